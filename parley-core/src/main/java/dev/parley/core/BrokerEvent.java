@@ -1,0 +1,36 @@
+package dev.parley.core;
+
+/**
+ * One event travelling through the {@link Broker}: an already-encoded frame plus what the core
+ * needs to route it without decoding. Immutable; the frame array is never changed after creation.
+ *
+ * @param seq the message's seq for {@link Kind#MESSAGE}, 0 for ephemeral events
+ * @param user the user the event is about (author, typer, receipt owner)
+ * @param stateKey for ephemeral state (typing), the key it replaces; null otherwise
+ * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it
+ * @param frame the UTF-8 JSON frame sent to clients as is (encode once, write many)
+ */
+public record BrokerEvent(Kind kind, long seq, String user, String stateKey, long ttlMillis, byte[] frame) {
+
+  /** A stored message's event. */
+  public static BrokerEvent message(long seq, String user, byte[] frame) {
+    return new BrokerEvent(Kind.MESSAGE, seq, user, null, 0, frame);
+  }
+
+  /**
+   * An ephemeral event. With a {@code stateKey} it is also the current state under that key (for
+   * example {@code typing:<user>}) for {@code ttlMillis}, sent as a snapshot to later joiners; a
+   * {@code ttlMillis} of 0 clears the key.
+   */
+  public static BrokerEvent ephemeral(String user, String stateKey, long ttlMillis, byte[] frame) {
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, frame);
+  }
+
+  /** What kind of event. */
+  public enum Kind {
+    /** A stored message with a seq: subject to ordering, de-duplication and gap repair. */
+    MESSAGE,
+    /** Not stored, no seq (typing, receipts): delivered as is to current subscribers. */
+    EPHEMERAL
+  }
+}

@@ -1,0 +1,31 @@
+package dev.parley.core;
+
+import dev.parley.protocol.CloseCode;
+import java.util.concurrent.Executor;
+
+/**
+ * The transport's side of a session: the port through which the core writes to one client.
+ *
+ * <p>Implemented by the transport (a WebSocket channel, later SSE and long-polling). Every method
+ * may be called from any thread; {@link #executor()} is the thread the session is confined to.
+ */
+public interface Connection {
+
+  /** The executor the session runs on (the connection's event loop). Never blocks on it. */
+  Executor executor();
+
+  /** Queues one text frame (UTF-8 JSON) for the client. The array must not be changed afterwards. */
+  void send(byte[] frame);
+
+  /** Like {@link #send(byte[])}, then runs {@code afterWrite} on {@link #executor()} once written. */
+  void send(byte[] frame, Runnable afterWrite);
+
+  /** Sends a close frame with {@code code} (where the transport has one) and closes. */
+  void close(CloseCode code, String reason);
+
+  /** The client's address, for logs. */
+  String remoteAddress();
+
+  /** The transport's name: {@code websocket}, {@code sse} or {@code longpoll}. */
+  String transport();
+}

@@ -1,0 +1,66 @@
+package dev.parley.core;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Durable storage of messages and receipts: the {@code MessageStore} port.
+ *
+ * <h2>Guarantees every implementation gives (held by {@code MessageStoreContract})</h2>
+ *
+ * <ul>
+ *   <li>{@link #append} completes only after the message is durable, with a {@code seq} that is
+ *       exactly one more than the conversation's previous message: gapless and increasing from 1.
+ *   <li>At most one message per (conversation, sender, cid): appending a cid again completes with
+ *       the stored message and {@code duplicate = true}, writing nothing.
+ *   <li>A read that starts after an append completed sees that append.
+ *   <li>Receipts are cumulative: a receipt never lowers the stored position.
+ * </ul>
+ *
+ * <h2>Failure</h2>
+ *
+ * A write that cannot be made durable completes exceptionally with {@link StoreException}; nothing
+ * of it is visible. Reads throw {@link StoreException}.
+ *
+ * <h2>Threads</h2>
+ *
+ * {@link #append} and {@link #saveReceipt} never block the caller and may be called from any
+ * thread, event loops included; their futures complete on a store thread. The read methods block:
+ * call them from a store-read thread ({@link #readExecutor()}), never from an event loop.
+ */
+public interface MessageStore extends AutoCloseable {
+
+  /** Stores a message (or finds the one with the same cid). Never blocks. */
+  CompletableFuture<Appended> append(AppendRequest request);
+
+  /**
+   * Raises {@code user}'s {@code kind} receipt in {@code conversation} to {@code seq}. Completes
+   * with true if the stored position moved, false if it was already at or past {@code seq}.
+   */
+  CompletableFuture<Boolean> saveReceipt(String conversation, String user, String kind, long seq);
+
+  /** Messages with seq greater than {@code afterSeq}, ascending, at most {@code limit}. Blocks. */
+  List<StoredMessage> readAfter(String conversation, long afterSeq, int limit);
+
+  /**
+   * The newest {@code limit} messages with seq below {@code beforeSeq}, returned in ascending order.
+   * Blocks.
+   */
+  List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit);
+
+  /** The highest stored seq of a conversation, 0 when it has none. Blocks. */
+  long lastSeq(String conversation);
+
+  /** Every participant's receipts in a conversation. Blocks. */
+  List<ReceiptState> receipts(String conversation);
+
+  /** Threads on which the blocking reads may run. */
+  java.util.concurrent.Executor readExecutor();
+
+  /** Whether the store answers a trivial query now. Blocks briefly. */
+  boolean isHealthy();
+
+  /** Stops accepting writes, finishes the queued ones, and releases resources. */
+  @Override
+  void close();
+}

@@ -1,0 +1,185 @@
+package dev.parley.core;
+
+import dev.parley.protocol.Codec;
+import dev.parley.protocol.Push;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The realtime core of one server process: it opens {@link Session}s for connections, stores
+ * messages through the {@link MessageStore} and fans them out through the {@link Broker}.
+ *
+ * <p>Thread-safe. Build one per process with {@link #builder()}; close it after the transport.
+ */
+public final class Node implements AutoCloseable {
+  private final NodeConfig config;
+  private final MessageStore store;
+  private final Broker broker;
+  private final Authenticator authenticator;
+  private final Authorizer authorizer;
+  private final CoreMetrics metrics;
+  private final Codec codec = new Codec();
+  private final LocalHub hub;
+  private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer;
+  private final SecureRandom random = new SecureRandom();
+
+  private Node(Builder b) {
+    this.config = Objects.requireNonNull(b.config, "config");
+    this.store = Objects.requireNonNull(b.store, "store");
+    this.broker = Objects.requireNonNull(b.broker, "broker");
+    this.authenticator = Objects.requireNonNull(b.authenticator, "authenticator");
+    this.authorizer = b.authorizer;
+    this.metrics = b.metrics;
+    this.hub = new LocalHub(broker);
+    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "parley-core-timer");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Opens a session for a new connection. Call on the connection's executor. */
+  public Session open(Connection connection) {
+    byte[] b = new byte[9];
+    random.nextBytes(b);
+    Session s = new Session(this, connection, "s_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+    sessions.put(s.id(), s);
+    metrics.sessionsChanged(sessions.size());
+    return s;
+  }
+
+  /** Number of open sessions. */
+  public int sessionCount() {
+    return sessions.size();
+  }
+
+  /** Number of conversations this node is subscribed to. */
+  public int subscribedConversations() {
+    return hub.topicCount();
+  }
+
+  public MessageStore store() {
+    return store;
+  }
+
+  public Broker broker() {
+    return broker;
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  Codec codec() {
+    return codec;
+  }
+
+  LocalHub hub() {
+    return hub;
+  }
+
+  Authenticator authenticator() {
+    return authenticator;
+  }
+
+  Authorizer authorizer() {
+    return authorizer;
+  }
+
+  CoreMetrics metrics() {
+    return metrics;
+  }
+
+  void sessionClosed(Session s) {
+    sessions.remove(s.id());
+    metrics.sessionsChanged(sessions.size());
+  }
+
+  /**
+   * Stores a message and publishes it. Duplicates are published again too: if the node that first
+   * stored it died before publishing, the resend is what tells the other nodes; subscribers drop
+   * a seq they already have.
+   */
+  public CompletableFuture<Appended> append(AppendRequest request) {
+    return store.append(request).whenComplete((a, err) -> {
+      if (a != null) {
+        StoredMessage m = a.message();
+        broker.publish(LocalHub.topicOf(m.conversation()), BrokerEvent.message(m.seq(), m.sender(), encodeMessage(m)));
+      }
+    });
+  }
+
+  byte[] encodeMessage(StoredMessage m) {
+    return codec.encode(toPush(m));
+  }
+
+  static Push.Message toPush(StoredMessage m) {
+    return new Push.Message(m.conversation(), m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.cid());
+  }
+
+  /** Runs {@code task} on {@code executor} after a short back-off (a failed store read). */
+  void retryLater(Executor executor, Runnable task) {
+    timer.schedule(() -> executor.execute(task), 500, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+  }
+
+  /** Builds a {@link Node}. Store, broker and authenticator are required. */
+  public static final class Builder {
+    private NodeConfig config = NodeConfig.defaults();
+    private MessageStore store;
+    private Broker broker;
+    private Authenticator authenticator;
+    private Authorizer authorizer = Authorizer.ALLOW_ALL;
+    private CoreMetrics metrics = CoreMetrics.NONE;
+
+    public Builder config(NodeConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    public Builder store(MessageStore store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder broker(Broker broker) {
+      this.broker = broker;
+      return this;
+    }
+
+    public Builder authenticator(Authenticator authenticator) {
+      this.authenticator = authenticator;
+      return this;
+    }
+
+    public Builder authorizer(Authorizer authorizer) {
+      this.authorizer = authorizer;
+      return this;
+    }
+
+    public Builder metrics(CoreMetrics metrics) {
+      this.metrics = metrics;
+      return this;
+    }
+
+    public Node build() {
+      return new Node(this);
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.parley.core;
+
+import java.time.Duration;
+
+/**
+ * Limits and timings of the realtime core. Immutable.
+ *
+ * @param maxTextChars longest accepted message text; longer gets {@code too_long}
+ * @param maxConversationsPerSession how many conversations one connection may join at once
+ * @param typingTtl how long a typing indicator lasts unless renewed
+ * @param replayPageSize messages read from the store per page while replaying
+ * @param heartbeat the transport's ping interval, told to clients in {@code welcome}
+ */
+public record NodeConfig(
+    int maxTextChars, int maxConversationsPerSession, Duration typingTtl, int replayPageSize, Duration heartbeat) {
+
+  /** The defaults documented in {@code docs/PROTOCOL.md#limits}. */
+  public static NodeConfig defaults() {
+    return new NodeConfig(4000, 64, Duration.ofSeconds(6), 256, Duration.ofSeconds(30));
+  }
+
+  public NodeConfig withHeartbeat(Duration heartbeat) {
+    return new NodeConfig(maxTextChars, maxConversationsPerSession, typingTtl, replayPageSize, heartbeat);
+  }
+}

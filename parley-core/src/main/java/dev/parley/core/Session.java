@@ -1,0 +1,310 @@
+package dev.parley.core;
+
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.Push;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection's state in the core: who it is, which conversations it has joined, and
+ * how far each has been delivered. Carries out the commands of {@code docs/PROTOCOL.md}.
+ *
+ * <p>Not thread-safe: every method runs on {@link Connection#executor()}, the connection's event
+ * loop. Store work runs on store threads and its results hop back here; nothing here blocks.
+ */
+public final class Session {
+  private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+  private final Node node;
+  private final Connection connection;
+  private final String id;
+
+  /** Null until {@code hello} succeeded. */
+  private Principal principal;
+
+  /** Joined conversations. */
+  private final Map<String, ConversationSubscription> subscriptions = new HashMap<>();
+
+  /** Conversations where this session's typing indicator is on, to clear on close. */
+  private final Set<String> typingIn = new HashSet<>();
+
+  private boolean closed;
+
+  Session(Node node, Connection connection, String id) {
+    this.node = node;
+    this.connection = connection;
+    this.id = id;
+  }
+
+  /** This session's id, as told to the client in {@code welcome}. */
+  public String id() {
+    return id;
+  }
+
+  /** The authenticated principal, or null before {@code hello}. */
+  public Principal principal() {
+    return principal;
+  }
+
+  Node node() {
+    return node;
+  }
+
+  Connection connection() {
+    return connection;
+  }
+
+  /** A text frame arrived. Decodes it and carries out the command. */
+  public void onFrame(byte[] utf8, int offset, int length) {
+    if (closed) {
+      return;
+    }
+    Command command;
+    try {
+      command = node.codec().decodeCommand(utf8, offset, length);
+    } catch (ProtocolException e) {
+      node.metrics().commandRejected(e.code());
+      push(e.toPush());
+      return;
+    }
+    try {
+      dispatch(command);
+    } catch (ProtocolException e) {
+      node.metrics().commandRejected(e.code());
+      push(e.naming(command.cid(), command.ref()).toPush());
+    } catch (RuntimeException e) {
+      log.error("command {} failed on session {}", command.getClass().getSimpleName(), id, e);
+      push(Push.Error.of(ErrorCode.INTERNAL, "internal error", command.cid(), command.ref(), null));
+    }
+  }
+
+  /** The connection is gone. Releases everything; idempotent. */
+  public void onClose() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (String conv : typingIn) {
+      publishTyping(conv, false);
+    }
+    typingIn.clear();
+    for (ConversationSubscription s : subscriptions.values()) {
+      s.deactivate();
+      node.hub().remove(s);
+    }
+    subscriptions.clear();
+    node.sessionClosed(this);
+  }
+
+  private void dispatch(Command command) {
+    if (command instanceof Command.Ping p) {
+      push(new Push.Pong(p.ref()));
+      return;
+    }
+    if (command instanceof Command.Hello h) {
+      hello(h);
+      return;
+    }
+    if (principal == null) {
+      throw new ProtocolException(ErrorCode.HELLO_REQUIRED, "send hello first", null);
+    }
+    switch (command) {
+      case Command.Join j -> join(j.conv(), j.after(), j.ref());
+      case Command.Leave l -> leave(l);
+      case Command.Send s -> send(s);
+      case Command.Receipt r -> receipt(r);
+      case Command.History h -> history(h);
+      case Command.Typing t -> typing(t);
+      case Command.Hello h -> throw new AssertionError("handled above");
+      case Command.Ping p -> throw new AssertionError("handled above");
+    }
+  }
+
+  private void hello(Command.Hello h) {
+    if (principal != null) {
+      throw new ProtocolException(ErrorCode.ALREADY_HELLO, "hello was already accepted on this connection", null);
+    }
+    try {
+      principal = node.authenticator().authenticate(h.token());
+    } catch (Authenticator.AuthenticationException e) {
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, e.getMessage(), "token");
+    }
+    push(new Push.Welcome(h.ref(), id, principal.user(), principal.role(), principal.token(),
+        node.config().heartbeat().toMillis()));
+    if (h.resume() != null) {
+      h.resume().forEach((conv, seq) -> join(conv, seq, null));
+    }
+  }
+
+  private void join(String conv, Long after, String ref) {
+    if (!node.authorizer().mayJoin(principal, conv)) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "you may not join " + conv, "conv");
+    }
+    ConversationSubscription old = subscriptions.remove(conv);
+    if (old != null) {
+      old.deactivate();
+      node.hub().remove(old);
+    } else if (subscriptions.size() >= node.config().maxConversationsPerSession()) {
+      throw new ProtocolException(ErrorCode.INVALID_FIELD,
+          "a connection may join at most " + node.config().maxConversationsPerSession() + " conversations", "conv");
+    }
+    ConversationSubscription sub = new ConversationSubscription(this, conv);
+    subscriptions.put(conv, sub);
+    node.hub().add(sub).whenComplete((ok, err) -> node.store().readExecutor().execute(() -> {
+      long lastSeq;
+      List<ReceiptState> receipts;
+      try {
+        lastSeq = node.store().lastSeq(conv);
+        receipts = node.store().receipts(conv);
+      } catch (RuntimeException e) {
+        log.warn("join of {} could not read the store", conv, e);
+        connection.executor().execute(() -> {
+          if (sub.isActive()) {
+            subscriptions.remove(conv, sub);
+            sub.deactivate();
+            node.hub().remove(sub);
+            push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; join again", null, ref, null));
+          }
+        });
+        return;
+      }
+      connection.executor().execute(() -> joined(sub, ref, after, lastSeq, receipts));
+    }));
+  }
+
+  private void joined(ConversationSubscription sub, String ref, Long after, long lastSeq, List<ReceiptState> receipts) {
+    if (!sub.isActive()) {
+      return;
+    }
+    List<Push.Receipt> rs = new ArrayList<>(receipts.size());
+    for (ReceiptState r : receipts) {
+      rs.add(new Push.Receipt(r.conversation(), r.user(), r.kind(), r.seq()));
+    }
+    push(new Push.Joined(ref, sub.conversation(), lastSeq, rs, null));
+    for (byte[] frame : node.hub().snapshot(sub.conversation())) {
+      connection.send(frame);
+    }
+    sub.start(after == null ? lastSeq : Math.min(after, lastSeq));
+  }
+
+  private void leave(Command.Leave l) {
+    ConversationSubscription sub = subscriptions.remove(l.conv());
+    if (sub != null) {
+      sub.deactivate();
+      node.hub().remove(sub);
+    }
+    if (typingIn.remove(l.conv())) {
+      publishTyping(l.conv(), false);
+    }
+    push(new Push.Left(l.ref(), l.conv()));
+  }
+
+  private ConversationSubscription joinedOrThrow(String conv) {
+    ConversationSubscription sub = subscriptions.get(conv);
+    if (sub == null) {
+      throw new ProtocolException(ErrorCode.NOT_JOINED, "join " + conv + " first", "conv");
+    }
+    return sub;
+  }
+
+  private void send(Command.Send s) {
+    joinedOrThrow(s.conv());
+    if (s.text().length() > node.config().maxTextChars()) {
+      throw new ProtocolException(ErrorCode.TOO_LONG,
+          "text is longer than " + node.config().maxTextChars() + " characters", "text");
+    }
+    node.metrics().messageReceived();
+    AppendRequest request =
+        new AppendRequest(s.conv(), principal.user(), s.cid(), "text", s.text(), System.currentTimeMillis());
+    node.append(request).whenComplete((appended, err) -> connection.executor().execute(() -> {
+      if (closed) {
+        return;
+      }
+      if (err != null) {
+        push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the message was not stored; send it again", s.cid(), s.ref(), null));
+        return;
+      }
+      StoredMessage m = appended.message();
+      push(new Push.Ack(s.ref(), s.cid(), m.conversation(), m.seq(), m.id(), m.createdAtMillis()));
+    }));
+  }
+
+  private void receipt(Command.Receipt r) {
+    ConversationSubscription sub = joinedOrThrow(r.conv());
+    if (r.seq() > sub.delivered()) {
+      throw new ProtocolException(ErrorCode.INVALID_FIELD,
+          "seq " + r.seq() + " is beyond what this connection has received (" + sub.delivered() + ")", "seq");
+    }
+    String user = principal.user();
+    node.store().saveReceipt(r.conv(), user, r.kind(), r.seq()).whenComplete((moved, err) -> {
+      if (err != null) {
+        connection.executor().execute(() -> push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE,
+            "the receipt was not stored; send it again", null, r.ref(), null)));
+      } else if (moved) {
+        byte[] frame = node.codec().encode(new Push.Receipt(r.conv(), user, r.kind(), r.seq()));
+        node.broker().publish(LocalHub.topicOf(r.conv()), BrokerEvent.ephemeral(user, null, 0, frame));
+      }
+    });
+  }
+
+  private void history(Command.History h) {
+    joinedOrThrow(h.conv());
+    long before = h.before() == null ? Long.MAX_VALUE : h.before();
+    int limit = h.limitOrDefault();
+    node.store().readExecutor().execute(() -> {
+      Push reply;
+      try {
+        List<StoredMessage> page = node.store().readBefore(h.conv(), before, limit);
+        List<Push.Message> messages = new ArrayList<>(page.size());
+        for (StoredMessage m : page) {
+          messages.add(Node.toPush(m));
+        }
+        boolean more = !page.isEmpty() && page.get(0).seq() > 1;
+        reply = new Push.History(h.ref(), h.conv(), messages, more);
+      } catch (RuntimeException e) {
+        log.warn("history read failed for {}", h.conv(), e);
+        reply = Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "history is unavailable; ask again", null, h.ref(), null);
+      }
+      Push r = reply;
+      connection.executor().execute(() -> push(r));
+    });
+  }
+
+  private void typing(Command.Typing t) {
+    joinedOrThrow(t.conv());
+    boolean on = t.on();
+    if (on) {
+      typingIn.add(t.conv());
+    } else if (!typingIn.remove(t.conv())) {
+      return;
+    }
+    publishTyping(t.conv(), on);
+  }
+
+  private void publishTyping(String conv, boolean on) {
+    long ttl = on ? node.config().typingTtl().toMillis() : 0;
+    String user = principal.user();
+    byte[] frame = node.codec().encode(new Push.Typing(conv, user, on, ttl));
+    node.broker().publish(LocalHub.topicOf(conv), BrokerEvent.ephemeral(user, "typing:" + user, ttl, frame));
+  }
+
+  private void push(Push p) {
+    if (!closed) {
+      connection.send(node.codec().encode(p));
+    }
+  }
+
+  /** Closes the connection with {@code code}. */
+  public void close(CloseCode code) {
+    connection.close(code, code.reason());
+  }
+}

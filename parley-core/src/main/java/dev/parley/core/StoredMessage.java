@@ -1,0 +1,16 @@
+package dev.parley.core;
+
+/**
+ * A message as the store holds it. Immutable.
+ *
+ * @param conversation conversation id
+ * @param seq gapless position in the conversation, from 1, assigned at durable write
+ * @param id server-made message id, unique across conversations
+ * @param sender user id of the author
+ * @param cid the author's client id, or null for server-made messages
+ * @param kind {@code text} for people's messages; other kinds belong to higher layers
+ * @param text the body
+ * @param createdAtMillis server time of the write, epoch milliseconds
+ */
+public record StoredMessage(
+    String conversation, long seq, String id, String sender, String cid, String kind, String text, long createdAtMillis) {}

@@ -1,0 +1,8 @@
+package dev.parley.core;
+
+class InMemoryMessageStoreTest extends MessageStoreContract {
+  @Override
+  protected MessageStore openStore() {
+    return new InMemoryMessageStore();
+  }
+}

@@ -1,0 +1,168 @@
+package dev.parley.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The guarantees of {@link MessageStore}, run against every implementation: subclass it and
+ * provide {@link #openStore()}.
+ */
+@Timeout(60)
+public abstract class MessageStoreContract {
+  protected MessageStore store;
+
+  /** A new, empty store. */
+  protected abstract MessageStore openStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = openStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  protected static Appended await(CompletableFuture<Appended> f) throws Exception {
+    return f.get(10, TimeUnit.SECONDS);
+  }
+
+  protected static AppendRequest text(String conv, String sender, String cid, String text) {
+    return new AppendRequest(conv, sender, cid, "text", text, 1_700_000_000_000L);
+  }
+
+  @Test
+  void appendsGetGaplessSeqsStartingAtOne() throws Exception {
+    for (int i = 1; i <= 5; i++) {
+      Appended a = await(store.append(text("c1", "u1", "cid-" + i, "m" + i)));
+      assertThat(a.duplicate()).isFalse();
+      assertThat(a.message().seq()).isEqualTo(i);
+      assertThat(a.message().id()).isNotBlank();
+    }
+    assertThat(store.lastSeq("c1")).isEqualTo(5);
+  }
+
+  @Test
+  void resendWithSameCidIsStoredOnceAndAnsweredWithTheSameSeq() throws Exception {
+    Appended first = await(store.append(text("c1", "u1", "same", "hello")));
+    await(store.append(text("c1", "u1", "other", "between")));
+    Appended again = await(store.append(text("c1", "u1", "same", "hello")));
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.message()).isEqualTo(first.message());
+    assertThat(store.readAfter("c1", 0, 100)).hasSize(2);
+  }
+
+  @Test
+  void sameCidFromAnotherSenderOrConversationIsANewMessage() throws Exception {
+    await(store.append(text("c1", "u1", "x", "a")));
+    assertThat(await(store.append(text("c1", "u2", "x", "b"))).duplicate()).isFalse();
+    assertThat(await(store.append(text("c2", "u1", "x", "c"))).duplicate()).isFalse();
+    assertThat(store.lastSeq("c1")).isEqualTo(2);
+    assertThat(store.lastSeq("c2")).isEqualTo(1);
+  }
+
+  @Test
+  void messagesWithoutCidAreNeverDeduplicated() throws Exception {
+    await(store.append(text("c1", "bot", null, "a")));
+    await(store.append(text("c1", "bot", null, "a")));
+    assertThat(store.lastSeq("c1")).isEqualTo(2);
+  }
+
+  @Test
+  void unknownConversationIsEmpty() {
+    assertThat(store.lastSeq("nobody")).isZero();
+    assertThat(store.readAfter("nobody", 0, 10)).isEmpty();
+    assertThat(store.readBefore("nobody", Long.MAX_VALUE, 10)).isEmpty();
+    assertThat(store.receipts("nobody")).isEmpty();
+  }
+
+  @Test
+  void readAfterPagesForwardInOrder() throws Exception {
+    for (int i = 0; i < 25; i++) {
+      await(store.append(text("c1", "u1", "c" + i, "m" + i)));
+    }
+    List<StoredMessage> page = store.readAfter("c1", 10, 10);
+    assertThat(page).extracting(StoredMessage::seq).containsExactlyElementsOf(LongStream.rangeClosed(11, 20).boxed().toList());
+    assertThat(page.get(0).text()).isEqualTo("m10");
+    assertThat(store.readAfter("c1", 20, 10)).hasSize(5);
+    assertThat(store.readAfter("c1", 25, 10)).isEmpty();
+  }
+
+  @Test
+  void readBeforePagesBackwardReturningAscendingOrder() throws Exception {
+    for (int i = 0; i < 25; i++) {
+      await(store.append(text("c1", "u1", "c" + i, "m" + i)));
+    }
+    assertThat(store.readBefore("c1", Long.MAX_VALUE, 10)).extracting(StoredMessage::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(16, 25).boxed().toList());
+    assertThat(store.readBefore("c1", 16, 10)).extracting(StoredMessage::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(6, 15).boxed().toList());
+    assertThat(store.readBefore("c1", 6, 10)).extracting(StoredMessage::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+  }
+
+  @Test
+  void storedFieldsRoundTrip() throws Exception {
+    Appended a = await(store.append(new AppendRequest("c1", "u1", "k", "text", "héllo \"quoted\" ✓", 1234L)));
+    StoredMessage read = store.readAfter("c1", 0, 1).get(0);
+    assertThat(read).isEqualTo(a.message());
+    assertThat(read.text()).isEqualTo("héllo \"quoted\" ✓");
+    assertThat(read.createdAtMillis()).isEqualTo(1234L);
+    assertThat(read.sender()).isEqualTo("u1");
+    assertThat(read.cid()).isEqualTo("k");
+  }
+
+  @Test
+  void concurrentAppendsFromManyThreadsStayGapless() throws Exception {
+    int threads = 8;
+    int perThread = 200;
+    List<CompletableFuture<Appended>> all = new ArrayList<>();
+    List<Thread> ts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int tt = t;
+      ts.add(Thread.ofPlatform().start(() -> {
+        for (int i = 0; i < perThread; i++) {
+          CompletableFuture<Appended> f = store.append(text("hot", "u" + tt, "c" + i, "t" + tt + "-" + i));
+          synchronized (all) {
+            all.add(f);
+          }
+        }
+      }));
+    }
+    for (Thread t : ts) {
+      t.join();
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    List<StoredMessage> stored = store.readAfter("hot", 0, threads * perThread + 10);
+    assertThat(stored).extracting(StoredMessage::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
+    assertThat(stored).extracting(StoredMessage::text).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void receiptsAreCumulative() throws Exception {
+    assertThat(store.saveReceipt("c1", "u1", "read", 5).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.saveReceipt("c1", "u1", "read", 3).get(10, TimeUnit.SECONDS)).isFalse();
+    assertThat(store.saveReceipt("c1", "u1", "read", 5).get(10, TimeUnit.SECONDS)).isFalse();
+    assertThat(store.saveReceipt("c1", "u1", "delivered", 7).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.saveReceipt("c1", "u2", "read", 1).get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(store.receipts("c1")).containsExactlyInAnyOrder(
+        new ReceiptState("c1", "u1", "read", 5),
+        new ReceiptState("c1", "u1", "delivered", 7),
+        new ReceiptState("c1", "u2", "read", 1));
+  }
+
+  @Test
+  void isHealthyWhileOpen() {
+    assertThat(store.isHealthy()).isTrue();
+  }
+}

@@ -1,0 +1,182 @@
+package dev.parley.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Map;
+
+/**
+ * A command: a frame a client sends to the server. See {@code docs/PROTOCOL.md#commands}.
+ *
+ * <p>Records are immutable. {@link #validate()} checks what the JSON shape cannot: required fields,
+ * lengths and ranges; the {@link Codec} calls it after decoding.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Command.Hello.class, name = "hello"),
+  @JsonSubTypes.Type(value = Command.Join.class, name = "join"),
+  @JsonSubTypes.Type(value = Command.Leave.class, name = "leave"),
+  @JsonSubTypes.Type(value = Command.Send.class, name = "send"),
+  @JsonSubTypes.Type(value = Command.Receipt.class, name = "receipt"),
+  @JsonSubTypes.Type(value = Command.History.class, name = "history"),
+  @JsonSubTypes.Type(value = Command.Typing.class, name = "typing"),
+  @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
+})
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public sealed interface Command {
+
+  /** Longest accepted client id ({@code cid}) or request reference ({@code ref}), in characters. */
+  int MAX_ID_CHARS = 64;
+
+  /** Largest page a {@code history} command may ask for. */
+  int MAX_HISTORY_LIMIT = 100;
+
+  /** Page size when a {@code history} command names none. */
+  int DEFAULT_HISTORY_LIMIT = 50;
+
+  /** Checks required fields and ranges; throws {@link ProtocolException} naming the field. */
+  void validate();
+
+  /** The client id this command carries, or null. Echoed in an {@code error} about it. */
+  default String cid() {
+    return null;
+  }
+
+  /** The request reference this command carries, or null. Echoed in the reply. */
+  String ref();
+
+  /**
+   * First command on every connection: credentials and resume positions.
+   *
+   * @param token a token from an earlier {@code welcome}, or null for a new anonymous visitor
+   * @param resume per conversation, the highest contiguous {@code seq} the client holds; the
+   *     server joins each and replays everything after it
+   */
+  record Hello(String ref, Integer v, String token, Map<String, Long> resume) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      if (v != null && v != 1) {
+        throw Fields.invalid("v", "protocol version " + v + " is not supported; this server speaks 1");
+      }
+      if (token != null && token.length() > 4096) {
+        throw Fields.invalid("token", "longer than 4096 characters");
+      }
+      if (resume != null) {
+        if (resume.size() > 100) {
+          throw Fields.invalid("resume", "more than 100 conversations");
+        }
+        resume.forEach((conv, seq) -> {
+          Fields.conversation("resume", conv);
+          if (seq == null || seq < 0) {
+            throw Fields.invalid("resume", "position for " + conv + " must be a number >= 0");
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * Subscribe to a conversation. With {@code after}, the server first replays every message whose
+   * {@code seq} is greater, then continues live.
+   */
+  record Join(String ref, String conv, Long after) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      if (after != null && after < 0) {
+        throw Fields.invalid("after", "must be >= 0");
+      }
+    }
+  }
+
+  /** Stop receiving a conversation's events on this connection. */
+  record Leave(String ref, String conv) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+    }
+  }
+
+  /**
+   * Post a message. The server answers {@code ack} with the stored {@code seq} once the message is
+   * durable; the same {@code cid} sent again gets the same ack and stores nothing new.
+   */
+  record Send(String ref, String cid, String conv, String text) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.id("cid", cid);
+      Fields.conversation("conv", conv);
+      if (text == null) {
+        throw Fields.missing("text");
+      }
+      if (text.isBlank()) {
+        throw Fields.invalid("text", "must not be blank");
+      }
+    }
+  }
+
+  /** Cumulative receipt: this participant has {@code kind} everything up to {@code seq}. */
+  record Receipt(String ref, String conv, String kind, Long seq) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      if (kind == null) {
+        throw Fields.missing("kind");
+      }
+      if (!kind.equals("delivered") && !kind.equals("read")) {
+        throw Fields.invalid("kind", "must be \"delivered\" or \"read\"");
+      }
+      if (seq == null) {
+        throw Fields.missing("seq");
+      }
+      if (seq < 1) {
+        throw Fields.invalid("seq", "must be >= 1");
+      }
+    }
+  }
+
+  /** Page backwards through stored messages: the newest {@code limit} with seq below {@code before}. */
+  record History(String ref, String conv, Long before, Integer limit) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      if (before != null && before < 1) {
+        throw Fields.invalid("before", "must be >= 1");
+      }
+      if (limit != null && (limit < 1 || limit > MAX_HISTORY_LIMIT)) {
+        throw Fields.invalid("limit", "must be between 1 and " + MAX_HISTORY_LIMIT);
+      }
+    }
+
+    /** The page size to use. */
+    public int limitOrDefault() {
+      return limit == null ? DEFAULT_HISTORY_LIMIT : limit;
+    }
+  }
+
+  /** Ephemeral typing indicator; not stored, carries no seq. */
+  record Typing(String ref, String conv, Boolean on) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      if (on == null) {
+        throw Fields.missing("on");
+      }
+    }
+  }
+
+  /** Application-level liveness check for clients that cannot send WebSocket pings (browsers). */
+  record Ping(String ref) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.parley.protocol;
+
+/**
+ * Codes of the {@code error} event. Each names what went wrong and whether the same command may
+ * succeed if sent again ({@link #retryable()}). An error never closes the connection. See {@code
+ * docs/PROTOCOL.md#error-codes}.
+ */
+public enum ErrorCode {
+  /** The frame is not a JSON object. */
+  BAD_JSON("bad_json", false),
+  /** The {@code type} field is missing or names no command. */
+  UNKNOWN_TYPE("unknown_type", false),
+  /** A field is missing, of the wrong JSON type, or out of range; {@code field} names it. */
+  INVALID_FIELD("invalid_field", false),
+  /** A command other than {@code hello} arrived before {@code hello}. */
+  HELLO_REQUIRED("hello_required", false),
+  /** A second {@code hello} on the same connection. */
+  ALREADY_HELLO("already_hello", false),
+  /** The token in {@code hello} is not valid. */
+  UNAUTHORIZED("unauthorized", false),
+  /** The user may not do this in this conversation. */
+  FORBIDDEN("forbidden", false),
+  /** {@code send}, {@code receipt} or {@code typing} for a conversation this connection has not joined. */
+  NOT_JOINED("not_joined", false),
+  /** The message text is longer than the server accepts. */
+  TOO_LONG("too_long", false),
+  /** The store could not write or read just now; send the same command again later. */
+  STORE_UNAVAILABLE("store_unavailable", true),
+  /** The server is shutting down; reconnect (to another node) and send again. */
+  SHUTTING_DOWN("shutting_down", true),
+  /** An unexpected server fault; sending again may succeed. */
+  INTERNAL("internal", true);
+
+  private final String code;
+  private final boolean retryable;
+
+  ErrorCode(String code, boolean retryable) {
+    this.code = code;
+    this.retryable = retryable;
+  }
+
+  /** The code as it appears on the wire. */
+  public String code() {
+    return code;
+  }
+
+  /** Whether the same command, sent again unchanged, may succeed. */
+  public boolean retryable() {
+    return retryable;
+  }
+}

@@ -1,0 +1,67 @@
+package dev.parley.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.core.AppendRequest;
+import dev.parley.core.MessageStore;
+import dev.parley.core.MessageStoreContract;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteMessageStoreTest extends MessageStoreContract {
+  @TempDir Path dir;
+
+  @Override
+  protected MessageStore openStore() {
+    return SqliteMessageStore.open(dir);
+  }
+
+  @Test
+  void reopeningTheFileContinuesSeqWhereItStopped() throws Exception {
+    await(store.append(text("c1", "u1", "a", "one")));
+    await(store.append(text("c1", "u1", "b", "two")));
+    store.close();
+    store = SqliteMessageStore.open(dir);
+    assertThat(store.lastSeq("c1")).isEqualTo(2);
+    assertThat(await(store.append(text("c1", "u1", "c", "three"))).message().seq()).isEqualTo(3);
+    assertThat(await(store.append(text("c1", "u1", "a", "one"))).duplicate()).isTrue();
+  }
+
+  @Test
+  void usesWalJournal() {
+    assertThat(Files.exists(dir.resolve("parley.db-wal"))).isTrue();
+  }
+
+  @Test
+  void concurrentWritesAreGroupedIntoFewerCommits() throws Exception {
+    store.close();
+    AtomicInteger commits = new AtomicInteger();
+    AtomicInteger written = new AtomicInteger();
+    store = SqliteMessageStore.open(dir, SqliteMessageStore.Options.defaults(), (size, nanos) -> {
+      commits.incrementAndGet();
+      written.addAndGet(size);
+    });
+    List<CompletableFuture<?>> fs = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      fs.add(store.append(new AppendRequest("c" + (i % 20), "u", "k" + i, "text", "x", 1L)));
+    }
+    CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    assertThat(written.get()).isEqualTo(2000);
+    assertThat(commits.get()).isLessThan(2000);
+  }
+
+  @Test
+  void writesAfterCloseFailWithAStoreException() {
+    store.close();
+    CompletableFuture<?> f = store.append(text("c1", "u1", "late", "x"));
+    assertThat(f).failsWithin(5, TimeUnit.SECONDS).withThrowableThat().withMessageContaining("closed");
+    store = SqliteMessageStore.open(dir);
+  }
+}
