@@ -1,0 +1,113 @@
+package dev.parley.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code parley} command line. */
+@Command(
+    name = "parley",
+    mixinStandardHelpOptions = true,
+    version = "Parley 0.1.0",
+    description = "Self-hosted real-time chat server.",
+    subcommands = {Main.Run.class})
+public final class Main implements Runnable {
+
+  public static void main(String[] args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.registerConverter(Duration.class, Main::duration);
+    System.exit(cli.execute(args));
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  /** Durations as {@code 30s}, {@code 500ms}, {@code 2m} or ISO-8601 ({@code PT30S}). */
+  static Duration duration(String s) {
+    String v = s.trim().toLowerCase(java.util.Locale.ROOT);
+    try {
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      if (v.endsWith("s")) {
+        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+      if (v.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
+      return Duration.parse(s);
+    } catch (NumberFormatException | DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException("'" + s + "' is not a duration (use 30s, 500ms, 2m)");
+    }
+  }
+
+  /** {@code parley run}: starts a node and serves until SIGTERM or Ctrl-C. */
+  @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the server.")
+  static final class Run implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8080}",
+        description = "TCP port (env PARLEY_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "${env:PARLEY_HOST:-0.0.0.0}",
+        description = "Bind address (env PARLEY_HOST, default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--data-dir", defaultValue = "${env:PARLEY_DATA_DIR:-./data}",
+        description = "Directory for the SQLite store and secrets (env PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--ping-interval", defaultValue = "${env:PARLEY_PING_INTERVAL:-30s}",
+        description = "WebSocket ping interval (env PARLEY_PING_INTERVAL, default ${DEFAULT-VALUE}).")
+    Duration pingInterval;
+
+    @Option(names = "--pong-timeout", defaultValue = "${env:PARLEY_PONG_TIMEOUT:-10s}",
+        description = "Silence allowed after a ping before closing with 4408 (env PARLEY_PONG_TIMEOUT, default ${DEFAULT-VALUE}).")
+    Duration pongTimeout;
+
+    @Option(names = "--fsync", defaultValue = "${env:PARLEY_FSYNC:-false}",
+        description = "fsync every commit batch to survive power loss (env PARLEY_FSYNC, default ${DEFAULT-VALUE}).")
+    boolean fsync;
+
+    @Override
+    public Integer call() throws Exception {
+      ServerConfig config = ServerConfig.newBuilder()
+          .host(host)
+          .port(port)
+          .dataDir(dataDir)
+          .pingInterval(pingInterval)
+          .pongTimeout(pongTimeout)
+          .fsync(fsync)
+          .build();
+      ParleyServer server;
+      try {
+        server = ParleyServer.start(config);
+      } catch (RuntimeException e) {
+        System.err.println("parley: cannot start: " + e.getMessage());
+        return 1;
+      }
+      CountDownLatch stopped = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        server.close();
+        stopped.countDown();
+      }, "parley-shutdown"));
+      String local = "localhost:" + server.port();
+      System.out.println();
+      System.out.println("  Parley is running.");
+      System.out.println("    Home page:   http://" + local + "/");
+      System.out.println("    WebSocket:   ws://" + local + "/ws   (no credentials needed: anonymous visitor)");
+      System.out.println("    Health:      http://" + local + "/healthz");
+      System.out.println("    Data:        " + dataDir.toAbsolutePath().normalize());
+      System.out.println("  Stop with Ctrl-C (or SIGTERM).");
+      System.out.println();
+      stopped.await();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package dev.parley.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Plain HTTP requests that are not a WebSocket upgrade: {@code /healthz} and the static assets
+ * packed in the jar under {@code parley-web/}.
+ *
+ * <p>Sharable and thread-safe: the asset cache is a concurrent map of immutable byte arrays, read
+ * from the class path once (small files; the first read of each happens on an event loop, the
+ * jar is local).
+ */
+@io.netty.channel.ChannelHandler.Sharable
+final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final String ASSET_ROOT = "parley-web/";
+  private static final Map<String, String> TYPES = Map.of(
+      "html", "text/html; charset=utf-8",
+      "js", "text/javascript; charset=utf-8",
+      "css", "text/css; charset=utf-8",
+      "json", "application/json",
+      "svg", "image/svg+xml",
+      "png", "image/png",
+      "ico", "image/x-icon",
+      "md", "text/markdown; charset=utf-8");
+
+  private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    if (!req.decoderResult().isSuccess()) {
+      respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", bytes("bad request\n"));
+      return;
+    }
+    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", bytes("method not allowed\n"));
+      return;
+    }
+    String path = new QueryStringDecoder(req.uri()).path();
+    if (path.equals("/healthz")) {
+      respond(ctx, req, HttpResponseStatus.OK, "application/json", bytes("{\"status\":\"up\"}\n"));
+      return;
+    }
+    if (path.equals("/ws")) {
+      respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8",
+          bytes("/ws expects a WebSocket upgrade (Upgrade: websocket)\n"));
+      return;
+    }
+    String name = path.equals("/") ? "index.html" : path.substring(1);
+    byte[] body = asset(name);
+    if (body == null) {
+      respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", bytes("not found\n"));
+      return;
+    }
+    String ext = name.substring(name.lastIndexOf('.') + 1);
+    respond(ctx, req, HttpResponseStatus.OK, TYPES.getOrDefault(ext, "application/octet-stream"), body);
+  }
+
+  private byte[] asset(String name) {
+    if (name.isEmpty() || name.contains("..") || name.contains("//") || name.contains("\\") || name.endsWith("/")) {
+      return null;
+    }
+    byte[] cached = assets.get(name);
+    if (cached != null) {
+      return cached;
+    }
+    try (InputStream in = HttpRequestHandler.class.getClassLoader().getResourceAsStream(ASSET_ROOT + name)) {
+      if (in == null) {
+        return null;
+      }
+      byte[] b = in.readAllBytes();
+      assets.put(name, b);
+      return b;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
+      byte[] body) {
+    boolean head = req.method() == HttpMethod.HEAD;
+    ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+    res.headers().set("X-Content-Type-Options", "nosniff");
+    boolean keepAlive = HttpUtil.isKeepAlive(req) && status.code() < 400;
+    if (keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(res);
+    } else {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

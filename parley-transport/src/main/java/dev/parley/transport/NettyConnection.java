@@ -1,0 +1,69 @@
+package dev.parley.transport;
+
+import dev.parley.core.Connection;
+import dev.parley.protocol.CloseCode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A WebSocket channel seen as the core's {@link Connection}.
+ *
+ * <p>Thread-safe: Netty channels accept writes from any thread and run them on their event loop.
+ * Frames wrap the core's byte arrays without copying, so a fan-out encodes once and every
+ * connection writes the same bytes.
+ */
+final class NettyConnection implements Connection {
+  /** A peer that does not answer our close frame is cut off after this long. */
+  private static final long CLOSE_GRACE_MILLIS = 2000;
+
+  private final Channel channel;
+
+  NettyConnection(Channel channel) {
+    this.channel = channel;
+  }
+
+  @Override
+  public Executor executor() {
+    return channel.eventLoop();
+  }
+
+  @Override
+  public void send(byte[] frame) {
+    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
+  }
+
+  @Override
+  public void send(byte[] frame, Runnable afterWrite) {
+    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame))).addListener(f -> afterWrite.run());
+  }
+
+  @Override
+  public void close(CloseCode code, String reason) {
+    closeChannel(channel, code, reason);
+  }
+
+  /** Sends a close frame, closes once it is written, and cuts off a peer that stalls the write. */
+  static void closeChannel(Channel channel, CloseCode code, String reason) {
+    if (!channel.isActive()) {
+      return;
+    }
+    channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+    channel.eventLoop().schedule(() -> { channel.close(); }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public String remoteAddress() {
+    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : "?";
+  }
+
+  @Override
+  public String transport() {
+    return "websocket";
+  }
+}

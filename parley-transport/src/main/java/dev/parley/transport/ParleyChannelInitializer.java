@@ -1,0 +1,77 @@
+package dev.parley.transport;
+
+import dev.parley.core.Node;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+
+/**
+ * The pipeline of every accepted connection, in order:
+ *
+ * <ol>
+ *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush;
+ *   <li>{@link HttpServerCodec} and {@link HttpObjectAggregator}: HTTP/1.1 requests;
+ *   <li>{@link WebSocketServerCompressionHandler}: permessage-deflate when the client offers it;
+ *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, ping, pong and
+ *       close frames, and protocol violations (1002, 1007 invalid UTF-8, 1009 frame too big);
+ *   <li>{@link WebSocketFrameAggregator}: joins fragments, 1009 past {@code maxMessageBytes};
+ *   <li>{@link HeartbeatHandler}: pings and the 4408 time-out;
+ *   <li>{@link HttpRequestHandler}: {@code /healthz} and static assets;
+ *   <li>{@link WebSocketSessionHandler}: whole text messages to the core.
+ * </ol>
+ */
+final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
+  /** Largest plain HTTP request accepted (no bodies are expected yet). */
+  private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
+
+  private final TransportConfig config;
+  private final Node node;
+  private final ChannelGroup connections;
+  private final HttpRequestHandler http = new HttpRequestHandler();
+  private final WebSocketServerProtocolConfig wsConfig;
+
+  ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections) {
+    this.config = config;
+    this.node = node;
+    this.connections = connections;
+    this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
+        .websocketPath("/ws")
+        .checkStartsWith(true)
+        .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
+        .dropPongFrames(false)
+        .handleCloseFrames(true)
+        .decoderConfig(WebSocketDecoderConfig.newBuilder()
+            .maxFramePayloadLength(config.maxFrameBytes())
+            .allowExtensions(config.compression())
+            .allowMaskMismatch(false)
+            .closeOnProtocolViolation(true)
+            .withUTF8Validator(true)
+            .build())
+        .build();
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("flush", new FlushConsolidationHandler(256, true));
+    p.addLast("http", new HttpServerCodec());
+    p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+    if (config.compression()) {
+      p.addLast("ws-deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
+    }
+    p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
+    p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
+    p.addLast("heartbeat", new HeartbeatHandler(config.pingInterval().toNanos(), config.pongTimeout().toNanos()));
+    p.addLast("http-routes", http);
+    p.addLast("session", new WebSocketSessionHandler(node, connections));
+  }
+}

@@ -1,0 +1,74 @@
+package dev.parley.transport;
+
+import java.time.Duration;
+
+/**
+ * Network settings of the transport. Immutable; build with {@link #newBuilder()}.
+ *
+ * @param host address to bind ({@code 0.0.0.0} for all)
+ * @param port TCP port; 0 picks a free one
+ * @param maxFrameBytes largest accepted WebSocket frame payload; larger closes with 1009
+ * @param maxMessageBytes largest accepted message after joining fragments; larger closes with 1009
+ * @param pingInterval how often the server pings each WebSocket
+ * @param pongTimeout how long after a ping the connection may stay silent before it is closed
+ *     with 4408
+ * @param handshakeTimeout how long an upgrade may take
+ * @param compression whether permessage-deflate is accepted when a client offers it
+ * @param ioThreads event-loop threads; 0 means twice the cores
+ * @param shutdownGrace how long a stopping server waits for connections to close
+ */
+public record TransportConfig(
+    String host,
+    int port,
+    int maxFrameBytes,
+    int maxMessageBytes,
+    Duration pingInterval,
+    Duration pongTimeout,
+    Duration handshakeTimeout,
+    boolean compression,
+    int ioThreads,
+    Duration shutdownGrace) {
+
+  public static Builder newBuilder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link TransportConfig}; the defaults are those in {@code docs/OPERATIONS.md}. */
+  public static final class Builder {
+    private String host = "0.0.0.0";
+    private int port = 8080;
+    private int maxFrameBytes = 64 * 1024;
+    private int maxMessageBytes = 64 * 1024;
+    private Duration pingInterval = Duration.ofSeconds(30);
+    private Duration pongTimeout = Duration.ofSeconds(10);
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private boolean compression = true;
+    private int ioThreads = 0;
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+
+    public Builder host(String v) { host = v; return this; }
+    public Builder port(int v) { port = v; return this; }
+    public Builder maxFrameBytes(int v) { maxFrameBytes = v; return this; }
+    public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
+    public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+    public Builder pongTimeout(Duration v) { pongTimeout = v; return this; }
+    public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
+    public Builder compression(boolean v) { compression = v; return this; }
+    public Builder ioThreads(int v) { ioThreads = v; return this; }
+    public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+
+    public TransportConfig build() {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0-65535, was " + port);
+      }
+      if (maxFrameBytes < 125 || maxMessageBytes < maxFrameBytes) {
+        throw new IllegalArgumentException("maxFrameBytes must be >= 125 and maxMessageBytes >= maxFrameBytes");
+      }
+      if (!pongTimeout.isPositive() || pongTimeout.compareTo(pingInterval) >= 0) {
+        throw new IllegalArgumentException("pongTimeout must be positive and shorter than pingInterval");
+      }
+      return new TransportConfig(host, port, maxFrameBytes, maxMessageBytes, pingInterval, pongTimeout,
+          handshakeTimeout, compression, ioThreads, shutdownGrace);
+    }
+  }
+}

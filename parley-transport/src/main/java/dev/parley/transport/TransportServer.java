@@ -1,0 +1,134 @@
+package dev.parley.transport;
+
+import dev.parley.core.Node;
+import dev.parley.protocol.CloseCode;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The network server: binds the port, runs the event loops, and on {@link #close()} says goodbye
+ * to every connection with 1001 before it stops.
+ *
+ * <p>Uses the native epoll transport on Linux when it loads, NIO otherwise. Thread-safe.
+ */
+public final class TransportServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TransportServer.class);
+
+  private final TransportConfig config;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private final ChannelGroup connections = new DefaultChannelGroup("parley-ws", GlobalEventExecutor.INSTANCE);
+  private final Channel serverChannel;
+  private final String ioName;
+
+  private TransportServer(TransportConfig config, Node node) throws InterruptedException {
+    this.config = config;
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    this.ioName = epoll ? "epoll" : "nio";
+    this.boss = new MultiThreadIoEventLoopGroup(1, io);
+    this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+    ServerBootstrap b = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 4096)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+        .childHandler(new ParleyChannelInitializer(config, node, connections));
+    try {
+      this.serverChannel = b.bind(config.host(), config.port()).sync().channel();
+    } catch (RuntimeException | InterruptedException e) {
+      boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
+  }
+
+  /**
+   * Binds and starts serving.
+   *
+   * @throws InterruptedException if interrupted while binding
+   */
+  public static TransportServer start(TransportConfig config, Node node) throws InterruptedException {
+    return new TransportServer(config, node);
+  }
+
+  /** The bound port (useful when the config asked for 0). */
+  public int port() {
+    return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** {@code epoll} or {@code nio}. */
+  public String ioTransport() {
+    return ioName;
+  }
+
+  /** Open WebSocket connections. */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /**
+   * Cuts up to {@code max} WebSocket connections, chosen at random, without a close frame (TCP
+   * reset), as a failing network would. For operators' drills and tests of the delivery contract.
+   *
+   * @return how many were cut
+   */
+  public int dropConnections(int max) {
+    List<Channel> all = new ArrayList<>(connections);
+    Collections.shuffle(all);
+    int n = 0;
+    for (Channel c : all) {
+      if (n == max) {
+        break;
+      }
+      c.config().setOption(ChannelOption.SO_LINGER, 0);
+      c.close();
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Stops accepting, closes every connection with 1001 (going away), waits up to the configured
+   * grace for them to go, then stops the event loops.
+   */
+  @Override
+  public void close() {
+    serverChannel.close().syncUninterruptibly();
+    for (Channel c : connections) {
+      c.eventLoop().execute(() -> NettyConnection.closeChannel(c, CloseCode.GOING_AWAY, CloseCode.GOING_AWAY.reason()));
+    }
+    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+    connections.newCloseFuture().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    if (!connections.isEmpty()) {
+      log.warn("{} connections did not close within the grace period; cutting them", connections.size());
+      connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+    boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

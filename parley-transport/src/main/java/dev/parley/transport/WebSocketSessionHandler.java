@@ -1,0 +1,96 @@
+package dev.parley.transport;
+
+import dev.parley.core.Node;
+import dev.parley.core.Session;
+import dev.parley.protocol.CloseCode;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds whole text messages to the core's {@link Session} and tells it when the connection ends.
+ * Ping, pong and close frames are already handled before this handler; fragments are already
+ * joined.
+ *
+ * <p>Not thread-safe: one instance per channel, used only on its event loop.
+ */
+final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
+  private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
+
+  private final Node node;
+  private final ChannelGroup connections;
+
+  /** Set when the handshake completes; null before. */
+  private Session session;
+
+  WebSocketSessionHandler(Node node, ChannelGroup connections) {
+    this.node = node;
+    this.connections = connections;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+      session = node.open(new NettyConnection(ctx.channel()));
+      connections.add(ctx.channel());
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof WebSocketFrame frame)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      if (frame instanceof TextWebSocketFrame && session != null) {
+        ByteBuf buf = frame.content();
+        if (buf.hasArray()) {
+          session.onFrame(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
+        } else {
+          byte[] bytes = ByteBufUtil.getBytes(buf);
+          session.onFrame(bytes, 0, bytes.length);
+        }
+      } else if (frame instanceof BinaryWebSocketFrame) {
+        NettyConnection.closeChannel(ctx.channel(), CloseCode.UNSUPPORTED_DATA, CloseCode.UNSUPPORTED_DATA.reason());
+      }
+      // Pong frames: the heartbeat handler already noted the traffic.
+    } finally {
+      ReferenceCountUtil.release(frame);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    if (session != null) {
+      session.onClose();
+    }
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof TooLongFrameException) {
+      // From the frame aggregator: the fragments of one message add up to more than allowed.
+      NettyConnection.closeChannel(ctx.channel(), CloseCode.MESSAGE_TOO_BIG, CloseCode.MESSAGE_TOO_BIG.reason());
+      return;
+    }
+    log.debug("connection {} failed", ctx.channel().remoteAddress(), cause);
+    if (session != null) {
+      NettyConnection.closeChannel(ctx.channel(), CloseCode.INTERNAL_ERROR, CloseCode.INTERNAL_ERROR.reason());
+    } else {
+      ctx.close();
+    }
+  }
+}
