@@ -158,6 +158,15 @@ public final class Codec {
     }
   }
 
+  /** Decodes an event from text (used by clients whose WebSocket API hands out strings). */
+  public Push decodePush(String json) {
+    try {
+      return pushReader.readValue(json);
+    } catch (IOException e) {
+      throw new ProtocolException(ErrorCode.BAD_JSON, "event is not valid JSON: " + brief(e), null);
+    }
+  }
+
   private static String textOrNull(JsonNode node) {
     return node != null && node.isTextual() ? node.asText() : null;
   }

@@ -17,6 +17,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -48,8 +49,8 @@ public final class TransportServer implements AutoCloseable {
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     this.ioName = epoll ? "epoll" : "nio";
-    this.boss = new MultiThreadIoEventLoopGroup(1, io);
-    this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), io);
+    this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-boss"), io);
+    this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("parley-io"), io);
     ServerBootstrap b = new ServerBootstrap()
         .group(boss, workers)
         .channel(channelType)
