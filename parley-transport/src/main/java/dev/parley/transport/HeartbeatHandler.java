@@ -21,8 +21,8 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
   private final long intervalNanos;
   private final long timeoutNanos;
 
-  /** Time of the last inbound read. */
-  private long lastReadNanos = System.nanoTime();
+  /** Time of the last inbound read, on the event loop's ticker (which tests can move). */
+  private long lastReadNanos;
 
   /** The pending tick or check, cancelled on close. */
   private Future<?> timer;
@@ -34,14 +34,14 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    lastReadNanos = System.nanoTime();
+    lastReadNanos = ctx.executor().ticker().nanoTime();
     super.channelRead(ctx, msg);
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-      lastReadNanos = System.nanoTime();
+      lastReadNanos = ctx.executor().ticker().nanoTime();
       timer = ctx.executor().schedule(() -> ping(ctx), intervalNanos, TimeUnit.NANOSECONDS);
     }
     super.userEventTriggered(ctx, evt);
@@ -51,7 +51,7 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
     if (!ctx.channel().isActive()) {
       return;
     }
-    long sentAt = System.nanoTime();
+    long sentAt = ctx.executor().ticker().nanoTime();
     ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), ctx.voidPromise());
     timer = ctx.executor().schedule(() -> check(ctx, sentAt), timeoutNanos, TimeUnit.NANOSECONDS);
   }
@@ -68,7 +68,7 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
       ctx.executor().schedule(() -> { ctx.close(); }, 200, TimeUnit.MILLISECONDS);
       return;
     }
-    long next = Math.max(0, sentAt + intervalNanos - System.nanoTime());
+    long next = Math.max(0, sentAt + intervalNanos - ctx.executor().ticker().nanoTime());
     timer = ctx.executor().schedule(() -> ping(ctx), next, TimeUnit.NANOSECONDS);
   }
 

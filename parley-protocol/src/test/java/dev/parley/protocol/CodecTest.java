@@ -1,0 +1,70 @@
+package dev.parley.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CodecTest {
+  private final Codec codec = new Codec();
+
+  private String json(Push p) {
+    return new String(codec.encode(p), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void eventsCarryTheirTypeFirstAndOmitNullFields() {
+    assertThat(json(new Push.Ack(null, "c-1", "demo", 7, "m_x", 5)))
+        .isEqualTo("{\"type\":\"ack\",\"cid\":\"c-1\",\"conv\":\"demo\",\"seq\":7,\"id\":\"m_x\",\"ts\":5}");
+    assertThat(json(new Push.Pong(null))).isEqualTo("{\"type\":\"pong\"}");
+  }
+
+  @Test
+  void everyEventRoundTrips() {
+    Push.Message m = new Push.Message("c", 3, "m_1", "u", "text", "hé \"x\" <b>", 9, "cid");
+    List<Push> events = List.of(
+        new Push.Welcome("r", "s_1", "u", "visitor", "t", 30000),
+        new Push.Joined(null, "c", 4, List.of(new Push.Receipt("c", "u", "read", 2)), null),
+        new Push.Left("r", "c"),
+        m,
+        new Push.Ack("r", "cid", "c", 3, "m_1", 9),
+        new Push.Receipt("c", "u", "delivered", 3),
+        new Push.Typing("c", "u", true, 6000),
+        new Push.History("h", "c", List.of(m), true),
+        new Push.Pong("p"),
+        Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "later", "cid", null, null));
+    for (Push p : events) {
+      byte[] bytes = codec.encode(p);
+      assertThat(codec.decodePush(bytes, 0, bytes.length)).isEqualTo(p);
+    }
+  }
+
+  @Test
+  void unknownEventTypesDecodeAsUnknownSoClientsCanIgnoreThem() {
+    assertThat(codec.decodePush("{\"type\":\"from-the-future\",\"x\":1}")).isInstanceOf(Push.Unknown.class);
+    assertThat(codec.decodePush("{\"type\":\"ack\",\"cid\":\"c\",\"conv\":\"d\",\"seq\":1,\"newField\":true}"))
+        .isInstanceOf(Push.Ack.class);
+  }
+
+  @Test
+  void commandsRoundTripThroughTheClientEncoder() {
+    Command.Hello h = new Command.Hello(null, 1, "tok", Map.of("c", 5L));
+    assertThat(codec.decodeCommand(codec.encode(h))).isEqualTo(h);
+    Command.Send s = new Command.Send("r", "cid", "c", "text");
+    assertThat(codec.decodeCommand(codec.encode(s))).isEqualTo(s);
+  }
+
+  @Test
+  void errorsForRetryableCodesSayRetry() {
+    assertThat(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "m", null, null, null).retry()).isTrue();
+    assertThat(Push.Error.of(ErrorCode.INVALID_FIELD, "m", null, null, "x").retry()).isFalse();
+  }
+
+  @Test
+  void decodeHonoursOffsetAndLength() {
+    byte[] buf = "xx{\"type\":\"ping\",\"ref\":\"a\"}yy".getBytes(StandardCharsets.UTF_8);
+    assertThat(codec.decodeCommand(buf, 2, buf.length - 4)).isEqualTo(new Command.Ping("a"));
+  }
+}
