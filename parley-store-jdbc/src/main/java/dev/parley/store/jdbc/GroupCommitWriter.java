@@ -28,6 +28,14 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /** One write in a batch. Apply runs on the writer thread inside the open transaction. */
   interface Op {
+    /**
+     * Batches run their writes sorted by this key (stably: same-key writes keep their queue order),
+     * so two nodes' batches lock rows in the same order and cannot deadlock each other.
+     */
+    default String orderKey() {
+      return "";
+    }
+
     void apply(Connection c) throws SQLException;
 
     /** After commit: complete the caller's future. */
@@ -76,6 +84,7 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
+        batch.sort(java.util.Comparator.comparing(Op::orderKey));
         runBatch(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -1,0 +1,266 @@
+package dev.parley.store.jdbc;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.core.AppendRequest;
+import dev.parley.core.Appended;
+import dev.parley.core.MessageStore;
+import dev.parley.core.ReceiptState;
+import dev.parley.core.StoreException;
+import dev.parley.core.StoredMessage;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the JDBC stores share: the group-commit writer and its single write connection, the read
+ * pool and its platform threads, the read queries and receipts. A subclass decides how a message
+ * gets its seq inside the writer's transaction ({@link #appendInTransaction}).
+ *
+ * <p>Thread-safe. The write connection and everything subclasses prepare on it are touched only
+ * by the writer thread.
+ */
+abstract class JdbcMessageStore implements MessageStore {
+  static final String COLUMNS = "conversation, seq, id, sender, cid, kind, body, created_at";
+  static final String INSERT =
+      "INSERT INTO messages (conversation, seq, id, sender, cid, kind, body, created_at) VALUES (?,?,?,?,?,?,?,?)";
+  static final String FIND_CID =
+      "SELECT seq, id, kind, body, created_at FROM messages WHERE conversation = ? AND sender = ? AND cid = ?";
+  static final String LAST_SEQ = "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE conversation = ?";
+  private static final String UPSERT_RECEIPT =
+      "INSERT INTO receipts (conversation, user_id, kind, seq) VALUES (?,?,?,?) "
+          + "ON CONFLICT (conversation, user_id, kind) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > receipts.seq";
+
+  private final Connection writeConnection;
+  private final HikariDataSource readPool;
+  private final ExecutorService readExecutor;
+  private final SecureRandom random = new SecureRandom();
+  private final String name;
+  private GroupCommitWriter writer;
+  private PreparedStatement findCid;
+  private PreparedStatement upsertReceipt;
+
+  JdbcMessageStore(String name, Connection writeConnection, HikariDataSource readPool, int readThreads) {
+    this.name = name;
+    this.writeConnection = writeConnection;
+    this.readPool = readPool;
+    AtomicInteger n = new AtomicInteger();
+    this.readExecutor = Executors.newFixedThreadPool(readThreads,
+        r -> Thread.ofPlatform().name("parley-store-read-" + n.incrementAndGet()).daemon(true).unstarted(r));
+  }
+
+  /** Starts the writer; call last in the subclass constructor. */
+  final void startWriter(int maxQueued, int maxBatch, CommitListener listener) throws SQLException {
+    findCid = writeConnection.prepareStatement(FIND_CID);
+    upsertReceipt = writeConnection.prepareStatement(UPSERT_RECEIPT);
+    writer = new GroupCommitWriter(writeConnection, maxQueued, maxBatch, this::onRollback, listener);
+  }
+
+  /** Gives a message its seq and inserts it, inside the writer's open transaction. Writer thread. */
+  abstract Appended appendInTransaction(AppendRequest r) throws SQLException;
+
+  /** The batch was rolled back; drop anything cached from it. Writer thread. */
+  void onRollback() {}
+
+  /** The stored message with this cid, or null. Writer thread. */
+  final Appended findDuplicate(AppendRequest r) throws SQLException {
+    if (r.cid() == null) {
+      return null;
+    }
+    findCid.setString(1, r.conversation());
+    findCid.setString(2, r.sender());
+    findCid.setString(3, r.cid());
+    try (ResultSet rs = findCid.executeQuery()) {
+      if (rs.next()) {
+        return new Appended(new StoredMessage(r.conversation(), rs.getLong(1), rs.getString(2), r.sender(), r.cid(),
+            rs.getString(3), rs.getString(4), rs.getLong(5)), true);
+      }
+    }
+    return null;
+  }
+
+  /** Inserts the message at {@code seq} with a new id. Writer thread. */
+  final Appended insert(PreparedStatement insert, AppendRequest r, long seq) throws SQLException {
+    String id = newId();
+    insert.setString(1, r.conversation());
+    insert.setLong(2, seq);
+    insert.setString(3, id);
+    insert.setString(4, r.sender());
+    insert.setString(5, r.cid());
+    insert.setString(6, r.kind());
+    insert.setString(7, r.text());
+    insert.setLong(8, r.createdAtMillis());
+    insert.executeUpdate();
+    return new Appended(new StoredMessage(r.conversation(), seq, id, r.sender(), r.cid(), r.kind(), r.text(),
+        r.createdAtMillis()), false);
+  }
+
+  private String newId() {
+    byte[] b = new byte[12];
+    random.nextBytes(b);
+    return "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  @Override
+  public final CompletableFuture<Appended> append(AppendRequest r) {
+    CompletableFuture<Appended> f = new CompletableFuture<>();
+    writer.submit(new GroupCommitWriter.Op() {
+      Appended result;
+
+      @Override
+      public String orderKey() {
+        return r.conversation();
+      }
+
+      @Override
+      public void apply(Connection c) throws SQLException {
+        result = appendInTransaction(r);
+      }
+
+      @Override
+      public void committed() {
+        f.complete(result);
+      }
+
+      @Override
+      public void failed(Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    return f;
+  }
+
+  @Override
+  public final CompletableFuture<Boolean> saveReceipt(String conversation, String user, String kind, long seq) {
+    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    writer.submit(new GroupCommitWriter.Op() {
+      boolean moved;
+
+      @Override
+      public String orderKey() {
+        return conversation;
+      }
+
+      @Override
+      public void apply(Connection c) throws SQLException {
+        upsertReceipt.setString(1, conversation);
+        upsertReceipt.setString(2, user);
+        upsertReceipt.setString(3, kind);
+        upsertReceipt.setLong(4, seq);
+        moved = upsertReceipt.executeUpdate() > 0;
+      }
+
+      @Override
+      public void committed() {
+        f.complete(moved);
+      }
+
+      @Override
+      public void failed(Throwable t) {
+        f.completeExceptionally(t);
+      }
+    });
+    return f;
+  }
+
+  @Override
+  public final List<StoredMessage> readAfter(String conversation, long afterSeq, int limit) {
+    return query("SELECT " + COLUMNS + " FROM messages WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT ?",
+        conversation, afterSeq, limit, false);
+  }
+
+  @Override
+  public final List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit) {
+    return query("SELECT " + COLUMNS + " FROM messages WHERE conversation = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+        conversation, beforeSeq, limit, true);
+  }
+
+  private List<StoredMessage> query(String sql, String conversation, long seq, int limit, boolean reverse) {
+    try (Connection c = readPool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, conversation);
+      ps.setLong(2, seq);
+      ps.setInt(3, limit);
+      List<StoredMessage> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new StoredMessage(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+              rs.getString(6), rs.getString(7), rs.getLong(8)));
+        }
+      }
+      if (reverse) {
+        Collections.reverse(out);
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("read of " + conversation + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public final long lastSeq(String conversation) {
+    try (Connection c = readPool.getConnection(); PreparedStatement ps = c.prepareStatement(LAST_SEQ)) {
+      ps.setString(1, conversation);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("read of " + conversation + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public final List<ReceiptState> receipts(String conversation) {
+    try (Connection c = readPool.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT user_id, kind, seq FROM receipts WHERE conversation = ?")) {
+      ps.setString(1, conversation);
+      List<ReceiptState> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new ReceiptState(conversation, rs.getString(1), rs.getString(2), rs.getLong(3)));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("read of receipts of " + conversation + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public final Executor readExecutor() {
+    return readExecutor;
+  }
+
+  @Override
+  public final boolean isHealthy() {
+    try (Connection c = readPool.getConnection(); Statement s = c.createStatement()) {
+      s.execute("SELECT 1");
+      return true;
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public final void close() {
+    writer.close();
+    readExecutor.shutdown();
+    readPool.close();
+    try {
+      writeConnection.close();
+    } catch (SQLException e) {
+      throw new StoreException(name + " close failed", e);
+    }
+  }
+}

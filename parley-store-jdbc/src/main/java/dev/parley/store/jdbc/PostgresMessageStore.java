@@ -1,0 +1,138 @@
+package dev.parley.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.core.AppendRequest;
+import dev.parley.core.Appended;
+import dev.parley.core.StoreException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The {@link dev.parley.core.MessageStore} for clusters: PostgreSQL, shared by every node.
+ *
+ * <p>Many nodes write to one conversation at once, so the seq cannot come from a node's memory:
+ * each append locks its conversation's row in {@code conversations} ({@code INSERT … ON CONFLICT DO
+ * UPDATE … RETURNING last_seq} takes the row lock even when nothing changes), checks the cid under
+ * that lock, inserts at {@code last_seq + 1} and moves {@code last_seq}. The lock is held to the
+ * batch's commit, so a seq is visible to readers only after every smaller seq of its conversation:
+ * a subscriber that sees seq N published can read N-1 from the store. Batches lock conversations in
+ * sorted order ({@link GroupCommitWriter.Op#orderKey()}), so two nodes cannot deadlock; if a
+ * deadlock or a concurrent same-cid insert fails a batch anyway, it is retried write by write.
+ *
+ * <p>Thread-safe.
+ */
+public final class PostgresMessageStore extends JdbcMessageStore {
+  /**
+   * Connection settings.
+   *
+   * @param url JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/parley}
+   * @param schema schema to use (created and migrated if missing)
+   * @param readPoolSize read connections per node
+   */
+  public record Options(String url, String user, String password, String schema, int readPoolSize, int maxBatch,
+      int maxQueued) {
+    public static Options of(String url, String user, String password) {
+      return new Options(url, user, password, "public", 8, 512, 100_000);
+    }
+
+    public Options withSchema(String s) {
+      return new Options(url, user, password, s, readPoolSize, maxBatch, maxQueued);
+    }
+  }
+
+  private static final String LOCK_CONVERSATION =
+      "INSERT INTO conversations (id, last_seq, created_at) VALUES (?, 0, ?) "
+          + "ON CONFLICT (id) DO UPDATE SET last_seq = conversations.last_seq RETURNING last_seq";
+  private static final String MOVE_LAST_SEQ = "UPDATE conversations SET last_seq = ? WHERE id = ?";
+
+  private final PreparedStatement lock;
+  private final PreparedStatement insert;
+  private final PreparedStatement move;
+
+  private PostgresMessageStore(Connection w, HikariDataSource readPool, Options o, CommitListener listener)
+      throws SQLException {
+    super("postgresql", w, readPool, o.readPoolSize());
+    this.lock = w.prepareStatement(LOCK_CONVERSATION);
+    this.insert = w.prepareStatement(INSERT);
+    this.move = w.prepareStatement(MOVE_LAST_SEQ);
+    startWriter(o.maxQueued(), o.maxBatch(), listener);
+  }
+
+  /**
+   * Connects, migrates the schema, and starts the writer.
+   *
+   * @throws StoreException when the database cannot be reached or migrated
+   */
+  public static PostgresMessageStore open(Options o, CommitListener listener) {
+    HikariDataSource reads = null;
+    try {
+      Flyway.configure()
+          .dataSource(o.url(), o.user(), o.password())
+          .schemas(o.schema())
+          .createSchemas(true)
+          .locations("classpath:db/migration/postgresql")
+          .load()
+          .migrate();
+      reads = pool(o, "parley-pg-read", o.readPoolSize());
+      Connection w = java.sql.DriverManager.getConnection(o.url(), props(o));
+      return new PostgresMessageStore(w, reads, o, listener);
+    } catch (SQLException | RuntimeException e) {
+      if (reads != null) {
+        reads.close();
+      }
+      throw new StoreException("cannot open the PostgreSQL store at " + o.url() + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static java.util.Properties props(Options o) {
+    java.util.Properties p = new java.util.Properties();
+    if (o.user() != null) {
+      p.setProperty("user", o.user());
+    }
+    if (o.password() != null) {
+      p.setProperty("password", o.password());
+    }
+    p.setProperty("currentSchema", o.schema());
+    p.setProperty("ApplicationName", "parley");
+    p.setProperty("tcpKeepAlive", "true");
+    return p;
+  }
+
+  private static HikariDataSource pool(Options o, String name, int size) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(o.url());
+    hc.setUsername(o.user());
+    hc.setPassword(o.password());
+    hc.setSchema(o.schema());
+    hc.setPoolName(name);
+    hc.setMaximumPoolSize(size);
+    hc.setMinimumIdle(1);
+    hc.setReadOnly(true);
+    hc.setConnectionTimeout(5_000);
+    return new HikariDataSource(hc);
+  }
+
+  @Override
+  Appended appendInTransaction(AppendRequest r) throws SQLException {
+    lock.setString(1, r.conversation());
+    lock.setLong(2, r.createdAtMillis());
+    long last;
+    try (ResultSet rs = lock.executeQuery()) {
+      rs.next();
+      last = rs.getLong(1);
+    }
+    Appended dup = findDuplicate(r);
+    if (dup != null) {
+      return dup;
+    }
+    Appended a = insert(insert, r, last + 1);
+    move.setLong(1, last + 1);
+    move.setString(2, r.conversation());
+    move.executeUpdate();
+    return a;
+  }
+}

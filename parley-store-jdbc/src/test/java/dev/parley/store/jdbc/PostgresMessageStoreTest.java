@@ -1,0 +1,78 @@
+package dev.parley.store.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.core.AppendRequest;
+import dev.parley.core.Appended;
+import dev.parley.core.MessageStore;
+import dev.parley.core.MessageStoreContract;
+import dev.parley.core.StoredMessage;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract against the PostgreSQL server on 127.0.0.1:5432 (database {@code test}, or
+ * {@code PARLEY_TEST_PG_URL}), each test in a schema of its own, dropped afterwards.
+ */
+class PostgresMessageStoreTest extends MessageStoreContract {
+  static final String URL = System.getenv().getOrDefault("PARLEY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String USER = System.getenv().getOrDefault("PARLEY_TEST_PG_USER", "postgres");
+
+  final String schema = "parley_t_" + Long.toHexString(System.nanoTime());
+  final List<MessageStore> extra = new ArrayList<>();
+
+  PostgresMessageStore.Options options() {
+    return PostgresMessageStore.Options.of(URL, USER, null).withSchema(schema);
+  }
+
+  @Override
+  protected MessageStore openStore() {
+    return PostgresMessageStore.open(options(), CommitListener.NONE);
+  }
+
+  @AfterEach
+  void dropSchema() throws Exception {
+    extra.forEach(MessageStore::close);
+    try (Connection c = DriverManager.getConnection(URL, USER, null); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  @Test
+  void twoNodesAppendingToOneConversationStayGaplessWithoutDuplicates() throws Exception {
+    MessageStore nodeB = PostgresMessageStore.open(options(), CommitListener.NONE);
+    extra.add(nodeB);
+    List<CompletableFuture<Appended>> fs = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      // The same cid arrives on both nodes (a client that resent after moving): stored once.
+      fs.add(store.append(new AppendRequest("shared", "u" + (i % 7), "c" + i, "text", "m" + i, 1L)));
+      fs.add(nodeB.append(new AppendRequest("shared", "u" + (i % 7), "c" + i, "text", "m" + i, 1L)));
+      fs.add(nodeB.append(new AppendRequest("other-" + (i % 5), "u", "k" + i, "text", "x", 1L)));
+    }
+    CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    List<StoredMessage> stored = store.readAfter("shared", 0, 2000);
+    assertThat(stored).extracting(StoredMessage::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(1, 500).boxed().toList());
+    assertThat(new HashSet<>(stored.stream().map(StoredMessage::text).toList())).hasSize(500);
+    for (int i = 0; i < 500; i++) {
+      assertThat(fs.get(3 * i).join().message().seq()).isEqualTo(fs.get(3 * i + 1).join().message().seq());
+    }
+  }
+
+  @Test
+  void reopeningContinuesSeq() throws Exception {
+    await(store.append(text("c1", "u1", "a", "one")));
+    store.close();
+    store = openStore();
+    assertThat(await(store.append(text("c1", "u1", "b", "two"))).message().seq()).isEqualTo(2);
+  }
+}
