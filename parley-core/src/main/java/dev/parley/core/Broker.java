@@ -31,6 +31,14 @@ public interface Broker extends AutoCloseable {
   /** Publishes to every node subscribed to {@code topic}, this one included. Never blocks. */
   void publish(String topic, BrokerEvent event);
 
+  /**
+   * Registers {@code listener} to run (on a broker thread) each time the broker's connection came
+   * back after a loss and every subscription is active again. Events published meanwhile may be
+   * lost, so the core catches every subscriber up from the store. The in-memory broker never
+   * loses its connection and never calls it.
+   */
+  default void onReconnected(Runnable listener) {}
+
   /** Whether the broker is reachable now. */
   boolean isHealthy();
 

@@ -62,6 +62,15 @@ final class ConversationSubscription {
     session.connection().executor().execute(() -> onEvent(event));
   }
 
+  /** Called on a broker thread after a broker outage: catch up from the store. */
+  void resync() {
+    session.connection().executor().execute(() -> {
+      if (active && !catchingUp) {
+        catchUp();
+      }
+    });
+  }
+
   /** Stops all writes from this subscription. */
   void deactivate() {
     active = false;

@@ -22,6 +22,16 @@ final class LocalHub {
 
   LocalHub(Broker broker) {
     this.broker = broker;
+    broker.onReconnected(this::resyncAll);
+  }
+
+  /** After a broker outage: every subscriber re-reads the store from its position. */
+  private void resyncAll() {
+    for (Topic t : topics.values()) {
+      for (ConversationSubscription s : t.subscribers) {
+        s.resync();
+      }
+    }
   }
 
   static String topicOf(String conversation) {

@@ -1,0 +1,65 @@
+package dev.parley.broker.redis;
+
+import dev.parley.core.BrokerEvent;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The binary form of a {@link BrokerEvent} on Redis:
+ *
+ * <pre>
+ *   byte   version (1)
+ *   byte   kind (0 message, 1 ephemeral)
+ *   long   seq
+ *   long   ttlMillis
+ *   short  user length, then UTF-8 bytes
+ *   short  stateKey length (-1 for none), then UTF-8 bytes
+ *   rest   the frame, as is
+ * </pre>
+ *
+ * Stateless and thread-safe.
+ */
+final class BrokerEventCodec {
+  private static final byte VERSION = 1;
+
+  private BrokerEventCodec() {}
+
+  static byte[] encode(BrokerEvent e) {
+    byte[] user = e.user() == null ? new byte[0] : e.user().getBytes(StandardCharsets.UTF_8);
+    byte[] key = e.stateKey() == null ? null : e.stateKey().getBytes(StandardCharsets.UTF_8);
+    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 8 + 8 + 2 + user.length + 2 + (key == null ? 0 : key.length)
+        + e.frame().length);
+    b.put(VERSION).put((byte) e.kind().ordinal()).putLong(e.seq()).putLong(e.ttlMillis());
+    b.putShort((short) user.length).put(user);
+    if (key == null) {
+      b.putShort((short) -1);
+    } else {
+      b.putShort((short) key.length).put(key);
+    }
+    b.put(e.frame());
+    return b.array();
+  }
+
+  /** @throws IllegalArgumentException for bytes this version cannot read */
+  static BrokerEvent decode(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if (b.get() != VERSION) {
+      throw new IllegalArgumentException("unknown broker event version");
+    }
+    BrokerEvent.Kind kind = BrokerEvent.Kind.values()[b.get()];
+    long seq = b.getLong();
+    long ttl = b.getLong();
+    byte[] user = new byte[b.getShort()];
+    b.get(user);
+    short keyLen = b.getShort();
+    String key = null;
+    if (keyLen >= 0) {
+      byte[] k = new byte[keyLen];
+      b.get(k);
+      key = new String(k, StandardCharsets.UTF_8);
+    }
+    byte[] frame = new byte[b.remaining()];
+    b.get(frame);
+    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, frame);
+  }
+}
