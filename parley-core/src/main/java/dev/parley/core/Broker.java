@@ -28,8 +28,13 @@ public interface Broker extends AutoCloseable {
   /** Subscribes this node to {@code topic}; the future completes once events will arrive. */
   CompletableFuture<Subscription> subscribe(String topic, Consumer<BrokerEvent> listener);
 
-  /** Publishes to every node subscribed to {@code topic}, this one included. Never blocks. */
-  void publish(String topic, BrokerEvent event);
+  /**
+   * Publishes to every node subscribed to {@code topic}, this one included. Never blocks. The
+   * future completes once the broker has taken the event (for Redis: the server replied), so every
+   * node subscribed then either receives it or loses its own connection and catches up; it may
+   * take as long as a broker outage lasts.
+   */
+  CompletableFuture<Void> publish(String topic, BrokerEvent event);
 
   /**
    * Registers {@code listener} to run (on a broker thread) each time the broker's connection came

@@ -30,14 +30,17 @@ public final class InMemoryBroker implements Broker {
   }
 
   @Override
-  public void publish(String topic, BrokerEvent event) {
+  public CompletableFuture<Void> publish(String topic, BrokerEvent event) {
     List<Consumer<BrokerEvent>> listeners = topics.get(topic);
     if (listeners != null) {
       for (Consumer<BrokerEvent> l : listeners) {
         l.accept(event);
       }
     }
+    return DONE;
   }
+
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   @Override
   public boolean isHealthy() {

@@ -31,6 +31,12 @@ public final class Node implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final SecureRandom random = new SecureRandom();
 
+  /** Sends accepted but not yet answered. Guarded by {@code drainLock}. */
+  private int inFlight;
+
+  private final Object drainLock = new Object();
+  private volatile boolean draining;
+
   private Node(Builder b) {
     this.config = Objects.requireNonNull(b.config, "config");
     this.store = Objects.requireNonNull(b.store, "store");
@@ -58,6 +64,46 @@ public final class Node implements AutoCloseable {
     sessions.put(s.id(), s);
     metrics.sessionsChanged(sessions.size());
     return s;
+  }
+
+  /** Whether the node is draining: new sends are refused with {@code shutting_down}. */
+  public boolean isDraining() {
+    return draining;
+  }
+
+  /**
+   * Starts draining and waits until every accepted send has been stored and answered, or until
+   * {@code max} has passed. Blocks: call from a shutdown thread, never an event loop.
+   *
+   * @return true if nothing was left in flight
+   */
+  public boolean drain(java.time.Duration max) throws InterruptedException {
+    draining = true;
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (drainLock) {
+      while (inFlight > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(drainLock, left);
+      }
+    }
+    return true;
+  }
+
+  void sendStarted() {
+    synchronized (drainLock) {
+      inFlight++;
+    }
+  }
+
+  void sendFinished() {
+    synchronized (drainLock) {
+      if (--inFlight == 0) {
+        drainLock.notifyAll();
+      }
+    }
   }
 
   /** Number of open sessions. */
@@ -108,16 +154,16 @@ public final class Node implements AutoCloseable {
   }
 
   /**
-   * Stores a message and publishes it. Duplicates are published again too: if the node that first
-   * stored it died before publishing, the resend is what tells the other nodes; subscribers drop
-   * a seq they already have.
+   * Stores a message, publishes it, and completes once the broker has taken it (the ack waits for
+   * that). Duplicates are published again too: if the node that first stored it died before
+   * publishing, the resend is what tells the other nodes; subscribers drop a seq they already have.
    */
   public CompletableFuture<Appended> append(AppendRequest request) {
-    return store.append(request).whenComplete((a, err) -> {
-      if (a != null) {
-        StoredMessage m = a.message();
-        broker.publish(LocalHub.topicOf(m.conversation()), BrokerEvent.message(m.seq(), m.sender(), encodeMessage(m)));
-      }
+    return store.append(request).thenCompose(a -> {
+      StoredMessage m = a.message();
+      // The ack waits for the broker: a node that dies after acking has already told the others.
+      return broker.publish(LocalHub.topicOf(m.conversation()),
+          BrokerEvent.message(m.seq(), m.sender(), encodeMessage(m))).thenApply(v -> a);
     });
   }
 

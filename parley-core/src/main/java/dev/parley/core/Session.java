@@ -222,10 +222,15 @@ public final class Session {
       throw new ProtocolException(ErrorCode.TOO_LONG,
           "text is longer than " + node.config().maxTextChars() + " characters", "text");
     }
+    if (node.isDraining()) {
+      throw new ProtocolException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; reconnect and send again", null);
+    }
     node.metrics().messageReceived();
     AppendRequest request =
         new AppendRequest(s.conv(), principal.user(), s.cid(), "text", s.text(), System.currentTimeMillis());
+    node.sendStarted();
     node.append(request).whenComplete((appended, err) -> connection.executor().execute(() -> {
+      node.sendFinished();
       if (closed) {
         return;
       }

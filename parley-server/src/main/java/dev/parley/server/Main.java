@@ -75,18 +75,65 @@ public final class Main implements Runnable {
         description = "fsync every commit batch to survive power loss (env PARLEY_FSYNC, default ${DEFAULT-VALUE}).")
     boolean fsync;
 
+    @Option(names = "--shutdown-grace", defaultValue = "${env:PARLEY_SHUTDOWN_GRACE:-10s}",
+        description = "How long a graceful shutdown may take (env PARLEY_SHUTDOWN_GRACE, default ${DEFAULT-VALUE}).")
+    Duration shutdownGrace;
+
+    @Option(names = "--store", defaultValue = "${env:PARLEY_STORE:-sqlite}",
+        description = "sqlite (one node) or postgres (a cluster) (env PARLEY_STORE, default ${DEFAULT-VALUE}).")
+    String store;
+
+    @Option(names = "--pg-url", defaultValue = "${env:PARLEY_PG_URL:-jdbc:postgresql://127.0.0.1:5432/parley}",
+        description = "JDBC URL of the PostgreSQL store (env PARLEY_PG_URL, default ${DEFAULT-VALUE}).")
+    String pgUrl;
+
+    @Option(names = "--pg-user", defaultValue = "${env:PARLEY_PG_USER}",
+        description = "PostgreSQL user (env PARLEY_PG_USER).")
+    String pgUser;
+
+    @Option(names = "--pg-password", defaultValue = "${env:PARLEY_PG_PASSWORD}",
+        description = "PostgreSQL password (env PARLEY_PG_PASSWORD; prefer the environment to the command line).")
+    String pgPassword;
+
+    @Option(names = "--pg-schema", defaultValue = "${env:PARLEY_PG_SCHEMA:-public}",
+        description = "PostgreSQL schema, created if missing (env PARLEY_PG_SCHEMA, default ${DEFAULT-VALUE}).")
+    String pgSchema;
+
+    @Option(names = "--broker", defaultValue = "${env:PARLEY_BROKER:-memory}",
+        description = "memory (one node) or redis (a cluster) (env PARLEY_BROKER, default ${DEFAULT-VALUE}).")
+    String broker;
+
+    @Option(names = "--redis-url", defaultValue = "${env:PARLEY_REDIS_URL:-redis://127.0.0.1:6379}",
+        description = "Redis URI of the broker (env PARLEY_REDIS_URL, default ${DEFAULT-VALUE}).")
+    String redisUrl;
+
+    @Option(names = "--token-secret", defaultValue = "${env:PARLEY_TOKEN_SECRET}",
+        description = "Base64 of >= 32 random bytes signing visitor tokens; the same on every node of a cluster "
+            + "(env PARLEY_TOKEN_SECRET; default: data-dir/secret.key).")
+    String tokenSecret;
+
     @Override
     public Integer call() throws Exception {
-      ServerConfig config = ServerConfig.newBuilder()
-          .host(host)
-          .port(port)
-          .dataDir(dataDir)
-          .pingInterval(pingInterval)
-          .pongTimeout(pongTimeout)
-          .fsync(fsync)
-          .build();
+      ServerConfig config;
       ParleyServer server;
       try {
+        config = ServerConfig.newBuilder()
+            .host(host)
+            .port(port)
+            .dataDir(dataDir)
+            .pingInterval(pingInterval)
+            .pongTimeout(pongTimeout)
+            .fsync(fsync)
+            .shutdownGrace(shutdownGrace)
+            .store(store)
+            .postgresUrl(pgUrl)
+            .postgresUser(pgUser)
+            .postgresPassword(pgPassword)
+            .postgresSchema(pgSchema)
+            .broker(broker)
+            .redisUrl(redisUrl)
+            .tokenSecret(tokenSecret)
+            .build();
         server = ParleyServer.start(config);
       } catch (RuntimeException e) {
         System.err.println("parley: cannot start: " + e.getMessage());
@@ -103,7 +150,9 @@ public final class Main implements Runnable {
       System.out.println("    Home page:   http://" + local + "/");
       System.out.println("    WebSocket:   ws://" + local + "/ws   (no credentials needed: anonymous visitor)");
       System.out.println("    Health:      http://" + local + "/healthz");
-      System.out.println("    Data:        " + dataDir.toAbsolutePath().normalize());
+      System.out.println(config.store().equals("sqlite")
+          ? "    Data:        " + dataDir.toAbsolutePath().normalize()
+          : "    Cluster:     store postgres, broker " + config.broker());
       System.out.println("  Stop with Ctrl-C (or SIGTERM).");
       System.out.println();
       stopped.await();

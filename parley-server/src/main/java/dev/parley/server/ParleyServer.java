@@ -1,10 +1,15 @@
 package dev.parley.server;
 
+import dev.parley.broker.redis.RedisBroker;
 import dev.parley.core.Broker;
 import dev.parley.core.InMemoryBroker;
+import dev.parley.core.MessageStore;
 import dev.parley.core.Node;
 import dev.parley.core.NodeConfig;
 import dev.parley.core.SignedVisitorTokens;
+import dev.parley.protocol.CloseCode;
+import dev.parley.store.jdbc.CommitListener;
+import dev.parley.store.jdbc.PostgresMessageStore;
 import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportConfig;
 import dev.parley.transport.TransportServer;
@@ -14,12 +19,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Parley node: the SQLite store, the in-memory broker, the realtime core and the
- * transport, started in that order and closed in reverse.
+ * One running Parley node: the store (SQLite or PostgreSQL), the broker (in memory or Redis), the
+ * realtime core and the transport, started in that order and closed in reverse.
  *
  * <p>{@code ParleyServer.start(config)} then {@link #port()}. Thread-safe; {@link #close()} is
  * idempotent.
@@ -28,7 +35,7 @@ public final class ParleyServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ParleyServer.class);
 
   private final ServerConfig config;
-  private final SqliteMessageStore store;
+  private final MessageStore store;
   private final Broker broker;
   private final Node node;
   private final TransportServer transport;
@@ -36,35 +43,59 @@ public final class ParleyServer implements AutoCloseable {
 
   private ParleyServer(ServerConfig config) throws InterruptedException {
     this.config = config;
-    this.store = SqliteMessageStore.open(config.dataDir(),
-        new SqliteMessageStore.Options(config.fsync(), 512, 100_000, 4), (size, nanos) -> {});
-    this.broker = new InMemoryBroker();
-    NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), 64, NodeConfig.defaults().typingTtl(),
-        NodeConfig.defaults().replayPageSize(), config.pingInterval());
-    this.node = Node.builder()
-        .config(nodeConfig)
-        .store(store)
-        .broker(broker)
-        .authenticator(new SignedVisitorTokens(loadOrCreateSecret(config.dataDir())))
-        .build();
-    TransportConfig tc = TransportConfig.newBuilder()
-        .host(config.host())
-        .port(config.port())
-        .pingInterval(config.pingInterval())
-        .pongTimeout(config.pongTimeout())
-        .maxFrameBytes(config.maxFrameBytes())
-        .maxMessageBytes(config.maxMessageBytes())
-        .shutdownGrace(config.shutdownGrace())
-        .build();
+    this.store = openStore(config);
+    Broker b = null;
+    Node n = null;
     try {
-      this.transport = TransportServer.start(tc, node);
+      b = config.broker().equals("redis") ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
+      byte[] secret = config.tokenSecret() != null
+          ? Base64.getDecoder().decode(config.tokenSecret().trim())
+          : loadOrCreateSecret(config.dataDir());
+      NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), 64, NodeConfig.defaults().typingTtl(),
+          NodeConfig.defaults().replayPageSize(), config.pingInterval());
+      n = Node.builder()
+          .config(nodeConfig)
+          .store(store)
+          .broker(b)
+          .authenticator(new SignedVisitorTokens(secret))
+          .build();
+      TransportConfig tc = TransportConfig.newBuilder()
+          .host(config.host())
+          .port(config.port())
+          .pingInterval(config.pingInterval())
+          .pongTimeout(config.pongTimeout())
+          .maxFrameBytes(config.maxFrameBytes())
+          .maxMessageBytes(config.maxMessageBytes())
+          .shutdownGrace(config.shutdownGrace())
+          .build();
+      this.transport = TransportServer.start(tc, n);
     } catch (RuntimeException | InterruptedException e) {
-      node.close();
+      if (n != null) {
+        n.close();
+      }
+      if (b != null) {
+        b.close();
+      }
       store.close();
       throw e;
     }
-    log.info("Parley listening on port {} ({} transport), data in {}", transport.port(), transport.ioTransport(),
-        config.dataDir().toAbsolutePath().normalize());
+    this.broker = b;
+    this.node = n;
+    log.info("Parley listening on port {} ({} transport); store {}, broker {}", transport.port(),
+        transport.ioTransport(), config.store().equals("sqlite")
+            ? "sqlite in " + config.dataDir().toAbsolutePath().normalize() : "postgres",
+        config.broker());
+  }
+
+  private static MessageStore openStore(ServerConfig c) {
+    if (c.store().equals("postgres")) {
+      return PostgresMessageStore.open(
+          PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
+              .withSchema(c.postgresSchema()),
+          CommitListener.NONE);
+    }
+    return SqliteMessageStore.open(c.dataDir(), new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4),
+        CommitListener.NONE);
   }
 
   /**
@@ -90,7 +121,7 @@ public final class ParleyServer implements AutoCloseable {
     return node;
   }
 
-  public SqliteMessageStore store() {
+  public MessageStore store() {
     return store;
   }
 
@@ -98,18 +129,36 @@ public final class ParleyServer implements AutoCloseable {
     return transport;
   }
 
-  /** Closes connections with 1001, finishes queued writes, then closes the store. */
+  /**
+   * Graceful shutdown within {@code shutdownGrace}: stop accepting; refuse new sends with the
+   * retryable {@code shutting_down} while in-flight ones are stored and acknowledged (half the
+   * grace at most); close every connection — 1012 (service restart) in a cluster, where clients
+   * resume on another node, 1001 (going away) otherwise; commit what is queued; close the store.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
       return;
     }
     closed = true;
+    long start = System.nanoTime();
+    transport.stopAccepting();
+    Duration grace = config.shutdownGrace();
+    try {
+      if (!node.drain(grace.dividedBy(2))) {
+        log.warn("some sends were still in flight after {} ms of draining", grace.dividedBy(2).toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    Duration left = grace.minusNanos(System.nanoTime() - start);
+    transport.closeConnections(config.clustered() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY,
+        left.isNegative() ? Duration.ZERO : left);
     transport.close();
     node.close();
     broker.close();
     store.close();
-    log.info("Parley stopped");
+    log.info("Parley stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
   }
 
   /** The 32-byte secret that signs visitor tokens: {@code secret.key} in the data directory. */

@@ -16,7 +16,16 @@ import java.time.Duration;
  * @param maxMessageBytes largest message after joining fragments (1009 above)
  * @param maxTextChars longest message text ({@code too_long} above)
  * @param fsync whether every commit batch is fsynced (survives power loss, slower)
- * @param shutdownGrace how long shutdown waits for connections to close
+ * @param shutdownGrace how long shutdown may take in all: draining in-flight writes, then closing
+ * @param store {@code sqlite} (embedded, one node) or {@code postgres} (shared by a cluster)
+ * @param postgresUrl JDBC URL of the PostgreSQL store
+ * @param postgresUser PostgreSQL user (null: from the URL or the driver's default)
+ * @param postgresPassword PostgreSQL password, or null
+ * @param postgresSchema PostgreSQL schema, created and migrated if missing
+ * @param broker {@code memory} (one node) or {@code redis} (a cluster)
+ * @param redisUrl Redis URI of the broker
+ * @param tokenSecret base64 of at least 32 bytes that signs visitor tokens; every node of a cluster
+ *     needs the same one. Null: {@code secret.key} in the data directory (one node only)
  */
 public record ServerConfig(
     String host,
@@ -28,7 +37,20 @@ public record ServerConfig(
     int maxMessageBytes,
     int maxTextChars,
     boolean fsync,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    String store,
+    String postgresUrl,
+    String postgresUser,
+    String postgresPassword,
+    String postgresSchema,
+    String broker,
+    String redisUrl,
+    String tokenSecret) {
+
+  /** Whether this node shares its store and broker with others. */
+  public boolean clustered() {
+    return broker.equals("redis");
+  }
 
   public static Builder newBuilder() {
     return new Builder();
@@ -46,6 +68,14 @@ public record ServerConfig(
     private int maxTextChars = 4000;
     private boolean fsync = false;
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private String store = "sqlite";
+    private String postgresUrl = "jdbc:postgresql://127.0.0.1:5432/parley";
+    private String postgresUser;
+    private String postgresPassword;
+    private String postgresSchema = "public";
+    private String broker = "memory";
+    private String redisUrl = "redis://127.0.0.1:6379";
+    private String tokenSecret;
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -57,10 +87,50 @@ public record ServerConfig(
     public Builder maxTextChars(int v) { maxTextChars = v; return this; }
     public Builder fsync(boolean v) { fsync = v; return this; }
     public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+    public Builder store(String v) { store = v; return this; }
+    public Builder postgresUrl(String v) { postgresUrl = v; return this; }
+    public Builder postgresUser(String v) { postgresUser = v; return this; }
+    public Builder postgresPassword(String v) { postgresPassword = v; return this; }
+    public Builder postgresSchema(String v) { postgresSchema = v; return this; }
+    public Builder broker(String v) { broker = v; return this; }
+    public Builder redisUrl(String v) { redisUrl = v; return this; }
+    public Builder tokenSecret(String v) { tokenSecret = v; return this; }
 
+    /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
+      if (!store.equals("sqlite") && !store.equals("postgres")) {
+        throw new IllegalArgumentException("store must be sqlite or postgres, was '" + store + "'");
+      }
+      if (!broker.equals("memory") && !broker.equals("redis")) {
+        throw new IllegalArgumentException("broker must be memory or redis, was '" + broker + "'");
+      }
+      if (broker.equals("redis") && store.equals("sqlite")) {
+        throw new IllegalArgumentException("broker redis (a cluster) needs store postgres: SQLite is one node's file");
+      }
+      if (broker.equals("redis") && tokenSecret == null) {
+        throw new IllegalArgumentException(
+            "token-secret is required with broker redis: every node must sign visitor tokens with the same key");
+      }
+      if (tokenSecret != null) {
+        byte[] b;
+        try {
+          b = java.util.Base64.getDecoder().decode(tokenSecret.trim());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("token-secret is not base64");
+        }
+        if (b.length < 32) {
+          throw new IllegalArgumentException("token-secret must decode to at least 32 bytes, has " + b.length);
+        }
+      }
+      if (!postgresSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
+        throw new IllegalArgumentException("pg-schema must be a lower-case SQL identifier, was '" + postgresSchema + "'");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0-65535, was " + port);
+      }
       return new ServerConfig(host, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
-          maxTextChars, fsync, shutdownGrace);
+          maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
+          tokenSecret);
     }
   }
 }

@@ -113,22 +113,39 @@ public final class TransportServer implements AutoCloseable {
     return n;
   }
 
-  /**
-   * Stops accepting, closes every connection with 1001 (going away), waits up to the configured
-   * grace for them to go, then stops the event loops.
-   */
-  @Override
-  public void close() {
+  /** Closes the listening socket: no new connections; open ones carry on. Idempotent. */
+  public void stopAccepting() {
     serverChannel.close().syncUninterruptibly();
+  }
+
+  /**
+   * Closes every WebSocket with {@code code} (1001 going away, or 1012 service restart when other
+   * nodes take over) and waits up to {@code grace} for them to go; the rest are cut.
+   */
+  public void closeConnections(CloseCode code, java.time.Duration grace) {
     for (Channel c : connections) {
-      c.eventLoop().execute(() -> NettyConnection.closeChannel(c, CloseCode.GOING_AWAY, CloseCode.GOING_AWAY.reason()));
+      c.eventLoop().execute(() -> NettyConnection.closeChannel(c, code, code.reason()));
     }
-    long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-    connections.newCloseFuture().awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    connections.newCloseFuture().awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
     if (!connections.isEmpty()) {
       log.warn("{} connections did not close within the grace period; cutting them", connections.size());
       connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
+  }
+
+  /**
+   * Stops accepting, closes every connection with 1001 (going away) within the configured grace,
+   * then stops the event loops.
+   */
+  @Override
+  public void close() {
+    close(CloseCode.GOING_AWAY);
+  }
+
+  /** Like {@link #close()} with another close code. */
+  public void close(CloseCode code) {
+    stopAccepting();
+    closeConnections(code, config.shutdownGrace());
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }

@@ -173,11 +173,9 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
-  public void publish(String topic, BrokerEvent event) {
-    pub.async().publish(channel(topic), BrokerEventCodec.encode(event)).exceptionally(e -> {
-      log.debug("publish to {} failed: {}", topic, e.toString());
-      return null;
-    });
+  public CompletableFuture<Void> publish(String topic, BrokerEvent event) {
+    return pub.async().publish(channel(topic), BrokerEventCodec.encode(event)).toCompletableFuture()
+        .thenApply(receivers -> (Void) null);
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.core.Broker;
 import dev.parley.core.BrokerContract;
 import dev.parley.core.BrokerEvent;
+import dev.parley.testsupport.RedisServerProcess;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +26,7 @@ class RedisBrokerTest extends BrokerContract {
 
   @BeforeAll
   static void startRedis() throws Exception {
-    redis = new RedisServerProcess(dir);
+    redis = RedisServerProcess.start(dir);
   }
 
   @AfterAll

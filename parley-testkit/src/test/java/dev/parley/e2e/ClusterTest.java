@@ -1,0 +1,300 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.client.Backoff;
+import dev.parley.client.ParleyClient;
+import dev.parley.protocol.Push;
+import dev.parley.testkit.RawWebSocket;
+import dev.parley.testkit.RecordingListener;
+import dev.parley.testsupport.NginxProcess;
+import dev.parley.testsupport.NodeProcess;
+import dev.parley.testsupport.Ports;
+import dev.parley.testsupport.RedisServerProcess;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three Parley nodes (separate JVMs) on PostgreSQL and a Redis of the test's own, behind nginx
+ * configured with {@code ops/nginx/parley.conf}. 200 clients in 50 conversations exchange messages
+ * while one node is SIGKILLed and restarted and Redis is restarted; afterwards every acknowledged
+ * message is present exactly once and in order at every participant.
+ */
+@Timeout(420)
+class ClusterTest {
+  static final String PG_URL = System.getenv().getOrDefault("PARLEY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String PG_USER = System.getenv().getOrDefault("PARLEY_TEST_PG_USER", "postgres");
+  static final int CLIENTS = 200;
+  static final int CONVERSATIONS = 50;
+  static final int PER_CLIENT = 15;
+
+  @TempDir Path dir;
+  final String schema = "parley_cluster_" + Long.toHexString(System.nanoTime());
+  final List<NodeProcess> nodes = new ArrayList<>();
+  final List<ParleyClient> clients = new ArrayList<>();
+  RedisServerProcess redis;
+  NginxProcess nginx;
+
+  @AfterEach
+  void tearDown() throws Exception {
+    for (ParleyClient c : clients) {
+      c.close();
+    }
+    for (NodeProcess n : nodes) {
+      n.close();
+    }
+    if (nginx != null) {
+      nginx.terminate(5);
+    }
+    if (redis != null) {
+      redis.close();
+    }
+    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, null); Statement s = c.createStatement()) {
+      s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
+  List<String> nodeArgs() {
+    byte[] secret = new byte[32];
+    new SecureRandom().nextBytes(secret);
+    return List.of("--store=postgres", "--pg-url=" + PG_URL, "--pg-user=" + PG_USER, "--pg-schema=" + schema,
+        "--broker=redis", "--redis-url=" + redis.uri(), "--data-dir=" + dir.resolve("data"),
+        "--token-secret=" + Base64.getEncoder().encodeToString(secret),
+        "--ping-interval=2s", "--pong-timeout=1s", "--shutdown-grace=6s");
+  }
+
+  ParleyClient client(URI uri, RecordingListener rec) {
+    ParleyClient c = ParleyClient.builder(uri).listener(rec)
+        .backoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)))
+        .ackTimeout(Duration.ofSeconds(3)).build();
+    clients.add(c);
+    return c;
+  }
+
+  @Test
+  void aClusterBehindNginxLosesAndDuplicatesNothingWhileANodeAndRedisAreKilled() throws Exception {
+    redis = RedisServerProcess.start(dir);
+    List<String> args = nodeArgs();
+    for (int i = 0; i < 3; i++) {
+      nodes.add(NodeProcess.start(dir, Ports.free(), args));
+    }
+    nginx = NginxProcess.start(Path.of("..", "ops", "nginx", "parley.conf").toAbsolutePath().normalize(),
+        dir.resolve("nginx"), nodes.stream().map(NodeProcess::port).toList());
+
+    aVisitorOnNodeAAndAnAgentOnNodeBSeeEachOther();
+    manyClientsThroughNginxSurviveANodeKillAndARedisRestart();
+    aNodeStoppedWithSigtermSays1012AndExitsInTime();
+  }
+
+  private void aVisitorOnNodeAAndAnAgentOnNodeBSeeEachOther() throws Exception {
+    RecordingListener recA = new RecordingListener();
+    RecordingListener recB = new RecordingListener();
+    ParleyClient a = client(URI.create("ws://127.0.0.1:" + nodes.get(0).port() + "/ws"), recA);
+    ParleyClient b = client(URI.create("ws://127.0.0.1:" + nodes.get(1).port() + "/ws"), recB);
+    a.connect().get(20, TimeUnit.SECONDS);
+    b.connect().get(20, TimeUnit.SECONDS);
+    a.join("pair", 0);
+    b.join("pair", 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> a.position("pair") == 0 && b.position("pair") == 0);
+
+    a.send("pair", "hello from node A").get(10, TimeUnit.SECONDS);
+    b.send("pair", "hello from node B").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> recA.messages("pair").size() == 2 && recB.messages("pair").size() == 2);
+    assertThat(recA.messages("pair")).extracting(Push.Message::text)
+        .containsExactlyElementsOf(recB.messages("pair").stream().map(Push.Message::text).toList());
+
+    String userB = b.user();
+    b.typing("pair", true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> recA.events().stream()
+        .anyMatch(e -> e instanceof Push.Typing t && t.user().equals(userB) && t.on()));
+    b.receipt("pair", "read", 2);
+    await().atMost(Duration.ofSeconds(10)).until(() -> recA.events().stream()
+        .anyMatch(e -> e instanceof Push.Receipt r && r.user().equals(userB) && r.seq() == 2));
+    String userA = a.user();
+    a.typing("pair", true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> recB.events().stream()
+        .anyMatch(e -> e instanceof Push.Typing t && t.user().equals(userA) && t.on()));
+  }
+
+  private void manyClientsThroughNginxSurviveANodeKillAndARedisRestart() throws Exception {
+    URI viaNginx = URI.create("ws://127.0.0.1:" + nginx.port() + "/ws");
+    List<ParleyClient> cs = new ArrayList<>();
+    List<RecordingListener> recs = new ArrayList<>();
+    List<CompletableFuture<Void>> connected = new ArrayList<>();
+    for (int i = 0; i < CLIENTS; i++) {
+      RecordingListener rec = new RecordingListener();
+      ParleyClient c = client(viaNginx, rec);
+      cs.add(c);
+      recs.add(rec);
+      connected.add(c.connect());
+    }
+    CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    for (int i = 0; i < CLIENTS; i++) {
+      cs.get(i).join(conv(i), 0);
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> cs.stream().allMatch(c -> c.position(conv(cs.indexOf(c))) >= 0));
+
+    Map<String, Set<String>> ackedTexts = new HashMap<>();
+    List<CompletableFuture<Push.Ack>> acks = new ArrayList<>();
+    AtomicInteger next = new AtomicInteger();
+    AtomicBoolean faultsDone = new AtomicBoolean();
+    ScheduledExecutorService sched = Executors.newScheduledThreadPool(2);
+    try {
+      // Open loop: one message every 4 ms, round-robin over the clients: 3,000 messages in ~12 s.
+      sched.scheduleAtFixedRate(() -> {
+        int k = next.getAndIncrement();
+        if (k >= CLIENTS * PER_CLIENT) {
+          return;
+        }
+        int i = k % CLIENTS;
+        String text = "c" + i + "-m" + (k / CLIENTS);
+        CompletableFuture<Push.Ack> f = cs.get(i).send(conv(i), text);
+        synchronized (acks) {
+          acks.add(f);
+        }
+        f.thenAccept(a -> {
+          synchronized (ackedTexts) {
+            ackedTexts.computeIfAbsent(a.conv(), x -> new HashSet<>()).add(text);
+          }
+        });
+      }, 0, 4, TimeUnit.MILLISECONDS);
+      // The faults, on a schedule of their own: SIGKILL node 2, restart it, then restart Redis.
+      sched.schedule(() -> {
+        try {
+          nodes.get(1).kill();
+          sched.schedule(() -> {
+            try {
+              nodes.get(1).start();
+              sched.schedule(() -> {
+                try {
+                  redis.kill();
+                  redis.start();
+                  faultsDone.set(true);
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }, 2, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }, 3, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, 3, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(90)).until(() -> next.get() >= CLIENTS * PER_CLIENT && faultsDone.get());
+    } finally {
+      sched.shutdown();
+      sched.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    List<CompletableFuture<Push.Ack>> all;
+    synchronized (acks) {
+      all = List.copyOf(acks);
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
+    Map<String, Long> stored = storedCounts();
+    await().atMost(Duration.ofSeconds(60)).until(() -> {
+      for (int i = 0; i < CLIENTS; i++) {
+        if (recs.get(i).messages(conv(i)).size() < stored.getOrDefault(conv(i), 0L)) {
+          return false;
+        }
+      }
+      return true;
+    });
+
+    long sent = CLIENTS * PER_CLIENT;
+    long acked = all.stream().filter(f -> !f.isCompletedExceptionally()).count();
+    long delivered = 0;
+    long lost = 0;
+    long duplicated = 0;
+    for (int i = 0; i < CLIENTS; i++) {
+      List<Push.Message> got = recs.get(i).messages(conv(i));
+      delivered += got.size();
+      List<Long> seqs = got.stream().map(Push.Message::seq).toList();
+      assertThat(seqs).as("client %d sees %s in seq order without gaps", i, conv(i))
+          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+      Set<String> texts = new HashSet<>();
+      for (Push.Message m : got) {
+        if (!texts.add(m.text())) {
+          duplicated++;
+        }
+      }
+      for (String t : ackedTexts.getOrDefault(conv(i), Set.of())) {
+        if (!texts.contains(t)) {
+          lost++;
+        }
+      }
+    }
+    long storedTotal = stored.values().stream().mapToLong(Long::longValue).sum();
+    long storeDuplicates = storedTotal - ackedTexts.values().stream().mapToLong(Set::size).sum();
+    System.out.printf("cluster: %d sent, %d acked, %d stored, %d delivered (to %d participants), "
+            + "%d lost, %d duplicated, %d duplicates in the store%n",
+        sent, acked, storedTotal, delivered, CLIENTS, lost, duplicated, storeDuplicates);
+    assertThat(acked).isEqualTo(sent);
+    assertThat(lost).isZero();
+    assertThat(duplicated).isZero();
+    assertThat(storeDuplicates).isZero();
+    assertThat(storedTotal).isEqualTo(sent);
+    assertThat(recs.stream().mapToLong(RecordingListener::connections).sum())
+        .as("clients of the killed node reconnected").isGreaterThan(CLIENTS);
+    for (NodeProcess n : nodes) {
+      assertThat(n.log()).as("node %d noticed the Redis restart and caught up", n.port()).contains("Redis is back");
+    }
+  }
+
+  private void aNodeStoppedWithSigtermSays1012AndExitsInTime() throws Exception {
+    NodeProcess third = nodes.get(2);
+    try (RawWebSocket ws = RawWebSocket.connect(third.port())) {
+      ws.sendText("{\"type\":\"hello\"}");
+      ws.readText();
+      long start = System.nanoTime();
+      int exit = third.terminate(15);
+      assertThat(ws.awaitClose()).isEqualTo(1012);
+      assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+      assertThat(third.log()).contains("Parley stopped");
+    }
+  }
+
+  static String conv(int client) {
+    return "room-" + (client % CONVERSATIONS);
+  }
+
+  private Map<String, Long> storedCounts() throws Exception {
+    Map<String, Long> out = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, null); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT conversation, COUNT(*), MAX(seq) FROM " + schema
+            + ".messages WHERE conversation LIKE 'room-%' GROUP BY conversation")) {
+      while (rs.next()) {
+        assertThat(rs.getLong(2)).as("gapless %s", rs.getString(1)).isEqualTo(rs.getLong(3));
+        out.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return out;
+  }
+}
