@@ -226,9 +226,12 @@ public final class ParleyClient implements AutoCloseable {
     });
   }
 
-  /** Closes for good: the socket with 1000, and fails sends still pending. */
+  /** Closes for good: the socket with 1000, and fails sends still pending. Idempotent. */
   @Override
   public void close() {
+    if (loop.isShutdown()) {
+      return;
+    }
     CompletableFuture<Void> done = new CompletableFuture<>();
     loop.execute(() -> {
       if (socket != null) {
@@ -242,6 +245,7 @@ public final class ParleyClient implements AutoCloseable {
     });
     done.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
     loop.shutdown();
+    http.close();
   }
 
   // ---- loop-thread internals ----

@@ -8,13 +8,15 @@ package dev.parley.core;
  * @param user the user the event is about (author, typer, receipt owner)
  * @param stateKey for ephemeral state (typing), the key it replaces; null otherwise
  * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it
+ * @param notToUser true when sessions of {@code user} itself should not receive it (presence)
  * @param frame the UTF-8 JSON frame sent to clients as is (encode once, write many)
  */
-public record BrokerEvent(Kind kind, long seq, String user, String stateKey, long ttlMillis, byte[] frame) {
+public record BrokerEvent(
+    Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser, byte[] frame) {
 
   /** A stored message's event. */
   public static BrokerEvent message(long seq, String user, byte[] frame) {
-    return new BrokerEvent(Kind.MESSAGE, seq, user, null, 0, frame);
+    return new BrokerEvent(Kind.MESSAGE, seq, user, null, 0, false, frame);
   }
 
   /**
@@ -23,7 +25,12 @@ public record BrokerEvent(Kind kind, long seq, String user, String stateKey, lon
    * {@code ttlMillis} of 0 clears the key.
    */
   public static BrokerEvent ephemeral(String user, String stateKey, long ttlMillis, byte[] frame) {
-    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, frame);
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, false, frame);
+  }
+
+  /** An ephemeral event about {@code user} that {@code user}'s own sessions do not receive. */
+  public static BrokerEvent aboutOthers(String user, byte[] frame) {
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, null, 0, true, frame);
   }
 
   /** What kind of event. */

@@ -93,7 +93,9 @@ final class ConversationSubscription {
       return;
     }
     if (event.kind() == BrokerEvent.Kind.EPHEMERAL) {
-      session.connection().send(event.frame());
+      if (!(event.notToUser() && event.user().equals(session.principal().user()))) {
+        session.connection().send(event.frame());
+      }
       return;
     }
     long seq = event.seq();

@@ -22,6 +22,7 @@ public final class Node implements AutoCloseable {
   private final NodeConfig config;
   private final MessageStore store;
   private final Broker broker;
+  private final SharedState sharedState;
   private final Authenticator authenticator;
   private final Authorizer authorizer;
   private final CoreMetrics metrics;
@@ -41,6 +42,7 @@ public final class Node implements AutoCloseable {
     this.config = Objects.requireNonNull(b.config, "config");
     this.store = Objects.requireNonNull(b.store, "store");
     this.broker = Objects.requireNonNull(b.broker, "broker");
+    this.sharedState = b.sharedState;
     this.authenticator = Objects.requireNonNull(b.authenticator, "authenticator");
     this.authorizer = b.authorizer;
     this.metrics = b.metrics;
@@ -50,6 +52,17 @@ public final class Node implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    long renew = PRESENCE_TTL.toMillis() / 3;
+    timer.scheduleWithFixedDelay(this::renewPresence, renew, renew, TimeUnit.MILLISECONDS);
+  }
+
+  /** How long a presence entry lives unless renewed; renewed every third of it. */
+  static final java.time.Duration PRESENCE_TTL = java.time.Duration.ofSeconds(60);
+
+  private void renewPresence() {
+    for (Session s : sessions.values()) {
+      s.renewPresence();
+    }
   }
 
   public static Builder builder() {
@@ -124,6 +137,10 @@ public final class Node implements AutoCloseable {
     return broker;
   }
 
+  public SharedState sharedState() {
+    return sharedState;
+  }
+
   public NodeConfig config() {
     return config;
   }
@@ -190,6 +207,7 @@ public final class Node implements AutoCloseable {
     private NodeConfig config = NodeConfig.defaults();
     private MessageStore store;
     private Broker broker;
+    private SharedState sharedState = new InMemorySharedState();
     private Authenticator authenticator;
     private Authorizer authorizer = Authorizer.ALLOW_ALL;
     private CoreMetrics metrics = CoreMetrics.NONE;
@@ -206,6 +224,12 @@ public final class Node implements AutoCloseable {
 
     public Builder broker(Broker broker) {
       this.broker = broker;
+      return this;
+    }
+
+    /** Presence and claims shared by the cluster; in memory by default (one node). */
+    public Builder sharedState(SharedState sharedState) {
+      this.sharedState = sharedState;
       return this;
     }
 

@@ -100,6 +100,7 @@ public final class Session {
     for (ConversationSubscription s : subscriptions.values()) {
       s.deactivate();
       node.hub().remove(s);
+      absent(s.conversation());
     }
     subscriptions.clear();
     node.sessionClosed(this);
@@ -159,7 +160,17 @@ public final class Session {
     }
     ConversationSubscription sub = new ConversationSubscription(this, conv);
     subscriptions.put(conv, sub);
-    node.hub().add(sub).whenComplete((ok, err) -> node.store().readExecutor().execute(() -> {
+    String topic = LocalHub.topicOf(conv);
+    String user = principal.user();
+    node.hub().add(sub)
+        .thenCompose(ok -> node.sharedState().presenceAdd(topic, id, user, Node.PRESENCE_TTL))
+        .thenCompose(ok -> node.sharedState().presence(topic))
+        .exceptionally(err -> {
+          log.warn("presence of {} unavailable", conv, err);
+          return Map.of(id, user);
+        })
+        .thenAccept(present -> node.store().readExecutor().execute(() -> {
+      List<String> users = present.values().stream().distinct().sorted().toList();
       long lastSeq;
       List<ReceiptState> receipts;
       try {
@@ -177,11 +188,12 @@ public final class Session {
         });
         return;
       }
-      connection.executor().execute(() -> joined(sub, ref, after, lastSeq, receipts));
+      connection.executor().execute(() -> joined(sub, ref, after, lastSeq, receipts, users));
     }));
   }
 
-  private void joined(ConversationSubscription sub, String ref, Long after, long lastSeq, List<ReceiptState> receipts) {
+  private void joined(ConversationSubscription sub, String ref, Long after, long lastSeq, List<ReceiptState> receipts,
+      List<String> presence) {
     if (!sub.isActive()) {
       return;
     }
@@ -189,7 +201,8 @@ public final class Session {
     for (ReceiptState r : receipts) {
       rs.add(new Push.Receipt(r.conversation(), r.user(), r.kind(), r.seq()));
     }
-    push(new Push.Joined(ref, sub.conversation(), lastSeq, rs, null));
+    push(new Push.Joined(ref, sub.conversation(), lastSeq, rs, presence));
+    publishPresence(sub.conversation(), true);
     for (byte[] frame : node.hub().snapshot(sub.conversation())) {
       connection.send(frame);
     }
@@ -201,6 +214,7 @@ public final class Session {
     if (sub != null) {
       sub.deactivate();
       node.hub().remove(sub);
+      absent(l.conv());
     }
     if (typingIn.remove(l.conv())) {
       publishTyping(l.conv(), false);
@@ -300,6 +314,38 @@ public final class Session {
     String user = principal.user();
     byte[] frame = node.codec().encode(new Push.Typing(conv, user, on, ttl));
     node.broker().publish(LocalHub.topicOf(conv), BrokerEvent.ephemeral(user, "typing:" + user, ttl, frame));
+  }
+
+  /** Renews this session's presence in every joined conversation. Any thread: hops. */
+  void renewPresence() {
+    connection.executor().execute(() -> {
+      if (closed || principal == null) {
+        return;
+      }
+      for (String conv : subscriptions.keySet()) {
+        node.sharedState().presenceAdd(LocalHub.topicOf(conv), id, principal.user(), Node.PRESENCE_TTL);
+      }
+    });
+  }
+
+  /** This session left {@code conv}: drop its presence; say "offline" if the user has no other session there. */
+  private void absent(String conv) {
+    String topic = LocalHub.topicOf(conv);
+    String user = principal.user();
+    node.sharedState().presenceRemove(topic, id)
+        .thenCompose(v -> node.sharedState().presence(topic))
+        .thenAccept(present -> {
+          if (!present.containsValue(user)) {
+            byte[] frame = node.codec().encode(new Push.Presence(conv, user, false));
+            node.broker().publish(topic, BrokerEvent.aboutOthers(user, frame));
+          }
+        });
+  }
+
+  private void publishPresence(String conv, boolean online) {
+    String user = principal.user();
+    byte[] frame = node.codec().encode(new Push.Presence(conv, user, online));
+    node.broker().publish(LocalHub.topicOf(conv), BrokerEvent.aboutOthers(user, frame));
   }
 
   private void push(Push p) {

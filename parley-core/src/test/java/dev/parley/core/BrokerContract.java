@@ -73,8 +73,10 @@ public abstract class BrokerContract {
     List<BrokerEvent> got = new CopyOnWriteArrayList<>();
     nodeB.subscribe("conv:eph", got::add).get(10, TimeUnit.SECONDS);
     nodeA.publish("conv:eph", BrokerEvent.ephemeral("u2", "typing:u2", 6000, "{}".getBytes(StandardCharsets.UTF_8)));
-    nodeA.publish("conv:eph", BrokerEvent.ephemeral("u2", null, 0, "{}".getBytes(StandardCharsets.UTF_8)));
+    nodeA.publish("conv:eph", BrokerEvent.aboutOthers("u2", "{}".getBytes(StandardCharsets.UTF_8)));
     await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
+    assertThat(got.get(0).notToUser()).isFalse();
+    assertThat(got.get(1).notToUser()).isTrue();
     assertThat(got.get(0).kind()).isEqualTo(BrokerEvent.Kind.EPHEMERAL);
     assertThat(got.get(0).stateKey()).isEqualTo("typing:u2");
     assertThat(got.get(0).ttlMillis()).isEqualTo(6000);

@@ -127,6 +127,27 @@ class SessionTest {
   }
 
   @Test
+  void joinersSeeWhoIsPresentAndOthersSeeThemComeAndGoButNotThemselves() throws Exception {
+    command("{\"type\":\"join\",\"conv\":\"p\"}");
+    Push.Joined first = conn.next(Push.Joined.class);
+    String me = session.principal().user();
+    assertThat(first.presence()).containsExactly(me);
+    try (RecordingConnection other = new RecordingConnection()) {
+      Session second = node.open(other);
+      byte[] hello = "{\"type\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
+      byte[] join = "{\"type\":\"join\",\"conv\":\"p\"}".getBytes(StandardCharsets.UTF_8);
+      other.onLoop(() -> second.onFrame(hello, 0, hello.length));
+      String them = other.next(Push.Welcome.class).user();
+      other.onLoop(() -> second.onFrame(join, 0, join.length));
+      assertThat(other.next(Push.Joined.class).presence()).containsExactlyInAnyOrder(me, them);
+      assertThat(conn.next(Push.Presence.class)).isEqualTo(new Push.Presence("p", them, true));
+      other.onLoop(second::onClose);
+      assertThat(conn.next(Push.Presence.class)).isEqualTo(new Push.Presence("p", them, false));
+    }
+    conn.assertNothingMoreBefore(session);
+  }
+
+  @Test
   void aReceiptBeyondWhatTheConnectionReceivedIsRefused() throws Exception {
     command("{\"type\":\"join\",\"conv\":\"rc\"}");
     conn.next(Push.Joined.class);

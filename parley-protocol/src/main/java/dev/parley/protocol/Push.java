@@ -25,6 +25,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Push.Ack.class, name = "ack"),
   @JsonSubTypes.Type(value = Push.Receipt.class, name = "receipt"),
   @JsonSubTypes.Type(value = Push.Typing.class, name = "typing"),
+  @JsonSubTypes.Type(value = Push.Presence.class, name = "presence"),
   @JsonSubTypes.Type(value = Push.History.class, name = "history"),
   @JsonSubTypes.Type(value = Push.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = Push.Error.class, name = "error"),
@@ -50,11 +51,16 @@ public sealed interface Push {
   /**
    * A conversation is joined. Replayed {@code message}s (seq after the requested position) follow,
    * then live ones. {@code lastSeq} is the newest stored seq when the join was handled, and
-   * {@code receipts} the participants' cumulative receipts at that time.
+   * {@code receipts} the participants' cumulative receipts at that time, {@code presence} the users
+   * connected to the conversation (on any node), this one included.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Joined(String ref, String conv, long lastSeq, List<Receipt> receipts, List<Typing> typing)
+  record Joined(String ref, String conv, long lastSeq, List<Receipt> receipts, List<String> presence)
       implements Push {}
+
+  /** {@code user} came online in (joined) or went offline from (left, disconnected) {@code conv}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Presence(String conv, String user, boolean online) implements Push {}
 
   /** A conversation is left. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -26,7 +26,8 @@ class CodecTest {
     Push.Message m = new Push.Message("c", 3, "m_1", "u", "text", "hé \"x\" <b>", 9, "cid");
     List<Push> events = List.of(
         new Push.Welcome("r", "s_1", "u", "visitor", "t", 30000),
-        new Push.Joined(null, "c", 4, List.of(new Push.Receipt("c", "u", "read", 2)), null),
+        new Push.Joined(null, "c", 4, List.of(new Push.Receipt("c", "u", "read", 2)), List.of("u", "v")),
+        new Push.Presence("c", "u", true),
         new Push.Left("r", "c"),
         m,
         new Push.Ack("r", "cid", "c", 3, "m_1", 9),

@@ -1,11 +1,14 @@
 package dev.parley.server;
 
 import dev.parley.broker.redis.RedisBroker;
+import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.core.Broker;
 import dev.parley.core.InMemoryBroker;
+import dev.parley.core.InMemorySharedState;
 import dev.parley.core.MessageStore;
 import dev.parley.core.Node;
 import dev.parley.core.NodeConfig;
+import dev.parley.core.SharedState;
 import dev.parley.core.SignedVisitorTokens;
 import dev.parley.protocol.CloseCode;
 import dev.parley.store.jdbc.CommitListener;
@@ -37,6 +40,7 @@ public final class ParleyServer implements AutoCloseable {
   private final ServerConfig config;
   private final MessageStore store;
   private final Broker broker;
+  private final SharedState sharedState;
   private final Node node;
   private final TransportServer transport;
   private boolean closed;
@@ -45,9 +49,11 @@ public final class ParleyServer implements AutoCloseable {
     this.config = config;
     this.store = openStore(config);
     Broker b = null;
+    SharedState st = null;
     Node n = null;
     try {
-      b = config.broker().equals("redis") ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
+      b = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
+      st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:") : new InMemorySharedState();
       byte[] secret = config.tokenSecret() != null
           ? Base64.getDecoder().decode(config.tokenSecret().trim())
           : loadOrCreateSecret(config.dataDir());
@@ -57,6 +63,7 @@ public final class ParleyServer implements AutoCloseable {
           .config(nodeConfig)
           .store(store)
           .broker(b)
+          .sharedState(st)
           .authenticator(new SignedVisitorTokens(secret))
           .build();
       TransportConfig tc = TransportConfig.newBuilder()
@@ -76,10 +83,14 @@ public final class ParleyServer implements AutoCloseable {
       if (b != null) {
         b.close();
       }
+      if (st != null) {
+        st.close();
+      }
       store.close();
       throw e;
     }
     this.broker = b;
+    this.sharedState = st;
     this.node = n;
     log.info("Parley listening on port {} ({} transport); store {}, broker {}", transport.port(),
         transport.ioTransport(), config.store().equals("sqlite")
@@ -157,6 +168,7 @@ public final class ParleyServer implements AutoCloseable {
     transport.close();
     node.close();
     broker.close();
+    sharedState.close();
     store.close();
     log.info("Parley stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
   }

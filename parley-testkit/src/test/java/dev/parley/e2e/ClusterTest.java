@@ -138,6 +138,19 @@ class ClusterTest {
     a.typing("pair", true);
     await().atMost(Duration.ofSeconds(10)).until(() -> recB.events().stream()
         .anyMatch(e -> e instanceof Push.Typing t && t.user().equals(userA) && t.on()));
+
+    // Presence is shared: a third user on node C sees both, and they see C come and go.
+    RecordingListener recC = new RecordingListener();
+    ParleyClient c = client(URI.create("ws://127.0.0.1:" + nodes.get(2).port() + "/ws"), recC);
+    c.connect().get(20, TimeUnit.SECONDS);
+    c.join("pair", 0);
+    await().atMost(Duration.ofSeconds(10)).until(() -> recC.events().stream().anyMatch(e -> e instanceof Push.Joined));
+    Push.Joined joined = (Push.Joined) recC.events().stream().filter(e -> e instanceof Push.Joined).findFirst().get();
+    assertThat(joined.presence()).contains(userA, userB, c.user());
+    String userC = c.user();
+    await().atMost(Duration.ofSeconds(10)).until(() -> recA.events().contains(new Push.Presence("pair", userC, true)));
+    c.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> recB.events().contains(new Push.Presence("pair", userC, false)));
   }
 
   private void manyClientsThroughNginxSurviveANodeKillAndARedisRestart() throws Exception {

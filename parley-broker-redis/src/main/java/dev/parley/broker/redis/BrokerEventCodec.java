@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   byte   version (1)
  *   byte   kind (0 message, 1 ephemeral)
+ *   byte   flags (bit 0: not to the user's own sessions)
  *   long   seq
  *   long   ttlMillis
  *   short  user length, then UTF-8 bytes
@@ -27,9 +28,10 @@ final class BrokerEventCodec {
   static byte[] encode(BrokerEvent e) {
     byte[] user = e.user() == null ? new byte[0] : e.user().getBytes(StandardCharsets.UTF_8);
     byte[] key = e.stateKey() == null ? null : e.stateKey().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 8 + 8 + 2 + user.length + 2 + (key == null ? 0 : key.length)
+    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 1 + 8 + 8 + 2 + user.length + 2 + (key == null ? 0 : key.length)
         + e.frame().length);
-    b.put(VERSION).put((byte) e.kind().ordinal()).putLong(e.seq()).putLong(e.ttlMillis());
+    b.put(VERSION).put((byte) e.kind().ordinal()).put((byte) (e.notToUser() ? 1 : 0));
+    b.putLong(e.seq()).putLong(e.ttlMillis());
     b.putShort((short) user.length).put(user);
     if (key == null) {
       b.putShort((short) -1);
@@ -47,6 +49,7 @@ final class BrokerEventCodec {
       throw new IllegalArgumentException("unknown broker event version");
     }
     BrokerEvent.Kind kind = BrokerEvent.Kind.values()[b.get()];
+    boolean notToUser = (b.get() & 1) != 0;
     long seq = b.getLong();
     long ttl = b.getLong();
     byte[] user = new byte[b.getShort()];
@@ -60,6 +63,6 @@ final class BrokerEventCodec {
     }
     byte[] frame = new byte[b.remaining()];
     b.get(frame);
-    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, frame);
+    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, notToUser, frame);
   }
 }

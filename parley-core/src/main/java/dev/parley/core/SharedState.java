@@ -1,0 +1,45 @@
+package dev.parley.core;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * State every node of a cluster sees alike: presence (who is connected where) and claims
+ * (exclusive, expiring ownership of a key — the chat layer claims a conversation before assigning
+ * it, so two nodes never assign one conversation twice). The {@code SharedState} port.
+ *
+ * <h2>Guarantees</h2>
+ *
+ * <ul>
+ *   <li>A presence entry is listed until it is removed or its time-to-live passes; a node that
+ *       dies leaves entries that expire by themselves.
+ *   <li>{@link #claim} succeeds for at most one owner of a key at a time, across every node; the
+ *       owner may renew it; it ends when released or when its time-to-live passes.
+ * </ul>
+ *
+ * <p>Thread-safe; never blocks: results come as futures (completed on a state thread).
+ */
+public interface SharedState extends AutoCloseable {
+
+  /** Adds or renews {@code member} (a session id) of {@code topic}, standing for {@code user}. */
+  CompletableFuture<Void> presenceAdd(String topic, String member, String user, Duration ttl);
+
+  /** Removes {@code member} from {@code topic}. */
+  CompletableFuture<Void> presenceRemove(String topic, String member);
+
+  /** The live members of {@code topic}: member → user. */
+  CompletableFuture<Map<String, String>> presence(String topic);
+
+  /**
+   * Takes {@code key} for {@code owner} for {@code ttl}, or renews it if {@code owner} already has
+   * it. Completes with false if someone else holds it.
+   */
+  CompletableFuture<Boolean> claim(String key, String owner, Duration ttl);
+
+  /** Gives {@code key} up if {@code owner} holds it; completes with whether it did. */
+  CompletableFuture<Boolean> release(String key, String owner);
+
+  @Override
+  void close();
+}

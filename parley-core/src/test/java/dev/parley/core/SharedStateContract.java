@@ -1,0 +1,94 @@
+package dev.parley.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The guarantees of {@link SharedState}; two instances stand for two nodes. */
+@Timeout(60)
+public abstract class SharedStateContract {
+  protected SharedState nodeA;
+  protected SharedState nodeB;
+  private final String ns = "t" + System.nanoTime() + ":";
+
+  protected abstract SharedState open() throws Exception;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    nodeA = open();
+    nodeB = open();
+  }
+
+  @AfterEach
+  void tearDown() {
+    nodeA.close();
+    if (nodeB != nodeA) {
+      nodeB.close();
+    }
+  }
+
+  static <T> T get(CompletableFuture<T> f) throws Exception {
+    return f.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void presenceAddedOnOneNodeIsListedOnAnotherUntilRemoved() throws Exception {
+    get(nodeA.presenceAdd(ns + "conv:p", "s1", "alice", Duration.ofSeconds(30)));
+    get(nodeB.presenceAdd(ns + "conv:p", "s2", "bob", Duration.ofSeconds(30)));
+    assertThat(get(nodeB.presence(ns + "conv:p"))).containsExactlyInAnyOrderEntriesOf(
+        java.util.Map.of("s1", "alice", "s2", "bob"));
+    get(nodeA.presenceRemove(ns + "conv:p", "s1"));
+    assertThat(get(nodeB.presence(ns + "conv:p"))).containsOnlyKeys("s2");
+    assertThat(get(nodeA.presence(ns + "conv:none"))).isEmpty();
+  }
+
+  @Test
+  void presenceExpiresWhenNotRenewed() throws Exception {
+    get(nodeA.presenceAdd(ns + "conv:e", "s1", "alice", Duration.ofMillis(300)));
+    get(nodeA.presenceAdd(ns + "conv:e", "s2", "bob", Duration.ofSeconds(30)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.presence(ns + "conv:e")).keySet().equals(java.util.Set.of("s2")));
+  }
+
+  @Test
+  void aClaimIsHeldByOneOwnerAtATimeAcrossNodes() throws Exception {
+    assertThat(get(nodeA.claim(ns + "assign:c1", "node-a", Duration.ofSeconds(30)))).isTrue();
+    assertThat(get(nodeB.claim(ns + "assign:c1", "node-b", Duration.ofSeconds(30)))).isFalse();
+    assertThat(get(nodeA.claim(ns + "assign:c1", "node-a", Duration.ofSeconds(30)))).as("renewal").isTrue();
+    assertThat(get(nodeB.release(ns + "assign:c1", "node-b"))).as("not b's to release").isFalse();
+    assertThat(get(nodeA.release(ns + "assign:c1", "node-a"))).isTrue();
+    assertThat(get(nodeB.claim(ns + "assign:c1", "node-b", Duration.ofSeconds(30)))).isTrue();
+  }
+
+  @Test
+  void anExpiredClaimCanBeTakenByAnother() throws Exception {
+    assertThat(get(nodeA.claim(ns + "assign:x", "a", Duration.ofMillis(200)))).isTrue();
+    await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.claim(ns + "assign:x", "b", Duration.ofSeconds(30))));
+  }
+
+  @Test
+  void racingClaimsFromTwoNodesHaveExactlyOneWinner() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      String key = ns + "race:" + round;
+      List<CompletableFuture<Boolean>> tries = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        tries.add((i % 2 == 0 ? nodeA : nodeB).claim(key, "owner-" + i, Duration.ofSeconds(30)));
+      }
+      long winners = 0;
+      for (CompletableFuture<Boolean> t : tries) {
+        if (get(t)) {
+          winners++;
+        }
+      }
+      assertThat(winners).as("round %d", round).isEqualTo(1);
+    }
+  }
+}
