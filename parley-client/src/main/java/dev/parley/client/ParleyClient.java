@@ -67,6 +67,7 @@ public final class ParleyClient implements AutoCloseable {
   private final Backoff backoff;
   private final int maxAttempts;
   private final Duration ackTimeout;
+  private final String site;
   private final Codec codec = new Codec();
   private final HttpClient http;
   private final ScheduledExecutorService loop;
@@ -106,6 +107,7 @@ public final class ParleyClient implements AutoCloseable {
     this.maxAttempts = b.maxAttempts;
     this.ackTimeout = b.ackTimeout;
     this.token = b.token;
+    this.site = b.site;
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "parley-client");
       t.setDaemon(true);
@@ -176,6 +178,15 @@ public final class ParleyClient implements AutoCloseable {
     });
   }
 
+  /** Stops a bot answer while it streams. */
+  public void stop(String conv, String answerId) {
+    loop.execute(() -> {
+      if (state == State.CONNECTED) {
+        write(new Command.Stop(null, conv, answerId));
+      }
+    });
+  }
+
   /** Sends a cumulative receipt ({@code delivered} or {@code read}) up to {@code seq}. */
   public void receipt(String conv, String kind, long seq) {
     loop.execute(() -> {
@@ -201,6 +212,11 @@ public final class ParleyClient implements AutoCloseable {
   /** The user id the server gave this client, or null before the first welcome. */
   public String user() {
     return call(() -> user);
+  }
+
+  /** The token to continue as the same user (e.g. after a page reload), or null before welcome. */
+  public String token() {
+    return call(() -> token);
   }
 
   /** Sends not yet acknowledged. */
@@ -287,7 +303,7 @@ public final class ParleyClient implements AutoCloseable {
               resume.put(conv, p.seq);
             }
           });
-          write(new Command.Hello(null, 1, token, resume.isEmpty() ? null : resume));
+          write(new Command.Hello(null, 1, token, resume.isEmpty() ? null : resume, site));
         }, loop);
   }
 
@@ -378,9 +394,10 @@ public final class ParleyClient implements AutoCloseable {
     switch (push) {
       case Push.Welcome w -> welcomed(w);
       case Push.Joined j -> {
-        Position p = positions.get(j.conv());
-        if (p != null && p.seq < 0) {
-          p.seq = j.lastSeq();
+        // A join the server made for us (a visitor's conversation) is adopted like our own.
+        Position p = positions.computeIfAbsent(j.conv(), c -> new Position(-1));
+        if (p.seq < 0) {
+          p.seq = j.from();
         }
         listener.onEvent(j);
       }
@@ -535,6 +552,7 @@ public final class ParleyClient implements AutoCloseable {
     private int maxAttempts = Integer.MAX_VALUE;
     private Duration ackTimeout = Duration.ofSeconds(10);
     private String token;
+    private String site;
 
     private Builder(URI uri) {
       this.uri = uri;
@@ -546,6 +564,8 @@ public final class ParleyClient implements AutoCloseable {
     public Builder maxAttempts(int v) { maxAttempts = v; return this; }
     /** How long a send waits for its ack before it is sent again on the same connection. */
     public Builder ackTimeout(Duration v) { ackTimeout = v; return this; }
+    /** The site whose visitor this client is: the server opens its conversation and greets. */
+    public Builder site(String v) { site = v; return this; }
     /** A token from an earlier session, to continue as the same user. */
     public Builder token(String v) { token = v; return this; }
 

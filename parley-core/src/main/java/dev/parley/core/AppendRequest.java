@@ -10,6 +10,16 @@ package dev.parley.core;
  * @param kind message kind, {@code text} for people's messages
  * @param text the body
  * @param createdAtMillis server time, epoch milliseconds
+ * @param id the message id to use (a streamed answer keeps the id its stream had), or null for a
+ *     new one
+ * @param status null, or {@code stopped} / {@code interrupted} for an answer that did not finish
  */
 public record AppendRequest(
-    String conversation, String sender, String cid, String kind, String text, long createdAtMillis) {}
+    String conversation, String sender, String cid, String kind, String text, long createdAtMillis, String id,
+    String status) {
+
+  /** A message with a new id and no status. */
+  public AppendRequest(String conversation, String sender, String cid, String kind, String text, long createdAtMillis) {
+    this(conversation, sender, cid, kind, text, createdAtMillis, null, null);
+  }
+}

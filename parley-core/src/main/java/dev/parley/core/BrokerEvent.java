@@ -9,10 +9,33 @@ package dev.parley.core;
  * @param stateKey for ephemeral state (typing), the key it replaces; null otherwise
  * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it
  * @param notToUser true when sessions of {@code user} itself should not receive it (presence)
+ * @param stateFrame for {@code stateKey}: the snapshot kept for later joiners when it differs from
+ *     {@code frame}; null otherwise
  * @param frame the UTF-8 JSON frame sent to clients as is (encode once, write many)
  */
 public record BrokerEvent(
-    Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser, byte[] frame) {
+    Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser, byte[] frame,
+    byte[] stateFrame) {
+
+  public BrokerEvent(Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser,
+      byte[] frame) {
+    this(kind, seq, user, stateKey, ttlMillis, notToUser, frame, null);
+  }
+
+  /**
+   * An ephemeral event whose subscribers receive {@code frame} while later joiners get {@code
+   * stateFrame} as the snapshot of {@code stateKey} (a streamed answer: the delta goes out, the
+   * whole text so far is kept).
+   */
+  public static BrokerEvent ephemeralWithState(String user, String stateKey, long ttlMillis, byte[] frame,
+      byte[] stateFrame) {
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, false, frame, stateFrame);
+  }
+
+  /** The frame kept as {@code stateKey}'s snapshot. */
+  public byte[] snapshotFrame() {
+    return stateFrame != null ? stateFrame : frame;
+  }
 
   /** A stored message's event. */
   public static BrokerEvent message(long seq, String user, byte[] frame) {

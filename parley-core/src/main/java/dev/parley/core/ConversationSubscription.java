@@ -44,6 +44,13 @@ final class ConversationSubscription {
   /** Live messages ahead of {@code delivered}, by seq. Confined to the session executor. */
   private final TreeMap<Long, byte[]> parked = new TreeMap<>();
 
+  /**
+   * Ephemeral events that arrived before the join finished: they go out after {@code joined} and
+   * the state snapshot, never before (a streamed answer's deltas must follow the text so far).
+   * Null once started. Confined to the session executor.
+   */
+  private java.util.List<byte[]> earlyEphemeral = new java.util.ArrayList<>();
+
   ConversationSubscription(Session session, String conversation) {
     this.session = session;
     this.conversation = conversation;
@@ -83,6 +90,11 @@ final class ConversationSubscription {
 
   /** The join is registered with the broker and the store position is known: start replaying. */
   void start(long fromSeq) {
+    java.util.List<byte[]> early = earlyEphemeral;
+    earlyEphemeral = null;
+    for (byte[] frame : early) {
+      session.connection().send(frame);
+    }
     delivered = fromSeq;
     parked.headMap(delivered, true).clear();
     catchUp();
@@ -93,7 +105,14 @@ final class ConversationSubscription {
       return;
     }
     if (event.kind() == BrokerEvent.Kind.EPHEMERAL) {
-      if (!(event.notToUser() && event.user().equals(session.principal().user()))) {
+      if (event.notToUser() && event.user().equals(session.principal().user())) {
+        return;
+      }
+      if (earlyEphemeral != null) {
+        if (earlyEphemeral.size() < MAX_PARKED) {
+          earlyEphemeral.add(event.frame());
+        }
+      } else {
         session.connection().send(event.frame());
       }
       return;

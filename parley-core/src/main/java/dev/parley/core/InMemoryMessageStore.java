@@ -37,8 +37,8 @@ public final class InMemoryMessageStore implements MessageStore {
     byte[] id = new byte[12];
     random.nextBytes(id);
     StoredMessage m = new StoredMessage(r.conversation(), list.size() + 1L,
-        "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(id), r.sender(), r.cid(), r.kind(), r.text(),
-        r.createdAtMillis());
+        r.id() != null ? r.id() : "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(id), r.sender(),
+        r.cid(), r.kind(), r.text(), r.createdAtMillis(), r.status());
     list.add(m);
     if (key != null) {
       byCid.put(key, m);

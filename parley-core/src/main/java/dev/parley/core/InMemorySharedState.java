@@ -18,6 +18,7 @@ public final class InMemorySharedState implements SharedState {
 
   private final Map<String, Map<String, Entry>> presence = new HashMap<>();
   private final Map<String, Entry> claims = new HashMap<>();
+  private final Map<String, Map<String, Entry>> states = new HashMap<>();
 
   @Override
   public synchronized CompletableFuture<Void> presenceAdd(String topic, String member, String user, Duration ttl) {
@@ -45,6 +46,37 @@ public final class InMemorySharedState implements SharedState {
     if (m != null) {
       m.values().removeIf(e -> !e.live(now));
       m.forEach((member, e) -> out.put(member, e.value()));
+    }
+    return CompletableFuture.completedFuture(out);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> putState(String topic, String key, byte[] frame, Duration ttl) {
+    if (ttl.isZero() || ttl.isNegative()) {
+      Map<String, Entry> m = states.get(topic);
+      if (m != null) {
+        m.remove(key);
+        if (m.isEmpty()) {
+          states.remove(topic);
+        }
+      }
+    } else {
+      states.computeIfAbsent(topic, t -> new HashMap<>())
+          .put(key, new Entry(new String(frame, java.nio.charset.StandardCharsets.UTF_8), System.nanoTime() + ttl.toNanos()));
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<java.util.List<byte[]>> states(String topic) {
+    long now = System.nanoTime();
+    java.util.List<byte[]> out = new java.util.ArrayList<>();
+    Map<String, Entry> m = states.get(topic);
+    if (m != null) {
+      m.values().removeIf(e -> !e.live(now));
+      for (Entry e : m.values()) {
+        out.add(e.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
     }
     return CompletableFuture.completedFuture(out);
   }

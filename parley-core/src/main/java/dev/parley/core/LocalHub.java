@@ -1,16 +1,13 @@
 package dev.parley.core;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
  * This node's fan-out: one {@link Broker} subscription per conversation that has local
- * subscribers, and for each, the sessions to hand events to. Also keeps the ephemeral state
- * (typing) seen on each topic, for snapshots to later joiners.
+ * subscribers, and for each, the sessions to hand events to.
  *
  * <p>Thread-safe. Adding and removing subscribers happen inside {@link ConcurrentHashMap#compute},
  * which serialises them per topic; the subscriber array is replaced, never changed, so dispatch
@@ -65,24 +62,6 @@ final class LocalHub {
         });
   }
 
-  /** The frames of the ephemeral state currently live on a conversation (typing). */
-  List<byte[]> snapshot(String conversation) {
-    Topic t = topics.get(topicOf(conversation));
-    if (t == null) {
-      return List.of();
-    }
-    long now = System.nanoTime();
-    List<byte[]> frames = new ArrayList<>();
-    t.state.forEach((key, entry) -> {
-      if (entry.expiresAtNanos - now > 0) {
-        frames.add(entry.frame);
-      } else {
-        t.state.remove(key, entry);
-      }
-    });
-    return frames;
-  }
-
   int topicCount() {
     return topics.size();
   }
@@ -105,14 +84,11 @@ final class LocalHub {
     return a;
   }
 
-  private record StateEntry(long expiresAtNanos, byte[] frame) {}
-
   /** One conversation's local subscribers. */
   private final class Topic implements Consumer<BrokerEvent> {
     /** Replaced (never mutated) inside topics.compute; read by dispatch without a lock. */
     volatile ConversationSubscription[] subscribers = new ConversationSubscription[0];
 
-    final ConcurrentHashMap<String, StateEntry> state = new ConcurrentHashMap<>();
     final CompletableFuture<Broker.Subscription> brokerSubscription;
     final CompletableFuture<Void> ready;
 
@@ -123,13 +99,6 @@ final class LocalHub {
 
     @Override
     public void accept(BrokerEvent event) {
-      if (event.stateKey() != null) {
-        if (event.ttlMillis() > 0) {
-          state.put(event.stateKey(), new StateEntry(System.nanoTime() + event.ttlMillis() * 1_000_000L, event.frame()));
-        } else {
-          state.remove(event.stateKey());
-        }
-      }
       for (ConversationSubscription s : subscribers) {
         s.deliver(event);
       }

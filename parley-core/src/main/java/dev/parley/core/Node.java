@@ -26,6 +26,7 @@ public final class Node implements AutoCloseable {
   private final Authenticator authenticator;
   private final Authorizer authorizer;
   private final CoreMetrics metrics;
+  private final Extension extension;
   private final Codec codec = new Codec();
   private final LocalHub hub;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
@@ -46,6 +47,7 @@ public final class Node implements AutoCloseable {
     this.authenticator = Objects.requireNonNull(b.authenticator, "authenticator");
     this.authorizer = b.authorizer;
     this.metrics = b.metrics;
+    this.extension = b.extension;
     this.hub = new LocalHub(broker);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "parley-core-timer");
@@ -165,6 +167,22 @@ public final class Node implements AutoCloseable {
     return metrics;
   }
 
+  Extension extension() {
+    return extension;
+  }
+
+  /** Sessions of {@code user} on this node (for the chat layer, e.g. to reach an agent). */
+  public java.util.List<Session> sessionsOf(String user) {
+    java.util.List<Session> out = new java.util.ArrayList<>();
+    for (Session s : sessions.values()) {
+      Principal p = s.principal();
+      if (p != null && p.user().equals(user)) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
   void sessionClosed(Session s) {
     sessions.remove(s.id());
     metrics.sessionsChanged(sessions.size());
@@ -184,12 +202,33 @@ public final class Node implements AutoCloseable {
     });
   }
 
+  /** Encodes an event once, for {@link #publish} or many sessions. Any thread. */
+  public byte[] encode(Push p) {
+    return codec.encode(p);
+  }
+
+  /**
+   * Publishes an event on a conversation's topic to every node. An event with a state key first
+   * updates that state in {@link SharedState} (so a joiner's snapshot is never older than the
+   * events it will receive live). Any thread; never blocks.
+   */
+  public CompletableFuture<Void> publish(String conversation, BrokerEvent event) {
+    String topic = LocalHub.topicOf(conversation);
+    if (event.stateKey() == null) {
+      return broker.publish(topic, event);
+    }
+    return sharedState.putState(topic, event.stateKey(), event.snapshotFrame(), java.time.Duration.ofMillis(event.ttlMillis()))
+        .exceptionally(e -> null)
+        .thenCompose(v -> broker.publish(topic, event));
+  }
+
   byte[] encodeMessage(StoredMessage m) {
     return codec.encode(toPush(m));
   }
 
   static Push.Message toPush(StoredMessage m) {
-    return new Push.Message(m.conversation(), m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.cid());
+    return new Push.Message(m.conversation(), m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.cid(),
+        m.status());
   }
 
   /** Runs {@code task} on {@code executor} after a short back-off (a failed store read). */
@@ -211,6 +250,7 @@ public final class Node implements AutoCloseable {
     private Authenticator authenticator;
     private Authorizer authorizer = Authorizer.ALLOW_ALL;
     private CoreMetrics metrics = CoreMetrics.NONE;
+    private Extension extension = Extension.NONE;
 
     public Builder config(NodeConfig config) {
       this.config = config;
@@ -240,6 +280,12 @@ public final class Node implements AutoCloseable {
 
     public Builder authorizer(Authorizer authorizer) {
       this.authorizer = authorizer;
+      return this;
+    }
+
+    /** The layer above the core (chat). */
+    public Builder extension(Extension extension) {
+      this.extension = extension;
       return this;
     }
 

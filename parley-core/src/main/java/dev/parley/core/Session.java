@@ -28,8 +28,20 @@ public final class Session {
   private final Connection connection;
   private final String id;
 
-  /** Null until {@code hello} succeeded. */
-  private Principal principal;
+  /** Null until {@code hello} succeeded. Written on the executor, read from any thread. */
+  private volatile Principal principal;
+
+  /** Joins waiting for the authorizer; while any is, later commands wait in {@link #held}. */
+  private int pendingAuthorizations;
+
+  /** Conversations whose join waits for the authorizer. */
+  private final Set<String> authorizing = new HashSet<>();
+
+  /** Commands that arrived while a join was being authorized, in order. */
+  private final java.util.ArrayDeque<Command> held = new java.util.ArrayDeque<>();
+
+  /** More commands than this held behind one authorization is a misbehaving client. */
+  private static final int MAX_HELD = 256;
 
   /** Joined conversations. */
   private final Map<String, ConversationSubscription> subscriptions = new HashMap<>();
@@ -76,6 +88,18 @@ public final class Session {
       push(e.toPush());
       return;
     }
+    if (pendingAuthorizations > 0) {
+      if (held.size() >= MAX_HELD) {
+        close(CloseCode.POLICY_VIOLATION);
+        return;
+      }
+      held.add(command);
+      return;
+    }
+    carryOut(command);
+  }
+
+  private void carryOut(Command command) {
     try {
       dispatch(command);
     } catch (ProtocolException e) {
@@ -84,6 +108,13 @@ public final class Session {
     } catch (RuntimeException e) {
       log.error("command {} failed on session {}", command.getClass().getSimpleName(), id, e);
       push(Push.Error.of(ErrorCode.INTERNAL, "internal error", command.cid(), command.ref(), null));
+    }
+  }
+
+  /** Carries out held commands until another authorization is pending. */
+  private void releaseHeld() {
+    while (pendingAuthorizations == 0 && !held.isEmpty() && !closed) {
+      carryOut(held.poll());
     }
   }
 
@@ -103,7 +134,11 @@ public final class Session {
       absent(s.conversation());
     }
     subscriptions.clear();
+    held.clear();
     node.sessionClosed(this);
+    if (principal != null) {
+      node.extension().sessionClosed(this);
+    }
   }
 
   private void dispatch(Command command) {
@@ -127,6 +162,11 @@ public final class Session {
       case Command.Typing t -> typing(t);
       case Command.Hello h -> throw new AssertionError("handled above");
       case Command.Ping p -> throw new AssertionError("handled above");
+      default -> {
+        if (!node.extension().command(this, command)) {
+          throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "this server does not carry out that command", "type");
+        }
+      }
     }
   }
 
@@ -135,7 +175,7 @@ public final class Session {
       throw new ProtocolException(ErrorCode.ALREADY_HELLO, "hello was already accepted on this connection", null);
     }
     try {
-      principal = node.authenticator().authenticate(h.token());
+      principal = node.authenticator().authenticate(h.token()).onSite(h.site());
     } catch (Authenticator.AuthenticationException e) {
       throw new ProtocolException(ErrorCode.UNAUTHORIZED, e.getMessage(), "token");
     }
@@ -144,12 +184,70 @@ public final class Session {
     if (h.resume() != null) {
       h.resume().forEach((conv, seq) -> join(conv, seq, null));
     }
+    node.extension().helloAccepted(this);
   }
 
+  /** Joins after asking the authorizer; commands that arrive meanwhile wait their turn. */
   private void join(String conv, Long after, String ref) {
-    if (!node.authorizer().mayJoin(principal, conv)) {
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "you may not join " + conv, "conv");
+    java.util.concurrent.CompletableFuture<Boolean> may = node.authorizer().mayJoin(principal, conv);
+    if (may.isDone() && !may.isCompletedExceptionally()) {
+      if (!may.join()) {
+        throw new ProtocolException(ErrorCode.FORBIDDEN, "you may not join " + conv, "conv");
+      }
+      joinAuthorized(conv, after, ref);
+      return;
     }
+    pendingAuthorizations++;
+    authorizing.add(conv);
+    may.whenComplete((ok, err) -> connection.executor().execute(() -> {
+      pendingAuthorizations--;
+      authorizing.remove(conv);
+      if (!closed) {
+        if (err != null) {
+          log.warn("authorizing {} failed", conv, err);
+          push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "could not check access to " + conv + "; join again",
+              null, ref, "conv"));
+        } else if (!ok) {
+          node.metrics().commandRejected(ErrorCode.FORBIDDEN);
+          push(Push.Error.of(ErrorCode.FORBIDDEN, "you may not join " + conv, null, ref, "conv"));
+        } else {
+          carryOut(() -> joinAuthorized(conv, after, ref), ref);
+        }
+      }
+      releaseHeld();
+    }));
+  }
+
+  private void carryOut(Runnable r, String ref) {
+    try {
+      r.run();
+    } catch (ProtocolException e) {
+      node.metrics().commandRejected(e.code());
+      push(e.naming(null, ref).toPush());
+    }
+  }
+
+  /**
+   * Joins a conversation on the server's own decision (the chat layer joins a visitor to its
+   * conversation), without asking the authorizer. Call on the session's executor.
+   */
+  public void joinTrusted(String conv, Long after) {
+    if (!closed && !hasJoined(conv)) {
+      joinAuthorized(conv, after, null);
+    }
+  }
+
+  /** Whether this session has joined {@code conv} or is joining it. Call on the session's executor. */
+  public boolean hasJoined(String conv) {
+    return subscriptions.containsKey(conv) || authorizing.contains(conv);
+  }
+
+  /** Runs {@code task} on this session's executor. Any thread. */
+  public void execute(Runnable task) {
+    connection.executor().execute(task);
+  }
+
+  private void joinAuthorized(String conv, Long after, String ref) {
     ConversationSubscription old = subscriptions.remove(conv);
     if (old != null) {
       old.deactivate();
@@ -169,7 +267,9 @@ public final class Session {
           log.warn("presence of {} unavailable", conv, err);
           return Map.of(id, user);
         })
-        .thenAccept(present -> node.store().readExecutor().execute(() -> {
+        .thenCombine(node.sharedState().states(topic).exceptionally(err -> List.of()), Snapshot::new)
+        .thenAccept(snap -> node.store().readExecutor().execute(() -> {
+      Map<String, String> present = snap.present();
       List<String> users = present.values().stream().distinct().sorted().toList();
       long lastSeq;
       List<ReceiptState> receipts;
@@ -188,12 +288,15 @@ public final class Session {
         });
         return;
       }
-      connection.executor().execute(() -> joined(sub, ref, after, lastSeq, receipts, users));
+      connection.executor().execute(() -> joined(sub, ref, after, lastSeq, receipts, users, snap.states()));
     }));
   }
 
+  /** What a join reads from the shared state: who is present, and the live ephemeral states. */
+  private record Snapshot(Map<String, String> present, List<byte[]> states) {}
+
   private void joined(ConversationSubscription sub, String ref, Long after, long lastSeq, List<ReceiptState> receipts,
-      List<String> presence) {
+      List<String> presence, List<byte[]> states) {
     if (!sub.isActive()) {
       return;
     }
@@ -201,12 +304,13 @@ public final class Session {
     for (ReceiptState r : receipts) {
       rs.add(new Push.Receipt(r.conversation(), r.user(), r.kind(), r.seq()));
     }
-    push(new Push.Joined(ref, sub.conversation(), lastSeq, rs, presence));
+    long from = after == null ? lastSeq : Math.min(after, lastSeq);
+    push(new Push.Joined(ref, sub.conversation(), lastSeq, from, rs, presence));
     publishPresence(sub.conversation(), true);
-    for (byte[] frame : node.hub().snapshot(sub.conversation())) {
+    for (byte[] frame : states) {
       connection.send(frame);
     }
-    sub.start(after == null ? lastSeq : Math.min(after, lastSeq));
+    sub.start(from);
   }
 
   private void leave(Command.Leave l) {
@@ -254,6 +358,9 @@ public final class Session {
       }
       StoredMessage m = appended.message();
       push(new Push.Ack(s.ref(), s.cid(), m.conversation(), m.seq(), m.id(), m.createdAtMillis()));
+      if (!appended.duplicate()) {
+        node.extension().messageStored(this, m);
+      }
     }));
   }
 
@@ -270,7 +377,7 @@ public final class Session {
             "the receipt was not stored; send it again", null, r.ref(), null)));
       } else if (moved) {
         byte[] frame = node.codec().encode(new Push.Receipt(r.conv(), user, r.kind(), r.seq()));
-        node.broker().publish(LocalHub.topicOf(r.conv()), BrokerEvent.ephemeral(user, null, 0, frame));
+        node.publish(r.conv(), BrokerEvent.ephemeral(user, null, 0, frame));
       }
     });
   }
@@ -313,7 +420,7 @@ public final class Session {
     long ttl = on ? node.config().typingTtl().toMillis() : 0;
     String user = principal.user();
     byte[] frame = node.codec().encode(new Push.Typing(conv, user, on, ttl));
-    node.broker().publish(LocalHub.topicOf(conv), BrokerEvent.ephemeral(user, "typing:" + user, ttl, frame));
+    node.publish(conv, BrokerEvent.ephemeral(user, "typing:" + user, ttl, frame));
   }
 
   /** Renews this session's presence in every joined conversation. Any thread: hops. */
@@ -337,7 +444,7 @@ public final class Session {
         .thenAccept(present -> {
           if (!present.containsValue(user)) {
             byte[] frame = node.codec().encode(new Push.Presence(conv, user, false));
-            node.broker().publish(topic, BrokerEvent.aboutOthers(user, frame));
+            node.publish(conv, BrokerEvent.aboutOthers(user, frame));
           }
         });
   }
@@ -345,10 +452,11 @@ public final class Session {
   private void publishPresence(String conv, boolean online) {
     String user = principal.user();
     byte[] frame = node.codec().encode(new Push.Presence(conv, user, online));
-    node.broker().publish(LocalHub.topicOf(conv), BrokerEvent.aboutOthers(user, frame));
+    node.publish(conv, BrokerEvent.aboutOthers(user, frame));
   }
 
-  private void push(Push p) {
+  /** Sends an event to this client. Any thread. */
+  public void push(Push p) {
     if (!closed) {
       connection.send(node.codec().encode(p));
     }

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * State every node of a cluster sees alike: presence (who is connected where) and claims
+ * State every node of a cluster sees alike: presence (who is connected where), ephemeral state
+ * (typing, streaming answers) for snapshots, and claims
  * (exclusive, expiring ownership of a key — the chat layer claims a conversation before assigning
  * it, so two nodes never assign one conversation twice). The {@code SharedState} port.
  *
@@ -30,6 +31,16 @@ public interface SharedState extends AutoCloseable {
 
   /** The live members of {@code topic}: member → user. */
   CompletableFuture<Map<String, String>> presence(String topic);
+
+  /**
+   * Keeps {@code frame} as the current state {@code key} of {@code topic} for {@code ttl} (a zero
+   * {@code ttl} removes it): typing indicators, a streaming answer's text so far. Later joiners get
+   * every live state of a topic as a snapshot.
+   */
+  CompletableFuture<Void> putState(String topic, String key, byte[] frame, Duration ttl);
+
+  /** The live states of {@code topic} (frames), in no particular order. */
+  CompletableFuture<java.util.List<byte[]>> states(String topic);
 
   /**
    * Takes {@code key} for {@code owner} for {@code ttl}, or renews it if {@code owner} already has

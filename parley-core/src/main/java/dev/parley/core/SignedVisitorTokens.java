@@ -36,7 +36,7 @@ public final class SignedVisitorTokens implements Authenticator {
       byte[] id = new byte[12];
       random.nextBytes(id);
       String user = "v_" + B64.encodeToString(id);
-      return new Principal(user, "visitor", PREFIX + user + "." + sign(user));
+      return new Principal(user, "visitor", PREFIX + user + "." + sign(user), null);
     }
     if (!token.startsWith(PREFIX)) {
       throw new AuthenticationException("token is not a Parley visitor token");
@@ -51,7 +51,7 @@ public final class SignedVisitorTokens implements Authenticator {
     if (!MessageDigest.isEqual(expected, actual)) {
       throw new AuthenticationException("token signature is not valid");
     }
-    return new Principal(user, "visitor", token);
+    return new Principal(user, "visitor", token, null);
   }
 
   private String sign(String user) {

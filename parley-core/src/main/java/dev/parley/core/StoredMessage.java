@@ -11,6 +11,9 @@ package dev.parley.core;
  * @param kind {@code text} for people's messages; other kinds belong to higher layers
  * @param text the body
  * @param createdAtMillis server time of the write, epoch milliseconds
+ * @param status null for a complete message; {@code stopped} or {@code interrupted} for a streamed
+ *     answer that did not finish
  */
 public record StoredMessage(
-    String conversation, long seq, String id, String sender, String cid, String kind, String text, long createdAtMillis) {}
+    String conversation, long seq, String id, String sender, String cid, String kind, String text, long createdAtMillis,
+    String status) {}

@@ -162,6 +162,17 @@ public abstract class MessageStoreContract {
   }
 
   @Test
+  void anExplicitIdAndStatusAreKept() throws Exception {
+    Appended a = await(store.append(new AppendRequest("c1", "bot", null, "bot", "partial answ", 5L, "m_answer1",
+        "stopped")));
+    assertThat(a.message().id()).isEqualTo("m_answer1");
+    StoredMessage read = store.readAfter("c1", 0, 1).get(0);
+    assertThat(read.id()).isEqualTo("m_answer1");
+    assertThat(read.status()).isEqualTo("stopped");
+    assertThat(read.kind()).isEqualTo("bot");
+  }
+
+  @Test
   void isHealthyWhileOpen() {
     assertThat(store.isHealthy()).isTrue();
   }

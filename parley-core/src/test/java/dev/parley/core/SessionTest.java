@@ -51,7 +51,7 @@ class SessionTest {
   void publish(StoredMessage m) {
     broker.publish("conv:" + m.conversation(), BrokerEvent.message(m.seq(), m.sender(),
         codec.encode(new Push.Message(m.conversation(), m.seq(), m.id(), m.sender(), m.kind(), m.text(),
-            m.createdAtMillis(), m.cid()))));
+            m.createdAtMillis(), m.cid(), m.status()))));
   }
 
   @Test

@@ -59,6 +59,21 @@ public abstract class SharedStateContract {
   }
 
   @Test
+  void stateIsSharedReplacedExpiredAndCleared() throws Exception {
+    String t = ns + "conv:s";
+    get(nodeA.putState(t, "typing:u", "{\"on\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(30)));
+    get(nodeA.putState(t, "answer", "{\"v\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(30)));
+    get(nodeB.putState(t, "answer", "{\"v\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(30)));
+    get(nodeA.putState(t, "short", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofMillis(200)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.states(t)).size() == 2);
+    assertThat(get(nodeB.states(t)).stream().map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)))
+        .containsExactlyInAnyOrder("{\"on\":1}", "{\"v\":2}");
+    get(nodeB.putState(t, "answer", new byte[0], Duration.ZERO));
+    assertThat(get(nodeA.states(t))).hasSize(1);
+    assertThat(get(nodeA.states(ns + "conv:nothing"))).isEmpty();
+  }
+
+  @Test
   void aClaimIsHeldByOneOwnerAtATimeAcrossNodes() throws Exception {
     assertThat(get(nodeA.claim(ns + "assign:c1", "node-a", Duration.ofSeconds(30)))).isTrue();
     assertThat(get(nodeB.claim(ns + "assign:c1", "node-b", Duration.ofSeconds(30)))).isFalse();

@@ -21,6 +21,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.History.class, name = "history"),
   @JsonSubTypes.Type(value = Command.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
+  @JsonSubTypes.Type(value = Command.Stop.class, name = "stop"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Command {
@@ -51,11 +52,16 @@ public sealed interface Command {
    * @param token a token from an earlier {@code welcome}, or null for a new anonymous visitor
    * @param resume per conversation, the highest contiguous {@code seq} the client holds; the
    *     server joins each and replays everything after it
+   * @param site the site whose widget this is (visitors); the server then opens the visitor's
+   *     conversation there and greets
    */
-  record Hello(String ref, Integer v, String token, Map<String, Long> resume) implements Command {
+  record Hello(String ref, Integer v, String token, Map<String, Long> resume, String site) implements Command {
     @Override
     public void validate() {
       Fields.optionalRef(ref);
+      if (site != null && !Fields.CONVERSATION_ID.matcher(site).matches()) {
+        throw Fields.invalid("site", "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
+      }
       if (v != null && v != 1) {
         throw Fields.invalid("v", "protocol version " + v + " is not supported; this server speaks 1");
       }
@@ -169,6 +175,16 @@ public sealed interface Command {
       if (on == null) {
         throw Fields.missing("on");
       }
+    }
+  }
+
+  /** Stop a bot answer while it streams: what was said so far is kept, marked {@code stopped}. */
+  record Stop(String ref, String conv, String answer) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      Fields.id("answer", answer);
     }
   }
 

@@ -26,6 +26,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Push.Receipt.class, name = "receipt"),
   @JsonSubTypes.Type(value = Push.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = Push.Presence.class, name = "presence"),
+  @JsonSubTypes.Type(value = Push.Conversation.class, name = "conversation"),
+  @JsonSubTypes.Type(value = Push.Answer.class, name = "answer"),
   @JsonSubTypes.Type(value = Push.History.class, name = "history"),
   @JsonSubTypes.Type(value = Push.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = Push.Error.class, name = "error"),
@@ -52,10 +54,12 @@ public sealed interface Push {
    * A conversation is joined. Replayed {@code message}s (seq after the requested position) follow,
    * then live ones. {@code lastSeq} is the newest stored seq when the join was handled, and
    * {@code receipts} the participants' cumulative receipts at that time, {@code presence} the users
-   * connected to the conversation (on any node), this one included.
+   * connected to the conversation (on any node), this one included. {@code from} is the position the
+   * replay starts after: a client that did not ask for this join (the server joined it to its
+   * conversation) takes it as its position.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Joined(String ref, String conv, long lastSeq, List<Receipt> receipts, List<String> presence)
+  record Joined(String ref, String conv, long lastSeq, long from, List<Receipt> receipts, List<String> presence)
       implements Push {}
 
   /** {@code user} came online in (joined) or went offline from (left, disconnected) {@code conv}. */
@@ -68,11 +72,13 @@ public sealed interface Push {
 
   /**
    * A stored message. {@code seq} is gapless per conversation. {@code cid} is the sender's client
-   * id, so a sender that lost an {@code ack} recognises its own message.
+   * id, so a sender that lost an {@code ack} recognises its own message. {@code kind} is {@code
+   * text} (people), {@code bot} or {@code system}; {@code status} marks an answer that was {@code
+   * stopped} or {@code interrupted}.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Message(String conv, long seq, String id, String from, String kind, String text, long ts, String cid)
-      implements Push {}
+  record Message(String conv, long seq, String id, String from, String kind, String text, long ts, String cid,
+      String status) implements Push {}
 
   /** The message with this {@code cid} is durable with this {@code seq}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -109,6 +115,27 @@ public sealed interface Push {
       return new Error(code.code(), message, cid, ref, code.retryable(), field);
     }
   }
+
+  /**
+   * A chat conversation's state, sent to its participants whenever it changes (and to a visitor
+   * after {@code hello}).
+   *
+   * @param status {@code bot}, {@code queued}, {@code assigned} or {@code resolved}
+   * @param agent the assigned agent's display name, or null
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Conversation(String conv, String site, String status, String agent) implements Push {}
+
+  /**
+   * A bot answer as it streams: {@code start}, then {@code delta}s, then {@code end}. Keyed by
+   * {@code id}, which the stored message of the final text carries too. A {@code delta}'s {@code
+   * text} belongs at character {@code offset} of the answer; a client that already holds more
+   * than {@code offset} characters skips what it has (after a reconnect the first delta carries
+   * the whole text so far at offset 0). {@code end} carries {@code status}: {@code complete},
+   * {@code stopped}, {@code interrupted} or {@code failed}.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Answer(String conv, String id, String phase, String text, Integer offset, String status) implements Push {}
 
   /** An event of a type this client does not know; ignore it. */
   @JsonIgnoreProperties(ignoreUnknown = true)

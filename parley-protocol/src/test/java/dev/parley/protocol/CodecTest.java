@@ -23,10 +23,10 @@ class CodecTest {
 
   @Test
   void everyEventRoundTrips() {
-    Push.Message m = new Push.Message("c", 3, "m_1", "u", "text", "hé \"x\" <b>", 9, "cid");
+    Push.Message m = new Push.Message("c", 3, "m_1", "u", "text", "hé \"x\" <b>", 9, "cid", null);
     List<Push> events = List.of(
         new Push.Welcome("r", "s_1", "u", "visitor", "t", 30000),
-        new Push.Joined(null, "c", 4, List.of(new Push.Receipt("c", "u", "read", 2)), List.of("u", "v")),
+        new Push.Joined(null, "c", 4, 0, List.of(new Push.Receipt("c", "u", "read", 2)), List.of("u", "v")),
         new Push.Presence("c", "u", true),
         new Push.Left("r", "c"),
         m,
@@ -51,7 +51,7 @@ class CodecTest {
 
   @Test
   void commandsRoundTripThroughTheClientEncoder() {
-    Command.Hello h = new Command.Hello(null, 1, "tok", Map.of("c", 5L));
+    Command.Hello h = new Command.Hello(null, 1, "tok", Map.of("c", 5L), "demo");
     assertThat(codec.decodeCommand(codec.encode(h))).isEqualTo(h);
     Command.Send s = new Command.Send("r", "cid", "c", "text");
     assertThat(codec.decodeCommand(codec.encode(s))).isEqualTo(s);

@@ -112,6 +112,19 @@ public final class Main implements Runnable {
             + "(env PARLEY_TOKEN_SECRET; default: data-dir/secret.key).")
     String tokenSecret;
 
+    @Option(names = "--bot-pacing", defaultValue = "${env:PARLEY_BOT_PACING:-20ms}",
+        description = "Pause between chunks of a streamed knowledge-base answer (env PARLEY_BOT_PACING, default ${DEFAULT-VALUE}).")
+    Duration botPacing;
+
+    @Option(names = "--kb-dir", defaultValue = "${env:PARLEY_KB_DIR}",
+        description = "Folder of Markdown files for the demo site's knowledge base (env PARLEY_KB_DIR; default: built in).")
+    Path kbDir;
+
+    @Option(names = "--open-channels", defaultValue = "${env:PARLEY_OPEN_CHANNELS:-true}", arity = "1",
+        description = "Whether non-chat conversation ids are open channels any client may join "
+            + "(env PARLEY_OPEN_CHANNELS, default ${DEFAULT-VALUE}).")
+    boolean openChannels;
+
     @Override
     public Integer call() throws Exception {
       ServerConfig config;
@@ -133,6 +146,9 @@ public final class Main implements Runnable {
             .broker(broker)
             .redisUrl(redisUrl)
             .tokenSecret(tokenSecret)
+            .botPacing(botPacing)
+            .kbDir(kbDir)
+            .openChannels(openChannels)
             .build();
         server = ParleyServer.start(config);
       } catch (RuntimeException e) {
@@ -148,7 +164,8 @@ public final class Main implements Runnable {
       System.out.println();
       System.out.println("  Parley is running.");
       System.out.println("    Home page:   http://" + local + "/");
-      System.out.println("    WebSocket:   ws://" + local + "/ws   (no credentials needed: anonymous visitor)");
+      System.out.println("    WebSocket:   ws://" + local + "/ws   (no credentials needed: anonymous visitor;");
+      System.out.println("                 send {\"type\":\"hello\",\"site\":\"demo\"} to chat with the demo site's bot)");
       System.out.println("    Health:      http://" + local + "/healthz");
       System.out.println(config.store().equals("sqlite")
           ? "    Data:        " + dataDir.toAbsolutePath().normalize()

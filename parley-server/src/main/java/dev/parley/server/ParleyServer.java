@@ -2,6 +2,12 @@ package dev.parley.server;
 
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
+import dev.parley.chat.ChatService;
+import dev.parley.chat.ChatStore;
+import dev.parley.chat.KnowledgeBase;
+import dev.parley.chat.KnowledgeBaseBot;
+import dev.parley.chat.Site;
+import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.core.Broker;
 import dev.parley.core.InMemoryBroker;
 import dev.parley.core.InMemorySharedState;
@@ -41,6 +47,7 @@ public final class ParleyServer implements AutoCloseable {
   private final MessageStore store;
   private final Broker broker;
   private final SharedState sharedState;
+  private final ChatService chat;
   private final Node node;
   private final TransportServer transport;
   private boolean closed;
@@ -50,8 +57,18 @@ public final class ParleyServer implements AutoCloseable {
     this.store = openStore(config);
     Broker b = null;
     SharedState st = null;
+    ChatService ch = null;
     Node n = null;
     try {
+      ChatStore chatStore = store instanceof SqliteMessageStore sq
+          ? JdbcChatStore.onSqlite(sq)
+          : JdbcChatStore.onPostgres(postgresOptions(config));
+      KnowledgeBase kb = config.kbDir() != null
+          ? KnowledgeBase.fromFolder(config.kbDir())
+          : KnowledgeBase.fromClasspath("kb");
+      KnowledgeBaseBot kbBot = new KnowledgeBaseBot(kb, config.botPacing());
+      Site demo = Site.demo();
+      ch = new ChatService(chatStore, java.util.Map.of(demo.id(), demo), site -> kbBot, config.openChannels());
       b = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
       st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:") : new InMemorySharedState();
       byte[] secret = config.tokenSecret() != null
@@ -64,8 +81,11 @@ public final class ParleyServer implements AutoCloseable {
           .store(store)
           .broker(b)
           .sharedState(st)
+          .authorizer(ch)
+          .extension(ch)
           .authenticator(new SignedVisitorTokens(secret))
           .build();
+      ch.attach(n);
       TransportConfig tc = TransportConfig.newBuilder()
           .host(config.host())
           .port(config.port())
@@ -86,9 +106,13 @@ public final class ParleyServer implements AutoCloseable {
       if (st != null) {
         st.close();
       }
+      if (ch != null) {
+        ch.close();
+      }
       store.close();
       throw e;
     }
+    this.chat = ch;
     this.broker = b;
     this.sharedState = st;
     this.node = n;
@@ -98,12 +122,14 @@ public final class ParleyServer implements AutoCloseable {
         config.broker());
   }
 
+  private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
+    return PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
+        .withSchema(c.postgresSchema());
+  }
+
   private static MessageStore openStore(ServerConfig c) {
     if (c.store().equals("postgres")) {
-      return PostgresMessageStore.open(
-          PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
-              .withSchema(c.postgresSchema()),
-          CommitListener.NONE);
+      return PostgresMessageStore.open(postgresOptions(c), CommitListener.NONE);
     }
     return SqliteMessageStore.open(c.dataDir(), new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4),
         CommitListener.NONE);
@@ -140,6 +166,10 @@ public final class ParleyServer implements AutoCloseable {
     return transport;
   }
 
+  public ChatService chat() {
+    return chat;
+  }
+
   /**
    * Graceful shutdown within {@code shutdownGrace}: stop accepting; refuse new sends with the
    * retryable {@code shutting_down} while in-flight ones are stored and acknowledged (half the
@@ -166,6 +196,7 @@ public final class ParleyServer implements AutoCloseable {
     transport.closeConnections(config.clustered() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY,
         left.isNegative() ? Duration.ZERO : left);
     transport.close();
+    chat.close();
     node.close();
     broker.close();
     sharedState.close();

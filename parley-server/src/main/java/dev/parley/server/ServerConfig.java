@@ -26,6 +26,10 @@ import java.time.Duration;
  * @param redisUrl Redis URI of the broker
  * @param tokenSecret base64 of at least 32 bytes that signs visitor tokens; every node of a cluster
  *     needs the same one. Null: {@code secret.key} in the data directory (one node only)
+ * @param botPacing pause between the chunks of a streamed knowledge-base answer
+ * @param kbDir folder of Markdown files for the demo site's knowledge base; null: the built-in one
+ * @param openChannels whether conversation ids that are not chat conversations are open channels
+ *     any client may join (the realtime engine without the chat product)
  */
 public record ServerConfig(
     String host,
@@ -45,7 +49,10 @@ public record ServerConfig(
     String postgresSchema,
     String broker,
     String redisUrl,
-    String tokenSecret) {
+    String tokenSecret,
+    Duration botPacing,
+    Path kbDir,
+    boolean openChannels) {
 
   /** Whether this node shares its store and broker with others. */
   public boolean clustered() {
@@ -76,6 +83,9 @@ public record ServerConfig(
     private String broker = "memory";
     private String redisUrl = "redis://127.0.0.1:6379";
     private String tokenSecret;
+    private Duration botPacing = Duration.ofMillis(20);
+    private Path kbDir;
+    private boolean openChannels = true;
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -95,6 +105,9 @@ public record ServerConfig(
     public Builder broker(String v) { broker = v; return this; }
     public Builder redisUrl(String v) { redisUrl = v; return this; }
     public Builder tokenSecret(String v) { tokenSecret = v; return this; }
+    public Builder botPacing(Duration v) { botPacing = v; return this; }
+    public Builder kbDir(Path v) { kbDir = v; return this; }
+    public Builder openChannels(boolean v) { openChannels = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -130,7 +143,7 @@ public record ServerConfig(
       }
       return new ServerConfig(host, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
-          tokenSecret);
+          tokenSecret, botPacing, kbDir, openChannels);
     }
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  *   long   ttlMillis
  *   short  user length, then UTF-8 bytes
  *   short  stateKey length (-1 for none), then UTF-8 bytes
+ *   int    state frame length (-1 for none), then its bytes
  *   rest   the frame, as is
  * </pre>
  *
@@ -28,8 +29,9 @@ final class BrokerEventCodec {
   static byte[] encode(BrokerEvent e) {
     byte[] user = e.user() == null ? new byte[0] : e.user().getBytes(StandardCharsets.UTF_8);
     byte[] key = e.stateKey() == null ? null : e.stateKey().getBytes(StandardCharsets.UTF_8);
+    byte[] state = e.stateFrame();
     ByteBuffer b = ByteBuffer.allocate(1 + 1 + 1 + 8 + 8 + 2 + user.length + 2 + (key == null ? 0 : key.length)
-        + e.frame().length);
+        + 4 + (state == null ? 0 : state.length) + e.frame().length);
     b.put(VERSION).put((byte) e.kind().ordinal()).put((byte) (e.notToUser() ? 1 : 0));
     b.putLong(e.seq()).putLong(e.ttlMillis());
     b.putShort((short) user.length).put(user);
@@ -37,6 +39,11 @@ final class BrokerEventCodec {
       b.putShort((short) -1);
     } else {
       b.putShort((short) key.length).put(key);
+    }
+    if (state == null) {
+      b.putInt(-1);
+    } else {
+      b.putInt(state.length).put(state);
     }
     b.put(e.frame());
     return b.array();
@@ -61,8 +68,14 @@ final class BrokerEventCodec {
       b.get(k);
       key = new String(k, StandardCharsets.UTF_8);
     }
+    int stateLen = b.getInt();
+    byte[] state = null;
+    if (stateLen >= 0) {
+      state = new byte[stateLen];
+      b.get(state);
+    }
     byte[] frame = new byte[b.remaining()];
     b.get(frame);
-    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, notToUser, frame);
+    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, notToUser, frame, state);
   }
 }

@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
  *       epoch ms> <user>"}. Reads skip and delete expired members (nodes' clocks are assumed to
  *       agree within the time-to-live). The key itself expires after twice the time-to-live, so
  *       an abandoned topic leaves nothing behind.
+ *   <li>Ephemeral state of a topic is a hash {@code <prefix>state:<topic>}: key → {@code
+ *       "<expiry epoch ms> <frame>"}, read and pruned like presence.
  *   <li>A claim is a string key {@code <prefix>claim:<key>} holding the owner, set with a Lua
  *       script that takes it when free or renews it for the same owner, atomically.
  * </ul>
@@ -82,6 +84,38 @@ public final class RedisSharedState implements SharedState {
           out.put(member, value.substring(space + 1));
         } else {
           redis.hdel(key, member);
+        }
+      });
+      return out;
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> putState(String topic, String key, byte[] frame, Duration ttl) {
+    String k = prefix + "state:" + topic;
+    if (ttl.isZero() || ttl.isNegative()) {
+      return redis.hdel(k, key).toCompletableFuture().thenApply(n -> (Void) null);
+    }
+    long expiresAt = System.currentTimeMillis() + ttl.toMillis();
+    String value = expiresAt + " " + new String(frame, java.nio.charset.StandardCharsets.UTF_8);
+    return redis.hset(k, key, value).toCompletableFuture()
+        .thenCompose(n -> redis.pexpire(k, Math.max(ttl.toMillis() * 2, 60_000)).toCompletableFuture())
+        .thenApply(ok -> (Void) null);
+  }
+
+  @Override
+  public CompletableFuture<java.util.List<byte[]>> states(String topic) {
+    String k = prefix + "state:" + topic;
+    return redis.hgetall(k).toCompletableFuture().thenApply(all -> {
+      long now = System.currentTimeMillis();
+      java.util.List<byte[]> out = new java.util.ArrayList<>();
+      all.forEach((key, value) -> {
+        int space = value.indexOf(' ');
+        long expiresAt = space > 0 ? Long.parseLong(value.substring(0, space)) : 0;
+        if (expiresAt > now) {
+          out.add(value.substring(space + 1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } else {
+          redis.hdel(k, key);
         }
       });
       return out;

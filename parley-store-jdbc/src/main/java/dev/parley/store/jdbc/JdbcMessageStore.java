@@ -32,11 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * by the writer thread.
  */
 abstract class JdbcMessageStore implements MessageStore {
-  static final String COLUMNS = "conversation, seq, id, sender, cid, kind, body, created_at";
+  static final String COLUMNS = "conversation, seq, id, sender, cid, kind, body, created_at, status";
   static final String INSERT =
-      "INSERT INTO messages (conversation, seq, id, sender, cid, kind, body, created_at) VALUES (?,?,?,?,?,?,?,?)";
+      "INSERT INTO messages (conversation, seq, id, sender, cid, kind, body, created_at, status) VALUES (?,?,?,?,?,?,?,?,?)";
   static final String FIND_CID =
-      "SELECT seq, id, kind, body, created_at FROM messages WHERE conversation = ? AND sender = ? AND cid = ?";
+      "SELECT seq, id, kind, body, created_at, status FROM messages WHERE conversation = ? AND sender = ? AND cid = ?";
   static final String LAST_SEQ = "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE conversation = ?";
   private static final String UPSERT_RECEIPT =
       "INSERT INTO receipts (conversation, user_id, kind, seq) VALUES (?,?,?,?) "
@@ -84,7 +84,7 @@ abstract class JdbcMessageStore implements MessageStore {
     try (ResultSet rs = findCid.executeQuery()) {
       if (rs.next()) {
         return new Appended(new StoredMessage(r.conversation(), rs.getLong(1), rs.getString(2), r.sender(), r.cid(),
-            rs.getString(3), rs.getString(4), rs.getLong(5)), true);
+            rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6)), true);
       }
     }
     return null;
@@ -92,7 +92,7 @@ abstract class JdbcMessageStore implements MessageStore {
 
   /** Inserts the message at {@code seq} with a new id. Writer thread. */
   final Appended insert(PreparedStatement insert, AppendRequest r, long seq) throws SQLException {
-    String id = newId();
+    String id = r.id() != null ? r.id() : newId();
     insert.setString(1, r.conversation());
     insert.setLong(2, seq);
     insert.setString(3, id);
@@ -101,9 +101,10 @@ abstract class JdbcMessageStore implements MessageStore {
     insert.setString(6, r.kind());
     insert.setString(7, r.text());
     insert.setLong(8, r.createdAtMillis());
+    insert.setString(9, r.status());
     insert.executeUpdate();
     return new Appended(new StoredMessage(r.conversation(), seq, id, r.sender(), r.cid(), r.kind(), r.text(),
-        r.createdAtMillis()), false);
+        r.createdAtMillis(), r.status()), false);
   }
 
   private String newId() {
@@ -195,7 +196,7 @@ abstract class JdbcMessageStore implements MessageStore {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(new StoredMessage(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-              rs.getString(6), rs.getString(7), rs.getLong(8)));
+              rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9)));
         }
       }
       if (reverse) {

@@ -1,0 +1,42 @@
+package dev.parley.chat;
+
+import dev.parley.core.StoredMessage;
+import java.util.List;
+
+/**
+ * Something that answers a visitor: the {@code Bot} port. Implementations: {@link
+ * KnowledgeBaseBot}; LLM and webhook bots come with the rest of the chat issue.
+ *
+ * <p>{@link #answer} runs on a virtual thread of its own and may block (search, HTTP). It streams
+ * the answer into the sink as it forms; the turn around it ({@link BotTurns}) publishes the pieces,
+ * stores the final text, and refuses pieces that come after the answer was stopped.
+ */
+public interface Bot {
+
+  /** Answers {@code question}, streaming into {@code sink}; returns when done. */
+  Result answer(Question question, AnswerSink sink) throws Exception;
+
+  /**
+   * What the bot is asked.
+   *
+   * @param history the conversation so far, oldest first (may be empty)
+   */
+  record Question(Site site, String conversation, String text, List<StoredMessage> history) {}
+
+  /**
+   * How the answer went.
+   *
+   * @param confidence 0..1, how sure the bot was
+   * @param offerHuman the bot suggested talking to a human (low confidence, or it was asked to)
+   */
+  record Result(double confidence, boolean offerHuman) {}
+
+  /** Where an answer streams to. Thread-safe. */
+  interface AnswerSink {
+    /** Appends a piece of the answer; false if the answer was stopped (stop producing). */
+    boolean delta(String text);
+
+    /** Whether the answer was stopped or interrupted; a bot should stop working then. */
+    boolean cancelled();
+  }
+}

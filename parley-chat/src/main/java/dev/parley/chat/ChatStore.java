@@ -1,0 +1,44 @@
+package dev.parley.chat;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Durable chat conversations: the {@code ChatStore} port. Messages themselves live in the core's
+ * {@code MessageStore}; this holds who a conversation belongs to and its status.
+ *
+ * <h2>Guarantees (held by {@code ChatStoreContract})</h2>
+ *
+ * <ul>
+ *   <li>At most one open (not resolved) conversation per (site, visitor), even when two nodes ask
+ *       at once.
+ *   <li>{@link #transition} is compare-and-set: it moves the status only from the expected one,
+ *       so two nodes cannot both make the same move.
+ * </ul>
+ *
+ * <p>Thread-safe; never blocks the caller (futures complete on a store thread).
+ */
+public interface ChatStore extends AutoCloseable {
+
+  /**
+   * The visitor's open conversation on the site, creating one (status {@code bot}) if there is
+   * none. {@code created} tells which.
+   */
+  CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis);
+
+  /** The result of {@link #open}. */
+  record Opened(ChatConversation conversation, boolean created) {}
+
+  /** The conversation with this id, if any. */
+  CompletableFuture<Optional<ChatConversation>> find(String id);
+
+  /**
+   * Moves {@code id} from {@code from} to {@code to} with {@code agent} (null for none). Completes
+   * with false if its status was not {@code from}.
+   */
+  CompletableFuture<Boolean> transition(String id, ConversationStatus from, ConversationStatus to, String agent,
+      long nowMillis);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,50 @@
+package dev.parley.chat;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link ChatStore} in memory, for one node's tests. Thread-safe: synchronised on itself. */
+public final class InMemoryChatStore implements ChatStore {
+  private final Map<String, ChatConversation> byId = new HashMap<>();
+
+  @Override
+  public synchronized CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis) {
+    for (ChatConversation c : byId.values()) {
+      if (c.site().equals(site) && c.visitor().equals(visitor) && c.status() != ConversationStatus.RESOLVED) {
+        return CompletableFuture.completedFuture(new Opened(c, false));
+      }
+    }
+    ChatConversation c = new ChatConversation(newId, site, visitor, ConversationStatus.BOT, null, nowMillis);
+    byId.put(newId, c);
+    return CompletableFuture.completedFuture(new Opened(c, true));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Optional<ChatConversation>> find(String id) {
+    return CompletableFuture.completedFuture(Optional.ofNullable(byId.get(id)));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Boolean> transition(String id, ConversationStatus from, ConversationStatus to,
+      String agent, long nowMillis) {
+    ChatConversation c = byId.get(id);
+    if (c == null || c.status() != from) {
+      return CompletableFuture.completedFuture(false);
+    }
+    if (to != ConversationStatus.RESOLVED) {
+      for (ChatConversation o : byId.values()) {
+        if (o != c && o.site().equals(c.site()) && o.visitor().equals(c.visitor())
+            && o.status() != ConversationStatus.RESOLVED) {
+          return CompletableFuture.completedFuture(false);
+        }
+      }
+    }
+    byId.put(id, c.withStatus(to, agent));
+    return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public void close() {}
+}

@@ -1,0 +1,90 @@
+package dev.parley.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The guarantees of {@link ChatStore}, run against every implementation. */
+@Timeout(60)
+public abstract class ChatStoreContract {
+  protected ChatStore store;
+
+  protected abstract ChatStore openStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = openStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  static <T> T get(CompletableFuture<T> f) throws Exception {
+    return f.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aVisitorHasOneOpenConversationPerSite() throws Exception {
+    ChatStore.Opened first = get(store.open("demo", "v1", "chat_a", 1));
+    assertThat(first.created()).isTrue();
+    assertThat(first.conversation().status()).isEqualTo(ConversationStatus.BOT);
+    ChatStore.Opened again = get(store.open("demo", "v1", "chat_b", 2));
+    assertThat(again.created()).isFalse();
+    assertThat(again.conversation().id()).isEqualTo("chat_a");
+    assertThat(get(store.open("other", "v1", "chat_c", 3)).created()).isTrue();
+    assertThat(get(store.open("demo", "v2", "chat_d", 4)).created()).isTrue();
+  }
+
+  @Test
+  void findReturnsOwnerAndStatus() throws Exception {
+    get(store.open("demo", "v1", "chat_f", 1));
+    ChatConversation c = get(store.find("chat_f")).orElseThrow();
+    assertThat(c.visitor()).isEqualTo("v1");
+    assertThat(c.site()).isEqualTo("demo");
+    assertThat(get(store.find("chat_none"))).isEmpty();
+  }
+
+  @Test
+  void transitionsAreCompareAndSet() throws Exception {
+    get(store.open("demo", "v1", "chat_t", 1));
+    assertThat(get(store.transition("chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 2))).isTrue();
+    assertThat(get(store.transition("chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 3))).isFalse();
+    assertThat(get(store.transition("chat_t", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED, "maya", 4)))
+        .isTrue();
+    ChatConversation c = get(store.find("chat_t")).orElseThrow();
+    assertThat(c.status()).isEqualTo(ConversationStatus.ASSIGNED);
+    assertThat(c.agent()).isEqualTo("maya");
+  }
+
+  @Test
+  void aResolvedConversationLetsTheVisitorOpenANewOne() throws Exception {
+    get(store.open("demo", "v1", "chat_r1", 1));
+    assertThat(get(store.transition("chat_r1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2))).isTrue();
+    ChatStore.Opened next = get(store.open("demo", "v1", "chat_r2", 3));
+    assertThat(next.created()).isTrue();
+    assertThat(next.conversation().id()).isEqualTo("chat_r2");
+  }
+
+  @Test
+  void concurrentOpensForOneVisitorAgreeOnOneConversation() throws Exception {
+    List<CompletableFuture<ChatStore.Opened>> fs = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      fs.add(store.open("demo", "racer", "chat_race" + i, i));
+    }
+    HashSet<String> ids = new HashSet<>();
+    for (CompletableFuture<ChatStore.Opened> f : fs) {
+      ids.add(get(f).conversation().id());
+    }
+    assertThat(ids).hasSize(1);
+  }
+}
