@@ -56,6 +56,11 @@ public final class BotTurns implements AutoCloseable {
    * there is stopped first. Returns the new answer's id.
    */
   public String start(Bot bot, Bot.Question question) {
+    return start(bot, question, r -> { });
+  }
+
+  /** Like {@link #start(Bot, Bot.Question)}, then tells {@code onResult} how the answer went. */
+  public String start(Bot bot, Bot.Question question, java.util.function.Consumer<Bot.Result> onResult) {
     String conv = question.conversation();
     Turn previous = running.get(conv);
     if (previous != null) {
@@ -68,8 +73,9 @@ public final class BotTurns implements AutoCloseable {
     typing(conv, true);
     threads.execute(() -> {
       try {
-        bot.answer(question, turn);
+        Bot.Result result = bot.answer(question, turn);
         turn.finish("complete");
+        onResult.accept(result);
       } catch (InterruptedException e) {
         turn.finish("stopped");
       } catch (Exception e) {

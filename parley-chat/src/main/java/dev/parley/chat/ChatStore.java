@@ -32,6 +32,15 @@ public interface ChatStore extends AutoCloseable {
   /** The conversation with this id, if any. */
   CompletableFuture<Optional<ChatConversation>> find(String id);
 
+  /** Conversations of {@code site} with {@code status}, longest waiting (least recently moved) first. */
+  CompletableFuture<java.util.List<ChatConversation>> list(String site, ConversationStatus status);
+
+  /**
+   * Hands an assigned conversation from {@code fromAgent} to {@code toAgent}. Completes with false
+   * if it is not assigned to {@code fromAgent} (any more).
+   */
+  CompletableFuture<Boolean> reassign(String id, String fromAgent, String toAgent, long nowMillis);
+
   /**
    * Moves {@code id} from {@code from} to {@code to} with {@code agent} (null for none). Completes
    * with false if its status was not {@code from}.

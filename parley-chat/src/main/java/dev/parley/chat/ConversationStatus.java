@@ -8,8 +8,9 @@ import java.util.Locale;
  *
  * <pre>
  *   BOT ──handoff──▶ QUEUED ──accept──▶ ASSIGNED ──resolve──▶ RESOLVED
- *    ▲                 │                   │                     │
- *    └── back to bot ──┴───────────────────┘     new visitor message (reopen)
+ *    │ ▲                 │                   ▲ │                     │
+ *    │ └── back to bot ──┴───────────────────┘ │  new visitor message (reopen)
+ *    └──────── an agent takes over ────────────┘
  * </pre>
  */
 public enum ConversationStatus {
@@ -35,7 +36,7 @@ public enum ConversationStatus {
   /** Whether moving from this status to {@code next} is allowed. */
   public boolean canMoveTo(ConversationStatus next) {
     return switch (this) {
-      case BOT -> next == QUEUED || next == RESOLVED;
+      case BOT -> next == QUEUED || next == ASSIGNED || next == RESOLVED;
       case QUEUED -> next == ASSIGNED || next == BOT || next == RESOLVED;
       case ASSIGNED -> next == RESOLVED || next == BOT || next == QUEUED;
       case RESOLVED -> next == BOT;

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 /** {@link ChatStore} in memory, for one node's tests. Thread-safe: synchronised on itself. */
 public final class InMemoryChatStore implements ChatStore {
   private final Map<String, ChatConversation> byId = new HashMap<>();
+  private final Map<String, Long> movedAt = new HashMap<>();
 
   @Override
   public synchronized CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis) {
@@ -18,6 +19,7 @@ public final class InMemoryChatStore implements ChatStore {
     }
     ChatConversation c = new ChatConversation(newId, site, visitor, ConversationStatus.BOT, null, nowMillis);
     byId.put(newId, c);
+    movedAt.put(newId, nowMillis);
     return CompletableFuture.completedFuture(new Opened(c, true));
   }
 
@@ -42,6 +44,26 @@ public final class InMemoryChatStore implements ChatStore {
       }
     }
     byId.put(id, c.withStatus(to, agent));
+    movedAt.put(id, nowMillis);
+    return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public synchronized CompletableFuture<java.util.List<ChatConversation>> list(String site, ConversationStatus status) {
+    return CompletableFuture.completedFuture(byId.values().stream()
+        .filter(c -> c.site().equals(site) && c.status() == status)
+        .sorted(java.util.Comparator.comparingLong((ChatConversation c) -> movedAt.getOrDefault(c.id(), 0L))
+            .thenComparing(ChatConversation::id))
+        .toList());
+  }
+
+  @Override
+  public synchronized CompletableFuture<Boolean> reassign(String id, String fromAgent, String toAgent, long nowMillis) {
+    ChatConversation c = byId.get(id);
+    if (c == null || c.status() != ConversationStatus.ASSIGNED || !fromAgent.equals(c.agent())) {
+      return CompletableFuture.completedFuture(false);
+    }
+    byId.put(id, c.withStatus(ConversationStatus.ASSIGNED, toAgent));
     return CompletableFuture.completedFuture(true);
   }
 

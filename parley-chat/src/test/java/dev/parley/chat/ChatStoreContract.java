@@ -67,6 +67,24 @@ public abstract class ChatStoreContract {
   }
 
   @Test
+  void listGivesTheLongestWaitingFirstAndReassignChecksTheCurrentAgent() throws Exception {
+    get(store.open("demo", "v1", "chat_l1", 1));
+    get(store.open("demo", "v2", "chat_l2", 2));
+    get(store.open("other", "v3", "chat_l3", 3));
+    get(store.transition("chat_l2", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 10));
+    get(store.transition("chat_l1", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 20));
+    get(store.transition("chat_l3", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 5));
+    assertThat(get(store.list("demo", ConversationStatus.QUEUED))).extracting(ChatConversation::id)
+        .containsExactly("chat_l2", "chat_l1");
+    get(store.transition("chat_l1", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED, "maya", 30));
+    assertThat(get(store.reassign("chat_l1", "sam", "maya", 31))).isFalse();
+    assertThat(get(store.reassign("chat_l1", "maya", "sam", 32))).isTrue();
+    assertThat(get(store.find("chat_l1")).orElseThrow().agent()).isEqualTo("sam");
+    assertThat(get(store.list("demo", ConversationStatus.ASSIGNED))).extracting(ChatConversation::agent)
+        .containsExactly("sam");
+  }
+
+  @Test
   void aResolvedConversationLetsTheVisitorOpenANewOne() throws Exception {
     get(store.open("demo", "v1", "chat_r1", 1));
     assertThat(get(store.transition("chat_r1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2))).isTrue();

@@ -68,6 +68,8 @@ public final class ParleyClient implements AutoCloseable {
   private final int maxAttempts;
   private final Duration ackTimeout;
   private final String site;
+  private final String loginUser;
+  private final String loginPassword;
   private final Codec codec = new Codec();
   private final HttpClient http;
   private final ScheduledExecutorService loop;
@@ -108,6 +110,8 @@ public final class ParleyClient implements AutoCloseable {
     this.ackTimeout = b.ackTimeout;
     this.token = b.token;
     this.site = b.site;
+    this.loginUser = b.loginUser;
+    this.loginPassword = b.loginPassword;
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "parley-client");
       t.setDaemon(true);
@@ -136,9 +140,17 @@ public final class ParleyClient implements AutoCloseable {
     join(conv, -1);
   }
 
-  /** Joins a conversation and replays every message after {@code afterSeq} (0 for all). */
+  /**
+   * Joins a conversation and replays every message after {@code afterSeq} (0 for all). Joining a
+   * conversation the client already holds changes nothing: it keeps its position (no replay, no
+   * duplicates).
+   */
   public void join(String conv, long afterSeq) {
     loop.execute(() -> {
+      Position held = positions.get(conv);
+      if (held != null && held.seq >= 0) {
+        return;
+      }
       Position p = new Position(afterSeq);
       positions.put(conv, p);
       if (state == State.CONNECTED) {
@@ -174,6 +186,35 @@ public final class ParleyClient implements AutoCloseable {
     loop.execute(() -> {
       if (state == State.CONNECTED) {
         write(new Command.Typing(null, conv, on));
+      }
+    });
+  }
+
+  /** Visitor: asks for a human agent. */
+  public void handoff(String conv) {
+    command(new Command.Handoff(null, conv));
+  }
+
+  /** Agent: takes a queued conversation. */
+  public void accept(String conv) {
+    command(new Command.Accept(null, conv));
+  }
+
+  /** Agent: hands an assigned conversation to another agent. */
+  public void transfer(String conv, String toAgent) {
+    command(new Command.Transfer(null, conv, toAgent));
+  }
+
+  /** Agent: resolves a conversation. */
+  public void resolve(String conv) {
+    command(new Command.Resolve(null, conv));
+  }
+
+  /** Sends a command as is when connected (dropped otherwise: these are not outbox messages). */
+  public void command(Command c) {
+    loop.execute(() -> {
+      if (state == State.CONNECTED) {
+        write(c);
       }
     });
   }
@@ -303,7 +344,9 @@ public final class ParleyClient implements AutoCloseable {
               resume.put(conv, p.seq);
             }
           });
-          write(new Command.Hello(null, 1, token, resume.isEmpty() ? null : resume, site));
+          boolean login = token == null && loginUser != null;
+          write(new Command.Hello(null, 1, token, resume.isEmpty() ? null : resume, site,
+              login ? loginUser : null, login ? loginPassword : null));
         }, loop);
   }
 
@@ -553,6 +596,8 @@ public final class ParleyClient implements AutoCloseable {
     private Duration ackTimeout = Duration.ofSeconds(10);
     private String token;
     private String site;
+    private String loginUser;
+    private String loginPassword;
 
     private Builder(URI uri) {
       this.uri = uri;
@@ -564,6 +609,8 @@ public final class ParleyClient implements AutoCloseable {
     public Builder maxAttempts(int v) { maxAttempts = v; return this; }
     /** How long a send waits for its ack before it is sent again on the same connection. */
     public Builder ackTimeout(Duration v) { ackTimeout = v; return this; }
+    /** Logs in as an agent; later reconnects use the token the server gives back. */
+    public Builder login(String user, String password) { loginUser = user; loginPassword = password; return this; }
     /** The site whose visitor this client is: the server opens its conversation and greets. */
     public Builder site(String v) { site = v; return this; }
     /** A token from an earlier session, to continue as the same user. */

@@ -1,20 +1,22 @@
 package dev.parley.core;
 
+import dev.parley.protocol.Command;
+import java.util.concurrent.CompletableFuture;
+
 /**
- * Turns the credentials of a {@code hello} into a {@link Principal}.
+ * Turns the credentials of a {@code hello} (a token, or a user and password) into a {@link
+ * Principal}.
  *
- * <p>Implementations are thread-safe and must not block (they run on event loops).
+ * <p>Implementations are thread-safe and never block the caller: slow checks (password hashes)
+ * run elsewhere and complete the future there. A future failed with {@link
+ * AuthenticationException} means the credentials are not valid.
  */
 public interface Authenticator {
 
-  /**
-   * The principal for {@code token}, or a new anonymous visitor when {@code token} is null.
-   *
-   * @throws AuthenticationException when the token is present but not valid
-   */
-  Principal authenticate(String token);
+  /** The principal of {@code hello}'s credentials; a new anonymous visitor when there are none. */
+  CompletableFuture<Principal> authenticate(Command.Hello hello);
 
-  /** Thrown when credentials are present but not valid. */
+  /** Credentials are present but not valid. */
   final class AuthenticationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

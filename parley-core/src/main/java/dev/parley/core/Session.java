@@ -34,6 +34,9 @@ public final class Session {
   /** Joins waiting for the authorizer; while any is, later commands wait in {@link #held}. */
   private int pendingAuthorizations;
 
+  /** True while a hello's credentials are being checked. */
+  private boolean helloPending;
+
   /** Conversations whose join waits for the authorizer. */
   private final Set<String> authorizing = new HashSet<>();
 
@@ -171,13 +174,39 @@ public final class Session {
   }
 
   private void hello(Command.Hello h) {
-    if (principal != null) {
+    if (principal != null || helloPending) {
       throw new ProtocolException(ErrorCode.ALREADY_HELLO, "hello was already accepted on this connection", null);
     }
+    java.util.concurrent.CompletableFuture<Principal> auth = node.authenticator().authenticate(h);
+    if (auth.isDone()) {
+      authenticated(h, auth);
+      return;
+    }
+    // A slow check (a password hash): later commands wait for it, in order.
+    helloPending = true;
+    pendingAuthorizations++;
+    auth.whenComplete((p, err) -> connection.executor().execute(() -> {
+      helloPending = false;
+      pendingAuthorizations--;
+      if (!closed) {
+        try {
+          authenticated(h, auth);
+        } catch (ProtocolException e) {
+          node.metrics().commandRejected(e.code());
+          push(e.naming(null, h.ref()).toPush());
+        }
+      }
+      releaseHeld();
+    }));
+  }
+
+  private void authenticated(Command.Hello h, java.util.concurrent.CompletableFuture<Principal> auth) {
     try {
-      principal = node.authenticator().authenticate(h.token()).onSite(h.site());
-    } catch (Authenticator.AuthenticationException e) {
-      throw new ProtocolException(ErrorCode.UNAUTHORIZED, e.getMessage(), "token");
+      principal = auth.join().onSite(h.site());
+    } catch (java.util.concurrent.CompletionException e) {
+      String field = h.user() != null ? "password" : "token";
+      String why = e.getCause() instanceof Authenticator.AuthenticationException a ? a.getMessage() : "not valid";
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, why, field);
     }
     push(new Push.Welcome(h.ref(), id, principal.user(), principal.role(), principal.token(),
         node.config().heartbeat().toMillis()));

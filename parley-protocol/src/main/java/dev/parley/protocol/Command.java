@@ -22,6 +22,10 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = Command.Stop.class, name = "stop"),
+  @JsonSubTypes.Type(value = Command.Handoff.class, name = "handoff"),
+  @JsonSubTypes.Type(value = Command.Accept.class, name = "accept"),
+  @JsonSubTypes.Type(value = Command.Transfer.class, name = "transfer"),
+  @JsonSubTypes.Type(value = Command.Resolve.class, name = "resolve"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Command {
@@ -55,10 +59,23 @@ public sealed interface Command {
    * @param site the site whose widget this is (visitors); the server then opens the visitor's
    *     conversation there and greets
    */
-  record Hello(String ref, Integer v, String token, Map<String, Long> resume, String site) implements Command {
+  record Hello(String ref, Integer v, String token, Map<String, Long> resume, String site, String user,
+      String password) implements Command {
+
+    /** A hello with a token (or none), resume positions and a site. */
+    public Hello(String ref, Integer v, String token, Map<String, Long> resume, String site) {
+      this(ref, v, token, resume, site, null, null);
+    }
+
     @Override
     public void validate() {
       Fields.optionalRef(ref);
+      if ((user == null) != (password == null)) {
+        throw Fields.invalid(user == null ? "user" : "password", "goes with " + (user == null ? "password" : "user"));
+      }
+      if (user != null && (user.isEmpty() || user.length() > 64 || password.length() > 256)) {
+        throw Fields.invalid("user", "must be 1-64 characters (password at most 256)");
+      }
       if (site != null && !Fields.CONVERSATION_ID.matcher(site).matches()) {
         throw Fields.invalid("site", "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
       }
@@ -185,6 +202,43 @@ public sealed interface Command {
       Fields.optionalRef(ref);
       Fields.conversation("conv", conv);
       Fields.id("answer", answer);
+    }
+  }
+
+  /** Visitor: ask for a human agent (the "Talk to a human" button). */
+  record Handoff(String ref, String conv) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+    }
+  }
+
+  /** Agent: take a queued conversation (or one from the bot). */
+  record Accept(String ref, String conv) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+    }
+  }
+
+  /** Agent: hand an assigned conversation to another agent of the site. */
+  record Transfer(String ref, String conv, String to) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      Fields.id("to", to);
+    }
+  }
+
+  /** Agent: close a conversation; a new visitor message reopens it with the bot. */
+  record Resolve(String ref, String conv) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
     }
   }
 

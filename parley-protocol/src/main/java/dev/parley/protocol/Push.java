@@ -122,9 +122,22 @@ public sealed interface Push {
    *
    * @param status {@code bot}, {@code queued}, {@code assigned} or {@code resolved}
    * @param agent the assigned agent's display name, or null
+   * @param agentId the assigned agent's user id, or null (agents' events)
+   * @param visitor the visitor's user id (agents' events)
+   * @param position place in the queue, from 1, while queued
+   * @param waitSeconds estimated wait while queued
+   * @param sentiment the visitor's mood from -1 (upset) to 1 (happy), from its last message
+   * @param note why the status is what it is, for people (e.g. outside business hours)
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Conversation(String conv, String site, String status, String agent) implements Push {}
+  record Conversation(String conv, String site, String status, String agent, String agentId, String visitor,
+      Integer position, Integer waitSeconds, Double sentiment, String note) implements Push {
+
+    /** Just the state, for a visitor. */
+    public Conversation(String conv, String site, String status, String agent) {
+      this(conv, site, status, agent, null, null, null, null, null, null);
+    }
+  }
 
   /**
    * A bot answer as it streams: {@code start}, then {@code delta}s, then {@code end}. Keyed by

@@ -125,6 +125,15 @@ public final class Main implements Runnable {
             + "(env PARLEY_OPEN_CHANNELS, default ${DEFAULT-VALUE}).")
     boolean openChannels;
 
+    @Option(names = "--demo-agent-password", defaultValue = "${env:PARLEY_DEMO_AGENT_PASSWORD:-parley-demo}",
+        description = "Password of the demo agents maya and sam (env PARLEY_DEMO_AGENT_PASSWORD, default ${DEFAULT-VALUE}).")
+    String demoAgentPassword;
+
+    @Option(names = "--agent-offline-grace", defaultValue = "${env:PARLEY_AGENT_OFFLINE_GRACE:-20s}",
+        description = "How long an agent may be gone before its conversations are queued again "
+            + "(env PARLEY_AGENT_OFFLINE_GRACE, default ${DEFAULT-VALUE}).")
+    Duration agentOfflineGrace;
+
     @Override
     public Integer call() throws Exception {
       ServerConfig config;
@@ -149,6 +158,8 @@ public final class Main implements Runnable {
             .botPacing(botPacing)
             .kbDir(kbDir)
             .openChannels(openChannels)
+            .agents(ServerConfig.demoAgents(demoAgentPassword))
+            .agentOfflineGrace(agentOfflineGrace)
             .build();
         server = ParleyServer.start(config);
       } catch (RuntimeException e) {
@@ -167,6 +178,8 @@ public final class Main implements Runnable {
       System.out.println("    WebSocket:   ws://" + local + "/ws   (no credentials needed: anonymous visitor;");
       System.out.println("                 send {\"type\":\"hello\",\"site\":\"demo\"} to chat with the demo site's bot)");
       System.out.println("    Health:      http://" + local + "/healthz");
+      System.out.println("    Agents:      log in with {\"type\":\"hello\",\"user\":\"maya\",\"password\":\"…\"}"
+          + " (demo agents maya and sam; password from --demo-agent-password, default parley-demo)");
       System.out.println(config.store().equals("sqlite")
           ? "    Data:        " + dataDir.toAbsolutePath().normalize()
           : "    Cluster:     store postgres, broker " + config.broker());

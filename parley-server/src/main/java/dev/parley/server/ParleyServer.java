@@ -15,7 +15,6 @@ import dev.parley.core.MessageStore;
 import dev.parley.core.Node;
 import dev.parley.core.NodeConfig;
 import dev.parley.core.SharedState;
-import dev.parley.core.SignedVisitorTokens;
 import dev.parley.protocol.CloseCode;
 import dev.parley.store.jdbc.CommitListener;
 import dev.parley.store.jdbc.PostgresMessageStore;
@@ -48,6 +47,7 @@ public final class ParleyServer implements AutoCloseable {
   private final Broker broker;
   private final SharedState sharedState;
   private final ChatService chat;
+  private final dev.parley.chat.ChatAuthenticator authenticator;
   private final Node node;
   private final TransportServer transport;
   private boolean closed;
@@ -58,8 +58,12 @@ public final class ParleyServer implements AutoCloseable {
     Broker b = null;
     SharedState st = null;
     ChatService ch = null;
+    dev.parley.chat.ChatAuthenticator auth = null;
     Node n = null;
     try {
+      byte[] secret = config.tokenSecret() != null
+          ? Base64.getDecoder().decode(config.tokenSecret().trim())
+          : loadOrCreateSecret(config.dataDir());
       ChatStore chatStore = store instanceof SqliteMessageStore sq
           ? JdbcChatStore.onSqlite(sq)
           : JdbcChatStore.onPostgres(postgresOptions(config));
@@ -68,12 +72,16 @@ public final class ParleyServer implements AutoCloseable {
           : KnowledgeBase.fromClasspath("kb");
       KnowledgeBaseBot kbBot = new KnowledgeBaseBot(kb, config.botPacing());
       Site demo = Site.demo();
-      ch = new ChatService(chatStore, java.util.Map.of(demo.id(), demo), site -> kbBot, config.openChannels());
+      java.util.Map<String, dev.parley.chat.Agent> agentMap = new java.util.HashMap<>();
+      for (dev.parley.chat.Agent a : config.agents()) {
+        agentMap.put(a.user(), a);
+      }
+      ch = new ChatService(chatStore, java.util.Map.of(demo.id(), demo), agentMap, site -> kbBot,
+          new ChatService.Config(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3)),
+          java.time.Clock.systemUTC());
+      auth = new dev.parley.chat.ChatAuthenticator(secret, agentMap, Duration.ofHours(12), java.time.Clock.systemUTC());
       b = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
       st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:") : new InMemorySharedState();
-      byte[] secret = config.tokenSecret() != null
-          ? Base64.getDecoder().decode(config.tokenSecret().trim())
-          : loadOrCreateSecret(config.dataDir());
       NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), 64, NodeConfig.defaults().typingTtl(),
           NodeConfig.defaults().replayPageSize(), config.pingInterval());
       n = Node.builder()
@@ -83,7 +91,7 @@ public final class ParleyServer implements AutoCloseable {
           .sharedState(st)
           .authorizer(ch)
           .extension(ch)
-          .authenticator(new SignedVisitorTokens(secret))
+          .authenticator(auth)
           .build();
       ch.attach(n);
       TransportConfig tc = TransportConfig.newBuilder()
@@ -109,10 +117,14 @@ public final class ParleyServer implements AutoCloseable {
       if (ch != null) {
         ch.close();
       }
+      if (auth != null) {
+        auth.close();
+      }
       store.close();
       throw e;
     }
     this.chat = ch;
+    this.authenticator = auth;
     this.broker = b;
     this.sharedState = st;
     this.node = n;
@@ -197,6 +209,7 @@ public final class ParleyServer implements AutoCloseable {
         left.isNegative() ? Duration.ZERO : left);
     transport.close();
     chat.close();
+    authenticator.close();
     node.close();
     broker.close();
     sharedState.close();

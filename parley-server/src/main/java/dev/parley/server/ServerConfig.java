@@ -30,6 +30,9 @@ import java.time.Duration;
  * @param kbDir folder of Markdown files for the demo site's knowledge base; null: the built-in one
  * @param openChannels whether conversation ids that are not chat conversations are open channels
  *     any client may join (the realtime engine without the chat product)
+ * @param agents the agent accounts (the demo site's agents by default)
+ * @param agentOfflineGrace how long an agent may be gone (a reload) before its conversations are
+ *     queued again
  */
 public record ServerConfig(
     String host,
@@ -52,7 +55,20 @@ public record ServerConfig(
     String tokenSecret,
     Duration botPacing,
     Path kbDir,
-    boolean openChannels) {
+    boolean openChannels,
+    java.util.List<dev.parley.chat.Agent> agents,
+    Duration agentOfflineGrace) {
+
+  /** The demo site's agents, Maya and Sam, with {@code password}. */
+  public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
+    String hash = dev.parley.chat.Passwords.hash(password);
+    return java.util.List.of(
+        new dev.parley.chat.Agent("maya", "Maya", java.util.Set.of("demo"), 3, hash),
+        new dev.parley.chat.Agent("sam", "Sam", java.util.Set.of("demo"), 3, hash));
+  }
+
+  /** The demo agents' password when none is configured. */
+  public static final String DEMO_AGENT_PASSWORD = "parley-demo";
 
   /** Whether this node shares its store and broker with others. */
   public boolean clustered() {
@@ -86,6 +102,8 @@ public record ServerConfig(
     private Duration botPacing = Duration.ofMillis(20);
     private Path kbDir;
     private boolean openChannels = true;
+    private java.util.List<dev.parley.chat.Agent> agents;
+    private Duration agentOfflineGrace = Duration.ofSeconds(20);
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -108,6 +126,8 @@ public record ServerConfig(
     public Builder botPacing(Duration v) { botPacing = v; return this; }
     public Builder kbDir(Path v) { kbDir = v; return this; }
     public Builder openChannels(boolean v) { openChannels = v; return this; }
+    public Builder agents(java.util.List<dev.parley.chat.Agent> v) { agents = v; return this; }
+    public Builder agentOfflineGrace(Duration v) { agentOfflineGrace = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -143,7 +163,8 @@ public record ServerConfig(
       }
       return new ServerConfig(host, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
-          tokenSecret, botPacing, kbDir, openChannels);
+          tokenSecret, botPacing, kbDir, openChannels,
+          agents != null ? agents : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace);
     }
   }
 }

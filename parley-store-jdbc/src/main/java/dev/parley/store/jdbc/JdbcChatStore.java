@@ -156,6 +156,38 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   @Override
+  public CompletableFuture<java.util.List<ChatConversation>> list(String site, ConversationStatus status) {
+    return async(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
+          + " FROM chat_conversations WHERE site = ? AND status = ? ORDER BY updated_at, id")) {
+        ps.setString(1, site);
+        ps.setString(2, status.wire());
+        java.util.List<ChatConversation> out = new java.util.ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(row(rs));
+          }
+        }
+        return out;
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> reassign(String id, String fromAgent, String toAgent, long nowMillis) {
+    return async(c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE chat_conversations SET agent = ?, updated_at = ? "
+          + "WHERE id = ? AND status = 'assigned' AND agent = ?")) {
+        ps.setString(1, toAgent);
+        ps.setLong(2, nowMillis);
+        ps.setString(3, id);
+        ps.setString(4, fromAgent);
+        return ps.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
   public void close() {
     threads.shutdown();
     pool.close();

@@ -1,0 +1,104 @@
+package dev.parley.chat;
+
+import dev.parley.core.Authenticator;
+import dev.parley.core.HmacSigner;
+import dev.parley.core.Principal;
+import dev.parley.core.SignedVisitorTokens;
+import dev.parley.protocol.Command;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Who is on a connection: anonymous visitors (signed visitor tokens), and agents, who log in with
+ * user and password in {@code hello} and receive a short-lived agent token {@code
+ * a1.<user>.<expiry ms>.<HMAC>} for their next connections.
+ *
+ * <p>Thread-safe. Password checks run on virtual threads, never on the caller's event loop.
+ */
+public final class ChatAuthenticator implements Authenticator, AutoCloseable {
+  private static final String AGENT_PREFIX = "a1.";
+
+  private final SignedVisitorTokens visitors;
+  private final HmacSigner signer;
+  private final Map<String, Agent> agents;
+  private final Duration agentTokenLifetime;
+  private final Clock clock;
+  private final ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
+
+  public ChatAuthenticator(byte[] secret, Map<String, Agent> agents, Duration agentTokenLifetime, Clock clock) {
+    this.visitors = new SignedVisitorTokens(secret);
+    this.signer = new HmacSigner(secret);
+    this.agents = Map.copyOf(agents);
+    this.agentTokenLifetime = agentTokenLifetime;
+    this.clock = clock;
+  }
+
+  @Override
+  public CompletableFuture<Principal> authenticate(Command.Hello hello) {
+    if (hello.user() != null) {
+      return CompletableFuture.supplyAsync(() -> login(hello.user(), hello.password()), hashing);
+    }
+    if (hello.token() != null && hello.token().startsWith(AGENT_PREFIX)) {
+      try {
+        return CompletableFuture.completedFuture(agentFromToken(hello.token()));
+      } catch (AuthenticationException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return visitors.authenticate(hello);
+  }
+
+  private Principal login(String user, String password) {
+    Agent a = agents.get(user);
+    // Hash even for an unknown user, so timing does not tell which users exist.
+    String hash = a != null ? a.passwordHash() : DUMMY_HASH;
+    if (!Passwords.verify(password, hash) || a == null) {
+      throw new AuthenticationException("wrong user or password");
+    }
+    return new Principal(a.user(), "agent", agentToken(a.user()), null);
+  }
+
+  private static final String DUMMY_HASH = Passwords.hash("not a password anyone has");
+
+  /** A fresh agent token for {@code user}. */
+  public String agentToken(String user) {
+    String payload = user + "." + clock.instant().plus(agentTokenLifetime).toEpochMilli();
+    return AGENT_PREFIX + payload + "." + signer.sign(payload);
+  }
+
+  private Principal agentFromToken(String token) {
+    String body = token.substring(AGENT_PREFIX.length());
+    int sig = body.lastIndexOf('.');
+    int exp = sig > 0 ? body.lastIndexOf('.', sig - 1) : -1;
+    if (exp <= 0) {
+      throw new AuthenticationException("token is malformed");
+    }
+    String payload = body.substring(0, sig);
+    if (!signer.verify(payload, body.substring(sig + 1))) {
+      throw new AuthenticationException("token signature is not valid");
+    }
+    long expiry;
+    try {
+      expiry = Long.parseLong(body.substring(exp + 1, sig));
+    } catch (NumberFormatException e) {
+      throw new AuthenticationException("token is malformed");
+    }
+    if (clock.millis() >= expiry) {
+      throw new AuthenticationException("token expired; log in again");
+    }
+    String user = body.substring(0, exp);
+    if (!agents.containsKey(user)) {
+      throw new AuthenticationException("no such agent");
+    }
+    return new Principal(user, "agent", token, null);
+  }
+
+  @Override
+  public void close() {
+    hashing.shutdown();
+  }
+}
