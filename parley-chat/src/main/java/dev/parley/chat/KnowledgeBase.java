@@ -129,19 +129,41 @@ public final class KnowledgeBase {
     return sections.size();
   }
 
+  /** The best {@code n} sections for {@code question}, best first (context for a language model). */
+  public java.util.List<Section> top(String question, int n) {
+    java.util.List<String> words = analyze(question);
+    if (words.isEmpty()) {
+      return java.util.List.of();
+    }
+    try {
+      TopDocs top = searcher.search(query(words), n);
+      java.util.List<Section> out = new ArrayList<>();
+      for (ScoreDoc d : top.scoreDocs) {
+        out.add(sections.get(searcher.storedFields().document(d.doc).getField("n").numericValue().intValue()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static org.apache.lucene.search.Query query(java.util.List<String> words) {
+    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    for (String w : new HashSet<>(words)) {
+      q.add(new BoostQuery(new TermQuery(new Term("title", w)), 2f), BooleanClause.Occur.SHOULD);
+      q.add(new TermQuery(new Term("body", w)), BooleanClause.Occur.SHOULD);
+    }
+    return q.build();
+  }
+
   /** The best section for {@code question}, if any word of it matches at all. */
   public Optional<Hit> search(String question) {
     List<String> words = analyze(question);
     if (words.isEmpty()) {
       return Optional.empty();
     }
-    BooleanQuery.Builder q = new BooleanQuery.Builder();
-    for (String w : new HashSet<>(words)) {
-      q.add(new BoostQuery(new TermQuery(new Term("title", w)), 2f), BooleanClause.Occur.SHOULD);
-      q.add(new TermQuery(new Term("body", w)), BooleanClause.Occur.SHOULD);
-    }
     try {
-      TopDocs top = searcher.search(q.build(), 1);
+      TopDocs top = searcher.search(query(words), 1);
       if (top.scoreDocs.length == 0) {
         return Optional.empty();
       }

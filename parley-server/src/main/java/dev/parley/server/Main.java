@@ -134,6 +134,34 @@ public final class Main implements Runnable {
             + "(env PARLEY_AGENT_OFFLINE_GRACE, default ${DEFAULT-VALUE}).")
     Duration agentOfflineGrace;
 
+    @Option(names = "--bot", defaultValue = "${env:PARLEY_BOT:-kb}",
+        description = "The demo site's bot: kb (knowledge base) or llm (env PARLEY_BOT, default ${DEFAULT-VALUE}).")
+    String bot;
+
+    @Option(names = "--llm-url", defaultValue = "${env:PARLEY_LLM_URL:-http://127.0.0.1:11434/v1}",
+        description = "OpenAI-compatible base URL (env PARLEY_LLM_URL, default ${DEFAULT-VALUE}, Ollama).")
+    String llmUrl;
+
+    @Option(names = "--llm-model", defaultValue = "${env:PARLEY_LLM_MODEL:-llama3.2}",
+        description = "Model name (env PARLEY_LLM_MODEL, default ${DEFAULT-VALUE}).")
+    String llmModel;
+
+    @Option(names = "--llm-api-key", defaultValue = "${env:PARLEY_LLM_API_KEY}",
+        description = "API key, sent as a bearer token (env PARLEY_LLM_API_KEY; prefer the environment).")
+    String llmApiKey;
+
+    @Option(names = "--llm-first-token-timeout", defaultValue = "${env:PARLEY_LLM_FIRST_TOKEN_TIMEOUT:-15s}",
+        description = "Give up when no token came this long after asking (default ${DEFAULT-VALUE}).")
+    Duration llmFirstToken;
+
+    @Option(names = "--llm-stall-timeout", defaultValue = "${env:PARLEY_LLM_STALL_TIMEOUT:-10s}",
+        description = "Give up when the stream is silent this long (default ${DEFAULT-VALUE}).")
+    Duration llmStall;
+
+    @Option(names = "--llm-timeout", defaultValue = "${env:PARLEY_LLM_TIMEOUT:-60s}",
+        description = "Give up when a whole answer takes longer (default ${DEFAULT-VALUE}).")
+    Duration llmTimeout;
+
     @Override
     public Integer call() throws Exception {
       ServerConfig config;
@@ -160,6 +188,8 @@ public final class Main implements Runnable {
             .openChannels(openChannels)
             .agents(ServerConfig.demoAgents(demoAgentPassword))
             .agentOfflineGrace(agentOfflineGrace)
+            .bot(bot)
+            .llm(new dev.parley.chat.LlmBot.Config(llmUrl, llmModel, llmApiKey, llmFirstToken, llmStall, llmTimeout, 3))
             .build();
         server = ParleyServer.start(config);
       } catch (RuntimeException e) {

@@ -48,6 +48,7 @@ public final class ParleyServer implements AutoCloseable {
   private final SharedState sharedState;
   private final ChatService chat;
   private final dev.parley.chat.ChatAuthenticator authenticator;
+  private final dev.parley.chat.LlmBot llmBot;
   private final Node node;
   private final TransportServer transport;
   private boolean closed;
@@ -58,6 +59,7 @@ public final class ParleyServer implements AutoCloseable {
     Broker b = null;
     SharedState st = null;
     ChatService ch = null;
+    dev.parley.chat.LlmBot llmBot = null;
     dev.parley.chat.ChatAuthenticator auth = null;
     Node n = null;
     try {
@@ -70,13 +72,15 @@ public final class ParleyServer implements AutoCloseable {
       KnowledgeBase kb = config.kbDir() != null
           ? KnowledgeBase.fromFolder(config.kbDir())
           : KnowledgeBase.fromClasspath("kb");
-      KnowledgeBaseBot kbBot = new KnowledgeBaseBot(kb, config.botPacing());
+      dev.parley.chat.Bot siteBot = config.bot().equals("llm")
+          ? (llmBot = new dev.parley.chat.LlmBot(config.llm(), kb))
+          : new KnowledgeBaseBot(kb, config.botPacing());
       Site demo = Site.demo();
       java.util.Map<String, dev.parley.chat.Agent> agentMap = new java.util.HashMap<>();
       for (dev.parley.chat.Agent a : config.agents()) {
         agentMap.put(a.user(), a);
       }
-      ch = new ChatService(chatStore, java.util.Map.of(demo.id(), demo), agentMap, site -> kbBot,
+      ch = new ChatService(chatStore, java.util.Map.of(demo.id(), demo), agentMap, site -> siteBot,
           new ChatService.Config(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3)),
           java.time.Clock.systemUTC());
       auth = new dev.parley.chat.ChatAuthenticator(secret, agentMap, Duration.ofHours(12), java.time.Clock.systemUTC());
@@ -120,9 +124,13 @@ public final class ParleyServer implements AutoCloseable {
       if (auth != null) {
         auth.close();
       }
+      if (llmBot != null) {
+        llmBot.close();
+      }
       store.close();
       throw e;
     }
+    this.llmBot = llmBot;
     this.chat = ch;
     this.authenticator = auth;
     this.broker = b;
@@ -210,6 +218,9 @@ public final class ParleyServer implements AutoCloseable {
     transport.close();
     chat.close();
     authenticator.close();
+    if (llmBot != null) {
+      llmBot.close();
+    }
     node.close();
     broker.close();
     sharedState.close();

@@ -33,6 +33,8 @@ import java.time.Duration;
  * @param agents the agent accounts (the demo site's agents by default)
  * @param agentOfflineGrace how long an agent may be gone (a reload) before its conversations are
  *     queued again
+ * @param bot {@code kb} (knowledge base, the default) or {@code llm} for the demo site
+ * @param llm the LLM bot's settings (used when {@code bot} is {@code llm})
  */
 public record ServerConfig(
     String host,
@@ -57,7 +59,9 @@ public record ServerConfig(
     Path kbDir,
     boolean openChannels,
     java.util.List<dev.parley.chat.Agent> agents,
-    Duration agentOfflineGrace) {
+    Duration agentOfflineGrace,
+    String bot,
+    dev.parley.chat.LlmBot.Config llm) {
 
   /** The demo site's agents, Maya and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
@@ -104,6 +108,9 @@ public record ServerConfig(
     private boolean openChannels = true;
     private java.util.List<dev.parley.chat.Agent> agents;
     private Duration agentOfflineGrace = Duration.ofSeconds(20);
+    private String bot = "kb";
+    private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
+        "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -128,6 +135,8 @@ public record ServerConfig(
     public Builder openChannels(boolean v) { openChannels = v; return this; }
     public Builder agents(java.util.List<dev.parley.chat.Agent> v) { agents = v; return this; }
     public Builder agentOfflineGrace(Duration v) { agentOfflineGrace = v; return this; }
+    public Builder bot(String v) { bot = v; return this; }
+    public Builder llm(dev.parley.chat.LlmBot.Config v) { llm = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -155,6 +164,9 @@ public record ServerConfig(
           throw new IllegalArgumentException("token-secret must decode to at least 32 bytes, has " + b.length);
         }
       }
+      if (!bot.equals("kb") && !bot.equals("llm")) {
+        throw new IllegalArgumentException("bot must be kb or llm, was '" + bot + "'");
+      }
       if (!postgresSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
         throw new IllegalArgumentException("pg-schema must be a lower-case SQL identifier, was '" + postgresSchema + "'");
       }
@@ -164,7 +176,7 @@ public record ServerConfig(
       return new ServerConfig(host, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
           tokenSecret, botPacing, kbDir, openChannels,
-          agents != null ? agents : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace);
+          agents != null ? agents : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm);
     }
   }
 }

@@ -1,0 +1,112 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.chat.FakeLlmServer;
+import dev.parley.chat.LlmBot;
+import dev.parley.client.Backoff;
+import dev.parley.client.ParleyClient;
+import dev.parley.protocol.Push;
+import dev.parley.testkit.RecordingListener;
+import dev.parley.testkit.TestServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo site with the LLM bot, against a stand-in that speaks the real streaming format. */
+@Timeout(60)
+class LlmFlowTest {
+  static final Duration STALL = Duration.ofMillis(800);
+  @TempDir Path dir;
+  FakeLlmServer llm;
+  TestServer server;
+  ParleyClient visitor;
+  final RecordingListener rec = new RecordingListener();
+
+  @BeforeEach
+  void start() throws Exception {
+    llm = new FakeLlmServer();
+    server = TestServer.start(dir, b -> b.bot("llm").llm(new LlmBot.Config(llm.baseUrl(), "m", null,
+        Duration.ofSeconds(3), STALL, Duration.ofSeconds(20), 2)));
+    visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec)
+        .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200))).build();
+    visitor.connect().get(10, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() {
+    visitor.close();
+    server.close();
+    llm.close();
+  }
+
+  @Test
+  void anLlmAnswerInterruptedByADroppedConnectionEndsCompleteAndOnce() throws Exception {
+    llm.pause(Duration.ofMillis(80)).answer("When the connection drops the client reconnects by itself, resumes from "
+        + "its last sequence number, and sends again whatever was not acknowledged, so nothing is lost.");
+    String conv = ChatFlowTest.conversationOf(rec);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    visitor.send(conv, "What happens when the connection drops?").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
+        .filter(e -> e instanceof Push.Answer a && a.phase().equals("delta")).count() >= 3);
+    visitor.dropConnection();
+    await().atMost(Duration.ofSeconds(20)).until(() -> rec.messages(conv).size() == 3);
+    Push.Message answer = rec.messages(conv).get(2);
+    assertThat(answer.text()).endsWith("so nothing is lost.");
+    await().atMost(Duration.ofSeconds(5)).until(() -> ChatFlowTest.answerEvents(rec, answer.id()).stream()
+        .anyMatch(a -> a.phase().equals("end")));
+    List<Push.Answer> events = ChatFlowTest.answerEvents(rec, answer.id());
+    assertThat(ChatFlowTest.assemble(events)).isEqualTo(answer.text());
+    assertThat(rec.connections()).isEqualTo(2);
+    assertThat(rec.messages(conv)).extracting(Push.Message::seq).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void aStallingModelGivesTheFallbackInTimeAndTheConversationGoesOn() throws Exception {
+    llm.mode(FakeLlmServer.Mode.STALL);
+    String conv = ChatFlowTest.conversationOf(rec);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    long start = System.nanoTime();
+    visitor.send(conv, "Tell me about Parley").get(10, TimeUnit.SECONDS);
+    await().atMost(STALL.plusSeconds(3)).until(() -> rec.messages(conv).size() == 3);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(STALL.plusSeconds(3));
+    assertThat(rec.messages(conv).get(2).text()).endsWith(LlmBot.CUT_OFF);
+
+    // The conversation goes on: the next question gets an answer.
+    llm.mode(FakeLlmServer.Mode.NORMAL);
+    visitor.send(conv, "Does Parley lose messages?").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 5);
+    assertThat(rec.messages(conv).get(4).text()).endsWith("when it is stored.");
+
+    // An error mid-stream: a polite note after what was said, and again the conversation goes on.
+    llm.mode(FakeLlmServer.Mode.ERROR_MID_STREAM);
+    visitor.send(conv, "And now?").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 7);
+    assertThat(rec.messages(conv).get(6).text()).endsWith(LlmBot.CUT_OFF);
+    llm.mode(FakeLlmServer.Mode.NORMAL);
+    visitor.send(conv, "One more?").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 9);
+    assertThat(rec.messages(conv).get(8).text()).endsWith("when it is stored.");
+    assertThat(rec.events()).noneMatch(e -> e instanceof Push.Conversation c && c.status().equals("queued"));
+  }
+
+  @Test
+  void twoFailedAnswersInARowHandTheVisitorToTheQueue() throws Exception {
+    llm.mode(FakeLlmServer.Mode.HTTP_500);
+    String conv = ChatFlowTest.conversationOf(rec);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    visitor.send(conv, "first").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 3);
+    visitor.send(conv, "second").get(10, TimeUnit.SECONDS);
+    HandoffTest.awaitStatus(rec, conv, "queued");
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
+        .anyMatch(m -> m.kind().equals("system") && m.text().startsWith("The bot could not help twice in a row.")));
+  }
+}
