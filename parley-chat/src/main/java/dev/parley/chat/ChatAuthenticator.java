@@ -52,6 +52,25 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
     return visitors.authenticate(hello);
   }
 
+  /**
+   * The agent of a bearer token (REST), or empty when it is missing, malformed, forged or expired.
+   * Cheap: an HMAC, no password hash.
+   */
+  public java.util.Optional<Principal> agentOfBearer(String authorization) {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return java.util.Optional.empty();
+    }
+    String token = authorization.substring(7).trim();
+    if (!token.startsWith(AGENT_PREFIX)) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.of(agentFromToken(token));
+    } catch (AuthenticationException e) {
+      return java.util.Optional.empty();
+    }
+  }
+
   private Principal login(String user, String password) {
     Agent a = agents.get(user);
     // Hash even for an unknown user, so timing does not tell which users exist.

@@ -335,47 +335,15 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
         return true;
       }
       case Command.Accept a -> {
-        withAgentConversation(session, a.conv(), a.ref(), (agent, c) -> {
-          if (c.status() != ConversationStatus.QUEUED && c.status() != ConversationStatus.BOT) {
-            reject(session, ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), a.ref(), "conv");
-            return;
-          }
-          assign(c, c.status(), agent).thenAccept(ok -> {
-            if (!ok) {
-              reject(session, ErrorCode.INVALID_FIELD, "someone else took it first", a.ref(), "conv");
-            }
-          });
-        });
+        reply(session, a.ref(), accept(p, a.conv()));
         return true;
       }
       case Command.Transfer t -> {
-        withAgentConversation(session, t.conv(), t.ref(), (agent, c) -> {
-          Agent to = agents.get(t.to());
-          if (to == null || !to.sites().contains(c.site())) {
-            reject(session, ErrorCode.INVALID_FIELD, "no agent " + t.to() + " on " + c.site(), t.ref(), "to");
-          } else if (c.status() != ConversationStatus.ASSIGNED || !agent.user().equals(c.agent())) {
-            reject(session, ErrorCode.FORBIDDEN, "only the assigned agent transfers", t.ref(), "conv");
-          } else {
-            store.reassign(c.id(), agent.user(), to.user(), clock.millis()).thenAccept(ok -> {
-              if (ok) {
-                ChatConversation moved = c.withStatus(ConversationStatus.ASSIGNED, to.user());
-                announce(moved, agent.name() + " transferred the conversation to " + to.name() + ".");
-              }
-            });
-          }
-        });
+        reply(session, t.ref(), transfer(p, t.conv(), t.to()));
         return true;
       }
       case Command.Resolve r -> {
-        withAgentConversation(session, r.conv(), r.ref(), (agent, c) -> {
-          if (c.status() == ConversationStatus.RESOLVED
-              || (c.status() == ConversationStatus.ASSIGNED && !agent.user().equals(c.agent()))) {
-            reject(session, ErrorCode.FORBIDDEN, "not yours to resolve", r.ref(), "conv");
-            return;
-          }
-          move(c, c.status(), ConversationStatus.RESOLVED, null, agent.name() + " resolved the conversation.")
-              .thenAccept(ok -> assignSoon(c.site()));
-        });
+        reply(session, r.ref(), resolve(p, r.conv()));
         return true;
       }
       default -> {
@@ -404,20 +372,168 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
     });
   }
 
-  private void withAgentConversation(Session s, String conv, String ref,
-      java.util.function.BiConsumer<Agent, ChatConversation> then) {
-    Agent agent = s.principal().role().equals("agent") ? agents.get(s.principal().user()) : null;
-    if (agent == null) {
-      reject(s, ErrorCode.FORBIDDEN, "agents only", ref, null);
-      return;
+  /** What an agent operation did: {@link #OK}, or the error to answer with. */
+  public record Outcome(ErrorCode error, String message, String field) {
+    public static final Outcome OK = new Outcome(null, null, null);
+
+    public boolean ok() {
+      return error == null;
     }
-    withConversation(s, conv, ref, c -> {
-      if (!agent.sites().contains(c.site())) {
-        reject(s, ErrorCode.FORBIDDEN, "not a conversation of your sites", ref, "conv");
-      } else {
-        then.accept(agent, c);
+
+    static Outcome of(ErrorCode e, String m, String f) {
+      return new Outcome(e, m, f);
+    }
+  }
+
+  private void reply(Session s, String ref, CompletableFuture<Outcome> outcome) {
+    outcome.whenComplete((o, err) -> {
+      if (err != null) {
+        reject(s, ErrorCode.STORE_UNAVAILABLE, "try again", ref, null);
+      } else if (!o.ok()) {
+        reject(s, o.error(), o.message(), ref, o.field());
       }
     });
+  }
+
+  /** The agent behind {@code p}, or null. */
+  public Agent agentOf(Principal p) {
+    return p.role().equals("agent") ? agents.get(p.user()) : null;
+  }
+
+  /** An agent's conversation of one of its sites, or the reason it is not. */
+  private CompletableFuture<Object> agentsConversation(Principal p, String conv) {
+    Agent agent = agentOf(p);
+    if (agent == null) {
+      return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN, "agents only", null));
+    }
+    if (!ChatConversation.isChat(conv)) {
+      return CompletableFuture.completedFuture(Outcome.of(ErrorCode.INVALID_FIELD, conv + " is not a chat conversation", "conv"));
+    }
+    return store.find(conv).thenApply(c -> {
+      if (c.isEmpty()) {
+        return Outcome.of(ErrorCode.FORBIDDEN, "no such conversation", "conv");
+      }
+      if (!agent.sites().contains(c.get().site())) {
+        return Outcome.of(ErrorCode.FORBIDDEN, "not a conversation of your sites", "conv");
+      }
+      return c.get();
+    });
+  }
+
+  /** Agent {@code p} takes {@code conv} (queued, or still with the bot). */
+  public CompletableFuture<Outcome> accept(Principal p, String conv) {
+    return agentsConversation(p, conv).thenCompose(x -> {
+      if (x instanceof Outcome o) {
+        return CompletableFuture.completedFuture(o);
+      }
+      ChatConversation c = (ChatConversation) x;
+      if (c.status() != ConversationStatus.QUEUED && c.status() != ConversationStatus.BOT) {
+        return CompletableFuture.completedFuture(
+            Outcome.of(ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), "conv"));
+      }
+      return assign(c, c.status(), agentOf(p)).thenApply(ok -> ok ? Outcome.OK
+          : Outcome.of(ErrorCode.INVALID_FIELD, "someone else took it first", "conv"));
+    });
+  }
+
+  /** Agent {@code p} hands its conversation {@code conv} to agent {@code to}. */
+  public CompletableFuture<Outcome> transfer(Principal p, String conv, String toUser) {
+    return agentsConversation(p, conv).thenCompose(x -> {
+      if (x instanceof Outcome o) {
+        return CompletableFuture.completedFuture(o);
+      }
+      ChatConversation c = (ChatConversation) x;
+      Agent agent = agentOf(p);
+      Agent to = agents.get(toUser);
+      if (to == null || !to.sites().contains(c.site())) {
+        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.INVALID_FIELD, "no agent " + toUser + " on " + c.site(), "to"));
+      }
+      if (c.status() != ConversationStatus.ASSIGNED || !agent.user().equals(c.agent())) {
+        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN, "only the assigned agent transfers", "conv"));
+      }
+      return store.reassign(c.id(), agent.user(), to.user(), clock.millis()).thenCompose(ok -> {
+        if (!ok) {
+          return CompletableFuture.completedFuture(Outcome.of(ErrorCode.INVALID_FIELD, "it changed meanwhile", "conv"));
+        }
+        return announce(c.withStatus(ConversationStatus.ASSIGNED, to.user()),
+            agent.name() + " transferred the conversation to " + to.name() + ".").thenApply(v -> Outcome.OK);
+      });
+    });
+  }
+
+  /** Agent {@code p} resolves {@code conv}. */
+  public CompletableFuture<Outcome> resolve(Principal p, String conv) {
+    return agentsConversation(p, conv).thenCompose(x -> {
+      if (x instanceof Outcome o) {
+        return CompletableFuture.completedFuture(o);
+      }
+      ChatConversation c = (ChatConversation) x;
+      Agent agent = agentOf(p);
+      if (c.status() == ConversationStatus.RESOLVED
+          || (c.status() == ConversationStatus.ASSIGNED && !agent.user().equals(c.agent()))) {
+        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN, "not yours to resolve", "conv"));
+      }
+      return move(c, c.status(), ConversationStatus.RESOLVED, null, agent.name() + " resolved the conversation.")
+          .thenApply(ok -> {
+            assignSoon(c.site());
+            return ok ? Outcome.OK : Outcome.of(ErrorCode.INVALID_FIELD, "it changed meanwhile", "conv");
+          });
+    });
+  }
+
+  /**
+   * Stores a message in {@code conv} from its assigned agent {@code p}. Completes with the stored
+   * message, or fails with {@link IllegalStateException} carrying the outcome's message.
+   */
+  public CompletableFuture<Object> postAsAgent(Principal p, String conv, String cid, String text) {
+    return agentsConversation(p, conv).thenCompose(x -> {
+      if (x instanceof Outcome o) {
+        return CompletableFuture.completedFuture(o);
+      }
+      ChatConversation c = (ChatConversation) x;
+      if (c.status() != ConversationStatus.ASSIGNED || !p.user().equals(c.agent())) {
+        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN, "only the assigned agent writes here", "conv"));
+      }
+      return node.append(new AppendRequest(conv, p.user(), cid, "text", text, clock.millis()))
+          .thenApply(a -> (Object) a.message());
+    });
+  }
+
+  /**
+   * Stores an answer of the site's external (webhook) bot in {@code conv}, if the bot still has the
+   * conversation. Completes with the stored message or an outcome.
+   */
+  public CompletableFuture<Object> postAsBot(String conv, String cid, String text) {
+    return store.find(conv).thenCompose(c -> {
+      if (c.isEmpty()) {
+        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN, "no such conversation", "conv"));
+      }
+      if (c.get().status() != ConversationStatus.BOT) {
+        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.INVALID_FIELD,
+            "the conversation is " + c.get().status().wire() + ": the bot stays quiet", "conv"));
+      }
+      return node.append(new AppendRequest(conv, BotTurns.BOT_USER, cid, "bot", text, clock.millis()))
+          .thenApply(a -> (Object) a.message());
+    });
+  }
+
+  /** Conversations of {@code site} with {@code status}. */
+  public CompletableFuture<List<ChatConversation>> list(String site, ConversationStatus status) {
+    return store.list(site, status);
+  }
+
+  /** The newest {@code limit} messages of {@code conv} below {@code before}, ascending. */
+  public CompletableFuture<List<StoredMessage>> readBefore(String conv, long before, int limit) {
+    return CompletableFuture.supplyAsync(() -> node.store().readBefore(conv, before, limit), node.store().readExecutor());
+  }
+
+  /** The visitor's latest mood in {@code conv}, as this node saw it, or null. */
+  public Double moodOf(String conv) {
+    return mood.get(conv);
+  }
+
+  public Map<String, Site> sites() {
+    return sites;
   }
 
   // ---- status moves ----

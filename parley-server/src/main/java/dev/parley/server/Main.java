@@ -162,6 +162,14 @@ public final class Main implements Runnable {
         description = "Give up when a whole answer takes longer (default ${DEFAULT-VALUE}).")
     Duration llmTimeout;
 
+    @Option(names = "--webhook-url", defaultValue = "${env:PARLEY_WEBHOOK_URL}",
+        description = "With --bot webhook: where visitor messages are POSTed (env PARLEY_WEBHOOK_URL).")
+    String webhookUrl;
+
+    @Option(names = "--webhook-secret", defaultValue = "${env:PARLEY_WEBHOOK_SECRET}",
+        description = "With --bot webhook: HMAC-SHA256 secret signing both directions (env PARLEY_WEBHOOK_SECRET).")
+    String webhookSecret;
+
     @Override
     public Integer call() throws Exception {
       ServerConfig config;
@@ -189,6 +197,8 @@ public final class Main implements Runnable {
             .agents(ServerConfig.demoAgents(demoAgentPassword))
             .agentOfflineGrace(agentOfflineGrace)
             .bot(bot)
+            .webhook(webhookUrl == null ? null
+                : new dev.parley.chat.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))
             .llm(new dev.parley.chat.LlmBot.Config(llmUrl, llmModel, llmApiKey, llmFirstToken, llmStall, llmTimeout, 3))
             .build();
         server = ParleyServer.start(config);

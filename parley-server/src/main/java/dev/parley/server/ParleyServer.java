@@ -72,9 +72,11 @@ public final class ParleyServer implements AutoCloseable {
       KnowledgeBase kb = config.kbDir() != null
           ? KnowledgeBase.fromFolder(config.kbDir())
           : KnowledgeBase.fromClasspath("kb");
-      dev.parley.chat.Bot siteBot = config.bot().equals("llm")
-          ? (llmBot = new dev.parley.chat.LlmBot(config.llm(), kb))
-          : new KnowledgeBaseBot(kb, config.botPacing());
+      dev.parley.chat.Bot siteBot = switch (config.bot()) {
+        case "llm" -> llmBot = new dev.parley.chat.LlmBot(config.llm(), kb);
+        case "webhook" -> new dev.parley.chat.WebhookBot(config.webhook());
+        default -> new KnowledgeBaseBot(kb, config.botPacing());
+      };
       Site demo = Site.demo();
       java.util.Map<String, dev.parley.chat.Agent> agentMap = new java.util.HashMap<>();
       for (dev.parley.chat.Agent a : config.agents()) {
@@ -107,7 +109,8 @@ public final class ParleyServer implements AutoCloseable {
           .maxMessageBytes(config.maxMessageBytes())
           .shutdownGrace(config.shutdownGrace())
           .build();
-      this.transport = TransportServer.start(tc, n);
+      this.transport = TransportServer.start(tc, n, new dev.parley.chat.ChatRestApi(ch, auth,
+          config.bot().equals("webhook") ? config.webhook().secret() : null));
     } catch (RuntimeException | InterruptedException e) {
       if (n != null) {
         n.close();

@@ -35,6 +35,7 @@ import java.time.Duration;
  *     queued again
  * @param bot {@code kb} (knowledge base, the default) or {@code llm} for the demo site
  * @param llm the LLM bot's settings (used when {@code bot} is {@code llm})
+ * @param webhook the webhook bot's settings (used when {@code bot} is {@code webhook})
  */
 public record ServerConfig(
     String host,
@@ -61,7 +62,8 @@ public record ServerConfig(
     java.util.List<dev.parley.chat.Agent> agents,
     Duration agentOfflineGrace,
     String bot,
-    dev.parley.chat.LlmBot.Config llm) {
+    dev.parley.chat.LlmBot.Config llm,
+    dev.parley.chat.WebhookBot.Config webhook) {
 
   /** The demo site's agents, Maya and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
@@ -109,6 +111,7 @@ public record ServerConfig(
     private java.util.List<dev.parley.chat.Agent> agents;
     private Duration agentOfflineGrace = Duration.ofSeconds(20);
     private String bot = "kb";
+    private dev.parley.chat.WebhookBot.Config webhook;
     private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
@@ -137,6 +140,7 @@ public record ServerConfig(
     public Builder agentOfflineGrace(Duration v) { agentOfflineGrace = v; return this; }
     public Builder bot(String v) { bot = v; return this; }
     public Builder llm(dev.parley.chat.LlmBot.Config v) { llm = v; return this; }
+    public Builder webhook(dev.parley.chat.WebhookBot.Config v) { webhook = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -164,8 +168,12 @@ public record ServerConfig(
           throw new IllegalArgumentException("token-secret must decode to at least 32 bytes, has " + b.length);
         }
       }
-      if (!bot.equals("kb") && !bot.equals("llm")) {
-        throw new IllegalArgumentException("bot must be kb or llm, was '" + bot + "'");
+      if (!bot.equals("kb") && !bot.equals("llm") && !bot.equals("webhook")) {
+        throw new IllegalArgumentException("bot must be kb, llm or webhook, was '" + bot + "'");
+      }
+      if (bot.equals("webhook") && (webhook == null || webhook.url() == null || webhook.secret() == null
+          || webhook.secret().length() < 16)) {
+        throw new IllegalArgumentException("bot webhook needs webhook-url and a webhook-secret of at least 16 characters");
       }
       if (!postgresSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
         throw new IllegalArgumentException("pg-schema must be a lower-case SQL identifier, was '" + postgresSchema + "'");
@@ -176,7 +184,7 @@ public record ServerConfig(
       return new ServerConfig(host, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
           tokenSecret, botPacing, kbDir, openChannels,
-          agents != null ? agents : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm);
+          agents != null ? agents : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook);
     }
   }
 }

@@ -39,6 +39,20 @@ class ModuleBoundariesTest {
   }
 
   @Test
+  void theChatLayerKnowsNoSqlNoSocketsAndNoServer() {
+    noClasses().that().resideInAPackage("dev.parley.chat..")
+        .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "javax.sql..", "dev.parley.store..",
+            "dev.parley.transport..", "dev.parley.server..", "io.netty..")
+        .check(parley);
+  }
+
+  @Test
+  void theCoreKnowsNothingOfChat() {
+    noClasses().that().resideInAPackage("dev.parley.core..")
+        .should().dependOnClassesThat().resideInAPackage("dev.parley.chat..").check(parley);
+  }
+
+  @Test
   void theStoreKnowsNothingOfSockets() {
     noClasses().that().resideInAPackage("dev.parley.store..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.parley.transport..", "java.net..", "dev.parley.server..")

@@ -43,11 +43,25 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       "md", "text/markdown; charset=utf-8");
 
   private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
+  private final dev.parley.protocol.http.HttpApi api;
+
+  HttpRequestHandler() {
+    this(dev.parley.protocol.http.HttpApi.NONE);
+  }
+
+  HttpRequestHandler(dev.parley.protocol.http.HttpApi api) {
+    this.api = api;
+  }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (!req.decoderResult().isSuccess()) {
       respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", bytes("bad request\n"));
+      return;
+    }
+    QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+    if (uri.path().startsWith("/api/")) {
+      api(ctx, req, uri);
       return;
     }
     if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
@@ -72,6 +86,42 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     }
     String ext = name.substring(name.lastIndexOf('.') + 1);
     respond(ctx, req, HttpResponseStatus.OK, TYPES.getOrDefault(ext, "application/octet-stream"), body);
+  }
+
+  /** Hands the request to the API; the answer is written on this channel's event loop. */
+  private void api(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+    Map<String, String> headers = new java.util.HashMap<>();
+    req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+    byte[] body = io.netty.buffer.ByteBufUtil.getBytes(req.content());
+    String remote = ctx.channel().remoteAddress() == null ? "?" : ctx.channel().remoteAddress().toString();
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    HttpMethod method = req.method();
+    java.util.concurrent.CompletableFuture<dev.parley.protocol.http.HttpApi.Response> f;
+    try {
+      f = api.handle(new dev.parley.protocol.http.HttpApi.Request(method.name(), uri.path(), uri.parameters(), headers,
+          body, remote));
+    } catch (RuntimeException e) {
+      f = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    f.whenComplete((res, err) -> ctx.executor().execute(() -> {
+      dev.parley.protocol.http.HttpApi.Response r = err != null
+          ? dev.parley.protocol.http.HttpApi.Response.json(500, "{\"error\":\"internal\"}")
+          : res;
+      byte[] b = method == HttpMethod.HEAD ? new byte[0] : r.body();
+      FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
+          Unpooled.wrappedBuffer(b));
+      out.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+      out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, b.length);
+      out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+      out.headers().set("X-Content-Type-Options", "nosniff");
+      r.headers().forEach((k, v) -> out.headers().set(k, v));
+      if (keepAlive) {
+        out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        ctx.writeAndFlush(out);
+      } else {
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      }
+    }));
   }
 
   private byte[] asset(String name) {

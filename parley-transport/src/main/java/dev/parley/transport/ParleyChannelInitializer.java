@@ -25,7 +25,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  *       close frames, and protocol violations (1002, 1007 invalid UTF-8, 1009 frame too big);
  *   <li>{@link WebSocketFrameAggregator}: joins fragments, 1009 past {@code maxMessageBytes};
  *   <li>{@link HeartbeatHandler}: pings and the 4408 time-out;
- *   <li>{@link HttpRequestHandler}: {@code /healthz} and static assets;
+ *   <li>{@link HttpRequestHandler}: {@code /healthz}, the REST API under {@code /api/}, static assets;
  *   <li>{@link WebSocketSessionHandler}: whole text messages to the core.
  * </ol>
  */
@@ -36,10 +36,12 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final TransportConfig config;
   private final Node node;
   private final ChannelGroup connections;
-  private final HttpRequestHandler http = new HttpRequestHandler();
+  private final HttpRequestHandler http;
   private final WebSocketServerProtocolConfig wsConfig;
 
-  ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections) {
+  ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections,
+      dev.parley.protocol.http.HttpApi api) {
+    this.http = new HttpRequestHandler(api);
     this.config = config;
     this.node = node;
     this.connections = connections;

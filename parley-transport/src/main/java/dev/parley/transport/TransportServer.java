@@ -43,7 +43,8 @@ public final class TransportServer implements AutoCloseable {
   private final Channel serverChannel;
   private final String ioName;
 
-  private TransportServer(TransportConfig config, Node node) throws InterruptedException {
+  private TransportServer(TransportConfig config, Node node, dev.parley.protocol.http.HttpApi api)
+      throws InterruptedException {
     this.config = config;
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -58,7 +59,7 @@ public final class TransportServer implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(new ParleyChannelInitializer(config, node, connections));
+        .childHandler(new ParleyChannelInitializer(config, node, connections, api));
     try {
       this.serverChannel = b.bind(config.host(), config.port()).sync().channel();
     } catch (RuntimeException | InterruptedException e) {
@@ -74,7 +75,13 @@ public final class TransportServer implements AutoCloseable {
    * @throws InterruptedException if interrupted while binding
    */
   public static TransportServer start(TransportConfig config, Node node) throws InterruptedException {
-    return new TransportServer(config, node);
+    return new TransportServer(config, node, dev.parley.protocol.http.HttpApi.NONE);
+  }
+
+  /** Binds and starts serving, with {@code api} answering {@code /api/}. */
+  public static TransportServer start(TransportConfig config, Node node, dev.parley.protocol.http.HttpApi api)
+      throws InterruptedException {
+    return new TransportServer(config, node, api);
   }
 
   /** The bound port (useful when the config asked for 0). */
