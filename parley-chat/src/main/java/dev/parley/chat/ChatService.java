@@ -346,6 +346,10 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
         reply(session, r.ref(), resolve(p, r.conv()));
         return true;
       }
+      case Command.BackToBot b -> {
+        reply(session, b.ref(), backToBot(p, b.conv()));
+        return true;
+      }
       default -> {
         return false;
       }
@@ -478,6 +482,36 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
             assignSoon(c.site());
             return ok ? Outcome.OK : Outcome.of(ErrorCode.INVALID_FIELD, "it changed meanwhile", "conv");
           });
+    });
+  }
+
+  /**
+   * Back to the bot: the visitor of a queued conversation leaves the queue, or the assigned agent
+   * hands the conversation back.
+   */
+  public CompletableFuture<Outcome> backToBot(Principal p, String conv) {
+    if (!ChatConversation.isChat(conv)) {
+      return CompletableFuture.completedFuture(Outcome.of(ErrorCode.INVALID_FIELD, conv + " is not a chat conversation", "conv"));
+    }
+    return store.find(conv).thenCompose(found -> {
+      if (found.isEmpty()) {
+        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN, "no such conversation", "conv"));
+      }
+      ChatConversation c = found.get();
+      Agent agent = agentOf(p);
+      String text;
+      if (isVisitorOf(p, c) && c.status() == ConversationStatus.QUEUED) {
+        text = "You left the queue; the bot is back.";
+      } else if (agent != null && c.status() == ConversationStatus.ASSIGNED && agent.user().equals(c.agent())) {
+        text = agent.name() + " handed the conversation back to the bot.";
+      } else {
+        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN,
+            "only a queued visitor or the assigned agent sends it back to the bot", "conv"));
+      }
+      return move(c, c.status(), ConversationStatus.BOT, null, text).thenApply(ok -> {
+        assignSoon(c.site());
+        return ok ? Outcome.OK : Outcome.of(ErrorCode.INVALID_FIELD, "it changed meanwhile", "conv");
+      });
     });
   }
 

@@ -205,6 +205,11 @@ public final class ParleyClient implements AutoCloseable {
     command(new Command.Transfer(null, conv, toAgent));
   }
 
+  /** Visitor: leaves the queue; agent: hands the conversation back to the bot. */
+  public void backToBot(String conv) {
+    command(new Command.BackToBot(null, conv));
+  }
+
   /** Agent: resolves a conversation. */
   public void resolve(String conv) {
     command(new Command.Resolve(null, conv));

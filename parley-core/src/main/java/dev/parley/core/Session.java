@@ -49,8 +49,12 @@ public final class Session {
   /** Joined conversations. */
   private final Map<String, ConversationSubscription> subscriptions = new HashMap<>();
 
-  /** Conversations where this session's typing indicator is on, to clear on close. */
-  private final Set<String> typingIn = new HashSet<>();
+  /**
+   * Conversations where this session's typing indicator is on (to clear on close), with when it
+   * was last published: a client may send "on" at every keystroke; the server passes it on at most
+   * once per third of the indicator's lifetime, which keeps the lease alive.
+   */
+  private final Map<String, Long> typingIn = new HashMap<>();
 
   private boolean closed;
 
@@ -127,7 +131,7 @@ public final class Session {
       return;
     }
     closed = true;
-    for (String conv : typingIn) {
+    for (String conv : typingIn.keySet()) {
       publishTyping(conv, false);
     }
     typingIn.clear();
@@ -349,7 +353,7 @@ public final class Session {
       node.hub().remove(sub);
       absent(l.conv());
     }
-    if (typingIn.remove(l.conv())) {
+    if (typingIn.remove(l.conv()) != null) {
       publishTyping(l.conv(), false);
     }
     push(new Push.Left(l.ref(), l.conv()));
@@ -437,9 +441,14 @@ public final class Session {
   private void typing(Command.Typing t) {
     joinedOrThrow(t.conv());
     boolean on = t.on();
+    long now = System.nanoTime();
     if (on) {
-      typingIn.add(t.conv());
-    } else if (!typingIn.remove(t.conv())) {
+      Long last = typingIn.get(t.conv());
+      if (last != null && now - last < node.config().typingTtl().toNanos() / 3) {
+        return; // throttled: the indicator is on and its lease is fresh
+      }
+      typingIn.put(t.conv(), now);
+    } else if (typingIn.remove(t.conv()) == null) {
       return;
     }
     publishTyping(t.conv(), on);

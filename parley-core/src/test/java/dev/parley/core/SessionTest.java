@@ -148,6 +148,20 @@ class SessionTest {
   }
 
   @Test
+  void typingOnAtEveryKeystrokeIsPassedOnOnceWhileItsLeaseIsFresh() throws Exception {
+    command("{\"type\":\"join\",\"conv\":\"th\"}");
+    conn.next(Push.Joined.class);
+    for (int i = 0; i < 20; i++) {
+      command("{\"type\":\"typing\",\"conv\":\"th\",\"on\":true}");
+    }
+    assertThat(conn.next(Push.Typing.class).on()).isTrue();
+    command("{\"type\":\"typing\",\"conv\":\"th\",\"on\":false}");
+    assertThat(conn.next(Push.Typing.class).on()).as("the next typing event is the off").isFalse();
+    command("{\"type\":\"typing\",\"conv\":\"th\",\"on\":false}");
+    conn.assertNothingMoreBefore(session);
+  }
+
+  @Test
   void aReceiptBeyondWhatTheConnectionReceivedIsRefused() throws Exception {
     command("{\"type\":\"join\",\"conv\":\"rc\"}");
     conn.next(Push.Joined.class);

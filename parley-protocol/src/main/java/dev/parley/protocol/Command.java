@@ -26,6 +26,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.Accept.class, name = "accept"),
   @JsonSubTypes.Type(value = Command.Transfer.class, name = "transfer"),
   @JsonSubTypes.Type(value = Command.Resolve.class, name = "resolve"),
+  @JsonSubTypes.Type(value = Command.BackToBot.class, name = "back_to_bot"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public sealed interface Command {
@@ -235,6 +236,18 @@ public sealed interface Command {
 
   /** Agent: close a conversation; a new visitor message reopens it with the bot. */
   record Resolve(String ref, String conv) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+    }
+  }
+
+  /**
+   * Back to the bot: a queued visitor leaves the queue, or the assigned agent hands the
+   * conversation back.
+   */
+  record BackToBot(String ref, String conv) implements Command {
     @Override
     public void validate() {
       Fields.optionalRef(ref);

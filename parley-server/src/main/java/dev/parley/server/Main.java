@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "Parley 0.1.0",
     description = "Self-hosted real-time chat server.",
-    subcommands = {Main.Run.class})
+    subcommands = {Main.Run.class, Main.HashPassword.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -45,6 +45,26 @@ public final class Main implements Runnable {
       return Duration.parse(s);
     } catch (NumberFormatException | DateTimeParseException e) {
       throw new CommandLine.TypeConversionException("'" + s + "' is not a duration (use 30s, 500ms, 2m)");
+    }
+  }
+
+  /** {@code parley hash-password}: reads a password from standard input, prints its hash. */
+  @Command(name = "hash-password", mixinStandardHelpOptions = true,
+      description = "Read a password from standard input and print its PBKDF2 hash for a sites file.")
+  static final class HashPassword implements Callable<Integer> {
+    @Override
+    public Integer call() throws Exception {
+      java.io.Console console = System.console();
+      String password = console != null
+          ? new String(console.readPassword("Password: "))
+          : new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8))
+              .readLine();
+      if (password == null || password.isEmpty()) {
+        System.err.println("parley: no password given");
+        return 1;
+      }
+      System.out.println(dev.parley.chat.Passwords.hash(password));
+      return 0;
     }
   }
 
@@ -170,6 +190,10 @@ public final class Main implements Runnable {
         description = "With --bot webhook: HMAC-SHA256 secret signing both directions (env PARLEY_WEBHOOK_SECRET).")
     String webhookSecret;
 
+    @Option(names = "--sites", defaultValue = "${env:PARLEY_SITES}",
+        description = "JSON file of sites and agents (env PARLEY_SITES; default: the demo site with agents maya and sam).")
+    Path sitesFile;
+
     @Override
     public Integer call() throws Exception {
       ServerConfig config;
@@ -194,7 +218,8 @@ public final class Main implements Runnable {
             .botPacing(botPacing)
             .kbDir(kbDir)
             .openChannels(openChannels)
-            .agents(ServerConfig.demoAgents(demoAgentPassword))
+            .sites(sitesFile == null ? null : SitesFile.load(sitesFile))
+            .agents(sitesFile == null ? ServerConfig.demoAgents(demoAgentPassword) : null)
             .agentOfflineGrace(agentOfflineGrace)
             .bot(bot)
             .webhook(webhookUrl == null ? null

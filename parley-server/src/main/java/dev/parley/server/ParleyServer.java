@@ -69,20 +69,33 @@ public final class ParleyServer implements AutoCloseable {
       ChatStore chatStore = store instanceof SqliteMessageStore sq
           ? JdbcChatStore.onSqlite(sq)
           : JdbcChatStore.onPostgres(postgresOptions(config));
-      KnowledgeBase kb = config.kbDir() != null
+      KnowledgeBase builtIn = config.kbDir() != null
           ? KnowledgeBase.fromFolder(config.kbDir())
           : KnowledgeBase.fromClasspath("kb");
+      KnowledgeBase kb = builtIn;
       dev.parley.chat.Bot siteBot = switch (config.bot()) {
         case "llm" -> llmBot = new dev.parley.chat.LlmBot(config.llm(), kb);
         case "webhook" -> new dev.parley.chat.WebhookBot(config.webhook());
         default -> new KnowledgeBaseBot(kb, config.botPacing());
       };
-      Site demo = Site.demo();
+      java.util.Map<String, Site> siteMap = new java.util.HashMap<>();
+      java.util.Map<String, dev.parley.chat.Bot> botOf = new java.util.HashMap<>();
+      if (config.sites() == null) {
+        siteMap.put(Site.demo().id(), Site.demo());
+      } else {
+        for (Site s : config.sites().sites()) {
+          siteMap.put(s.id(), s);
+          java.nio.file.Path dir = config.sites().kbDirs().get(s.id());
+          if (dir != null && config.bot().equals("kb")) {
+            botOf.put(s.id(), new KnowledgeBaseBot(KnowledgeBase.fromFolder(dir), config.botPacing()));
+          }
+        }
+      }
       java.util.Map<String, dev.parley.chat.Agent> agentMap = new java.util.HashMap<>();
       for (dev.parley.chat.Agent a : config.agents()) {
         agentMap.put(a.user(), a);
       }
-      ch = new ChatService(chatStore, java.util.Map.of(demo.id(), demo), agentMap, site -> siteBot,
+      ch = new ChatService(chatStore, siteMap, agentMap, site -> botOf.getOrDefault(site.id(), siteBot),
           new ChatService.Config(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3)),
           java.time.Clock.systemUTC());
       auth = new dev.parley.chat.ChatAuthenticator(secret, agentMap, Duration.ofHours(12), java.time.Clock.systemUTC());

@@ -36,6 +36,7 @@ import java.time.Duration;
  * @param bot {@code kb} (knowledge base, the default) or {@code llm} for the demo site
  * @param llm the LLM bot's settings (used when {@code bot} is {@code llm})
  * @param webhook the webhook bot's settings (used when {@code bot} is {@code webhook})
+ * @param sites the sites and their knowledge bases, or null for the demo site alone
  */
 public record ServerConfig(
     String host,
@@ -63,7 +64,8 @@ public record ServerConfig(
     Duration agentOfflineGrace,
     String bot,
     dev.parley.chat.LlmBot.Config llm,
-    dev.parley.chat.WebhookBot.Config webhook) {
+    dev.parley.chat.WebhookBot.Config webhook,
+    SitesFile sites) {
 
   /** The demo site's agents, Maya and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
@@ -112,6 +114,7 @@ public record ServerConfig(
     private Duration agentOfflineGrace = Duration.ofSeconds(20);
     private String bot = "kb";
     private dev.parley.chat.WebhookBot.Config webhook;
+    private SitesFile sites;
     private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
@@ -141,6 +144,8 @@ public record ServerConfig(
     public Builder bot(String v) { bot = v; return this; }
     public Builder llm(dev.parley.chat.LlmBot.Config v) { llm = v; return this; }
     public Builder webhook(dev.parley.chat.WebhookBot.Config v) { webhook = v; return this; }
+    /** Sites and agents from a file; its agents replace the demo agents. */
+    public Builder sites(SitesFile v) { sites = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -184,7 +189,7 @@ public record ServerConfig(
       return new ServerConfig(host, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
           tokenSecret, botPacing, kbDir, openChannels,
-          agents != null ? agents : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook);
+          agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites);
     }
   }
 }

@@ -153,6 +153,50 @@ class HandoffTest {
   }
 
   @Test
+  void anAgentTransfersToAnotherAndTheSecondHandsItBackToTheBot() throws Exception {
+    start(b -> { });
+    RecordingListener mayaRec = new RecordingListener();
+    ParleyClient maya = agent("maya", ServerConfig.DEMO_AGENT_PASSWORD, mayaRec);
+    RecordingListener rec = new RecordingListener();
+    ParleyClient visitor = visitor(rec);
+    String conv = conversationOf(rec);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    visitor.handoff(conv);
+    awaitStatus(rec, conv, "assigned");
+    RecordingListener samRec = new RecordingListener();
+    ParleyClient sam = agent("sam", ServerConfig.DEMO_AGENT_PASSWORD, samRec);
+    maya.transfer(conv, "sam");
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
+        .anyMatch(e -> e instanceof Push.Conversation c && "Sam".equals(c.agent())));
+    await().atMost(Duration.ofSeconds(10)).until(() -> samRec.messages(conv).stream()
+        .anyMatch(m -> m.text().equals("Maya transferred the conversation to Sam.")));
+    sam.send(conv, "Sam here.").get(10, TimeUnit.SECONDS);
+    sam.backToBot(conv);
+    awaitStatus(rec, conv, "bot");
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
+        .anyMatch(m -> m.text().equals("Sam handed the conversation back to the bot.")));
+    // With the bot again: the next question gets a bot answer.
+    visitor.send(conv, "What is the heartbeat?").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
+        .anyMatch(m -> m.kind().equals("bot") && m.text().contains("ping every 30 seconds")));
+  }
+
+  @Test
+  void aQueuedVisitorCanGoBackToTheBot() throws Exception {
+    start(b -> b.agents(List.of()));
+    RecordingListener rec = new RecordingListener();
+    ParleyClient visitor = visitor(rec);
+    String conv = conversationOf(rec);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    visitor.send(conv, "I want to talk to a human please").get(10, TimeUnit.SECONDS);
+    awaitStatus(rec, conv, "queued");
+    visitor.backToBot(conv);
+    awaitStatus(rec, conv, "bot");
+    assertThat(rec.messages(conv).stream().filter(m -> m.kind().equals("bot")).count())
+        .as("asking for a person in words queued it instead of a bot answer").isEqualTo(1);
+  }
+
+  @Test
   void anAgentWhoTakesOverMidAnswerFreezesItAsInterrupted() throws Exception {
     start(b -> b.botPacing(Duration.ofMillis(60)));
     RecordingListener mayaRec = new RecordingListener();
