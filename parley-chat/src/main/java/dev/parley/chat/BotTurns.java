@@ -45,10 +45,16 @@ public final class BotTurns implements AutoCloseable {
   private final ConcurrentHashMap<String, Turn> running = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   private final Duration typingTtl;
+  private final ChatMetrics metrics;
 
   public BotTurns(Node node, Duration typingTtl) {
+    this(node, typingTtl, ChatMetrics.NONE);
+  }
+
+  public BotTurns(Node node, Duration typingTtl, ChatMetrics metrics) {
     this.node = node;
     this.typingTtl = typingTtl;
+    this.metrics = metrics;
   }
 
   /**
@@ -123,6 +129,7 @@ public final class BotTurns implements AutoCloseable {
     final String conversation;
     final String id;
     private final StringBuilder text = new StringBuilder();
+    private final long startedAt = System.nanoTime();
     private boolean started;
     private boolean finished;
 
@@ -150,6 +157,7 @@ public final class BotTurns implements AutoCloseable {
       }
       if (!started) {
         started = true;
+        metrics.botFirstToken(System.nanoTime() - startedAt);
         typing(conversation, false);
         node.publish(conversation, BrokerEvent.ephemeral(BOT_USER, null, 0,
             node.encode(new Push.Answer(conversation, id, "start", null, null, null))));
@@ -170,6 +178,7 @@ public final class BotTurns implements AutoCloseable {
       }
       finished = true;
       running.remove(conversation, this);
+      metrics.botAnswered(status, System.nanoTime() - startedAt);
       if (!started) {
         typing(conversation, false);
       }

@@ -82,6 +82,15 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
   /** Unsure bot answers in a row, per conversation (this node's view). */
   private final ConcurrentHashMap<String, Integer> unsure = new ConcurrentHashMap<>();
 
+  /** When a conversation was queued, until an agent first speaks in it (this node's view). */
+  private final ConcurrentHashMap<String, Long> queuedAt = new ConcurrentHashMap<>();
+
+  /** Queued conversations per site and conversations per status, refreshed every 5 s. */
+  private volatile Map<String, Integer> queueLengths = Map.of();
+  private volatile Map<ConversationStatus, Integer> statusCounts = Map.of();
+
+  private volatile ChatMetrics metrics = ChatMetrics.NONE;
+
   /** The visitor's latest mood, per conversation (this node's view). */
   private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
 
@@ -111,8 +120,49 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
 
   /** Connects to the node it extends (the node is built with this service, then attached). */
   public void attach(Node n) {
+    attach(n, ChatMetrics.NONE);
+  }
+
+  /** Like {@link #attach(Node)}, reporting to {@code m}. */
+  public void attach(Node n, ChatMetrics m) {
     this.node = n;
-    this.turns = new BotTurns(n, n.config().typingTtl());
+    this.metrics = m;
+    this.turns = new BotTurns(n, n.config().typingTtl(), m);
+    worker.scheduleWithFixedDelay(this::refreshCounts, 0, 5, TimeUnit.SECONDS);
+  }
+
+  /** Queued conversations per site (refreshed every 5 s). */
+  public Map<String, Integer> queueLengths() {
+    return queueLengths;
+  }
+
+  /** Conversations per status over all sites (refreshed every 5 s). */
+  public Map<ConversationStatus, Integer> statusCounts() {
+    return statusCounts;
+  }
+
+  /** Worker thread: recounts the queue and the statuses for the gauges. */
+  public void refreshCounts() {
+    try {
+      Map<String, Integer> queues = new HashMap<>();
+      Map<ConversationStatus, Integer> counts = new java.util.EnumMap<>(ConversationStatus.class);
+      for (ConversationStatus st : ConversationStatus.values()) {
+        counts.put(st, 0);
+      }
+      for (String site : sites.keySet()) {
+        for (ConversationStatus st : ConversationStatus.values()) {
+          int n = store.list(site, st).join().size();
+          counts.merge(st, n, Integer::sum);
+          if (st == ConversationStatus.QUEUED) {
+            queues.put(site, n);
+          }
+        }
+      }
+      queueLengths = Map.copyOf(queues);
+      statusCounts = Map.copyOf(counts);
+    } catch (RuntimeException e) {
+      log.debug("could not refresh chat counts", e);
+    }
   }
 
   public BotTurns turns() {
@@ -232,7 +282,14 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
 
   @Override
   public void messageStored(Session session, StoredMessage m) {
-    if (!ChatConversation.isChat(m.conversation()) || !session.principal().role().equals("visitor")) {
+    if (!ChatConversation.isChat(m.conversation())) {
+      return;
+    }
+    if (session.principal().role().equals("agent")) {
+      agentSpoke(m.conversation());
+      return;
+    }
+    if (!session.principal().role().equals("visitor")) {
       return;
     }
     store.find(m.conversation()).thenAccept(found -> found.ifPresent(c -> visitorSaid(c, m)));
@@ -301,6 +358,7 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
     }
     return move(c, ConversationStatus.BOT, ConversationStatus.QUEUED, null, text).thenApply(moved -> {
       if (moved) {
+        queuedAt.put(c.id(), System.nanoTime());
         turns.stop(c.id(), null, "stopped");
         assignSoon(c.site());
       }
@@ -529,7 +587,10 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
         return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN, "only the assigned agent writes here", "conv"));
       }
       return node.append(new AppendRequest(conv, p.user(), cid, "text", text, clock.millis()))
-          .thenApply(a -> (Object) a.message());
+          .thenApply(a -> {
+            agentSpoke(conv);
+            return (Object) a.message();
+          });
     });
   }
 
@@ -549,6 +610,13 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
       return node.append(new AppendRequest(conv, BotTurns.BOT_USER, cid, "bot", text, clock.millis()))
           .thenApply(a -> (Object) a.message());
     });
+  }
+
+  private void agentSpoke(String conv) {
+    Long since = queuedAt.remove(conv);
+    if (since != null) {
+      metrics.firstAgentResponse(System.nanoTime() - since);
+    }
   }
 
   /** Conversations of {@code site} with {@code status}. */

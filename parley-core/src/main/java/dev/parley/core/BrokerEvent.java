@@ -7,7 +7,8 @@ package dev.parley.core;
  * @param seq the message's seq for {@link Kind#MESSAGE}, 0 for ephemeral events
  * @param user the user the event is about (author, typer, receipt owner)
  * @param stateKey for ephemeral state (typing), the key it replaces; null otherwise
- * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it
+ * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it. For a {@link
+ *     Kind#MESSAGE}: the message's creation time (epoch ms), for delivery-latency metrics
  * @param notToUser true when sessions of {@code user} itself should not receive it (presence)
  * @param stateFrame for {@code stateKey}: the snapshot kept for later joiners when it differs from
  *     {@code frame}; null otherwise
@@ -37,9 +38,14 @@ public record BrokerEvent(
     return stateFrame != null ? stateFrame : frame;
   }
 
-  /** A stored message's event. */
+  /** A stored message's event; {@code ttlMillis} carries the message's creation time (epoch ms). */
+  public static BrokerEvent message(long seq, String user, long createdAtMillis, byte[] frame) {
+    return new BrokerEvent(Kind.MESSAGE, seq, user, null, createdAtMillis, false, frame);
+  }
+
+  /** A stored message's event without its creation time. */
   public static BrokerEvent message(long seq, String user, byte[] frame) {
-    return new BrokerEvent(Kind.MESSAGE, seq, user, null, 0, false, frame);
+    return message(seq, user, 0, frame);
   }
 
   /**

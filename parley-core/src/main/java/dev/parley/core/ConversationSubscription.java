@@ -127,6 +127,9 @@ final class ConversationSubscription {
     }
     if (seq == delivered + 1) {
       write(seq, event.frame());
+      if (event.ttlMillis() > 0) {
+        session.node().metrics().messageDelivered(System.currentTimeMillis() - event.ttlMillis());
+      }
       return;
     }
     park(seq, event.frame());
@@ -171,8 +174,10 @@ final class ConversationSubscription {
     }
     long before = delivered;
     byte[] last = null;
+    int replayedCount = 0;
     for (StoredMessage m : page) {
       if (m.seq() == delivered + 1) {
+        replayedCount++;
         last = session.node().encodeMessage(m);
         if (m != page.get(page.size() - 1)) {
           write(m.seq(), last);
@@ -183,6 +188,9 @@ final class ConversationSubscription {
       }
     }
     parked.headMap(delivered, true).clear();
+    if (replayedCount > 0) {
+      session.node().metrics().replayed(replayedCount);
+    }
     boolean more = page.size() == session.node().config().replayPageSize();
     if (last != null) {
       // Read the next page only once this one is written: the socket sets the pace.

@@ -163,7 +163,8 @@ public final class Node implements AutoCloseable {
     return authorizer;
   }
 
-  CoreMetrics metrics() {
+  /** What this node counts (the transport and the chat layer report here too). */
+  public CoreMetrics metrics() {
     return metrics;
   }
 
@@ -196,9 +197,13 @@ public final class Node implements AutoCloseable {
   public CompletableFuture<Appended> append(AppendRequest request) {
     return store.append(request).thenCompose(a -> {
       StoredMessage m = a.message();
+      long start = System.nanoTime();
       // The ack waits for the broker: a node that dies after acking has already told the others.
       return broker.publish(LocalHub.topicOf(m.conversation()),
-          BrokerEvent.message(m.seq(), m.sender(), encodeMessage(m))).thenApply(v -> a);
+          BrokerEvent.message(m.seq(), m.sender(), m.createdAtMillis(), encodeMessage(m))).thenApply(v -> {
+            metrics.brokerPublished(System.nanoTime() - start);
+            return a;
+          });
     });
   }
 

@@ -214,6 +214,9 @@ public final class Session {
     }
     push(new Push.Welcome(h.ref(), id, principal.user(), principal.role(), principal.token(),
         node.config().heartbeat().toMillis()));
+    if (h.token() != null && h.resume() != null && !h.resume().isEmpty()) {
+      node.metrics().reconnected();
+    }
     if (h.resume() != null) {
       h.resume().forEach((conv, seq) -> join(conv, seq, null));
     }
@@ -377,6 +380,7 @@ public final class Session {
       throw new ProtocolException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; reconnect and send again", null);
     }
     node.metrics().messageReceived();
+    long receivedAt = System.nanoTime();
     AppendRequest request =
         new AppendRequest(s.conv(), principal.user(), s.cid(), "text", s.text(), System.currentTimeMillis());
     node.sendStarted();
@@ -391,6 +395,7 @@ public final class Session {
       }
       StoredMessage m = appended.message();
       push(new Push.Ack(s.ref(), s.cid(), m.conversation(), m.seq(), m.id(), m.createdAtMillis()));
+      node.metrics().sendAcked(System.nanoTime() - receivedAt);
       if (!appended.duplicate()) {
         node.extension().messageStored(this, m);
       }

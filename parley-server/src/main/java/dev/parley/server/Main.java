@@ -19,9 +19,24 @@ import picocli.CommandLine.Option;
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
+    String format = System.getenv("PARLEY_LOG_FORMAT");
+    if (format != null && !format.equals("text") && !format.equals("json")) {
+      System.err.println("parley: PARLEY_LOG_FORMAT must be text or json, was '" + format + "'");
+      System.exit(2);
+    }
+    if ("json".equals(format) && System.getProperty("logback.configurationFile") == null) {
+      // Before anything logs: Logback reads this once, at its first use.
+      System.setProperty("logback.configurationFile", "logback-json.xml");
+    }
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (what {@code main} exits with). */
+  public static int execute(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.registerConverter(Duration.class, Main::duration);
-    System.exit(cli.execute(args));
+    cli.setErr(new java.io.PrintWriter(System.err, true));
+    return cli.execute(args);
   }
 
   @Override

@@ -53,9 +53,11 @@ public final class ParleyServer implements AutoCloseable {
   private final TransportServer transport;
   private boolean closed;
 
+  private final MicrometerMetrics metrics = new MicrometerMetrics();
+
   private ParleyServer(ServerConfig config) throws InterruptedException {
     this.config = config;
-    this.store = openStore(config);
+    this.store = openStore(config, metrics);
     Broker b = null;
     SharedState st = null;
     ChatService ch = null;
@@ -111,8 +113,10 @@ public final class ParleyServer implements AutoCloseable {
           .authorizer(ch)
           .extension(ch)
           .authenticator(auth)
+          .metrics(metrics)
           .build();
-      ch.attach(n);
+      ch.attach(n, metrics);
+      metrics.bindChat(ch);
       TransportConfig tc = TransportConfig.newBuilder()
           .host(config.host())
           .port(config.port())
@@ -122,8 +126,9 @@ public final class ParleyServer implements AutoCloseable {
           .maxMessageBytes(config.maxMessageBytes())
           .shutdownGrace(config.shutdownGrace())
           .build();
-      this.transport = TransportServer.start(tc, n, new dev.parley.chat.ChatRestApi(ch, auth,
-          config.bot().equals("webhook") ? config.webhook().secret() : null));
+      dev.parley.chat.ChatRestApi rest = new dev.parley.chat.ChatRestApi(ch, auth,
+          config.bot().equals("webhook") ? config.webhook().secret() : null);
+      this.transport = TransportServer.start(tc, n, new OpsApi(rest, metrics, n, store, b, ch, auth));
     } catch (RuntimeException | InterruptedException e) {
       if (n != null) {
         n.close();
@@ -163,12 +168,11 @@ public final class ParleyServer implements AutoCloseable {
         .withSchema(c.postgresSchema());
   }
 
-  private static MessageStore openStore(ServerConfig c) {
+  private static MessageStore openStore(ServerConfig c, CommitListener commits) {
     if (c.store().equals("postgres")) {
-      return PostgresMessageStore.open(postgresOptions(c), CommitListener.NONE);
+      return PostgresMessageStore.open(postgresOptions(c), commits);
     }
-    return SqliteMessageStore.open(c.dataDir(), new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4),
-        CommitListener.NONE);
+    return SqliteMessageStore.open(c.dataDir(), new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4), commits);
   }
 
   /**
@@ -206,6 +210,10 @@ public final class ParleyServer implements AutoCloseable {
     return chat;
   }
 
+  public MicrometerMetrics metrics() {
+    return metrics;
+  }
+
   /**
    * Graceful shutdown within {@code shutdownGrace}: stop accepting; refuse new sends with the
    * retryable {@code shutting_down} while in-flight ones are stored and acknowledged (half the
@@ -241,6 +249,7 @@ public final class ParleyServer implements AutoCloseable {
     broker.close();
     sharedState.close();
     store.close();
+    metrics.close();
     log.info("Parley stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
   }
 

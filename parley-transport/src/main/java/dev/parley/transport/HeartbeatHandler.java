@@ -64,6 +64,7 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
       // Silent since the ping: the peer is gone or stuck. Say why, then cut it off at once; a dead
       // peer would never let a polite close complete.
       CloseCode c = CloseCode.HEARTBEAT_TIMEOUT;
+      ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(c.code());
       ctx.writeAndFlush(new CloseWebSocketFrame(c.code(), c.reason())).addListener(f -> ctx.close());
       ctx.executor().schedule(() -> { ctx.close(); }, 200, TimeUnit.MILLISECONDS);
       return;

@@ -45,12 +45,15 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
   private final dev.parley.protocol.http.HttpApi api;
 
+  private final dev.parley.core.CoreMetrics metrics;
+
   HttpRequestHandler() {
-    this(dev.parley.protocol.http.HttpApi.NONE);
+    this(dev.parley.protocol.http.HttpApi.NONE, dev.parley.core.CoreMetrics.NONE);
   }
 
-  HttpRequestHandler(dev.parley.protocol.http.HttpApi api) {
+  HttpRequestHandler(dev.parley.protocol.http.HttpApi api, dev.parley.core.CoreMetrics metrics) {
     this.api = api;
+    this.metrics = metrics;
   }
 
   @Override
@@ -60,7 +63,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-    if (uri.path().startsWith("/api/")) {
+    if (uri.path().startsWith("/api/") || uri.path().equals("/metrics") || uri.path().equals("/readyz")) {
       api(ctx, req, uri);
       return;
     }

@@ -22,10 +22,15 @@ final class NettyConnection implements Connection {
   /** A peer that does not answer our close frame is cut off after this long. */
   private static final long CLOSE_GRACE_MILLIS = 2000;
 
-  private final Channel channel;
+  /** The close code the server sent on this channel, for the connections-closed metric. */
+  static final io.netty.util.AttributeKey<Integer> CLOSE_CODE = io.netty.util.AttributeKey.valueOf("parleyCloseCode");
 
-  NettyConnection(Channel channel) {
+  private final Channel channel;
+  private final dev.parley.core.CoreMetrics metrics;
+
+  NettyConnection(Channel channel, dev.parley.core.CoreMetrics metrics) {
     this.channel = channel;
+    this.metrics = metrics;
   }
 
   @Override
@@ -35,11 +40,13 @@ final class NettyConnection implements Connection {
 
   @Override
   public void send(byte[] frame) {
+    metrics.bytesOut(frame.length);
     channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
   }
 
   @Override
   public void send(byte[] frame, Runnable afterWrite) {
+    metrics.bytesOut(frame.length);
     channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame))).addListener(f -> afterWrite.run());
   }
 
@@ -53,6 +60,7 @@ final class NettyConnection implements Connection {
     if (!channel.isActive()) {
       return;
     }
+    channel.attr(CLOSE_CODE).setIfAbsent(code.code());
     channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
     channel.eventLoop().schedule(() -> { channel.close(); }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
   }

@@ -21,6 +21,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush;
  *   <li>{@link HttpServerCodec} and {@link HttpObjectAggregator}: HTTP/1.1 requests;
  *   <li>{@link WebSocketServerCompressionHandler}: permessage-deflate when the client offers it;
+ *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws} and counts refusals;
  *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, ping, pong and
  *       close frames, and protocol violations (1002, 1007 invalid UTF-8, 1009 frame too big);
  *   <li>{@link WebSocketFrameAggregator}: joins fragments, 1009 past {@code maxMessageBytes};
@@ -37,11 +38,13 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final Node node;
   private final ChannelGroup connections;
   private final HttpRequestHandler http;
+  private final HandshakeGuard guard;
   private final WebSocketServerProtocolConfig wsConfig;
 
   ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections,
       dev.parley.protocol.http.HttpApi api) {
-    this.http = new HttpRequestHandler(api);
+    this.http = new HttpRequestHandler(api, node.metrics());
+    this.guard = new HandshakeGuard(node.metrics());
     this.config = config;
     this.node = node;
     this.connections = connections;
@@ -70,6 +73,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     if (config.compression()) {
       p.addLast("ws-deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
     }
+    p.addLast("ws-guard", guard);
     p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
     p.addLast("heartbeat", new HeartbeatHandler(config.pingInterval().toNanos(), config.pongTimeout().toNanos()));

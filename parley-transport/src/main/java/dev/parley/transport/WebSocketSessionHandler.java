@@ -41,8 +41,11 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-      session = node.open(new NettyConnection(ctx.channel()));
+      session = node.open(new NettyConnection(ctx.channel(), node.metrics()));
       connections.add(ctx.channel());
+      node.metrics().connectionOpened("websocket");
+    } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+      node.metrics().handshakeRejected("timeout");
     }
     super.userEventTriggered(ctx, evt);
   }
@@ -56,6 +59,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     try {
       if (frame instanceof TextWebSocketFrame && session != null) {
         ByteBuf buf = frame.content();
+        node.metrics().bytesIn(buf.readableBytes());
         if (buf.hasArray()) {
           session.onFrame(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         } else {
@@ -75,6 +79,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (session != null) {
       session.onClose();
+      Integer sent = ctx.channel().attr(NettyConnection.CLOSE_CODE).get();
+      node.metrics().connectionClosed("websocket", sent == null ? 1006 : sent);
     }
     super.channelInactive(ctx);
   }
@@ -87,6 +93,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     log.debug("connection {} failed", ctx.channel().remoteAddress(), cause);
+    if (cause instanceof io.netty.handler.codec.http.websocketx.WebSocketHandshakeException) {
+      node.metrics().handshakeRejected("bad_handshake");
+    }
     if (session != null) {
       NettyConnection.closeChannel(ctx.channel(), CloseCode.INTERNAL_ERROR, CloseCode.INTERNAL_ERROR.reason());
     } else {

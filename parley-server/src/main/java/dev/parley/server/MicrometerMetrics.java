@@ -1,0 +1,218 @@
+package dev.parley.server;
+
+import dev.parley.chat.ChatMetrics;
+import dev.parley.chat.ChatService;
+import dev.parley.chat.ConversationStatus;
+import dev.parley.core.CoreMetrics;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.store.jdbc.CommitListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Parley's metrics in Micrometer, scraped by Prometheus at {@code /metrics}. Every name and label
+ * is listed in {@code docs/OPERATIONS.md#metrics}; labels are low-cardinality only (transport,
+ * close code, reason, error code, status, site, batch) — never a user or conversation id.
+ *
+ * <p>Thread-safe: Micrometer meters are; counters and timers are looked up per tag value (a small,
+ * fixed set).
+ */
+public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, CommitListener, AutoCloseable {
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final AtomicInteger websocketsOpen = new AtomicInteger();
+  private final AtomicInteger sessionsOpen = new AtomicInteger();
+  private final Counter bytesIn;
+  private final Counter bytesOut;
+  private final Counter received;
+  private final Counter delivered;
+  private final Counter reconnects;
+  private final Counter replayed;
+  private final Counter resumes;
+  private final Timer sendAck;
+  private final Timer sendDelivered;
+  private final Timer brokerPublish;
+  private final Timer storeCommit;
+  private final DistributionSummary storeBatch;
+  private final Timer botFirstToken;
+  private final Timer firstAgentResponse;
+
+  public MicrometerMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    Gauge.builder("parley.connections.open", websocketsOpen, AtomicInteger::get).tag("transport", "websocket")
+        .description("Open connections").register(registry);
+    Gauge.builder("parley.sessions.open", sessionsOpen, AtomicInteger::get)
+        .description("Open sessions (connections that said hello or may)").register(registry);
+    bytesIn = Counter.builder("parley.received").baseUnit("bytes").description("WebSocket payload received").register(registry);
+    bytesOut = Counter.builder("parley.sent").baseUnit("bytes").description("WebSocket payload sent").register(registry);
+    received = Counter.builder("parley.messages.received").description("send commands accepted for storing").register(registry);
+    delivered = Counter.builder("parley.messages.delivered").description("Stored messages written live to subscribers").register(registry);
+    reconnects = Counter.builder("parley.reconnects").description("hello with a token and resume positions").register(registry);
+    resumes = Counter.builder("parley.resumes").description("Catch-ups from the store that replayed messages").register(registry);
+    replayed = Counter.builder("parley.messages.replayed").description("Messages replayed from the store").register(registry);
+    sendAck = latency("parley.send.ack", "From a send's arrival to its ack (stored and published)");
+    sendDelivered = latency("parley.send.delivered", "From a message's arrival to its delivery to a subscriber");
+    brokerPublish = latency("parley.broker.publish", "From publish to the broker taking it");
+    storeCommit = latency("parley.store.commit", "Duration of one group commit");
+    storeBatch = DistributionSummary.builder("parley.store.batch.size").description("Writes per group commit")
+        .publishPercentileHistogram().register(registry);
+    botFirstToken = latency("parley.bot.first.token", "From a question to the bot's first piece of answer");
+    firstAgentResponse = Timer.builder("parley.agent.first.response").description("From queued to an agent's first message")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(2))
+        .register(registry);
+  }
+
+  private Timer latency(String name, String description) {
+    return Timer.builder(name).description(description).publishPercentileHistogram()
+        .publishPercentiles(0.5, 0.95, 0.99)
+        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+  }
+
+  /** Gauges of the chat layer: queue length per site, conversations per status. */
+  public void bindChat(ChatService chat) {
+    for (String site : chat.sites().keySet()) {
+      Gauge.builder("parley.queue.length", chat, c -> c.queueLengths().getOrDefault(site, 0)).tag("site", site)
+          .description("Conversations waiting for an agent").register(registry);
+    }
+    for (ConversationStatus st : ConversationStatus.values()) {
+      Gauge.builder("parley.conversations", chat, c -> c.statusCounts().getOrDefault(st, 0)).tag("status", st.wire())
+          .description("Chat conversations by status").register(registry);
+    }
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void connectionOpened(String transport) {
+    websocketsOpen.incrementAndGet();
+    registry.counter("parley.connections.opened", "transport", transport).increment();
+  }
+
+  @Override
+  public void connectionClosed(String transport, int closeCode) {
+    websocketsOpen.decrementAndGet();
+    registry.counter("parley.connections.closed", "transport", transport, "code", Integer.toString(closeCode)).increment();
+  }
+
+  @Override
+  public void handshakeRejected(String reason) {
+    registry.counter("parley.handshakes.rejected", "reason", reason).increment();
+  }
+
+  @Override
+  public void bytesIn(long n) {
+    bytesIn.increment(n);
+  }
+
+  @Override
+  public void bytesOut(long n) {
+    bytesOut.increment(n);
+  }
+
+  @Override
+  public void messageReceived() {
+    received.increment();
+  }
+
+  @Override
+  public void messageDelivered(long millis) {
+    delivered.increment();
+    sendDelivered.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void sendAcked(long nanos) {
+    sendAck.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void commandRejected(ErrorCode code) {
+    registry.counter("parley.errors", "code", code.code()).increment();
+  }
+
+  @Override
+  public void reconnected() {
+    reconnects.increment();
+  }
+
+  @Override
+  public void replayed(int messages) {
+    resumes.increment();
+    replayed.increment(messages);
+  }
+
+  @Override
+  public void brokerPublished(long nanos) {
+    brokerPublish.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void sessionsChanged(int open) {
+    sessionsOpen.set(open);
+  }
+
+  @Override
+  public void committed(int batchSize, long nanos) {
+    storeBatch.record(batchSize);
+    storeCommit.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void botFirstToken(long nanos) {
+    botFirstToken.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void botAnswered(String status, long nanos) {
+    Timer.builder("parley.bot.answer").description("From a question to the end of the bot's answer").tag("status", status)
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void firstAgentResponse(long nanos) {
+    firstAgentResponse.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counter value, 0 when absent (for the stats API). */
+  double count(String name) {
+    var c = registry.find(name).counters();
+    return c.stream().mapToDouble(Counter::count).sum();
+  }
+
+  Timer timer(String name) {
+    return registry.find(name).timer();
+  }
+
+  int websocketsOpen() {
+    return websocketsOpen.get();
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}

@@ -1,0 +1,111 @@
+package dev.parley.server;
+
+import dev.parley.chat.ChatAuthenticator;
+import dev.parley.chat.ChatService;
+import dev.parley.core.Broker;
+import dev.parley.core.MessageStore;
+import dev.parley.core.Node;
+import dev.parley.protocol.http.HttpApi;
+import dev.parley.protocol.http.Json;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operators' endpoints, in front of the chat REST API: {@code /metrics} (Prometheus),
+ * {@code /readyz} (store and broker reachable, not draining) and {@code /api/admin/stats} (JSON for
+ * the dashboard). Everything else goes to {@code next}.
+ *
+ * <p>Thread-safe; never blocks the caller (the store check runs on a virtual thread).
+ */
+final class OpsApi implements HttpApi {
+  private final HttpApi next;
+  private final MicrometerMetrics metrics;
+  private final Node node;
+  private final MessageStore store;
+  private final Broker broker;
+  private final ChatService chat;
+  private final ChatAuthenticator auth;
+  private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+
+  OpsApi(HttpApi next, MicrometerMetrics metrics, Node node, MessageStore store, Broker broker, ChatService chat,
+      ChatAuthenticator auth) {
+    this.next = next;
+    this.metrics = metrics;
+    this.node = node;
+    this.store = store;
+    this.broker = broker;
+    this.chat = chat;
+    this.auth = auth;
+  }
+
+  /** Readiness answers of this shape. */
+  record Ready(String status, boolean store, boolean broker, boolean draining) {}
+
+  @Override
+  public CompletableFuture<Response> handle(Request r) {
+    switch (r.path()) {
+      case "/metrics" -> {
+        return CompletableFuture.completedFuture(new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+            metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of()));
+      }
+      case "/readyz" -> {
+        return CompletableFuture.supplyAsync(store::isHealthy, checks)
+            .completeOnTimeout(false, 2, TimeUnit.SECONDS)
+            .exceptionally(e -> false)
+            .thenApply(storeOk -> {
+              boolean brokerOk = broker.isHealthy();
+              boolean draining = node.isDraining();
+              boolean ready = storeOk && brokerOk && !draining;
+              return Response.json(ready ? 200 : 503,
+                  Json.write(new Ready(ready ? "ready" : "unready", storeOk, brokerOk, draining)));
+            });
+      }
+      case "/api/admin/stats" -> {
+        if (auth.agentOfBearer(r.header("authorization")).isEmpty()) {
+          return CompletableFuture.completedFuture(Response.json(401, "{\"error\":\"unauthorized\"}"));
+        }
+        return CompletableFuture.completedFuture(Response.json(200, Json.write(stats())));
+      }
+      default -> {
+        return next.handle(r);
+      }
+    }
+  }
+
+  /** A snapshot for the admin dashboard; rates come from two snapshots' counters and times. */
+  Map<String, Object> stats() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("at", System.currentTimeMillis());
+    s.put("connections", metrics.websocketsOpen());
+    s.put("sessions", node.sessionCount());
+    s.put("messagesReceived", (long) metrics.count("parley.messages.received"));
+    s.put("messagesDelivered", (long) metrics.count("parley.messages.delivered"));
+    s.put("reconnects", (long) metrics.count("parley.reconnects"));
+    s.put("deliveryLatencyMs", percentiles(metrics.timer("parley.send.delivered")));
+    s.put("ackLatencyMs", percentiles(metrics.timer("parley.send.ack")));
+    s.put("firstAgentResponseSeconds", percentiles(metrics.timer("parley.agent.first.response")).entrySet().stream()
+        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue() / 1000.0)));
+    s.put("queueLength", chat.queueLengths().values().stream().mapToInt(Integer::intValue).sum());
+    Map<String, Integer> byStatus = new LinkedHashMap<>();
+    chat.statusCounts().forEach((k, v) -> byStatus.put(k.wire(), v));
+    s.put("conversations", byStatus);
+    return s;
+  }
+
+  private static Map<String, Double> percentiles(Timer t) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    if (t == null) {
+      return out;
+    }
+    for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
+      out.put("p" + Math.round(v.percentile() * 100), v.value(TimeUnit.MILLISECONDS));
+    }
+    return out;
+  }
+}
