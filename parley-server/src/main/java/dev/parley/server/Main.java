@@ -1,6 +1,8 @@
 package dev.parley.server;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "Parley 0.1.0",
     description = "Self-hosted real-time chat server.",
-    subcommands = {Main.Run.class, Main.HashPassword.class})
+    subcommands = {Main.Run.class, Main.Config.class, Main.HashPassword.class})
 public final class Main implements Runnable {
 
   public static void main(String[] args) {
@@ -33,10 +35,30 @@ public final class Main implements Runnable {
 
   /** Runs the command line and returns its exit code (what {@code main} exits with). */
   public static int execute(String... args) {
+    return execute(System.getenv(), args);
+  }
+
+  /** Like {@link #execute(String...)} with the given environment (for tests). */
+  public static int execute(Map<String, String> env, String... args) {
+    SettingsProvider settings;
+    try {
+      settings = SettingsProvider.from(env, args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("parley: " + e.getMessage());
+      return 2;
+    }
+    CommandLine cli = commandLine(settings);
+    cli.setErr(new java.io.PrintWriter(System.err, true));
+    cli.setOut(new java.io.PrintWriter(System.out, true));
+    return cli.execute(args);
+  }
+
+  static CommandLine commandLine(SettingsProvider settings) {
     CommandLine cli = new CommandLine(new Main());
     cli.registerConverter(Duration.class, Main::duration);
-    cli.setErr(new java.io.PrintWriter(System.err, true));
-    return cli.execute(args);
+    cli.setDefaultValueProvider(settings);
+    ((Config) cli.getSubcommands().get("config").getCommand()).settings = settings;
+    return cli;
   }
 
   @Override
@@ -63,6 +85,53 @@ public final class Main implements Runnable {
     }
   }
 
+  /**
+   * {@code parley config --print [run's flags]}: the effective settings, where each comes from, with
+   * secrets masked.
+   */
+  @Command(name = "config", mixinStandardHelpOptions = true,
+      description = "Show the effective configuration of 'parley run' (secrets masked).")
+  static final class Config implements Callable<Integer> {
+    SettingsProvider settings;
+
+    @Option(names = "--print", required = true, description = "Print every setting, its value and its source.")
+    boolean print;
+
+    /** Flags of 'parley run' to take into account. */
+    @CommandLine.Unmatched
+    List<String> runArgs = new java.util.ArrayList<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      CommandLine run = new CommandLine(new Run());
+      run.registerConverter(Duration.class, Main::duration);
+      run.setDefaultValueProvider(settings);
+      CommandLine.ParseResult parsed;
+      try {
+        parsed = run.parseArgs(runArgs.toArray(String[]::new));
+      } catch (CommandLine.ParameterException e) {
+        System.err.println("parley: " + e.getMessage());
+        return 2;
+      }
+      java.io.PrintWriter out = spec.commandLine().getOut();
+      for (CommandLine.Model.OptionSpec o : run.getCommandSpec().options()) {
+        String key = o.longestName().replaceFirst("^-+", "");
+        if (!DEFAULTS.containsKey(key)) {
+          continue;
+        }
+        Object value = o.getValue();
+        String shown = value == null ? "(unset)" : SettingsProvider.SECRETS.contains(key) ? "****" : value.toString();
+        String source = parsed.hasMatchedOption(o) ? "flag" : settings.source(key);
+        out.printf("%-26s = %-40s # %s%n", key, shown, source);
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
   /** {@code parley hash-password}: reads a password from standard input, prints its hash. */
   @Command(name = "hash-password", mixinStandardHelpOptions = true,
       description = "Read a password from standard input and print its PBKDF2 hash for a sites file.")
@@ -83,129 +152,174 @@ public final class Main implements Runnable {
     }
   }
 
+  /** Built-in defaults of {@code parley run}'s settings, by key (the option without its dashes). */
+  static final Map<String, String> DEFAULTS = defaults();
+
+  private static Map<String, String> defaults() {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, String> e : List.of(
+      new java.util.AbstractMap.SimpleEntry<String, String>("port", "8080"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("host", "0.0.0.0"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("data-dir", "./data"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("ping-interval", "30s"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("pong-timeout", "10s"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("fsync", "false"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("shutdown-grace", "10s"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("store", "sqlite"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("pg-url", "jdbc:postgresql://127.0.0.1:5432/parley"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("pg-user", null),
+      new java.util.AbstractMap.SimpleEntry<String, String>("pg-password", null),
+      new java.util.AbstractMap.SimpleEntry<String, String>("pg-schema", "public"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("broker", "memory"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("redis-url", "redis://127.0.0.1:6379"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("token-secret", null),
+      new java.util.AbstractMap.SimpleEntry<String, String>("bot-pacing", "20ms"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("kb-dir", null),
+      new java.util.AbstractMap.SimpleEntry<String, String>("open-channels", "true"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("demo-agent-password", "parley-demo"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("agent-offline-grace", "20s"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("bot", "kb"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("llm-url", "http://127.0.0.1:11434/v1"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("llm-model", "llama3.2"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("llm-api-key", null),
+      new java.util.AbstractMap.SimpleEntry<String, String>("llm-first-token-timeout", "15s"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("llm-stall-timeout", "10s"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("llm-timeout", "60s"),
+      new java.util.AbstractMap.SimpleEntry<String, String>("webhook-url", null),
+      new java.util.AbstractMap.SimpleEntry<String, String>("webhook-secret", null),
+      new java.util.AbstractMap.SimpleEntry<String, String>("sites", null))) {
+      m.put(e.getKey(), e.getValue());
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
   /** {@code parley run}: starts a node and serves until SIGTERM or Ctrl-C. */
   @Command(name = "run", mixinStandardHelpOptions = true, description = "Start the server.")
   static final class Run implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "${env:PARLEY_PORT:-8080}",
+    @Option(names = "--port",
         description = "TCP port (env PARLEY_PORT, default ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--host", defaultValue = "${env:PARLEY_HOST:-0.0.0.0}",
+    @Option(names = "--host",
         description = "Bind address (env PARLEY_HOST, default ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--data-dir", defaultValue = "${env:PARLEY_DATA_DIR:-./data}",
+    @Option(names = "--data-dir",
         description = "Directory for the SQLite store and secrets (env PARLEY_DATA_DIR, default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--ping-interval", defaultValue = "${env:PARLEY_PING_INTERVAL:-30s}",
+    @Option(names = "--ping-interval",
         description = "WebSocket ping interval (env PARLEY_PING_INTERVAL, default ${DEFAULT-VALUE}).")
     Duration pingInterval;
 
-    @Option(names = "--pong-timeout", defaultValue = "${env:PARLEY_PONG_TIMEOUT:-10s}",
+    @Option(names = "--pong-timeout",
         description = "Silence allowed after a ping before closing with 4408 (env PARLEY_PONG_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration pongTimeout;
 
-    @Option(names = "--fsync", defaultValue = "${env:PARLEY_FSYNC:-false}",
+    @Option(names = "--fsync",
         description = "fsync every commit batch to survive power loss (env PARLEY_FSYNC, default ${DEFAULT-VALUE}).")
     boolean fsync;
 
-    @Option(names = "--shutdown-grace", defaultValue = "${env:PARLEY_SHUTDOWN_GRACE:-10s}",
+    @Option(names = "--shutdown-grace",
         description = "How long a graceful shutdown may take (env PARLEY_SHUTDOWN_GRACE, default ${DEFAULT-VALUE}).")
     Duration shutdownGrace;
 
-    @Option(names = "--store", defaultValue = "${env:PARLEY_STORE:-sqlite}",
+    @Option(names = "--store",
         description = "sqlite (one node) or postgres (a cluster) (env PARLEY_STORE, default ${DEFAULT-VALUE}).")
     String store;
 
-    @Option(names = "--pg-url", defaultValue = "${env:PARLEY_PG_URL:-jdbc:postgresql://127.0.0.1:5432/parley}",
+    @Option(names = "--pg-url",
         description = "JDBC URL of the PostgreSQL store (env PARLEY_PG_URL, default ${DEFAULT-VALUE}).")
     String pgUrl;
 
-    @Option(names = "--pg-user", defaultValue = "${env:PARLEY_PG_USER}",
+    @Option(names = "--pg-user",
         description = "PostgreSQL user (env PARLEY_PG_USER).")
     String pgUser;
 
-    @Option(names = "--pg-password", defaultValue = "${env:PARLEY_PG_PASSWORD}",
+    @Option(names = "--pg-password",
         description = "PostgreSQL password (env PARLEY_PG_PASSWORD; prefer the environment to the command line).")
     String pgPassword;
 
-    @Option(names = "--pg-schema", defaultValue = "${env:PARLEY_PG_SCHEMA:-public}",
+    @Option(names = "--pg-schema",
         description = "PostgreSQL schema, created if missing (env PARLEY_PG_SCHEMA, default ${DEFAULT-VALUE}).")
     String pgSchema;
 
-    @Option(names = "--broker", defaultValue = "${env:PARLEY_BROKER:-memory}",
+    @Option(names = "--broker",
         description = "memory (one node) or redis (a cluster) (env PARLEY_BROKER, default ${DEFAULT-VALUE}).")
     String broker;
 
-    @Option(names = "--redis-url", defaultValue = "${env:PARLEY_REDIS_URL:-redis://127.0.0.1:6379}",
+    @Option(names = "--redis-url",
         description = "Redis URI of the broker (env PARLEY_REDIS_URL, default ${DEFAULT-VALUE}).")
     String redisUrl;
 
-    @Option(names = "--token-secret", defaultValue = "${env:PARLEY_TOKEN_SECRET}",
+    @Option(names = "--token-secret",
         description = "Base64 of >= 32 random bytes signing visitor tokens; the same on every node of a cluster "
             + "(env PARLEY_TOKEN_SECRET; default: data-dir/secret.key).")
     String tokenSecret;
 
-    @Option(names = "--bot-pacing", defaultValue = "${env:PARLEY_BOT_PACING:-20ms}",
+    @Option(names = "--bot-pacing",
         description = "Pause between chunks of a streamed knowledge-base answer (env PARLEY_BOT_PACING, default ${DEFAULT-VALUE}).")
     Duration botPacing;
 
-    @Option(names = "--kb-dir", defaultValue = "${env:PARLEY_KB_DIR}",
+    @Option(names = "--kb-dir",
         description = "Folder of Markdown files for the demo site's knowledge base (env PARLEY_KB_DIR; default: built in).")
     Path kbDir;
 
-    @Option(names = "--open-channels", defaultValue = "${env:PARLEY_OPEN_CHANNELS:-true}", arity = "1",
+    @Option(names = "--open-channels", arity = "1",
         description = "Whether non-chat conversation ids are open channels any client may join "
             + "(env PARLEY_OPEN_CHANNELS, default ${DEFAULT-VALUE}).")
     boolean openChannels;
 
-    @Option(names = "--demo-agent-password", defaultValue = "${env:PARLEY_DEMO_AGENT_PASSWORD:-parley-demo}",
+    @Option(names = "--demo-agent-password",
         description = "Password of the demo agents maya and sam (env PARLEY_DEMO_AGENT_PASSWORD, default ${DEFAULT-VALUE}).")
     String demoAgentPassword;
 
-    @Option(names = "--agent-offline-grace", defaultValue = "${env:PARLEY_AGENT_OFFLINE_GRACE:-20s}",
+    @Option(names = "--agent-offline-grace",
         description = "How long an agent may be gone before its conversations are queued again "
             + "(env PARLEY_AGENT_OFFLINE_GRACE, default ${DEFAULT-VALUE}).")
     Duration agentOfflineGrace;
 
-    @Option(names = "--bot", defaultValue = "${env:PARLEY_BOT:-kb}",
+    @Option(names = "--bot",
         description = "The demo site's bot: kb (knowledge base) or llm (env PARLEY_BOT, default ${DEFAULT-VALUE}).")
     String bot;
 
-    @Option(names = "--llm-url", defaultValue = "${env:PARLEY_LLM_URL:-http://127.0.0.1:11434/v1}",
+    @Option(names = "--llm-url",
         description = "OpenAI-compatible base URL (env PARLEY_LLM_URL, default ${DEFAULT-VALUE}, Ollama).")
     String llmUrl;
 
-    @Option(names = "--llm-model", defaultValue = "${env:PARLEY_LLM_MODEL:-llama3.2}",
+    @Option(names = "--llm-model",
         description = "Model name (env PARLEY_LLM_MODEL, default ${DEFAULT-VALUE}).")
     String llmModel;
 
-    @Option(names = "--llm-api-key", defaultValue = "${env:PARLEY_LLM_API_KEY}",
+    @Option(names = "--llm-api-key",
         description = "API key, sent as a bearer token (env PARLEY_LLM_API_KEY; prefer the environment).")
     String llmApiKey;
 
-    @Option(names = "--llm-first-token-timeout", defaultValue = "${env:PARLEY_LLM_FIRST_TOKEN_TIMEOUT:-15s}",
+    @Option(names = "--llm-first-token-timeout",
         description = "Give up when no token came this long after asking (default ${DEFAULT-VALUE}).")
     Duration llmFirstToken;
 
-    @Option(names = "--llm-stall-timeout", defaultValue = "${env:PARLEY_LLM_STALL_TIMEOUT:-10s}",
+    @Option(names = "--llm-stall-timeout",
         description = "Give up when the stream is silent this long (default ${DEFAULT-VALUE}).")
     Duration llmStall;
 
-    @Option(names = "--llm-timeout", defaultValue = "${env:PARLEY_LLM_TIMEOUT:-60s}",
+    @Option(names = "--llm-timeout",
         description = "Give up when a whole answer takes longer (default ${DEFAULT-VALUE}).")
     Duration llmTimeout;
 
-    @Option(names = "--webhook-url", defaultValue = "${env:PARLEY_WEBHOOK_URL}",
+    @Option(names = "--webhook-url",
         description = "With --bot webhook: where visitor messages are POSTed (env PARLEY_WEBHOOK_URL).")
     String webhookUrl;
 
-    @Option(names = "--webhook-secret", defaultValue = "${env:PARLEY_WEBHOOK_SECRET}",
+    @Option(names = "--webhook-secret",
         description = "With --bot webhook: HMAC-SHA256 secret signing both directions (env PARLEY_WEBHOOK_SECRET).")
     String webhookSecret;
 
-    @Option(names = "--sites", defaultValue = "${env:PARLEY_SITES}",
+    @Option(names = "--config", description = "Config file (Java properties: key = value, keys as these flags "
+        + "without dashes); env PARLEY_CONFIG. Environment variables override it, flags override both.")
+    Path configFile;
+
+    @Option(names = "--sites",
         description = "JSON file of sites and agents (env PARLEY_SITES; default: the demo site with agents maya and sam).")
     Path sitesFile;
 
