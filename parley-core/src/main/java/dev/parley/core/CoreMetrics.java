@@ -35,6 +35,9 @@ public interface CoreMetrics {
   /** A {@code send} was acknowledged, {@code nanos} after the server received it. */
   default void sendAcked(long nanos) {}
 
+  /** A connection that read too slowly was closed (4503). */
+  default void slowConsumerClosed() {}
+
   /** A command was answered with {@code error}. */
   default void commandRejected(ErrorCode code) {}
 

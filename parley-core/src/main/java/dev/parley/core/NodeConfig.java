@@ -10,16 +10,21 @@ import java.time.Duration;
  * @param typingTtl how long a typing indicator lasts unless renewed
  * @param replayPageSize messages read from the store per page while replaying
  * @param heartbeat the transport's ping interval, told to clients in {@code welcome}
+ * @param sendRate {@code send} commands per second a connection may make, on average
+ * @param sendBurst how many {@code send}s may come at once before the rate applies
+ * @param abuseLimit rate-limited commands within 10 s after which the connection is closed (4429)
  */
 public record NodeConfig(
-    int maxTextChars, int maxConversationsPerSession, Duration typingTtl, int replayPageSize, Duration heartbeat) {
+    int maxTextChars, int maxConversationsPerSession, Duration typingTtl, int replayPageSize, Duration heartbeat,
+    double sendRate, int sendBurst, int abuseLimit) {
 
   /** The defaults documented in {@code docs/PROTOCOL.md#limits}. */
   public static NodeConfig defaults() {
-    return new NodeConfig(4000, 64, Duration.ofSeconds(6), 256, Duration.ofSeconds(30));
+    return new NodeConfig(4000, 64, Duration.ofSeconds(6), 256, Duration.ofSeconds(30), 10, 20, 100);
   }
 
   public NodeConfig withHeartbeat(Duration heartbeat) {
-    return new NodeConfig(maxTextChars, maxConversationsPerSession, typingTtl, replayPageSize, heartbeat);
+    return new NodeConfig(maxTextChars, maxConversationsPerSession, typingTtl, replayPageSize, heartbeat, sendRate,
+        sendBurst, abuseLimit);
   }
 }

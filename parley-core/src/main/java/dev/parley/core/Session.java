@@ -58,10 +58,40 @@ public final class Session {
 
   private boolean closed;
 
+  /** Token bucket of {@code send}s: tokens now, refilled at {@code sendRate} per second. */
+  private double sendTokens;
+  private long sendTokensAt = System.nanoTime();
+
+  /** Rate-limited commands in the current 10 s window, and when the window began. */
+  private int throttled;
+  private long throttledSince = System.nanoTime();
+
   Session(Node node, Connection connection, String id) {
     this.node = node;
     this.connection = connection;
     this.id = id;
+    this.sendTokens = node.config().sendBurst();
+  }
+
+  /** Takes a send token, or refuses: excess gets {@code rate_limited}; sustained excess a close. */
+  private void takeSendToken() {
+    long now = System.nanoTime();
+    NodeConfig c = node.config();
+    sendTokens = Math.min(c.sendBurst(), sendTokens + (now - sendTokensAt) / 1e9 * c.sendRate());
+    sendTokensAt = now;
+    if (sendTokens >= 1) {
+      sendTokens -= 1;
+      return;
+    }
+    if (now - throttledSince > 10_000_000_000L) {
+      throttled = 0;
+      throttledSince = now;
+    }
+    if (++throttled >= c.abuseLimit()) {
+      close(CloseCode.TOO_MANY_REQUESTS);
+    }
+    throw new ProtocolException(ErrorCode.RATE_LIMITED,
+        "more than " + (int) c.sendRate() + " messages a second; send it again a little later", null);
   }
 
   /** This session's id, as told to the client in {@code welcome}. */
@@ -372,6 +402,7 @@ public final class Session {
 
   private void send(Command.Send s) {
     joinedOrThrow(s.conv());
+    takeSendToken();
     if (s.text().length() > node.config().maxTextChars()) {
       throw new ProtocolException(ErrorCode.TOO_LONG,
           "text is longer than " + node.config().maxTextChars() + " characters", "text");

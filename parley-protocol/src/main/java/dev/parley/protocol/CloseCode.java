@@ -25,7 +25,11 @@ public enum CloseCode {
   /** 1012, IANA registry: the service is restarting; reconnect. */
   SERVICE_RESTART(1012, "service restart", true),
   /** 4408: no pong or other traffic within the heartbeat window. */
-  HEARTBEAT_TIMEOUT(4408, "heartbeat timeout", true);
+  HEARTBEAT_TIMEOUT(4408, "heartbeat timeout", true),
+  /** 4429: sustained sending over the rate limit; reconnect after a backoff and slow down. */
+  TOO_MANY_REQUESTS(4429, "too many requests", true),
+  /** 4503: the client read too slowly; its outbound buffer stayed over its cap. Reconnect and resume. */
+  SLOW_CONSUMER(4503, "slow consumer", true);
 
   private final int code;
   private final String reason;

@@ -24,6 +24,8 @@ public enum ErrorCode {
   NOT_JOINED("not_joined", false),
   /** The message text is longer than the server accepts. */
   TOO_LONG("too_long", false),
+  /** Sent faster than the connection's rate limit; send the same command again a little later. */
+  RATE_LIMITED("rate_limited", true),
   /** The store could not write or read just now; send the same command again later. */
   STORE_UNAVAILABLE("store_unavailable", true),
   /** The server is shutting down; reconnect (to another node) and send again. */

@@ -190,6 +190,9 @@ public final class Main implements Runnable {
       new java.util.AbstractMap.SimpleEntry<String, String>("sites", null))) {
       m.put(e.getKey(), e.getValue());
     }
+    m.put("send-rate", "10");
+    m.put("send-burst", "20");
+    m.put("slow-consumer-grace", "10s");
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -315,6 +318,16 @@ public final class Main implements Runnable {
         description = "With --bot webhook: HMAC-SHA256 secret signing both directions (env PARLEY_WEBHOOK_SECRET).")
     String webhookSecret;
 
+    @Option(names = "--send-rate", description = "send commands per second per connection (env PARLEY_SEND_RATE, default ${DEFAULT-VALUE}).")
+    double sendRate;
+
+    @Option(names = "--send-burst", description = "send commands a connection may make at once (env PARLEY_SEND_BURST, default ${DEFAULT-VALUE}).")
+    int sendBurst;
+
+    @Option(names = "--slow-consumer-grace", description = "How long a connection may read too slowly before it is closed with 4503 "
+        + "(env PARLEY_SLOW_CONSUMER_GRACE, default ${DEFAULT-VALUE}).")
+    Duration slowConsumerGrace;
+
     @Option(names = "--config", description = "Config file (Java properties: key = value, keys as these flags "
         + "without dashes); env PARLEY_CONFIG. Environment variables override it, flags override both.")
     Path configFile;
@@ -350,6 +363,9 @@ public final class Main implements Runnable {
             .sites(sitesFile == null ? null : SitesFile.load(sitesFile))
             .agents(sitesFile == null ? ServerConfig.demoAgents(demoAgentPassword) : null)
             .agentOfflineGrace(agentOfflineGrace)
+            .sendRate(sendRate)
+            .sendBurst(sendBurst)
+            .slowConsumerGrace(slowConsumerGrace)
             .bot(bot)
             .webhook(webhookUrl == null ? null
                 : new dev.parley.chat.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))

@@ -47,6 +47,8 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
   private final DistributionSummary storeBatch;
   private final Timer botFirstToken;
   private final Timer firstAgentResponse;
+  private final Counter rateLimited;
+  private final Counter slowConsumers;
 
   public MicrometerMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -70,6 +72,10 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
     storeCommit = latency("parley.store.commit", "Duration of one group commit");
     storeBatch = DistributionSummary.builder("parley.store.batch.size").description("Writes per group commit")
         .publishPercentileHistogram().register(registry);
+    rateLimited = Counter.builder("parley.commands.rate.limited").description("Commands refused by the rate limit")
+        .register(registry);
+    slowConsumers = Counter.builder("parley.slow.consumers.closed").description("Connections closed for reading too slowly")
+        .register(registry);
     botFirstToken = latency("parley.bot.first.token", "From a question to the bot's first piece of answer");
     firstAgentResponse = Timer.builder("parley.agent.first.response").description("From queued to an agent's first message")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(2))
@@ -150,6 +156,14 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
   @Override
   public void commandRejected(ErrorCode code) {
     registry.counter("parley.errors", "code", code.code()).increment();
+    if (code == ErrorCode.RATE_LIMITED) {
+      rateLimited.increment();
+    }
+  }
+
+  @Override
+  public void slowConsumerClosed() {
+    slowConsumers.increment();
   }
 
   @Override

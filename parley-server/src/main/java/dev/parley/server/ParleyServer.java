@@ -104,7 +104,8 @@ public final class ParleyServer implements AutoCloseable {
       b = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
       st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:") : new InMemorySharedState();
       NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), 64, NodeConfig.defaults().typingTtl(),
-          NodeConfig.defaults().replayPageSize(), config.pingInterval());
+          NodeConfig.defaults().replayPageSize(), config.pingInterval(), config.sendRate(), config.sendBurst(),
+          NodeConfig.defaults().abuseLimit());
       n = Node.builder()
           .config(nodeConfig)
           .store(store)
@@ -125,6 +126,7 @@ public final class ParleyServer implements AutoCloseable {
           .maxFrameBytes(config.maxFrameBytes())
           .maxMessageBytes(config.maxMessageBytes())
           .shutdownGrace(config.shutdownGrace())
+          .slowConsumerGrace(config.slowConsumerGrace())
           .build();
       dev.parley.chat.ChatRestApi rest = new dev.parley.chat.ChatRestApi(ch, auth,
           config.bot().equals("webhook") ? config.webhook().secret() : null);

@@ -37,6 +37,9 @@ import java.time.Duration;
  * @param llm the LLM bot's settings (used when {@code bot} is {@code llm})
  * @param webhook the webhook bot's settings (used when {@code bot} is {@code webhook})
  * @param sites the sites and their knowledge bases, or null for the demo site alone
+ * @param sendRate {@code send}s per second per connection (token bucket rate)
+ * @param sendBurst {@code send}s a connection may make at once
+ * @param slowConsumerGrace how long a connection may read too slowly before it is closed (4503)
  */
 public record ServerConfig(
     String host,
@@ -65,7 +68,10 @@ public record ServerConfig(
     String bot,
     dev.parley.chat.LlmBot.Config llm,
     dev.parley.chat.WebhookBot.Config webhook,
-    SitesFile sites) {
+    SitesFile sites,
+    double sendRate,
+    int sendBurst,
+    Duration slowConsumerGrace) {
 
   /** The demo site's agents, Maya and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
@@ -115,6 +121,9 @@ public record ServerConfig(
     private String bot = "kb";
     private dev.parley.chat.WebhookBot.Config webhook;
     private SitesFile sites;
+    private double sendRate = 10;
+    private int sendBurst = 20;
+    private Duration slowConsumerGrace = Duration.ofSeconds(10);
     private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
@@ -146,6 +155,9 @@ public record ServerConfig(
     public Builder webhook(dev.parley.chat.WebhookBot.Config v) { webhook = v; return this; }
     /** Sites and agents from a file; its agents replace the demo agents. */
     public Builder sites(SitesFile v) { sites = v; return this; }
+    public Builder sendRate(double v) { sendRate = v; return this; }
+    public Builder sendBurst(int v) { sendBurst = v; return this; }
+    public Builder slowConsumerGrace(Duration v) { slowConsumerGrace = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -173,6 +185,9 @@ public record ServerConfig(
           throw new IllegalArgumentException("token-secret must decode to at least 32 bytes, has " + b.length);
         }
       }
+      if (sendRate <= 0 || sendBurst < 1) {
+        throw new IllegalArgumentException("send-rate must be > 0 and send-burst >= 1");
+      }
       if (!bot.equals("kb") && !bot.equals("llm") && !bot.equals("webhook")) {
         throw new IllegalArgumentException("bot must be kb, llm or webhook, was '" + bot + "'");
       }
@@ -189,7 +204,8 @@ public record ServerConfig(
       return new ServerConfig(host, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
           tokenSecret, botPacing, kbDir, openChannels,
-          agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites);
+          agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites, sendRate,
+          sendBurst, slowConsumerGrace);
     }
   }
 }

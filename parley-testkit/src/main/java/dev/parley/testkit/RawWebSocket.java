@@ -57,7 +57,17 @@ public final class RawWebSocket implements AutoCloseable {
   /** Connects and performs the opening handshake with {@code extraHeaders}; see {@link #status()}. */
   public static RawWebSocket connect(String host, int port, String path, Map<String, String> extraHeaders)
       throws IOException {
-    Socket s = new Socket(host, port);
+    return connect(host, port, path, extraHeaders, 0);
+  }
+
+  /** Like the others, with a small receive buffer ({@code receiveBufferBytes} > 0) to play a slow reader. */
+  public static RawWebSocket connect(String host, int port, String path, Map<String, String> extraHeaders,
+      int receiveBufferBytes) throws IOException {
+    Socket s = new Socket();
+    if (receiveBufferBytes > 0) {
+      s.setReceiveBufferSize(receiveBufferBytes);
+    }
+    s.connect(new java.net.InetSocketAddress(host, port));
     s.setSoTimeout(10_000);
     s.setTcpNoDelay(true);
     byte[] nonce = new byte[16];

@@ -136,6 +136,31 @@ class ObservabilityTest {
   }
 
   @Test
+  void readyzIsUnreadyWhileTheStoreIsUnreachableAndReadyAgainAfter() throws Exception {
+    String schema = "parley_ready_store_" + Long.toHexString(System.nanoTime());
+    try (dev.parley.testsupport.TcpProxy pg = new dev.parley.testsupport.TcpProxy(5432)) {
+      server = TestServer.start(dir, b -> b.store("postgres")
+          .postgresUrl("jdbc:postgresql://127.0.0.1:" + pg.port() + "/test?connectTimeout=2&socketTimeout=3")
+          .postgresUser(ClusterTest.PG_USER).postgresSchema(schema));
+      try {
+        assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
+        pg.stop();
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/readyz", null).statusCode() == 503);
+        assertThat(get("/readyz", null).body()).contains("\"store\":false");
+        pg.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/readyz", null).statusCode() == 200);
+      } finally {
+        server.close();
+        server = null;
+        try (var c = java.sql.DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
+            var st = c.createStatement()) {
+          st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+      }
+    }
+  }
+
+  @Test
   void readyzIsUnreadyWhileTheBrokerIsUnreachable() throws Exception {
     try (dev.parley.testsupport.RedisServerProcess redis = dev.parley.testsupport.RedisServerProcess.start(dir)) {
       String schema = "parley_ready_" + Long.toHexString(System.nanoTime());

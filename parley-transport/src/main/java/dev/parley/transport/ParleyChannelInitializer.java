@@ -78,6 +78,6 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
     p.addLast("heartbeat", new HeartbeatHandler(config.pingInterval().toNanos(), config.pongTimeout().toNanos()));
     p.addLast("http-routes", http);
-    p.addLast("session", new WebSocketSessionHandler(node, connections));
+    p.addLast("session", new WebSocketSessionHandler(node, connections, config.slowConsumerGrace()));
   }
 }

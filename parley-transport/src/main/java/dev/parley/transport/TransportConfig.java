@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param compression whether permessage-deflate is accepted when a client offers it
  * @param ioThreads event-loop threads; 0 means twice the cores
  * @param shutdownGrace how long a stopping server waits for connections to close
+ * @param slowConsumerGrace how long a connection's outbound buffer may stay over its cap (64 KiB
+ *     queued) before the connection is closed with 4503
  */
 public record TransportConfig(
     String host,
@@ -27,7 +29,8 @@ public record TransportConfig(
     Duration handshakeTimeout,
     boolean compression,
     int ioThreads,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Duration slowConsumerGrace) {
 
   public static Builder newBuilder() {
     return new Builder();
@@ -45,6 +48,7 @@ public record TransportConfig(
     private boolean compression = true;
     private int ioThreads = 0;
     private Duration shutdownGrace = Duration.ofSeconds(10);
+    private Duration slowConsumerGrace = Duration.ofSeconds(10);
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -56,6 +60,7 @@ public record TransportConfig(
     public Builder compression(boolean v) { compression = v; return this; }
     public Builder ioThreads(int v) { ioThreads = v; return this; }
     public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
+    public Builder slowConsumerGrace(Duration v) { slowConsumerGrace = v; return this; }
 
     public TransportConfig build() {
       if (port < 0 || port > 65535) {
@@ -68,7 +73,7 @@ public record TransportConfig(
         throw new IllegalArgumentException("pongTimeout must be positive and shorter than pingInterval");
       }
       return new TransportConfig(host, port, maxFrameBytes, maxMessageBytes, pingInterval, pongTimeout,
-          handshakeTimeout, compression, ioThreads, shutdownGrace);
+          handshakeTimeout, compression, ioThreads, shutdownGrace, slowConsumerGrace);
     }
   }
 }

@@ -29,13 +29,45 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
   private final Node node;
   private final ChannelGroup connections;
+  private final long slowConsumerGraceNanos;
+
+  /** The pending slow-consumer check while the channel is not writable. Event loop only. */
+  private java.util.concurrent.Future<?> slowCheck;
 
   /** Set when the handshake completes; null before. */
   private Session session;
 
-  WebSocketSessionHandler(Node node, ChannelGroup connections) {
+  WebSocketSessionHandler(Node node, ChannelGroup connections, java.time.Duration slowConsumerGrace) {
     this.node = node;
     this.connections = connections;
+    this.slowConsumerGraceNanos = slowConsumerGrace.toNanos();
+  }
+
+  /**
+   * Backpressure: while the outbound buffer is over its high-water mark the channel is not
+   * writable. A consumer that stays so past the grace is cut off with 4503 instead of growing
+   * memory; it reconnects and resumes from the store.
+   */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (session != null) {
+      if (!ctx.channel().isWritable() && slowCheck == null) {
+        slowCheck = ctx.executor().schedule(() -> {
+          slowCheck = null;
+          if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
+            node.metrics().slowConsumerClosed();
+            ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(CloseCode.SLOW_CONSUMER.code());
+            // The close frame would queue behind what the peer does not read: cut at once.
+            ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            ctx.close();
+          }
+        }, slowConsumerGraceNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      } else if (ctx.channel().isWritable() && slowCheck != null) {
+        slowCheck.cancel(false);
+        slowCheck = null;
+      }
+    }
+    super.channelWritabilityChanged(ctx);
   }
 
   @Override
