@@ -20,16 +20,12 @@ import picocli.CommandLine.Option;
     subcommands = {Main.Run.class, Main.Config.class, Main.HashPassword.class})
 public final class Main implements Runnable {
 
+  /** Held so the JDK keeps the level: Lucene's note about the incubating Vector API is noise here. */
+  private static final java.util.logging.Logger LUCENE_VECTORS =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   public static void main(String[] args) {
-    String format = System.getenv("PARLEY_LOG_FORMAT");
-    if (format != null && !format.equals("text") && !format.equals("json")) {
-      System.err.println("parley: PARLEY_LOG_FORMAT must be text or json, was '" + format + "'");
-      System.exit(2);
-    }
-    if ("json".equals(format) && System.getProperty("logback.configurationFile") == null) {
-      // Before anything logs: Logback reads this once, at its first use.
-      System.setProperty("logback.configurationFile", "logback-json.xml");
-    }
+    LUCENE_VECTORS.setLevel(java.util.logging.Level.SEVERE);
     System.exit(execute(args));
   }
 
@@ -46,6 +42,15 @@ public final class Main implements Runnable {
     } catch (IllegalArgumentException e) {
       System.err.println("parley: " + e.getMessage());
       return 2;
+    }
+    String format = settings.preParsed("log-format", args);
+    if (!format.equals("text") && !format.equals("json")) {
+      System.err.println("parley: log-format must be text or json, was '" + format + "'");
+      return 2;
+    }
+    if (format.equals("json") && System.getProperty("logback.configurationFile") == null) {
+      // Before anything logs: Logback reads this once, at its first use.
+      System.setProperty("logback.configurationFile", "logback-json.xml");
     }
     CommandLine cli = commandLine(settings);
     cli.setErr(new java.io.PrintWriter(System.err, true));
@@ -190,6 +195,7 @@ public final class Main implements Runnable {
       new java.util.AbstractMap.SimpleEntry<String, String>("sites", null))) {
       m.put(e.getKey(), e.getValue());
     }
+    m.put("log-format", "text");
     m.put("send-rate", "10");
     m.put("send-burst", "20");
     m.put("slow-consumer-grace", "10s");
@@ -317,6 +323,10 @@ public final class Main implements Runnable {
     @Option(names = "--webhook-secret",
         description = "With --bot webhook: HMAC-SHA256 secret signing both directions (env PARLEY_WEBHOOK_SECRET).")
     String webhookSecret;
+
+    @Option(names = "--log-format", description = "text, or json for one JSON object per line "
+        + "(env PARLEY_LOG_FORMAT, default ${DEFAULT-VALUE}).")
+    String logFormat;
 
     @Option(names = "--send-rate", description = "send commands per second per connection (env PARLEY_SEND_RATE, default ${DEFAULT-VALUE}).")
     double sendRate;

@@ -69,6 +69,27 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
     return new SettingsProvider(env, props, path);
   }
 
+  /**
+   * A setting needed before the command line is parsed (the log format: logging starts first):
+   * {@code --key=value} or {@code --key value} in {@code args}, else the environment, file, default.
+   */
+  String preParsed(String key, String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--" + key) && i + 1 < args.length) {
+        return args[i + 1];
+      }
+      if (args[i].startsWith("--" + key + "=")) {
+        return args[i].substring(key.length() + 3);
+      }
+    }
+    String v = env.get(envName(key));
+    if (v != null) {
+      return v;
+    }
+    v = file.getProperty(key);
+    return v != null ? v.trim() : Main.DEFAULTS.get(key);
+  }
+
   static String envName(String key) {
     return "PARLEY_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
   }
