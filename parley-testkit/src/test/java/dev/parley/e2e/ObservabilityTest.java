@@ -121,6 +121,16 @@ class ObservabilityTest {
     assertThat(s).doesNotContain("metered").doesNotContain("v_");
   }
 
+  /** Stops the server and drops the PostgreSQL schema it used. */
+  private void stopAndDrop(String schema) throws Exception {
+    server.close();
+    server = null;
+    try (var c = java.sql.DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
+        var st = c.createStatement()) {
+      st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+    }
+  }
+
   @Test
   void readyzIsReadyUntilTheNodeDrainsAndReadyAgainAfterARestart() throws Exception {
     server = TestServer.start(dir);
@@ -150,12 +160,7 @@ class ObservabilityTest {
         pg.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/readyz", null).statusCode() == 200);
       } finally {
-        server.close();
-        server = null;
-        try (var c = java.sql.DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
-            var st = c.createStatement()) {
-          st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
+        stopAndDrop(schema);
       }
     }
   }
@@ -176,12 +181,7 @@ class ObservabilityTest {
         redis.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/readyz", null).statusCode() == 200);
       } finally {
-        server.close();
-        server = null;
-        try (var c = java.sql.DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
-            var st = c.createStatement()) {
-          st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
+        stopAndDrop(schema);
       }
     }
   }

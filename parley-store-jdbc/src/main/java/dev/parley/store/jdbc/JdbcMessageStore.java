@@ -113,20 +113,29 @@ abstract class JdbcMessageStore implements MessageStore {
     return "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  @Override
-  public final CompletableFuture<Appended> append(AppendRequest r) {
-    CompletableFuture<Appended> f = new CompletableFuture<>();
+  /** A write run inside the writer's open transaction. Writer thread. */
+  @FunctionalInterface
+  private interface TxWork<T> {
+    T run() throws SQLException;
+  }
+
+  /**
+   * Queues {@code work} for the next group commit; the future completes with its result after the
+   * commit, or fails if the write did not happen.
+   */
+  private <T> CompletableFuture<T> write(String conversation, TxWork<T> work) {
+    CompletableFuture<T> f = new CompletableFuture<>();
     writer.submit(new GroupCommitWriter.Op() {
-      Appended result;
+      T result;
 
       @Override
       public String orderKey() {
-        return r.conversation();
+        return conversation;
       }
 
       @Override
       public void apply(Connection c) throws SQLException {
-        result = appendInTransaction(r);
+        result = work.run();
       }
 
       @Override
@@ -143,36 +152,19 @@ abstract class JdbcMessageStore implements MessageStore {
   }
 
   @Override
+  public final CompletableFuture<Appended> append(AppendRequest r) {
+    return write(r.conversation(), () -> appendInTransaction(r));
+  }
+
+  @Override
   public final CompletableFuture<Boolean> saveReceipt(String conversation, String user, String kind, long seq) {
-    CompletableFuture<Boolean> f = new CompletableFuture<>();
-    writer.submit(new GroupCommitWriter.Op() {
-      boolean moved;
-
-      @Override
-      public String orderKey() {
-        return conversation;
-      }
-
-      @Override
-      public void apply(Connection c) throws SQLException {
-        upsertReceipt.setString(1, conversation);
-        upsertReceipt.setString(2, user);
-        upsertReceipt.setString(3, kind);
-        upsertReceipt.setLong(4, seq);
-        moved = upsertReceipt.executeUpdate() > 0;
-      }
-
-      @Override
-      public void committed() {
-        f.complete(moved);
-      }
-
-      @Override
-      public void failed(Throwable t) {
-        f.completeExceptionally(t);
-      }
+    return write(conversation, () -> {
+      upsertReceipt.setString(1, conversation);
+      upsertReceipt.setString(2, user);
+      upsertReceipt.setString(3, kind);
+      upsertReceipt.setLong(4, seq);
+      return upsertReceipt.executeUpdate() > 0;
     });
-    return f;
   }
 
   @Override
