@@ -22,8 +22,9 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  *   <li>{@link HttpServerCodec} and {@link HttpObjectAggregator}: HTTP/1.1 requests;
  *   <li>{@link WebSocketServerCompressionHandler}: permessage-deflate when the client offers it;
  *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws} and counts refusals;
- *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, ping, pong and
- *       close frames, and protocol violations (1002, 1007 invalid UTF-8, 1009 frame too big);
+ *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, pings, and
+ *       protocol violations (1002, 1007 invalid UTF-8, 1009 frame too big); close frames go on to
+ *       {@link WebSocketSessionHandler}, which checks their code;
  *   <li>{@link WebSocketFrameAggregator}: joins fragments, 1009 past {@code maxMessageBytes};
  *   <li>{@link HeartbeatHandler}: pings and the 4408 time-out;
  *   <li>{@link HttpRequestHandler}: {@code /healthz}, the REST API under {@code /api/}, static assets;
@@ -53,7 +54,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .checkStartsWith(true)
         .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
         .dropPongFrames(false)
-        .handleCloseFrames(true)
+        .handleCloseFrames(false)
         .decoderConfig(WebSocketDecoderConfig.newBuilder()
             .maxFramePayloadLength(config.maxFrameBytes())
             .allowExtensions(config.compression())

@@ -89,6 +89,16 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
+      if (frame.rsv() != 0) {
+        // RFC 6455 5.2: reserved bits without a negotiated extension that defines them. (The
+        // permessage-deflate decoder, when negotiated, has already consumed RSV1.)
+        NettyConnection.closeChannel(ctx.channel(), CloseCode.PROTOCOL_ERROR, "reserved bits set");
+        return;
+      }
+      if (frame instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame close) {
+        closeReceived(ctx, close.statusCode());
+        return;
+      }
       if (frame instanceof TextWebSocketFrame && session != null) {
         ByteBuf buf = frame.content();
         node.metrics().bytesIn(buf.readableBytes());
@@ -107,6 +117,24 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The peer's close frame (RFC 6455 5.5.1, 7.4): a valid code (or none) is echoed; a code the RFC
+   * does not allow on the wire (below 1000, 1004-1006, 1015, 1016-2999, 5000 and up) gets 1002.
+   */
+  private void closeReceived(ChannelHandlerContext ctx, int code) {
+    boolean valid = code == -1 || (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014)
+        || (code >= 3000 && code <= 4999);
+    if (!valid) {
+      NettyConnection.closeChannel(ctx.channel(), CloseCode.PROTOCOL_ERROR, "invalid close code " + code);
+      return;
+    }
+    ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(code == -1 ? 1005 : code);
+    io.netty.handler.codec.http.websocketx.CloseWebSocketFrame reply = code == -1
+        ? new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame()
+        : new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, "");
+    ctx.writeAndFlush(reply).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     if (session != null) {
@@ -119,6 +147,15 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (cause instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c) {
+      // The frame decoder found a protocol violation and chose the close code (1002, 1007, 1009):
+      // keep its code rather than calling it an internal error.
+      int code = c.closeStatus() == null ? CloseCode.PROTOCOL_ERROR.code() : c.closeStatus().code();
+      CloseCode cc = java.util.Arrays.stream(CloseCode.values()).filter(x -> x.code() == code).findFirst()
+          .orElse(CloseCode.PROTOCOL_ERROR);
+      NettyConnection.closeChannel(ctx.channel(), cc, cc.reason());
+      return;
+    }
     if (cause instanceof TooLongFrameException) {
       // From the frame aggregator: the fragments of one message add up to more than allowed.
       NettyConnection.closeChannel(ctx.channel(), CloseCode.MESSAGE_TOO_BIG, CloseCode.MESSAGE_TOO_BIG.reason());
