@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * Assignment passes run one at a time on this service's own thread, and across nodes under a
  * {@code SharedState} claim per site; every status move is a compare-and-set in the store.
  */
-public final class ChatService implements Extension, Authorizer, AutoCloseable {
+public final class ChatService implements Extension, Authorizer, dev.parley.core.HandshakePolicy, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ChatService.class);
   private static final String AGENTS_TOPIC = "agents:";
   private static final Pattern ASKS_FOR_HUMAN = Pattern.compile(
@@ -196,6 +196,42 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
     return a != null && a.sites().contains(site);
   }
 
+  // ---- HandshakePolicy: origins ----
+
+  /**
+   * A browser page may connect when it comes from the server's own origin, or from an origin that
+   * the site named in the URL allows (any site's, when the URL names none). Non-browsers (no
+   * Origin) may connect; what they may do is up to their credentials.
+   */
+  @Override
+  public boolean originAllowed(String origin, String site, String host) {
+    if (origin == null || sameOrigin(origin, host)) {
+      return true;
+    }
+    if (site != null) {
+      Site s = sites.get(site);
+      return s != null && allows(s, origin);
+    }
+    return sites.values().stream().anyMatch(s -> allows(s, origin));
+  }
+
+  private static boolean allows(Site s, String origin) {
+    return s.allowedOrigins().contains("*") || s.allowedOrigins().contains(origin);
+  }
+
+  private static boolean sameOrigin(String origin, String host) {
+    if (host == null) {
+      return false;
+    }
+    try {
+      java.net.URI o = java.net.URI.create(origin);
+      String authority = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
+      return authority != null && authority.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   // ---- Extension: sessions ----
 
   @Override
@@ -211,6 +247,13 @@ public final class ChatService implements Extension, Authorizer, AutoCloseable {
     Site site = sites.get(p.site());
     if (site == null) {
       session.push(Push.Error.of(ErrorCode.INVALID_FIELD, "unknown site \"" + p.site() + "\"", null, null, "site"));
+      return;
+    }
+    String origin = session.origin();
+    if (origin != null && !allows(site, origin)) {
+      // The handshake may have named no site (or the server's own origin): check the one named now.
+      session.push(Push.Error.of(ErrorCode.FORBIDDEN, "origin " + origin + " may not open " + site.id() + "'s widget",
+          null, null, "site"));
       return;
     }
     store.open(site.id(), p.user(), newConversationId(), clock.millis()).whenComplete((opened, err) -> {

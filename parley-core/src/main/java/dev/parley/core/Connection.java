@@ -28,4 +28,9 @@ public interface Connection {
 
   /** The transport's name: {@code websocket}, {@code sse} or {@code longpoll}. */
   String transport();
+
+  /** The Origin header of the page that opened the connection, or null (not a browser). */
+  default String origin() {
+    return null;
+  }
 }

@@ -27,6 +27,7 @@ public final class Node implements AutoCloseable {
   private final Authorizer authorizer;
   private final CoreMetrics metrics;
   private final Extension extension;
+  private final HandshakePolicy handshakePolicy;
   private final Codec codec = new Codec();
   private final LocalHub hub;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
@@ -48,6 +49,7 @@ public final class Node implements AutoCloseable {
     this.authorizer = b.authorizer;
     this.metrics = b.metrics;
     this.extension = b.extension;
+    this.handshakePolicy = b.handshakePolicy;
     this.hub = new LocalHub(broker);
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "parley-core-timer");
@@ -172,6 +174,11 @@ public final class Node implements AutoCloseable {
     return extension;
   }
 
+  /** Who may open a connection (checked by the transport at the handshake). */
+  public HandshakePolicy handshakePolicy() {
+    return handshakePolicy;
+  }
+
   /** Sessions of {@code user} on this node (for the chat layer, e.g. to reach an agent). */
   public java.util.List<Session> sessionsOf(String user) {
     java.util.List<Session> out = new java.util.ArrayList<>();
@@ -256,6 +263,7 @@ public final class Node implements AutoCloseable {
     private Authorizer authorizer = Authorizer.ALLOW_ALL;
     private CoreMetrics metrics = CoreMetrics.NONE;
     private Extension extension = Extension.NONE;
+    private HandshakePolicy handshakePolicy = HandshakePolicy.ALLOW_ALL;
 
     public Builder config(NodeConfig config) {
       this.config = config;
@@ -285,6 +293,12 @@ public final class Node implements AutoCloseable {
 
     public Builder authorizer(Authorizer authorizer) {
       this.authorizer = authorizer;
+      return this;
+    }
+
+    /** The origin policy checked at the handshake. */
+    public Builder handshakePolicy(HandshakePolicy p) {
+      this.handshakePolicy = p;
       return this;
     }
 

@@ -308,6 +308,11 @@ public final class Session {
     return subscriptions.containsKey(conv) || authorizing.contains(conv);
   }
 
+  /** The Origin header of the page that opened this connection, or null (not a browser). */
+  public String origin() {
+    return connection.origin();
+  }
+
   /** Runs {@code task} on this session's executor. Any thread. */
   public void execute(Runnable task) {
     connection.executor().execute(task);

@@ -197,6 +197,9 @@ public final class Main implements Runnable {
     }
     m.put("log-format", "text");
     m.put("send-rate", "10");
+    m.put("max-connections", "100000");
+    m.put("max-connections-per-ip", "1000");
+    m.put("handshake-timeout", "10s");
     m.put("send-burst", "20");
     m.put("slow-consumer-grace", "10s");
     return java.util.Collections.unmodifiableMap(m);
@@ -338,6 +341,18 @@ public final class Main implements Runnable {
         + "(env PARLEY_SLOW_CONSUMER_GRACE, default ${DEFAULT-VALUE}).")
     Duration slowConsumerGrace;
 
+    @Option(names = "--max-connections", description = "Connections held at once; 503 beyond "
+        + "(env PARLEY_MAX_CONNECTIONS, default ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-ip", description = "Connections from one address at once; 503 beyond "
+        + "(env PARLEY_MAX_CONNECTIONS_PER_IP, default ${DEFAULT-VALUE}).")
+    int maxConnectionsPerIp;
+
+    @Option(names = "--handshake-timeout", description = "Time to send the HTTP request or upgrade (slowloris) "
+        + "(env PARLEY_HANDSHAKE_TIMEOUT, default ${DEFAULT-VALUE}).")
+    Duration handshakeTimeout;
+
     @Option(names = "--config", description = "Config file (Java properties: key = value, keys as these flags "
         + "without dashes); env PARLEY_CONFIG. Environment variables override it, flags override both.")
     Path configFile;
@@ -376,6 +391,9 @@ public final class Main implements Runnable {
             .sendRate(sendRate)
             .sendBurst(sendBurst)
             .slowConsumerGrace(slowConsumerGrace)
+            .maxConnections(maxConnections)
+            .maxConnectionsPerIp(maxConnectionsPerIp)
+            .handshakeTimeout(handshakeTimeout)
             .bot(bot)
             .webhook(webhookUrl == null ? null
                 : new dev.parley.chat.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))

@@ -112,6 +112,7 @@ public final class ParleyServer implements AutoCloseable {
           .broker(b)
           .sharedState(st)
           .authorizer(ch)
+          .handshakePolicy(ch)
           .extension(ch)
           .authenticator(auth)
           .metrics(metrics)
@@ -127,6 +128,9 @@ public final class ParleyServer implements AutoCloseable {
           .maxMessageBytes(config.maxMessageBytes())
           .shutdownGrace(config.shutdownGrace())
           .slowConsumerGrace(config.slowConsumerGrace())
+          .maxConnections(config.maxConnections())
+          .maxConnectionsPerIp(config.maxConnectionsPerIp())
+          .handshakeTimeout(config.handshakeTimeout())
           .build();
       dev.parley.chat.ChatRestApi rest = new dev.parley.chat.ChatRestApi(ch, auth,
           config.bot().equals("webhook") ? config.webhook().secret() : null);

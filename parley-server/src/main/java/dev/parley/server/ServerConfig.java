@@ -40,6 +40,9 @@ import java.time.Duration;
  * @param sendRate {@code send}s per second per connection (token bucket rate)
  * @param sendBurst {@code send}s a connection may make at once
  * @param slowConsumerGrace how long a connection may read too slowly before it is closed (4503)
+ * @param maxConnections connections held at once (503 beyond)
+ * @param maxConnectionsPerIp connections from one address at once (503 beyond)
+ * @param handshakeTimeout how long a connection may take to send its HTTP request or upgrade
  */
 public record ServerConfig(
     String host,
@@ -71,7 +74,10 @@ public record ServerConfig(
     SitesFile sites,
     double sendRate,
     int sendBurst,
-    Duration slowConsumerGrace) {
+    Duration slowConsumerGrace,
+    int maxConnections,
+    int maxConnectionsPerIp,
+    Duration handshakeTimeout) {
 
   /** The demo site's agents, Maya and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
@@ -124,6 +130,9 @@ public record ServerConfig(
     private double sendRate = 10;
     private int sendBurst = 20;
     private Duration slowConsumerGrace = Duration.ofSeconds(10);
+    private int maxConnections = 100_000;
+    private int maxConnectionsPerIp = 1_000;
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
     private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
@@ -158,6 +167,9 @@ public record ServerConfig(
     public Builder sendRate(double v) { sendRate = v; return this; }
     public Builder sendBurst(int v) { sendBurst = v; return this; }
     public Builder slowConsumerGrace(Duration v) { slowConsumerGrace = v; return this; }
+    public Builder maxConnections(int v) { maxConnections = v; return this; }
+    public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
+    public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -205,7 +217,7 @@ public record ServerConfig(
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
           tokenSecret, botPacing, kbDir, openChannels,
           agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites, sendRate,
-          sendBurst, slowConsumerGrace);
+          sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout);
     }
   }
 }

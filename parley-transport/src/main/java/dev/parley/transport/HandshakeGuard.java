@@ -27,9 +27,11 @@ import java.nio.charset.StandardCharsets;
 @ChannelHandler.Sharable
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   private final CoreMetrics metrics;
+  private final dev.parley.core.HandshakePolicy policy;
 
-  HandshakeGuard(CoreMetrics metrics) {
+  HandshakeGuard(CoreMetrics metrics, dev.parley.core.HandshakePolicy policy) {
     this.metrics = metrics;
+    this.policy = policy;
   }
 
   @Override
@@ -39,13 +41,17 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
         metrics.handshakeRejected("not_upgrade");
         ReferenceCountUtil.release(msg);
-        byte[] body = "/ws expects a WebSocket upgrade (Upgrade: websocket)\n".getBytes(StandardCharsets.UTF_8);
-        DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST,
-            Unpooled.wrappedBuffer(body));
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-        res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+        refuse(ctx, HttpResponseStatus.BAD_REQUEST, "/ws expects a WebSocket upgrade (Upgrade: websocket)\n");
+        return;
+      }
+      String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+      String site = new QueryStringDecoder(req.uri()).parameters().getOrDefault("site", java.util.List.of())
+          .stream().findFirst().orElse(null);
+      if (!policy.originAllowed(origin, site, req.headers().get(HttpHeaderNames.HOST))) {
+        metrics.handshakeRejected("origin");
+        ReferenceCountUtil.release(msg);
+        refuse(ctx, HttpResponseStatus.FORBIDDEN, "origin " + origin + " may not open a connection"
+            + (site == null ? "" : " for site " + site) + "\n");
         return;
       }
       if (!"13".equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
@@ -55,6 +61,15 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       }
     }
     ctx.fireChannelRead(msg);
+  }
+
+  static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
+    byte[] body = text.getBytes(StandardCharsets.UTF_8);
+    DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
 
   private static boolean isWsPath(String uri) {

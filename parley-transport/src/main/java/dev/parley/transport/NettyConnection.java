@@ -27,10 +27,17 @@ final class NettyConnection implements Connection {
 
   private final Channel channel;
   private final dev.parley.core.CoreMetrics metrics;
+  private final String origin;
 
-  NettyConnection(Channel channel, dev.parley.core.CoreMetrics metrics) {
+  NettyConnection(Channel channel, dev.parley.core.CoreMetrics metrics, String origin) {
     this.channel = channel;
     this.metrics = metrics;
+    this.origin = origin;
+  }
+
+  @Override
+  public String origin() {
+    return origin;
   }
 
   @Override

@@ -20,6 +20,7 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  * <ol>
  *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush;
  *   <li>{@link HttpServerCodec} and {@link HttpObjectAggregator}: HTTP/1.1 requests;
+ *   <li>{@link ConnectionLimiter}: total and per-IP limits (503), the HTTP-phase deadline (slowloris);
  *   <li>{@link WebSocketServerCompressionHandler}: permessage-deflate when the client offers it;
  *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws} and counts refusals;
  *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, pings, and
@@ -40,12 +41,15 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ChannelGroup connections;
   private final HttpRequestHandler http;
   private final HandshakeGuard guard;
+  private final ConnectionLimiter limiter;
   private final WebSocketServerProtocolConfig wsConfig;
 
   ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections,
       dev.parley.protocol.http.HttpApi api) {
     this.http = new HttpRequestHandler(api, node.metrics());
-    this.guard = new HandshakeGuard(node.metrics());
+    this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy());
+    this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(),
+        config.handshakeTimeout().toNanos(), node.metrics());
     this.config = config;
     this.node = node;
     this.connections = connections;
@@ -71,6 +75,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+    p.addLast("limits", limiter);
     if (config.compression()) {
       p.addLast("ws-deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
     }

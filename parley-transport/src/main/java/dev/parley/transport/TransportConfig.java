@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param shutdownGrace how long a stopping server waits for connections to close
  * @param slowConsumerGrace how long a connection's outbound buffer may stay over its cap (64 KiB
  *     queued) before the connection is closed with 4503
+ * @param maxConnections connections the server holds at once; beyond, 503
+ * @param maxConnectionsPerIp connections from one address at once; beyond, 503
  */
 public record TransportConfig(
     String host,
@@ -30,7 +32,9 @@ public record TransportConfig(
     boolean compression,
     int ioThreads,
     Duration shutdownGrace,
-    Duration slowConsumerGrace) {
+    Duration slowConsumerGrace,
+    int maxConnections,
+    int maxConnectionsPerIp) {
 
   public static Builder newBuilder() {
     return new Builder();
@@ -49,6 +53,8 @@ public record TransportConfig(
     private int ioThreads = 0;
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Duration slowConsumerGrace = Duration.ofSeconds(10);
+    private int maxConnections = 100_000;
+    private int maxConnectionsPerIp = 1_000;
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -61,6 +67,8 @@ public record TransportConfig(
     public Builder ioThreads(int v) { ioThreads = v; return this; }
     public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
     public Builder slowConsumerGrace(Duration v) { slowConsumerGrace = v; return this; }
+    public Builder maxConnections(int v) { maxConnections = v; return this; }
+    public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
 
     public TransportConfig build() {
       if (port < 0 || port > 65535) {
@@ -73,7 +81,8 @@ public record TransportConfig(
         throw new IllegalArgumentException("pongTimeout must be positive and shorter than pingInterval");
       }
       return new TransportConfig(host, port, maxFrameBytes, maxMessageBytes, pingInterval, pongTimeout,
-          handshakeTimeout, compression, ioThreads, shutdownGrace, slowConsumerGrace);
+          handshakeTimeout, compression, ioThreads, shutdownGrace, slowConsumerGrace, maxConnections,
+          maxConnectionsPerIp);
     }
   }
 }

@@ -72,8 +72,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-      session = node.open(new NettyConnection(ctx.channel(), node.metrics()));
+    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
+      session = node.open(new NettyConnection(ctx.channel(), node.metrics(),
+          hc.requestHeaders().get(io.netty.handler.codec.http.HttpHeaderNames.ORIGIN)));
       connections.add(ctx.channel());
       node.metrics().connectionOpened("websocket");
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {

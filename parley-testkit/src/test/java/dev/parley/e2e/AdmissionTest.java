@@ -1,0 +1,123 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.parley.protocol.Codec;
+import dev.parley.protocol.Push;
+import dev.parley.server.SitesFile;
+import dev.parley.testkit.RawWebSocket;
+import dev.parley.testkit.TestServer;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Who gets in: origin policy per site, connection limits, and the slowloris deadline. */
+@Timeout(60)
+class AdmissionTest {
+  @TempDir Path dir;
+  TestServer server;
+  final Codec codec = new Codec();
+
+  @BeforeEach
+  void start() throws Exception {
+    Path sites = dir.resolve("sites.json");
+    Files.writeString(sites, """
+        {"sites": [
+          {"id": "shop", "greeting": "Hi from the shop", "allowedOrigins": ["https://shop.example"]},
+          {"id": "other", "greeting": "Hi from the other", "allowedOrigins": ["https://other.example"]}]}
+        """);
+    server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null)
+        .maxConnectionsPerIp(3).handshakeTimeout(Duration.ofMillis(700)));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  int handshake(String path, String origin) throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), path,
+        origin == null ? Map.of() : Map.of("Origin", origin))) {
+      return ws.status();
+    }
+  }
+
+  @Test
+  void anOriginASiteDoesNotAllowGets403AtTheHandshake() throws Exception {
+    assertThat(handshake("/ws?site=shop", "https://shop.example")).isEqualTo(101);
+    assertThat(handshake("/ws?site=shop", "https://evil.example")).isEqualTo(403);
+    assertThat(handshake("/ws?site=shop", "https://other.example")).isEqualTo(403);
+    assertThat(handshake("/ws", "https://evil.example")).isEqualTo(403);
+    assertThat(handshake("/ws", null)).as("not a browser").isEqualTo(101);
+    assertThat(handshake("/ws", "http://127.0.0.1:" + server.port())).as("the server's own pages").isEqualTo(101);
+    assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"origin\"}")).isEqualTo(3);
+  }
+
+  @Test
+  void aPageOfOneSiteCannotOpenAnotherSitesWidgetByNamingItInHello() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), "/ws",
+        Map.of("Origin", "https://shop.example"))) {
+      ws.sendText("{\"type\":\"hello\",\"site\":\"other\"}");
+      codec.decodePush(ws.readText());
+      Push.Error e = (Push.Error) codec.decodePush(ws.readText());
+      assertThat(e.code()).isEqualTo("forbidden");
+      assertThat(e.field()).isEqualTo("site");
+    }
+  }
+
+  @Test
+  void connectionsOverThePerAddressLimitGet503UntilOneCloses() throws Exception {
+    List<RawWebSocket> held = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        held.add(RawWebSocket.connect(server.port()));
+        assertThat(held.get(i).status()).isEqualTo(101);
+      }
+      try (RawWebSocket fourth = RawWebSocket.connect(server.port())) {
+        assertThat(fourth.status()).isEqualTo(503);
+      }
+      assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"connection_limit\"}")).isEqualTo(1);
+      held.remove(0).close();
+      await().atMost(Duration.ofSeconds(5)).until(() -> {
+        try (RawWebSocket again = RawWebSocket.connect(server.port())) {
+          return again.status() == 101;
+        }
+      });
+    } finally {
+      for (RawWebSocket ws : held) {
+        ws.close();
+      }
+    }
+  }
+
+  @Test
+  void aSlowlorisClientIsCutOffAndDoesNotStopOthers() throws Exception {
+    try (Socket slow = new Socket("127.0.0.1", server.port())) {
+      slow.setSoTimeout(5_000);
+      slow.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websock".getBytes(StandardCharsets.US_ASCII));
+      slow.getOutputStream().flush();
+      // Meanwhile another client connects and is served.
+      try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+        ws.sendText("{\"type\":\"ping\",\"ref\":\"still\"}");
+        assertThat(codec.decodePush(ws.readText())).isEqualTo(new Push.Pong("still"));
+      }
+      long start = System.nanoTime();
+      InputStream in = slow.getInputStream();
+      assertThat(in.read()).as("the server hangs up").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+    }
+    assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"timeout\"}")).isEqualTo(1);
+  }
+}

@@ -1,0 +1,121 @@
+package dev.parley.transport;
+
+import dev.parley.core.CoreMetrics;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Connection limits and the HTTP-phase deadline, first in every pipeline:
+ *
+ * <ul>
+ *   <li>at most {@code maxTotal} connections, and {@code maxPerIp} from one address: the request of a
+ *       connection over either gets 503 and is closed (counted as {@code connection_limit});
+ *   <li>a connection must complete its HTTP request (or its WebSocket upgrade) within {@code
+ *       deadline} of opening, and of each previous request: a slowloris client dribbling headers is
+ *       closed instead of holding a socket (counted as {@code timeout}). The WebSocket heartbeat
+ *       takes over after the upgrade.
+ * </ul>
+ *
+ * <p>Sharable: counts are concurrent; per-channel state lives in channel attributes, touched only
+ * on the channel's event loop.
+ */
+@ChannelHandler.Sharable
+final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+  private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("parleyCounted");
+  private static final AttributeKey<Boolean> OVER = AttributeKey.valueOf("parleyOverLimit");
+  private static final AttributeKey<ScheduledFuture<?>> DEADLINE = AttributeKey.valueOf("parleyDeadline");
+
+  private final int maxTotal;
+  private final int maxPerIp;
+  private final long deadlineNanos;
+  private final CoreMetrics metrics;
+  private final AtomicInteger total = new AtomicInteger();
+  private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+
+  ConnectionLimiter(int maxTotal, int maxPerIp, long deadlineNanos, CoreMetrics metrics) {
+    this.maxTotal = maxTotal;
+    this.maxPerIp = maxPerIp;
+    this.deadlineNanos = deadlineNanos;
+    this.metrics = metrics;
+  }
+
+  private static InetAddress ip(ChannelHandlerContext ctx) {
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    InetAddress ip = ip(ctx);
+    int t = total.incrementAndGet();
+    int p = ip == null ? 0 : perIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet();
+    ctx.channel().attr(COUNTED).set(true);
+    if (t > maxTotal || p > maxPerIp) {
+      ctx.channel().attr(OVER).set(true);
+    }
+    arm(ctx);
+    super.channelActive(ctx);
+  }
+
+  private void arm(ChannelHandlerContext ctx) {
+    ScheduledFuture<?> old = ctx.channel().attr(DEADLINE).getAndSet(ctx.executor().schedule(() -> {
+      metrics.handshakeRejected("timeout");
+      ctx.close();
+    }, deadlineNanos, TimeUnit.NANOSECONDS));
+    if (old != null) {
+      old.cancel(false);
+    }
+  }
+
+  private static void disarm(ChannelHandlerContext ctx) {
+    ScheduledFuture<?> f = ctx.channel().attr(DEADLINE).getAndSet(null);
+    if (f != null) {
+      f.cancel(false);
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    if (msg instanceof FullHttpRequest) {
+      if (Boolean.TRUE.equals(ctx.channel().attr(OVER).get())) {
+        metrics.handshakeRejected("connection_limit");
+        ReferenceCountUtil.release(msg);
+        HandshakeGuard.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later\n");
+        return;
+      }
+      arm(ctx); // the next request (keep-alive) gets its own deadline; an upgrade disarms it below
+    }
+    super.channelRead(ctx, msg);
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete) {
+      disarm(ctx);
+    }
+    super.userEventTriggered(ctx, evt);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    disarm(ctx);
+    if (Boolean.TRUE.equals(ctx.channel().attr(COUNTED).getAndSet(false))) {
+      total.decrementAndGet();
+      InetAddress ip = ip(ctx);
+      if (ip != null) {
+        perIp.computeIfPresent(ip, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+      }
+    }
+    super.channelInactive(ctx);
+  }
+}
