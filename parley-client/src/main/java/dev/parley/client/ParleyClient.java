@@ -306,13 +306,24 @@ public final class ParleyClient implements AutoCloseable {
       done.complete(null);
     });
     done.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    // Abort, do not await: a connect in flight (to a server that is gone) would never finish once
+    // the client's thread stops, and HttpClient.close() would wait for it forever.
+    http.shutdownNow();
     loop.shutdown();
-    http.close();
   }
 
   // ---- loop-thread internals ----
 
   private <T> T call(java.util.concurrent.Callable<T> c) {
+    if (loop.isShutdown()) {
+      // Closed: nothing changes any more; read the last values on the caller's thread.
+      try {
+        loop.awaitTermination(5, TimeUnit.SECONDS);
+        return c.call();
+      } catch (Exception e) {
+        throw new IllegalStateException("the client is closed", e);
+      }
+    }
     try {
       return loop.submit(c).get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

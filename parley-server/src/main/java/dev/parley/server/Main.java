@@ -200,6 +200,8 @@ public final class Main implements Runnable {
     m.put("max-connections", "100000");
     m.put("max-connections-per-ip", "1000");
     m.put("handshake-timeout", "10s");
+    m.put("tls-cert", null);
+    m.put("tls-key", null);
     m.put("send-burst", "20");
     m.put("slow-consumer-grace", "10s");
     return java.util.Collections.unmodifiableMap(m);
@@ -353,6 +355,12 @@ public final class Main implements Runnable {
         + "(env PARLEY_HANDSHAKE_TIMEOUT, default ${DEFAULT-VALUE}).")
     Duration handshakeTimeout;
 
+    @Option(names = "--tls-cert", description = "PEM certificate chain: serve https and wss (env PARLEY_TLS_CERT).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key (PKCS#8) of --tls-cert (env PARLEY_TLS_KEY).")
+    Path tlsKey;
+
     @Option(names = "--config", description = "Config file (Java properties: key = value, keys as these flags "
         + "without dashes); env PARLEY_CONFIG. Environment variables override it, flags override both.")
     Path configFile;
@@ -394,6 +402,7 @@ public final class Main implements Runnable {
             .maxConnections(maxConnections)
             .maxConnectionsPerIp(maxConnectionsPerIp)
             .handshakeTimeout(handshakeTimeout)
+            .tls(tlsCert, tlsKey)
             .bot(bot)
             .webhook(webhookUrl == null ? null
                 : new dev.parley.chat.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))
@@ -410,12 +419,14 @@ public final class Main implements Runnable {
         stopped.countDown();
       }, "parley-shutdown"));
       String local = "localhost:" + server.port();
+      String http = config.tlsCert() != null ? "https://" : "http://";
+      String ws = config.tlsCert() != null ? "wss://" : "ws://";
       System.out.println();
       System.out.println("  Parley is running.");
-      System.out.println("    Home page:   http://" + local + "/");
-      System.out.println("    WebSocket:   ws://" + local + "/ws   (no credentials needed: anonymous visitor;");
+      System.out.println("    Home page:   " + http + local + "/");
+      System.out.println("    WebSocket:   " + ws + local + "/ws   (no credentials needed: anonymous visitor;");
       System.out.println("                 send {\"type\":\"hello\",\"site\":\"demo\"} to chat with the demo site's bot)");
-      System.out.println("    Health:      http://" + local + "/healthz");
+      System.out.println("    Health:      " + http + local + "/healthz");
       System.out.println("    Agents:      log in with {\"type\":\"hello\",\"user\":\"maya\",\"password\":\"…\"}"
           + " (demo agents maya and sam; password from --demo-agent-password, default parley-demo)");
       System.out.println(config.store().equals("sqlite")

@@ -131,6 +131,7 @@ public final class ParleyServer implements AutoCloseable {
           .maxConnections(config.maxConnections())
           .maxConnectionsPerIp(config.maxConnectionsPerIp())
           .handshakeTimeout(config.handshakeTimeout())
+          .tls(config.tlsCert(), config.tlsKey())
           .build();
       dev.parley.chat.ChatRestApi rest = new dev.parley.chat.ChatRestApi(ch, auth,
           config.bot().equals("webhook") ? config.webhook().secret() : null);

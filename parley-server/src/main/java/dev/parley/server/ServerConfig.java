@@ -43,6 +43,8 @@ import java.time.Duration;
  * @param maxConnections connections held at once (503 beyond)
  * @param maxConnectionsPerIp connections from one address at once (503 beyond)
  * @param handshakeTimeout how long a connection may take to send its HTTP request or upgrade
+ * @param tlsCert PEM certificate chain for https/wss, or null
+ * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
  */
 public record ServerConfig(
     String host,
@@ -77,7 +79,9 @@ public record ServerConfig(
     Duration slowConsumerGrace,
     int maxConnections,
     int maxConnectionsPerIp,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout,
+    Path tlsCert,
+    Path tlsKey) {
 
   /** The demo site's agents, Maya and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
@@ -133,6 +137,8 @@ public record ServerConfig(
     private int maxConnections = 100_000;
     private int maxConnectionsPerIp = 1_000;
     private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Path tlsCert;
+    private Path tlsKey;
     private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
@@ -170,6 +176,7 @@ public record ServerConfig(
     public Builder maxConnections(int v) { maxConnections = v; return this; }
     public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
     public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
+    public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -217,7 +224,7 @@ public record ServerConfig(
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
           tokenSecret, botPacing, kbDir, openChannels,
           agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites, sendRate,
-          sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout);
+          sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout, tlsCert, tlsKey);
     }
   }
 }

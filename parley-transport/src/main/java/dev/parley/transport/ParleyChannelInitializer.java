@@ -44,8 +44,12 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ConnectionLimiter limiter;
   private final WebSocketServerProtocolConfig wsConfig;
 
+  /** TLS 1.2 and 1.3 only, or null for plain connections. */
+  private final io.netty.handler.ssl.SslContext tls;
+
   ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections,
       dev.parley.protocol.http.HttpApi api) {
+    this.tls = tls(config);
     this.http = new HttpRequestHandler(api, node.metrics());
     this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy());
     this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(),
@@ -69,9 +73,62 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .build();
   }
 
+  private static io.netty.handler.ssl.SslContext tls(TransportConfig config) {
+    if (config.tlsCert() == null) {
+      return null;
+    }
+    try {
+      checkKeyMatchesCertificate(config.tlsCert(), config.tlsKey());
+      return io.netty.handler.ssl.SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile())
+          .protocols("TLSv1.3", "TLSv1.2")
+          .build();
+    } catch (java.io.IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("cannot use tls-cert " + config.tlsCert() + " and tls-key " + config.tlsKey()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fails at start-up, not at the first visitor's handshake, when the key is not the certificate's:
+   * signs a nonce with the key and verifies it with the certificate's public key.
+   */
+  private static void checkKeyMatchesCertificate(java.nio.file.Path certFile, java.nio.file.Path keyFile)
+      throws java.io.IOException, java.security.GeneralSecurityException {
+    java.security.cert.X509Certificate cert;
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(certFile)) {
+      cert = (java.security.cert.X509Certificate)
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+    String pem = java.nio.file.Files.readString(keyFile);
+    if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
+      throw new IllegalArgumentException("tls-key must be a PKCS#8 PEM key (BEGIN PRIVATE KEY); "
+          + "convert with 'openssl pkcs8 -topk8 -nocrypt'");
+    }
+    byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+    String algorithm = cert.getPublicKey().getAlgorithm();
+    java.security.PrivateKey key = java.security.KeyFactory.getInstance(algorithm)
+        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+    String sigAlg = algorithm.equals("EC") ? "SHA256withECDSA" : algorithm.equals("RSA") ? "SHA256withRSA" : algorithm;
+    byte[] nonce = new byte[32];
+    new java.security.SecureRandom().nextBytes(nonce);
+    java.security.Signature s = java.security.Signature.getInstance(sigAlg);
+    s.initSign(key);
+    s.update(nonce);
+    byte[] sig = s.sign();
+    java.security.Signature v = java.security.Signature.getInstance(sigAlg);
+    v.initVerify(cert.getPublicKey());
+    v.update(nonce);
+    if (!v.verify(sig)) {
+      throw new IllegalArgumentException("the key does not belong to the certificate");
+    }
+  }
+
   @Override
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
+    if (tls != null) {
+      p.addLast("tls", tls.newHandler(ch.alloc()));
+    }
     p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));

@@ -20,6 +20,8 @@ import java.time.Duration;
  *     queued) before the connection is closed with 4503
  * @param maxConnections connections the server holds at once; beyond, 503
  * @param maxConnectionsPerIp connections from one address at once; beyond, 503
+ * @param tlsCert PEM certificate chain for https/wss, or null for plain http/ws
+ * @param tlsKey PEM private key (PKCS#8) of {@code tlsCert}
  */
 public record TransportConfig(
     String host,
@@ -34,7 +36,9 @@ public record TransportConfig(
     Duration shutdownGrace,
     Duration slowConsumerGrace,
     int maxConnections,
-    int maxConnectionsPerIp) {
+    int maxConnectionsPerIp,
+    java.nio.file.Path tlsCert,
+    java.nio.file.Path tlsKey) {
 
   public static Builder newBuilder() {
     return new Builder();
@@ -55,6 +59,8 @@ public record TransportConfig(
     private Duration slowConsumerGrace = Duration.ofSeconds(10);
     private int maxConnections = 100_000;
     private int maxConnectionsPerIp = 1_000;
+    private java.nio.file.Path tlsCert;
+    private java.nio.file.Path tlsKey;
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -69,6 +75,8 @@ public record TransportConfig(
     public Builder slowConsumerGrace(Duration v) { slowConsumerGrace = v; return this; }
     public Builder maxConnections(int v) { maxConnections = v; return this; }
     public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
+    /** Serves https and wss with this PEM certificate chain and PKCS#8 key. */
+    public Builder tls(java.nio.file.Path cert, java.nio.file.Path key) { tlsCert = cert; tlsKey = key; return this; }
 
     public TransportConfig build() {
       if (port < 0 || port > 65535) {
@@ -77,12 +85,15 @@ public record TransportConfig(
       if (maxFrameBytes < 125 || maxMessageBytes < maxFrameBytes) {
         throw new IllegalArgumentException("maxFrameBytes must be >= 125 and maxMessageBytes >= maxFrameBytes");
       }
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new IllegalArgumentException("tls-cert and tls-key go together");
+      }
       if (!pongTimeout.isPositive() || pongTimeout.compareTo(pingInterval) >= 0) {
         throw new IllegalArgumentException("pongTimeout must be positive and shorter than pingInterval");
       }
       return new TransportConfig(host, port, maxFrameBytes, maxMessageBytes, pingInterval, pongTimeout,
           handshakeTimeout, compression, ioThreads, shutdownGrace, slowConsumerGrace, maxConnections,
-          maxConnectionsPerIp);
+          maxConnectionsPerIp, tlsCert, tlsKey);
     }
   }
 }
