@@ -42,7 +42,7 @@ final class ConversationSubscription {
   private int fruitlessCatchUps;
 
   /** Live messages ahead of {@code delivered}, by seq. Confined to the session executor. */
-  private final TreeMap<Long, byte[]> parked = new TreeMap<>();
+  private final TreeMap<Long, BrokerEvent> parked = new TreeMap<>();
 
   /**
    * Ephemeral events that arrived before the join finished: they go out after {@code joined} and
@@ -122,23 +122,28 @@ final class ConversationSubscription {
       return;
     }
     if (catchingUp) {
-      park(seq, event.frame());
+      park(event);
       return;
     }
     if (seq == delivered + 1) {
-      write(seq, event.frame());
-      if (event.ttlMillis() > 0) {
-        session.node().metrics().messageDelivered(System.currentTimeMillis() - event.ttlMillis());
-      }
+      writeLive(event);
       return;
     }
-    park(seq, event.frame());
+    park(event);
     catchUp();
   }
 
-  private void park(long seq, byte[] frame) {
+  private void park(BrokerEvent event) {
     if (parked.size() < MAX_PARKED) {
-      parked.put(seq, frame);
+      parked.put(event.seq(), event);
+    }
+  }
+
+  /** Writes a live message (now, or after it was parked) and counts its delivery. */
+  private void writeLive(BrokerEvent event) {
+    write(event.seq(), event.frame());
+    if (event.ttlMillis() > 0) {
+      session.node().metrics().messageDelivered(System.currentTimeMillis() - event.ttlMillis());
     }
   }
 
@@ -208,7 +213,7 @@ final class ConversationSubscription {
       return;
     }
     while (!parked.isEmpty() && parked.firstKey() == delivered + 1) {
-      write(parked.firstKey(), parked.pollFirstEntry().getValue());
+      writeLive(parked.pollFirstEntry().getValue());
     }
     parked.headMap(delivered, true).clear();
     if (parked.isEmpty()) {
