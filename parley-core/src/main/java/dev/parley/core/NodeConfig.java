@@ -22,9 +22,4 @@ public record NodeConfig(
   public static NodeConfig defaults() {
     return new NodeConfig(4000, 64, Duration.ofSeconds(6), 256, Duration.ofSeconds(30), 10, 20, 100);
   }
-
-  public NodeConfig withHeartbeat(Duration heartbeat) {
-    return new NodeConfig(maxTextChars, maxConversationsPerSession, typingTtl, replayPageSize, heartbeat, sendRate,
-        sendBurst, abuseLimit);
-  }
 }

@@ -76,11 +76,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       respond(ctx, req, HttpResponseStatus.OK, "application/json", bytes("{\"status\":\"up\"}\n"));
       return;
     }
-    if (path.equals("/ws")) {
-      respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8",
-          bytes("/ws expects a WebSocket upgrade (Upgrade: websocket)\n"));
-      return;
-    }
     String name = path.equals("/") ? "index.html" : path.substring(1);
     byte[] body = asset(name);
     if (body == null) {

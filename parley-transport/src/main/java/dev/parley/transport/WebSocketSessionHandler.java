@@ -163,9 +163,6 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     log.debug("connection {} failed", ctx.channel().remoteAddress(), cause);
-    if (cause instanceof io.netty.handler.codec.http.websocketx.WebSocketHandshakeException) {
-      node.metrics().handshakeRejected("bad_handshake");
-    }
     if (session != null) {
       NettyConnection.closeChannel(ctx.channel(), CloseCode.INTERNAL_ERROR, CloseCode.INTERNAL_ERROR.reason());
     } else {
