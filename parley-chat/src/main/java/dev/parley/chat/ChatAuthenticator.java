@@ -13,9 +13,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Who is on a connection: anonymous visitors (signed visitor tokens), and agents, who log in with
- * user and password in {@code hello} and receive a short-lived agent token {@code
- * a1.<user>.<expiry ms>.<HMAC>} for their next connections.
+ * Who is on a connection: anonymous visitors (signed visitor tokens), agents and admins, who log
+ * in with user and password in {@code hello} and receive a short-lived agent token {@code
+ * a1.<user>.<expiry ms>.<HMAC>} for their next connections, and bearers of JWTs ({@link
+ * JwtVerifier}: the deployment's identity provider, or a site's backend for identified visitors,
+ * who become user {@code <site>:<sub>}).
  *
  * <p>Thread-safe. Password checks run on virtual threads, never on the caller's event loop.
  */
@@ -28,8 +30,16 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
   private final Duration agentTokenLifetime;
   private final Clock clock;
   private final ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
+  private final JwtVerifier jwts;
 
   public ChatAuthenticator(byte[] secret, Map<String, Agent> agents, Duration agentTokenLifetime, Clock clock) {
+    this(secret, agents, agentTokenLifetime, clock, null);
+  }
+
+  /** @param jwts verifies JWTs, or null to accept none */
+  public ChatAuthenticator(byte[] secret, Map<String, Agent> agents, Duration agentTokenLifetime, Clock clock,
+      JwtVerifier jwts) {
+    this.jwts = jwts;
     this.visitors = new SignedVisitorTokens(secret);
     this.signer = new HmacSigner(secret);
     this.agents = Map.copyOf(agents);
@@ -49,12 +59,35 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
         return CompletableFuture.failedFuture(e);
       }
     }
+    if (hello.token() != null && JwtVerifier.looksLikeJwt(hello.token())) {
+      if (jwts == null) {
+        return CompletableFuture.failedFuture(new AuthenticationException("this server accepts no JWTs"));
+      }
+      // Off the event loop: a JWKS URL may have to be read.
+      return CompletableFuture.supplyAsync(() -> fromJwt(hello.token()), hashing);
+    }
     return visitors.authenticate(hello);
   }
 
+  private Principal fromJwt(String token) {
+    JwtVerifier.Claims c = jwts.verify(token);
+    if (c.identified()) {
+      return new Principal(c.site() + ":" + c.subject(), "visitor", token, c.site(), c.expiresAtMillis());
+    }
+    if (c.role().equals("agent")) {
+      Agent a = agents.get(c.subject());
+      if (a == null) {
+        throw new AuthenticationException("no agent " + c.subject() + " on this server");
+      }
+      return new Principal(a.user(), "agent", token, null, c.expiresAtMillis());
+    }
+    return new Principal(c.subject(), c.role(), token, c.role().equals("visitor") ? c.site() : null,
+        c.expiresAtMillis());
+  }
+
   /**
-   * The agent of a bearer token (REST), or empty when it is missing, malformed, forged or expired.
-   * Cheap: an HMAC, no password hash.
+   * The agent or admin of a bearer agent token (REST), or empty when it is missing, malformed,
+   * forged or expired. Cheap: an HMAC, no password hash.
    */
   public java.util.Optional<Principal> agentOfBearer(String authorization) {
     if (authorization == null || !authorization.startsWith("Bearer ")) {
@@ -71,6 +104,28 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
     }
   }
 
+  /**
+   * The agent or admin of a bearer token (REST): an agent token or a JWT with role agent or admin.
+   * Empty when it is missing, malformed, forged, expired, or a visitor's.
+   */
+  public CompletableFuture<java.util.Optional<Principal>> staffOfBearer(String authorization) {
+    java.util.Optional<Principal> agent = agentOfBearer(authorization);
+    if (agent.isPresent() || jwts == null || authorization == null || !authorization.startsWith("Bearer ")) {
+      return CompletableFuture.completedFuture(agent);
+    }
+    String token = authorization.substring(7).trim();
+    if (!JwtVerifier.looksLikeJwt(token)) {
+      return CompletableFuture.completedFuture(java.util.Optional.empty());
+    }
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return java.util.Optional.of(fromJwt(token)).filter(Principal::isStaff);
+      } catch (AuthenticationException e) {
+        return java.util.Optional.<Principal>empty();
+      }
+    }, hashing);
+  }
+
   private Principal login(String user, String password) {
     Agent a = agents.get(user);
     // Hash even for an unknown user, so timing does not tell which users exist.
@@ -78,7 +133,13 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
     if (!Passwords.verify(password, hash) || a == null) {
       throw new AuthenticationException("wrong user or password");
     }
-    return new Principal(a.user(), "agent", agentToken(a.user()), null);
+    String token = agentToken(a.user());
+    return new Principal(a.user(), a.role(), token, null, expiryOf(token));
+  }
+
+  private static long expiryOf(String agentToken) {
+    int sig = agentToken.lastIndexOf('.');
+    return Long.parseLong(agentToken.substring(agentToken.lastIndexOf('.', sig - 1) + 1, sig));
   }
 
   private static final String DUMMY_HASH = Passwords.hash("not a password anyone has");
@@ -110,10 +171,11 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
       throw new AuthenticationException("token expired; log in again");
     }
     String user = body.substring(0, exp);
-    if (!agents.containsKey(user)) {
+    Agent a = agents.get(user);
+    if (a == null) {
       throw new AuthenticationException("no such agent");
     }
-    return new Principal(user, "agent", token, null);
+    return new Principal(user, a.role(), token, null, expiry);
   }
 
   @Override

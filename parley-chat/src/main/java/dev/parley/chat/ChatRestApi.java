@@ -93,14 +93,26 @@ public final class ChatRestApi implements HttpApi {
       requireText(m);
       return chat.postAsBot(conv.group(1), m.cid(), m.text()).thenApply(ChatRestApi::stored);
     }
-    Optional<Principal> agent = auth.agentOfBearer(r.header("authorization"));
-    if (agent.isEmpty()) {
-      return done(new Response(401, "application/json",
-          Json.write(new ErrorBody("unauthorized", "send Authorization: Bearer <agent token>")),
-          java.util.Map.of("WWW-Authenticate", "Bearer")));
-    }
-    Principal p = agent.get();
-    Agent a = chat.agentOf(p);
+    return auth.staffOfBearer(r.header("authorization")).thenCompose(agent -> {
+      if (agent.isEmpty()) {
+        return done(new Response(401, "application/json",
+            Json.write(new ErrorBody("unauthorized", "send Authorization: Bearer <agent token>")),
+            java.util.Map.of("WWW-Authenticate", "Bearer")));
+      }
+      Agent a = chat.agentOf(agent.get());
+      if (a == null) {
+        return done(error(403, "forbidden", "this admin has no agent account, so no sites"));
+      }
+      try {
+        return routeAs(r, agent.get(), a, conv);
+      } catch (IllegalArgumentException e) {
+        return done(error(400, "bad_request", e.getMessage()));
+      }
+    });
+  }
+
+  private CompletableFuture<Response> routeAs(Request r, Principal p, Agent a, Matcher conv) {
+    String path = r.path();
     if (path.equals("/api/queue") && r.method().equals("GET")) {
       return listFor(a, r.param("site"), ConversationStatus.QUEUED);
     }

@@ -62,10 +62,15 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
           + "|representative|customer service|support team)\\b", Pattern.CASE_INSENSITIVE);
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE HH:mm z");
 
-  /** Settings of the chat layer. */
-  public record Config(boolean openChannels, Duration agentOfflineGrace, Duration averageHandleTime) {
+  /**
+   * Settings of the chat layer.
+   *
+   * @param requireToken whether every handshake must carry a token (401 otherwise)
+   */
+  public record Config(boolean openChannels, Duration agentOfflineGrace, Duration averageHandleTime,
+      boolean requireToken) {
     public static Config defaults() {
-      return new Config(true, Duration.ofSeconds(20), Duration.ofMinutes(3));
+      return new Config(true, Duration.ofSeconds(20), Duration.ofMinutes(3), false);
     }
   }
 
@@ -192,7 +197,7 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
   }
 
   private boolean isAgentOf(Principal p, String site) {
-    Agent a = p.role().equals("agent") ? agents.get(p.user()) : null;
+    Agent a = p.isStaff() ? agents.get(p.user()) : null;
     return a != null && a.sites().contains(site);
   }
 
@@ -213,6 +218,16 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
       return s != null && allows(s, origin);
     }
     return sites.values().stream().anyMatch(s -> allows(s, origin));
+  }
+
+  /** A handshake needs a token where the server requires one, or for a site without anonymous visitors. */
+  @Override
+  public boolean tokenRequired(String site) {
+    if (config.requireToken()) {
+      return true;
+    }
+    Site s = site == null ? null : sites.get(site);
+    return s != null && !s.anonymousVisitors();
   }
 
   private static boolean allows(Site s, String origin) {
@@ -237,7 +252,7 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
   @Override
   public void helloAccepted(Session session) {
     Principal p = session.principal();
-    if (p.role().equals("agent")) {
+    if (p.isStaff()) {
       agentOnline(session);
       return;
     }
@@ -277,6 +292,9 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
 
   private void agentOnline(Session session) {
     Agent agent = agents.get(session.principal().user());
+    if (agent == null) {
+      return; // an admin from the identity provider with no agent account: no sites to watch
+    }
     for (String site : agent.sites()) {
       session.joinTrusted(AGENTS_TOPIC + site, null);
       // What the agent needs at once: the queue and its own conversations.
@@ -298,7 +316,7 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
   @Override
   public void sessionClosed(Session session) {
     Principal p = session.principal();
-    if (!p.role().equals("agent")) {
+    if (!p.isStaff()) {
       return;
     }
     // A reload is not leaving: wait out the grace, then re-queue if the agent is really gone.
@@ -328,7 +346,7 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
     if (!ChatConversation.isChat(m.conversation())) {
       return;
     }
-    if (session.principal().role().equals("agent")) {
+    if (session.principal().isStaff()) {
       agentSpoke(m.conversation());
       return;
     }
@@ -502,7 +520,7 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
 
   /** The agent behind {@code p}, or null. */
   public Agent agentOf(Principal p) {
-    return p.role().equals("agent") ? agents.get(p.user()) : null;
+    return p.isStaff() ? agents.get(p.user()) : null;
   }
 
   /** An agent's conversation of one of its sites, or the reason it is not. */

@@ -12,9 +12,24 @@ import java.util.List;
  * @param botName the bot's display name
  * @param confidenceThreshold below it the knowledge-base bot says it is not sure (0..1)
  * @param hours when agents answer
+ * @param anonymousVisitors whether visitors may chat without a token from the site's backend (when
+ *     false, a handshake naming the site without a token gets 401)
+ * @param identitySecret the HS256 secret (at least 32 bytes) with which the site's backend signs
+ *     its identified visitors' JWTs, or null
  */
 public record Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-    double confidenceThreshold, BusinessHours hours) {
+    double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret) {
+
+  /** A site that lets anonymous visitors in and has no identity secret. */
+  public Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
+      double confidenceThreshold, BusinessHours hours) {
+    this(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, true, null);
+  }
+
+  @Override
+  public String toString() {
+    return "Site[" + id + "]"; // never prints the identity secret
+  }
 
   /** The demo site that {@code parley run} serves out of the box. */
   public static Site demo() {

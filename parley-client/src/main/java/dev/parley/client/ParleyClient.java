@@ -73,12 +73,16 @@ public final class ParleyClient implements AutoCloseable {
   private final Codec codec = new Codec();
   private final HttpClient http;
   private final ScheduledExecutorService loop;
+  private final java.util.function.Supplier<String> tokenProvider;
   private final AtomicLong duplicatesDropped = new AtomicLong();
 
   // All fields below are confined to the loop thread.
   private State state = State.IDLE;
   private String token;
   private String user;
+  /** When the credentials expire (epoch ms), or 0 for never; {@link #tick} refreshes them ahead. */
+  private long expiresAt;
+  private boolean refreshing;
   private WebSocket socket;
   private long generation;
   private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
@@ -112,6 +116,7 @@ public final class ParleyClient implements AutoCloseable {
     this.site = b.site;
     this.loginUser = b.loginUser;
     this.loginPassword = b.loginPassword;
+    this.tokenProvider = b.tokenProvider;
     this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "parley-client");
       t.setDaemon(true);
@@ -443,6 +448,16 @@ public final class ParleyClient implements AutoCloseable {
         transmit(p);
       }
     }
+    if (expiresAt > 0 && tokenProvider != null && !refreshing && System.currentTimeMillis() > expiresAt - 60_000) {
+      refreshing = true;
+      try {
+        String fresh = tokenProvider.get();
+        token = fresh;
+        write(new Command.Auth(null, fresh));
+      } catch (RuntimeException e) {
+        log.warn("the token provider failed; the connection will be closed with 4401 at expiry", e);
+      }
+    }
   }
 
   private void onPush(long gen, Push push) {
@@ -468,6 +483,10 @@ public final class ParleyClient implements AutoCloseable {
         }
       }
       case Push.Error e -> error(e);
+      case Push.Authed a -> {
+        expiresAt = a.expiresAt() == null ? 0 : a.expiresAt();
+        refreshing = false;
+      }
       case Push.Pong p -> { }
       case Push.Unknown u -> { }
       default -> listener.onEvent(push);
@@ -477,6 +496,8 @@ public final class ParleyClient implements AutoCloseable {
   private void welcomed(Push.Welcome w) {
     token = w.token();
     user = w.user();
+    expiresAt = w.expiresAt() == null ? 0 : w.expiresAt();
+    refreshing = false;
     heartbeatMillis = w.heartbeatMs();
     attempt = 0;
     setState(State.CONNECTED);
@@ -588,6 +609,10 @@ public final class ParleyClient implements AutoCloseable {
       if (gen == generation) {
         if (FATAL_CLOSE_CODES.contains(code)) {
           fatal(code, reason);
+        } else if (code == dev.parley.protocol.CloseCode.TOKEN_EXPIRED.code()) {
+          // Reconnect with fresh credentials: the provider's token, or a new login.
+          token = tokenProvider != null ? tokenProvider.get() : loginUser != null ? null : token;
+          lost("closed by the server: " + code + " " + reason);
         } else {
           lost("closed by the server: " + code + " " + reason);
         }
@@ -614,6 +639,7 @@ public final class ParleyClient implements AutoCloseable {
     private String site;
     private String loginUser;
     private String loginPassword;
+    private java.util.function.Supplier<String> tokenProvider;
 
     private Builder(URI uri) {
       this.uri = uri;
@@ -631,6 +657,12 @@ public final class ParleyClient implements AutoCloseable {
     public Builder site(String v) { site = v; return this; }
     /** A token from an earlier session, to continue as the same user. */
     public Builder token(String v) { token = v; return this; }
+    /**
+     * Where fresh tokens come from (a JWT from your backend): called on the client's thread a
+     * minute before the current one expires (sent in-band as {@code auth}, so the connection stays
+     * up) and after a 4401 close. Without it, an agent logs in again with its password.
+     */
+    public Builder tokenProvider(java.util.function.Supplier<String> v) { tokenProvider = v; return this; }
 
     public ParleyClient build() {
       return new ParleyClient(this);

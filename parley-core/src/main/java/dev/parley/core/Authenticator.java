@@ -16,6 +16,15 @@ public interface Authenticator {
   /** The principal of {@code hello}'s credentials; a new anonymous visitor when there are none. */
   CompletableFuture<Principal> authenticate(Command.Hello hello);
 
+  /**
+   * The principal of a bare token: one presented at the WebSocket handshake (query parameter,
+   * {@code Authorization} header, cookie or {@code Sec-WebSocket-Protocol}), or in an {@code auth}
+   * command that refreshes a live connection's credentials.
+   */
+  default CompletableFuture<Principal> authenticateToken(String token) {
+    return authenticate(new Command.Hello(null, null, token, null, null));
+  }
+
   /** Credentials are present but not valid. */
   final class AuthenticationException extends RuntimeException {
     private static final long serialVersionUID = 1L;

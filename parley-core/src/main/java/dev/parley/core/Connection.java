@@ -33,4 +33,12 @@ public interface Connection {
   default String origin() {
     return null;
   }
+
+  /**
+   * The principal of a token checked at the handshake, or null when the client presented none
+   * (it then authenticates in {@code hello}).
+   */
+  default Principal handshakePrincipal() {
+    return null;
+  }
 }

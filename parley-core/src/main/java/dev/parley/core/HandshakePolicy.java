@@ -17,4 +17,12 @@ public interface HandshakePolicy {
    * the URL names one ({@code /ws?site=…}, else null); {@code host} is the request's Host header.
    */
   boolean originAllowed(String origin, String site, String host);
+
+  /**
+   * Whether a handshake without a token is refused (401): for a site that lets no anonymous
+   * visitors in, or everywhere when the server requires tokens. {@code site} is from the URL, or null.
+   */
+  default boolean tokenRequired(String site) {
+    return false;
+  }
 }

@@ -157,7 +157,7 @@ public final class Node implements AutoCloseable {
     return hub;
   }
 
-  Authenticator authenticator() {
+  public Authenticator authenticator() {
     return authenticator;
   }
 
@@ -246,6 +246,11 @@ public final class Node implements AutoCloseable {
   /** Runs {@code task} on {@code executor} after a short back-off (a failed store read). */
   void retryLater(Executor executor, Runnable task) {
     timer.schedule(() -> executor.execute(task), 500, TimeUnit.MILLISECONDS);
+  }
+
+  /** Runs {@code task} on {@code executor} once {@code delayMillis} have passed; cancel the result to forget it. */
+  java.util.concurrent.ScheduledFuture<?> later(Executor executor, long delayMillis, Runnable task) {
+    return timer.schedule(() -> executor.execute(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
   }
 
   @Override

@@ -58,6 +58,9 @@ public final class Session {
 
   private boolean closed;
 
+  /** Closes the connection with 4401 when the principal's credentials expire; null when they never do. */
+  private java.util.concurrent.ScheduledFuture<?> expiry;
+
   /** Token bucket of {@code send}s: tokens now, refilled at {@code sendRate} per second. */
   private double sendTokens;
   private long sendTokensAt = System.nanoTime();
@@ -165,6 +168,9 @@ public final class Session {
       publishTyping(conv, false);
     }
     typingIn.clear();
+    if (expiry != null) {
+      expiry.cancel(false);
+    }
     for (ConversationSubscription s : subscriptions.values()) {
       s.deactivate();
       node.hub().remove(s);
@@ -197,6 +203,7 @@ public final class Session {
       case Command.Receipt r -> receipt(r);
       case Command.History h -> history(h);
       case Command.Typing t -> typing(t);
+      case Command.Auth a -> reauthenticate(a);
       case Command.Hello h -> throw new AssertionError("handled above");
       case Command.Ping p -> throw new AssertionError("handled above");
       default -> {
@@ -211,7 +218,10 @@ public final class Session {
     if (principal != null || helloPending) {
       throw new ProtocolException(ErrorCode.ALREADY_HELLO, "hello was already accepted on this connection", null);
     }
-    java.util.concurrent.CompletableFuture<Principal> auth = node.authenticator().authenticate(h);
+    Principal atHandshake = connection.handshakePrincipal();
+    java.util.concurrent.CompletableFuture<Principal> auth = atHandshake != null && h.user() == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(atHandshake)
+        : node.authenticator().authenticate(h);
     if (auth.isDone()) {
       authenticated(h, auth);
       return;
@@ -235,15 +245,20 @@ public final class Session {
   }
 
   private void authenticated(Command.Hello h, java.util.concurrent.CompletableFuture<Principal> auth) {
+    Principal p;
     try {
-      principal = auth.join().onSite(h.site());
+      p = auth.join();
     } catch (java.util.concurrent.CompletionException e) {
       String field = h.user() != null ? "password" : "token";
-      String why = e.getCause() instanceof Authenticator.AuthenticationException a ? a.getMessage() : "not valid";
-      throw new ProtocolException(ErrorCode.UNAUTHORIZED, why, field);
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, why(e), field);
     }
+    if (p.site() != null && h.site() != null && !p.site().equals(h.site())) {
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the token is for site " + p.site() + ", not " + h.site(), "site");
+    }
+    principal = p.site() != null ? p : p.onSite(h.site());
+    armExpiry();
     push(new Push.Welcome(h.ref(), id, principal.user(), principal.role(), principal.token(),
-        node.config().heartbeat().toMillis()));
+        node.config().heartbeat().toMillis(), principal.expires() ? principal.expiresAtMillis() : null));
     if (h.token() != null && h.resume() != null && !h.resume().isEmpty()) {
       node.metrics().reconnected();
     }
@@ -251,6 +266,55 @@ public final class Session {
       h.resume().forEach((conv, seq) -> join(conv, seq, null));
     }
     node.extension().helloAccepted(this);
+  }
+
+  private static String why(java.util.concurrent.CompletionException e) {
+    return e.getCause() instanceof Authenticator.AuthenticationException a ? a.getMessage() : "not valid";
+  }
+
+  /** Schedules the 4401 close at the principal's expiry (replacing an earlier one). */
+  private void armExpiry() {
+    if (expiry != null) {
+      expiry.cancel(false);
+      expiry = null;
+    }
+    if (principal.expires()) {
+      Principal current = principal;
+      expiry = node.later(connection.executor(), current.expiresAtMillis() - System.currentTimeMillis(), () -> {
+        if (!closed && principal == current) {
+          close(CloseCode.TOKEN_EXPIRED);
+        }
+      });
+    }
+  }
+
+  /**
+   * {@code auth}: a fresh token for the same user and role replaces the expiring one. Later
+   * commands wait for the check, in order, like after {@code hello}.
+   */
+  private void reauthenticate(Command.Auth a) {
+    java.util.concurrent.CompletableFuture<Principal> check = node.authenticator().authenticateToken(a.token());
+    pendingAuthorizations++;
+    check.whenComplete((p, err) -> connection.executor().execute(() -> {
+      pendingAuthorizations--;
+      if (!closed) {
+        if (err != null) {
+          node.metrics().commandRejected(ErrorCode.UNAUTHORIZED);
+          push(Push.Error.of(ErrorCode.UNAUTHORIZED, why(new java.util.concurrent.CompletionException(
+              err instanceof java.util.concurrent.CompletionException c ? c.getCause() : err)), null, a.ref(), "token"));
+        } else if (!p.user().equals(principal.user()) || !p.role().equals(principal.role())
+            || (p.site() != null && !p.site().equals(principal.site()))) {
+          node.metrics().commandRejected(ErrorCode.FORBIDDEN);
+          push(Push.Error.of(ErrorCode.FORBIDDEN, "auth must keep the same user, role and site; reconnect to change them",
+              null, a.ref(), "token"));
+        } else {
+          principal = new Principal(principal.user(), principal.role(), p.token(), principal.site(), p.expiresAtMillis());
+          armExpiry();
+          push(new Push.Authed(a.ref(), principal.expires() ? principal.expiresAtMillis() : null));
+        }
+      }
+      releaseHeld();
+    }));
   }
 
   /** Joins after asking the authorizer; commands that arrive meanwhile wait their turn. */

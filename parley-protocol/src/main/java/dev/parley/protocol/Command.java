@@ -21,6 +21,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.History.class, name = "history"),
   @JsonSubTypes.Type(value = Command.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
+  @JsonSubTypes.Type(value = Command.Auth.class, name = "auth"),
   @JsonSubTypes.Type(value = Command.Stop.class, name = "stop"),
   @JsonSubTypes.Type(value = Command.Handoff.class, name = "handoff"),
   @JsonSubTypes.Type(value = Command.Accept.class, name = "accept"),
@@ -260,6 +261,24 @@ public sealed interface Command {
     @Override
     public void validate() {
       Fields.optionalRef(ref);
+    }
+  }
+
+  /**
+   * Refreshes a live connection's credentials before they expire: a fresh token of the same user
+   * and role. The server answers {@code authed}; without it, the connection is closed with 4401
+   * when the old token expires.
+   */
+  record Auth(String ref, String token) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      if (token == null || token.isEmpty()) {
+        throw Fields.missing("token");
+      }
+      if (token.length() > 4096) {
+        throw Fields.invalid("token", "longer than 4096 characters");
+      }
     }
   }
 }

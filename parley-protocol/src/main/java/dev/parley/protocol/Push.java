@@ -19,6 +19,7 @@ import java.util.Map;
     defaultImpl = Push.Unknown.class)
 @JsonSubTypes({
   @JsonSubTypes.Type(value = Push.Welcome.class, name = "welcome"),
+  @JsonSubTypes.Type(value = Push.Authed.class, name = "authed"),
   @JsonSubTypes.Type(value = Push.Joined.class, name = "joined"),
   @JsonSubTypes.Type(value = Push.Left.class, name = "left"),
   @JsonSubTypes.Type(value = Push.Message.class, name = "message"),
@@ -47,8 +48,17 @@ public sealed interface Push {
    *     should reconnect
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Welcome(String ref, String session, String user, String role, String token, long heartbeatMs)
-      implements Push {}
+  record Welcome(String ref, String session, String user, String role, String token, long heartbeatMs,
+      Long expiresAt) implements Push {
+
+    /** A welcome for credentials that never expire. */
+    public Welcome(String ref, String session, String user, String role, String token, long heartbeatMs) {
+      this(ref, session, user, role, token, heartbeatMs, null);
+    }
+  }
+
+  /** An {@code auth} command's fresh token was accepted; the connection now expires at {@code expiresAt} (epoch ms), or never (null). */
+  record Authed(String ref, Long expiresAt) implements Push {}
 
   /**
    * A conversation is joined. Replayed {@code message}s (seq after the requested position) follow,

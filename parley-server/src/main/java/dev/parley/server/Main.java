@@ -71,7 +71,7 @@ public final class Main implements Runnable {
     new CommandLine(this).usage(System.out);
   }
 
-  /** Durations as {@code 30s}, {@code 500ms}, {@code 2m} or ISO-8601 ({@code PT30S}). */
+  /** Durations as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 12h} or ISO-8601 ({@code PT30S}). */
   static Duration duration(String s) {
     String v = s.trim().toLowerCase(java.util.Locale.ROOT);
     try {
@@ -84,9 +84,12 @@ public final class Main implements Runnable {
       if (v.endsWith("m")) {
         return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
       }
+      if (v.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+      }
       return Duration.parse(s);
     } catch (NumberFormatException | DateTimeParseException e) {
-      throw new CommandLine.TypeConversionException("'" + s + "' is not a duration (use 30s, 500ms, 2m)");
+      throw new CommandLine.TypeConversionException("'" + s + "' is not a duration (use 500ms, 30s, 2m, 12h)");
     }
   }
 
@@ -204,6 +207,16 @@ public final class Main implements Runnable {
     m.put("tls-key", null);
     m.put("send-burst", "20");
     m.put("slow-consumer-grace", "10s");
+    m.put("jwt-secret", null);
+    m.put("jwt-public-key", null);
+    m.put("jwt-jwks-url", null);
+    m.put("jwt-jwks-cache-ttl", "5m");
+    m.put("jwt-issuer", null);
+    m.put("jwt-audience", null);
+    m.put("jwt-clock-skew", "30s");
+    m.put("require-token", "false");
+    m.put("agent-token-lifetime", "12h");
+    m.put("trusted-proxies", null);
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -361,6 +374,44 @@ public final class Main implements Runnable {
     @Option(names = "--tls-key", description = "PEM private key (PKCS#8) of --tls-cert (env PARLEY_TLS_KEY).")
     Path tlsKey;
 
+    @Option(names = "--jwt-secret", description = "HS256 secret (>= 32 bytes) of the identity provider's JWTs "
+        + "(env PARLEY_JWT_SECRET; prefer the environment).")
+    String jwtSecret;
+
+    @Option(names = "--jwt-public-key", split = ",", description = "PEM public key files (RSA or EC P-256) of the "
+        + "identity provider's RS256/ES256 JWTs, comma-separated (env PARLEY_JWT_PUBLIC_KEY).")
+    List<Path> jwtPublicKeys;
+
+    @Option(names = "--jwt-jwks-url", description = "The identity provider's JWKS URL, cached and refreshed "
+        + "(env PARLEY_JWT_JWKS_URL).")
+    java.net.URI jwtJwksUrl;
+
+    @Option(names = "--jwt-jwks-cache-ttl", description = "How long fetched JWKS keys are used "
+        + "(env PARLEY_JWT_JWKS_CACHE_TTL, default ${DEFAULT-VALUE}).")
+    Duration jwtJwksCacheTtl;
+
+    @Option(names = "--jwt-issuer", description = "Required iss claim of JWTs (env PARLEY_JWT_ISSUER).")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", description = "Required aud claim of JWTs (env PARLEY_JWT_AUDIENCE).")
+    String jwtAudience;
+
+    @Option(names = "--jwt-clock-skew", description = "Tolerance for exp and nbf (env PARLEY_JWT_CLOCK_SKEW, "
+        + "default ${DEFAULT-VALUE}).")
+    Duration jwtClockSkew;
+
+    @Option(names = "--require-token", arity = "1", description = "Refuse (401) every WebSocket handshake without a "
+        + "token (env PARLEY_REQUIRE_TOKEN, default ${DEFAULT-VALUE}).")
+    boolean requireToken;
+
+    @Option(names = "--agent-token-lifetime", description = "How long an agent's login token is valid "
+        + "(env PARLEY_AGENT_TOKEN_LIFETIME, default ${DEFAULT-VALUE}).")
+    Duration agentTokenLifetime;
+
+    @Option(names = "--trusted-proxies", split = ",", description = "IP addresses of reverse proxies whose "
+        + "X-Forwarded-For names the client, comma-separated (env PARLEY_TRUSTED_PROXIES).")
+    List<String> trustedProxies;
+
     @Option(names = "--config", description = "Config file (Java properties: key = value, keys as these flags "
         + "without dashes); env PARLEY_CONFIG. Environment variables override it, flags override both.")
     Path configFile;
@@ -403,6 +454,11 @@ public final class Main implements Runnable {
             .maxConnectionsPerIp(maxConnectionsPerIp)
             .handshakeTimeout(handshakeTimeout)
             .tls(tlsCert, tlsKey)
+            .jwt(new dev.parley.chat.JwtVerifier.Settings(jwtSecret, jwtPublicKeys == null ? List.of() : jwtPublicKeys,
+                jwtJwksUrl, jwtIssuer, jwtAudience, jwtJwksCacheTtl, jwtClockSkew))
+            .requireToken(requireToken)
+            .agentTokenLifetime(agentTokenLifetime)
+            .trustedProxies(trustedProxies == null ? List.of() : trustedProxies)
             .bot(bot)
             .webhook(webhookUrl == null ? null
                 : new dev.parley.chat.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))

@@ -67,10 +67,15 @@ final class OpsApi implements HttpApi {
             });
       }
       case "/api/admin/stats" -> {
-        if (auth.agentOfBearer(r.header("authorization")).isEmpty()) {
-          return CompletableFuture.completedFuture(Response.json(401, "{\"error\":\"unauthorized\"}"));
-        }
-        return CompletableFuture.completedFuture(Response.json(200, Json.write(stats())));
+        return auth.staffOfBearer(r.header("authorization")).thenApply(p -> {
+          if (p.isEmpty()) {
+            return Response.json(401, "{\"error\":\"unauthorized\",\"message\":\"send Authorization: Bearer <admin token>\"}");
+          }
+          if (!p.get().role().equals("admin")) {
+            return Response.json(403, "{\"error\":\"forbidden\",\"message\":\"the admin API is for admins only\"}");
+          }
+          return Response.json(200, Json.write(stats()));
+        });
       }
       default -> {
         return next.handle(r);

@@ -98,9 +98,11 @@ public final class ParleyServer implements AutoCloseable {
         agentMap.put(a.user(), a);
       }
       ch = new ChatService(chatStore, siteMap, agentMap, site -> botOf.getOrDefault(site.id(), siteBot),
-          new ChatService.Config(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3)),
+          new ChatService.Config(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3),
+              config.requireToken()),
           java.time.Clock.systemUTC());
-      auth = new dev.parley.chat.ChatAuthenticator(secret, agentMap, Duration.ofHours(12), java.time.Clock.systemUTC());
+      auth = new dev.parley.chat.ChatAuthenticator(secret, agentMap, config.agentTokenLifetime(),
+          java.time.Clock.systemUTC(), new dev.parley.chat.JwtVerifier(config.jwt(), java.util.List.copyOf(siteMap.values())));
       b = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
       st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:") : new InMemorySharedState();
       NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), 64, NodeConfig.defaults().typingTtl(),
@@ -132,6 +134,7 @@ public final class ParleyServer implements AutoCloseable {
           .maxConnectionsPerIp(config.maxConnectionsPerIp())
           .handshakeTimeout(config.handshakeTimeout())
           .tls(config.tlsCert(), config.tlsKey())
+          .trustedProxies(config.trustedProxies())
           .build();
       dev.parley.chat.ChatRestApi rest = new dev.parley.chat.ChatRestApi(ch, auth,
           config.bot().equals("webhook") ? config.webhook().secret() : null);

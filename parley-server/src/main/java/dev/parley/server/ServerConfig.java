@@ -45,6 +45,11 @@ import java.time.Duration;
  * @param handshakeTimeout how long a connection may take to send its HTTP request or upgrade
  * @param tlsCert PEM certificate chain for https/wss, or null
  * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
+ * @param jwt the deployment's JWT keys and claim checks
+ * @param requireToken whether every WebSocket handshake must carry a token (401 otherwise)
+ * @param agentTokenLifetime how long an agent's login token is valid
+ * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} names the
+ *     client (for per-IP limits and logs)
  */
 public record ServerConfig(
     String host,
@@ -81,13 +86,17 @@ public record ServerConfig(
     int maxConnectionsPerIp,
     Duration handshakeTimeout,
     Path tlsCert,
-    Path tlsKey) {
+    Path tlsKey,
+    dev.parley.chat.JwtVerifier.Settings jwt,
+    boolean requireToken,
+    Duration agentTokenLifetime,
+    java.util.List<String> trustedProxies) {
 
-  /** The demo site's agents, Maya and Sam, with {@code password}. */
+  /** The demo site's agents, Maya (an admin too) and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
     String hash = dev.parley.chat.Passwords.hash(password);
     return java.util.List.of(
-        new dev.parley.chat.Agent("maya", "Maya", java.util.Set.of("demo"), 3, hash),
+        new dev.parley.chat.Agent("maya", "Maya", java.util.Set.of("demo"), 3, hash, true),
         new dev.parley.chat.Agent("sam", "Sam", java.util.Set.of("demo"), 3, hash));
   }
 
@@ -139,6 +148,10 @@ public record ServerConfig(
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Path tlsCert;
     private Path tlsKey;
+    private dev.parley.chat.JwtVerifier.Settings jwt = dev.parley.chat.JwtVerifier.Settings.none();
+    private boolean requireToken;
+    private Duration agentTokenLifetime = Duration.ofHours(12);
+    private java.util.List<String> trustedProxies = java.util.List.of();
     private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
@@ -177,6 +190,10 @@ public record ServerConfig(
     public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
     public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
     public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
+    public Builder jwt(dev.parley.chat.JwtVerifier.Settings v) { jwt = v; return this; }
+    public Builder requireToken(boolean v) { requireToken = v; return this; }
+    public Builder agentTokenLifetime(Duration v) { agentTokenLifetime = v; return this; }
+    public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -217,6 +234,14 @@ public record ServerConfig(
       if (!postgresSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
         throw new IllegalArgumentException("pg-schema must be a lower-case SQL identifier, was '" + postgresSchema + "'");
       }
+      if (agentTokenLifetime.isNegative() || agentTokenLifetime.isZero()) {
+        throw new IllegalArgumentException("agent-token-lifetime must be positive");
+      }
+      for (String proxy : trustedProxies) {
+        if (!proxy.matches("[0-9a-fA-F:.]+")) {
+          throw new IllegalArgumentException("trusted-proxies must list IP addresses, not '" + proxy + "'");
+        }
+      }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0-65535, was " + port);
       }
@@ -224,7 +249,8 @@ public record ServerConfig(
           maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
           tokenSecret, botPacing, kbDir, openChannels,
           agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites, sendRate,
-          sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout, tlsCert, tlsKey);
+          sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout, tlsCert, tlsKey,
+          jwt, requireToken, agentTokenLifetime, trustedProxies);
     }
   }
 }

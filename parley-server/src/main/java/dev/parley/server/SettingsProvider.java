@@ -23,7 +23,7 @@ import picocli.CommandLine;
 final class SettingsProvider implements CommandLine.IDefaultValueProvider {
   /** Keys whose values are never printed. */
   static final Set<String> SECRETS =
-      Set.of("pg-password", "token-secret", "llm-api-key", "webhook-secret", "demo-agent-password");
+      Set.of("pg-password", "token-secret", "llm-api-key", "webhook-secret", "demo-agent-password", "jwt-secret");
 
   private final Map<String, String> env;
   private final Properties file;

@@ -33,14 +33,14 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
 
   /** A site in the file. */
   public record SiteJson(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-      Double confidenceThreshold, String kbDir, HoursJson hours) {}
+      Double confidenceThreshold, String kbDir, HoursJson hours, Boolean anonymousVisitors, String identitySecret) {}
 
   /** Business hours in the file: days (MONDAY…), opens/closes (HH:MM), zone (Europe/Berlin). */
   public record HoursJson(List<String> days, String opens, String closes, String zone) {}
 
   /** An agent in the file: {@code passwordHash} (from {@code parley hash-password}) or, for trials, {@code password}. */
   public record AgentJson(String user, String name, List<String> sites, Integer capacity, String passwordHash,
-      String password) {}
+      String password, Boolean admin) {}
 
   /**
    * Reads and checks {@code file}.
@@ -78,9 +78,13 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
       if (threshold < 0 || threshold > 1) {
         throw new IllegalArgumentException(where + ".confidenceThreshold must be between 0 and 1");
       }
+      if (s.identitySecret() != null && s.identitySecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+        throw new IllegalArgumentException(where + ".identitySecret must be at least 32 bytes (HS256)");
+      }
       sites.add(new Site(s.id(), s.name() == null ? s.id() : s.name(),
           s.allowedOrigins() == null ? List.of("*") : List.copyOf(s.allowedOrigins()), s.greeting(),
-          s.botName() == null ? "Assistant" : s.botName(), threshold, hours(where, s.hours())));
+          s.botName() == null ? "Assistant" : s.botName(), threshold, hours(where, s.hours()),
+          s.anonymousVisitors() == null || s.anonymousVisitors(), s.identitySecret()));
       if (s.kbDir() != null) {
         Path dir = file.toAbsolutePath().getParent().resolve(s.kbDir());
         if (!Files.isDirectory(dir)) {
@@ -115,7 +119,8 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
       if (capacity < 0 || capacity > 1000) {
         throw new IllegalArgumentException(where + ".capacity must be between 0 and 1000");
       }
-      agents.add(new Agent(a.user(), a.name() == null ? a.user() : a.name(), Set.copyOf(a.sites()), capacity, hash));
+      agents.add(new Agent(a.user(), a.name() == null ? a.user() : a.name(), Set.copyOf(a.sites()), capacity, hash,
+          Boolean.TRUE.equals(a.admin())));
     }
     return new SitesFile(sites, agents, kb);
   }

@@ -18,20 +18,38 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Stands before the RFC 6455 handshake at {@code /ws}: a request that is not an upgrade gets 400
- * with a message saying so, and every refused handshake is counted by reason ({@code not_upgrade},
- * {@code bad_version}, {@code bad_handshake}) before Netty answers the others (426 for a version
- * other than 13, 400 for a missing key).
+ * with a message saying so; a foreign origin 403; a missing (where required), expired or invalid
+ * token 401. The token is taken from, in this order, an {@code Authorization: Bearer} header, the
+ * {@code token} query parameter, a {@code Sec-WebSocket-Protocol} entry {@code bearer.<token>}
+ * (next to {@code parley.v1}, which the server selects), or the {@code parley_token} cookie; its
+ * principal is kept on the channel for the session's {@code hello}. Every refused handshake is
+ * counted by reason ({@code not_upgrade}, {@code origin}, {@code unauthorized}, {@code
+ * bad_version}, {@code bad_handshake}) before Netty answers the others (426 for a version other
+ * than 13, 400 for a missing key).
  *
- * <p>Sharable and stateless.
+ * <p>Sharable; per-channel state lives in a channel attribute. A token check that is not
+ * immediate (a JWKS URL, a password-free but off-loop verification) pauses reading on the
+ * channel and resumes on its event loop.
  */
 @ChannelHandler.Sharable
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
+  /** The principal of the token checked at the handshake. */
+  static final io.netty.util.AttributeKey<dev.parley.core.Principal> PRINCIPAL =
+      io.netty.util.AttributeKey.valueOf("parleyHandshakePrincipal");
+
+  /** The subprotocol a client offers, next to {@code bearer.<token>}, when it passes its token that way. */
+  static final String SUBPROTOCOL = "parley.v1";
+
+  private static final String BEARER_PROTOCOL = "bearer.";
+
   private final CoreMetrics metrics;
   private final dev.parley.core.HandshakePolicy policy;
+  private final dev.parley.core.Authenticator authenticator;
 
-  HandshakeGuard(CoreMetrics metrics, dev.parley.core.HandshakePolicy policy) {
+  HandshakeGuard(CoreMetrics metrics, dev.parley.core.HandshakePolicy policy, dev.parley.core.Authenticator authenticator) {
     this.metrics = metrics;
     this.policy = policy;
+    this.authenticator = authenticator;
   }
 
   @Override
@@ -59,16 +77,111 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       } else if (req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY) == null) {
         metrics.handshakeRejected("bad_handshake");
       }
+      String token = token(req);
+      if (token == null) {
+        if (policy.tokenRequired(site)) {
+          unauthorized(ctx, req, "this server" + (site == null ? "" : " (site " + site + ")")
+              + " needs a token: send Authorization: Bearer, ?token=, Sec-WebSocket-Protocol bearer.<token> "
+              + "or the parley_token cookie");
+          return;
+        }
+      } else {
+        authenticate(ctx, req, token);
+        return;
+      }
     }
     ctx.fireChannelRead(msg);
   }
 
+  private void authenticate(ChannelHandlerContext ctx, FullHttpRequest req, String token) {
+    java.util.concurrent.CompletableFuture<dev.parley.core.Principal> check;
+    try {
+      check = authenticator.authenticateToken(token);
+    } catch (RuntimeException e) {
+      check = java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+    if (!check.isDone()) {
+      ctx.channel().config().setAutoRead(false);
+    }
+    check.whenComplete((principal, err) -> {
+      if (ctx.executor().inEventLoop()) {
+        authenticated(ctx, req, principal, err);
+      } else {
+        ctx.executor().execute(() -> authenticated(ctx, req, principal, err));
+      }
+    });
+  }
+
+  private void authenticated(ChannelHandlerContext ctx, FullHttpRequest req, dev.parley.core.Principal principal,
+      Throwable err) {
+    ctx.channel().config().setAutoRead(true);
+    if (!ctx.channel().isActive()) {
+      ReferenceCountUtil.release(req);
+      return;
+    }
+    if (err != null) {
+      Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : err;
+      unauthorized(ctx, req, cause instanceof dev.parley.core.Authenticator.AuthenticationException a
+          ? a.getMessage() : "the token cannot be checked now; try again");
+      return;
+    }
+    ctx.channel().attr(PRINCIPAL).set(principal);
+    ctx.fireChannelRead(req);
+  }
+
+  private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest req, String why) {
+    metrics.handshakeRejected("unauthorized");
+    ReferenceCountUtil.release(req);
+    refuse(ctx, HttpResponseStatus.UNAUTHORIZED, why + "\n",
+        "Bearer error=\"invalid_token\", error_description=\"" + why.replace('"', '\'') + "\"");
+  }
+
+  /** The token of a handshake request, or null. */
+  static String token(FullHttpRequest req) {
+    String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String t = authorization.substring(7).trim();
+      if (!t.isEmpty()) {
+        return t;
+      }
+    }
+    java.util.List<String> q = new QueryStringDecoder(req.uri()).parameters().get("token");
+    if (q != null && !q.isEmpty() && !q.get(0).isEmpty()) {
+      return q.get(0);
+    }
+    String protocols = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
+    if (protocols != null) {
+      for (String p : protocols.split(",")) {
+        String t = p.trim();
+        if (t.startsWith(BEARER_PROTOCOL) && t.length() > BEARER_PROTOCOL.length()) {
+          return t.substring(BEARER_PROTOCOL.length());
+        }
+      }
+    }
+    String cookies = req.headers().get(HttpHeaderNames.COOKIE);
+    if (cookies != null) {
+      for (io.netty.handler.codec.http.cookie.Cookie c : io.netty.handler.codec.http.cookie.ServerCookieDecoder.LAX.decode(cookies)) {
+        if (c.name().equals("parley_token") && !c.value().isEmpty()) {
+          return c.value();
+        }
+      }
+    }
+    return null;
+  }
+
   static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String text) {
+    refuse(ctx, status, text, null);
+  }
+
+  static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String text, String wwwAuthenticate) {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
     DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    if (wwwAuthenticate != null) {
+      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);
+    }
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
 

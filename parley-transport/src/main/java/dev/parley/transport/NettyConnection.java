@@ -41,6 +41,11 @@ final class NettyConnection implements Connection {
   }
 
   @Override
+  public dev.parley.core.Principal handshakePrincipal() {
+    return channel.attr(HandshakeGuard.PRINCIPAL).get();
+  }
+
+  @Override
   public Executor executor() {
     return channel.eventLoop();
   }
@@ -74,6 +79,10 @@ final class NettyConnection implements Connection {
 
   @Override
   public String remoteAddress() {
+    java.net.InetAddress client = channel.attr(ConnectionLimiter.CLIENT).get();
+    if (client != null && channel.remoteAddress() instanceof InetSocketAddress a && !client.equals(a.getAddress())) {
+      return client.getHostAddress() + " (via " + a.getHostString() + ":" + a.getPort() + ")";
+    }
     return channel.remoteAddress() instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : "?";
   }
 

@@ -51,14 +51,15 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
       dev.parley.protocol.http.HttpApi api) {
     this.tls = tls(config);
     this.http = new HttpRequestHandler(api, node.metrics());
-    this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy());
+    this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy(), node.authenticator());
     this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(),
-        config.handshakeTimeout().toNanos(), node.metrics());
+        config.handshakeTimeout().toNanos(), node.metrics(), config.trustedProxies());
     this.config = config;
     this.node = node;
     this.connections = connections;
     this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
         .websocketPath("/ws")
+        .subprotocols(HandshakeGuard.SUBPROTOCOL)
         .checkStartsWith(true)
         .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
         .dropPongFrames(false)

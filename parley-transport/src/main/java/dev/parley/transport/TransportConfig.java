@@ -22,6 +22,8 @@ import java.time.Duration;
  * @param maxConnectionsPerIp connections from one address at once; beyond, 503
  * @param tlsCert PEM certificate chain for https/wss, or null for plain http/ws
  * @param tlsKey PEM private key (PKCS#8) of {@code tlsCert}
+ * @param trustedProxies IP addresses of reverse proxies: for a connection from one, the client is
+ *     the right-most address of {@code X-Forwarded-For} that is not a trusted proxy
  */
 public record TransportConfig(
     String host,
@@ -38,7 +40,8 @@ public record TransportConfig(
     int maxConnections,
     int maxConnectionsPerIp,
     java.nio.file.Path tlsCert,
-    java.nio.file.Path tlsKey) {
+    java.nio.file.Path tlsKey,
+    java.util.List<String> trustedProxies) {
 
   public static Builder newBuilder() {
     return new Builder();
@@ -61,6 +64,7 @@ public record TransportConfig(
     private int maxConnectionsPerIp = 1_000;
     private java.nio.file.Path tlsCert;
     private java.nio.file.Path tlsKey;
+    private java.util.List<String> trustedProxies = java.util.List.of();
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -78,7 +82,14 @@ public record TransportConfig(
     /** Serves https and wss with this PEM certificate chain and PKCS#8 key. */
     public Builder tls(java.nio.file.Path cert, java.nio.file.Path key) { tlsCert = cert; tlsKey = key; return this; }
 
+    public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
+
     public TransportConfig build() {
+      for (String proxy : trustedProxies) {
+        if (!io.netty.util.NetUtil.isValidIpV4Address(proxy) && !io.netty.util.NetUtil.isValidIpV6Address(proxy)) {
+          throw new IllegalArgumentException("trusted proxy '" + proxy + "' is not an IP address");
+        }
+      }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0-65535, was " + port);
       }
@@ -93,7 +104,7 @@ public record TransportConfig(
       }
       return new TransportConfig(host, port, maxFrameBytes, maxMessageBytes, pingInterval, pongTimeout,
           handshakeTimeout, compression, ioThreads, shutdownGrace, slowConsumerGrace, maxConnections,
-          maxConnectionsPerIp, tlsCert, tlsKey);
+          maxConnectionsPerIp, tlsCert, tlsKey, trustedProxies);
     }
   }
 }
