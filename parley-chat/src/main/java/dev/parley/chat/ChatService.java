@@ -66,11 +66,12 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
    * Settings of the chat layer.
    *
    * @param requireToken whether every handshake must carry a token (401 otherwise)
+   * @param requireOrigin whether a handshake without an Origin header (not a browser) is refused (403)
    */
   public record Config(boolean openChannels, Duration agentOfflineGrace, Duration averageHandleTime,
-      boolean requireToken) {
+      boolean requireToken, boolean requireOrigin) {
     public static Config defaults() {
-      return new Config(true, Duration.ofSeconds(20), Duration.ofMinutes(3), false);
+      return new Config(true, Duration.ofSeconds(20), Duration.ofMinutes(3), false, false);
     }
   }
 
@@ -206,11 +207,14 @@ public final class ChatService implements Extension, Authorizer, dev.parley.core
   /**
    * A browser page may connect when it comes from the server's own origin, or from an origin that
    * the site named in the URL allows (any site's, when the URL names none). Non-browsers (no
-   * Origin) may connect; what they may do is up to their credentials.
+   * Origin) may connect unless {@code requireOrigin}; what they may do is up to their credentials.
    */
   @Override
   public boolean originAllowed(String origin, String site, String host) {
-    if (origin == null || sameOrigin(origin, host)) {
+    if (origin == null) {
+      return !config.requireOrigin();
+    }
+    if (sameOrigin(origin, host)) {
       return true;
     }
     if (site != null) {

@@ -215,6 +215,7 @@ public final class Main implements Runnable {
     m.put("jwt-audience", null);
     m.put("jwt-clock-skew", "30s");
     m.put("require-token", "false");
+    m.put("require-origin", "false");
     m.put("agent-token-lifetime", "12h");
     m.put("trusted-proxies", null);
     return java.util.Collections.unmodifiableMap(m);
@@ -404,6 +405,10 @@ public final class Main implements Runnable {
         + "token (env PARLEY_REQUIRE_TOKEN, default ${DEFAULT-VALUE}).")
     boolean requireToken;
 
+    @Option(names = "--require-origin", arity = "1", description = "Refuse (403) WebSocket handshakes without an "
+        + "Origin header, i.e. from non-browsers (env PARLEY_REQUIRE_ORIGIN, default ${DEFAULT-VALUE}).")
+    boolean requireOrigin;
+
     @Option(names = "--agent-token-lifetime", description = "How long an agent's login token is valid "
         + "(env PARLEY_AGENT_TOKEN_LIFETIME, default ${DEFAULT-VALUE}).")
     Duration agentTokenLifetime;
@@ -457,6 +462,7 @@ public final class Main implements Runnable {
             .jwt(new dev.parley.chat.JwtVerifier.Settings(jwtSecret, jwtPublicKeys == null ? List.of() : jwtPublicKeys,
                 jwtJwksUrl, jwtIssuer, jwtAudience, jwtJwksCacheTtl, jwtClockSkew))
             .requireToken(requireToken)
+            .requireOrigin(requireOrigin)
             .agentTokenLifetime(agentTokenLifetime)
             .trustedProxies(trustedProxies == null ? List.of() : trustedProxies)
             .bot(bot)

@@ -99,7 +99,7 @@ public final class ParleyServer implements AutoCloseable {
       }
       ch = new ChatService(chatStore, siteMap, agentMap, site -> botOf.getOrDefault(site.id(), siteBot),
           new ChatService.Config(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3),
-              config.requireToken()),
+              config.requireToken(), config.requireOrigin()),
           java.time.Clock.systemUTC());
       auth = new dev.parley.chat.ChatAuthenticator(secret, agentMap, config.agentTokenLifetime(),
           java.time.Clock.systemUTC(), new dev.parley.chat.JwtVerifier(config.jwt(), java.util.List.copyOf(siteMap.values())));

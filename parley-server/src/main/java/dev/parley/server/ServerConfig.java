@@ -47,6 +47,7 @@ import java.time.Duration;
  * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param jwt the deployment's JWT keys and claim checks
  * @param requireToken whether every WebSocket handshake must carry a token (401 otherwise)
+ * @param requireOrigin whether a WebSocket handshake without Origin (not a browser) is refused (403)
  * @param agentTokenLifetime how long an agent's login token is valid
  * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} names the
  *     client (for per-IP limits and logs)
@@ -89,6 +90,7 @@ public record ServerConfig(
     Path tlsKey,
     dev.parley.chat.JwtVerifier.Settings jwt,
     boolean requireToken,
+    boolean requireOrigin,
     Duration agentTokenLifetime,
     java.util.List<String> trustedProxies) {
 
@@ -150,6 +152,7 @@ public record ServerConfig(
     private Path tlsKey;
     private dev.parley.chat.JwtVerifier.Settings jwt = dev.parley.chat.JwtVerifier.Settings.none();
     private boolean requireToken;
+    private boolean requireOrigin;
     private Duration agentTokenLifetime = Duration.ofHours(12);
     private java.util.List<String> trustedProxies = java.util.List.of();
     private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
@@ -192,6 +195,7 @@ public record ServerConfig(
     public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
     public Builder jwt(dev.parley.chat.JwtVerifier.Settings v) { jwt = v; return this; }
     public Builder requireToken(boolean v) { requireToken = v; return this; }
+    public Builder requireOrigin(boolean v) { requireOrigin = v; return this; }
     public Builder agentTokenLifetime(Duration v) { agentTokenLifetime = v; return this; }
     public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
 
@@ -250,7 +254,7 @@ public record ServerConfig(
           tokenSecret, botPacing, kbDir, openChannels,
           agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites, sendRate,
           sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout, tlsCert, tlsKey,
-          jwt, requireToken, agentTokenLifetime, trustedProxies);
+          jwt, requireToken, requireOrigin, agentTokenLifetime, trustedProxies);
     }
   }
 }

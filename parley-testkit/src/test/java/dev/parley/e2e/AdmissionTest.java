@@ -66,6 +66,19 @@ class AdmissionTest {
   }
 
   @Test
+  void withRequireOriginAClientWithoutOriginGets403() throws Exception {
+    try (TestServer strict = TestServer.start(dir.resolve("strict"), b -> b.requireOrigin(true))) {
+      try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", strict.port(), "/ws", Map.of())) {
+        assertThat(ws.status()).isEqualTo(403);
+      }
+      try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", strict.port(), "/ws",
+          Map.of("Origin", "http://127.0.0.1:" + strict.port()))) {
+        assertThat(ws.status()).isEqualTo(101);
+      }
+    }
+  }
+
+  @Test
   void aPageOfOneSiteCannotOpenAnotherSitesWidgetByNamingItInHello() throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), "/ws",
         Map.of("Origin", "https://shop.example"))) {

@@ -68,8 +68,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       if (!policy.originAllowed(origin, site, req.headers().get(HttpHeaderNames.HOST))) {
         metrics.handshakeRejected("origin");
         ReferenceCountUtil.release(msg);
-        refuse(ctx, HttpResponseStatus.FORBIDDEN, "origin " + origin + " may not open a connection"
-            + (site == null ? "" : " for site " + site) + "\n");
+        refuse(ctx, HttpResponseStatus.FORBIDDEN, (origin == null ? "this server requires an Origin header"
+            : "origin " + origin + " may not open a connection" + (site == null ? "" : " for site " + site)) + "\n");
         return;
       }
       if (!"13".equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
