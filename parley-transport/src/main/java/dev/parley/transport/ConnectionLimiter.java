@@ -153,8 +153,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete) {
-      disarm(ctx);
+    if (evt instanceof io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete
+        || evt == HttpSessionHandler.StreamingResponse.INSTANCE) {
+      disarm(ctx); // a WebSocket, an event stream or a held poll: heartbeats and the poll hold take over
     }
     super.userEventTriggered(ctx, evt);
   }

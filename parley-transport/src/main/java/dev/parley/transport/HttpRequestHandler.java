@@ -76,8 +76,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       respond(ctx, req, HttpResponseStatus.OK, "application/json", bytes("{\"status\":\"up\"}\n"));
       return;
     }
-    String name = path.equals("/") ? "index.html" : path.substring(1);
+    String name = path.endsWith("/") ? path.substring(1) + "index.html" : path.substring(1);
     byte[] body = asset(name);
+    if (body == null && !name.contains(".") && asset(name + "/index.html") != null) {
+      // /console → /console/, so the page's relative links resolve
+      FullHttpResponse moved = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
+      moved.headers().set(HttpHeaderNames.LOCATION, path + "/");
+      moved.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+      ctx.writeAndFlush(moved);
+      return;
+    }
     if (body == null) {
       respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", bytes("not found\n"));
       return;

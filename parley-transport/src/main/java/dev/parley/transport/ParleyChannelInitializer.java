@@ -42,6 +42,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final HttpRequestHandler http;
   private final HandshakeGuard guard;
   private final ConnectionLimiter limiter;
+  private final HttpSessionHandler fallback;
   private final WebSocketServerProtocolConfig wsConfig;
 
   /** TLS 1.2 and 1.3 only, or null for plain connections. */
@@ -54,6 +55,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy(), node.authenticator());
     this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(),
         config.handshakeTimeout().toNanos(), node.metrics(), config.trustedProxies());
+    this.fallback = new HttpSessionHandler(node, config);
     this.config = config;
     this.node = node;
     this.connections = connections;
@@ -124,6 +126,11 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     }
   }
 
+  /** The SSE and long-polling sessions. */
+  HttpSessionHandler fallback() {
+    return fallback;
+  }
+
   @Override
   protected void initChannel(SocketChannel ch) {
     ChannelPipeline p = ch.pipeline();
@@ -134,6 +141,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("http", new HttpServerCodec());
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
     p.addLast("limits", limiter);
+    p.addLast("fallback", fallback);
     if (config.compression()) {
       p.addLast("ws-deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
     }

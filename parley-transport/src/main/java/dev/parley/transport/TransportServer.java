@@ -41,6 +41,7 @@ public final class TransportServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final ChannelGroup connections = new DefaultChannelGroup("parley-ws", GlobalEventExecutor.INSTANCE);
   private final Channel serverChannel;
+  private final ParleyChannelInitializer initializer;
   private final String ioName;
 
   private TransportServer(TransportConfig config, Node node, dev.parley.protocol.http.HttpApi api)
@@ -59,7 +60,7 @@ public final class TransportServer implements AutoCloseable {
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(new ParleyChannelInitializer(config, node, connections, api));
+        .childHandler(initializer = new ParleyChannelInitializer(config, node, connections, api));
     try {
       this.serverChannel = b.bind(config.host(), config.port()).sync().channel();
     } catch (RuntimeException | InterruptedException e) {
@@ -99,6 +100,11 @@ public final class TransportServer implements AutoCloseable {
     return connections.size();
   }
 
+  /** Open SSE and long-polling sessions. */
+  public int fallbackSessionCount() {
+    return initializer.fallback().openCount();
+  }
+
   /**
    * Cuts up to {@code max} WebSocket connections, chosen at random, without a close frame (TCP
    * reset), as a failing network would. For operators' drills and tests of the delivery contract.
@@ -130,6 +136,7 @@ public final class TransportServer implements AutoCloseable {
    * nodes take over) and waits up to {@code grace} for them to go; the rest are cut.
    */
   public void closeConnections(CloseCode code, java.time.Duration grace) {
+    initializer.fallback().closeAll(code);
     for (Channel c : connections) {
       c.eventLoop().execute(() -> NettyConnection.closeChannel(c, code, code.reason()));
     }

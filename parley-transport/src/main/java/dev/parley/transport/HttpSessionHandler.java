@@ -1,0 +1,261 @@
+package dev.parley.transport;
+
+import dev.parley.core.Node;
+import dev.parley.core.Principal;
+import dev.parley.protocol.CloseCode;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The fallback transports' HTTP endpoints under {@code /rt/} (see {@code
+ * docs/PROTOCOL.md#fallback-transports}):
+ *
+ * <ul>
+ *   <li>{@code POST /rt/open?transport=sse|longpoll[&site=…]}: the same admission as a WebSocket
+ *       handshake (origin 403, token 401, connection limit 503), then {@code {"sid": …}};
+ *   <li>{@code GET /rt/<sid>/events}: the event stream ({@code Last-Event-ID} resumes it);
+ *   <li>{@code GET /rt/<sid>/poll?after=<id>}: frames after {@code id}, held up to 25 s;
+ *   <li>{@code POST /rt/<sid>/send?ack=<id>}: commands, one per line; 204;
+ *   <li>{@code POST /rt/<sid>/close}: ends the session; 204.
+ * </ul>
+ *
+ * An unknown {@code sid} gets 404 (the client opens a new session and resumes). Sharable: sessions
+ * live in a concurrent map; each session's state lives on its own event loop.
+ */
+@ChannelHandler.Sharable
+final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
+  static final String PREFIX = "/rt/";
+  /** A closed session is remembered this long, so a late request learns its close code. */
+  private static final long TOMBSTONE_SECONDS = 30;
+
+  private final Node node;
+  private final TransportConfig config;
+  private final ConcurrentHashMap<String, HttpSessionConnection> sessions = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  HttpSessionHandler(Node node, TransportConfig config) {
+    this.node = node;
+    this.config = config;
+  }
+
+  /** Open (not closed) fallback sessions. */
+  int openCount() {
+    return (int) sessions.values().stream().filter(c -> !c.isClosed()).count();
+  }
+
+  /** Closes every session with {@code code} (shutdown). */
+  void closeAll(CloseCode code) {
+    for (HttpSessionConnection c : sessions.values()) {
+      c.close(code, code.reason());
+    }
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest req) || !req.uri().startsWith(PREFIX)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      route(ctx, req);
+    } finally {
+      ReferenceCountUtil.release(req);
+    }
+  }
+
+  private void route(ChannelHandlerContext ctx, FullHttpRequest req) {
+    QueryStringDecoder q = new QueryStringDecoder(req.uri());
+    String[] parts = q.path().substring(PREFIX.length()).split("/");
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    if (parts.length == 1 && parts[0].equals("open")) {
+      if (req.method() != HttpMethod.POST) {
+        respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "POST /rt/open\n");
+        return;
+      }
+      open(ctx, req, q, keepAlive);
+      return;
+    }
+    if (parts.length != 2) {
+      respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
+      return;
+    }
+    HttpSessionConnection c = sessions.get(parts[0]);
+    if (c == null) {
+      respondJson(ctx, keepAlive, HttpResponseStatus.NOT_FOUND,
+          "{\"error\":\"no_session\",\"message\":\"no such session; open a new one and resume\"}");
+      return;
+    }
+    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+    if (origin != null && c.origin() != null && !origin.equals(c.origin())) {
+      respond(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, "this session belongs to another origin\n");
+      return;
+    }
+    switch (req.method().name() + " " + parts[1]) {
+      case "GET events" -> {
+        long last = number(req.headers().get("Last-Event-ID"), number(param(q, "lastEventId"), 0));
+        ctx.fireUserEventTriggered(StreamingResponse.INSTANCE); // no request deadline on a stream
+        c.executor().execute(() -> c.attachStream(ctx.channel(), last));
+      }
+      case "GET poll" -> {
+        long after = number(param(q, "after"), 0);
+        ctx.fireUserEventTriggered(StreamingResponse.INSTANCE);
+        c.executor().execute(() -> c.poll(ctx.channel(), keepAlive, after));
+      }
+      case "POST send" -> {
+        long ack = number(param(q, "ack"), 0);
+        byte[] body = ByteBufUtil.getBytes(req.content());
+        if (longestLine(body) > config.maxMessageBytes()) {
+          respond(ctx, keepAlive, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+              "a command is longer than " + config.maxMessageBytes() + " bytes\n");
+          return;
+        }
+        c.executor().execute(() -> {
+          c.acknowledge(ack);
+          c.commands(body);
+        });
+        respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
+      }
+      case "POST close" -> {
+        c.close(CloseCode.NORMAL, CloseCode.NORMAL.reason());
+        respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
+      }
+      default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
+    }
+  }
+
+  /** Fired so that the connection limiter lifts its request deadline for a long-lived response. */
+  enum StreamingResponse { INSTANCE }
+
+  private void open(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, boolean keepAlive) {
+    String transport = param(q, "transport");
+    if (!"sse".equals(transport) && !"longpoll".equals(transport)) {
+      respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "transport must be sse or longpoll\n");
+      return;
+    }
+    String site = param(q, "site");
+    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+    if (!node.handshakePolicy().originAllowed(origin, site, req.headers().get(HttpHeaderNames.HOST))) {
+      node.metrics().handshakeRejected("origin");
+      respond(ctx, false, HttpResponseStatus.FORBIDDEN, "origin " + origin + " may not open a connection\n");
+      return;
+    }
+    if (openCount() >= config.maxConnections()) {
+      node.metrics().handshakeRejected("connection_limit");
+      respond(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later\n");
+      return;
+    }
+    String token = HandshakeGuard.token(req);
+    if (token == null && node.handshakePolicy().tokenRequired(site)) {
+      node.metrics().handshakeRejected("unauthorized");
+      respond(ctx, false, HttpResponseStatus.UNAUTHORIZED, "this server needs a token\n");
+      return;
+    }
+    CompletableFuture<Principal> who = token == null ? CompletableFuture.completedFuture(null)
+        : node.authenticator().authenticateToken(token);
+    String remote = remote(ctx);
+    who.whenComplete((principal, err) -> ctx.executor().execute(() -> {
+      if (err != null) {
+        node.metrics().handshakeRejected("unauthorized");
+        respond(ctx, false, HttpResponseStatus.UNAUTHORIZED, "the token is not valid\n");
+        return;
+      }
+      byte[] b = new byte[16];
+      random.nextBytes(b);
+      String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+      long ping = config.pingInterval().toNanos();
+      HttpSessionConnection c = new HttpSessionConnection(sid, transport, ctx.channel().eventLoop(), node.metrics(),
+          origin, remote, principal, ping, ping + config.pongTimeout().toNanos(),
+          () -> ctx.channel().eventLoop().schedule(() -> sessions.remove(sid), TOMBSTONE_SECONDS, TimeUnit.SECONDS));
+      sessions.put(sid, c);
+      c.attach(node.open(c));
+      node.metrics().connectionOpened(transport);
+      respondJson(ctx, keepAlive, HttpResponseStatus.OK, "{\"sid\":\"" + sid + "\",\"transport\":\"" + transport
+          + "\",\"pollMs\":" + HttpSessionConnection.POLL_HOLD_MILLIS + "}");
+    }));
+  }
+
+  private static String remote(ChannelHandlerContext ctx) {
+    java.net.InetAddress client = ctx.channel().attr(ConnectionLimiter.CLIENT).get();
+    if (client != null) {
+      return client.getHostAddress();
+    }
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : "?";
+  }
+
+  private static int longestLine(byte[] body) {
+    int longest = 0;
+    int start = 0;
+    for (int i = 0; i <= body.length; i++) {
+      if (i == body.length || body[i] == '\n') {
+        longest = Math.max(longest, i - start);
+        start = i + 1;
+      }
+    }
+    return longest;
+  }
+
+  private static String param(QueryStringDecoder q, String name) {
+    List<String> v = q.parameters().get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  private static long number(String s, long otherwise) {
+    if (s == null) {
+      return otherwise;
+    }
+    try {
+      return Math.max(0, Long.parseLong(s.trim()));
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  private static void respondJson(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
+    write(ctx, keepAlive, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String text) {
+    write(ctx, keepAlive, status, "text/plain; charset=utf-8", text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
+      byte[] body) {
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    if (body.length > 0) {
+      res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+    }
+    res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    res.headers().set("X-Content-Type-Options", "nosniff");
+    if (keepAlive && status.code() < 400) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      ctx.writeAndFlush(res);
+    } else {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
