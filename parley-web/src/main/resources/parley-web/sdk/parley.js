@@ -59,6 +59,17 @@ export function newCid() {
 }
 
 /**
+ * A streaming answer's text after a `delta`: the delta's text belongs at `offset`; only what lies
+ * beyond what is held is appended (a snapshot after a reconnect overlaps what was held).
+ * @param {string} held
+ * @param {number} offset
+ * @param {string} text
+ */
+export function mergeDelta(held, offset, text) {
+  return offset + text.length > held.length ? held.slice(0, offset) + text : held;
+}
+
+/**
  * Full-jitter exponential backoff: a delay drawn uniformly from [0, min(max, initial·2^attempt)].
  * @param {number} attempt 0 for the first retry
  * @param {number} initialMs
@@ -89,7 +100,8 @@ export class ParleyClient {
       ackTimeoutMs: 10000,
       upgradeIntervalMs: 60000,
       openTimeoutMs: 10000,
-      ...options,
+      // options left undefined keep their defaults
+      ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
     };
     /** @type {ConnectionState} */
     this.state = 'idle';

@@ -77,8 +77,9 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     String name = path.endsWith("/") ? path.substring(1) + "index.html" : path.substring(1);
-    byte[] body = asset(name);
-    if (body == null && !name.contains(".") && asset(name + "/index.html") != null) {
+    boolean folder = !name.substring(name.lastIndexOf('/') + 1).contains(".");
+    byte[] body = folder ? null : asset(name); // a jar's folder entry reads as an empty resource
+    if (folder && asset(name + "/index.html") != null) {
       // /console → /console/, so the page's relative links resolve
       FullHttpResponse moved = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
       moved.headers().set(HttpHeaderNames.LOCATION, path + "/");

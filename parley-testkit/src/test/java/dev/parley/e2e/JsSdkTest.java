@@ -1,0 +1,37 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.testkit.TestServer;
+import dev.parley.testsupport.NodeScript;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JS SDK's tests ({@code parley-web/src/test/js}, Node's test runner) against a real server:
+ * every transport, network cuts through a proxy, the outbox, resume, fallback and moving back up.
+ */
+@Timeout(240)
+class JsSdkTest {
+  @TempDir Path dir;
+
+  @Test
+  void theJsSdkSuitePassesAgainstARealServer() throws Exception {
+    try (TestServer server = TestServer.start(dir.resolve("data"))) {
+      Path root = NodeScript.repositoryRoot();
+      List<String> args = new ArrayList<>(NodeScript.webSocketFlags());
+      args.addAll(List.of("--test", "--test-reporter=spec", "parley-web/src/test/js/"));
+      NodeScript.Result r = NodeScript.run(root, args, Map.of("PARLEY_URL", "http://127.0.0.1:" + server.port()),
+          Duration.ofSeconds(200), root.resolve("parley-testkit/target/js-sdk-tests.log"));
+      System.out.println(r.output());
+      assertThat(r.exitCode()).as(r.output()).isZero();
+      assertThat(r.output()).contains("ℹ fail 0").doesNotContain("ℹ pass 0");
+    }
+  }
+}

@@ -1,0 +1,223 @@
+// Browser test: a visitor page (the demo page with the widget) and an agent page (the console) in
+// headless Chromium, against a real Parley server (PARLEY_URL), once per transport:
+//   node chat-flow.mjs websocket|sse|longpoll
+// For sse and longpoll the visitor's page blocks WebSocket (and, for longpoll, the event stream)
+// the way a restrictive network would. The visitor's page goes through a TCP proxy in this process,
+// so the test can cut its connections mid-conversation. Screenshots go to SCREENSHOT_DIR.
+// Started by parley-testkit's BrowserTest, which asserts the exit code; prints one line per step.
+import { chromium } from 'playwright-core';
+import net from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const BASE = process.env.PARLEY_URL;
+const PASSWORD = process.env.PARLEY_AGENT_PASSWORD || 'pw';
+const SHOTS = process.env.SCREENSHOT_DIR || 'screenshots';
+const transport = process.argv[2] || 'websocket';
+const XSS = '<img src=x onerror=alert(1)>';
+const step = (s) => console.log(`[${transport}] ${s}`);
+
+function fail(message) {
+  throw new Error(`[${transport}] ${message}`);
+}
+
+async function proxyTo(port) {
+  const sockets = new Set();
+  let refusing = false;
+  const server = net.createServer((client) => {
+    if (refusing) {
+      client.resetAndDestroy();
+      return;
+    }
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    cut() {
+      for (const s of sockets) {
+        s.resetAndDestroy();
+      }
+    },
+    refuse(on) {
+      refusing = on;
+    },
+    close() {
+      this.cut();
+      server.close();
+    },
+  };
+}
+
+const BLOCK_WEBSOCKET = `window.WebSocket = class { constructor() { throw new Error('WebSocket blocked by the network'); } };`;
+const BLOCK_EVENT_STREAM = `{ const f = window.fetch.bind(window);
+  window.fetch = (u, i) => String(u).includes('/events') ? Promise.reject(new TypeError('blocked')) : f(u, i); }`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+const proxy = await proxyTo(Number(new URL(BASE).port));
+fs.mkdirSync(SHOTS, { recursive: true });
+let exitCode = 0;
+try {
+  const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const agentContext = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+  const visitor = await visitorContext.newPage();
+  const agent = await agentContext.newPage();
+  const dialogs = [];
+  for (const p of [visitor, agent]) {
+    p.on('dialog', (d) => {
+      dialogs.push(d.message());
+      d.dismiss();
+    });
+    p.on('pageerror', (e) => console.log(`[${transport}] page error: ${e.message}`));
+  }
+  if (transport !== 'websocket') {
+    await visitor.addInitScript(BLOCK_WEBSOCKET);
+  }
+  if (transport === 'longpoll') {
+    await visitor.addInitScript(BLOCK_EVENT_STREAM);
+  }
+
+  // The visitor opens the demo page and the widget: the greeting appears.
+  await visitor.goto(proxy.url + '/');
+  const widget = visitor.locator('#parley-widget');
+  await widget.locator('.launcher').click();
+  const log = widget.locator('.log');
+  await log.locator('.msg.theirs').first().waitFor();
+  const greeting = await log.locator('.msg.theirs').first().textContent();
+  if (!greeting.includes('assistant')) {
+    fail('no greeting: ' + greeting);
+  }
+  const used = await widget.getAttribute('data-transport');
+  if (used !== transport) {
+    fail(`the widget uses ${used}, expected ${transport}`);
+  }
+  step(`greeting shown over ${used}`);
+
+  // A question gets a streamed bot answer.
+  await widget.locator('textarea').fill('How do I run Parley?');
+  await widget.locator('textarea').press('Enter');
+  await log.locator('.msg.streaming').waitFor({ timeout: 15000 });
+  step('the answer streams');
+  await log.locator('.msg.streaming').waitFor({ state: 'detached', timeout: 30000 });
+  const answer = await log.locator('.msg.theirs').last().textContent();
+  if (answer.length < 40) {
+    fail('short answer: ' + answer);
+  }
+  step('the answer is complete');
+
+  // The visitor asks for a human; the agent logs in, sees it queued, accepts and replies.
+  await widget.locator('button.human').click();
+  await agent.goto(BASE + '/console/');
+  await agent.fill('input[name=user]', 'maya');
+  await agent.fill('input[name=password]', PASSWORD);
+  await agent.click('#login button[type=submit]');
+  await agent.locator('#queue li').first().waitFor({ timeout: 15000 });
+  step('the agent sees the conversation queued');
+  await agent.locator('#queue li').first().click();
+  await agent.locator('#log .msg.visitor').first().waitFor();
+  await agent.click('#accept');
+  await widget.locator('header .agent', { hasText: 'Maya' }).waitFor({ timeout: 15000 });
+  step('the visitor sees the agent\'s name');
+  await agent.fill('#text', 'Hello, I am Maya. How can I help?');
+  await agent.press('#text', 'Enter');
+  await log.locator('.msg.theirs', { hasText: 'I am Maya' }).waitFor({ timeout: 15000 });
+  step('the visitor sees the agent\'s reply');
+
+  // Ticks: the visitor's message is read by the agent (console open), and the agent's by the visitor.
+  await widget.locator('textarea').fill('Thanks! My order has not arrived.');
+  await widget.locator('textarea').press('Enter');
+  await log.locator('.msg.mine[data-state=read]', { hasText: 'order has not arrived' }).waitFor({ timeout: 15000 });
+  step('the visitor\'s message is marked read');
+  await agent.locator('#log .msg.agent[data-state=read]', { hasText: 'I am Maya' }).waitFor({ timeout: 15000 });
+  step('the agent\'s reply is marked read');
+
+  // Markup in a message is shown as text, in the widget and in the console.
+  await widget.locator('textarea').fill(XSS);
+  await widget.locator('textarea').press('Enter');
+  await agent.locator('#log .msg.visitor', { hasText: XSS }).waitFor({ timeout: 15000 });
+  await log.locator('.msg.mine', { hasText: XSS }).waitFor();
+  const images = await log.locator('img').count() + await agent.locator('#log img').count();
+  if (images !== 0 || dialogs.length) {
+    fail(`markup was rendered (${images} img, dialogs ${dialogs})`);
+  }
+  step('markup is shown as text on both sides');
+
+  // A network cut mid-conversation: both sides keep typing; nothing is lost or doubled.
+  proxy.refuse(true);
+  proxy.cut();
+  await widget.locator('.status', { hasText: 'Reconnecting' }).waitFor({ timeout: 15000 });
+  step('the widget shows that it is reconnecting');
+  await widget.locator('textarea').fill('sent while offline 1');
+  await widget.locator('textarea').press('Enter');
+  await widget.locator('textarea').fill('sent while offline 2');
+  await widget.locator('textarea').press('Enter');
+  await agent.fill('#text', 'agent wrote during the cut');
+  await agent.press('#text', 'Enter');
+  proxy.refuse(false);
+  await log.locator('.msg.theirs', { hasText: 'agent wrote during the cut' }).waitFor({ timeout: 30000 });
+  await agent.locator('#log .msg.visitor', { hasText: 'sent while offline 2' }).waitFor({ timeout: 30000 });
+  for (const [page, sel, text] of [[visitor, '#parley-widget .log .msg', 'sent while offline 1'],
+    [visitor, '#parley-widget .log .msg', 'sent while offline 2'],
+    [visitor, '#parley-widget .log .msg', 'agent wrote during the cut'],
+    [agent, '#log .msg', 'sent while offline 1'], [agent, '#log .msg', 'sent while offline 2'],
+    [agent, '#log .msg', 'agent wrote during the cut']]) {
+    const n = await page.locator(sel, { hasText: text }).count();
+    if (n !== 1) {
+      fail(`"${text}" shown ${n} times`);
+    }
+  }
+  const order = await log.locator('.msg.mine').allTextContents();
+  const i1 = order.findIndex((t) => t.includes('offline 1'));
+  const i2 = order.findIndex((t) => t.includes('offline 2'));
+  if (!(i1 >= 0 && i1 < i2)) {
+    fail('offline messages out of order: ' + order.join(' | '));
+  }
+  step('after the cut: everything once, in order');
+
+  await visitor.screenshot({ path: path.join(SHOTS, `widget-${transport}.png`) });
+  await agent.screenshot({ path: path.join(SHOTS, `console-${transport}.png`) });
+
+  // A reload keeps the visitor and restores the history.
+  const before = await log.locator('.msg').count();
+  await visitor.reload();
+  await widget.locator('.launcher').click();
+  await visitor.waitForFunction((n) => document.querySelector('#parley-widget').shadowRoot
+    .querySelectorAll('.log .msg').length >= n, before - 1, { timeout: 20000 });
+  const again = await log.locator('.msg', { hasText: 'sent while offline 2' }).count();
+  if (again !== 1) {
+    fail('history after reload shows the message ' + again + ' times');
+  }
+  step('history restored after a reload, same visitor');
+  if (transport === 'websocket') {
+    await visitor.setViewportSize({ width: 390, height: 760 });
+    await visitor.screenshot({ path: path.join(SHOTS, 'widget-phone.png') });
+    const box = await widget.locator('.panel').boundingBox();
+    if (!box || box.width > 390) {
+      fail('the panel does not fit a phone screen: ' + JSON.stringify(box));
+    }
+    step('fits a phone-sized screen');
+  }
+  console.log(`[${transport}] PASS`);
+} catch (e) {
+  console.error(e.stack || String(e));
+  exitCode = 1;
+} finally {
+  proxy.close();
+  await browser.close();
+}
+process.exit(exitCode);
