@@ -102,7 +102,12 @@ class HttpSessionTransport extends Transport {
   }
 
   async _openSession() {
-    const res = await this._timed(this.fetch(`${this.base}/rt/open?transport=${this.kind}`
+    // The session's key, made here, so that a load balancer can route every request of the
+    // session (this one included) to the same node by hashing it.
+    const bytes = new Uint8Array(16);
+    globalThis.crypto.getRandomValues(bytes);
+    const key = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const res = await this._timed(this.fetch(`${this.base}/rt/open?transport=${this.kind}&key=${key}`
       + (this.opts.site ? `&site=${encodeURIComponent(this.opts.site)}` : ''), {
       method: 'POST', signal: this.abort.signal, credentials: 'omit',
     }));

@@ -483,14 +483,21 @@ public final class Main implements Runnable {
       String local = "localhost:" + server.port();
       String http = config.tlsCert() != null ? "https://" : "http://";
       String ws = config.tlsCert() != null ? "wss://" : "ws://";
+      boolean demo = sitesFile == null;
       System.out.println();
       System.out.println("  Parley is running.");
-      System.out.println("    Home page:   " + http + local + "/");
-      System.out.println("    WebSocket:   " + ws + local + "/ws   (no credentials needed: anonymous visitor;");
-      System.out.println("                 send {\"type\":\"hello\",\"site\":\"demo\"} to chat with the demo site's bot)");
+      System.out.println("    Demo page:   " + http + local + "/            (the chat widget: talk to the bot, ask for a human)");
+      System.out.println("    Console:     " + http + local + "/console/    (agents answer here)");
+      System.out.println("    Dashboard:   " + http + local + "/dashboard/  (admins watch live figures)");
+      if (demo) {
+        System.out.println("    Log in as:   maya (an admin) or sam, password "
+            + (demoAgentPassword.equals(DEFAULTS.get("demo-agent-password")) ? demoAgentPassword
+                : "from --demo-agent-password"));
+      } else {
+        System.out.println("    Log in as:   an agent of " + sitesFile + " (\"admin\": true for the dashboard)");
+      }
+      System.out.println("    WebSocket:   " + ws + local + "/ws   (protocol v1, docs/PROTOCOL.md; SSE and long-polling under /rt/)");
       System.out.println("    Health:      " + http + local + "/healthz");
-      System.out.println("    Agents:      log in with {\"type\":\"hello\",\"user\":\"maya\",\"password\":\"…\"}"
-          + " (demo agents maya and sam; password from --demo-agent-password, default parley-demo)");
       System.out.println(config.store().equals("sqlite")
           ? "    Data:        " + dataDir.toAbsolutePath().normalize()
           : "    Cluster:     store postgres, broker " + config.broker());

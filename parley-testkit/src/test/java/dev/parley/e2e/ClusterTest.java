@@ -106,8 +106,35 @@ class ClusterTest {
         dir.resolve("nginx"), nodes.stream().map(NodeProcess::port).toList());
 
     aVisitorOnNodeAAndAnAgentOnNodeBSeeEachOther();
+    fallbackSessionsThroughNginxStayOnTheirNode();
     manyClientsThroughNginxSurviveANodeKillAndARedisRestart();
     aNodeStoppedWithSigtermSays1012AndExitsInTime();
+  }
+
+  /**
+   * A fallback session lives on one node: nginx routes every request of it by its key, so a
+   * long-polling visitor's open, send and polls all reach that node (round robin would 404).
+   */
+  private void fallbackSessionsThroughNginxStayOnTheirNode() throws Exception {
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    String base = "http://127.0.0.1:" + nginx.port();
+    for (int i = 0; i < 6; i++) {
+      String key = "cluster-test-key-" + i + "-" + java.util.UUID.randomUUID().toString().replace("-", "");
+      var open = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/open?transport=longpoll&key=" + key))
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
+      var send = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + key + "/send?ack=0"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"hello\",\"site\":\"demo\"}")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(send.statusCode()).as("send %d", i).isEqualTo(204);
+      var poll = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + key + "/poll?after=0")).build(),
+          java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(poll.statusCode()).as("poll %d", i).isEqualTo(200);
+      assertThat(poll.body()).contains("\"type\":\"welcome\"");
+      http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + key + "/close"))
+          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+    }
+    http.close();
   }
 
   private void aVisitorOnNodeAAndAnAgentOnNodeBSeeEachOther() throws Exception {

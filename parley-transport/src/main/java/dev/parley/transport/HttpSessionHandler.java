@@ -34,8 +34,9 @@ import java.util.concurrent.TimeUnit;
  * docs/PROTOCOL.md#fallback-transports}):
  *
  * <ul>
- *   <li>{@code POST /rt/open?transport=sse|longpoll[&site=…]}: the same admission as a WebSocket
- *       handshake (origin 403, token 401, connection limit 503), then {@code {"sid": …}};
+ *   <li>{@code POST /rt/open?transport=sse|longpoll[&site=…][&key=…]}: the same admission as a
+ *       WebSocket handshake (origin 403, token 401, connection limit 503), then {@code {"sid": …}}
+ *       (the client's {@code key} when it named one, so a load balancer can hash on it);
  *   <li>{@code GET /rt/<sid>/events}: the event stream ({@code Last-Event-ID} resumes it);
  *   <li>{@code GET /rt/<sid>/poll?after=<id>}: frames after {@code id}, held up to 25 s;
  *   <li>{@code POST /rt/<sid>/send?ack=<id>}: commands, one per line; 204;
@@ -48,6 +49,11 @@ import java.util.concurrent.TimeUnit;
 @ChannelHandler.Sharable
 final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
   static final String PREFIX = "/rt/";
+  /**
+   * A client may name its session ({@code ?key=}, at least 128 random bits in base64url) so that a
+   * load balancer can route every request of the session, the first included, to one node by it.
+   */
+  private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22,64}");
   /** A closed session is remembered this long, so a late request learns its close code. */
   private static final long TOMBSTONE_SECONDS = 30;
 
@@ -156,6 +162,11 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String site = param(q, "site");
+    String key = param(q, "key");
+    if (key != null && !KEY.matcher(key).matches()) {
+      respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "key must be 22-64 characters of A-Z a-z 0-9 _ -\n");
+      return;
+    }
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
     if (!node.handshakePolicy().originAllowed(origin, site, req.headers().get(HttpHeaderNames.HOST))) {
       node.metrics().handshakeRejected("origin");
@@ -182,13 +193,20 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
         respond(ctx, false, HttpResponseStatus.UNAUTHORIZED, "the token is not valid\n");
         return;
       }
-      byte[] b = new byte[16];
-      random.nextBytes(b);
-      String sid = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+      String sid = key;
+      if (sid == null) {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        sid = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+      } else if (sessions.containsKey(sid)) {
+        respond(ctx, false, HttpResponseStatus.CONFLICT, "this key is in use; make a new random one\n");
+        return;
+      }
+      String id = sid;
       long ping = config.pingInterval().toNanos();
       HttpSessionConnection c = new HttpSessionConnection(sid, transport, ctx.channel().eventLoop(), node.metrics(),
           origin, remote, principal, ping, ping + config.pongTimeout().toNanos(),
-          () -> ctx.channel().eventLoop().schedule(() -> sessions.remove(sid), TOMBSTONE_SECONDS, TimeUnit.SECONDS));
+          () -> ctx.channel().eventLoop().schedule(() -> sessions.remove(id), TOMBSTONE_SECONDS, TimeUnit.SECONDS));
       sessions.put(sid, c);
       c.attach(node.open(c));
       node.metrics().connectionOpened(transport);
