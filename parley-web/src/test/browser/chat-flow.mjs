@@ -211,6 +211,33 @@ try {
       fail('the panel does not fit a phone screen: ' + JSON.stringify(box));
     }
     step('fits a phone-sized screen');
+
+    // Keyboard: Escape closes the panel and gives focus back to the launcher; Enter opens it again.
+    await widget.locator('textarea').press('Escape');
+    await widget.locator('.panel').waitFor({ state: 'hidden' });
+    const focused = await visitor.evaluate(() => document.querySelector('#parley-widget').shadowRoot.activeElement?.className);
+    if (focused !== 'launcher') {
+      fail('focus did not return to the launcher: ' + focused);
+    }
+    await visitor.keyboard.press('Enter');
+    await widget.locator('.panel').waitFor();
+    step('keyboard: Escape closes, Enter opens');
+
+    // Translated: a German browser gets the German strings.
+    const german = await browser.newContext({ locale: 'de-DE' });
+    const page = await german.newPage();
+    await page.goto(proxy.url + '/');
+    const launcher = page.locator('#parley-widget .launcher');
+    await launcher.waitFor();
+    if ((await launcher.getAttribute('aria-label')) !== 'Chat öffnen') {
+      fail('not German: ' + await launcher.getAttribute('aria-label'));
+    }
+    await launcher.click();
+    if ((await page.locator('#parley-widget textarea').getAttribute('placeholder')) !== 'Nachricht schreiben…') {
+      fail('the placeholder is not German');
+    }
+    await german.close();
+    step('German strings for a German browser');
   }
   console.log(`[${transport}] PASS`);
 } catch (e) {

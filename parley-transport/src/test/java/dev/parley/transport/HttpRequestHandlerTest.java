@@ -38,6 +38,21 @@ class HttpRequestHandlerTest {
   }
 
   @Test
+  void aFolderServesItsIndexAndWithoutTheSlashRedirectsToIt() {
+    FullHttpResponse res = get(HttpMethod.GET, "/folder/");
+    assertThat(res.status().code()).isEqualTo(200);
+    assertThat(res.content().toString(StandardCharsets.UTF_8)).contains("a folder index");
+    res.release();
+    FullHttpResponse moved = get(HttpMethod.GET, "/folder");
+    assertThat(moved.status().code()).isEqualTo(301);
+    assertThat(moved.headers().get(HttpHeaderNames.LOCATION)).isEqualTo("/folder/");
+    moved.release();
+    FullHttpResponse none = get(HttpMethod.GET, "/nofolder");
+    assertThat(none.status().code()).isEqualTo(404);
+    none.release();
+  }
+
+  @Test
   void pathTraversalAndUnknownPathsAre404() {
     for (String uri : new String[] {"/../pom.xml", "/nope.js", "/parley-web/../x", "//etc/passwd"}) {
       FullHttpResponse res = get(HttpMethod.GET, uri);
