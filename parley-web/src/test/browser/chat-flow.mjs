@@ -133,6 +133,9 @@ try {
   await agent.click('#accept');
   await widget.locator('header .agent', { hasText: 'Maya' }).waitFor({ timeout: 15000 });
   step('the visitor sees the agent\'s name');
+  await agent.locator('#text').pressSequentially('Hello');
+  await widget.locator('.typing', { hasText: 'Maya is typing' }).waitFor({ timeout: 15000 });
+  step('the visitor sees the agent typing');
   await agent.fill('#text', 'Hello, I am Maya. How can I help?');
   await agent.press('#text', 'Enter');
   await log.locator('.msg.theirs', { hasText: 'I am Maya' }).waitFor({ timeout: 15000 });
@@ -238,6 +241,18 @@ try {
     }
     await german.close();
     step('German strings for a German browser');
+
+    // The admin dashboard shows live figures.
+    const dash = await agentContext.newPage();
+    await dash.goto(BASE + '/dashboard/');
+    await dash.fill('input[name=user]', 'maya');
+    await dash.fill('input[name=password]', PASSWORD);
+    await dash.click('#login button[type=submit]');
+    await dash.locator('#tile-connections .value').filter({ hasText: /^[1-9]/ }).waitFor({ timeout: 15000 });
+    await dash.locator('#by-status').filter({ hasText: 'assigned' }).waitFor({ timeout: 15000 });
+    await dash.locator('#login').waitFor({ state: 'hidden' });
+    await dash.screenshot({ path: path.join(SHOTS, 'dashboard.png') });
+    step('the dashboard shows live connections and conversations');
   }
   console.log(`[${transport}] PASS`);
 } catch (e) {

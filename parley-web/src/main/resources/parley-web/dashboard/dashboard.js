@@ -168,6 +168,14 @@ function draw(canvas, series) {
       }
     });
     g.stroke();
+    if (points.length) {
+      // the latest value as a dot, so a chart with one point so far shows something
+      const last = points[points.length - 1];
+      g.fillStyle = COLORS[i % COLORS.length];
+      g.beginPath();
+      g.arc(30 + ((points.length - 1) / (KEEP - 1)) * (w - 30), h - 14 - (last / max) * (h - 24), 3, 0, 2 * Math.PI);
+      g.fill();
+    }
   });
 }
 
