@@ -1,0 +1,185 @@
+package dev.parley.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code parley bench}: starts the Parley server and the raw Netty baseline as child processes,
+ * runs each scenario against both at several sizes, and writes {@code results/<time>/results.jsonl}
+ * and {@code report.md}. With {@code --target} it loads a Parley server elsewhere (client-side
+ * figures only). Bounded in time and connections; stops by itself; ends only the processes it
+ * started.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Benchmark Parley against a raw Netty WebSocket server in the same run.")
+public final class Bench implements Callable<Integer> {
+  @Option(names = "--scenarios", split = ",", description = "idle,chat,fanout,handshake (default: all).")
+  List<String> scenarios = List.of("idle", "chat", "fanout", "handshake");
+
+  @Option(names = "--smoke", description = "Tiny sizes, a second each: checks that every scenario works (CI).")
+  boolean smoke;
+
+  @Option(names = "--idle-sizes", split = ",", description = "Connections held (default 1000,5000,19000).")
+  List<Integer> idleSizes = List.of(1000, 5000, 19000);
+
+  @Option(names = "--idle-seconds", description = "How long idle connections are watched for CPU (default 30: one heartbeat).")
+  int idleSeconds = 30;
+
+  @Option(names = "--chat-conversations", description = "Visitors, each in its own conversation (default 1000).")
+  int chatConversations = 1000;
+
+  @Option(names = "--chat-rates", split = ",", description = "Messages a second in all (default 1000,5000,10000).")
+  List<Integer> chatRates = List.of(1000, 5000, 10000);
+
+  @Option(names = "--fanout-sizes", split = ",", description = "Subscribers (default 1000,5000,10000).")
+  List<Integer> fanoutSizes = List.of(1000, 5000, 10000);
+
+  @Option(names = "--fanout-rate", description = "Published messages a second (default 20).")
+  int fanoutRate = 20;
+
+  @Option(names = "--handshake-concurrency", description = "Handshakes in flight (default 32).")
+  int handshakeConcurrency = 32;
+
+  @Option(names = "--seconds", description = "Measurement window per run (default 10).")
+  int seconds = 10;
+
+  @Option(names = "--target", description = "Load this Parley WebSocket URL (ws://host:port/ws) instead of starting servers.")
+  URI target;
+
+  @Option(names = "--parley-jar", description = "The server jar (default parley-server/target/parley-server.jar).")
+  Path parleyJar = Path.of("parley-server/target/parley-server.jar");
+
+  @Option(names = "--out", description = "Results folder (default results/<UTC time>).")
+  Path out;
+
+  @Option(names = "--threads", description = "Client event loops (default: the cores).")
+  int threads = Runtime.getRuntime().availableProcessors();
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Bench()).execute(args));
+  }
+
+  /** The open-files limit of this process (sockets count), from /proc/self/limits, or -1. */
+  static long openFilesLimit() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (l.startsWith("Max open files")) {
+          String[] f = l.trim().split("\\s+");
+          return Long.parseLong(f[3]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    String date = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    if (out == null) {
+      out = Path.of("results", date.replace(":", ""));
+    }
+    if (smoke) {
+      idleSizes = List.of(50);
+      idleSeconds = 1;
+      chatConversations = 20;
+      chatRates = List.of(100);
+      fanoutSizes = List.of(50);
+      fanoutRate = 20;
+      handshakeConcurrency = 4;
+      seconds = 1;
+    }
+    StringBuilder notes = new StringBuilder();
+    long limit = openFilesLimit();
+    if (limit > 0) {
+      List<Integer> fitted = new ArrayList<>();
+      for (int n : idleSizes) {
+        // This process holds one socket per connection, and so does the server: both under the limit.
+        int fit = (int) Math.min(n, limit - 300);
+        if (fit < n) {
+          notes.append("idle size ").append(n).append(" lowered to ").append(fit).append(": this machine allows ")
+              .append(limit).append(" open files per process (ulimit -n); use several client processes and source "
+                  + "addresses for more. ");
+        }
+        fitted.add(fit);
+      }
+      idleSizes = fitted;
+    }
+    if (target == null && !Files.exists(parleyJar)) {
+      System.err.println("bench: " + parleyJar + " is missing: build first (./parley build)");
+      return 2;
+    }
+    List<Scenarios.Result> results = new ArrayList<>();
+    try (Load load = new Load(threads)) {
+      Scenarios s = new Scenarios(load);
+      for (String scenario : scenarios) {
+        for (String which : target != null ? List.of("parley") : List.of("parley", "netty")) {
+          try (Target t = start(which, scenario)) {
+            results.addAll(run(s, t, scenario));
+          }
+        }
+      }
+    }
+    Report.write(out, results, date, notes.toString());
+    System.out.println("bench: " + results.size() + " measurements in " + out.resolve("report.md"));
+    return 0;
+  }
+
+  private Target start(String which, String scenario) throws IOException, InterruptedException {
+    if (target != null) {
+      return Target.remote(target);
+    }
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path logs = out.resolve("logs");
+    if (which.equals("netty")) {
+      return Target.netty(port, logs.resolve("netty-" + scenario + ".log"));
+    }
+    Path data = Files.createTempDirectory("parley-bench-");
+    return Target.parley(parleyJar.toAbsolutePath(), port, data, logs.resolve("parley-" + scenario + ".log"));
+  }
+
+  private List<Scenarios.Result> run(Scenarios s, Target t, String scenario) throws Exception {
+    List<Scenarios.Result> r = new ArrayList<>();
+    switch (scenario) {
+      case "idle" -> {
+        for (int n : idleSizes) {
+          r.add(report(s.idle(t, n, idleSeconds)));
+        }
+      }
+      case "chat" -> {
+        for (int rate : chatRates) {
+          r.add(report(s.chat(t, chatConversations, rate, seconds)));
+        }
+      }
+      case "fanout" -> {
+        for (int n : fanoutSizes) {
+          r.add(report(s.fanout(t, n, fanoutRate, seconds)));
+        }
+      }
+      case "handshake" -> r.add(report(s.handshake(t, handshakeConcurrency, seconds)));
+      default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + scenario);
+    }
+    return r;
+  }
+
+  private static Scenarios.Result report(Scenarios.Result r) {
+    System.out.println(r.scenario() + " " + r.target() + " " + r.params() + " " + r.figures());
+    return r;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.parley.bench;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The load generator's client side: WebSocket connections on Netty's epoll transport, frames
+ * handed to a listener as {@link ByteBuf}s (parsed without making strings: the client shares the
+ * machine with the server, so it must be cheap).
+ */
+final class Load implements AutoCloseable {
+  /** What a connection does with the frames it receives. Called on the connection's event loop. */
+  interface Listener {
+    void onFrame(Channel ch, ByteBuf text);
+
+    default void onClose(Channel ch) {}
+  }
+
+  private final MultiThreadIoEventLoopGroup group;
+
+  Load(int threads) {
+    this.group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
+  }
+
+  /** Connects and upgrades; completes with the channel once the handshake is done. */
+  CompletableFuture<Channel> open(URI uri, Listener listener) {
+    CompletableFuture<Channel> ready = new CompletableFuture<>();
+    Bootstrap b = new Bootstrap().group(group).channel(EpollSocketChannel.class)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
+        .handler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
+                    uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 1 << 20)),
+                new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                  @Override
+                  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                    if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                      ready.complete(ctx.channel());
+                    }
+                    super.userEventTriggered(ctx, evt);
+                  }
+
+                  @Override
+                  protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
+                    listener.onFrame(ctx.channel(), f.content());
+                  }
+
+                  @Override
+                  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+                    ready.completeExceptionally(new IllegalStateException("closed before the handshake"));
+                    listener.onClose(ctx.channel());
+                    super.channelInactive(ctx);
+                  }
+
+                  @Override
+                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    ready.completeExceptionally(cause);
+                    ctx.close();
+                  }
+                });
+          }
+        });
+    b.connect(uri.getHost(), uri.getPort()).addListener(f -> {
+      if (!f.isSuccess()) {
+        ready.completeExceptionally(f.cause());
+      }
+    });
+    return ready;
+  }
+
+  static void send(Channel ch, String text) {
+    ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
+  }
+
+  /** Whether {@code buf} holds {@code marker} (ASCII). */
+  static boolean contains(ByteBuf buf, byte[] marker) {
+    return indexOf(buf, marker) >= 0;
+  }
+
+  static int indexOf(ByteBuf buf, byte[] marker) {
+    int end = buf.writerIndex() - marker.length;
+    outer:
+    for (int i = buf.readerIndex(); i <= end; i++) {
+      for (int j = 0; j < marker.length; j++) {
+        if (buf.getByte(i + j) != marker[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /** The decimal number right after {@code marker}, or -1. */
+  static long numberAfter(ByteBuf buf, byte[] marker) {
+    int at = indexOf(buf, marker);
+    if (at < 0) {
+      return -1;
+    }
+    long v = 0;
+    boolean any = false;
+    for (int i = at + marker.length; i < buf.writerIndex(); i++) {
+      byte c = buf.getByte(i);
+      if (c < '0' || c > '9') {
+        break;
+      }
+      v = v * 10 + (c - '0');
+      any = true;
+    }
+    return any ? v : -1;
+  }
+
+  static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Override
+  public void close() {
+    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.parley.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A server under load: Parley or the raw Netty baseline, as a child process of the bench (so its
+ * memory and CPU are its own and readable from {@code /proc}), or a remote URL (no process: no
+ * server-side figures). Ended only through this object, by its own PID.
+ */
+final class Target implements AutoCloseable {
+  /** {@code parley} or {@code netty}. */
+  final String name;
+  final URI ws;
+  private final Process process;
+
+  private Target(String name, URI ws, Process process) {
+    this.name = name;
+    this.ws = ws;
+    this.process = process;
+  }
+
+  /** A Parley server somewhere else: only client-side figures. */
+  static Target remote(URI ws) {
+    return new Target("parley", ws, null);
+  }
+
+  /** Starts the Parley server from {@code parleyJar} with the bench's settings. */
+  static Target parley(Path parleyJar, int port, Path dataDir, Path log) throws IOException, InterruptedException {
+    List<String> cmd = java();
+    cmd.addAll(List.of("-jar", parleyJar.toString(), "run", "--host=127.0.0.1", "--port=" + port,
+        "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
+        "--send-rate=1000000", "--send-burst=1000000", "--log-format=text"));
+    return start("parley", cmd, port, log, "/ws");
+  }
+
+  /** Starts the raw Netty baseline from the bench's own classpath. */
+  static Target netty(int port, Path log) throws IOException, InterruptedException {
+    List<String> cmd = java();
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineServer.class.getName(), Integer.toString(port)));
+    return start("netty", cmd, port, log, "/ws");
+  }
+
+  /** The JVM options both servers get: the production launcher's. */
+  static List<String> java() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(List.of("-XX:+UseZGC", "-Xss512k", "-Xmx4g", "--enable-native-access=ALL-UNNAMED"));
+    if (Runtime.version().feature() >= 24) {
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    return cmd;
+  }
+
+  private static Target start(String name, List<String> cmd, int port, Path log, String path)
+      throws IOException, InterruptedException {
+    Files.createDirectories(log.getParent());
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new IOException(name + " exited at start: " + Files.readString(log));
+      }
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return new Target(name, URI.create("ws://127.0.0.1:" + port + path), p);
+      } catch (IOException notYet) {
+        Thread.sleep(100);
+      }
+    }
+    p.destroyForcibly();
+    throw new IOException(name + " did not listen on " + port + " within 60 s");
+  }
+
+  boolean local() {
+    return process != null;
+  }
+
+  /** The URI of {@code path} on this server (the baseline's publisher is {@code /pub}). */
+  URI at(String path) {
+    return ws.resolve(path);
+  }
+
+  /** Resident set size in bytes (from /proc), or -1. */
+  long rssBytes() {
+    if (process == null) {
+      return -1;
+    }
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** CPU time (user + system) in seconds so far, or -1. */
+  double cpuSeconds() {
+    if (process == null) {
+      return -1;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+      return ticks / 100.0; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Runs a full GC in the server (jcmd) and returns the Java heap in use after it, in bytes, or -1. */
+  long gcAndHeapUsed() {
+    if (process == null) {
+      return -1;
+    }
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      run(jcmd, Long.toString(process.pid()), "GC.run");
+      String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)([KMG])").matcher(info);
+      if (m.find()) {
+        long v = Long.parseLong(m.group(1));
+        return v * switch (m.group(2)) {
+          case "K" -> 1024L;
+          case "M" -> 1024L * 1024;
+          default -> 1024L * 1024 * 1024;
+        };
+      }
+    } catch (IOException | InterruptedException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static String run(String... cmd) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    p.waitFor(30, TimeUnit.SECONDS);
+    return out;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
+    }
+  }
+}
