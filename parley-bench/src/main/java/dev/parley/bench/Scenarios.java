@@ -36,11 +36,44 @@ final class Scenarios {
   /** One measurement. */
   record Result(String scenario, String target, Map<String, Object> params, Map<String, Double> figures, String note) {}
 
+  private static final byte[] ERROR = Load.ascii("\"type\":\"error\"");
+
   private final Load load;
   private final String run = Long.toString(System.currentTimeMillis(), 36);
+  /** Connections that closed while a scenario ran, and error events received: both should stay 0. */
+  private final AtomicLong closed = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private volatile String firstError;
 
   Scenarios(Load load) {
     this.load = load;
+  }
+
+  private void begin() {
+    closed.set(0);
+    errors.set(0);
+    firstError = null;
+  }
+
+  /** Adds what went wrong while measuring (closed connections, error events): 0 in a clean run. */
+  private void diagnostics(Map<String, Double> f) {
+    f.put("connections_closed", (double) closed.get());
+    f.put("errors", (double) errors.get());
+    if (firstError != null) {
+      System.err.println("bench: first error event: " + firstError);
+    }
+  }
+
+  /** Waits until {@code deadline} (System.nanoTime), sleeping then spinning the last bit: sends go out on time, not early. */
+  static void waitUntil(long deadline) throws InterruptedException {
+    long wait;
+    while ((wait = deadline - System.nanoTime()) > 0) {
+      if (wait > 2_000_000) {
+        Thread.sleep((wait - 1_000_000) / 1_000_000);
+      } else {
+        java.util.concurrent.locks.LockSupport.parkNanos(wait);
+      }
+    }
   }
 
   /** A connection that has said hello (Parley) and, if {@code conv} is given, joined it. */
@@ -62,7 +95,19 @@ final class Scenarios {
           joined.complete(null);
           return;
         }
+        if (parley && Load.contains(text, ERROR)) {
+          errors.incrementAndGet();
+          if (firstError == null) {
+            firstError = text.toString(java.nio.charset.StandardCharsets.UTF_8);
+          }
+          return;
+        }
         onData.onFrame(ch, text);
+      }
+
+      @Override
+      public void onClose(Channel ch) {
+        closed.incrementAndGet();
       }
     };
     return load.open(uri, l).thenCompose(ch -> {
@@ -142,6 +187,7 @@ final class Scenarios {
    * server's CPU while they idle for {@code idleSeconds} with heartbeats on.
    */
   Result idle(Target t, int n, int idleSeconds) throws Exception {
+    begin();
     long heap0 = t.gcAndHeapUsed();
     long rss0 = t.rssBytes();
     long kernel0 = kernelSocketBytes();
@@ -165,6 +211,7 @@ final class Scenarios {
         f.put("idle_cpu_cores", (cpu1 - cpu0) / wall);
       }
       f.put("kernel_socket_bytes_per_conn", (kernel1 - kernel0) / (2.0 * n));
+      diagnostics(f);
       return new Result("idle", t.name, Map.of("connections", n, "idle_s", idleSeconds), f, null);
     } finally {
       closeAll(conns);
@@ -177,6 +224,7 @@ final class Scenarios {
    * Deliveries a second and publish→receive latency.
    */
   Result fanout(Target t, int subscribers, int rate, int seconds) throws Exception {
+    begin();
     String conv = "bench-fanout-" + run + "-" + subscribers + "-" + rate;
     boolean parley = t.name.equals("parley");
     Histogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
@@ -216,6 +264,7 @@ final class Scenarios {
       f.put("p99_ms", latency.getValueAtPercentile(99) / 1e6);
       f.put("p999_ms", latency.getValueAtPercentile(99.9) / 1e6);
       f.put("published", (double) sentCount);
+      diagnostics(f);
       return new Result("fanout", t.name, Map.of("subscribers", subscribers, "rate", rate, "seconds", seconds), f, null);
     } finally {
       pub.close();
@@ -233,10 +282,7 @@ final class Scenarios {
       if (intended >= end) {
         return i;
       }
-      long wait = intended - System.nanoTime();
-      if (wait > 1_000_000) {
-        Thread.sleep(wait / 1_000_000);
-      }
+      waitUntil(intended);
       String text = intended + PAD;
       if (parley) {
         Load.send(pub, "{\"type\":\"send\",\"cid\":\"p" + i + "\",\"conv\":\"" + conv + "\",\"text\":\"" + text + "\"}");
@@ -255,6 +301,7 @@ final class Scenarios {
    * send→delivered latency (the baseline echoes).
    */
   Result chat(Target t, int conversations, int rate, int seconds) throws Exception {
+    begin();
     boolean parley = t.name.equals("parley");
     Histogram ack = new ConcurrentHistogram(3_600_000_000_000L, 3);
     Histogram delivered = new ConcurrentHistogram(3_600_000_000_000L, 3);
@@ -292,10 +339,7 @@ final class Scenarios {
         if (intended >= window.get(1)) {
           break;
         }
-        long wait = intended - System.nanoTime();
-        if (wait > 1_000_000) {
-          Thread.sleep(wait / 1_000_000);
-        }
+        waitUntil(intended);
         int who = (int) (i % conversations);
         Channel ch = conns.get(who);
         if (parley) {
@@ -322,6 +366,7 @@ final class Scenarios {
       f.put("delivered_p50_ms", delivered.getValueAtPercentile(50) / 1e6);
       f.put("delivered_p99_ms", delivered.getValueAtPercentile(99) / 1e6);
       f.put("delivered_p999_ms", delivered.getValueAtPercentile(99.9) / 1e6);
+      diagnostics(f);
       return new Result("chat", t.name, Map.of("conversations", conversations, "rate", rate, "seconds", seconds), f,
           parley ? "durable: SQLite, ack after commit" : "echo, nothing stored");
     } finally {
@@ -331,6 +376,7 @@ final class Scenarios {
 
   /** handshake: new connections a second ({@code concurrency} at a time, open → ready → close) for {@code seconds}. */
   Result handshake(Target t, int concurrency, int seconds) throws Exception {
+    begin();
     AtomicLong done = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);

@@ -115,6 +115,47 @@ class AdmissionTest {
     }
   }
 
+  /**
+   * The request deadline (700 ms here) guards the HTTP phase only: an upgraded WebSocket and an
+   * SSE event stream keep working long after it (found by the benchmark: they were cut at it).
+   */
+  @Test
+  void theRequestDeadlineDoesNotEndAnUpgradedConnectionOrAnEventStream() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+      ws.sendText("{\"type\":\"hello\"}");
+      codec.decodePush(ws.readText());
+      int[] n = {0};
+      await().during(Duration.ofMillis(2100)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(150))
+          .until(() -> {
+            ws.sendText("{\"type\":\"ping\",\"ref\":\"p" + ++n[0] + "\"}");
+            return codec.decodePush(ws.readText()) instanceof Push.Pong;
+          });
+    }
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    String base = "http://127.0.0.1:" + server.port() + "/rt/";
+    String open = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "open?transport=sse"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String sid = open.replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
+    var stream = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + sid + "/events")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    java.util.Iterator<String> lines = stream.body().iterator();
+    long opened = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - opened > 2_100_000_000L);
+    http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + sid + "/send"))
+        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"ping\",\"ref\":\"late\"}")).build(),
+        java.net.http.HttpResponse.BodyHandlers.discarding());
+    String line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      String l;
+      do {
+        l = lines.next(); // the same stream, three deadlines later, still carries events
+      } while (!l.startsWith("data: "));
+      return l;
+    }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(line).contains("\"type\":\"pong\"").contains("late");
+    http.shutdownNow(); // close() would wait for the endless event stream
+  }
+
   @Test
   void aSlowlorisClientIsCutOffAndDoesNotStopOthers() throws Exception {
     try (Socket slow = new Socket("127.0.0.1", server.port())) {

@@ -125,7 +125,16 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   }
 
   private static void disarm(ChannelHandlerContext ctx) {
-    ScheduledFuture<?> f = ctx.channel().attr(DEADLINE).getAndSet(null);
+    lift(ctx.channel());
+  }
+
+  /**
+   * Lifts the request deadline of {@code ch}: it upgraded to a WebSocket, or answers with an event
+   * stream or a held poll, and heartbeats take over. Called by the handlers after this one (their
+   * user events travel forward, never back to this handler). Call on the channel's event loop.
+   */
+  static void lift(io.netty.channel.Channel ch) {
+    ScheduledFuture<?> f = ch.attr(DEADLINE).getAndSet(null);
     if (f != null) {
       f.cancel(false);
     }
@@ -149,15 +158,6 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       arm(ctx); // the next request (keep-alive) gets its own deadline; an upgrade disarms it below
     }
     super.channelRead(ctx, msg);
-  }
-
-  @Override
-  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-    if (evt instanceof io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler.HandshakeComplete
-        || evt == HttpSessionHandler.StreamingResponse.INSTANCE) {
-      disarm(ctx); // a WebSocket, an event stream or a held poll: heartbeats and the poll hold take over
-    }
-    super.userEventTriggered(ctx, evt);
   }
 
   @Override

@@ -122,12 +122,12 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     switch (req.method().name() + " " + parts[1]) {
       case "GET events" -> {
         long last = number(req.headers().get("Last-Event-ID"), number(param(q, "lastEventId"), 0));
-        ctx.fireUserEventTriggered(StreamingResponse.INSTANCE); // no request deadline on a stream
+        ConnectionLimiter.lift(ctx.channel()); // no request deadline on a stream
         c.executor().execute(() -> c.attachStream(ctx.channel(), last));
       }
       case "GET poll" -> {
         long after = number(param(q, "after"), 0);
-        ctx.fireUserEventTriggered(StreamingResponse.INSTANCE);
+        ConnectionLimiter.lift(ctx.channel()); // the poll is held up to 25 s
         c.executor().execute(() -> c.poll(ctx.channel(), keepAlive, after));
       }
       case "POST send" -> {
@@ -151,9 +151,6 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
       default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
     }
   }
-
-  /** Fired so that the connection limiter lifts its request deadline for a long-lived response. */
-  enum StreamingResponse { INSTANCE }
 
   private void open(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, boolean keepAlive) {
     String transport = param(q, "transport");

@@ -73,6 +73,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
+      // Upgraded: the heartbeat watches the connection from now on, not the request deadline.
+      ConnectionLimiter.lift(ctx.channel());
       session = node.open(new NettyConnection(ctx.channel(), node.metrics(),
           hc.requestHeaders().get(io.netty.handler.codec.http.HttpHeaderNames.ORIGIN)));
       connections.add(ctx.channel());

@@ -1,0 +1,52 @@
+package dev.parley.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Keeps {@code parley bench} working: every scenario, a second each at tiny sizes, against the
+ * real server jar and the baseline, both as child processes. Not a performance test: it checks
+ * that each scenario measures something and that the report is written.
+ */
+@Timeout(300)
+class BenchSmokeTest {
+  @TempDir Path out;
+
+  @Test
+  void everyScenarioRunsAgainstParleyAndTheBaselineAndIsReported() throws Exception {
+    Path jar = Path.of("..", "parley-server", "target", "parley-server.jar").toAbsolutePath().normalize();
+    assertThat(jar).as("the server jar is packaged before this module's tests").exists();
+    int code = new CommandLine(new Bench()).execute("--smoke", "--out", out.toString(), "--parley-jar", jar.toString());
+    assertThat(code).isZero();
+
+    List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+    assertThat(lines).hasSize(8);
+    for (String scenario : List.of("idle", "chat", "fanout", "handshake")) {
+      for (String target : List.of("parley", "netty")) {
+        assertThat(lines).as(scenario + " " + target)
+            .anyMatch(l -> l.contains("\"scenario\":\"" + scenario + "\"") && l.contains("\"target\":\"" + target + "\""));
+      }
+    }
+    assertThat(lines).filteredOn(l -> l.contains("\"scenario\":\"chat\"") || l.contains("\"scenario\":\"fanout\""))
+        .allMatch(l -> l.contains("\"delivered_fraction\":1"), "every message of the window delivered");
+    assertThat(lines).filteredOn(l -> l.contains("\"scenario\":\"idle\""))
+        .allMatch(l -> l.contains("\"rss_per_conn_bytes\":") && l.contains("\"connect_per_s\":"));
+    assertThat(lines).filteredOn(l -> l.contains("\"scenario\":\"handshake\"")).allMatch(l -> l.contains("\"failed\":0"));
+    assertThat(lines).allMatch(l -> l.contains("\"machine\":") && l.contains("\"date\":"));
+    String report = Files.readString(out.resolve("report.md"));
+    assertThat(report).contains("## idle", "## chat", "## fanout", "## handshake", "ratio Parley/Netty");
+    assertThat(out.resolve("fanout.svg")).exists();
+  }
+
+  @Test
+  void theOpenFilesLimitIsRead() {
+    assertThat(Bench.openFilesLimit()).isGreaterThan(0);
+  }
+}
