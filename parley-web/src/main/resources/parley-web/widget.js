@@ -180,24 +180,13 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  let dom; // sdk/dom.js, loaded with the SDK
   function bubble(kind, who) {
-    const el = document.createElement('div');
-    el.className = 'msg ' + kind;
-    if (who) {
-      const w = document.createElement('span');
-      w.className = 'who';
-      w.textContent = who;
-      el.appendChild(w);
-    }
-    const text = document.createElement('span');
-    text.className = 'text';
-    el.appendChild(text);
-    log.appendChild(el);
-    return el;
+    return dom.appendBubble(log, kind, who);
   }
 
   function setText(el, text) {
-    el.querySelector('.text').textContent = text; // never innerHTML: message text is data
+    dom.setBubbleText(el, text); // never innerHTML: message text is data
   }
 
   function setTick(el, state) {
@@ -370,7 +359,9 @@
 
   let newCidFn;
   let mergeDeltaFn;
-  import(new URL('sdk/parley.js', base).href).then(({ ParleyClient, newCid, mergeDelta }) => {
+  Promise.all([import(new URL('sdk/parley.js', base).href), import(new URL('sdk/dom.js', base).href)])
+    .then(([{ ParleyClient, newCid, mergeDelta }, domModule]) => {
+    dom = domModule;
     newCidFn = newCid;
     mergeDeltaFn = mergeDelta;
     client = new ParleyClient({

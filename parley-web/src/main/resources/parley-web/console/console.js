@@ -3,6 +3,7 @@
 // typing indicators and read receipts, accept / transfer / resolve / hand back to the bot, and
 // canned replies. All text is rendered as text, never as HTML.
 import { ParleyClient, newCid, mergeDelta } from '../sdk/parley.js';
+import { appendBubble, setBubbleText } from '../sdk/dom.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'parley:console:token';
@@ -197,24 +198,10 @@ function renderHeader() {
 }
 
 function bubble(kind, who) {
-  const el = document.createElement('div');
-  el.className = 'msg ' + kind;
-  if (who) {
-    const w = document.createElement('span');
-    w.className = 'who';
-    w.textContent = who;
-    el.appendChild(w);
-  }
-  const text = document.createElement('span');
-  text.className = 'text';
-  el.appendChild(text);
-  $('log').appendChild(el);
-  return el;
+  return appendBubble($('log'), kind, who);
 }
 
-function setText(el, text) {
-  el.querySelector('.text').textContent = text;
-}
+const setText = setBubbleText;
 
 function kindOf(m) {
   if (m.kind === 'system') {

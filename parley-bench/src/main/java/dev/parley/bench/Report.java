@@ -107,7 +107,8 @@ final class Report {
             .findFirst().orElse(null);
         Double pv = p.figures().get(head[0]);
         Double nv = n == null ? null : n.figures().get(head[0]);
-        labels.add(p.params().values().iterator().next().toString() + (p.params().containsKey("rate") ? "@" + p.params().get("rate") : ""));
+        String first = p.params().keySet().iterator().next();
+        labels.add(p.params().get(first) + (first.equals("rate") ? "/s" : p.params().containsKey("rate") ? "@" + p.params().get("rate") + "/s" : ""));
         chart.add(new double[] {pv == null ? 0 : pv, nv == null ? 0 : nv});
         if (pv != null && nv != null && nv != 0) {
           md.append("- ").append(p.params()).append(": ").append(head[0]).append(" Parley ").append(fmt(pv))

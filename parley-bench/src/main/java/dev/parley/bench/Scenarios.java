@@ -49,7 +49,20 @@ final class Scenarios {
     this.load = load;
   }
 
+  /** Counts closes of this scenario's connections only (earlier ones may still be closing). */
+  private volatile long epoch;
+
+  /** Parameters in the order given: the first is the size a chart is drawn by. */
+  private static Map<String, Object> params(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
   private void begin() {
+    epoch++;
     closed.set(0);
     errors.set(0);
     firstError = null;
@@ -79,6 +92,7 @@ final class Scenarios {
   /** A connection that has said hello (Parley) and, if {@code conv} is given, joined it. */
   private CompletableFuture<Channel> connect(Target t, URI uri, String conv, Load.Listener onData) {
     boolean parley = t.name.equals("parley");
+    long mine = epoch;
     CompletableFuture<Void> welcomed = new CompletableFuture<>();
     CompletableFuture<Void> joined = new CompletableFuture<>();
     Load.Listener l = new Load.Listener() {
@@ -107,7 +121,9 @@ final class Scenarios {
 
       @Override
       public void onClose(Channel ch) {
-        closed.incrementAndGet();
+        if (mine == epoch) {
+          closed.incrementAndGet();
+        }
       }
     };
     return load.open(uri, l).thenCompose(ch -> {
@@ -212,7 +228,7 @@ final class Scenarios {
       }
       f.put("kernel_socket_bytes_per_conn", (kernel1 - kernel0) / (2.0 * n));
       diagnostics(f);
-      return new Result("idle", t.name, Map.of("connections", n, "idle_s", idleSeconds), f, null);
+      return new Result("idle", t.name, params("connections", n, "idle_s", idleSeconds), f, null);
     } finally {
       closeAll(conns);
     }
@@ -265,7 +281,7 @@ final class Scenarios {
       f.put("p999_ms", latency.getValueAtPercentile(99.9) / 1e6);
       f.put("published", (double) sentCount);
       diagnostics(f);
-      return new Result("fanout", t.name, Map.of("subscribers", subscribers, "rate", rate, "seconds", seconds), f, null);
+      return new Result("fanout", t.name, params("subscribers", subscribers, "rate", rate, "seconds", seconds), f, null);
     } finally {
       pub.close();
       closeAll(subs);
@@ -367,7 +383,7 @@ final class Scenarios {
       f.put("delivered_p99_ms", delivered.getValueAtPercentile(99) / 1e6);
       f.put("delivered_p999_ms", delivered.getValueAtPercentile(99.9) / 1e6);
       diagnostics(f);
-      return new Result("chat", t.name, Map.of("conversations", conversations, "rate", rate, "seconds", seconds), f,
+      return new Result("chat", t.name, params("rate", rate, "conversations", conversations, "seconds", seconds), f,
           parley ? "durable: SQLite, ack after commit" : "echo, nothing stored");
     } finally {
       closeAll(conns);
@@ -395,7 +411,7 @@ final class Scenarios {
     f.put("p50_ms", time.getValueAtPercentile(50) / 1e6);
     f.put("p99_ms", time.getValueAtPercentile(99) / 1e6);
     f.put("failed", (double) failed.get());
-    return new Result("handshake", t.name, Map.of("concurrency", concurrency, "seconds", seconds, "tls", false), f,
+    return new Result("handshake", t.name, params("concurrency", concurrency, "seconds", seconds, "tls", false), f,
         t.name.equals("parley") ? "WebSocket upgrade + hello → welcome (anonymous visitor)" : "WebSocket upgrade");
   }
 
