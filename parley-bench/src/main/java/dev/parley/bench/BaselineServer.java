@@ -24,13 +24,17 @@ import io.netty.util.concurrent.GlobalEventExecutor;
  * The "near the limit" baseline: a raw Netty WebSocket server with no protocol, no storage and no
  * sessions. At {@code /ws} it echoes every text frame to its sender; at {@code /pub} every text
  * frame is broadcast to all {@code /ws} connections (encoded once, written to each). Pings are
- * answered by Netty. Run as its own process by {@link Bench}: {@code BaselineServer <port>}.
+ * answered by Netty. Run as its own process by {@link Bench}: {@code BaselineServer <port> [cert.pem key.pem]}
+ * (with a certificate: wss, TLS 1.2/1.3, as Parley's own TLS).
  */
 public final class BaselineServer {
   private BaselineServer() {}
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
+    io.netty.handler.ssl.SslContext tls = args.length < 3 ? null
+        : io.netty.handler.ssl.SslContextBuilder.forServer(new java.io.File(args[1]), new java.io.File(args[2]))
+            .protocols("TLSv1.3", "TLSv1.2").build();
     MultiThreadIoEventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
     MultiThreadIoEventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
     ChannelGroup subscribers = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -43,6 +47,9 @@ public final class BaselineServer {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+            }
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
                 new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
                     .websocketPath("/").checkStartsWith(true).build()),

@@ -67,6 +67,10 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--threads", description = "Client event loops (default: the cores).")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--jmh", description = "Run the JMH micro-benchmarks of the hot paths instead (codec, frame "
+      + "encoding, fan-out to N channels, store batch commit); results in <out>/jmh.json.")
+  boolean jmh;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
@@ -91,6 +95,9 @@ public final class Bench implements Callable<Integer> {
     String date = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     if (out == null) {
       out = Path.of("results", date.replace(":", ""));
+    }
+    if (jmh) {
+      return microBenchmarks();
     }
     if (smoke) {
       idleSizes = List.of(50);
@@ -127,8 +134,14 @@ public final class Bench implements Callable<Integer> {
       Scenarios s = new Scenarios(load);
       for (String scenario : scenarios) {
         for (String which : target != null ? List.of("parley") : List.of("parley", "netty")) {
-          try (Target t = start(which, scenario)) {
+          try (Target t = start(which, scenario, null)) {
             results.addAll(run(s, t, scenario));
+          }
+          if (scenario.equals("handshake") && target == null) {
+            // The same over TLS (1.3, P-256 certificate): what a wss handshake costs.
+            try (Target t = start(which, scenario + "-tls", Target.selfSigned(out.resolve("tls")))) {
+              results.addAll(run(s, t, scenario));
+            }
           }
         }
       }
@@ -138,7 +151,25 @@ public final class Bench implements Callable<Integer> {
     return 0;
   }
 
-  private Target start(String which, String scenario) throws IOException, InterruptedException {
+  /** JMH, one fork, short iterations (a few minutes in all); {@code --smoke}: one iteration each. */
+  private int microBenchmarks() throws Exception {
+    Files.createDirectories(out);
+    org.openjdk.jmh.runner.options.ChainedOptionsBuilder o = new org.openjdk.jmh.runner.options.OptionsBuilder()
+        .include("dev\\.parley\\.bench\\.jmh\\..*")
+        .forks(1)
+        .warmupIterations(smoke ? 1 : 3)
+        .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+        .measurementIterations(smoke ? 1 : 5)
+        .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(smoke ? 1 : 2))
+        .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Xmx1g")
+        .resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
+        .result(out.resolve("jmh.json").toString());
+    new org.openjdk.jmh.runner.Runner(o.build()).run();
+    System.out.println("bench: JMH results in " + out.resolve("jmh.json"));
+    return 0;
+  }
+
+  private Target start(String which, String scenario, Path[] tls) throws IOException, InterruptedException {
     if (target != null) {
       return Target.remote(target);
     }
@@ -148,10 +179,10 @@ public final class Bench implements Callable<Integer> {
     }
     Path logs = out.resolve("logs");
     if (which.equals("netty")) {
-      return Target.netty(port, logs.resolve("netty-" + scenario + ".log"));
+      return Target.netty(port, logs.resolve("netty-" + scenario + ".log"), tls);
     }
     Path data = Files.createTempDirectory("parley-bench-");
-    return Target.parley(parleyJar.toAbsolutePath(), port, data, logs.resolve("parley-" + scenario + ".log"));
+    return Target.parley(parleyJar.toAbsolutePath(), port, data, logs.resolve("parley-" + scenario + ".log"), tls);
   }
 
   private List<Scenarios.Result> run(Scenarios s, Target t, String scenario) throws Exception {

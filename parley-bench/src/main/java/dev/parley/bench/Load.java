@@ -37,9 +37,17 @@ final class Load implements AutoCloseable {
   }
 
   private final MultiThreadIoEventLoopGroup group;
+  /** For wss: trusts any certificate (the bench's own self-signed one). */
+  private final io.netty.handler.ssl.SslContext tls;
 
   Load(int threads) {
     this.group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
+    try {
+      this.tls = io.netty.handler.ssl.SslContextBuilder.forClient()
+          .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
+    } catch (javax.net.ssl.SSLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Connects and upgrades; completes with the channel once the handshake is done. */
@@ -51,6 +59,9 @@ final class Load implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (uri.getScheme().equals("wss")) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
+            }
             ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
                 new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
                     uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 1 << 20)),

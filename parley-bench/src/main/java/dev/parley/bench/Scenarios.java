@@ -411,7 +411,7 @@ final class Scenarios {
     f.put("p50_ms", time.getValueAtPercentile(50) / 1e6);
     f.put("p99_ms", time.getValueAtPercentile(99) / 1e6);
     f.put("failed", (double) failed.get());
-    return new Result("handshake", t.name, params("concurrency", concurrency, "seconds", seconds, "tls", false), f,
+    return new Result("handshake", t.name, params("concurrency", concurrency, "tls", t.ws.getScheme().equals("wss"), "seconds", seconds), f,
         t.name.equals("parley") ? "WebSocket upgrade + hello → welcome (anonymous visitor)" : "WebSocket upgrade");
   }
 

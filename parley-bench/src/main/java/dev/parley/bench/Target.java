@@ -34,18 +34,49 @@ final class Target implements AutoCloseable {
 
   /** Starts the Parley server from {@code parleyJar} with the bench's settings. */
   static Target parley(Path parleyJar, int port, Path dataDir, Path log) throws IOException, InterruptedException {
+    return parley(parleyJar, port, dataDir, log, null);
+  }
+
+  /** Like {@link #parley(Path, int, Path, Path)}, serving wss with {@code tls} (cert, key) when given. */
+  static Target parley(Path parleyJar, int port, Path dataDir, Path log, Path[] tls) throws IOException, InterruptedException {
     List<String> cmd = java();
     cmd.addAll(List.of("-jar", parleyJar.toString(), "run", "--host=127.0.0.1", "--port=" + port,
         "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
         "--send-rate=1000000", "--send-burst=1000000", "--log-format=text"));
-    return start("parley", cmd, port, log, "/ws");
+    if (tls != null) {
+      cmd.addAll(List.of("--tls-cert=" + tls[0], "--tls-key=" + tls[1]));
+    }
+    return start("parley", cmd, port, log, "/ws", tls != null);
   }
 
   /** Starts the raw Netty baseline from the bench's own classpath. */
   static Target netty(int port, Path log) throws IOException, InterruptedException {
+    return netty(port, log, null);
+  }
+
+  /** The baseline, serving wss with {@code tls} (cert, key) when given. */
+  static Target netty(int port, Path log, Path[] tls) throws IOException, InterruptedException {
     List<String> cmd = java();
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineServer.class.getName(), Integer.toString(port)));
-    return start("netty", cmd, port, log, "/ws");
+    if (tls != null) {
+      cmd.addAll(List.of(tls[0].toString(), tls[1].toString()));
+    }
+    return start("netty", cmd, port, log, "/ws", tls != null);
+  }
+
+  /** A self-signed P-256 certificate and PKCS#8 key for localhost, made with openssl in {@code dir}. */
+  static Path[] selfSigned(Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Path cert = dir.resolve("cert.pem");
+    Path key = dir.resolve("key.pem");
+    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+        "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("openssl could not make a certificate: " + out);
+    }
+    return new Path[] {cert, key};
   }
 
   /** The JVM options both servers get: the production launcher's. */
@@ -59,7 +90,7 @@ final class Target implements AutoCloseable {
     return cmd;
   }
 
-  private static Target start(String name, List<String> cmd, int port, Path log, String path)
+  private static Target start(String name, List<String> cmd, int port, Path log, String path, boolean tls)
       throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -70,7 +101,7 @@ final class Target implements AutoCloseable {
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return new Target(name, URI.create("ws://127.0.0.1:" + port + path), p);
+        return new Target(name, URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + port + path), p);
       } catch (IOException notYet) {
         Thread.sleep(100);
       }
