@@ -27,7 +27,7 @@ class BenchSmokeTest {
     assertThat(code).isZero();
 
     List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
-    assertThat(lines).hasSize(8);
+    assertThat(lines).hasSize(10); // handshake twice per target: plain and TLS
     for (String scenario : List.of("idle", "chat", "fanout", "handshake")) {
       for (String target : List.of("parley", "netty")) {
         assertThat(lines).as(scenario + " " + target)
@@ -38,7 +38,8 @@ class BenchSmokeTest {
         .allMatch(l -> l.contains("\"delivered_fraction\":1"), "every message of the window delivered");
     assertThat(lines).filteredOn(l -> l.contains("\"scenario\":\"idle\""))
         .allMatch(l -> l.contains("\"rss_per_conn_bytes\":") && l.contains("\"connect_per_s\":"));
-    assertThat(lines).filteredOn(l -> l.contains("\"scenario\":\"handshake\"")).allMatch(l -> l.contains("\"failed\":0"));
+    assertThat(lines).filteredOn(l -> l.contains("\"scenario\":\"handshake\"")).hasSize(4)
+        .allMatch(l -> l.contains("\"failed\":0")).anyMatch(l -> l.contains("\"tls\":true"));
     assertThat(lines).allMatch(l -> l.contains("\"machine\":") && l.contains("\"date\":"));
     String report = Files.readString(out.resolve("report.md"));
     assertThat(report).contains("## idle", "## chat", "## fanout", "## handshake", "ratio Parley/Netty");
