@@ -50,6 +50,12 @@ public final class Session {
   private final Map<String, ConversationSubscription> subscriptions = new HashMap<>();
 
   /**
+   * Whether {@link #subscriptions} is non-empty, readable from any thread: the presence renewal
+   * skips sessions that joined nothing without hopping to their event loop (most idle visitors).
+   */
+  private volatile boolean joinedAny;
+
+  /**
    * Conversations where this session's typing indicator is on (to clear on close), with when it
    * was last published: a client may send "on" at every keystroke; the server passes it on at most
    * once per third of the indicator's lifetime, which keeps the lease alive.
@@ -177,6 +183,7 @@ public final class Session {
       absent(s.conversation());
     }
     subscriptions.clear();
+    joinedAny = false;
     held.clear();
     node.sessionClosed(this);
     if (principal != null) {
@@ -384,6 +391,7 @@ public final class Session {
 
   private void joinAuthorized(String conv, Long after, String ref) {
     ConversationSubscription old = subscriptions.remove(conv);
+    joinedAny = !subscriptions.isEmpty();
     if (old != null) {
       old.deactivate();
       node.hub().remove(old);
@@ -393,6 +401,7 @@ public final class Session {
     }
     ConversationSubscription sub = new ConversationSubscription(this, conv);
     subscriptions.put(conv, sub);
+    joinedAny = true;
     String topic = LocalHub.topicOf(conv);
     String user = principal.user();
     node.hub().add(sub)
@@ -416,6 +425,7 @@ public final class Session {
         connection.executor().execute(() -> {
           if (sub.isActive()) {
             subscriptions.remove(conv, sub);
+            joinedAny = !subscriptions.isEmpty();
             sub.deactivate();
             node.hub().remove(sub);
             push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; join again", null, ref, null));
@@ -450,6 +460,7 @@ public final class Session {
 
   private void leave(Command.Leave l) {
     ConversationSubscription sub = subscriptions.remove(l.conv());
+    joinedAny = !subscriptions.isEmpty();
     if (sub != null) {
       sub.deactivate();
       node.hub().remove(sub);
@@ -568,6 +579,9 @@ public final class Session {
 
   /** Renews this session's presence in every joined conversation. Any thread: hops. */
   void renewPresence() {
+    if (!joinedAny) {
+      return; // nothing to renew; no hop to the event loop (idle connections cost less CPU)
+    }
     connection.executor().execute(() -> {
       if (closed || principal == null) {
         return;
