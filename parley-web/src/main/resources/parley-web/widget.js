@@ -146,7 +146,7 @@
   let othersRead = 0;
   let lastSeq = 0;
   let readSent = 0;
-  const typingTimers = new Map();
+  let typing; // a TypingIndicators of sdk/dom.js, made when it has loaded
   const names = { bot: t.bot };
   let agentName = null;
 
@@ -286,13 +286,7 @@
   }
 
   function setTyping(user, on, ttlMs) {
-    clearTimeout(typingTimers.get(user));
-    typingTimers.delete(user);
-    if (on) {
-      typingTimers.set(user, setTimeout(() => setTyping(user, false), ttlMs || 6000));
-    }
-    const who = [...typingTimers.keys()].map((u) => whoIs(u) || '…');
-    typingLine.textContent = who.length ? t.typing(who.join(', ')) : '';
+    typing.set(user, on, ttlMs);
   }
 
   function onConversation(c) {
@@ -362,6 +356,9 @@
   Promise.all([import(new URL('sdk/parley.js', base).href), import(new URL('sdk/dom.js', base).href)])
     .then(([{ ParleyClient, newCid, mergeDelta }, domModule]) => {
     dom = domModule;
+    typing = new dom.TypingIndicators((users) => {
+      typingLine.textContent = users.length ? t.typing(users.map((u) => whoIs(u) || '…').join(', ')) : '';
+    });
     newCidFn = newCid;
     mergeDeltaFn = mergeDelta;
     client = new ParleyClient({

@@ -3,7 +3,7 @@
 // typing indicators and read receipts, accept / transfer / resolve / hand back to the bot, and
 // canned replies. All text is rendered as text, never as HTML.
 import { ParleyClient, newCid, mergeDelta } from '../sdk/parley.js';
-import { appendBubble, setBubbleText } from '../sdk/dom.js';
+import { appendBubble, setBubbleText, TypingIndicators } from '../sdk/dom.js';
 
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = 'parley:console:token';
@@ -25,7 +25,9 @@ const mine = new Map(); // seq → my bubble
 let visitorRead = 0;
 let visitorDelivered = 0;
 let lastSeq = 0;
-const typingTimers = new Map();
+const typing = new TypingIndicators((users) => {
+  $('typing').textContent = users.length ? `${users.join(', ')} typing…` : '';
+});
 
 function showLogin(message) {
   $('app').hidden = true;
@@ -285,13 +287,7 @@ function renderTicks() {
 }
 
 function setTyping(user, on, ttl) {
-  clearTimeout(typingTimers.get(user));
-  typingTimers.delete(user);
-  if (on) {
-    typingTimers.set(user, setTimeout(() => setTyping(user, false), ttl || 6000));
-  }
-  const who = [...typingTimers.keys()];
-  $('typing').textContent = who.length ? `${who.join(', ')} typing…` : '';
+  typing.set(user, on, ttl);
 }
 
 let typingSentAt = 0;

@@ -29,3 +29,26 @@ export function appendBubble(log, kind, who) {
 export function setBubbleText(el, text) {
   el.querySelector('.text').textContent = text;
 }
+
+/**
+ * Who is typing, from `typing` events: each indicator goes off after its `ttlMs` unless renewed.
+ * Calls `render(users)` with the users whose indicator is on, after every change.
+ */
+export class TypingIndicators {
+  /** @param {(users: string[]) => void} render */
+  constructor(render) {
+    this.render = render;
+    /** @type {Map<string, ReturnType<typeof setTimeout>>} */
+    this.timers = new Map();
+  }
+
+  /** @param {string} user @param {boolean} on @param {number} [ttlMs] */
+  set(user, on, ttlMs) {
+    clearTimeout(this.timers.get(user));
+    this.timers.delete(user);
+    if (on) {
+      this.timers.set(user, setTimeout(() => this.set(user, false), ttlMs || 6000));
+    }
+    this.render([...this.timers.keys()]);
+  }
+}

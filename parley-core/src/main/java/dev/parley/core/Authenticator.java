@@ -25,6 +25,17 @@ public interface Authenticator {
     return authenticate(new Command.Hello(null, null, token, null, null));
   }
 
+  /**
+   * Why an authentication failed, for the client: the {@link AuthenticationException}'s message
+   * (unwrapped from a {@link java.util.concurrent.CompletionException}), or a retryable "cannot be
+   * checked now" for anything else (a JWKS URL down).
+   */
+  static String reason(Throwable failure) {
+    Throwable t = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+        ? c.getCause() : failure;
+    return t instanceof AuthenticationException a ? a.getMessage() : "the credentials cannot be checked now; try again";
+  }
+
   /** Credentials are present but not valid. */
   final class AuthenticationException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -257,7 +257,7 @@ public final class Session {
       p = auth.join();
     } catch (java.util.concurrent.CompletionException e) {
       String field = h.user() != null ? "password" : "token";
-      throw new ProtocolException(ErrorCode.UNAUTHORIZED, why(e), field);
+      throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(e), field);
     }
     if (p.site() != null && h.site() != null && !p.site().equals(h.site())) {
       throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the token is for site " + p.site() + ", not " + h.site(), "site");
@@ -273,10 +273,6 @@ public final class Session {
       h.resume().forEach((conv, seq) -> join(conv, seq, null));
     }
     node.extension().helloAccepted(this);
-  }
-
-  private static String why(java.util.concurrent.CompletionException e) {
-    return e.getCause() instanceof Authenticator.AuthenticationException a ? a.getMessage() : "not valid";
   }
 
   /** Schedules the 4401 close at the principal's expiry (replacing an earlier one). */
@@ -307,8 +303,7 @@ public final class Session {
       if (!closed) {
         if (err != null) {
           node.metrics().commandRejected(ErrorCode.UNAUTHORIZED);
-          push(Push.Error.of(ErrorCode.UNAUTHORIZED, why(new java.util.concurrent.CompletionException(
-              err instanceof java.util.concurrent.CompletionException c ? c.getCause() : err)), null, a.ref(), "token"));
+          push(Push.Error.of(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), null, a.ref(), "token"));
         } else if (!p.user().equals(principal.user()) || !p.role().equals(principal.role())
             || (p.site() != null && !p.site().equals(principal.site()))) {
           node.metrics().commandRejected(ErrorCode.FORBIDDEN);

@@ -54,7 +54,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof FullHttpRequest req && isWsPath(req.uri())) {
+    QueryStringDecoder q = msg instanceof FullHttpRequest r ? new QueryStringDecoder(r.uri()) : null;
+    if (msg instanceof FullHttpRequest req && q.path().equals("/ws")) {
       String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
       if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
         metrics.handshakeRejected("not_upgrade");
@@ -62,14 +63,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         refuse(ctx, HttpResponseStatus.BAD_REQUEST, "/ws expects a WebSocket upgrade (Upgrade: websocket)\n");
         return;
       }
-      String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-      String site = new QueryStringDecoder(req.uri()).parameters().getOrDefault("site", java.util.List.of())
-          .stream().findFirst().orElse(null);
-      if (!policy.originAllowed(origin, site, req.headers().get(HttpHeaderNames.HOST))) {
-        metrics.handshakeRejected("origin");
+      String site = first(q, "site");
+      String token = token(req, q);
+      if (!admissible(ctx, req, site, token)) {
         ReferenceCountUtil.release(msg);
-        refuse(ctx, HttpResponseStatus.FORBIDDEN, (origin == null ? "this server requires an Origin header"
-            : "origin " + origin + " may not open a connection" + (site == null ? "" : " for site " + site)) + "\n");
         return;
       }
       if (!"13".equals(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
@@ -77,15 +74,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       } else if (req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY) == null) {
         metrics.handshakeRejected("bad_handshake");
       }
-      String token = token(req);
-      if (token == null) {
-        if (policy.tokenRequired(site)) {
-          unauthorized(ctx, req, "this server" + (site == null ? "" : " (site " + site + ")")
-              + " needs a token: send Authorization: Bearer, ?token=, Sec-WebSocket-Protocol bearer.<token> "
-              + "or the parley_token cookie");
-          return;
-        }
-      } else {
+      if (token != null) {
         authenticate(ctx, req, token);
         return;
       }
@@ -93,13 +82,44 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(msg);
   }
 
-  private void authenticate(ChannelHandlerContext ctx, FullHttpRequest req, String token) {
-    java.util.concurrent.CompletableFuture<dev.parley.core.Principal> check;
-    try {
-      check = authenticator.authenticateToken(token);
-    } catch (RuntimeException e) {
-      check = java.util.concurrent.CompletableFuture.failedFuture(e);
+  /**
+   * The admission checks before any token is verified, shared by the WebSocket handshake and
+   * {@code POST /rt/open}: the origin policy (403) and the token requirement (401). Refuses and
+   * returns false when the request may not go on; never releases {@code req}.
+   */
+  boolean admissible(ChannelHandlerContext ctx, FullHttpRequest req, String site, String token) {
+    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+    if (!policy.originAllowed(origin, site, req.headers().get(HttpHeaderNames.HOST))) {
+      metrics.handshakeRejected("origin");
+      refuse(ctx, HttpResponseStatus.FORBIDDEN, (origin == null ? "this server requires an Origin header"
+          : "origin " + origin + " may not open a connection" + (site == null ? "" : " for site " + site)) + "\n");
+      return false;
     }
+    if (token == null && policy.tokenRequired(site)) {
+      refuseUnauthorized(ctx, "this server" + (site == null ? "" : " (site " + site + ")")
+          + " needs a token: send Authorization: Bearer, ?token=, Sec-WebSocket-Protocol bearer.<token> "
+          + "or the parley_token cookie");
+      return false;
+    }
+    return true;
+  }
+
+  /** Checks a token off the caller's path; the future fails with what {@link dev.parley.core.Authenticator#reason} explains. */
+  java.util.concurrent.CompletableFuture<dev.parley.core.Principal> check(String token) {
+    try {
+      return authenticator.authenticateToken(token);
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
+  static String first(QueryStringDecoder q, String name) {
+    java.util.List<String> v = q.parameters().get(name);
+    return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
+  }
+
+  private void authenticate(ChannelHandlerContext ctx, FullHttpRequest req, String token) {
+    java.util.concurrent.CompletableFuture<dev.parley.core.Principal> check = check(token);
     if (!check.isDone()) {
       ctx.channel().config().setAutoRead(false);
     }
@@ -120,9 +140,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     if (err != null) {
-      Throwable cause = err instanceof java.util.concurrent.CompletionException c && c.getCause() != null ? c.getCause() : err;
-      unauthorized(ctx, req, cause instanceof dev.parley.core.Authenticator.AuthenticationException a
-          ? a.getMessage() : "the token cannot be checked now; try again");
+      unauthorized(ctx, req, dev.parley.core.Authenticator.reason(err));
       return;
     }
     ctx.channel().attr(PRINCIPAL).set(principal);
@@ -130,14 +148,19 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   }
 
   private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest req, String why) {
-    metrics.handshakeRejected("unauthorized");
     ReferenceCountUtil.release(req);
+    refuseUnauthorized(ctx, why);
+  }
+
+  /** 401 with {@code WWW-Authenticate} saying why, counted; does not release the request. */
+  void refuseUnauthorized(ChannelHandlerContext ctx, String why) {
+    metrics.handshakeRejected("unauthorized");
     refuse(ctx, HttpResponseStatus.UNAUTHORIZED, why + "\n",
         "Bearer error=\"invalid_token\", error_description=\"" + why.replace('"', '\'') + "\"");
   }
 
-  /** The token of a handshake request, or null. */
-  static String token(FullHttpRequest req) {
+  /** The token of a handshake request ({@code q}: its parsed URI), or null. */
+  static String token(FullHttpRequest req, QueryStringDecoder q) {
     String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       String t = authorization.substring(7).trim();
@@ -145,9 +168,9 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         return t;
       }
     }
-    java.util.List<String> q = new QueryStringDecoder(req.uri()).parameters().get("token");
-    if (q != null && !q.isEmpty() && !q.get(0).isEmpty()) {
-      return q.get(0);
+    String query = first(q, "token");
+    if (query != null) {
+      return query;
     }
     String protocols = req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL);
     if (protocols != null) {
@@ -185,8 +208,4 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
 
-  private static boolean isWsPath(String uri) {
-    String path = new QueryStringDecoder(uri).path();
-    return path.equals("/ws");
-  }
 }

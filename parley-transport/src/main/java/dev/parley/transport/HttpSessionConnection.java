@@ -349,9 +349,4 @@ final class HttpSessionConnection implements Connection {
     metrics.connectionClosed(transport, code.code());
     onGone.run();
   }
-
-  /** Whether the session is over (kept a little while to tell late requests how it ended). */
-  boolean isClosed() {
-    return closed;
-  }
 }

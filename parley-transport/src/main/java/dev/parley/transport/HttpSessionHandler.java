@@ -61,15 +61,20 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
   private final TransportConfig config;
   private final ConcurrentHashMap<String, HttpSessionConnection> sessions = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+  /** Sessions opened and not yet closed (the map also holds closed ones for a while). */
+  private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+  /** Admission (origin, token) is the WebSocket handshake's own. */
+  private final HandshakeGuard guard;
 
-  HttpSessionHandler(Node node, TransportConfig config) {
+  HttpSessionHandler(Node node, TransportConfig config, HandshakeGuard guard) {
     this.node = node;
     this.config = config;
+    this.guard = guard;
   }
 
   /** Open (not closed) fallback sessions. */
   int openCount() {
-    return (int) sessions.values().stream().filter(c -> !c.isClosed()).count();
+    return open.get();
   }
 
   /** Closes every session with {@code code} (shutdown). */
@@ -165,51 +170,47 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-    if (!node.handshakePolicy().originAllowed(origin, site, req.headers().get(HttpHeaderNames.HOST))) {
-      node.metrics().handshakeRejected("origin");
-      respond(ctx, false, HttpResponseStatus.FORBIDDEN, "origin " + origin + " may not open a connection\n");
-      return;
+    String token = HandshakeGuard.token(req, q);
+    if (!guard.admissible(ctx, req, site, token)) {
+      return; // refused like a WebSocket handshake: 403 for the origin, 401 for a missing token
     }
-    if (openCount() >= config.maxConnections()) {
+    if (open.get() >= config.maxConnections()) {
       node.metrics().handshakeRejected("connection_limit");
       respond(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later\n");
       return;
     }
-    String token = HandshakeGuard.token(req);
-    if (token == null && node.handshakePolicy().tokenRequired(site)) {
-      node.metrics().handshakeRejected("unauthorized");
-      respond(ctx, false, HttpResponseStatus.UNAUTHORIZED, "this server needs a token\n");
-      return;
-    }
-    CompletableFuture<Principal> who = token == null ? CompletableFuture.completedFuture(null)
-        : node.authenticator().authenticateToken(token);
+    CompletableFuture<Principal> who = token == null ? CompletableFuture.completedFuture(null) : guard.check(token);
     String remote = remote(ctx);
     who.whenComplete((principal, err) -> ctx.executor().execute(() -> {
       if (err != null) {
-        node.metrics().handshakeRejected("unauthorized");
-        respond(ctx, false, HttpResponseStatus.UNAUTHORIZED, "the token is not valid\n");
+        guard.refuseUnauthorized(ctx, dev.parley.core.Authenticator.reason(err));
         return;
       }
-      String sid = key;
-      if (sid == null) {
-        byte[] b = new byte[16];
-        random.nextBytes(b);
-        sid = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-      } else if (sessions.containsKey(sid)) {
+      String sid = key != null ? key : randomSid();
+      long ping = config.pingInterval().toNanos();
+      HttpSessionConnection[] made = new HttpSessionConnection[1];
+      sessions.computeIfAbsent(sid, k -> made[0] = new HttpSessionConnection(k, transport, ctx.channel().eventLoop(),
+          node.metrics(), origin, remote, principal, ping, ping + config.pongTimeout().toNanos(), () -> {
+            open.decrementAndGet();
+            ctx.channel().eventLoop().schedule(() -> sessions.remove(k), TOMBSTONE_SECONDS, TimeUnit.SECONDS);
+          }));
+      HttpSessionConnection c = made[0];
+      if (c == null) {
         respond(ctx, false, HttpResponseStatus.CONFLICT, "this key is in use; make a new random one\n");
         return;
       }
-      String id = sid;
-      long ping = config.pingInterval().toNanos();
-      HttpSessionConnection c = new HttpSessionConnection(sid, transport, ctx.channel().eventLoop(), node.metrics(),
-          origin, remote, principal, ping, ping + config.pongTimeout().toNanos(),
-          () -> ctx.channel().eventLoop().schedule(() -> sessions.remove(id), TOMBSTONE_SECONDS, TimeUnit.SECONDS));
-      sessions.put(sid, c);
+      open.incrementAndGet();
       c.attach(node.open(c));
       node.metrics().connectionOpened(transport);
       respondJson(ctx, keepAlive, HttpResponseStatus.OK, "{\"sid\":\"" + sid + "\",\"transport\":\"" + transport
           + "\",\"pollMs\":" + HttpSessionConnection.POLL_HOLD_MILLIS + "}");
     }));
+  }
+
+  private String randomSid() {
+    byte[] b = new byte[16];
+    random.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
   private static String remote(ChannelHandlerContext ctx) {

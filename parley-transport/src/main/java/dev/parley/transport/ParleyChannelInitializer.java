@@ -55,7 +55,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy(), node.authenticator());
     this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(),
         config.handshakeTimeout().toNanos(), node.metrics(), config.trustedProxies());
-    this.fallback = new HttpSessionHandler(node, config);
+    this.fallback = new HttpSessionHandler(node, config, guard);
     this.config = config;
     this.node = node;
     this.connections = connections;
