@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark Parley against a raw Netty WebSocket server in the same run.")
 public final class Bench implements Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
   @Option(names = "--scenarios", split = ",", description = "idle,chat,fanout,handshake (default: all).")
   List<String> scenarios = List.of("idle", "chat", "fanout", "handshake");
 
@@ -67,6 +70,21 @@ public final class Bench implements Callable<Integer> {
   @Option(names = "--threads", description = "Client event loops (default: the cores).")
   int threads = Runtime.getRuntime().availableProcessors();
 
+  @Option(names = "--client-processes", description = "Idle connections are held by this many load-generator "
+      + "processes (default 1; each has its own open-files limit).")
+  int clientProcesses = 1;
+
+  @Option(names = "--source-addresses", split = ",", description = "Local addresses connections come from, in turn, "
+      + "e.g. 127.0.1.1-200 (default: the kernel's choice). Each gives ~28,000 connections to one server port.")
+  List<String> sourceAddresses = List.of();
+
+  @Option(names = "--server-jvm-options", description = "JVM options of both servers, instead of the launcher's "
+      + "'-XX:+UseZGC -Xss512k -Xmx4g', e.g. '-XX:+UseG1GC -XX:+UseCompactObjectHeaders -Xss512k -Xmx4g'.")
+  String serverJvmOptions;
+
+  @Option(names = "--parley-args", description = "More options for the Parley server, e.g. '--store-commit-delay=0ms'.")
+  String parleyArgs;
+
   @Option(names = "--jmh", description = "Run the JMH micro-benchmarks of the hot paths instead (codec, frame "
       + "encoding, fan-out to N channels, store batch commit); results in <out>/jmh.json.")
   boolean jmh;
@@ -90,6 +108,16 @@ public final class Bench implements Callable<Integer> {
     return -1;
   }
 
+  /** How many local ports one source address has for connections to one destination (ip_local_port_range). */
+  static long ephemeralPorts() {
+    try {
+      String[] r = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
+      return Long.parseLong(r[1]) - Long.parseLong(r[0]) + 1;
+    } catch (IOException | RuntimeException e) {
+      return 28_232; // Linux's default range, 32768-60999
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     String date = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
@@ -110,28 +138,57 @@ public final class Bench implements Callable<Integer> {
       seconds = 1;
     }
     StringBuilder notes = new StringBuilder();
+    if (target == null) {
+      notes.append("Server JVM options: ").append(String.join(" ", jvmOptions())).append(". ");
+      if (parleyArgs != null && !parleyArgs.isBlank()) {
+        notes.append("Parley options: ").append(parleyArgs.trim()).append(". ");
+      }
+    }
     long limit = openFilesLimit();
+    if (clientProcesses < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--client-processes must be at least 1");
+    }
+    List<java.net.InetAddress> sources;
+    try {
+      sources = Load.addresses(sourceAddresses);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--source-addresses: " + e.getMessage());
+    }
     if (limit > 0) {
       List<Integer> fitted = new ArrayList<>();
       for (int n : idleSizes) {
-        // This process holds one socket per connection, and so does the server: both under the limit.
-        int fit = (int) Math.min(n, limit - 300);
+        // Each client process holds one socket per connection it opened; a server started here holds all of
+        // them, under the same per-process limit. A remote server has its own.
+        long clientCap = clientProcesses * (limit - 300);
+        long cap = target == null ? Math.min(clientCap, limit - 300) : clientCap;
+        int fit = (int) Math.min(n, cap);
         if (fit < n) {
           notes.append("idle size ").append(n).append(" lowered to ").append(fit).append(": this machine allows ")
-              .append(limit).append(" open files per process (ulimit -n); use several client processes and source "
-                  + "addresses for more. ");
+              .append(limit).append(" open files per process (ulimit -n), ")
+              .append(target == null ? "and the server started here is one process; load a bigger server with "
+                  + "--target and several --client-processes for more. "
+                  : "so " + clientProcesses + " client processes hold at most " + clientCap + "; add --client-processes. ");
         }
         fitted.add(fit);
       }
       idleSizes = fitted;
+    }
+    if (!sources.isEmpty()) {
+      // One source address reaches one server address and port from the ephemeral range only.
+      long perSource = ephemeralPorts();
+      int most = idleSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+      if (most > perSource * sources.size()) {
+        notes.append("idle size ").append(most).append(" needs more than ").append(sources.size())
+            .append(" source addresses (about ").append(perSource).append(" connections each). ");
+      }
     }
     if (target == null && !Files.exists(parleyJar)) {
       System.err.println("bench: " + parleyJar + " is missing: build first (./parley build)");
       return 2;
     }
     List<Scenarios.Result> results = new ArrayList<>();
-    try (Load load = new Load(threads)) {
-      Scenarios s = new Scenarios(load);
+    try (Load load = new Load(threads, clientProcesses > 1 ? List.of() : sources)) {
+      Scenarios s = new Scenarios(load, clientProcesses, sourceAddresses, threads, out.resolve("logs"));
       for (String scenario : scenarios) {
         for (String which : target != null ? List.of("parley") : List.of("parley", "netty")) {
           try (Target t = start(which, scenario, null)) {
@@ -179,10 +236,16 @@ public final class Bench implements Callable<Integer> {
     }
     Path logs = out.resolve("logs");
     if (which.equals("netty")) {
-      return Target.netty(port, logs.resolve("netty-" + scenario + ".log"), tls);
+      return Target.netty(port, logs.resolve("netty-" + scenario + ".log"), tls, jvmOptions());
     }
     Path data = Files.createTempDirectory("parley-bench-");
-    return Target.parley(parleyJar.toAbsolutePath(), port, data, logs.resolve("parley-" + scenario + ".log"), tls);
+    return Target.parley(parleyJar.toAbsolutePath(), port, data, logs.resolve("parley-" + scenario + ".log"), tls,
+        jvmOptions(), parleyArgs == null || parleyArgs.isBlank() ? List.of() : List.of(parleyArgs.trim().split("\\s+")));
+  }
+
+  private List<String> jvmOptions() {
+    return serverJvmOptions == null || serverJvmOptions.isBlank() ? Target.DEFAULT_JVM_OPTIONS
+        : List.of(serverJvmOptions.trim().split("\\s+"));
   }
 
   private List<Scenarios.Result> run(Scenarios s, Target t, String scenario) throws Exception {
@@ -204,7 +267,7 @@ public final class Bench implements Callable<Integer> {
         }
       }
       case "handshake" -> r.add(report(s.handshake(t, handshakeConcurrency, seconds)));
-      default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + scenario);
+      default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario);
     }
     return r;
   }

@@ -45,8 +45,27 @@ final class Scenarios {
   private final AtomicLong errors = new AtomicLong();
   private volatile String firstError;
 
+  /** Idle connections: held by this process (1) or by that many child processes ({@link HoldClients}). */
+  private final int holdProcesses;
+  private final List<String> sources;
+  private final int threads;
+  private final Path logs;
+
   Scenarios(Load load) {
+    this(load, 1, List.of(), 1, null);
+  }
+
+  Scenarios(Load load, int holdProcesses, List<String> sources, int threads, Path logs) {
     this.load = load;
+    this.holdProcesses = holdProcesses;
+    this.sources = sources;
+    this.threads = threads;
+    this.logs = logs;
+  }
+
+  /** Connections closed and error events since {@link #begin}. */
+  long[] closedAndErrors() {
+    return new long[] {closed.get(), errors.get()};
   }
 
   /** Counts closes of this scenario's connections only (earlier ones may still be closing). */
@@ -61,7 +80,7 @@ final class Scenarios {
     return m;
   }
 
-  private void begin() {
+  void begin() {
     epoch++;
     closed.set(0);
     errors.set(0);
@@ -136,7 +155,7 @@ final class Scenarios {
   }
 
   /** Opens {@code n} connections, at most 256 handshakes in flight; returns them and the seconds it took. */
-  private List<Channel> openMany(Target t, int n, java.util.function.IntFunction<String> conv, Load.Listener onData,
+  List<Channel> openMany(Target t, int n, java.util.function.IntFunction<String> conv, Load.Listener onData,
       double[] seconds) throws Exception {
     Semaphore inFlight = new Semaphore(256);
     Channel[] open = new Channel[n]; // by index: connection i joined conv(i)
@@ -169,7 +188,7 @@ final class Scenarios {
     }
   }
 
-  private static void closeAll(List<Channel> channels) {
+  static void closeAll(List<Channel> channels) {
     for (Channel c : channels) {
       c.close();
     }
@@ -208,7 +227,19 @@ final class Scenarios {
     long rss0 = t.rssBytes();
     long kernel0 = kernelSocketBytes();
     double[] secs = new double[1];
-    List<Channel> conns = openMany(t, n, i -> null, (ch, b) -> {}, secs);
+    List<Channel> conns = List.of();
+    HoldClients children = null;
+    String note = null;
+    if (holdProcesses > 1) {
+      children = HoldClients.start(t, n, holdProcesses, sources, threads, logs);
+      secs[0] = children.seconds();
+      note = holdProcesses + " client processes, from " + children.sources();
+    } else {
+      conns = openMany(t, n, i -> null, (ch, b) -> {}, secs);
+      if (!sources.isEmpty()) {
+        note = "from " + sources;
+      }
+    }
     try {
       long heap1 = t.gcAndHeapUsed();
       long rss1 = t.rssBytes();
@@ -227,9 +258,18 @@ final class Scenarios {
         f.put("idle_cpu_cores", (cpu1 - cpu0) / wall);
       }
       f.put("kernel_socket_bytes_per_conn", (kernel1 - kernel0) / (2.0 * n));
+      if (children != null) {
+        long[] ce = children.closedAndErrors();
+        closed.addAndGet(ce[0]);
+        errors.addAndGet(ce[1]);
+      }
       diagnostics(f);
-      return new Result("idle", t.name, params("connections", n, "idle_s", idleSeconds), f, null);
+      return new Result("idle", t.name, params("connections", n, "idle_s", idleSeconds, "client_processes", holdProcesses),
+          f, note);
     } finally {
+      if (children != null) {
+        children.close();
+      }
       closeAll(conns);
     }
   }
@@ -265,7 +305,9 @@ final class Scenarios {
       long start = System.nanoTime();
       window.set(0, start + warmup);
       window.set(1, window.get(0) + TimeUnit.SECONDS.toNanos(seconds));
+      double cpu0 = t.cpuSeconds();
       long sentCount = publish(pub, parley, conv, rate, start, window.get(1));
+      double serverCpu = (t.cpuSeconds() - cpu0) / ((System.nanoTime() - start) / 1e9);
       // Wait for stragglers: deliveries of messages meant for the window, up to 10 s after it.
       long expected = (long) rate * seconds * subscribers;
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -280,6 +322,9 @@ final class Scenarios {
       f.put("p99_ms", latency.getValueAtPercentile(99) / 1e6);
       f.put("p999_ms", latency.getValueAtPercentile(99.9) / 1e6);
       f.put("published", (double) sentCount);
+      if (t.local()) {
+        f.put("server_cpu_cores", serverCpu); // while publishing (deliveries may trail the window)
+      }
       diagnostics(f);
       return new Result("fanout", t.name, params("subscribers", subscribers, "rate", rate, "seconds", seconds), f, null);
     } finally {
@@ -349,6 +394,7 @@ final class Scenarios {
       window.set(0, start + warmup);
       window.set(1, window.get(0) + TimeUnit.SECONDS.toNanos(seconds));
       long period = 1_000_000_000L / rate; // one message every period, round-robin over the visitors
+      double cpu0 = t.cpuSeconds();
       long i = 0;
       while (true) {
         long intended = start + i * period;
@@ -366,6 +412,7 @@ final class Scenarios {
         }
         i++;
       }
+      double serverCpu = (t.cpuSeconds() - cpu0) / ((System.nanoTime() - start) / 1e9);
       long expected = (long) rate * seconds;
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (deliveredCount.get() < expected && System.nanoTime() < until) {
@@ -382,6 +429,10 @@ final class Scenarios {
       f.put("delivered_p50_ms", delivered.getValueAtPercentile(50) / 1e6);
       f.put("delivered_p99_ms", delivered.getValueAtPercentile(99) / 1e6);
       f.put("delivered_p999_ms", delivered.getValueAtPercentile(99.9) / 1e6);
+      if (t.local()) {
+        f.put("server_cpu_cores", serverCpu);
+        f.put("server_cpu_us_per_msg", serverCpu * 1e6 / rate);
+      }
       diagnostics(f);
       return new Result("chat", t.name, params("rate", rate, "conversations", conversations, "seconds", seconds), f,
           parley ? "durable: SQLite, ack after commit" : "echo, nothing stored");

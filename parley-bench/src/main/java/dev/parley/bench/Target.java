@@ -29,34 +29,37 @@ final class Target implements AutoCloseable {
 
   /** A Parley server somewhere else: only client-side figures. */
   static Target remote(URI ws) {
-    return new Target("parley", ws, null);
+    return remote("parley", ws);
   }
 
-  /** Starts the Parley server from {@code parleyJar} with the bench's settings. */
-  static Target parley(Path parleyJar, int port, Path dataDir, Path log) throws IOException, InterruptedException {
-    return parley(parleyJar, port, dataDir, log, null);
+  /** A server of kind {@code name} ({@code parley} or {@code netty}) at {@code ws}, not started by this process. */
+  static Target remote(String name, URI ws) {
+    return new Target(name, ws, null);
   }
 
-  /** Like {@link #parley(Path, int, Path, Path)}, serving wss with {@code tls} (cert, key) when given. */
-  static Target parley(Path parleyJar, int port, Path dataDir, Path log, Path[] tls) throws IOException, InterruptedException {
-    List<String> cmd = java();
+  /** The production launcher's JVM options (./parley), with a fixed heap cap: what both servers get by default. */
+  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseZGC", "-Xss512k", "-Xmx4g");
+
+  /**
+   * Starts the Parley server from {@code parleyJar} with the bench's settings and {@code jvmOptions},
+   * serving wss with {@code tls} (cert, key) when given.
+   */
+  static Target parley(Path parleyJar, int port, Path dataDir, Path log, Path[] tls, List<String> jvmOptions,
+      List<String> moreArgs) throws IOException, InterruptedException {
+    List<String> cmd = java(jvmOptions);
     cmd.addAll(List.of("-jar", parleyJar.toString(), "run", "--host=127.0.0.1", "--port=" + port,
         "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
         "--send-rate=1000000", "--send-burst=1000000", "--log-format=text"));
     if (tls != null) {
       cmd.addAll(List.of("--tls-cert=" + tls[0], "--tls-key=" + tls[1]));
     }
+    cmd.addAll(moreArgs);
     return start("parley", cmd, port, log, "/ws", tls != null);
   }
 
-  /** Starts the raw Netty baseline from the bench's own classpath. */
-  static Target netty(int port, Path log) throws IOException, InterruptedException {
-    return netty(port, log, null);
-  }
-
-  /** The baseline, serving wss with {@code tls} (cert, key) when given. */
-  static Target netty(int port, Path log, Path[] tls) throws IOException, InterruptedException {
-    List<String> cmd = java();
+  /** Starts the raw Netty baseline from the bench's own classpath, serving wss with {@code tls} (cert, key) when given. */
+  static Target netty(int port, Path log, Path[] tls, List<String> jvmOptions) throws IOException, InterruptedException {
+    List<String> cmd = java(jvmOptions);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineServer.class.getName(), Integer.toString(port)));
     if (tls != null) {
       cmd.addAll(List.of(tls[0].toString(), tls[1].toString()));
@@ -79,11 +82,12 @@ final class Target implements AutoCloseable {
     return new Path[] {cert, key};
   }
 
-  /** The JVM options both servers get: the production launcher's. */
-  static List<String> java() {
+  /** This JVM's java with {@code jvmOptions} (GC, heap…) and what Netty needs on newer JDKs. */
+  static List<String> java(List<String> jvmOptions) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-XX:+UseZGC", "-Xss512k", "-Xmx4g", "--enable-native-access=ALL-UNNAMED"));
+    cmd.addAll(jvmOptions);
+    cmd.add("--enable-native-access=ALL-UNNAMED");
     if (Runtime.version().feature() >= 24) {
       cmd.add("--sun-misc-unsafe-memory-access=allow");
     }

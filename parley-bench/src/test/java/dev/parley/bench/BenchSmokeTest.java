@@ -47,6 +47,28 @@ class BenchSmokeTest {
   }
 
   @Test
+  void idleConnectionsHeldBySeveralProcessesFromSeveralSourceAddresses() throws Exception {
+    Path jar = Path.of("..", "parley-server", "target", "parley-server.jar").toAbsolutePath().normalize();
+    int code = new CommandLine(new Bench()).execute("--smoke", "--scenarios", "idle", "--client-processes", "2",
+        "--source-addresses", "127.0.0.2-3", "--out", out.toString(), "--parley-jar", jar.toString());
+    assertThat(code).isZero();
+
+    List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+    assertThat(lines).hasSize(2).allMatch(l -> l.contains("\"client_processes\":2")
+        && l.contains("\"connections_closed\":0") && l.contains("\"errors\":0")
+        && l.contains("from 127.0.0.2,127.0.0.3"), "both processes held their share, from both addresses");
+  }
+
+  @Test
+  void aSourceAddressThatIsNotAnAddressIsRefusedClearly() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    CommandLine cli = new CommandLine(new Bench()).setErr(new java.io.PrintWriter(err));
+    int code = cli.execute("--smoke", "--source-addresses", "localhost", "--out", out.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("--source-addresses: not an IP address: localhost");
+  }
+
+  @Test
   void theOpenFilesLimitIsRead() {
     assertThat(Bench.openFilesLimit()).isGreaterThan(0);
   }
