@@ -37,11 +37,15 @@ public final class Session {
   /** True while a hello's credentials are being checked. */
   private boolean helloPending;
 
-  /** Conversations whose join waits for the authorizer. */
-  private final Set<String> authorizing = new HashSet<>();
+  /**
+   * Conversations whose join waits for the authorizer. Null until the first such join, like
+   * {@link #held} and {@link #typingIn}: most connections never need them, and at hundreds of
+   * thousands of idle connections per node every per-connection object counts.
+   */
+  private Set<String> authorizing;
 
-  /** Commands that arrived while a join was being authorized, in order. */
-  private final java.util.ArrayDeque<Command> held = new java.util.ArrayDeque<>();
+  /** Commands that arrived while a join was being authorized, in order; null when none ever did. */
+  private java.util.ArrayDeque<Command> held;
 
   /** More commands than this held behind one authorization is a misbehaving client. */
   private static final int MAX_HELD = 256;
@@ -60,7 +64,7 @@ public final class Session {
    * was last published: a client may send "on" at every keystroke; the server passes it on at most
    * once per third of the indicator's lifetime, which keeps the lease alive.
    */
-  private final Map<String, Long> typingIn = new HashMap<>();
+  private Map<String, Long> typingIn;
 
   private boolean closed;
 
@@ -135,7 +139,9 @@ public final class Session {
       return;
     }
     if (pendingAuthorizations > 0) {
-      if (held.size() >= MAX_HELD) {
+      if (held == null) {
+        held = new java.util.ArrayDeque<>();
+      } else if (held.size() >= MAX_HELD) {
         close(CloseCode.POLICY_VIOLATION);
         return;
       }
@@ -159,7 +165,7 @@ public final class Session {
 
   /** Carries out held commands until another authorization is pending. */
   private void releaseHeld() {
-    while (pendingAuthorizations == 0 && !held.isEmpty() && !closed) {
+    while (pendingAuthorizations == 0 && held != null && !held.isEmpty() && !closed) {
       carryOut(held.poll());
     }
   }
@@ -170,10 +176,12 @@ public final class Session {
       return;
     }
     closed = true;
-    for (String conv : typingIn.keySet()) {
-      publishTyping(conv, false);
+    if (typingIn != null) {
+      for (String conv : typingIn.keySet()) {
+        publishTyping(conv, false);
+      }
+      typingIn = null;
     }
-    typingIn.clear();
     if (expiry != null) {
       expiry.cancel(false);
     }
@@ -184,7 +192,7 @@ public final class Session {
     }
     subscriptions.clear();
     joinedAny = false;
-    held.clear();
+    held = null;
     node.sessionClosed(this);
     if (principal != null) {
       node.extension().sessionClosed(this);
@@ -262,9 +270,12 @@ public final class Session {
     if (p.site() != null && h.site() != null && !p.site().equals(h.site())) {
       throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the token is for site " + p.site() + ", not " + h.site(), "site");
     }
-    principal = p.site() != null ? p : p.onSite(h.site());
+    Principal full = p.site() != null ? p : p.onSite(h.site());
+    // The token goes to the client in welcome and is not kept: nothing on this connection needs it
+    // again, and a connection holds as little as it can (tokens are the longest strings it has).
+    principal = full.withoutToken();
     armExpiry();
-    push(new Push.Welcome(h.ref(), id, principal.user(), principal.role(), principal.token(),
+    push(new Push.Welcome(h.ref(), id, principal.user(), principal.role(), full.token(),
         node.config().heartbeat().toMillis(), principal.expires() ? principal.expiresAtMillis() : null));
     if (h.token() != null && h.resume() != null && !h.resume().isEmpty()) {
       node.metrics().reconnected();
@@ -310,7 +321,7 @@ public final class Session {
           push(Push.Error.of(ErrorCode.FORBIDDEN, "auth must keep the same user, role and site; reconnect to change them",
               null, a.ref(), "token"));
         } else {
-          principal = new Principal(principal.user(), principal.role(), p.token(), principal.site(), p.expiresAtMillis());
+          principal = new Principal(principal.user(), principal.role(), null, principal.site(), p.expiresAtMillis());
           armExpiry();
           push(new Push.Authed(a.ref(), principal.expires() ? principal.expiresAtMillis() : null));
         }
@@ -330,6 +341,9 @@ public final class Session {
       return;
     }
     pendingAuthorizations++;
+    if (authorizing == null) {
+      authorizing = new HashSet<>();
+    }
     authorizing.add(conv);
     may.whenComplete((ok, err) -> connection.executor().execute(() -> {
       pendingAuthorizations--;
@@ -371,7 +385,7 @@ public final class Session {
 
   /** Whether this session has joined {@code conv} or is joining it. Call on the session's executor. */
   public boolean hasJoined(String conv) {
-    return subscriptions.containsKey(conv) || authorizing.contains(conv);
+    return subscriptions.containsKey(conv) || (authorizing != null && authorizing.contains(conv));
   }
 
   /** The Origin header of the page that opened this connection, or null (not a browser). */
@@ -461,7 +475,7 @@ public final class Session {
       node.hub().remove(sub);
       absent(l.conv());
     }
-    if (typingIn.remove(l.conv()) != null) {
+    if (typingIn != null && typingIn.remove(l.conv()) != null) {
       publishTyping(l.conv(), false);
     }
     push(new Push.Left(l.ref(), l.conv()));
@@ -553,6 +567,9 @@ public final class Session {
     joinedOrThrow(t.conv());
     boolean on = t.on();
     long now = System.nanoTime();
+    if (typingIn == null) {
+      typingIn = new HashMap<>();
+    }
     if (on) {
       Long last = typingIn.get(t.conv());
       if (last != null && now - last < node.config().typingTtl().toNanos() / 3) {

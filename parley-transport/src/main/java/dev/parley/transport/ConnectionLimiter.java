@@ -39,13 +39,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
-  /** The client's address (the forwarded one behind a trusted proxy), once known. */
-  static final AttributeKey<InetAddress> CLIENT = AttributeKey.valueOf("parleyClientAddress");
+  /** A connection's admission state: one attribute (one small object) per connection, not one per field. */
+  private static final AttributeKey<Admission> ADMISSION = AttributeKey.valueOf("parleyAdmission");
 
-  private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf("parleyCounted");
-  private static final AttributeKey<InetAddress> COUNTED_IP = AttributeKey.valueOf("parleyCountedIp");
-  private static final AttributeKey<Boolean> OVER = AttributeKey.valueOf("parleyOverLimit");
-  private static final AttributeKey<ScheduledFuture<?>> DEADLINE = AttributeKey.valueOf("parleyDeadline");
+  /** Per-connection state, touched only on the channel's event loop. */
+  private static final class Admission {
+    /** Counted in {@link #total} (and not yet released). */
+    boolean counted;
+    /** The address counted in {@link #perIp}: the client's (the forwarded one behind a trusted proxy), once known. */
+    InetAddress client;
+    /** Over a limit: its request gets 503. */
+    boolean over;
+    /** The request deadline, until the connection upgrades or closes. */
+    ScheduledFuture<?> deadline;
+  }
 
   private final int maxTotal;
   private final int maxPerIp;
@@ -69,26 +76,32 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
+  /** The client's address (the forwarded one behind a trusted proxy), once known; else null. */
+  static InetAddress client(io.netty.channel.Channel ch) {
+    Admission a = ch.attr(ADMISSION).get();
+    return a == null ? null : a.client;
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
+    Admission a = new Admission();
+    ctx.channel().attr(ADMISSION).set(a);
     InetAddress ip = peer(ctx);
-    int t = total.incrementAndGet();
-    ctx.channel().attr(COUNTED).set(true);
-    if (t > maxTotal) {
-      ctx.channel().attr(OVER).set(true);
+    a.counted = true;
+    if (total.incrementAndGet() > maxTotal) {
+      a.over = true;
     }
     if (ip != null && !trustedProxies.contains(ip)) {
-      countClient(ctx, ip);
+      countClient(a, ip);
     }
-    arm(ctx);
+    arm(ctx, a);
     super.channelActive(ctx);
   }
 
-  private void countClient(ChannelHandlerContext ctx, InetAddress ip) {
-    ctx.channel().attr(CLIENT).set(ip);
-    ctx.channel().attr(COUNTED_IP).set(ip);
+  private void countClient(Admission a, InetAddress ip) {
+    a.client = ip;
     if (perIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet() > maxPerIp) {
-      ctx.channel().attr(OVER).set(true);
+      a.over = true;
     }
   }
 
@@ -114,18 +127,15 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return peer;
   }
 
-  private void arm(ChannelHandlerContext ctx) {
-    ScheduledFuture<?> old = ctx.channel().attr(DEADLINE).getAndSet(ctx.executor().schedule(() -> {
+  private void arm(ChannelHandlerContext ctx, Admission a) {
+    ScheduledFuture<?> old = a.deadline;
+    a.deadline = ctx.executor().schedule(() -> {
       metrics.handshakeRejected("timeout");
       ctx.close();
-    }, deadlineNanos, TimeUnit.NANOSECONDS));
+    }, deadlineNanos, TimeUnit.NANOSECONDS);
     if (old != null) {
       old.cancel(false);
     }
-  }
-
-  private static void disarm(ChannelHandlerContext ctx) {
-    lift(ctx.channel());
   }
 
   /**
@@ -134,40 +144,43 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    * user events travel forward, never back to this handler). Call on the channel's event loop.
    */
   static void lift(io.netty.channel.Channel ch) {
-    ScheduledFuture<?> f = ch.attr(DEADLINE).getAndSet(null);
-    if (f != null) {
-      f.cancel(false);
+    Admission a = ch.attr(ADMISSION).get();
+    if (a != null && a.deadline != null) {
+      a.deadline.cancel(false);
+      a.deadline = null;
     }
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    if (msg instanceof FullHttpRequest req) {
-      if (ctx.channel().attr(COUNTED_IP).get() == null) {
+    Admission a = ctx.channel().attr(ADMISSION).get();
+    if (msg instanceof FullHttpRequest req && a != null) {
+      if (a.client == null) {
         InetAddress peer = peer(ctx);
         if (peer != null) {
-          countClient(ctx, forwardedClient(peer, req.headers().get("X-Forwarded-For")));
+          countClient(a, forwardedClient(peer, req.headers().get("X-Forwarded-For")));
         }
       }
-      if (Boolean.TRUE.equals(ctx.channel().attr(OVER).get())) {
+      if (a.over) {
         metrics.handshakeRejected("connection_limit");
         ReferenceCountUtil.release(msg);
         HandshakeGuard.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later\n");
         return;
       }
-      arm(ctx); // the next request (keep-alive) gets its own deadline; an upgrade disarms it below
+      arm(ctx, a); // the next request (keep-alive) gets its own deadline; an upgrade disarms it below
     }
     super.channelRead(ctx, msg);
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    disarm(ctx);
-    if (Boolean.TRUE.equals(ctx.channel().attr(COUNTED).getAndSet(false))) {
+    lift(ctx.channel());
+    Admission a = ctx.channel().attr(ADMISSION).get();
+    if (a != null && a.counted) {
+      a.counted = false;
       total.decrementAndGet();
-      InetAddress ip = ctx.channel().attr(COUNTED_IP).getAndSet(null);
-      if (ip != null) {
-        perIp.computeIfPresent(ip, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+      if (a.client != null) {
+        perIp.computeIfPresent(a.client, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
       }
     }
     super.channelInactive(ctx);

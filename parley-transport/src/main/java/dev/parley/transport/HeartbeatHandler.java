@@ -7,29 +7,34 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Server heartbeat ({@code docs/PROTOCOL.md#heartbeats}): once the WebSocket is open, ping every
  * {@code interval}; if nothing at all (pong or any other frame) arrives within {@code timeout} of a
- * ping, close with 4408 and drop the connection, which cleans up its session.
+ * ping, close with 4408 and drop the connection, which cleans up its session. The timing is kept
+ * by the event loop's {@link HeartbeatWheel} (one timer for all of the loop's connections), so the
+ * ping and the check may come up to one wheel tick late.
  *
  * <p>Not thread-safe: every field is touched only on the channel's event loop.
  */
-final class HeartbeatHandler extends ChannelDuplexHandler {
+final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWheel.Member {
   private final long intervalNanos;
   private final long timeoutNanos;
+  private final HeartbeatWheel.PerLoop wheels;
+  private ChannelHandlerContext ctx;
 
   /** Time of the last inbound read, on the event loop's ticker (which tests can move). */
   private long lastReadNanos;
 
-  /** The pending tick or check, cancelled on close. */
-  private Future<?> timer;
+  /** When the unanswered ping was sent; meaningful while {@link #awaiting}. */
+  private long pingSentAt;
+  private boolean awaiting;
 
-  HeartbeatHandler(long intervalNanos, long timeoutNanos) {
+  HeartbeatHandler(long intervalNanos, long timeoutNanos, HeartbeatWheel.PerLoop wheels) {
     this.intervalNanos = intervalNanos;
     this.timeoutNanos = timeoutNanos;
+    this.wheels = wheels;
   }
 
   @Override
@@ -41,43 +46,34 @@ final class HeartbeatHandler extends ChannelDuplexHandler {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+      this.ctx = ctx;
       lastReadNanos = ctx.executor().ticker().nanoTime();
-      timer = ctx.executor().schedule(() -> ping(ctx), intervalNanos, TimeUnit.NANOSECONDS);
+      wheels.of(ctx.executor()).add(this, intervalNanos);
     }
     super.userEventTriggered(ctx, evt);
   }
 
-  private void ping(ChannelHandlerContext ctx) {
+  @Override
+  public long due(long now) {
     if (!ctx.channel().isActive()) {
-      return;
+      return -1; // closed: leaves the wheel
     }
-    long sentAt = ctx.executor().ticker().nanoTime();
-    ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), ctx.voidPromise());
-    timer = ctx.executor().schedule(() -> check(ctx, sentAt), timeoutNanos, TimeUnit.NANOSECONDS);
-  }
-
-  private void check(ChannelHandlerContext ctx, long sentAt) {
-    if (!ctx.channel().isActive()) {
-      return;
+    if (!awaiting) {
+      pingSentAt = now;
+      awaiting = true;
+      ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), ctx.voidPromise());
+      return timeoutNanos;
     }
-    if (lastReadNanos - sentAt < 0) {
+    if (lastReadNanos - pingSentAt < 0) {
       // Silent since the ping: the peer is gone or stuck. Say why, then cut it off at once; a dead
       // peer would never let a polite close complete.
       CloseCode c = CloseCode.HEARTBEAT_TIMEOUT;
       ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(c.code());
       ctx.writeAndFlush(new CloseWebSocketFrame(c.code(), c.reason())).addListener(f -> ctx.close());
       ctx.executor().schedule(() -> { ctx.close(); }, 200, TimeUnit.MILLISECONDS);
-      return;
+      return -1;
     }
-    long next = Math.max(0, sentAt + intervalNanos - ctx.executor().ticker().nanoTime());
-    timer = ctx.executor().schedule(() -> ping(ctx), next, TimeUnit.NANOSECONDS);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    if (timer != null) {
-      timer.cancel(false);
-    }
-    super.channelInactive(ctx);
+    awaiting = false;
+    return Math.max(0, pingSentAt + intervalNanos - now); // the next ping, one interval after this one
   }
 }

@@ -214,7 +214,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static String remote(ChannelHandlerContext ctx) {
-    java.net.InetAddress client = ctx.channel().attr(ConnectionLimiter.CLIENT).get();
+    java.net.InetAddress client = ConnectionLimiter.client(ctx.channel());
     if (client != null) {
       return client.getHostAddress();
     }

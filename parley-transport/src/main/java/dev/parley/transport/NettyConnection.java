@@ -79,7 +79,7 @@ final class NettyConnection implements Connection {
 
   @Override
   public String remoteAddress() {
-    java.net.InetAddress client = channel.attr(ConnectionLimiter.CLIENT).get();
+    java.net.InetAddress client = ConnectionLimiter.client(channel);
     if (client != null && channel.remoteAddress() instanceof InetSocketAddress a && !client.equals(a.getAddress())) {
       return client.getHostAddress() + " (via " + a.getHostString() + ":" + a.getPort() + ")";
     }

@@ -44,6 +44,8 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final ConnectionLimiter limiter;
   private final HttpSessionHandler fallback;
   private final WebSocketServerProtocolConfig wsConfig;
+  /** One heartbeat timer per event loop for all of its WebSockets. */
+  private final HeartbeatWheel.PerLoop heartbeats;
 
   /** TLS 1.2 and 1.3 only, or null for plain connections. */
   private final io.netty.handler.ssl.SslContext tls;
@@ -59,6 +61,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     this.config = config;
     this.node = node;
     this.connections = connections;
+    this.heartbeats = new HeartbeatWheel.PerLoop(config.pingInterval().toNanos(), config.pongTimeout().toNanos());
     this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
         .websocketPath("/ws")
         .subprotocols(HandshakeGuard.SUBPROTOCOL)
@@ -148,7 +151,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("ws-guard", guard);
     p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
-    p.addLast("heartbeat", new HeartbeatHandler(config.pingInterval().toNanos(), config.pongTimeout().toNanos()));
+    p.addLast("heartbeat", new HeartbeatHandler(config.pingInterval().toNanos(), config.pongTimeout().toNanos(), heartbeats));
     p.addLast("http-routes", http);
     p.addLast("session", new WebSocketSessionHandler(node, connections, config.slowConsumerGrace()));
   }

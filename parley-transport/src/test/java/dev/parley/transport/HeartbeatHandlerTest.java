@@ -22,7 +22,7 @@ class HeartbeatHandlerTest {
 
   @BeforeEach
   void open() {
-    ch = new EmbeddedChannel(new HeartbeatHandler(INTERVAL, TIMEOUT));
+    ch = new EmbeddedChannel(new HeartbeatHandler(INTERVAL, TIMEOUT, new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
     ch.freezeTime();
     ch.pipeline().fireUserEventTriggered(
         new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
@@ -76,7 +76,7 @@ class HeartbeatHandlerTest {
 
   @Test
   void noPingsBeforeTheHandshakeCompletes() {
-    EmbeddedChannel fresh = new EmbeddedChannel(new HeartbeatHandler(INTERVAL, TIMEOUT));
+    EmbeddedChannel fresh = new EmbeddedChannel(new HeartbeatHandler(INTERVAL, TIMEOUT, new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
     fresh.freezeTime();
     fresh.advanceTimeBy(120, TimeUnit.SECONDS);
     fresh.runScheduledPendingTasks();
