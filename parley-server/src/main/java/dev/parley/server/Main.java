@@ -218,6 +218,7 @@ public final class Main implements Runnable {
     m.put("require-origin", "false");
     m.put("agent-token-lifetime", "12h");
     m.put("trusted-proxies", null);
+    m.put("store-commit-delay", "1ms");
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -413,6 +414,11 @@ public final class Main implements Runnable {
         + "(env PARLEY_AGENT_TOKEN_LIFETIME, default ${DEFAULT-VALUE}).")
     Duration agentTokenLifetime;
 
+    @Option(names = "--store-commit-delay", description = "In a steady stream of writes, how long the store's writer "
+        + "waits for more before it commits, so one commit carries several (0ms: never waits) "
+        + "(env PARLEY_STORE_COMMIT_DELAY, default ${DEFAULT-VALUE}).")
+    Duration storeCommitDelay;
+
     @Option(names = "--trusted-proxies", split = ",", description = "IP addresses of reverse proxies whose "
         + "X-Forwarded-For names the client, comma-separated (env PARLEY_TRUSTED_PROXIES).")
     List<String> trustedProxies;
@@ -465,6 +471,7 @@ public final class Main implements Runnable {
             .requireOrigin(requireOrigin)
             .agentTokenLifetime(agentTokenLifetime)
             .trustedProxies(trustedProxies == null ? List.of() : trustedProxies)
+            .storeCommitDelay(storeCommitDelay)
             .bot(bot)
             .webhook(webhookUrl == null ? null
                 : new dev.parley.chat.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))

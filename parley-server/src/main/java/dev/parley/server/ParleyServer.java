@@ -175,14 +175,15 @@ public final class ParleyServer implements AutoCloseable {
 
   private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
     return PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
-        .withSchema(c.postgresSchema());
+        .withSchema(c.postgresSchema()).withCommitDelay(c.storeCommitDelay());
   }
 
   private static MessageStore openStore(ServerConfig c, CommitListener commits) {
     if (c.store().equals("postgres")) {
       return PostgresMessageStore.open(postgresOptions(c), commits);
     }
-    return SqliteMessageStore.open(c.dataDir(), new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4), commits);
+    return SqliteMessageStore.open(c.dataDir(), new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4, c.storeCommitDelay()),
+        commits);
   }
 
   /**

@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param maxFrameBytes largest WebSocket frame payload (1009 above)
  * @param maxMessageBytes largest message after joining fragments (1009 above)
  * @param maxTextChars longest message text ({@code too_long} above)
+ * @param storeCommitDelay how long the store's writer waits for more writes before a commit in a
+ *     steady stream of writes (0: never waits)
  * @param fsync whether every commit batch is fsynced (survives power loss, slower)
  * @param shutdownGrace how long shutdown may take in all: draining in-flight writes, then closing
  * @param store {@code sqlite} (embedded, one node) or {@code postgres} (shared by a cluster)
@@ -92,7 +94,8 @@ public record ServerConfig(
     boolean requireToken,
     boolean requireOrigin,
     Duration agentTokenLifetime,
-    java.util.List<String> trustedProxies) {
+    java.util.List<String> trustedProxies,
+    Duration storeCommitDelay) {
 
   /** The demo site's agents, Maya (an admin too) and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
@@ -155,6 +158,7 @@ public record ServerConfig(
     private boolean requireOrigin;
     private Duration agentTokenLifetime = Duration.ofHours(12);
     private java.util.List<String> trustedProxies = java.util.List.of();
+    private Duration storeCommitDelay = dev.parley.store.jdbc.SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY;
     private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
@@ -198,6 +202,7 @@ public record ServerConfig(
     public Builder requireOrigin(boolean v) { requireOrigin = v; return this; }
     public Builder agentTokenLifetime(Duration v) { agentTokenLifetime = v; return this; }
     public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
+    public Builder storeCommitDelay(Duration v) { storeCommitDelay = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
     public ServerConfig build() {
@@ -246,6 +251,9 @@ public record ServerConfig(
           throw new IllegalArgumentException("trusted-proxies must list IP addresses, not '" + proxy + "'");
         }
       }
+      if (storeCommitDelay.isNegative() || storeCommitDelay.compareTo(Duration.ofMillis(100)) > 0) {
+        throw new IllegalArgumentException("store-commit-delay must be 0-100ms, was " + storeCommitDelay);
+      }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0-65535, was " + port);
       }
@@ -254,7 +262,7 @@ public record ServerConfig(
           tokenSecret, botPacing, kbDir, openChannels,
           agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites, sendRate,
           sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout, tlsCert, tlsKey,
-          jwt, requireToken, requireOrigin, agentTokenLifetime, trustedProxies);
+          jwt, requireToken, requireOrigin, agentTokenLifetime, trustedProxies, storeCommitDelay);
     }
   }
 }

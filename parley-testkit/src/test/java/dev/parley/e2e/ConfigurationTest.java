@@ -76,4 +76,15 @@ class ConfigurationTest {
     Outcome missing = run(Map.of(), "run", "--config", dir.resolve("nope.properties").toString());
     assertThat(missing.err()).contains("cannot be read");
   }
+
+  @Test
+  void theStoreCommitDelayHasADefaultTheEnvironmentAndALimit() {
+    Outcome defaults = run(Map.of(), "config", "--print");
+    assertThat(line(defaults.out(), "store-commit-delay")).contains("PT0.001S").contains("# default");
+    Outcome fromEnv = run(Map.of("PARLEY_STORE_COMMIT_DELAY", "0ms"), "config", "--print");
+    assertThat(line(fromEnv.out(), "store-commit-delay")).contains("PT0S").contains("# env PARLEY_STORE_COMMIT_DELAY");
+    Outcome tooLong = run(Map.of(), "run", "--data-dir", dir.toString(), "--store-commit-delay=2s");
+    assertThat(tooLong.code()).isNotZero();
+    assertThat(tooLong.err()).contains("store-commit-delay must be 0-100ms");
+  }
 }

@@ -17,7 +17,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>No latency is added when the load is light: the thread blocks on the queue and starts a
  * transaction as soon as one write arrives; under load, writes queue up while the previous commit
- * runs and ride the next one together. A batch that fails is rolled back and its writes are retried
+ * runs and ride the next one together. In a steady stream (a write arrives within {@code
+ * commitDelay} of the previous commit) the writer waits up to {@code commitDelay} for company
+ * before it starts the transaction, like PostgreSQL's {@code commit_delay}: a commit's fixed cost
+ * (the WAL write and its system calls, here most of a commit) is then shared by several writes
+ * instead of paid by each. Measured on SQLite at 5,000 writes/s: without the delay four commits
+ * in five held one write (docs/BENCHMARKS.md). A batch that fails is rolled back and its writes are retried
  * one transaction each, so one bad write cannot fail its neighbours.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread and never blocks. The JDBC
@@ -48,14 +53,18 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Connection connection;
   private final BlockingQueue<Op> queue;
   private final int maxBatch;
+  private final long commitDelayNanos;
+  /** When the last commit ended (System.nanoTime); writer thread only. */
+  private long lastCommitEnded = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
   private final Runnable onRollback;
   private final CommitListener listener;
   private final Thread thread;
   private volatile boolean accepting = true;
 
-  GroupCommitWriter(Connection connection, int maxQueued, int maxBatch, Runnable onRollback, CommitListener listener)
-      throws SQLException {
+  GroupCommitWriter(Connection connection, int maxQueued, int maxBatch, long commitDelayNanos, Runnable onRollback,
+      CommitListener listener) throws SQLException {
     this.connection = connection;
+    this.commitDelayNanos = commitDelayNanos;
     this.queue = new LinkedBlockingQueue<>(maxQueued);
     this.maxBatch = maxBatch;
     this.onRollback = onRollback;
@@ -84,8 +93,14 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
+        if (commitDelayNanos > 0 && batch.size() < maxBatch && System.nanoTime() - lastCommitEnded < commitDelayNanos) {
+          // A steady stream: wait a moment so that this commit carries more than one write.
+          java.util.concurrent.locks.LockSupport.parkNanos(commitDelayNanos);
+          queue.drainTo(batch, maxBatch - batch.size());
+        }
         batch.sort(java.util.Comparator.comparing(Op::orderKey));
         runBatch(batch);
+        lastCommitEnded = System.nanoTime();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;

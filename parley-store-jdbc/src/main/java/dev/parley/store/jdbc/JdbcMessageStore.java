@@ -61,10 +61,11 @@ abstract class JdbcMessageStore implements MessageStore {
   }
 
   /** Starts the writer; call last in the subclass constructor. */
-  final void startWriter(int maxQueued, int maxBatch, CommitListener listener) throws SQLException {
+  final void startWriter(int maxQueued, int maxBatch, java.time.Duration commitDelay, CommitListener listener)
+      throws SQLException {
     findCid = writeConnection.prepareStatement(FIND_CID);
     upsertReceipt = writeConnection.prepareStatement(UPSERT_RECEIPT);
-    writer = new GroupCommitWriter(writeConnection, maxQueued, maxBatch, this::onRollback, listener);
+    writer = new GroupCommitWriter(writeConnection, maxQueued, maxBatch, commitDelay.toNanos(), this::onRollback, listener);
   }
 
   /** Gives a message its seq and inserts it, inside the writer's open transaction. Writer thread. */
@@ -245,9 +246,13 @@ abstract class JdbcMessageStore implements MessageStore {
     }
   }
 
+  /** Called once the writer has finished its last batch, before the connections close. */
+  void afterWriterClosed() {}
+
   @Override
   public final void close() {
     writer.close();
+    afterWriterClosed();
     readExecutor.shutdown();
     readPool.close();
     try {

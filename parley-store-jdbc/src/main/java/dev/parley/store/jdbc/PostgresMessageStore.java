@@ -32,15 +32,20 @@ public final class PostgresMessageStore extends JdbcMessageStore {
    * @param url JDBC URL, e.g. {@code jdbc:postgresql://127.0.0.1:5432/parley}
    * @param schema schema to use (created and migrated if missing)
    * @param readPoolSize read connections per node
+   * @param commitDelay how long the writer waits for more writes in a steady stream (0: never)
    */
   public record Options(String url, String user, String password, String schema, int readPoolSize, int maxBatch,
-      int maxQueued) {
+      int maxQueued, java.time.Duration commitDelay) {
     public static Options of(String url, String user, String password) {
-      return new Options(url, user, password, "public", 8, 512, 100_000);
+      return new Options(url, user, password, "public", 8, 512, 100_000, SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY);
     }
 
     public Options withSchema(String s) {
-      return new Options(url, user, password, s, readPoolSize, maxBatch, maxQueued);
+      return new Options(url, user, password, s, readPoolSize, maxBatch, maxQueued, commitDelay);
+    }
+
+    public Options withCommitDelay(java.time.Duration d) {
+      return new Options(url, user, password, schema, readPoolSize, maxBatch, maxQueued, d);
     }
   }
 
@@ -59,7 +64,7 @@ public final class PostgresMessageStore extends JdbcMessageStore {
     this.lock = w.prepareStatement(LOCK_CONVERSATION);
     this.insert = w.prepareStatement(INSERT);
     this.move = w.prepareStatement(MOVE_LAST_SEQ);
-    startWriter(o.maxQueued(), o.maxBatch(), listener);
+    startWriter(o.maxQueued(), o.maxBatch(), o.commitDelay(), listener);
   }
 
   /**

@@ -27,20 +27,28 @@ import org.flywaydb.core.Flyway;
  * the last one (loaded from the file on first use, dropped on rollback). With {@code
  * synchronous=NORMAL} a commit is in the WAL file before the future completes, which survives
  * SIGKILL of the process; {@link Options#fsync()} sets {@code synchronous=FULL} to survive power
- * loss too.
+ * loss too. The log is checkpointed by a background thread ({@link WalCheckpointer}), not by the
+ * writer.
  *
  * <p>Reads: a small HikariCP pool of read connections on platform threads (JDBC blocks in native
  * code, which would pin a virtual thread's carrier anyway). Thread-safe.
  */
 public final class SqliteMessageStore extends JdbcMessageStore {
-  /** Store settings. {@code maxBatch}: writes per transaction; {@code readThreads}: read pool size. */
-  public record Options(boolean fsync, int maxBatch, int maxQueued, int readThreads) {
+  /**
+   * Store settings. {@code maxBatch}: writes per transaction; {@code readThreads}: read pool size;
+   * {@code commitDelay}: how long the writer waits for more writes in a steady stream (0: never).
+   */
+  public record Options(boolean fsync, int maxBatch, int maxQueued, int readThreads, java.time.Duration commitDelay) {
+    /** The default commit delay: see {@code --store-commit-delay} in docs/OPERATIONS.md. */
+    public static final java.time.Duration DEFAULT_COMMIT_DELAY = java.time.Duration.ofMillis(1);
+
     public static Options defaults() {
-      return new Options(false, 512, 100_000, 4);
+      return new Options(false, 512, 100_000, 4, DEFAULT_COMMIT_DELAY);
     }
   }
 
   private final Path file;
+  private final WalCheckpointer checkpointer;
   private final PreparedStatement insert;
   private final PreparedStatement lastSeq;
 
@@ -54,12 +62,13 @@ public final class SqliteMessageStore extends JdbcMessageStore {
       };
 
   private SqliteMessageStore(Path file, Connection writeConnection, HikariDataSource readPool, Options options,
-      CommitListener listener) throws SQLException {
+      CommitListener listener, WalCheckpointer checkpointer) throws SQLException {
     super("sqlite", writeConnection, readPool, options.readThreads());
     this.file = file;
+    this.checkpointer = checkpointer;
     this.insert = writeConnection.prepareStatement(INSERT);
     this.lastSeq = writeConnection.prepareStatement(LAST_SEQ);
-    startWriter(options.maxQueued(), options.maxBatch(), listener);
+    startWriter(options.maxQueued(), options.maxBatch(), options.commitDelay(), listener);
   }
 
   /**
@@ -77,6 +86,10 @@ public final class SqliteMessageStore extends JdbcMessageStore {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=" + (options.fsync() ? "FULL" : "NORMAL"));
         s.execute("PRAGMA busy_timeout=10000");
+        // Checkpoints run on their own thread (WalCheckpointer), never in the writer's commits. (A
+        // larger page cache was measured too and made the writer slower: SQLite scans its page
+        // cache's hash table at every commit, so the default 2 MiB is kept.)
+        s.execute("PRAGMA wal_autocheckpoint=0");
       }
       Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/sqlite").load().migrate();
       HikariConfig hc = new HikariConfig();
@@ -86,7 +99,8 @@ public final class SqliteMessageStore extends JdbcMessageStore {
       hc.setMinimumIdle(1);
       hc.addDataSourceProperty("busy_timeout", "10000");
       hc.setConnectionInitSql("PRAGMA query_only=1");
-      return new SqliteMessageStore(file, w, new HikariDataSource(hc), options, listener);
+      return new SqliteMessageStore(file, w, new HikariDataSource(hc), options, listener,
+          new WalCheckpointer(url, options.fsync(), CHECKPOINT_INTERVAL));
     } catch (SQLException | IOException | RuntimeException e) {
       throw new StoreException("cannot open the SQLite store under " + dataDir + ": " + e.getMessage(), e);
     }
@@ -95,6 +109,14 @@ public final class SqliteMessageStore extends JdbcMessageStore {
   /** Opens with default options and no commit listener. */
   public static SqliteMessageStore open(Path dataDir) {
     return open(dataDir, Options.defaults(), CommitListener.NONE);
+  }
+
+  /** How often the WAL is checkpointed in the background. */
+  static final java.time.Duration CHECKPOINT_INTERVAL = java.time.Duration.ofSeconds(1);
+
+  @Override
+  void afterWriterClosed() {
+    checkpointer.close();
   }
 
   /** The database file. */

@@ -58,6 +58,26 @@ class SqliteMessageStoreTest extends MessageStoreContract {
   }
 
   @Test
+  void theLogIsCheckpointedInTheBackgroundNotByTheWriter() throws Exception {
+    Path db = dir.resolve("parley.db");
+    long before = Files.size(db);
+    List<CompletableFuture<?>> fs = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      fs.add(store.append(new AppendRequest("c" + (i % 50), "u", "k" + i, "text", "a message of some length " + i, 1L)));
+    }
+    CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    // The writer never checkpoints (wal_autocheckpoint=0): pages reach the database file only
+    // through the background checkpoint, which runs every second.
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+        .until(() -> Files.size(db) > before + 64 * 1024);
+    store.close();
+    Path wal = dir.resolve("parley.db-wal");
+    assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("emptied by the last checkpoint on close").isTrue();
+    store = SqliteMessageStore.open(dir);
+    assertThat(store.lastSeq("c7")).isEqualTo(60);
+  }
+
+  @Test
   void writesAfterCloseFailWithAStoreException() {
     store.close();
     CompletableFuture<?> f = store.append(text("c1", "u1", "late", "x"));
