@@ -79,7 +79,7 @@ public final class Bench implements Callable<Integer> {
   List<String> sourceAddresses = List.of();
 
   @Option(names = "--server-jvm-options", description = "JVM options of both servers, instead of the launcher's "
-      + "'-XX:+UseZGC -Xss512k -Xmx4g', e.g. '-XX:+UseG1GC -XX:+UseCompactObjectHeaders -Xss512k -Xmx4g'.")
+      + "'-XX:+UseG1GC -XX:+UseCompactObjectHeaders -Xss512k -Xmx4g', e.g. '-XX:+UseZGC -Xss512k -Xmx4g'.")
   String serverJvmOptions;
 
   @Option(names = "--parley-args", description = "More options for the Parley server, e.g. '--store-commit-delay=0ms'.")

@@ -61,7 +61,7 @@ final class Report {
         .append("- Date: ").append(date).append('\n')
         .append("- Machine: ").append(machine).append(" (client and servers share it)\n")
         .append("- Servers: Parley (`parley-server.jar`, SQLite, defaults but rate and per-address limits raised) and the raw "
-            + "Netty baseline (`BaselineServer`), each its own JVM with `-XX:+UseZGC -Xss512k -Xmx4g`\n");
+            + "Netty baseline (`BaselineServer`), each its own JVM with the same options (below)\n");
     if (notes != null && !notes.isBlank()) {
       md.append("- Notes: ").append(notes).append('\n');
     }

@@ -38,7 +38,9 @@ final class Target implements AutoCloseable {
   }
 
   /** The production launcher's JVM options (./parley), with a fixed heap cap: what both servers get by default. */
-  static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseZGC", "-Xss512k", "-Xmx4g");
+  static final List<String> DEFAULT_JVM_OPTIONS = Runtime.version().feature() >= 25
+      ? List.of("-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-Xss512k", "-Xmx4g")
+      : List.of("-XX:+UseG1GC", "-Xss512k", "-Xmx4g");
 
   /**
    * Starts the Parley server from {@code parleyJar} with the bench's settings and {@code jvmOptions},
