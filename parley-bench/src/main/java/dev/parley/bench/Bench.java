@@ -252,8 +252,14 @@ public final class Bench implements Callable<Integer> {
     List<Scenarios.Result> r = new ArrayList<>();
     switch (scenario) {
       case "idle" -> {
+        Scenarios.Result previous = null;
         for (int n : idleSizes) {
-          r.add(report(s.idle(t, n, idleSeconds)));
+          Scenarios.Result now = s.idle(t, n, idleSeconds);
+          if (previous != null) {
+            marginal(previous, now);
+          }
+          r.add(report(now));
+          previous = now;
         }
       }
       case "chat" -> {
@@ -270,6 +276,26 @@ public final class Bench implements Callable<Integer> {
       default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario);
     }
     return r;
+  }
+
+  /**
+   * The cost of one more connection: the growth of RSS and heap from the previous (smaller) size to
+   * this one, both held by the same server process after a full GC. Unlike the per-connection
+   * average, it leaves out what the first connections pay once (JIT-compiled code, loaded classes,
+   * buffer pools): the figure that projects to a bigger node.
+   */
+  static void marginal(Scenarios.Result smaller, Scenarios.Result larger) {
+    int n0 = (Integer) smaller.params().get("connections");
+    int n1 = (Integer) larger.params().get("connections");
+    Double rss0 = smaller.figures().get("rss_total_mib");
+    Double rss1 = larger.figures().get("rss_total_mib");
+    Double heap0 = smaller.figures().get("heap_total_mib");
+    Double heap1 = larger.figures().get("heap_total_mib");
+    if (n1 <= n0 || rss0 == null || rss1 == null || heap0 == null || heap1 == null) {
+      return;
+    }
+    larger.figures().put("rss_marginal_per_conn_bytes", (rss1 - rss0) * 1048576.0 / (n1 - n0));
+    larger.figures().put("heap_marginal_per_conn_bytes", (heap1 - heap0) * 1048576.0 / (n1 - n0));
   }
 
   private static Scenarios.Result report(Scenarios.Result r) {

@@ -249,12 +249,18 @@ final class Scenarios {
       Thread.sleep(idleSeconds * 1000L); // the measurement window itself, not synchronisation
       double cpu1 = t.cpuSeconds();
       double wall = (System.nanoTime() - w0) / 1e9;
+      if (t.local() && logs != null) {
+        // What the heap holds per connection, for the report's "what dominates" (after the CPU window).
+        Files.createDirectories(logs);
+        Files.writeString(logs.resolve("heap-" + t.name + "-" + n + ".txt"), t.classHistogram(60));
+      }
       Map<String, Double> f = new LinkedHashMap<>();
       f.put("connect_per_s", n / secs[0]);
       if (t.local()) {
         f.put("rss_per_conn_bytes", (rss1 - rss0) / (double) n);
         f.put("heap_per_conn_bytes", (heap1 - heap0) / (double) n);
         f.put("rss_total_mib", rss1 / 1048576.0);
+        f.put("heap_total_mib", heap1 / 1048576.0);
         f.put("idle_cpu_cores", (cpu1 - cpu0) / wall);
       }
       f.put("kernel_socket_bytes_per_conn", (kernel1 - kernel0) / (2.0 * n));

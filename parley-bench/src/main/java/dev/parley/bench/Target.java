@@ -181,6 +181,20 @@ final class Target implements AutoCloseable {
     return -1;
   }
 
+  /** The server's heap by class (jcmd GC.class_histogram, after a full GC), the first {@code lines} lines, or "". */
+  String classHistogram(int lines) {
+    if (process == null) {
+      return "";
+    }
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    try {
+      return run(jcmd, Long.toString(process.pid()), "GC.class_histogram").lines().limit(lines)
+          .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+    } catch (IOException | InterruptedException e) {
+      return "";
+    }
+  }
+
   private static String run(String... cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());

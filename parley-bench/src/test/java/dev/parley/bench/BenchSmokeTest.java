@@ -44,6 +44,8 @@ class BenchSmokeTest {
     String report = Files.readString(out.resolve("report.md"));
     assertThat(report).contains("## idle", "## chat", "## fanout", "## handshake", "ratio Parley/Netty");
     assertThat(out.resolve("fanout.svg")).exists();
+    assertThat(Files.readString(out.resolve("logs").resolve("heap-parley-50.txt")))
+        .as("the idle server's heap by class, for what dominates").contains("#instances", "java.lang.String");
   }
 
   @Test
