@@ -94,8 +94,9 @@ final class OpsApi implements HttpApi {
     s.put("reconnects", (long) metrics.count("parley.reconnects"));
     s.put("deliveryLatencyMs", percentiles(metrics.timer("parley.send.delivered")));
     s.put("ackLatencyMs", percentiles(metrics.timer("parley.send.ack")));
-    s.put("firstAgentResponseSeconds", percentiles(metrics.timer("parley.agent.first.response")).entrySet().stream()
-        .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue() / 1000.0)));
+    Map<String, Double> firstResponse = new LinkedHashMap<>(); // p50, p95, p99 in that order, in seconds
+    percentiles(metrics.timer("parley.agent.first.response")).forEach((p, ms) -> firstResponse.put(p, ms / 1000.0));
+    s.put("firstAgentResponseSeconds", firstResponse);
     s.put("queueLength", chat.queueLengths().values().stream().mapToInt(Integer::intValue).sum());
     Map<String, Integer> byStatus = new LinkedHashMap<>();
     chat.statusCounts().forEach((k, v) -> byStatus.put(k.wire(), v));

@@ -239,6 +239,10 @@ class ObservabilityTest {
       HttpResponse<String> stats = get("/api/admin/stats", token);
       assertThat(stats.statusCode()).isEqualTo(200);
       assertThat(stats.body()).contains("\"connections\"").contains("\"deliveryLatencyMs\"").contains("\"queueLength\"");
+      // Maya answered a queued conversation: the first-response time is there, and not 0.
+      Matcher frt = Pattern.compile("\"firstAgentResponseSeconds\":\\{[^}]*\"p50\":([0-9.E-]+)").matcher(stats.body());
+      assertThat(frt.find()).as(stats.body()).isTrue();
+      assertThat(Double.parseDouble(frt.group(1))).isPositive();
       assertThat(get("/api/admin/stats", null).statusCode()).isEqualTo(401);
     } finally {
       visitor.close();
