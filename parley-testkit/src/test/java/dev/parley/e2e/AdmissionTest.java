@@ -116,6 +116,41 @@ class AdmissionTest {
   }
 
   /**
+   * Fallback sessions count per address too: their requests are short connections, so without a
+   * count of their own one address could hold any number of sessions.
+   */
+  @Test
+  void fallbackSessionsOverThePerAddressLimitGet503UntilOneCloses() throws Exception {
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      String base = "http://127.0.0.1:" + server.port() + "/rt/";
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> post = path -> {
+        try {
+          return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      };
+      List<String> keys = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        String key = "admission-fallback-key-" + i + "-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        assertThat(post.apply("open?transport=longpoll&key=" + key).statusCode()).isEqualTo(200);
+        keys.add(key);
+      }
+      var fourth = post.apply("open?transport=longpoll&key=admission-fallback-key-4-" + java.util.UUID.randomUUID()
+          .toString().replace("-", ""));
+      assertThat(fourth.statusCode()).isEqualTo(503);
+      assertThat(fourth.body()).contains("too many connections from your address");
+      assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"connection_limit\"}")).isEqualTo(1);
+
+      assertThat(post.apply(keys.get(0) + "/close").statusCode()).isLessThan(300);
+      assertThat(post.apply("open?transport=longpoll&key=admission-fallback-key-5-" + java.util.UUID.randomUUID()
+          .toString().replace("-", "")).statusCode()).as("a closed session frees its place").isEqualTo(200);
+    }
+  }
+
+  /**
    * The request deadline (700 ms here) guards the HTTP phase only: an upgraded WebSocket and an
    * SSE event stream keep working long after it (found by the benchmark: they were cut at it).
    */

@@ -63,6 +63,12 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
   private final SecureRandom random = new SecureRandom();
   /** Sessions opened and not yet closed (the map also holds closed ones for a while). */
   private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+  /**
+   * Open sessions per client address (the forwarded one behind a trusted proxy): a fallback
+   * client's requests are short TCP connections, so the per-address connection limit alone would
+   * let one address hold any number of sessions. Capped at the same {@code maxConnectionsPerIp}.
+   */
+  private final ConcurrentHashMap<java.net.InetAddress, Integer> openPerAddress = new ConcurrentHashMap<>();
   /** Admission (origin, token) is the WebSocket handshake's own. */
   private final HandshakeGuard guard;
 
@@ -181,9 +187,15 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
     CompletableFuture<Principal> who = token == null ? CompletableFuture.completedFuture(null) : guard.check(token);
     String remote = remote(ctx);
+    java.net.InetAddress client = ConnectionLimiter.client(ctx.channel());
     who.whenComplete((principal, err) -> ctx.executor().execute(() -> {
       if (err != null) {
         guard.refuseUnauthorized(ctx, dev.parley.core.Authenticator.reason(err));
+        return;
+      }
+      if (!claimAddress(client)) {
+        node.metrics().handshakeRejected("connection_limit");
+        respond(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections from your address; try again later\n");
         return;
       }
       String sid = key != null ? key : randomSid();
@@ -192,10 +204,12 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
       sessions.computeIfAbsent(sid, k -> made[0] = new HttpSessionConnection(k, transport, ctx.channel().eventLoop(),
           node.metrics(), origin, remote, principal, ping, ping + config.pongTimeout().toNanos(), () -> {
             open.decrementAndGet();
+            releaseAddress(client);
             ctx.channel().eventLoop().schedule(() -> sessions.remove(k), TOMBSTONE_SECONDS, TimeUnit.SECONDS);
           }));
       HttpSessionConnection c = made[0];
       if (c == null) {
+        releaseAddress(client);
         respond(ctx, false, HttpResponseStatus.CONFLICT, "this key is in use; make a new random one\n");
         return;
       }
@@ -205,6 +219,29 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
       respondJson(ctx, keepAlive, HttpResponseStatus.OK, "{\"sid\":\"" + sid + "\",\"transport\":\"" + transport
           + "\",\"pollMs\":" + HttpSessionConnection.POLL_HOLD_MILLIS + "}");
     }));
+  }
+
+  /** Counts a session for {@code client} unless it already has {@code maxConnectionsPerIp}; null: not counted. */
+  private boolean claimAddress(java.net.InetAddress client) {
+    if (client == null) {
+      return true;
+    }
+    boolean[] claimed = {false};
+    openPerAddress.compute(client, (k, n) -> {
+      int now = n == null ? 0 : n;
+      if (now >= config.maxConnectionsPerIp()) {
+        return n;
+      }
+      claimed[0] = true;
+      return now + 1;
+    });
+    return claimed[0];
+  }
+
+  private void releaseAddress(java.net.InetAddress client) {
+    if (client != null) {
+      openPerAddress.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+    }
   }
 
   private String randomSid() {
