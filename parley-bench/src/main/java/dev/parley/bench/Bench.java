@@ -140,8 +140,8 @@ public final class Bench implements Callable<Integer> {
     StringBuilder notes = new StringBuilder();
     if (target == null) {
       notes.append("Server JVM options: ").append(String.join(" ", jvmOptions())).append(". ");
-      if (parleyArgs != null && !parleyArgs.isBlank()) {
-        notes.append("Parley options: ").append(parleyArgs.trim()).append(". ");
+      if (!words(parleyArgs).isEmpty()) {
+        notes.append("Parley options: ").append(String.join(" ", words(parleyArgs))).append(". ");
       }
     }
     long limit = openFilesLimit();
@@ -240,12 +240,17 @@ public final class Bench implements Callable<Integer> {
     }
     Path data = Files.createTempDirectory("parley-bench-");
     return Target.parley(parleyJar.toAbsolutePath(), port, data, logs.resolve("parley-" + scenario + ".log"), tls,
-        jvmOptions(), parleyArgs == null || parleyArgs.isBlank() ? List.of() : List.of(parleyArgs.trim().split("\\s+")));
+        jvmOptions(), words(parleyArgs));
   }
 
   private List<String> jvmOptions() {
-    return serverJvmOptions == null || serverJvmOptions.isBlank() ? Target.DEFAULT_JVM_OPTIONS
-        : List.of(serverJvmOptions.trim().split("\\s+"));
+    List<String> given = words(serverJvmOptions);
+    return given.isEmpty() ? Target.DEFAULT_JVM_OPTIONS : given;
+  }
+
+  /** A command-line option's value split into words; empty for none. */
+  private static List<String> words(String option) {
+    return option == null || option.isBlank() ? List.of() : List.of(option.trim().split("\\s+"));
   }
 
   private List<Scenarios.Result> run(Scenarios s, Target t, String scenario) throws Exception {

@@ -50,10 +50,10 @@ final class HoldClients implements AutoCloseable {
     try {
       for (int k = 0; k < processes; k++) {
         int share = n / processes + (k < n % processes ? 1 : 0);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-            HoldClients.class.getName(), t.name, t.ws.toString(), Integer.toString(share),
-            Integer.toString(Math.max(1, threads / processes)), String.join(",", sourceSpec)));
+        List<String> cmd = Target.java(List.of("-Xmx1g"));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HoldClients.class.getName(), t.name,
+            t.ws.toString(), Integer.toString(share), Integer.toString(Math.max(1, threads / processes)),
+            String.join(",", sourceSpec)));
         java.nio.file.Files.createDirectories(logDir);
         Process p = new ProcessBuilder(cmd).redirectError(logDir.resolve("hold-client-" + k + ".log").toFile()).start();
         children.add(new Child(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)),

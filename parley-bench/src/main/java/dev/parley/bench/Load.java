@@ -200,14 +200,11 @@ final class Load implements AutoCloseable {
   }
 
   private static InetAddress literal(String s) {
-    if (!s.matches("[0-9.]+") && !s.contains(":")) {
+    InetAddress a = io.netty.util.NetUtil.createInetAddressFromIpAddressString(s); // parsed, never looked up
+    if (a == null) {
       throw new IllegalArgumentException("not an IP address: " + s);
     }
-    try {
-      return InetAddress.getByName(s); // a literal: parsed, not looked up
-    } catch (java.net.UnknownHostException e) {
-      throw new IllegalArgumentException("not an IP address: " + s, e);
-    }
+    return a;
   }
 
   static byte[] ascii(String s) {

@@ -14,7 +14,6 @@ import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,7 +59,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private final CoreMetrics metrics;
   private final Set<InetAddress> trustedProxies = new HashSet<>();
   private final AtomicInteger total = new AtomicInteger();
-  private final ConcurrentHashMap<InetAddress, AtomicInteger> perIp = new ConcurrentHashMap<>();
+  private final AddressCounts perIp = new AddressCounts();
 
   ConnectionLimiter(int maxTotal, int maxPerIp, long deadlineNanos, CoreMetrics metrics, Collection<String> trustedProxies) {
     this.maxTotal = maxTotal;
@@ -100,7 +99,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   private void countClient(Admission a, InetAddress ip) {
     a.client = ip;
-    if (perIp.computeIfAbsent(ip, k -> new AtomicInteger()).incrementAndGet() > maxPerIp) {
+    if (perIp.add(ip) > maxPerIp) {
       a.over = true;
     }
   }
@@ -180,7 +179,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       a.counted = false;
       total.decrementAndGet();
       if (a.client != null) {
-        perIp.computeIfPresent(a.client, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+        perIp.remove(a.client);
       }
     }
     super.channelInactive(ctx);

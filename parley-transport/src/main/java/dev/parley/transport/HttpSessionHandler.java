@@ -68,7 +68,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
    * client's requests are short TCP connections, so the per-address connection limit alone would
    * let one address hold any number of sessions. Capped at the same {@code maxConnectionsPerIp}.
    */
-  private final ConcurrentHashMap<java.net.InetAddress, Integer> openPerAddress = new ConcurrentHashMap<>();
+  private final AddressCounts openPerAddress = new AddressCounts();
   /** Admission (origin, token) is the WebSocket handshake's own. */
   private final HandshakeGuard guard;
 
@@ -223,24 +223,16 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
 
   /** Counts a session for {@code client} unless it already has {@code maxConnectionsPerIp}; null: not counted. */
   private boolean claimAddress(java.net.InetAddress client) {
-    if (client == null) {
+    if (client == null || openPerAddress.add(client) <= config.maxConnectionsPerIp()) {
       return true;
     }
-    boolean[] claimed = {false};
-    openPerAddress.compute(client, (k, n) -> {
-      int now = n == null ? 0 : n;
-      if (now >= config.maxConnectionsPerIp()) {
-        return n;
-      }
-      claimed[0] = true;
-      return now + 1;
-    });
-    return claimed[0];
+    openPerAddress.remove(client);
+    return false;
   }
 
   private void releaseAddress(java.net.InetAddress client) {
     if (client != null) {
-      openPerAddress.computeIfPresent(client, (k, n) -> n <= 1 ? null : n - 1);
+      openPerAddress.remove(client);
     }
   }
 

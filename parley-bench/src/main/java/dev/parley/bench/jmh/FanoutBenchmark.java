@@ -64,7 +64,8 @@ public class FanoutBenchmark {
     return bytes;
   }
 
-  private static long drain(EmbeddedChannel ch) {
+  /** Reads and releases everything the channel wrote; returns the bytes. */
+  static long drain(EmbeddedChannel ch) {
     long n = 0;
     for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
       n += b.readableBytes();

@@ -1,6 +1,5 @@
 package dev.parley.bench.jmh;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -35,14 +34,9 @@ public class FrameEncodingBenchmark {
   }
 
   @Benchmark
-  public int encodeTextFrame() {
+  public long encodeTextFrame() {
     channel.writeOutbound(new TextWebSocketFrame(Unpooled.wrappedBuffer(payload)));
-    int bytes = 0;
-    for (ByteBuf b = channel.readOutbound(); b != null; b = channel.readOutbound()) {
-      bytes += b.readableBytes();
-      b.release();
-    }
-    return bytes;
+    return FanoutBenchmark.drain(channel);
   }
 
   @TearDown

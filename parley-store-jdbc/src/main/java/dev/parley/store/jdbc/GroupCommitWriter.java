@@ -22,8 +22,10 @@ import org.slf4j.LoggerFactory;
  * before it starts the transaction, like PostgreSQL's {@code commit_delay}: a commit's fixed cost
  * (the WAL write and its system calls, here most of a commit) is then shared by several writes
  * instead of paid by each. Measured on SQLite at 5,000 writes/s: without the delay four commits
- * in five held one write (docs/BENCHMARKS.md). A batch that fails is rolled back and its writes are retried
- * one transaction each, so one bad write cannot fail its neighbours.
+ * in five held one write (docs/BENCHMARKS.md).
+ *
+ * <p>A batch that fails is rolled back and its writes are retried one transaction each, so one bad
+ * write cannot fail its neighbours.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread and never blocks. The JDBC
  * connection is touched only by the writer thread.
