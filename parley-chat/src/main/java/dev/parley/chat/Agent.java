@@ -9,7 +9,7 @@ import java.util.Set;
  * @param name display name shown to visitors ("Maya joined the conversation")
  * @param sites the sites whose conversations this agent may see and take
  * @param capacity how many conversations this agent takes at once
- * @param passwordHash a {@link Passwords#hash} result
+ * @param passwordHash a salted slow hash of the password ({@code parley-edge}'s {@code Passwords})
  * @param admin whether this agent may also use the admin API (role {@code admin})
  */
 public record Agent(String user, String name, Set<String> sites, int capacity, String passwordHash, boolean admin) {

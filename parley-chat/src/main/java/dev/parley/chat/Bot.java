@@ -4,8 +4,8 @@ import dev.parley.core.StoredMessage;
 import java.util.List;
 
 /**
- * Something that answers a visitor: the {@code Bot} port. Implementations: {@link
- * KnowledgeBaseBot}; LLM and webhook bots come with the rest of the chat issue.
+ * Something that answers a visitor: the {@code Bot} port. Implementations live in {@code
+ * parley-bots}: the knowledge-base bot, the LLM bot and the webhook bot.
  *
  * <p>{@link #answer} runs on a virtual thread of its own and may block (search, HTTP). It streams
  * the answer into the sink as it forms; the turn around it ({@link BotTurns}) publishes the pieces,

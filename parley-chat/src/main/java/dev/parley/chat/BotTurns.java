@@ -4,12 +4,16 @@ import dev.parley.core.AppendRequest;
 import dev.parley.core.BrokerEvent;
 import dev.parley.core.Node;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatEvent;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * as one message with that id and a seq.
  *
  * <ul>
- *   <li>While a turn streams, the whole text so far is the ephemeral state {@code answer:<conv>}:
- *       a visitor who reconnects mid-answer gets it as one delta at offset 0, then the rest.
+ *   <li>While a turn streams, its {@code start} and each {@code delta} are also added to the
+ *       ephemeral state {@code answer:<conv>} (each piece encoded once): a visitor who reconnects
+ *       mid-answer gets them in order as its snapshot, then the rest live.
  *   <li>{@link #stop} freezes a turn: what was said is stored with status {@code stopped} (the
  *       visitor stopped it) or {@code interrupted} (an agent took over); any later piece from the
  *       bot is refused.
@@ -28,8 +33,10 @@ import org.slf4j.LoggerFactory;
  *       itself if this node dies).
  * </ul>
  *
- * <p>Thread-safe: turns live in a concurrent map; each turn's text and state are guarded by the
- * turn itself. Bots run on virtual threads.
+ * <p>Thread-safe. Bots run on virtual threads. A turn's state (its text, started, finished) is
+ * guarded by the turn; what a change publishes or stores is queued under that lock and carried out
+ * in order by the turn's own serial queue outside it, so events keep their order and no other lock
+ * is ever taken while a turn's is held.
  */
 public final class BotTurns implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BotTurns.class);
@@ -38,7 +45,7 @@ public final class BotTurns implements AutoCloseable {
   public static final String BOT_USER = "bot";
 
   /** An answer's snapshot outlives a dead node by at most this long. */
-  private static final long STATE_TTL_MILLIS = 120_000;
+  private static final Duration STATE_TTL = Duration.ofMinutes(2);
 
   private final Node node;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -47,10 +54,6 @@ public final class BotTurns implements AutoCloseable {
   private final Duration typingTtl;
   private final ChatMetrics metrics;
 
-  public BotTurns(Node node, Duration typingTtl) {
-    this(node, typingTtl, ChatMetrics.NONE);
-  }
-
   public BotTurns(Node node, Duration typingTtl, ChatMetrics metrics) {
     this.node = node;
     this.typingTtl = typingTtl;
@@ -58,15 +61,10 @@ public final class BotTurns implements AutoCloseable {
   }
 
   /**
-   * Starts {@code bot} answering {@code question} in {@code conversation}; an answer still streaming
-   * there is stopped first. Returns the new answer's id.
+   * Starts {@code bot} answering {@code question} in its conversation (an answer still streaming
+   * there is stopped first), then tells {@code onResult} how the answer went. Returns the answer's id.
    */
-  public String start(Bot bot, Bot.Question question) {
-    return start(bot, question, r -> { });
-  }
-
-  /** Like {@link #start(Bot, Bot.Question)}, then tells {@code onResult} how the answer went. */
-  public String start(Bot bot, Bot.Question question, java.util.function.Consumer<Bot.Result> onResult) {
+  public String start(Bot bot, Bot.Question question, Consumer<Bot.Result> onResult) {
     String conv = question.conversation();
     Turn previous = running.get(conv);
     if (previous != null) {
@@ -76,7 +74,7 @@ public final class BotTurns implements AutoCloseable {
     random.nextBytes(b);
     Turn turn = new Turn(conv, "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b));
     running.put(conv, turn);
-    typing(conv, true);
+    turn.then(() -> typing(conv, true));
     threads.execute(() -> {
       try {
         Bot.Result result = bot.answer(question, turn);
@@ -124,18 +122,50 @@ public final class BotTurns implements AutoCloseable {
     threads.shutdown();
   }
 
-  /** One answer. Its fields are guarded by {@code this}. */
+  /** One answer. Its text and flags are guarded by {@code this}; its effects run on its serial queue. */
   private final class Turn implements Bot.AnswerSink {
     final String conversation;
     final String id;
+    final String stateKey;
     private final StringBuilder text = new StringBuilder();
-    private final long startedAt = System.nanoTime();
+    private final long startedAt = node.clock().nanoTime();
     private boolean started;
     private boolean finished;
+
+    /** Effects in the order the state changed; drained by one thread at a time. */
+    private final ConcurrentLinkedQueue<Runnable> effects = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean draining = new AtomicBoolean();
 
     Turn(String conversation, String id) {
       this.conversation = conversation;
       this.id = id;
+      this.stateKey = "answer:" + conversation;
+    }
+
+    /** Queues an effect and runs the queue; call without holding the turn's lock. */
+    void then(Runnable effect) {
+      effects.add(effect);
+      drain();
+    }
+
+    private void drain() {
+      while (draining.compareAndSet(false, true)) {
+        try {
+          Runnable r;
+          while ((r = effects.poll()) != null) {
+            try {
+              r.run();
+            } catch (RuntimeException e) {
+              log.warn("answer {} in {}: an effect failed", id, conversation, e);
+            }
+          }
+        } finally {
+          draining.set(false);
+        }
+        if (effects.isEmpty()) {
+          return;
+        }
+      }
     }
 
     synchronized boolean isEmpty() {
@@ -148,55 +178,72 @@ public final class BotTurns implements AutoCloseable {
     }
 
     @Override
-    public synchronized boolean delta(String piece) {
-      if (finished) {
-        return false; // a late piece after stop/interrupt is refused
+    public boolean delta(String piece) {
+      synchronized (this) {
+        if (finished) {
+          return false; // a late piece after stop/interrupt is refused
+        }
+        if (piece.isEmpty()) {
+          return true;
+        }
+        if (!started) {
+          started = true;
+          long firstToken = node.clock().nanoTime() - startedAt;
+          effects.add(() -> {
+            metrics.botFirstToken(firstToken);
+            typing(conversation, false);
+            publish(new ChatEvent.Answer(conversation, id, "start", null, null, null));
+          });
+        }
+        int offset = text.length();
+        text.append(piece);
+        // Queued under the lock (so in the order of the text), carried out after it.
+        effects.add(() -> publish(new ChatEvent.Answer(conversation, id, "delta", piece, offset, null)));
       }
-      if (piece.isEmpty()) {
-        return true;
-      }
-      if (!started) {
-        started = true;
-        metrics.botFirstToken(System.nanoTime() - startedAt);
-        typing(conversation, false);
-        node.publish(conversation, BrokerEvent.ephemeral(BOT_USER, null, 0,
-            node.encode(new Push.Answer(conversation, id, "start", null, null, null))));
-      }
-      int offset = text.length();
-      text.append(piece);
-      byte[] frame = node.encode(new Push.Answer(conversation, id, "delta", piece, offset, null));
-      byte[] snapshot = node.encode(new Push.Answer(conversation, id, "delta", text.toString(), 0, null));
-      node.publish(conversation,
-          BrokerEvent.ephemeralWithState(BOT_USER, "answer:" + conversation, STATE_TTL_MILLIS, frame, snapshot));
+      drain();
       return true;
     }
 
+    /** Sends {@code event} live and adds it to the answer's snapshot. Effect queue. */
+    private void publish(ChatEvent.Answer event) {
+      node.publish(conversation, BrokerEvent.ephemeralAppending(BOT_USER, stateKey, STATE_TTL.toMillis(),
+          node.encode(event)));
+    }
+
     /** Ends the turn once; stores what was said. Returns false if it had already ended. */
-    synchronized boolean finish(String status) {
-      if (finished) {
-        return false;
+    boolean finish(String status) {
+      String said;
+      boolean wasStarted;
+      synchronized (this) {
+        if (finished) {
+          return false;
+        }
+        finished = true;
+        said = text.toString();
+        wasStarted = started;
       }
-      finished = true;
       running.remove(conversation, this);
-      metrics.botAnswered(status, System.nanoTime() - startedAt);
-      if (!started) {
-        typing(conversation, false);
-      }
-      String said = text.toString();
-      byte[] end = node.encode(new Push.Answer(conversation, id, "end", null, said.length(), status));
-      BrokerEvent clear = BrokerEvent.ephemeral(BOT_USER, "answer:" + conversation, 0, end);
-      if (said.isEmpty()) {
-        node.publish(conversation, clear);
-        return true;
-      }
-      String stored = status.equals("complete") || status.equals("failed") ? null : status;
-      node.append(new AppendRequest(conversation, BOT_USER, null, "bot", said, System.currentTimeMillis(), id, stored))
-          .whenComplete((a, err) -> {
-            if (err != null) {
-              log.error("could not store the answer {} in {}", id, conversation, err);
-            }
-            node.publish(conversation, clear);
-          });
+      long took = node.clock().nanoTime() - startedAt;
+      then(() -> {
+        metrics.botAnswered(status, took);
+        if (!wasStarted) {
+          typing(conversation, false);
+        }
+        BrokerEvent clear = BrokerEvent.ephemeral(BOT_USER, stateKey, 0,
+            node.encode(new ChatEvent.Answer(conversation, id, "end", null, said.length(), status)));
+        if (said.isEmpty()) {
+          node.publish(conversation, clear);
+          return;
+        }
+        String stored = status.equals("complete") || status.equals("failed") ? null : status;
+        node.append(new AppendRequest(conversation, BOT_USER, null, "bot", said, node.clock().millis(), id, stored))
+            .whenComplete((a, err) -> {
+              if (err != null) {
+                log.error("could not store the answer {} in {}", id, conversation, err);
+              }
+              node.publish(conversation, clear);
+            });
+      });
       return true;
     }
   }

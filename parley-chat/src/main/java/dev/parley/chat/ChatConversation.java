@@ -1,13 +1,17 @@
 package dev.parley.chat;
 
 /**
- * A visitor's conversation on a site. Immutable. Its id (a core conversation id) starts with
- * {@link #ID_PREFIX}, which tells the authorizer to check ownership.
+ * A visitor's conversation on a site, as the {@link ChatStore} holds it. Immutable. Its id (a core
+ * conversation id) starts with {@link #ID_PREFIX}, which tells the access rules to check ownership.
  *
  * @param agent the assigned agent's user id, or null
+ * @param createdAtMillis when it was opened (epoch ms)
+ * @param updatedAtMillis when its status or agent last changed (epoch ms)
+ * @param version raised by one with every change, so a late or stale copy never replaces a newer
+ *     one in the shared status cache
  */
 public record ChatConversation(String id, String site, String visitor, ConversationStatus status, String agent,
-    long createdAtMillis) {
+    long createdAtMillis, long updatedAtMillis, long version) {
 
   /** Every chat conversation id starts with this. */
   public static final String ID_PREFIX = "chat_";
@@ -17,7 +21,13 @@ public record ChatConversation(String id, String site, String visitor, Conversat
     return conversationId.startsWith(ID_PREFIX);
   }
 
-  public ChatConversation withStatus(ConversationStatus s, String newAgent) {
-    return new ChatConversation(id, site, visitor, s, newAgent, createdAtMillis);
+  /** A conversation just opened with the bot. */
+  public static ChatConversation opened(String id, String site, String visitor, long nowMillis) {
+    return new ChatConversation(id, site, visitor, ConversationStatus.BOT, null, nowMillis, nowMillis, 1);
+  }
+
+  /** This conversation moved to {@code s} with {@code newAgent} at {@code nowMillis}: the next version. */
+  public ChatConversation moved(ConversationStatus s, String newAgent, long nowMillis) {
+    return new ChatConversation(id, site, visitor, s, newAgent, createdAtMillis, nowMillis, version + 1);
   }
 }

@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -12,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  *   <li>At most one open (not resolved) conversation per (site, visitor), even when two nodes ask
  *       at once.
- *   <li>{@link #transition} is compare-and-set: it moves the status only from the expected one,
- *       so two nodes cannot both make the same move.
+ *   <li>{@link #transition} and {@link #reassign} are compare-and-set: they change a conversation
+ *       only from the expected state, so two nodes cannot both make the same move; each change
+ *       raises the conversation's {@code version} by one.
  * </ul>
  *
  * <p>Thread-safe; never blocks the caller (futures complete on a store thread).
@@ -21,8 +23,8 @@ import java.util.concurrent.CompletableFuture;
 public interface ChatStore extends AutoCloseable {
 
   /**
-   * The visitor's open conversation on the site, creating one (status {@code bot}) if there is
-   * none. {@code created} tells which.
+   * The visitor's open conversation on the site, creating one (status {@code bot}, id {@code
+   * newId}) if there is none. {@code created} tells which.
    */
   CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis);
 
@@ -33,20 +35,20 @@ public interface ChatStore extends AutoCloseable {
   CompletableFuture<Optional<ChatConversation>> find(String id);
 
   /** Conversations of {@code site} with {@code status}, longest waiting (least recently moved) first. */
-  CompletableFuture<java.util.List<ChatConversation>> list(String site, ConversationStatus status);
+  CompletableFuture<List<ChatConversation>> list(String site, ConversationStatus status);
 
   /**
-   * Hands an assigned conversation from {@code fromAgent} to {@code toAgent}. Completes with false
-   * if it is not assigned to {@code fromAgent} (any more).
+   * Hands an assigned conversation from {@code fromAgent} to {@code toAgent}. Completes with the
+   * changed conversation, or empty if it is not assigned to {@code fromAgent} (any more).
    */
-  CompletableFuture<Boolean> reassign(String id, String fromAgent, String toAgent, long nowMillis);
+  CompletableFuture<Optional<ChatConversation>> reassign(String id, String fromAgent, String toAgent, long nowMillis);
 
   /**
    * Moves {@code id} from {@code from} to {@code to} with {@code agent} (null for none). Completes
-   * with false if its status was not {@code from}.
+   * with the changed conversation, or empty if its status was not {@code from}.
    */
-  CompletableFuture<Boolean> transition(String id, ConversationStatus from, ConversationStatus to, String agent,
-      long nowMillis);
+  CompletableFuture<Optional<ChatConversation>> transition(String id, ConversationStatus from, ConversationStatus to,
+      String agent, long nowMillis);
 
   @Override
   void close();

@@ -1,6 +1,8 @@
 package dev.parley.chat;
 
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 /** {@link ChatStore} in memory, for one node's tests. Thread-safe: synchronised on itself. */
 public final class InMemoryChatStore implements ChatStore {
   private final Map<String, ChatConversation> byId = new HashMap<>();
-  private final Map<String, Long> movedAt = new HashMap<>();
 
   @Override
   public synchronized CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis) {
@@ -17,9 +18,8 @@ public final class InMemoryChatStore implements ChatStore {
         return CompletableFuture.completedFuture(new Opened(c, false));
       }
     }
-    ChatConversation c = new ChatConversation(newId, site, visitor, ConversationStatus.BOT, null, nowMillis);
+    ChatConversation c = ChatConversation.opened(newId, site, visitor, nowMillis);
     byId.put(newId, c);
-    movedAt.put(newId, nowMillis);
     return CompletableFuture.completedFuture(new Opened(c, true));
   }
 
@@ -29,42 +29,43 @@ public final class InMemoryChatStore implements ChatStore {
   }
 
   @Override
-  public synchronized CompletableFuture<Boolean> transition(String id, ConversationStatus from, ConversationStatus to,
-      String agent, long nowMillis) {
+  public synchronized CompletableFuture<Optional<ChatConversation>> transition(String id, ConversationStatus from,
+      ConversationStatus to, String agent, long nowMillis) {
     ChatConversation c = byId.get(id);
     if (c == null || c.status() != from) {
-      return CompletableFuture.completedFuture(false);
+      return CompletableFuture.completedFuture(Optional.empty());
     }
     if (to != ConversationStatus.RESOLVED) {
       for (ChatConversation o : byId.values()) {
         if (o != c && o.site().equals(c.site()) && o.visitor().equals(c.visitor())
             && o.status() != ConversationStatus.RESOLVED) {
-          return CompletableFuture.completedFuture(false);
+          return CompletableFuture.completedFuture(Optional.empty());
         }
       }
     }
-    byId.put(id, c.withStatus(to, agent));
-    movedAt.put(id, nowMillis);
-    return CompletableFuture.completedFuture(true);
+    ChatConversation moved = c.moved(to, agent, nowMillis);
+    byId.put(id, moved);
+    return CompletableFuture.completedFuture(Optional.of(moved));
   }
 
   @Override
-  public synchronized CompletableFuture<java.util.List<ChatConversation>> list(String site, ConversationStatus status) {
+  public synchronized CompletableFuture<List<ChatConversation>> list(String site, ConversationStatus status) {
     return CompletableFuture.completedFuture(byId.values().stream()
         .filter(c -> c.site().equals(site) && c.status() == status)
-        .sorted(java.util.Comparator.comparingLong((ChatConversation c) -> movedAt.getOrDefault(c.id(), 0L))
-            .thenComparing(ChatConversation::id))
+        .sorted(Comparator.comparingLong(ChatConversation::updatedAtMillis).thenComparing(ChatConversation::id))
         .toList());
   }
 
   @Override
-  public synchronized CompletableFuture<Boolean> reassign(String id, String fromAgent, String toAgent, long nowMillis) {
+  public synchronized CompletableFuture<Optional<ChatConversation>> reassign(String id, String fromAgent, String toAgent,
+      long nowMillis) {
     ChatConversation c = byId.get(id);
     if (c == null || c.status() != ConversationStatus.ASSIGNED || !fromAgent.equals(c.agent())) {
-      return CompletableFuture.completedFuture(false);
+      return CompletableFuture.completedFuture(Optional.empty());
     }
-    byId.put(id, c.withStatus(ConversationStatus.ASSIGNED, toAgent));
-    return CompletableFuture.completedFuture(true);
+    ChatConversation moved = c.moved(ConversationStatus.ASSIGNED, toAgent, nowMillis);
+    byId.put(id, moved);
+    return CompletableFuture.completedFuture(Optional.of(moved));
   }
 
   @Override

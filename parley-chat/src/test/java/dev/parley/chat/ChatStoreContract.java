@@ -57,13 +57,16 @@ public abstract class ChatStoreContract {
   @Test
   void transitionsAreCompareAndSet() throws Exception {
     get(store.open("demo", "v1", "chat_t", 1));
-    assertThat(get(store.transition("chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 2))).isTrue();
-    assertThat(get(store.transition("chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 3))).isFalse();
-    assertThat(get(store.transition("chat_t", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED, "maya", 4)))
-        .isTrue();
+    assertThat(get(store.transition("chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 2))).isPresent();
+    assertThat(get(store.transition("chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 3))).isEmpty();
+    ChatConversation moved = get(store.transition("chat_t", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED,
+        "maya", 4)).orElseThrow();
+    assertThat(moved.agent()).isEqualTo("maya");
+    assertThat(moved.updatedAtMillis()).isEqualTo(4);
     ChatConversation c = get(store.find("chat_t")).orElseThrow();
+    assertThat(c).isEqualTo(moved);
     assertThat(c.status()).isEqualTo(ConversationStatus.ASSIGNED);
-    assertThat(c.agent()).isEqualTo("maya");
+    assertThat(c.version()).as("opened at 1, moved twice").isEqualTo(3);
   }
 
   @Test
@@ -77,8 +80,8 @@ public abstract class ChatStoreContract {
     assertThat(get(store.list("demo", ConversationStatus.QUEUED))).extracting(ChatConversation::id)
         .containsExactly("chat_l2", "chat_l1");
     get(store.transition("chat_l1", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED, "maya", 30));
-    assertThat(get(store.reassign("chat_l1", "sam", "maya", 31))).isFalse();
-    assertThat(get(store.reassign("chat_l1", "maya", "sam", 32))).isTrue();
+    assertThat(get(store.reassign("chat_l1", "sam", "maya", 31))).isEmpty();
+    assertThat(get(store.reassign("chat_l1", "maya", "sam", 32))).hasValueSatisfying(c -> assertThat(c.agent()).isEqualTo("sam"));
     assertThat(get(store.find("chat_l1")).orElseThrow().agent()).isEqualTo("sam");
     assertThat(get(store.list("demo", ConversationStatus.ASSIGNED))).extracting(ChatConversation::agent)
         .containsExactly("sam");
@@ -87,10 +90,12 @@ public abstract class ChatStoreContract {
   @Test
   void aResolvedConversationLetsTheVisitorOpenANewOne() throws Exception {
     get(store.open("demo", "v1", "chat_r1", 1));
-    assertThat(get(store.transition("chat_r1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2))).isTrue();
+    assertThat(get(store.transition("chat_r1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2))).isPresent();
     ChatStore.Opened next = get(store.open("demo", "v1", "chat_r2", 3));
     assertThat(next.created()).isTrue();
     assertThat(next.conversation().id()).isEqualTo("chat_r2");
+    assertThat(get(store.transition("chat_r1", ConversationStatus.RESOLVED, ConversationStatus.BOT, null, 4)))
+        .as("the visitor already has an open conversation there").isEmpty();
   }
 
   @Test

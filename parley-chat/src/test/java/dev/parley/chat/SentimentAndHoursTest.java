@@ -32,14 +32,4 @@ class SentimentAndHoursTest {
         .isEqualTo("2026-11-25T09:00");
     assertThat(BusinessHours.always().isOpen(fridayEvening)).isTrue();
   }
-
-  @Test
-  void passwordsAreSaltedSlowHashesThatVerify() {
-    String a = Passwords.hash("correct horse");
-    String b = Passwords.hash("correct horse");
-    assertThat(a).startsWith("pbkdf2-sha256$210000$").isNotEqualTo(b);
-    assertThat(Passwords.verify("correct horse", a)).isTrue();
-    assertThat(Passwords.verify("correct horse!", a)).isFalse();
-    assertThat(Passwords.verify("x", "md5$whatever")).isFalse();
-  }
 }

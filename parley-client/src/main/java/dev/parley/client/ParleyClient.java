@@ -2,6 +2,8 @@ package dev.parley.client;
 
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Command;
+import dev.parley.protocol.chat.ChatCommand;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Push;
 import java.net.URI;
@@ -70,7 +72,10 @@ public final class ParleyClient implements AutoCloseable {
   private final String site;
   private final String loginUser;
   private final String loginPassword;
-  private final Codec codec = new Codec();
+  /** The server's default limit on a message's text, in Unicode code points. */
+  public static final int MAX_TEXT_CODE_POINTS = 4000;
+
+  private final Codec codec = ChatProtocol.codec();
   private final HttpClient http;
   private final ScheduledExecutorService loop;
   private final java.util.function.Supplier<String> tokenProvider;
@@ -172,6 +177,13 @@ public final class ParleyClient implements AutoCloseable {
   /** Sends a text message with the given cid (resending a cid is safe: it is stored once). */
   public CompletableFuture<Push.Ack> send(String conv, String cid, String text) {
     CompletableFuture<Push.Ack> f = new CompletableFuture<>();
+    if (text.codePointCount(0, text.length()) > MAX_TEXT_CODE_POINTS) {
+      // The server counts Unicode code points (docs/PROTOCOL.md#limits); refuse here rather than
+      // send what it would refuse.
+      f.completeExceptionally(new ParleyException("too_long",
+          "text is longer than " + MAX_TEXT_CODE_POINTS + " characters (Unicode code points)"));
+      return f;
+    }
     loop.execute(() -> {
       if (state == State.CLOSED) {
         f.completeExceptionally(new ParleyException("closed", "the client is closed"));
@@ -197,27 +209,27 @@ public final class ParleyClient implements AutoCloseable {
 
   /** Visitor: asks for a human agent. */
   public void handoff(String conv) {
-    command(new Command.Handoff(null, conv));
+    command(new ChatCommand.Handoff(null, conv));
   }
 
   /** Agent: takes a queued conversation. */
   public void accept(String conv) {
-    command(new Command.Accept(null, conv));
+    command(new ChatCommand.Accept(null, conv));
   }
 
   /** Agent: hands an assigned conversation to another agent. */
   public void transfer(String conv, String toAgent) {
-    command(new Command.Transfer(null, conv, toAgent));
+    command(new ChatCommand.Transfer(null, conv, toAgent));
   }
 
   /** Visitor: leaves the queue; agent: hands the conversation back to the bot. */
   public void backToBot(String conv) {
-    command(new Command.BackToBot(null, conv));
+    command(new ChatCommand.BackToBot(null, conv));
   }
 
   /** Agent: resolves a conversation. */
   public void resolve(String conv) {
-    command(new Command.Resolve(null, conv));
+    command(new ChatCommand.Resolve(null, conv));
   }
 
   /** Sends a command as is when connected (dropped otherwise: these are not outbox messages). */
@@ -233,7 +245,7 @@ public final class ParleyClient implements AutoCloseable {
   public void stop(String conv, String answerId) {
     loop.execute(() -> {
       if (state == State.CONNECTED) {
-        write(new Command.Stop(null, conv, answerId));
+        write(new ChatCommand.Stop(null, conv, answerId));
       }
     });
   }
@@ -366,8 +378,8 @@ public final class ParleyClient implements AutoCloseable {
             }
           });
           boolean login = token == null && loginUser != null;
-          write(new Command.Hello(null, 1, token, resume.isEmpty() ? null : resume, site,
-              login ? loginUser : null, login ? loginPassword : null));
+          write(new Command.Hello(null, 1, token, resume.isEmpty() ? null : resume, login ? loginUser : null,
+              login ? loginPassword : null, site == null ? null : new LinkedHashMap<>(Map.of(ChatProtocol.SITE, site))));
         }, loop);
   }
 
@@ -494,7 +506,9 @@ public final class ParleyClient implements AutoCloseable {
   }
 
   private void welcomed(Push.Welcome w) {
-    token = w.token();
+    if (w.token() != null) { // absent when the server knows we hold it already
+      token = w.token();
+    }
     user = w.user();
     expiresAt = w.expiresAt() == null ? 0 : w.expiresAt();
     refreshing = false;

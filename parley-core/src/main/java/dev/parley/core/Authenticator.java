@@ -2,6 +2,7 @@ package dev.parley.core;
 
 import dev.parley.protocol.Command;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Turns the credentials of a {@code hello} (a token, or a user and password) into a {@link
@@ -22,16 +23,16 @@ public interface Authenticator {
    * command that refreshes a live connection's credentials.
    */
   default CompletableFuture<Principal> authenticateToken(String token) {
-    return authenticate(new Command.Hello(null, null, token, null, null));
+    return authenticate(new Command.Hello(null, null, token, null));
   }
 
   /**
    * Why an authentication failed, for the client: the {@link AuthenticationException}'s message
-   * (unwrapped from a {@link java.util.concurrent.CompletionException}), or a retryable "cannot be
+   * (unwrapped from a {@link CompletionException}), or a retryable "cannot be
    * checked now" for anything else (a JWKS URL down).
    */
   static String reason(Throwable failure) {
-    Throwable t = failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+    Throwable t = failure instanceof CompletionException c && c.getCause() != null
         ? c.getCause() : failure;
     return t instanceof AuthenticationException a ? a.getMessage() : "the credentials cannot be checked now; try again";
   }

@@ -6,36 +6,30 @@ package dev.parley.core;
  *
  * @param seq the message's seq for {@link Kind#MESSAGE}, 0 for ephemeral events
  * @param user the user the event is about (author, typer, receipt owner)
- * @param stateKey for ephemeral state (typing), the key it replaces; null otherwise
+ * @param stateKey for ephemeral state (typing, a streaming answer), the key it sets; null otherwise
  * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it. For a {@link
  *     Kind#MESSAGE}: the message's creation time (epoch ms), for delivery-latency metrics
  * @param notToUser true when sessions of {@code user} itself should not receive it (presence)
- * @param stateFrame for {@code stateKey}: the snapshot kept for later joiners when it differs from
- *     {@code frame}; null otherwise
+ * @param appendState for {@code stateKey}: true when the frame is added to the state's frames (a
+ *     streamed answer's pieces, which a later joiner receives in order), false when it replaces them
  * @param frame the UTF-8 JSON frame sent to clients as is (encode once, write many)
  */
 public record BrokerEvent(
-    Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser, byte[] frame,
-    byte[] stateFrame) {
+    Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser, boolean appendState,
+    byte[] frame) {
 
   public BrokerEvent(Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser,
       byte[] frame) {
-    this(kind, seq, user, stateKey, ttlMillis, notToUser, frame, null);
+    this(kind, seq, user, stateKey, ttlMillis, notToUser, false, frame);
   }
 
   /**
-   * An ephemeral event whose subscribers receive {@code frame} while later joiners get {@code
-   * stateFrame} as the snapshot of {@code stateKey} (a streamed answer: the delta goes out, the
-   * whole text so far is kept).
+   * An ephemeral event that is also added to the frames of state {@code stateKey} (kept for
+   * {@code ttlMillis} from now): a later joiner receives every frame added so far, in order, as its
+   * snapshot. A streamed answer adds each piece this way, so no piece is encoded twice.
    */
-  public static BrokerEvent ephemeralWithState(String user, String stateKey, long ttlMillis, byte[] frame,
-      byte[] stateFrame) {
-    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, false, frame, stateFrame);
-  }
-
-  /** The frame kept as {@code stateKey}'s snapshot. */
-  public byte[] snapshotFrame() {
-    return stateFrame != null ? stateFrame : frame;
+  public static BrokerEvent ephemeralAppending(String user, String stateKey, long ttlMillis, byte[] frame) {
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, false, true, frame);
   }
 
   /** A stored message's event; {@code ttlMillis} carries the message's creation time (epoch ms). */

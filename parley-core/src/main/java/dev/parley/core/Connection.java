@@ -1,12 +1,13 @@
 package dev.parley.core;
 
 import dev.parley.protocol.CloseCode;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 /**
  * The transport's side of a session: the port through which the core writes to one client.
  *
- * <p>Implemented by the transport (a WebSocket channel, later SSE and long-polling). Every method
+ * <p>Implemented by the transport (a WebSocket channel, an SSE or long-polling session). Every method
  * may be called from any thread; {@link #executor()} is the thread the session is confined to.
  */
 public interface Connection {
@@ -32,6 +33,14 @@ public interface Connection {
   /** The Origin header of the page that opened the connection, or null (not a browser). */
   default String origin() {
     return null;
+  }
+
+  /**
+   * The query parameters of the request that opened the connection ({@code /ws?site=demo}), first
+   * value of each; empty when there were none.
+   */
+  default Map<String, String> handshakeParams() {
+    return Map.of();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.parley.core;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -49,7 +50,7 @@ final class ConversationSubscription {
    * the state snapshot, never before (a streamed answer's deltas must follow the text so far).
    * Null once started. Confined to the session executor.
    */
-  private java.util.List<byte[]> earlyEphemeral = new java.util.ArrayList<>();
+  private List<byte[]> earlyEphemeral = new ArrayList<>();
 
   ConversationSubscription(Session session, String conversation) {
     this.session = session;
@@ -66,12 +67,12 @@ final class ConversationSubscription {
 
   /** Called by the {@link LocalHub} on a broker thread: hops to the session's executor. */
   void deliver(BrokerEvent event) {
-    session.connection().executor().execute(() -> onEvent(event));
+    session.executor().execute(() -> onEvent(event));
   }
 
   /** Called on a broker thread after a broker outage: catch up from the store. */
   void resync() {
-    session.connection().executor().execute(() -> {
+    session.executor().execute(() -> {
       if (active && !catchingUp) {
         catchUp();
       }
@@ -90,7 +91,7 @@ final class ConversationSubscription {
 
   /** The join is registered with the broker and the store position is known: start replaying. */
   void start(long fromSeq) {
-    java.util.List<byte[]> early = earlyEphemeral;
+    List<byte[]> early = earlyEphemeral;
     earlyEphemeral = null;
     for (byte[] frame : early) {
       session.connection().send(frame);
@@ -143,7 +144,7 @@ final class ConversationSubscription {
   private void writeLive(BrokerEvent event) {
     write(event.seq(), event.frame());
     if (event.ttlMillis() > 0) {
-      session.node().metrics().messageDelivered(System.currentTimeMillis() - event.ttlMillis());
+      session.node().metrics().messageDelivered(session.node().clock().millis() - event.ttlMillis());
     }
   }
 
@@ -165,7 +166,7 @@ final class ConversationSubscription {
         page = null;
       }
       List<StoredMessage> result = page;
-      session.connection().executor().execute(() -> onPage(from, result));
+      session.executor().execute(() -> onPage(from, result));
     });
   }
 
@@ -174,7 +175,7 @@ final class ConversationSubscription {
       return;
     }
     if (page == null) {
-      session.node().retryLater(session.connection().executor(), this::catchUp);
+      session.node().retryLater(session.executor(), this::catchUp);
       return;
     }
     long before = delivered;

@@ -1,28 +1,43 @@
 package dev.parley.core;
 
+import java.util.Map;
+
 /**
- * Who may open a connection, decided at the WebSocket handshake from its HTTP headers: the
- * origin policy of {@code docs/SECURITY.md}. The chat layer implements it from its sites' allowed
- * origins; {@link #ALLOW_ALL} is the bare core's.
+ * Who may open a connection, decided from the opening HTTP request (a WebSocket handshake or a
+ * fallback session's {@code /rt/open}): the origin policy of {@code docs/SECURITY.md}. The layer
+ * above the core implements it; {@link #ALLOW_ALL} is a bare core's.
  *
  * <p>Thread-safe and non-blocking (runs on an event loop).
  */
-@FunctionalInterface
 public interface HandshakePolicy {
-  /** Lets every origin in. */
-  HandshakePolicy ALLOW_ALL = (origin, site, host) -> true;
+  /** Lets every origin in and requires no token. */
+  HandshakePolicy ALLOW_ALL = new HandshakePolicy() {};
 
   /**
-   * Whether a page from {@code origin} (null: not a browser) may connect, for {@code site} when
-   * the URL names one ({@code /ws?site=…}, else null); {@code host} is the request's Host header.
+   * The opening request as the policy sees it.
+   *
+   * @param origin the Origin header, or null (not a browser)
+   * @param host the Host header, or null
+   * @param params the query parameters of the request's URL (first value of each)
    */
-  boolean originAllowed(String origin, String site, String host);
+  record Request(String origin, String host, Map<String, String> params) {
+    public Request {
+      params = Map.copyOf(params);
+    }
 
-  /**
-   * Whether a handshake without a token is refused (401): for a site that lets no anonymous
-   * visitors in, or everywhere when the server requires tokens. {@code site} is from the URL, or null.
-   */
-  default boolean tokenRequired(String site) {
+    /** The query parameter {@code name}, or null. */
+    public String param(String name) {
+      return params.get(name);
+    }
+  }
+
+  /** Whether a page from {@code r.origin()} may connect. */
+  default boolean originAllowed(Request r) {
+    return true;
+  }
+
+  /** Whether a request without a token is refused (401). */
+  default boolean tokenRequired(Request r) {
     return false;
   }
 }

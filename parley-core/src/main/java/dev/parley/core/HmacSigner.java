@@ -9,29 +9,46 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * HMAC-SHA256 signatures of short strings (token payloads), base64url without padding, checked in
- * constant time. Thread-safe: a {@link Mac} is made per call.
+ * constant time. Each kind of token signs with a key of its own, derived from the server's secret
+ * for that purpose ({@link #forPurpose}: HMAC-SHA256 of {@code "parley:" + purpose} under the
+ * secret), so a signature made for one kind never verifies as another.
+ *
+ * <p>Thread-safe: a {@link Mac} is made per call.
  */
 public final class HmacSigner {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private final SecretKeySpec key;
 
-  /** @param secret at least 32 random bytes */
-  public HmacSigner(byte[] secret) {
+  private HmacSigner(byte[] key) {
+    this.key = new SecretKeySpec(key.clone(), "HmacSHA256");
+  }
+
+  /** A signer whose key is derived from {@code secret} for {@code purpose} alone. */
+  public static HmacSigner forPurpose(byte[] secret, String purpose) {
+    return new HmacSigner(raw(secret).mac(("parley:" + purpose).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** A signer with {@code secret} itself as the key (only for formats that predate purposes). */
+  public static HmacSigner raw(byte[] secret) {
     if (secret.length < 32) {
       throw new IllegalArgumentException("the token secret must have at least 32 bytes");
     }
-    this.key = new SecretKeySpec(secret.clone(), "HmacSHA256");
+    return new HmacSigner(secret);
+  }
+
+  private byte[] mac(byte[] data) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
   }
 
   /** The signature of {@code payload}. */
   public String sign(String payload) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return B64.encodeToString(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
+    return B64.encodeToString(mac(payload.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** Whether {@code signature} is {@code payload}'s, compared in constant time. */

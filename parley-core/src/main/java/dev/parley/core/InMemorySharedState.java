@@ -1,15 +1,30 @@
 package dev.parley.core;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 
 /**
  * {@link SharedState} for one node, in memory. Thread-safe: every method synchronises on the
- * instance; expiry is checked on read with the monotonic clock.
+ * instance; expiry is checked on read with the monotonic clock it was given.
  */
 public final class InMemorySharedState implements SharedState {
+  private final LongSupplier nanoTime;
+
+  /** Shared state that reads the system's monotonic clock. */
+  public InMemorySharedState() {
+    this(System::nanoTime);
+  }
+
+  /** Shared state whose entries expire by {@code nanoTime} (a node's {@link NodeClock#nanoTime}). */
+  public InMemorySharedState(LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
+  }
+
   private record Entry(String value, long expiresAtNanos) {
     boolean live(long now) {
       return expiresAtNanos - now > 0;
@@ -18,11 +33,25 @@ public final class InMemorySharedState implements SharedState {
 
   private final Map<String, Map<String, Entry>> presence = new HashMap<>();
   private final Map<String, Entry> claims = new HashMap<>();
-  private final Map<String, Map<String, Entry>> states = new HashMap<>();
+  /** Per topic, per key: the state's frames in order, and when it expires. */
+  private final Map<String, Map<String, State>> states = new HashMap<>();
+  private final Map<String, Versioned> values = new HashMap<>();
+
+  private record Versioned(String value, long version, long expiresAtNanos) {
+    boolean live(long now) {
+      return expiresAtNanos - now > 0;
+    }
+  }
+
+  private record State(List<byte[]> frames, long expiresAtNanos) {
+    boolean live(long now) {
+      return expiresAtNanos - now > 0;
+    }
+  }
 
   @Override
   public synchronized CompletableFuture<Void> presenceAdd(String topic, String member, String user, Duration ttl) {
-    presence.computeIfAbsent(topic, t -> new HashMap<>()).put(member, new Entry(user, System.nanoTime() + ttl.toNanos()));
+    presence.computeIfAbsent(topic, t -> new HashMap<>()).put(member, new Entry(user, nanoTime.getAsLong() + ttl.toNanos()));
     return CompletableFuture.completedFuture(null);
   }
 
@@ -40,7 +69,7 @@ public final class InMemorySharedState implements SharedState {
 
   @Override
   public synchronized CompletableFuture<Map<String, String>> presence(String topic) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     Map<String, String> out = new HashMap<>();
     Map<String, Entry> m = presence.get(topic);
     if (m != null) {
@@ -53,7 +82,7 @@ public final class InMemorySharedState implements SharedState {
   @Override
   public synchronized CompletableFuture<Void> putState(String topic, String key, byte[] frame, Duration ttl) {
     if (ttl.isZero() || ttl.isNegative()) {
-      Map<String, Entry> m = states.get(topic);
+      Map<String, State> m = states.get(topic);
       if (m != null) {
         m.remove(key);
         if (m.isEmpty()) {
@@ -61,29 +90,68 @@ public final class InMemorySharedState implements SharedState {
         }
       }
     } else {
-      states.computeIfAbsent(topic, t -> new HashMap<>())
-          .put(key, new Entry(new String(frame, java.nio.charset.StandardCharsets.UTF_8), System.nanoTime() + ttl.toNanos()));
+      List<byte[]> frames = new ArrayList<>(1);
+      frames.add(frame);
+      states.computeIfAbsent(topic, t -> new HashMap<>()).put(key, new State(frames, nanoTime.getAsLong() + ttl.toNanos()));
     }
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public synchronized CompletableFuture<java.util.List<byte[]>> states(String topic) {
-    long now = System.nanoTime();
-    java.util.List<byte[]> out = new java.util.ArrayList<>();
-    Map<String, Entry> m = states.get(topic);
+  public synchronized CompletableFuture<Void> appendState(String topic, String key, byte[] frame, Duration ttl) {
+    long now = nanoTime.getAsLong();
+    Map<String, State> m = states.computeIfAbsent(topic, t -> new HashMap<>());
+    State old = m.get(key);
+    List<byte[]> frames = old != null && old.live(now) ? old.frames() : new ArrayList<>();
+    frames.add(frame);
+    m.put(key, new State(frames, now + ttl.toNanos()));
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<byte[]>> states(String topic) {
+    long now = nanoTime.getAsLong();
+    List<byte[]> out = new ArrayList<>();
+    Map<String, State> m = states.get(topic);
     if (m != null) {
       m.values().removeIf(e -> !e.live(now));
-      for (Entry e : m.values()) {
-        out.add(e.value().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      for (State e : m.values()) {
+        out.addAll(e.frames());
       }
     }
     return CompletableFuture.completedFuture(out);
   }
 
   @Override
+  public synchronized CompletableFuture<Boolean> setValue(String key, String value, long version, Duration ttl) {
+    long now = nanoTime.getAsLong();
+    Versioned old = values.get(key);
+    if (old != null && old.live(now) && old.version() > version) {
+      return CompletableFuture.completedFuture(false);
+    }
+    values.put(key, new Versioned(value, version, now + ttl.toNanos()));
+    return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> removeValue(String key) {
+    values.remove(key);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<String> value(String key) {
+    Versioned e = values.get(key);
+    if (e != null && !e.live(nanoTime.getAsLong())) {
+      values.remove(key);
+      e = null;
+    }
+    return CompletableFuture.completedFuture(e == null ? null : e.value());
+  }
+
+  @Override
   public synchronized CompletableFuture<Boolean> claim(String key, String owner, Duration ttl) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     Entry e = claims.get(key);
     if (e != null && e.live(now) && !e.value().equals(owner)) {
       return CompletableFuture.completedFuture(false);
@@ -95,7 +163,7 @@ public final class InMemorySharedState implements SharedState {
   @Override
   public synchronized CompletableFuture<Boolean> release(String key, String owner) {
     Entry e = claims.get(key);
-    boolean mine = e != null && e.live(System.nanoTime()) && e.value().equals(owner);
+    boolean mine = e != null && e.live(nanoTime.getAsLong()) && e.value().equals(owner);
     if (mine) {
       claims.remove(key);
     }

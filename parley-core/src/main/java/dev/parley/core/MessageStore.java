@@ -2,6 +2,7 @@ package dev.parley.core;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Durable storage of messages and receipts: the {@code MessageStore} port.
@@ -55,7 +56,7 @@ public interface MessageStore extends AutoCloseable {
   List<ReceiptState> receipts(String conversation);
 
   /** Threads on which the blocking reads may run. */
-  java.util.concurrent.Executor readExecutor();
+  Executor readExecutor();
 
   /** Whether the store answers a trivial query now. Blocks briefly. */
   boolean isHealthy();

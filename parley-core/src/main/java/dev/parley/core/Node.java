@@ -7,9 +7,10 @@ import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,11 +29,15 @@ public final class Node implements AutoCloseable {
   private final CoreMetrics metrics;
   private final Extension extension;
   private final HandshakePolicy handshakePolicy;
-  private final Codec codec = new Codec();
+  private final Codec codec;
+  private final NodeClock clock;
+  private final boolean ownsClock;
   private final LocalHub hub;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService timer;
   private final SecureRandom random = new SecureRandom();
+  /** The presence renewal, rescheduled each round; replaced by the timer thread only. */
+  private volatile NodeClock.Timer renewal;
+  private volatile boolean closed;
 
   /** Sends accepted but not yet answered. Guarded by {@code drainLock}. */
   private int inFlight;
@@ -50,22 +55,22 @@ public final class Node implements AutoCloseable {
     this.metrics = b.metrics;
     this.extension = b.extension;
     this.handshakePolicy = b.handshakePolicy;
+    this.codec = b.codec != null ? b.codec : new Codec();
+    this.ownsClock = b.clock == null;
+    this.clock = b.clock != null ? b.clock : NodeClock.system();
     this.hub = new LocalHub(broker);
-    this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "parley-core-timer");
-      t.setDaemon(true);
-      return t;
-    });
-    long renew = PRESENCE_TTL.toMillis() / 3;
-    timer.scheduleWithFixedDelay(this::renewPresence, renew, renew, TimeUnit.MILLISECONDS);
+    scheduleRenewal();
   }
 
-  /** How long a presence entry lives unless renewed; renewed every third of it. */
-  static final java.time.Duration PRESENCE_TTL = java.time.Duration.ofSeconds(60);
-
-  private void renewPresence() {
-    for (Session s : sessions.values()) {
-      s.renewPresence();
+  /** Renews every session's presence every third of its time-to-live. Timer thread. */
+  private void scheduleRenewal() {
+    if (!closed) {
+      renewal = clock.schedule(PresenceTracker.TTL.dividedBy(3), () -> {
+        for (Session s : sessions.values()) {
+          s.renewPresence();
+        }
+        scheduleRenewal();
+      });
     }
   }
 
@@ -94,9 +99,9 @@ public final class Node implements AutoCloseable {
    *
    * @return true if nothing was left in flight
    */
-  public boolean drain(java.time.Duration max) throws InterruptedException {
+  public boolean drain(Duration max) throws InterruptedException {
     draining = true;
-    long deadline = System.nanoTime() + max.toNanos();
+    long deadline = System.nanoTime() + max.toNanos(); // real time: shutdown waits for real threads
     synchronized (drainLock) {
       while (inFlight > 0) {
         long left = deadline - System.nanoTime();
@@ -149,8 +154,14 @@ public final class Node implements AutoCloseable {
     return config;
   }
 
-  Codec codec() {
+  /** The codec of this node's wire types (the core's and the extension's). */
+  public Codec codec() {
     return codec;
+  }
+
+  /** The node's time: wall clock, monotonic clock, timers. */
+  public NodeClock clock() {
+    return clock;
   }
 
   LocalHub hub() {
@@ -179,9 +190,9 @@ public final class Node implements AutoCloseable {
     return handshakePolicy;
   }
 
-  /** Sessions of {@code user} on this node (for the chat layer, e.g. to reach an agent). */
-  public java.util.List<Session> sessionsOf(String user) {
-    java.util.List<Session> out = new java.util.ArrayList<>();
+  /** Sessions of {@code user} on this node (for the extension, e.g. to reach a user's connections). */
+  public List<Session> sessionsOf(String user) {
+    List<Session> out = new ArrayList<>();
     for (Session s : sessions.values()) {
       Principal p = s.principal();
       if (p != null && p.user().equals(user)) {
@@ -204,11 +215,11 @@ public final class Node implements AutoCloseable {
   public CompletableFuture<Appended> append(AppendRequest request) {
     return store.append(request).thenCompose(a -> {
       StoredMessage m = a.message();
-      long start = System.nanoTime();
+      long start = clock.nanoTime();
       // The ack waits for the broker: a node that dies after acking has already told the others.
       return broker.publish(LocalHub.topicOf(m.conversation()),
           BrokerEvent.message(m.seq(), m.sender(), m.createdAtMillis(), encodeMessage(m))).thenApply(v -> {
-            metrics.brokerPublished(System.nanoTime() - start);
+            metrics.brokerPublished(clock.nanoTime() - start);
             return a;
           });
     });
@@ -229,33 +240,43 @@ public final class Node implements AutoCloseable {
     if (event.stateKey() == null) {
       return broker.publish(topic, event);
     }
-    return sharedState.putState(topic, event.stateKey(), event.snapshotFrame(), java.time.Duration.ofMillis(event.ttlMillis()))
-        .exceptionally(e -> null)
+    Duration ttl = Duration.ofMillis(event.ttlMillis());
+    CompletableFuture<Void> state = event.appendState()
+        ? sharedState.appendState(topic, event.stateKey(), event.frame(), ttl)
+        : sharedState.putState(topic, event.stateKey(), event.frame(), ttl);
+    return state.exceptionally(e -> null)
         .thenCompose(v -> broker.publish(topic, event));
   }
 
-  byte[] encodeMessage(StoredMessage m) {
+  /** The {@code message} event of a stored message, encoded. Any thread. */
+  public byte[] encodeMessage(StoredMessage m) {
     return codec.encode(toPush(m));
   }
 
-  static Push.Message toPush(StoredMessage m) {
+  /** The {@code message} event of a stored message. */
+  public static Push.Message toPush(StoredMessage m) {
     return new Push.Message(m.conversation(), m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.cid(),
         m.status());
   }
 
+  /** How long a failed store read waits before it is tried again. */
+  static final Duration RETRY_DELAY = Duration.ofMillis(500);
+
   /** Runs {@code task} on {@code executor} after a short back-off (a failed store read). */
   void retryLater(Executor executor, Runnable task) {
-    timer.schedule(() -> executor.execute(task), 500, TimeUnit.MILLISECONDS);
-  }
-
-  /** Runs {@code task} on {@code executor} once {@code delayMillis} have passed; cancel the result to forget it. */
-  java.util.concurrent.ScheduledFuture<?> later(Executor executor, long delayMillis, Runnable task) {
-    return timer.schedule(() -> executor.execute(task), Math.max(0, delayMillis), TimeUnit.MILLISECONDS);
+    clock.schedule(RETRY_DELAY, () -> executor.execute(task));
   }
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    closed = true;
+    NodeClock.Timer r = renewal;
+    if (r != null) {
+      r.cancel();
+    }
+    if (ownsClock) {
+      clock.close();
+    }
   }
 
   /** Builds a {@link Node}. Store, broker and authenticator are required. */
@@ -269,6 +290,8 @@ public final class Node implements AutoCloseable {
     private CoreMetrics metrics = CoreMetrics.NONE;
     private Extension extension = Extension.NONE;
     private HandshakePolicy handshakePolicy = HandshakePolicy.ALLOW_ALL;
+    private Codec codec;
+    private NodeClock clock;
 
     public Builder config(NodeConfig config) {
       this.config = config;
@@ -307,9 +330,21 @@ public final class Node implements AutoCloseable {
       return this;
     }
 
-    /** The layer above the core (chat). */
+    /** The layer above the core. */
     public Builder extension(Extension extension) {
       this.extension = extension;
+      return this;
+    }
+
+    /** The codec of the wire types (default: the core's alone); an extension's types are registered in it. */
+    public Builder codec(Codec codec) {
+      this.codec = codec;
+      return this;
+    }
+
+    /** The node's clock (default: the system's, with its own timer thread, closed with the node). */
+    public Builder clock(NodeClock clock) {
+      this.clock = clock;
       return this;
     }
 

@@ -1,31 +1,57 @@
 package dev.parley.core;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Who is on a session. Immutable.
  *
+ * <p>The core knows a principal by its user id and its credentials' expiry. What else a layer
+ * above the core knows about it (a role, the site a visitor talks to) travels as {@code claims}:
+ * opaque strings to the core, sent to the client as fields of {@code welcome}.
+ *
  * @param user user id, unique per deployment
- * @param role {@code visitor}, {@code agent} or {@code admin}
+ * @param claims what the authenticator and the extension say about the user; never null
  * @param token a token that authenticates the same principal on the next connection (null once
- *     the session has sent it in {@code welcome})
- * @param site the site a visitor talks to (from {@code hello.site}, or bound by its token), or null
+ *     the session has sent it in {@code welcome}, or when the client presented it at the handshake)
  * @param expiresAtMillis when the credentials expire (epoch ms): a live connection is closed with
  *     4401 then unless it sent {@code auth} with a fresh token; 0 for credentials that never expire
  */
-public record Principal(String user, String role, String token, String site, long expiresAtMillis) {
+public record Principal(String user, Map<String, String> claims, String token, long expiresAtMillis) {
+
+  public Principal {
+    claims = Map.copyOf(claims);
+  }
 
   /** A principal whose credentials never expire. */
-  public Principal(String user, String role, String token, String site) {
-    this(user, role, token, site, 0);
+  public Principal(String user, Map<String, String> claims, String token) {
+    this(user, claims, token, 0);
   }
 
-  /** The same principal on {@code s}. */
-  public Principal onSite(String s) {
-    return new Principal(user, role, token, s, expiresAtMillis);
+  /** The claim {@code name}, or null. */
+  public String claim(String name) {
+    return claims.get(name);
   }
 
-  /** The same principal without its token (what a session keeps once {@code welcome} has handed the token out). */
+  /** The same principal with claim {@code name} set to {@code value} (removed when null). */
+  public Principal withClaim(String name, String value) {
+    Map<String, String> c = new HashMap<>(claims);
+    if (value == null) {
+      c.remove(name);
+    } else {
+      c.put(name, value);
+    }
+    return new Principal(user, c, token, expiresAtMillis);
+  }
+
+  /** The same principal without its token (what a session keeps once {@code welcome} has handed it out). */
   public Principal withoutToken() {
-    return token == null ? this : new Principal(user, role, null, site, expiresAtMillis);
+    return token == null ? this : new Principal(user, claims, null, expiresAtMillis);
+  }
+
+  /** The same principal with credentials that expire at {@code millis} (0: never). */
+  public Principal expiringAt(long millis) {
+    return new Principal(user, claims, token, millis);
   }
 
   /** Whether the credentials expire. */
@@ -33,8 +59,8 @@ public record Principal(String user, String role, String token, String site, lon
     return expiresAtMillis > 0;
   }
 
-  /** Whether this is an agent or an admin (admins may do what agents do on their sites). */
-  public boolean isStaff() {
-    return role.equals("agent") || role.equals("admin");
+  @Override
+  public String toString() {
+    return "Principal[" + user + " " + claims + (expires() ? " until " + expiresAtMillis : "") + "]"; // never the token
   }
 }

@@ -11,15 +11,21 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection's state in the core: who it is, which conversations it has joined, and
- * how far each has been delivered. Carries out the commands of {@code docs/PROTOCOL.md}.
+ * how far each has been delivered. Decodes the commands of {@code docs/PROTOCOL.md} and carries out
+ * the core's own (join, leave, send, receipt, history, typing, ping); {@code hello} and {@code auth}
+ * go to its {@link Admission}, rate limits to its {@link SendLimiter}, presence to its {@link
+ * PresenceTracker}, and every other command to the node's {@link Extension}.
  *
  * <p>Not thread-safe: every method runs on {@link Connection#executor()}, the connection's event
- * loop. Store work runs on store threads and its results hop back here; nothing here blocks.
+ * loop, except where a method says otherwise. Work that finishes on other threads comes back
+ * through {@link #loop()}; nothing here blocks.
  */
 public final class Session {
   private static final Logger log = LoggerFactory.getLogger(Session.class);
@@ -27,28 +33,14 @@ public final class Session {
   private final Node node;
   private final Connection connection;
   private final String id;
+  private final SessionLoop loop;
+  private final Admission admission;
+  private final SendLimiter limiter;
+  private final PresenceTracker presence;
+  private final TypingIndicator typing;
 
   /** Null until {@code hello} succeeded. Written on the executor, read from any thread. */
   private volatile Principal principal;
-
-  /** Joins waiting for the authorizer; while any is, later commands wait in {@link #held}. */
-  private int pendingAuthorizations;
-
-  /** True while a hello's credentials are being checked. */
-  private boolean helloPending;
-
-  /**
-   * Conversations whose join waits for the authorizer. Null until the first such join, like
-   * {@link #held} and {@link #typingIn}: most connections never need them, and at hundreds of
-   * thousands of idle connections per node every per-connection object counts.
-   */
-  private Set<String> authorizing;
-
-  /** Commands that arrived while a join was being authorized, in order; null when none ever did. */
-  private java.util.ArrayDeque<Command> held;
-
-  /** More commands than this held behind one authorization is a misbehaving client. */
-  private static final int MAX_HELD = 256;
 
   /** Joined conversations. */
   private final Map<String, ConversationSubscription> subscriptions = new HashMap<>();
@@ -60,72 +52,70 @@ public final class Session {
   private volatile boolean joinedAny;
 
   /**
-   * Conversations where this session's typing indicator is on (to clear on close), with when it
-   * was last published: a client may send "on" at every keystroke; the server passes it on at most
-   * once per third of the indicator's lifetime, which keeps the lease alive.
+   * Conversations whose join waits for the authorizer; null until the first such join (at hundreds
+   * of thousands of idle connections per node every per-connection object counts).
    */
-  private Map<String, Long> typingIn;
+  private Set<String> authorizing;
 
-  private boolean closed;
+  /**
+   * The last {@code send} in submission order: each send is appended only after the previous one
+   * was handed to the store, so one client's messages keep their order even when the extension
+   * holds a send for a moment ({@link Extension#beforeSend}).
+   */
+  private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
 
-  /** Closes the connection with 4401 when the principal's credentials expire; null when they never do. */
-  private java.util.concurrent.ScheduledFuture<?> expiry;
-
-  /** Token bucket of {@code send}s: tokens now, refilled at {@code sendRate} per second. */
-  private double sendTokens;
-  private long sendTokensAt = System.nanoTime();
-
-  /** Rate-limited commands in the current 10 s window, and when the window began. */
-  private int throttled;
-  private long throttledSince = System.nanoTime();
+  /** Written on the executor, read by {@link SessionLoop} from any thread. */
+  private volatile boolean closed;
 
   Session(Node node, Connection connection, String id) {
     this.node = node;
     this.connection = connection;
     this.id = id;
-    this.sendTokens = node.config().sendBurst();
+    this.loop = new SessionLoop(this, connection.executor());
+    this.admission = new Admission(this, node);
+    this.limiter = new SendLimiter(this, node.clock(), node.config().sendBurst());
+    this.presence = new PresenceTracker(this, node);
+    this.typing = new TypingIndicator(this, node);
   }
 
-  /** Takes a send token, or refuses: excess gets {@code rate_limited}; sustained excess a close. */
-  private void takeSendToken() {
-    long now = System.nanoTime();
-    NodeConfig c = node.config();
-    sendTokens = Math.min(c.sendBurst(), sendTokens + (now - sendTokensAt) / 1e9 * c.sendRate());
-    sendTokensAt = now;
-    if (sendTokens >= 1) {
-      sendTokens -= 1;
-      return;
-    }
-    if (now - throttledSince > 10_000_000_000L) {
-      throttled = 0;
-      throttledSince = now;
-    }
-    if (++throttled >= c.abuseLimit()) {
-      close(CloseCode.TOO_MANY_REQUESTS);
-    }
-    throw new ProtocolException(ErrorCode.RATE_LIMITED,
-        "more than " + (int) c.sendRate() + " messages a second; send it again a little later", null);
-  }
-
-  /** This session's id, as told to the client in {@code welcome}. */
+  /** This session's id, as told to the client in {@code welcome}. Any thread. */
   public String id() {
     return id;
   }
 
-  /** The authenticated principal, or null before {@code hello}. */
+  /** The authenticated principal, or null before {@code hello}. Any thread. */
   public Principal principal() {
     return principal;
+  }
+
+  /** Where work that finished elsewhere continues on this session's loop. Any thread. */
+  public SessionLoop loop() {
+    return loop;
+  }
+
+  /** Whether the connection has ended. Any thread. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** The connection's handshake parameters and origin, for the extension. Any thread. */
+  public Connection connection() {
+    return connection;
   }
 
   Node node() {
     return node;
   }
 
-  Connection connection() {
-    return connection;
+  Executor executor() {
+    return connection.executor();
   }
 
-  /** A text frame arrived. Decodes it and carries out the command. */
+  void admitted(Principal p) {
+    principal = p;
+  }
+
+  /** A text frame arrived. Decodes it and carries out the command (or holds it, in order). */
   public void onFrame(byte[] utf8, int offset, int length) {
     if (closed) {
       return;
@@ -134,69 +124,25 @@ public final class Session {
     try {
       command = node.codec().decodeCommand(utf8, offset, length);
     } catch (ProtocolException e) {
-      node.metrics().commandRejected(e.code());
-      push(e.toPush());
+      reject(null, e);
       return;
     }
-    if (pendingAuthorizations > 0) {
-      if (held == null) {
-        held = new java.util.ArrayDeque<>();
-      } else if (held.size() >= MAX_HELD) {
-        close(CloseCode.POLICY_VIOLATION);
-        return;
-      }
-      held.add(command);
+    if (admission.holding()) {
+      admission.hold(command);
       return;
     }
     carryOut(command);
   }
 
-  private void carryOut(Command command) {
-    try {
-      dispatch(command);
-    } catch (ProtocolException e) {
-      node.metrics().commandRejected(e.code());
-      push(e.naming(command.cid(), command.ref()).toPush());
-    } catch (RuntimeException e) {
-      log.error("command {} failed on session {}", command.getClass().getSimpleName(), id, e);
-      push(Push.Error.of(ErrorCode.INTERNAL, "internal error", command.cid(), command.ref(), null));
-    }
+  void carryOut(Command command) {
+    loop.guarded(command, () -> dispatch(command));
   }
 
-  /** Carries out held commands until another authorization is pending. */
-  private void releaseHeld() {
-    while (pendingAuthorizations == 0 && held != null && !held.isEmpty() && !closed) {
-      carryOut(held.poll());
-    }
-  }
-
-  /** The connection is gone. Releases everything; idempotent. */
-  public void onClose() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    if (typingIn != null) {
-      for (String conv : typingIn.keySet()) {
-        publishTyping(conv, false);
-      }
-      typingIn = null;
-    }
-    if (expiry != null) {
-      expiry.cancel(false);
-    }
-    for (ConversationSubscription s : subscriptions.values()) {
-      s.deactivate();
-      node.hub().remove(s);
-      absent(s.conversation());
-    }
-    subscriptions.clear();
-    joinedAny = false;
-    held = null;
-    node.sessionClosed(this);
-    if (principal != null) {
-      node.extension().sessionClosed(this);
-    }
+  /** Answers {@code about} (or the server's own work, when null) with the error {@code e}. */
+  void reject(Command about, ProtocolException e) {
+    node.metrics().commandRejected(e.code());
+    ProtocolException named = about == null ? e : e.naming(e.cid() != null ? e.cid() : about.cid(), about.ref());
+    push(named.toPush());
   }
 
   private void dispatch(Command command) {
@@ -205,22 +151,23 @@ public final class Session {
       return;
     }
     if (command instanceof Command.Hello h) {
-      hello(h);
+      admission.hello(h);
       return;
     }
     if (principal == null) {
       throw new ProtocolException(ErrorCode.HELLO_REQUIRED, "send hello first", null);
     }
     switch (command) {
-      case Command.Join j -> join(j.conv(), j.after(), j.ref());
+      case Command.Join j -> join(j.conv(), j.after(), j.ref(), false);
       case Command.Leave l -> leave(l);
       case Command.Send s -> send(s);
       case Command.Receipt r -> receipt(r);
       case Command.History h -> history(h);
-      case Command.Typing t -> typing(t);
-      case Command.Auth a -> reauthenticate(a);
-      case Command.Hello h -> throw new AssertionError("handled above");
-      case Command.Ping p -> throw new AssertionError("handled above");
+      case Command.Typing t -> {
+        joinedOrThrow(t.conv());
+        typing.typing(t);
+      }
+      case Command.Auth a -> admission.reauthenticate(a);
       default -> {
         if (!node.extension().command(this, command)) {
           throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "this server does not carry out that command", "type");
@@ -229,153 +176,50 @@ public final class Session {
     }
   }
 
-  private void hello(Command.Hello h) {
-    if (principal != null || helloPending) {
-      throw new ProtocolException(ErrorCode.ALREADY_HELLO, "hello was already accepted on this connection", null);
-    }
-    Principal atHandshake = connection.handshakePrincipal();
-    java.util.concurrent.CompletableFuture<Principal> auth = atHandshake != null && h.user() == null
-        ? java.util.concurrent.CompletableFuture.completedFuture(atHandshake)
-        : node.authenticator().authenticate(h);
-    if (auth.isDone()) {
-      authenticated(h, auth);
-      return;
-    }
-    // A slow check (a password hash): later commands wait for it, in order.
-    helloPending = true;
-    pendingAuthorizations++;
-    auth.whenComplete((p, err) -> connection.executor().execute(() -> {
-      helloPending = false;
-      pendingAuthorizations--;
-      if (!closed) {
-        try {
-          authenticated(h, auth);
-        } catch (ProtocolException e) {
-          node.metrics().commandRejected(e.code());
-          push(e.naming(null, h.ref()).toPush());
-        }
-      }
-      releaseHeld();
-    }));
-  }
-
-  private void authenticated(Command.Hello h, java.util.concurrent.CompletableFuture<Principal> auth) {
-    Principal p;
-    try {
-      p = auth.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      String field = h.user() != null ? "password" : "token";
-      throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(e), field);
-    }
-    if (p.site() != null && h.site() != null && !p.site().equals(h.site())) {
-      throw new ProtocolException(ErrorCode.UNAUTHORIZED, "the token is for site " + p.site() + ", not " + h.site(), "site");
-    }
-    Principal full = p.site() != null ? p : p.onSite(h.site());
-    // The token goes to the client in welcome and is not kept: nothing on this connection needs it
-    // again, and a connection holds as little as it can (tokens are the longest strings it has).
-    principal = full.withoutToken();
-    armExpiry();
-    push(new Push.Welcome(h.ref(), id, principal.user(), principal.role(), full.token(),
-        node.config().heartbeat().toMillis(), principal.expires() ? principal.expiresAtMillis() : null));
-    if (h.token() != null && h.resume() != null && !h.resume().isEmpty()) {
-      node.metrics().reconnected();
-    }
-    if (h.resume() != null) {
-      h.resume().forEach((conv, seq) -> join(conv, seq, null));
-    }
-    node.extension().helloAccepted(this);
-  }
-
-  /** Schedules the 4401 close at the principal's expiry (replacing an earlier one). */
-  private void armExpiry() {
-    if (expiry != null) {
-      expiry.cancel(false);
-      expiry = null;
-    }
-    if (principal.expires()) {
-      Principal current = principal;
-      expiry = node.later(connection.executor(), current.expiresAtMillis() - System.currentTimeMillis(), () -> {
-        if (!closed && principal == current) {
-          close(CloseCode.TOKEN_EXPIRED);
-        }
-      });
-    }
-  }
-
   /**
-   * {@code auth}: a fresh token for the same user and role replaces the expiring one. Later
-   * commands wait for the check, in order, like after {@code hello}.
+   * Joins after asking the authorizer; commands that arrive meanwhile wait their turn. A refusal
+   * names the conversation ({@code resume} entries have no ref).
    */
-  private void reauthenticate(Command.Auth a) {
-    java.util.concurrent.CompletableFuture<Principal> check = node.authenticator().authenticateToken(a.token());
-    pendingAuthorizations++;
-    check.whenComplete((p, err) -> connection.executor().execute(() -> {
-      pendingAuthorizations--;
-      if (!closed) {
-        if (err != null) {
-          node.metrics().commandRejected(ErrorCode.UNAUTHORIZED);
-          push(Push.Error.of(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), null, a.ref(), "token"));
-        } else if (!p.user().equals(principal.user()) || !p.role().equals(principal.role())
-            || (p.site() != null && !p.site().equals(principal.site()))) {
-          node.metrics().commandRejected(ErrorCode.FORBIDDEN);
-          push(Push.Error.of(ErrorCode.FORBIDDEN, "auth must keep the same user, role and site; reconnect to change them",
-              null, a.ref(), "token"));
-        } else {
-          principal = new Principal(principal.user(), principal.role(), null, principal.site(), p.expiresAtMillis());
-          armExpiry();
-          push(new Push.Authed(a.ref(), principal.expires() ? principal.expiresAtMillis() : null));
-        }
-      }
-      releaseHeld();
-    }));
-  }
-
-  /** Joins after asking the authorizer; commands that arrive meanwhile wait their turn. */
-  private void join(String conv, Long after, String ref) {
-    java.util.concurrent.CompletableFuture<Boolean> may = node.authorizer().mayJoin(principal, conv);
+  void join(String conv, Long after, String ref, boolean resuming) {
+    CompletableFuture<Boolean> may = node.authorizer().mayJoin(principal, conv);
     if (may.isDone() && !may.isCompletedExceptionally()) {
-      if (!may.join()) {
-        throw new ProtocolException(ErrorCode.FORBIDDEN, "you may not join " + conv, "conv");
-      }
-      joinAuthorized(conv, after, ref);
+      joinIf(may.join(), conv, after, ref, resuming);
       return;
     }
-    pendingAuthorizations++;
     if (authorizing == null) {
       authorizing = new HashSet<>();
     }
     authorizing.add(conv);
-    may.whenComplete((ok, err) -> connection.executor().execute(() -> {
-      pendingAuthorizations--;
+    admission.awaiting(may, null, (ok, err) -> {
       authorizing.remove(conv);
-      if (!closed) {
-        if (err != null) {
-          log.warn("authorizing {} failed", conv, err);
-          push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "could not check access to " + conv + "; join again",
-              null, ref, "conv"));
-        } else if (!ok) {
-          node.metrics().commandRejected(ErrorCode.FORBIDDEN);
-          push(Push.Error.of(ErrorCode.FORBIDDEN, "you may not join " + conv, null, ref, "conv"));
-        } else {
-          carryOut(() -> joinAuthorized(conv, after, ref), ref);
-        }
+      if (err != null) {
+        log.warn("authorizing {} failed", conv, err);
+        push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "could not check access to " + conv + "; join again",
+            null, ref, "conv").about(conv));
+        return;
       }
-      releaseHeld();
-    }));
+      joinIf(ok, conv, after, ref, resuming);
+    });
   }
 
-  private void carryOut(Runnable r, String ref) {
+  private void joinIf(boolean allowed, String conv, Long after, String ref, boolean resuming) {
+    if (!allowed) {
+      node.metrics().commandRejected(ErrorCode.FORBIDDEN);
+      push(Push.Error.of(ErrorCode.FORBIDDEN, (resuming ? "you may not resume " : "you may not join ") + conv, null,
+          ref, resuming ? "resume" : "conv").about(conv));
+      return;
+    }
     try {
-      r.run();
+      joinAuthorized(conv, after, ref);
     } catch (ProtocolException e) {
       node.metrics().commandRejected(e.code());
-      push(e.naming(null, ref).toPush());
+      push(e.naming(null, ref).toPush().about(conv));
     }
   }
 
   /**
-   * Joins a conversation on the server's own decision (the chat layer joins a visitor to its
-   * conversation), without asking the authorizer. Call on the session's executor.
+   * Joins a conversation on the server's own decision (the extension joins a user to a
+   * conversation it made), without asking the authorizer. Call on the session's executor.
    */
   public void joinTrusted(String conv, Long after) {
     if (!closed && !hasJoined(conv)) {
@@ -388,22 +232,10 @@ public final class Session {
     return subscriptions.containsKey(conv) || (authorizing != null && authorizing.contains(conv));
   }
 
-  /** The Origin header of the page that opened this connection, or null (not a browser). */
-  public String origin() {
-    return connection.origin();
-  }
-
-  /** Runs {@code task} on this session's executor. Any thread. */
-  public void execute(Runnable task) {
-    connection.executor().execute(task);
-  }
-
   private void joinAuthorized(String conv, Long after, String ref) {
     ConversationSubscription old = subscriptions.remove(conv);
-    joinedAny = !subscriptions.isEmpty();
     if (old != null) {
-      old.deactivate();
-      node.hub().remove(old);
+      unsubscribe(old);
     } else if (subscriptions.size() >= node.config().maxConversationsPerSession()) {
       throw new ProtocolException(ErrorCode.INVALID_FIELD,
           "a connection may join at most " + node.config().maxConversationsPerSession() + " conversations", "conv");
@@ -411,73 +243,56 @@ public final class Session {
     ConversationSubscription sub = new ConversationSubscription(this, conv);
     subscriptions.put(conv, sub);
     joinedAny = true;
-    String topic = LocalHub.topicOf(conv);
-    String user = principal.user();
-    node.hub().add(sub)
-        .thenCompose(ok -> node.sharedState().presenceAdd(topic, id, user, Node.PRESENCE_TTL))
-        .thenCompose(ok -> node.sharedState().presence(topic))
-        .exceptionally(err -> {
-          log.warn("presence of {} unavailable", conv, err);
-          return Map.of(id, user);
-        })
-        .thenCombine(node.sharedState().states(topic).exceptionally(err -> List.of()), Snapshot::new)
-        .thenAccept(snap -> node.store().readExecutor().execute(() -> {
-      Map<String, String> present = snap.present();
-      List<String> users = present.values().stream().distinct().sorted().toList();
-      long lastSeq;
-      List<ReceiptState> receipts;
-      try {
-        lastSeq = node.store().lastSeq(conv);
-        receipts = node.store().receipts(conv);
-      } catch (RuntimeException e) {
-        log.warn("join of {} could not read the store", conv, e);
-        connection.executor().execute(() -> {
-          if (sub.isActive()) {
-            subscriptions.remove(conv, sub);
-            joinedAny = !subscriptions.isEmpty();
-            sub.deactivate();
-            node.hub().remove(sub);
-            push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; join again", null, ref, null));
-          }
-        });
+    CompletableFuture<JoinState> state = node.hub().add(sub)
+        .thenCompose(ok -> presence.enter(conv))
+        .thenCompose(snap -> CompletableFuture.supplyAsync(
+            () -> new JoinState(snap, node.store().lastSeq(conv), node.store().receipts(conv)), node.store().readExecutor()));
+    state.whenComplete((s, err) -> loop.run(() -> {
+      if (!sub.isActive()) {
         return;
       }
-      connection.executor().execute(() -> joined(sub, ref, after, lastSeq, receipts, users, snap.states()));
+      if (err != null) {
+        log.warn("join of {} could not read the store", conv, err);
+        subscriptions.remove(conv, sub);
+        unsubscribe(sub);
+        push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; join again", null, ref, null)
+            .about(conv));
+        return;
+      }
+      joined(sub, ref, after, s);
     }));
   }
 
-  /** What a join reads from the shared state: who is present, and the live ephemeral states. */
-  private record Snapshot(Map<String, String> present, List<byte[]> states) {}
+  /** What a join learns before it answers: presence and states, the last seq, the receipts. */
+  private record JoinState(PresenceTracker.Snapshot snapshot, long lastSeq, List<ReceiptState> receipts) {}
 
-  private void joined(ConversationSubscription sub, String ref, Long after, long lastSeq, List<ReceiptState> receipts,
-      List<String> presence, List<byte[]> states) {
-    if (!sub.isActive()) {
-      return;
-    }
-    List<Push.Receipt> rs = new ArrayList<>(receipts.size());
-    for (ReceiptState r : receipts) {
+  private void joined(ConversationSubscription sub, String ref, Long after, JoinState s) {
+    List<Push.Receipt> rs = new ArrayList<>(s.receipts().size());
+    for (ReceiptState r : s.receipts()) {
       rs.add(new Push.Receipt(r.conversation(), r.user(), r.kind(), r.seq()));
     }
-    long from = after == null ? lastSeq : Math.min(after, lastSeq);
-    push(new Push.Joined(ref, sub.conversation(), lastSeq, from, rs, presence));
-    publishPresence(sub.conversation(), true);
-    for (byte[] frame : states) {
+    long from = after == null ? s.lastSeq() : Math.min(after, s.lastSeq());
+    push(new Push.Joined(ref, sub.conversation(), s.lastSeq(), from, rs, s.snapshot().users()));
+    presence.announce(sub.conversation());
+    for (byte[] frame : s.snapshot().states()) {
       connection.send(frame);
     }
     sub.start(from);
   }
 
+  private void unsubscribe(ConversationSubscription sub) {
+    joinedAny = !subscriptions.isEmpty();
+    sub.deactivate();
+    node.hub().remove(sub);
+  }
+
   private void leave(Command.Leave l) {
     ConversationSubscription sub = subscriptions.remove(l.conv());
-    joinedAny = !subscriptions.isEmpty();
     if (sub != null) {
-      sub.deactivate();
-      node.hub().remove(sub);
-      absent(l.conv());
+      unsubscribe(sub);
+      presence.leave(l.conv());
     }
-    if (typingIn != null && typingIn.remove(l.conv()) != null) {
-      publishTyping(l.conv(), false);
-    }
+    typing.left(l.conv());
     push(new Push.Left(l.ref(), l.conv()));
   }
 
@@ -491,33 +306,44 @@ public final class Session {
 
   private void send(Command.Send s) {
     joinedOrThrow(s.conv());
-    takeSendToken();
-    if (s.text().length() > node.config().maxTextChars()) {
-      throw new ProtocolException(ErrorCode.TOO_LONG,
-          "text is longer than " + node.config().maxTextChars() + " characters", "text");
+    limiter.take(node.config());
+    int max = node.config().maxTextChars();
+    if (s.text().length() > max && s.text().codePointCount(0, s.text().length()) > max) {
+      throw new ProtocolException(ErrorCode.TOO_LONG, "text is longer than " + max + " characters (Unicode code points)",
+          "text");
     }
     if (node.isDraining()) {
       throw new ProtocolException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; reconnect and send again", null);
     }
     node.metrics().messageReceived();
-    long receivedAt = System.nanoTime();
-    AppendRequest request =
-        new AppendRequest(s.conv(), principal.user(), s.cid(), "text", s.text(), System.currentTimeMillis());
+    long receivedAt = node.clock().nanoTime();
+    AppendRequest request = new AppendRequest(s.conv(), principal.user(), s.cid(), "text", s.text(), node.clock().millis());
     node.sendStarted();
-    node.append(request).whenComplete((appended, err) -> connection.executor().execute(() -> {
+    CompletableFuture<CompletableFuture<Appended>> submitted = lastSend.handle((x, e) -> null)
+        .thenCompose(v -> node.extension().beforeSend(this, s.conv()))
+        .thenApply(v -> node.append(request));
+    lastSend = submitted;
+    // Hand-written rather than loop().then: the drain count must drop even when the session closed.
+    submitted.thenCompose(f -> f).whenComplete((appended, err) -> connection.executor().execute(() -> {
       node.sendFinished();
       if (closed) {
         return;
       }
       if (err != null) {
-        push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the message was not stored; send it again", s.cid(), s.ref(), null));
+        Throwable cause = err.getCause() != null ? err.getCause() : err;
+        if (cause instanceof ProtocolException p) {
+          reject(s, p);
+        } else {
+          push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the message was not stored; send it again", s.cid(), s.ref(),
+              null));
+        }
         return;
       }
       StoredMessage m = appended.message();
       push(new Push.Ack(s.ref(), s.cid(), m.conversation(), m.seq(), m.id(), m.createdAtMillis()));
-      node.metrics().sendAcked(System.nanoTime() - receivedAt);
+      node.metrics().sendAcked(node.clock().nanoTime() - receivedAt);
       if (!appended.duplicate()) {
-        node.extension().messageStored(this, m);
+        loop.guarded(s, () -> node.extension().messageStored(this, m));
       }
     }));
   }
@@ -529,64 +355,30 @@ public final class Session {
           "seq " + r.seq() + " is beyond what this connection has received (" + sub.delivered() + ")", "seq");
     }
     String user = principal.user();
-    node.store().saveReceipt(r.conv(), user, r.kind(), r.seq()).whenComplete((moved, err) -> {
-      if (err != null) {
-        connection.executor().execute(() -> push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE,
-            "the receipt was not stored; send it again", null, r.ref(), null)));
-      } else if (moved) {
-        byte[] frame = node.codec().encode(new Push.Receipt(r.conv(), user, r.kind(), r.seq()));
-        node.publish(r.conv(), BrokerEvent.ephemeral(user, null, 0, frame));
+    CompletableFuture<Boolean> saved = node.store().saveReceipt(r.conv(), user, r.kind(), r.seq());
+    saved.thenAccept(moved -> {
+      if (moved) {
+        node.publish(r.conv(), BrokerEvent.ephemeral(user, null, 0,
+            node.encode(new Push.Receipt(r.conv(), user, r.kind(), r.seq()))));
       }
     });
+    loop.then(saved, r, new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "the receipt was not stored; send it again"),
+        moved -> { });
   }
 
   private void history(Command.History h) {
     joinedOrThrow(h.conv());
     long before = h.before() == null ? Long.MAX_VALUE : h.before();
     int limit = h.limitOrDefault();
-    node.store().readExecutor().execute(() -> {
-      Push reply;
-      try {
-        List<StoredMessage> page = node.store().readBefore(h.conv(), before, limit);
-        List<Push.Message> messages = new ArrayList<>(page.size());
-        for (StoredMessage m : page) {
-          messages.add(Node.toPush(m));
-        }
-        boolean more = !page.isEmpty() && page.get(0).seq() > 1;
-        reply = new Push.History(h.ref(), h.conv(), messages, more);
-      } catch (RuntimeException e) {
-        log.warn("history read failed for {}", h.conv(), e);
-        reply = Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "history is unavailable; ask again", null, h.ref(), null);
+    CompletableFuture<List<StoredMessage>> page =
+        CompletableFuture.supplyAsync(() -> node.store().readBefore(h.conv(), before, limit), node.store().readExecutor());
+    loop.then(page, h, new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "history is unavailable; ask again"), p -> {
+      List<Push.Message> messages = new ArrayList<>(p.size());
+      for (StoredMessage m : p) {
+        messages.add(Node.toPush(m));
       }
-      Push r = reply;
-      connection.executor().execute(() -> push(r));
+      push(new Push.History(h.ref(), h.conv(), messages, !p.isEmpty() && p.get(0).seq() > 1));
     });
-  }
-
-  private void typing(Command.Typing t) {
-    joinedOrThrow(t.conv());
-    boolean on = t.on();
-    long now = System.nanoTime();
-    if (typingIn == null) {
-      typingIn = new HashMap<>();
-    }
-    if (on) {
-      Long last = typingIn.get(t.conv());
-      if (last != null && now - last < node.config().typingTtl().toNanos() / 3) {
-        return; // throttled: the indicator is on and its lease is fresh
-      }
-      typingIn.put(t.conv(), now);
-    } else if (typingIn.remove(t.conv()) == null) {
-      return;
-    }
-    publishTyping(t.conv(), on);
-  }
-
-  private void publishTyping(String conv, boolean on) {
-    long ttl = on ? node.config().typingTtl().toMillis() : 0;
-    String user = principal.user();
-    byte[] frame = node.codec().encode(new Push.Typing(conv, user, on, ttl));
-    node.publish(conv, BrokerEvent.ephemeral(user, "typing:" + user, ttl, frame));
   }
 
   /** Renews this session's presence in every joined conversation. Any thread: hops. */
@@ -594,44 +386,47 @@ public final class Session {
     if (!joinedAny) {
       return; // nothing to renew; no hop to the event loop (idle connections cost less CPU)
     }
-    connection.executor().execute(() -> {
-      if (closed || principal == null) {
-        return;
-      }
-      for (String conv : subscriptions.keySet()) {
-        node.sharedState().presenceAdd(LocalHub.topicOf(conv), id, principal.user(), Node.PRESENCE_TTL);
-      }
-    });
+    loop.run(() -> presence.renew(subscriptions.keySet()));
   }
 
-  /** This session left {@code conv}: drop its presence; say "offline" if the user has no other session there. */
-  private void absent(String conv) {
-    String topic = LocalHub.topicOf(conv);
-    String user = principal.user();
-    node.sharedState().presenceRemove(topic, id)
-        .thenCompose(v -> node.sharedState().presence(topic))
-        .thenAccept(present -> {
-          if (!present.containsValue(user)) {
-            byte[] frame = node.codec().encode(new Push.Presence(conv, user, false));
-            node.publish(conv, BrokerEvent.aboutOthers(user, frame));
-          }
-        });
+  /** The connection is gone. Releases everything; idempotent. */
+  public void onClose() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (principal != null) {
+      typing.close();
+    }
+    admission.close();
+    for (ConversationSubscription s : subscriptions.values()) {
+      s.deactivate();
+      node.hub().remove(s);
+      presence.leave(s.conversation());
+    }
+    subscriptions.clear();
+    joinedAny = false;
+    node.sessionClosed(this);
+    if (principal != null) {
+      node.extension().sessionClosed(this);
+    }
   }
 
-  private void publishPresence(String conv, boolean online) {
-    String user = principal.user();
-    byte[] frame = node.codec().encode(new Push.Presence(conv, user, online));
-    node.publish(conv, BrokerEvent.aboutOthers(user, frame));
-  }
-
-  /** Sends an event to this client. Any thread. */
+  /** Sends an event to this client. Any thread (the connection's writes are thread-safe). */
   public void push(Push p) {
     if (!closed) {
       connection.send(node.codec().encode(p));
     }
   }
 
-  /** Closes the connection with {@code code}. */
+  /** Sends an already-encoded event to this client. Any thread. */
+  public void push(byte[] frame) {
+    if (!closed) {
+      connection.send(frame);
+    }
+  }
+
+  /** Closes the connection with {@code code}. Any thread. */
   public void close(CloseCode code) {
     connection.close(code, code.reason());
   }

@@ -1,12 +1,14 @@
 package dev.parley.core;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * State every node of a cluster sees alike: presence (who is connected where), ephemeral state
- * (typing, streaming answers) for snapshots, and claims
+ * (typing, streaming answers) for snapshots, expiring values (what a layer above the core must
+ * read fast on every node, such as a conversation's status), and claims
  * (exclusive, expiring ownership of a key — the chat layer claims a conversation before assigning
  * it, so two nodes never assign one conversation twice). The {@code SharedState} port.
  *
@@ -39,8 +41,31 @@ public interface SharedState extends AutoCloseable {
    */
   CompletableFuture<Void> putState(String topic, String key, byte[] frame, Duration ttl);
 
-  /** The live states of {@code topic} (frames), in no particular order. */
-  CompletableFuture<java.util.List<byte[]>> states(String topic);
+  /**
+   * Adds {@code frame} to the frames of state {@code key} of {@code topic} (creating it) and keeps
+   * the whole state for {@code ttl} from now. A later joiner receives the frames in the order they
+   * were added.
+   */
+  CompletableFuture<Void> appendState(String topic, String key, byte[] frame, Duration ttl);
+
+  /**
+   * The frames of the live states of {@code topic}: states in no particular order, the frames of
+   * one state in the order they were put or added.
+   */
+  CompletableFuture<List<byte[]>> states(String topic);
+
+  /**
+   * Sets {@code key} to {@code value} at {@code version} for {@code ttl}, unless the live value
+   * has a higher version (a write that arrives late, or a cache fill that raced a change, loses
+   * to the newer one). Completes with whether it was set.
+   */
+  CompletableFuture<Boolean> setValue(String key, String value, long version, Duration ttl);
+
+  /** Removes {@code key}'s value. */
+  CompletableFuture<Void> removeValue(String key);
+
+  /** The live value of {@code key}, or null. */
+  CompletableFuture<String> value(String key);
 
   /**
    * Takes {@code key} for {@code owner} for {@code ttl}, or renews it if {@code owner} already has

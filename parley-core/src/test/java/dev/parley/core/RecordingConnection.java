@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -13,13 +15,34 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Connection} that records every frame the core writes, decoded, for a test to pop in
- * order. Its executor is one real thread, like an event loop.
+ * order with {@link #next}; {@link #assertNothingMoreBefore} proves that nothing else came (a ping
+ * fence, not a wait). Its executor is one real thread, like an event loop.
+ *
+ * <p>Thread-safe: frames go into a blocking queue; the close code is volatile.
  */
-final class RecordingConnection implements Connection, AutoCloseable {
+public final class RecordingConnection implements Connection, AutoCloseable {
   private final ExecutorService loop = Executors.newSingleThreadExecutor();
   private final BlockingQueue<Push> frames = new LinkedBlockingQueue<>();
-  private final Codec codec = new Codec();
-  volatile CloseCode closedWith;
+  private final Codec codec;
+  private final Map<String, String> params;
+  private final String origin;
+  private volatile CloseCode closedWith;
+
+  /** A connection whose frames are decoded with the core's codec. */
+  public RecordingConnection() {
+    this(new Codec(), Map.of(), null);
+  }
+
+  /**
+   * @param codec decodes what the node writes (an extension's events need its codec)
+   * @param params the handshake's query parameters
+   * @param origin the handshake's Origin, or null
+   */
+  public RecordingConnection(Codec codec, Map<String, String> params, String origin) {
+    this.codec = codec;
+    this.params = Map.copyOf(params);
+    this.origin = origin;
+  }
 
   @Override
   public ExecutorService executor() {
@@ -52,30 +75,69 @@ final class RecordingConnection implements Connection, AutoCloseable {
     return "test";
   }
 
+  @Override
+  public Map<String, String> handshakeParams() {
+    return params;
+  }
+
+  @Override
+  public String origin() {
+    return origin;
+  }
+
+  /** The close code the core asked for, or null. */
+  public CloseCode closedWith() {
+    return closedWith;
+  }
+
   /** The next frame, waiting up to 5 s. */
-  Push next() throws InterruptedException {
+  public Push next() throws InterruptedException {
     Push p = frames.poll(5, TimeUnit.SECONDS);
     assertThat(p).as("a frame within 5 s").isNotNull();
     return p;
   }
 
+  /** The next frame, which must be a {@code type}. */
   @SuppressWarnings("unchecked")
-  <T extends Push> T next(Class<T> type) throws InterruptedException {
+  public <T extends Push> T next(Class<T> type) throws InterruptedException {
     Push p = next();
     assertThat(p).isInstanceOf(type);
     return (T) p;
   }
 
+  /** Skips frames until one of {@code type} comes (within 5 s each) and returns it. */
+  @SuppressWarnings("unchecked")
+  public <T extends Push> T nextOf(Class<T> type) throws InterruptedException {
+    while (true) {
+      Push p = next();
+      if (type.isInstance(p)) {
+        return (T) p;
+      }
+    }
+  }
+
   /** Asserts that nothing else arrives: a ping fence must be the next frame. */
-  void assertNothingMoreBefore(Session s) throws InterruptedException {
-    byte[] ping = "{\"type\":\"ping\",\"ref\":\"fence\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    onLoop(() -> s.onFrame(ping, 0, ping.length));
+  public void assertNothingMoreBefore(Session s) throws InterruptedException {
+    command(s, "{\"type\":\"ping\",\"ref\":\"fence\"}");
     assertThat(next()).isEqualTo(new Push.Pong("fence"));
   }
 
+  /** Feeds {@code json} to {@code s} on the connection's loop, as the transport would. */
+  public void command(Session s, String json) {
+    byte[] b = json.getBytes(StandardCharsets.UTF_8);
+    onLoop(() -> s.onFrame(b, 0, b.length));
+  }
+
   /** Runs {@code r} on the connection's loop, as the transport would. */
-  void onLoop(Runnable r) {
+  public void onLoop(Runnable r) {
     loop.execute(r);
+  }
+
+  /** Waits until every task queued on the loop so far has run. */
+  public void drainLoop() throws InterruptedException {
+    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    loop.execute(done::countDown);
+    assertThat(done.await(5, TimeUnit.SECONDS)).as("the loop ran its tasks").isTrue();
   }
 
   @Override

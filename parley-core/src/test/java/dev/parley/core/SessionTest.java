@@ -25,7 +25,7 @@ class SessionTest {
   void setUp() throws Exception {
     store = new InMemoryMessageStore();
     broker = new InMemoryBroker();
-    node = Node.builder().store(store).broker(broker).authenticator(new SignedVisitorTokens(new byte[32])).build();
+    node = Node.builder().store(store).broker(broker).authenticator(new AnonymousTokens(new byte[32])).build();
     conn = new RecordingConnection();
     session = node.open(conn);
     command("{\"type\":\"hello\"}");

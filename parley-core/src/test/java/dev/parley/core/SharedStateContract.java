@@ -73,6 +73,62 @@ public abstract class SharedStateContract {
     assertThat(get(nodeA.states(ns + "conv:nothing"))).isEmpty();
   }
 
+  static byte[] utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static List<String> texts(List<byte[]> frames) {
+    return frames.stream().map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).toList();
+  }
+
+  @Test
+  void framesAddedToAStateComeBackInOrderOnEveryNodeUntilReplacedOrCleared() throws Exception {
+    String t = ns + "conv:a";
+    get(nodeA.putState(t, "typing:u", utf8("{\"on\":1}"), Duration.ofSeconds(30)));
+    get(nodeA.appendState(t, "answer", utf8("{\"p\":\"start\"}"), Duration.ofSeconds(30)));
+    get(nodeA.appendState(t, "answer", utf8("{\"d\":\"Hel\"}"), Duration.ofSeconds(30)));
+    get(nodeB.appendState(t, "answer", utf8("{\"d\":\"lo\"}"), Duration.ofSeconds(30)));
+    List<String> seen = texts(get(nodeB.states(t)));
+    assertThat(seen).containsExactlyInAnyOrder("{\"on\":1}", "{\"p\":\"start\"}", "{\"d\":\"Hel\"}", "{\"d\":\"lo\"}");
+    assertThat(seen.stream().filter(f -> !f.contains("on")).toList())
+        .as("one state's frames keep their order").containsExactly("{\"p\":\"start\"}", "{\"d\":\"Hel\"}", "{\"d\":\"lo\"}");
+    get(nodeA.putState(t, "answer", utf8("{\"whole\":1}"), Duration.ofSeconds(30)));
+    assertThat(texts(get(nodeB.states(t)))).containsExactlyInAnyOrder("{\"on\":1}", "{\"whole\":1}");
+    get(nodeA.appendState(t, "answer2", utf8("{\"x\":1}"), Duration.ofSeconds(30)));
+    get(nodeB.putState(t, "answer2", new byte[0], Duration.ZERO));
+    assertThat(texts(get(nodeA.states(t)))).containsExactlyInAnyOrder("{\"on\":1}", "{\"whole\":1}");
+  }
+
+  @Test
+  void anAppendedStateExpiresAsAWhole() throws Exception {
+    String t = ns + "conv:ax";
+    get(nodeA.appendState(t, "answer", utf8("{\"a\":1}"), Duration.ofMillis(300)));
+    get(nodeA.appendState(t, "answer", utf8("{\"b\":1}"), Duration.ofMillis(300)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.states(t)).isEmpty());
+  }
+
+  @Test
+  void aValueSetOnOneNodeIsReadOnAnotherUntilRemovedOrExpired() throws Exception {
+    assertThat(get(nodeA.setValue(ns + "status:c1", "assigned maya", 1, Duration.ofSeconds(30)))).isTrue();
+    assertThat(get(nodeB.value(ns + "status:c1"))).isEqualTo("assigned maya");
+    assertThat(get(nodeB.setValue(ns + "status:c1", "resolved", 2, Duration.ofSeconds(30)))).isTrue();
+    assertThat(get(nodeA.value(ns + "status:c1"))).isEqualTo("resolved");
+    get(nodeA.removeValue(ns + "status:c1"));
+    assertThat(get(nodeB.value(ns + "status:c1"))).isNull();
+    assertThat(get(nodeB.value(ns + "status:never"))).isNull();
+    get(nodeA.setValue(ns + "status:short", "x", 1, Duration.ofMillis(200)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.value(ns + "status:short")) == null);
+  }
+
+  @Test
+  void anOlderVersionNeverReplacesANewerValue() throws Exception {
+    assertThat(get(nodeA.setValue(ns + "v:c", "queued", 5, Duration.ofSeconds(30)))).isTrue();
+    assertThat(get(nodeB.setValue(ns + "v:c", "bot", 4, Duration.ofSeconds(30)))).as("a late write").isFalse();
+    assertThat(get(nodeA.value(ns + "v:c"))).isEqualTo("queued");
+    assertThat(get(nodeB.setValue(ns + "v:c", "queued again", 5, Duration.ofSeconds(30)))).as("same version").isTrue();
+    assertThat(get(nodeB.value(ns + "v:c"))).isEqualTo("queued again");
+  }
+
   @Test
   void aClaimIsHeldByOneOwnerAtATimeAcrossNodes() throws Exception {
     assertThat(get(nodeA.claim(ns + "assign:c1", "node-a", Duration.ofSeconds(30)))).isTrue();

@@ -15,12 +15,22 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.jsontype.NamedType;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Turns {@link Command}s and {@link Push}es into UTF-8 JSON and back.
+ *
+ * <p>{@code new Codec()} knows the core's commands and events; {@link #builder()} adds the types of
+ * a layer above the core (its commands, its events, and checks of core commands' extra fields).
  *
  * <p>Thread-safe and immutable once built: one instance serves every event loop. Decoding is
  * strict about types (a number is never taken for a string, nor a string for a number) and
@@ -35,18 +45,31 @@ public final class Codec {
   private final ObjectWriter pushWriter;
   private final ObjectWriter commandWriter;
 
-  /** A codec with the default limits: nesting depth 32, strings up to 1 MiB. */
+  private final Map<Class<?>, List<Consumer<Command>>> checks;
+
+  /** A codec of the core's types with the default limits: nesting depth 32, strings up to 1 MiB. */
   public Codec() {
-    this(32, 1 << 20);
+    this(builder());
   }
 
   /**
-   * A codec with explicit limits.
+   * A codec of the core's types with explicit limits.
    *
    * @param maxNestingDepth deepest accepted JSON nesting
    * @param maxStringChars longest accepted JSON string
    */
   public Codec(int maxNestingDepth, int maxStringChars) {
+    this(builder().limits(maxNestingDepth, maxStringChars));
+  }
+
+  /** A builder that starts from the core's types and the default limits. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private Codec(Builder b) {
+    int maxNestingDepth = b.maxNestingDepth;
+    int maxStringChars = b.maxStringChars;
     JsonFactory factory =
         JsonFactory.builder()
             .streamReadConstraints(
@@ -71,6 +94,11 @@ public final class Codec {
           .setCoercion(CoercionInputShape.String, t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
           .setCoercion(CoercionInputShape.EmptyString, t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
     }
+    b.commands.forEach((name, type) -> m.registerSubtypes(new NamedType(type, name)));
+    b.events.forEach((name, type) -> m.registerSubtypes(new NamedType(type, name)));
+    Map<Class<?>, List<Consumer<Command>>> c = new HashMap<>();
+    b.checks.forEach((type, list) -> c.put(type, List.copyOf(list)));
+    this.checks = Map.copyOf(c);
     this.mapper = m;
     this.treeReader = m.reader();
     this.pushReader = m.readerFor(Push.class);
@@ -120,6 +148,9 @@ public final class Codec {
     }
     try {
       command.validate();
+      for (Consumer<Command> check : checks.getOrDefault(command.getClass(), List.of())) {
+        check.accept(command);
+      }
     } catch (ProtocolException e) {
       throw e.naming(cid, ref);
     }
@@ -187,5 +218,57 @@ public final class Codec {
     }
     int nl = m.indexOf('\n');
     return nl > 0 ? m.substring(0, nl) : m;
+  }
+
+  /**
+   * Builds a {@link Codec}: the core's types plus those a layer above the core registers. Not
+   * thread-safe; build once at start-up.
+   */
+  public static final class Builder {
+    private int maxNestingDepth = 32;
+    private int maxStringChars = 1 << 20;
+    private final Map<String, Class<? extends Command>> commands = new LinkedHashMap<>();
+    private final Map<String, Class<? extends Push>> events = new LinkedHashMap<>();
+    private final Map<Class<?>, List<Consumer<Command>>> checks = new HashMap<>();
+
+    private Builder() {}
+
+    /** Nesting depth and string length limits of decoded frames. */
+    public Builder limits(int maxNestingDepth, int maxStringChars) {
+      this.maxNestingDepth = maxNestingDepth;
+      this.maxStringChars = maxStringChars;
+      return this;
+    }
+
+    /** Decodes frames of type {@code name} as {@code type}. */
+    public Builder command(String name, Class<? extends Command> type) {
+      commands.put(name, type);
+      return this;
+    }
+
+    /** Encodes {@code type} with type {@code name} (and decodes it, for clients). */
+    public Builder event(String name, Class<? extends Push> type) {
+      events.put(name, type);
+      return this;
+    }
+
+    /**
+     * Runs {@code check} on every decoded command of {@code type} after its own validation: a layer
+     * checks the extra fields it reads (a hello's options). Throws {@link ProtocolException}.
+     */
+    public <C extends Command> Builder check(Class<C> type, Consumer<? super C> check) {
+      checks.computeIfAbsent(type, k -> new ArrayList<>()).add(c -> check.accept(type.cast(c)));
+      return this;
+    }
+
+    /** Lets {@code extension} register its types. */
+    public Builder with(Consumer<Builder> extension) {
+      extension.accept(this);
+      return this;
+    }
+
+    public Codec build() {
+      return new Codec(this);
+    }
   }
 }

@@ -1,12 +1,19 @@
 package dev.parley.protocol;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A command: a frame a client sends to the server. See {@code docs/PROTOCOL.md#commands}.
+ *
+ * <p>The records here are the core's commands, which every deployment understands. A layer above
+ * the core adds its own command types with {@link Codec.Builder#command}; they implement this
+ * interface and are carried out by the core's extension.
  *
  * <p>Records are immutable. {@link #validate()} checks what the JSON shape cannot: required fields,
  * lengths and ranges; the {@link Codec} calls it after decoding.
@@ -22,15 +29,9 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = Command.Auth.class, name = "auth"),
-  @JsonSubTypes.Type(value = Command.Stop.class, name = "stop"),
-  @JsonSubTypes.Type(value = Command.Handoff.class, name = "handoff"),
-  @JsonSubTypes.Type(value = Command.Accept.class, name = "accept"),
-  @JsonSubTypes.Type(value = Command.Transfer.class, name = "transfer"),
-  @JsonSubTypes.Type(value = Command.Resolve.class, name = "resolve"),
-  @JsonSubTypes.Type(value = Command.BackToBot.class, name = "back_to_bot"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public sealed interface Command {
+public interface Command {
 
   /** Longest accepted client id ({@code cid}) or request reference ({@code ref}), in characters. */
   int MAX_ID_CHARS = 64;
@@ -55,18 +56,39 @@ public sealed interface Command {
   /**
    * First command on every connection: credentials and resume positions.
    *
-   * @param token a token from an earlier {@code welcome}, or null for a new anonymous visitor
+   * @param token a token from an earlier {@code welcome}, or null for a new anonymous user
    * @param resume per conversation, the highest contiguous {@code seq} the client holds; the
    *     server joins each and replays everything after it
-   * @param site the site whose widget this is (visitors); the server then opens the visitor's
-   *     conversation there and greets
+   * @param user an account's login, with {@code password}
+   * @param options the other fields of the frame, for the layer above the core (a chat widget
+   *     names its site here); never null
    */
-  record Hello(String ref, Integer v, String token, Map<String, Long> resume, String site, String user,
-      String password) implements Command {
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  record Hello(String ref, Integer v, String token, Map<String, Long> resume, String user, String password,
+      @JsonAnySetter @JsonAnyGetter Map<String, Object> options) implements Command {
 
-    /** A hello with a token (or none), resume positions and a site. */
-    public Hello(String ref, Integer v, String token, Map<String, Long> resume, String site) {
-      this(ref, v, token, resume, site, null, null);
+    /** Longest accepted option string, in characters. */
+    public static final int MAX_OPTION_CHARS = 256;
+
+    public Hello {
+      options = options == null ? new LinkedHashMap<>() : options;
+    }
+
+    /** A hello with a token (or none) and resume positions. */
+    public Hello(String ref, Integer v, String token, Map<String, Long> resume) {
+      this(ref, v, token, resume, null, null, null);
+    }
+
+    /** The string option {@code name}, or null when absent. */
+    public String option(String name) {
+      return options.get(name) instanceof String s ? s : null;
+    }
+
+    /** This hello with the string option {@code name} set (a client adds its site this way). */
+    public Hello withOption(String name, String value) {
+      Map<String, Object> o = new LinkedHashMap<>(options);
+      o.put(name, value);
+      return new Hello(ref, v, token, resume, user, password, o);
     }
 
     @Override
@@ -77,9 +99,6 @@ public sealed interface Command {
       }
       if (user != null && (user.isEmpty() || user.length() > 64 || password.length() > 256)) {
         throw Fields.invalid("user", "must be 1-64 characters (password at most 256)");
-      }
-      if (site != null && !Fields.CONVERSATION_ID.matcher(site).matches()) {
-        throw Fields.invalid("site", "must be 1-64 characters of A-Z a-z 0-9 _ . : -");
       }
       if (v != null && v != 1) {
         throw Fields.invalid("v", "protocol version " + v + " is not supported; this server speaks 1");
@@ -98,6 +117,14 @@ public sealed interface Command {
           }
         });
       }
+      if (options.size() > 16) {
+        throw Fields.invalid("hello", "has more than 16 unknown fields");
+      }
+      options.forEach((name, value) -> {
+        if (value instanceof String str && str.length() > MAX_OPTION_CHARS) {
+          throw Fields.invalid(name, "longer than " + MAX_OPTION_CHARS + " characters");
+        }
+      });
     }
   }
 
@@ -194,65 +221,6 @@ public sealed interface Command {
       if (on == null) {
         throw Fields.missing("on");
       }
-    }
-  }
-
-  /** Stop a bot answer while it streams: what was said so far is kept, marked {@code stopped}. */
-  record Stop(String ref, String conv, String answer) implements Command {
-    @Override
-    public void validate() {
-      Fields.optionalRef(ref);
-      Fields.conversation("conv", conv);
-      Fields.id("answer", answer);
-    }
-  }
-
-  /** Visitor: ask for a human agent (the "Talk to a human" button). */
-  record Handoff(String ref, String conv) implements Command {
-    @Override
-    public void validate() {
-      Fields.optionalRef(ref);
-      Fields.conversation("conv", conv);
-    }
-  }
-
-  /** Agent: take a queued conversation (or one from the bot). */
-  record Accept(String ref, String conv) implements Command {
-    @Override
-    public void validate() {
-      Fields.optionalRef(ref);
-      Fields.conversation("conv", conv);
-    }
-  }
-
-  /** Agent: hand an assigned conversation to another agent of the site. */
-  record Transfer(String ref, String conv, String to) implements Command {
-    @Override
-    public void validate() {
-      Fields.optionalRef(ref);
-      Fields.conversation("conv", conv);
-      Fields.id("to", to);
-    }
-  }
-
-  /** Agent: close a conversation; a new visitor message reopens it with the bot. */
-  record Resolve(String ref, String conv) implements Command {
-    @Override
-    public void validate() {
-      Fields.optionalRef(ref);
-      Fields.conversation("conv", conv);
-    }
-  }
-
-  /**
-   * Back to the bot: a queued visitor leaves the queue, or the assigned agent hands the
-   * conversation back.
-   */
-  record BackToBot(String ref, String conv) implements Command {
-    @Override
-    public void validate() {
-      Fields.optionalRef(ref);
-      Fields.conversation("conv", conv);
     }
   }
 

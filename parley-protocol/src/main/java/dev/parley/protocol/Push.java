@@ -1,5 +1,7 @@
 package dev.parley.protocol;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -10,8 +12,10 @@ import java.util.Map;
 /**
  * An event: a frame the server sends to a client. See {@code docs/PROTOCOL.md#events}.
  *
- * <p>Clients must ignore fields they do not know, and events of a type they do not know (decoded
- * here as {@link Unknown}), so the server can add both without a new protocol version.
+ * <p>The records here are the core's events. A layer above the core adds its own event types with
+ * {@link Codec.Builder#event}. Clients must ignore fields they do not know, and events of a type
+ * they do not know (decoded here as {@link Unknown}), so the server can add both without a new
+ * protocol version.
  */
 @JsonTypeInfo(
     use = JsonTypeInfo.Id.NAME,
@@ -27,33 +31,38 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Push.Receipt.class, name = "receipt"),
   @JsonSubTypes.Type(value = Push.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = Push.Presence.class, name = "presence"),
-  @JsonSubTypes.Type(value = Push.Conversation.class, name = "conversation"),
-  @JsonSubTypes.Type(value = Push.Answer.class, name = "answer"),
   @JsonSubTypes.Type(value = Push.History.class, name = "history"),
   @JsonSubTypes.Type(value = Push.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = Push.Error.class, name = "error"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public sealed interface Push {
+public interface Push {
 
   /**
    * Answer to {@code hello}.
    *
    * @param session this connection's session id (for logs and support)
    * @param user the authenticated user id
-   * @param role {@code visitor}, {@code agent} or {@code admin}
-   * @param token present it in the next {@code hello} to stay the same user
+   * @param token present it in the next {@code hello} to stay the same user; absent when the
+   *     client already holds it (it came with the handshake)
    * @param heartbeatMs how often the server pings; a client that hears nothing for twice this long
    *     should reconnect
+   * @param expiresAt when the credentials expire (epoch ms), or null when they do not
+   * @param claims what the layer above the core says about the user ({@code role}, {@code site}),
+   *     as top-level fields of the event
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Welcome(String ref, String session, String user, String role, String token, long heartbeatMs,
-      Long expiresAt) implements Push {
+  record Welcome(String ref, String session, String user, String token, long heartbeatMs, Long expiresAt,
+      @JsonAnySetter @JsonAnyGetter Map<String, String> claims) implements Push {
 
-    /** A welcome for credentials that never expire. */
-    public Welcome(String ref, String session, String user, String role, String token, long heartbeatMs) {
-      this(ref, session, user, role, token, heartbeatMs, null);
+    public Welcome {
+      claims = claims == null ? new java.util.LinkedHashMap<>() : claims;
+    }
+
+    /** The claim {@code name}, or null. */
+    public String claim(String name) {
+      return claims.get(name);
     }
   }
 
@@ -115,50 +124,23 @@ public sealed interface Push {
 
   /**
    * A command was not carried out. {@code cid} and {@code ref} name the command when it had them;
-   * {@code retry} tells the client whether sending it again may succeed.
+   * {@code conv} names the conversation when the error is about one (a {@code resume} entry that
+   * was refused carries no ref); {@code retry} tells the client whether sending it again may
+   * succeed.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Error(String code, String message, String cid, String ref, Boolean retry, String field)
+  record Error(String code, String message, String cid, String ref, Boolean retry, String field, String conv)
       implements Push {
     /** An error for {@code code} with a human-readable message. */
     public static Error of(ErrorCode code, String message, String cid, String ref, String field) {
-      return new Error(code.code(), message, cid, ref, code.retryable(), field);
+      return new Error(code.code(), message, cid, ref, code.retryable(), field, null);
+    }
+
+    /** The same error, about conversation {@code c}. */
+    public Error about(String c) {
+      return new Error(code, message, cid, ref, retry, field, c);
     }
   }
-
-  /**
-   * A chat conversation's state, sent to its participants whenever it changes (and to a visitor
-   * after {@code hello}).
-   *
-   * @param status {@code bot}, {@code queued}, {@code assigned} or {@code resolved}
-   * @param agent the assigned agent's display name, or null
-   * @param agentId the assigned agent's user id, or null (agents' events)
-   * @param visitor the visitor's user id (agents' events)
-   * @param position place in the queue, from 1, while queued
-   * @param waitSeconds estimated wait while queued
-   * @param sentiment the visitor's mood from -1 (upset) to 1 (happy), from its last message
-   * @param note why the status is what it is, for people (e.g. outside business hours)
-   */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Conversation(String conv, String site, String status, String agent, String agentId, String visitor,
-      Integer position, Integer waitSeconds, Double sentiment, String note) implements Push {
-
-    /** Just the state, for a visitor. */
-    public Conversation(String conv, String site, String status, String agent) {
-      this(conv, site, status, agent, null, null, null, null, null, null);
-    }
-  }
-
-  /**
-   * A bot answer as it streams: {@code start}, then {@code delta}s, then {@code end}. Keyed by
-   * {@code id}, which the stored message of the final text carries too. A {@code delta}'s {@code
-   * text} belongs at character {@code offset} of the answer; a client that already holds more
-   * than {@code offset} characters skips what it has (after a reconnect the first delta carries
-   * the whole text so far at offset 0). {@code end} carries {@code status}: {@code complete},
-   * {@code stopped}, {@code interrupted} or {@code failed}.
-   */
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  record Answer(String conv, String id, String phase, String text, Integer offset, String status) implements Push {}
 
   /** An event of a type this client does not know; ignore it. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -1,6 +1,7 @@
 package dev.parley.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -25,7 +26,7 @@ class CodecTest {
   void everyEventRoundTrips() {
     Push.Message m = new Push.Message("c", 3, "m_1", "u", "text", "hé \"x\" <b>", 9, "cid", null);
     List<Push> events = List.of(
-        new Push.Welcome("r", "s_1", "u", "visitor", "t", 30000),
+        new Push.Welcome("r", "s_1", "u", "t", 30000, null, Map.of("role", "visitor")),
         new Push.Joined(null, "c", 4, 0, List.of(new Push.Receipt("c", "u", "read", 2)), List.of("u", "v")),
         new Push.Presence("c", "u", true),
         new Push.Left("r", "c"),
@@ -51,10 +52,48 @@ class CodecTest {
 
   @Test
   void commandsRoundTripThroughTheClientEncoder() {
-    Command.Hello h = new Command.Hello(null, 1, "tok", Map.of("c", 5L), "demo");
+    Command.Hello h = new Command.Hello(null, 1, "tok", Map.of("c", 5L)).withOption("site", "demo");
     assertThat(codec.decodeCommand(codec.encode(h))).isEqualTo(h);
+    assertThat(((Command.Hello) codec.decodeCommand(codec.encode(h))).option("site")).isEqualTo("demo");
     Command.Send s = new Command.Send("r", "cid", "c", "text");
     assertThat(codec.decodeCommand(codec.encode(s))).isEqualTo(s);
+  }
+
+  @Test
+  void welcomeCarriesTheClaimsAsTopLevelFields() {
+    assertThat(json(new Push.Welcome(null, "s_1", "u", null, 30000, null, Map.of("role", "visitor"))))
+        .isEqualTo("{\"type\":\"welcome\",\"session\":\"s_1\",\"user\":\"u\",\"heartbeatMs\":30000,\"role\":\"visitor\"}");
+    Push.Welcome w = (Push.Welcome) codec.decodePush("{\"type\":\"welcome\",\"user\":\"u\",\"heartbeatMs\":1,\"role\":\"agent\"}");
+    assertThat(w.claim("role")).isEqualTo("agent");
+  }
+
+  @Test
+  void anExtensionRegistersItsOwnCommandsEventsAndHelloChecks() {
+    record Poke(String ref, String conv) implements Command {
+      @Override
+      public void validate() {
+        Fields.conversation("conv", conv);
+      }
+    }
+    record Poked(String conv) implements Push {}
+    Codec extended = Codec.builder().command("poke", Poke.class).event("poked", Poked.class)
+        .check(Command.Hello.class, h -> {
+          if ("bad".equals(h.option("flavour"))) {
+            throw Fields.invalid("flavour", "is bad");
+          }
+        }).build();
+    assertThat(extended.decodeCommand("{\"type\":\"poke\",\"conv\":\"c\"}".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(new Poke(null, "c"));
+    assertThat(new String(extended.encode(new Poked("c")), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"poked\",\"conv\":\"c\"}");
+    assertThat(extended.decodePush("{\"type\":\"poked\",\"conv\":\"c\"}")).isEqualTo(new Poked("c"));
+    ProtocolException e = catchThrowableOfType(ProtocolException.class,
+        () -> extended.decodeCommand("{\"type\":\"hello\",\"ref\":\"r\",\"flavour\":\"bad\"}".getBytes(StandardCharsets.UTF_8)));
+    assertThat(e.field()).isEqualTo("flavour");
+    assertThat(e.ref()).isEqualTo("r");
+    // The core's codec does not know the extension's types.
+    assertThat(catchThrowableOfType(ProtocolException.class,
+        () -> codec.decodeCommand("{\"type\":\"poke\",\"conv\":\"c\"}".getBytes(StandardCharsets.UTF_8))).code())
+        .isEqualTo(ErrorCode.UNKNOWN_TYPE);
   }
 
   @Test

@@ -155,7 +155,7 @@ public final class Main implements Runnable {
         System.err.println("parley: no password given");
         return 1;
       }
-      System.out.println(dev.parley.chat.Passwords.hash(password));
+      System.out.println(dev.parley.edge.Passwords.hash(password));
       return 0;
     }
   }
@@ -465,7 +465,7 @@ public final class Main implements Runnable {
             .maxConnectionsPerIp(maxConnectionsPerIp)
             .handshakeTimeout(handshakeTimeout)
             .tls(tlsCert, tlsKey)
-            .jwt(new dev.parley.chat.JwtVerifier.Settings(jwtSecret, jwtPublicKeys == null ? List.of() : jwtPublicKeys,
+            .jwt(new dev.parley.edge.JwtVerifier.Settings(jwtSecret, jwtPublicKeys == null ? List.of() : jwtPublicKeys,
                 jwtJwksUrl, jwtIssuer, jwtAudience, jwtJwksCacheTtl, jwtClockSkew))
             .requireToken(requireToken)
             .requireOrigin(requireOrigin)
@@ -474,8 +474,8 @@ public final class Main implements Runnable {
             .storeCommitDelay(storeCommitDelay)
             .bot(bot)
             .webhook(webhookUrl == null ? null
-                : new dev.parley.chat.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))
-            .llm(new dev.parley.chat.LlmBot.Config(llmUrl, llmModel, llmApiKey, llmFirstToken, llmStall, llmTimeout, 3))
+                : new dev.parley.bots.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))
+            .llm(new dev.parley.bots.LlmBot.Config(llmUrl, llmModel, llmApiKey, llmFirstToken, llmStall, llmTimeout, 3))
             .build();
         server = ParleyServer.start(config);
       } catch (RuntimeException e) {

@@ -1,9 +1,10 @@
 package dev.parley.server;
 
 import dev.parley.chat.ChatMetrics;
-import dev.parley.chat.ChatService;
+import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ConversationStatus;
 import dev.parley.core.CoreMetrics;
+import dev.parley.edge.OpsApi;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.store.jdbc.CommitListener;
 import io.micrometer.core.instrument.Counter;
@@ -16,7 +17,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: Micrometer meters are; counters and timers are looked up per tag value (a small,
  * fixed set).
  */
-public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, CommitListener, AutoCloseable {
+public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, CommitListener, OpsApi.Figures, AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final AtomicInteger websocketsOpen = new AtomicInteger();
@@ -92,8 +96,8 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
   }
 
   /** Gauges of the chat layer: queue length per site, conversations per status. */
-  public void bindChat(ChatService chat) {
-    for (String site : chat.sites().keySet()) {
+  public void bindChat(ChatLayer chat) {
+    for (String site : chat.directory().siteIds()) {
       Gauge.builder("parley.queue.length", chat, c -> c.queueLengths().getOrDefault(site, 0)).tag("site", site)
           .description("Conversations waiting for an agent").register(registry);
     }
@@ -212,17 +216,30 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
     firstAgentResponse.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** Counter value, 0 when absent (for the stats API). */
-  double count(String name) {
-    var c = registry.find(name).counters();
-    return c.stream().mapToDouble(Counter::count).sum();
+  @Override
+  public String prometheusText() {
+    return scrape();
   }
 
-  Timer timer(String name) {
-    return registry.find(name).timer();
+  @Override
+  public double counter(String name) {
+    return registry.find(name).counters().stream().mapToDouble(Counter::count).sum();
   }
 
-  int websocketsOpen() {
+  @Override
+  public Map<String, Double> percentilesMillis(String timer) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    Timer t = registry.find(timer).timer();
+    if (t != null) {
+      for (ValueAtPercentile v : t.takeSnapshot().percentileValues()) {
+        out.put("p" + Math.round(v.percentile() * 100), v.value(TimeUnit.MILLISECONDS));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public int connectionsOpen() {
     return websocketsOpen.get();
   }
 

@@ -2,20 +2,32 @@ package dev.parley.server;
 
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
-import dev.parley.chat.ChatService;
+import dev.parley.bots.KnowledgeBase;
+import dev.parley.bots.KnowledgeBaseBot;
+import dev.parley.bots.LlmBot;
+import dev.parley.bots.WebhookBot;
+import dev.parley.chat.Agent;
+import dev.parley.chat.Bot;
+import dev.parley.chat.ChatConfig;
+import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ChatStore;
-import dev.parley.chat.KnowledgeBase;
-import dev.parley.chat.KnowledgeBaseBot;
+import dev.parley.chat.Directory;
 import dev.parley.chat.Site;
+import dev.parley.edge.ChatAuthenticator;
+import dev.parley.edge.ChatRestApi;
+import dev.parley.edge.JwtVerifier;
+import dev.parley.edge.OpsApi;
 import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.core.Broker;
 import dev.parley.core.InMemoryBroker;
 import dev.parley.core.InMemorySharedState;
 import dev.parley.core.MessageStore;
 import dev.parley.core.Node;
+import dev.parley.core.NodeClock;
 import dev.parley.core.NodeConfig;
 import dev.parley.core.SharedState;
 import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.CommitListener;
 import dev.parley.store.jdbc.PostgresMessageStore;
 import dev.parley.store.jdbc.SqliteMessageStore;
@@ -29,6 +41,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +61,10 @@ public final class ParleyServer implements AutoCloseable {
   private final MessageStore store;
   private final Broker broker;
   private final SharedState sharedState;
-  private final ChatService chat;
-  private final dev.parley.chat.ChatAuthenticator authenticator;
-  private final dev.parley.chat.LlmBot llmBot;
+  private final ChatLayer chat;
+  private final ChatAuthenticator authenticator;
+  private final LlmBot llmBot;
+  private final NodeClock clock = NodeClock.system();
   private final Node node;
   private final TransportServer transport;
   private boolean closed;
@@ -60,9 +76,9 @@ public final class ParleyServer implements AutoCloseable {
     this.store = openStore(config, metrics);
     Broker b = null;
     SharedState st = null;
-    ChatService ch = null;
-    dev.parley.chat.LlmBot llmBot = null;
-    dev.parley.chat.ChatAuthenticator auth = null;
+    ChatLayer ch = null;
+    LlmBot llm = null;
+    ChatAuthenticator auth = null;
     Node n = null;
     try {
       byte[] secret = config.tokenSecret() != null
@@ -71,51 +87,53 @@ public final class ParleyServer implements AutoCloseable {
       ChatStore chatStore = store instanceof SqliteMessageStore sq
           ? JdbcChatStore.onSqlite(sq)
           : JdbcChatStore.onPostgres(postgresOptions(config));
-      KnowledgeBase builtIn = config.kbDir() != null
+      KnowledgeBase kb = config.kbDir() != null
           ? KnowledgeBase.fromFolder(config.kbDir())
           : KnowledgeBase.fromClasspath("kb");
-      KnowledgeBase kb = builtIn;
-      dev.parley.chat.Bot siteBot = switch (config.bot()) {
-        case "llm" -> llmBot = new dev.parley.chat.LlmBot(config.llm(), kb);
-        case "webhook" -> new dev.parley.chat.WebhookBot(config.webhook());
+      Bot siteBot = switch (config.bot()) {
+        case "llm" -> llm = new LlmBot(config.llm(), kb);
+        case "webhook" -> new WebhookBot(config.webhook());
         default -> new KnowledgeBaseBot(kb, config.botPacing());
       };
-      java.util.Map<String, Site> siteMap = new java.util.HashMap<>();
-      java.util.Map<String, dev.parley.chat.Bot> botOf = new java.util.HashMap<>();
+      Map<String, Site> siteMap = new HashMap<>();
+      Map<String, Bot> botOf = new HashMap<>();
       if (config.sites() == null) {
         siteMap.put(Site.demo().id(), Site.demo());
       } else {
         for (Site s : config.sites().sites()) {
           siteMap.put(s.id(), s);
-          java.nio.file.Path dir = config.sites().kbDirs().get(s.id());
+          Path dir = config.sites().kbDirs().get(s.id());
           if (dir != null && config.bot().equals("kb")) {
             botOf.put(s.id(), new KnowledgeBaseBot(KnowledgeBase.fromFolder(dir), config.botPacing()));
           }
         }
       }
-      java.util.Map<String, dev.parley.chat.Agent> agentMap = new java.util.HashMap<>();
-      for (dev.parley.chat.Agent a : config.agents()) {
+      Map<String, Agent> agentMap = new HashMap<>();
+      for (Agent a : config.agents()) {
         agentMap.put(a.user(), a);
       }
-      ch = new ChatService(chatStore, siteMap, agentMap, site -> botOf.getOrDefault(site.id(), siteBot),
-          new ChatService.Config(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3),
-              config.requireToken(), config.requireOrigin()),
-          java.time.Clock.systemUTC());
-      auth = new dev.parley.chat.ChatAuthenticator(secret, agentMap, config.agentTokenLifetime(),
-          java.time.Clock.systemUTC(), new dev.parley.chat.JwtVerifier(config.jwt(), java.util.List.copyOf(siteMap.values())));
+      Directory directory = new Directory(siteMap, agentMap);
+      auth = new ChatAuthenticator(secret, agentMap, config.agentTokenLifetime(), java.time.Clock.systemUTC(),
+          new JwtVerifier(config.jwt(), List.copyOf(siteMap.values())));
       b = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
-      st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:") : new InMemorySharedState();
+      st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:")
+          : new InMemorySharedState(clock::nanoTime);
+      ch = new ChatLayer(chatStore, directory, site -> botOf.getOrDefault(site.id(), siteBot),
+          new ChatConfig(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3),
+              config.requireToken(), config.requireOrigin()), st, clock);
       NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), 64, NodeConfig.defaults().typingTtl(),
           NodeConfig.defaults().replayPageSize(), config.pingInterval(), config.sendRate(), config.sendBurst(),
           NodeConfig.defaults().abuseLimit());
       n = Node.builder()
           .config(nodeConfig)
+          .codec(ChatProtocol.codec())
+          .clock(clock)
           .store(store)
           .broker(b)
           .sharedState(st)
-          .authorizer(ch)
-          .handshakePolicy(ch)
-          .extension(ch)
+          .authorizer(ch.authorizer())
+          .handshakePolicy(ch.handshakePolicy())
+          .extension(ch.extension())
           .authenticator(auth)
           .metrics(metrics)
           .build();
@@ -136,7 +154,7 @@ public final class ParleyServer implements AutoCloseable {
           .tls(config.tlsCert(), config.tlsKey())
           .trustedProxies(config.trustedProxies())
           .build();
-      dev.parley.chat.ChatRestApi rest = new dev.parley.chat.ChatRestApi(ch, auth,
+      ChatRestApi rest = new ChatRestApi(ch.desk(), directory, auth,
           config.bot().equals("webhook") ? config.webhook().secret() : null);
       this.transport = TransportServer.start(tc, n, new OpsApi(rest, metrics, n, store, b, ch, auth));
     } catch (RuntimeException | InterruptedException e) {
@@ -155,13 +173,14 @@ public final class ParleyServer implements AutoCloseable {
       if (auth != null) {
         auth.close();
       }
-      if (llmBot != null) {
-        llmBot.close();
+      if (llm != null) {
+        llm.close();
       }
       store.close();
+      clock.close();
       throw e;
     }
-    this.llmBot = llmBot;
+    this.llmBot = llm;
     this.chat = ch;
     this.authenticator = auth;
     this.broker = b;
@@ -217,7 +236,7 @@ public final class ParleyServer implements AutoCloseable {
     return transport;
   }
 
-  public ChatService chat() {
+  public ChatLayer chat() {
     return chat;
   }
 
@@ -260,6 +279,7 @@ public final class ParleyServer implements AutoCloseable {
     broker.close();
     sharedState.close();
     store.close();
+    clock.close();
     metrics.close();
     log.info("Parley stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
   }

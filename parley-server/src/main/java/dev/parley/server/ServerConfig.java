@@ -79,8 +79,8 @@ public record ServerConfig(
     java.util.List<dev.parley.chat.Agent> agents,
     Duration agentOfflineGrace,
     String bot,
-    dev.parley.chat.LlmBot.Config llm,
-    dev.parley.chat.WebhookBot.Config webhook,
+    dev.parley.bots.LlmBot.Config llm,
+    dev.parley.bots.WebhookBot.Config webhook,
     SitesFile sites,
     double sendRate,
     int sendBurst,
@@ -90,7 +90,7 @@ public record ServerConfig(
     Duration handshakeTimeout,
     Path tlsCert,
     Path tlsKey,
-    dev.parley.chat.JwtVerifier.Settings jwt,
+    dev.parley.edge.JwtVerifier.Settings jwt,
     boolean requireToken,
     boolean requireOrigin,
     Duration agentTokenLifetime,
@@ -99,7 +99,7 @@ public record ServerConfig(
 
   /** The demo site's agents, Maya (an admin too) and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
-    String hash = dev.parley.chat.Passwords.hash(password);
+    String hash = dev.parley.edge.Passwords.hash(password);
     return java.util.List.of(
         new dev.parley.chat.Agent("maya", "Maya", java.util.Set.of("demo"), 3, hash, true),
         new dev.parley.chat.Agent("sam", "Sam", java.util.Set.of("demo"), 3, hash));
@@ -143,7 +143,7 @@ public record ServerConfig(
     private java.util.List<dev.parley.chat.Agent> agents;
     private Duration agentOfflineGrace = Duration.ofSeconds(20);
     private String bot = "kb";
-    private dev.parley.chat.WebhookBot.Config webhook;
+    private dev.parley.bots.WebhookBot.Config webhook;
     private SitesFile sites;
     private double sendRate = 10;
     private int sendBurst = 20;
@@ -153,13 +153,13 @@ public record ServerConfig(
     private Duration handshakeTimeout = Duration.ofSeconds(10);
     private Path tlsCert;
     private Path tlsKey;
-    private dev.parley.chat.JwtVerifier.Settings jwt = dev.parley.chat.JwtVerifier.Settings.none();
+    private dev.parley.edge.JwtVerifier.Settings jwt = dev.parley.edge.JwtVerifier.Settings.none();
     private boolean requireToken;
     private boolean requireOrigin;
     private Duration agentTokenLifetime = Duration.ofHours(12);
     private java.util.List<String> trustedProxies = java.util.List.of();
     private Duration storeCommitDelay = dev.parley.store.jdbc.SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY;
-    private dev.parley.chat.LlmBot.Config llm = new dev.parley.chat.LlmBot.Config("http://127.0.0.1:11434/v1",
+    private dev.parley.bots.LlmBot.Config llm = new dev.parley.bots.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
 
     public Builder host(String v) { host = v; return this; }
@@ -186,8 +186,8 @@ public record ServerConfig(
     public Builder agents(java.util.List<dev.parley.chat.Agent> v) { agents = v; return this; }
     public Builder agentOfflineGrace(Duration v) { agentOfflineGrace = v; return this; }
     public Builder bot(String v) { bot = v; return this; }
-    public Builder llm(dev.parley.chat.LlmBot.Config v) { llm = v; return this; }
-    public Builder webhook(dev.parley.chat.WebhookBot.Config v) { webhook = v; return this; }
+    public Builder llm(dev.parley.bots.LlmBot.Config v) { llm = v; return this; }
+    public Builder webhook(dev.parley.bots.WebhookBot.Config v) { webhook = v; return this; }
     /** Sites and agents from a file; its agents replace the demo agents. */
     public Builder sites(SitesFile v) { sites = v; return this; }
     public Builder sendRate(double v) { sendRate = v; return this; }
@@ -197,7 +197,7 @@ public record ServerConfig(
     public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
     public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
     public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
-    public Builder jwt(dev.parley.chat.JwtVerifier.Settings v) { jwt = v; return this; }
+    public Builder jwt(dev.parley.edge.JwtVerifier.Settings v) { jwt = v; return this; }
     public Builder requireToken(boolean v) { requireToken = v; return this; }
     public Builder requireOrigin(boolean v) { requireOrigin = v; return this; }
     public Builder agentTokenLifetime(Duration v) { agentTokenLifetime = v; return this; }

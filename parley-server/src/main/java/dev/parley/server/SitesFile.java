@@ -2,7 +2,7 @@ package dev.parley.server;
 
 import dev.parley.chat.Agent;
 import dev.parley.chat.BusinessHours;
-import dev.parley.chat.Passwords;
+import dev.parley.edge.Passwords;
 import dev.parley.chat.Site;
 import dev.parley.protocol.http.Json;
 import java.io.IOException;

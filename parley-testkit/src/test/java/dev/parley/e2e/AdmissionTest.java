@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AdmissionTest {
   @TempDir Path dir;
   TestServer server;
-  final Codec codec = new Codec();
+  final Codec codec = ChatProtocol.codec();
 
   @BeforeEach
   void start() throws Exception {

@@ -15,8 +15,9 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import dev.parley.chat.JwtVerifier;
+import dev.parley.edge.JwtVerifier;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
@@ -67,7 +68,7 @@ class AuthenticationTest {
   HttpServer idp;
   final AtomicReference<JWKSet> published = new AtomicReference<>();
   final AtomicInteger jwksFetches = new AtomicInteger();
-  final Codec codec = new Codec();
+  final Codec codec = ChatProtocol.codec();
   final HttpClient http = HttpClient.newHttpClient();
   KeyPair rsaPem;
   KeyPair ecPem;
@@ -180,7 +181,7 @@ class AuthenticationTest {
         assertThat(ws.status()).as(way.getKey() + " " + ws.responseHeaders()).isEqualTo(101);
         Push.Welcome w = hello(ws, "{\"type\":\"hello\"}");
         assertThat(w.user()).startsWith("via-");
-        assertThat(w.role()).isEqualTo("visitor");
+        assertThat(w.claim("role")).isEqualTo("visitor");
         assertThat(w.expiresAt()).isGreaterThan(System.currentTimeMillis());
         if (way.getValue().containsKey("Sec-WebSocket-Protocol")) {
           assertThat(ws.responseHeaders().get("sec-websocket-protocol")).isEqualTo("parley.v1");
@@ -253,7 +254,7 @@ class AuthenticationTest {
       assertThat(ws.status()).isEqualTo(101);
       Push.Welcome w = hello(ws, "{\"type\":\"hello\",\"site\":\"vip\"}");
       assertThat(w.user()).isEqualTo("vip:customer-42");
-      assertThat(w.role()).isEqualTo("visitor");
+      assertThat(w.claim("role")).isEqualTo("visitor");
     }
     // The site's token binds the site: it cannot be used to speak as a visitor of another site.
     try (RawWebSocket ws = open("/ws", Map.of("Authorization", "Bearer " + identity))) {
@@ -337,7 +338,7 @@ class AuthenticationTest {
     try (RawWebSocket ws = open("/ws", Map.of("Authorization", "Bearer " + agentJwt))) {
       Push.Welcome w = hello(ws, "{\"type\":\"hello\"}");
       assertThat(w.user()).isEqualTo("alice");
-      assertThat(w.role()).isEqualTo("agent");
+      assertThat(w.claim("role")).isEqualTo("agent");
     }
     String unknownAgent = hs256(SECRET, Map.of("sub", "nobody", "role", "agent"), Duration.ofHours(1));
     assertThat(status("/ws", Map.of("Authorization", "Bearer " + unknownAgent))).isEqualTo(401);
@@ -349,13 +350,13 @@ class AuthenticationTest {
     }
     try (RawWebSocket ws = open("/ws", Map.of())) {
       Push.Welcome w = hello(ws, "{\"type\":\"hello\",\"user\":\"root\",\"password\":\"pw\"}");
-      assertThat(w.role()).isEqualTo("admin");
+      assertThat(w.claim("role")).isEqualTo("admin");
       assertThat(w.expiresAt()).as("agent tokens are short-lived").isNotNull();
       rootLogin = w.token();
     }
     // An agent token at the handshake works like one in hello.
     try (RawWebSocket ws = open("/ws", Map.of("Authorization", "Bearer " + aliceLogin))) {
-      assertThat(hello(ws, "{\"type\":\"hello\"}").role()).isEqualTo("agent");
+      assertThat(hello(ws, "{\"type\":\"hello\"}").claim("role")).isEqualTo("agent");
     }
     String adminJwt = hs256(SECRET, Map.of("sub", "ops-bot", "role", "admin"), Duration.ofHours(1));
     assertThat(adminStats(null)).isEqualTo(401);

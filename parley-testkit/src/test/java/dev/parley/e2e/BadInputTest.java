@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
@@ -28,7 +29,7 @@ class BadInputTest {
   @TempDir static Path dir;
   static TestServer server;
   static ParleyClient witness;
-  static final Codec codec = new Codec();
+  static final Codec codec = ChatProtocol.codec();
   static int witnessSends;
 
   @BeforeAll

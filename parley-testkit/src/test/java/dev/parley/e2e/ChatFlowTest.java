@@ -3,12 +3,14 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.chat.KnowledgeBaseBot;
+import dev.parley.bots.KnowledgeBaseBot;
 import dev.parley.chat.Site;
 import dev.parley.client.Backoff;
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatEvent;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -47,20 +49,20 @@ class ChatFlowTest {
   }
 
   static String conversationOf(RecordingListener r) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> r.events().stream().anyMatch(e -> e instanceof Push.Conversation));
-    return r.events().stream().filter(e -> e instanceof Push.Conversation).map(e -> ((Push.Conversation) e).conv())
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.events().stream().anyMatch(e -> e instanceof ChatEvent.Conversation));
+    return r.events().stream().filter(e -> e instanceof ChatEvent.Conversation).map(e -> ((ChatEvent.Conversation) e).conv())
         .findFirst().orElseThrow();
   }
 
-  static List<Push.Answer> answerEvents(RecordingListener r, String id) {
-    return r.events().stream().filter(e -> e instanceof Push.Answer a && a.id().equals(id)).map(e -> (Push.Answer) e)
+  static List<ChatEvent.Answer> answerEvents(RecordingListener r, String id) {
+    return r.events().stream().filter(e -> e instanceof ChatEvent.Answer a && a.id().equals(id)).map(e -> (ChatEvent.Answer) e)
         .toList();
   }
 
   /** Assembles an answer the way docs/PROTOCOL.md#answer says a client must: by offset, once. */
-  static String assemble(List<Push.Answer> events) {
+  static String assemble(List<ChatEvent.Answer> events) {
     StringBuilder text = new StringBuilder();
-    for (Push.Answer a : events) {
+    for (ChatEvent.Answer a : events) {
       if (!a.phase().equals("delta")) {
         continue;
       }
@@ -97,19 +99,19 @@ class ChatFlowTest {
     assertThat(answer.status()).isNull();
     assertThat(answer.text()).contains("./parley run");
 
-    List<Push.Answer> events = answerEvents(rec, answer.id());
+    List<ChatEvent.Answer> events = answerEvents(rec, answer.id());
     assertThat(events.get(0).phase()).isEqualTo("start");
     await().atMost(Duration.ofSeconds(5)).until(() -> answerEvents(rec, answer.id()).stream()
         .anyMatch(a -> a.phase().equals("end")));
     events = answerEvents(rec, answer.id());
-    Push.Answer end = events.get(events.size() - 1);
+    ChatEvent.Answer end = events.get(events.size() - 1);
     assertThat(end.phase()).isEqualTo("end");
     assertThat(end.status()).isEqualTo("complete");
     assertThat(events.stream().filter(a -> a.phase().equals("delta")).count()).isGreaterThan(5);
     assertThat(assemble(events)).isEqualTo(answer.text());
     // The bot was typing before it spoke.
     int typing = indexOf(rec.events(), e -> e instanceof Push.Typing t && t.user().equals("bot") && t.on());
-    int started = indexOf(rec.events(), e -> e instanceof Push.Answer a && a.phase().equals("start"));
+    int started = indexOf(rec.events(), e -> e instanceof ChatEvent.Answer a && a.phase().equals("start"));
     assertThat(typing).isNotNegative().isLessThan(started);
   }
 
@@ -133,13 +135,13 @@ class ChatFlowTest {
     botMessage(conv, 0);
     visitor.send(conv, "Does Parley lose messages?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .filter(e -> e instanceof Push.Answer a && a.phase().equals("delta")).count() >= 3);
+        .filter(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")).count() >= 3);
     visitor.dropConnection();
     Push.Message answer = botMessage(conv, 2);
     assertThat(rec.connections()).isEqualTo(2);
     await().atMost(Duration.ofSeconds(10)).until(() -> answerEvents(rec, answer.id()).stream()
         .anyMatch(a -> a.phase().equals("end")));
-    List<Push.Answer> events = answerEvents(rec, answer.id());
+    List<ChatEvent.Answer> events = answerEvents(rec, answer.id());
     assertThat(assemble(events)).isEqualTo(answer.text());
     // After the reconnect the first delta was the snapshot: the whole text so far, at offset 0.
     assertThat(events.stream().filter(a -> a.phase().equals("delta") && a.offset() == 0).count()).isEqualTo(2);
@@ -155,8 +157,8 @@ class ChatFlowTest {
     botMessage(conv, 0);
     visitor.send(conv, "How does Parley scale to many servers?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .anyMatch(e -> e instanceof Push.Answer a && a.phase().equals("delta")));
-    String id = rec.events().stream().filter(e -> e instanceof Push.Answer).map(e -> ((Push.Answer) e).id())
+        .anyMatch(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")));
+    String id = rec.events().stream().filter(e -> e instanceof ChatEvent.Answer).map(e -> ((ChatEvent.Answer) e).id())
         .findFirst().orElseThrow();
     visitor.stop(conv, id);
     Push.Message stopped = botMessage(conv, 2);
@@ -164,8 +166,8 @@ class ChatFlowTest {
     assertThat(stopped.status()).isEqualTo("stopped");
     await().atMost(Duration.ofSeconds(5)).until(() -> answerEvents(rec, id).stream()
         .anyMatch(a -> a.phase().equals("end")));
-    List<Push.Answer> events = answerEvents(rec, id);
-    Push.Answer end = events.get(events.size() - 1);
+    List<ChatEvent.Answer> events = answerEvents(rec, id);
+    ChatEvent.Answer end = events.get(events.size() - 1);
     assertThat(end.phase()).as("nothing after the end").isEqualTo("end");
     assertThat(end.status()).isEqualTo("stopped");
     assertThat(assemble(events)).isEqualTo(stopped.text());
@@ -199,7 +201,7 @@ class ChatFlowTest {
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = conversationOf(rec);
     botMessage(conv, 0);
-    Codec codec = new Codec();
+    Codec codec = ChatProtocol.codec();
     try (RawWebSocket intruder = RawWebSocket.connect(server.port())) {
       intruder.sendText("{\"type\":\"hello\",\"site\":\"demo\"}");
       assertThat(codec.decodePush(intruder.readText())).isInstanceOf(Push.Welcome.class);

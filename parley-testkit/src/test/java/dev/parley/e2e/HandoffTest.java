@@ -6,11 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.chat.Agent;
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationStatus;
-import dev.parley.chat.Passwords;
+import dev.parley.edge.Passwords;
 import dev.parley.client.Backoff;
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatEvent;
 import dev.parley.server.ServerConfig;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
@@ -63,7 +65,7 @@ class HandoffTest {
       @Override
       public void onEvent(Push event) {
         rec.onEvent(event);
-        if (event instanceof Push.Conversation c && "assigned".equals(c.status()) && user.equals(c.agentId())) {
+        if (event instanceof ChatEvent.Conversation c && "assigned".equals(c.status()) && user.equals(c.agentId())) {
           self[0].join(c.conv(), 0);
         }
       }
@@ -99,7 +101,7 @@ class HandoffTest {
 
   static void awaitStatus(RecordingListener r, String conv, String status) {
     await().atMost(Duration.ofSeconds(15)).until(() -> r.events().stream()
-        .anyMatch(e -> e instanceof Push.Conversation c && c.conv().equals(conv) && c.status().equals(status)));
+        .anyMatch(e -> e instanceof ChatEvent.Conversation c && c.conv().equals(conv) && c.status().equals(status)));
   }
 
   static List<String> transcript(RecordingListener r, String conv) {
@@ -146,10 +148,10 @@ class HandoffTest {
     // The bot stayed quiet while Maya was there; Maya saw the visitor's mood.
     assertThat(rec.messages(conv).stream().filter(m -> m.kind().equals("bot")).count()).isEqualTo(2);
     await().atMost(Duration.ofSeconds(5)).until(() -> mayaRec.events().stream()
-        .anyMatch(e -> e instanceof Push.Conversation c && c.conv().equals(conv) && c.sentiment() != null
+        .anyMatch(e -> e instanceof ChatEvent.Conversation c && c.conv().equals(conv) && c.sentiment() != null
             && c.sentiment() < 0));
     // The visitor saw the agent's name.
-    assertThat(rec.events()).anyMatch(e -> e instanceof Push.Conversation c && "Maya".equals(c.agent()));
+    assertThat(rec.events()).anyMatch(e -> e instanceof ChatEvent.Conversation c && "Maya".equals(c.agent()));
   }
 
   @Test
@@ -167,7 +169,7 @@ class HandoffTest {
     ParleyClient sam = agent("sam", ServerConfig.DEMO_AGENT_PASSWORD, samRec);
     maya.transfer(conv, "sam");
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .anyMatch(e -> e instanceof Push.Conversation c && "Sam".equals(c.agent())));
+        .anyMatch(e -> e instanceof ChatEvent.Conversation c && "Sam".equals(c.agent())));
     await().atMost(Duration.ofSeconds(10)).until(() -> samRec.messages(conv).stream()
         .anyMatch(m -> m.text().equals("Maya transferred the conversation to Sam.")));
     sam.send(conv, "Sam here.").get(10, TimeUnit.SECONDS);
@@ -207,13 +209,13 @@ class HandoffTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
     visitor.send(conv, "How does Parley scale to many servers?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .anyMatch(e -> e instanceof Push.Answer a && a.phase().equals("delta")));
+        .anyMatch(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")));
     maya.accept(conv);
     awaitStatus(rec, conv, "assigned");
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
         .anyMatch(m -> m.kind().equals("bot") && "interrupted".equals(m.status())));
     Push.Message frozen = rec.messages(conv).stream().filter(m -> "interrupted".equals(m.status())).findFirst().get();
-    List<Push.Answer> events = ChatFlowTest.answerEvents(rec, frozen.id());
+    List<ChatEvent.Answer> events = ChatFlowTest.answerEvents(rec, frozen.id());
     await().atMost(Duration.ofSeconds(5)).until(() -> ChatFlowTest.answerEvents(rec, frozen.id()).stream()
         .anyMatch(a -> a.phase().equals("end")));
     events = ChatFlowTest.answerEvents(rec, frozen.id());
@@ -247,16 +249,16 @@ class HandoffTest {
     Map<String, Long> load = assignedPerAgent();
     assertThat(load).containsEntry("a1", 2L).containsEntry("a2", 2L);
     RecordingListener fifth = recs.get(4);
-    await().atMost(Duration.ofSeconds(10)).until(() -> fifth.events().stream().anyMatch(e -> e instanceof Push.Conversation c
+    await().atMost(Duration.ofSeconds(10)).until(() -> fifth.events().stream().anyMatch(e -> e instanceof ChatEvent.Conversation c
         && "queued".equals(c.status()) && Integer.valueOf(1).equals(c.position()) && c.waitSeconds() != null
         && c.waitSeconds() > 0));
 
     // Ann resolves one of hers: the fifth visitor is hers now.
-    String annsFirst = server.server().chat().store().list("demo", ConversationStatus.ASSIGNED).join().stream()
+    String annsFirst = server.server().chat().desk().list("demo", ConversationStatus.ASSIGNED).join().stream()
         .filter(c -> c.agent().equals("a1")).findFirst().orElseThrow().id();
     a1.resolve(annsFirst);
     awaitStatus(fifth, convs.get(4), "assigned");
-    assertThat(server.server().chat().store().find(convs.get(4)).join().orElseThrow().agent()).isEqualTo("a1");
+    assertThat(server.server().chat().desk().find(convs.get(4)).join().orElseThrow().agent()).isEqualTo("a1");
   }
 
   @Test
@@ -320,7 +322,7 @@ class HandoffTest {
   @Test
   void agentsLogInWithTheirPasswordAndNobodyElseDoes() throws Exception {
     start(b -> { });
-    Codec codec = new Codec();
+    Codec codec = ChatProtocol.codec();
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"user\":\"maya\",\"password\":\"wrong\"}");
       Push.Error e = (Push.Error) codec.decodePush(ws.readText());
@@ -330,7 +332,7 @@ class HandoffTest {
       assertThat(((Push.Error) codec.decodePush(ws.readText())).code()).isEqualTo("unauthorized");
       ws.sendText("{\"type\":\"hello\",\"user\":\"maya\",\"password\":\"" + ServerConfig.DEMO_AGENT_PASSWORD + "\"}");
       Push.Welcome w = (Push.Welcome) codec.decodePush(ws.readText());
-      assertThat(w.role()).as("the demo's maya is an admin too").isEqualTo("admin");
+      assertThat(w.claim("role")).as("the demo's maya is an admin too").isEqualTo("admin");
       assertThat(w.user()).isEqualTo("maya");
       assertThat(w.token()).startsWith("a1.maya.");
     }
@@ -344,7 +346,7 @@ class HandoffTest {
   }
 
   private Map<String, Long> assignedPerAgent() {
-    return server.server().chat().store().list("demo", ConversationStatus.ASSIGNED).join().stream()
+    return server.server().chat().desk().list("demo", ConversationStatus.ASSIGNED).join().stream()
         .collect(java.util.stream.Collectors.groupingBy(ChatConversation::agent, java.util.stream.Collectors.counting()));
   }
 }

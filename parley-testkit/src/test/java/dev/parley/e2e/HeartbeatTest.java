@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
@@ -38,7 +39,7 @@ class HeartbeatTest {
 
   @Test
   void aClientThatStopsAnsweringPingsIsClosedWithin4408AndItsSessionIsCleanedUp() throws Exception {
-    Codec codec = new Codec();
+    Codec codec = ChatProtocol.codec();
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       assertThat(codec.decodePush(ws.readText())).isInstanceOf(Push.Welcome.class);

@@ -3,6 +3,7 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
@@ -19,7 +20,7 @@ class IdempotentSendTest {
 
   @Test
   void sameCidSentThreeTimesIsStoredOnceAndAckedThreeTimesWithTheSameSeq() throws Exception {
-    Codec codec = new Codec();
+    Codec codec = ChatProtocol.codec();
     try (TestServer server = TestServer.start(dir); RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(90)
 class LimitsTest {
   @TempDir Path dir;
-  final Codec codec = new Codec();
+  final Codec codec = ChatProtocol.codec();
 
   static double metric(TestServer server, String series) throws Exception {
     String scrape = server.server().metrics().scrape();

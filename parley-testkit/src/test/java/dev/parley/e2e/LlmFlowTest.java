@@ -3,11 +3,12 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.parley.chat.FakeLlmServer;
-import dev.parley.chat.LlmBot;
+import dev.parley.bots.FakeLlmServer;
+import dev.parley.bots.LlmBot;
 import dev.parley.client.Backoff;
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatEvent;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
 import java.nio.file.Path;
@@ -55,14 +56,14 @@ class LlmFlowTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
     visitor.send(conv, "What happens when the connection drops?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .filter(e -> e instanceof Push.Answer a && a.phase().equals("delta")).count() >= 3);
+        .filter(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")).count() >= 3);
     visitor.dropConnection();
     await().atMost(Duration.ofSeconds(20)).until(() -> rec.messages(conv).size() == 3);
     Push.Message answer = rec.messages(conv).get(2);
     assertThat(answer.text()).endsWith("so nothing is lost.");
     await().atMost(Duration.ofSeconds(5)).until(() -> ChatFlowTest.answerEvents(rec, answer.id()).stream()
         .anyMatch(a -> a.phase().equals("end")));
-    List<Push.Answer> events = ChatFlowTest.answerEvents(rec, answer.id());
+    List<ChatEvent.Answer> events = ChatFlowTest.answerEvents(rec, answer.id());
     assertThat(ChatFlowTest.assemble(events)).isEqualTo(answer.text());
     assertThat(rec.connections()).isEqualTo(2);
     assertThat(rec.messages(conv)).extracting(Push.Message::seq).containsExactly(1L, 2L, 3L);
@@ -94,7 +95,7 @@ class LlmFlowTest {
     visitor.send(conv, "One more?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 9);
     assertThat(rec.messages(conv).get(8).text()).endsWith("when it is stored.");
-    assertThat(rec.events()).noneMatch(e -> e instanceof Push.Conversation c && c.status().equals("queued"));
+    assertThat(rec.events()).noneMatch(e -> e instanceof ChatEvent.Conversation c && c.status().equals("queued"));
   }
 
   @Test

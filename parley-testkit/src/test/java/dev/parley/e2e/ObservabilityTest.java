@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.server.Main;
 import dev.parley.server.ServerConfig;
@@ -37,7 +38,7 @@ class ObservabilityTest {
   @TempDir Path dir;
   TestServer server;
   final HttpClient http = HttpClient.newHttpClient();
-  final Codec codec = new Codec();
+  final Codec codec = ChatProtocol.codec();
 
   @AfterEach
   void stop() {

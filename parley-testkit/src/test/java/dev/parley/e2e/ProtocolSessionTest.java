@@ -3,6 +3,7 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ProtocolSessionTest {
   @TempDir Path dir;
   TestServer server;
-  final Codec codec = new Codec();
+  final Codec codec = ChatProtocol.codec();
 
   @BeforeEach
   void start() {
@@ -45,8 +46,8 @@ class ProtocolSessionTest {
       ws.sendText("{\"type\":\"hello\",\"v\":1}");
       Push.Welcome welcome = (Push.Welcome) read(ws);
       assertThat(welcome.user()).startsWith("v_");
-      assertThat(welcome.role()).isEqualTo("visitor");
-      assertThat(welcome.token()).startsWith("v1.");
+      assertThat(welcome.claim("role")).isEqualTo("visitor");
+      assertThat(welcome.token()).as("anonymous tokens of the second format, with a key of their own").startsWith("v2.");
       assertThat(welcome.heartbeatMs()).isEqualTo(30_000);
 
       ws.sendText("{\"type\":\"join\",\"ref\":\"j1\",\"conv\":\"demo-1\",\"after\":0}");

@@ -6,9 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.chat.Agent;
-import dev.parley.chat.Passwords;
+import dev.parley.edge.Passwords;
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
@@ -66,7 +67,7 @@ class RestApiTest {
   }
 
   String login(String user) throws Exception {
-    Codec codec = new Codec();
+    Codec codec = ChatProtocol.codec();
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"user\":\"" + user + "\",\"password\":\"pw\"}");
       return ((Push.Welcome) codec.decodePush(ws.readText())).token();

@@ -3,6 +3,7 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class Rfc6455ConformanceTest {
   @TempDir static Path dir;
   static TestServer server;
-  final Codec codec = new Codec();
+  final Codec codec = ChatProtocol.codec();
 
   @BeforeAll
   static void start() {

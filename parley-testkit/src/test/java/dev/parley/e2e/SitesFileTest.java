@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
@@ -45,7 +46,7 @@ class SitesFileTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 3);
         assertThat(rec.messages(conv).get(2).text()).contains("opens at nine");
       }
-      Codec codec = new Codec();
+      Codec codec = ChatProtocol.codec();
       try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
         ws.sendText("{\"type\":\"hello\",\"site\":\"demo\"}");
         codec.decodePush(ws.readText());
@@ -55,7 +56,7 @@ class SitesFileTest {
       }
       try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
         ws.sendText("{\"type\":\"hello\",\"user\":\"kim\",\"password\":\"kims-password\"}");
-        assertThat(((Push.Welcome) codec.decodePush(ws.readText())).role()).isEqualTo("agent");
+        assertThat(((Push.Welcome) codec.decodePush(ws.readText())).claim("role")).isEqualTo("agent");
       }
       try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
         ws.sendText("{\"type\":\"hello\",\"user\":\"maya\",\"password\":\"parley-demo\"}");

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import dev.parley.chat.WebhookBot;
+import dev.parley.bots.WebhookBot;
 import dev.parley.client.ParleyClient;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;

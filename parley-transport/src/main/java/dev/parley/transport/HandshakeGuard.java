@@ -37,6 +37,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   static final io.netty.util.AttributeKey<dev.parley.core.Principal> PRINCIPAL =
       io.netty.util.AttributeKey.valueOf("parleyHandshakePrincipal");
 
+  /** The query parameters of the handshake's URL, for the session's extension (first value of each). */
+  static final io.netty.util.AttributeKey<java.util.Map<String, String>> PARAMS =
+      io.netty.util.AttributeKey.valueOf("parleyHandshakeParams");
+
   /** The subprotocol a client offers, next to {@code bearer.<token>}, when it passes its token that way. */
   static final String SUBPROTOCOL = "parley.v1";
 
@@ -63,9 +67,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         refuse(ctx, HttpResponseStatus.BAD_REQUEST, "/ws expects a WebSocket upgrade (Upgrade: websocket)\n");
         return;
       }
-      String site = first(q, "site");
       String token = token(req, q);
-      if (!admissible(ctx, req, site, token)) {
+      if (!admissible(ctx, req, q, token)) {
         ReferenceCountUtil.release(msg);
         return;
       }
@@ -73,6 +76,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         metrics.handshakeRejected("bad_version");
       } else if (req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY) == null) {
         metrics.handshakeRejected("bad_handshake");
+      }
+      java.util.Map<String, String> params = params(q);
+      if (!params.isEmpty()) {
+        ctx.channel().attr(PARAMS).set(params);
       }
       if (token != null) {
         authenticate(ctx, req, token);
@@ -87,15 +94,18 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
    * {@code POST /rt/open}: the origin policy (403) and the token requirement (401). Refuses and
    * returns false when the request may not go on; never releases {@code req}.
    */
-  boolean admissible(ChannelHandlerContext ctx, FullHttpRequest req, String site, String token) {
+  boolean admissible(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String token) {
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-    if (!policy.originAllowed(origin, site, req.headers().get(HttpHeaderNames.HOST))) {
+    String site = first(q, "site");
+    dev.parley.core.HandshakePolicy.Request opening =
+        new dev.parley.core.HandshakePolicy.Request(origin, req.headers().get(HttpHeaderNames.HOST), params(q));
+    if (!policy.originAllowed(opening)) {
       metrics.handshakeRejected("origin");
       refuse(ctx, HttpResponseStatus.FORBIDDEN, (origin == null ? "this server requires an Origin header"
           : "origin " + origin + " may not open a connection" + (site == null ? "" : " for site " + site)) + "\n");
       return false;
     }
-    if (token == null && policy.tokenRequired(site)) {
+    if (token == null && policy.tokenRequired(opening)) {
       refuseUnauthorized(ctx, "this server" + (site == null ? "" : " (site " + site + ")")
           + " needs a token: send Authorization: Bearer, ?token=, Sec-WebSocket-Protocol bearer.<token> "
           + "or the parley_token cookie");
@@ -111,6 +121,17 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     } catch (RuntimeException e) {
       return java.util.concurrent.CompletableFuture.failedFuture(e);
     }
+  }
+
+  /** The first value of each query parameter, without the token (which is a credential, not a setting). */
+  static java.util.Map<String, String> params(QueryStringDecoder q) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    q.parameters().forEach((name, values) -> {
+      if (!name.equals("token") && !values.isEmpty() && !values.get(0).isEmpty()) {
+        out.put(name, values.get(0));
+      }
+    });
+    return out;
   }
 
   static String first(QueryStringDecoder q, String name) {

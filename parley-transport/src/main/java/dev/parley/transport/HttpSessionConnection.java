@@ -54,6 +54,7 @@ final class HttpSessionConnection implements Connection {
   private final String origin;
   private final String remote;
   private final Principal principal;
+  private final java.util.Map<String, String> params;
   private final long idleLimitNanos;
   private final Runnable onGone;
 
@@ -75,7 +76,8 @@ final class HttpSessionConnection implements Connection {
   private final ScheduledFuture<?> heartbeat;
 
   HttpSessionConnection(String sid, String transport, EventLoop loop, CoreMetrics metrics, String origin, String remote,
-      Principal principal, long pingIntervalNanos, long idleLimitNanos, Runnable onGone) {
+      Principal principal, java.util.Map<String, String> params, long pingIntervalNanos, long idleLimitNanos,
+      Runnable onGone) {
     this.sid = sid;
     this.transport = transport;
     this.loop = loop;
@@ -83,6 +85,7 @@ final class HttpSessionConnection implements Connection {
     this.origin = origin;
     this.remote = remote;
     this.principal = principal;
+    this.params = java.util.Map.copyOf(params);
     this.idleLimitNanos = idleLimitNanos;
     this.onGone = onGone;
     this.heartbeat = loop.scheduleAtFixedRate(this::heartbeat, pingIntervalNanos, pingIntervalNanos, TimeUnit.NANOSECONDS);
@@ -113,6 +116,11 @@ final class HttpSessionConnection implements Connection {
   @Override
   public String origin() {
     return origin;
+  }
+
+  @Override
+  public java.util.Map<String, String> handshakeParams() {
+    return params;
   }
 
   @Override

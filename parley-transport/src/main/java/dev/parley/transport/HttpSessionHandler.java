@@ -169,7 +169,6 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
       respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "transport must be sse or longpoll\n");
       return;
     }
-    String site = param(q, "site");
     String key = param(q, "key");
     if (key != null && !KEY.matcher(key).matches()) {
       respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "key must be 22-64 characters of A-Z a-z 0-9 _ -\n");
@@ -177,7 +176,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
     String token = HandshakeGuard.token(req, q);
-    if (!guard.admissible(ctx, req, site, token)) {
+    if (!guard.admissible(ctx, req, q, token)) {
       return; // refused like a WebSocket handshake: 403 for the origin, 401 for a missing token
     }
     if (open.get() >= config.maxConnections()) {
@@ -202,7 +201,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
       long ping = config.pingInterval().toNanos();
       HttpSessionConnection[] made = new HttpSessionConnection[1];
       sessions.computeIfAbsent(sid, k -> made[0] = new HttpSessionConnection(k, transport, ctx.channel().eventLoop(),
-          node.metrics(), origin, remote, principal, ping, ping + config.pongTimeout().toNanos(), () -> {
+          node.metrics(), origin, remote, principal, HandshakeGuard.params(q), ping, ping + config.pongTimeout().toNanos(), () -> {
             open.decrementAndGet();
             releaseAddress(client);
             ctx.channel().eventLoop().schedule(() -> sessions.remove(k), TOMBSTONE_SECONDS, TimeUnit.SECONDS);

@@ -46,6 +46,12 @@ final class NettyConnection implements Connection {
   }
 
   @Override
+  public java.util.Map<String, String> handshakeParams() {
+    java.util.Map<String, String> p = channel.attr(HandshakeGuard.PARAMS).get();
+    return p == null ? java.util.Map.of() : p;
+  }
+
+  @Override
   public Executor executor() {
     return channel.eventLoop();
   }

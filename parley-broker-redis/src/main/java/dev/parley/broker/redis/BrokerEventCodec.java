@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   byte   version (1)
  *   byte   kind (0 message, 1 ephemeral)
- *   byte   flags (bit 0: not to the user's own sessions)
+ *   byte   flags (bit 0: not to the user's own sessions; bit 1: appended to its state)
  *   long   seq
  *   long   ttlMillis
  *   short  user length, then UTF-8 bytes
  *   short  stateKey length (-1 for none), then UTF-8 bytes
- *   int    state frame length (-1 for none), then its bytes
+ *   int    -1 (a separate state frame in the first releases; read and ignored)
  *   rest   the frame, as is
  * </pre>
  *
@@ -29,10 +29,9 @@ final class BrokerEventCodec {
   static byte[] encode(BrokerEvent e) {
     byte[] user = e.user() == null ? new byte[0] : e.user().getBytes(StandardCharsets.UTF_8);
     byte[] key = e.stateKey() == null ? null : e.stateKey().getBytes(StandardCharsets.UTF_8);
-    byte[] state = e.stateFrame();
     ByteBuffer b = ByteBuffer.allocate(1 + 1 + 1 + 8 + 8 + 2 + user.length + 2 + (key == null ? 0 : key.length)
-        + 4 + (state == null ? 0 : state.length) + e.frame().length);
-    b.put(VERSION).put((byte) e.kind().ordinal()).put((byte) (e.notToUser() ? 1 : 0));
+        + 4 + e.frame().length);
+    b.put(VERSION).put((byte) e.kind().ordinal()).put((byte) ((e.notToUser() ? 1 : 0) | (e.appendState() ? 2 : 0)));
     b.putLong(e.seq()).putLong(e.ttlMillis());
     b.putShort((short) user.length).put(user);
     if (key == null) {
@@ -40,11 +39,7 @@ final class BrokerEventCodec {
     } else {
       b.putShort((short) key.length).put(key);
     }
-    if (state == null) {
-      b.putInt(-1);
-    } else {
-      b.putInt(state.length).put(state);
-    }
+    b.putInt(-1);
     b.put(e.frame());
     return b.array();
   }
@@ -56,7 +51,9 @@ final class BrokerEventCodec {
       throw new IllegalArgumentException("unknown broker event version");
     }
     BrokerEvent.Kind kind = BrokerEvent.Kind.values()[b.get()];
-    boolean notToUser = (b.get() & 1) != 0;
+    byte flags = b.get();
+    boolean notToUser = (flags & 1) != 0;
+    boolean append = (flags & 2) != 0;
     long seq = b.getLong();
     long ttl = b.getLong();
     byte[] user = new byte[b.getShort()];
@@ -69,13 +66,11 @@ final class BrokerEventCodec {
       key = new String(k, StandardCharsets.UTF_8);
     }
     int stateLen = b.getInt();
-    byte[] state = null;
-    if (stateLen >= 0) {
-      state = new byte[stateLen];
-      b.get(state);
+    if (stateLen > 0) {
+      b.position(b.position() + stateLen);
     }
     byte[] frame = new byte[b.remaining()];
     b.get(frame);
-    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, notToUser, frame, state);
+    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, notToUser, append, frame);
   }
 }

@@ -10,6 +10,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -18,36 +20,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@link ChatStore} on the same database as the messages (SQLite or PostgreSQL), table
- * {@code chat_conversations}. Chat writes are rare (a conversation opens, changes status), so they
- * use short transactions on a small pool of their own rather than the message writer's batches;
- * SQLite's busy time-out lets them wait for a batch in progress.
+ * {@code chat_conversations}.
+ *
+ * <p>Writes: on SQLite they go through the message store's single writer ({@link
+ * JdbcMessageStore#write}) and ride its group commits, so the file has exactly one writer and no
+ * write ever meets {@code SQLITE_BUSY}; on PostgreSQL, shared by many nodes, they are short
+ * transactions on a small pool of their own. Reads use a small read pool either way.
  *
  * <p>The partial unique index on (site, visitor) for open conversations keeps "one open
- * conversation per visitor" true across nodes: a losing insert finds the winner's row. Status moves
- * are compare-and-set ({@code UPDATE … WHERE status = ?}).
+ * conversation per visitor" true across nodes: a losing insert does nothing and finds the winner's
+ * row. Status moves are compare-and-set ({@code UPDATE … WHERE status = ? RETURNING …}) and raise the
+ * row's version.
  *
- * <p>Thread-safe. Blocking JDBC runs on its own platform threads; callers get futures.
+ * <p>Thread-safe. Blocking JDBC runs on its own platform threads (or the writer's); callers get
+ * futures.
  */
 public final class JdbcChatStore implements ChatStore {
+  private static final String COLUMNS = "id, site, visitor, status, agent, created_at, updated_at, version";
+
   private final HikariDataSource pool;
   private final ExecutorService threads;
+  /** The SQLite message store whose writer takes this store's writes; null on PostgreSQL. */
+  private final JdbcMessageStore writer;
 
-  private JdbcChatStore(HikariDataSource pool) {
+  private JdbcChatStore(HikariDataSource pool, JdbcMessageStore writer) {
     this.pool = pool;
+    this.writer = writer;
     AtomicInteger n = new AtomicInteger();
     this.threads = Executors.newFixedThreadPool(2,
         r -> Thread.ofPlatform().name("parley-chat-store-" + n.incrementAndGet()).daemon(true).unstarted(r));
   }
 
-  /** On the SQLite file of {@code store} (already migrated). */
+  /** On the SQLite file of {@code store} (already migrated): writes through its writer. */
   public static JdbcChatStore onSqlite(SqliteMessageStore store) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl("jdbc:sqlite:" + store.file().toAbsolutePath());
-    hc.setPoolName("parley-sqlite-chat");
+    hc.setPoolName("parley-sqlite-chat-read");
     hc.setMaximumPoolSize(2);
     hc.setMinimumIdle(1);
     hc.addDataSourceProperty("busy_timeout", "10000");
-    return new JdbcChatStore(new HikariDataSource(hc));
+    hc.setConnectionInitSql("PRAGMA query_only=1");
+    return new JdbcChatStore(new HikariDataSource(hc), store);
   }
 
   /** On PostgreSQL with the same options as the message store (already migrated). */
@@ -61,14 +74,11 @@ public final class JdbcChatStore implements ChatStore {
     hc.setMaximumPoolSize(4);
     hc.setMinimumIdle(1);
     hc.setConnectionTimeout(5_000);
-    return new JdbcChatStore(new HikariDataSource(hc));
+    return new JdbcChatStore(new HikariDataSource(hc), null);
   }
 
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> CompletableFuture<T> async(Work<T> work) {
+  /** A read on the pool, on this store's threads. */
+  private <T> CompletableFuture<T> read(JdbcMessageStore.TxWork<T> work) {
     return CompletableFuture.supplyAsync(() -> {
       try (Connection c = pool.getConnection()) {
         return work.run(c);
@@ -78,11 +88,35 @@ public final class JdbcChatStore implements ChatStore {
     }, threads);
   }
 
-  private static final String COLUMNS = "id, site, visitor, status, agent, created_at";
+  /** A write: through the SQLite writer, or in a transaction of its own on PostgreSQL. */
+  private <T> CompletableFuture<T> write(String key, JdbcMessageStore.TxWork<T> work) {
+    if (writer != null) {
+      return writer.write(key, work);
+    }
+    return read(c -> {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    });
+  }
 
   private static ChatConversation row(ResultSet rs) throws SQLException {
     return new ChatConversation(rs.getString(1), rs.getString(2), rs.getString(3),
-        ConversationStatus.ofWire(rs.getString(4)), rs.getString(5), rs.getLong(6));
+        ConversationStatus.ofWire(rs.getString(4)), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8));
+  }
+
+  private static Optional<ChatConversation> one(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+    }
   }
 
   private static Optional<ChatConversation> findOpen(Connection c, String site, String visitor) throws SQLException {
@@ -90,79 +124,82 @@ public final class JdbcChatStore implements ChatStore {
         + " FROM chat_conversations WHERE site = ? AND visitor = ? AND status <> 'resolved'")) {
       ps.setString(1, site);
       ps.setString(2, visitor);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-      }
+      return one(ps);
     }
   }
 
   @Override
   public CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis) {
-    return async(c -> {
+    return write(newId, c -> {
       Optional<ChatConversation> open = findOpen(c, site, visitor);
       if (open.isPresent()) {
         return new Opened(open.get(), false);
       }
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO chat_conversations "
-          + "(id, site, visitor, status, agent, created_at, updated_at) VALUES (?,?,?,?,NULL,?,?)")) {
+          + "(id, site, visitor, status, agent, created_at, updated_at, version) VALUES (?,?,?,?,NULL,?,?,1) "
+          + "ON CONFLICT (site, visitor) WHERE status <> 'resolved' DO NOTHING")) {
         ps.setString(1, newId);
         ps.setString(2, site);
         ps.setString(3, visitor);
         ps.setString(4, ConversationStatus.BOT.wire());
         ps.setLong(5, nowMillis);
         ps.setLong(6, nowMillis);
-        ps.executeUpdate();
-        return new Opened(new ChatConversation(newId, site, visitor, ConversationStatus.BOT, null, nowMillis), true);
-      } catch (SQLException e) {
-        // Another node opened one at the same moment: the unique index kept it to one; use it.
-        Optional<ChatConversation> winner = findOpen(c, site, visitor);
-        if (winner.isPresent()) {
-          return new Opened(winner.get(), false);
+        if (ps.executeUpdate() == 1) {
+          return new Opened(ChatConversation.opened(newId, site, visitor, nowMillis), true);
         }
-        throw e;
       }
+      // Another node opened one at the same moment: the unique index kept it to one; use it.
+      return new Opened(findOpen(c, site, visitor).orElseThrow(
+          () -> new SQLException("no open conversation of " + visitor + " on " + site + " after a conflict")), false);
     });
   }
 
   @Override
   public CompletableFuture<Optional<ChatConversation>> find(String id) {
-    return async(c -> {
+    return read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM chat_conversations WHERE id = ?")) {
         ps.setString(1, id);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-        }
+        return one(ps);
       }
     });
   }
 
   @Override
-  public CompletableFuture<Boolean> transition(String id, ConversationStatus from, ConversationStatus to, String agent,
-      long nowMillis) {
-    return async(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE chat_conversations SET status = ?, agent = ?, updated_at = ? WHERE id = ? AND status = ?")) {
+  public CompletableFuture<Optional<ChatConversation>> transition(String id, ConversationStatus from,
+      ConversationStatus to, String agent, long nowMillis) {
+    return write(id, c -> {
+      if (to != ConversationStatus.RESOLVED && from == ConversationStatus.RESOLVED) {
+        // Reopening while the visitor already has another open conversation: refused, as the index would.
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM chat_conversations o JOIN chat_conversations r "
+            + "ON o.site = r.site AND o.visitor = r.visitor WHERE r.id = ? AND o.id <> r.id AND o.status <> 'resolved'")) {
+          ps.setString(1, id);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              return Optional.<ChatConversation>empty();
+            }
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE chat_conversations SET status = ?, agent = ?, "
+          + "updated_at = ?, version = version + 1 WHERE id = ? AND status = ? RETURNING " + COLUMNS)) {
         ps.setString(1, to.wire());
         ps.setString(2, agent);
         ps.setLong(3, nowMillis);
         ps.setString(4, id);
         ps.setString(5, from.wire());
-        return ps.executeUpdate() == 1;
-      } catch (SQLException e) {
-        // Reopening while the visitor already has another open conversation: refused by the index.
-        return false;
+        return one(ps);
       }
     });
   }
 
   @Override
-  public CompletableFuture<java.util.List<ChatConversation>> list(String site, ConversationStatus status) {
-    return async(c -> {
+  public CompletableFuture<List<ChatConversation>> list(String site, ConversationStatus status) {
+    return read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
           + " FROM chat_conversations WHERE site = ? AND status = ? ORDER BY updated_at, id")) {
         ps.setString(1, site);
         ps.setString(2, status.wire());
-        java.util.List<ChatConversation> out = new java.util.ArrayList<>();
+        List<ChatConversation> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.add(row(rs));
@@ -174,15 +211,16 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   @Override
-  public CompletableFuture<Boolean> reassign(String id, String fromAgent, String toAgent, long nowMillis) {
-    return async(c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE chat_conversations SET agent = ?, updated_at = ? "
-          + "WHERE id = ? AND status = 'assigned' AND agent = ?")) {
+  public CompletableFuture<Optional<ChatConversation>> reassign(String id, String fromAgent, String toAgent,
+      long nowMillis) {
+    return write(id, c -> {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE chat_conversations SET agent = ?, updated_at = ?, "
+          + "version = version + 1 WHERE id = ? AND status = 'assigned' AND agent = ? RETURNING " + COLUMNS)) {
         ps.setString(1, toAgent);
         ps.setLong(2, nowMillis);
         ps.setString(3, id);
         ps.setString(4, fromAgent);
-        return ps.executeUpdate() == 1;
+        return one(ps);
       }
     });
   }

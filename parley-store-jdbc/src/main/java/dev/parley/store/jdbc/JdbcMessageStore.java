@@ -114,29 +114,30 @@ abstract class JdbcMessageStore implements MessageStore {
     return "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
-  /** A write run inside the writer's open transaction. Writer thread. */
+  /** A write run inside the writer's open transaction, on its connection. Writer thread. */
   @FunctionalInterface
-  private interface TxWork<T> {
-    T run() throws SQLException;
+  interface TxWork<T> {
+    T run(Connection c) throws SQLException;
   }
 
   /**
-   * Queues {@code work} for the next group commit; the future completes with its result after the
-   * commit, or fails if the write did not happen.
+   * Queues {@code work} for the next group commit, ordered by {@code key}; the future completes
+   * with its result after the commit, or fails if the write did not happen. Other writers of the
+   * same database (the chat store on SQLite) go through here too, so the file has one writer.
    */
-  private <T> CompletableFuture<T> write(String conversation, TxWork<T> work) {
+  final <T> CompletableFuture<T> write(String key, TxWork<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
     writer.submit(new GroupCommitWriter.Op() {
       T result;
 
       @Override
       public String orderKey() {
-        return conversation;
+        return key;
       }
 
       @Override
       public void apply(Connection c) throws SQLException {
-        result = work.run();
+        result = work.run(c);
       }
 
       @Override
@@ -154,12 +155,12 @@ abstract class JdbcMessageStore implements MessageStore {
 
   @Override
   public final CompletableFuture<Appended> append(AppendRequest r) {
-    return write(r.conversation(), () -> appendInTransaction(r));
+    return write(r.conversation(), c -> appendInTransaction(r));
   }
 
   @Override
   public final CompletableFuture<Boolean> saveReceipt(String conversation, String user, String kind, long seq) {
-    return write(conversation, () -> {
+    return write(conversation, c -> {
       upsertReceipt.setString(1, conversation);
       upsertReceipt.setString(2, user);
       upsertReceipt.setString(3, kind);

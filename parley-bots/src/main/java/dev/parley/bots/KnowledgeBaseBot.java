@@ -1,0 +1,66 @@
+package dev.parley.bots;
+
+import dev.parley.chat.Bot;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The default bot: answers from a {@link KnowledgeBase}. When the best section covers too little
+ * of the question (below the site's threshold) it says it is not sure and offers a human.
+ *
+ * <p>The section's text streams in small chunks of words, {@code pacing} apart, as a model's
+ * tokens would. Thread-safe (stateless besides the immutable knowledge base).
+ */
+public final class KnowledgeBaseBot implements Bot {
+  /** What the bot says when it is not sure. */
+  public static final String NOT_SURE =
+      "I'm not sure I can answer that well. Would you like to talk to a human? Press \"Talk to a human\" "
+          + "and someone from the team will join.";
+
+  private static final int MAX_ANSWER_CHARS = 900;
+
+  private final KnowledgeBase kb;
+  private final Duration pacing;
+
+  public KnowledgeBaseBot(KnowledgeBase kb, Duration pacing) {
+    this.kb = kb;
+    this.pacing = pacing;
+  }
+
+  @Override
+  public Result answer(Question q, AnswerSink sink) throws InterruptedException {
+    Optional<KnowledgeBase.Hit> hit = kb.search(q.text());
+    double confidence = hit.map(KnowledgeBase.Hit::confidence).orElse(0.0);
+    boolean sure = hit.isPresent() && confidence >= q.site().confidenceThreshold();
+    String text = sure ? clip(hit.get().section().body()) : NOT_SURE;
+    stream(text, sink);
+    return new Result(confidence, !sure);
+  }
+
+  private void stream(String text, AnswerSink sink) throws InterruptedException {
+    String[] words = text.split("(?<=\\s)");
+    StringBuilder chunk = new StringBuilder();
+    for (int i = 0; i < words.length; i++) {
+      chunk.append(words[i]);
+      if (chunk.length() >= 12 || i == words.length - 1) {
+        if (!sink.delta(chunk.toString())) {
+          return;
+        }
+        chunk.setLength(0);
+        if (!pacing.isZero()) {
+          Thread.sleep(pacing);
+        }
+      }
+    }
+  }
+
+  /** The section as plain prose: Markdown emphasis and code marks dropped, cut at a sentence. */
+  static String clip(String body) {
+    String plain = body.replaceAll("[*`_]", "").replaceAll("\\[([^]]+)]\\([^)]+\\)", "$1").strip();
+    if (plain.length() <= MAX_ANSWER_CHARS) {
+      return plain;
+    }
+    int cut = plain.lastIndexOf(". ", MAX_ANSWER_CHARS);
+    return cut > 200 ? plain.substring(0, cut + 1) : plain.substring(0, MAX_ANSWER_CHARS) + "…";
+  }
+}

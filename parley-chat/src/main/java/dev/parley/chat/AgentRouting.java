@@ -1,0 +1,292 @@
+package dev.parley.chat;
+
+import dev.parley.core.Node;
+import dev.parley.core.Session;
+import dev.parley.core.SessionLoop;
+import dev.parley.protocol.chat.ChatEvent;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who answers a queued visitor: agents' availability (their presence in {@code agents:<site>}, on
+ * any node), the queue per site, and assignment — the least loaded online agent with free
+ * capacity gets the longest-waiting conversation, ties rotate. Also re-queues the conversations of
+ * an agent gone longer than the grace period, tells queued visitors their place and wait, and
+ * counts the queue and the statuses for the gauges.
+ *
+ * <p>Thread-safe. Assignment passes run one at a time on this class's own thread ({@code
+ * parley-chat-routing}), and across nodes under a {@code SharedState} claim per site; every move is
+ * a compare-and-set in the store, so two nodes never assign one conversation twice. Delays come
+ * from the node's clock and hop to that thread.
+ */
+final class AgentRouting implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AgentRouting.class);
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE HH:mm z");
+  private static final Duration ASSIGN_CLAIM = Duration.ofSeconds(10);
+  private static final Duration COUNT_EVERY = Duration.ofSeconds(5);
+
+  private final Node node;
+  private final Directory directory;
+  private final Conversations conversations;
+  private final ConversationLifecycle lifecycle;
+  private final BotTurns turns;
+  private final HandoffRule handoffRule;
+  private final WaitEstimate estimate;
+  private final ChatConfig config;
+  private final ChatMetrics metrics;
+  private final String nodeId;
+  private final ExecutorService worker;
+
+  /** When a conversation was queued (node clock, ns), until an agent first speaks in it (this node's view). */
+  private final ConcurrentHashMap<String, Long> queuedAt = new ConcurrentHashMap<>();
+
+  /** Queued conversations per site and conversations per status, refreshed every 5 s. */
+  private volatile Map<String, Integer> queueLengths = Map.of();
+  private volatile Map<ConversationStatus, Integer> statusCounts = Map.of();
+
+  /** Ties between equally loaded agents rotate from here. Worker thread only. */
+  private int rotation;
+  private volatile boolean closed;
+
+  AgentRouting(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
+      BotTurns turns, HandoffRule handoffRule, ChatConfig config, ChatMetrics metrics) {
+    this.node = node;
+    this.directory = directory;
+    this.conversations = conversations;
+    this.lifecycle = lifecycle;
+    this.turns = turns;
+    this.handoffRule = handoffRule;
+    this.estimate = new WaitEstimate(config.averageHandleTime());
+    this.config = config;
+    this.metrics = metrics;
+    byte[] b = new byte[6];
+    new SecureRandom().nextBytes(b);
+    this.nodeId = "node_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    this.worker = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "parley-chat-routing");
+      t.setDaemon(true);
+      return t;
+    });
+    worker.execute(this::refreshCounts);
+  }
+
+  /** Runs {@code task} on the worker after {@code delay} of the node's clock. */
+  private void later(Duration delay, Runnable task) {
+    if (!closed) {
+      node.clock().schedule(delay, () -> {
+        if (!closed) {
+          worker.execute(task);
+        }
+      });
+    }
+  }
+
+  /** An agent logged in on {@code session}: it watches its sites' queues and gets what waits. */
+  void agentOnline(Session session, Agent agent) {
+    for (String site : agent.sites()) {
+      session.joinTrusted(ConversationLifecycle.AGENTS_TOPIC + site, null);
+      // What the agent needs at once: the queue and its own conversations.
+      CompletableFuture<List<ChatConversation>> mine = conversations.list(site, ConversationStatus.QUEUED)
+          .thenCombine(conversations.list(site, ConversationStatus.ASSIGNED), (queued, assigned) -> {
+            List<ChatConversation> out = new ArrayList<>(queued);
+            assigned.stream().filter(c -> agent.user().equals(c.agent())).forEach(out::add);
+            return out;
+          });
+      session.loop().then(mine, null, SessionLoop.OnFailure.LOG_ONLY, list -> {
+        for (ChatConversation c : list) {
+          session.push(lifecycle.agentView(c, null, null));
+        }
+      });
+      assignSoon(site);
+    }
+  }
+
+  /** An agent's session ended: a reload is not leaving, so wait out the grace, then re-queue. */
+  void agentSessionClosed(String user) {
+    later(config.agentOfflineGrace(), () -> agentMaybeGone(user));
+  }
+
+  private void agentMaybeGone(String user) {
+    Agent agent = directory.agent(user);
+    if (agent == null) {
+      return;
+    }
+    for (String site : agent.sites()) {
+      if (onlineAgents(site).contains(user)) {
+        continue;
+      }
+      for (ChatConversation c : conversations.list(site, ConversationStatus.ASSIGNED).join()) {
+        if (user.equals(c.agent())) {
+          lifecycle.move(c, ConversationStatus.ASSIGNED, ConversationStatus.QUEUED, null,
+              agent.name() + " is no longer available. You're back in the queue; another agent will join.").join();
+        }
+      }
+      assignSoon(site);
+    }
+  }
+
+  /** {@code c} went to the queue: time the first agent response, assign soon. */
+  void queued(ChatConversation c) {
+    queuedAt.put(c.id(), node.clock().nanoTime());
+    assignSoon(c.site());
+  }
+
+  /** An agent wrote in {@code conv}: the first agent response, if the visitor was waiting. */
+  void agentSpoke(String conv) {
+    Long since = queuedAt.remove(conv);
+    if (since != null) {
+      metrics.firstAgentResponse(node.clock().nanoTime() - since);
+    }
+  }
+
+  /**
+   * Gives {@code c} (status {@code from}) to {@code agent}: an answer streaming there is frozen
+   * ({@code interrupted}) and the bot's unsure count forgotten. Completes with whether it moved.
+   */
+  CompletableFuture<Boolean> assign(ChatConversation c, ConversationStatus from, Agent agent) {
+    return lifecycle.move(c, from, ConversationStatus.ASSIGNED, agent.user(), agent.name() + " joined the conversation.")
+        .thenApply(moved -> {
+          if (moved.isPresent()) {
+            turns.stop(c.id(), null, "interrupted");
+            handoffRule.reset(c.id());
+          }
+          return moved.isPresent();
+        });
+  }
+
+  /** Schedules an assignment pass for {@code site} on the worker thread. */
+  void assignSoon(String site) {
+    if (!closed) {
+      worker.execute(() -> assignPass(site));
+    }
+  }
+
+  /** Agents of {@code site} online on any node. Worker thread (blocks on the shared state). */
+  private List<String> onlineAgents(String site) {
+    Map<String, String> present = node.sharedState().presence("conv:" + ConversationLifecycle.AGENTS_TOPIC + site).join();
+    return present.values().stream().distinct().filter(u -> {
+      Agent a = directory.agent(u);
+      return a != null && a.sites().contains(site);
+    }).sorted().toList();
+  }
+
+  /** Worker thread: assigns what can be assigned, then tells the queued where they stand. */
+  private void assignPass(String site) {
+    String lock = "assign:" + site;
+    try {
+      if (!node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM).join()) {
+        later(Duration.ofMillis(300), () -> assignPass(site)); // another node is assigning
+        return;
+      }
+      try {
+        Site s = directory.site(site);
+        List<String> online = onlineAgents(site);
+        Map<String, Integer> load = new HashMap<>();
+        for (ChatConversation c : conversations.list(site, ConversationStatus.ASSIGNED).join()) {
+          load.merge(c.agent(), 1, Integer::sum);
+        }
+        List<ChatConversation> queued = new ArrayList<>(conversations.list(site, ConversationStatus.QUEUED).join());
+        boolean open = s.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
+        while (open && !queued.isEmpty()) {
+          Optional<Agent> pick = pickAgent(online, load);
+          if (pick.isEmpty()) {
+            break;
+          }
+          ChatConversation c = queued.remove(0);
+          if (assign(c, ConversationStatus.QUEUED, pick.get()).join()) {
+            load.merge(pick.get().user(), 1, Integer::sum);
+          }
+        }
+        String note = open ? null
+            : "away until " + WHEN.format(s.hours().nextOpening(Instant.ofEpochMilli(node.clock().millis())));
+        for (int i = 0; i < queued.size(); i++) {
+          ChatConversation c = queued.get(i);
+          int wait = estimate.seconds(site, i + 1, online.size());
+          lifecycle.publishToConversation(c.id(), new ChatEvent.Conversation(c.id(), c.site(), c.status().wire(), null,
+              null, null, i + 1, wait, null, note));
+          lifecycle.publishToAgents(c, i + 1, wait);
+        }
+      } finally {
+        node.sharedState().release(lock, nodeId);
+      }
+    } catch (RuntimeException e) {
+      log.warn("assignment pass for {} failed; retrying", site, e);
+      later(Duration.ofSeconds(1), () -> assignPass(site));
+    }
+  }
+
+  /** The least loaded online agent with free capacity; ties rotate so equals take turns. Worker thread. */
+  private Optional<Agent> pickAgent(List<String> online, Map<String, Integer> load) {
+    List<Agent> free = online.stream().map(directory::agent)
+        .filter(a -> load.getOrDefault(a.user(), 0) < a.capacity()).toList();
+    if (free.isEmpty()) {
+      return Optional.empty();
+    }
+    int least = free.stream().mapToInt(a -> load.getOrDefault(a.user(), 0)).min().orElse(0);
+    List<Agent> best = free.stream().filter(a -> load.getOrDefault(a.user(), 0) == least)
+        .sorted(Comparator.comparing(Agent::user)).toList();
+    return Optional.of(best.get(Math.floorMod(rotation++, best.size())));
+  }
+
+  /** Queued conversations per site (refreshed every 5 s). */
+  Map<String, Integer> queueLengths() {
+    return queueLengths;
+  }
+
+  /** Conversations per status over all sites (refreshed every 5 s). */
+  Map<ConversationStatus, Integer> statusCounts() {
+    return statusCounts;
+  }
+
+  /** Worker thread: recounts the queue and the statuses for the gauges, then again in 5 s. */
+  private void refreshCounts() {
+    recount();
+    later(COUNT_EVERY, this::refreshCounts);
+  }
+
+  /** Recounts the queue and the statuses for the gauges now. Blocks on the store: not on an event loop. */
+  void recount() {
+    try {
+      Map<String, Integer> queues = new HashMap<>();
+      Map<ConversationStatus, Integer> counts = new EnumMap<>(ConversationStatus.class);
+      for (ConversationStatus st : ConversationStatus.values()) {
+        counts.put(st, 0);
+      }
+      for (String site : directory.siteIds()) {
+        for (ConversationStatus st : ConversationStatus.values()) {
+          int n = conversations.list(site, st).join().size();
+          counts.merge(st, n, Integer::sum);
+          if (st == ConversationStatus.QUEUED) {
+            queues.put(site, n);
+          }
+        }
+      }
+      queueLengths = Map.copyOf(queues);
+      statusCounts = Map.copyOf(counts);
+    } catch (RuntimeException e) {
+      log.debug("could not refresh chat counts", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    worker.shutdownNow();
+  }
+}

@@ -1,0 +1,120 @@
+package dev.parley.chat;
+
+import dev.parley.core.Authorizer;
+import dev.parley.core.HandshakePolicy;
+import dev.parley.core.Principal;
+import dev.parley.core.Session;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.chat.ChatProtocol;
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Who may do what in the chat product ({@code docs/SECURITY.md}):
+ *
+ * <ul>
+ *   <li>connections: a browser page may connect from the server's own origin or from an origin its
+ *       site allows; a token is required where the server or the site says so;
+ *   <li>sessions: a visitor is placed on a site at {@code hello} — the one its token is bound to,
+ *       or the one it names;
+ *   <li>conversations: a {@code chat_…} conversation is joinable by its visitor and the agents of
+ *       its site; {@code agents:<site>} by those agents; other ids are open channels only when
+ *       the configuration says so.
+ * </ul>
+ *
+ * <p>Thread-safe and non-blocking: the only store read (a conversation's owner) is asynchronous.
+ */
+final class ChatAccess implements Authorizer, HandshakePolicy {
+  private final Directory directory;
+  private final Conversations conversations;
+  private final ChatConfig config;
+
+  ChatAccess(Directory directory, Conversations conversations, ChatConfig config) {
+    this.directory = directory;
+    this.conversations = conversations;
+    this.config = config;
+  }
+
+  @Override
+  public CompletableFuture<Boolean> mayJoin(Principal principal, String conversation) {
+    if (conversation.startsWith(ConversationLifecycle.AGENTS_TOPIC)) {
+      return CompletableFuture.completedFuture(
+          directory.isAgentOf(principal, conversation.substring(ConversationLifecycle.AGENTS_TOPIC.length())));
+    }
+    if (!ChatConversation.isChat(conversation)) {
+      return CompletableFuture.completedFuture(config.openChannels());
+    }
+    return conversations.find(conversation).thenApply(c -> c.isPresent()
+        && (isVisitorOf(principal, c.get()) || directory.isAgentOf(principal, c.get().site())));
+  }
+
+  /** Whether {@code p} is the visitor of {@code c}. */
+  static boolean isVisitorOf(Principal p, ChatConversation c) {
+    return ChatIdentity.isVisitor(p) && p.user().equals(c.visitor()) && c.site().equals(ChatIdentity.site(p));
+  }
+
+  /**
+   * Places a visitor on its site at {@code hello}: a token bound to a site keeps it, and a hello
+   * naming another site is refused; otherwise the site the hello names.
+   */
+  CompletableFuture<Principal> admit(Session session, Command.Hello hello, Principal p) {
+    String named = hello.option(ChatProtocol.SITE);
+    String bound = ChatIdentity.site(p);
+    if (bound != null && named != null && !bound.equals(named)) {
+      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.UNAUTHORIZED,
+          "the token is for site " + bound + ", not " + named, "site"));
+    }
+    return CompletableFuture.completedFuture(bound != null ? p : p.withClaim(ChatIdentity.SITE, named));
+  }
+
+  /**
+   * A browser page may connect when it comes from the server's own origin, or from an origin that
+   * the site named in the URL allows (any site's, when the URL names none). Non-browsers (no
+   * Origin) may connect unless {@code requireOrigin}; what they may do is up to their credentials.
+   */
+  @Override
+  public boolean originAllowed(Request r) {
+    if (r.origin() == null) {
+      return !config.requireOrigin();
+    }
+    if (sameOrigin(r.origin(), r.host())) {
+      return true;
+    }
+    String site = r.param("site");
+    if (site != null) {
+      Site s = directory.site(site);
+      return s != null && allows(s, r.origin());
+    }
+    return directory.sites().stream().anyMatch(s -> allows(s, r.origin()));
+  }
+
+  /** A handshake needs a token where the server requires one, or for a site without anonymous visitors. */
+  @Override
+  public boolean tokenRequired(Request r) {
+    if (config.requireToken()) {
+      return true;
+    }
+    Site s = directory.site(r.param("site"));
+    return s != null && !s.anonymousVisitors();
+  }
+
+  /** Whether {@code s}'s widget may be opened from a page of {@code origin}. */
+  static boolean allows(Site s, String origin) {
+    return s.allowedOrigins().contains("*") || s.allowedOrigins().contains(origin);
+  }
+
+  private static boolean sameOrigin(String origin, String host) {
+    if (host == null) {
+      return false;
+    }
+    try {
+      URI o = URI.create(origin);
+      String authority = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
+      return authority != null && authority.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+}

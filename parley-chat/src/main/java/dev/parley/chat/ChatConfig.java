@@ -1,0 +1,24 @@
+package dev.parley.chat;
+
+import java.time.Duration;
+
+/**
+ * Settings of the chat layer. Immutable; {@link #defaults()} are those of {@code
+ * docs/OPERATIONS.md}.
+ *
+ * @param openChannels whether conversation ids that are not chat conversations are open channels
+ *     any client may join
+ * @param agentOfflineGrace how long an agent may be gone (a reload) before its conversations are
+ *     queued again
+ * @param averageHandleTime the assumed time an agent spends on a conversation, for the queue's
+ *     wait estimate
+ * @param requireToken whether every handshake must carry a token (401 otherwise)
+ * @param requireOrigin whether a handshake without an Origin header (not a browser) is refused (403)
+ */
+public record ChatConfig(boolean openChannels, Duration agentOfflineGrace, Duration averageHandleTime,
+    boolean requireToken, boolean requireOrigin) {
+
+  public static ChatConfig defaults() {
+    return new ChatConfig(true, Duration.ofSeconds(20), Duration.ofMinutes(3), false, false);
+  }
+}

@@ -1,0 +1,95 @@
+package dev.parley.chat;
+
+import dev.parley.core.Extension;
+import dev.parley.core.Principal;
+import dev.parley.core.Session;
+import dev.parley.core.SessionLoop;
+import dev.parley.core.StoredMessage;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.chat.ChatCommand;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The chat layer as the core's {@link Extension}: a small adapter that hands each event to the part
+ * that owns it — admission to {@link ChatAccess}, visitors to {@link VisitorFlow}, agents to {@link
+ * AgentRouting}, agents' commands to {@link AgentDesk}.
+ *
+ * <p>Called on sessions' event loops; never blocks.
+ */
+final class ChatExtension implements Extension {
+  private static final SessionLoop.OnFailure STORE = new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "try again");
+
+  private final ChatLayer chat;
+
+  ChatExtension(ChatLayer chat) {
+    this.chat = chat;
+  }
+
+  @Override
+  public CompletableFuture<Principal> admit(Session session, Command.Hello hello, Principal principal) {
+    return chat.access().admit(session, hello, principal);
+  }
+
+  @Override
+  public void helloAccepted(Session session) {
+    Principal p = session.principal();
+    if (ChatIdentity.isStaff(p)) {
+      Agent agent = chat.directory().staff(p);
+      if (agent != null) { // an admin from the identity provider with no agent account watches no sites
+        chat.routing().agentOnline(session, agent);
+      }
+      return;
+    }
+    chat.flow().helloAccepted(session);
+  }
+
+  @Override
+  public boolean command(Session session, Command command) {
+    Principal p = session.principal();
+    AgentDesk desk = chat.desk();
+    switch (command) {
+      case ChatCommand.Stop s -> chat.flow().stopCommand(session, s);
+      case ChatCommand.Handoff h -> chat.flow().handoffCommand(session, h);
+      case ChatCommand.Accept a -> reply(session, a, desk.accept(p, a.conv()));
+      case ChatCommand.Transfer t -> reply(session, t, desk.transfer(p, t.conv(), t.to()));
+      case ChatCommand.Resolve r -> reply(session, r, desk.resolve(p, r.conv()));
+      case ChatCommand.BackToBot b -> reply(session, b, desk.backToBot(p, b.conv()));
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Answers {@code command} with an error when {@code outcome} refused it; success has its own events. */
+  private static void reply(Session s, Command command, CompletableFuture<AgentDesk.Outcome> outcome) {
+    s.loop().then(outcome, command, STORE, o -> {
+      if (!o.ok()) {
+        throw new ProtocolException(o.error(), o.message(), o.field());
+      }
+    });
+  }
+
+  @Override
+  public void messageStored(Session session, StoredMessage m) {
+    if (!ChatConversation.isChat(m.conversation())) {
+      return;
+    }
+    Principal p = session.principal();
+    if (ChatIdentity.isStaff(p)) {
+      chat.routing().agentSpoke(m.conversation());
+    } else {
+      chat.flow().visitorSaid(m);
+    }
+  }
+
+  @Override
+  public void sessionClosed(Session session) {
+    Principal p = session.principal();
+    if (ChatIdentity.isStaff(p) && chat.directory().staff(p) != null) {
+      chat.routing().agentSessionClosed(p.user());
+    }
+  }
+}

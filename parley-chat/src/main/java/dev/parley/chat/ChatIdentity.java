@@ -1,0 +1,87 @@
+package dev.parley.chat;
+
+import dev.parley.core.Principal;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the chat layer reads from a core {@link Principal}'s claims: the user's {@link Role} and,
+ * for a visitor, the site it talks to. The authenticators set the claims; the core only carries
+ * them (and shows them to the client in {@code welcome}).
+ *
+ * <p>Stateless; any thread.
+ */
+public final class ChatIdentity {
+  /** The claim naming the role: {@code visitor}, {@code agent} or {@code admin}. */
+  public static final String ROLE = "role";
+
+  /** The claim naming the site a visitor talks to (bound by its token, or chosen in {@code hello}). */
+  public static final String SITE = "site";
+
+  private ChatIdentity() {}
+
+  /** Who a user is to the chat product. */
+  public enum Role {
+    /** An end user of a site's widget. */
+    VISITOR,
+    /** A person who answers visitors of the sites they belong to. */
+    AGENT,
+    /** An agent who may also administer (the dashboard, the admin API). */
+    ADMIN;
+
+    /** The name on the wire and in tokens. */
+    public String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The role named {@code s}, or null for a name that is not a role. */
+    public static Role ofWire(String s) {
+      if (s == null) {
+        return null;
+      }
+      return switch (s) {
+        case "visitor" -> VISITOR;
+        case "agent" -> AGENT;
+        case "admin" -> ADMIN;
+        default -> null;
+      };
+    }
+
+    /** Whether this role answers visitors (agents and admins). */
+    public boolean isStaff() {
+      return this != VISITOR;
+    }
+  }
+
+  /** The claims of a principal with {@code role}, on {@code site} (null: none). */
+  public static Map<String, String> claims(Role role, String site) {
+    Map<String, String> c = new HashMap<>();
+    c.put(ROLE, role.wire());
+    if (site != null) {
+      c.put(SITE, site);
+    }
+    return c;
+  }
+
+  /** {@code p}'s role; a principal without a known role claim is a visitor. */
+  public static Role role(Principal p) {
+    Role r = Role.ofWire(p.claim(ROLE));
+    return r == null ? Role.VISITOR : r;
+  }
+
+  /** The site {@code p} talks to, or null. */
+  public static String site(Principal p) {
+    return p.claim(SITE);
+  }
+
+  /** Whether {@code p} is an agent or an admin. */
+  public static boolean isStaff(Principal p) {
+    return role(p).isStaff();
+  }
+
+  /** Whether {@code p} is a visitor. */
+  public static boolean isVisitor(Principal p) {
+    return role(p) == Role.VISITOR;
+  }
+}

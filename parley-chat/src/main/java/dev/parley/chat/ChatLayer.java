@@ -1,0 +1,127 @@
+package dev.parley.chat;
+
+import dev.parley.core.Authorizer;
+import dev.parley.core.Extension;
+import dev.parley.core.HandshakePolicy;
+import dev.parley.core.Node;
+import dev.parley.core.NodeClock;
+import dev.parley.core.SharedState;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The chat product, assembled: its parts ({@link ChatAccess}, {@link VisitorFlow}, {@link
+ * AgentRouting}, {@link AgentDesk}, {@link ConversationLifecycle}, {@link BotTurns}) over the
+ * {@link Conversations} they share, and the three faces it shows the core — {@link #extension()},
+ * {@link #authorizer()} and {@link #handshakePolicy()}.
+ *
+ * <p>Build it, give its faces to {@code Node.builder()}, build the node, then {@link #attach} it:
+ * the parts that publish and store need the node. Thread-safe once attached; {@link #close()} stops
+ * its threads.
+ */
+public final class ChatLayer implements AutoCloseable {
+  private final Directory directory;
+  private final Conversations conversations;
+  private final ChatConfig config;
+  private final Function<Site, Bot> bots;
+  private final ChatStore store;
+  private final ChatAccess access;
+  private final ChatExtension extension = new ChatExtension(this);
+
+  private volatile BotTurns turns;
+  private volatile AgentRouting routing;
+  private volatile VisitorFlow flow;
+  private volatile AgentDesk desk;
+
+  /**
+   * @param shared the node's shared state (the conversations' status cache lives there)
+   * @param clock the node's clock
+   */
+  public ChatLayer(ChatStore store, Directory directory, Function<Site, Bot> bots, ChatConfig config,
+      SharedState shared, NodeClock clock) {
+    this.store = store;
+    this.directory = directory;
+    this.bots = bots;
+    this.config = config;
+    this.conversations = new Conversations(store, shared, clock);
+    this.access = new ChatAccess(directory, conversations, config);
+  }
+
+  /** Starts the parts that need {@code node}; call once, right after building it. */
+  public void attach(Node node, ChatMetrics metrics) {
+    ConversationLifecycle lifecycle = new ConversationLifecycle(node, conversations, directory);
+    HandoffRule handoffRule = new HandoffRule();
+    this.turns = new BotTurns(node, node.config().typingTtl(), metrics);
+    this.routing = new AgentRouting(node, directory, conversations, lifecycle, turns, handoffRule, config, metrics);
+    this.flow = new VisitorFlow(node, directory, conversations, lifecycle, routing, turns, handoffRule, bots);
+    this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing);
+  }
+
+  /** The core's extension: sessions, messages and chat commands come in here. */
+  public Extension extension() {
+    return extension;
+  }
+
+  /** Who may join which conversation. */
+  public Authorizer authorizer() {
+    return access;
+  }
+
+  /** Who may open a connection. */
+  public HandshakePolicy handshakePolicy() {
+    return access;
+  }
+
+  /** The operations agents use, over WebSocket and REST. */
+  public AgentDesk desk() {
+    return desk;
+  }
+
+  /** The sites and agents. */
+  public Directory directory() {
+    return directory;
+  }
+
+  /** The answers streaming on this node. */
+  public BotTurns turns() {
+    return turns;
+  }
+
+  /** Queued conversations per site (refreshed every 5 s). */
+  public Map<String, Integer> queueLengths() {
+    return routing.queueLengths();
+  }
+
+  /** Conversations per status over all sites (refreshed every 5 s). */
+  public Map<ConversationStatus, Integer> statusCounts() {
+    return routing.statusCounts();
+  }
+
+  /** Recounts the figures of {@link #queueLengths} and {@link #statusCounts} now. Blocks: not on an event loop. */
+  public void refreshCounts() {
+    routing.recount();
+  }
+
+  ChatAccess access() {
+    return access;
+  }
+
+  AgentRouting routing() {
+    return routing;
+  }
+
+  VisitorFlow flow() {
+    return flow;
+  }
+
+  @Override
+  public void close() {
+    if (routing != null) {
+      routing.close();
+    }
+    if (turns != null) {
+      turns.close();
+    }
+    store.close();
+  }
+}

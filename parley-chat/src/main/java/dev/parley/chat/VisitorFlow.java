@@ -1,0 +1,204 @@
+package dev.parley.chat;
+
+import dev.parley.core.AppendRequest;
+import dev.parley.core.Node;
+import dev.parley.core.Principal;
+import dev.parley.core.Session;
+import dev.parley.core.SessionLoop;
+import dev.parley.core.StoredMessage;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatCommand;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * A visitor's way through the chat: {@code hello} with a site opens (or finds) its conversation,
+ * greets it and joins it; a message in a {@code bot} conversation gets a streamed bot answer; one in
+ * a {@code resolved} conversation reopens it; asking for a person ({@code handoff}, its words, or
+ * two unsure answers in a row) queues it for the agents.
+ *
+ * <p>Thread-safe: no state of its own. Its entry points run on the session's event loop and only
+ * start asynchronous work; what comes back for the session goes through {@link Session#loop()}.
+ */
+final class VisitorFlow {
+  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE HH:mm z");
+  private static final SessionLoop.OnFailure STORE =
+      new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "try again");
+
+  private final Node node;
+  private final Directory directory;
+  private final Conversations conversations;
+  private final ConversationLifecycle lifecycle;
+  private final AgentRouting routing;
+  private final BotTurns turns;
+  private final HandoffRule handoffRule;
+  private final Function<Site, Bot> bots;
+  private final SecureRandom random = new SecureRandom();
+
+  VisitorFlow(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
+      AgentRouting routing, BotTurns turns, HandoffRule handoffRule, Function<Site, Bot> bots) {
+    this.node = node;
+    this.directory = directory;
+    this.conversations = conversations;
+    this.lifecycle = lifecycle;
+    this.routing = routing;
+    this.turns = turns;
+    this.handoffRule = handoffRule;
+    this.bots = bots;
+  }
+
+  /** A visitor's hello was accepted: open (or find) its conversation on its site, greet, join. */
+  void helloAccepted(Session session) {
+    Principal p = session.principal();
+    String siteId = ChatIdentity.site(p);
+    if (siteId == null) {
+      return;
+    }
+    Site site = directory.site(siteId);
+    if (site == null) {
+      session.push(Push.Error.of(ErrorCode.INVALID_FIELD, "unknown site \"" + siteId + "\"", null, null, "site"));
+      return;
+    }
+    String origin = session.connection().origin();
+    if (origin != null && !ChatAccess.allows(site, origin)) {
+      // The handshake may have named no site (or the server's own origin): check the one named now.
+      session.push(Push.Error.of(ErrorCode.FORBIDDEN, "origin " + origin + " may not open " + site.id() + "'s widget",
+          null, null, "site"));
+      return;
+    }
+    CompletableFuture<ChatConversation> ready = conversations.open(site.id(), p.user(), newConversationId())
+        .thenCompose(opened -> {
+          ChatConversation c = opened.conversation();
+          if (!opened.created()) {
+            return CompletableFuture.completedFuture(c);
+          }
+          // Greet before the visitor does anything: the greeting is the conversation's first message.
+          return node.append(new AppendRequest(c.id(), BotTurns.BOT_USER, null, "bot", site.greeting(), node.clock().millis()))
+              .handle((a, err) -> c);
+        });
+    session.loop().then(ready, null, new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE,
+        "could not open your conversation; reconnect"), c -> {
+          session.push(lifecycle.visitorView(c));
+          session.joinTrusted(c.id(), 0L);
+        });
+  }
+
+  /** A visitor's message was stored: the bot answers, the conversation reopens, or a person is asked for. */
+  void visitorSaid(StoredMessage m) {
+    conversations.find(m.conversation()).thenAccept(found -> found.ifPresent(c -> visitorSaid(c, m)));
+  }
+
+  private void visitorSaid(ChatConversation c, StoredMessage m) {
+    Site site = directory.site(c.site());
+    if (site == null) {
+      return;
+    }
+    lifecycle.noteMood(c.id(), Sentiment.score(m.text()));
+    if (c.status() == ConversationStatus.QUEUED || c.status() == ConversationStatus.ASSIGNED) {
+      lifecycle.publishToAgents(c, null, null);
+    }
+    boolean wantsHuman = handoffRule.asksForHuman(m.text());
+    switch (c.status()) {
+      case BOT -> {
+        if (wantsHuman) {
+          handoff(c, "You asked for a person.");
+        } else {
+          ask(site, c, m);
+        }
+      }
+      case RESOLVED -> lifecycle.move(c, ConversationStatus.RESOLVED, ConversationStatus.BOT, null,
+          "The conversation was reopened.").thenAccept(moved -> moved.ifPresent(reopened -> {
+            if (wantsHuman) {
+              handoff(reopened, "You asked for a person.");
+            } else {
+              ask(site, reopened, m);
+            }
+          }));
+      default -> { } // queued or assigned: people answer, the bot stays quiet
+    }
+  }
+
+  private void ask(Site site, ChatConversation c, StoredMessage m) {
+    CompletableFuture.supplyAsync(() -> node.store().readBefore(c.id(), m.seq(), 20), node.store().readExecutor())
+        .exceptionally(e -> List.of())
+        .thenAccept(history -> turns.start(bots.apply(site), new Bot.Question(site, c.id(), m.text(), history),
+            result -> afterAnswer(c, result)));
+  }
+
+  private void afterAnswer(ChatConversation c, Bot.Result result) {
+    if (!result.offerHuman()) {
+      handoffRule.reset(c.id());
+      return;
+    }
+    if (handoffRule.unsure(c.id())) {
+      conversations.find(c.id()).thenAccept(now -> now.filter(x -> x.status() == ConversationStatus.BOT)
+          .ifPresent(x -> handoff(x, "The bot could not help twice in a row.")));
+    }
+  }
+
+  /** BOT → QUEUED, then assignment. */
+  CompletableFuture<Optional<ChatConversation>> handoff(ChatConversation c, String why) {
+    Site site = directory.site(c.site());
+    Instant now = Instant.ofEpochMilli(node.clock().millis());
+    String text = why + " You're in the queue; an agent will join shortly.";
+    if (!site.hours().isOpen(now)) {
+      text = why + " Our team is away right now; we'll answer from " + WHEN.format(site.hours().nextOpening(now))
+          + ". Stay in the queue and we'll reply here.";
+    }
+    return lifecycle.move(c, ConversationStatus.BOT, ConversationStatus.QUEUED, null, text).thenApply(moved -> {
+      moved.ifPresent(q -> {
+        turns.stop(c.id(), null, "stopped");
+        routing.queued(q);
+      });
+      return moved;
+    });
+  }
+
+  /** {@code handoff}: the visitor asks for a person. */
+  void handoffCommand(Session session, ChatCommand.Handoff h) {
+    Principal p = session.principal();
+    session.loop().then(conversationOf(h.conv()), h, STORE, c -> {
+      if (!ChatAccess.isVisitorOf(p, c)) {
+        throw new ProtocolException(ErrorCode.FORBIDDEN, "only the visitor asks for a human", "conv");
+      }
+      if (c.status() != ConversationStatus.BOT) {
+        throw new ProtocolException(ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), "conv");
+      }
+      handoff(c, "You asked for a person.");
+    });
+  }
+
+  /** {@code stop}: the visitor stops the answer streaming in a joined conversation. */
+  void stopCommand(Session session, ChatCommand.Stop s) {
+    if (!session.hasJoined(s.conv())) {
+      throw new ProtocolException(ErrorCode.NOT_JOINED, "join " + s.conv() + " first", "conv");
+    }
+    if (!turns.stop(s.conv(), s.answer(), "stopped")) {
+      throw new ProtocolException(ErrorCode.INVALID_FIELD, "no answer " + s.answer() + " is streaming", "answer");
+    }
+  }
+
+  /** The chat conversation {@code conv}; fails with the protocol error when it is none. */
+  private CompletableFuture<ChatConversation> conversationOf(String conv) {
+    if (!ChatConversation.isChat(conv)) {
+      return CompletableFuture.failedFuture(
+          new ProtocolException(ErrorCode.INVALID_FIELD, conv + " is not a chat conversation", "conv"));
+    }
+    return conversations.find(conv).thenApply(c -> c.orElseThrow(
+        () -> new ProtocolException(ErrorCode.FORBIDDEN, "no such conversation", "conv")));
+  }
+
+  private String newConversationId() {
+    byte[] b = new byte[12];
+    random.nextBytes(b);
+    return ChatConversation.ID_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+}

@@ -1,0 +1,179 @@
+package dev.parley.core;
+
+import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.Push;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
+
+/**
+ * Who a session is, and the order of its commands while that is being decided: {@code hello}
+ * (authentication, then the extension's admission), {@code auth} (fresh credentials of the same
+ * user), the 4401 close when credentials expire, and the commands held while an asynchronous check
+ * runs (a password hash, a join's authorization) — carried out in arrival order afterwards.
+ *
+ * <p>Not thread-safe: confined to the session's executor; checks that finish elsewhere hop back.
+ */
+final class Admission {
+  /** More commands than this held behind one check is a misbehaving client (1008). */
+  static final int MAX_HELD = 256;
+
+  private final Session session;
+  private final Node node;
+
+  /** Checks in flight; while any is, new commands wait in {@link #held}. */
+  private int pending;
+
+  /** Commands that arrived while a check was pending, in order; null until the first. */
+  private ArrayDeque<Command> held;
+
+  /** True while a hello's credentials are being checked. */
+  private boolean helloPending;
+
+  /** The 4401 close at the credentials' expiry; null when they never expire. */
+  private NodeClock.Timer expiry;
+
+  Admission(Session session, Node node) {
+    this.session = session;
+    this.node = node;
+  }
+
+  /** Whether commands must wait: a check is in flight. */
+  boolean holding() {
+    return pending > 0;
+  }
+
+  /** Keeps {@code command} for after the pending checks; a flood of them closes with 1008. */
+  void hold(Command command) {
+    if (held == null) {
+      held = new ArrayDeque<>();
+    } else if (held.size() >= MAX_HELD) {
+      session.close(CloseCode.POLICY_VIOLATION);
+      return;
+    }
+    held.add(command);
+  }
+
+  /**
+   * Runs {@code then} on the loop once {@code check} completes, holding every command that arrives
+   * meanwhile; afterwards the held commands are carried out in order (unless another check began).
+   */
+  <T> void awaiting(CompletionStage<T> check, Command about, BiConsumer<T, Throwable> then) {
+    pending++;
+    check.whenComplete((value, err) -> session.executor().execute(() -> {
+      pending--;
+      if (!session.isClosed()) {
+        session.loop().guarded(about, () -> then.accept(value, unwrap(err)));
+      }
+      releaseHeld();
+    }));
+  }
+
+  private void releaseHeld() {
+    while (pending == 0 && held != null && !held.isEmpty() && !session.isClosed()) {
+      session.carryOut(held.poll());
+    }
+  }
+
+  /** {@code hello}: authenticate, let the extension admit, then {@code welcome}. */
+  void hello(Command.Hello h) {
+    if (session.principal() != null || helloPending) {
+      throw new ProtocolException(ErrorCode.ALREADY_HELLO, "hello was already accepted on this connection", null);
+    }
+    Principal atHandshake = session.connection().handshakePrincipal();
+    boolean fromHandshake = atHandshake != null && h.user() == null;
+    CompletableFuture<Principal> auth = fromHandshake
+        ? CompletableFuture.completedFuture(atHandshake)
+        : node.authenticator().authenticate(h);
+    helloPending = true;
+    awaiting(auth, h, (p, err) -> {
+      if (err != null) {
+        helloPending = false;
+        throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), h.user() != null ? "password" : "token");
+      }
+      awaiting(node.extension().admit(session, h, p), h, (admitted, refused) -> {
+        helloPending = false;
+        if (refused instanceof ProtocolException e) {
+          throw e;
+        }
+        if (refused != null) {
+          throw new ProtocolException(ErrorCode.INTERNAL, "the session could not be admitted; try again", null);
+        }
+        welcome(h, admitted, fromHandshake);
+      });
+    });
+  }
+
+  private void welcome(Command.Hello h, Principal full, boolean fromHandshake) {
+    // The token goes to the client in welcome and is not kept: nothing on this connection needs it
+    // again. A token that came with the handshake (a cookie) is not echoed: a page that could open
+    // the connection with it may not read it.
+    Principal p = full.withoutToken();
+    session.admitted(p);
+    armExpiry(p);
+    session.push(new Push.Welcome(h.ref(), session.id(), p.user(), fromHandshake ? null : full.token(),
+        node.config().heartbeat().toMillis(), p.expires() ? p.expiresAtMillis() : null, p.claims()));
+    if (h.token() != null && h.resume() != null && !h.resume().isEmpty()) {
+      node.metrics().reconnected();
+    }
+    if (h.resume() != null) {
+      h.resume().forEach((conv, seq) -> session.join(conv, seq, null, true));
+    }
+    node.extension().helloAccepted(session);
+  }
+
+  /** Schedules the 4401 close at {@code p}'s expiry (replacing an earlier one). */
+  private void armExpiry(Principal p) {
+    if (expiry != null) {
+      expiry.cancel();
+      expiry = null;
+    }
+    if (p.expires()) {
+      expiry = node.clock().schedule(Duration.ofMillis(p.expiresAtMillis() - node.clock().millis()),
+          () -> session.loop().run(() -> {
+            if (session.principal() == p) {
+              session.close(CloseCode.TOKEN_EXPIRED);
+            }
+          }));
+    }
+  }
+
+  /**
+   * {@code auth}: a fresh token for the same user replaces the expiring one. Later commands wait
+   * for the check, in order, like after {@code hello}.
+   */
+  void reauthenticate(Command.Auth a) {
+    awaiting(node.authenticator().authenticateToken(a.token()), a, (p, err) -> {
+      Principal current = session.principal();
+      if (err != null) {
+        throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), "token");
+      }
+      if (!p.user().equals(current.user()) || !current.claims().entrySet().containsAll(p.claims().entrySet())) {
+        throw new ProtocolException(ErrorCode.FORBIDDEN,
+            "auth must keep the same user, role and site; reconnect to change them", "token");
+      }
+      Principal renewed = current.expiringAt(p.expiresAtMillis());
+      session.admitted(renewed);
+      armExpiry(renewed);
+      session.push(new Push.Authed(a.ref(), renewed.expires() ? renewed.expiresAtMillis() : null));
+    });
+  }
+
+  /** The session closed: no more expiry, nothing held. */
+  void close() {
+    if (expiry != null) {
+      expiry.cancel();
+    }
+    held = null;
+  }
+
+  private static Throwable unwrap(Throwable err) {
+    return err instanceof CompletionException c && c.getCause() != null ? c.getCause() : err;
+  }
+}

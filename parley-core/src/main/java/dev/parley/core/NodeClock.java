@@ -1,0 +1,82 @@
+package dev.parley.core;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Time as the core sees it: the wall clock (message timestamps, token expiry), a monotonic clock
+ * (rate limits, leases, latencies) and timers. {@link #system()} is the real one; tests drive a
+ * manual clock ({@code ManualClock} in the core's test fixtures), so expiry, rate limits, typing
+ * leases, presence time-to-live and retries are tested without waiting.
+ *
+ * <p>Thread-safe. Timer tasks run on the clock's own thread and must only hop to an executor or do
+ * trivial work; they never block.
+ */
+public interface NodeClock extends AutoCloseable {
+
+  /** Wall-clock time, epoch milliseconds. */
+  long millis();
+
+  /** Monotonic time in nanoseconds, for intervals only. */
+  long nanoTime();
+
+  /** Runs {@code task} on the clock's thread once {@code delay} has passed. */
+  Timer schedule(Duration delay, Runnable task);
+
+  /** Stops the timers (a system clock's thread). Idempotent. */
+  @Override
+  default void close() {}
+
+  /** A scheduled task; cancel it to forget it. */
+  interface Timer {
+    /** Cancels the task if it has not run yet. Idempotent; any thread. */
+    void cancel();
+  }
+
+  /** The real clock with one daemon timer thread named {@code threadName}. */
+  static NodeClock system(String threadName) {
+    return new SystemClock(threadName);
+  }
+
+  /** The real clock with the timer thread {@code parley-core-timer}. */
+  static NodeClock system() {
+    return system("parley-core-timer");
+  }
+
+  /** The real clock: {@link System}'s readings and a single-thread scheduler. */
+  final class SystemClock implements NodeClock {
+    private final ScheduledExecutorService timer;
+
+    private SystemClock(String threadName) {
+      this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, threadName);
+        t.setDaemon(true);
+        return t;
+      });
+    }
+
+    @Override
+    public long millis() {
+      return System.currentTimeMillis();
+    }
+
+    @Override
+    public long nanoTime() {
+      return System.nanoTime();
+    }
+
+    @Override
+    public Timer schedule(Duration delay, Runnable task) {
+      ScheduledFuture<?> f = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      return () -> f.cancel(false);
+    }
+
+    @Override
+    public void close() {
+      timer.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,260 @@
+package dev.parley.edge;
+
+import dev.parley.bots.WebhookBot;
+import dev.parley.chat.Agent;
+import dev.parley.chat.AgentDesk;
+import dev.parley.chat.ChatConversation;
+import dev.parley.chat.ConversationStatus;
+import dev.parley.chat.Directory;
+import dev.parley.chat.Site;
+import dev.parley.core.Principal;
+import dev.parley.core.StoredMessage;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.http.HttpApi;
+import dev.parley.protocol.http.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON REST API for agents and external bots, under {@code /api/}; described by the OpenAPI
+ * document it serves at {@code /api/openapi.json}.
+ *
+ * <p>Agents authenticate with {@code Authorization: Bearer <agent token>} (from a WebSocket login);
+ * an external (webhook) bot posts its answers signed with {@code X-Parley-Signature}. Writes need
+ * one of those headers, never a cookie, so another site cannot make a browser write here.
+ *
+ * <p>Thread-safe; never blocks: work is the chat layer's asynchronous operations.
+ */
+public final class ChatRestApi implements HttpApi {
+  private static final Pattern CONVERSATION = Pattern.compile("/api/conversations/([A-Za-z0-9_.:-]{1,64})(/[a-z]+)?");
+  private static final Pattern SITE = Pattern.compile("/api/sites/([A-Za-z0-9_.:-]{1,64})");
+
+  /** Body of {@code POST …/messages}. */
+  public record PostMessage(String cid, String text) {}
+
+  /** Body of {@code POST …/transfer}. */
+  public record TransferTo(String to) {}
+
+  /** A conversation as the API shows it. */
+  public record ConversationView(String id, String site, String visitor, String status, String agent, Double sentiment) {}
+
+  /** A message as the API shows it. */
+  public record MessageView(long seq, String id, String from, String kind, String text, long ts, String status) {}
+
+  /** A page of messages. */
+  public record MessagePage(List<MessageView> messages, boolean more) {}
+
+  /** A site's settings. */
+  public record SiteView(String id, String name, String greeting, String botName, double confidenceThreshold,
+      List<String> allowedOrigins) {}
+
+  /** An error body. */
+  public record ErrorBody(String error, String message) {}
+
+  private final AgentDesk chat;
+  private final Directory directory;
+  private final ChatAuthenticator auth;
+  private final String webhookSecret;
+  private final byte[] openApi;
+
+  /** @param webhookSecret the shared secret of the webhook bot, or null when there is none */
+  public ChatRestApi(AgentDesk chat, Directory directory, ChatAuthenticator auth, String webhookSecret) {
+    this.chat = chat;
+    this.directory = directory;
+    this.auth = auth;
+    this.webhookSecret = webhookSecret;
+    try (InputStream in = ChatRestApi.class.getResourceAsStream("openapi.json")) {
+      this.openApi = in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public CompletableFuture<Response> handle(Request r) {
+    try {
+      return route(r);
+    } catch (IllegalArgumentException e) {
+      return done(error(400, "bad_request", e.getMessage()));
+    }
+  }
+
+  private CompletableFuture<Response> route(Request r) {
+    String path = r.path();
+    if (path.equals("/api/openapi.json") && r.method().equals("GET")) {
+      return done(Response.json(200, openApi));
+    }
+    Matcher conv = CONVERSATION.matcher(path);
+    // An external bot's answer: signed body, no agent.
+    if (conv.matches() && "/messages".equals(conv.group(2)) && r.method().equals("POST")
+        && r.header("x-parley-signature") != null) {
+      if (webhookSecret == null || !WebhookBot.verify(r.body(), r.header("x-parley-signature"), webhookSecret)) {
+        return done(error(401, "unauthorized", "bad X-Parley-Signature"));
+      }
+      PostMessage m = Json.read(r.body(), PostMessage.class);
+      requireText(m);
+      return chat.postAsBot(conv.group(1), m.cid(), m.text()).thenApply(ChatRestApi::stored);
+    }
+    return auth.staffOfBearer(r.header("authorization")).thenCompose(agent -> {
+      if (agent.isEmpty()) {
+        return done(new Response(401, "application/json",
+            Json.write(new ErrorBody("unauthorized", "send Authorization: Bearer <agent token>")),
+            java.util.Map.of("WWW-Authenticate", "Bearer")));
+      }
+      Agent a = chat.agentOf(agent.get());
+      if (a == null) {
+        return done(error(403, "forbidden", "this admin has no agent account, so no sites"));
+      }
+      try {
+        return routeAs(r, agent.get(), a, conv);
+      } catch (IllegalArgumentException e) {
+        return done(error(400, "bad_request", e.getMessage()));
+      }
+    });
+  }
+
+  private CompletableFuture<Response> routeAs(Request r, Principal p, Agent a, Matcher conv) {
+    String path = r.path();
+    if (path.equals("/api/queue") && r.method().equals("GET")) {
+      return listFor(a, r.param("site"), ConversationStatus.QUEUED);
+    }
+    if (path.equals("/api/conversations") && r.method().equals("GET")) {
+      String status = r.param("status") == null ? "assigned" : r.param("status");
+      ConversationStatus st;
+      try {
+        st = ConversationStatus.ofWire(status);
+      } catch (IllegalArgumentException e) {
+        return done(error(400, "invalid_field", "status must be bot, queued, assigned or resolved"));
+      }
+      return listFor(a, r.param("site"), st);
+    }
+    Matcher site = SITE.matcher(path);
+    if (site.matches() && r.method().equals("GET")) {
+      Site s = directory.site(site.group(1));
+      if (s == null || !a.sites().contains(s.id())) {
+        return done(error(404, "not_found", "no such site of yours"));
+      }
+      return done(Response.json(200, Json.write(new SiteView(s.id(), s.name(), s.greeting(), s.botName(),
+          s.confidenceThreshold(), s.allowedOrigins()))));
+    }
+    if (conv.matches()) {
+      String id = conv.group(1);
+      String action = conv.group(2) == null ? "" : conv.group(2);
+      switch (r.method() + " " + action) {
+        case "GET " -> {
+          return chat.find(id).thenApply(c -> c.filter(x -> a.sites().contains(x.site()))
+              .map(x -> Response.json(200, Json.write(view(x))))
+              .orElse(error(404, "not_found", "no such conversation of yours")));
+        }
+        case "GET /messages" -> {
+          return messages(a, id, r);
+        }
+        case "POST /messages" -> {
+          PostMessage m = Json.read(r.body(), PostMessage.class);
+          requireText(m);
+          return chat.postAsAgent(p, id, m.cid(), m.text()).thenApply(ChatRestApi::stored);
+        }
+        case "POST /accept" -> {
+          return chat.accept(p, id).thenApply(ChatRestApi::outcome);
+        }
+        case "POST /transfer" -> {
+          TransferTo t = Json.read(r.body(), TransferTo.class);
+          if (t.to() == null) {
+            return done(error(400, "invalid_field", "missing field \"to\""));
+          }
+          return chat.transfer(p, id, t.to()).thenApply(ChatRestApi::outcome);
+        }
+        case "POST /resolve" -> {
+          return chat.resolve(p, id).thenApply(ChatRestApi::outcome);
+        }
+        default -> {
+          return done(error(404, "not_found", r.method() + " " + path));
+        }
+      }
+    }
+    return done(error(404, "not_found", r.method() + " " + path));
+  }
+
+  private CompletableFuture<Response> listFor(Agent a, String siteParam, ConversationStatus status) {
+    List<String> sites = siteParam == null ? a.sites().stream().sorted().toList() : List.of(siteParam);
+    if (!a.sites().containsAll(sites)) {
+      return done(error(403, "forbidden", "not a site of yours"));
+    }
+    List<CompletableFuture<List<ChatConversation>>> parts = sites.stream().map(s -> chat.list(s, status)).toList();
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
+      List<ConversationView> out = new ArrayList<>();
+      parts.forEach(f -> f.join().forEach(c -> out.add(view(c))));
+      return Response.json(200, Json.write(out));
+    });
+  }
+
+  private CompletableFuture<Response> messages(Agent a, String id, Request r) {
+    long before;
+    int limit;
+    try {
+      before = r.param("before") == null ? Long.MAX_VALUE : Long.parseLong(r.param("before"));
+      limit = r.param("limit") == null ? 50 : Integer.parseInt(r.param("limit"));
+    } catch (NumberFormatException e) {
+      return done(error(400, "invalid_field", "before and limit are numbers"));
+    }
+    if (limit < 1 || limit > 100) {
+      return done(error(400, "invalid_field", "limit must be between 1 and 100"));
+    }
+    return chat.find(id).thenCompose(c -> {
+      if (c.isEmpty() || !a.sites().contains(c.get().site())) {
+        return done(error(404, "not_found", "no such conversation of yours"));
+      }
+      return chat.readBefore(id, before, limit).thenApply(page -> {
+        List<MessageView> ms = page.stream().map(ChatRestApi::view).toList();
+        return Response.json(200, Json.write(new MessagePage(ms, !page.isEmpty() && page.get(0).seq() > 1)));
+      });
+    });
+  }
+
+  private static void requireText(PostMessage m) {
+    if (m.text() == null || m.text().isBlank()) {
+      throw new IllegalArgumentException("missing field \"text\"");
+    }
+    if (m.text().length() > 4000) {
+      throw new IllegalArgumentException("text is longer than 4000 characters");
+    }
+  }
+
+  private ConversationView view(ChatConversation c) {
+    return new ConversationView(c.id(), c.site(), c.visitor(), c.status().wire(), c.agent(), chat.moodOf(c.id()));
+  }
+
+  private static MessageView view(StoredMessage m) {
+    return new MessageView(m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.status());
+  }
+
+  private static Response stored(Object result) {
+    if (result instanceof AgentDesk.Outcome o) {
+      return outcome(o);
+    }
+    return Response.json(201, Json.write(view((StoredMessage) result)));
+  }
+
+  private static Response outcome(AgentDesk.Outcome o) {
+    if (o.ok()) {
+      return Response.json(200, "{\"ok\":true}");
+    }
+    int status = o.error() == ErrorCode.FORBIDDEN ? 403 : o.error() == ErrorCode.STORE_UNAVAILABLE ? 503 : 409;
+    return error(status, o.error().code(), o.message());
+  }
+
+  private static Response error(int status, String code, String message) {
+    return Response.json(status, Json.write(new ErrorBody(code, message)));
+  }
+
+  private static CompletableFuture<Response> done(Response r) {
+    return CompletableFuture.completedFuture(r);
+  }
+}

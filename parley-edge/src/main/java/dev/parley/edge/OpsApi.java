@@ -1,0 +1,122 @@
+package dev.parley.edge;
+
+import dev.parley.chat.ChatIdentity;
+import dev.parley.chat.ChatLayer;
+import dev.parley.core.Broker;
+import dev.parley.core.MessageStore;
+import dev.parley.core.Node;
+import dev.parley.protocol.http.HttpApi;
+import dev.parley.protocol.http.Json;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operators' endpoints, in front of the chat REST API: {@code /metrics} (Prometheus),
+ * {@code /readyz} (store and broker reachable, not draining) and {@code /api/admin/stats} (JSON for
+ * the dashboard). Everything else goes to {@code next}.
+ *
+ * <p>Thread-safe; never blocks the caller (the store check runs on a virtual thread).
+ */
+public final class OpsApi implements HttpApi {
+  private final HttpApi next;
+  private final Figures metrics;
+  private final Node node;
+  private final MessageStore store;
+  private final Broker broker;
+  private final ChatLayer chat;
+  private final ChatAuthenticator auth;
+  private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
+
+  /**
+   * What the operators' endpoints read from the metrics (the server's Micrometer registry).
+   * Thread-safe.
+   */
+  public interface Figures {
+    /** The Prometheus text exposition. */
+    String prometheusText();
+
+    /** Open WebSocket connections. */
+    int connectionsOpen();
+
+    /** A counter's value, 0 when it does not exist. */
+    double counter(String name);
+
+    /** A timer's p50, p95 and p99 in milliseconds, in that order ("p50" → ms); empty when absent. */
+    Map<String, Double> percentilesMillis(String timer);
+  }
+
+  public OpsApi(HttpApi next, Figures metrics, Node node, MessageStore store, Broker broker, ChatLayer chat,
+      ChatAuthenticator auth) {
+    this.next = next;
+    this.metrics = metrics;
+    this.node = node;
+    this.store = store;
+    this.broker = broker;
+    this.chat = chat;
+    this.auth = auth;
+  }
+
+  /** Readiness answers of this shape. */
+  record Ready(String status, boolean store, boolean broker, boolean draining) {}
+
+  @Override
+  public CompletableFuture<Response> handle(Request r) {
+    switch (r.path()) {
+      case "/metrics" -> {
+        return CompletableFuture.completedFuture(new Response(200, "text/plain; version=0.0.4; charset=utf-8",
+            metrics.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of()));
+      }
+      case "/readyz" -> {
+        return CompletableFuture.supplyAsync(store::isHealthy, checks)
+            .completeOnTimeout(false, 2, TimeUnit.SECONDS)
+            .exceptionally(e -> false)
+            .thenApply(storeOk -> {
+              boolean brokerOk = broker.isHealthy();
+              boolean draining = node.isDraining();
+              boolean ready = storeOk && brokerOk && !draining;
+              return Response.json(ready ? 200 : 503,
+                  Json.write(new Ready(ready ? "ready" : "unready", storeOk, brokerOk, draining)));
+            });
+      }
+      case "/api/admin/stats" -> {
+        return auth.staffOfBearer(r.header("authorization")).thenApply(p -> {
+          if (p.isEmpty()) {
+            return Response.json(401, "{\"error\":\"unauthorized\",\"message\":\"send Authorization: Bearer <admin token>\"}");
+          }
+          if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
+            return Response.json(403, "{\"error\":\"forbidden\",\"message\":\"the admin API is for admins only\"}");
+          }
+          return Response.json(200, Json.write(stats()));
+        });
+      }
+      default -> {
+        return next.handle(r);
+      }
+    }
+  }
+
+  /** A snapshot for the admin dashboard; rates come from two snapshots' counters and times. */
+  Map<String, Object> stats() {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("at", node.clock().millis());
+    s.put("connections", metrics.connectionsOpen());
+    s.put("sessions", node.sessionCount());
+    s.put("messagesReceived", (long) metrics.counter("parley.messages.received"));
+    s.put("messagesDelivered", (long) metrics.counter("parley.messages.delivered"));
+    s.put("reconnects", (long) metrics.counter("parley.reconnects"));
+    s.put("deliveryLatencyMs", metrics.percentilesMillis("parley.send.delivered"));
+    s.put("ackLatencyMs", metrics.percentilesMillis("parley.send.ack"));
+    Map<String, Double> firstResponse = new LinkedHashMap<>(); // p50, p95, p99 in that order, in seconds
+    metrics.percentilesMillis("parley.agent.first.response").forEach((p, ms) -> firstResponse.put(p, ms / 1000.0));
+    s.put("firstAgentResponseSeconds", firstResponse);
+    s.put("queueLength", chat.queueLengths().values().stream().mapToInt(Integer::intValue).sum());
+    Map<String, Integer> byStatus = new LinkedHashMap<>();
+    chat.statusCounts().forEach((k, v) -> byStatus.put(k.wire(), v));
+    s.put("conversations", byStatus);
+    return s;
+  }
+}

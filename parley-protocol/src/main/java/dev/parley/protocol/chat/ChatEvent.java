@@ -1,0 +1,48 @@
+package dev.parley.protocol.chat;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.parley.protocol.Push;
+
+/**
+ * The chat product's events (see {@code docs/PROTOCOL.md#chat-events}), registered with the codec
+ * by {@link ChatProtocol}. Clients ignore fields they do not know.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public interface ChatEvent extends Push {
+
+  /**
+   * A chat conversation's state, sent to its participants whenever it changes (and to a visitor
+   * after {@code hello}).
+   *
+   * @param status {@code bot}, {@code queued}, {@code assigned} or {@code resolved}
+   * @param agent the assigned agent's display name, or null
+   * @param agentId the assigned agent's user id, or null (agents' events)
+   * @param visitor the visitor's user id (agents' events)
+   * @param position place in the queue, from 1, while queued
+   * @param waitSeconds estimated wait while queued
+   * @param sentiment the visitor's mood from -1 (upset) to 1 (happy), from its last message
+   * @param note why the status is what it is, for people (e.g. outside business hours)
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Conversation(String conv, String site, String status, String agent, String agentId, String visitor,
+      Integer position, Integer waitSeconds, Double sentiment, String note) implements ChatEvent {
+
+    /** Just the state, for a visitor. */
+    public Conversation(String conv, String site, String status, String agent) {
+      this(conv, site, status, agent, null, null, null, null, null, null);
+    }
+  }
+
+  /**
+   * A bot answer as it streams: {@code start}, then {@code delta}s, then {@code end}. Keyed by
+   * {@code id}, which the stored message of the final text carries too. A {@code delta}'s {@code
+   * text} belongs at character {@code offset} of the answer; a client that already holds more
+   * than {@code offset} characters skips what it has (after a reconnect the first delta carries
+   * the whole text so far at offset 0). {@code end} carries {@code status}: {@code complete},
+   * {@code stopped}, {@code interrupted} or {@code failed}.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Answer(String conv, String id, String phase, String text, Integer offset, String status)
+      implements ChatEvent {}
+}
