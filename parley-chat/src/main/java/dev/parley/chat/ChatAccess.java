@@ -6,6 +6,7 @@ import dev.parley.core.Principal;
 import dev.parley.core.Session;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.Fields;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.chat.ChatProtocol;
 import java.net.URI;
@@ -18,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  *   <li>connections: a browser page may connect from the server's own origin or from an origin its
  *       site allows; a token is required where the server or the site says so;
  *   <li>sessions: a visitor is placed on a site at {@code hello} — the one its token is bound to,
- *       or the one it names;
+ *       or the one it names (in {@code hello}, or in the URL it connected to);
  *   <li>conversations: a {@code chat_…} conversation is joinable by its visitor and the agents of
  *       its site; {@code agents:<site>} by those agents; other ids are open channels only when
  *       the configuration says so.
@@ -50,9 +51,13 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
         && (isVisitorOf(principal, c.get()) || directory.isAgentOf(principal, c.get().site())));
   }
 
-  /** Whether {@code p} is the visitor of {@code c}. */
+  /**
+   * Whether {@code p} is the visitor of {@code c}: the same user, and not placed on another site
+   * (a visitor's token alone, with no site named, is enough for its own conversations).
+   */
   static boolean isVisitorOf(Principal p, ChatConversation c) {
-    return ChatIdentity.isVisitor(p) && p.user().equals(c.visitor()) && c.site().equals(ChatIdentity.site(p));
+    String site = ChatIdentity.site(p);
+    return ChatIdentity.isVisitor(p) && p.user().equals(c.visitor()) && (site == null || site.equals(c.site()));
   }
 
   /**
@@ -61,6 +66,13 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
    */
   CompletableFuture<Principal> admit(Session session, Command.Hello hello, Principal p) {
     String named = hello.option(ChatProtocol.SITE);
+    if (named == null) {
+      named = session.connection().handshakeParams().get(ChatProtocol.SITE); // /ws?site=…
+      if (named != null && !Fields.CONVERSATION_ID.matcher(named).matches()) {
+        return CompletableFuture.failedFuture(
+            new ProtocolException(ErrorCode.INVALID_FIELD, "the site in the URL must be 1-64 characters of A-Z a-z 0-9 _ . : -", "site"));
+      }
+    }
     String bound = ChatIdentity.site(p);
     if (bound != null && named != null && !bound.equals(named)) {
       return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.UNAUTHORIZED,

@@ -1,0 +1,145 @@
+package dev.parley.chat;
+
+import dev.parley.chat.ChatIdentity.Role;
+import dev.parley.core.AnonymousTokens;
+import dev.parley.core.Authenticator;
+import dev.parley.core.InMemoryBroker;
+import dev.parley.core.InMemoryMessageStore;
+import dev.parley.core.InMemorySharedState;
+import dev.parley.core.ManualClock;
+import dev.parley.core.Node;
+import dev.parley.core.Principal;
+import dev.parley.core.RecordingConnection;
+import dev.parley.core.Session;
+import dev.parley.protocol.Codec;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The chat layer on a real node with in-memory ports and a {@link ManualClock}, driven through
+ * {@link RecordingConnection}s: the visitor flow, routing and bot turns without sockets. Agents log
+ * in by name (no passwords here); the bot is a {@link ScriptedBot}.
+ *
+ * <p>Not thread-safe: drive it from the test thread.
+ */
+final class ChatHarness implements AutoCloseable {
+  static final String GREETING = "Hi! How can I help?";
+
+  final ManualClock clock = new ManualClock();
+  final Codec codec = ChatProtocol.codec();
+  final InMemoryMessageStore store = new InMemoryMessageStore();
+  final InMemorySharedState shared = new InMemorySharedState(clock::nanoTime);
+  final InMemoryChatStore chatStore = new InMemoryChatStore();
+  final ScriptedBot bot = new ScriptedBot();
+  final ChatLayer chat;
+  final Node node;
+  private final List<RecordingConnection> connections = new ArrayList<>();
+
+  ChatHarness(ChatConfig config, Agent... agents) {
+    Site site = new Site("demo", "Demo", List.of("*"), GREETING, "Bot", 0.5, BusinessHours.always());
+    Map<String, Agent> byUser = new java.util.HashMap<>();
+    for (Agent a : agents) {
+      byUser.put(a.user(), a);
+    }
+    chat = new ChatLayer(chatStore, new Directory(Map.of("demo", site), byUser), s -> bot, config, shared, clock);
+    AnonymousTokens visitors = new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
+    Authenticator auth = new Authenticator() {
+      @Override
+      public CompletableFuture<Principal> authenticate(Command.Hello hello) {
+        if (hello.user() != null) {
+          Agent a = byUser.get(hello.user());
+          return a == null ? CompletableFuture.failedFuture(new AuthenticationException("no such agent"))
+              : CompletableFuture.completedFuture(new Principal(a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), null));
+        }
+        return visitors.authenticate(hello);
+      }
+    };
+    node = Node.builder().codec(codec).clock(clock).store(store).broker(new InMemoryBroker()).sharedState(shared)
+        .authenticator(auth).authorizer(chat.authorizer()).handshakePolicy(chat.handshakePolicy())
+        .extension(chat.extension()).build();
+    chat.attach(node, ChatMetrics.NONE);
+  }
+
+  /** A harness with the default chat settings and agents maya and sam (capacity 2) on the demo site. */
+  static ChatHarness standard() {
+    return new ChatHarness(ChatConfig.defaults(), agent("maya", 2), agent("sam", 2));
+  }
+
+  static Agent agent(String user, int capacity) {
+    return new Agent(user, user.substring(0, 1).toUpperCase() + user.substring(1), Set.of("demo"), capacity, "-");
+  }
+
+  /** One client: its connection, its session, and the token its welcome gave (or null). */
+  record Client(RecordingConnection conn, Session session, String token) {
+    Client(RecordingConnection conn, Session session) {
+      this(conn, session, null);
+    }
+
+    void send(String json) {
+      conn.command(session, json);
+    }
+
+    Push next() throws InterruptedException {
+      return conn.next();
+    }
+
+    <T extends Push> T next(Class<T> type) throws InterruptedException {
+      return conn.next(type);
+    }
+
+    <T extends Push> T nextOf(Class<T> type) throws InterruptedException {
+      return conn.nextOf(type);
+    }
+
+    void assertNothingMore() throws InterruptedException {
+      conn.assertNothingMoreBefore(session);
+    }
+  }
+
+  /** A connection that has not said hello, with these handshake parameters. */
+  Client connect(Map<String, String> params) {
+    RecordingConnection c = new RecordingConnection(codec, params, null);
+    connections.add(c);
+    return new Client(c, node.open(c));
+  }
+
+  /** A new anonymous visitor of the demo site, welcomed. */
+  Client visitor() throws InterruptedException {
+    Client v = connect(Map.of());
+    v.send("{\"type\":\"hello\",\"site\":\"demo\"}");
+    return new Client(v.conn(), v.session(), v.next(Push.Welcome.class).token());
+  }
+
+  /** Agent {@code user}, logged in and watching its sites' queues. */
+  Client agent(String user) throws InterruptedException {
+    Client a = connect(Map.of());
+    a.send("{\"type\":\"hello\",\"user\":\"" + user + "\",\"password\":\"x\"}");
+    a.next(Push.Welcome.class);
+    return a;
+  }
+
+  /** Closes {@code c}'s connection, as the transport does when it ends. */
+  void disconnect(Client c) throws InterruptedException {
+    c.conn().onLoop(c.session()::onClose);
+    c.conn().drainLoop();
+  }
+
+  /** Moves the clock. */
+  void advance(Duration d) {
+    clock.advance(d);
+  }
+
+  @Override
+  public void close() {
+    connections.forEach(RecordingConnection::close);
+    chat.close();
+    node.close();
+  }
+}

@@ -1,0 +1,63 @@
+package dev.parley.chat;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A {@link Bot} for the chat harness: answers with scripted replies (pieces and whether it was
+ * sure), in order; with no script left it says "I know that." surely. A reply may wait for {@link
+ * #release()} between its pieces, so a test can act while an answer streams.
+ *
+ * <p>Thread-safe: the script is guarded by {@code this}.
+ */
+final class ScriptedBot implements Bot {
+  /** One reply: its pieces, whether the bot was unsure, and whether it waits after the first piece. */
+  record Reply(String[] pieces, boolean unsure, boolean hold) {}
+
+  private final Deque<Reply> script = new ArrayDeque<>();
+  private volatile CountDownLatch held = new CountDownLatch(0);
+
+  /** Queues a sure reply of {@code pieces}. */
+  synchronized ScriptedBot says(String... pieces) {
+    script.add(new Reply(pieces, false, false));
+    return this;
+  }
+
+  /** Queues an unsure reply. */
+  synchronized ScriptedBot unsure(String text) {
+    script.add(new Reply(new String[] {text}, true, false));
+    return this;
+  }
+
+  /** Queues a reply that stops after its first piece until {@link #release()}. */
+  synchronized ScriptedBot holdsAfterFirst(String... pieces) {
+    held = new CountDownLatch(1);
+    script.add(new Reply(pieces, false, true));
+    return this;
+  }
+
+  /** Lets a held reply go on. */
+  void release() {
+    held.countDown();
+  }
+
+  private synchronized Reply next() {
+    Reply r = script.poll();
+    return r != null ? r : new Reply(new String[] {"I know that."}, false, false);
+  }
+
+  @Override
+  public Result answer(Question question, AnswerSink sink) throws InterruptedException {
+    Reply r = next();
+    for (int i = 0; i < r.pieces().length; i++) {
+      if (!sink.delta(r.pieces()[i])) {
+        break;
+      }
+      if (i == 0 && r.hold()) {
+        held.await();
+      }
+    }
+    return new Result(r.unsure() ? 0.1 : 0.9, r.unsure());
+  }
+}
