@@ -23,9 +23,11 @@ public final class AgentDesk {
   private final Conversations conversations;
   private final ConversationLifecycle lifecycle;
   private final AgentRouting routing;
+  private final WaitEstimate estimate;
 
   AgentDesk(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
-      AgentRouting routing) {
+      AgentRouting routing, WaitEstimate estimate) {
+    this.estimate = estimate;
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
@@ -90,9 +92,12 @@ public final class AgentDesk {
     return moved.isPresent() ? Outcome.OK : Outcome.of(ErrorCode.INVALID_FIELD, "it changed meanwhile", "conv");
   }
 
-  /** Agent {@code p} takes {@code conv} (queued, or still with the bot). */
+  /** Agent {@code p} takes {@code conv} (queued, or still with the bot); one already theirs is fine. */
   public CompletableFuture<Outcome> accept(Principal p, String conv) {
     return withAgentsConversation(p, conv, o -> o, (agent, c) -> {
+      if (c.status() == ConversationStatus.ASSIGNED && agent.user().equals(c.agent())) {
+        return CompletableFuture.completedFuture(Outcome.OK); // auto-assignment was faster: it is theirs already
+      }
       if (c.status() != ConversationStatus.QUEUED && c.status() != ConversationStatus.BOT) {
         return Outcome.now(ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), "conv");
       }
@@ -125,6 +130,10 @@ public final class AgentDesk {
       }
       return lifecycle.move(c, c.status(), ConversationStatus.RESOLVED, null, agent.name() + " resolved the conversation.")
           .thenApply(moved -> {
+            if (moved.isPresent() && c.status() == ConversationStatus.ASSIGNED) {
+              // Handled from the last change (the assignment, or a transfer) to now: the queue's estimate.
+              estimate.record(c.site(), moved.get().updatedAtMillis() - c.updatedAtMillis());
+            }
             routing.assignSoon(c.site());
             return movedOr(moved);
           });

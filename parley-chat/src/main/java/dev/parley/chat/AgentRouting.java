@@ -3,11 +3,9 @@ package dev.parley.chat;
 import dev.parley.core.Node;
 import dev.parley.core.Session;
 import dev.parley.core.SessionLoop;
-import dev.parley.protocol.chat.ChatEvent;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -37,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRouting.class);
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE HH:mm z");
   private static final Duration ASSIGN_CLAIM = Duration.ofSeconds(10);
   private static final Duration COUNT_EVERY = Duration.ofSeconds(5);
 
@@ -47,7 +44,7 @@ final class AgentRouting implements AutoCloseable {
   private final ConversationLifecycle lifecycle;
   private final BotTurns turns;
   private final HandoffRule handoffRule;
-  private final WaitEstimate estimate;
+  private final QueuePlaces places;
   private final ChatConfig config;
   private final ChatMetrics metrics;
   private final String nodeId;
@@ -65,14 +62,14 @@ final class AgentRouting implements AutoCloseable {
   private volatile boolean closed;
 
   AgentRouting(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
-      BotTurns turns, HandoffRule handoffRule, ChatConfig config, ChatMetrics metrics) {
+      BotTurns turns, HandoffRule handoffRule, QueuePlaces places, ChatConfig config, ChatMetrics metrics) {
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
     this.lifecycle = lifecycle;
     this.turns = turns;
     this.handoffRule = handoffRule;
-    this.estimate = new WaitEstimate(config.averageHandleTime());
+    this.places = places;
     this.config = config;
     this.metrics = metrics;
     byte[] b = new byte[6];
@@ -110,7 +107,7 @@ final class AgentRouting implements AutoCloseable {
           });
       session.loop().then(mine, null, SessionLoop.OnFailure.LOG_ONLY, list -> {
         for (ChatConversation c : list) {
-          session.push(lifecycle.agentView(c, null, null));
+          session.push(lifecycle.agentView(c));
         }
       });
       assignSoon(site);
@@ -179,14 +176,10 @@ final class AgentRouting implements AutoCloseable {
 
   /** Agents of {@code site} online on any node. Worker thread (blocks on the shared state). */
   private List<String> onlineAgents(String site) {
-    Map<String, String> present = node.sharedState().presence("conv:" + ConversationLifecycle.AGENTS_TOPIC + site).join();
-    return present.values().stream().distinct().filter(u -> {
-      Agent a = directory.agent(u);
-      return a != null && a.sites().contains(site);
-    }).sorted().toList();
+    return places.onlineAgents(site).join();
   }
 
-  /** Worker thread: assigns what can be assigned, then tells the queued where they stand. */
+  /** Worker thread: assigns what can be assigned, then tells the queued whose place changed. */
   private void assignPass(String site) {
     String lock = "assign:" + site;
     try {
@@ -195,13 +188,13 @@ final class AgentRouting implements AutoCloseable {
         return;
       }
       try {
-        Site s = directory.site(site);
         List<String> online = onlineAgents(site);
         Map<String, Integer> load = new HashMap<>();
         for (ChatConversation c : conversations.list(site, ConversationStatus.ASSIGNED).join()) {
           load.merge(c.agent(), 1, Integer::sum);
         }
         List<ChatConversation> queued = new ArrayList<>(conversations.list(site, ConversationStatus.QUEUED).join());
+        Site s = directory.site(site);
         boolean open = s.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
         while (open && !queued.isEmpty()) {
           Optional<Agent> pick = pickAgent(online, load);
@@ -213,14 +206,12 @@ final class AgentRouting implements AutoCloseable {
             load.merge(pick.get().user(), 1, Integer::sum);
           }
         }
-        String note = open ? null
-            : "away until " + WHEN.format(s.hours().nextOpening(Instant.ofEpochMilli(node.clock().millis())));
         for (int i = 0; i < queued.size(); i++) {
           ChatConversation c = queued.get(i);
-          int wait = estimate.seconds(site, i + 1, online.size());
-          lifecycle.publishToConversation(c.id(), new ChatEvent.Conversation(c.id(), c.site(), c.status().wire(), null,
-              null, null, i + 1, wait, null, note));
-          lifecycle.publishToAgents(c, i + 1, wait);
+          QueuePlaces.Place place = places.place(site, i + 1, online.size());
+          if (places.announce(c.id(), place)) {
+            lifecycle.publish(c, place);
+          }
         }
       } finally {
         node.sharedState().release(lock, nodeId);

@@ -49,12 +49,15 @@ public final class ChatLayer implements AutoCloseable {
 
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
-    ConversationLifecycle lifecycle = new ConversationLifecycle(node, conversations, directory);
+    WaitEstimate estimate = new WaitEstimate(config.averageHandleTime());
+    QueuePlaces places = new QueuePlaces(node, directory, conversations, estimate);
+    ConversationLifecycle lifecycle = new ConversationLifecycle(node, conversations, directory, places);
     HandoffRule handoffRule = new HandoffRule();
     this.turns = new BotTurns(node, node.config().typingTtl(), metrics);
-    this.routing = new AgentRouting(node, directory, conversations, lifecycle, turns, handoffRule, config, metrics);
+    this.routing = new AgentRouting(node, directory, conversations, lifecycle, turns, handoffRule, places, config,
+        metrics);
     this.flow = new VisitorFlow(node, directory, conversations, lifecycle, routing, turns, handoffRule, bots);
-    this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing);
+    this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
   }
 
   /** The core's extension: sessions, messages and chat commands come in here. */

@@ -10,9 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The status machine of chat conversations ({@link ConversationStatus}): each move is a
- * compare-and-set through {@link Conversations}, announced to the visitor (a {@code conversation}
- * event on the conversation) and to the site's agents (on {@code agents:<site>}), and recorded as a
- * system message that every participant sees in seq order.
+ * compare-and-set through {@link Conversations}, announced once to the visitor (a {@code
+ * conversation} event on the conversation, for the visitor's sessions only) and once to the site's
+ * agents (on {@code agents:<site>}) — each event carrying everything the move implies, a queued
+ * visitor's place and wait included — and recorded as a system message that every participant
+ * sees in seq order.
  *
  * <p>Also keeps the visitor's latest mood per conversation (this node's view), which the agents'
  * view of a conversation carries.
@@ -29,14 +31,16 @@ final class ConversationLifecycle {
   private final Node node;
   private final Conversations conversations;
   private final Directory directory;
+  private final QueuePlaces places;
 
   /** The visitor's latest mood, per conversation (this node's view). */
   private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
 
-  ConversationLifecycle(Node node, Conversations conversations, Directory directory) {
+  ConversationLifecycle(Node node, Conversations conversations, Directory directory, QueuePlaces places) {
     this.node = node;
     this.conversations = conversations;
     this.directory = directory;
+    this.places = places;
   }
 
   /**
@@ -61,40 +65,59 @@ final class ConversationLifecycle {
         : announce(moved.get(), systemText).thenApply(v -> moved));
   }
 
-  /** Tells the visitor and the agents where {@code c} stands, then stores {@code systemText}. */
+  /**
+   * Tells the visitor and the agents where {@code c} stands (with its place when it is queued),
+   * then stores {@code systemText}.
+   */
   CompletableFuture<Void> announce(ChatConversation c, String systemText) {
-    node.publish(c.id(), BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(visitorView(c))));
-    publishToAgents(c, null, null);
-    return node.append(new AppendRequest(c.id(), SYSTEM_USER, null, "system", systemText, node.clock().millis()))
+    CompletableFuture<QueuePlaces.Place> place;
+    if (c.status() == ConversationStatus.QUEUED) {
+      place = places.placeOf(c).exceptionally(e -> null);
+    } else {
+      places.forget(c.id());
+      place = CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> told = place.thenAccept(p -> {
+      if (p != null) {
+        places.announce(c.id(), p);
+      }
+      publish(c, p);
+    });
+    return told.thenCompose(v -> node.append(
+            new AppendRequest(c.id(), SYSTEM_USER, null, "system", systemText, node.clock().millis())))
         .thenApply(a -> (Void) null);
   }
 
-  /** The {@code conversation} event a visitor sees: status and the agent's name. */
-  ChatEvent.Conversation visitorView(ChatConversation c) {
+  /** Publishes {@code c}'s state once to its visitor and once to its site's agents. */
+  void publish(ChatConversation c, QueuePlaces.Place place) {
+    node.publish(c.id(), BrokerEvent.forUser(c.visitor(), node.encode(visitorView(c, place))));
+    node.publish(AGENTS_TOPIC + c.site(), BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c, place))));
+  }
+
+  /** The {@code conversation} event a visitor sees: status, the agent's name, its place in the queue. */
+  ChatEvent.Conversation visitorView(ChatConversation c, QueuePlaces.Place place) {
     Agent a = directory.agent(c.agent());
-    return new ChatEvent.Conversation(c.id(), c.site(), c.status().wire(), a == null ? null : a.name());
+    return new ChatEvent.Conversation(c.id(), c.site(), c.status().wire(), a == null ? null : a.name(), null, null,
+        place == null ? null : place.position(), place == null ? null : place.waitSeconds(),
+        null, place == null ? null : place.note());
   }
 
   /** The {@code conversation} event agents see: also the visitor, the agent's id, the mood, the queue. */
-  ChatEvent.Conversation agentView(ChatConversation c, Integer position, Integer waitSeconds) {
+  ChatEvent.Conversation agentView(ChatConversation c, QueuePlaces.Place place) {
     Agent a = directory.agent(c.agent());
     return new ChatEvent.Conversation(c.id(), c.site(), c.status().wire(), a == null ? null : a.name(), c.agent(),
-        c.visitor(), position, waitSeconds, mood.get(c.id()), null);
+        c.visitor(), place == null ? null : place.position(), place == null ? null : place.waitSeconds(),
+        mood.get(c.id()), place == null ? null : place.note());
   }
 
-  /** Publishes the agents' view of {@code c} to its site's agents. */
-  void publishToAgents(ChatConversation c, Integer position, Integer waitSeconds) {
-    publishToAgents(c.site(), agentView(c, position, waitSeconds));
+  /** The agents' view of {@code c} with its last announced place (for a change that is not a move). */
+  ChatEvent.Conversation agentView(ChatConversation c) {
+    return agentView(c, c.status() == ConversationStatus.QUEUED ? places.last(c.id()) : null);
   }
 
-  /** Publishes {@code event} to {@code site}'s agents. */
-  void publishToAgents(String site, ChatEvent.Conversation event) {
-    node.publish(AGENTS_TOPIC + site, BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(event)));
-  }
-
-  /** Publishes {@code event} on conversation {@code conv} (its visitor and joined agents). */
-  void publishToConversation(String conv, ChatEvent event) {
-    node.publish(conv, BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(event)));
+  /** Tells the site's agents about {@code c} again (its mood changed). */
+  void publishToAgents(ChatConversation c) {
+    node.publish(AGENTS_TOPIC + c.site(), BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c))));
   }
 
   /** Notes the visitor's mood in {@code conv}. */

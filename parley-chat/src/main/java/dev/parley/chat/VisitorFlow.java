@@ -86,7 +86,7 @@ final class VisitorFlow {
         });
     session.loop().then(ready, null, new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE,
         "could not open your conversation; reconnect"), c -> {
-          session.push(lifecycle.visitorView(c));
+          session.push(lifecycle.visitorView(c, null));
           session.joinTrusted(c.id(), 0L);
         });
   }
@@ -103,7 +103,7 @@ final class VisitorFlow {
     }
     lifecycle.noteMood(c.id(), Sentiment.score(m.text()));
     if (c.status() == ConversationStatus.QUEUED || c.status() == ConversationStatus.ASSIGNED) {
-      lifecycle.publishToAgents(c, null, null);
+      lifecycle.publishToAgents(c); // the mood changed
     }
     boolean wantsHuman = handoffRule.asksForHuman(m.text());
     switch (c.status()) {

@@ -57,10 +57,11 @@ class AgentRoutingTest {
     String one = queuedVisitor(first);
     awaitStatus(first, one, "assigned");
     ChatHarness.Client second = h.visitor();
-    String two = queuedVisitor(second);
+    String two = VisitorFlowTest.greeted(second);
+    second.send("{\"type\":\"handoff\",\"conv\":\"" + two + "\"}");
     ChatEvent.Conversation waiting = second.nextOf(ChatEvent.Conversation.class);
-    assertThat(waiting.conv()).isEqualTo(two);
-    assertThat(waiting.position()).isEqualTo(1);
+    assertThat(waiting.status()).isEqualTo("queued");
+    assertThat(waiting.position()).as("the place comes with the change").isEqualTo(1);
     assertThat(waiting.waitSeconds()).isEqualTo(180);
     assertThat(h.chatStore.find(two).join().orElseThrow().status()).isEqualTo(ConversationStatus.QUEUED);
     maya.send("{\"type\":\"resolve\",\"conv\":\"" + one + "\"}");
@@ -82,6 +83,75 @@ class AgentRoutingTest {
     assertThat(awaitStatus(v, conv, "queued")).isNotNull();
     assertThat(awaitStatus(v, conv, "assigned").agent()).isEqualTo("Sam");
     assertThat(awaitStatus(sam, conv, "assigned").agentId()).isEqualTo("sam");
+  }
+
+  @Test
+  void eachChangeReachesAnAgentOnceEvenWhenTheAgentJoinedTheConversation() throws Exception {
+    h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 0));
+    ChatHarness.Client maya = h.agent("maya");
+    maya.nextOf(Push.Joined.class);
+    ChatHarness.Client v = h.visitor();
+    String conv = VisitorFlowTest.greeted(v);
+    v.send("{\"type\":\"handoff\",\"conv\":\"" + conv + "\"}");
+    ChatEvent.Conversation queued = awaitStatus(maya, conv, "queued");
+    assertThat(queued.position()).isEqualTo(1);
+    assertThat(queued.waitSeconds()).as("no agent with room: the prior handle time").isEqualTo(180);
+    maya.assertNothingMore();
+    assertThat(awaitStatus(v, conv, "queued").position()).isEqualTo(1);
+    assertThat(v.next(Push.Message.class).text()).contains("You're in the queue");
+    v.assertNothingMore(); // one event for the visitor, with its place: not a second one after it
+
+    maya.send("{\"type\":\"join\",\"conv\":\"" + conv + "\",\"after\":0}");
+    maya.nextOf(Push.Joined.class);
+    maya.send("{\"type\":\"accept\",\"ref\":\"a1\",\"conv\":\"" + conv + "\"}");
+    int events = 0;
+    boolean joinedMessage = false;
+    boolean fenced = false;
+    while (!fenced) {
+      Push p = maya.next();
+      if (p instanceof ChatEvent.Conversation c && c.conv().equals(conv)) {
+        events++;
+        assertThat(c.status()).isEqualTo("assigned");
+      } else if (p instanceof Push.Message m && m.text().contains("joined the conversation")) {
+        // The change's system message (stored after its events): now fence off whatever may follow.
+        joinedMessage = true;
+        maya.send("{\"type\":\"ping\",\"ref\":\"fence\"}");
+      } else if (p instanceof Push.Pong) {
+        fenced = joinedMessage;
+      }
+    }
+    assertThat(events).as("the change reached the agent once, through the agents' topic").isEqualTo(1);
+  }
+
+  @Test
+  void acceptingAConversationAlreadyYoursSucceeds() throws Exception {
+    h = ChatHarness.standard();
+    ChatHarness.Client maya = h.agent("maya");
+    ChatHarness.Client v = h.visitor();
+    String conv = queuedVisitor(v);
+    awaitStatus(maya, conv, "assigned");
+    maya.send("{\"type\":\"accept\",\"ref\":\"again\",\"conv\":\"" + conv + "\"}");
+    maya.assertNothingMore(); // no error: auto-assignment gave it to maya already
+  }
+
+  @Test
+  void theWaitFollowsTheSitesMeasuredHandleTimes() throws Exception {
+    h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 1));
+    ChatHarness.Client maya = h.agent("maya");
+    ChatHarness.Client first = h.visitor();
+    String one = queuedVisitor(first);
+    awaitStatus(first, one, "assigned");
+    h.advance(Duration.ofSeconds(60)); // maya handles it for a minute
+    maya.send("{\"type\":\"resolve\",\"conv\":\"" + one + "\"}");
+    awaitStatus(first, one, "resolved");
+    ChatHarness.Client second = h.visitor();
+    String two = queuedVisitor(second);
+    awaitStatus(second, two, "assigned");
+    ChatHarness.Client third = h.visitor();
+    String three = VisitorFlowTest.greeted(third);
+    third.send("{\"type\":\"handoff\",\"conv\":\"" + three + "\"}");
+    ChatEvent.Conversation waiting = awaitStatus(third, three, "queued");
+    assertThat(waiting.waitSeconds()).as("one measured minute, not the 3-minute prior").isEqualTo(60);
   }
 
   @Test

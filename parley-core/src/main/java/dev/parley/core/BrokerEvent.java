@@ -9,18 +9,38 @@ package dev.parley.core;
  * @param stateKey for ephemeral state (typing, a streaming answer), the key it sets; null otherwise
  * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it. For a {@link
  *     Kind#MESSAGE}: the message's creation time (epoch ms), for delivery-latency metrics
- * @param notToUser true when sessions of {@code user} itself should not receive it (presence)
+ * @param audience who of a conversation's subscribers receive it, relative to {@code user}: everyone,
+ *     everyone but {@code user}'s sessions (presence), or only {@code user}'s sessions
  * @param appendState for {@code stateKey}: true when the frame is added to the state's frames (a
  *     streamed answer's pieces, which a later joiner receives in order), false when it replaces them
  * @param frame the UTF-8 JSON frame sent to clients as is (encode once, write many)
  */
 public record BrokerEvent(
-    Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser, boolean appendState,
+    Kind kind, long seq, String user, String stateKey, long ttlMillis, Audience audience, boolean appendState,
     byte[] frame) {
 
-  public BrokerEvent(Kind kind, long seq, String user, String stateKey, long ttlMillis, boolean notToUser,
+  public BrokerEvent(Kind kind, long seq, String user, String stateKey, long ttlMillis, Audience audience,
       byte[] frame) {
-    this(kind, seq, user, stateKey, ttlMillis, notToUser, false, frame);
+    this(kind, seq, user, stateKey, ttlMillis, audience, false, frame);
+  }
+
+  /** Who of a conversation's subscribers receive an event, relative to its {@code user}. */
+  public enum Audience {
+    /** Every subscriber. */
+    EVERYONE,
+    /** Every subscriber but the sessions of {@code user} (an event about them, for the others). */
+    OTHERS,
+    /** Only the sessions of {@code user} (an event for one participant). */
+    ONLY_USER;
+
+    /** Whether a session of {@code sessionUser} receives an event about {@code eventUser}. */
+    public boolean includes(String eventUser, String sessionUser) {
+      return switch (this) {
+        case EVERYONE -> true;
+        case OTHERS -> !eventUser.equals(sessionUser);
+        case ONLY_USER -> eventUser.equals(sessionUser);
+      };
+    }
   }
 
   /**
@@ -29,12 +49,12 @@ public record BrokerEvent(
    * snapshot. A streamed answer adds each piece this way, so no piece is encoded twice.
    */
   public static BrokerEvent ephemeralAppending(String user, String stateKey, long ttlMillis, byte[] frame) {
-    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, false, true, frame);
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, Audience.EVERYONE, true, frame);
   }
 
   /** A stored message's event; {@code ttlMillis} carries the message's creation time (epoch ms). */
   public static BrokerEvent message(long seq, String user, long createdAtMillis, byte[] frame) {
-    return new BrokerEvent(Kind.MESSAGE, seq, user, null, createdAtMillis, false, frame);
+    return new BrokerEvent(Kind.MESSAGE, seq, user, null, createdAtMillis, Audience.EVERYONE, frame);
   }
 
   /** A stored message's event without its creation time. */
@@ -48,12 +68,17 @@ public record BrokerEvent(
    * {@code ttlMillis} of 0 clears the key.
    */
   public static BrokerEvent ephemeral(String user, String stateKey, long ttlMillis, byte[] frame) {
-    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, false, frame);
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, Audience.EVERYONE, frame);
   }
 
   /** An ephemeral event about {@code user} that {@code user}'s own sessions do not receive. */
   public static BrokerEvent aboutOthers(String user, byte[] frame) {
-    return new BrokerEvent(Kind.EPHEMERAL, 0, user, null, 0, true, frame);
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, null, 0, Audience.OTHERS, frame);
+  }
+
+  /** An ephemeral event that only {@code user}'s sessions in the conversation receive. */
+  public static BrokerEvent forUser(String user, byte[] frame) {
+    return new BrokerEvent(Kind.EPHEMERAL, 0, user, null, 0, Audience.ONLY_USER, frame);
   }
 
   /** What kind of event. */

@@ -106,7 +106,7 @@ final class ConversationSubscription {
       return;
     }
     if (event.kind() == BrokerEvent.Kind.EPHEMERAL) {
-      if (event.notToUser() && event.user().equals(session.principal().user())) {
+      if (!event.audience().includes(event.user(), session.principal().user())) {
         return;
       }
       if (earlyEphemeral != null) {

@@ -74,9 +74,14 @@ public abstract class BrokerContract {
     nodeB.subscribe("conv:eph", got::add).get(10, TimeUnit.SECONDS);
     nodeA.publish("conv:eph", BrokerEvent.ephemeral("u2", "typing:u2", 6000, "{}".getBytes(StandardCharsets.UTF_8)));
     nodeA.publish("conv:eph", BrokerEvent.aboutOthers("u2", "{}".getBytes(StandardCharsets.UTF_8)));
-    await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 2);
-    assertThat(got.get(0).notToUser()).isFalse();
-    assertThat(got.get(1).notToUser()).isTrue();
+    nodeA.publish("conv:eph", BrokerEvent.forUser("u3", "{}".getBytes(StandardCharsets.UTF_8)));
+    nodeA.publish("conv:eph", BrokerEvent.ephemeralAppending("u4", "answer:x", 1000, "{}".getBytes(StandardCharsets.UTF_8)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 4);
+    assertThat(got.get(0).audience()).isEqualTo(BrokerEvent.Audience.EVERYONE);
+    assertThat(got.get(1).audience()).isEqualTo(BrokerEvent.Audience.OTHERS);
+    assertThat(got.get(2).audience()).isEqualTo(BrokerEvent.Audience.ONLY_USER);
+    assertThat(got.get(2).user()).isEqualTo("u3");
+    assertThat(got.get(3).appendState()).isTrue();
     assertThat(got.get(0).kind()).isEqualTo(BrokerEvent.Kind.EPHEMERAL);
     assertThat(got.get(0).stateKey()).isEqualTo("typing:u2");
     assertThat(got.get(0).ttlMillis()).isEqualTo(6000);

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   byte   version (1)
  *   byte   kind (0 message, 1 ephemeral)
- *   byte   flags (bit 0: not to the user's own sessions; bit 1: appended to its state)
+ *   byte   flags (bit 0: not to the user's own sessions; bit 1: appended to its state; bit 2: only to
+ *          the user's sessions)
  *   long   seq
  *   long   ttlMillis
  *   short  user length, then UTF-8 bytes
@@ -31,7 +32,12 @@ final class BrokerEventCodec {
     byte[] key = e.stateKey() == null ? null : e.stateKey().getBytes(StandardCharsets.UTF_8);
     ByteBuffer b = ByteBuffer.allocate(1 + 1 + 1 + 8 + 8 + 2 + user.length + 2 + (key == null ? 0 : key.length)
         + 4 + e.frame().length);
-    b.put(VERSION).put((byte) e.kind().ordinal()).put((byte) ((e.notToUser() ? 1 : 0) | (e.appendState() ? 2 : 0)));
+    int audience = switch (e.audience()) {
+      case EVERYONE -> 0;
+      case OTHERS -> 1;
+      case ONLY_USER -> 4;
+    };
+    b.put(VERSION).put((byte) e.kind().ordinal()).put((byte) (audience | (e.appendState() ? 2 : 0)));
     b.putLong(e.seq()).putLong(e.ttlMillis());
     b.putShort((short) user.length).put(user);
     if (key == null) {
@@ -52,7 +58,8 @@ final class BrokerEventCodec {
     }
     BrokerEvent.Kind kind = BrokerEvent.Kind.values()[b.get()];
     byte flags = b.get();
-    boolean notToUser = (flags & 1) != 0;
+    BrokerEvent.Audience audience = (flags & 1) != 0 ? BrokerEvent.Audience.OTHERS
+        : (flags & 4) != 0 ? BrokerEvent.Audience.ONLY_USER : BrokerEvent.Audience.EVERYONE;
     boolean append = (flags & 2) != 0;
     long seq = b.getLong();
     long ttl = b.getLong();
@@ -71,6 +78,6 @@ final class BrokerEventCodec {
     }
     byte[] frame = new byte[b.remaining()];
     b.get(frame);
-    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, notToUser, append, frame);
+    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, audience, append, frame);
   }
 }
