@@ -118,6 +118,23 @@ class BenchSmokeTest {
   }
 
   @Test
+  void profileAloneRecordsHandshakeChatAndFanoutAndTakesAList() {
+    assertThat(CommandLine.populateCommand(new Bench(), "--profile", "--smoke").profile)
+        .containsExactly("handshake", "chat", "fanout");
+    assertThat(CommandLine.populateCommand(new Bench(), "--profile=chat,pg").profile).containsExactly("chat", "pg");
+    assertThat(CommandLine.populateCommand(new Bench()).profile).isEmpty();
+  }
+
+  @Test
+  void anUnknownScenarioOrPeerIsRefusedClearly() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Bench()).setErr(new PrintWriter(err));
+    assertThat(cli.execute("--smoke", "--scenarios", "fanout,latncy", "--out", out.toString())).isEqualTo(2);
+    assertThat(cli.execute("--smoke", "--peers", "ws", "--out", out.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown scenario latncy", "unknown peer ws (netty, socketio)");
+  }
+
+  @Test
   void theOpenFilesLimitIsRead() {
     assertThat(Bench.openFilesLimit()).isGreaterThan(0);
   }
