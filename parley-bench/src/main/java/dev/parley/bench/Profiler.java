@@ -58,7 +58,8 @@ final class Profiler {
     Path txt = logs.resolve("jfr-" + label + ".txt");
     Files.writeString(txt, "JFR profile of " + target.name + " (" + label + "), " + jfr.getFileName() + "\n\n"
         + "Execution samples by thread (digits in names folded):\n" + byThread(samples) + "\n"
-        + "Execution samples by package (inclusive: a sample counts for every package on its stack, 64 frames deep):\n"
+        + "Execution samples by package (incl: a sample counts for every package on its stack, 64 frames deep; "
+        + "excl: for its top frame's):\n"
         + byPackage(samples, 25) + "\n" + hot + "\n" + summary);
     return txt;
   }
@@ -84,27 +85,36 @@ final class Profiler {
   private static final Pattern FRAME = Pattern.compile("^\\s+([\\w$.]+)\\.[\\w$<>]+\\(.*\\)\\s+line:", Pattern.MULTILINE);
 
   /**
-   * Samples per package (its first three name segments, e.g. {@code io.netty.handler}), counted once
-   * per sample whose stack holds it: where the time goes, callees included. The {@code limit} largest.
+   * Samples per package (its first three name segments, e.g. {@code io.netty.handler}): inclusive,
+   * counted once per sample whose stack holds it (where the time goes, callees included), and
+   * exclusive, the package of the sample's top frame (where the CPU burns). The {@code limit}
+   * largest by inclusive count.
    */
   static String byPackage(String jfrPrint, int limit) {
-    Map<String, Integer> counts = new TreeMap<>();
+    Map<String, Integer> inclusive = new TreeMap<>();
+    Map<String, Integer> exclusive = new TreeMap<>();
     int total = 0;
     for (String event : jfrPrint.split("jdk\\.ExecutionSample \\{")) {
       Set<String> seen = new HashSet<>();
+      String top = null;
       Matcher m = FRAME.matcher(event);
       while (m.find()) {
         String[] parts = m.group(1).split("\\.");
-        seen.add(String.join(".", Arrays.copyOf(parts, Math.min(3, Math.max(1, parts.length - 1)))));
+        String pkg = String.join(".", Arrays.copyOf(parts, Math.min(3, Math.max(1, parts.length - 1))));
+        seen.add(pkg);
+        top = top == null ? pkg : top;
       }
-      if (!seen.isEmpty()) {
+      if (top != null) {
         total++;
-        seen.forEach(k -> counts.merge(k, 1, Integer::sum));
+        seen.forEach(k -> inclusive.merge(k, 1, Integer::sum));
+        exclusive.merge(top, 1, Integer::sum);
       }
     }
-    int all = Math.max(1, total);
-    return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
-        .map(e -> String.format(Locale.ROOT, "  %5.1f %%  %6d  %s", 100.0 * e.getValue() / all, e.getValue(), e.getKey()))
+    double all = Math.max(1, total);
+    return "   incl %   excl %  package\n" + inclusive.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
+        .map(e -> String.format(Locale.ROOT, "  %6.1f   %6.1f   %s", 100.0 * e.getValue() / all,
+            100.0 * exclusive.getOrDefault(e.getKey(), 0) / all, e.getKey()))
         .collect(Collectors.joining("\n", "", "\n  total " + total + " samples\n"));
   }
 
