@@ -21,7 +21,10 @@ final class OpenLoop implements Load.Listener {
   /** One stretch of the load: {@code rate} messages a second in all for {@code seconds}. */
   record Phase(String label, int rate, int seconds) {}
 
-  /** What one phase measured. Histograms and counters are written by the event loops. */
+  /**
+   * What one phase measured. The histograms and atomic counters are written by the event loops; the
+   * plain fields only by the driver (the bench's main thread), which also reads them.
+   */
   static final class Stats {
     final Phase phase;
     /** Intended send times of this phase: [from, to) in System.nanoTime. Set before its first send. */
@@ -32,6 +35,7 @@ final class OpenLoop implements Load.Listener {
     final AtomicLong deliveredCount = new AtomicLong();
     /** Acks (deliveries, for a server without acks) that arrived during this phase's span: the achieved rate. */
     final AtomicLong arrived = new AtomicLong();
+    /** Messages sent in this phase. */
     long sent;
     /** Server CPU seconds and error counts over the phase, read by the driver at its bounds. */
     double serverCpuSeconds;
