@@ -1,35 +1,111 @@
 package dev.parley.bench;
 
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
- * {@code parley bench}: starts the Parley server and the raw Netty baseline as child processes,
- * runs each scenario against both at several sizes, and writes {@code results/<time>/results.jsonl}
- * and {@code report.md}. With {@code --target} it loads a Parley server elsewhere (client-side
- * figures only). Bounded in time and connections; stops by itself; ends only the processes it
- * started.
+ * {@code parley bench}: its options, and the run: starts the Parley server and its peers (the raw
+ * Netty baseline, Socket.IO 4) as child processes, runs each scenario against each at several sizes
+ * ({@link Runner}), and writes {@code results/<time>/results.jsonl} and {@code report.md}. With
+ * {@code --target} it loads a Parley server elsewhere (client-side figures only). Bounded in time and
+ * connections; stops by itself; ends only the processes it started. Runs on its caller's thread.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark Parley against a raw Netty WebSocket server in the same run.")
+    description = "Benchmark Parley against a raw Netty WebSocket server and Socket.IO 4 in the same run.")
 public final class Bench implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--scenarios", split = ",", description = "idle,chat,fanout,handshake (default: all).")
-  List<String> scenarios = List.of("idle", "chat", "fanout", "handshake");
+  /** Every scenario, in the order a full run takes them. */
+  static final List<String> ALL = List.of("idle", "chat", "latency", "fanout", "handshake", "cluster", "pg");
+
+  @Option(names = "--scenarios", split = ",", description = "idle,chat,latency,fanout,handshake,cluster,pg (default: all).")
+  List<String> scenarios = ALL;
+
+  @Option(names = "--peers", split = ",", description = "What Parley is measured against: netty (the raw Netty "
+      + "baseline), socketio (Socket.IO 4 on Node.js); default both.")
+  List<String> peers = List.of("netty", "socketio");
+
+  @Option(names = "--socketio-dir", description = "The Socket.IO peer's folder (server.js, package-lock.json; npm ci "
+      + "runs there when node_modules is missing). Default parley-bench/socketio.")
+  Path socketIoDir = Path.of("parley-bench", "socketio");
+
+  @Option(names = "--profile", arity = "0..1", split = ",", fallbackValue = "handshake,chat,fanout",
+      description = "Record the measurements of these scenarios (default handshake,chat,fanout) on the JVM servers with "
+          + "JFR (settings=profile) and summarise each (samples by thread, hot methods) in <out>/logs/jfr-*.txt.")
+  List<String> profile = List.of();
+
+  @Option(names = "--latency-rate", description = "latency: messages a second in all (default 2000).")
+  int latencyRate = 2000;
+
+  @Option(names = "--latency-conversations", description = "latency: visitors, each in its own conversation (default 1000).")
+  int latencyConversations = 1000;
+
+  @Option(names = "--latency-first-seconds", description = "latency: the first stretch after start, reported apart "
+      + "(default 60).")
+  int latencyFirstSeconds = 60;
+
+  @Option(names = "--latency-seconds", description = "latency: the warmed-up stretch after it (default 60).")
+  int latencySeconds = 60;
+
+  @Option(names = "--idle-fixed-heap", description = "idle: run the JVM servers with a fixed, pre-touched heap "
+      + "(-Xms = -Xmx = this, -XX:+AlwaysPreTouch), e.g. 2g, so that RSS does not follow G1's heap sizing.")
+  String idleFixedHeap;
+
+  @Option(names = "--cluster-nodes", split = ",", description = "cluster: node counts, each a fresh cluster (default 1,2,3).")
+  List<Integer> clusterNodes = List.of(1, 2, 3);
+
+  @Option(names = "--cluster-rate", description = "cluster: chat messages a second in all (default 2000).")
+  int clusterRate = 2000;
+
+  @Option(names = "--cluster-conversations", description = "cluster: chat visitors (default 1000).")
+  int clusterConversations = 1000;
+
+  @Option(names = "--cluster-subscribers", description = "cluster: fan-out subscribers, spread over the nodes by "
+      + "nginx; publisher at --fanout-rate (default 2000).")
+  int clusterSubscribers = 2000;
+
+  @Option(names = "--nginx-conf", description = "cluster: nginx template (default ops/nginx/parley.conf).")
+  Path nginxConf = Path.of("ops", "nginx", "parley.conf");
+
+  @Option(names = "--pg-url", description = "cluster, pg: PostgreSQL JDBC URL (default jdbc:postgresql://127.0.0.1:5432/test); "
+      + "each run makes a schema of its own and drops it.")
+  String pgUrl = "jdbc:postgresql://127.0.0.1:5432/test";
+
+  @Option(names = "--pg-user", description = "cluster, pg: PostgreSQL user (default postgres).")
+  String pgUser = "postgres";
+
+  @Option(names = "--pg-rates", split = ",", description = "pg: chat rates in turn on one node (default 1000,2000,5000,10000).")
+  List<Integer> pgRates = List.of(1000, 2000, 5000, 10000);
+
+  @Option(names = "--pg-conversations", description = "pg: chat visitors (default 1000).")
+  int pgConversations = 1000;
+
+  @Option(names = "--pg-probe-subscribers", description = "pg: subscribers of the recovery probe's fan-out (default 100).")
+  int pgProbeSubscribers = 100;
+
+  @Option(names = "--pg-normal-ms", description = "pg: a probe is served normally when every subscriber has it within "
+      + "this (default 1000).")
+  int pgNormalMs = 1000;
+
+  @Option(names = "--pg-recovery-max-seconds", description = "pg: how long to wait for the node to recover (default 300).")
+  int pgRecoveryMaxSeconds = 300;
 
   @Option(names = "--smoke", description = "Tiny sizes, a second each: checks that every scenario works (CI).")
   boolean smoke;
@@ -120,7 +196,7 @@ public final class Bench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String date = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    String date = DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS));
     if (out == null) {
       out = Path.of("results", date.replace(":", ""));
     }
@@ -136,6 +212,28 @@ public final class Bench implements Callable<Integer> {
       fanoutRate = 20;
       handshakeConcurrency = 4;
       seconds = 1;
+      latencyRate = 200;
+      latencyConversations = 20;
+      latencyFirstSeconds = 1;
+      latencySeconds = 1;
+      clusterNodes = List.of(2); // one cluster: across nodes is what the smoke run checks
+      clusterRate = 100;
+      clusterConversations = 20;
+      clusterSubscribers = 50;
+      pgRates = List.of(100, 400);
+      pgConversations = 20;
+      pgProbeSubscribers = 10;
+      pgRecoveryMaxSeconds = 30;
+    }
+    for (String sc : scenarios) {
+      if (!ALL.contains(sc)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + sc + " (one of " + ALL + ")");
+      }
+    }
+    for (String p : peers) {
+      if (!List.of("netty", "socketio").contains(p)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "unknown peer " + p + " (netty, socketio)");
+      }
     }
     StringBuilder notes = new StringBuilder();
     if (target == null) {
@@ -148,7 +246,7 @@ public final class Bench implements Callable<Integer> {
     if (clientProcesses < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--client-processes must be at least 1");
     }
-    List<java.net.InetAddress> sources;
+    List<InetAddress> sources;
     try {
       sources = Load.addresses(sourceAddresses);
     } catch (IllegalArgumentException e) {
@@ -188,18 +286,12 @@ public final class Bench implements Callable<Integer> {
     }
     List<Scenarios.Result> results = new ArrayList<>();
     try (Load load = new Load(threads, clientProcesses > 1 ? List.of() : sources)) {
-      Scenarios s = new Scenarios(load, clientProcesses, sourceAddresses, threads, out.resolve("logs"));
-      for (String scenario : scenarios) {
-        for (String which : target != null ? List.of("parley") : List.of("parley", "netty")) {
-          try (Target t = start(which, scenario, null)) {
-            results.addAll(run(s, t, scenario));
-          }
-          if (scenario.equals("handshake") && target == null) {
-            // The same over TLS (1.3, P-256 certificate): what a wss handshake costs.
-            try (Target t = start(which, scenario + "-tls", Target.selfSigned(out.resolve("tls")))) {
-              results.addAll(run(s, t, scenario));
-            }
-          }
+      try (Runner runner = new Runner(this, new Connections(load))) {
+        for (String scenario : scenarios) {
+          results.addAll(runner.run(scenario));
+        }
+        if (runner.socketIoVersion() != null) {
+          notes.append("Socket.IO peer: ").append(runner.socketIoVersion()).append(". ");
         }
       }
     }
@@ -211,100 +303,36 @@ public final class Bench implements Callable<Integer> {
   /** JMH, one fork, short iterations (a few minutes in all); {@code --smoke}: one iteration each. */
   private int microBenchmarks() throws Exception {
     Files.createDirectories(out);
-    org.openjdk.jmh.runner.options.ChainedOptionsBuilder o = new org.openjdk.jmh.runner.options.OptionsBuilder()
+    ChainedOptionsBuilder o = new OptionsBuilder()
         .include("dev\\.parley\\.bench\\.jmh\\..*")
         .forks(1)
         .warmupIterations(smoke ? 1 : 3)
-        .warmupTime(org.openjdk.jmh.runner.options.TimeValue.seconds(1))
+        .warmupTime(TimeValue.seconds(1))
         .measurementIterations(smoke ? 1 : 5)
-        .measurementTime(org.openjdk.jmh.runner.options.TimeValue.seconds(smoke ? 1 : 2))
+        .measurementTime(TimeValue.seconds(smoke ? 1 : 2))
         .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Xmx1g")
-        .resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
+        .resultFormat(ResultFormatType.JSON)
         .result(out.resolve("jmh.json").toString());
-    new org.openjdk.jmh.runner.Runner(o.build()).run();
+    new org.openjdk.jmh.runner.Runner(o.build()).run(); // JMH's Runner, not the bench's
     System.out.println("bench: JMH results in " + out.resolve("jmh.json"));
     return 0;
   }
 
-  private Target start(String which, String scenario, Path[] tls) throws IOException, InterruptedException {
-    if (target != null) {
-      return Target.remote(target);
-    }
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
-    }
-    Path logs = out.resolve("logs");
-    if (which.equals("netty")) {
-      return Target.netty(port, logs.resolve("netty-" + scenario + ".log"), tls, jvmOptions());
-    }
-    Path data = Files.createTempDirectory("parley-bench-");
-    return Target.parley(parleyJar.toAbsolutePath(), port, data, logs.resolve("parley-" + scenario + ".log"), tls,
-        jvmOptions(), words(parleyArgs));
-  }
+  /**
+   * JVM options of a smoke run's servers: it checks that scenarios work, not how fast, so the servers
+   * start quickly (C1 only, the serial GC: no compiler or GC threads competing for the cores).
+   */
+  static final List<String> SMOKE_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss512k",
+      "-Xmx512m");
 
-  private List<String> jvmOptions() {
+  /** The servers' JVM options: {@code --server-jvm-options}, or the launcher's (a smoke run's own). */
+  List<String> jvmOptions() {
     List<String> given = words(serverJvmOptions);
-    return given.isEmpty() ? Target.DEFAULT_JVM_OPTIONS : given;
+    return !given.isEmpty() ? given : smoke ? SMOKE_JVM_OPTIONS : Target.DEFAULT_JVM_OPTIONS;
   }
 
   /** A command-line option's value split into words; empty for none. */
-  private static List<String> words(String option) {
+  static List<String> words(String option) {
     return option == null || option.isBlank() ? List.of() : List.of(option.trim().split("\\s+"));
-  }
-
-  private List<Scenarios.Result> run(Scenarios s, Target t, String scenario) throws Exception {
-    List<Scenarios.Result> r = new ArrayList<>();
-    switch (scenario) {
-      case "idle" -> {
-        Scenarios.Result previous = null;
-        for (int n : idleSizes) {
-          Scenarios.Result now = s.idle(t, n, idleSeconds);
-          if (previous != null) {
-            marginal(previous, now);
-          }
-          r.add(report(now));
-          previous = now;
-        }
-      }
-      case "chat" -> {
-        for (int rate : chatRates) {
-          r.add(report(s.chat(t, chatConversations, rate, seconds)));
-        }
-      }
-      case "fanout" -> {
-        for (int n : fanoutSizes) {
-          r.add(report(s.fanout(t, n, fanoutRate, seconds)));
-        }
-      }
-      case "handshake" -> r.add(report(s.handshake(t, handshakeConcurrency, seconds)));
-      default -> throw new CommandLine.ParameterException(spec.commandLine(), "unknown scenario " + scenario);
-    }
-    return r;
-  }
-
-  /**
-   * The cost of one more connection: the growth of RSS and heap from the previous (smaller) size to
-   * this one, both held by the same server process after a full GC. Unlike the per-connection
-   * average, it leaves out what the first connections pay once (JIT-compiled code, loaded classes,
-   * buffer pools): the figure that projects to a bigger node.
-   */
-  static void marginal(Scenarios.Result smaller, Scenarios.Result larger) {
-    int n0 = (Integer) smaller.params().get("connections");
-    int n1 = (Integer) larger.params().get("connections");
-    Double rss0 = smaller.figures().get("rss_total_mib");
-    Double rss1 = larger.figures().get("rss_total_mib");
-    Double heap0 = smaller.figures().get("heap_total_mib");
-    Double heap1 = larger.figures().get("heap_total_mib");
-    if (n1 <= n0 || rss0 == null || rss1 == null || heap0 == null || heap1 == null) {
-      return;
-    }
-    larger.figures().put("rss_marginal_per_conn_bytes", (rss1 - rss0) * 1048576.0 / (n1 - n0));
-    larger.figures().put("heap_marginal_per_conn_bytes", (heap1 - heap0) * 1048576.0 / (n1 - n0));
-  }
-
-  private static Scenarios.Result report(Scenarios.Result r) {
-    System.out.println(r.scenario() + " " + r.target() + " " + r.params() + " " + r.figures());
-    return r;
   }
 }

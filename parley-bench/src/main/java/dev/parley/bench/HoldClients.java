@@ -147,7 +147,7 @@ final class HoldClients implements AutoCloseable {
   public static void main(String[] args) throws Exception {
     List<String> spec = args.length > 4 && !args[4].isBlank() ? List.of(args[4].split(",")) : List.of();
     try (Load load = new Load(Integer.parseInt(args[3]), Load.addresses(spec))) {
-      Scenarios s = new Scenarios(load);
+      Connections s = new Connections(load);
       s.begin();
       double[] secs = new double[1];
       List<Channel> conns;
@@ -169,12 +169,11 @@ final class HoldClients implements AutoCloseable {
       String line;
       while ((line = in.readLine()) != null) {
         if (line.equals("report")) {
-          long[] ce = s.closedAndErrors();
-          System.out.println("closed " + ce[0] + " " + ce[1]);
+          System.out.println("closed " + s.closed() + " " + s.errors());
           System.out.flush();
         }
       }
-      Scenarios.closeAll(conns);
+      Connections.closeAll(conns);
     }
   }
 }

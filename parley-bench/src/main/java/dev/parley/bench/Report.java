@@ -8,21 +8,47 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Writes what a bench run measured: {@code results.jsonl} (one JSON object per measurement, with
- * the date and the machine) and {@code report.md} (a table per scenario, Parley next to the raw
- * Netty baseline and their ratio, and an SVG chart of the headline figure by size).
+ * the date and the machine) and {@code report.md} (a table per scenario; Parley's ratio to each peer
+ * — the raw Netty baseline and Socket.IO — for every figure they share; for the cluster, what each
+ * node count gives against the smallest; an SVG chart of the headline figure by size). Used by the
+ * bench's main thread.
  */
 final class Report {
-  /** The figure each scenario is judged by, and whether more is better. */
-  private static final Map<String, String[]> HEADLINE = Map.of(
-      "idle", new String[] {"rss_per_conn_bytes", "lower"},
-      "fanout", new String[] {"deliveries_per_s", "higher"},
-      "chat", new String[] {"delivered_p99_ms", "lower"},
-      "handshake", new String[] {"handshakes_per_s", "higher"});
+  /** The figure each scenario is judged by (charted). */
+  private static final Map<String, String> HEADLINE = Map.of(
+      "idle", "heap_per_conn_bytes",
+      "fanout", "deliveries_per_s",
+      "chat", "delivered_p99_ms",
+      "latency", "delivered_p99_ms",
+      "handshake", "handshakes_per_s",
+      "cluster-chat", "messages_per_s",
+      "cluster-fanout", "deliveries_per_s",
+      "pg", "achieved_per_s",
+      "pg-recovery", "recovery_s");
+  /** The peers, as named in results, and as shown. */
+  private static final Map<String, String> PEERS = new LinkedHashMap<>();
+
+  static {
+    PEERS.put("netty", "raw Netty");
+    PEERS.put("socketio", "Socket.IO");
+  }
+
+  /** Counts, not figures to compare. */
+  private static final List<String> NOT_RATIOS = List.of("connections_closed", "errors", "failed", "published",
+      "offered_per_s", "probes_sent");
 
   private Report() {}
+
+  /** Whether less of {@code figure} is better (times, memory, CPU), judged by its name. */
+  static boolean lowerIsBetter(String figure) {
+    return figure.endsWith("_ms") || figure.contains("_bytes") || figure.endsWith("_mib") || figure.contains("cpu_")
+        || figure.endsWith("_cores") || figure.endsWith("_s") && figure.startsWith("recovery")
+        || figure.equals("store_unavailable") || figure.startsWith("normal_before");
+  }
 
   static String machine() {
     String mem = "?";
@@ -60,8 +86,10 @@ final class Report {
     StringBuilder md = new StringBuilder("# Parley bench report\n\n")
         .append("- Date: ").append(date).append('\n')
         .append("- Machine: ").append(machine).append(" (client and servers share it)\n")
-        .append("- Servers: Parley (`parley-server.jar`, SQLite, defaults but rate and per-address limits raised) and the raw "
-            + "Netty baseline (`BaselineServer`), each its own JVM with the same options (below)\n");
+        .append("- Servers: Parley (`parley-server.jar`, SQLite unless said, defaults but rate and per-address limits "
+            + "raised); the raw Netty baseline (`BaselineServer`: frames encoded once, one task per event loop per "
+            + "batch, one flush per subscriber per batch), each its own JVM with the same options (below); Socket.IO 4 "
+            + "on Node.js (`parley-bench/socketio`, nothing stored)\n");
     if (notes != null && !notes.isBlank()) {
       md.append("- Notes: ").append(notes).append('\n');
     }
@@ -72,58 +100,134 @@ final class Report {
     }
     for (var e : byScenario.entrySet()) {
       String scenario = e.getKey();
-      String[] head = HEADLINE.get(scenario);
+      List<Scenarios.Result> rs = e.getValue();
       md.append("## ").append(scenario).append("\n\n");
-      List<String> figures = new ArrayList<>();
-      for (Scenarios.Result r : e.getValue()) {
-        for (String k : r.figures().keySet()) {
-          if (!figures.contains(k)) {
-            figures.add(k);
-          }
-        }
-      }
-      md.append("| target | ").append(String.join(" | ", e.getValue().get(0).params().keySet())).append(" | ")
-          .append(String.join(" | ", figures)).append(" |\n|");
-      int cols = 1 + e.getValue().get(0).params().size() + figures.size();
-      md.append("---|".repeat(cols)).append('\n');
-      List<double[]> chart = new ArrayList<>(); // size, parley, netty
+      table(md, rs);
+      ratios(md, rs);
+      scaling(md, rs);
+      notes(md, rs);
+      String head = HEADLINE.getOrDefault(scenario, rs.get(0).figures().keySet().iterator().next());
       List<String> labels = new ArrayList<>();
-      for (Scenarios.Result r : e.getValue()) {
-        md.append("| ").append(r.target());
-        r.params().values().forEach(v -> md.append(" | ").append(v));
-        for (String k : figures) {
-          Double v = r.figures().get(k);
-          md.append(" | ").append(v == null ? "" : fmt(v));
-        }
-        md.append(" |\n");
-      }
-      md.append('\n');
-      // Ratios: Parley's headline figure over the baseline's at the same parameters.
-      for (Scenarios.Result p : e.getValue()) {
+      List<double[]> chart = new ArrayList<>();
+      for (Scenarios.Result p : rs) {
         if (!p.target().equals("parley")) {
           continue;
         }
-        Scenarios.Result n = e.getValue().stream().filter(x -> x.target().equals("netty") && x.params().equals(p.params()))
-            .findFirst().orElse(null);
-        Double pv = p.figures().get(head[0]);
-        Double nv = n == null ? null : n.figures().get(head[0]);
-        String first = p.params().keySet().iterator().next();
-        labels.add(p.params().get(first) + (first.equals("rate") ? "/s" : p.params().containsKey("rate") ? "@" + p.params().get("rate") + "/s" : ""));
-        chart.add(new double[] {pv == null ? 0 : pv, nv == null ? 0 : nv});
-        if (pv != null && nv != null && nv != 0) {
-          md.append("- ").append(p.params()).append(": ").append(head[0]).append(" Parley ").append(fmt(pv))
-              .append(", Netty ").append(fmt(nv)).append(", ratio Parley/Netty ").append(fmt(pv / nv))
-              .append(" (").append(head[1]).append(" is better)\n");
+        labels.add(p.params().entrySet().stream().limit(2).map(x -> String.valueOf(x.getValue()))
+            .collect(Collectors.joining(" @ ")));
+        double[] bars = new double[1 + PEERS.size()];
+        bars[0] = value(p, head);
+        int j = 1;
+        for (String peer : PEERS.keySet()) {
+          Scenarios.Result n = peer(rs, p, peer);
+          bars[j++] = n == null ? 0 : value(n, head);
         }
+        chart.add(bars);
       }
       String svg = scenario + ".svg";
-      Files.writeString(dir.resolve(svg), bars(scenario + ": " + head[0] + " (" + head[1] + " is better)", labels, chart));
+      Files.writeString(dir.resolve(svg), bars(scenario + ": " + head + " (" + (lowerIsBetter(head) ? "lower" : "higher")
+          + " is better)", labels, chart));
       md.append("\n![").append(scenario).append("](").append(svg).append(")\n\n");
     }
     Files.writeString(dir.resolve("report.md"), md);
   }
 
-  /** A grouped bar chart: per label, Parley and Netty. */
+  private static double value(Scenarios.Result r, String figure) {
+    Double v = r.figures().get(figure);
+    return v == null || !Double.isFinite(v) ? 0 : v;
+  }
+
+  /** The peer's result at Parley's parameters, or null. */
+  private static Scenarios.Result peer(List<Scenarios.Result> rs, Scenarios.Result parley, String peer) {
+    return rs.stream().filter(x -> x.target().equals(peer) && x.params().equals(parley.params())).findFirst().orElse(null);
+  }
+
+  /** Every result, one row each. */
+  private static void table(StringBuilder md, List<Scenarios.Result> rs) {
+    List<String> figures = new ArrayList<>();
+    List<String> params = new ArrayList<>();
+    for (Scenarios.Result r : rs) {
+      r.figures().keySet().stream().filter(k -> !figures.contains(k)).forEach(figures::add);
+      r.params().keySet().stream().filter(k -> !params.contains(k)).forEach(params::add);
+    }
+    md.append("| target | ").append(String.join(" | ", params)).append(" | ").append(String.join(" | ", figures))
+        .append(" |\n|").append("---|".repeat(1 + params.size() + figures.size())).append('\n');
+    for (Scenarios.Result r : rs) {
+      md.append("| ").append(r.target());
+      params.forEach(k -> md.append(" | ").append(r.params().getOrDefault(k, "")));
+      for (String k : figures) {
+        Double v = r.figures().get(k);
+        md.append(" | ").append(v == null ? "" : fmt(v));
+      }
+      md.append(" |\n");
+    }
+    md.append('\n');
+  }
+
+  /** Parley's ratio to each peer, for every figure both have, at the same parameters. */
+  private static void ratios(StringBuilder md, List<Scenarios.Result> rs) {
+    for (Scenarios.Result p : rs) {
+      if (!p.target().equals("parley")) {
+        continue;
+      }
+      Map<String, Scenarios.Result> peers = new LinkedHashMap<>();
+      PEERS.keySet().forEach(k -> {
+        Scenarios.Result n = peer(rs, p, k);
+        if (n != null) {
+          peers.put(k, n);
+        }
+      });
+      if (peers.isEmpty()) {
+        continue;
+      }
+      md.append("Ratios at ").append(p.params()).append(":\n\n| figure | Parley |");
+      peers.keySet().forEach(k -> md.append(' ').append(PEERS.get(k)).append(" | Parley / ").append(PEERS.get(k)).append(" |"));
+      md.append("\n|---|---|").append("---|---|".repeat(peers.size())).append('\n');
+      for (var f : p.figures().entrySet()) {
+        if (NOT_RATIOS.contains(f.getKey())) {
+          continue;
+        }
+        md.append("| ").append(f.getKey()).append(lowerIsBetter(f.getKey()) ? " (lower is better)" : " (higher is better)")
+            .append(" | ").append(fmt(f.getValue())).append(" |");
+        for (Scenarios.Result n : peers.values()) {
+          Double v = n.figures().get(f.getKey());
+          md.append(' ').append(v == null ? "" : fmt(v)).append(" | ")
+              .append(v == null || v == 0 || !Double.isFinite(f.getValue()) ? "" : fmt(f.getValue() / v)).append(" |");
+        }
+        md.append('\n');
+      }
+      md.append('\n');
+    }
+  }
+
+  /** For results by node count: each count's headline rate against the smallest count's (what more nodes add). */
+  private static void scaling(StringBuilder md, List<Scenarios.Result> rs) {
+    if (rs.isEmpty() || !rs.get(0).params().containsKey("nodes")) {
+      return;
+    }
+    Scenarios.Result first = rs.get(0);
+    String head = HEADLINE.get(first.scenario());
+    int n0 = (Integer) first.params().get("nodes");
+    for (Scenarios.Result r : rs) {
+      int n = (Integer) r.params().get("nodes");
+      md.append("- ").append(n).append(n == 1 ? " node: " : " nodes: ").append(head).append(' ').append(fmt(value(r, head)));
+      if (n != n0) {
+        md.append(" (").append(fmt(value(r, head) / Math.max(1e-9, value(first, head)))).append(" × ").append(n0)
+            .append(n0 == 1 ? " node's)" : " nodes')");
+      }
+      md.append(", per node ").append(fmt(value(r, head) / n)).append("; p99 ")
+          .append(fmt(value(r, head.startsWith("messages") ? "delivered_p99_ms" : "p99_ms"))).append(" ms; nodes' CPU ")
+          .append(fmt(value(r, "server_cpu_cores"))).append(" cores\n");
+    }
+    md.append('\n');
+  }
+
+  private static void notes(StringBuilder md, List<Scenarios.Result> rs) {
+    rs.stream().filter(r -> r.note() != null).map(r -> "- " + r.target() + " " + r.params() + ": " + r.note() + "\n")
+        .distinct().forEach(md::append);
+  }
+
+  /** A grouped bar chart: per label, Parley and each peer. */
   static String bars(String title, List<String> labels, List<double[]> values) {
     int w = 640;
     int h = 300;
@@ -131,7 +235,9 @@ final class Report {
     int bottom = 40;
     double max = 1;
     for (double[] v : values) {
-      max = Math.max(max, Math.max(v[0], v[1]));
+      for (double x : v) {
+        max = Math.max(max, x);
+      }
     }
     StringBuilder s = new StringBuilder();
     s.append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(w).append("' height='").append(h)
@@ -146,22 +252,27 @@ final class Report {
     }
     int groups = Math.max(1, values.size());
     double groupW = (w - left - 20) / (double) groups;
-    String[] colors = {"#3451d1", "#e8710a"};
+    String[] colors = {"#3451d1", "#e8710a", "#2e9e4f"};
+    int series = 1 + PEERS.size();
     for (int i = 0; i < values.size(); i++) {
-      for (int j = 0; j < 2; j++) {
+      for (int j = 0; j < series; j++) {
         int bh = (int) (plotH * values.get(i)[j] / max);
-        double x = left + i * groupW + 10 + j * (groupW - 20) / 2;
+        double x = left + i * groupW + 10 + j * (groupW - 20) / series;
         s.append("<rect x='").append(fmt(x)).append("' y='").append(h - bottom - bh).append("' width='")
-            .append(fmt((groupW - 20) / 2 - 4)).append("' height='").append(bh).append("' fill='").append(colors[j])
+            .append(fmt((groupW - 20) / series - 4)).append("' height='").append(bh).append("' fill='").append(colors[j])
             .append("'/>\n");
       }
       s.append("<text x='").append(fmt(left + i * groupW + groupW / 2 - 20)).append("' y='").append(h - bottom + 16)
           .append("'>").append(esc(labels.get(i))).append("</text>\n");
     }
-    s.append("<rect x='").append(w - 180).append("' y='8' width='10' height='10' fill='").append(colors[0])
-        .append("'/><text x='").append(w - 165).append("' y='17'>Parley</text>")
-        .append("<rect x='").append(w - 100).append("' y='8' width='10' height='10' fill='").append(colors[1])
-        .append("'/><text x='").append(w - 85).append("' y='17'>raw Netty</text>\n</svg>\n");
+    List<String> names = new ArrayList<>(List.of("Parley"));
+    names.addAll(PEERS.values());
+    for (int j = 0; j < series; j++) {
+      int x = w - 260 + j * 85;
+      s.append("<rect x='").append(x).append("' y='26' width='10' height='10' fill='").append(colors[j])
+          .append("'/><text x='").append(x + 14).append("' y='35'>").append(names.get(j)).append("</text>");
+    }
+    s.append("\n</svg>\n");
     return s.toString();
   }
 

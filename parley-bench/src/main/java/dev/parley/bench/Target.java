@@ -11,20 +11,33 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A server under load: Parley or the raw Netty baseline, as a child process of the bench (so its
- * memory and CPU are its own and readable from {@code /proc}), or a remote URL (no process: no
- * server-side figures). Ended only through this object, by its own PID.
+ * A server under load: Parley, the raw Netty baseline or the Socket.IO peer, as a child process of
+ * the bench (so its memory and CPU are its own and readable from {@code /proc}), or a remote URL
+ * (no process: no server-side figures). Ended only through this object, by its own PID. Used by the
+ * bench's main thread.
  */
 final class Target implements AutoCloseable {
-  /** {@code parley} or {@code netty}. */
+  /** {@code parley}, {@code netty} or {@code socketio}. */
   final String name;
   final URI ws;
   private final Process process;
+  /** The nodes of a cluster behind a proxy (this target's CPU and RSS are their sums); empty otherwise. */
+  private final List<Target> members;
 
   private Target(String name, URI ws, Process process) {
+    this(name, ws, process, List.of());
+  }
+
+  private Target(String name, URI ws, Process process, List<Target> members) {
     this.name = name;
     this.ws = ws;
     this.process = process;
+    this.members = List.copyOf(members);
+  }
+
+  /** Parley nodes reached through a proxy at {@code ws}: CPU and RSS are the nodes' sums; the nodes are closed by their owner. */
+  static Target cluster(URI ws, List<Target> nodes) {
+    return new Target("parley", ws, null, nodes);
   }
 
   /** A Parley server somewhere else: only client-side figures. */
@@ -67,6 +80,16 @@ final class Target implements AutoCloseable {
       cmd.addAll(List.of(tls[0].toString(), tls[1].toString()));
     }
     return start("netty", cmd, port, log, "/ws", tls != null);
+  }
+
+  /**
+   * Starts the Socket.IO peer ({@code server.js} in {@code dir}, Node.js with {@code --expose-gc}),
+   * its WebSocket at Engine.IO's {@code /socket.io/?EIO=4&transport=websocket}.
+   */
+  static Target socketIo(Path dir, int port, Path log) throws IOException, InterruptedException {
+    List<String> cmd = List.of(SocketIoInstall.node(), "--expose-gc", dir.resolve("server.js").toString(),
+        Integer.toString(port));
+    return start("socketio", cmd, port, log, "/socket.io/?EIO=4&transport=websocket", false);
   }
 
   /** A self-signed P-256 certificate and PKCS#8 key for localhost, made with openssl in {@code dir}. */
@@ -117,7 +140,22 @@ final class Target implements AutoCloseable {
   }
 
   boolean local() {
-    return process != null;
+    return process != null || !members.isEmpty();
+  }
+
+  /** How the load generator speaks to this server. */
+  Dialect dialect() {
+    return Dialect.of(name);
+  }
+
+  /** The server's process id, or -1 for a remote server. */
+  long pid() {
+    return process == null ? -1 : process.pid();
+  }
+
+  /** Whether this server is a JVM (jcmd and JFR work on it). */
+  boolean jvm() {
+    return process != null && !name.equals("socketio");
   }
 
   /** The URI of {@code path} on this server (the baseline's publisher is {@code /pub}). */
@@ -127,6 +165,9 @@ final class Target implements AutoCloseable {
 
   /** Resident set size in bytes (from /proc), or -1. */
   long rssBytes() {
+    if (!members.isEmpty()) {
+      return members.stream().mapToLong(Target::rssBytes).sum();
+    }
     if (process == null) {
       return -1;
     }
@@ -142,48 +183,60 @@ final class Target implements AutoCloseable {
     return -1;
   }
 
-  /** CPU time (user + system) in seconds so far, or -1. */
+  /** CPU time (user + system) in seconds so far (a cluster's: of all its nodes), or -1. */
   double cpuSeconds() {
+    if (!members.isEmpty()) {
+      return members.stream().mapToDouble(Target::cpuSeconds).sum();
+    }
+    return process == null ? -1 : Cpu.seconds(process.pid());
+  }
+
+  /** The server's memory after a full garbage collection, in bytes (-1: not known). */
+  record Memory(long rss, long heapUsed, long heapCommitted) {
+    static final Memory UNKNOWN = new Memory(-1, -1, -1);
+  }
+
+  /**
+   * Runs a full GC in the server and returns its memory right after: RSS, and the heap in use and
+   * committed. A JVM through jcmd ({@code GC.run}, {@code GC.heap_info}); the Socket.IO peer through
+   * its {@code /bench/memory} ({@code global.gc()}, {@code process.memoryUsage()}).
+   */
+  Memory gcAndMemory() {
     if (process == null) {
-      return -1;
+      return Memory.UNKNOWN;
     }
     try {
-      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-      return ticks / 100.0; // USER_HZ is 100 on Linux
-    } catch (IOException | RuntimeException e) {
-      return -1;
+      if (!jvm()) {
+        return SocketIoInstall.memory(ws.getPort());
+      }
+      String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+      run(jcmd, Long.toString(process.pid()), "GC.run");
+      String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
+      // G1 on JDK 25: "total reserved 4194304K, committed 262144K, used 9359K"; older: "total 262144K, used 9359K".
+      long used = kib(info, "used (\\d+)([KMG])");
+      long committed = kib(info, "committed (\\d+)([KMG])");
+      return new Memory(rssBytes(), used, committed >= 0 ? committed : kib(info, "total (\\d+)([KMG])"));
+    } catch (IOException | InterruptedException e) {
+      return Memory.UNKNOWN;
     }
   }
 
-  /** Runs a full GC in the server (jcmd) and returns the Java heap in use after it, in bytes, or -1. */
-  long gcAndHeapUsed() {
-    if (process == null) {
+  private static long kib(String text, String regex) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+    if (!m.find()) {
       return -1;
     }
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    try {
-      run(jcmd, Long.toString(process.pid()), "GC.run");
-      String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("used (\\d+)([KMG])").matcher(info);
-      if (m.find()) {
-        long v = Long.parseLong(m.group(1));
-        return v * switch (m.group(2)) {
-          case "K" -> 1024L;
-          case "M" -> 1024L * 1024;
-          default -> 1024L * 1024 * 1024;
-        };
-      }
-    } catch (IOException | InterruptedException e) {
-      return -1;
-    }
-    return -1;
+    long v = Long.parseLong(m.group(1));
+    return v * switch (m.group(2)) {
+      case "K" -> 1024L;
+      case "M" -> 1024L * 1024;
+      default -> 1024L * 1024 * 1024;
+    };
   }
 
   /** The server's heap by class (jcmd GC.class_histogram, after a full GC), the first {@code lines} lines, or "". */
   String classHistogram(int lines) {
-    if (process == null) {
+    if (!jvm()) {
       return "";
     }
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
@@ -195,7 +248,7 @@ final class Target implements AutoCloseable {
     }
   }
 
-  private static String run(String... cmd) throws IOException, InterruptedException {
+  static String run(String... cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
     p.waitFor(30, TimeUnit.SECONDS);
