@@ -21,7 +21,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>sessions: a visitor is placed on a site at {@code hello} — the one its token is bound to,
  *       or the one it names (in {@code hello}, or in the URL it connected to);
  *   <li>conversations: a {@code chat_…} conversation is joinable by its visitor and the agents of
- *       its site; {@code agents:<site>} by those agents; other ids are open channels only when
+ *       its site, and one not created yet by the visitor about to open it; {@code agents:<site>}
+ *       by those agents; other ids are open channels only when
  *       the configuration says so.
  * </ul>
  *
@@ -31,11 +32,17 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
   private final Directory directory;
   private final Conversations conversations;
   private final ChatConfig config;
+  private volatile ConversationOpener opener;
 
   ChatAccess(Directory directory, Conversations conversations, ChatConfig config) {
     this.directory = directory;
     this.conversations = conversations;
     this.config = config;
+  }
+
+  /** Lets visitors join the conversations they are about to open (set once the node is attached). */
+  void opener(ConversationOpener o) {
+    this.opener = o;
   }
 
   @Override
@@ -47,8 +54,14 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
     if (!ChatConversation.isChat(conversation)) {
       return CompletableFuture.completedFuture(config.openChannels());
     }
-    return conversations.find(conversation).thenApply(c -> c.isPresent()
-        && (isVisitorOf(principal, c.get()) || directory.isAgentOf(principal, c.get().site())));
+    return conversations.find(conversation).thenCompose(c -> {
+      if (c.isPresent()) {
+        return CompletableFuture.completedFuture(
+            isVisitorOf(principal, c.get()) || directory.isAgentOf(principal, c.get().site()));
+      }
+      ConversationOpener o = opener;
+      return o == null ? CompletableFuture.completedFuture(false) : o.isNextOf(principal, conversation);
+    });
   }
 
   /**

@@ -33,6 +33,11 @@ final class ChatExtension implements Extension {
   }
 
   @Override
+  public CompletableFuture<Void> beforeSend(Session session, String conversation) {
+    return chat.flow().beforeSend(session.principal(), conversation);
+  }
+
+  @Override
   public void helloAccepted(Session session) {
     Principal p = session.principal();
     if (ChatIdentity.isStaff(p)) {

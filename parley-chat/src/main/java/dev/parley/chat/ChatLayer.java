@@ -56,7 +56,9 @@ public final class ChatLayer implements AutoCloseable {
     this.turns = new BotTurns(node, node.config().typingTtl(), metrics);
     this.routing = new AgentRouting(node, directory, conversations, lifecycle, turns, handoffRule, places, config,
         metrics);
-    this.flow = new VisitorFlow(node, directory, conversations, lifecycle, routing, turns, handoffRule, bots);
+    ConversationOpener opener = new ConversationOpener(node, directory, conversations);
+    access.opener(opener);
+    this.flow = new VisitorFlow(node, directory, conversations, lifecycle, routing, turns, handoffRule, bots, opener);
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
   }
 

@@ -31,6 +31,9 @@ public interface ChatStore extends AutoCloseable {
   /** The result of {@link #open}. */
   record Opened(ChatConversation conversation, boolean created) {}
 
+  /** The visitor's most recently opened conversation on {@code site} (open or resolved), if any. */
+  CompletableFuture<Optional<ChatConversation>> latest(String site, String visitor);
+
   /** The conversation with this id, if any. */
   CompletableFuture<Optional<ChatConversation>> find(String id);
 

@@ -70,6 +70,11 @@ public final class Conversations {
     return changed(store.reassign(c.id(), fromAgent, toAgent, clock.millis()));
   }
 
+  /** The visitor's most recently opened conversation on {@code site}, open or not (from the store). */
+  public CompletableFuture<Optional<ChatConversation>> latest(String site, String visitor) {
+    return store.latest(site, visitor);
+  }
+
   /** Conversations of {@code site} with {@code status}, longest waiting first (from the store). */
   public CompletableFuture<List<ChatConversation>> list(String site, ConversationStatus status) {
     return store.list(site, status);

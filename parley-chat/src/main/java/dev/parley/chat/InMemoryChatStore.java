@@ -24,6 +24,13 @@ public final class InMemoryChatStore implements ChatStore {
   }
 
   @Override
+  public synchronized CompletableFuture<Optional<ChatConversation>> latest(String site, String visitor) {
+    return CompletableFuture.completedFuture(byId.values().stream()
+        .filter(c -> c.site().equals(site) && c.visitor().equals(visitor))
+        .max(Comparator.comparingLong(ChatConversation::createdAtMillis).thenComparing(ChatConversation::id)));
+  }
+
+  @Override
   public synchronized CompletableFuture<Optional<ChatConversation>> find(String id) {
     return CompletableFuture.completedFuture(Optional.ofNullable(byId.get(id)));
   }

@@ -1,6 +1,5 @@
 package dev.parley.chat;
 
-import dev.parley.core.AppendRequest;
 import dev.parley.core.Node;
 import dev.parley.core.Principal;
 import dev.parley.core.Session;
@@ -10,18 +9,19 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatCommand;
-import java.security.SecureRandom;
+import dev.parley.protocol.chat.ChatEvent;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * A visitor's way through the chat: {@code hello} with a site opens (or finds) its conversation,
- * greets it and joins it; a message in a {@code bot} conversation gets a streamed bot answer; one in
+ * A visitor's way through the chat: {@code hello} with a site finds its open conversation and joins
+ * it — or, when it has none, shows the greeting and joins the id its next conversation will have,
+ * created by its first message or request ({@link ConversationOpener}); a message in a {@code bot}
+ * conversation gets a streamed bot answer; one in
  * a {@code resolved} conversation reopens it; asking for a person ({@code handoff}, its words, or
  * two unsure answers in a row) queues it for the agents.
  *
@@ -41,10 +41,12 @@ final class VisitorFlow {
   private final BotTurns turns;
   private final HandoffRule handoffRule;
   private final Function<Site, Bot> bots;
-  private final SecureRandom random = new SecureRandom();
+  private final ConversationOpener opener;
 
   VisitorFlow(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
-      AgentRouting routing, BotTurns turns, HandoffRule handoffRule, Function<Site, Bot> bots) {
+      AgentRouting routing, BotTurns turns, HandoffRule handoffRule, Function<Site, Bot> bots,
+      ConversationOpener opener) {
+    this.opener = opener;
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
@@ -74,21 +76,32 @@ final class VisitorFlow {
           null, null, "site"));
       return;
     }
-    CompletableFuture<ChatConversation> ready = conversations.open(site.id(), p.user(), newConversationId())
-        .thenCompose(opened -> {
-          ChatConversation c = opened.conversation();
-          if (!opened.created()) {
-            return CompletableFuture.completedFuture(c);
+    session.loop().then(opener.opening(site.id(), p.user()), null, new SessionLoop.OnFailure(
+        ErrorCode.STORE_UNAVAILABLE, "could not find your conversation; reconnect"), o -> {
+          if (o.open() != null) {
+            session.push(lifecycle.visitorView(o.open(), null));
+            session.joinTrusted(o.open().id(), 0L);
+            return;
           }
-          // Greet before the visitor does anything: the greeting is the conversation's first message.
-          return node.append(new AppendRequest(c.id(), BotTurns.BOT_USER, null, "bot", site.greeting(), node.clock().millis()))
-              .handle((a, err) -> c);
+          // No conversation yet: it is made by the visitor's first message or request. Meanwhile the
+          // visitor joins the id it will have and sees the greeting in its snapshot.
+          session.push(new ChatEvent.Conversation(o.nextId(), site.id(), ConversationStatus.BOT.wire(), null));
+          opener.showGreeting(site, o.nextId());
+          session.joinTrusted(o.nextId(), 0L);
         });
-    session.loop().then(ready, null, new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE,
-        "could not open your conversation; reconnect"), c -> {
-          session.push(lifecycle.visitorView(c, null));
-          session.joinTrusted(c.id(), 0L);
-        });
+  }
+
+  /**
+   * Before a visitor's message is stored: the conversation exists, or it is the visitor's next one
+   * and is created now (its greeting stored first). Other conversations go on as they are.
+   */
+  CompletableFuture<Void> beforeSend(Principal p, String conv) {
+    if (!ChatConversation.isChat(conv) || !ChatIdentity.isVisitor(p)) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return conversations.find(conv).thenCompose(found -> found.isPresent()
+        ? CompletableFuture.completedFuture(null)
+        : opener.create(p, conv).thenApply(c -> (Void) null));
   }
 
   /** A visitor's message was stored: the bot answers, the conversation reopens, or a person is asked for. */
@@ -162,10 +175,11 @@ final class VisitorFlow {
     });
   }
 
-  /** {@code handoff}: the visitor asks for a person. */
+  /** {@code handoff}: the visitor asks for a person (which creates a conversation that did not exist yet). */
   void handoffCommand(Session session, ChatCommand.Handoff h) {
     Principal p = session.principal();
-    session.loop().then(conversationOf(h.conv()), h, STORE, c -> {
+    CompletableFuture<ChatConversation> conversation = beforeSend(p, h.conv()).thenCompose(v -> conversationOf(h.conv()));
+    session.loop().then(conversation, h, STORE, c -> {
       if (!ChatAccess.isVisitorOf(p, c)) {
         throw new ProtocolException(ErrorCode.FORBIDDEN, "only the visitor asks for a human", "conv");
       }
@@ -196,9 +210,4 @@ final class VisitorFlow {
         () -> new ProtocolException(ErrorCode.FORBIDDEN, "no such conversation", "conv")));
   }
 
-  private String newConversationId() {
-    byte[] b = new byte[12];
-    random.nextBytes(b);
-    return ChatConversation.ID_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-  }
 }

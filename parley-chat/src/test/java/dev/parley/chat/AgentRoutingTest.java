@@ -23,7 +23,7 @@ class AgentRoutingTest {
   String queuedVisitor(ChatHarness.Client v) throws Exception {
     String conv = VisitorFlowTest.greeted(v);
     v.send("{\"type\":\"handoff\",\"conv\":\"" + conv + "\"}");
-    assertThat(v.nextOf(ChatEvent.Conversation.class).status()).isEqualTo("queued");
+    assertThat(awaitStatus(v, conv, "queued")).isNotNull();
     return conv;
   }
 
@@ -97,8 +97,12 @@ class AgentRoutingTest {
     assertThat(queued.position()).isEqualTo(1);
     assertThat(queued.waitSeconds()).as("no agent with room: the prior handle time").isEqualTo(180);
     maya.assertNothingMore();
-    assertThat(awaitStatus(v, conv, "queued").position()).isEqualTo(1);
-    assertThat(v.next(Push.Message.class).text()).contains("You're in the queue");
+    java.util.List<Push> frames = VisitorFlowTest.collect(v, f -> VisitorFlowTest.hasStatus(f, "queued")
+        && VisitorFlowTest.hasMessage(f, 2));
+    assertThat(frames).filteredOn(ChatEvent.Conversation.class::isInstance).hasSize(1);
+    assertThat(((ChatEvent.Conversation) frames.stream().filter(ChatEvent.Conversation.class::isInstance).findFirst()
+        .orElseThrow()).position()).isEqualTo(1);
+    assertThat(VisitorFlowTest.message(frames, 2).text()).contains("You're in the queue");
     v.assertNothingMore(); // one event for the visitor, with its place: not a second one after it
 
     maya.send("{\"type\":\"join\",\"conv\":\"" + conv + "\",\"after\":0}");
@@ -172,6 +176,7 @@ class AgentRoutingTest {
     owner.send("{\"type\":\"transfer\",\"conv\":\"" + conv + "\",\"to\":\"" + otherUser + "\"}");
     ChatEvent.Conversation moved = awaitStatus(v, conv, "assigned");
     assertThat(moved.agent().toLowerCase()).isEqualTo(otherUser);
-    assertThat(v.nextOf(Push.Message.class).text()).contains("transferred the conversation");
+    assertThat(VisitorFlowTest.collect(v, f -> f.stream()
+        .anyMatch(p -> p instanceof Push.Message m && m.text().contains("transferred the conversation")))).isNotEmpty();
   }
 }

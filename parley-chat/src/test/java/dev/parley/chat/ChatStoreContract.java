@@ -46,6 +46,17 @@ public abstract class ChatStoreContract {
   }
 
   @Test
+  void latestIsTheVisitorsMostRecentConversationOnTheSiteOpenOrNot() throws Exception {
+    assertThat(get(store.latest("demo", "v9"))).isEmpty();
+    get(store.open("demo", "v9", "chat_first", 1));
+    get(store.transition("chat_first", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2));
+    assertThat(get(store.latest("demo", "v9")).orElseThrow().id()).isEqualTo("chat_first");
+    get(store.open("demo", "v9", "chat_second", 3));
+    get(store.open("other", "v9", "chat_elsewhere", 4));
+    assertThat(get(store.latest("demo", "v9")).orElseThrow().id()).isEqualTo("chat_second");
+  }
+
+  @Test
   void findReturnsOwnerAndStatus() throws Exception {
     get(store.open("demo", "v1", "chat_f", 1));
     ChatConversation c = get(store.find("chat_f")).orElseThrow();

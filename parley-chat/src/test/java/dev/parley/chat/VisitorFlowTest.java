@@ -18,16 +18,50 @@ class VisitorFlowTest {
     h.close();
   }
 
-  /** The conversation a new visitor is given, after its greeting. */
+  /**
+   * The conversation a new visitor is given: not created yet, joined, with the greeting shown as an
+   * answer (start, the text, end) in its snapshot.
+   */
   static String greeted(ChatHarness.Client v) throws InterruptedException {
     ChatEvent.Conversation c = v.next(ChatEvent.Conversation.class);
     assertThat(c.status()).isEqualTo("bot");
-    assertThat(v.next(Push.Joined.class).conv()).isEqualTo(c.conv());
-    Push.Message greeting = v.next(Push.Message.class);
-    assertThat(greeting.seq()).isEqualTo(1);
-    assertThat(greeting.text()).isEqualTo(ChatHarness.GREETING);
+    Push.Joined joined = v.next(Push.Joined.class);
+    assertThat(joined.conv()).isEqualTo(c.conv());
+    assertThat(joined.lastSeq()).isZero();
+    ChatEvent.Answer start = v.next(ChatEvent.Answer.class);
+    assertThat(start.phase()).isEqualTo("start");
+    ChatEvent.Answer text = v.next(ChatEvent.Answer.class);
+    assertThat(text.text()).isEqualTo(ChatHarness.GREETING);
+    assertThat(text.offset()).isZero();
+    assertThat(v.next(ChatEvent.Answer.class).phase()).isEqualTo("end");
     return c.conv();
   }
+
+
+
+  /** Every frame until the frames so far satisfy {@code done} (events are not ordered against messages). */
+  static java.util.List<Push> collect(ChatHarness.Client v, java.util.function.Predicate<java.util.List<Push>> done)
+      throws InterruptedException {
+    java.util.List<Push> out = new java.util.ArrayList<>();
+    while (!done.test(out)) {
+      out.add(v.next());
+    }
+    return out;
+  }
+
+  static boolean hasMessage(java.util.List<Push> frames, long seq) {
+    return frames.stream().anyMatch(p -> p instanceof Push.Message m && m.seq() == seq);
+  }
+
+  static boolean hasStatus(java.util.List<Push> frames, String status) {
+    return frames.stream().anyMatch(p -> p instanceof ChatEvent.Conversation c && c.status().equals(status));
+  }
+
+  static Push.Message message(java.util.List<Push> frames, long seq) {
+    return frames.stream().filter(p -> p instanceof Push.Message m && m.seq() == seq).map(Push.Message.class::cast)
+        .findFirst().orElseThrow();
+  }
+
 
   @Test
   void aVisitorIsGreetedAndItsQuestionGetsAStreamedAnswerStoredWithTheStreamsId() throws Exception {
@@ -36,23 +70,79 @@ class VisitorFlowTest {
     String conv = greeted(v);
 
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"How do I start?\"}");
-    assertThat(v.next(Push.Message.class).seq()).isEqualTo(2);
-    assertThat(v.next(Push.Ack.class).seq()).isEqualTo(2);
-    ChatEvent.Answer start = v.nextOf(ChatEvent.Answer.class);
-    assertThat(start.phase()).isEqualTo("start");
-    ChatEvent.Answer d1 = v.next(ChatEvent.Answer.class);
-    ChatEvent.Answer d2 = v.next(ChatEvent.Answer.class);
-    assertThat(d1.text() + d2.text()).isEqualTo("Run ./parley run.");
-    assertThat(d2.offset()).isEqualTo(4);
-    Push.Message stored = v.nextOf(Push.Message.class);
-    assertThat(stored.seq()).isEqualTo(3);
-    assertThat(stored.id()).isEqualTo(start.id());
+    java.util.List<Push> frames = collect(v, f -> hasMessage(f, 3)
+        && f.stream().anyMatch(p -> p instanceof ChatEvent.Answer a && a.phase().equals("end")));
+    java.util.List<Push.Message> messages = frames.stream().filter(Push.Message.class::isInstance)
+        .map(Push.Message.class::cast).toList();
+    assertThat(messages).extracting(Push.Message::seq).containsExactly(1L, 2L, 3L);
+    assertThat(frames).filteredOn(Push.Ack.class::isInstance).extracting(p -> ((Push.Ack) p).seq()).containsExactly(2L);
+    java.util.List<ChatEvent.Answer> answer = frames.stream().filter(ChatEvent.Answer.class::isInstance)
+        .map(ChatEvent.Answer.class::cast).toList();
+    assertThat(answer).extracting(ChatEvent.Answer::phase).containsExactly("start", "delta", "delta", "end");
+    assertThat(answer.get(1).text() + answer.get(2).text()).isEqualTo("Run ./parley run.");
+    assertThat(answer.get(2).offset()).isEqualTo(4);
+    assertThat(answer.get(3).status()).isEqualTo("complete");
+    Push.Message stored = messages.get(2);
+    assertThat(stored.id()).isEqualTo(answer.get(0).id());
     assertThat(stored.kind()).isEqualTo("bot");
     assertThat(stored.text()).isEqualTo("Run ./parley run.");
-    ChatEvent.Answer end = v.nextOf(ChatEvent.Answer.class);
-    assertThat(end.phase()).isEqualTo("end");
-    assertThat(end.status()).isEqualTo("complete");
-    assertThat(h.bot).isNotNull();
+  }
+
+  @Test
+  void aHelloAloneCreatesNoConversationAndReconnectingNamesTheSameOne() throws Exception {
+    ChatHarness.Client crawler = h.visitor();
+    String conv = greeted(crawler);
+    crawler.assertNothingMore();
+    assertThat(h.chatStore.find(conv).join()).as("a crawler leaves no conversation").isEmpty();
+    assertThat(h.store.lastSeq(conv)).isZero();
+
+    ChatHarness.Client again = h.connect(java.util.Map.of());
+    again.send("{\"type\":\"hello\",\"site\":\"demo\",\"token\":\"" + crawler.token() + "\",\"resume\":{\""
+        + conv + "\":0}}");
+    again.next(Push.Welcome.class);
+    java.util.List<Push> frames = collect(again, f -> f.stream().anyMatch(ChatEvent.Conversation.class::isInstance)
+        && f.stream().anyMatch(p -> p instanceof ChatEvent.Answer a && a.phase().equals("end")));
+    assertThat(frames).filteredOn(Push.Joined.class::isInstance).extracting(p -> ((Push.Joined) p).conv())
+        .as("its next conversation may be resumed").contains(conv);
+    assertThat(frames).filteredOn(ChatEvent.Conversation.class::isInstance)
+        .extracting(p -> ((ChatEvent.Conversation) p).conv()).as("and is named alike").containsExactly(conv);
+    assertThat(h.chatStore.find(conv).join()).isEmpty();
+  }
+
+  @Test
+  void theFirstMessageCreatesTheConversationWithTheGreetingStoredFirst() throws Exception {
+    ChatHarness.Client v = h.visitor();
+    String conv = greeted(v);
+    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hello there\"}");
+    java.util.List<Push> frames = collect(v, f -> hasMessage(f, 2));
+    assertThat(message(frames, 1).text()).isEqualTo(ChatHarness.GREETING);
+    assertThat(message(frames, 1).id()).isEqualTo(ConversationOpener.greetingId(conv));
+    assertThat(message(frames, 2).cid()).isEqualTo("c1");
+    ChatConversation c = h.chatStore.find(conv).join().orElseThrow();
+    assertThat(c.status()).isEqualTo(ConversationStatus.BOT);
+    assertThat(c.visitor()).isEqualTo(v.session().principal().user());
+  }
+
+  @Test
+  void askingForAPersonFirstCreatesTheConversationAndQueuesIt() throws Exception {
+    ChatHarness.Client v = h.visitor();
+    String conv = greeted(v);
+    v.send("{\"type\":\"handoff\",\"conv\":\"" + conv + "\"}");
+    java.util.List<Push> frames = collect(v, f -> hasMessage(f, 2) && hasStatus(f, "queued"));
+    assertThat(message(frames, 1).text()).isEqualTo(ChatHarness.GREETING);
+    assertThat(message(frames, 2).text()).contains("You asked for a person");
+    assertThat(h.chatStore.find(conv).join().orElseThrow().status()).isEqualTo(ConversationStatus.QUEUED);
+  }
+
+  @Test
+  void noOneCanWriteIntoAnotherVisitorsNextConversation() throws Exception {
+    ChatHarness.Client v = h.visitor();
+    String conv = greeted(v);
+    ChatHarness.Client other = h.visitor();
+    greeted(other);
+    other.send("{\"type\":\"join\",\"conv\":\"" + conv + "\"}");
+    assertThat(other.next(Push.Error.class).code()).isEqualTo("forbidden");
+    assertThat(h.chatStore.find(conv).join()).isEmpty();
   }
 
   @Test
@@ -60,11 +150,11 @@ class VisitorFlowTest {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"Can I talk to a human please?\"}");
-    ChatEvent.Conversation queued = v.nextOf(ChatEvent.Conversation.class);
-    assertThat(queued.status()).isEqualTo("queued");
-    Push.Message system = v.nextOf(Push.Message.class);
-    assertThat(system.kind()).isEqualTo("system");
-    assertThat(system.text()).contains("You asked for a person");
+    java.util.List<Push> frames = collect(v, f -> hasStatus(f, "queued") && hasMessage(f, 3));
+    assertThat(message(frames, 1).id()).isEqualTo(ConversationOpener.greetingId(conv));
+    assertThat(message(frames, 3).kind()).isEqualTo("system");
+    assertThat(message(frames, 3).text()).contains("You asked for a person");
+    assertThat(frames).noneMatch(p -> p instanceof ChatEvent.Answer);
     assertThat(h.chatStore.find(conv).join().orElseThrow().status()).isEqualTo(ConversationStatus.QUEUED);
   }
 
@@ -74,13 +164,12 @@ class VisitorFlowTest {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"first\"}");
-    v.nextOf(Push.Ack.class);
-    assertThat(v.nextOf(Push.Message.class).text()).isEqualTo("Not sure.");
+    java.util.List<Push> first = collect(v, f -> hasMessage(f, 3));
+    assertThat(message(first, 3).text()).isEqualTo("Not sure.");
     v.send("{\"type\":\"send\",\"cid\":\"c2\",\"conv\":\"" + conv + "\",\"text\":\"second\"}");
-    v.nextOf(Push.Ack.class);
-    assertThat(v.nextOf(Push.Message.class).text()).isEqualTo("Still not sure.");
-    assertThat(v.nextOf(ChatEvent.Conversation.class).status()).isEqualTo("queued");
-    assertThat(v.nextOf(Push.Message.class).text()).contains("could not help twice");
+    java.util.List<Push> second = collect(v, f -> hasMessage(f, 6) && hasStatus(f, "queued"));
+    assertThat(message(second, 5).text()).isEqualTo("Still not sure.");
+    assertThat(message(second, 6).text()).contains("could not help twice");
   }
 
   @Test
@@ -90,12 +179,16 @@ class VisitorFlowTest {
     String conv = greeted(v);
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"tell me\"}");
     ChatEvent.Answer start = v.nextOf(ChatEvent.Answer.class);
-    assertThat(v.next(ChatEvent.Answer.class).text()).isEqualTo("Half ");
+    assertThat(v.nextOf(ChatEvent.Answer.class).text()).isEqualTo("Half ");
     v.send("{\"type\":\"stop\",\"conv\":\"" + conv + "\",\"answer\":\"" + start.id() + "\"}");
-    Push.Message kept = v.nextOf(Push.Message.class);
+    java.util.List<Push> frames = collect(v, f -> hasMessage(f, 3)
+        && f.stream().anyMatch(p -> p instanceof ChatEvent.Answer a && "end".equals(a.phase())));
+    Push.Message kept = message(frames, 3);
     assertThat(kept.text()).isEqualTo("Half ");
     assertThat(kept.status()).isEqualTo("stopped");
-    assertThat(v.nextOf(ChatEvent.Answer.class).status()).isEqualTo("stopped");
+    assertThat(kept.id()).isEqualTo(start.id());
+    assertThat(frames).filteredOn(p -> p instanceof ChatEvent.Answer a && "end".equals(a.phase()))
+        .extracting(p -> ((ChatEvent.Answer) p).status()).containsExactly("stopped");
     h.bot.release();
     v.assertNothingMore();
   }
@@ -130,12 +223,14 @@ class VisitorFlowTest {
   void aVisitorsTokenAloneJoinsItsOwnConversationButNoOneElses() throws Exception {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
+    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"make it\"}");
+    v.nextOf(Push.Ack.class);
     ChatHarness.Client same = h.connect(java.util.Map.of());
     same.send("{\"type\":\"hello\",\"token\":\"" + v.token() + "\"}");
     same.next(Push.Welcome.class);
     same.send("{\"type\":\"join\",\"conv\":\"" + conv + "\",\"after\":0}");
     assertThat(same.next(Push.Joined.class).conv()).isEqualTo(conv);
-    assertThat(same.next(Push.Message.class).seq()).isEqualTo(1);
+    assertThat(same.nextOf(Push.Message.class).seq()).isEqualTo(1);
 
     ChatHarness.Client stranger = h.connect(java.util.Map.of());
     stranger.send("{\"type\":\"hello\",\"resume\":{\"" + conv + "\":0}}");
@@ -158,16 +253,18 @@ class VisitorFlowTest {
   void aMessageInAResolvedConversationReopensItWithTheBot() throws Exception {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
+    v.send("{\"type\":\"send\",\"cid\":\"c0\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
+    v.nextOf(Push.Ack.class);
     ChatHarness.Client maya = h.agent("maya");
     maya.nextOf(Push.Joined.class);
     maya.send("{\"type\":\"accept\",\"conv\":\"" + conv + "\"}");
-    assertThat(v.nextOf(ChatEvent.Conversation.class).status()).isEqualTo("assigned");
+    assertThat(AgentRoutingTest.awaitStatus(v, conv, "assigned")).isNotNull();
     maya.send("{\"type\":\"resolve\",\"conv\":\"" + conv + "\"}");
-    assertThat(v.nextOf(ChatEvent.Conversation.class).status()).isEqualTo("resolved");
+    assertThat(AgentRoutingTest.awaitStatus(v, conv, "resolved")).isNotNull();
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"one more thing\"}");
-    ChatEvent.Conversation reopened = v.nextOf(ChatEvent.Conversation.class);
-    assertThat(reopened.status()).isEqualTo("bot");
-    assertThat(v.nextOf(Push.Message.class).text()).isEqualTo("The conversation was reopened.");
-    assertThat(v.nextOf(ChatEvent.Answer.class).phase()).isEqualTo("start");
+    java.util.List<Push> frames = collect(v, f -> hasStatus(f, "bot")
+        && f.stream().anyMatch(p -> p instanceof Push.Message m && m.text().equals("The conversation was reopened."))
+        && f.stream().anyMatch(p -> p instanceof ChatEvent.Answer a && "start".equals(a.phase())));
+    assertThat(frames).isNotEmpty();
   }
 }

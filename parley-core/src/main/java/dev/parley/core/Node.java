@@ -248,6 +248,11 @@ public final class Node implements AutoCloseable {
         .thenCompose(v -> broker.publish(topic, event));
   }
 
+  /** Removes the ephemeral state {@code key} of {@code conversation} without an event. Any thread. */
+  public CompletableFuture<Void> clearState(String conversation, String key) {
+    return sharedState.putState(LocalHub.topicOf(conversation), key, new byte[0], Duration.ZERO);
+  }
+
   /** The {@code message} event of a stored message, encoded. Any thread. */
   public byte[] encodeMessage(StoredMessage m) {
     return codec.encode(toPush(m));

@@ -155,6 +155,18 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   @Override
+  public CompletableFuture<Optional<ChatConversation>> latest(String site, String visitor) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM chat_conversations "
+          + "WHERE site = ? AND visitor = ? ORDER BY created_at DESC, id DESC LIMIT 1")) {
+        ps.setString(1, site);
+        ps.setString(2, visitor);
+        return one(ps);
+      }
+    });
+  }
+
+  @Override
   public CompletableFuture<Optional<ChatConversation>> find(String id) {
     return read(c -> {
       try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM chat_conversations WHERE id = ?")) {

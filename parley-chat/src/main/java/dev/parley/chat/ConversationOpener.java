@@ -1,0 +1,133 @@
+package dev.parley.chat;
+
+import dev.parley.core.AppendRequest;
+import dev.parley.core.BrokerEvent;
+import dev.parley.core.Node;
+import dev.parley.core.Principal;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.chat.ChatEvent;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * When a visitor's conversation comes to be: at its first message or its first explicit request
+ * (asking for a person), never at {@code hello} — a crawler that loads the widget makes none.
+ *
+ * <p>Until then a visitor is given the id its next conversation will have, derived from the site,
+ * the visitor and its previous conversation there ({@link #nextId}), so every connection and every
+ * node names it alike and the visitor's client can join it, resume it and send to it. The greeting
+ * is shown at once as an answer the conversation's snapshot carries ({@code start}, the text,
+ * {@code end}), keyed by the id the stored greeting takes when the conversation is created — first,
+ * before the message that created it — so a client shows it once.
+ *
+ * <p>Thread-safe: no state of its own; everything is asynchronous.
+ */
+final class ConversationOpener {
+  /** How long an unstored greeting stays in the conversation's snapshot. */
+  private static final Duration GREETING_TTL = Duration.ofHours(1);
+
+  /** The state key of an unstored greeting. */
+  private static final String GREETING_STATE = "greeting";
+
+  private final Node node;
+  private final Directory directory;
+  private final Conversations conversations;
+
+  ConversationOpener(Node node, Directory directory, Conversations conversations) {
+    this.node = node;
+    this.directory = directory;
+    this.conversations = conversations;
+  }
+
+  /**
+   * The visitor's open conversation on {@code site}, or else the id its next one will have.
+   *
+   * @param open the open conversation, or null
+   * @param nextId when none is open, the id the next one will have; null otherwise
+   */
+  record Opening(ChatConversation open, String nextId) {}
+
+  CompletableFuture<Opening> opening(String site, String visitor) {
+    return conversations.latest(site, visitor).thenApply(latest -> {
+      if (latest.isPresent() && latest.get().status() != ConversationStatus.RESOLVED) {
+        return new Opening(latest.get(), null);
+      }
+      return new Opening(null, nextId(site, visitor, latest.map(ChatConversation::id).orElse("")));
+    });
+  }
+
+  /** Whether {@code conv} is the id of the next conversation of {@code p} (a visitor placed on a site). */
+  CompletableFuture<Boolean> isNextOf(Principal p, String conv) {
+    String site = ChatIdentity.site(p);
+    if (!ChatIdentity.isVisitor(p) || site == null || directory.site(site) == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    return opening(site, p.user()).thenApply(o -> conv.equals(o.nextId()));
+  }
+
+  /**
+   * Shows the greeting of a conversation that does not exist yet: kept in {@code conv}'s snapshot,
+   * so the visitor's session gets it right after it joins.
+   */
+  void showGreeting(Site site, String conv) {
+    String id = greetingId(conv);
+    String key = GREETING_STATE;
+    long ttl = GREETING_TTL.toMillis();
+    node.publish(conv, BrokerEvent.ephemeral(BotTurns.BOT_USER, key, ttl,
+        node.encode(new ChatEvent.Answer(conv, id, "start", null, null, null))));
+    node.publish(conv, BrokerEvent.ephemeralAppending(BotTurns.BOT_USER, key, ttl,
+        node.encode(new ChatEvent.Answer(conv, id, "delta", site.greeting(), 0, null))));
+    node.publish(conv, BrokerEvent.ephemeralAppending(BotTurns.BOT_USER, key, ttl,
+        node.encode(new ChatEvent.Answer(conv, id, "end", null, site.greeting().length(), "complete"))));
+  }
+
+  /**
+   * Creates {@code conv} for visitor {@code p}, whose next conversation it must be: the row, then
+   * the greeting as its first message (with the id it was shown with). Completes with the
+   * conversation; fails with {@code forbidden} when {@code conv} is not {@code p}'s to create.
+   */
+  CompletableFuture<ChatConversation> create(Principal p, String conv) {
+    return isNextOf(p, conv).thenCompose(next -> {
+      if (!next) {
+        return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));
+      }
+      Site site = directory.site(ChatIdentity.site(p));
+      return conversations.open(site.id(), p.user(), conv).thenCompose(opened -> {
+        ChatConversation c = opened.conversation();
+        if (!opened.created()) {
+          return CompletableFuture.completedFuture(c); // another connection of the visitor was first
+        }
+        return node.append(new AppendRequest(c.id(), BotTurns.BOT_USER, null, "bot", site.greeting(),
+                node.clock().millis(), greetingId(c.id()), null))
+            .thenCompose(a -> node.clearState(c.id(), GREETING_STATE)) // the stored greeting replaces it
+            .thenApply(v -> c);
+      });
+    });
+  }
+
+  /** The id the greeting of {@code conv} is shown and stored with. */
+  static String greetingId(String conv) {
+    return "m_hi_" + conv.substring(ChatConversation.ID_PREFIX.length());
+  }
+
+  /**
+   * The id of the conversation a visitor opens next on a site: the prefix and 16 bytes of SHA-256
+   * of the site, the visitor and the previous conversation's id, base64url. Not a secret (who may
+   * use it is decided by the visitor's identity), only stable.
+   */
+  static String nextId(String site, String visitor, String previousId) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(
+          (site + "\u0000" + visitor + "\u0000" + previousId).getBytes(StandardCharsets.UTF_8));
+      return ChatConversation.ID_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 16));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is not available", e);
+    }
+  }
+}
