@@ -150,6 +150,17 @@ class AdmissionTest {
     }
   }
 
+  /** Metrics describe the whole deployment: the clients' port does not serve them (the admin listener does). */
+  @Test
+  void thePublicPortDoesNotServeMetrics() throws Exception {
+    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+      var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port()
+          + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(404);
+      assertThat(r.body()).doesNotContain("parley_");
+    }
+  }
+
   /**
    * The request deadline (700 ms here) guards the HTTP phase only: an upgraded WebSocket and an
    * SSE event stream keep working long after it (found by the benchmark: they were cut at it).

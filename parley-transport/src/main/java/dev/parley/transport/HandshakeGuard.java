@@ -202,6 +202,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    SecurityHeaders.common(ctx.channel(), res.headers());
     if (wwwAuthenticate != null) {
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);
     }

@@ -294,7 +294,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-    res.headers().set("X-Content-Type-Options", "nosniff");
+    SecurityHeaders.common(ctx.channel(), res.headers());
     if (keepAlive && status.code() < 400) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(res);

@@ -1,6 +1,8 @@
 package dev.parley.transport;
 
 import dev.parley.core.Node;
+import dev.parley.protocol.http.HttpApi;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -51,9 +53,9 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final io.netty.handler.ssl.SslContext tls;
 
   ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections,
-      dev.parley.protocol.http.HttpApi api) {
+      HttpApi api) {
     this.tls = tls(config);
-    this.http = new HttpRequestHandler(api, node.metrics());
+    this.http = new HttpRequestHandler(api, HttpApi.Listener.PUBLIC);
     this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy(), node.authenticator());
     this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(),
         config.handshakeTimeout().toNanos(), node.metrics(), config.trustedProxies());
