@@ -64,7 +64,7 @@ final class Target implements AutoCloseable {
     List<String> cmd = java(jvmOptions);
     cmd.addAll(List.of("-jar", parleyJar.toString(), "run", "--host=127.0.0.1", "--port=" + port,
         "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
-        "--send-rate=1000000", "--send-burst=1000000", "--log-format=text"));
+        "--send-rate=1000000", "--send-burst=1000000", "--log-format=text", "--admin-port=0"));
     if (tls != null) {
       cmd.addAll(List.of("--tls-cert=" + tls[0], "--tls-key=" + tls[1]));
     }

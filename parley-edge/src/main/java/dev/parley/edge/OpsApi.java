@@ -15,9 +15,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The operators' endpoints, in front of the chat REST API: {@code /metrics} (Prometheus),
- * {@code /readyz} (store and broker reachable, not draining) and {@code /api/admin/stats} (JSON for
- * the dashboard). Everything else goes to {@code next}.
+ * The operators' endpoints, in front of the chat REST API: {@code /metrics} (Prometheus, on the
+ * admin listener only: 404 on the public one), {@code /readyz} (store and broker reachable, not
+ * draining) and {@code /api/admin/stats} (JSON for the dashboard). Everything else goes to {@code
+ * next}.
  *
  * <p>Thread-safe; never blocks the caller (the store check runs on a virtual thread).
  */
@@ -67,6 +68,10 @@ public final class OpsApi implements HttpApi {
   public CompletableFuture<Response> handle(Request r) {
     switch (r.path()) {
       case "/metrics" -> {
+        if (r.listener() != Listener.ADMIN) {
+          // Metrics describe the whole deployment: not for the clients' port (docs/OPERATIONS.md#metrics).
+          return CompletableFuture.completedFuture(Response.json(404, "{\"error\":\"not_found\"}"));
+        }
         return CompletableFuture.completedFuture(new Response(200, "text/plain; version=0.0.4; charset=utf-8",
             metrics.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of()));
       }

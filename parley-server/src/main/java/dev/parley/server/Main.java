@@ -219,6 +219,8 @@ public final class Main implements Runnable {
     m.put("agent-token-lifetime", "12h");
     m.put("trusted-proxies", null);
     m.put("store-commit-delay", "1ms");
+    m.put("admin-host", "127.0.0.1");
+    m.put("admin-port", "8081");
     return java.util.Collections.unmodifiableMap(m);
   }
 
@@ -423,6 +425,14 @@ public final class Main implements Runnable {
         + "X-Forwarded-For names the client, comma-separated (env PARLEY_TRUSTED_PROXIES).")
     List<String> trustedProxies;
 
+    @Option(names = "--admin-host", description = "Address of the admin listener: /metrics, /readyz, /healthz "
+        + "(env PARLEY_ADMIN_HOST, default ${DEFAULT-VALUE}; keep it private).")
+    String adminHost;
+
+    @Option(names = "--admin-port", description = "Port of the admin listener; 0 any free port, -1 off "
+        + "(env PARLEY_ADMIN_PORT, default ${DEFAULT-VALUE}).")
+    int adminPort;
+
     @Option(names = "--config", description = "Config file (Java properties: key = value, keys as these flags "
         + "without dashes); env PARLEY_CONFIG. Environment variables override it, flags override both.")
     Path configFile;
@@ -472,6 +482,8 @@ public final class Main implements Runnable {
             .agentTokenLifetime(agentTokenLifetime)
             .trustedProxies(trustedProxies == null ? List.of() : trustedProxies)
             .storeCommitDelay(storeCommitDelay)
+            .adminHost(adminHost)
+            .adminPort(adminPort)
             .bot(bot)
             .webhook(webhookUrl == null ? null
                 : new dev.parley.bots.WebhookBot.Config(webhookUrl, webhookSecret, 4, Duration.ofMillis(500), Duration.ofSeconds(10)))
@@ -505,6 +517,10 @@ public final class Main implements Runnable {
       }
       System.out.println("    WebSocket:   " + ws + local + "/ws   (protocol v1, docs/PROTOCOL.md; SSE and long-polling under /rt/)");
       System.out.println("    Health:      " + http + local + "/healthz");
+      if (server.adminPort() > 0) {
+        System.out.println("    Metrics:     http://" + config.adminHost() + ":" + server.adminPort() + "/metrics"
+            + "  (admin listener: /metrics, /readyz)");
+      }
       System.out.println(config.store().equals("sqlite")
           ? "    Data:        " + dataDir.toAbsolutePath().normalize()
           : "    Cluster:     store postgres, broker " + config.broker());

@@ -153,6 +153,8 @@ public final class ParleyServer implements AutoCloseable {
           .handshakeTimeout(config.handshakeTimeout())
           .tls(config.tlsCert(), config.tlsKey())
           .trustedProxies(config.trustedProxies())
+          .adminHost(config.adminHost())
+          .adminPort(config.adminPort())
           .build();
       ChatRestApi rest = new ChatRestApi(ch.desk(), directory, auth,
           config.bot().equals("webhook") ? config.webhook().secret() : null);
@@ -186,8 +188,8 @@ public final class ParleyServer implements AutoCloseable {
     this.broker = b;
     this.sharedState = st;
     this.node = n;
-    log.info("Parley listening on port {} ({} transport); store {}, broker {}", transport.port(),
-        transport.ioTransport(), config.store().equals("sqlite")
+    log.info("Parley listening on port {} ({} transport), admin port {}; store {}, broker {}", transport.port(),
+        transport.ioTransport(), transport.adminPort(), config.store().equals("sqlite")
             ? "sqlite in " + config.dataDir().toAbsolutePath().normalize() : "postgres",
         config.broker());
   }
@@ -218,6 +220,11 @@ public final class ParleyServer implements AutoCloseable {
   /** The bound port. */
   public int port() {
     return transport.port();
+  }
+
+  /** The admin listener's bound port, or -1 when it is off. */
+  public int adminPort() {
+    return transport.adminPort();
   }
 
   public ServerConfig config() {

@@ -51,6 +51,8 @@ import java.time.Duration;
  * @param requireToken whether every WebSocket handshake must carry a token (401 otherwise)
  * @param requireOrigin whether a WebSocket handshake without Origin (not a browser) is refused (403)
  * @param agentTokenLifetime how long an agent's login token is valid
+ * @param adminHost address of the admin listener ({@code /metrics}, {@code /readyz}, {@code /healthz})
+ * @param adminPort port of the admin listener; 0 any free one, negative: none
  * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} names the
  *     client (for per-IP limits and logs)
  */
@@ -95,7 +97,9 @@ public record ServerConfig(
     boolean requireOrigin,
     Duration agentTokenLifetime,
     java.util.List<String> trustedProxies,
-    Duration storeCommitDelay) {
+    Duration storeCommitDelay,
+    String adminHost,
+    int adminPort) {
 
   /** The demo site's agents, Maya (an admin too) and Sam, with {@code password}. */
   public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
@@ -158,6 +162,8 @@ public record ServerConfig(
     private boolean requireOrigin;
     private Duration agentTokenLifetime = Duration.ofHours(12);
     private java.util.List<String> trustedProxies = java.util.List.of();
+    private String adminHost = "127.0.0.1";
+    private int adminPort = 8081;
     private Duration storeCommitDelay = dev.parley.store.jdbc.SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY;
     private dev.parley.bots.LlmBot.Config llm = new dev.parley.bots.LlmBot.Config("http://127.0.0.1:11434/v1",
         "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
@@ -202,6 +208,8 @@ public record ServerConfig(
     public Builder requireOrigin(boolean v) { requireOrigin = v; return this; }
     public Builder agentTokenLifetime(Duration v) { agentTokenLifetime = v; return this; }
     public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
+    public Builder adminHost(String v) { adminHost = v; return this; }
+    public Builder adminPort(int v) { adminPort = v; return this; }
     public Builder storeCommitDelay(Duration v) { storeCommitDelay = v; return this; }
 
     /** @throws IllegalArgumentException naming the setting that is wrong */
@@ -254,6 +262,9 @@ public record ServerConfig(
       if (storeCommitDelay.isNegative() || storeCommitDelay.compareTo(Duration.ofMillis(100)) > 0) {
         throw new IllegalArgumentException("store-commit-delay must be 0-100ms, was " + storeCommitDelay);
       }
+      if (adminPort > 65535) {
+        throw new IllegalArgumentException("admin-port must be at most 65535 (0: any free port, negative: off), was " + adminPort);
+      }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0-65535, was " + port);
       }
@@ -262,7 +273,7 @@ public record ServerConfig(
           tokenSecret, botPacing, kbDir, openChannels,
           agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites, sendRate,
           sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout, tlsCert, tlsKey,
-          jwt, requireToken, requireOrigin, agentTokenLifetime, trustedProxies, storeCommitDelay);
+          jwt, requireToken, requireOrigin, agentTokenLifetime, trustedProxies, storeCommitDelay, adminHost, adminPort);
     }
   }
 }

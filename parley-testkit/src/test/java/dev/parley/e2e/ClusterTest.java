@@ -84,7 +84,7 @@ class ClusterTest {
     return List.of("--store=postgres", "--pg-url=" + PG_URL, "--pg-user=" + PG_USER, "--pg-schema=" + schema,
         "--broker=redis", "--redis-url=" + redis.uri(), "--data-dir=" + dir.resolve("data"),
         "--token-secret=" + Base64.getEncoder().encodeToString(secret),
-        "--ping-interval=2s", "--pong-timeout=1s", "--shutdown-grace=6s");
+        "--ping-interval=2s", "--pong-timeout=1s", "--shutdown-grace=6s", "--admin-port=0");
   }
 
   ParleyClient client(URI uri, RecordingListener rec) {
@@ -123,15 +123,19 @@ class ClusterTest {
       var open = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/open?transport=longpoll&key=" + key))
           .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
-      var send = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + key + "/send?ack=0"))
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open.body());
+      assertThat(m.find()).isTrue();
+      String sid = m.group(1);
+      assertThat(sid).as("the server makes the id; the key only routes").startsWith(key + ".");
+      var send = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/send?ack=0"))
           .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"hello\",\"site\":\"demo\"}")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(send.statusCode()).as("send %d", i).isEqualTo(204);
-      var poll = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + key + "/poll?after=0")).build(),
+      var poll = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/poll?after=0")).build(),
           java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(poll.statusCode()).as("poll %d", i).isEqualTo(200);
       assertThat(poll.body()).contains("\"type\":\"welcome\"");
-      http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + key + "/close"))
+      http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/close"))
           .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
     }
     http.close();

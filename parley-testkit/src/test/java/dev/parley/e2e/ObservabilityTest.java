@@ -66,8 +66,11 @@ class ObservabilityTest {
     return 0;
   }
 
+  /** The Prometheus text from the admin listener (the public one does not serve /metrics). */
   String scrape() throws Exception {
-    HttpResponse<String> r = get("/metrics", null);
+    HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.server().adminPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
   }

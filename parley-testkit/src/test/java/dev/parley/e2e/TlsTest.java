@@ -87,6 +87,31 @@ class TlsTest {
     }
   }
 
+  /** Over TLS every answer asks browsers to use https from now on; pages keep their policy and framing rules. */
+  @Test
+  void overTlsAnswersCarryHstsAndPagesTheirContentSecurityPolicy() throws Exception {
+    Path[] pem = selfSigned("headers");
+    try (TestServer server = TestServer.start(dir.resolve("data3"), b -> b.tls(pem[0], pem[1]));
+        HttpClient http = HttpClient.newBuilder().sslContext(trusting(pem[0])).build()) {
+      String base = "https://127.0.0.1:" + server.port();
+      for (String path : new String[] {"/", "/console/", "/healthz", "/widget.js", "/nope"}) {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(),
+            HttpResponse.BodyHandlers.ofString());
+        assertThat(r.headers().firstValue("Strict-Transport-Security")).as(path).hasValue("max-age=31536000");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+        assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("strict-origin-when-cross-origin");
+      }
+      HttpResponse<String> demo = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(demo.headers().firstValue("Content-Security-Policy").orElseThrow())
+          .startsWith("default-src 'self'; script-src 'self'; style-src 'self'").endsWith("frame-ancestors 'self'");
+      HttpResponse<String> console = http.send(HttpRequest.newBuilder(URI.create(base + "/console/")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(console.headers().firstValue("Content-Security-Policy").orElseThrow()).endsWith("frame-ancestors 'none'");
+      assertThat(console.headers().firstValue("X-Frame-Options")).hasValue("DENY");
+    }
+  }
+
   @Test
   void aKeyThatDoesNotMatchStopsStartUpWithAClearMessage() throws Exception {
     Path[] a = selfSigned("a");

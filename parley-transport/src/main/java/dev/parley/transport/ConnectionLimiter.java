@@ -156,8 +156,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     if (msg instanceof FullHttpRequest req && a != null) {
       if (a.client == null) {
         InetAddress peer = peer(ctx);
-        if (peer != null) {
-          countClient(a, forwardedClient(peer, req.headers().get("X-Forwarded-For")));
+        InetAddress client = peer == null ? null : forwardedClient(peer, req.headers().get("X-Forwarded-For"));
+        if (client != null && !trustedProxies.contains(client)) { // a proxy's own requests are not limited per IP
+          countClient(a, client);
         }
       }
       if (a.over) {

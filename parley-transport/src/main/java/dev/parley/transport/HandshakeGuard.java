@@ -180,7 +180,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         "Bearer error=\"invalid_token\", error_description=\"" + why.replace('"', '\'') + "\"");
   }
 
-  /** The token of a handshake request ({@code q}: its parsed URI), or null. */
+  /**
+   * The token of a handshake request ({@code q}: its parsed URI), or null. The {@code parley_token}
+   * cookie counts only on a request from the server's own origin; elsewhere it is ignored.
+   */
   static String token(FullHttpRequest req, QueryStringDecoder q) {
     String authorization = req.headers().get(HttpHeaderNames.AUTHORIZATION);
     if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
@@ -203,7 +206,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       }
     }
     String cookies = req.headers().get(HttpHeaderNames.COOKIE);
-    if (cookies != null) {
+    if (cookies != null && Origins.isServersOwn(req.headers().get(HttpHeaderNames.ORIGIN),
+        req.headers().get(HttpHeaderNames.HOST))) {
       for (io.netty.handler.codec.http.cookie.Cookie c : io.netty.handler.codec.http.cookie.ServerCookieDecoder.LAX.decode(cookies)) {
         if (c.name().equals("parley_token") && !c.value().isEmpty()) {
           return c.value();
@@ -223,6 +227,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    SecurityHeaders.common(ctx.channel(), res.headers());
     if (wwwAuthenticate != null) {
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);
     }

@@ -1,8 +1,12 @@
 package dev.parley.transport;
 
+import dev.parley.protocol.http.HttpApi;
+import dev.parley.protocol.http.HttpApi.Listener;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -18,18 +22,25 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Plain HTTP requests that are not a WebSocket upgrade: {@code /healthz} and the static assets
- * packed in the jar under {@code parley-web/}.
+ * Plain HTTP requests that are not a WebSocket upgrade. On the public listener: {@code /healthz},
+ * the {@link HttpApi} (the REST API under {@code /api/}, {@code /readyz}, and {@code /metrics},
+ * which the API refuses there) and the static assets packed in the jar under {@code parley-web/},
+ * with their security headers ({@link SecurityHeaders}). On the admin listener: {@code /healthz},
+ * and {@code /metrics} and {@code /readyz} from the API; nothing else (404). Each API request says
+ * which listener it came on.
  *
  * <p>Sharable and thread-safe: the asset cache is a concurrent map of immutable byte arrays, read
  * from the class path once (small files; the first read of each happens on an event loop, the
  * jar is local).
  */
-@io.netty.channel.ChannelHandler.Sharable
+@ChannelHandler.Sharable
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String ASSET_ROOT = "parley-web/";
   private static final Map<String, String> TYPES = Map.of(
@@ -43,17 +54,16 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       "md", "text/markdown; charset=utf-8");
 
   private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
-  private final dev.parley.protocol.http.HttpApi api;
-
-  private final dev.parley.core.CoreMetrics metrics;
+  private final HttpApi api;
+  private final Listener listener;
 
   HttpRequestHandler() {
-    this(dev.parley.protocol.http.HttpApi.NONE, dev.parley.core.CoreMetrics.NONE);
+    this(HttpApi.NONE, Listener.PUBLIC);
   }
 
-  HttpRequestHandler(dev.parley.protocol.http.HttpApi api, dev.parley.core.CoreMetrics metrics) {
+  HttpRequestHandler(HttpApi api, Listener listener) {
     this.api = api;
-    this.metrics = metrics;
+    this.listener = listener;
   }
 
   @Override
@@ -63,15 +73,21 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
-    if (uri.path().startsWith("/api/") || uri.path().equals("/metrics") || uri.path().equals("/readyz")) {
+    String path = uri.path();
+    boolean ops = path.equals("/metrics") || path.equals("/readyz");
+    if (ops || listener == Listener.PUBLIC && path.startsWith("/api/")) {
       api(ctx, req, uri);
+      return;
+    }
+    if (listener == Listener.ADMIN && !path.equals("/healthz")) {
+      respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+          bytes("the admin listener serves /metrics, /readyz and /healthz only\n"));
       return;
     }
     if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
       respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", bytes("method not allowed\n"));
       return;
     }
-    String path = new QueryStringDecoder(req.uri()).path();
     if (path.equals("/healthz")) {
       respond(ctx, req, HttpResponseStatus.OK, "application/json", bytes("{\"status\":\"up\"}\n"));
       return;
@@ -84,6 +100,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       FullHttpResponse moved = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
       moved.headers().set(HttpHeaderNames.LOCATION, path + "/");
       moved.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
+      SecurityHeaders.common(ctx.channel(), moved.headers());
       ctx.writeAndFlush(moved);
       return;
     }
@@ -92,35 +109,35 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     String ext = name.substring(name.lastIndexOf('.') + 1);
-    respond(ctx, req, HttpResponseStatus.OK, TYPES.getOrDefault(ext, "application/octet-stream"), body);
+    String type = TYPES.getOrDefault(ext, "application/octet-stream");
+    FullHttpResponse res = response(ctx, req, HttpResponseStatus.OK, type, body);
+    SecurityHeaders.asset(path, type, res.headers());
+    send(ctx, req, res);
   }
 
   /** Hands the request to the API; the answer is written on this channel's event loop. */
   private void api(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
-    Map<String, String> headers = new java.util.HashMap<>();
-    req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
-    byte[] body = io.netty.buffer.ByteBufUtil.getBytes(req.content());
+    Map<String, String> headers = new HashMap<>();
+    req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    byte[] body = ByteBufUtil.getBytes(req.content());
     String remote = ctx.channel().remoteAddress() == null ? "?" : ctx.channel().remoteAddress().toString();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpMethod method = req.method();
-    java.util.concurrent.CompletableFuture<dev.parley.protocol.http.HttpApi.Response> f;
+    CompletableFuture<HttpApi.Response> f;
     try {
-      f = api.handle(new dev.parley.protocol.http.HttpApi.Request(method.name(), uri.path(), uri.parameters(), headers,
-          body, remote));
+      f = api.handle(new HttpApi.Request(method.name(), uri.path(), uri.parameters(), headers, body, remote, listener));
     } catch (RuntimeException e) {
-      f = java.util.concurrent.CompletableFuture.failedFuture(e);
+      f = CompletableFuture.failedFuture(e);
     }
     f.whenComplete((res, err) -> ctx.executor().execute(() -> {
-      dev.parley.protocol.http.HttpApi.Response r = err != null
-          ? dev.parley.protocol.http.HttpApi.Response.json(500, "{\"error\":\"internal\"}")
-          : res;
+      HttpApi.Response r = err != null ? HttpApi.Response.json(500, "{\"error\":\"internal\"}") : res;
       byte[] b = method == HttpMethod.HEAD ? new byte[0] : r.body();
       FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
           Unpooled.wrappedBuffer(b));
       out.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
       out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, b.length);
       out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-      out.headers().set("X-Content-Type-Options", "nosniff");
+      SecurityHeaders.common(ctx.channel(), out.headers());
       r.headers().forEach((k, v) -> out.headers().set(k, v));
       if (keepAlive) {
         out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
@@ -157,14 +174,23 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
       byte[] body) {
+    send(ctx, req, response(ctx, req, status, type, body));
+  }
+
+  private static FullHttpResponse response(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status,
+      String type, byte[] body) {
     boolean head = req.method() == HttpMethod.HEAD;
     ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
-    res.headers().set("X-Content-Type-Options", "nosniff");
-    boolean keepAlive = HttpUtil.isKeepAlive(req) && status.code() < 400;
+    SecurityHeaders.common(ctx.channel(), res.headers());
+    return res;
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req) && res.status().code() < 400;
     if (keepAlive) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(res);

@@ -225,7 +225,7 @@ final class HttpSessionConnection implements Connection {
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     res.headers().set("X-Accel-Buffering", "no");
-    res.headers().set("X-Content-Type-Options", "nosniff");
+    SecurityHeaders.common(ch, res.headers());
     ch.write(res);
     ch.write(new DefaultHttpContent(Unpooled.copiedBuffer("retry: 1000\n\n", StandardCharsets.US_ASCII)));
     for (Frame f : buffer) {
@@ -310,6 +310,7 @@ final class HttpSessionConnection implements Connection {
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    SecurityHeaders.common(ch, res.headers());
     if (pollKeepAlive) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ch.writeAndFlush(res);

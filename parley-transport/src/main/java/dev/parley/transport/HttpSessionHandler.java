@@ -35,23 +35,27 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code POST /rt/open?transport=sse|longpoll[&site=…][&key=…]}: the same admission as a
- *       WebSocket handshake (origin 403, token 401, connection limit 503), then {@code {"sid": …}}
- *       (the client's {@code key} when it named one, so a load balancer can hash on it);
+ *       WebSocket handshake (origin 403, token 401, connection limit 503), then {@code {"sid": …}}:
+ *       128 random bits of the server's, after the client's {@code key} and a dot when it named
+ *       one ({@code <key>.<random>}), so a load balancer can hash every request of the session on
+ *       the key while nobody can choose or guess a session id;
  *   <li>{@code GET /rt/<sid>/events}: the event stream ({@code Last-Event-ID} resumes it);
  *   <li>{@code GET /rt/<sid>/poll?after=<id>}: frames after {@code id}, held up to 25 s;
  *   <li>{@code POST /rt/<sid>/send?ack=<id>}: commands, one per line; 204;
  *   <li>{@code POST /rt/<sid>/close}: ends the session; 204.
  * </ul>
  *
- * An unknown {@code sid} gets 404 (the client opens a new session and resumes). Sharable: sessions
- * live in a concurrent map; each session's state lives on its own event loop.
+ * An unknown {@code sid} gets 404 (the client opens a new session and resumes); a request from
+ * another origin than the opener's gets 403 ({@link Origins#mayContinue}). Sharable: sessions live
+ * in a concurrent map; each session's state lives on its own event loop.
  */
 @ChannelHandler.Sharable
 final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
   static final String PREFIX = "/rt/";
   /**
-   * A client may name its session ({@code ?key=}, at least 128 random bits in base64url) so that a
-   * load balancer can route every request of the session, the first included, to one node by it.
+   * A client may give a routing key ({@code ?key=}, 22-64 characters of base64url; the JS SDK makes
+   * 128 random bits) so that a load balancer can route every request of the session, the first
+   * included, to one node by it. It is only a hint: the session id adds the server's randomness.
    */
   private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22,64}");
   /** A closed session is remembered this long, so a late request learns its close code. */
@@ -125,9 +129,12 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
           "{\"error\":\"no_session\",\"message\":\"no such session; open a new one and resume\"}");
       return;
     }
-    String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-    if (origin != null && c.origin() != null && !origin.equals(c.origin())) {
-      respond(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, "this session belongs to another origin\n");
+    if (!Origins.mayContinue(c.origin(), req.headers().get(HttpHeaderNames.ORIGIN),
+        req.headers().get("Sec-Fetch-Site"), req.headers().get(HttpHeaderNames.HOST))) {
+      node.metrics().handshakeRejected("origin");
+      respond(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, c.origin() == null
+          ? "this session was opened by a non-browser client; no page may use it\n"
+          : "this session belongs to the origin that opened it; send its Origin\n");
       return;
     }
     switch (req.method().name() + " " + parts[1]) {
@@ -155,10 +162,12 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
         });
         respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
       }
-      case "POST close" -> {
+      case "POST close" -> c.executor().execute(() -> {
+        // On the session's loop: close() frees its places (open count, per-address count) before
+        // the 204 is written, so a client that has the 204 may open again at once.
         c.close(CloseCode.NORMAL, CloseCode.NORMAL.reason());
         respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
-      }
+      });
       default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
     }
   }
@@ -197,21 +206,20 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
         respond(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections from your address; try again later\n");
         return;
       }
-      String sid = key != null ? key : randomSid();
       long ping = config.pingInterval().toNanos();
       HttpSessionConnection[] made = new HttpSessionConnection[1];
-      sessions.computeIfAbsent(sid, k -> made[0] = new HttpSessionConnection(k, transport, ctx.channel().eventLoop(),
-          node.metrics(), origin, remote, principal, HandshakeGuard.params(q), ping, ping + config.pongTimeout().toNanos(), () -> {
-            open.decrementAndGet();
-            releaseAddress(client);
-            ctx.channel().eventLoop().schedule(() -> sessions.remove(k), TOMBSTONE_SECONDS, TimeUnit.SECONDS);
-          }));
+      String sid;
+      java.util.Map<String, String> params = HandshakeGuard.params(q);
+      do { // 128 random bits: a repeat is not expected in the life of the universe, but costs nothing to rule out
+        sid = key != null ? key + "." + randomSid() : randomSid();
+        sessions.computeIfAbsent(sid, k -> made[0] = new HttpSessionConnection(k, transport, ctx.channel().eventLoop(),
+            node.metrics(), origin, remote, principal, params, ping, ping + config.pongTimeout().toNanos(), () -> {
+              open.decrementAndGet();
+              releaseAddress(client);
+              ctx.channel().eventLoop().schedule(() -> sessions.remove(k), TOMBSTONE_SECONDS, TimeUnit.SECONDS);
+            }));
+      } while (made[0] == null);
       HttpSessionConnection c = made[0];
-      if (c == null) {
-        releaseAddress(client);
-        respond(ctx, false, HttpResponseStatus.CONFLICT, "this key is in use; make a new random one\n");
-        return;
-      }
       open.incrementAndGet();
       c.attach(node.open(c));
       node.metrics().connectionOpened(transport);
@@ -293,7 +301,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-    res.headers().set("X-Content-Type-Options", "nosniff");
+    SecurityHeaders.common(ctx.channel(), res.headers());
     if (keepAlive && status.code() < 400) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(res);

@@ -1,38 +1,51 @@
 package dev.parley.transport;
 
 import dev.parley.core.Node;
+import dev.parley.protocol.http.HttpApi;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.handler.flush.FlushConsolidationHandler;
 
 /**
- * The pipeline of every accepted connection, in order:
+ * The pipeline of every accepted connection on the public listener, in order:
  *
  * <ol>
  *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush;
- *   <li>{@link HttpServerCodec} and {@link HttpObjectAggregator}: HTTP/1.1 requests;
+ *   <li>{@link HttpServerCodec} and {@link HttpObjectAggregator}: HTTP/1.1 requests; at the upgrade
+ *       Netty's WebSocket frame decoder and encoder take the codec's place;
  *   <li>{@link ConnectionLimiter}: total and per-IP limits (503), the HTTP-phase deadline (slowloris);
- *   <li>{@link WebSocketServerCompressionHandler}: permessage-deflate when the client offers it;
- *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws} and counts refusals;
- *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, pings, and
- *       protocol violations (1002, 1007 invalid UTF-8, 1009 frame too big); close frames go on to
- *       {@link WebSocketSessionHandler}, which checks their code;
+ *   <li>{@link HttpSessionHandler}: the fallback transports under {@code /rt/};
+ *   <li>{@link WebSocketFrameGuard}: the reserved bits of every frame, control frames included,
+ *       before anything consumes one (1002);
+ *   <li>a {@link WebSocketServerExtensionHandler} for permessage-deflate alone, when compression is
+ *       on; its decoder joins the pipeline here at the upgrade;
+ *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws}, foreign origins and bad
+ *       tokens, and counts refusals;
+ *   <li>{@link Utf8FrameValidator}: text that is not UTF-8, across fragments too (1007);
+ *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, and answers
+ *       pings; close frames go on to {@link WebSocketSessionHandler}, which checks their code;
  *   <li>{@link WebSocketFrameAggregator}: joins fragments, 1009 past {@code maxMessageBytes};
  *   <li>{@link HeartbeatHandler}: pings and the 4408 time-out;
  *   <li>{@link HttpRequestHandler}: {@code /healthz}, the REST API under {@code /api/}, static assets;
- *   <li>{@link WebSocketSessionHandler}: whole text messages to the core.
+ *   <li>{@link WebSocketSessionHandler}: whole text messages to the core; the one close frame for
+ *       every protocol violation found above (1002, 1007, 1009).
  * </ol>
+ *
+ * <p>Thread-safe: the handlers it shares between channels are sharable; {@link #initChannel} runs
+ * on each new channel's event loop.
  */
-final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
+final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
   /** Largest plain HTTP request accepted (no bodies are expected yet). */
   private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
 
@@ -42,6 +55,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final HttpRequestHandler http;
   private final HandshakeGuard guard;
   private final ConnectionLimiter limiter;
+  private final WebSocketFrameGuard frameGuard = new WebSocketFrameGuard();
   private final HttpSessionHandler fallback;
   private final WebSocketServerProtocolConfig wsConfig;
   /** One heartbeat timer per event loop for all of its WebSockets. */
@@ -51,9 +65,9 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   private final io.netty.handler.ssl.SslContext tls;
 
   ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections,
-      dev.parley.protocol.http.HttpApi api) {
+      HttpApi api) {
     this.tls = tls(config);
-    this.http = new HttpRequestHandler(api, node.metrics());
+    this.http = new HttpRequestHandler(api, HttpApi.Listener.PUBLIC);
     this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy(), node.authenticator());
     this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(),
         config.handshakeTimeout().toNanos(), node.metrics(), config.trustedProxies());
@@ -69,13 +83,23 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
         .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
         .dropPongFrames(false)
         .handleCloseFrames(false)
-        .decoderConfig(WebSocketDecoderConfig.newBuilder()
-            .maxFramePayloadLength(config.maxFrameBytes())
-            .allowExtensions(config.compression())
-            .allowMaskMismatch(false)
-            .closeOnProtocolViolation(true)
-            .withUTF8Validator(true)
-            .build())
+        .decoderConfig(decoderConfig(config))
+        .build();
+  }
+
+  /**
+   * The frame decoder's rules (RFC 6455 5.2; see {@link WebSocketFrameGuard}). It only reports a
+   * violation, as an exception; {@link WebSocketSessionHandler} sends the one close frame for it,
+   * with the code the decoder chose. Extensions (reserved bits) are let through to the guard when
+   * compression is on.
+   */
+  static WebSocketDecoderConfig decoderConfig(TransportConfig config) {
+    return WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(config.maxFrameBytes())
+        .allowExtensions(config.compression())
+        .allowMaskMismatch(false)
+        .closeOnProtocolViolation(false)
+        .withUTF8Validator(true)
         .build();
   }
 
@@ -135,7 +159,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
   }
 
   @Override
-  protected void initChannel(SocketChannel ch) {
+  protected void initChannel(Channel ch) {
     ChannelPipeline p = ch.pipeline();
     if (tls != null) {
       p.addLast("tls", tls.newHandler(ch.alloc()));
@@ -145,10 +169,15 @@ final class ParleyChannelInitializer extends ChannelInitializer<SocketChannel> {
     p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
     p.addLast("limits", limiter);
     p.addLast("fallback", fallback);
+    p.addLast("ws-frames", frameGuard);
     if (config.compression()) {
-      p.addLast("ws-deflate", new WebSocketServerCompressionHandler(config.maxMessageBytes()));
+      // permessage-deflate (RFC 7692) only, not the old deflate-frame draft: RSV1 then means one thing.
+      p.addLast("ws-deflate", new WebSocketServerExtensionHandler(
+          new PerMessageDeflateServerExtensionHandshaker(config.maxMessageBytes())));
     }
     p.addLast("ws-guard", guard);
+    // Reports, never closes itself (closeOnProtocolViolation false): the session handler closes.
+    p.addLast("ws-utf8", new Utf8FrameValidator(false));
     p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
     p.addLast("heartbeat", new HeartbeatHandler(config.pingInterval().toNanos(), config.pongTimeout().toNanos(), heartbeats));

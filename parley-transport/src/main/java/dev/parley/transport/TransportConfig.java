@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param tlsKey PEM private key (PKCS#8) of {@code tlsCert}
  * @param trustedProxies IP addresses of reverse proxies: for a connection from one, the client is
  *     the right-most address of {@code X-Forwarded-For} that is not a trusted proxy
+ * @param adminHost address the admin listener binds (loopback by default: keep it private)
+ * @param adminPort TCP port of the admin listener, which alone serves {@code /metrics} (and
+ *     {@code /readyz}, {@code /healthz}); 0 picks a free one, a negative number turns it off
  */
 public record TransportConfig(
     String host,
@@ -41,7 +44,9 @@ public record TransportConfig(
     int maxConnectionsPerIp,
     java.nio.file.Path tlsCert,
     java.nio.file.Path tlsKey,
-    java.util.List<String> trustedProxies) {
+    java.util.List<String> trustedProxies,
+    String adminHost,
+    int adminPort) {
 
   public static Builder newBuilder() {
     return new Builder();
@@ -65,6 +70,8 @@ public record TransportConfig(
     private java.nio.file.Path tlsCert;
     private java.nio.file.Path tlsKey;
     private java.util.List<String> trustedProxies = java.util.List.of();
+    private String adminHost = "127.0.0.1";
+    private int adminPort = 8081;
 
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
@@ -83,6 +90,9 @@ public record TransportConfig(
     public Builder tls(java.nio.file.Path cert, java.nio.file.Path key) { tlsCert = cert; tlsKey = key; return this; }
 
     public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
+    public Builder adminHost(String v) { adminHost = v; return this; }
+    /** The admin listener's port: 0 any free one, negative turns the listener off. */
+    public Builder adminPort(int v) { adminPort = v; return this; }
 
     public TransportConfig build() {
       for (String proxy : trustedProxies) {
@@ -92,6 +102,12 @@ public record TransportConfig(
       }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0-65535, was " + port);
+      }
+      if (adminPort > 65535) {
+        throw new IllegalArgumentException("admin port must be 0-65535 (negative: off), was " + adminPort);
+      }
+      if (adminPort >= 0 && (adminHost == null || adminHost.isBlank())) {
+        throw new IllegalArgumentException("the admin listener needs an admin host");
       }
       if (maxFrameBytes < 125 || maxMessageBytes < maxFrameBytes) {
         throw new IllegalArgumentException("maxFrameBytes must be >= 125 and maxMessageBytes >= maxFrameBytes");
@@ -104,7 +120,7 @@ public record TransportConfig(
       }
       return new TransportConfig(host, port, maxFrameBytes, maxMessageBytes, pingInterval, pongTimeout,
           handshakeTimeout, compression, ioThreads, shutdownGrace, slowConsumerGrace, maxConnections,
-          maxConnectionsPerIp, tlsCert, tlsKey, trustedProxies);
+          maxConnectionsPerIp, tlsCert, tlsKey, trustedProxies, adminHost, adminPort);
     }
   }
 }

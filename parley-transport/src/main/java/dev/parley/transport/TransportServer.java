@@ -2,6 +2,7 @@ package dev.parley.transport;
 
 import dev.parley.core.Node;
 import dev.parley.protocol.CloseCode;
+import dev.parley.protocol.http.HttpApi;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -20,6 +21,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,10 +30,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The network server: binds the port, runs the event loops, and on {@link #close()} says goodbye
- * to every connection with 1001 before it stops.
+ * The network server: binds the public port (clients) and, unless turned off, the admin port
+ * (operators: {@code /metrics}, {@code /readyz}, {@code /healthz}; loopback by default), runs the
+ * event loops, and on {@link #close()} says goodbye to every connection with 1001 before it stops.
  *
- * <p>Uses the native epoll transport on Linux when it loads, NIO otherwise. Thread-safe.
+ * <p>Uses the native epoll transport on Linux when it loads, NIO otherwise. Both listeners share
+ * the event loops. Thread-safe.
  */
 public final class TransportServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransportServer.class);
@@ -41,11 +45,12 @@ public final class TransportServer implements AutoCloseable {
   private final EventLoopGroup workers;
   private final ChannelGroup connections = new DefaultChannelGroup("parley-ws", GlobalEventExecutor.INSTANCE);
   private final Channel serverChannel;
+  /** The admin listener's channel, or null when it is off. */
+  private final Channel adminChannel;
   private final ParleyChannelInitializer initializer;
   private final String ioName;
 
-  private TransportServer(TransportConfig config, Node node, dev.parley.protocol.http.HttpApi api)
-      throws InterruptedException {
+  private TransportServer(TransportConfig config, Node node, HttpApi api) throws InterruptedException {
     this.config = config;
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -61,12 +66,37 @@ public final class TransportServer implements AutoCloseable {
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
         .childHandler(initializer = new ParleyChannelInitializer(config, node, connections, api));
+    Channel server = null;
     try {
-      this.serverChannel = b.bind(config.host(), config.port()).sync().channel();
-    } catch (RuntimeException | InterruptedException e) {
+      server = b.bind(config.host(), config.port()).sync().channel();
+      this.adminChannel = config.adminPort() < 0 ? null : bindAdmin(config, api, channelType);
+      this.serverChannel = server;
+    } catch (Exception e) { // also the bind's IOException, which sync() rethrows undeclared
+      if (server != null) {
+        server.close().syncUninterruptibly();
+      }
       boss.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
+    }
+  }
+
+  private Channel bindAdmin(TransportConfig config, HttpApi api, Class<? extends ServerChannel> channelType)
+      throws InterruptedException {
+    ServerBootstrap admin = new ServerBootstrap()
+        .group(boss, workers)
+        .channel(channelType)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new AdminChannelInitializer(config, api));
+    try {
+      return admin.bind(config.adminHost(), config.adminPort()).sync().channel();
+    } catch (InterruptedException e) {
+      throw e;
+    } catch (Exception e) { // sync() rethrows the bind's IOException as it is
+      throw new IllegalStateException("cannot bind the admin listener (metrics) to " + config.adminHost() + ":"
+          + config.adminPort() + ": " + e.getMessage() + "; choose another admin port, or a negative one to turn it off",
+          e);
     }
   }
 
@@ -76,18 +106,26 @@ public final class TransportServer implements AutoCloseable {
    * @throws InterruptedException if interrupted while binding
    */
   public static TransportServer start(TransportConfig config, Node node) throws InterruptedException {
-    return new TransportServer(config, node, dev.parley.protocol.http.HttpApi.NONE);
+    return new TransportServer(config, node, HttpApi.NONE);
   }
 
-  /** Binds and starts serving, with {@code api} answering {@code /api/}. */
-  public static TransportServer start(TransportConfig config, Node node, dev.parley.protocol.http.HttpApi api)
-      throws InterruptedException {
+  /**
+   * Binds and starts serving, with {@code api} answering {@code /api/}, {@code /readyz} and
+   * {@code /metrics} on the public listener and {@code /metrics} and {@code /readyz} on the admin
+   * listener ({@link HttpApi.Request#listener()} says which).
+   */
+  public static TransportServer start(TransportConfig config, Node node, HttpApi api) throws InterruptedException {
     return new TransportServer(config, node, api);
   }
 
   /** The bound port (useful when the config asked for 0). */
   public int port() {
     return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+  }
+
+  /** The admin listener's bound port (useful when the config asked for 0), or -1 when it is off. */
+  public int adminPort() {
+    return adminChannel == null ? -1 : ((InetSocketAddress) adminChannel.localAddress()).getPort();
   }
 
   /** {@code epoll} or {@code nio}. */
@@ -126,7 +164,10 @@ public final class TransportServer implements AutoCloseable {
     return n;
   }
 
-  /** Closes the listening socket: no new connections; open ones carry on. Idempotent. */
+  /**
+   * Closes the public listening socket: no new client connections; open ones carry on, and the
+   * admin listener keeps answering (metrics and readiness while the node drains). Idempotent.
+   */
   public void stopAccepting() {
     serverChannel.close().syncUninterruptibly();
   }
@@ -135,7 +176,7 @@ public final class TransportServer implements AutoCloseable {
    * Closes every WebSocket with {@code code} (1001 going away, or 1012 service restart when other
    * nodes take over) and waits up to {@code grace} for them to go; the rest are cut.
    */
-  public void closeConnections(CloseCode code, java.time.Duration grace) {
+  public void closeConnections(CloseCode code, Duration grace) {
     initializer.fallback().closeAll(code);
     for (Channel c : connections) {
       c.eventLoop().execute(() -> NettyConnection.closeChannel(c, code, code.reason()));
@@ -160,6 +201,9 @@ public final class TransportServer implements AutoCloseable {
   public void close(CloseCode code) {
     stopAccepting();
     closeConnections(code, config.shutdownGrace());
+    if (adminChannel != null) {
+      adminChannel.close().syncUninterruptibly();
+    }
     boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }

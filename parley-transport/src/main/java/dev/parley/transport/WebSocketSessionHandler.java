@@ -5,22 +5,35 @@ import dev.parley.core.Session;
 import dev.parley.protocol.CloseCode;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Feeds whole text messages to the core's {@link Session} and tells it when the connection ends.
- * Ping, pong and close frames are already handled before this handler; fragments are already
- * joined.
+ * Pings are answered before this handler and fragments already joined; it answers close frames
+ * (echo, or 1002 for a code RFC 6455 7.4 does not allow), binary frames (1003) and a consumer that
+ * stays too slow (4503). Last in the pipeline, it also sends the one close frame for every protocol
+ * violation a handler before it reported (1002, 1007, 1009; RFC 6455 7.4.1), and ignores frames
+ * that follow one (RFC 6455 7.1.7: fail the connection, process nothing more).
  *
  * <p>Not thread-safe: one instance per channel, used only on its event loop.
  */
@@ -32,12 +45,15 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   private final long slowConsumerGraceNanos;
 
   /** The pending slow-consumer check while the channel is not writable. Event loop only. */
-  private java.util.concurrent.Future<?> slowCheck;
+  private Future<?> slowCheck;
 
-  /** Set when the handshake completes; null before. */
+  /** Set when the handshake completes; null before. Event loop only. */
   private Session session;
 
-  WebSocketSessionHandler(Node node, ChannelGroup connections, java.time.Duration slowConsumerGrace) {
+  /** The connection is being failed (a protocol violation, a binary frame, a bad close code): later frames are dropped. Event loop only. */
+  private boolean failed;
+
+  WebSocketSessionHandler(Node node, ChannelGroup connections, Duration slowConsumerGrace) {
     this.node = node;
     this.connections = connections;
     this.slowConsumerGraceNanos = slowConsumerGrace.toNanos();
@@ -58,10 +74,10 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
             node.metrics().slowConsumerClosed();
             ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(CloseCode.SLOW_CONSUMER.code());
             // The close frame would queue behind what the peer does not read: cut at once.
-            ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
             ctx.close();
           }
-        }, slowConsumerGraceNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }, slowConsumerGraceNanos, TimeUnit.NANOSECONDS);
       } else if (ctx.channel().isWritable() && slowCheck != null) {
         slowCheck.cancel(false);
         slowCheck = null;
@@ -78,14 +94,14 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
       // The HTTP-only handlers have nothing more to do on this channel: drop them, which saves
       // their contexts on every idle connection (a heap histogram of 10,000 idle connections
       // showed 12 handler contexts each as the largest item).
-      io.netty.channel.ChannelPipeline p = ctx.pipeline();
+      ChannelPipeline p = ctx.pipeline();
       for (String name : new String[] {"fallback", "ws-guard", "http-routes"}) {
         if (p.get(name) != null) {
           p.remove(name);
         }
       }
       session = node.open(new NettyConnection(ctx.channel(), node.metrics(),
-          hc.requestHeaders().get(io.netty.handler.codec.http.HttpHeaderNames.ORIGIN)));
+          hc.requestHeaders().get(HttpHeaderNames.ORIGIN)));
       connections.add(ctx.channel());
       node.metrics().connectionOpened("websocket");
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -101,13 +117,11 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     try {
-      if (frame.rsv() != 0) {
-        // RFC 6455 5.2: reserved bits without a negotiated extension that defines them. (The
-        // permessage-deflate decoder, when negotiated, has already consumed RSV1.)
-        NettyConnection.closeChannel(ctx.channel(), CloseCode.PROTOCOL_ERROR, "reserved bits set");
+      if (failed) {
         return;
       }
-      if (frame instanceof io.netty.handler.codec.http.websocketx.CloseWebSocketFrame close) {
+      // Reserved bits were checked by WebSocketFrameGuard, on every frame type.
+      if (frame instanceof CloseWebSocketFrame close) {
         closeReceived(ctx, close.statusCode());
         return;
       }
@@ -121,6 +135,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
           session.onFrame(bytes, 0, bytes.length);
         }
       } else if (frame instanceof BinaryWebSocketFrame) {
+        failed = true; // closing for it: nothing after it is carried out either
         NettyConnection.closeChannel(ctx.channel(), CloseCode.UNSUPPORTED_DATA, CloseCode.UNSUPPORTED_DATA.reason());
       }
       // Pong frames: the heartbeat handler already noted the traffic.
@@ -137,14 +152,13 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     boolean valid = code == -1 || (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014)
         || (code >= 3000 && code <= 4999);
     if (!valid) {
+      failed = true;
       NettyConnection.closeChannel(ctx.channel(), CloseCode.PROTOCOL_ERROR, "invalid close code " + code);
       return;
     }
     ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(code == -1 ? 1005 : code);
-    io.netty.handler.codec.http.websocketx.CloseWebSocketFrame reply = code == -1
-        ? new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame()
-        : new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(code, "");
-    ctx.writeAndFlush(reply).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    CloseWebSocketFrame reply = code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+    ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override
@@ -159,18 +173,12 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException c) {
-      // The frame decoder found a protocol violation and chose the close code (1002, 1007, 1009):
-      // keep its code rather than calling it an internal error.
-      int code = c.closeStatus() == null ? CloseCode.PROTOCOL_ERROR.code() : c.closeStatus().code();
-      CloseCode cc = java.util.Arrays.stream(CloseCode.values()).filter(x -> x.code() == code).findFirst()
-          .orElse(CloseCode.PROTOCOL_ERROR);
-      NettyConnection.closeChannel(ctx.channel(), cc, cc.reason());
-      return;
-    }
-    if (cause instanceof TooLongFrameException) {
-      // From the frame aggregator: the fragments of one message add up to more than allowed.
-      NettyConnection.closeChannel(ctx.channel(), CloseCode.MESSAGE_TOO_BIG, CloseCode.MESSAGE_TOO_BIG.reason());
+    CloseCode violation = violation(cause);
+    if (violation != null) {
+      failed = true;
+      // The reporter's words say which rule was broken ("reserved bits 1 on a ping frame").
+      NettyConnection.closeChannel(ctx.channel(), violation,
+          cause.getMessage() != null ? reason(cause.getMessage()) : violation.reason());
       return;
     }
     log.debug("connection {} failed", ctx.channel().remoteAddress(), cause);
@@ -179,5 +187,36 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     } else {
       ctx.close();
     }
+  }
+
+  /** The close code of a protocol violation reported by a handler before this one, or null for any other failure. */
+  static CloseCode violation(Throwable cause) {
+    if (cause instanceof CorruptedWebSocketFrameException c) {
+      // The frame decoder, the UTF-8 validator or WebSocketFrameGuard chose the code (1002, 1007, 1009).
+      int code = c.closeStatus() == null ? CloseCode.PROTOCOL_ERROR.code() : c.closeStatus().code();
+      for (CloseCode cc : CloseCode.values()) {
+        if (cc.code() == code) {
+          return cc;
+        }
+      }
+      return CloseCode.PROTOCOL_ERROR;
+    }
+    if (cause instanceof TooLongFrameException) {
+      // From the frame aggregator: the fragments of one message add up to more than allowed.
+      return CloseCode.MESSAGE_TOO_BIG;
+    }
+    if (cause instanceof DecompressionException d) {
+      // permessage-deflate: a message that inflates past the message limit (the decoder's allocation
+      // cap) is too big; one that does not inflate at all is invalid data (RFC 7692 8.1).
+      return d.getMessage() != null && d.getMessage().startsWith("Decompression buffer has reached maximum size")
+          ? CloseCode.MESSAGE_TOO_BIG : CloseCode.INVALID_PAYLOAD;
+    }
+    return null;
+  }
+
+  /** A close reason fits a control frame: at most 123 bytes of UTF-8 (RFC 6455 5.5, 5.5.1). */
+  private static String reason(String text) {
+    String ascii = text.replaceAll("[^\\x20-\\x7e]", "?");
+    return ascii.length() <= 123 ? ascii : ascii.substring(0, 123);
   }
 }

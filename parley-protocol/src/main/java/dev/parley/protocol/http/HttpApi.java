@@ -16,13 +16,29 @@ public interface HttpApi {
 
   CompletableFuture<Response> handle(Request request);
 
+  /** Which of the server's listeners a request came on. */
+  enum Listener {
+    /** The clients' port: WebSockets, fallback transports, pages, the REST API. */
+    PUBLIC,
+    /** The operators' port (loopback by default): {@code /metrics}, {@code /readyz}, {@code /healthz} only. */
+    ADMIN
+  }
+
   /**
    * A request. Header names are lower-case.
    *
    * @param path the path without the query, e.g. {@code /api/queue}
+   * @param listener the listener it came on: operators' endpoints such as {@code /metrics} answer
+   *     on {@link Listener#ADMIN} only
    */
   record Request(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-      byte[] body, String remoteAddress) {
+      byte[] body, String remoteAddress, Listener listener) {
+
+    /** A request on the public listener. */
+    public Request(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
+        byte[] body, String remoteAddress) {
+      this(method, path, query, headers, body, remoteAddress, Listener.PUBLIC);
+    }
 
     public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));

@@ -1,0 +1,59 @@
+package dev.parley.transport;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Locale;
+
+/**
+ * The reserved bits of every frame, control frames included (RFC 6455 5.2), checked right after
+ * the frame decoder and before anything consumes a frame: the permessage-deflate decoder, and
+ * Netty's protocol handler, which answers pings itself.
+ *
+ * <p>A frame may carry RSV1 only when it is the first frame of a data message (text or binary) and
+ * permessage-deflate was negotiated (RFC 7692 6: "the RSV1 bit is set only on the first frame";
+ * control frames never carry it). RSV2 and RSV3 belong to no extension Parley negotiates. Any other
+ * reserved bit fails the connection with 1002: the frame is dropped and a {@link
+ * CorruptedWebSocketFrameException} travels down the pipeline like the frame decoder's own, so
+ * {@link WebSocketSessionHandler} sends the one close frame for every protocol violation.
+ *
+ * <p>The other rules of 5.2 need the frame header, which Netty's {@code WebSocket13FrameDecoder}
+ * holds: it refuses unmasked frames, reserved opcodes, control frames over 125 bytes or fragmented,
+ * continuations without a start and data frames inside a fragmented message (1002), frames over
+ * {@code maxFrameBytes} (1009), a close payload of one byte or with an invalid code (1002) or a
+ * reason that is not UTF-8 (1007); its {@code Utf8FrameValidator} refuses text that is not UTF-8,
+ * across fragments too (1007). {@link ParleyChannelInitializer#decoderConfig} configures them.
+ *
+ * <p>Sharable and stateless: whether deflate was negotiated is read from the pipeline (the
+ * extension handler installs its decoder at the upgrade), and only for a frame with reserved bits.
+ */
+@ChannelHandler.Sharable
+final class WebSocketFrameGuard extends ChannelInboundHandlerAdapter {
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof WebSocketFrame frame && frame.rsv() != 0 && !allowed(ctx, frame)) {
+      String kind = frame.getClass().getSimpleName().replace("WebSocketFrame", "").toLowerCase(Locale.ROOT);
+      int rsv = frame.rsv();
+      ReferenceCountUtil.release(frame);
+      ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
+          "reserved bits " + Integer.toBinaryString(rsv) + " on a " + kind + " frame"));
+      return;
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  /** RSV1 alone, on the first frame of a data message, with permessage-deflate negotiated. */
+  private static boolean allowed(ChannelHandlerContext ctx, WebSocketFrame frame) {
+    return frame.rsv() == WebSocketExtension.RSV1
+        && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)
+        && ctx.pipeline().get(WebSocketExtensionDecoder.class) != null;
+  }
+}
