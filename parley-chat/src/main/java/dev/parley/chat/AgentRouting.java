@@ -84,7 +84,7 @@ final class AgentRouting implements AutoCloseable {
   }
 
   /** Runs {@code task} on the worker after {@code delay} of the node's clock. */
-  private void later(Duration delay, Runnable task) {
+  void later(Duration delay, Runnable task) {
     if (!closed) {
       node.clock().schedule(delay, () -> {
         if (!closed) {
@@ -272,6 +272,17 @@ final class AgentRouting implements AutoCloseable {
       statusCounts = Map.copyOf(counts);
     } catch (RuntimeException e) {
       log.debug("could not refresh chat counts", e);
+    }
+  }
+
+  /** Waits until the work queued on the routing thread so far has run. For tests; not on an event loop. */
+  void awaitIdle() {
+    try {
+      worker.submit(() -> { }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the routing thread did not get to it", e);
     }
   }
 

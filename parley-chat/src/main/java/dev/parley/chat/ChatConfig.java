@@ -14,9 +14,17 @@ import java.time.Duration;
  *     wait estimate
  * @param requireToken whether every handshake must carry a token (401 otherwise)
  * @param requireOrigin whether a handshake without an Origin header (not a browser) is refused (403)
+ * @param sweepInterval how often the inactivity sweep looks for abandoned conversations and agents
+ *     gone without a word (a crashed node's)
  */
 public record ChatConfig(boolean openChannels, Duration agentOfflineGrace, Duration averageHandleTime,
-    boolean requireToken, boolean requireOrigin) {
+    boolean requireToken, boolean requireOrigin, Duration sweepInterval) {
+
+  /** The settings with the default sweep interval. */
+  public ChatConfig(boolean openChannels, Duration agentOfflineGrace, Duration averageHandleTime, boolean requireToken,
+      boolean requireOrigin) {
+    this(openChannels, agentOfflineGrace, averageHandleTime, requireToken, requireOrigin, Duration.ofSeconds(30));
+  }
 
   public static ChatConfig defaults() {
     return new ChatConfig(true, Duration.ofSeconds(20), Duration.ofMinutes(3), false, false);

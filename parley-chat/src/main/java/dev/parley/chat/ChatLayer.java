@@ -58,7 +58,10 @@ public final class ChatLayer implements AutoCloseable {
         metrics);
     ConversationOpener opener = new ConversationOpener(node, directory, conversations);
     access.opener(opener);
-    this.flow = new VisitorFlow(node, directory, conversations, lifecycle, routing, turns, handoffRule, bots, opener);
+    InactivitySweep sweep = new InactivitySweep(node, directory, conversations, lifecycle, routing, places, config);
+    this.flow = new VisitorFlow(node, directory, conversations, lifecycle, routing, turns, handoffRule, bots, opener,
+        sweep);
+    sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
   }
 
@@ -105,6 +108,11 @@ public final class ChatLayer implements AutoCloseable {
   /** Recounts the figures of {@link #queueLengths} and {@link #statusCounts} now. Blocks: not on an event loop. */
   public void refreshCounts() {
     routing.recount();
+  }
+
+  /** Waits until the routing thread has done what was queued on it (assignment passes, sweeps). For tests. */
+  void routingIdle() {
+    routing.awaitIdle();
   }
 
   ChatAccess access() {

@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -16,14 +17,33 @@ import java.util.List;
  *     false, a handshake naming the site without a token gets 401)
  * @param identitySecret the HS256 secret (at least 32 bytes) with which the site's backend signs
  *     its identified visitors' JWTs, or null
+ * @param visitorIdle how long a visitor may be gone and silent before its queued or assigned
+ *     conversation is closed as abandoned (freeing the agent's place)
  */
 public record Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-    double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret) {
+    double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret,
+    Duration visitorIdle) {
+
+  /** How long a visitor may be gone and silent by default. */
+  public static final Duration DEFAULT_VISITOR_IDLE = Duration.ofMinutes(15);
+
+  /** A site with the default inactivity rule. */
+  public Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
+      double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret) {
+    this(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors, identitySecret,
+        DEFAULT_VISITOR_IDLE);
+  }
 
   /** A site that lets anonymous visitors in and has no identity secret. */
   public Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
       double confidenceThreshold, BusinessHours hours) {
     this(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, true, null);
+  }
+
+  /** This site with another inactivity rule. */
+  public Site withVisitorIdle(Duration d) {
+    return new Site(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors,
+        identitySecret, d);
   }
 
   @Override

@@ -42,11 +42,13 @@ final class VisitorFlow {
   private final HandoffRule handoffRule;
   private final Function<Site, Bot> bots;
   private final ConversationOpener opener;
+  private final InactivitySweep sweep;
 
   VisitorFlow(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
       AgentRouting routing, BotTurns turns, HandoffRule handoffRule, Function<Site, Bot> bots,
-      ConversationOpener opener) {
+      ConversationOpener opener, InactivitySweep sweep) {
     this.opener = opener;
+    this.sweep = sweep;
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
@@ -115,6 +117,7 @@ final class VisitorFlow {
       return;
     }
     lifecycle.noteMood(c.id(), Sentiment.score(m.text()));
+    sweep.visitorSpoke(c.id());
     if (c.status() == ConversationStatus.QUEUED || c.status() == ConversationStatus.ASSIGNED) {
       lifecycle.publishToAgents(c); // the mood changed
     }

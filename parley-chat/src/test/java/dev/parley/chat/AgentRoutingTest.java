@@ -27,6 +27,13 @@ class AgentRoutingTest {
     return conv;
   }
 
+  /** A visitor that asked for a person, its conversation created by the request; returns it. */
+  static String handedOff(ChatHarness.Client v) throws Exception {
+    String conv = VisitorFlowTest.greeted(v);
+    v.send("{\"type\":\"handoff\",\"conv\":\"" + conv + "\"}");
+    return conv;
+  }
+
   static ChatEvent.Conversation awaitStatus(ChatHarness.Client c, String conv, String status) throws Exception {
     while (true) {
       ChatEvent.Conversation e = c.nextOf(ChatEvent.Conversation.class);

@@ -131,9 +131,25 @@ final class ChatHarness implements AutoCloseable {
     c.conn().drainLoop();
   }
 
-  /** Moves the clock. */
+  /** Moves the clock at once: timers fire in order, but what they hand to other threads may run later. */
   void advance(Duration d) {
     clock.advance(d);
+  }
+
+  /**
+   * Lets {@code d} pass as it would in life: the clock moves a few seconds at a time and, after each
+   * step, every connection's loop and the routing thread finish what the timers handed them (presence
+   * renewals, sweeps), so nothing sees a future the others have not reached.
+   */
+  void elapse(Duration d) throws InterruptedException {
+    Duration step = Duration.ofSeconds(5);
+    for (Duration left = d; !left.isZero() && !left.isNegative(); left = left.minus(step)) {
+      clock.advance(left.compareTo(step) < 0 ? left : step);
+      for (RecordingConnection c : connections) {
+        c.drainLoop();
+      }
+      chat.routingIdle();
+    }
   }
 
   @Override

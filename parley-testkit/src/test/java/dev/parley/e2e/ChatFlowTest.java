@@ -54,6 +54,17 @@ class ChatFlowTest {
         .findFirst().orElseThrow();
   }
 
+  /**
+   * Waits until the greeting of {@code conv} was shown (an answer keyed by the id the greeting is
+   * stored with when the visitor's first message creates the conversation) and returns its text.
+   */
+  static String greetingShown(RecordingListener r, String conv) {
+    await().atMost(Duration.ofSeconds(10)).until(() -> r.events().stream().anyMatch(e -> e instanceof ChatEvent.Answer a
+        && a.conv().equals(conv) && a.id().startsWith("m_hi_") && a.phase().equals("end")));
+    return assemble(r.events().stream().filter(e -> e instanceof ChatEvent.Answer a && a.conv().equals(conv)
+        && a.id().startsWith("m_hi_")).map(e -> (ChatEvent.Answer) e).toList());
+  }
+
   static List<ChatEvent.Answer> answerEvents(RecordingListener r, String id) {
     return r.events().stream().filter(e -> e instanceof ChatEvent.Answer a && a.id().equals(id)).map(e -> (ChatEvent.Answer) e)
         .toList();
@@ -87,12 +98,14 @@ class ChatFlowTest {
     visitor = visitor(rec, null);
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = conversationOf(rec);
+    assertThat(greetingShown(rec, conv)).isEqualTo(Site.demo().greeting());
+    assertThat(server.server().store().lastSeq(conv)).as("a hello alone stores nothing").isZero();
+
+    assertThat(visitor.send(conv, "How do I install and run Parley?").get(10, TimeUnit.SECONDS).seq()).isEqualTo(2);
     Push.Message greeting = botMessage(conv, 0);
     assertThat(greeting.seq()).isEqualTo(1);
     assertThat(greeting.kind()).isEqualTo("bot");
     assertThat(greeting.text()).isEqualTo(Site.demo().greeting());
-
-    assertThat(visitor.send(conv, "How do I install and run Parley?").get(10, TimeUnit.SECONDS).seq()).isEqualTo(2);
     Push.Message answer = botMessage(conv, 2);
     assertThat(answer.kind()).isEqualTo("bot");
     assertThat(answer.from()).isEqualTo("bot");
@@ -121,7 +134,7 @@ class ChatFlowTest {
     visitor = visitor(rec, null);
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = conversationOf(rec);
-    botMessage(conv, 0);
+    greetingShown(rec, conv);
     visitor.send(conv, "What is the best pizza recipe?").get(10, TimeUnit.SECONDS);
     assertThat(botMessage(conv, 2).text()).isEqualTo(KnowledgeBaseBot.NOT_SURE);
   }
@@ -132,7 +145,7 @@ class ChatFlowTest {
     visitor = visitor(rec, null);
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = conversationOf(rec);
-    botMessage(conv, 0);
+    greetingShown(rec, conv);
     visitor.send(conv, "Does Parley lose messages?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
         .filter(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")).count() >= 3);
@@ -154,7 +167,7 @@ class ChatFlowTest {
     visitor = visitor(rec, null);
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = conversationOf(rec);
-    botMessage(conv, 0);
+    greetingShown(rec, conv);
     visitor.send(conv, "How does Parley scale to many servers?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
         .anyMatch(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")));
@@ -182,7 +195,9 @@ class ChatFlowTest {
     visitor = visitor(rec, null);
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = conversationOf(rec);
-    botMessage(conv, 0);
+    greetingShown(rec, conv);
+    visitor.send(conv, "hello").get(10, TimeUnit.SECONDS);
+    botMessage(conv, 2);
     String token = visitor.token();
     visitor.close();
 
@@ -190,8 +205,9 @@ class ChatFlowTest {
     visitor = visitor(again, token);
     visitor.connect().get(10, TimeUnit.SECONDS);
     assertThat(conversationOf(again)).isEqualTo(conv);
-    await().atMost(Duration.ofSeconds(10)).until(() -> again.messages(conv).size() == 1);
-    assertThat(server.server().store().lastSeq(conv)).isEqualTo(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> again.messages(conv).size() == 3);
+    assertThat(again.messages(conv).stream().filter(m -> m.text().equals(Site.demo().greeting())).count()).isEqualTo(1);
+    assertThat(server.server().store().lastSeq(conv)).as("nothing stored again").isEqualTo(3);
   }
 
   @Test
@@ -200,7 +216,8 @@ class ChatFlowTest {
     visitor = visitor(rec, null);
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = conversationOf(rec);
-    botMessage(conv, 0);
+    greetingShown(rec, conv);
+    visitor.send(conv, "my order number is 42").get(10, TimeUnit.SECONDS); // a stored conversation to protect
     Codec codec = ChatProtocol.codec();
     try (RawWebSocket intruder = RawWebSocket.connect(server.port())) {
       intruder.sendText("{\"type\":\"hello\",\"site\":\"demo\"}");

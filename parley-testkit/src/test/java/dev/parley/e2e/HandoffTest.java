@@ -116,7 +116,7 @@ class HandoffTest {
     RecordingListener rec = new RecordingListener();
     ParleyClient visitor = visitor(rec);
     String conv = conversationOf(rec);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
 
     visitor.send(conv, "What is the heartbeat?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 3);
@@ -162,7 +162,7 @@ class HandoffTest {
     RecordingListener rec = new RecordingListener();
     ParleyClient visitor = visitor(rec);
     String conv = conversationOf(rec);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
     visitor.handoff(conv);
     awaitStatus(rec, conv, "assigned");
     RecordingListener samRec = new RecordingListener();
@@ -189,7 +189,7 @@ class HandoffTest {
     RecordingListener rec = new RecordingListener();
     ParleyClient visitor = visitor(rec);
     String conv = conversationOf(rec);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
     visitor.send(conv, "I want to talk to a human please").get(10, TimeUnit.SECONDS);
     awaitStatus(rec, conv, "queued");
     visitor.backToBot(conv);
@@ -206,7 +206,7 @@ class HandoffTest {
     RecordingListener rec = new RecordingListener();
     ParleyClient visitor = visitor(rec);
     String conv = conversationOf(rec);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
     visitor.send(conv, "How does Parley scale to many servers?").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
         .anyMatch(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")));
@@ -240,7 +240,7 @@ class HandoffTest {
       RecordingListener rec = new RecordingListener();
       ParleyClient v = visitor(rec);
       String conv = conversationOf(rec);
-      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+      ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
       v.handoff(conv);
       awaitStatus(rec, conv, i < 4 ? "assigned" : "queued");
       recs.add(rec);
@@ -273,7 +273,7 @@ class HandoffTest {
       RecordingListener rec = new RecordingListener();
       ParleyClient v = visitor(rec);
       String conv = conversationOf(rec);
-      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+      ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
       v.handoff(conv);
       awaitStatus(rec, conv, "assigned");
       convs.add(conv);
@@ -301,7 +301,7 @@ class HandoffTest {
     RecordingListener rec = new RecordingListener();
     ParleyClient visitor = visitor(rec);
     String conv = conversationOf(rec);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
     visitor.handoff(conv);
     awaitStatus(rec, conv, "assigned");
     await().atMost(Duration.ofSeconds(10)).until(() -> mayaRec.messages(conv).size() >= 3);

@@ -204,7 +204,7 @@ class ObservabilityTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> agentRec.events().stream().anyMatch(e -> e instanceof Push.Joined));
       visitor.connect().get(10, TimeUnit.SECONDS);
       String conv = ChatFlowTest.conversationOf(rec);
-      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+      ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
       visitor.send(conv, "What is the heartbeat?").get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 3);
       visitor.handoff(conv);

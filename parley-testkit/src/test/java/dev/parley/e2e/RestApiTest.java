@@ -54,7 +54,7 @@ class RestApiTest {
     visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build();
     visitor.connect().get(10, TimeUnit.SECONDS);
     conv = ChatFlowTest.conversationOf(rec);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+    ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
     visitor.handoff(conv);
     HandoffTest.awaitStatus(rec, conv, "queued");
   }

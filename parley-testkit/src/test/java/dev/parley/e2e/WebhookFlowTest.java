@@ -92,7 +92,7 @@ class WebhookFlowTest {
     try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
       visitor.connect().get(10, TimeUnit.SECONDS);
       String conv = ChatFlowTest.conversationOf(rec);
-      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 1);
+      ChatFlowTest.greetingShown(rec, conv);
       visitor.send(conv, "hello webhook").get(10, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 3);
       assertThat(rec.messages(conv).get(2).text()).isEqualTo("Echo: hello webhook");
