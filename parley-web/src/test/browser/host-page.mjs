@@ -5,8 +5,7 @@
 // served from a second origin by a small HTTP server here; the visitor chats, and no
 // `securitypolicyviolation` fires. The host's own stylesheet restyles the widget through its CSS
 // custom properties and ::part() names.
-//   node --experimental-websocket host-page.mjs   (PARLEY_URL; HOST_PAGE_PORT, whose origin
-//   http://localhost:<port> the demo site allows)
+//   node --experimental-websocket host-page.mjs   (PARLEY_URL; the demo site must allow any origin)
 import http from 'node:http';
 import { run, step, fail, watch, recordViolations, BASE } from './lib.mjs';
 
@@ -32,7 +31,7 @@ await run('host-page', async (browser) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': HOST_POLICY });
     res.end(PAGE);
   });
-  await new Promise((r) => site.listen(Number(process.env.HOST_PAGE_PORT || 0), '127.0.0.1', r));
+  await new Promise((r) => site.listen(0, '127.0.0.1', r));
   // localhost and 127.0.0.1 are different origins: the page is not on the Parley origin
   const origin = `http://localhost:${site.address().port}`;
   if (origin === parley.origin) {

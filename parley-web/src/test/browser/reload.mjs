@@ -3,7 +3,8 @@
 // message typed while the server is unreachable survives a reload: it shows as pending, and once
 // the network is back (the browser's `online` event reconnects at once) it is stored exactly once.
 // The visitor's page goes through a proxy in this process that can refuse WebSocket upgrades (the
-// realtime connection) while still serving the page itself.
+// realtime connection) while still serving the page itself; the fallback transports' requests
+// (/rt/…) are failed by the browser meanwhile, so the server is unreachable however the SDK tries.
 //   node --experimental-websocket reload.mjs   (PARLEY_URL, PARLEY_AGENT_PASSWORD)
 import net from 'node:net';
 import { run, step, fail, watch, agent, BASE } from './lib.mjs';
@@ -96,6 +97,7 @@ await run('reload', async (browser) => {
 
     // The server becomes unreachable; a message typed now survives a reload.
     await widget.locator('.launcher').click();
+    await context.route((url) => url.pathname.startsWith('/rt/'), (route) => route.abort('internetdisconnected'));
     proxy.block(true);
     await widget.locator('.status', { hasText: 'Reconnecting' }).waitFor({ timeout: 15000 });
     const text = 'typed while offline, then the page was reloaded';
@@ -110,6 +112,7 @@ await run('reload', async (browser) => {
 
     // The network comes back: the browser says so, the widget reconnects at once and sends it.
     await context.setOffline(true);
+    await context.unrouteAll();
     proxy.block(false);
     await context.setOffline(false); // fires `online`
     await widget.locator('.log .msg.mine:not([data-state=pending])', { hasText: text }).waitFor({ timeout: 10000 });

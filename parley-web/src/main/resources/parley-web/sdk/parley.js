@@ -17,7 +17,8 @@
 
 import { Connection } from './connection.js';
 import { Emitter } from './emitter.js';
-import { Outbox, newCid } from './outbox.js';
+import { newCid } from './outbox.js';
+import { Sender, sendError } from './sender.js';
 import { Positions } from './positions.js';
 import { Credentials } from './credentials.js';
 import { backoffDelay } from './backoff.js';
@@ -30,7 +31,6 @@ export { newCid, backoffDelay, mergeDelta, textLength, MAX_TEXT_CODE_POINTS };
 /** @typedef {import('./protocol.js').Ack} Ack */
 /** @typedef {import('./protocol.js').ErrorPush} ErrorPush */
 /** @typedef {import('./protocol.js').SendError} SendError */
-/** @typedef {import('./outbox.js').OutboxEntry} OutboxEntry */
 /** @typedef {import('./connectivity.js').EventSource} EventSource */
 /** @typedef {import('./connectivity.js').VisibilitySource} VisibilitySource */
 /** @typedef {import('./client-types.js').ParleyOptions} ParleyOptions */
@@ -42,21 +42,6 @@ export { newCid, backoffDelay, mergeDelta, textLength, MAX_TEXT_CODE_POINTS };
 
 /** Close codes after which reconnecting would repeat the mistake (see PROTOCOL.md#close-codes). */
 const FATAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
-/** Error codes whose command may succeed if sent again unchanged. */
-const RETRYABLE = new Set(['rate_limited', 'store_unavailable', 'shutting_down', 'internal']);
-
-/**
- * @param {string} message @param {string} [code] @param {string} [field]
- * @returns {SendError}
- */
-function sendError(message, code, field) {
-  /** @type {SendError} */
-  const e = new Error(message);
-  e.code = code;
-  e.field = field;
-  return e;
-}
-
 /**
  * One user's connection to a Parley server. Events: see {@link ClientEvents} (subscribe with
  * `on`). Call it on the page's (or Node's) event loop.
@@ -101,16 +86,8 @@ export class ParleyClient extends Emitter {
     this.duplicatesDropped = 0;
     /** @type {Positions} */
     this._positions = new Positions();
-    /** @type {Outbox} */
-    this._outbox = new Outbox(options.storage);
-    /** @type {boolean} sends are held after a retryable error */
-    this._paused = false;
     /** @type {boolean} a hello went out and its welcome is awaited */
     this._helloPending = false;
-    /** @type {Set<string>} conversations joined on this connection: resumed in its hello, joined by a
-     *  command it carried before (the server handles a connection's commands in order), or named
-     *  by a `joined` (the server joined us) */
-    this._joinedNow = new Set();
     /** @type {Promise<Welcome>|null} */
     this._welcome = null;
     /** @type {((w: Welcome) => void)|null} */
@@ -119,8 +96,14 @@ export class ParleyClient extends Emitter {
     this._rejectWelcome = null;
     /** @type {ReturnType<typeof setInterval>|undefined} */
     this._ticker = undefined;
-    /** @type {Set<ReturnType<typeof setTimeout>>} */
-    this._timers = new Set();
+    /** @type {Sender} the outbox and how its sends go out */
+    this._sender = new Sender(o, {
+      connected: () => this.state === 'connected',
+      write: (command) => this._write(command),
+      changed: (pending) => this.emit('outbox', pending),
+      acked: (ack) => this.emit('ack', ack),
+      failed: (f) => this.emit('failed', f),
+    });
     /** @type {Connection} */
     this._connection = new Connection(o, {
       opened: () => this._hello(),
@@ -164,8 +147,8 @@ export class ParleyClient extends Emitter {
       });
       this._welcome.catch(() => {});
       this._ticker = setInterval(() => this._tick(), 500);
-      if (this._outbox.size) {
-        this._outboxChanged(); // sends restored from storage
+      if (this._sender.outbox.size) {
+        this.emit('outbox', this.pending()); // sends restored from storage
       }
       this._connection.start();
     }
@@ -182,14 +165,14 @@ export class ParleyClient extends Emitter {
     this._positions.track(conv, seq);
     if (this.state === 'connected') {
       this._write(seq >= 0 ? { type: 'join', conv, after: seq } : { type: 'join', conv });
-      this._joinedNow.add(conv);
+      this._sender.joinedNow.add(conv);
     }
   }
 
   /** @param {string} conv */
   leave(conv) {
     this._positions.forget(conv);
-    this._joinedNow.delete(conv);
+    this._sender.joinedNow.delete(conv);
     this._write({ type: 'leave', conv });
   }
 
@@ -210,31 +193,15 @@ export class ParleyClient extends Emitter {
    * @returns {Promise<Ack>}
    */
   send(conv, text, opts = {}) {
-    const cid = opts.cid ?? newCid();
-    const waiting = this._outbox.get(cid);
-    if (waiting) {
-      return waiting.promise; // the same message again: one send, one ack
-    }
     if (this.state === 'closed') {
       return Promise.reject(sendError('the client is closed', 'closed'));
     }
-    const max = this.options.maxTextCodePoints;
-    if (typeof text !== 'string' || textLength(text) > max) {
-      const e = sendError(`the text is longer than ${max} characters`, 'too_long', 'text');
-      e.local = true;
-      return Promise.reject(e);
-    }
-    const pending = this._outbox.add(cid, conv, text);
-    this._outboxChanged();
-    if (this.state === 'connected') {
-      this._transmit(pending);
-    }
-    return pending.promise;
+    return this._sender.send(conv, text, opts.cid);
   }
 
   /** Messages in the outbox (not yet acknowledged), oldest first. @returns {PendingSend[]} */
   pending() {
-    return [...this._outbox.values()].map(({ cid, conv, text }) => ({ cid, conv, text }));
+    return this._sender.pending();
   }
 
   /** @param {string} conv @param {boolean} on */
@@ -302,15 +269,8 @@ export class ParleyClient extends Emitter {
     }
     this._setState('closed');
     clearInterval(this._ticker);
-    for (const t of this._timers) {
-      clearTimeout(t);
-    }
-    this._timers.clear();
     this._connection.stop();
-    for (const e of this._outbox.drain()) {
-      this._failSend(e, sendError(why, 'closed'));
-    }
-    this._outboxChanged();
+    this._sender.close(why);
     this._rejectWelcome?.(new Error(why));
   }
 
@@ -320,16 +280,6 @@ export class ParleyClient extends Emitter {
       this.state = state;
       this.emit('state', { state, transport: this.transport });
     }
-  }
-
-  _outboxChanged() {
-    this.emit('outbox', this.pending());
-  }
-
-  /** A send failed for good: `failed`, then its promise rejects. @param {OutboxEntry} e @param {SendError} error */
-  _failSend(e, error) {
-    this.emit('failed', { cid: e.cid, conv: e.conv, text: e.text, error });
-    e.reject(error);
   }
 
   /**
@@ -355,13 +305,13 @@ export class ParleyClient extends Emitter {
 
   _hello() {
     this._positions.reset();
-    this._joinedNow.clear();
+    this._sender.reset();
     /** @type {Record<string, number>} */
     const resume = {};
     for (const [conv, p] of this._positions.entries()) {
       if (p.seq >= 0) {
         resume[conv] = p.seq;
-        this._joinedNow.add(conv);
+        this._sender.joinedNow.add(conv);
       }
     }
     const o = this.options;
@@ -384,39 +334,6 @@ export class ParleyClient extends Emitter {
     }
   }
 
-  /**
-   * Sends an outbox entry now if its conversation is joined on this connection (or `force`: its
-   * wait for the join is over); else holds it until the `joined`.
-   * @param {OutboxEntry} p @param {boolean} [force]
-   */
-  _transmit(p, force = false) {
-    p.sentAt = Date.now();
-    p.waitingJoin = !force && !this._joinedNow.has(p.conv);
-    if (!this._paused && !p.waitingJoin) {
-      this._write({ type: 'send', cid: p.cid, conv: p.conv, text: p.text });
-    }
-  }
-
-  /** Holds every send for `ms`, then sends the outbox again in order. @param {number} ms */
-  _pauseSends(ms) {
-    if (this._paused) {
-      return;
-    }
-    this._paused = true;
-    const t = setTimeout(() => {
-      this._timers.delete(t);
-      this._paused = false;
-      if (this.state === 'connected') {
-        for (const p of this._outbox.values()) {
-          if (!p.waitingJoin) {
-            this._transmit(p);
-          }
-        }
-      }
-    }, ms);
-    this._timers.add(t);
-  }
-
   _tick() {
     if (this.state !== 'connected') {
       return;
@@ -426,11 +343,7 @@ export class ParleyClient extends Emitter {
       return; // found dead
     }
     const now = Date.now();
-    for (const p of this._outbox.values()) {
-      if (now - p.sentAt > this.options.ackTimeoutMs) {
-        this._transmit(p, p.waitingJoin); // not acked in time; or its conversation never joined
-      }
-    }
+    this._sender.tick(now);
     this._credentials.tick(now, (token) => this._write({ type: 'auth', token }));
   }
 
@@ -448,12 +361,7 @@ export class ParleyClient extends Emitter {
         this._welcomed(push);
         break;
       case 'joined': {
-        this._joinedNow.add(push.conv);
-        for (const p of this._outbox.values()) {
-          if (p.waitingJoin && p.conv === push.conv) {
-            this._transmit(p); // in the order sent
-          }
-        }
+        this._sender.joined(push.conv);
         const unparked = this._positions.joined(push);
         this.emit('joined', push);
         for (const m of unparked) {
@@ -465,7 +373,7 @@ export class ParleyClient extends Emitter {
         this._message(push);
         return;
       case 'ack':
-        this._settle(push); // emits the ack
+        this._sender.settle(push); // emits the ack
         return;
       case 'error':
         this._error(push);
@@ -488,32 +396,22 @@ export class ParleyClient extends Emitter {
     this.user = w.user;
     this.role = w.role;
     this._connection.established(w.heartbeatMs);
-    const before = this._outbox.size;
-    const foreign = this._outbox.welcomed(w.user);
-    for (const e of foreign) {
-      this._failSend(e, sendError('made as another user; not sent', 'user_changed'));
-    }
-    if (foreign.length || this._outbox.size !== before) {
-      this._outboxChanged();
-    }
     this._setState('connected');
     this._resolveWelcome?.(w);
     for (const [conv, p] of this._positions.entries()) {
       if (p.seq < 0) {
         this._write({ type: 'join', conv });
-        this._joinedNow.add(conv);
+        this._sender.joinedNow.add(conv);
       }
     }
-    for (const p of this._outbox.values()) {
-      this._transmit(p);
-    }
+    this._sender.welcomed(w.user);
   }
 
   /** @param {Message} m */
   _message(m) {
-    if (m.cid != null && m.from === this.user && this._outbox.get(m.cid)) {
+    if (m.cid != null && m.from === this.user && this._sender.has(m.cid)) {
       // Our own message is durable even if its ack was lost.
-      this._settle({ type: 'ack', cid: m.cid, conv: m.conv, seq: m.seq, id: m.id, ts: m.ts });
+      this._sender.settle({ type: 'ack', cid: m.cid, conv: m.conv, seq: m.seq, id: m.id, ts: m.ts });
     }
     const a = this._positions.accept(m);
     if (a.duplicate) {
@@ -527,20 +425,6 @@ export class ParleyClient extends Emitter {
     }
   }
 
-  /**
-   * An ack (or our own message, which proves it durable as well): `ack`, then the send leaves the
-   * outbox (`outbox`) and its promise resolves.
-   * @param {Ack} a
-   */
-  _settle(a) {
-    const p = this._outbox.remove(a.cid);
-    this.emit('ack', a);
-    if (p) {
-      this._outboxChanged();
-      p.resolve(a);
-    }
-  }
-
   /** @param {ErrorPush} e */
   _error(e) {
     if (e.code === 'unauthorized' && this._helloPending && e.field !== 'site') {
@@ -550,19 +434,6 @@ export class ParleyClient extends Emitter {
       }
       return;
     }
-    if (!e.cid || !this._outbox.get(e.cid)) {
-      return;
-    }
-    if (RETRYABLE.has(e.code) || e.retry) {
-      // Throttled or not stored: hold every send for a moment, then send the outbox again in order,
-      // so that a burst over the rate limit still arrives in the order it was typed.
-      this._pauseSends(1000 + this.options.random() * 500);
-      return;
-    }
-    const p = this._outbox.remove(e.cid);
-    if (p) {
-      this._failSend(p, sendError(e.message, e.code, e.field));
-      this._outboxChanged();
-    }
+    this._sender.refused(e);
   }
 }
