@@ -26,7 +26,29 @@ import { stringsFor } from './strings.js';
  * @property {string} [transports] data-transports, e.g. "sse,longpoll"
  */
 
-/** @param {Storage} s @param {string} k @returns {string|null} */
+/** @typedef {Pick<Storage, 'getItem'|'setItem'|'removeItem'>} StorageLike */
+
+/**
+ * The page's localStorage, or (where it is forbidden: a sandboxed frame, storage turned off) a
+ * map that lasts as long as the page.
+ * @returns {StorageLike}
+ */
+function pageStorage() {
+  try {
+    const s = window.localStorage;
+    s.getItem('parley:probe');
+    return s;
+  } catch {
+    const m = new Map();
+    return {
+      getItem: (k) => m.get(k) ?? null,
+      setItem: (k, v) => { m.set(k, String(v)); },
+      removeItem: (k) => { m.delete(k); },
+    };
+  }
+}
+
+/** @param {StorageLike} s @param {string} k @returns {string|null} */
 function read(s, k) {
   try {
     return s.getItem(k);
@@ -35,7 +57,7 @@ function read(s, k) {
   }
 }
 
-/** @param {Storage} s @param {string} k @param {string} v */
+/** @param {StorageLike} s @param {string} k @param {string} v */
 function write(s, k, v) {
   try {
     s.setItem(k, v);
@@ -54,7 +76,7 @@ export function mount(cfg) {
   const t = stringsFor(cfg.lang || navigator.language || 'en');
   const ui = createPanel(new URL('widget/widget.css', base).href, t, cfg.title);
   const key = `parley:${base.host}:${site}`;
-  const store = localStorage;
+  const store = pageStorage();
   const client = new ParleyClient({
     url: base.origin,
     site,
