@@ -72,11 +72,14 @@ const browser = await chromium.launch({
 const proxy = await proxyTo(Number(new URL(BASE).port));
 fs.mkdirSync(SHOTS, { recursive: true });
 let exitCode = 0;
+/** @type {import('playwright-core').Page|null} the visitor's page, for the state on a failure */
+let visitorPage = null;
 try {
   const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 820 } });
   const visitor = await visitorContext.newPage();
   const agent = await agentContext.newPage();
+  visitorPage = visitor;
   const dialogs = [];
   for (const p of [visitor, agent]) {
     p.on('dialog', (d) => {
@@ -126,9 +129,12 @@ try {
   await agent.fill('input[name=user]', 'maya');
   await agent.fill('input[name=password]', PASSWORD);
   await agent.click('#login button[type=submit]');
-  await agent.locator('#queue li').first().waitFor({ timeout: 15000 });
+  // this visitor's conversation: other tests on the same server leave theirs in the queue too
+  const conv = await visitor.evaluate(() => /** @type {any} */ (window).parleyWidget.transcript.state.conv);
+  const queued = agent.locator(`#queue li[data-conv="${conv}"]`);
+  await queued.waitFor({ timeout: 15000 });
   step('the agent sees the conversation queued');
-  await agent.locator('#queue li').first().click();
+  await queued.click();
   await agent.locator('#log .msg.visitor').first().waitFor();
   await agent.click('#accept');
   await widget.locator('header .agent', { hasText: 'Maya' }).waitFor({ timeout: 15000 });
@@ -232,7 +238,8 @@ try {
     await page.goto(proxy.url + '/');
     const launcher = page.locator('#parley-widget .launcher');
     await launcher.waitFor();
-    if ((await launcher.getAttribute('aria-label')) !== 'Chat öffnen') {
+    // "Chat öffnen", and once the greeting is in, "Chat öffnen, 1 neue Nachricht"
+    if (!(await launcher.getAttribute('aria-label'))?.startsWith('Chat öffnen')) {
       fail('not German: ' + await launcher.getAttribute('aria-label'));
     }
     await launcher.click();
@@ -258,6 +265,15 @@ try {
 } catch (e) {
   console.error(e.stack || String(e));
   exitCode = 1;
+  await visitorPage?.screenshot({ path: path.join(SHOTS, `failure-${transport}.png`) }).catch(() => {});
+  const state = await visitorPage?.evaluate(() => {
+    const w = /** @type {any} */ (window).parleyWidget;
+    return w && JSON.stringify({
+      state: w.client.state, transport: w.client.transport, pending: w.client.pending(),
+      items: w.transcript.state.items.map((i) => [i.key, i.seq, i.tick, i.streaming, i.text.slice(0, 30)]),
+    });
+  }).catch(() => null);
+  console.error(`[${transport}] the widget at the failure: ${state}`);
 } finally {
   proxy.close();
   await browser.close();

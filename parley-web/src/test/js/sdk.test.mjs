@@ -1,96 +1,13 @@
 // JS SDK tests with Node's test runner, against a real Parley server (PARLEY_URL; started by
-// parley-testkit's JsSdkTest). Network cuts go through a TCP proxy in this process.
+// parley-testkit's JsSdkTest). Network cuts go through a TCP proxy in this process (helpers.mjs).
 // Run: PARLEY_URL=http://127.0.0.1:8080 node --experimental-websocket --test parley-web/src/test/js/
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
-import { ParleyClient, backoffDelay, newCid } from '../../main/resources/parley-web/sdk/parley.js';
+import { backoffDelay, newCid } from '../../main/resources/parley-web/sdk/parley.js';
+import { T, server, until, proxy, client, recorder } from './helpers.mjs';
 
-const BASE = process.env.PARLEY_URL;
-if (!BASE) {
-  throw new Error('set PARLEY_URL to a running Parley server');
-}
-const serverPort = Number(new URL(BASE).port);
-const T = { timeout: 45000 };
-
-/** Resolves when `check()` is truthy, polling; fails after `ms`. */
-async function until(check, ms = 10000, what = 'condition') {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error('timed out waiting for ' + what);
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** A TCP proxy to the server that can cut every connection through it, like a failing network. */
-async function proxy() {
-  const sockets = new Set();
-  let refusing = false;
-  const server = net.createServer((client) => {
-    if (refusing) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(serverPort, '127.0.0.1');
-    sockets.add(client);
-    sockets.add(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop);
-    upstream.on('error', drop);
-    client.on('close', drop);
-    upstream.on('close', drop);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    /** Resets every connection through the proxy; returns how many sockets it cut. */
-    cut() {
-      const n = sockets.size;
-      for (const s of sockets) {
-        s.resetAndDestroy ? s.resetAndDestroy() : s.destroy();
-      }
-      sockets.clear();
-      return n;
-    },
-    refuse(on) {
-      refusing = on;
-    },
-    close() {
-      this.cut();
-      server.close();
-    },
-  };
-}
-
-function client(url, opts = {}) {
-  return new ParleyClient({ url, initialBackoffMs: 50, maxBackoffMs: 300, ackTimeoutMs: 2000, ...opts });
-}
-
-/** Records the `message` events of a client, per conversation. */
-function recorder(c) {
-  const got = new Map();
-  c.on('message', (m) => {
-    if (!got.has(m.conv)) {
-      got.set(m.conv, []);
-    }
-    got.get(m.conv).push(m);
-  });
-  return (conv) => got.get(conv) ?? [];
-}
+const BASE = server();
 
 test('full-jitter backoff stays within 0 .. min(cap, base * 2^attempt)', T, () => {
   assert.equal(backoffDelay(0, 1000, 30000, () => 0.9999), 999);

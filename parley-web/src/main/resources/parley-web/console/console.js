@@ -1,34 +1,66 @@
+// @ts-check
 // Parley agent console: log in, see the queue and the site's conversations live (with the
 // visitor's mood), open one (its whole transcript, the bot's answers as they stream), reply with
 // typing indicators and read receipts, accept / transfer / resolve / hand back to the bot, and
-// canned replies. All text is rendered as text, never as HTML.
-import { ParleyClient, newCid, mergeDelta } from '../sdk/parley.js';
-import { appendBubble, setBubbleText, TypingIndicators } from '../sdk/dom.js';
+// canned replies. The open conversation is a Transcript (sdk/transcript.js) drawn by a
+// TranscriptView, as in the widget. Unsent replies survive a reload (the SDK's stored outbox).
+// All text is rendered as text, never as HTML.
+import { ParleyClient, newCid, textLength } from '../sdk/parley.js';
+import { Transcript } from '../sdk/transcript.js';
+import { TranscriptView, TypingIndicators, showLength } from '../sdk/dom.js';
+import { canned, renderCanned, saveCanned } from './canned.js';
 
-const $ = (id) => document.getElementById(id);
+/** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
+/** @typedef {import('../sdk/transcript.js').TranscriptItem} TranscriptItem */
+
+/**
+ * An element by id.
+ * @template {HTMLElement} [E=HTMLElement]
+ * @param {string} id
+ * @returns {E}
+ */
+const $ = (id) => /** @type {E} */ (document.getElementById(id));
 const TOKEN_KEY = 'parley:console:token';
-const CANNED_KEY = 'parley:console:canned';
-const DEFAULT_CANNED = [
-  'Hi! I\'m here to help — give me a moment to read the conversation.',
-  'Thanks for waiting. Let me check that for you.',
-  'Is there anything else I can help you with?',
-  'Thanks for chatting with us. Have a great day!',
-];
+const STORAGE_KEY = `parley:console:${location.host}`;
 
+/** @type {ParleyClient|null} */
 let client = null;
+/** @type {string|null} the logged-in agent */
 let me = null;
-let current = null; // the open conversation id
-const conversations = new Map(); // id → latest agent view
-const bubbles = new Map(); // message/answer id or cid → element
-const answers = new Map(); // answer id → text so far
-const mine = new Map(); // seq → my bubble
-let visitorRead = 0;
-let visitorDelivered = 0;
-let lastSeq = 0;
+/** @type {string|null} the open conversation id */
+let current = null;
+/** @type {Map<string, Conversation>} the latest agent view of each conversation */
+const conversations = new Map();
+let readSent = 0;
+let typingSentAt = 0;
+/** @type {(() => void)|null} stops the transcript following the client */
+let unfollow = null;
+
+const transcript = new Transcript();
+const view = new TranscriptView($('log'), transcript, {
+  kind: kindOf,
+  who: (it) => (it.kind === 'system' ? null : it.from === 'bot' || it.kind === 'bot' ? 'Bot'
+    : kindOf(it) === 'agent' ? (it.mine ? 'You' : it.from) : null),
+  text: (it) => (it.status ? `${it.text} (${it.status})` : it.text),
+  tickLabel: (tick) => tick,
+});
 const typing = new TypingIndicators((users) => {
   $('typing').textContent = users.length ? `${users.join(', ')} typing…` : '';
 });
 
+/** @param {TranscriptItem} it @returns {string} */
+function kindOf(it) {
+  if (it.kind === 'system') {
+    return 'system';
+  }
+  if (it.kind === 'bot' || it.from === 'bot') {
+    return 'bot';
+  }
+  const c = conversations.get(transcript.state.conv ?? '');
+  return c && it.from === c.visitor ? 'visitor' : 'agent';
+}
+
+/** @param {string} [message] */
 function showLogin(message) {
   $('app').hidden = true;
   $('login-view').hidden = false;
@@ -38,8 +70,8 @@ function showLogin(message) {
 
 $('login').addEventListener('submit', (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
-  start({ login: { user: f.get('user'), password: f.get('password') } });
+  const f = new FormData(/** @type {HTMLFormElement} */ (e.target));
+  start({ login: { user: String(f.get('user')), password: String(f.get('password')) } });
 });
 
 $('logout').addEventListener('click', () => {
@@ -48,60 +80,58 @@ $('logout').addEventListener('click', () => {
   showLogin('');
 });
 
+/** @param {{login?: {user: string, password: string}, token?: string}} credentials */
 function start(credentials) {
   client?.close();
+  unfollow?.();
   $('login-error').textContent = '';
   conversations.clear();
-  client = new ParleyClient({ url: location.origin, ...credentials });
-  window.parleyConsole = { client };
-  client.on('error', (e) => {
+  const c = new ParleyClient({
+    url: location.origin, ...credentials, storage: { storage: localStorage, key: STORAGE_KEY },
+  });
+  client = c;
+  /** @type {any} */ (window).parleyConsole = { client: c, transcript };
+  unfollow = transcript.follow(c);
+  c.on('error', (e) => {
     if (e.code === 'unauthorized') {
       showLogin(e.message);
     } else {
       flash(e.message);
     }
   });
-  client.on('welcome', (w) => {
+  c.on('welcome', (w) => {
     if (w.role !== 'agent' && w.role !== 'admin') {
-      client.close();
+      c.close();
       showLogin('Your session ended; log in again.');
       return;
     }
     me = w.user;
-    sessionStorage.setItem(TOKEN_KEY, w.token);
+    if (c.token) {
+      sessionStorage.setItem(TOKEN_KEY, c.token);
+    }
     $('me').textContent = `${w.user} (${w.role})`;
     $('login-view').hidden = true;
     $('app').hidden = false;
   });
-  client.on('state', (s) => {
-    $('conn').textContent = s.state === 'connected' ? `connected (${client.transport})` : s.state + '…';
+  c.on('state', (s) => {
+    $('conn').textContent = s.state === 'connected' ? `connected (${c.transport})` : s.state + '…';
   });
-  client.on('close', (c) => {
-    if (c.code === 4401) {
+  c.on('close', (e) => {
+    if (e.code === 4401) {
       showLogin('Your login expired; log in again.');
     }
   });
-  client.on('conversation', onConversation);
-  client.on('message', onMessage);
-  client.on('answer', onAnswer);
-  client.on('typing', (t) => t.conv === current && t.user !== me && setTyping(t.user, t.on, t.ttlMs));
-  client.on('receipt', (r) => r.conv === current && r.user !== me && onReceipt(r));
-  client.on('joined', (j) => {
-    if (j.conv === current) {
-      for (const r of j.receipts || []) {
-        if (r.user !== me) {
-          onReceipt(r);
-        }
-      }
-    }
-  });
-  client.connect().catch((e) => {
+  c.on('conversation', onConversation);
+  c.on('typing', (t) => t.conv === current && t.user !== me && typing.set(t.user, t.on, t.ttlMs));
+  c.on('failed', (f) => flash(f.error.message));
+  c.connect().catch((e) => {
     if (!$('login-error').textContent) {
       showLogin(e.message);
     }
   });
 }
 
+/** Shows a note in the status line for a few seconds. @param {string} text */
 function flash(text) {
   const el = $('conn');
   const before = el.textContent;
@@ -109,6 +139,7 @@ function flash(text) {
   setTimeout(() => { el.textContent = before; }, 4000);
 }
 
+/** @param {number|undefined} s @returns {string} */
 function mood(s) {
   if (s == null) {
     return '';
@@ -116,6 +147,7 @@ function mood(s) {
   return s <= -0.3 ? '🙁' : s >= 0.3 ? '🙂' : '😐';
 }
 
+/** @param {Conversation} c */
 function onConversation(c) {
   if (!c.visitor) {
     return; // not an agent's view
@@ -128,6 +160,7 @@ function onConversation(c) {
 }
 
 function renderLists() {
+  /** @type {Record<string, Conversation[]>} */
   const groups = { queue: [], mine: [], bot: [], others: [] };
   for (const c of conversations.values()) {
     if (c.status === 'queued') {
@@ -142,19 +175,19 @@ function renderLists() {
   }
   groups.queue.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
   for (const [name, list] of Object.entries(groups)) {
-    const ul = $(name);
-    ul.replaceChildren(...list.map(item));
+    $(name).replaceChildren(...list.map(item));
   }
   $('queue-count').textContent = groups.queue.length ? String(groups.queue.length) : '';
 }
 
+/** @param {Conversation} c @returns {HTMLLIElement} */
 function item(c) {
   const li = document.createElement('li');
   li.tabIndex = 0;
   li.dataset.conv = c.conv;
   li.setAttribute('aria-current', String(c.conv === current));
   const left = document.createElement('span');
-  left.textContent = c.visitor;
+  left.textContent = c.visitor ?? c.conv;
   const sub = document.createElement('span');
   sub.className = 'sub';
   sub.textContent = [c.status === 'queued' && c.position ? `#${c.position}` : null, c.status === 'assigned' ? c.agent : null,
@@ -166,203 +199,111 @@ function item(c) {
   return li;
 }
 
+/** Opens a conversation: its whole transcript, the bot's part included. @param {string} conv */
 function open(conv) {
+  if (!client) {
+    return;
+  }
   if (current && current !== conv) {
     client.leave(current);
   }
   current = conv;
-  bubbles.clear();
-  answers.clear();
-  mine.clear();
-  visitorRead = 0;
-  visitorDelivered = 0;
-  lastSeq = 0;
-  $('log').replaceChildren();
+  readSent = 0;
+  transcript.reset(conv);
   $('typing').textContent = '';
   $('empty').hidden = true;
   $('detail').hidden = false;
-  client.join(conv, 0); // the whole transcript, the bot's part included
+  client.join(conv, 0);
   renderHeader();
   renderLists();
   $('text').focus();
 }
 
 function renderHeader() {
-  const c = conversations.get(current) || {};
-  $('c-visitor').textContent = c.visitor || current;
+  const c = conversations.get(current ?? '') ?? /** @type {Partial<Conversation>} */ ({});
+  $('c-visitor').textContent = c.visitor || current || '';
   $('c-status').textContent = c.status === 'assigned' ? `assigned to ${c.agent}` : c.status || '';
   $('c-mood').textContent = mood(c.sentiment);
   const assignedToMe = c.status === 'assigned' && c.agentId === me;
-  $('accept').disabled = !(c.status === 'queued' || c.status === 'bot');
-  $('transfer').disabled = !assignedToMe;
-  $('resolve').disabled = !assignedToMe;
-  $('back').disabled = !assignedToMe;
+  /** @type {HTMLButtonElement} */ ($('accept')).disabled = !(c.status === 'queued' || c.status === 'bot');
+  /** @type {HTMLButtonElement} */ ($('transfer')).disabled = !assignedToMe;
+  /** @type {HTMLButtonElement} */ ($('resolve')).disabled = !assignedToMe;
+  /** @type {HTMLButtonElement} */ ($('back')).disabled = !assignedToMe;
+  view.redraw(transcript.state); // the visitor is known now: who is who
 }
 
-function bubble(kind, who) {
-  return appendBubble($('log'), kind, who);
-}
-
-const setText = setBubbleText;
-
-function kindOf(m) {
-  if (m.kind === 'system') {
-    return 'system';
-  }
-  if (m.kind === 'bot' || m.from === 'bot') {
-    return 'bot';
-  }
-  const c = conversations.get(m.conv);
-  return c && m.from === c.visitor ? 'visitor' : 'agent';
-}
-
-function onMessage(m) {
-  if (m.conv !== current) {
-    return;
-  }
-  lastSeq = Math.max(lastSeq, m.seq);
-  let el = bubbles.get(m.id) || (m.cid && m.from === me && bubbles.get(m.cid));
-  const kind = kindOf(m);
-  if (!el) {
-    el = bubble(kind, kind === 'agent' ? (m.from === me ? 'You' : m.from) : kind === 'bot' ? 'Bot' : null);
-  }
-  el.classList.remove('streaming');
-  bubbles.set(m.id, el);
-  setText(el, m.status ? `${m.text} (${m.status})` : m.text);
-  if (m.from === me) {
-    mine.set(m.seq, el);
-    renderTicks();
-  }
-  $('log').scrollTop = $('log').scrollHeight;
-  if (document.visibilityState === 'visible') {
-    client.receipt(m.conv, 'read', lastSeq);
+/** Read receipts for what the agent sees: the open conversation, while the page is visible. */
+function markRead() {
+  const last = transcript.state.lastSeq;
+  if (client && current && last > readSent && document.visibilityState === 'visible') {
+    readSent = last;
+    client.receipt(current, 'read', last);
+    transcript.read(last);
   }
 }
-
-function onAnswer(a) {
-  if (a.conv !== current) {
-    return;
+transcript.on('change', ({ old, state }) => {
+  if (state.lastSeq !== old.lastSeq) {
+    markRead();
   }
-  let el = bubbles.get(a.id);
-  if (!el) {
-    el = bubble('bot', 'Bot');
-    bubbles.set(a.id, el);
-  }
-  if (a.phase === 'start') {
-    el.classList.add('streaming');
-  } else if (a.phase === 'delta') {
-    const next = mergeDelta(answers.get(a.id) ?? '', a.offset, a.text);
-    answers.set(a.id, next);
-    if (el.classList.contains('streaming') || !el.querySelector('.text').textContent) {
-      el.classList.add('streaming');
-      setText(el, next);
-    }
-  } else if (a.phase === 'end') {
-    el.classList.remove('streaming');
-  }
-  $('log').scrollTop = $('log').scrollHeight;
-}
+});
+document.addEventListener('visibilitychange', markRead);
 
-function onReceipt(r) {
-  if (r.kind === 'read') {
-    visitorRead = Math.max(visitorRead, r.seq);
-  }
-  visitorDelivered = Math.max(visitorDelivered, r.seq);
-  renderTicks();
-}
-
-function renderTicks() {
-  for (const [seq, el] of mine) {
-    let meta = el.querySelector('.meta');
-    if (!meta) {
-      meta = document.createElement('span');
-      meta.className = 'meta';
-      el.appendChild(meta);
-    }
-    const state = seq <= visitorRead ? 'read' : seq <= visitorDelivered ? 'delivered' : 'sent';
-    meta.textContent = state === 'sent' ? '✓' : '✓✓';
-    meta.title = state;
-    el.dataset.state = state;
-  }
-}
-
-function setTyping(user, on, ttl) {
-  typing.set(user, on, ttl);
-}
-
-let typingSentAt = 0;
-$('text').addEventListener('input', () => {
-  if (current && Date.now() - typingSentAt > 2000) {
+const textBox = /** @type {HTMLTextAreaElement} */ ($('text'));
+const sendButton = /** @type {HTMLButtonElement} */ ($('send'));
+const fits = () => showLength($('counter'), textLength(textBox.value.trim()), client?.options.maxTextCodePoints ?? 4000);
+textBox.addEventListener('input', () => {
+  sendButton.disabled = !fits();
+  if (client && current && Date.now() - typingSentAt > 2000) {
     typingSentAt = Date.now();
     client.typing(current, true);
   }
 });
-$('text').addEventListener('keydown', (e) => {
+textBox.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) {
     e.preventDefault();
-    $('compose').requestSubmit();
+    /** @type {HTMLFormElement} */ ($('compose')).requestSubmit();
   }
 });
 $('compose').addEventListener('submit', (e) => {
   e.preventDefault();
-  const text = $('text').value.trim();
-  if (!text || !current) {
+  const text = textBox.value.trim();
+  if (!text || !current || !client || !fits()) {
     return;
   }
-  $('text').value = '';
+  textBox.value = '';
+  fits();
+  sendButton.disabled = false;
   typingSentAt = 0;
   client.typing(current, false);
-  const cid = newCid();
-  const el = bubble('agent', 'You');
-  setText(el, text);
-  el.dataset.state = 'pending';
-  bubbles.set(cid, el);
-  client.send(current, text, { cid }).then((ack) => {
-    bubbles.set(ack.id, el);
-    mine.set(ack.seq, el);
-    renderTicks();
-  }, (err) => flash(err.message));
+  client.send(current, text, { cid: newCid() }).catch(() => {
+    // the line is marked failed in the transcript, and the reason flashed
+  });
 });
 
-$('accept').addEventListener('click', () => client.accept(current));
-$('resolve').addEventListener('click', () => client.resolve(current));
-$('back').addEventListener('click', () => client.backToBot(current));
+$('accept').addEventListener('click', () => current && client?.accept(current));
+$('resolve').addEventListener('click', () => current && client?.resolve(current));
+$('back').addEventListener('click', () => current && client?.backToBot(current));
 $('transfer').addEventListener('click', () => {
-  const to = $('transfer-to').value.trim();
-  if (to) {
-    client.transfer(current, to);
+  const to = /** @type {HTMLInputElement} */ ($('transfer-to')).value.trim();
+  if (to && current) {
+    client?.transfer(current, to);
   }
 });
 
-function canned() {
-  try {
-    return JSON.parse(localStorage.getItem(CANNED_KEY)) || DEFAULT_CANNED;
-  } catch {
-    return DEFAULT_CANNED;
-  }
-}
-
-function renderCanned() {
-  $('canned').replaceChildren(...canned().map((text) => {
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = text.length > 40 ? text.slice(0, 38) + '…' : text;
-    b.title = text;
-    b.addEventListener('click', () => {
-      $('text').value = text;
-      $('text').focus();
-    });
-    return b;
-  }));
-}
+/** @param {string} text */
+const useCanned = (text) => {
+  textBox.value = text;
+  fits();
+  textBox.focus();
+};
 $('save-canned').addEventListener('click', () => {
-  const text = $('text').value.trim();
+  const text = textBox.value.trim();
   if (text && !canned().includes(text)) {
-    localStorage.setItem(CANNED_KEY, JSON.stringify([...canned(), text]));
-    renderCanned();
+    saveCanned(text);
+    renderCanned($('canned'), useCanned);
   }
 });
-renderCanned();
+renderCanned($('canned'), useCanned);
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) {

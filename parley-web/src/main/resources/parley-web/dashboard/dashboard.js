@@ -1,9 +1,17 @@
+// @ts-check
 // Parley admin dashboard: logs in as an admin over the SDK (for the token), then reads
 // /api/admin/stats every two seconds and draws live charts. Rates come from two snapshots'
-// counters and times. The charts are drawn on <canvas> here: no library to load.
+// counters and times. The charts are drawn on <canvas> here: no library to load. A figure the
+// server does not have (no first agent response yet, say) is a gap in its chart and "—", not 0.
 import { ParleyClient } from '../sdk/parley.js';
 
-const $ = (id) => document.getElementById(id);
+/**
+ * An element by id.
+ * @template {HTMLElement} [E=HTMLElement]
+ * @param {string} id
+ * @returns {E}
+ */
+const $ = (id) => /** @type {E} */ (document.getElementById(id));
 const POLL_MS = 2000;
 const KEEP = 150; // points per chart: five minutes
 
@@ -15,16 +23,36 @@ const TILES = [
   { id: 'queue', title: 'Queue length', series: ['queued'], unit: '' },
   { id: 'frt', title: 'First agent response (s)', series: ['p50', 'p95'], unit: ' s' },
 ];
-const COLORS = ['#3451d1', '#e8710a', '#d93025'];
+/** The series' colours, as .series-N in dashboard.css: each 4.5:1 or more against white. */
+const COLORS = ['#3451d1', '#a85200', '#c5221f'];
+/** @type {Record<string, Record<string, (number|null)[]>>} points per tile and series, oldest first */
 const data = Object.fromEntries(TILES.map((t) => [t.id, Object.fromEntries(t.series.map((s) => [s, []]))]));
+/** @type {Stats|null} the previous snapshot, for rates */
 let previous = null;
+/** @type {string|null} */
 let token = null;
+
+/**
+ * What /api/admin/stats answers (the fields the dashboard reads).
+ * @typedef {object} Stats
+ * @property {number} at
+ * @property {number} connections
+ * @property {number} messagesReceived
+ * @property {number} messagesDelivered
+ * @property {number} reconnects
+ * @property {Record<string, number>} [deliveryLatencyMs]
+ * @property {Record<string, number> & {count?: number}} [firstAgentResponseSeconds]
+ * @property {number} queueLength
+ * @property {Record<string, number>} [conversations]
+ */
 
 $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
-  const f = new FormData(e.target);
+  const f = new FormData(/** @type {HTMLFormElement} */ (e.target));
   $('error').textContent = '';
-  const c = new ParleyClient({ url: location.origin, login: { user: f.get('user'), password: f.get('password') }, maxRetries: 2 });
+  const c = new ParleyClient({
+    url: location.origin, login: { user: String(f.get('user')), password: String(f.get('password')) }, maxRetries: 2,
+  });
   c.on('error', (err) => { $('error').textContent = err.message; });
   try {
     const w = await c.connect();
@@ -32,12 +60,12 @@ $('login').addEventListener('submit', async (e) => {
       $('error').textContent = `${w.user} is not an admin`;
       return;
     }
-    token = w.token;
-    sessionStorage.setItem('parley:dashboard:token', token);
+    token = c.token;
+    sessionStorage.setItem('parley:dashboard:token', token ?? '');
     begin();
   } catch (err) {
     if (!$('error').textContent) {
-      $('error').textContent = err.message;
+      $('error').textContent = err instanceof Error ? err.message : String(err);
     }
   } finally {
     c.close();
@@ -64,22 +92,36 @@ function begin() {
     legend.className = 'legend';
     legend.append(...t.series.map((s, i) => {
       const key = document.createElement('span');
-      key.style.color = COLORS[i % COLORS.length];
-      key.textContent = `■ ${s}  `;
+      const swatch = document.createElement('span');
+      swatch.className = `swatch series-${i % COLORS.length}`;
+      swatch.setAttribute('aria-hidden', 'true');
+      key.append(swatch, s);
       return key;
     }));
     tile.append(h, v, canvas, legend);
+    if (t.id === 'frt') {
+      const note = document.createElement('p');
+      note.className = 'note';
+      note.id = 'frt-note';
+      tile.append(note);
+    }
     return tile;
   }));
   const extra = document.createElement('section');
   extra.className = 'tile';
-  extra.innerHTML = '<h2>Conversations by status</h2><div class="value" id="by-status"></div>';
+  const title = document.createElement('h2');
+  title.textContent = 'Conversations by status';
+  const value = document.createElement('div');
+  value.className = 'value';
+  value.id = 'by-status';
+  extra.append(title, value);
   main.appendChild(extra);
   poll();
   setInterval(poll, POLL_MS);
 }
 
 async function poll() {
+  /** @type {Stats} */
   let s;
   try {
     const res = await fetch('/api/admin/stats', { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' });
@@ -90,13 +132,14 @@ async function poll() {
     }
     s = await res.json();
     $('status').textContent = 'live · ' + new Date(s.at).toLocaleTimeString();
-  } catch (e) {
+  } catch {
     $('status').textContent = 'server unreachable; retrying…';
     return;
   }
+  /** @param {string} tile @param {string} series @param {number|null|undefined} value */
   const add = (tile, series, value) => {
     const arr = data[tile][series];
-    arr.push(Number.isFinite(value) ? value : 0);
+    arr.push(value != null && Number.isFinite(value) ? value : null);
     if (arr.length > KEEP) {
       arr.shift();
     }
@@ -113,26 +156,35 @@ async function poll() {
     add('reconnects', 'reconnects', 0);
   }
   for (const p of ['p50', 'p95', 'p99']) {
-    add('latency', p, s.deliveryLatencyMs?.[p] ?? 0);
+    add('latency', p, s.deliveryLatencyMs?.[p]);
   }
   add('queue', 'queued', s.queueLength);
-  add('frt', 'p50', s.firstAgentResponseSeconds?.p50 ?? 0);
-  add('frt', 'p95', s.firstAgentResponseSeconds?.p95 ?? 0);
+  // With a count, the server says how many first responses the figures cover: none is "no data".
+  const frt = s.firstAgentResponseSeconds;
+  const frtKnown = frt != null && (frt.count === undefined || frt.count > 0);
+  add('frt', 'p50', frtKnown ? frt.p50 : null);
+  add('frt', 'p95', frtKnown ? frt.p95 : null);
+  $('frt-note').textContent = frt?.count === undefined ? '' : `${frt.count} first responses so far`;
   previous = s;
   for (const t of TILES) {
     const tile = $('tile-' + t.id);
     const first = data[t.id][t.series[0]];
-    tile.querySelector('.value').textContent = format(first[first.length - 1]) + t.unit;
-    draw(tile.querySelector('canvas'), t.series.map((name) => data[t.id][name]));
+    const last = first[first.length - 1];
+    /** @type {HTMLElement} */ (tile.querySelector('.value')).textContent = last == null ? '—' : format(last) + t.unit;
+    draw(/** @type {HTMLCanvasElement} */ (tile.querySelector('canvas')), t.series.map((name) => data[t.id][name]));
   }
   $('by-status').textContent = Object.entries(s.conversations || {}).map(([k, v]) => `${k} ${v}`).join(' · ') || '—';
 }
 
+/** @param {number} v @returns {string} */
 function format(v) {
   return v >= 100 || Number.isInteger(v) ? String(Math.round(v)) : v.toFixed(1);
 }
 
-/** A line chart of several series sharing one y axis from 0. */
+/**
+ * A line chart of several series sharing one y axis from 0; a null point is a gap.
+ * @param {HTMLCanvasElement} canvas @param {(number|null)[][]} series
+ */
 function draw(canvas, series) {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
@@ -140,9 +192,12 @@ function draw(canvas, series) {
   canvas.width = w * dpr;
   canvas.height = h * dpr;
   const g = canvas.getContext('2d');
+  if (!g) {
+    return;
+  }
   g.scale(dpr, dpr);
   g.clearRect(0, 0, w, h);
-  const max = Math.max(1, ...series.flat()) * 1.1;
+  const max = Math.max(1, ...series.flat().map((v) => v ?? 0)) * 1.1;
   g.strokeStyle = '#e1e4ee';
   g.fillStyle = '#5b6172';
   g.font = '11px system-ui';
@@ -158,19 +213,25 @@ function draw(canvas, series) {
     g.strokeStyle = COLORS[i % COLORS.length];
     g.lineWidth = 2;
     g.beginPath();
+    let drawing = false;
     points.forEach((v, x) => {
+      if (v == null) {
+        drawing = false;
+        return;
+      }
       const px = 30 + (x / (KEEP - 1)) * (w - 30);
       const py = h - 14 - (v / max) * (h - 24);
-      if (x === 0) {
-        g.moveTo(px, py);
-      } else {
+      if (drawing) {
         g.lineTo(px, py);
+      } else {
+        g.moveTo(px, py);
+        drawing = true;
       }
     });
     g.stroke();
-    if (points.length) {
+    const last = points[points.length - 1];
+    if (last != null) {
       // the latest value as a dot, so a chart with one point so far shows something
-      const last = points[points.length - 1];
       g.fillStyle = COLORS[i % COLORS.length];
       g.beginPath();
       g.arc(30 + ((points.length - 1) / (KEEP - 1)) * (w - 30), h - 14 - (last / max) * (h - 24), 3, 0, 2 * Math.PI);

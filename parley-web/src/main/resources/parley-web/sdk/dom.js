@@ -1,33 +1,139 @@
-// DOM helpers shared by the widget and the agent console. Message text goes in with textContent
-// only: it is data, never markup.
+// @ts-check
+// DOM helpers shared by the widget and the agent console: a view that draws a Transcript
+// (sdk/transcript.js) into a log element, and typing indicators. Message text goes in with
+// textContent only: it is data, never markup. Call them on the page's event loop.
+
+/** @typedef {import('./transcript.js').Transcript} Transcript */
+/** @typedef {import('./transcript.js').TranscriptItem} TranscriptItem */
+/** @typedef {import('./transcript.js').TranscriptState} TranscriptState */
+/** @typedef {import('./transcript.js').Tick} Tick */
+
+/** What a tick shows. */
+const TICK_MARKS = { pending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
 
 /**
- * Appends a message bubble to `log`: a `div.msg.<kind>` with an optional `.who` line and a `.text`.
- * @param {Element} log
- * @param {string} kind CSS class: mine, theirs, system (widget); visitor, bot, agent, system (console)
- * @param {string|null} [who] the author's name to show, or nothing
- * @returns {HTMLDivElement}
+ * How a page draws the items: the bubble's classes, the author's name shown above the text (or
+ * none), the text, and a tick's words for screen readers.
+ * @typedef {object} ViewOptions
+ * @property {(item: TranscriptItem) => string} kind CSS class next to `msg`: e.g. mine, theirs, system
+ * @property {(item: TranscriptItem) => string|null} who
+ * @property {(item: TranscriptItem) => string} [text] default: the item's text
+ * @property {(tick: Tick) => string} tickLabel
+ * @property {string} [part] a `part` name for each bubble (the widget's Shadow DOM), or none
  */
-export function appendBubble(log, kind, who) {
-  const doc = log.ownerDocument;
-  const el = doc.createElement('div');
-  el.className = 'msg ' + kind;
-  if (who) {
-    const w = doc.createElement('span');
-    w.className = 'who';
-    w.textContent = who;
-    el.appendChild(w);
-  }
-  const text = doc.createElement('span');
-  text.className = 'text';
-  el.appendChild(text);
-  log.appendChild(el);
-  return el;
-}
 
-/** Sets a bubble's text (as text). @param {Element} el @param {string} text */
-export function setBubbleText(el, text) {
-  el.querySelector('.text').textContent = text;
+/**
+ * Draws a transcript into `log`: one `div.msg.<kind>` per item (with `.who`, `.text` and, for my
+ * messages, a `.meta` tick; `data-state` holds the tick), in the transcript's order, kept in step
+ * with its `change` events. A reader scrolled to the bottom stays there as lines arrive.
+ */
+export class TranscriptView {
+  /** @param {Element} log @param {Transcript} transcript @param {ViewOptions} options */
+  constructor(log, transcript, options) {
+    this.log = log;
+    this.options = options;
+    /** @type {Map<string, HTMLElement>} bubbles by item key */
+    this._bubbles = new Map();
+    /** @type {Map<string, TranscriptItem>} the item each bubble shows now */
+    this._drawn = new Map();
+    this._off = transcript.on('change', (c) => this.render(c.state));
+    this.render(transcript.state);
+  }
+
+  /** Stops following the transcript. */
+  stop() {
+    this._off();
+  }
+
+  /** Draws everything again (names or labels changed). @param {TranscriptState} state */
+  redraw(state) {
+    this._drawn.clear();
+    this.render(state);
+  }
+
+  /** Brings the log in line with `state`. @param {TranscriptState} state */
+  render(state) {
+    const log = /** @type {HTMLElement} */ (this.log);
+    const atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < 40;
+    const keep = new Set(state.items.map((it) => it.key));
+    for (const [key, el] of this._bubbles) {
+      if (!keep.has(key)) {
+        el.remove();
+        this._bubbles.delete(key);
+        this._drawn.delete(key);
+      }
+    }
+    /** @type {Element|null} */
+    let prev = null;
+    let added = false;
+    for (const item of state.items) {
+      let el = this._bubbles.get(item.key);
+      if (!el) {
+        el = this._create();
+        this._bubbles.set(item.key, el);
+        added = true;
+      }
+      if (this._drawn.get(item.key) !== item) {
+        this._fill(el, item);
+        this._drawn.set(item.key, item);
+      }
+      /** @type {Element|null} */
+      const want = prev ? prev.nextElementSibling : log.firstElementChild;
+      if (want !== el) {
+        log.insertBefore(el, want);
+      }
+      prev = el;
+    }
+    if (atBottom || added) {
+      log.scrollTop = log.scrollHeight;
+    }
+  }
+
+  /** @returns {HTMLElement} */
+  _create() {
+    const doc = this.log.ownerDocument;
+    const el = doc.createElement('div');
+    if (this.options.part) {
+      el.setAttribute('part', this.options.part);
+    }
+    const who = doc.createElement('span');
+    who.className = 'who';
+    const text = doc.createElement('span');
+    text.className = 'text';
+    el.append(who, text);
+    return el;
+  }
+
+  /** @param {HTMLElement} el @param {TranscriptItem} item */
+  _fill(el, item) {
+    const o = this.options;
+    el.className = `msg ${o.kind(item)}${item.streaming ? ' streaming' : ''}`;
+    el.dataset.key = item.key;
+    const who = /** @type {HTMLElement} */ (el.querySelector('.who'));
+    const name = o.who(item);
+    who.textContent = name ?? '';
+    who.hidden = !name;
+    /** @type {HTMLElement} */ (el.querySelector('.text')).textContent = o.text ? o.text(item) : item.text;
+    let meta = /** @type {HTMLElement|null} */ (el.querySelector('.meta'));
+    if (!item.tick) {
+      meta?.remove();
+      delete el.dataset.state;
+      return;
+    }
+    if (!meta) {
+      meta = this.log.ownerDocument.createElement('span');
+      meta.className = 'meta';
+      el.appendChild(meta);
+    }
+    const tick = this.log.ownerDocument.createElement('span');
+    tick.className = 'tick ' + item.tick;
+    tick.textContent = TICK_MARKS[item.tick];
+    tick.setAttribute('role', 'img');
+    tick.setAttribute('aria-label', o.tickLabel(item.tick));
+    tick.title = item.error ?? o.tickLabel(item.tick);
+    meta.replaceChildren(tick);
+    el.dataset.state = item.tick;
+  }
 }
 
 /**
@@ -51,4 +157,20 @@ export class TypingIndicators {
     }
     this.render([...this.timers.keys()]);
   }
+}
+
+/**
+ * The counter under a composer: shown near the limit, `over` past it (the send button should then
+ * be disabled). Text is measured in code points, as the server counts.
+ * @param {HTMLElement} el the counter
+ * @param {number} length the text's length in code points
+ * @param {number} max
+ * @returns {boolean} whether the text fits
+ */
+export function showLength(el, length, max) {
+  const fits = length <= max;
+  el.textContent = `${length} / ${max}`;
+  el.hidden = length < max * 0.9;
+  el.classList.toggle('over', !fits);
+  return fits;
 }

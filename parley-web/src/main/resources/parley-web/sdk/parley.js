@@ -1,98 +1,62 @@
-// Parley JS SDK: plain ES module, no build step, for browsers and Node 20+ (Node 20 needs
+// @ts-check
+// Parley JS SDK: plain ES modules, no build step, for browsers and Node 20+ (Node 20 needs
 // --experimental-websocket for the WebSocket transport; the SSE and long-polling transports use
-// fetch only). It keeps the delivery contract of docs/PROTOCOL.md like the Java SDK:
+// fetch only). It keeps the delivery contract of docs/PROTOCOL.md like the Java SDK, and behaves as
+// docs/CLIENTS.md says:
 // - every send has a cid and stays in the outbox until acked; it is sent again, with the same cid,
-//   after a reconnect or an ack time-out, and the server stores it once;
-// - messages typed while disconnected wait in the outbox and go out in order on reconnect;
+//   after a reconnect or an ack time-out, and the server stores it once; with `storage` the outbox
+//   also survives a reload (sdk/outbox.js);
 // - per conversation the highest contiguous seq is kept; a reconnect resumes from it
-//   (hello.resume), duplicates are dropped and a gap is repaired with join {after};
-// - reconnects back off exponentially with full jitter (1 s, 2 s, 4 s … capped at 30 s);
+//   (hello.resume), duplicates are dropped and a gap is repaired with join {after} (sdk/positions.js);
+// - reconnects back off exponentially with full jitter (1 s, 2 s, 4 s … capped at 30 s), except
+//   that the browser's `online` event and the page becoming visible end the wait at once after a
+//   network failure (a close the server chose keeps its jitter);
 // - when a WebSocket cannot be opened, it falls back to Server-Sent Events plus HTTP POST, then to
 //   HTTP long-polling, and tries WebSocket again later.
+// Everything runs on the page's (or Node's) single event loop.
 
-import { WebSocketTransport, SseTransport, LongPollTransport } from './transports.js';
+import { Connection } from './connection.js';
+import { Emitter } from './emitter.js';
+import { newCid } from './outbox.js';
+import { Sender, sendError } from './sender.js';
+import { Positions } from './positions.js';
+import { Credentials } from './credentials.js';
+import { backoffDelay } from './backoff.js';
+import { MAX_TEXT_CODE_POINTS, textLength, mergeDelta } from './text.js';
 
-/** @typedef {'idle'|'connecting'|'connected'|'reconnecting'|'closed'} ConnectionState */
-/** @typedef {'websocket'|'sse'|'longpoll'} TransportName */
+export { newCid, backoffDelay, mergeDelta, textLength, MAX_TEXT_CODE_POINTS };
 
-/**
- * @typedef {object} ParleyOptions
- * @property {string} url base URL of the server, e.g. `https://chat.example.com` (the SDK uses
- *   `/ws` and `/rt/…` under it)
- * @property {string} [site] the site whose visitor this client is (the widget's site id)
- * @property {string} [token] a token from an earlier `welcome`, or a JWT, to continue as that user
- * @property {() => (string|Promise<string>)} [tokenProvider] fresh tokens: asked a minute before
- *   the current one expires (sent in-band as `auth`) and after a 4401 close
- * @property {{user: string, password: string}} [login] agent login
- * @property {TransportName[]} [transports] in order of preference; default all three
- * @property {number} [initialBackoffMs] first reconnect delay cap (default 1000)
- * @property {number} [maxBackoffMs] largest reconnect delay cap (default 30000)
- * @property {number} [maxRetries] consecutive failed attempts before giving up (default Infinity)
- * @property {number} [ackTimeoutMs] resend an unacknowledged message after this long (default 10000)
- * @property {number} [upgradeIntervalMs] how often a fallback transport tries WebSocket again
- *   (default 60000)
- * @property {number} [openTimeoutMs] how long a transport may take to open (default 10000)
- * @property {typeof WebSocket} [WebSocket] a WebSocket constructor (default: the global one)
- * @property {typeof fetch} [fetch] a fetch function (default: the global one)
- */
-
-/**
- * @typedef {object} Ack
- * @property {string} cid
- * @property {string} conv
- * @property {number} seq
- * @property {string} id
- * @property {number} ts
- */
+/** @typedef {import('./protocol.js').Welcome} Welcome */
+/** @typedef {import('./protocol.js').Message} Message */
+/** @typedef {import('./protocol.js').Ack} Ack */
+/** @typedef {import('./protocol.js').ErrorPush} ErrorPush */
+/** @typedef {import('./protocol.js').SendError} SendError */
+/** @typedef {import('./connectivity.js').EventSource} EventSource */
+/** @typedef {import('./connectivity.js').VisibilitySource} VisibilitySource */
+/** @typedef {import('./client-types.js').ParleyOptions} ParleyOptions */
+/** @typedef {import('./client-types.js').ResolvedOptions} ResolvedOptions */
+/** @typedef {import('./client-types.js').ClientEvents} ClientEvents */
+/** @typedef {import('./client-types.js').ConnectionState} ConnectionState */
+/** @typedef {import('./client-types.js').TransportName} TransportName */
+/** @typedef {import('./client-types.js').PendingSend} PendingSend */
 
 /** Close codes after which reconnecting would repeat the mistake (see PROTOCOL.md#close-codes). */
 const FATAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
-/** Error codes whose command may succeed if sent again unchanged. */
-const RETRYABLE = new Set(['rate_limited', 'store_unavailable', 'shutting_down', 'internal']);
-
-/** A random id for a message (`cid`). */
-export function newCid() {
-  if (globalThis.crypto?.randomUUID) {
-    return globalThis.crypto.randomUUID();
-  }
-  return 'c-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 12);
-}
-
 /**
- * A streaming answer's text after a `delta`: the delta's text belongs at `offset`; only what lies
- * beyond what is held is appended (a snapshot after a reconnect overlaps what was held).
- * @param {string} held
- * @param {number} offset
- * @param {string} text
+ * One user's connection to a Parley server. Events: see {@link ClientEvents} (subscribe with
+ * `on`). Call it on the page's (or Node's) event loop.
+ * @extends {Emitter<ClientEvents>}
  */
-export function mergeDelta(held, offset, text) {
-  return offset + text.length > held.length ? held.slice(0, offset) + text : held;
-}
-
-/**
- * Full-jitter exponential backoff: a delay drawn uniformly from [0, min(max, initial·2^attempt)].
- * @param {number} attempt 0 for the first retry
- * @param {number} initialMs
- * @param {number} maxMs
- * @param {() => number} [random]
- */
-export function backoffDelay(attempt, initialMs, maxMs, random = Math.random) {
-  const cap = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
-  return Math.floor(random() * cap);
-}
-
-/**
- * One user's connection to a Parley server. Events (subscribe with {@link ParleyClient#on}):
- * `state` ({state, transport}), `welcome`, `message`, `ack`, `receipt`, `typing`, `presence`,
- * `conversation`, `answer`, `joined`, `left`, `history`, `error`, `authed`, `close` ({code, reason}).
- */
-export class ParleyClient {
+export class ParleyClient extends Emitter {
   /** @param {ParleyOptions} options */
   constructor(options) {
+    super();
     if (!options || !options.url) {
       throw new TypeError('ParleyClient needs options.url');
     }
-    this.options = {
+    const g = /** @type {{window?: EventSource, document?: VisibilitySource}} */ (globalThis);
+    /** @type {ResolvedOptions} */
+    const o = /** @type {ResolvedOptions} */ ({
       transports: ['websocket', 'sse', 'longpoll'],
       initialBackoffMs: 1000,
       maxBackoffMs: 30000,
@@ -100,61 +64,80 @@ export class ParleyClient {
       ackTimeoutMs: 10000,
       upgradeIntervalMs: 60000,
       openTimeoutMs: 10000,
+      probeTimeoutMs: 5000,
+      maxTextCodePoints: MAX_TEXT_CODE_POINTS,
+      random: Math.random,
+      window: g.window,
+      document: g.document,
       // options left undefined keep their defaults
       ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)),
-    };
+    });
+    /** @type {ResolvedOptions} the options with their defaults */
+    this.options = o;
     /** @type {ConnectionState} */
     this.state = 'idle';
-    /** @type {TransportName|null} the transport in use while connected */
-    this.transport = null;
-    this.token = options.token ?? null;
+    /** @type {Credentials} */
+    this._credentials = new Credentials(options);
+    /** @type {string|null} the user the last welcome named */
     this.user = null;
+    /** @type {string|null} */
     this.role = null;
-    this.expiresAt = 0;
+    /** @type {number} messages dropped as already held */
     this.duplicatesDropped = 0;
-    /** @type {Map<string, Set<Function>>} */
-    this._listeners = new Map();
-    /** @type {Map<string, {seq: number, ahead: Map<number, object>, resyncing: boolean}>} */
-    this._positions = new Map();
-    /** @type {Map<string, {cid: string, conv: string, text: string, resolve: Function, reject: Function, sentAt: number}>} */
-    this._outbox = new Map();
-    this._level = 0;
-    this._attempt = 0;
-    this._generation = 0;
-    this._current = null;
-    this._timers = new Set();
-    this._lastHeard = 0;
-    this._heartbeatMs = 30000;
-    this._refreshing = false;
+    /** @type {Positions} */
+    this._positions = new Positions();
+    /** @type {boolean} a hello went out and its welcome is awaited */
+    this._helloPending = false;
+    /** @type {Promise<Welcome>|null} */
     this._welcome = null;
+    /** @type {((w: Welcome) => void)|null} */
+    this._resolveWelcome = null;
+    /** @type {((e: Error) => void)|null} */
+    this._rejectWelcome = null;
+    /** @type {ReturnType<typeof setInterval>|undefined} */
+    this._ticker = undefined;
+    /** @type {Sender} the outbox and how its sends go out */
+    this._sender = new Sender(o, {
+      connected: () => this.state === 'connected',
+      write: (command) => this._write(command),
+      changed: (pending) => this.emit('outbox', pending),
+      acked: (ack) => this.emit('ack', ack),
+      failed: (f) => this.emit('failed', f),
+    });
+    /** @type {Connection} */
+    this._connection = new Connection(o, {
+      opened: () => this._hello(),
+      frame: (text) => this._onFrame(text),
+      lost: (code, reason) => this._lost(code, reason),
+      waiting: (again) => this._setState(again ? 'reconnecting' : 'connecting'),
+      gaveUp: (why, attempts) => this._end(`gave up after ${attempts} attempts: ${why}`),
+      token: () => this._credentials.token,
+    });
   }
 
-  /**
-   * Subscribes to an event; returns a function that unsubscribes.
-   * @param {string} type
-   * @param {(event: any) => void} fn
-   */
-  on(type, fn) {
-    if (!this._listeners.has(type)) {
-      this._listeners.set(type, new Set());
-    }
-    this._listeners.get(type).add(fn);
-    return () => this._listeners.get(type)?.delete(fn);
+  /** @returns {TransportName|null} the transport in use while connected */
+  get transport() {
+    return this._connection.transport;
   }
 
-  _emit(type, event) {
-    for (const fn of this._listeners.get(type) ?? []) {
-      try {
-        fn(event);
-      } catch (e) {
-        console.error('parley: a listener of', type, 'failed', e);
-      }
-    }
+  /** @returns {number} when the next reconnect is due (epoch ms), while waiting for one; else 0 */
+  get nextAttemptAt() {
+    return this._connection.nextAttemptAt;
+  }
+
+  /** @returns {string|null} the token the next hello presents (keep it to stay the same user) */
+  get token() {
+    return this._credentials.token;
+  }
+
+  /** @returns {number} when the credentials expire (epoch ms), 0 = never */
+  get expiresAt() {
+    return this._credentials.expiresAt;
   }
 
   /**
    * Connects; resolves with the first `welcome`, rejects when the client gives up or is closed.
-   * @returns {Promise<object>}
+   * @returns {Promise<Welcome>}
    */
   connect() {
     if (!this._welcome) {
@@ -164,7 +147,10 @@ export class ParleyClient {
       });
       this._welcome.catch(() => {});
       this._ticker = setInterval(() => this._tick(), 500);
-      this._open();
+      if (this._sender.outbox.size) {
+        this.emit('outbox', this.pending()); // sends restored from storage
+      }
+      this._connection.start();
     }
     return this._welcome;
   }
@@ -175,60 +161,47 @@ export class ParleyClient {
    * @param {number} [afterSeq]
    */
   join(conv, afterSeq) {
-    const known = this._positions.get(conv);
-    const seq = afterSeq ?? known?.seq ?? -1;
-    this._positions.set(conv, { seq, ahead: new Map(), resyncing: false });
+    const seq = afterSeq ?? this._positions.seq(conv);
+    this._positions.track(conv, seq);
     if (this.state === 'connected') {
       this._write(seq >= 0 ? { type: 'join', conv, after: seq } : { type: 'join', conv });
+      this._sender.joinedNow.add(conv);
     }
   }
 
   /** @param {string} conv */
   leave(conv) {
-    this._positions.delete(conv);
+    this._positions.forget(conv);
+    this._sender.joinedNow.delete(conv);
     this._write({ type: 'leave', conv });
   }
 
-  /** The highest contiguous seq held of `conv`, or -1. @param {string} conv */
+  /** The highest contiguous seq held of `conv`, or -1. @param {string} conv @returns {number} */
   position(conv) {
-    return this._positions.get(conv)?.seq ?? -1;
+    return this._positions.seq(conv);
   }
 
   /**
    * Sends a message; resolves with its ack once it is durable. Works while disconnected: the
-   * message waits in the outbox and goes out, in order, on reconnect.
+   * message waits in the outbox and goes out, in order, on reconnect, once its conversation is
+   * joined on the new connection (a send to a conversation not joined waits for the join up to
+   * `ackTimeoutMs`, then goes out and is refused `not_joined` if it still is not). A text longer than
+   * `maxTextCodePoints` code points is refused here (`too_long`, `local: true`): nothing is sent.
    * @param {string} conv
    * @param {string} text
    * @param {{cid?: string}} [opts]
    * @returns {Promise<Ack>}
    */
   send(conv, text, opts = {}) {
-    const cid = opts.cid ?? newCid();
-    const waiting = this._outbox.get(cid);
-    if (waiting) {
-      return waiting.promise; // the same message again: one send, one ack
-    }
-    let resolve;
-    let reject;
-    const promise = new Promise((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
     if (this.state === 'closed') {
-      reject(new Error('the client is closed'));
-      return promise;
+      return Promise.reject(sendError('the client is closed', 'closed'));
     }
-    const pending = { cid, conv, text, resolve, reject, promise, sentAt: 0 };
-    this._outbox.set(cid, pending);
-    if (this.state === 'connected') {
-      this._transmit(pending);
-    }
-    return promise;
+    return this._sender.send(conv, text, opts.cid);
   }
 
-  /** Messages in the outbox (sent, not yet acknowledged), oldest first. */
+  /** Messages in the outbox (not yet acknowledged), oldest first. @returns {PendingSend[]} */
   pending() {
-    return [...this._outbox.values()].map(({ cid, conv, text }) => ({ cid, conv, text }));
+    return this._sender.pending();
   }
 
   /** @param {string} conv @param {boolean} on */
@@ -241,210 +214,109 @@ export class ParleyClient {
     this._write({ type: 'receipt', conv, kind, seq });
   }
 
-  /** Asks for older messages; the reply arrives as a `history` event. */
+  /**
+   * Asks for older messages; the reply arrives as a `history` event.
+   * @param {string} conv @param {number} [before] @param {number} [limit]
+   */
   history(conv, before, limit) {
     this._write({ type: 'history', conv, before, limit });
   }
 
-  /** Visitor: ask for a human. */
+  /** Visitor: ask for a human. @param {string} conv */
   handoff(conv) {
     this._write({ type: 'handoff', conv });
   }
 
-  /** Visitor: stop a streaming bot answer. */
+  /** Visitor: stop a streaming bot answer. @param {string} conv @param {string} answer */
   stop(conv, answer) {
     this._write({ type: 'stop', conv, answer });
   }
 
-  /** Agent: take a conversation. */
+  /** Agent: take a conversation. @param {string} conv */
   accept(conv) {
     this._write({ type: 'accept', conv });
   }
 
-  /** Agent: hand a conversation to another agent. */
+  /** Agent: hand a conversation to another agent. @param {string} conv @param {string} to */
   transfer(conv, to) {
     this._write({ type: 'transfer', conv, to });
   }
 
-  /** Agent: close a conversation. */
+  /** Agent: close a conversation. @param {string} conv */
   resolve(conv) {
     this._write({ type: 'resolve', conv });
   }
 
-  /** Agent: hand a conversation back to the bot; visitor: leave the queue. */
+  /** Agent: hand a conversation back to the bot; visitor: leave the queue. @param {string} conv */
   backToBot(conv) {
     this._write({ type: 'back_to_bot', conv });
   }
 
-  /** Closes for good; unacknowledged sends are rejected. */
+  /**
+   * Closes for good. Waiting sends are rejected; with `storage`, their stored copies stay and go
+   * out when a client with the same storage and user connects again.
+   */
   close() {
-    if (this.state === 'closed') {
-      return;
-    }
-    this._generation++;
-    this._setState('closed');
-    clearInterval(this._ticker);
-    for (const t of this._timers) {
-      clearTimeout(t);
-    }
-    this._timers.clear();
-    this._current?.close();
-    this._current = null;
-    this._probe?.close();
-    this._failAll('the client is closed');
-    this._rejectWelcome?.(new Error('the client is closed'));
+    this._end('the client is closed');
   }
 
   // ---- internals ----
 
-  _later(ms, fn) {
-    const t = setTimeout(() => {
-      this._timers.delete(t);
-      fn();
-    }, ms);
-    this._timers.add(t);
-    return t;
-  }
-
-  _setState(state) {
-    if (this.state !== state) {
-      this.state = state;
-      this._emit('state', { state, transport: this.transport });
-    }
-  }
-
-  _transportFor(name) {
-    const o = this.options;
-    const common = { url: o.url, site: o.site, token: this.token, fetch: o.fetch, openTimeoutMs: o.openTimeoutMs };
-    switch (name) {
-      case 'websocket':
-        return new WebSocketTransport({ ...common, WebSocket: o.WebSocket });
-      case 'sse':
-        return new SseTransport(common);
-      case 'longpoll':
-        return new LongPollTransport(common);
-      default:
-        throw new TypeError('unknown transport ' + name);
-    }
-  }
-
-  _open() {
-    const gen = ++this._generation;
-    const names = this.options.transports;
-    const name = names[Math.min(this._level, names.length - 1)];
-    this._setState(this._attempt === 0 && !this.user ? 'connecting' : 'reconnecting');
-    const t = this._transportFor(name);
-    this._current = t;
-    let opened = false;
-    t.onframe = (text) => {
-      if (gen === this._generation) {
-        this._onFrame(text);
-      }
-    };
-    t.onclose = (code, reason) => {
-      if (gen !== this._generation) {
-        return;
-      }
-      if (!opened) {
-        this._openFailed(name, reason);
-        return;
-      }
-      this._closed(code, reason);
-    };
-    t.onopen = () => {
-      if (gen !== this._generation) {
-        return;
-      }
-      opened = true;
-      this.transport = name;
-      this._lastHeard = Date.now();
-      this._hello();
-    };
-    t.open();
-  }
-
-  /** A transport could not open: fall back to the next one, or back off and start again at the top. */
-  _openFailed(name, reason) {
-    const names = this.options.transports;
-    if (this._level < names.length - 1) {
-      this._level++;
-      this._open();
-      return;
-    }
-    this._level = 0;
-    this._retry(`could not connect (${name}: ${reason ?? 'failed'})`);
-  }
-
-  _closed(code, reason) {
-    this._emit('close', { code, reason });
-    this.transport = null;
-    if (FATAL_CLOSE_CODES.has(code)) {
-      this._generation++;
-      this._setState('closed');
-      clearInterval(this._ticker);
-      this._failAll(`closed by the server: ${code} ${reason ?? ''}`);
-      this._rejectWelcome?.(new Error(`closed by the server: ${code}`));
-      return;
-    }
-    if (code === 4401) {
-      this._refreshAfterExpiry();
-      return;
-    }
-    this._retry(`closed: ${code} ${reason ?? ''}`);
-  }
-
-  async _refreshAfterExpiry() {
-    const o = this.options;
-    try {
-      this.token = o.tokenProvider ? await o.tokenProvider() : o.login ? null : this.token;
-    } catch (e) {
-      console.warn('parley: the token provider failed', e);
-    }
-    this._retry('token expired');
-  }
-
-  _retry(why) {
+  /** Ends the client: state closed, sends rejected, the first welcome's promise too. @param {string} why */
+  _end(why) {
     if (this.state === 'closed') {
       return;
     }
-    this._current = null;
-    this._generation++;
-    if (this._attempt >= this.options.maxRetries) {
-      this._setState('closed');
-      clearInterval(this._ticker);
-      this._failAll(`gave up after ${this._attempt} attempts: ${why}`);
-      this._rejectWelcome?.(new Error(`gave up: ${why}`));
-      return;
+    this._setState('closed');
+    clearInterval(this._ticker);
+    this._connection.stop();
+    this._sender.close(why);
+    this._rejectWelcome?.(new Error(why));
+  }
+
+  /** @param {ConnectionState} state */
+  _setState(state) {
+    if (this.state !== state) {
+      this.state = state;
+      this.emit('state', { state, transport: this.transport });
+    }
+  }
+
+  /**
+   * The connection ended: reconnect, refresh the token first (4401), or stop (a fatal code).
+   * @param {number} code @param {string} reason
+   * @returns {Promise<boolean>} whether to reconnect
+   */
+  async _lost(code, reason) {
+    this.emit('close', { code, reason });
+    if (FATAL_CLOSE_CODES.has(code)) {
+      this._end(`closed by the server: ${code} ${reason}`);
+      return false;
+    }
+    if (this.state === 'closed') {
+      return false;
     }
     this._setState('reconnecting');
-    const delay = backoffDelay(this._attempt, this.options.initialBackoffMs, this.options.maxBackoffMs);
-    this._attempt++;
-    this._later(delay, () => {
-      if (this.state !== 'closed') {
-        this._open();
-      }
-    });
+    if (code === 4401) {
+      await this._credentials.afterExpiry();
+    }
+    return true;
   }
 
   _hello() {
+    this._positions.reset();
+    this._sender.reset();
+    /** @type {Record<string, number>} */
     const resume = {};
-    for (const [conv, p] of this._positions) {
-      p.resyncing = false;
-      p.ahead.clear();
+    for (const [conv, p] of this._positions.entries()) {
       if (p.seq >= 0) {
         resume[conv] = p.seq;
+        this._sender.joinedNow.add(conv);
       }
     }
     const o = this.options;
-    /** @type {any} */
-    const hello = { type: 'hello', v: 1 };
-    const login = !this.token && o.login;
-    if (login) {
-      hello.user = o.login.user;
-      hello.password = o.login.password;
-    } else if (this.token) {
-      hello.token = this.token;
-    }
+    /** @type {Record<string, unknown>} */
+    const hello = { type: 'hello', v: 1, ...this._credentials.helloFields() };
     if (Object.keys(resume).length) {
       hello.resume = resume;
     }
@@ -452,115 +324,32 @@ export class ParleyClient {
       hello.site = o.site;
     }
     this._helloPending = true;
-    this._write(hello, true);
+    this._connection.send(JSON.stringify(hello));
   }
 
-  _write(command, evenIfNotConnected = false) {
-    if (this._current && (this.state === 'connected' || evenIfNotConnected)) {
-      this._current.send(JSON.stringify(command));
+  /** Writes a command while connected (welcomed); drops it otherwise. @param {Record<string, unknown>} command */
+  _write(command) {
+    if (this.state === 'connected') {
+      this._connection.send(JSON.stringify(command));
     }
-  }
-
-  _transmit(p) {
-    p.sentAt = Date.now();
-    if (!this._paused) {
-      this._write({ type: 'send', cid: p.cid, conv: p.conv, text: p.text });
-    }
-  }
-
-  _pauseSends(ms) {
-    if (this._paused) {
-      return;
-    }
-    this._paused = true;
-    this._later(ms, () => {
-      this._paused = false;
-      if (this.state === 'connected') {
-        for (const p of this._outbox.values()) {
-          this._transmit(p);
-        }
-      }
-    });
-  }
-
-  _failAll(why) {
-    for (const p of this._outbox.values()) {
-      p.reject(new Error(why));
-    }
-    this._outbox.clear();
   }
 
   _tick() {
-    const now = Date.now();
     if (this.state !== 'connected') {
       return;
     }
-    if (now - this._lastHeard > this._heartbeatMs * 2 + 5000) {
-      // Nothing heard (a browser cannot see WebSocket pings, so the SDK pings too): reconnect.
-      const t = this._current;
-      this._generation++;
-      t?.close();
-      this._closed(1006, 'server silent');
-      return;
+    this._connection.tick();
+    if (this.state !== 'connected') {
+      return; // found dead
     }
-    if (now - this._lastPing > this._heartbeatMs || !this._lastPing) {
-      this._lastPing = now;
-      this._write({ type: 'ping' });
-    }
-    for (const p of this._outbox.values()) {
-      if (now - p.sentAt > this.options.ackTimeoutMs) {
-        this._transmit(p);
-      }
-    }
-    const o = this.options;
-    if (this.expiresAt && o.tokenProvider && !this._refreshing && now > this.expiresAt - 60000) {
-      this._refreshing = true;
-      Promise.resolve().then(() => o.tokenProvider()).then((fresh) => {
-        this.token = fresh;
-        this._write({ type: 'auth', token: fresh });
-      }, (e) => console.warn('parley: the token provider failed; the connection closes at expiry', e));
-    }
+    const now = Date.now();
+    this._sender.tick(now);
+    this._credentials.tick(now, (token) => this._write({ type: 'auth', token }));
   }
 
-  /** While on a fallback transport, tries WebSocket now and then; moves back up when it opens. */
-  _scheduleUpgrade() {
-    const names = this.options.transports;
-    if (this._level === 0 || names[0] !== 'websocket') {
-      return;
-    }
-    const gen = this._generation;
-    this._later(this.options.upgradeIntervalMs, () => {
-      if (gen !== this._generation || this.state !== 'connected') {
-        return;
-      }
-      const probe = this._transportFor('websocket');
-      this._probe = probe;
-      probe.onframe = () => {};
-      probe.onclose = () => {
-        if (gen === this._generation) {
-          this._scheduleUpgrade();
-        }
-      };
-      probe.onopen = () => {
-        probe.onclose = () => {};
-        probe.close();
-        if (gen !== this._generation || this.state !== 'connected') {
-          return;
-        }
-        // WebSocket works again: leave the fallback and resume over WebSocket.
-        const old = this._current;
-        this._level = 0;
-        this._attempt = 0;
-        this._generation++;
-        old?.close();
-        this._open();
-      };
-      probe.open();
-    });
-  }
-
+  /** @param {string} text */
   _onFrame(text) {
-    this._lastHeard = Date.now();
+    /** @type {any} */
     let push;
     try {
       push = JSON.parse(text);
@@ -571,153 +360,80 @@ export class ParleyClient {
       case 'welcome':
         this._welcomed(push);
         break;
-      case 'joined':
-        this._joined(push);
-        break;
+      case 'joined': {
+        this._sender.joined(push.conv);
+        const unparked = this._positions.joined(push);
+        this.emit('joined', push);
+        for (const m of unparked) {
+          this.emit('message', m);
+        }
+        return;
+      }
       case 'message':
         this._message(push);
         return;
       case 'ack':
-        this._acked(push);
-        break;
+        this._sender.settle(push); // emits the ack
+        return;
       case 'error':
         this._error(push);
         break;
       case 'authed':
-        this.expiresAt = push.expiresAt ?? 0;
-        this._refreshing = false;
+        this._credentials.authed(push);
         break;
       case 'pong':
         return;
       default:
         break;
     }
-    this._emit(push.type, push);
+    this.emit(push.type, push);
   }
 
+  /** @param {Welcome} w */
   _welcomed(w) {
     this._helloPending = false;
-    this.token = w.token;
+    this._credentials.welcomed(w);
     this.user = w.user;
     this.role = w.role;
-    this.expiresAt = w.expiresAt ?? 0;
-    this._refreshing = false;
-    this._heartbeatMs = w.heartbeatMs || 30000;
-    this._attempt = 0;
+    this._connection.established(w.heartbeatMs);
     this._setState('connected');
     this._resolveWelcome?.(w);
-    for (const [conv, p] of this._positions) {
+    for (const [conv, p] of this._positions.entries()) {
       if (p.seq < 0) {
         this._write({ type: 'join', conv });
+        this._sender.joinedNow.add(conv);
       }
     }
-    for (const p of this._outbox.values()) {
-      this._transmit(p);
-    }
-    this._scheduleUpgrade();
+    this._sender.welcomed(w.user);
   }
 
-  _joined(j) {
-    let p = this._positions.get(j.conv);
-    if (!p) {
-      // The server joined us (a visitor's conversation): its replay starts at `from`.
-      p = { seq: j.from, ahead: new Map(), resyncing: false };
-      this._positions.set(j.conv, p);
-      return;
-    }
-    if (p.seq < 0 || p.resyncing) {
-      p.seq = p.seq < 0 ? j.from : Math.min(p.seq, j.from);
-      p.resyncing = false;
-      this._drain(j.conv, p);
-    }
-  }
-
+  /** @param {Message} m */
   _message(m) {
-    const p = this._positions.get(m.conv);
-    const mine = m.cid != null && m.from === this.user ? this._outbox.get(m.cid) : undefined;
-    if (mine) {
+    if (m.cid != null && m.from === this.user && this._sender.has(m.cid)) {
       // Our own message is durable even if its ack was lost.
-      this._outbox.delete(m.cid);
-      mine.resolve({ type: 'ack', cid: m.cid, conv: m.conv, seq: m.seq, id: m.id, ts: m.ts });
+      this._sender.settle({ type: 'ack', cid: m.cid, conv: m.conv, seq: m.seq, id: m.id, ts: m.ts });
     }
-    if (!p || p.seq < 0) {
-      return;
-    }
-    if (m.seq <= p.seq || p.ahead.has(m.seq)) {
+    const a = this._positions.accept(m);
+    if (a.duplicate) {
       this.duplicatesDropped++;
-      return;
     }
-    if (m.seq === p.seq + 1) {
-      p.seq = m.seq;
-      this._emit('message', m);
-      this._drain(m.conv, p);
-      return;
+    if (a.resyncAfter !== null) {
+      this._write({ type: 'join', conv: m.conv, after: a.resyncAfter });
     }
-    p.ahead.set(m.seq, m);
-    if (!p.resyncing) {
-      p.resyncing = true;
-      this._write({ type: 'join', conv: m.conv, after: p.seq });
+    for (const next of a.deliver) {
+      this.emit('message', next);
     }
   }
 
-  _drain(conv, p) {
-    for (let next = p.ahead.get(p.seq + 1); next; next = p.ahead.get(p.seq + 1)) {
-      p.ahead.delete(next.seq);
-      p.seq = next.seq;
-      this._emit('message', next);
-    }
-    for (const seq of p.ahead.keys()) {
-      if (seq <= p.seq) {
-        p.ahead.delete(seq);
-      }
-    }
-  }
-
-  _acked(a) {
-    const p = this._outbox.get(a.cid);
-    if (p) {
-      this._outbox.delete(a.cid);
-      p.resolve(a);
-    }
-  }
-
+  /** @param {ErrorPush} e */
   _error(e) {
     if (e.code === 'unauthorized' && this._helloPending && e.field !== 'site') {
-      // hello refused: the token is not (or no longer) valid. Start over as a new anonymous user,
-      // or with the provider's token; an agent's wrong password is final.
-      const o = this.options;
-      if (o.login && e.field === 'password') {
+      // hello refused: the token is not (or no longer) valid (sdk/credentials.js).
+      if (!this._credentials.refused(e.field, () => this._hello())) {
         this.close();
-        return;
-      }
-      this.token = null;
-      if (o.tokenProvider) {
-        Promise.resolve().then(() => o.tokenProvider()).then((t) => {
-          this.token = t;
-          this._hello();
-        });
-      } else {
-        this._hello();
       }
       return;
     }
-    if (!e.cid) {
-      return;
-    }
-    const p = this._outbox.get(e.cid);
-    if (!p) {
-      return;
-    }
-    if (RETRYABLE.has(e.code) || e.retry) {
-      // Throttled or not stored: hold every send for a moment, then send the outbox again in order,
-      // so that a burst over the rate limit still arrives in the order it was typed.
-      this._pauseSends(1000 + Math.random() * 500);
-      return;
-    }
-    this._outbox.delete(e.cid);
-    const err = new Error(e.message);
-    err.code = e.code;
-    err.field = e.field;
-    p.reject(err);
+    this._sender.refused(e);
   }
 }

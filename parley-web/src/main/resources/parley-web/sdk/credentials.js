@@ -1,0 +1,102 @@
+// @ts-check
+// Who a ParleyClient is (docs/CLIENTS.md#identity and #token-expiry): the token its hello presents
+// (or an agent's user and password), the expiry the server announced, and fresh tokens from the
+// page's provider — in-band a minute before expiry, and after a 4401 close or a refused hello.
+
+/** @typedef {import('./protocol.js').Welcome} Welcome */
+
+/**
+ * @typedef {object} CredentialOptions
+ * @property {string} [token] a token from an earlier `welcome`, or a JWT
+ * @property {() => (string|Promise<string>)} [tokenProvider]
+ * @property {{user: string, password: string}} [login]
+ */
+
+/**
+ * The credentials of one client. Single-threaded: used by its ParleyClient.
+ */
+export class Credentials {
+  /** @param {CredentialOptions} options */
+  constructor(options) {
+    this._options = options;
+    /** @type {string|null} the token the next hello presents */
+    this.token = options.token ?? null;
+    /** @type {number} when the credentials expire (epoch ms), 0 = never */
+    this.expiresAt = 0;
+    /** @type {boolean} an in-band refresh is under way (until `authed` or the next welcome) */
+    this._refreshing = false;
+  }
+
+  /** The fields of `hello` that say who we are. @returns {Record<string, string>} */
+  helloFields() {
+    const login = this._options.login;
+    if (!this.token && login) {
+      return { user: login.user, password: login.password };
+    }
+    return this.token ? { token: this.token } : {};
+  }
+
+  /** @param {Welcome} w */
+  welcomed(w) {
+    this.token = w.token ?? this.token; // a welcome without a token keeps the one we have
+    this.expiresAt = w.expiresAt ?? 0;
+    this._refreshing = false;
+  }
+
+  /** `authed`: the in-band refresh is in force. @param {{expiresAt?: number}} a */
+  authed(a) {
+    this.expiresAt = a.expiresAt ?? 0;
+    this._refreshing = false;
+  }
+
+  /**
+   * A minute before expiry, asks the provider for a fresh token and hands it to `send` (as `auth`).
+   * @param {number} now @param {(token: string) => void} send
+   */
+  tick(now, send) {
+    const provider = this._options.tokenProvider;
+    if (this.expiresAt && provider && !this._refreshing && now > this.expiresAt - 60000) {
+      this._refreshing = true;
+      Promise.resolve().then(() => provider()).then((fresh) => {
+        this.token = fresh;
+        send(fresh);
+      }, (e) => console.warn('parley: the token provider failed; the connection closes at expiry', e));
+    }
+  }
+
+  /** After a 4401 close: the provider's token, or (an agent) log in again, or keep the token. */
+  async afterExpiry() {
+    const o = this._options;
+    try {
+      this.token = o.tokenProvider ? await o.tokenProvider() : o.login ? null : this.token;
+    } catch (e) {
+      console.warn('parley: the token provider failed', e);
+    }
+  }
+
+  /**
+   * The hello was refused (`unauthorized`): an agent's wrong password is final (false); otherwise
+   * the token is dropped — start over as a new anonymous user, or with the provider's token — and
+   * `hello` is called once the new credentials are there.
+   * @param {string|undefined} field the error's field
+   * @param {() => void} hello
+   * @returns {boolean} whether to try again
+   */
+  refused(field, hello) {
+    const o = this._options;
+    if (o.login && field === 'password') {
+      return false;
+    }
+    this.token = null;
+    const provider = o.tokenProvider;
+    if (provider) {
+      Promise.resolve().then(() => provider()).then((t) => {
+        this.token = t;
+        hello();
+      }, (e) => console.warn('parley: the token provider failed', e));
+    } else {
+      hello();
+    }
+    return true;
+  }
+}

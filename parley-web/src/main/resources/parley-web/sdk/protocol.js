@@ -1,0 +1,114 @@
+// @ts-check
+// The shapes of the protocol's events as the JS SDK hands them on (docs/PROTOCOL.md#events). Types
+// only: nothing here runs. Import them in JSDoc: `@typedef {import('./protocol.js').Message} Message`.
+
+/**
+ * @typedef {object} Welcome
+ * @property {'welcome'} type
+ * @property {string} session
+ * @property {string} user
+ * @property {'visitor'|'agent'|'admin'} role
+ * @property {string} [token] present it in the next `hello`; a later protocol version may leave it
+ *   out, and the SDK then keeps the token it has
+ * @property {number} [heartbeatMs]
+ * @property {number} [expiresAt]
+ */
+
+/**
+ * @typedef {object} Message
+ * @property {'message'} [type]
+ * @property {string} conv
+ * @property {number} seq
+ * @property {string} id
+ * @property {string} from
+ * @property {'text'|'bot'|'system'} kind
+ * @property {string} text
+ * @property {number} [ts]
+ * @property {string} [cid]
+ * @property {'stopped'|'interrupted'} [status]
+ */
+
+/**
+ * @typedef {object} Ack
+ * @property {'ack'} [type]
+ * @property {string} cid
+ * @property {string} conv
+ * @property {number} seq
+ * @property {string} id
+ * @property {number} [ts]
+ */
+
+/**
+ * @typedef {object} Receipt
+ * @property {'receipt'} [type]
+ * @property {string} conv
+ * @property {string} user
+ * @property {'delivered'|'read'} kind
+ * @property {number} seq
+ */
+
+/**
+ * @typedef {object} Joined
+ * @property {'joined'} [type]
+ * @property {string} conv
+ * @property {number} lastSeq
+ * @property {number} from
+ * @property {Receipt[]} [receipts]
+ * @property {string[]} [presence]
+ */
+
+/**
+ * @typedef {object} Answer
+ * @property {'answer'} [type]
+ * @property {string} conv
+ * @property {string} id
+ * @property {'start'|'delta'|'end'} phase
+ * @property {string} [text]
+ * @property {number} [offset]
+ * @property {'complete'|'stopped'|'interrupted'|'failed'} [status]
+ */
+
+/**
+ * @typedef {object} Typing
+ * @property {'typing'} [type]
+ * @property {string} conv
+ * @property {string} user
+ * @property {boolean} on
+ * @property {number} [ttlMs]
+ */
+
+/**
+ * A chat conversation's state (`status: "new"` with a `greeting` may come from a later server:
+ * a conversation that the visitor's first message creates).
+ * @typedef {object} Conversation
+ * @property {'conversation'} [type]
+ * @property {string} conv
+ * @property {string} [site]
+ * @property {string} status `bot`, `queued`, `assigned`, `resolved` (and later `new`)
+ * @property {string} [agent]
+ * @property {string} [agentId]
+ * @property {string} [visitor]
+ * @property {number} [sentiment]
+ * @property {number} [position]
+ * @property {number} [waitSeconds]
+ * @property {string} [note]
+ * @property {string} [greeting]
+ */
+
+/**
+ * @typedef {object} ErrorPush
+ * @property {'error'} [type]
+ * @property {string} code
+ * @property {string} message
+ * @property {string} [cid]
+ * @property {string} [ref]
+ * @property {boolean} [retry]
+ * @property {string} [field]
+ */
+
+/**
+ * An error of a send (from the server's `error`, or found locally before sending: then `local`).
+ * @typedef {Error & {code?: string, field?: string, local?: boolean}} SendError
+ */
+
+export {};

@@ -1,0 +1,125 @@
+// @ts-check
+// The widget's elements inside its Shadow DOM: the launcher button and the chat panel, with the
+// `part` names a host page styles through ::part() (docs/CLIENTS.md#the-widget), and its
+// stylesheet (widget.css, a file: nothing inline, so a strict Content-Security-Policy holds).
+
+/** @typedef {import('./strings.js').Strings} Strings */
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/**
+ * An element with attributes and children, made with DOM calls (no markup strings: a host page that
+ * enforces Trusted Types allows no innerHTML).
+ * @param {string} tag @param {Record<string, string>} [attrs] @param {(Node|string)[]} children
+ * @returns {HTMLElement}
+ */
+function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    el.setAttribute(k, v);
+  }
+  el.append(...children);
+  return el;
+}
+
+/** The speech-bubble icon of the launcher. @returns {SVGSVGElement} */
+function icon() {
+  const svg = document.createElementNS(SVG, 'svg');
+  for (const [k, v] of Object.entries({
+    'aria-hidden': 'true', width: '28', height: '28', viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor',
+    'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
+  })) {
+    svg.setAttribute(k, v);
+  }
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', 'M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z');
+  svg.append(path);
+  return svg;
+}
+
+/**
+ * The widget's elements.
+ * @typedef {object} Panel
+ * @property {HTMLElement} host the element in the page (`#parley-widget`)
+ * @property {ShadowRoot} root
+ * @property {HTMLButtonElement} launcher
+ * @property {HTMLElement} badge
+ * @property {HTMLElement} panel
+ * @property {HTMLElement} title
+ * @property {HTMLElement} agent
+ * @property {HTMLButtonElement} close
+ * @property {HTMLElement} status
+ * @property {HTMLElement} log
+ * @property {HTMLElement} typing
+ * @property {HTMLButtonElement} human
+ * @property {HTMLButtonElement} stop
+ * @property {HTMLFormElement} form
+ * @property {HTMLTextAreaElement} input
+ * @property {HTMLButtonElement} send
+ * @property {HTMLElement} counter
+ */
+
+/**
+ * Adds the widget to the page: a `#parley-widget` host at the end of the body, its Shadow DOM,
+ * the stylesheet at `cssUrl` (the host stays hidden until it has loaded, so nothing shows
+ * unstyled), and the words of `t`.
+ * @param {string} cssUrl @param {Strings} t @param {string} [title]
+ * @returns {Panel}
+ */
+export function createPanel(cssUrl, t, title) {
+  const host = document.createElement('div');
+  host.id = 'parley-widget';
+  host.hidden = true;
+  const root = host.attachShadow({ mode: 'open' });
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = cssUrl;
+  css.addEventListener('load', () => { host.hidden = false; });
+  css.addEventListener('error', () => {
+    console.error('parley: the widget\'s stylesheet could not load:', cssUrl);
+    host.hidden = false;
+  });
+  root.appendChild(css);
+  const label = h('label', { class: 'sr', for: 'parley-input' });
+  /** @type {Panel} */
+  const p = {
+    host, root,
+    launcher: /** @type {HTMLButtonElement} */ (h('button', {
+      class: 'launcher', part: 'launcher', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false',
+    })),
+    badge: h('span', { class: 'badge', part: 'badge', 'aria-hidden': 'true', hidden: '' }),
+    panel: h('section', { class: 'panel', part: 'panel', role: 'dialog', 'aria-modal': 'false', hidden: '' }),
+    title: h('span', { class: 'title', part: 'title' }),
+    agent: h('span', { class: 'agent' }),
+    close: /** @type {HTMLButtonElement} */ (h('button', { class: 'close', part: 'close', type: 'button' }, '×')),
+    status: h('div', { class: 'status', part: 'status', role: 'status', hidden: '' }),
+    log: h('div', {
+      class: 'log', part: 'messages', role: 'log', tabindex: '0', 'aria-live': 'polite', 'aria-relevant': 'additions text',
+    }),
+    typing: h('div', { class: 'typing', part: 'typing', 'aria-live': 'polite' }),
+    human: /** @type {HTMLButtonElement} */ (h('button', { class: 'human', type: 'button' })),
+    stop: /** @type {HTMLButtonElement} */ (h('button', { class: 'stop', type: 'button', hidden: '' })),
+    form: /** @type {HTMLFormElement} */ (h('form', { part: 'composer' })),
+    input: /** @type {HTMLTextAreaElement} */ (h('textarea', { id: 'parley-input', part: 'input', rows: '1' })),
+    send: /** @type {HTMLButtonElement} */ (h('button', { class: 'send', part: 'send', type: 'submit' })),
+    counter: h('span', { class: 'counter', part: 'counter', 'aria-live': 'polite', hidden: '' }),
+  };
+  p.launcher.append(icon(), p.badge);
+  p.form.append(label, p.input, p.send, p.counter);
+  p.panel.append(
+    h('header', { part: 'header' }, p.title, p.agent, p.close), p.status, p.log, p.typing,
+    h('div', { class: 'actions', part: 'actions' }, p.human, p.stop), p.form);
+  root.append(p.launcher, p.panel);
+  p.launcher.setAttribute('aria-label', t.open);
+  p.title.textContent = title || t.title;
+  p.panel.setAttribute('aria-label', title || t.title);
+  p.close.setAttribute('aria-label', t.close);
+  label.textContent = t.placeholder;
+  p.input.placeholder = t.placeholder;
+  p.send.textContent = t.send;
+  p.human.textContent = t.human;
+  p.stop.textContent = t.stop;
+  p.log.setAttribute('aria-label', t.log);
+  document.body.appendChild(host);
+  return p;
+}
