@@ -70,12 +70,15 @@ await run('reload', async (browser) => {
   const widget = page.locator('#parley-widget');
   const badge = widget.locator('.badge');
   try {
-    // Read the greeting, close the panel, reload: nothing is unread.
+    // Ask, read the answer, close the panel, reload: nothing is unread. (The greeting alone is not
+    // a message: the first question creates the conversation, greeting first.)
     await page.goto(proxy.url + '/');
     await widget.locator('.launcher').click();
     await widget.locator('.log .msg.theirs').first().waitFor({ timeout: 15000 });
     const conv = await page.evaluate(() => /** @type {any} */ (window).parleyWidget.transcript.state.conv);
-    await page.waitForFunction(() => /** @type {any} */ (window).parleyWidget.transcript.state.myRead >= 1);
+    await page.evaluate((c) => /** @type {any} */ (window).parleyWidget.client.send(c, 'What is Parley?'), conv);
+    await page.waitForFunction(() => /** @type {any} */ (window).parleyWidget.transcript.state.myRead >= 3,
+      null, { timeout: 20000 });
     await widget.locator('.close').click();
     await page.reload();
     await page.waitForFunction(() => /** @type {any} */ (window).parleyWidget?.transcript.state.items.length >= 1,

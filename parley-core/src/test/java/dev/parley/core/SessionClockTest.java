@@ -90,7 +90,7 @@ class SessionClockTest {
     }
     assertThat(store.lastSeq("r")).isEqualTo(3);
     conn.command(session, "{\"type\":\"send\",\"cid\":\"c3\",\"conv\":\"r\",\"text\":\"x\"}");
-    assertThat(conn.next(Push.Error.class).code()).as("no time has passed").isEqualTo("rate_limited");
+    assertThat(conn.nextOf(Push.Error.class).code()).as("no time has passed").isEqualTo("rate_limited");
     clock.advance(Duration.ofMillis(100)); // 10 a second: one token back
     conn.command(session, "{\"type\":\"send\",\"cid\":\"c3\",\"conv\":\"r\",\"text\":\"x\"}");
     assertThat(conn.nextOf(Push.Ack.class).cid()).isEqualTo("c3");

@@ -174,7 +174,9 @@ class AuthenticationTest {
     Map<String, Map<String, String>> ways = new HashMap<>();
     ways.put("/ws", Map.of("Authorization", "Bearer " + token("via-header")));
     ways.put("/ws?token=" + token("via-query"), Map.of());
-    ways.put("/ws?x=1", Map.of("Cookie", "theme=dark; parley_token=" + token("via-cookie")));
+    // The cookie counts only for a page of the server's own origin (docs/SECURITY.md#tokens).
+    ways.put("/ws?x=1", Map.of("Cookie", "theme=dark; parley_token=" + token("via-cookie"),
+        "Origin", "http://127.0.0.1:" + server.port()));
     ways.put("/ws?y=1", Map.of("Sec-WebSocket-Protocol", "parley.v1, bearer." + token("via-protocol")));
     for (var way : ways.entrySet()) {
       try (RawWebSocket ws = open(way.getKey(), way.getValue())) {
