@@ -22,6 +22,11 @@ import org.junit.jupiter.api.Test;
 class DemoGuardTest {
   static final String SECRET = Base64.getEncoder().encodeToString(new byte[32]);
 
+  /** Made once: each hash is a deliberately slow PBKDF2 derivation. */
+  static final SitesFile WELL_KNOWN = sitesWithAgent(ServerConfig.DEMO_AGENT_PASSWORD);
+  static final SitesFile OWN = sitesWithAgent("ana-own-password");
+  static final List<Agent> DEMO_AGENTS_OWN_PASSWORD = ServerConfig.demoAgents("a-long-random-pw");
+
   static SitesFile sitesWithAgent(String password) {
     return new SitesFile(List.of(Site.demo()),
         List.of(new Agent("ana", "Ana", Set.of("demo"), 3, Passwords.hash(password), true)), Map.of());
@@ -40,7 +45,7 @@ class DemoGuardTest {
   @Test
   void withoutSitesTheNodeListensOnLoopbackAndWithSitesOnEveryAddress() {
     assertThat(ServerConfig.newBuilder().build().host()).isEqualTo("127.0.0.1");
-    assertThat(ServerConfig.newBuilder().sites(sitesWithAgent("ana-own-password")).build().host()).isEqualTo("0.0.0.0");
+    assertThat(ServerConfig.newBuilder().sites(OWN).build().host()).isEqualTo("0.0.0.0");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -51,17 +56,17 @@ class DemoGuardTest {
         .hasMessageContaining("demo agents maya and sam")
         .hasMessageContaining(setting)
         .hasMessageContaining("--sites FILE");
-    assertThatThrownBy(() -> deploy.apply(ServerConfig.newBuilder()).agents(ServerConfig.demoAgents("a-long-random-pw"))
+    assertThatThrownBy(() -> deploy.apply(ServerConfig.newBuilder()).agents(DEMO_AGENTS_OWN_PASSWORD)
         .build()).as("whatever their password").hasMessageContaining("demo agents maya and sam");
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("deployments")
   void anAgentWithTheWellKnownDemoPasswordIsRefusedInADeployment(String setting, UnaryOperator<ServerConfig.Builder> deploy) {
-    assertThatThrownBy(() -> deploy.apply(ServerConfig.newBuilder()).sites(sitesWithAgent("parley-demo")).build())
+    assertThatThrownBy(() -> deploy.apply(ServerConfig.newBuilder()).sites(WELL_KNOWN).build())
         .hasMessageContaining("agent ana").hasMessageContaining("'parley-demo'").hasMessageContaining(setting)
         .hasMessageContaining("parley hash-password");
-    assertThatCode(() -> deploy.apply(ServerConfig.newBuilder()).sites(sitesWithAgent("ana-own-password")).build())
+    assertThatCode(() -> deploy.apply(ServerConfig.newBuilder()).sites(OWN).build())
         .doesNotThrowAnyException();
   }
 
@@ -77,7 +82,7 @@ class DemoGuardTest {
     assertThat(c.agents()).extracting(Agent::user).containsExactly("maya", "sam");
     assertThat(Passwords.verify(ServerConfig.DEMO_AGENT_PASSWORD, c.agents().get(0).passwordHash())).isTrue();
     assertThatCode(() -> ServerConfig.newBuilder().host("::1").build()).doesNotThrowAnyException();
-    assertThatCode(() -> ServerConfig.newBuilder().host("localhost").sites(sitesWithAgent("parley-demo")).build())
+    assertThatCode(() -> ServerConfig.newBuilder().host("localhost").sites(WELL_KNOWN).build())
         .doesNotThrowAnyException();
   }
 

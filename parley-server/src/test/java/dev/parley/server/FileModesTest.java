@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.store.jdbc.SqliteMessageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -39,16 +40,16 @@ class FileModesTest {
   @Test
   void filesThatEarlierVersionsLeftReadableByAllAreMadeTheOwnersOnly() throws Exception {
     Path data = dir.resolve("data");
-    try (ParleyServer server = start(data)) {
-      // started once to make the files
-    }
+    SqliteMessageStore.open(data).close();
+    ParleyServer.loadOrCreateSecret(data);
     for (String name : List.of("parley.db", "secret.key")) {
       Files.setPosixFilePermissions(data.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
     }
-    try (ParleyServer server = start(data)) {
+    try (SqliteMessageStore store = SqliteMessageStore.open(data)) {
+      ParleyServer.loadOrCreateSecret(data);
       assertThat(Files.getPosixFilePermissions(data.resolve("parley.db"))).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
-      assertThat(Files.getPosixFilePermissions(data.resolve("secret.key"))).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
       assertThat(Files.getPosixFilePermissions(data.resolve("parley.db-wal"))).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
+      assertThat(Files.getPosixFilePermissions(data.resolve("secret.key"))).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
     }
   }
 }

@@ -10,6 +10,8 @@ import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,24 +56,34 @@ class SettingsTest {
   @Test
   void everySettingIsAFlagOfRunAVariableOfTheEnvironmentAndAKeyOfTheConfigFile() throws Exception {
     Cli.Outcome help = Cli.run(Map.of(), "run", "--help");
+    Map<String, String> env = new HashMap<>();
+    StringBuilder file = new StringBuilder();
+    List<String> flags = new ArrayList<>(List.of("config", "--print"));
     for (Setting<?> s : Settings.ALL) {
       assertThat(help.out()).as("run --help").contains(s.flag()).contains(s.envName());
+      if (s != Settings.CONFIG) {
+        env.put(s.envName(), sample(s));
+        file.append(s.key()).append(" = ").append(sample(s)).append('\n');
+        flags.add(s.label() == null ? s.flag() : s.flag() + "=" + sample(s));
+      }
+    }
+    Path properties = Files.writeString(dir.resolve("all.properties"), file);
+    Cli.Outcome fromEnv = Cli.run(env, "config", "--print");
+    Cli.Outcome fromFile = Cli.run(Map.of(), "config", "--print", "--config", properties.toString());
+    Cli.Outcome fromFlags = Cli.run(Map.of(), flags.toArray(String[]::new));
+    assertThat(List.of(fromEnv, fromFile, fromFlags)).allMatch(o -> o.code() == 0, "all accepted");
+    for (Setting<?> s : Settings.ALL) {
       if (s == Settings.CONFIG) {
+        assertThat(fromFile.line(s.key())).contains(properties.toString()).endsWith("# flag");
         continue;
       }
-      Cli.Outcome fromEnv = Cli.run(Map.of(s.envName(), sample(s)), "config", "--print");
-      assertThat(fromEnv.code()).as(fromEnv.err()).isZero();
       assertThat(fromEnv.line(s.key())).endsWith("# env " + s.envName());
-      Path file = dir.resolve(s.key() + ".properties");
-      Files.writeString(file, s.key() + " = " + sample(s) + "\n");
-      Cli.Outcome fromFile = Cli.run(Map.of(), "config", "--print", "--config", file.toString());
-      assertThat(fromFile.code()).as(fromFile.err()).isZero();
-      assertThat(fromFile.line(s.key())).endsWith("# file " + file);
-      Cli.Outcome fromFlag = Cli.run(Map.of(), "config", "--print",
-          s.label() == null ? s.flag() : s.flag() + "=" + sample(s));
-      assertThat(fromFlag.line(s.key())).endsWith("# flag");
+      assertThat(fromFile.line(s.key())).endsWith("# file " + properties);
+      assertThat(fromFlags.line(s.key())).endsWith("# flag");
       if (!s.secret()) {
-        assertThat(fromFlag.line(s.key())).contains(sample(s));
+        assertThat(fromEnv.line(s.key())).contains(sample(s));
+        assertThat(fromFile.line(s.key())).contains(sample(s));
+        assertThat(fromFlags.line(s.key())).contains(sample(s));
       }
     }
   }
