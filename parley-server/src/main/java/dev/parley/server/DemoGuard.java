@@ -11,12 +11,18 @@ import java.util.List;
  * Keeps demo accounts off anything others can reach. Demo mode (no sites file) serves the demo
  * agents {@code maya} (an admin) and {@code sam}; that is only allowed on a loopback address
  * without TLS, PostgreSQL or Redis, since each of those says "this is a deployment". In such a
- * deployment no agent may have the well-known demo password either. See {@code
+ * deployment no agent may have a well-known password either. See {@code
  * docs/SECURITY.md#demo-mode}.
  *
  * <p>Stateless; called by {@link ServerConfig.Builder#build()} on the thread that builds.
  */
 final class DemoGuard {
+  /**
+   * Passwords anyone can read: the demo agents' old default, and the one in {@code
+   * ops/examples/sites.json}.
+   */
+  static final List<String> WELL_KNOWN_PASSWORDS = List.of(ServerConfig.DEMO_AGENT_PASSWORD, "change-me-before-production");
+
   /** Where demo mode listens unless told otherwise. */
   static final String LOOPBACK = "127.0.0.1";
 
@@ -44,9 +50,9 @@ final class DemoGuard {
   }
 
   /**
-   * Refuses demo accounts, or any agent with the well-known password, when {@code exposures} is
-   * not empty. Checking the password costs a PBKDF2 derivation per agent (about 0.1 s of CPU), so
-   * it runs only then, in parallel.
+   * Refuses demo accounts, or any agent with a {@linkplain #WELL_KNOWN_PASSWORDS well-known
+   * password}, when {@code exposures} is not empty. Checking a password costs a PBKDF2 derivation
+   * per agent (about 0.1 s of CPU), so it runs only then, in parallel.
    *
    * @throws IllegalArgumentException saying what is live, why it is refused and what to set
    */
@@ -58,14 +64,16 @@ final class DemoGuard {
       refuseDemo(agents.stream().map(Agent::user).toList(), exposures);
     }
     String why = String.join(", ", exposures);
-    List<String> weak = agents.parallelStream()
-        .filter(a -> Passwords.verify(ServerConfig.DEMO_AGENT_PASSWORD, a.passwordHash()))
-        .map(Agent::user).sorted().toList();
-    if (!weak.isEmpty()) {
-      throw new IllegalArgumentException("agent" + (weak.size() > 1 ? "s " : " ") + String.join(", ", weak)
-          + " in the sites file " + (weak.size() > 1 ? "have" : "has") + " the well-known demo password '"
-          + ServerConfig.DEMO_AGENT_PASSWORD + "', refused with " + why + ". Give "
-          + (weak.size() > 1 ? "each" : "it") + " a password of its own: passwordHash from 'parley hash-password'.");
+    for (String known : WELL_KNOWN_PASSWORDS) {
+      List<String> weak = agents.parallelStream()
+          .filter(a -> Passwords.verify(known, a.passwordHash()))
+          .map(Agent::user).sorted().toList();
+      if (!weak.isEmpty()) {
+        throw new IllegalArgumentException("agent" + (weak.size() > 1 ? "s " : " ") + String.join(", ", weak)
+            + " in the sites file " + (weak.size() > 1 ? "have" : "has") + " the well-known password '" + known
+            + "', refused with " + why + ". Give " + (weak.size() > 1 ? "each" : "it")
+            + " a password of its own: passwordHash from 'parley hash-password'.");
+      }
     }
   }
 

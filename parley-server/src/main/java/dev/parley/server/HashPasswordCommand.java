@@ -27,8 +27,8 @@ final class HashPasswordCommand implements Callable<Integer> {
       System.err.println("parley: no password given");
       return 1;
     }
-    if (password.equals(ServerConfig.DEMO_AGENT_PASSWORD)) {
-      System.err.println("parley: '" + password + "' is the well-known demo password; choose another");
+    if (DemoGuard.WELL_KNOWN_PASSWORDS.contains(password)) {
+      System.err.println("parley: '" + password + "' is a well-known password (Parley's demo or example); choose another");
       return 1;
     }
     System.out.println(Passwords.hash(password));

@@ -70,6 +70,14 @@ class ConfigPrintTest {
   }
 
   @Test
+  void anEmptyVariableOfTheEnvironmentCountsAsUnset() {
+    Cli.Outcome o = Cli.run(Map.of("PARLEY_PORT", "", "PARLEY_TOKEN_SECRET", " "), "config", "--print");
+    assertThat(o.code()).as(o.err()).isZero();
+    assertThat(o.line("port")).contains("8080").endsWith("# default");
+    assertThat(o.line("token-secret")).contains("(data-dir/secret.key)").endsWith("# default");
+  }
+
+  @Test
   void maskingLeavesUrlsWithoutCredentialsAlone() {
     assertThat(SecretMask.url("redis://127.0.0.1:6379")).isEqualTo("redis://127.0.0.1:6379");
     assertThat(SecretMask.url("jdbc:postgresql://db/parley?sslmode=require")).isEqualTo("jdbc:postgresql://db/parley?sslmode=require");

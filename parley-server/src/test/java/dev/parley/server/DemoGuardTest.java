@@ -77,6 +77,13 @@ class DemoGuardTest {
   }
 
   @Test
+  void thePasswordOfTheExampleSitesFileIsRefusedInADeploymentToo() {
+    assertThatThrownBy(() -> ServerConfig.newBuilder().host("0.0.0.0")
+        .sites(sitesWithAgent("change-me-before-production")).build())
+        .hasMessageContaining("agent ana").hasMessageContaining("'change-me-before-production'");
+  }
+
+  @Test
   void onLoopbackTheDemoAgentsKeepTheWellKnownPasswordForTests() {
     ServerConfig c = ServerConfig.newBuilder().host("127.0.0.1").build();
     assertThat(c.agents()).extracting(Agent::user).containsExactly("maya", "sam");

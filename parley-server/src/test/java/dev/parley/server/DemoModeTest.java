@@ -77,6 +77,26 @@ class DemoModeTest {
   }
 
   @Test
+  void hashPasswordRefusesTheWellKnownPasswords() {
+    java.io.InputStream saved = System.in;
+    try {
+      for (String known : DemoGuard.WELL_KNOWN_PASSWORDS) {
+        System.setIn(new java.io.ByteArrayInputStream((known + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        Cli.Outcome o = Cli.run(Map.of(), "hash-password");
+        assertThat(o.code()).isEqualTo(1);
+        assertThat(o.err()).contains("'" + known + "' is a well-known password");
+        assertThat(o.out()).isEmpty();
+      }
+      System.setIn(new java.io.ByteArrayInputStream("a-password-of-my-own\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      Cli.Outcome own = Cli.run(Map.of(), "hash-password");
+      assertThat(own.code()).isZero();
+      assertThat(Passwords.verify("a-password-of-my-own", own.out().strip())).isTrue();
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
   void aGarbledPasswordFileStopsStartUpNamingIt() throws Exception {
     Path data = dir.resolve("data");
     Files.createDirectories(data);
