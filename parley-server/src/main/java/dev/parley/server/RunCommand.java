@@ -120,23 +120,27 @@ final class RunCommand implements Callable<Integer> {
     return demoPassword;
   }
 
-  private void banner(PrintWriter out, ServerConfig config, int port, String demoPassword) {
+  /** The URLs, how to log in ({@code password}: the demo agents', null without demo mode), where the data is. */
+  private void banner(PrintWriter out, ServerConfig config, int port, String password) {
     String address = urlHost(config.host()) + ":" + port;
     String http = (config.tlsCert() != null ? "https://" : "http://") + address;
     String ws = (config.tlsCert() != null ? "wss://" : "ws://") + address;
-    boolean demo = demoPassword != null;
+    boolean demo = password != null;
     out.println();
     out.println(demo ? "  Parley is running in demo mode (no --sites file)." : "  Parley is running.");
     out.println("    Demo page:   " + http + "/            (the chat widget: talk to the bot, ask for a human)");
     out.println("    Console:     " + http + "/console/    (agents answer here)");
     out.println("    Dashboard:   " + http + "/dashboard/  (admins watch live figures)");
     if (demo) {
-      String given = fromFlag(Settings.DEMO_AGENT_PASSWORD) ? "from --demo-agent-password" : null;
-      if (given == null && value(Settings.DEMO_AGENT_PASSWORD) != null) {
-        given = "from " + Settings.DEMO_AGENT_PASSWORD.envName() + " or the config file";
+      String given = null;
+      if (fromFlag(Settings.DEMO_AGENT_PASSWORD)) {
+        given = "from --demo-agent-password";
+      } else if (value(Settings.DEMO_AGENT_PASSWORD) != null) {
+        SettingsProvider settings = (SettingsProvider) spec.commandLine().getDefaultValueProvider();
+        given = "from " + settings.describe(Settings.DEMO_AGENT_PASSWORD, settings.source(Settings.DEMO_AGENT_PASSWORD));
       }
       Path kept = DemoPassword.file(config.dataDir()).toAbsolutePath().normalize();
-      out.println("    Log in as:   maya (an admin) or sam, password " + (given != null ? given : demoPassword));
+      out.println("    Log in as:   maya (an admin) or sam, password " + (given != null ? given : password));
       if (given == null) {
         out.println("                 (kept in " + kept + ")");
       }

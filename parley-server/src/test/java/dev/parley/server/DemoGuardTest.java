@@ -24,6 +24,7 @@ class DemoGuardTest {
 
   /** Made once: each hash is a deliberately slow PBKDF2 derivation. */
   static final SitesFile WELL_KNOWN = sitesWithAgent(ServerConfig.DEMO_AGENT_PASSWORD);
+  static final SitesFile EXAMPLE = sitesWithAgent("change-me-before-production");
   static final SitesFile OWN = sitesWithAgent("ana-own-password");
   static final List<Agent> DEMO_AGENTS_OWN_PASSWORD = ServerConfig.demoAgents("a-long-random-pw");
 
@@ -35,7 +36,6 @@ class DemoGuardTest {
   static List<Arguments> deployments() {
     return List.<Arguments>of(
         Arguments.of("--host 0.0.0.0", (UnaryOperator<ServerConfig.Builder>) b -> b.host("0.0.0.0")),
-        Arguments.of("--host 10.1.2.3", (UnaryOperator<ServerConfig.Builder>) b -> b.host("10.1.2.3")),
         Arguments.of("--tls-cert", (UnaryOperator<ServerConfig.Builder>) b -> b.tls(Path.of("c.pem"), Path.of("k.pem"))),
         Arguments.of("--store postgres", (UnaryOperator<ServerConfig.Builder>) b -> b.store(StoreKind.POSTGRES)),
         Arguments.of("--broker redis", (UnaryOperator<ServerConfig.Builder>) b -> b.store(StoreKind.POSTGRES)
@@ -60,27 +60,20 @@ class DemoGuardTest {
         .build()).as("whatever their password").hasMessageContaining("demo agents maya and sam");
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("deployments")
-  void anAgentWithTheWellKnownDemoPasswordIsRefusedInADeployment(String setting, UnaryOperator<ServerConfig.Builder> deploy) {
-    assertThatThrownBy(() -> deploy.apply(ServerConfig.newBuilder()).sites(WELL_KNOWN).build())
-        .hasMessageContaining("agent ana").hasMessageContaining("'parley-demo'").hasMessageContaining(setting)
+  @Test
+  void anAgentWithAWellKnownPasswordIsRefusedInADeployment() {
+    assertThatThrownBy(() -> ServerConfig.newBuilder().tls(Path.of("c.pem"), Path.of("k.pem")).sites(WELL_KNOWN).build())
+        .hasMessageContaining("agent ana").hasMessageContaining("'parley-demo'").hasMessageContaining("--tls-cert")
         .hasMessageContaining("parley hash-password");
-    assertThatCode(() -> deploy.apply(ServerConfig.newBuilder()).sites(OWN).build())
-        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> ServerConfig.newBuilder().host("0.0.0.0").sites(EXAMPLE).build())
+        .hasMessageContaining("agent ana").hasMessageContaining("'change-me-before-production'");
+    assertThatCode(() -> ServerConfig.newBuilder().host("0.0.0.0").sites(OWN).build()).doesNotThrowAnyException();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("deployments")
   void theDemoSiteWithoutAccountsMayRunAnywhere(String setting, UnaryOperator<ServerConfig.Builder> deploy) {
     assertThatCode(() -> deploy.apply(ServerConfig.newBuilder()).agents(List.of()).build()).doesNotThrowAnyException();
-  }
-
-  @Test
-  void thePasswordOfTheExampleSitesFileIsRefusedInADeploymentToo() {
-    assertThatThrownBy(() -> ServerConfig.newBuilder().host("0.0.0.0")
-        .sites(sitesWithAgent("change-me-before-production")).build())
-        .hasMessageContaining("agent ana").hasMessageContaining("'change-me-before-production'");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.parley.chat.Agent;
 import dev.parley.chat.Passwords;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,7 +37,8 @@ class DemoModeTest {
       assertThat(first).matches("[a-z2-9]{4}(-[a-z2-9]{4}){3}").isNotEqualTo(ServerConfig.DEMO_AGENT_PASSWORD);
       Path file = data.resolve("demo-agent-password");
       assertThat(Files.readString(file).strip()).isEqualTo(first);
-      assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
+      FileModesTest.assertOwnerOnly(data,
+          List.of("demo-agent-password", "parley.db", "parley.db-wal", "parley.db-shm", "secret.key"));
       assertThat(started.banner()).contains("kept in " + file.toAbsolutePath().normalize())
           .contains("http://127.0.0.1:" + server.port() + "/console/").contains("demo mode");
       assertThat(server.config().host()).isEqualTo("127.0.0.1");
@@ -56,7 +58,7 @@ class DemoModeTest {
     Cli.Started started = Cli.start(Map.of("PARLEY_DEMO_AGENT_PASSWORD", "chosen-by-the-operator"),
         "--port=0", "--data-dir=" + data);
     try (ParleyServer server = started.server()) {
-      assertThat(started.banner()).doesNotContain("chosen-by-the-operator").contains("password from PARLEY_DEMO_AGENT_PASSWORD");
+      assertThat(started.banner()).doesNotContain("chosen-by-the-operator").contains("password from env PARLEY_DEMO_AGENT_PASSWORD");
       assertThat(Passwords.verify("chosen-by-the-operator", server.config().agents().get(0).passwordHash())).isTrue();
       assertThat(data.resolve("demo-agent-password")).doesNotExist();
     }

@@ -11,30 +11,41 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The data directory is the owner's only: 0700, and 0600 for the database, its WAL files and the token secret. */
+/**
+ * The data directory is the owner's only: 0700, and 0600 for the database, its WAL files, the token
+ * secret and the demo password, whichever of them makes the directory. ({@link DemoModeTest} checks
+ * the same on a whole node.)
+ */
 @Timeout(60)
 class FileModesTest {
   @TempDir Path dir;
 
-  static ParleyServer start(Path data) throws InterruptedException {
-    return ParleyServer.start(ServerConfig.newBuilder().host("127.0.0.1").port(0).dataDir(data).agents(List.of()).build());
-  }
-
-  static void assertOwnerOnly(Path data) throws Exception {
+  static void assertOwnerOnly(Path data, List<String> files) throws Exception {
     assertThat(Files.getPosixFilePermissions(data)).as(data.toString()).isEqualTo(PrivateFiles.OWNER_ONLY_DIR);
-    for (String name : List.of("parley.db", "parley.db-wal", "parley.db-shm", "secret.key")) {
+    for (String name : files) {
       assertThat(data.resolve(name)).exists();
       assertThat(Files.getPosixFilePermissions(data.resolve(name))).as(name).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
     }
   }
 
   @Test
-  void aNewDataDirectoryAndEveryFileInItAreTheOwnersOnly() throws Exception {
+  void theStoreMakesItsDirectoryAndFilesTheOwnersOnly() throws Exception {
     Path data = dir.resolve("new").resolve("data");
-    try (ParleyServer server = start(data)) {
-      assertOwnerOnly(data);
+    try (SqliteMessageStore store = SqliteMessageStore.open(data)) {
+      ParleyServer.loadOrCreateSecret(data);
+      assertOwnerOnly(data, List.of("parley.db", "parley.db-wal", "parley.db-shm", "secret.key"));
       assertThat(Files.getPosixFilePermissions(data.getParent())).as("parents made too").isEqualTo(PrivateFiles.OWNER_ONLY_DIR);
     }
+  }
+
+  @Test
+  void theSecretAndTheDemoPasswordMakeTheDirectoryTheOwnersOnlyToo() throws Exception {
+    Path first = dir.resolve("secret-first");
+    ParleyServer.loadOrCreateSecret(first);
+    assertOwnerOnly(first, List.of("secret.key"));
+    Path other = dir.resolve("password-first");
+    DemoPassword.loadOrCreate(other);
+    assertOwnerOnly(other, List.of("demo-agent-password"));
   }
 
   @Test
@@ -42,14 +53,14 @@ class FileModesTest {
     Path data = dir.resolve("data");
     SqliteMessageStore.open(data).close();
     ParleyServer.loadOrCreateSecret(data);
-    for (String name : List.of("parley.db", "secret.key")) {
+    DemoPassword.loadOrCreate(data);
+    for (String name : List.of("parley.db", "secret.key", "demo-agent-password")) {
       Files.setPosixFilePermissions(data.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
     }
     try (SqliteMessageStore store = SqliteMessageStore.open(data)) {
       ParleyServer.loadOrCreateSecret(data);
-      assertThat(Files.getPosixFilePermissions(data.resolve("parley.db"))).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
-      assertThat(Files.getPosixFilePermissions(data.resolve("parley.db-wal"))).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
-      assertThat(Files.getPosixFilePermissions(data.resolve("secret.key"))).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
+      DemoPassword.loadOrCreate(data);
+      assertOwnerOnly(data, List.of("parley.db", "parley.db-wal", "secret.key", "demo-agent-password"));
     }
   }
 }
