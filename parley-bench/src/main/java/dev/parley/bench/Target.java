@@ -62,8 +62,13 @@ final class Target implements AutoCloseable {
   static Target parley(Path parleyJar, int port, Path dataDir, Path log, Path[] tls, List<String> jvmOptions,
       List<String> moreArgs) throws IOException, InterruptedException {
     List<String> cmd = java(jvmOptions);
+    // The demo site without agents: demo mode's agents are refused with TLS (docs/SECURITY.md#demo-mode),
+    // and the bench logs in no agent.
+    Files.createDirectories(dataDir);
+    Path sites = Files.writeString(dataDir.resolve("sites.json"),
+        "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
     cmd.addAll(List.of("-jar", parleyJar.toString(), "run", "--host=127.0.0.1", "--port=" + port,
-        "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
+        "--sites=" + sites, "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
         "--send-rate=1000000", "--send-burst=1000000", "--log-format=text", "--admin-port=0"));
     if (tls != null) {
       cmd.addAll(List.of("--tls-cert=" + tls[0], "--tls-key=" + tls[1]));

@@ -37,7 +37,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -291,28 +290,25 @@ public final class ParleyServer implements AutoCloseable {
     log.info("Parley stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
   }
 
-  /** The 32-byte secret that signs visitor tokens: {@code secret.key} in the data directory. */
+  /**
+   * The 32-byte secret that signs visitor tokens: {@code secret.key} in the data directory (made
+   * with mode 0700), mode 0600.
+   */
   static byte[] loadOrCreateSecret(Path dataDir) {
     Path file = dataDir.resolve("secret.key");
     try {
-      Files.createDirectories(dataDir);
+      PrivateFiles.createDirectories(dataDir);
       if (Files.exists(file)) {
         byte[] b = Files.readAllBytes(file);
         if (b.length < 32) {
           throw new IllegalStateException(file + " holds fewer than 32 bytes; delete it to make a new one");
         }
+        PrivateFiles.restrict(file);
         return b;
       }
       byte[] b = new byte[32];
       new SecureRandom().nextBytes(b);
-      Path tmp = Files.createTempFile(dataDir, "secret", ".tmp");
-      try {
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // Not a POSIX file system: the data directory's own permissions protect it.
-      }
-      Files.write(tmp, b);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      PrivateFiles.writeNew(file, b);
       return b;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or create " + file, e);

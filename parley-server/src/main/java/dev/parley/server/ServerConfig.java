@@ -1,13 +1,25 @@
 package dev.parley.server;
 
+import dev.parley.chat.Agent;
+import dev.parley.edge.JwtVerifier;
+import dev.parley.bots.LlmBot;
+import dev.parley.edge.Passwords;
+import dev.parley.bots.WebhookBot;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Everything a {@link ParleyServer} needs to start. Immutable; build with {@link #newBuilder()}.
- * The defaults are the "run with no configuration" ones of {@code docs/OPERATIONS.md}.
+ * The builder's defaults are those of {@link Settings} (the "run with no configuration" ones of
+ * {@code docs/OPERATIONS.md}); its {@link Builder#build()} refuses demo accounts where others could
+ * reach them ({@link DemoGuard}).
  *
- * @param host bind address
+ * @param host bind address (unset: {@code 127.0.0.1} in demo mode, i.e. without sites, else {@code 0.0.0.0})
  * @param port TCP port, 0 for any free one
  * @param dataDir where the SQLite file and the token secret live
  * @param pingInterval WebSocket ping interval
@@ -78,11 +90,11 @@ public record ServerConfig(
     Duration botPacing,
     Path kbDir,
     boolean openChannels,
-    java.util.List<dev.parley.chat.Agent> agents,
+    List<Agent> agents,
     Duration agentOfflineGrace,
     String bot,
-    dev.parley.bots.LlmBot.Config llm,
-    dev.parley.bots.WebhookBot.Config webhook,
+    LlmBot.Config llm,
+    WebhookBot.Config webhook,
     SitesFile sites,
     double sendRate,
     int sendBurst,
@@ -92,82 +104,108 @@ public record ServerConfig(
     Duration handshakeTimeout,
     Path tlsCert,
     Path tlsKey,
-    dev.parley.edge.JwtVerifier.Settings jwt,
+    JwtVerifier.Settings jwt,
     boolean requireToken,
     boolean requireOrigin,
     Duration agentTokenLifetime,
-    java.util.List<String> trustedProxies,
+    List<String> trustedProxies,
     Duration storeCommitDelay,
     String adminHost,
     int adminPort) {
 
+  /** The users of the demo site's agents. */
+  public static final List<String> DEMO_AGENTS = List.of("maya", "sam");
+
   /** The demo site's agents, Maya (an admin too) and Sam, with {@code password}. */
-  public static java.util.List<dev.parley.chat.Agent> demoAgents(String password) {
-    String hash = dev.parley.edge.Passwords.hash(password);
-    return java.util.List.of(
-        new dev.parley.chat.Agent("maya", "Maya", java.util.Set.of("demo"), 3, hash, true),
-        new dev.parley.chat.Agent("sam", "Sam", java.util.Set.of("demo"), 3, hash));
+  public static List<Agent> demoAgents(String password) {
+    String hash = Passwords.hash(password);
+    return List.of(
+        new Agent("maya", "Maya", Set.of("demo"), 3, hash, true),
+        new Agent("sam", "Sam", Set.of("demo"), 3, hash));
   }
 
-  /** The demo agents' password when none is configured. */
+  /**
+   * The well-known password of the demo agents when a {@link Builder} is given neither agents nor
+   * sites (tests on loopback). {@link DemoGuard} refuses it anywhere else.
+   */
   public static final String DEMO_AGENT_PASSWORD = "parley-demo";
 
   /** Whether this node shares its store and broker with others. */
   public boolean clustered() {
-    return broker.equals("redis");
+    return broker.equals(BrokerKind.REDIS.key());
   }
 
   public static Builder newBuilder() {
     return new Builder();
   }
 
-  /** Builds a {@link ServerConfig}. */
+  /** Builds a {@link ServerConfig}; its defaults are those of {@link Settings}. Not thread-safe. */
   public static final class Builder {
-    private String host = "0.0.0.0";
-    private int port = 8080;
-    private Path dataDir = Path.of("data");
-    private Duration pingInterval = Duration.ofSeconds(30);
-    private Duration pongTimeout = Duration.ofSeconds(10);
-    private int maxFrameBytes = 64 * 1024;
-    private int maxMessageBytes = 64 * 1024;
-    private int maxTextChars = 4000;
-    private boolean fsync = false;
-    private Duration shutdownGrace = Duration.ofSeconds(10);
-    private String store = "sqlite";
-    private String postgresUrl = "jdbc:postgresql://127.0.0.1:5432/parley";
-    private String postgresUser;
-    private String postgresPassword;
-    private String postgresSchema = "public";
-    private String broker = "memory";
-    private String redisUrl = "redis://127.0.0.1:6379";
-    private String tokenSecret;
-    private Duration botPacing = Duration.ofMillis(20);
-    private Path kbDir;
-    private boolean openChannels = true;
-    private java.util.List<dev.parley.chat.Agent> agents;
-    private Duration agentOfflineGrace = Duration.ofSeconds(20);
-    private String bot = "kb";
-    private dev.parley.bots.WebhookBot.Config webhook;
-    private SitesFile sites;
-    private double sendRate = 10;
-    private int sendBurst = 20;
-    private Duration slowConsumerGrace = Duration.ofSeconds(10);
-    private int maxConnections = 100_000;
-    private int maxConnectionsPerIp = 1_000;
-    private Duration handshakeTimeout = Duration.ofSeconds(10);
-    private Path tlsCert;
-    private Path tlsKey;
-    private dev.parley.edge.JwtVerifier.Settings jwt = dev.parley.edge.JwtVerifier.Settings.none();
-    private boolean requireToken;
-    private boolean requireOrigin;
-    private Duration agentTokenLifetime = Duration.ofHours(12);
-    private java.util.List<String> trustedProxies = java.util.List.of();
-    private String adminHost = "127.0.0.1";
-    private int adminPort = 8081;
-    private Duration storeCommitDelay = dev.parley.store.jdbc.SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY;
-    private dev.parley.bots.LlmBot.Config llm = new dev.parley.bots.LlmBot.Config("http://127.0.0.1:11434/v1",
-        "llama3.2", null, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(60), 3);
+    /** Retries of the webhook bot's calls, and their backoff and time-out: not settings (yet). */
+    private static final int WEBHOOK_ATTEMPTS = 4;
+    private static final Duration WEBHOOK_FIRST_BACKOFF = Duration.ofMillis(500);
+    private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+    /** Knowledge-base passages an LLM answer is grounded in. */
+    private static final int LLM_CONTEXT_PASSAGES = 3;
 
+    private String host = Settings.HOST.defaultValue();
+    private int port = Settings.PORT.defaultValue();
+    private Path dataDir = Settings.DATA_DIR.defaultValue();
+    private Duration pingInterval = Settings.PING_INTERVAL.defaultValue();
+    private Duration pongTimeout = Settings.PONG_TIMEOUT.defaultValue();
+    private int maxFrameBytes = Settings.TRANSPORT.maxFrameBytes();
+    private int maxMessageBytes = Settings.TRANSPORT.maxMessageBytes();
+    private int maxTextChars = Settings.NODE.maxTextChars();
+    private boolean fsync = Settings.FSYNC.defaultValue();
+    private Duration shutdownGrace = Settings.SHUTDOWN_GRACE.defaultValue();
+    private StoreKind store = Settings.STORE.defaultValue();
+    private String postgresUrl = Settings.PG_URL_SETTING.defaultValue();
+    private String postgresUser = Settings.PG_USER.defaultValue();
+    private String postgresPassword = Settings.PG_PASSWORD.defaultValue();
+    private String postgresSchema = Settings.PG_SCHEMA.defaultValue();
+    private BrokerKind broker = Settings.BROKER.defaultValue();
+    private String redisUrl = Settings.REDIS_URL.defaultValue();
+    private String tokenSecret = Settings.TOKEN_SECRET.defaultValue();
+    private Duration botPacing = Settings.BOT_PACING.defaultValue();
+    private Path kbDir = Settings.KB_DIR.defaultValue();
+    private boolean openChannels = Settings.OPEN_CHANNELS.defaultValue();
+    private List<Agent> agents;
+    private Supplier<String> demoAgentPassword;
+    private Duration agentOfflineGrace = Settings.AGENT_OFFLINE_GRACE.defaultValue();
+    private BotKind bot = Settings.BOT.defaultValue();
+    private WebhookBot.Config webhook;
+    private SitesFile sites;
+    private double sendRate = Settings.SEND_RATE.defaultValue();
+    private int sendBurst = Settings.SEND_BURST.defaultValue();
+    private Duration slowConsumerGrace = Settings.SLOW_CONSUMER_GRACE.defaultValue();
+    private int maxConnections = Settings.MAX_CONNECTIONS.defaultValue();
+    private int maxConnectionsPerIp = Settings.MAX_CONNECTIONS_PER_IP.defaultValue();
+    private Duration handshakeTimeout = Settings.HANDSHAKE_TIMEOUT.defaultValue();
+    private Path tlsCert = Settings.TLS_CERT.defaultValue();
+    private Path tlsKey = Settings.TLS_KEY.defaultValue();
+    private String jwtSecret = Settings.JWT_SECRET.defaultValue();
+    private List<Path> jwtPublicKeys = List.of();
+    private URI jwtJwksUrl = Settings.JWT_JWKS_URL.defaultValue();
+    private String jwtIssuer = Settings.JWT_ISSUER.defaultValue();
+    private String jwtAudience = Settings.JWT_AUDIENCE.defaultValue();
+    private Duration jwtJwksCacheTtl = Settings.JWT_JWKS_CACHE_TTL.defaultValue();
+    private Duration jwtClockSkew = Settings.JWT_CLOCK_SKEW.defaultValue();
+    private boolean requireToken = Settings.REQUIRE_TOKEN.defaultValue();
+    private boolean requireOrigin = Settings.REQUIRE_ORIGIN.defaultValue();
+    private Duration agentTokenLifetime = Settings.AGENT_TOKEN_LIFETIME.defaultValue();
+    private List<String> trustedProxies = List.of();
+    private Duration storeCommitDelay = Settings.STORE_COMMIT_DELAY.defaultValue();
+    private String adminHost = Settings.ADMIN_HOST.defaultValue();
+    private int adminPort = Settings.ADMIN_PORT.defaultValue();
+    private String llmUrl = Settings.LLM_URL.defaultValue();
+    private String llmModel = Settings.LLM_MODEL.defaultValue();
+    private String llmApiKey = Settings.LLM_API_KEY.defaultValue();
+    private Duration llmFirstTokenTimeout = Settings.LLM_FIRST_TOKEN_TIMEOUT.defaultValue();
+    private Duration llmStallTimeout = Settings.LLM_STALL_TIMEOUT.defaultValue();
+    private Duration llmTimeout = Settings.LLM_TIMEOUT.defaultValue();
+    private int llmContextPassages = LLM_CONTEXT_PASSAGES;
+
+    /** The bind address; null: {@code 127.0.0.1} in demo mode (no sites), else {@code 0.0.0.0}. */
     public Builder host(String v) { host = v; return this; }
     public Builder port(int v) { port = v; return this; }
     public Builder dataDir(Path v) { dataDir = v; return this; }
@@ -178,22 +216,53 @@ public record ServerConfig(
     public Builder maxTextChars(int v) { maxTextChars = v; return this; }
     public Builder fsync(boolean v) { fsync = v; return this; }
     public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
-    public Builder store(String v) { store = v; return this; }
+    public Builder store(StoreKind v) { store = v; return this; }
+    /** @throws IllegalArgumentException unless {@code sqlite} or {@code postgres} */
+    public Builder store(String v) { return store(StoreKind.parse(v)); }
     public Builder postgresUrl(String v) { postgresUrl = v; return this; }
     public Builder postgresUser(String v) { postgresUser = v; return this; }
     public Builder postgresPassword(String v) { postgresPassword = v; return this; }
     public Builder postgresSchema(String v) { postgresSchema = v; return this; }
-    public Builder broker(String v) { broker = v; return this; }
+    public Builder broker(BrokerKind v) { broker = v; return this; }
+    /** @throws IllegalArgumentException unless {@code memory} or {@code redis} */
+    public Builder broker(String v) { return broker(BrokerKind.parse(v)); }
     public Builder redisUrl(String v) { redisUrl = v; return this; }
     public Builder tokenSecret(String v) { tokenSecret = v; return this; }
     public Builder botPacing(Duration v) { botPacing = v; return this; }
     public Builder kbDir(Path v) { kbDir = v; return this; }
     public Builder openChannels(boolean v) { openChannels = v; return this; }
-    public Builder agents(java.util.List<dev.parley.chat.Agent> v) { agents = v; return this; }
+    /** The agent accounts; null: the sites file's, or without one the demo agents (password {@link #DEMO_AGENT_PASSWORD}). */
+    public Builder agents(List<Agent> v) { agents = v; return this; }
+    /**
+     * In demo mode (neither agents nor sites given), where the demo agents' password comes from;
+     * asked only once the settings are known to allow demo mode. Null: {@link #DEMO_AGENT_PASSWORD}.
+     */
+    public Builder demoAgentPassword(Supplier<String> v) { demoAgentPassword = v; return this; }
     public Builder agentOfflineGrace(Duration v) { agentOfflineGrace = v; return this; }
-    public Builder bot(String v) { bot = v; return this; }
-    public Builder llm(dev.parley.bots.LlmBot.Config v) { llm = v; return this; }
-    public Builder webhook(dev.parley.bots.WebhookBot.Config v) { webhook = v; return this; }
+    public Builder bot(BotKind v) { bot = v; return this; }
+    /** @throws IllegalArgumentException unless {@code kb}, {@code llm} or {@code webhook} */
+    public Builder bot(String v) { return bot(BotKind.parse(v)); }
+    /** All of the LLM bot's settings at once. */
+    public Builder llm(LlmBot.Config v) {
+      llmUrl = v.baseUrl();
+      llmModel = v.model();
+      llmApiKey = v.apiKey();
+      llmFirstTokenTimeout = v.firstTokenTimeout();
+      llmStallTimeout = v.stallTimeout();
+      llmTimeout = v.totalTimeout();
+      llmContextPassages = v.contextPassages();
+      return this;
+    }
+    public Builder llmUrl(String v) { llmUrl = v; return this; }
+    public Builder llmModel(String v) { llmModel = v; return this; }
+    public Builder llmApiKey(String v) { llmApiKey = v; return this; }
+    public Builder llmFirstTokenTimeout(Duration v) { llmFirstTokenTimeout = v; return this; }
+    public Builder llmStallTimeout(Duration v) { llmStallTimeout = v; return this; }
+    public Builder llmTimeout(Duration v) { llmTimeout = v; return this; }
+    public Builder webhook(WebhookBot.Config v) { webhook = v; return this; }
+    /** The webhook bot's URL; with the default retries (4, from 500 ms) and time-out (10 s). */
+    public Builder webhookUrl(String v) { return webhook(v, webhook == null ? null : webhook.secret()); }
+    public Builder webhookSecret(String v) { return webhook(webhook == null ? null : webhook.url(), v); }
     /** Sites and agents from a file; its agents replace the demo agents. */
     public Builder sites(SitesFile v) { sites = v; return this; }
     public Builder sendRate(double v) { sendRate = v; return this; }
@@ -203,34 +272,61 @@ public record ServerConfig(
     public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
     public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
     public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
-    public Builder jwt(dev.parley.edge.JwtVerifier.Settings v) { jwt = v; return this; }
+    public Builder tlsCert(Path v) { tlsCert = v; return this; }
+    public Builder tlsKey(Path v) { tlsKey = v; return this; }
+    /** All of the deployment's JWT settings at once. */
+    public Builder jwt(JwtVerifier.Settings v) {
+      jwtSecret = v.secret();
+      jwtPublicKeys = List.copyOf(v.publicKeys());
+      jwtJwksUrl = v.jwksUrl();
+      jwtIssuer = v.issuer();
+      jwtAudience = v.audience();
+      jwtJwksCacheTtl = v.jwksCacheTtl();
+      jwtClockSkew = v.clockSkew();
+      return this;
+    }
+    public Builder jwtSecret(String v) { jwtSecret = v; return this; }
+    public Builder jwtPublicKeys(List<Path> v) { jwtPublicKeys = List.copyOf(v); return this; }
+    public Builder jwtJwksUrl(URI v) { jwtJwksUrl = v; return this; }
+    public Builder jwtIssuer(String v) { jwtIssuer = v; return this; }
+    public Builder jwtAudience(String v) { jwtAudience = v; return this; }
+    public Builder jwtJwksCacheTtl(Duration v) { jwtJwksCacheTtl = v; return this; }
+    public Builder jwtClockSkew(Duration v) { jwtClockSkew = v; return this; }
     public Builder requireToken(boolean v) { requireToken = v; return this; }
     public Builder requireOrigin(boolean v) { requireOrigin = v; return this; }
     public Builder agentTokenLifetime(Duration v) { agentTokenLifetime = v; return this; }
-    public Builder trustedProxies(java.util.List<String> v) { trustedProxies = java.util.List.copyOf(v); return this; }
+    public Builder trustedProxies(List<String> v) { trustedProxies = List.copyOf(v); return this; }
+    public Builder storeCommitDelay(Duration v) { storeCommitDelay = v; return this; }
     public Builder adminHost(String v) { adminHost = v; return this; }
     public Builder adminPort(int v) { adminPort = v; return this; }
-    public Builder storeCommitDelay(Duration v) { storeCommitDelay = v; return this; }
 
-    /** @throws IllegalArgumentException naming the setting that is wrong */
+    private Builder webhook(String url, String secret) {
+      webhook = url == null && secret == null ? null
+          : new WebhookBot.Config(url, secret, WEBHOOK_ATTEMPTS, WEBHOOK_FIRST_BACKOFF, WEBHOOK_TIMEOUT);
+      return this;
+    }
+
+    /**
+     * Checks every setting and builds.
+     *
+     * @throws IllegalArgumentException naming the setting that is wrong, or saying why demo accounts
+     *     cannot run with these settings and what to set instead
+     */
     public ServerConfig build() {
-      if (!store.equals("sqlite") && !store.equals("postgres")) {
-        throw new IllegalArgumentException("store must be sqlite or postgres, was '" + store + "'");
+      if (adminPort > 65535) {
+        throw new IllegalArgumentException("admin-port must be at most 65535 (0: any free port, -1: none), was " + adminPort);
       }
-      if (!broker.equals("memory") && !broker.equals("redis")) {
-        throw new IllegalArgumentException("broker must be memory or redis, was '" + broker + "'");
-      }
-      if (broker.equals("redis") && store.equals("sqlite")) {
+      if (broker == BrokerKind.REDIS && store == StoreKind.SQLITE) {
         throw new IllegalArgumentException("broker redis (a cluster) needs store postgres: SQLite is one node's file");
       }
-      if (broker.equals("redis") && tokenSecret == null) {
+      if (broker == BrokerKind.REDIS && tokenSecret == null) {
         throw new IllegalArgumentException(
             "token-secret is required with broker redis: every node must sign visitor tokens with the same key");
       }
       if (tokenSecret != null) {
         byte[] b;
         try {
-          b = java.util.Base64.getDecoder().decode(tokenSecret.trim());
+          b = Base64.getDecoder().decode(tokenSecret.trim());
         } catch (IllegalArgumentException e) {
           throw new IllegalArgumentException("token-secret is not base64");
         }
@@ -241,10 +337,7 @@ public record ServerConfig(
       if (sendRate <= 0 || sendBurst < 1) {
         throw new IllegalArgumentException("send-rate must be > 0 and send-burst >= 1");
       }
-      if (!bot.equals("kb") && !bot.equals("llm") && !bot.equals("webhook")) {
-        throw new IllegalArgumentException("bot must be kb, llm or webhook, was '" + bot + "'");
-      }
-      if (bot.equals("webhook") && (webhook == null || webhook.url() == null || webhook.secret() == null
+      if (bot == BotKind.WEBHOOK && (webhook == null || webhook.url() == null || webhook.secret() == null
           || webhook.secret().length() < 16)) {
         throw new IllegalArgumentException("bot webhook needs webhook-url and a webhook-secret of at least 16 characters");
       }
@@ -260,20 +353,31 @@ public record ServerConfig(
         }
       }
       if (storeCommitDelay.isNegative() || storeCommitDelay.compareTo(Duration.ofMillis(100)) > 0) {
-        throw new IllegalArgumentException("store-commit-delay must be 0-100ms, was " + storeCommitDelay);
-      }
-      if (adminPort > 65535) {
-        throw new IllegalArgumentException("admin-port must be at most 65535 (0: any free port, negative: off), was " + adminPort);
+        throw new IllegalArgumentException("store-commit-delay must be 0-100ms, was " + ValueType.duration(storeCommitDelay));
       }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0-65535, was " + port);
       }
-      return new ServerConfig(host, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
-          maxTextChars, fsync, shutdownGrace, store, postgresUrl, postgresUser, postgresPassword, postgresSchema, broker, redisUrl,
-          tokenSecret, botPacing, kbDir, openChannels,
-          agents != null ? agents : sites != null ? sites.agents() : demoAgents(DEMO_AGENT_PASSWORD), agentOfflineGrace, bot, llm, webhook, sites, sendRate,
-          sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout, tlsCert, tlsKey,
-          jwt, requireToken, requireOrigin, agentTokenLifetime, trustedProxies, storeCommitDelay, adminHost, adminPort);
+      String bind = host != null ? host : sites == null ? DemoGuard.LOOPBACK : "0.0.0.0";
+      List<String> exposures = DemoGuard.exposures(bind, tlsCert != null, store, broker);
+      List<Agent> live = agents;
+      if (live == null && sites != null) {
+        live = sites.agents();
+      } else if (live == null) {
+        DemoGuard.refuseDemo(DEMO_AGENTS, exposures);
+        live = demoAgents(demoAgentPassword != null ? demoAgentPassword.get() : DEMO_AGENT_PASSWORD);
+      }
+      DemoGuard.check(sites == null, live, exposures);
+      return new ServerConfig(bind, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
+          maxTextChars, fsync, shutdownGrace, store.key(), postgresUrl, postgresUser, postgresPassword, postgresSchema,
+          broker.key(), redisUrl, tokenSecret, botPacing, kbDir, openChannels, live, agentOfflineGrace, bot.key(),
+          new LlmBot.Config(llmUrl, llmModel, llmApiKey, llmFirstTokenTimeout, llmStallTimeout, llmTimeout,
+              llmContextPassages),
+          webhook, sites, sendRate, sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout,
+          tlsCert, tlsKey,
+          new JwtVerifier.Settings(jwtSecret, jwtPublicKeys, jwtJwksUrl, jwtIssuer, jwtAudience, jwtJwksCacheTtl,
+              jwtClockSkew),
+          requireToken, requireOrigin, agentTokenLifetime, trustedProxies, storeCommitDelay, adminHost, adminPort);
     }
   }
 }

@@ -5,7 +5,6 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -16,14 +15,16 @@ import picocli.CommandLine;
  * Where a setting of {@code parley run} comes from when no flag gives it: the environment variable
  * {@code PARLEY_<KEY>} (key upper-cased, dashes as underscores), then the config file ({@code
  * --config FILE} or {@code PARLEY_CONFIG}: Java properties, {@code key = value}, keys as the flags
- * without their dashes), then the built-in default. Flags win over all three.
+ * without their dashes), then the default of {@link Settings}. Flags win over all three. An empty
+ * environment variable counts as unset.
  *
  * <p>Immutable; used on the main thread while the command line is parsed.
  */
 final class SettingsProvider implements CommandLine.IDefaultValueProvider {
-  /** Keys whose values are never printed. */
-  static final Set<String> SECRETS =
-      Set.of("pg-password", "token-secret", "llm-api-key", "webhook-secret", "demo-agent-password", "jwt-secret");
+  /** Where a value came from, as {@code parley config --print} shows it. */
+  enum Source {
+    DEFAULT, FILE, ENV, FLAG
+  }
 
   private final Map<String, String> env;
   private final Properties file;
@@ -42,12 +43,12 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
    * @throws IllegalArgumentException naming the file and the unknown key, or why it cannot be read
    */
   static SettingsProvider from(Map<String, String> env, String[] args) {
-    String name = env.get("PARLEY_CONFIG");
+    String name = blankToNull(env.get(Settings.CONFIG.envName()));
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--config") && i + 1 < args.length) {
+      if (args[i].equals(Settings.CONFIG.flag()) && i + 1 < args.length) {
         name = args[i + 1];
-      } else if (args[i].startsWith("--config=")) {
-        name = args[i].substring("--config=".length());
+      } else if (args[i].startsWith(Settings.CONFIG.flag() + "=")) {
+        name = args[i].substring(Settings.CONFIG.flag().length() + 1);
       }
     }
     Properties props = new Properties();
@@ -59,8 +60,13 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
       } catch (IOException e) {
         throw new IllegalArgumentException("config file " + path + " cannot be read: " + e.getMessage());
       }
-      Set<String> unknown = new TreeSet<>(props.stringPropertyNames());
-      unknown.removeAll(Main.DEFAULTS.keySet());
+      Set<String> unknown = new TreeSet<>();
+      for (String key : props.stringPropertyNames()) {
+        Setting<?> s = Settings.byKey(key);
+        if (s == null || !s.inFile()) {
+          unknown.add(key);
+        }
+      }
       if (!unknown.isEmpty()) {
         throw new IllegalArgumentException("config file " + path + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
             + String.join(", ", unknown) + " (keys are the flags of 'parley run' without their dashes)");
@@ -73,25 +79,16 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
    * A setting needed before the command line is parsed (the log format: logging starts first):
    * {@code --key=value} or {@code --key value} in {@code args}, else the environment, file, default.
    */
-  String preParsed(String key, String[] args) {
+  String preParsed(Setting<?> setting, String[] args) {
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--" + key) && i + 1 < args.length) {
+      if (args[i].equals(setting.flag()) && i + 1 < args.length) {
         return args[i + 1];
       }
-      if (args[i].startsWith("--" + key + "=")) {
-        return args[i].substring(key.length() + 3);
+      if (args[i].startsWith(setting.flag() + "=")) {
+        return args[i].substring(setting.flag().length() + 1);
       }
     }
-    String v = env.get(envName(key));
-    if (v != null) {
-      return v;
-    }
-    v = file.getProperty(key);
-    return v != null ? v.trim() : Main.DEFAULTS.get(key);
-  }
-
-  static String envName(String key) {
-    return "PARLEY_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    return value(setting);
   }
 
   @Override
@@ -99,29 +96,39 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
     if (!(arg instanceof CommandLine.Model.OptionSpec o)) {
       return null;
     }
-    String key = o.longestName().replaceFirst("^-+", "");
-    if (!Main.DEFAULTS.containsKey(key)) {
-      return null;
-    }
-    String v = env.get(envName(key));
+    Setting<?> s = Settings.byKey(o.longestName().replaceFirst("^-+", ""));
+    return s == null ? null : value(s);
+  }
+
+  /** {@code setting}'s text from the environment, else the file, else its default (null: none). */
+  String value(Setting<?> setting) {
+    String v = blankToNull(env.get(setting.envName()));
     if (v != null) {
       return v;
     }
-    v = file.getProperty(key);
-    if (v != null) {
-      return v.trim();
-    }
-    return Main.DEFAULTS.get(key);
+    v = setting.inFile() ? file.getProperty(setting.key()) : null;
+    return v != null ? v.trim() : setting.defaultText();
   }
 
-  /** Where {@code key}'s value comes from when no flag gives it: env, file or default. */
-  String source(String key) {
-    if (env.containsKey(envName(key))) {
-      return "env " + envName(key);
+  /** Where {@code setting}'s value comes from when no flag gives it. */
+  Source source(Setting<?> setting) {
+    if (blankToNull(env.get(setting.envName())) != null) {
+      return Source.ENV;
     }
-    if (file.containsKey(key)) {
-      return "file " + fileName;
-    }
-    return "default";
+    return setting.inFile() && file.containsKey(setting.key()) ? Source.FILE : Source.DEFAULT;
+  }
+
+  /** The source as {@code config --print} writes it: {@code env PARLEY_PORT}, {@code file x.properties}, {@code default}. */
+  String describe(Setting<?> setting, Source source) {
+    return switch (source) {
+      case ENV -> "env " + setting.envName();
+      case FILE -> "file " + fileName;
+      case FLAG -> "flag";
+      case DEFAULT -> "default";
+    };
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
   }
 }

@@ -12,7 +12,9 @@ import dev.parley.testsupport.NginxProcess;
 import dev.parley.testsupport.NodeProcess;
 import dev.parley.testsupport.Ports;
 import dev.parley.testsupport.RedisServerProcess;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -78,10 +80,16 @@ class ClusterTest {
     }
   }
 
-  List<String> nodeArgs() {
+  /**
+   * The nodes' settings. A sites file with the demo site and no agents: demo mode's agents are
+   * refused on PostgreSQL and Redis (docs/SECURITY.md#demo-mode).
+   */
+  List<String> nodeArgs() throws IOException {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    return List.of("--store=postgres", "--pg-url=" + PG_URL, "--pg-user=" + PG_USER, "--pg-schema=" + schema,
+    Path sites = Files.writeString(dir.resolve("sites.json"),
+        "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
+    return List.of("--sites=" + sites, "--store=postgres", "--pg-url=" + PG_URL, "--pg-user=" + PG_USER, "--pg-schema=" + schema,
         "--broker=redis", "--redis-url=" + redis.uri(), "--data-dir=" + dir.resolve("data"),
         "--token-secret=" + Base64.getEncoder().encodeToString(secret),
         "--ping-interval=2s", "--pong-timeout=1s", "--shutdown-grace=6s", "--admin-port=0");

@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -155,7 +156,7 @@ class ObservabilityTest {
     try (dev.parley.testsupport.TcpProxy pg = new dev.parley.testsupport.TcpProxy(5432)) {
       server = TestServer.start(dir, b -> b.store("postgres")
           .postgresUrl("jdbc:postgresql://127.0.0.1:" + pg.port() + "/test?connectTimeout=2&socketTimeout=3")
-          .postgresUser(ClusterTest.PG_USER).postgresSchema(schema));
+          .postgresUser(ClusterTest.PG_USER).postgresSchema(schema).agents(List.of()));
       try {
         assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
         pg.stop();
@@ -176,7 +177,7 @@ class ObservabilityTest {
       server = TestServer.start(dir.resolve("data"), b -> b.store("postgres")
           .postgresUrl(ClusterTest.PG_URL).postgresUser(ClusterTest.PG_USER).postgresSchema(schema)
           .broker("redis").redisUrl(redis.uri())
-          .tokenSecret(java.util.Base64.getEncoder().encodeToString(new byte[32])));
+          .tokenSecret(java.util.Base64.getEncoder().encodeToString(new byte[32])).agents(List.of()));
       try {
         assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
         redis.kill();

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -56,7 +57,7 @@ class TlsTest {
   @Test
   void httpsAndWssServeWithTheConfiguredCertificate() throws Exception {
     Path[] pem = selfSigned("server");
-    try (TestServer server = TestServer.start(dir.resolve("data"), b -> b.tls(pem[0], pem[1]))) {
+    try (TestServer server = TestServer.start(dir.resolve("data"), b -> b.tls(pem[0], pem[1]).agents(List.of()))) {
       SSLContext ctx = trusting(pem[0]);
       try (HttpClient http = HttpClient.newBuilder().sslContext(ctx).build()) {
         HttpResponse<String> health = http.send(HttpRequest.newBuilder(
@@ -116,7 +117,7 @@ class TlsTest {
   void aKeyThatDoesNotMatchStopsStartUpWithAClearMessage() throws Exception {
     Path[] a = selfSigned("a");
     Path[] b = selfSigned("b");
-    assertThatThrownBy(() -> TestServer.start(dir.resolve("data2"), c -> c.tls(a[0], b[1])))
+    assertThatThrownBy(() -> TestServer.start(dir.resolve("data2"), c -> c.tls(a[0], b[1]).agents(List.of())))
         .hasMessageContaining("tls-cert");
   }
 }

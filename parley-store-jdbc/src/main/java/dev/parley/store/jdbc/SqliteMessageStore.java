@@ -8,6 +8,8 @@ import dev.parley.core.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -16,6 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -72,14 +75,16 @@ public final class SqliteMessageStore extends JdbcMessageStore {
   }
 
   /**
-   * Opens (creating and migrating if needed) {@code parley.db} under {@code dataDir}.
+   * Opens (creating and migrating if needed) {@code parley.db} under {@code dataDir}. A missing
+   * directory is made with mode 0700; the database is made with mode 0600, which SQLite gives its
+   * {@code -wal} and {@code -shm} files too, and existing ones are set to 0600.
    *
    * @throws StoreException when the file cannot be opened or migrated
    */
   public static SqliteMessageStore open(Path dataDir, Options options, CommitListener listener) {
     try {
-      Files.createDirectories(dataDir);
       Path file = dataDir.resolve("parley.db");
+      createPrivately(dataDir, file);
       String url = "jdbc:sqlite:" + file.toAbsolutePath();
       Connection w = DriverManager.getConnection(url);
       try (Statement s = w.createStatement()) {
@@ -103,6 +108,33 @@ public final class SqliteMessageStore extends JdbcMessageStore {
           new WalCheckpointer(url, options.fsync(), CHECKPOINT_INTERVAL));
     } catch (SQLException | IOException | RuntimeException e) {
       throw new StoreException("cannot open the SQLite store under " + dataDir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+
+  /**
+   * Makes {@code dataDir} (0700) and an empty {@code file} (0600) if missing, before SQLite opens it
+   * (SQLite creates its {@code -wal} and {@code -shm} files with the database's mode), and sets the
+   * database's files that exist to 0600. Skipped where the file system has no POSIX modes.
+   */
+  private static void createPrivately(Path dataDir, Path file) throws IOException {
+    try {
+      if (!Files.isDirectory(dataDir)) {
+        Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIR));
+      }
+      if (!Files.exists(file)) {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+      }
+      for (String suffix : new String[] {"", "-wal", "-shm"}) {
+        Path f = dataDir.resolve(file.getFileName() + suffix);
+        if (Files.exists(f)) {
+          Files.setPosixFilePermissions(f, OWNER_ONLY_FILE);
+        }
+      }
+    } catch (UnsupportedOperationException e) {
+      Files.createDirectories(dataDir);
     }
   }
 
