@@ -23,17 +23,23 @@ for (const transport of ['websocket', 'sse', 'longpoll']) {
     const c = client(BASE, { site: 'demo', transports: [transport] });
     const messages = recorder(c);
     let conv;
+    /** @type {any[]} */
+    const answers = [];
     c.on('conversation', (e) => { conv = e.conv; });
+    c.on('answer', (a) => answers.push(a));
     try {
       const welcome = await c.connect();
       assert.equal(welcome.role, 'visitor');
       assert.equal(c.transport, transport);
       await until(() => conv, 10000, 'the conversation event');
-      await until(() => messages(conv).length >= 1, 10000, 'the greeting');
-      assert.equal(messages(conv)[0].kind, 'bot');
+      // The greeting is shown as an answer; the first message creates the conversation and stores it.
+      await until(() => answers.some((a) => a.conv === conv && a.phase === 'end'), 10000, 'the greeting');
       const ack = await c.send(conv, `hello over ${transport}`);
-      assert.ok(ack.seq >= 2);
+      assert.equal(ack.seq, 2);
       await until(() => messages(conv).some((m) => m.seq === ack.seq), 10000, 'the own message');
+      await until(() => messages(conv).some((m) => m.seq === 1), 10000, 'the greeting stored');
+      assert.equal(messages(conv).find((m) => m.seq === 1).kind, 'bot');
+      assert.equal(messages(conv).find((m) => m.seq === 1).id, answers.find((a) => a.conv === conv).id);
     } finally {
       c.close();
     }

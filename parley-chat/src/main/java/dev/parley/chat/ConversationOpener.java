@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * When a visitor's conversation comes to be: at its first message or its first explicit request
@@ -26,7 +27,7 @@ import java.util.concurrent.CompletableFuture;
  * {@code end}), keyed by the id the stored greeting takes when the conversation is created — first,
  * before the message that created it — so a client shows it once.
  *
- * <p>Thread-safe: no state of its own; everything is asynchronous.
+ * <p>Thread-safe: the creations in progress are a concurrent map; everything is asynchronous.
  */
 final class ConversationOpener {
   /** How long an unstored greeting stays in the conversation's snapshot. */
@@ -38,6 +39,9 @@ final class ConversationOpener {
   private final Node node;
   private final Directory directory;
   private final Conversations conversations;
+
+  /** Creations in progress on this node, by conversation id. */
+  private final ConcurrentHashMap<String, CompletableFuture<ChatConversation>> creating = new ConcurrentHashMap<>();
 
   ConversationOpener(Node node, Directory directory, Conversations conversations) {
     this.node = node;
@@ -62,13 +66,16 @@ final class ConversationOpener {
     });
   }
 
-  /** Whether {@code conv} is the id of the next conversation of {@code p} (a visitor placed on a site). */
+  /**
+   * Whether {@code conv} is the open or the next conversation of {@code p} (a visitor placed on a
+   * site): the open one when another request of the visitor has just created it.
+   */
   CompletableFuture<Boolean> isNextOf(Principal p, String conv) {
     String site = ChatIdentity.site(p);
     if (!ChatIdentity.isVisitor(p) || site == null || directory.site(site) == null) {
       return CompletableFuture.completedFuture(false);
     }
-    return opening(site, p.user()).thenApply(o -> conv.equals(o.nextId()));
+    return opening(site, p.user()).thenApply(o -> conv.equals(o.nextId()) || o.open() != null && conv.equals(o.open().id()));
   }
 
   /**
@@ -93,6 +100,14 @@ final class ConversationOpener {
    * conversation; fails with {@code forbidden} when {@code conv} is not {@code p}'s to create.
    */
   CompletableFuture<ChatConversation> create(Principal p, String conv) {
+    // One creation per conversation at a time on this node: a request that comes while another
+    // creates it (a handoff and a message at once) waits for it, greeting included.
+    CompletableFuture<ChatConversation> made = creating.computeIfAbsent(conv, k -> createNow(p, k));
+    made.whenComplete((c, err) -> creating.remove(conv, made));
+    return made;
+  }
+
+  private CompletableFuture<ChatConversation> createNow(Principal p, String conv) {
     return isNextOf(p, conv).thenCompose(next -> {
       if (!next) {
         return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));

@@ -92,7 +92,7 @@ class TlsTest {
   @Test
   void overTlsAnswersCarryHstsAndPagesTheirContentSecurityPolicy() throws Exception {
     Path[] pem = selfSigned("headers");
-    try (TestServer server = TestServer.start(dir.resolve("data3"), b -> b.tls(pem[0], pem[1]));
+    try (TestServer server = TestServer.start(dir.resolve("data3"), b -> b.tls(pem[0], pem[1]).agents(List.of()));
         HttpClient http = HttpClient.newBuilder().sslContext(trusting(pem[0])).build()) {
       String base = "https://127.0.0.1:" + server.port();
       for (String path : new String[] {"/", "/console/", "/healthz", "/widget.js", "/nope"}) {
