@@ -75,9 +75,15 @@ $('login').addEventListener('submit', (e) => {
 });
 
 $('logout').addEventListener('click', () => {
+  const token = client?.token;
   client?.close();
   client = null;
   showLogin('');
+  if (token) {
+    // Revokes every token of this agent (docs/SECURITY.md#agent-tokens): a copy left in another
+    // tab or a stolen one stops working too.
+    fetch('/api/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } }).catch(() => {});
+  }
 });
 
 /** @param {{login?: {user: string, password: string}, token?: string}} credentials */
@@ -112,6 +118,11 @@ function start(credentials) {
     $('me').textContent = `${w.user} (${w.role})`;
     $('login-view').hidden = true;
     $('app').hidden = false;
+  });
+  c.on('authed', (a) => {
+    if (a.token) {
+      sessionStorage.setItem(TOKEN_KEY, a.token); // the server's fresh token, for a reload
+    }
   });
   c.on('state', (s) => {
     $('conn').textContent = s.state === 'connected' ? `connected (${c.transport})` : s.state + '…';

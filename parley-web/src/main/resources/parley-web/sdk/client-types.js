@@ -73,7 +73,7 @@
  * @property {{conv: string}} left
  * @property {{conv: string, messages: Message[], more: boolean}} history
  * @property {ErrorPush} error
- * @property {{expiresAt?: number}} authed
+ * @property {{expiresAt?: number, token?: string}} authed
  * @property {{code: number, reason: string}} close
  * @property {PendingSend[]} outbox the unacknowledged sends, oldest first, after every change
  * @property {PendingSend & {error: SendError}} failed a send failed for good (refused by the server,

@@ -1,7 +1,8 @@
 // @ts-check
 // Who a ParleyClient is (docs/CLIENTS.md#identity and #token-expiry): the token its hello presents
-// (or an agent's user and password), the expiry the server announced, and fresh tokens from the
-// page's provider — in-band a minute before expiry, and after a 4401 close or a refused hello.
+// (or an agent's user and password), the expiry the server announced, and fresh tokens — from the
+// page's provider, or (an agent who logged in) from the server itself — in-band a minute before
+// expiry, and after a 4401 close or a refused hello.
 
 /** @typedef {import('./protocol.js').Welcome} Welcome */
 
@@ -43,24 +44,40 @@ export class Credentials {
     this._refreshing = false;
   }
 
-  /** `authed`: the in-band refresh is in force. @param {{expiresAt?: number}} a */
+  /**
+   * `authed`: the in-band refresh is in force; a token the server made for us replaces ours.
+   * @param {{expiresAt?: number, token?: string}} a @returns {boolean} whether the token changed
+   */
   authed(a) {
     this.expiresAt = a.expiresAt ?? 0;
     this._refreshing = false;
+    if (a.token) {
+      this.token = a.token;
+      return true;
+    }
+    return false;
   }
 
   /**
-   * A minute before expiry, asks the provider for a fresh token and hands it to `send` (as `auth`).
-   * @param {number} now @param {(token: string) => void} send
+   * A minute before expiry: asks the provider for a fresh token and hands it to `send` (as
+   * `auth`), or — an agent who logged in with a password — asks the server for one (`auth`
+   * without a token: `send(null)`).
+   * @param {number} now @param {(token: string|null) => void} send
    */
   tick(now, send) {
     const provider = this._options.tokenProvider;
-    if (this.expiresAt && provider && !this._refreshing && now > this.expiresAt - 60000) {
+    if (!this.expiresAt || this._refreshing || now <= this.expiresAt - 60000) {
+      return;
+    }
+    if (provider) {
       this._refreshing = true;
       Promise.resolve().then(() => provider()).then((fresh) => {
         this.token = fresh;
         send(fresh);
       }, (e) => console.warn('parley: the token provider failed; the connection closes at expiry', e));
+    } else if (this._options.login) {
+      this._refreshing = true;
+      send(null);
     }
   }
 

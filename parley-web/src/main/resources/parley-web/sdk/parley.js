@@ -344,7 +344,7 @@ export class ParleyClient extends Emitter {
     }
     const now = Date.now();
     this._sender.tick(now);
-    this._credentials.tick(now, (token) => this._write({ type: 'auth', token }));
+    this._credentials.tick(now, (token) => this._write(token ? { type: 'auth', token } : { type: 'auth' }));
   }
 
   /** @param {string} text */

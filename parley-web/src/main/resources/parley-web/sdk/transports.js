@@ -12,10 +12,17 @@ import { Transport } from './transport.js';
 
 /** @typedef {import('./transport.js').TransportOptions} TransportOptions */
 
-/** ws(s)://host/ws from an http(s) base URL. @param {string} base @returns {string} */
-export function webSocketUrl(base) {
+/**
+ * ws(s)://host/ws from an http(s) base URL, naming the site when there is one: the server checks a
+ * page's origin against that site's allowed origins at the handshake.
+ * @param {string} base @param {string} [site] @returns {string}
+ */
+export function webSocketUrl(base, site) {
   const u = new URL('/ws', base);
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  if (site) {
+    u.searchParams.set('site', site);
+  }
   return u.toString();
 }
 
@@ -38,7 +45,7 @@ export class WebSocketTransport extends Transport {
     /** @type {WebSocket} */
     let ws;
     try {
-      ws = new WS(webSocketUrl(this.opts.url));
+      ws = new WS(webSocketUrl(this.opts.url, this.opts.site));
     } catch (e) {
       queueMicrotask(() => this._finish(1006, String(e)));
       return;

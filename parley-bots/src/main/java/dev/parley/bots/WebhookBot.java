@@ -7,22 +7,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A bot that lives elsewhere: each visitor message is POSTed as a JSON event to a configured URL,
- * signed {@code X-Parley-Signature: sha256=<hex HMAC-SHA256 of the body>} with a shared secret,
- * and retried with backoff when the receiver fails. The external bot answers later through the
- * REST API ({@code POST /api/conversations/{id}/messages}, signed the same way).
+ * with an {@code X-Parley-Delivery} id and signed ({@link WebhookSignature}, direction {@code
+ * to-bot}) with the shared secret, and retried with backoff when the receiver fails (same delivery
+ * id, fresh signature). The external bot answers later through the REST API ({@code POST
+ * /api/conversations/{id}/messages}, signed the same way in direction {@code to-parley}).
  *
  * <p>Thread-safe. Delivery runs on the turn's virtual thread; nothing streams back through the
  * turn itself.
@@ -38,41 +34,37 @@ public final class WebhookBot implements Bot, AutoCloseable {
 
   private final Config config;
   private final HttpClient http;
+  private final WebhookSignature signer;
+  private final Clock clock;
 
   public WebhookBot(Config config) {
+    this(config, Clock.systemUTC());
+  }
+
+  /** @param clock stamps events and their signatures */
+  public WebhookBot(Config config, Clock clock) {
     this.config = config;
+    this.clock = clock;
+    this.signer = WebhookSignature.of(config.secret(), WebhookSignature.Direction.TO_BOT);
     this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
-  }
-
-  /** {@code sha256=<hex>} of {@code body} under {@code secret}. */
-  public static String signature(byte[] body, String secret) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Whether {@code header} is the signature of {@code body}, compared in constant time. */
-  public static boolean verify(byte[] body, String header, String secret) {
-    return header != null && MessageDigest.isEqual(signature(body, secret).getBytes(StandardCharsets.US_ASCII),
-        header.getBytes(StandardCharsets.US_ASCII));
   }
 
   @Override
   public Result answer(Question q, AnswerSink sink) throws InterruptedException {
-    byte[] body = Json.write(new Event("message", UUID.randomUUID().toString(), q.site().id(), q.conversation(),
-        q.text(), System.currentTimeMillis()));
-    HttpRequest req = HttpRequest.newBuilder(URI.create(config.url()))
-        .timeout(config.timeout())
-        .header("Content-Type", "application/json")
-        .header("X-Parley-Signature", signature(body, config.secret()))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    String delivery = UUID.randomUUID().toString();
+    byte[] body = Json.write(new Event("message", delivery, q.site().id(), q.conversation(), q.text(), clock.millis()));
+    URI url = URI.create(config.url());
+    String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     Duration backoff = config.firstBackoff();
     for (int attempt = 1; attempt <= config.attempts(); attempt++) {
+      // Every attempt is signed anew (a fresh timestamp) under the same delivery id.
+      HttpRequest req = HttpRequest.newBuilder(url)
+          .timeout(config.timeout())
+          .header("Content-Type", "application/json")
+          .header("X-Parley-Delivery", delivery)
+          .header("X-Parley-Signature", signer.sign(clock.millis() / 1000, "POST", path, delivery, body))
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+          .build();
       try {
         int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status / 100 == 2) {

@@ -78,6 +78,9 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
    * naming another site is refused; otherwise the site the hello names.
    */
   CompletableFuture<Principal> admit(Session session, Command.Hello hello, Principal p) {
+    if (!ChatIdentity.isVisitor(p)) {
+      return CompletableFuture.completedFuture(p); // agents and admins are on no one site
+    }
     String named = hello.option(ChatProtocol.SITE);
     if (named == null) {
       named = session.connection().handshakeParams().get(ChatProtocol.SITE); // /ws?site=…
@@ -91,12 +94,21 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
       return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.UNAUTHORIZED,
           "the token is for site " + bound + ", not " + named, "site"));
     }
+    String site = bound != null ? bound : named;
+    Site s = directory.site(site);
+    if (s != null && !s.anonymousVisitors() && !site.equals(bound)) {
+      // Placed on a site that lets in only the visitors its backend signed in: wherever the site
+      // came from (hello, the URL, a fallback session), the token must be that site's.
+      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.UNAUTHORIZED,
+          "site " + site + " lets in only visitors its backend signed in: send its token", "token"));
+    }
     return CompletableFuture.completedFuture(bound != null ? p : p.withClaim(ChatIdentity.SITE, named));
   }
 
   /**
    * A browser page may connect when it comes from the server's own origin, or from an origin that
-   * the site named in the URL allows (any site's, when the URL names none). Non-browsers (no
+   * the site named in the URL lists. A page that names no site comes from the server's own origin
+   * or not at all, and {@code Origin: null} (a sandboxed or file page) never. Non-browsers (no
    * Origin) may connect unless {@code requireOrigin}; what they may do is up to their credentials.
    */
   @Override
@@ -104,15 +116,25 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
     if (r.origin() == null) {
       return !config.requireOrigin();
     }
+    if (r.origin().equals("null")) {
+      return false;
+    }
     if (sameOrigin(r.origin(), r.host())) {
       return true;
     }
-    String site = r.param("site");
-    if (site != null) {
-      Site s = directory.site(site);
-      return s != null && allows(s, r.origin());
+    Site s = directory.site(r.param("site"));
+    return s != null && allows(s, r.origin());
+  }
+
+  /**
+   * Whether {@code p} may write in {@code c}: its visitor; of the staff, only the agent it is
+   * assigned to (an admin or another agent may join and read, not write).
+   */
+  static boolean mayWrite(Principal p, ChatConversation c) {
+    if (ChatIdentity.isStaff(p)) {
+      return c.status() == ConversationStatus.ASSIGNED && p.user().equals(c.agent());
     }
-    return directory.sites().stream().anyMatch(s -> allows(s, r.origin()));
+    return isVisitorOf(p, c);
   }
 
   /** A handshake needs a token where the server requires one, or for a site without anonymous visitors. */
@@ -125,12 +147,16 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
     return s != null && !s.anonymousVisitors();
   }
 
-  /** Whether {@code s}'s widget may be opened from a page of {@code origin}. */
+  /**
+   * Whether {@code s}'s widget may be opened from a page of {@code origin}: one its operator listed
+   * ({@code *} lists every origin, and must be listed explicitly).
+   */
   static boolean allows(Site s, String origin) {
-    return s.allowedOrigins().contains("*") || s.allowedOrigins().contains(origin);
+    return !"null".equals(origin) && (s.allowedOrigins().contains("*") || s.allowedOrigins().contains(origin));
   }
 
-  private static boolean sameOrigin(String origin, String host) {
+  /** Whether {@code origin} is the server's own (the page was served by the {@code host} it connected to). */
+  static boolean sameOrigin(String origin, String host) {
     if (host == null) {
       return false;
     }

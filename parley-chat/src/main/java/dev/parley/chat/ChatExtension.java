@@ -34,7 +34,7 @@ final class ChatExtension implements Extension {
 
   @Override
   public CompletableFuture<Void> beforeSend(Session session, String conversation) {
-    return chat.flow().beforeSend(session.principal(), conversation);
+    return chat.flow().beforeSend(session.principal(), conversation, session.connection().clientAddress());
   }
 
   @Override

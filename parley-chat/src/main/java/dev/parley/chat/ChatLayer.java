@@ -56,7 +56,7 @@ public final class ChatLayer implements AutoCloseable {
     this.turns = new BotTurns(node, node.config().typingTtl(), metrics);
     this.routing = new AgentRouting(node, directory, conversations, lifecycle, turns, handoffRule, places, config,
         metrics);
-    ConversationOpener opener = new ConversationOpener(node, directory, conversations);
+    ConversationOpener opener = new ConversationOpener(node, directory, conversations, config);
     access.opener(opener);
     InactivitySweep sweep = new InactivitySweep(node, directory, conversations, lifecycle, routing, places, config);
     this.flow = new VisitorFlow(node, directory, conversations, lifecycle, routing, turns, handoffRule, bots, opener,

@@ -53,6 +53,15 @@ public interface ChatStore extends AutoCloseable {
   CompletableFuture<Optional<ChatConversation>> transition(String id, ConversationStatus from, ConversationStatus to,
       String agent, long nowMillis);
 
+  /**
+   * When {@code user}'s agent tokens start to count: tokens issued before it were revoked (a
+   * logout, a password change); 0 when none ever were.
+   */
+  CompletableFuture<Long> agentTokensNotBefore(String user);
+
+  /** Revokes every agent token of {@code user} issued before {@code nowMillis} (it never moves back). */
+  CompletableFuture<Void> revokeAgentTokens(String user, long nowMillis);
+
   @Override
   void close();
 }

@@ -2,6 +2,7 @@ package dev.parley.chat;
 
 import dev.parley.core.AppendRequest;
 import dev.parley.core.BrokerEvent;
+import dev.parley.core.KeyedBuckets;
 import dev.parley.core.Node;
 import dev.parley.core.Principal;
 import dev.parley.protocol.ErrorCode;
@@ -27,7 +28,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code end}), keyed by the id the stored greeting takes when the conversation is created — first,
  * before the message that created it — so a client shows it once.
  *
- * <p>Thread-safe: the creations in progress are a concurrent map; everything is asynchronous.
+ * <p>A client address may open only so many conversations (a burst, then one every few seconds)
+ * and a site only so many a second ({@link ChatConfig}): beyond, the request that would create one
+ * gets {@code rate_limited} with a retry hint, and nothing is stored.
+ *
+ * <p>Thread-safe: the creations in progress are a concurrent map, the limits are synchronised;
+ * everything else is asynchronous.
  */
 final class ConversationOpener {
   /** How long an unstored greeting stays in the conversation's snapshot. */
@@ -40,13 +46,21 @@ final class ConversationOpener {
   private final Directory directory;
   private final Conversations conversations;
 
+  /** New conversations per client address and per site (on this node). */
+  private final KeyedBuckets perAddress;
+  private final KeyedBuckets perSite;
+
   /** Creations in progress on this node, by conversation id. */
   private final ConcurrentHashMap<String, CompletableFuture<ChatConversation>> creating = new ConcurrentHashMap<>();
 
-  ConversationOpener(Node node, Directory directory, Conversations conversations) {
+  ConversationOpener(Node node, Directory directory, Conversations conversations, ChatConfig config) {
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
+    this.perAddress = new KeyedBuckets(node.clock(), 1.0 / Math.max(0.001, config.newConversationEvery().toMillis() / 1000.0),
+        config.newConversations(), 100_000);
+    this.perSite = new KeyedBuckets(node.clock(), config.newConversationsPerSitePerSecond(),
+        (int) Math.max(1, config.newConversationsPerSitePerSecond() * 10), 10_000);
   }
 
   /**
@@ -99,9 +113,24 @@ final class ConversationOpener {
    * the greeting as its first message (with the id it was shown with). Completes with the
    * conversation; fails with {@code forbidden} when {@code conv} is not {@code p}'s to create.
    */
-  CompletableFuture<ChatConversation> create(Principal p, String conv) {
+  CompletableFuture<ChatConversation> create(Principal p, String conv, String clientAddress) {
     // One creation per conversation at a time on this node: a request that comes while another
     // creates it (a handoff and a message at once) waits for it, greeting included.
+    CompletableFuture<ChatConversation> running = creating.get(conv);
+    if (running != null) {
+      return running;
+    }
+    String site = ChatIdentity.site(p);
+    if (!perAddress.take(clientAddress)) {
+      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.RATE_LIMITED,
+          "too many new conversations from your address; try again a little later", null)
+          .retryAfter(Math.max(1000, perAddress.millisUntilNext(clientAddress))));
+    }
+    if (!perSite.take(site)) {
+      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.RATE_LIMITED,
+          "this site gets too many new conversations just now; try again a little later", null)
+          .retryAfter(Math.max(1000, perSite.millisUntilNext(site))));
+    }
     CompletableFuture<ChatConversation> made = creating.computeIfAbsent(conv, k -> createNow(p, k));
     made.whenComplete((c, err) -> creating.remove(conv, made));
     return made;

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 /** {@link ChatStore} in memory, for one node's tests. Thread-safe: synchronised on itself. */
 public final class InMemoryChatStore implements ChatStore {
   private final Map<String, ChatConversation> byId = new HashMap<>();
+  private final Map<String, Long> notBefore = new HashMap<>();
 
   @Override
   public synchronized CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis) {
@@ -73,6 +74,17 @@ public final class InMemoryChatStore implements ChatStore {
     ChatConversation moved = c.moved(ConversationStatus.ASSIGNED, toAgent, nowMillis);
     byId.put(id, moved);
     return CompletableFuture.completedFuture(Optional.of(moved));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Long> agentTokensNotBefore(String user) {
+    return CompletableFuture.completedFuture(notBefore.getOrDefault(user, 0L));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> revokeAgentTokens(String user, long nowMillis) {
+    notBefore.merge(user, nowMillis, Math::max);
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override

@@ -72,7 +72,8 @@ final class VisitorFlow {
       return;
     }
     String origin = session.connection().origin();
-    if (origin != null && !ChatAccess.allows(site, origin)) {
+    if (origin != null && !ChatAccess.allows(site, origin)
+        && !ChatAccess.sameOrigin(origin, session.connection().host())) {
       // The handshake may have named no site (or the server's own origin): check the one named now.
       session.push(Push.Error.of(ErrorCode.FORBIDDEN, "origin " + origin + " may not open " + site.id() + "'s widget",
           null, null, "site"));
@@ -94,16 +95,27 @@ final class VisitorFlow {
   }
 
   /**
-   * Before a visitor's message is stored: the conversation exists, or it is the visitor's next one
-   * and is created now (its greeting stored first). Other conversations go on as they are.
+   * Before a message is stored in a chat conversation: its visitor, or the agent it is assigned to,
+   * may write (an admin or another agent who joined to read may not); a visitor's next conversation
+   * is created now, its greeting stored first. Other conversations go on as they are.
    */
-  CompletableFuture<Void> beforeSend(Principal p, String conv) {
-    if (!ChatConversation.isChat(conv) || !ChatIdentity.isVisitor(p)) {
+  CompletableFuture<Void> beforeSend(Principal p, String conv, String clientAddress) {
+    if (!ChatConversation.isChat(conv)) {
       return CompletableFuture.completedFuture(null);
     }
-    return conversations.find(conv).thenCompose(found -> found.isPresent()
-        ? CompletableFuture.completedFuture(null)
-        : opener.create(p, conv).thenApply(c -> (Void) null));
+    return conversations.find(conv).thenCompose(found -> {
+      if (found.isPresent()) {
+        if (!ChatAccess.mayWrite(p, found.get())) {
+          return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
+              "only the conversation's visitor and the agent it is assigned to write here", "conv"));
+        }
+        return CompletableFuture.completedFuture(null);
+      }
+      if (!ChatIdentity.isVisitor(p)) {
+        return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));
+      }
+      return opener.create(p, conv, clientAddress).thenApply(c -> (Void) null);
+    });
   }
 
   /** A visitor's message was stored: the bot answers, the conversation reopens, or a person is asked for. */
@@ -181,7 +193,8 @@ final class VisitorFlow {
   /** {@code handoff}: the visitor asks for a person (which creates a conversation that did not exist yet). */
   void handoffCommand(Session session, ChatCommand.Handoff h) {
     Principal p = session.principal();
-    CompletableFuture<ChatConversation> conversation = beforeSend(p, h.conv()).thenCompose(v -> conversationOf(h.conv()));
+    CompletableFuture<ChatConversation> conversation = beforeSend(p, h.conv(), session.connection().clientAddress())
+        .thenCompose(v -> conversationOf(h.conv()));
     session.loop().then(conversation, h, STORE, c -> {
       if (!ChatAccess.isVisitorOf(p, c)) {
         throw new ProtocolException(ErrorCode.FORBIDDEN, "only the visitor asks for a human", "conv");

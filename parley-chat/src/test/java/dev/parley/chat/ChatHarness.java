@@ -43,12 +43,23 @@ final class ChatHarness implements AutoCloseable {
   private final List<RecordingConnection> connections = new ArrayList<>();
 
   ChatHarness(ChatConfig config, Agent... agents) {
-    Site site = new Site("demo", "Demo", List.of("*"), GREETING, "Bot", 0.5, BusinessHours.always());
+    this(config, List.of(new Site("demo", "Demo", List.of("*"), GREETING, "Bot", 0.5, BusinessHours.always())),
+        agents);
+  }
+
+  /**
+   * A harness with these sites. Besides anonymous visitors and agents, a {@code hello} token
+   * {@code signed-in:<site>:<user>} makes a visitor its site's backend signed in (a JWT with the
+   * site's identity secret, in the real server).
+   */
+  ChatHarness(ChatConfig config, List<Site> sites, Agent... agents) {
     Map<String, Agent> byUser = new java.util.HashMap<>();
     for (Agent a : agents) {
       byUser.put(a.user(), a);
     }
-    chat = new ChatLayer(chatStore, new Directory(Map.of("demo", site), byUser), s -> bot, config, shared, clock);
+    Map<String, Site> bySite = new java.util.HashMap<>();
+    sites.forEach(s -> bySite.put(s.id(), s));
+    chat = new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock);
     AnonymousTokens visitors = new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
     Authenticator auth = new Authenticator() {
       @Override
@@ -57,6 +68,11 @@ final class ChatHarness implements AutoCloseable {
           Agent a = byUser.get(hello.user());
           return a == null ? CompletableFuture.failedFuture(new AuthenticationException("no such agent"))
               : CompletableFuture.completedFuture(new Principal(a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), null));
+        }
+        if (hello.token() != null && hello.token().startsWith("signed-in:")) {
+          String[] f = hello.token().split(":", 3);
+          return CompletableFuture.completedFuture(new Principal(f[1] + ":" + f[2],
+              ChatIdentity.claims(Role.VISITOR, f[1]), hello.token()));
         }
         return visitors.authenticate(hello);
       }
@@ -105,7 +121,12 @@ final class ChatHarness implements AutoCloseable {
 
   /** A connection that has not said hello, with these handshake parameters. */
   Client connect(Map<String, String> params) {
-    RecordingConnection c = new RecordingConnection(codec, params, null);
+    return connect(params, null, "192.0.2.1");
+  }
+
+  /** A connection that has not said hello, from a page of {@code origin} (null: not a browser) at {@code address}. */
+  Client connect(Map<String, String> params, String origin, String address) {
+    RecordingConnection c = new RecordingConnection(codec, params, origin, address, "chat.example.com");
     connections.add(c);
     return new Client(c, node.open(c));
   }

@@ -57,6 +57,18 @@ public abstract class ChatStoreContract {
   }
 
   @Test
+  void revokingAnAgentsTokensMovesItsNotBeforeForwardOnly() throws Exception {
+    assertThat(get(store.agentTokensNotBefore("maya"))).isZero();
+    get(store.revokeAgentTokens("maya", 1000));
+    assertThat(get(store.agentTokensNotBefore("maya"))).isEqualTo(1000);
+    get(store.revokeAgentTokens("maya", 500));
+    assertThat(get(store.agentTokensNotBefore("maya"))).as("never back").isEqualTo(1000);
+    get(store.revokeAgentTokens("maya", 2000));
+    assertThat(get(store.agentTokensNotBefore("maya"))).isEqualTo(2000);
+    assertThat(get(store.agentTokensNotBefore("sam"))).isZero();
+  }
+
+  @Test
   void findReturnsOwnerAndStatus() throws Exception {
     get(store.open("demo", "v1", "chat_f", 1));
     ChatConversation c = get(store.find("chat_f")).orElseThrow();

@@ -39,6 +39,9 @@ final class Admission {
   /** The 4401 close at the credentials' expiry; null when they never expire. */
   private NodeClock.Timer expiry;
 
+  /** {@code hello}s refused for their credentials on this connection. */
+  private int failedHellos;
+
   Admission(Session session, Node node) {
     this.session = session;
     this.node = node;
@@ -88,13 +91,28 @@ final class Admission {
     }
     Principal atHandshake = session.connection().handshakePrincipal();
     boolean fromHandshake = atHandshake != null && h.user() == null;
+    String address = session.connection().clientAddress();
+    if (!fromHandshake && !node.hellos().take(address)) {
+      throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many hellos from your address; try again later", null)
+          .retryAfter(Math.max(1000, node.hellos().millisUntilNext(address)));
+    }
     CompletableFuture<Principal> auth = fromHandshake
         ? CompletableFuture.completedFuture(atHandshake)
-        : node.authenticator().authenticate(h);
+        : node.authenticator().authenticate(h, address);
     helloPending = true;
     awaiting(auth, h, (p, err) -> {
       if (err != null) {
         helloPending = false;
+        if (err instanceof ProtocolException refused) {
+          throw refused; // the authenticator's own answer (rate_limited while failures cool down)
+        }
+        if (++failedHellos >= node.config().maxFailedHellos()) {
+          // Guessing on one connection: answer this one, then close it.
+          session.reject(h, new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err),
+              h.user() != null ? "password" : "token"));
+          session.close(CloseCode.TOO_MANY_REQUESTS);
+          return;
+        }
         throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), h.user() != null ? "password" : "token");
       }
       awaiting(node.extension().admit(session, h, p), h, (admitted, refused) -> {
@@ -149,8 +167,15 @@ final class Admission {
    * for the check, in order, like after {@code hello}.
    */
   void reauthenticate(Command.Auth a) {
-    awaiting(node.authenticator().authenticateToken(a.token()), a, (p, err) -> {
+    Principal was = session.principal();
+    CompletableFuture<Principal> check = a.token() != null
+        ? node.authenticator().authenticateToken(a.token())
+        : node.authenticator().renew(was);
+    awaiting(check, a, (p, err) -> {
       Principal current = session.principal();
+      if (err instanceof ProtocolException refused) {
+        throw refused;
+      }
       if (err != null) {
         throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), "token");
       }
@@ -158,10 +183,12 @@ final class Admission {
         throw new ProtocolException(ErrorCode.FORBIDDEN,
             "auth must keep the same user, role and site; reconnect to change them", "token");
       }
-      Principal renewed = current.expiringAt(p.expiresAtMillis());
+      Principal renewed = current.renewedBy(p);
       session.admitted(renewed);
       armExpiry(renewed);
-      session.push(new Push.Authed(a.ref(), renewed.expires() ? renewed.expiresAtMillis() : null));
+      // A token the server made (auth without one) goes to the client; one the client sent stays its own.
+      session.push(new Push.Authed(a.ref(), renewed.expires() ? renewed.expiresAtMillis() : null,
+          a.token() == null ? p.token() : null));
     });
   }
 

@@ -18,6 +18,24 @@ public interface Authenticator {
   CompletableFuture<Principal> authenticate(Command.Hello hello);
 
   /**
+   * Like {@link #authenticate(Command.Hello)}, knowing the client's address (null when unknown):
+   * an authenticator may count failures by address and refuse with {@code rate_limited} (a future
+   * failed with a {@link dev.parley.protocol.ProtocolException}).
+   */
+  default CompletableFuture<Principal> authenticate(Command.Hello hello, String clientAddress) {
+    return authenticate(hello);
+  }
+
+  /**
+   * Fresh credentials for {@code current} (an {@code auth} without a token): the same principal
+   * with a new token and expiry, or a failure when this authenticator does not renew them or no
+   * longer honours them (revoked). The default renews nothing.
+   */
+  default CompletableFuture<Principal> renew(Principal current) {
+    return CompletableFuture.failedFuture(new AuthenticationException("send a fresh token in auth"));
+  }
+
+  /**
    * The principal of a bare token: one presented at the WebSocket handshake (query parameter,
    * {@code Authorization} header, cookie or {@code Sec-WebSocket-Protocol}), or in an {@code auth}
    * command that refreshes a live connection's credentials.

@@ -27,6 +27,19 @@ public interface Connection {
   /** The client's address, for logs. */
   String remoteAddress();
 
+  /**
+   * The client's IP address (behind a trusted proxy: the one it forwarded), for per-address limits;
+   * null when unknown.
+   */
+  default String clientAddress() {
+    return null;
+  }
+
+  /** The Host header of the request that opened the connection (for same-origin checks), or null. */
+  default String host() {
+    return null;
+  }
+
   /** The transport's name: {@code websocket}, {@code sse} or {@code longpoll}. */
   String transport();
 

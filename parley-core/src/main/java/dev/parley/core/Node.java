@@ -33,6 +33,8 @@ public final class Node implements AutoCloseable {
   private final NodeClock clock;
   private final boolean ownsClock;
   private final LocalHub hub;
+  /** {@code hello}s per client address (a flood of new sessions from one address is refused). */
+  private final KeyedBuckets hellos;
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
   /** The presence renewal, rescheduled each round; replaced by the timer thread only. */
@@ -59,6 +61,7 @@ public final class Node implements AutoCloseable {
     this.ownsClock = b.clock == null;
     this.clock = b.clock != null ? b.clock : NodeClock.system();
     this.hub = new LocalHub(broker);
+    this.hellos = new KeyedBuckets(clock, config.helloRate(), config.helloBurst(), 100_000);
     scheduleRenewal();
   }
 
@@ -157,6 +160,11 @@ public final class Node implements AutoCloseable {
   /** The codec of this node's wire types (the core's and the extension's). */
   public Codec codec() {
     return codec;
+  }
+
+  /** The {@code hello} limit per client address. */
+  KeyedBuckets hellos() {
+    return hellos;
   }
 
   /** The node's time: wall clock, monotonic clock, timers. */

@@ -13,10 +13,21 @@ import java.time.Duration;
  * @param sendRate {@code send} commands per second a connection may make, on average
  * @param sendBurst how many {@code send}s may come at once before the rate applies
  * @param abuseLimit rate-limited commands within 10 s after which the connection is closed (4429)
+ * @param helloRate {@code hello}s per second one client address may make on this node, on average
+ * @param helloBurst how many {@code hello}s one client address may make at once
+ * @param maxFailedHellos {@code hello}s refused for bad credentials on one connection, after which
+ *     it is closed (4429)
  */
 public record NodeConfig(
     int maxTextChars, int maxConversationsPerSession, Duration typingTtl, int replayPageSize, Duration heartbeat,
-    double sendRate, int sendBurst, int abuseLimit) {
+    double sendRate, int sendBurst, int abuseLimit, double helloRate, int helloBurst, int maxFailedHellos) {
+
+  /** Limits with the default hello limits. */
+  public NodeConfig(int maxTextChars, int maxConversationsPerSession, Duration typingTtl, int replayPageSize,
+      Duration heartbeat, double sendRate, int sendBurst, int abuseLimit) {
+    this(maxTextChars, maxConversationsPerSession, typingTtl, replayPageSize, heartbeat, sendRate, sendBurst, abuseLimit,
+        1, 30, 5);
+  }
 
   /** The defaults documented in {@code docs/PROTOCOL.md#limits}. */
   public static NodeConfig defaults() {

@@ -16,11 +16,19 @@ import java.util.Map;
  *     the session has sent it in {@code welcome}, or when the client presented it at the handshake)
  * @param expiresAtMillis when the credentials expire (epoch ms): a live connection is closed with
  *     4401 then unless it sent {@code auth} with a fresh token; 0 for credentials that never expire
+ * @param issuedAtMillis when the credentials were issued (epoch ms; 0 when unknown): an
+ *     authenticator that revokes credentials compares it with the revocation time
  */
-public record Principal(String user, Map<String, String> claims, String token, long expiresAtMillis) {
+public record Principal(String user, Map<String, String> claims, String token, long expiresAtMillis,
+    long issuedAtMillis) {
 
   public Principal {
     claims = Map.copyOf(claims);
+  }
+
+  /** A principal whose credentials' issue time is unknown. */
+  public Principal(String user, Map<String, String> claims, String token, long expiresAtMillis) {
+    this(user, claims, token, expiresAtMillis, 0);
   }
 
   /** A principal whose credentials never expire. */
@@ -41,17 +49,17 @@ public record Principal(String user, Map<String, String> claims, String token, l
     } else {
       c.put(name, value);
     }
-    return new Principal(user, c, token, expiresAtMillis);
+    return new Principal(user, c, token, expiresAtMillis, issuedAtMillis);
   }
 
   /** The same principal without its token (what a session keeps once {@code welcome} has handed it out). */
   public Principal withoutToken() {
-    return token == null ? this : new Principal(user, claims, null, expiresAtMillis);
+    return token == null ? this : new Principal(user, claims, null, expiresAtMillis, issuedAtMillis);
   }
 
-  /** The same principal with credentials that expire at {@code millis} (0: never). */
-  public Principal expiringAt(long millis) {
-    return new Principal(user, claims, token, millis);
+  /** The same principal with the credentials of {@code fresh}: its expiry and issue time, no token. */
+  public Principal renewedBy(Principal fresh) {
+    return new Principal(user, claims, null, fresh.expiresAtMillis(), fresh.issuedAtMillis());
   }
 
   /** Whether the credentials expire. */

@@ -26,6 +26,8 @@ public final class RecordingConnection implements Connection, AutoCloseable {
   private final Codec codec;
   private final Map<String, String> params;
   private final String origin;
+  private final String clientAddress;
+  private final String host;
   private volatile CloseCode closedWith;
 
   /** A connection whose frames are decoded with the core's codec. */
@@ -39,9 +41,30 @@ public final class RecordingConnection implements Connection, AutoCloseable {
    * @param origin the handshake's Origin, or null
    */
   public RecordingConnection(Codec codec, Map<String, String> params, String origin) {
+    this(codec, params, origin, "192.0.2.1", null);
+  }
+
+  /**
+   * @param clientAddress the client's IP address, for per-address limits
+   * @param host the handshake's Host header, or null
+   */
+  public RecordingConnection(Codec codec, Map<String, String> params, String origin, String clientAddress,
+      String host) {
     this.codec = codec;
     this.params = Map.copyOf(params);
     this.origin = origin;
+    this.clientAddress = clientAddress;
+    this.host = host;
+  }
+
+  @Override
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  @Override
+  public String host() {
+    return host;
   }
 
   @Override

@@ -1,76 +1,123 @@
 package dev.parley.edge;
 
 import dev.parley.chat.Agent;
+import dev.parley.chat.ChatStore;
 import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.ChatIdentity.Role;
 import dev.parley.core.Authenticator;
-import dev.parley.core.HmacSigner;
-import dev.parley.core.Principal;
 import dev.parley.core.AnonymousTokens;
+import dev.parley.core.Principal;
+import dev.parley.core.SharedState;
 import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Who is on a connection: anonymous visitors (signed visitor tokens), agents and admins, who log
- * in with user and password in {@code hello} and receive a short-lived agent token {@code
- * a1.<user>.<expiry ms>.<HMAC>} for their next connections, and bearers of JWTs ({@link
+ * in with user and password in {@code hello} and receive a short-lived agent token ({@link
+ * AgentTokens}) for their next connections and in-band renewals, and bearers of JWTs ({@link
  * JwtVerifier}: the deployment's identity provider, or a site's backend for identified visitors,
  * who become user {@code <site>:<sub>}).
  *
- * <p>Thread-safe. Password checks run on virtual threads, never on the caller's event loop.
+ * <p>Password logins are throttled ({@link LoginThrottle}: budgets by user and by address, then a
+ * growing wait answered {@code rate_limited}), every failure is logged with its user and address
+ * (never the password), and the slow hashes run on a bounded pool: when it is full a login is
+ * refused with {@code rate_limited} instead of queueing without end.
+ *
+ * <p>Thread-safe. Hashes and JWKS reads run on the pool's threads, never on the caller's event loop.
  */
 public final class ChatAuthenticator implements Authenticator, AutoCloseable {
-  private static final String AGENT_PREFIX = "a1.";
+  private static final Logger log = LoggerFactory.getLogger(ChatAuthenticator.class);
+
+  /** Logins and JWT checks waiting for the pool beyond which new ones are refused. */
+  static final int MAX_QUEUED_CHECKS = 64;
 
   private final AnonymousTokens visitors;
-  private final HmacSigner signer;
+  private final AgentTokens tokens;
   private final Map<String, Agent> agents;
-  private final Duration agentTokenLifetime;
   private final Clock clock;
-  private final ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
+  private final ThreadPoolExecutor checks;
+  private final LoginThrottle throttle;
   private final JwtVerifier jwts;
 
-  public ChatAuthenticator(byte[] secret, Map<String, Agent> agents, Duration agentTokenLifetime, Clock clock) {
-    this(secret, agents, agentTokenLifetime, clock, null);
-  }
-
-  /** @param jwts verifies JWTs, or null to accept none */
+  /**
+   * @param jwts verifies JWTs, or null to accept none
+   * @param store keeps agents' token revocations
+   * @param shared caches them for every node
+   */
   public ChatAuthenticator(byte[] secret, Map<String, Agent> agents, Duration agentTokenLifetime, Clock clock,
-      JwtVerifier jwts) {
+      JwtVerifier jwts, ChatStore store, SharedState shared) {
     this.jwts = jwts;
     this.visitors = new AnonymousTokens(secret, ChatIdentity.claims(Role.VISITOR, null));
-    // A key of its own: an agent token never verifies as another kind of token, nor they as it.
-    this.signer = HmacSigner.forPurpose(secret, "agent-token");
     this.agents = Map.copyOf(agents);
-    this.agentTokenLifetime = agentTokenLifetime;
+    this.tokens = new AgentTokens(secret, this.agents, agentTokenLifetime, clock, store, shared);
     this.clock = clock;
+    this.throttle = new LoginThrottle(clock, 5, 20, 100_000);
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger n = new AtomicInteger();
+    this.checks = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+        new ArrayBlockingQueue<>(MAX_QUEUED_CHECKS),
+        r -> Thread.ofPlatform().name("parley-auth-" + n.incrementAndGet()).daemon(true).unstarted(r));
+    checks.allowCoreThreadTimeOut(true);
   }
 
   @Override
   public CompletableFuture<Principal> authenticate(Command.Hello hello) {
+    return authenticate(hello, null);
+  }
+
+  @Override
+  public CompletableFuture<Principal> authenticate(Command.Hello hello, String clientAddress) {
     if (hello.user() != null) {
-      return CompletableFuture.supplyAsync(() -> login(hello.user(), hello.password()), hashing);
+      return login(hello.user(), hello.password(), clientAddress);
     }
-    if (hello.token() != null && hello.token().startsWith(AGENT_PREFIX)) {
-      try {
-        return CompletableFuture.completedFuture(agentFromToken(hello.token()));
-      } catch (AuthenticationException e) {
-        return CompletableFuture.failedFuture(e);
-      }
+    if (hello.token() != null && hello.token().startsWith(AgentTokens.PREFIX)) {
+      return tokens.verify(hello.token()).thenApply(c -> principal(c.agent(), hello.token(), c));
     }
     if (hello.token() != null && JwtVerifier.looksLikeJwt(hello.token())) {
       if (jwts == null) {
         return CompletableFuture.failedFuture(new AuthenticationException("this server accepts no JWTs"));
       }
       // Off the event loop: a JWKS URL may have to be read.
-      return CompletableFuture.supplyAsync(() -> fromJwt(hello.token()), hashing);
+      return onPool(() -> fromJwt(hello.token()));
     }
     return visitors.authenticate(hello);
+  }
+
+  private Principal principal(Agent a, String token, AgentTokens.Claims c) {
+    return new Principal(a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), token, c.expiresAtMillis(),
+        c.issuedAtMillis());
+  }
+
+  /**
+   * An agent's fresh token on a live connection ({@code auth} without a token): refused when the
+   * agent's tokens were revoked since the connection's were issued.
+   */
+  @Override
+  public CompletableFuture<Principal> renew(Principal current) {
+    Agent a = ChatIdentity.isStaff(current) ? agents.get(current.user()) : null;
+    if (a == null || current.issuedAtMillis() == 0) {
+      return CompletableFuture.failedFuture(new AuthenticationException("send a fresh token in auth"));
+    }
+    return tokens.stillCounts(a.user(), current.issuedAtMillis()).thenApply(ok -> {
+      if (!ok) {
+        throw new AuthenticationException("token revoked (logged out); log in again");
+      }
+      String fresh = tokens.mint(a);
+      return new Principal(a.user(), current.claims(), fresh, tokens.expiryOfNew(), clock.millis());
+    });
   }
 
   private Principal fromJwt(String token) {
@@ -92,100 +139,97 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
   }
 
   /**
-   * The agent or admin of a bearer agent token (REST), or empty when it is missing, malformed,
-   * forged or expired. Cheap: an HMAC, no password hash.
+   * The agent or admin of a bearer token (REST): an agent token that still counts, or a JWT with
+   * role agent or admin. Empty when it is missing, malformed, forged, expired, revoked, or a
+   * visitor's.
    */
-  public java.util.Optional<Principal> agentOfBearer(String authorization) {
+  public CompletableFuture<Optional<Principal>> staffOfBearer(String authorization) {
     if (authorization == null || !authorization.startsWith("Bearer ")) {
-      return java.util.Optional.empty();
+      return CompletableFuture.completedFuture(Optional.empty());
     }
     String token = authorization.substring(7).trim();
-    if (!token.startsWith(AGENT_PREFIX)) {
-      return java.util.Optional.empty();
+    if (token.startsWith(AgentTokens.PREFIX)) {
+      return tokens.verify(token).handle((c, err) -> err != null ? Optional.empty()
+          : Optional.of(principal(c.agent(), token, c)));
     }
-    try {
-      return java.util.Optional.of(agentFromToken(token));
-    } catch (AuthenticationException e) {
-      return java.util.Optional.empty();
+    if (jwts == null || !JwtVerifier.looksLikeJwt(token)) {
+      return CompletableFuture.completedFuture(Optional.empty());
     }
+    return onPool(() -> {
+      try {
+        return Optional.of(fromJwt(token)).filter(ChatIdentity::isStaff);
+      } catch (AuthenticationException e) {
+        return Optional.<Principal>empty();
+      }
+    }).exceptionally(e -> Optional.empty());
   }
 
   /**
-   * The agent or admin of a bearer token (REST): an agent token or a JWT with role agent or admin.
-   * Empty when it is missing, malformed, forged, expired, or a visitor's.
+   * Logs the bearer of an agent token out: every token of that agent stops counting, on every node
+   * (connections that hold one end when their token expires, as renewal is refused). Completes
+   * with whether the token was an agent token that still counted.
    */
-  public CompletableFuture<java.util.Optional<Principal>> staffOfBearer(String authorization) {
-    java.util.Optional<Principal> agent = agentOfBearer(authorization);
-    if (agent.isPresent() || jwts == null || authorization == null || !authorization.startsWith("Bearer ")) {
-      return CompletableFuture.completedFuture(agent);
+  public CompletableFuture<Boolean> logout(String authorization) {
+    if (authorization == null || !authorization.startsWith("Bearer ")) {
+      return CompletableFuture.completedFuture(false);
     }
     String token = authorization.substring(7).trim();
-    if (!JwtVerifier.looksLikeJwt(token)) {
-      return CompletableFuture.completedFuture(java.util.Optional.empty());
+    if (!token.startsWith(AgentTokens.PREFIX)) {
+      return CompletableFuture.completedFuture(false);
     }
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return java.util.Optional.of(fromJwt(token)).filter(ChatIdentity::isStaff);
-      } catch (AuthenticationException e) {
-        return java.util.Optional.<Principal>empty();
+    return tokens.verify(token).handle((c, err) -> c).thenCompose(c -> {
+      if (c == null) {
+        return CompletableFuture.completedFuture(false);
       }
-    }, hashing);
+      log.info("agent {} logged out: every token of theirs is revoked", c.agent().user());
+      return tokens.revoke(c.agent().user()).thenApply(v -> true);
+    });
   }
 
-  private Principal login(String user, String password) {
-    Agent a = agents.get(user);
-    // Hash even for an unknown user, so timing does not tell which users exist.
-    String hash = a != null ? a.passwordHash() : DUMMY_HASH;
-    if (!Passwords.verify(password, hash) || a == null) {
-      throw new AuthenticationException("wrong user or password");
+  private CompletableFuture<Principal> login(String user, String password, String address) {
+    long wait = throttle.waitMillis(user, address);
+    if (wait > 0) {
+      log.warn("login of {} from {} refused: too many failures, {} ms to wait", user, address, wait);
+      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.RATE_LIMITED,
+          "too many failed logins; wait " + Math.max(1, wait / 1000) + " s and try again", "password")
+          .retryAfter(wait));
     }
-    String token = agentToken(a.user());
-    return new Principal(a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), token, expiryOf(token));
+    return onPool(() -> {
+      Agent a = agents.get(user);
+      // Hash even for an unknown user, so timing does not tell which users exist.
+      String hash = a != null ? a.passwordHash() : DUMMY_HASH;
+      if (!Passwords.verify(password, hash) || a == null) {
+        throttle.failed(user, address);
+        log.warn("login of {} from {} failed: wrong user or password", user, address);
+        throw new AuthenticationException("wrong user or password");
+      }
+      throttle.succeeded(user);
+      String token = tokens.mint(a);
+      return new Principal(a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), token, tokens.expiryOfNew(),
+          clock.millis());
+    });
   }
 
-  private static long expiryOf(String agentToken) {
-    int sig = agentToken.lastIndexOf('.');
-    return Long.parseLong(agentToken.substring(agentToken.lastIndexOf('.', sig - 1) + 1, sig));
+  /** Runs {@code work} on the bounded pool; a full pool refuses it with {@code rate_limited}. */
+  private <T> CompletableFuture<T> onPool(java.util.function.Supplier<T> work) {
+    try {
+      return CompletableFuture.supplyAsync(work, checks);
+    } catch (RejectedExecutionException e) {
+      log.warn("authentication refused: {} checks already waiting", MAX_QUEUED_CHECKS);
+      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.RATE_LIMITED,
+          "the server is busy checking logins; try again in a moment", null).retryAfter(1000));
+    }
   }
 
   private static final String DUMMY_HASH = Passwords.hash("not a password anyone has");
 
-  /** A fresh agent token for {@code user}. */
+  /** A fresh agent token for {@code user} (tests and tools). */
   public String agentToken(String user) {
-    String payload = user + "." + clock.instant().plus(agentTokenLifetime).toEpochMilli();
-    return AGENT_PREFIX + payload + "." + signer.sign(payload);
-  }
-
-  private Principal agentFromToken(String token) {
-    String body = token.substring(AGENT_PREFIX.length());
-    int sig = body.lastIndexOf('.');
-    int exp = sig > 0 ? body.lastIndexOf('.', sig - 1) : -1;
-    if (exp <= 0) {
-      throw new AuthenticationException("token is malformed");
-    }
-    String payload = body.substring(0, sig);
-    if (!signer.verify(payload, body.substring(sig + 1))) {
-      throw new AuthenticationException("token signature is not valid");
-    }
-    long expiry;
-    try {
-      expiry = Long.parseLong(body.substring(exp + 1, sig));
-    } catch (NumberFormatException e) {
-      throw new AuthenticationException("token is malformed");
-    }
-    if (clock.millis() >= expiry) {
-      throw new AuthenticationException("token expired; log in again");
-    }
-    String user = body.substring(0, exp);
-    Agent a = agents.get(user);
-    if (a == null) {
-      throw new AuthenticationException("no such agent");
-    }
-    return new Principal(user, ChatIdentity.claims(Role.ofWire(a.role()), null), token, expiry);
+    return tokens.mint(agents.get(user));
   }
 
   @Override
   public void close() {
-    hashing.shutdown();
+    checks.shutdown();
   }
 }

@@ -1,6 +1,6 @@
 package dev.parley.edge;
 
-import dev.parley.bots.WebhookBot;
+import dev.parley.bots.WebhookSignature;
 import dev.parley.chat.Agent;
 import dev.parley.chat.AgentDesk;
 import dev.parley.chat.ChatConversation;
@@ -8,6 +8,7 @@ import dev.parley.chat.ConversationStatus;
 import dev.parley.chat.Directory;
 import dev.parley.chat.Site;
 import dev.parley.core.Principal;
+import dev.parley.core.SharedState;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.http.HttpApi;
@@ -15,9 +16,11 @@ import dev.parley.protocol.http.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +30,8 @@ import java.util.regex.Pattern;
  * document it serves at {@code /api/openapi.json}.
  *
  * <p>Agents authenticate with {@code Authorization: Bearer <agent token>} (from a WebSocket login);
- * an external (webhook) bot posts its answers signed with {@code X-Parley-Signature}. Writes need
+ * an external (webhook) bot posts its answers signed with {@code X-Parley-Signature} and {@code
+ * X-Parley-Delivery} ({@link WebhookSignature}). Writes need
  * one of those headers, never a cookie, so another site cannot make a browser write here.
  *
  * <p>Thread-safe; never blocks: work is the chat layer's asynchronous operations.
@@ -61,15 +65,26 @@ public final class ChatRestApi implements HttpApi {
   private final AgentDesk chat;
   private final Directory directory;
   private final ChatAuthenticator auth;
-  private final String webhookSecret;
+  private final WebhookSignature webhook;
+  private final SharedState shared;
+  private final Clock clock;
   private final byte[] openApi;
 
-  /** @param webhookSecret the shared secret of the webhook bot, or null when there is none */
-  public ChatRestApi(AgentDesk chat, Directory directory, ChatAuthenticator auth, String webhookSecret) {
+  /**
+   * @param webhookSecret the shared secret of the webhook bot, or null when there is none
+   * @param shared remembers the webhook's delivery ids, on every node, for as long as a signature is
+   *     fresh
+   * @param clock judges the freshness of webhook signatures
+   */
+  public ChatRestApi(AgentDesk chat, Directory directory, ChatAuthenticator auth, String webhookSecret,
+      SharedState shared, Clock clock) {
     this.chat = chat;
     this.directory = directory;
     this.auth = auth;
-    this.webhookSecret = webhookSecret;
+    this.webhook = webhookSecret == null ? null
+        : WebhookSignature.of(webhookSecret, WebhookSignature.Direction.TO_PARLEY);
+    this.shared = shared;
+    this.clock = clock;
     try (InputStream in = ChatRestApi.class.getResourceAsStream("openapi.json")) {
       this.openApi = in.readAllBytes();
     } catch (IOException e) {
@@ -91,16 +106,15 @@ public final class ChatRestApi implements HttpApi {
     if (path.equals("/api/openapi.json") && r.method().equals("GET")) {
       return done(Response.json(200, openApi));
     }
+    if (path.equals("/api/logout") && r.method().equals("POST")) {
+      return auth.logout(r.header("authorization")).thenApply(ok -> ok ? new Response(204, "application/json",
+          new byte[0], java.util.Map.of()) : error(401, "unauthorized", "send Authorization: Bearer <agent token>"));
+    }
     Matcher conv = CONVERSATION.matcher(path);
-    // An external bot's answer: signed body, no agent.
+    // An external bot's answer: signed request, no agent.
     if (conv.matches() && "/messages".equals(conv.group(2)) && r.method().equals("POST")
         && r.header("x-parley-signature") != null) {
-      if (webhookSecret == null || !WebhookBot.verify(r.body(), r.header("x-parley-signature"), webhookSecret)) {
-        return done(error(401, "unauthorized", "bad X-Parley-Signature"));
-      }
-      PostMessage m = Json.read(r.body(), PostMessage.class);
-      requireText(m);
-      return chat.postAsBot(conv.group(1), m.cid(), m.text()).thenApply(ChatRestApi::stored);
+      return fromWebhook(r, conv.group(1));
     }
     return auth.staffOfBearer(r.header("authorization")).thenCompose(agent -> {
       if (agent.isEmpty()) {
@@ -118,6 +132,31 @@ public final class ChatRestApi implements HttpApi {
         return done(error(400, "bad_request", e.getMessage()));
       }
     });
+  }
+
+  /**
+   * The webhook bot's answer: a valid signature of this request ({@link WebhookSignature}), a
+   * delivery id not seen in the signature's lifetime, and a body with no field but {@code cid} and
+   * {@code text}.
+   */
+  private CompletableFuture<Response> fromWebhook(Request r, String conversation) {
+    if (webhook == null) {
+      return done(error(401, "unauthorized", "this server has no webhook bot"));
+    }
+    String delivery = r.header("x-parley-delivery");
+    WebhookSignature.Verdict v = webhook.check(r.header("x-parley-signature"), clock.millis() / 1000, r.method(),
+        r.path(), delivery, r.body());
+    if (v != WebhookSignature.Verdict.VALID) {
+      return done(error(401, "unauthorized", v.reason()));
+    }
+    PostMessage m = Json.readStrict(r.body(), PostMessage.class);
+    requireText(m);
+    // Remembered past the signature's lifetime on both sides of the clock.
+    return shared.claim("webhook-delivery:" + delivery, UUID.randomUUID().toString(),
+        WebhookSignature.TOLERANCE.multipliedBy(2)).thenCompose(fresh -> fresh
+            ? chat.postAsBot(conversation, m.cid(), m.text()).thenApply(ChatRestApi::stored)
+            : done(error(409, "replayed", "this X-Parley-Delivery id was used already; sign the retry with a new "
+                + "one (the same cid keeps it from storing twice)")));
   }
 
   private CompletableFuture<Response> routeAs(Request r, Principal p, Agent a, Matcher conv) {
@@ -222,7 +261,7 @@ public final class ChatRestApi implements HttpApi {
     if (m.text() == null || m.text().isBlank()) {
       throw new IllegalArgumentException("missing field \"text\"");
     }
-    if (m.text().length() > 4000) {
+    if (m.text().codePointCount(0, m.text().length()) > 4000) {
       throw new IllegalArgumentException("text is longer than 4000 characters");
     }
   }

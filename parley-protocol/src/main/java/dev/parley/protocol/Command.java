@@ -234,17 +234,18 @@ public interface Command {
 
   /**
    * Refreshes a live connection's credentials before they expire: a fresh token of the same user
-   * and role. The server answers {@code authed}; without it, the connection is closed with 4401
-   * when the old token expires.
+   * and role, or none to ask the server for one (an agent who logged in with a password). The
+   * server answers {@code authed}; without it, the connection is closed with 4401 when the old
+   * credentials expire.
    */
   record Auth(String ref, String token) implements Command {
     @Override
     public void validate() {
       Fields.optionalRef(ref);
-      if (token == null || token.isEmpty()) {
-        throw Fields.missing("token");
+      if (token != null && token.isEmpty()) {
+        throw Fields.invalid("token", "must not be empty (leave it out to ask for a fresh one)");
       }
-      if (token.length() > 4096) {
+      if (token != null && token.length() > 4096) {
         throw Fields.invalid("token", "longer than 4096 characters");
       }
     }

@@ -11,23 +11,30 @@ public final class ProtocolException extends RuntimeException {
   private final String field;
   private final String cid;
   private final String ref;
+  private final Long retryAfterMs;
 
   /** An error about {@code field} (may be null). */
   public ProtocolException(ErrorCode code, String message, String field) {
-    this(code, message, field, null, null);
+    this(code, message, field, null, null, null);
   }
 
-  private ProtocolException(ErrorCode code, String message, String field, String cid, String ref) {
+  private ProtocolException(ErrorCode code, String message, String field, String cid, String ref, Long retryAfterMs) {
     super(message, null, false, false);
     this.code = code;
     this.field = field;
     this.cid = cid;
     this.ref = ref;
+    this.retryAfterMs = retryAfterMs;
   }
 
   /** The same error, naming the command's cid and ref. */
   public ProtocolException naming(String cid, String ref) {
-    return new ProtocolException(code, getMessage(), field, cid, ref);
+    return new ProtocolException(code, getMessage(), field, cid, ref, retryAfterMs);
+  }
+
+  /** The same error, saying in how many milliseconds sending again may succeed. */
+  public ProtocolException retryAfter(long millis) {
+    return new ProtocolException(code, getMessage(), field, cid, ref, millis);
   }
 
   public ErrorCode code() {
@@ -46,8 +53,14 @@ public final class ProtocolException extends RuntimeException {
     return ref;
   }
 
+  /** In how many milliseconds sending again may succeed; null when the error says nothing of it. */
+  public Long retryAfterMs() {
+    return retryAfterMs;
+  }
+
   /** The {@code error} event that answers this. */
   public Push.Error toPush() {
-    return Push.Error.of(code, getMessage(), cid, ref, field);
+    Push.Error e = Push.Error.of(code, getMessage(), cid, ref, field);
+    return retryAfterMs == null ? e : e.retryAfter(retryAfterMs);
   }
 }

@@ -66,8 +66,17 @@ public interface Push {
     }
   }
 
-  /** An {@code auth} command's fresh token was accepted; the connection now expires at {@code expiresAt} (epoch ms), or never (null). */
-  record Authed(String ref, Long expiresAt) implements Push {}
+  /**
+   * An {@code auth} command was carried out: the connection now expires at {@code expiresAt} (epoch
+   * ms), or never (null); {@code token} is the fresh token the server made when {@code auth} asked
+   * for one (keep it for the next connection), else absent.
+   */
+  record Authed(String ref, Long expiresAt, String token) implements Push {
+    /** An answer to an {@code auth} that brought its own token. */
+    public Authed(String ref, Long expiresAt) {
+      this(ref, expiresAt, null);
+    }
+  }
 
   /**
    * A conversation is joined. Replayed {@code message}s (seq after the requested position) follow,
@@ -126,19 +135,29 @@ public interface Push {
    * A command was not carried out. {@code cid} and {@code ref} name the command when it had them;
    * {@code conv} names the conversation when the error is about one (a {@code resume} entry that
    * was refused carries no ref); {@code retry} tells the client whether sending it again may
-   * succeed.
+   * succeed, and {@code retryAfterMs}, when present, how long to wait first.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Error(String code, String message, String cid, String ref, Boolean retry, String field, String conv)
-      implements Push {
+  record Error(String code, String message, String cid, String ref, Boolean retry, String field, String conv,
+      Long retryAfterMs) implements Push {
+    /** An error without a retry hint. */
+    public Error(String code, String message, String cid, String ref, Boolean retry, String field, String conv) {
+      this(code, message, cid, ref, retry, field, conv, null);
+    }
+
     /** An error for {@code code} with a human-readable message. */
     public static Error of(ErrorCode code, String message, String cid, String ref, String field) {
-      return new Error(code.code(), message, cid, ref, code.retryable(), field, null);
+      return new Error(code.code(), message, cid, ref, code.retryable(), field, null, null);
     }
 
     /** The same error, about conversation {@code c}. */
     public Error about(String c) {
-      return new Error(code, message, cid, ref, retry, field, c);
+      return new Error(code, message, cid, ref, retry, field, c, retryAfterMs);
+    }
+
+    /** The same error, saying when sending again may succeed ({@code rate_limited}). */
+    public Error retryAfter(long millis) {
+      return new Error(code, message, cid, ref, retry, field, conv, millis);
     }
   }
 

@@ -112,11 +112,11 @@ public final class ParleyServer implements AutoCloseable {
         agentMap.put(a.user(), a);
       }
       Directory directory = new Directory(siteMap, agentMap);
-      auth = new ChatAuthenticator(secret, agentMap, config.agentTokenLifetime(), java.time.Clock.systemUTC(),
-          new JwtVerifier(config.jwt(), List.copyOf(siteMap.values())));
       b = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
       st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:")
           : new InMemorySharedState(clock::nanoTime);
+      auth = new ChatAuthenticator(secret, agentMap, config.agentTokenLifetime(), java.time.Clock.systemUTC(),
+          new JwtVerifier(config.jwt(), List.copyOf(siteMap.values())), chatStore, st);
       ch = new ChatLayer(chatStore, directory, site -> botOf.getOrDefault(site.id(), siteBot),
           new ChatConfig(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3),
               config.requireToken(), config.requireOrigin()), st, clock);
@@ -156,7 +156,7 @@ public final class ParleyServer implements AutoCloseable {
           .adminPort(config.adminPort())
           .build();
       ChatRestApi rest = new ChatRestApi(ch.desk(), directory, auth,
-          config.bot().equals("webhook") ? config.webhook().secret() : null);
+          config.bot().equals("webhook") ? config.webhook().secret() : null, st, java.time.Clock.systemUTC());
       this.transport = TransportServer.start(tc, n, new OpsApi(rest, metrics, n, store, b, ch, auth));
     } catch (RuntimeException | InterruptedException e) {
       if (n != null) {

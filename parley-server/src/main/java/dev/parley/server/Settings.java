@@ -156,8 +156,9 @@ final class Settings {
       CHAT.agentOfflineGrace(), "How long an agent may be gone (a reload) before its conversations are queued again.")
       .applies(ServerConfig.Builder::agentOfflineGrace);
   static final Setting<Duration> AGENT_TOKEN_LIFETIME = Setting.of("agent-token-lifetime", ACCESS, "D", DURATION,
-      Duration.ofHours(12), "How long an agent's login token is valid.")
-      .details("A live connection is closed with 4401 at expiry unless it sends `auth`")
+      Duration.ofMinutes(15), "How long an agent's login token is valid.")
+      .details("The console renews it in band (`auth` without a token) before expiry; a live connection "
+          + "is closed with 4401 at expiry otherwise. Logging out revokes every token of the agent")
       .applies(ServerConfig.Builder::agentTokenLifetime);
   static final Setting<Boolean> OPEN_CHANNELS = Setting.of("open-channels", ACCESS, "B", BOOLEAN,
       CHAT.openChannels(), "Whether conversation ids that are not chat conversations (chat_…) are open channels any "

@@ -27,13 +27,18 @@ import java.util.Set;
  * @param kbDirs per site, a folder of Markdown for its knowledge base (absent: the built-in one)
  */
 public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> kbDirs) {
+  /** An origin as browsers send it: scheme, host and maybe a port, no path; or {@code *}. */
+  private static final java.util.regex.Pattern ORIGIN =
+      java.util.regex.Pattern.compile("\\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
+
 
   /** The JSON shape of the file. */
   public record Json0(List<SiteJson> sites, List<AgentJson> agents) {}
 
   /** A site in the file. */
   public record SiteJson(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-      Double confidenceThreshold, String kbDir, HoursJson hours, Boolean anonymousVisitors, String identitySecret) {}
+      Double confidenceThreshold, String kbDir, HoursJson hours, Boolean anonymousVisitors, String identitySecret,
+      String visitorIdle) {}
 
   /** Business hours in the file: days (MONDAY…), opens/closes (HH:MM), zone (Europe/Berlin). */
   public record HoursJson(List<String> days, String opens, String closes, String zone) {}
@@ -81,10 +86,27 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
       if (s.identitySecret() != null && s.identitySecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
         throw new IllegalArgumentException(where + ".identitySecret must be at least 32 bytes (HS256)");
       }
-      sites.add(new Site(s.id(), s.name() == null ? s.id() : s.name(),
-          s.allowedOrigins() == null ? List.of("*") : List.copyOf(s.allowedOrigins()), s.greeting(),
+      List<String> origins = s.allowedOrigins() == null ? List.of() : List.copyOf(s.allowedOrigins());
+      for (String o : origins) {
+        if (!ORIGIN.matcher(o).matches()) {
+          throw new IllegalArgumentException(where + ".allowedOrigins: \"" + o + "\" is not an origin "
+              + "(scheme://host[:port], like https://shop.example, or \"*\" for any)");
+        }
+      }
+      java.time.Duration idle = Site.DEFAULT_VISITOR_IDLE;
+      if (s.visitorIdle() != null) {
+        try {
+          idle = ValueType.duration(s.visitorIdle());
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(where + ".visitorIdle is not a duration (like 15m): " + s.visitorIdle());
+        }
+        if (idle.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
+          throw new IllegalArgumentException(where + ".visitorIdle must be at least 1m");
+        }
+      }
+      sites.add(new Site(s.id(), s.name() == null ? s.id() : s.name(), origins, s.greeting(),
           s.botName() == null ? "Assistant" : s.botName(), threshold, hours(where, s.hours()),
-          s.anonymousVisitors() == null || s.anonymousVisitors(), s.identitySecret()));
+          s.anonymousVisitors() == null || s.anonymousVisitors(), s.identitySecret(), idle));
       if (s.kbDir() != null) {
         Path dir = file.toAbsolutePath().getParent().resolve(s.kbDir());
         if (!Files.isDirectory(dir)) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.parley.bots.WebhookBot;
+import dev.parley.bots.WebhookSignature;
+import dev.parley.bots.WebhookSignature.Direction;
 import dev.parley.client.ParleyClient;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -18,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -29,17 +33,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An external bot: signed events out with retries, signed answers back through the REST API. */
+/**
+ * An external bot: signed events out with retries, signed answers back through the REST API, and
+ * the attacks on that path (issue 14.2): a delivery replayed in the other direction, to another
+ * conversation, a second time, too late, or with a field the server would ignore.
+ */
 @Timeout(60)
 class WebhookFlowTest {
   static final String SECRET = "a-webhook-secret-of-some-length";
+  static final WebhookSignature TO_BOT = WebhookSignature.of(SECRET, Direction.TO_BOT);
+  static final WebhookSignature TO_PARLEY = WebhookSignature.of(SECRET, Direction.TO_PARLEY);
   @TempDir Path dir;
   HttpServer receiver;
   TestServer server;
-  final List<String> signatures = new CopyOnWriteArrayList<>();
-  final List<byte[]> bodies = new CopyOnWriteArrayList<>();
+  /** What the receiver got: headers and body of each delivery attempt. */
+  final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   final AtomicInteger attempts = new AtomicInteger();
+  volatile boolean answering = true;
   final HttpClient http = HttpClient.newHttpClient();
+
+  record Delivery(String id, String signature, byte[] body) {}
 
   @BeforeEach
   void start() throws Exception {
@@ -47,14 +60,17 @@ class WebhookFlowTest {
     receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     receiver.createContext("/hook", ex -> {
       byte[] body = ex.getRequestBody().readAllBytes();
-      bodies.add(body);
-      signatures.add(ex.getRequestHeaders().getFirst("X-Parley-Signature"));
+      Delivery d = new Delivery(ex.getRequestHeaders().getFirst("X-Parley-Delivery"),
+          ex.getRequestHeaders().getFirst("X-Parley-Signature"), body);
+      deliveries.add(d);
       // The first delivery fails: Parley must retry.
       int status = attempts.incrementAndGet() == 1 ? 503 : 200;
       ex.sendResponseHeaders(status, -1);
       ex.close();
-      if (status == 200 && WebhookBot.verify(body, signatures.get(signatures.size() - 1), SECRET)) {
-        answer(body);
+      if (status == 200 && answering) {
+        JsonNode e = new ObjectMapper().readTree(body);
+        post(e.get("conversation").asText(), UUID.randomUUID().toString(),
+            "{\"cid\":\"" + e.get("delivery").asText() + "\",\"text\":\"Echo: " + e.get("text").asText() + "\"}");
       }
     });
     receiver.start();
@@ -70,51 +86,133 @@ class WebhookFlowTest {
     http.close();
   }
 
-  /** The external bot's answer, signed, through the REST API. */
-  void answer(byte[] event) {
+  /** POSTs {@code json} as the external bot's answer to {@code conv}, signed now. */
+  HttpResponse<String> post(String conv, String delivery, String json) {
+    return post(conv, delivery, json, Instant.now().getEpochSecond());
+  }
+
+  HttpResponse<String> post(String conv, String delivery, String json, long signedAt) {
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    String path = "/api/conversations/" + conv + "/messages";
+    return postRaw(path, delivery, TO_PARLEY.sign(signedAt, "POST", path, delivery, body), body);
+  }
+
+  HttpResponse<String> postRaw(String path, String delivery, String signature, byte[] body) {
     try {
-      JsonNode e = new ObjectMapper().readTree(event);
-      byte[] body = ("{\"cid\":\"" + e.get("delivery").asText() + "\",\"text\":\"Echo: " + e.get("text").asText() + "\"}")
-          .getBytes(StandardCharsets.UTF_8);
-      http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/conversations/"
-              + e.get("conversation").asText() + "/messages"))
+      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
           .header("Content-Type", "application/json")
-          .header("X-Parley-Signature", WebhookBot.signature(body, SECRET))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding());
+          .header("X-Parley-Delivery", delivery)
+          .header("X-Parley-Signature", signature)
+          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception ex) {
       throw new IllegalStateException(ex);
     }
+  }
+
+  /** A visitor on the webhook site whose message went out; returns the conversation. */
+  String conversationWithOneDelivery(ParleyClient visitor, RecordingListener rec) throws Exception {
+    visitor.connect().get(10, TimeUnit.SECONDS);
+    String conv = ChatFlowTest.conversationOf(rec);
+    ChatFlowTest.greetingShown(rec, conv);
+    visitor.send(conv, "hello webhook").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 3);
+    return conv;
   }
 
   @Test
   void aVisitorMessageGoesOutSignedWithRetriesAndTheAnswerComesBackThroughTheApi() throws Exception {
     RecordingListener rec = new RecordingListener();
     try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
-      visitor.connect().get(10, TimeUnit.SECONDS);
-      String conv = ChatFlowTest.conversationOf(rec);
-      ChatFlowTest.greetingShown(rec, conv);
-      visitor.send(conv, "hello webhook").get(10, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 3);
+      String conv = conversationWithOneDelivery(visitor, rec);
       assertThat(rec.messages(conv).get(2).text()).isEqualTo("Echo: hello webhook");
       assertThat(rec.messages(conv).get(2).kind()).isEqualTo("bot");
       assertThat(attempts.get()).isEqualTo(2);
-      for (int i = 0; i < bodies.size(); i++) {
-        assertThat(WebhookBot.verify(bodies.get(i), signatures.get(i), SECRET)).isTrue();
+      // Both attempts: the same delivery, each signed for the receiver's path in direction to-bot.
+      assertThat(deliveries).extracting(Delivery::id).containsOnly(deliveries.get(0).id());
+      long now = Instant.now().getEpochSecond();
+      for (Delivery d : deliveries) {
+        assertThat(TO_BOT.check(d.signature(), now, "POST", "/hook", d.id(), d.body()))
+            .isEqualTo(WebhookSignature.Verdict.VALID);
       }
-      JsonNode event = new ObjectMapper().readTree(bodies.get(0));
+      JsonNode event = new ObjectMapper().readTree(deliveries.get(0).body());
       assertThat(event.get("event").asText()).isEqualTo("message");
+      assertThat(event.get("delivery").asText()).isEqualTo(deliveries.get(0).id());
       assertThat(event.get("conversation").asText()).isEqualTo(conv);
       assertThat(event.get("site").asText()).isEqualTo("demo");
     }
   }
 
   @Test
-  void anAnswerWithABadSignatureIsRefused() throws Exception {
+  void anAnswerSignedWithAnotherSecretIsRefused() {
     byte[] body = "{\"text\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-            + "/api/conversations/chat_x/messages"))
-        .header("X-Parley-Signature", WebhookBot.signature(body, "another-secret-entirely"))
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    String path = "/api/conversations/chat_x/messages";
+    HttpResponse<String> r = postRaw(path, "d1", WebhookSignature.of("another-secret-entirely", Direction.TO_PARLEY)
+        .sign(Instant.now().getEpochSecond(), "POST", path, "d1", body), body);
     assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.body()).contains("does not match");
+  }
+
+  @Test
+  void anEventParleySentCannotBeReplayedToParleyAsTheBotsAnswer() throws Exception {
+    answering = false;
+    RecordingListener rec = new RecordingListener();
+    try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+      visitor.connect().get(10, TimeUnit.SECONDS);
+      String conv = ChatFlowTest.conversationOf(rec);
+      // The visitor chooses the text Parley signs and sends out.
+      visitor.send(conv, "{\"text\":\"I am the bot\"}").get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 2);
+      Delivery out = deliveries.get(1);
+      HttpResponse<String> r = postRaw("/api/conversations/" + conv + "/messages", out.id(), out.signature(),
+          out.body());
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(rec.messages(conv)).extracting(m -> m.kind()).doesNotContain("bot");
+    }
+  }
+
+  @Test
+  void anAnswerSignedForOneConversationIsRefusedForAnother() throws Exception {
+    answering = false;
+    RecordingListener rec = new RecordingListener();
+    try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+      visitor.connect().get(10, TimeUnit.SECONDS);
+      String conv = ChatFlowTest.conversationOf(rec);
+      visitor.send(conv, "hello").get(10, TimeUnit.SECONDS);
+      byte[] body = "{\"cid\":\"c1\",\"text\":\"meant for elsewhere\"}".getBytes(StandardCharsets.UTF_8);
+      String signedFor = "/api/conversations/chat_someone_else/messages";
+      String sig = TO_PARLEY.sign(Instant.now().getEpochSecond(), "POST", signedFor, "d-moved", body);
+      assertThat(postRaw("/api/conversations/" + conv + "/messages", "d-moved", sig, body).statusCode())
+          .isEqualTo(401);
+    }
+  }
+
+  @Test
+  void aDeliveryIdIsUsedOnceAndAStaleSignatureIsRefused() throws Exception {
+    answering = false;
+    RecordingListener rec = new RecordingListener();
+    try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+      visitor.connect().get(10, TimeUnit.SECONDS);
+      String conv = ChatFlowTest.conversationOf(rec);
+      visitor.send(conv, "hello").get(10, TimeUnit.SECONDS);
+      await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 2);
+
+      String answer = "{\"cid\":\"a1\",\"text\":\"once\"}";
+      assertThat(post(conv, "d-once", answer).statusCode()).isEqualTo(201);
+      HttpResponse<String> again = post(conv, "d-once", answer);
+      assertThat(again.statusCode()).isEqualTo(409);
+      assertThat(again.body()).contains("replayed");
+
+      long sixMinutesAgo = Instant.now().minus(Duration.ofMinutes(6)).getEpochSecond();
+      HttpResponse<String> stale = post(conv, "d-stale", "{\"cid\":\"a2\",\"text\":\"late\"}", sixMinutesAgo);
+      assertThat(stale.statusCode()).isEqualTo(401);
+      assertThat(stale.body()).contains("timestamp");
+
+      HttpResponse<String> extra = post(conv, "d-extra", "{\"cid\":\"a3\",\"text\":\"x\",\"kind\":\"agent\"}");
+      assertThat(extra.statusCode()).isEqualTo(400);
+      assertThat(extra.body()).contains("kind");
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream().anyMatch(m -> m.text().equals("once")));
+      assertThat(rec.messages(conv)).extracting(m -> m.text()).containsOnlyOnce("once").doesNotContain("late", "x");
+    }
   }
 }

@@ -55,6 +55,9 @@ final class HttpSessionConnection implements Connection {
   private final String remote;
   private final Principal principal;
   private final java.util.Map<String, String> params;
+  /** The client's IP address (for per-address limits), and the opening request's Host; either may be null. */
+  private volatile String clientAddress;
+  private volatile String host;
   private final long idleLimitNanos;
   private final Runnable onGone;
 
@@ -121,6 +124,22 @@ final class HttpSessionConnection implements Connection {
   @Override
   public java.util.Map<String, String> handshakeParams() {
     return params;
+  }
+
+  /** Sets what the opening request said of the client; call before the session starts. */
+  void opener(String clientAddress, String host) {
+    this.clientAddress = clientAddress;
+    this.host = host;
+  }
+
+  @Override
+  public String clientAddress() {
+    return clientAddress;
+  }
+
+  @Override
+  public String host() {
+    return host;
   }
 
   @Override

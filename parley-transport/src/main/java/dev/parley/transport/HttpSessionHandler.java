@@ -195,6 +195,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
     CompletableFuture<Principal> who = token == null ? CompletableFuture.completedFuture(null) : guard.check(token);
     String remote = remote(ctx);
+    String host = req.headers().get(HttpHeaderNames.HOST);
     java.net.InetAddress client = ConnectionLimiter.client(ctx.channel());
     who.whenComplete((principal, err) -> ctx.executor().execute(() -> {
       if (err != null) {
@@ -220,6 +221,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
             }));
       } while (made[0] == null);
       HttpSessionConnection c = made[0];
+      c.opener(client == null ? null : client.getHostAddress(), host);
       open.incrementAndGet();
       c.attach(node.open(c));
       node.metrics().connectionOpened(transport);

@@ -28,11 +28,28 @@ final class NettyConnection implements Connection {
   private final Channel channel;
   private final dev.parley.core.CoreMetrics metrics;
   private final String origin;
+  /** The Host header of the upgrade request, for same-origin checks. */
+  private final String host;
 
-  NettyConnection(Channel channel, dev.parley.core.CoreMetrics metrics, String origin) {
+  NettyConnection(Channel channel, dev.parley.core.CoreMetrics metrics, String origin, String host) {
     this.channel = channel;
     this.metrics = metrics;
     this.origin = origin;
+    this.host = host;
+  }
+
+  @Override
+  public String host() {
+    return host;
+  }
+
+  @Override
+  public String clientAddress() {
+    java.net.InetAddress client = ConnectionLimiter.client(channel);
+    if (client != null) {
+      return client.getHostAddress();
+    }
+    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
   }
 
   @Override

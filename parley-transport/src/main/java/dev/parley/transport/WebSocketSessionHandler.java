@@ -101,7 +101,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         }
       }
       session = node.open(new NettyConnection(ctx.channel(), node.metrics(),
-          hc.requestHeaders().get(HttpHeaderNames.ORIGIN)));
+          hc.requestHeaders().get(HttpHeaderNames.ORIGIN), hc.requestHeaders().get(HttpHeaderNames.HOST)));
       connections.add(ctx.channel());
       node.metrics().connectionOpened("websocket");
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {

@@ -238,6 +238,32 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   @Override
+  public CompletableFuture<Long> agentTokensNotBefore(String user) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement("SELECT not_before FROM agent_revocations WHERE user_id = ?")) {
+        ps.setString(1, user);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0L;
+        }
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> revokeAgentTokens(String user, long nowMillis) {
+    return write("agent:" + user, c -> {
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO agent_revocations (user_id, not_before) VALUES (?, ?) "
+          + "ON CONFLICT (user_id) DO UPDATE SET not_before = excluded.not_before "
+          + "WHERE excluded.not_before > agent_revocations.not_before")) {
+        ps.setString(1, user);
+        ps.setLong(2, nowMillis);
+        ps.executeUpdate();
+        return null;
+      }
+    });
+  }
+
+  @Override
   public void close() {
     threads.shutdown();
     pool.close();
