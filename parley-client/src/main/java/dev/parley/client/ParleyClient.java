@@ -8,11 +8,7 @@ import dev.parley.protocol.chat.ChatProtocol;
 import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -62,9 +58,9 @@ public final class ParleyClient implements AutoCloseable {
   private final URI uri;
   private final ParleyListener listener;
   private final Codec codec = ChatProtocol.codec();
-  private final ScheduledExecutorService loop;
+  private final ClientThread thread = new ClientThread();
   private final CompletableFuture<Void> firstWelcome = new CompletableFuture<>();
-  // The parts below are confined to the loop thread.
+  // The parts below are confined to the client's thread.
   private final Connection connection;
   private final Credentials credentials;
   private final Positions positions = new Positions();
@@ -74,16 +70,11 @@ public final class ParleyClient implements AutoCloseable {
   private ParleyClient(Builder b) {
     this.uri = b.uri;
     this.listener = b.listener;
-    this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "parley-client");
-      t.setDaemon(true);
-      return t;
-    });
-    this.connection = new Connection(b.uri, b.backoff, b.maxAttempts, loop, codec, new Events());
+    this.connection = new Connection(b.uri, b.backoff, b.maxAttempts, thread.executor(), codec, new Events());
     this.credentials = new Credentials(b.token, b.site, b.loginUser, b.loginPassword, b.tokenProvider);
     this.outbox = new Outbox(b.ackTimeout, System::nanoTime, connection::write);
     this.pings = new Pings(connection::write);
-    loop.scheduleWithFixedDelay(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+    thread.every(TICK_MILLIS, this::tick);
   }
 
   public static Builder builder(URI uri) {
@@ -95,7 +86,7 @@ public final class ParleyClient implements AutoCloseable {
    * closed} when the client closes before it (given up, a fatal close code, {@link #close()}).
    */
   public CompletableFuture<Void> connect() {
-    loop.execute(connection::start);
+    thread.run(connection::start);
     return firstWelcome;
   }
 
@@ -110,7 +101,7 @@ public final class ParleyClient implements AutoCloseable {
    * duplicates).
    */
   public void join(String conv, long afterSeq) {
-    loop.execute(() -> {
+    thread.run(() -> {
       if (positions.track(conv, afterSeq) && connected()) {
         connection.write(new Command.Join(null, conv, afterSeq < 0 ? null : afterSeq));
       }
@@ -135,13 +126,16 @@ public final class ParleyClient implements AutoCloseable {
           "text is longer than " + MAX_TEXT_CODE_POINTS + " characters (Unicode code points)"));
       return f;
     }
-    loop.execute(() -> {
+    boolean queued = thread.run(() -> {
       if (connection.state() == State.CLOSED) {
         f.completeExceptionally(new ParleyException("closed", "the client is closed"));
         return;
       }
       outbox.add(cid, conv, text, f, connected());
     });
+    if (!queued) {
+      f.completeExceptionally(new ParleyException("closed", "the client is closed"));
+    }
     return f;
   }
 
@@ -187,7 +181,7 @@ public final class ParleyClient implements AutoCloseable {
 
   /** Sends a command as is when connected (dropped otherwise: these are not outbox messages). */
   public void command(Command c) {
-    loop.execute(() -> {
+    thread.run(() -> {
       if (connected()) {
         connection.write(c);
       }
@@ -203,17 +197,16 @@ public final class ParleyClient implements AutoCloseable {
    */
   public CompletableFuture<Void> ping() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    try {
-      loop.execute(() -> {
-        State state = connection.state();
-        if (state != State.CONNECTED) {
-          f.completeExceptionally(state == State.CLOSED ? new ParleyException("closed", "the client is closed")
-              : new ParleyException("not_connected", "the client is " + state));
-          return;
-        }
-        pings.send(f);
-      });
-    } catch (RejectedExecutionException closed) {
+    boolean queued = thread.run(() -> {
+      State state = connection.state();
+      if (state != State.CONNECTED) {
+        f.completeExceptionally(state == State.CLOSED ? new ParleyException("closed", "the client is closed")
+            : new ParleyException("not_connected", "the client is " + state));
+        return;
+      }
+      pings.send(f);
+    });
+    if (!queued) {
       f.completeExceptionally(new ParleyException("closed", "the client is closed"));
     }
     return f;
@@ -221,27 +214,27 @@ public final class ParleyClient implements AutoCloseable {
 
   /** The highest contiguous seq held for {@code conv}, or -1. */
   public long position(String conv) {
-    return call(() -> positions.seq(conv));
+    return thread.call(() -> positions.seq(conv));
   }
 
   /** The current state. */
   public State state() {
-    return call(connection::state);
+    return thread.call(connection::state);
   }
 
   /** The user id the server gave this client, or null before the first welcome. */
   public String user() {
-    return call(credentials::user);
+    return thread.call(credentials::user);
   }
 
   /** The token to continue as the same user (e.g. after a page reload), or null before welcome. */
   public String token() {
-    return call(credentials::token);
+    return thread.call(credentials::token);
   }
 
   /** Sends not yet acknowledged. */
   public int pendingSends() {
-    return call(outbox::size);
+    return thread.call(outbox::size);
   }
 
   /** Duplicate messages received and dropped so far. */
@@ -254,7 +247,7 @@ public final class ParleyClient implements AutoCloseable {
    * then reconnects as usual. For tests and drills.
    */
   public void dropConnection() {
-    loop.execute(connection::drop);
+    thread.run(connection::drop);
   }
 
   /**
@@ -263,39 +256,23 @@ public final class ParleyClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (loop.isShutdown()) {
+    if (thread.isShutdown()) {
       return;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    loop.execute(() -> {
+    if (thread.run(() -> {
       connection.close("the client is closed");
       done.complete(null);
-    });
-    done.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    })) {
+      done.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    }
     // Abort, do not await: a connect in flight (to a server that is gone) would never finish once
     // the client's thread stops, and HttpClient.close() would wait for it forever.
     connection.shutdownNow();
-    loop.shutdown();
+    thread.shutdown();
   }
 
-  // ---- loop-thread internals ----
-
-  private <T> T call(Callable<T> c) {
-    if (loop.isShutdown()) {
-      // Closed: nothing changes any more; read the last values on the caller's thread.
-      try {
-        loop.awaitTermination(5, TimeUnit.SECONDS);
-        return c.call();
-      } catch (Exception e) {
-        throw new IllegalStateException("the client is closed", e);
-      }
-    }
-    try {
-      return loop.submit(c).get(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException("the client thread did not answer", e);
-    }
-  }
+  // ---- on the client's thread ----
 
   private boolean connected() {
     return connection.state() == State.CONNECTED;
@@ -349,7 +326,7 @@ public final class ParleyClient implements AutoCloseable {
     outbox.sendAll();
   }
 
-  /** The connection's moments, on the loop thread. */
+  /** The connection's moments, on the client's thread. */
   private final class Events implements Connection.Owner {
     @Override
     public Command.Hello hello() {

@@ -7,6 +7,7 @@
  * <p>{@code ParleyClient} is the public face; each job is a package-private class of its own,
  * confined to the client's thread: {@code Connection} (states, sockets, reconnects, liveness) with
  * {@code SocketListener} (one socket's frames), {@code Credentials} (token, login, refresh), {@code
- * Outbox} (sends until acked), {@code Positions} (resume, parking, duplicates) and {@code Pings}.
+ * Outbox} (sends until acked), {@code Positions} (resume, parking, duplicates) and {@code Pings};
+ * {@code ClientThread} is that thread.
  */
 package dev.parley.client;
