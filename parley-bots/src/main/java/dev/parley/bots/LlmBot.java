@@ -1,6 +1,7 @@
 package dev.parley.bots;
 
 import dev.parley.chat.Bot;
+import dev.parley.core.NodeClock;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.openai.ChatCompletions;
 import dev.parley.protocol.ProtocolException;
@@ -16,10 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,13 +25,18 @@ import org.slf4j.LoggerFactory;
  * llama.cpp server), streaming the model's tokens as they arrive. The conversation so far and the
  * best knowledge-base passages go along as context.
  *
- * <p>Never a hung conversation: a watchdog interrupts the request when no token comes within
- * {@code firstTokenTimeout} of sending, when the stream stalls for {@code stallTimeout}, or when
- * the whole answer takes longer than {@code totalTimeout}. Time-outs, stalls and upstream errors
- * (HTTP errors, an error in the stream, a cut connection) end with a polite fallback and an offer
- * of a human.
+ * <p>Never a hung conversation: a watchdog ({@link Watch}) interrupts the request when no token
+ * comes within {@code firstTokenTimeout} of sending, when the stream stalls for {@code
+ * stallTimeout}, or when the whole answer takes longer than {@code totalTimeout}. It reads the time
+ * from a {@link NodeClock} and looks every {@link #CHECK_EVERY} on that clock's timer, so tests
+ * drive it with a manual clock; it is the only time limit on an answer (the request has none of its
+ * own; only opening its connection is bounded, by {@code firstTokenTimeout} on the real clock). Any
+ * non-blank line of the stream (a chunk, or a comment a server sends while it thinks) is progress.
+ * Time-outs, stalls and upstream errors (HTTP errors, an error in the stream, a cut connection) end
+ * with a polite fallback and an offer of a human.
  *
- * <p>Thread-safe: each answer runs on its caller's (virtual) thread; the watchdog is shared.
+ * <p>Thread-safe: each answer runs on its caller's (virtual) thread; its watchdog's checks run on
+ * the clock's timer thread.
  */
 public final class LlmBot implements Bot, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LlmBot.class);
@@ -55,18 +57,35 @@ public final class LlmBot implements Bot, AutoCloseable {
   public record Config(String baseUrl, String model, String apiKey, Duration firstTokenTimeout,
       Duration stallTimeout, Duration totalTimeout, int contextPassages) {}
 
+  /** How often a watchdog looks at its answer: the time-outs are kept to within this. */
+  static final Duration CHECK_EVERY = Duration.ofMillis(50);
+
   private final Config config;
   private final KnowledgeBase kb;
   private final HttpClient http;
-  private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "parley-llm-watchdog");
-    t.setDaemon(true);
-    return t;
-  });
+  private final NodeClock clock;
+  /** Whether {@link #close} closes {@link #clock}: only one this bot made itself. */
+  private final boolean ownsClock;
 
+  /** A bot whose watchdog runs on a clock of its own (a timer thread {@code parley-llm-watchdog}). */
   public LlmBot(Config config, KnowledgeBase kb) {
+    this(config, kb, NodeClock.system("parley-llm-watchdog"), true);
+  }
+
+  /**
+   * A bot whose watchdog reads the time from {@code clock} and runs its checks on that clock's
+   * timer (a server passes its node's clock; a test a manual one). {@link #close} leaves the clock
+   * open: it is the caller's.
+   */
+  public LlmBot(Config config, KnowledgeBase kb, NodeClock clock) {
+    this(config, kb, clock, false);
+  }
+
+  private LlmBot(Config config, KnowledgeBase kb, NodeClock clock, boolean ownsClock) {
     this.config = config;
     this.kb = kb;
+    this.clock = clock;
+    this.ownsClock = ownsClock;
     this.http = HttpClient.newBuilder().connectTimeout(config.firstTokenTimeout()).build();
   }
 
@@ -75,22 +94,11 @@ public final class LlmBot implements Bot, AutoCloseable {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(config.baseUrl() + "/chat/completions"))
         .header("Content-Type", "application/json")
         .header("Accept", "text/event-stream")
-        .timeout(config.totalTimeout())
         .POST(HttpRequest.BodyPublishers.ofByteArray(ChatCompletions.request(config.model(), messages(q), 0.3)));
     if (config.apiKey() != null && !config.apiKey().isBlank()) {
       req.header("Authorization", "Bearer " + config.apiKey());
     }
-    Thread me = Thread.currentThread();
-    long start = System.nanoTime();
-    long[] lastProgress = {start};
-    boolean[] gotToken = {false};
-    ScheduledFuture<?> dog = watchdog.scheduleAtFixedRate(() -> {
-      long now = System.nanoTime();
-      long limit = gotToken[0] ? config.stallTimeout().toNanos() : config.firstTokenTimeout().toNanos();
-      if (now - lastProgress[0] > limit || now - start > config.totalTimeout().toNanos() || sink.cancelled()) {
-        me.interrupt();
-      }
-    }, 50, 50, TimeUnit.MILLISECONDS);
+    Watch watch = new Watch(sink);
     boolean said = false;
     try {
       HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -100,7 +108,9 @@ public final class LlmBot implements Bot, AutoCloseable {
           throw new IOException("upstream answered HTTP " + res.statusCode());
         }
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          lastProgress[0] = System.nanoTime();
+          if (!line.isBlank()) {
+            watch.progress(); // a blank line only ends the event just read
+          }
           if (!line.startsWith("data:")) {
             continue; // comments, event names, blank separators
           }
@@ -113,7 +123,7 @@ public final class LlmBot implements Bot, AutoCloseable {
             throw new IOException("upstream error in the stream: " + chunk.error());
           }
           if (!chunk.content().isEmpty()) {
-            gotToken[0] = true;
+            watch.token();
             said = true;
             if (!sink.delta(chunk.content())) {
               return new Result(1.0, false); // stopped: refuse the rest
@@ -129,13 +139,15 @@ public final class LlmBot implements Bot, AutoCloseable {
       if (sink.cancelled()) {
         return new Result(1.0, false);
       }
-      log.warn("LLM answer failed after {} ms: {}", (System.nanoTime() - start) / 1_000_000, e.toString());
+      watch.end();
       Thread.interrupted(); // clear a watchdog interrupt before saying the fallback
+      log.warn("LLM answer failed after {} ms ({}): {}", watch.elapsedMillis(),
+          watch.reason() == null ? "upstream" : watch.reason(), e.toString());
       sink.delta(said ? CUT_OFF : FALLBACK);
       return new Result(0.0, true);
     } finally {
-      dog.cancel(false);
-      Thread.interrupted();
+      watch.end();
+      Thread.interrupted(); // no interrupt lands after end(): clear one that came before
     }
   }
 
@@ -163,7 +175,95 @@ public final class LlmBot implements Bot, AutoCloseable {
 
   @Override
   public void close() {
-    watchdog.shutdownNow();
+    if (ownsClock) {
+      clock.close();
+    }
     http.close();
+  }
+
+  /**
+   * One answer's watchdog: every {@link #CHECK_EVERY} it interrupts the answering thread while the
+   * first token is late ({@code firstTokenTimeout} since the last progress, before any token), the
+   * stream has stalled ({@code stallTimeout} since the last progress, after a token), the whole
+   * answer is late ({@code totalTimeout} since the start), or the visitor stopped it.
+   *
+   * <p>Thread-safe: the answering thread reports progress through volatile fields; the checks run
+   * on the clock's timer thread. A check and {@link #end} hold the lock, so once {@code end}
+   * returns no interrupt from this watch can land.
+   */
+  private final class Watch {
+    private final Thread answering = Thread.currentThread();
+    private final AnswerSink sink;
+    private final long start = clock.nanoTime();
+    /** When the stream last moved (clock nanos); written by the answering thread. */
+    private volatile long lastProgress = start;
+    /** A token came; written by the answering thread. */
+    private volatile boolean gotToken;
+    /** Why it first interrupted, or null; guarded by this. */
+    private String reason;
+    /** The answer is over: no more checks; guarded by this. */
+    private boolean ended;
+    /** The next check; guarded by this. */
+    private NodeClock.Timer next;
+
+    Watch(AnswerSink sink) {
+      this.sink = sink;
+      synchronized (this) {
+        next = clock.schedule(CHECK_EVERY, this::check);
+      }
+    }
+
+    void progress() {
+      lastProgress = clock.nanoTime();
+    }
+
+    void token() {
+      gotToken = true;
+    }
+
+    private synchronized void check() {
+      if (ended) {
+        return;
+      }
+      String late = late(clock.nanoTime());
+      if (late != null) {
+        if (reason == null) {
+          reason = late;
+        }
+        answering.interrupt(); // again at each check: an interrupt swallowed somewhere is not lost
+      }
+      next = clock.schedule(CHECK_EVERY, this::check);
+    }
+
+    private String late(long now) {
+      if (sink.cancelled()) {
+        return "stopped";
+      }
+      if (now - start > config.totalTimeout().toNanos()) {
+        return "no end within " + config.totalTimeout().toMillis() + " ms";
+      }
+      if (!gotToken && now - lastProgress > config.firstTokenTimeout().toNanos()) {
+        return "no first token within " + config.firstTokenTimeout().toMillis() + " ms";
+      }
+      if (gotToken && now - lastProgress > config.stallTimeout().toNanos()) {
+        return "stalled for " + config.stallTimeout().toMillis() + " ms";
+      }
+      return null;
+    }
+
+    /** The answer is over: no more checks, no more interrupts. Idempotent. */
+    synchronized void end() {
+      ended = true;
+      next.cancel();
+    }
+
+    /** Why the watchdog interrupted the answer, or null when it did not. */
+    synchronized String reason() {
+      return reason;
+    }
+
+    long elapsedMillis() {
+      return (clock.nanoTime() - start) / 1_000_000;
+    }
   }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 
 /**
  * A stand-in for an OpenAI-compatible chat-completions endpoint, inside the test suite, speaking
@@ -20,11 +21,17 @@ import java.util.concurrent.Executors;
  * answer HTTP 500. Thread-safe.
  */
 public final class FakeLlmServer implements AutoCloseable {
-  /** How the next answers behave. */
-  public enum Mode { NORMAL, ERROR_MID_STREAM, STALL, CUT, HTTP_500 }
+  /**
+   * How the next answers behave: {@code STALL} hangs after three chunks, {@code SILENT} right after
+   * the headers (not even a comment), {@code STEP} writes each chunk only when the test calls
+   * {@link #step()}; the others finish or fail as named.
+   */
+  public enum Mode { NORMAL, ERROR_MID_STREAM, STALL, CUT, HTTP_500, SILENT, STEP }
 
   private final HttpServer server;
   private final CountDownLatch released = new CountDownLatch(1);
+  /** Chunks a {@code STEP} answer may write. */
+  private final Semaphore steps = new Semaphore(0);
   private volatile Mode mode = Mode.NORMAL;
   private volatile String answer = "Parley keeps every message: each gets a sequence number when it is stored.";
   private volatile Duration pause = Duration.ZERO;
@@ -59,6 +66,11 @@ public final class FakeLlmServer implements AutoCloseable {
     return this;
   }
 
+  /** Lets a {@code STEP} answer write its next chunk. */
+  public void step() {
+    steps.release();
+  }
+
   private void handle(HttpExchange ex) throws IOException {
     bodies.add(ex.getRequestBody().readAllBytes());
     authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
@@ -75,8 +87,17 @@ public final class FakeLlmServer implements AutoCloseable {
     OutputStream out = ex.getResponseBody();
     String[] words = answer.split("(?<= )");
     try {
+      if (m == Mode.SILENT) {
+        released.await(); // headers only, then nothing, until the test ends
+        ex.close();
+        return;
+      }
       out.write(": keep-alive comment\n\n".getBytes(StandardCharsets.UTF_8));
+      out.flush();
       for (int i = 0; i < words.length; i++) {
+        if (m == Mode.STEP) {
+          steps.acquire();
+        }
         if (i == 3 && m != Mode.NORMAL) {
           switch (m) {
             case ERROR_MID_STREAM -> {
@@ -120,6 +141,7 @@ public final class FakeLlmServer implements AutoCloseable {
   @Override
   public void close() {
     released.countDown();
+    steps.release(1_000_000);
     server.stop(0);
   }
 }

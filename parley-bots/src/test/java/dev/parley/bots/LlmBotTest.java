@@ -1,49 +1,73 @@
 package dev.parley.bots;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.parley.chat.Bot;
 import dev.parley.chat.Site;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.parley.core.ManualClock;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.openai.ChatCompletions;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The LLM bot against a stand-in that speaks the real streaming format. */
+/**
+ * The LLM bot against a stand-in that speaks the real streaming format. Its watchdog runs on a
+ * {@link ManualClock}: time passes only when a test advances it, so each time-out is tested at its
+ * edge, and a clock that is never advanced never cuts an answer off.
+ */
 @Timeout(30)
 class LlmBotTest {
+  static final Duration FIRST_TOKEN = Duration.ofSeconds(2);
   static final Duration STALL = Duration.ofMillis(600);
+  /** Out of reach of the manual clock's moves (and of the real clock's during a test). */
+  static final Duration NEVER = Duration.ofHours(1);
+  static final String ANSWER = "Parley keeps every message: each gets a sequence number when it is stored.";
+
+  final ManualClock clock = new ManualClock();
   FakeLlmServer llm;
   LlmBot bot;
   final List<String> pieces = new CopyOnWriteArrayList<>();
+  /** One permit per piece the bot said. */
+  final Semaphore said = new Semaphore(0);
+  volatile boolean stopped;
   final Bot.AnswerSink sink = new Bot.AnswerSink() {
     @Override
     public boolean delta(String text) {
-      return pieces.add(text);
+      pieces.add(text);
+      said.release();
+      return true;
     }
 
     @Override
     public boolean cancelled() {
-      return false;
+      return stopped;
     }
   };
 
   @BeforeEach
   void start() throws Exception {
     llm = new FakeLlmServer();
-    bot = new LlmBot(new LlmBot.Config(llm.baseUrl(), "test-model", "sk-test", Duration.ofSeconds(2), STALL,
-        Duration.ofSeconds(10), 2), KnowledgeBaseTest.DEMO);
+    bot = bot(FIRST_TOKEN, STALL, NEVER);
   }
 
   @AfterEach
   void stop() {
     bot.close();
     llm.close();
+  }
+
+  LlmBot bot(Duration firstToken, Duration stall, Duration total) {
+    return new LlmBot(new LlmBot.Config(llm.baseUrl(), "test-model", "sk-test", firstToken, stall, total, 2),
+        KnowledgeBaseTest.DEMO, clock);
   }
 
   Bot.Question question(String text) {
@@ -53,12 +77,36 @@ class LlmBotTest {
         new StoredMessage("c", 3, "m3", "system", null, "system", "You're in the queue.", 3, null)));
   }
 
+  /** Asks {@code b} on a virtual thread of its own, as a bot turn does. */
+  CompletableFuture<Bot.Result> ask(LlmBot b) {
+    CompletableFuture<Bot.Result> result = new CompletableFuture<>();
+    Thread.ofVirtual().start(() -> {
+      try {
+        result.complete(b.answer(question("q"), sink));
+      } catch (Exception e) {
+        result.completeExceptionally(e);
+      }
+    });
+    return result;
+  }
+
+  void awaitPieces(int n) throws InterruptedException {
+    assertThat(said.tryAcquire(n, 10, TimeUnit.SECONDS)).as("%d pieces said", n).isTrue();
+  }
+
+  void awaitRequest() {
+    await().atMost(Duration.ofSeconds(10)).until(() -> llm.bodies.size() == 1);
+  }
+
+  Bot.Result result(CompletableFuture<Bot.Result> answer) throws Exception {
+    return answer.get(10, TimeUnit.SECONDS);
+  }
+
   @Test
   void tokensStreamAsTheyArriveWithHistoryAndKnowledgeAsContext() throws Exception {
     Bot.Result r = bot.answer(question("What is the heartbeat?"), sink);
     assertThat(r.offerHuman()).isFalse();
-    assertThat(String.join("", pieces)).isEqualTo(
-        "Parley keeps every message: each gets a sequence number when it is stored.");
+    assertThat(String.join("", pieces)).isEqualTo(ANSWER);
     assertThat(pieces.size()).isGreaterThan(5);
     List<ChatCompletions.Message> sent = ChatCompletions.messagesOf(llm.bodies.get(0));
     assertThat(sent.get(0).role()).isEqualTo("system");
@@ -69,14 +117,92 @@ class LlmBotTest {
         new ChatCompletions.Message("user", "What is the heartbeat?"));
     assertThat(new String(llm.bodies.get(0))).contains("\"model\":\"test-model\"").contains("\"stream\":true");
     assertThat(llm.authorizations.get(0)).isEqualTo("Bearer sk-test");
+    assertThat(clock.pendingTimers()).as("an answer that ended leaves no watchdog timer").isZero();
   }
 
   @Test
-  void aSlowStreamThatKeepsComingIsNotCutOff() throws Exception {
-    llm.pause(Duration.ofMillis(150));
-    Bot.Result r = bot.answer(question("q"), sink);
+  void aStreamThatKeepsComingIsNotCutOffHoweverLongItTakesInAll() throws Exception {
+    llm.mode(FakeLlmServer.Mode.STEP);
+    CompletableFuture<Bot.Result> answer = ask(bot);
+    int words = ANSWER.split("(?<= )").length;
+    for (int i = 1; i <= words; i++) {
+      llm.step();
+      awaitPieces(1);
+      clock.advance(STALL.minus(LlmBot.CHECK_EVERY)); // each token comes just in time
+    }
+    assertThat(STALL.minus(LlmBot.CHECK_EVERY).multipliedBy(words)).isGreaterThan(STALL.multipliedBy(5));
+    Bot.Result r = result(answer);
     assertThat(r.offerHuman()).isFalse();
-    assertThat(String.join("", pieces)).endsWith("when it is stored.");
+    assertThat(String.join("", pieces)).isEqualTo(ANSWER);
+  }
+
+  @Test
+  void aStalledStreamIsCutOffByTheStallWatchdogOnceTheStallTimeoutHasPassed() throws Exception {
+    llm.mode(FakeLlmServer.Mode.STALL); // three chunks, then nothing
+    CompletableFuture<Bot.Result> answer = ask(bot);
+    awaitPieces(3);
+    clock.advance(STALL); // silent for exactly the stall time-out: not yet
+    assertThat(answer).isNotDone();
+    clock.advance(LlmBot.CHECK_EVERY); // far from the first-token and total time-outs
+    Bot.Result r = result(answer);
+    assertThat(r.offerHuman()).isTrue();
+    assertThat(pieces).hasSize(4).endsWith(LlmBot.CUT_OFF);
+    assertThat(clock.pendingTimers()).isZero();
+  }
+
+  @Test
+  void aModelThatSaysNothingGetsTheFallbackOnceTheFirstTokenTimeoutHasPassed() throws Exception {
+    llm.mode(FakeLlmServer.Mode.SILENT);
+    CompletableFuture<Bot.Result> answer = ask(bot);
+    awaitRequest();
+    clock.advance(FIRST_TOKEN);
+    assertThat(answer).isNotDone();
+    clock.advance(LlmBot.CHECK_EVERY);
+    assertThat(result(answer).offerHuman()).isTrue();
+    assertThat(pieces).containsExactly(LlmBot.FALLBACK);
+  }
+
+  @Test
+  void anAnswerThatKeepsComingIsCutOffAtTheTotalTimeout() throws Exception {
+    Duration total = Duration.ofSeconds(2);
+    LlmBot patient = bot(NEVER, NEVER, total);
+    try {
+      llm.mode(FakeLlmServer.Mode.STALL);
+      CompletableFuture<Bot.Result> answer = ask(patient);
+      awaitPieces(3);
+      clock.advance(total);
+      assertThat(answer).isNotDone();
+      clock.advance(LlmBot.CHECK_EVERY);
+      assertThat(result(answer).offerHuman()).isTrue();
+      assertThat(pieces).hasSize(4).endsWith(LlmBot.CUT_OFF);
+    } finally {
+      patient.close();
+    }
+  }
+
+  @Test
+  void aStoppedAnswerEndsAtTheNextCheckWithoutAFallback() throws Exception {
+    llm.mode(FakeLlmServer.Mode.STALL);
+    CompletableFuture<Bot.Result> answer = ask(bot);
+    awaitPieces(3);
+    stopped = true;
+    clock.advance(LlmBot.CHECK_EVERY);
+    assertThat(result(answer).offerHuman()).isFalse();
+    assertThat(pieces).hasSize(3).doesNotContain(LlmBot.CUT_OFF, LlmBot.FALLBACK);
+  }
+
+  @Test
+  void theServersConstructorWatchesOnTheSystemClock() throws Exception {
+    LlmBot real = new LlmBot(new LlmBot.Config(llm.baseUrl(), "m", null, FIRST_TOKEN, Duration.ofMillis(300), NEVER, 2),
+        KnowledgeBaseTest.DEMO);
+    try {
+      llm.mode(FakeLlmServer.Mode.STALL);
+      // Only the stall watchdog can end this answer before the test's time-out.
+      assertThat(result(ask(real)).offerHuman()).isTrue();
+      assertThat(pieces).hasSize(4).endsWith(LlmBot.CUT_OFF);
+    } finally {
+      real.close();
+    }
   }
 
   @Test
@@ -85,17 +211,6 @@ class LlmBotTest {
     Bot.Result r = bot.answer(question("q"), sink);
     assertThat(r.offerHuman()).isTrue();
     assertThat(pieces).hasSize(4).endsWith(LlmBot.CUT_OFF);
-  }
-
-  @Test
-  void aStallGetsTheFallbackWithinTheStallTimeout() throws Exception {
-    llm.mode(FakeLlmServer.Mode.STALL);
-    long start = System.nanoTime();
-    Bot.Result r = bot.answer(question("q"), sink);
-    long ms = (System.nanoTime() - start) / 1_000_000;
-    assertThat(r.offerHuman()).isTrue();
-    assertThat(pieces).endsWith(LlmBot.CUT_OFF);
-    assertThat(ms).isLessThan(STALL.toMillis() + 1500);
   }
 
   @Test
@@ -112,7 +227,7 @@ class LlmBotTest {
   @Test
   void anUnreachableEndpointGetsTheFallback() throws Exception {
     LlmBot dead = new LlmBot(new LlmBot.Config("http://127.0.0.1:1/v1", "m", null, Duration.ofSeconds(1), STALL,
-        Duration.ofSeconds(5), 1), KnowledgeBaseTest.DEMO);
+        Duration.ofSeconds(5), 1), KnowledgeBaseTest.DEMO, clock);
     assertThat(dead.answer(question("q"), sink).offerHuman()).isTrue();
     assertThat(pieces).containsExactly(LlmBot.FALLBACK);
     dead.close();

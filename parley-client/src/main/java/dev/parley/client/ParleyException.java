@@ -1,6 +1,9 @@
 package dev.parley.client;
 
-/** A send that the server refused for good (a non-retryable error), or a client that closed. */
+/**
+ * A send that the server refused for good (a non-retryable error), a client that closed, or one
+ * that was not connected.
+ */
 public final class ParleyException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final String code;
@@ -10,7 +13,11 @@ public final class ParleyException extends RuntimeException {
     this.code = code;
   }
 
-  /** The error code, as in {@code docs/PROTOCOL.md#error-codes}, or {@code closed}. */
+  /**
+   * The error code, as in {@code docs/PROTOCOL.md#error-codes}, or one the client gives itself:
+   * {@code closed} (the client closed), {@code not_connected} (a ping without a connection), {@code
+   * too_long} (a text the server would refuse).
+   */
   public String code() {
     return code;
   }

@@ -324,12 +324,10 @@ class ClusterTest {
     try (RawWebSocket ws = RawWebSocket.connect(third.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       ws.readText();
-      long start = System.nanoTime();
-      int exit = third.terminate(15);
+      int exit = third.terminate(15); // SIGTERM; SIGKILL (exit 137) only if still running after 15 s
       assertThat(ws.awaitClose()).isEqualTo(1012);
-      assertThat(exit).as("exit code after SIGTERM").isIn(0, 143);
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-      assertThat(third.log()).contains("Parley stopped");
+      assertThat(exit).as("exited by itself after SIGTERM, not killed").isIn(0, 143);
+      assertThat(third.log()).as("shut down through its own drain and close").contains("Parley stopped");
     }
   }
 

@@ -1,0 +1,153 @@
+package dev.parley.client;
+
+import dev.parley.protocol.Command;
+import dev.parley.protocol.Push;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The sends of one {@link ParleyClient} that wait for their ack ({@code docs/CLIENTS.md#outbox}),
+ * oldest first. An entry is written when added while connected, again in order after each {@code
+ * welcome} ({@link #sendAll}), and again whenever its ack is overdue ({@link #resendOverdue}). It
+ * leaves the outbox with its {@code ack}, with the client's own {@code message} carrying its cid
+ * (durable just as well: the ack may have been lost with a connection), or with an error that
+ * refuses it for good; an error with {@code retry: true} keeps it for the next resend.
+ *
+ * <p>Not thread-safe: confined to the client's thread, like all of the client's state.
+ */
+final class Outbox {
+  /** One unacknowledged send. */
+  private static final class Pending {
+    final String cid;
+    final String conv;
+    final String text;
+    final CompletableFuture<Push.Ack> future;
+    /** When it was last written (or refused as retryable), in {@code nanoTime} units. */
+    long sentAt;
+
+    Pending(String cid, String conv, String text, CompletableFuture<Push.Ack> future) {
+      this.cid = cid;
+      this.conv = conv;
+      this.text = text;
+      this.future = future;
+    }
+  }
+
+  private final Duration ackTimeout;
+  private final LongSupplier nanoTime;
+  private final Consumer<Command> wire;
+  /** The waiting sends by cid, in the order added. */
+  private final LinkedHashMap<String, Pending> waiting = new LinkedHashMap<>();
+
+  /**
+   * @param ackTimeout how long an entry waits for its ack before it is written again
+   * @param nanoTime the monotonic clock the time-out is measured on
+   * @param wire writes a command on the current connection (and drops it when there is none)
+   */
+  Outbox(Duration ackTimeout, LongSupplier nanoTime, Consumer<Command> wire) {
+    this.ackTimeout = ackTimeout;
+    this.nanoTime = nanoTime;
+    this.wire = wire;
+  }
+
+  /**
+   * Adds a send, written at once when {@code connected}; {@code future} completes with its ack or
+   * fails with its refusal. A cid already waiting is not added again: {@code future} then follows
+   * the waiting send (one send, one ack).
+   */
+  void add(String cid, String conv, String text, CompletableFuture<Push.Ack> future, boolean connected) {
+    Pending already = waiting.get(cid);
+    if (already != null) {
+      already.future.whenComplete((ack, error) -> {
+        if (error != null) {
+          future.completeExceptionally(error);
+        } else {
+          future.complete(ack);
+        }
+      });
+      return;
+    }
+    Pending p = new Pending(cid, conv, text, future);
+    waiting.put(cid, p);
+    if (connected) {
+      transmit(p);
+    }
+  }
+
+  /** After a {@code welcome}: writes every waiting send again, oldest first. */
+  void sendAll() {
+    for (Pending p : waiting.values()) {
+      transmit(p);
+    }
+  }
+
+  /** Writes again, oldest first, each send whose ack is overdue. */
+  void resendOverdue() {
+    long now = nanoTime.getAsLong();
+    for (Pending p : waiting.values()) {
+      if (now - p.sentAt > ackTimeout.toNanos()) {
+        transmit(p);
+      }
+    }
+  }
+
+  /** An {@code ack}: settles the send with its cid, if it waits. */
+  void acked(Push.Ack ack) {
+    Pending p = waiting.remove(ack.cid());
+    if (p != null) {
+      p.future.complete(ack);
+    }
+  }
+
+  /**
+   * One of the client's own messages arrived: it settles the send with its cid as its ack would
+   * (the ack may have been lost with a connection).
+   */
+  void ownMessage(Push.Message m) {
+    Pending p = m.cid() == null ? null : waiting.remove(m.cid());
+    if (p != null) {
+      p.future.complete(new Push.Ack(null, m.cid(), m.conv(), m.seq(), m.id(), m.ts()));
+    }
+  }
+
+  /**
+   * An {@code error}: when it names a waiting send, a retryable one keeps it (written again after
+   * the ack time-out, counted from now) and any other fails its future.
+   *
+   * @return false when the error names no waiting send (it is the application's to see)
+   */
+  boolean refused(Push.Error e) {
+    Pending p = e.cid() == null ? null : waiting.get(e.cid());
+    if (p == null) {
+      return false;
+    }
+    if (Boolean.TRUE.equals(e.retry())) {
+      p.sentAt = nanoTime.getAsLong();
+      return true;
+    }
+    waiting.remove(e.cid());
+    p.future.completeExceptionally(new ParleyException(e.code(), e.message()));
+    return true;
+  }
+
+  /** Fails every waiting send with {@code closed} and empties the outbox. */
+  void failAll(String why) {
+    for (Pending p : waiting.values()) {
+      p.future.completeExceptionally(new ParleyException("closed", why));
+    }
+    waiting.clear();
+  }
+
+  /** How many sends wait for their ack. */
+  int size() {
+    return waiting.size();
+  }
+
+  private void transmit(Pending p) {
+    p.sentAt = nanoTime.getAsLong();
+    wire.accept(new Command.Send(null, p.cid, p.conv, p.text));
+  }
+}
