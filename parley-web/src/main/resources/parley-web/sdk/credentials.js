@@ -26,6 +26,8 @@ export class Credentials {
     this.expiresAt = 0;
     /** @type {boolean} an in-band refresh is under way (until `authed` or the next welcome) */
     this._refreshing = false;
+    /** @type {ReturnType<typeof setTimeout>|undefined} a rate-limited hello to say again */
+    this._helloTimer = undefined;
   }
 
   /** The fields of `hello` that say who we are. @returns {Record<string, string>} */
@@ -79,6 +81,26 @@ export class Credentials {
       this._refreshing = true;
       send(null);
     }
+  }
+
+  /**
+   * The hello was refused for now (`rate_limited`: too many new sessions from this address): calls
+   * `hello` after the server's hint, plus up to a second of jitter so that the clients behind one
+   * address do not all come back at once.
+   * @param {number|undefined} retryAfterMs @param {() => void} hello
+   */
+  helloLater(retryAfterMs, hello) {
+    this.cancelHello();
+    this._helloTimer = setTimeout(() => {
+      this._helloTimer = undefined;
+      hello();
+    }, (retryAfterMs ?? 1000) + Math.random() * 1000);
+  }
+
+  /** Forgets a hello waiting to be said again (its socket is gone, or the client closed). */
+  cancelHello() {
+    clearTimeout(this._helloTimer);
+    this._helloTimer = undefined;
   }
 
   /** After a 4401 close: the provider's token, or (an agent) log in again, or keep the token. */

@@ -269,6 +269,7 @@ export class ParleyClient extends Emitter {
     }
     this._setState('closed');
     clearInterval(this._ticker);
+    this._credentials.cancelHello();
     this._connection.stop();
     this._sender.close(why);
     this._rejectWelcome?.(new Error(why));
@@ -288,6 +289,7 @@ export class ParleyClient extends Emitter {
    * @returns {Promise<boolean>} whether to reconnect
    */
   async _lost(code, reason) {
+    this._credentials.cancelHello(); // the next socket says its own
     this.emit('close', { code, reason });
     if (FATAL_CLOSE_CODES.has(code)) {
       this._end(`closed by the server: ${code} ${reason}`);
@@ -427,6 +429,10 @@ export class ParleyClient extends Emitter {
 
   /** @param {ErrorPush} e */
   _error(e) {
+    if (e.code === 'rate_limited' && this._helloPending) {
+      this._credentials.helloLater(e.retryAfterMs, () => this._helloPending && this.state !== 'closed' && this._hello());
+      return;
+    }
     if (e.code === 'unauthorized' && this._helloPending && e.field !== 'site') {
       // hello refused: the token is not (or no longer) valid (sdk/credentials.js).
       if (!this._credentials.refused(e.field, () => this._hello())) {

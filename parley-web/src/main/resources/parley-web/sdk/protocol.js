@@ -104,6 +104,8 @@
  * @property {string} [ref]
  * @property {boolean} [retry]
  * @property {string} [field]
+ * @property {string} [conv] the conversation the refused command named
+ * @property {number} [retryAfterMs] with `rate_limited`: when sending again may succeed
  */
 
 /**

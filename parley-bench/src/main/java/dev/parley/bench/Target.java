@@ -69,7 +69,9 @@ final class Target implements AutoCloseable {
         "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
     cmd.addAll(List.of("-jar", parleyJar.toString(), "run", "--host=127.0.0.1", "--port=" + port,
         "--sites=" + sites, "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
-        "--send-rate=1000000", "--send-burst=1000000", "--log-format=text", "--admin-port=0"));
+        "--send-rate=1000000", "--send-burst=1000000", "--log-format=text", "--admin-port=0",
+        "--open-channels=true", // the bench's rooms are channels, not chat conversations
+        "--hello-rate=1000000", "--hello-burst=1000000")); // every bench client is a new visitor from one address
     if (tls != null) {
       cmd.addAll(List.of("--tls-cert=" + tls[0], "--tls-key=" + tls[1]));
     }

@@ -91,7 +91,7 @@ class OriginPolicyTest {
     assertThat(e.ref()).isEqualTo("j1");
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"any-channel\",\"text\":\"hi\"}");
     Push.Error s = v.next(Push.Error.class);
-    assertThat(s.code()).isEqualTo("forbidden");
+    assertThat(s.code()).as("a send goes only where a join went").isEqualTo("not_joined");
     assertThat(s.cid()).isEqualTo("c1");
     assertThat(h.store.readAfter("any-channel", 0, 10)).isEmpty();
   }

@@ -117,6 +117,20 @@ final class Connection {
   }
 
   /**
+   * The server refused the {@code hello} for now ({@code rate_limited}: too many new sessions from
+   * this address): says it again on the same socket after {@code delayMillis}, unless the socket
+   * was replaced or welcomed meanwhile.
+   */
+  void helloAgainAfter(long delayMillis) {
+    long gen = generation;
+    loop.schedule(() -> {
+      if (gen == generation && state == State.CONNECTING && socket != null) {
+        write(owner.hello());
+      }
+    }, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
    * Checks that the server still talks: a CONNECTED socket silent for twice the server's heartbeat
    * (plus a grace) is aborted and the client reconnects.
    *

@@ -305,7 +305,12 @@ public final class ParleyClient implements AutoCloseable {
       }
       case Push.Ack a -> outbox.acked(a);
       case Push.Error e -> {
-        if (!outbox.refused(e)) {
+        if (connection.state() == State.CONNECTING && "rate_limited".equals(e.code())) {
+          // The hello: too many new sessions from this address just now. Jitter spreads the
+          // clients behind one address.
+          long wait = e.retryAfterMs() != null ? e.retryAfterMs() : 1000;
+          connection.helloAgainAfter(wait + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000));
+        } else if (!outbox.refused(e)) {
           listener.onError(e);
         }
       }

@@ -92,9 +92,13 @@ final class Admission {
     Principal atHandshake = session.connection().handshakePrincipal();
     boolean fromHandshake = atHandshake != null && h.user() == null;
     String address = session.connection().clientAddress();
-    if (!fromHandshake && !node.hellos().take(address)) {
-      throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many hellos from your address; try again later", null)
-          .retryAfter(Math.max(1000, node.hellos().millisUntilNext(address)));
+    // Budgeted per address: the hellos that make something (a new anonymous user) or cost a slow
+    // hash (a password login). A hello with a token only resumes, so a reconnect storm of many
+    // clients behind one address (an office, a proxy) goes through.
+    boolean budgeted = !fromHandshake && (h.token() == null || h.user() != null);
+    if (budgeted && !node.hellos().take(address)) {
+      throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many new sessions from your address; try again later",
+          null).retryAfter(Math.max(1000, node.hellos().millisUntilNext(address)));
     }
     CompletableFuture<Principal> auth = fromHandshake
         ? CompletableFuture.completedFuture(atHandshake)
@@ -129,13 +133,15 @@ final class Admission {
   }
 
   private void welcome(Command.Hello h, Principal full, boolean fromHandshake) {
-    // The token goes to the client in welcome and is not kept: nothing on this connection needs it
-    // again. A token that came with the handshake (a cookie) is not echoed: a page that could open
-    // the connection with it may not read it.
+    // A token the server made (a new visitor's, an agent's after a password login) goes to the
+    // client in welcome and is not kept: nothing on this connection needs it again. A token the
+    // client brought is not echoed, least of all one that came with the handshake (a cookie): a
+    // page that could open the connection with it may not read it.
     Principal p = full.withoutToken();
     session.admitted(p);
     armExpiry(p);
-    session.push(new Push.Welcome(h.ref(), session.id(), p.user(), fromHandshake ? null : full.token(),
+    String made = fromHandshake || full.token() == null || full.token().equals(h.token()) ? null : full.token();
+    session.push(new Push.Welcome(h.ref(), session.id(), p.user(), made,
         node.config().heartbeat().toMillis(), p.expires() ? p.expiresAtMillis() : null, p.claims()));
     if (h.token() != null && h.resume() != null && !h.resume().isEmpty()) {
       node.metrics().reconnected();

@@ -13,8 +13,10 @@ import java.time.Duration;
  * @param sendRate {@code send} commands per second a connection may make, on average
  * @param sendBurst how many {@code send}s may come at once before the rate applies
  * @param abuseLimit rate-limited commands within 10 s after which the connection is closed (4429)
- * @param helloRate {@code hello}s per second one client address may make on this node, on average
- * @param helloBurst how many {@code hello}s one client address may make at once
+ * @param helloRate {@code hello}s without a token (new anonymous users) or with a password that one
+ *     client address may make per second on this node, on average; hellos with a token are not
+ *     counted
+ * @param helloBurst how many such {@code hello}s one client address may make at once
  * @param maxFailedHellos {@code hello}s refused for bad credentials on one connection, after which
  *     it is closed (4429)
  */

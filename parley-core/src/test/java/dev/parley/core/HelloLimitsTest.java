@@ -86,6 +86,22 @@ class HelloLimitsTest {
   }
 
   @Test
+  void aHelloWithATokenIsNotCountedSoAReconnectStormGoesThrough() throws Exception {
+    start(NodeConfig.defaults());
+    String token = ((Push.Welcome) hello("192.0.2.5")).token();
+    for (int i = 0; i < 29; i++) {
+      hello("192.0.2.5");
+    }
+    assertThat(hello("192.0.2.5")).as("the burst is used up").isInstanceOf(Push.Error.class);
+    for (int i = 0; i < 50; i++) {
+      RecordingConnection c = connect("192.0.2.5");
+      Session s = node.open(c);
+      c.command(s, "{\"type\":\"hello\",\"token\":\"" + token + "\"}");
+      assertThat(c.next()).isInstanceOf(Push.Welcome.class);
+    }
+  }
+
+  @Test
   void theFifthFailedHelloOnAConnectionIsAnsweredThenTheConnectionIsClosedWith4429() throws Exception {
     start(NodeConfig.defaults());
     RecordingConnection c = connect("192.0.2.3");

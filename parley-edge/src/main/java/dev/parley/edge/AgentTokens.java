@@ -56,17 +56,21 @@ final class AgentTokens {
   /** What a valid token says. */
   record Claims(Agent agent, long issuedAtMillis, long expiresAtMillis) {}
 
+  /** A token just made: its text, when it was issued and when it expires. */
+  record Issued(String token, long issuedAtMillis, long expiresAtMillis) {}
+
   /** A fresh token for {@code agent}, issued now. */
-  String mint(Agent agent) {
+  Issued issue(Agent agent) {
     long now = clock.millis();
-    String payload = B64.encodeToString(agent.user().getBytes(StandardCharsets.UTF_8)) + "." + now + "."
-        + (now + lifetime.toMillis()) + "." + fingerprint(agent);
-    return PREFIX + payload + "." + signer.sign(payload);
+    long expires = now + lifetime.toMillis();
+    String payload = B64.encodeToString(agent.user().getBytes(StandardCharsets.UTF_8)) + "." + now + "." + expires
+        + "." + fingerprint(agent);
+    return new Issued(PREFIX + payload + "." + signer.sign(payload), now, expires);
   }
 
-  /** When a token minted now expires. */
-  long expiryOfNew() {
-    return clock.millis() + lifetime.toMillis();
+  /** The text of a fresh token for {@code agent}. */
+  String mint(Agent agent) {
+    return issue(agent).token();
   }
 
   /** The claims of {@code token}; fails with {@link AuthenticationException} when it does not count. */

@@ -47,7 +47,6 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
   private final AnonymousTokens visitors;
   private final AgentTokens tokens;
   private final Map<String, Agent> agents;
-  private final Clock clock;
   private final ThreadPoolExecutor checks;
   private final LoginThrottle throttle;
   private final JwtVerifier jwts;
@@ -63,7 +62,6 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
     this.visitors = new AnonymousTokens(secret, ChatIdentity.claims(Role.VISITOR, null));
     this.agents = Map.copyOf(agents);
     this.tokens = new AgentTokens(secret, this.agents, agentTokenLifetime, clock, store, shared);
-    this.clock = clock;
     this.throttle = new LoginThrottle(clock, 5, 20, 100_000);
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
     AtomicInteger n = new AtomicInteger();
@@ -115,8 +113,8 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
       if (!ok) {
         throw new AuthenticationException("token revoked (logged out); log in again");
       }
-      String fresh = tokens.mint(a);
-      return new Principal(a.user(), current.claims(), fresh, tokens.expiryOfNew(), clock.millis());
+      AgentTokens.Issued fresh = tokens.issue(a);
+      return new Principal(a.user(), current.claims(), fresh.token(), fresh.expiresAtMillis(), fresh.issuedAtMillis());
     });
   }
 
@@ -204,9 +202,9 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
         throw new AuthenticationException("wrong user or password");
       }
       throttle.succeeded(user);
-      String token = tokens.mint(a);
-      return new Principal(a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), token, tokens.expiryOfNew(),
-          clock.millis());
+      AgentTokens.Issued t = tokens.issue(a);
+      return new Principal(a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), t.token(), t.expiresAtMillis(),
+          t.issuedAtMillis());
     });
   }
 

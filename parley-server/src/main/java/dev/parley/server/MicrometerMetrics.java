@@ -82,9 +82,12 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
         .register(registry);
     botFirstToken = latency("parley.bot.first.token", "From a question to the bot's first piece of answer");
     // publishPercentiles: the admin dashboard reads p50/p95 from this timer's snapshot, which holds
-    // percentile values only when they are asked for (without it the dashboard showed 0 s).
+    // percentile values only when they are asked for (without it the dashboard showed 0 s). They
+    // cover the last hour (six rotating ten-minute buffers), not Micrometer's default two minutes,
+    // after which a quiet site's dashboard fell back to 0 s.
     firstAgentResponse = Timer.builder("parley.agent.first.response").description("From queued to an agent's first message")
         .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(2))
+        .distributionStatisticExpiry(Duration.ofHours(1)).distributionStatisticBufferLength(6)
         .register(registry);
   }
 

@@ -90,7 +90,7 @@ public final class ParleyServer implements AutoCloseable {
           ? KnowledgeBase.fromFolder(config.kbDir())
           : KnowledgeBase.fromClasspath("kb");
       Bot siteBot = switch (config.bot()) {
-        case "llm" -> llm = new LlmBot(config.llm(), kb);
+        case "llm" -> llm = new LlmBot(config.llm(), kb, clock);
         case "webhook" -> new WebhookBot(config.webhook());
         default -> new KnowledgeBaseBot(kb, config.botPacing());
       };
@@ -120,9 +120,10 @@ public final class ParleyServer implements AutoCloseable {
       ch = new ChatLayer(chatStore, directory, site -> botOf.getOrDefault(site.id(), siteBot),
           new ChatConfig(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3),
               config.requireToken(), config.requireOrigin()), st, clock);
-      NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), 64, NodeConfig.defaults().typingTtl(),
-          NodeConfig.defaults().replayPageSize(), config.pingInterval(), config.sendRate(), config.sendBurst(),
-          NodeConfig.defaults().abuseLimit());
+      NodeConfig d = NodeConfig.defaults();
+      NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), d.maxConversationsPerSession(), d.typingTtl(),
+          d.replayPageSize(), config.pingInterval(), config.sendRate(), config.sendBurst(), d.abuseLimit(),
+          config.helloRate(), config.helloBurst(), d.maxFailedHellos());
       n = Node.builder()
           .config(nodeConfig)
           .codec(ChatProtocol.codec())

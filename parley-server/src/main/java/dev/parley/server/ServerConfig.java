@@ -53,6 +53,9 @@ import java.util.function.Supplier;
  * @param sites the sites and their knowledge bases, or null for the demo site alone
  * @param sendRate {@code send}s per second per connection (token bucket rate)
  * @param sendBurst {@code send}s a connection may make at once
+ * @param helloRate {@code hello}s that make a new anonymous user or log in with a password, per
+ *     second per client address
+ * @param helloBurst such {@code hello}s one client address may make at once
  * @param slowConsumerGrace how long a connection may read too slowly before it is closed (4503)
  * @param maxConnections connections held at once (503 beyond)
  * @param maxConnectionsPerIp connections from one address at once (503 beyond)
@@ -98,6 +101,8 @@ public record ServerConfig(
     SitesFile sites,
     double sendRate,
     int sendBurst,
+    double helloRate,
+    int helloBurst,
     Duration slowConsumerGrace,
     int maxConnections,
     int maxConnectionsPerIp,
@@ -177,6 +182,8 @@ public record ServerConfig(
     private SitesFile sites;
     private double sendRate = Settings.SEND_RATE.defaultValue();
     private int sendBurst = Settings.SEND_BURST.defaultValue();
+    private double helloRate = Settings.HELLO_RATE.defaultValue();
+    private int helloBurst = Settings.HELLO_BURST.defaultValue();
     private Duration slowConsumerGrace = Settings.SLOW_CONSUMER_GRACE.defaultValue();
     private int maxConnections = Settings.MAX_CONNECTIONS.defaultValue();
     private int maxConnectionsPerIp = Settings.MAX_CONNECTIONS_PER_IP.defaultValue();
@@ -267,6 +274,8 @@ public record ServerConfig(
     public Builder sites(SitesFile v) { sites = v; return this; }
     public Builder sendRate(double v) { sendRate = v; return this; }
     public Builder sendBurst(int v) { sendBurst = v; return this; }
+    public Builder helloRate(double v) { helloRate = v; return this; }
+    public Builder helloBurst(int v) { helloBurst = v; return this; }
     public Builder slowConsumerGrace(Duration v) { slowConsumerGrace = v; return this; }
     public Builder maxConnections(int v) { maxConnections = v; return this; }
     public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
@@ -337,6 +346,9 @@ public record ServerConfig(
       if (sendRate <= 0 || sendBurst < 1) {
         throw new IllegalArgumentException("send-rate must be > 0 and send-burst >= 1");
       }
+      if (helloRate <= 0 || helloBurst < 1) {
+        throw new IllegalArgumentException("hello-rate must be > 0 and hello-burst >= 1");
+      }
       if (bot == BotKind.WEBHOOK && (webhook == null || webhook.url() == null || webhook.secret() == null
           || webhook.secret().length() < 16)) {
         throw new IllegalArgumentException("bot webhook needs webhook-url and a webhook-secret of at least 16 characters");
@@ -373,7 +385,7 @@ public record ServerConfig(
           broker.key(), redisUrl, tokenSecret, botPacing, kbDir, openChannels, live, agentOfflineGrace, bot.key(),
           new LlmBot.Config(llmUrl, llmModel, llmApiKey, llmFirstTokenTimeout, llmStallTimeout, llmTimeout,
               llmContextPassages),
-          webhook, sites, sendRate, sendBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout,
+          webhook, sites, sendRate, sendBurst, helloRate, helloBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout,
           tlsCert, tlsKey,
           new JwtVerifier.Settings(jwtSecret, jwtPublicKeys, jwtJwksUrl, jwtIssuer, jwtAudience, jwtJwksCacheTtl,
               jwtClockSkew),

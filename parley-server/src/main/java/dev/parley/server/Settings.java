@@ -101,6 +101,13 @@ final class Settings {
       "How many send commands a connection may make per second (token bucket).").applies(ServerConfig.Builder::sendRate);
   static final Setting<Integer> SEND_BURST = Setting.of("send-burst", CONNECTIONS, "N", INT, NODE.sendBurst(),
       "How many send commands a connection may make at once.").applies(ServerConfig.Builder::sendBurst);
+  static final Setting<Double> HELLO_RATE = Setting.of("hello-rate", CONNECTIONS, "R", NUMBER, NODE.helloRate(),
+      "How many hellos that make a new anonymous visitor or log in with a password one client address may make "
+          + "per second (token bucket); hellos with a token are not counted.")
+      .details("Over it, `rate_limited` with `retryAfterMs`. Raise it for load tests from one address")
+      .applies(ServerConfig.Builder::helloRate);
+  static final Setting<Integer> HELLO_BURST = Setting.of("hello-burst", CONNECTIONS, "N", INT, NODE.helloBurst(),
+      "How many such hellos one client address may make at once.").applies(ServerConfig.Builder::helloBurst);
   static final Setting<Duration> SHUTDOWN_GRACE = Setting.of("shutdown-grace", CONNECTIONS, "D", DURATION,
       TRANSPORT.shutdownGrace(), "How long a graceful shutdown may take in all.")
       .applies(ServerConfig.Builder::shutdownGrace);
@@ -226,7 +233,8 @@ final class Settings {
   /** Every setting, in the reference's order. */
   static final List<Setting<?>> ALL = List.of(
       HOST, PORT, TLS_CERT, TLS_KEY, TRUSTED_PROXIES, ADMIN_HOST, ADMIN_PORT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, HANDSHAKE_TIMEOUT,
-      PING_INTERVAL, PONG_TIMEOUT, SLOW_CONSUMER_GRACE, SEND_RATE, SEND_BURST, SHUTDOWN_GRACE,
+      PING_INTERVAL, PONG_TIMEOUT, SLOW_CONSUMER_GRACE, SEND_RATE, SEND_BURST, HELLO_RATE, HELLO_BURST,
+      SHUTDOWN_GRACE,
       DATA_DIR, STORE, FSYNC, STORE_COMMIT_DELAY, PG_URL_SETTING, PG_USER, PG_PASSWORD, PG_SCHEMA,
       BROKER, REDIS_URL, TOKEN_SECRET,
       SITES, DEMO_AGENT_PASSWORD, AGENT_OFFLINE_GRACE, AGENT_TOKEN_LIFETIME, OPEN_CHANNELS, REQUIRE_TOKEN,

@@ -117,7 +117,7 @@ class AuthenticationTest {
         .jwt(new JwtVerifier.Settings(SECRET, List.of(rsaFile, ecFile), jwksUrl, null, null, Duration.ofMinutes(5),
             Duration.ZERO))
         .trustedProxies(List.of("127.0.0.1"))
-        .maxConnectionsPerIp(3));
+        .maxConnectionsPerIp(3).openChannels(true));
   }
 
   @AfterAll

@@ -34,7 +34,7 @@ class BadInputTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, b -> b.openChannels(true));
     witness = ParleyClient.builder(server.wsUri()).build();
     witness.connect().get(10, TimeUnit.SECONDS);
     witness.join("witness");

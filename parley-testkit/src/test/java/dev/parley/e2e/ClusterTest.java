@@ -92,7 +92,8 @@ class ClusterTest {
     return List.of("--sites=" + sites, "--store=postgres", "--pg-url=" + PG_URL, "--pg-user=" + PG_USER, "--pg-schema=" + schema,
         "--broker=redis", "--redis-url=" + redis.uri(), "--data-dir=" + dir.resolve("data"),
         "--token-secret=" + Base64.getEncoder().encodeToString(secret),
-        "--ping-interval=2s", "--pong-timeout=1s", "--shutdown-grace=6s", "--admin-port=0");
+        "--ping-interval=2s", "--pong-timeout=1s", "--shutdown-grace=6s", "--admin-port=0", "--open-channels=true",
+        "--hello-burst=1000"); // 200 new clients at once, all from 127.0.0.1
   }
 
   ParleyClient client(URI uri, RecordingListener rec) {

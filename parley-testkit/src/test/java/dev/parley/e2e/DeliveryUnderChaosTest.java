@@ -41,7 +41,7 @@ class DeliveryUnderChaosTest {
 
   @Test
   void twoClientsKeepEveryMessageExactlyOnceInOrderWhileConnectionsAreKilled() throws Exception {
-    try (TestServer server = TestServer.start(dir, b -> b.sendRate(100_000).sendBurst(100_000))) {
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true).sendRate(100_000).sendBurst(100_000))) {
       RecordingListener recA = new RecordingListener();
       RecordingListener recB = new RecordingListener();
       Backoff fast = new Backoff(Duration.ofMillis(20), Duration.ofMillis(400));

@@ -29,7 +29,7 @@ class HeartbeatTest {
 
   @BeforeEach
   void start() {
-    server = TestServer.start(dir, b -> b.pingInterval(PING).pongTimeout(PONG_TIMEOUT));
+    server = TestServer.start(dir, b -> b.openChannels(true).pingInterval(PING).pongTimeout(PONG_TIMEOUT));
   }
 
   @AfterEach

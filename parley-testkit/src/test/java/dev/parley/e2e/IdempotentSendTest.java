@@ -21,7 +21,7 @@ class IdempotentSendTest {
   @Test
   void sameCidSentThreeTimesIsStoredOnceAndAckedThreeTimesWithTheSameSeq() throws Exception {
     Codec codec = ChatProtocol.codec();
-    try (TestServer server = TestServer.start(dir); RawWebSocket ws = RawWebSocket.connect(server.port())) {
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true)); RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());
       ws.sendText("{\"type\":\"join\",\"conv\":\"idem\"}");

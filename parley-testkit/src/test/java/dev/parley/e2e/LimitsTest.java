@@ -38,7 +38,7 @@ class LimitsTest {
 
   @Test
   void sendsBeyondTheBurstGetRateLimitedNamingTheirCidAndNothingAcknowledgedIsLost() throws Exception {
-    try (TestServer server = TestServer.start(dir, b -> b.sendRate(1).sendBurst(20));
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true).sendRate(1).sendBurst(20));
         RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());
@@ -69,7 +69,7 @@ class LimitsTest {
 
   @Test
   void sustainedAbuseIsClosedWith4429() throws Exception {
-    try (TestServer server = TestServer.start(dir, b -> b.sendRate(1).sendBurst(5));
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true).sendRate(1).sendBurst(5));
         RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());
@@ -84,7 +84,7 @@ class LimitsTest {
 
   @Test
   void aConsumerThatStopsReadingIsClosedWith4503WhileTheSenderCarriesOn() throws Exception {
-    try (TestServer server = TestServer.start(dir, b -> b.sendRate(1_000_000).sendBurst(1_000_000)
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true).sendRate(1_000_000).sendBurst(1_000_000)
             .slowConsumerGrace(Duration.ofMillis(300)));
         RawWebSocket slow = RawWebSocket.connect("127.0.0.1", server.port(), "/ws", Map.of(), 4096)) {
       slow.sendText("{\"type\":\"hello\"}");

@@ -78,7 +78,7 @@ class ObservabilityTest {
 
   @Test
   void afterAScriptedSessionEachCounterMovedByExactlyTheExpectedAmount() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, b -> b.openChannels(true));
     String token;
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
@@ -138,7 +138,7 @@ class ObservabilityTest {
 
   @Test
   void readyzIsReadyUntilTheNodeDrainsAndReadyAgainAfterARestart() throws Exception {
-    server = TestServer.start(dir);
+    server = TestServer.start(dir, b -> b.openChannels(true));
     assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
     assertThat(get("/readyz", null).body()).contains("\"status\":\"ready\"");
     server.server().node().drain(Duration.ZERO);

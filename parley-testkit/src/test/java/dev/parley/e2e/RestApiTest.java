@@ -149,7 +149,7 @@ class RestApiTest {
     assertThat(doc.get("openapi").asText()).startsWith("3.");
     Set<String> paths = new HashSet<>();
     doc.get("paths").fieldNames().forEachRemaining(paths::add);
-    assertThat(paths).containsExactlyInAnyOrder("/api/openapi.json", "/api/queue", "/api/conversations",
+    assertThat(paths).containsExactlyInAnyOrder("/api/openapi.json", "/api/logout", "/api/queue", "/api/conversations",
         "/api/conversations/{id}", "/api/conversations/{id}/messages", "/api/conversations/{id}/accept",
         "/api/conversations/{id}/transfer", "/api/conversations/{id}/resolve", "/api/sites/{site}");
   }

@@ -21,7 +21,7 @@ class RestartTest {
 
   @Test
   void restartOnTheSameSqliteFileContinuesHistoryAndSeq() throws Exception {
-    try (TestServer server = TestServer.start(dir)) {
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true))) {
       try (ParleyClient c = ParleyClient.builder(server.wsUri()).build()) {
         c.connect().get(10, TimeUnit.SECONDS);
         c.join("persist", 0);
@@ -47,12 +47,12 @@ class RestartTest {
 
   @Test
   void clientsReconnectAndResumeAfterTheServerRestarts() throws Exception {
-    try (TestServer server = TestServer.start(dir, b -> b.port(0))) {
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true).port(0))) {
       RecordingListener rec = new RecordingListener();
       // The restarted node listens on a new port: point a client at a fixed one instead.
       int port = server.port();
       server.server().close();
-      try (TestServer fixed = TestServer.start(dir, b -> b.port(port))) {
+      try (TestServer fixed = TestServer.start(dir, b -> b.openChannels(true).port(port))) {
         try (ParleyClient c = ParleyClient.builder(fixed.wsUri()).listener(rec)
             .backoff(new dev.parley.client.Backoff(Duration.ofMillis(50), Duration.ofMillis(300))).build()) {
           c.connect().get(10, TimeUnit.SECONDS);

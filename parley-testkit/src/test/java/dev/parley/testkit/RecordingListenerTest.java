@@ -64,7 +64,7 @@ class RecordingListenerTest {
 
   @Test
   void assertNoMoreEventsFencesWithAPingAndNamesWhatWasLeft(@TempDir Path dir) throws Exception {
-    try (TestServer server = TestServer.start(dir)) {
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true))) {
       ParleyClient client = ParleyClient.builder(server.wsUri()).listener(rec).build();
       try {
         client.connect().get(10, TimeUnit.SECONDS);
