@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,14 +70,17 @@ final class Target implements AutoCloseable {
         "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
     cmd.addAll(List.of("-jar", parleyJar.toString(), "run", "--host=127.0.0.1", "--port=" + port,
         "--sites=" + sites, "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
-        "--send-rate=1000000", "--send-burst=1000000", "--log-format=text", "--admin-port=0",
-        "--open-channels=true", // the bench's rooms are channels, not chat conversations
-        "--hello-rate=1000000", "--hello-burst=1000000")); // every bench client is a new visitor from one address
+        "--send-rate=1000000", "--send-burst=1000000", "--log-format=text", "--admin-port=0"));
     if (tls != null) {
       cmd.addAll(List.of("--tls-cert=" + tls[0], "--tls-key=" + tls[1]));
     }
     cmd.addAll(moreArgs);
-    return start("parley", cmd, port, log, "/ws", tls != null);
+    // Through the environment, which a build from before these settings ignores, so --parley-jar can
+    // measure an older build in the same run: the bench's rooms are channels, not chat
+    // conversations, and every bench client is a new visitor from one address.
+    Map<String, String> env = Map.of("PARLEY_OPEN_CHANNELS", "true", "PARLEY_HELLO_RATE", "1000000",
+        "PARLEY_HELLO_BURST", "1000000");
+    return start("parley", cmd, env, port, log, "/ws", tls != null);
   }
 
   /** Starts the raw Netty baseline from the bench's own classpath, serving wss with {@code tls} (cert, key) when given. */
@@ -128,8 +132,15 @@ final class Target implements AutoCloseable {
 
   private static Target start(String name, List<String> cmd, int port, Path log, String path, boolean tls)
       throws IOException, InterruptedException {
+    return start(name, cmd, Map.of(), port, log, path, tls);
+  }
+
+  private static Target start(String name, List<String> cmd, Map<String, String> env, int port, Path log, String path,
+      boolean tls) throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
