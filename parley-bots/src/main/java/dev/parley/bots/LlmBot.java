@@ -53,9 +53,26 @@ public final class LlmBot implements Bot, AutoCloseable {
    *
    * @param baseUrl e.g. {@code https://api.openai.com/v1} or {@code http://localhost:11434/v1}
    * @param apiKey sent as a bearer token, or null
+   * @param systemPrompt what the model is told before the site's passages, or null for the built-in
+   *     instructions (answer briefly, only from the passages, in the visitor's language)
+   * @param temperature sampling temperature (0.3 unless a site says otherwise)
+   * @param maxTokens the answer's length limit, or null for the model's own
    */
   public record Config(String baseUrl, String model, String apiKey, Duration firstTokenTimeout,
-      Duration stallTimeout, Duration totalTimeout, int contextPassages) {}
+      Duration stallTimeout, Duration totalTimeout, int contextPassages, String systemPrompt, double temperature,
+      Integer maxTokens) {
+
+    /** The deployment's settings, with the built-in prompt and temperature. */
+    public Config(String baseUrl, String model, String apiKey, Duration firstTokenTimeout, Duration stallTimeout,
+        Duration totalTimeout, int contextPassages) {
+      this(baseUrl, model, apiKey, firstTokenTimeout, stallTimeout, totalTimeout, contextPassages, null, 0.3, null);
+    }
+
+    @Override
+    public String toString() {
+      return "LlmBot.Config[" + baseUrl + ", " + model + "]"; // never prints the key
+    }
+  }
 
   /** How often a watchdog looks at its answer: the time-outs are kept to within this. */
   static final Duration CHECK_EVERY = Duration.ofMillis(50);
@@ -94,7 +111,8 @@ public final class LlmBot implements Bot, AutoCloseable {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(config.baseUrl() + "/chat/completions"))
         .header("Content-Type", "application/json")
         .header("Accept", "text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(ChatCompletions.request(config.model(), messages(q), 0.3)));
+        .POST(HttpRequest.BodyPublishers.ofByteArray(ChatCompletions.request(config.model(), messages(q),
+            config.temperature(), config.maxTokens())));
     if (config.apiKey() != null && !config.apiKey().isBlank()) {
       req.header("Authorization", "Bearer " + config.apiKey());
     }
@@ -153,10 +171,15 @@ public final class LlmBot implements Bot, AutoCloseable {
 
   /** System prompt with knowledge-base passages, then the conversation, then the question. */
   List<ChatCompletions.Message> messages(Question q) {
-    StringBuilder system = new StringBuilder()
-        .append("You are ").append(q.site().botName()).append(", the assistant of ").append(q.site().name())
-        .append(". Answer briefly and only from the context below. If the context does not answer the question, ")
-        .append("say you are not sure and offer to connect the visitor with a human.\n\nContext:\n");
+    StringBuilder system = new StringBuilder();
+    if (config.systemPrompt() != null) {
+      system.append(config.systemPrompt()).append("\n\nContext:\n");
+    } else {
+      system.append("You are ").append(q.site().botName()).append(", the assistant of ").append(q.site().name())
+          .append(". Answer briefly, in the language of the visitor's question, and only from the context below. If ")
+          .append("the context does not answer the question, say you are not sure and offer to connect the visitor ")
+          .append("with a human.\n\nContext:\n");
+    }
     for (KnowledgeBase.Section s : kb.top(q.text(), config.contextPassages())) {
       system.append("## ").append(s.title()).append('\n').append(s.body()).append("\n\n");
     }

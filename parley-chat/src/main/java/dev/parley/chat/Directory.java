@@ -6,33 +6,46 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The sites and agents of a deployment, by id. Immutable: a deployment's sites and agents are read
- * at start.
+ * The live sites and agents of a deployment, by id: what the chat layer, authentication and the
+ * bots read on every use. Disabled sites and agents are not here (to the chat layer they do not
+ * exist). The configuration ({@link ConfigSync}) replaces the whole set at once when anything
+ * changes, so a reader sees one version or the next, never half of each.
  *
- * <p>Thread-safe.
+ * <p>Thread-safe: the current set is one immutable snapshot behind a volatile reference.
  */
 public final class Directory {
-  private final Map<String, Site> sites;
-  private final Map<String, Agent> agents;
+  /** One version of the sites and agents. */
+  private record Snapshot(Map<String, Site> sites, Map<String, Agent> agents, long version) {}
+
+  private volatile Snapshot current;
 
   public Directory(Map<String, Site> sites, Map<String, Agent> agents) {
-    this.sites = Map.copyOf(sites);
-    this.agents = Map.copyOf(agents);
+    this.current = new Snapshot(Map.copyOf(sites), Map.copyOf(agents), 0);
+  }
+
+  /** Puts {@code sites} and {@code agents} in force, as the configuration's {@code version}. */
+  public void replace(Map<String, Site> sites, Map<String, Agent> agents, long version) {
+    current = new Snapshot(Map.copyOf(sites), Map.copyOf(agents), version);
+  }
+
+  /** The configuration version in force (0 before any was loaded). */
+  public long version() {
+    return current.version();
   }
 
   /** The site {@code id}, or null. */
   public Site site(String id) {
-    return id == null ? null : sites.get(id);
+    return id == null ? null : current.sites().get(id);
   }
 
   /** The agent account {@code user}, or null. */
   public Agent agent(String user) {
-    return user == null ? null : agents.get(user);
+    return user == null ? null : current.agents().get(user);
   }
 
   /** The agent account of a staff principal, or null (visitors; admins with no agent account). */
   public Agent staff(Principal p) {
-    return ChatIdentity.isStaff(p) ? agents.get(p.user()) : null;
+    return ChatIdentity.isStaff(p) ? agent(p.user()) : null;
   }
 
   /** Whether {@code p} is an agent (or admin) of {@code site}. */
@@ -43,16 +56,16 @@ public final class Directory {
 
   /** Every site. */
   public Collection<Site> sites() {
-    return sites.values();
+    return current.sites().values();
   }
 
   /** Every site's id. */
   public Set<String> siteIds() {
-    return sites.keySet();
+    return current.sites().keySet();
   }
 
   /** Every agent account, by user. */
   public Map<String, Agent> agents() {
-    return agents;
+    return current.agents();
   }
 }

@@ -20,10 +20,23 @@ import java.util.List;
  *     its identified visitors' JWTs, or null
  * @param visitorIdle how long a visitor may be gone and silent before its queued or assigned
  *     conversation is closed as abandoned (freeing the agent's place)
+ * @param bot the site's bot, or null for the deployment's ({@code --bot})
  */
 public record Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
     double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret,
-    Duration visitorIdle) {
+    Duration visitorIdle, BotSettings bot) {
+
+  public Site {
+    allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
+  /** A site with the deployment's bot. */
+  public Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
+      double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret,
+      Duration visitorIdle) {
+    this(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors, identitySecret,
+        visitorIdle, null);
+  }
 
   /** How long a visitor may be gone and silent by default. */
   public static final Duration DEFAULT_VISITOR_IDLE = Duration.ofMinutes(15);
@@ -44,7 +57,13 @@ public record Site(String id, String name, List<String> allowedOrigins, String g
   /** This site with another inactivity rule. */
   public Site withVisitorIdle(Duration d) {
     return new Site(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors,
-        identitySecret, d);
+        identitySecret, d, bot);
+  }
+
+  /** This site with another bot (null: the deployment's). */
+  public Site withBot(BotSettings b) {
+    return new Site(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors,
+        identitySecret, visitorIdle, b);
   }
 
   @Override

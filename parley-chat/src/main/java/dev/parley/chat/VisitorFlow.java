@@ -155,9 +155,14 @@ final class VisitorFlow {
   }
 
   private void ask(Site site, ChatConversation c, StoredMessage m) {
+    Bot bot = bots.apply(site);
+    if (bot == null) {
+      handoff(c, "Our team answers this chat."); // the site has no bot
+      return;
+    }
     CompletableFuture.supplyAsync(() -> node.store().readBefore(c.id(), m.seq(), 20), node.store().readExecutor())
         .exceptionally(e -> List.of())
-        .thenAccept(history -> turns.start(bots.apply(site), new Bot.Question(site, c.id(), m.text(), history),
+        .thenAccept(history -> turns.start(bot, new Bot.Question(site, c.id(), m.text(), history),
             result -> afterAnswer(c, result)));
   }
 

@@ -28,6 +28,14 @@ public final class HmacSigner {
     return new HmacSigner(raw(secret).mac(("parley:" + purpose).getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * A 32-byte key for {@code purpose} derived from {@code secret} (the same derivation as {@link
+   * #forPurpose}'s), for a use other than signing: e.g. the key that seals stored secrets.
+   */
+  public static byte[] derivedKey(byte[] secret, String purpose) {
+    return raw(secret).mac(("parley:" + purpose).getBytes(StandardCharsets.UTF_8));
+  }
+
   /** A signer with {@code secret} itself as the key (only for formats that predate purposes). */
   public static HmacSigner raw(byte[] secret) {
     if (secret.length < 32) {

@@ -11,7 +11,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,13 +37,13 @@ final class AgentTokens {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
   private final HmacSigner signer;
-  private final Map<String, Agent> agents;
+  private final Function<String, Agent> agents;
   private final Duration lifetime;
   private final Clock clock;
   private final ChatStore store;
   private final SharedState shared;
 
-  AgentTokens(byte[] secret, Map<String, Agent> agents, Duration lifetime, Clock clock, ChatStore store,
+  AgentTokens(byte[] secret, Function<String, Agent> agents, Duration lifetime, Clock clock, ChatStore store,
       SharedState shared) {
     this.signer = HmacSigner.forPurpose(secret, "agent-token");
     this.agents = agents;
@@ -143,7 +143,7 @@ final class AgentTokens {
     if (clock.millis() >= expires) {
       throw new AuthenticationException("token expired; log in again");
     }
-    Agent a = agents.get(user);
+    Agent a = agents.apply(user);
     if (a == null) {
       throw new AuthenticationException("no such agent");
     }

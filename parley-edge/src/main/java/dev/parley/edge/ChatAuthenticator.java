@@ -14,6 +14,7 @@ import dev.parley.protocol.ProtocolException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +47,8 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
 
   private final AnonymousTokens visitors;
   private final AgentTokens tokens;
-  private final Map<String, Agent> agents;
+  /** The live agent accounts, by user (the configuration may change them at any time). */
+  private final Function<String, Agent> agents;
   private final ThreadPoolExecutor checks;
   private final LoginThrottle throttle;
   private final JwtVerifier jwts;
@@ -56,11 +58,11 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
    * @param store keeps agents' token revocations
    * @param shared caches them for every node
    */
-  public ChatAuthenticator(byte[] secret, Map<String, Agent> agents, Duration agentTokenLifetime, Clock clock,
+  public ChatAuthenticator(byte[] secret, Function<String, Agent> agents, Duration agentTokenLifetime, Clock clock,
       JwtVerifier jwts, ChatStore store, SharedState shared) {
     this.jwts = jwts;
     this.visitors = new AnonymousTokens(secret, ChatIdentity.claims(Role.VISITOR, null));
-    this.agents = Map.copyOf(agents);
+    this.agents = agents;
     this.tokens = new AgentTokens(secret, this.agents, agentTokenLifetime, clock, store, shared);
     this.throttle = new LoginThrottle(clock, 5, 20, 100_000);
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
@@ -105,7 +107,7 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
    */
   @Override
   public CompletableFuture<Principal> renew(Principal current) {
-    Agent a = ChatIdentity.isStaff(current) ? agents.get(current.user()) : null;
+    Agent a = ChatIdentity.isStaff(current) ? agents.apply(current.user()) : null;
     if (a == null || current.issuedAtMillis() == 0) {
       return CompletableFuture.failedFuture(new AuthenticationException("send a fresh token in auth"));
     }
@@ -125,7 +127,7 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
           c.expiresAtMillis());
     }
     if (c.role().equals("agent")) {
-      Agent a = agents.get(c.subject());
+      Agent a = agents.apply(c.subject());
       if (a == null) {
         throw new AuthenticationException("no agent " + c.subject() + " on this server");
       }
@@ -193,7 +195,7 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
           .retryAfter(wait));
     }
     return onPool(() -> {
-      Agent a = agents.get(user);
+      Agent a = agents.apply(user);
       // Hash even for an unknown user, so timing does not tell which users exist.
       String hash = a != null ? a.passwordHash() : DUMMY_HASH;
       if (!Passwords.verify(password, hash) || a == null) {
@@ -223,7 +225,7 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
 
   /** A fresh agent token for {@code user} (tests and tools). */
   public String agentToken(String user) {
-    return tokens.mint(agents.get(user));
+    return tokens.mint(agents.apply(user));
   }
 
   @Override

@@ -35,7 +35,8 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -102,29 +103,46 @@ public final class JwtVerifier {
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JwtVerifier.class);
 
+  /** A site's verifier, made for the identity secret it verifies with. */
+  private record SiteIssuer(String secret, DefaultJWTProcessor<SecurityContext> processor) {}
+
+  private final Settings settings;
   private final DefaultJWTProcessor<SecurityContext> deployment;
-  private final Map<String, DefaultJWTProcessor<SecurityContext>> siteIssuers = new HashMap<>();
+  /** The live sites (their identity secrets may change at any time). */
+  private final Function<String, Site> sites;
+  /** Per site, the verifier of its current identity secret; remade when the secret changes. */
+  private final ConcurrentHashMap<String, SiteIssuer> siteIssuers = new ConcurrentHashMap<>();
   private final long skewMillis;
 
   /**
    * @param settings the deployment's keys
-   * @param sites sites; those with an identity secret verify their own visitors' tokens
+   * @param sites the live sites, by id; those with an identity secret verify their own visitors'
+   *     tokens
    * @throws IllegalArgumentException naming the setting that is wrong (a short secret, a bad PEM)
    */
-  public JwtVerifier(Settings settings, List<Site> sites) {
+  public JwtVerifier(Settings settings, Function<String, Site> sites) {
+    this.settings = settings;
     this.skewMillis = settings.clockSkew().toMillis();
     this.deployment = settings.any() ? processor(deploymentKeys(settings), settings) : null;
-    for (Site s : sites) {
-      if (s.identitySecret() != null) {
-        byte[] secret = s.identitySecret().getBytes(StandardCharsets.UTF_8);
-        if (secret.length < 32) {
-          throw new IllegalArgumentException("site " + s.id() + ": identitySecret must be at least 32 bytes");
-        }
-        JWKSource<SecurityContext> key = anyKid(new JWKSet(new OctetSequenceKey.Builder(secret).build()));
-        siteIssuers.put(s.id(), processor(key, new Settings(null, List.of(), null, null, null,
-            settings.jwksCacheTtl(), settings.clockSkew())));
-      }
+    this.sites = sites;
+  }
+
+  /** The verifier of site {@code id}'s visitors' tokens, or null when it has no identity secret (or no such site). */
+  private DefaultJWTProcessor<SecurityContext> siteIssuer(String id) {
+    Site s = id == null ? null : sites.apply(id);
+    if (s == null || s.identitySecret() == null) {
+      return null;
     }
+    SiteIssuer known = siteIssuers.get(id);
+    if (known != null && known.secret().equals(s.identitySecret())) {
+      return known.processor();
+    }
+    byte[] secret = s.identitySecret().getBytes(StandardCharsets.UTF_8);
+    JWKSource<SecurityContext> key = anyKid(new JWKSet(new OctetSequenceKey.Builder(secret).build()));
+    DefaultJWTProcessor<SecurityContext> p = processor(key, new Settings(null, List.of(), null, null, null,
+        settings.jwksCacheTtl(), settings.clockSkew()));
+    siteIssuers.put(id, new SiteIssuer(s.identitySecret(), p));
+    return p;
   }
 
   /** Whether {@code token} has the shape of a JWS compact serialisation (three base64url parts). */
@@ -152,7 +170,7 @@ public final class JwtVerifier {
       throw new AuthenticationException("token algorithm " + jwt.getHeader().getAlgorithm()
           + " is not accepted (HS256, RS256, ES256 only)");
     }
-    DefaultJWTProcessor<SecurityContext> bySite = site == null ? null : siteIssuers.get(site);
+    DefaultJWTProcessor<SecurityContext> bySite = siteIssuer(site);
     DefaultJWTProcessor<SecurityContext> processor = bySite != null ? bySite : deployment;
     if (processor == null) {
       throw new AuthenticationException("this server accepts no JWTs" + (site == null ? "" : " for site " + site));

@@ -10,6 +10,7 @@ import dev.parley.core.Authenticator.AuthenticationException;
 import dev.parley.core.InMemorySharedState;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
@@ -25,9 +26,9 @@ class AgentTokensTest {
   final Agent maya = new Agent("maya", "Maya", Set.of("demo"), 2, Passwords.hash("right"));
   final InMemoryChatStore store = new InMemoryChatStore();
   final InMemorySharedState shared = new InMemorySharedState(System::nanoTime);
-  final AgentTokens tokens = tokens(Map.of("maya", maya), shared);
+  final AgentTokens tokens = tokens(Map.of("maya", maya)::get, shared);
 
-  AgentTokens tokens(Map<String, Agent> agents, InMemorySharedState state) {
+  AgentTokens tokens(Function<String, Agent> agents, InMemorySharedState state) {
     return new AgentTokens(SECRET, agents, Duration.ofMinutes(15), clock, store, state);
   }
 
@@ -60,7 +61,7 @@ class AgentTokensTest {
     String before = tokens.mint(maya);
     // A second node: its own cache of the shared state, the same store.
     InMemorySharedState otherNodesView = shared;
-    AgentTokens otherNode = tokens(Map.of("maya", maya), otherNodesView);
+    AgentTokens otherNode = tokens(Map.of("maya", maya)::get, otherNodesView);
     assertThat(otherNode.verify(before).join()).isNotNull(); // cached "never revoked" there
     tokens.revoke("maya").join();
     assertThat(failure(tokens.verify(before))).hasMessageContaining("revoked");
@@ -76,7 +77,7 @@ class AgentTokensTest {
     tokens.revoke("maya").join();
     // A restarted cluster: the shared state is empty, the store remembers.
     try (InMemorySharedState fresh = new InMemorySharedState(System::nanoTime)) {
-      assertThat(failure(tokens(Map.of("maya", maya), fresh).verify(before))).hasMessageContaining("revoked");
+      assertThat(failure(tokens(Map.of("maya", maya)::get, fresh).verify(before))).hasMessageContaining("revoked");
     }
   }
 
@@ -84,7 +85,7 @@ class AgentTokensTest {
   void aPasswordChangeEndsEveryEarlierToken() {
     String t = tokens.mint(maya);
     Agent renewed = new Agent("maya", "Maya", Set.of("demo"), 2, Passwords.hash("new password"));
-    assertThat(failure(tokens(Map.of("maya", renewed), shared).verify(t))).hasMessageContaining("password changed");
+    assertThat(failure(tokens(Map.of("maya", renewed)::get, shared).verify(t))).hasMessageContaining("password changed");
   }
 
   @Test
@@ -95,7 +96,7 @@ class AgentTokensTest {
     String longer = String.join(".", parts[0], parts[1], parts[2], String.valueOf(Long.MAX_VALUE), parts[4], parts[5]);
     assertThat(failure(tokens.verify(longer))).hasMessageContaining("signature");
     assertThat(failure(new AgentTokens(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-        20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, Map.of("maya", maya), Duration.ofMinutes(15), clock,
+        20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, Map.of("maya", maya)::get, Duration.ofMinutes(15), clock,
         store, shared).verify(t))).hasMessageContaining("signature");
     // An agent token relabelled as a visitor token: a key of its own, so no.
     AnonymousTokens visitors = new AnonymousTokens(SECRET, Map.of());

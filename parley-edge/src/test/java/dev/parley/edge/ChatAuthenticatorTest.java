@@ -29,7 +29,7 @@ class ChatAuthenticatorTest {
   final MutableClock clock = new MutableClock(1_800_000_000_000L);
   final InMemorySharedState shared = new InMemorySharedState(System::nanoTime);
   final Agent maya = new Agent("maya", "Maya", Set.of("demo"), 2, Passwords.hash("right"));
-  final ChatAuthenticator auth = new ChatAuthenticator(new byte[32], Map.of("maya", maya), Duration.ofMinutes(15),
+  final ChatAuthenticator auth = new ChatAuthenticator(new byte[32], Map.of("maya", maya)::get, Duration.ofMinutes(15),
       clock, null, new InMemoryChatStore(), shared);
 
   @AfterEach

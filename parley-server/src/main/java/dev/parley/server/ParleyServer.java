@@ -1,13 +1,20 @@
 package dev.parley.server;
 
 import dev.parley.broker.redis.RedisBroker;
+import dev.parley.bots.SiteBots;
+import dev.parley.chat.BotSettings;
+import dev.parley.chat.ConfigStore;
+import dev.parley.chat.ConfigSync;
+import dev.parley.core.HmacSigner;
+import dev.parley.edge.admin.AdminApi;
+import dev.parley.edge.admin.AgentDoc;
+import dev.parley.edge.admin.Configuration;
+import dev.parley.edge.admin.SecretBox;
+import dev.parley.edge.admin.SiteDoc;
+import dev.parley.store.jdbc.JdbcConfigStore;
+import java.util.ArrayList;
 import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.bots.KnowledgeBase;
-import dev.parley.bots.KnowledgeBaseBot;
-import dev.parley.bots.LlmBot;
-import dev.parley.bots.WebhookBot;
-import dev.parley.chat.Agent;
-import dev.parley.chat.Bot;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ChatStore;
@@ -38,11 +45,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,7 +71,9 @@ public final class ParleyServer implements AutoCloseable {
   private final SharedState sharedState;
   private final ChatLayer chat;
   private final ChatAuthenticator authenticator;
-  private final LlmBot llmBot;
+  private final SiteBots bots;
+  private final ConfigSync configSync;
+  private final Directory directory;
   private final NodeClock clock = NodeClock.system();
   private final Node node;
   private final TransportServer transport;
@@ -73,12 +84,7 @@ public final class ParleyServer implements AutoCloseable {
   private ParleyServer(ServerConfig config) throws InterruptedException {
     this.config = config;
     this.store = openStore(config, metrics);
-    Broker b = null;
-    SharedState st = null;
-    ChatLayer ch = null;
-    LlmBot llm = null;
-    ChatAuthenticator auth = null;
-    Node n = null;
+    List<AutoCloseable> opened = new ArrayList<>(); // closed in reverse if start-up fails
     try {
       byte[] secret = config.tokenSecret() != null
           ? Base64.getDecoder().decode(config.tokenSecret().trim())
@@ -86,59 +92,56 @@ public final class ParleyServer implements AutoCloseable {
       ChatStore chatStore = store instanceof SqliteMessageStore sq
           ? JdbcChatStore.onSqlite(sq)
           : JdbcChatStore.onPostgres(postgresOptions(config));
-      KnowledgeBase kb = config.kbDir() != null
-          ? KnowledgeBase.fromFolder(config.kbDir())
-          : KnowledgeBase.fromClasspath("kb");
-      Bot siteBot = switch (config.bot()) {
-        case "llm" -> llm = new LlmBot(config.llm(), kb, clock);
-        case "webhook" -> new WebhookBot(config.webhook());
-        default -> new KnowledgeBaseBot(kb, config.botPacing());
-      };
-      Map<String, Site> siteMap = new HashMap<>();
-      Map<String, Bot> botOf = new HashMap<>();
-      if (config.sites() == null) {
-        siteMap.put(Site.demo().id(), Site.demo());
-      } else {
-        for (Site s : config.sites().sites()) {
-          siteMap.put(s.id(), s);
-          Path dir = config.sites().kbDirs().get(s.id());
-          if (dir != null && config.bot().equals("kb")) {
-            botOf.put(s.id(), new KnowledgeBaseBot(KnowledgeBase.fromFolder(dir), config.botPacing()));
-          }
-        }
-      }
-      Map<String, Agent> agentMap = new HashMap<>();
-      for (Agent a : config.agents()) {
-        agentMap.put(a.user(), a);
-      }
-      Directory directory = new Directory(siteMap, agentMap);
-      b = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
-      st = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:")
+      ConfigStore configStore = store instanceof SqliteMessageStore sq
+          ? JdbcConfigStore.onSqlite(sq)
+          : JdbcConfigStore.onPostgres(postgresOptions(config));
+      opened.add(configStore);
+      this.broker = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
+      opened.add(broker);
+      this.sharedState = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:")
           : new InMemorySharedState(clock::nanoTime);
-      auth = new ChatAuthenticator(secret, agentMap, config.agentTokenLifetime(), java.time.Clock.systemUTC(),
-          new JwtVerifier(config.jwt(), List.copyOf(siteMap.values())), chatStore, st);
-      ch = new ChatLayer(chatStore, directory, site -> botOf.getOrDefault(site.id(), siteBot),
+      opened.add(sharedState);
+
+      // The configuration: stored, imported from the sites file (or the demo's), followed live.
+      this.directory = new Directory(Map.of(), Map.of());
+      SecretBox box = new SecretBox(secretsKey(config, secret));
+      this.configSync = new ConfigSync(configStore, Configuration.decoder(box), directory, broker, clock, CONFIG_POLL);
+      opened.add(configSync);
+      Configuration configuration = new Configuration(configStore, box, configSync, Clock.systemUTC());
+      configSync.start().join();
+      importConfiguration(config, configuration);
+      configSync.reload().join();
+
+      this.bots = new SiteBots(BotSettings.Kind.ofWire(config.bot()), config.llm(), config.webhook(),
+          knowledge(config), config.botPacing(), clock);
+      opened.add(bots);
+      this.authenticator = new ChatAuthenticator(secret, directory::agent, config.agentTokenLifetime(),
+          Clock.systemUTC(), new JwtVerifier(config.jwt(), directory::site), chatStore, sharedState);
+      opened.add(authenticator);
+      this.chat = new ChatLayer(chatStore, directory, bots,
           new ChatConfig(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3),
-              config.requireToken(), config.requireOrigin()), st, clock);
+              config.requireToken(), config.requireOrigin()), sharedState, clock);
+      opened.add(chat);
       NodeConfig d = NodeConfig.defaults();
       NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), d.maxConversationsPerSession(), d.typingTtl(),
           d.replayPageSize(), config.pingInterval(), config.sendRate(), config.sendBurst(), d.abuseLimit(),
           config.helloRate(), config.helloBurst(), d.maxFailedHellos());
-      n = Node.builder()
+      this.node = Node.builder()
           .config(nodeConfig)
           .codec(ChatProtocol.codec())
           .clock(clock)
           .store(store)
-          .broker(b)
-          .sharedState(st)
-          .authorizer(ch.authorizer())
-          .handshakePolicy(ch.handshakePolicy())
-          .extension(ch.extension())
-          .authenticator(auth)
+          .broker(broker)
+          .sharedState(sharedState)
+          .authorizer(chat.authorizer())
+          .handshakePolicy(chat.handshakePolicy())
+          .extension(chat.extension())
+          .authenticator(authenticator)
           .metrics(metrics)
           .build();
-      ch.attach(n, metrics);
-      metrics.bindChat(ch);
+      opened.add(node);
+      chat.attach(node, metrics);
+      metrics.bindChat(chat);
       TransportConfig tc = TransportConfig.newBuilder()
           .host(config.host())
           .port(config.port())
@@ -156,42 +159,65 @@ public final class ParleyServer implements AutoCloseable {
           .adminHost(config.adminHost())
           .adminPort(config.adminPort())
           .build();
-      ChatRestApi rest = new ChatRestApi(ch.desk(), directory, auth,
-          config.bot().equals("webhook") ? config.webhook().secret() : null, st, java.time.Clock.systemUTC());
-      this.transport = TransportServer.start(tc, n, new OpsApi(rest, metrics, n, store, b, ch, auth));
+      ChatRestApi rest = new ChatRestApi(chat.desk(), directory, authenticator,
+          config.bot().equals("webhook") ? config.webhook().secret() : null, sharedState, Clock.systemUTC());
+      this.transport = TransportServer.start(tc, node, new OpsApi(new AdminApi(rest, authenticator, configuration),
+          metrics, node, store, broker, chat, authenticator));
     } catch (RuntimeException | InterruptedException e) {
-      if (n != null) {
-        n.close();
-      }
-      if (b != null) {
-        b.close();
-      }
-      if (st != null) {
-        st.close();
-      }
-      if (ch != null) {
-        ch.close();
-      }
-      if (auth != null) {
-        auth.close();
-      }
-      if (llm != null) {
-        llm.close();
+      for (int k = opened.size() - 1; k >= 0; k--) {
+        try {
+          opened.get(k).close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
       }
       store.close();
       clock.close();
       throw e;
     }
-    this.llmBot = llm;
-    this.chat = ch;
-    this.authenticator = auth;
-    this.broker = b;
-    this.sharedState = st;
-    this.node = n;
     log.info("Parley listening on port {} ({} transport), admin port {}; store {}, broker {}", transport.port(),
         transport.ioTransport(), transport.adminPort(), config.store().equals("sqlite")
             ? "sqlite in " + config.dataDir().toAbsolutePath().normalize() : "postgres",
         config.broker());
+  }
+
+  /** How often a node checks that it holds the latest configuration (a change event may be lost). */
+  static final Duration CONFIG_POLL = Duration.ofSeconds(5);
+
+  /** The key sealing stored secrets: {@code --secrets-key}, else derived from the token secret. */
+  private static byte[] secretsKey(ServerConfig config, byte[] tokenSecret) {
+    if (config.secretsKey() != null) {
+      return Base64.getDecoder().decode(config.secretsKey().trim());
+    }
+    return HmacSigner.derivedKey(tokenSecret, "config-secrets");
+  }
+
+  /**
+   * Imports the sites file's sites and agents (or, without one, the demo's) into the stored
+   * configuration: entries it names take its content; others are left alone.
+   */
+  private static void importConfiguration(ServerConfig config, Configuration configuration) {
+    List<Site> sites = config.sites() != null ? config.sites().sites() : List.of(Site.demo());
+    List<SiteDoc> siteDocs = sites.stream().map(s -> SiteDoc.of(s).checked()).toList();
+    List<Configuration.ImportedAgent> agents = config.agents().stream()
+        .map(a -> new Configuration.ImportedAgent(AgentDoc.of(a), config.agentPasswords().get(a.user()))).toList();
+    int written = configuration.importFile(siteDocs, agents).join();
+    if (written > 0) {
+      log.info("imported {} of {} sites and agents from {}", written, siteDocs.size() + agents.size(),
+          config.sites() != null ? "the sites file" : "the demo");
+    }
+  }
+
+  /** Each site's knowledge base: its sites-file folder, else the deployment's ({@code --kb-dir} or built in). */
+  private static Function<String, KnowledgeBase> knowledge(ServerConfig config) {
+    KnowledgeBase deployment = config.kbDir() != null
+        ? KnowledgeBase.fromFolder(config.kbDir())
+        : KnowledgeBase.fromClasspath("kb");
+    Map<String, KnowledgeBase> own = new HashMap<>();
+    if (config.sites() != null) {
+      config.sites().kbDirs().forEach((site, dir) -> own.put(site, KnowledgeBase.fromFolder(dir)));
+    }
+    return site -> own.getOrDefault(site, deployment);
   }
 
   private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
@@ -243,6 +269,16 @@ public final class ParleyServer implements AutoCloseable {
     return transport;
   }
 
+  /** The sites and agents in force on this node. */
+  public Directory directory() {
+    return directory;
+  }
+
+  /** Each site's bot. */
+  public SiteBots bots() {
+    return bots;
+  }
+
   public ChatLayer chat() {
     return chat;
   }
@@ -279,10 +315,9 @@ public final class ParleyServer implements AutoCloseable {
     transport.close();
     chat.close();
     authenticator.close();
-    if (llmBot != null) {
-      llmBot.close();
-    }
+    bots.close();
     node.close();
+    configSync.close();
     broker.close();
     sharedState.close();
     store.close();

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -38,6 +39,10 @@ import java.util.function.Supplier;
  * @param postgresSchema PostgreSQL schema, created and migrated if missing
  * @param broker {@code memory} (one node) or {@code redis} (a cluster)
  * @param redisUrl Redis URI of the broker
+ * @param secretsKey base64 of 32 bytes sealing the secrets of stored settings, or null to derive it
+ *     from the token secret
+ * @param agentPasswords the passwords in the clear of agents that have one (the demo agents, a
+ *     sites file's trial {@code password}s), by user: importing them again keeps their hashes
  * @param tokenSecret base64 of at least 32 bytes that signs visitor tokens; every node of a cluster
  *     needs the same one. Null: {@code secret.key} in the data directory (one node only)
  * @param botPacing pause between the chunks of a streamed knowledge-base answer
@@ -116,7 +121,9 @@ public record ServerConfig(
     List<String> trustedProxies,
     Duration storeCommitDelay,
     String adminHost,
-    int adminPort) {
+    int adminPort,
+    String secretsKey,
+    Map<String, String> agentPasswords) {
 
   /** The users of the demo site's agents. */
   public static final List<String> DEMO_AGENTS = List.of("maya", "sam");
@@ -171,6 +178,7 @@ public record ServerConfig(
     private BrokerKind broker = Settings.BROKER.defaultValue();
     private String redisUrl = Settings.REDIS_URL.defaultValue();
     private String tokenSecret = Settings.TOKEN_SECRET.defaultValue();
+    private String secretsKey = Settings.SECRETS_KEY.defaultValue();
     private Duration botPacing = Settings.BOT_PACING.defaultValue();
     private Path kbDir = Settings.KB_DIR.defaultValue();
     private boolean openChannels = Settings.OPEN_CHANNELS.defaultValue();
@@ -235,6 +243,7 @@ public record ServerConfig(
     public Builder broker(String v) { return broker(BrokerKind.parse(v)); }
     public Builder redisUrl(String v) { redisUrl = v; return this; }
     public Builder tokenSecret(String v) { tokenSecret = v; return this; }
+    public Builder secretsKey(String v) { secretsKey = v; return this; }
     public Builder botPacing(Duration v) { botPacing = v; return this; }
     public Builder kbDir(Path v) { kbDir = v; return this; }
     public Builder openChannels(boolean v) { openChannels = v; return this; }
@@ -332,6 +341,17 @@ public record ServerConfig(
         throw new IllegalArgumentException(
             "token-secret is required with broker redis: every node must sign visitor tokens with the same key");
       }
+      if (secretsKey != null) {
+        byte[] k;
+        try {
+          k = Base64.getDecoder().decode(secretsKey.trim());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("secrets-key is not base64");
+        }
+        if (k.length != 32) {
+          throw new IllegalArgumentException("secrets-key must decode to 32 bytes, has " + k.length);
+        }
+      }
       if (tokenSecret != null) {
         byte[] b;
         try {
@@ -373,11 +393,15 @@ public record ServerConfig(
       String bind = host != null ? host : sites == null ? DemoGuard.LOOPBACK : "0.0.0.0";
       List<String> exposures = DemoGuard.exposures(bind, tlsCert != null, store, broker);
       List<Agent> live = agents;
+      Map<String, String> clear = Map.of();
       if (live == null && sites != null) {
         live = sites.agents();
+        clear = sites.clearPasswords();
       } else if (live == null) {
         DemoGuard.refuseDemo(DEMO_AGENTS, exposures);
-        live = demoAgents(demoAgentPassword != null ? demoAgentPassword.get() : DEMO_AGENT_PASSWORD);
+        String pw = demoAgentPassword != null ? demoAgentPassword.get() : DEMO_AGENT_PASSWORD;
+        live = demoAgents(pw);
+        clear = Map.of("maya", pw, "sam", pw);
       }
       DemoGuard.check(sites == null, live, exposures);
       return new ServerConfig(bind, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
@@ -389,7 +413,8 @@ public record ServerConfig(
           tlsCert, tlsKey,
           new JwtVerifier.Settings(jwtSecret, jwtPublicKeys, jwtJwksUrl, jwtIssuer, jwtAudience, jwtJwksCacheTtl,
               jwtClockSkew),
-          requireToken, requireOrigin, agentTokenLifetime, trustedProxies, storeCommitDelay, adminHost, adminPort);
+          requireToken, requireOrigin, agentTokenLifetime, trustedProxies, storeCommitDelay, adminHost, adminPort,
+          secretsKey, clear);
     }
   }
 }

@@ -148,6 +148,11 @@ final class Settings {
       "Base64 of at least 32 random bytes signing visitor and agent tokens; required and the same on every node "
           + "with --broker redis.").defaultNote("data-dir/secret.key").asSecret()
       .applies(ServerConfig.Builder::tokenSecret);
+  static final Setting<String> SECRETS_KEY = Setting.of("secrets-key", CLUSTER, "B64", STRING, (String) null,
+      "Base64 of 32 random bytes sealing the secrets of stored settings (LLM API keys, webhook and identity "
+          + "secrets; AES-256-GCM); the same on every node.").defaultNote("derived from the token secret").asSecret()
+      .details("Set it to rotate --token-secret without re-entering those secrets")
+      .applies(ServerConfig.Builder::secretsKey);
 
   // Sites, agents and tokens
   static final Setting<Path> SITES = Setting.of("sites", ACCESS, "FILE", PATH, (Path) null,
@@ -236,7 +241,7 @@ final class Settings {
       PING_INTERVAL, PONG_TIMEOUT, SLOW_CONSUMER_GRACE, SEND_RATE, SEND_BURST, HELLO_RATE, HELLO_BURST,
       SHUTDOWN_GRACE,
       DATA_DIR, STORE, FSYNC, STORE_COMMIT_DELAY, PG_URL_SETTING, PG_USER, PG_PASSWORD, PG_SCHEMA,
-      BROKER, REDIS_URL, TOKEN_SECRET,
+      BROKER, REDIS_URL, TOKEN_SECRET, SECRETS_KEY,
       SITES, DEMO_AGENT_PASSWORD, AGENT_OFFLINE_GRACE, AGENT_TOKEN_LIFETIME, OPEN_CHANNELS, REQUIRE_TOKEN,
       REQUIRE_ORIGIN, JWT_SECRET, JWT_PUBLIC_KEY, JWT_JWKS_URL, JWT_JWKS_CACHE_TTL, JWT_ISSUER, JWT_AUDIENCE,
       JWT_CLOCK_SKEW,

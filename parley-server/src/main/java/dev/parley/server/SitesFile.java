@@ -1,21 +1,19 @@
 package dev.parley.server;
 
 import dev.parley.chat.Agent;
-import dev.parley.chat.BusinessHours;
-import dev.parley.edge.Passwords;
 import dev.parley.chat.Site;
+import dev.parley.edge.Passwords;
+import dev.parley.edge.admin.AgentDoc;
+import dev.parley.edge.admin.InvalidSetting;
+import dev.parley.edge.admin.SiteDoc;
 import dev.parley.protocol.http.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.DayOfWeek;
-import java.time.LocalTime;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,12 +23,10 @@ import java.util.Set;
  * field.
  *
  * @param kbDirs per site, a folder of Markdown for its knowledge base (absent: the built-in one)
+ * @param clearPasswords the trial passwords given in the clear ({@code password}), by user
  */
-public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> kbDirs) {
-  /** An origin as browsers send it: scheme, host and maybe a port, no path; or {@code *}. */
-  private static final java.util.regex.Pattern ORIGIN =
-      java.util.regex.Pattern.compile("\\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
-
+public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> kbDirs,
+    Map<String, String> clearPasswords) {
 
   /** The JSON shape of the file. */
   public record Json0(List<SiteJson> sites, List<AgentJson> agents) {}
@@ -65,102 +61,64 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
       throw new IllegalArgumentException("sites file " + file + ": \"sites\" must list at least one site");
     }
     List<Site> sites = new ArrayList<>();
-    Map<String, Path> kb = new java.util.HashMap<>();
+    Map<String, Path> kb = new HashMap<>();
     Set<String> ids = new HashSet<>();
     for (int i = 0; i < raw.sites().size(); i++) {
       SiteJson s = raw.sites().get(i);
       String where = "sites file " + file + ": sites[" + i + "]";
-      if (s.id() == null || !s.id().matches("[A-Za-z0-9_.-]{1,64}")) {
-        throw new IllegalArgumentException(where + ".id must be 1-64 characters of A-Z a-z 0-9 _ . -");
+      Site site;
+      try {
+        site = new SiteDoc(s.id(), s.name(), s.allowedOrigins(), s.anonymousVisitors(), s.identitySecret(),
+            s.greeting(), s.botName(), s.confidenceThreshold(), hours(s.hours()), s.visitorIdle(), null, null)
+            .checked().toSite();
+      } catch (InvalidSetting e) {
+        throw new IllegalArgumentException(where + "." + e.getMessage());
       }
-      if (!ids.add(s.id())) {
-        throw new IllegalArgumentException(where + ".id \"" + s.id() + "\" appears twice");
+      if (!ids.add(site.id())) {
+        throw new IllegalArgumentException(where + ".id \"" + site.id() + "\" appears twice");
       }
-      if (s.greeting() == null || s.greeting().isBlank()) {
-        throw new IllegalArgumentException(where + ".greeting is required");
-      }
-      double threshold = s.confidenceThreshold() == null ? 0.5 : s.confidenceThreshold();
-      if (threshold < 0 || threshold > 1) {
-        throw new IllegalArgumentException(where + ".confidenceThreshold must be between 0 and 1");
-      }
-      if (s.identitySecret() != null && s.identitySecret().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
-        throw new IllegalArgumentException(where + ".identitySecret must be at least 32 bytes (HS256)");
-      }
-      List<String> origins = s.allowedOrigins() == null ? List.of() : List.copyOf(s.allowedOrigins());
-      for (String o : origins) {
-        if (!ORIGIN.matcher(o).matches()) {
-          throw new IllegalArgumentException(where + ".allowedOrigins: \"" + o + "\" is not an origin "
-              + "(scheme://host[:port], like https://shop.example, or \"*\" for any)");
-        }
-      }
-      java.time.Duration idle = Site.DEFAULT_VISITOR_IDLE;
-      if (s.visitorIdle() != null) {
-        try {
-          idle = ValueType.duration(s.visitorIdle());
-        } catch (RuntimeException e) {
-          throw new IllegalArgumentException(where + ".visitorIdle is not a duration (like 15m): " + s.visitorIdle());
-        }
-        if (idle.compareTo(java.time.Duration.ofMinutes(1)) < 0) {
-          throw new IllegalArgumentException(where + ".visitorIdle must be at least 1m");
-        }
-      }
-      sites.add(new Site(s.id(), s.name() == null ? s.id() : s.name(), origins, s.greeting(),
-          s.botName() == null ? "Assistant" : s.botName(), threshold, hours(where, s.hours()),
-          s.anonymousVisitors() == null || s.anonymousVisitors(), s.identitySecret(), idle));
+      sites.add(site);
       if (s.kbDir() != null) {
         Path dir = file.toAbsolutePath().getParent().resolve(s.kbDir());
         if (!Files.isDirectory(dir)) {
           throw new IllegalArgumentException(where + ".kbDir " + dir + " is not a folder");
         }
-        kb.put(s.id(), dir);
+        kb.put(site.id(), dir);
       }
     }
     List<Agent> agents = new ArrayList<>();
+    Map<String, String> clear = new HashMap<>();
     Set<String> users = new HashSet<>();
     List<AgentJson> rawAgents = raw.agents() == null ? List.of() : raw.agents();
     for (int i = 0; i < rawAgents.size(); i++) {
       AgentJson a = rawAgents.get(i);
       String where = "sites file " + file + ": agents[" + i + "]";
-      if (a.user() == null || !a.user().matches("[A-Za-z0-9_.@-]{1,64}")) {
-        throw new IllegalArgumentException(where + ".user must be 1-64 characters of A-Z a-z 0-9 _ . @ -");
-      }
-      if (!users.add(a.user())) {
-        throw new IllegalArgumentException(where + ".user \"" + a.user() + "\" appears twice");
-      }
-      if (a.sites() == null || a.sites().isEmpty() || !ids.containsAll(a.sites())) {
-        throw new IllegalArgumentException(where + ".sites must name sites of this file");
-      }
       String hash = a.passwordHash();
       if (hash == null && a.password() != null) {
         hash = Passwords.hash(a.password());
+        clear.put(a.user(), a.password());
       }
       if (hash == null || !hash.startsWith("pbkdf2-sha256$")) {
         throw new IllegalArgumentException(where + " needs passwordHash (from 'parley hash-password') or password");
       }
-      int capacity = a.capacity() == null ? 3 : a.capacity();
-      if (capacity < 0 || capacity > 1000) {
-        throw new IllegalArgumentException(where + ".capacity must be between 0 and 1000");
+      Agent agent;
+      try {
+        agent = new AgentDoc(a.user(), a.name(), a.sites(), a.capacity(), Boolean.TRUE.equals(a.admin()) ? "admin"
+            : "agent", false, hash).checked(ids).toAgent();
+      } catch (InvalidSetting e) {
+        throw new IllegalArgumentException(where + "." + e.getMessage().replace("is not a site of this deployment",
+            "is not a site of this file"));
       }
-      agents.add(new Agent(a.user(), a.name() == null ? a.user() : a.name(), Set.copyOf(a.sites()), capacity, hash,
-          Boolean.TRUE.equals(a.admin())));
+      if (!users.add(agent.user())) {
+        throw new IllegalArgumentException(where + ".user \"" + agent.user() + "\" appears twice");
+      }
+      agents.add(agent);
     }
-    return new SitesFile(sites, agents, kb);
+    return new SitesFile(sites, agents, kb, clear);
   }
 
-  private static BusinessHours hours(String where, HoursJson h) {
-    if (h == null) {
-      return BusinessHours.always();
-    }
-    try {
-      Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-      for (String d : h.days() == null ? List.<String>of() : h.days()) {
-        days.add(DayOfWeek.valueOf(d.toUpperCase(Locale.ROOT)));
-      }
-      return new BusinessHours(days.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : days,
-          LocalTime.parse(h.opens()), LocalTime.parse(h.closes()), ZoneId.of(h.zone() == null ? "UTC" : h.zone()));
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(where + ".hours is not valid (days MONDAY…, opens/closes HH:MM, zone "
-          + "like Europe/Berlin): " + e.getMessage());
-    }
+  private static SiteDoc.Hours hours(HoursJson h) {
+    return h == null ? null : new SiteDoc.Hours(h.days(), h.opens(), h.closes(), h.zone());
   }
+
 }

@@ -1,5 +1,7 @@
 package dev.parley.server;
 
+import dev.parley.edge.admin.Durations;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,42 +60,16 @@ record ValueType<T>(Class<?> type, Class<?> element, ITypeConverter<?> converter
 
   /** Durations as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 12h} or ISO-8601 ({@code PT30S}). */
   static Duration duration(String s) {
-    String v = s.trim().toLowerCase(Locale.ROOT);
     try {
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      if (v.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-      if (v.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-      if (v.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-      return Duration.parse(s.trim());
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new TypeConversionException("'" + s + "' is not a duration (use 500ms, 30s, 2m, 12h)");
+      return Durations.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new TypeConversionException(e.getMessage());
     }
   }
 
   /** {@code d} in the largest unit that writes it whole: {@code 12h}, {@code 5m}, {@code 30s}, {@code 20ms}. */
   static String duration(Duration d) {
-    if (d.isZero()) {
-      return "0ms";
-    }
-    if (d.getNano() % 1_000_000 != 0) {
-      return d.toString();
-    }
-    long ms = d.toMillis();
-    if (ms % 3_600_000 == 0) {
-      return ms / 3_600_000 + "h";
-    }
-    if (ms % 60_000 == 0) {
-      return ms / 60_000 + "m";
-    }
-    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    return Durations.format(d);
   }
 
   private static String number(Object v) {

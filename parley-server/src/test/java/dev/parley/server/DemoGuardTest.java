@@ -30,7 +30,7 @@ class DemoGuardTest {
 
   static SitesFile sitesWithAgent(String password) {
     return new SitesFile(List.of(Site.demo()),
-        List.of(new Agent("ana", "Ana", Set.of("demo"), 3, Passwords.hash(password), true)), Map.of());
+        List.of(new Agent("ana", "Ana", Set.of("demo"), 3, Passwords.hash(password), true)), Map.of(), Map.of());
   }
 
   static List<Arguments> deployments() {

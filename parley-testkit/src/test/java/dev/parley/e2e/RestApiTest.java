@@ -149,7 +149,9 @@ class RestApiTest {
     assertThat(doc.get("openapi").asText()).startsWith("3.");
     Set<String> paths = new HashSet<>();
     doc.get("paths").fieldNames().forEachRemaining(paths::add);
-    assertThat(paths).containsExactlyInAnyOrder("/api/openapi.json", "/api/logout", "/api/queue", "/api/conversations",
+    assertThat(paths).containsExactlyInAnyOrder("/api/openapi.json", "/api/logout", "/api/admin/sites",
+        "/api/admin/sites/{site}", "/api/admin/agents", "/api/admin/agents/{user}", "/api/admin/agents/{user}/password",
+        "/api/admin/audit", "/api/queue", "/api/conversations",
         "/api/conversations/{id}", "/api/conversations/{id}/messages", "/api/conversations/{id}/accept",
         "/api/conversations/{id}/transfer", "/api/conversations/{id}/resolve", "/api/sites/{site}");
   }

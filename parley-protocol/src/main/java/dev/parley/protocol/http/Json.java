@@ -3,7 +3,9 @@ package dev.parley.protocol.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -44,17 +46,66 @@ public final class Json {
 
   /**
    * Like {@link #read} but refuses fields {@code type} does not have: for signed bodies, where a
-   * field the server would ignore could still change what a receiver of the same bytes does.
+   * field the server would ignore could still change what a receiver of the same bytes does, and
+   * for settings, where a misspelt field would silently keep its default.
    *
-   * @throws IllegalArgumentException naming what is wrong with the body
+   * @throws FieldError naming the field that is unknown or of the wrong type
+   * @throws IllegalArgumentException when the body is not JSON at all
    */
   public static <T> T readStrict(byte[] body, Class<T> type) {
     try {
       return STRICT.readValue(body, type);
+    } catch (UnrecognizedPropertyException e) {
+      throw new FieldError(path(e), "is not a field of this body");
+    } catch (JsonMappingException e) {
+      if (!e.getPath().isEmpty()) {
+        throw new FieldError(path(e), "has the wrong type: " + e.getOriginalMessage().split("\n")[0]);
+      }
+      throw new IllegalArgumentException(e.getOriginalMessage().split("\n")[0]);
     } catch (IOException e) {
       String m = e.getMessage() == null ? "bad JSON" : e.getMessage().split("\n")[0];
       throw new IllegalArgumentException(m);
     }
+  }
+
+  /** A field's JSON path: {@code bot.llm.model}, {@code allowedOrigins[2]}. */
+  private static String path(JsonMappingException e) {
+    StringBuilder p = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        p.append(p.isEmpty() ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        p.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return p.toString();
+  }
+
+  /** A body whose field {@link #field} is unknown or of the wrong type. */
+  public static final class FieldError extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    private final String field;
+
+    public FieldError(String field, String problem) {
+      super(field + " " + problem);
+      this.field = field;
+    }
+
+    /** The field's JSON path. */
+    public String field() {
+      return field;
+    }
+  }
+
+  /**
+   * {@code value} as JSON's own shapes: objects as insertion-ordered maps, arrays as lists, and
+   * strings, numbers, booleans (no nulls: fields without a value are left out, as in {@link #write}).
+   * For answers built by editing a record's fields.
+   */
+  @SuppressWarnings("unchecked")
+  public static java.util.Map<String, Object> toMap(Object value) {
+    return MAPPER.convertValue(value, java.util.LinkedHashMap.class);
   }
 
   /** Whether {@code body} parses as JSON at all. */

@@ -33,10 +33,18 @@ public final class ChatCompletions {
 
   /** The body of a streaming request. */
   public static byte[] request(String model, List<Message> messages, double temperature) {
+    return request(model, messages, temperature, null);
+  }
+
+  /** A streaming request; {@code maxTokens} limits the answer (null: the model's own limit). */
+  public static byte[] request(String model, List<Message> messages, double temperature, Integer maxTokens) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("model", model);
     root.put("stream", true);
     root.put("temperature", temperature);
+    if (maxTokens != null) {
+      root.put("max_tokens", maxTokens);
+    }
     ArrayNode arr = root.putArray("messages");
     for (Message m : messages) {
       arr.addObject().put("role", m.role()).put("content", m.content());

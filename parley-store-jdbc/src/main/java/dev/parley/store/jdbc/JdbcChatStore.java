@@ -1,11 +1,8 @@
 package dev.parley.store.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConversationStatus;
-import dev.parley.core.StoreException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,18 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@link ChatStore} on the same database as the messages (SQLite or PostgreSQL), table
  * {@code chat_conversations}.
  *
- * <p>Writes: on SQLite they go through the message store's single writer ({@link
- * JdbcMessageStore#write}) and ride its group commits, so the file has exactly one writer and no
- * write ever meets {@code SQLITE_BUSY}; on PostgreSQL, shared by many nodes, they are short
- * transactions on a small pool of their own. Reads use a small read pool either way.
+ * <p>Reads and writes go through {@link JdbcAccess}: on SQLite the writes ride the message
+ * store's single writer, on PostgreSQL they are short transactions of their own.
  *
  * <p>The partial unique index on (site, visitor) for open conversations keeps "one open
  * conversation per visitor" true across nodes: a losing insert does nothing and finds the winner's
@@ -38,74 +30,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class JdbcChatStore implements ChatStore {
   private static final String COLUMNS = "id, site, visitor, status, agent, created_at, updated_at, version";
 
-  private final HikariDataSource pool;
-  private final ExecutorService threads;
-  /** The SQLite message store whose writer takes this store's writes; null on PostgreSQL. */
-  private final JdbcMessageStore writer;
+  private final JdbcAccess db;
 
-  private JdbcChatStore(HikariDataSource pool, JdbcMessageStore writer) {
-    this.pool = pool;
-    this.writer = writer;
-    AtomicInteger n = new AtomicInteger();
-    this.threads = Executors.newFixedThreadPool(2,
-        r -> Thread.ofPlatform().name("parley-chat-store-" + n.incrementAndGet()).daemon(true).unstarted(r));
+  private JdbcChatStore(JdbcAccess db) {
+    this.db = db;
   }
 
   /** On the SQLite file of {@code store} (already migrated): writes through its writer. */
   public static JdbcChatStore onSqlite(SqliteMessageStore store) {
-    HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl("jdbc:sqlite:" + store.file().toAbsolutePath());
-    hc.setPoolName("parley-sqlite-chat-read");
-    hc.setMaximumPoolSize(2);
-    hc.setMinimumIdle(1);
-    hc.addDataSourceProperty("busy_timeout", "10000");
-    hc.setConnectionInitSql("PRAGMA query_only=1");
-    return new JdbcChatStore(new HikariDataSource(hc), store);
+    return new JdbcChatStore(JdbcAccess.onSqlite("chat", store));
   }
 
   /** On PostgreSQL with the same options as the message store (already migrated). */
   public static JdbcChatStore onPostgres(PostgresMessageStore.Options o) {
-    HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(o.url());
-    hc.setUsername(o.user());
-    hc.setPassword(o.password());
-    hc.setSchema(o.schema());
-    hc.setPoolName("parley-pg-chat");
-    hc.setMaximumPoolSize(4);
-    hc.setMinimumIdle(1);
-    hc.setConnectionTimeout(5_000);
-    return new JdbcChatStore(new HikariDataSource(hc), null);
+    return new JdbcChatStore(JdbcAccess.onPostgres("chat", o));
   }
 
-  /** A read on the pool, on this store's threads. */
   private <T> CompletableFuture<T> read(JdbcMessageStore.TxWork<T> work) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (Connection c = pool.getConnection()) {
-        return work.run(c);
-      } catch (SQLException e) {
-        throw new StoreException("chat store: " + e.getMessage(), e);
-      }
-    }, threads);
+    return db.read(work);
   }
 
-  /** A write: through the SQLite writer, or in a transaction of its own on PostgreSQL. */
   private <T> CompletableFuture<T> write(String key, JdbcMessageStore.TxWork<T> work) {
-    if (writer != null) {
-      return writer.write(key, work);
-    }
-    return read(c -> {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    });
+    return db.write(key, work);
   }
 
   private static ChatConversation row(ResultSet rs) throws SQLException {
@@ -265,7 +211,6 @@ public final class JdbcChatStore implements ChatStore {
 
   @Override
   public void close() {
-    threads.shutdown();
-    pool.close();
+    db.close();
   }
 }

@@ -1,0 +1,252 @@
+package dev.parley.edge.admin;
+
+import dev.parley.chat.BotSettings;
+import dev.parley.chat.BusinessHours;
+import dev.parley.chat.Site;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A site as operators write it: the admin API's body, the stored document and (without {@code
+ * bot}) an entry of the sites file. {@link #checked} validates every field and fills the defaults,
+ * naming the field of the first problem; {@link #toSite} makes what the chat layer uses.
+ *
+ * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code bot.webhook.secret})
+ * are plain here; {@link SecretBox} seals them in the stored document and the API never shows them.
+ */
+public record SiteDoc(String id, String name, List<String> allowedOrigins, Boolean anonymousVisitors,
+    String identitySecret, String greeting, String botName, Double confidenceThreshold, Hours hours,
+    String visitorIdle, Bot bot, Boolean disabled) {
+
+  /** A site id, also a conversation-id safe word. */
+  public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  /** An origin as browsers send it: scheme, host and maybe a port, no path; or {@code *}. */
+  public static final Pattern ORIGIN =
+      Pattern.compile("\\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
+
+  /** Business hours: days ({@code MONDAY}…), opens and closes ({@code HH:MM}), a time zone. */
+  public record Hours(List<String> days, String opens, String closes, String zone) {}
+
+  /** The site's bot: kind {@code kb}, {@code llm}, {@code webhook} or {@code none}. */
+  public record Bot(String kind, Llm llm, Webhook webhook) {}
+
+  /** The LLM bot's endpoint; null fields take the deployment's settings. */
+  public record Llm(String baseUrl, String model, String apiKey, String systemPrompt, Double temperature,
+      Integer maxTokens) {}
+
+  /** The webhook bot's endpoint; null fields take the deployment's settings. */
+  public record Webhook(String url, String secret) {}
+
+  /**
+   * This document with its defaults filled in, after checking every field.
+   *
+   * @throws InvalidSetting naming the first field that is wrong
+   */
+  public SiteDoc checked() {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new InvalidSetting("id", "must be 1-64 characters of A-Z a-z 0-9 _ . -");
+    }
+    text("name", name, 100, false);
+    if (greeting == null || greeting.isBlank()) {
+      throw new InvalidSetting("greeting", "is required");
+    }
+    text("greeting", greeting, 2000, true);
+    text("botName", botName, 60, false);
+    double threshold = confidenceThreshold == null ? 0.5 : confidenceThreshold;
+    if (!(threshold >= 0 && threshold <= 1)) {
+      throw new InvalidSetting("confidenceThreshold", "must be between 0 and 1");
+    }
+    if (identitySecret != null && !identitySecret.isEmpty()
+        && identitySecret.getBytes(StandardCharsets.UTF_8).length < 32) {
+      throw new InvalidSetting("identitySecret", "must be at least 32 bytes (HS256)");
+    }
+    List<String> origins = allowedOrigins == null ? List.of() : allowedOrigins;
+    if (origins.size() > 100) {
+      throw new InvalidSetting("allowedOrigins", "lists at most 100 origins");
+    }
+    for (int i = 0; i < origins.size(); i++) {
+      String o = origins.get(i);
+      if (o == null || !ORIGIN.matcher(o).matches()) {
+        throw new InvalidSetting("allowedOrigins[" + i + "]", "\"" + o + "\" is not an origin "
+            + "(scheme://host[:port], like https://shop.example, or \"*\" for any)");
+      }
+    }
+    businessHours(hours);
+    idle(visitorIdle);
+    Bot b = bot == null ? null : checkedBot(bot);
+    return new SiteDoc(id, name == null ? id : name, List.copyOf(origins),
+        anonymousVisitors == null || anonymousVisitors, identitySecret, greeting, botName == null ? "Assistant" : botName,
+        threshold, hours, visitorIdle, b, Boolean.TRUE.equals(disabled));
+  }
+
+  /** What the chat layer uses; null when the site is disabled. Call on a {@link #checked} document. */
+  public Site toSite() {
+    if (Boolean.TRUE.equals(disabled)) {
+      return null;
+    }
+    String secret = identitySecret == null || identitySecret.isEmpty() ? null : identitySecret;
+    return new Site(id, name, allowedOrigins, greeting, botName, confidenceThreshold, businessHours(hours),
+        anonymousVisitors, secret, idle(visitorIdle), botSettings(bot));
+  }
+
+  /** The document of {@code s} (a sites file's site, the demo site). */
+  public static SiteDoc of(Site s) {
+    Hours h = s.hours().equals(BusinessHours.always()) ? null : new Hours(
+        s.hours().days().stream().map(DayOfWeek::name).sorted().toList(), s.hours().opens().toString(),
+        s.hours().closes().toString(), s.hours().zone().getId());
+    Bot b = null;
+    if (s.bot() != null) {
+      BotSettings.Llm l = s.bot().llm();
+      BotSettings.Webhook w = s.bot().webhook();
+      b = new Bot(s.bot().kind().wire(),
+          l == null ? null : new Llm(l.baseUrl(), l.model(), l.apiKey(), l.systemPrompt(), l.temperature(), l.maxTokens()),
+          w == null ? null : new Webhook(w.url(), w.secret()));
+    }
+    return new SiteDoc(s.id(), s.name(), s.allowedOrigins(), s.anonymousVisitors(), s.identitySecret(), s.greeting(),
+        s.botName(), s.confidenceThreshold(), h, Durations.format(s.visitorIdle()), b, false);
+  }
+
+  /** This document with other secrets (null keeps none: the caller decides). */
+  SiteDoc withSecrets(String identity, String apiKey, String webhookSecret) {
+    Bot b = bot;
+    if (b != null) {
+      b = new Bot(b.kind(),
+          b.llm() == null ? null : new Llm(b.llm().baseUrl(), b.llm().model(), apiKey, b.llm().systemPrompt(),
+              b.llm().temperature(), b.llm().maxTokens()),
+          b.webhook() == null ? null : new Webhook(b.webhook().url(), webhookSecret));
+    }
+    return new SiteDoc(id, name, allowedOrigins, anonymousVisitors, identity, greeting, botName, confidenceThreshold,
+        hours, visitorIdle, b, disabled);
+  }
+
+  /** The LLM API key, or null. */
+  String apiKey() {
+    return bot == null || bot.llm() == null ? null : bot.llm().apiKey();
+  }
+
+  /** The webhook secret, or null. */
+  String webhookSecret() {
+    return bot == null || bot.webhook() == null ? null : bot.webhook().secret();
+  }
+
+  private static void text(String field, String v, int max, boolean multiline) {
+    if (v == null) {
+      return;
+    }
+    if (v.codePointCount(0, v.length()) > max) {
+      throw new InvalidSetting(field, "is longer than " + max + " characters");
+    }
+    if (v.chars().anyMatch(c -> c < 0x20 && !(multiline && (c == '\n' || c == '\t')))) {
+      throw new InvalidSetting(field, "must not hold control characters");
+    }
+  }
+
+  private static BusinessHours businessHours(Hours h) {
+    if (h == null) {
+      return BusinessHours.always();
+    }
+    try {
+      Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+      for (String d : h.days() == null ? List.<String>of() : h.days()) {
+        days.add(DayOfWeek.valueOf(d.toUpperCase(Locale.ROOT)));
+      }
+      return new BusinessHours(days.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : days,
+          LocalTime.parse(h.opens()), LocalTime.parse(h.closes()), ZoneId.of(h.zone() == null ? "UTC" : h.zone()));
+    } catch (RuntimeException e) {
+      throw new InvalidSetting("hours", "is not valid (days MONDAY…, opens/closes HH:MM, zone like Europe/Berlin): "
+          + e.getMessage());
+    }
+  }
+
+  private static Duration idle(String v) {
+    if (v == null) {
+      return Site.DEFAULT_VISITOR_IDLE;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSetting("visitorIdle", "is not a duration (like 15m): " + v);
+    }
+    if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofDays(7)) > 0) {
+      throw new InvalidSetting("visitorIdle", "must be between 1m and 7 days");
+    }
+    return d;
+  }
+
+  private static Bot checkedBot(Bot b) {
+    BotSettings.Kind kind;
+    try {
+      kind = BotSettings.Kind.ofWire(b.kind());
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSetting("bot.kind", "must be kb, llm, webhook or none");
+    }
+    Llm l = b.llm();
+    if (l != null) {
+      url("bot.llm.baseUrl", l.baseUrl());
+      text("bot.llm.model", l.model(), 200, false);
+      text("bot.llm.apiKey", l.apiKey(), 1000, false);
+      text("bot.llm.systemPrompt", l.systemPrompt(), 8000, true);
+      if (l.temperature() != null && !(l.temperature() >= 0 && l.temperature() <= 2)) {
+        throw new InvalidSetting("bot.llm.temperature", "must be between 0 and 2");
+      }
+      if (l.maxTokens() != null && (l.maxTokens() < 1 || l.maxTokens() > 32_000)) {
+        throw new InvalidSetting("bot.llm.maxTokens", "must be between 1 and 32000");
+      }
+    }
+    Webhook w = b.webhook();
+    if (w != null) {
+      url("bot.webhook.url", w.url());
+      if (w.secret() != null && !w.secret().isEmpty() && w.secret().length() < 16) {
+        throw new InvalidSetting("bot.webhook.secret", "must be at least 16 characters");
+      }
+    }
+    return new Bot(kind.wire(), l, w);
+  }
+
+  private static void url(String field, String v) {
+    if (v == null) {
+      return;
+    }
+    try {
+      URI u = URI.create(v);
+      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+        throw new IllegalArgumentException();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidSetting(field, "must be an http or https URL");
+    }
+    text(field, v, 2000, false);
+  }
+
+  private static BotSettings botSettings(Bot b) {
+    if (b == null) {
+      return null;
+    }
+    Llm l = b.llm();
+    Webhook w = b.webhook();
+    return new BotSettings(BotSettings.Kind.ofWire(b.kind()),
+        l == null ? null : new BotSettings.Llm(l.baseUrl(), l.model(), blankToNull(l.apiKey()), l.systemPrompt(),
+            l.temperature(), l.maxTokens()),
+        w == null ? null : new BotSettings.Webhook(w.url(), blankToNull(w.secret())));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
+  }
+
+  @Override
+  public String toString() {
+    return "SiteDoc[" + id + "]"; // never prints a secret
+  }
+}

@@ -1,0 +1,105 @@
+package dev.parley.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.parley.core.StoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * How the stores beside the messages (chat conversations, configuration) reach the database:
+ * reads on a small pool and two platform threads of their own; writes through the SQLite message
+ * store's single writer (riding its group commits, so the file has one writer and never meets
+ * {@code SQLITE_BUSY}), or on PostgreSQL in short transactions of their own.
+ *
+ * <p>Thread-safe. Blocking JDBC runs on this object's threads (or the writer's); callers get
+ * futures.
+ */
+final class JdbcAccess implements AutoCloseable {
+  private final String what;
+  private final HikariDataSource pool;
+  private final ExecutorService threads;
+  /** The SQLite message store whose writer takes the writes; null on PostgreSQL. */
+  private final JdbcMessageStore writer;
+
+  private JdbcAccess(String what, HikariDataSource pool, JdbcMessageStore writer) {
+    this.what = what;
+    this.pool = pool;
+    this.writer = writer;
+    AtomicInteger n = new AtomicInteger();
+    this.threads = Executors.newFixedThreadPool(2,
+        r -> Thread.ofPlatform().name("parley-" + what + "-store-" + n.incrementAndGet()).daemon(true).unstarted(r));
+  }
+
+  /** On the SQLite file of {@code store} (already migrated), named {@code what} in threads and errors. */
+  static JdbcAccess onSqlite(String what, SqliteMessageStore store) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl("jdbc:sqlite:" + store.file().toAbsolutePath());
+    hc.setPoolName("parley-sqlite-" + what + "-read");
+    hc.setMaximumPoolSize(2);
+    hc.setMinimumIdle(1);
+    hc.addDataSourceProperty("busy_timeout", "10000");
+    hc.setConnectionInitSql("PRAGMA query_only=1");
+    return new JdbcAccess(what, new HikariDataSource(hc), store);
+  }
+
+  /** On PostgreSQL with the message store's options (already migrated). */
+  static JdbcAccess onPostgres(String what, PostgresMessageStore.Options o) {
+    HikariConfig hc = new HikariConfig();
+    hc.setJdbcUrl(o.url());
+    hc.setUsername(o.user());
+    hc.setPassword(o.password());
+    hc.setSchema(o.schema());
+    hc.setPoolName("parley-pg-" + what);
+    hc.setMaximumPoolSize(4);
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(5_000);
+    return new JdbcAccess(what, new HikariDataSource(hc), null);
+  }
+
+  /** Whether this is SQLite (one writer) rather than PostgreSQL. */
+  boolean isSqlite() {
+    return writer != null;
+  }
+
+  /** A read on the pool, on this object's threads. */
+  <T> CompletableFuture<T> read(JdbcMessageStore.TxWork<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection c = pool.getConnection()) {
+        return work.run(c);
+      } catch (SQLException e) {
+        throw new StoreException(what + " store: " + e.getMessage(), e);
+      }
+    }, threads);
+  }
+
+  /** A write in one transaction: through the SQLite writer (ordered by {@code key}), or on PostgreSQL. */
+  <T> CompletableFuture<T> write(String key, JdbcMessageStore.TxWork<T> work) {
+    if (writer != null) {
+      return writer.write(key, work);
+    }
+    return read(c -> {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    threads.shutdown();
+    pool.close();
+  }
+}
