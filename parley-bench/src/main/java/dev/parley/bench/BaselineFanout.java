@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * call each) when every frame is written and flushed to every channel from the publisher's loop.
  */
 final class BaselineFanout {
-  /** The subscribers of one event loop. {@code channels} is read and changed only on {@code loop}. */
+  /**
+   * The subscribers of one event loop. {@code channels} is read and changed only on {@code loop}.
+   */
   private static final class LoopSubscribers {
     final EventLoop loop;
     final List<Channel> channels = new ArrayList<>();
@@ -29,7 +31,10 @@ final class BaselineFanout {
       this.loop = loop;
     }
 
-    /** On {@code loop}: every frame to every subscriber, one flush each; releases the batch's references. */
+    /**
+     * On {@code loop}: every frame to every subscriber, one flush each; releases the batch's
+     * references.
+     */
     void drain(List<ByteBuf> frames) {
       try {
         for (Channel ch : channels) {
@@ -60,7 +65,10 @@ final class BaselineFanout {
     ch.closeFuture().addListener(f -> s.channels.remove(ch));
   }
 
-  /** Sends {@code frames} (encoded by {@link #encode}; this takes their references) to every subscriber. */
+  /**
+   * Sends {@code frames} (encoded by {@link #encode}; this takes their references) to every
+   * subscriber.
+   */
   void publish(List<ByteBuf> frames) {
     try {
       for (LoopSubscribers s : byLoop.values()) {

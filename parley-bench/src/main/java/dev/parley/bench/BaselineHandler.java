@@ -15,16 +15,27 @@ import java.util.List;
  *
  * <p>Echo: written as it is read, flushed once at the end of the read burst ({@code
  * channelReadComplete}), so a burst of frames costs one system call. Publish: each frame is encoded
- * once into WebSocket wire bytes ({@link BaselineFanout#encode}); the frames of one read burst go to
- * {@link BaselineFanout#publish} together, as one batch.
+ * once into WebSocket wire bytes ({@link BaselineFanout#encode}); the frames of one read burst go
+ * to {@link BaselineFanout#publish} together, as one batch.
  */
 final class BaselineHandler extends ChannelInboundHandlerAdapter {
   private final BaselineFanout fanout;
-  /** Whether this connection upgraded at {@code /pub}. Only touched on this channel's event loop. */
+
+  /**
+   * Whether this connection upgraded at {@code /pub}. Only touched on this channel's event loop.
+   */
   private boolean publisher;
-  /** Echo: whether a frame was written since the last flush. Only touched on this channel's event loop. */
+
+  /**
+   * Echo: whether a frame was written since the last flush. Only touched on this channel's event
+   * loop.
+   */
   private boolean unflushed;
-  /** Publisher: the encoded frames of the current read burst. Only touched on this channel's event loop. */
+
+  /**
+   * Publisher: the encoded frames of the current read burst. Only touched on this channel's event
+   * loop.
+   */
   private List<ByteBuf> batch = new ArrayList<>();
 
   BaselineHandler(BaselineFanout fanout) {

@@ -34,36 +34,57 @@ public final class BaselineServer {
 
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
-    SslContext tls = args.length < 3 ? null
-        : SslContextBuilder.forServer(new File(args[1]), new File(args[2])).protocols("TLSv1.3", "TLSv1.2").build();
-    MultiThreadIoEventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
-    MultiThreadIoEventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
+    SslContext tls =
+        args.length < 3
+            ? null
+            : SslContextBuilder.forServer(new File(args[1]), new File(args[2]))
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+    MultiThreadIoEventLoopGroup boss =
+        new MultiThreadIoEventLoopGroup(1, EpollIoHandler.newFactory());
+    MultiThreadIoEventLoopGroup workers =
+        new MultiThreadIoEventLoopGroup(0, EpollIoHandler.newFactory());
     BaselineFanout fanout = new BaselineFanout();
-    Channel server = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(EpollServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            if (tls != null) {
-              ch.pipeline().addLast(tls.newHandler(ch.alloc()));
-            }
-            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
-                new WebSocketServerProtocolHandler(WebSocketServerProtocolConfig.newBuilder()
-                    .websocketPath("/").checkStartsWith(true).build()),
-                new BaselineHandler(fanout));
-          }
-        })
-        .bind("127.0.0.1", port).sync().channel();
+    Channel server =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(EpollServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (tls != null) {
+                      ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+                    }
+                    ch.pipeline()
+                        .addLast(
+                            new HttpServerCodec(),
+                            new HttpObjectAggregator(8192),
+                            new WebSocketServerProtocolHandler(
+                                WebSocketServerProtocolConfig.newBuilder()
+                                    .websocketPath("/")
+                                    .checkStartsWith(true)
+                                    .build()),
+                            new BaselineHandler(fanout));
+                  }
+                })
+            .bind("127.0.0.1", port)
+            .sync()
+            .channel();
     System.out.println("baseline listening on " + port);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      boss.shutdownGracefully();
-      workers.shutdownGracefully();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  boss.shutdownGracefully();
+                  workers.shutdownGracefully();
+                }));
     server.closeFuture().sync();
   }
 }

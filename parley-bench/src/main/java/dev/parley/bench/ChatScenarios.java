@@ -60,7 +60,9 @@ final class ChatScenarios {
       double cores = s.serverCpuSeconds / seconds;
       f.put("server_cpu_cores", cores);
       f.put("server_cpu_us_per_msg", cores * 1e6 / s.phase.rate());
-      f.put("messages_per_core_s", s.serverCpuSeconds > 0 ? s.deliveredCount.get() / s.serverCpuSeconds : 0);
+      f.put(
+          "messages_per_core_s",
+          s.serverCpuSeconds > 0 ? s.deliveredCount.get() / s.serverCpuSeconds : 0);
     }
     return f;
   }
@@ -71,8 +73,12 @@ final class ChatScenarios {
    */
   Result chat(Target t, int conversations, int rate, int seconds) throws Exception {
     conns.begin();
-    OpenLoop load = new OpenLoop(t.dialect(), List.of(new OpenLoop.Phase("warm-up", rate, 1),
-        new OpenLoop.Phase("measured", rate, seconds)));
+    OpenLoop load =
+        new OpenLoop(
+            t.dialect(),
+            List.of(
+                new OpenLoop.Phase("warm-up", rate, 1),
+                new OpenLoop.Phase("measured", rate, seconds)));
     IntFunction<String> conv = conversations("chat", conversations);
     double[] secs = new double[1];
     List<Channel> open = conns.openMany(t, conversations, conv, load, secs);
@@ -84,8 +90,12 @@ final class ChatScenarios {
       String note = Scenarios.stopProfiler(p, durability(t));
       Map<String, Double> f = figures(t, measured);
       conns.diagnostics(f);
-      return new Result("chat", t.name, Scenarios.params("rate", rate, "conversations", conversations, "seconds", seconds),
-          f, note);
+      return new Result(
+          "chat",
+          t.name,
+          Scenarios.params("rate", rate, "conversations", conversations, "seconds", seconds),
+          f,
+          note);
     } finally {
       Connections.closeAll(open);
     }
@@ -96,10 +106,15 @@ final class ChatScenarios {
    * firstSeconds} (JIT compilation, heap growth) and the {@code warmSeconds} after them, reported
    * apart. Two results.
    */
-  List<Result> latency(Target t, int conversations, int rate, int firstSeconds, int warmSeconds) throws Exception {
+  List<Result> latency(Target t, int conversations, int rate, int firstSeconds, int warmSeconds)
+      throws Exception {
     conns.begin();
-    OpenLoop load = new OpenLoop(t.dialect(), List.of(new OpenLoop.Phase("first", rate, firstSeconds),
-        new OpenLoop.Phase("warmed", rate, warmSeconds)));
+    OpenLoop load =
+        new OpenLoop(
+            t.dialect(),
+            List.of(
+                new OpenLoop.Phase("first", rate, firstSeconds),
+                new OpenLoop.Phase("warmed", rate, warmSeconds)));
     IntFunction<String> conv = conversations("latency", conversations);
     double[] secs = new double[1];
     List<Channel> open = conns.openMany(t, conversations, conv, load, secs);
@@ -110,9 +125,21 @@ final class ChatScenarios {
       for (OpenLoop.Stats s : load.stats()) {
         Map<String, Double> f = figures(t, s);
         conns.diagnostics(f);
-        out.add(new Result("latency", t.name, Scenarios.params("phase", s.phase.label().equals("first")
-            ? "first " + firstSeconds + " s" : "warmed", "rate", rate, "conversations", conversations,
-            "seconds", s.phase.seconds()), f, durability(t)));
+        out.add(
+            new Result(
+                "latency",
+                t.name,
+                Scenarios.params(
+                    "phase",
+                    s.phase.label().equals("first") ? "first " + firstSeconds + " s" : "warmed",
+                    "rate",
+                    rate,
+                    "conversations",
+                    conversations,
+                    "seconds",
+                    s.phase.seconds()),
+                f,
+                durability(t)));
       }
       return out;
     } finally {
@@ -127,10 +154,18 @@ final class ChatScenarios {
    * probeSubscribers} in one conversation, a probe every 200 ms) is served normally again: every
    * subscriber receives a probe within {@code normalMs}. A last result holds that.
    */
-  List<Result> pgOverload(Target t, int conversations, List<Integer> rates, int seconds, int probeSubscribers,
-      int normalMs, int maxRecoverySeconds) throws Exception {
+  List<Result> pgOverload(
+      Target t,
+      int conversations,
+      List<Integer> rates,
+      int seconds,
+      int probeSubscribers,
+      int normalMs,
+      int maxRecoverySeconds)
+      throws Exception {
     conns.begin();
-    List<OpenLoop.Phase> phases = rates.stream().map(r -> new OpenLoop.Phase(r + "/s", r, seconds)).toList();
+    List<OpenLoop.Phase> phases =
+        rates.stream().map(r -> new OpenLoop.Phase(r + "/s", r, seconds)).toList();
     OpenLoop load = new OpenLoop(t.dialect(), phases);
     IntFunction<String> conv = conversations("pg", conversations);
     Probe probe = new Probe(t.dialect());
@@ -138,17 +173,23 @@ final class ChatScenarios {
     double[] secs = new double[1];
     List<Channel> open = conns.openMany(t, conversations, conv, load, secs);
     List<Channel> probes = conns.openMany(t, probeSubscribers, i -> probeConv, probe, secs);
-    Channel pub = conns.connect(t, t.dialect().uri(t, true), probeConv, (ch, b) -> {}).get(30, TimeUnit.SECONDS);
+    Channel pub =
+        conns
+            .connect(t, t.dialect().uri(t, true), probeConv, (ch, b) -> {})
+            .get(30, TimeUnit.SECONDS);
     try {
-      double before = probe.secondsUntilNormal(pub, probeConv, probeSubscribers, System.nanoTime(), normalMs, 30);
+      double before =
+          probe.secondsUntilNormal(
+              pub, probeConv, probeSubscribers, System.nanoTime(), normalMs, 30);
       double pg0 = Cpu.postgresSeconds();
       long w0 = System.nanoTime();
       load.drive(t, conns, open, conv);
       double pgCores = (Cpu.postgresSeconds() - pg0) / ((System.nanoTime() - w0) / 1e9);
       long overloadEnd = System.nanoTime();
       double cpu0 = t.cpuSeconds();
-      double recovery = probe.secondsUntilNormal(pub, probeConv, probeSubscribers, overloadEnd, normalMs,
-          maxRecoverySeconds);
+      double recovery =
+          probe.secondsUntilNormal(
+              pub, probeConv, probeSubscribers, overloadEnd, normalMs, maxRecoverySeconds);
       double recoveryCpu = (t.cpuSeconds() - cpu0) / ((System.nanoTime() - overloadEnd) / 1e9);
       load.awaitDelivered(load.stats(), 10);
       List<Result> out = new ArrayList<>();
@@ -156,8 +197,14 @@ final class ChatScenarios {
         Map<String, Double> f = figures(t, s);
         f.put("store_unavailable", (double) s.storeUnavailable);
         f.put("errors", (double) s.errors);
-        out.add(new Result("pg", t.name, Scenarios.params("rate", s.phase.rate(), "conversations", conversations,
-            "seconds", seconds), f, "PostgreSQL, durable acks; rates in turn on one node"));
+        out.add(
+            new Result(
+                "pg",
+                t.name,
+                Scenarios.params(
+                    "rate", s.phase.rate(), "conversations", conversations, "seconds", seconds),
+                f,
+                "PostgreSQL, durable acks; rates in turn on one node"));
       }
       Map<String, Double> f = new LinkedHashMap<>();
       f.put("normal_before_s", before);
@@ -166,9 +213,20 @@ final class ChatScenarios {
       f.put("postgres_cpu_cores_under_load", pgCores);
       f.put("probes_sent", (double) probe.sent);
       conns.diagnostics(f);
-      out.add(new Result("pg-recovery", t.name, Scenarios.params("subscribers", probeSubscribers, "normal_ms", normalMs,
-          "max_s", maxRecoverySeconds), f, "recovery_s: from the end of the last rate to the first probe every "
-          + "subscriber received within normal_ms; -1: not within max_s"));
+      out.add(
+          new Result(
+              "pg-recovery",
+              t.name,
+              Scenarios.params(
+                  "subscribers",
+                  probeSubscribers,
+                  "normal_ms",
+                  normalMs,
+                  "max_s",
+                  maxRecoverySeconds),
+              f,
+              "recovery_s: from the end of the last rate to the first probe every "
+                  + "subscriber received within normal_ms; -1: not within max_s"));
       return out;
     } finally {
       pub.close();
@@ -184,10 +242,13 @@ final class ChatScenarios {
    */
   private static final class Probe implements Load.Listener {
     private final Dialect dialect;
+
     /** Deliveries in time, by the probe's intended send time. */
     private final Map<Long, AtomicInteger> inTime = new ConcurrentHashMap<>();
+
     /** Normal delivery time in ns; written by the main thread before probes are sent. */
     private volatile long normalNanos;
+
     /** Probes sent, by the main thread only. */
     long sent;
 
@@ -208,10 +269,11 @@ final class ChatScenarios {
 
     /**
      * Sends a probe every 200 ms from now; returns the seconds from {@code since} to the send time
-     * of the first probe that every subscriber received within {@code normalMs}, or -1 when none did
-     * within {@code maxSeconds}.
+     * of the first probe that every subscriber received within {@code normalMs}, or -1 when none
+     * did within {@code maxSeconds}.
      */
-    double secondsUntilNormal(Channel pub, String conv, int subscribers, long since, int normalMs, int maxSeconds)
+    double secondsUntilNormal(
+        Channel pub, String conv, int subscribers, long since, int normalMs, int maxSeconds)
         throws InterruptedException {
       normalNanos = TimeUnit.MILLISECONDS.toNanos(normalMs);
       List<Long> pending = new ArrayList<>();

@@ -45,14 +45,30 @@ final class Cluster implements AutoCloseable {
    * Starts Redis, {@code n} nodes from {@code parleyJar} (each with {@code jvmOptions} and {@code
    * moreArgs}) and nginx from {@code nginxTemplate}, logs under {@code dir}.
    */
-  static Cluster start(int n, Path parleyJar, Path nginxTemplate, Path dir, String pgUrl, String pgUser,
-      List<String> jvmOptions, List<String> moreArgs) throws IOException, InterruptedException {
+  static Cluster start(
+      int n,
+      Path parleyJar,
+      Path nginxTemplate,
+      Path dir,
+      String pgUrl,
+      String pgUser,
+      List<String> jvmOptions,
+      List<String> moreArgs)
+      throws IOException, InterruptedException {
     Cluster c = new Cluster(pgUrl, pgUser, "parley_bench_" + Long.toString(System.nanoTime(), 36));
     try {
       Files.createDirectories(dir);
       c.redis = RedisServerProcess.start(dir);
-      List<String> args = new ArrayList<>(List.of("--store=postgres", "--pg-url=" + pgUrl, "--pg-user=" + pgUser,
-          "--pg-schema=" + c.schema, "--broker=redis", "--redis-url=" + c.redis.uri(), "--token-secret=" + secret()));
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "--store=postgres",
+                  "--pg-url=" + pgUrl,
+                  "--pg-user=" + pgUser,
+                  "--pg-schema=" + c.schema,
+                  "--broker=redis",
+                  "--redis-url=" + c.redis.uri(),
+                  "--token-secret=" + secret()));
       args.addAll(moreArgs);
       // The nodes start side by side (a start takes seconds, mostly waiting on one core each).
       List<CompletableFuture<Target>> starting = new ArrayList<>();
@@ -60,16 +76,18 @@ final class Cluster implements AutoCloseable {
         int port = freePort();
         Path data = Files.createTempDirectory("parley-bench-node-");
         Path log = dir.resolve("node-" + (i + 1) + ".log");
-        starting.add(CompletableFuture.supplyAsync(() -> {
-          try {
-            return Target.parley(parleyJar, port, data, log, null, jvmOptions, args);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-          }
-        }));
+        starting.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    return Target.parley(parleyJar, port, data, log, null, jvmOptions, args);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                  }
+                }));
       }
       IOException failed = null;
       for (CompletableFuture<Target> f : starting) {
@@ -82,7 +100,11 @@ final class Cluster implements AutoCloseable {
       if (failed != null) {
         throw failed;
       }
-      c.nginx = NginxProcess.start(nginxTemplate, dir.resolve("nginx"), c.nodes.stream().map(t -> t.ws.getPort()).toList());
+      c.nginx =
+          NginxProcess.start(
+              nginxTemplate,
+              dir.resolve("nginx"),
+              c.nodes.stream().map(t -> t.ws.getPort()).toList());
       return c;
     } catch (IOException | RuntimeException | InterruptedException e) {
       c.close();
@@ -104,14 +126,19 @@ final class Cluster implements AutoCloseable {
     return Cpu.seconds(redis.pid()) + Cpu.treeSeconds(nginx.pid());
   }
 
-  /** A single node of Parley on PostgreSQL with the in-memory broker, the schema fresh: the bench's pg scenario. */
+  /**
+   * A single node of Parley on PostgreSQL with the in-memory broker, the schema fresh: the bench's
+   * pg scenario.
+   */
   static List<String> postgresArgs(String pgUrl, String pgUser, String schema) {
-    return List.of("--store=postgres", "--pg-url=" + pgUrl, "--pg-user=" + pgUser, "--pg-schema=" + schema);
+    return List.of(
+        "--store=postgres", "--pg-url=" + pgUrl, "--pg-user=" + pgUser, "--pg-schema=" + schema);
   }
 
   /** Drops {@code schema} (with everything in it) from the database at {@code pgUrl}. */
   static void dropSchema(String pgUrl, String pgUser, String schema) {
-    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, null); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(pgUrl, pgUser, null);
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     } catch (SQLException e) {
       System.err.println("bench: could not drop schema " + schema + ": " + e.getMessage());

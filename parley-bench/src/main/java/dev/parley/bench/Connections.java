@@ -22,13 +22,23 @@ import java.util.function.IntFunction;
  */
 final class Connections {
   final Load load;
+
   /** Connections that closed while a scenario ran: should stay 0. */
   private final AtomicLong closed = new AtomicLong();
-  /** Error events received, by code (Parley's error code, or Socket.IO's connect_error): should stay empty. */
+
+  /**
+   * Error events received, by code (Parley's error code, or Socket.IO's connect_error): should stay
+   * empty.
+   */
   private final Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
+
   /** The first error event of the measurement, for the console. Written by any event loop. */
   private volatile String firstError;
-  /** Counts closes of the current measurement's connections only (earlier ones may still be closing). */
+
+  /**
+   * Counts closes of the current measurement's connections only (earlier ones may still be
+   * closing).
+   */
   private volatile long epoch;
 
   Connections(Load load) {
@@ -73,38 +83,54 @@ final class Connections {
     }
   }
 
-  /** A connection to {@code uri} in {@code t}'s dialect, ready (and joined to {@code conv} if given). */
+  /**
+   * A connection to {@code uri} in {@code t}'s dialect, ready (and joined to {@code conv} if
+   * given).
+   */
   CompletableFuture<Channel> connect(Target t, URI uri, String conv, Load.Listener onData) {
     long mine = epoch;
     CompletableFuture<Void> ready = new CompletableFuture<>();
-    Load.Listener counting = new Load.Listener() {
-      @Override
-      public void onFrame(Channel ch, ByteBuf text) {
-        onData.onFrame(ch, text);
-      }
+    Load.Listener counting =
+        new Load.Listener() {
+          @Override
+          public void onFrame(Channel ch, ByteBuf text) {
+            onData.onFrame(ch, text);
+          }
 
-      @Override
-      public void onClose(Channel ch) {
-        ready.completeExceptionally(new IllegalStateException("closed before it was ready"));
-        if (mine == epoch) {
-          closed.incrementAndGet();
-        }
-      }
-    };
-    Dialect.Session session = t.dialect().session(conv, ready, counting, (code, event) -> {
-      errors.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
-      if (firstError == null) {
-        firstError = event;
-      }
-    });
-    return load.open(uri, session).thenCompose(ch -> {
-      session.upgraded(ch);
-      return ready.thenApply(x -> ch);
-    });
+          @Override
+          public void onClose(Channel ch) {
+            ready.completeExceptionally(new IllegalStateException("closed before it was ready"));
+            if (mine == epoch) {
+              closed.incrementAndGet();
+            }
+          }
+        };
+    Dialect.Session session =
+        t.dialect()
+            .session(
+                conv,
+                ready,
+                counting,
+                (code, event) -> {
+                  errors.computeIfAbsent(code, k -> new AtomicLong()).incrementAndGet();
+                  if (firstError == null) {
+                    firstError = event;
+                  }
+                });
+    return load.open(uri, session)
+        .thenCompose(
+            ch -> {
+              session.upgraded(ch);
+              return ready.thenApply(x -> ch);
+            });
   }
 
-  /** Opens {@code n} connections, at most 256 handshakes in flight; returns them (i joined conv(i)) and the seconds it took. */
-  List<Channel> openMany(Target t, int n, IntFunction<String> conv, Load.Listener onData, double[] seconds)
+  /**
+   * Opens {@code n} connections, at most 256 handshakes in flight; returns them (i joined conv(i))
+   * and the seconds it took.
+   */
+  List<Channel> openMany(
+      Target t, int n, IntFunction<String> conv, Load.Listener onData, double[] seconds)
       throws Exception {
     Semaphore inFlight = new Semaphore(256);
     Channel[] open = new Channel[n];
@@ -115,22 +141,26 @@ final class Connections {
       inFlight.acquire();
       int index = i;
       CompletableFuture<Channel> f = connect(t, t.dialect().uri(t, false), conv.apply(i), onData);
-      f.whenComplete((ch, err) -> {
-        inFlight.release();
-        if (err != null) {
-          failed.incrementAndGet();
-        } else {
-          synchronized (open) {
-            open[index] = ch;
-          }
-        }
-      });
+      f.whenComplete(
+          (ch, err) -> {
+            inFlight.release();
+            if (err != null) {
+              failed.incrementAndGet();
+            } else {
+              synchronized (open) {
+                open[index] = ch;
+              }
+            }
+          });
       all.add(f);
     }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(10, TimeUnit.MINUTES);
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+        .exceptionally(e -> null)
+        .get(10, TimeUnit.MINUTES);
     seconds[0] = (System.nanoTime() - start) / 1e9;
     if (failed.get() > 0) {
-      throw new IllegalStateException(failed.get() + " of " + n + " connections to " + t.name + " failed");
+      throw new IllegalStateException(
+          failed.get() + " of " + n + " connections to " + t.name + " failed");
     }
     synchronized (open) {
       return new ArrayList<>(List.of(open));

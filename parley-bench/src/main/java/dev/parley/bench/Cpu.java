@@ -24,7 +24,10 @@ final class Cpu {
     }
   }
 
-  /** CPU seconds of process {@code pid} and its direct children (nginx's master and its workers), or -1. */
+  /**
+   * CPU seconds of process {@code pid} and its direct children (nginx's master and its workers), or
+   * -1.
+   */
   static double treeSeconds(long pid) {
     double sum = seconds(pid);
     if (sum < 0) {

@@ -41,10 +41,16 @@ abstract class Dialect {
    * when given), completing {@code ready}; then passes data frames to {@code data}. Error events go
    * to {@code errors} with their code.
    */
-  abstract Session session(String conv, CompletableFuture<Void> ready, Load.Listener data,
+  abstract Session session(
+      String conv,
+      CompletableFuture<Void> ready,
+      Load.Listener data,
       BiConsumer<String, String> errors);
 
-  /** A chat message into {@code conv} whose client id is {@code cid} ({@code n}: this connection's n-th request). */
+  /**
+   * A chat message into {@code conv} whose client id is {@code cid} ({@code n}: this connection's
+   * n-th request).
+   */
   abstract String send(String conv, long cid, String text, long n);
 
   /** A message the publisher of a fan-out sends ({@code n}: the n-th). */
@@ -55,7 +61,10 @@ abstract class Dialect {
   /** Whether {@code frame} acknowledges a {@link #send} (its cid follows {@link #CID}). */
   abstract boolean isAck(ByteBuf frame);
 
-  /** Whether {@code frame} delivers a message (its text, starting with the send time, follows {@link #TEXT}). */
+  /**
+   * Whether {@code frame} delivers a message (its text, starting with the send time, follows {@link
+   * #TEXT}).
+   */
   abstract boolean isDelivery(ByteBuf frame);
 
   /** Whether the server stores what it acknowledges (Parley) or not. */
@@ -93,7 +102,10 @@ abstract class Dialect {
     return b.toString(from, end - from, StandardCharsets.UTF_8);
   }
 
-  /** Parley: {@code hello} → {@code welcome}, {@code join} → {@code joined}, {@code send} → {@code ack} and {@code message}. */
+  /**
+   * Parley: {@code hello} → {@code welcome}, {@code join} → {@code joined}, {@code send} → {@code
+   * ack} and {@code message}.
+   */
   static final class Parley extends Dialect {
     private static final byte[] WELCOME = Load.ascii("\"type\":\"welcome\"");
     private static final byte[] JOINED = Load.ascii("\"type\":\"joined\"");
@@ -103,7 +115,11 @@ abstract class Dialect {
     private static final byte[] CODE = Load.ascii("\"code\":\"");
 
     @Override
-    Session session(String conv, CompletableFuture<Void> ready, Load.Listener data, BiConsumer<String, String> errors) {
+    Session session(
+        String conv,
+        CompletableFuture<Void> ready,
+        Load.Listener data,
+        BiConsumer<String, String> errors) {
       return new Session() {
         /** Whether {@code welcome} came. Only touched on the connection's event loop. */
         boolean welcomed;
@@ -140,7 +156,13 @@ abstract class Dialect {
 
     @Override
     String send(String conv, long cid, String text, long n) {
-      return "{\"type\":\"send\",\"cid\":\"" + cid + "\",\"conv\":\"" + conv + "\",\"text\":\"" + text + "\"}";
+      return "{\"type\":\"send\",\"cid\":\""
+          + cid
+          + "\",\"conv\":\""
+          + conv
+          + "\",\"text\":\""
+          + text
+          + "\"}";
     }
 
     @Override
@@ -170,7 +192,11 @@ abstract class Dialect {
     }
 
     @Override
-    Session session(String conv, CompletableFuture<Void> ready, Load.Listener data, BiConsumer<String, String> errors) {
+    Session session(
+        String conv,
+        CompletableFuture<Void> ready,
+        Load.Listener data,
+        BiConsumer<String, String> errors) {
       return new Session() {
         @Override
         void upgraded(Channel ch) {
@@ -196,9 +222,17 @@ abstract class Dialect {
 
     @Override
     String publish(String conv, long n, String text) {
-      return "{\"type\":\"message\",\"conv\":\"" + conv + "\",\"seq\":" + (n + 1)
-          + ",\"id\":\"m_AAAAAAAAAAAAAAAA\",\"from\":\"v_AAAAAAAAAAAAAAAA\",\"kind\":\"text\",\"text\":\"" + text
-          + "\",\"ts\":" + System.currentTimeMillis() + ",\"cid\":\"p" + n + "\"}";
+      return "{\"type\":\"message\",\"conv\":\""
+          + conv
+          + "\",\"seq\":"
+          + (n + 1)
+          + ",\"id\":\"m_AAAAAAAAAAAAAAAA\",\"from\":\"v_AAAAAAAAAAAAAAAA\",\"kind\":\"text\",\"text\":\""
+          + text
+          + "\",\"ts\":"
+          + System.currentTimeMillis()
+          + ",\"cid\":\"p"
+          + n
+          + "\"}";
     }
 
     @Override

@@ -18,13 +18,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Idle connections held by several load-generator processes, for more connections than one
- * process may open (each process has its own open-files limit) and from many source addresses.
+ * Idle connections held by several load-generator processes, for more connections than one process
+ * may open (each process has its own open-files limit) and from many source addresses.
  *
  * <p>Each child ({@link #main}) opens its share, prints {@code opened <n> <seconds> <source
  * addresses>}, answers {@code report} on its standard input with {@code closed <n> <errors>}, and
- * closes its connections and exits when its standard input ends. The parent ({@link #start})
- * starts them with this JVM and class path, and ends them, by their own PIDs, on {@link #close}.
+ * closes its connections and exits when its standard input ends. The parent ({@link #start}) starts
+ * them with this JVM and class path, and ends them, by their own PIDs, on {@link #close}.
  */
 final class HoldClients implements AutoCloseable {
   private record Child(Process process, BufferedReader out, OutputStream in) {}
@@ -40,10 +40,11 @@ final class HoldClients implements AutoCloseable {
   }
 
   /**
-   * Starts {@code processes} children that together hold {@code n} connections to {@code t},
-   * each taking its connections from {@code sourceSpec} in turn; returns once all are open.
+   * Starts {@code processes} children that together hold {@code n} connections to {@code t}, each
+   * taking its connections from {@code sourceSpec} in turn; returns once all are open.
    */
-  static HoldClients start(Target t, int n, int processes, List<String> sourceSpec, int threads, Path logDir)
+  static HoldClients start(
+      Target t, int n, int processes, List<String> sourceSpec, int threads, Path logDir)
       throws IOException, InterruptedException {
     List<Child> children = new ArrayList<>();
     HoldClients held = null;
@@ -51,13 +52,27 @@ final class HoldClients implements AutoCloseable {
       for (int k = 0; k < processes; k++) {
         int share = n / processes + (k < n % processes ? 1 : 0);
         List<String> cmd = Target.java(List.of("-Xmx1g"));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), HoldClients.class.getName(), t.name,
-            t.ws.toString(), Integer.toString(share), Integer.toString(Math.max(1, threads / processes)),
-            String.join(",", sourceSpec)));
+        cmd.addAll(
+            List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                HoldClients.class.getName(),
+                t.name,
+                t.ws.toString(),
+                Integer.toString(share),
+                Integer.toString(Math.max(1, threads / processes)),
+                String.join(",", sourceSpec)));
         java.nio.file.Files.createDirectories(logDir);
-        Process p = new ProcessBuilder(cmd).redirectError(logDir.resolve("hold-client-" + k + ".log").toFile()).start();
-        children.add(new Child(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)),
-            p.getOutputStream()));
+        Process p =
+            new ProcessBuilder(cmd)
+                .redirectError(logDir.resolve("hold-client-" + k + ".log").toFile())
+                .start();
+        children.add(
+            new Child(
+                p,
+                new BufferedReader(
+                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)),
+                p.getOutputStream()));
       }
       double slowest = 0;
       TreeSet<String> from = new TreeSet<>();
@@ -102,23 +117,32 @@ final class HoldClients implements AutoCloseable {
     return sum;
   }
 
-  /** Reads the child's next line, which must start with {@code word} (a child that fails says why). */
+  /**
+   * Reads the child's next line, which must start with {@code word} (a child that fails says why).
+   */
   private static String readLine(Child c, String word) throws IOException {
-    CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-      try {
-        String s = c.out.readLine();
-        while (s != null && !s.startsWith(word + " ") && !s.startsWith("failed ")) {
-          s = c.out.readLine(); // a library's start-up chatter, not ours
-        }
-        return s;
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<String> line =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                String s = c.out.readLine();
+                while (s != null && !s.startsWith(word + " ") && !s.startsWith("failed ")) {
+                  s = c.out.readLine(); // a library's start-up chatter, not ours
+                }
+                return s;
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     try {
       String s = line.get(10, TimeUnit.MINUTES);
       if (s == null || !s.startsWith(word + " ")) {
-        throw new IOException("a load-generator process said " + s + " instead of '" + word + " …' (its log: hold-client-*.log)");
+        throw new IOException(
+            "a load-generator process said "
+                + s
+                + " instead of '"
+                + word
+                + " …' (its log: hold-client-*.log)");
       }
       return s;
     } catch (InterruptedException | ExecutionException | TimeoutException e) {
@@ -145,15 +169,21 @@ final class HoldClients implements AutoCloseable {
 
   /** A child: {@code <target name> <ws url> <connections> <threads> [<source addresses>]}. */
   public static void main(String[] args) throws Exception {
-    List<String> spec = args.length > 4 && !args[4].isBlank() ? List.of(args[4].split(",")) : List.of();
+    List<String> spec =
+        args.length > 4 && !args[4].isBlank() ? List.of(args[4].split(",")) : List.of();
     try (Load load = new Load(Integer.parseInt(args[3]), Load.addresses(spec))) {
       Connections s = new Connections(load);
       s.begin();
       double[] secs = new double[1];
       List<Channel> conns;
       try {
-        conns = s.openMany(Target.remote(args[0], URI.create(args[1])), Integer.parseInt(args[2]), i -> null,
-            (ch, b) -> {}, secs);
+        conns =
+            s.openMany(
+                Target.remote(args[0], URI.create(args[1])),
+                Integer.parseInt(args[2]),
+                i -> null,
+                (ch, b) -> {},
+                secs);
       } catch (Exception e) {
         System.out.println("failed " + e.getMessage());
         System.exit(1);
@@ -165,7 +195,8 @@ final class HoldClients implements AutoCloseable {
       }
       System.out.println("opened " + conns.size() + " " + secs[0] + " " + String.join(",", from));
       System.out.flush();
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line;
       while ((line = in.readLine()) != null) {
         if (line.equals("report")) {

@@ -31,9 +31,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The load generator's client side: WebSocket connections on Netty's epoll transport, frames
- * handed to a listener as {@link ByteBuf}s (parsed without making strings: the client shares the
- * machine with the server, so it must be cheap).
+ * The load generator's client side: WebSocket connections on Netty's epoll transport, frames handed
+ * to a listener as {@link ByteBuf}s (parsed without making strings: the client shares the machine
+ * with the server, so it must be cheap).
  */
 final class Load implements AutoCloseable {
   /** What a connection does with the frames it receives. Called on the connection's event loop. */
@@ -44,10 +44,13 @@ final class Load implements AutoCloseable {
   }
 
   private final MultiThreadIoEventLoopGroup group;
+
   /** For wss: trusts any certificate (the bench's own self-signed one). */
   private final io.netty.handler.ssl.SslContext tls;
+
   /** Local addresses connections are made from, in turn; empty: the kernel's choice. */
   private final List<InetAddress> sources;
+
   private final AtomicInteger nextSource = new AtomicInteger();
 
   Load(int threads) {
@@ -55,17 +58,19 @@ final class Load implements AutoCloseable {
   }
 
   /**
-   * A client whose connections come from {@code sources} in turn (127.x.y.z addresses reach a
-   * local server without any set-up), bound with {@code IP_BIND_ADDRESS_NO_PORT} so the kernel
-   * picks the port at connect time per destination: each source address then gives ~28,000
-   * connections to one server address and port, instead of the ~28,000 for all of them.
+   * A client whose connections come from {@code sources} in turn (127.x.y.z addresses reach a local
+   * server without any set-up), bound with {@code IP_BIND_ADDRESS_NO_PORT} so the kernel picks the
+   * port at connect time per destination: each source address then gives ~28,000 connections to one
+   * server address and port, instead of the ~28,000 for all of them.
    */
   Load(int threads, List<InetAddress> sources) {
     this.sources = List.copyOf(sources);
     this.group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
     try {
-      this.tls = io.netty.handler.ssl.SslContextBuilder.forClient()
-          .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE).build();
+      this.tls =
+          io.netty.handler.ssl.SslContextBuilder.forClient()
+              .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE)
+              .build();
     } catch (javax.net.ssl.SSLException e) {
       throw new IllegalStateException(e);
     }
@@ -74,61 +79,89 @@ final class Load implements AutoCloseable {
   /** Connects and upgrades; completes with the channel once the handshake is done. */
   CompletableFuture<Channel> open(URI uri, Listener listener) {
     CompletableFuture<Channel> ready = new CompletableFuture<>();
-    Bootstrap b = new Bootstrap().group(group).channel(EpollSocketChannel.class)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
-        .option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, !sources.isEmpty())
-        .handler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            if (uri.getScheme().equals("wss")) {
-              ch.pipeline().addLast(tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
-            }
-            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                new WebSocketClientProtocolHandler(WebSocketClientHandshakerFactory.newHandshaker(
-                    uri, WebSocketVersion.V13, null, false, new DefaultHttpHeaders(), 1 << 20)),
-                new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+    Bootstrap b =
+        new Bootstrap()
+            .group(group)
+            .channel(EpollSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 15_000)
+            .option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, !sources.isEmpty())
+            .handler(
+                new ChannelInitializer<SocketChannel>() {
                   @Override
-                  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-                    if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                      ready.complete(ctx.channel());
+                  protected void initChannel(SocketChannel ch) {
+                    if (uri.getScheme().equals("wss")) {
+                      ch.pipeline()
+                          .addLast(tls.newHandler(ch.alloc(), uri.getHost(), uri.getPort()));
                     }
-                    super.userEventTriggered(ctx, evt);
-                  }
+                    ch.pipeline()
+                        .addLast(
+                            new HttpClientCodec(),
+                            new HttpObjectAggregator(65536),
+                            new WebSocketClientProtocolHandler(
+                                WebSocketClientHandshakerFactory.newHandshaker(
+                                    uri,
+                                    WebSocketVersion.V13,
+                                    null,
+                                    false,
+                                    new DefaultHttpHeaders(),
+                                    1 << 20)),
+                            new SimpleChannelInboundHandler<TextWebSocketFrame>() {
+                              @Override
+                              public void userEventTriggered(ChannelHandlerContext ctx, Object evt)
+                                  throws Exception {
+                                if (evt
+                                    == WebSocketClientProtocolHandler.ClientHandshakeStateEvent
+                                        .HANDSHAKE_COMPLETE) {
+                                  ready.complete(ctx.channel());
+                                }
+                                super.userEventTriggered(ctx, evt);
+                              }
 
-                  @Override
-                  protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame f) {
-                    listener.onFrame(ctx.channel(), f.content());
-                  }
+                              @Override
+                              protected void channelRead0(
+                                  ChannelHandlerContext ctx, TextWebSocketFrame f) {
+                                listener.onFrame(ctx.channel(), f.content());
+                              }
 
-                  @Override
-                  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-                    ready.completeExceptionally(new IllegalStateException("closed before the handshake"));
-                    listener.onClose(ctx.channel());
-                    super.channelInactive(ctx);
-                  }
+                              @Override
+                              public void channelInactive(ChannelHandlerContext ctx)
+                                  throws Exception {
+                                ready.completeExceptionally(
+                                    new IllegalStateException("closed before the handshake"));
+                                listener.onClose(ctx.channel());
+                                super.channelInactive(ctx);
+                              }
 
-                  @Override
-                  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                    ready.completeExceptionally(cause);
-                    ctx.close();
+                              @Override
+                              public void exceptionCaught(
+                                  ChannelHandlerContext ctx, Throwable cause) {
+                                ready.completeExceptionally(cause);
+                                ctx.close();
+                              }
+                            });
                   }
                 });
+    InetSocketAddress remote = new InetSocketAddress(uri.getHost(), uri.getPort());
+    ChannelFuture connecting =
+        sources.isEmpty()
+            ? b.connect(remote)
+            : b.connect(
+                remote,
+                new InetSocketAddress(
+                    sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size())), 0));
+    connecting.addListener(
+        f -> {
+          if (!f.isSuccess()) {
+            ready.completeExceptionally(f.cause());
           }
         });
-    InetSocketAddress remote = new InetSocketAddress(uri.getHost(), uri.getPort());
-    ChannelFuture connecting = sources.isEmpty() ? b.connect(remote)
-        : b.connect(remote, new InetSocketAddress(sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size())), 0));
-    connecting.addListener(f -> {
-      if (!f.isSuccess()) {
-        ready.completeExceptionally(f.cause());
-      }
-    });
     return ready;
   }
 
   static void send(Channel ch, String text) {
-    ch.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
+    ch.writeAndFlush(
+        new TextWebSocketFrame(Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8))));
   }
 
   /** Whether {@code buf} holds {@code marker} (ASCII). */
@@ -190,7 +223,8 @@ final class Load implements AutoCloseable {
       int from = Integer.parseInt(first.substring(lastDot + 1));
       int to = Integer.parseInt(s.substring(dash + 1));
       if (lastDot < 0 || from > to || to > 255) {
-        throw new IllegalArgumentException("not an address range: " + s + " (write a.b.c.d-e, d <= e <= 255)");
+        throw new IllegalArgumentException(
+            "not an address range: " + s + " (write a.b.c.d-e, d <= e <= 255)");
       }
       for (int i = from; i <= to; i++) {
         out.add(literal(first.substring(0, lastDot + 1) + i));
@@ -200,7 +234,8 @@ final class Load implements AutoCloseable {
   }
 
   private static InetAddress literal(String s) {
-    InetAddress a = io.netty.util.NetUtil.createInetAddressFromIpAddressString(s); // parsed, never looked up
+    InetAddress a =
+        io.netty.util.NetUtil.createInetAddressFromIpAddressString(s); // parsed, never looked up
     if (a == null) {
       throw new IllegalArgumentException("not an IP address: " + s);
     }

@@ -27,18 +27,29 @@ final class OpenLoop implements Load.Listener {
    */
   static final class Stats {
     final Phase phase;
-    /** Intended send times of this phase: [from, to) in System.nanoTime. Set before its first send. */
+
+    /**
+     * Intended send times of this phase: [from, to) in System.nanoTime. Set before its first send.
+     */
     volatile long from = Long.MAX_VALUE;
+
     volatile long to = Long.MAX_VALUE;
     final Histogram ack = new ConcurrentHistogram(3_600_000_000_000L, 3);
     final Histogram delivered = new ConcurrentHistogram(3_600_000_000_000L, 3);
     final AtomicLong deliveredCount = new AtomicLong();
-    /** Acks (deliveries, for a server without acks) that arrived during this phase's span: the achieved rate. */
+
+    /**
+     * Acks (deliveries, for a server without acks) that arrived during this phase's span: the
+     * achieved rate.
+     */
     final AtomicLong arrived = new AtomicLong();
+
     /** Messages sent in this phase. */
     long sent;
+
     /** Server CPU seconds and error counts over the phase, read by the driver at its bounds. */
     double serverCpuSeconds;
+
     long errors;
     long storeUnavailable;
 
@@ -105,9 +116,11 @@ final class OpenLoop implements Load.Listener {
 
   /**
    * Sends through {@code channels} (channel i into {@code conv(i)}) phase after phase from now;
-   * returns when the last phase's span is over (stragglers may still arrive: {@link #awaitDelivered}).
+   * returns when the last phase's span is over (stragglers may still arrive: {@link
+   * #awaitDelivered}).
    */
-  void drive(Target t, Connections conns, List<Channel> channels, IntFunction<String> conv) throws InterruptedException {
+  void drive(Target t, Connections conns, List<Channel> channels, IntFunction<String> conv)
+      throws InterruptedException {
     long start = System.nanoTime();
     long n = 0;
     for (Stats s : stats) {
@@ -124,7 +137,9 @@ final class OpenLoop implements Load.Listener {
         }
         Scenarios.waitUntil(intended);
         int who = (int) (n % channels.size());
-        Load.send(channels.get(who), dialect.send(conv.apply(who), intended, intended + Scenarios.PAD, n));
+        Load.send(
+            channels.get(who),
+            dialect.send(conv.apply(who), intended, intended + Scenarios.PAD, n));
         n++;
         s.sent++;
       }
@@ -138,7 +153,8 @@ final class OpenLoop implements Load.Listener {
   /** Waits up to {@code seconds} until every message sent in {@code phases} was delivered. */
   void awaitDelivered(List<Stats> phases, int seconds) throws InterruptedException {
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (System.nanoTime() < until && phases.stream().anyMatch(s -> s.deliveredCount.get() < s.sent)) {
+    while (System.nanoTime() < until
+        && phases.stream().anyMatch(s -> s.deliveredCount.get() < s.sent)) {
       Thread.sleep(50); // polling counters the event loops advance; a bounded wait for stragglers
     }
   }

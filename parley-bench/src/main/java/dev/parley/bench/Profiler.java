@@ -33,13 +33,18 @@ final class Profiler {
     this.label = label;
   }
 
-  /** Starts recording {@code t} (a JVM started by the bench), or returns null when it is not one. */
-  static Profiler start(Target t, Path logs, String label) throws IOException, InterruptedException {
+  /**
+   * Starts recording {@code t} (a JVM started by the bench), or returns null when it is not one.
+   */
+  static Profiler start(Target t, Path logs, String label)
+      throws IOException, InterruptedException {
     if (!t.jvm() || logs == null) {
       return null;
     }
     Files.createDirectories(logs);
-    String out = Target.run(jcmd(), Long.toString(t.pid()), "JFR.start", "name=bench-" + label, "settings=profile");
+    String out =
+        Target.run(
+            jcmd(), Long.toString(t.pid()), "JFR.start", "name=bench-" + label, "settings=profile");
     if (!out.contains("Started recording")) {
       System.err.println("bench: JFR did not start in " + t.name + ": " + out.strip());
       return null;
@@ -50,17 +55,40 @@ final class Profiler {
   /** Stops the recording, writes the summary, and returns its file. */
   Path stop() throws IOException, InterruptedException {
     Path jfr = logs.resolve("jfr-" + label + ".jfr").toAbsolutePath();
-    Target.run(jcmd(), Long.toString(target.pid()), "JFR.stop", "name=bench-" + label, "filename=" + jfr);
+    Target.run(
+        jcmd(), Long.toString(target.pid()), "JFR.stop", "name=bench-" + label, "filename=" + jfr);
     String jfrTool = Path.of(System.getProperty("java.home"), "bin", "jfr").toString();
-    String samples = Target.run(jfrTool, "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64", jfr.toString());
+    String samples =
+        Target.run(
+            jfrTool,
+            "print",
+            "--events",
+            "jdk.ExecutionSample",
+            "--stack-depth",
+            "64",
+            jfr.toString());
     String hot = Target.run(jfrTool, "view", "--width", "160", "hot-methods", jfr.toString());
     String summary = Target.run(jfrTool, "summary", jfr.toString());
     Path txt = logs.resolve("jfr-" + label + ".txt");
-    Files.writeString(txt, "JFR profile of " + target.name + " (" + label + "), " + jfr.getFileName() + "\n\n"
-        + "Execution samples by thread (digits in names folded):\n" + byThread(samples) + "\n"
-        + "Execution samples by package (incl: a sample counts for every package on its stack, 64 frames deep; "
-        + "excl: for its top frame's):\n"
-        + byPackage(samples, 25) + "\n" + hot + "\n" + summary);
+    Files.writeString(
+        txt,
+        "JFR profile of "
+            + target.name
+            + " ("
+            + label
+            + "), "
+            + jfr.getFileName()
+            + "\n\n"
+            + "Execution samples by thread (digits in names folded):\n"
+            + byThread(samples)
+            + "\n"
+            + "Execution samples by package (incl: a sample counts for every package on its stack, 64 frames deep; "
+            + "excl: for its top frame's):\n"
+            + byPackage(samples, 25)
+            + "\n"
+            + hot
+            + "\n"
+            + summary);
     return txt;
   }
 
@@ -76,13 +104,25 @@ final class Profiler {
       total++;
     }
     int all = Math.max(1, total);
-    return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
-        .map(e -> String.format(Locale.ROOT, "  %5.1f %%  %6d  %s", 100.0 * e.getValue() / all, e.getValue(), e.getKey()))
+    return counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .map(
+            e ->
+                String.format(
+                    Locale.ROOT,
+                    "  %5.1f %%  %6d  %s",
+                    100.0 * e.getValue() / all,
+                    e.getValue(),
+                    e.getKey()))
         .collect(Collectors.joining("\n", "", "\n  total " + total + " samples\n"));
   }
 
-  /** A stack frame line of {@code jfr print}: {@code a.b.c.Class.method(Args) line: N}; group 1 is the class. */
-  private static final Pattern FRAME = Pattern.compile("^\\s+([\\w$.]+)\\.[\\w$<>]+\\(.*\\)\\s+line:", Pattern.MULTILINE);
+  /**
+   * A stack frame line of {@code jfr print}: {@code a.b.c.Class.method(Args) line: N}; group 1 is
+   * the class.
+   */
+  private static final Pattern FRAME =
+      Pattern.compile("^\\s+([\\w$.]+)\\.[\\w$<>]+\\(.*\\)\\s+line:", Pattern.MULTILINE);
 
   /**
    * Samples per package (its first three name segments, e.g. {@code io.netty.handler}): inclusive,
@@ -100,7 +140,8 @@ final class Profiler {
       Matcher m = FRAME.matcher(event);
       while (m.find()) {
         String[] parts = m.group(1).split("\\.");
-        String pkg = String.join(".", Arrays.copyOf(parts, Math.min(3, Math.max(1, parts.length - 1))));
+        String pkg =
+            String.join(".", Arrays.copyOf(parts, Math.min(3, Math.max(1, parts.length - 1))));
         seen.add(pkg);
         top = top == null ? pkg : top;
       }
@@ -111,11 +152,19 @@ final class Profiler {
       }
     }
     double all = Math.max(1, total);
-    return "   incl %   excl %  package\n" + inclusive.entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(limit)
-        .map(e -> String.format(Locale.ROOT, "  %6.1f   %6.1f   %s", 100.0 * e.getValue() / all,
-            100.0 * exclusive.getOrDefault(e.getKey(), 0) / all, e.getKey()))
-        .collect(Collectors.joining("\n", "", "\n  total " + total + " samples\n"));
+    return "   incl %   excl %  package\n"
+        + inclusive.entrySet().stream()
+            .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+            .limit(limit)
+            .map(
+                e ->
+                    String.format(
+                        Locale.ROOT,
+                        "  %6.1f   %6.1f   %s",
+                        100.0 * e.getValue() / all,
+                        100.0 * exclusive.getOrDefault(e.getKey(), 0) / all,
+                        e.getKey()))
+            .collect(Collectors.joining("\n", "", "\n  total " + total + " samples\n"));
   }
 
   private static String jcmd() {

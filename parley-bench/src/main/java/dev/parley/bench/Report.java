@@ -12,23 +12,25 @@ import java.util.stream.Collectors;
 
 /**
  * Writes what a bench run measured: {@code results.jsonl} (one JSON object per measurement, with
- * the date and the machine) and {@code report.md} (a table per scenario; Parley's ratio to each peer
- * — the raw Netty baseline and Socket.IO — for every figure they share; for the cluster, what each
- * node count gives against the smallest; an SVG chart of the headline figure by size). Used by the
- * bench's main thread.
+ * the date and the machine) and {@code report.md} (a table per scenario; Parley's ratio to each
+ * peer — the raw Netty baseline and Socket.IO — for every figure they share; for the cluster, what
+ * each node count gives against the smallest; an SVG chart of the headline figure by size). Used by
+ * the bench's main thread.
  */
 final class Report {
   /** The figure each scenario is judged by (charted). */
-  private static final Map<String, String> HEADLINE = Map.of(
-      "idle", "heap_per_conn_bytes",
-      "fanout", "deliveries_per_s",
-      "chat", "delivered_p99_ms",
-      "latency", "delivered_p99_ms",
-      "handshake", "handshakes_per_s",
-      "cluster-chat", "messages_per_s",
-      "cluster-fanout", "deliveries_per_s",
-      "pg", "achieved_per_s",
-      "pg-recovery", "recovery_s");
+  private static final Map<String, String> HEADLINE =
+      Map.of(
+          "idle", "heap_per_conn_bytes",
+          "fanout", "deliveries_per_s",
+          "chat", "delivered_p99_ms",
+          "latency", "delivered_p99_ms",
+          "handshake", "handshakes_per_s",
+          "cluster-chat", "messages_per_s",
+          "cluster-fanout", "deliveries_per_s",
+          "pg", "achieved_per_s",
+          "pg-recovery", "recovery_s");
+
   /** The peers, as named in results, and as shown. */
   private static final Map<String, String> PEERS = new LinkedHashMap<>();
 
@@ -38,16 +40,22 @@ final class Report {
   }
 
   /** Counts, not figures to compare. */
-  private static final List<String> NOT_RATIOS = List.of("connections_closed", "errors", "failed", "published",
-      "offered_per_s", "probes_sent");
+  private static final List<String> NOT_RATIOS =
+      List.of(
+          "connections_closed", "errors", "failed", "published", "offered_per_s", "probes_sent");
 
   private Report() {}
 
   /** Whether less of {@code figure} is better (times, memory, CPU), judged by its name. */
   static boolean lowerIsBetter(String figure) {
-    return figure.endsWith("_ms") || figure.contains("_bytes") || figure.endsWith("_mib") || figure.contains("cpu_")
-        || figure.endsWith("_cores") || figure.endsWith("_s") && figure.startsWith("recovery")
-        || figure.equals("store_unavailable") || figure.startsWith("normal_before");
+    return figure.endsWith("_ms")
+        || figure.contains("_bytes")
+        || figure.endsWith("_mib")
+        || figure.contains("cpu_")
+        || figure.endsWith("_cores")
+        || figure.endsWith("_s") && figure.startsWith("recovery")
+        || figure.equals("store_unavailable")
+        || figure.startsWith("normal_before");
   }
 
   static String machine() {
@@ -61,20 +69,48 @@ final class Report {
     } catch (IOException | NumberFormatException e) {
       // leave "?"
     }
-    return Runtime.getRuntime().availableProcessors() + " cores, " + mem + ", " + System.getProperty("os.name") + " "
-        + System.getProperty("os.version") + ", Java " + Runtime.version();
+    return Runtime.getRuntime().availableProcessors()
+        + " cores, "
+        + mem
+        + ", "
+        + System.getProperty("os.name")
+        + " "
+        + System.getProperty("os.version")
+        + ", Java "
+        + Runtime.version();
   }
 
-  static void write(Path dir, List<Scenarios.Result> results, String date, String notes) throws IOException {
+  static void write(Path dir, List<Scenarios.Result> results, String date, String notes)
+      throws IOException {
     Files.createDirectories(dir);
     String machine = machine();
     StringBuilder jsonl = new StringBuilder();
     for (Scenarios.Result r : results) {
-      jsonl.append('{').append(q("date")).append(':').append(q(date)).append(',').append(q("machine")).append(':')
-          .append(q(machine)).append(',').append(q("scenario")).append(':').append(q(r.scenario())).append(',')
-          .append(q("target")).append(':').append(q(r.target()));
-      r.params().forEach((k, v) -> jsonl.append(',').append(q(k)).append(':')
-          .append(v instanceof String s ? q(s) : String.valueOf(v)));
+      jsonl
+          .append('{')
+          .append(q("date"))
+          .append(':')
+          .append(q(date))
+          .append(',')
+          .append(q("machine"))
+          .append(':')
+          .append(q(machine))
+          .append(',')
+          .append(q("scenario"))
+          .append(':')
+          .append(q(r.scenario()))
+          .append(',')
+          .append(q("target"))
+          .append(':')
+          .append(q(r.target()));
+      r.params()
+          .forEach(
+              (k, v) ->
+                  jsonl
+                      .append(',')
+                      .append(q(k))
+                      .append(':')
+                      .append(v instanceof String s ? q(s) : String.valueOf(v)));
       r.figures().forEach((k, v) -> jsonl.append(',').append(q(k)).append(':').append(num(v)));
       if (r.note() != null) {
         jsonl.append(',').append(q("note")).append(':').append(q(r.note()));
@@ -83,13 +119,19 @@ final class Report {
     }
     Files.writeString(dir.resolve("results.jsonl"), jsonl);
 
-    StringBuilder md = new StringBuilder("# Parley bench report\n\n")
-        .append("- Date: ").append(date).append('\n')
-        .append("- Machine: ").append(machine).append(" (client and servers share it)\n")
-        .append("- Servers: Parley (`parley-server.jar`, SQLite unless said, defaults but rate and per-address limits "
-            + "raised); the raw Netty baseline (`BaselineServer`: frames encoded once, one task per event loop per "
-            + "batch, one flush per subscriber per batch), each its own JVM with the same options (below); Socket.IO 4 "
-            + "on Node.js (`parley-bench/socketio`, nothing stored)\n");
+    StringBuilder md =
+        new StringBuilder("# Parley bench report\n\n")
+            .append("- Date: ")
+            .append(date)
+            .append('\n')
+            .append("- Machine: ")
+            .append(machine)
+            .append(" (client and servers share it)\n")
+            .append(
+                "- Servers: Parley (`parley-server.jar`, SQLite unless said, defaults but rate and per-address limits "
+                    + "raised); the raw Netty baseline (`BaselineServer`: frames encoded once, one task per event loop per "
+                    + "batch, one flush per subscriber per batch), each its own JVM with the same options (below); Socket.IO 4 "
+                    + "on Node.js (`parley-bench/socketio`, nothing stored)\n");
     if (notes != null && !notes.isBlank()) {
       md.append("- Notes: ").append(notes).append('\n');
     }
@@ -113,8 +155,11 @@ final class Report {
         if (!p.target().equals("parley")) {
           continue;
         }
-        labels.add(p.params().entrySet().stream().limit(2).map(x -> String.valueOf(x.getValue()))
-            .collect(Collectors.joining(" @ ")));
+        labels.add(
+            p.params().entrySet().stream()
+                .limit(2)
+                .map(x -> String.valueOf(x.getValue()))
+                .collect(Collectors.joining(" @ ")));
         double[] bars = new double[1 + PEERS.size()];
         bars[0] = value(p, head);
         int j = 1;
@@ -125,8 +170,17 @@ final class Report {
         chart.add(bars);
       }
       String svg = scenario + ".svg";
-      Files.writeString(dir.resolve(svg), bars(scenario + ": " + head + " (" + (lowerIsBetter(head) ? "lower" : "higher")
-          + " is better)", labels, chart));
+      Files.writeString(
+          dir.resolve(svg),
+          bars(
+              scenario
+                  + ": "
+                  + head
+                  + " ("
+                  + (lowerIsBetter(head) ? "lower" : "higher")
+                  + " is better)",
+              labels,
+              chart));
       md.append("\n![").append(scenario).append("](").append(svg).append(")\n\n");
     }
     Files.writeString(dir.resolve("report.md"), md);
@@ -138,8 +192,12 @@ final class Report {
   }
 
   /** The peer's result at Parley's parameters, or null. */
-  private static Scenarios.Result peer(List<Scenarios.Result> rs, Scenarios.Result parley, String peer) {
-    return rs.stream().filter(x -> x.target().equals(peer) && x.params().equals(parley.params())).findFirst().orElse(null);
+  private static Scenarios.Result peer(
+      List<Scenarios.Result> rs, Scenarios.Result parley, String peer) {
+    return rs.stream()
+        .filter(x -> x.target().equals(peer) && x.params().equals(parley.params()))
+        .findFirst()
+        .orElse(null);
   }
 
   /** Every result, one row each. */
@@ -150,8 +208,13 @@ final class Report {
       r.figures().keySet().stream().filter(k -> !figures.contains(k)).forEach(figures::add);
       r.params().keySet().stream().filter(k -> !params.contains(k)).forEach(params::add);
     }
-    md.append("| target | ").append(String.join(" | ", params)).append(" | ").append(String.join(" | ", figures))
-        .append(" |\n|").append("---|".repeat(1 + params.size() + figures.size())).append('\n');
+    md.append("| target | ")
+        .append(String.join(" | ", params))
+        .append(" | ")
+        .append(String.join(" | ", figures))
+        .append(" |\n|")
+        .append("---|".repeat(1 + params.size() + figures.size()))
+        .append('\n');
     for (Scenarios.Result r : rs) {
       md.append("| ").append(r.target());
       params.forEach(k -> md.append(" | ").append(r.params().getOrDefault(k, "")));
@@ -171,28 +234,49 @@ final class Report {
         continue;
       }
       Map<String, Scenarios.Result> peers = new LinkedHashMap<>();
-      PEERS.keySet().forEach(k -> {
-        Scenarios.Result n = peer(rs, p, k);
-        if (n != null) {
-          peers.put(k, n);
-        }
-      });
+      PEERS
+          .keySet()
+          .forEach(
+              k -> {
+                Scenarios.Result n = peer(rs, p, k);
+                if (n != null) {
+                  peers.put(k, n);
+                }
+              });
       if (peers.isEmpty()) {
         continue;
       }
       md.append("Ratios at ").append(p.params()).append(":\n\n| figure | Parley |");
-      peers.keySet().forEach(k -> md.append(' ').append(PEERS.get(k)).append(" | Parley / ").append(PEERS.get(k)).append(" |"));
+      peers
+          .keySet()
+          .forEach(
+              k ->
+                  md.append(' ')
+                      .append(PEERS.get(k))
+                      .append(" | Parley / ")
+                      .append(PEERS.get(k))
+                      .append(" |"));
       md.append("\n|---|---|").append("---|---|".repeat(peers.size())).append('\n');
       for (var f : p.figures().entrySet()) {
         if (NOT_RATIOS.contains(f.getKey())) {
           continue;
         }
-        md.append("| ").append(f.getKey()).append(lowerIsBetter(f.getKey()) ? " (lower is better)" : " (higher is better)")
-            .append(" | ").append(fmt(f.getValue())).append(" |");
+        md.append("| ")
+            .append(f.getKey())
+            .append(lowerIsBetter(f.getKey()) ? " (lower is better)" : " (higher is better)")
+            .append(" | ")
+            .append(fmt(f.getValue()))
+            .append(" |");
         for (Scenarios.Result n : peers.values()) {
           Double v = n.figures().get(f.getKey());
-          md.append(' ').append(v == null ? "" : fmt(v)).append(" | ")
-              .append(v == null || v == 0 || !Double.isFinite(f.getValue()) ? "" : fmt(f.getValue() / v)).append(" |");
+          md.append(' ')
+              .append(v == null ? "" : fmt(v))
+              .append(" | ")
+              .append(
+                  v == null || v == 0 || !Double.isFinite(f.getValue())
+                      ? ""
+                      : fmt(f.getValue() / v))
+              .append(" |");
         }
         md.append('\n');
       }
@@ -200,7 +284,10 @@ final class Report {
     }
   }
 
-  /** For results by node count: each count's headline rate against the smallest count's (what more nodes add). */
+  /**
+   * For results by node count: each count's headline rate against the smallest count's (what more
+   * nodes add).
+   */
   private static void scaling(StringBuilder md, List<Scenarios.Result> rs) {
     if (rs.isEmpty() || !rs.get(0).params().containsKey("nodes")) {
       return;
@@ -210,21 +297,36 @@ final class Report {
     int n0 = (Integer) first.params().get("nodes");
     for (Scenarios.Result r : rs) {
       int n = (Integer) r.params().get("nodes");
-      md.append("- ").append(n).append(n == 1 ? " node: " : " nodes: ").append(head).append(' ').append(fmt(value(r, head)));
+      md.append("- ")
+          .append(n)
+          .append(n == 1 ? " node: " : " nodes: ")
+          .append(head)
+          .append(' ')
+          .append(fmt(value(r, head)));
       if (n != n0) {
-        md.append(" (").append(fmt(value(r, head) / Math.max(1e-9, value(first, head)))).append(" × ").append(n0)
+        md.append(" (")
+            .append(fmt(value(r, head) / Math.max(1e-9, value(first, head))))
+            .append(" × ")
+            .append(n0)
             .append(n0 == 1 ? " node's)" : " nodes')");
       }
-      md.append(", per node ").append(fmt(value(r, head) / n)).append("; p99 ")
-          .append(fmt(value(r, head.startsWith("messages") ? "delivered_p99_ms" : "p99_ms"))).append(" ms; nodes' CPU ")
-          .append(fmt(value(r, "server_cpu_cores"))).append(" cores\n");
+      md.append(", per node ")
+          .append(fmt(value(r, head) / n))
+          .append("; p99 ")
+          .append(fmt(value(r, head.startsWith("messages") ? "delivered_p99_ms" : "p99_ms")))
+          .append(" ms; nodes' CPU ")
+          .append(fmt(value(r, "server_cpu_cores")))
+          .append(" cores\n");
     }
     md.append('\n');
   }
 
   private static void notes(StringBuilder md, List<Scenarios.Result> rs) {
-    rs.stream().filter(r -> r.note() != null).map(r -> "- " + r.target() + " " + r.params() + ": " + r.note() + "\n")
-        .distinct().forEach(md::append);
+    rs.stream()
+        .filter(r -> r.note() != null)
+        .map(r -> "- " + r.target() + " " + r.params() + ": " + r.note() + "\n")
+        .distinct()
+        .forEach(md::append);
   }
 
   /** A grouped bar chart: per label, Parley and each peer. */
@@ -240,15 +342,32 @@ final class Report {
       }
     }
     StringBuilder s = new StringBuilder();
-    s.append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(w).append("' height='").append(h)
-        .append("' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' fill='white'/>\n")
-        .append("<text x='10' y='18' font-size='14'>").append(esc(title)).append("</text>\n");
+    s.append("<svg xmlns='http://www.w3.org/2000/svg' width='")
+        .append(w)
+        .append("' height='")
+        .append(h)
+        .append(
+            "' font-family='sans-serif' font-size='12'>\n<rect width='100%' height='100%' fill='white'/>\n")
+        .append("<text x='10' y='18' font-size='14'>")
+        .append(esc(title))
+        .append("</text>\n");
     int plotH = h - bottom - 30;
     for (int g = 0; g <= 4; g++) {
       double v = max * g / 4;
       int y = h - bottom - (int) (plotH * g / 4.0);
-      s.append("<line x1='").append(left).append("' x2='").append(w - 10).append("' y1='").append(y).append("' y2='")
-          .append(y).append("' stroke='#ddd'/><text x='5' y='").append(y + 4).append("'>").append(fmt(v)).append("</text>\n");
+      s.append("<line x1='")
+          .append(left)
+          .append("' x2='")
+          .append(w - 10)
+          .append("' y1='")
+          .append(y)
+          .append("' y2='")
+          .append(y)
+          .append("' stroke='#ddd'/><text x='5' y='")
+          .append(y + 4)
+          .append("'>")
+          .append(fmt(v))
+          .append("</text>\n");
     }
     int groups = Math.max(1, values.size());
     double groupW = (w - left - 20) / (double) groups;
@@ -258,19 +377,39 @@ final class Report {
       for (int j = 0; j < series; j++) {
         int bh = (int) (plotH * values.get(i)[j] / max);
         double x = left + i * groupW + 10 + j * (groupW - 20) / series;
-        s.append("<rect x='").append(fmt(x)).append("' y='").append(h - bottom - bh).append("' width='")
-            .append(fmt((groupW - 20) / series - 4)).append("' height='").append(bh).append("' fill='").append(colors[j])
+        s.append("<rect x='")
+            .append(fmt(x))
+            .append("' y='")
+            .append(h - bottom - bh)
+            .append("' width='")
+            .append(fmt((groupW - 20) / series - 4))
+            .append("' height='")
+            .append(bh)
+            .append("' fill='")
+            .append(colors[j])
             .append("'/>\n");
       }
-      s.append("<text x='").append(fmt(left + i * groupW + groupW / 2 - 20)).append("' y='").append(h - bottom + 16)
-          .append("'>").append(esc(labels.get(i))).append("</text>\n");
+      s.append("<text x='")
+          .append(fmt(left + i * groupW + groupW / 2 - 20))
+          .append("' y='")
+          .append(h - bottom + 16)
+          .append("'>")
+          .append(esc(labels.get(i)))
+          .append("</text>\n");
     }
     List<String> names = new ArrayList<>(List.of("Parley"));
     names.addAll(PEERS.values());
     for (int j = 0; j < series; j++) {
       int x = w - 260 + j * 85;
-      s.append("<rect x='").append(x).append("' y='26' width='10' height='10' fill='").append(colors[j])
-          .append("'/><text x='").append(x + 14).append("' y='35'>").append(names.get(j)).append("</text>");
+      s.append("<rect x='")
+          .append(x)
+          .append("' y='26' width='10' height='10' fill='")
+          .append(colors[j])
+          .append("'/><text x='")
+          .append(x + 14)
+          .append("' y='35'>")
+          .append(names.get(j))
+          .append("</text>");
     }
     s.append("\n</svg>\n");
     return s.toString();
@@ -284,7 +423,9 @@ final class Report {
   }
 
   private static String num(double v) {
-    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v).replaceAll("\\.?0+$", "") : "null";
+    return Double.isFinite(v)
+        ? String.format(Locale.ROOT, "%.4f", v).replaceAll("\\.?0+$", "")
+        : "null";
   }
 
   private static String q(String s) {

@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * Runs one scenario of a bench run: starts a fresh server for it (Parley, then each peer; a cluster
- * for {@code cluster}; a node on PostgreSQL for {@code pg}), measures at each size, and ends what it
- * started. With {@code --smoke} one server of each kind (and TLS mode) serves every scenario in turn,
- * ended at {@link #close}: a smoke run checks that scenarios work, and a Parley start takes seconds.
- * Used by the bench's main thread.
+ * for {@code cluster}; a node on PostgreSQL for {@code pg}), measures at each size, and ends what
+ * it started. With {@code --smoke} one server of each kind (and TLS mode) serves every scenario in
+ * turn, ended at {@link #close}: a smoke run checks that scenarios work, and a Parley start takes
+ * seconds. Used by the bench's main thread.
  */
 final class Runner implements AutoCloseable {
   private final Bench o;
@@ -22,8 +22,13 @@ final class Runner implements AutoCloseable {
   private final Scenarios s;
   private final ChatScenarios chat;
   private final Path logs;
-  /** What the Socket.IO peer runs on, once {@code npm ci} has been checked; null before. Main thread only. */
+
+  /**
+   * What the Socket.IO peer runs on, once {@code npm ci} has been checked; null before. Main thread
+   * only.
+   */
   private String socketIoVersion;
+
   /** Smoke runs: the servers kept for every scenario, by kind and TLS mode. Main thread only. */
   private final Map<String, Target> kept = new LinkedHashMap<>();
 
@@ -31,7 +36,14 @@ final class Runner implements AutoCloseable {
     this.o = options;
     this.conns = conns;
     this.logs = options.out.resolve("logs");
-    this.s = new Scenarios(conns, options.clientProcesses, options.sourceAddresses, options.threads, logs, options.profile);
+    this.s =
+        new Scenarios(
+            conns,
+            options.clientProcesses,
+            options.sourceAddresses,
+            options.threads,
+            logs,
+            options.profile);
     this.chat = new ChatScenarios(conns, s);
   }
 
@@ -58,7 +70,8 @@ final class Runner implements AutoCloseable {
         release(t);
       }
       if (scenario.equals("handshake") && o.target == null && !which.equals("socketio")) {
-        // The same over TLS (1.3, P-256 certificate): what a wss handshake costs. (The Socket.IO peer serves plain only.)
+        // The same over TLS (1.3, P-256 certificate): what a wss handshake costs. (The Socket.IO
+        // peer serves plain only.)
         Target tls = server(which, scenario, true);
         try {
           r.addAll(measure(tls, scenario));
@@ -71,7 +84,8 @@ final class Runner implements AutoCloseable {
   }
 
   /** A fresh server for {@code scenario}; in a smoke run, the one kept for every scenario. */
-  private Target server(String which, String scenario, boolean tls) throws IOException, InterruptedException {
+  private Target server(String which, String scenario, boolean tls)
+      throws IOException, InterruptedException {
     Path[] cert = tls ? Target.selfSigned(o.out.resolve("tls")) : null;
     if (!o.smoke || o.target != null) {
       return start(which, scenario + (tls ? "-tls" : ""), cert);
@@ -91,7 +105,10 @@ final class Runner implements AutoCloseable {
     }
   }
 
-  /** What the Socket.IO peer ran on ({@code socket.io 4.8.4 on Node.js v20…}), or null if it did not run. */
+  /**
+   * What the Socket.IO peer ran on ({@code socket.io 4.8.4 on Node.js v20…}), or null if it did not
+   * run.
+   */
   String socketIoVersion() {
     return socketIoVersion;
   }
@@ -104,7 +121,8 @@ final class Runner implements AutoCloseable {
     kept.clear();
   }
 
-  private Target start(String which, String scenario, Path[] tls) throws IOException, InterruptedException {
+  private Target start(String which, String scenario, Path[] tls)
+      throws IOException, InterruptedException {
     if (o.target != null) {
       return Target.remote(o.target);
     }
@@ -112,9 +130,13 @@ final class Runner implements AutoCloseable {
     Path log = logs.resolve(which + "-" + scenario + ".log");
     List<String> jvm = o.jvmOptions();
     if (scenario.equals("idle") && o.idleFixedHeap != null) {
-      // A fixed, pre-touched heap: RSS no longer follows G1's sizing, so its growth is the native memory's.
-      jvm = new ArrayList<>(jvm.stream().filter(x -> !x.startsWith("-Xmx") && !x.startsWith("-Xms")).toList());
-      jvm.addAll(List.of("-Xms" + o.idleFixedHeap, "-Xmx" + o.idleFixedHeap, "-XX:+AlwaysPreTouch"));
+      // A fixed, pre-touched heap: RSS no longer follows G1's sizing, so its growth is the native
+      // memory's.
+      jvm =
+          new ArrayList<>(
+              jvm.stream().filter(x -> !x.startsWith("-Xmx") && !x.startsWith("-Xms")).toList());
+      jvm.addAll(
+          List.of("-Xms" + o.idleFixedHeap, "-Xmx" + o.idleFixedHeap, "-XX:+AlwaysPreTouch"));
     }
     return switch (which) {
       case "netty" -> Target.netty(port, log, tls, jvm);
@@ -124,8 +146,15 @@ final class Runner implements AutoCloseable {
         }
         yield Target.socketIo(o.socketIoDir.toAbsolutePath(), port, log);
       }
-      default -> Target.parley(o.parleyJar.toAbsolutePath(), port, Files.createTempDirectory("parley-bench-"), log, tls,
-          jvm, Bench.words(o.parleyArgs));
+      default ->
+          Target.parley(
+              o.parleyJar.toAbsolutePath(),
+              port,
+              Files.createTempDirectory("parley-bench-"),
+              log,
+              tls,
+              jvm,
+              Bench.words(o.parleyArgs));
     };
   }
 
@@ -148,8 +177,10 @@ final class Runner implements AutoCloseable {
           r.add(report(chat.chat(t, o.chatConversations, rate, o.seconds)));
         }
       }
-      case "latency" -> chat.latency(t, o.latencyConversations, o.latencyRate, o.latencyFirstSeconds, o.latencySeconds)
-          .forEach(x -> r.add(report(x)));
+      case "latency" ->
+          chat.latency(
+                  t, o.latencyConversations, o.latencyRate, o.latencyFirstSeconds, o.latencySeconds)
+              .forEach(x -> r.add(report(x)));
       case "fanout" -> {
         for (int n : o.fanoutSizes) {
           r.add(report(s.fanout(t, n, o.fanoutRate, o.seconds)));
@@ -169,8 +200,16 @@ final class Runner implements AutoCloseable {
     List<Result> r = new ArrayList<>();
     for (int n : o.clusterNodes) {
       Path dir = logs.resolve("cluster-" + n);
-      try (Cluster c = Cluster.start(n, o.parleyJar.toAbsolutePath(), o.nginxConf.toAbsolutePath(), dir, o.pgUrl,
-          o.pgUser, o.jvmOptions(), Bench.words(o.parleyArgs))) {
+      try (Cluster c =
+          Cluster.start(
+              n,
+              o.parleyJar.toAbsolutePath(),
+              o.nginxConf.toAbsolutePath(),
+              dir,
+              o.pgUrl,
+              o.pgUser,
+              o.jvmOptions(),
+              Bench.words(o.parleyArgs))) {
         Target t = c.target();
         double helpers0 = c.helperCpuSeconds();
         double pg0 = Cpu.postgresSeconds();
@@ -180,13 +219,40 @@ final class Runner implements AutoCloseable {
         Map<String, Double> f = perNode(chatResult.figures(), n, "messages_per_s");
         f.put("redis_nginx_cpu_cores", (c.helperCpuSeconds() - helpers0) / wall);
         f.put("postgres_cpu_cores", (Cpu.postgresSeconds() - pg0) / wall);
-        r.add(report(new Result("cluster-chat", "parley", Scenarios.params("nodes", n, "rate", o.clusterRate,
-            "conversations", o.clusterConversations, "seconds", o.seconds), f, "PostgreSQL + Redis, nginx in front; "
-            + "CPU is the nodes' (Redis, nginx and PostgreSQL apart)")));
+        r.add(
+            report(
+                new Result(
+                    "cluster-chat",
+                    "parley",
+                    Scenarios.params(
+                        "nodes",
+                        n,
+                        "rate",
+                        o.clusterRate,
+                        "conversations",
+                        o.clusterConversations,
+                        "seconds",
+                        o.seconds),
+                    f,
+                    "PostgreSQL + Redis, nginx in front; "
+                        + "CPU is the nodes' (Redis, nginx and PostgreSQL apart)")));
         Result fan = s.fanout(t, o.clusterSubscribers, o.fanoutRate, o.seconds);
-        r.add(report(new Result("cluster-fanout", "parley", Scenarios.params("nodes", n, "subscribers",
-            o.clusterSubscribers, "rate", o.fanoutRate, "seconds", o.seconds), perNode(fan.figures(), n,
-            "deliveries_per_s"), "subscribers spread over the nodes by nginx; the publisher on one")));
+        r.add(
+            report(
+                new Result(
+                    "cluster-fanout",
+                    "parley",
+                    Scenarios.params(
+                        "nodes",
+                        n,
+                        "subscribers",
+                        o.clusterSubscribers,
+                        "rate",
+                        o.fanoutRate,
+                        "seconds",
+                        o.seconds),
+                    perNode(fan.figures(), n, "deliveries_per_s"),
+                    "subscribers spread over the nodes by nginx; the publisher on one")));
       }
     }
     return r;
@@ -206,15 +272,32 @@ final class Runner implements AutoCloseable {
     return out;
   }
 
-  /** pg: one Parley node on PostgreSQL (a fresh schema, dropped after) under a rising chat rate, then its recovery. */
+  /**
+   * pg: one Parley node on PostgreSQL (a fresh schema, dropped after) under a rising chat rate,
+   * then its recovery.
+   */
   private List<Result> pg() throws Exception {
     String schema = "parley_bench_" + Long.toString(System.nanoTime(), 36);
     List<String> args = new ArrayList<>(Cluster.postgresArgs(o.pgUrl, o.pgUser, schema));
     args.addAll(Bench.words(o.parleyArgs));
-    try (Target t = Target.parley(o.parleyJar.toAbsolutePath(), Cluster.freePort(),
-        Files.createTempDirectory("parley-bench-"), logs.resolve("parley-pg.log"), null, o.jvmOptions(), args)) {
-      List<Result> r = chat.pgOverload(t, o.pgConversations, o.pgRates, o.seconds, o.pgProbeSubscribers, o.pgNormalMs,
-          o.pgRecoveryMaxSeconds);
+    try (Target t =
+        Target.parley(
+            o.parleyJar.toAbsolutePath(),
+            Cluster.freePort(),
+            Files.createTempDirectory("parley-bench-"),
+            logs.resolve("parley-pg.log"),
+            null,
+            o.jvmOptions(),
+            args)) {
+      List<Result> r =
+          chat.pgOverload(
+              t,
+              o.pgConversations,
+              o.pgRates,
+              o.seconds,
+              o.pgProbeSubscribers,
+              o.pgNormalMs,
+              o.pgRecoveryMaxSeconds);
       r.forEach(Runner::report);
       return r;
     } finally {

@@ -28,20 +28,39 @@ final class Scenarios {
   static final String PAD = "x".repeat(60);
 
   /** One measurement. */
-  record Result(String scenario, String target, Map<String, Object> params, Map<String, Double> figures, String note) {}
+  record Result(
+      String scenario,
+      String target,
+      Map<String, Object> params,
+      Map<String, Double> figures,
+      String note) {}
 
   private final Connections conns;
   private final String run = Long.toString(System.currentTimeMillis(), 36);
 
-  /** Idle connections: held by this process (1) or by that many child processes ({@link HoldClients}). */
+  /**
+   * Idle connections: held by this process (1) or by that many child processes ({@link
+   * HoldClients}).
+   */
   private final int holdProcesses;
+
   private final List<String> sources;
   private final int threads;
   private final Path logs;
-  /** The scenarios whose measurement windows are recorded with JFR on a JVM server ({@code --profile}). */
+
+  /**
+   * The scenarios whose measurement windows are recorded with JFR on a JVM server ({@code
+   * --profile}).
+   */
   private final List<String> profile;
 
-  Scenarios(Connections conns, int holdProcesses, List<String> sources, int threads, Path logs, List<String> profile) {
+  Scenarios(
+      Connections conns,
+      int holdProcesses,
+      List<String> sources,
+      int threads,
+      Path logs,
+      List<String> profile) {
     this.conns = conns;
     this.holdProcesses = holdProcesses;
     this.sources = sources;
@@ -59,7 +78,10 @@ final class Scenarios {
     return m;
   }
 
-  /** Waits until {@code deadline} (System.nanoTime), sleeping then spinning the last bit: sends go out on time, not early. */
+  /**
+   * Waits until {@code deadline} (System.nanoTime), sleeping then spinning the last bit: sends go
+   * out on time, not early.
+   */
   static void waitUntil(long deadline) throws InterruptedException {
     long wait;
     while ((wait = deadline - System.nanoTime()) > 0) {
@@ -71,9 +93,15 @@ final class Scenarios {
     }
   }
 
-  /** A JFR recording of {@code t} while {@code scenario} is measured, when {@code --profile} asks for one; or null. */
-  Profiler profiler(Target t, String scenario, String size) throws IOException, InterruptedException {
-    return profile.contains(scenario) ? Profiler.start(t, logs, t.name + "-" + scenario + "-" + size) : null;
+  /**
+   * A JFR recording of {@code t} while {@code scenario} is measured, when {@code --profile} asks
+   * for one; or null.
+   */
+  Profiler profiler(Target t, String scenario, String size)
+      throws IOException, InterruptedException {
+    return profile.contains(scenario)
+        ? Profiler.start(t, logs, t.name + "-" + scenario + "-" + size)
+        : null;
   }
 
   /** Stops {@code p} (if any) and names its summary in {@code note}. */
@@ -137,7 +165,8 @@ final class Scenarios {
       double cpu1 = t.cpuSeconds();
       double wall = (System.nanoTime() - w0) / 1e9;
       if (t.jvm() && logs != null) {
-        // What the heap holds per connection, for the report's "what dominates" (after the CPU window).
+        // What the heap holds per connection, for the report's "what dominates" (after the CPU
+        // window).
         Files.createDirectories(logs);
         Files.writeString(logs.resolve("heap-" + t.name + "-" + n + ".txt"), t.classHistogram(60));
       }
@@ -157,8 +186,12 @@ final class Scenarios {
         conns.add(ce[0], ce[1]);
       }
       conns.diagnostics(f);
-      return new Result("idle", t.name, params("connections", n, "idle_s", idleSeconds, "client_processes", holdProcesses),
-          f, note);
+      return new Result(
+          "idle",
+          t.name,
+          params("connections", n, "idle_s", idleSeconds, "client_processes", holdProcesses),
+          f,
+          note);
     } finally {
       if (children != null) {
         children.close();
@@ -181,18 +214,19 @@ final class Scenarios {
     AtomicLong received = new AtomicLong();
     AtomicLong all = new AtomicLong();
     AtomicLongArray window = new AtomicLongArray(2);
-    Load.Listener onData = (ch, text) -> {
-      if (!d.isDelivery(text)) {
-        return;
-      }
-      long sent = Load.numberAfter(text, Dialect.TEXT);
-      long now = System.nanoTime();
-      all.incrementAndGet();
-      if (sent > 0 && sent >= window.get(0) && sent < window.get(1)) {
-        received.incrementAndGet();
-        latency.recordValue(Math.max(0, now - sent));
-      }
-    };
+    Load.Listener onData =
+        (ch, text) -> {
+          if (!d.isDelivery(text)) {
+            return;
+          }
+          long sent = Load.numberAfter(text, Dialect.TEXT);
+          long now = System.nanoTime();
+          all.incrementAndGet();
+          if (sent > 0 && sent >= window.get(0) && sent < window.get(1)) {
+            received.incrementAndGet();
+            latency.recordValue(Math.max(0, now - sent));
+          }
+        };
     double[] secs = new double[1];
     List<Channel> subs = conns.openMany(t, subscribers, i -> conv, onData, secs);
     Channel pub = conns.connect(t, d.uri(t, true), conv, (ch, b) -> {}).get(30, TimeUnit.SECONDS);
@@ -223,11 +257,17 @@ final class Scenarios {
       f.put("published", (double) sentCount);
       if (t.local()) {
         f.put("server_cpu_cores", serverCpu); // while publishing (deliveries may trail the window)
-        // Every delivery from the first publish to the last straggler, over the server CPU of the same span.
+        // Every delivery from the first publish to the last straggler, over the server CPU of the
+        // same span.
         f.put("deliveries_per_core_s", cpuAll > 0 ? all.get() / cpuAll : 0);
       }
       conns.diagnostics(f);
-      return new Result("fanout", t.name, params("subscribers", subscribers, "rate", rate, "seconds", seconds), f, note);
+      return new Result(
+          "fanout",
+          t.name,
+          params("subscribers", subscribers, "rate", rate, "seconds", seconds),
+          f,
+          note);
     } finally {
       pub.close();
       Connections.closeAll(subs);
@@ -235,7 +275,8 @@ final class Scenarios {
   }
 
   /** Sends open-loop at {@code rate}/s from {@code start} until {@code end}; returns how many. */
-  static long publish(Channel pub, Dialect d, String conv, int rate, long start, long end) throws InterruptedException {
+  static long publish(Channel pub, Dialect d, String conv, int rate, long start, long end)
+      throws InterruptedException {
     long period = 1_000_000_000L / rate;
     long i = 0;
     while (true) {
@@ -269,37 +310,54 @@ final class Scenarios {
       loops.add(loop);
       handshakeLoop(t, end, done, failed, time, loop);
     }
-    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(seconds + 60L, TimeUnit.SECONDS);
+    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new))
+        .get(seconds + 60L, TimeUnit.SECONDS);
     double wall = (System.nanoTime() - start) / 1e9;
-    String note = stopProfiler(p, switch (t.name) {
-      case "parley" -> "WebSocket upgrade + hello → welcome (anonymous visitor)";
-      case "socketio" -> "WebSocket upgrade + Engine.IO open + Socket.IO connect (40)";
-      default -> "WebSocket upgrade";
-    });
+    String note =
+        stopProfiler(
+            p,
+            switch (t.name) {
+              case "parley" -> "WebSocket upgrade + hello → welcome (anonymous visitor)";
+              case "socketio" -> "WebSocket upgrade + Engine.IO open + Socket.IO connect (40)";
+              default -> "WebSocket upgrade";
+            });
     Map<String, Double> f = new LinkedHashMap<>();
     f.put("handshakes_per_s", done.get() / wall);
     f.put("p50_ms", time.getValueAtPercentile(50) / 1e6);
     f.put("p99_ms", time.getValueAtPercentile(99) / 1e6);
     f.put("failed", (double) failed.get());
-    return new Result("handshake", t.name, params("concurrency", concurrency, "tls", tls, "seconds", seconds), f, note);
+    return new Result(
+        "handshake",
+        t.name,
+        params("concurrency", concurrency, "tls", tls, "seconds", seconds),
+        f,
+        note);
   }
 
-  private void handshakeLoop(Target t, long end, AtomicLong done, AtomicLong failed, Histogram time,
+  private void handshakeLoop(
+      Target t,
+      long end,
+      AtomicLong done,
+      AtomicLong failed,
+      Histogram time,
       CompletableFuture<Void> loop) {
     if (System.nanoTime() >= end) {
       loop.complete(null);
       return;
     }
     long began = System.nanoTime();
-    conns.connect(t, t.dialect().uri(t, false), null, (ch, b) -> {}).whenComplete((ch, err) -> {
-      if (err != null) {
-        failed.incrementAndGet();
-        handshakeLoop(t, end, done, failed, time, loop);
-        return;
-      }
-      time.recordValue(System.nanoTime() - began);
-      done.incrementAndGet();
-      ch.close().addListener(x -> handshakeLoop(t, end, done, failed, time, loop));
-    });
+    conns
+        .connect(t, t.dialect().uri(t, false), null, (ch, b) -> {})
+        .whenComplete(
+            (ch, err) -> {
+              if (err != null) {
+                failed.incrementAndGet();
+                handshakeLoop(t, end, done, failed, time, loop);
+                return;
+              }
+              time.recordValue(System.nanoTime() - began);
+              done.incrementAndGet();
+              ch.close().addListener(x -> handshakeLoop(t, end, done, failed, time, loop));
+            });
   }
 }

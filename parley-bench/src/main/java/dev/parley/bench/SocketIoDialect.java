@@ -45,9 +45,16 @@ final class SocketIoDialect extends Dialect {
   }
 
   @Override
-  Session session(String conv, CompletableFuture<Void> ready, Load.Listener data, BiConsumer<String, String> errors) {
+  Session session(
+      String conv,
+      CompletableFuture<Void> ready,
+      Load.Listener data,
+      BiConsumer<String, String> errors) {
     return new Session() {
-      /** Whether the namespace is connected ({@code 40}). Only touched on the connection's event loop. */
+      /**
+       * Whether the namespace is connected ({@code 40}). Only touched on the connection's event
+       * loop.
+       */
       boolean connected;
 
       @Override
@@ -87,7 +94,15 @@ final class SocketIoDialect extends Dialect {
 
   @Override
   String send(String conv, long cid, String text, long n) {
-    return "42" + n + "[\"send\",{\"conv\":\"" + conv + "\",\"cid\":\"" + cid + "\",\"text\":\"" + text + "\"}]";
+    return "42"
+        + n
+        + "[\"send\",{\"conv\":\""
+        + conv
+        + "\",\"cid\":\""
+        + cid
+        + "\",\"text\":\""
+        + text
+        + "\"}]";
   }
 
   @Override

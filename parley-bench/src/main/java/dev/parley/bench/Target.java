@@ -20,9 +20,14 @@ import java.util.concurrent.TimeUnit;
 final class Target implements AutoCloseable {
   /** {@code parley}, {@code netty} or {@code socketio}. */
   final String name;
+
   final URI ws;
   private final Process process;
-  /** The nodes of a cluster behind a proxy (this target's CPU and RSS are their sums); empty otherwise. */
+
+  /**
+   * The nodes of a cluster behind a proxy (this target's CPU and RSS are their sums); empty
+   * otherwise.
+   */
   private final List<Target> members;
 
   private Target(String name, URI ws, Process process) {
@@ -36,7 +41,10 @@ final class Target implements AutoCloseable {
     this.members = List.copyOf(members);
   }
 
-  /** Parley nodes reached through a proxy at {@code ws}: CPU and RSS are the nodes' sums; the nodes are closed by their owner. */
+  /**
+   * Parley nodes reached through a proxy at {@code ws}: CPU and RSS are the nodes' sums; the nodes
+   * are closed by their owner.
+   */
   static Target cluster(URI ws, List<Target> nodes) {
     return new Target("parley", ws, null, nodes);
   }
@@ -46,47 +54,92 @@ final class Target implements AutoCloseable {
     return remote("parley", ws);
   }
 
-  /** A server of kind {@code name} ({@code parley} or {@code netty}) at {@code ws}, not started by this process. */
+  /**
+   * A server of kind {@code name} ({@code parley} or {@code netty}) at {@code ws}, not started by
+   * this process.
+   */
   static Target remote(String name, URI ws) {
     return new Target(name, ws, null);
   }
 
-  /** The production launcher's JVM options (./parley), with a fixed heap cap: what both servers get by default. */
-  static final List<String> DEFAULT_JVM_OPTIONS = Runtime.version().feature() >= 25
-      ? List.of("-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-Xss512k", "-Xmx4g")
-      : List.of("-XX:+UseG1GC", "-Xss512k", "-Xmx4g");
+  /**
+   * The production launcher's JVM options (./parley), with a fixed heap cap: what both servers get
+   * by default.
+   */
+  static final List<String> DEFAULT_JVM_OPTIONS =
+      Runtime.version().feature() >= 25
+          ? List.of("-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-Xss512k", "-Xmx4g")
+          : List.of("-XX:+UseG1GC", "-Xss512k", "-Xmx4g");
 
   /**
-   * Starts the Parley server from {@code parleyJar} with the bench's settings and {@code jvmOptions},
-   * serving wss with {@code tls} (cert, key) when given.
+   * Starts the Parley server from {@code parleyJar} with the bench's settings and {@code
+   * jvmOptions}, serving wss with {@code tls} (cert, key) when given.
    */
-  static Target parley(Path parleyJar, int port, Path dataDir, Path log, Path[] tls, List<String> jvmOptions,
-      List<String> moreArgs) throws IOException, InterruptedException {
+  static Target parley(
+      Path parleyJar,
+      int port,
+      Path dataDir,
+      Path log,
+      Path[] tls,
+      List<String> jvmOptions,
+      List<String> moreArgs)
+      throws IOException, InterruptedException {
     List<String> cmd = java(jvmOptions);
-    // The demo site without agents: demo mode's agents are refused with TLS (docs/SECURITY.md#demo-mode),
+    // The demo site without agents: demo mode's agents are refused with TLS
+    // (docs/SECURITY.md#demo-mode),
     // and the bench logs in no agent.
     Files.createDirectories(dataDir);
-    Path sites = Files.writeString(dataDir.resolve("sites.json"),
-        "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
-    cmd.addAll(List.of("-jar", parleyJar.toString(), "run", "--host=127.0.0.1", "--port=" + port,
-        "--sites=" + sites, "--data-dir=" + dataDir, "--max-connections-per-ip=1000000", "--max-connections=1000000",
-        "--send-rate=1000000", "--send-burst=1000000", "--log-format=text", "--admin-port=0"));
+    Path sites =
+        Files.writeString(
+            dataDir.resolve("sites.json"),
+            "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
+    cmd.addAll(
+        List.of(
+            "-jar",
+            parleyJar.toString(),
+            "run",
+            "--host=127.0.0.1",
+            "--port=" + port,
+            "--sites=" + sites,
+            "--data-dir=" + dataDir,
+            "--max-connections-per-ip=1000000",
+            "--max-connections=1000000",
+            "--send-rate=1000000",
+            "--send-burst=1000000",
+            "--log-format=text",
+            "--admin-port=0"));
     if (tls != null) {
       cmd.addAll(List.of("--tls-cert=" + tls[0], "--tls-key=" + tls[1]));
     }
     cmd.addAll(moreArgs);
-    // Through the environment, which a build from before these settings ignores, so --parley-jar can
+    // Through the environment, which a build from before these settings ignores, so --parley-jar
+    // can
     // measure an older build in the same run: the bench's rooms are channels, not chat
     // conversations, and every bench client is a new visitor from one address.
-    Map<String, String> env = Map.of("PARLEY_OPEN_CHANNELS", "true", "PARLEY_HELLO_RATE", "1000000",
-        "PARLEY_HELLO_BURST", "1000000");
+    Map<String, String> env =
+        Map.of(
+            "PARLEY_OPEN_CHANNELS",
+            "true",
+            "PARLEY_HELLO_RATE",
+            "1000000",
+            "PARLEY_HELLO_BURST",
+            "1000000");
     return start("parley", cmd, env, port, log, "/ws", tls != null);
   }
 
-  /** Starts the raw Netty baseline from the bench's own classpath, serving wss with {@code tls} (cert, key) when given. */
-  static Target netty(int port, Path log, Path[] tls, List<String> jvmOptions) throws IOException, InterruptedException {
+  /**
+   * Starts the raw Netty baseline from the bench's own classpath, serving wss with {@code tls}
+   * (cert, key) when given.
+   */
+  static Target netty(int port, Path log, Path[] tls, List<String> jvmOptions)
+      throws IOException, InterruptedException {
     List<String> cmd = java(jvmOptions);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineServer.class.getName(), Integer.toString(port)));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            BaselineServer.class.getName(),
+            Integer.toString(port)));
     if (tls != null) {
       cmd.addAll(List.of(tls[0].toString(), tls[1].toString()));
     }
@@ -98,19 +151,42 @@ final class Target implements AutoCloseable {
    * its WebSocket at Engine.IO's {@code /socket.io/?EIO=4&transport=websocket}.
    */
   static Target socketIo(Path dir, int port, Path log) throws IOException, InterruptedException {
-    List<String> cmd = List.of(SocketIoInstall.node(), "--expose-gc", dir.resolve("server.js").toString(),
-        Integer.toString(port));
+    List<String> cmd =
+        List.of(
+            SocketIoInstall.node(),
+            "--expose-gc",
+            dir.resolve("server.js").toString(),
+            Integer.toString(port));
     return start("socketio", cmd, port, log, "/socket.io/?EIO=4&transport=websocket", false);
   }
 
-  /** A self-signed P-256 certificate and PKCS#8 key for localhost, made with openssl in {@code dir}. */
+  /**
+   * A self-signed P-256 certificate and PKCS#8 key for localhost, made with openssl in {@code dir}.
+   */
   static Path[] selfSigned(Path dir) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     Path cert = dir.resolve("cert.pem");
     Path key = dir.resolve("key.pem");
-    Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-        "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=localhost")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:P-256",
+                "-nodes",
+                "-keyout",
+                key.toString(),
+                "-out",
+                cert.toString(),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=localhost")
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("openssl could not make a certificate: " + out);
@@ -130,15 +206,24 @@ final class Target implements AutoCloseable {
     return cmd;
   }
 
-  private static Target start(String name, List<String> cmd, int port, Path log, String path, boolean tls)
+  private static Target start(
+      String name, List<String> cmd, int port, Path log, String path, boolean tls)
       throws IOException, InterruptedException {
     return start(name, cmd, Map.of(), port, log, path, tls);
   }
 
-  private static Target start(String name, List<String> cmd, Map<String, String> env, int port, Path log, String path,
-      boolean tls) throws IOException, InterruptedException {
+  private static Target start(
+      String name,
+      List<String> cmd,
+      Map<String, String> env,
+      int port,
+      Path log,
+      String path,
+      boolean tls)
+      throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().putAll(env);
     Process p = pb.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -148,7 +233,8 @@ final class Target implements AutoCloseable {
       }
       try (Socket s = new Socket()) {
         s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return new Target(name, URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + port + path), p);
+        return new Target(
+            name, URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + port + path), p);
       } catch (IOException notYet) {
         Thread.sleep(100);
       }
@@ -190,7 +276,8 @@ final class Target implements AutoCloseable {
       return -1;
     }
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      for (String line :
+          Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
@@ -216,8 +303,8 @@ final class Target implements AutoCloseable {
 
   /**
    * Runs a full GC in the server and returns its memory right after: RSS, and the heap in use and
-   * committed. A JVM through jcmd ({@code GC.run}, {@code GC.heap_info}); the Socket.IO peer through
-   * its {@code /bench/memory} ({@code global.gc()}, {@code process.memoryUsage()}).
+   * committed. A JVM through jcmd ({@code GC.run}, {@code GC.heap_info}); the Socket.IO peer
+   * through its {@code /bench/memory} ({@code global.gc()}, {@code process.memoryUsage()}).
    */
   Memory gcAndMemory() {
     if (process == null) {
@@ -230,10 +317,12 @@ final class Target implements AutoCloseable {
       String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
       run(jcmd, Long.toString(process.pid()), "GC.run");
       String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
-      // G1 on JDK 25: "total reserved 4194304K, committed 262144K, used 9359K"; older: "total 262144K, used 9359K".
+      // G1 on JDK 25: "total reserved 4194304K, committed 262144K, used 9359K"; older: "total
+      // 262144K, used 9359K".
       long used = kib(info, "used (\\d+)([KMG])");
       long committed = kib(info, "committed (\\d+)([KMG])");
-      return new Memory(rssBytes(), used, committed >= 0 ? committed : kib(info, "total (\\d+)([KMG])"));
+      return new Memory(
+          rssBytes(), used, committed >= 0 ? committed : kib(info, "total (\\d+)([KMG])"));
     } catch (IOException | InterruptedException e) {
       return Memory.UNKNOWN;
     }
@@ -245,21 +334,27 @@ final class Target implements AutoCloseable {
       return -1;
     }
     long v = Long.parseLong(m.group(1));
-    return v * switch (m.group(2)) {
-      case "K" -> 1024L;
-      case "M" -> 1024L * 1024;
-      default -> 1024L * 1024 * 1024;
-    };
+    return v
+        * switch (m.group(2)) {
+          case "K" -> 1024L;
+          case "M" -> 1024L * 1024;
+          default -> 1024L * 1024 * 1024;
+        };
   }
 
-  /** The server's heap by class (jcmd GC.class_histogram, after a full GC), the first {@code lines} lines, or "". */
+  /**
+   * The server's heap by class (jcmd GC.class_histogram, after a full GC), the first {@code lines}
+   * lines, or "".
+   */
   String classHistogram(int lines) {
     if (!jvm()) {
       return "";
     }
     String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
     try {
-      return run(jcmd, Long.toString(process.pid()), "GC.class_histogram").lines().limit(lines)
+      return run(jcmd, Long.toString(process.pid()), "GC.class_histogram")
+          .lines()
+          .limit(lines)
           .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
     } catch (IOException | InterruptedException e) {
       return "";

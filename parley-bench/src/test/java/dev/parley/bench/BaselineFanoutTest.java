@@ -47,7 +47,9 @@ class BaselineFanoutTest {
         b.release();
       }
       ByteBuf ours = BaselineFanout.encode(ByteBufAllocator.DEFAULT, payload);
-      assertThat(ByteBufUtil.hexDump(ours)).as("%d bytes", size).isEqualTo(ByteBufUtil.hexDump(expected));
+      assertThat(ByteBufUtil.hexDump(ours))
+          .as("%d bytes", size)
+          .isEqualTo(ByteBufUtil.hexDump(expected));
       ours.release();
       expected.release();
       payload.release();
@@ -69,13 +71,17 @@ class BaselineFanoutTest {
     }
     List<ByteBuf> batch = new ArrayList<>();
     for (String text : List.of("one", "two", "three")) {
-      batch.add(BaselineFanout.encode(ByteBufAllocator.DEFAULT, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
+      batch.add(
+          BaselineFanout.encode(
+              ByteBufAllocator.DEFAULT, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8)));
     }
     List<ByteBuf> originals = List.copyOf(batch);
     fanout.publish(batch);
     for (int i = 0; i < subs.size(); i++) {
       EmbeddedChannel ch = subs.get(i);
-      assertThat((Object) ch.readOutbound()).as("nothing written before the loop runs its task").isNull();
+      assertThat((Object) ch.readOutbound())
+          .as("nothing written before the loop runs its task")
+          .isNull();
       ch.runPendingTasks();
       List<String> got = new ArrayList<>();
       for (ByteBuf b = ch.readOutbound(); b != null; b = ch.readOutbound()) {
@@ -98,7 +104,9 @@ class BaselineFanoutTest {
     fanout.subscribe(ch);
     ch.close();
     ch.runPendingTasks();
-    ByteBuf frame = BaselineFanout.encode(ByteBufAllocator.DEFAULT, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8));
+    ByteBuf frame =
+        BaselineFanout.encode(
+            ByteBufAllocator.DEFAULT, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8));
     fanout.publish(new ArrayList<>(List.of(frame)));
     ch.runPendingTasks();
     assertThat((Object) ch.readOutbound()).isNull();

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The JFR summary's tallies, on text in the format {@code jfr print --events jdk.ExecutionSample} writes. */
+/**
+ * The JFR summary's tallies, on text in the format {@code jfr print --events jdk.ExecutionSample}
+ * writes.
+ */
 class ProfilerTest {
-  static final String SAMPLES = """
+  static final String SAMPLES =
+      """
       jdk.ExecutionSample {
         startTime = 15:04:06.894 (2026-12-01)
         sampledThread = "parley-io-3-1" (javaThreadId = 34)
@@ -43,14 +47,22 @@ class ProfilerTest {
   @Test
   void samplesAreCountedByThreadWithDigitsFolded() {
     String s = Profiler.byThread(SAMPLES);
-    assertThat(s).contains(" 66.7 %       2  parley-io-N-N", " 33.3 %       1  parley-store-writer", "total 3 samples");
+    assertThat(s)
+        .contains(
+            " 66.7 %       2  parley-io-N-N",
+            " 33.3 %       1  parley-store-writer", "total 3 samples");
   }
 
   @Test
   void aSampleCountsOnceForEveryPackageOnItsStackAndOnceForItsTopFrame() {
     String s = Profiler.byPackage(SAMPLES, 10);
-    assertThat(s).contains("    66.7      0.0   io.netty.channel", "    33.3     33.3   com.fasterxml.jackson",
-        "    33.3     33.3   io.netty.handler", "    33.3     33.3   org.sqlite.core", "    33.3      0.0   dev.parley.store",
-        "total 3 samples");
+    assertThat(s)
+        .contains(
+            "    66.7      0.0   io.netty.channel",
+            "    33.3     33.3   com.fasterxml.jackson",
+            "    33.3     33.3   io.netty.handler",
+            "    33.3     33.3   org.sqlite.core",
+            "    33.3      0.0   dev.parley.store",
+            "total 3 samples");
   }
 }

@@ -27,7 +27,10 @@ class SocketIoDialectTest {
   final List<String> errors = new ArrayList<>();
 
   Dialect.Session session(String conv) {
-    return Dialect.SOCKET_IO.session(conv, ready, (c, text) -> data.add(text.toString(StandardCharsets.UTF_8)),
+    return Dialect.SOCKET_IO.session(
+        conv,
+        ready,
+        (c, text) -> data.add(text.toString(StandardCharsets.UTF_8)),
         (code, event) -> errors.add(code));
   }
 
@@ -63,7 +66,9 @@ class SocketIoDialectTest {
     Dialect.Session s = session("room-1");
     s.upgraded(ch);
     assertThat(sent()).as("the server speaks first").isNull();
-    receive(s, "0{\"sid\":\"zb9t1AjrZN0kGmGQAAAA\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
+    receive(
+        s,
+        "0{\"sid\":\"zb9t1AjrZN0kGmGQAAAA\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
     assertThat(sent()).isEqualTo("40");
     receive(s, "40{\"sid\":\"lB3PsW8jTRxApLU2AAAA\"}");
     assertThat(sent()).isEqualTo("420[\"join\",{\"conv\":\"room-1\"}]");
@@ -76,7 +81,9 @@ class SocketIoDialectTest {
   @Test
   void withoutARoomItIsReadyWhenConnected() {
     Dialect.Session s = session(null);
-    receive(s, "0{\"sid\":\"x\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
+    receive(
+        s,
+        "0{\"sid\":\"x\",\"upgrades\":[],\"pingInterval\":25000,\"pingTimeout\":20000,\"maxPayload\":1000000}");
     assertThat(sent()).isEqualTo("40");
     receive(s, "40{\"sid\":\"y\"}");
     assertThat(ready).isCompleted();
@@ -92,7 +99,9 @@ class SocketIoDialectTest {
     receive(s, "2");
     assertThat(sent()).isEqualTo("3");
     receive(s, "431[{\"cid\":\"123\",\"seq\":1}]");
-    receive(s, "42[\"message\",{\"conv\":\"c1\",\"seq\":1,\"cid\":\"123\",\"text\":\"123xx\",\"ts\":1}]");
+    receive(
+        s,
+        "42[\"message\",{\"conv\":\"c1\",\"seq\":1,\"cid\":\"123\",\"text\":\"123xx\",\"ts\":1}]");
     assertThat(data).hasSize(2);
     ByteBuf ack = Unpooled.copiedBuffer(data.get(0), StandardCharsets.UTF_8);
     ByteBuf msg = Unpooled.copiedBuffer(data.get(1), StandardCharsets.UTF_8);

@@ -33,12 +33,12 @@ import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.ByteBuffersDirectory;
 
 /**
- * A knowledge base: Markdown files split into sections (each heading starts one), indexed in
- * memory with Apache Lucene and ranked with BM25.
+ * A knowledge base: Markdown files split into sections (each heading starts one), indexed in memory
+ * with Apache Lucene and ranked with BM25.
  *
- * <p>Confidence of a hit is the share of the question's meaningful words (after dropping stop
- * words and normalising case) that the best section contains: 1.0 when every word is there. BM25
- * ranks; coverage says whether the best match is a real match.
+ * <p>Confidence of a hit is the share of the question's meaningful words (after dropping stop words
+ * and normalising case) that the best section contains: 1.0 when every word is there. BM25 ranks;
+ * coverage says whether the best match is a real match.
  *
  * <p>Immutable after construction and thread-safe (Lucene searchers are).
  */
@@ -49,11 +49,15 @@ public final class KnowledgeBase {
   /** The best section for a question. */
   public record Hit(Section section, double confidence) {}
 
-  private static final CharArraySet STOP_WORDS = new CharArraySet(List.of(
-      "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "do", "does", "for", "from", "have",
-      "how", "i", "if", "in", "into", "is", "it", "its", "me", "my", "no", "not", "of", "on", "or", "please", "so",
-      "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "we", "what", "when",
-      "where", "which", "who", "why", "will", "with", "would", "you", "your", "about", "tell", "hi", "hello"), true);
+  private static final CharArraySet STOP_WORDS =
+      new CharArraySet(
+          List.of(
+              "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "do", "does",
+              "for", "from", "have", "how", "i", "if", "in", "into", "is", "it", "its", "me", "my",
+              "no", "not", "of", "on", "or", "please", "so", "such", "that", "the", "their", "then",
+              "there", "these", "they", "this", "to", "was", "we", "what", "when", "where", "which",
+              "who", "why", "will", "with", "would", "you", "your", "about", "tell", "hi", "hello"),
+          true);
 
   private final Analyzer analyzer = new StandardAnalyzer(STOP_WORDS);
   private final List<Section> sections = new ArrayList<>();
@@ -94,7 +98,8 @@ public final class KnowledgeBase {
       if (in == null) {
         throw new IllegalArgumentException("no " + root + "/index.txt on the class path");
       }
-      for (String name : new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+      for (String name :
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
         if (name.isBlank()) {
           continue;
         }
@@ -102,7 +107,8 @@ public final class KnowledgeBase {
           if (f == null) {
             throw new IllegalArgumentException("missing " + root + "/" + name.trim());
           }
-          files.put(name.trim(), new String(f.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+          files.put(
+              name.trim(), new String(f.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
         }
       }
     } catch (IOException e) {
@@ -115,7 +121,8 @@ public final class KnowledgeBase {
   public static KnowledgeBase fromFolder(java.nio.file.Path folder) {
     Map<String, String> files = new LinkedHashMap<>();
     try (var list = java.nio.file.Files.list(folder)) {
-      for (java.nio.file.Path p : list.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+      for (java.nio.file.Path p :
+          list.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
         files.put(p.getFileName().toString(), java.nio.file.Files.readString(p));
       }
     } catch (IOException e) {
@@ -129,7 +136,9 @@ public final class KnowledgeBase {
     return sections.size();
   }
 
-  /** The best {@code n} sections for {@code question}, best first (context for a language model). */
+  /**
+   * The best {@code n} sections for {@code question}, best first (context for a language model).
+   */
   public java.util.List<Section> top(String question, int n) {
     java.util.List<String> words = analyze(question);
     if (words.isEmpty()) {
@@ -139,7 +148,9 @@ public final class KnowledgeBase {
       TopDocs top = searcher.search(query(words), n);
       java.util.List<Section> out = new ArrayList<>();
       for (ScoreDoc d : top.scoreDocs) {
-        out.add(sections.get(searcher.storedFields().document(d.doc).getField("n").numericValue().intValue()));
+        out.add(
+            sections.get(
+                searcher.storedFields().document(d.doc).getField("n").numericValue().intValue()));
       }
       return out;
     } catch (IOException e) {

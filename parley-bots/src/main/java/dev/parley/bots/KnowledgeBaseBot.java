@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The default bot: answers from a {@link KnowledgeBase}. When the best section covers too little
- * of the question (below the site's threshold) it says it is not sure and offers a human.
+ * The default bot: answers from a {@link KnowledgeBase}. When the best section covers too little of
+ * the question (below the site's threshold) it says it is not sure and offers a human.
  *
- * <p>The section's text streams in small chunks of words, {@code pacing} apart, as a model's
- * tokens would. Thread-safe (stateless besides the immutable knowledge base).
+ * <p>The section's text streams in small chunks of words, {@code pacing} apart, as a model's tokens
+ * would. Thread-safe (stateless besides the immutable knowledge base).
  */
 public final class KnowledgeBaseBot implements Bot {
   /** What the bot says when it is not sure. */

@@ -3,8 +3,8 @@ package dev.parley.bots;
 import dev.parley.chat.Bot;
 import dev.parley.core.NodeClock;
 import dev.parley.core.StoredMessage;
-import dev.parley.protocol.openai.ChatCompletions;
 import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.openai.ChatCompletions;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A bot backed by any OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM,
- * llama.cpp server), streaming the model's tokens as they arrive. The conversation so far and the
- * best knowledge-base passages go along as context.
+ * A bot backed by any OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM, llama.cpp
+ * server), streaming the model's tokens as they arrive. The conversation so far and the best
+ * knowledge-base passages go along as context.
  *
  * <p>Never a hung conversation: a watchdog ({@link Watch}) interrupts the request when no token
  * comes within {@code firstTokenTimeout} of sending, when the stream stalls for {@code
@@ -46,7 +46,8 @@ public final class LlmBot implements Bot, AutoCloseable {
       "Sorry, I can't answer right now. Would you like to talk to a human? Press \"Talk to a human\".";
 
   /** Added when the model stopped in the middle of an answer. */
-  public static final String CUT_OFF = " … Sorry, I was cut off. Would you like to talk to a human?";
+  public static final String CUT_OFF =
+      " … Sorry, I was cut off. Would you like to talk to a human?";
 
   /**
    * Settings.
@@ -58,14 +59,38 @@ public final class LlmBot implements Bot, AutoCloseable {
    * @param temperature sampling temperature (0.3 unless a site says otherwise)
    * @param maxTokens the answer's length limit, or null for the model's own
    */
-  public record Config(String baseUrl, String model, String apiKey, Duration firstTokenTimeout,
-      Duration stallTimeout, Duration totalTimeout, int contextPassages, String systemPrompt, double temperature,
+  public record Config(
+      String baseUrl,
+      String model,
+      String apiKey,
+      Duration firstTokenTimeout,
+      Duration stallTimeout,
+      Duration totalTimeout,
+      int contextPassages,
+      String systemPrompt,
+      double temperature,
       Integer maxTokens) {
 
     /** The deployment's settings, with the built-in prompt and temperature. */
-    public Config(String baseUrl, String model, String apiKey, Duration firstTokenTimeout, Duration stallTimeout,
-        Duration totalTimeout, int contextPassages) {
-      this(baseUrl, model, apiKey, firstTokenTimeout, stallTimeout, totalTimeout, contextPassages, null, 0.3, null);
+    public Config(
+        String baseUrl,
+        String model,
+        String apiKey,
+        Duration firstTokenTimeout,
+        Duration stallTimeout,
+        Duration totalTimeout,
+        int contextPassages) {
+      this(
+          baseUrl,
+          model,
+          apiKey,
+          firstTokenTimeout,
+          stallTimeout,
+          totalTimeout,
+          contextPassages,
+          null,
+          0.3,
+          null);
     }
 
     @Override
@@ -81,10 +106,13 @@ public final class LlmBot implements Bot, AutoCloseable {
   private final KnowledgeBase kb;
   private final HttpClient http;
   private final NodeClock clock;
+
   /** Whether {@link #close} closes {@link #clock}: only one this bot made itself. */
   private final boolean ownsClock;
 
-  /** A bot whose watchdog runs on a clock of its own (a timer thread {@code parley-llm-watchdog}). */
+  /**
+   * A bot whose watchdog runs on a clock of its own (a timer thread {@code parley-llm-watchdog}).
+   */
   public LlmBot(Config config, KnowledgeBase kb) {
     this(config, kb, NodeClock.system("parley-llm-watchdog"), true);
   }
@@ -108,20 +136,25 @@ public final class LlmBot implements Bot, AutoCloseable {
 
   @Override
   public Result answer(Question q, AnswerSink sink) {
-    HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(config.baseUrl() + "/chat/completions"))
-        .header("Content-Type", "application/json")
-        .header("Accept", "text/event-stream")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(ChatCompletions.request(config.model(), messages(q),
-            config.temperature(), config.maxTokens())));
+    HttpRequest.Builder req =
+        HttpRequest.newBuilder(URI.create(config.baseUrl() + "/chat/completions"))
+            .header("Content-Type", "application/json")
+            .header("Accept", "text/event-stream")
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArray(
+                    ChatCompletions.request(
+                        config.model(), messages(q), config.temperature(), config.maxTokens())));
     if (config.apiKey() != null && !config.apiKey().isBlank()) {
       req.header("Authorization", "Bearer " + config.apiKey());
     }
     Watch watch = new Watch(sink);
     boolean said = false;
     try {
-      HttpResponse<InputStream> res = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+      HttpResponse<InputStream> res =
+          http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream body = res.body();
-          BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
+          BufferedReader lines =
+              new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
         if (res.statusCode() != 200) {
           throw new IOException("upstream answered HTTP " + res.statusCode());
         }
@@ -159,8 +192,11 @@ public final class LlmBot implements Bot, AutoCloseable {
       }
       watch.end();
       Thread.interrupted(); // clear a watchdog interrupt before saying the fallback
-      log.warn("LLM answer failed after {} ms ({}): {}", watch.elapsedMillis(),
-          watch.reason() == null ? "upstream" : watch.reason(), e.toString());
+      log.warn(
+          "LLM answer failed after {} ms ({}): {}",
+          watch.elapsedMillis(),
+          watch.reason() == null ? "upstream" : watch.reason(),
+          e.toString());
       sink.delta(said ? CUT_OFF : FALLBACK);
       return new Result(0.0, true);
     } finally {
@@ -175,9 +211,15 @@ public final class LlmBot implements Bot, AutoCloseable {
     if (config.systemPrompt() != null) {
       system.append(config.systemPrompt()).append("\n\nContext:\n");
     } else {
-      system.append("You are ").append(q.site().botName()).append(", the assistant of ").append(q.site().name())
-          .append(". Answer briefly, in the language of the visitor's question, and only from the context below. If ")
-          .append("the context does not answer the question, say you are not sure and offer to connect the visitor ")
+      system
+          .append("You are ")
+          .append(q.site().botName())
+          .append(", the assistant of ")
+          .append(q.site().name())
+          .append(
+              ". Answer briefly, in the language of the visitor's question, and only from the context below. If ")
+          .append(
+              "the context does not answer the question, say you are not sure and offer to connect the visitor ")
           .append("with a human.\n\nContext:\n");
     }
     for (KnowledgeBase.Section s : kb.top(q.text(), config.contextPassages())) {
@@ -189,7 +231,7 @@ public final class LlmBot implements Bot, AutoCloseable {
       switch (m.kind()) {
         case "text" -> out.add(new ChatCompletions.Message("user", m.text()));
         case "bot" -> out.add(new ChatCompletions.Message("assistant", m.text()));
-        default -> { } // system messages are for people
+        default -> {} // system messages are for people
       }
     }
     out.add(new ChatCompletions.Message("user", q.text()));
@@ -218,14 +260,19 @@ public final class LlmBot implements Bot, AutoCloseable {
     private final Thread answering = Thread.currentThread();
     private final AnswerSink sink;
     private final long start = clock.nanoTime();
+
     /** When the stream last moved (clock nanos); written by the answering thread. */
     private volatile long lastProgress = start;
+
     /** A token came; written by the answering thread. */
     private volatile boolean gotToken;
+
     /** Why it first interrupted, or null; guarded by this. */
     private String reason;
+
     /** The answer is over: no more checks; guarded by this. */
     private boolean ended;
+
     /** The next check; guarded by this. */
     private NodeClock.Timer next;
 

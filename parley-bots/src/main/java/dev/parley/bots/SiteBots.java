@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Each site's bot, made from its settings ({@link Site#bot}, or the deployment's {@code --bot} when
- * it has none) and its own knowledge base, and made again when the settings change: the chat
- * layer asks for the bot of every turn, so a change takes effect at the next question. Every bot
- * kind answers from the site's knowledge ({@code knowledge}); a site whose bot is {@code none} has
- * none (null: its visitors go to the queue).
+ * it has none) and its own knowledge base, and made again when the settings change: the chat layer
+ * asks for the bot of every turn, so a change takes effect at the next question. Every bot kind
+ * answers from the site's knowledge ({@code knowledge}); a site whose bot is {@code none} has none
+ * (null: its visitors go to the queue).
  *
  * <p>A bot replaced by a change may still be answering: it is closed only once {@link #RETIRED}
  * newer ones replaced others after it, or at {@link #close}.
@@ -41,6 +41,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
   private final Duration pacing;
   private final NodeClock clock;
   private final ConcurrentHashMap<String, Made> bySite = new ConcurrentHashMap<>();
+
   /** Guarded by itself. */
   private final Deque<Bot> retired = new ArrayDeque<>();
 
@@ -51,8 +52,13 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
    * @param knowledge a site's knowledge base, by site id (its own, or the built-in one)
    * @param pacing the knowledge-base bot's pause between streamed pieces
    */
-  public SiteBots(BotSettings.Kind defaultKind, LlmBot.Config llmDefaults, WebhookBot.Config webhookDefaults,
-      Function<String, KnowledgeBase> knowledge, Duration pacing, NodeClock clock) {
+  public SiteBots(
+      BotSettings.Kind defaultKind,
+      LlmBot.Config llmDefaults,
+      WebhookBot.Config webhookDefaults,
+      Function<String, KnowledgeBase> knowledge,
+      Duration pacing,
+      NodeClock clock) {
     this.defaultKind = defaultKind;
     this.llmDefaults = llmDefaults;
     this.webhookDefaults = webhookDefaults;
@@ -63,17 +69,21 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
 
   @Override
   public Bot apply(Site site) {
-    BotSettings wanted = site.bot() != null ? site.bot() : BotSettings.deploymentDefault(defaultKind);
+    BotSettings wanted =
+        site.bot() != null ? site.bot() : BotSettings.deploymentDefault(defaultKind);
     KnowledgeBase kb = knowledge.apply(site.id());
-    Made made = bySite.compute(site.id(), (id, old) -> {
-      if (old != null && old.settings().equals(wanted) && old.kb() == kb) {
-        return old;
-      }
-      if (old != null && old.bot() != null) {
-        retire(old.bot());
-      }
-      return new Made(wanted, kb, make(site.id(), wanted, kb));
-    });
+    Made made =
+        bySite.compute(
+            site.id(),
+            (id, old) -> {
+              if (old != null && old.settings().equals(wanted) && old.kb() == kb) {
+                return old;
+              }
+              if (old != null && old.bot() != null) {
+                retire(old.bot());
+              }
+              return new Made(wanted, kb, make(site.id(), wanted, kb));
+            });
     return made.bot();
   }
 
@@ -88,23 +98,41 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
       case LLM -> {
         BotSettings.Llm l = s.llm();
         LlmBot.Config d = llmDefaults;
-        LlmBot.Config c = l == null ? d : new LlmBot.Config(or(l.baseUrl(), d.baseUrl()), or(l.model(), d.model()),
-            or(l.apiKey(), d.apiKey()), d.firstTokenTimeout(), d.stallTimeout(), d.totalTimeout(), d.contextPassages(),
-            or(l.systemPrompt(), d.systemPrompt()), l.temperature() != null ? l.temperature() : d.temperature(),
-            l.maxTokens() != null ? l.maxTokens() : d.maxTokens());
+        LlmBot.Config c =
+            l == null
+                ? d
+                : new LlmBot.Config(
+                    or(l.baseUrl(), d.baseUrl()),
+                    or(l.model(), d.model()),
+                    or(l.apiKey(), d.apiKey()),
+                    d.firstTokenTimeout(),
+                    d.stallTimeout(),
+                    d.totalTimeout(),
+                    d.contextPassages(),
+                    or(l.systemPrompt(), d.systemPrompt()),
+                    l.temperature() != null ? l.temperature() : d.temperature(),
+                    l.maxTokens() != null ? l.maxTokens() : d.maxTokens());
         return new LlmBot(c, kb, clock);
       }
       case WEBHOOK -> {
         BotSettings.Webhook w = s.webhook();
         WebhookBot.Config d = webhookDefaults;
         String url = w != null && w.url() != null ? w.url() : d == null ? null : d.url();
-        String secret = w != null && w.secret() != null ? w.secret() : d == null ? null : d.secret();
+        String secret =
+            w != null && w.secret() != null ? w.secret() : d == null ? null : d.secret();
         if (url == null || secret == null) {
-          log.warn("site {} has the webhook bot but no webhook URL and secret; its visitors go to the queue", site);
+          log.warn(
+              "site {} has the webhook bot but no webhook URL and secret; its visitors go to the queue",
+              site);
           return null;
         }
-        return new WebhookBot(new WebhookBot.Config(url, secret, d != null ? d.attempts() : 4,
-            d != null ? d.firstBackoff() : Duration.ofMillis(500), d != null ? d.timeout() : Duration.ofSeconds(10)));
+        return new WebhookBot(
+            new WebhookBot.Config(
+                url,
+                secret,
+                d != null ? d.attempts() : 4,
+                d != null ? d.firstBackoff() : Duration.ofMillis(500),
+                d != null ? d.timeout() : Duration.ofSeconds(10)));
       }
       default -> throw new IllegalStateException("unknown bot kind " + s.kind());
     }
@@ -137,7 +165,10 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
 
   @Override
   public void close() {
-    bySite.values().stream().map(Made::bot).filter(Objects::nonNull).forEach(SiteBots::closeQuietly);
+    bySite.values().stream()
+        .map(Made::bot)
+        .filter(Objects::nonNull)
+        .forEach(SiteBots::closeQuietly);
     bySite.clear();
     synchronized (retired) {
       retired.forEach(SiteBots::closeQuietly);

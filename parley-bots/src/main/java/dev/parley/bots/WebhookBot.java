@@ -20,17 +20,19 @@ import org.slf4j.LoggerFactory;
  * id, fresh signature). The external bot answers later through the REST API ({@code POST
  * /api/conversations/{id}/messages}, signed the same way in direction {@code to-parley}).
  *
- * <p>Thread-safe. Delivery runs on the turn's virtual thread; nothing streams back through the
- * turn itself.
+ * <p>Thread-safe. Delivery runs on the turn's virtual thread; nothing streams back through the turn
+ * itself.
  */
 public final class WebhookBot implements Bot, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookBot.class);
 
   /** Settings: where, the shared secret, how many attempts, the first backoff (doubling). */
-  public record Config(String url, String secret, int attempts, Duration firstBackoff, Duration timeout) {}
+  public record Config(
+      String url, String secret, int attempts, Duration firstBackoff, Duration timeout) {}
 
   /** The JSON body POSTed for a visitor message. */
-  public record Event(String event, String delivery, String site, String conversation, String text, long ts) {}
+  public record Event(
+      String event, String delivery, String site, String conversation, String text, long ts) {}
 
   private final Config config;
   private final HttpClient http;
@@ -41,7 +43,9 @@ public final class WebhookBot implements Bot, AutoCloseable {
     this(config, Clock.systemUTC());
   }
 
-  /** @param clock stamps events and their signatures */
+  /**
+   * @param clock stamps events and their signatures
+   */
   public WebhookBot(Config config, Clock clock) {
     this.config = config;
     this.clock = clock;
@@ -52,19 +56,25 @@ public final class WebhookBot implements Bot, AutoCloseable {
   @Override
   public Result answer(Question q, AnswerSink sink) throws InterruptedException {
     String delivery = UUID.randomUUID().toString();
-    byte[] body = Json.write(new Event("message", delivery, q.site().id(), q.conversation(), q.text(), clock.millis()));
+    byte[] body =
+        Json.write(
+            new Event(
+                "message", delivery, q.site().id(), q.conversation(), q.text(), clock.millis()));
     URI url = URI.create(config.url());
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     Duration backoff = config.firstBackoff();
     for (int attempt = 1; attempt <= config.attempts(); attempt++) {
       // Every attempt is signed anew (a fresh timestamp) under the same delivery id.
-      HttpRequest req = HttpRequest.newBuilder(url)
-          .timeout(config.timeout())
-          .header("Content-Type", "application/json")
-          .header("X-Parley-Delivery", delivery)
-          .header("X-Parley-Signature", signer.sign(clock.millis() / 1000, "POST", path, delivery, body))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-          .build();
+      HttpRequest req =
+          HttpRequest.newBuilder(url)
+              .timeout(config.timeout())
+              .header("Content-Type", "application/json")
+              .header("X-Parley-Delivery", delivery)
+              .header(
+                  "X-Parley-Signature",
+                  signer.sign(clock.millis() / 1000, "POST", path, delivery, body))
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
       try {
         int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
         if (status / 100 == 2) {
@@ -76,7 +86,8 @@ public final class WebhookBot implements Bot, AutoCloseable {
         }
         log.warn("webhook answered HTTP {} (attempt {}/{})", status, attempt, config.attempts());
       } catch (IOException e) {
-        log.warn("webhook unreachable (attempt {}/{}): {}", attempt, config.attempts(), e.toString());
+        log.warn(
+            "webhook unreachable (attempt {}/{}): {}", attempt, config.attempts(), e.toString());
       }
       if (attempt < config.attempts()) {
         Thread.sleep(backoff); // the retry's backoff, on this turn's own virtual thread
@@ -91,5 +102,4 @@ public final class WebhookBot implements Bot, AutoCloseable {
   public void close() {
     http.close();
   }
-
 }

@@ -9,8 +9,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The signature of one webhook request, in one direction: {@code X-Parley-Signature:
- * t=<unix seconds>,v1=<hex HMAC-SHA256>} over
+ * The signature of one webhook request, in one direction: {@code X-Parley-Signature: t=<unix
+ * seconds>,v1=<hex HMAC-SHA256>} over
  *
  * <pre>
  * t "\n" METHOD "\n" path "\n" delivery "\n" body
@@ -46,8 +46,9 @@ public final class WebhookSignature {
   /** What {@link #check} found. */
   public enum Verdict {
     VALID("valid"),
-    MALFORMED("X-Parley-Signature must be t=<unix seconds>,v1=<hex> and X-Parley-Delivery 1 to 64 characters "
-        + "of A-Z a-z 0-9 _ . : -"),
+    MALFORMED(
+        "X-Parley-Signature must be t=<unix seconds>,v1=<hex> and X-Parley-Delivery 1 to 64 characters "
+            + "of A-Z a-z 0-9 _ . : -"),
     STALE("the signature's timestamp is more than 5 minutes from the server's clock"),
     FORGED("the signature does not match (method, path, timestamp, delivery and body are signed)");
 
@@ -71,22 +72,28 @@ public final class WebhookSignature {
 
   /** The signer for {@code direction} under the shared {@code secret}. */
   public static WebhookSignature of(String secret, Direction direction) {
-    byte[] k = hmac(secret.getBytes(StandardCharsets.UTF_8),
-        ("parley-webhook-v1 " + direction.label).getBytes(StandardCharsets.UTF_8));
+    byte[] k =
+        hmac(
+            secret.getBytes(StandardCharsets.UTF_8),
+            ("parley-webhook-v1 " + direction.label).getBytes(StandardCharsets.UTF_8));
     return new WebhookSignature(k);
   }
 
   /** The header value signing this request at {@code epochSeconds}. */
   public String sign(long epochSeconds, String method, String path, String delivery, byte[] body) {
-    return "t=" + epochSeconds + ",v1=" + HexFormat.of().formatHex(mac(epochSeconds, method, path, delivery, body));
+    return "t="
+        + epochSeconds
+        + ",v1="
+        + HexFormat.of().formatHex(mac(epochSeconds, method, path, delivery, body));
   }
 
   /**
-   * Checks {@code header} for this request at {@code nowSeconds}, in constant time for the MAC.
-   * A valid answer still has to have an unused {@code delivery} id, which is the caller's to
+   * Checks {@code header} for this request at {@code nowSeconds}, in constant time for the MAC. A
+   * valid answer still has to have an unused {@code delivery} id, which is the caller's to
    * remember.
    */
-  public Verdict check(String header, long nowSeconds, String method, String path, String delivery, byte[] body) {
+  public Verdict check(
+      String header, long nowSeconds, String method, String path, String delivery, byte[] body) {
     if (header == null || delivery == null || !delivery.matches("[A-Za-z0-9_.:-]{1,64}")) {
       return Verdict.MALFORMED;
     }
@@ -110,11 +117,14 @@ public final class WebhookSignature {
     if (Math.abs(nowSeconds - t) > TOLERANCE.toSeconds()) {
       return Verdict.STALE;
     }
-    return MessageDigest.isEqual(v1, mac(t, method, path, delivery, body)) ? Verdict.VALID : Verdict.FORGED;
+    return MessageDigest.isEqual(v1, mac(t, method, path, delivery, body))
+        ? Verdict.VALID
+        : Verdict.FORGED;
   }
 
   private byte[] mac(long t, String method, String path, String delivery, byte[] body) {
-    byte[] head = (t + "\n" + method + "\n" + path + "\n" + delivery + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] head =
+        (t + "\n" + method + "\n" + path + "\n" + delivery + "\n").getBytes(StandardCharsets.UTF_8);
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));

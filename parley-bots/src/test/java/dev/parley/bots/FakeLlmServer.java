@@ -26,17 +26,30 @@ public final class FakeLlmServer implements AutoCloseable {
    * the headers (not even a comment), {@code STEP} writes each chunk only when the test calls
    * {@link #step()}; the others finish or fail as named.
    */
-  public enum Mode { NORMAL, ERROR_MID_STREAM, STALL, CUT, HTTP_500, SILENT, STEP }
+  public enum Mode {
+    NORMAL,
+    ERROR_MID_STREAM,
+    STALL,
+    CUT,
+    HTTP_500,
+    SILENT,
+    STEP
+  }
 
   private final HttpServer server;
   private final CountDownLatch released = new CountDownLatch(1);
+
   /** Chunks a {@code STEP} answer may write. */
   private final Semaphore steps = new Semaphore(0);
+
   private volatile Mode mode = Mode.NORMAL;
-  private volatile String answer = "Parley keeps every message: each gets a sequence number when it is stored.";
+  private volatile String answer =
+      "Parley keeps every message: each gets a sequence number when it is stored.";
   private volatile Duration pause = Duration.ZERO;
+
   /** Request bodies and Authorization headers received, in order. */
   public final List<byte[]> bodies = new CopyOnWriteArrayList<>();
+
   public final List<String> authorizations = new CopyOnWriteArrayList<>();
 
   public FakeLlmServer() throws IOException {
@@ -114,7 +127,7 @@ public final class FakeLlmServer implements AutoCloseable {
               ex.close();
               return;
             }
-            default -> { }
+            default -> {}
           }
         }
         write(out, ChatCompletions.chunk(words[i], null));

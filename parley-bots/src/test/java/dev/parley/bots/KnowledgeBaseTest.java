@@ -1,9 +1,9 @@
 package dev.parley.bots;
 
-import dev.parley.chat.Bot;
-import dev.parley.chat.Site;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.chat.Bot;
+import dev.parley.chat.Site;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,8 @@ class KnowledgeBaseTest {
 
   @Test
   void markdownSplitsIntoOneSectionPerHeading() {
-    List<KnowledgeBase.Section> s = KnowledgeBase.split("f.md", "intro\n# One\nfirst\n## Two\nsecond\nmore\n# Empty\n");
+    List<KnowledgeBase.Section> s =
+        KnowledgeBase.split("f.md", "intro\n# One\nfirst\n## Two\nsecond\nmore\n# Empty\n");
     assertThat(s).extracting(KnowledgeBase.Section::title).containsExactly("One", "Two");
     assertThat(s.get(1).body()).isEqualTo("second\nmore");
   }
@@ -24,13 +25,20 @@ class KnowledgeBaseTest {
     KnowledgeBase.Hit hit = DEMO.search("How do I install and run Parley?").orElseThrow();
     assertThat(hit.section().title()).isEqualTo("How do I install and run Parley?");
     assertThat(hit.confidence()).isGreaterThanOrEqualTo(0.99);
-    assertThat(DEMO.search("does it lose messages when the connection drops").orElseThrow().section().title())
+    assertThat(
+            DEMO.search("does it lose messages when the connection drops")
+                .orElseThrow()
+                .section()
+                .title())
         .isIn("Does Parley lose messages?", "What happens when the connection drops?");
   }
 
   @Test
   void anUnrelatedQuestionHasLowConfidence() {
-    double c = DEMO.search("what is the weather forecast in Paris tomorrow").map(KnowledgeBase.Hit::confidence).orElse(0.0);
+    double c =
+        DEMO.search("what is the weather forecast in Paris tomorrow")
+            .map(KnowledgeBase.Hit::confidence)
+            .orElse(0.0);
     assertThat(c).isLessThan(0.5);
     assertThat(DEMO.search("the and of")).isEmpty();
   }
@@ -39,44 +47,51 @@ class KnowledgeBaseTest {
   void theBotStreamsTheSectionOrSaysItIsNotSure() throws Exception {
     KnowledgeBaseBot bot = new KnowledgeBaseBot(DEMO, java.time.Duration.ZERO);
     List<String> pieces = new ArrayList<>();
-    Bot.AnswerSink sink = new Bot.AnswerSink() {
-      @Override
-      public boolean delta(String text) {
-        return pieces.add(text);
-      }
+    Bot.AnswerSink sink =
+        new Bot.AnswerSink() {
+          @Override
+          public boolean delta(String text) {
+            return pieces.add(text);
+          }
 
-      @Override
-      public boolean cancelled() {
-        return false;
-      }
-    };
-    Bot.Result sure = bot.answer(new Bot.Question(Site.demo(), "c", "What is the heartbeat?", List.of()), sink);
+          @Override
+          public boolean cancelled() {
+            return false;
+          }
+        };
+    Bot.Result sure =
+        bot.answer(new Bot.Question(Site.demo(), "c", "What is the heartbeat?", List.of()), sink);
     assertThat(sure.offerHuman()).isFalse();
     assertThat(pieces.size()).isGreaterThan(3);
     assertThat(String.join("", pieces)).contains("ping every 30 seconds");
     pieces.clear();
-    Bot.Result unsure = bot.answer(new Bot.Question(Site.demo(), "c", "best pizza recipe", List.of()), sink);
+    Bot.Result unsure =
+        bot.answer(new Bot.Question(Site.demo(), "c", "best pizza recipe", List.of()), sink);
     assertThat(unsure.offerHuman()).isTrue();
     assertThat(String.join("", pieces)).isEqualTo(KnowledgeBaseBot.NOT_SURE);
   }
 
   @Test
   void aStoppedSinkEndsTheStream() throws Exception {
-    KnowledgeBaseBot bot = new KnowledgeBaseBot(new KnowledgeBase(Map.of("a.md", "# Topic\n" + "word ".repeat(100))),
-        java.time.Duration.ZERO);
+    KnowledgeBaseBot bot =
+        new KnowledgeBaseBot(
+            new KnowledgeBase(Map.of("a.md", "# Topic\n" + "word ".repeat(100))),
+            java.time.Duration.ZERO);
     List<String> pieces = new ArrayList<>();
-    bot.answer(new Bot.Question(Site.demo(), "c", "topic word", List.of()), new Bot.AnswerSink() {
-      @Override
-      public boolean delta(String text) {
-        pieces.add(text);
-        return pieces.size() < 3;
-      }
+    bot.answer(
+        new Bot.Question(Site.demo(), "c", "topic word", List.of()),
+        new Bot.AnswerSink() {
+          @Override
+          public boolean delta(String text) {
+            pieces.add(text);
+            return pieces.size() < 3;
+          }
 
-      @Override
-      public boolean cancelled() {
-        return pieces.size() >= 3;
-      }
-    });
+          @Override
+          public boolean cancelled() {
+            return pieces.size() >= 3;
+          }
+        });
     assertThat(pieces).hasSize(3);
   }
 }

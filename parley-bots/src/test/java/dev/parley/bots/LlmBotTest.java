@@ -28,30 +28,36 @@ import org.junit.jupiter.api.Timeout;
 class LlmBotTest {
   static final Duration FIRST_TOKEN = Duration.ofSeconds(2);
   static final Duration STALL = Duration.ofMillis(600);
+
   /** Out of reach of the manual clock's moves (and of the real clock's during a test). */
   static final Duration NEVER = Duration.ofHours(1);
-  static final String ANSWER = "Parley keeps every message: each gets a sequence number when it is stored.";
+
+  static final String ANSWER =
+      "Parley keeps every message: each gets a sequence number when it is stored.";
 
   final ManualClock clock = new ManualClock();
   FakeLlmServer llm;
   LlmBot bot;
   final List<String> pieces = new CopyOnWriteArrayList<>();
+
   /** One permit per piece the bot said. */
   final Semaphore said = new Semaphore(0);
-  volatile boolean stopped;
-  final Bot.AnswerSink sink = new Bot.AnswerSink() {
-    @Override
-    public boolean delta(String text) {
-      pieces.add(text);
-      said.release();
-      return true;
-    }
 
-    @Override
-    public boolean cancelled() {
-      return stopped;
-    }
-  };
+  volatile boolean stopped;
+  final Bot.AnswerSink sink =
+      new Bot.AnswerSink() {
+        @Override
+        public boolean delta(String text) {
+          pieces.add(text);
+          said.release();
+          return true;
+        }
+
+        @Override
+        public boolean cancelled() {
+          return stopped;
+        }
+      };
 
   @BeforeEach
   void start() throws Exception {
@@ -66,27 +72,36 @@ class LlmBotTest {
   }
 
   LlmBot bot(Duration firstToken, Duration stall, Duration total) {
-    return new LlmBot(new LlmBot.Config(llm.baseUrl(), "test-model", "sk-test", firstToken, stall, total, 2),
-        KnowledgeBaseTest.DEMO, clock);
+    return new LlmBot(
+        new LlmBot.Config(llm.baseUrl(), "test-model", "sk-test", firstToken, stall, total, 2),
+        KnowledgeBaseTest.DEMO,
+        clock);
   }
 
   Bot.Question question(String text) {
-    return new Bot.Question(Site.demo(), "c", text, List.of(
-        new StoredMessage("c", 1, "m1", "bot", null, "bot", "Hi! Ask me anything.", 1, null),
-        new StoredMessage("c", 2, "m2", "v", "x", "text", "Hello", 2, null),
-        new StoredMessage("c", 3, "m3", "system", null, "system", "You're in the queue.", 3, null)));
+    return new Bot.Question(
+        Site.demo(),
+        "c",
+        text,
+        List.of(
+            new StoredMessage("c", 1, "m1", "bot", null, "bot", "Hi! Ask me anything.", 1, null),
+            new StoredMessage("c", 2, "m2", "v", "x", "text", "Hello", 2, null),
+            new StoredMessage(
+                "c", 3, "m3", "system", null, "system", "You're in the queue.", 3, null)));
   }
 
   /** Asks {@code b} on a virtual thread of its own, as a bot turn does. */
   CompletableFuture<Bot.Result> ask(LlmBot b) {
     CompletableFuture<Bot.Result> result = new CompletableFuture<>();
-    Thread.ofVirtual().start(() -> {
-      try {
-        result.complete(b.answer(question("q"), sink));
-      } catch (Exception e) {
-        result.completeExceptionally(e);
-      }
-    });
+    Thread.ofVirtual()
+        .start(
+            () -> {
+              try {
+                result.complete(b.answer(question("q"), sink));
+              } catch (Exception e) {
+                result.completeExceptionally(e);
+              }
+            });
     return result;
   }
 
@@ -111,11 +126,14 @@ class LlmBotTest {
     List<ChatCompletions.Message> sent = ChatCompletions.messagesOf(llm.bodies.get(0));
     assertThat(sent.get(0).role()).isEqualTo("system");
     assertThat(sent.get(0).content()).contains("ping every 30 seconds");
-    assertThat(sent.subList(1, sent.size())).containsExactly(
-        new ChatCompletions.Message("assistant", "Hi! Ask me anything."),
-        new ChatCompletions.Message("user", "Hello"),
-        new ChatCompletions.Message("user", "What is the heartbeat?"));
-    assertThat(new String(llm.bodies.get(0))).contains("\"model\":\"test-model\"").contains("\"stream\":true");
+    assertThat(sent.subList(1, sent.size()))
+        .containsExactly(
+            new ChatCompletions.Message("assistant", "Hi! Ask me anything."),
+            new ChatCompletions.Message("user", "Hello"),
+            new ChatCompletions.Message("user", "What is the heartbeat?"));
+    assertThat(new String(llm.bodies.get(0)))
+        .contains("\"model\":\"test-model\"")
+        .contains("\"stream\":true");
     assertThat(llm.authorizations.get(0)).isEqualTo("Bearer sk-test");
     assertThat(clock.pendingTimers()).as("an answer that ended leaves no watchdog timer").isZero();
   }
@@ -130,7 +148,8 @@ class LlmBotTest {
       awaitPieces(1);
       clock.advance(STALL.minus(LlmBot.CHECK_EVERY)); // each token comes just in time
     }
-    assertThat(STALL.minus(LlmBot.CHECK_EVERY).multipliedBy(words)).isGreaterThan(STALL.multipliedBy(5));
+    assertThat(STALL.minus(LlmBot.CHECK_EVERY).multipliedBy(words))
+        .isGreaterThan(STALL.multipliedBy(5));
     Bot.Result r = result(answer);
     assertThat(r.offerHuman()).isFalse();
     assertThat(String.join("", pieces)).isEqualTo(ANSWER);
@@ -193,8 +212,11 @@ class LlmBotTest {
 
   @Test
   void theServersConstructorWatchesOnTheSystemClock() throws Exception {
-    LlmBot real = new LlmBot(new LlmBot.Config(llm.baseUrl(), "m", null, FIRST_TOKEN, Duration.ofMillis(300), NEVER, 2),
-        KnowledgeBaseTest.DEMO);
+    LlmBot real =
+        new LlmBot(
+            new LlmBot.Config(
+                llm.baseUrl(), "m", null, FIRST_TOKEN, Duration.ofMillis(300), NEVER, 2),
+            KnowledgeBaseTest.DEMO);
     try {
       llm.mode(FakeLlmServer.Mode.STALL);
       // Only the stall watchdog can end this answer before the test's time-out.
@@ -226,8 +248,18 @@ class LlmBotTest {
 
   @Test
   void anUnreachableEndpointGetsTheFallback() throws Exception {
-    LlmBot dead = new LlmBot(new LlmBot.Config("http://127.0.0.1:1/v1", "m", null, Duration.ofSeconds(1), STALL,
-        Duration.ofSeconds(5), 1), KnowledgeBaseTest.DEMO, clock);
+    LlmBot dead =
+        new LlmBot(
+            new LlmBot.Config(
+                "http://127.0.0.1:1/v1",
+                "m",
+                null,
+                Duration.ofSeconds(1),
+                STALL,
+                Duration.ofSeconds(5),
+                1),
+            KnowledgeBaseTest.DEMO,
+            clock);
     assertThat(dead.answer(question("q"), sink).offerHuman()).isTrue();
     assertThat(pieces).containsExactly(LlmBot.FALLBACK);
     dead.close();

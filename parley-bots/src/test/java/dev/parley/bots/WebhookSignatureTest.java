@@ -25,7 +25,9 @@ class WebhookSignatureTest {
     assertThat(IN.check(sig, NOW, "POST", "/api/conversations/chat_b/messages", "d1", BODY))
         .isEqualTo(Verdict.FORGED);
     assertThat(IN.check(sig, NOW, "POST", PATH, "d2", BODY)).isEqualTo(Verdict.FORGED);
-    assertThat(IN.check(sig, NOW, "POST", PATH, "d1", "{\"text\":\"ho\"}".getBytes(StandardCharsets.UTF_8)))
+    assertThat(
+            IN.check(
+                sig, NOW, "POST", PATH, "d1", "{\"text\":\"ho\"}".getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(Verdict.FORGED);
     // A changed timestamp with the old MAC.
     assertThat(IN.check(sig.replace("t=1800000000", "t=1800000001"), NOW, "POST", PATH, "d1", BODY))
@@ -37,8 +39,10 @@ class WebhookSignatureTest {
     String out = OUT.sign(NOW, "POST", PATH, "d1", BODY);
     assertThat(IN.check(out, NOW, "POST", PATH, "d1", BODY)).isEqualTo(Verdict.FORGED);
     assertThat(OUT.check(out, NOW, "POST", PATH, "d1", BODY)).isEqualTo(Verdict.VALID);
-    assertThat(WebhookSignature.of("another-secret-of-length", Direction.TO_PARLEY)
-        .check(IN.sign(NOW, "POST", PATH, "d1", BODY), NOW, "POST", PATH, "d1", BODY)).isEqualTo(Verdict.FORGED);
+    assertThat(
+            WebhookSignature.of("another-secret-of-length", Direction.TO_PARLEY)
+                .check(IN.sign(NOW, "POST", PATH, "d1", BODY), NOW, "POST", PATH, "d1", BODY))
+        .isEqualTo(Verdict.FORGED);
   }
 
   @Test
@@ -57,11 +61,14 @@ class WebhookSignatureTest {
     assertThat(IN.check(sig, NOW, "POST", PATH, null, BODY)).isEqualTo(Verdict.MALFORMED);
     assertThat(IN.check(sig, NOW, "POST", PATH, "d 1", BODY)).isEqualTo(Verdict.MALFORMED);
     assertThat(IN.check(sig, NOW, "POST", PATH, "d".repeat(65), BODY)).isEqualTo(Verdict.MALFORMED);
-    assertThat(IN.check("sha256=" + "0".repeat(64), NOW, "POST", PATH, "d1", BODY)).isEqualTo(Verdict.MALFORMED);
-    assertThat(IN.check("t=abc,v1=" + "0".repeat(64), NOW, "POST", PATH, "d1", BODY)).isEqualTo(Verdict.MALFORMED);
+    assertThat(IN.check("sha256=" + "0".repeat(64), NOW, "POST", PATH, "d1", BODY))
+        .isEqualTo(Verdict.MALFORMED);
+    assertThat(IN.check("t=abc,v1=" + "0".repeat(64), NOW, "POST", PATH, "d1", BODY))
+        .isEqualTo(Verdict.MALFORMED);
     assertThat(IN.check("t=1800000000,v1=zz" + "0".repeat(62), NOW, "POST", PATH, "d1", BODY))
         .isEqualTo(Verdict.MALFORMED);
-    assertThat(IN.check("t=1800000000", NOW, "POST", PATH, "d1", BODY)).isEqualTo(Verdict.MALFORMED);
+    assertThat(IN.check("t=1800000000", NOW, "POST", PATH, "d1", BODY))
+        .isEqualTo(Verdict.MALFORMED);
     assertThat(Verdict.FORGED.reason()).doesNotContain(sig.substring(16));
   }
 }

@@ -12,7 +12,8 @@ import java.util.Set;
  * @param passwordHash a salted slow hash of the password ({@code parley-edge}'s {@code Passwords})
  * @param admin whether this agent may also use the admin API (role {@code admin})
  */
-public record Agent(String user, String name, Set<String> sites, int capacity, String passwordHash, boolean admin) {
+public record Agent(
+    String user, String name, Set<String> sites, int capacity, String passwordHash, boolean admin) {
 
   /** An agent who is not an admin. */
   public Agent(String user, String name, Set<String> sites, int capacity, String passwordHash) {

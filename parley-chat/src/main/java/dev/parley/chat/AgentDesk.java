@@ -11,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
- * What agents do with conversations — accept, transfer, resolve, hand back to the bot, write —
- * and what they read: the operations behind both the WebSocket commands and the REST API, so the
- * two follow one set of rules. Each answers with an {@link Outcome} (or the stored message).
+ * What agents do with conversations — accept, transfer, resolve, hand back to the bot, write — and
+ * what they read: the operations behind both the WebSocket commands and the REST API, so the two
+ * follow one set of rules. Each answers with an {@link Outcome} (or the stored message).
  *
  * <p>Thread-safe; never blocks: every operation completes on store threads.
  */
@@ -25,8 +25,13 @@ public final class AgentDesk {
   private final AgentRouting routing;
   private final WaitEstimate estimate;
 
-  AgentDesk(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
-      AgentRouting routing, WaitEstimate estimate) {
+  AgentDesk(
+      Node node,
+      Directory directory,
+      Conversations conversations,
+      ConversationLifecycle lifecycle,
+      AgentRouting routing,
+      WaitEstimate estimate) {
     this.estimate = estimate;
     this.node = node;
     this.directory = directory;
@@ -61,26 +66,34 @@ public final class AgentDesk {
    * Runs {@code then} with {@code p}'s agent account and {@code conv}, a conversation of one of its
    * sites; answers the reason when it is not.
    */
-  private <T> CompletableFuture<T> withAgentsConversation(Principal p, String conv, Function<Outcome, T> refused,
-      AgentWork<T> then) {
+  private <T> CompletableFuture<T> withAgentsConversation(
+      Principal p, String conv, Function<Outcome, T> refused, AgentWork<T> then) {
     Agent agent = agentOf(p);
     if (agent == null) {
-      return CompletableFuture.completedFuture(refused.apply(Outcome.of(ErrorCode.FORBIDDEN, "agents only", null)));
+      return CompletableFuture.completedFuture(
+          refused.apply(Outcome.of(ErrorCode.FORBIDDEN, "agents only", null)));
     }
     if (!ChatConversation.isChat(conv)) {
       return CompletableFuture.completedFuture(
-          refused.apply(Outcome.of(ErrorCode.INVALID_FIELD, conv + " is not a chat conversation", "conv")));
+          refused.apply(
+              Outcome.of(ErrorCode.INVALID_FIELD, conv + " is not a chat conversation", "conv")));
     }
-    return conversations.find(conv).thenCompose(c -> {
-      if (c.isEmpty()) {
-        return CompletableFuture.completedFuture(refused.apply(Outcome.of(ErrorCode.FORBIDDEN, "no such conversation", "conv")));
-      }
-      if (!agent.sites().contains(c.get().site())) {
-        return CompletableFuture.completedFuture(
-            refused.apply(Outcome.of(ErrorCode.FORBIDDEN, "not a conversation of your sites", "conv")));
-      }
-      return then.run(agent, c.get());
-    });
+    return conversations
+        .find(conv)
+        .thenCompose(
+            c -> {
+              if (c.isEmpty()) {
+                return CompletableFuture.completedFuture(
+                    refused.apply(Outcome.of(ErrorCode.FORBIDDEN, "no such conversation", "conv")));
+              }
+              if (!agent.sites().contains(c.get().site())) {
+                return CompletableFuture.completedFuture(
+                    refused.apply(
+                        Outcome.of(
+                            ErrorCode.FORBIDDEN, "not a conversation of your sites", "conv")));
+              }
+              return then.run(agent, c.get());
+            });
   }
 
   @FunctionalInterface
@@ -89,55 +102,94 @@ public final class AgentDesk {
   }
 
   private static Outcome movedOr(Optional<ChatConversation> moved) {
-    return moved.isPresent() ? Outcome.OK : Outcome.of(ErrorCode.INVALID_FIELD, "it changed meanwhile", "conv");
+    return moved.isPresent()
+        ? Outcome.OK
+        : Outcome.of(ErrorCode.INVALID_FIELD, "it changed meanwhile", "conv");
   }
 
-  /** Agent {@code p} takes {@code conv} (queued, or still with the bot); one already theirs is fine. */
+  /**
+   * Agent {@code p} takes {@code conv} (queued, or still with the bot); one already theirs is fine.
+   */
   public CompletableFuture<Outcome> accept(Principal p, String conv) {
-    return withAgentsConversation(p, conv, o -> o, (agent, c) -> {
-      if (c.status() == ConversationStatus.ASSIGNED && agent.user().equals(c.agent())) {
-        return CompletableFuture.completedFuture(Outcome.OK); // auto-assignment was faster: it is theirs already
-      }
-      if (c.status() != ConversationStatus.QUEUED && c.status() != ConversationStatus.BOT) {
-        return Outcome.now(ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), "conv");
-      }
-      return routing.assign(c, c.status(), agent)
-          .thenApply(ok -> ok ? Outcome.OK : Outcome.of(ErrorCode.INVALID_FIELD, "someone else took it first", "conv"));
-    });
+    return withAgentsConversation(
+        p,
+        conv,
+        o -> o,
+        (agent, c) -> {
+          if (c.status() == ConversationStatus.ASSIGNED && agent.user().equals(c.agent())) {
+            return CompletableFuture.completedFuture(
+                Outcome.OK); // auto-assignment was faster: it is theirs already
+          }
+          if (c.status() != ConversationStatus.QUEUED && c.status() != ConversationStatus.BOT) {
+            return Outcome.now(
+                ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), "conv");
+          }
+          return routing
+              .assign(c, c.status(), agent)
+              .thenApply(
+                  ok ->
+                      ok
+                          ? Outcome.OK
+                          : Outcome.of(
+                              ErrorCode.INVALID_FIELD, "someone else took it first", "conv"));
+        });
   }
 
   /** Agent {@code p} hands its conversation {@code conv} to agent {@code toUser}. */
   public CompletableFuture<Outcome> transfer(Principal p, String conv, String toUser) {
-    return withAgentsConversation(p, conv, o -> o, (agent, c) -> {
-      Agent to = directory.agent(toUser);
-      if (to == null || !to.sites().contains(c.site())) {
-        return Outcome.now(ErrorCode.INVALID_FIELD, "no agent " + toUser + " on " + c.site(), "to");
-      }
-      if (c.status() != ConversationStatus.ASSIGNED || !agent.user().equals(c.agent())) {
-        return Outcome.now(ErrorCode.FORBIDDEN, "only the assigned agent transfers", "conv");
-      }
-      return lifecycle.reassign(c, agent, to, agent.name() + " transferred the conversation to " + to.name() + ".")
-          .thenApply(AgentDesk::movedOr);
-    });
+    return withAgentsConversation(
+        p,
+        conv,
+        o -> o,
+        (agent, c) -> {
+          Agent to = directory.agent(toUser);
+          if (to == null || !to.sites().contains(c.site())) {
+            return Outcome.now(
+                ErrorCode.INVALID_FIELD, "no agent " + toUser + " on " + c.site(), "to");
+          }
+          if (c.status() != ConversationStatus.ASSIGNED || !agent.user().equals(c.agent())) {
+            return Outcome.now(ErrorCode.FORBIDDEN, "only the assigned agent transfers", "conv");
+          }
+          return lifecycle
+              .reassign(
+                  c,
+                  agent,
+                  to,
+                  agent.name() + " transferred the conversation to " + to.name() + ".")
+              .thenApply(AgentDesk::movedOr);
+        });
   }
 
   /** Agent {@code p} resolves {@code conv}. */
   public CompletableFuture<Outcome> resolve(Principal p, String conv) {
-    return withAgentsConversation(p, conv, o -> o, (agent, c) -> {
-      if (c.status() == ConversationStatus.RESOLVED
-          || (c.status() == ConversationStatus.ASSIGNED && !agent.user().equals(c.agent()))) {
-        return Outcome.now(ErrorCode.FORBIDDEN, "not yours to resolve", "conv");
-      }
-      return lifecycle.move(c, c.status(), ConversationStatus.RESOLVED, null, agent.name() + " resolved the conversation.")
-          .thenApply(moved -> {
-            if (moved.isPresent() && c.status() == ConversationStatus.ASSIGNED) {
-              // Handled from the last change (the assignment, or a transfer) to now: the queue's estimate.
-              estimate.record(c.site(), moved.get().updatedAtMillis() - c.updatedAtMillis());
-            }
-            routing.assignSoon(c.site());
-            return movedOr(moved);
-          });
-    });
+    return withAgentsConversation(
+        p,
+        conv,
+        o -> o,
+        (agent, c) -> {
+          if (c.status() == ConversationStatus.RESOLVED
+              || (c.status() == ConversationStatus.ASSIGNED && !agent.user().equals(c.agent()))) {
+            return Outcome.now(ErrorCode.FORBIDDEN, "not yours to resolve", "conv");
+          }
+          return lifecycle
+              .move(
+                  c,
+                  c.status(),
+                  ConversationStatus.RESOLVED,
+                  null,
+                  agent.name() + " resolved the conversation.")
+              .thenApply(
+                  moved -> {
+                    if (moved.isPresent() && c.status() == ConversationStatus.ASSIGNED) {
+                      // Handled from the last change (the assignment, or a transfer) to now: the
+                      // queue's estimate.
+                      estimate.record(
+                          c.site(), moved.get().updatedAtMillis() - c.updatedAtMillis());
+                    }
+                    routing.assignSoon(c.site());
+                    return movedOr(moved);
+                  });
+        });
   }
 
   /**
@@ -148,26 +200,36 @@ public final class AgentDesk {
     if (!ChatConversation.isChat(conv)) {
       return Outcome.now(ErrorCode.INVALID_FIELD, conv + " is not a chat conversation", "conv");
     }
-    return conversations.find(conv).thenCompose(found -> {
-      if (found.isEmpty()) {
-        return Outcome.now(ErrorCode.FORBIDDEN, "no such conversation", "conv");
-      }
-      ChatConversation c = found.get();
-      Agent agent = agentOf(p);
-      String text;
-      if (ChatAccess.isVisitorOf(p, c) && c.status() == ConversationStatus.QUEUED) {
-        text = "You left the queue; the bot is back.";
-      } else if (agent != null && c.status() == ConversationStatus.ASSIGNED && agent.user().equals(c.agent())) {
-        text = agent.name() + " handed the conversation back to the bot.";
-      } else {
-        return Outcome.now(ErrorCode.FORBIDDEN, "only a queued visitor or the assigned agent sends it back to the bot",
-            "conv");
-      }
-      return lifecycle.move(c, c.status(), ConversationStatus.BOT, null, text).thenApply(moved -> {
-        routing.assignSoon(c.site());
-        return movedOr(moved);
-      });
-    });
+    return conversations
+        .find(conv)
+        .thenCompose(
+            found -> {
+              if (found.isEmpty()) {
+                return Outcome.now(ErrorCode.FORBIDDEN, "no such conversation", "conv");
+              }
+              ChatConversation c = found.get();
+              Agent agent = agentOf(p);
+              String text;
+              if (ChatAccess.isVisitorOf(p, c) && c.status() == ConversationStatus.QUEUED) {
+                text = "You left the queue; the bot is back.";
+              } else if (agent != null
+                  && c.status() == ConversationStatus.ASSIGNED
+                  && agent.user().equals(c.agent())) {
+                text = agent.name() + " handed the conversation back to the bot.";
+              } else {
+                return Outcome.now(
+                    ErrorCode.FORBIDDEN,
+                    "only a queued visitor or the assigned agent sends it back to the bot",
+                    "conv");
+              }
+              return lifecycle
+                  .move(c, c.status(), ConversationStatus.BOT, null, text)
+                  .thenApply(
+                      moved -> {
+                        routing.assignSoon(c.site());
+                        return movedOr(moved);
+                      });
+            });
   }
 
   /**
@@ -175,17 +237,23 @@ public final class AgentDesk {
    * message, or the {@link Outcome} that refused it.
    */
   public CompletableFuture<Object> postAsAgent(Principal p, String conv, String cid, String text) {
-    return withAgentsConversation(p, conv, o -> (Object) o, (agent, c) -> {
-      if (c.status() != ConversationStatus.ASSIGNED || !p.user().equals(c.agent())) {
-        return CompletableFuture.completedFuture(
-            Outcome.of(ErrorCode.FORBIDDEN, "only the assigned agent writes here", "conv"));
-      }
-      return node.append(new AppendRequest(conv, p.user(), cid, "text", text, node.clock().millis()))
-          .thenApply(a -> {
-            routing.agentSpoke(conv);
-            return (Object) a.message();
-          });
-    });
+    return withAgentsConversation(
+        p,
+        conv,
+        o -> (Object) o,
+        (agent, c) -> {
+          if (c.status() != ConversationStatus.ASSIGNED || !p.user().equals(c.agent())) {
+            return CompletableFuture.completedFuture(
+                Outcome.of(ErrorCode.FORBIDDEN, "only the assigned agent writes here", "conv"));
+          }
+          return node.append(
+                  new AppendRequest(conv, p.user(), cid, "text", text, node.clock().millis()))
+              .thenApply(
+                  a -> {
+                    routing.agentSpoke(conv);
+                    return (Object) a.message();
+                  });
+        });
   }
 
   /**
@@ -193,17 +261,26 @@ public final class AgentDesk {
    * conversation. Completes with the stored message or an outcome.
    */
   public CompletableFuture<Object> postAsBot(String conv, String cid, String text) {
-    return conversations.find(conv).thenCompose(c -> {
-      if (c.isEmpty()) {
-        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.FORBIDDEN, "no such conversation", "conv"));
-      }
-      if (c.get().status() != ConversationStatus.BOT) {
-        return CompletableFuture.completedFuture(Outcome.of(ErrorCode.INVALID_FIELD,
-            "the conversation is " + c.get().status().wire() + ": the bot stays quiet", "conv"));
-      }
-      return node.append(new AppendRequest(conv, BotTurns.BOT_USER, cid, "bot", text, node.clock().millis()))
-          .thenApply(a -> (Object) a.message());
-    });
+    return conversations
+        .find(conv)
+        .thenCompose(
+            c -> {
+              if (c.isEmpty()) {
+                return CompletableFuture.completedFuture(
+                    Outcome.of(ErrorCode.FORBIDDEN, "no such conversation", "conv"));
+              }
+              if (c.get().status() != ConversationStatus.BOT) {
+                return CompletableFuture.completedFuture(
+                    Outcome.of(
+                        ErrorCode.INVALID_FIELD,
+                        "the conversation is " + c.get().status().wire() + ": the bot stays quiet",
+                        "conv"));
+              }
+              return node.append(
+                      new AppendRequest(
+                          conv, BotTurns.BOT_USER, cid, "bot", text, node.clock().millis()))
+                  .thenApply(a -> (Object) a.message());
+            });
   }
 
   /** Conversations of {@code site} with {@code status}. */
@@ -213,7 +290,8 @@ public final class AgentDesk {
 
   /** The newest {@code limit} messages of {@code conv} below {@code before}, ascending. */
   public CompletableFuture<List<StoredMessage>> readBefore(String conv, long before, int limit) {
-    return CompletableFuture.supplyAsync(() -> node.store().readBefore(conv, before, limit), node.store().readExecutor());
+    return CompletableFuture.supplyAsync(
+        () -> node.store().readBefore(conv, before, limit), node.store().readExecutor());
   }
 
   /** The conversation, if it exists. */

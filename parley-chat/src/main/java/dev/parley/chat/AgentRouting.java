@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Who answers a queued visitor: agents' availability (their presence in {@code agents:<site>}, on
- * any node), the queue per site, and assignment — the least loaded online agent with free
- * capacity gets the longest-waiting conversation, ties rotate. Also re-queues the conversations of
- * an agent gone longer than the grace period, tells queued visitors their place and wait, and
- * counts the queue and the statuses for the gauges.
+ * any node), the queue per site, and assignment — the least loaded online agent with free capacity
+ * gets the longest-waiting conversation, ties rotate. Also re-queues the conversations of an agent
+ * gone longer than the grace period, tells queued visitors their place and wait, and counts the
+ * queue and the statuses for the gauges.
  *
  * <p>Thread-safe. Assignment passes run one at a time on this class's own thread ({@code
  * parley-chat-routing}), and across nodes under a {@code SharedState} claim per site; every move is
@@ -50,19 +50,32 @@ final class AgentRouting implements AutoCloseable {
   private final String nodeId;
   private final ExecutorService worker;
 
-  /** When a conversation was queued (node clock, ns), until an agent first speaks in it (this node's view). */
+  /**
+   * When a conversation was queued (node clock, ns), until an agent first speaks in it (this node's
+   * view).
+   */
   private final ConcurrentHashMap<String, Long> queuedAt = new ConcurrentHashMap<>();
 
   /** Queued conversations per site and conversations per status, refreshed every 5 s. */
   private volatile Map<String, Integer> queueLengths = Map.of();
+
   private volatile Map<ConversationStatus, Integer> statusCounts = Map.of();
 
   /** Ties between equally loaded agents rotate from here. Worker thread only. */
   private int rotation;
+
   private volatile boolean closed;
 
-  AgentRouting(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
-      BotTurns turns, HandoffRule handoffRule, QueuePlaces places, ChatConfig config, ChatMetrics metrics) {
+  AgentRouting(
+      Node node,
+      Directory directory,
+      Conversations conversations,
+      ConversationLifecycle lifecycle,
+      BotTurns turns,
+      HandoffRule handoffRule,
+      QueuePlaces places,
+      ChatConfig config,
+      ChatMetrics metrics) {
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
@@ -75,22 +88,27 @@ final class AgentRouting implements AutoCloseable {
     byte[] b = new byte[6];
     new SecureRandom().nextBytes(b);
     this.nodeId = "node_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    this.worker = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "parley-chat-routing");
-      t.setDaemon(true);
-      return t;
-    });
+    this.worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "parley-chat-routing");
+              t.setDaemon(true);
+              return t;
+            });
     worker.execute(this::refreshCounts);
   }
 
   /** Runs {@code task} on the worker after {@code delay} of the node's clock. */
   void later(Duration delay, Runnable task) {
     if (!closed) {
-      node.clock().schedule(delay, () -> {
-        if (!closed) {
-          worker.execute(task);
-        }
-      });
+      node.clock()
+          .schedule(
+              delay,
+              () -> {
+                if (!closed) {
+                  worker.execute(task);
+                }
+              });
     }
   }
 
@@ -99,17 +117,27 @@ final class AgentRouting implements AutoCloseable {
     for (String site : agent.sites()) {
       session.joinTrusted(ConversationLifecycle.AGENTS_TOPIC + site, null);
       // What the agent needs at once: the queue and its own conversations.
-      CompletableFuture<List<ChatConversation>> mine = conversations.list(site, ConversationStatus.QUEUED)
-          .thenCombine(conversations.list(site, ConversationStatus.ASSIGNED), (queued, assigned) -> {
-            List<ChatConversation> out = new ArrayList<>(queued);
-            assigned.stream().filter(c -> agent.user().equals(c.agent())).forEach(out::add);
-            return out;
-          });
-      session.loop().then(mine, null, SessionLoop.OnFailure.LOG_ONLY, list -> {
-        for (ChatConversation c : list) {
-          session.push(lifecycle.agentView(c));
-        }
-      });
+      CompletableFuture<List<ChatConversation>> mine =
+          conversations
+              .list(site, ConversationStatus.QUEUED)
+              .thenCombine(
+                  conversations.list(site, ConversationStatus.ASSIGNED),
+                  (queued, assigned) -> {
+                    List<ChatConversation> out = new ArrayList<>(queued);
+                    assigned.stream().filter(c -> agent.user().equals(c.agent())).forEach(out::add);
+                    return out;
+                  });
+      session
+          .loop()
+          .then(
+              mine,
+              null,
+              SessionLoop.OnFailure.LOG_ONLY,
+              list -> {
+                for (ChatConversation c : list) {
+                  session.push(lifecycle.agentView(c));
+                }
+              });
       assignSoon(site);
     }
   }
@@ -130,8 +158,15 @@ final class AgentRouting implements AutoCloseable {
       }
       for (ChatConversation c : conversations.list(site, ConversationStatus.ASSIGNED).join()) {
         if (user.equals(c.agent())) {
-          lifecycle.move(c, ConversationStatus.ASSIGNED, ConversationStatus.QUEUED, null,
-              agent.name() + " is no longer available. You're back in the queue; another agent will join.").join();
+          lifecycle
+              .move(
+                  c,
+                  ConversationStatus.ASSIGNED,
+                  ConversationStatus.QUEUED,
+                  null,
+                  agent.name()
+                      + " is no longer available. You're back in the queue; another agent will join.")
+              .join();
         }
       }
       assignSoon(site);
@@ -157,14 +192,21 @@ final class AgentRouting implements AutoCloseable {
    * ({@code interrupted}) and the bot's unsure count forgotten. Completes with whether it moved.
    */
   CompletableFuture<Boolean> assign(ChatConversation c, ConversationStatus from, Agent agent) {
-    return lifecycle.move(c, from, ConversationStatus.ASSIGNED, agent.user(), agent.name() + " joined the conversation.")
-        .thenApply(moved -> {
-          if (moved.isPresent()) {
-            turns.stop(c.id(), null, "interrupted");
-            handoffRule.reset(c.id());
-          }
-          return moved.isPresent();
-        });
+    return lifecycle
+        .move(
+            c,
+            from,
+            ConversationStatus.ASSIGNED,
+            agent.user(),
+            agent.name() + " joined the conversation.")
+        .thenApply(
+            moved -> {
+              if (moved.isPresent()) {
+                turns.stop(c.id(), null, "interrupted");
+                handoffRule.reset(c.id());
+              }
+              return moved.isPresent();
+            });
   }
 
   /** Schedules an assignment pass for {@code site} on the worker thread. */
@@ -193,7 +235,8 @@ final class AgentRouting implements AutoCloseable {
         for (ChatConversation c : conversations.list(site, ConversationStatus.ASSIGNED).join()) {
           load.merge(c.agent(), 1, Integer::sum);
         }
-        List<ChatConversation> queued = new ArrayList<>(conversations.list(site, ConversationStatus.QUEUED).join());
+        List<ChatConversation> queued =
+            new ArrayList<>(conversations.list(site, ConversationStatus.QUEUED).join());
         Site s = directory.site(site);
         boolean open = s.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
         while (open && !queued.isEmpty()) {
@@ -222,16 +265,25 @@ final class AgentRouting implements AutoCloseable {
     }
   }
 
-  /** The least loaded online agent with free capacity; ties rotate so equals take turns. Worker thread. */
+  /**
+   * The least loaded online agent with free capacity; ties rotate so equals take turns. Worker
+   * thread.
+   */
   private Optional<Agent> pickAgent(List<String> online, Map<String, Integer> load) {
-    List<Agent> free = online.stream().map(directory::agent)
-        .filter(a -> load.getOrDefault(a.user(), 0) < a.capacity()).toList();
+    List<Agent> free =
+        online.stream()
+            .map(directory::agent)
+            .filter(a -> load.getOrDefault(a.user(), 0) < a.capacity())
+            .toList();
     if (free.isEmpty()) {
       return Optional.empty();
     }
     int least = free.stream().mapToInt(a -> load.getOrDefault(a.user(), 0)).min().orElse(0);
-    List<Agent> best = free.stream().filter(a -> load.getOrDefault(a.user(), 0) == least)
-        .sorted(Comparator.comparing(Agent::user)).toList();
+    List<Agent> best =
+        free.stream()
+            .filter(a -> load.getOrDefault(a.user(), 0) == least)
+            .sorted(Comparator.comparing(Agent::user))
+            .toList();
     return Optional.of(best.get(Math.floorMod(rotation++, best.size())));
   }
 
@@ -251,7 +303,10 @@ final class AgentRouting implements AutoCloseable {
     later(COUNT_EVERY, this::refreshCounts);
   }
 
-  /** Recounts the queue and the statuses for the gauges now. Blocks on the store: not on an event loop. */
+  /**
+   * Recounts the queue and the statuses for the gauges now. Blocks on the store: not on an event
+   * loop.
+   */
   void recount() {
     try {
       Map<String, Integer> queues = new HashMap<>();
@@ -275,10 +330,13 @@ final class AgentRouting implements AutoCloseable {
     }
   }
 
-  /** Waits until the work queued on the routing thread so far has run. For tests; not on an event loop. */
+  /**
+   * Waits until the work queued on the routing thread so far has run. For tests; not on an event
+   * loop.
+   */
   void awaitIdle() {
     try {
-      worker.submit(() -> { }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+      worker.submit(() -> {}).get(10, java.util.concurrent.TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {

@@ -2,8 +2,8 @@ package dev.parley.chat;
 
 /**
  * Which bot answers a site's visitors, and how it reaches its model or endpoint. Immutable. The
- * secrets ({@code apiKey}, the webhook {@code secret}) are held here in the clear for the bot's use;
- * at rest they are encrypted and the admin API never shows them.
+ * secrets ({@code apiKey}, the webhook {@code secret}) are held here in the clear for the bot's
+ * use; at rest they are encrypted and the admin API never shows them.
  *
  * @param kind the bot
  * @param llm the LLM bot's endpoint and prompt (kind {@code LLM}); fields left null take the
@@ -50,7 +50,12 @@ public record BotSettings(Kind kind, Llm llm, Webhook webhook) {
    * comes before the site's passages, sampling temperature and the answer's length limit. Null
    * fields take the deployment's settings.
    */
-  public record Llm(String baseUrl, String model, String apiKey, String systemPrompt, Double temperature,
+  public record Llm(
+      String baseUrl,
+      String model,
+      String apiKey,
+      String systemPrompt,
+      Double temperature,
       Integer maxTokens) {
     @Override
     public String toString() {

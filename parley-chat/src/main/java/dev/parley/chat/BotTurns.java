@@ -62,7 +62,8 @@ public final class BotTurns implements AutoCloseable {
 
   /**
    * Starts {@code bot} answering {@code question} in its conversation (an answer still streaming
-   * there is stopped first), then tells {@code onResult} how the answer went. Returns the answer's id.
+   * there is stopped first), then tells {@code onResult} how the answer went. Returns the answer's
+   * id.
    */
   public String start(Bot bot, Bot.Question question, Consumer<Bot.Result> onResult) {
     String conv = question.conversation();
@@ -75,19 +76,20 @@ public final class BotTurns implements AutoCloseable {
     Turn turn = new Turn(conv, "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b));
     running.put(conv, turn);
     turn.then(() -> typing(conv, true));
-    threads.execute(() -> {
-      try {
-        Bot.Result result = bot.answer(question, turn);
-        turn.finish("complete");
-        onResult.accept(result);
-      } catch (InterruptedException e) {
-        turn.finish("stopped");
-      } catch (Exception e) {
-        log.warn("bot failed in {}", conv, e);
-        turn.delta(turn.isEmpty() ? "Sorry, I could not answer that just now." : "");
-        turn.finish("failed");
-      }
-    });
+    threads.execute(
+        () -> {
+          try {
+            Bot.Result result = bot.answer(question, turn);
+            turn.finish("complete");
+            onResult.accept(result);
+          } catch (InterruptedException e) {
+            turn.finish("stopped");
+          } catch (Exception e) {
+            log.warn("bot failed in {}", conv, e);
+            turn.delta(turn.isEmpty() ? "Sorry, I could not answer that just now." : "");
+            turn.finish("failed");
+          }
+        });
     return turn.id;
   }
 
@@ -122,7 +124,10 @@ public final class BotTurns implements AutoCloseable {
     threads.shutdown();
   }
 
-  /** One answer. Its text and flags are guarded by {@code this}; its effects run on its serial queue. */
+  /**
+   * One answer. Its text and flags are guarded by {@code this}; its effects run on its serial
+   * queue.
+   */
   private final class Turn implements Bot.AnswerSink {
     final String conversation;
     final String id;
@@ -134,6 +139,7 @@ public final class BotTurns implements AutoCloseable {
 
     /** Effects in the order the state changed; drained by one thread at a time. */
     private final ConcurrentLinkedQueue<Runnable> effects = new ConcurrentLinkedQueue<>();
+
     private final AtomicBoolean draining = new AtomicBoolean();
 
     Turn(String conversation, String id) {
@@ -189,16 +195,18 @@ public final class BotTurns implements AutoCloseable {
         if (!started) {
           started = true;
           long firstToken = node.clock().nanoTime() - startedAt;
-          effects.add(() -> {
-            metrics.botFirstToken(firstToken);
-            typing(conversation, false);
-            publish(new ChatEvent.Answer(conversation, id, "start", null, null, null));
-          });
+          effects.add(
+              () -> {
+                metrics.botFirstToken(firstToken);
+                typing(conversation, false);
+                publish(new ChatEvent.Answer(conversation, id, "start", null, null, null));
+              });
         }
         int offset = text.length();
         text.append(piece);
         // Queued under the lock (so in the order of the text), carried out after it.
-        effects.add(() -> publish(new ChatEvent.Answer(conversation, id, "delta", piece, offset, null)));
+        effects.add(
+            () -> publish(new ChatEvent.Answer(conversation, id, "delta", piece, offset, null)));
       }
       drain();
       return true;
@@ -206,8 +214,10 @@ public final class BotTurns implements AutoCloseable {
 
     /** Sends {@code event} live and adds it to the answer's snapshot. Effect queue. */
     private void publish(ChatEvent.Answer event) {
-      node.publish(conversation, BrokerEvent.ephemeralAppending(BOT_USER, stateKey, STATE_TTL.toMillis(),
-          node.encode(event)));
+      node.publish(
+          conversation,
+          BrokerEvent.ephemeralAppending(
+              BOT_USER, stateKey, STATE_TTL.toMillis(), node.encode(event)));
     }
 
     /** Ends the turn once; stores what was said. Returns false if it had already ended. */
@@ -224,26 +234,43 @@ public final class BotTurns implements AutoCloseable {
       }
       running.remove(conversation, this);
       long took = node.clock().nanoTime() - startedAt;
-      then(() -> {
-        metrics.botAnswered(status, took);
-        if (!wasStarted) {
-          typing(conversation, false);
-        }
-        BrokerEvent clear = BrokerEvent.ephemeral(BOT_USER, stateKey, 0,
-            node.encode(new ChatEvent.Answer(conversation, id, "end", null, said.length(), status)));
-        if (said.isEmpty()) {
-          node.publish(conversation, clear);
-          return;
-        }
-        String stored = status.equals("complete") || status.equals("failed") ? null : status;
-        node.append(new AppendRequest(conversation, BOT_USER, null, "bot", said, node.clock().millis(), id, stored))
-            .whenComplete((a, err) -> {
-              if (err != null) {
-                log.error("could not store the answer {} in {}", id, conversation, err);
-              }
+      then(
+          () -> {
+            metrics.botAnswered(status, took);
+            if (!wasStarted) {
+              typing(conversation, false);
+            }
+            BrokerEvent clear =
+                BrokerEvent.ephemeral(
+                    BOT_USER,
+                    stateKey,
+                    0,
+                    node.encode(
+                        new ChatEvent.Answer(
+                            conversation, id, "end", null, said.length(), status)));
+            if (said.isEmpty()) {
               node.publish(conversation, clear);
-            });
-      });
+              return;
+            }
+            String stored = status.equals("complete") || status.equals("failed") ? null : status;
+            node.append(
+                    new AppendRequest(
+                        conversation,
+                        BOT_USER,
+                        null,
+                        "bot",
+                        said,
+                        node.clock().millis(),
+                        id,
+                        stored))
+                .whenComplete(
+                    (a, err) -> {
+                      if (err != null) {
+                        log.error("could not store the answer {} in {}", id, conversation, err);
+                      }
+                      node.publish(conversation, clear);
+                    });
+          });
       return true;
     }
   }

@@ -8,14 +8,15 @@ import java.time.ZonedDateTime;
 import java.util.Set;
 
 /**
- * When agents answer: the same opening and closing time on some days of the week, in one time
- * zone. Immutable.
+ * When agents answer: the same opening and closing time on some days of the week, in one time zone.
+ * Immutable.
  */
 public record BusinessHours(Set<DayOfWeek> days, LocalTime opens, LocalTime closes, ZoneId zone) {
 
   /** Open every day, all day. */
   public static BusinessHours always() {
-    return new BusinessHours(Set.of(DayOfWeek.values()), LocalTime.MIN, LocalTime.MAX, ZoneId.of("UTC"));
+    return new BusinessHours(
+        Set.of(DayOfWeek.values()), LocalTime.MIN, LocalTime.MAX, ZoneId.of("UTC"));
   }
 
   /** Whether agents answer at {@code t}. */

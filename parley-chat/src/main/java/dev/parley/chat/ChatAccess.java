@@ -21,9 +21,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>sessions: a visitor is placed on a site at {@code hello} — the one its token is bound to,
  *       or the one it names (in {@code hello}, or in the URL it connected to);
  *   <li>conversations: a {@code chat_…} conversation is joinable by its visitor and the agents of
- *       its site, and one not created yet by the visitor about to open it; {@code agents:<site>}
- *       by those agents; other ids are open channels only when
- *       the configuration says so.
+ *       its site, and one not created yet by the visitor about to open it; {@code agents:<site>} by
+ *       those agents; other ids are open channels only when the configuration says so.
  * </ul>
  *
  * <p>Thread-safe and non-blocking: the only store read (a conversation's owner) is asynchronous.
@@ -40,7 +39,9 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
     this.config = config;
   }
 
-  /** Lets visitors join the conversations they are about to open (set once the node is attached). */
+  /**
+   * Lets visitors join the conversations they are about to open (set once the node is attached).
+   */
   void opener(ConversationOpener o) {
     this.opener = o;
   }
@@ -49,28 +50,37 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
   public CompletableFuture<Boolean> mayJoin(Principal principal, String conversation) {
     if (conversation.startsWith(ConversationLifecycle.AGENTS_TOPIC)) {
       return CompletableFuture.completedFuture(
-          directory.isAgentOf(principal, conversation.substring(ConversationLifecycle.AGENTS_TOPIC.length())));
+          directory.isAgentOf(
+              principal, conversation.substring(ConversationLifecycle.AGENTS_TOPIC.length())));
     }
     if (!ChatConversation.isChat(conversation)) {
       return CompletableFuture.completedFuture(config.openChannels());
     }
-    return conversations.find(conversation).thenCompose(c -> {
-      if (c.isPresent()) {
-        return CompletableFuture.completedFuture(
-            isVisitorOf(principal, c.get()) || directory.isAgentOf(principal, c.get().site()));
-      }
-      ConversationOpener o = opener;
-      return o == null ? CompletableFuture.completedFuture(false) : o.isNextOf(principal, conversation);
-    });
+    return conversations
+        .find(conversation)
+        .thenCompose(
+            c -> {
+              if (c.isPresent()) {
+                return CompletableFuture.completedFuture(
+                    isVisitorOf(principal, c.get())
+                        || directory.isAgentOf(principal, c.get().site()));
+              }
+              ConversationOpener o = opener;
+              return o == null
+                  ? CompletableFuture.completedFuture(false)
+                  : o.isNextOf(principal, conversation);
+            });
   }
 
   /**
-   * Whether {@code p} is the visitor of {@code c}: the same user, and not placed on another site
-   * (a visitor's token alone, with no site named, is enough for its own conversations).
+   * Whether {@code p} is the visitor of {@code c}: the same user, and not placed on another site (a
+   * visitor's token alone, with no site named, is enough for its own conversations).
    */
   static boolean isVisitorOf(Principal p, ChatConversation c) {
     String site = ChatIdentity.site(p);
-    return ChatIdentity.isVisitor(p) && p.user().equals(c.visitor()) && (site == null || site.equals(c.site()));
+    return ChatIdentity.isVisitor(p)
+        && p.user().equals(c.visitor())
+        && (site == null || site.equals(c.site()));
   }
 
   /**
@@ -86,23 +96,31 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
       named = session.connection().handshakeParams().get(ChatProtocol.SITE); // /ws?site=…
       if (named != null && !Fields.CONVERSATION_ID.matcher(named).matches()) {
         return CompletableFuture.failedFuture(
-            new ProtocolException(ErrorCode.INVALID_FIELD, "the site in the URL must be 1-64 characters of A-Z a-z 0-9 _ . : -", "site"));
+            new ProtocolException(
+                ErrorCode.INVALID_FIELD,
+                "the site in the URL must be 1-64 characters of A-Z a-z 0-9 _ . : -",
+                "site"));
       }
     }
     String bound = ChatIdentity.site(p);
     if (bound != null && named != null && !bound.equals(named)) {
-      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.UNAUTHORIZED,
-          "the token is for site " + bound + ", not " + named, "site"));
+      return CompletableFuture.failedFuture(
+          new ProtocolException(
+              ErrorCode.UNAUTHORIZED, "the token is for site " + bound + ", not " + named, "site"));
     }
     String site = bound != null ? bound : named;
     Site s = directory.site(site);
     if (s != null && !s.anonymousVisitors() && !site.equals(bound)) {
       // Placed on a site that lets in only the visitors its backend signed in: wherever the site
       // came from (hello, the URL, a fallback session), the token must be that site's.
-      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.UNAUTHORIZED,
-          "site " + site + " lets in only visitors its backend signed in: send its token", "token"));
+      return CompletableFuture.failedFuture(
+          new ProtocolException(
+              ErrorCode.UNAUTHORIZED,
+              "site " + site + " lets in only visitors its backend signed in: send its token",
+              "token"));
     }
-    return CompletableFuture.completedFuture(bound != null ? p : p.withClaim(ChatIdentity.SITE, named));
+    return CompletableFuture.completedFuture(
+        bound != null ? p : p.withClaim(ChatIdentity.SITE, named));
   }
 
   /**
@@ -137,7 +155,10 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
     return isVisitorOf(p, c);
   }
 
-  /** A handshake needs a token where the server requires one, or for a site without anonymous visitors. */
+  /**
+   * A handshake needs a token where the server requires one, or for a site without anonymous
+   * visitors.
+   */
   @Override
   public boolean tokenRequired(Request r) {
     if (config.requireToken()) {
@@ -152,10 +173,14 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
    * ({@code *} lists every origin, and must be listed explicitly).
    */
   static boolean allows(Site s, String origin) {
-    return !"null".equals(origin) && (s.allowedOrigins().contains("*") || s.allowedOrigins().contains(origin));
+    return !"null".equals(origin)
+        && (s.allowedOrigins().contains("*") || s.allowedOrigins().contains(origin));
   }
 
-  /** Whether {@code origin} is the server's own (the page was served by the {@code host} it connected to). */
+  /**
+   * Whether {@code origin} is the server's own (the page was served by the {@code host} it
+   * connected to).
+   */
   static boolean sameOrigin(String origin, String host) {
     if (host == null) {
       return false;

@@ -10,10 +10,11 @@ import java.time.Duration;
  *     any client may join (off by default: they are unowned, durable pub/sub for anyone)
  * @param agentOfflineGrace how long an agent may be gone (a reload) before its conversations are
  *     queued again
- * @param averageHandleTime the assumed time an agent spends on a conversation, for the queue's
- *     wait estimate
+ * @param averageHandleTime the assumed time an agent spends on a conversation, for the queue's wait
+ *     estimate
  * @param requireToken whether every handshake must carry a token (401 otherwise)
- * @param requireOrigin whether a handshake without an Origin header (not a browser) is refused (403)
+ * @param requireOrigin whether a handshake without an Origin header (not a browser) is refused
+ *     (403)
  * @param sweepInterval how often the inactivity sweep looks for abandoned conversations and agents
  *     gone without a word (a crashed node's)
  * @param newConversations how many conversations one client address may open (a burst, then one per
@@ -22,15 +23,34 @@ import java.time.Duration;
  * @param newConversationsPerSitePerSecond how many conversations a site may get per second on one
  *     node, after a burst of ten seconds' worth
  */
-public record ChatConfig(boolean openChannels, Duration agentOfflineGrace, Duration averageHandleTime,
-    boolean requireToken, boolean requireOrigin, Duration sweepInterval, int newConversations,
-    Duration newConversationEvery, double newConversationsPerSitePerSecond) {
+public record ChatConfig(
+    boolean openChannels,
+    Duration agentOfflineGrace,
+    Duration averageHandleTime,
+    boolean requireToken,
+    boolean requireOrigin,
+    Duration sweepInterval,
+    int newConversations,
+    Duration newConversationEvery,
+    double newConversationsPerSitePerSecond) {
 
   /** The settings with the default sweep interval and creation limits. */
-  public ChatConfig(boolean openChannels, Duration agentOfflineGrace, Duration averageHandleTime, boolean requireToken,
+  public ChatConfig(
+      boolean openChannels,
+      Duration agentOfflineGrace,
+      Duration averageHandleTime,
+      boolean requireToken,
       boolean requireOrigin) {
-    this(openChannels, agentOfflineGrace, averageHandleTime, requireToken, requireOrigin, Duration.ofSeconds(30), 10,
-        Duration.ofSeconds(10), 20);
+    this(
+        openChannels,
+        agentOfflineGrace,
+        averageHandleTime,
+        requireToken,
+        requireOrigin,
+        Duration.ofSeconds(30),
+        10,
+        Duration.ofSeconds(10),
+        20);
   }
 
   public static ChatConfig defaults() {

@@ -10,8 +10,15 @@ package dev.parley.chat;
  * @param version raised by one with every change, so a late or stale copy never replaces a newer
  *     one in the shared status cache
  */
-public record ChatConversation(String id, String site, String visitor, ConversationStatus status, String agent,
-    long createdAtMillis, long updatedAtMillis, long version) {
+public record ChatConversation(
+    String id,
+    String site,
+    String visitor,
+    ConversationStatus status,
+    String agent,
+    long createdAtMillis,
+    long updatedAtMillis,
+    long version) {
 
   /** Every chat conversation id starts with this. */
   public static final String ID_PREFIX = "chat_";
@@ -23,11 +30,16 @@ public record ChatConversation(String id, String site, String visitor, Conversat
 
   /** A conversation just opened with the bot. */
   public static ChatConversation opened(String id, String site, String visitor, long nowMillis) {
-    return new ChatConversation(id, site, visitor, ConversationStatus.BOT, null, nowMillis, nowMillis, 1);
+    return new ChatConversation(
+        id, site, visitor, ConversationStatus.BOT, null, nowMillis, nowMillis, 1);
   }
 
-  /** This conversation moved to {@code s} with {@code newAgent} at {@code nowMillis}: the next version. */
+  /**
+   * This conversation moved to {@code s} with {@code newAgent} at {@code nowMillis}: the next
+   * version.
+   */
   public ChatConversation moved(ConversationStatus s, String newAgent, long nowMillis) {
-    return new ChatConversation(id, site, visitor, s, newAgent, createdAtMillis, nowMillis, version + 1);
+    return new ChatConversation(
+        id, site, visitor, s, newAgent, createdAtMillis, nowMillis, version + 1);
   }
 }

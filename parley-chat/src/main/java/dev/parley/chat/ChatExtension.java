@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Called on sessions' event loops; never blocks.
  */
 final class ChatExtension implements Extension {
-  private static final SessionLoop.OnFailure STORE = new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "try again");
+  private static final SessionLoop.OnFailure STORE =
+      new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "try again");
 
   private final ChatLayer chat;
 
@@ -28,13 +29,15 @@ final class ChatExtension implements Extension {
   }
 
   @Override
-  public CompletableFuture<Principal> admit(Session session, Command.Hello hello, Principal principal) {
+  public CompletableFuture<Principal> admit(
+      Session session, Command.Hello hello, Principal principal) {
     return chat.access().admit(session, hello, principal);
   }
 
   @Override
   public CompletableFuture<Void> beforeSend(Session session, String conversation) {
-    return chat.flow().beforeSend(session.principal(), conversation, session.connection().clientAddress());
+    return chat.flow()
+        .beforeSend(session.principal(), conversation, session.connection().clientAddress());
   }
 
   @Override
@@ -42,7 +45,8 @@ final class ChatExtension implements Extension {
     Principal p = session.principal();
     if (ChatIdentity.isStaff(p)) {
       Agent agent = chat.directory().staff(p);
-      if (agent != null) { // an admin from the identity provider with no agent account watches no sites
+      if (agent
+          != null) { // an admin from the identity provider with no agent account watches no sites
         chat.routing().agentOnline(session, agent);
       }
       return;
@@ -68,13 +72,22 @@ final class ChatExtension implements Extension {
     return true;
   }
 
-  /** Answers {@code command} with an error when {@code outcome} refused it; success has its own events. */
-  private static void reply(Session s, Command command, CompletableFuture<AgentDesk.Outcome> outcome) {
-    s.loop().then(outcome, command, STORE, o -> {
-      if (!o.ok()) {
-        throw new ProtocolException(o.error(), o.message(), o.field());
-      }
-    });
+  /**
+   * Answers {@code command} with an error when {@code outcome} refused it; success has its own
+   * events.
+   */
+  private static void reply(
+      Session s, Command command, CompletableFuture<AgentDesk.Outcome> outcome) {
+    s.loop()
+        .then(
+            outcome,
+            command,
+            STORE,
+            o -> {
+              if (!o.ok()) {
+                throw new ProtocolException(o.error(), o.message(), o.field());
+              }
+            });
   }
 
   @Override

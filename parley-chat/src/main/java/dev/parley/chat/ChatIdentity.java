@@ -16,7 +16,9 @@ public final class ChatIdentity {
   /** The claim naming the role: {@code visitor}, {@code agent} or {@code admin}. */
   public static final String ROLE = "role";
 
-  /** The claim naming the site a visitor talks to (bound by its token, or chosen in {@code hello}). */
+  /**
+   * The claim naming the site a visitor talks to (bound by its token, or chosen in {@code hello}).
+   */
   public static final String SITE = "site";
 
   private ChatIdentity() {}

@@ -37,8 +37,13 @@ public final class ChatLayer implements AutoCloseable {
    * @param shared the node's shared state (the conversations' status cache lives there)
    * @param clock the node's clock
    */
-  public ChatLayer(ChatStore store, Directory directory, Function<Site, Bot> bots, ChatConfig config,
-      SharedState shared, NodeClock clock) {
+  public ChatLayer(
+      ChatStore store,
+      Directory directory,
+      Function<Site, Bot> bots,
+      ChatConfig config,
+      SharedState shared,
+      NodeClock clock) {
     this.store = store;
     this.directory = directory;
     this.bots = bots;
@@ -51,16 +56,29 @@ public final class ChatLayer implements AutoCloseable {
   public void attach(Node node, ChatMetrics metrics) {
     WaitEstimate estimate = new WaitEstimate(config.averageHandleTime());
     QueuePlaces places = new QueuePlaces(node, directory, conversations, estimate);
-    ConversationLifecycle lifecycle = new ConversationLifecycle(node, conversations, directory, places);
+    ConversationLifecycle lifecycle =
+        new ConversationLifecycle(node, conversations, directory, places);
     HandoffRule handoffRule = new HandoffRule();
     this.turns = new BotTurns(node, node.config().typingTtl(), metrics);
-    this.routing = new AgentRouting(node, directory, conversations, lifecycle, turns, handoffRule, places, config,
-        metrics);
+    this.routing =
+        new AgentRouting(
+            node, directory, conversations, lifecycle, turns, handoffRule, places, config, metrics);
     ConversationOpener opener = new ConversationOpener(node, directory, conversations, config);
     access.opener(opener);
-    InactivitySweep sweep = new InactivitySweep(node, directory, conversations, lifecycle, routing, places, config);
-    this.flow = new VisitorFlow(node, directory, conversations, lifecycle, routing, turns, handoffRule, bots, opener,
-        sweep);
+    InactivitySweep sweep =
+        new InactivitySweep(node, directory, conversations, lifecycle, routing, places, config);
+    this.flow =
+        new VisitorFlow(
+            node,
+            directory,
+            conversations,
+            lifecycle,
+            routing,
+            turns,
+            handoffRule,
+            bots,
+            opener,
+            sweep);
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
   }
@@ -105,12 +123,18 @@ public final class ChatLayer implements AutoCloseable {
     return routing.statusCounts();
   }
 
-  /** Recounts the figures of {@link #queueLengths} and {@link #statusCounts} now. Blocks: not on an event loop. */
+  /**
+   * Recounts the figures of {@link #queueLengths} and {@link #statusCounts} now. Blocks: not on an
+   * event loop.
+   */
   public void refreshCounts() {
     routing.recount();
   }
 
-  /** Waits until the routing thread has done what was queued on it (assignment passes, sweeps). For tests. */
+  /**
+   * Waits until the routing thread has done what was queued on it (assignment passes, sweeps). For
+   * tests.
+   */
   void routingIdle() {
     routing.awaitIdle();
   }

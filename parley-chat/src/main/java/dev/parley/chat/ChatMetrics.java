@@ -11,7 +11,10 @@ public interface ChatMetrics {
   /** A bot answer's first piece came {@code nanos} after the question. */
   default void botFirstToken(long nanos) {}
 
-  /** A bot answer ended ({@code status}: complete, stopped, interrupted, failed) after {@code nanos}. */
+  /**
+   * A bot answer ended ({@code status}: complete, stopped, interrupted, failed) after {@code
+   * nanos}.
+   */
   default void botAnswered(String status, long nanos) {}
 
   /** An agent's first message came {@code nanos} after the visitor was queued. */

@@ -37,21 +37,25 @@ public interface ChatStore extends AutoCloseable {
   /** The conversation with this id, if any. */
   CompletableFuture<Optional<ChatConversation>> find(String id);
 
-  /** Conversations of {@code site} with {@code status}, longest waiting (least recently moved) first. */
+  /**
+   * Conversations of {@code site} with {@code status}, longest waiting (least recently moved)
+   * first.
+   */
   CompletableFuture<List<ChatConversation>> list(String site, ConversationStatus status);
 
   /**
    * Hands an assigned conversation from {@code fromAgent} to {@code toAgent}. Completes with the
    * changed conversation, or empty if it is not assigned to {@code fromAgent} (any more).
    */
-  CompletableFuture<Optional<ChatConversation>> reassign(String id, String fromAgent, String toAgent, long nowMillis);
+  CompletableFuture<Optional<ChatConversation>> reassign(
+      String id, String fromAgent, String toAgent, long nowMillis);
 
   /**
    * Moves {@code id} from {@code from} to {@code to} with {@code agent} (null for none). Completes
    * with the changed conversation, or empty if its status was not {@code from}.
    */
-  CompletableFuture<Optional<ChatConversation>> transition(String id, ConversationStatus from, ConversationStatus to,
-      String agent, long nowMillis);
+  CompletableFuture<Optional<ChatConversation>> transition(
+      String id, ConversationStatus from, ConversationStatus to, String agent, long nowMillis);
 
   /**
    * When {@code user}'s agent tokens start to count: tokens issued before it were revoked (a
@@ -59,7 +63,10 @@ public interface ChatStore extends AutoCloseable {
    */
   CompletableFuture<Long> agentTokensNotBefore(String user);
 
-  /** Revokes every agent token of {@code user} issued before {@code nowMillis} (it never moves back). */
+  /**
+   * Revokes every agent token of {@code user} issued before {@code nowMillis} (it never moves
+   * back).
+   */
   CompletableFuture<Void> revokeAgentTokens(String user, long nowMillis);
 
   @Override

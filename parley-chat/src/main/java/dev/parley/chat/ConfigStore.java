@@ -82,12 +82,15 @@ public interface ConfigStore extends AutoCloseable {
 
   /**
    * Writes {@code body} as entry ({@code kind}, {@code id}) if its version is {@code expected} (0:
-   * it must not exist yet), with {@code audit}. Completes with the written entry, or empty when
-   * the entry's version is not {@code expected} (someone changed it, or it exists already).
+   * it must not exist yet), with {@code audit}. Completes with the written entry, or empty when the
+   * entry's version is not {@code expected} (someone changed it, or it exists already).
    */
-  CompletableFuture<Optional<Entry>> put(Kind kind, String id, String body, long expected, Audit audit);
+  CompletableFuture<Optional<Entry>> put(
+      Kind kind, String id, String body, long expected, Audit audit);
 
-  /** The newest audit records, newest first, before {@code beforeMillis} (Long.MAX_VALUE: from now). */
+  /**
+   * The newest audit records, newest first, before {@code beforeMillis} (Long.MAX_VALUE: from now).
+   */
   CompletableFuture<List<Audit>> audit(int limit, long beforeMillis);
 
   @Override

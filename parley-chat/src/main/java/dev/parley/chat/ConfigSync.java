@@ -28,14 +28,18 @@ public final class ConfigSync implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ConfigSync.class);
 
-  /**
-   * Turns stored entries into what the chat layer uses. Thread-safe.
-   */
+  /** Turns stored entries into what the chat layer uses. Thread-safe. */
   public interface Decoder {
-    /** The site of {@code e}, or null when it is disabled. Throws IllegalArgumentException when unreadable. */
+    /**
+     * The site of {@code e}, or null when it is disabled. Throws IllegalArgumentException when
+     * unreadable.
+     */
     Site site(ConfigStore.Entry e);
 
-    /** The agent of {@code e}, or null when it is disabled. Throws IllegalArgumentException when unreadable. */
+    /**
+     * The agent of {@code e}, or null when it is disabled. Throws IllegalArgumentException when
+     * unreadable.
+     */
     Agent agent(ConfigStore.Entry e);
   }
 
@@ -48,13 +52,19 @@ public final class ConfigSync implements AutoCloseable {
 
   /** Guards {@code reloading} and {@code again}. */
   private final Object lock = new Object();
+
   private CompletableFuture<Void> reloading;
   private boolean again;
   private volatile boolean closed;
   private volatile NodeClock.Timer poll;
   private volatile Broker.Subscription subscription;
 
-  public ConfigSync(ConfigStore store, Decoder decoder, Directory directory, Broker broker, NodeClock clock,
+  public ConfigSync(
+      ConfigStore store,
+      Decoder decoder,
+      Directory directory,
+      Broker broker,
+      NodeClock clock,
       Duration pollEvery) {
     this.store = store;
     this.decoder = decoder;
@@ -67,11 +77,13 @@ public final class ConfigSync implements AutoCloseable {
   /** Loads the configuration and starts following its changes; completes once it is in force. */
   public CompletableFuture<Void> start() {
     broker.onReconnected(this::reload);
-    return broker.subscribe(TOPIC, this::onEvent)
-        .thenCompose(s -> {
-          subscription = s;
-          return reload();
-        })
+    return broker
+        .subscribe(TOPIC, this::onEvent)
+        .thenCompose(
+            s -> {
+              subscription = s;
+              return reload();
+            })
         .thenRun(this::schedulePoll);
   }
 
@@ -80,13 +92,20 @@ public final class ConfigSync implements AutoCloseable {
    * by whoever changed the store.
    */
   public CompletableFuture<Void> changed(long version) {
-    return broker.publish(TOPIC, BrokerEvent.ephemeral("config", null, 0,
-        Long.toString(version).getBytes(StandardCharsets.US_ASCII)))
-        .exceptionally(e -> {
-          log.warn("could not announce configuration version {} ({}); other nodes find it within {}", version,
-              e.toString(), pollEvery);
-          return null;
-        });
+    return broker
+        .publish(
+            TOPIC,
+            BrokerEvent.ephemeral(
+                "config", null, 0, Long.toString(version).getBytes(StandardCharsets.US_ASCII)))
+        .exceptionally(
+            e -> {
+              log.warn(
+                  "could not announce configuration version {} ({}); other nodes find it within {}",
+                  version,
+                  e.toString(),
+                  pollEvery);
+              return null;
+            });
   }
 
   private void onEvent(BrokerEvent e) {
@@ -105,18 +124,31 @@ public final class ConfigSync implements AutoCloseable {
     if (closed) {
       return;
     }
-    poll = clock.schedule(pollEvery, () -> store.version()
-        .thenCompose(v -> v > directory.version() ? reload() : CompletableFuture.completedFuture(null))
-        .orTimeout(pollEvery.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS)
-        .whenComplete((x, err) -> {
-          if (err != null) {
-            log.debug("configuration version check failed: {}", err.toString());
-          }
-          schedulePoll();
-        }));
+    poll =
+        clock.schedule(
+            pollEvery,
+            () ->
+                store
+                    .version()
+                    .thenCompose(
+                        v ->
+                            v > directory.version()
+                                ? reload()
+                                : CompletableFuture.completedFuture(null))
+                    .orTimeout(pollEvery.toMillis() * 2 + 1000, TimeUnit.MILLISECONDS)
+                    .whenComplete(
+                        (x, err) -> {
+                          if (err != null) {
+                            log.debug("configuration version check failed: {}", err.toString());
+                          }
+                          schedulePoll();
+                        }));
   }
 
-  /** Reads the whole configuration and puts it in force; completes when done (or when a later one is). */
+  /**
+   * Reads the whole configuration and puts it in force; completes when done (or when a later one
+   * is).
+   */
   public CompletableFuture<Void> reload() {
     synchronized (lock) {
       if (reloading != null) {
@@ -131,26 +163,29 @@ public final class ConfigSync implements AutoCloseable {
   }
 
   private void runReload(CompletableFuture<Void> done) {
-    store.load().whenComplete((snapshot, err) -> {
-      if (err != null) {
-        log.warn("could not read the configuration: {}", err.toString());
-      } else if (snapshot.version() >= directory.version()) {
-        apply(snapshot);
-      }
-      synchronized (lock) {
-        if (again && !closed) {
-          again = false;
-          runReload(done); // the same future: callers learn when the newest is in force
-          return;
-        }
-        reloading = null;
-      }
-      if (err != null) {
-        done.completeExceptionally(err);
-      } else {
-        done.complete(null);
-      }
-    });
+    store
+        .load()
+        .whenComplete(
+            (snapshot, err) -> {
+              if (err != null) {
+                log.warn("could not read the configuration: {}", err.toString());
+              } else if (snapshot.version() >= directory.version()) {
+                apply(snapshot);
+              }
+              synchronized (lock) {
+                if (again && !closed) {
+                  again = false;
+                  runReload(done); // the same future: callers learn when the newest is in force
+                  return;
+                }
+                reloading = null;
+              }
+              if (err != null) {
+                done.completeExceptionally(err);
+              } else {
+                done.complete(null);
+              }
+            });
   }
 
   private void apply(ConfigStore.Snapshot snapshot) {
@@ -174,12 +209,18 @@ public final class ConfigSync implements AutoCloseable {
         }
       } catch (RuntimeException bad) {
         // One unreadable entry (a key that cannot decrypt it) must not take the others down.
-        log.error("configuration entry {} {} cannot be read and is left out: {}", e.kind().wire(), e.id(),
+        log.error(
+            "configuration entry {} {} cannot be read and is left out: {}",
+            e.kind().wire(),
+            e.id(),
             bad.getMessage());
       }
     }
     directory.replace(sites, agents, snapshot.version());
-    log.info("configuration version {} in force: {} sites, {} agents", snapshot.version(), sites.size(),
+    log.info(
+        "configuration version {} in force: {} sites, {} agents",
+        snapshot.version(),
+        sites.size(),
         agents.size());
   }
 

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * compare-and-set through {@link Conversations}, announced once to the visitor (a {@code
  * conversation} event on the conversation, for the visitor's sessions only) and once to the site's
  * agents (on {@code agents:<site>}) — each event carrying everything the move implies, a queued
- * visitor's place and wait included — and recorded as a system message that every participant
- * sees in seq order.
+ * visitor's place and wait included — and recorded as a system message that every participant sees
+ * in seq order.
  *
  * <p>Also keeps the visitor's latest mood per conversation (this node's view), which the agents'
  * view of a conversation carries.
@@ -36,7 +36,8 @@ final class ConversationLifecycle {
   /** The visitor's latest mood, per conversation (this node's view). */
   private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
 
-  ConversationLifecycle(Node node, Conversations conversations, Directory directory, QueuePlaces places) {
+  ConversationLifecycle(
+      Node node, Conversations conversations, Directory directory, QueuePlaces places) {
     this.node = node;
     this.conversations = conversations;
     this.directory = directory;
@@ -48,21 +49,34 @@ final class ConversationLifecycle {
    * and tells the visitor and the agents. Completes with the moved conversation, or empty if its
    * status was no longer {@code from} (or the move is not allowed).
    */
-  CompletableFuture<Optional<ChatConversation>> move(ChatConversation c, ConversationStatus from,
-      ConversationStatus to, String agent, String systemText) {
+  CompletableFuture<Optional<ChatConversation>> move(
+      ChatConversation c,
+      ConversationStatus from,
+      ConversationStatus to,
+      String agent,
+      String systemText) {
     if (!from.canMoveTo(to)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return conversations.transition(c, from, to, agent).thenCompose(moved -> moved.isEmpty()
-        ? CompletableFuture.completedFuture(moved)
-        : announce(moved.get(), systemText).thenApply(v -> moved));
+    return conversations
+        .transition(c, from, to, agent)
+        .thenCompose(
+            moved ->
+                moved.isEmpty()
+                    ? CompletableFuture.completedFuture(moved)
+                    : announce(moved.get(), systemText).thenApply(v -> moved));
   }
 
   /** Hands {@code c} from {@code from} to {@code to}, announced like a move. */
-  CompletableFuture<Optional<ChatConversation>> reassign(ChatConversation c, Agent from, Agent to, String systemText) {
-    return conversations.reassign(c, from.user(), to.user()).thenCompose(moved -> moved.isEmpty()
-        ? CompletableFuture.completedFuture(moved)
-        : announce(moved.get(), systemText).thenApply(v -> moved));
+  CompletableFuture<Optional<ChatConversation>> reassign(
+      ChatConversation c, Agent from, Agent to, String systemText) {
+    return conversations
+        .reassign(c, from.user(), to.user())
+        .thenCompose(
+            moved ->
+                moved.isEmpty()
+                    ? CompletableFuture.completedFuture(moved)
+                    : announce(moved.get(), systemText).thenApply(v -> moved));
   }
 
   /**
@@ -77,47 +91,80 @@ final class ConversationLifecycle {
       places.forget(c.id());
       place = CompletableFuture.completedFuture(null);
     }
-    CompletableFuture<Void> told = place.thenAccept(p -> {
-      if (p != null) {
-        places.announce(c.id(), p);
-      }
-      publish(c, p);
-    });
-    return told.thenCompose(v -> node.append(
-            new AppendRequest(c.id(), SYSTEM_USER, null, "system", systemText, node.clock().millis())))
+    CompletableFuture<Void> told =
+        place.thenAccept(
+            p -> {
+              if (p != null) {
+                places.announce(c.id(), p);
+              }
+              publish(c, p);
+            });
+    return told.thenCompose(
+            v ->
+                node.append(
+                    new AppendRequest(
+                        c.id(), SYSTEM_USER, null, "system", systemText, node.clock().millis())))
         .thenApply(a -> (Void) null);
   }
 
   /** Publishes {@code c}'s state once to its visitor and once to its site's agents. */
   void publish(ChatConversation c, QueuePlaces.Place place) {
     node.publish(c.id(), BrokerEvent.forUser(c.visitor(), node.encode(visitorView(c, place))));
-    node.publish(AGENTS_TOPIC + c.site(), BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c, place))));
+    node.publish(
+        AGENTS_TOPIC + c.site(),
+        BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c, place))));
   }
 
-  /** The {@code conversation} event a visitor sees: status, the agent's name, its place in the queue. */
+  /**
+   * The {@code conversation} event a visitor sees: status, the agent's name, its place in the
+   * queue.
+   */
   ChatEvent.Conversation visitorView(ChatConversation c, QueuePlaces.Place place) {
     Agent a = directory.agent(c.agent());
-    return new ChatEvent.Conversation(c.id(), c.site(), c.status().wire(), a == null ? null : a.name(), null, null,
-        place == null ? null : place.position(), place == null ? null : place.waitSeconds(),
-        null, place == null ? null : place.note());
+    return new ChatEvent.Conversation(
+        c.id(),
+        c.site(),
+        c.status().wire(),
+        a == null ? null : a.name(),
+        null,
+        null,
+        place == null ? null : place.position(),
+        place == null ? null : place.waitSeconds(),
+        null,
+        place == null ? null : place.note());
   }
 
-  /** The {@code conversation} event agents see: also the visitor, the agent's id, the mood, the queue. */
+  /**
+   * The {@code conversation} event agents see: also the visitor, the agent's id, the mood, the
+   * queue.
+   */
   ChatEvent.Conversation agentView(ChatConversation c, QueuePlaces.Place place) {
     Agent a = directory.agent(c.agent());
-    return new ChatEvent.Conversation(c.id(), c.site(), c.status().wire(), a == null ? null : a.name(), c.agent(),
-        c.visitor(), place == null ? null : place.position(), place == null ? null : place.waitSeconds(),
-        mood.get(c.id()), place == null ? null : place.note());
+    return new ChatEvent.Conversation(
+        c.id(),
+        c.site(),
+        c.status().wire(),
+        a == null ? null : a.name(),
+        c.agent(),
+        c.visitor(),
+        place == null ? null : place.position(),
+        place == null ? null : place.waitSeconds(),
+        mood.get(c.id()),
+        place == null ? null : place.note());
   }
 
-  /** The agents' view of {@code c} with its last announced place (for a change that is not a move). */
+  /**
+   * The agents' view of {@code c} with its last announced place (for a change that is not a move).
+   */
   ChatEvent.Conversation agentView(ChatConversation c) {
     return agentView(c, c.status() == ConversationStatus.QUEUED ? places.last(c.id()) : null);
   }
 
   /** Tells the site's agents about {@code c} again (its mood changed). */
   void publishToAgents(ChatConversation c) {
-    node.publish(AGENTS_TOPIC + c.site(), BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c))));
+    node.publish(
+        AGENTS_TOPIC + c.site(),
+        BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c))));
   }
 
   /** Notes the visitor's mood in {@code conv}. */

@@ -28,9 +28,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code end}), keyed by the id the stored greeting takes when the conversation is created — first,
  * before the message that created it — so a client shows it once.
  *
- * <p>A client address may open only so many conversations (a burst, then one every few seconds)
- * and a site only so many a second ({@link ChatConfig}): beyond, the request that would create one
- * gets {@code rate_limited} with a retry hint, and nothing is stored.
+ * <p>A client address may open only so many conversations (a burst, then one every few seconds) and
+ * a site only so many a second ({@link ChatConfig}): beyond, the request that would create one gets
+ * {@code rate_limited} with a retry hint, and nothing is stored.
  *
  * <p>Thread-safe: the creations in progress are a concurrent map, the limits are synchronised;
  * everything else is asynchronous.
@@ -48,19 +48,30 @@ final class ConversationOpener {
 
   /** New conversations per client address and per site (on this node). */
   private final KeyedBuckets perAddress;
+
   private final KeyedBuckets perSite;
 
   /** Creations in progress on this node, by conversation id. */
-  private final ConcurrentHashMap<String, CompletableFuture<ChatConversation>> creating = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, CompletableFuture<ChatConversation>> creating =
+      new ConcurrentHashMap<>();
 
-  ConversationOpener(Node node, Directory directory, Conversations conversations, ChatConfig config) {
+  ConversationOpener(
+      Node node, Directory directory, Conversations conversations, ChatConfig config) {
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
-    this.perAddress = new KeyedBuckets(node.clock(), 1.0 / Math.max(0.001, config.newConversationEvery().toMillis() / 1000.0),
-        config.newConversations(), 100_000);
-    this.perSite = new KeyedBuckets(node.clock(), config.newConversationsPerSitePerSecond(),
-        (int) Math.max(1, config.newConversationsPerSitePerSecond() * 10), 10_000);
+    this.perAddress =
+        new KeyedBuckets(
+            node.clock(),
+            1.0 / Math.max(0.001, config.newConversationEvery().toMillis() / 1000.0),
+            config.newConversations(),
+            100_000);
+    this.perSite =
+        new KeyedBuckets(
+            node.clock(),
+            config.newConversationsPerSitePerSecond(),
+            (int) Math.max(1, config.newConversationsPerSitePerSecond() * 10),
+            10_000);
   }
 
   /**
@@ -72,12 +83,16 @@ final class ConversationOpener {
   record Opening(ChatConversation open, String nextId) {}
 
   CompletableFuture<Opening> opening(String site, String visitor) {
-    return conversations.latest(site, visitor).thenApply(latest -> {
-      if (latest.isPresent() && latest.get().status() != ConversationStatus.RESOLVED) {
-        return new Opening(latest.get(), null);
-      }
-      return new Opening(null, nextId(site, visitor, latest.map(ChatConversation::id).orElse("")));
-    });
+    return conversations
+        .latest(site, visitor)
+        .thenApply(
+            latest -> {
+              if (latest.isPresent() && latest.get().status() != ConversationStatus.RESOLVED) {
+                return new Opening(latest.get(), null);
+              }
+              return new Opening(
+                  null, nextId(site, visitor, latest.map(ChatConversation::id).orElse("")));
+            });
   }
 
   /**
@@ -89,7 +104,8 @@ final class ConversationOpener {
     if (!ChatIdentity.isVisitor(p) || site == null || directory.site(site) == null) {
       return CompletableFuture.completedFuture(false);
     }
-    return opening(site, p.user()).thenApply(o -> conv.equals(o.nextId()) || o.open() != null && conv.equals(o.open().id()));
+    return opening(site, p.user())
+        .thenApply(o -> conv.equals(o.nextId()) || o.open() != null && conv.equals(o.open().id()));
   }
 
   /**
@@ -100,12 +116,29 @@ final class ConversationOpener {
     String id = greetingId(conv);
     String key = GREETING_STATE;
     long ttl = GREETING_TTL.toMillis();
-    node.publish(conv, BrokerEvent.ephemeral(BotTurns.BOT_USER, key, ttl,
-        node.encode(new ChatEvent.Answer(conv, id, "start", null, null, null))));
-    node.publish(conv, BrokerEvent.ephemeralAppending(BotTurns.BOT_USER, key, ttl,
-        node.encode(new ChatEvent.Answer(conv, id, "delta", site.greeting(), 0, null))));
-    node.publish(conv, BrokerEvent.ephemeralAppending(BotTurns.BOT_USER, key, ttl,
-        node.encode(new ChatEvent.Answer(conv, id, "end", null, site.greeting().length(), "complete"))));
+    node.publish(
+        conv,
+        BrokerEvent.ephemeral(
+            BotTurns.BOT_USER,
+            key,
+            ttl,
+            node.encode(new ChatEvent.Answer(conv, id, "start", null, null, null))));
+    node.publish(
+        conv,
+        BrokerEvent.ephemeralAppending(
+            BotTurns.BOT_USER,
+            key,
+            ttl,
+            node.encode(new ChatEvent.Answer(conv, id, "delta", site.greeting(), 0, null))));
+    node.publish(
+        conv,
+        BrokerEvent.ephemeralAppending(
+            BotTurns.BOT_USER,
+            key,
+            ttl,
+            node.encode(
+                new ChatEvent.Answer(
+                    conv, id, "end", null, site.greeting().length(), "complete"))));
   }
 
   /**
@@ -122,14 +155,20 @@ final class ConversationOpener {
     }
     String site = ChatIdentity.site(p);
     if (!perAddress.take(clientAddress)) {
-      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.RATE_LIMITED,
-          "too many new conversations from your address; try again a little later", null)
-          .retryAfter(Math.max(1000, perAddress.millisUntilNext(clientAddress))));
+      return CompletableFuture.failedFuture(
+          new ProtocolException(
+                  ErrorCode.RATE_LIMITED,
+                  "too many new conversations from your address; try again a little later",
+                  null)
+              .retryAfter(Math.max(1000, perAddress.millisUntilNext(clientAddress))));
     }
     if (!perSite.take(site)) {
-      return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.RATE_LIMITED,
-          "this site gets too many new conversations just now; try again a little later", null)
-          .retryAfter(Math.max(1000, perSite.millisUntilNext(site))));
+      return CompletableFuture.failedFuture(
+          new ProtocolException(
+                  ErrorCode.RATE_LIMITED,
+                  "this site gets too many new conversations just now; try again a little later",
+                  null)
+              .retryAfter(Math.max(1000, perSite.millisUntilNext(site))));
     }
     CompletableFuture<ChatConversation> made = creating.computeIfAbsent(conv, k -> createNow(p, k));
     made.whenComplete((c, err) -> creating.remove(conv, made));
@@ -137,22 +176,40 @@ final class ConversationOpener {
   }
 
   private CompletableFuture<ChatConversation> createNow(Principal p, String conv) {
-    return isNextOf(p, conv).thenCompose(next -> {
-      if (!next) {
-        return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));
-      }
-      Site site = directory.site(ChatIdentity.site(p));
-      return conversations.open(site.id(), p.user(), conv).thenCompose(opened -> {
-        ChatConversation c = opened.conversation();
-        if (!opened.created()) {
-          return CompletableFuture.completedFuture(c); // another connection of the visitor was first
-        }
-        return node.append(new AppendRequest(c.id(), BotTurns.BOT_USER, null, "bot", site.greeting(),
-                node.clock().millis(), greetingId(c.id()), null))
-            .thenCompose(a -> node.clearState(c.id(), GREETING_STATE)) // the stored greeting replaces it
-            .thenApply(v -> c);
-      });
-    });
+    return isNextOf(p, conv)
+        .thenCompose(
+            next -> {
+              if (!next) {
+                return CompletableFuture.failedFuture(
+                    new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));
+              }
+              Site site = directory.site(ChatIdentity.site(p));
+              return conversations
+                  .open(site.id(), p.user(), conv)
+                  .thenCompose(
+                      opened -> {
+                        ChatConversation c = opened.conversation();
+                        if (!opened.created()) {
+                          return CompletableFuture.completedFuture(
+                              c); // another connection of the visitor was first
+                        }
+                        return node.append(
+                                new AppendRequest(
+                                    c.id(),
+                                    BotTurns.BOT_USER,
+                                    null,
+                                    "bot",
+                                    site.greeting(),
+                                    node.clock().millis(),
+                                    greetingId(c.id()),
+                                    null))
+                            .thenCompose(
+                                a ->
+                                    node.clearState(
+                                        c.id(), GREETING_STATE)) // the stored greeting replaces it
+                            .thenApply(v -> c);
+                      });
+            });
   }
 
   /** The id the greeting of {@code conv} is shown and stored with. */
@@ -167,9 +224,13 @@ final class ConversationOpener {
    */
   static String nextId(String site, String visitor, String previousId) {
     try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(
-          (site + "\u0000" + visitor + "\u0000" + previousId).getBytes(StandardCharsets.UTF_8));
-      return ChatConversation.ID_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 16));
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  (site + "\u0000" + visitor + "\u0000" + previousId)
+                      .getBytes(StandardCharsets.UTF_8));
+      return ChatConversation.ID_PREFIX
+          + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(h, 16));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is not available", e);
     }

@@ -40,37 +40,54 @@ public final class Conversations {
 
   /** The conversation {@code id}, from the cache or else the store. */
   public CompletableFuture<Optional<ChatConversation>> find(String id) {
-    return shared.value(KEY_PREFIX + id).exceptionally(e -> null).thenCompose(cached -> {
-      if (cached != null) {
-        return CompletableFuture.completedFuture(Optional.of(decode(id, cached)));
-      }
-      return store.find(id).thenApply(found -> {
-        found.ifPresent(this::cache);
-        return found;
-      });
-    });
+    return shared
+        .value(KEY_PREFIX + id)
+        .exceptionally(e -> null)
+        .thenCompose(
+            cached -> {
+              if (cached != null) {
+                return CompletableFuture.completedFuture(Optional.of(decode(id, cached)));
+              }
+              return store
+                  .find(id)
+                  .thenApply(
+                      found -> {
+                        found.ifPresent(this::cache);
+                        return found;
+                      });
+            });
   }
 
-  /** The visitor's open conversation on {@code site}, created with id {@code newId} if none is open. */
+  /**
+   * The visitor's open conversation on {@code site}, created with id {@code newId} if none is open.
+   */
   public CompletableFuture<ChatStore.Opened> open(String site, String visitor, String newId) {
-    return store.open(site, visitor, newId, clock.millis()).thenApply(o -> {
-      cache(o.conversation());
-      return o;
-    });
+    return store
+        .open(site, visitor, newId, clock.millis())
+        .thenApply(
+            o -> {
+              cache(o.conversation());
+              return o;
+            });
   }
 
   /** Moves {@code c} from {@code from} to {@code to} (compare-and-set); the new row if it moved. */
-  public CompletableFuture<Optional<ChatConversation>> transition(ChatConversation c, ConversationStatus from,
-      ConversationStatus to, String agent) {
+  public CompletableFuture<Optional<ChatConversation>> transition(
+      ChatConversation c, ConversationStatus from, ConversationStatus to, String agent) {
     return changed(store.transition(c.id(), from, to, agent, clock.millis()));
   }
 
-  /** Hands {@code c} from {@code fromAgent} to {@code toAgent}; the new row if it was still theirs. */
-  public CompletableFuture<Optional<ChatConversation>> reassign(ChatConversation c, String fromAgent, String toAgent) {
+  /**
+   * Hands {@code c} from {@code fromAgent} to {@code toAgent}; the new row if it was still theirs.
+   */
+  public CompletableFuture<Optional<ChatConversation>> reassign(
+      ChatConversation c, String fromAgent, String toAgent) {
     return changed(store.reassign(c.id(), fromAgent, toAgent, clock.millis()));
   }
 
-  /** The visitor's most recently opened conversation on {@code site}, open or not (from the store). */
+  /**
+   * The visitor's most recently opened conversation on {@code site}, open or not (from the store).
+   */
   public CompletableFuture<Optional<ChatConversation>> latest(String site, String visitor) {
     return store.latest(site, visitor);
   }
@@ -80,26 +97,44 @@ public final class Conversations {
     return store.list(site, status);
   }
 
-  private CompletableFuture<Optional<ChatConversation>> changed(CompletableFuture<Optional<ChatConversation>> change) {
-    return change.thenCompose(moved -> moved.isEmpty()
-        ? CompletableFuture.completedFuture(moved)
-        : cache(moved.get()).thenApply(v -> moved));
+  private CompletableFuture<Optional<ChatConversation>> changed(
+      CompletableFuture<Optional<ChatConversation>> change) {
+    return change.thenCompose(
+        moved ->
+            moved.isEmpty()
+                ? CompletableFuture.completedFuture(moved)
+                : cache(moved.get()).thenApply(v -> moved));
   }
 
   private CompletableFuture<Void> cache(ChatConversation c) {
-    return shared.setValue(KEY_PREFIX + c.id(), encode(c), c.version(), CACHE_TTL)
+    return shared
+        .setValue(KEY_PREFIX + c.id(), encode(c), c.version(), CACHE_TTL)
         .handle((ok, err) -> (Void) null);
   }
 
   static String encode(ChatConversation c) {
-    return String.join(" ", esc(c.site()), esc(c.visitor()), c.status().wire(), esc(c.agent()),
-        Long.toString(c.createdAtMillis()), Long.toString(c.updatedAtMillis()), Long.toString(c.version()));
+    return String.join(
+        " ",
+        esc(c.site()),
+        esc(c.visitor()),
+        c.status().wire(),
+        esc(c.agent()),
+        Long.toString(c.createdAtMillis()),
+        Long.toString(c.updatedAtMillis()),
+        Long.toString(c.version()));
   }
 
   static ChatConversation decode(String id, String s) {
     String[] f = s.split(" ", -1);
-    return new ChatConversation(id, unesc(f[0]), unesc(f[1]), ConversationStatus.ofWire(f[2]), unesc(f[3]),
-        Long.parseLong(f[4]), Long.parseLong(f[5]), Long.parseLong(f[6]));
+    return new ChatConversation(
+        id,
+        unesc(f[0]),
+        unesc(f[1]),
+        ConversationStatus.ofWire(f[2]),
+        unesc(f[3]),
+        Long.parseLong(f[4]),
+        Long.parseLong(f[5]),
+        Long.parseLong(f[6]));
   }
 
   private static String esc(String s) {

@@ -11,9 +11,11 @@ import java.util.regex.Pattern;
  * <p>Thread-safe: the counts are a concurrent map.
  */
 final class HandoffRule {
-  private static final Pattern ASKS_FOR_HUMAN = Pattern.compile(
-      "\\b(human|real person|someone real|an? (agent|operator|person)|talk to (a |an )?(person|agent|someone)"
-          + "|representative|customer service|support team)\\b", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ASKS_FOR_HUMAN =
+      Pattern.compile(
+          "\\b(human|real person|someone real|an? (agent|operator|person)|talk to (a |an )?(person|agent|someone)"
+              + "|representative|customer service|support team)\\b",
+          Pattern.CASE_INSENSITIVE);
 
   /** Unsure answers in a row after which the conversation goes to the queue. */
   static final int UNSURE_LIMIT = 2;
@@ -25,7 +27,10 @@ final class HandoffRule {
     return ASKS_FOR_HUMAN.matcher(text).find();
   }
 
-  /** The bot's answer in {@code conv} was unsure: true when that makes {@link #UNSURE_LIMIT} in a row. */
+  /**
+   * The bot's answer in {@code conv} was unsure: true when that makes {@link #UNSURE_LIMIT} in a
+   * row.
+   */
   boolean unsure(String conv) {
     if (unsure.merge(conv, 1, Integer::sum) >= UNSURE_LIMIT) {
       unsure.remove(conv);

@@ -13,9 +13,12 @@ public final class InMemoryChatStore implements ChatStore {
   private final Map<String, Long> notBefore = new HashMap<>();
 
   @Override
-  public synchronized CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis) {
+  public synchronized CompletableFuture<Opened> open(
+      String site, String visitor, String newId, long nowMillis) {
     for (ChatConversation c : byId.values()) {
-      if (c.site().equals(site) && c.visitor().equals(visitor) && c.status() != ConversationStatus.RESOLVED) {
+      if (c.site().equals(site)
+          && c.visitor().equals(visitor)
+          && c.status() != ConversationStatus.RESOLVED) {
         return CompletableFuture.completedFuture(new Opened(c, false));
       }
     }
@@ -25,10 +28,14 @@ public final class InMemoryChatStore implements ChatStore {
   }
 
   @Override
-  public synchronized CompletableFuture<Optional<ChatConversation>> latest(String site, String visitor) {
-    return CompletableFuture.completedFuture(byId.values().stream()
-        .filter(c -> c.site().equals(site) && c.visitor().equals(visitor))
-        .max(Comparator.comparingLong(ChatConversation::createdAtMillis).thenComparing(ChatConversation::id)));
+  public synchronized CompletableFuture<Optional<ChatConversation>> latest(
+      String site, String visitor) {
+    return CompletableFuture.completedFuture(
+        byId.values().stream()
+            .filter(c -> c.site().equals(site) && c.visitor().equals(visitor))
+            .max(
+                Comparator.comparingLong(ChatConversation::createdAtMillis)
+                    .thenComparing(ChatConversation::id)));
   }
 
   @Override
@@ -37,15 +44,17 @@ public final class InMemoryChatStore implements ChatStore {
   }
 
   @Override
-  public synchronized CompletableFuture<Optional<ChatConversation>> transition(String id, ConversationStatus from,
-      ConversationStatus to, String agent, long nowMillis) {
+  public synchronized CompletableFuture<Optional<ChatConversation>> transition(
+      String id, ConversationStatus from, ConversationStatus to, String agent, long nowMillis) {
     ChatConversation c = byId.get(id);
     if (c == null || c.status() != from) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     if (to != ConversationStatus.RESOLVED) {
       for (ChatConversation o : byId.values()) {
-        if (o != c && o.site().equals(c.site()) && o.visitor().equals(c.visitor())
+        if (o != c
+            && o.site().equals(c.site())
+            && o.visitor().equals(c.visitor())
             && o.status() != ConversationStatus.RESOLVED) {
           return CompletableFuture.completedFuture(Optional.empty());
         }
@@ -57,16 +66,20 @@ public final class InMemoryChatStore implements ChatStore {
   }
 
   @Override
-  public synchronized CompletableFuture<List<ChatConversation>> list(String site, ConversationStatus status) {
-    return CompletableFuture.completedFuture(byId.values().stream()
-        .filter(c -> c.site().equals(site) && c.status() == status)
-        .sorted(Comparator.comparingLong(ChatConversation::updatedAtMillis).thenComparing(ChatConversation::id))
-        .toList());
+  public synchronized CompletableFuture<List<ChatConversation>> list(
+      String site, ConversationStatus status) {
+    return CompletableFuture.completedFuture(
+        byId.values().stream()
+            .filter(c -> c.site().equals(site) && c.status() == status)
+            .sorted(
+                Comparator.comparingLong(ChatConversation::updatedAtMillis)
+                    .thenComparing(ChatConversation::id))
+            .toList());
   }
 
   @Override
-  public synchronized CompletableFuture<Optional<ChatConversation>> reassign(String id, String fromAgent, String toAgent,
-      long nowMillis) {
+  public synchronized CompletableFuture<Optional<ChatConversation>> reassign(
+      String id, String fromAgent, String toAgent, long nowMillis) {
     ChatConversation c = byId.get(id);
     if (c == null || c.status() != ConversationStatus.ASSIGNED || !fromAgent.equals(c.agent())) {
       return CompletableFuture.completedFuture(Optional.empty());

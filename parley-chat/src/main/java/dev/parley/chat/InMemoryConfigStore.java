@@ -38,8 +38,8 @@ public final class InMemoryConfigStore implements ConfigStore {
   }
 
   @Override
-  public synchronized CompletableFuture<Optional<Entry>> put(Kind kind, String id, String body, long expected,
-      Audit a) {
+  public synchronized CompletableFuture<Optional<Entry>> put(
+      Kind kind, String id, String body, long expected, Audit a) {
     Entry old = entries.get(key(kind, id));
     if ((old == null ? 0 : old.version()) != expected) {
       return CompletableFuture.completedFuture(Optional.empty());
@@ -54,8 +54,12 @@ public final class InMemoryConfigStore implements ConfigStore {
   public synchronized CompletableFuture<List<Audit>> audit(int limit, long beforeMillis) {
     List<Audit> newestFirst = new ArrayList<>(audit);
     Collections.reverse(newestFirst); // appended in time order; ties stay newest first
-    return CompletableFuture.completedFuture(newestFirst.stream().filter(x -> x.atMillis() < beforeMillis)
-        .sorted(Comparator.comparingLong(Audit::atMillis).reversed()).limit(limit).toList());
+    return CompletableFuture.completedFuture(
+        newestFirst.stream()
+            .filter(x -> x.atMillis() < beforeMillis)
+            .sorted(Comparator.comparingLong(Audit::atMillis).reversed())
+            .limit(limit)
+            .toList());
   }
 
   @Override

@@ -11,18 +11,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Frees what nobody uses any more, every {@code sweepInterval}, on one node of the cluster at a time
- * (a {@code SharedState} claim), from state every node sees — so it works after any node crashed:
+ * Frees what nobody uses any more, every {@code sweepInterval}, on one node of the cluster at a
+ * time (a {@code SharedState} claim), from state every node sees — so it works after any node
+ * crashed:
  *
  * <ul>
  *   <li>a queued or assigned conversation whose visitor is gone (no session there on any node) and
- *       silent for the site's {@code visitorIdle} is closed as abandoned, freeing the agent's place;
+ *       silent for the site's {@code visitorIdle} is closed as abandoned, freeing the agent's
+ *       place;
  *   <li>an assigned conversation whose agent has been gone (no session on any node) for longer than
  *       the offline grace goes back to the queue — the path a crashed node's agents take, whose
  *       sessions never closed.
  * </ul>
  *
- * A visitor's last message time and an agent's first sweep seen away are values in the shared state.
+ * A visitor's last message time and an agent's first sweep seen away are values in the shared
+ * state.
  *
  * <p>Thread-safe. Sweeps run on {@link AgentRouting}'s thread (they block on the store and the
  * shared state there), scheduled by the node's clock.
@@ -42,8 +45,14 @@ final class InactivitySweep {
   private final ChatConfig config;
   private final String owner;
 
-  InactivitySweep(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
-      AgentRouting routing, QueuePlaces places, ChatConfig config) {
+  InactivitySweep(
+      Node node,
+      Directory directory,
+      Conversations conversations,
+      ConversationLifecycle lifecycle,
+      AgentRouting routing,
+      QueuePlaces places,
+      ChatConfig config) {
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
@@ -96,8 +105,14 @@ final class InactivitySweep {
         close(c);
       } else if (!online.contains(c.agent()) && awayLongEnough(c.agent(), now)) {
         Agent a = directory.agent(c.agent());
-        lifecycle.move(c, ConversationStatus.ASSIGNED, ConversationStatus.QUEUED, null,
-            (a == null ? "The agent" : a.name()) + " is no longer available. You're back in the queue; another agent will join.")
+        lifecycle
+            .move(
+                c,
+                ConversationStatus.ASSIGNED,
+                ConversationStatus.QUEUED,
+                null,
+                (a == null ? "The agent" : a.name())
+                    + " is no longer available. You're back in the queue; another agent will join.")
             .join();
         routing.assignSoon(site.id());
       }
@@ -109,7 +124,10 @@ final class InactivitySweep {
     }
   }
 
-  /** Whether {@code c}'s visitor has no session in it on any node and wrote nothing for the site's idle time. */
+  /**
+   * Whether {@code c}'s visitor has no session in it on any node and wrote nothing for the site's
+   * idle time.
+   */
   private boolean abandoned(Site site, ChatConversation c, long now) {
     Map<String, String> present = node.sharedState().presence("conv:" + c.id()).join();
     if (present.containsValue(c.visitor())) {
@@ -120,7 +138,10 @@ final class InactivitySweep {
     return now - last >= site.visitorIdle().toMillis();
   }
 
-  /** Whether agent {@code user}, away now, was already away one grace ago (noting when it was first seen away). */
+  /**
+   * Whether agent {@code user}, away now, was already away one grace ago (noting when it was first
+   * seen away).
+   */
   private boolean awayLongEnough(String user, long now) {
     String since = node.sharedState().value(AWAY + user).join();
     if (since == null) {
@@ -131,8 +152,16 @@ final class InactivitySweep {
   }
 
   private void close(ChatConversation c) {
-    boolean moved = lifecycle.move(c, c.status(), ConversationStatus.RESOLVED, null,
-        "The conversation was closed because the visitor left.").join().isPresent();
+    boolean moved =
+        lifecycle
+            .move(
+                c,
+                c.status(),
+                ConversationStatus.RESOLVED,
+                null,
+                "The conversation was closed because the visitor left.")
+            .join()
+            .isPresent();
     if (moved) {
       log.info("closed abandoned conversation {} of {}", c.id(), c.site());
       routing.assignSoon(c.site());

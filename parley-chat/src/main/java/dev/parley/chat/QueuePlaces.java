@@ -36,36 +36,52 @@ final class QueuePlaces {
 
   /** The agents of {@code site} online on any node, by user id, sorted. */
   CompletableFuture<List<String>> onlineAgents(String site) {
-    return node.sharedState().presence("conv:" + ConversationLifecycle.AGENTS_TOPIC + site).thenApply(present ->
-        present.values().stream().distinct().filter(u -> {
-          Agent a = directory.agent(u);
-          return a != null && a.sites().contains(site);
-        }).sorted().toList());
+    return node.sharedState()
+        .presence("conv:" + ConversationLifecycle.AGENTS_TOPIC + site)
+        .thenApply(
+            present ->
+                present.values().stream()
+                    .distinct()
+                    .filter(
+                        u -> {
+                          Agent a = directory.agent(u);
+                          return a != null && a.sites().contains(site);
+                        })
+                    .sorted()
+                    .toList());
   }
 
   /** {@code c}'s place now (it must be queued; a conversation no longer queued is at 0). */
   CompletableFuture<Place> placeOf(ChatConversation c) {
-    return conversations.list(c.site(), ConversationStatus.QUEUED).thenCombine(onlineAgents(c.site()),
-        (queued, online) -> {
-          int position = 0;
-          for (int i = 0; i < queued.size(); i++) {
-            if (queued.get(i).id().equals(c.id())) {
-              position = i + 1;
-            }
-          }
-          return place(c.site(), position, online.size());
-        });
+    return conversations
+        .list(c.site(), ConversationStatus.QUEUED)
+        .thenCombine(
+            onlineAgents(c.site()),
+            (queued, online) -> {
+              int position = 0;
+              for (int i = 0; i < queued.size(); i++) {
+                if (queued.get(i).id().equals(c.id())) {
+                  position = i + 1;
+                }
+              }
+              return place(c.site(), position, online.size());
+            });
   }
 
   /** The place of the visitor at {@code position} of {@code site} with {@code online} agents. */
   Place place(String site, int position, int online) {
     Site s = directory.site(site);
     Instant now = Instant.ofEpochMilli(node.clock().millis());
-    String note = s == null || s.hours().isOpen(now) ? null : "away until " + WHEN.format(s.hours().nextOpening(now));
+    String note =
+        s == null || s.hours().isOpen(now)
+            ? null
+            : "away until " + WHEN.format(s.hours().nextOpening(now));
     return new Place(position, estimate.seconds(site, position, online), note);
   }
 
-  /** Remembers {@code p} as announced for {@code conv}; false when it is what was announced last. */
+  /**
+   * Remembers {@code p} as announced for {@code conv}; false when it is what was announced last.
+   */
   boolean announce(String conv, Place p) {
     return !p.equals(announced.put(conv, p));
   }

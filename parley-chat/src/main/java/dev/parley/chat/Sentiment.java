@@ -5,20 +5,67 @@ import java.util.Set;
 
 /**
  * A lexicon-based mood score of a visitor's message, from -1 (upset) to 1 (happy), so a frustrated
- * visitor stands out in the agents' queue. Counts positive and negative words, flips a word after
- * a negation ("not good"), and weighs shouting (!!, CAPITALS). A hint for people, not a verdict.
+ * visitor stands out in the agents' queue. Counts positive and negative words, flips a word after a
+ * negation ("not good"), and weighs shouting (!!, CAPITALS). A hint for people, not a verdict.
  *
  * <p>Stateless and thread-safe.
  */
 public final class Sentiment {
-  private static final Set<String> POSITIVE = Set.of("thanks", "thank", "great", "good", "love", "awesome",
-      "excellent", "perfect", "helpful", "happy", "nice", "amazing", "works", "solved", "fantastic", "glad", "cool");
-  private static final Set<String> NEGATIVE = Set.of("bad", "terrible", "awful", "angry", "annoyed", "annoying",
-      "frustrated", "frustrating", "useless", "broken", "hate", "worst", "slow", "wrong", "problem", "problems",
-      "issue", "fail", "failed", "fails", "error", "stupid", "ridiculous", "unacceptable", "disappointed", "refund",
-      "cancel", "waiting", "still", "never", "horrible");
-  private static final Set<String> NEGATIONS = Set.of("not", "no", "never", "don't", "doesn't", "isn't", "wasn't",
-      "can't", "cannot", "won't");
+  private static final Set<String> POSITIVE =
+      Set.of(
+          "thanks",
+          "thank",
+          "great",
+          "good",
+          "love",
+          "awesome",
+          "excellent",
+          "perfect",
+          "helpful",
+          "happy",
+          "nice",
+          "amazing",
+          "works",
+          "solved",
+          "fantastic",
+          "glad",
+          "cool");
+  private static final Set<String> NEGATIVE =
+      Set.of(
+          "bad",
+          "terrible",
+          "awful",
+          "angry",
+          "annoyed",
+          "annoying",
+          "frustrated",
+          "frustrating",
+          "useless",
+          "broken",
+          "hate",
+          "worst",
+          "slow",
+          "wrong",
+          "problem",
+          "problems",
+          "issue",
+          "fail",
+          "failed",
+          "fails",
+          "error",
+          "stupid",
+          "ridiculous",
+          "unacceptable",
+          "disappointed",
+          "refund",
+          "cancel",
+          "waiting",
+          "still",
+          "never",
+          "horrible");
+  private static final Set<String> NEGATIONS =
+      Set.of(
+          "not", "no", "never", "don't", "doesn't", "isn't", "wasn't", "can't", "cannot", "won't");
 
   private Sentiment() {}
 
@@ -47,8 +94,11 @@ public final class Sentiment {
       return 0;
     }
     double s = sum / hits;
-    boolean shouting = text.contains("!!") || text.chars().filter(Character::isUpperCase).count() > 8
-        && text.chars().filter(Character::isUpperCase).count() * 2 > text.chars().filter(Character::isLetter).count();
+    boolean shouting =
+        text.contains("!!")
+            || text.chars().filter(Character::isUpperCase).count() > 8
+                && text.chars().filter(Character::isUpperCase).count() * 2
+                    > text.chars().filter(Character::isLetter).count();
     if (shouting && s < 0) {
       s = Math.max(-1, s * 1.5);
     }

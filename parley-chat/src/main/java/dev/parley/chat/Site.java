@@ -22,48 +22,118 @@ import java.util.List;
  *     conversation is closed as abandoned (freeing the agent's place)
  * @param bot the site's bot, or null for the deployment's ({@code --bot})
  */
-public record Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-    double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret,
-    Duration visitorIdle, BotSettings bot) {
+public record Site(
+    String id,
+    String name,
+    List<String> allowedOrigins,
+    String greeting,
+    String botName,
+    double confidenceThreshold,
+    BusinessHours hours,
+    boolean anonymousVisitors,
+    String identitySecret,
+    Duration visitorIdle,
+    BotSettings bot) {
 
   public Site {
     allowedOrigins = List.copyOf(allowedOrigins);
   }
 
   /** A site with the deployment's bot. */
-  public Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-      double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret,
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours,
+      boolean anonymousVisitors,
+      String identitySecret,
       Duration visitorIdle) {
-    this(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors, identitySecret,
-        visitorIdle, null);
+    this(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        null);
   }
 
   /** How long a visitor may be gone and silent by default. */
   public static final Duration DEFAULT_VISITOR_IDLE = Duration.ofMinutes(15);
 
   /** A site with the default inactivity rule. */
-  public Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-      double confidenceThreshold, BusinessHours hours, boolean anonymousVisitors, String identitySecret) {
-    this(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors, identitySecret,
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours,
+      boolean anonymousVisitors,
+      String identitySecret) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
         DEFAULT_VISITOR_IDLE);
   }
 
   /** A site that lets anonymous visitors in and has no identity secret. */
-  public Site(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-      double confidenceThreshold, BusinessHours hours) {
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours) {
     this(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, true, null);
   }
 
   /** This site with another inactivity rule. */
   public Site withVisitorIdle(Duration d) {
-    return new Site(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors,
-        identitySecret, d, bot);
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        d,
+        bot);
   }
 
   /** This site with another bot (null: the deployment's). */
   public Site withBot(BotSettings b) {
-    return new Site(id, name, allowedOrigins, greeting, botName, confidenceThreshold, hours, anonymousVisitors,
-        identitySecret, visitorIdle, b);
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        b);
   }
 
   @Override
@@ -73,9 +143,14 @@ public record Site(String id, String name, List<String> allowedOrigins, String g
 
   /** The demo site that {@code parley run} serves out of the box. */
   public static Site demo() {
-    return new Site("demo", "Parley demo", List.of(),
+    return new Site(
+        "demo",
+        "Parley demo",
+        List.of(),
         "Hi! I'm Parley's assistant. Ask me anything about Parley — how it works, how to run it, how it keeps "
             + "your messages safe.",
-        "Parley bot", 0.5, BusinessHours.always());
+        "Parley bot",
+        0.5,
+        BusinessHours.always());
   }
 }

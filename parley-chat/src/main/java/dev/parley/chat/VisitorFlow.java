@@ -21,9 +21,9 @@ import java.util.function.Function;
  * A visitor's way through the chat: {@code hello} with a site finds its open conversation and joins
  * it — or, when it has none, shows the greeting and joins the id its next conversation will have,
  * created by its first message or request ({@link ConversationOpener}); a message in a {@code bot}
- * conversation gets a streamed bot answer; one in
- * a {@code resolved} conversation reopens it; asking for a person ({@code handoff}, its words, or
- * two unsure answers in a row) queues it for the agents.
+ * conversation gets a streamed bot answer; one in a {@code resolved} conversation reopens it;
+ * asking for a person ({@code handoff}, its words, or two unsure answers in a row) queues it for
+ * the agents.
  *
  * <p>Thread-safe: no state of its own. Its entry points run on the session's event loop and only
  * start asynchronous work; what comes back for the session goes through {@link Session#loop()}.
@@ -44,9 +44,17 @@ final class VisitorFlow {
   private final ConversationOpener opener;
   private final InactivitySweep sweep;
 
-  VisitorFlow(Node node, Directory directory, Conversations conversations, ConversationLifecycle lifecycle,
-      AgentRouting routing, BotTurns turns, HandoffRule handoffRule, Function<Site, Bot> bots,
-      ConversationOpener opener, InactivitySweep sweep) {
+  VisitorFlow(
+      Node node,
+      Directory directory,
+      Conversations conversations,
+      ConversationLifecycle lifecycle,
+      AgentRouting routing,
+      BotTurns turns,
+      HandoffRule handoffRule,
+      Function<Site, Bot> bots,
+      ConversationOpener opener,
+      InactivitySweep sweep) {
     this.opener = opener;
     this.sweep = sweep;
     this.node = node;
@@ -68,30 +76,47 @@ final class VisitorFlow {
     }
     Site site = directory.site(siteId);
     if (site == null) {
-      session.push(Push.Error.of(ErrorCode.INVALID_FIELD, "unknown site \"" + siteId + "\"", null, null, "site"));
+      session.push(
+          Push.Error.of(
+              ErrorCode.INVALID_FIELD, "unknown site \"" + siteId + "\"", null, null, "site"));
       return;
     }
     String origin = session.connection().origin();
-    if (origin != null && !ChatAccess.allows(site, origin)
+    if (origin != null
+        && !ChatAccess.allows(site, origin)
         && !ChatAccess.sameOrigin(origin, session.connection().host())) {
       // The handshake may have named no site (or the server's own origin): check the one named now.
-      session.push(Push.Error.of(ErrorCode.FORBIDDEN, "origin " + origin + " may not open " + site.id() + "'s widget",
-          null, null, "site"));
+      session.push(
+          Push.Error.of(
+              ErrorCode.FORBIDDEN,
+              "origin " + origin + " may not open " + site.id() + "'s widget",
+              null,
+              null,
+              "site"));
       return;
     }
-    session.loop().then(opener.opening(site.id(), p.user()), null, new SessionLoop.OnFailure(
-        ErrorCode.STORE_UNAVAILABLE, "could not find your conversation; reconnect"), o -> {
-          if (o.open() != null) {
-            session.push(lifecycle.visitorView(o.open(), null));
-            session.joinTrusted(o.open().id(), 0L);
-            return;
-          }
-          // No conversation yet: it is made by the visitor's first message or request. Meanwhile the
-          // visitor joins the id it will have and sees the greeting in its snapshot.
-          session.push(new ChatEvent.Conversation(o.nextId(), site.id(), ConversationStatus.BOT.wire(), null));
-          opener.showGreeting(site, o.nextId());
-          session.joinTrusted(o.nextId(), 0L);
-        });
+    session
+        .loop()
+        .then(
+            opener.opening(site.id(), p.user()),
+            null,
+            new SessionLoop.OnFailure(
+                ErrorCode.STORE_UNAVAILABLE, "could not find your conversation; reconnect"),
+            o -> {
+              if (o.open() != null) {
+                session.push(lifecycle.visitorView(o.open(), null));
+                session.joinTrusted(o.open().id(), 0L);
+                return;
+              }
+              // No conversation yet: it is made by the visitor's first message or request.
+              // Meanwhile the
+              // visitor joins the id it will have and sees the greeting in its snapshot.
+              session.push(
+                  new ChatEvent.Conversation(
+                      o.nextId(), site.id(), ConversationStatus.BOT.wire(), null));
+              opener.showGreeting(site, o.nextId());
+              session.joinTrusted(o.nextId(), 0L);
+            });
   }
 
   /**
@@ -103,24 +128,36 @@ final class VisitorFlow {
     if (!ChatConversation.isChat(conv)) {
       return CompletableFuture.completedFuture(null);
     }
-    return conversations.find(conv).thenCompose(found -> {
-      if (found.isPresent()) {
-        if (!ChatAccess.mayWrite(p, found.get())) {
-          return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN,
-              "only the conversation's visitor and the agent it is assigned to write here", "conv"));
-        }
-        return CompletableFuture.completedFuture(null);
-      }
-      if (!ChatIdentity.isVisitor(p)) {
-        return CompletableFuture.failedFuture(new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));
-      }
-      return opener.create(p, conv, clientAddress).thenApply(c -> (Void) null);
-    });
+    return conversations
+        .find(conv)
+        .thenCompose(
+            found -> {
+              if (found.isPresent()) {
+                if (!ChatAccess.mayWrite(p, found.get())) {
+                  return CompletableFuture.failedFuture(
+                      new ProtocolException(
+                          ErrorCode.FORBIDDEN,
+                          "only the conversation's visitor and the agent it is assigned to write here",
+                          "conv"));
+                }
+                return CompletableFuture.completedFuture(null);
+              }
+              if (!ChatIdentity.isVisitor(p)) {
+                return CompletableFuture.failedFuture(
+                    new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));
+              }
+              return opener.create(p, conv, clientAddress).thenApply(c -> (Void) null);
+            });
   }
 
-  /** A visitor's message was stored: the bot answers, the conversation reopens, or a person is asked for. */
+  /**
+   * A visitor's message was stored: the bot answers, the conversation reopens, or a person is asked
+   * for.
+   */
   void visitorSaid(StoredMessage m) {
-    conversations.find(m.conversation()).thenAccept(found -> found.ifPresent(c -> visitorSaid(c, m)));
+    conversations
+        .find(m.conversation())
+        .thenAccept(found -> found.ifPresent(c -> visitorSaid(c, m)));
   }
 
   private void visitorSaid(ChatConversation c, StoredMessage m) {
@@ -142,15 +179,25 @@ final class VisitorFlow {
           ask(site, c, m);
         }
       }
-      case RESOLVED -> lifecycle.move(c, ConversationStatus.RESOLVED, ConversationStatus.BOT, null,
-          "The conversation was reopened.").thenAccept(moved -> moved.ifPresent(reopened -> {
-            if (wantsHuman) {
-              handoff(reopened, "You asked for a person.");
-            } else {
-              ask(site, reopened, m);
-            }
-          }));
-      default -> { } // queued or assigned: people answer, the bot stays quiet
+      case RESOLVED ->
+          lifecycle
+              .move(
+                  c,
+                  ConversationStatus.RESOLVED,
+                  ConversationStatus.BOT,
+                  null,
+                  "The conversation was reopened.")
+              .thenAccept(
+                  moved ->
+                      moved.ifPresent(
+                          reopened -> {
+                            if (wantsHuman) {
+                              handoff(reopened, "You asked for a person.");
+                            } else {
+                              ask(site, reopened, m);
+                            }
+                          }));
+      default -> {} // queued or assigned: people answer, the bot stays quiet
     }
   }
 
@@ -160,10 +207,15 @@ final class VisitorFlow {
       handoff(c, "Our team answers this chat."); // the site has no bot
       return;
     }
-    CompletableFuture.supplyAsync(() -> node.store().readBefore(c.id(), m.seq(), 20), node.store().readExecutor())
+    CompletableFuture.supplyAsync(
+            () -> node.store().readBefore(c.id(), m.seq(), 20), node.store().readExecutor())
         .exceptionally(e -> List.of())
-        .thenAccept(history -> turns.start(bot, new Bot.Question(site, c.id(), m.text(), history),
-            result -> afterAnswer(c, result)));
+        .thenAccept(
+            history ->
+                turns.start(
+                    bot,
+                    new Bot.Question(site, c.id(), m.text(), history),
+                    result -> afterAnswer(c, result)));
   }
 
   private void afterAnswer(ChatConversation c, Bot.Result result) {
@@ -172,8 +224,12 @@ final class VisitorFlow {
       return;
     }
     if (handoffRule.unsure(c.id())) {
-      conversations.find(c.id()).thenAccept(now -> now.filter(x -> x.status() == ConversationStatus.BOT)
-          .ifPresent(x -> handoff(x, "The bot could not help twice in a row.")));
+      conversations
+          .find(c.id())
+          .thenAccept(
+              now ->
+                  now.filter(x -> x.status() == ConversationStatus.BOT)
+                      .ifPresent(x -> handoff(x, "The bot could not help twice in a row.")));
     }
   }
 
@@ -183,32 +239,51 @@ final class VisitorFlow {
     Instant now = Instant.ofEpochMilli(node.clock().millis());
     String text = why + " You're in the queue; an agent will join shortly.";
     if (!site.hours().isOpen(now)) {
-      text = why + " Our team is away right now; we'll answer from " + WHEN.format(site.hours().nextOpening(now))
-          + ". Stay in the queue and we'll reply here.";
+      text =
+          why
+              + " Our team is away right now; we'll answer from "
+              + WHEN.format(site.hours().nextOpening(now))
+              + ". Stay in the queue and we'll reply here.";
     }
-    return lifecycle.move(c, ConversationStatus.BOT, ConversationStatus.QUEUED, null, text).thenApply(moved -> {
-      moved.ifPresent(q -> {
-        turns.stop(c.id(), null, "stopped");
-        routing.queued(q);
-      });
-      return moved;
-    });
+    return lifecycle
+        .move(c, ConversationStatus.BOT, ConversationStatus.QUEUED, null, text)
+        .thenApply(
+            moved -> {
+              moved.ifPresent(
+                  q -> {
+                    turns.stop(c.id(), null, "stopped");
+                    routing.queued(q);
+                  });
+              return moved;
+            });
   }
 
-  /** {@code handoff}: the visitor asks for a person (which creates a conversation that did not exist yet). */
+  /**
+   * {@code handoff}: the visitor asks for a person (which creates a conversation that did not exist
+   * yet).
+   */
   void handoffCommand(Session session, ChatCommand.Handoff h) {
     Principal p = session.principal();
-    CompletableFuture<ChatConversation> conversation = beforeSend(p, h.conv(), session.connection().clientAddress())
-        .thenCompose(v -> conversationOf(h.conv()));
-    session.loop().then(conversation, h, STORE, c -> {
-      if (!ChatAccess.isVisitorOf(p, c)) {
-        throw new ProtocolException(ErrorCode.FORBIDDEN, "only the visitor asks for a human", "conv");
-      }
-      if (c.status() != ConversationStatus.BOT) {
-        throw new ProtocolException(ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), "conv");
-      }
-      handoff(c, "You asked for a person.");
-    });
+    CompletableFuture<ChatConversation> conversation =
+        beforeSend(p, h.conv(), session.connection().clientAddress())
+            .thenCompose(v -> conversationOf(h.conv()));
+    session
+        .loop()
+        .then(
+            conversation,
+            h,
+            STORE,
+            c -> {
+              if (!ChatAccess.isVisitorOf(p, c)) {
+                throw new ProtocolException(
+                    ErrorCode.FORBIDDEN, "only the visitor asks for a human", "conv");
+              }
+              if (c.status() != ConversationStatus.BOT) {
+                throw new ProtocolException(
+                    ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), "conv");
+              }
+              handoff(c, "You asked for a person.");
+            });
   }
 
   /** {@code stop}: the visitor stops the answer streaming in a joined conversation. */
@@ -217,7 +292,8 @@ final class VisitorFlow {
       throw new ProtocolException(ErrorCode.NOT_JOINED, "join " + s.conv() + " first", "conv");
     }
     if (!turns.stop(s.conv(), s.answer(), "stopped")) {
-      throw new ProtocolException(ErrorCode.INVALID_FIELD, "no answer " + s.answer() + " is streaming", "answer");
+      throw new ProtocolException(
+          ErrorCode.INVALID_FIELD, "no answer " + s.answer() + " is streaming", "answer");
     }
   }
 
@@ -225,10 +301,16 @@ final class VisitorFlow {
   private CompletableFuture<ChatConversation> conversationOf(String conv) {
     if (!ChatConversation.isChat(conv)) {
       return CompletableFuture.failedFuture(
-          new ProtocolException(ErrorCode.INVALID_FIELD, conv + " is not a chat conversation", "conv"));
+          new ProtocolException(
+              ErrorCode.INVALID_FIELD, conv + " is not a chat conversation", "conv"));
     }
-    return conversations.find(conv).thenApply(c -> c.orElseThrow(
-        () -> new ProtocolException(ErrorCode.FORBIDDEN, "no such conversation", "conv")));
+    return conversations
+        .find(conv)
+        .thenApply(
+            c ->
+                c.orElseThrow(
+                    () ->
+                        new ProtocolException(
+                            ErrorCode.FORBIDDEN, "no such conversation", "conv")));
   }
-
 }

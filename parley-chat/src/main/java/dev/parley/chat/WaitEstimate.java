@@ -47,11 +47,16 @@ final class WaitEstimate {
       return prior;
     }
     synchronized (d) {
-      return d.isEmpty() ? prior : Duration.ofMillis((long) d.stream().mapToLong(Long::longValue).average().orElse(0));
+      return d.isEmpty()
+          ? prior
+          : Duration.ofMillis((long) d.stream().mapToLong(Long::longValue).average().orElse(0));
     }
   }
 
-  /** Seconds the visitor at {@code position} (from 1) of {@code site} waits with {@code onlineAgents}. */
+  /**
+   * Seconds the visitor at {@code position} (from 1) of {@code site} waits with {@code
+   * onlineAgents}.
+   */
   int seconds(String site, int position, int onlineAgents) {
     return (int) (handleTime(site).toSeconds() * position / Math.max(1, onlineAgents));
   }

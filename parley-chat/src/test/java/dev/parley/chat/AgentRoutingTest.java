@@ -9,7 +9,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Agents and the queue, in the harness: assignment, capacity, the offline grace on the manual clock. */
+/**
+ * Agents and the queue, in the harness: assignment, capacity, the offline grace on the manual
+ * clock.
+ */
 @Timeout(30)
 class AgentRoutingTest {
   ChatHarness h;
@@ -34,7 +37,8 @@ class AgentRoutingTest {
     return conv;
   }
 
-  static ChatEvent.Conversation awaitStatus(ChatHarness.Client c, String conv, String status) throws Exception {
+  static ChatEvent.Conversation awaitStatus(ChatHarness.Client c, String conv, String status)
+      throws Exception {
     while (true) {
       ChatEvent.Conversation e = c.nextOf(ChatEvent.Conversation.class);
       if (e.conv().equals(conv) && e.status().equals(status)) {
@@ -70,21 +74,26 @@ class AgentRoutingTest {
     assertThat(waiting.status()).isEqualTo("queued");
     assertThat(waiting.position()).as("the place comes with the change").isEqualTo(1);
     assertThat(waiting.waitSeconds()).isEqualTo(180);
-    assertThat(h.chatStore.find(two).join().orElseThrow().status()).isEqualTo(ConversationStatus.QUEUED);
+    assertThat(h.chatStore.find(two).join().orElseThrow().status())
+        .isEqualTo(ConversationStatus.QUEUED);
     maya.send("{\"type\":\"resolve\",\"conv\":\"" + one + "\"}");
     assertThat(awaitStatus(second, two, "assigned").agent()).isEqualTo("Maya");
   }
 
   @Test
   void anAgentGoneLongerThanTheGraceHasItsVisitorQueuedAgainForAnother() throws Exception {
-    h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 1), ChatHarness.agent("sam", 1));
+    h =
+        new ChatHarness(
+            ChatConfig.defaults(), ChatHarness.agent("maya", 1), ChatHarness.agent("sam", 1));
     ChatHarness.Client maya = h.agent("maya");
     ChatHarness.Client v = h.visitor();
     String conv = queuedVisitor(v);
     awaitStatus(v, conv, "assigned");
     h.disconnect(maya);
     h.advance(ChatConfig.defaults().agentOfflineGrace().minusMillis(1));
-    assertThat(h.chatStore.find(conv).join().orElseThrow().agent()).as("a reload is not leaving").isEqualTo("maya");
+    assertThat(h.chatStore.find(conv).join().orElseThrow().agent())
+        .as("a reload is not leaving")
+        .isEqualTo("maya");
     ChatHarness.Client sam = h.agent("sam");
     h.advance(Duration.ofMillis(1));
     assertThat(awaitStatus(v, conv, "queued")).isNotNull();
@@ -104,11 +113,18 @@ class AgentRoutingTest {
     assertThat(queued.position()).isEqualTo(1);
     assertThat(queued.waitSeconds()).as("no agent with room: the prior handle time").isEqualTo(180);
     maya.assertNothingMore();
-    java.util.List<Push> frames = VisitorFlowTest.collect(v, f -> VisitorFlowTest.hasStatus(f, "queued")
-        && VisitorFlowTest.hasMessage(f, 2));
+    java.util.List<Push> frames =
+        VisitorFlowTest.collect(
+            v, f -> VisitorFlowTest.hasStatus(f, "queued") && VisitorFlowTest.hasMessage(f, 2));
     assertThat(frames).filteredOn(ChatEvent.Conversation.class::isInstance).hasSize(1);
-    assertThat(((ChatEvent.Conversation) frames.stream().filter(ChatEvent.Conversation.class::isInstance).findFirst()
-        .orElseThrow()).position()).isEqualTo(1);
+    assertThat(
+            ((ChatEvent.Conversation)
+                    frames.stream()
+                        .filter(ChatEvent.Conversation.class::isInstance)
+                        .findFirst()
+                        .orElseThrow())
+                .position())
+        .isEqualTo(1);
     assertThat(VisitorFlowTest.message(frames, 2).text()).contains("You're in the queue");
     v.assertNothingMore(); // one event for the visitor, with its place: not a second one after it
 
@@ -131,7 +147,9 @@ class AgentRoutingTest {
         fenced = joinedMessage;
       }
     }
-    assertThat(events).as("the change reached the agent once, through the agents' topic").isEqualTo(1);
+    assertThat(events)
+        .as("the change reached the agent once, through the agents' topic")
+        .isEqualTo(1);
   }
 
   @Test
@@ -162,7 +180,9 @@ class AgentRoutingTest {
     String three = VisitorFlowTest.greeted(third);
     third.send("{\"type\":\"handoff\",\"conv\":\"" + three + "\"}");
     ChatEvent.Conversation waiting = awaitStatus(third, three, "queued");
-    assertThat(waiting.waitSeconds()).as("one measured minute, not the 3-minute prior").isEqualTo(60);
+    assertThat(waiting.waitSeconds())
+        .as("one measured minute, not the 3-minute prior")
+        .isEqualTo(60);
   }
 
   @Test
@@ -176,14 +196,27 @@ class AgentRoutingTest {
     ChatHarness.Client owner = taker.equals("maya") ? maya : sam;
     ChatHarness.Client other = taker.equals("maya") ? sam : maya;
     String otherUser = taker.equals("maya") ? "sam" : "maya";
-    other.send("{\"type\":\"transfer\",\"ref\":\"t1\",\"conv\":\"" + conv + "\",\"to\":\"" + otherUser + "\"}");
+    other.send(
+        "{\"type\":\"transfer\",\"ref\":\"t1\",\"conv\":\""
+            + conv
+            + "\",\"to\":\""
+            + otherUser
+            + "\"}");
     Push.Error refused = other.nextOf(Push.Error.class);
     assertThat(refused.code()).isEqualTo("forbidden");
     assertThat(refused.ref()).isEqualTo("t1");
     owner.send("{\"type\":\"transfer\",\"conv\":\"" + conv + "\",\"to\":\"" + otherUser + "\"}");
     ChatEvent.Conversation moved = awaitStatus(v, conv, "assigned");
     assertThat(moved.agent().toLowerCase()).isEqualTo(otherUser);
-    assertThat(VisitorFlowTest.collect(v, f -> f.stream()
-        .anyMatch(p -> p instanceof Push.Message m && m.text().contains("transferred the conversation")))).isNotEmpty();
+    assertThat(
+            VisitorFlowTest.collect(
+                v,
+                f ->
+                    f.stream()
+                        .anyMatch(
+                            p ->
+                                p instanceof Push.Message m
+                                    && m.text().contains("transferred the conversation"))))
+        .isNotEmpty();
   }
 }

@@ -43,14 +43,17 @@ final class ChatHarness implements AutoCloseable {
   private final List<RecordingConnection> connections = new ArrayList<>();
 
   ChatHarness(ChatConfig config, Agent... agents) {
-    this(config, List.of(new Site("demo", "Demo", List.of("*"), GREETING, "Bot", 0.5, BusinessHours.always())),
+    this(
+        config,
+        List.of(
+            new Site("demo", "Demo", List.of("*"), GREETING, "Bot", 0.5, BusinessHours.always())),
         agents);
   }
 
   /**
-   * A harness with these sites. Besides anonymous visitors and agents, a {@code hello} token
-   * {@code signed-in:<site>:<user>} makes a visitor its site's backend signed in (a JWT with the
-   * site's identity secret, in the real server).
+   * A harness with these sites. Besides anonymous visitors and agents, a {@code hello} token {@code
+   * signed-in:<site>:<user>} makes a visitor its site's backend signed in (a JWT with the site's
+   * identity secret, in the real server).
    */
   ChatHarness(ChatConfig config, List<Site> sites, Agent... agents) {
     Map<String, Agent> byUser = new java.util.HashMap<>();
@@ -60,36 +63,58 @@ final class ChatHarness implements AutoCloseable {
     Map<String, Site> bySite = new java.util.HashMap<>();
     sites.forEach(s -> bySite.put(s.id(), s));
     chat = new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock);
-    AnonymousTokens visitors = new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
-    Authenticator auth = new Authenticator() {
-      @Override
-      public CompletableFuture<Principal> authenticate(Command.Hello hello) {
-        if (hello.user() != null) {
-          Agent a = byUser.get(hello.user());
-          return a == null ? CompletableFuture.failedFuture(new AuthenticationException("no such agent"))
-              : CompletableFuture.completedFuture(new Principal(a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), null));
-        }
-        if (hello.token() != null && hello.token().startsWith("signed-in:")) {
-          String[] f = hello.token().split(":", 3);
-          return CompletableFuture.completedFuture(new Principal(f[1] + ":" + f[2],
-              ChatIdentity.claims(Role.VISITOR, f[1]), hello.token()));
-        }
-        return visitors.authenticate(hello);
-      }
-    };
-    node = Node.builder().codec(codec).clock(clock).store(store).broker(new InMemoryBroker()).sharedState(shared)
-        .authenticator(auth).authorizer(chat.authorizer()).handshakePolicy(chat.handshakePolicy())
-        .extension(chat.extension()).build();
+    AnonymousTokens visitors =
+        new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
+    Authenticator auth =
+        new Authenticator() {
+          @Override
+          public CompletableFuture<Principal> authenticate(Command.Hello hello) {
+            if (hello.user() != null) {
+              Agent a = byUser.get(hello.user());
+              return a == null
+                  ? CompletableFuture.failedFuture(new AuthenticationException("no such agent"))
+                  : CompletableFuture.completedFuture(
+                      new Principal(
+                          a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), null));
+            }
+            if (hello.token() != null && hello.token().startsWith("signed-in:")) {
+              String[] f = hello.token().split(":", 3);
+              return CompletableFuture.completedFuture(
+                  new Principal(
+                      f[1] + ":" + f[2], ChatIdentity.claims(Role.VISITOR, f[1]), hello.token()));
+            }
+            return visitors.authenticate(hello);
+          }
+        };
+    node =
+        Node.builder()
+            .codec(codec)
+            .clock(clock)
+            .store(store)
+            .broker(new InMemoryBroker())
+            .sharedState(shared)
+            .authenticator(auth)
+            .authorizer(chat.authorizer())
+            .handshakePolicy(chat.handshakePolicy())
+            .extension(chat.extension())
+            .build();
     chat.attach(node, ChatMetrics.NONE);
   }
 
-  /** A harness with the default chat settings and agents maya and sam (capacity 2) on the demo site. */
+  /**
+   * A harness with the default chat settings and agents maya and sam (capacity 2) on the demo site.
+   */
   static ChatHarness standard() {
     return new ChatHarness(ChatConfig.defaults(), agent("maya", 2), agent("sam", 2));
   }
 
   static Agent agent(String user, int capacity) {
-    return new Agent(user, user.substring(0, 1).toUpperCase() + user.substring(1), Set.of("demo"), capacity, "-");
+    return new Agent(
+        user,
+        user.substring(0, 1).toUpperCase() + user.substring(1),
+        Set.of("demo"),
+        capacity,
+        "-");
   }
 
   /** One client: its connection, its session, and the token its welcome gave (or null). */
@@ -124,9 +149,13 @@ final class ChatHarness implements AutoCloseable {
     return connect(params, null, "192.0.2.1");
   }
 
-  /** A connection that has not said hello, from a page of {@code origin} (null: not a browser) at {@code address}. */
+  /**
+   * A connection that has not said hello, from a page of {@code origin} (null: not a browser) at
+   * {@code address}.
+   */
   Client connect(Map<String, String> params, String origin, String address) {
-    RecordingConnection c = new RecordingConnection(codec, params, origin, address, "chat.example.com");
+    RecordingConnection c =
+        new RecordingConnection(codec, params, origin, address, "chat.example.com");
     connections.add(c);
     return new Client(c, node.open(c));
   }
@@ -152,15 +181,18 @@ final class ChatHarness implements AutoCloseable {
     c.conn().drainLoop();
   }
 
-  /** Moves the clock at once: timers fire in order, but what they hand to other threads may run later. */
+  /**
+   * Moves the clock at once: timers fire in order, but what they hand to other threads may run
+   * later.
+   */
   void advance(Duration d) {
     clock.advance(d);
   }
 
   /**
-   * Lets {@code d} pass as it would in life: the clock moves a few seconds at a time and, after each
-   * step, every connection's loop and the routing thread finish what the timers handed them (presence
-   * renewals, sweeps), so nothing sees a future the others have not reached.
+   * Lets {@code d} pass as it would in life: the clock moves a few seconds at a time and, after
+   * each step, every connection's loop and the routing thread finish what the timers handed them
+   * (presence renewals, sweeps), so nothing sees a future the others have not reached.
    */
   void elapse(Duration d) throws InterruptedException {
     Duration step = Duration.ofSeconds(5);

@@ -49,7 +49,9 @@ public abstract class ChatStoreContract {
   void latestIsTheVisitorsMostRecentConversationOnTheSiteOpenOrNot() throws Exception {
     assertThat(get(store.latest("demo", "v9"))).isEmpty();
     get(store.open("demo", "v9", "chat_first", 1));
-    get(store.transition("chat_first", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2));
+    get(
+        store.transition(
+            "chat_first", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2));
     assertThat(get(store.latest("demo", "v9")).orElseThrow().id()).isEqualTo("chat_first");
     get(store.open("demo", "v9", "chat_second", 3));
     get(store.open("other", "v9", "chat_elsewhere", 4));
@@ -80,10 +82,20 @@ public abstract class ChatStoreContract {
   @Test
   void transitionsAreCompareAndSet() throws Exception {
     get(store.open("demo", "v1", "chat_t", 1));
-    assertThat(get(store.transition("chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 2))).isPresent();
-    assertThat(get(store.transition("chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 3))).isEmpty();
-    ChatConversation moved = get(store.transition("chat_t", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED,
-        "maya", 4)).orElseThrow();
+    assertThat(
+            get(
+                store.transition(
+                    "chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 2)))
+        .isPresent();
+    assertThat(
+            get(
+                store.transition(
+                    "chat_t", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 3)))
+        .isEmpty();
+    ChatConversation moved =
+        get(store.transition(
+                "chat_t", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED, "maya", 4))
+            .orElseThrow();
     assertThat(moved.agent()).isEqualTo("maya");
     assertThat(moved.updatedAtMillis()).isEqualTo(4);
     ChatConversation c = get(store.find("chat_t")).orElseThrow();
@@ -100,25 +112,38 @@ public abstract class ChatStoreContract {
     get(store.transition("chat_l2", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 10));
     get(store.transition("chat_l1", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 20));
     get(store.transition("chat_l3", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 5));
-    assertThat(get(store.list("demo", ConversationStatus.QUEUED))).extracting(ChatConversation::id)
+    assertThat(get(store.list("demo", ConversationStatus.QUEUED)))
+        .extracting(ChatConversation::id)
         .containsExactly("chat_l2", "chat_l1");
-    get(store.transition("chat_l1", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED, "maya", 30));
+    get(
+        store.transition(
+            "chat_l1", ConversationStatus.QUEUED, ConversationStatus.ASSIGNED, "maya", 30));
     assertThat(get(store.reassign("chat_l1", "sam", "maya", 31))).isEmpty();
-    assertThat(get(store.reassign("chat_l1", "maya", "sam", 32))).hasValueSatisfying(c -> assertThat(c.agent()).isEqualTo("sam"));
+    assertThat(get(store.reassign("chat_l1", "maya", "sam", 32)))
+        .hasValueSatisfying(c -> assertThat(c.agent()).isEqualTo("sam"));
     assertThat(get(store.find("chat_l1")).orElseThrow().agent()).isEqualTo("sam");
-    assertThat(get(store.list("demo", ConversationStatus.ASSIGNED))).extracting(ChatConversation::agent)
+    assertThat(get(store.list("demo", ConversationStatus.ASSIGNED)))
+        .extracting(ChatConversation::agent)
         .containsExactly("sam");
   }
 
   @Test
   void aResolvedConversationLetsTheVisitorOpenANewOne() throws Exception {
     get(store.open("demo", "v1", "chat_r1", 1));
-    assertThat(get(store.transition("chat_r1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2))).isPresent();
+    assertThat(
+            get(
+                store.transition(
+                    "chat_r1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2)))
+        .isPresent();
     ChatStore.Opened next = get(store.open("demo", "v1", "chat_r2", 3));
     assertThat(next.created()).isTrue();
     assertThat(next.conversation().id()).isEqualTo("chat_r2");
-    assertThat(get(store.transition("chat_r1", ConversationStatus.RESOLVED, ConversationStatus.BOT, null, 4)))
-        .as("the visitor already has an open conversation there").isEmpty();
+    assertThat(
+            get(
+                store.transition(
+                    "chat_r1", ConversationStatus.RESOLVED, ConversationStatus.BOT, null, 4)))
+        .as("the visitor already has an open conversation there")
+        .isEmpty();
   }
 
   @Test

@@ -43,15 +43,28 @@ public abstract class ConfigStoreContract {
   @Test
   void anEntryIsCreatedOnceAndEachChangeRaisesTheDeploymentVersionByOne() throws Exception {
     assertThat(get(store.version())).isZero();
-    Entry acme = get(store.put(Kind.SITE, "acme", "{\"v\":1}", 0, audit(10, "create", Kind.SITE, "acme"))).orElseThrow();
+    Entry acme =
+        get(store.put(Kind.SITE, "acme", "{\"v\":1}", 0, audit(10, "create", Kind.SITE, "acme")))
+            .orElseThrow();
     assertThat(acme.version()).isEqualTo(1);
-    assertThat(get(store.put(Kind.SITE, "acme", "{\"v\":\"again\"}", 0, audit(11, "create", Kind.SITE, "acme"))))
-        .as("it exists already").isEmpty();
-    Entry maya = get(store.put(Kind.AGENT, "maya", "{}", 0, audit(12, "create", Kind.AGENT, "maya"))).orElseThrow();
+    assertThat(
+            get(
+                store.put(
+                    Kind.SITE,
+                    "acme",
+                    "{\"v\":\"again\"}",
+                    0,
+                    audit(11, "create", Kind.SITE, "acme"))))
+        .as("it exists already")
+        .isEmpty();
+    Entry maya =
+        get(store.put(Kind.AGENT, "maya", "{}", 0, audit(12, "create", Kind.AGENT, "maya")))
+            .orElseThrow();
     assertThat(maya.version()).isEqualTo(2);
     assertThat(get(store.version())).isEqualTo(2);
-    Entry changed = get(store.put(Kind.SITE, "acme", "{\"v\":2}", 1, audit(13, "update", Kind.SITE, "acme")))
-        .orElseThrow();
+    Entry changed =
+        get(store.put(Kind.SITE, "acme", "{\"v\":2}", 1, audit(13, "update", Kind.SITE, "acme")))
+            .orElseThrow();
     assertThat(changed.version()).isEqualTo(3);
     assertThat(changed.updatedAtMillis()).isEqualTo(13);
     assertThat(get(store.find(Kind.SITE, "acme")).orElseThrow().body()).isEqualTo("{\"v\":2}");
@@ -62,11 +75,14 @@ public abstract class ConfigStoreContract {
   void aChangeToAnOldVersionIsRefusedAndLeavesNoTrace() throws Exception {
     get(store.put(Kind.SITE, "acme", "first", 0, audit(10, "create", Kind.SITE, "acme")));
     get(store.put(Kind.SITE, "acme", "second", 1, audit(11, "update", Kind.SITE, "acme")));
-    Optional<Entry> stale = get(store.put(Kind.SITE, "acme", "lost update", 1, audit(12, "update", Kind.SITE, "acme")));
+    Optional<Entry> stale =
+        get(store.put(Kind.SITE, "acme", "lost update", 1, audit(12, "update", Kind.SITE, "acme")));
     assertThat(stale).isEmpty();
     assertThat(get(store.find(Kind.SITE, "acme")).orElseThrow().body()).isEqualTo("second");
     assertThat(get(store.version())).isEqualTo(2);
-    assertThat(get(store.audit(10, Long.MAX_VALUE))).extracting(Audit::atMillis).containsExactly(11L, 10L);
+    assertThat(get(store.audit(10, Long.MAX_VALUE)))
+        .extracting(Audit::atMillis)
+        .containsExactly(11L, 10L);
   }
 
   @Test
@@ -74,7 +90,8 @@ public abstract class ConfigStoreContract {
     get(store.put(Kind.SITE, "acme", "v1", 0, audit(1, "create", Kind.SITE, "acme")));
     List<CompletableFuture<Optional<Entry>>> racing = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      racing.add(store.put(Kind.SITE, "acme", "by " + i, 1, audit(2 + i, "update", Kind.SITE, "acme")));
+      racing.add(
+          store.put(Kind.SITE, "acme", "by " + i, 1, audit(2 + i, "update", Kind.SITE, "acme")));
     }
     int won = 0;
     for (CompletableFuture<Optional<Entry>> f : racing) {

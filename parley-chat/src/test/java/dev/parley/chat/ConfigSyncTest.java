@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A node's directory follows the stored configuration: at start, at once on a change event, and
- * by the version check when an event was lost; an unreadable entry is left out, not fatal.
+ * A node's directory follows the stored configuration: at start, at once on a change event, and by
+ * the version check when an event was lost; an unreadable entry is left out, not fatal.
  */
 @Timeout(30)
 class ConfigSyncTest {
@@ -26,21 +26,23 @@ class ConfigSyncTest {
   final InMemoryBroker broker = new InMemoryBroker();
 
   /** Bodies are a site's greeting ("off": disabled, "bad": unreadable) or an agent's name. */
-  static final ConfigSync.Decoder DECODER = new ConfigSync.Decoder() {
-    @Override
-    public Site site(ConfigStore.Entry e) {
-      if (e.body().equals("bad")) {
-        throw new IllegalArgumentException("cannot read " + e.id());
-      }
-      return e.body().equals("off") ? null
-          : new Site(e.id(), e.id(), List.of(), e.body(), "Bot", 0.5, BusinessHours.always());
-    }
+  static final ConfigSync.Decoder DECODER =
+      new ConfigSync.Decoder() {
+        @Override
+        public Site site(ConfigStore.Entry e) {
+          if (e.body().equals("bad")) {
+            throw new IllegalArgumentException("cannot read " + e.id());
+          }
+          return e.body().equals("off")
+              ? null
+              : new Site(e.id(), e.id(), List.of(), e.body(), "Bot", 0.5, BusinessHours.always());
+        }
 
-    @Override
-    public Agent agent(ConfigStore.Entry e) {
-      return new Agent(e.id(), e.body(), Set.of("acme"), 2, "-");
-    }
-  };
+        @Override
+        public Agent agent(ConfigStore.Entry e) {
+          return new Agent(e.id(), e.body(), Set.of("acme"), 2, "-");
+        }
+      };
 
   final Directory a = new Directory(Map.of(), Map.of());
   final Directory b = new Directory(Map.of(), Map.of());
@@ -56,8 +58,11 @@ class ConfigSyncTest {
 
   long put(Kind kind, String id, String body) throws Exception {
     long expected = store.find(kind, id).join().map(ConfigStore.Entry::version).orElse(0L);
-    return store.put(kind, id, body, expected, new Audit(clock.millis(), "root", "update", kind, id, "-"))
-        .join().orElseThrow().version();
+    return store
+        .put(kind, id, body, expected, new Audit(clock.millis(), "root", "update", kind, id, "-"))
+        .join()
+        .orElseThrow()
+        .version();
   }
 
   @Test

@@ -3,14 +3,16 @@ package dev.parley.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Push;
-import dev.parley.protocol.chat.ChatEvent;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The inactivity sweep on the manual clock: abandoned visitors free their agent, a crashed node's agents their visitors. */
+/**
+ * The inactivity sweep on the manual clock: abandoned visitors free their agent, a crashed node's
+ * agents their visitors.
+ */
 @Timeout(30)
 class InactivitySweepTest {
   ChatHarness h;
@@ -33,7 +35,8 @@ class InactivitySweepTest {
   }
 
   @Test
-  void aVisitorGoneAndSilentPastTheSitesIdleTimeIsClosedAsAbandonedAndTheAgentTakesTheNext() throws Exception {
+  void aVisitorGoneAndSilentPastTheSitesIdleTimeIsClosedAsAbandonedAndTheAgentTakesTheNext()
+      throws Exception {
     h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 1));
     ChatHarness.Client maya = h.agent("maya");
     ChatHarness.Client gone = h.visitor();
@@ -47,9 +50,21 @@ class InactivitySweepTest {
     assertThat(status(first)).as("not idle long enough yet").isEqualTo(ConversationStatus.ASSIGNED);
     sweepUntil(() -> status(first) == ConversationStatus.RESOLVED);
     assertThat(AgentRoutingTest.awaitStatus(waiting, second, "assigned").agent()).isEqualTo("Maya");
-    List<Push.Message> all = h.store.readAfter(first, 0, 100).stream()
-        .map(m -> new Push.Message(m.conversation(), m.seq(), m.id(), m.sender(), m.kind(), m.text(), 0, null, null))
-        .toList();
+    List<Push.Message> all =
+        h.store.readAfter(first, 0, 100).stream()
+            .map(
+                m ->
+                    new Push.Message(
+                        m.conversation(),
+                        m.seq(),
+                        m.id(),
+                        m.sender(),
+                        m.kind(),
+                        m.text(),
+                        0,
+                        null,
+                        null))
+            .toList();
     assertThat(all.get(all.size() - 1).text()).contains("the visitor left");
   }
 
@@ -66,10 +81,15 @@ class InactivitySweepTest {
 
   @Test
   void anAgentWhoseNodeDiedWithoutClosingIsReplacedAfterTheGrace() throws Exception {
-    h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 1), ChatHarness.agent("sam", 1));
+    h =
+        new ChatHarness(
+            ChatConfig.defaults(), ChatHarness.agent("maya", 1), ChatHarness.agent("sam", 1));
     ChatHarness.Client v = h.visitor();
-    // Maya on a node that dies: her presence is in the shared state, but no session of hers ever closes here.
-    h.shared.presenceAdd("conv:agents:demo", "s_on_dead_node", "maya", Duration.ofSeconds(60)).join();
+    // Maya on a node that dies: her presence is in the shared state, but no session of hers ever
+    // closes here.
+    h.shared
+        .presenceAdd("conv:agents:demo", "s_on_dead_node", "maya", Duration.ofSeconds(60))
+        .join();
     String conv = AgentRoutingTest.handedOff(v);
     AgentRoutingTest.awaitStatus(v, conv, "assigned");
     assertThat(h.chatStore.find(conv).join().orElseThrow().agent()).isEqualTo("maya");

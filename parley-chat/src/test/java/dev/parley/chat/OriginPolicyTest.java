@@ -21,10 +21,13 @@ class OriginPolicyTest {
   static final String SELF = "https://chat.example.com";
   static final String ACME = "https://www.acme.example";
 
-  final ChatHarness h = new ChatHarness(ChatConfig.defaults(), List.of(
-      new Site("acme", "Acme", List.of(ACME), "Hi", "Bot", 0.5, BusinessHours.always()),
-      new Site("open", "Open", List.of("*"), "Hi", "Bot", 0.5, BusinessHours.always()),
-      new Site("quiet", "Quiet", List.of(), "Hi", "Bot", 0.5, BusinessHours.always())));
+  final ChatHarness h =
+      new ChatHarness(
+          ChatConfig.defaults(),
+          List.of(
+              new Site("acme", "Acme", List.of(ACME), "Hi", "Bot", 0.5, BusinessHours.always()),
+              new Site("open", "Open", List.of("*"), "Hi", "Bot", 0.5, BusinessHours.always()),
+              new Site("quiet", "Quiet", List.of(), "Hi", "Bot", 0.5, BusinessHours.always())));
   final HandshakePolicy policy = h.chat.handshakePolicy();
 
   @AfterEach
@@ -33,8 +36,9 @@ class OriginPolicyTest {
   }
 
   boolean handshake(String origin, String site) {
-    return policy.originAllowed(new HandshakePolicy.Request(origin, "chat.example.com",
-        site == null ? Map.of() : Map.of("site", site)));
+    return policy.originAllowed(
+        new HandshakePolicy.Request(
+            origin, "chat.example.com", site == null ? Map.of() : Map.of("site", site)));
   }
 
   @Test
@@ -43,7 +47,9 @@ class OriginPolicyTest {
     assertThat(handshake(SELF, "acme")).isTrue();
     assertThat(handshake("https://evil.example", "acme")).isFalse();
     assertThat(handshake("https://evil.example", "open")).as("* was listed explicitly").isTrue();
-    assertThat(handshake(ACME, "quiet")).as("a site that lists none: its own server only").isFalse();
+    assertThat(handshake(ACME, "quiet"))
+        .as("a site that lists none: its own server only")
+        .isFalse();
     assertThat(handshake(SELF, "quiet")).isTrue();
     assertThat(handshake(ACME, "nosuchsite")).isFalse();
   }

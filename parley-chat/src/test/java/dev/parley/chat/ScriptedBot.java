@@ -12,7 +12,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>Thread-safe: the script is guarded by {@code this}.
  */
 final class ScriptedBot implements Bot {
-  /** One reply: its pieces, whether the bot was unsure, and whether it waits after the first piece. */
+  /**
+   * One reply: its pieces, whether the bot was unsure, and whether it waits after the first piece.
+   */
   record Reply(String[] pieces, boolean unsure, boolean hold) {}
 
   private final Deque<Reply> script = new ArrayDeque<>();

@@ -17,9 +17,21 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class SiteAdmissionTest {
-  final ChatHarness h = new ChatHarness(ChatConfig.defaults(), List.of(
-      new Site("bank", "Bank", List.of("*"), "Hi", "Bot", 0.5, BusinessHours.always(), false, "s".repeat(32)),
-      new Site("demo", "Demo", List.of("*"), "Hi", "Bot", 0.5, BusinessHours.always())));
+  final ChatHarness h =
+      new ChatHarness(
+          ChatConfig.defaults(),
+          List.of(
+              new Site(
+                  "bank",
+                  "Bank",
+                  List.of("*"),
+                  "Hi",
+                  "Bot",
+                  0.5,
+                  BusinessHours.always(),
+                  false,
+                  "s".repeat(32)),
+              new Site("demo", "Demo", List.of("*"), "Hi", "Bot", 0.5, BusinessHours.always())));
 
   @AfterEach
   void close() {
@@ -46,13 +58,17 @@ class SiteAdmissionTest {
   @Test
   void anAnonymousTokenFromAnotherSiteDoesNotOpenIt() throws Exception {
     String demoToken = h.visitor().token();
-    Push.Error e = refusedHello(Map.of(), "{\"type\":\"hello\",\"site\":\"bank\",\"token\":\"" + demoToken + "\"}");
+    Push.Error e =
+        refusedHello(
+            Map.of(), "{\"type\":\"hello\",\"site\":\"bank\",\"token\":\"" + demoToken + "\"}");
     assertThat(e.code()).isEqualTo("unauthorized");
   }
 
   @Test
   void anotherSitesSignedInVisitorIsRefusedAndTheSitesOwnGetsIn() throws Exception {
-    Push.Error other = refusedHello(Map.of(), "{\"type\":\"hello\",\"site\":\"bank\",\"token\":\"signed-in:demo:ann\"}");
+    Push.Error other =
+        refusedHello(
+            Map.of(), "{\"type\":\"hello\",\"site\":\"bank\",\"token\":\"signed-in:demo:ann\"}");
     assertThat(other.code()).isEqualTo("unauthorized");
     assertThat(other.field()).isEqualTo("site");
 

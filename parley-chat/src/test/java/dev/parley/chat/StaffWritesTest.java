@@ -15,8 +15,12 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(30)
 class StaffWritesTest {
-  final ChatHarness h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 2),
-      ChatHarness.agent("sam", 0), new Agent("root", "Root", Set.of("demo"), 0, "-", true));
+  final ChatHarness h =
+      new ChatHarness(
+          ChatConfig.defaults(),
+          ChatHarness.agent("maya", 2),
+          ChatHarness.agent("sam", 0),
+          new Agent("root", "Root", Set.of("demo"), 0, "-", true));
 
   @AfterEach
   void close() {
@@ -24,7 +28,14 @@ class StaffWritesTest {
   }
 
   static String send(ChatHarness.Client c, String conv, String cid, String text) {
-    c.send("{\"type\":\"send\",\"cid\":\"" + cid + "\",\"conv\":\"" + conv + "\",\"text\":\"" + text + "\"}");
+    c.send(
+        "{\"type\":\"send\",\"cid\":\""
+            + cid
+            + "\",\"conv\":\""
+            + conv
+            + "\",\"text\":\""
+            + text
+            + "\"}");
     return cid;
   }
 
@@ -56,7 +67,9 @@ class StaffWritesTest {
     Push.Error e = refused(maya, "m1");
     assertThat(e.code()).isEqualTo("forbidden");
     assertThat(e.field()).isEqualTo("conv");
-    assertThat(h.store.readAfter(conv, 0, 100)).extracting(m -> m.text()).doesNotContain("I am the bot now");
+    assertThat(h.store.readAfter(conv, 0, 100))
+        .extracting(m -> m.text())
+        .doesNotContain("I am the bot now");
   }
 
   @Test
@@ -82,8 +95,10 @@ class StaffWritesTest {
     // The readers see the assigned agent's message.
     assertThat(awaitText(sam, "Hi, Maya here")).isNotNull();
     assertThat(awaitText(root, "Hi, Maya here")).isNotNull();
-    assertThat(h.store.readAfter(conv, 0, 100)).extracting(m -> m.text())
-        .contains("Hi, Maya here").doesNotContain("let me take over", "admin here");
+    assertThat(h.store.readAfter(conv, 0, 100))
+        .extracting(m -> m.text())
+        .contains("Hi, Maya here")
+        .doesNotContain("let me take over", "admin here");
   }
 
   static Push.Message awaitText(ChatHarness.Client c, String text) throws InterruptedException {

@@ -8,7 +8,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A visitor's way through the chat layer, in the harness: greeting, bot answers, handoff, reopening. */
+/**
+ * A visitor's way through the chat layer, in the harness: greeting, bot answers, handoff,
+ * reopening.
+ */
 @Timeout(30)
 class VisitorFlowTest {
   final ChatHarness h = ChatHarness.standard();
@@ -37,10 +40,12 @@ class VisitorFlowTest {
     return c.conv();
   }
 
-
-
-  /** Every frame until the frames so far satisfy {@code done} (events are not ordered against messages). */
-  static java.util.List<Push> collect(ChatHarness.Client v, java.util.function.Predicate<java.util.List<Push>> done)
+  /**
+   * Every frame until the frames so far satisfy {@code done} (events are not ordered against
+   * messages).
+   */
+  static java.util.List<Push> collect(
+      ChatHarness.Client v, java.util.function.Predicate<java.util.List<Push>> done)
       throws InterruptedException {
     java.util.List<Push> out = new java.util.ArrayList<>();
     while (!done.test(out)) {
@@ -54,14 +59,17 @@ class VisitorFlowTest {
   }
 
   static boolean hasStatus(java.util.List<Push> frames, String status) {
-    return frames.stream().anyMatch(p -> p instanceof ChatEvent.Conversation c && c.status().equals(status));
+    return frames.stream()
+        .anyMatch(p -> p instanceof ChatEvent.Conversation c && c.status().equals(status));
   }
 
   static Push.Message message(java.util.List<Push> frames, long seq) {
-    return frames.stream().filter(p -> p instanceof Push.Message m && m.seq() == seq).map(Push.Message.class::cast)
-        .findFirst().orElseThrow();
+    return frames.stream()
+        .filter(p -> p instanceof Push.Message m && m.seq() == seq)
+        .map(Push.Message.class::cast)
+        .findFirst()
+        .orElseThrow();
   }
-
 
   @Test
   void aVisitorIsGreetedAndItsQuestionGetsAStreamedAnswerStoredWithTheStreamsId() throws Exception {
@@ -69,16 +77,35 @@ class VisitorFlowTest {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
 
-    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"How do I start?\"}");
-    java.util.List<Push> frames = collect(v, f -> hasMessage(f, 3)
-        && f.stream().anyMatch(p -> p instanceof ChatEvent.Answer a && a.phase().equals("end")));
-    java.util.List<Push.Message> messages = frames.stream().filter(Push.Message.class::isInstance)
-        .map(Push.Message.class::cast).toList();
+    v.send(
+        "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\""
+            + conv
+            + "\",\"text\":\"How do I start?\"}");
+    java.util.List<Push> frames =
+        collect(
+            v,
+            f ->
+                hasMessage(f, 3)
+                    && f.stream()
+                        .anyMatch(p -> p instanceof ChatEvent.Answer a && a.phase().equals("end")));
+    java.util.List<Push.Message> messages =
+        frames.stream()
+            .filter(Push.Message.class::isInstance)
+            .map(Push.Message.class::cast)
+            .toList();
     assertThat(messages).extracting(Push.Message::seq).containsExactly(1L, 2L, 3L);
-    assertThat(frames).filteredOn(Push.Ack.class::isInstance).extracting(p -> ((Push.Ack) p).seq()).containsExactly(2L);
-    java.util.List<ChatEvent.Answer> answer = frames.stream().filter(ChatEvent.Answer.class::isInstance)
-        .map(ChatEvent.Answer.class::cast).toList();
-    assertThat(answer).extracting(ChatEvent.Answer::phase).containsExactly("start", "delta", "delta", "end");
+    assertThat(frames)
+        .filteredOn(Push.Ack.class::isInstance)
+        .extracting(p -> ((Push.Ack) p).seq())
+        .containsExactly(2L);
+    java.util.List<ChatEvent.Answer> answer =
+        frames.stream()
+            .filter(ChatEvent.Answer.class::isInstance)
+            .map(ChatEvent.Answer.class::cast)
+            .toList();
+    assertThat(answer)
+        .extracting(ChatEvent.Answer::phase)
+        .containsExactly("start", "delta", "delta", "end");
     assertThat(answer.get(1).text() + answer.get(2).text()).isEqualTo("Run ./parley run.");
     assertThat(answer.get(2).offset()).isEqualTo(4);
     assertThat(answer.get(3).status()).isEqualTo("complete");
@@ -97,15 +124,30 @@ class VisitorFlowTest {
     assertThat(h.store.lastSeq(conv)).isZero();
 
     ChatHarness.Client again = h.connect(java.util.Map.of());
-    again.send("{\"type\":\"hello\",\"site\":\"demo\",\"token\":\"" + crawler.token() + "\",\"resume\":{\""
-        + conv + "\":0}}");
+    again.send(
+        "{\"type\":\"hello\",\"site\":\"demo\",\"token\":\""
+            + crawler.token()
+            + "\",\"resume\":{\""
+            + conv
+            + "\":0}}");
     again.next(Push.Welcome.class);
-    java.util.List<Push> frames = collect(again, f -> f.stream().anyMatch(ChatEvent.Conversation.class::isInstance)
-        && f.stream().anyMatch(p -> p instanceof ChatEvent.Answer a && a.phase().equals("end")));
-    assertThat(frames).filteredOn(Push.Joined.class::isInstance).extracting(p -> ((Push.Joined) p).conv())
-        .as("its next conversation may be resumed").contains(conv);
-    assertThat(frames).filteredOn(ChatEvent.Conversation.class::isInstance)
-        .extracting(p -> ((ChatEvent.Conversation) p).conv()).as("and is named alike").containsExactly(conv);
+    java.util.List<Push> frames =
+        collect(
+            again,
+            f ->
+                f.stream().anyMatch(ChatEvent.Conversation.class::isInstance)
+                    && f.stream()
+                        .anyMatch(p -> p instanceof ChatEvent.Answer a && a.phase().equals("end")));
+    assertThat(frames)
+        .filteredOn(Push.Joined.class::isInstance)
+        .extracting(p -> ((Push.Joined) p).conv())
+        .as("its next conversation may be resumed")
+        .contains(conv);
+    assertThat(frames)
+        .filteredOn(ChatEvent.Conversation.class::isInstance)
+        .extracting(p -> ((ChatEvent.Conversation) p).conv())
+        .as("and is named alike")
+        .containsExactly(conv);
     assertThat(h.chatStore.find(conv).join()).isEmpty();
   }
 
@@ -131,7 +173,8 @@ class VisitorFlowTest {
     java.util.List<Push> frames = collect(v, f -> hasMessage(f, 2) && hasStatus(f, "queued"));
     assertThat(message(frames, 1).text()).isEqualTo(ChatHarness.GREETING);
     assertThat(message(frames, 2).text()).contains("You asked for a person");
-    assertThat(h.chatStore.find(conv).join().orElseThrow().status()).isEqualTo(ConversationStatus.QUEUED);
+    assertThat(h.chatStore.find(conv).join().orElseThrow().status())
+        .isEqualTo(ConversationStatus.QUEUED);
   }
 
   @Test
@@ -149,13 +192,17 @@ class VisitorFlowTest {
   void askingForAPersonInWordsQueuesTheConversationWithoutABotAnswer() throws Exception {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
-    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"Can I talk to a human please?\"}");
+    v.send(
+        "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\""
+            + conv
+            + "\",\"text\":\"Can I talk to a human please?\"}");
     java.util.List<Push> frames = collect(v, f -> hasStatus(f, "queued") && hasMessage(f, 3));
     assertThat(message(frames, 1).id()).isEqualTo(ConversationOpener.greetingId(conv));
     assertThat(message(frames, 3).kind()).isEqualTo("system");
     assertThat(message(frames, 3).text()).contains("You asked for a person");
     assertThat(frames).noneMatch(p -> p instanceof ChatEvent.Answer);
-    assertThat(h.chatStore.find(conv).join().orElseThrow().status()).isEqualTo(ConversationStatus.QUEUED);
+    assertThat(h.chatStore.find(conv).join().orElseThrow().status())
+        .isEqualTo(ConversationStatus.QUEUED);
   }
 
   @Test
@@ -181,14 +228,21 @@ class VisitorFlowTest {
     ChatEvent.Answer start = v.nextOf(ChatEvent.Answer.class);
     assertThat(v.nextOf(ChatEvent.Answer.class).text()).isEqualTo("Half ");
     v.send("{\"type\":\"stop\",\"conv\":\"" + conv + "\",\"answer\":\"" + start.id() + "\"}");
-    java.util.List<Push> frames = collect(v, f -> hasMessage(f, 3)
-        && f.stream().anyMatch(p -> p instanceof ChatEvent.Answer a && "end".equals(a.phase())));
+    java.util.List<Push> frames =
+        collect(
+            v,
+            f ->
+                hasMessage(f, 3)
+                    && f.stream()
+                        .anyMatch(p -> p instanceof ChatEvent.Answer a && "end".equals(a.phase())));
     Push.Message kept = message(frames, 3);
     assertThat(kept.text()).isEqualTo("Half ");
     assertThat(kept.status()).isEqualTo("stopped");
     assertThat(kept.id()).isEqualTo(start.id());
-    assertThat(frames).filteredOn(p -> p instanceof ChatEvent.Answer a && "end".equals(a.phase()))
-        .extracting(p -> ((ChatEvent.Answer) p).status()).containsExactly("stopped");
+    assertThat(frames)
+        .filteredOn(p -> p instanceof ChatEvent.Answer a && "end".equals(a.phase()))
+        .extracting(p -> ((ChatEvent.Answer) p).status())
+        .containsExactly("stopped");
     h.bot.release();
     v.assertNothingMore();
   }
@@ -204,7 +258,8 @@ class VisitorFlowTest {
 
     // The same visitor on a new connection: its token alone (no site) resumes its conversation.
     ChatHarness.Client again = h.connect(java.util.Map.of());
-    again.send("{\"type\":\"hello\",\"token\":\"" + v.token() + "\",\"resume\":{\"" + conv + "\":2}}");
+    again.send(
+        "{\"type\":\"hello\",\"token\":\"" + v.token() + "\",\"resume\":{\"" + conv + "\":2}}");
     again.next(Push.Welcome.class);
     assertThat(again.next(Push.Joined.class).conv()).isEqualTo(conv);
     ChatEvent.Answer snapStart = again.nextOf(ChatEvent.Answer.class);
@@ -261,10 +316,21 @@ class VisitorFlowTest {
     assertThat(AgentRoutingTest.awaitStatus(v, conv, "assigned")).isNotNull();
     maya.send("{\"type\":\"resolve\",\"conv\":\"" + conv + "\"}");
     assertThat(AgentRoutingTest.awaitStatus(v, conv, "resolved")).isNotNull();
-    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"one more thing\"}");
-    java.util.List<Push> frames = collect(v, f -> hasStatus(f, "bot")
-        && f.stream().anyMatch(p -> p instanceof Push.Message m && m.text().equals("The conversation was reopened."))
-        && f.stream().anyMatch(p -> p instanceof ChatEvent.Answer a && "start".equals(a.phase())));
+    v.send(
+        "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"one more thing\"}");
+    java.util.List<Push> frames =
+        collect(
+            v,
+            f ->
+                hasStatus(f, "bot")
+                    && f.stream()
+                        .anyMatch(
+                            p ->
+                                p instanceof Push.Message m
+                                    && m.text().equals("The conversation was reopened."))
+                    && f.stream()
+                        .anyMatch(
+                            p -> p instanceof ChatEvent.Answer a && "start".equals(a.phase())));
     assertThat(frames).isNotEmpty();
   }
 }

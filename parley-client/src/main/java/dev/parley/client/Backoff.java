@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Exponential backoff with full jitter: the n-th retry waits a random time between 0 and
- * {@code min(cap, base * 2^n)}. Spreads a crowd of clients that lost the same server over the
- * whole window instead of letting them return in waves. Algorithm: "Exponential Backoff And
- * Jitter", AWS Architecture Blog (Marc Brooker, 2015).
+ * Exponential backoff with full jitter: the n-th retry waits a random time between 0 and {@code
+ * min(cap, base * 2^n)}. Spreads a crowd of clients that lost the same server over the whole window
+ * instead of letting them return in waves. Algorithm: "Exponential Backoff And Jitter", AWS
+ * Architecture Blog (Marc Brooker, 2015).
  *
  * <p>Immutable and thread-safe.
  */

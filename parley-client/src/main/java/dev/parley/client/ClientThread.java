@@ -16,14 +16,17 @@ import java.util.concurrent.TimeUnit;
 final class ClientThread {
   /** How long a question waits for the thread's answer before it gives up. */
   private static final long ANSWER_SECONDS = 10;
+
   /** How long a question after shutdown waits for the work still queued. */
   private static final long DRAIN_SECONDS = 5;
 
-  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "parley-client");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService loop =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "parley-client");
+            t.setDaemon(true);
+            return t;
+          });
 
   /** The thread as an executor, for the {@code HttpClient} and for scheduling retries. */
   ScheduledExecutorService executor() {

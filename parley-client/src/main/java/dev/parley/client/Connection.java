@@ -18,12 +18,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@link ParleyClient}'s connection over successive WebSockets ({@code docs/CLIENTS.md#states}):
- * opens a socket and says the client's {@code hello}, reconnects with backoff and full jitter when
- * the socket is lost or the server falls silent, and goes CLOSED for good on a fatal close code,
- * when the attempts run out, or on {@link #close}. It knows nothing of what travels: the client
- * ({@link Owner}) gives it the {@code hello} and hears every event of the current socket; events of
- * a replaced socket (an older generation) are dropped here.
+ * One {@link ParleyClient}'s connection over successive WebSockets ({@code
+ * docs/CLIENTS.md#states}): opens a socket and says the client's {@code hello}, reconnects with
+ * backoff and full jitter when the socket is lost or the server falls silent, and goes CLOSED for
+ * good on a fatal close code, when the attempts run out, or on {@link #close}. It knows nothing of
+ * what travels: the client ({@link Owner}) gives it the {@code hello} and hears every event of the
+ * current socket; events of a replaced socket (an older generation) are dropped here.
  *
  * <p>Not thread-safe: confined to the client's thread. Every method is called there, and the
  * sockets' listeners, the {@code HttpClient}'s completions and the retries run there too (the
@@ -31,10 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 final class Connection {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
   /** Close codes that say the client itself is at fault: reconnecting would not help. */
   private static final Set<Integer> FATAL_CLOSE_CODES = Set.of(1002, 1003, 1007, 1008, 1009);
+
   /** How long opening a socket (TCP, TLS, upgrade) may take before the attempt counts as failed. */
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(10);
+
   /** Silence beyond twice the server's heartbeat plus this means a dead connection. */
   private static final long SILENCE_GRACE_MILLIS = 5_000;
 
@@ -67,18 +70,29 @@ final class Connection {
   private final Owner owner;
   private final HttpClient http;
   private State state = State.IDLE;
+
   /** The open socket, or null while there is none. */
   private WebSocket socket;
+
   /** Counts sockets: events of an older one than the current one are dropped. */
   private long generation;
+
   /** The writes on the current socket, one after another (a WebSocket takes one at a time). */
   private CompletableFuture<?> sendChain = CompletableFuture.completedFuture(null);
+
   /** Failed attempts since the last {@code welcome}. */
   private int attempt;
+
   private long heartbeatMillis = 30_000;
   private long lastHeardNanos;
 
-  Connection(URI uri, Backoff backoff, int maxAttempts, ScheduledExecutorService loop, Codec codec, Owner owner) {
+  Connection(
+      URI uri,
+      Backoff backoff,
+      int maxAttempts,
+      ScheduledExecutorService loop,
+      Codec codec,
+      Owner owner) {
     this.uri = uri;
     this.backoff = backoff;
     this.maxAttempts = maxAttempts;
@@ -106,7 +120,9 @@ final class Connection {
     setState(State.CONNECTED);
   }
 
-  /** Writes {@code c} on the current socket after the writes before it; dropped without a socket. */
+  /**
+   * Writes {@code c} on the current socket after the writes before it; dropped without a socket.
+   */
   void write(Command c) {
     WebSocket ws = socket;
     if (ws == null) {
@@ -123,11 +139,14 @@ final class Connection {
    */
   void helloAgainAfter(long delayMillis) {
     long gen = generation;
-    loop.schedule(() -> {
-      if (gen == generation && state == State.CONNECTING && socket != null) {
-        write(owner.hello());
-      }
-    }, delayMillis, TimeUnit.MILLISECONDS);
+    loop.schedule(
+        () -> {
+          if (gen == generation && state == State.CONNECTING && socket != null) {
+            write(owner.hello());
+          }
+        },
+        delayMillis,
+        TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -184,23 +203,25 @@ final class Connection {
     http.newWebSocketBuilder()
         .connectTimeout(OPEN_TIMEOUT)
         .buildAsync(uri, new SocketListener(gen, codec, new Heard()))
-        .whenCompleteAsync((ws, err) -> {
-          if (gen != generation || state == State.CLOSED) {
-            if (ws != null) {
-              ws.abort();
-            }
-            return;
-          }
-          if (err != null) {
-            log.debug("connect to {} failed: {}", uri, err.toString());
-            lost("connect failed");
-            return;
-          }
-          socket = ws;
-          sendChain = CompletableFuture.completedFuture(null);
-          lastHeardNanos = System.nanoTime();
-          write(owner.hello());
-        }, loop);
+        .whenCompleteAsync(
+            (ws, err) -> {
+              if (gen != generation || state == State.CLOSED) {
+                if (ws != null) {
+                  ws.abort();
+                }
+                return;
+              }
+              if (err != null) {
+                log.debug("connect to {} failed: {}", uri, err.toString());
+                lost("connect failed");
+                return;
+              }
+              socket = ws;
+              sendChain = CompletableFuture.completedFuture(null);
+              lastHeardNanos = System.nanoTime();
+              write(owner.hello());
+            },
+            loop);
   }
 
   private void lost(String why) {
@@ -217,11 +238,14 @@ final class Connection {
     long delay = backoff.delayMillis(attempt++);
     log.debug("connection lost ({}); retry {} in {} ms", why, attempt, delay);
     setState(State.RECONNECTING);
-    loop.schedule(() -> {
-      if (state == State.RECONNECTING) {
-        open();
-      }
-    }, delay, TimeUnit.MILLISECONDS);
+    loop.schedule(
+        () -> {
+          if (state == State.RECONNECTING) {
+            open();
+          }
+        },
+        delay,
+        TimeUnit.MILLISECONDS);
   }
 
   private void end(String why) {

@@ -25,6 +25,7 @@ final class Outbox {
     final String conv;
     final String text;
     final CompletableFuture<Push.Ack> future;
+
     /** When it was last written (or refused as retryable), in {@code nanoTime} units. */
     long sentAt;
 
@@ -39,6 +40,7 @@ final class Outbox {
   private final Duration ackTimeout;
   private final LongSupplier nanoTime;
   private final Consumer<Command> wire;
+
   /** The waiting sends by cid, in the order added. */
   private final LinkedHashMap<String, Pending> waiting = new LinkedHashMap<>();
 
@@ -58,16 +60,18 @@ final class Outbox {
    * fails with its refusal. A cid already waiting is not added again: {@code future} then follows
    * the waiting send (one send, one ack).
    */
-  void add(String cid, String conv, String text, CompletableFuture<Push.Ack> future, boolean connected) {
+  void add(
+      String cid, String conv, String text, CompletableFuture<Push.Ack> future, boolean connected) {
     Pending already = waiting.get(cid);
     if (already != null) {
-      already.future.whenComplete((ack, error) -> {
-        if (error != null) {
-          future.completeExceptionally(error);
-        } else {
-          future.complete(ack);
-        }
-      });
+      already.future.whenComplete(
+          (ack, error) -> {
+            if (error != null) {
+              future.completeExceptionally(error);
+            } else {
+              future.complete(ack);
+            }
+          });
       return;
     }
     Pending p = new Pending(cid, conv, text, future);

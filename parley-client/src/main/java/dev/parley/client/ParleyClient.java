@@ -13,16 +13,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * A Parley connection that keeps the client half of the delivery contract
- * ({@code docs/CLIENTS.md}):
+ * A Parley connection that keeps the client half of the delivery contract ({@code
+ * docs/CLIENTS.md}):
  *
  * <ul>
  *   <li>every {@link #send} gets a {@code cid} and stays in the outbox until acknowledged; it is
  *       sent again after a reconnect or when no ack came in time, in order ({@link Outbox});
  *   <li>a lost connection is retried with exponential backoff and full jitter ({@link Connection},
  *       {@link Backoff});
- *   <li>on reconnect the client presents its token (same user, so cids stay de-duplicated:
- *       {@link Credentials}) and, per conversation, the highest contiguous seq it holds; the server
+ *   <li>on reconnect the client presents its token (same user, so cids stay de-duplicated: {@link
+ *       Credentials}) and, per conversation, the highest contiguous seq it holds; the server
  *       replays the rest;
  *   <li>messages reach the listener in seq order, each exactly once; duplicates are dropped and a
  *       gap makes the client ask the server to replay from its position ({@link Positions}).
@@ -70,8 +70,10 @@ public final class ParleyClient implements AutoCloseable {
   private ParleyClient(Builder b) {
     this.uri = b.uri;
     this.listener = b.listener;
-    this.connection = new Connection(b.uri, b.backoff, b.maxAttempts, thread.executor(), codec, new Events());
-    this.credentials = new Credentials(b.token, b.site, b.loginUser, b.loginPassword, b.tokenProvider);
+    this.connection =
+        new Connection(b.uri, b.backoff, b.maxAttempts, thread.executor(), codec, new Events());
+    this.credentials =
+        new Credentials(b.token, b.site, b.loginUser, b.loginPassword, b.tokenProvider);
     this.outbox = new Outbox(b.ackTimeout, System::nanoTime, connection::write);
     this.pings = new Pings(connection::write);
     thread.every(TICK_MILLIS, this::tick);
@@ -101,11 +103,12 @@ public final class ParleyClient implements AutoCloseable {
    * duplicates).
    */
   public void join(String conv, long afterSeq) {
-    thread.run(() -> {
-      if (positions.track(conv, afterSeq) && connected()) {
-        connection.write(new Command.Join(null, conv, afterSeq < 0 ? null : afterSeq));
-      }
-    });
+    thread.run(
+        () -> {
+          if (positions.track(conv, afterSeq) && connected()) {
+            connection.write(new Command.Join(null, conv, afterSeq < 0 ? null : afterSeq));
+          }
+        });
   }
 
   /** Sends a text message with a new cid. Completes with the server's ack once durable. */
@@ -122,17 +125,21 @@ public final class ParleyClient implements AutoCloseable {
     if (text.codePointCount(0, text.length()) > MAX_TEXT_CODE_POINTS) {
       // The server counts Unicode code points (docs/PROTOCOL.md#limits); refuse here rather than
       // send what it would refuse.
-      f.completeExceptionally(new ParleyException("too_long",
-          "text is longer than " + MAX_TEXT_CODE_POINTS + " characters (Unicode code points)"));
+      f.completeExceptionally(
+          new ParleyException(
+              "too_long",
+              "text is longer than " + MAX_TEXT_CODE_POINTS + " characters (Unicode code points)"));
       return f;
     }
-    boolean queued = thread.run(() -> {
-      if (connection.state() == State.CLOSED) {
-        f.completeExceptionally(new ParleyException("closed", "the client is closed"));
-        return;
-      }
-      outbox.add(cid, conv, text, f, connected());
-    });
+    boolean queued =
+        thread.run(
+            () -> {
+              if (connection.state() == State.CLOSED) {
+                f.completeExceptionally(new ParleyException("closed", "the client is closed"));
+                return;
+              }
+              outbox.add(cid, conv, text, f, connected());
+            });
     if (!queued) {
       f.completeExceptionally(new ParleyException("closed", "the client is closed"));
     }
@@ -181,11 +188,12 @@ public final class ParleyClient implements AutoCloseable {
 
   /** Sends a command as is when connected (dropped otherwise: these are not outbox messages). */
   public void command(Command c) {
-    thread.run(() -> {
-      if (connected()) {
-        connection.write(c);
-      }
-    });
+    thread.run(
+        () -> {
+          if (connected()) {
+            connection.write(c);
+          }
+        });
   }
 
   /**
@@ -197,15 +205,19 @@ public final class ParleyClient implements AutoCloseable {
    */
   public CompletableFuture<Void> ping() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    boolean queued = thread.run(() -> {
-      State state = connection.state();
-      if (state != State.CONNECTED) {
-        f.completeExceptionally(state == State.CLOSED ? new ParleyException("closed", "the client is closed")
-            : new ParleyException("not_connected", "the client is " + state));
-        return;
-      }
-      pings.send(f);
-    });
+    boolean queued =
+        thread.run(
+            () -> {
+              State state = connection.state();
+              if (state != State.CONNECTED) {
+                f.completeExceptionally(
+                    state == State.CLOSED
+                        ? new ParleyException("closed", "the client is closed")
+                        : new ParleyException("not_connected", "the client is " + state));
+                return;
+              }
+              pings.send(f);
+            });
     if (!queued) {
       f.completeExceptionally(new ParleyException("closed", "the client is closed"));
     }
@@ -251,8 +263,8 @@ public final class ParleyClient implements AutoCloseable {
   }
 
   /**
-   * Closes for good: the socket with 1000; sends still pending, pings, and a {@link #connect}
-   * still waiting for its first {@code welcome} fail with {@code closed}. Idempotent.
+   * Closes for good: the socket with 1000; sends still pending, pings, and a {@link #connect} still
+   * waiting for its first {@code welcome} fail with {@code closed}. Idempotent.
    */
   @Override
   public void close() {
@@ -260,10 +272,11 @@ public final class ParleyClient implements AutoCloseable {
       return;
     }
     CompletableFuture<Void> done = new CompletableFuture<>();
-    if (thread.run(() -> {
-      connection.close("the client is closed");
-      done.complete(null);
-    })) {
+    if (thread.run(
+        () -> {
+          connection.close("the client is closed");
+          done.complete(null);
+        })) {
       done.orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
     }
     // Abort, do not await: a connect in flight (to a server that is gone) would never finish once
@@ -278,7 +291,9 @@ public final class ParleyClient implements AutoCloseable {
     return connection.state() == State.CONNECTED;
   }
 
-  /** Every {@link #TICK_MILLIS}: detect a silent server, resend overdue sends, refresh credentials. */
+  /**
+   * Every {@link #TICK_MILLIS}: detect a silent server, resend overdue sends, refresh credentials.
+   */
   private void tick() {
     if (connection.checkAlive()) {
       outbox.resendOverdue();
@@ -295,7 +310,8 @@ public final class ParleyClient implements AutoCloseable {
       }
       case Push.Message m -> {
         Positions.Accepted a = positions.accept(m);
-        a.resyncAfter().ifPresent(after -> connection.write(new Command.Join(null, m.conv(), after)));
+        a.resyncAfter()
+            .ifPresent(after -> connection.write(new Command.Join(null, m.conv(), after)));
         for (Push.Message next : a.deliver()) {
           if (next.from() != null && next.from().equals(credentials.user())) {
             outbox.ownMessage(next);
@@ -309,14 +325,15 @@ public final class ParleyClient implements AutoCloseable {
           // The hello: too many new sessions from this address just now. Jitter spreads the
           // clients behind one address.
           long wait = e.retryAfterMs() != null ? e.retryAfterMs() : 1000;
-          connection.helloAgainAfter(wait + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000));
+          connection.helloAgainAfter(
+              wait + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000));
         } else if (!outbox.refused(e)) {
           listener.onError(e);
         }
       }
       case Push.Authed a -> credentials.authed(a);
       case Push.Pong p -> pings.pong(p);
-      case Push.Unknown u -> { }
+      case Push.Unknown u -> {}
       default -> listener.onEvent(push);
     }
   }
@@ -350,7 +367,8 @@ public final class ParleyClient implements AutoCloseable {
 
     @Override
     public void lost() {
-      pings.failAll(new ParleyException("not_connected", "the connection was lost before the pong"));
+      pings.failAll(
+          new ParleyException("not_connected", "the connection was lost before the pong"));
     }
 
     @Override
@@ -383,27 +401,59 @@ public final class ParleyClient implements AutoCloseable {
       this.uri = uri;
     }
 
-    public Builder listener(ParleyListener v) { listener = v; return this; }
-    public Builder backoff(Backoff v) { backoff = v; return this; }
+    public Builder listener(ParleyListener v) {
+      listener = v;
+      return this;
+    }
+
+    public Builder backoff(Backoff v) {
+      backoff = v;
+      return this;
+    }
+
     /**
      * Retries after consecutive failed attempts before giving up (state CLOSED): a client that
      * never gets a {@code welcome} tries {@code 1 + maxAttempts} times. Default: never give up.
      */
-    public Builder maxAttempts(int v) { maxAttempts = v; return this; }
+    public Builder maxAttempts(int v) {
+      maxAttempts = v;
+      return this;
+    }
+
     /** How long a send waits for its ack before it is sent again on the same connection. */
-    public Builder ackTimeout(Duration v) { ackTimeout = v; return this; }
+    public Builder ackTimeout(Duration v) {
+      ackTimeout = v;
+      return this;
+    }
+
     /** Logs in as an agent; later reconnects use the token the server gives back. */
-    public Builder login(String user, String password) { loginUser = user; loginPassword = password; return this; }
+    public Builder login(String user, String password) {
+      loginUser = user;
+      loginPassword = password;
+      return this;
+    }
+
     /** The site whose visitor this client is: the server opens its conversation and greets. */
-    public Builder site(String v) { site = v; return this; }
+    public Builder site(String v) {
+      site = v;
+      return this;
+    }
+
     /** A token from an earlier session, to continue as the same user. */
-    public Builder token(String v) { token = v; return this; }
+    public Builder token(String v) {
+      token = v;
+      return this;
+    }
+
     /**
      * Where fresh tokens come from (a JWT from your backend): called on the client's thread a
      * minute before the current one expires (sent in-band as {@code auth}, so the connection stays
      * up) and after a 4401 close. Without it, an agent logs in again with its password.
      */
-    public Builder tokenProvider(Supplier<String> v) { tokenProvider = v; return this; }
+    public Builder tokenProvider(Supplier<String> v) {
+      tokenProvider = v;
+      return this;
+    }
 
     public ParleyClient build() {
       return new ParleyClient(this);

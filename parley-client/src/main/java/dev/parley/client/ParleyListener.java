@@ -16,6 +16,8 @@ public interface ParleyListener {
   /** Any other event: typing, receipts, joined, history pages. */
   default void onEvent(Push event) {}
 
-  /** An {@code error} event that did not belong to a pending send (those fail its future instead). */
+  /**
+   * An {@code error} event that did not belong to a pending send (those fail its future instead).
+   */
   default void onError(Push.Error error) {}
 }

@@ -17,12 +17,16 @@ import java.util.function.Consumer;
  */
 final class Pings {
   private final Consumer<Command> wire;
+
   /** The futures of pings sent and not yet answered, by ref. */
   private final Map<String, CompletableFuture<Void>> waiting = new LinkedHashMap<>();
+
   /** Pings sent so far: the next ref's number. */
   private long sent;
 
-  /** @param wire writes a command on the current connection */
+  /**
+   * @param wire writes a command on the current connection
+   */
   Pings(Consumer<Command> wire) {
     this.wire = wire;
   }

@@ -23,8 +23,10 @@ final class Positions {
   private static final class Position {
     /** The highest contiguous seq held, or -1 until the server tells us. */
     long seq;
+
     /** A {@code join} went out to fill a gap; parked messages wait for it. */
     boolean resyncing;
+
     /** Messages past a gap, by seq. */
     final TreeMap<Long, Push.Message> ahead = new TreeMap<>();
 
@@ -46,7 +48,10 @@ final class Positions {
 
   /** The conversations the client joined, in the order joined. */
   private final Map<String, Position> byConv = new LinkedHashMap<>();
-  /** Read by any thread ({@link ParleyClient#duplicatesDropped}); written on the client's thread. */
+
+  /**
+   * Read by any thread ({@link ParleyClient#duplicatesDropped}); written on the client's thread.
+   */
   private final AtomicLong duplicatesDropped = new AtomicLong();
 
   /**
@@ -65,8 +70,8 @@ final class Positions {
   }
 
   /**
-   * A {@code joined}: a conversation the server joined us to (a visitor's) is adopted like our
-   * own, and a position still unknown becomes {@code from}.
+   * A {@code joined}: a conversation the server joined us to (a visitor's) is adopted like our own,
+   * and a position still unknown becomes {@code from}.
    */
   void joined(Push.Joined j) {
     Position p = byConv.computeIfAbsent(j.conv(), c -> new Position(-1));
@@ -114,24 +119,26 @@ final class Positions {
    */
   Map<String, Long> reconnecting() {
     Map<String, Long> resume = new LinkedHashMap<>();
-    byConv.forEach((conv, p) -> {
-      p.resyncing = false;
-      p.ahead.clear();
-      if (p.seq >= 0) {
-        resume.put(conv, p.seq);
-      }
-    });
+    byConv.forEach(
+        (conv, p) -> {
+          p.resyncing = false;
+          p.ahead.clear();
+          if (p.seq >= 0) {
+            resume.put(conv, p.seq);
+          }
+        });
     return resume;
   }
 
   /** The conversations whose position is still unknown: the client joins them after a welcome. */
   List<String> unknown() {
     List<String> out = new ArrayList<>();
-    byConv.forEach((conv, p) -> {
-      if (p.seq < 0) {
-        out.add(conv);
-      }
-    });
+    byConv.forEach(
+        (conv, p) -> {
+          if (p.seq < 0) {
+            out.add(conv);
+          }
+        });
     return out;
   }
 

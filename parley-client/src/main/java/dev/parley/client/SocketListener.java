@@ -39,6 +39,7 @@ final class SocketListener implements WebSocket.Listener {
   private final long generation;
   private final Codec codec;
   private final Events events;
+
   /** The frames of a text message so far; confined to the client's thread. */
   private final StringBuilder partial = new StringBuilder();
 

@@ -12,20 +12,22 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class ClientThreadTest {
   final ClientThread thread = new ClientThread();
+
   /** Written only on the client's thread; read through {@link ClientThread#call}. */
   final List<String> done = new ArrayList<>();
 
   @Test
   void workRunsInOrderOnOneThreadAndAQuestionIsAnsweredAfterIt() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
-    thread.run(() -> {
-      try {
-        release.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      done.add("first on " + Thread.currentThread().getName());
-    });
+    thread.run(
+        () -> {
+          try {
+            release.await(10, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          done.add("first on " + Thread.currentThread().getName());
+        });
     thread.run(() -> done.add("second on " + Thread.currentThread().getName()));
     release.countDown();
     assertThat(thread.call(() -> List.copyOf(done)))

@@ -25,39 +25,42 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ConnectionTest {
   final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+
   /** What the connection told its owner, in order. */
   final BlockingQueue<String> told = new LinkedBlockingQueue<>();
-  final Connection.Owner owner = new Connection.Owner() {
-    @Override
-    public Command.Hello hello() {
-      return new Credentials(null, null, null, null, null).hello(Map.of());
-    }
 
-    @Override
-    public void push(Push push) {
-      told.add("push " + push);
-    }
+  final Connection.Owner owner =
+      new Connection.Owner() {
+        @Override
+        public Command.Hello hello() {
+          return new Credentials(null, null, null, null, null).hello(Map.of());
+        }
 
-    @Override
-    public void stateChanged(State from, State to) {
-      told.add(to.toString());
-    }
+        @Override
+        public void push(Push push) {
+          told.add("push " + push);
+        }
 
-    @Override
-    public void lost() {
-      told.add("lost");
-    }
+        @Override
+        public void stateChanged(State from, State to) {
+          told.add(to.toString());
+        }
 
-    @Override
-    public void credentialsExpired() {
-      told.add("expired");
-    }
+        @Override
+        public void lost() {
+          told.add("lost");
+        }
 
-    @Override
-    public void ended(String why) {
-      told.add("ended: " + why);
-    }
-  };
+        @Override
+        public void credentialsExpired() {
+          told.add("expired");
+        }
+
+        @Override
+        public void ended(String why) {
+          told.add("ended: " + why);
+        }
+      };
 
   @AfterEach
   void stop() {
@@ -83,16 +86,31 @@ class ConnectionTest {
   }
 
   @Test
-  void aServerThatRefusesEveryAttemptIsTriedOnceAndThenMaxAttemptsTimesMoreBeforeTheEnd() throws Exception {
-    Connection c = new Connection(URI.create("ws://127.0.0.1:" + closedPort() + "/ws"),
-        new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), 2, loop, ChatProtocol.codec(), owner);
+  void aServerThatRefusesEveryAttemptIsTriedOnceAndThenMaxAttemptsTimesMoreBeforeTheEnd()
+      throws Exception {
+    Connection c =
+        new Connection(
+            URI.create("ws://127.0.0.1:" + closedPort() + "/ws"),
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+            2,
+            loop,
+            ChatProtocol.codec(),
+            owner);
     loop.execute(c::start);
-    assertThat(next(10)).containsExactly(
-        "CONNECTING", "lost", "RECONNECTING",
-        "CONNECTING", "lost", "RECONNECTING",
-        "CONNECTING", "lost", "CLOSED", "ended: gave up after 2 attempts");
+    assertThat(next(10))
+        .containsExactly(
+            "CONNECTING",
+            "lost",
+            "RECONNECTING",
+            "CONNECTING",
+            "lost",
+            "RECONNECTING",
+            "CONNECTING",
+            "lost",
+            "CLOSED",
+            "ended: gave up after 2 attempts");
     // CLOSED is final: the client's thread confirms nothing else was told.
-    loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    loop.submit(() -> {}).get(10, TimeUnit.SECONDS);
     assertThat(told).isEmpty();
     assertThat(loop.submit(c::state).get()).isEqualTo(State.CLOSED);
     c.shutdownNow();
@@ -100,15 +118,23 @@ class ConnectionTest {
 
   @Test
   void closingIsFinalAndEndsOnce() throws Exception {
-    Connection c = new Connection(URI.create("ws://127.0.0.1:" + closedPort() + "/ws"),
-        new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)), Integer.MAX_VALUE, loop, ChatProtocol.codec(), owner);
-    loop.submit(() -> {
-      c.close("bye");
-      c.close("again");
-      c.start();
-    }).get(10, TimeUnit.SECONDS);
+    Connection c =
+        new Connection(
+            URI.create("ws://127.0.0.1:" + closedPort() + "/ws"),
+            new Backoff(Duration.ofMillis(1), Duration.ofMillis(5)),
+            Integer.MAX_VALUE,
+            loop,
+            ChatProtocol.codec(),
+            owner);
+    loop.submit(
+            () -> {
+              c.close("bye");
+              c.close("again");
+              c.start();
+            })
+        .get(10, TimeUnit.SECONDS);
     assertThat(next(2)).containsExactly("CLOSED", "ended: bye");
-    loop.submit(() -> { }).get(10, TimeUnit.SECONDS);
+    loop.submit(() -> {}).get(10, TimeUnit.SECONDS);
     assertThat(told).isEmpty();
     c.shutdownNow();
   }

@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 class CredentialsTest {
   static final long EXPIRY = 1_800_000_000_000L;
   final Deque<String> fresh = new ArrayDeque<>();
-  final Supplier<String> provider = () -> {
-    String t = fresh.poll();
-    if (t == null) {
-      throw new IllegalStateException("the backend is down");
-    }
-    return t;
-  };
+  final Supplier<String> provider =
+      () -> {
+        String t = fresh.poll();
+        if (t == null) {
+          throw new IllegalStateException("the backend is down");
+        }
+        return t;
+      };
 
   static Push.Welcome welcome(String token, Long expiresAt) {
     return new Push.Welcome(null, "s1", "u1", token, 30_000, expiresAt, null);
@@ -66,7 +67,8 @@ class CredentialsTest {
     Credentials c = new Credentials("t1", null, null, null, provider);
     c.welcomed(welcome(null, EXPIRY));
     assertThat(c.refresh(EXPIRY - Credentials.REFRESH_AHEAD_MILLIS)).isEmpty();
-    assertThat(c.refresh(EXPIRY - Credentials.REFRESH_AHEAD_MILLIS + 1)).contains(new Command.Auth(null, "t2"));
+    assertThat(c.refresh(EXPIRY - Credentials.REFRESH_AHEAD_MILLIS + 1))
+        .contains(new Command.Auth(null, "t2"));
     assertThat(c.token()).isEqualTo("t2");
     assertThat(c.refresh(EXPIRY)).as("one refresh until authed").isEmpty();
     c.authed(new Push.Authed(null, EXPIRY + 3_600_000));

@@ -152,7 +152,8 @@ class OutboxTest {
     CompletableFuture<Push.Ack> again = add("a", true);
     CompletableFuture<Push.Ack> b = add("b", false);
     outbox.failAll("gave up");
-    assertThat(List.of(failure(a), failure(again), failure(b))).extracting(ParleyException::code)
+    assertThat(List.of(failure(a), failure(again), failure(b)))
+        .extracting(ParleyException::code)
         .containsOnly("closed");
     assertThat(failure(b)).hasMessageContaining("gave up");
     assertThat(outbox.size()).isZero();

@@ -40,8 +40,11 @@ class PingsTest {
     CompletableFuture<Void> f = new CompletableFuture<>();
     pings.send(f);
     pings.failAll(new ParleyException("not_connected", "lost"));
-    assertThatThrownBy(f::get).isInstanceOf(ExecutionException.class)
-        .cause().isInstanceOf(ParleyException.class).hasMessageStartingWith("not_connected");
+    assertThatThrownBy(f::get)
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(ParleyException.class)
+        .hasMessageStartingWith("not_connected");
     assertThat(pings.size()).isZero();
   }
 }

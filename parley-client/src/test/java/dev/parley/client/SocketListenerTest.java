@@ -15,27 +15,32 @@ import org.junit.jupiter.api.Test;
 class SocketListenerTest {
   /** Everything the listener handed on, as text. */
   final List<String> heard = new ArrayList<>();
-  final SocketListener listener = new SocketListener(7, ChatProtocol.codec(), new SocketListener.Events() {
-    @Override
-    public void push(long generation, Push push) {
-      heard.add(generation + " " + push);
-    }
 
-    @Override
-    public void heard(long generation) {
-      heard.add(generation + " ping");
-    }
+  final SocketListener listener =
+      new SocketListener(
+          7,
+          ChatProtocol.codec(),
+          new SocketListener.Events() {
+            @Override
+            public void push(long generation, Push push) {
+              heard.add(generation + " " + push);
+            }
 
-    @Override
-    public void closed(long generation, int code, String reason) {
-      heard.add(generation + " closed " + code + " " + reason);
-    }
+            @Override
+            public void heard(long generation) {
+              heard.add(generation + " ping");
+            }
 
-    @Override
-    public void failed(long generation, Throwable error) {
-      heard.add(generation + " failed " + error.getMessage());
-    }
-  });
+            @Override
+            public void closed(long generation, int code, String reason) {
+              heard.add(generation + " closed " + code + " " + reason);
+            }
+
+            @Override
+            public void failed(long generation, Throwable error) {
+              heard.add(generation + " failed " + error.getMessage());
+            }
+          });
   final RecordingWebSocket ws = new RecordingWebSocket();
 
   @Test

@@ -69,13 +69,18 @@ final class Admission {
    */
   <T> void awaiting(CompletionStage<T> check, Command about, BiConsumer<T, Throwable> then) {
     pending++;
-    check.whenComplete((value, err) -> session.executor().execute(() -> {
-      pending--;
-      if (!session.isClosed()) {
-        session.loop().guarded(about, () -> then.accept(value, unwrap(err)));
-      }
-      releaseHeld();
-    }));
+    check.whenComplete(
+        (value, err) ->
+            session
+                .executor()
+                .execute(
+                    () -> {
+                      pending--;
+                      if (!session.isClosed()) {
+                        session.loop().guarded(about, () -> then.accept(value, unwrap(err)));
+                      }
+                      releaseHeld();
+                    }));
   }
 
   private void releaseHeld() {
@@ -87,7 +92,8 @@ final class Admission {
   /** {@code hello}: authenticate, let the extension admit, then {@code welcome}. */
   void hello(Command.Hello h) {
     if (session.principal() != null || helloPending) {
-      throw new ProtocolException(ErrorCode.ALREADY_HELLO, "hello was already accepted on this connection", null);
+      throw new ProtocolException(
+          ErrorCode.ALREADY_HELLO, "hello was already accepted on this connection", null);
     }
     Principal atHandshake = session.connection().handshakePrincipal();
     boolean fromHandshake = atHandshake != null && h.user() == null;
@@ -97,39 +103,58 @@ final class Admission {
     // clients behind one address (an office, a proxy) goes through.
     boolean budgeted = !fromHandshake && (h.token() == null || h.user() != null);
     if (budgeted && !node.hellos().take(address)) {
-      throw new ProtocolException(ErrorCode.RATE_LIMITED, "too many new sessions from your address; try again later",
-          null).retryAfter(Math.max(1000, node.hellos().millisUntilNext(address)));
+      throw new ProtocolException(
+              ErrorCode.RATE_LIMITED,
+              "too many new sessions from your address; try again later",
+              null)
+          .retryAfter(Math.max(1000, node.hellos().millisUntilNext(address)));
     }
-    CompletableFuture<Principal> auth = fromHandshake
-        ? CompletableFuture.completedFuture(atHandshake)
-        : node.authenticator().authenticate(h, address);
+    CompletableFuture<Principal> auth =
+        fromHandshake
+            ? CompletableFuture.completedFuture(atHandshake)
+            : node.authenticator().authenticate(h, address);
     helloPending = true;
-    awaiting(auth, h, (p, err) -> {
-      if (err != null) {
-        helloPending = false;
-        if (err instanceof ProtocolException refused) {
-          throw refused; // the authenticator's own answer (rate_limited while failures cool down)
-        }
-        if (++failedHellos >= node.config().maxFailedHellos()) {
-          // Guessing on one connection: answer this one, then close it.
-          session.reject(h, new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err),
-              h.user() != null ? "password" : "token"));
-          session.close(CloseCode.TOO_MANY_REQUESTS);
-          return;
-        }
-        throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), h.user() != null ? "password" : "token");
-      }
-      awaiting(node.extension().admit(session, h, p), h, (admitted, refused) -> {
-        helloPending = false;
-        if (refused instanceof ProtocolException e) {
-          throw e;
-        }
-        if (refused != null) {
-          throw new ProtocolException(ErrorCode.INTERNAL, "the session could not be admitted; try again", null);
-        }
-        welcome(h, admitted, fromHandshake);
-      });
-    });
+    awaiting(
+        auth,
+        h,
+        (p, err) -> {
+          if (err != null) {
+            helloPending = false;
+            if (err instanceof ProtocolException refused) {
+              throw refused; // the authenticator's own answer (rate_limited while failures cool
+              // down)
+            }
+            if (++failedHellos >= node.config().maxFailedHellos()) {
+              // Guessing on one connection: answer this one, then close it.
+              session.reject(
+                  h,
+                  new ProtocolException(
+                      ErrorCode.UNAUTHORIZED,
+                      Authenticator.reason(err),
+                      h.user() != null ? "password" : "token"));
+              session.close(CloseCode.TOO_MANY_REQUESTS);
+              return;
+            }
+            throw new ProtocolException(
+                ErrorCode.UNAUTHORIZED,
+                Authenticator.reason(err),
+                h.user() != null ? "password" : "token");
+          }
+          awaiting(
+              node.extension().admit(session, h, p),
+              h,
+              (admitted, refused) -> {
+                helloPending = false;
+                if (refused instanceof ProtocolException e) {
+                  throw e;
+                }
+                if (refused != null) {
+                  throw new ProtocolException(
+                      ErrorCode.INTERNAL, "the session could not be admitted; try again", null);
+                }
+                welcome(h, admitted, fromHandshake);
+              });
+        });
   }
 
   private void welcome(Command.Hello h, Principal full, boolean fromHandshake) {
@@ -140,9 +165,19 @@ final class Admission {
     Principal p = full.withoutToken();
     session.admitted(p);
     armExpiry(p);
-    String made = fromHandshake || full.token() == null || full.token().equals(h.token()) ? null : full.token();
-    session.push(new Push.Welcome(h.ref(), session.id(), p.user(), made,
-        node.config().heartbeat().toMillis(), p.expires() ? p.expiresAtMillis() : null, p.claims()));
+    String made =
+        fromHandshake || full.token() == null || full.token().equals(h.token())
+            ? null
+            : full.token();
+    session.push(
+        new Push.Welcome(
+            h.ref(),
+            session.id(),
+            p.user(),
+            made,
+            node.config().heartbeat().toMillis(),
+            p.expires() ? p.expiresAtMillis() : null,
+            p.claims()));
     if (h.token() != null && h.resume() != null && !h.resume().isEmpty()) {
       node.metrics().reconnected();
     }
@@ -159,12 +194,19 @@ final class Admission {
       expiry = null;
     }
     if (p.expires()) {
-      expiry = node.clock().schedule(Duration.ofMillis(p.expiresAtMillis() - node.clock().millis()),
-          () -> session.loop().run(() -> {
-            if (session.principal() == p) {
-              session.close(CloseCode.TOKEN_EXPIRED);
-            }
-          }));
+      expiry =
+          node.clock()
+              .schedule(
+                  Duration.ofMillis(p.expiresAtMillis() - node.clock().millis()),
+                  () ->
+                      session
+                          .loop()
+                          .run(
+                              () -> {
+                                if (session.principal() == p) {
+                                  session.close(CloseCode.TOKEN_EXPIRED);
+                                }
+                              }));
     }
   }
 
@@ -174,28 +216,39 @@ final class Admission {
    */
   void reauthenticate(Command.Auth a) {
     Principal was = session.principal();
-    CompletableFuture<Principal> check = a.token() != null
-        ? node.authenticator().authenticateToken(a.token())
-        : node.authenticator().renew(was);
-    awaiting(check, a, (p, err) -> {
-      Principal current = session.principal();
-      if (err instanceof ProtocolException refused) {
-        throw refused;
-      }
-      if (err != null) {
-        throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), "token");
-      }
-      if (!p.user().equals(current.user()) || !current.claims().entrySet().containsAll(p.claims().entrySet())) {
-        throw new ProtocolException(ErrorCode.FORBIDDEN,
-            "auth must keep the same user, role and site; reconnect to change them", "token");
-      }
-      Principal renewed = current.renewedBy(p);
-      session.admitted(renewed);
-      armExpiry(renewed);
-      // A token the server made (auth without one) goes to the client; one the client sent stays its own.
-      session.push(new Push.Authed(a.ref(), renewed.expires() ? renewed.expiresAtMillis() : null,
-          a.token() == null ? p.token() : null));
-    });
+    CompletableFuture<Principal> check =
+        a.token() != null
+            ? node.authenticator().authenticateToken(a.token())
+            : node.authenticator().renew(was);
+    awaiting(
+        check,
+        a,
+        (p, err) -> {
+          Principal current = session.principal();
+          if (err instanceof ProtocolException refused) {
+            throw refused;
+          }
+          if (err != null) {
+            throw new ProtocolException(ErrorCode.UNAUTHORIZED, Authenticator.reason(err), "token");
+          }
+          if (!p.user().equals(current.user())
+              || !current.claims().entrySet().containsAll(p.claims().entrySet())) {
+            throw new ProtocolException(
+                ErrorCode.FORBIDDEN,
+                "auth must keep the same user, role and site; reconnect to change them",
+                "token");
+          }
+          Principal renewed = current.renewedBy(p);
+          session.admitted(renewed);
+          armExpiry(renewed);
+          // A token the server made (auth without one) goes to the client; one the client sent
+          // stays its own.
+          session.push(
+              new Push.Authed(
+                  a.ref(),
+                  renewed.expires() ? renewed.expiresAtMillis() : null,
+                  a.token() == null ? p.token() : null));
+        });
   }
 
   /** The session closed: no more expiry, nothing held. */

@@ -49,7 +49,8 @@ public final class AnonymousTokens implements Authenticator {
   @Override
   public CompletableFuture<Principal> authenticate(Command.Hello hello) {
     if (hello.user() != null) {
-      return CompletableFuture.failedFuture(new AuthenticationException("this server has no accounts"));
+      return CompletableFuture.failedFuture(
+          new AuthenticationException("this server has no accounts"));
     }
     try {
       return CompletableFuture.completedFuture(principal(hello.token()));
@@ -85,9 +86,10 @@ public final class AnonymousTokens implements Authenticator {
     }
     String user = token.substring(PREFIX.length(), dot);
     String signature = token.substring(dot + 1);
-    boolean valid = current
-        ? signer.verify(user, signature)
-        : GENERATED_USER.matcher(user).matches() && legacy.verify(user, signature);
+    boolean valid =
+        current
+            ? signer.verify(user, signature)
+            : GENERATED_USER.matcher(user).matches() && legacy.verify(user, signature);
     if (!valid) {
       throw new AuthenticationException("token signature is not valid");
     }

@@ -5,8 +5,8 @@ package dev.parley.core;
  *
  * @param conversation conversation id
  * @param sender user id of the author
- * @param cid client id; the store keeps at most one message per (conversation, sender, cid).
- *     Null for server-made messages, which are never de-duplicated.
+ * @param cid client id; the store keeps at most one message per (conversation, sender, cid). Null
+ *     for server-made messages, which are never de-duplicated.
  * @param kind message kind, {@code text} for people's messages
  * @param text the body
  * @param createdAtMillis server time, epoch milliseconds
@@ -15,11 +15,23 @@ package dev.parley.core;
  * @param status null, or {@code stopped} / {@code interrupted} for an answer that did not finish
  */
 public record AppendRequest(
-    String conversation, String sender, String cid, String kind, String text, long createdAtMillis, String id,
+    String conversation,
+    String sender,
+    String cid,
+    String kind,
+    String text,
+    long createdAtMillis,
+    String id,
     String status) {
 
   /** A message with a new id and no status. */
-  public AppendRequest(String conversation, String sender, String cid, String kind, String text, long createdAtMillis) {
+  public AppendRequest(
+      String conversation,
+      String sender,
+      String cid,
+      String kind,
+      String text,
+      long createdAtMillis) {
     this(conversation, sender, cid, kind, text, createdAtMillis, null, null);
   }
 }

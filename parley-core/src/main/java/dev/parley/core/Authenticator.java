@@ -8,9 +8,9 @@ import java.util.concurrent.CompletionException;
  * Turns the credentials of a {@code hello} (a token, or a user and password) into a {@link
  * Principal}.
  *
- * <p>Implementations are thread-safe and never block the caller: slow checks (password hashes)
- * run elsewhere and complete the future there. A future failed with {@link
- * AuthenticationException} means the credentials are not valid.
+ * <p>Implementations are thread-safe and never block the caller: slow checks (password hashes) run
+ * elsewhere and complete the future there. A future failed with {@link AuthenticationException}
+ * means the credentials are not valid.
  */
 public interface Authenticator {
 
@@ -18,8 +18,8 @@ public interface Authenticator {
   CompletableFuture<Principal> authenticate(Command.Hello hello);
 
   /**
-   * Like {@link #authenticate(Command.Hello)}, knowing the client's address (null when unknown):
-   * an authenticator may count failures by address and refuse with {@code rate_limited} (a future
+   * Like {@link #authenticate(Command.Hello)}, knowing the client's address (null when unknown): an
+   * authenticator may count failures by address and refuse with {@code rate_limited} (a future
    * failed with a {@link dev.parley.protocol.ProtocolException}).
    */
   default CompletableFuture<Principal> authenticate(Command.Hello hello, String clientAddress) {
@@ -32,7 +32,8 @@ public interface Authenticator {
    * longer honours them (revoked). The default renews nothing.
    */
   default CompletableFuture<Principal> renew(Principal current) {
-    return CompletableFuture.failedFuture(new AuthenticationException("send a fresh token in auth"));
+    return CompletableFuture.failedFuture(
+        new AuthenticationException("send a fresh token in auth"));
   }
 
   /**
@@ -46,13 +47,15 @@ public interface Authenticator {
 
   /**
    * Why an authentication failed, for the client: the {@link AuthenticationException}'s message
-   * (unwrapped from a {@link CompletionException}), or a retryable "cannot be
-   * checked now" for anything else (a JWKS URL down).
+   * (unwrapped from a {@link CompletionException}), or a retryable "cannot be checked now" for
+   * anything else (a JWKS URL down).
    */
   static String reason(Throwable failure) {
-    Throwable t = failure instanceof CompletionException c && c.getCause() != null
-        ? c.getCause() : failure;
-    return t instanceof AuthenticationException a ? a.getMessage() : "the credentials cannot be checked now; try again";
+    Throwable t =
+        failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+    return t instanceof AuthenticationException a
+        ? a.getMessage()
+        : "the credentials cannot be checked now; try again";
   }
 
   /** Credentials are present but not valid. */

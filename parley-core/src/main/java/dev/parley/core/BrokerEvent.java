@@ -9,17 +9,30 @@ package dev.parley.core;
  * @param stateKey for ephemeral state (typing, a streaming answer), the key it sets; null otherwise
  * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it. For a {@link
  *     Kind#MESSAGE}: the message's creation time (epoch ms), for delivery-latency metrics
- * @param audience who of a conversation's subscribers receive it, relative to {@code user}: everyone,
- *     everyone but {@code user}'s sessions (presence), or only {@code user}'s sessions
+ * @param audience who of a conversation's subscribers receive it, relative to {@code user}:
+ *     everyone, everyone but {@code user}'s sessions (presence), or only {@code user}'s sessions
  * @param appendState for {@code stateKey}: true when the frame is added to the state's frames (a
- *     streamed answer's pieces, which a later joiner receives in order), false when it replaces them
+ *     streamed answer's pieces, which a later joiner receives in order), false when it replaces
+ *     them
  * @param frame the UTF-8 JSON frame sent to clients as is (encode once, write many)
  */
 public record BrokerEvent(
-    Kind kind, long seq, String user, String stateKey, long ttlMillis, Audience audience, boolean appendState,
+    Kind kind,
+    long seq,
+    String user,
+    String stateKey,
+    long ttlMillis,
+    Audience audience,
+    boolean appendState,
     byte[] frame) {
 
-  public BrokerEvent(Kind kind, long seq, String user, String stateKey, long ttlMillis, Audience audience,
+  public BrokerEvent(
+      Kind kind,
+      long seq,
+      String user,
+      String stateKey,
+      long ttlMillis,
+      Audience audience,
       byte[] frame) {
     this(kind, seq, user, stateKey, ttlMillis, audience, false, frame);
   }
@@ -44,17 +57,20 @@ public record BrokerEvent(
   }
 
   /**
-   * An ephemeral event that is also added to the frames of state {@code stateKey} (kept for
-   * {@code ttlMillis} from now): a later joiner receives every frame added so far, in order, as its
+   * An ephemeral event that is also added to the frames of state {@code stateKey} (kept for {@code
+   * ttlMillis} from now): a later joiner receives every frame added so far, in order, as its
    * snapshot. A streamed answer adds each piece this way, so no piece is encoded twice.
    */
-  public static BrokerEvent ephemeralAppending(String user, String stateKey, long ttlMillis, byte[] frame) {
-    return new BrokerEvent(Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, Audience.EVERYONE, true, frame);
+  public static BrokerEvent ephemeralAppending(
+      String user, String stateKey, long ttlMillis, byte[] frame) {
+    return new BrokerEvent(
+        Kind.EPHEMERAL, 0, user, stateKey, ttlMillis, Audience.EVERYONE, true, frame);
   }
 
   /** A stored message's event; {@code ttlMillis} carries the message's creation time (epoch ms). */
   public static BrokerEvent message(long seq, String user, long createdAtMillis, byte[] frame) {
-    return new BrokerEvent(Kind.MESSAGE, seq, user, null, createdAtMillis, Audience.EVERYONE, frame);
+    return new BrokerEvent(
+        Kind.MESSAGE, seq, user, null, createdAtMillis, Audience.EVERYONE, frame);
   }
 
   /** A stored message's event without its creation time. */

@@ -7,18 +7,23 @@ import java.util.concurrent.Executor;
 /**
  * The transport's side of a session: the port through which the core writes to one client.
  *
- * <p>Implemented by the transport (a WebSocket channel, an SSE or long-polling session). Every method
- * may be called from any thread; {@link #executor()} is the thread the session is confined to.
+ * <p>Implemented by the transport (a WebSocket channel, an SSE or long-polling session). Every
+ * method may be called from any thread; {@link #executor()} is the thread the session is confined
+ * to.
  */
 public interface Connection {
 
   /** The executor the session runs on (the connection's event loop). Never blocks on it. */
   Executor executor();
 
-  /** Queues one text frame (UTF-8 JSON) for the client. The array must not be changed afterwards. */
+  /**
+   * Queues one text frame (UTF-8 JSON) for the client. The array must not be changed afterwards.
+   */
   void send(byte[] frame);
 
-  /** Like {@link #send(byte[])}, then runs {@code afterWrite} on {@link #executor()} once written. */
+  /**
+   * Like {@link #send(byte[])}, then runs {@code afterWrite} on {@link #executor()} once written.
+   */
   void send(byte[] frame, Runnable afterWrite);
 
   /** Sends a close frame with {@code code} (where the transport has one) and closes. */
@@ -35,7 +40,9 @@ public interface Connection {
     return null;
   }
 
-  /** The Host header of the request that opened the connection (for same-origin checks), or null. */
+  /**
+   * The Host header of the request that opened the connection (for same-origin checks), or null.
+   */
   default String host() {
     return null;
   }
@@ -57,8 +64,8 @@ public interface Connection {
   }
 
   /**
-   * The principal of a token checked at the handshake, or null when the client presented none
-   * (it then authenticates in {@code hello}).
+   * The principal of a token checked at the handshake, or null when the client presented none (it
+   * then authenticates in {@code hello}).
    */
   default Principal handshakePrincipal() {
     return null;

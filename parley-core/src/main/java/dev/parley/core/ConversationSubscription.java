@@ -47,8 +47,8 @@ final class ConversationSubscription {
 
   /**
    * Ephemeral events that arrived before the join finished: they go out after {@code joined} and
-   * the state snapshot, never before (a streamed answer's deltas must follow the text so far).
-   * Null once started. Confined to the session executor.
+   * the state snapshot, never before (a streamed answer's deltas must follow the text so far). Null
+   * once started. Confined to the session executor.
    */
   private List<byte[]> earlyEphemeral = new ArrayList<>();
 
@@ -72,11 +72,14 @@ final class ConversationSubscription {
 
   /** Called on a broker thread after a broker outage: catch up from the store. */
   void resync() {
-    session.executor().execute(() -> {
-      if (active && !catchingUp) {
-        catchUp();
-      }
-    });
+    session
+        .executor()
+        .execute(
+            () -> {
+              if (active && !catchingUp) {
+                catchUp();
+              }
+            });
   }
 
   /** Stops all writes from this subscription. */
@@ -144,7 +147,10 @@ final class ConversationSubscription {
   private void writeLive(BrokerEvent event) {
     write(event.seq(), event.frame());
     if (event.ttlMillis() > 0) {
-      session.node().metrics().messageDelivered(session.node().clock().millis() - event.ttlMillis());
+      session
+          .node()
+          .metrics()
+          .messageDelivered(session.node().clock().millis() - event.ttlMillis());
     }
   }
 
@@ -157,17 +163,20 @@ final class ConversationSubscription {
     catchingUp = true;
     long from = delivered;
     Node node = session.node();
-    node.store().readExecutor().execute(() -> {
-      List<StoredMessage> page;
-      try {
-        page = node.store().readAfter(conversation, from, node.config().replayPageSize());
-      } catch (RuntimeException e) {
-        log.warn("replay read failed for {}; retrying", conversation, e);
-        page = null;
-      }
-      List<StoredMessage> result = page;
-      session.executor().execute(() -> onPage(from, result));
-    });
+    node.store()
+        .readExecutor()
+        .execute(
+            () -> {
+              List<StoredMessage> page;
+              try {
+                page = node.store().readAfter(conversation, from, node.config().replayPageSize());
+              } catch (RuntimeException e) {
+                log.warn("replay read failed for {}; retrying", conversation, e);
+                page = null;
+              }
+              List<StoredMessage> result = page;
+              session.executor().execute(() -> onPage(from, result));
+            });
   }
 
   private void onPage(long from, List<StoredMessage> page) {
@@ -224,7 +233,11 @@ final class ConversationSubscription {
     // A parked message is ahead of what the store returned: its predecessor committed after our
     // read began. Read again; a store that never shows it is a bug, reported and skipped.
     if (fruitlessCatchUps >= MAX_FRUITLESS_CATCH_UPS) {
-      log.error("seq {} of {} never appeared in the store; skipping to {}", delivered + 1, conversation, parked.firstKey());
+      log.error(
+          "seq {} of {} never appeared in the store; skipping to {}",
+          delivered + 1,
+          conversation,
+          parked.firstKey());
       delivered = parked.firstKey() - 1;
       fruitlessCatchUps = 0;
       finishCatchUp();

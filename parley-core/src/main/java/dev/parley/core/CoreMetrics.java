@@ -14,7 +14,9 @@ public interface CoreMetrics {
   /** A connection of {@code transport} (websocket, sse, longpoll) was opened. */
   default void connectionOpened(String transport) {}
 
-  /** A connection ended; {@code closeCode} is the close code sent or received, or 1006 (abnormal). */
+  /**
+   * A connection ended; {@code closeCode} is the close code sent or received, or 1006 (abnormal).
+   */
   default void connectionClosed(String transport, int closeCode) {}
 
   /** A handshake was refused ({@code bad_request}, {@code bad_handshake}, …). */

@@ -21,7 +21,8 @@ public interface Extension {
    * dev.parley.protocol.ProtocolException}, answered as an {@code error} naming the hello) or
    * complete with the principal to use (for example with a claim added from the hello's options).
    */
-  default CompletableFuture<Principal> admit(Session session, Command.Hello hello, Principal principal) {
+  default CompletableFuture<Principal> admit(
+      Session session, Command.Hello hello, Principal principal) {
     return CompletableFuture.completedFuture(principal);
   }
 

@@ -61,7 +61,8 @@ public final class HmacSigner {
 
   /** Whether {@code signature} is {@code payload}'s, compared in constant time. */
   public boolean verify(String payload, String signature) {
-    return MessageDigest.isEqual(sign(payload).getBytes(StandardCharsets.US_ASCII),
+    return MessageDigest.isEqual(
+        sign(payload).getBytes(StandardCharsets.US_ASCII),
         signature.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * publishing never takes a lock. Listeners must be cheap (the core's only hop to an executor).
  */
 public final class InMemoryBroker implements Broker {
-  private final ConcurrentHashMap<String, List<Consumer<BrokerEvent>>> topics = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<Consumer<BrokerEvent>>> topics =
+      new ConcurrentHashMap<>();
 
   @Override
   public CompletableFuture<Subscription> subscribe(String topic, Consumer<BrokerEvent> listener) {

@@ -36,9 +36,19 @@ public final class InMemoryMessageStore implements MessageStore {
     List<StoredMessage> list = messages.computeIfAbsent(r.conversation(), c -> new ArrayList<>());
     byte[] id = new byte[12];
     random.nextBytes(id);
-    StoredMessage m = new StoredMessage(r.conversation(), list.size() + 1L,
-        r.id() != null ? r.id() : "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(id), r.sender(),
-        r.cid(), r.kind(), r.text(), r.createdAtMillis(), r.status());
+    StoredMessage m =
+        new StoredMessage(
+            r.conversation(),
+            list.size() + 1L,
+            r.id() != null
+                ? r.id()
+                : "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(id),
+            r.sender(),
+            r.cid(),
+            r.kind(),
+            r.text(),
+            r.createdAtMillis(),
+            r.status());
     list.add(m);
     if (key != null) {
       byCid.put(key, m);
@@ -47,7 +57,8 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public synchronized CompletableFuture<Boolean> saveReceipt(String conversation, String user, String kind, long seq) {
+  public synchronized CompletableFuture<Boolean> saveReceipt(
+      String conversation, String user, String kind, long seq) {
     String key = conversation + '\0' + user + '\0' + kind;
     ReceiptState old = receipts.get(key);
     if (old != null && old.seq() >= seq) {
@@ -65,7 +76,8 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
-  public synchronized List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit) {
+  public synchronized List<StoredMessage> readBefore(
+      String conversation, long beforeSeq, int limit) {
     List<StoredMessage> list = messages.getOrDefault(conversation, List.of());
     int to = (int) Math.min(Math.max(beforeSeq - 1, 0), list.size());
     return List.copyOf(list.subList(Math.max(0, to - limit), to));

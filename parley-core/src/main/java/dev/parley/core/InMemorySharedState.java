@@ -2,8 +2,8 @@ package dev.parley.core;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
@@ -20,7 +20,9 @@ public final class InMemorySharedState implements SharedState {
     this(System::nanoTime);
   }
 
-  /** Shared state whose entries expire by {@code nanoTime} (a node's {@link NodeClock#nanoTime}). */
+  /**
+   * Shared state whose entries expire by {@code nanoTime} (a node's {@link NodeClock#nanoTime}).
+   */
   public InMemorySharedState(LongSupplier nanoTime) {
     this.nanoTime = nanoTime;
   }
@@ -33,8 +35,10 @@ public final class InMemorySharedState implements SharedState {
 
   private final Map<String, Map<String, Entry>> presence = new HashMap<>();
   private final Map<String, Entry> claims = new HashMap<>();
+
   /** Per topic, per key: the state's frames in order, and when it expires. */
   private final Map<String, Map<String, State>> states = new HashMap<>();
+
   private final Map<String, Versioned> values = new HashMap<>();
 
   private record Versioned(String value, long version, long expiresAtNanos) {
@@ -50,8 +54,11 @@ public final class InMemorySharedState implements SharedState {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> presenceAdd(String topic, String member, String user, Duration ttl) {
-    presence.computeIfAbsent(topic, t -> new HashMap<>()).put(member, new Entry(user, nanoTime.getAsLong() + ttl.toNanos()));
+  public synchronized CompletableFuture<Void> presenceAdd(
+      String topic, String member, String user, Duration ttl) {
+    presence
+        .computeIfAbsent(topic, t -> new HashMap<>())
+        .put(member, new Entry(user, nanoTime.getAsLong() + ttl.toNanos()));
     return CompletableFuture.completedFuture(null);
   }
 
@@ -80,7 +87,8 @@ public final class InMemorySharedState implements SharedState {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> putState(String topic, String key, byte[] frame, Duration ttl) {
+  public synchronized CompletableFuture<Void> putState(
+      String topic, String key, byte[] frame, Duration ttl) {
     if (ttl.isZero() || ttl.isNegative()) {
       Map<String, State> m = states.get(topic);
       if (m != null) {
@@ -92,13 +100,16 @@ public final class InMemorySharedState implements SharedState {
     } else {
       List<byte[]> frames = new ArrayList<>(1);
       frames.add(frame);
-      states.computeIfAbsent(topic, t -> new HashMap<>()).put(key, new State(frames, nanoTime.getAsLong() + ttl.toNanos()));
+      states
+          .computeIfAbsent(topic, t -> new HashMap<>())
+          .put(key, new State(frames, nanoTime.getAsLong() + ttl.toNanos()));
     }
     return CompletableFuture.completedFuture(null);
   }
 
   @Override
-  public synchronized CompletableFuture<Void> appendState(String topic, String key, byte[] frame, Duration ttl) {
+  public synchronized CompletableFuture<Void> appendState(
+      String topic, String key, byte[] frame, Duration ttl) {
     long now = nanoTime.getAsLong();
     Map<String, State> m = states.computeIfAbsent(topic, t -> new HashMap<>());
     State old = m.get(key);
@@ -123,7 +134,8 @@ public final class InMemorySharedState implements SharedState {
   }
 
   @Override
-  public synchronized CompletableFuture<Boolean> setValue(String key, String value, long version, Duration ttl) {
+  public synchronized CompletableFuture<Boolean> setValue(
+      String key, String value, long version, Duration ttl) {
     long now = nanoTime.getAsLong();
     Versioned old = values.get(key);
     if (old != null && old.live(now) && old.version() > version) {

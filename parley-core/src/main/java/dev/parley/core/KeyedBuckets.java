@@ -37,12 +37,13 @@ public final class KeyedBuckets {
     this.clock = clock;
     this.perSecond = perSecond;
     this.burst = burst;
-    this.buckets = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
-        return size() > maxKeys;
-      }
-    };
+    this.buckets =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Bucket> eldest) {
+            return size() > maxKeys;
+          }
+        };
   }
 
   /** Takes a token for {@code key}; false when its bucket is empty. A null key is never limited. */

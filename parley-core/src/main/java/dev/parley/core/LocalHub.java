@@ -6,12 +6,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * This node's fan-out: one {@link Broker} subscription per conversation that has local
- * subscribers, and for each, the sessions to hand events to.
+ * This node's fan-out: one {@link Broker} subscription per conversation that has local subscribers,
+ * and for each, the sessions to hand events to.
  *
  * <p>Thread-safe. Adding and removing subscribers happen inside {@link ConcurrentHashMap#compute},
- * which serialises them per topic; the subscriber array is replaced, never changed, so dispatch
- * (on broker threads) reads it without a lock.
+ * which serialises them per topic; the subscriber array is replaced, never changed, so dispatch (on
+ * broker threads) reads it without a lock.
  */
 final class LocalHub {
   private final Broker broker;
@@ -66,13 +66,15 @@ final class LocalHub {
     return topics.size();
   }
 
-  private static ConversationSubscription[] append(ConversationSubscription[] a, ConversationSubscription s) {
+  private static ConversationSubscription[] append(
+      ConversationSubscription[] a, ConversationSubscription s) {
     ConversationSubscription[] b = Arrays.copyOf(a, a.length + 1);
     b[a.length] = s;
     return b;
   }
 
-  private static ConversationSubscription[] without(ConversationSubscription[] a, ConversationSubscription s) {
+  private static ConversationSubscription[] without(
+      ConversationSubscription[] a, ConversationSubscription s) {
     for (int i = 0; i < a.length; i++) {
       if (a[i] == s) {
         ConversationSubscription[] b = new ConversationSubscription[a.length - 1];

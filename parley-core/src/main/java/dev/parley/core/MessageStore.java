@@ -44,8 +44,8 @@ public interface MessageStore extends AutoCloseable {
   List<StoredMessage> readAfter(String conversation, long afterSeq, int limit);
 
   /**
-   * The newest {@code limit} messages with seq below {@code beforeSeq}, returned in ascending order.
-   * Blocks.
+   * The newest {@code limit} messages with seq below {@code beforeSeq}, returned in ascending
+   * order. Blocks.
    */
   List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit);
 

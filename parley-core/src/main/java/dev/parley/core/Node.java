@@ -3,13 +3,13 @@ package dev.parley.core;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -33,12 +33,16 @@ public final class Node implements AutoCloseable {
   private final NodeClock clock;
   private final boolean ownsClock;
   private final LocalHub hub;
+
   /** {@code hello}s per client address (a flood of new sessions from one address is refused). */
   private final KeyedBuckets hellos;
+
   private final ConcurrentHashMap<String, Session> sessions = new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+
   /** The presence renewal, rescheduled each round; replaced by the timer thread only. */
   private volatile NodeClock.Timer renewal;
+
   private volatile boolean closed;
 
   /** Sends accepted but not yet answered. Guarded by {@code drainLock}. */
@@ -68,12 +72,15 @@ public final class Node implements AutoCloseable {
   /** Renews every session's presence every third of its time-to-live. Timer thread. */
   private void scheduleRenewal() {
     if (!closed) {
-      renewal = clock.schedule(PresenceTracker.TTL.dividedBy(3), () -> {
-        for (Session s : sessions.values()) {
-          s.renewPresence();
-        }
-        scheduleRenewal();
-      });
+      renewal =
+          clock.schedule(
+              PresenceTracker.TTL.dividedBy(3),
+              () -> {
+                for (Session s : sessions.values()) {
+                  s.renewPresence();
+                }
+                scheduleRenewal();
+              });
     }
   }
 
@@ -85,7 +92,9 @@ public final class Node implements AutoCloseable {
   public Session open(Connection connection) {
     byte[] b = new byte[9];
     random.nextBytes(b);
-    Session s = new Session(this, connection, "s_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b));
+    Session s =
+        new Session(
+            this, connection, "s_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b));
     sessions.put(s.id(), s);
     metrics.sessionsChanged(sessions.size());
     return s;
@@ -198,7 +207,9 @@ public final class Node implements AutoCloseable {
     return handshakePolicy;
   }
 
-  /** Sessions of {@code user} on this node (for the extension, e.g. to reach a user's connections). */
+  /**
+   * Sessions of {@code user} on this node (for the extension, e.g. to reach a user's connections).
+   */
   public List<Session> sessionsOf(String user) {
     List<Session> out = new ArrayList<>();
     for (Session s : sessions.values()) {
@@ -221,16 +232,25 @@ public final class Node implements AutoCloseable {
    * publishing, the resend is what tells the other nodes; subscribers drop a seq they already have.
    */
   public CompletableFuture<Appended> append(AppendRequest request) {
-    return store.append(request).thenCompose(a -> {
-      StoredMessage m = a.message();
-      long start = clock.nanoTime();
-      // The ack waits for the broker: a node that dies after acking has already told the others.
-      return broker.publish(LocalHub.topicOf(m.conversation()),
-          BrokerEvent.message(m.seq(), m.sender(), m.createdAtMillis(), encodeMessage(m))).thenApply(v -> {
-            metrics.brokerPublished(clock.nanoTime() - start);
-            return a;
-          });
-    });
+    return store
+        .append(request)
+        .thenCompose(
+            a -> {
+              StoredMessage m = a.message();
+              long start = clock.nanoTime();
+              // The ack waits for the broker: a node that dies after acking has already told the
+              // others.
+              return broker
+                  .publish(
+                      LocalHub.topicOf(m.conversation()),
+                      BrokerEvent.message(
+                          m.seq(), m.sender(), m.createdAtMillis(), encodeMessage(m)))
+                  .thenApply(
+                      v -> {
+                        metrics.brokerPublished(clock.nanoTime() - start);
+                        return a;
+                      });
+            });
   }
 
   /** Encodes an event once, for {@link #publish} or many sessions. Any thread. */
@@ -249,14 +269,16 @@ public final class Node implements AutoCloseable {
       return broker.publish(topic, event);
     }
     Duration ttl = Duration.ofMillis(event.ttlMillis());
-    CompletableFuture<Void> state = event.appendState()
-        ? sharedState.appendState(topic, event.stateKey(), event.frame(), ttl)
-        : sharedState.putState(topic, event.stateKey(), event.frame(), ttl);
-    return state.exceptionally(e -> null)
-        .thenCompose(v -> broker.publish(topic, event));
+    CompletableFuture<Void> state =
+        event.appendState()
+            ? sharedState.appendState(topic, event.stateKey(), event.frame(), ttl)
+            : sharedState.putState(topic, event.stateKey(), event.frame(), ttl);
+    return state.exceptionally(e -> null).thenCompose(v -> broker.publish(topic, event));
   }
 
-  /** Removes the ephemeral state {@code key} of {@code conversation} without an event. Any thread. */
+  /**
+   * Removes the ephemeral state {@code key} of {@code conversation} without an event. Any thread.
+   */
   public CompletableFuture<Void> clearState(String conversation, String key) {
     return sharedState.putState(LocalHub.topicOf(conversation), key, new byte[0], Duration.ZERO);
   }
@@ -268,7 +290,15 @@ public final class Node implements AutoCloseable {
 
   /** The {@code message} event of a stored message. */
   public static Push.Message toPush(StoredMessage m) {
-    return new Push.Message(m.conversation(), m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.cid(),
+    return new Push.Message(
+        m.conversation(),
+        m.seq(),
+        m.id(),
+        m.sender(),
+        m.kind(),
+        m.text(),
+        m.createdAtMillis(),
+        m.cid(),
         m.status());
   }
 
@@ -349,13 +379,18 @@ public final class Node implements AutoCloseable {
       return this;
     }
 
-    /** The codec of the wire types (default: the core's alone); an extension's types are registered in it. */
+    /**
+     * The codec of the wire types (default: the core's alone); an extension's types are registered
+     * in it.
+     */
     public Builder codec(Codec codec) {
       this.codec = codec;
       return this;
     }
 
-    /** The node's clock (default: the system's, with its own timer thread, closed with the node). */
+    /**
+     * The node's clock (default: the system's, with its own timer thread, closed with the node).
+     */
     public Builder clock(NodeClock clock) {
       this.clock = clock;
       return this;

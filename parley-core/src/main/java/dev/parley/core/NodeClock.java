@@ -51,11 +51,13 @@ public interface NodeClock extends AutoCloseable {
     private final ScheduledExecutorService timer;
 
     private SystemClock(String threadName) {
-      this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, threadName);
-        t.setDaemon(true);
-        return t;
-      });
+      this.timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, threadName);
+                t.setDaemon(true);
+                return t;
+              });
     }
 
     @Override
@@ -70,7 +72,8 @@ public interface NodeClock extends AutoCloseable {
 
     @Override
     public Timer schedule(Duration delay, Runnable task) {
-      ScheduledFuture<?> f = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> f =
+          timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
       return () -> f.cancel(false);
     }
 

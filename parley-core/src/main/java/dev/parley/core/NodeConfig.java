@@ -21,18 +21,45 @@ import java.time.Duration;
  *     it is closed (4429)
  */
 public record NodeConfig(
-    int maxTextChars, int maxConversationsPerSession, Duration typingTtl, int replayPageSize, Duration heartbeat,
-    double sendRate, int sendBurst, int abuseLimit, double helloRate, int helloBurst, int maxFailedHellos) {
+    int maxTextChars,
+    int maxConversationsPerSession,
+    Duration typingTtl,
+    int replayPageSize,
+    Duration heartbeat,
+    double sendRate,
+    int sendBurst,
+    int abuseLimit,
+    double helloRate,
+    int helloBurst,
+    int maxFailedHellos) {
 
   /** Limits with the default hello limits. */
-  public NodeConfig(int maxTextChars, int maxConversationsPerSession, Duration typingTtl, int replayPageSize,
-      Duration heartbeat, double sendRate, int sendBurst, int abuseLimit) {
-    this(maxTextChars, maxConversationsPerSession, typingTtl, replayPageSize, heartbeat, sendRate, sendBurst, abuseLimit,
-        1, 30, 5);
+  public NodeConfig(
+      int maxTextChars,
+      int maxConversationsPerSession,
+      Duration typingTtl,
+      int replayPageSize,
+      Duration heartbeat,
+      double sendRate,
+      int sendBurst,
+      int abuseLimit) {
+    this(
+        maxTextChars,
+        maxConversationsPerSession,
+        typingTtl,
+        replayPageSize,
+        heartbeat,
+        sendRate,
+        sendBurst,
+        abuseLimit,
+        1,
+        30,
+        5);
   }
 
   /** The defaults documented in {@code docs/PROTOCOL.md#limits}. */
   public static NodeConfig defaults() {
-    return new NodeConfig(4000, 64, Duration.ofSeconds(6), 256, Duration.ofSeconds(30), 10, 20, 100);
+    return new NodeConfig(
+        4000, 64, Duration.ofSeconds(6), 256, Duration.ofSeconds(30), 10, 20, 100);
   }
 }

@@ -20,10 +20,12 @@ final class SendLimiter {
 
   /** Tokens now, and when they were counted. */
   private double tokens;
+
   private long tokensAt;
 
   /** Refusals in the current abuse window, and when the window began. */
   private int refused;
+
   private long refusedSince;
 
   SendLimiter(Session session, NodeClock clock, int burst) {
@@ -50,7 +52,9 @@ final class SendLimiter {
     if (++refused >= c.abuseLimit()) {
       session.close(CloseCode.TOO_MANY_REQUESTS);
     }
-    throw new ProtocolException(ErrorCode.RATE_LIMITED,
-        "more than " + (int) c.sendRate() + " messages a second; send it again a little later", null);
+    throw new ProtocolException(
+        ErrorCode.RATE_LIMITED,
+        "more than " + (int) c.sendRate() + " messages a second; send it again a little later",
+        null);
   }
 }

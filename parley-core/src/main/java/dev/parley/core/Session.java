@@ -17,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection's state in the core: who it is, which conversations it has joined, and
- * how far each has been delivered. Decodes the commands of {@code docs/PROTOCOL.md} and carries out
- * the core's own (join, leave, send, receipt, history, typing, ping); {@code hello} and {@code auth}
- * go to its {@link Admission}, rate limits to its {@link SendLimiter}, presence to its {@link
+ * One client connection's state in the core: who it is, which conversations it has joined, and how
+ * far each has been delivered. Decodes the commands of {@code docs/PROTOCOL.md} and carries out the
+ * core's own (join, leave, send, receipt, history, typing, ping); {@code hello} and {@code auth} go
+ * to its {@link Admission}, rate limits to its {@link SendLimiter}, presence to its {@link
  * PresenceTracker}, and every other command to the node's {@link Extension}.
  *
  * <p>Not thread-safe: every method runs on {@link Connection#executor()}, the connection's event
@@ -141,7 +141,8 @@ public final class Session {
   /** Answers {@code about} (or the server's own work, when null) with the error {@code e}. */
   void reject(Command about, ProtocolException e) {
     node.metrics().commandRejected(e.code());
-    ProtocolException named = about == null ? e : e.naming(e.cid() != null ? e.cid() : about.cid(), about.ref());
+    ProtocolException named =
+        about == null ? e : e.naming(e.cid() != null ? e.cid() : about.cid(), about.ref());
     push(named.toPush());
   }
 
@@ -170,7 +171,8 @@ public final class Session {
       case Command.Auth a -> admission.reauthenticate(a);
       default -> {
         if (!node.extension().command(this, command)) {
-          throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "this server does not carry out that command", "type");
+          throw new ProtocolException(
+              ErrorCode.UNKNOWN_TYPE, "this server does not carry out that command", "type");
         }
       }
     }
@@ -190,23 +192,38 @@ public final class Session {
       authorizing = new HashSet<>();
     }
     authorizing.add(conv);
-    admission.awaiting(may, null, (ok, err) -> {
-      authorizing.remove(conv);
-      if (err != null) {
-        log.warn("authorizing {} failed", conv, err);
-        push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "could not check access to " + conv + "; join again",
-            null, ref, "conv").about(conv));
-        return;
-      }
-      joinIf(ok, conv, after, ref, resuming);
-    });
+    admission.awaiting(
+        may,
+        null,
+        (ok, err) -> {
+          authorizing.remove(conv);
+          if (err != null) {
+            log.warn("authorizing {} failed", conv, err);
+            push(
+                Push.Error.of(
+                        ErrorCode.STORE_UNAVAILABLE,
+                        "could not check access to " + conv + "; join again",
+                        null,
+                        ref,
+                        "conv")
+                    .about(conv));
+            return;
+          }
+          joinIf(ok, conv, after, ref, resuming);
+        });
   }
 
   private void joinIf(boolean allowed, String conv, Long after, String ref, boolean resuming) {
     if (!allowed) {
       node.metrics().commandRejected(ErrorCode.FORBIDDEN);
-      push(Push.Error.of(ErrorCode.FORBIDDEN, (resuming ? "you may not resume " : "you may not join ") + conv, null,
-          ref, resuming ? "resume" : "conv").about(conv));
+      push(
+          Push.Error.of(
+                  ErrorCode.FORBIDDEN,
+                  (resuming ? "you may not resume " : "you may not join ") + conv,
+                  null,
+                  ref,
+                  resuming ? "resume" : "conv")
+              .about(conv));
       return;
     }
     try {
@@ -218,8 +235,8 @@ public final class Session {
   }
 
   /**
-   * Joins a conversation on the server's own decision (the extension joins a user to a
-   * conversation it made), without asking the authorizer. Call on the session's executor.
+   * Joins a conversation on the server's own decision (the extension joins a user to a conversation
+   * it made), without asking the authorizer. Call on the session's executor.
    */
   public void joinTrusted(String conv, Long after) {
     if (!closed && !hasJoined(conv)) {
@@ -227,7 +244,9 @@ public final class Session {
     }
   }
 
-  /** Whether this session has joined {@code conv} or is joining it. Call on the session's executor. */
+  /**
+   * Whether this session has joined {@code conv} or is joining it. Call on the session's executor.
+   */
   public boolean hasJoined(String conv) {
     return subscriptions.containsKey(conv) || (authorizing != null && authorizing.contains(conv));
   }
@@ -237,34 +256,55 @@ public final class Session {
     if (old != null) {
       unsubscribe(old);
     } else if (subscriptions.size() >= node.config().maxConversationsPerSession()) {
-      throw new ProtocolException(ErrorCode.INVALID_FIELD,
-          "a connection may join at most " + node.config().maxConversationsPerSession() + " conversations", "conv");
+      throw new ProtocolException(
+          ErrorCode.INVALID_FIELD,
+          "a connection may join at most "
+              + node.config().maxConversationsPerSession()
+              + " conversations",
+          "conv");
     }
     ConversationSubscription sub = new ConversationSubscription(this, conv);
     subscriptions.put(conv, sub);
     joinedAny = true;
-    CompletableFuture<JoinState> state = node.hub().add(sub)
-        .thenCompose(ok -> presence.enter(conv))
-        .thenCompose(snap -> CompletableFuture.supplyAsync(
-            () -> new JoinState(snap, node.store().lastSeq(conv), node.store().receipts(conv)), node.store().readExecutor()));
-    state.whenComplete((s, err) -> loop.run(() -> {
-      if (!sub.isActive()) {
-        return;
-      }
-      if (err != null) {
-        log.warn("join of {} could not read the store", conv, err);
-        subscriptions.remove(conv, sub);
-        unsubscribe(sub);
-        push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the store is unavailable; join again", null, ref, null)
-            .about(conv));
-        return;
-      }
-      joined(sub, ref, after, s);
-    }));
+    CompletableFuture<JoinState> state =
+        node.hub()
+            .add(sub)
+            .thenCompose(ok -> presence.enter(conv))
+            .thenCompose(
+                snap ->
+                    CompletableFuture.supplyAsync(
+                        () ->
+                            new JoinState(
+                                snap, node.store().lastSeq(conv), node.store().receipts(conv)),
+                        node.store().readExecutor()));
+    state.whenComplete(
+        (s, err) ->
+            loop.run(
+                () -> {
+                  if (!sub.isActive()) {
+                    return;
+                  }
+                  if (err != null) {
+                    log.warn("join of {} could not read the store", conv, err);
+                    subscriptions.remove(conv, sub);
+                    unsubscribe(sub);
+                    push(
+                        Push.Error.of(
+                                ErrorCode.STORE_UNAVAILABLE,
+                                "the store is unavailable; join again",
+                                null,
+                                ref,
+                                null)
+                            .about(conv));
+                    return;
+                  }
+                  joined(sub, ref, after, s);
+                }));
   }
 
   /** What a join learns before it answers: presence and states, the last seq, the receipts. */
-  private record JoinState(PresenceTracker.Snapshot snapshot, long lastSeq, List<ReceiptState> receipts) {}
+  private record JoinState(
+      PresenceTracker.Snapshot snapshot, long lastSeq, List<ReceiptState> receipts) {}
 
   private void joined(ConversationSubscription sub, String ref, Long after, JoinState s) {
     List<Push.Receipt> rs = new ArrayList<>(s.receipts().size());
@@ -309,61 +349,103 @@ public final class Session {
     limiter.take(node.config());
     int max = node.config().maxTextChars();
     if (s.text().length() > max && s.text().codePointCount(0, s.text().length()) > max) {
-      throw new ProtocolException(ErrorCode.TOO_LONG, "text is longer than " + max + " characters (Unicode code points)",
+      throw new ProtocolException(
+          ErrorCode.TOO_LONG,
+          "text is longer than " + max + " characters (Unicode code points)",
           "text");
     }
     if (node.isDraining()) {
-      throw new ProtocolException(ErrorCode.SHUTTING_DOWN, "the server is shutting down; reconnect and send again", null);
+      throw new ProtocolException(
+          ErrorCode.SHUTTING_DOWN, "the server is shutting down; reconnect and send again", null);
     }
     node.metrics().messageReceived();
     long receivedAt = node.clock().nanoTime();
-    AppendRequest request = new AppendRequest(s.conv(), principal.user(), s.cid(), "text", s.text(), node.clock().millis());
+    AppendRequest request =
+        new AppendRequest(
+            s.conv(), principal.user(), s.cid(), "text", s.text(), node.clock().millis());
     node.sendStarted();
-    CompletableFuture<CompletableFuture<Appended>> submitted = lastSend.handle((x, e) -> null)
-        .thenCompose(v -> node.extension().beforeSend(this, s.conv()))
-        .thenApply(v -> node.append(request));
+    CompletableFuture<CompletableFuture<Appended>> submitted =
+        lastSend
+            .handle((x, e) -> null)
+            .thenCompose(v -> node.extension().beforeSend(this, s.conv()))
+            .thenApply(v -> node.append(request));
     lastSend = submitted;
     // Hand-written rather than loop().then: the drain count must drop even when the session closed.
-    submitted.thenCompose(f -> f).whenComplete((appended, err) -> connection.executor().execute(() -> {
-      node.sendFinished();
-      if (closed) {
-        return;
-      }
-      if (err != null) {
-        Throwable cause = err.getCause() != null ? err.getCause() : err;
-        if (cause instanceof ProtocolException p) {
-          reject(s, p);
-        } else {
-          push(Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "the message was not stored; send it again", s.cid(), s.ref(),
-              null));
-        }
-        return;
-      }
-      StoredMessage m = appended.message();
-      push(new Push.Ack(s.ref(), s.cid(), m.conversation(), m.seq(), m.id(), m.createdAtMillis()));
-      node.metrics().sendAcked(node.clock().nanoTime() - receivedAt);
-      if (!appended.duplicate()) {
-        loop.guarded(s, () -> node.extension().messageStored(this, m));
-      }
-    }));
+    submitted
+        .thenCompose(f -> f)
+        .whenComplete(
+            (appended, err) ->
+                connection
+                    .executor()
+                    .execute(
+                        () -> {
+                          node.sendFinished();
+                          if (closed) {
+                            return;
+                          }
+                          if (err != null) {
+                            Throwable cause = err.getCause() != null ? err.getCause() : err;
+                            if (cause instanceof ProtocolException p) {
+                              reject(s, p);
+                            } else {
+                              push(
+                                  Push.Error.of(
+                                      ErrorCode.STORE_UNAVAILABLE,
+                                      "the message was not stored; send it again",
+                                      s.cid(),
+                                      s.ref(),
+                                      null));
+                            }
+                            return;
+                          }
+                          StoredMessage m = appended.message();
+                          push(
+                              new Push.Ack(
+                                  s.ref(),
+                                  s.cid(),
+                                  m.conversation(),
+                                  m.seq(),
+                                  m.id(),
+                                  m.createdAtMillis()));
+                          node.metrics().sendAcked(node.clock().nanoTime() - receivedAt);
+                          if (!appended.duplicate()) {
+                            loop.guarded(s, () -> node.extension().messageStored(this, m));
+                          }
+                        }));
   }
 
   private void receipt(Command.Receipt r) {
     ConversationSubscription sub = joinedOrThrow(r.conv());
     if (r.seq() > sub.delivered()) {
-      throw new ProtocolException(ErrorCode.INVALID_FIELD,
-          "seq " + r.seq() + " is beyond what this connection has received (" + sub.delivered() + ")", "seq");
+      throw new ProtocolException(
+          ErrorCode.INVALID_FIELD,
+          "seq "
+              + r.seq()
+              + " is beyond what this connection has received ("
+              + sub.delivered()
+              + ")",
+          "seq");
     }
     String user = principal.user();
     CompletableFuture<Boolean> saved = node.store().saveReceipt(r.conv(), user, r.kind(), r.seq());
-    saved.thenAccept(moved -> {
-      if (moved) {
-        node.publish(r.conv(), BrokerEvent.ephemeral(user, null, 0,
-            node.encode(new Push.Receipt(r.conv(), user, r.kind(), r.seq()))));
-      }
-    });
-    loop.then(saved, r, new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "the receipt was not stored; send it again"),
-        moved -> { });
+    saved.thenAccept(
+        moved -> {
+          if (moved) {
+            node.publish(
+                r.conv(),
+                BrokerEvent.ephemeral(
+                    user,
+                    null,
+                    0,
+                    node.encode(new Push.Receipt(r.conv(), user, r.kind(), r.seq()))));
+          }
+        });
+    loop.then(
+        saved,
+        r,
+        new SessionLoop.OnFailure(
+            ErrorCode.STORE_UNAVAILABLE, "the receipt was not stored; send it again"),
+        moved -> {});
   }
 
   private void history(Command.History h) {
@@ -371,14 +453,19 @@ public final class Session {
     long before = h.before() == null ? Long.MAX_VALUE : h.before();
     int limit = h.limitOrDefault();
     CompletableFuture<List<StoredMessage>> page =
-        CompletableFuture.supplyAsync(() -> node.store().readBefore(h.conv(), before, limit), node.store().readExecutor());
-    loop.then(page, h, new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "history is unavailable; ask again"), p -> {
-      List<Push.Message> messages = new ArrayList<>(p.size());
-      for (StoredMessage m : p) {
-        messages.add(Node.toPush(m));
-      }
-      push(new Push.History(h.ref(), h.conv(), messages, !p.isEmpty() && p.get(0).seq() > 1));
-    });
+        CompletableFuture.supplyAsync(
+            () -> node.store().readBefore(h.conv(), before, limit), node.store().readExecutor());
+    loop.then(
+        page,
+        h,
+        new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "history is unavailable; ask again"),
+        p -> {
+          List<Push.Message> messages = new ArrayList<>(p.size());
+          for (StoredMessage m : p) {
+            messages.add(Node.toPush(m));
+          }
+          push(new Push.History(h.ref(), h.conv(), messages, !p.isEmpty() && p.get(0).seq() > 1));
+        });
   }
 
   /** Renews this session's presence in every joined conversation. Any thread: hops. */

@@ -12,11 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Continues a session's work on its event loop: the one place where work that finished elsewhere
- * (a store write, a shared-state read, an authentication) comes back. Each continuation hops to
- * the loop, is dropped when the session closed meanwhile, and has its failures answered as an
- * {@code error} event naming the command it belongs to: a {@link ProtocolException} with its own
- * code, anything else with the code the caller chose (or {@code internal}, logged).
+ * Continues a session's work on its event loop: the one place where work that finished elsewhere (a
+ * store write, a shared-state read, an authentication) comes back. Each continuation hops to the
+ * loop, is dropped when the session closed meanwhile, and has its failures answered as an {@code
+ * error} event naming the command it belongs to: a {@link ProtocolException} with its own code,
+ * anything else with the code the caller chose (or {@code internal}, logged).
  *
  * <p>Thread-safe: every method may be called from any thread. The continuations run on the
  * session's executor, where the session's state may be touched.
@@ -48,11 +48,12 @@ public final class SessionLoop {
 
   /** Runs {@code task} on the session's loop, unless the session has closed by then. */
   public void run(Runnable task) {
-    executor.execute(() -> {
-      if (!session.isClosed()) {
-        guarded(null, task);
-      }
-    });
+    executor.execute(
+        () -> {
+          if (!session.isClosed()) {
+            guarded(null, task);
+          }
+        });
   }
 
   /**
@@ -62,17 +63,21 @@ public final class SessionLoop {
    *
    * @param about the command the work belongs to, or null for the server's own work
    */
-  public <T> void then(CompletionStage<T> stage, Command about, OnFailure onFailure, Consumer<? super T> next) {
-    stage.whenComplete((value, err) -> executor.execute(() -> {
-      if (session.isClosed()) {
-        return;
-      }
-      if (err != null) {
-        fail(about, onFailure, err);
-        return;
-      }
-      guarded(about, () -> next.accept(value));
-    }));
+  public <T> void then(
+      CompletionStage<T> stage, Command about, OnFailure onFailure, Consumer<? super T> next) {
+    stage.whenComplete(
+        (value, err) ->
+            executor.execute(
+                () -> {
+                  if (session.isClosed()) {
+                    return;
+                  }
+                  if (err != null) {
+                    fail(about, onFailure, err);
+                    return;
+                  }
+                  guarded(about, () -> next.accept(value));
+                }));
   }
 
   /** Runs {@code r} now (on the loop), answering what it throws as {@link #then} does. */
@@ -82,14 +87,18 @@ public final class SessionLoop {
     } catch (ProtocolException e) {
       session.reject(about, e);
     } catch (RuntimeException e) {
-      log.error("work for {} failed on session {}", about == null ? "the server" : about.getClass().getSimpleName(),
-          session.id(), e);
+      log.error(
+          "work for {} failed on session {}",
+          about == null ? "the server" : about.getClass().getSimpleName(),
+          session.id(),
+          e);
       session.reject(about, new ProtocolException(ErrorCode.INTERNAL, "internal error", null));
     }
   }
 
   private void fail(Command about, OnFailure onFailure, Throwable err) {
-    Throwable cause = err instanceof CompletionException c && c.getCause() != null ? c.getCause() : err;
+    Throwable cause =
+        err instanceof CompletionException c && c.getCause() != null ? c.getCause() : err;
     if (cause instanceof ProtocolException p) {
       session.reject(about, p);
       return;
@@ -103,7 +112,12 @@ public final class SessionLoop {
     } else {
       log.debug("work for session {} failed: {}", session.id(), cause.toString());
     }
-    session.push(Push.Error.of(onFailure.code(), onFailure.message(), about == null ? null : about.cid(),
-        about == null ? null : about.ref(), null));
+    session.push(
+        Push.Error.of(
+            onFailure.code(),
+            onFailure.message(),
+            about == null ? null : about.cid(),
+            about == null ? null : about.ref(),
+            null));
   }
 }

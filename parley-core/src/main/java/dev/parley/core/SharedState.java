@@ -7,16 +7,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * State every node of a cluster sees alike: presence (who is connected where), ephemeral state
- * (typing, streaming answers) for snapshots, expiring values (what a layer above the core must
- * read fast on every node, such as a conversation's status), and claims
- * (exclusive, expiring ownership of a key — the chat layer claims a conversation before assigning
- * it, so two nodes never assign one conversation twice). The {@code SharedState} port.
+ * (typing, streaming answers) for snapshots, expiring values (what a layer above the core must read
+ * fast on every node, such as a conversation's status), and claims (exclusive, expiring ownership
+ * of a key — the chat layer claims a conversation before assigning it, so two nodes never assign
+ * one conversation twice). The {@code SharedState} port.
  *
  * <h2>Guarantees</h2>
  *
  * <ul>
- *   <li>A presence entry is listed until it is removed or its time-to-live passes; a node that
- *       dies leaves entries that expire by themselves.
+ *   <li>A presence entry is listed until it is removed or its time-to-live passes; a node that dies
+ *       leaves entries that expire by themselves.
  *   <li>{@link #claim} succeeds for at most one owner of a key at a time, across every node; the
  *       owner may renew it; it ends when released or when its time-to-live passes.
  * </ul>
@@ -55,9 +55,9 @@ public interface SharedState extends AutoCloseable {
   CompletableFuture<List<byte[]>> states(String topic);
 
   /**
-   * Sets {@code key} to {@code value} at {@code version} for {@code ttl}, unless the live value
-   * has a higher version (a write that arrives late, or a cache fill that raced a change, loses
-   * to the newer one). Completes with whether it was set.
+   * Sets {@code key} to {@code value} at {@code version} for {@code ttl}, unless the live value has
+   * a higher version (a write that arrives late, or a cache fill that raced a change, loses to the
+   * newer one). Completes with whether it was set.
    */
   CompletableFuture<Boolean> setValue(String key, String value, long version, Duration ttl);
 

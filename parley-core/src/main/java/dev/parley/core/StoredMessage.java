@@ -15,5 +15,12 @@ package dev.parley.core;
  *     answer that did not finish
  */
 public record StoredMessage(
-    String conversation, long seq, String id, String sender, String cid, String kind, String text, long createdAtMillis,
+    String conversation,
+    long seq,
+    String id,
+    String sender,
+    String cid,
+    String kind,
+    String text,
+    long createdAtMillis,
     String status) {}

@@ -1,6 +1,6 @@
 /**
- * The realtime core: sessions, conversations as channels, and the delivery contract
- * ({@code docs/ARCHITECTURE.md#the-delivery-contract}).
+ * The realtime core: sessions, conversations as channels, and the delivery contract ({@code
+ * docs/ARCHITECTURE.md#the-delivery-contract}).
  *
  * <p>It talks to the transport through {@link dev.parley.core.Connection}, to storage through
  * {@link dev.parley.core.MessageStore} and to other nodes through {@link dev.parley.core.Broker}.

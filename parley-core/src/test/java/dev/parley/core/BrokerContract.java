@@ -40,7 +40,8 @@ public abstract class BrokerContract {
   }
 
   protected static BrokerEvent message(long seq) {
-    return BrokerEvent.message(seq, "u1", ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8));
+    return BrokerEvent.message(
+        seq, "u1", ("{\"seq\":" + seq + "}").getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -72,10 +73,15 @@ public abstract class BrokerContract {
   void ephemeralEventsKeepTheirStateKeyAndTtl() throws Exception {
     List<BrokerEvent> got = new CopyOnWriteArrayList<>();
     nodeB.subscribe("conv:eph", got::add).get(10, TimeUnit.SECONDS);
-    nodeA.publish("conv:eph", BrokerEvent.ephemeral("u2", "typing:u2", 6000, "{}".getBytes(StandardCharsets.UTF_8)));
+    nodeA.publish(
+        "conv:eph",
+        BrokerEvent.ephemeral("u2", "typing:u2", 6000, "{}".getBytes(StandardCharsets.UTF_8)));
     nodeA.publish("conv:eph", BrokerEvent.aboutOthers("u2", "{}".getBytes(StandardCharsets.UTF_8)));
     nodeA.publish("conv:eph", BrokerEvent.forUser("u3", "{}".getBytes(StandardCharsets.UTF_8)));
-    nodeA.publish("conv:eph", BrokerEvent.ephemeralAppending("u4", "answer:x", 1000, "{}".getBytes(StandardCharsets.UTF_8)));
+    nodeA.publish(
+        "conv:eph",
+        BrokerEvent.ephemeralAppending(
+            "u4", "answer:x", 1000, "{}".getBytes(StandardCharsets.UTF_8)));
     await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 4);
     assertThat(got.get(0).audience()).isEqualTo(BrokerEvent.Audience.EVERYONE);
     assertThat(got.get(1).audience()).isEqualTo(BrokerEvent.Audience.OTHERS);
@@ -92,7 +98,8 @@ public abstract class BrokerContract {
   void unsubscribeStopsDeliveryAndOtherTopicsAreNotSeen() throws Exception {
     List<Long> stopped = new CopyOnWriteArrayList<>();
     List<Long> fence = new CopyOnWriteArrayList<>();
-    Broker.Subscription s = nodeB.subscribe("conv:u", e -> stopped.add(e.seq())).get(10, TimeUnit.SECONDS);
+    Broker.Subscription s =
+        nodeB.subscribe("conv:u", e -> stopped.add(e.seq())).get(10, TimeUnit.SECONDS);
     nodeB.subscribe("conv:fence", e -> fence.add(e.seq())).get(10, TimeUnit.SECONDS);
     nodeA.publish("conv:u", message(1));
     await().atMost(Duration.ofSeconds(10)).until(() -> stopped.size() == 1);
@@ -109,7 +116,7 @@ public abstract class BrokerContract {
   @Test
   void aTopicCanBeSubscribedAgainAfterItsLastUnsubscribe() throws Exception {
     List<Long> got = new CopyOnWriteArrayList<>();
-    nodeB.subscribe("conv:again", e -> { }).get(10, TimeUnit.SECONDS).unsubscribe();
+    nodeB.subscribe("conv:again", e -> {}).get(10, TimeUnit.SECONDS).unsubscribe();
     nodeB.subscribe("conv:again", e -> got.add(e.seq())).get(10, TimeUnit.SECONDS);
     nodeA.publish("conv:again", message(7));
     await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);

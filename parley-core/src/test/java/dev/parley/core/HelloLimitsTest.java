@@ -26,23 +26,32 @@ class HelloLimitsTest {
   Node node;
 
   /** Accepts the password "right" for anyone and anonymous visitors. */
-  final Authenticator passwords = new Authenticator() {
-    final AnonymousTokens anonymous = new AnonymousTokens(new byte[32]);
+  final Authenticator passwords =
+      new Authenticator() {
+        final AnonymousTokens anonymous = new AnonymousTokens(new byte[32]);
 
-    @Override
-    public CompletableFuture<Principal> authenticate(Command.Hello hello) {
-      if (hello.user() == null) {
-        return anonymous.authenticate(hello);
-      }
-      return "right".equals(hello.password())
-          ? CompletableFuture.completedFuture(new Principal(hello.user(), Map.of(), null))
-          : CompletableFuture.failedFuture(new AuthenticationException("wrong user or password"));
-    }
-  };
+        @Override
+        public CompletableFuture<Principal> authenticate(Command.Hello hello) {
+          if (hello.user() == null) {
+            return anonymous.authenticate(hello);
+          }
+          return "right".equals(hello.password())
+              ? CompletableFuture.completedFuture(new Principal(hello.user(), Map.of(), null))
+              : CompletableFuture.failedFuture(
+                  new AuthenticationException("wrong user or password"));
+        }
+      };
 
   void start(NodeConfig config) {
-    node = Node.builder().config(config).clock(clock).store(new InMemoryMessageStore()).broker(new InMemoryBroker())
-        .sharedState(new InMemorySharedState(clock::nanoTime)).authenticator(passwords).build();
+    node =
+        Node.builder()
+            .config(config)
+            .clock(clock)
+            .store(new InMemoryMessageStore())
+            .broker(new InMemoryBroker())
+            .sharedState(new InMemorySharedState(clock::nanoTime))
+            .authenticator(passwords)
+            .build();
   }
 
   @AfterEach
@@ -74,11 +83,14 @@ class HelloLimitsTest {
       assertThat(hello("192.0.2.1")).isInstanceOf(Push.Welcome.class);
     }
     Push refused = hello("192.0.2.1");
-    assertThat(refused).isInstanceOfSatisfying(Push.Error.class, e -> {
-      assertThat(e.code()).isEqualTo("rate_limited");
-      assertThat(e.ref()).isEqualTo("h");
-      assertThat(e.retryAfterMs()).isEqualTo(1000L);
-    });
+    assertThat(refused)
+        .isInstanceOfSatisfying(
+            Push.Error.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("rate_limited");
+              assertThat(e.ref()).isEqualTo("h");
+              assertThat(e.retryAfterMs()).isEqualTo(1000L);
+            });
     assertThat(hello("192.0.2.2")).as("another address").isInstanceOf(Push.Welcome.class);
     clock.advance(Duration.ofSeconds(1));
     assertThat(hello("192.0.2.1")).isInstanceOf(Push.Welcome.class);
@@ -102,12 +114,19 @@ class HelloLimitsTest {
   }
 
   @Test
-  void theFifthFailedHelloOnAConnectionIsAnsweredThenTheConnectionIsClosedWith4429() throws Exception {
+  void theFifthFailedHelloOnAConnectionIsAnsweredThenTheConnectionIsClosedWith4429()
+      throws Exception {
     start(NodeConfig.defaults());
     RecordingConnection c = connect("192.0.2.3");
     Session s = node.open(c);
     for (int i = 1; i <= 5; i++) {
-      c.command(s, "{\"type\":\"hello\",\"ref\":\"h" + i + "\",\"user\":\"maya\",\"password\":\"guess" + i + "\"}");
+      c.command(
+          s,
+          "{\"type\":\"hello\",\"ref\":\"h"
+              + i
+              + "\",\"user\":\"maya\",\"password\":\"guess"
+              + i
+              + "\"}");
       Push.Error e = c.next(Push.Error.class);
       assertThat(e.code()).isEqualTo("unauthorized");
       assertThat(e.field()).isEqualTo("password");

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A second extension of the core, with no chat in it: live counters that anyone may watch and
- * bump. It registers its own command and event with the codec, its own access rule and its own
- * state — what a live dashboard or a like button needs — and shows the core carries more than chat.
+ * A second extension of the core, with no chat in it: live counters that anyone may watch and bump.
+ * It registers its own command and event with the codec, its own access rule and its own state —
+ * what a live dashboard or a like button needs — and shows the core carries more than chat.
  */
 @Timeout(30)
 class LiveCounterTest {
@@ -34,7 +34,9 @@ class LiveCounterTest {
   /** {@code {"type":"count","counter":"likes","value":3}}: a counter's value now. */
   record Count(String counter, long value) implements Push {}
 
-  /** The extension: counters in memory, published to {@code counter:<name>} with the value as state. */
+  /**
+   * The extension: counters in memory, published to {@code counter:<name>} with the value as state.
+   */
   static final class Counters implements Extension, Authorizer {
     private final ConcurrentHashMap<String, AtomicLong> values = new ConcurrentHashMap<>();
     Node node;
@@ -45,8 +47,13 @@ class LiveCounterTest {
         return false;
       }
       long value = values.computeIfAbsent(b.counter(), k -> new AtomicLong()).incrementAndGet();
-      node.publish("counter:" + b.counter(),
-          BrokerEvent.ephemeral(session.principal().user(), "value", 3_600_000, node.encode(new Count(b.counter(), value))));
+      node.publish(
+          "counter:" + b.counter(),
+          BrokerEvent.ephemeral(
+              session.principal().user(),
+              "value",
+              3_600_000,
+              node.encode(new Count(b.counter(), value))));
       return true;
     }
 
@@ -56,7 +63,8 @@ class LiveCounterTest {
     }
   }
 
-  final Codec codec = Codec.builder().command("bump", Bump.class).event("count", Count.class).build();
+  final Codec codec =
+      Codec.builder().command("bump", Bump.class).event("count", Count.class).build();
   final Counters counters = new Counters();
   Node node;
   RecordingConnection alice;
@@ -66,8 +74,15 @@ class LiveCounterTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    node = Node.builder().codec(codec).store(new InMemoryMessageStore()).broker(new InMemoryBroker())
-        .authenticator(new AnonymousTokens(new byte[32])).extension(counters).authorizer(counters).build();
+    node =
+        Node.builder()
+            .codec(codec)
+            .store(new InMemoryMessageStore())
+            .broker(new InMemoryBroker())
+            .authenticator(new AnonymousTokens(new byte[32]))
+            .extension(counters)
+            .authorizer(counters)
+            .build();
     counters.node = node;
     alice = new RecordingConnection(codec, Map.of(), null);
     bob = new RecordingConnection(codec, Map.of(), null);
@@ -108,7 +123,9 @@ class LiveCounterTest {
       Session l = open(late);
       late.command(l, "{\"type\":\"join\",\"conv\":\"counter:likes\"}");
       late.next(Push.Joined.class);
-      assertThat(late.nextOf(Count.class)).as("the state as a snapshot").isEqualTo(new Count("likes", 2));
+      assertThat(late.nextOf(Count.class))
+          .as("the state as a snapshot")
+          .isEqualTo(new Count("likes", 2));
     }
   }
 

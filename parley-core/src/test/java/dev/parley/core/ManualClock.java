@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.PriorityQueue;
 
 /**
- * A {@link NodeClock} that moves only when a test says so. {@link #advance} moves both readings
- * and runs every timer that falls due, in time order, on the calling thread (timers only hop to
+ * A {@link NodeClock} that moves only when a test says so. {@link #advance} moves both readings and
+ * runs every timer that falls due, in time order, on the calling thread (timers only hop to
  * executors, so a test then waits for what they send, never for time).
  *
  * <p>Thread-safe: guarded by {@code this}; timers run outside the lock.

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The guarantees of {@link MessageStore}, run against every implementation: subclass it and
- * provide {@link #openStore()}.
+ * The guarantees of {@link MessageStore}, run against every implementation: subclass it and provide
+ * {@link #openStore()}.
  */
 @Timeout(60)
 public abstract class MessageStoreContract {
@@ -92,7 +92,9 @@ public abstract class MessageStoreContract {
       await(store.append(text("c1", "u1", "c" + i, "m" + i)));
     }
     List<StoredMessage> page = store.readAfter("c1", 10, 10);
-    assertThat(page).extracting(StoredMessage::seq).containsExactlyElementsOf(LongStream.rangeClosed(11, 20).boxed().toList());
+    assertThat(page)
+        .extracting(StoredMessage::seq)
+        .containsExactlyElementsOf(LongStream.rangeClosed(11, 20).boxed().toList());
     assertThat(page.get(0).text()).isEqualTo("m10");
     assertThat(store.readAfter("c1", 20, 10)).hasSize(5);
     assertThat(store.readAfter("c1", 25, 10)).isEmpty();
@@ -103,16 +105,22 @@ public abstract class MessageStoreContract {
     for (int i = 0; i < 25; i++) {
       await(store.append(text("c1", "u1", "c" + i, "m" + i)));
     }
-    assertThat(store.readBefore("c1", Long.MAX_VALUE, 10)).extracting(StoredMessage::seq)
+    assertThat(store.readBefore("c1", Long.MAX_VALUE, 10))
+        .extracting(StoredMessage::seq)
         .containsExactlyElementsOf(LongStream.rangeClosed(16, 25).boxed().toList());
-    assertThat(store.readBefore("c1", 16, 10)).extracting(StoredMessage::seq)
+    assertThat(store.readBefore("c1", 16, 10))
+        .extracting(StoredMessage::seq)
         .containsExactlyElementsOf(LongStream.rangeClosed(6, 15).boxed().toList());
-    assertThat(store.readBefore("c1", 6, 10)).extracting(StoredMessage::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+    assertThat(store.readBefore("c1", 6, 10))
+        .extracting(StoredMessage::seq)
+        .containsExactly(1L, 2L, 3L, 4L, 5L);
   }
 
   @Test
   void storedFieldsRoundTrip() throws Exception {
-    Appended a = await(store.append(new AppendRequest("c1", "u1", "k", "text", "héllo \"quoted\" ✓", 1234L)));
+    Appended a =
+        await(
+            store.append(new AppendRequest("c1", "u1", "k", "text", "héllo \"quoted\" ✓", 1234L)));
     StoredMessage read = store.readAfter("c1", 0, 1).get(0);
     assertThat(read).isEqualTo(a.message());
     assertThat(read.text()).isEqualTo("héllo \"quoted\" ✓");
@@ -129,21 +137,26 @@ public abstract class MessageStoreContract {
     List<Thread> ts = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int tt = t;
-      ts.add(Thread.ofPlatform().start(() -> {
-        for (int i = 0; i < perThread; i++) {
-          CompletableFuture<Appended> f = store.append(text("hot", "u" + tt, "c" + i, "t" + tt + "-" + i));
-          synchronized (all) {
-            all.add(f);
-          }
-        }
-      }));
+      ts.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      CompletableFuture<Appended> f =
+                          store.append(text("hot", "u" + tt, "c" + i, "t" + tt + "-" + i));
+                      synchronized (all) {
+                        all.add(f);
+                      }
+                    }
+                  }));
     }
     for (Thread t : ts) {
       t.join();
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     List<StoredMessage> stored = store.readAfter("hot", 0, threads * perThread + 10);
-    assertThat(stored).extracting(StoredMessage::seq)
+    assertThat(stored)
+        .extracting(StoredMessage::seq)
         .containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
     assertThat(stored).extracting(StoredMessage::text).doesNotHaveDuplicates();
   }
@@ -155,16 +168,20 @@ public abstract class MessageStoreContract {
     assertThat(store.saveReceipt("c1", "u1", "read", 5).get(10, TimeUnit.SECONDS)).isFalse();
     assertThat(store.saveReceipt("c1", "u1", "delivered", 7).get(10, TimeUnit.SECONDS)).isTrue();
     assertThat(store.saveReceipt("c1", "u2", "read", 1).get(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(store.receipts("c1")).containsExactlyInAnyOrder(
-        new ReceiptState("c1", "u1", "read", 5),
-        new ReceiptState("c1", "u1", "delivered", 7),
-        new ReceiptState("c1", "u2", "read", 1));
+    assertThat(store.receipts("c1"))
+        .containsExactlyInAnyOrder(
+            new ReceiptState("c1", "u1", "read", 5),
+            new ReceiptState("c1", "u1", "delivered", 7),
+            new ReceiptState("c1", "u2", "read", 1));
   }
 
   @Test
   void anExplicitIdAndStatusAreKept() throws Exception {
-    Appended a = await(store.append(new AppendRequest("c1", "bot", null, "bot", "partial answ", 5L, "m_answer1",
-        "stopped")));
+    Appended a =
+        await(
+            store.append(
+                new AppendRequest(
+                    "c1", "bot", null, "bot", "partial answ", 5L, "m_answer1", "stopped")));
     assertThat(a.message().id()).isEqualTo("m_answer1");
     StoredMessage read = store.readAfter("c1", 0, 1).get(0);
     assertThat(read.id()).isEqualTo("m_answer1");

@@ -48,8 +48,8 @@ public final class RecordingConnection implements Connection, AutoCloseable {
    * @param clientAddress the client's IP address, for per-address limits
    * @param host the handshake's Host header, or null
    */
-  public RecordingConnection(Codec codec, Map<String, String> params, String origin, String clientAddress,
-      String host) {
+  public RecordingConnection(
+      Codec codec, Map<String, String> params, String origin, String clientAddress, String host) {
     this.codec = codec;
     this.params = Map.copyOf(params);
     this.origin = origin;

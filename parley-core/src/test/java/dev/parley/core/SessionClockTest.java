@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What the core does over time, on a {@link ManualClock}: credentials that expire, the send rate
- * limit, typing leases, presence time-to-live and renewal, and the retry of a failed store read.
- * No test waits for time to pass.
+ * limit, typing leases, presence time-to-live and renewal, and the retry of a failed store read. No
+ * test waits for time to pass.
  */
 @Timeout(30)
 class SessionClockTest {
@@ -29,8 +29,15 @@ class SessionClockTest {
   Session session;
 
   void start(NodeConfig config, Authenticator auth) throws Exception {
-    node = Node.builder().config(config).clock(clock).store(store).broker(new InMemoryBroker()).sharedState(shared)
-        .authenticator(auth).build();
+    node =
+        Node.builder()
+            .config(config)
+            .clock(clock)
+            .store(store)
+            .broker(new InMemoryBroker())
+            .sharedState(shared)
+            .authenticator(auth)
+            .build();
     conn = new RecordingConnection();
     session = node.open(conn);
     conn.command(session, "{\"type\":\"hello\"}");
@@ -56,7 +63,8 @@ class SessionClockTest {
     return new Authenticator() {
       @Override
       public CompletableFuture<Principal> authenticate(Command.Hello hello) {
-        return CompletableFuture.completedFuture(new Principal("u1", Map.of(), null, clock.millis() + ttl.toMillis()));
+        return CompletableFuture.completedFuture(
+            new Principal("u1", Map.of(), null, clock.millis() + ttl.toMillis()));
       }
     };
   }
@@ -75,12 +83,14 @@ class SessionClockTest {
   @Test
   void sendsBeyondTheBurstAreRateLimitedUntilTheBucketRefills() throws Exception {
     NodeConfig d = NodeConfig.defaults();
-    start(new NodeConfig(d.maxTextChars(), 64, d.typingTtl(), 256, d.heartbeat(), 10, 3, 100),
+    start(
+        new NodeConfig(d.maxTextChars(), 64, d.typingTtl(), 256, d.heartbeat(), 10, 3, 100),
         new AnonymousTokens(new byte[32]));
     conn.command(session, "{\"type\":\"join\",\"conv\":\"r\"}");
     conn.next(Push.Joined.class);
     for (int i = 0; i < 4; i++) {
-      conn.command(session, "{\"type\":\"send\",\"cid\":\"c" + i + "\",\"conv\":\"r\",\"text\":\"x\"}");
+      conn.command(
+          session, "{\"type\":\"send\",\"cid\":\"c" + i + "\",\"conv\":\"r\",\"text\":\"x\"}");
     }
     Push.Error limited = conn.nextOf(Push.Error.class);
     assertThat(limited.code()).isEqualTo("rate_limited");
@@ -90,7 +100,9 @@ class SessionClockTest {
     }
     assertThat(store.lastSeq("r")).isEqualTo(3);
     conn.command(session, "{\"type\":\"send\",\"cid\":\"c3\",\"conv\":\"r\",\"text\":\"x\"}");
-    assertThat(conn.nextOf(Push.Error.class).code()).as("no time has passed").isEqualTo("rate_limited");
+    assertThat(conn.nextOf(Push.Error.class).code())
+        .as("no time has passed")
+        .isEqualTo("rate_limited");
     clock.advance(Duration.ofMillis(100)); // 10 a second: one token back
     conn.command(session, "{\"type\":\"send\",\"cid\":\"c3\",\"conv\":\"r\",\"text\":\"x\"}");
     assertThat(conn.nextOf(Push.Ack.class).cid()).isEqualTo("c3");
@@ -99,12 +111,14 @@ class SessionClockTest {
   @Test
   void sustainedExcessClosesTheConnectionWith4429() throws Exception {
     NodeConfig d = NodeConfig.defaults();
-    start(new NodeConfig(d.maxTextChars(), 64, d.typingTtl(), 256, d.heartbeat(), 1, 1, 5),
+    start(
+        new NodeConfig(d.maxTextChars(), 64, d.typingTtl(), 256, d.heartbeat(), 1, 1, 5),
         new AnonymousTokens(new byte[32]));
     conn.command(session, "{\"type\":\"join\",\"conv\":\"a\"}");
     conn.next(Push.Joined.class);
     for (int i = 0; i < 6; i++) {
-      conn.command(session, "{\"type\":\"send\",\"cid\":\"c" + i + "\",\"conv\":\"a\",\"text\":\"x\"}");
+      conn.command(
+          session, "{\"type\":\"send\",\"cid\":\"c" + i + "\",\"conv\":\"a\",\"text\":\"x\"}");
     }
     conn.drainLoop();
     assertThat(conn.closedWith()).isEqualTo(CloseCode.TOO_MANY_REQUESTS);
@@ -131,7 +145,8 @@ class SessionClockTest {
     shared.presenceAdd("conv:p", "s_dead", "ghost", PresenceTracker.TTL).join();
     conn.command(session, "{\"type\":\"join\",\"conv\":\"p\"}");
     assertThat(conn.next(Push.Joined.class).presence()).contains("ghost");
-    clock.advance(PresenceTracker.TTL.multipliedBy(3)); // renewals run every 20 s; the ghost's never do
+    clock.advance(
+        PresenceTracker.TTL.multipliedBy(3)); // renewals run every 20 s; the ghost's never do
     conn.drainLoop();
     assertThat(shared.presence("conv:p").join()).containsOnlyKeys(session.id());
   }
@@ -140,61 +155,64 @@ class SessionClockTest {
   void aFailedReplayReadIsTriedAgainAfterTheRetryDelay() throws Exception {
     AtomicInteger failures = new AtomicInteger(1);
     InMemoryMessageStore real = new InMemoryMessageStore();
-    store = new MessageStore() {
-      @Override
-      public CompletableFuture<Appended> append(AppendRequest request) {
-        return real.append(request);
-      }
+    store =
+        new MessageStore() {
+          @Override
+          public CompletableFuture<Appended> append(AppendRequest request) {
+            return real.append(request);
+          }
 
-      @Override
-      public CompletableFuture<Boolean> saveReceipt(String conversation, String user, String kind, long seq) {
-        return real.saveReceipt(conversation, user, kind, seq);
-      }
+          @Override
+          public CompletableFuture<Boolean> saveReceipt(
+              String conversation, String user, String kind, long seq) {
+            return real.saveReceipt(conversation, user, kind, seq);
+          }
 
-      @Override
-      public List<StoredMessage> readAfter(String conversation, long afterSeq, int limit) {
-        if (failures.getAndDecrement() > 0) {
-          throw new StoreException("the disk is busy");
-        }
-        return real.readAfter(conversation, afterSeq, limit);
-      }
+          @Override
+          public List<StoredMessage> readAfter(String conversation, long afterSeq, int limit) {
+            if (failures.getAndDecrement() > 0) {
+              throw new StoreException("the disk is busy");
+            }
+            return real.readAfter(conversation, afterSeq, limit);
+          }
 
-      @Override
-      public List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit) {
-        return real.readBefore(conversation, beforeSeq, limit);
-      }
+          @Override
+          public List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit) {
+            return real.readBefore(conversation, beforeSeq, limit);
+          }
 
-      @Override
-      public long lastSeq(String conversation) {
-        return real.lastSeq(conversation);
-      }
+          @Override
+          public long lastSeq(String conversation) {
+            return real.lastSeq(conversation);
+          }
 
-      @Override
-      public List<ReceiptState> receipts(String conversation) {
-        return real.receipts(conversation);
-      }
+          @Override
+          public List<ReceiptState> receipts(String conversation) {
+            return real.receipts(conversation);
+          }
 
-      @Override
-      public java.util.concurrent.Executor readExecutor() {
-        return real.readExecutor();
-      }
+          @Override
+          public java.util.concurrent.Executor readExecutor() {
+            return real.readExecutor();
+          }
 
-      @Override
-      public boolean isHealthy() {
-        return true;
-      }
+          @Override
+          public boolean isHealthy() {
+            return true;
+          }
 
-      @Override
-      public void close() {
-        real.close();
-      }
-    };
+          @Override
+          public void close() {
+            real.close();
+          }
+        };
     start();
     store.append(new AppendRequest("f", "other", null, "text", "one", 1)).join();
     int timers = clock.pendingTimers();
     conn.command(session, "{\"type\":\"join\",\"conv\":\"f\",\"after\":0}");
     conn.next(Push.Joined.class);
-    org.awaitility.Awaitility.await().until(() -> clock.pendingTimers() > timers); // the retry is scheduled
+    org.awaitility.Awaitility.await()
+        .until(() -> clock.pendingTimers() > timers); // the retry is scheduled
     conn.assertNothingMoreBefore(session);
     clock.advance(Node.RETRY_DELAY);
     assertThat(conn.next(Push.Message.class).text()).isEqualTo("one");

@@ -25,7 +25,12 @@ class SessionTest {
   void setUp() throws Exception {
     store = new InMemoryMessageStore();
     broker = new InMemoryBroker();
-    node = Node.builder().store(store).broker(broker).authenticator(new AnonymousTokens(new byte[32])).build();
+    node =
+        Node.builder()
+            .store(store)
+            .broker(broker)
+            .authenticator(new AnonymousTokens(new byte[32]))
+            .build();
     conn = new RecordingConnection();
     session = node.open(conn);
     command("{\"type\":\"hello\"}");
@@ -45,13 +50,29 @@ class SessionTest {
   }
 
   StoredMessage storeQuietly(String conv, String text) throws Exception {
-    return store.append(new AppendRequest(conv, "other", null, "text", text, 1)).get(5, TimeUnit.SECONDS).message();
+    return store
+        .append(new AppendRequest(conv, "other", null, "text", text, 1))
+        .get(5, TimeUnit.SECONDS)
+        .message();
   }
 
   void publish(StoredMessage m) {
-    broker.publish("conv:" + m.conversation(), BrokerEvent.message(m.seq(), m.sender(),
-        codec.encode(new Push.Message(m.conversation(), m.seq(), m.id(), m.sender(), m.kind(), m.text(),
-            m.createdAtMillis(), m.cid(), m.status()))));
+    broker.publish(
+        "conv:" + m.conversation(),
+        BrokerEvent.message(
+            m.seq(),
+            m.sender(),
+            codec.encode(
+                new Push.Message(
+                    m.conversation(),
+                    m.seq(),
+                    m.id(),
+                    m.sender(),
+                    m.kind(),
+                    m.text(),
+                    m.createdAtMillis(),
+                    m.cid(),
+                    m.status()))));
   }
 
   @Test
@@ -64,7 +85,8 @@ class SessionTest {
     storeQuietly("g", "six");
     storeQuietly("g", "seven");
     StoredMessage eight = storeQuietly("g", "eight");
-    publish(eight); // 6 and 7 were never published: a lost broker event, another node's interleaving
+    publish(
+        eight); // 6 and 7 were never published: a lost broker event, another node's interleaving
     assertThat(conn.next(Push.Message.class).seq()).isEqualTo(6);
     assertThat(conn.next(Push.Message.class).seq()).isEqualTo(7);
     assertThat(conn.next(Push.Message.class).seq()).isEqualTo(8);
@@ -82,7 +104,8 @@ class SessionTest {
     for (long seq = 11; seq <= 600; seq++) {
       assertThat(conn.next(Push.Message.class).seq()).isEqualTo(seq);
     }
-    StoredMessage live = node.append(new AppendRequest("r", "other", "x", "text", "live", 1)).get().message();
+    StoredMessage live =
+        node.append(new AppendRequest("r", "other", "x", "text", "live", 1)).get().message();
     assertThat(conn.next(Push.Message.class).seq()).isEqualTo(live.seq()).isEqualTo(601);
     conn.assertNothingMoreBefore(session);
   }
@@ -94,7 +117,8 @@ class SessionTest {
     command("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"s\",\"text\":\"hi\"}");
     Push a = conn.next();
     Push b = conn.next();
-    assertThat(java.util.List.of(a, b)).hasAtLeastOneElementOfType(Push.Ack.class)
+    assertThat(java.util.List.of(a, b))
+        .hasAtLeastOneElementOfType(Push.Ack.class)
         .hasAtLeastOneElementOfType(Push.Message.class);
     assertThat(store.lastSeq("s")).isEqualTo(1);
   }
@@ -179,6 +203,7 @@ class SessionTest {
     conn.next(Push.Joined.class);
     assertThat(node.subscribedConversations()).isEqualTo(2);
     conn.onLoop(session::onClose);
-    org.awaitility.Awaitility.await().until(() -> node.sessionCount() == 0 && node.subscribedConversations() == 0);
+    org.awaitility.Awaitility.await()
+        .until(() -> node.sessionCount() == 0 && node.subscribedConversations() == 0);
   }
 }

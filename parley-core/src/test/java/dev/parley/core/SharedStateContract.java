@@ -44,8 +44,8 @@ public abstract class SharedStateContract {
   void presenceAddedOnOneNodeIsListedOnAnotherUntilRemoved() throws Exception {
     get(nodeA.presenceAdd(ns + "conv:p", "s1", "alice", Duration.ofSeconds(30)));
     get(nodeB.presenceAdd(ns + "conv:p", "s2", "bob", Duration.ofSeconds(30)));
-    assertThat(get(nodeB.presence(ns + "conv:p"))).containsExactlyInAnyOrderEntriesOf(
-        java.util.Map.of("s1", "alice", "s2", "bob"));
+    assertThat(get(nodeB.presence(ns + "conv:p")))
+        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("s1", "alice", "s2", "bob"));
     get(nodeA.presenceRemove(ns + "conv:p", "s1"));
     assertThat(get(nodeB.presence(ns + "conv:p"))).containsOnlyKeys("s2");
     assertThat(get(nodeA.presence(ns + "conv:none"))).isEmpty();
@@ -55,18 +55,42 @@ public abstract class SharedStateContract {
   void presenceExpiresWhenNotRenewed() throws Exception {
     get(nodeA.presenceAdd(ns + "conv:e", "s1", "alice", Duration.ofMillis(300)));
     get(nodeA.presenceAdd(ns + "conv:e", "s2", "bob", Duration.ofSeconds(30)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.presence(ns + "conv:e")).keySet().equals(java.util.Set.of("s2")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> get(nodeB.presence(ns + "conv:e")).keySet().equals(java.util.Set.of("s2")));
   }
 
   @Test
   void stateIsSharedReplacedExpiredAndCleared() throws Exception {
     String t = ns + "conv:s";
-    get(nodeA.putState(t, "typing:u", "{\"on\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(30)));
-    get(nodeA.putState(t, "answer", "{\"v\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(30)));
-    get(nodeB.putState(t, "answer", "{\"v\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofSeconds(30)));
-    get(nodeA.putState(t, "short", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), Duration.ofMillis(200)));
+    get(
+        nodeA.putState(
+            t,
+            "typing:u",
+            "{\"on\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Duration.ofSeconds(30)));
+    get(
+        nodeA.putState(
+            t,
+            "answer",
+            "{\"v\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Duration.ofSeconds(30)));
+    get(
+        nodeB.putState(
+            t,
+            "answer",
+            "{\"v\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Duration.ofSeconds(30)));
+    get(
+        nodeA.putState(
+            t,
+            "short",
+            "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            Duration.ofMillis(200)));
     await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.states(t)).size() == 2);
-    assertThat(get(nodeB.states(t)).stream().map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)))
+    assertThat(
+            get(nodeB.states(t)).stream()
+                .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)))
         .containsExactlyInAnyOrder("{\"on\":1}", "{\"v\":2}");
     get(nodeB.putState(t, "answer", new byte[0], Duration.ZERO));
     assertThat(get(nodeA.states(t))).hasSize(1);
@@ -78,7 +102,9 @@ public abstract class SharedStateContract {
   }
 
   static List<String> texts(List<byte[]> frames) {
-    return frames.stream().map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).toList();
+    return frames.stream()
+        .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
+        .toList();
   }
 
   @Test
@@ -89,14 +115,19 @@ public abstract class SharedStateContract {
     get(nodeA.appendState(t, "answer", utf8("{\"d\":\"Hel\"}"), Duration.ofSeconds(30)));
     get(nodeB.appendState(t, "answer", utf8("{\"d\":\"lo\"}"), Duration.ofSeconds(30)));
     List<String> seen = texts(get(nodeB.states(t)));
-    assertThat(seen).containsExactlyInAnyOrder("{\"on\":1}", "{\"p\":\"start\"}", "{\"d\":\"Hel\"}", "{\"d\":\"lo\"}");
+    assertThat(seen)
+        .containsExactlyInAnyOrder(
+            "{\"on\":1}", "{\"p\":\"start\"}", "{\"d\":\"Hel\"}", "{\"d\":\"lo\"}");
     assertThat(seen.stream().filter(f -> !f.contains("on")).toList())
-        .as("one state's frames keep their order").containsExactly("{\"p\":\"start\"}", "{\"d\":\"Hel\"}", "{\"d\":\"lo\"}");
+        .as("one state's frames keep their order")
+        .containsExactly("{\"p\":\"start\"}", "{\"d\":\"Hel\"}", "{\"d\":\"lo\"}");
     get(nodeA.putState(t, "answer", utf8("{\"whole\":1}"), Duration.ofSeconds(30)));
-    assertThat(texts(get(nodeB.states(t)))).containsExactlyInAnyOrder("{\"on\":1}", "{\"whole\":1}");
+    assertThat(texts(get(nodeB.states(t))))
+        .containsExactlyInAnyOrder("{\"on\":1}", "{\"whole\":1}");
     get(nodeA.appendState(t, "answer2", utf8("{\"x\":1}"), Duration.ofSeconds(30)));
     get(nodeB.putState(t, "answer2", new byte[0], Duration.ZERO));
-    assertThat(texts(get(nodeA.states(t)))).containsExactlyInAnyOrder("{\"on\":1}", "{\"whole\":1}");
+    assertThat(texts(get(nodeA.states(t))))
+        .containsExactlyInAnyOrder("{\"on\":1}", "{\"whole\":1}");
   }
 
   @Test
@@ -109,23 +140,31 @@ public abstract class SharedStateContract {
 
   @Test
   void aValueSetOnOneNodeIsReadOnAnotherUntilRemovedOrExpired() throws Exception {
-    assertThat(get(nodeA.setValue(ns + "status:c1", "assigned maya", 1, Duration.ofSeconds(30)))).isTrue();
+    assertThat(get(nodeA.setValue(ns + "status:c1", "assigned maya", 1, Duration.ofSeconds(30))))
+        .isTrue();
     assertThat(get(nodeB.value(ns + "status:c1"))).isEqualTo("assigned maya");
-    assertThat(get(nodeB.setValue(ns + "status:c1", "resolved", 2, Duration.ofSeconds(30)))).isTrue();
+    assertThat(get(nodeB.setValue(ns + "status:c1", "resolved", 2, Duration.ofSeconds(30))))
+        .isTrue();
     assertThat(get(nodeA.value(ns + "status:c1"))).isEqualTo("resolved");
     get(nodeA.removeValue(ns + "status:c1"));
     assertThat(get(nodeB.value(ns + "status:c1"))).isNull();
     assertThat(get(nodeB.value(ns + "status:never"))).isNull();
     get(nodeA.setValue(ns + "status:short", "x", 1, Duration.ofMillis(200)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.value(ns + "status:short")) == null);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> get(nodeB.value(ns + "status:short")) == null);
   }
 
   @Test
   void anOlderVersionNeverReplacesANewerValue() throws Exception {
     assertThat(get(nodeA.setValue(ns + "v:c", "queued", 5, Duration.ofSeconds(30)))).isTrue();
-    assertThat(get(nodeB.setValue(ns + "v:c", "bot", 4, Duration.ofSeconds(30)))).as("a late write").isFalse();
+    assertThat(get(nodeB.setValue(ns + "v:c", "bot", 4, Duration.ofSeconds(30))))
+        .as("a late write")
+        .isFalse();
     assertThat(get(nodeA.value(ns + "v:c"))).isEqualTo("queued");
-    assertThat(get(nodeB.setValue(ns + "v:c", "queued again", 5, Duration.ofSeconds(30)))).as("same version").isTrue();
+    assertThat(get(nodeB.setValue(ns + "v:c", "queued again", 5, Duration.ofSeconds(30))))
+        .as("same version")
+        .isTrue();
     assertThat(get(nodeB.value(ns + "v:c"))).isEqualTo("queued again");
   }
 
@@ -133,7 +172,9 @@ public abstract class SharedStateContract {
   void aClaimIsHeldByOneOwnerAtATimeAcrossNodes() throws Exception {
     assertThat(get(nodeA.claim(ns + "assign:c1", "node-a", Duration.ofSeconds(30)))).isTrue();
     assertThat(get(nodeB.claim(ns + "assign:c1", "node-b", Duration.ofSeconds(30)))).isFalse();
-    assertThat(get(nodeA.claim(ns + "assign:c1", "node-a", Duration.ofSeconds(30)))).as("renewal").isTrue();
+    assertThat(get(nodeA.claim(ns + "assign:c1", "node-a", Duration.ofSeconds(30))))
+        .as("renewal")
+        .isTrue();
     assertThat(get(nodeB.release(ns + "assign:c1", "node-b"))).as("not b's to release").isFalse();
     assertThat(get(nodeA.release(ns + "assign:c1", "node-a"))).isTrue();
     assertThat(get(nodeB.claim(ns + "assign:c1", "node-b", Duration.ofSeconds(30)))).isTrue();
@@ -142,7 +183,9 @@ public abstract class SharedStateContract {
   @Test
   void anExpiredClaimCanBeTakenByAnother() throws Exception {
     assertThat(get(nodeA.claim(ns + "assign:x", "a", Duration.ofMillis(200)))).isTrue();
-    await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.claim(ns + "assign:x", "b", Duration.ofSeconds(30))));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> get(nodeB.claim(ns + "assign:x", "b", Duration.ofSeconds(30))));
   }
 
   @Test

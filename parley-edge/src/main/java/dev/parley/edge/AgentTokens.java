@@ -11,8 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.function.Function;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The short-lived tokens an agent gets for logging in with its password, and their revocation
@@ -43,7 +43,12 @@ final class AgentTokens {
   private final ChatStore store;
   private final SharedState shared;
 
-  AgentTokens(byte[] secret, Function<String, Agent> agents, Duration lifetime, Clock clock, ChatStore store,
+  AgentTokens(
+      byte[] secret,
+      Function<String, Agent> agents,
+      Duration lifetime,
+      Clock clock,
+      ChatStore store,
       SharedState shared) {
     this.signer = HmacSigner.forPurpose(secret, "agent-token");
     this.agents = agents;
@@ -63,8 +68,14 @@ final class AgentTokens {
   Issued issue(Agent agent) {
     long now = clock.millis();
     long expires = now + lifetime.toMillis();
-    String payload = B64.encodeToString(agent.user().getBytes(StandardCharsets.UTF_8)) + "." + now + "." + expires
-        + "." + fingerprint(agent);
+    String payload =
+        B64.encodeToString(agent.user().getBytes(StandardCharsets.UTF_8))
+            + "."
+            + now
+            + "."
+            + expires
+            + "."
+            + fingerprint(agent);
     return new Issued(PREFIX + payload + "." + signer.sign(payload), now, expires);
   }
 
@@ -73,7 +84,9 @@ final class AgentTokens {
     return issue(agent).token();
   }
 
-  /** The claims of {@code token}; fails with {@link AuthenticationException} when it does not count. */
+  /**
+   * The claims of {@code token}; fails with {@link AuthenticationException} when it does not count.
+   */
   CompletableFuture<Claims> verify(String token) {
     Claims c;
     try {
@@ -81,12 +94,14 @@ final class AgentTokens {
     } catch (AuthenticationException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return stillCounts(c.agent().user(), c.issuedAtMillis()).thenApply(ok -> {
-      if (!ok) {
-        throw new AuthenticationException("token revoked (logged out); log in again");
-      }
-      return c;
-    });
+    return stillCounts(c.agent().user(), c.issuedAtMillis())
+        .thenApply(
+            ok -> {
+              if (!ok) {
+                throw new AuthenticationException("token revoked (logged out); log in again");
+              }
+              return c;
+            });
   }
 
   /** Whether a token of {@code user} issued at {@code issuedAtMillis} was not revoked since. */
@@ -97,20 +112,31 @@ final class AgentTokens {
   /** Revokes every token of {@code user} issued until now, on every node. */
   CompletableFuture<Void> revoke(String user) {
     long now = clock.millis() + 1; // a token minted in this very millisecond is revoked too
-    return store.revokeAgentTokens(user, now)
-        .thenCompose(v -> shared.setValue(REVOKED + user, Long.toString(now), now, lifetime.multipliedBy(2)))
+    return store
+        .revokeAgentTokens(user, now)
+        .thenCompose(
+            v -> shared.setValue(REVOKED + user, Long.toString(now), now, lifetime.multipliedBy(2)))
         .thenApply(ok -> null);
   }
 
   private CompletableFuture<Long> notBefore(String user) {
-    return shared.value(REVOKED + user).exceptionally(e -> null).thenCompose(cached -> {
-      if (cached != null) {
-        return CompletableFuture.completedFuture(Long.parseLong(cached));
-      }
-      return store.agentTokensNotBefore(user).thenCompose(nb -> shared
-          .setValue(REVOKED + user, Long.toString(nb), nb, lifetime.multipliedBy(2))
-          .handle((ok, err) -> nb));
-    });
+    return shared
+        .value(REVOKED + user)
+        .exceptionally(e -> null)
+        .thenCompose(
+            cached -> {
+              if (cached != null) {
+                return CompletableFuture.completedFuture(Long.parseLong(cached));
+              }
+              return store
+                  .agentTokensNotBefore(user)
+                  .thenCompose(
+                      nb ->
+                          shared
+                              .setValue(
+                                  REVOKED + user, Long.toString(nb), nb, lifetime.multipliedBy(2))
+                              .handle((ok, err) -> nb));
+            });
   }
 
   private Claims parse(String token) {
@@ -147,8 +173,11 @@ final class AgentTokens {
     if (a == null) {
       throw new AuthenticationException("no such agent");
     }
-    if (!MessageDigest.isEqual(fingerprint(a).getBytes(StandardCharsets.US_ASCII), f[3].getBytes(StandardCharsets.US_ASCII))) {
-      throw new AuthenticationException("the password changed since this token was issued; log in again");
+    if (!MessageDigest.isEqual(
+        fingerprint(a).getBytes(StandardCharsets.US_ASCII),
+        f[3].getBytes(StandardCharsets.US_ASCII))) {
+      throw new AuthenticationException(
+          "the password changed since this token was issued; log in again");
     }
     return new Claims(a, issued, expires);
   }
@@ -156,7 +185,9 @@ final class AgentTokens {
   /** 8 bytes of SHA-256 of the agent's password hash: a new password, a new fingerprint. */
   private static String fingerprint(Agent a) {
     try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(a.passwordHash().getBytes(StandardCharsets.UTF_8));
+      byte[] h =
+          MessageDigest.getInstance("SHA-256")
+              .digest(a.passwordHash().getBytes(StandardCharsets.UTF_8));
       return B64.encodeToString(java.util.Arrays.copyOf(h, 8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

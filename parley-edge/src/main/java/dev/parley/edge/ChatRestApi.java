@@ -19,7 +19,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -31,13 +30,14 @@ import java.util.regex.Pattern;
  *
  * <p>Agents authenticate with {@code Authorization: Bearer <agent token>} (from a WebSocket login);
  * an external (webhook) bot posts its answers signed with {@code X-Parley-Signature} and {@code
- * X-Parley-Delivery} ({@link WebhookSignature}). Writes need
- * one of those headers, never a cookie, so another site cannot make a browser write here.
+ * X-Parley-Delivery} ({@link WebhookSignature}). Writes need one of those headers, never a cookie,
+ * so another site cannot make a browser write here.
  *
  * <p>Thread-safe; never blocks: work is the chat layer's asynchronous operations.
  */
 public final class ChatRestApi implements HttpApi {
-  private static final Pattern CONVERSATION = Pattern.compile("/api/conversations/([A-Za-z0-9_.:-]{1,64})(/[a-z]+)?");
+  private static final Pattern CONVERSATION =
+      Pattern.compile("/api/conversations/([A-Za-z0-9_.:-]{1,64})(/[a-z]+)?");
   private static final Pattern SITE = Pattern.compile("/api/sites/([A-Za-z0-9_.:-]{1,64})");
 
   /** Body of {@code POST …/messages}. */
@@ -47,16 +47,23 @@ public final class ChatRestApi implements HttpApi {
   public record TransferTo(String to) {}
 
   /** A conversation as the API shows it. */
-  public record ConversationView(String id, String site, String visitor, String status, String agent, Double sentiment) {}
+  public record ConversationView(
+      String id, String site, String visitor, String status, String agent, Double sentiment) {}
 
   /** A message as the API shows it. */
-  public record MessageView(long seq, String id, String from, String kind, String text, long ts, String status) {}
+  public record MessageView(
+      long seq, String id, String from, String kind, String text, long ts, String status) {}
 
   /** A page of messages. */
   public record MessagePage(List<MessageView> messages, boolean more) {}
 
   /** A site's settings. */
-  public record SiteView(String id, String name, String greeting, String botName, double confidenceThreshold,
+  public record SiteView(
+      String id,
+      String name,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
       List<String> allowedOrigins) {}
 
   /** An error body. */
@@ -72,17 +79,24 @@ public final class ChatRestApi implements HttpApi {
 
   /**
    * @param webhookSecret the shared secret of the webhook bot, or null when there is none
-   * @param shared remembers the webhook's delivery ids, on every node, for as long as a signature is
-   *     fresh
+   * @param shared remembers the webhook's delivery ids, on every node, for as long as a signature
+   *     is fresh
    * @param clock judges the freshness of webhook signatures
    */
-  public ChatRestApi(AgentDesk chat, Directory directory, ChatAuthenticator auth, String webhookSecret,
-      SharedState shared, Clock clock) {
+  public ChatRestApi(
+      AgentDesk chat,
+      Directory directory,
+      ChatAuthenticator auth,
+      String webhookSecret,
+      SharedState shared,
+      Clock clock) {
     this.chat = chat;
     this.directory = directory;
     this.auth = auth;
-    this.webhook = webhookSecret == null ? null
-        : WebhookSignature.of(webhookSecret, WebhookSignature.Direction.TO_PARLEY);
+    this.webhook =
+        webhookSecret == null
+            ? null
+            : WebhookSignature.of(webhookSecret, WebhookSignature.Direction.TO_PARLEY);
     this.shared = shared;
     this.clock = clock;
     try (InputStream in = ChatRestApi.class.getResourceAsStream("openapi.json")) {
@@ -107,31 +121,45 @@ public final class ChatRestApi implements HttpApi {
       return done(Response.json(200, openApi));
     }
     if (path.equals("/api/logout") && r.method().equals("POST")) {
-      return auth.logout(r.header("authorization")).thenApply(ok -> ok ? new Response(204, "application/json",
-          new byte[0], java.util.Map.of()) : error(401, "unauthorized", "send Authorization: Bearer <agent token>"));
+      return auth.logout(r.header("authorization"))
+          .thenApply(
+              ok ->
+                  ok
+                      ? new Response(204, "application/json", new byte[0], java.util.Map.of())
+                      : error(401, "unauthorized", "send Authorization: Bearer <agent token>"));
     }
     Matcher conv = CONVERSATION.matcher(path);
     // An external bot's answer: signed request, no agent.
-    if (conv.matches() && "/messages".equals(conv.group(2)) && r.method().equals("POST")
+    if (conv.matches()
+        && "/messages".equals(conv.group(2))
+        && r.method().equals("POST")
         && r.header("x-parley-signature") != null) {
       return fromWebhook(r, conv.group(1));
     }
-    return auth.staffOfBearer(r.header("authorization")).thenCompose(agent -> {
-      if (agent.isEmpty()) {
-        return done(new Response(401, "application/json",
-            Json.write(new ErrorBody("unauthorized", "send Authorization: Bearer <agent token>")),
-            java.util.Map.of("WWW-Authenticate", "Bearer")));
-      }
-      Agent a = chat.agentOf(agent.get());
-      if (a == null) {
-        return done(error(403, "forbidden", "this admin has no agent account, so no sites"));
-      }
-      try {
-        return routeAs(r, agent.get(), a, conv);
-      } catch (IllegalArgumentException e) {
-        return done(error(400, "bad_request", e.getMessage()));
-      }
-    });
+    return auth.staffOfBearer(r.header("authorization"))
+        .thenCompose(
+            agent -> {
+              if (agent.isEmpty()) {
+                return done(
+                    new Response(
+                        401,
+                        "application/json",
+                        Json.write(
+                            new ErrorBody(
+                                "unauthorized", "send Authorization: Bearer <agent token>")),
+                        java.util.Map.of("WWW-Authenticate", "Bearer")));
+              }
+              Agent a = chat.agentOf(agent.get());
+              if (a == null) {
+                return done(
+                    error(403, "forbidden", "this admin has no agent account, so no sites"));
+              }
+              try {
+                return routeAs(r, agent.get(), a, conv);
+              } catch (IllegalArgumentException e) {
+                return done(error(400, "bad_request", e.getMessage()));
+              }
+            });
   }
 
   /**
@@ -144,19 +172,35 @@ public final class ChatRestApi implements HttpApi {
       return done(error(401, "unauthorized", "this server has no webhook bot"));
     }
     String delivery = r.header("x-parley-delivery");
-    WebhookSignature.Verdict v = webhook.check(r.header("x-parley-signature"), clock.millis() / 1000, r.method(),
-        r.path(), delivery, r.body());
+    WebhookSignature.Verdict v =
+        webhook.check(
+            r.header("x-parley-signature"),
+            clock.millis() / 1000,
+            r.method(),
+            r.path(),
+            delivery,
+            r.body());
     if (v != WebhookSignature.Verdict.VALID) {
       return done(error(401, "unauthorized", v.reason()));
     }
     PostMessage m = Json.readStrict(r.body(), PostMessage.class);
     requireText(m);
     // Remembered past the signature's lifetime on both sides of the clock.
-    return shared.claim("webhook-delivery:" + delivery, UUID.randomUUID().toString(),
-        WebhookSignature.TOLERANCE.multipliedBy(2)).thenCompose(fresh -> fresh
-            ? chat.postAsBot(conversation, m.cid(), m.text()).thenApply(ChatRestApi::stored)
-            : done(error(409, "replayed", "this X-Parley-Delivery id was used already; sign the retry with a new "
-                + "one (the same cid keeps it from storing twice)")));
+    return shared
+        .claim(
+            "webhook-delivery:" + delivery,
+            UUID.randomUUID().toString(),
+            WebhookSignature.TOLERANCE.multipliedBy(2))
+        .thenCompose(
+            fresh ->
+                fresh
+                    ? chat.postAsBot(conversation, m.cid(), m.text()).thenApply(ChatRestApi::stored)
+                    : done(
+                        error(
+                            409,
+                            "replayed",
+                            "this X-Parley-Delivery id was used already; sign the retry with a new "
+                                + "one (the same cid keeps it from storing twice)")));
   }
 
   private CompletableFuture<Response> routeAs(Request r, Principal p, Agent a, Matcher conv) {
@@ -170,7 +214,8 @@ public final class ChatRestApi implements HttpApi {
       try {
         st = ConversationStatus.ofWire(status);
       } catch (IllegalArgumentException e) {
-        return done(error(400, "invalid_field", "status must be bot, queued, assigned or resolved"));
+        return done(
+            error(400, "invalid_field", "status must be bot, queued, assigned or resolved"));
       }
       return listFor(a, r.param("site"), st);
     }
@@ -180,17 +225,29 @@ public final class ChatRestApi implements HttpApi {
       if (s == null || !a.sites().contains(s.id())) {
         return done(error(404, "not_found", "no such site of yours"));
       }
-      return done(Response.json(200, Json.write(new SiteView(s.id(), s.name(), s.greeting(), s.botName(),
-          s.confidenceThreshold(), s.allowedOrigins()))));
+      return done(
+          Response.json(
+              200,
+              Json.write(
+                  new SiteView(
+                      s.id(),
+                      s.name(),
+                      s.greeting(),
+                      s.botName(),
+                      s.confidenceThreshold(),
+                      s.allowedOrigins()))));
     }
     if (conv.matches()) {
       String id = conv.group(1);
       String action = conv.group(2) == null ? "" : conv.group(2);
       switch (r.method() + " " + action) {
         case "GET " -> {
-          return chat.find(id).thenApply(c -> c.filter(x -> a.sites().contains(x.site()))
-              .map(x -> Response.json(200, Json.write(view(x))))
-              .orElse(error(404, "not_found", "no such conversation of yours")));
+          return chat.find(id)
+              .thenApply(
+                  c ->
+                      c.filter(x -> a.sites().contains(x.site()))
+                          .map(x -> Response.json(200, Json.write(view(x))))
+                          .orElse(error(404, "not_found", "no such conversation of yours")));
         }
         case "GET /messages" -> {
           return messages(a, id, r);
@@ -221,17 +278,22 @@ public final class ChatRestApi implements HttpApi {
     return done(error(404, "not_found", r.method() + " " + path));
   }
 
-  private CompletableFuture<Response> listFor(Agent a, String siteParam, ConversationStatus status) {
-    List<String> sites = siteParam == null ? a.sites().stream().sorted().toList() : List.of(siteParam);
+  private CompletableFuture<Response> listFor(
+      Agent a, String siteParam, ConversationStatus status) {
+    List<String> sites =
+        siteParam == null ? a.sites().stream().sorted().toList() : List.of(siteParam);
     if (!a.sites().containsAll(sites)) {
       return done(error(403, "forbidden", "not a site of yours"));
     }
-    List<CompletableFuture<List<ChatConversation>>> parts = sites.stream().map(s -> chat.list(s, status)).toList();
-    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-      List<ConversationView> out = new ArrayList<>();
-      parts.forEach(f -> f.join().forEach(c -> out.add(view(c))));
-      return Response.json(200, Json.write(out));
-    });
+    List<CompletableFuture<List<ChatConversation>>> parts =
+        sites.stream().map(s -> chat.list(s, status)).toList();
+    return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              List<ConversationView> out = new ArrayList<>();
+              parts.forEach(f -> f.join().forEach(c -> out.add(view(c))));
+              return Response.json(200, Json.write(out));
+            });
   }
 
   private CompletableFuture<Response> messages(Agent a, String id, Request r) {
@@ -246,15 +308,22 @@ public final class ChatRestApi implements HttpApi {
     if (limit < 1 || limit > 100) {
       return done(error(400, "invalid_field", "limit must be between 1 and 100"));
     }
-    return chat.find(id).thenCompose(c -> {
-      if (c.isEmpty() || !a.sites().contains(c.get().site())) {
-        return done(error(404, "not_found", "no such conversation of yours"));
-      }
-      return chat.readBefore(id, before, limit).thenApply(page -> {
-        List<MessageView> ms = page.stream().map(ChatRestApi::view).toList();
-        return Response.json(200, Json.write(new MessagePage(ms, !page.isEmpty() && page.get(0).seq() > 1)));
-      });
-    });
+    return chat.find(id)
+        .thenCompose(
+            c -> {
+              if (c.isEmpty() || !a.sites().contains(c.get().site())) {
+                return done(error(404, "not_found", "no such conversation of yours"));
+              }
+              return chat.readBefore(id, before, limit)
+                  .thenApply(
+                      page -> {
+                        List<MessageView> ms = page.stream().map(ChatRestApi::view).toList();
+                        return Response.json(
+                            200,
+                            Json.write(
+                                new MessagePage(ms, !page.isEmpty() && page.get(0).seq() > 1)));
+                      });
+            });
   }
 
   private static void requireText(PostMessage m) {
@@ -267,11 +336,13 @@ public final class ChatRestApi implements HttpApi {
   }
 
   private ConversationView view(ChatConversation c) {
-    return new ConversationView(c.id(), c.site(), c.visitor(), c.status().wire(), c.agent(), chat.moodOf(c.id()));
+    return new ConversationView(
+        c.id(), c.site(), c.visitor(), c.status().wire(), c.agent(), chat.moodOf(c.id()));
   }
 
   private static MessageView view(StoredMessage m) {
-    return new MessageView(m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.status());
+    return new MessageView(
+        m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.status());
   }
 
   private static Response stored(Object result) {
@@ -285,7 +356,10 @@ public final class ChatRestApi implements HttpApi {
     if (o.ok()) {
       return Response.json(200, "{\"ok\":true}");
     }
-    int status = o.error() == ErrorCode.FORBIDDEN ? 403 : o.error() == ErrorCode.STORE_UNAVAILABLE ? 503 : 409;
+    int status =
+        o.error() == ErrorCode.FORBIDDEN
+            ? 403
+            : o.error() == ErrorCode.STORE_UNAVAILABLE ? 503 : 409;
     return error(status, o.error().code(), o.message());
   }
 

@@ -35,22 +35,21 @@ import java.text.ParseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * Verifies JSON Web Tokens (RFC 7519) with Nimbus JOSE + JWT: signed with HS256, RS256 or ES256
- * only — {@code alg: none}, other algorithms, and a key of the wrong type for the token's
- * algorithm are refused. Two kinds of issuer:
+ * only — {@code alg: none}, other algorithms, and a key of the wrong type for the token's algorithm
+ * are refused. Two kinds of issuer:
  *
  * <ul>
  *   <li><b>the deployment's</b> identity provider: an HS256 secret, a PEM public key (RSA or EC
  *       P-256) and/or a JWKS URL (cached, refreshed ahead of expiry and re-read when a token names
- *       an unknown {@code kid}, so keys rotate without a restart). Its tokens may carry {@code role}
- *       {@code visitor} (default), {@code agent} or {@code admin}, and {@code site};
+ *       an unknown {@code kid}, so keys rotate without a restart). Its tokens may carry {@code
+ *       role} {@code visitor} (default), {@code agent} or {@code admin}, and {@code site};
  *   <li><b>a site's backend</b>, identity verification: a token whose {@code site} claim names a
  *       site with an identity secret must be signed (HS256) with that secret, and makes a visitor
  *       of that site only.
@@ -63,7 +62,8 @@ import java.util.Set;
 public final class JwtVerifier {
 
   /** The three algorithms Parley accepts. */
-  public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.HS256, JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+  public static final Set<JWSAlgorithm> ALGORITHMS =
+      Set.of(JWSAlgorithm.HS256, JWSAlgorithm.RS256, JWSAlgorithm.ES256);
 
   /**
    * The deployment's keys and claim checks.
@@ -76,12 +76,19 @@ public final class JwtVerifier {
    * @param jwksCacheTtl how long fetched keys are used before they are fetched again
    * @param clockSkew tolerance for {@code exp} and {@code nbf}
    */
-  public record Settings(String secret, List<Path> publicKeys, URI jwksUrl, String issuer, String audience,
-      Duration jwksCacheTtl, Duration clockSkew) {
+  public record Settings(
+      String secret,
+      List<Path> publicKeys,
+      URI jwksUrl,
+      String issuer,
+      String audience,
+      Duration jwksCacheTtl,
+      Duration clockSkew) {
 
     /** No deployment keys: only site identity tokens are verified. */
     public static Settings none() {
-      return new Settings(null, List.of(), null, null, null, Duration.ofMinutes(5), Duration.ofSeconds(30));
+      return new Settings(
+          null, List.of(), null, null, null, Duration.ofMinutes(5), Duration.ofSeconds(30));
     }
 
     /** Whether any deployment key is configured. */
@@ -99,7 +106,8 @@ public final class JwtVerifier {
    * @param identified whether a site's backend signed it (identity verification)
    * @param expiresAtMillis {@code exp} plus the clock skew, in epoch ms
    */
-  public record Claims(String subject, String role, String site, boolean identified, long expiresAtMillis) {}
+  public record Claims(
+      String subject, String role, String site, boolean identified, long expiresAtMillis) {}
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JwtVerifier.class);
 
@@ -108,10 +116,13 @@ public final class JwtVerifier {
 
   private final Settings settings;
   private final DefaultJWTProcessor<SecurityContext> deployment;
+
   /** The live sites (their identity secrets may change at any time). */
   private final Function<String, Site> sites;
+
   /** Per site, the verifier of its current identity secret; remade when the secret changes. */
   private final ConcurrentHashMap<String, SiteIssuer> siteIssuers = new ConcurrentHashMap<>();
+
   private final long skewMillis;
 
   /**
@@ -127,7 +138,10 @@ public final class JwtVerifier {
     this.sites = sites;
   }
 
-  /** The verifier of site {@code id}'s visitors' tokens, or null when it has no identity secret (or no such site). */
+  /**
+   * The verifier of site {@code id}'s visitors' tokens, or null when it has no identity secret (or
+   * no such site).
+   */
   private DefaultJWTProcessor<SecurityContext> siteIssuer(String id) {
     Site s = id == null ? null : sites.apply(id);
     if (s == null || s.identitySecret() == null) {
@@ -138,9 +152,13 @@ public final class JwtVerifier {
       return known.processor();
     }
     byte[] secret = s.identitySecret().getBytes(StandardCharsets.UTF_8);
-    JWKSource<SecurityContext> key = anyKid(new JWKSet(new OctetSequenceKey.Builder(secret).build()));
-    DefaultJWTProcessor<SecurityContext> p = processor(key, new Settings(null, List.of(), null, null, null,
-        settings.jwksCacheTtl(), settings.clockSkew()));
+    JWKSource<SecurityContext> key =
+        anyKid(new JWKSet(new OctetSequenceKey.Builder(secret).build()));
+    DefaultJWTProcessor<SecurityContext> p =
+        processor(
+            key,
+            new Settings(
+                null, List.of(), null, null, null, settings.jwksCacheTtl(), settings.clockSkew()));
     siteIssuers.put(id, new SiteIssuer(s.identitySecret(), p));
     return p;
   }
@@ -167,13 +185,16 @@ public final class JwtVerifier {
       throw new AuthenticationException("token is not a signed JWT: " + e.getMessage());
     }
     if (!ALGORITHMS.contains(jwt.getHeader().getAlgorithm())) {
-      throw new AuthenticationException("token algorithm " + jwt.getHeader().getAlgorithm()
-          + " is not accepted (HS256, RS256, ES256 only)");
+      throw new AuthenticationException(
+          "token algorithm "
+              + jwt.getHeader().getAlgorithm()
+              + " is not accepted (HS256, RS256, ES256 only)");
     }
     DefaultJWTProcessor<SecurityContext> bySite = siteIssuer(site);
     DefaultJWTProcessor<SecurityContext> processor = bySite != null ? bySite : deployment;
     if (processor == null) {
-      throw new AuthenticationException("this server accepts no JWTs" + (site == null ? "" : " for site " + site));
+      throw new AuthenticationException(
+          "this server accepts no JWTs" + (site == null ? "" : " for site " + site));
     }
     JWTClaimsSet claims;
     try {
@@ -182,11 +203,15 @@ public final class JwtVerifier {
       throw new AuthenticationException(reason(e));
     } catch (JOSEException e) {
       log.debug("JWT verification failed", e);
-      throw new AuthenticationException("token cannot be verified now: "
-          + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
+      throw new AuthenticationException(
+          "token cannot be verified now: "
+              + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()));
     }
     String sub = claims.getSubject();
-    if (sub == null || sub.isEmpty() || sub.length() > 128 || sub.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+    if (sub == null
+        || sub.isEmpty()
+        || sub.length() > 128
+        || sub.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
       throw new AuthenticationException("token sub must be 1-128 printable characters");
     }
     String role;
@@ -205,7 +230,8 @@ public final class JwtVerifier {
     } else if (!Set.of("visitor", "agent", "admin").contains(role)) {
       throw new AuthenticationException("token role must be visitor, agent or admin");
     }
-    return new Claims(sub, role, site, bySite != null, claims.getExpirationTime().getTime() + skewMillis);
+    return new Claims(
+        sub, role, site, bySite != null, claims.getExpirationTime().getTime() + skewMillis);
   }
 
   private static String reason(BadJOSEException e) {
@@ -213,13 +239,16 @@ public final class JwtVerifier {
     if (m.contains("xpired")) {
       return "token expired";
     }
-    if (m.contains("No matching key") || m.contains("no matching key") || m.contains("Signed JWT rejected")) {
+    if (m.contains("No matching key")
+        || m.contains("no matching key")
+        || m.contains("Signed JWT rejected")) {
       return "token signature is not valid (no key of this server verifies it)";
     }
     return "token is not valid: " + m;
   }
 
-  private static DefaultJWTProcessor<SecurityContext> processor(JWKSource<SecurityContext> keys, Settings s) {
+  private static DefaultJWTProcessor<SecurityContext> processor(
+      JWKSource<SecurityContext> keys, Settings s) {
     DefaultJWTProcessor<SecurityContext> p = new DefaultJWTProcessor<>();
     p.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
     JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
@@ -253,14 +282,16 @@ public final class JwtVerifier {
     JWKSource<SecurityContext> remote;
     try {
       long ttl = s.jwksCacheTtl().toMillis();
-      remote = JWKSourceBuilder.<SecurityContext>create(s.jwksUrl().toURL())
-          .cache(ttl, Math.min(ttl, 15_000))
-          .refreshAheadCache(false)
-          .rateLimited(Math.min(ttl, 10_000))
-          .retrying(true)
-          .build();
+      remote =
+          JWKSourceBuilder.<SecurityContext>create(s.jwksUrl().toURL())
+              .cache(ttl, Math.min(ttl, 15_000))
+              .refreshAheadCache(false)
+              .rateLimited(Math.min(ttl, 10_000))
+              .retrying(true)
+              .build();
     } catch (MalformedURLException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("jwt-jwks-url " + s.jwksUrl() + " is not a URL: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "jwt-jwks-url " + s.jwksUrl() + " is not a URL: " + e.getMessage());
     }
     return (selector, context) -> {
       List<JWK> found = new ArrayList<>(localSource.get(selector, context));
@@ -279,11 +310,17 @@ public final class JwtVerifier {
     };
   }
 
-  /** Configured keys have no kid: they verify tokens whatever kid the token names (matched by key type). */
+  /**
+   * Configured keys have no kid: they verify tokens whatever kid the token names (matched by key
+   * type).
+   */
   private static JWKSource<SecurityContext> anyKid(JWKSet keys) {
-    return (selector, context) -> new com.nimbusds.jose.jwk.JWKSelector(
-        new com.nimbusds.jose.jwk.JWKMatcher.Builder(selector.getMatcher()).keyIDs((Set<String>) null).build())
-        .select(keys);
+    return (selector, context) ->
+        new com.nimbusds.jose.jwk.JWKSelector(
+                new com.nimbusds.jose.jwk.JWKMatcher.Builder(selector.getMatcher())
+                    .keyIDs((Set<String>) null)
+                    .build())
+            .select(keys);
   }
 
   /** An RSA or EC P-256 public key from a PEM file. */
@@ -292,10 +329,12 @@ public final class JwtVerifier {
     try {
       text = Files.readString(pem);
     } catch (IOException e) {
-      throw new IllegalArgumentException("jwt-public-key " + pem + " cannot be read: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "jwt-public-key " + pem + " cannot be read: " + e.getMessage());
     }
     if (!text.contains("-----BEGIN PUBLIC KEY-----")) {
-      throw new IllegalArgumentException("jwt-public-key " + pem + " must be a PEM public key (BEGIN PUBLIC KEY)");
+      throw new IllegalArgumentException(
+          "jwt-public-key " + pem + " must be a PEM public key (BEGIN PUBLIC KEY)");
     }
     byte[] der = Base64.getMimeDecoder().decode(text.replaceAll("-----[A-Z ]+-----", ""));
     for (String algorithm : List.of("RSA", "EC")) {
@@ -311,11 +350,13 @@ public final class JwtVerifier {
       if (key instanceof ECPublicKey ec) {
         Curve curve = Curve.forECParameterSpec(ec.getParams());
         if (!Curve.P_256.equals(curve)) {
-          throw new IllegalArgumentException("jwt-public-key " + pem + " is an EC key on " + curve + "; ES256 needs P-256");
+          throw new IllegalArgumentException(
+              "jwt-public-key " + pem + " is an EC key on " + curve + "; ES256 needs P-256");
         }
         return new ECKey.Builder(curve, ec).build();
       }
     }
-    throw new IllegalArgumentException("jwt-public-key " + pem + " is neither an RSA nor an EC public key");
+    throw new IllegalArgumentException(
+        "jwt-public-key " + pem + " is neither an RSA nor an EC public key");
   }
 }

@@ -9,11 +9,11 @@ import java.util.Map;
  * Budgets of failed password logins, by user and by client address ({@code
  * docs/SECURITY.md#logins}): a user may fail {@code userBudget} times and an address {@code
  * addressBudget} times; after that each further failure doubles the wait before the next try is
- * even checked (from one second to {@link #MAX_WAIT}), answered {@code rate_limited} with the
- * wait. A success clears the user's count (not the address's: one account's right password does
- * not let an address go on guessing others); a count is forgotten {@link #MAX_WAIT} after its last
- * failure. At most {@code maxKeys} users and addresses are remembered (least recently failed
- * forgotten first). Per node: in a cluster each node keeps its own.
+ * even checked (from one second to {@link #MAX_WAIT}), answered {@code rate_limited} with the wait.
+ * A success clears the user's count (not the address's: one account's right password does not let
+ * an address go on guessing others); a count is forgotten {@link #MAX_WAIT} after its last failure.
+ * At most {@code maxKeys} users and addresses are remembered (least recently failed forgotten
+ * first). Per node: in a cluster each node keeps its own.
  *
  * <p>Thread-safe: guarded by {@code this}.
  */
@@ -32,18 +32,24 @@ final class LoginThrottle {
     this.clock = clock;
     this.userBudget = userBudget;
     this.addressBudget = addressBudget;
-    this.counts = new LinkedHashMap<>(256, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Count> eldest) {
-        return size() > maxKeys;
-      }
-    };
+    this.counts =
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Count> eldest) {
+            return size() > maxKeys;
+          }
+        };
   }
 
-  /** Milliseconds {@code user} from {@code address} (null: unknown) must wait before trying; 0: try now. */
+  /**
+   * Milliseconds {@code user} from {@code address} (null: unknown) must wait before trying; 0: try
+   * now.
+   */
   synchronized long waitMillis(String user, String address) {
     long now = clock.millis();
-    return Math.max(wait("u:" + user, userBudget, now), address == null ? 0 : wait("a:" + address, addressBudget, now));
+    return Math.max(
+        wait("u:" + user, userBudget, now),
+        address == null ? 0 : wait("a:" + address, addressBudget, now));
   }
 
   /** A login of {@code user} from {@code address} failed. */

@@ -46,11 +46,19 @@ public final class OpsApi implements HttpApi {
     /** A counter's value, 0 when it does not exist. */
     double counter(String name);
 
-    /** A timer's p50, p95 and p99 in milliseconds, in that order ("p50" → ms); empty when absent. */
+    /**
+     * A timer's p50, p95 and p99 in milliseconds, in that order ("p50" → ms); empty when absent.
+     */
     Map<String, Double> percentilesMillis(String timer);
   }
 
-  public OpsApi(HttpApi next, Figures metrics, Node node, MessageStore store, Broker broker, ChatLayer chat,
+  public OpsApi(
+      HttpApi next,
+      Figures metrics,
+      Node node,
+      MessageStore store,
+      Broker broker,
+      ChatLayer chat,
       ChatAuthenticator auth) {
     this.next = next;
     this.metrics = metrics;
@@ -69,34 +77,48 @@ public final class OpsApi implements HttpApi {
     switch (r.path()) {
       case "/metrics" -> {
         if (r.listener() != Listener.ADMIN) {
-          // Metrics describe the whole deployment: not for the clients' port (docs/OPERATIONS.md#metrics).
+          // Metrics describe the whole deployment: not for the clients' port
+          // (docs/OPERATIONS.md#metrics).
           return CompletableFuture.completedFuture(Response.json(404, "{\"error\":\"not_found\"}"));
         }
-        return CompletableFuture.completedFuture(new Response(200, "text/plain; version=0.0.4; charset=utf-8",
-            metrics.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of()));
+        return CompletableFuture.completedFuture(
+            new Response(
+                200,
+                "text/plain; version=0.0.4; charset=utf-8",
+                metrics.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Map.of()));
       }
       case "/readyz" -> {
         return CompletableFuture.supplyAsync(store::isHealthy, checks)
             .completeOnTimeout(false, 2, TimeUnit.SECONDS)
             .exceptionally(e -> false)
-            .thenApply(storeOk -> {
-              boolean brokerOk = broker.isHealthy();
-              boolean draining = node.isDraining();
-              boolean ready = storeOk && brokerOk && !draining;
-              return Response.json(ready ? 200 : 503,
-                  Json.write(new Ready(ready ? "ready" : "unready", storeOk, brokerOk, draining)));
-            });
+            .thenApply(
+                storeOk -> {
+                  boolean brokerOk = broker.isHealthy();
+                  boolean draining = node.isDraining();
+                  boolean ready = storeOk && brokerOk && !draining;
+                  return Response.json(
+                      ready ? 200 : 503,
+                      Json.write(
+                          new Ready(ready ? "ready" : "unready", storeOk, brokerOk, draining)));
+                });
       }
       case "/api/admin/stats" -> {
-        return auth.staffOfBearer(r.header("authorization")).thenApply(p -> {
-          if (p.isEmpty()) {
-            return Response.json(401, "{\"error\":\"unauthorized\",\"message\":\"send Authorization: Bearer <admin token>\"}");
-          }
-          if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
-            return Response.json(403, "{\"error\":\"forbidden\",\"message\":\"the admin API is for admins only\"}");
-          }
-          return Response.json(200, Json.write(stats()));
-        });
+        return auth.staffOfBearer(r.header("authorization"))
+            .thenApply(
+                p -> {
+                  if (p.isEmpty()) {
+                    return Response.json(
+                        401,
+                        "{\"error\":\"unauthorized\",\"message\":\"send Authorization: Bearer <admin token>\"}");
+                  }
+                  if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
+                    return Response.json(
+                        403,
+                        "{\"error\":\"forbidden\",\"message\":\"the admin API is for admins only\"}");
+                  }
+                  return Response.json(200, Json.write(stats()));
+                });
       }
       default -> {
         return next.handle(r);
@@ -115,8 +137,11 @@ public final class OpsApi implements HttpApi {
     s.put("reconnects", (long) metrics.counter("parley.reconnects"));
     s.put("deliveryLatencyMs", metrics.percentilesMillis("parley.send.delivered"));
     s.put("ackLatencyMs", metrics.percentilesMillis("parley.send.ack"));
-    Map<String, Double> firstResponse = new LinkedHashMap<>(); // p50, p95, p99 in that order, in seconds
-    metrics.percentilesMillis("parley.agent.first.response").forEach((p, ms) -> firstResponse.put(p, ms / 1000.0));
+    Map<String, Double> firstResponse =
+        new LinkedHashMap<>(); // p50, p95, p99 in that order, in seconds
+    metrics
+        .percentilesMillis("parley.agent.first.response")
+        .forEach((p, ms) -> firstResponse.put(p, ms / 1000.0));
     s.put("firstAgentResponseSeconds", firstResponse);
     s.put("queueLength", chat.queueLengths().values().stream().mapToInt(Integer::intValue).sum());
     Map<String, Integer> byStatus = new LinkedHashMap<>();

@@ -24,7 +24,12 @@ public final class Passwords {
   public static String hash(String password) {
     byte[] salt = new byte[16];
     RANDOM.nextBytes(salt);
-    return "pbkdf2-sha256$" + ITERATIONS + "$" + b64(salt) + "$" + b64(derive(password, salt, ITERATIONS));
+    return "pbkdf2-sha256$"
+        + ITERATIONS
+        + "$"
+        + b64(salt)
+        + "$"
+        + b64(derive(password, salt, ITERATIONS));
   }
 
   /** Whether {@code password} matches {@code stored} (a {@link #hash} result). */

@@ -10,15 +10,15 @@ import dev.parley.core.Authenticator.AuthenticationException;
 import dev.parley.core.InMemorySharedState;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Agent tokens (issues 14.10, 14.11): short-lived, ended by a logout on every node and by a password
- * change, signed with a key no other kind of token shares.
+ * Agent tokens (issues 14.10, 14.11): short-lived, ended by a logout on every node and by a
+ * password change, signed with a key no other kind of token shares.
  */
 class AgentTokensTest {
   static final byte[] SECRET = new byte[32];
@@ -51,9 +51,12 @@ class AgentTokensTest {
     String t = tokens.mint(maya);
     assertThat(t).startsWith("a2.");
     assertThat(tokens.verify(t).join().agent().user()).isEqualTo("maya");
-    assertThat(tokens.verify(t).join().expiresAtMillis()).isEqualTo(clock.millis() + Duration.ofMinutes(15).toMillis());
+    assertThat(tokens.verify(t).join().expiresAtMillis())
+        .isEqualTo(clock.millis() + Duration.ofMinutes(15).toMillis());
     clock.advance(Duration.ofMinutes(15));
-    assertThat(failure(tokens.verify(t))).isInstanceOf(AuthenticationException.class).hasMessageContaining("expired");
+    assertThat(failure(tokens.verify(t)))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("expired");
   }
 
   @Test
@@ -77,7 +80,8 @@ class AgentTokensTest {
     tokens.revoke("maya").join();
     // A restarted cluster: the shared state is empty, the store remembers.
     try (InMemorySharedState fresh = new InMemorySharedState(System::nanoTime)) {
-      assertThat(failure(tokens(Map.of("maya", maya)::get, fresh).verify(before))).hasMessageContaining("revoked");
+      assertThat(failure(tokens(Map.of("maya", maya)::get, fresh).verify(before)))
+          .hasMessageContaining("revoked");
     }
   }
 
@@ -85,7 +89,8 @@ class AgentTokensTest {
   void aPasswordChangeEndsEveryEarlierToken() {
     String t = tokens.mint(maya);
     Agent renewed = new Agent("maya", "Maya", Set.of("demo"), 2, Passwords.hash("new password"));
-    assertThat(failure(tokens(Map.of("maya", renewed)::get, shared).verify(t))).hasMessageContaining("password changed");
+    assertThat(failure(tokens(Map.of("maya", renewed)::get, shared).verify(t)))
+        .hasMessageContaining("password changed");
   }
 
   @Test
@@ -93,14 +98,28 @@ class AgentTokensTest {
     String t = tokens.mint(maya);
     String[] parts = t.split("\\.");
     // Longer life, same signature.
-    String longer = String.join(".", parts[0], parts[1], parts[2], String.valueOf(Long.MAX_VALUE), parts[4], parts[5]);
+    String longer =
+        String.join(
+            ".", parts[0], parts[1], parts[2], String.valueOf(Long.MAX_VALUE), parts[4], parts[5]);
     assertThat(failure(tokens.verify(longer))).hasMessageContaining("signature");
-    assertThat(failure(new AgentTokens(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
-        20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, Map.of("maya", maya)::get, Duration.ofMinutes(15), clock,
-        store, shared).verify(t))).hasMessageContaining("signature");
+    assertThat(
+            failure(
+                new AgentTokens(
+                        new byte[] {
+                          1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                          22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+                        },
+                        Map.of("maya", maya)::get,
+                        Duration.ofMinutes(15),
+                        clock,
+                        store,
+                        shared)
+                    .verify(t)))
+        .hasMessageContaining("signature");
     // An agent token relabelled as a visitor token: a key of its own, so no.
     AnonymousTokens visitors = new AnonymousTokens(SECRET, Map.of());
     String relabelled = "v2." + t.substring(3);
-    assertThatThrownBy(() -> visitors.principal(relabelled)).isInstanceOf(AuthenticationException.class);
+    assertThatThrownBy(() -> visitors.principal(relabelled))
+        .isInstanceOf(AuthenticationException.class);
   }
 }

@@ -29,8 +29,15 @@ class ChatAuthenticatorTest {
   final MutableClock clock = new MutableClock(1_800_000_000_000L);
   final InMemorySharedState shared = new InMemorySharedState(System::nanoTime);
   final Agent maya = new Agent("maya", "Maya", Set.of("demo"), 2, Passwords.hash("right"));
-  final ChatAuthenticator auth = new ChatAuthenticator(new byte[32], Map.of("maya", maya)::get, Duration.ofMinutes(15),
-      clock, null, new InMemoryChatStore(), shared);
+  final ChatAuthenticator auth =
+      new ChatAuthenticator(
+          new byte[32],
+          Map.of("maya", maya)::get,
+          Duration.ofMinutes(15),
+          clock,
+          null,
+          new InMemoryChatStore(),
+          shared);
 
   @AfterEach
   void close() {
@@ -58,11 +65,14 @@ class ChatAuthenticatorTest {
           .isInstanceOf(AuthenticationException.class);
     }
     Throwable waiting = failure(auth.authenticate(login("maya", "right"), ADDRESS));
-    assertThat(waiting).isInstanceOfSatisfying(ProtocolException.class, e -> {
-      assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
-      assertThat(e.field()).isEqualTo("password");
-      assertThat(e.retryAfterMs()).isEqualTo(1000L);
-    });
+    assertThat(waiting)
+        .isInstanceOfSatisfying(
+            ProtocolException.class,
+            e -> {
+              assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+              assertThat(e.field()).isEqualTo("password");
+              assertThat(e.retryAfterMs()).isEqualTo(1000L);
+            });
     clock.advance(Duration.ofSeconds(1));
     Principal in = auth.authenticate(login("maya", "right"), ADDRESS).join();
     assertThat(in.user()).isEqualTo("maya");
@@ -78,19 +88,24 @@ class ChatAuthenticatorTest {
     assertThat(failure(auth.authenticate(login("maya", "right"), ADDRESS)))
         .isInstanceOf(ProtocolException.class);
     assertThat(auth.authenticate(login("maya", "right"), "198.51.100.3").join().user())
-        .as("from another address").isEqualTo("maya");
+        .as("from another address")
+        .isEqualTo("maya");
   }
 
   @Test
   void aFloodOfLoginsIsRefusedBeyondTheHashingPoolsQueue() {
     List<CompletableFuture<Principal>> all = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
-      all.add(auth.authenticate(login("user" + i, "x"), "203.0.113." + i)); // no throttle in the way
+      all.add(
+          auth.authenticate(login("user" + i, "x"), "203.0.113." + i)); // no throttle in the way
     }
-    List<CompletableFuture<Principal>> refusedAtOnce = all.stream().filter(CompletableFuture::isDone).toList();
+    List<CompletableFuture<Principal>> refusedAtOnce =
+        all.stream().filter(CompletableFuture::isDone).toList();
     int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
-    assertThat(refusedAtOnce.size()).as("at most the pool's threads and queue wait")
-        .isGreaterThanOrEqualTo(200 - threads - ChatAuthenticator.MAX_QUEUED_CHECKS - finishedMeanwhile(all));
+    assertThat(refusedAtOnce.size())
+        .as("at most the pool's threads and queue wait")
+        .isGreaterThanOrEqualTo(
+            200 - threads - ChatAuthenticator.MAX_QUEUED_CHECKS - finishedMeanwhile(all));
     for (CompletableFuture<Principal> f : refusedAtOnce) {
       Throwable t = failure(f);
       if (t instanceof ProtocolException p) {
@@ -98,13 +113,15 @@ class ChatAuthenticatorTest {
         assertThat(p.retryAfterMs()).isPositive();
       }
     }
-    assertThat(refusedAtOnce).anySatisfy(f -> assertThat(failure(f)).isInstanceOf(ProtocolException.class));
+    assertThat(refusedAtOnce)
+        .anySatisfy(f -> assertThat(failure(f)).isInstanceOf(ProtocolException.class));
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).join();
   }
 
   /** Checks that ended (as wrong passwords) while the flood was being submitted. */
   static int finishedMeanwhile(List<CompletableFuture<Principal>> all) {
-    return (int) all.stream().filter(f -> f.isDone() && !(failure(f) instanceof ProtocolException)).count();
+    return (int)
+        all.stream().filter(f -> f.isDone() && !(failure(f) instanceof ProtocolException)).count();
   }
 
   @Test
@@ -113,7 +130,8 @@ class ChatAuthenticatorTest {
     clock.advance(Duration.ofMinutes(10));
     Principal renewed = auth.renew(in).join();
     assertThat(renewed.token()).startsWith("a2.").isNotEqualTo(in.token());
-    assertThat(renewed.expiresAtMillis()).isEqualTo(clock.millis() + Duration.ofMinutes(15).toMillis());
+    assertThat(renewed.expiresAtMillis())
+        .isEqualTo(clock.millis() + Duration.ofMinutes(15).toMillis());
 
     assertThat(auth.staffOfBearer("Bearer " + renewed.token()).join()).isPresent();
     clock.advance(Duration.ofMillis(1));

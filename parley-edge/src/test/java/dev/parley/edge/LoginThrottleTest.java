@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** Failure budgets per user and per address, then a doubling wait (issue 14.5), on a hand-moved clock. */
+/**
+ * Failure budgets per user and per address, then a doubling wait (issue 14.5), on a hand-moved
+ * clock.
+ */
 class LoginThrottleTest {
   final MutableClock clock = new MutableClock(1_000_000);
   final LoginThrottle throttle = new LoginThrottle(clock, 5, 20, 1000);
@@ -22,7 +25,9 @@ class LoginThrottleTest {
     assertThat(throttle.waitMillis("maya", "192.0.2.1")).isZero();
     fail("maya", "192.0.2.1", 1);
     assertThat(throttle.waitMillis("maya", "192.0.2.1")).isEqualTo(1000);
-    assertThat(throttle.waitMillis("maya", "198.51.100.1")).as("the user's budget, from any address").isEqualTo(1000);
+    assertThat(throttle.waitMillis("maya", "198.51.100.1"))
+        .as("the user's budget, from any address")
+        .isEqualTo(1000);
     clock.advance(Duration.ofMillis(1000));
     assertThat(throttle.waitMillis("maya", "192.0.2.1")).isZero();
     fail("maya", "192.0.2.1", 1);
@@ -30,7 +35,9 @@ class LoginThrottleTest {
     fail("maya", "192.0.2.1", 1);
     assertThat(throttle.waitMillis("maya", "192.0.2.1")).isEqualTo(4000);
     fail("maya", "192.0.2.1", 20);
-    assertThat(throttle.waitMillis("maya", "192.0.2.1")).as("at most").isEqualTo(LoginThrottle.MAX_WAIT.toMillis());
+    assertThat(throttle.waitMillis("maya", "192.0.2.1"))
+        .as("at most")
+        .isEqualTo(LoginThrottle.MAX_WAIT.toMillis());
   }
 
   @Test
@@ -51,7 +58,9 @@ class LoginThrottleTest {
     }
     throttle.succeeded("maya");
     assertThat(throttle.waitMillis("maya", "198.51.100.1")).isZero();
-    assertThat(throttle.waitMillis("maya", "192.0.2.9")).as("the address keeps guessing no further").isPositive();
+    assertThat(throttle.waitMillis("maya", "192.0.2.9"))
+        .as("the address keeps guessing no further")
+        .isPositive();
   }
 
   @Test

@@ -24,13 +24,19 @@ public enum CloseCode {
   INTERNAL_ERROR(1011, "internal error", true),
   /** 1012, IANA registry: the service is restarting; reconnect. */
   SERVICE_RESTART(1012, "service restart", true),
-  /** 4401: the connection's token expired and no {@code auth} refreshed it. Get a fresh token, then reconnect. */
+  /**
+   * 4401: the connection's token expired and no {@code auth} refreshed it. Get a fresh token, then
+   * reconnect.
+   */
   TOKEN_EXPIRED(4401, "token expired", true),
   /** 4408: no pong or other traffic within the heartbeat window. */
   HEARTBEAT_TIMEOUT(4408, "heartbeat timeout", true),
   /** 4429: sustained sending over the rate limit; reconnect after a backoff and slow down. */
   TOO_MANY_REQUESTS(4429, "too many requests", true),
-  /** 4503: the client read too slowly; its outbound buffer stayed over its cap. Reconnect and resume. */
+  /**
+   * 4503: the client read too slowly; its outbound buffer stayed over its cap. Reconnect and
+   * resume.
+   */
   SLOW_CONSUMER(4503, "slow consumer", true);
 
   private final int code;

@@ -32,11 +32,11 @@ import java.util.function.Consumer;
  * <p>{@code new Codec()} knows the core's commands and events; {@link #builder()} adds the types of
  * a layer above the core (its commands, its events, and checks of core commands' extra fields).
  *
- * <p>Thread-safe and immutable once built: one instance serves every event loop. Decoding is
- * strict about types (a number is never taken for a string, nor a string for a number) and
- * lenient about unknown fields, so newer clients can add fields. Every rejected frame becomes a
- * {@link ProtocolException} carrying an {@link ErrorCode} and, where the frame had them, its
- * {@code cid} and {@code ref}.
+ * <p>Thread-safe and immutable once built: one instance serves every event loop. Decoding is strict
+ * about types (a number is never taken for a string, nor a string for a number) and lenient about
+ * unknown fields, so newer clients can add fields. Every rejected frame becomes a {@link
+ * ProtocolException} carrying an {@link ErrorCode} and, where the frame had them, its {@code cid}
+ * and {@code ref}.
  */
 public final class Codec {
   private final ObjectMapper mapper;
@@ -86,13 +86,22 @@ public final class Codec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .build();
-    for (LogicalType t : new LogicalType[] {LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer}) {
+    for (LogicalType t :
+        new LogicalType[] {LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer}) {
       m.coercionConfigFor(t)
-          .setCoercion(CoercionInputShape.Integer, t == LogicalType.Integer ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(
+              CoercionInputShape.Integer,
+              t == LogicalType.Integer ? CoercionAction.TryConvert : CoercionAction.Fail)
           .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Boolean, t == LogicalType.Boolean ? CoercionAction.TryConvert : CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.String, t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.EmptyString, t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
+          .setCoercion(
+              CoercionInputShape.Boolean,
+              t == LogicalType.Boolean ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(
+              CoercionInputShape.String,
+              t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
+          .setCoercion(
+              CoercionInputShape.EmptyString,
+              t == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
     }
     b.commands.forEach((name, type) -> m.registerSubtypes(new NamedType(type, name)));
     b.events.forEach((name, type) -> m.registerSubtypes(new NamedType(type, name)));
@@ -132,18 +141,22 @@ public final class Codec {
     try {
       command = mapper.treeToValue(tree, Command.class);
     } catch (InvalidTypeIdException e) {
-      throw new ProtocolException(ErrorCode.UNKNOWN_TYPE, "unknown command type \"" + type.asText() + "\"", "type")
+      throw new ProtocolException(
+              ErrorCode.UNKNOWN_TYPE, "unknown command type \"" + type.asText() + "\"", "type")
           .naming(cid, ref);
     } catch (MismatchedInputException e) {
       String field = fieldOf(e);
       throw new ProtocolException(
               ErrorCode.INVALID_FIELD,
-              field == null ? "a field has the wrong JSON type" : "field \"" + field + "\" has the wrong JSON type",
+              field == null
+                  ? "a field has the wrong JSON type"
+                  : "field \"" + field + "\" has the wrong JSON type",
               field)
           .naming(cid, ref);
     } catch (JsonProcessingException e) {
       String field = e instanceof JsonMappingException jme ? fieldOf(jme) : null;
-      throw new ProtocolException(ErrorCode.INVALID_FIELD, "command cannot be read: " + brief(e), field)
+      throw new ProtocolException(
+              ErrorCode.INVALID_FIELD, "command cannot be read: " + brief(e), field)
           .naming(cid, ref);
     }
     try {

@@ -57,15 +57,22 @@ public interface Command {
    * First command on every connection: credentials and resume positions.
    *
    * @param token a token from an earlier {@code welcome}, or null for a new anonymous user
-   * @param resume per conversation, the highest contiguous {@code seq} the client holds; the
-   *     server joins each and replays everything after it
+   * @param resume per conversation, the highest contiguous {@code seq} the client holds; the server
+   *     joins each and replays everything after it
    * @param user an account's login, with {@code password}
-   * @param options the other fields of the frame, for the layer above the core (a chat widget
-   *     names its site here); never null
+   * @param options the other fields of the frame, for the layer above the core (a chat widget names
+   *     its site here); never null
    */
   @JsonInclude(JsonInclude.Include.NON_EMPTY)
-  record Hello(String ref, Integer v, String token, Map<String, Long> resume, String user, String password,
-      @JsonAnySetter @JsonAnyGetter Map<String, Object> options) implements Command {
+  record Hello(
+      String ref,
+      Integer v,
+      String token,
+      Map<String, Long> resume,
+      String user,
+      String password,
+      @JsonAnySetter @JsonAnyGetter Map<String, Object> options)
+      implements Command {
 
     /** Longest accepted option string, in characters. */
     public static final int MAX_OPTION_CHARS = 256;
@@ -95,13 +102,16 @@ public interface Command {
     public void validate() {
       Fields.optionalRef(ref);
       if ((user == null) != (password == null)) {
-        throw Fields.invalid(user == null ? "user" : "password", "goes with " + (user == null ? "password" : "user"));
+        throw Fields.invalid(
+            user == null ? "user" : "password",
+            "goes with " + (user == null ? "password" : "user"));
       }
       if (user != null && (user.isEmpty() || user.length() > 64 || password.length() > 256)) {
         throw Fields.invalid("user", "must be 1-64 characters (password at most 256)");
       }
       if (v != null && v != 1) {
-        throw Fields.invalid("v", "protocol version " + v + " is not supported; this server speaks 1");
+        throw Fields.invalid(
+            "v", "protocol version " + v + " is not supported; this server speaks 1");
       }
       if (token != null && token.length() > 4096) {
         throw Fields.invalid("token", "longer than 4096 characters");
@@ -110,21 +120,23 @@ public interface Command {
         if (resume.size() > 100) {
           throw Fields.invalid("resume", "more than 100 conversations");
         }
-        resume.forEach((conv, seq) -> {
-          Fields.conversation("resume", conv);
-          if (seq == null || seq < 0) {
-            throw Fields.invalid("resume", "position for " + conv + " must be a number >= 0");
-          }
-        });
+        resume.forEach(
+            (conv, seq) -> {
+              Fields.conversation("resume", conv);
+              if (seq == null || seq < 0) {
+                throw Fields.invalid("resume", "position for " + conv + " must be a number >= 0");
+              }
+            });
       }
       if (options.size() > 16) {
         throw Fields.invalid("hello", "has more than 16 unknown fields");
       }
-      options.forEach((name, value) -> {
-        if (value instanceof String str && str.length() > MAX_OPTION_CHARS) {
-          throw Fields.invalid(name, "longer than " + MAX_OPTION_CHARS + " characters");
-        }
-      });
+      options.forEach(
+          (name, value) -> {
+            if (value instanceof String str && str.length() > MAX_OPTION_CHARS) {
+              throw Fields.invalid(name, "longer than " + MAX_OPTION_CHARS + " characters");
+            }
+          });
     }
   }
 
@@ -192,7 +204,9 @@ public interface Command {
     }
   }
 
-  /** Page backwards through stored messages: the newest {@code limit} with seq below {@code before}. */
+  /**
+   * Page backwards through stored messages: the newest {@code limit} with seq below {@code before}.
+   */
   record History(String ref, String conv, Long before, Integer limit) implements Command {
     @Override
     public void validate() {

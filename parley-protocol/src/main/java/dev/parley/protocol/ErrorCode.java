@@ -20,7 +20,10 @@ public enum ErrorCode {
   UNAUTHORIZED("unauthorized", false),
   /** The user may not do this in this conversation. */
   FORBIDDEN("forbidden", false),
-  /** {@code send}, {@code receipt} or {@code typing} for a conversation this connection has not joined. */
+  /**
+   * {@code send}, {@code receipt} or {@code typing} for a conversation this connection has not
+   * joined.
+   */
   NOT_JOINED("not_joined", false),
   /** The message text is longer than the server accepts. */
   TOO_LONG("too_long", false),

@@ -2,7 +2,9 @@ package dev.parley.protocol;
 
 import java.util.regex.Pattern;
 
-/** Field checks shared by the command records (the core's and extensions'). Stateless; any thread. */
+/**
+ * Field checks shared by the command records (the core's and extensions'). Stateless; any thread.
+ */
 public final class Fields {
   /** Conversation ids: 1 to 64 characters of letters, digits and {@code _ . : -}. */
   public static final Pattern CONVERSATION_ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");

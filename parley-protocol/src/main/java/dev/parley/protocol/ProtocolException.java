@@ -18,7 +18,8 @@ public final class ProtocolException extends RuntimeException {
     this(code, message, field, null, null, null);
   }
 
-  private ProtocolException(ErrorCode code, String message, String field, String cid, String ref, Long retryAfterMs) {
+  private ProtocolException(
+      ErrorCode code, String message, String field, String cid, String ref, Long retryAfterMs) {
     super(message, null, false, false);
     this.code = code;
     this.field = field;

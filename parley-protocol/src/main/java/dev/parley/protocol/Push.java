@@ -17,10 +17,7 @@ import java.util.Map;
  * they do not know (decoded here as {@link Unknown}), so the server can add both without a new
  * protocol version.
  */
-@JsonTypeInfo(
-    use = JsonTypeInfo.Id.NAME,
-    property = "type",
-    defaultImpl = Push.Unknown.class)
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type", defaultImpl = Push.Unknown.class)
 @JsonSubTypes({
   @JsonSubTypes.Type(value = Push.Welcome.class, name = "welcome"),
   @JsonSubTypes.Type(value = Push.Authed.class, name = "authed"),
@@ -44,8 +41,8 @@ public interface Push {
    *
    * @param session this connection's session id (for logs and support)
    * @param user the authenticated user id
-   * @param token present it in the next {@code hello} to stay the same user; absent when the
-   *     client already holds it (it came with the handshake)
+   * @param token present it in the next {@code hello} to stay the same user; absent when the client
+   *     already holds it (it came with the handshake)
    * @param heartbeatMs how often the server pings; a client that hears nothing for twice this long
    *     should reconnect
    * @param expiresAt when the credentials expire (epoch ms), or null when they do not
@@ -53,8 +50,15 @@ public interface Push {
    *     as top-level fields of the event
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Welcome(String ref, String session, String user, String token, long heartbeatMs, Long expiresAt,
-      @JsonAnySetter @JsonAnyGetter Map<String, String> claims) implements Push {
+  record Welcome(
+      String ref,
+      String session,
+      String user,
+      String token,
+      long heartbeatMs,
+      Long expiresAt,
+      @JsonAnySetter @JsonAnyGetter Map<String, String> claims)
+      implements Push {
 
     public Welcome {
       claims = claims == null ? new java.util.LinkedHashMap<>() : claims;
@@ -80,17 +84,25 @@ public interface Push {
 
   /**
    * A conversation is joined. Replayed {@code message}s (seq after the requested position) follow,
-   * then live ones. {@code lastSeq} is the newest stored seq when the join was handled, and
-   * {@code receipts} the participants' cumulative receipts at that time, {@code presence} the users
-   * connected to the conversation (on any node), this one included. {@code from} is the position the
-   * replay starts after: a client that did not ask for this join (the server joined it to its
+   * then live ones. {@code lastSeq} is the newest stored seq when the join was handled, and {@code
+   * receipts} the participants' cumulative receipts at that time, {@code presence} the users
+   * connected to the conversation (on any node), this one included. {@code from} is the position
+   * the replay starts after: a client that did not ask for this join (the server joined it to its
    * conversation) takes it as its position.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Joined(String ref, String conv, long lastSeq, long from, List<Receipt> receipts, List<String> presence)
+  record Joined(
+      String ref,
+      String conv,
+      long lastSeq,
+      long from,
+      List<Receipt> receipts,
+      List<String> presence)
       implements Push {}
 
-  /** {@code user} came online in (joined) or went offline from (left, disconnected) {@code conv}. */
+  /**
+   * {@code user} came online in (joined) or went offline from (left, disconnected) {@code conv}.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Presence(String conv, String user, boolean online) implements Push {}
 
@@ -105,20 +117,31 @@ public interface Push {
    * stopped} or {@code interrupted}.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Message(String conv, long seq, String id, String from, String kind, String text, long ts, String cid,
-      String status) implements Push {}
+  record Message(
+      String conv,
+      long seq,
+      String id,
+      String from,
+      String kind,
+      String text,
+      long ts,
+      String cid,
+      String status)
+      implements Push {}
 
   /** The message with this {@code cid} is durable with this {@code seq}. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Ack(String ref, String cid, String conv, long seq, String id, long ts) implements Push {}
 
-  /** A participant's cumulative receipt: {@code user} has {@code kind} everything up to {@code seq}. */
+  /**
+   * A participant's cumulative receipt: {@code user} has {@code kind} everything up to {@code seq}.
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Receipt(String conv, String user, String kind, long seq) implements Push {}
 
   /**
-   * Ephemeral typing state of {@code user}. An {@code on} indicator expires by itself after
-   * {@code ttlMs} unless renewed.
+   * Ephemeral typing state of {@code user}. An {@code on} indicator expires by itself after {@code
+   * ttlMs} unless renewed.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Typing(String conv, String user, boolean on, long ttlMs) implements Push {}
@@ -138,10 +161,25 @@ public interface Push {
    * succeed, and {@code retryAfterMs}, when present, how long to wait first.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Error(String code, String message, String cid, String ref, Boolean retry, String field, String conv,
-      Long retryAfterMs) implements Push {
+  record Error(
+      String code,
+      String message,
+      String cid,
+      String ref,
+      Boolean retry,
+      String field,
+      String conv,
+      Long retryAfterMs)
+      implements Push {
     /** An error without a retry hint. */
-    public Error(String code, String message, String cid, String ref, Boolean retry, String field, String conv) {
+    public Error(
+        String code,
+        String message,
+        String cid,
+        String ref,
+        Boolean retry,
+        String field,
+        String conv) {
       this(code, message, cid, ref, retry, field, conv, null);
     }
 

@@ -18,25 +18,28 @@ class CodecTest {
   @Test
   void eventsCarryTheirTypeFirstAndOmitNullFields() {
     assertThat(json(new Push.Ack(null, "c-1", "demo", 7, "m_x", 5)))
-        .isEqualTo("{\"type\":\"ack\",\"cid\":\"c-1\",\"conv\":\"demo\",\"seq\":7,\"id\":\"m_x\",\"ts\":5}");
+        .isEqualTo(
+            "{\"type\":\"ack\",\"cid\":\"c-1\",\"conv\":\"demo\",\"seq\":7,\"id\":\"m_x\",\"ts\":5}");
     assertThat(json(new Push.Pong(null))).isEqualTo("{\"type\":\"pong\"}");
   }
 
   @Test
   void everyEventRoundTrips() {
     Push.Message m = new Push.Message("c", 3, "m_1", "u", "text", "hé \"x\" <b>", 9, "cid", null);
-    List<Push> events = List.of(
-        new Push.Welcome("r", "s_1", "u", "t", 30000, null, Map.of("role", "visitor")),
-        new Push.Joined(null, "c", 4, 0, List.of(new Push.Receipt("c", "u", "read", 2)), List.of("u", "v")),
-        new Push.Presence("c", "u", true),
-        new Push.Left("r", "c"),
-        m,
-        new Push.Ack("r", "cid", "c", 3, "m_1", 9),
-        new Push.Receipt("c", "u", "delivered", 3),
-        new Push.Typing("c", "u", true, 6000),
-        new Push.History("h", "c", List.of(m), true),
-        new Push.Pong("p"),
-        Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "later", "cid", null, null));
+    List<Push> events =
+        List.of(
+            new Push.Welcome("r", "s_1", "u", "t", 30000, null, Map.of("role", "visitor")),
+            new Push.Joined(
+                null, "c", 4, 0, List.of(new Push.Receipt("c", "u", "read", 2)), List.of("u", "v")),
+            new Push.Presence("c", "u", true),
+            new Push.Left("r", "c"),
+            m,
+            new Push.Ack("r", "cid", "c", 3, "m_1", 9),
+            new Push.Receipt("c", "u", "delivered", 3),
+            new Push.Typing("c", "u", true, 6000),
+            new Push.History("h", "c", List.of(m), true),
+            new Push.Pong("p"),
+            Push.Error.of(ErrorCode.STORE_UNAVAILABLE, "later", "cid", null, null));
     for (Push p : events) {
       byte[] bytes = codec.encode(p);
       assertThat(codec.decodePush(bytes, 0, bytes.length)).isEqualTo(p);
@@ -45,8 +48,11 @@ class CodecTest {
 
   @Test
   void unknownEventTypesDecodeAsUnknownSoClientsCanIgnoreThem() {
-    assertThat(codec.decodePush("{\"type\":\"from-the-future\",\"x\":1}")).isInstanceOf(Push.Unknown.class);
-    assertThat(codec.decodePush("{\"type\":\"ack\",\"cid\":\"c\",\"conv\":\"d\",\"seq\":1,\"newField\":true}"))
+    assertThat(codec.decodePush("{\"type\":\"from-the-future\",\"x\":1}"))
+        .isInstanceOf(Push.Unknown.class);
+    assertThat(
+            codec.decodePush(
+                "{\"type\":\"ack\",\"cid\":\"c\",\"conv\":\"d\",\"seq\":1,\"newField\":true}"))
         .isInstanceOf(Push.Ack.class);
   }
 
@@ -54,16 +60,22 @@ class CodecTest {
   void commandsRoundTripThroughTheClientEncoder() {
     Command.Hello h = new Command.Hello(null, 1, "tok", Map.of("c", 5L)).withOption("site", "demo");
     assertThat(codec.decodeCommand(codec.encode(h))).isEqualTo(h);
-    assertThat(((Command.Hello) codec.decodeCommand(codec.encode(h))).option("site")).isEqualTo("demo");
+    assertThat(((Command.Hello) codec.decodeCommand(codec.encode(h))).option("site"))
+        .isEqualTo("demo");
     Command.Send s = new Command.Send("r", "cid", "c", "text");
     assertThat(codec.decodeCommand(codec.encode(s))).isEqualTo(s);
   }
 
   @Test
   void welcomeCarriesTheClaimsAsTopLevelFields() {
-    assertThat(json(new Push.Welcome(null, "s_1", "u", null, 30000, null, Map.of("role", "visitor"))))
-        .isEqualTo("{\"type\":\"welcome\",\"session\":\"s_1\",\"user\":\"u\",\"heartbeatMs\":30000,\"role\":\"visitor\"}");
-    Push.Welcome w = (Push.Welcome) codec.decodePush("{\"type\":\"welcome\",\"user\":\"u\",\"heartbeatMs\":1,\"role\":\"agent\"}");
+    assertThat(
+            json(new Push.Welcome(null, "s_1", "u", null, 30000, null, Map.of("role", "visitor"))))
+        .isEqualTo(
+            "{\"type\":\"welcome\",\"session\":\"s_1\",\"user\":\"u\",\"heartbeatMs\":30000,\"role\":\"visitor\"}");
+    Push.Welcome w =
+        (Push.Welcome)
+            codec.decodePush(
+                "{\"type\":\"welcome\",\"user\":\"u\",\"heartbeatMs\":1,\"role\":\"agent\"}");
     assertThat(w.claim("role")).isEqualTo("agent");
   }
 
@@ -76,23 +88,43 @@ class CodecTest {
       }
     }
     record Poked(String conv) implements Push {}
-    Codec extended = Codec.builder().command("poke", Poke.class).event("poked", Poked.class)
-        .check(Command.Hello.class, h -> {
-          if ("bad".equals(h.option("flavour"))) {
-            throw Fields.invalid("flavour", "is bad");
-          }
-        }).build();
-    assertThat(extended.decodeCommand("{\"type\":\"poke\",\"conv\":\"c\"}".getBytes(StandardCharsets.UTF_8)))
+    Codec extended =
+        Codec.builder()
+            .command("poke", Poke.class)
+            .event("poked", Poked.class)
+            .check(
+                Command.Hello.class,
+                h -> {
+                  if ("bad".equals(h.option("flavour"))) {
+                    throw Fields.invalid("flavour", "is bad");
+                  }
+                })
+            .build();
+    assertThat(
+            extended.decodeCommand(
+                "{\"type\":\"poke\",\"conv\":\"c\"}".getBytes(StandardCharsets.UTF_8)))
         .isEqualTo(new Poke(null, "c"));
-    assertThat(new String(extended.encode(new Poked("c")), StandardCharsets.UTF_8)).isEqualTo("{\"type\":\"poked\",\"conv\":\"c\"}");
-    assertThat(extended.decodePush("{\"type\":\"poked\",\"conv\":\"c\"}")).isEqualTo(new Poked("c"));
-    ProtocolException e = catchThrowableOfType(ProtocolException.class,
-        () -> extended.decodeCommand("{\"type\":\"hello\",\"ref\":\"r\",\"flavour\":\"bad\"}".getBytes(StandardCharsets.UTF_8)));
+    assertThat(new String(extended.encode(new Poked("c")), StandardCharsets.UTF_8))
+        .isEqualTo("{\"type\":\"poked\",\"conv\":\"c\"}");
+    assertThat(extended.decodePush("{\"type\":\"poked\",\"conv\":\"c\"}"))
+        .isEqualTo(new Poked("c"));
+    ProtocolException e =
+        catchThrowableOfType(
+            ProtocolException.class,
+            () ->
+                extended.decodeCommand(
+                    "{\"type\":\"hello\",\"ref\":\"r\",\"flavour\":\"bad\"}"
+                        .getBytes(StandardCharsets.UTF_8)));
     assertThat(e.field()).isEqualTo("flavour");
     assertThat(e.ref()).isEqualTo("r");
     // The core's codec does not know the extension's types.
-    assertThat(catchThrowableOfType(ProtocolException.class,
-        () -> codec.decodeCommand("{\"type\":\"poke\",\"conv\":\"c\"}".getBytes(StandardCharsets.UTF_8))).code())
+    assertThat(
+            catchThrowableOfType(
+                    ProtocolException.class,
+                    () ->
+                        codec.decodeCommand(
+                            "{\"type\":\"poke\",\"conv\":\"c\"}".getBytes(StandardCharsets.UTF_8)))
+                .code())
         .isEqualTo(ErrorCode.UNKNOWN_TYPE);
   }
 

@@ -4,8 +4,8 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 
 /**
  * Fuzzes the command decoder with Jazzer: whatever bytes arrive, decoding either yields a valid
- * command or a {@link ProtocolException} with an error code — never another exception, a hang or
- * an out-of-memory. In a plain test run it replays the corpus in {@code
+ * command or a {@link ProtocolException} with an error code — never another exception, a hang or an
+ * out-of-memory. In a plain test run it replays the corpus in {@code
  * src/test/resources/dev/parley/protocol/CommandDecoderFuzzTestInputs}; with {@code JAZZER_FUZZ=1}
  * (as {@code .ci/run} does, for a bounded time) it explores new inputs.
  */

@@ -28,22 +28,28 @@ class CommandVectorsTest {
     for (JsonNode v : root.get("vectors")) {
       String name = v.get("name").asText();
       byte[] frame = v.get("frame").asText().getBytes(StandardCharsets.UTF_8);
-      tests.add(DynamicTest.dynamicTest(name, () -> {
-        if (v.has("ok")) {
-          Command c = codec.decodeCommand(frame);
-          assertThat(c.getClass().getSimpleName().toLowerCase(Locale.ROOT)).isEqualTo(v.get("ok").asText());
-        } else {
-          ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> codec.decodeCommand(frame));
-          assertThat(e).as("expected error %s", v.get("error").asText()).isNotNull();
-          assertThat(e.code().code()).isEqualTo(v.get("error").asText());
-          if (v.has("field")) {
-            assertThat(e.field()).isEqualTo(v.get("field").asText());
-          }
-          if (v.has("cid")) {
-            assertThat(e.cid()).isEqualTo(v.get("cid").asText());
-          }
-        }
-      }));
+      tests.add(
+          DynamicTest.dynamicTest(
+              name,
+              () -> {
+                if (v.has("ok")) {
+                  Command c = codec.decodeCommand(frame);
+                  assertThat(c.getClass().getSimpleName().toLowerCase(Locale.ROOT))
+                      .isEqualTo(v.get("ok").asText());
+                } else {
+                  ProtocolException e =
+                      catchThrowableOfType(
+                          ProtocolException.class, () -> codec.decodeCommand(frame));
+                  assertThat(e).as("expected error %s", v.get("error").asText()).isNotNull();
+                  assertThat(e.code().code()).isEqualTo(v.get("error").asText());
+                  if (v.has("field")) {
+                    assertThat(e.field()).isEqualTo(v.get("field").asText());
+                  }
+                  if (v.has("cid")) {
+                    assertThat(e.cid()).isEqualTo(v.get("cid").asText());
+                  }
+                }
+              }));
     }
     return tests.stream();
   }

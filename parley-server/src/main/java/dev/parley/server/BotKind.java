@@ -1,6 +1,9 @@
 package dev.parley.server;
 
-/** Which bot answers the demo site (and sites without a knowledge base of their own): the {@code bot} setting. */
+/**
+ * Which bot answers the demo site (and sites without a knowledge base of their own): the {@code
+ * bot} setting.
+ */
 public enum BotKind implements Choice {
   /** Sections of a knowledge base (Lucene BM25), streamed. */
   KB("kb"),
@@ -20,7 +23,9 @@ public enum BotKind implements Choice {
     return key;
   }
 
-  /** @throws IllegalArgumentException {@code bot must be kb, llm or webhook, was '…'} */
+  /**
+   * @throws IllegalArgumentException {@code bot must be kb, llm or webhook, was '…'}
+   */
   public static BotKind parse(String text) {
     return Choice.parse(BotKind.class, "bot", text);
   }

@@ -18,7 +18,9 @@ public enum BrokerKind implements Choice {
     return key;
   }
 
-  /** @throws IllegalArgumentException {@code broker must be memory or redis, was '…'} */
+  /**
+   * @throws IllegalArgumentException {@code broker must be memory or redis, was '…'}
+   */
   public static BrokerKind parse(String text) {
     return Choice.parse(BrokerKind.class, "broker", text);
   }

@@ -33,7 +33,8 @@ interface Choice {
   /** The keys of {@code type}'s constants as prose: {@code kb, llm or webhook}. */
   static <E extends Enum<E> & Choice> String keys(Class<E> type) {
     List<String> keys = Arrays.stream(type.getEnumConstants()).map(Choice::key).toList();
-    return keys.size() == 1 ? keys.get(0)
+    return keys.size() == 1
+        ? keys.get(0)
         : String.join(", ", keys.subList(0, keys.size() - 1)) + " or " + keys.get(keys.size() - 1);
   }
 }

@@ -17,21 +17,24 @@ import picocli.CommandLine.Option;
  *
  * <p>Used on the main thread.
  */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(
+    name = "config",
+    mixinStandardHelpOptions = true,
     description = "Show the effective configuration of 'parley run' (secrets masked).")
 final class ConfigCommand implements Callable<Integer> {
   /** Where values come from; set by {@link Main} before it runs. */
   SettingsProvider settings;
 
-  @Option(names = "--print", required = true, description = "Print every setting, its value and its source.")
+  @Option(
+      names = "--print",
+      required = true,
+      description = "Print every setting, its value and its source.")
   boolean print;
 
   /** Flags of 'parley run' to take into account. */
-  @CommandLine.Unmatched
-  List<String> runArgs = new ArrayList<>();
+  @CommandLine.Unmatched List<String> runArgs = new ArrayList<>();
 
-  @CommandLine.Spec
-  CommandSpec spec;
+  @CommandLine.Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -47,7 +50,8 @@ final class ConfigCommand implements Callable<Integer> {
     boolean demo = run.value(Settings.SITES) == null;
     out.println("# " + mode(run, demo));
     for (Setting<?> s : Settings.ALL) {
-      SettingsProvider.Source source = run.fromFlag(s) ? SettingsProvider.Source.FLAG : settings.source(s);
+      SettingsProvider.Source source =
+          run.fromFlag(s) ? SettingsProvider.Source.FLAG : settings.source(s);
       String where = settings.describe(s, source);
       Object value = run.value(s);
       String shown;
@@ -55,7 +59,10 @@ final class ConfigCommand implements Callable<Integer> {
         shown = demo ? DemoGuard.LOOPBACK : "0.0.0.0";
         where += demo ? " (demo mode)" : " (with --sites)";
       } else if (s == Settings.DEMO_AGENT_PASSWORD && value == null) {
-        shown = demo ? "(random, in " + DemoPassword.file(run.value(Settings.DATA_DIR)) + ")" : "(unused: --sites)";
+        shown =
+            demo
+                ? "(random, in " + DemoPassword.file(run.value(Settings.DATA_DIR)) + ")"
+                : "(unused: --sites)";
       } else if (value == null) {
         shown = "(" + (s.defaultNote() != null ? s.defaultNote() : "unset") + ")";
       } else {
@@ -73,10 +80,14 @@ final class ConfigCommand implements Callable<Integer> {
       return "sites and agents from " + run.value(Settings.SITES);
     }
     Path kept = DemoPassword.file(run.value(Settings.DATA_DIR));
-    String password = run.value(Settings.DEMO_AGENT_PASSWORD) == null
-        ? "a random password kept in " + kept + " (made on first start)"
-        : "the password of demo-agent-password";
-    return "demo mode (no --sites): the demo agents " + String.join(" and ", ServerConfig.DEMO_AGENTS) + " with "
-        + password + "; only on a loopback host without TLS, PostgreSQL or Redis";
+    String password =
+        run.value(Settings.DEMO_AGENT_PASSWORD) == null
+            ? "a random password kept in " + kept + " (made on first start)"
+            : "the password of demo-agent-password";
+    return "demo mode (no --sites): the demo agents "
+        + String.join(" and ", ServerConfig.DEMO_AGENTS)
+        + " with "
+        + password
+        + "; only on a loopback host without TLS, PostgreSQL or Redis";
   }
 }

@@ -21,7 +21,8 @@ final class DemoGuard {
    * Passwords anyone can read: the demo agents' old default, and the one in {@code
    * ops/examples/sites.json}.
    */
-  static final List<String> WELL_KNOWN_PASSWORDS = List.of(ServerConfig.DEMO_AGENT_PASSWORD, "change-me-before-production");
+  static final List<String> WELL_KNOWN_PASSWORDS =
+      List.of(ServerConfig.DEMO_AGENT_PASSWORD, "change-me-before-production");
 
   /** Where demo mode listens unless told otherwise. */
   static final String LOOPBACK = "127.0.0.1";
@@ -65,14 +66,26 @@ final class DemoGuard {
     }
     String why = String.join(", ", exposures);
     for (String known : WELL_KNOWN_PASSWORDS) {
-      List<String> weak = agents.parallelStream()
-          .filter(a -> Passwords.verify(known, a.passwordHash()))
-          .map(Agent::user).sorted().toList();
+      List<String> weak =
+          agents.parallelStream()
+              .filter(a -> Passwords.verify(known, a.passwordHash()))
+              .map(Agent::user)
+              .sorted()
+              .toList();
       if (!weak.isEmpty()) {
-        throw new IllegalArgumentException("agent" + (weak.size() > 1 ? "s " : " ") + String.join(", ", weak)
-            + " in the sites file " + (weak.size() > 1 ? "have" : "has") + " the well-known password '" + known
-            + "', refused with " + why + ". Give " + (weak.size() > 1 ? "each" : "it")
-            + " a password of its own: passwordHash from 'parley hash-password'.");
+        throw new IllegalArgumentException(
+            "agent"
+                + (weak.size() > 1 ? "s " : " ")
+                + String.join(", ", weak)
+                + " in the sites file "
+                + (weak.size() > 1 ? "have" : "has")
+                + " the well-known password '"
+                + known
+                + "', refused with "
+                + why
+                + ". Give "
+                + (weak.size() > 1 ? "each" : "it")
+                + " a password of its own: passwordHash from 'parley hash-password'.");
       }
     }
   }
@@ -87,10 +100,16 @@ final class DemoGuard {
       return;
     }
     String why = String.join(", ", exposures);
-    throw new IllegalArgumentException("demo mode (no --sites file) has the demo agents " + String.join(" and ", users)
-        + " and runs only on a loopback host without TLS, PostgreSQL or Redis, but " + why + " is set. "
-        + "Give your own sites and agents with --sites FILE (docs/OPERATIONS.md#sites-and-agents), "
-        + "or try the demo on this machine without " + why + ".");
+    throw new IllegalArgumentException(
+        "demo mode (no --sites file) has the demo agents "
+            + String.join(" and ", users)
+            + " and runs only on a loopback host without TLS, PostgreSQL or Redis, but "
+            + why
+            + " is set. "
+            + "Give your own sites and agents with --sites FILE (docs/OPERATIONS.md#sites-and-agents), "
+            + "or try the demo on this machine without "
+            + why
+            + ".");
   }
 
   /**

@@ -16,8 +16,10 @@ import java.security.SecureRandom;
  */
 final class DemoPassword {
   static final String FILE = "demo-agent-password";
+
   /** No 0/o, 1/l/i: easy to read off a terminal. 31 symbols, almost 5 bits each. */
   private static final String ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
+
   /** 16 symbols, 79 bits, written as four groups of four. */
   private static final int LENGTH = 16;
 
@@ -41,7 +43,8 @@ final class DemoPassword {
       if (Files.exists(file)) {
         String kept = Files.readString(file, StandardCharsets.UTF_8).strip();
         if (kept.length() < 12) {
-          throw new IllegalStateException(file + " holds no password of 12 characters or more; delete it to make a new one");
+          throw new IllegalStateException(
+              file + " holds no password of 12 characters or more; delete it to make a new one");
         }
         PrivateFiles.restrict(file);
         return kept;

@@ -14,21 +14,28 @@ import picocli.CommandLine.Command;
  *
  * <p>Used on the main thread.
  */
-@Command(name = "hash-password", mixinStandardHelpOptions = true,
+@Command(
+    name = "hash-password",
+    mixinStandardHelpOptions = true,
     description = "Read a password from standard input and print its PBKDF2 hash for a sites file.")
 final class HashPasswordCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Console console = System.console();
-    String password = console != null
-        ? new String(console.readPassword("Password: "))
-        : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+    String password =
+        console != null
+            ? new String(console.readPassword("Password: "))
+            : new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                .readLine();
     if (password == null || password.isEmpty()) {
       System.err.println("parley: no password given");
       return 1;
     }
     if (DemoGuard.WELL_KNOWN_PASSWORDS.contains(password)) {
-      System.err.println("parley: '" + password + "' is a well-known password (Parley's demo or example); choose another");
+      System.err.println(
+          "parley: '"
+              + password
+              + "' is a well-known password (Parley's demo or example); choose another");
       return 1;
     }
     System.out.println(Passwords.hash(password));

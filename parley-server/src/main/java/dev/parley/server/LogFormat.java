@@ -18,7 +18,9 @@ public enum LogFormat implements Choice {
     return key;
   }
 
-  /** @throws IllegalArgumentException {@code log-format must be text or json, was '…'} */
+  /**
+   * @throws IllegalArgumentException {@code log-format must be text or json, was '…'}
+   */
   public static LogFormat parse(String text) {
     return Choice.parse(LogFormat.class, "log-format", text);
   }

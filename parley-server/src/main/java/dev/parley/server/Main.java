@@ -20,8 +20,11 @@ import picocli.CommandLine.Command;
     description = "Self-hosted real-time chat server.")
 public final class Main implements Runnable {
 
-  /** Held so the JDK keeps the level: Lucene's note about the incubating Vector API is noise here. */
-  private static final Logger LUCENE_VECTORS = Logger.getLogger("org.apache.lucene.internal.vectorization");
+  /**
+   * Held so the JDK keeps the level: Lucene's note about the incubating Vector API is noise here.
+   */
+  private static final Logger LUCENE_VECTORS =
+      Logger.getLogger("org.apache.lucene.internal.vectorization");
 
   public static void main(String[] args) {
     LUCENE_VECTORS.setLevel(Level.SEVERE);
@@ -64,8 +67,7 @@ public final class Main implements Runnable {
     return cli;
   }
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {

@@ -1,7 +1,7 @@
 package dev.parley.server;
 
-import dev.parley.chat.ChatMetrics;
 import dev.parley.chat.ChatLayer;
+import dev.parley.chat.ChatMetrics;
 import dev.parley.chat.ConversationStatus;
 import dev.parley.core.CoreMetrics;
 import dev.parley.edge.OpsApi;
@@ -15,9 +15,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,8 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Thread-safe: Micrometer meters are; counters and timers are looked up per tag value (a small,
  * fixed set).
  */
-public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, CommitListener, OpsApi.Figures, AutoCloseable {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+public final class MicrometerMetrics
+    implements CoreMetrics, ChatMetrics, CommitListener, OpsApi.Figures, AutoCloseable {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final AtomicInteger websocketsOpen = new AtomicInteger();
   private final AtomicInteger sessionsOpen = new AtomicInteger();
@@ -59,54 +61,103 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    Gauge.builder("parley.connections.open", websocketsOpen, AtomicInteger::get).tag("transport", "websocket")
-        .description("Open connections").register(registry);
+    Gauge.builder("parley.connections.open", websocketsOpen, AtomicInteger::get)
+        .tag("transport", "websocket")
+        .description("Open connections")
+        .register(registry);
     Gauge.builder("parley.sessions.open", sessionsOpen, AtomicInteger::get)
-        .description("Open sessions (connections that said hello or may)").register(registry);
-    bytesIn = Counter.builder("parley.received").baseUnit("bytes").description("WebSocket payload received").register(registry);
-    bytesOut = Counter.builder("parley.sent").baseUnit("bytes").description("WebSocket payload sent").register(registry);
-    received = Counter.builder("parley.messages.received").description("send commands accepted for storing").register(registry);
-    delivered = Counter.builder("parley.messages.delivered").description("Stored messages written live to subscribers").register(registry);
-    reconnects = Counter.builder("parley.reconnects").description("hello with a token and resume positions").register(registry);
-    resumes = Counter.builder("parley.resumes").description("Catch-ups from the store that replayed messages").register(registry);
-    replayed = Counter.builder("parley.messages.replayed").description("Messages replayed from the store").register(registry);
+        .description("Open sessions (connections that said hello or may)")
+        .register(registry);
+    bytesIn =
+        Counter.builder("parley.received")
+            .baseUnit("bytes")
+            .description("WebSocket payload received")
+            .register(registry);
+    bytesOut =
+        Counter.builder("parley.sent")
+            .baseUnit("bytes")
+            .description("WebSocket payload sent")
+            .register(registry);
+    received =
+        Counter.builder("parley.messages.received")
+            .description("send commands accepted for storing")
+            .register(registry);
+    delivered =
+        Counter.builder("parley.messages.delivered")
+            .description("Stored messages written live to subscribers")
+            .register(registry);
+    reconnects =
+        Counter.builder("parley.reconnects")
+            .description("hello with a token and resume positions")
+            .register(registry);
+    resumes =
+        Counter.builder("parley.resumes")
+            .description("Catch-ups from the store that replayed messages")
+            .register(registry);
+    replayed =
+        Counter.builder("parley.messages.replayed")
+            .description("Messages replayed from the store")
+            .register(registry);
     sendAck = latency("parley.send.ack", "From a send's arrival to its ack (stored and published)");
-    sendDelivered = latency("parley.send.delivered", "From a message's arrival to its delivery to a subscriber");
+    sendDelivered =
+        latency(
+            "parley.send.delivered", "From a message's arrival to its delivery to a subscriber");
     brokerPublish = latency("parley.broker.publish", "From publish to the broker taking it");
     storeCommit = latency("parley.store.commit", "Duration of one group commit");
-    storeBatch = DistributionSummary.builder("parley.store.batch.size").description("Writes per group commit")
-        .publishPercentileHistogram().register(registry);
-    rateLimited = Counter.builder("parley.commands.rate.limited").description("Commands refused by the rate limit")
-        .register(registry);
-    slowConsumers = Counter.builder("parley.slow.consumers.closed").description("Connections closed for reading too slowly")
-        .register(registry);
-    botFirstToken = latency("parley.bot.first.token", "From a question to the bot's first piece of answer");
+    storeBatch =
+        DistributionSummary.builder("parley.store.batch.size")
+            .description("Writes per group commit")
+            .publishPercentileHistogram()
+            .register(registry);
+    rateLimited =
+        Counter.builder("parley.commands.rate.limited")
+            .description("Commands refused by the rate limit")
+            .register(registry);
+    slowConsumers =
+        Counter.builder("parley.slow.consumers.closed")
+            .description("Connections closed for reading too slowly")
+            .register(registry);
+    botFirstToken =
+        latency("parley.bot.first.token", "From a question to the bot's first piece of answer");
     // publishPercentiles: the admin dashboard reads p50/p95 from this timer's snapshot, which holds
     // percentile values only when they are asked for (without it the dashboard showed 0 s). They
     // cover the last hour (six rotating ten-minute buffers), not Micrometer's default two minutes,
     // after which a quiet site's dashboard fell back to 0 s.
-    firstAgentResponse = Timer.builder("parley.agent.first.response").description("From queued to an agent's first message")
-        .publishPercentileHistogram().publishPercentiles(0.5, 0.95, 0.99).minimumExpectedValue(Duration.ofSeconds(1)).maximumExpectedValue(Duration.ofHours(2))
-        .distributionStatisticExpiry(Duration.ofHours(1)).distributionStatisticBufferLength(6)
-        .register(registry);
+    firstAgentResponse =
+        Timer.builder("parley.agent.first.response")
+            .description("From queued to an agent's first message")
+            .publishPercentileHistogram()
+            .publishPercentiles(0.5, 0.95, 0.99)
+            .minimumExpectedValue(Duration.ofSeconds(1))
+            .maximumExpectedValue(Duration.ofHours(2))
+            .distributionStatisticExpiry(Duration.ofHours(1))
+            .distributionStatisticBufferLength(6)
+            .register(registry);
   }
 
   private Timer latency(String name, String description) {
-    return Timer.builder(name).description(description).publishPercentileHistogram()
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentileHistogram()
         .publishPercentiles(0.5, 0.95, 0.99)
-        .minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(Duration.ofSeconds(30))
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry);
   }
 
   /** Gauges of the chat layer: queue length per site, conversations per status. */
   public void bindChat(ChatLayer chat) {
     for (String site : chat.directory().siteIds()) {
-      Gauge.builder("parley.queue.length", chat, c -> c.queueLengths().getOrDefault(site, 0)).tag("site", site)
-          .description("Conversations waiting for an agent").register(registry);
+      Gauge.builder("parley.queue.length", chat, c -> c.queueLengths().getOrDefault(site, 0))
+          .tag("site", site)
+          .description("Conversations waiting for an agent")
+          .register(registry);
     }
     for (ConversationStatus st : ConversationStatus.values()) {
-      Gauge.builder("parley.conversations", chat, c -> c.statusCounts().getOrDefault(st, 0)).tag("status", st.wire())
-          .description("Chat conversations by status").register(registry);
+      Gauge.builder("parley.conversations", chat, c -> c.statusCounts().getOrDefault(st, 0))
+          .tag("status", st.wire())
+          .description("Chat conversations by status")
+          .register(registry);
     }
   }
 
@@ -128,7 +179,14 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
   @Override
   public void connectionClosed(String transport, int closeCode) {
     websocketsOpen.decrementAndGet();
-    registry.counter("parley.connections.closed", "transport", transport, "code", Integer.toString(closeCode)).increment();
+    registry
+        .counter(
+            "parley.connections.closed",
+            "transport",
+            transport,
+            "code",
+            Integer.toString(closeCode))
+        .increment();
   }
 
   @Override
@@ -209,9 +267,14 @@ public final class MicrometerMetrics implements CoreMetrics, ChatMetrics, Commit
 
   @Override
   public void botAnswered(String status, long nanos) {
-    Timer.builder("parley.bot.answer").description("From a question to the end of the bot's answer").tag("status", status)
-        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    Timer.builder("parley.bot.answer")
+        .description("From a question to the end of the bot's answer")
+        .tag("status", status)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofMinutes(2))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

@@ -1,31 +1,19 @@
 package dev.parley.server;
 
-import dev.parley.broker.redis.RedisBroker;
-import dev.parley.bots.SiteBots;
-import dev.parley.chat.BotSettings;
-import dev.parley.chat.ConfigStore;
-import dev.parley.chat.ConfigSync;
-import dev.parley.core.HmacSigner;
-import dev.parley.edge.admin.AdminApi;
-import dev.parley.edge.admin.AgentDoc;
-import dev.parley.edge.admin.Configuration;
-import dev.parley.edge.admin.SecretBox;
-import dev.parley.edge.admin.SiteDoc;
-import dev.parley.store.jdbc.JdbcConfigStore;
-import java.util.ArrayList;
-import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.bots.KnowledgeBase;
+import dev.parley.bots.SiteBots;
+import dev.parley.broker.redis.RedisBroker;
+import dev.parley.broker.redis.RedisSharedState;
+import dev.parley.chat.BotSettings;
 import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ChatStore;
+import dev.parley.chat.ConfigStore;
+import dev.parley.chat.ConfigSync;
 import dev.parley.chat.Directory;
 import dev.parley.chat.Site;
-import dev.parley.edge.ChatAuthenticator;
-import dev.parley.edge.ChatRestApi;
-import dev.parley.edge.JwtVerifier;
-import dev.parley.edge.OpsApi;
-import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.core.Broker;
+import dev.parley.core.HmacSigner;
 import dev.parley.core.InMemoryBroker;
 import dev.parley.core.InMemorySharedState;
 import dev.parley.core.MessageStore;
@@ -33,9 +21,20 @@ import dev.parley.core.Node;
 import dev.parley.core.NodeClock;
 import dev.parley.core.NodeConfig;
 import dev.parley.core.SharedState;
+import dev.parley.edge.ChatAuthenticator;
+import dev.parley.edge.ChatRestApi;
+import dev.parley.edge.JwtVerifier;
+import dev.parley.edge.OpsApi;
+import dev.parley.edge.admin.AdminApi;
+import dev.parley.edge.admin.AgentDoc;
+import dev.parley.edge.admin.Configuration;
+import dev.parley.edge.admin.SecretBox;
+import dev.parley.edge.admin.SiteDoc;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.CommitListener;
+import dev.parley.store.jdbc.JdbcChatStore;
+import dev.parley.store.jdbc.JdbcConfigStore;
 import dev.parley.store.jdbc.PostgresMessageStore;
 import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportConfig;
@@ -47,6 +46,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -86,83 +86,145 @@ public final class ParleyServer implements AutoCloseable {
     this.store = openStore(config, metrics);
     List<AutoCloseable> opened = new ArrayList<>(); // closed in reverse if start-up fails
     try {
-      byte[] secret = config.tokenSecret() != null
-          ? Base64.getDecoder().decode(config.tokenSecret().trim())
-          : loadOrCreateSecret(config.dataDir());
-      ChatStore chatStore = store instanceof SqliteMessageStore sq
-          ? JdbcChatStore.onSqlite(sq)
-          : JdbcChatStore.onPostgres(postgresOptions(config));
-      ConfigStore configStore = store instanceof SqliteMessageStore sq
-          ? JdbcConfigStore.onSqlite(sq)
-          : JdbcConfigStore.onPostgres(postgresOptions(config));
+      byte[] secret =
+          config.tokenSecret() != null
+              ? Base64.getDecoder().decode(config.tokenSecret().trim())
+              : loadOrCreateSecret(config.dataDir());
+      ChatStore chatStore =
+          store instanceof SqliteMessageStore sq
+              ? JdbcChatStore.onSqlite(sq)
+              : JdbcChatStore.onPostgres(postgresOptions(config));
+      ConfigStore configStore =
+          store instanceof SqliteMessageStore sq
+              ? JdbcConfigStore.onSqlite(sq)
+              : JdbcConfigStore.onPostgres(postgresOptions(config));
       opened.add(configStore);
-      this.broker = config.clustered() ? RedisBroker.connect(config.redisUrl(), "parley:") : new InMemoryBroker();
+      this.broker =
+          config.clustered()
+              ? RedisBroker.connect(config.redisUrl(), "parley:")
+              : new InMemoryBroker();
       opened.add(broker);
-      this.sharedState = config.clustered() ? RedisSharedState.connect(config.redisUrl(), "parley:")
-          : new InMemorySharedState(clock::nanoTime);
+      this.sharedState =
+          config.clustered()
+              ? RedisSharedState.connect(config.redisUrl(), "parley:")
+              : new InMemorySharedState(clock::nanoTime);
       opened.add(sharedState);
 
       // The configuration: stored, imported from the sites file (or the demo's), followed live.
       this.directory = new Directory(Map.of(), Map.of());
       SecretBox box = new SecretBox(secretsKey(config, secret));
-      this.configSync = new ConfigSync(configStore, Configuration.decoder(box), directory, broker, clock, CONFIG_POLL);
+      this.configSync =
+          new ConfigSync(
+              configStore, Configuration.decoder(box), directory, broker, clock, CONFIG_POLL);
       opened.add(configSync);
-      Configuration configuration = new Configuration(configStore, box, configSync, Clock.systemUTC());
+      Configuration configuration =
+          new Configuration(configStore, box, configSync, Clock.systemUTC());
       configSync.start().join();
       importConfiguration(config, configuration);
       configSync.reload().join();
 
-      this.bots = new SiteBots(BotSettings.Kind.ofWire(config.bot()), config.llm(), config.webhook(),
-          knowledge(config), config.botPacing(), clock);
+      this.bots =
+          new SiteBots(
+              BotSettings.Kind.ofWire(config.bot()),
+              config.llm(),
+              config.webhook(),
+              knowledge(config),
+              config.botPacing(),
+              clock);
       opened.add(bots);
-      this.authenticator = new ChatAuthenticator(secret, directory::agent, config.agentTokenLifetime(),
-          Clock.systemUTC(), new JwtVerifier(config.jwt(), directory::site), chatStore, sharedState);
+      this.authenticator =
+          new ChatAuthenticator(
+              secret,
+              directory::agent,
+              config.agentTokenLifetime(),
+              Clock.systemUTC(),
+              new JwtVerifier(config.jwt(), directory::site),
+              chatStore,
+              sharedState);
       opened.add(authenticator);
-      this.chat = new ChatLayer(chatStore, directory, bots,
-          new ChatConfig(config.openChannels(), config.agentOfflineGrace(), Duration.ofMinutes(3),
-              config.requireToken(), config.requireOrigin()), sharedState, clock);
+      this.chat =
+          new ChatLayer(
+              chatStore,
+              directory,
+              bots,
+              new ChatConfig(
+                  config.openChannels(),
+                  config.agentOfflineGrace(),
+                  Duration.ofMinutes(3),
+                  config.requireToken(),
+                  config.requireOrigin()),
+              sharedState,
+              clock);
       opened.add(chat);
       NodeConfig d = NodeConfig.defaults();
-      NodeConfig nodeConfig = new NodeConfig(config.maxTextChars(), d.maxConversationsPerSession(), d.typingTtl(),
-          d.replayPageSize(), config.pingInterval(), config.sendRate(), config.sendBurst(), d.abuseLimit(),
-          config.helloRate(), config.helloBurst(), d.maxFailedHellos());
-      this.node = Node.builder()
-          .config(nodeConfig)
-          .codec(ChatProtocol.codec())
-          .clock(clock)
-          .store(store)
-          .broker(broker)
-          .sharedState(sharedState)
-          .authorizer(chat.authorizer())
-          .handshakePolicy(chat.handshakePolicy())
-          .extension(chat.extension())
-          .authenticator(authenticator)
-          .metrics(metrics)
-          .build();
+      NodeConfig nodeConfig =
+          new NodeConfig(
+              config.maxTextChars(),
+              d.maxConversationsPerSession(),
+              d.typingTtl(),
+              d.replayPageSize(),
+              config.pingInterval(),
+              config.sendRate(),
+              config.sendBurst(),
+              d.abuseLimit(),
+              config.helloRate(),
+              config.helloBurst(),
+              d.maxFailedHellos());
+      this.node =
+          Node.builder()
+              .config(nodeConfig)
+              .codec(ChatProtocol.codec())
+              .clock(clock)
+              .store(store)
+              .broker(broker)
+              .sharedState(sharedState)
+              .authorizer(chat.authorizer())
+              .handshakePolicy(chat.handshakePolicy())
+              .extension(chat.extension())
+              .authenticator(authenticator)
+              .metrics(metrics)
+              .build();
       opened.add(node);
       chat.attach(node, metrics);
       metrics.bindChat(chat);
-      TransportConfig tc = TransportConfig.newBuilder()
-          .host(config.host())
-          .port(config.port())
-          .pingInterval(config.pingInterval())
-          .pongTimeout(config.pongTimeout())
-          .maxFrameBytes(config.maxFrameBytes())
-          .maxMessageBytes(config.maxMessageBytes())
-          .shutdownGrace(config.shutdownGrace())
-          .slowConsumerGrace(config.slowConsumerGrace())
-          .maxConnections(config.maxConnections())
-          .maxConnectionsPerIp(config.maxConnectionsPerIp())
-          .handshakeTimeout(config.handshakeTimeout())
-          .tls(config.tlsCert(), config.tlsKey())
-          .trustedProxies(config.trustedProxies())
-          .adminHost(config.adminHost())
-          .adminPort(config.adminPort())
-          .build();
-      ChatRestApi rest = new ChatRestApi(chat.desk(), directory, authenticator,
-          config.bot().equals("webhook") ? config.webhook().secret() : null, sharedState, Clock.systemUTC());
-      this.transport = TransportServer.start(tc, node, new OpsApi(new AdminApi(rest, authenticator, configuration),
-          metrics, node, store, broker, chat, authenticator));
+      TransportConfig tc =
+          TransportConfig.newBuilder()
+              .host(config.host())
+              .port(config.port())
+              .pingInterval(config.pingInterval())
+              .pongTimeout(config.pongTimeout())
+              .maxFrameBytes(config.maxFrameBytes())
+              .maxMessageBytes(config.maxMessageBytes())
+              .shutdownGrace(config.shutdownGrace())
+              .slowConsumerGrace(config.slowConsumerGrace())
+              .maxConnections(config.maxConnections())
+              .maxConnectionsPerIp(config.maxConnectionsPerIp())
+              .handshakeTimeout(config.handshakeTimeout())
+              .tls(config.tlsCert(), config.tlsKey())
+              .trustedProxies(config.trustedProxies())
+              .adminHost(config.adminHost())
+              .adminPort(config.adminPort())
+              .build();
+      ChatRestApi rest =
+          new ChatRestApi(
+              chat.desk(),
+              directory,
+              authenticator,
+              config.bot().equals("webhook") ? config.webhook().secret() : null,
+              sharedState,
+              Clock.systemUTC());
+      this.transport =
+          TransportServer.start(
+              tc,
+              node,
+              new OpsApi(
+                  new AdminApi(rest, authenticator, configuration),
+                  metrics,
+                  node,
+                  store,
+                  broker,
+                  chat,
+                  authenticator));
     } catch (RuntimeException | InterruptedException e) {
       for (int k = opened.size() - 1; k >= 0; k--) {
         try {
@@ -175,13 +237,20 @@ public final class ParleyServer implements AutoCloseable {
       clock.close();
       throw e;
     }
-    log.info("Parley listening on port {} ({} transport), admin port {}; store {}, broker {}", transport.port(),
-        transport.ioTransport(), transport.adminPort(), config.store().equals("sqlite")
-            ? "sqlite in " + config.dataDir().toAbsolutePath().normalize() : "postgres",
+    log.info(
+        "Parley listening on port {} ({} transport), admin port {}; store {}, broker {}",
+        transport.port(),
+        transport.ioTransport(),
+        transport.adminPort(),
+        config.store().equals("sqlite")
+            ? "sqlite in " + config.dataDir().toAbsolutePath().normalize()
+            : "postgres",
         config.broker());
   }
 
-  /** How often a node checks that it holds the latest configuration (a change event may be lost). */
+  /**
+   * How often a node checks that it holds the latest configuration (a change event may be lost).
+   */
   static final Duration CONFIG_POLL = Duration.ofSeconds(5);
 
   /** The key sealing stored secrets: {@code --secrets-key}, else derived from the token secret. */
@@ -199,20 +268,32 @@ public final class ParleyServer implements AutoCloseable {
   private static void importConfiguration(ServerConfig config, Configuration configuration) {
     List<Site> sites = config.sites() != null ? config.sites().sites() : List.of(Site.demo());
     List<SiteDoc> siteDocs = sites.stream().map(s -> SiteDoc.of(s).checked()).toList();
-    List<Configuration.ImportedAgent> agents = config.agents().stream()
-        .map(a -> new Configuration.ImportedAgent(AgentDoc.of(a), config.agentPasswords().get(a.user()))).toList();
+    List<Configuration.ImportedAgent> agents =
+        config.agents().stream()
+            .map(
+                a ->
+                    new Configuration.ImportedAgent(
+                        AgentDoc.of(a), config.agentPasswords().get(a.user())))
+            .toList();
     int written = configuration.importFile(siteDocs, agents).join();
     if (written > 0) {
-      log.info("imported {} of {} sites and agents from {}", written, siteDocs.size() + agents.size(),
+      log.info(
+          "imported {} of {} sites and agents from {}",
+          written,
+          siteDocs.size() + agents.size(),
           config.sites() != null ? "the sites file" : "the demo");
     }
   }
 
-  /** Each site's knowledge base: its sites-file folder, else the deployment's ({@code --kb-dir} or built in). */
+  /**
+   * Each site's knowledge base: its sites-file folder, else the deployment's ({@code --kb-dir} or
+   * built in).
+   */
   private static Function<String, KnowledgeBase> knowledge(ServerConfig config) {
-    KnowledgeBase deployment = config.kbDir() != null
-        ? KnowledgeBase.fromFolder(config.kbDir())
-        : KnowledgeBase.fromClasspath("kb");
+    KnowledgeBase deployment =
+        config.kbDir() != null
+            ? KnowledgeBase.fromFolder(config.kbDir())
+            : KnowledgeBase.fromClasspath("kb");
     Map<String, KnowledgeBase> own = new HashMap<>();
     if (config.sites() != null) {
       config.sites().kbDirs().forEach((site, dir) -> own.put(site, KnowledgeBase.fromFolder(dir)));
@@ -222,14 +303,17 @@ public final class ParleyServer implements AutoCloseable {
 
   private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
     return PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
-        .withSchema(c.postgresSchema()).withCommitDelay(c.storeCommitDelay());
+        .withSchema(c.postgresSchema())
+        .withCommitDelay(c.storeCommitDelay());
   }
 
   private static MessageStore openStore(ServerConfig c, CommitListener commits) {
     if (c.store().equals("postgres")) {
       return PostgresMessageStore.open(postgresOptions(c), commits);
     }
-    return SqliteMessageStore.open(c.dataDir(), new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4, c.storeCommitDelay()),
+    return SqliteMessageStore.open(
+        c.dataDir(),
+        new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4, c.storeCommitDelay()),
         commits);
   }
 
@@ -304,13 +388,16 @@ public final class ParleyServer implements AutoCloseable {
     Duration grace = config.shutdownGrace();
     try {
       if (!node.drain(grace.dividedBy(2))) {
-        log.warn("some sends were still in flight after {} ms of draining", grace.dividedBy(2).toMillis());
+        log.warn(
+            "some sends were still in flight after {} ms of draining",
+            grace.dividedBy(2).toMillis());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     Duration left = grace.minusNanos(System.nanoTime() - start);
-    transport.closeConnections(config.clustered() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY,
+    transport.closeConnections(
+        config.clustered() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY,
         left.isNegative() ? Duration.ZERO : left);
     transport.close();
     chat.close();
@@ -337,7 +424,8 @@ public final class ParleyServer implements AutoCloseable {
       if (Files.exists(file)) {
         byte[] b = Files.readAllBytes(file);
         if (b.length < 32) {
-          throw new IllegalStateException(file + " holds fewer than 32 bytes; delete it to make a new one");
+          throw new IllegalStateException(
+              file + " holds fewer than 32 bytes; delete it to make a new one");
         }
         PrivateFiles.restrict(file);
         return b;

@@ -10,19 +10,24 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * The data directory's private files: the directory is made with mode 0700, files in it are
- * written with mode 0600 (the token secret, the demo password). On a file system without POSIX
- * permissions the modes are skipped and the directory's own protection applies.
+ * The data directory's private files: the directory is made with mode 0700, files in it are written
+ * with mode 0600 (the token secret, the demo password). On a file system without POSIX permissions
+ * the modes are skipped and the directory's own protection applies.
  *
  * <p>Stateless; any thread.
  */
 final class PrivateFiles {
-  static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
-  static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  static final Set<PosixFilePermission> OWNER_ONLY_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
 
   private PrivateFiles() {}
 
-  /** Makes {@code dir} and any missing parents with mode 0700; an existing directory is left as it is. */
+  /**
+   * Makes {@code dir} and any missing parents with mode 0700; an existing directory is left as it
+   * is.
+   */
   static void createDirectories(Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return;
@@ -38,9 +43,13 @@ final class PrivateFiles {
     }
   }
 
-  /** Writes {@code bytes} to {@code file} with mode 0600, atomically: a reader sees all or nothing. */
+  /**
+   * Writes {@code bytes} to {@code file} with mode 0600, atomically: a reader sees all or nothing.
+   */
   static void writeNew(Path file, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
+    Path tmp =
+        Files.createTempFile(
+            file.toAbsolutePath().getParent(), file.getFileName().toString(), ".tmp");
     try {
       restrict(tmp);
       Files.write(tmp, bytes);

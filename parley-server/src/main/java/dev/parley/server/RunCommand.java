@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.OptionSpec;
 final class RunCommand implements Callable<Integer> {
   /** The parsed command; set once by {@link #commandLine}. */
   private CommandSpec spec;
+
   /** The demo agents' password once demo mode starts, else null. Main thread only. */
   private String demoPassword;
 
@@ -85,10 +86,14 @@ final class RunCommand implements Callable<Integer> {
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      stopped.countDown();
-    }, "parley-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "parley-shutdown"));
     stopped.await();
     return 0;
   }
@@ -113,22 +118,33 @@ final class RunCommand implements Callable<Integer> {
     return server;
   }
 
-  /** The demo agents' password: the setting, else the one kept in the data directory (made if missing). */
+  /**
+   * The demo agents' password: the setting, else the one kept in the data directory (made if
+   * missing).
+   */
   private String demoPassword() {
     String given = value(Settings.DEMO_AGENT_PASSWORD);
     demoPassword = given != null ? given : DemoPassword.loadOrCreate(value(Settings.DATA_DIR));
     return demoPassword;
   }
 
-  /** The URLs, how to log in ({@code password}: the demo agents', null without demo mode), where the data is. */
-  private void banner(PrintWriter out, ServerConfig config, int port, int adminPort, String password) {
+  /**
+   * The URLs, how to log in ({@code password}: the demo agents', null without demo mode), where the
+   * data is.
+   */
+  private void banner(
+      PrintWriter out, ServerConfig config, int port, int adminPort, String password) {
     String address = urlHost(config.host()) + ":" + port;
     String http = (config.tlsCert() != null ? "https://" : "http://") + address;
     String ws = (config.tlsCert() != null ? "wss://" : "ws://") + address;
     boolean demo = password != null;
     out.println();
-    out.println(demo ? "  Parley is running in demo mode (no --sites file)." : "  Parley is running.");
-    out.println("    Demo page:   " + http + "/            (the chat widget: talk to the bot, ask for a human)");
+    out.println(
+        demo ? "  Parley is running in demo mode (no --sites file)." : "  Parley is running.");
+    out.println(
+        "    Demo page:   "
+            + http
+            + "/            (the chat widget: talk to the bot, ask for a human)");
     out.println("    Console:     " + http + "/console/    (agents answer here)");
     out.println("    Dashboard:   " + http + "/dashboard/  (admins watch live figures)");
     if (demo) {
@@ -137,27 +153,44 @@ final class RunCommand implements Callable<Integer> {
         given = "from --demo-agent-password";
       } else if (value(Settings.DEMO_AGENT_PASSWORD) != null) {
         SettingsProvider settings = (SettingsProvider) spec.commandLine().getDefaultValueProvider();
-        given = "from " + settings.describe(Settings.DEMO_AGENT_PASSWORD, settings.source(Settings.DEMO_AGENT_PASSWORD));
+        given =
+            "from "
+                + settings.describe(
+                    Settings.DEMO_AGENT_PASSWORD, settings.source(Settings.DEMO_AGENT_PASSWORD));
       }
       Path kept = DemoPassword.file(config.dataDir()).toAbsolutePath().normalize();
-      out.println("    Log in as:   maya (an admin) or sam, password " + (given != null ? given : password));
+      out.println(
+          "    Log in as:   maya (an admin) or sam, password "
+              + (given != null ? given : password));
       if (given == null) {
         out.println("                 (kept in " + kept + ")");
       }
     } else {
-      out.println("    Log in as:   an agent of " + value(Settings.SITES) + " (\"admin\": true for the dashboard)");
+      out.println(
+          "    Log in as:   an agent of "
+              + value(Settings.SITES)
+              + " (\"admin\": true for the dashboard)");
     }
-    out.println("    WebSocket:   " + ws + "/ws   (protocol v1, docs/PROTOCOL.md; SSE and long-polling under /rt/)");
+    out.println(
+        "    WebSocket:   "
+            + ws
+            + "/ws   (protocol v1, docs/PROTOCOL.md; SSE and long-polling under /rt/)");
     out.println("    Health:      " + http + "/healthz");
     if (adminPort > 0) {
-      out.println("    Metrics:     http://" + config.adminHost() + ":" + adminPort
-          + "/metrics  (the admin listener: /metrics, /readyz)");
+      out.println(
+          "    Metrics:     http://"
+              + config.adminHost()
+              + ":"
+              + adminPort
+              + "/metrics  (the admin listener: /metrics, /readyz)");
     }
-    out.println(config.store().equals(StoreKind.SQLITE.key())
-        ? "    Data:        " + config.dataDir().toAbsolutePath().normalize()
-        : "    Cluster:     store postgres, broker " + config.broker());
+    out.println(
+        config.store().equals(StoreKind.SQLITE.key())
+            ? "    Data:        " + config.dataDir().toAbsolutePath().normalize()
+            : "    Cluster:     store postgres, broker " + config.broker());
     if (demo) {
-      out.println("  Only this machine can connect. To serve others, give your own sites and agents:");
+      out.println(
+          "  Only this machine can connect. To serve others, give your own sites and agents:");
       out.println("  --sites FILE (docs/OPERATIONS.md#sites-and-agents).");
     }
     out.println("  Stop with Ctrl-C (or SIGTERM).");
@@ -165,7 +198,9 @@ final class RunCommand implements Callable<Integer> {
     out.flush();
   }
 
-  /** How a URL names the bind address: {@code localhost} for all addresses, brackets around IPv6. */
+  /**
+   * How a URL names the bind address: {@code localhost} for all addresses, brackets around IPv6.
+   */
   private static String urlHost(String host) {
     if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
       return "localhost";

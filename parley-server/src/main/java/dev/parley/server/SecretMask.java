@@ -13,19 +13,28 @@ import java.util.regex.Pattern;
 final class SecretMask {
   static final String MASK = "****";
 
-  /** {@code scheme://} or {@code jdbc:subscheme://}, then the userinfo before the last {@code @} of the authority. */
+  /**
+   * {@code scheme://} or {@code jdbc:subscheme://}, then the userinfo before the last {@code @} of
+   * the authority.
+   */
   private static final Pattern USERINFO =
       Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)([^/?#]*)@");
-  /** Query parameters that carry credentials (PostgreSQL's {@code password}, {@code sslpassword}; API keys). */
-  private static final Pattern SECRET_PARAMETER = Pattern.compile(
-      "([?&;](?:password|sslpassword|pass|pwd|secret|token|access_token|api[-_]?key|key)=)[^&;#]*",
-      Pattern.CASE_INSENSITIVE);
+
+  /**
+   * Query parameters that carry credentials (PostgreSQL's {@code password}, {@code sslpassword};
+   * API keys).
+   */
+  private static final Pattern SECRET_PARAMETER =
+      Pattern.compile(
+          "([?&;](?:password|sslpassword|pass|pwd|secret|token|access_token|api[-_]?key|key)=)[^&;#]*",
+          Pattern.CASE_INSENSITIVE);
 
   private SecretMask() {}
 
   /**
    * {@code url} with the password of its userinfo masked ({@code user:****@}; a userinfo without a
-   * colon, which Redis takes as the password, whole) and the values of credential parameters masked.
+   * colon, which Redis takes as the password, whole) and the values of credential parameters
+   * masked.
    */
   static String url(String url) {
     Matcher m = USERINFO.matcher(url);

@@ -1,10 +1,10 @@
 package dev.parley.server;
 
+import dev.parley.bots.LlmBot;
+import dev.parley.bots.WebhookBot;
 import dev.parley.chat.Agent;
 import dev.parley.edge.JwtVerifier;
-import dev.parley.bots.LlmBot;
 import dev.parley.edge.Passwords;
-import dev.parley.bots.WebhookBot;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * {@code docs/OPERATIONS.md}); its {@link Builder#build()} refuses demo accounts where others could
  * reach them ({@link DemoGuard}).
  *
- * @param host bind address (unset: {@code 127.0.0.1} in demo mode, i.e. without sites, else {@code 0.0.0.0})
+ * @param host bind address (unset: {@code 127.0.0.1} in demo mode, i.e. without sites, else {@code
+ *     0.0.0.0})
  * @param port TCP port, 0 for any free one
  * @param dataDir where the SQLite file and the token secret live
  * @param pingInterval WebSocket ping interval
@@ -69,12 +70,14 @@ import java.util.function.Supplier;
  * @param tlsKey PEM (PKCS#8) private key of {@code tlsCert}, or null
  * @param jwt the deployment's JWT keys and claim checks
  * @param requireToken whether every WebSocket handshake must carry a token (401 otherwise)
- * @param requireOrigin whether a WebSocket handshake without Origin (not a browser) is refused (403)
+ * @param requireOrigin whether a WebSocket handshake without Origin (not a browser) is refused
+ *     (403)
  * @param agentTokenLifetime how long an agent's login token is valid
- * @param adminHost address of the admin listener ({@code /metrics}, {@code /readyz}, {@code /healthz})
+ * @param adminHost address of the admin listener ({@code /metrics}, {@code /readyz}, {@code
+ *     /healthz})
  * @param adminPort port of the admin listener; 0 any free one, negative: none
- * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} names the
- *     client (for per-IP limits and logs)
+ * @param trustedProxies addresses of reverse proxies whose {@code X-Forwarded-For} names the client
+ *     (for per-IP limits and logs)
  */
 public record ServerConfig(
     String host,
@@ -155,8 +158,10 @@ public record ServerConfig(
   public static final class Builder {
     /** Retries of the webhook bot's calls, and their backoff and time-out: not settings (yet). */
     private static final int WEBHOOK_ATTEMPTS = 4;
+
     private static final Duration WEBHOOK_FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
+
     /** Knowledge-base passages an LLM answer is grounded in. */
     private static final int LLM_CONTEXT_PASSAGES = 3;
 
@@ -221,43 +226,166 @@ public record ServerConfig(
     private int llmContextPassages = LLM_CONTEXT_PASSAGES;
 
     /** The bind address; null: {@code 127.0.0.1} in demo mode (no sites), else {@code 0.0.0.0}. */
-    public Builder host(String v) { host = v; return this; }
-    public Builder port(int v) { port = v; return this; }
-    public Builder dataDir(Path v) { dataDir = v; return this; }
-    public Builder pingInterval(Duration v) { pingInterval = v; return this; }
-    public Builder pongTimeout(Duration v) { pongTimeout = v; return this; }
-    public Builder maxFrameBytes(int v) { maxFrameBytes = v; return this; }
-    public Builder maxMessageBytes(int v) { maxMessageBytes = v; return this; }
-    public Builder maxTextChars(int v) { maxTextChars = v; return this; }
-    public Builder fsync(boolean v) { fsync = v; return this; }
-    public Builder shutdownGrace(Duration v) { shutdownGrace = v; return this; }
-    public Builder store(StoreKind v) { store = v; return this; }
-    /** @throws IllegalArgumentException unless {@code sqlite} or {@code postgres} */
-    public Builder store(String v) { return store(StoreKind.parse(v)); }
-    public Builder postgresUrl(String v) { postgresUrl = v; return this; }
-    public Builder postgresUser(String v) { postgresUser = v; return this; }
-    public Builder postgresPassword(String v) { postgresPassword = v; return this; }
-    public Builder postgresSchema(String v) { postgresSchema = v; return this; }
-    public Builder broker(BrokerKind v) { broker = v; return this; }
-    /** @throws IllegalArgumentException unless {@code memory} or {@code redis} */
-    public Builder broker(String v) { return broker(BrokerKind.parse(v)); }
-    public Builder redisUrl(String v) { redisUrl = v; return this; }
-    public Builder tokenSecret(String v) { tokenSecret = v; return this; }
-    public Builder secretsKey(String v) { secretsKey = v; return this; }
-    public Builder botPacing(Duration v) { botPacing = v; return this; }
-    public Builder kbDir(Path v) { kbDir = v; return this; }
-    public Builder openChannels(boolean v) { openChannels = v; return this; }
-    /** The agent accounts; null: the sites file's, or without one the demo agents (password {@link #DEMO_AGENT_PASSWORD}). */
-    public Builder agents(List<Agent> v) { agents = v; return this; }
+    public Builder host(String v) {
+      host = v;
+      return this;
+    }
+
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
+
+    public Builder dataDir(Path v) {
+      dataDir = v;
+      return this;
+    }
+
+    public Builder pingInterval(Duration v) {
+      pingInterval = v;
+      return this;
+    }
+
+    public Builder pongTimeout(Duration v) {
+      pongTimeout = v;
+      return this;
+    }
+
+    public Builder maxFrameBytes(int v) {
+      maxFrameBytes = v;
+      return this;
+    }
+
+    public Builder maxMessageBytes(int v) {
+      maxMessageBytes = v;
+      return this;
+    }
+
+    public Builder maxTextChars(int v) {
+      maxTextChars = v;
+      return this;
+    }
+
+    public Builder fsync(boolean v) {
+      fsync = v;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration v) {
+      shutdownGrace = v;
+      return this;
+    }
+
+    public Builder store(StoreKind v) {
+      store = v;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless {@code sqlite} or {@code postgres}
+     */
+    public Builder store(String v) {
+      return store(StoreKind.parse(v));
+    }
+
+    public Builder postgresUrl(String v) {
+      postgresUrl = v;
+      return this;
+    }
+
+    public Builder postgresUser(String v) {
+      postgresUser = v;
+      return this;
+    }
+
+    public Builder postgresPassword(String v) {
+      postgresPassword = v;
+      return this;
+    }
+
+    public Builder postgresSchema(String v) {
+      postgresSchema = v;
+      return this;
+    }
+
+    public Builder broker(BrokerKind v) {
+      broker = v;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless {@code memory} or {@code redis}
+     */
+    public Builder broker(String v) {
+      return broker(BrokerKind.parse(v));
+    }
+
+    public Builder redisUrl(String v) {
+      redisUrl = v;
+      return this;
+    }
+
+    public Builder tokenSecret(String v) {
+      tokenSecret = v;
+      return this;
+    }
+
+    public Builder secretsKey(String v) {
+      secretsKey = v;
+      return this;
+    }
+
+    public Builder botPacing(Duration v) {
+      botPacing = v;
+      return this;
+    }
+
+    public Builder kbDir(Path v) {
+      kbDir = v;
+      return this;
+    }
+
+    public Builder openChannels(boolean v) {
+      openChannels = v;
+      return this;
+    }
+
+    /**
+     * The agent accounts; null: the sites file's, or without one the demo agents (password {@link
+     * #DEMO_AGENT_PASSWORD}).
+     */
+    public Builder agents(List<Agent> v) {
+      agents = v;
+      return this;
+    }
+
     /**
      * In demo mode (neither agents nor sites given), where the demo agents' password comes from;
-     * asked only once the settings are known to allow demo mode. Null: {@link #DEMO_AGENT_PASSWORD}.
+     * asked only once the settings are known to allow demo mode. Null: {@link
+     * #DEMO_AGENT_PASSWORD}.
      */
-    public Builder demoAgentPassword(Supplier<String> v) { demoAgentPassword = v; return this; }
-    public Builder agentOfflineGrace(Duration v) { agentOfflineGrace = v; return this; }
-    public Builder bot(BotKind v) { bot = v; return this; }
-    /** @throws IllegalArgumentException unless {@code kb}, {@code llm} or {@code webhook} */
-    public Builder bot(String v) { return bot(BotKind.parse(v)); }
+    public Builder demoAgentPassword(Supplier<String> v) {
+      demoAgentPassword = v;
+      return this;
+    }
+
+    public Builder agentOfflineGrace(Duration v) {
+      agentOfflineGrace = v;
+      return this;
+    }
+
+    public Builder bot(BotKind v) {
+      bot = v;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException unless {@code kb}, {@code llm} or {@code webhook}
+     */
+    public Builder bot(String v) {
+      return bot(BotKind.parse(v));
+    }
+
     /** All of the LLM bot's settings at once. */
     public Builder llm(LlmBot.Config v) {
       llmUrl = v.baseUrl();
@@ -269,29 +397,113 @@ public record ServerConfig(
       llmContextPassages = v.contextPassages();
       return this;
     }
-    public Builder llmUrl(String v) { llmUrl = v; return this; }
-    public Builder llmModel(String v) { llmModel = v; return this; }
-    public Builder llmApiKey(String v) { llmApiKey = v; return this; }
-    public Builder llmFirstTokenTimeout(Duration v) { llmFirstTokenTimeout = v; return this; }
-    public Builder llmStallTimeout(Duration v) { llmStallTimeout = v; return this; }
-    public Builder llmTimeout(Duration v) { llmTimeout = v; return this; }
-    public Builder webhook(WebhookBot.Config v) { webhook = v; return this; }
+
+    public Builder llmUrl(String v) {
+      llmUrl = v;
+      return this;
+    }
+
+    public Builder llmModel(String v) {
+      llmModel = v;
+      return this;
+    }
+
+    public Builder llmApiKey(String v) {
+      llmApiKey = v;
+      return this;
+    }
+
+    public Builder llmFirstTokenTimeout(Duration v) {
+      llmFirstTokenTimeout = v;
+      return this;
+    }
+
+    public Builder llmStallTimeout(Duration v) {
+      llmStallTimeout = v;
+      return this;
+    }
+
+    public Builder llmTimeout(Duration v) {
+      llmTimeout = v;
+      return this;
+    }
+
+    public Builder webhook(WebhookBot.Config v) {
+      webhook = v;
+      return this;
+    }
+
     /** The webhook bot's URL; with the default retries (4, from 500 ms) and time-out (10 s). */
-    public Builder webhookUrl(String v) { return webhook(v, webhook == null ? null : webhook.secret()); }
-    public Builder webhookSecret(String v) { return webhook(webhook == null ? null : webhook.url(), v); }
+    public Builder webhookUrl(String v) {
+      return webhook(v, webhook == null ? null : webhook.secret());
+    }
+
+    public Builder webhookSecret(String v) {
+      return webhook(webhook == null ? null : webhook.url(), v);
+    }
+
     /** Sites and agents from a file; its agents replace the demo agents. */
-    public Builder sites(SitesFile v) { sites = v; return this; }
-    public Builder sendRate(double v) { sendRate = v; return this; }
-    public Builder sendBurst(int v) { sendBurst = v; return this; }
-    public Builder helloRate(double v) { helloRate = v; return this; }
-    public Builder helloBurst(int v) { helloBurst = v; return this; }
-    public Builder slowConsumerGrace(Duration v) { slowConsumerGrace = v; return this; }
-    public Builder maxConnections(int v) { maxConnections = v; return this; }
-    public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
-    public Builder handshakeTimeout(Duration v) { handshakeTimeout = v; return this; }
-    public Builder tls(Path cert, Path key) { tlsCert = cert; tlsKey = key; return this; }
-    public Builder tlsCert(Path v) { tlsCert = v; return this; }
-    public Builder tlsKey(Path v) { tlsKey = v; return this; }
+    public Builder sites(SitesFile v) {
+      sites = v;
+      return this;
+    }
+
+    public Builder sendRate(double v) {
+      sendRate = v;
+      return this;
+    }
+
+    public Builder sendBurst(int v) {
+      sendBurst = v;
+      return this;
+    }
+
+    public Builder helloRate(double v) {
+      helloRate = v;
+      return this;
+    }
+
+    public Builder helloBurst(int v) {
+      helloBurst = v;
+      return this;
+    }
+
+    public Builder slowConsumerGrace(Duration v) {
+      slowConsumerGrace = v;
+      return this;
+    }
+
+    public Builder maxConnections(int v) {
+      maxConnections = v;
+      return this;
+    }
+
+    public Builder maxConnectionsPerIp(int v) {
+      maxConnectionsPerIp = v;
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration v) {
+      handshakeTimeout = v;
+      return this;
+    }
+
+    public Builder tls(Path cert, Path key) {
+      tlsCert = cert;
+      tlsKey = key;
+      return this;
+    }
+
+    public Builder tlsCert(Path v) {
+      tlsCert = v;
+      return this;
+    }
+
+    public Builder tlsKey(Path v) {
+      tlsKey = v;
+      return this;
+    }
+
     /** All of the deployment's JWT settings at once. */
     public Builder jwt(JwtVerifier.Settings v) {
       jwtSecret = v.secret();
@@ -303,39 +515,100 @@ public record ServerConfig(
       jwtClockSkew = v.clockSkew();
       return this;
     }
-    public Builder jwtSecret(String v) { jwtSecret = v; return this; }
-    public Builder jwtPublicKeys(List<Path> v) { jwtPublicKeys = List.copyOf(v); return this; }
-    public Builder jwtJwksUrl(URI v) { jwtJwksUrl = v; return this; }
-    public Builder jwtIssuer(String v) { jwtIssuer = v; return this; }
-    public Builder jwtAudience(String v) { jwtAudience = v; return this; }
-    public Builder jwtJwksCacheTtl(Duration v) { jwtJwksCacheTtl = v; return this; }
-    public Builder jwtClockSkew(Duration v) { jwtClockSkew = v; return this; }
-    public Builder requireToken(boolean v) { requireToken = v; return this; }
-    public Builder requireOrigin(boolean v) { requireOrigin = v; return this; }
-    public Builder agentTokenLifetime(Duration v) { agentTokenLifetime = v; return this; }
-    public Builder trustedProxies(List<String> v) { trustedProxies = List.copyOf(v); return this; }
-    public Builder storeCommitDelay(Duration v) { storeCommitDelay = v; return this; }
-    public Builder adminHost(String v) { adminHost = v; return this; }
-    public Builder adminPort(int v) { adminPort = v; return this; }
+
+    public Builder jwtSecret(String v) {
+      jwtSecret = v;
+      return this;
+    }
+
+    public Builder jwtPublicKeys(List<Path> v) {
+      jwtPublicKeys = List.copyOf(v);
+      return this;
+    }
+
+    public Builder jwtJwksUrl(URI v) {
+      jwtJwksUrl = v;
+      return this;
+    }
+
+    public Builder jwtIssuer(String v) {
+      jwtIssuer = v;
+      return this;
+    }
+
+    public Builder jwtAudience(String v) {
+      jwtAudience = v;
+      return this;
+    }
+
+    public Builder jwtJwksCacheTtl(Duration v) {
+      jwtJwksCacheTtl = v;
+      return this;
+    }
+
+    public Builder jwtClockSkew(Duration v) {
+      jwtClockSkew = v;
+      return this;
+    }
+
+    public Builder requireToken(boolean v) {
+      requireToken = v;
+      return this;
+    }
+
+    public Builder requireOrigin(boolean v) {
+      requireOrigin = v;
+      return this;
+    }
+
+    public Builder agentTokenLifetime(Duration v) {
+      agentTokenLifetime = v;
+      return this;
+    }
+
+    public Builder trustedProxies(List<String> v) {
+      trustedProxies = List.copyOf(v);
+      return this;
+    }
+
+    public Builder storeCommitDelay(Duration v) {
+      storeCommitDelay = v;
+      return this;
+    }
+
+    public Builder adminHost(String v) {
+      adminHost = v;
+      return this;
+    }
+
+    public Builder adminPort(int v) {
+      adminPort = v;
+      return this;
+    }
 
     private Builder webhook(String url, String secret) {
-      webhook = url == null && secret == null ? null
-          : new WebhookBot.Config(url, secret, WEBHOOK_ATTEMPTS, WEBHOOK_FIRST_BACKOFF, WEBHOOK_TIMEOUT);
+      webhook =
+          url == null && secret == null
+              ? null
+              : new WebhookBot.Config(
+                  url, secret, WEBHOOK_ATTEMPTS, WEBHOOK_FIRST_BACKOFF, WEBHOOK_TIMEOUT);
       return this;
     }
 
     /**
      * Checks every setting and builds.
      *
-     * @throws IllegalArgumentException naming the setting that is wrong, or saying why demo accounts
-     *     cannot run with these settings and what to set instead
+     * @throws IllegalArgumentException naming the setting that is wrong, or saying why demo
+     *     accounts cannot run with these settings and what to set instead
      */
     public ServerConfig build() {
       if (adminPort > 65535) {
-        throw new IllegalArgumentException("admin-port must be at most 65535 (0: any free port, -1: none), was " + adminPort);
+        throw new IllegalArgumentException(
+            "admin-port must be at most 65535 (0: any free port, -1: none), was " + adminPort);
       }
       if (broker == BrokerKind.REDIS && store == StoreKind.SQLITE) {
-        throw new IllegalArgumentException("broker redis (a cluster) needs store postgres: SQLite is one node's file");
+        throw new IllegalArgumentException(
+            "broker redis (a cluster) needs store postgres: SQLite is one node's file");
       }
       if (broker == BrokerKind.REDIS && tokenSecret == null) {
         throw new IllegalArgumentException(
@@ -349,7 +622,8 @@ public record ServerConfig(
           throw new IllegalArgumentException("secrets-key is not base64");
         }
         if (k.length != 32) {
-          throw new IllegalArgumentException("secrets-key must decode to 32 bytes, has " + k.length);
+          throw new IllegalArgumentException(
+              "secrets-key must decode to 32 bytes, has " + k.length);
         }
       }
       if (tokenSecret != null) {
@@ -360,7 +634,8 @@ public record ServerConfig(
           throw new IllegalArgumentException("token-secret is not base64");
         }
         if (b.length < 32) {
-          throw new IllegalArgumentException("token-secret must decode to at least 32 bytes, has " + b.length);
+          throw new IllegalArgumentException(
+              "token-secret must decode to at least 32 bytes, has " + b.length);
         }
       }
       if (sendRate <= 0 || sendBurst < 1) {
@@ -369,23 +644,30 @@ public record ServerConfig(
       if (helloRate <= 0 || helloBurst < 1) {
         throw new IllegalArgumentException("hello-rate must be > 0 and hello-burst >= 1");
       }
-      if (bot == BotKind.WEBHOOK && (webhook == null || webhook.url() == null || webhook.secret() == null
-          || webhook.secret().length() < 16)) {
-        throw new IllegalArgumentException("bot webhook needs webhook-url and a webhook-secret of at least 16 characters");
+      if (bot == BotKind.WEBHOOK
+          && (webhook == null
+              || webhook.url() == null
+              || webhook.secret() == null
+              || webhook.secret().length() < 16)) {
+        throw new IllegalArgumentException(
+            "bot webhook needs webhook-url and a webhook-secret of at least 16 characters");
       }
       if (!postgresSchema.matches("[a-z_][a-z0-9_]{0,62}")) {
-        throw new IllegalArgumentException("pg-schema must be a lower-case SQL identifier, was '" + postgresSchema + "'");
+        throw new IllegalArgumentException(
+            "pg-schema must be a lower-case SQL identifier, was '" + postgresSchema + "'");
       }
       if (agentTokenLifetime.isNegative() || agentTokenLifetime.isZero()) {
         throw new IllegalArgumentException("agent-token-lifetime must be positive");
       }
       for (String proxy : trustedProxies) {
         if (!proxy.matches("[0-9a-fA-F:.]+")) {
-          throw new IllegalArgumentException("trusted-proxies must list IP addresses, not '" + proxy + "'");
+          throw new IllegalArgumentException(
+              "trusted-proxies must list IP addresses, not '" + proxy + "'");
         }
       }
       if (storeCommitDelay.isNegative() || storeCommitDelay.compareTo(Duration.ofMillis(100)) > 0) {
-        throw new IllegalArgumentException("store-commit-delay must be 0-100ms, was " + ValueType.duration(storeCommitDelay));
+        throw new IllegalArgumentException(
+            "store-commit-delay must be 0-100ms, was " + ValueType.duration(storeCommitDelay));
       }
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0-65535, was " + port);
@@ -404,17 +686,68 @@ public record ServerConfig(
         clear = Map.of("maya", pw, "sam", pw);
       }
       DemoGuard.check(sites == null, live, exposures);
-      return new ServerConfig(bind, port, dataDir, pingInterval, pongTimeout, maxFrameBytes, maxMessageBytes,
-          maxTextChars, fsync, shutdownGrace, store.key(), postgresUrl, postgresUser, postgresPassword, postgresSchema,
-          broker.key(), redisUrl, tokenSecret, botPacing, kbDir, openChannels, live, agentOfflineGrace, bot.key(),
-          new LlmBot.Config(llmUrl, llmModel, llmApiKey, llmFirstTokenTimeout, llmStallTimeout, llmTimeout,
+      return new ServerConfig(
+          bind,
+          port,
+          dataDir,
+          pingInterval,
+          pongTimeout,
+          maxFrameBytes,
+          maxMessageBytes,
+          maxTextChars,
+          fsync,
+          shutdownGrace,
+          store.key(),
+          postgresUrl,
+          postgresUser,
+          postgresPassword,
+          postgresSchema,
+          broker.key(),
+          redisUrl,
+          tokenSecret,
+          botPacing,
+          kbDir,
+          openChannels,
+          live,
+          agentOfflineGrace,
+          bot.key(),
+          new LlmBot.Config(
+              llmUrl,
+              llmModel,
+              llmApiKey,
+              llmFirstTokenTimeout,
+              llmStallTimeout,
+              llmTimeout,
               llmContextPassages),
-          webhook, sites, sendRate, sendBurst, helloRate, helloBurst, slowConsumerGrace, maxConnections, maxConnectionsPerIp, handshakeTimeout,
-          tlsCert, tlsKey,
-          new JwtVerifier.Settings(jwtSecret, jwtPublicKeys, jwtJwksUrl, jwtIssuer, jwtAudience, jwtJwksCacheTtl,
+          webhook,
+          sites,
+          sendRate,
+          sendBurst,
+          helloRate,
+          helloBurst,
+          slowConsumerGrace,
+          maxConnections,
+          maxConnectionsPerIp,
+          handshakeTimeout,
+          tlsCert,
+          tlsKey,
+          new JwtVerifier.Settings(
+              jwtSecret,
+              jwtPublicKeys,
+              jwtJwksUrl,
+              jwtIssuer,
+              jwtAudience,
+              jwtJwksCacheTtl,
               jwtClockSkew),
-          requireToken, requireOrigin, agentTokenLifetime, trustedProxies, storeCommitDelay, adminHost, adminPort,
-          secretsKey, clear);
+          requireToken,
+          requireOrigin,
+          agentTokenLifetime,
+          trustedProxies,
+          storeCommitDelay,
+          adminHost,
+          adminPort,
+          secretsKey,
+          clear);
     }
   }
 }

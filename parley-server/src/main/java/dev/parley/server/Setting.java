@@ -19,16 +19,25 @@ import java.util.function.BiConsumer;
  *     for a flag that takes no value
  * @param type how the text becomes a value
  * @param defaultValue the value when nothing sets it, or null
- * @param defaultNote what happens when nothing sets it, where that is not a value ({@code built in}),
- *     or null
+ * @param defaultNote what happens when nothing sets it, where that is not a value ({@code built
+ *     in}), or null
  * @param secret whether the value is masked wherever it is shown
  * @param help what it does, one sentence: the flag's help text and the reference's first words
  * @param details what the reference says beyond {@code help}, or null
- * @param apply hands the value (null when unset) to the builder; null for settings the command
- *     line itself uses ({@code config}, {@code log-format}, {@code demo-agent-password})
+ * @param apply hands the value (null when unset) to the builder; null for settings the command line
+ *     itself uses ({@code config}, {@code log-format}, {@code demo-agent-password})
  */
-record Setting<T>(String key, Group group, String label, ValueType<T> type, T defaultValue, String defaultNote,
-    boolean secret, String help, String details, BiConsumer<ServerConfig.Builder, T> apply) {
+record Setting<T>(
+    String key,
+    Group group,
+    String label,
+    ValueType<T> type,
+    T defaultValue,
+    String defaultNote,
+    boolean secret,
+    String help,
+    String details,
+    BiConsumer<ServerConfig.Builder, T> apply) {
 
   /** The sections of the configuration reference, in its order. */
   enum Group {
@@ -48,28 +57,35 @@ record Setting<T>(String key, Group group, String label, ValueType<T> type, T de
   }
 
   /** A setting with a value as its default. */
-  static <T> Setting<T> of(String key, Group group, String label, ValueType<T> type, T defaultValue, String help) {
+  static <T> Setting<T> of(
+      String key, Group group, String label, ValueType<T> type, T defaultValue, String help) {
     return new Setting<>(key, group, label, type, defaultValue, null, false, help, null, null);
   }
 
   /** This setting, applied to the builder by {@code apply}. */
   Setting<T> applies(BiConsumer<ServerConfig.Builder, T> apply) {
-    return new Setting<>(key, group, label, type, defaultValue, defaultNote, secret, help, details, apply);
+    return new Setting<>(
+        key, group, label, type, defaultValue, defaultNote, secret, help, details, apply);
   }
 
-  /** This setting, with a default that is not a value ({@code built in}, {@code data-dir/secret.key}). */
+  /**
+   * This setting, with a default that is not a value ({@code built in}, {@code
+   * data-dir/secret.key}).
+   */
   Setting<T> defaultNote(String note) {
     return new Setting<>(key, group, label, type, defaultValue, note, secret, help, details, apply);
   }
 
   /** This setting, masked wherever it is shown. */
   Setting<T> asSecret() {
-    return new Setting<>(key, group, label, type, defaultValue, defaultNote, true, help, details, apply);
+    return new Setting<>(
+        key, group, label, type, defaultValue, defaultNote, true, help, details, apply);
   }
 
   /** This setting, with more to say in the reference than in the flag's help. */
   Setting<T> details(String more) {
-    return new Setting<>(key, group, label, type, defaultValue, defaultNote, secret, help, more, apply);
+    return new Setting<>(
+        key, group, label, type, defaultValue, defaultNote, secret, help, more, apply);
   }
 
   /** {@code --key}. */

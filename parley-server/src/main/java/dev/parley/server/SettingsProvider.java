@@ -23,7 +23,10 @@ import picocli.CommandLine;
 final class SettingsProvider implements CommandLine.IDefaultValueProvider {
   /** Where a value came from, as {@code parley config --print} shows it. */
   enum Source {
-    DEFAULT, FILE, ENV, FLAG
+    DEFAULT,
+    FILE,
+    ENV,
+    FLAG
   }
 
   private final Map<String, String> env;
@@ -58,7 +61,8 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
       try (Reader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
         props.load(r);
       } catch (IOException e) {
-        throw new IllegalArgumentException("config file " + path + " cannot be read: " + e.getMessage());
+        throw new IllegalArgumentException(
+            "config file " + path + " cannot be read: " + e.getMessage());
       }
       Set<String> unknown = new TreeSet<>();
       for (String key : props.stringPropertyNames()) {
@@ -68,8 +72,13 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
         }
       }
       if (!unknown.isEmpty()) {
-        throw new IllegalArgumentException("config file " + path + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-            + String.join(", ", unknown) + " (keys are the flags of 'parley run' without their dashes)");
+        throw new IllegalArgumentException(
+            "config file "
+                + path
+                + ": unknown key"
+                + (unknown.size() > 1 ? "s " : " ")
+                + String.join(", ", unknown)
+                + " (keys are the flags of 'parley run' without their dashes)");
       }
     }
     return new SettingsProvider(env, props, path);
@@ -77,7 +86,8 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
 
   /**
    * A setting needed before the command line is parsed (the log format: logging starts first):
-   * {@code --key=value} or {@code --key value} in {@code args}, else the environment, file, default.
+   * {@code --key=value} or {@code --key value} in {@code args}, else the environment, file,
+   * default.
    */
   String preParsed(Setting<?> setting, String[] args) {
     for (int i = 0; i < args.length; i++) {
@@ -118,7 +128,10 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
     return setting.inFile() && file.containsKey(setting.key()) ? Source.FILE : Source.DEFAULT;
   }
 
-  /** The source as {@code config --print} writes it: {@code env PARLEY_PORT}, {@code file x.properties}, {@code default}. */
+  /**
+   * The source as {@code config --print} writes it: {@code env PARLEY_PORT}, {@code file
+   * x.properties}, {@code default}.
+   */
   String describe(Setting<?> setting, Source source) {
     return switch (source) {
       case ENV -> "env " + setting.envName();

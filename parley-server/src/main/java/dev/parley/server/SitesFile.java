@@ -18,30 +18,50 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The sites and agents of a deployment, from a JSON file ({@code --sites}); the format is in
- * {@code docs/OPERATIONS.md#sites-and-agents}. Every problem is reported naming the entry and the
- * field.
+ * The sites and agents of a deployment, from a JSON file ({@code --sites}); the format is in {@code
+ * docs/OPERATIONS.md#sites-and-agents}. Every problem is reported naming the entry and the field.
  *
  * @param kbDirs per site, a folder of Markdown for its knowledge base (absent: the built-in one)
  * @param clearPasswords the trial passwords given in the clear ({@code password}), by user
  */
-public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> kbDirs,
+public record SitesFile(
+    List<Site> sites,
+    List<Agent> agents,
+    Map<String, Path> kbDirs,
     Map<String, String> clearPasswords) {
 
   /** The JSON shape of the file. */
   public record Json0(List<SiteJson> sites, List<AgentJson> agents) {}
 
   /** A site in the file. */
-  public record SiteJson(String id, String name, List<String> allowedOrigins, String greeting, String botName,
-      Double confidenceThreshold, String kbDir, HoursJson hours, Boolean anonymousVisitors, String identitySecret,
+  public record SiteJson(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      Double confidenceThreshold,
+      String kbDir,
+      HoursJson hours,
+      Boolean anonymousVisitors,
+      String identitySecret,
       String visitorIdle) {}
 
   /** Business hours in the file: days (MONDAY…), opens/closes (HH:MM), zone (Europe/Berlin). */
   public record HoursJson(List<String> days, String opens, String closes, String zone) {}
 
-  /** An agent in the file: {@code passwordHash} (from {@code parley hash-password}) or, for trials, {@code password}. */
-  public record AgentJson(String user, String name, List<String> sites, Integer capacity, String passwordHash,
-      String password, Boolean admin) {}
+  /**
+   * An agent in the file: {@code passwordHash} (from {@code parley hash-password}) or, for trials,
+   * {@code password}.
+   */
+  public record AgentJson(
+      String user,
+      String name,
+      List<String> sites,
+      Integer capacity,
+      String passwordHash,
+      String password,
+      Boolean admin) {}
 
   /**
    * Reads and checks {@code file}.
@@ -53,12 +73,15 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
     try {
       raw = Json.read(Files.readAllBytes(file), Json0.class);
     } catch (IOException e) {
-      throw new IllegalArgumentException("sites file " + file + " cannot be read: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "sites file " + file + " cannot be read: " + e.getMessage());
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("sites file " + file + " is not valid JSON: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "sites file " + file + " is not valid JSON: " + e.getMessage());
     }
     if (raw.sites() == null || raw.sites().isEmpty()) {
-      throw new IllegalArgumentException("sites file " + file + ": \"sites\" must list at least one site");
+      throw new IllegalArgumentException(
+          "sites file " + file + ": \"sites\" must list at least one site");
     }
     List<Site> sites = new ArrayList<>();
     Map<String, Path> kb = new HashMap<>();
@@ -68,9 +91,22 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
       String where = "sites file " + file + ": sites[" + i + "]";
       Site site;
       try {
-        site = new SiteDoc(s.id(), s.name(), s.allowedOrigins(), s.anonymousVisitors(), s.identitySecret(),
-            s.greeting(), s.botName(), s.confidenceThreshold(), hours(s.hours()), s.visitorIdle(), null, null)
-            .checked().toSite();
+        site =
+            new SiteDoc(
+                    s.id(),
+                    s.name(),
+                    s.allowedOrigins(),
+                    s.anonymousVisitors(),
+                    s.identitySecret(),
+                    s.greeting(),
+                    s.botName(),
+                    s.confidenceThreshold(),
+                    hours(s.hours()),
+                    s.visitorIdle(),
+                    null,
+                    null)
+                .checked()
+                .toSite();
       } catch (InvalidSetting e) {
         throw new IllegalArgumentException(where + "." + e.getMessage());
       }
@@ -99,15 +135,28 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
         clear.put(a.user(), a.password());
       }
       if (hash == null || !hash.startsWith("pbkdf2-sha256$")) {
-        throw new IllegalArgumentException(where + " needs passwordHash (from 'parley hash-password') or password");
+        throw new IllegalArgumentException(
+            where + " needs passwordHash (from 'parley hash-password') or password");
       }
       Agent agent;
       try {
-        agent = new AgentDoc(a.user(), a.name(), a.sites(), a.capacity(), Boolean.TRUE.equals(a.admin()) ? "admin"
-            : "agent", false, hash).checked(ids).toAgent();
+        agent =
+            new AgentDoc(
+                    a.user(),
+                    a.name(),
+                    a.sites(),
+                    a.capacity(),
+                    Boolean.TRUE.equals(a.admin()) ? "admin" : "agent",
+                    false,
+                    hash)
+                .checked(ids)
+                .toAgent();
       } catch (InvalidSetting e) {
-        throw new IllegalArgumentException(where + "." + e.getMessage().replace("is not a site of this deployment",
-            "is not a site of this file"));
+        throw new IllegalArgumentException(
+            where
+                + "."
+                + e.getMessage()
+                    .replace("is not a site of this deployment", "is not a site of this file"));
       }
       if (!users.add(agent.user())) {
         throw new IllegalArgumentException(where + ".user \"" + agent.user() + "\" appears twice");
@@ -120,5 +169,4 @@ public record SitesFile(List<Site> sites, List<Agent> agents, Map<String, Path> 
   private static SiteDoc.Hours hours(HoursJson h) {
     return h == null ? null : new SiteDoc.Hours(h.days(), h.opens(), h.closes(), h.zone());
   }
-
 }

@@ -18,7 +18,9 @@ public enum StoreKind implements Choice {
     return key;
   }
 
-  /** @throws IllegalArgumentException {@code store must be sqlite or postgres, was '…'} */
+  /**
+   * @throws IllegalArgumentException {@code store must be sqlite or postgres, was '…'}
+   */
   public static StoreKind parse(String text) {
     return Choice.parse(StoreKind.class, "store", text);
   }

@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.Agent;
-import dev.parley.edge.Passwords;
 import dev.parley.chat.Site;
+import dev.parley.edge.Passwords;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** Demo accounts, and the well-known demo password, only where no one else can reach them. */
 class DemoGuardTest {
@@ -24,22 +24,33 @@ class DemoGuardTest {
 
   /** Made once: each hash is a deliberately slow PBKDF2 derivation. */
   static final SitesFile WELL_KNOWN = sitesWithAgent(ServerConfig.DEMO_AGENT_PASSWORD);
+
   static final SitesFile EXAMPLE = sitesWithAgent("change-me-before-production");
   static final SitesFile OWN = sitesWithAgent("ana-own-password");
   static final List<Agent> DEMO_AGENTS_OWN_PASSWORD = ServerConfig.demoAgents("a-long-random-pw");
 
   static SitesFile sitesWithAgent(String password) {
-    return new SitesFile(List.of(Site.demo()),
-        List.of(new Agent("ana", "Ana", Set.of("demo"), 3, Passwords.hash(password), true)), Map.of(), Map.of());
+    return new SitesFile(
+        List.of(Site.demo()),
+        List.of(new Agent("ana", "Ana", Set.of("demo"), 3, Passwords.hash(password), true)),
+        Map.of(),
+        Map.of());
   }
 
   static List<Arguments> deployments() {
     return List.<Arguments>of(
-        Arguments.of("--host 0.0.0.0", (UnaryOperator<ServerConfig.Builder>) b -> b.host("0.0.0.0")),
-        Arguments.of("--tls-cert", (UnaryOperator<ServerConfig.Builder>) b -> b.tls(Path.of("c.pem"), Path.of("k.pem"))),
-        Arguments.of("--store postgres", (UnaryOperator<ServerConfig.Builder>) b -> b.store(StoreKind.POSTGRES)),
-        Arguments.of("--broker redis", (UnaryOperator<ServerConfig.Builder>) b -> b.store(StoreKind.POSTGRES)
-            .broker(BrokerKind.REDIS).tokenSecret(SECRET)));
+        Arguments.of(
+            "--host 0.0.0.0", (UnaryOperator<ServerConfig.Builder>) b -> b.host("0.0.0.0")),
+        Arguments.of(
+            "--tls-cert",
+            (UnaryOperator<ServerConfig.Builder>) b -> b.tls(Path.of("c.pem"), Path.of("k.pem"))),
+        Arguments.of(
+            "--store postgres",
+            (UnaryOperator<ServerConfig.Builder>) b -> b.store(StoreKind.POSTGRES)),
+        Arguments.of(
+            "--broker redis",
+            (UnaryOperator<ServerConfig.Builder>)
+                b -> b.store(StoreKind.POSTGRES).broker(BrokerKind.REDIS).tokenSecret(SECRET)));
   }
 
   @Test
@@ -50,37 +61,52 @@ class DemoGuardTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("deployments")
-  void theDemoAgentsAreRefusedInADeploymentSayingWhatToSet(String setting, UnaryOperator<ServerConfig.Builder> deploy) {
+  void theDemoAgentsAreRefusedInADeploymentSayingWhatToSet(
+      String setting, UnaryOperator<ServerConfig.Builder> deploy) {
     assertThatThrownBy(() -> deploy.apply(ServerConfig.newBuilder()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("demo agents maya and sam")
         .hasMessageContaining(setting)
         .hasMessageContaining("--sites FILE");
-    assertThatThrownBy(() -> deploy.apply(ServerConfig.newBuilder()).agents(DEMO_AGENTS_OWN_PASSWORD)
-        .build()).as("whatever their password").hasMessageContaining("demo agents maya and sam");
+    assertThatThrownBy(
+            () -> deploy.apply(ServerConfig.newBuilder()).agents(DEMO_AGENTS_OWN_PASSWORD).build())
+        .as("whatever their password")
+        .hasMessageContaining("demo agents maya and sam");
   }
 
   @Test
   void anAgentWithAWellKnownPasswordIsRefusedInADeployment() {
-    assertThatThrownBy(() -> ServerConfig.newBuilder().tls(Path.of("c.pem"), Path.of("k.pem")).sites(WELL_KNOWN).build())
-        .hasMessageContaining("agent ana").hasMessageContaining("'parley-demo'").hasMessageContaining("--tls-cert")
+    assertThatThrownBy(
+            () ->
+                ServerConfig.newBuilder()
+                    .tls(Path.of("c.pem"), Path.of("k.pem"))
+                    .sites(WELL_KNOWN)
+                    .build())
+        .hasMessageContaining("agent ana")
+        .hasMessageContaining("'parley-demo'")
+        .hasMessageContaining("--tls-cert")
         .hasMessageContaining("parley hash-password");
     assertThatThrownBy(() -> ServerConfig.newBuilder().host("0.0.0.0").sites(EXAMPLE).build())
-        .hasMessageContaining("agent ana").hasMessageContaining("'change-me-before-production'");
-    assertThatCode(() -> ServerConfig.newBuilder().host("0.0.0.0").sites(OWN).build()).doesNotThrowAnyException();
+        .hasMessageContaining("agent ana")
+        .hasMessageContaining("'change-me-before-production'");
+    assertThatCode(() -> ServerConfig.newBuilder().host("0.0.0.0").sites(OWN).build())
+        .doesNotThrowAnyException();
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("deployments")
-  void theDemoSiteWithoutAccountsMayRunAnywhere(String setting, UnaryOperator<ServerConfig.Builder> deploy) {
-    assertThatCode(() -> deploy.apply(ServerConfig.newBuilder()).agents(List.of()).build()).doesNotThrowAnyException();
+  void theDemoSiteWithoutAccountsMayRunAnywhere(
+      String setting, UnaryOperator<ServerConfig.Builder> deploy) {
+    assertThatCode(() -> deploy.apply(ServerConfig.newBuilder()).agents(List.of()).build())
+        .doesNotThrowAnyException();
   }
 
   @Test
   void onLoopbackTheDemoAgentsKeepTheWellKnownPasswordForTests() {
     ServerConfig c = ServerConfig.newBuilder().host("127.0.0.1").build();
     assertThat(c.agents()).extracting(Agent::user).containsExactly("maya", "sam");
-    assertThat(Passwords.verify(ServerConfig.DEMO_AGENT_PASSWORD, c.agents().get(0).passwordHash())).isTrue();
+    assertThat(Passwords.verify(ServerConfig.DEMO_AGENT_PASSWORD, c.agents().get(0).passwordHash()))
+        .isTrue();
     assertThatCode(() -> ServerConfig.newBuilder().host("::1").build()).doesNotThrowAnyException();
     assertThatCode(() -> ServerConfig.newBuilder().host("localhost").sites(WELL_KNOWN).build())
         .doesNotThrowAnyException();

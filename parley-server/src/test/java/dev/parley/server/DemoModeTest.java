@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code parley run} without a sites file: loopback, a random password of its own, and refusals that say what to set. */
+/**
+ * {@code parley run} without a sites file: loopback, a random password of its own, and refusals
+ * that say what to set.
+ */
 @Timeout(60)
 class DemoModeTest {
   static final Pattern PASSWORD = Pattern.compile("maya \\(an admin\\) or sam, password (\\S+)");
@@ -34,13 +37,19 @@ class DemoModeTest {
     Cli.Started started = Cli.start(Map.of(), "--port=0", "--data-dir=" + data);
     try (ParleyServer server = started.server()) {
       first = printedPassword(started.banner());
-      assertThat(first).matches("[a-z2-9]{4}(-[a-z2-9]{4}){3}").isNotEqualTo(ServerConfig.DEMO_AGENT_PASSWORD);
+      assertThat(first)
+          .matches("[a-z2-9]{4}(-[a-z2-9]{4}){3}")
+          .isNotEqualTo(ServerConfig.DEMO_AGENT_PASSWORD);
       Path file = data.resolve("demo-agent-password");
       assertThat(Files.readString(file).strip()).isEqualTo(first);
-      FileModesTest.assertOwnerOnly(data,
-          List.of("demo-agent-password", "parley.db", "parley.db-wal", "parley.db-shm", "secret.key"));
-      assertThat(started.banner()).contains("kept in " + file.toAbsolutePath().normalize())
-          .contains("http://127.0.0.1:" + server.port() + "/console/").contains("demo mode");
+      FileModesTest.assertOwnerOnly(
+          data,
+          List.of(
+              "demo-agent-password", "parley.db", "parley.db-wal", "parley.db-shm", "secret.key"));
+      assertThat(started.banner())
+          .contains("kept in " + file.toAbsolutePath().normalize())
+          .contains("http://127.0.0.1:" + server.port() + "/console/")
+          .contains("demo mode");
       assertThat(server.config().host()).isEqualTo("127.0.0.1");
       for (Agent a : server.config().agents()) {
         assertThat(Passwords.verify(first, a.passwordHash())).as(a.user()).isTrue();
@@ -55,11 +64,19 @@ class DemoModeTest {
   @Test
   void aPasswordFromTheSettingsIsUsedAndNeitherKeptNorPrinted() throws Exception {
     Path data = dir.resolve("data");
-    Cli.Started started = Cli.start(Map.of("PARLEY_DEMO_AGENT_PASSWORD", "chosen-by-the-operator"),
-        "--port=0", "--data-dir=" + data);
+    Cli.Started started =
+        Cli.start(
+            Map.of("PARLEY_DEMO_AGENT_PASSWORD", "chosen-by-the-operator"),
+            "--port=0",
+            "--data-dir=" + data);
     try (ParleyServer server = started.server()) {
-      assertThat(started.banner()).doesNotContain("chosen-by-the-operator").contains("password from env PARLEY_DEMO_AGENT_PASSWORD");
-      assertThat(Passwords.verify("chosen-by-the-operator", server.config().agents().get(0).passwordHash())).isTrue();
+      assertThat(started.banner())
+          .doesNotContain("chosen-by-the-operator")
+          .contains("password from env PARLEY_DEMO_AGENT_PASSWORD");
+      assertThat(
+              Passwords.verify(
+                  "chosen-by-the-operator", server.config().agents().get(0).passwordHash()))
+          .isTrue();
       assertThat(data.resolve("demo-agent-password")).doesNotExist();
     }
   }
@@ -69,11 +86,14 @@ class DemoModeTest {
     Path data = dir.resolve("data");
     Cli.Outcome o = Cli.run(Map.of(), "run", "--host=0.0.0.0", "--port=0", "--data-dir=" + data);
     assertThat(o.code()).isEqualTo(1);
-    assertThat(o.err()).startsWith("parley: cannot start: demo mode (no --sites file)")
-        .contains("--host 0.0.0.0").contains("--sites FILE");
+    assertThat(o.err())
+        .startsWith("parley: cannot start: demo mode (no --sites file)")
+        .contains("--host 0.0.0.0")
+        .contains("--sites FILE");
     assertThat(data).doesNotExist();
 
-    Cli.Outcome cluster = Cli.run(Map.of("PARLEY_STORE", "postgres"), "run", "--port=0", "--data-dir=" + data);
+    Cli.Outcome cluster =
+        Cli.run(Map.of("PARLEY_STORE", "postgres"), "run", "--port=0", "--data-dir=" + data);
     assertThat(cluster.err()).contains("demo agents maya and sam").contains("--store postgres");
     assertThat(data).doesNotExist();
   }
@@ -83,13 +103,17 @@ class DemoModeTest {
     java.io.InputStream saved = System.in;
     try {
       for (String known : DemoGuard.WELL_KNOWN_PASSWORDS) {
-        System.setIn(new java.io.ByteArrayInputStream((known + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        System.setIn(
+            new java.io.ByteArrayInputStream(
+                (known + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         Cli.Outcome o = Cli.run(Map.of(), "hash-password");
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err()).contains("'" + known + "' is a well-known password");
         assertThat(o.out()).isEmpty();
       }
-      System.setIn(new java.io.ByteArrayInputStream("a-password-of-my-own\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      System.setIn(
+          new java.io.ByteArrayInputStream(
+              "a-password-of-my-own\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       Cli.Outcome own = Cli.run(Map.of(), "hash-password");
       assertThat(own.code()).isZero();
       assertThat(Passwords.verify("a-password-of-my-own", own.out().strip())).isTrue();

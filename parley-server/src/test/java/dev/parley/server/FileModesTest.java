@@ -21,10 +21,14 @@ class FileModesTest {
   @TempDir Path dir;
 
   static void assertOwnerOnly(Path data, List<String> files) throws Exception {
-    assertThat(Files.getPosixFilePermissions(data)).as(data.toString()).isEqualTo(PrivateFiles.OWNER_ONLY_DIR);
+    assertThat(Files.getPosixFilePermissions(data))
+        .as(data.toString())
+        .isEqualTo(PrivateFiles.OWNER_ONLY_DIR);
     for (String name : files) {
       assertThat(data.resolve(name)).exists();
-      assertThat(Files.getPosixFilePermissions(data.resolve(name))).as(name).isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
+      assertThat(Files.getPosixFilePermissions(data.resolve(name)))
+          .as(name)
+          .isEqualTo(PrivateFiles.OWNER_ONLY_FILE);
     }
   }
 
@@ -34,7 +38,9 @@ class FileModesTest {
     try (SqliteMessageStore store = SqliteMessageStore.open(data)) {
       ParleyServer.loadOrCreateSecret(data);
       assertOwnerOnly(data, List.of("parley.db", "parley.db-wal", "parley.db-shm", "secret.key"));
-      assertThat(Files.getPosixFilePermissions(data.getParent())).as("parents made too").isEqualTo(PrivateFiles.OWNER_ONLY_DIR);
+      assertThat(Files.getPosixFilePermissions(data.getParent()))
+          .as("parents made too")
+          .isEqualTo(PrivateFiles.OWNER_ONLY_DIR);
     }
   }
 
@@ -55,12 +61,14 @@ class FileModesTest {
     ParleyServer.loadOrCreateSecret(data);
     DemoPassword.loadOrCreate(data);
     for (String name : List.of("parley.db", "secret.key", "demo-agent-password")) {
-      Files.setPosixFilePermissions(data.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
+      Files.setPosixFilePermissions(
+          data.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
     }
     try (SqliteMessageStore store = SqliteMessageStore.open(data)) {
       ParleyServer.loadOrCreateSecret(data);
       DemoPassword.loadOrCreate(data);
-      assertOwnerOnly(data, List.of("parley.db", "parley.db-wal", "secret.key", "demo-agent-password"));
+      assertOwnerOnly(
+          data, List.of("parley.db", "parley.db-wal", "secret.key", "demo-agent-password"));
     }
   }
 }

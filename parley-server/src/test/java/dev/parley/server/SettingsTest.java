@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.ChatConfig;
-import dev.parley.edge.JwtVerifier;
 import dev.parley.core.NodeConfig;
+import dev.parley.edge.JwtVerifier;
 import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportConfig;
 import java.nio.file.Files;
@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The settings table drives the flags, the environment, the config file and the builder's defaults. */
+/**
+ * The settings table drives the flags, the environment, the config file and the builder's defaults.
+ */
 @Timeout(60)
 class SettingsTest {
   @TempDir Path dir;
@@ -26,7 +28,8 @@ class SettingsTest {
   /** A value {@code s} accepts that is not its default, as text. */
   static String sample(Setting<?> s) {
     if (s == Settings.LOG_FORMAT) {
-      return "text"; // json would switch this JVM's logging (Main sets Logback's configuration file)
+      return "text"; // json would switch this JVM's logging (Main sets Logback's configuration
+      // file)
     }
     if (s.type() == ValueType.BOOLEAN) {
       return String.valueOf(!Boolean.TRUE.equals(s.defaultValue()));
@@ -69,7 +72,8 @@ class SettingsTest {
     }
     Path properties = Files.writeString(dir.resolve("all.properties"), file);
     Cli.Outcome fromEnv = Cli.run(env, "config", "--print");
-    Cli.Outcome fromFile = Cli.run(Map.of(), "config", "--print", "--config", properties.toString());
+    Cli.Outcome fromFile =
+        Cli.run(Map.of(), "config", "--print", "--config", properties.toString());
     Cli.Outcome fromFlags = Cli.run(Map.of(), flags.toArray(String[]::new));
     assertThat(List.of(fromEnv, fromFile, fromFlags)).allMatch(o -> o.code() == 0, "all accepted");
     for (Setting<?> s : Settings.ALL) {
@@ -93,11 +97,15 @@ class SettingsTest {
     TransportConfig transport = TransportConfig.newBuilder().build();
     assertThat(Settings.PORT.defaultValue()).isEqualTo(transport.port());
     assertThat(Settings.PING_INTERVAL.defaultValue()).isEqualTo(transport.pingInterval());
-    assertThat(Settings.MAX_CONNECTIONS_PER_IP.defaultValue()).isEqualTo(transport.maxConnectionsPerIp());
+    assertThat(Settings.MAX_CONNECTIONS_PER_IP.defaultValue())
+        .isEqualTo(transport.maxConnectionsPerIp());
     assertThat(Settings.SEND_RATE.defaultValue()).isEqualTo(NodeConfig.defaults().sendRate());
-    assertThat(Settings.STORE_COMMIT_DELAY.defaultValue()).isEqualTo(SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY);
-    assertThat(Settings.AGENT_OFFLINE_GRACE.defaultValue()).isEqualTo(ChatConfig.defaults().agentOfflineGrace());
-    assertThat(Settings.JWT_CLOCK_SKEW.defaultValue()).isEqualTo(JwtVerifier.Settings.none().clockSkew());
+    assertThat(Settings.STORE_COMMIT_DELAY.defaultValue())
+        .isEqualTo(SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY);
+    assertThat(Settings.AGENT_OFFLINE_GRACE.defaultValue())
+        .isEqualTo(ChatConfig.defaults().agentOfflineGrace());
+    assertThat(Settings.JWT_CLOCK_SKEW.defaultValue())
+        .isEqualTo(JwtVerifier.Settings.none().clockSkew());
 
     ServerConfig c = ServerConfig.newBuilder().agents(List.of()).build();
     assertThat(c.port()).isEqualTo(Settings.PORT.defaultValue());
@@ -128,7 +136,9 @@ class SettingsTest {
   void aBackendThatIsNotOneOfItsChoicesIsRefusedListingThem() {
     Cli.Outcome store = Cli.run(Map.of(), "config", "--print", "--store=mongo");
     assertThat(store.code()).isNotZero();
-    assertThat(store.err()).contains("--store").contains("store must be sqlite or postgres, was 'mongo'");
+    assertThat(store.err())
+        .contains("--store")
+        .contains("store must be sqlite or postgres, was 'mongo'");
     Cli.Outcome broker = Cli.run(Map.of("PARLEY_BROKER", "kafka"), "config", "--print");
     assertThat(broker.err()).contains("broker must be memory or redis, was 'kafka'");
     Cli.Outcome bot = Cli.run(Map.of(), "run", "--bot", "gpt", "--data-dir", dir.toString());
@@ -139,7 +149,8 @@ class SettingsTest {
     assertThat(log.err()).contains("log-format must be text or json, was 'xml'");
     assertThatThrownBy(() -> ServerConfig.newBuilder().store("mongo"))
         .hasMessage("store must be sqlite or postgres, was 'mongo'");
-    assertThat(Cli.run(Map.of(), "config", "--print", "--store=POSTGRES").line("store")).contains("postgres");
+    assertThat(Cli.run(Map.of(), "config", "--print", "--store=POSTGRES").line("store"))
+        .contains("postgres");
   }
 
   @Test

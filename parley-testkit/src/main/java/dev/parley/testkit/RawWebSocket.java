@@ -24,7 +24,12 @@ import java.util.Map;
  */
 public final class RawWebSocket implements AutoCloseable {
   /** RFC 6455 section 5.2 opcodes. */
-  public static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
+  public static final int CONTINUATION = 0x0,
+      TEXT = 0x1,
+      BINARY = 0x2,
+      CLOSE = 0x8,
+      PING = 0x9,
+      PONG = 0xA;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -54,15 +59,21 @@ public final class RawWebSocket implements AutoCloseable {
     this.responseHeaders = headers;
   }
 
-  /** Connects and performs the opening handshake with {@code extraHeaders}; see {@link #status()}. */
-  public static RawWebSocket connect(String host, int port, String path, Map<String, String> extraHeaders)
-      throws IOException {
+  /**
+   * Connects and performs the opening handshake with {@code extraHeaders}; see {@link #status()}.
+   */
+  public static RawWebSocket connect(
+      String host, int port, String path, Map<String, String> extraHeaders) throws IOException {
     return connect(host, port, path, extraHeaders, 0);
   }
 
-  /** Like the others, with a small receive buffer ({@code receiveBufferBytes} > 0) to play a slow reader. */
-  public static RawWebSocket connect(String host, int port, String path, Map<String, String> extraHeaders,
-      int receiveBufferBytes) throws IOException {
+  /**
+   * Like the others, with a small receive buffer ({@code receiveBufferBytes} > 0) to play a slow
+   * reader.
+   */
+  public static RawWebSocket connect(
+      String host, int port, String path, Map<String, String> extraHeaders, int receiveBufferBytes)
+      throws IOException {
     Socket s = new Socket();
     if (receiveBufferBytes > 0) {
       s.setReceiveBufferSize(receiveBufferBytes);
@@ -73,12 +84,21 @@ public final class RawWebSocket implements AutoCloseable {
     byte[] nonce = new byte[16];
     RANDOM.nextBytes(nonce);
     String key = Base64.getEncoder().encodeToString(nonce);
-    StringBuilder req = new StringBuilder()
-        .append("GET ").append(path).append(" HTTP/1.1\r\n")
-        .append("Host: ").append(host).append(':').append(port).append("\r\n")
-        .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
-        .append("Sec-WebSocket-Key: ").append(key).append("\r\n")
-        .append("Sec-WebSocket-Version: 13\r\n");
+    StringBuilder req =
+        new StringBuilder()
+            .append("GET ")
+            .append(path)
+            .append(" HTTP/1.1\r\n")
+            .append("Host: ")
+            .append(host)
+            .append(':')
+            .append(port)
+            .append("\r\n")
+            .append("Upgrade: websocket\r\nConnection: Upgrade\r\n")
+            .append("Sec-WebSocket-Key: ")
+            .append(key)
+            .append("\r\n")
+            .append("Sec-WebSocket-Version: 13\r\n");
     extraHeaders.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
     req.append("\r\n");
     s.getOutputStream().write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -88,7 +108,9 @@ public final class RawWebSocket implements AutoCloseable {
     Map<String, String> headers = new LinkedHashMap<>();
     for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
       int colon = line.indexOf(':');
-      headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+      headers.put(
+          line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          line.substring(colon + 1).trim());
     }
     int status = Integer.parseInt(statusLine.split(" ")[1]);
     if (status == 101) {
@@ -110,7 +132,9 @@ public final class RawWebSocket implements AutoCloseable {
   public static String accept(String key) {
     try {
       MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-      byte[] d = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+      byte[] d =
+          sha1.digest(
+              (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
       return Base64.getEncoder().encodeToString(d);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
@@ -132,7 +156,8 @@ public final class RawWebSocket implements AutoCloseable {
   }
 
   /** Sends one frame exactly as described. {@code rsv} is the three RSV bits (0-7). */
-  public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) throws IOException {
+  public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked)
+      throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream(payload.length + 14);
     b.write((fin ? 0x80 : 0) | (rsv & 7) << 4 | (opcode & 0xf));
     int maskBit = masked ? 0x80 : 0;

@@ -38,6 +38,7 @@ public final class RecordingListener implements ParleyListener {
   private final List<Push> events = new ArrayList<>();
   private final List<ParleyClient.State> states = new ArrayList<>();
   private final List<Push.Error> errors = new ArrayList<>();
+
   /** Callbacks not yet taken by {@link #next} and its kin, oldest first. */
   private final BlockingQueue<Object> unread = new LinkedBlockingQueue<>();
 
@@ -78,7 +79,8 @@ public final class RecordingListener implements ParleyListener {
   public <T> T next(Class<T> type, Duration wait) {
     Object o = take(wait);
     if (o == null) {
-      throw new AssertionError("no callback within " + wait.toMillis() + " ms; expected a " + type.getSimpleName());
+      throw new AssertionError(
+          "no callback within " + wait.toMillis() + " ms; expected a " + type.getSimpleName());
     }
     if (!type.isInstance(o)) {
       throw new AssertionError("expected a " + type.getSimpleName() + ", got " + o);
@@ -106,8 +108,13 @@ public final class RecordingListener implements ParleyListener {
     while (true) {
       Object o = take(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
       if (o == null) {
-        throw new AssertionError("no matching " + type.getSimpleName() + " within " + WAIT.toMillis()
-            + " ms; skipped " + skipped);
+        throw new AssertionError(
+            "no matching "
+                + type.getSimpleName()
+                + " within "
+                + WAIT.toMillis()
+                + " ms; skipped "
+                + skipped);
       }
       if (type.isInstance(o) && matches.test(type.cast(o))) {
         return type.cast(o);

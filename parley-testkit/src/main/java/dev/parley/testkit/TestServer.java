@@ -33,7 +33,8 @@ public final class TestServer implements AutoCloseable {
   }
 
   private void boot() {
-    ServerConfig.Builder b = ServerConfig.newBuilder().host("127.0.0.1").port(0).adminPort(0).dataDir(dataDir);
+    ServerConfig.Builder b =
+        ServerConfig.newBuilder().host("127.0.0.1").port(0).adminPort(0).dataDir(dataDir);
     customizer.accept(b);
     try {
       server = ParleyServer.start(b.build());

@@ -44,11 +44,15 @@ class AdminApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites = Files.writeString(dir.resolve("sites.json"), """
+    Path sites =
+        Files.writeString(
+            dir.resolve("sites.json"),
+            """
         {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
          "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}]}
         """);
-    server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+    server =
+        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
     root = login("root", "roots-password");
   }
 
@@ -60,18 +64,25 @@ class AdminApiTest {
 
   String login(String user, String password) throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      ws.sendText("{\"type\":\"hello\",\"user\":\"" + user + "\",\"password\":\"" + password + "\"}");
+      ws.sendText(
+          "{\"type\":\"hello\",\"user\":\"" + user + "\",\"password\":\"" + password + "\"}");
       Push p = codec.decodePush(ws.readText());
       assertThat(p).as("login of " + user).isInstanceOf(Push.Welcome.class);
       return ((Push.Welcome) p).token();
     }
   }
 
-  HttpResponse<String> call(String method, String path, String token, String body, Map<String, String> headers)
+  HttpResponse<String> call(
+      String method, String path, String token, String body, Map<String, String> headers)
       throws Exception {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-        .header("Content-Type", "application/json");
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json");
     if (token != null) {
       r.header("Authorization", "Bearer " + token);
     }
@@ -94,7 +105,11 @@ class AdminApiTest {
 
   @Test
   void aSiteAndAnAgentCreatedThroughTheApiWorkAtOnce() throws Exception {
-    HttpResponse<String> site = call("POST", "/api/admin/sites", """
+    HttpResponse<String> site =
+        call(
+            "POST",
+            "/api/admin/sites",
+            """
         {"id": "acme", "name": "Acme", "greeting": "Welcome to Acme!", "allowedOrigins": ["https://acme.example"],
          "identitySecret": "an-identity-secret-of-at-least-32-bytes",
          "bot": {"kind": "kb"}}""");
@@ -106,49 +121,98 @@ class AdminApiTest {
 
     assertThat(greetingOf("acme")).isEqualTo("Welcome to Acme!");
 
-    HttpResponse<String> agent = call("POST", "/api/admin/agents", """
+    HttpResponse<String> agent =
+        call(
+            "POST",
+            "/api/admin/agents",
+            """
         {"user": "ana", "name": "Ana", "sites": ["acme"], "capacity": 2, "password": "anas-long-password"}""");
     assertThat(agent.statusCode()).as(agent.body()).isEqualTo(201);
     assertThat(agent.body()).doesNotContain("pbkdf2").doesNotContain("anas-long-password");
     String ana = login("ana", "anas-long-password");
-    assertThat(call("GET", "/api/queue?site=acme", ana, null, Map.of()).statusCode()).isEqualTo(200);
-    assertThat(call("GET", "/api/admin/sites", ana, null, Map.of()).statusCode()).as("not an admin").isEqualTo(403);
+    assertThat(call("GET", "/api/queue?site=acme", ana, null, Map.of()).statusCode())
+        .isEqualTo(200);
+    assertThat(call("GET", "/api/admin/sites", ana, null, Map.of()).statusCode())
+        .as("not an admin")
+        .isEqualTo(403);
     assertThat(call("GET", "/api/admin/sites", null, null, Map.of()).statusCode()).isEqualTo(401);
   }
 
   @Test
   void aChangeOverAnOldVersionIsRefusedAndTheNewOneTakesEffect() throws Exception {
-    HttpResponse<String> site = call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"One\"}");
+    HttpResponse<String> site =
+        call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"One\"}");
     String etag = site.headers().firstValue("ETag").orElseThrow();
-    HttpResponse<String> second = call("PUT", "/api/admin/sites/acme", root, "{\"greeting\": \"Two\"}",
-        Map.of("If-Match", etag));
+    HttpResponse<String> second =
+        call(
+            "PUT",
+            "/api/admin/sites/acme",
+            root,
+            "{\"greeting\": \"Two\"}",
+            Map.of("If-Match", etag));
     assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
-    HttpResponse<String> lost = call("PUT", "/api/admin/sites/acme", root, "{\"greeting\": \"Lost\"}",
-        Map.of("If-Match", etag));
+    HttpResponse<String> lost =
+        call(
+            "PUT",
+            "/api/admin/sites/acme",
+            root,
+            "{\"greeting\": \"Lost\"}",
+            Map.of("If-Match", etag));
     assertThat(lost.statusCode()).isEqualTo(412);
     assertThat(json.readTree(lost.body()).get("error").asText()).isEqualTo("precondition_failed");
     assertThat(greetingOf("acme")).isEqualTo("Two");
-    assertThat(call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"Again\"}").statusCode())
+    assertThat(
+            call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"Again\"}")
+                .statusCode())
         .isEqualTo(409);
-    assertThat(call("PUT", "/api/admin/sites/nope", "{\"greeting\": \"x\"}").statusCode()).isEqualTo(404);
+    assertThat(call("PUT", "/api/admin/sites/nope", "{\"greeting\": \"x\"}").statusCode())
+        .isEqualTo(404);
   }
 
   @Test
   void badBodiesAreRefusedNamingTheField() throws Exception {
-    assertField(call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"Hi\", \"colour\": \"red\"}"),
+    assertField(
+        call(
+            "POST",
+            "/api/admin/sites",
+            "{\"id\": \"acme\", \"greeting\": \"Hi\", \"colour\": \"red\"}"),
         "colour");
-    assertField(call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"Hi\", \"allowedOrigins\": "
-        + "[\"https://ok.example\", \"javascript:alert(1)\"]}"), "allowedOrigins[1]");
-    assertField(call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"Hi\", \"bot\": {\"kind\": \"llm\", "
-        + "\"llm\": {\"baseUrl\": \"ftp://model\"}}}"), "bot.llm.baseUrl");
-    assertField(call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"Hi\", \"confidenceThreshold\": "
-        + "\"high\"}"), "confidenceThreshold");
-    assertField(call("POST", "/api/admin/agents", "{\"user\": \"bo\", \"sites\": [\"ghost\"], \"password\": "
-        + "\"a-long-password-1\"}"), "sites[0]");
-    assertField(call("POST", "/api/admin/agents", "{\"user\": \"bo\", \"sites\": [\"shop\"], \"password\": \"short\"}"),
+    assertField(
+        call(
+            "POST",
+            "/api/admin/sites",
+            "{\"id\": \"acme\", \"greeting\": \"Hi\", \"allowedOrigins\": "
+                + "[\"https://ok.example\", \"javascript:alert(1)\"]}"),
+        "allowedOrigins[1]");
+    assertField(
+        call(
+            "POST",
+            "/api/admin/sites",
+            "{\"id\": \"acme\", \"greeting\": \"Hi\", \"bot\": {\"kind\": \"llm\", "
+                + "\"llm\": {\"baseUrl\": \"ftp://model\"}}}"),
+        "bot.llm.baseUrl");
+    assertField(
+        call(
+            "POST",
+            "/api/admin/sites",
+            "{\"id\": \"acme\", \"greeting\": \"Hi\", \"confidenceThreshold\": " + "\"high\"}"),
+        "confidenceThreshold");
+    assertField(
+        call(
+            "POST",
+            "/api/admin/agents",
+            "{\"user\": \"bo\", \"sites\": [\"ghost\"], \"password\": " + "\"a-long-password-1\"}"),
+        "sites[0]");
+    assertField(
+        call(
+            "POST",
+            "/api/admin/agents",
+            "{\"user\": \"bo\", \"sites\": [\"shop\"], \"password\": \"short\"}"),
         "password");
     assertThat(call("POST", "/api/admin/sites", "{not json").statusCode()).isEqualTo(400);
-    assertThat(json.readTree(call("GET", "/api/admin/sites", null).body()).size()).as("nothing was created").isEqualTo(1);
+    assertThat(json.readTree(call("GET", "/api/admin/sites", null).body()).size())
+        .as("nothing was created")
+        .isEqualTo(1);
   }
 
   void assertField(HttpResponse<String> r, String field) throws Exception {
@@ -161,7 +225,9 @@ class AdminApiTest {
   @Test
   void aDisabledSiteIsGoneForVisitorsAndEveryChangeIsAudited() throws Exception {
     call("POST", "/api/admin/sites", "{\"id\": \"acme\", \"greeting\": \"Hi\"}");
-    assertThat(call("PUT", "/api/admin/sites/acme", "{\"greeting\": \"Hi\", \"disabled\": true}").statusCode())
+    assertThat(
+            call("PUT", "/api/admin/sites/acme", "{\"greeting\": \"Hi\", \"disabled\": true}")
+                .statusCode())
         .isEqualTo(200);
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"site\":\"acme\"}");
@@ -185,6 +251,7 @@ class AdminApiTest {
     assertThat(greetingOf("acme")).isEqualTo("Kept");
     assertThat(greetingOf("shop")).isEqualTo("Hi from the shop");
     assertThat(json.readTree(call("GET", "/api/admin/audit?limit=100", null).body()).size())
-        .as("importing the same file again writes nothing").isEqualTo(auditBefore);
+        .as("importing the same file again writes nothing")
+        .isEqualTo(auditBefore);
   }
 }

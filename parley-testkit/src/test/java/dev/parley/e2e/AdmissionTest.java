@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
@@ -34,13 +34,21 @@ class AdmissionTest {
   @BeforeEach
   void start() throws Exception {
     Path sites = dir.resolve("sites.json");
-    Files.writeString(sites, """
+    Files.writeString(
+        sites,
+        """
         {"sites": [
           {"id": "shop", "greeting": "Hi from the shop", "allowedOrigins": ["https://shop.example"]},
           {"id": "other", "greeting": "Hi from the other", "allowedOrigins": ["https://other.example"]}]}
         """);
-    server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null)
-        .maxConnectionsPerIp(3).handshakeTimeout(Duration.ofMillis(700)));
+    server =
+        TestServer.start(
+            dir.resolve("data"),
+            b ->
+                b.sites(SitesFile.load(sites))
+                    .agents(null)
+                    .maxConnectionsPerIp(3)
+                    .handshakeTimeout(Duration.ofMillis(700)));
   }
 
   @AfterEach
@@ -49,8 +57,12 @@ class AdmissionTest {
   }
 
   int handshake(String path, String origin) throws Exception {
-    try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), path,
-        origin == null ? Map.of() : Map.of("Origin", origin))) {
+    try (RawWebSocket ws =
+        RawWebSocket.connect(
+            "127.0.0.1",
+            server.port(),
+            path,
+            origin == null ? Map.of() : Map.of("Origin", origin))) {
       return ws.status();
     }
   }
@@ -62,8 +74,11 @@ class AdmissionTest {
     assertThat(handshake("/ws?site=shop", "https://other.example")).isEqualTo(403);
     assertThat(handshake("/ws", "https://evil.example")).isEqualTo(403);
     assertThat(handshake("/ws", null)).as("not a browser").isEqualTo(101);
-    assertThat(handshake("/ws", "http://127.0.0.1:" + server.port())).as("the server's own pages").isEqualTo(101);
-    assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"origin\"}")).isEqualTo(3);
+    assertThat(handshake("/ws", "http://127.0.0.1:" + server.port()))
+        .as("the server's own pages")
+        .isEqualTo(101);
+    assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"origin\"}"))
+        .isEqualTo(3);
   }
 
   @Test
@@ -72,8 +87,12 @@ class AdmissionTest {
       try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", strict.port(), "/ws", Map.of())) {
         assertThat(ws.status()).isEqualTo(403);
       }
-      try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", strict.port(), "/ws",
-          Map.of("Origin", "http://127.0.0.1:" + strict.port()))) {
+      try (RawWebSocket ws =
+          RawWebSocket.connect(
+              "127.0.0.1",
+              strict.port(),
+              "/ws",
+              Map.of("Origin", "http://127.0.0.1:" + strict.port()))) {
         assertThat(ws.status()).isEqualTo(101);
       }
     }
@@ -82,8 +101,12 @@ class AdmissionTest {
   @Test
   void aPageOfOneSiteCannotOpenAnotherSitesWidgetByNamingItInHello() throws Exception {
     // Let in for shop, where the page's origin is listed; then the hello names the other site.
-    try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), "/ws?site=shop",
-        Map.of("Origin", "https://shop.example"))) {
+    try (RawWebSocket ws =
+        RawWebSocket.connect(
+            "127.0.0.1",
+            server.port(),
+            "/ws?site=shop",
+            Map.of("Origin", "https://shop.example"))) {
       ws.sendText("{\"type\":\"hello\",\"site\":\"other\"}");
       codec.decodePush(ws.readText());
       Push.Error e = (Push.Error) codec.decodePush(ws.readText());
@@ -103,13 +126,19 @@ class AdmissionTest {
       try (RawWebSocket fourth = RawWebSocket.connect(server.port())) {
         assertThat(fourth.status()).isEqualTo(503);
       }
-      assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"connection_limit\"}")).isEqualTo(1);
+      assertThat(
+              LimitsTest.metric(
+                  server, "parley_handshakes_rejected_total{reason=\"connection_limit\"}"))
+          .isEqualTo(1);
       held.remove(0).close();
-      await().atMost(Duration.ofSeconds(5)).until(() -> {
-        try (RawWebSocket again = RawWebSocket.connect(server.port())) {
-          return again.status() == 101;
-        }
-      });
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(
+              () -> {
+                try (RawWebSocket again = RawWebSocket.connect(server.port())) {
+                  return again.status() == 101;
+                }
+              });
     } finally {
       for (RawWebSocket ws : held) {
         ws.close();
@@ -125,51 +154,77 @@ class AdmissionTest {
   void fallbackSessionsOverThePerAddressLimitGet503UntilOneCloses() throws Exception {
     try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
       String base = "http://127.0.0.1:" + server.port() + "/rt/";
-      java.util.function.Function<String, java.net.http.HttpResponse<String>> post = path -> {
-        try {
-          return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
-              .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-          throw new IllegalStateException(e);
-        }
-      };
+      java.util.function.Function<String, java.net.http.HttpResponse<String>> post =
+          path -> {
+            try {
+              return http.send(
+                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
+                      .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
       List<String> sids = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        String key = "admission-fallback-key-" + i + "-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        String key =
+            "admission-fallback-key-"
+                + i
+                + "-"
+                + java.util.UUID.randomUUID().toString().replace("-", "");
         var open = post.apply("open?transport=longpoll&key=" + key);
         assertThat(open.statusCode()).isEqualTo(200);
         String sid = open.body().replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
-        assertThat(sid).as("the server makes the session id; the key only routes").startsWith(key + ".");
+        assertThat(sid)
+            .as("the server makes the session id; the key only routes")
+            .startsWith(key + ".");
         sids.add(sid);
       }
-      var fourth = post.apply("open?transport=longpoll&key=admission-fallback-key-4-" + java.util.UUID.randomUUID()
-          .toString().replace("-", ""));
+      var fourth =
+          post.apply(
+              "open?transport=longpoll&key=admission-fallback-key-4-"
+                  + java.util.UUID.randomUUID().toString().replace("-", ""));
       assertThat(fourth.statusCode()).isEqualTo(503);
       assertThat(fourth.body()).contains("too many connections from your address");
-      assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"connection_limit\"}")).isEqualTo(1);
+      assertThat(
+              LimitsTest.metric(
+                  server, "parley_handshakes_rejected_total{reason=\"connection_limit\"}"))
+          .isEqualTo(1);
 
       // The 204 of close comes once the session has freed its place: opening again at once works.
       assertThat(post.apply(sids.get(0) + "/close").statusCode()).isEqualTo(204);
-      assertThat(post.apply("open?transport=longpoll&key=admission-fallback-key-5-" + java.util.UUID.randomUUID()
-          .toString().replace("-", "")).statusCode()).as("a closed session frees its place").isEqualTo(200);
+      assertThat(
+              post.apply(
+                      "open?transport=longpoll&key=admission-fallback-key-5-"
+                          + java.util.UUID.randomUUID().toString().replace("-", ""))
+                  .statusCode())
+          .as("a closed session frees its place")
+          .isEqualTo(200);
     }
   }
 
-  /** Metrics describe the whole deployment: the clients' port does not serve them (the admin listener does). */
+  /**
+   * Metrics describe the whole deployment: the clients' port does not serve them (the admin
+   * listener does).
+   */
   @Test
   void thePublicPortDoesNotServeMetrics() throws Exception {
     try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
-      var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + server.port()
-          + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      var r =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(404);
       assertThat(r.body()).doesNotContain("parley_");
     }
   }
 
   /**
-   * The request deadline (700 ms here) guards the HTTP phase only: an upgraded WebSocket and an
-   * SSE event stream keep working long after it (found by the benchmark: they were cut at it).
+   * The request deadline (700 ms here) guards the HTTP phase only: an upgraded WebSocket and an SSE
+   * event stream keep working long after it (found by the benchmark: they were cut at it).
    */
   @Test
   void theRequestDeadlineDoesNotEndAnUpgradedConnectionOrAnEventStream() throws Exception {
@@ -177,33 +232,57 @@ class AdmissionTest {
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());
       int[] n = {0};
-      await().during(Duration.ofMillis(2100)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(150))
-          .until(() -> {
-            ws.sendText("{\"type\":\"ping\",\"ref\":\"p" + ++n[0] + "\"}");
-            return codec.decodePush(ws.readText()) instanceof Push.Pong;
-          });
+      await()
+          .during(Duration.ofMillis(2100))
+          .atMost(Duration.ofSeconds(5))
+          .pollInterval(Duration.ofMillis(150))
+          .until(
+              () -> {
+                ws.sendText("{\"type\":\"ping\",\"ref\":\"p" + ++n[0] + "\"}");
+                return codec.decodePush(ws.readText()) instanceof Push.Pong;
+              });
     }
-    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    java.net.http.HttpClient http =
+        java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .build();
     String base = "http://127.0.0.1:" + server.port() + "/rt/";
-    String open = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "open?transport=sse"))
-        .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String open =
+        http.send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(base + "open?transport=sse"))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
     String sid = open.replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
-    var stream = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + sid + "/events")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofLines());
+    var stream =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + sid + "/events"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofLines());
     java.util.Iterator<String> lines = stream.body().iterator();
     long opened = System.nanoTime();
     await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - opened > 2_100_000_000L);
-    http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + sid + "/send"))
-        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"ping\",\"ref\":\"late\"}")).build(),
+    http.send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + sid + "/send"))
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    "{\"type\":\"ping\",\"ref\":\"late\"}"))
+            .build(),
         java.net.http.HttpResponse.BodyHandlers.discarding());
-    String line = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-      String l;
-      do {
-        l = lines.next(); // the same stream, three deadlines later, still carries events
-      } while (!l.startsWith("data: "));
-      return l;
-    }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    String line =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> {
+                  String l;
+                  do {
+                    l =
+                        lines
+                            .next(); // the same stream, three deadlines later, still carries events
+                  } while (!l.startsWith("data: "));
+                  return l;
+                })
+            .get(5, java.util.concurrent.TimeUnit.SECONDS);
     assertThat(line).contains("\"type\":\"pong\"").contains("late");
     http.shutdownNow(); // close() would wait for the endless event stream
   }
@@ -212,7 +291,10 @@ class AdmissionTest {
   void aSlowlorisClientIsCutOffAndDoesNotStopOthers() throws Exception {
     try (Socket slow = new Socket("127.0.0.1", server.port())) {
       slow.setSoTimeout(5_000);
-      slow.getOutputStream().write("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websock".getBytes(StandardCharsets.US_ASCII));
+      slow.getOutputStream()
+          .write(
+              "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websock"
+                  .getBytes(StandardCharsets.US_ASCII));
       slow.getOutputStream().flush();
       // Meanwhile another client connects and is served.
       try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
@@ -224,6 +306,7 @@ class AdmissionTest {
       assertThat(in.read()).as("the server hangs up").isEqualTo(-1);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
     }
-    assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"timeout\"}")).isEqualTo(1);
+    assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"timeout\"}"))
+        .isEqualTo(1);
   }
 }

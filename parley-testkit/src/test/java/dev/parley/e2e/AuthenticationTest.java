@@ -17,8 +17,8 @@ import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
 import dev.parley.edge.JwtVerifier;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
@@ -84,26 +84,38 @@ class AuthenticationTest {
     ec.initialize(new ECGenParameterSpec("secp256r1"));
     ecPem = ec.generateKeyPair();
     KeyPair k1 = rsa.generateKeyPair();
-    jwks1 = new RSAKey.Builder((RSAPublicKey) k1.getPublic()).privateKey(k1.getPrivate()).keyID("k1").build();
+    jwks1 =
+        new RSAKey.Builder((RSAPublicKey) k1.getPublic())
+            .privateKey(k1.getPrivate())
+            .keyID("k1")
+            .build();
     KeyPair k2 = rsa.generateKeyPair();
-    jwks2 = new RSAKey.Builder((RSAPublicKey) k2.getPublic()).privateKey(k2.getPrivate()).keyID("k2").build();
+    jwks2 =
+        new RSAKey.Builder((RSAPublicKey) k2.getPublic())
+            .privateKey(k2.getPrivate())
+            .keyID("k2")
+            .build();
     published.set(new JWKSet(jwks1.toPublicJWK()));
 
     idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    idp.createContext("/.well-known/jwks.json", ex -> {
-      jwksFetches.incrementAndGet();
-      byte[] body = published.get().toString().getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, body.length);
-      ex.getResponseBody().write(body);
-      ex.close();
-    });
+    idp.createContext(
+        "/.well-known/jwks.json",
+        ex -> {
+          jwksFetches.incrementAndGet();
+          byte[] body = published.get().toString().getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "application/json");
+          ex.sendResponseHeaders(200, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
     idp.start();
 
     Path rsaFile = pem(dir.resolve("rsa.pem"), rsaPem);
     Path ecFile = pem(dir.resolve("ec.pem"), ecPem);
     Path sites = dir.resolve("sites.json");
-    Files.writeString(sites, """
+    Files.writeString(
+        sites,
+        """
         {"sites": [
           {"id": "shop", "greeting": "Hi from the shop"},
           {"id": "vip", "greeting": "Hi, valued customer", "anonymousVisitors": false,
@@ -111,13 +123,28 @@ class AuthenticationTest {
          "agents": [
           {"user": "alice", "sites": ["shop"], "password": "pw"},
           {"user": "root", "sites": ["shop"], "password": "pw", "admin": true}]}
-        """.formatted(VIP_SECRET));
-    URI jwksUrl = URI.create("http://127.0.0.1:" + idp.getAddress().getPort() + "/.well-known/jwks.json");
-    server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null)
-        .jwt(new JwtVerifier.Settings(SECRET, List.of(rsaFile, ecFile), jwksUrl, null, null, Duration.ofMinutes(5),
-            Duration.ZERO))
-        .trustedProxies(List.of("127.0.0.1"))
-        .maxConnectionsPerIp(3).openChannels(true));
+        """
+            .formatted(VIP_SECRET));
+    URI jwksUrl =
+        URI.create("http://127.0.0.1:" + idp.getAddress().getPort() + "/.well-known/jwks.json");
+    server =
+        TestServer.start(
+            dir.resolve("data"),
+            b ->
+                b.sites(SitesFile.load(sites))
+                    .agents(null)
+                    .jwt(
+                        new JwtVerifier.Settings(
+                            SECRET,
+                            List.of(rsaFile, ecFile),
+                            jwksUrl,
+                            null,
+                            null,
+                            Duration.ofMinutes(5),
+                            Duration.ZERO))
+                    .trustedProxies(List.of("127.0.0.1"))
+                    .maxConnectionsPerIp(3)
+                    .openChannels(true));
   }
 
   @AfterAll
@@ -128,24 +155,35 @@ class AuthenticationTest {
   }
 
   static Path pem(Path file, KeyPair kp) throws Exception {
-    String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(kp.getPublic().getEncoded());
+    String b64 =
+        Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(kp.getPublic().getEncoded());
     Files.writeString(file, "-----BEGIN PUBLIC KEY-----\n" + b64 + "\n-----END PUBLIC KEY-----\n");
     return file;
   }
 
-  static String jwt(JWSSigner signer, JWSAlgorithm alg, String kid, Map<String, Object> claims, Duration validFor)
+  static String jwt(
+      JWSSigner signer, JWSAlgorithm alg, String kid, Map<String, Object> claims, Duration validFor)
       throws Exception {
-    JWTClaimsSet.Builder c = new JWTClaimsSet.Builder()
-        .expirationTime(new Date(System.currentTimeMillis() + validFor.toMillis()));
+    JWTClaimsSet.Builder c =
+        new JWTClaimsSet.Builder()
+            .expirationTime(new Date(System.currentTimeMillis() + validFor.toMillis()));
     claims.forEach(c::claim);
-    SignedJWT t = new SignedJWT(new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(kid).build(), c.build());
+    SignedJWT t =
+        new SignedJWT(
+            new JWSHeader.Builder(alg).type(JOSEObjectType.JWT).keyID(kid).build(), c.build());
     t.sign(signer);
     return t.serialize();
   }
 
-  static String hs256(String secret, Map<String, Object> claims, Duration validFor) throws Exception {
-    return jwt(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)), JWSAlgorithm.HS256, null, claims, validFor);
+  static String hs256(String secret, Map<String, Object> claims, Duration validFor)
+      throws Exception {
+    return jwt(
+        new MACSigner(secret.getBytes(StandardCharsets.UTF_8)),
+        JWSAlgorithm.HS256,
+        null,
+        claims,
+        validFor);
   }
 
   String token(String sub) throws Exception {
@@ -175,9 +213,15 @@ class AuthenticationTest {
     ways.put("/ws", Map.of("Authorization", "Bearer " + token("via-header")));
     ways.put("/ws?token=" + token("via-query"), Map.of());
     // The cookie counts only for a page of the server's own origin (docs/SECURITY.md#tokens).
-    ways.put("/ws?x=1", Map.of("Cookie", "theme=dark; parley_token=" + token("via-cookie"),
-        "Origin", "http://127.0.0.1:" + server.port()));
-    ways.put("/ws?y=1", Map.of("Sec-WebSocket-Protocol", "parley.v1, bearer." + token("via-protocol")));
+    ways.put(
+        "/ws?x=1",
+        Map.of(
+            "Cookie",
+            "theme=dark; parley_token=" + token("via-cookie"),
+            "Origin",
+            "http://127.0.0.1:" + server.port()));
+    ways.put(
+        "/ws?y=1", Map.of("Sec-WebSocket-Protocol", "parley.v1, bearer." + token("via-protocol")));
     for (var way : ways.entrySet()) {
       try (RawWebSocket ws = open(way.getKey(), way.getValue())) {
         assertThat(ws.status()).as(way.getKey() + " " + ws.responseHeaders()).isEqualTo(101);
@@ -194,10 +238,20 @@ class AuthenticationTest {
 
   @Test
   void rs256AndEs256TokensVerifyWithConfiguredPemKeys() throws Exception {
-    String rs = jwt(new RSASSASigner(rsaPem.getPrivate()), JWSAlgorithm.RS256, null, Map.of("sub", "rsa-user"),
-        Duration.ofHours(1));
-    String es = jwt(new ECDSASigner((ECPrivateKey) ecPem.getPrivate()), JWSAlgorithm.ES256, "any-kid",
-        Map.of("sub", "ec-user"), Duration.ofHours(1));
+    String rs =
+        jwt(
+            new RSASSASigner(rsaPem.getPrivate()),
+            JWSAlgorithm.RS256,
+            null,
+            Map.of("sub", "rsa-user"),
+            Duration.ofHours(1));
+    String es =
+        jwt(
+            new ECDSASigner((ECPrivateKey) ecPem.getPrivate()),
+            JWSAlgorithm.ES256,
+            "any-kid",
+            Map.of("sub", "ec-user"),
+            Duration.ofHours(1));
     try (RawWebSocket ws = open("/ws", Map.of("Authorization", "Bearer " + rs))) {
       assertThat(hello(ws, "{\"type\":\"hello\"}").user()).isEqualTo("rsa-user");
     }
@@ -208,50 +262,90 @@ class AuthenticationTest {
 
   @Test
   void expiredForgedAndUnsignedTokensGet401() throws Exception {
-    double before = LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"unauthorized\"}");
+    double before =
+        LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"unauthorized\"}");
     String expired = hs256(SECRET, Map.of("sub", "late"), Duration.ofHours(-1));
-    String wrongKey = hs256("somebody-elses-secret-that-is-32-bytes-long!!", Map.of("sub", "mallory"), Duration.ofHours(1));
+    String wrongKey =
+        hs256(
+            "somebody-elses-secret-that-is-32-bytes-long!!",
+            Map.of("sub", "mallory"),
+            Duration.ofHours(1));
     String b64 = "eyJhbGciOiJub25lIn0"; // {"alg":"none"}
-    String none = b64 + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
-        ("{\"sub\":\"mallory\",\"role\":\"admin\",\"exp\":" + (System.currentTimeMillis() / 1000 + 3600) + "}")
-            .getBytes(StandardCharsets.UTF_8)) + ".";
-    String hsWithRsaPublicKeyAsSecret = hs256(new String(rsaPem.getPublic().getEncoded(), StandardCharsets.ISO_8859_1),
-        Map.of("sub", "mallory"), Duration.ofHours(1));
-    for (String bad : List.of(expired, wrongKey, none, hsWithRsaPublicKeyAsSecret, "v1.v_forged.AAAA", "garbage")) {
+    String none =
+        b64
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                    ("{\"sub\":\"mallory\",\"role\":\"admin\",\"exp\":"
+                            + (System.currentTimeMillis() / 1000 + 3600)
+                            + "}")
+                        .getBytes(StandardCharsets.UTF_8))
+            + ".";
+    String hsWithRsaPublicKeyAsSecret =
+        hs256(
+            new String(rsaPem.getPublic().getEncoded(), StandardCharsets.ISO_8859_1),
+            Map.of("sub", "mallory"),
+            Duration.ofHours(1));
+    for (String bad :
+        List.of(
+            expired, wrongKey, none, hsWithRsaPublicKeyAsSecret, "v1.v_forged.AAAA", "garbage")) {
       try (RawWebSocket ws = open("/ws", Map.of("Authorization", "Bearer " + bad))) {
         assertThat(ws.status()).as(bad).isEqualTo(401);
-        assertThat(ws.responseHeaders().get("www-authenticate")).startsWith("Bearer error=\"invalid_token\"");
+        assertThat(ws.responseHeaders().get("www-authenticate"))
+            .startsWith("Bearer error=\"invalid_token\"");
       }
     }
     try (RawWebSocket ws = open("/ws", Map.of("Authorization", "Bearer " + expired))) {
       assertThat(ws.responseHeaders().get("www-authenticate")).contains("token expired");
     }
-    assertThat(LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"unauthorized\"}"))
+    assertThat(
+            LimitsTest.metric(server, "parley_handshakes_rejected_total{reason=\"unauthorized\"}"))
         .isEqualTo(before + 7);
   }
 
   @Test
   void jwksKeysAreCachedAndReReadWhenATokenNamesANewKey() throws Exception {
-    String t1 = jwt(new RSASSASigner(jwks1), JWSAlgorithm.RS256, "k1", Map.of("sub", "idp-user"), Duration.ofHours(1));
+    String t1 =
+        jwt(
+            new RSASSASigner(jwks1),
+            JWSAlgorithm.RS256,
+            "k1",
+            Map.of("sub", "idp-user"),
+            Duration.ofHours(1));
     int fetchesBefore = jwksFetches.get();
     for (int i = 0; i < 3; i++) {
       assertThat(status("/ws", Map.of("Authorization", "Bearer " + t1))).isEqualTo(101);
     }
-    assertThat(jwksFetches.get() - fetchesBefore).as("one fetch, then the cache").isLessThanOrEqualTo(1);
+    assertThat(jwksFetches.get() - fetchesBefore)
+        .as("one fetch, then the cache")
+        .isLessThanOrEqualTo(1);
 
     // The identity provider rotates to k2: a token naming k2 makes the server read the JWKS again.
     published.set(new JWKSet(List.of(jwks1.toPublicJWK(), jwks2.toPublicJWK())));
-    String t2 = jwt(new RSASSASigner(jwks2), JWSAlgorithm.RS256, "k2", Map.of("sub", "idp-user"), Duration.ofHours(1));
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-        assertThat(status("/ws", Map.of("Authorization", "Bearer " + t2))).isEqualTo(101));
+    String t2 =
+        jwt(
+            new RSASSASigner(jwks2),
+            JWSAlgorithm.RS256,
+            "k2",
+            Map.of("sub", "idp-user"),
+            Duration.ofHours(1));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(status("/ws", Map.of("Authorization", "Bearer " + t2))).isEqualTo(101));
   }
 
   @Test
   void aSiteWithoutAnonymousVisitorsNeedsItsBackendsIdentityToken() throws Exception {
     assertThat(status("/ws?site=vip", Map.of())).isEqualTo(401);
-    assertThat(status("/ws?site=shop", Map.of())).as("shop lets anonymous visitors in").isEqualTo(101);
+    assertThat(status("/ws?site=shop", Map.of()))
+        .as("shop lets anonymous visitors in")
+        .isEqualTo(101);
 
-    String identity = hs256(VIP_SECRET, Map.of("sub", "customer-42", "site", "vip"), Duration.ofHours(1));
+    String identity =
+        hs256(VIP_SECRET, Map.of("sub", "customer-42", "site", "vip"), Duration.ofHours(1));
     try (RawWebSocket ws = open("/ws?site=vip", Map.of("Authorization", "Bearer " + identity))) {
       assertThat(ws.status()).isEqualTo(101);
       Push.Welcome w = hello(ws, "{\"type\":\"hello\",\"site\":\"vip\"}");
@@ -267,10 +361,16 @@ class AuthenticationTest {
     }
     String forged = hs256(SECRET, Map.of("sub", "customer-42", "site", "vip"), Duration.ofHours(1));
     assertThat(status("/ws?site=vip", Map.of("Authorization", "Bearer " + forged)))
-        .as("signed by the deployment's key, not the site's").isEqualTo(401);
-    String elevated = hs256(VIP_SECRET, Map.of("sub", "customer-42", "site", "vip", "role", "admin"), Duration.ofHours(1));
+        .as("signed by the deployment's key, not the site's")
+        .isEqualTo(401);
+    String elevated =
+        hs256(
+            VIP_SECRET,
+            Map.of("sub", "customer-42", "site", "vip", "role", "admin"),
+            Duration.ofHours(1));
     assertThat(status("/ws?site=vip", Map.of("Authorization", "Bearer " + elevated)))
-        .as("a site's backend makes visitors only").isEqualTo(401);
+        .as("a site's backend makes visitors only")
+        .isEqualTo(401);
   }
 
   @Test
@@ -281,8 +381,14 @@ class AuthenticationTest {
       ws.readTimeoutMillis(15_000);
       assertThat(ws.awaitClose()).isEqualTo(4401);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() ->
-        LimitsTest.metric(server, "parley_connections_closed_total{code=\"4401\",transport=\"websocket\"}") >= 1);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                LimitsTest.metric(
+                        server,
+                        "parley_connections_closed_total{code=\"4401\",transport=\"websocket\"}")
+                    >= 1);
   }
 
   @Test
@@ -301,7 +407,9 @@ class AuthenticationTest {
       assertThat(authed.ref()).isEqualTo("a2");
       assertThat(authed.expiresAt()).isGreaterThan(oldExpiry + 3_000_000);
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > oldExpiry + 1000);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> System.currentTimeMillis() > oldExpiry + 1000);
       ws.sendText("{\"type\":\"ping\",\"ref\":\"still-here\"}");
       assertThat(codec.decodePush(ws.readText())).isEqualTo(new Push.Pong("still-here"));
     }
@@ -309,29 +417,43 @@ class AuthenticationTest {
 
   @Test
   void theJavaSdkRefreshesItsTokenInBandAndKeepsItsConnection() throws Exception {
-    double closedBefore = LimitsTest.metric(server, "parley_connections_closed_total{code=\"4401\",transport=\"websocket\"}");
+    double closedBefore =
+        LimitsTest.metric(
+            server, "parley_connections_closed_total{code=\"4401\",transport=\"websocket\"}");
     String shortLived = hs256(SECRET, Map.of("sub", "sdk-user"), Duration.ofSeconds(2));
     long oldExpiry = System.currentTimeMillis() + 2000;
     AtomicInteger provided = new AtomicInteger();
-    try (dev.parley.client.ParleyClient client = dev.parley.client.ParleyClient.builder(server.wsUri())
-        .token(shortLived)
-        .tokenProvider(() -> {
-          provided.incrementAndGet();
-          try {
-            return token("sdk-user");
-          } catch (Exception e) {
-            throw new IllegalStateException(e);
-          }
-        })
-        .build()) {
+    try (dev.parley.client.ParleyClient client =
+        dev.parley.client.ParleyClient.builder(server.wsUri())
+            .token(shortLived)
+            .tokenProvider(
+                () -> {
+                  provided.incrementAndGet();
+                  try {
+                    return token("sdk-user");
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .build()) {
       client.connect().get(10, java.util.concurrent.TimeUnit.SECONDS);
       client.join("sdk-room");
       await().atMost(Duration.ofSeconds(5)).until(() -> provided.get() == 1);
-      await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > oldExpiry + 1000);
-      assertThat(client.send("sdk-room", "still me").get(10, java.util.concurrent.TimeUnit.SECONDS).seq()).isEqualTo(1);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> System.currentTimeMillis() > oldExpiry + 1000);
+      assertThat(
+              client
+                  .send("sdk-room", "still me")
+                  .get(10, java.util.concurrent.TimeUnit.SECONDS)
+                  .seq())
+          .isEqualTo(1);
       assertThat(client.state()).isEqualTo(dev.parley.client.ParleyClient.State.CONNECTED);
     }
-    assertThat(LimitsTest.metric(server, "parley_connections_closed_total{code=\"4401\",transport=\"websocket\"}")).isEqualTo(closedBefore);
+    assertThat(
+            LimitsTest.metric(
+                server, "parley_connections_closed_total{code=\"4401\",transport=\"websocket\"}"))
+        .isEqualTo(closedBefore);
   }
 
   @Test
@@ -342,7 +464,8 @@ class AuthenticationTest {
       assertThat(w.user()).isEqualTo("alice");
       assertThat(w.claim("role")).isEqualTo("agent");
     }
-    String unknownAgent = hs256(SECRET, Map.of("sub", "nobody", "role", "agent"), Duration.ofHours(1));
+    String unknownAgent =
+        hs256(SECRET, Map.of("sub", "nobody", "role", "agent"), Duration.ofHours(1));
     assertThat(status("/ws", Map.of("Authorization", "Bearer " + unknownAgent))).isEqualTo(401);
 
     String aliceLogin;
@@ -369,7 +492,9 @@ class AuthenticationTest {
   }
 
   int adminStats(String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/api/admin/stats"));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + server.port() + "/api/admin/stats"));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -385,9 +510,12 @@ class AuthenticationTest {
         assertThat(ws.status()).isEqualTo(101);
         held.add(ws);
       }
-      assertThat(status("/ws", Map.of("X-Forwarded-For", "203.0.113.7"))).as("fourth from one client").isEqualTo(503);
+      assertThat(status("/ws", Map.of("X-Forwarded-For", "203.0.113.7")))
+          .as("fourth from one client")
+          .isEqualTo(503);
       assertThat(status("/ws", Map.of("X-Forwarded-For", "203.0.113.8")))
-          .as("another client through the same proxy").isEqualTo(101);
+          .as("another client through the same proxy")
+          .isEqualTo(101);
     } finally {
       for (RawWebSocket ws : held) {
         ws.close();

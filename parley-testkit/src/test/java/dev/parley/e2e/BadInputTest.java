@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.io.IOException;
@@ -48,7 +48,8 @@ class BadInputTest {
 
   @AfterEach
   void witnessStillWorks() throws Exception {
-    Push.Ack ack = witness.send("witness", "still here " + (++witnessSends)).get(10, TimeUnit.SECONDS);
+    Push.Ack ack =
+        witness.send("witness", "still here " + (++witnessSends)).get(10, TimeUnit.SECONDS);
     assertThat(ack.seq()).isEqualTo(witnessSends);
   }
 
@@ -96,7 +97,8 @@ class BadInputTest {
   @Test
   void invalidUtf8ClosesWith1007() throws Exception {
     try (RawWebSocket ws = helloed()) {
-      ws.sendFrame(true, 0, RawWebSocket.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, true);
+      ws.sendFrame(
+          true, 0, RawWebSocket.TEXT, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, true);
       assertThat(ws.awaitClose()).isEqualTo(1007);
     }
   }
@@ -104,7 +106,8 @@ class BadInputTest {
   @Test
   void binaryGarbageClosesWith1003() throws Exception {
     try (RawWebSocket ws = helloed()) {
-      ws.sendFrame(true, 0, RawWebSocket.BINARY, new byte[] {0, (byte) 0xff, 17, 42, (byte) 0x80}, true);
+      ws.sendFrame(
+          true, 0, RawWebSocket.BINARY, new byte[] {0, (byte) 0xff, 17, 42, (byte) 0x80}, true);
       assertThat(ws.awaitClose()).isEqualTo(1003);
     }
   }
@@ -137,28 +140,36 @@ class BadInputTest {
       ws.sendText("{\"type\":\"join\",\"conv\":\"bad-input\"}");
       codec.decodePush(ws.readText());
 
-      Push.Error missing = errorFor(ws, "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"bad-input\"}");
+      Push.Error missing =
+          errorFor(ws, "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"bad-input\"}");
       assertThat(missing.code()).isEqualTo("invalid_field");
       assertThat(missing.field()).isEqualTo("text");
       assertThat(missing.cid()).isEqualTo("c1");
 
-      Push.Error wrongType = errorFor(ws, "{\"type\":\"send\",\"cid\":\"c2\",\"conv\":5,\"text\":\"x\"}");
+      Push.Error wrongType =
+          errorFor(ws, "{\"type\":\"send\",\"cid\":\"c2\",\"conv\":5,\"text\":\"x\"}");
       assertThat(wrongType.code()).isEqualTo("invalid_field");
       assertThat(wrongType.field()).isEqualTo("conv");
       assertThat(wrongType.cid()).isEqualTo("c2");
 
-      Push.Error numberAsString = errorFor(ws, "{\"type\":\"join\",\"conv\":\"bad-input\",\"after\":\"3\"}");
+      Push.Error numberAsString =
+          errorFor(ws, "{\"type\":\"join\",\"conv\":\"bad-input\",\"after\":\"3\"}");
       assertThat(numberAsString.field()).isEqualTo("after");
 
       Push.Error badConv = errorFor(ws, "{\"type\":\"join\",\"conv\":\"has spaces\"}");
       assertThat(badConv.field()).isEqualTo("conv");
 
-      Push.Error tooLong = errorFor(ws, "{\"type\":\"send\",\"cid\":\"c3\",\"conv\":\"bad-input\",\"text\":\""
-          + "x".repeat(4001) + "\"}");
+      Push.Error tooLong =
+          errorFor(
+              ws,
+              "{\"type\":\"send\",\"cid\":\"c3\",\"conv\":\"bad-input\",\"text\":\""
+                  + "x".repeat(4001)
+                  + "\"}");
       assertThat(tooLong.code()).isEqualTo("too_long");
       assertThat(tooLong.cid()).isEqualTo("c3");
 
-      Push.Error notJoined = errorFor(ws, "{\"type\":\"send\",\"cid\":\"c4\",\"conv\":\"elsewhere\",\"text\":\"x\"}");
+      Push.Error notJoined =
+          errorFor(ws, "{\"type\":\"send\",\"cid\":\"c4\",\"conv\":\"elsewhere\",\"text\":\"x\"}");
       assertThat(notJoined.code()).isEqualTo("not_joined");
       assertThat(notJoined.cid()).isEqualTo("c4");
       stillOpen(ws);
@@ -169,18 +180,21 @@ class BadInputTest {
   @Test
   void commandsBeforeHelloGetHelloRequiredAndASecondHelloIsRefused() throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      assertThat(errorFor(ws, "{\"type\":\"join\",\"conv\":\"x\",\"ref\":\"r1\"}").code()).isEqualTo("hello_required");
+      assertThat(errorFor(ws, "{\"type\":\"join\",\"conv\":\"x\",\"ref\":\"r1\"}").code())
+          .isEqualTo("hello_required");
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());
       assertThat(errorFor(ws, "{\"type\":\"hello\"}").code()).isEqualTo("already_hello");
-      assertThat(errorFor(ws, "{\"type\":\"hello\",\"token\":\"forged\"}").code()).isEqualTo("already_hello");
+      assertThat(errorFor(ws, "{\"type\":\"hello\",\"token\":\"forged\"}").code())
+          .isEqualTo("already_hello");
     }
   }
 
   @Test
   void aForgedTokenIsRefusedWithUnauthorized() throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      Push.Error e = errorFor(ws, "{\"type\":\"hello\",\"token\":\"v1.v_someone.bm90LWEtc2lnbmF0dXJl\"}");
+      Push.Error e =
+          errorFor(ws, "{\"type\":\"hello\",\"token\":\"v1.v_someone.bm90LWEtc2lnbmF0dXJl\"}");
       assertThat(e.code()).isEqualTo("unauthorized");
       stillOpen(ws);
     }
@@ -189,9 +203,12 @@ class BadInputTest {
   @Test
   void plainHttpToTheWebSocketPathIsABadRequest() throws Exception {
     var http = java.net.http.HttpClient.newHttpClient();
-    var res = http.send(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create("http://127.0.0.1:" + server.port() + "/ws")).build(),
-        java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    var res =
+        http.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/ws"))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     assertThat(res.statusCode()).isEqualTo(400);
   }
 }

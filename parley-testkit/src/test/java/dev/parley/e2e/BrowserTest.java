@@ -29,6 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The widget, the agent console and the dashboard in headless Chromium (Debian's, driven by
  * Playwright's playwright-core from {@code parley-web/src/test/browser}), against one real server:
+ *
  * <ul>
  *   <li>{@code chat-flow.mjs}: greeting, streamed bot answer, handoff, the agent accepts and
  *       replies, read ticks, markup shown as text, a network cut that loses and doubles nothing,
@@ -40,6 +41,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code csp.mjs}: the pages work under the server's Content-Security-Policy;
  *   <li>{@code host-page.mjs}: the widget on another origin's page with a strict CSP of its own.
  * </ul>
+ *
  * Screenshots land in {@code parley-testkit/target/screenshots}.
  */
 @Timeout(180)
@@ -53,12 +55,15 @@ class BrowserTest {
     Path sites = dir.resolve("sites.json");
     // Capacity 0: the agent takes conversations by accepting them, as the flow checks. Any origin:
     // the pages come through proxies on other ports, and host-page.mjs is another site's page.
-    Files.writeString(sites, """
+    Files.writeString(
+        sites,
+        """
         {"sites": [{"id": "demo", "name": "Parley demo", "botName": "Parley bot", "allowedOrigins": ["*"],
            "greeting": "Hi! I'm Parley's assistant. Ask me anything about Parley."}],
          "agents": [{"user": "maya", "name": "Maya", "sites": ["demo"], "capacity": 0, "password": "pw", "admin": true}]}
         """);
-    server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+    server =
+        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
   }
 
   @AfterAll
@@ -71,18 +76,32 @@ class BrowserTest {
   void aVisitorAndAnAgentChatInChromium(String transport) throws Exception {
     Path root = NodeScript.repositoryRoot();
     Path browserTests = root.resolve("parley-web/src/test/browser");
-    assertThat(browserTests.resolve("node_modules/playwright-core")).as("run .ci/prerequisites (npm ci) first").exists();
+    assertThat(browserTests.resolve("node_modules/playwright-core"))
+        .as("run .ci/prerequisites (npm ci) first")
+        .exists();
     assertThat(Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium")))
-        .as("Chromium (apt-get install chromium; .ci/prerequisites does)").exists();
-    NodeScript.Result r = NodeScript.run(browserTests, List.of("chat-flow.mjs", transport),
-        Map.of("PARLEY_URL", "http://127.0.0.1:" + server.port(), "PARLEY_AGENT_PASSWORD", "pw",
-            "SCREENSHOT_DIR", root.resolve("parley-testkit/target/screenshots").toString()),
-        Duration.ofSeconds(150), root.resolve("parley-testkit/target/browser-" + transport + ".log"));
+        .as("Chromium (apt-get install chromium; .ci/prerequisites does)")
+        .exists();
+    NodeScript.Result r =
+        NodeScript.run(
+            browserTests,
+            List.of("chat-flow.mjs", transport),
+            Map.of(
+                "PARLEY_URL",
+                "http://127.0.0.1:" + server.port(),
+                "PARLEY_AGENT_PASSWORD",
+                "pw",
+                "SCREENSHOT_DIR",
+                root.resolve("parley-testkit/target/screenshots").toString()),
+            Duration.ofSeconds(150),
+            root.resolve("parley-testkit/target/browser-" + transport + ".log"));
     System.out.println(r.output());
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output()).contains("[" + transport + "] PASS");
-    assertThat(root.resolve("parley-testkit/target/screenshots/widget-" + transport + ".png")).exists();
-    assertThat(root.resolve("parley-testkit/target/screenshots/console-" + transport + ".png")).exists();
+    assertThat(root.resolve("parley-testkit/target/screenshots/widget-" + transport + ".png"))
+        .exists();
+    assertThat(root.resolve("parley-testkit/target/screenshots/console-" + transport + ".png"))
+        .exists();
   }
 
   @ParameterizedTest
@@ -98,11 +117,17 @@ class BrowserTest {
     // The widget's modules are loaded with import() from the Parley origin: a page of another
     // origin may run them only if the server allows it with CORS.
     String origin = "http://localhost:1";
-    HttpResponse<Void> widget = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/widget/widget.js"))
-            .header("Origin", origin).build(), HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> widget =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.port() + "/widget/widget.js"))
+                    .header("Origin", origin)
+                    .build(),
+                HttpResponse.BodyHandlers.discarding());
     String allowed = widget.headers().firstValue("Access-Control-Allow-Origin").orElse("");
-    Assumptions.assumeTrue(allowed.equals("*") || allowed.equals(origin),
+    Assumptions.assumeTrue(
+        allowed.equals("*") || allowed.equals(origin),
         "the server sends no Access-Control-Allow-Origin on /widget/*.js and /sdk/*.js, so no other site can load "
             + "the widget's modules; HttpRequestHandler must send it on static assets (see docs/SECURITY.md)");
     NodeScript.Result r = browserScript("host-page", Map.of());
@@ -113,14 +138,21 @@ class BrowserTest {
   private NodeScript.Result browserScript(String script, Map<String, String> env) throws Exception {
     Path root = NodeScript.repositoryRoot();
     Path browserTests = root.resolve("parley-web/src/test/browser");
-    assertThat(browserTests.resolve("node_modules/axe-core")).as("run .ci/prerequisites (npm ci) first").exists();
+    assertThat(browserTests.resolve("node_modules/axe-core"))
+        .as("run .ci/prerequisites (npm ci) first")
+        .exists();
     List<String> args = new ArrayList<>(NodeScript.webSocketFlags());
     args.add(script + ".mjs");
     Map<String, String> all = new HashMap<>(env);
     all.put("PARLEY_URL", "http://127.0.0.1:" + server.port());
     all.put("PARLEY_AGENT_PASSWORD", "pw");
-    NodeScript.Result r = NodeScript.run(browserTests, args, all, Duration.ofSeconds(150),
-        root.resolve("parley-testkit/target/browser-" + script + ".log"));
+    NodeScript.Result r =
+        NodeScript.run(
+            browserTests,
+            args,
+            all,
+            Duration.ofSeconds(150),
+            root.resolve("parley-testkit/target/browser-" + script + ".log"));
     System.out.println(r.output());
     return r;
   }

@@ -8,9 +8,9 @@ import dev.parley.chat.Site;
 import dev.parley.client.Backoff;
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -36,8 +36,12 @@ class ChatFlowTest {
   }
 
   ParleyClient visitor(RecordingListener listener, String token) {
-    return ParleyClient.builder(server.wsUri()).site("demo").token(token).listener(listener)
-        .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200))).build();
+    return ParleyClient.builder(server.wsUri())
+        .site("demo")
+        .token(token)
+        .listener(listener)
+        .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)))
+        .build();
   }
 
   @AfterEach
@@ -49,9 +53,14 @@ class ChatFlowTest {
   }
 
   static String conversationOf(RecordingListener r) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> r.events().stream().anyMatch(e -> e instanceof ChatEvent.Conversation));
-    return r.events().stream().filter(e -> e instanceof ChatEvent.Conversation).map(e -> ((ChatEvent.Conversation) e).conv())
-        .findFirst().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> r.events().stream().anyMatch(e -> e instanceof ChatEvent.Conversation));
+    return r.events().stream()
+        .filter(e -> e instanceof ChatEvent.Conversation)
+        .map(e -> ((ChatEvent.Conversation) e).conv())
+        .findFirst()
+        .orElseThrow();
   }
 
   /**
@@ -59,14 +68,32 @@ class ChatFlowTest {
    * stored with when the visitor's first message creates the conversation) and returns its text.
    */
   static String greetingShown(RecordingListener r, String conv) {
-    await().atMost(Duration.ofSeconds(10)).until(() -> r.events().stream().anyMatch(e -> e instanceof ChatEvent.Answer a
-        && a.conv().equals(conv) && a.id().startsWith("m_hi_") && a.phase().equals("end")));
-    return assemble(r.events().stream().filter(e -> e instanceof ChatEvent.Answer a && a.conv().equals(conv)
-        && a.id().startsWith("m_hi_")).map(e -> (ChatEvent.Answer) e).toList());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                r.events().stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof ChatEvent.Answer a
+                                && a.conv().equals(conv)
+                                && a.id().startsWith("m_hi_")
+                                && a.phase().equals("end")));
+    return assemble(
+        r.events().stream()
+            .filter(
+                e ->
+                    e instanceof ChatEvent.Answer a
+                        && a.conv().equals(conv)
+                        && a.id().startsWith("m_hi_"))
+            .map(e -> (ChatEvent.Answer) e)
+            .toList());
   }
 
   static List<ChatEvent.Answer> answerEvents(RecordingListener r, String id) {
-    return r.events().stream().filter(e -> e instanceof ChatEvent.Answer a && a.id().equals(id)).map(e -> (ChatEvent.Answer) e)
+    return r.events().stream()
+        .filter(e -> e instanceof ChatEvent.Answer a && a.id().equals(id))
+        .map(e -> (ChatEvent.Answer) e)
         .toList();
   }
 
@@ -101,7 +128,9 @@ class ChatFlowTest {
     assertThat(greetingShown(rec, conv)).isEqualTo(Site.demo().greeting());
     assertThat(server.server().store().lastSeq(conv)).as("a hello alone stores nothing").isZero();
 
-    assertThat(visitor.send(conv, "How do I install and run Parley?").get(10, TimeUnit.SECONDS).seq()).isEqualTo(2);
+    assertThat(
+            visitor.send(conv, "How do I install and run Parley?").get(10, TimeUnit.SECONDS).seq())
+        .isEqualTo(2);
     Push.Message greeting = botMessage(conv, 0);
     assertThat(greeting.seq()).isEqualTo(1);
     assertThat(greeting.kind()).isEqualTo("bot");
@@ -114,8 +143,10 @@ class ChatFlowTest {
 
     List<ChatEvent.Answer> events = answerEvents(rec, answer.id());
     assertThat(events.get(0).phase()).isEqualTo("start");
-    await().atMost(Duration.ofSeconds(5)).until(() -> answerEvents(rec, answer.id()).stream()
-        .anyMatch(a -> a.phase().equals("end")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> answerEvents(rec, answer.id()).stream().anyMatch(a -> a.phase().equals("end")));
     events = answerEvents(rec, answer.id());
     ChatEvent.Answer end = events.get(events.size() - 1);
     assertThat(end.phase()).isEqualTo("end");
@@ -123,9 +154,15 @@ class ChatFlowTest {
     assertThat(events.stream().filter(a -> a.phase().equals("delta")).count()).isGreaterThan(5);
     assertThat(assemble(events)).isEqualTo(answer.text());
     // The bot was typing before it spoke.
-    int typing = indexOf(rec.events(), e -> e instanceof Push.Typing t && t.user().equals("bot") && t.on());
-    int started = indexOf(rec.events(), e -> e instanceof ChatEvent.Answer a && a.id().equals(answer.id())
-        && a.phase().equals("start"));
+    int typing =
+        indexOf(rec.events(), e -> e instanceof Push.Typing t && t.user().equals("bot") && t.on());
+    int started =
+        indexOf(
+            rec.events(),
+            e ->
+                e instanceof ChatEvent.Answer a
+                    && a.id().equals(answer.id())
+                    && a.phase().equals("start"));
     assertThat(typing).isNotNegative().isLessThan(started);
   }
 
@@ -148,17 +185,26 @@ class ChatFlowTest {
     String conv = conversationOf(rec);
     greetingShown(rec, conv);
     visitor.send(conv, "Does Parley lose messages?").get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .filter(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")).count() >= 3);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.events().stream()
+                        .filter(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta"))
+                        .count()
+                    >= 3);
     visitor.dropConnection();
     Push.Message answer = botMessage(conv, 2);
     assertThat(rec.connections()).isEqualTo(2);
-    await().atMost(Duration.ofSeconds(10)).until(() -> answerEvents(rec, answer.id()).stream()
-        .anyMatch(a -> a.phase().equals("end")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> answerEvents(rec, answer.id()).stream().anyMatch(a -> a.phase().equals("end")));
     List<ChatEvent.Answer> events = answerEvents(rec, answer.id());
     assertThat(assemble(events)).isEqualTo(answer.text());
     // After the reconnect the first delta was the snapshot: the whole text so far, at offset 0.
-    assertThat(events.stream().filter(a -> a.phase().equals("delta") && a.offset() == 0).count()).isEqualTo(2);
+    assertThat(events.stream().filter(a -> a.phase().equals("delta") && a.offset() == 0).count())
+        .isEqualTo(2);
     assertThat(rec.messages(conv)).extracting(Push.Message::seq).containsExactly(1L, 2L, 3L);
   }
 
@@ -170,16 +216,25 @@ class ChatFlowTest {
     String conv = conversationOf(rec);
     greetingShown(rec, conv);
     visitor.send(conv, "How does Parley scale to many servers?").get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .anyMatch(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")));
-    String id = rec.events().stream().filter(e -> e instanceof ChatEvent.Answer a && !a.id().startsWith("m_hi_"))
-        .map(e -> ((ChatEvent.Answer) e).id()).findFirst().orElseThrow(); // the bot's answer, not the greeting
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.events().stream()
+                    .anyMatch(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")));
+    String id =
+        rec.events().stream()
+            .filter(e -> e instanceof ChatEvent.Answer a && !a.id().startsWith("m_hi_"))
+            .map(e -> ((ChatEvent.Answer) e).id())
+            .findFirst()
+            .orElseThrow(); // the bot's answer, not the greeting
     visitor.stop(conv, id);
     Push.Message stopped = botMessage(conv, 2);
     assertThat(stopped.id()).isEqualTo(id);
     assertThat(stopped.status()).isEqualTo("stopped");
-    await().atMost(Duration.ofSeconds(5)).until(() -> answerEvents(rec, id).stream()
-        .anyMatch(a -> a.phase().equals("end")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> answerEvents(rec, id).stream().anyMatch(a -> a.phase().equals("end")));
     List<ChatEvent.Answer> events = answerEvents(rec, id);
     ChatEvent.Answer end = events.get(events.size() - 1);
     assertThat(end.phase()).as("nothing after the end").isEqualTo("end");
@@ -207,7 +262,11 @@ class ChatFlowTest {
     visitor.connect().get(10, TimeUnit.SECONDS);
     assertThat(conversationOf(again)).isEqualTo(conv);
     await().atMost(Duration.ofSeconds(10)).until(() -> again.messages(conv).size() == 3);
-    assertThat(again.messages(conv).stream().filter(m -> m.text().equals(Site.demo().greeting())).count()).isEqualTo(1);
+    assertThat(
+            again.messages(conv).stream()
+                .filter(m -> m.text().equals(Site.demo().greeting()))
+                .count())
+        .isEqualTo(1);
     assertThat(server.server().store().lastSeq(conv)).as("nothing stored again").isEqualTo(3);
   }
 
@@ -218,7 +277,9 @@ class ChatFlowTest {
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = conversationOf(rec);
     greetingShown(rec, conv);
-    visitor.send(conv, "my order number is 42").get(10, TimeUnit.SECONDS); // a stored conversation to protect
+    visitor
+        .send(conv, "my order number is 42")
+        .get(10, TimeUnit.SECONDS); // a stored conversation to protect
     botMessage(conv, 2);
     long stored = server.server().store().lastSeq(conv);
     Codec codec = ChatProtocol.codec();
@@ -226,11 +287,14 @@ class ChatFlowTest {
       intruder.sendText("{\"type\":\"hello\",\"site\":\"demo\"}");
       assertThat(codec.decodePush(intruder.readText())).isInstanceOf(Push.Welcome.class);
       intruder.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"" + conv + "\",\"after\":0}");
-      intruder.sendText("{\"type\":\"send\",\"cid\":\"x\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
+      intruder.sendText(
+          "{\"type\":\"send\",\"cid\":\"x\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
       intruder.sendText("{\"type\":\"history\",\"ref\":\"h\",\"conv\":\"" + conv + "\"}");
       intruder.sendText("{\"type\":\"ping\",\"ref\":\"end\"}");
       List<String> codes = new java.util.ArrayList<>();
-      for (Push p = codec.decodePush(intruder.readText()); !(p instanceof Push.Pong); p = codec.decodePush(intruder.readText())) {
+      for (Push p = codec.decodePush(intruder.readText());
+          !(p instanceof Push.Pong);
+          p = codec.decodePush(intruder.readText())) {
         if (p instanceof Push.Error e) {
           codes.add(e.code());
         }
@@ -240,7 +304,9 @@ class ChatFlowTest {
       }
       assertThat(codes).containsExactly("forbidden", "not_joined", "not_joined");
     }
-    assertThat(server.server().store().lastSeq(conv)).as("the intruder stored nothing").isEqualTo(stored);
+    assertThat(server.server().store().lastSeq(conv))
+        .as("the intruder stored nothing")
+        .isEqualTo(stored);
   }
 
   static int indexOf(List<Push> events, java.util.function.Predicate<Push> p) {

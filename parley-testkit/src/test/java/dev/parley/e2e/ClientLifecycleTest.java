@@ -44,30 +44,45 @@ class ClientLifecycleTest {
   }
 
   @Test
-  void closeWhileAConnectHangsOnAServerThatNeverAnswersEndsTheClientAndFailsTheConnect() throws Exception {
+  void closeWhileAConnectHangsOnAServerThatNeverAnswersEndsTheClientAndFailsTheConnect()
+      throws Exception {
     try (ServerSocket blackHole = new ServerSocket(0)) {
       BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
-      Thread acceptor = Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            accepted.add(blackHole.accept()); // accept, then say nothing: the upgrade never completes
-          }
-        } catch (Exception closed) {
-          // the test is over
-        }
-      });
-      ParleyClient client = ParleyClient.builder(URI.create("ws://127.0.0.1:" + blackHole.getLocalPort() + "/ws"))
-          .listener(rec).backoff(QUICK).build();
+      Thread acceptor =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        accepted.add(
+                            blackHole
+                                .accept()); // accept, then say nothing: the upgrade never completes
+                      }
+                    } catch (Exception closed) {
+                      // the test is over
+                    }
+                  });
+      ParleyClient client =
+          ParleyClient.builder(URI.create("ws://127.0.0.1:" + blackHole.getLocalPort() + "/ws"))
+              .listener(rec)
+              .backoff(QUICK)
+              .build();
       CompletableFuture<Void> connected = client.connect();
       Socket attempt = accepted.poll(10, TimeUnit.SECONDS);
       assertThat(attempt).as("the client's connection reached the black hole").isNotNull();
-      assertThat(rec.next(StateChange.class)).isEqualTo(new StateChange(State.IDLE, State.CONNECTING));
+      assertThat(rec.next(StateChange.class))
+          .isEqualTo(new StateChange(State.IDLE, State.CONNECTING));
 
-      client.close(); // returns although the upgrade is still in flight (the class time-out guards a hang)
+      client
+          .close(); // returns although the upgrade is still in flight (the class time-out guards a
+      // hang)
 
       assertThat(client.state()).isEqualTo(State.CLOSED);
-      assertThat(rec.next(StateChange.class)).isEqualTo(new StateChange(State.CONNECTING, State.CLOSED));
-      assertThat(failureCode(connected)).as("connect() fails instead of waiting forever").isEqualTo("closed");
+      assertThat(rec.next(StateChange.class))
+          .isEqualTo(new StateChange(State.CONNECTING, State.CLOSED));
+      assertThat(failureCode(connected))
+          .as("connect() fails instead of waiting forever")
+          .isEqualTo("closed");
       assertThat(failureCode(client.send("c", "after close"))).isEqualTo("closed");
       assertThat(failureCode(client.ping())).isEqualTo("closed");
       rec.assertNoMoreEvents(client);
@@ -85,18 +100,26 @@ class ClientLifecycleTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort(); // closed again: every attempt is refused
     }
-    ParleyClient client = ParleyClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws"))
-        .listener(rec).backoff(QUICK).maxAttempts(2).build();
+    ParleyClient client =
+        ParleyClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws"))
+            .listener(rec)
+            .backoff(QUICK)
+            .maxAttempts(2)
+            .build();
     try {
       CompletableFuture<Void> connected = client.connect();
       for (int attempt = 0; attempt < 2; attempt++) {
         assertThat(rec.next(StateChange.class).to()).isEqualTo(State.CONNECTING);
         assertThat(rec.next(StateChange.class).to()).isEqualTo(State.RECONNECTING);
       }
-      assertThat(rec.next(StateChange.class).to()).as("the first attempt and two retries").isEqualTo(State.CONNECTING);
+      assertThat(rec.next(StateChange.class).to())
+          .as("the first attempt and two retries")
+          .isEqualTo(State.CONNECTING);
       assertThat(rec.next(StateChange.class).to()).isEqualTo(State.CLOSED);
-      assertThatThrownBy(() -> connected.get(10, TimeUnit.SECONDS)).cause()
-          .isInstanceOf(ParleyException.class).hasMessageContaining("gave up after 2 attempts");
+      assertThatThrownBy(() -> connected.get(10, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(ParleyException.class)
+          .hasMessageContaining("gave up after 2 attempts");
       assertThat(client.state()).isEqualTo(State.CLOSED);
       rec.assertNoMoreEvents(client); // CLOSED is final: no attempt follows
     } finally {
@@ -107,7 +130,8 @@ class ClientLifecycleTest {
   @Test
   void aPingCompletesAtItsPongAndFailsWithoutAConnection(@TempDir Path dir) throws Exception {
     try (TestServer server = TestServer.start(dir)) {
-      ParleyClient client = ParleyClient.builder(server.wsUri()).listener(rec).backoff(QUICK).build();
+      ParleyClient client =
+          ParleyClient.builder(server.wsUri()).listener(rec).backoff(QUICK).build();
       try {
         assertThat(failureCode(client.ping())).as("not started").isEqualTo("not_connected");
         client.connect().get(10, TimeUnit.SECONDS);

@@ -48,7 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(420)
 class ClusterTest {
-  static final String PG_URL = System.getenv().getOrDefault("PARLEY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String PG_URL =
+      System.getenv().getOrDefault("PARLEY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
   static final String PG_USER = System.getenv().getOrDefault("PARLEY_TEST_PG_USER", "postgres");
   static final int CLIENTS = 200;
   static final int CONVERSATIONS = 50;
@@ -75,7 +76,8 @@ class ClusterTest {
     if (redis != null) {
       redis.close();
     }
-    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, null); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, null);
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
@@ -87,19 +89,35 @@ class ClusterTest {
   List<String> nodeArgs() throws IOException {
     byte[] secret = new byte[32];
     new SecureRandom().nextBytes(secret);
-    Path sites = Files.writeString(dir.resolve("sites.json"),
-        "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
-    return List.of("--sites=" + sites, "--store=postgres", "--pg-url=" + PG_URL, "--pg-user=" + PG_USER, "--pg-schema=" + schema,
-        "--broker=redis", "--redis-url=" + redis.uri(), "--data-dir=" + dir.resolve("data"),
+    Path sites =
+        Files.writeString(
+            dir.resolve("sites.json"),
+            "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
+    return List.of(
+        "--sites=" + sites,
+        "--store=postgres",
+        "--pg-url=" + PG_URL,
+        "--pg-user=" + PG_USER,
+        "--pg-schema=" + schema,
+        "--broker=redis",
+        "--redis-url=" + redis.uri(),
+        "--data-dir=" + dir.resolve("data"),
         "--token-secret=" + Base64.getEncoder().encodeToString(secret),
-        "--ping-interval=2s", "--pong-timeout=1s", "--shutdown-grace=6s", "--admin-port=0", "--open-channels=true",
+        "--ping-interval=2s",
+        "--pong-timeout=1s",
+        "--shutdown-grace=6s",
+        "--admin-port=0",
+        "--open-channels=true",
         "--hello-burst=1000"); // 200 new clients at once, all from 127.0.0.1
   }
 
   ParleyClient client(URI uri, RecordingListener rec) {
-    ParleyClient c = ParleyClient.builder(uri).listener(rec)
-        .backoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)))
-        .ackTimeout(Duration.ofSeconds(3)).build();
+    ParleyClient c =
+        ParleyClient.builder(uri)
+            .listener(rec)
+            .backoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)))
+            .ackTimeout(Duration.ofSeconds(3))
+            .build();
     clients.add(c);
     return c;
   }
@@ -111,8 +129,11 @@ class ClusterTest {
     for (int i = 0; i < 3; i++) {
       nodes.add(NodeProcess.start(dir, Ports.free(), args));
     }
-    nginx = NginxProcess.start(Path.of("..", "ops", "nginx", "parley.conf").toAbsolutePath().normalize(),
-        dir.resolve("nginx"), nodes.stream().map(NodeProcess::port).toList());
+    nginx =
+        NginxProcess.start(
+            Path.of("..", "ops", "nginx", "parley.conf").toAbsolutePath().normalize(),
+            dir.resolve("nginx"),
+            nodes.stream().map(NodeProcess::port).toList());
 
     aVisitorOnNodeAAndAnAgentOnNodeBSeeEachOther();
     fallbackSessionsThroughNginxStayOnTheirNode();
@@ -128,24 +149,43 @@ class ClusterTest {
     java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + nginx.port();
     for (int i = 0; i < 6; i++) {
-      String key = "cluster-test-key-" + i + "-" + java.util.UUID.randomUUID().toString().replace("-", "");
-      var open = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/open?transport=longpoll&key=" + key))
-          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      String key =
+          "cluster-test-key-" + i + "-" + java.util.UUID.randomUUID().toString().replace("-", "");
+      var open =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      URI.create(base + "/rt/open?transport=longpoll&key=" + key))
+                  .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
-      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open.body());
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open.body());
       assertThat(m.find()).isTrue();
       String sid = m.group(1);
       assertThat(sid).as("the server makes the id; the key only routes").startsWith(key + ".");
-      var send = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/send?ack=0"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"type\":\"hello\",\"site\":\"demo\"}")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+      var send =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/send?ack=0"))
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofString(
+                          "{\"type\":\"hello\",\"site\":\"demo\"}"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(send.statusCode()).as("send %d", i).isEqualTo(204);
-      var poll = http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/poll?after=0")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
+      var poll =
+          http.send(
+              java.net.http.HttpRequest.newBuilder(
+                      URI.create(base + "/rt/" + sid + "/poll?after=0"))
+                  .build(),
+              java.net.http.HttpResponse.BodyHandlers.ofString());
       assertThat(poll.statusCode()).as("poll %d", i).isEqualTo(200);
       assertThat(poll.body()).contains("\"type\":\"welcome\"");
-      http.send(java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/close"))
-          .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+      http.send(
+          java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/close"))
+              .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+              .build(),
+          java.net.http.HttpResponse.BodyHandlers.discarding());
     }
     http.close();
   }
@@ -159,38 +199,65 @@ class ClusterTest {
     b.connect().get(20, TimeUnit.SECONDS);
     a.join("pair", 0);
     b.join("pair", 0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> a.position("pair") == 0 && b.position("pair") == 0);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> a.position("pair") == 0 && b.position("pair") == 0);
 
     a.send("pair", "hello from node A").get(10, TimeUnit.SECONDS);
     b.send("pair", "hello from node B").get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> recA.messages("pair").size() == 2 && recB.messages("pair").size() == 2);
-    assertThat(recA.messages("pair")).extracting(Push.Message::text)
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> recA.messages("pair").size() == 2 && recB.messages("pair").size() == 2);
+    assertThat(recA.messages("pair"))
+        .extracting(Push.Message::text)
         .containsExactlyElementsOf(recB.messages("pair").stream().map(Push.Message::text).toList());
 
     String userB = b.user();
     b.typing("pair", true);
-    await().atMost(Duration.ofSeconds(10)).until(() -> recA.events().stream()
-        .anyMatch(e -> e instanceof Push.Typing t && t.user().equals(userB) && t.on()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                recA.events().stream()
+                    .anyMatch(e -> e instanceof Push.Typing t && t.user().equals(userB) && t.on()));
     b.receipt("pair", "read", 2);
-    await().atMost(Duration.ofSeconds(10)).until(() -> recA.events().stream()
-        .anyMatch(e -> e instanceof Push.Receipt r && r.user().equals(userB) && r.seq() == 2));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                recA.events().stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof Push.Receipt r && r.user().equals(userB) && r.seq() == 2));
     String userA = a.user();
     a.typing("pair", true);
-    await().atMost(Duration.ofSeconds(10)).until(() -> recB.events().stream()
-        .anyMatch(e -> e instanceof Push.Typing t && t.user().equals(userA) && t.on()));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                recB.events().stream()
+                    .anyMatch(e -> e instanceof Push.Typing t && t.user().equals(userA) && t.on()));
 
     // Presence is shared: a third user on node C sees both, and they see C come and go.
     RecordingListener recC = new RecordingListener();
     ParleyClient c = client(URI.create("ws://127.0.0.1:" + nodes.get(2).port() + "/ws"), recC);
     c.connect().get(20, TimeUnit.SECONDS);
     c.join("pair", 0);
-    await().atMost(Duration.ofSeconds(10)).until(() -> recC.events().stream().anyMatch(e -> e instanceof Push.Joined));
-    Push.Joined joined = (Push.Joined) recC.events().stream().filter(e -> e instanceof Push.Joined).findFirst().get();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> recC.events().stream().anyMatch(e -> e instanceof Push.Joined));
+    Push.Joined joined =
+        (Push.Joined)
+            recC.events().stream().filter(e -> e instanceof Push.Joined).findFirst().get();
     assertThat(joined.presence()).contains(userA, userB, c.user());
     String userC = c.user();
-    await().atMost(Duration.ofSeconds(10)).until(() -> recA.events().contains(new Push.Presence("pair", userC, true)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> recA.events().contains(new Push.Presence("pair", userC, true)));
     c.close();
-    await().atMost(Duration.ofSeconds(10)).until(() -> recB.events().contains(new Push.Presence("pair", userC, false)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> recB.events().contains(new Push.Presence("pair", userC, false)));
   }
 
   private void manyClientsThroughNginxSurviveANodeKillAndARedisRestart() throws Exception {
@@ -209,7 +276,9 @@ class ClusterTest {
     for (int i = 0; i < CLIENTS; i++) {
       cs.get(i).join(conv(i), 0);
     }
-    await().atMost(Duration.ofSeconds(30)).until(() -> cs.stream().allMatch(c -> c.position(conv(cs.indexOf(c))) >= 0));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> cs.stream().allMatch(c -> c.position(conv(cs.indexOf(c))) >= 0));
 
     Map<String, Set<String>> ackedTexts = new HashMap<>();
     List<CompletableFuture<Push.Ack>> acks = new ArrayList<>();
@@ -218,48 +287,64 @@ class ClusterTest {
     ScheduledExecutorService sched = Executors.newScheduledThreadPool(2);
     try {
       // Open loop: one message every 4 ms, round-robin over the clients: 3,000 messages in ~12 s.
-      sched.scheduleAtFixedRate(() -> {
-        int k = next.getAndIncrement();
-        if (k >= CLIENTS * PER_CLIENT) {
-          return;
-        }
-        int i = k % CLIENTS;
-        String text = "c" + i + "-m" + (k / CLIENTS);
-        CompletableFuture<Push.Ack> f = cs.get(i).send(conv(i), text);
-        synchronized (acks) {
-          acks.add(f);
-        }
-        f.thenAccept(a -> {
-          synchronized (ackedTexts) {
-            ackedTexts.computeIfAbsent(a.conv(), x -> new HashSet<>()).add(text);
-          }
-        });
-      }, 0, 4, TimeUnit.MILLISECONDS);
-      // The faults, on a schedule of their own: SIGKILL node 2, restart it, then restart Redis.
-      sched.schedule(() -> {
-        try {
-          nodes.get(1).kill();
-          sched.schedule(() -> {
-            try {
-              nodes.get(1).start();
-              sched.schedule(() -> {
-                try {
-                  redis.kill();
-                  redis.start();
-                  faultsDone.set(true);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              }, 2, TimeUnit.SECONDS);
-            } catch (Exception e) {
-              throw new IllegalStateException(e);
+      sched.scheduleAtFixedRate(
+          () -> {
+            int k = next.getAndIncrement();
+            if (k >= CLIENTS * PER_CLIENT) {
+              return;
             }
-          }, 3, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, 3, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(90)).until(() -> next.get() >= CLIENTS * PER_CLIENT && faultsDone.get());
+            int i = k % CLIENTS;
+            String text = "c" + i + "-m" + (k / CLIENTS);
+            CompletableFuture<Push.Ack> f = cs.get(i).send(conv(i), text);
+            synchronized (acks) {
+              acks.add(f);
+            }
+            f.thenAccept(
+                a -> {
+                  synchronized (ackedTexts) {
+                    ackedTexts.computeIfAbsent(a.conv(), x -> new HashSet<>()).add(text);
+                  }
+                });
+          },
+          0,
+          4,
+          TimeUnit.MILLISECONDS);
+      // The faults, on a schedule of their own: SIGKILL node 2, restart it, then restart Redis.
+      sched.schedule(
+          () -> {
+            try {
+              nodes.get(1).kill();
+              sched.schedule(
+                  () -> {
+                    try {
+                      nodes.get(1).start();
+                      sched.schedule(
+                          () -> {
+                            try {
+                              redis.kill();
+                              redis.start();
+                              faultsDone.set(true);
+                            } catch (Exception e) {
+                              throw new IllegalStateException(e);
+                            }
+                          },
+                          2,
+                          TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  },
+                  3,
+                  TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          },
+          3,
+          TimeUnit.SECONDS);
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> next.get() >= CLIENTS * PER_CLIENT && faultsDone.get());
     } finally {
       sched.shutdown();
       sched.awaitTermination(10, TimeUnit.SECONDS);
@@ -271,14 +356,17 @@ class ClusterTest {
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
     Map<String, Long> stored = storedCounts();
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      for (int i = 0; i < CLIENTS; i++) {
-        if (recs.get(i).messages(conv(i)).size() < stored.getOrDefault(conv(i), 0L)) {
-          return false;
-        }
-      }
-      return true;
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              for (int i = 0; i < CLIENTS; i++) {
+                if (recs.get(i).messages(conv(i)).size() < stored.getOrDefault(conv(i), 0L)) {
+                  return false;
+                }
+              }
+              return true;
+            });
 
     long sent = CLIENTS * PER_CLIENT;
     long acked = all.stream().filter(f -> !f.isCompletedExceptionally()).count();
@@ -289,8 +377,10 @@ class ClusterTest {
       List<Push.Message> got = recs.get(i).messages(conv(i));
       delivered += got.size();
       List<Long> seqs = got.stream().map(Push.Message::seq).toList();
-      assertThat(seqs).as("client %d sees %s in seq order without gaps", i, conv(i))
-          .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+      assertThat(seqs)
+          .as("client %d sees %s in seq order without gaps", i, conv(i))
+          .containsExactlyElementsOf(
+              java.util.stream.LongStream.rangeClosed(1, seqs.size()).boxed().toList());
       Set<String> texts = new HashSet<>();
       for (Push.Message m : got) {
         if (!texts.add(m.text())) {
@@ -305,7 +395,8 @@ class ClusterTest {
     }
     long storedTotal = stored.values().stream().mapToLong(Long::longValue).sum();
     long storeDuplicates = storedTotal - ackedTexts.values().stream().mapToLong(Set::size).sum();
-    System.out.printf("cluster: %d sent, %d acked, %d stored, %d delivered (to %d participants), "
+    System.out.printf(
+        "cluster: %d sent, %d acked, %d stored, %d delivered (to %d participants), "
             + "%d lost, %d duplicated, %d duplicates in the store%n",
         sent, acked, storedTotal, delivered, CLIENTS, lost, duplicated, storeDuplicates);
     assertThat(acked).isEqualTo(sent);
@@ -314,9 +405,12 @@ class ClusterTest {
     assertThat(storeDuplicates).isZero();
     assertThat(storedTotal).isEqualTo(sent);
     assertThat(recs.stream().mapToLong(RecordingListener::connections).sum())
-        .as("clients of the killed node reconnected").isGreaterThan(CLIENTS);
+        .as("clients of the killed node reconnected")
+        .isGreaterThan(CLIENTS);
     for (NodeProcess n : nodes) {
-      assertThat(n.log()).as("node %d noticed the Redis restart and caught up", n.port()).contains("Redis is back");
+      assertThat(n.log())
+          .as("node %d noticed the Redis restart and caught up", n.port())
+          .contains("Redis is back");
     }
   }
 
@@ -325,10 +419,13 @@ class ClusterTest {
     try (RawWebSocket ws = RawWebSocket.connect(third.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       ws.readText();
-      int exit = third.terminate(15); // SIGTERM; SIGKILL (exit 137) only if still running after 15 s
+      int exit =
+          third.terminate(15); // SIGTERM; SIGKILL (exit 137) only if still running after 15 s
       assertThat(ws.awaitClose()).isEqualTo(1012);
       assertThat(exit).as("exited by itself after SIGTERM, not killed").isIn(0, 143);
-      assertThat(third.log()).as("shut down through its own drain and close").contains("Parley stopped");
+      assertThat(third.log())
+          .as("shut down through its own drain and close")
+          .contains("Parley stopped");
     }
   }
 
@@ -338,9 +435,13 @@ class ClusterTest {
 
   private Map<String, Long> storedCounts() throws Exception {
     Map<String, Long> out = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, null); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT conversation, COUNT(*), MAX(seq) FROM " + schema
-            + ".messages WHERE conversation LIKE 'room-%' GROUP BY conversation")) {
+    try (Connection c = DriverManager.getConnection(PG_URL, PG_USER, null);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT conversation, COUNT(*), MAX(seq) FROM "
+                    + schema
+                    + ".messages WHERE conversation LIKE 'room-%' GROUP BY conversation")) {
       while (rs.next()) {
         assertThat(rs.getLong(2)).as("gapless %s", rs.getString(1)).isEqualTo(rs.getLong(3));
         out.put(rs.getString(1), rs.getLong(2));

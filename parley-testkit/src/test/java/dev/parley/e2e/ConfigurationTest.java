@@ -12,7 +12,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Flags over environment over config file over defaults; secrets masked; bad keys and values named. */
+/**
+ * Flags over environment over config file over defaults; secrets masked; bad keys and values named.
+ */
 class ConfigurationTest {
   @TempDir Path dir;
 
@@ -27,7 +29,8 @@ class ConfigurationTest {
     System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
     try {
       int code = Main.execute(env, args);
-      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+      return new Outcome(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(savedOut);
       System.setErr(savedErr);
@@ -39,11 +42,19 @@ class ConfigurationTest {
   }
 
   @Test
-  void flagsOverrideTheEnvironmentWhichOverridesTheFileWhichOverridesDefaultsAndSecretsAreMasked() throws Exception {
+  void flagsOverrideTheEnvironmentWhichOverridesTheFileWhichOverridesDefaultsAndSecretsAreMasked()
+      throws Exception {
     Path file = dir.resolve("parley.properties");
-    Files.writeString(file, "port = 9000\nhost = 127.0.0.1\nbroker = memory\nllm-api-key = sk-from-file\n");
-    Outcome o = run(Map.of("PARLEY_HOST", "10.0.0.1", "PARLEY_TOKEN_SECRET", "c2VjcmV0"),
-        "config", "--print", "--config", file.toString(), "--port=7000");
+    Files.writeString(
+        file, "port = 9000\nhost = 127.0.0.1\nbroker = memory\nllm-api-key = sk-from-file\n");
+    Outcome o =
+        run(
+            Map.of("PARLEY_HOST", "10.0.0.1", "PARLEY_TOKEN_SECRET", "c2VjcmV0"),
+            "config",
+            "--print",
+            "--config",
+            file.toString(),
+            "--port=7000");
     assertThat(o.code()).as(o.err()).isZero();
     assertThat(line(o.out(), "port")).contains("7000").contains("# flag");
     assertThat(line(o.out(), "host")).contains("10.0.0.1").contains("# env PARLEY_HOST");
@@ -82,7 +93,9 @@ class ConfigurationTest {
     Outcome defaults = run(Map.of(), "config", "--print");
     assertThat(line(defaults.out(), "store-commit-delay")).contains("1ms").contains("# default");
     Outcome fromEnv = run(Map.of("PARLEY_STORE_COMMIT_DELAY", "0ms"), "config", "--print");
-    assertThat(line(fromEnv.out(), "store-commit-delay")).contains("0ms").contains("# env PARLEY_STORE_COMMIT_DELAY");
+    assertThat(line(fromEnv.out(), "store-commit-delay"))
+        .contains("0ms")
+        .contains("# env PARLEY_STORE_COMMIT_DELAY");
     Outcome tooLong = run(Map.of(), "run", "--data-dir", dir.toString(), "--store-commit-delay=2s");
     assertThat(tooLong.code()).isNotZero();
     assertThat(tooLong.err()).contains("store-commit-delay must be 0-100ms");

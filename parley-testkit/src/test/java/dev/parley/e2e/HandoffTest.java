@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.chat.Agent;
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationStatus;
-import dev.parley.edge.Passwords;
 import dev.parley.client.Backoff;
 import dev.parley.client.ParleyClient;
+import dev.parley.edge.Passwords;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.server.ServerConfig;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
@@ -38,10 +38,13 @@ class HandoffTest {
   final List<ParleyClient> clients = new ArrayList<>();
 
   void start(Consumer<ServerConfig.Builder> more) {
-    server = TestServer.start(dir, b -> {
-      b.botPacing(Duration.ZERO).agentOfflineGrace(Duration.ofMillis(500));
-      more.accept(b);
-    });
+    server =
+        TestServer.start(
+            dir,
+            b -> {
+              b.botPacing(Duration.ZERO).agentOfflineGrace(Duration.ofMillis(500));
+              more.accept(b);
+            });
   }
 
   @AfterEach
@@ -51,8 +54,12 @@ class HandoffTest {
   }
 
   ParleyClient visitor(RecordingListener rec) throws Exception {
-    ParleyClient c = ParleyClient.builder(server.wsUri()).site("demo").listener(rec)
-        .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200))).build();
+    ParleyClient c =
+        ParleyClient.builder(server.wsUri())
+            .site("demo")
+            .listener(rec)
+            .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)))
+            .build();
     clients.add(c);
     c.connect().get(10, TimeUnit.SECONDS);
     return c;
@@ -61,37 +68,48 @@ class HandoffTest {
   /** An agent that joins every conversation it is assigned, as the console does. */
   ParleyClient agent(String user, String password, RecordingListener rec) throws Exception {
     ParleyClient[] self = new ParleyClient[1];
-    dev.parley.client.ParleyListener joining = new dev.parley.client.ParleyListener() {
-      @Override
-      public void onEvent(Push event) {
-        rec.onEvent(event);
-        if (event instanceof ChatEvent.Conversation c && "assigned".equals(c.status()) && user.equals(c.agentId())) {
-          self[0].join(c.conv(), 0);
-        }
-      }
+    dev.parley.client.ParleyListener joining =
+        new dev.parley.client.ParleyListener() {
+          @Override
+          public void onEvent(Push event) {
+            rec.onEvent(event);
+            if (event instanceof ChatEvent.Conversation c
+                && "assigned".equals(c.status())
+                && user.equals(c.agentId())) {
+              self[0].join(c.conv(), 0);
+            }
+          }
 
-      @Override
-      public void onMessage(Push.Message m) {
-        rec.onMessage(m);
-      }
+          @Override
+          public void onMessage(Push.Message m) {
+            rec.onMessage(m);
+          }
 
-      @Override
-      public void onStateChange(ParleyClient.State from, ParleyClient.State to) {
-        rec.onStateChange(from, to);
-      }
+          @Override
+          public void onStateChange(ParleyClient.State from, ParleyClient.State to) {
+            rec.onStateChange(from, to);
+          }
 
-      @Override
-      public void onError(Push.Error e) {
-        rec.onError(e);
-      }
-    };
-    ParleyClient c = ParleyClient.builder(server.wsUri()).login(user, password).listener(joining)
-        .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200))).build();
+          @Override
+          public void onError(Push.Error e) {
+            rec.onError(e);
+          }
+        };
+    ParleyClient c =
+        ParleyClient.builder(server.wsUri())
+            .login(user, password)
+            .listener(joining)
+            .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)))
+            .build();
     self[0] = c;
     clients.add(c);
     c.connect().get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .anyMatch(e -> e instanceof Push.Joined j && j.conv().startsWith("agents:")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.events().stream()
+                    .anyMatch(e -> e instanceof Push.Joined j && j.conv().startsWith("agents:")));
     return c;
   }
 
@@ -100,8 +118,16 @@ class HandoffTest {
   }
 
   static void awaitStatus(RecordingListener r, String conv, String status) {
-    await().atMost(Duration.ofSeconds(15)).until(() -> r.events().stream()
-        .anyMatch(e -> e instanceof ChatEvent.Conversation c && c.conv().equals(conv) && c.status().equals(status)));
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () ->
+                r.events().stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof ChatEvent.Conversation c
+                                && c.conv().equals(conv)
+                                && c.status().equals(status)));
   }
 
   static List<String> transcript(RecordingListener r, String conv) {
@@ -110,7 +136,7 @@ class HandoffTest {
 
   @Test
   void aWholeConversationFromGreetingThroughTheBotToAnAgentAndResolved() throws Exception {
-    start(b -> { });
+    start(b -> {});
     RecordingListener mayaRec = new RecordingListener();
     ParleyClient maya = agent("maya", ServerConfig.DEMO_AGENT_PASSWORD, mayaRec);
     RecordingListener rec = new RecordingListener();
@@ -123,40 +149,59 @@ class HandoffTest {
     visitor.handoff(conv);
     awaitStatus(rec, conv, "queued");
     awaitStatus(rec, conv, "assigned");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(transcript(mayaRec, conv)).hasSize(5));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(transcript(mayaRec, conv)).hasSize(5));
 
     maya.send(conv, "Hi, I'm Maya. How can I help?").get(10, TimeUnit.SECONDS);
     visitor.send(conv, "My messages are slow and it's frustrating").get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(transcript(mayaRec, conv)).hasSize(7));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(transcript(mayaRec, conv)).hasSize(7));
     maya.resolve(conv);
     awaitStatus(rec, conv, "resolved");
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 8 && mayaRec.messages(conv).size() == 8);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rec.messages(conv).size() == 8 && mayaRec.messages(conv).size() == 8);
 
-    List<String> expected = List.of(
-        "bot:" + dev.parley.chat.Site.demo().greeting(),
-        "text:What is the heartbeat?",
-        "bot:" + rec.messages(conv).get(2).text(),
-        "system:You asked for a person. You're in the queue; an agent will join shortly.",
-        "system:Maya joined the conversation.",
-        "text:Hi, I'm Maya. How can I help?",
-        "text:My messages are slow and it's frustrating",
-        "system:Maya resolved the conversation.");
+    List<String> expected =
+        List.of(
+            "bot:" + dev.parley.chat.Site.demo().greeting(),
+            "text:What is the heartbeat?",
+            "bot:" + rec.messages(conv).get(2).text(),
+            "system:You asked for a person. You're in the queue; an agent will join shortly.",
+            "system:Maya joined the conversation.",
+            "text:Hi, I'm Maya. How can I help?",
+            "text:My messages are slow and it's frustrating",
+            "system:Maya resolved the conversation.");
     assertThat(transcript(rec, conv)).containsExactlyElementsOf(expected);
     assertThat(transcript(mayaRec, conv)).containsExactlyElementsOf(expected);
     assertThat(rec.messages(conv).get(2).text()).contains("ping every 30 seconds");
-    assertThat(rec.messages(conv)).extracting(Push.Message::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+    assertThat(rec.messages(conv))
+        .extracting(Push.Message::seq)
+        .containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
     // The bot stayed quiet while Maya was there; Maya saw the visitor's mood.
-    assertThat(rec.messages(conv).stream().filter(m -> m.kind().equals("bot")).count()).isEqualTo(2);
-    await().atMost(Duration.ofSeconds(5)).until(() -> mayaRec.events().stream()
-        .anyMatch(e -> e instanceof ChatEvent.Conversation c && c.conv().equals(conv) && c.sentiment() != null
-            && c.sentiment() < 0));
+    assertThat(rec.messages(conv).stream().filter(m -> m.kind().equals("bot")).count())
+        .isEqualTo(2);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                mayaRec.events().stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof ChatEvent.Conversation c
+                                && c.conv().equals(conv)
+                                && c.sentiment() != null
+                                && c.sentiment() < 0));
     // The visitor saw the agent's name.
-    assertThat(rec.events()).anyMatch(e -> e instanceof ChatEvent.Conversation c && "Maya".equals(c.agent()));
+    assertThat(rec.events())
+        .anyMatch(e -> e instanceof ChatEvent.Conversation c && "Maya".equals(c.agent()));
   }
 
   @Test
   void anAgentTransfersToAnotherAndTheSecondHandsItBackToTheBot() throws Exception {
-    start(b -> { });
+    start(b -> {});
     RecordingListener mayaRec = new RecordingListener();
     ParleyClient maya = agent("maya", ServerConfig.DEMO_AGENT_PASSWORD, mayaRec);
     RecordingListener rec = new RecordingListener();
@@ -168,19 +213,38 @@ class HandoffTest {
     RecordingListener samRec = new RecordingListener();
     ParleyClient sam = agent("sam", ServerConfig.DEMO_AGENT_PASSWORD, samRec);
     maya.transfer(conv, "sam");
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .anyMatch(e -> e instanceof ChatEvent.Conversation c && "Sam".equals(c.agent())));
-    await().atMost(Duration.ofSeconds(10)).until(() -> samRec.messages(conv).stream()
-        .anyMatch(m -> m.text().equals("Maya transferred the conversation to Sam.")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.events().stream()
+                    .anyMatch(
+                        e -> e instanceof ChatEvent.Conversation c && "Sam".equals(c.agent())));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                samRec.messages(conv).stream()
+                    .anyMatch(m -> m.text().equals("Maya transferred the conversation to Sam.")));
     sam.send(conv, "Sam here.").get(10, TimeUnit.SECONDS);
     sam.backToBot(conv);
     awaitStatus(rec, conv, "bot");
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
-        .anyMatch(m -> m.text().equals("Sam handed the conversation back to the bot.")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.messages(conv).stream()
+                    .anyMatch(
+                        m -> m.text().equals("Sam handed the conversation back to the bot.")));
     // With the bot again: the next question gets a bot answer.
     visitor.send(conv, "What is the heartbeat?").get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
-        .anyMatch(m -> m.kind().equals("bot") && m.text().contains("ping every 30 seconds")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.messages(conv).stream()
+                    .anyMatch(
+                        m -> m.kind().equals("bot") && m.text().contains("ping every 30 seconds")));
   }
 
   @Test
@@ -195,7 +259,8 @@ class HandoffTest {
     visitor.backToBot(conv);
     awaitStatus(rec, conv, "bot");
     assertThat(rec.messages(conv).stream().filter(m -> m.kind().equals("bot")).count())
-        .as("asking for a person in words queued it instead of a bot answer").isEqualTo(1);
+        .as("asking for a person in words queued it instead of a bot answer")
+        .isEqualTo(1);
   }
 
   @Test
@@ -208,28 +273,49 @@ class HandoffTest {
     String conv = conversationOf(rec);
     ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
     visitor.send(conv, "How does Parley scale to many servers?").get(10, TimeUnit.SECONDS);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().stream()
-        .anyMatch(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.events().stream()
+                    .anyMatch(e -> e instanceof ChatEvent.Answer a && a.phase().equals("delta")));
     maya.accept(conv);
     awaitStatus(rec, conv, "assigned");
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
-        .anyMatch(m -> m.kind().equals("bot") && "interrupted".equals(m.status())));
-    Push.Message frozen = rec.messages(conv).stream().filter(m -> "interrupted".equals(m.status())).findFirst().get();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.messages(conv).stream()
+                    .anyMatch(m -> m.kind().equals("bot") && "interrupted".equals(m.status())));
+    Push.Message frozen =
+        rec.messages(conv).stream().filter(m -> "interrupted".equals(m.status())).findFirst().get();
     List<ChatEvent.Answer> events = ChatFlowTest.answerEvents(rec, frozen.id());
-    await().atMost(Duration.ofSeconds(5)).until(() -> ChatFlowTest.answerEvents(rec, frozen.id()).stream()
-        .anyMatch(a -> a.phase().equals("end")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                ChatFlowTest.answerEvents(rec, frozen.id()).stream()
+                    .anyMatch(a -> a.phase().equals("end")));
     events = ChatFlowTest.answerEvents(rec, frozen.id());
     assertThat(events.get(events.size() - 1).status()).isEqualTo("interrupted");
     assertThat(ChatFlowTest.assemble(events)).isEqualTo(frozen.text());
-    assertThat(server.server().store().readAfter(conv, 0, 100).stream().filter(m -> m.kind().equals("bot")).count())
-        .as("greeting and the frozen answer, nothing after").isEqualTo(2);
+    assertThat(
+            server.server().store().readAfter(conv, 0, 100).stream()
+                .filter(m -> m.kind().equals("bot"))
+                .count())
+        .as("greeting and the frozen answer, nothing after")
+        .isEqualTo(2);
   }
 
   @Test
   void autoAssignmentSpreadsFairlyRespectsCapacityAndShowsTheQueue() throws Exception {
     String hash = Passwords.hash("pw");
-    start(b -> b.agents(List.of(new Agent("a1", "Ann", Set.of("demo"), 2, hash),
-        new Agent("a2", "Bob", Set.of("demo"), 2, hash))));
+    start(
+        b ->
+            b.agents(
+                List.of(
+                    new Agent("a1", "Ann", Set.of("demo"), 2, hash),
+                    new Agent("a2", "Bob", Set.of("demo"), 2, hash))));
     RecordingListener r1 = new RecordingListener();
     RecordingListener r2 = new RecordingListener();
     ParleyClient a1 = agent("a1", "pw", r1);
@@ -249,23 +335,41 @@ class HandoffTest {
     Map<String, Long> load = assignedPerAgent();
     assertThat(load).containsEntry("a1", 2L).containsEntry("a2", 2L);
     RecordingListener fifth = recs.get(4);
-    await().atMost(Duration.ofSeconds(10)).until(() -> fifth.events().stream().anyMatch(e -> e instanceof ChatEvent.Conversation c
-        && "queued".equals(c.status()) && Integer.valueOf(1).equals(c.position()) && c.waitSeconds() != null
-        && c.waitSeconds() > 0));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                fifth.events().stream()
+                    .anyMatch(
+                        e ->
+                            e instanceof ChatEvent.Conversation c
+                                && "queued".equals(c.status())
+                                && Integer.valueOf(1).equals(c.position())
+                                && c.waitSeconds() != null
+                                && c.waitSeconds() > 0));
 
     // Ann resolves one of hers: the fifth visitor is hers now.
-    String annsFirst = server.server().chat().desk().list("demo", ConversationStatus.ASSIGNED).join().stream()
-        .filter(c -> c.agent().equals("a1")).findFirst().orElseThrow().id();
+    String annsFirst =
+        server.server().chat().desk().list("demo", ConversationStatus.ASSIGNED).join().stream()
+            .filter(c -> c.agent().equals("a1"))
+            .findFirst()
+            .orElseThrow()
+            .id();
     a1.resolve(annsFirst);
     awaitStatus(fifth, convs.get(4), "assigned");
-    assertThat(server.server().chat().desk().find(convs.get(4)).join().orElseThrow().agent()).isEqualTo("a1");
+    assertThat(server.server().chat().desk().find(convs.get(4)).join().orElseThrow().agent())
+        .isEqualTo("a1");
   }
 
   @Test
   void anAgentWhoGoesOfflineHasItsConversationsQueuedAgainAndReassigned() throws Exception {
     String hash = Passwords.hash("pw");
-    start(b -> b.agents(List.of(new Agent("a1", "Ann", Set.of("demo"), 2, hash),
-        new Agent("a2", "Bob", Set.of("demo"), 2, hash))));
+    start(
+        b ->
+            b.agents(
+                List.of(
+                    new Agent("a1", "Ann", Set.of("demo"), 2, hash),
+                    new Agent("a2", "Bob", Set.of("demo"), 2, hash))));
     ParleyClient a1 = agent("a1", "pw", new RecordingListener());
     List<String> convs = new ArrayList<>();
     List<RecordingListener> recs = new ArrayList<>();
@@ -282,20 +386,30 @@ class HandoffTest {
     assertThat(assignedPerAgent()).containsEntry("a1", 2L);
     agent("a2", "pw", new RecordingListener());
     a1.close();
-    await().atMost(Duration.ofSeconds(15)).until(() -> assignedPerAgent().getOrDefault("a2", 0L) == 2L);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> assignedPerAgent().getOrDefault("a2", 0L) == 2L);
     for (int i = 0; i < 2; i++) {
       String conv = convs.get(i);
       RecordingListener rec = recs.get(i);
-      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
-          .anyMatch(m -> m.text().startsWith("Ann is no longer available")));
-      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
-          .anyMatch(m -> m.text().equals("Bob joined the conversation.")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  rec.messages(conv).stream()
+                      .anyMatch(m -> m.text().startsWith("Ann is no longer available")));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  rec.messages(conv).stream()
+                      .anyMatch(m -> m.text().equals("Bob joined the conversation.")));
     }
   }
 
   @Test
   void typingIndicatorsOfVisitorAndAgentVanishWhenTheirConnectionIsKilled() throws Exception {
-    start(b -> { });
+    start(b -> {});
     RecordingListener mayaRec = new RecordingListener();
     ParleyClient maya = agent("maya", ServerConfig.DEMO_AGENT_PASSWORD, mayaRec);
     RecordingListener rec = new RecordingListener();
@@ -308,20 +422,30 @@ class HandoffTest {
     String visitorUser = visitor.user();
 
     visitor.typing(conv, true);
-    await().atMost(Duration.ofSeconds(10)).until(() -> mayaRec.events().contains(new Push.Typing(conv, visitorUser, true, 6000)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> mayaRec.events().contains(new Push.Typing(conv, visitorUser, true, 6000)));
     visitor.dropConnection();
-    await().atMost(Duration.ofSeconds(10)).until(() -> mayaRec.events().contains(new Push.Typing(conv, visitorUser, false, 0)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> mayaRec.events().contains(new Push.Typing(conv, visitorUser, false, 0)));
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> visitor.state() == ParleyClient.State.CONNECTED);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> visitor.state() == ParleyClient.State.CONNECTED);
     maya.typing(conv, true);
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().contains(new Push.Typing(conv, "maya", true, 6000)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rec.events().contains(new Push.Typing(conv, "maya", true, 6000)));
     maya.dropConnection();
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.events().contains(new Push.Typing(conv, "maya", false, 0)));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rec.events().contains(new Push.Typing(conv, "maya", false, 0)));
   }
 
   @Test
   void agentsLogInWithTheirPasswordAndNobodyElseDoes() throws Exception {
-    start(b -> { });
+    start(b -> {});
     Codec codec = ChatProtocol.codec();
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"user\":\"maya\",\"password\":\"wrong\"}");
@@ -330,7 +454,10 @@ class HandoffTest {
       assertThat(e.field()).isEqualTo("password");
       ws.sendText("{\"type\":\"hello\",\"user\":\"nobody\",\"password\":\"parley-demo\"}");
       assertThat(((Push.Error) codec.decodePush(ws.readText())).code()).isEqualTo("unauthorized");
-      ws.sendText("{\"type\":\"hello\",\"user\":\"maya\",\"password\":\"" + ServerConfig.DEMO_AGENT_PASSWORD + "\"}");
+      ws.sendText(
+          "{\"type\":\"hello\",\"user\":\"maya\",\"password\":\""
+              + ServerConfig.DEMO_AGENT_PASSWORD
+              + "\"}");
       Push.Welcome w = (Push.Welcome) codec.decodePush(ws.readText());
       assertThat(w.claim("role")).as("the demo's maya is an admin too").isEqualTo("admin");
       assertThat(w.user()).isEqualTo("maya");
@@ -347,6 +474,8 @@ class HandoffTest {
 
   private Map<String, Long> assignedPerAgent() {
     return server.server().chat().desk().list("demo", ConversationStatus.ASSIGNED).join().stream()
-        .collect(java.util.stream.Collectors.groupingBy(ChatConversation::agent, java.util.stream.Collectors.counting()));
+        .collect(
+            java.util.stream.Collectors.groupingBy(
+                ChatConversation::agent, java.util.stream.Collectors.counting()));
   }
 }

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -29,7 +29,9 @@ class HeartbeatTest {
 
   @BeforeEach
   void start() {
-    server = TestServer.start(dir, b -> b.openChannels(true).pingInterval(PING).pongTimeout(PONG_TIMEOUT));
+    server =
+        TestServer.start(
+            dir, b -> b.openChannels(true).pingInterval(PING).pongTimeout(PONG_TIMEOUT));
   }
 
   @AfterEach
@@ -57,11 +59,14 @@ class HeartbeatTest {
       // Closed within one interval plus the time-out (and scheduling slack), not left hanging.
       assertThat(elapsedMs).isLessThan(PING.plus(PONG_TIMEOUT).toMillis() + 2_000);
     }
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(server.server().node().sessionCount()).isZero();
-      assertThat(server.server().node().subscribedConversations()).isZero();
-      assertThat(server.server().transport().connectionCount()).isZero();
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(server.server().node().sessionCount()).isZero();
+              assertThat(server.server().node().subscribedConversations()).isZero();
+              assertThat(server.server().transport().connectionCount()).isZero();
+            });
   }
 
   @Test
@@ -69,8 +74,13 @@ class HeartbeatTest {
     RecordingListener rec = new RecordingListener();
     try (ParleyClient client = ParleyClient.builder(server.wsUri()).listener(rec).build()) {
       client.connect().get(10, TimeUnit.SECONDS);
-      await().during(PING.multipliedBy(6)).atMost(PING.multipliedBy(10))
-          .until(() -> client.state() == ParleyClient.State.CONNECTED && server.server().node().sessionCount() == 1);
+      await()
+          .during(PING.multipliedBy(6))
+          .atMost(PING.multipliedBy(10))
+          .until(
+              () ->
+                  client.state() == ParleyClient.State.CONNECTED
+                      && server.server().node().sessionCount() == 1);
       assertThat(rec.connections()).isEqualTo(1);
     }
   }

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * New sessions are budgeted per client address (issue 14.14): over the budget a {@code hello}
- * without a token gets {@code rate_limited} with a retry hint, which the Java SDK follows; a
- * {@code hello} with a token (a reconnect) is never counted.
+ * without a token gets {@code rate_limited} with a retry hint, which the Java SDK follows; a {@code
+ * hello} with a token (a reconnect) is never counted.
  */
 @Timeout(60)
 class HelloBudgetTest {
@@ -31,13 +31,16 @@ class HelloBudgetTest {
       List<CompletableFuture<Void>> connected = new ArrayList<>();
       try {
         for (int i = 0; i < 5; i++) {
-          ParleyClient c = ParleyClient.builder(server.wsUri()).listener(new RecordingListener()).build();
+          ParleyClient c =
+              ParleyClient.builder(server.wsUri()).listener(new RecordingListener()).build();
           clients.add(c);
           connected.add(c.connect());
         }
-        CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        CompletableFuture.allOf(connected.toArray(CompletableFuture[]::new))
+            .get(30, TimeUnit.SECONDS);
         assertThat(LimitsTest.metric(server, "parley_errors_total{code=\"rate_limited\"}"))
-            .as("three of five had to wait").isGreaterThanOrEqualTo(3);
+            .as("three of five had to wait")
+            .isGreaterThanOrEqualTo(3);
 
         // A token resumes however many new sessions the address just made.
         String token = clients.get(0).token();
@@ -56,7 +59,9 @@ class HelloBudgetTest {
             refused = reply.contains("\"type\":\"error\"") ? reply : null;
           }
         }
-        assertThat(refused).contains("\"code\":\"rate_limited\"").contains("\"retryAfterMs\":")
+        assertThat(refused)
+            .contains("\"code\":\"rate_limited\"")
+            .contains("\"retryAfterMs\":")
             .contains("\"ref\":\"new\"");
       } finally {
         clients.forEach(ParleyClient::close);

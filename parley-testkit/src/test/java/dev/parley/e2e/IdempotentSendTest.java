@@ -3,8 +3,8 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.nio.file.Path;
@@ -21,13 +21,15 @@ class IdempotentSendTest {
   @Test
   void sameCidSentThreeTimesIsStoredOnceAndAckedThreeTimesWithTheSameSeq() throws Exception {
     Codec codec = ChatProtocol.codec();
-    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true)); RawWebSocket ws = RawWebSocket.connect(server.port())) {
+    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true));
+        RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());
       ws.sendText("{\"type\":\"join\",\"conv\":\"idem\"}");
       codec.decodePush(ws.readText());
       for (int i = 0; i < 3; i++) {
-        ws.sendText("{\"type\":\"send\",\"cid\":\"same-cid\",\"conv\":\"idem\",\"text\":\"only once\"}");
+        ws.sendText(
+            "{\"type\":\"send\",\"cid\":\"same-cid\",\"conv\":\"idem\",\"text\":\"only once\"}");
       }
       List<Push.Ack> acks = new ArrayList<>();
       List<Push.Message> messages = new ArrayList<>();
@@ -44,7 +46,9 @@ class IdempotentSendTest {
       assertThat(acks).extracting(Push.Ack::id).containsOnly(acks.get(0).id());
       // The subscriber sees the message once, however often the sender repeats it.
       ws.sendText("{\"type\":\"ping\",\"ref\":\"fence\"}");
-      for (Push p = codec.decodePush(ws.readText()); !(p instanceof Push.Pong); p = codec.decodePush(ws.readText())) {
+      for (Push p = codec.decodePush(ws.readText());
+          !(p instanceof Push.Pong);
+          p = codec.decodePush(ws.readText())) {
         if (p instanceof Push.Message m) {
           messages.add(m);
         }

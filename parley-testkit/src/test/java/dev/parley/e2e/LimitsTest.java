@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.nio.file.Path;
@@ -37,15 +37,22 @@ class LimitsTest {
   }
 
   @Test
-  void sendsBeyondTheBurstGetRateLimitedNamingTheirCidAndNothingAcknowledgedIsLost() throws Exception {
-    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true).sendRate(1).sendBurst(20));
+  void sendsBeyondTheBurstGetRateLimitedNamingTheirCidAndNothingAcknowledgedIsLost()
+      throws Exception {
+    try (TestServer server =
+            TestServer.start(dir, b -> b.openChannels(true).sendRate(1).sendBurst(20));
         RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());
       ws.sendText("{\"type\":\"join\",\"conv\":\"limited\"}");
       codec.decodePush(ws.readText());
       for (int i = 0; i < 25; i++) {
-        ws.sendText("{\"type\":\"send\",\"cid\":\"c" + i + "\",\"conv\":\"limited\",\"text\":\"m" + i + "\"}");
+        ws.sendText(
+            "{\"type\":\"send\",\"cid\":\"c"
+                + i
+                + "\",\"conv\":\"limited\",\"text\":\"m"
+                + i
+                + "\"}");
       }
       List<String> acked = new ArrayList<>();
       List<String> limited = new ArrayList<>();
@@ -69,7 +76,8 @@ class LimitsTest {
 
   @Test
   void sustainedAbuseIsClosedWith4429() throws Exception {
-    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true).sendRate(1).sendBurst(5));
+    try (TestServer server =
+            TestServer.start(dir, b -> b.openChannels(true).sendRate(1).sendBurst(5));
         RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\"}");
       codec.decodePush(ws.readText());
@@ -84,9 +92,16 @@ class LimitsTest {
 
   @Test
   void aConsumerThatStopsReadingIsClosedWith4503WhileTheSenderCarriesOn() throws Exception {
-    try (TestServer server = TestServer.start(dir, b -> b.openChannels(true).sendRate(1_000_000).sendBurst(1_000_000)
-            .slowConsumerGrace(Duration.ofMillis(300)));
-        RawWebSocket slow = RawWebSocket.connect("127.0.0.1", server.port(), "/ws", Map.of(), 4096)) {
+    try (TestServer server =
+            TestServer.start(
+                dir,
+                b ->
+                    b.openChannels(true)
+                        .sendRate(1_000_000)
+                        .sendBurst(1_000_000)
+                        .slowConsumerGrace(Duration.ofMillis(300)));
+        RawWebSocket slow =
+            RawWebSocket.connect("127.0.0.1", server.port(), "/ws", Map.of(), 4096)) {
       slow.sendText("{\"type\":\"hello\"}");
       codec.decodePush(slow.readText());
       slow.sendText("{\"type\":\"join\",\"conv\":\"firehose\"}");
@@ -101,8 +116,14 @@ class LimitsTest {
           acks.add(sender.send("firehose", big));
         }
         CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(20)).until(() -> metric(server, "parley_slow_consumers_closed_total") == 1);
-        assertThat(metric(server, "parley_connections_closed_total{code=\"4503\",transport=\"websocket\"}")).isEqualTo(1);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> metric(server, "parley_slow_consumers_closed_total") == 1);
+        assertThat(
+                metric(
+                    server,
+                    "parley_connections_closed_total{code=\"4503\",transport=\"websocket\"}"))
+            .isEqualTo(1);
         assertThat(sender.state()).isEqualTo(ParleyClient.State.CONNECTED);
         assertThat(server.server().store().lastSeq("firehose")).isEqualTo(3000);
       }

@@ -51,7 +51,10 @@ class LiveConfigurationClusterTest {
   @Test
   void aSiteMadeOnOneNodeServesVisitorsOnTheOther() throws Exception {
     String schema = "parley_live_config_" + Long.toHexString(System.nanoTime());
-    Path sites = Files.writeString(dir.resolve("sites.json"), """
+    Path sites =
+        Files.writeString(
+            dir.resolve("sites.json"),
+            """
         {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
          "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}]}
         """);
@@ -65,27 +68,44 @@ class LiveConfigurationClusterTest {
         ws.sendText("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}");
         root = ((Push.Welcome) codec.decodePush(ws.readText())).token();
       }
-      HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port()
-              + "/api/admin/sites")).header("Authorization", "Bearer " + root)
-          .POST(HttpRequest.BodyPublishers.ofString("{\"id\": \"acme\", \"greeting\": \"Made on A\", "
-              + "\"bot\": {\"kind\": \"webhook\", \"webhook\": {\"url\": \"http://127.0.0.1:9/hook\", "
-              + "\"secret\": \"a-webhook-secret-sealed-on-a\"}}}")).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> created =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + a.port() + "/api/admin/sites"))
+                  .header("Authorization", "Bearer " + root)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"id\": \"acme\", \"greeting\": \"Made on A\", "
+                              + "\"bot\": {\"kind\": \"webhook\", \"webhook\": {\"url\": \"http://127.0.0.1:9/hook\", "
+                              + "\"secret\": \"a-webhook-secret-sealed-on-a\"}}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
       await().atMost(Duration.ofSeconds(20)).until(() -> "Made on A".equals(greetingOn(b, "acme")));
       // Node B opened the secret node A sealed: its bot for acme is the webhook bot, not none.
       assertThat(b.server().bots().apply(b.server().directory().site("acme"))).isNotNull();
     } finally {
-      try (Connection c = DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
+      try (Connection c =
+              DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
           Statement st = c.createStatement()) {
         st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
       }
     }
   }
 
-  static TestServer node(Path data, Path sites, String schema, RedisServerProcess redis, String secret) {
-    return TestServer.start(data, b -> b.sites(SitesFile.load(sites)).agents(null).store("postgres")
-        .postgresUrl(ClusterTest.PG_URL).postgresUser(ClusterTest.PG_USER).postgresSchema(schema)
-        .broker("redis").redisUrl(redis.uri()).tokenSecret(secret));
+  static TestServer node(
+      Path data, Path sites, String schema, RedisServerProcess redis, String secret) {
+    return TestServer.start(
+        data,
+        b ->
+            b.sites(SitesFile.load(sites))
+                .agents(null)
+                .store("postgres")
+                .postgresUrl(ClusterTest.PG_URL)
+                .postgresUser(ClusterTest.PG_USER)
+                .postgresSchema(schema)
+                .broker("redis")
+                .redisUrl(redis.uri())
+                .tokenSecret(secret));
   }
 }

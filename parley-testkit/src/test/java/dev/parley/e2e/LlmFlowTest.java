@@ -25,11 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class LlmFlowTest {
   static final Duration STALL = Duration.ofMillis(800);
+
   /**
    * The whole answer's time-out, out of reach during a test: an answer cut off here was cut off by
    * the stall (or first-token) watchdog.
    */
   static final Duration TOTAL = Duration.ofMinutes(10);
+
   @TempDir Path dir;
   FakeLlmServer llm;
   TestServer server;
@@ -39,10 +41,20 @@ class LlmFlowTest {
   @BeforeEach
   void start() throws Exception {
     llm = new FakeLlmServer();
-    server = TestServer.start(dir, b -> b.bot("llm").llm(new LlmBot.Config(llm.baseUrl(), "m", null,
-        Duration.ofSeconds(3), STALL, TOTAL, 2)));
-    visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec)
-        .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200))).build();
+    server =
+        TestServer.start(
+            dir,
+            b ->
+                b.bot("llm")
+                    .llm(
+                        new LlmBot.Config(
+                            llm.baseUrl(), "m", null, Duration.ofSeconds(3), STALL, TOTAL, 2)));
+    visitor =
+        ParleyClient.builder(server.wsUri())
+            .site("demo")
+            .listener(rec)
+            .backoff(new Backoff(Duration.ofMillis(20), Duration.ofMillis(200)))
+            .build();
     visitor.connect().get(10, TimeUnit.SECONDS);
   }
 
@@ -60,19 +72,26 @@ class LlmFlowTest {
 
   @Test
   void anLlmAnswerInterruptedByADroppedConnectionEndsCompleteAndOnce() throws Exception {
-    llm.pause(Duration.ofMillis(80)).answer("When the connection drops the client reconnects by itself, resumes from "
-        + "its last sequence number, and sends again whatever was not acknowledged, so nothing is lost.");
+    llm.pause(Duration.ofMillis(80))
+        .answer(
+            "When the connection drops the client reconnects by itself, resumes from "
+                + "its last sequence number, and sends again whatever was not acknowledged, so nothing is lost.");
     String conv = ChatFlowTest.conversationOf(rec);
     ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
     visitor.send(conv, "What happens when the connection drops?").get(10, TimeUnit.SECONDS);
     for (int i = 0; i < 3; i++) {
-      rec.nextOf(ChatEvent.Answer.class, a -> a.phase().equals("delta") && !a.id().startsWith("m_hi_"));
+      rec.nextOf(
+          ChatEvent.Answer.class, a -> a.phase().equals("delta") && !a.id().startsWith("m_hi_"));
     }
     visitor.dropConnection();
     Push.Message answer = message(conv, 3);
     assertThat(answer.text()).endsWith("so nothing is lost.");
-    await().atMost(Duration.ofSeconds(5)).until(() -> ChatFlowTest.answerEvents(rec, answer.id()).stream()
-        .anyMatch(a -> a.phase().equals("end")));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                ChatFlowTest.answerEvents(rec, answer.id()).stream()
+                    .anyMatch(a -> a.phase().equals("end")));
     List<ChatEvent.Answer> events = ChatFlowTest.answerEvents(rec, answer.id());
     assertThat(ChatFlowTest.assemble(events)).isEqualTo(answer.text());
     assertThat(rec.connections()).isEqualTo(2);
@@ -102,7 +121,8 @@ class LlmFlowTest {
     llm.mode(FakeLlmServer.Mode.NORMAL);
     visitor.send(conv, "One more?").get(10, TimeUnit.SECONDS);
     assertThat(message(conv, 9).text()).endsWith("when it is stored.");
-    assertThat(rec.events()).noneMatch(e -> e instanceof ChatEvent.Conversation c && c.status().equals("queued"));
+    assertThat(rec.events())
+        .noneMatch(e -> e instanceof ChatEvent.Conversation c && c.status().equals("queued"));
   }
 
   @Test
@@ -114,7 +134,11 @@ class LlmFlowTest {
     assertThat(message(conv, 3).text()).endsWith(LlmBot.FALLBACK);
     visitor.send(conv, "second").get(10, TimeUnit.SECONDS);
     HandoffTest.awaitStatus(rec, conv, "queued");
-    rec.nextOf(Push.Message.class, m -> m.conv().equals(conv) && m.kind().equals("system")
-        && m.text().startsWith("The bot could not help twice in a row."));
+    rec.nextOf(
+        Push.Message.class,
+        m ->
+            m.conv().equals(conv)
+                && m.kind().equals("system")
+                && m.text().startsWith("The bot could not help twice in a row."));
   }
 }

@@ -14,7 +14,6 @@ import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +36,15 @@ class LoginAttackTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites = Files.writeString(dir.resolve("sites.json"), """
+    Path sites =
+        Files.writeString(
+            dir.resolve("sites.json"),
+            """
         {"sites": [{"id": "shop", "greeting": "Hi"}],
          "agents": [{"user": "alice", "sites": ["shop"], "password": "the-right-one"}]}
         """);
-    server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+    server =
+        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
     log.start();
     authLog.addAppender(log);
   }
@@ -62,24 +65,33 @@ class LoginAttackTest {
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       for (int i = 1; i <= 5; i++) {
         Push p = login(ws, "guess-" + i);
-        assertThat(p).isInstanceOfSatisfying(Push.Error.class, e -> {
-          assertThat(e.code()).isEqualTo("unauthorized");
-          assertThat(e.field()).isEqualTo("password");
-        });
+        assertThat(p)
+            .isInstanceOfSatisfying(
+                Push.Error.class,
+                e -> {
+                  assertThat(e.code()).isEqualTo("unauthorized");
+                  assertThat(e.field()).isEqualTo("password");
+                });
       }
       assertThat(ws.awaitClose()).isEqualTo(4429);
     }
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       Push p = login(ws, "the-right-one");
-      assertThat(p).as("the right password waits its turn too").isInstanceOfSatisfying(Push.Error.class, e -> {
-        assertThat(e.code()).isEqualTo("rate_limited");
-        assertThat(e.field()).isEqualTo("password");
-        assertThat(e.retryAfterMs()).isBetween(1L, 1000L);
-      });
+      assertThat(p)
+          .as("the right password waits its turn too")
+          .isInstanceOfSatisfying(
+              Push.Error.class,
+              e -> {
+                assertThat(e.code()).isEqualTo("rate_limited");
+                assertThat(e.field()).isEqualTo("password");
+                assertThat(e.retryAfterMs()).isBetween(1L, 1000L);
+              });
     }
-    assertThat(log.list).filteredOn(e -> e.getFormattedMessage().startsWith("login of alice from 127.0.0.1 failed"))
+    assertThat(log.list)
+        .filteredOn(e -> e.getFormattedMessage().startsWith("login of alice from 127.0.0.1 failed"))
         .hasSize(5);
-    assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+    assertThat(log.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
         .noneMatch(m -> m.contains("guess-") || m.contains("the-right-one"));
   }
 }

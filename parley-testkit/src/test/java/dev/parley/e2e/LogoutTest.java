@@ -34,11 +34,15 @@ class LogoutTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites = Files.writeString(dir.resolve("sites.json"), """
+    Path sites =
+        Files.writeString(
+            dir.resolve("sites.json"),
+            """
         {"sites": [{"id": "shop", "greeting": "Hi"}],
          "agents": [{"user": "alice", "sites": ["shop"], "password": "alices-password"}]}
         """);
-    server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+    server =
+        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
   }
 
   @AfterEach
@@ -58,8 +62,9 @@ class LogoutTest {
   }
 
   int rest(String method, String path, String token) throws Exception {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     if (token != null) {
       r.header("Authorization", "Bearer " + token);
     }
@@ -73,7 +78,9 @@ class LogoutTest {
       Push.Welcome w = (Push.Welcome) codec.decodePush(ws.readText());
       assertThat(w.token()).startsWith("a2.");
       String[] f = w.token().split("\\.");
-      assertThat(Long.parseLong(f[3]) - Long.parseLong(f[2])).as("issued to expiry: 15 minutes").isEqualTo(900_000L);
+      assertThat(Long.parseLong(f[3]) - Long.parseLong(f[2]))
+          .as("issued to expiry: 15 minutes")
+          .isEqualTo(900_000L);
       assertThat(w.expiresAt()).isEqualTo(Long.parseLong(f[3]));
       String first = w.token();
 
@@ -82,7 +89,9 @@ class LogoutTest {
       assertThat(renewed.ref()).isEqualTo("r1");
       assertThat(renewed.token()).startsWith("a2.").isNotEqualTo(first);
       assertThat(rest("GET", "/api/queue", renewed.token())).isEqualTo(200);
-      assertThat(rest("GET", "/api/queue", first)).as("an earlier token still counts until it expires").isEqualTo(200);
+      assertThat(rest("GET", "/api/queue", first))
+          .as("an earlier token still counts until it expires")
+          .isEqualTo(200);
 
       assertThat(rest("POST", "/api/logout", renewed.token())).isEqualTo(204);
       assertThat(rest("GET", "/api/queue", renewed.token())).isEqualTo(401);

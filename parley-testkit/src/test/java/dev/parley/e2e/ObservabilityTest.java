@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.server.Main;
 import dev.parley.server.ServerConfig;
 import dev.parley.testkit.RawWebSocket;
@@ -50,7 +50,8 @@ class ObservabilityTest {
   }
 
   HttpResponse<String> get(String path, String token) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -69,9 +70,13 @@ class ObservabilityTest {
 
   /** The Prometheus text from the admin listener (the public one does not serve /metrics). */
   String scrape() throws Exception {
-    HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + server.server().adminPort() + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + server.server().adminPort() + "/metrics"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
   }
@@ -79,7 +84,8 @@ class ObservabilityTest {
   @Test
   void afterAScriptedSessionEachCounterMovedByExactlyTheExpectedAmount() throws Exception {
     server = TestServer.start(dir, b -> b.openChannels(true));
-    // The node wrote its configuration at start (the demo's site and agents) through the same writer.
+    // The node wrote its configuration at start (the demo's site and agents) through the same
+    // writer.
     double configWrites = value(scrape(), "parley_store_batch_size_sum");
     String token;
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
@@ -88,7 +94,12 @@ class ObservabilityTest {
       ws.sendText("{\"type\":\"join\",\"conv\":\"metered\"}");
       codec.decodePush(ws.readText());
       for (int i = 1; i <= 3; i++) {
-        ws.sendText("{\"type\":\"send\",\"cid\":\"c" + i + "\",\"conv\":\"metered\",\"text\":\"m" + i + "\"}");
+        ws.sendText(
+            "{\"type\":\"send\",\"cid\":\"c"
+                + i
+                + "\",\"conv\":\"metered\",\"text\":\"m"
+                + i
+                + "\"}");
       }
       int acks = 0;
       while (acks < 3) {
@@ -107,11 +118,14 @@ class ObservabilityTest {
       assertThat(((Push.Error) codec.decodePush(ws.readText())).code()).isEqualTo("unknown_type");
     }
     assertThat(get("/ws", null).statusCode()).isEqualTo(400);
-    await().atMost(Duration.ofSeconds(5)).until(() -> value(scrape(), "parley_connections_open{transport=\"websocket\"}") == 0);
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> value(scrape(), "parley_connections_open{transport=\"websocket\"}") == 0);
 
     String s = scrape();
     assertThat(value(s, "parley_connections_opened_total{transport=\"websocket\"}")).isEqualTo(2);
-    assertThat(value(s, "parley_connections_closed_total{code=\"1006\",transport=\"websocket\"}")).isEqualTo(2);
+    assertThat(value(s, "parley_connections_closed_total{code=\"1006\",transport=\"websocket\"}"))
+        .isEqualTo(2);
     assertThat(value(s, "parley_messages_received_total")).isEqualTo(3);
     assertThat(value(s, "parley_messages_delivered_total")).isEqualTo(3);
     assertThat(value(s, "parley_send_ack_seconds_count")).isEqualTo(3);
@@ -132,7 +146,8 @@ class ObservabilityTest {
   private void stopAndDrop(String schema) throws Exception {
     server.close();
     server = null;
-    try (var c = java.sql.DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
+    try (var c =
+            java.sql.DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
         var st = c.createStatement()) {
       st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
@@ -156,16 +171,29 @@ class ObservabilityTest {
   void readyzIsUnreadyWhileTheStoreIsUnreachableAndReadyAgainAfter() throws Exception {
     String schema = "parley_ready_store_" + Long.toHexString(System.nanoTime());
     try (dev.parley.testsupport.TcpProxy pg = new dev.parley.testsupport.TcpProxy(5432)) {
-      server = TestServer.start(dir, b -> b.store("postgres")
-          .postgresUrl("jdbc:postgresql://127.0.0.1:" + pg.port() + "/test?connectTimeout=2&socketTimeout=3")
-          .postgresUser(ClusterTest.PG_USER).postgresSchema(schema).agents(List.of()));
+      server =
+          TestServer.start(
+              dir,
+              b ->
+                  b.store("postgres")
+                      .postgresUrl(
+                          "jdbc:postgresql://127.0.0.1:"
+                              + pg.port()
+                              + "/test?connectTimeout=2&socketTimeout=3")
+                      .postgresUser(ClusterTest.PG_USER)
+                      .postgresSchema(schema)
+                      .agents(List.of()));
       try {
         assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
         pg.stop();
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/readyz", null).statusCode() == 503);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> get("/readyz", null).statusCode() == 503);
         assertThat(get("/readyz", null).body()).contains("\"store\":false");
         pg.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/readyz", null).statusCode() == 200);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> get("/readyz", null).statusCode() == 200);
       } finally {
         stopAndDrop(schema);
       }
@@ -174,19 +202,32 @@ class ObservabilityTest {
 
   @Test
   void readyzIsUnreadyWhileTheBrokerIsUnreachable() throws Exception {
-    try (dev.parley.testsupport.RedisServerProcess redis = dev.parley.testsupport.RedisServerProcess.start(dir)) {
+    try (dev.parley.testsupport.RedisServerProcess redis =
+        dev.parley.testsupport.RedisServerProcess.start(dir)) {
       String schema = "parley_ready_" + Long.toHexString(System.nanoTime());
-      server = TestServer.start(dir.resolve("data"), b -> b.store("postgres")
-          .postgresUrl(ClusterTest.PG_URL).postgresUser(ClusterTest.PG_USER).postgresSchema(schema)
-          .broker("redis").redisUrl(redis.uri())
-          .tokenSecret(java.util.Base64.getEncoder().encodeToString(new byte[32])).agents(List.of()));
+      server =
+          TestServer.start(
+              dir.resolve("data"),
+              b ->
+                  b.store("postgres")
+                      .postgresUrl(ClusterTest.PG_URL)
+                      .postgresUser(ClusterTest.PG_USER)
+                      .postgresSchema(schema)
+                      .broker("redis")
+                      .redisUrl(redis.uri())
+                      .tokenSecret(java.util.Base64.getEncoder().encodeToString(new byte[32]))
+                      .agents(List.of()));
       try {
         assertThat(get("/readyz", null).statusCode()).isEqualTo(200);
         redis.kill();
-        await().atMost(Duration.ofSeconds(10)).until(() -> get("/readyz", null).statusCode() == 503);
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> get("/readyz", null).statusCode() == 503);
         assertThat(get("/readyz", null).body()).contains("\"broker\":false");
         redis.start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> get("/readyz", null).statusCode() == 200);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> get("/readyz", null).statusCode() == 200);
       } finally {
         stopAndDrop(schema);
       }
@@ -196,15 +237,21 @@ class ObservabilityTest {
   @Test
   void everyMetricTheDashboardAndTheAlertsUseExistsInARealScrape() throws Exception {
     server = TestServer.start(dir, b -> b.botPacing(Duration.ZERO));
-    // Traffic that touches every part: a bot answer, a handoff, an agent's first answer, a resume, errors.
+    // Traffic that touches every part: a bot answer, a handoff, an agent's first answer, a resume,
+    // errors.
     RecordingListener agentRec = new RecordingListener();
-    ParleyClient maya = ParleyClient.builder(server.wsUri()).login("maya", ServerConfig.DEMO_AGENT_PASSWORD)
-        .listener(agentRec).build();
+    ParleyClient maya =
+        ParleyClient.builder(server.wsUri())
+            .login("maya", ServerConfig.DEMO_AGENT_PASSWORD)
+            .listener(agentRec)
+            .build();
     RecordingListener rec = new RecordingListener();
     ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build();
     try {
       maya.connect().get(10, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(10)).until(() -> agentRec.events().stream().anyMatch(e -> e instanceof Push.Joined));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> agentRec.events().stream().anyMatch(e -> e instanceof Push.Joined));
       visitor.connect().get(10, TimeUnit.SECONDS);
       String conv = ChatFlowTest.conversationOf(rec);
       ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
@@ -216,7 +263,9 @@ class ObservabilityTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> agentRec.messages(conv).size() >= 5);
       maya.send(conv, "Hello, Maya here").get(10, TimeUnit.SECONDS);
       visitor.dropConnection();
-      await().atMost(Duration.ofSeconds(10)).until(() -> visitor.state() == ParleyClient.State.CONNECTED && rec.connections() == 2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> visitor.state() == ParleyClient.State.CONNECTED && rec.connections() == 2);
       get("/ws", null);
       try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
         ws.sendText("{\"type\":\"nope\"}");
@@ -232,8 +281,11 @@ class ObservabilityTest {
       }
       Set<String> referenced = new HashSet<>();
       Pattern metric = Pattern.compile("parley_[a-z0-9_]+");
-      for (Path f : new Path[] {Path.of("..", "ops", "grafana", "parley-dashboard.json"),
-          Path.of("..", "ops", "prometheus", "alerts.yml")}) {
+      for (Path f :
+          new Path[] {
+            Path.of("..", "ops", "grafana", "parley-dashboard.json"),
+            Path.of("..", "ops", "prometheus", "alerts.yml")
+          }) {
         Matcher m = metric.matcher(Files.readString(f));
         while (m.find()) {
           referenced.add(m.group());
@@ -245,9 +297,14 @@ class ObservabilityTest {
       String token = maya.token();
       HttpResponse<String> stats = get("/api/admin/stats", token);
       assertThat(stats.statusCode()).isEqualTo(200);
-      assertThat(stats.body()).contains("\"connections\"").contains("\"deliveryLatencyMs\"").contains("\"queueLength\"");
+      assertThat(stats.body())
+          .contains("\"connections\"")
+          .contains("\"deliveryLatencyMs\"")
+          .contains("\"queueLength\"");
       // Maya answered a queued conversation: the first-response time is there, and not 0.
-      Matcher frt = Pattern.compile("\"firstAgentResponseSeconds\":\\{[^}]*\"p50\":([0-9.E-]+)").matcher(stats.body());
+      Matcher frt =
+          Pattern.compile("\"firstAgentResponseSeconds\":\\{[^}]*\"p50\":([0-9.E-]+)")
+              .matcher(stats.body());
       assertThat(frt.find()).as(stats.body()).isTrue();
       assertThat(Double.parseDouble(frt.group(1))).isPositive();
       assertThat(get("/api/admin/stats", null).statusCode()).isEqualTo(401);
@@ -259,10 +316,13 @@ class ObservabilityTest {
 
   @Test
   void aBadSettingStopsStartUpWithAMessageNamingIt() {
-    assertThat(startWith("run", "--port=0", "--data-dir=" + dir, "--store=mongo")).contains("store must be sqlite or postgres");
-    assertThat(startWith("run", "--port=0", "--data-dir=" + dir, "--broker=redis", "--store=postgres"))
+    assertThat(startWith("run", "--port=0", "--data-dir=" + dir, "--store=mongo"))
+        .contains("store must be sqlite or postgres");
+    assertThat(
+            startWith("run", "--port=0", "--data-dir=" + dir, "--broker=redis", "--store=postgres"))
         .contains("token-secret is required");
-    assertThat(startWith("run", "--port=0", "--data-dir=" + dir, "--ping-interval=soon")).contains("--ping-interval");
+    assertThat(startWith("run", "--port=0", "--data-dir=" + dir, "--ping-interval=soon"))
+        .contains("--ping-interval");
     assertThat(startWith("run", "--prot=80")).contains("--prot");
   }
 

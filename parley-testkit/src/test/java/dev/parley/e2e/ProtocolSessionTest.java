@@ -3,12 +3,11 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +32,6 @@ class ProtocolSessionTest {
     server.close();
   }
 
-
   Push read(RawWebSocket ws) throws IOException {
     String text = ws.readText();
     return codec.decodePush(text);
@@ -47,7 +45,9 @@ class ProtocolSessionTest {
       Push.Welcome welcome = (Push.Welcome) read(ws);
       assertThat(welcome.user()).startsWith("v_");
       assertThat(welcome.claim("role")).isEqualTo("visitor");
-      assertThat(welcome.token()).as("anonymous tokens of the second format, with a key of their own").startsWith("v2.");
+      assertThat(welcome.token())
+          .as("anonymous tokens of the second format, with a key of their own")
+          .startsWith("v2.");
       assertThat(welcome.heartbeatMs()).isEqualTo(30_000);
 
       ws.sendText("{\"type\":\"join\",\"ref\":\"j1\",\"conv\":\"demo-1\",\"after\":0}");
@@ -102,7 +102,8 @@ class ProtocolSessionTest {
       ws.sendText("{\"type\":\"join\",\"conv\":\"r\"}");
       read(ws);
       for (int i = 1; i <= 3; i++) {
-        ws.sendText("{\"type\":\"send\",\"cid\":\"c" + i + "\",\"conv\":\"r\",\"text\":\"m" + i + "\"}");
+        ws.sendText(
+            "{\"type\":\"send\",\"cid\":\"c" + i + "\",\"conv\":\"r\",\"text\":\"m" + i + "\"}");
         read(ws);
         read(ws);
       }

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.chat.Agent;
-import dev.parley.edge.Passwords;
 import dev.parley.client.ParleyClient;
+import dev.parley.edge.Passwords;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -47,8 +47,15 @@ class RestApiTest {
   void start() throws Exception {
     String hash = Passwords.hash("pw");
     // Capacity 0: nobody is assigned automatically, so the API does it.
-    server = TestServer.start(dir, b -> b.botPacing(Duration.ZERO).agents(List.of(
-        new Agent("ann", "Ann", Set.of("demo"), 0, hash), new Agent("zed", "Zed", Set.of("other"), 0, hash))));
+    server =
+        TestServer.start(
+            dir,
+            b ->
+                b.botPacing(Duration.ZERO)
+                    .agents(
+                        List.of(
+                            new Agent("ann", "Ann", Set.of("demo"), 0, hash),
+                            new Agent("zed", "Zed", Set.of("other"), 0, hash))));
     ann = login("ann");
     zed = login("zed");
     visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build();
@@ -74,9 +81,15 @@ class RestApiTest {
     }
   }
 
-  HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+  HttpResponse<String> call(String method, String path, String token, String body)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -100,17 +113,38 @@ class RestApiTest {
 
     ok(call("POST", "/api/conversations/" + conv + "/accept", ann, null), 200);
     HandoffTest.awaitStatus(rec, conv, "assigned");
-    assertThat(ok(call("GET", "/api/conversations/" + conv, ann, null), 200).get("agent").asText()).isEqualTo("ann");
+    assertThat(ok(call("GET", "/api/conversations/" + conv, ann, null), 200).get("agent").asText())
+        .isEqualTo("ann");
 
-    JsonNode posted = ok(call("POST", "/api/conversations/" + conv + "/messages", ann,
-        "{\"cid\":\"r1\",\"text\":\"Hello from the API\"}"), 201);
-    JsonNode again = ok(call("POST", "/api/conversations/" + conv + "/messages", ann,
-        "{\"cid\":\"r1\",\"text\":\"Hello from the API\"}"), 201);
-    assertThat(again.get("seq").asLong()).as("same cid, same message").isEqualTo(posted.get("seq").asLong());
-    await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream()
-        .anyMatch(m -> m.text().equals("Hello from the API") && m.from().equals("ann")));
+    JsonNode posted =
+        ok(
+            call(
+                "POST",
+                "/api/conversations/" + conv + "/messages",
+                ann,
+                "{\"cid\":\"r1\",\"text\":\"Hello from the API\"}"),
+            201);
+    JsonNode again =
+        ok(
+            call(
+                "POST",
+                "/api/conversations/" + conv + "/messages",
+                ann,
+                "{\"cid\":\"r1\",\"text\":\"Hello from the API\"}"),
+            201);
+    assertThat(again.get("seq").asLong())
+        .as("same cid, same message")
+        .isEqualTo(posted.get("seq").asLong());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                rec.messages(conv).stream()
+                    .anyMatch(
+                        m -> m.text().equals("Hello from the API") && m.from().equals("ann")));
 
-    JsonNode page = ok(call("GET", "/api/conversations/" + conv + "/messages?limit=2", ann, null), 200);
+    JsonNode page =
+        ok(call("GET", "/api/conversations/" + conv + "/messages?limit=2", ann, null), 200);
     assertThat(page.get("messages")).hasSize(2);
     assertThat(page.get("more").asBoolean()).isTrue();
     assertThat(page.get("messages").get(1).get("text").asText()).isEqualTo("Hello from the API");
@@ -128,19 +162,34 @@ class RestApiTest {
     assertThat(call("GET", "/api/queue", ann + "x", null).statusCode()).isEqualTo(401);
     // An agent of site "other" cannot see or touch a demo conversation.
     assertThat(call("GET", "/api/conversations/" + conv, zed, null).statusCode()).isEqualTo(404);
-    assertThat(call("POST", "/api/conversations/" + conv + "/accept", zed, null).statusCode()).isEqualTo(403);
+    assertThat(call("POST", "/api/conversations/" + conv + "/accept", zed, null).statusCode())
+        .isEqualTo(403);
     assertThat(call("GET", "/api/queue?site=demo", zed, null).statusCode()).isEqualTo(403);
     // Cookies carry no authority: a cross-site form post cannot write.
-    HttpRequest forged = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
-            + "/api/conversations/" + conv + "/messages"))
-        .header("Cookie", "token=" + ann).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"forged\"}")).build();
+    HttpRequest forged =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:"
+                        + server.port()
+                        + "/api/conversations/"
+                        + conv
+                        + "/messages"))
+            .header("Cookie", "token=" + ann)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"forged\"}"))
+            .build();
     assertThat(http.send(forged, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
     // Writing without being the assigned agent, and bad bodies.
-    assertThat(call("POST", "/api/conversations/" + conv + "/messages", ann, "{\"text\":\"not yet\"}").statusCode())
+    assertThat(
+            call("POST", "/api/conversations/" + conv + "/messages", ann, "{\"text\":\"not yet\"}")
+                .statusCode())
         .isEqualTo(403);
-    assertThat(call("POST", "/api/conversations/" + conv + "/messages", ann, "{\"text\":").statusCode()).isEqualTo(400);
-    assertThat(call("GET", "/api/conversations?status=sleeping", ann, null).statusCode()).isEqualTo(400);
+    assertThat(
+            call("POST", "/api/conversations/" + conv + "/messages", ann, "{\"text\":")
+                .statusCode())
+        .isEqualTo(400);
+    assertThat(call("GET", "/api/conversations?status=sleeping", ann, null).statusCode())
+        .isEqualTo(400);
   }
 
   @Test
@@ -149,10 +198,23 @@ class RestApiTest {
     assertThat(doc.get("openapi").asText()).startsWith("3.");
     Set<String> paths = new HashSet<>();
     doc.get("paths").fieldNames().forEachRemaining(paths::add);
-    assertThat(paths).containsExactlyInAnyOrder("/api/openapi.json", "/api/logout", "/api/admin/sites",
-        "/api/admin/sites/{site}", "/api/admin/agents", "/api/admin/agents/{user}", "/api/admin/agents/{user}/password",
-        "/api/admin/audit", "/api/queue", "/api/conversations",
-        "/api/conversations/{id}", "/api/conversations/{id}/messages", "/api/conversations/{id}/accept",
-        "/api/conversations/{id}/transfer", "/api/conversations/{id}/resolve", "/api/sites/{site}");
+    assertThat(paths)
+        .containsExactlyInAnyOrder(
+            "/api/openapi.json",
+            "/api/logout",
+            "/api/admin/sites",
+            "/api/admin/sites/{site}",
+            "/api/admin/agents",
+            "/api/admin/agents/{user}",
+            "/api/admin/agents/{user}/password",
+            "/api/admin/audit",
+            "/api/queue",
+            "/api/conversations",
+            "/api/conversations/{id}",
+            "/api/conversations/{id}/messages",
+            "/api/conversations/{id}/accept",
+            "/api/conversations/{id}/transfer",
+            "/api/conversations/{id}/resolve",
+            "/api/sites/{site}");
   }
 }

@@ -26,7 +26,8 @@ class RestartTest {
         c.connect().get(10, TimeUnit.SECONDS);
         c.join("persist", 0);
         for (int i = 1; i <= 10; i++) {
-          assertThat(c.send("persist", "before restart " + i).get(10, TimeUnit.SECONDS).seq()).isEqualTo(i);
+          assertThat(c.send("persist", "before restart " + i).get(10, TimeUnit.SECONDS).seq())
+              .isEqualTo(i);
         }
       }
       server.restart();
@@ -36,9 +37,12 @@ class RestartTest {
         c.connect().get(10, TimeUnit.SECONDS);
         c.join("persist", 0);
         await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages("persist").size() == 10);
-        assertThat(rec.messages("persist")).extracting(Push.Message::text)
-            .containsExactlyElementsOf(LongStream.rangeClosed(1, 10).mapToObj(i -> "before restart " + i).toList());
-        assertThat(c.send("persist", "after restart").get(10, TimeUnit.SECONDS).seq()).isEqualTo(11);
+        assertThat(rec.messages("persist"))
+            .extracting(Push.Message::text)
+            .containsExactlyElementsOf(
+                LongStream.rangeClosed(1, 10).mapToObj(i -> "before restart " + i).toList());
+        assertThat(c.send("persist", "after restart").get(10, TimeUnit.SECONDS).seq())
+            .isEqualTo(11);
         await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages("persist").size() == 11);
       }
       assertThat(server.server().store().lastSeq("persist")).isEqualTo(11);
@@ -53,8 +57,12 @@ class RestartTest {
       int port = server.port();
       server.server().close();
       try (TestServer fixed = TestServer.start(dir, b -> b.openChannels(true).port(port))) {
-        try (ParleyClient c = ParleyClient.builder(fixed.wsUri()).listener(rec)
-            .backoff(new dev.parley.client.Backoff(Duration.ofMillis(50), Duration.ofMillis(300))).build()) {
+        try (ParleyClient c =
+            ParleyClient.builder(fixed.wsUri())
+                .listener(rec)
+                .backoff(
+                    new dev.parley.client.Backoff(Duration.ofMillis(50), Duration.ofMillis(300)))
+                .build()) {
           c.connect().get(10, TimeUnit.SECONDS);
           c.join("resume", 0);
           assertThat(c.send("resume", "one").get(10, TimeUnit.SECONDS).seq()).isEqualTo(1);

@@ -41,12 +41,17 @@ class SiteIdentityTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites = Files.writeString(dir.resolve("sites.json"), """
+    Path sites =
+        Files.writeString(
+            dir.resolve("sites.json"),
+            """
         {"sites": [
           {"id": "shop", "greeting": "Hi from the shop"},
           {"id": "vip", "greeting": "Hi, valued customer", "anonymousVisitors": false, "identitySecret": "%s"}]}
-        """.formatted(VIP_SECRET));
-    server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+        """
+                .formatted(VIP_SECRET));
+    server =
+        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
   }
 
   @AfterEach
@@ -67,10 +72,13 @@ class SiteIdentityTest {
   @Test
   void withoutASiteInTheUrlAnAnonymousHelloNamingTheSiteIsRefused() throws Exception {
     Push p = helloOverWebSocket("/ws", "{\"type\":\"hello\",\"site\":\"vip\"}");
-    assertThat(p).isInstanceOfSatisfying(Push.Error.class, e -> {
-      assertThat(e.code()).isEqualTo("unauthorized");
-      assertThat(e.field()).isEqualTo("token");
-    });
+    assertThat(p)
+        .isInstanceOfSatisfying(
+            Push.Error.class,
+            e -> {
+              assertThat(e.code()).isEqualTo("unauthorized");
+              assertThat(e.field()).isEqualTo("token");
+            });
   }
 
   @Test
@@ -78,38 +86,59 @@ class SiteIdentityTest {
     Push shop = helloOverWebSocket("/ws?site=shop", "{\"type\":\"hello\",\"site\":\"shop\"}");
     String anonymous = ((Push.Welcome) shop).token();
     assertThat(anonymous).startsWith("v2.");
-    Push p = helloOverWebSocket("/ws", "{\"type\":\"hello\",\"site\":\"vip\",\"token\":\"" + anonymous + "\"}");
-    assertThat(p).isInstanceOfSatisfying(Push.Error.class, e -> assertThat(e.code()).isEqualTo("unauthorized"));
+    Push p =
+        helloOverWebSocket(
+            "/ws", "{\"type\":\"hello\",\"site\":\"vip\",\"token\":\"" + anonymous + "\"}");
+    assertThat(p)
+        .isInstanceOfSatisfying(
+            Push.Error.class, e -> assertThat(e.code()).isEqualTo("unauthorized"));
   }
 
   @Test
   void aFallbackSessionOpenedWithoutASiteIsRefusedTheSite() throws Exception {
     String base = "http://127.0.0.1:" + server.port();
-    HttpResponse<String> open = http.send(HttpRequest.newBuilder(URI.create(base + "/rt/open?transport=longpoll"))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> open =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/rt/open?transport=longpoll"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
     Matcher m = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open.body());
     assertThat(m.find()).isTrue();
     String sid = m.group(1);
-    assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/send?ack=0"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"hello\",\"site\":\"vip\"}")).build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode()).isEqualTo(204);
-    HttpResponse<String> poll = http.send(HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/poll?after=0"))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(poll.body()).contains("\"code\":\"unauthorized\"").doesNotContain("\"type\":\"welcome\"")
+    assertThat(
+            http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/send?ack=0"))
+                        .POST(
+                            HttpRequest.BodyPublishers.ofString(
+                                "{\"type\":\"hello\",\"site\":\"vip\"}"))
+                        .build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode())
+        .isEqualTo(204);
+    HttpResponse<String> poll =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/poll?after=0")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(poll.body())
+        .contains("\"code\":\"unauthorized\"")
+        .doesNotContain("\"type\":\"welcome\"")
         .doesNotContain("\"type\":\"conversation\"");
   }
 
   @Test
   void theSitesOwnSignedInVisitorGetsInWithoutTheSiteInTheUrl() throws Exception {
-    String identity = AuthenticationTest.hs256(VIP_SECRET, Map.of("sub", "customer-42", "site", "vip"),
-        Duration.ofHours(1));
+    String identity =
+        AuthenticationTest.hs256(
+            VIP_SECRET, Map.of("sub", "customer-42", "site", "vip"), Duration.ofHours(1));
     try (RawWebSocket ws = RawWebSocket.connect("127.0.0.1", server.port(), "/ws", Map.of())) {
       ws.sendText("{\"type\":\"hello\",\"token\":\"" + identity + "\"}");
       Push.Welcome w = (Push.Welcome) codec.decodePush(ws.readText());
       assertThat(w.user()).isEqualTo("vip:customer-42");
       assertThat(w.token()).as("the handshake's or hello's token is not echoed").isNull();
-      assertThat(((ChatEvent.Conversation) codec.decodePush(ws.readText())).site()).isEqualTo("vip");
+      assertThat(((ChatEvent.Conversation) codec.decodePush(ws.readText())).site())
+          .isEqualTo("vip");
     }
   }
 }

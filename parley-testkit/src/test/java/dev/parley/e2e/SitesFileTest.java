@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.Push;
+import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
@@ -28,16 +28,22 @@ class SitesFileTest {
   @Test
   void aSiteFromTheFileGreetsAnswersFromItsOwnKnowledgeAndItsAgentLogsIn() throws Exception {
     Files.createDirectories(dir.resolve("kb"));
-    Files.writeString(dir.resolve("kb/shop.md"), "# Opening hours\nThe shop opens at nine and closes at five.\n");
+    Files.writeString(
+        dir.resolve("kb/shop.md"), "# Opening hours\nThe shop opens at nine and closes at five.\n");
     Path file = dir.resolve("sites.json");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         {"sites": [{"id": "shop", "name": "The Shop", "greeting": "Welcome to the shop!", "kbDir": "kb"}],
          "agents": [{"user": "kim", "name": "Kim", "sites": ["shop"], "password": "kims-password"}]}
         """);
-    try (TestServer server = TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(file)).agents(null)
-        .botPacing(Duration.ZERO))) {
+    try (TestServer server =
+        TestServer.start(
+            dir.resolve("data"),
+            b -> b.sites(SitesFile.load(file)).agents(null).botPacing(Duration.ZERO))) {
       RecordingListener rec = new RecordingListener();
-      try (ParleyClient v = ParleyClient.builder(server.wsUri()).site("shop").listener(rec).build()) {
+      try (ParleyClient v =
+          ParleyClient.builder(server.wsUri()).site("shop").listener(rec).build()) {
         v.connect().get(10, TimeUnit.SECONDS);
         String conv = ChatFlowTest.conversationOf(rec);
         assertThat(ChatFlowTest.greetingShown(rec, conv)).isEqualTo("Welcome to the shop!");
@@ -56,11 +62,14 @@ class SitesFileTest {
       }
       try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
         ws.sendText("{\"type\":\"hello\",\"user\":\"kim\",\"password\":\"kims-password\"}");
-        assertThat(((Push.Welcome) codec.decodePush(ws.readText())).claim("role")).isEqualTo("agent");
+        assertThat(((Push.Welcome) codec.decodePush(ws.readText())).claim("role"))
+            .isEqualTo("agent");
       }
       try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
         ws.sendText("{\"type\":\"hello\",\"user\":\"maya\",\"password\":\"parley-demo\"}");
-        assertThat(((Push.Error) codec.decodePush(ws.readText())).code()).as("no demo agents").isEqualTo("unauthorized");
+        assertThat(((Push.Error) codec.decodePush(ws.readText())).code())
+            .as("no demo agents")
+            .isEqualTo("unauthorized");
       }
     }
   }
@@ -70,12 +79,17 @@ class SitesFileTest {
     Path file = dir.resolve("bad.json");
     Files.writeString(file, "{\"sites\": [{\"id\": \"a b\", \"greeting\": \"hi\"}]}");
     assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("sites[0].id");
-    Files.writeString(file, "{\"sites\": [{\"id\": \"a\", \"greeting\": \"hi\"}], \"agents\": [{\"user\": \"x\", \"sites\": [\"b\"], \"password\": \"p\"}]}");
+    Files.writeString(
+        file,
+        "{\"sites\": [{\"id\": \"a\", \"greeting\": \"hi\"}], \"agents\": [{\"user\": \"x\", \"sites\": [\"b\"], \"password\": \"p\"}]}");
     assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("agents[0].sites");
-    Files.writeString(file, "{\"sites\": [{\"id\": \"a\", \"greeting\": \"hi\", \"hours\": {\"opens\": \"9am\", \"closes\": \"17:00\"}}]}");
+    Files.writeString(
+        file,
+        "{\"sites\": [{\"id\": \"a\", \"greeting\": \"hi\", \"hours\": {\"opens\": \"9am\", \"closes\": \"17:00\"}}]}");
     assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("sites[0].hours");
     Files.writeString(file, "{not json");
     assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("not valid JSON");
-    assertThat(SitesFile.load(Path.of("..", "ops", "examples", "sites.json")).sites().get(0).id()).isEqualTo("acme");
+    assertThat(SitesFile.load(Path.of("..", "ops", "examples", "sites.json")).sites().get(0).id())
+        .isEqualTo("acme");
   }
 }

@@ -25,9 +25,16 @@ class TypeCheckTest {
   void everyServedJsFileTypeChecks() throws Exception {
     Path root = NodeScript.repositoryRoot();
     Path types = root.resolve("parley-web/src/test/types");
-    assertThat(types.resolve("node_modules/typescript")).as("run .ci/prerequisites (npm ci) first").exists();
-    NodeScript.Result r = NodeScript.run(types, List.of("node_modules/typescript/bin/tsc", "-p", "tsconfig.json"),
-        Map.of(), Duration.ofSeconds(150), root.resolve("parley-testkit/target/typecheck.log"));
+    assertThat(types.resolve("node_modules/typescript"))
+        .as("run .ci/prerequisites (npm ci) first")
+        .exists();
+    NodeScript.Result r =
+        NodeScript.run(
+            types,
+            List.of("node_modules/typescript/bin/tsc", "-p", "tsconfig.json"),
+            Map.of(),
+            Duration.ofSeconds(150),
+            root.resolve("parley-testkit/target/typecheck.log"));
     assertThat(r.exitCode()).as(r.output()).isZero();
   }
 
@@ -35,8 +42,11 @@ class TypeCheckTest {
   void everyServedJsFileAsksToBeChecked() throws Exception {
     Path web = NodeScript.repositoryRoot().resolve("parley-web/src/main/resources/parley-web");
     try (var files = Files.walk(web)) {
-      List<Path> unchecked = files.filter(p -> p.toString().endsWith(".js"))
-          .filter(p -> !firstLine(p).equals("// @ts-check")).toList();
+      List<Path> unchecked =
+          files
+              .filter(p -> p.toString().endsWith(".js"))
+              .filter(p -> !firstLine(p).equals("// @ts-check"))
+              .toList();
       assertThat(unchecked).as("JS files without // @ts-check on their first line").isEmpty();
     }
   }

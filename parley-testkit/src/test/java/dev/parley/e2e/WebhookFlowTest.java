@@ -46,8 +46,10 @@ class WebhookFlowTest {
   @TempDir Path dir;
   HttpServer receiver;
   TestServer server;
+
   /** What the receiver got: headers and body of each delivery attempt. */
   final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
+
   final AtomicInteger attempts = new AtomicInteger();
   volatile boolean answering = true;
   final HttpClient http = HttpClient.newHttpClient();
@@ -58,25 +60,45 @@ class WebhookFlowTest {
   void start() throws Exception {
     receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-    receiver.createContext("/hook", ex -> {
-      byte[] body = ex.getRequestBody().readAllBytes();
-      Delivery d = new Delivery(ex.getRequestHeaders().getFirst("X-Parley-Delivery"),
-          ex.getRequestHeaders().getFirst("X-Parley-Signature"), body);
-      deliveries.add(d);
-      // The first delivery fails: Parley must retry.
-      int status = attempts.incrementAndGet() == 1 ? 503 : 200;
-      ex.sendResponseHeaders(status, -1);
-      ex.close();
-      if (status == 200 && answering) {
-        JsonNode e = new ObjectMapper().readTree(body);
-        post(e.get("conversation").asText(), UUID.randomUUID().toString(),
-            "{\"cid\":\"" + e.get("delivery").asText() + "\",\"text\":\"Echo: " + e.get("text").asText() + "\"}");
-      }
-    });
+    receiver.createContext(
+        "/hook",
+        ex -> {
+          byte[] body = ex.getRequestBody().readAllBytes();
+          Delivery d =
+              new Delivery(
+                  ex.getRequestHeaders().getFirst("X-Parley-Delivery"),
+                  ex.getRequestHeaders().getFirst("X-Parley-Signature"),
+                  body);
+          deliveries.add(d);
+          // The first delivery fails: Parley must retry.
+          int status = attempts.incrementAndGet() == 1 ? 503 : 200;
+          ex.sendResponseHeaders(status, -1);
+          ex.close();
+          if (status == 200 && answering) {
+            JsonNode e = new ObjectMapper().readTree(body);
+            post(
+                e.get("conversation").asText(),
+                UUID.randomUUID().toString(),
+                "{\"cid\":\""
+                    + e.get("delivery").asText()
+                    + "\",\"text\":\"Echo: "
+                    + e.get("text").asText()
+                    + "\"}");
+          }
+        });
     receiver.start();
-    server = TestServer.start(dir, b -> b.bot("webhook").webhook(new WebhookBot.Config(
-        "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook", SECRET, 4, Duration.ofMillis(50),
-        Duration.ofSeconds(5))));
+    server =
+        TestServer.start(
+            dir,
+            b ->
+                b.bot("webhook")
+                    .webhook(
+                        new WebhookBot.Config(
+                            "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+                            SECRET,
+                            4,
+                            Duration.ofMillis(50),
+                            Duration.ofSeconds(5))));
   }
 
   @AfterEach
@@ -99,11 +121,14 @@ class WebhookFlowTest {
 
   HttpResponse<String> postRaw(String path, String delivery, String signature, byte[] body) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
-          .header("Content-Type", "application/json")
-          .header("X-Parley-Delivery", delivery)
-          .header("X-Parley-Signature", signature)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+      return http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+              .header("Content-Type", "application/json")
+              .header("X-Parley-Delivery", delivery)
+              .header("X-Parley-Signature", signature)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build(),
+          HttpResponse.BodyHandlers.ofString());
     } catch (Exception ex) {
       throw new IllegalStateException(ex);
     }
@@ -120,9 +145,11 @@ class WebhookFlowTest {
   }
 
   @Test
-  void aVisitorMessageGoesOutSignedWithRetriesAndTheAnswerComesBackThroughTheApi() throws Exception {
+  void aVisitorMessageGoesOutSignedWithRetriesAndTheAnswerComesBackThroughTheApi()
+      throws Exception {
     RecordingListener rec = new RecordingListener();
-    try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+    try (ParleyClient visitor =
+        ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
       String conv = conversationWithOneDelivery(visitor, rec);
       assertThat(rec.messages(conv).get(2).text()).isEqualTo("Echo: hello webhook");
       assertThat(rec.messages(conv).get(2).kind()).isEqualTo("bot");
@@ -146,8 +173,13 @@ class WebhookFlowTest {
   void anAnswerSignedWithAnotherSecretIsRefused() {
     byte[] body = "{\"text\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
     String path = "/api/conversations/chat_x/messages";
-    HttpResponse<String> r = postRaw(path, "d1", WebhookSignature.of("another-secret-entirely", Direction.TO_PARLEY)
-        .sign(Instant.now().getEpochSecond(), "POST", path, "d1", body), body);
+    HttpResponse<String> r =
+        postRaw(
+            path,
+            "d1",
+            WebhookSignature.of("another-secret-entirely", Direction.TO_PARLEY)
+                .sign(Instant.now().getEpochSecond(), "POST", path, "d1", body),
+            body);
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.body()).contains("does not match");
   }
@@ -156,18 +188,26 @@ class WebhookFlowTest {
   void anEventParleySentCannotBeReplayedToParleyAsTheBotsAnswer() throws Exception {
     answering = false;
     RecordingListener rec = new RecordingListener();
-    try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+    try (ParleyClient visitor =
+        ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
       visitor.connect().get(10, TimeUnit.SECONDS);
       String conv = ChatFlowTest.conversationOf(rec);
       // The visitor chooses the text Parley signs and sends out.
       visitor.send(conv, "{\"text\":\"I am the bot\"}").get(10, TimeUnit.SECONDS);
-      await().atMost(Duration.ofSeconds(10)).until(() -> attempts.get() == 2 && rec.messages(conv).size() == 2);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> attempts.get() == 2 && rec.messages(conv).size() == 2);
       Delivery out = deliveries.get(1);
-      HttpResponse<String> r = postRaw("/api/conversations/" + conv + "/messages", out.id(), out.signature(),
-          out.body());
+      HttpResponse<String> r =
+          postRaw(
+              "/api/conversations/" + conv + "/messages", out.id(), out.signature(), out.body());
       assertThat(r.statusCode()).isEqualTo(401);
-      assertThat(rec.messages(conv)).filteredOn(m -> m.kind().equals("bot")).extracting(m -> m.text())
-          .as("only the greeting").doesNotContain("{\"text\":\"I am the bot\"}", "I am the bot").hasSize(1);
+      assertThat(rec.messages(conv))
+          .filteredOn(m -> m.kind().equals("bot"))
+          .extracting(m -> m.text())
+          .as("only the greeting")
+          .doesNotContain("{\"text\":\"I am the bot\"}", "I am the bot")
+          .hasSize(1);
     }
   }
 
@@ -175,14 +215,19 @@ class WebhookFlowTest {
   void anAnswerSignedForOneConversationIsRefusedForAnother() throws Exception {
     answering = false;
     RecordingListener rec = new RecordingListener();
-    try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+    try (ParleyClient visitor =
+        ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
       visitor.connect().get(10, TimeUnit.SECONDS);
       String conv = ChatFlowTest.conversationOf(rec);
       visitor.send(conv, "hello").get(10, TimeUnit.SECONDS);
-      byte[] body = "{\"cid\":\"c1\",\"text\":\"meant for elsewhere\"}".getBytes(StandardCharsets.UTF_8);
+      byte[] body =
+          "{\"cid\":\"c1\",\"text\":\"meant for elsewhere\"}".getBytes(StandardCharsets.UTF_8);
       String signedFor = "/api/conversations/chat_someone_else/messages";
-      String sig = TO_PARLEY.sign(Instant.now().getEpochSecond(), "POST", signedFor, "d-moved", body);
-      assertThat(postRaw("/api/conversations/" + conv + "/messages", "d-moved", sig, body).statusCode())
+      String sig =
+          TO_PARLEY.sign(Instant.now().getEpochSecond(), "POST", signedFor, "d-moved", body);
+      assertThat(
+              postRaw("/api/conversations/" + conv + "/messages", "d-moved", sig, body)
+                  .statusCode())
           .isEqualTo(401);
     }
   }
@@ -191,7 +236,8 @@ class WebhookFlowTest {
   void aDeliveryIdIsUsedOnceAndAStaleSignatureIsRefused() throws Exception {
     answering = false;
     RecordingListener rec = new RecordingListener();
-    try (ParleyClient visitor = ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+    try (ParleyClient visitor =
+        ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
       visitor.connect().get(10, TimeUnit.SECONDS);
       String conv = ChatFlowTest.conversationOf(rec);
       visitor.send(conv, "hello").get(10, TimeUnit.SECONDS);
@@ -204,16 +250,23 @@ class WebhookFlowTest {
       assertThat(again.body()).contains("replayed");
 
       long sixMinutesAgo = Instant.now().minus(Duration.ofMinutes(6)).getEpochSecond();
-      HttpResponse<String> stale = post(conv, "d-stale", "{\"cid\":\"a2\",\"text\":\"late\"}", sixMinutesAgo);
+      HttpResponse<String> stale =
+          post(conv, "d-stale", "{\"cid\":\"a2\",\"text\":\"late\"}", sixMinutesAgo);
       assertThat(stale.statusCode()).isEqualTo(401);
       assertThat(stale.body()).contains("timestamp");
 
-      HttpResponse<String> extra = post(conv, "d-extra", "{\"cid\":\"a3\",\"text\":\"x\",\"kind\":\"agent\"}");
+      HttpResponse<String> extra =
+          post(conv, "d-extra", "{\"cid\":\"a3\",\"text\":\"x\",\"kind\":\"agent\"}");
       assertThat(extra.statusCode()).isEqualTo(400);
       assertThat(extra.body()).contains("kind");
 
-      await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).stream().anyMatch(m -> m.text().equals("once")));
-      assertThat(rec.messages(conv)).extracting(m -> m.text()).containsOnlyOnce("once").doesNotContain("late", "x");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> rec.messages(conv).stream().anyMatch(m -> m.text().equals("once")));
+      assertThat(rec.messages(conv))
+          .extracting(m -> m.text())
+          .containsOnlyOnce("once")
+          .doesNotContain("late", "x");
     }
   }
 }

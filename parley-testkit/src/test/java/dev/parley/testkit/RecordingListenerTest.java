@@ -31,7 +31,8 @@ class RecordingListenerTest {
     rec.onStateChange(State.IDLE, State.CONNECTING);
     rec.onEvent(TYPING);
     rec.onMessage(message(1));
-    assertThat(rec.next(StateChange.class)).isEqualTo(new StateChange(State.IDLE, State.CONNECTING));
+    assertThat(rec.next(StateChange.class))
+        .isEqualTo(new StateChange(State.IDLE, State.CONNECTING));
     assertThat(rec.next(Push.Typing.class)).isEqualTo(TYPING);
     assertThat(rec.nextMessage()).isEqualTo(message(1));
   }
@@ -41,13 +42,15 @@ class RecordingListenerTest {
     rec.onEvent(TYPING);
     rec.onMessage(message(1));
     assertThatThrownBy(() -> rec.next(Push.Message.class))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("expected a Message, got Typing");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("expected a Message, got Typing");
   }
 
   @Test
   void nextFailsWhenNothingComesInTime() {
     assertThatThrownBy(() -> rec.next(Push.Message.class, Duration.ofMillis(20)))
-        .isInstanceOf(AssertionError.class).hasMessageContaining("no callback within 20 ms");
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("no callback within 20 ms");
   }
 
   @Test
@@ -77,7 +80,8 @@ class RecordingListenerTest {
         // The message comes back to its sender before the ack, and so before the fence's pong.
         client.send("room", "left over").get(10, TimeUnit.SECONDS);
         assertThatThrownBy(() -> rec.assertNoMoreEvents(client))
-            .isInstanceOf(AssertionError.class).hasMessageContaining("left over");
+            .isInstanceOf(AssertionError.class)
+            .hasMessageContaining("left over");
         rec.assertNoMoreEvents(client); // what was left is reported once
       } finally {
         client.close();

@@ -8,14 +8,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * An nginx of the test's own, in the foreground, proxying to Parley nodes with the configuration
- * of {@code ops/nginx/parley.conf} (read from the repository, its placeholders filled in).
+ * An nginx of the test's own, in the foreground, proxying to Parley nodes with the configuration of
+ * {@code ops/nginx/parley.conf} (read from the repository, its placeholders filled in).
  */
 public final class NginxProcess extends OwnedProcess {
   private final int port;
 
   private NginxProcess(Path conf, Path dir, int port) {
-    super(List.of(binary(), "-p", dir.toString(), "-c", conf.toString(), "-g", "daemon off;"),
+    super(
+        List.of(binary(), "-p", dir.toString(), "-c", conf.toString(), "-g", "daemon off;"),
         dir.resolve("nginx.out"));
     this.port = port;
   }
@@ -27,18 +28,22 @@ public final class NginxProcess extends OwnedProcess {
 
   /**
    * Writes a configuration from {@code template} (placeholders {@code {{LISTEN}}}, {@code
-   * {{UPSTREAMS}}}, {@code {{PREFIX}}}) proxying to {@code nodePorts}, starts nginx and waits for it.
+   * {{UPSTREAMS}}}, {@code {{PREFIX}}}) proxying to {@code nodePorts}, starts nginx and waits for
+   * it.
    */
-  public static NginxProcess start(Path template, Path dir, List<Integer> nodePorts) throws IOException {
+  public static NginxProcess start(Path template, Path dir, List<Integer> nodePorts)
+      throws IOException {
     int port = Ports.free();
     Files.createDirectories(dir.resolve("logs"));
-    String upstreams = nodePorts.stream()
-        .map(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=2s;")
-        .collect(Collectors.joining("\n"));
-    String conf = Files.readString(template)
-        .replace("{{LISTEN}}", "127.0.0.1:" + port)
-        .replace("{{UPSTREAMS}}", upstreams)
-        .replace("{{PREFIX}}", dir.toString());
+    String upstreams =
+        nodePorts.stream()
+            .map(p -> "    server 127.0.0.1:" + p + " max_fails=1 fail_timeout=2s;")
+            .collect(Collectors.joining("\n"));
+    String conf =
+        Files.readString(template)
+            .replace("{{LISTEN}}", "127.0.0.1:" + port)
+            .replace("{{UPSTREAMS}}", upstreams)
+            .replace("{{PREFIX}}", dir.toString());
     Path file = dir.resolve("nginx.conf");
     Files.writeString(file, conf);
     NginxProcess n = new NginxProcess(file, dir, port);
@@ -55,7 +60,8 @@ public final class NginxProcess extends OwnedProcess {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      throw new IOException("nginx did not start on port " + port + ":\n" + n.log() + "\n" + errors);
+      throw new IOException(
+          "nginx did not start on port " + port + ":\n" + n.log() + "\n" + errors);
     }
     return n;
   }

@@ -18,7 +18,9 @@ public final class NodeProcess extends OwnedProcess {
     this.port = port;
   }
 
-  /** Starts a node on {@code port} with {@code args} after {@code run}, and waits until it listens. */
+  /**
+   * Starts a node on {@code port} with {@code args} after {@code run}, and waits until it listens.
+   */
   public static NodeProcess start(Path dir, int port, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));

@@ -10,9 +10,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a Node.js script or test suite to its end, for the JS tests that talk to a real server.
- * Its output goes to a log file; a run over its time limit is ended, with every process it
- * started (Chromium under Playwright), by their PIDs.
+ * Runs a Node.js script or test suite to its end, for the JS tests that talk to a real server. Its
+ * output goes to a log file; a run over its time limit is ended, with every process it started
+ * (Chromium under Playwright), by their PIDs.
  */
 public final class NodeScript {
   /** The outcome of a run: its exit code ({@code -1} when it was ended for its time) and output. */
@@ -20,14 +20,18 @@ public final class NodeScript {
 
   private NodeScript() {}
 
-  /** The repository's root, found from the working directory (a module folder when Maven runs tests). */
+  /**
+   * The repository's root, found from the working directory (a module folder when Maven runs
+   * tests).
+   */
   public static Path repositoryRoot() {
     Path p = Path.of("").toAbsolutePath();
     while (p != null && !Files.exists(p.resolve("parley-web"))) {
       p = p.getParent();
     }
     if (p == null) {
-      throw new IllegalStateException("cannot find the repository root (a folder holding parley-web)");
+      throw new IllegalStateException(
+          "cannot find the repository root (a folder holding parley-web)");
     }
     return p;
   }
@@ -53,14 +57,18 @@ public final class NodeScript {
    *
    * @param log where the output goes
    */
-  public static Result run(Path dir, List<String> args, Map<String, String> env, Duration limit, Path log)
+  public static Result run(
+      Path dir, List<String> args, Map<String, String> env, Duration limit, Path log)
       throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("node");
     command.addAll(args);
     Files.createDirectories(log.getParent());
-    ProcessBuilder b = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder b =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     b.environment().putAll(env);
     Process p = b.start();
     int code;

@@ -22,10 +22,11 @@ public class OwnedProcess implements AutoCloseable {
 
   /** Starts (or starts again) the process, appending to its log. */
   public void start() throws IOException {
-    process = new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
   }
 
   /** SIGKILL, then wait for the process to be gone. */

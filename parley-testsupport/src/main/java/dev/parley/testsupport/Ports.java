@@ -20,7 +20,10 @@ public final class Ports {
     }
   }
 
-  /** Waits until 127.0.0.1:{@code port} accepts a connection; false if it did not within {@code max}. */
+  /**
+   * Waits until 127.0.0.1:{@code port} accepts a connection; false if it did not within {@code
+   * max}.
+   */
   public static boolean awaitListening(int port, Duration max) {
     long deadline = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < deadline) {

@@ -10,8 +10,20 @@ public final class RedisServerProcess extends OwnedProcess {
   private final int port;
 
   private RedisServerProcess(int port, Path dir) {
-    super(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
-        "--appendonly", "no", "--dir", dir.toString()), dir.resolve("redis-" + port + ".log"));
+    super(
+        List.of(
+            "redis-server",
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString()),
+        dir.resolve("redis-" + port + ".log"));
     this.port = port;
   }
 

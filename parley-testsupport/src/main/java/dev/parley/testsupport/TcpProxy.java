@@ -11,8 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP forwarder on a port of its own to a target on 127.0.0.1, that a test can stop (closing
- * every connection: the target "becomes unreachable") and start again on the same port. Lets a
- * test cut a service it does not own (PostgreSQL) without touching it. Thread-safe.
+ * every connection: the target "becomes unreachable") and start again on the same port. Lets a test
+ * cut a service it does not own (PostgreSQL) without touching it. Thread-safe.
  */
 public final class TcpProxy implements AutoCloseable {
   private final int port;
@@ -56,7 +56,8 @@ public final class TcpProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to) {
     byte[] buf = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    try (InputStream in = from.getInputStream();
+        OutputStream out = to.getOutputStream()) {
       for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
         out.write(buf, 0, n);
         out.flush();

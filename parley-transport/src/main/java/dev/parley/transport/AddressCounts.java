@@ -11,7 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class AddressCounts {
   private final ConcurrentHashMap<InetAddress, Integer> counts = new ConcurrentHashMap<>();
 
-  /** Counts one more for {@code address}; returns its count now (the caller compares it with the limit). */
+  /**
+   * Counts one more for {@code address}; returns its count now (the caller compares it with the
+   * limit).
+   */
   int add(InetAddress address) {
     return counts.merge(address, 1, Integer::sum);
   }

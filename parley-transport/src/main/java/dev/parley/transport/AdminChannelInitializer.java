@@ -24,6 +24,7 @@ import java.util.List;
 final class AdminChannelInitializer extends ChannelInitializer<Channel> {
   /** Connections the admin listener holds at once (scrapers keep one or two); beyond, 503. */
   static final int MAX_CONNECTIONS = 64;
+
   /** Requests to the admin listener carry no body. */
   private static final int MAX_REQUEST_BYTES = 8 * 1024;
 
@@ -32,8 +33,13 @@ final class AdminChannelInitializer extends ChannelInitializer<Channel> {
 
   AdminChannelInitializer(TransportConfig config, HttpApi api) {
     // Counted apart from the clients' limits and metrics: an operator's scrape is not a visitor.
-    this.limiter = new ConnectionLimiter(MAX_CONNECTIONS, MAX_CONNECTIONS, config.handshakeTimeout().toNanos(),
-        CoreMetrics.NONE, List.of());
+    this.limiter =
+        new ConnectionLimiter(
+            MAX_CONNECTIONS,
+            MAX_CONNECTIONS,
+            config.handshakeTimeout().toNanos(),
+            CoreMetrics.NONE,
+            List.of());
     this.http = new HttpRequestHandler(api, HttpApi.Listener.ADMIN);
   }
 

@@ -38,17 +38,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 @ChannelHandler.Sharable
 final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
-  /** A connection's admission state: one attribute (one small object) per connection, not one per field. */
+  /**
+   * A connection's admission state: one attribute (one small object) per connection, not one per
+   * field.
+   */
   private static final AttributeKey<Admission> ADMISSION = AttributeKey.valueOf("parleyAdmission");
 
   /** Per-connection state, touched only on the channel's event loop. */
   private static final class Admission {
     /** Counted in {@link #total} (and not yet released). */
     boolean counted;
-    /** The address counted in {@link #perIp}: the client's (the forwarded one behind a trusted proxy), once known. */
+
+    /**
+     * The address counted in {@link #perIp}: the client's (the forwarded one behind a trusted
+     * proxy), once known.
+     */
     InetAddress client;
+
     /** Over a limit: its request gets 503. */
     boolean over;
+
     /** The request deadline, until the connection upgrades or closes. */
     ScheduledFuture<?> deadline;
   }
@@ -61,7 +70,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private final AtomicInteger total = new AtomicInteger();
   private final AddressCounts perIp = new AddressCounts();
 
-  ConnectionLimiter(int maxTotal, int maxPerIp, long deadlineNanos, CoreMetrics metrics, Collection<String> trustedProxies) {
+  ConnectionLimiter(
+      int maxTotal,
+      int maxPerIp,
+      long deadlineNanos,
+      CoreMetrics metrics,
+      Collection<String> trustedProxies) {
     this.maxTotal = maxTotal;
     this.maxPerIp = maxPerIp;
     this.deadlineNanos = deadlineNanos;
@@ -128,10 +142,15 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   private void arm(ChannelHandlerContext ctx, Admission a) {
     ScheduledFuture<?> old = a.deadline;
-    a.deadline = ctx.executor().schedule(() -> {
-      metrics.handshakeRejected("timeout");
-      ctx.close();
-    }, deadlineNanos, TimeUnit.NANOSECONDS);
+    a.deadline =
+        ctx.executor()
+            .schedule(
+                () -> {
+                  metrics.handshakeRejected("timeout");
+                  ctx.close();
+                },
+                deadlineNanos,
+                TimeUnit.NANOSECONDS);
     if (old != null) {
       old.cancel(false);
     }
@@ -156,18 +175,23 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     if (msg instanceof FullHttpRequest req && a != null) {
       if (a.client == null) {
         InetAddress peer = peer(ctx);
-        InetAddress client = peer == null ? null : forwardedClient(peer, req.headers().get("X-Forwarded-For"));
-        if (client != null && !trustedProxies.contains(client)) { // a proxy's own requests are not limited per IP
+        InetAddress client =
+            peer == null ? null : forwardedClient(peer, req.headers().get("X-Forwarded-For"));
+        if (client != null
+            && !trustedProxies.contains(client)) { // a proxy's own requests are not limited per IP
           countClient(a, client);
         }
       }
       if (a.over) {
         metrics.handshakeRejected("connection_limit");
         ReferenceCountUtil.release(msg);
-        HandshakeGuard.refuse(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later\n");
+        HandshakeGuard.refuse(
+            ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later\n");
         return;
       }
-      arm(ctx, a); // the next request (keep-alive) gets its own deadline; an upgrade disarms it below
+      arm(
+          ctx,
+          a); // the next request (keep-alive) gets its own deadline; an upgrade disarms it below
     }
     super.channelRead(ctx, msg);
   }

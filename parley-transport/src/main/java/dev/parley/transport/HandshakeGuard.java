@@ -27,9 +27,9 @@ import java.nio.charset.StandardCharsets;
  * bad_version}, {@code bad_handshake}) before Netty answers the others (426 for a version other
  * than 13, 400 for a missing key).
  *
- * <p>Sharable; per-channel state lives in a channel attribute. A token check that is not
- * immediate (a JWKS URL, a password-free but off-loop verification) pauses reading on the
- * channel and resumes on its event loop.
+ * <p>Sharable; per-channel state lives in a channel attribute. A token check that is not immediate
+ * (a JWKS URL, a password-free but off-loop verification) pauses reading on the channel and resumes
+ * on its event loop.
  */
 @ChannelHandler.Sharable
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
@@ -37,11 +37,16 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   static final io.netty.util.AttributeKey<dev.parley.core.Principal> PRINCIPAL =
       io.netty.util.AttributeKey.valueOf("parleyHandshakePrincipal");
 
-  /** The query parameters of the handshake's URL, for the session's extension (first value of each). */
+  /**
+   * The query parameters of the handshake's URL, for the session's extension (first value of each).
+   */
   static final io.netty.util.AttributeKey<java.util.Map<String, String>> PARAMS =
       io.netty.util.AttributeKey.valueOf("parleyHandshakeParams");
 
-  /** The subprotocol a client offers, next to {@code bearer.<token>}, when it passes its token that way. */
+  /**
+   * The subprotocol a client offers, next to {@code bearer.<token>}, when it passes its token that
+   * way.
+   */
   static final String SUBPROTOCOL = "parley.v1";
 
   private static final String BEARER_PROTOCOL = "bearer.";
@@ -50,7 +55,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   private final dev.parley.core.HandshakePolicy policy;
   private final dev.parley.core.Authenticator authenticator;
 
-  HandshakeGuard(CoreMetrics metrics, dev.parley.core.HandshakePolicy policy, dev.parley.core.Authenticator authenticator) {
+  HandshakeGuard(
+      CoreMetrics metrics,
+      dev.parley.core.HandshakePolicy policy,
+      dev.parley.core.Authenticator authenticator) {
     this.metrics = metrics;
     this.policy = policy;
     this.authenticator = authenticator;
@@ -58,13 +66,17 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    QueryStringDecoder q = msg instanceof FullHttpRequest r ? new QueryStringDecoder(r.uri()) : null;
+    QueryStringDecoder q =
+        msg instanceof FullHttpRequest r ? new QueryStringDecoder(r.uri()) : null;
     if (msg instanceof FullHttpRequest req && q.path().equals("/ws")) {
       String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
       if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
         metrics.handshakeRejected("not_upgrade");
         ReferenceCountUtil.release(msg);
-        refuse(ctx, HttpResponseStatus.BAD_REQUEST, "/ws expects a WebSocket upgrade (Upgrade: websocket)\n");
+        refuse(
+            ctx,
+            HttpResponseStatus.BAD_REQUEST,
+            "/ws expects a WebSocket upgrade (Upgrade: websocket)\n");
         return;
       }
       String token = token(req, q);
@@ -90,31 +102,47 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The admission checks before any token is verified, shared by the WebSocket handshake and
-   * {@code POST /rt/open}: the origin policy (403) and the token requirement (401). Refuses and
-   * returns false when the request may not go on; never releases {@code req}.
+   * The admission checks before any token is verified, shared by the WebSocket handshake and {@code
+   * POST /rt/open}: the origin policy (403) and the token requirement (401). Refuses and returns
+   * false when the request may not go on; never releases {@code req}.
    */
-  boolean admissible(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String token) {
+  boolean admissible(
+      ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String token) {
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
     String site = first(q, "site");
     dev.parley.core.HandshakePolicy.Request opening =
-        new dev.parley.core.HandshakePolicy.Request(origin, req.headers().get(HttpHeaderNames.HOST), params(q));
+        new dev.parley.core.HandshakePolicy.Request(
+            origin, req.headers().get(HttpHeaderNames.HOST), params(q));
     if (!policy.originAllowed(opening)) {
       metrics.handshakeRejected("origin");
-      refuse(ctx, HttpResponseStatus.FORBIDDEN, (origin == null ? "this server requires an Origin header"
-          : "origin " + origin + " may not open a connection" + (site == null ? "" : " for site " + site)) + "\n");
+      refuse(
+          ctx,
+          HttpResponseStatus.FORBIDDEN,
+          (origin == null
+                  ? "this server requires an Origin header"
+                  : "origin "
+                      + origin
+                      + " may not open a connection"
+                      + (site == null ? "" : " for site " + site))
+              + "\n");
       return false;
     }
     if (token == null && policy.tokenRequired(opening)) {
-      refuseUnauthorized(ctx, "this server" + (site == null ? "" : " (site " + site + ")")
-          + " needs a token: send Authorization: Bearer, ?token=, Sec-WebSocket-Protocol bearer.<token> "
-          + "or the parley_token cookie");
+      refuseUnauthorized(
+          ctx,
+          "this server"
+              + (site == null ? "" : " (site " + site + ")")
+              + " needs a token: send Authorization: Bearer, ?token=, Sec-WebSocket-Protocol bearer.<token> "
+              + "or the parley_token cookie");
       return false;
     }
     return true;
   }
 
-  /** Checks a token off the caller's path; the future fails with what {@link dev.parley.core.Authenticator#reason} explains. */
+  /**
+   * Checks a token off the caller's path; the future fails with what {@link
+   * dev.parley.core.Authenticator#reason} explains.
+   */
   java.util.concurrent.CompletableFuture<dev.parley.core.Principal> check(String token) {
     try {
       return authenticator.authenticateToken(token);
@@ -123,14 +151,19 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     }
   }
 
-  /** The first value of each query parameter, without the token (which is a credential, not a setting). */
+  /**
+   * The first value of each query parameter, without the token (which is a credential, not a
+   * setting).
+   */
   static java.util.Map<String, String> params(QueryStringDecoder q) {
     java.util.Map<String, String> out = new java.util.HashMap<>();
-    q.parameters().forEach((name, values) -> {
-      if (!name.equals("token") && !values.isEmpty() && !values.get(0).isEmpty()) {
-        out.put(name, values.get(0));
-      }
-    });
+    q.parameters()
+        .forEach(
+            (name, values) -> {
+              if (!name.equals("token") && !values.isEmpty() && !values.get(0).isEmpty()) {
+                out.put(name, values.get(0));
+              }
+            });
     return out;
   }
 
@@ -144,16 +177,20 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     if (!check.isDone()) {
       ctx.channel().config().setAutoRead(false);
     }
-    check.whenComplete((principal, err) -> {
-      if (ctx.executor().inEventLoop()) {
-        authenticated(ctx, req, principal, err);
-      } else {
-        ctx.executor().execute(() -> authenticated(ctx, req, principal, err));
-      }
-    });
+    check.whenComplete(
+        (principal, err) -> {
+          if (ctx.executor().inEventLoop()) {
+            authenticated(ctx, req, principal, err);
+          } else {
+            ctx.executor().execute(() -> authenticated(ctx, req, principal, err));
+          }
+        });
   }
 
-  private void authenticated(ChannelHandlerContext ctx, FullHttpRequest req, dev.parley.core.Principal principal,
+  private void authenticated(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      dev.parley.core.Principal principal,
       Throwable err) {
     ctx.channel().config().setAutoRead(true);
     if (!ctx.channel().isActive()) {
@@ -176,7 +213,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   /** 401 with {@code WWW-Authenticate} saying why, counted; does not release the request. */
   void refuseUnauthorized(ChannelHandlerContext ctx, String why) {
     metrics.handshakeRejected("unauthorized");
-    refuse(ctx, HttpResponseStatus.UNAUTHORIZED, why + "\n",
+    refuse(
+        ctx,
+        HttpResponseStatus.UNAUTHORIZED,
+        why + "\n",
         "Bearer error=\"invalid_token\", error_description=\"" + why.replace('"', '\'') + "\"");
   }
 
@@ -206,9 +246,11 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       }
     }
     String cookies = req.headers().get(HttpHeaderNames.COOKIE);
-    if (cookies != null && Origins.isServersOwn(req.headers().get(HttpHeaderNames.ORIGIN),
-        req.headers().get(HttpHeaderNames.HOST))) {
-      for (io.netty.handler.codec.http.cookie.Cookie c : io.netty.handler.codec.http.cookie.ServerCookieDecoder.LAX.decode(cookies)) {
+    if (cookies != null
+        && Origins.isServersOwn(
+            req.headers().get(HttpHeaderNames.ORIGIN), req.headers().get(HttpHeaderNames.HOST))) {
+      for (io.netty.handler.codec.http.cookie.Cookie c :
+          io.netty.handler.codec.http.cookie.ServerCookieDecoder.LAX.decode(cookies)) {
         if (c.name().equals("parley_token") && !c.value().isEmpty()) {
           return c.value();
         }
@@ -221,9 +263,11 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     refuse(ctx, status, text, null);
   }
 
-  static void refuse(ChannelHandlerContext ctx, HttpResponseStatus status, String text, String wwwAuthenticate) {
+  static void refuse(
+      ChannelHandlerContext ctx, HttpResponseStatus status, String text, String wwwAuthenticate) {
     byte[] body = text.getBytes(StandardCharsets.UTF_8);
-    DefaultFullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    DefaultFullHttpResponse res =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
@@ -233,5 +277,4 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     }
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
-
 }

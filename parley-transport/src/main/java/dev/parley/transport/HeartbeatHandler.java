@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Server heartbeat ({@code docs/PROTOCOL.md#heartbeats}): once the WebSocket is open, ping every
  * {@code interval}; if nothing at all (pong or any other frame) arrives within {@code timeout} of a
- * ping, close with 4408 and drop the connection, which cleans up its session. The timing is kept
- * by the event loop's {@link HeartbeatWheel} (one timer for all of the loop's connections), so the
+ * ping, close with 4408 and drop the connection, which cleans up its session. The timing is kept by
+ * the event loop's {@link HeartbeatWheel} (one timer for all of the loop's connections), so the
  * ping and the check may come up to one wheel tick late.
  *
  * <p>Not thread-safe: every field is touched only on the channel's event loop.
@@ -29,6 +29,7 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWh
 
   /** When the unanswered ping was sent; meaningful while {@link #awaiting}. */
   private long pingSentAt;
+
   private boolean awaiting;
 
   HeartbeatHandler(long intervalNanos, long timeoutNanos, HeartbeatWheel.PerLoop wheels) {
@@ -69,11 +70,19 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWh
       // peer would never let a polite close complete.
       CloseCode c = CloseCode.HEARTBEAT_TIMEOUT;
       ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(c.code());
-      ctx.writeAndFlush(new CloseWebSocketFrame(c.code(), c.reason())).addListener(f -> ctx.close());
-      ctx.executor().schedule(() -> { ctx.close(); }, 200, TimeUnit.MILLISECONDS);
+      ctx.writeAndFlush(new CloseWebSocketFrame(c.code(), c.reason()))
+          .addListener(f -> ctx.close());
+      ctx.executor()
+          .schedule(
+              () -> {
+                ctx.close();
+              },
+              200,
+              TimeUnit.MILLISECONDS);
       return -1;
     }
     awaiting = false;
-    return Math.max(0, pingSentAt + intervalNanos - now); // the next ping, one interval after this one
+    return Math.max(
+        0, pingSentAt + intervalNanos - now); // the next ping, one interval after this one
   }
 }

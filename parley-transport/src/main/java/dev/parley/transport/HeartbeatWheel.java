@@ -22,7 +22,10 @@ import java.util.concurrent.TimeUnit;
 final class HeartbeatWheel {
   /** A connection's heartbeat, called on the loop when due. */
   interface Member {
-    /** Does what is due; returns the nanoseconds until it is due again, or a negative number to leave. */
+    /**
+     * Does what is due; returns the nanoseconds until it is due again, or a negative number to
+     * leave.
+     */
     long due(long nowNanos);
   }
 
@@ -30,13 +33,17 @@ final class HeartbeatWheel {
   static final class PerLoop {
     private final long tickNanos;
     private final long longestDelayNanos;
-    private final ConcurrentHashMap<EventExecutor, HeartbeatWheel> wheels = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<EventExecutor, HeartbeatWheel> wheels =
+        new ConcurrentHashMap<>();
 
     /** For heartbeats of {@code intervalNanos} with {@code timeoutNanos} to answer. */
     PerLoop(long intervalNanos, long timeoutNanos) {
       // A tenth of the shorter period, between 10 ms and 1 s: late by at most that much.
-      this.tickNanos = Math.clamp(Math.min(intervalNanos, timeoutNanos) / 10, TimeUnit.MILLISECONDS.toNanos(10),
-          TimeUnit.SECONDS.toNanos(1));
+      this.tickNanos =
+          Math.clamp(
+              Math.min(intervalNanos, timeoutNanos) / 10,
+              TimeUnit.MILLISECONDS.toNanos(10),
+              TimeUnit.SECONDS.toNanos(1));
       this.longestDelayNanos = Math.max(intervalNanos, timeoutNanos);
     }
 
@@ -48,8 +55,10 @@ final class HeartbeatWheel {
   private final EventExecutor loop;
   private final long tickNanos;
   private final ArrayList<Member>[] slots;
+
   /** The slot of the last tick. */
   private int cursor;
+
   private long members;
   private ScheduledFuture<?> timer;
 

@@ -37,21 +37,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * which listener it came on.
  *
  * <p>Sharable and thread-safe: the asset cache is a concurrent map of immutable byte arrays, read
- * from the class path once (small files; the first read of each happens on an event loop, the
- * jar is local).
+ * from the class path once (small files; the first read of each happens on an event loop, the jar
+ * is local).
  */
 @ChannelHandler.Sharable
 final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final String ASSET_ROOT = "parley-web/";
-  private static final Map<String, String> TYPES = Map.of(
-      "html", "text/html; charset=utf-8",
-      "js", "text/javascript; charset=utf-8",
-      "css", "text/css; charset=utf-8",
-      "json", "application/json",
-      "svg", "image/svg+xml",
-      "png", "image/png",
-      "ico", "image/x-icon",
-      "md", "text/markdown; charset=utf-8");
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "html", "text/html; charset=utf-8",
+          "js", "text/javascript; charset=utf-8",
+          "css", "text/css; charset=utf-8",
+          "json", "application/json",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "ico", "image/x-icon",
+          "md", "text/markdown; charset=utf-8");
 
   private final Map<String, byte[]> assets = new ConcurrentHashMap<>();
   private final HttpApi api;
@@ -69,7 +70,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     if (!req.decoderResult().isSuccess()) {
-      respond(ctx, req, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", bytes("bad request\n"));
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.BAD_REQUEST,
+          "text/plain; charset=utf-8",
+          bytes("bad request\n"));
       return;
     }
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
@@ -80,12 +86,21 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     if (listener == Listener.ADMIN && !path.equals("/healthz")) {
-      respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.NOT_FOUND,
+          "text/plain; charset=utf-8",
           bytes("the admin listener serves /metrics, /readyz and /healthz only\n"));
       return;
     }
     if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
-      respond(ctx, req, HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", bytes("method not allowed\n"));
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.METHOD_NOT_ALLOWED,
+          "text/plain; charset=utf-8",
+          bytes("method not allowed\n"));
       return;
     }
     if (path.equals("/healthz")) {
@@ -97,7 +112,8 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     byte[] body = folder ? null : asset(name); // a jar's folder entry reads as an empty resource
     if (folder && asset(name + "/index.html") != null) {
       // /console → /console/, so the page's relative links resolve
-      FullHttpResponse moved = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
+      FullHttpResponse moved =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
       moved.headers().set(HttpHeaderNames.LOCATION, path + "/");
       moved.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
       SecurityHeaders.common(ctx.channel(), moved.headers());
@@ -105,7 +121,12 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       return;
     }
     if (body == null) {
-      respond(ctx, req, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8", bytes("not found\n"));
+      respond(
+          ctx,
+          req,
+          HttpResponseStatus.NOT_FOUND,
+          "text/plain; charset=utf-8",
+          bytes("not found\n"));
       return;
     }
     String ext = name.substring(name.lastIndexOf('.') + 1);
@@ -120,43 +141,62 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     Map<String, String> headers = new HashMap<>();
     req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     byte[] body = ByteBufUtil.getBytes(req.content());
-    String remote = ctx.channel().remoteAddress() == null ? "?" : ctx.channel().remoteAddress().toString();
+    String remote =
+        ctx.channel().remoteAddress() == null ? "?" : ctx.channel().remoteAddress().toString();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpMethod method = req.method();
     CompletableFuture<HttpApi.Response> f;
     try {
-      f = api.handle(new HttpApi.Request(method.name(), uri.path(), uri.parameters(), headers, body, remote, listener));
+      f =
+          api.handle(
+              new HttpApi.Request(
+                  method.name(), uri.path(), uri.parameters(), headers, body, remote, listener));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
-    f.whenComplete((res, err) -> ctx.executor().execute(() -> {
-      HttpApi.Response r = err != null ? HttpApi.Response.json(500, "{\"error\":\"internal\"}") : res;
-      byte[] b = method == HttpMethod.HEAD ? new byte[0] : r.body();
-      FullHttpResponse out = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(r.status()),
-          Unpooled.wrappedBuffer(b));
-      out.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
-      out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, b.length);
-      out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
-      SecurityHeaders.common(ctx.channel(), out.headers());
-      r.headers().forEach((k, v) -> out.headers().set(k, v));
-      if (keepAlive) {
-        out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        ctx.writeAndFlush(out);
-      } else {
-        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-      }
-    }));
+    f.whenComplete(
+        (res, err) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      HttpApi.Response r =
+                          err != null
+                              ? HttpApi.Response.json(500, "{\"error\":\"internal\"}")
+                              : res;
+                      byte[] b = method == HttpMethod.HEAD ? new byte[0] : r.body();
+                      FullHttpResponse out =
+                          new DefaultFullHttpResponse(
+                              HttpVersion.HTTP_1_1,
+                              HttpResponseStatus.valueOf(r.status()),
+                              Unpooled.wrappedBuffer(b));
+                      out.headers().set(HttpHeaderNames.CONTENT_TYPE, r.contentType());
+                      out.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, b.length);
+                      out.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                      SecurityHeaders.common(ctx.channel(), out.headers());
+                      r.headers().forEach((k, v) -> out.headers().set(k, v));
+                      if (keepAlive) {
+                        out.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+                        ctx.writeAndFlush(out);
+                      } else {
+                        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                      }
+                    }));
   }
 
   private byte[] asset(String name) {
-    if (name.isEmpty() || name.contains("..") || name.contains("//") || name.contains("\\") || name.endsWith("/")) {
+    if (name.isEmpty()
+        || name.contains("..")
+        || name.contains("//")
+        || name.contains("\\")
+        || name.endsWith("/")) {
       return null;
     }
     byte[] cached = assets.get(name);
     if (cached != null) {
       return cached;
     }
-    try (InputStream in = HttpRequestHandler.class.getClassLoader().getResourceAsStream(ASSET_ROOT + name)) {
+    try (InputStream in =
+        HttpRequestHandler.class.getClassLoader().getResourceAsStream(ASSET_ROOT + name)) {
       if (in == null) {
         return null;
       }
@@ -172,13 +212,21 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status, String type,
+  private static void respond(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      HttpResponseStatus status,
+      String type,
       byte[] body) {
     send(ctx, req, response(ctx, req, status, type, body));
   }
 
-  private static FullHttpResponse response(ChannelHandlerContext ctx, FullHttpRequest req, HttpResponseStatus status,
-      String type, byte[] body) {
+  private static FullHttpResponse response(
+      ChannelHandlerContext ctx,
+      FullHttpRequest req,
+      HttpResponseStatus status,
+      String type,
+      byte[] body) {
     boolean head = req.method() == HttpMethod.HEAD;
     ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);

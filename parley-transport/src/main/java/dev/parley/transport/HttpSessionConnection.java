@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 final class HttpSessionConnection implements Connection {
   static final int MAX_BUFFERED_FRAMES = 10_000;
   static final long MAX_BUFFERED_BYTES = 8L * 1024 * 1024;
+
   /** A poll is answered (with nothing) after this long, well within proxies' idle time-outs. */
   static final long POLL_HOLD_MILLIS = 25_000;
 
@@ -55,8 +56,13 @@ final class HttpSessionConnection implements Connection {
   private final String remote;
   private final Principal principal;
   private final java.util.Map<String, String> params;
-  /** The client's IP address (for per-address limits), and the opening request's Host; either may be null. */
+
+  /**
+   * The client's IP address (for per-address limits), and the opening request's Host; either may be
+   * null.
+   */
   private volatile String clientAddress;
+
   private volatile String host;
   private final long idleLimitNanos;
   private final Runnable onGone;
@@ -71,15 +77,26 @@ final class HttpSessionConnection implements Connection {
 
   /** The attached event stream, or null. */
   private Channel stream;
+
   /** The waiting poll: its channel, its keep-alive, and its time-out. */
   private Channel poll;
+
   private boolean pollKeepAlive;
   private long pollAfter;
   private ScheduledFuture<?> pollTimeout;
   private final ScheduledFuture<?> heartbeat;
 
-  HttpSessionConnection(String sid, String transport, EventLoop loop, CoreMetrics metrics, String origin, String remote,
-      Principal principal, java.util.Map<String, String> params, long pingIntervalNanos, long idleLimitNanos,
+  HttpSessionConnection(
+      String sid,
+      String transport,
+      EventLoop loop,
+      CoreMetrics metrics,
+      String origin,
+      String remote,
+      Principal principal,
+      java.util.Map<String, String> params,
+      long pingIntervalNanos,
+      long idleLimitNanos,
       Runnable onGone) {
     this.sid = sid;
     this.transport = transport;
@@ -91,7 +108,9 @@ final class HttpSessionConnection implements Connection {
     this.params = java.util.Map.copyOf(params);
     this.idleLimitNanos = idleLimitNanos;
     this.onGone = onGone;
-    this.heartbeat = loop.scheduleAtFixedRate(this::heartbeat, pingIntervalNanos, pingIntervalNanos, TimeUnit.NANOSECONDS);
+    this.heartbeat =
+        loop.scheduleAtFixedRate(
+            this::heartbeat, pingIntervalNanos, pingIntervalNanos, TimeUnit.NANOSECONDS);
   }
 
   void attach(Session s) {
@@ -181,11 +200,13 @@ final class HttpSessionConnection implements Connection {
     }
     if (stream != null) {
       Channel s = stream;
-      s.writeAndFlush(new DefaultHttpContent(event(f))).addListener(done -> {
-        if (afterWrite != null) {
-          loop.execute(afterWrite);
-        }
-      });
+      s.writeAndFlush(new DefaultHttpContent(event(f)))
+          .addListener(
+              done -> {
+                if (afterWrite != null) {
+                  loop.execute(afterWrite);
+                }
+              });
       return;
     }
     if (poll != null) {
@@ -235,18 +256,23 @@ final class HttpSessionConnection implements Connection {
   void attachStream(Channel ch, long lastEventId) {
     acknowledge(lastEventId);
     if (stream != null && stream != ch) {
-      stream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+      stream
+          .writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+          .addListener(ChannelFutureListener.CLOSE);
     }
     stream = ch;
     io.netty.handler.codec.http.DefaultHttpResponse res =
-        new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        new io.netty.handler.codec.http.DefaultHttpResponse(
+            HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     res.headers().set("X-Accel-Buffering", "no");
     SecurityHeaders.common(ch, res.headers());
     ch.write(res);
-    ch.write(new DefaultHttpContent(Unpooled.copiedBuffer("retry: 1000\n\n", StandardCharsets.US_ASCII)));
+    ch.write(
+        new DefaultHttpContent(
+            Unpooled.copiedBuffer("retry: 1000\n\n", StandardCharsets.US_ASCII)));
     for (Frame f : buffer) {
       ch.write(new DefaultHttpContent(event(f)));
     }
@@ -255,21 +281,29 @@ final class HttpSessionConnection implements Connection {
     } else {
       ch.flush();
     }
-    ch.closeFuture().addListener(x -> loop.execute(() -> {
-      if (stream == ch) {
-        stream = null;
-        lastActivity = System.nanoTime();
-      }
-    }));
+    ch.closeFuture()
+        .addListener(
+            x ->
+                loop.execute(
+                    () -> {
+                      if (stream == ch) {
+                        stream = null;
+                        lastActivity = System.nanoTime();
+                      }
+                    }));
   }
 
   private void endStream(Channel ch) {
     String json = "{\"code\":" + closeCode.code() + ",\"reason\":\"" + closeCode.reason() + "\"}";
-    ch.write(new DefaultHttpContent(Unpooled.copiedBuffer("event: close\ndata: " + json + "\n\n", StandardCharsets.UTF_8)));
+    ch.write(
+        new DefaultHttpContent(
+            Unpooled.copiedBuffer("event: close\ndata: " + json + "\n\n", StandardCharsets.UTF_8)));
     ch.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
   }
 
-  /** A poll: answered now when frames after {@code after} wait (or the session closed), else held. */
+  /**
+   * A poll: answered now when frames after {@code after} wait (or the session closed), else held.
+   */
   void poll(Channel ch, boolean keepAlive, long after) {
     acknowledge(after);
     if (poll != null) {
@@ -282,18 +316,26 @@ final class HttpSessionConnection implements Connection {
       answerPoll(null);
       return;
     }
-    pollTimeout = loop.schedule(() -> {
-      pollTimeout = null;
-      if (poll == ch) {
-        answerPoll(null);
-      }
-    }, POLL_HOLD_MILLIS, TimeUnit.MILLISECONDS);
-    ch.closeFuture().addListener(x -> loop.execute(() -> {
-      if (poll == ch) {
-        poll = null;
-        lastActivity = System.nanoTime();
-      }
-    }));
+    pollTimeout =
+        loop.schedule(
+            () -> {
+              pollTimeout = null;
+              if (poll == ch) {
+                answerPoll(null);
+              }
+            },
+            POLL_HOLD_MILLIS,
+            TimeUnit.MILLISECONDS);
+    ch.closeFuture()
+        .addListener(
+            x ->
+                loop.execute(
+                    () -> {
+                      if (poll == ch) {
+                        poll = null;
+                        lastActivity = System.nanoTime();
+                      }
+                    }));
   }
 
   private void answerPoll(Void unused) {
@@ -320,12 +362,16 @@ final class HttpSessionConnection implements Connection {
     }
     head.append(']');
     if (closed) {
-      head.append(",\"close\":{\"code\":").append(closeCode.code()).append(",\"reason\":\"")
-          .append(closeCode.reason()).append("\"}");
+      head.append(",\"close\":{\"code\":")
+          .append(closeCode.code())
+          .append(",\"reason\":\"")
+          .append(closeCode.reason())
+          .append("\"}");
     }
     head.append("}");
     body.writeBytes(head.toString().getBytes(StandardCharsets.US_ASCII));
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
@@ -343,8 +389,9 @@ final class HttpSessionConnection implements Connection {
       return;
     }
     if (stream != null) {
-      stream.writeAndFlush(new DefaultHttpContent(Unpooled.copiedBuffer("event: ping\ndata: {}\n\n",
-          StandardCharsets.US_ASCII)));
+      stream.writeAndFlush(
+          new DefaultHttpContent(
+              Unpooled.copiedBuffer("event: ping\ndata: {}\n\n", StandardCharsets.US_ASCII)));
       return;
     }
     if (poll == null && System.nanoTime() - lastActivity > idleLimitNanos) {

@@ -36,9 +36,9 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code POST /rt/open?transport=sse|longpoll[&site=…][&key=…]}: the same admission as a
  *       WebSocket handshake (origin 403, token 401, connection limit 503), then {@code {"sid": …}}:
- *       128 random bits of the server's, after the client's {@code key} and a dot when it named
- *       one ({@code <key>.<random>}), so a load balancer can hash every request of the session on
- *       the key while nobody can choose or guess a session id;
+ *       128 random bits of the server's, after the client's {@code key} and a dot when it named one
+ *       ({@code <key>.<random>}), so a load balancer can hash every request of the session on the
+ *       key while nobody can choose or guess a session id;
  *   <li>{@code GET /rt/<sid>/events}: the event stream ({@code Last-Event-ID} resumes it);
  *   <li>{@code GET /rt/<sid>/poll?after=<id>}: frames after {@code id}, held up to 25 s;
  *   <li>{@code POST /rt/<sid>/send?ack=<id>}: commands, one per line; 204;
@@ -52,27 +52,35 @@ import java.util.concurrent.TimeUnit;
 @ChannelHandler.Sharable
 final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
   static final String PREFIX = "/rt/";
+
   /**
    * A client may give a routing key ({@code ?key=}, 22-64 characters of base64url; the JS SDK makes
    * 128 random bits) so that a load balancer can route every request of the session, the first
    * included, to one node by it. It is only a hint: the session id adds the server's randomness.
    */
-  private static final java.util.regex.Pattern KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22,64}");
+  private static final java.util.regex.Pattern KEY =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22,64}");
+
   /** A closed session is remembered this long, so a late request learns its close code. */
   private static final long TOMBSTONE_SECONDS = 30;
 
   private final Node node;
   private final TransportConfig config;
-  private final ConcurrentHashMap<String, HttpSessionConnection> sessions = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, HttpSessionConnection> sessions =
+      new ConcurrentHashMap<>();
   private final SecureRandom random = new SecureRandom();
+
   /** Sessions opened and not yet closed (the map also holds closed ones for a while). */
-  private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicInteger open =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /**
    * Open sessions per client address (the forwarded one behind a trusted proxy): a fallback
    * client's requests are short TCP connections, so the per-address connection limit alone would
    * let one address hold any number of sessions. Capped at the same {@code maxConnectionsPerIp}.
    */
   private final AddressCounts openPerAddress = new AddressCounts();
+
   /** Admission (origin, token) is the WebSocket handshake's own. */
   private final HandshakeGuard guard;
 
@@ -125,16 +133,26 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
     HttpSessionConnection c = sessions.get(parts[0]);
     if (c == null) {
-      respondJson(ctx, keepAlive, HttpResponseStatus.NOT_FOUND,
+      respondJson(
+          ctx,
+          keepAlive,
+          HttpResponseStatus.NOT_FOUND,
           "{\"error\":\"no_session\",\"message\":\"no such session; open a new one and resume\"}");
       return;
     }
-    if (!Origins.mayContinue(c.origin(), req.headers().get(HttpHeaderNames.ORIGIN),
-        req.headers().get("Sec-Fetch-Site"), req.headers().get(HttpHeaderNames.HOST))) {
+    if (!Origins.mayContinue(
+        c.origin(),
+        req.headers().get(HttpHeaderNames.ORIGIN),
+        req.headers().get("Sec-Fetch-Site"),
+        req.headers().get(HttpHeaderNames.HOST))) {
       node.metrics().handshakeRejected("origin");
-      respond(ctx, keepAlive, HttpResponseStatus.FORBIDDEN, c.origin() == null
-          ? "this session was opened by a non-browser client; no page may use it\n"
-          : "this session belongs to the origin that opened it; send its Origin\n");
+      respond(
+          ctx,
+          keepAlive,
+          HttpResponseStatus.FORBIDDEN,
+          c.origin() == null
+              ? "this session was opened by a non-browser client; no page may use it\n"
+              : "this session belongs to the origin that opened it; send its Origin\n");
       return;
     }
     switch (req.method().name() + " " + parts[1]) {
@@ -152,35 +170,50 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
         long ack = number(param(q, "ack"), 0);
         byte[] body = ByteBufUtil.getBytes(req.content());
         if (longestLine(body) > config.maxMessageBytes()) {
-          respond(ctx, keepAlive, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+          respond(
+              ctx,
+              keepAlive,
+              HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
               "a command is longer than " + config.maxMessageBytes() + " bytes\n");
           return;
         }
-        c.executor().execute(() -> {
-          c.acknowledge(ack);
-          c.commands(body);
-        });
+        c.executor()
+            .execute(
+                () -> {
+                  c.acknowledge(ack);
+                  c.commands(body);
+                });
         respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
       }
-      case "POST close" -> c.executor().execute(() -> {
-        // On the session's loop: close() frees its places (open count, per-address count) before
-        // the 204 is written, so a client that has the 204 may open again at once.
-        c.close(CloseCode.NORMAL, CloseCode.NORMAL.reason());
-        respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
-      });
+      case "POST close" ->
+          c.executor()
+              .execute(
+                  () -> {
+                    // On the session's loop: close() frees its places (open count, per-address
+                    // count) before
+                    // the 204 is written, so a client that has the 204 may open again at once.
+                    c.close(CloseCode.NORMAL, CloseCode.NORMAL.reason());
+                    respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
+                  });
       default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
     }
   }
 
-  private void open(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, boolean keepAlive) {
+  private void open(
+      ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, boolean keepAlive) {
     String transport = param(q, "transport");
     if (!"sse".equals(transport) && !"longpoll".equals(transport)) {
-      respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "transport must be sse or longpoll\n");
+      respond(
+          ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "transport must be sse or longpoll\n");
       return;
     }
     String key = param(q, "key");
     if (key != null && !KEY.matcher(key).matches()) {
-      respond(ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "key must be 22-64 characters of A-Z a-z 0-9 _ -\n");
+      respond(
+          ctx,
+          keepAlive,
+          HttpResponseStatus.BAD_REQUEST,
+          "key must be 22-64 characters of A-Z a-z 0-9 _ -\n");
       return;
     }
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
@@ -190,47 +223,92 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
     if (open.get() >= config.maxConnections()) {
       node.metrics().handshakeRejected("connection_limit");
-      respond(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later\n");
+      respond(
+          ctx,
+          false,
+          HttpResponseStatus.SERVICE_UNAVAILABLE,
+          "too many connections; try again later\n");
       return;
     }
-    CompletableFuture<Principal> who = token == null ? CompletableFuture.completedFuture(null) : guard.check(token);
+    CompletableFuture<Principal> who =
+        token == null ? CompletableFuture.completedFuture(null) : guard.check(token);
     String remote = remote(ctx);
     String host = req.headers().get(HttpHeaderNames.HOST);
     java.net.InetAddress client = ConnectionLimiter.client(ctx.channel());
-    who.whenComplete((principal, err) -> ctx.executor().execute(() -> {
-      if (err != null) {
-        guard.refuseUnauthorized(ctx, dev.parley.core.Authenticator.reason(err));
-        return;
-      }
-      if (!claimAddress(client)) {
-        node.metrics().handshakeRejected("connection_limit");
-        respond(ctx, false, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections from your address; try again later\n");
-        return;
-      }
-      long ping = config.pingInterval().toNanos();
-      HttpSessionConnection[] made = new HttpSessionConnection[1];
-      String sid;
-      java.util.Map<String, String> params = HandshakeGuard.params(q);
-      do { // 128 random bits: a repeat is not expected in the life of the universe, but costs nothing to rule out
-        sid = key != null ? key + "." + randomSid() : randomSid();
-        sessions.computeIfAbsent(sid, k -> made[0] = new HttpSessionConnection(k, transport, ctx.channel().eventLoop(),
-            node.metrics(), origin, remote, principal, params, ping, ping + config.pongTimeout().toNanos(), () -> {
-              open.decrementAndGet();
-              releaseAddress(client);
-              ctx.channel().eventLoop().schedule(() -> sessions.remove(k), TOMBSTONE_SECONDS, TimeUnit.SECONDS);
-            }));
-      } while (made[0] == null);
-      HttpSessionConnection c = made[0];
-      c.opener(client == null ? null : client.getHostAddress(), host);
-      open.incrementAndGet();
-      c.attach(node.open(c));
-      node.metrics().connectionOpened(transport);
-      respondJson(ctx, keepAlive, HttpResponseStatus.OK, "{\"sid\":\"" + sid + "\",\"transport\":\"" + transport
-          + "\",\"pollMs\":" + HttpSessionConnection.POLL_HOLD_MILLIS + "}");
-    }));
+    who.whenComplete(
+        (principal, err) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      if (err != null) {
+                        guard.refuseUnauthorized(ctx, dev.parley.core.Authenticator.reason(err));
+                        return;
+                      }
+                      if (!claimAddress(client)) {
+                        node.metrics().handshakeRejected("connection_limit");
+                        respond(
+                            ctx,
+                            false,
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "too many connections from your address; try again later\n");
+                        return;
+                      }
+                      long ping = config.pingInterval().toNanos();
+                      HttpSessionConnection[] made = new HttpSessionConnection[1];
+                      String sid;
+                      java.util.Map<String, String> params = HandshakeGuard.params(q);
+                      do { // 128 random bits: a repeat is not expected in the life of the universe,
+                        // but costs nothing to rule out
+                        sid = key != null ? key + "." + randomSid() : randomSid();
+                        sessions.computeIfAbsent(
+                            sid,
+                            k ->
+                                made[0] =
+                                    new HttpSessionConnection(
+                                        k,
+                                        transport,
+                                        ctx.channel().eventLoop(),
+                                        node.metrics(),
+                                        origin,
+                                        remote,
+                                        principal,
+                                        params,
+                                        ping,
+                                        ping + config.pongTimeout().toNanos(),
+                                        () -> {
+                                          open.decrementAndGet();
+                                          releaseAddress(client);
+                                          ctx.channel()
+                                              .eventLoop()
+                                              .schedule(
+                                                  () -> sessions.remove(k),
+                                                  TOMBSTONE_SECONDS,
+                                                  TimeUnit.SECONDS);
+                                        }));
+                      } while (made[0] == null);
+                      HttpSessionConnection c = made[0];
+                      c.opener(client == null ? null : client.getHostAddress(), host);
+                      open.incrementAndGet();
+                      c.attach(node.open(c));
+                      node.metrics().connectionOpened(transport);
+                      respondJson(
+                          ctx,
+                          keepAlive,
+                          HttpResponseStatus.OK,
+                          "{\"sid\":\""
+                              + sid
+                              + "\",\"transport\":\""
+                              + transport
+                              + "\",\"pollMs\":"
+                              + HttpSessionConnection.POLL_HOLD_MILLIS
+                              + "}");
+                    }));
   }
 
-  /** Counts a session for {@code client} unless it already has {@code maxConnectionsPerIp}; null: not counted. */
+  /**
+   * Counts a session for {@code client} unless it already has {@code maxConnectionsPerIp}; null:
+   * not counted.
+   */
   private boolean claimAddress(java.net.InetAddress client) {
     if (client == null || openPerAddress.add(client) <= config.maxConnectionsPerIp()) {
       return true;
@@ -256,7 +334,9 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     if (client != null) {
       return client.getHostAddress();
     }
-    return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : "?";
+    return ctx.channel().remoteAddress() instanceof InetSocketAddress a
+        ? a.getHostString() + ":" + a.getPort()
+        : "?";
   }
 
   private static int longestLine(byte[] body) {
@@ -287,17 +367,29 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static void respondJson(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
+  private static void respondJson(
+      ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
     write(ctx, keepAlive, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String text) {
-    write(ctx, keepAlive, status, "text/plain; charset=utf-8", text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8));
+  private static void respond(
+      ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String text) {
+    write(
+        ctx,
+        keepAlive,
+        status,
+        "text/plain; charset=utf-8",
+        text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void write(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
+  private static void write(
+      ChannelHandlerContext ctx,
+      boolean keepAlive,
+      HttpResponseStatus status,
+      String type,
       byte[] body) {
-    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     if (body.length > 0) {
       res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
     }

@@ -23,15 +23,18 @@ final class NettyConnection implements Connection {
   private static final long CLOSE_GRACE_MILLIS = 2000;
 
   /** The close code the server sent on this channel, for the connections-closed metric. */
-  static final io.netty.util.AttributeKey<Integer> CLOSE_CODE = io.netty.util.AttributeKey.valueOf("parleyCloseCode");
+  static final io.netty.util.AttributeKey<Integer> CLOSE_CODE =
+      io.netty.util.AttributeKey.valueOf("parleyCloseCode");
 
   private final Channel channel;
   private final dev.parley.core.CoreMetrics metrics;
   private final String origin;
+
   /** The Host header of the upgrade request, for same-origin checks. */
   private final String host;
 
-  NettyConnection(Channel channel, dev.parley.core.CoreMetrics metrics, String origin, String host) {
+  NettyConnection(
+      Channel channel, dev.parley.core.CoreMetrics metrics, String origin, String host) {
     this.channel = channel;
     this.metrics = metrics;
     this.origin = origin;
@@ -49,7 +52,9 @@ final class NettyConnection implements Connection {
     if (client != null) {
       return client.getHostAddress();
     }
-    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress() : null;
+    return channel.remoteAddress() instanceof InetSocketAddress a
+        ? a.getAddress().getHostAddress()
+        : null;
   }
 
   @Override
@@ -76,13 +81,16 @@ final class NettyConnection implements Connection {
   @Override
   public void send(byte[] frame) {
     metrics.bytesOut(frame.length);
-    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
+    channel.writeAndFlush(
+        new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
   }
 
   @Override
   public void send(byte[] frame, Runnable afterWrite) {
     metrics.bytesOut(frame.length);
-    channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame))).addListener(f -> afterWrite.run());
+    channel
+        .writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
+        .addListener(f -> afterWrite.run());
   }
 
   @Override
@@ -96,17 +104,30 @@ final class NettyConnection implements Connection {
       return;
     }
     channel.attr(CLOSE_CODE).setIfAbsent(code.code());
-    channel.writeAndFlush(new CloseWebSocketFrame(code.code(), reason)).addListener(ChannelFutureListener.CLOSE);
-    channel.eventLoop().schedule(() -> { channel.close(); }, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    channel
+        .writeAndFlush(new CloseWebSocketFrame(code.code(), reason))
+        .addListener(ChannelFutureListener.CLOSE);
+    channel
+        .eventLoop()
+        .schedule(
+            () -> {
+              channel.close();
+            },
+            CLOSE_GRACE_MILLIS,
+            TimeUnit.MILLISECONDS);
   }
 
   @Override
   public String remoteAddress() {
     java.net.InetAddress client = ConnectionLimiter.client(channel);
-    if (client != null && channel.remoteAddress() instanceof InetSocketAddress a && !client.equals(a.getAddress())) {
+    if (client != null
+        && channel.remoteAddress() instanceof InetSocketAddress a
+        && !client.equals(a.getAddress())) {
       return client.getHostAddress() + " (via " + a.getHostString() + ":" + a.getPort() + ")";
     }
-    return channel.remoteAddress() instanceof InetSocketAddress a ? a.getHostString() + ":" + a.getPort() : "?";
+    return channel.remoteAddress() instanceof InetSocketAddress a
+        ? a.getHostString() + ":" + a.getPort()
+        : "?";
   }
 
   @Override

@@ -5,11 +5,11 @@ import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
- * The transport's own origin rules ({@code docs/SECURITY.md#origins}): which requests come from
- * the server's own pages, and which may carry on a fallback session that a page opened. The site
- * policy (which foreign origins may open a connection at all) is the core's {@code
- * HandshakePolicy}; these rules only ever narrow it. {@code Origin: null} (a sandboxed frame, a
- * {@code file:} page, a redirect across origins) is never allowed by them.
+ * The transport's own origin rules ({@code docs/SECURITY.md#origins}): which requests come from the
+ * server's own pages, and which may carry on a fallback session that a page opened. The site policy
+ * (which foreign origins may open a connection at all) is the core's {@code HandshakePolicy}; these
+ * rules only ever narrow it. {@code Origin: null} (a sandboxed frame, a {@code file:} page, a
+ * redirect across origins) is never allowed by them.
  *
  * <p>Stateless and thread-safe.
  */
@@ -21,8 +21,8 @@ final class Origins {
 
   /**
    * Whether {@code origin} names this server: an http(s) origin whose host and port are the
-   * request's {@code Host} header (default ports spelt out or not). False for a missing origin,
-   * for {@code null}, and when there is no Host header.
+   * request's {@code Host} header (default ports spelt out or not). False for a missing origin, for
+   * {@code null}, and when there is no Host header.
    */
   static boolean isServersOwn(String origin, String host) {
     if (origin == null || host == null || origin.equals("null")) {
@@ -32,12 +32,17 @@ final class Origins {
       URI o = new URI(origin);
       String scheme = o.getScheme() == null ? "" : o.getScheme().toLowerCase(Locale.ROOT);
       int defaultPort = scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
-      if (defaultPort < 0 || o.getHost() == null || o.getRawPath() != null && !o.getRawPath().isEmpty()
-          || o.getRawQuery() != null || o.getRawUserInfo() != null) {
+      if (defaultPort < 0
+          || o.getHost() == null
+          || o.getRawPath() != null && !o.getRawPath().isEmpty()
+          || o.getRawQuery() != null
+          || o.getRawUserInfo() != null) {
         return false;
       }
       URI h = new URI("http://" + host.trim());
-      if (h.getHost() == null || h.getRawPath() != null && !h.getRawPath().isEmpty() || h.getRawUserInfo() != null) {
+      if (h.getHost() == null
+          || h.getRawPath() != null && !h.getRawPath().isEmpty()
+          || h.getRawUserInfo() != null) {
         return false;
       }
       int originPort = o.getPort() == -1 ? defaultPort : o.getPort();
@@ -49,13 +54,14 @@ final class Origins {
   }
 
   /**
-   * Whether a later request of a fallback session may act on it ({@code docs/SECURITY.md#fallback-transports}):
+   * Whether a later request of a fallback session may act on it ({@code
+   * docs/SECURITY.md#fallback-transports}):
    *
    * <ul>
    *   <li>a session a browser page opened (its {@code opener} origin recorded) takes requests
-   *       carrying that same origin; a request without {@code Origin} only when the browser says
-   *       it comes from the page's own origin ({@code Sec-Fetch-Site: same-origin}, as browsers
-   *       omit {@code Origin} on same-origin GETs) and the opener was this server's own origin;
+   *       carrying that same origin; a request without {@code Origin} only when the browser says it
+   *       comes from the page's own origin ({@code Sec-Fetch-Site: same-origin}, as browsers omit
+   *       {@code Origin} on same-origin GETs) and the opener was this server's own origin;
    *   <li>a session a non-browser opened (no {@code Origin}) takes requests without {@code Origin}
    *       and without {@code Sec-Fetch-Site}: no browser page may act on it.
    * </ul>

@@ -24,20 +24,22 @@ import io.netty.handler.flush.FlushConsolidationHandler;
  *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush;
  *   <li>{@link HttpServerCodec} and {@link HttpObjectAggregator}: HTTP/1.1 requests; at the upgrade
  *       Netty's WebSocket frame decoder and encoder take the codec's place;
- *   <li>{@link ConnectionLimiter}: total and per-IP limits (503), the HTTP-phase deadline (slowloris);
+ *   <li>{@link ConnectionLimiter}: total and per-IP limits (503), the HTTP-phase deadline
+ *       (slowloris);
  *   <li>{@link HttpSessionHandler}: the fallback transports under {@code /rt/};
  *   <li>{@link WebSocketFrameGuard}: the reserved bits of every frame, control frames included,
  *       before anything consumes one (1002);
  *   <li>a {@link WebSocketServerExtensionHandler} for permessage-deflate alone, when compression is
  *       on; its decoder joins the pipeline here at the upgrade;
- *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws}, foreign origins and bad
- *       tokens, and counts refusals;
+ *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws}, foreign origins and
+ *       bad tokens, and counts refusals;
  *   <li>{@link Utf8FrameValidator}: text that is not UTF-8, across fragments too (1007);
  *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, and answers
  *       pings; close frames go on to {@link WebSocketSessionHandler}, which checks their code;
  *   <li>{@link WebSocketFrameAggregator}: joins fragments, 1009 past {@code maxMessageBytes};
  *   <li>{@link HeartbeatHandler}: pings and the 4408 time-out;
- *   <li>{@link HttpRequestHandler}: {@code /healthz}, the REST API under {@code /api/}, static assets;
+ *   <li>{@link HttpRequestHandler}: {@code /healthz}, the REST API under {@code /api/}, static
+ *       assets;
  *   <li>{@link WebSocketSessionHandler}: whole text messages to the core; the one close frame for
  *       every protocol violation found above (1002, 1007, 1009).
  * </ol>
@@ -58,33 +60,41 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
   private final WebSocketFrameGuard frameGuard = new WebSocketFrameGuard();
   private final HttpSessionHandler fallback;
   private final WebSocketServerProtocolConfig wsConfig;
+
   /** One heartbeat timer per event loop for all of its WebSockets. */
   private final HeartbeatWheel.PerLoop heartbeats;
 
   /** TLS 1.2 and 1.3 only, or null for plain connections. */
   private final io.netty.handler.ssl.SslContext tls;
 
-  ParleyChannelInitializer(TransportConfig config, Node node, ChannelGroup connections,
-      HttpApi api) {
+  ParleyChannelInitializer(
+      TransportConfig config, Node node, ChannelGroup connections, HttpApi api) {
     this.tls = tls(config);
     this.http = new HttpRequestHandler(api, HttpApi.Listener.PUBLIC);
     this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy(), node.authenticator());
-    this.limiter = new ConnectionLimiter(config.maxConnections(), config.maxConnectionsPerIp(),
-        config.handshakeTimeout().toNanos(), node.metrics(), config.trustedProxies());
+    this.limiter =
+        new ConnectionLimiter(
+            config.maxConnections(),
+            config.maxConnectionsPerIp(),
+            config.handshakeTimeout().toNanos(),
+            node.metrics(),
+            config.trustedProxies());
     this.fallback = new HttpSessionHandler(node, config, guard);
     this.config = config;
     this.node = node;
     this.connections = connections;
-    this.heartbeats = new HeartbeatWheel.PerLoop(config.pingInterval().toNanos(), config.pongTimeout().toNanos());
-    this.wsConfig = WebSocketServerProtocolConfig.newBuilder()
-        .websocketPath("/ws")
-        .subprotocols(HandshakeGuard.SUBPROTOCOL)
-        .checkStartsWith(true)
-        .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
-        .dropPongFrames(false)
-        .handleCloseFrames(false)
-        .decoderConfig(decoderConfig(config))
-        .build();
+    this.heartbeats =
+        new HeartbeatWheel.PerLoop(config.pingInterval().toNanos(), config.pongTimeout().toNanos());
+    this.wsConfig =
+        WebSocketServerProtocolConfig.newBuilder()
+            .websocketPath("/ws")
+            .subprotocols(HandshakeGuard.SUBPROTOCOL)
+            .checkStartsWith(true)
+            .handshakeTimeoutMillis(config.handshakeTimeout().toMillis())
+            .dropPongFrames(false)
+            .handleCloseFrames(false)
+            .decoderConfig(decoderConfig(config))
+            .build();
   }
 
   /**
@@ -109,12 +119,21 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
     }
     try {
       checkKeyMatchesCertificate(config.tlsCert(), config.tlsKey());
-      return io.netty.handler.ssl.SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile())
+      return io.netty.handler.ssl.SslContextBuilder.forServer(
+              config.tlsCert().toFile(), config.tlsKey().toFile())
           .protocols("TLSv1.3", "TLSv1.2")
           .build();
-    } catch (java.io.IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("cannot use tls-cert " + config.tlsCert() + " and tls-key " + config.tlsKey()
-          + ": " + e.getMessage(), e);
+    } catch (java.io.IOException
+        | java.security.GeneralSecurityException
+        | IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "cannot use tls-cert "
+              + config.tlsCert()
+              + " and tls-key "
+              + config.tlsKey()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -122,23 +141,30 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
    * Fails at start-up, not at the first visitor's handshake, when the key is not the certificate's:
    * signs a nonce with the key and verifies it with the certificate's public key.
    */
-  private static void checkKeyMatchesCertificate(java.nio.file.Path certFile, java.nio.file.Path keyFile)
+  private static void checkKeyMatchesCertificate(
+      java.nio.file.Path certFile, java.nio.file.Path keyFile)
       throws java.io.IOException, java.security.GeneralSecurityException {
     java.security.cert.X509Certificate cert;
     try (java.io.InputStream in = java.nio.file.Files.newInputStream(certFile)) {
-      cert = (java.security.cert.X509Certificate)
-          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      cert =
+          (java.security.cert.X509Certificate)
+              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
     String pem = java.nio.file.Files.readString(keyFile);
     if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-      throw new IllegalArgumentException("tls-key must be a PKCS#8 PEM key (BEGIN PRIVATE KEY); "
-          + "convert with 'openssl pkcs8 -topk8 -nocrypt'");
+      throw new IllegalArgumentException(
+          "tls-key must be a PKCS#8 PEM key (BEGIN PRIVATE KEY); "
+              + "convert with 'openssl pkcs8 -topk8 -nocrypt'");
     }
     byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
     String algorithm = cert.getPublicKey().getAlgorithm();
-    java.security.PrivateKey key = java.security.KeyFactory.getInstance(algorithm)
-        .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
-    String sigAlg = algorithm.equals("EC") ? "SHA256withECDSA" : algorithm.equals("RSA") ? "SHA256withRSA" : algorithm;
+    java.security.PrivateKey key =
+        java.security.KeyFactory.getInstance(algorithm)
+            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+    String sigAlg =
+        algorithm.equals("EC")
+            ? "SHA256withECDSA"
+            : algorithm.equals("RSA") ? "SHA256withRSA" : algorithm;
     byte[] nonce = new byte[32];
     new java.security.SecureRandom().nextBytes(nonce);
     java.security.Signature s = java.security.Signature.getInstance(sigAlg);
@@ -171,17 +197,24 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
     p.addLast("fallback", fallback);
     p.addLast("ws-frames", frameGuard);
     if (config.compression()) {
-      // permessage-deflate (RFC 7692) only, not the old deflate-frame draft: RSV1 then means one thing.
-      p.addLast("ws-deflate", new WebSocketServerExtensionHandler(
-          new PerMessageDeflateServerExtensionHandshaker(config.maxMessageBytes())));
+      // permessage-deflate (RFC 7692) only, not the old deflate-frame draft: RSV1 then means one
+      // thing.
+      p.addLast(
+          "ws-deflate",
+          new WebSocketServerExtensionHandler(
+              new PerMessageDeflateServerExtensionHandshaker(config.maxMessageBytes())));
     }
     p.addLast("ws-guard", guard);
     // Reports, never closes itself (closeOnProtocolViolation false): the session handler closes.
     p.addLast("ws-utf8", new Utf8FrameValidator(false));
     p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
     p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
-    p.addLast("heartbeat", new HeartbeatHandler(config.pingInterval().toNanos(), config.pongTimeout().toNanos(), heartbeats));
+    p.addLast(
+        "heartbeat",
+        new HeartbeatHandler(
+            config.pingInterval().toNanos(), config.pongTimeout().toNanos(), heartbeats));
     p.addLast("http-routes", http);
-    p.addLast("session", new WebSocketSessionHandler(node, connections, config.slowConsumerGrace()));
+    p.addLast(
+        "session", new WebSocketSessionHandler(node, connections, config.slowConsumerGrace()));
   }
 }

@@ -6,23 +6,27 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.ssl.SslHandler;
 
 /**
- * The security headers of the server's HTTP answers ({@code docs/SECURITY.md#http-headers}):
- * every answer says {@code nosniff} and a referrer policy, and {@code Strict-Transport-Security}
- * when the connection is TLS; HTML pages get a Content-Security-Policy that allows nothing but the
- * server's own scripts, styles and connections, and may be framed only where they mean to be (the
- * demo page by its own origin, the console and the dashboard nowhere). The widget and the SDK,
- * which other sites embed, are marked loadable from any origin.
+ * The security headers of the server's HTTP answers ({@code docs/SECURITY.md#http-headers}): every
+ * answer says {@code nosniff} and a referrer policy, and {@code Strict-Transport-Security} when the
+ * connection is TLS; HTML pages get a Content-Security-Policy that allows nothing but the server's
+ * own scripts, styles and connections, and may be framed only where they mean to be (the demo page
+ * by its own origin, the console and the dashboard nowhere). The widget and the SDK, which other
+ * sites embed, are marked loadable from any origin.
  *
  * <p>Stateless and thread-safe.
  */
 final class SecurityHeaders {
   /** The policy of every page; {@code frame-ancestors} is added per page. */
-  static final String CSP_BASE = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-      + "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors ";
+  static final String CSP_BASE =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          + "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors ";
+
   /** The console, the dashboard, and any other page: never in a frame (clickjacking). */
   static final String CSP_UNFRAMED = CSP_BASE + "'none'";
+
   /** The demo page: framed by the server's own pages only. */
   static final String CSP_DEMO = CSP_BASE + "'self'";
+
   /** One year, in seconds: browsers then use https only, for this host, for that long. */
   static final String HSTS = "max-age=31536000";
 

@@ -43,29 +43,40 @@ public final class TransportServer implements AutoCloseable {
   private final TransportConfig config;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
-  private final ChannelGroup connections = new DefaultChannelGroup("parley-ws", GlobalEventExecutor.INSTANCE);
+  private final ChannelGroup connections =
+      new DefaultChannelGroup("parley-ws", GlobalEventExecutor.INSTANCE);
   private final Channel serverChannel;
+
   /** The admin listener's channel, or null when it is off. */
   private final Channel adminChannel;
+
   private final ParleyChannelInitializer initializer;
   private final String ioName;
 
-  private TransportServer(TransportConfig config, Node node, HttpApi api) throws InterruptedException {
+  private TransportServer(TransportConfig config, Node node, HttpApi api)
+      throws InterruptedException {
     this.config = config;
     boolean epoll = Epoll.isAvailable();
     IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-    Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    Class<? extends ServerChannel> channelType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     this.ioName = epoll ? "epoll" : "nio";
     this.boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("parley-boss"), io);
-    this.workers = new MultiThreadIoEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("parley-io"), io);
-    ServerBootstrap b = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(channelType)
-        .option(ChannelOption.SO_BACKLOG, 4096)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-        .childHandler(initializer = new ParleyChannelInitializer(config, node, connections, api));
+    this.workers =
+        new MultiThreadIoEventLoopGroup(
+            config.ioThreads(), new DefaultThreadFactory("parley-io"), io);
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(channelType)
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+            .childHandler(
+                initializer = new ParleyChannelInitializer(config, node, connections, api));
     Channel server = null;
     try {
       server = b.bind(config.host(), config.port()).sync().channel();
@@ -81,21 +92,29 @@ public final class TransportServer implements AutoCloseable {
     }
   }
 
-  private Channel bindAdmin(TransportConfig config, HttpApi api, Class<? extends ServerChannel> channelType)
+  private Channel bindAdmin(
+      TransportConfig config, HttpApi api, Class<? extends ServerChannel> channelType)
       throws InterruptedException {
-    ServerBootstrap admin = new ServerBootstrap()
-        .group(boss, workers)
-        .channel(channelType)
-        .option(ChannelOption.SO_REUSEADDR, true)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new AdminChannelInitializer(config, api));
+    ServerBootstrap admin =
+        new ServerBootstrap()
+            .group(boss, workers)
+            .channel(channelType)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(new AdminChannelInitializer(config, api));
     try {
       return admin.bind(config.adminHost(), config.adminPort()).sync().channel();
     } catch (InterruptedException e) {
       throw e;
     } catch (Exception e) { // sync() rethrows the bind's IOException as it is
-      throw new IllegalStateException("cannot bind the admin listener (metrics) to " + config.adminHost() + ":"
-          + config.adminPort() + ": " + e.getMessage() + "; choose another admin port, or a negative one to turn it off",
+      throw new IllegalStateException(
+          "cannot bind the admin listener (metrics) to "
+              + config.adminHost()
+              + ":"
+              + config.adminPort()
+              + ": "
+              + e.getMessage()
+              + "; choose another admin port, or a negative one to turn it off",
           e);
     }
   }
@@ -105,16 +124,18 @@ public final class TransportServer implements AutoCloseable {
    *
    * @throws InterruptedException if interrupted while binding
    */
-  public static TransportServer start(TransportConfig config, Node node) throws InterruptedException {
+  public static TransportServer start(TransportConfig config, Node node)
+      throws InterruptedException {
     return new TransportServer(config, node, HttpApi.NONE);
   }
 
   /**
-   * Binds and starts serving, with {@code api} answering {@code /api/}, {@code /readyz} and
-   * {@code /metrics} on the public listener and {@code /metrics} and {@code /readyz} on the admin
-   * listener ({@link HttpApi.Request#listener()} says which).
+   * Binds and starts serving, with {@code api} answering {@code /api/}, {@code /readyz} and {@code
+   * /metrics} on the public listener and {@code /metrics} and {@code /readyz} on the admin listener
+   * ({@link HttpApi.Request#listener()} says which).
    */
-  public static TransportServer start(TransportConfig config, Node node, HttpApi api) throws InterruptedException {
+  public static TransportServer start(TransportConfig config, Node node, HttpApi api)
+      throws InterruptedException {
     return new TransportServer(config, node, api);
   }
 
@@ -183,7 +204,8 @@ public final class TransportServer implements AutoCloseable {
     }
     connections.newCloseFuture().awaitUninterruptibly(grace.toMillis(), TimeUnit.MILLISECONDS);
     if (!connections.isEmpty()) {
-      log.warn("{} connections did not close within the grace period; cutting them", connections.size());
+      log.warn(
+          "{} connections did not close within the grace period; cutting them", connections.size());
       connections.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
     }
   }

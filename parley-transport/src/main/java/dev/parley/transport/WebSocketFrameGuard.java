@@ -14,9 +14,9 @@ import io.netty.util.ReferenceCountUtil;
 import java.util.Locale;
 
 /**
- * The reserved bits of every frame, control frames included (RFC 6455 5.2), checked right after
- * the frame decoder and before anything consumes a frame: the permessage-deflate decoder, and
- * Netty's protocol handler, which answers pings itself.
+ * The reserved bits of every frame, control frames included (RFC 6455 5.2), checked right after the
+ * frame decoder and before anything consumes a frame: the permessage-deflate decoder, and Netty's
+ * protocol handler, which answers pings itself.
  *
  * <p>A frame may carry RSV1 only when it is the first frame of a data message (text or binary) and
  * permessage-deflate was negotiated (RFC 7692 6: "the RSV1 bit is set only on the first frame";
@@ -40,11 +40,14 @@ final class WebSocketFrameGuard extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof WebSocketFrame frame && frame.rsv() != 0 && !allowed(ctx, frame)) {
-      String kind = frame.getClass().getSimpleName().replace("WebSocketFrame", "").toLowerCase(Locale.ROOT);
+      String kind =
+          frame.getClass().getSimpleName().replace("WebSocketFrame", "").toLowerCase(Locale.ROOT);
       int rsv = frame.rsv();
       ReferenceCountUtil.release(frame);
-      ctx.fireExceptionCaught(new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
-          "reserved bits " + Integer.toBinaryString(rsv) + " on a " + kind + " frame"));
+      ctx.fireExceptionCaught(
+          new CorruptedWebSocketFrameException(
+              WebSocketCloseStatus.PROTOCOL_ERROR,
+              "reserved bits " + Integer.toBinaryString(rsv) + " on a " + kind + " frame"));
       return;
     }
     ctx.fireChannelRead(msg);

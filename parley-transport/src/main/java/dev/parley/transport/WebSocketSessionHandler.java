@@ -50,7 +50,10 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   /** Set when the handshake completes; null before. Event loop only. */
   private Session session;
 
-  /** The connection is being failed (a protocol violation, a binary frame, a bad close code): later frames are dropped. Event loop only. */
+  /**
+   * The connection is being failed (a protocol violation, a binary frame, a bad close code): later
+   * frames are dropped. Event loop only.
+   */
   private boolean failed;
 
   WebSocketSessionHandler(Node node, ChannelGroup connections, Duration slowConsumerGrace) {
@@ -68,16 +71,24 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
     if (session != null) {
       if (!ctx.channel().isWritable() && slowCheck == null) {
-        slowCheck = ctx.executor().schedule(() -> {
-          slowCheck = null;
-          if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-            node.metrics().slowConsumerClosed();
-            ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(CloseCode.SLOW_CONSUMER.code());
-            // The close frame would queue behind what the peer does not read: cut at once.
-            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-            ctx.close();
-          }
-        }, slowConsumerGraceNanos, TimeUnit.NANOSECONDS);
+        slowCheck =
+            ctx.executor()
+                .schedule(
+                    () -> {
+                      slowCheck = null;
+                      if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
+                        node.metrics().slowConsumerClosed();
+                        ctx.channel()
+                            .attr(NettyConnection.CLOSE_CODE)
+                            .setIfAbsent(CloseCode.SLOW_CONSUMER.code());
+                        // The close frame would queue behind what the peer does not read: cut at
+                        // once.
+                        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                        ctx.close();
+                      }
+                    },
+                    slowConsumerGraceNanos,
+                    TimeUnit.NANOSECONDS);
       } else if (ctx.channel().isWritable() && slowCheck != null) {
         slowCheck.cancel(false);
         slowCheck = null;
@@ -100,8 +111,13 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
           p.remove(name);
         }
       }
-      session = node.open(new NettyConnection(ctx.channel(), node.metrics(),
-          hc.requestHeaders().get(HttpHeaderNames.ORIGIN), hc.requestHeaders().get(HttpHeaderNames.HOST)));
+      session =
+          node.open(
+              new NettyConnection(
+                  ctx.channel(),
+                  node.metrics(),
+                  hc.requestHeaders().get(HttpHeaderNames.ORIGIN),
+                  hc.requestHeaders().get(HttpHeaderNames.HOST)));
       connections.add(ctx.channel());
       node.metrics().connectionOpened("websocket");
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -136,7 +152,8 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         }
       } else if (frame instanceof BinaryWebSocketFrame) {
         failed = true; // closing for it: nothing after it is carried out either
-        NettyConnection.closeChannel(ctx.channel(), CloseCode.UNSUPPORTED_DATA, CloseCode.UNSUPPORTED_DATA.reason());
+        NettyConnection.closeChannel(
+            ctx.channel(), CloseCode.UNSUPPORTED_DATA, CloseCode.UNSUPPORTED_DATA.reason());
       }
       // Pong frames: the heartbeat handler already noted the traffic.
     } finally {
@@ -149,15 +166,20 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
    * does not allow on the wire (below 1000, 1004-1006, 1015, 1016-2999, 5000 and up) gets 1002.
    */
   private void closeReceived(ChannelHandlerContext ctx, int code) {
-    boolean valid = code == -1 || (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014)
-        || (code >= 3000 && code <= 4999);
+    boolean valid =
+        code == -1
+            || (code >= 1000 && code <= 1003)
+            || (code >= 1007 && code <= 1014)
+            || (code >= 3000 && code <= 4999);
     if (!valid) {
       failed = true;
-      NettyConnection.closeChannel(ctx.channel(), CloseCode.PROTOCOL_ERROR, "invalid close code " + code);
+      NettyConnection.closeChannel(
+          ctx.channel(), CloseCode.PROTOCOL_ERROR, "invalid close code " + code);
       return;
     }
     ctx.channel().attr(NettyConnection.CLOSE_CODE).setIfAbsent(code == -1 ? 1005 : code);
-    CloseWebSocketFrame reply = code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
+    CloseWebSocketFrame reply =
+        code == -1 ? new CloseWebSocketFrame() : new CloseWebSocketFrame(code, "");
     ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
   }
 
@@ -177,22 +199,29 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     if (violation != null) {
       failed = true;
       // The reporter's words say which rule was broken ("reserved bits 1 on a ping frame").
-      NettyConnection.closeChannel(ctx.channel(), violation,
+      NettyConnection.closeChannel(
+          ctx.channel(),
+          violation,
           cause.getMessage() != null ? reason(cause.getMessage()) : violation.reason());
       return;
     }
     log.debug("connection {} failed", ctx.channel().remoteAddress(), cause);
     if (session != null) {
-      NettyConnection.closeChannel(ctx.channel(), CloseCode.INTERNAL_ERROR, CloseCode.INTERNAL_ERROR.reason());
+      NettyConnection.closeChannel(
+          ctx.channel(), CloseCode.INTERNAL_ERROR, CloseCode.INTERNAL_ERROR.reason());
     } else {
       ctx.close();
     }
   }
 
-  /** The close code of a protocol violation reported by a handler before this one, or null for any other failure. */
+  /**
+   * The close code of a protocol violation reported by a handler before this one, or null for any
+   * other failure.
+   */
   static CloseCode violation(Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException c) {
-      // The frame decoder, the UTF-8 validator or WebSocketFrameGuard chose the code (1002, 1007, 1009).
+      // The frame decoder, the UTF-8 validator or WebSocketFrameGuard chose the code (1002, 1007,
+      // 1009).
       int code = c.closeStatus() == null ? CloseCode.PROTOCOL_ERROR.code() : c.closeStatus().code();
       for (CloseCode cc : CloseCode.values()) {
         if (cc.code() == code) {
@@ -206,10 +235,13 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
       return CloseCode.MESSAGE_TOO_BIG;
     }
     if (cause instanceof DecompressionException d) {
-      // permessage-deflate: a message that inflates past the message limit (the decoder's allocation
+      // permessage-deflate: a message that inflates past the message limit (the decoder's
+      // allocation
       // cap) is too big; one that does not inflate at all is invalid data (RFC 7692 8.1).
-      return d.getMessage() != null && d.getMessage().startsWith("Decompression buffer has reached maximum size")
-          ? CloseCode.MESSAGE_TOO_BIG : CloseCode.INVALID_PAYLOAD;
+      return d.getMessage() != null
+              && d.getMessage().startsWith("Decompression buffer has reached maximum size")
+          ? CloseCode.MESSAGE_TOO_BIG
+          : CloseCode.INVALID_PAYLOAD;
     }
     return null;
   }

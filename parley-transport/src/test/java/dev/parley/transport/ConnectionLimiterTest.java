@@ -32,32 +32,43 @@ class ConnectionLimiterTest {
   final RecordingMetrics metrics = new RecordingMetrics();
 
   ConnectionLimiter limiter(int total, int perIp) {
-    return new ConnectionLimiter(total, perIp, TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS), metrics, List.of(PROXY));
+    return new ConnectionLimiter(
+        total, perIp, TimeUnit.SECONDS.toNanos(DEADLINE_SECONDS), metrics, List.of(PROXY));
   }
 
-  /** A connection from {@code ip} through {@code limiter}; requests it lets through are answered by nothing and released. */
+  /**
+   * A connection from {@code ip} through {@code limiter}; requests it lets through are answered by
+   * nothing and released.
+   */
   static AddressedChannel connect(ConnectionLimiter limiter, String ip) {
-    return AddressedChannel.from(ip, limiter, new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ReferenceCountUtil.release(msg);
-        ctx.channel().attr(PASSED).set(Boolean.TRUE);
-      }
-    });
+    return AddressedChannel.from(
+        ip,
+        limiter,
+        new ChannelInboundHandlerAdapter() {
+          @Override
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg);
+            ctx.channel().attr(PASSED).set(Boolean.TRUE);
+          }
+        });
   }
 
   /** Set on a channel when a request went past the limiter. */
   static final AttributeKey<Boolean> PASSED = AttributeKey.valueOf("testPassed");
 
   static FullHttpRequest get(String xff) {
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/healthz");
+    FullHttpRequest req =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/healthz");
     if (xff != null) {
       req.headers().set("X-Forwarded-For", xff);
     }
     return req;
   }
 
-  /** Sends a request; returns the status of the limiter's refusal, or 0 when the request was let through. */
+  /**
+   * Sends a request; returns the status of the limiter's refusal, or 0 when the request was let
+   * through.
+   */
   static int request(EmbeddedChannel ch, String xff) {
     ch.attr(PASSED).set(null);
     ch.writeInbound(get(xff));
@@ -84,7 +95,9 @@ class ConnectionLimiterTest {
     assertThat(c.isActive()).isFalse();
     assertThat(metrics.events).containsExactly("rejected:connection_limit");
     a.close();
-    assertThat(request(connect(l, "192.0.2.4"), null)).as("a closed connection frees its place").isZero();
+    assertThat(request(connect(l, "192.0.2.4"), null))
+        .as("a closed connection frees its place")
+        .isZero();
   }
 
   @Test
@@ -115,7 +128,8 @@ class ConnectionLimiterTest {
   void eachRequestGetsItsOwnDeadlineAndLiftingItKeepsTheConnection() {
     AddressedChannel ch = connect(limiter(100, 100), "192.0.2.1");
     ch.advanceTimeBy(DEADLINE_SECONDS - 1, TimeUnit.SECONDS);
-    assertThat(request(ch, null)).isZero(); // keep-alive: the next request has a deadline of its own
+    assertThat(request(ch, null))
+        .isZero(); // keep-alive: the next request has a deadline of its own
     ch.advanceTimeBy(DEADLINE_SECONDS - 1, TimeUnit.SECONDS);
     ch.runScheduledPendingTasks();
     assertThat(ch.isActive()).isTrue();
@@ -132,11 +146,15 @@ class ConnectionLimiterTest {
     AddressedChannel viaProxy = connect(l, PROXY);
     assertThat(request(viaProxy, "198.51.100.7, " + PROXY)).isZero();
     assertThat(ConnectionLimiter.client(viaProxy)).isEqualTo(InetAddress.getByName("198.51.100.7"));
-    assertThat(request(connect(l, PROXY), "203.0.113.5, 198.51.100.7")).as("same client, second connection")
+    assertThat(request(connect(l, PROXY), "203.0.113.5, 198.51.100.7"))
+        .as("same client, second connection")
         .isEqualTo(503);
-    assertThat(request(connect(l, PROXY), "198.51.100.7, 203.0.113.8")).as("another client through the proxy")
+    assertThat(request(connect(l, PROXY), "198.51.100.7, 203.0.113.8"))
+        .as("another client through the proxy")
         .isZero();
-    assertThat(request(connect(l, PROXY), null)).as("the proxy itself is never limited per address").isZero();
+    assertThat(request(connect(l, PROXY), null))
+        .as("the proxy itself is never limited per address")
+        .isZero();
     assertThat(request(connect(l, PROXY), null)).isZero();
   }
 
@@ -146,7 +164,8 @@ class ConnectionLimiterTest {
     AddressedChannel a = connect(l, "192.0.2.1");
     assertThat(request(a, "198.51.100.1")).isZero();
     assertThat(ConnectionLimiter.client(a)).isEqualTo(InetAddress.getByName("192.0.2.1"));
-    assertThat(request(connect(l, "192.0.2.1"), "198.51.100.2")).as("a forged header does not dodge the limit")
+    assertThat(request(connect(l, "192.0.2.1"), "198.51.100.2"))
+        .as("a forged header does not dodge the limit")
         .isEqualTo(503);
   }
 
@@ -156,6 +175,7 @@ class ConnectionLimiterTest {
     InetAddress proxy = InetAddress.getByName(PROXY);
     assertThat(l.forwardedClient(proxy, "198.51.100.7, example.com")).isEqualTo(proxy);
     assertThat(l.forwardedClient(proxy, PROXY + ", " + PROXY)).isEqualTo(proxy);
-    assertThat(l.forwardedClient(proxy, "2001:db8::1")).isEqualTo(InetAddress.getByName("2001:db8::1"));
+    assertThat(l.forwardedClient(proxy, "2001:db8::1"))
+        .isEqualTo(InetAddress.getByName("2001:db8::1"));
   }
 }

@@ -22,7 +22,13 @@ import java.util.zip.Inflater;
  */
 final class EmbeddedWebSocket implements AutoCloseable {
   /** RFC 6455 5.2 opcodes. */
-  static final int CONTINUATION = 0x0, TEXT = 0x1, BINARY = 0x2, CLOSE = 0x8, PING = 0x9, PONG = 0xA;
+  static final int CONTINUATION = 0x0,
+      TEXT = 0x1,
+      BINARY = 0x2,
+      CLOSE = 0x8,
+      PING = 0x9,
+      PONG = 0xA;
+
   /** RFC 6455 5.2 reserved bits, as the three-bit number a frame header carries. */
   static final int RSV1 = 0b100, RSV2 = 0b010, RSV3 = 0b001;
 
@@ -42,8 +48,10 @@ final class EmbeddedWebSocket implements AutoCloseable {
   private int readAt;
   private int status;
   private final Map<String, String> responseHeaders = new LinkedHashMap<>();
+
   /** The server compresses with context takeover: one inflater for the connection. */
   private final Inflater inflater = new Inflater(true);
+
   private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 
   EmbeddedWebSocket(ParleyChannelInitializer pipeline) {
@@ -51,10 +59,15 @@ final class EmbeddedWebSocket implements AutoCloseable {
     ch.freezeTime();
   }
 
-  /** Sends the upgrade request for {@code /ws} with {@code headers}; returns the HTTP status (101 when upgraded). */
+  /**
+   * Sends the upgrade request for {@code /ws} with {@code headers}; returns the HTTP status (101
+   * when upgraded).
+   */
   int upgrade(Map<String, String> headers) {
-    StringBuilder req = new StringBuilder("GET /ws HTTP/1.1\r\nHost: chat.test\r\nUpgrade: websocket\r\n"
-        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+    StringBuilder req =
+        new StringBuilder(
+            "GET /ws HTTP/1.1\r\nHost: chat.test\r\nUpgrade: websocket\r\n"
+                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
     headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
     writeBytes(req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
     drain();
@@ -64,7 +77,9 @@ final class EmbeddedWebSocket implements AutoCloseable {
     status = Integer.parseInt(lines[0].split(" ")[1]);
     for (int i = 1; i < lines.length; i++) {
       int colon = lines[i].indexOf(':');
-      responseHeaders.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+      responseHeaders.put(
+          lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+          lines[i].substring(colon + 1).trim());
     }
     readAt = end + 4;
     return status;
@@ -129,7 +144,10 @@ final class EmbeddedWebSocket implements AutoCloseable {
     return p;
   }
 
-  /** {@code text} compressed as one permessage-deflate message (RFC 7692 7.2.1: the trailing 00 00 ff ff removed). */
+  /**
+   * {@code text} compressed as one permessage-deflate message (RFC 7692 7.2.1: the trailing 00 00
+   * ff ff removed).
+   */
   byte[] deflate(String text) {
     deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
     byte[] buf = new byte[text.length() + 64];
@@ -139,7 +157,10 @@ final class EmbeddedWebSocket implements AutoCloseable {
     return out;
   }
 
-  /** The next frame the server wrote, inflated when it is compressed (RSV1); null when there is none. */
+  /**
+   * The next frame the server wrote, inflated when it is compressed (RSV1); null when there is
+   * none.
+   */
   Frame next() {
     drain();
     byte[] all = received.toByteArray();
@@ -167,11 +188,15 @@ final class EmbeddedWebSocket implements AutoCloseable {
     return new Frame((b0 & 0x80) != 0, rsv, b0 & 0xf, payload);
   }
 
-  /** The code of the server's next frame, which must be a close frame; then nothing more may follow and the channel is closed. */
+  /**
+   * The code of the server's next frame, which must be a close frame; then nothing more may follow
+   * and the channel is closed.
+   */
   int closeCode() {
     Frame f = next();
     if (f == null || f.opcode() != CLOSE) {
-      throw new AssertionError("expected a close frame, got " + (f == null ? "nothing" : "opcode " + f.opcode()));
+      throw new AssertionError(
+          "expected a close frame, got " + (f == null ? "nothing" : "opcode " + f.opcode()));
     }
     Frame after = next();
     if (after != null) {
@@ -187,7 +212,8 @@ final class EmbeddedWebSocket implements AutoCloseable {
   String nextText() {
     Frame f = next();
     if (f == null || f.opcode() != TEXT) {
-      throw new AssertionError("expected a text frame, got " + (f == null ? "nothing" : "opcode " + f.opcode()));
+      throw new AssertionError(
+          "expected a text frame, got " + (f == null ? "nothing" : "opcode " + f.opcode()));
     }
     return f.text();
   }

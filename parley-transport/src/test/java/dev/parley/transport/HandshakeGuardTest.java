@@ -35,19 +35,25 @@ class HandshakeGuardTest {
 
   final RecordingMetrics metrics = new RecordingMetrics();
   final TestNodes core = new TestNodes(metrics, HandshakePolicy.ALLOW_ALL);
-  /** Lets every origin in but evil.example's (as a site allowing "*" might); a token is required where the test says so. */
-  boolean tokenRequired;
-  final HandshakePolicy policy = new HandshakePolicy() {
-    @Override
-    public boolean originAllowed(Request r) {
-      return r.origin() == null || !r.origin().equals("https://evil.example");
-    }
 
-    @Override
-    public boolean tokenRequired(Request r) {
-      return tokenRequired;
-    }
-  };
+  /**
+   * Lets every origin in but evil.example's (as a site allowing "*" might); a token is required
+   * where the test says so.
+   */
+  boolean tokenRequired;
+
+  final HandshakePolicy policy =
+      new HandshakePolicy() {
+        @Override
+        public boolean originAllowed(Request r) {
+          return r.origin() == null || !r.origin().equals("https://evil.example");
+        }
+
+        @Override
+        public boolean tokenRequired(Request r) {
+          return tokenRequired;
+        }
+      };
 
   @AfterEach
   void stop() {
@@ -60,8 +66,11 @@ class HandshakeGuardTest {
 
   static FullHttpRequest upgrade(String uri, Map<String, String> headers) {
     FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, uri);
-    req.headers().set(HttpHeaderNames.HOST, HOST).set(HttpHeaderNames.UPGRADE, "websocket")
-        .set(HttpHeaderNames.CONNECTION, "Upgrade").set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13")
+    req.headers()
+        .set(HttpHeaderNames.HOST, HOST)
+        .set(HttpHeaderNames.UPGRADE, "websocket")
+        .set(HttpHeaderNames.CONNECTION, "Upgrade")
+        .set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13")
         .set(HttpHeaderNames.SEC_WEBSOCKET_KEY, "dGhlIHNhbXBsZSBub25jZQ==");
     headers.forEach((k, v) -> req.headers().set(k, v));
     return req;
@@ -90,7 +99,8 @@ class HandshakeGuardTest {
   @Test
   void aPlainRequestToWsIs400AndCountedAsNotUpgrade() {
     EmbeddedChannel ch = channel(core.tokens);
-    FullHttpResponse res = send(ch, new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws"));
+    FullHttpResponse res =
+        send(ch, new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/ws"));
     assertThat(res.status().code()).isEqualTo(400);
     assertThat(body(res)).contains("expects a WebSocket upgrade");
     assertThat(ch.isActive()).isFalse();
@@ -100,16 +110,20 @@ class HandshakeGuardTest {
   @Test
   void otherPathsPassUntouched() {
     EmbeddedChannel ch = channel(core.tokens);
-    assertThat(send(ch, new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/healthz"))).isNull();
+    assertThat(
+            send(ch, new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/healthz")))
+        .isNull();
     assertThat(metrics.events).isEmpty();
   }
 
   @Test
   void anOriginThePolicyRefusesIs403() {
     EmbeddedChannel ch = channel(core.tokens);
-    FullHttpResponse res = send(ch, upgrade("/ws?site=shop", Map.of("Origin", "https://evil.example")));
+    FullHttpResponse res =
+        send(ch, upgrade("/ws?site=shop", Map.of("Origin", "https://evil.example")));
     assertThat(res.status().code()).isEqualTo(403);
-    assertThat(body(res)).contains("origin https://evil.example may not open a connection for site shop");
+    assertThat(body(res))
+        .contains("origin https://evil.example may not open a connection for site shop");
     assertThat(metrics.events).containsExactly("rejected:origin");
     assertThat(send(channel(core.tokens), upgrade("/ws", Map.of("Origin", SHOP)))).isNull();
   }
@@ -119,7 +133,8 @@ class HandshakeGuardTest {
     tokenRequired = true;
     FullHttpResponse res = send(channel(core.tokens), upgrade("/ws", Map.of()));
     assertThat(res.status().code()).isEqualTo(401);
-    assertThat(res.headers().get(HttpHeaderNames.WWW_AUTHENTICATE)).startsWith("Bearer error=\"invalid_token\"")
+    assertThat(res.headers().get(HttpHeaderNames.WWW_AUTHENTICATE))
+        .startsWith("Bearer error=\"invalid_token\"")
         .contains("needs a token");
     res.release();
     assertThat(metrics.events).containsExactly("rejected:unauthorized");
@@ -127,22 +142,29 @@ class HandshakeGuardTest {
 
   @Test
   void anInvalidTokenIs401SayingWhyWithoutEchoingIt() {
-    FullHttpResponse res = send(channel(core.tokens), upgrade("/ws", Map.of("Authorization", "Bearer v1.someone.forged")));
+    FullHttpResponse res =
+        send(
+            channel(core.tokens),
+            upgrade("/ws", Map.of("Authorization", "Bearer v1.someone.forged")));
     assertThat(res.status().code()).isEqualTo(401);
-    assertThat(res.headers().get(HttpHeaderNames.WWW_AUTHENTICATE)).contains("token signature is not valid")
+    assertThat(res.headers().get(HttpHeaderNames.WWW_AUTHENTICATE))
+        .contains("token signature is not valid")
         .doesNotContain("forged");
     assertThat(body(res)).doesNotContain("forged");
   }
 
   @Test
-  void theTokenComesFromTheHeaderTheQueryTheSubprotocolOrTheCookieAndItsPrincipalRidesOnTheChannel() {
+  void
+      theTokenComesFromTheHeaderTheQueryTheSubprotocolOrTheCookieAndItsPrincipalRidesOnTheChannel() {
     String token = core.visitorToken();
     String user = core.tokens.principal(token).user();
-    for (Object[] c : new Object[][] {
-        {"/ws", Map.of("Authorization", "Bearer " + token)},
-        {"/ws?token=" + token, Map.of()},
-        {"/ws", Map.of("Sec-WebSocket-Protocol", "parley.v1, bearer." + token)},
-        {"/ws", Map.of("Cookie", "theme=dark; parley_token=" + token, "Origin", OWN)}}) {
+    for (Object[] c :
+        new Object[][] {
+          {"/ws", Map.of("Authorization", "Bearer " + token)},
+          {"/ws?token=" + token, Map.of()},
+          {"/ws", Map.of("Sec-WebSocket-Protocol", "parley.v1, bearer." + token)},
+          {"/ws", Map.of("Cookie", "theme=dark; parley_token=" + token, "Origin", OWN)}
+        }) {
       EmbeddedChannel ch = channel(core.tokens);
       @SuppressWarnings("unchecked")
       Map<String, String> headers = (Map<String, String>) c[1];
@@ -160,18 +182,29 @@ class HandshakeGuardTest {
   @Test
   void theCookieCountsOnlyOnARequestFromTheServersOwnOrigin() {
     String token = core.visitorToken();
-    for (String origin : new String[] {SHOP, "null", "http://chat.test:9999", "http://chat.test.evil.example:8080"}) {
+    for (String origin :
+        new String[] {
+          SHOP, "null", "http://chat.test:9999", "http://chat.test.evil.example:8080"
+        }) {
       EmbeddedChannel ch = channel(core.tokens);
-      assertThat(send(ch, upgrade("/ws", Map.of("Cookie", "parley_token=" + token, "Origin", origin)))).isNull();
-      assertThat(ch.attr(HandshakeGuard.PRINCIPAL).get()).as("cookie from a page of %s", origin).isNull();
+      assertThat(
+              send(ch, upgrade("/ws", Map.of("Cookie", "parley_token=" + token, "Origin", origin))))
+          .isNull();
+      assertThat(ch.attr(HandshakeGuard.PRINCIPAL).get())
+          .as("cookie from a page of %s", origin)
+          .isNull();
     }
     EmbeddedChannel noOrigin = channel(core.tokens);
     assertThat(send(noOrigin, upgrade("/ws", Map.of("Cookie", "parley_token=" + token)))).isNull();
-    assertThat(noOrigin.attr(HandshakeGuard.PRINCIPAL).get()).as("no Origin: not a page of this server").isNull();
+    assertThat(noOrigin.attr(HandshakeGuard.PRINCIPAL).get())
+        .as("no Origin: not a page of this server")
+        .isNull();
 
     tokenRequired = true;
-    FullHttpResponse res = send(channel(core.tokens), upgrade("/ws", Map.of("Cookie", "parley_token=" + token,
-        "Origin", SHOP)));
+    FullHttpResponse res =
+        send(
+            channel(core.tokens),
+            upgrade("/ws", Map.of("Cookie", "parley_token=" + token, "Origin", SHOP)));
     assertThat(res.status().code()).as("another site's page riding on the cookie").isEqualTo(401);
     res.release();
   }
@@ -179,12 +212,13 @@ class HandshakeGuardTest {
   @Test
   void aSlowTokenCheckPausesReadingAndTheRequestGoesOnWhenItIsDone() {
     CompletableFuture<Principal> pending = new CompletableFuture<>();
-    Authenticator slow = new Authenticator() {
-      @Override
-      public CompletableFuture<Principal> authenticate(Command.Hello hello) {
-        return pending;
-      }
-    };
+    Authenticator slow =
+        new Authenticator() {
+          @Override
+          public CompletableFuture<Principal> authenticate(Command.Hello hello) {
+            return pending;
+          }
+        };
     EmbeddedChannel ch = channel(slow);
     ch.writeInbound(upgrade("/ws", Map.of("Authorization", "Bearer a-jwt")));
     assertThat(ch.config().isAutoRead()).as("reading paused while the check runs").isFalse();
@@ -201,12 +235,14 @@ class HandshakeGuardTest {
   @Test
   void aSlowTokenCheckThatFailsIs401AndReadingResumes() {
     CompletableFuture<Principal> pending = new CompletableFuture<>();
-    EmbeddedChannel ch = channel(new Authenticator() {
-      @Override
-      public CompletableFuture<Principal> authenticate(Command.Hello hello) {
-        return pending;
-      }
-    });
+    EmbeddedChannel ch =
+        channel(
+            new Authenticator() {
+              @Override
+              public CompletableFuture<Principal> authenticate(Command.Hello hello) {
+                return pending;
+              }
+            });
     ch.writeInbound(upgrade("/ws", Map.of("Authorization", "Bearer a-jwt")));
     pending.completeExceptionally(new Authenticator.AuthenticationException("token expired"));
     ch.runPendingTasks();

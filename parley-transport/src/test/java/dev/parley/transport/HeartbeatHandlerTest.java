@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The heartbeat on Netty's embedded clock: pings, the 4408 close, and the pong that prevents it. */
+/**
+ * The heartbeat on Netty's embedded clock: pings, the 4408 close, and the pong that prevents it.
+ */
 class HeartbeatHandlerTest {
   static final long INTERVAL = TimeUnit.SECONDS.toNanos(30);
   static final long TIMEOUT = TimeUnit.SECONDS.toNanos(10);
@@ -22,10 +24,14 @@ class HeartbeatHandlerTest {
 
   @BeforeEach
   void open() {
-    ch = new EmbeddedChannel(new HeartbeatHandler(INTERVAL, TIMEOUT, new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
+    ch =
+        new EmbeddedChannel(
+            new HeartbeatHandler(INTERVAL, TIMEOUT, new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
     ch.freezeTime();
-    ch.pipeline().fireUserEventTriggered(
-        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+    ch.pipeline()
+        .fireUserEventTriggered(
+            new WebSocketServerProtocolHandler.HandshakeComplete(
+                "/ws", new DefaultHttpHeaders(), null));
   }
 
   void advance(long seconds) {
@@ -76,7 +82,9 @@ class HeartbeatHandlerTest {
 
   @Test
   void noPingsBeforeTheHandshakeCompletes() {
-    EmbeddedChannel fresh = new EmbeddedChannel(new HeartbeatHandler(INTERVAL, TIMEOUT, new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
+    EmbeddedChannel fresh =
+        new EmbeddedChannel(
+            new HeartbeatHandler(INTERVAL, TIMEOUT, new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
     fresh.freezeTime();
     fresh.advanceTimeBy(120, TimeUnit.SECONDS);
     fresh.runScheduledPendingTasks();

@@ -9,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The per-loop heartbeat wheel on Netty's embedded clock: due times, one timer for many, and no timer when empty. */
+/**
+ * The per-loop heartbeat wheel on Netty's embedded clock: due times, one timer for many, and no
+ * timer when empty.
+ */
 class HeartbeatWheelTest {
   static final long SECOND = TimeUnit.SECONDS.toNanos(1);
 
@@ -39,10 +42,12 @@ class HeartbeatWheelTest {
   void aMemberIsCalledWhenDueNotBeforeAndAgainAfterTheDelayItReturns() {
     long start = now();
     List<Long> calls = new ArrayList<>();
-    wheel.add(t -> {
-      calls.add((t - start) / SECOND);
-      return calls.size() < 3 ? 7 * SECOND : -1;
-    }, 30 * SECOND);
+    wheel.add(
+        t -> {
+          calls.add((t - start) / SECOND);
+          return calls.size() < 3 ? 7 * SECOND : -1;
+        },
+        30 * SECOND);
     advance(29);
     assertThat(calls).isEmpty();
     advance(1);
@@ -56,12 +61,15 @@ class HeartbeatWheelTest {
     int[] calls = new int[1];
     for (int i = 0; i < 9_000; i++) {
       long delay = (i % 30 + 1) * SECOND;
-      wheel.add(t -> {
-        calls[0]++;
-        return -1;
-      }, delay);
+      wheel.add(
+          t -> {
+            calls[0]++;
+            return -1;
+          },
+          delay);
     }
-    // One periodic task for 9,000 members: the next scheduled task is a tick away, not 9,000 timers.
+    // One periodic task for 9,000 members: the next scheduled task is a tick away, not 9,000
+    // timers.
     assertThat(loop.runScheduledPendingTasks()).isEqualTo(SECOND);
     advance(15);
     assertThat(calls[0]).isEqualTo(4_500);
@@ -69,10 +77,12 @@ class HeartbeatWheelTest {
     assertThat(calls[0]).isEqualTo(9_000);
     assertThat(loop.runScheduledPendingTasks()).as("no timer left").isEqualTo(-1);
 
-    wheel.add(t -> {
-      calls[0]++;
-      return -1;
-    }, 2 * SECOND);
+    wheel.add(
+        t -> {
+          calls[0]++;
+          return -1;
+        },
+        2 * SECOND);
     advance(2);
     assertThat(calls[0]).as("the timer restarts with the next member").isEqualTo(9_001);
   }
@@ -81,10 +91,12 @@ class HeartbeatWheelTest {
   void aDelayLongerThanTheWheelIsCappedNotWrappedAround() {
     long start = now();
     long[] at = {-1};
-    wheel.add(t -> {
-      at[0] = (t - start) / SECOND;
-      return -1;
-    }, 1000 * SECOND);
+    wheel.add(
+        t -> {
+          at[0] = (t - start) / SECOND;
+          return -1;
+        },
+        1000 * SECOND);
     advance(10);
     assertThat(at[0]).as("not early after wrapping round the slots").isEqualTo(-1);
     advance(30);

@@ -30,21 +30,26 @@ import org.junit.jupiter.api.Test;
  * listener each request came on, and what the admin listener serves.
  */
 class HttpRequestHandlerTest {
-  static final String CSP_START = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-      + "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; ";
+  static final String CSP_START =
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+          + "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; ";
 
   /** Requests the API was handed. */
   final List<HttpApi.Request> apiRequests = new ArrayList<>();
-  final HttpApi api = r -> {
-    apiRequests.add(r);
-    return CompletableFuture.completedFuture(HttpApi.Response.json(200, "{\"listener\":\"" + r.listener() + "\"}"));
-  };
+
+  final HttpApi api =
+      r -> {
+        apiRequests.add(r);
+        return CompletableFuture.completedFuture(
+            HttpApi.Response.json(200, "{\"listener\":\"" + r.listener() + "\"}"));
+      };
 
   FullHttpResponse get(HttpMethod method, String uri) {
     return request(new HttpRequestHandler(api, Listener.PUBLIC), method, uri);
   }
 
-  static FullHttpResponse request(ChannelHandler handler, HttpMethod method, String uri, ChannelHandler... after) {
+  static FullHttpResponse request(
+      ChannelHandler handler, HttpMethod method, String uri, ChannelHandler... after) {
     EmbeddedChannel ch = new EmbeddedChannel(handler);
     ch.pipeline().addLast(after);
     ch.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri));
@@ -102,7 +107,8 @@ class HttpRequestHandlerTest {
 
   @Test
   void pathTraversalAndUnknownPathsAre404() {
-    for (String uri : new String[] {"/../pom.xml", "/nope.js", "/parley-web/../x", "//etc/passwd"}) {
+    for (String uri :
+        new String[] {"/../pom.xml", "/nope.js", "/parley-web/../x", "//etc/passwd"}) {
       FullHttpResponse res = get(HttpMethod.GET, uri);
       assertThat(res.status().code()).as(uri).isEqualTo(404);
       res.release();
@@ -129,7 +135,9 @@ class HttpRequestHandlerTest {
   void theConsoleTheDashboardAndOtherPagesRunOnlyTheServersOwnCodeAndAreNeverFramed() {
     for (String uri : new String[] {"/console/", "/dashboard/", "/folder/"}) {
       Map<String, String> h = headers(get(HttpMethod.GET, uri));
-      assertThat(h).as(uri).containsEntry("content-security-policy", CSP_START + "frame-ancestors 'none'")
+      assertThat(h)
+          .as(uri)
+          .containsEntry("content-security-policy", CSP_START + "frame-ancestors 'none'")
           .containsEntry("x-frame-options", "DENY");
     }
   }
@@ -137,18 +145,28 @@ class HttpRequestHandlerTest {
   @Test
   void theDemoPageMayBeFramedByTheServersOwnPagesOnly() {
     Map<String, String> h = headers(get(HttpMethod.GET, "/"));
-    assertThat(h).containsEntry("content-security-policy", CSP_START + "frame-ancestors 'self'")
+    assertThat(h)
+        .containsEntry("content-security-policy", CSP_START + "frame-ancestors 'self'")
         .containsEntry("x-frame-options", "SAMEORIGIN");
   }
 
   @Test
   void everyAnswerSaysNosniffAndItsReferrerPolicyAndNoHstsWithoutTls() {
-    Object[][] cases = {{HttpMethod.GET, "/"}, {HttpMethod.GET, "/healthz"}, {HttpMethod.GET, "/nope.js"},
-        {HttpMethod.GET, "/folder"}, {HttpMethod.POST, "/healthz"}, {HttpMethod.GET, "/api/queue"},
-        {HttpMethod.HEAD, "/sdk/parley.js"}, {HttpMethod.GET, "/console/console.css"}};
+    Object[][] cases = {
+      {HttpMethod.GET, "/"},
+      {HttpMethod.GET, "/healthz"},
+      {HttpMethod.GET, "/nope.js"},
+      {HttpMethod.GET, "/folder"},
+      {HttpMethod.POST, "/healthz"},
+      {HttpMethod.GET, "/api/queue"},
+      {HttpMethod.HEAD, "/sdk/parley.js"},
+      {HttpMethod.GET, "/console/console.css"}
+    };
     for (Object[] c : cases) {
       Map<String, String> h = headers(get((HttpMethod) c[0], (String) c[1]));
-      assertThat(h).as("%s %s", c[0], c[1]).containsEntry("x-content-type-options", "nosniff")
+      assertThat(h)
+          .as("%s %s", c[0], c[1])
+          .containsEntry("x-content-type-options", "nosniff")
           .containsEntry("referrer-policy", "strict-origin-when-cross-origin")
           .doesNotContainKey("strict-transport-security");
     }
@@ -158,9 +176,15 @@ class HttpRequestHandlerTest {
   void overTlsEveryAnswerAsksForHttpsFromNowOn() throws Exception {
     SslContext client = SslContextBuilder.forClient().build();
     for (String uri : new String[] {"/", "/healthz", "/nope", "/api/queue"}) {
-      // The connection is TLS when its pipeline has a TLS handler (here behind the one tested, out of its way).
-      Map<String, String> h = headers(request(new HttpRequestHandler(api, Listener.PUBLIC), HttpMethod.GET, uri,
-          client.newHandler(ByteBufAllocator.DEFAULT)));
+      // The connection is TLS when its pipeline has a TLS handler (here behind the one tested, out
+      // of its way).
+      Map<String, String> h =
+          headers(
+              request(
+                  new HttpRequestHandler(api, Listener.PUBLIC),
+                  HttpMethod.GET,
+                  uri,
+                  client.newHandler(ByteBufAllocator.DEFAULT)));
       assertThat(h).as(uri).containsEntry("strict-transport-security", "max-age=31536000");
     }
   }
@@ -169,35 +193,47 @@ class HttpRequestHandlerTest {
   void theWidgetAndTheSdkStayLoadableFromOtherSitesPages() {
     for (String uri : new String[] {"/widget.js", "/sdk/parley.js"}) {
       Map<String, String> h = headers(get(HttpMethod.GET, uri));
-      assertThat(h).as(uri).containsEntry("access-control-allow-origin", "*")
+      assertThat(h)
+          .as(uri)
+          .containsEntry("access-control-allow-origin", "*")
           .containsEntry("cross-origin-resource-policy", "cross-origin")
           .containsEntry("content-type", "text/javascript; charset=utf-8")
           .doesNotContainKey("x-frame-options");
     }
-    assertThat(headers(get(HttpMethod.GET, "/console/console.css"))).doesNotContainKey("access-control-allow-origin");
+    assertThat(headers(get(HttpMethod.GET, "/console/console.css")))
+        .doesNotContainKey("access-control-allow-origin");
   }
 
   @Test
   void theApiLearnsTheListenerOfEachRequest() {
-    assertThat(get(HttpMethod.GET, "/metrics").content().toString(StandardCharsets.UTF_8)).contains("PUBLIC");
-    FullHttpResponse admin = request(new HttpRequestHandler(api, Listener.ADMIN), HttpMethod.GET, "/metrics");
+    assertThat(get(HttpMethod.GET, "/metrics").content().toString(StandardCharsets.UTF_8))
+        .contains("PUBLIC");
+    FullHttpResponse admin =
+        request(new HttpRequestHandler(api, Listener.ADMIN), HttpMethod.GET, "/metrics");
     assertThat(admin.status().code()).isEqualTo(200);
     admin.release();
-    assertThat(apiRequests).extracting(HttpApi.Request::listener).containsExactly(Listener.PUBLIC, Listener.ADMIN);
+    assertThat(apiRequests)
+        .extracting(HttpApi.Request::listener)
+        .containsExactly(Listener.PUBLIC, Listener.ADMIN);
   }
 
   @Test
   void theAdminListenerServesTheOperatorsEndpointsAndNothingElse() {
     for (String uri : new String[] {"/metrics", "/readyz", "/healthz"}) {
-      FullHttpResponse res = request(new HttpRequestHandler(api, Listener.ADMIN), HttpMethod.GET, uri);
+      FullHttpResponse res =
+          request(new HttpRequestHandler(api, Listener.ADMIN), HttpMethod.GET, uri);
       assertThat(res.status().code()).as(uri).isEqualTo(200);
       res.release();
     }
-    for (String uri : new String[] {"/", "/widget.js", "/api/queue", "/api/admin/stats", "/console/"}) {
-      FullHttpResponse res = request(new HttpRequestHandler(api, Listener.ADMIN), HttpMethod.GET, uri);
+    for (String uri :
+        new String[] {"/", "/widget.js", "/api/queue", "/api/admin/stats", "/console/"}) {
+      FullHttpResponse res =
+          request(new HttpRequestHandler(api, Listener.ADMIN), HttpMethod.GET, uri);
       assertThat(res.status().code()).as(uri).isEqualTo(404);
       res.release();
     }
-    assertThat(apiRequests).extracting(HttpApi.Request::path).containsExactly("/metrics", "/readyz");
+    assertThat(apiRequests)
+        .extracting(HttpApi.Request::path)
+        .containsExactly("/metrics", "/readyz");
   }
 }

@@ -51,14 +51,22 @@ class HttpSessionHandlerTest {
   static final Pattern SID = Pattern.compile("\"sid\":\"([^\"]+)\"");
 
   final RecordingMetrics metrics = new RecordingMetrics();
-  /** The site policy: the server's own pages, the shop's, sandboxed pages ({@code null}) and non-browsers may open. */
-  final HandshakePolicy policy = new HandshakePolicy() {
-    @Override
-    public boolean originAllowed(Request r) {
-      return r.origin() == null || r.origin().equals(SHOP) || r.origin().equals("null")
-          || Origins.isServersOwn(r.origin(), r.host());
-    }
-  };
+
+  /**
+   * The site policy: the server's own pages, the shop's, sandboxed pages ({@code null}) and
+   * non-browsers may open.
+   */
+  final HandshakePolicy policy =
+      new HandshakePolicy() {
+        @Override
+        public boolean originAllowed(Request r) {
+          return r.origin() == null
+              || r.origin().equals(SHOP)
+              || r.origin().equals("null")
+              || Origins.isServersOwn(r.origin(), r.host());
+        }
+      };
+
   final TestNodes core = new TestNodes(metrics, policy);
   final List<EmbeddedChannel> channels = new ArrayList<>();
   HttpSessionHandler handler;
@@ -66,10 +74,16 @@ class HttpSessionHandlerTest {
 
   /** A server whose per-address limit is {@code perAddress}. */
   void server(int perAddress) {
-    TransportConfig config = TransportConfig.newBuilder().maxConnectionsPerIp(perAddress).maxFrameBytes(1024)
-        .maxMessageBytes(1024).build();
-    limiter = new ConnectionLimiter(10_000, 10_000, TimeUnit.SECONDS.toNanos(10), metrics, List.of());
-    handler = new HttpSessionHandler(core.node, config, new HandshakeGuard(metrics, policy, core.tokens));
+    TransportConfig config =
+        TransportConfig.newBuilder()
+            .maxConnectionsPerIp(perAddress)
+            .maxFrameBytes(1024)
+            .maxMessageBytes(1024)
+            .build();
+    limiter =
+        new ConnectionLimiter(10_000, 10_000, TimeUnit.SECONDS.toNanos(10), metrics, List.of());
+    handler =
+        new HttpSessionHandler(core.node, config, new HandshakeGuard(metrics, policy, core.tokens));
   }
 
   @AfterEach
@@ -90,11 +104,13 @@ class HttpSessionHandlerTest {
   }
 
   /** One request on a new connection from {@code ip}; runs every loop until all is done. */
-  Answer request(String ip, HttpMethod method, String uri, Map<String, String> headers, String body) {
+  Answer request(
+      String ip, HttpMethod method, String uri, Map<String, String> headers, String body) {
     EmbeddedChannel ch = AddressedChannel.from(ip, limiter, handler);
     channels.add(ch);
-    FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
-        Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+    FullHttpRequest req =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, method, uri, Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
     req.headers().set(HttpHeaderNames.HOST, HOST);
     headers.forEach((k, v) -> req.headers().set(k, v));
     ch.writeInbound(req);
@@ -106,7 +122,10 @@ class HttpSessionHandlerTest {
     return request(CLIENT, method, uri, headers, "");
   }
 
-  /** Runs what every connection's loop has queued until nothing is left (requests hop to their session's loop). */
+  /**
+   * Runs what every connection's loop has queued until nothing is left (requests hop to their
+   * session's loop).
+   */
   void settle() {
     for (int round = 0; round < 5; round++) {
       for (EmbeddedChannel c : channels) {
@@ -123,7 +142,8 @@ class HttpSessionHandlerTest {
     }
     HttpResponse head = (HttpResponse) first;
     Map<String, String> headers = new LinkedHashMap<>();
-    head.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+    head.headers()
+        .forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
     StringBuilder body = new StringBuilder();
     Object part = first;
     while (part != null) {
@@ -148,12 +168,16 @@ class HttpSessionHandlerTest {
     String first = open("longpoll", Map.of());
     String second = open("longpoll", Map.of());
     assertThat(first).matches(Pattern.quote(KEY) + "\\.[A-Za-z0-9_-]{22}");
-    assertThat(second).as("the same key opens another session, not a conflict").matches(Pattern.quote(KEY) + "\\..{22}")
+    assertThat(second)
+        .as("the same key opens another session, not a conflict")
+        .matches(Pattern.quote(KEY) + "\\..{22}")
         .isNotEqualTo(first);
     Answer keyless = request(HttpMethod.POST, "/rt/open?transport=sse", Map.of());
     assertThat(keyless.sid()).matches("[A-Za-z0-9_-]{22}");
-    assertThat(request(HttpMethod.POST, "/rt/open?transport=sse&key=short", Map.of()).status()).isEqualTo(400);
-    assertThat(request(HttpMethod.POST, "/rt/open?transport=carrier-pigeon", Map.of()).status()).isEqualTo(400);
+    assertThat(request(HttpMethod.POST, "/rt/open?transport=sse&key=short", Map.of()).status())
+        .isEqualTo(400);
+    assertThat(request(HttpMethod.POST, "/rt/open?transport=carrier-pigeon", Map.of()).status())
+        .isEqualTo(400);
     assertThat(request(HttpMethod.GET, "/rt/open?transport=sse", Map.of()).status()).isEqualTo(405);
   }
 
@@ -163,20 +187,30 @@ class HttpSessionHandlerTest {
     server(1000);
     open("longpoll", Map.of());
     assertThat(request(HttpMethod.POST, "/rt/" + KEY + "/send", Map.of()).status()).isEqualTo(404);
-    assertThat(request(HttpMethod.GET, "/rt/" + KEY + "/poll?after=0", Map.of()).status()).isEqualTo(404);
+    assertThat(request(HttpMethod.GET, "/rt/" + KEY + "/poll?after=0", Map.of()).status())
+        .isEqualTo(404);
   }
 
   @Test
   void commandsGoInByPostAndEventsComeOutByPollNumberedFromOne() {
     server(1000);
     String sid = open("longpoll", Map.of());
-    assertThat(request(CLIENT, HttpMethod.POST, "/rt/" + sid + "/send", Map.of(), "{\"type\":\"hello\"}\n"
-        + "{\"type\":\"ping\",\"ref\":\"p\"}").status()).isEqualTo(204);
+    assertThat(
+            request(
+                    CLIENT,
+                    HttpMethod.POST,
+                    "/rt/" + sid + "/send",
+                    Map.of(),
+                    "{\"type\":\"hello\"}\n" + "{\"type\":\"ping\",\"ref\":\"p\"}")
+                .status())
+        .isEqualTo(204);
     Answer poll = request(HttpMethod.GET, "/rt/" + sid + "/poll?after=0", Map.of());
     assertThat(poll.status()).isEqualTo(200);
-    assertThat(poll.body()).startsWith("{\"frames\":[{\"id\":1,\"data\":{\"type\":\"welcome\"")
+    assertThat(poll.body())
+        .startsWith("{\"frames\":[{\"id\":1,\"data\":{\"type\":\"welcome\"")
         .contains("{\"id\":2,\"data\":{\"type\":\"pong\",\"ref\":\"p\"}}");
-    assertThat(poll.headers()).containsEntry("x-content-type-options", "nosniff")
+    assertThat(poll.headers())
+        .containsEntry("x-content-type-options", "nosniff")
         .containsEntry("referrer-policy", "strict-origin-when-cross-origin");
     Answer after = request(HttpMethod.GET, "/rt/" + sid + "/poll?after=2", Map.of());
     assertThat(after).as("nothing after 2: the poll is held").isNull();
@@ -186,12 +220,20 @@ class HttpSessionHandlerTest {
   void theEventStreamCarriesEveryEventWithItsId() {
     server(1000);
     String sid = open("sse", Map.of());
-    request(CLIENT, HttpMethod.POST, "/rt/" + sid + "/send", Map.of(), "{\"type\":\"ping\",\"ref\":\"s\"}");
+    request(
+        CLIENT,
+        HttpMethod.POST,
+        "/rt/" + sid + "/send",
+        Map.of(),
+        "{\"type\":\"ping\",\"ref\":\"s\"}");
     Answer stream = request(HttpMethod.GET, "/rt/" + sid + "/events", Map.of());
     assertThat(stream.status()).isEqualTo(200);
-    assertThat(stream.headers()).containsEntry("content-type", "text/event-stream; charset=utf-8")
+    assertThat(stream.headers())
+        .containsEntry("content-type", "text/event-stream; charset=utf-8")
         .containsEntry("x-content-type-options", "nosniff");
-    assertThat(stream.body()).contains("retry: 1000\n\n").contains("id: 1\ndata: {\"type\":\"pong\",\"ref\":\"s\"}\n\n");
+    assertThat(stream.body())
+        .contains("retry: 1000\n\n")
+        .contains("id: 1\ndata: {\"type\":\"pong\",\"ref\":\"s\"}\n\n");
   }
 
   @Test
@@ -208,7 +250,8 @@ class HttpSessionHandlerTest {
     Answer gone = request(HttpMethod.GET, "/rt/" + sid + "/poll?after=0", Map.of());
     assertThat(gone.status()).isEqualTo(404);
     assertThat(gone.body()).contains("no_session");
-    assertThat(request(HttpMethod.POST, "/rt/nosuchsession0123456789/send", Map.of()).status()).isEqualTo(404);
+    assertThat(request(HttpMethod.POST, "/rt/nosuchsession0123456789/send", Map.of()).status())
+        .isEqualTo(404);
   }
 
   @Test
@@ -216,7 +259,8 @@ class HttpSessionHandlerTest {
     server(1000);
     String sid = open("longpoll", Map.of());
     String big = "{\"type\":\"ping\",\"ref\":\"" + "x".repeat(1100) + "\"}";
-    assertThat(request(CLIENT, HttpMethod.POST, "/rt/" + sid + "/send", Map.of(), big).status()).isEqualTo(413);
+    assertThat(request(CLIENT, HttpMethod.POST, "/rt/" + sid + "/send", Map.of(), big).status())
+        .isEqualTo(413);
   }
 
   @Test
@@ -227,8 +271,11 @@ class HttpSessionHandlerTest {
     Answer third = request(HttpMethod.POST, "/rt/open?transport=longpoll", Map.of());
     assertThat(third.status()).isEqualTo(503);
     assertThat(third.body()).contains("too many connections from your address");
-    assertThat(request("192.0.2.99", HttpMethod.POST, "/rt/open?transport=longpoll", Map.of(), "").status())
-        .as("another address").isEqualTo(200);
+    assertThat(
+            request("192.0.2.99", HttpMethod.POST, "/rt/open?transport=longpoll", Map.of(), "")
+                .status())
+        .as("another address")
+        .isEqualTo(200);
   }
 
   /**
@@ -239,49 +286,69 @@ class HttpSessionHandlerTest {
   @Test
   void closeFreesTheSessionsPlacesBeforeItsAnswer() throws Exception {
     TransportConfig config = TransportConfig.newBuilder().maxConnections(1).build();
-    limiter = new ConnectionLimiter(10_000, 10_000, TimeUnit.SECONDS.toNanos(10), metrics, List.of());
-    handler = new HttpSessionHandler(core.node, config, new HandshakeGuard(metrics, policy, core.tokens));
+    limiter =
+        new ConnectionLimiter(10_000, 10_000, TimeUnit.SECONDS.toNanos(10), metrics, List.of());
+    handler =
+        new HttpSessionHandler(core.node, config, new HandshakeGuard(metrics, policy, core.tokens));
     DefaultEventLoop sessionLoop = new DefaultEventLoop();
     CountDownLatch busy = new CountDownLatch(1);
     try {
       CompletableFuture<FullHttpResponse> opened = new CompletableFuture<>();
       LocalChannel opener = new LocalChannel();
-      opener.pipeline().addLast(new ChannelOutboundHandlerAdapter() { // what the opener is answered
-        @Override
-        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-          opened.complete((FullHttpResponse) msg);
-          promise.setSuccess();
-        }
-      }, handler);
+      opener
+          .pipeline()
+          .addLast(
+              new ChannelOutboundHandlerAdapter() { // what the opener is answered
+                @Override
+                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                  opened.complete((FullHttpResponse) msg);
+                  promise.setSuccess();
+                }
+              },
+              handler);
       sessionLoop.register(opener).sync();
-      sessionLoop.execute(() -> opener.pipeline().fireChannelRead(
-          new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/rt/open?transport=longpoll")));
+      sessionLoop.execute(
+          () ->
+              opener
+                  .pipeline()
+                  .fireChannelRead(
+                      new DefaultFullHttpRequest(
+                          HttpVersion.HTTP_1_1, HttpMethod.POST, "/rt/open?transport=longpoll")));
       FullHttpResponse open = opened.get(10, TimeUnit.SECONDS);
       Matcher m = SID.matcher(open.content().toString(StandardCharsets.UTF_8));
       open.release();
       assertThat(m.find()).isTrue();
       assertThat(handler.openCount()).isEqualTo(1);
 
-      sessionLoop.execute(() -> {
-        try {
-          busy.await(); // the session's loop is busy with other work for a moment
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      sessionLoop.execute(
+          () -> {
+            try {
+              busy.await(); // the session's loop is busy with other work for a moment
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
       EmbeddedChannel closing = AddressedChannel.from(CLIENT, limiter, handler);
       channels.add(closing);
-      closing.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/rt/" + m.group(1) + "/close"));
-      assertThat((Object) closing.readOutbound()).as("no 204 while the session still holds its places").isNull();
+      closing.writeInbound(
+          new DefaultFullHttpRequest(
+              HttpVersion.HTTP_1_1, HttpMethod.POST, "/rt/" + m.group(1) + "/close"));
+      assertThat((Object) closing.readOutbound())
+          .as("no 204 while the session still holds its places")
+          .isNull();
       assertThat(handler.openCount()).isEqualTo(1);
 
       busy.countDown();
-      sessionLoop.submit(() -> {}).get(10, TimeUnit.SECONDS); // everything queued on the session's loop is done
+      sessionLoop
+          .submit(() -> {})
+          .get(10, TimeUnit.SECONDS); // everything queued on the session's loop is done
       Answer closed = answer(closing);
       assertThat(closed.status()).isEqualTo(204);
       assertThat(handler.openCount()).isZero();
       Answer again = request(HttpMethod.POST, "/rt/open?transport=longpoll", Map.of());
-      assertThat(again.status()).as("the client has its 204 and opens again at once: %s", again.body()).isEqualTo(200);
+      assertThat(again.status())
+          .as("the client has its 204 and opens again at once: %s", again.body())
+          .isEqualTo(200);
     } finally {
       busy.countDown();
       sessionLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -294,10 +361,16 @@ class HttpSessionHandlerTest {
     String sid = open("longpoll", Map.of("Origin", SHOP));
     String send = "/rt/" + sid + "/send";
     assertThat(request(HttpMethod.POST, send, Map.of("Origin", SHOP)).status()).isEqualTo(204);
-    assertThat(request(HttpMethod.POST, send, Map.of("Origin", "https://evil.example")).status()).isEqualTo(403);
-    assertThat(request(HttpMethod.POST, send, Map.of()).status()).as("no Origin at all").isEqualTo(403);
-    assertThat(request(HttpMethod.GET, "/rt/" + sid + "/poll", Map.of("Sec-Fetch-Site", "same-origin")).status())
-        .as("same-origin to this server, but the opener was another origin").isEqualTo(403);
+    assertThat(request(HttpMethod.POST, send, Map.of("Origin", "https://evil.example")).status())
+        .isEqualTo(403);
+    assertThat(request(HttpMethod.POST, send, Map.of()).status())
+        .as("no Origin at all")
+        .isEqualTo(403);
+    assertThat(
+            request(HttpMethod.GET, "/rt/" + sid + "/poll", Map.of("Sec-Fetch-Site", "same-origin"))
+                .status())
+        .as("same-origin to this server, but the opener was another origin")
+        .isEqualTo(403);
     assertThat(metrics.events).contains("rejected:origin");
   }
 
@@ -307,11 +380,16 @@ class HttpSessionHandlerTest {
     server(1000);
     String sid = open("sse", Map.of("Origin", OWN));
     String events = "/rt/" + sid + "/events";
-    assertThat(request(HttpMethod.GET, events, Map.of("Sec-Fetch-Site", "same-origin")).status()).isEqualTo(200);
+    assertThat(request(HttpMethod.GET, events, Map.of("Sec-Fetch-Site", "same-origin")).status())
+        .isEqualTo(200);
     assertThat(request(HttpMethod.GET, events, Map.of("Origin", OWN)).status()).isEqualTo(200);
-    assertThat(request(HttpMethod.GET, events, Map.of()).status()).as("no Origin, no Sec-Fetch-Site").isEqualTo(403);
-    assertThat(request(HttpMethod.GET, events, Map.of("Sec-Fetch-Site", "cross-site")).status()).isEqualTo(403);
-    assertThat(request(HttpMethod.GET, events, Map.of("Sec-Fetch-Site", "same-site")).status()).isEqualTo(403);
+    assertThat(request(HttpMethod.GET, events, Map.of()).status())
+        .as("no Origin, no Sec-Fetch-Site")
+        .isEqualTo(403);
+    assertThat(request(HttpMethod.GET, events, Map.of("Sec-Fetch-Site", "cross-site")).status())
+        .isEqualTo(403);
+    assertThat(request(HttpMethod.GET, events, Map.of("Sec-Fetch-Site", "same-site")).status())
+        .isEqualTo(403);
   }
 
   @Test
@@ -321,7 +399,9 @@ class HttpSessionHandlerTest {
     String send = "/rt/" + sid + "/send";
     assertThat(request(HttpMethod.POST, send, Map.of()).status()).isEqualTo(204);
     assertThat(request(HttpMethod.POST, send, Map.of("Origin", SHOP)).status()).isEqualTo(403);
-    assertThat(request(HttpMethod.GET, "/rt/" + sid + "/poll", Map.of("Sec-Fetch-Site", "cross-site")).status())
+    assertThat(
+            request(HttpMethod.GET, "/rt/" + sid + "/poll", Map.of("Sec-Fetch-Site", "cross-site"))
+                .status())
         .isEqualTo(403);
   }
 
@@ -329,21 +409,34 @@ class HttpSessionHandlerTest {
   void originNullIsNeverAllowedToCarryOnASessionEvenTheOneItOpened() {
     server(1000);
     String sid = open("longpoll", Map.of("Origin", "null"));
-    assertThat(request(HttpMethod.POST, "/rt/" + sid + "/send", Map.of("Origin", "null")).status()).isEqualTo(403);
+    assertThat(request(HttpMethod.POST, "/rt/" + sid + "/send", Map.of("Origin", "null")).status())
+        .isEqualTo(403);
   }
 
   @Test
   void theTokenCookieOfAnotherSitesPageDoesNotOpenASession() {
     server(1000);
     String token = core.visitorToken();
-    // Where a token is required (the policy here lets tokenless clients in), the cookie would be the only credential.
-    Answer foreign = request(HttpMethod.POST, "/rt/open?transport=sse&token=", Map.of("Origin", SHOP,
-        "Cookie", "parley_token=" + token));
+    // Where a token is required (the policy here lets tokenless clients in), the cookie would be
+    // the only credential.
+    Answer foreign =
+        request(
+            HttpMethod.POST,
+            "/rt/open?transport=sse&token=",
+            Map.of("Origin", SHOP, "Cookie", "parley_token=" + token));
     assertThat(foreign.status()).isEqualTo(200);
     String sid = foreign.sid();
-    request(CLIENT, HttpMethod.POST, "/rt/" + sid + "/send", Map.of("Origin", SHOP), "{\"type\":\"hello\"}");
-    Answer welcome = request(HttpMethod.GET, "/rt/" + sid + "/poll?after=0", Map.of("Origin", SHOP));
-    assertThat(welcome.body()).as("a new anonymous visitor, not the cookie's").contains("\"token\":\"v2.")
+    request(
+        CLIENT,
+        HttpMethod.POST,
+        "/rt/" + sid + "/send",
+        Map.of("Origin", SHOP),
+        "{\"type\":\"hello\"}");
+    Answer welcome =
+        request(HttpMethod.GET, "/rt/" + sid + "/poll?after=0", Map.of("Origin", SHOP));
+    assertThat(welcome.body())
+        .as("a new anonymous visitor, not the cookie's")
+        .contains("\"token\":\"v2.")
         .doesNotContain(core.tokens.principal(token).user());
   }
 }

@@ -18,15 +18,23 @@ class OriginsTest {
 
   @Test
   void anythingElseIsNot() {
-    assertThat(Origins.isServersOwn("http://chat.test:8081", "chat.test:8080")).as("another port").isFalse();
-    assertThat(Origins.isServersOwn("https://chat.test", "chat.test:80")).as("443 is not 80").isFalse();
+    assertThat(Origins.isServersOwn("http://chat.test:8081", "chat.test:8080"))
+        .as("another port")
+        .isFalse();
+    assertThat(Origins.isServersOwn("https://chat.test", "chat.test:80"))
+        .as("443 is not 80")
+        .isFalse();
     assertThat(Origins.isServersOwn("http://chat.test.evil.example", "chat.test")).isFalse();
-    assertThat(Origins.isServersOwn("http://evil.example", "evil.example@chat.test")).as("userinfo in Host").isFalse();
+    assertThat(Origins.isServersOwn("http://evil.example", "evil.example@chat.test"))
+        .as("userinfo in Host")
+        .isFalse();
     assertThat(Origins.isServersOwn("null", "chat.test")).isFalse();
     assertThat(Origins.isServersOwn(null, "chat.test")).isFalse();
     assertThat(Origins.isServersOwn("http://chat.test", null)).isFalse();
     assertThat(Origins.isServersOwn("file://chat.test", "chat.test")).as("not http(s)").isFalse();
-    assertThat(Origins.isServersOwn("http://chat.test/path", "chat.test")).as("an origin has no path").isFalse();
+    assertThat(Origins.isServersOwn("http://chat.test/path", "chat.test"))
+        .as("an origin has no path")
+        .isFalse();
     assertThat(Origins.isServersOwn("http://chat.test", "chat.test/x")).isFalse();
     assertThat(Origins.isServersOwn("not a uri", "chat.test")).isFalse();
   }

@@ -5,7 +5,10 @@ import dev.parley.protocol.ErrorCode;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records what the transport counts, as short strings ({@code rejected:origin}, {@code closed:websocket:1002}). Thread-safe. */
+/**
+ * Records what the transport counts, as short strings ({@code rejected:origin}, {@code
+ * closed:websocket:1002}). Thread-safe.
+ */
 final class RecordingMetrics implements CoreMetrics {
   final List<String> events = new CopyOnWriteArrayList<>();
 

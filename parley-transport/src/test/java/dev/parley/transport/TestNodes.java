@@ -1,11 +1,11 @@
 package dev.parley.transport;
 
+import dev.parley.core.AnonymousTokens;
 import dev.parley.core.CoreMetrics;
 import dev.parley.core.HandshakePolicy;
 import dev.parley.core.InMemoryBroker;
 import dev.parley.core.InMemoryMessageStore;
 import dev.parley.core.Node;
-import dev.parley.core.AnonymousTokens;
 
 /**
  * A real core for transport tests: a {@link Node} on the in-memory store and broker, with signed
@@ -21,8 +21,14 @@ final class TestNodes implements AutoCloseable {
   final Node node;
 
   TestNodes(CoreMetrics metrics, HandshakePolicy policy) {
-    node = Node.builder().store(store).broker(broker).authenticator(tokens).metrics(metrics).handshakePolicy(policy)
-        .build();
+    node =
+        Node.builder()
+            .store(store)
+            .broker(broker)
+            .authenticator(tokens)
+            .metrics(metrics)
+            .handshakePolicy(policy)
+            .build();
   }
 
   /** A valid visitor token of a new visitor. */

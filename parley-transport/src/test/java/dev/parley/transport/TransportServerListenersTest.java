@@ -28,10 +28,17 @@ import org.junit.jupiter.api.Timeout;
 class TransportServerListenersTest {
   final TestNodes core = new TestNodes(new RecordingMetrics(), HandshakePolicy.ALLOW_ALL);
   final HttpClient http = HttpClient.newHttpClient();
+
   /** Answers with the listener it was asked on; {@code /metrics} on the admin listener only. */
-  final HttpApi api = r -> CompletableFuture.completedFuture(r.path().equals("/metrics") && r.listener() != Listener.ADMIN
-      ? HttpApi.Response.json(404, "{\"error\":\"not_found\"}")
-      : HttpApi.Response.json(200, "{\"path\":\"" + r.path() + "\",\"listener\":\"" + r.listener() + "\"}"));
+  final HttpApi api =
+      r ->
+          CompletableFuture.completedFuture(
+              r.path().equals("/metrics") && r.listener() != Listener.ADMIN
+                  ? HttpApi.Response.json(404, "{\"error\":\"not_found\"}")
+                  : HttpApi.Response.json(
+                      200,
+                      "{\"path\":\"" + r.path() + "\",\"listener\":\"" + r.listener() + "\"}"));
+
   TransportServer server;
 
   @AfterEach
@@ -44,13 +51,18 @@ class TransportServerListenersTest {
   }
 
   TransportServer start(int adminPort) throws InterruptedException {
-    return TransportServer.start(TransportConfig.newBuilder().host("127.0.0.1").port(0).adminPort(adminPort).build(),
-        core.node, api);
+    return TransportServer.start(
+        TransportConfig.newBuilder().host("127.0.0.1").port(0).adminPort(adminPort).build(),
+        core.node,
+        api);
   }
 
   HttpResponse<String> send(int port, String method, String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   @Test
@@ -61,8 +73,10 @@ class TransportServerListenersTest {
     assertThat(admin.statusCode()).isEqualTo(200);
     assertThat(admin.body()).contains("\"listener\":\"ADMIN\"");
     assertThat(send(server.port(), "GET", "/metrics").statusCode()).isEqualTo(404);
-    assertThat(send(server.adminPort(), "GET", "/readyz").body()).contains("\"listener\":\"ADMIN\"");
-    assertThat(send(server.port(), "GET", "/readyz").body()).as("load balancers ask the public port")
+    assertThat(send(server.adminPort(), "GET", "/readyz").body())
+        .contains("\"listener\":\"ADMIN\"");
+    assertThat(send(server.port(), "GET", "/readyz").body())
+        .as("load balancers ask the public port")
         .contains("\"listener\":\"PUBLIC\"");
     assertThat(send(server.adminPort(), "GET", "/healthz").body()).contains("\"status\":\"up\"");
   }
@@ -76,7 +90,8 @@ class TransportServerListenersTest {
     assertThat(send(admin, "POST", "/rt/open?transport=longpoll").statusCode()).isEqualTo(404);
     assertThat(send(admin, "GET", "/ws").statusCode()).isEqualTo(404);
     assertThat(send(admin, "GET", "/").statusCode()).isEqualTo(404);
-    assertThat(send(server.port(), "POST", "/rt/open?transport=longpoll").statusCode()).as("the public one does")
+    assertThat(send(server.port(), "POST", "/rt/open?transport=longpoll").statusCode())
+        .as("the public one does")
         .isEqualTo(200);
   }
 
@@ -94,9 +109,18 @@ class TransportServerListenersTest {
       try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
         publicPort = probe.getLocalPort();
       }
-      assertThatThrownBy(() -> TransportServer.start(TransportConfig.newBuilder().host("127.0.0.1").port(publicPort)
-          .adminPort(taken.getLocalPort()).build(), core.node, api))
-          .hasMessageContaining("cannot bind the admin listener").hasMessageContaining(":" + taken.getLocalPort());
+      assertThatThrownBy(
+              () ->
+                  TransportServer.start(
+                      TransportConfig.newBuilder()
+                          .host("127.0.0.1")
+                          .port(publicPort)
+                          .adminPort(taken.getLocalPort())
+                          .build(),
+                      core.node,
+                      api))
+          .hasMessageContaining("cannot bind the admin listener")
+          .hasMessageContaining(":" + taken.getLocalPort());
       try (ServerSocket again = new ServerSocket(publicPort, 1, InetAddress.getLoopbackAddress())) {
         assertThat(again.getLocalPort()).as("the public port was released").isEqualTo(publicPort);
       }
@@ -108,7 +132,8 @@ class TransportServerListenersTest {
     server = start(0);
     server.stopAccepting();
     assertThat(send(server.adminPort(), "GET", "/metrics").statusCode()).isEqualTo(200);
-    assertThatThrownBy(() -> send(server.port(), "GET", "/healthz")).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> send(server.port(), "GET", "/healthz"))
+        .isInstanceOf(IOException.class);
   }
 
   @Test

@@ -28,17 +28,22 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * RFC 6455 5.2 framing, 5.5 control frames, 7.4 close codes and 8.1 UTF-8, for data and control
- * frames alike, through the server's real pipeline in an {@link io.netty.channel.embedded.EmbeddedChannel}:
- * Netty's frame decoder as configured, {@link WebSocketFrameGuard}, permessage-deflate, the UTF-8
- * validator, the protocol handler and {@link WebSocketSessionHandler} on a real core. Each
- * violation gets exactly one close frame with its code (1002, 1007, 1009) and the connection ends;
- * nothing after it reaches the session.
+ * frames alike, through the server's real pipeline in an {@link
+ * io.netty.channel.embedded.EmbeddedChannel}: Netty's frame decoder as configured, {@link
+ * WebSocketFrameGuard}, permessage-deflate, the UTF-8 validator, the protocol handler and {@link
+ * WebSocketSessionHandler} on a real core. Each violation gets exactly one close frame with its
+ * code (1002, 1007, 1009) and the connection ends; nothing after it reaches the session.
  */
 @Timeout(30)
 class WebSocketFrameRulesTest {
-  static final byte[] PING_COMMAND = "{\"type\":\"ping\",\"ref\":\"r\"}".getBytes(StandardCharsets.UTF_8);
-  /** A command the session answers with an error, which it counts: proof that a frame reached it. */
+  static final byte[] PING_COMMAND =
+      "{\"type\":\"ping\",\"ref\":\"r\"}".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * A command the session answers with an error, which it counts: proof that a frame reached it.
+   */
   static final byte[] UNKNOWN_COMMAND = "{\"type\":\"juggle\"}".getBytes(StandardCharsets.UTF_8);
+
   static final int[] CONTROL = {PING, PONG, CLOSE};
 
   TestNodes core;
@@ -49,8 +54,12 @@ class WebSocketFrameRulesTest {
   @BeforeEach
   void start() {
     core = new TestNodes(metrics, HandshakePolicy.ALLOW_ALL);
-    pipeline = new ParleyChannelInitializer(TransportConfig.newBuilder().maxFrameBytes(1024).maxMessageBytes(4096).build(),
-        core.node, connections, HttpApi.NONE);
+    pipeline =
+        new ParleyChannelInitializer(
+            TransportConfig.newBuilder().maxFrameBytes(1024).maxMessageBytes(4096).build(),
+            core.node,
+            connections,
+            HttpApi.NONE);
   }
 
   @AfterEach
@@ -68,7 +77,9 @@ class WebSocketFrameRulesTest {
     return ws;
   }
 
-  /** Sends {@code frames} in one write; returns the code of the one close frame that answers them. */
+  /**
+   * Sends {@code frames} in one write; returns the code of the one close frame that answers them.
+   */
   int closeAfter(byte[]... frames) {
     try (EmbeddedWebSocket ws = open()) {
       // A command right behind the violation, in the same segment: it must not reach the session.
@@ -76,7 +87,8 @@ class WebSocketFrameRulesTest {
       all[frames.length] = frame(true, 0, TEXT, UNKNOWN_COMMAND, true);
       ws.sendTogether(all);
       int code = ws.closeCode();
-      assertThat(metrics.events).as("a frame after the violation reached the session")
+      assertThat(metrics.events)
+          .as("a frame after the violation reached the session")
           .noneMatch(e -> e.startsWith("command-rejected"));
       return code;
     }
@@ -104,11 +116,16 @@ class WebSocketFrameRulesTest {
     for (int rsv : new int[] {RSV1, RSV2, RSV3}) {
       for (int opcode : new int[] {TEXT, BINARY, PING, PONG, CLOSE}) {
         assertThat(closeAfter(frame(true, rsv, opcode, payloadFor(opcode), true)))
-            .as("rsv %s on opcode %x", Integer.toBinaryString(rsv), opcode).isEqualTo(1002);
+            .as("rsv %s on opcode %x", Integer.toBinaryString(rsv), opcode)
+            .isEqualTo(1002);
       }
-      assertThat(closeAfter(frame(false, 0, TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8), true),
-          frame(true, rsv, CONTINUATION, "\"ping\"}".getBytes(StandardCharsets.UTF_8), true)))
-          .as("rsv %s on a continuation", Integer.toBinaryString(rsv)).isEqualTo(1002);
+      assertThat(
+              closeAfter(
+                  frame(false, 0, TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8), true),
+                  frame(
+                      true, rsv, CONTINUATION, "\"ping\"}".getBytes(StandardCharsets.UTF_8), true)))
+          .as("rsv %s on a continuation", Integer.toBinaryString(rsv))
+          .isEqualTo(1002);
     }
   }
 
@@ -125,7 +142,9 @@ class WebSocketFrameRulesTest {
     for (int opcode : CONTROL) {
       try (EmbeddedWebSocket ws = open(deflate)) {
         ws.send(true, RSV1, opcode, payloadFor(opcode), true);
-        assertThat(ws.closeCode()).as("RSV1 on control opcode %x with deflate", opcode).isEqualTo(1002);
+        assertThat(ws.closeCode())
+            .as("RSV1 on control opcode %x with deflate", opcode)
+            .isEqualTo(1002);
       }
     }
     try (EmbeddedWebSocket ws = open(deflate)) {
@@ -137,7 +156,9 @@ class WebSocketFrameRulesTest {
     for (int rsv : new int[] {RSV2, RSV3, RSV1 | RSV2}) {
       try (EmbeddedWebSocket ws = open(deflate)) {
         ws.send(true, rsv, TEXT, ws.deflate("{\"type\":\"ping\"}"), true);
-        assertThat(ws.closeCode()).as("rsv %s on text with deflate", Integer.toBinaryString(rsv)).isEqualTo(1002);
+        assertThat(ws.closeCode())
+            .as("rsv %s on text with deflate", Integer.toBinaryString(rsv))
+            .isEqualTo(1002);
       }
     }
   }
@@ -150,7 +171,9 @@ class WebSocketFrameRulesTest {
       assertThat(ws.closeCode()).isEqualTo(1007);
     }
     try (EmbeddedWebSocket ws = open(deflate)) {
-      char[] big = new char[20_000]; // compresses to a few dozen bytes, inflates past the 4,096-byte message limit
+      char[] big =
+          new char[20_000]; // compresses to a few dozen bytes, inflates past the 4,096-byte message
+      // limit
       Arrays.fill(big, 'a');
       ws.send(true, RSV1, TEXT, ws.deflate(new String(big)), true);
       assertThat(ws.closeCode()).isEqualTo(1009);
@@ -160,18 +183,25 @@ class WebSocketFrameRulesTest {
   @Test
   void reservedOpcodesAre1002InTheDataAndTheControlRange() {
     for (int opcode : new int[] {0x3, 0x4, 0x5, 0x6, 0x7, 0xB, 0xC, 0xD, 0xE, 0xF}) {
-      assertThat(closeAfter(frame(true, 0, opcode, new byte[] {1, 2}, true))).as("opcode %x", opcode).isEqualTo(1002);
+      assertThat(closeAfter(frame(true, 0, opcode, new byte[] {1, 2}, true)))
+          .as("opcode %x", opcode)
+          .isEqualTo(1002);
     }
   }
 
   @Test
   void unmaskedClientFramesAre1002ForDataAndControlFrames() {
     for (int opcode : new int[] {TEXT, BINARY, PING, PONG, CLOSE}) {
-      assertThat(closeAfter(frame(true, 0, opcode, payloadFor(opcode), false))).as("opcode %x", opcode).isEqualTo(1002);
+      assertThat(closeAfter(frame(true, 0, opcode, payloadFor(opcode), false)))
+          .as("opcode %x", opcode)
+          .isEqualTo(1002);
     }
-    assertThat(closeAfter(frame(false, 0, TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8), true),
-        frame(true, 0, CONTINUATION, "\"ping\"}".getBytes(StandardCharsets.UTF_8), false)))
-        .as("an unmasked continuation").isEqualTo(1002);
+    assertThat(
+            closeAfter(
+                frame(false, 0, TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8), true),
+                frame(true, 0, CONTINUATION, "\"ping\"}".getBytes(StandardCharsets.UTF_8), false)))
+        .as("an unmasked continuation")
+        .isEqualTo(1002);
   }
 
   @Test
@@ -182,32 +212,49 @@ class WebSocketFrameRulesTest {
         payload = EmbeddedWebSocket.closePayload(1000, new byte[124]);
         Arrays.fill(payload, 2, payload.length, (byte) 'r');
       }
-      assertThat(closeAfter(frame(true, 0, opcode, payload, true))).as("opcode %x", opcode).isEqualTo(1002);
+      assertThat(closeAfter(frame(true, 0, opcode, payload, true)))
+          .as("opcode %x", opcode)
+          .isEqualTo(1002);
     }
     for (int opcode : new int[] {TEXT, BINARY}) {
-      assertThat(closeAfter(frame(true, 0, opcode, new byte[1025], true))).as("opcode %x", opcode).isEqualTo(1009);
+      assertThat(closeAfter(frame(true, 0, opcode, new byte[1025], true)))
+          .as("opcode %x", opcode)
+          .isEqualTo(1009);
     }
   }
 
   @Test
   void fragmentedControlFramesAre1002AndFragmentedDataMessagesPastTheMessageLimitAre1009() {
     for (int opcode : CONTROL) {
-      assertThat(closeAfter(frame(false, 0, opcode, payloadFor(opcode), true))).as("opcode %x", opcode).isEqualTo(1002);
+      assertThat(closeAfter(frame(false, 0, opcode, payloadFor(opcode), true)))
+          .as("opcode %x", opcode)
+          .isEqualTo(1002);
     }
     byte[] kb = new byte[1000];
     Arrays.fill(kb, (byte) ' ');
-    assertThat(closeAfter(frame(false, 0, TEXT, kb, true), frame(false, 0, CONTINUATION, kb, true),
-        frame(false, 0, CONTINUATION, kb, true), frame(false, 0, CONTINUATION, kb, true),
-        frame(true, 0, CONTINUATION, kb, true))).as("5,000 bytes in fragments of a 4,096-byte message").isEqualTo(1009);
+    assertThat(
+            closeAfter(
+                frame(false, 0, TEXT, kb, true),
+                frame(false, 0, CONTINUATION, kb, true),
+                frame(false, 0, CONTINUATION, kb, true),
+                frame(false, 0, CONTINUATION, kb, true),
+                frame(true, 0, CONTINUATION, kb, true)))
+        .as("5,000 bytes in fragments of a 4,096-byte message")
+        .isEqualTo(1009);
   }
 
   @Test
   void fragmentationOutOfOrderIs1002AndAControlFrameBetweenFragmentsIsAnswered() {
-    assertThat(closeAfter(frame(true, 0, CONTINUATION, PING_COMMAND, true))).as("continuation without a start")
+    assertThat(closeAfter(frame(true, 0, CONTINUATION, PING_COMMAND, true)))
+        .as("continuation without a start")
         .isEqualTo(1002);
     for (int opcode : new int[] {TEXT, BINARY}) {
-      assertThat(closeAfter(frame(false, 0, TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8), true),
-          frame(true, 0, opcode, PING_COMMAND, true))).as("opcode %x inside a fragmented message", opcode).isEqualTo(1002);
+      assertThat(
+              closeAfter(
+                  frame(false, 0, TEXT, "{\"type\":".getBytes(StandardCharsets.UTF_8), true),
+                  frame(true, 0, opcode, PING_COMMAND, true)))
+          .as("opcode %x inside a fragmented message", opcode)
+          .isEqualTo(1002);
     }
     try (EmbeddedWebSocket ws = open()) {
       ws.send(false, 0, TEXT, "{\"type\":\"ping\",".getBytes(StandardCharsets.UTF_8), true);
@@ -220,20 +267,36 @@ class WebSocketFrameRulesTest {
 
   @Test
   void closePayloadsAreChecked() {
-    assertThat(closeAfter(frame(true, 0, CLOSE, new byte[] {0x03}, true))).as("one byte").isEqualTo(1002);
-    byte[] badReason = EmbeddedWebSocket.closePayload(1000, new byte[] {'o', (byte) 0xC3, (byte) 0x28});
-    assertThat(closeAfter(frame(true, 0, CLOSE, badReason, true))).as("a reason that is not UTF-8").isEqualTo(1007);
+    assertThat(closeAfter(frame(true, 0, CLOSE, new byte[] {0x03}, true)))
+        .as("one byte")
+        .isEqualTo(1002);
+    byte[] badReason =
+        EmbeddedWebSocket.closePayload(1000, new byte[] {'o', (byte) 0xC3, (byte) 0x28});
+    assertThat(closeAfter(frame(true, 0, CLOSE, badReason, true)))
+        .as("a reason that is not UTF-8")
+        .isEqualTo(1007);
     for (int code : new int[] {0, 999, 1004, 1005, 1006, 1015, 1016, 2000, 2999, 5000, 65535}) {
-      assertThat(closeAfter(frame(true, 0, CLOSE, EmbeddedWebSocket.closePayload(code, new byte[0]), true)))
-          .as("close code %d", code).isEqualTo(1002);
+      assertThat(
+              closeAfter(
+                  frame(true, 0, CLOSE, EmbeddedWebSocket.closePayload(code, new byte[0]), true)))
+          .as("close code %d", code)
+          .isEqualTo(1002);
     }
   }
 
   @Test
   void validCloseCodesAreEchoedAndAnEmptyCloseIsAnsweredWithOne() {
-    for (int code : new int[] {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999}) {
+    for (int code :
+        new int[] {
+          1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999
+        }) {
       try (EmbeddedWebSocket ws = open()) {
-        ws.send(true, 0, CLOSE, EmbeddedWebSocket.closePayload(code, "bye €".getBytes(StandardCharsets.UTF_8)), true);
+        ws.send(
+            true,
+            0,
+            CLOSE,
+            EmbeddedWebSocket.closePayload(code, "bye €".getBytes(StandardCharsets.UTF_8)),
+            true);
         assertThat(ws.closeCode()).as("close code %d", code).isEqualTo(code);
       }
     }
@@ -245,13 +308,27 @@ class WebSocketFrameRulesTest {
 
   @Test
   void textThatIsNotUtf8Is1007WholeAndAcrossFragmentsAndValidUtf8SplitAcrossFragmentsIsAccepted() {
-    assertThat(closeAfter(frame(true, 0, TEXT, new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}, true)))
-        .as("a surrogate in one frame").isEqualTo(1007);
-    assertThat(closeAfter(frame(false, 0, TEXT, new byte[] {'{', '"', (byte) 0xE2, (byte) 0x82}, true),
-        frame(true, 0, CONTINUATION, new byte[] {0x28, '"', '}'}, true))).as("split across fragments").isEqualTo(1007);
+    assertThat(
+            closeAfter(
+                frame(
+                    true,
+                    0,
+                    TEXT,
+                    new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'},
+                    true)))
+        .as("a surrogate in one frame")
+        .isEqualTo(1007);
+    assertThat(
+            closeAfter(
+                frame(false, 0, TEXT, new byte[] {'{', '"', (byte) 0xE2, (byte) 0x82}, true),
+                frame(true, 0, CONTINUATION, new byte[] {0x28, '"', '}'}, true)))
+        .as("split across fragments")
+        .isEqualTo(1007);
     try (EmbeddedWebSocket ws = open()) {
       byte[] json = "{\"type\":\"ping\",\"ref\":\"€\"}".getBytes(StandardCharsets.UTF_8);
-      int cut = new String(json, StandardCharsets.UTF_8).indexOf('€') + 1; // inside the euro sign's three bytes
+      int cut =
+          new String(json, StandardCharsets.UTF_8).indexOf('€')
+              + 1; // inside the euro sign's three bytes
       ws.send(false, 0, TEXT, Arrays.copyOfRange(json, 0, cut), true);
       ws.send(true, 0, CONTINUATION, Arrays.copyOfRange(json, cut, json.length), true);
       assertThat(ws.nextText()).isEqualTo("{\"type\":\"pong\",\"ref\":\"€\"}");

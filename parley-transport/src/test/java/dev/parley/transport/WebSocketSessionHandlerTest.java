@@ -50,8 +50,10 @@ class WebSocketSessionHandlerTest {
     core = new TestNodes(metrics, HandshakePolicy.ALLOW_ALL);
     ch = new EmbeddedChannel(new WebSocketSessionHandler(core.node, connections, GRACE));
     ch.freezeTime();
-    ch.pipeline().fireUserEventTriggered(
-        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
+    ch.pipeline()
+        .fireUserEventTriggered(
+            new WebSocketServerProtocolHandler.HandshakeComplete(
+                "/ws", new DefaultHttpHeaders(), null));
   }
 
   @AfterEach
@@ -87,7 +89,8 @@ class WebSocketSessionHandlerTest {
     assertThat(core.node.sessionCount()).isEqualTo(1);
     assertThat(connections.contains(ch)).isTrue();
     assertThat(metrics.events).contains("opened:websocket");
-    assertThat(command("{\"type\":\"ping\",\"ref\":\"one\"}")).isEqualTo("{\"type\":\"pong\",\"ref\":\"one\"}");
+    assertThat(command("{\"type\":\"ping\",\"ref\":\"one\"}"))
+        .isEqualTo("{\"type\":\"pong\",\"ref\":\"one\"}");
     assertThat(command("{\"type\":\"hello\"}")).contains("\"type\":\"welcome\"");
   }
 
@@ -128,11 +131,17 @@ class WebSocketSessionHandlerTest {
   @Test
   void closeCodesTheRfcDoesNotAllowOnTheWireAre1002() {
     for (int code : new int[] {5000, 1015, 1005}) {
-      EmbeddedChannel c = new EmbeddedChannel(new WebSocketSessionHandler(core.node, connections, GRACE));
-      c.pipeline().fireUserEventTriggered(
-          new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
-      // Netty's frame decoder refuses most such codes before this handler; 5000 and up it lets through.
-      c.writeInbound(new CloseWebSocketFrame(false, 0, Unpooled.wrappedBuffer(new byte[] {(byte) (code >> 8), (byte) code})));
+      EmbeddedChannel c =
+          new EmbeddedChannel(new WebSocketSessionHandler(core.node, connections, GRACE));
+      c.pipeline()
+          .fireUserEventTriggered(
+              new WebSocketServerProtocolHandler.HandshakeComplete(
+                  "/ws", new DefaultHttpHeaders(), null));
+      // Netty's frame decoder refuses most such codes before this handler; 5000 and up it lets
+      // through.
+      c.writeInbound(
+          new CloseWebSocketFrame(
+              false, 0, Unpooled.wrappedBuffer(new byte[] {(byte) (code >> 8), (byte) code})));
       c.runPendingTasks();
       CloseWebSocketFrame sent = c.readOutbound();
       assertThat(sent.statusCode()).as("code %d", code).isEqualTo(1002);
@@ -145,35 +154,55 @@ class WebSocketSessionHandlerTest {
   void violationsReportedBeforeThisHandlerCloseWithTheirCodeAndNothingAfterThemIsCarriedOut() {
     // As in the server: flushes wait for the end of the read, so the frame that follows the
     // violation in the same read arrives while the connection is still open.
-    EmbeddedChannel c = new EmbeddedChannel(new FlushConsolidationHandler(256, true), new ChannelInboundHandlerAdapter() {
-      @Override
-      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Throwable t) {
-          ctx.fireExceptionCaught(t); // what the frame decoder or the UTF-8 validator does
-        } else {
-          ctx.fireChannelRead(msg);
-        }
-      }
-    }, new WebSocketSessionHandler(core.node, connections, GRACE));
-    c.pipeline().fireUserEventTriggered(
-        new WebSocketServerProtocolHandler.HandshakeComplete("/ws", new DefaultHttpHeaders(), null));
-    c.writeInbound(new CorruptedWebSocketFrameException(WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes not UTF-8"),
+    EmbeddedChannel c =
+        new EmbeddedChannel(
+            new FlushConsolidationHandler(256, true),
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof Throwable t) {
+                  ctx.fireExceptionCaught(t); // what the frame decoder or the UTF-8 validator does
+                } else {
+                  ctx.fireChannelRead(msg);
+                }
+              }
+            },
+            new WebSocketSessionHandler(core.node, connections, GRACE));
+    c.pipeline()
+        .fireUserEventTriggered(
+            new WebSocketServerProtocolHandler.HandshakeComplete(
+                "/ws", new DefaultHttpHeaders(), null));
+    c.writeInbound(
+        new CorruptedWebSocketFrameException(
+            WebSocketCloseStatus.INVALID_PAYLOAD_DATA, "bytes not UTF-8"),
         new TextWebSocketFrame("{\"type\":\"juggle\"}"));
     c.runPendingTasks();
     CloseWebSocketFrame close = c.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1007);
     close.release();
     assertThat((Object) c.readOutbound()).as("nothing after the close frame").isNull();
-    assertThat(metrics.events).as("the command after the violation never reached the session")
+    assertThat(metrics.events)
+        .as("the command after the violation never reached the session")
         .noneMatch(e -> e.startsWith("command-rejected"));
     assertThat(c.isActive()).isFalse();
     c.finishAndReleaseAll();
 
-    for (Object[] v : new Object[][] {
-        {new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits"), 1002},
-        {new CorruptedWebSocketFrameException(WebSocketCloseStatus.MESSAGE_TOO_BIG, "frame too big"), 1009},
-        {new TooLongFrameException("message too big"), 1009}}) {
-      EmbeddedChannel other = new EmbeddedChannel(new WebSocketSessionHandler(core.node, connections, GRACE));
+    for (Object[] v :
+        new Object[][] {
+          {
+            new CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.PROTOCOL_ERROR, "reserved bits"),
+            1002
+          },
+          {
+            new CorruptedWebSocketFrameException(
+                WebSocketCloseStatus.MESSAGE_TOO_BIG, "frame too big"),
+            1009
+          },
+          {new TooLongFrameException("message too big"), 1009}
+        }) {
+      EmbeddedChannel other =
+          new EmbeddedChannel(new WebSocketSessionHandler(core.node, connections, GRACE));
       other.pipeline().fireExceptionCaught((Throwable) v[0]);
       other.runPendingTasks();
       CloseWebSocketFrame sent = other.readOutbound();

@@ -18,10 +18,21 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class CodecBenchmark {
   private final Codec codec = new Codec();
-  private final byte[] send = ("{\"type\":\"send\",\"cid\":\"4f1c2a9e-8b0d-4d3e-9a57-0c6f1e2b3a4d\",\"conv\":\"chat_Xk2aB9\","
-      + "\"text\":\"Hello! How do I run Parley on my own server?\"}").getBytes(StandardCharsets.UTF_8);
-  private final Push.Message message = new Push.Message("chat_Xk2aB9", 42, "m_Q1x2y3z4", "v_Jd9aQ7f3", "text",
-      "Hello! How do I run Parley on my own server?", 1763860000000L, "4f1c2a9e-8b0d-4d3e-9a57-0c6f1e2b3a4d", null);
+  private final byte[] send =
+      ("{\"type\":\"send\",\"cid\":\"4f1c2a9e-8b0d-4d3e-9a57-0c6f1e2b3a4d\",\"conv\":\"chat_Xk2aB9\","
+              + "\"text\":\"Hello! How do I run Parley on my own server?\"}")
+          .getBytes(StandardCharsets.UTF_8);
+  private final Push.Message message =
+      new Push.Message(
+          "chat_Xk2aB9",
+          42,
+          "m_Q1x2y3z4",
+          "v_Jd9aQ7f3",
+          "text",
+          "Hello! How do I run Parley on my own server?",
+          1763860000000L,
+          "4f1c2a9e-8b0d-4d3e-9a57-0c6f1e2b3a4d",
+          null);
 
   @Benchmark
   public Command decodeSend() {

@@ -31,8 +31,17 @@ public class FanoutBenchmark {
   int subscribers;
 
   private final Codec codec = new Codec();
-  private final Push.Message message = new Push.Message("bench-fanout", 42, "m_Q1x2y3z4", "v_Jd9aQ7f3", "text",
-      "A message for every subscriber of the conversation.", 1763860000000L, "c-1", null);
+  private final Push.Message message =
+      new Push.Message(
+          "bench-fanout",
+          42,
+          "m_Q1x2y3z4",
+          "v_Jd9aQ7f3",
+          "text",
+          "A message for every subscriber of the conversation.",
+          1763860000000L,
+          "c-1",
+          null);
   private EmbeddedChannel[] channels;
 
   @Setup

@@ -15,7 +15,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** Server-side WebSocket frame encoding (unmasked text frames) of an event of {@code size} bytes. */
+/**
+ * Server-side WebSocket frame encoding (unmasked text frames) of an event of {@code size} bytes.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

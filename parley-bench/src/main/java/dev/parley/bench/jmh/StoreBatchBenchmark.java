@@ -44,8 +44,15 @@ public class StoreBatchBenchmark {
     CompletableFuture<?>[] all = new CompletableFuture<?>[batch];
     for (int i = 0; i < batch; i++) {
       long k = n++;
-      all[i] = store.append(new AppendRequest("conv-" + (k % 100), "v_bench", "c" + k, "text",
-          "a message of some ordinary length for the store benchmark", System.currentTimeMillis()));
+      all[i] =
+          store.append(
+              new AppendRequest(
+                  "conv-" + (k % 100),
+                  "v_bench",
+                  "c" + k,
+                  "text",
+                  "a message of some ordinary length for the store benchmark",
+                  System.currentTimeMillis()));
     }
     return CompletableFuture.allOf(all).join();
   }

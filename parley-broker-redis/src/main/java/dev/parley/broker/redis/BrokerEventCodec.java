@@ -30,14 +30,28 @@ final class BrokerEventCodec {
   static byte[] encode(BrokerEvent e) {
     byte[] user = e.user() == null ? new byte[0] : e.user().getBytes(StandardCharsets.UTF_8);
     byte[] key = e.stateKey() == null ? null : e.stateKey().getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(1 + 1 + 1 + 8 + 8 + 2 + user.length + 2 + (key == null ? 0 : key.length)
-        + 4 + e.frame().length);
-    int audience = switch (e.audience()) {
-      case EVERYONE -> 0;
-      case OTHERS -> 1;
-      case ONLY_USER -> 4;
-    };
-    b.put(VERSION).put((byte) e.kind().ordinal()).put((byte) (audience | (e.appendState() ? 2 : 0)));
+    ByteBuffer b =
+        ByteBuffer.allocate(
+            1
+                + 1
+                + 1
+                + 8
+                + 8
+                + 2
+                + user.length
+                + 2
+                + (key == null ? 0 : key.length)
+                + 4
+                + e.frame().length);
+    int audience =
+        switch (e.audience()) {
+          case EVERYONE -> 0;
+          case OTHERS -> 1;
+          case ONLY_USER -> 4;
+        };
+    b.put(VERSION)
+        .put((byte) e.kind().ordinal())
+        .put((byte) (audience | (e.appendState() ? 2 : 0)));
     b.putLong(e.seq()).putLong(e.ttlMillis());
     b.putShort((short) user.length).put(user);
     if (key == null) {
@@ -50,7 +64,9 @@ final class BrokerEventCodec {
     return b.array();
   }
 
-  /** @throws IllegalArgumentException for bytes this version cannot read */
+  /**
+   * @throws IllegalArgumentException for bytes this version cannot read
+   */
   static BrokerEvent decode(byte[] bytes) {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     if (b.get() != VERSION) {
@@ -58,8 +74,10 @@ final class BrokerEventCodec {
     }
     BrokerEvent.Kind kind = BrokerEvent.Kind.values()[b.get()];
     byte flags = b.get();
-    BrokerEvent.Audience audience = (flags & 1) != 0 ? BrokerEvent.Audience.OTHERS
-        : (flags & 4) != 0 ? BrokerEvent.Audience.ONLY_USER : BrokerEvent.Audience.EVERYONE;
+    BrokerEvent.Audience audience =
+        (flags & 1) != 0
+            ? BrokerEvent.Audience.OTHERS
+            : (flags & 4) != 0 ? BrokerEvent.Audience.ONLY_USER : BrokerEvent.Audience.EVERYONE;
     boolean append = (flags & 2) != 0;
     long seq = b.getLong();
     long ttl = b.getLong();
@@ -78,6 +96,7 @@ final class BrokerEventCodec {
     }
     byte[] frame = new byte[b.remaining()];
     b.get(frame);
-    return new BrokerEvent(kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, audience, append, frame);
+    return new BrokerEvent(
+        kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, audience, append, frame);
   }
 }

@@ -26,14 +26,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Broker} of a cluster: Redis pub/sub through Lettuce. Each node keeps one connection
- * for publishing and one for its subscriptions; a topic {@code conv:x} is the Redis channel
- * {@code <prefix>conv:x}.
+ * for publishing and one for its subscriptions; a topic {@code conv:x} is the Redis channel {@code
+ * <prefix>conv:x}.
  *
  * <p>When Redis goes away, Lettuce reconnects by itself and publishes issued meanwhile are queued
  * (up to {@code maxQueued}). Events published while this node's subscription connection was down
- * are lost to it, so once it is back this broker subscribes every channel again, waits for Redis
- * to confirm, and then tells the core ({@link #onReconnected}), which catches every subscriber up
- * from the store.
+ * are lost to it, so once it is back this broker subscribes every channel again, waits for Redis to
+ * confirm, and then tells the core ({@link #onReconnected}), which catches every subscriber up from
+ * the store.
  *
  * <p>Thread-safe. Subscribing and unsubscribing are counted per channel under this object's lock,
  * so the SUBSCRIBE and UNSUBSCRIBE commands go out in the order the counts change.
@@ -45,7 +45,8 @@ public final class RedisBroker implements Broker {
   private final StatefulRedisConnection<byte[], byte[]> pub;
   private final StatefulRedisPubSubConnection<byte[], byte[]> sub;
   private final String prefix;
-  private final ConcurrentHashMap<String, List<Consumer<BrokerEvent>>> listeners = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, List<Consumer<BrokerEvent>>> listeners =
+      new ConcurrentHashMap<>();
   private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
 
   /** Subscriptions per channel. Guarded by {@code this}. */
@@ -56,36 +57,44 @@ public final class RedisBroker implements Broker {
   private RedisBroker(String uri, String prefix, int maxQueued) {
     this.prefix = prefix;
     this.client = RedisClient.create(RedisURI.create(uri));
-    client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
-        .requestQueueSize(maxQueued)
-        .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).keepAlive(true).build())
-        .build());
+    client.setOptions(
+        ClientOptions.builder()
+            .autoReconnect(true)
+            .requestQueueSize(maxQueued)
+            .socketOptions(
+                SocketOptions.builder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .keepAlive(true)
+                    .build())
+            .build());
     this.pub = client.connect(ByteArrayCodec.INSTANCE);
     this.sub = client.connectPubSub(ByteArrayCodec.INSTANCE);
-    sub.addListener(new RedisPubSubAdapter<>() {
-      @Override
-      public void message(byte[] channel, byte[] message) {
-        dispatch(new String(channel, StandardCharsets.UTF_8), message);
-      }
-    });
-    client.addListener(new RedisConnectionStateListener() {
-      @Override
-      public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
-        if (connection == sub) {
-          subscriptionConnectionLost = true;
-          log.warn("lost the Redis subscription connection; reconnecting");
-        }
-      }
+    sub.addListener(
+        new RedisPubSubAdapter<>() {
+          @Override
+          public void message(byte[] channel, byte[] message) {
+            dispatch(new String(channel, StandardCharsets.UTF_8), message);
+          }
+        });
+    client.addListener(
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+            if (connection == sub) {
+              subscriptionConnectionLost = true;
+              log.warn("lost the Redis subscription connection; reconnecting");
+            }
+          }
 
-      @Override
-      public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
-        if (connection == sub && subscriptionConnectionLost) {
-          subscriptionConnectionLost = false;
-          resubscribeAll();
-        }
-      }
-    });
+          @Override
+          public void onRedisConnected(
+              io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (connection == sub && subscriptionConnectionLost) {
+              subscriptionConnectionLost = false;
+              resubscribeAll();
+            }
+          }
+        });
   }
 
   /**
@@ -122,30 +131,34 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
-  public synchronized CompletableFuture<Subscription> subscribe(String topic, Consumer<BrokerEvent> listener) {
+  public synchronized CompletableFuture<Subscription> subscribe(
+      String topic, Consumer<BrokerEvent> listener) {
     listeners.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(listener);
     int n = counts.merge(topic, 1, Integer::sum);
-    Subscription s = new Subscription() {
-      private boolean done;
+    Subscription s =
+        new Subscription() {
+          private boolean done;
 
-      @Override
-      public void unsubscribe() {
-        synchronized (RedisBroker.this) {
-          if (done) {
-            return;
+          @Override
+          public void unsubscribe() {
+            synchronized (RedisBroker.this) {
+              if (done) {
+                return;
+              }
+              done = true;
+              listeners.computeIfPresent(
+                  topic,
+                  (t, list) -> {
+                    list.remove(listener);
+                    return list.isEmpty() ? null : list;
+                  });
+              if (counts.merge(topic, -1, Integer::sum) == 0) {
+                counts.remove(topic);
+                sub.async().unsubscribe(channel(topic));
+              }
+            }
           }
-          done = true;
-          listeners.computeIfPresent(topic, (t, list) -> {
-            list.remove(listener);
-            return list.isEmpty() ? null : list;
-          });
-          if (counts.merge(topic, -1, Integer::sum) == 0) {
-            counts.remove(topic);
-            sub.async().unsubscribe(channel(topic));
-          }
-        }
-      }
-    };
+        };
     if (n > 1) {
       return CompletableFuture.completedFuture(s);
     }
@@ -157,24 +170,31 @@ public final class RedisBroker implements Broker {
     synchronized (this) {
       channels = counts.keySet().stream().map(this::channel).toArray(byte[][]::new);
     }
-    CompletableFuture<?> done = channels.length == 0
-        ? CompletableFuture.completedFuture(null)
-        : sub.async().subscribe(channels).toCompletableFuture();
-    done.whenComplete((v, err) -> {
-      if (err != null) {
-        log.warn("re-subscribing after a Redis outage failed; will retry on the next reconnect", err);
-        subscriptionConnectionLost = true;
-        return;
-      }
-      log.info("Redis is back: {} channels subscribed again; catching subscribers up from the store",
-          channels.length);
-      reconnectListeners.forEach(Runnable::run);
-    });
+    CompletableFuture<?> done =
+        channels.length == 0
+            ? CompletableFuture.completedFuture(null)
+            : sub.async().subscribe(channels).toCompletableFuture();
+    done.whenComplete(
+        (v, err) -> {
+          if (err != null) {
+            log.warn(
+                "re-subscribing after a Redis outage failed; will retry on the next reconnect",
+                err);
+            subscriptionConnectionLost = true;
+            return;
+          }
+          log.info(
+              "Redis is back: {} channels subscribed again; catching subscribers up from the store",
+              channels.length);
+          reconnectListeners.forEach(Runnable::run);
+        });
   }
 
   @Override
   public CompletableFuture<Void> publish(String topic, BrokerEvent event) {
-    return pub.async().publish(channel(topic), BrokerEventCodec.encode(event)).toCompletableFuture()
+    return pub.async()
+        .publish(channel(topic), BrokerEventCodec.encode(event))
+        .toCompletableFuture()
         .thenApply(receivers -> (Void) null);
   }
 

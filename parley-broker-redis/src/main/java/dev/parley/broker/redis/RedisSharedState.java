@@ -7,8 +7,8 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,15 +21,15 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  *   <li>Presence of a topic is a hash {@code <prefix>presence:<topic>}: member → {@code "<expiry
  *       epoch ms> <user>"}. Reads skip and delete expired members (nodes' clocks are assumed to
- *       agree within the time-to-live). The key itself expires after twice the time-to-live, so
- *       an abandoned topic leaves nothing behind.
- *   <li>Ephemeral state of a topic is a hash {@code <prefix>state:<topic>}: key → {@code
- *       "<expiry epoch ms> <frame>"}, read and pruned like presence. A state whose frames are
- *       added one by one (a streamed answer) is marked {@code "<expiry epoch ms> @list"} there and
- *       keeps its frames in the list {@code <prefix>state-list:<topic>:<key>}, appended with
- *       {@code RPUSH} by a script that also moves the expiry, so a piece is never encoded twice.
- *   <li>A value is a string key {@code <prefix>value:<key>} holding {@code "<version> <value>"} with
- *       a time-to-live, set by a script that keeps a higher version.
+ *       agree within the time-to-live). The key itself expires after twice the time-to-live, so an
+ *       abandoned topic leaves nothing behind.
+ *   <li>Ephemeral state of a topic is a hash {@code <prefix>state:<topic>}: key → {@code "<expiry
+ *       epoch ms> <frame>"}, read and pruned like presence. A state whose frames are added one by
+ *       one (a streamed answer) is marked {@code "<expiry epoch ms> @list"} there and keeps its
+ *       frames in the list {@code <prefix>state-list:<topic>:<key>}, appended with {@code RPUSH} by
+ *       a script that also moves the expiry, so a piece is never encoded twice.
+ *   <li>A value is a string key {@code <prefix>value:<key>} holding {@code "<version> <value>"}
+ *       with a time-to-live, set by a script that keeps a higher version.
  *   <li>A claim is a string key {@code <prefix>claim:<key>} holding the owner, set with a Lua
  *       script that takes it when free or renews it for the same owner, atomically.
  * </ul>
@@ -44,7 +44,10 @@ public final class RedisSharedState implements SharedState {
   private static final String RELEASE =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) return 1 end return 0";
 
-  /** Appends a frame to a listed state: KEYS[1] the topic's hash, KEYS[2] the list; ARGV key, expiry, ttl ms, frame. */
+  /**
+   * Appends a frame to a listed state: KEYS[1] the topic's hash, KEYS[2] the list; ARGV key,
+   * expiry, ttl ms, frame.
+   */
   private static final String APPEND =
       "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. ' @list') "
           + "redis.call('RPUSH', KEYS[2], ARGV[4]) "
@@ -54,7 +57,9 @@ public final class RedisSharedState implements SharedState {
 
   private static final String LIST_MARK = "@list";
 
-  /** Sets KEYS[1] to "ARGV[1] ARGV[2]" for ARGV[3] ms unless it holds a higher version than ARGV[1]. */
+  /**
+   * Sets KEYS[1] to "ARGV[1] ARGV[2]" for ARGV[3] ms unless it holds a higher version than ARGV[1].
+   */
   private static final String SET_VERSIONED =
       "local cur = redis.call('GET', KEYS[1]) "
           + "if cur then local v = tonumber(string.match(cur, '^(-?%d+) ')) "
@@ -83,10 +88,13 @@ public final class RedisSharedState implements SharedState {
   }
 
   @Override
-  public CompletableFuture<Void> presenceAdd(String topic, String member, String user, Duration ttl) {
+  public CompletableFuture<Void> presenceAdd(
+      String topic, String member, String user, Duration ttl) {
     String key = presenceKey(topic);
     long expiresAt = System.currentTimeMillis() + ttl.toMillis();
-    return redis.hset(key, member, expiresAt + " " + user).toCompletableFuture()
+    return redis
+        .hset(key, member, expiresAt + " " + user)
+        .toCompletableFuture()
         .thenCompose(n -> redis.pexpire(key, ttl.toMillis() * 2).toCompletableFuture())
         .thenApply(ok -> (Void) null);
   }
@@ -99,20 +107,25 @@ public final class RedisSharedState implements SharedState {
   @Override
   public CompletableFuture<Map<String, String>> presence(String topic) {
     String key = presenceKey(topic);
-    return redis.hgetall(key).toCompletableFuture().thenApply(all -> {
-      long now = System.currentTimeMillis();
-      Map<String, String> out = new HashMap<>();
-      all.forEach((member, value) -> {
-        int space = value.indexOf(' ');
-        long expiresAt = space > 0 ? Long.parseLong(value.substring(0, space)) : 0;
-        if (expiresAt > now) {
-          out.put(member, value.substring(space + 1));
-        } else {
-          redis.hdel(key, member);
-        }
-      });
-      return out;
-    });
+    return redis
+        .hgetall(key)
+        .toCompletableFuture()
+        .thenApply(
+            all -> {
+              long now = System.currentTimeMillis();
+              Map<String, String> out = new HashMap<>();
+              all.forEach(
+                  (member, value) -> {
+                    int space = value.indexOf(' ');
+                    long expiresAt = space > 0 ? Long.parseLong(value.substring(0, space)) : 0;
+                    if (expiresAt > now) {
+                      out.put(member, value.substring(space + 1));
+                    } else {
+                      redis.hdel(key, member);
+                    }
+                  });
+              return out;
+            });
   }
 
   private String stateKey(String topic) {
@@ -128,56 +141,90 @@ public final class RedisSharedState implements SharedState {
     String k = stateKey(topic);
     CompletableFuture<Long> dropList = redis.del(stateListKey(topic, key)).toCompletableFuture();
     if (ttl.isZero() || ttl.isNegative()) {
-      return dropList.thenCompose(n -> redis.hdel(k, key).toCompletableFuture()).thenApply(n -> (Void) null);
+      return dropList
+          .thenCompose(n -> redis.hdel(k, key).toCompletableFuture())
+          .thenApply(n -> (Void) null);
     }
     long expiresAt = System.currentTimeMillis() + ttl.toMillis();
     String value = expiresAt + " " + new String(frame, StandardCharsets.UTF_8);
-    return dropList.thenCompose(n -> redis.hset(k, key, value).toCompletableFuture())
-        .thenCompose(n -> redis.pexpire(k, Math.max(ttl.toMillis() * 2, 60_000)).toCompletableFuture())
+    return dropList
+        .thenCompose(n -> redis.hset(k, key, value).toCompletableFuture())
+        .thenCompose(
+            n -> redis.pexpire(k, Math.max(ttl.toMillis() * 2, 60_000)).toCompletableFuture())
         .thenApply(ok -> (Void) null);
   }
 
   @Override
   public CompletableFuture<Void> appendState(String topic, String key, byte[] frame, Duration ttl) {
     long expiresAt = System.currentTimeMillis() + ttl.toMillis();
-    return redis.<Long>eval(APPEND, ScriptOutputType.INTEGER, new String[] {stateKey(topic), stateListKey(topic, key)},
-            key, Long.toString(expiresAt), Long.toString(Math.max(1, ttl.toMillis())),
+    return redis
+        .<Long>eval(
+            APPEND,
+            ScriptOutputType.INTEGER,
+            new String[] {stateKey(topic), stateListKey(topic, key)},
+            key,
+            Long.toString(expiresAt),
+            Long.toString(Math.max(1, ttl.toMillis())),
             new String(frame, StandardCharsets.UTF_8))
-        .toCompletableFuture().thenApply(r -> (Void) null);
+        .toCompletableFuture()
+        .thenApply(r -> (Void) null);
   }
 
   @Override
   public CompletableFuture<List<byte[]>> states(String topic) {
     String k = stateKey(topic);
-    return redis.hgetall(k).toCompletableFuture().thenCompose(all -> {
-      long now = System.currentTimeMillis();
-      List<CompletableFuture<List<byte[]>>> parts = new ArrayList<>();
-      all.forEach((key, value) -> {
-        int space = value.indexOf(' ');
-        long expiresAt = space > 0 ? Long.parseLong(value.substring(0, space)) : 0;
-        String body = value.substring(space + 1);
-        if (expiresAt <= now) {
-          redis.hdel(k, key);
-        } else if (body.equals(LIST_MARK)) {
-          parts.add(redis.lrange(stateListKey(topic, key), 0, -1).toCompletableFuture()
-              .thenApply(frames -> frames.stream().map(f -> f.getBytes(StandardCharsets.UTF_8)).toList()));
-        } else {
-          parts.add(CompletableFuture.completedFuture(List.of(body.getBytes(StandardCharsets.UTF_8))));
-        }
-      });
-      return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)).thenApply(v -> {
-        List<byte[]> out = new ArrayList<>();
-        parts.forEach(p -> out.addAll(p.join()));
-        return out;
-      });
-    });
+    return redis
+        .hgetall(k)
+        .toCompletableFuture()
+        .thenCompose(
+            all -> {
+              long now = System.currentTimeMillis();
+              List<CompletableFuture<List<byte[]>>> parts = new ArrayList<>();
+              all.forEach(
+                  (key, value) -> {
+                    int space = value.indexOf(' ');
+                    long expiresAt = space > 0 ? Long.parseLong(value.substring(0, space)) : 0;
+                    String body = value.substring(space + 1);
+                    if (expiresAt <= now) {
+                      redis.hdel(k, key);
+                    } else if (body.equals(LIST_MARK)) {
+                      parts.add(
+                          redis
+                              .lrange(stateListKey(topic, key), 0, -1)
+                              .toCompletableFuture()
+                              .thenApply(
+                                  frames ->
+                                      frames.stream()
+                                          .map(f -> f.getBytes(StandardCharsets.UTF_8))
+                                          .toList()));
+                    } else {
+                      parts.add(
+                          CompletableFuture.completedFuture(
+                              List.of(body.getBytes(StandardCharsets.UTF_8))));
+                    }
+                  });
+              return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      v -> {
+                        List<byte[]> out = new ArrayList<>();
+                        parts.forEach(p -> out.addAll(p.join()));
+                        return out;
+                      });
+            });
   }
 
   @Override
   public CompletableFuture<Boolean> setValue(String key, String value, long version, Duration ttl) {
-    return redis.<Long>eval(SET_VERSIONED, ScriptOutputType.INTEGER, new String[] {prefix + "value:" + key},
-            Long.toString(version), value, Long.toString(Math.max(1, ttl.toMillis())))
-        .toCompletableFuture().thenApply(r -> r == 1L);
+    return redis
+        .<Long>eval(
+            SET_VERSIONED,
+            ScriptOutputType.INTEGER,
+            new String[] {prefix + "value:" + key},
+            Long.toString(version),
+            value,
+            Long.toString(Math.max(1, ttl.toMillis())))
+        .toCompletableFuture()
+        .thenApply(r -> r == 1L);
   }
 
   @Override
@@ -187,21 +234,32 @@ public final class RedisSharedState implements SharedState {
 
   @Override
   public CompletableFuture<String> value(String key) {
-    return redis.get(prefix + "value:" + key).toCompletableFuture()
+    return redis
+        .get(prefix + "value:" + key)
+        .toCompletableFuture()
         .thenApply(v -> v == null ? null : v.substring(v.indexOf(' ') + 1));
   }
 
   @Override
   public CompletableFuture<Boolean> claim(String key, String owner, Duration ttl) {
-    return redis.<Long>eval(CLAIM, ScriptOutputType.INTEGER, new String[] {prefix + "claim:" + key}, owner,
+    return redis
+        .<Long>eval(
+            CLAIM,
+            ScriptOutputType.INTEGER,
+            new String[] {prefix + "claim:" + key},
+            owner,
             Long.toString(ttl.toMillis()))
-        .toCompletableFuture().thenApply(r -> r == 1L);
+        .toCompletableFuture()
+        .thenApply(r -> r == 1L);
   }
 
   @Override
   public CompletableFuture<Boolean> release(String key, String owner) {
-    return redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {prefix + "claim:" + key}, owner)
-        .toCompletableFuture().thenApply(r -> r == 1L);
+    return redis
+        .<Long>eval(
+            RELEASE, ScriptOutputType.INTEGER, new String[] {prefix + "claim:" + key}, owner)
+        .toCompletableFuture()
+        .thenApply(r -> r == 1L);
   }
 
   @Override

@@ -45,14 +45,16 @@ class RedisBrokerTest extends BrokerContract {
     nodeB.onReconnected(reconnects::incrementAndGet);
     List<Long> got = new CopyOnWriteArrayList<>();
     nodeB.subscribe("conv:restart", e -> got.add(e.seq())).get(10, TimeUnit.SECONDS);
-    nodeA.publish("conv:restart", BrokerEvent.message(1, "u", "{}".getBytes(StandardCharsets.UTF_8)));
+    nodeA.publish(
+        "conv:restart", BrokerEvent.message(1, "u", "{}".getBytes(StandardCharsets.UTF_8)));
     await().atMost(Duration.ofSeconds(10)).until(() -> got.size() == 1);
 
     redis.kill();
     redis.start();
 
     await().atMost(Duration.ofSeconds(30)).until(() -> reconnects.get() >= 1);
-    nodeA.publish("conv:restart", BrokerEvent.message(2, "u", "{}".getBytes(StandardCharsets.UTF_8)));
+    nodeA.publish(
+        "conv:restart", BrokerEvent.message(2, "u", "{}".getBytes(StandardCharsets.UTF_8)));
     await().atMost(Duration.ofSeconds(30)).until(() -> got.contains(2L));
     assertThat(nodeA.isHealthy()).isTrue();
   }

@@ -15,8 +15,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The admin API for the deployment's configuration, under {@code /api/admin/} (admins only):
- * sites, agents, their passwords, and the audit log; documented in the OpenAPI document and {@code
+ * The admin API for the deployment's configuration, under {@code /api/admin/} (admins only): sites,
+ * agents, their passwords, and the audit log; documented in the OpenAPI document and {@code
  * docs/OPERATIONS.md#live-administration}. Every change takes effect on every node without a
  * restart ({@link Configuration}).
  *
@@ -29,11 +29,18 @@ import java.util.regex.Pattern;
  */
 public final class AdminApi implements HttpApi {
   private static final Pattern SITE = Pattern.compile("/api/admin/sites/([A-Za-z0-9_.-]{1,64})");
-  private static final Pattern AGENT = Pattern.compile("/api/admin/agents/([A-Za-z0-9_.@-]{1,64})(/password)?");
+  private static final Pattern AGENT =
+      Pattern.compile("/api/admin/agents/([A-Za-z0-9_.@-]{1,64})(/password)?");
 
   /** The body of {@code POST/PUT …/agents}: the agent and, optionally, its new password. */
-  public record AgentBody(String user, String name, List<String> sites, Integer capacity, String role,
-      Boolean disabled, String password) {
+  public record AgentBody(
+      String user,
+      String name,
+      List<String> sites,
+      Integer capacity,
+      String role,
+      Boolean disabled,
+      String password) {
     AgentDoc doc() {
       return new AgentDoc(user, name, sites, capacity, role, disabled, null);
     }
@@ -46,7 +53,9 @@ public final class AdminApi implements HttpApi {
   private final ChatAuthenticator auth;
   private final Configuration config;
 
-  /** @param next what handles every other path */
+  /**
+   * @param next what handles every other path
+   */
   public AdminApi(HttpApi next, ChatAuthenticator auth, Configuration config) {
     this.next = next;
     this.auth = auth;
@@ -56,24 +65,31 @@ public final class AdminApi implements HttpApi {
   @Override
   public CompletableFuture<Response> handle(Request r) {
     String path = r.path();
-    boolean ours = path.equals("/api/admin/sites") || path.equals("/api/admin/agents")
-        || path.equals("/api/admin/audit") || SITE.matcher(path).matches() || AGENT.matcher(path).matches();
+    boolean ours =
+        path.equals("/api/admin/sites")
+            || path.equals("/api/admin/agents")
+            || path.equals("/api/admin/audit")
+            || SITE.matcher(path).matches()
+            || AGENT.matcher(path).matches();
     if (!ours) {
       return next.handle(r);
     }
-    return auth.staffOfBearer(r.header("authorization")).thenCompose(p -> {
-      if (p.isEmpty()) {
-        return done(error(401, "unauthorized", null, "send Authorization: Bearer <admin token>"));
-      }
-      if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
-        return done(error(403, "forbidden", null, "the admin API is for admins only"));
-      }
-      try {
-        return route(r, p.get()).exceptionally(AdminApi::failure);
-      } catch (RuntimeException e) {
-        return done(failure(e));
-      }
-    });
+    return auth.staffOfBearer(r.header("authorization"))
+        .thenCompose(
+            p -> {
+              if (p.isEmpty()) {
+                return done(
+                    error(401, "unauthorized", null, "send Authorization: Bearer <admin token>"));
+              }
+              if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
+                return done(error(403, "forbidden", null, "the admin API is for admins only"));
+              }
+              try {
+                return route(r, p.get()).exceptionally(AdminApi::failure);
+              } catch (RuntimeException e) {
+                return done(failure(e));
+              }
+            });
   }
 
   private CompletableFuture<Response> route(Request r, Principal admin) {
@@ -82,7 +98,10 @@ public final class AdminApi implements HttpApi {
     String actor = admin.user();
     if (path.equals("/api/admin/sites")) {
       if (m.equals("GET")) {
-        return config.sites().thenApply(l -> Response.json(200, Json.write(l.stream().map(AdminApi::siteView).toList())));
+        return config
+            .sites()
+            .thenApply(
+                l -> Response.json(200, Json.write(l.stream().map(AdminApi::siteView).toList())));
       }
       if (m.equals("POST")) {
         SiteDoc doc = Json.readStrict(r.body(), SiteDoc.class).checked();
@@ -94,7 +113,9 @@ public final class AdminApi implements HttpApi {
     if (site.matches()) {
       String id = site.group(1);
       if (m.equals("GET")) {
-        return config.site(id).thenApply(s -> s.map(x -> ok(200, x, AdminApi::siteView)).orElse(missing("site", id)));
+        return config
+            .site(id)
+            .thenApply(s -> s.map(x -> ok(200, x, AdminApi::siteView)).orElse(missing("site", id)));
       }
       if (m.equals("PUT")) {
         SiteDoc sent = Json.readStrict(r.body(), SiteDoc.class);
@@ -102,17 +123,24 @@ public final class AdminApi implements HttpApi {
           throw new InvalidSetting("id", "must be the path's (" + id + ") or absent");
         }
         SiteDoc doc = withId(sent, id).checked();
-        return config.putSite(actor, doc, ifMatch(r)).thenApply(o -> outcome(o, 200, AdminApi::siteView));
+        return config
+            .putSite(actor, doc, ifMatch(r))
+            .thenApply(o -> outcome(o, 200, AdminApi::siteView));
       }
       return done(notAllowed(r));
     }
     if (path.equals("/api/admin/agents")) {
       if (m.equals("GET")) {
-        return config.agents().thenApply(l -> Response.json(200, Json.write(l.stream().map(AdminApi::agentView).toList())));
+        return config
+            .agents()
+            .thenApply(
+                l -> Response.json(200, Json.write(l.stream().map(AdminApi::agentView).toList())));
       }
       if (m.equals("POST")) {
         AgentBody b = Json.readStrict(r.body(), AgentBody.class);
-        return config.siteIds().thenCompose(ids -> config.putAgent(actor, b.doc().checked(ids), b.password(), 0L))
+        return config
+            .siteIds()
+            .thenCompose(ids -> config.putAgent(actor, b.doc().checked(ids), b.password(), 0L))
             .thenApply(o -> outcome(o, 201, AdminApi::agentView));
       }
       return done(notAllowed(r));
@@ -129,34 +157,53 @@ public final class AdminApi implements HttpApi {
           throw new InvalidSetting("password", "is required");
         }
         Long expected = ifMatch(r);
-        return config.agent(user).thenCompose(a -> a.isEmpty() ? done(missing("agent", user))
-            : config.putAgent(actor, a.get().doc().withPasswordHash(null), b.password(), expected)
-                .thenApply(o -> outcome(o, 200, AdminApi::agentView)));
+        return config
+            .agent(user)
+            .thenCompose(
+                a ->
+                    a.isEmpty()
+                        ? done(missing("agent", user))
+                        : config
+                            .putAgent(
+                                actor, a.get().doc().withPasswordHash(null), b.password(), expected)
+                            .thenApply(o -> outcome(o, 200, AdminApi::agentView)));
       }
       if (m.equals("GET")) {
-        return config.agent(user).thenApply(a -> a.map(x -> ok(200, x, AdminApi::agentView)).orElse(missing("agent", user)));
+        return config
+            .agent(user)
+            .thenApply(
+                a -> a.map(x -> ok(200, x, AdminApi::agentView)).orElse(missing("agent", user)));
       }
       if (m.equals("PUT")) {
         AgentBody b = Json.readStrict(r.body(), AgentBody.class);
         if (b.user() != null && !b.user().equals(user)) {
           throw new InvalidSetting("user", "must be the path's (" + user + ") or absent");
         }
-        AgentBody named = new AgentBody(user, b.name(), b.sites(), b.capacity(), b.role(), b.disabled(), b.password());
+        AgentBody named =
+            new AgentBody(
+                user, b.name(), b.sites(), b.capacity(), b.role(), b.disabled(), b.password());
         Long expected = ifMatch(r);
-        return config.siteIds().thenCompose(ids -> config.putAgent(actor, named.doc().checked(ids), b.password(),
-            expected)).thenApply(o -> outcome(o, 200, AdminApi::agentView));
+        return config
+            .siteIds()
+            .thenCompose(
+                ids -> config.putAgent(actor, named.doc().checked(ids), b.password(), expected))
+            .thenApply(o -> outcome(o, 200, AdminApi::agentView));
       }
       return done(notAllowed(r));
     }
     if (path.equals("/api/admin/audit") && m.equals("GET")) {
       int limit = intParam(r, "limit", 50, 1, 500);
-      long before = r.param("before") == null ? Long.MAX_VALUE : intParam(r, "before", 0, 0, Long.MAX_VALUE);
+      long before =
+          r.param("before") == null ? Long.MAX_VALUE : intParam(r, "before", 0, 0, Long.MAX_VALUE);
       return config.audit(limit, before).thenApply(l -> Response.json(200, Json.write(l)));
     }
     return done(notAllowed(r));
   }
 
-  /** {@code If-Match: "7"} as 7; absent (or {@code *}): null, the change goes over whatever is stored. */
+  /**
+   * {@code If-Match: "7"} as 7; absent (or {@code *}): null, the change goes over whatever is
+   * stored.
+   */
   private static Long ifMatch(Request r) {
     String h = r.header("if-match");
     if (h == null || h.equals("*")) {
@@ -199,25 +246,49 @@ public final class AdminApi implements HttpApi {
   }
 
   private static SiteDoc withId(SiteDoc s, String id) {
-    return new SiteDoc(id, s.name(), s.allowedOrigins(), s.anonymousVisitors(), s.identitySecret(), s.greeting(),
-        s.botName(), s.confidenceThreshold(), s.hours(), s.visitorIdle(), s.bot(), s.disabled());
+    return new SiteDoc(
+        id,
+        s.name(),
+        s.allowedOrigins(),
+        s.anonymousVisitors(),
+        s.identitySecret(),
+        s.greeting(),
+        s.botName(),
+        s.confidenceThreshold(),
+        s.hours(),
+        s.visitorIdle(),
+        s.bot(),
+        s.disabled());
   }
 
-  private static <T> Response outcome(Configuration.Outcome<T> o, int created,
-      Function<Configuration.Stored<T>, Object> view) {
+  private static <T> Response outcome(
+      Configuration.Outcome<T> o, int created, Function<Configuration.Stored<T>, Object> view) {
     return switch (o) {
       case Configuration.Outcome.Done<T> d -> ok(created, d.stored(), view);
-      case Configuration.Outcome.Conflict<T> c -> c.current() == 0 ? error(404, "not_found", null, "no such entry")
-          : error(created == 201 ? 409 : 412, created == 201 ? "exists" : "precondition_failed", null,
-              created == 201 ? "it exists already; change it with PUT" : "it changed meanwhile (now at version "
-                  + c.current() + "); read it again and send If-Match: \"" + c.current() + "\"");
+      case Configuration.Outcome.Conflict<T> c ->
+          c.current() == 0
+              ? error(404, "not_found", null, "no such entry")
+              : error(
+                  created == 201 ? 409 : 412,
+                  created == 201 ? "exists" : "precondition_failed",
+                  null,
+                  created == 201
+                      ? "it exists already; change it with PUT"
+                      : "it changed meanwhile (now at version "
+                          + c.current()
+                          + "); read it again and send If-Match: \""
+                          + c.current()
+                          + "\"");
       case Configuration.Outcome.Missing<T> x -> error(404, "not_found", null, "no such entry");
     };
   }
 
-  private static <T> Response ok(int status, Configuration.Stored<T> s,
-      Function<Configuration.Stored<T>, Object> view) {
-    return new Response(status, "application/json", Json.write(view.apply(s)),
+  private static <T> Response ok(
+      int status, Configuration.Stored<T> s, Function<Configuration.Stored<T>, Object> view) {
+    return new Response(
+        status,
+        "application/json",
+        Json.write(view.apply(s)),
         Map.of("ETag", "\"" + s.version() + "\""));
   }
 
@@ -262,7 +333,11 @@ public final class AdminApi implements HttpApi {
     if (e instanceof IllegalArgumentException bad) {
       return error(400, "bad_request", null, bad.getMessage());
     }
-    return error(503, "store_unavailable", null, "the configuration could not be read or written; try again");
+    return error(
+        503,
+        "store_unavailable",
+        null,
+        "the configuration could not be read or written; try again");
   }
 
   private static Response missing(String what, String id) {

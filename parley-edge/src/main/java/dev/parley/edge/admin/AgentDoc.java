@@ -16,8 +16,14 @@ import java.util.regex.Pattern;
  * @param role {@code agent} or {@code admin}
  * @param passwordHash the PBKDF2 hash ({@code Passwords}); stored, never shown
  */
-public record AgentDoc(String user, String name, List<String> sites, Integer capacity, String role,
-    Boolean disabled, String passwordHash) {
+public record AgentDoc(
+    String user,
+    String name,
+    List<String> sites,
+    Integer capacity,
+    String role,
+    Boolean disabled,
+    String passwordHash) {
 
   /** A login name. */
   public static final Pattern USER = Pattern.compile("[A-Za-z0-9_.@-]{1,64}");
@@ -40,7 +46,8 @@ public record AgentDoc(String user, String name, List<String> sites, Integer cap
     }
     for (int i = 0; i < sites.size(); i++) {
       if (!knownSites.contains(sites.get(i))) {
-        throw new InvalidSetting("sites[" + i + "]", "\"" + sites.get(i) + "\" is not a site of this deployment");
+        throw new InvalidSetting(
+            "sites[" + i + "]", "\"" + sites.get(i) + "\" is not a site of this deployment");
       }
     }
     int c = capacity == null ? 3 : capacity;
@@ -51,8 +58,14 @@ public record AgentDoc(String user, String name, List<String> sites, Integer cap
     if (!r.equals("agent") && !r.equals("admin")) {
       throw new InvalidSetting("role", "must be agent or admin");
     }
-    return new AgentDoc(user, name == null ? user : name, List.copyOf(new TreeSet<>(sites)), c, r,
-        Boolean.TRUE.equals(disabled), passwordHash);
+    return new AgentDoc(
+        user,
+        name == null ? user : name,
+        List.copyOf(new TreeSet<>(sites)),
+        c,
+        r,
+        Boolean.TRUE.equals(disabled),
+        passwordHash);
   }
 
   /** What the chat layer uses; null when the agent is disabled or has no password yet. */
@@ -65,7 +78,13 @@ public record AgentDoc(String user, String name, List<String> sites, Integer cap
 
   /** The document of {@code a} (a sites file's agent, a demo agent). */
   public static AgentDoc of(Agent a) {
-    return new AgentDoc(a.user(), a.name(), a.sites().stream().sorted().toList(), a.capacity(), a.role(), false,
+    return new AgentDoc(
+        a.user(),
+        a.name(),
+        a.sites().stream().sorted().toList(),
+        a.capacity(),
+        a.role(),
+        false,
         a.passwordHash());
   }
 

@@ -58,7 +58,10 @@ public final class Configuration {
     /** Written at {@code version}. */
     record Done<T>(Stored<T> stored) implements Outcome<T> {}
 
-    /** Not written: the entry is at another version than the caller's ({@code If-Match}), or exists already. */
+    /**
+     * Not written: the entry is at another version than the caller's ({@code If-Match}), or exists
+     * already.
+     */
     record Conflict<T>(long current) implements Outcome<T> {}
 
     /** No such entry. */
@@ -67,7 +70,10 @@ public final class Configuration {
 
   // ---- decoding, for ConfigSync ----
 
-  /** Turns stored entries into sites and agents (secrets opened with {@code box}); disabled ones into null. */
+  /**
+   * Turns stored entries into sites and agents (secrets opened with {@code box}); disabled ones
+   * into null.
+   */
   public static ConfigSync.Decoder decoder(SecretBox box) {
     return new ConfigSync.Decoder() {
       @Override
@@ -88,8 +94,10 @@ public final class Configuration {
 
   private static SiteDoc openSite(SecretBox box, Entry e) {
     SiteDoc s = sealedSite(e);
-    return s.withSecrets(box.open(s.identitySecret(), place(s.id(), "identitySecret")),
-        box.open(s.apiKey(), place(s.id(), "bot.llm.apiKey")), box.open(s.webhookSecret(), place(s.id(), "bot.webhook.secret")));
+    return s.withSecrets(
+        box.open(s.identitySecret(), place(s.id(), "identitySecret")),
+        box.open(s.apiKey(), place(s.id(), "bot.llm.apiKey")),
+        box.open(s.webhookSecret(), place(s.id(), "bot.webhook.secret")));
   }
 
   private static String place(String site, String field) {
@@ -98,22 +106,37 @@ public final class Configuration {
 
   // ---- reading, for the admin API ----
 
-  /** Every site, disabled ones included, as stored (secrets sealed: show only whether they are set). */
+  /**
+   * Every site, disabled ones included, as stored (secrets sealed: show only whether they are set).
+   */
   public CompletableFuture<List<Stored<SiteDoc>>> sites() {
-    return store.load().thenApply(s -> s.entries().stream().filter(e -> e.kind() == Kind.SITE)
-        .map(e -> new Stored<>(sealedSite(e), e.version(), e.updatedAtMillis())).toList());
+    return store
+        .load()
+        .thenApply(
+            s ->
+                s.entries().stream()
+                    .filter(e -> e.kind() == Kind.SITE)
+                    .map(e -> new Stored<>(sealedSite(e), e.version(), e.updatedAtMillis()))
+                    .toList());
   }
 
   /** One site as stored. */
   public CompletableFuture<Optional<Stored<SiteDoc>>> site(String id) {
-    return store.find(Kind.SITE, id).thenApply(o -> o.map(e -> new Stored<>(sealedSite(e), e.version(),
-        e.updatedAtMillis())));
+    return store
+        .find(Kind.SITE, id)
+        .thenApply(o -> o.map(e -> new Stored<>(sealedSite(e), e.version(), e.updatedAtMillis())));
   }
 
   /** Every agent, disabled ones included. */
   public CompletableFuture<List<Stored<AgentDoc>>> agents() {
-    return store.load().thenApply(s -> s.entries().stream().filter(e -> e.kind() == Kind.AGENT)
-        .map(Configuration::agentOf).toList());
+    return store
+        .load()
+        .thenApply(
+            s ->
+                s.entries().stream()
+                    .filter(e -> e.kind() == Kind.AGENT)
+                    .map(Configuration::agentOf)
+                    .toList());
   }
 
   /** One agent. */
@@ -122,7 +145,9 @@ public final class Configuration {
   }
 
   private static Stored<AgentDoc> agentOf(Entry e) {
-    return new Stored<>(Json.read(e.body().getBytes(StandardCharsets.UTF_8), AgentDoc.class), e.version(),
+    return new Stored<>(
+        Json.read(e.body().getBytes(StandardCharsets.UTF_8), AgentDoc.class),
+        e.version(),
         e.updatedAtMillis());
   }
 
@@ -139,23 +164,47 @@ public final class Configuration {
    * stored, last write wins); missing when it does not exist.
    */
   public CompletableFuture<Outcome<SiteDoc>> putSite(String actor, SiteDoc doc, Long ifMatch) {
-    return store.find(Kind.SITE, doc.id()).thenCompose(old -> {
-      if ((ifMatch == null || ifMatch != 0) && old.isEmpty()) {
-        return done(new Outcome.Missing<>());
-      }
-      long expected = ifMatch != null ? ifMatch : old.map(Entry::version).orElse(0L);
-      SiteDoc before = old.map(Configuration::sealedSite).orElse(null);
-      SiteDoc sealed = doc.withSecrets(
-          keep(doc.identitySecret(), before == null ? null : before.identitySecret(), doc.id(), "identitySecret"),
-          keep(doc.apiKey(), before == null ? null : before.apiKey(), doc.id(), "bot.llm.apiKey"),
-          keep(doc.webhookSecret(), before == null ? null : before.webhookSecret(), doc.id(), "bot.webhook.secret"));
-      String action = before == null ? "create" : Boolean.TRUE.equals(sealed.disabled())
-          && !Boolean.TRUE.equals(before.disabled()) ? "disable" : "update";
-      return write(Kind.SITE, doc.id(), sealed, expected, actor, action, changes(before, sealed));
-    });
+    return store
+        .find(Kind.SITE, doc.id())
+        .thenCompose(
+            old -> {
+              if ((ifMatch == null || ifMatch != 0) && old.isEmpty()) {
+                return done(new Outcome.Missing<>());
+              }
+              long expected = ifMatch != null ? ifMatch : old.map(Entry::version).orElse(0L);
+              SiteDoc before = old.map(Configuration::sealedSite).orElse(null);
+              SiteDoc sealed =
+                  doc.withSecrets(
+                      keep(
+                          doc.identitySecret(),
+                          before == null ? null : before.identitySecret(),
+                          doc.id(),
+                          "identitySecret"),
+                      keep(
+                          doc.apiKey(),
+                          before == null ? null : before.apiKey(),
+                          doc.id(),
+                          "bot.llm.apiKey"),
+                      keep(
+                          doc.webhookSecret(),
+                          before == null ? null : before.webhookSecret(),
+                          doc.id(),
+                          "bot.webhook.secret"));
+              String action =
+                  before == null
+                      ? "create"
+                      : Boolean.TRUE.equals(sealed.disabled())
+                              && !Boolean.TRUE.equals(before.disabled())
+                          ? "disable"
+                          : "update";
+              return write(
+                  Kind.SITE, doc.id(), sealed, expected, actor, action, changes(before, sealed));
+            });
   }
 
-  /** A secret as it will be stored: sent (sealed), empty (cleared), or absent (the stored one kept). */
+  /**
+   * A secret as it will be stored: sent (sealed), empty (cleared), or absent (the stored one kept).
+   */
   private String keep(String sent, String stored, String site, String field) {
     if (sent == null) {
       return stored;
@@ -169,57 +218,93 @@ public final class Configuration {
    * The future fails with {@link InvalidSetting} for a password that is too short or missing. A new
    * password changes the hash, which ends every token of the agent.
    */
-  public CompletableFuture<Outcome<AgentDoc>> putAgent(String actor, AgentDoc doc, String password, Long ifMatch) {
+  public CompletableFuture<Outcome<AgentDoc>> putAgent(
+      String actor, AgentDoc doc, String password, Long ifMatch) {
     if (password != null && (password.length() < MIN_PASSWORD || password.length() > 200)) {
-      return CompletableFuture.failedFuture(new InvalidSetting("password", "must be " + MIN_PASSWORD
-          + " to 200 characters"));
+      return CompletableFuture.failedFuture(
+          new InvalidSetting("password", "must be " + MIN_PASSWORD + " to 200 characters"));
     }
-    CompletableFuture<String> hash = password == null ? CompletableFuture.completedFuture(null)
-        : CompletableFuture.supplyAsync(() -> Passwords.hash(password), hashing);
-    return hash.thenCompose(h -> store.find(Kind.AGENT, doc.user()).thenCompose(old -> {
-      if ((ifMatch == null || ifMatch != 0) && old.isEmpty()) {
-        return done(new Outcome.Missing<>());
-      }
-      AgentDoc before = old.map(e -> agentOf(e).doc()).orElse(null);
-      String newHash = h != null ? h : doc.passwordHash() != null ? doc.passwordHash()
-          : before != null ? before.passwordHash() : null;
-      if (newHash == null) {
-        return CompletableFuture.failedFuture(new InvalidSetting("password", "is required for a new agent"));
-      }
-      long expected = ifMatch != null ? ifMatch : old.map(Entry::version).orElse(0L);
-      AgentDoc stored = doc.withPasswordHash(newHash);
-      String action;
-      if (before == null) {
-        action = "create";
-      } else if (Boolean.TRUE.equals(stored.disabled()) && !Boolean.TRUE.equals(before.disabled())) {
-        action = "disable";
-      } else if (!newHash.equals(before.passwordHash()) && stored.withPasswordHash(null).equals(before.withPasswordHash(null))) {
-        action = "password";
-      } else {
-        action = "update";
-      }
-      return write(Kind.AGENT, doc.user(), stored, expected, actor, action, changes(before, stored));
-    }));
+    CompletableFuture<String> hash =
+        password == null
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.supplyAsync(() -> Passwords.hash(password), hashing);
+    return hash.thenCompose(
+        h ->
+            store
+                .find(Kind.AGENT, doc.user())
+                .thenCompose(
+                    old -> {
+                      if ((ifMatch == null || ifMatch != 0) && old.isEmpty()) {
+                        return done(new Outcome.Missing<>());
+                      }
+                      AgentDoc before = old.map(e -> agentOf(e).doc()).orElse(null);
+                      String newHash =
+                          h != null
+                              ? h
+                              : doc.passwordHash() != null
+                                  ? doc.passwordHash()
+                                  : before != null ? before.passwordHash() : null;
+                      if (newHash == null) {
+                        return CompletableFuture.failedFuture(
+                            new InvalidSetting("password", "is required for a new agent"));
+                      }
+                      long expected =
+                          ifMatch != null ? ifMatch : old.map(Entry::version).orElse(0L);
+                      AgentDoc stored = doc.withPasswordHash(newHash);
+                      String action;
+                      if (before == null) {
+                        action = "create";
+                      } else if (Boolean.TRUE.equals(stored.disabled())
+                          && !Boolean.TRUE.equals(before.disabled())) {
+                        action = "disable";
+                      } else if (!newHash.equals(before.passwordHash())
+                          && stored.withPasswordHash(null).equals(before.withPasswordHash(null))) {
+                        action = "password";
+                      } else {
+                        action = "update";
+                      }
+                      return write(
+                          Kind.AGENT,
+                          doc.user(),
+                          stored,
+                          expected,
+                          actor,
+                          action,
+                          changes(before, stored));
+                    }));
   }
 
   /** The sites that exist (disabled ones too), for checking an agent's sites. */
   public CompletableFuture<Set<String>> siteIds() {
-    return sites().thenApply(l -> l.stream().map(s -> s.doc().id()).collect(Collectors.toCollection(TreeSet::new)));
+    return sites()
+        .thenApply(
+            l -> l.stream().map(s -> s.doc().id()).collect(Collectors.toCollection(TreeSet::new)));
   }
 
-  private <T> CompletableFuture<Outcome<T>> write(Kind kind, String id, T doc, long expected, String actor,
-      String action, String detail) {
+  private <T> CompletableFuture<Outcome<T>> write(
+      Kind kind, String id, T doc, long expected, String actor, String action, String detail) {
     String body = new String(Json.write(doc), StandardCharsets.UTF_8);
     Audit a = new Audit(clock.millis(), actor, action, kind, id, detail);
-    return store.put(kind, id, body, expected, a).thenCompose(written -> {
-      if (written.isEmpty()) {
-        return store.find(kind, id).thenApply(now -> (Outcome<T>) new Outcome.Conflict<T>(
-            now.map(Entry::version).orElse(0L)));
-      }
-      Entry e = written.get();
-      return sync.changed(e.version()).thenApply(v -> (Outcome<T>) new Outcome.Done<>(
-          new Stored<>(doc, e.version(), e.updatedAtMillis())));
-    });
+    return store
+        .put(kind, id, body, expected, a)
+        .thenCompose(
+            written -> {
+              if (written.isEmpty()) {
+                return store
+                    .find(kind, id)
+                    .thenApply(
+                        now ->
+                            (Outcome<T>)
+                                new Outcome.Conflict<T>(now.map(Entry::version).orElse(0L)));
+              }
+              Entry e = written.get();
+              return sync.changed(e.version())
+                  .thenApply(
+                      v ->
+                          (Outcome<T>)
+                              new Outcome.Done<>(
+                                  new Stored<>(doc, e.version(), e.updatedAtMillis())));
+            });
   }
 
   /** For the audit log: which fields changed (secrets by name only). */
@@ -234,7 +319,9 @@ public final class Configuration {
         changed.add(f.equals("passwordHash") ? "password" : f);
       }
     }
-    return before == null ? "created" : changed.isEmpty() ? "no change" : "changed " + String.join(", ", changed);
+    return before == null
+        ? "created"
+        : changed.isEmpty() ? "no change" : "changed " + String.join(", ", changed);
   }
 
   private static Map<String, Object> tree(Object doc) {
@@ -267,33 +354,59 @@ public final class Configuration {
   }
 
   private CompletableFuture<Boolean> importSite(SiteDoc s, int tries) {
-    return store.find(Kind.SITE, s.id()).thenCompose(old -> {
-      if (old.isPresent() && openSite(box, old.get()).equals(s)) {
-        return done(false);
-      }
-      return putSite("import", s, old.map(Entry::version).orElse(0L)).thenCompose(o -> o instanceof Outcome.Conflict
-          && tries > 1 ? importSite(s, tries - 1) : done(o instanceof Outcome.Done));
-    });
+    return store
+        .find(Kind.SITE, s.id())
+        .thenCompose(
+            old -> {
+              if (old.isPresent() && openSite(box, old.get()).equals(s)) {
+                return done(false);
+              }
+              return putSite("import", s, old.map(Entry::version).orElse(0L))
+                  .thenCompose(
+                      o ->
+                          o instanceof Outcome.Conflict && tries > 1
+                              ? importSite(s, tries - 1)
+                              : done(o instanceof Outcome.Done));
+            });
   }
 
   private CompletableFuture<Boolean> importAgent(ImportedAgent a, int tries) {
-    return store.find(Kind.AGENT, a.doc().user()).thenCompose(old -> CompletableFuture.supplyAsync(() -> {
-      if (old.isEmpty()) {
-        return a.doc();
-      }
-      AgentDoc stored = agentOf(old.get()).doc();
-      // A password in the clear is hashed with a new salt at every start: the same password keeps the
-      // stored hash (and with it the agent's tokens).
-      boolean samePassword = a.clearPassword() != null ? Passwords.verify(a.clearPassword(), stored.passwordHash())
-          : Objects.equals(a.doc().passwordHash(), stored.passwordHash());
-      AgentDoc wanted = samePassword ? a.doc().withPasswordHash(stored.passwordHash()) : a.doc();
-      return wanted.equals(stored) ? null : wanted;
-    }, hashing).thenCompose(wanted -> {
-      if (wanted == null) {
-        return done(false);
-      }
-      return putAgent("import", wanted, null, old.map(Entry::version).orElse(0L)).thenCompose(o ->
-          o instanceof Outcome.Conflict && tries > 1 ? importAgent(a, tries - 1) : done(o instanceof Outcome.Done));
-    }));
+    return store
+        .find(Kind.AGENT, a.doc().user())
+        .thenCompose(
+            old ->
+                CompletableFuture.supplyAsync(
+                        () -> {
+                          if (old.isEmpty()) {
+                            return a.doc();
+                          }
+                          AgentDoc stored = agentOf(old.get()).doc();
+                          // A password in the clear is hashed with a new salt at every start: the
+                          // same password keeps the
+                          // stored hash (and with it the agent's tokens).
+                          boolean samePassword =
+                              a.clearPassword() != null
+                                  ? Passwords.verify(a.clearPassword(), stored.passwordHash())
+                                  : Objects.equals(a.doc().passwordHash(), stored.passwordHash());
+                          AgentDoc wanted =
+                              samePassword
+                                  ? a.doc().withPasswordHash(stored.passwordHash())
+                                  : a.doc();
+                          return wanted.equals(stored) ? null : wanted;
+                        },
+                        hashing)
+                    .thenCompose(
+                        wanted -> {
+                          if (wanted == null) {
+                            return done(false);
+                          }
+                          return putAgent(
+                                  "import", wanted, null, old.map(Entry::version).orElse(0L))
+                              .thenCompose(
+                                  o ->
+                                      o instanceof Outcome.Conflict && tries > 1
+                                          ? importAgent(a, tries - 1)
+                                          : done(o instanceof Outcome.Done));
+                        }));
   }
 }

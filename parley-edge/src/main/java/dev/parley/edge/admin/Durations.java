@@ -5,14 +5,16 @@ import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
- * Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 12h}, or ISO-8601
- * ({@code PT15M}); and back, in the largest unit that writes them whole. Used by the settings, the
- * sites file and the admin API alike. Stateless.
+ * Durations as operators write them: {@code 500ms}, {@code 30s}, {@code 2m}, {@code 12h}, or
+ * ISO-8601 ({@code PT15M}); and back, in the largest unit that writes them whole. Used by the
+ * settings, the sites file and the admin API alike. Stateless.
  */
 public final class Durations {
   private Durations() {}
 
-  /** @throws IllegalArgumentException saying how to write one */
+  /**
+   * @throws IllegalArgumentException saying how to write one
+   */
   public static Duration parse(String s) {
     String v = s.trim().toLowerCase(Locale.ROOT);
     try {
@@ -34,7 +36,10 @@ public final class Durations {
     }
   }
 
-  /** {@code d} in the largest unit that writes it whole: {@code 12h}, {@code 5m}, {@code 30s}, {@code 20ms}. */
+  /**
+   * {@code d} in the largest unit that writes it whole: {@code 12h}, {@code 5m}, {@code 30s},
+   * {@code 20ms}.
+   */
   public static String format(Duration d) {
     if (d.isZero()) {
       return "0ms";

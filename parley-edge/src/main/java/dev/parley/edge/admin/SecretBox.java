@@ -12,8 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Seals the secrets of stored settings (an LLM API key, a webhook secret, a site's identity secret)
  * with AES-256-GCM: {@code enc:v1:<base64url(nonce ‖ ciphertext ‖ tag)>}, a random 96-bit nonce per
  * seal, and the secret's place ({@code site/acme/bot.llm.apiKey}) as associated data, so a sealed
- * value copied to another site or field does not open. The key is the operator's
- * ({@code --secrets-key}, or {@code secrets.key} beside the data; docs/SECURITY.md#secrets-at-rest).
+ * value copied to another site or field does not open. The key is the operator's ({@code
+ * --secrets-key}, or {@code secrets.key} beside the data; docs/SECURITY.md#secrets-at-rest).
  *
  * <p>Thread-safe: a {@link Cipher} is made per call.
  */
@@ -25,7 +25,9 @@ public final class SecretBox {
   private final SecretKeySpec key;
   private final SecureRandom random = new SecureRandom();
 
-  /** @param key 32 bytes */
+  /**
+   * @param key 32 bytes
+   */
   public SecretBox(byte[] key) {
     if (key.length != 32) {
       throw new IllegalArgumentException("the secrets key must be 32 bytes, was " + key.length);
@@ -84,9 +86,11 @@ public final class SecretBox {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, in, 0, NONCE_BYTES));
       c.updateAAD(place.getBytes(StandardCharsets.UTF_8));
-      return new String(c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
+      return new String(
+          c.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException(place + " does not open with this secrets key (another --secrets-key?)");
+      throw new IllegalArgumentException(
+          place + " does not open with this secrets key (another --secrets-key?)");
     }
   }
 }

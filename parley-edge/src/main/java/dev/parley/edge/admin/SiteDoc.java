@@ -16,23 +16,35 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A site as operators write it: the admin API's body, the stored document and (without {@code
- * bot}) an entry of the sites file. {@link #checked} validates every field and fills the defaults,
- * naming the field of the first problem; {@link #toSite} makes what the chat layer uses.
+ * A site as operators write it: the admin API's body, the stored document and (without {@code bot})
+ * an entry of the sites file. {@link #checked} validates every field and fills the defaults, naming
+ * the field of the first problem; {@link #toSite} makes what the chat layer uses.
  *
- * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code bot.webhook.secret})
- * are plain here; {@link SecretBox} seals them in the stored document and the API never shows them.
+ * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code
+ * bot.webhook.secret}) are plain here; {@link SecretBox} seals them in the stored document and the
+ * API never shows them.
  */
-public record SiteDoc(String id, String name, List<String> allowedOrigins, Boolean anonymousVisitors,
-    String identitySecret, String greeting, String botName, Double confidenceThreshold, Hours hours,
-    String visitorIdle, Bot bot, Boolean disabled) {
+public record SiteDoc(
+    String id,
+    String name,
+    List<String> allowedOrigins,
+    Boolean anonymousVisitors,
+    String identitySecret,
+    String greeting,
+    String botName,
+    Double confidenceThreshold,
+    Hours hours,
+    String visitorIdle,
+    Bot bot,
+    Boolean disabled) {
 
   /** A site id, also a conversation-id safe word. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   /** An origin as browsers send it: scheme, host and maybe a port, no path; or {@code *}. */
   public static final Pattern ORIGIN =
-      Pattern.compile("\\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
+      Pattern.compile(
+          "\\*|https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?|https?://\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?");
 
   /** Business hours: days ({@code MONDAY}…), opens and closes ({@code HH:MM}), a time zone. */
   public record Hours(List<String> days, String opens, String closes, String zone) {}
@@ -41,7 +53,12 @@ public record SiteDoc(String id, String name, List<String> allowedOrigins, Boole
   public record Bot(String kind, Llm llm, Webhook webhook) {}
 
   /** The LLM bot's endpoint; null fields take the deployment's settings. */
-  public record Llm(String baseUrl, String model, String apiKey, String systemPrompt, Double temperature,
+  public record Llm(
+      String baseUrl,
+      String model,
+      String apiKey,
+      String systemPrompt,
+      Double temperature,
       Integer maxTokens) {}
 
   /** The webhook bot's endpoint; null fields take the deployment's settings. */
@@ -66,7 +83,8 @@ public record SiteDoc(String id, String name, List<String> allowedOrigins, Boole
     if (!(threshold >= 0 && threshold <= 1)) {
       throw new InvalidSetting("confidenceThreshold", "must be between 0 and 1");
     }
-    if (identitySecret != null && !identitySecret.isEmpty()
+    if (identitySecret != null
+        && !identitySecret.isEmpty()
         && identitySecret.getBytes(StandardCharsets.UTF_8).length < 32) {
       throw new InvalidSetting("identitySecret", "must be at least 32 bytes (HS256)");
     }
@@ -77,56 +95,127 @@ public record SiteDoc(String id, String name, List<String> allowedOrigins, Boole
     for (int i = 0; i < origins.size(); i++) {
       String o = origins.get(i);
       if (o == null || !ORIGIN.matcher(o).matches()) {
-        throw new InvalidSetting("allowedOrigins[" + i + "]", "\"" + o + "\" is not an origin "
-            + "(scheme://host[:port], like https://shop.example, or \"*\" for any)");
+        throw new InvalidSetting(
+            "allowedOrigins[" + i + "]",
+            "\""
+                + o
+                + "\" is not an origin "
+                + "(scheme://host[:port], like https://shop.example, or \"*\" for any)");
       }
     }
     businessHours(hours);
     idle(visitorIdle);
     Bot b = bot == null ? null : checkedBot(bot);
-    return new SiteDoc(id, name == null ? id : name, List.copyOf(origins),
-        anonymousVisitors == null || anonymousVisitors, identitySecret, greeting, botName == null ? "Assistant" : botName,
-        threshold, hours, visitorIdle, b, Boolean.TRUE.equals(disabled));
+    return new SiteDoc(
+        id,
+        name == null ? id : name,
+        List.copyOf(origins),
+        anonymousVisitors == null || anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName == null ? "Assistant" : botName,
+        threshold,
+        hours,
+        visitorIdle,
+        b,
+        Boolean.TRUE.equals(disabled));
   }
 
-  /** What the chat layer uses; null when the site is disabled. Call on a {@link #checked} document. */
+  /**
+   * What the chat layer uses; null when the site is disabled. Call on a {@link #checked} document.
+   */
   public Site toSite() {
     if (Boolean.TRUE.equals(disabled)) {
       return null;
     }
     String secret = identitySecret == null || identitySecret.isEmpty() ? null : identitySecret;
-    return new Site(id, name, allowedOrigins, greeting, botName, confidenceThreshold, businessHours(hours),
-        anonymousVisitors, secret, idle(visitorIdle), botSettings(bot));
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        businessHours(hours),
+        anonymousVisitors,
+        secret,
+        idle(visitorIdle),
+        botSettings(bot));
   }
 
   /** The document of {@code s} (a sites file's site, the demo site). */
   public static SiteDoc of(Site s) {
-    Hours h = s.hours().equals(BusinessHours.always()) ? null : new Hours(
-        s.hours().days().stream().map(DayOfWeek::name).sorted().toList(), s.hours().opens().toString(),
-        s.hours().closes().toString(), s.hours().zone().getId());
+    Hours h =
+        s.hours().equals(BusinessHours.always())
+            ? null
+            : new Hours(
+                s.hours().days().stream().map(DayOfWeek::name).sorted().toList(),
+                    s.hours().opens().toString(),
+                s.hours().closes().toString(), s.hours().zone().getId());
     Bot b = null;
     if (s.bot() != null) {
       BotSettings.Llm l = s.bot().llm();
       BotSettings.Webhook w = s.bot().webhook();
-      b = new Bot(s.bot().kind().wire(),
-          l == null ? null : new Llm(l.baseUrl(), l.model(), l.apiKey(), l.systemPrompt(), l.temperature(), l.maxTokens()),
-          w == null ? null : new Webhook(w.url(), w.secret()));
+      b =
+          new Bot(
+              s.bot().kind().wire(),
+              l == null
+                  ? null
+                  : new Llm(
+                      l.baseUrl(),
+                      l.model(),
+                      l.apiKey(),
+                      l.systemPrompt(),
+                      l.temperature(),
+                      l.maxTokens()),
+              w == null ? null : new Webhook(w.url(), w.secret()));
     }
-    return new SiteDoc(s.id(), s.name(), s.allowedOrigins(), s.anonymousVisitors(), s.identitySecret(), s.greeting(),
-        s.botName(), s.confidenceThreshold(), h, Durations.format(s.visitorIdle()), b, false);
+    return new SiteDoc(
+        s.id(),
+        s.name(),
+        s.allowedOrigins(),
+        s.anonymousVisitors(),
+        s.identitySecret(),
+        s.greeting(),
+        s.botName(),
+        s.confidenceThreshold(),
+        h,
+        Durations.format(s.visitorIdle()),
+        b,
+        false);
   }
 
   /** This document with other secrets (null keeps none: the caller decides). */
   SiteDoc withSecrets(String identity, String apiKey, String webhookSecret) {
     Bot b = bot;
     if (b != null) {
-      b = new Bot(b.kind(),
-          b.llm() == null ? null : new Llm(b.llm().baseUrl(), b.llm().model(), apiKey, b.llm().systemPrompt(),
-              b.llm().temperature(), b.llm().maxTokens()),
-          b.webhook() == null ? null : new Webhook(b.webhook().url(), webhookSecret));
+      b =
+          new Bot(
+              b.kind(),
+              b.llm() == null
+                  ? null
+                  : new Llm(
+                      b.llm().baseUrl(),
+                      b.llm().model(),
+                      apiKey,
+                      b.llm().systemPrompt(),
+                      b.llm().temperature(),
+                      b.llm().maxTokens()),
+              b.webhook() == null ? null : new Webhook(b.webhook().url(), webhookSecret));
     }
-    return new SiteDoc(id, name, allowedOrigins, anonymousVisitors, identity, greeting, botName, confidenceThreshold,
-        hours, visitorIdle, b, disabled);
+    return new SiteDoc(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identity,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        b,
+        disabled);
   }
 
   /** The LLM API key, or null. */
@@ -160,11 +249,16 @@ public record SiteDoc(String id, String name, List<String> allowedOrigins, Boole
       for (String d : h.days() == null ? List.<String>of() : h.days()) {
         days.add(DayOfWeek.valueOf(d.toUpperCase(Locale.ROOT)));
       }
-      return new BusinessHours(days.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : days,
-          LocalTime.parse(h.opens()), LocalTime.parse(h.closes()), ZoneId.of(h.zone() == null ? "UTC" : h.zone()));
+      return new BusinessHours(
+          days.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : days,
+          LocalTime.parse(h.opens()),
+          LocalTime.parse(h.closes()),
+          ZoneId.of(h.zone() == null ? "UTC" : h.zone()));
     } catch (RuntimeException e) {
-      throw new InvalidSetting("hours", "is not valid (days MONDAY…, opens/closes HH:MM, zone like Europe/Berlin): "
-          + e.getMessage());
+      throw new InvalidSetting(
+          "hours",
+          "is not valid (days MONDAY…, opens/closes HH:MM, zone like Europe/Berlin): "
+              + e.getMessage());
     }
   }
 
@@ -235,9 +329,17 @@ public record SiteDoc(String id, String name, List<String> allowedOrigins, Boole
     }
     Llm l = b.llm();
     Webhook w = b.webhook();
-    return new BotSettings(BotSettings.Kind.ofWire(b.kind()),
-        l == null ? null : new BotSettings.Llm(l.baseUrl(), l.model(), blankToNull(l.apiKey()), l.systemPrompt(),
-            l.temperature(), l.maxTokens()),
+    return new BotSettings(
+        BotSettings.Kind.ofWire(b.kind()),
+        l == null
+            ? null
+            : new BotSettings.Llm(
+                l.baseUrl(),
+                l.model(),
+                blankToNull(l.apiKey()),
+                l.systemPrompt(),
+                l.temperature(),
+                l.maxTokens()),
         w == null ? null : new BotSettings.Webhook(w.url(), blankToNull(w.secret())));
   }
 

@@ -36,9 +36,11 @@ class ConfigurationTest {
   final ManualClock clock = new ManualClock();
   final Directory directory = new Directory(Map.of(), Map.of());
   final SecretBox box = new SecretBox(key());
-  final ConfigSync sync = new ConfigSync(store, Configuration.decoder(box), directory, broker, clock,
-      Duration.ofSeconds(5));
-  final Configuration config = new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC));
+  final ConfigSync sync =
+      new ConfigSync(
+          store, Configuration.decoder(box), directory, broker, clock, Duration.ofSeconds(5));
+  final Configuration config =
+      new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC));
 
   static byte[] key() {
     byte[] k = new byte[32];
@@ -58,12 +60,25 @@ class ConfigurationTest {
   }
 
   static SiteDoc acme(String identitySecret, SiteDoc.Bot bot) {
-    return new SiteDoc("acme", "Acme", List.of("https://acme.example"), null, identitySecret, "Welcome to Acme",
-        null, null, null, null, bot, null).checked();
+    return new SiteDoc(
+            "acme",
+            "Acme",
+            List.of("https://acme.example"),
+            null,
+            identitySecret,
+            "Welcome to Acme",
+            null,
+            null,
+            null,
+            null,
+            bot,
+            null)
+        .checked();
   }
 
   static SiteDoc.Bot llm(String apiKey) {
-    return new SiteDoc.Bot("llm", new SiteDoc.Llm("https://llm.example/v1", "m1", apiKey, null, null, null), null);
+    return new SiteDoc.Bot(
+        "llm", new SiteDoc.Llm("https://llm.example/v1", "m1", apiKey, null, null, null), null);
   }
 
   <T> Configuration.Stored<T> done(Configuration.Outcome<T> o) {
@@ -100,21 +115,44 @@ class ConfigurationTest {
   @Test
   void aChangeOverAnOldVersionIsAConflictAndNothingIsLost() {
     long v1 = done(config.putSite("root", acme(null, null), 0L).join()).version();
-    assertThat(config.putSite("root", acme(null, null), 0L).join()).as("exists")
+    assertThat(config.putSite("root", acme(null, null), 0L).join())
+        .as("exists")
         .isInstanceOf(Configuration.Outcome.Conflict.class);
     done(config.putSite("ann", acme(null, null), v1).join());
     Configuration.Outcome<SiteDoc> stale = config.putSite("bob", acme(null, null), v1).join();
     assertThat(stale).isInstanceOf(Configuration.Outcome.Conflict.class);
     assertThat(((Configuration.Outcome.Conflict<SiteDoc>) stale).current()).isGreaterThan(v1);
-    assertThat(config.putSite("root", new SiteDoc("nope", null, null, null, null, "hi", null, null, null, null, null,
-        null).checked(), null).join()).isInstanceOf(Configuration.Outcome.Missing.class);
+    assertThat(
+            config
+                .putSite(
+                    "root",
+                    new SiteDoc(
+                            "nope", null, null, null, null, "hi", null, null, null, null, null,
+                            null)
+                        .checked(),
+                    null)
+                .join())
+        .isInstanceOf(Configuration.Outcome.Missing.class);
   }
 
   @Test
   void everyChangeIsAuditedWithWhatChangedNeverASecret() {
     done(config.putSite("root", acme(null, null), 0L).join());
-    SiteDoc changed = new SiteDoc("acme", "Acme Inc.", List.of("https://acme.example"), null, "s".repeat(32),
-        "Welcome to Acme", null, null, null, null, null, null).checked();
+    SiteDoc changed =
+        new SiteDoc(
+                "acme",
+                "Acme Inc.",
+                List.of("https://acme.example"),
+                null,
+                "s".repeat(32),
+                "Welcome to Acme",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null)
+            .checked();
     done(config.putSite("ann", changed, null).join());
     List<ConfigStore.Audit> log = config.audit(10, Long.MAX_VALUE).join();
     assertThat(log).extracting(ConfigStore.Audit::actor).containsExactly("ann", "root");
@@ -126,7 +164,8 @@ class ConfigurationTest {
   @Test
   void anAgentNeedsAPasswordAndANewOneIsAuditedAsSuch() {
     done(config.putSite("root", acme(null, null), 0L).join());
-    AgentDoc ana = new AgentDoc("ana", "Ana", List.of("acme"), 2, "agent", null, null).checked(Set.of("acme"));
+    AgentDoc ana =
+        new AgentDoc("ana", "Ana", List.of("acme"), 2, "agent", null, null).checked(Set.of("acme"));
     assertThat(config.putAgent("root", ana, null, 0L)).failsWithin(Duration.ofSeconds(5));
     assertThat(config.putAgent("root", ana, "short", 0L)).failsWithin(Duration.ofSeconds(5));
     done(config.putAgent("root", ana, "a-long-enough-password", 0L).join());
@@ -135,25 +174,45 @@ class ConfigurationTest {
     Agent a = directory.agent("ana");
     assertThat(Passwords.verify("another-long-password", a.passwordHash())).isTrue();
     assertThat(config.audit(1, Long.MAX_VALUE).join().get(0).action()).isEqualTo("password");
-    assertThat(config.audit(1, Long.MAX_VALUE).join().get(0).detail()).isEqualTo("changed password");
+    assertThat(config.audit(1, Long.MAX_VALUE).join().get(0).detail())
+        .isEqualTo("changed password");
   }
 
   @Test
   void importingTheSameFileTwiceChangesNothing() {
     SiteDoc demo = SiteDoc.of(Site.demo()).checked();
-    AgentDoc maya = AgentDoc.of(new Agent("maya", "Maya", Set.of("demo"), 3, Passwords.hash("demo-password-1"), true));
-    assertThat(config.importFile(List.of(demo), List.of(new Configuration.ImportedAgent(maya, "demo-password-1")))
-        .join()).isEqualTo(2);
+    AgentDoc maya =
+        AgentDoc.of(
+            new Agent("maya", "Maya", Set.of("demo"), 3, Passwords.hash("demo-password-1"), true));
+    assertThat(
+            config
+                .importFile(
+                    List.of(demo),
+                    List.of(new Configuration.ImportedAgent(maya, "demo-password-1")))
+                .join())
+        .isEqualTo(2);
     // The next start hashes the same password with a new salt: still the same agent.
-    AgentDoc rehashed = AgentDoc.of(new Agent("maya", "Maya", Set.of("demo"), 3, Passwords.hash("demo-password-1"),
-        true));
-    assertThat(config.importFile(List.of(demo), List.of(new Configuration.ImportedAgent(rehashed, "demo-password-1")))
-        .join()).isZero();
+    AgentDoc rehashed =
+        AgentDoc.of(
+            new Agent("maya", "Maya", Set.of("demo"), 3, Passwords.hash("demo-password-1"), true));
+    assertThat(
+            config
+                .importFile(
+                    List.of(demo),
+                    List.of(new Configuration.ImportedAgent(rehashed, "demo-password-1")))
+                .join())
+        .isZero();
     long before = store.version().join();
-    AgentDoc changedPassword = AgentDoc.of(new Agent("maya", "Maya", Set.of("demo"), 3,
-        Passwords.hash("demo-password-2"), true));
-    assertThat(config.importFile(List.of(demo), List.of(new Configuration.ImportedAgent(changedPassword,
-        "demo-password-2"))).join()).isEqualTo(1);
+    AgentDoc changedPassword =
+        AgentDoc.of(
+            new Agent("maya", "Maya", Set.of("demo"), 3, Passwords.hash("demo-password-2"), true));
+    assertThat(
+            config
+                .importFile(
+                    List.of(demo),
+                    List.of(new Configuration.ImportedAgent(changedPassword, "demo-password-2")))
+                .join())
+        .isEqualTo(1);
     assertThat(store.version().join()).isEqualTo(before + 1);
   }
 }

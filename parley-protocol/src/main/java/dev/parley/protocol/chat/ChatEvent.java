@@ -25,8 +25,18 @@ public interface ChatEvent extends Push {
    * @param note why the status is what it is, for people (e.g. outside business hours)
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Conversation(String conv, String site, String status, String agent, String agentId, String visitor,
-      Integer position, Integer waitSeconds, Double sentiment, String note) implements ChatEvent {
+  record Conversation(
+      String conv,
+      String site,
+      String status,
+      String agent,
+      String agentId,
+      String visitor,
+      Integer position,
+      Integer waitSeconds,
+      Double sentiment,
+      String note)
+      implements ChatEvent {
 
     /** Just the state, for a visitor. */
     public Conversation(String conv, String site, String status, String agent) {
@@ -37,10 +47,10 @@ public interface ChatEvent extends Push {
   /**
    * A bot answer as it streams: {@code start}, then {@code delta}s, then {@code end}. Keyed by
    * {@code id}, which the stored message of the final text carries too. A {@code delta}'s {@code
-   * text} belongs at character {@code offset} of the answer; a client that already holds more
-   * than {@code offset} characters skips what it has (after a reconnect the first delta carries
-   * the whole text so far at offset 0). {@code end} carries {@code status}: {@code complete},
-   * {@code stopped}, {@code interrupted} or {@code failed}.
+   * text} belongs at character {@code offset} of the answer; a client that already holds more than
+   * {@code offset} characters skips what it has (after a reconnect the first delta carries the
+   * whole text so far at offset 0). {@code end} carries {@code status}: {@code complete}, {@code
+   * stopped}, {@code interrupted} or {@code failed}.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Answer(String conv, String id, String phase, String text, Integer offset, String status)

@@ -17,7 +17,8 @@ public final class ChatProtocol {
 
   /** Adds the chat types to {@code codec}. */
   public static void register(Codec.Builder codec) {
-    codec.command("stop", ChatCommand.Stop.class)
+    codec
+        .command("stop", ChatCommand.Stop.class)
         .command("handoff", ChatCommand.Handoff.class)
         .command("accept", ChatCommand.Accept.class)
         .command("transfer", ChatCommand.Transfer.class)

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface HttpApi {
   /** Answers every request with 404. */
-  HttpApi NONE = r -> CompletableFuture.completedFuture(Response.json(404, "{\"error\":\"not_found\"}"));
+  HttpApi NONE =
+      r -> CompletableFuture.completedFuture(Response.json(404, "{\"error\":\"not_found\"}"));
 
   CompletableFuture<Response> handle(Request request);
 
@@ -20,7 +21,10 @@ public interface HttpApi {
   enum Listener {
     /** The clients' port: WebSockets, fallback transports, pages, the REST API. */
     PUBLIC,
-    /** The operators' port (loopback by default): {@code /metrics}, {@code /readyz}, {@code /healthz} only. */
+    /**
+     * The operators' port (loopback by default): {@code /metrics}, {@code /readyz}, {@code
+     * /healthz} only.
+     */
     ADMIN
   }
 
@@ -31,12 +35,23 @@ public interface HttpApi {
    * @param listener the listener it came on: operators' endpoints such as {@code /metrics} answer
    *     on {@link Listener#ADMIN} only
    */
-  record Request(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-      byte[] body, String remoteAddress, Listener listener) {
+  record Request(
+      String method,
+      String path,
+      Map<String, List<String>> query,
+      Map<String, String> headers,
+      byte[] body,
+      String remoteAddress,
+      Listener listener) {
 
     /** A request on the public listener. */
-    public Request(String method, String path, Map<String, List<String>> query, Map<String, String> headers,
-        byte[] body, String remoteAddress) {
+    public Request(
+        String method,
+        String path,
+        Map<String, List<String>> query,
+        Map<String, String> headers,
+        byte[] body,
+        String remoteAddress) {
       this(method, path, query, headers, body, remoteAddress, Listener.PUBLIC);
     }
 
@@ -53,7 +68,10 @@ public interface HttpApi {
   /** A response. */
   record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
     public static Response json(int status, String json) {
-      return new Response(status, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+      return new Response(
+          status,
+          "application/json",
+          json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
           Map.of());
     }
 

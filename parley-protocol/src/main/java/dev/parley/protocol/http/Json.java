@@ -16,13 +16,13 @@ import java.io.UncheckedIOException;
  * refuses them).
  */
 public final class Json {
-  private static final JsonMapper MAPPER = JsonMapper.builder()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .serializationInclusion(JsonInclude.Include.NON_NULL)
-      .build();
-  private static final ObjectMapper STRICT = MAPPER.rebuild()
-      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .build();
+  private static final JsonMapper MAPPER =
+      JsonMapper.builder()
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .build();
+  private static final ObjectMapper STRICT =
+      MAPPER.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
   private Json() {}
 
@@ -34,7 +34,9 @@ public final class Json {
     }
   }
 
-  /** @throws IllegalArgumentException naming what is wrong with the body */
+  /**
+   * @throws IllegalArgumentException naming what is wrong with the body
+   */
   public static <T> T read(byte[] body, Class<T> type) {
     try {
       return MAPPER.readValue(body, type);
@@ -59,7 +61,8 @@ public final class Json {
       throw new FieldError(path(e), "is not a field of this body");
     } catch (JsonMappingException e) {
       if (!e.getPath().isEmpty()) {
-        throw new FieldError(path(e), "has the wrong type: " + e.getOriginalMessage().split("\n")[0]);
+        throw new FieldError(
+            path(e), "has the wrong type: " + e.getOriginalMessage().split("\n")[0]);
       }
       throw new IllegalArgumentException(e.getOriginalMessage().split("\n")[0]);
     } catch (IOException e) {
@@ -100,8 +103,8 @@ public final class Json {
 
   /**
    * {@code value} as JSON's own shapes: objects as insertion-ordered maps, arrays as lists, and
-   * strings, numbers, booleans (no nulls: fields without a value are left out, as in {@link #write}).
-   * For answers built by editing a record's fields.
+   * strings, numbers, booleans (no nulls: fields without a value are left out, as in {@link
+   * #write}). For answers built by editing a record's fields.
    */
   @SuppressWarnings("unchecked")
   public static java.util.Map<String, Object> toMap(Object value) {

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.UncheckedIOException;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -37,7 +37,8 @@ public final class ChatCompletions {
   }
 
   /** A streaming request; {@code maxTokens} limits the answer (null: the model's own limit). */
-  public static byte[] request(String model, List<Message> messages, double temperature, Integer maxTokens) {
+  public static byte[] request(
+      String model, List<Message> messages, double temperature, Integer maxTokens) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("model", model);
     root.put("stream", true);
@@ -70,11 +71,13 @@ public final class ChatCompletions {
     }
     if (n.has("error")) {
       JsonNode e = n.get("error");
-      return new Chunk("", null, e.isTextual() ? e.asText() : e.path("message").asText("upstream error"));
+      return new Chunk(
+          "", null, e.isTextual() ? e.asText() : e.path("message").asText("upstream error"));
     }
     JsonNode choice = n.path("choices").path(0);
     String content = choice.path("delta").path("content").asText("");
-    String finish = choice.path("finish_reason").isTextual() ? choice.get("finish_reason").asText() : null;
+    String finish =
+        choice.path("finish_reason").isTextual() ? choice.get("finish_reason").asText() : null;
     return new Chunk(content, finish, null);
   }
 
@@ -96,7 +99,8 @@ public final class ChatCompletions {
     try {
       JsonNode n = MAPPER.readTree(body);
       return java.util.stream.StreamSupport.stream(n.path("messages").spliterator(), false)
-          .map(m -> new Message(m.path("role").asText(), m.path("content").asText())).toList();
+          .map(m -> new Message(m.path("role").asText(), m.path("content").asText()))
+          .toList();
     } catch (java.io.IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * commitDelay} of the previous commit) the writer waits up to {@code commitDelay} for company
  * before it starts the transaction, like PostgreSQL's {@code commit_delay}: a commit's fixed cost
  * (the WAL write and its system calls, here most of a commit) is then shared by several writes
- * instead of paid by each. Measured on SQLite at 5,000 writes/s: without the delay four commits
- * in five held one write (docs/BENCHMARKS.md).
+ * instead of paid by each. Measured on SQLite at 5,000 writes/s: without the delay four commits in
+ * five held one write (docs/BENCHMARKS.md).
  *
  * <p>A batch that fails is rolled back and its writes are retried one transaction each, so one bad
  * write cannot fail its neighbours.
@@ -56,15 +56,23 @@ final class GroupCommitWriter implements AutoCloseable {
   private final BlockingQueue<Op> queue;
   private final int maxBatch;
   private final long commitDelayNanos;
+
   /** When the last commit ended (System.nanoTime); writer thread only. */
   private long lastCommitEnded = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+
   private final Runnable onRollback;
   private final CommitListener listener;
   private final Thread thread;
   private volatile boolean accepting = true;
 
-  GroupCommitWriter(Connection connection, int maxQueued, int maxBatch, long commitDelayNanos, Runnable onRollback,
-      CommitListener listener) throws SQLException {
+  GroupCommitWriter(
+      Connection connection,
+      int maxQueued,
+      int maxBatch,
+      long commitDelayNanos,
+      Runnable onRollback,
+      CommitListener listener)
+      throws SQLException {
     this.connection = connection;
     this.commitDelayNanos = commitDelayNanos;
     this.queue = new LinkedBlockingQueue<>(maxQueued);
@@ -72,7 +80,8 @@ final class GroupCommitWriter implements AutoCloseable {
     this.onRollback = onRollback;
     this.listener = listener;
     connection.setAutoCommit(false);
-    this.thread = Thread.ofPlatform().name("parley-store-writer").daemon(false).unstarted(this::run);
+    this.thread =
+        Thread.ofPlatform().name("parley-store-writer").daemon(false).unstarted(this::run);
     thread.start();
   }
 
@@ -95,7 +104,9 @@ final class GroupCommitWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, maxBatch - 1);
-        if (commitDelayNanos > 0 && batch.size() < maxBatch && System.nanoTime() - lastCommitEnded < commitDelayNanos) {
+        if (commitDelayNanos > 0
+            && batch.size() < maxBatch
+            && System.nanoTime() - lastCommitEnded < commitDelayNanos) {
           // A steady stream: wait a moment so that this commit carries more than one write.
           java.util.concurrent.locks.LockSupport.parkNanos(commitDelayNanos);
           queue.drainTo(batch, maxBatch - batch.size());

@@ -11,10 +11,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How the stores beside the messages (chat conversations, configuration) reach the database:
- * reads on a small pool and two platform threads of their own; writes through the SQLite message
- * store's single writer (riding its group commits, so the file has one writer and never meets
- * {@code SQLITE_BUSY}), or on PostgreSQL in short transactions of their own.
+ * How the stores beside the messages (chat conversations, configuration) reach the database: reads
+ * on a small pool and two platform threads of their own; writes through the SQLite message store's
+ * single writer (riding its group commits, so the file has one writer and never meets {@code
+ * SQLITE_BUSY}), or on PostgreSQL in short transactions of their own.
  *
  * <p>Thread-safe. Blocking JDBC runs on this object's threads (or the writer's); callers get
  * futures.
@@ -23,6 +23,7 @@ final class JdbcAccess implements AutoCloseable {
   private final String what;
   private final HikariDataSource pool;
   private final ExecutorService threads;
+
   /** The SQLite message store whose writer takes the writes; null on PostgreSQL. */
   private final JdbcMessageStore writer;
 
@@ -31,11 +32,20 @@ final class JdbcAccess implements AutoCloseable {
     this.pool = pool;
     this.writer = writer;
     AtomicInteger n = new AtomicInteger();
-    this.threads = Executors.newFixedThreadPool(2,
-        r -> Thread.ofPlatform().name("parley-" + what + "-store-" + n.incrementAndGet()).daemon(true).unstarted(r));
+    this.threads =
+        Executors.newFixedThreadPool(
+            2,
+            r ->
+                Thread.ofPlatform()
+                    .name("parley-" + what + "-store-" + n.incrementAndGet())
+                    .daemon(true)
+                    .unstarted(r));
   }
 
-  /** On the SQLite file of {@code store} (already migrated), named {@code what} in threads and errors. */
+  /**
+   * On the SQLite file of {@code store} (already migrated), named {@code what} in threads and
+   * errors.
+   */
   static JdbcAccess onSqlite(String what, SqliteMessageStore store) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl("jdbc:sqlite:" + store.file().toAbsolutePath());
@@ -68,33 +78,39 @@ final class JdbcAccess implements AutoCloseable {
 
   /** A read on the pool, on this object's threads. */
   <T> CompletableFuture<T> read(JdbcMessageStore.TxWork<T> work) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (Connection c = pool.getConnection()) {
-        return work.run(c);
-      } catch (SQLException e) {
-        throw new StoreException(what + " store: " + e.getMessage(), e);
-      }
-    }, threads);
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection c = pool.getConnection()) {
+            return work.run(c);
+          } catch (SQLException e) {
+            throw new StoreException(what + " store: " + e.getMessage(), e);
+          }
+        },
+        threads);
   }
 
-  /** A write in one transaction: through the SQLite writer (ordered by {@code key}), or on PostgreSQL. */
+  /**
+   * A write in one transaction: through the SQLite writer (ordered by {@code key}), or on
+   * PostgreSQL.
+   */
   <T> CompletableFuture<T> write(String key, JdbcMessageStore.TxWork<T> work) {
     if (writer != null) {
       return writer.write(key, work);
     }
-    return read(c -> {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    });
+    return read(
+        c -> {
+          c.setAutoCommit(false);
+          try {
+            T result = work.run(c);
+            c.commit();
+            return result;
+          } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+          } finally {
+            c.setAutoCommit(true);
+          }
+        });
   }
 
   @Override

@@ -13,22 +13,23 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The {@link ChatStore} on the same database as the messages (SQLite or PostgreSQL), table
- * {@code chat_conversations}.
+ * The {@link ChatStore} on the same database as the messages (SQLite or PostgreSQL), table {@code
+ * chat_conversations}.
  *
- * <p>Reads and writes go through {@link JdbcAccess}: on SQLite the writes ride the message
- * store's single writer, on PostgreSQL they are short transactions of their own.
+ * <p>Reads and writes go through {@link JdbcAccess}: on SQLite the writes ride the message store's
+ * single writer, on PostgreSQL they are short transactions of their own.
  *
  * <p>The partial unique index on (site, visitor) for open conversations keeps "one open
  * conversation per visitor" true across nodes: a losing insert does nothing and finds the winner's
- * row. Status moves are compare-and-set ({@code UPDATE … WHERE status = ? RETURNING …}) and raise the
- * row's version.
+ * row. Status moves are compare-and-set ({@code UPDATE … WHERE status = ? RETURNING …}) and raise
+ * the row's version.
  *
  * <p>Thread-safe. Blocking JDBC runs on its own platform threads (or the writer's); callers get
  * futures.
  */
 public final class JdbcChatStore implements ChatStore {
-  private static final String COLUMNS = "id, site, visitor, status, agent, created_at, updated_at, version";
+  private static final String COLUMNS =
+      "id, site, visitor, status, agent, created_at, updated_at, version";
 
   private final JdbcAccess db;
 
@@ -55,8 +56,15 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   private static ChatConversation row(ResultSet rs) throws SQLException {
-    return new ChatConversation(rs.getString(1), rs.getString(2), rs.getString(3),
-        ConversationStatus.ofWire(rs.getString(4)), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8));
+    return new ChatConversation(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        ConversationStatus.ofWire(rs.getString(4)),
+        rs.getString(5),
+        rs.getLong(6),
+        rs.getLong(7),
+        rs.getLong(8));
   }
 
   private static Optional<ChatConversation> one(PreparedStatement ps) throws SQLException {
@@ -65,9 +73,13 @@ public final class JdbcChatStore implements ChatStore {
     }
   }
 
-  private static Optional<ChatConversation> findOpen(Connection c, String site, String visitor) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-        + " FROM chat_conversations WHERE site = ? AND visitor = ? AND status <> 'resolved'")) {
+  private static Optional<ChatConversation> findOpen(Connection c, String site, String visitor)
+      throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM chat_conversations WHERE site = ? AND visitor = ? AND status <> 'resolved'")) {
       ps.setString(1, site);
       ps.setString(2, visitor);
       return one(ps);
@@ -76,137 +88,180 @@ public final class JdbcChatStore implements ChatStore {
 
   @Override
   public CompletableFuture<Opened> open(String site, String visitor, String newId, long nowMillis) {
-    return write(newId, c -> {
-      Optional<ChatConversation> open = findOpen(c, site, visitor);
-      if (open.isPresent()) {
-        return new Opened(open.get(), false);
-      }
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO chat_conversations "
-          + "(id, site, visitor, status, agent, created_at, updated_at, version) VALUES (?,?,?,?,NULL,?,?,1) "
-          + "ON CONFLICT (site, visitor) WHERE status <> 'resolved' DO NOTHING")) {
-        ps.setString(1, newId);
-        ps.setString(2, site);
-        ps.setString(3, visitor);
-        ps.setString(4, ConversationStatus.BOT.wire());
-        ps.setLong(5, nowMillis);
-        ps.setLong(6, nowMillis);
-        if (ps.executeUpdate() == 1) {
-          return new Opened(ChatConversation.opened(newId, site, visitor, nowMillis), true);
-        }
-      }
-      // Another node opened one at the same moment: the unique index kept it to one; use it.
-      return new Opened(findOpen(c, site, visitor).orElseThrow(
-          () -> new SQLException("no open conversation of " + visitor + " on " + site + " after a conflict")), false);
-    });
+    return write(
+        newId,
+        c -> {
+          Optional<ChatConversation> open = findOpen(c, site, visitor);
+          if (open.isPresent()) {
+            return new Opened(open.get(), false);
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO chat_conversations "
+                      + "(id, site, visitor, status, agent, created_at, updated_at, version) VALUES (?,?,?,?,NULL,?,?,1) "
+                      + "ON CONFLICT (site, visitor) WHERE status <> 'resolved' DO NOTHING")) {
+            ps.setString(1, newId);
+            ps.setString(2, site);
+            ps.setString(3, visitor);
+            ps.setString(4, ConversationStatus.BOT.wire());
+            ps.setLong(5, nowMillis);
+            ps.setLong(6, nowMillis);
+            if (ps.executeUpdate() == 1) {
+              return new Opened(ChatConversation.opened(newId, site, visitor, nowMillis), true);
+            }
+          }
+          // Another node opened one at the same moment: the unique index kept it to one; use it.
+          return new Opened(
+              findOpen(c, site, visitor)
+                  .orElseThrow(
+                      () ->
+                          new SQLException(
+                              "no open conversation of "
+                                  + visitor
+                                  + " on "
+                                  + site
+                                  + " after a conflict")),
+              false);
+        });
   }
 
   @Override
   public CompletableFuture<Optional<ChatConversation>> latest(String site, String visitor) {
-    return read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM chat_conversations "
-          + "WHERE site = ? AND visitor = ? ORDER BY created_at DESC, id DESC LIMIT 1")) {
-        ps.setString(1, site);
-        ps.setString(2, visitor);
-        return one(ps);
-      }
-    });
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM chat_conversations "
+                      + "WHERE site = ? AND visitor = ? ORDER BY created_at DESC, id DESC LIMIT 1")) {
+            ps.setString(1, site);
+            ps.setString(2, visitor);
+            return one(ps);
+          }
+        });
   }
 
   @Override
   public CompletableFuture<Optional<ChatConversation>> find(String id) {
-    return read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM chat_conversations WHERE id = ?")) {
-        ps.setString(1, id);
-        return one(ps);
-      }
-    });
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM chat_conversations WHERE id = ?")) {
+            ps.setString(1, id);
+            return one(ps);
+          }
+        });
   }
 
   @Override
-  public CompletableFuture<Optional<ChatConversation>> transition(String id, ConversationStatus from,
-      ConversationStatus to, String agent, long nowMillis) {
-    return write(id, c -> {
-      if (to != ConversationStatus.RESOLVED && from == ConversationStatus.RESOLVED) {
-        // Reopening while the visitor already has another open conversation: refused, as the index would.
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM chat_conversations o JOIN chat_conversations r "
-            + "ON o.site = r.site AND o.visitor = r.visitor WHERE r.id = ? AND o.id <> r.id AND o.status <> 'resolved'")) {
-          ps.setString(1, id);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              return Optional.<ChatConversation>empty();
+  public CompletableFuture<Optional<ChatConversation>> transition(
+      String id, ConversationStatus from, ConversationStatus to, String agent, long nowMillis) {
+    return write(
+        id,
+        c -> {
+          if (to != ConversationStatus.RESOLVED && from == ConversationStatus.RESOLVED) {
+            // Reopening while the visitor already has another open conversation: refused, as the
+            // index would.
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT 1 FROM chat_conversations o JOIN chat_conversations r "
+                        + "ON o.site = r.site AND o.visitor = r.visitor WHERE r.id = ? AND o.id <> r.id AND o.status <> 'resolved'")) {
+              ps.setString(1, id);
+              try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                  return Optional.<ChatConversation>empty();
+                }
+              }
             }
           }
-        }
-      }
-      try (PreparedStatement ps = c.prepareStatement("UPDATE chat_conversations SET status = ?, agent = ?, "
-          + "updated_at = ?, version = version + 1 WHERE id = ? AND status = ? RETURNING " + COLUMNS)) {
-        ps.setString(1, to.wire());
-        ps.setString(2, agent);
-        ps.setLong(3, nowMillis);
-        ps.setString(4, id);
-        ps.setString(5, from.wire());
-        return one(ps);
-      }
-    });
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE chat_conversations SET status = ?, agent = ?, "
+                      + "updated_at = ?, version = version + 1 WHERE id = ? AND status = ? RETURNING "
+                      + COLUMNS)) {
+            ps.setString(1, to.wire());
+            ps.setString(2, agent);
+            ps.setLong(3, nowMillis);
+            ps.setString(4, id);
+            ps.setString(5, from.wire());
+            return one(ps);
+          }
+        });
   }
 
   @Override
   public CompletableFuture<List<ChatConversation>> list(String site, ConversationStatus status) {
-    return read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS
-          + " FROM chat_conversations WHERE site = ? AND status = ? ORDER BY updated_at, id")) {
-        ps.setString(1, site);
-        ps.setString(2, status.wire());
-        List<ChatConversation> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            out.add(row(rs));
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + COLUMNS
+                      + " FROM chat_conversations WHERE site = ? AND status = ? ORDER BY updated_at, id")) {
+            ps.setString(1, site);
+            ps.setString(2, status.wire());
+            List<ChatConversation> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                out.add(row(rs));
+              }
+            }
+            return out;
           }
-        }
-        return out;
-      }
-    });
+        });
   }
 
   @Override
-  public CompletableFuture<Optional<ChatConversation>> reassign(String id, String fromAgent, String toAgent,
-      long nowMillis) {
-    return write(id, c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE chat_conversations SET agent = ?, updated_at = ?, "
-          + "version = version + 1 WHERE id = ? AND status = 'assigned' AND agent = ? RETURNING " + COLUMNS)) {
-        ps.setString(1, toAgent);
-        ps.setLong(2, nowMillis);
-        ps.setString(3, id);
-        ps.setString(4, fromAgent);
-        return one(ps);
-      }
-    });
+  public CompletableFuture<Optional<ChatConversation>> reassign(
+      String id, String fromAgent, String toAgent, long nowMillis) {
+    return write(
+        id,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE chat_conversations SET agent = ?, updated_at = ?, "
+                      + "version = version + 1 WHERE id = ? AND status = 'assigned' AND agent = ? RETURNING "
+                      + COLUMNS)) {
+            ps.setString(1, toAgent);
+            ps.setLong(2, nowMillis);
+            ps.setString(3, id);
+            ps.setString(4, fromAgent);
+            return one(ps);
+          }
+        });
   }
 
   @Override
   public CompletableFuture<Long> agentTokensNotBefore(String user) {
-    return read(c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT not_before FROM agent_revocations WHERE user_id = ?")) {
-        ps.setString(1, user);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getLong(1) : 0L;
-        }
-      }
-    });
+    return read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT not_before FROM agent_revocations WHERE user_id = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? rs.getLong(1) : 0L;
+            }
+          }
+        });
   }
 
   @Override
   public CompletableFuture<Void> revokeAgentTokens(String user, long nowMillis) {
-    return write("agent:" + user, c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO agent_revocations (user_id, not_before) VALUES (?, ?) "
-          + "ON CONFLICT (user_id) DO UPDATE SET not_before = excluded.not_before "
-          + "WHERE excluded.not_before > agent_revocations.not_before")) {
-        ps.setString(1, user);
-        ps.setLong(2, nowMillis);
-        ps.executeUpdate();
-        return null;
-      }
-    });
+    return write(
+        "agent:" + user,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO agent_revocations (user_id, not_before) VALUES (?, ?) "
+                      + "ON CONFLICT (user_id) DO UPDATE SET not_before = excluded.not_before "
+                      + "WHERE excluded.not_before > agent_revocations.not_before")) {
+            ps.setString(1, user);
+            ps.setLong(2, nowMillis);
+            ps.executeUpdate();
+            return null;
+          }
+        });
   }
 
   @Override

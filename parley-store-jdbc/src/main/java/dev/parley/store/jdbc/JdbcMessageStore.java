@@ -28,16 +28,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pool and its platform threads, the read queries and receipts. A subclass decides how a message
  * gets its seq inside the writer's transaction ({@link #appendInTransaction}).
  *
- * <p>Thread-safe. The write connection and everything subclasses prepare on it are touched only
- * by the writer thread.
+ * <p>Thread-safe. The write connection and everything subclasses prepare on it are touched only by
+ * the writer thread.
  */
 abstract class JdbcMessageStore implements MessageStore {
-  static final String COLUMNS = "conversation, seq, id, sender, cid, kind, body, created_at, status";
+  static final String COLUMNS =
+      "conversation, seq, id, sender, cid, kind, body, created_at, status";
   static final String INSERT =
       "INSERT INTO messages (conversation, seq, id, sender, cid, kind, body, created_at, status) VALUES (?,?,?,?,?,?,?,?,?)";
   static final String FIND_CID =
       "SELECT seq, id, kind, body, created_at, status FROM messages WHERE conversation = ? AND sender = ? AND cid = ?";
-  static final String LAST_SEQ = "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE conversation = ?";
+  static final String LAST_SEQ =
+      "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE conversation = ?";
   private static final String UPSERT_RECEIPT =
       "INSERT INTO receipts (conversation, user_id, kind, seq) VALUES (?,?,?,?) "
           + "ON CONFLICT (conversation, user_id, kind) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > receipts.seq";
@@ -51,24 +53,41 @@ abstract class JdbcMessageStore implements MessageStore {
   private PreparedStatement findCid;
   private PreparedStatement upsertReceipt;
 
-  JdbcMessageStore(String name, Connection writeConnection, HikariDataSource readPool, int readThreads) {
+  JdbcMessageStore(
+      String name, Connection writeConnection, HikariDataSource readPool, int readThreads) {
     this.name = name;
     this.writeConnection = writeConnection;
     this.readPool = readPool;
     AtomicInteger n = new AtomicInteger();
-    this.readExecutor = Executors.newFixedThreadPool(readThreads,
-        r -> Thread.ofPlatform().name("parley-store-read-" + n.incrementAndGet()).daemon(true).unstarted(r));
+    this.readExecutor =
+        Executors.newFixedThreadPool(
+            readThreads,
+            r ->
+                Thread.ofPlatform()
+                    .name("parley-store-read-" + n.incrementAndGet())
+                    .daemon(true)
+                    .unstarted(r));
   }
 
   /** Starts the writer; call last in the subclass constructor. */
-  final void startWriter(int maxQueued, int maxBatch, java.time.Duration commitDelay, CommitListener listener)
+  final void startWriter(
+      int maxQueued, int maxBatch, java.time.Duration commitDelay, CommitListener listener)
       throws SQLException {
     findCid = writeConnection.prepareStatement(FIND_CID);
     upsertReceipt = writeConnection.prepareStatement(UPSERT_RECEIPT);
-    writer = new GroupCommitWriter(writeConnection, maxQueued, maxBatch, commitDelay.toNanos(), this::onRollback, listener);
+    writer =
+        new GroupCommitWriter(
+            writeConnection,
+            maxQueued,
+            maxBatch,
+            commitDelay.toNanos(),
+            this::onRollback,
+            listener);
   }
 
-  /** Gives a message its seq and inserts it, inside the writer's open transaction. Writer thread. */
+  /**
+   * Gives a message its seq and inserts it, inside the writer's open transaction. Writer thread.
+   */
   abstract Appended appendInTransaction(AppendRequest r) throws SQLException;
 
   /** The batch was rolled back; drop anything cached from it. Writer thread. */
@@ -84,8 +103,18 @@ abstract class JdbcMessageStore implements MessageStore {
     findCid.setString(3, r.cid());
     try (ResultSet rs = findCid.executeQuery()) {
       if (rs.next()) {
-        return new Appended(new StoredMessage(r.conversation(), rs.getLong(1), rs.getString(2), r.sender(), r.cid(),
-            rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6)), true);
+        return new Appended(
+            new StoredMessage(
+                r.conversation(),
+                rs.getLong(1),
+                rs.getString(2),
+                r.sender(),
+                r.cid(),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getLong(5),
+                rs.getString(6)),
+            true);
       }
     }
     return null;
@@ -104,8 +133,18 @@ abstract class JdbcMessageStore implements MessageStore {
     insert.setLong(8, r.createdAtMillis());
     insert.setString(9, r.status());
     insert.executeUpdate();
-    return new Appended(new StoredMessage(r.conversation(), seq, id, r.sender(), r.cid(), r.kind(), r.text(),
-        r.createdAtMillis(), r.status()), false);
+    return new Appended(
+        new StoredMessage(
+            r.conversation(),
+            seq,
+            id,
+            r.sender(),
+            r.cid(),
+            r.kind(),
+            r.text(),
+            r.createdAtMillis(),
+            r.status()),
+        false);
   }
 
   private String newId() {
@@ -127,29 +166,30 @@ abstract class JdbcMessageStore implements MessageStore {
    */
   final <T> CompletableFuture<T> write(String key, TxWork<T> work) {
     CompletableFuture<T> f = new CompletableFuture<>();
-    writer.submit(new GroupCommitWriter.Op() {
-      T result;
+    writer.submit(
+        new GroupCommitWriter.Op() {
+          T result;
 
-      @Override
-      public String orderKey() {
-        return key;
-      }
+          @Override
+          public String orderKey() {
+            return key;
+          }
 
-      @Override
-      public void apply(Connection c) throws SQLException {
-        result = work.run(c);
-      }
+          @Override
+          public void apply(Connection c) throws SQLException {
+            result = work.run(c);
+          }
 
-      @Override
-      public void committed() {
-        f.complete(result);
-      }
+          @Override
+          public void committed() {
+            f.complete(result);
+          }
 
-      @Override
-      public void failed(Throwable t) {
-        f.completeExceptionally(t);
-      }
-    });
+          @Override
+          public void failed(Throwable t) {
+            f.completeExceptionally(t);
+          }
+        });
     return f;
   }
 
@@ -159,38 +199,64 @@ abstract class JdbcMessageStore implements MessageStore {
   }
 
   @Override
-  public final CompletableFuture<Boolean> saveReceipt(String conversation, String user, String kind, long seq) {
-    return write(conversation, c -> {
-      upsertReceipt.setString(1, conversation);
-      upsertReceipt.setString(2, user);
-      upsertReceipt.setString(3, kind);
-      upsertReceipt.setLong(4, seq);
-      return upsertReceipt.executeUpdate() > 0;
-    });
+  public final CompletableFuture<Boolean> saveReceipt(
+      String conversation, String user, String kind, long seq) {
+    return write(
+        conversation,
+        c -> {
+          upsertReceipt.setString(1, conversation);
+          upsertReceipt.setString(2, user);
+          upsertReceipt.setString(3, kind);
+          upsertReceipt.setLong(4, seq);
+          return upsertReceipt.executeUpdate() > 0;
+        });
   }
 
   @Override
   public final List<StoredMessage> readAfter(String conversation, long afterSeq, int limit) {
-    return query("SELECT " + COLUMNS + " FROM messages WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT ?",
-        conversation, afterSeq, limit, false);
+    return query(
+        "SELECT "
+            + COLUMNS
+            + " FROM messages WHERE conversation = ? AND seq > ? ORDER BY seq LIMIT ?",
+        conversation,
+        afterSeq,
+        limit,
+        false);
   }
 
   @Override
   public final List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit) {
-    return query("SELECT " + COLUMNS + " FROM messages WHERE conversation = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
-        conversation, beforeSeq, limit, true);
+    return query(
+        "SELECT "
+            + COLUMNS
+            + " FROM messages WHERE conversation = ? AND seq < ? ORDER BY seq DESC LIMIT ?",
+        conversation,
+        beforeSeq,
+        limit,
+        true);
   }
 
-  private List<StoredMessage> query(String sql, String conversation, long seq, int limit, boolean reverse) {
-    try (Connection c = readPool.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+  private List<StoredMessage> query(
+      String sql, String conversation, long seq, int limit, boolean reverse) {
+    try (Connection c = readPool.getConnection();
+        PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, conversation);
       ps.setLong(2, seq);
       ps.setInt(3, limit);
       List<StoredMessage> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(new StoredMessage(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
-              rs.getString(6), rs.getString(7), rs.getLong(8), rs.getString(9)));
+          out.add(
+              new StoredMessage(
+                  rs.getString(1),
+                  rs.getLong(2),
+                  rs.getString(3),
+                  rs.getString(4),
+                  rs.getString(5),
+                  rs.getString(6),
+                  rs.getString(7),
+                  rs.getLong(8),
+                  rs.getString(9)));
         }
       }
       if (reverse) {
@@ -204,7 +270,8 @@ abstract class JdbcMessageStore implements MessageStore {
 
   @Override
   public final long lastSeq(String conversation) {
-    try (Connection c = readPool.getConnection(); PreparedStatement ps = c.prepareStatement(LAST_SEQ)) {
+    try (Connection c = readPool.getConnection();
+        PreparedStatement ps = c.prepareStatement(LAST_SEQ)) {
       ps.setString(1, conversation);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -218,7 +285,8 @@ abstract class JdbcMessageStore implements MessageStore {
   @Override
   public final List<ReceiptState> receipts(String conversation) {
     try (Connection c = readPool.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT user_id, kind, seq FROM receipts WHERE conversation = ?")) {
+        PreparedStatement ps =
+            c.prepareStatement("SELECT user_id, kind, seq FROM receipts WHERE conversation = ?")) {
       ps.setString(1, conversation);
       List<ReceiptState> out = new ArrayList<>();
       try (ResultSet rs = ps.executeQuery()) {
@@ -228,7 +296,8 @@ abstract class JdbcMessageStore implements MessageStore {
       }
       return out;
     } catch (SQLException e) {
-      throw new StoreException("read of receipts of " + conversation + " failed: " + e.getMessage(), e);
+      throw new StoreException(
+          "read of receipts of " + conversation + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -239,7 +308,8 @@ abstract class JdbcMessageStore implements MessageStore {
 
   @Override
   public final boolean isHealthy() {
-    try (Connection c = readPool.getConnection(); Statement s = c.createStatement()) {
+    try (Connection c = readPool.getConnection();
+        Statement s = c.createStatement()) {
       s.execute("SELECT 1");
       return true;
     } catch (SQLException e) {

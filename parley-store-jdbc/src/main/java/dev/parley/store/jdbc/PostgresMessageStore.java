@@ -34,10 +34,25 @@ public final class PostgresMessageStore extends JdbcMessageStore {
    * @param readPoolSize read connections per node
    * @param commitDelay how long the writer waits for more writes in a steady stream (0: never)
    */
-  public record Options(String url, String user, String password, String schema, int readPoolSize, int maxBatch,
-      int maxQueued, java.time.Duration commitDelay) {
+  public record Options(
+      String url,
+      String user,
+      String password,
+      String schema,
+      int readPoolSize,
+      int maxBatch,
+      int maxQueued,
+      java.time.Duration commitDelay) {
     public static Options of(String url, String user, String password) {
-      return new Options(url, user, password, "public", 8, 512, 100_000, SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY);
+      return new Options(
+          url,
+          user,
+          password,
+          "public",
+          8,
+          512,
+          100_000,
+          SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY);
     }
 
     public Options withSchema(String s) {
@@ -58,7 +73,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
   private final PreparedStatement insert;
   private final PreparedStatement move;
 
-  private PostgresMessageStore(Connection w, HikariDataSource readPool, Options o, CommitListener listener)
+  private PostgresMessageStore(
+      Connection w, HikariDataSource readPool, Options o, CommitListener listener)
       throws SQLException {
     super("postgresql", w, readPool, o.readPoolSize());
     this.lock = w.prepareStatement(LOCK_CONVERSATION);
@@ -89,7 +105,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
       if (reads != null) {
         reads.close();
       }
-      throw new StoreException("cannot open the PostgreSQL store at " + o.url() + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot open the PostgreSQL store at " + o.url() + ": " + e.getMessage(), e);
     }
   }
 

@@ -41,7 +41,8 @@ public final class SqliteMessageStore extends JdbcMessageStore {
    * Store settings. {@code maxBatch}: writes per transaction; {@code readThreads}: read pool size;
    * {@code commitDelay}: how long the writer waits for more writes in a steady stream (0: never).
    */
-  public record Options(boolean fsync, int maxBatch, int maxQueued, int readThreads, java.time.Duration commitDelay) {
+  public record Options(
+      boolean fsync, int maxBatch, int maxQueued, int readThreads, java.time.Duration commitDelay) {
     /** The default commit delay: see {@code --store-commit-delay} in docs/OPERATIONS.md. */
     public static final java.time.Duration DEFAULT_COMMIT_DELAY = java.time.Duration.ofMillis(1);
 
@@ -64,8 +65,14 @@ public final class SqliteMessageStore extends JdbcMessageStore {
         }
       };
 
-  private SqliteMessageStore(Path file, Connection writeConnection, HikariDataSource readPool, Options options,
-      CommitListener listener, WalCheckpointer checkpointer) throws SQLException {
+  private SqliteMessageStore(
+      Path file,
+      Connection writeConnection,
+      HikariDataSource readPool,
+      Options options,
+      CommitListener listener,
+      WalCheckpointer checkpointer)
+      throws SQLException {
     super("sqlite", writeConnection, readPool, options.readThreads());
     this.file = file;
     this.checkpointer = checkpointer;
@@ -96,7 +103,11 @@ public final class SqliteMessageStore extends JdbcMessageStore {
         // cache's hash table at every commit, so the default 2 MiB is kept.)
         s.execute("PRAGMA wal_autocheckpoint=0");
       }
-      Flyway.configure().dataSource(url, null, null).locations("classpath:db/migration/sqlite").load().migrate();
+      Flyway.configure()
+          .dataSource(url, null, null)
+          .locations("classpath:db/migration/sqlite")
+          .load()
+          .migrate();
       HikariConfig hc = new HikariConfig();
       hc.setJdbcUrl(url);
       hc.setPoolName("parley-sqlite-read");
@@ -104,20 +115,28 @@ public final class SqliteMessageStore extends JdbcMessageStore {
       hc.setMinimumIdle(1);
       hc.addDataSourceProperty("busy_timeout", "10000");
       hc.setConnectionInitSql("PRAGMA query_only=1");
-      return new SqliteMessageStore(file, w, new HikariDataSource(hc), options, listener,
+      return new SqliteMessageStore(
+          file,
+          w,
+          new HikariDataSource(hc),
+          options,
+          listener,
           new WalCheckpointer(url, options.fsync(), CHECKPOINT_INTERVAL));
     } catch (SQLException | IOException | RuntimeException e) {
-      throw new StoreException("cannot open the SQLite store under " + dataDir + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot open the SQLite store under " + dataDir + ": " + e.getMessage(), e);
     }
   }
 
-  private static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
-  private static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_DIR =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
+      PosixFilePermissions.fromString("rw-------");
 
   /**
-   * Makes {@code dataDir} (0700) and an empty {@code file} (0600) if missing, before SQLite opens it
-   * (SQLite creates its {@code -wal} and {@code -shm} files with the database's mode), and sets the
-   * database's files that exist to 0600. Skipped where the file system has no POSIX modes.
+   * Makes {@code dataDir} (0700) and an empty {@code file} (0600) if missing, before SQLite opens
+   * it (SQLite creates its {@code -wal} and {@code -shm} files with the database's mode), and sets
+   * the database's files that exist to 0600. Skipped where the file system has no POSIX modes.
    */
   private static void createPrivately(Path dataDir, Path file) throws IOException {
     try {

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The group-commit writer's commit delay, on a real SQLite file: company in a stream, none when idle. */
+/**
+ * The group-commit writer's commit delay, on a real SQLite file: company in a stream, none when
+ * idle.
+ */
 class GroupCommitWriterTest {
   @TempDir Path dir;
   Connection connection;
@@ -44,11 +47,20 @@ class GroupCommitWriterTest {
   }
 
   void start(Duration commitDelay) throws SQLException {
-    writer = new GroupCommitWriter(connection, 1000, 512, commitDelay.toNanos(), () -> {},
-        (size, nanos) -> batches.add(size));
+    writer =
+        new GroupCommitWriter(
+            connection,
+            1000,
+            512,
+            commitDelay.toNanos(),
+            () -> {},
+            (size, nanos) -> batches.add(size));
   }
 
-  /** An insert whose future completes after its commit; {@code applied} tells whether its transaction began. */
+  /**
+   * An insert whose future completes after its commit; {@code applied} tells whether its
+   * transaction began.
+   */
   static final class Insert implements GroupCommitWriter.Op {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     final AtomicBoolean applied = new AtomicBoolean();
@@ -90,7 +102,9 @@ class GroupCommitWriterTest {
 
   @Test
   void aLoneWriteIsCommittedWithoutTheDelay() throws Exception {
-    start(Duration.ofSeconds(30)); // had the lone write waited for company, it could not commit within 10 s
+    start(
+        Duration.ofSeconds(
+            30)); // had the lone write waited for company, it could not commit within 10 s
     Insert lone = new Insert();
     writer.submit(lone);
     lone.done.get(10, TimeUnit.SECONDS);

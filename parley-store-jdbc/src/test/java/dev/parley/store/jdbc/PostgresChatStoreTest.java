@@ -13,8 +13,10 @@ class PostgresChatStoreTest extends ChatStoreContract {
 
   @Override
   protected ChatStore openStore() {
-    PostgresMessageStore.Options o = PostgresMessageStore.Options.of(PostgresMessageStoreTest.URL,
-        PostgresMessageStoreTest.USER, null).withSchema(schema);
+    PostgresMessageStore.Options o =
+        PostgresMessageStore.Options.of(
+                PostgresMessageStoreTest.URL, PostgresMessageStoreTest.USER, null)
+            .withSchema(schema);
     messages = PostgresMessageStore.open(o, CommitListener.NONE);
     return JdbcChatStore.onPostgres(o);
   }
@@ -22,7 +24,9 @@ class PostgresChatStoreTest extends ChatStoreContract {
   @AfterEach
   void dropSchema() throws Exception {
     messages.close();
-    try (Connection c = DriverManager.getConnection(PostgresMessageStoreTest.URL, PostgresMessageStoreTest.USER, null);
+    try (Connection c =
+            DriverManager.getConnection(
+                PostgresMessageStoreTest.URL, PostgresMessageStoreTest.USER, null);
         Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * {@code PARLEY_TEST_PG_URL}), each test in a schema of its own, dropped afterwards.
  */
 class PostgresMessageStoreTest extends MessageStoreContract {
-  static final String URL = System.getenv().getOrDefault("PARLEY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
+  static final String URL =
+      System.getenv().getOrDefault("PARLEY_TEST_PG_URL", "jdbc:postgresql://127.0.0.1:5432/test");
   static final String USER = System.getenv().getOrDefault("PARLEY_TEST_PG_USER", "postgres");
 
   final String schema = "parley_t_" + Long.toHexString(System.nanoTime());
@@ -42,7 +43,8 @@ class PostgresMessageStoreTest extends MessageStoreContract {
   @AfterEach
   void dropSchema() throws Exception {
     extra.forEach(MessageStore::close);
-    try (Connection c = DriverManager.getConnection(URL, USER, null); Statement s = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(URL, USER, null);
+        Statement s = c.createStatement()) {
       s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
   }
@@ -54,17 +56,21 @@ class PostgresMessageStoreTest extends MessageStoreContract {
     List<CompletableFuture<Appended>> fs = new ArrayList<>();
     for (int i = 0; i < 500; i++) {
       // The same cid arrives on both nodes (a client that resent after moving): stored once.
-      fs.add(store.append(new AppendRequest("shared", "u" + (i % 7), "c" + i, "text", "m" + i, 1L)));
-      fs.add(nodeB.append(new AppendRequest("shared", "u" + (i % 7), "c" + i, "text", "m" + i, 1L)));
+      fs.add(
+          store.append(new AppendRequest("shared", "u" + (i % 7), "c" + i, "text", "m" + i, 1L)));
+      fs.add(
+          nodeB.append(new AppendRequest("shared", "u" + (i % 7), "c" + i, "text", "m" + i, 1L)));
       fs.add(nodeB.append(new AppendRequest("other-" + (i % 5), "u", "k" + i, "text", "x", 1L)));
     }
     CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
     List<StoredMessage> stored = store.readAfter("shared", 0, 2000);
-    assertThat(stored).extracting(StoredMessage::seq)
+    assertThat(stored)
+        .extracting(StoredMessage::seq)
         .containsExactlyElementsOf(LongStream.rangeClosed(1, 500).boxed().toList());
     assertThat(new HashSet<>(stored.stream().map(StoredMessage::text).toList())).hasSize(500);
     for (int i = 0; i < 500; i++) {
-      assertThat(fs.get(3 * i).join().message().seq()).isEqualTo(fs.get(3 * i + 1).join().message().seq());
+      assertThat(fs.get(3 * i).join().message().seq())
+          .isEqualTo(fs.get(3 * i + 1).join().message().seq());
     }
   }
 

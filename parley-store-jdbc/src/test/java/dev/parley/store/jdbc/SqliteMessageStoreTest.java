@@ -44,10 +44,14 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     store.close();
     AtomicInteger commits = new AtomicInteger();
     AtomicInteger written = new AtomicInteger();
-    store = SqliteMessageStore.open(dir, SqliteMessageStore.Options.defaults(), (size, nanos) -> {
-      commits.incrementAndGet();
-      written.addAndGet(size);
-    });
+    store =
+        SqliteMessageStore.open(
+            dir,
+            SqliteMessageStore.Options.defaults(),
+            (size, nanos) -> {
+              commits.incrementAndGet();
+              written.addAndGet(size);
+            });
     List<CompletableFuture<?>> fs = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
       fs.add(store.append(new AppendRequest("c" + (i % 20), "u", "k" + i, "text", "x", 1L)));
@@ -63,16 +67,22 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     long before = Files.size(db);
     List<CompletableFuture<?>> fs = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
-      fs.add(store.append(new AppendRequest("c" + (i % 50), "u", "k" + i, "text", "a message of some length " + i, 1L)));
+      fs.add(
+          store.append(
+              new AppendRequest(
+                  "c" + (i % 50), "u", "k" + i, "text", "a message of some length " + i, 1L)));
     }
     CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     // The writer never checkpoints (wal_autocheckpoint=0): pages reach the database file only
     // through the background checkpoint, which runs every second.
-    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(15))
         .until(() -> Files.size(db) > before + 64 * 1024);
     store.close();
     Path wal = dir.resolve("parley.db-wal");
-    assertThat(!Files.exists(wal) || Files.size(wal) == 0).as("emptied by the last checkpoint on close").isTrue();
+    assertThat(!Files.exists(wal) || Files.size(wal) == 0)
+        .as("emptied by the last checkpoint on close")
+        .isTrue();
     store = SqliteMessageStore.open(dir);
     assertThat(store.lastSeq("c7")).isEqualTo(60);
   }
@@ -81,7 +91,10 @@ class SqliteMessageStoreTest extends MessageStoreContract {
   void writesAfterCloseFailWithAStoreException() {
     store.close();
     CompletableFuture<?> f = store.append(text("c1", "u1", "late", "x"));
-    assertThat(f).failsWithin(5, TimeUnit.SECONDS).withThrowableThat().withMessageContaining("closed");
+    assertThat(f)
+        .failsWithin(5, TimeUnit.SECONDS)
+        .withThrowableThat()
+        .withMessageContaining("closed");
     store = SqliteMessageStore.open(dir);
   }
 }
