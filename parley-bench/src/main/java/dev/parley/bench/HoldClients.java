@@ -5,9 +5,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +64,7 @@ final class HoldClients implements AutoCloseable {
                 Integer.toString(share),
                 Integer.toString(Math.max(1, threads / processes)),
                 String.join(",", sourceSpec)));
-        java.nio.file.Files.createDirectories(logDir);
+        Files.createDirectories(logDir);
         Process p =
             new ProcessBuilder(cmd)
                 .redirectError(logDir.resolve("hold-client-" + k + ".log").toFile())
@@ -131,7 +133,7 @@ final class HoldClients implements AutoCloseable {
                 }
                 return s;
               } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
               }
             });
     try {

@@ -21,6 +21,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
 import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -28,7 +32,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 
 /**
  * The load generator's client side: WebSocket connections on Netty's epoll transport, frames handed
@@ -46,7 +52,7 @@ final class Load implements AutoCloseable {
   private final MultiThreadIoEventLoopGroup group;
 
   /** For wss: trusts any certificate (the bench's own self-signed one). */
-  private final io.netty.handler.ssl.SslContext tls;
+  private final SslContext tls;
 
   /** Local addresses connections are made from, in turn; empty: the kernel's choice. */
   private final List<InetAddress> sources;
@@ -68,10 +74,8 @@ final class Load implements AutoCloseable {
     this.group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
     try {
       this.tls =
-          io.netty.handler.ssl.SslContextBuilder.forClient()
-              .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE)
-              .build();
-    } catch (javax.net.ssl.SSLException e) {
+          SslContextBuilder.forClient().trustManager(InsecureTrustManagerFactory.INSTANCE).build();
+    } catch (SSLException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -234,8 +238,7 @@ final class Load implements AutoCloseable {
   }
 
   private static InetAddress literal(String s) {
-    InetAddress a =
-        io.netty.util.NetUtil.createInetAddressFromIpAddressString(s); // parsed, never looked up
+    InetAddress a = NetUtil.createInetAddressFromIpAddressString(s); // parsed, never looked up
     if (a == null) {
       throw new IllegalArgumentException("not an IP address: " + s);
     }
@@ -248,6 +251,6 @@ final class Load implements AutoCloseable {
 
   @Override
   public void close() {
-    group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

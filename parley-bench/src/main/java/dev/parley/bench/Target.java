@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A server under load: Parley, the raw Netty baseline or the Socket.IO peer, as a child process of
@@ -329,7 +332,7 @@ final class Target implements AutoCloseable {
   }
 
   private static long kib(String text, String regex) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+    Matcher m = Pattern.compile(regex).matcher(text);
     if (!m.find()) {
       return -1;
     }
@@ -355,7 +358,7 @@ final class Target implements AutoCloseable {
       return run(jcmd, Long.toString(process.pid()), "GC.class_histogram")
           .lines()
           .limit(lines)
-          .collect(java.util.stream.Collectors.joining("\n", "", "\n"));
+          .collect(Collectors.joining("\n", "", "\n"));
     } catch (IOException | InterruptedException e) {
       return "";
     }

@@ -2,6 +2,9 @@ package dev.parley.bots;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -26,6 +29,7 @@ import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
@@ -98,8 +102,7 @@ public final class KnowledgeBase {
       if (in == null) {
         throw new IllegalArgumentException("no " + root + "/index.txt on the class path");
       }
-      for (String name :
-          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\\R")) {
+      for (String name : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
         if (name.isBlank()) {
           continue;
         }
@@ -107,8 +110,7 @@ public final class KnowledgeBase {
           if (f == null) {
             throw new IllegalArgumentException("missing " + root + "/" + name.trim());
           }
-          files.put(
-              name.trim(), new String(f.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+          files.put(name.trim(), new String(f.readAllBytes(), StandardCharsets.UTF_8));
         }
       }
     } catch (IOException e) {
@@ -118,12 +120,11 @@ public final class KnowledgeBase {
   }
 
   /** Loads every {@code *.md} file in a folder. */
-  public static KnowledgeBase fromFolder(java.nio.file.Path folder) {
+  public static KnowledgeBase fromFolder(Path folder) {
     Map<String, String> files = new LinkedHashMap<>();
-    try (var list = java.nio.file.Files.list(folder)) {
-      for (java.nio.file.Path p :
-          list.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
-        files.put(p.getFileName().toString(), java.nio.file.Files.readString(p));
+    try (var list = Files.list(folder)) {
+      for (Path p : list.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+        files.put(p.getFileName().toString(), Files.readString(p));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the knowledge base in " + folder, e);
@@ -139,14 +140,14 @@ public final class KnowledgeBase {
   /**
    * The best {@code n} sections for {@code question}, best first (context for a language model).
    */
-  public java.util.List<Section> top(String question, int n) {
-    java.util.List<String> words = analyze(question);
+  public List<Section> top(String question, int n) {
+    List<String> words = analyze(question);
     if (words.isEmpty()) {
-      return java.util.List.of();
+      return List.of();
     }
     try {
       TopDocs top = searcher.search(query(words), n);
-      java.util.List<Section> out = new ArrayList<>();
+      List<Section> out = new ArrayList<>();
       for (ScoreDoc d : top.scoreDocs) {
         out.add(
             sections.get(
@@ -158,7 +159,7 @@ public final class KnowledgeBase {
     }
   }
 
-  private static org.apache.lucene.search.Query query(java.util.List<String> words) {
+  private static Query query(List<String> words) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     for (String w : new HashSet<>(words)) {
       q.add(new BoostQuery(new TermQuery(new Term("title", w)), 2f), BooleanClause.Occur.SHOULD);

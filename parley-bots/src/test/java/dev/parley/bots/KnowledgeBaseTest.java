@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.Bot;
 import dev.parley.chat.Site;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,7 @@ class KnowledgeBaseTest {
 
   @Test
   void theBotStreamsTheSectionOrSaysItIsNotSure() throws Exception {
-    KnowledgeBaseBot bot = new KnowledgeBaseBot(DEMO, java.time.Duration.ZERO);
+    KnowledgeBaseBot bot = new KnowledgeBaseBot(DEMO, Duration.ZERO);
     List<String> pieces = new ArrayList<>();
     Bot.AnswerSink sink =
         new Bot.AnswerSink() {
@@ -75,8 +76,7 @@ class KnowledgeBaseTest {
   void aStoppedSinkEndsTheStream() throws Exception {
     KnowledgeBaseBot bot =
         new KnowledgeBaseBot(
-            new KnowledgeBase(Map.of("a.md", "# Topic\n" + "word ".repeat(100))),
-            java.time.Duration.ZERO);
+            new KnowledgeBase(Map.of("a.md", "# Topic\n" + "word ".repeat(100))), Duration.ZERO);
     List<String> pieces = new ArrayList<>();
     bot.answer(
         new Bot.Question(Site.demo(), "c", "topic word", List.of()),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -113,7 +114,7 @@ class AgentRoutingTest {
     assertThat(queued.position()).isEqualTo(1);
     assertThat(queued.waitSeconds()).as("no agent with room: the prior handle time").isEqualTo(180);
     maya.assertNothingMore();
-    java.util.List<Push> frames =
+    List<Push> frames =
         VisitorFlowTest.collect(
             v, f -> VisitorFlowTest.hasStatus(f, "queued") && VisitorFlowTest.hasMessage(f, 2));
     assertThat(frames).filteredOn(ChatEvent.Conversation.class::isInstance).hasSize(1);

@@ -17,6 +17,7 @@ import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,11 +57,11 @@ final class ChatHarness implements AutoCloseable {
    * identity secret, in the real server).
    */
   ChatHarness(ChatConfig config, List<Site> sites, Agent... agents) {
-    Map<String, Agent> byUser = new java.util.HashMap<>();
+    Map<String, Agent> byUser = new HashMap<>();
     for (Agent a : agents) {
       byUser.put(a.user(), a);
     }
-    Map<String, Site> bySite = new java.util.HashMap<>();
+    Map<String, Site> bySite = new HashMap<>();
     sites.forEach(s -> bySite.put(s.id(), s));
     chat = new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock);
     AnonymousTokens visitors =

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.Push;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,7 +24,7 @@ class InactivitySweepTest {
   }
 
   /** Lets sweeps run until {@code done}, one sweep interval at a time (at most an hour). */
-  void sweepUntil(java.util.function.BooleanSupplier done) throws Exception {
+  void sweepUntil(BooleanSupplier done) throws Exception {
     for (int i = 0; i < 120 && !done.getAsBoolean(); i++) {
       h.elapse(ChatConfig.defaults().sweepInterval());
     }

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,26 +48,25 @@ class VisitorFlowTest {
    * Every frame until the frames so far satisfy {@code done} (events are not ordered against
    * messages).
    */
-  static java.util.List<Push> collect(
-      ChatHarness.Client v, java.util.function.Predicate<java.util.List<Push>> done)
+  static List<Push> collect(ChatHarness.Client v, Predicate<List<Push>> done)
       throws InterruptedException {
-    java.util.List<Push> out = new java.util.ArrayList<>();
+    List<Push> out = new ArrayList<>();
     while (!done.test(out)) {
       out.add(v.next());
     }
     return out;
   }
 
-  static boolean hasMessage(java.util.List<Push> frames, long seq) {
+  static boolean hasMessage(List<Push> frames, long seq) {
     return frames.stream().anyMatch(p -> p instanceof Push.Message m && m.seq() == seq);
   }
 
-  static boolean hasStatus(java.util.List<Push> frames, String status) {
+  static boolean hasStatus(List<Push> frames, String status) {
     return frames.stream()
         .anyMatch(p -> p instanceof ChatEvent.Conversation c && c.status().equals(status));
   }
 
-  static Push.Message message(java.util.List<Push> frames, long seq) {
+  static Push.Message message(List<Push> frames, long seq) {
     return frames.stream()
         .filter(p -> p instanceof Push.Message m && m.seq() == seq)
         .map(Push.Message.class::cast)
@@ -81,14 +84,14 @@ class VisitorFlowTest {
         "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\""
             + conv
             + "\",\"text\":\"How do I start?\"}");
-    java.util.List<Push> frames =
+    List<Push> frames =
         collect(
             v,
             f ->
                 hasMessage(f, 3)
                     && f.stream()
                         .anyMatch(p -> p instanceof ChatEvent.Answer a && a.phase().equals("end")));
-    java.util.List<Push.Message> messages =
+    List<Push.Message> messages =
         frames.stream()
             .filter(Push.Message.class::isInstance)
             .map(Push.Message.class::cast)
@@ -98,7 +101,7 @@ class VisitorFlowTest {
         .filteredOn(Push.Ack.class::isInstance)
         .extracting(p -> ((Push.Ack) p).seq())
         .containsExactly(2L);
-    java.util.List<ChatEvent.Answer> answer =
+    List<ChatEvent.Answer> answer =
         frames.stream()
             .filter(ChatEvent.Answer.class::isInstance)
             .map(ChatEvent.Answer.class::cast)
@@ -123,7 +126,7 @@ class VisitorFlowTest {
     assertThat(h.chatStore.find(conv).join()).as("a crawler leaves no conversation").isEmpty();
     assertThat(h.store.lastSeq(conv)).isZero();
 
-    ChatHarness.Client again = h.connect(java.util.Map.of());
+    ChatHarness.Client again = h.connect(Map.of());
     again.send(
         "{\"type\":\"hello\",\"site\":\"demo\",\"token\":\""
             + crawler.token()
@@ -131,7 +134,7 @@ class VisitorFlowTest {
             + conv
             + "\":0}}");
     again.next(Push.Welcome.class);
-    java.util.List<Push> frames =
+    List<Push> frames =
         collect(
             again,
             f ->
@@ -156,7 +159,7 @@ class VisitorFlowTest {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hello there\"}");
-    java.util.List<Push> frames = collect(v, f -> hasMessage(f, 2));
+    List<Push> frames = collect(v, f -> hasMessage(f, 2));
     assertThat(message(frames, 1).text()).isEqualTo(ChatHarness.GREETING);
     assertThat(message(frames, 1).id()).isEqualTo(ConversationOpener.greetingId(conv));
     assertThat(message(frames, 2).cid()).isEqualTo("c1");
@@ -170,7 +173,7 @@ class VisitorFlowTest {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
     v.send("{\"type\":\"handoff\",\"conv\":\"" + conv + "\"}");
-    java.util.List<Push> frames = collect(v, f -> hasMessage(f, 2) && hasStatus(f, "queued"));
+    List<Push> frames = collect(v, f -> hasMessage(f, 2) && hasStatus(f, "queued"));
     assertThat(message(frames, 1).text()).isEqualTo(ChatHarness.GREETING);
     assertThat(message(frames, 2).text()).contains("You asked for a person");
     assertThat(h.chatStore.find(conv).join().orElseThrow().status())
@@ -196,7 +199,7 @@ class VisitorFlowTest {
         "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\""
             + conv
             + "\",\"text\":\"Can I talk to a human please?\"}");
-    java.util.List<Push> frames = collect(v, f -> hasStatus(f, "queued") && hasMessage(f, 3));
+    List<Push> frames = collect(v, f -> hasStatus(f, "queued") && hasMessage(f, 3));
     assertThat(message(frames, 1).id()).isEqualTo(ConversationOpener.greetingId(conv));
     assertThat(message(frames, 3).kind()).isEqualTo("system");
     assertThat(message(frames, 3).text()).contains("You asked for a person");
@@ -211,10 +214,10 @@ class VisitorFlowTest {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"first\"}");
-    java.util.List<Push> first = collect(v, f -> hasMessage(f, 3));
+    List<Push> first = collect(v, f -> hasMessage(f, 3));
     assertThat(message(first, 3).text()).isEqualTo("Not sure.");
     v.send("{\"type\":\"send\",\"cid\":\"c2\",\"conv\":\"" + conv + "\",\"text\":\"second\"}");
-    java.util.List<Push> second = collect(v, f -> hasMessage(f, 6) && hasStatus(f, "queued"));
+    List<Push> second = collect(v, f -> hasMessage(f, 6) && hasStatus(f, "queued"));
     assertThat(message(second, 5).text()).isEqualTo("Still not sure.");
     assertThat(message(second, 6).text()).contains("could not help twice");
   }
@@ -228,7 +231,7 @@ class VisitorFlowTest {
     ChatEvent.Answer start = v.nextOf(ChatEvent.Answer.class);
     assertThat(v.nextOf(ChatEvent.Answer.class).text()).isEqualTo("Half ");
     v.send("{\"type\":\"stop\",\"conv\":\"" + conv + "\",\"answer\":\"" + start.id() + "\"}");
-    java.util.List<Push> frames =
+    List<Push> frames =
         collect(
             v,
             f ->
@@ -257,7 +260,7 @@ class VisitorFlowTest {
     v.next(ChatEvent.Answer.class);
 
     // The same visitor on a new connection: its token alone (no site) resumes its conversation.
-    ChatHarness.Client again = h.connect(java.util.Map.of());
+    ChatHarness.Client again = h.connect(Map.of());
     again.send(
         "{\"type\":\"hello\",\"token\":\"" + v.token() + "\",\"resume\":{\"" + conv + "\":2}}");
     again.next(Push.Welcome.class);
@@ -280,14 +283,14 @@ class VisitorFlowTest {
     String conv = greeted(v);
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"make it\"}");
     v.nextOf(Push.Ack.class);
-    ChatHarness.Client same = h.connect(java.util.Map.of());
+    ChatHarness.Client same = h.connect(Map.of());
     same.send("{\"type\":\"hello\",\"token\":\"" + v.token() + "\"}");
     same.next(Push.Welcome.class);
     same.send("{\"type\":\"join\",\"conv\":\"" + conv + "\",\"after\":0}");
     assertThat(same.next(Push.Joined.class).conv()).isEqualTo(conv);
     assertThat(same.nextOf(Push.Message.class).seq()).isEqualTo(1);
 
-    ChatHarness.Client stranger = h.connect(java.util.Map.of());
+    ChatHarness.Client stranger = h.connect(Map.of());
     stranger.send("{\"type\":\"hello\",\"resume\":{\"" + conv + "\":0}}");
     stranger.next(Push.Welcome.class);
     Push.Error refused = stranger.next(Push.Error.class);
@@ -298,7 +301,7 @@ class VisitorFlowTest {
 
   @Test
   void theSiteInTheHandshakeUrlPlacesTheVisitorLikeTheSiteInHello() throws Exception {
-    ChatHarness.Client v = h.connect(java.util.Map.of("site", "demo"));
+    ChatHarness.Client v = h.connect(Map.of("site", "demo"));
     v.send("{\"type\":\"hello\"}");
     assertThat(v.next(Push.Welcome.class).claim("site")).isEqualTo("demo");
     greeted(v);
@@ -318,7 +321,7 @@ class VisitorFlowTest {
     assertThat(AgentRoutingTest.awaitStatus(v, conv, "resolved")).isNotNull();
     v.send(
         "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"one more thing\"}");
-    java.util.List<Push> frames =
+    List<Push> frames =
         collect(
             v,
             f ->

@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -325,8 +326,7 @@ public final class ParleyClient implements AutoCloseable {
           // The hello: too many new sessions from this address just now. Jitter spreads the
           // clients behind one address.
           long wait = e.retryAfterMs() != null ? e.retryAfterMs() : 1000;
-          connection.helloAgainAfter(
-              wait + java.util.concurrent.ThreadLocalRandom.current().nextLong(1000));
+          connection.helloAgainAfter(wait + ThreadLocalRandom.current().nextLong(1000));
         } else if (!outbox.refused(e)) {
           listener.onError(e);
         }

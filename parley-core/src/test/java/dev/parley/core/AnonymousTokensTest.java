@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.core.Authenticator.AuthenticationException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class AnonymousTokensTest {
   static final byte[] SECRET =
-      "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   final AnonymousTokens tokens = new AnonymousTokens(SECRET, Map.of("role", "visitor"));
 
   @Test

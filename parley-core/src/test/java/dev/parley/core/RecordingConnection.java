@@ -8,6 +8,7 @@ import dev.parley.protocol.Push;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -158,7 +159,7 @@ public final class RecordingConnection implements Connection, AutoCloseable {
 
   /** Waits until every task queued on the loop so far has run. */
   public void drainLoop() throws InterruptedException {
-    java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch done = new CountDownLatch(1);
     loop.execute(done::countDown);
     assertThat(done.await(5, TimeUnit.SECONDS)).as("the loop ran its tasks").isTrue();
   }

@@ -9,7 +9,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -192,7 +194,7 @@ class SessionClockTest {
           }
 
           @Override
-          public java.util.concurrent.Executor readExecutor() {
+          public Executor readExecutor() {
             return real.readExecutor();
           }
 
@@ -211,8 +213,7 @@ class SessionClockTest {
     int timers = clock.pendingTimers();
     conn.command(session, "{\"type\":\"join\",\"conv\":\"f\",\"after\":0}");
     conn.next(Push.Joined.class);
-    org.awaitility.Awaitility.await()
-        .until(() -> clock.pendingTimers() > timers); // the retry is scheduled
+    Awaitility.await().until(() -> clock.pendingTimers() > timers); // the retry is scheduled
     conn.assertNothingMoreBefore(session);
     clock.advance(Node.RETRY_DELAY);
     assertThat(conn.next(Push.Message.class).text()).isEqualTo("one");

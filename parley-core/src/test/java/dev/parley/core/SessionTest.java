@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,7 +119,7 @@ class SessionTest {
     command("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"s\",\"text\":\"hi\"}");
     Push a = conn.next();
     Push b = conn.next();
-    assertThat(java.util.List.of(a, b))
+    assertThat(List.of(a, b))
         .hasAtLeastOneElementOfType(Push.Ack.class)
         .hasAtLeastOneElementOfType(Push.Message.class);
     assertThat(store.lastSeq("s")).isEqualTo(1);
@@ -146,7 +148,7 @@ class SessionTest {
       Push.Typing off = other.next(Push.Typing.class);
       assertThat(off.on()).isFalse();
       assertThat(off.user()).isEqualTo(snapshot.user());
-      org.awaitility.Awaitility.await().until(() -> node.sessionCount() == 1);
+      Awaitility.await().until(() -> node.sessionCount() == 1);
     }
   }
 
@@ -203,7 +205,6 @@ class SessionTest {
     conn.next(Push.Joined.class);
     assertThat(node.subscribedConversations()).isEqualTo(2);
     conn.onLoop(session::onClose);
-    org.awaitility.Awaitility.await()
-        .until(() -> node.sessionCount() == 0 && node.subscribedConversations() == 0);
+    Awaitility.await().until(() -> node.sessionCount() == 0 && node.subscribedConversations() == 0);
   }
 }

@@ -3,9 +3,12 @@ package dev.parley.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +48,7 @@ public abstract class SharedStateContract {
     get(nodeA.presenceAdd(ns + "conv:p", "s1", "alice", Duration.ofSeconds(30)));
     get(nodeB.presenceAdd(ns + "conv:p", "s2", "bob", Duration.ofSeconds(30)));
     assertThat(get(nodeB.presence(ns + "conv:p")))
-        .containsExactlyInAnyOrderEntriesOf(java.util.Map.of("s1", "alice", "s2", "bob"));
+        .containsExactlyInAnyOrderEntriesOf(Map.of("s1", "alice", "s2", "bob"));
     get(nodeA.presenceRemove(ns + "conv:p", "s1"));
     assertThat(get(nodeB.presence(ns + "conv:p"))).containsOnlyKeys("s2");
     assertThat(get(nodeA.presence(ns + "conv:none"))).isEmpty();
@@ -57,7 +60,7 @@ public abstract class SharedStateContract {
     get(nodeA.presenceAdd(ns + "conv:e", "s2", "bob", Duration.ofSeconds(30)));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> get(nodeB.presence(ns + "conv:e")).keySet().equals(java.util.Set.of("s2")));
+        .until(() -> get(nodeB.presence(ns + "conv:e")).keySet().equals(Set.of("s2")));
   }
 
   @Test
@@ -65,32 +68,16 @@ public abstract class SharedStateContract {
     String t = ns + "conv:s";
     get(
         nodeA.putState(
-            t,
-            "typing:u",
-            "{\"on\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            Duration.ofSeconds(30)));
+            t, "typing:u", "{\"on\":1}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30)));
     get(
         nodeA.putState(
-            t,
-            "answer",
-            "{\"v\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            Duration.ofSeconds(30)));
+            t, "answer", "{\"v\":1}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30)));
     get(
         nodeB.putState(
-            t,
-            "answer",
-            "{\"v\":2}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            Duration.ofSeconds(30)));
-    get(
-        nodeA.putState(
-            t,
-            "short",
-            "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
-            Duration.ofMillis(200)));
+            t, "answer", "{\"v\":2}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(30)));
+    get(nodeA.putState(t, "short", "{}".getBytes(StandardCharsets.UTF_8), Duration.ofMillis(200)));
     await().atMost(Duration.ofSeconds(5)).until(() -> get(nodeB.states(t)).size() == 2);
-    assertThat(
-            get(nodeB.states(t)).stream()
-                .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)))
+    assertThat(get(nodeB.states(t)).stream().map(b -> new String(b, StandardCharsets.UTF_8)))
         .containsExactlyInAnyOrder("{\"on\":1}", "{\"v\":2}");
     get(nodeB.putState(t, "answer", new byte[0], Duration.ZERO));
     assertThat(get(nodeA.states(t))).hasSize(1);
@@ -98,13 +85,11 @@ public abstract class SharedStateContract {
   }
 
   static byte[] utf8(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   static List<String> texts(List<byte[]> frames) {
-    return frames.stream()
-        .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8))
-        .toList();
+    return frames.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList();
   }
 
   @Test

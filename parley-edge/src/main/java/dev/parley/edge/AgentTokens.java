@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -188,7 +189,7 @@ final class AgentTokens {
       byte[] h =
           MessageDigest.getInstance("SHA-256")
               .digest(a.passwordHash().getBytes(StandardCharsets.UTF_8));
-      return B64.encodeToString(java.util.Arrays.copyOf(h, 8));
+      return B64.encodeToString(Arrays.copyOf(h, 8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

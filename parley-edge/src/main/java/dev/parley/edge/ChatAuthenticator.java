@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -267,7 +268,7 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
   }
 
   /** Runs {@code work} on the bounded pool; a full pool refuses it with {@code rate_limited}. */
-  private <T> CompletableFuture<T> onPool(java.util.function.Supplier<T> work) {
+  private <T> CompletableFuture<T> onPool(Supplier<T> work) {
     try {
       return CompletableFuture.supplyAsync(work, checks);
     } catch (RejectedExecutionException e) {

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
@@ -125,7 +126,7 @@ public final class ChatRestApi implements HttpApi {
           .thenApply(
               ok ->
                   ok
-                      ? new Response(204, "application/json", new byte[0], java.util.Map.of())
+                      ? new Response(204, "application/json", new byte[0], Map.of())
                       : error(401, "unauthorized", "send Authorization: Bearer <agent token>"));
     }
     Matcher conv = CONVERSATION.matcher(path);
@@ -147,7 +148,7 @@ public final class ChatRestApi implements HttpApi {
                         Json.write(
                             new ErrorBody(
                                 "unauthorized", "send Authorization: Bearer <agent token>")),
-                        java.util.Map.of("WWW-Authenticate", "Bearer")));
+                        Map.of("WWW-Authenticate", "Bearer")));
               }
               Agent a = chat.agentOf(agent.get());
               if (a == null) {

@@ -2,10 +2,14 @@ package dev.parley.edge;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKMatcher;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyType;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -39,6 +43,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Verifies JSON Web Tokens (RFC 7519) with Nimbus JOSE + JWT: signed with HS256, RS256 or ES256
@@ -109,7 +115,7 @@ public final class JwtVerifier {
   public record Claims(
       String subject, String role, String site, boolean identified, long expiresAtMillis) {}
 
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JwtVerifier.class);
+  private static final Logger log = LoggerFactory.getLogger(JwtVerifier.class);
 
   /** A site's verifier, made for the identity secret it verifies with. */
   private record SiteIssuer(String secret, DefaultJWTProcessor<SecurityContext> processor) {}
@@ -296,12 +302,12 @@ public final class JwtVerifier {
     return (selector, context) -> {
       List<JWK> found = new ArrayList<>(localSource.get(selector, context));
       if (selector.getMatcher().getKeyTypes() != null
-          && selector.getMatcher().getKeyTypes().contains(com.nimbusds.jose.jwk.KeyType.OCT)) {
+          && selector.getMatcher().getKeyTypes().contains(KeyType.OCT)) {
         return found; // a JWKS publishes public keys: an HS256 token never needs a fetch
       }
       try {
         found.addAll(remote.get(selector, context));
-      } catch (com.nimbusds.jose.KeySourceException e) {
+      } catch (KeySourceException e) {
         if (found.isEmpty()) {
           throw e;
         }
@@ -316,10 +322,8 @@ public final class JwtVerifier {
    */
   private static JWKSource<SecurityContext> anyKid(JWKSet keys) {
     return (selector, context) ->
-        new com.nimbusds.jose.jwk.JWKSelector(
-                new com.nimbusds.jose.jwk.JWKMatcher.Builder(selector.getMatcher())
-                    .keyIDs((Set<String>) null)
-                    .build())
+        new JWKSelector(
+                new JWKMatcher.Builder(selector.getMatcher()).keyIDs((Set<String>) null).build())
             .select(keys);
   }
 

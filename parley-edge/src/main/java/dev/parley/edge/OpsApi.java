@@ -7,6 +7,7 @@ import dev.parley.core.MessageStore;
 import dev.parley.core.Node;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -85,7 +86,7 @@ public final class OpsApi implements HttpApi {
             new Response(
                 200,
                 "text/plain; version=0.0.4; charset=utf-8",
-                metrics.prometheusText().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                metrics.prometheusText().getBytes(StandardCharsets.UTF_8),
                 Map.of()));
       }
       case "/readyz" -> {

@@ -11,6 +11,7 @@ import dev.parley.core.InMemorySharedState;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +38,7 @@ class AgentTokensTest {
     shared.close();
   }
 
-  static Throwable failure(java.util.concurrent.CompletableFuture<?> f) {
+  static Throwable failure(CompletableFuture<?> f) {
     try {
       f.join();
       throw new AssertionError("expected a refusal");

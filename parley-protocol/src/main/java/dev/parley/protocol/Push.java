@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,7 +62,7 @@ public interface Push {
       implements Push {
 
     public Welcome {
-      claims = claims == null ? new java.util.LinkedHashMap<>() : claims;
+      claims = claims == null ? new LinkedHashMap<>() : claims;
     }
 
     /** The claim {@code name}, or null. */

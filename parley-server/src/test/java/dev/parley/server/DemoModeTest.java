@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.Agent;
 import dev.parley.edge.Passwords;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,20 +103,17 @@ class DemoModeTest {
 
   @Test
   void hashPasswordRefusesTheWellKnownPasswords() {
-    java.io.InputStream saved = System.in;
+    InputStream saved = System.in;
     try {
       for (String known : DemoGuard.WELL_KNOWN_PASSWORDS) {
-        System.setIn(
-            new java.io.ByteArrayInputStream(
-                (known + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        System.setIn(new ByteArrayInputStream((known + "\n").getBytes(StandardCharsets.UTF_8)));
         Cli.Outcome o = Cli.run(Map.of(), "hash-password");
         assertThat(o.code()).isEqualTo(1);
         assertThat(o.err()).contains("'" + known + "' is a well-known password");
         assertThat(o.out()).isEmpty();
       }
       System.setIn(
-          new java.io.ByteArrayInputStream(
-              "a-password-of-my-own\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+          new ByteArrayInputStream("a-password-of-my-own\n".getBytes(StandardCharsets.UTF_8)));
       Cli.Outcome own = Cli.run(Map.of(), "hash-password");
       assertThat(own.code()).isZero();
       assertThat(Passwords.verify("a-password-of-my-own", own.out().strip())).isTrue();

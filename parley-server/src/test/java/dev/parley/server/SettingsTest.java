@@ -10,6 +10,7 @@ import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -128,8 +129,8 @@ class SettingsTest {
         assertThat(ValueType.duration(s.defaultText())).as(s.key()).isEqualTo(s.defaultValue());
       }
     }
-    assertThat(ValueType.duration(java.time.Duration.ofMillis(1500))).isEqualTo("1500ms");
-    assertThat(ValueType.duration(java.time.Duration.ofMinutes(90))).isEqualTo("90m");
+    assertThat(ValueType.duration(Duration.ofMillis(1500))).isEqualTo("1500ms");
+    assertThat(ValueType.duration(Duration.ofMinutes(90))).isEqualTo("90m");
   }
 
   @Test

@@ -5,7 +5,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +80,7 @@ public final class RawWebSocket implements AutoCloseable {
     if (receiveBufferBytes > 0) {
       s.setReceiveBufferSize(receiveBufferBytes);
     }
-    s.connect(new java.net.InetSocketAddress(host, port));
+    s.connect(new InetSocketAddress(host, port));
     s.setSoTimeout(10_000);
     s.setTcpNoDelay(true);
     byte[] nonce = new byte[16];
@@ -244,7 +246,7 @@ public final class RawWebSocket implements AutoCloseable {
         f = readFrame();
       } catch (EOFException e) {
         return -1;
-      } catch (java.net.SocketException e) {
+      } catch (SocketException e) {
         return -1;
       }
       if (f.opcode() == CLOSE) {
@@ -263,7 +265,7 @@ public final class RawWebSocket implements AutoCloseable {
       }
     } catch (SocketTimeoutException e) {
       return false;
-    } catch (java.net.SocketException e) {
+    } catch (SocketException e) {
       return true;
     }
   }

@@ -11,13 +11,22 @@ import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.io.InputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,16 +161,16 @@ class AdmissionTest {
    */
   @Test
   void fallbackSessionsOverThePerAddressLimitGet503UntilOneCloses() throws Exception {
-    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
       String base = "http://127.0.0.1:" + server.port() + "/rt/";
-      java.util.function.Function<String, java.net.http.HttpResponse<String>> post =
+      Function<String, HttpResponse<String>> post =
           path -> {
             try {
               return http.send(
-                  java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path))
-                      .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                  HttpRequest.newBuilder(URI.create(base + path))
+                      .POST(HttpRequest.BodyPublishers.noBody())
                       .build(),
-                  java.net.http.HttpResponse.BodyHandlers.ofString());
+                  HttpResponse.BodyHandlers.ofString());
             } catch (Exception e) {
               throw new IllegalStateException(e);
             }
@@ -169,10 +178,7 @@ class AdmissionTest {
       List<String> sids = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
         String key =
-            "admission-fallback-key-"
-                + i
-                + "-"
-                + java.util.UUID.randomUUID().toString().replace("-", "");
+            "admission-fallback-key-" + i + "-" + UUID.randomUUID().toString().replace("-", "");
         var open = post.apply("open?transport=longpoll&key=" + key);
         assertThat(open.statusCode()).isEqualTo(200);
         String sid = open.body().replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
@@ -184,7 +190,7 @@ class AdmissionTest {
       var fourth =
           post.apply(
               "open?transport=longpoll&key=admission-fallback-key-4-"
-                  + java.util.UUID.randomUUID().toString().replace("-", ""));
+                  + UUID.randomUUID().toString().replace("-", ""));
       assertThat(fourth.statusCode()).isEqualTo(503);
       assertThat(fourth.body()).contains("too many connections from your address");
       assertThat(
@@ -197,7 +203,7 @@ class AdmissionTest {
       assertThat(
               post.apply(
                       "open?transport=longpoll&key=admission-fallback-key-5-"
-                          + java.util.UUID.randomUUID().toString().replace("-", ""))
+                          + UUID.randomUUID().toString().replace("-", ""))
                   .statusCode())
           .as("a closed session frees its place")
           .isEqualTo(200);
@@ -210,13 +216,12 @@ class AdmissionTest {
    */
   @Test
   void thePublicPortDoesNotServeMetrics() throws Exception {
-    try (java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient()) {
+    try (HttpClient http = HttpClient.newHttpClient()) {
       var r =
           http.send(
-              java.net.http.HttpRequest.newBuilder(
-                      java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
                   .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(404);
       assertThat(r.body()).doesNotContain("parley_");
     }
@@ -242,37 +247,30 @@ class AdmissionTest {
                 return codec.decodePush(ws.readText()) instanceof Push.Pong;
               });
     }
-    java.net.http.HttpClient http =
-        java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1)
-            .build();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String base = "http://127.0.0.1:" + server.port() + "/rt/";
     String open =
         http.send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(base + "open?transport=sse"))
-                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                HttpRequest.newBuilder(URI.create(base + "open?transport=sse"))
+                    .POST(HttpRequest.BodyPublishers.noBody())
                     .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
+                HttpResponse.BodyHandlers.ofString())
             .body();
     String sid = open.replaceAll(".*\"sid\":\"([^\"]+)\".*", "$1");
     var stream =
         http.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + sid + "/events"))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofLines());
-    java.util.Iterator<String> lines = stream.body().iterator();
+            HttpRequest.newBuilder(URI.create(base + sid + "/events")).build(),
+            HttpResponse.BodyHandlers.ofLines());
+    Iterator<String> lines = stream.body().iterator();
     long opened = System.nanoTime();
     await().atMost(Duration.ofSeconds(5)).until(() -> System.nanoTime() - opened > 2_100_000_000L);
     http.send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + sid + "/send"))
-            .POST(
-                java.net.http.HttpRequest.BodyPublishers.ofString(
-                    "{\"type\":\"ping\",\"ref\":\"late\"}"))
+        HttpRequest.newBuilder(URI.create(base + sid + "/send"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"ping\",\"ref\":\"late\"}"))
             .build(),
-        java.net.http.HttpResponse.BodyHandlers.discarding());
+        HttpResponse.BodyHandlers.discarding());
     String line =
-        java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture.supplyAsync(
                 () -> {
                   String l;
                   do {
@@ -282,7 +280,7 @@ class AdmissionTest {
                   } while (!l.startsWith("data: "));
                   return l;
                 })
-            .get(5, java.util.concurrent.TimeUnit.SECONDS);
+            .get(5, TimeUnit.SECONDS);
     assertThat(line).contains("\"type\":\"pong\"").contains("late");
     http.shutdownNow(); // close() would wait for the endless event stream
   }

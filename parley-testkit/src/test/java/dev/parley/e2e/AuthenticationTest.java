@@ -15,6 +15,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import dev.parley.client.ParleyClient;
 import dev.parley.edge.JwtVerifier;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
@@ -36,11 +37,13 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -423,8 +426,8 @@ class AuthenticationTest {
     String shortLived = hs256(SECRET, Map.of("sub", "sdk-user"), Duration.ofSeconds(2));
     long oldExpiry = System.currentTimeMillis() + 2000;
     AtomicInteger provided = new AtomicInteger();
-    try (dev.parley.client.ParleyClient client =
-        dev.parley.client.ParleyClient.builder(server.wsUri())
+    try (ParleyClient client =
+        ParleyClient.builder(server.wsUri())
             .token(shortLived)
             .tokenProvider(
                 () -> {
@@ -436,19 +439,14 @@ class AuthenticationTest {
                   }
                 })
             .build()) {
-      client.connect().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      client.connect().get(10, TimeUnit.SECONDS);
       client.join("sdk-room");
       await().atMost(Duration.ofSeconds(5)).until(() -> provided.get() == 1);
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> System.currentTimeMillis() > oldExpiry + 1000);
-      assertThat(
-              client
-                  .send("sdk-room", "still me")
-                  .get(10, java.util.concurrent.TimeUnit.SECONDS)
-                  .seq())
-          .isEqualTo(1);
-      assertThat(client.state()).isEqualTo(dev.parley.client.ParleyClient.State.CONNECTED);
+      assertThat(client.send("sdk-room", "still me").get(10, TimeUnit.SECONDS).seq()).isEqualTo(1);
+      assertThat(client.state()).isEqualTo(ParleyClient.State.CONNECTED);
     }
     assertThat(
             LimitsTest.metric(
@@ -503,7 +501,7 @@ class AuthenticationTest {
 
   @Test
   void behindATrustedProxyThePerIpLimitCountsTheForwardedClient() throws Exception {
-    List<RawWebSocket> held = new java.util.ArrayList<>();
+    List<RawWebSocket> held = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
         RawWebSocket ws = open("/ws", Map.of("X-Forwarded-For", "203.0.113.7, 127.0.0.1"));

@@ -9,6 +9,10 @@ import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -202,13 +206,11 @@ class BadInputTest {
 
   @Test
   void plainHttpToTheWebSocketPathIsABadRequest() throws Exception {
-    var http = java.net.http.HttpClient.newHttpClient();
+    var http = HttpClient.newHttpClient();
     var res =
         http.send(
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://127.0.0.1:" + server.port() + "/ws"))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/ws")).build(),
+            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     assertThat(res.statusCode()).isEqualTo(400);
   }
 }

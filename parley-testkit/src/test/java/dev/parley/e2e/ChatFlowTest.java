@@ -16,8 +16,10 @@ import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -291,7 +293,7 @@ class ChatFlowTest {
           "{\"type\":\"send\",\"cid\":\"x\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
       intruder.sendText("{\"type\":\"history\",\"ref\":\"h\",\"conv\":\"" + conv + "\"}");
       intruder.sendText("{\"type\":\"ping\",\"ref\":\"end\"}");
-      List<String> codes = new java.util.ArrayList<>();
+      List<String> codes = new ArrayList<>();
       for (Push p = codec.decodePush(intruder.readText());
           !(p instanceof Push.Pong);
           p = codec.decodePush(intruder.readText())) {
@@ -309,7 +311,7 @@ class ChatFlowTest {
         .isEqualTo(stored);
   }
 
-  static int indexOf(List<Push> events, java.util.function.Predicate<Push> p) {
+  static int indexOf(List<Push> events, Predicate<Push> p) {
     for (int i = 0; i < events.size(); i++) {
       if (p.test(events.get(i))) {
         return i;

@@ -14,6 +14,9 @@ import dev.parley.testsupport.Ports;
 import dev.parley.testsupport.RedisServerProcess;
 import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,12 +32,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -146,46 +153,40 @@ class ClusterTest {
    * long-polling visitor's open, send and polls all reach that node (round robin would 404).
    */
   private void fallbackSessionsThroughNginxStayOnTheirNode() throws Exception {
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + nginx.port();
     for (int i = 0; i < 6; i++) {
-      String key =
-          "cluster-test-key-" + i + "-" + java.util.UUID.randomUUID().toString().replace("-", "");
+      String key = "cluster-test-key-" + i + "-" + UUID.randomUUID().toString().replace("-", "");
       var open =
           http.send(
-              java.net.http.HttpRequest.newBuilder(
-                      URI.create(base + "/rt/open?transport=longpoll&key=" + key))
-                  .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+              HttpRequest.newBuilder(URI.create(base + "/rt/open?transport=longpoll&key=" + key))
+                  .POST(HttpRequest.BodyPublishers.noBody())
                   .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+              HttpResponse.BodyHandlers.ofString());
       assertThat(open.statusCode()).as(open.body()).isEqualTo(200);
-      java.util.regex.Matcher m =
-          java.util.regex.Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open.body());
+      Matcher m = Pattern.compile("\"sid\":\"([^\"]+)\"").matcher(open.body());
       assertThat(m.find()).isTrue();
       String sid = m.group(1);
       assertThat(sid).as("the server makes the id; the key only routes").startsWith(key + ".");
       var send =
           http.send(
-              java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/send?ack=0"))
+              HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/send?ack=0"))
                   .POST(
-                      java.net.http.HttpRequest.BodyPublishers.ofString(
-                          "{\"type\":\"hello\",\"site\":\"demo\"}"))
+                      HttpRequest.BodyPublishers.ofString("{\"type\":\"hello\",\"site\":\"demo\"}"))
                   .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+              HttpResponse.BodyHandlers.ofString());
       assertThat(send.statusCode()).as("send %d", i).isEqualTo(204);
       var poll =
           http.send(
-              java.net.http.HttpRequest.newBuilder(
-                      URI.create(base + "/rt/" + sid + "/poll?after=0"))
-                  .build(),
-              java.net.http.HttpResponse.BodyHandlers.ofString());
+              HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/poll?after=0")).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(poll.statusCode()).as("poll %d", i).isEqualTo(200);
       assertThat(poll.body()).contains("\"type\":\"welcome\"");
       http.send(
-          java.net.http.HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/close"))
-              .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+          HttpRequest.newBuilder(URI.create(base + "/rt/" + sid + "/close"))
+              .POST(HttpRequest.BodyPublishers.noBody())
               .build(),
-          java.net.http.HttpResponse.BodyHandlers.discarding());
+          HttpResponse.BodyHandlers.discarding());
     }
     http.close();
   }
@@ -379,8 +380,7 @@ class ClusterTest {
       List<Long> seqs = got.stream().map(Push.Message::seq).toList();
       assertThat(seqs)
           .as("client %d sees %s in seq order without gaps", i, conv(i))
-          .containsExactlyElementsOf(
-              java.util.stream.LongStream.rangeClosed(1, seqs.size()).boxed().toList());
+          .containsExactlyElementsOf(LongStream.rangeClosed(1, seqs.size()).boxed().toList());
       Set<String> texts = new HashSet<>();
       for (Push.Message m : got) {
         if (!texts.add(m.text())) {

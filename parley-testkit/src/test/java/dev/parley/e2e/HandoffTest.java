@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.parley.chat.Agent;
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationStatus;
+import dev.parley.chat.Site;
 import dev.parley.client.Backoff;
 import dev.parley.client.ParleyClient;
+import dev.parley.client.ParleyListener;
 import dev.parley.edge.Passwords;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,8 +71,8 @@ class HandoffTest {
   /** An agent that joins every conversation it is assigned, as the console does. */
   ParleyClient agent(String user, String password, RecordingListener rec) throws Exception {
     ParleyClient[] self = new ParleyClient[1];
-    dev.parley.client.ParleyListener joining =
-        new dev.parley.client.ParleyListener() {
+    ParleyListener joining =
+        new ParleyListener() {
           @Override
           public void onEvent(Push event) {
             rec.onEvent(event);
@@ -166,7 +169,7 @@ class HandoffTest {
 
     List<String> expected =
         List.of(
-            "bot:" + dev.parley.chat.Site.demo().greeting(),
+            "bot:" + Site.demo().greeting(),
             "text:What is the heartbeat?",
             "bot:" + rec.messages(conv).get(2).text(),
             "system:You asked for a person. You're in the queue; an agent will join shortly.",
@@ -474,8 +477,6 @@ class HandoffTest {
 
   private Map<String, Long> assignedPerAgent() {
     return server.server().chat().desk().list("demo", ConversationStatus.ASSIGNED).join().stream()
-        .collect(
-            java.util.stream.Collectors.groupingBy(
-                ChatConversation::agent, java.util.stream.Collectors.counting()));
+        .collect(Collectors.groupingBy(ChatConversation::agent, Collectors.counting()));
   }
 }

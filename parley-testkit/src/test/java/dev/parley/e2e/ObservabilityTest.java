@@ -12,6 +12,8 @@ import dev.parley.server.ServerConfig;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
+import dev.parley.testsupport.RedisServerProcess;
+import dev.parley.testsupport.TcpProxy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,7 +23,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -71,9 +75,9 @@ class ObservabilityTest {
   /** The Prometheus text from the admin listener (the public one does not serve /metrics). */
   String scrape() throws Exception {
     HttpResponse<String> r =
-        java.net.http.HttpClient.newHttpClient()
+        HttpClient.newHttpClient()
             .send(
-                java.net.http.HttpRequest.newBuilder(
+                HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + server.server().adminPort() + "/metrics"))
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -146,8 +150,7 @@ class ObservabilityTest {
   private void stopAndDrop(String schema) throws Exception {
     server.close();
     server = null;
-    try (var c =
-            java.sql.DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
+    try (var c = DriverManager.getConnection(ClusterTest.PG_URL, ClusterTest.PG_USER, null);
         var st = c.createStatement()) {
       st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
@@ -170,7 +173,7 @@ class ObservabilityTest {
   @Test
   void readyzIsUnreadyWhileTheStoreIsUnreachableAndReadyAgainAfter() throws Exception {
     String schema = "parley_ready_store_" + Long.toHexString(System.nanoTime());
-    try (dev.parley.testsupport.TcpProxy pg = new dev.parley.testsupport.TcpProxy(5432)) {
+    try (TcpProxy pg = new TcpProxy(5432)) {
       server =
           TestServer.start(
               dir,
@@ -202,8 +205,7 @@ class ObservabilityTest {
 
   @Test
   void readyzIsUnreadyWhileTheBrokerIsUnreachable() throws Exception {
-    try (dev.parley.testsupport.RedisServerProcess redis =
-        dev.parley.testsupport.RedisServerProcess.start(dir)) {
+    try (RedisServerProcess redis = RedisServerProcess.start(dir)) {
       String schema = "parley_ready_" + Long.toHexString(System.nanoTime());
       server =
           TestServer.start(
@@ -215,7 +217,7 @@ class ObservabilityTest {
                       .postgresSchema(schema)
                       .broker("redis")
                       .redisUrl(redis.uri())
-                      .tokenSecret(java.util.Base64.getEncoder().encodeToString(new byte[32]))
+                      .tokenSecret(Base64.getEncoder().encodeToString(new byte[32]))
                       .agents(List.of()));
       try {
         assertThat(get("/readyz", null).statusCode()).isEqualTo(200);

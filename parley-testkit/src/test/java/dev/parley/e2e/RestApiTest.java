@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.chat.Agent;
+import dev.parley.chat.Site;
 import dev.parley.client.ParleyClient;
 import dev.parley.edge.Passwords;
 import dev.parley.protocol.Codec;
@@ -152,7 +153,7 @@ class RestApiTest {
     ok(call("POST", "/api/conversations/" + conv + "/resolve", ann, null), 200);
     HandoffTest.awaitStatus(rec, conv, "resolved");
     assertThat(ok(call("GET", "/api/sites/demo", ann, null), 200).get("greeting").asText())
-        .isEqualTo(dev.parley.chat.Site.demo().greeting());
+        .isEqualTo(Site.demo().greeting());
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.client.Backoff;
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RecordingListener;
@@ -60,8 +61,7 @@ class RestartTest {
         try (ParleyClient c =
             ParleyClient.builder(fixed.wsUri())
                 .listener(rec)
-                .backoff(
-                    new dev.parley.client.Backoff(Duration.ofMillis(50), Duration.ofMillis(300)))
+                .backoff(new Backoff(Duration.ofMillis(50), Duration.ofMillis(300)))
                 .build()) {
           c.connect().get(10, TimeUnit.SECONDS);
           c.join("resume", 0);

@@ -7,6 +7,8 @@ import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -80,9 +82,9 @@ class Rfc6455ConformanceTest {
     try {
       RawWebSocket.Frame extra = ws.readFrame();
       throw new AssertionError("a frame after the close frame: opcode " + extra.opcode());
-    } catch (java.net.SocketTimeoutException e) {
+    } catch (SocketTimeoutException e) {
       throw new AssertionError("the server did not close the connection after its close frame", e);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return code; // the connection ended
     }
   }

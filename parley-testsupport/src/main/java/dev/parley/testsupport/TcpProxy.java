@@ -1,5 +1,6 @@
 package dev.parley.testsupport;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -79,7 +80,7 @@ public final class TcpProxy implements AutoCloseable {
     open.clear();
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
+  private static void closeQuietly(Closeable c) {
     try {
       if (c != null) {
         c.close();

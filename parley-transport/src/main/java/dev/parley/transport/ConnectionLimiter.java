@@ -1,6 +1,7 @@
 package dev.parley.transport;
 
 import dev.parley.core.CoreMetrics;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -90,7 +91,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   }
 
   /** The client's address (the forwarded one behind a trusted proxy), once known; else null. */
-  static InetAddress client(io.netty.channel.Channel ch) {
+  static InetAddress client(Channel ch) {
     Admission a = ch.attr(ADMISSION).get();
     return a == null ? null : a.client;
   }
@@ -161,7 +162,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    * stream or a held poll, and heartbeats take over. Called by the handlers after this one (their
    * user events travel forward, never back to this handler). Call on the channel's event loop.
    */
-  static void lift(io.netty.channel.Channel ch) {
+  static void lift(Channel ch) {
     Admission a = ch.attr(ADMISSION).get();
     if (a != null && a.deadline != null) {
       a.deadline.cancel(false);

@@ -1,6 +1,9 @@
 package dev.parley.transport;
 
+import dev.parley.core.Authenticator;
 import dev.parley.core.CoreMetrics;
+import dev.parley.core.HandshakePolicy;
+import dev.parley.core.Principal;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
@@ -13,8 +16,15 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.cookie.Cookie;
+import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Stands before the RFC 6455 handshake at {@code /ws}: a request that is not an upgrade gets 400
@@ -34,14 +44,13 @@ import java.nio.charset.StandardCharsets;
 @ChannelHandler.Sharable
 final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   /** The principal of the token checked at the handshake. */
-  static final io.netty.util.AttributeKey<dev.parley.core.Principal> PRINCIPAL =
-      io.netty.util.AttributeKey.valueOf("parleyHandshakePrincipal");
+  static final AttributeKey<Principal> PRINCIPAL = AttributeKey.valueOf("parleyHandshakePrincipal");
 
   /**
    * The query parameters of the handshake's URL, for the session's extension (first value of each).
    */
-  static final io.netty.util.AttributeKey<java.util.Map<String, String>> PARAMS =
-      io.netty.util.AttributeKey.valueOf("parleyHandshakeParams");
+  static final AttributeKey<Map<String, String>> PARAMS =
+      AttributeKey.valueOf("parleyHandshakeParams");
 
   /**
    * The subprotocol a client offers, next to {@code bearer.<token>}, when it passes its token that
@@ -52,13 +61,10 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   private static final String BEARER_PROTOCOL = "bearer.";
 
   private final CoreMetrics metrics;
-  private final dev.parley.core.HandshakePolicy policy;
-  private final dev.parley.core.Authenticator authenticator;
+  private final HandshakePolicy policy;
+  private final Authenticator authenticator;
 
-  HandshakeGuard(
-      CoreMetrics metrics,
-      dev.parley.core.HandshakePolicy policy,
-      dev.parley.core.Authenticator authenticator) {
+  HandshakeGuard(CoreMetrics metrics, HandshakePolicy policy, Authenticator authenticator) {
     this.metrics = metrics;
     this.policy = policy;
     this.authenticator = authenticator;
@@ -89,7 +95,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       } else if (req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY) == null) {
         metrics.handshakeRejected("bad_handshake");
       }
-      java.util.Map<String, String> params = params(q);
+      Map<String, String> params = params(q);
       if (!params.isEmpty()) {
         ctx.channel().attr(PARAMS).set(params);
       }
@@ -110,9 +116,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, String token) {
     String origin = req.headers().get(HttpHeaderNames.ORIGIN);
     String site = first(q, "site");
-    dev.parley.core.HandshakePolicy.Request opening =
-        new dev.parley.core.HandshakePolicy.Request(
-            origin, req.headers().get(HttpHeaderNames.HOST), params(q));
+    HandshakePolicy.Request opening =
+        new HandshakePolicy.Request(origin, req.headers().get(HttpHeaderNames.HOST), params(q));
     if (!policy.originAllowed(opening)) {
       metrics.handshakeRejected("origin");
       refuse(
@@ -143,11 +148,11 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
    * Checks a token off the caller's path; the future fails with what {@link
    * dev.parley.core.Authenticator#reason} explains.
    */
-  java.util.concurrent.CompletableFuture<dev.parley.core.Principal> check(String token) {
+  CompletableFuture<Principal> check(String token) {
     try {
       return authenticator.authenticateToken(token);
     } catch (RuntimeException e) {
-      return java.util.concurrent.CompletableFuture.failedFuture(e);
+      return CompletableFuture.failedFuture(e);
     }
   }
 
@@ -155,8 +160,8 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
    * The first value of each query parameter, without the token (which is a credential, not a
    * setting).
    */
-  static java.util.Map<String, String> params(QueryStringDecoder q) {
-    java.util.Map<String, String> out = new java.util.HashMap<>();
+  static Map<String, String> params(QueryStringDecoder q) {
+    Map<String, String> out = new HashMap<>();
     q.parameters()
         .forEach(
             (name, values) -> {
@@ -168,12 +173,12 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   }
 
   static String first(QueryStringDecoder q, String name) {
-    java.util.List<String> v = q.parameters().get(name);
+    List<String> v = q.parameters().get(name);
     return v == null || v.isEmpty() || v.get(0).isEmpty() ? null : v.get(0);
   }
 
   private void authenticate(ChannelHandlerContext ctx, FullHttpRequest req, String token) {
-    java.util.concurrent.CompletableFuture<dev.parley.core.Principal> check = check(token);
+    CompletableFuture<Principal> check = check(token);
     if (!check.isDone()) {
       ctx.channel().config().setAutoRead(false);
     }
@@ -188,17 +193,14 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   }
 
   private void authenticated(
-      ChannelHandlerContext ctx,
-      FullHttpRequest req,
-      dev.parley.core.Principal principal,
-      Throwable err) {
+      ChannelHandlerContext ctx, FullHttpRequest req, Principal principal, Throwable err) {
     ctx.channel().config().setAutoRead(true);
     if (!ctx.channel().isActive()) {
       ReferenceCountUtil.release(req);
       return;
     }
     if (err != null) {
-      unauthorized(ctx, req, dev.parley.core.Authenticator.reason(err));
+      unauthorized(ctx, req, Authenticator.reason(err));
       return;
     }
     ctx.channel().attr(PRINCIPAL).set(principal);
@@ -249,8 +251,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
     if (cookies != null
         && Origins.isServersOwn(
             req.headers().get(HttpHeaderNames.ORIGIN), req.headers().get(HttpHeaderNames.HOST))) {
-      for (io.netty.handler.codec.http.cookie.Cookie c :
-          io.netty.handler.codec.http.cookie.ServerCookieDecoder.LAX.decode(cookies)) {
+      for (Cookie c : ServerCookieDecoder.LAX.decode(cookies)) {
         if (c.name().equals("parley_token") && !c.value().isEmpty()) {
           return c.value();
         }

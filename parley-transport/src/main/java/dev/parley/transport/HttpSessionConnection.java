@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -55,7 +57,7 @@ final class HttpSessionConnection implements Connection {
   private final String origin;
   private final String remote;
   private final Principal principal;
-  private final java.util.Map<String, String> params;
+  private final Map<String, String> params;
 
   /**
    * The client's IP address (for per-address limits), and the opening request's Host; either may be
@@ -94,7 +96,7 @@ final class HttpSessionConnection implements Connection {
       String origin,
       String remote,
       Principal principal,
-      java.util.Map<String, String> params,
+      Map<String, String> params,
       long pingIntervalNanos,
       long idleLimitNanos,
       Runnable onGone) {
@@ -105,7 +107,7 @@ final class HttpSessionConnection implements Connection {
     this.origin = origin;
     this.remote = remote;
     this.principal = principal;
-    this.params = java.util.Map.copyOf(params);
+    this.params = Map.copyOf(params);
     this.idleLimitNanos = idleLimitNanos;
     this.onGone = onGone;
     this.heartbeat =
@@ -141,7 +143,7 @@ final class HttpSessionConnection implements Connection {
   }
 
   @Override
-  public java.util.Map<String, String> handshakeParams() {
+  public Map<String, String> handshakeParams() {
     return params;
   }
 
@@ -261,9 +263,7 @@ final class HttpSessionConnection implements Connection {
           .addListener(ChannelFutureListener.CLOSE);
     }
     stream = ch;
-    io.netty.handler.codec.http.DefaultHttpResponse res =
-        new io.netty.handler.codec.http.DefaultHttpResponse(
-            HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    DefaultHttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);

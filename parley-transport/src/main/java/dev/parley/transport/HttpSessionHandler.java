@@ -1,5 +1,6 @@
 package dev.parley.transport;
 
+import dev.parley.core.Authenticator;
 import dev.parley.core.Node;
 import dev.parley.core.Principal;
 import dev.parley.protocol.CloseCode;
@@ -20,14 +21,18 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 
 /**
  * The fallback transports' HTTP endpoints under {@code /rt/} (see {@code
@@ -58,8 +63,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
    * 128 random bits) so that a load balancer can route every request of the session, the first
    * included, to one node by it. It is only a hint: the session id adds the server's randomness.
    */
-  private static final java.util.regex.Pattern KEY =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_-]{22,64}");
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{22,64}");
 
   /** A closed session is remembered this long, so a late request learns its close code. */
   private static final long TOMBSTONE_SECONDS = 30;
@@ -71,8 +75,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
   private final SecureRandom random = new SecureRandom();
 
   /** Sessions opened and not yet closed (the map also holds closed ones for a while). */
-  private final java.util.concurrent.atomic.AtomicInteger open =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger open = new AtomicInteger();
 
   /**
    * Open sessions per client address (the forwarded one behind a trusted proxy): a fallback
@@ -234,14 +237,14 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
         token == null ? CompletableFuture.completedFuture(null) : guard.check(token);
     String remote = remote(ctx);
     String host = req.headers().get(HttpHeaderNames.HOST);
-    java.net.InetAddress client = ConnectionLimiter.client(ctx.channel());
+    InetAddress client = ConnectionLimiter.client(ctx.channel());
     who.whenComplete(
         (principal, err) ->
             ctx.executor()
                 .execute(
                     () -> {
                       if (err != null) {
-                        guard.refuseUnauthorized(ctx, dev.parley.core.Authenticator.reason(err));
+                        guard.refuseUnauthorized(ctx, Authenticator.reason(err));
                         return;
                       }
                       if (!claimAddress(client)) {
@@ -256,7 +259,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
                       long ping = config.pingInterval().toNanos();
                       HttpSessionConnection[] made = new HttpSessionConnection[1];
                       String sid;
-                      java.util.Map<String, String> params = HandshakeGuard.params(q);
+                      Map<String, String> params = HandshakeGuard.params(q);
                       do { // 128 random bits: a repeat is not expected in the life of the universe,
                         // but costs nothing to rule out
                         sid = key != null ? key + "." + randomSid() : randomSid();
@@ -309,7 +312,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
    * Counts a session for {@code client} unless it already has {@code maxConnectionsPerIp}; null:
    * not counted.
    */
-  private boolean claimAddress(java.net.InetAddress client) {
+  private boolean claimAddress(InetAddress client) {
     if (client == null || openPerAddress.add(client) <= config.maxConnectionsPerIp()) {
       return true;
     }
@@ -317,7 +320,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     return false;
   }
 
-  private void releaseAddress(java.net.InetAddress client) {
+  private void releaseAddress(InetAddress client) {
     if (client != null) {
       openPerAddress.remove(client);
     }
@@ -330,7 +333,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private static String remote(ChannelHandlerContext ctx) {
-    java.net.InetAddress client = ConnectionLimiter.client(ctx.channel());
+    InetAddress client = ConnectionLimiter.client(ctx.channel());
     if (client != null) {
       return client.getHostAddress();
     }

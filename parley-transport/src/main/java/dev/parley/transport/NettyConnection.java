@@ -1,13 +1,18 @@
 package dev.parley.transport;
 
 import dev.parley.core.Connection;
+import dev.parley.core.CoreMetrics;
+import dev.parley.core.Principal;
 import dev.parley.protocol.CloseCode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.util.AttributeKey;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -23,18 +28,16 @@ final class NettyConnection implements Connection {
   private static final long CLOSE_GRACE_MILLIS = 2000;
 
   /** The close code the server sent on this channel, for the connections-closed metric. */
-  static final io.netty.util.AttributeKey<Integer> CLOSE_CODE =
-      io.netty.util.AttributeKey.valueOf("parleyCloseCode");
+  static final AttributeKey<Integer> CLOSE_CODE = AttributeKey.valueOf("parleyCloseCode");
 
   private final Channel channel;
-  private final dev.parley.core.CoreMetrics metrics;
+  private final CoreMetrics metrics;
   private final String origin;
 
   /** The Host header of the upgrade request, for same-origin checks. */
   private final String host;
 
-  NettyConnection(
-      Channel channel, dev.parley.core.CoreMetrics metrics, String origin, String host) {
+  NettyConnection(Channel channel, CoreMetrics metrics, String origin, String host) {
     this.channel = channel;
     this.metrics = metrics;
     this.origin = origin;
@@ -48,7 +51,7 @@ final class NettyConnection implements Connection {
 
   @Override
   public String clientAddress() {
-    java.net.InetAddress client = ConnectionLimiter.client(channel);
+    InetAddress client = ConnectionLimiter.client(channel);
     if (client != null) {
       return client.getHostAddress();
     }
@@ -63,14 +66,14 @@ final class NettyConnection implements Connection {
   }
 
   @Override
-  public dev.parley.core.Principal handshakePrincipal() {
+  public Principal handshakePrincipal() {
     return channel.attr(HandshakeGuard.PRINCIPAL).get();
   }
 
   @Override
-  public java.util.Map<String, String> handshakeParams() {
-    java.util.Map<String, String> p = channel.attr(HandshakeGuard.PARAMS).get();
-    return p == null ? java.util.Map.of() : p;
+  public Map<String, String> handshakeParams() {
+    Map<String, String> p = channel.attr(HandshakeGuard.PARAMS).get();
+    return p == null ? Map.of() : p;
   }
 
   @Override
@@ -119,7 +122,7 @@ final class NettyConnection implements Connection {
 
   @Override
   public String remoteAddress() {
-    java.net.InetAddress client = ConnectionLimiter.client(channel);
+    InetAddress client = ConnectionLimiter.client(channel);
     if (client != null
         && channel.remoteAddress() instanceof InetSocketAddress a
         && !client.equals(a.getAddress())) {

@@ -16,6 +16,21 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
 
 /**
  * The pipeline of every accepted connection on the public listener, in order:
@@ -65,7 +80,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
   private final HeartbeatWheel.PerLoop heartbeats;
 
   /** TLS 1.2 and 1.3 only, or null for plain connections. */
-  private final io.netty.handler.ssl.SslContext tls;
+  private final SslContext tls;
 
   ParleyChannelInitializer(
       TransportConfig config, Node node, ChannelGroup connections, HttpApi api) {
@@ -113,19 +128,16 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
         .build();
   }
 
-  private static io.netty.handler.ssl.SslContext tls(TransportConfig config) {
+  private static SslContext tls(TransportConfig config) {
     if (config.tlsCert() == null) {
       return null;
     }
     try {
       checkKeyMatchesCertificate(config.tlsCert(), config.tlsKey());
-      return io.netty.handler.ssl.SslContextBuilder.forServer(
-              config.tlsCert().toFile(), config.tlsKey().toFile())
+      return SslContextBuilder.forServer(config.tlsCert().toFile(), config.tlsKey().toFile())
           .protocols("TLSv1.3", "TLSv1.2")
           .build();
-    } catch (java.io.IOException
-        | java.security.GeneralSecurityException
-        | IllegalArgumentException e) {
+    } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "cannot use tls-cert "
               + config.tlsCert()
@@ -141,37 +153,33 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
    * Fails at start-up, not at the first visitor's handshake, when the key is not the certificate's:
    * signs a nonce with the key and verifies it with the certificate's public key.
    */
-  private static void checkKeyMatchesCertificate(
-      java.nio.file.Path certFile, java.nio.file.Path keyFile)
-      throws java.io.IOException, java.security.GeneralSecurityException {
-    java.security.cert.X509Certificate cert;
-    try (java.io.InputStream in = java.nio.file.Files.newInputStream(certFile)) {
-      cert =
-          (java.security.cert.X509Certificate)
-              java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+  private static void checkKeyMatchesCertificate(Path certFile, Path keyFile)
+      throws IOException, GeneralSecurityException {
+    X509Certificate cert;
+    try (InputStream in = Files.newInputStream(certFile)) {
+      cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
-    String pem = java.nio.file.Files.readString(keyFile);
+    String pem = Files.readString(keyFile);
     if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
       throw new IllegalArgumentException(
           "tls-key must be a PKCS#8 PEM key (BEGIN PRIVATE KEY); "
               + "convert with 'openssl pkcs8 -topk8 -nocrypt'");
     }
-    byte[] der = java.util.Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
+    byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
     String algorithm = cert.getPublicKey().getAlgorithm();
-    java.security.PrivateKey key =
-        java.security.KeyFactory.getInstance(algorithm)
-            .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der));
+    PrivateKey key =
+        KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
     String sigAlg =
         algorithm.equals("EC")
             ? "SHA256withECDSA"
             : algorithm.equals("RSA") ? "SHA256withRSA" : algorithm;
     byte[] nonce = new byte[32];
-    new java.security.SecureRandom().nextBytes(nonce);
-    java.security.Signature s = java.security.Signature.getInstance(sigAlg);
+    new SecureRandom().nextBytes(nonce);
+    Signature s = Signature.getInstance(sigAlg);
     s.initSign(key);
     s.update(nonce);
     byte[] sig = s.sign();
-    java.security.Signature v = java.security.Signature.getInstance(sigAlg);
+    Signature v = Signature.getInstance(sigAlg);
     v.initVerify(cert.getPublicKey());
     v.update(nonce);
     if (!v.verify(sig)) {

@@ -1,6 +1,9 @@
 package dev.parley.transport;
 
+import io.netty.util.NetUtil;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Network settings of the transport. Immutable; build with {@link #newBuilder()}.
@@ -42,9 +45,9 @@ public record TransportConfig(
     Duration slowConsumerGrace,
     int maxConnections,
     int maxConnectionsPerIp,
-    java.nio.file.Path tlsCert,
-    java.nio.file.Path tlsKey,
-    java.util.List<String> trustedProxies,
+    Path tlsCert,
+    Path tlsKey,
+    List<String> trustedProxies,
     String adminHost,
     int adminPort) {
 
@@ -67,9 +70,9 @@ public record TransportConfig(
     private Duration slowConsumerGrace = Duration.ofSeconds(10);
     private int maxConnections = 100_000;
     private int maxConnectionsPerIp = 1_000;
-    private java.nio.file.Path tlsCert;
-    private java.nio.file.Path tlsKey;
-    private java.util.List<String> trustedProxies = java.util.List.of();
+    private Path tlsCert;
+    private Path tlsKey;
+    private List<String> trustedProxies = List.of();
     private String adminHost = "127.0.0.1";
     private int adminPort = 8081;
 
@@ -139,14 +142,14 @@ public record TransportConfig(
     }
 
     /** Serves https and wss with this PEM certificate chain and PKCS#8 key. */
-    public Builder tls(java.nio.file.Path cert, java.nio.file.Path key) {
+    public Builder tls(Path cert, Path key) {
       tlsCert = cert;
       tlsKey = key;
       return this;
     }
 
-    public Builder trustedProxies(java.util.List<String> v) {
-      trustedProxies = java.util.List.copyOf(v);
+    public Builder trustedProxies(List<String> v) {
+      trustedProxies = List.copyOf(v);
       return this;
     }
 
@@ -163,8 +166,7 @@ public record TransportConfig(
 
     public TransportConfig build() {
       for (String proxy : trustedProxies) {
-        if (!io.netty.util.NetUtil.isValidIpV4Address(proxy)
-            && !io.netty.util.NetUtil.isValidIpV6Address(proxy)) {
+        if (!NetUtil.isValidIpV4Address(proxy) && !NetUtil.isValidIpV6Address(proxy)) {
           throw new IllegalArgumentException("trusted proxy '" + proxy + "' is not an IP address");
         }
       }

@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -142,8 +143,7 @@ class HttpSessionHandlerTest {
     }
     HttpResponse head = (HttpResponse) first;
     Map<String, String> headers = new LinkedHashMap<>();
-    head.headers()
-        .forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+    head.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     StringBuilder body = new StringBuilder();
     Object part = first;
     while (part != null) {

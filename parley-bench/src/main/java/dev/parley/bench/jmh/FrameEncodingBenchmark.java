@@ -4,6 +4,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameEncoder;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -32,7 +33,7 @@ public class FrameEncodingBenchmark {
   public void setUp() {
     channel = new EmbeddedChannel(new WebSocket13FrameEncoder(false));
     payload = new byte[size];
-    java.util.Arrays.fill(payload, (byte) 'x');
+    Arrays.fill(payload, (byte) 'x');
   }
 
   @Benchmark

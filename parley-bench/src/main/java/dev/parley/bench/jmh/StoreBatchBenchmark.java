@@ -4,6 +4,7 @@ import dev.parley.core.AppendRequest;
 import dev.parley.store.jdbc.SqliteMessageStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,7 +62,7 @@ public class StoreBatchBenchmark {
   public void tearDown() throws Exception {
     store.close();
     try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.broker.redis;
 import dev.parley.core.Broker;
 import dev.parley.core.BrokerEvent;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
@@ -79,7 +80,7 @@ public final class RedisBroker implements Broker {
     client.addListener(
         new RedisConnectionStateListener() {
           @Override
-          public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> connection) {
+          public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
             if (connection == sub) {
               subscriptionConnectionLost = true;
               log.warn("lost the Redis subscription connection; reconnecting");
@@ -88,7 +89,7 @@ public final class RedisBroker implements Broker {
 
           @Override
           public void onRedisConnected(
-              io.lettuce.core.RedisChannelHandler<?, ?> connection, SocketAddress address) {
+              RedisChannelHandler<?, ?> connection, SocketAddress address) {
             if (connection == sub && subscriptionConnectionLost) {
               subscriptionConnectionLost = false;
               resubscribeAll();

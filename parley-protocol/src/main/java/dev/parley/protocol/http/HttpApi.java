@@ -1,5 +1,6 @@
 package dev.parley.protocol.http;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -69,10 +70,7 @@ public interface HttpApi {
   record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
     public static Response json(int status, String json) {
       return new Response(
-          status,
-          "application/json",
-          json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-          Map.of());
+          status, "application/json", json.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
     public static Response json(int status, byte[] json) {

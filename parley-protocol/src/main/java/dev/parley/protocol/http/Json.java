@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * JSON of REST bodies: records to bytes and back. Thread-safe. Reading is strict about unknown
@@ -107,8 +109,8 @@ public final class Json {
    * #write}). For answers built by editing a record's fields.
    */
   @SuppressWarnings("unchecked")
-  public static java.util.Map<String, Object> toMap(Object value) {
-    return MAPPER.convertValue(value, java.util.LinkedHashMap.class);
+  public static Map<String, Object> toMap(Object value) {
+    return MAPPER.convertValue(value, LinkedHashMap.class);
   }
 
   /** Whether {@code body} parses as JSON at all. */

@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.stream.StreamSupport;
 
 /**
  * The wire format of OpenAI-compatible chat completions with streaming (OpenAI, Ollama, vLLM,
@@ -98,10 +100,10 @@ public final class ChatCompletions {
   public static List<Message> messagesOf(byte[] body) {
     try {
       JsonNode n = MAPPER.readTree(body);
-      return java.util.stream.StreamSupport.stream(n.path("messages").spliterator(), false)
+      return StreamSupport.stream(n.path("messages").spliterator(), false)
           .map(m -> new Message(m.path("role").asText(), m.path("content").asText()))
           .toList();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }

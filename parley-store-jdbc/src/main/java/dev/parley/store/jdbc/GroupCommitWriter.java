@@ -4,10 +4,12 @@ import dev.parley.core.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,10 +110,10 @@ final class GroupCommitWriter implements AutoCloseable {
             && batch.size() < maxBatch
             && System.nanoTime() - lastCommitEnded < commitDelayNanos) {
           // A steady stream: wait a moment so that this commit carries more than one write.
-          java.util.concurrent.locks.LockSupport.parkNanos(commitDelayNanos);
+          LockSupport.parkNanos(commitDelayNanos);
           queue.drainTo(batch, maxBatch - batch.size());
         }
-        batch.sort(java.util.Comparator.comparing(Op::orderKey));
+        batch.sort(Comparator.comparing(Op::orderKey));
         runBatch(batch);
         lastCommitEnded = System.nanoTime();
       } catch (InterruptedException e) {

@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -70,8 +71,7 @@ abstract class JdbcMessageStore implements MessageStore {
   }
 
   /** Starts the writer; call last in the subclass constructor. */
-  final void startWriter(
-      int maxQueued, int maxBatch, java.time.Duration commitDelay, CommitListener listener)
+  final void startWriter(int maxQueued, int maxBatch, Duration commitDelay, CommitListener listener)
       throws SQLException {
     findCid = writeConnection.prepareStatement(FIND_CID);
     upsertReceipt = writeConnection.prepareStatement(UPSERT_RECEIPT);

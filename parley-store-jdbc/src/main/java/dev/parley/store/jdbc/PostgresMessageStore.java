@@ -6,9 +6,12 @@ import dev.parley.core.AppendRequest;
 import dev.parley.core.Appended;
 import dev.parley.core.StoreException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -42,7 +45,7 @@ public final class PostgresMessageStore extends JdbcMessageStore {
       int readPoolSize,
       int maxBatch,
       int maxQueued,
-      java.time.Duration commitDelay) {
+      Duration commitDelay) {
     public static Options of(String url, String user, String password) {
       return new Options(
           url,
@@ -59,7 +62,7 @@ public final class PostgresMessageStore extends JdbcMessageStore {
       return new Options(url, user, password, s, readPoolSize, maxBatch, maxQueued, commitDelay);
     }
 
-    public Options withCommitDelay(java.time.Duration d) {
+    public Options withCommitDelay(Duration d) {
       return new Options(url, user, password, schema, readPoolSize, maxBatch, maxQueued, d);
     }
   }
@@ -99,7 +102,7 @@ public final class PostgresMessageStore extends JdbcMessageStore {
           .load()
           .migrate();
       reads = pool(o, "parley-pg-read", o.readPoolSize());
-      Connection w = java.sql.DriverManager.getConnection(o.url(), props(o));
+      Connection w = DriverManager.getConnection(o.url(), props(o));
       return new PostgresMessageStore(w, reads, o, listener);
     } catch (SQLException | RuntimeException e) {
       if (reads != null) {
@@ -110,8 +113,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
     }
   }
 
-  private static java.util.Properties props(Options o) {
-    java.util.Properties p = new java.util.Properties();
+  private static Properties props(Options o) {
+    Properties p = new Properties();
     if (o.user() != null) {
       p.setProperty("user", o.user());
     }

@@ -16,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -42,9 +43,9 @@ public final class SqliteMessageStore extends JdbcMessageStore {
    * {@code commitDelay}: how long the writer waits for more writes in a steady stream (0: never).
    */
   public record Options(
-      boolean fsync, int maxBatch, int maxQueued, int readThreads, java.time.Duration commitDelay) {
+      boolean fsync, int maxBatch, int maxQueued, int readThreads, Duration commitDelay) {
     /** The default commit delay: see {@code --store-commit-delay} in docs/OPERATIONS.md. */
-    public static final java.time.Duration DEFAULT_COMMIT_DELAY = java.time.Duration.ofMillis(1);
+    public static final Duration DEFAULT_COMMIT_DELAY = Duration.ofMillis(1);
 
     public static Options defaults() {
       return new Options(false, 512, 100_000, 4, DEFAULT_COMMIT_DELAY);
@@ -163,7 +164,7 @@ public final class SqliteMessageStore extends JdbcMessageStore {
   }
 
   /** How often the WAL is checkpointed in the background. */
-  static final java.time.Duration CHECKPOINT_INTERVAL = java.time.Duration.ofSeconds(1);
+  static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
   @Override
   void afterWriterClosed() {

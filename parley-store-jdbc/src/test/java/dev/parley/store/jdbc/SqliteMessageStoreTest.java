@@ -7,11 +7,13 @@ import dev.parley.core.MessageStore;
 import dev.parley.core.MessageStoreContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,8 +77,8 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
     // The writer never checkpoints (wal_autocheckpoint=0): pages reach the database file only
     // through the background checkpoint, which runs every second.
-    org.awaitility.Awaitility.await()
-        .atMost(java.time.Duration.ofSeconds(15))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
         .until(() -> Files.size(db) > before + 64 * 1024);
     store.close();
     Path wal = dir.resolve("parley.db-wal");
