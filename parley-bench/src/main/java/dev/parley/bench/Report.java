@@ -53,7 +53,7 @@ final class Report {
         || figure.endsWith("_mib")
         || figure.contains("cpu_")
         || figure.endsWith("_cores")
-        || figure.endsWith("_s") && figure.startsWith("recovery")
+        || (figure.endsWith("_s") && figure.startsWith("recovery"))
         || figure.equals("store_unavailable")
         || figure.startsWith("normal_before");
   }

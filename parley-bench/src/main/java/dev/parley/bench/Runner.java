@@ -18,7 +18,6 @@ import java.util.Map;
  */
 final class Runner implements AutoCloseable {
   private final Bench o;
-  private final Connections conns;
   private final Scenarios s;
   private final ChatScenarios chat;
   private final Path logs;
@@ -34,7 +33,6 @@ final class Runner implements AutoCloseable {
 
   Runner(Bench options, Connections conns) {
     this.o = options;
-    this.conns = conns;
     this.logs = options.out.resolve("logs");
     this.s =
         new Scenarios(

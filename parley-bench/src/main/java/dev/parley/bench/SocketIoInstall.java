@@ -1,5 +1,7 @@
 package dev.parley.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,14 +48,14 @@ final class SocketIoInstall {
               .directory(dir.toFile())
               .redirectErrorStream(true)
               .start();
-      String out = new String(p.getInputStream().readAllBytes());
+      String out = new String(p.getInputStream().readAllBytes(), UTF_8);
       if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
         throw new IOException("npm ci failed in " + dir + ": " + out);
       }
     }
     Matcher m = Pattern.compile("\"version\"\\s*:\\s*\"([^\"]+)\"").matcher(Files.readString(pkg));
     Process v = new ProcessBuilder(node(), "--version").redirectErrorStream(true).start();
-    String nodeVersion = new String(v.getInputStream().readAllBytes()).strip();
+    String nodeVersion = new String(v.getInputStream().readAllBytes(), UTF_8).strip();
     v.waitFor(30, TimeUnit.SECONDS);
     return "socket.io " + (m.find() ? m.group(1) : "?") + " on Node.js " + nodeVersion;
   }

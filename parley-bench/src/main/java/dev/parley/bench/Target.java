@@ -1,6 +1,9 @@
 package dev.parley.bench;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -190,7 +193,7 @@ final class Target implements AutoCloseable {
                 "/CN=localhost")
             .redirectErrorStream(true)
             .start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
     if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException("openssl could not make a certificate: " + out);
     }
@@ -235,7 +238,7 @@ final class Target implements AutoCloseable {
         throw new IOException(name + " exited at start: " + Files.readString(log));
       }
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
         return new Target(
             name, URI.create((tls ? "wss" : "ws") + "://127.0.0.1:" + port + path), p);
       } catch (IOException notYet) {
@@ -366,7 +369,7 @@ final class Target implements AutoCloseable {
 
   static String run(String... cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), UTF_8);
     p.waitFor(30, TimeUnit.SECONDS);
     return out;
   }

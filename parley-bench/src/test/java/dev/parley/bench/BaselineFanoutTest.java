@@ -79,7 +79,7 @@ class BaselineFanoutTest {
     fanout.publish(batch);
     for (int i = 0; i < subs.size(); i++) {
       EmbeddedChannel ch = subs.get(i);
-      assertThat((Object) ch.readOutbound())
+      assertThat(ch.<Object>readOutbound())
           .as("nothing written before the loop runs its task")
           .isNull();
       ch.runPendingTasks();
@@ -109,7 +109,7 @@ class BaselineFanoutTest {
             ByteBufAllocator.DEFAULT, Unpooled.copiedBuffer("x", StandardCharsets.UTF_8));
     fanout.publish(new ArrayList<>(List.of(frame)));
     ch.runPendingTasks();
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
     assertThat(frame.refCnt()).isZero();
   }
 }

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.parley.protocol.openai.ChatCompletions;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -53,7 +54,7 @@ public final class FakeLlmServer implements AutoCloseable {
   public final List<String> authorizations = new CopyOnWriteArrayList<>();
 
   public FakeLlmServer() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
     server.createContext("/v1/chat/completions", this::handle);
     server.start();

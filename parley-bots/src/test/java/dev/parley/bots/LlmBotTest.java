@@ -8,6 +8,7 @@ import dev.parley.chat.Site;
 import dev.parley.core.ManualClock;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.openai.ChatCompletions;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -131,7 +132,7 @@ class LlmBotTest {
             new ChatCompletions.Message("assistant", "Hi! Ask me anything."),
             new ChatCompletions.Message("user", "Hello"),
             new ChatCompletions.Message("user", "What is the heartbeat?"));
-    assertThat(new String(llm.bodies.get(0)))
+    assertThat(new String(llm.bodies.get(0), StandardCharsets.UTF_8))
         .contains("\"model\":\"test-model\"")
         .contains("\"stream\":true");
     assertThat(llm.authorizations.get(0)).isEqualTo("Bearer sk-test");

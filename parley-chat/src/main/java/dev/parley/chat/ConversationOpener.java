@@ -105,7 +105,8 @@ final class ConversationOpener {
       return CompletableFuture.completedFuture(false);
     }
     return opening(site, p.user())
-        .thenApply(o -> conv.equals(o.nextId()) || o.open() != null && conv.equals(o.open().id()));
+        .thenApply(
+            o -> conv.equals(o.nextId()) || (o.open() != null && conv.equals(o.open().id())));
   }
 
   /**

@@ -52,7 +52,7 @@ public final class InMemoryChatStore implements ChatStore {
     }
     if (to != ConversationStatus.RESOLVED) {
       for (ChatConversation o : byId.values()) {
-        if (o != c
+        if (!o.id().equals(c.id())
             && o.site().equals(c.site())
             && o.visitor().equals(c.visitor())
             && o.status() != ConversationStatus.RESOLVED) {

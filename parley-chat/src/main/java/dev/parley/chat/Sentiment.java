@@ -96,9 +96,9 @@ public final class Sentiment {
     double s = sum / hits;
     boolean shouting =
         text.contains("!!")
-            || text.chars().filter(Character::isUpperCase).count() > 8
+            || (text.chars().filter(Character::isUpperCase).count() > 8
                 && text.chars().filter(Character::isUpperCase).count() * 2
-                    > text.chars().filter(Character::isLetter).count();
+                    > text.chars().filter(Character::isLetter).count());
     if (shouting && s < 0) {
       s = Math.max(-1, s * 1.5);
     }

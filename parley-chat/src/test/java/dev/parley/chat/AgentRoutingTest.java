@@ -6,6 +6,7 @@ import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -193,7 +194,7 @@ class AgentRoutingTest {
     ChatHarness.Client sam = h.agent("sam");
     ChatHarness.Client v = h.visitor();
     String conv = queuedVisitor(v);
-    String taker = awaitStatus(v, conv, "assigned").agent().toLowerCase();
+    String taker = awaitStatus(v, conv, "assigned").agent().toLowerCase(Locale.ROOT);
     ChatHarness.Client owner = taker.equals("maya") ? maya : sam;
     ChatHarness.Client other = taker.equals("maya") ? sam : maya;
     String otherUser = taker.equals("maya") ? "sam" : "maya";
@@ -208,7 +209,7 @@ class AgentRoutingTest {
     assertThat(refused.ref()).isEqualTo("t1");
     owner.send("{\"type\":\"transfer\",\"conv\":\"" + conv + "\",\"to\":\"" + otherUser + "\"}");
     ChatEvent.Conversation moved = awaitStatus(v, conv, "assigned");
-    assertThat(moved.agent().toLowerCase()).isEqualTo(otherUser);
+    assertThat(moved.agent().toLowerCase(Locale.ROOT)).isEqualTo(otherUser);
     assertThat(
             VisitorFlowTest.collect(
                 v,

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -112,7 +113,7 @@ final class ChatHarness implements AutoCloseable {
   static Agent agent(String user, int capacity) {
     return new Agent(
         user,
-        user.substring(0, 1).toUpperCase() + user.substring(1),
+        user.substring(0, 1).toUpperCase(Locale.ROOT) + user.substring(1),
         Set.of("demo"),
         capacity,
         "-");

@@ -114,7 +114,7 @@ public abstract class ConfigStoreContract {
   @Test
   void theAuditLogPagesNewestFirst() throws Exception {
     for (int i = 1; i <= 5; i++) {
-      get(store.put(Kind.SITE, "s" + i, "x", 0, audit(i * 10, "create", Kind.SITE, "s" + i)));
+      get(store.put(Kind.SITE, "s" + i, "x", 0, audit(i * 10L, "create", Kind.SITE, "s" + i)));
     }
     List<Audit> first = get(store.audit(2, Long.MAX_VALUE));
     assertThat(first).extracting(Audit::id).containsExactly("s5", "s4");

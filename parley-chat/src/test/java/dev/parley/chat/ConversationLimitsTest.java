@@ -32,8 +32,8 @@ class ConversationLimitsTest {
     v.send("{\"type\":\"send\",\"cid\":\"" + cid + "\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
     while (true) {
       Push p = v.next();
-      if (p instanceof Push.Ack a && a.cid().equals(cid)
-          || p instanceof Push.Error e && cid.equals(e.cid())) {
+      if ((p instanceof Push.Ack a && a.cid().equals(cid))
+          || (p instanceof Push.Error e && cid.equals(e.cid()))) {
         return p;
       }
     }

@@ -39,7 +39,7 @@ class InactivitySweepTest {
   void aVisitorGoneAndSilentPastTheSitesIdleTimeIsClosedAsAbandonedAndTheAgentTakesTheNext()
       throws Exception {
     h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 1));
-    ChatHarness.Client maya = h.agent("maya");
+    h.agent("maya"); // online, so the first visitor is assigned
     ChatHarness.Client gone = h.visitor();
     String first = AgentRoutingTest.handedOff(gone);
     AgentRoutingTest.awaitStatus(gone, first, "assigned");

@@ -41,7 +41,7 @@ class StaffWritesTest {
 
   static void joined(ChatHarness.Client c, String conv) throws InterruptedException {
     c.send("{\"type\":\"join\",\"conv\":\"" + conv + "\",\"after\":0}");
-    while (!(c.nextOf(Push.Joined.class).conv().equals(conv))) {
+    while (!c.nextOf(Push.Joined.class).conv().equals(conv)) {
       // another conversation's join (the agents' topic)
     }
   }

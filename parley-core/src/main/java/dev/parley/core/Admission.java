@@ -188,6 +188,8 @@ final class Admission {
   }
 
   /** Schedules the 4401 close at {@code p}'s expiry (replacing an earlier one). */
+  @SuppressWarnings(
+      "ReferenceEquality") // the same principal object: a renewed token is another one
   private void armExpiry(Principal p) {
     if (expiry != null) {
       expiry.cancel();

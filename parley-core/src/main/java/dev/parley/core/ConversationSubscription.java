@@ -175,11 +175,11 @@ final class ConversationSubscription {
                 page = null;
               }
               List<StoredMessage> result = page;
-              session.executor().execute(() -> onPage(from, result));
+              session.executor().execute(() -> onPage(result));
             });
   }
 
-  private void onPage(long from, List<StoredMessage> page) {
+  private void onPage(List<StoredMessage> page) {
     if (!active) {
       return;
     }
@@ -194,7 +194,7 @@ final class ConversationSubscription {
       if (m.seq() == delivered + 1) {
         replayedCount++;
         last = session.node().encodeMessage(m);
-        if (m != page.get(page.size() - 1)) {
+        if (m.seq() != page.get(page.size() - 1).seq()) {
           write(m.seq(), last);
           last = null;
         } else {

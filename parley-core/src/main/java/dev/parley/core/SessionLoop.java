@@ -107,7 +107,7 @@ public final class SessionLoop {
       log.warn("work for session {} failed", session.id(), cause);
       return;
     }
-    if (onFailure == OnFailure.INTERNAL) {
+    if (OnFailure.INTERNAL.equals(onFailure)) {
       log.error("work for session {} failed", session.id(), cause);
     } else {
       log.debug("work for session {} failed: {}", session.id(), cause.toString());

@@ -157,7 +157,8 @@ public abstract class MessageStoreContract {
     List<StoredMessage> stored = store.readAfter("hot", 0, threads * perThread + 10);
     assertThat(stored)
         .extracting(StoredMessage::seq)
-        .containsExactlyElementsOf(LongStream.rangeClosed(1, threads * perThread).boxed().toList());
+        .containsExactlyElementsOf(
+            LongStream.rangeClosed(1, (long) threads * perThread).boxed().toList());
     assertThat(stored).extracting(StoredMessage::text).doesNotHaveDuplicates();
   }
 

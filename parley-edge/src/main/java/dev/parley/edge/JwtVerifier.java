@@ -181,6 +181,7 @@ public final class JwtVerifier {
    *
    * @throws AuthenticationException saying why it is not valid (never echoing the token)
    */
+  @SuppressWarnings("JavaUtilDate") // Nimbus JOSE speaks java.util.Date
   public Claims verify(String token) {
     SignedJWT jwt;
     String site;

@@ -28,7 +28,7 @@ class LoginThrottleTest {
     assertThat(throttle.waitMillis("maya", "198.51.100.1"))
         .as("the user's budget, from any address")
         .isEqualTo(1000);
-    clock.advance(Duration.ofMillis(1000));
+    clock.advance(Duration.ofSeconds(1));
     assertThat(throttle.waitMillis("maya", "192.0.2.1")).isZero();
     fail("maya", "192.0.2.1", 1);
     assertThat(throttle.waitMillis("maya", "192.0.2.1")).isEqualTo(2000);

@@ -162,6 +162,7 @@ public interface Push {
    * succeed, and {@code retryAfterMs}, when present, how long to wait first.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
+  @SuppressWarnings("JavaLangClash") // the protocol names this event error
   record Error(
       String code,
       String message,

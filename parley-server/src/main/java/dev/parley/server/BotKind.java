@@ -24,6 +24,8 @@ public enum BotKind implements Choice {
   }
 
   /**
+   * The bot kind named by {@code text}.
+   *
    * @throws IllegalArgumentException {@code bot must be kb, llm or webhook, was '…'}
    */
   public static BotKind parse(String text) {

@@ -19,6 +19,8 @@ public enum BrokerKind implements Choice {
   }
 
   /**
+   * The broker kind named by {@code text}.
+   *
    * @throws IllegalArgumentException {@code broker must be memory or redis, was '…'}
    */
   public static BrokerKind parse(String text) {

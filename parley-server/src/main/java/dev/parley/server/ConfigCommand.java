@@ -55,10 +55,10 @@ final class ConfigCommand implements Callable<Integer> {
       String where = settings.describe(s, source);
       Object value = run.value(s);
       String shown;
-      if (s == Settings.HOST && value == null) {
+      if (s.equals(Settings.HOST) && value == null) {
         shown = demo ? DemoGuard.LOOPBACK : "0.0.0.0";
         where += demo ? " (demo mode)" : " (with --sites)";
-      } else if (s == Settings.DEMO_AGENT_PASSWORD && value == null) {
+      } else if (s.equals(Settings.DEMO_AGENT_PASSWORD) && value == null) {
         shown =
             demo
                 ? "(random, in " + DemoPassword.file(run.value(Settings.DATA_DIR)) + ")"

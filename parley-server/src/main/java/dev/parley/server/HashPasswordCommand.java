@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 final class HashPasswordCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
-    Console console = System.console();
+    Console console = interactive();
     String password =
         console != null
             ? new String(console.readPassword("Password: "))
@@ -40,5 +40,23 @@ final class HashPasswordCommand implements Callable<Integer> {
     }
     System.out.println(Passwords.hash(password));
     return 0;
+  }
+
+  /**
+   * The console when standard input is a terminal, else null. Since JDK 22 {@code System.console()}
+   * is not null when input is piped; {@code Console.isTerminal()} (JDK 22+, looked up because
+   * Parley compiles for 21) tells the two apart.
+   */
+  @SuppressWarnings("SystemConsoleNull") // JDK 21 returns null without a terminal; handled here
+  private static Console interactive() {
+    Console console = System.console();
+    if (console == null) {
+      return null;
+    }
+    try {
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console) ? console : null;
+    } catch (ReflectiveOperationException olderJdk) {
+      return console; // JDK 21: a non-null console is a terminal
+    }
   }
 }

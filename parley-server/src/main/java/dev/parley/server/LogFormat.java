@@ -19,6 +19,8 @@ public enum LogFormat implements Choice {
   }
 
   /**
+   * The log format named by {@code text}.
+   *
    * @throws IllegalArgumentException {@code log-format must be text or json, was '…'}
    */
   public static LogFormat parse(String text) {

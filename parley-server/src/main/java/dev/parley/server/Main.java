@@ -52,8 +52,8 @@ public final class Main implements Runnable {
       System.setProperty("logback.configurationFile", "logback-json.xml");
     }
     CommandLine cli = commandLine(settings);
-    cli.setErr(new PrintWriter(System.err, true));
-    cli.setOut(new PrintWriter(System.out, true));
+    cli.setErr(new PrintWriter(System.err, true, System.err.charset()));
+    cli.setOut(new PrintWriter(System.out, true, System.out.charset()));
     return cli.execute(args);
   }
 

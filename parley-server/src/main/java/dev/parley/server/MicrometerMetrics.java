@@ -196,12 +196,12 @@ public final class MicrometerMetrics
 
   @Override
   public void bytesIn(long n) {
-    bytesIn.increment(n);
+    bytesIn.increment((double) n);
   }
 
   @Override
   public void bytesOut(long n) {
-    bytesOut.increment(n);
+    bytesOut.increment((double) n);
   }
 
   @Override

@@ -282,6 +282,8 @@ public record ServerConfig(
     }
 
     /**
+     * Sets the store by name.
+     *
      * @throws IllegalArgumentException unless {@code sqlite} or {@code postgres}
      */
     public Builder store(String v) {
@@ -314,6 +316,8 @@ public record ServerConfig(
     }
 
     /**
+     * Sets the broker by name.
+     *
      * @throws IllegalArgumentException unless {@code memory} or {@code redis}
      */
     public Builder broker(String v) {
@@ -380,6 +384,8 @@ public record ServerConfig(
     }
 
     /**
+     * Sets the bot kind by name.
+     *
      * @throws IllegalArgumentException unless {@code kb}, {@code llm} or {@code webhook}
      */
     public Builder bot(String v) {

@@ -19,6 +19,8 @@ public enum StoreKind implements Choice {
   }
 
   /**
+   * The store kind named by {@code text}.
+   *
    * @throws IllegalArgumentException {@code store must be sqlite or postgres, was '…'}
    */
   public static StoreKind parse(String text) {

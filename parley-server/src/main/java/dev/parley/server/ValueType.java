@@ -22,6 +22,7 @@ import picocli.CommandLine.TypeConversionException;
  * @param converter turns one value (a list: one element) into its Java type; null: picocli's own
  * @param formatter writes a value (a list: the whole list) as a flag would take it
  */
+@SuppressWarnings("UnusedTypeParameter") // T types the Setting<T> that uses this value type
 record ValueType<T>(
     Class<?> type,
     Class<?> element,

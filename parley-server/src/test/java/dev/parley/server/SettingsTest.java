@@ -28,26 +28,26 @@ class SettingsTest {
 
   /** A value {@code s} accepts that is not its default, as text. */
   static String sample(Setting<?> s) {
-    if (s == Settings.LOG_FORMAT) {
+    if (s.equals(Settings.LOG_FORMAT)) {
       return "text"; // json would switch this JVM's logging (Main sets Logback's configuration
       // file)
     }
-    if (s.type() == ValueType.BOOLEAN) {
+    if (s.type().equals(ValueType.BOOLEAN)) {
       return String.valueOf(!Boolean.TRUE.equals(s.defaultValue()));
     }
-    if (s.type() == ValueType.INT) {
+    if (s.type().equals(ValueType.INT)) {
       return "4321";
     }
-    if (s.type() == ValueType.NUMBER) {
+    if (s.type().equals(ValueType.NUMBER)) {
       return "2.5";
     }
-    if (s.type() == ValueType.DURATION) {
+    if (s.type().equals(ValueType.DURATION)) {
       return "7s";
     }
-    if (s.type() == ValueType.STRINGS) {
+    if (s.type().equals(ValueType.STRINGS)) {
       return "10.0.0.7";
     }
-    if (s.type() == ValueType.URL) {
+    if (s.type().equals(ValueType.URL)) {
       return "https://idp.example/jwks";
     }
     if (s.type().type().isEnum()) {
@@ -65,7 +65,7 @@ class SettingsTest {
     List<String> flags = new ArrayList<>(List.of("config", "--print"));
     for (Setting<?> s : Settings.ALL) {
       assertThat(help.out()).as("run --help").contains(s.flag()).contains(s.envName());
-      if (s != Settings.CONFIG) {
+      if (!s.equals(Settings.CONFIG)) {
         env.put(s.envName(), sample(s));
         file.append(s.key()).append(" = ").append(sample(s)).append('\n');
         flags.add(s.label() == null ? s.flag() : s.flag() + "=" + sample(s));
@@ -78,7 +78,7 @@ class SettingsTest {
     Cli.Outcome fromFlags = Cli.run(Map.of(), flags.toArray(String[]::new));
     assertThat(List.of(fromEnv, fromFile, fromFlags)).allMatch(o -> o.code() == 0, "all accepted");
     for (Setting<?> s : Settings.ALL) {
-      if (s == Settings.CONFIG) {
+      if (s.equals(Settings.CONFIG)) {
         assertThat(fromFile.line(s.key())).contains(properties.toString()).endsWith("# flag");
         continue;
       }
@@ -125,7 +125,7 @@ class SettingsTest {
   @Test
   void everyDefaultWrittenBackReadsAsItself() {
     for (Setting<?> s : Settings.ALL) {
-      if (s.type() == ValueType.DURATION && s.defaultValue() != null) {
+      if (s.type().equals(ValueType.DURATION) && s.defaultValue() != null) {
         assertThat(ValueType.duration(s.defaultText())).as(s.key()).isEqualTo(s.defaultValue());
       }
     }

@@ -203,7 +203,7 @@ public final class RawWebSocket implements AutoCloseable {
     int b1 = readByte();
     long len = b1 & 0x7f;
     if (len == 126) {
-      len = (readByte() << 8) | readByte();
+      len = ((long) readByte() << 8) | readByte();
     } else if (len == 127) {
       len = ByteBuffer.wrap(in.readNBytes(8)).getLong();
     }

@@ -165,6 +165,7 @@ class AuthenticationTest {
     return file;
   }
 
+  @SuppressWarnings("JavaUtilDate") // Nimbus JOSE speaks java.util.Date
   static String jwt(
       JWSSigner signer, JWSAlgorithm alg, String kid, Map<String, Object> claims, Duration validFor)
       throws Exception {

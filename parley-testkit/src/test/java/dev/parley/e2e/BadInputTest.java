@@ -52,8 +52,8 @@ class BadInputTest {
 
   @AfterEach
   void witnessStillWorks() throws Exception {
-    Push.Ack ack =
-        witness.send("witness", "still here " + (++witnessSends)).get(10, TimeUnit.SECONDS);
+    witnessSends++;
+    Push.Ack ack = witness.send("witness", "still here " + witnessSends).get(10, TimeUnit.SECONDS);
     assertThat(ack.seq()).isEqualTo(witnessSends);
   }
 

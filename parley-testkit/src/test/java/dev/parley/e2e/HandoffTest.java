@@ -292,14 +292,13 @@ class HandoffTest {
                     .anyMatch(m -> m.kind().equals("bot") && "interrupted".equals(m.status())));
     Push.Message frozen =
         rec.messages(conv).stream().filter(m -> "interrupted".equals(m.status())).findFirst().get();
-    List<ChatEvent.Answer> events = ChatFlowTest.answerEvents(rec, frozen.id());
     await()
         .atMost(Duration.ofSeconds(5))
         .until(
             () ->
                 ChatFlowTest.answerEvents(rec, frozen.id()).stream()
                     .anyMatch(a -> a.phase().equals("end")));
-    events = ChatFlowTest.answerEvents(rec, frozen.id());
+    List<ChatEvent.Answer> events = ChatFlowTest.answerEvents(rec, frozen.id());
     assertThat(events.get(events.size() - 1).status()).isEqualTo("interrupted");
     assertThat(ChatFlowTest.assemble(events)).isEqualTo(frozen.text());
     assertThat(

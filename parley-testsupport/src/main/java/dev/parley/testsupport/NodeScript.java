@@ -1,6 +1,7 @@
 package dev.parley.testsupport;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +40,7 @@ public final class NodeScript {
   /** The major version of {@code node} on the PATH. */
   public static int nodeMajorVersion() throws IOException, InterruptedException {
     Process v = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-    String out = new String(v.getInputStream().readAllBytes()).trim();
+    String out = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     v.waitFor(10, TimeUnit.SECONDS);
     if (!out.startsWith("v")) {
       throw new IllegalStateException("node --version printed " + out);

@@ -62,7 +62,7 @@ final class HeartbeatWheel {
   private long members;
   private ScheduledFuture<?> timer;
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // an array of a generic type is made raw
   HeartbeatWheel(EventExecutor loop, long tickNanos, long longestDelayNanos) {
     this.loop = loop;
     this.tickNanos = tickNanos;

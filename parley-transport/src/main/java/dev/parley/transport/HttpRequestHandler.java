@@ -81,7 +81,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
     QueryStringDecoder uri = new QueryStringDecoder(req.uri());
     String path = uri.path();
     boolean ops = path.equals("/metrics") || path.equals("/readyz");
-    if (ops || listener == Listener.PUBLIC && path.startsWith("/api/")) {
+    if (ops || (listener == Listener.PUBLIC && path.startsWith("/api/"))) {
       api(ctx, req, uri);
       return;
     }
@@ -94,7 +94,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
           bytes("the admin listener serves /metrics, /readyz and /healthz only\n"));
       return;
     }
-    if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+    if (!HttpMethod.GET.equals(req.method()) && !HttpMethod.HEAD.equals(req.method())) {
       respond(
           ctx,
           req,
@@ -163,7 +163,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                           err != null
                               ? HttpApi.Response.json(500, "{\"error\":\"internal\"}")
                               : res;
-                      byte[] b = method == HttpMethod.HEAD ? new byte[0] : r.body();
+                      byte[] b = HttpMethod.HEAD.equals(method) ? new byte[0] : r.body();
                       FullHttpResponse out =
                           new DefaultFullHttpResponse(
                               HttpVersion.HTTP_1_1,
@@ -227,7 +227,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       HttpResponseStatus status,
       String type,
       byte[] body) {
-    boolean head = req.method() == HttpMethod.HEAD;
+    boolean head = HttpMethod.HEAD.equals(req.method());
     ByteBuf content = head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(body);
     FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, type);

@@ -123,7 +123,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     String[] parts = q.path().substring(PREFIX.length()).split("/");
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     if (parts.length == 1 && parts[0].equals("open")) {
-      if (req.method() != HttpMethod.POST) {
+      if (!HttpMethod.POST.equals(req.method())) {
         respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "POST /rt/open\n");
         return;
       }

@@ -34,14 +34,14 @@ final class Origins {
       int defaultPort = scheme.equals("https") ? 443 : scheme.equals("http") ? 80 : -1;
       if (defaultPort < 0
           || o.getHost() == null
-          || o.getRawPath() != null && !o.getRawPath().isEmpty()
+          || (o.getRawPath() != null && !o.getRawPath().isEmpty())
           || o.getRawQuery() != null
           || o.getRawUserInfo() != null) {
         return false;
       }
       URI h = new URI("http://" + host.trim());
       if (h.getHost() == null
-          || h.getRawPath() != null && !h.getRawPath().isEmpty()
+          || (h.getRawPath() != null && !h.getRawPath().isEmpty())
           || h.getRawUserInfo() != null) {
         return false;
       }

@@ -65,6 +65,7 @@ public final class TransportServer implements AutoCloseable {
     this.workers =
         new MultiThreadIoEventLoopGroup(
             config.ioThreads(), new DefaultThreadFactory("parley-io"), io);
+    initializer = new ParleyChannelInitializer(config, node, connections, api);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
@@ -75,8 +76,7 @@ public final class TransportServer implements AutoCloseable {
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-            .childHandler(
-                initializer = new ParleyChannelInitializer(config, node, connections, api));
+            .childHandler(initializer);
     Channel server = null;
     try {
       server = b.bind(config.host(), config.port()).sync().channel();

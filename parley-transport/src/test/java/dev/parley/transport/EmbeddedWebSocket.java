@@ -66,8 +66,15 @@ final class EmbeddedWebSocket implements AutoCloseable {
   int upgrade(Map<String, String> headers) {
     StringBuilder req =
         new StringBuilder(
-            "GET /ws HTTP/1.1\r\nHost: chat.test\r\nUpgrade: websocket\r\n"
-                + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+            String.join(
+                "\r\n",
+                "GET /ws HTTP/1.1",
+                "Host: chat.test",
+                "Upgrade: websocket",
+                "Connection: Upgrade",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+                "Sec-WebSocket-Version: 13",
+                ""));
     headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
     writeBytes(req.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
     drain();
@@ -172,7 +179,7 @@ final class EmbeddedWebSocket implements AutoCloseable {
     int b1 = all[at++] & 0xff;
     long len = b1 & 0x7f;
     if (len == 126) {
-      len = ((all[at] & 0xff) << 8) | (all[at + 1] & 0xff);
+      len = ((long) (all[at] & 0xff) << 8) | (all[at + 1] & 0xff);
       at += 2;
     } else if (len == 127) {
       len = ByteBuffer.wrap(all, at, 8).getLong();

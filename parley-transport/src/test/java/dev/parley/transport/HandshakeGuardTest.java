@@ -222,7 +222,7 @@ class HandshakeGuardTest {
     EmbeddedChannel ch = channel(slow);
     ch.writeInbound(upgrade("/ws", Map.of("Authorization", "Bearer a-jwt")));
     assertThat(ch.config().isAutoRead()).as("reading paused while the check runs").isFalse();
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
     pending.complete(new Principal("ann", Map.of("role", "visitor"), null));
     ch.runPendingTasks();
     assertThat(ch.config().isAutoRead()).isTrue();

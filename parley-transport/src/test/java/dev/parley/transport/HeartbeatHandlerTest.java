@@ -42,7 +42,7 @@ class HeartbeatHandlerTest {
   @Test
   void pingsAfterTheIntervalAndNotBefore() {
     advance(29);
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
     advance(1);
     PingWebSocketFrame ping = ch.readOutbound();
     assertThat(ping).isNotNull();
@@ -72,7 +72,7 @@ class HeartbeatHandlerTest {
     ((PongWebSocketFrame) ch.readInbound()).release();
     advance(8);
     assertThat(ch.isActive()).isTrue();
-    assertThat((Object) ch.readOutbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
     advance(20);
     PingWebSocketFrame second = ch.readOutbound();
     assertThat(second).isNotNull();
@@ -88,7 +88,7 @@ class HeartbeatHandlerTest {
     fresh.freezeTime();
     fresh.advanceTimeBy(120, TimeUnit.SECONDS);
     fresh.runScheduledPendingTasks();
-    assertThat((Object) fresh.readOutbound()).isNull();
+    assertThat(fresh.<Object>readOutbound()).isNull();
     assertThat(fresh.finish()).isFalse();
   }
 }

@@ -333,7 +333,7 @@ class HttpSessionHandlerTest {
       closing.writeInbound(
           new DefaultFullHttpRequest(
               HttpVersion.HTTP_1_1, HttpMethod.POST, "/rt/" + m.group(1) + "/close"));
-      assertThat((Object) closing.readOutbound())
+      assertThat(closing.<Object>readOutbound())
           .as("no 204 while the session still holds its places")
           .isNull();
       assertThat(handler.openCount()).isEqualTo(1);

@@ -105,8 +105,8 @@ class WebSocketSessionHandlerTest {
   void aPongIsSwallowed() {
     ch.writeInbound(new PongWebSocketFrame(Unpooled.wrappedBuffer(new byte[] {1})));
     ch.runPendingTasks();
-    assertThat((Object) ch.readOutbound()).isNull();
-    assertThat((Object) ch.readInbound()).isNull();
+    assertThat(ch.<Object>readOutbound()).isNull();
+    assertThat(ch.<Object>readInbound()).isNull();
     assertThat(ch.isActive()).isTrue();
   }
 
@@ -180,7 +180,7 @@ class WebSocketSessionHandlerTest {
     CloseWebSocketFrame close = c.readOutbound();
     assertThat(close.statusCode()).isEqualTo(1007);
     close.release();
-    assertThat((Object) c.readOutbound()).as("nothing after the close frame").isNull();
+    assertThat(c.<Object>readOutbound()).as("nothing after the close frame").isNull();
     assertThat(metrics.events)
         .as("the command after the violation never reached the session")
         .noneMatch(e -> e.startsWith("command-rejected"));

@@ -49,9 +49,7 @@ final class BrokerEventCodec {
           case OTHERS -> 1;
           case ONLY_USER -> 4;
         };
-    b.put(VERSION)
-        .put((byte) e.kind().ordinal())
-        .put((byte) (audience | (e.appendState() ? 2 : 0)));
+    b.put(VERSION).put(kindCode(e.kind())).put((byte) (audience | (e.appendState() ? 2 : 0)));
     b.putLong(e.seq()).putLong(e.ttlMillis());
     b.putShort((short) user.length).put(user);
     if (key == null) {
@@ -72,7 +70,7 @@ final class BrokerEventCodec {
     if (b.get() != VERSION) {
       throw new IllegalArgumentException("unknown broker event version");
     }
-    BrokerEvent.Kind kind = BrokerEvent.Kind.values()[b.get()];
+    BrokerEvent.Kind kind = kind(b.get());
     byte flags = b.get();
     BrokerEvent.Audience audience =
         (flags & 1) != 0
@@ -98,5 +96,21 @@ final class BrokerEventCodec {
     b.get(frame);
     return new BrokerEvent(
         kind, seq, new String(user, StandardCharsets.UTF_8), key, ttl, audience, append, frame);
+  }
+
+  /** The kind's byte on the wire: fixed here, so reordering the enum never changes the format. */
+  private static byte kindCode(BrokerEvent.Kind kind) {
+    return switch (kind) {
+      case MESSAGE -> 0;
+      case EPHEMERAL -> 1;
+    };
+  }
+
+  private static BrokerEvent.Kind kind(byte code) {
+    return switch (code) {
+      case 0 -> BrokerEvent.Kind.MESSAGE;
+      case 1 -> BrokerEvent.Kind.EPHEMERAL;
+      default -> throw new IllegalArgumentException("unknown broker event kind " + code);
+    };
   }
 }

@@ -13,6 +13,8 @@ public final class Durations {
   private Durations() {}
 
   /**
+   * Parses a duration written as a number and a unit ({@code 30s}, {@code 5m}, {@code 250ms}).
+   *
    * @throws IllegalArgumentException saying how to write one
    */
   public static Duration parse(String s) {
@@ -44,7 +46,7 @@ public final class Durations {
     if (d.isZero()) {
       return "0ms";
     }
-    if (d.getNano() % 1_000_000 != 0) {
+    if (d.toNanosPart() % 1_000_000 != 0) {
       return d.toString();
     }
     long ms = d.toMillis();

@@ -1,6 +1,7 @@
 package dev.parley.protocol.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -21,7 +22,8 @@ public final class Json {
   private static final JsonMapper MAPPER =
       JsonMapper.builder()
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .defaultPropertyInclusion(
+              JsonInclude.Value.construct(Include.NON_NULL, Include.USE_DEFAULTS))
           .build();
   private static final ObjectMapper STRICT =
       MAPPER.rebuild().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -37,6 +39,8 @@ public final class Json {
   }
 
   /**
+   * Reads a JSON request body as {@code type}.
+   *
    * @throws IllegalArgumentException naming what is wrong with the body
    */
   public static <T> T read(byte[] body, Class<T> type) {
