@@ -9,6 +9,7 @@ import { chromium } from 'playwright-core';
 import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
+import assert from 'node:assert/strict';
 
 const BASE = process.env.PARLEY_URL;
 const PASSWORD = process.env.PARLEY_AGENT_PASSWORD || 'pw';
@@ -154,6 +155,17 @@ try {
   step('the visitor\'s message is marked read');
   await agent.locator('#log .msg.agent[data-state=read]', { hasText: 'I am Maya' }).waitFor({ timeout: 15000 });
   step('the agent\'s reply is marked read');
+  // Read looks different from delivered (a heavier mark, not colour alone), and every stored
+  // message shows the time it was stored.
+  const readMark = await agent.locator('#log .msg.agent[data-state=read] .tick.read', { hasText: '✔✔' }).first();
+  await readMark.waitFor();
+  assert.notEqual(await readMark.textContent(), '✓✓', 'read is not drawn like delivered');
+  for (const [where, page] of [['widget', log], ['console', agent.locator('#log')]]) {
+    const stored = page.locator('.msg:not([data-state=pending]):not(.streaming)');
+    const withTime = page.locator('.msg:not([data-state=pending]):not(.streaming) .meta time.ts[datetime]');
+    assert.equal(await withTime.count(), await stored.count(), `every stored message in the ${where} shows its time`);
+  }
+  step('read differs from delivered; every message shows its time');
 
   // Markup in a message is shown as text, in the widget and in the console.
   await widget.locator('textarea').fill(XSS);

@@ -8,8 +8,16 @@
 /** @typedef {import('./transcript.js').TranscriptState} TranscriptState */
 /** @typedef {import('./transcript.js').Tick} Tick */
 
-/** What a tick shows. */
-const TICK_MARKS = { pending: '◷', sent: '✓', delivered: '✓✓', read: '✓✓', failed: '!' };
+/**
+ * What a tick shows. Read differs from delivered in shape (heavy checks), not only in the colour the
+ * stylesheets give `.tick.read`, so it shows without colour vision too.
+ */
+const TICK_MARKS = { pending: '◷', sent: '✓', delivered: '✓✓', read: '✔✔', failed: '!' };
+
+/** The time of day a message was stored, in the page's language. */
+const TIME_OF_DAY = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+/** The full date and time, for the time's tooltip. */
+const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
 /**
  * How a page draws the items: the bubble's classes, the author's name shown above the text (or
@@ -23,9 +31,10 @@ const TICK_MARKS = { pending: '◷', sent: '✓', delivered: '✓✓', read: '�
  */
 
 /**
- * Draws a transcript into `log`: one `div.msg.<kind>` per item (with `.who`, `.text` and, for my
- * messages, a `.meta` tick; `data-state` holds the tick), in the transcript's order, kept in step
- * with its `change` events. A reader scrolled to the bottom stays there as lines arrive.
+ * Draws a transcript into `log`: one `div.msg.<kind>` per item (with `.who`, `.text` and a `.meta`
+ * line: the stored time as `time.ts` and, for my messages, the tick; `data-state` holds the tick), in
+ * the transcript's order, kept in step with its `change` events. A reader scrolled to the bottom
+ * stays there as lines arrive.
  */
 export class TranscriptView {
   /** @param {Element} log @param {Transcript} transcript @param {ViewOptions} options */
@@ -115,24 +124,41 @@ export class TranscriptView {
     who.hidden = !name;
     /** @type {HTMLElement} */ (el.querySelector('.text')).textContent = o.text ? o.text(item) : item.text;
     let meta = /** @type {HTMLElement|null} */ (el.querySelector('.meta'));
-    if (!item.tick) {
+    if (!item.tick && item.ts === null) {
       meta?.remove();
       delete el.dataset.state;
       return;
     }
+    const doc = this.log.ownerDocument;
     if (!meta) {
-      meta = this.log.ownerDocument.createElement('span');
+      meta = doc.createElement('span');
       meta.className = 'meta';
       el.appendChild(meta);
     }
-    const tick = this.log.ownerDocument.createElement('span');
-    tick.className = 'tick ' + item.tick;
-    tick.textContent = TICK_MARKS[item.tick];
-    tick.setAttribute('role', 'img');
-    tick.setAttribute('aria-label', o.tickLabel(item.tick));
-    tick.title = item.error ?? o.tickLabel(item.tick);
-    meta.replaceChildren(tick);
-    el.dataset.state = item.tick;
+    /** @type {Node[]} */
+    const parts = [];
+    if (item.ts !== null) {
+      const at = new Date(item.ts);
+      const time = doc.createElement('time');
+      time.className = 'ts';
+      time.dateTime = at.toISOString();
+      time.textContent = TIME_OF_DAY.format(at);
+      time.title = DATE_TIME.format(at);
+      parts.push(time);
+    }
+    if (item.tick) {
+      const tick = doc.createElement('span');
+      tick.className = 'tick ' + item.tick;
+      tick.textContent = TICK_MARKS[item.tick];
+      tick.setAttribute('role', 'img');
+      tick.setAttribute('aria-label', o.tickLabel(item.tick));
+      tick.title = item.error ?? o.tickLabel(item.tick);
+      parts.push(tick);
+      el.dataset.state = item.tick;
+    } else {
+      delete el.dataset.state;
+    }
+    meta.replaceChildren(...parts);
   }
 }
 
