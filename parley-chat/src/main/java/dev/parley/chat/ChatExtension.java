@@ -65,6 +65,7 @@ final class ChatExtension implements Extension {
       case ChatCommand.Transfer t -> reply(session, t, desk.transfer(p, t.conv(), t.to()));
       case ChatCommand.Resolve r -> reply(session, r, desk.resolve(p, r.conv()));
       case ChatCommand.BackToBot b -> reply(session, b, desk.backToBot(p, b.conv()));
+      case ChatCommand.Rate r -> chat.ratings().rateCommand(session, r);
       default -> {
         return false;
       }

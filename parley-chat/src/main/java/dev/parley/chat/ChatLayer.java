@@ -25,6 +25,7 @@ public final class ChatLayer implements AutoCloseable {
   private final ChatConfig config;
   private final Function<Site, Bot> bots;
   private final ChatStore store;
+  private volatile Ratings ratings;
   private final ChatAccess access;
   private final ChatExtension extension = new ChatExtension(this);
 
@@ -81,6 +82,12 @@ public final class ChatLayer implements AutoCloseable {
             sweep);
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
+    this.ratings = new Ratings(node, store, conversations, lifecycle);
+  }
+
+  /** Visitors' ratings of resolved conversations. */
+  public Ratings ratings() {
+    return ratings;
   }
 
   /** The core's extension: sessions, messages and chat commands come in here. */

@@ -69,6 +69,15 @@ public interface ChatStore extends AutoCloseable {
    */
   CompletableFuture<Void> revokeAgentTokens(String user, long nowMillis);
 
+  /** Keeps {@code rating} for its conversation, replacing an earlier one. */
+  CompletableFuture<Void> rate(Rating rating);
+
+  /** The rating of conversation {@code id}, if its visitor gave one. */
+  CompletableFuture<Optional<Rating>> ratingOf(String id);
+
+  /** How many good and bad ratings {@code site} got from {@code fromMillis} (inclusive) on. */
+  CompletableFuture<Rating.Counts> ratingCounts(String site, long fromMillis);
+
   @Override
   void close();
 }

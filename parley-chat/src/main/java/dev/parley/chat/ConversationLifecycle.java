@@ -167,6 +167,22 @@ final class ConversationLifecycle {
         BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c))));
   }
 
+  /** Tells the visitor and the site's agents that {@code c} was rated. */
+  void publishRated(ChatConversation c, Rating rating) {
+    node.publish(
+        c.id(),
+        BrokerEvent.forUser(
+            c.visitor(),
+            node.encode(visitorView(c, null).withRating(rating.wire(), rating.comment()))));
+    node.publish(
+        AGENTS_TOPIC + c.site(),
+        BrokerEvent.ephemeral(
+            SYSTEM_USER,
+            null,
+            0,
+            node.encode(agentView(c, null).withRating(rating.wire(), rating.comment()))));
+  }
+
   /** Notes the visitor's mood in {@code conv}. */
   void noteMood(String conv, double score) {
     mood.put(conv, score);

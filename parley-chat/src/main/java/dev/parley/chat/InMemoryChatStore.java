@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 public final class InMemoryChatStore implements ChatStore {
   private final Map<String, ChatConversation> byId = new HashMap<>();
   private final Map<String, Long> notBefore = new HashMap<>();
+  private final Map<String, Rating> ratings = new HashMap<>();
 
   @Override
   public synchronized CompletableFuture<Opened> open(
@@ -98,6 +99,33 @@ public final class InMemoryChatStore implements ChatStore {
   public synchronized CompletableFuture<Void> revokeAgentTokens(String user, long nowMillis) {
     notBefore.merge(user, nowMillis, Math::max);
     return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> rate(Rating rating) {
+    ratings.put(rating.conversation(), rating);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Optional<Rating>> ratingOf(String id) {
+    return CompletableFuture.completedFuture(Optional.ofNullable(ratings.get(id)));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Rating.Counts> ratingCounts(String site, long fromMillis) {
+    long good = 0;
+    long bad = 0;
+    for (Rating r : ratings.values()) {
+      if (r.site().equals(site) && r.ratedAtMillis() >= fromMillis) {
+        if (r.good()) {
+          good++;
+        } else {
+          bad++;
+        }
+      }
+    }
+    return CompletableFuture.completedFuture(new Rating.Counts(good, bad));
   }
 
   @Override

@@ -71,6 +71,23 @@ public abstract class ChatStoreContract {
   }
 
   @Test
+  void aRatingIsKeptPerConversationRatingAgainReplacesItAndCountsArePerSiteFromATime()
+      throws Exception {
+    assertThat(get(store.ratingOf("chat_r1"))).isEmpty();
+    get(store.rate(new Rating("chat_r1", "demo", false, "slow", 1000)));
+    get(store.rate(new Rating("chat_r1", "demo", true, "ok after all", 1100)));
+    assertThat(get(store.ratingOf("chat_r1")))
+        .contains(new Rating("chat_r1", "demo", true, "ok after all", 1100));
+    get(store.rate(new Rating("chat_r2", "demo", false, null, 2000)));
+    get(store.rate(new Rating("chat_r3", "demo", true, null, 500)));
+    get(store.rate(new Rating("chat_r4", "other", true, null, 3000)));
+    assertThat(get(store.ratingOf("chat_r2")).orElseThrow().comment()).isNull();
+    assertThat(get(store.ratingCounts("demo", 1000))).isEqualTo(new Rating.Counts(1, 1));
+    assertThat(get(store.ratingCounts("demo", 0))).isEqualTo(new Rating.Counts(2, 1));
+    assertThat(get(store.ratingCounts("nowhere", 0))).isEqualTo(new Rating.Counts(0, 0));
+  }
+
+  @Test
   void findReturnsOwnerAndStatus() throws Exception {
     get(store.open("demo", "v1", "chat_f", 1));
     ChatConversation c = get(store.find("chat_f")).orElseThrow();

@@ -68,4 +68,28 @@ public interface ChatCommand extends Command {
       Fields.conversation("conv", conv);
     }
   }
+
+  /**
+   * Visitor: rates a resolved conversation {@code good} or {@code bad}, with an optional comment of
+   * at most {@link #MAX_COMMENT} code points. Rating again replaces the earlier rating.
+   */
+  record Rate(String ref, String conv, String rating, String comment) implements ChatCommand {
+    /** The longest comment, in Unicode code points. */
+    public static final int MAX_COMMENT = 1000;
+
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      if (rating == null) {
+        throw Fields.missing("rating");
+      }
+      if (!rating.equals("good") && !rating.equals("bad")) {
+        throw Fields.invalid("rating", "must be good or bad");
+      }
+      if (comment != null && comment.codePointCount(0, comment.length()) > MAX_COMMENT) {
+        throw Fields.invalid("comment", "at most " + MAX_COMMENT + " characters");
+      }
+    }
+  }
 }

@@ -23,6 +23,9 @@ public interface ChatEvent extends Push {
    * @param waitSeconds estimated wait while queued
    * @param sentiment the visitor's mood from -1 (upset) to 1 (happy), from its last message
    * @param note why the status is what it is, for people (e.g. outside business hours)
+   * @param rating the visitor's rating of a resolved conversation ({@code good} or {@code bad}), or
+   *     null when it has none (yet)
+   * @param ratingComment the visitor's comment with the rating, or null
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Conversation(
@@ -35,12 +38,58 @@ public interface ChatEvent extends Push {
       Integer position,
       Integer waitSeconds,
       Double sentiment,
-      String note)
+      String note,
+      String rating,
+      String ratingComment)
       implements ChatEvent {
+
+    /** Without a rating. */
+    public Conversation(
+        String conv,
+        String site,
+        String status,
+        String agent,
+        String agentId,
+        String visitor,
+        Integer position,
+        Integer waitSeconds,
+        Double sentiment,
+        String note) {
+      this(
+          conv,
+          site,
+          status,
+          agent,
+          agentId,
+          visitor,
+          position,
+          waitSeconds,
+          sentiment,
+          note,
+          null,
+          null);
+    }
 
     /** Just the state, for a visitor. */
     public Conversation(String conv, String site, String status, String agent) {
       this(conv, site, status, agent, null, null, null, null, null, null);
+    }
+
+    /** This event with the visitor's rating. */
+    public Conversation withRating(String value, String comment) {
+      return new Conversation(
+          conv,
+          site,
+          status,
+          agent,
+          agentId,
+          visitor,
+          position,
+          waitSeconds,
+          sentiment,
+          note,
+          value,
+          comment);
     }
   }
 

@@ -24,6 +24,7 @@ public final class ChatProtocol {
         .command("transfer", ChatCommand.Transfer.class)
         .command("resolve", ChatCommand.Resolve.class)
         .command("back_to_bot", ChatCommand.BackToBot.class)
+        .command("rate", ChatCommand.Rate.class)
         .event("conversation", ChatEvent.Conversation.class)
         .event("answer", ChatEvent.Answer.class)
         .check(Command.Hello.class, ChatProtocol::checkSite);
