@@ -273,6 +273,18 @@ try {
     await dash.screenshot({ path: path.join(SHOTS, 'dashboard.png') });
     step('the dashboard shows live connections and conversations');
   }
+  // Last, resolved: the widget asks for a rating; the visitor rates; the agent sees it.
+  await agent.click('#resolve');
+  await widget.locator('form.rating').waitFor({ timeout: 15000 });
+  step('the widget asks for a rating once the chat is resolved');
+  await widget.locator('#parley-rating-comment').fill('took a while');
+  await widget.locator('form.rating button.bad').click();
+  await widget.locator('.thanks').waitFor({ timeout: 15000 });
+  await agent.locator('#c-rating[data-rating=bad]', { hasText: 'took a while' }).waitFor({ timeout: 15000 });
+  if (await widget.locator('form.rating').isVisible()) {
+    fail('the rating question stays after the rating');
+  }
+  step('the visitor rated the chat; the agent sees the rating');
   console.log(`[${transport}] PASS`);
 } catch (e) {
   console.error(e.stack || String(e));

@@ -235,6 +235,12 @@ function renderHeader() {
   $('c-visitor').textContent = c.visitor || current || '';
   $('c-status').textContent = c.status === 'assigned' ? `assigned to ${c.agent}` : c.status || '';
   $('c-mood').textContent = mood(c.sentiment);
+  const rating = $('c-rating');
+  rating.hidden = !c.rating;
+  rating.dataset.rating = c.rating ?? '';
+  rating.textContent = c.rating
+    ? `${c.rating === 'good' ? '👍 rated good' : '👎 rated bad'}${c.ratingComment ? `: “${c.ratingComment}”` : ''}`
+    : '';
   const assignedToMe = c.status === 'assigned' && c.agentId === me;
   /** @type {HTMLButtonElement} */ ($('accept')).disabled = !(c.status === 'queued' || c.status === 'bot');
   /** @type {HTMLButtonElement} */ ($('transfer')).disabled = !assignedToMe;

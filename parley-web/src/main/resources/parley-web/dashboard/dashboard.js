@@ -44,6 +44,7 @@ let token = null;
  * @property {Record<string, number> & {count?: number}} [firstAgentResponseSeconds]
  * @property {number} queueLength
  * @property {Record<string, number>} [conversations]
+ * @property {Record<string, {good: number, bad: number}>} [ratings] per site, the last 7 days
  */
 
 $('login').addEventListener('submit', async (e) => {
@@ -116,6 +117,15 @@ function begin() {
   value.id = 'by-status';
   extra.append(title, value);
   main.appendChild(extra);
+  const rated = document.createElement('section');
+  rated.className = 'tile';
+  const ratedTitle = document.createElement('h2');
+  ratedTitle.textContent = 'Ratings, last 7 days';
+  const ratedValue = document.createElement('div');
+  ratedValue.className = 'value';
+  ratedValue.id = 'ratings';
+  rated.append(ratedTitle, ratedValue);
+  main.appendChild(rated);
   poll();
   setInterval(poll, POLL_MS);
 }
@@ -174,6 +184,8 @@ async function poll() {
     draw(/** @type {HTMLCanvasElement} */ (tile.querySelector('canvas')), t.series.map((name) => data[t.id][name]));
   }
   $('by-status').textContent = Object.entries(s.conversations || {}).map(([k, v]) => `${k} ${v}`).join(' · ') || '—';
+  $('ratings').textContent = Object.entries(s.ratings || {}).filter(([, r]) => r.good + r.bad > 0)
+    .map(([site, r]) => `${site}: ${r.good} good · ${r.bad} bad`).join('; ') || '—';
 }
 
 /** @param {number} v @returns {string} */

@@ -247,6 +247,15 @@ export class ParleyClient extends Emitter {
     this._write({ type: 'resolve', conv });
   }
 
+  /**
+   * Visitor: rate a resolved conversation; rating again replaces the rating. The answer is the
+   * conversation's `conversation` event with `rating`.
+   * @param {string} conv @param {'good'|'bad'} rating @param {string} [comment]
+   */
+  rate(conv, rating, comment) {
+    this._write(comment ? { type: 'rate', conv, rating, comment } : { type: 'rate', conv, rating });
+  }
+
   /** Agent: hand a conversation back to the bot; visitor: leave the queue. @param {string} conv */
   backToBot(conv) {
     this._write({ type: 'back_to_bot', conv });

@@ -93,6 +93,8 @@
  * @property {number} [waitSeconds]
  * @property {string} [note]
  * @property {string} [greeting]
+ * @property {'good'|'bad'} [rating] the visitor's rating of a resolved conversation
+ * @property {string} [ratingComment]
  */
 
 /**

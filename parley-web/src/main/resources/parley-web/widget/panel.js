@@ -57,6 +57,11 @@ function icon() {
  * @property {HTMLTextAreaElement} input
  * @property {HTMLButtonElement} send
  * @property {HTMLElement} counter
+ * @property {HTMLFormElement} rating the question after a resolved conversation
+ * @property {HTMLInputElement} ratingComment
+ * @property {HTMLButtonElement} rateGood
+ * @property {HTMLButtonElement} rateBad
+ * @property {HTMLElement} ratingThanks
  */
 
 /**
@@ -103,12 +108,28 @@ export function createPanel(cssUrl, t, title) {
     input: /** @type {HTMLTextAreaElement} */ (h('textarea', { id: 'parley-input', part: 'input', rows: '1' })),
     send: /** @type {HTMLButtonElement} */ (h('button', { class: 'send', part: 'send', type: 'submit' })),
     counter: h('span', { class: 'counter', part: 'counter', 'aria-live': 'polite', hidden: '' }),
+    rating: /** @type {HTMLFormElement} */ (h('form', { class: 'rating', part: 'rating', hidden: '' })),
+    ratingComment: /** @type {HTMLInputElement} */ (h('input', {
+      id: 'parley-rating-comment', type: 'text', maxlength: '1000', autocomplete: 'off',
+    })),
+    rateGood: /** @type {HTMLButtonElement} */ (h('button', { class: 'good', type: 'submit', value: 'good' })),
+    rateBad: /** @type {HTMLButtonElement} */ (h('button', { class: 'bad', type: 'submit', value: 'bad' })),
+    ratingThanks: h('p', { class: 'thanks', role: 'status', hidden: '' }),
   };
   p.launcher.append(icon(), p.badge);
   p.form.append(label, p.input, p.send, p.counter);
+  const question = h('p', { class: 'question', id: 'parley-rating-question' });
+  const commentLabel = h('label', { for: 'parley-rating-comment' });
+  p.rating.setAttribute('aria-labelledby', 'parley-rating-question');
+  p.rating.append(question, h('div', { class: 'choices' }, p.rateGood, p.rateBad), commentLabel, p.ratingComment);
   p.panel.append(
-    h('header', { part: 'header' }, p.title, p.agent, p.close), p.status, p.log, p.typing,
+    h('header', { part: 'header' }, p.title, p.agent, p.close), p.status, p.log, p.typing, p.rating, p.ratingThanks,
     h('div', { class: 'actions', part: 'actions' }, p.human, p.stop), p.form);
+  question.textContent = t.rate;
+  commentLabel.textContent = t.rateComment;
+  p.rateGood.textContent = `👍 ${t.rateGood}`;
+  p.rateBad.textContent = `👎 ${t.rateBad}`;
+  p.ratingThanks.textContent = t.rateThanks;
   root.append(p.launcher, p.panel);
   p.launcher.setAttribute('aria-label', t.open);
   p.title.textContent = title || t.title;

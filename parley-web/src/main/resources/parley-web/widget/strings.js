@@ -24,6 +24,11 @@
  * @property {string} log
  * @property {(n: number) => string} unread
  * @property {(max: number) => string} tooLong
+ * @property {string} rate the question after a resolved conversation
+ * @property {string} rateGood
+ * @property {string} rateBad
+ * @property {string} rateComment the optional comment's label
+ * @property {string} rateThanks
  */
 
 /** @type {Record<string, Strings>} */
@@ -37,6 +42,8 @@ export const STRINGS = {
     pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent',
     log: 'Conversation', unread: (n) => (n === 1 ? '1 new message' : `${n} new messages`),
     tooLong: (max) => `A message can be at most ${max} characters long.`,
+    rate: 'How was this chat?', rateGood: 'Good', rateBad: 'Bad', rateComment: 'Anything to add? (optional)',
+    rateThanks: 'Thank you for your feedback.',
   },
   de: {
     open: 'Chat öffnen', close: 'Chat schließen', title: 'Schreiben Sie uns', placeholder: 'Nachricht schreiben…',
@@ -47,6 +54,8 @@ export const STRINGS = {
     pending: 'wird gesendet', sent: 'gesendet', delivered: 'zugestellt', read: 'gelesen', failed: 'nicht gesendet',
     log: 'Unterhaltung', unread: (n) => (n === 1 ? '1 neue Nachricht' : `${n} neue Nachrichten`),
     tooLong: (max) => `Eine Nachricht darf höchstens ${max} Zeichen lang sein.`,
+    rate: 'Wie war dieser Chat?', rateGood: 'Gut', rateBad: 'Schlecht', rateComment: 'Möchten Sie etwas ergänzen? (optional)',
+    rateThanks: 'Vielen Dank für Ihre Rückmeldung.',
   },
 };
 

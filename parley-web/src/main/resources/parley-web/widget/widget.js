@@ -160,6 +160,17 @@ export function mount(cfg) {
     ui.status.textContent = text || '';
   }
 
+  /**
+   * After a resolved conversation: the rating question, or the thanks once it is rated (the
+   * server's `conversation` event with `rating` is the answer). Hidden in any other status.
+   * @param {Conversation} c
+   */
+  function showRating(c) {
+    const resolved = c.status === 'resolved';
+    ui.rating.hidden = !resolved || Boolean(c.rating);
+    ui.ratingThanks.hidden = !resolved || !c.rating;
+  }
+
   /** @param {Conversation} c */
   function onConversation(c) {
     if (c.conv !== conv) {
@@ -180,6 +191,7 @@ export function mount(cfg) {
       view.redraw(transcript.state);
     }
     ui.human.hidden = c.status !== 'bot';
+    showRating(c);
     if (c.status === 'queued' && c.position) {
       showStatus(t.queued(c.position, c.waitSeconds ? Math.max(1, Math.round(c.waitSeconds / 60)) : 0));
     } else if (client.state === 'connected') {
@@ -278,6 +290,14 @@ export function mount(cfg) {
     });
   });
   ui.human.addEventListener('click', () => conv && client.handoff(conv));
+  ui.rating.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const button = /** @type {SubmitEvent} */ (e).submitter;
+    const value = button === ui.rateBad ? 'bad' : 'good';
+    if (conv) {
+      client.rate(conv, value, ui.ratingComment.value.trim() || undefined);
+    }
+  });
   ui.stop.addEventListener('click', () => {
     const answer = transcript.state.streaming;
     if (conv && answer) {

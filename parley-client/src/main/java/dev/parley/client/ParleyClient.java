@@ -157,6 +157,14 @@ public final class ParleyClient implements AutoCloseable {
     command(new ChatCommand.Handoff(null, conv));
   }
 
+  /**
+   * Visitor: rates a resolved conversation {@code good} or {@code bad}, with an optional {@code
+   * comment} (null for none); rating again replaces it.
+   */
+  public void rate(String conv, String rating, String comment) {
+    command(new ChatCommand.Rate(null, conv, rating, comment));
+  }
+
   /** Agent: takes a queued conversation. */
   public void accept(String conv) {
     command(new ChatCommand.Accept(null, conv));

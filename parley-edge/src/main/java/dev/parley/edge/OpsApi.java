@@ -2,14 +2,17 @@ package dev.parley.edge;
 
 import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.ChatLayer;
+import dev.parley.chat.Rating;
 import dev.parley.core.Broker;
 import dev.parley.core.MessageStore;
 import dev.parley.core.Node;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,13 +121,43 @@ public final class OpsApi implements HttpApi {
                         403,
                         "{\"error\":\"forbidden\",\"message\":\"the admin API is for admins only\"}");
                   }
-                  return Response.json(200, Json.write(stats()));
-                });
+                  return null;
+                })
+            .thenCompose(
+                refused ->
+                    refused != null
+                        ? CompletableFuture.completedFuture(refused)
+                        : ratings()
+                            .thenApply(
+                                ratings -> {
+                                  Map<String, Object> s = stats();
+                                  s.put("ratings", ratings);
+                                  return Response.json(200, Json.write(s));
+                                }));
       }
       default -> {
         return next.handle(r);
       }
     }
+  }
+
+  /** How long back the dashboard's rating counts reach. */
+  static final Duration RATINGS_WINDOW = Duration.ofDays(7);
+
+  /** Good and bad ratings per site over {@link #RATINGS_WINDOW}, from the store. */
+  CompletableFuture<Map<String, Rating.Counts>> ratings() {
+    long from = node.clock().millis() - RATINGS_WINDOW.toMillis();
+    Map<String, CompletableFuture<Rating.Counts>> bySite = new TreeMap<>();
+    for (String site : chat.directory().siteIds()) {
+      bySite.put(site, chat.ratings().counts(site, from));
+    }
+    return CompletableFuture.allOf(bySite.values().toArray(CompletableFuture[]::new))
+        .thenApply(
+            v -> {
+              Map<String, Rating.Counts> out = new LinkedHashMap<>();
+              bySite.forEach((site, counts) -> out.put(site, counts.join()));
+              return out;
+            });
   }
 
   /** A snapshot for the admin dashboard; rates come from two snapshots' counters and times. */

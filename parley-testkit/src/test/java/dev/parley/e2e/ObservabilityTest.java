@@ -302,7 +302,9 @@ class ObservabilityTest {
       assertThat(stats.body())
           .contains("\"connections\"")
           .contains("\"deliveryLatencyMs\"")
-          .contains("\"queueLength\"");
+          .contains("\"queueLength\"")
+          .as("ratings per site from the store, none yet")
+          .containsPattern("\"ratings\":\\{[^}]*\"demo\":\\{\"good\":0,\"bad\":0\\}");
       // Maya answered a queued conversation: the first-response time is there, and not 0.
       Matcher frt =
           Pattern.compile("\"firstAgentResponseSeconds\":\\{[^}]*\"p50\":([0-9.E-]+)")
