@@ -325,6 +325,9 @@ export class ParleyClient extends Emitter {
     if (o.site) {
       hello.site = o.site;
     }
+    if (o.lang) {
+      hello.lang = o.lang;
+    }
     this._helloPending = true;
     this._connection.send(JSON.stringify(hello));
   }

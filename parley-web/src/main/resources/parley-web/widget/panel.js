@@ -43,6 +43,8 @@ function icon() {
  * @property {HTMLElement} host the element in the page (`#parley-widget`)
  * @property {ShadowRoot} root
  * @property {HTMLButtonElement} launcher
+ * @property {HTMLElement} launcherText the site's label beside the launcher's icon
+ * @property {HTMLImageElement} avatar the site's avatar or logo in the header
  * @property {HTMLElement} badge
  * @property {HTMLElement} panel
  * @property {HTMLElement} title
@@ -62,11 +64,13 @@ function icon() {
 /**
  * Adds the widget to the page: a `#parley-widget` host at the end of the body, its Shadow DOM,
  * the stylesheet at `cssUrl` (the host stays hidden until it has loaded, so nothing shows
- * unstyled), and the words of `t`.
+ * unstyled) and until `ready` settles (the site's look is known), and the words of `t`.
  * @param {string} cssUrl @param {Strings} t @param {string} [title]
+ * @param {Promise<unknown>} [ready] @param {HTMLElement} [container] where the host goes (default:
+ *   the page's body)
  * @returns {Panel}
  */
-export function createPanel(cssUrl, t, title) {
+export function createPanel(cssUrl, t, title, ready = Promise.resolve(), container = document.body) {
   const host = document.createElement('div');
   host.id = 'parley-widget';
   host.hidden = true;
@@ -74,11 +78,14 @@ export function createPanel(cssUrl, t, title) {
   const css = document.createElement('link');
   css.rel = 'stylesheet';
   css.href = cssUrl;
-  css.addEventListener('load', () => { host.hidden = false; });
-  css.addEventListener('error', () => {
-    console.error('parley: the widget\'s stylesheet could not load:', cssUrl);
-    host.hidden = false;
+  const styled = new Promise((resolve) => {
+    css.addEventListener('load', resolve);
+    css.addEventListener('error', () => {
+      console.error('parley: the widget\'s stylesheet could not load:', cssUrl);
+      resolve(undefined);
+    });
   });
+  Promise.all([styled, ready.catch(() => undefined)]).then(() => { host.hidden = false; });
   root.appendChild(css);
   const label = h('label', { class: 'sr', for: 'parley-input' });
   /** @type {Panel} */
@@ -87,6 +94,8 @@ export function createPanel(cssUrl, t, title) {
     launcher: /** @type {HTMLButtonElement} */ (h('button', {
       class: 'launcher', part: 'launcher', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false',
     })),
+    launcherText: h('span', { class: 'launcher-text', part: 'launcher-text', hidden: '' }),
+    avatar: /** @type {HTMLImageElement} */ (h('img', { class: 'avatar', part: 'avatar', alt: '', hidden: '' })),
     badge: h('span', { class: 'badge', part: 'badge', 'aria-hidden': 'true', hidden: '' }),
     panel: h('section', { class: 'panel', part: 'panel', role: 'dialog', 'aria-modal': 'false', hidden: '' }),
     title: h('span', { class: 'title', part: 'title' }),
@@ -104,10 +113,10 @@ export function createPanel(cssUrl, t, title) {
     send: /** @type {HTMLButtonElement} */ (h('button', { class: 'send', part: 'send', type: 'submit' })),
     counter: h('span', { class: 'counter', part: 'counter', 'aria-live': 'polite', hidden: '' }),
   };
-  p.launcher.append(icon(), p.badge);
+  p.launcher.append(icon(), p.launcherText, p.badge);
   p.form.append(label, p.input, p.send, p.counter);
   p.panel.append(
-    h('header', { part: 'header' }, p.title, p.agent, p.close), p.status, p.log, p.typing,
+    h('header', { part: 'header' }, p.avatar, p.title, p.agent, p.close), p.status, p.log, p.typing,
     h('div', { class: 'actions', part: 'actions' }, p.human, p.stop), p.form);
   root.append(p.launcher, p.panel);
   p.launcher.setAttribute('aria-label', t.open);
@@ -120,6 +129,6 @@ export function createPanel(cssUrl, t, title) {
   p.human.textContent = t.human;
   p.stop.textContent = t.stop;
   p.log.setAttribute('aria-label', t.log);
-  document.body.appendChild(host);
+  container.appendChild(host);
   return p;
 }

@@ -39,7 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code a11y.mjs}: axe-core finds no serious or critical violation;
  *   <li>{@code reload.mjs}: a reload keeps read messages read and unsent messages unsent;
  *   <li>{@code csp.mjs}: the pages work under the server's Content-Security-Policy;
- *   <li>{@code host-page.mjs}: the widget on another origin's page with a strict CSP of its own.
+ *   <li>{@code host-page.mjs}: the widget on another origin's page with a strict CSP of its own;
+ *   <li>{@code appearance.mjs}: a site's look from the admin API restyles its widget on its page.
  * </ul>
  *
  * Screenshots land in {@code parley-testkit/target/screenshots}.
@@ -105,7 +106,7 @@ class BrowserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"layout", "a11y", "reload", "csp"})
+  @ValueSource(strings = {"layout", "a11y", "reload", "csp", "appearance"})
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());
     assertThat(r.exitCode()).as(r.output()).isZero();
