@@ -168,6 +168,23 @@ public record Site(
         appearance);
   }
 
+  /** This site with another appearance (null: the widget's defaults). */
+  public Site withAppearance(SiteAppearance a) {
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        a);
+  }
+
   /**
    * The greeting for a visitor speaking {@code lang} (null: unknown): the site's greeting in that
    * language ({@link SiteAppearance#greeting}), else its default one.
