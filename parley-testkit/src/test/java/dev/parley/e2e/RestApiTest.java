@@ -215,6 +215,7 @@ class RestApiTest {
             "/api/conversations/{id}/accept",
             "/api/conversations/{id}/transfer",
             "/api/conversations/{id}/resolve",
-            "/api/sites/{site}");
+            "/api/sites/{site}",
+            "/api/sites/{site}/appearance");
   }
 }
