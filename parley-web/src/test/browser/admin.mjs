@@ -72,6 +72,23 @@ await run('admin', async (browser) => {
     await page.locator('#status', { hasText: 'saved' }).waitFor({ timeout: 5000 });
     step('saved');
 
+    // A German greeting, saved, greets the preview when it speaks German.
+    await page.locator('.site-form button', { hasText: 'Add a language' }).click();
+    const row = page.locator('.site-form .lang-row').first();
+    await row.locator('input').first().fill('de');
+    await row.locator('textarea').fill('Hallo aus Acme!');
+    const savedBefore = await page.locator('#status').textContent();
+    await page.locator('.site-form .buttons button[type=submit]').click();
+    await page.waitForFunction((was) => {
+      const now = document.getElementById('status')?.textContent ?? '';
+      return now !== was && now.includes('saved');
+    }, savedBefore, { timeout: 5000 });
+    await page.locator('.site-form [data-field="preview.lang"]').fill('de');
+    await page.locator('.site-form [data-field="preview.lang"]').press('Tab');
+    await preview.locator('.launcher[aria-label="Chat öffnen"]').click({ timeout: 10000 });
+    await preview.locator('.log .msg.theirs', { hasText: 'Hallo aus Acme!' }).waitFor({ timeout: 15000 });
+    step('a German greeting, saved, greets the preview in German');
+
     // Someone else changes the site: saving over the old version says so.
     const other = await agent();
     const res = await fetch(`${BASE}/api/admin/sites/acme-ui`, { headers: { authorization: `Bearer ${other.token}` } });

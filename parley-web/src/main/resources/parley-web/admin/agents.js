@@ -92,9 +92,9 @@ export function agentsPane(api, status) {
         const r = isNew
           ? await api.post('/api/admin/agents', body)
           : await api.put(`/api/admin/agents/${encodeURIComponent(user)}`, body, version ?? undefined);
-        status(`Agent ${user} saved.`);
         await load();
         open(r.body, r.version);
+        status(`Agent ${user} saved.`);
       } catch (err) {
         if (err instanceof ApiError && err.status === 412) {
           summary.textContent = 'This agent was changed by someone else meanwhile — reload to see their changes (yours are not saved).';

@@ -54,6 +54,9 @@ export function appearanceSection(site, isNew) {
     row.querySelector('input')?.focus();
   });
   const preview = h('div', { class: 'preview', role: 'region', 'aria-label': 'Preview of the widget' });
+  const previewLang = field('Preview in language', 'preview.lang', {
+    value: navigator.language, hint: 'A tag like de: the preview\'s words, and the saved greeting for it',
+  });
   const note = h('p', { class: 'hint' }, isNew
     ? 'Create the site to preview its widget and test its bot here.'
     : 'The real widget, as a visitor of this site sees it (open it to test the bot). It follows your changes; visitors see them once you save.');
@@ -68,7 +71,7 @@ export function appearanceSection(site, isNew) {
         field('Launcher label', 'appearance.launcherText', { value: a.launcherText }),
         field('Avatar or logo URL', 'appearance.avatarUrl', { value: a.avatarUrl, hint: 'An https URL or a path on this server, like /widget/logo.svg' }),
         h('h4', {}, 'Texts per language'), langs, add),
-      h('div', { class: 'look-preview' }, note, preview)));
+      h('div', { class: 'look-preview' }, note, isNew ? '' : previewLang, preview)));
 
   /** @param {string} name */
   const get = (name) => String(/** @type {HTMLInputElement} */ (fieldset.querySelector(`[data-field="${name}"]`))?.value ?? '').trim();
@@ -104,11 +107,24 @@ export function appearanceSection(site, isNew) {
     if (isNew) {
       return () => {};
     }
-    const widget = mount({
+    const langInput = /** @type {HTMLInputElement} */ (previewLang.querySelector('input'));
+    /** @returns {import('../widget/widget.js').Widget} */
+    const start = () => mount({
       base: new URL('/widget.js', location.href).href, site: site.id, appearance: { ...collect(), botName: site.botName },
-      container: preview,
+      container: preview, lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(langInput.value.trim()) ? langInput.value.trim() : undefined,
     });
-    const restyle = () => widget.restyle({ ...collect(), botName: site.botName });
+    let widget = start();
+    /** @param {Event} e */
+    const restyle = (e) => {
+      if (e.target === langInput) {
+        if (e.type === 'change') {
+          widget.destroy(); // another language: another visitor, greeted in it
+          widget = start();
+        }
+        return;
+      }
+      widget.restyle({ ...collect(), botName: site.botName });
+    };
     fieldset.addEventListener('input', restyle);
     fieldset.addEventListener('change', restyle);
     return () => widget.destroy();

@@ -153,9 +153,9 @@ export function sitesPane(api, status) {
         const r = isNew
           ? await api.post('/api/admin/sites', body)
           : await api.put(`/api/admin/sites/${encodeURIComponent(id)}`, body, version ?? undefined);
-        status(`Site ${id} saved (version ${r.version}).`);
         await load();
         open(r.body, r.version);
+        status(`Site ${id} saved (version ${r.version}).`);
       } catch (err) {
         if (err instanceof ApiError && err.status === 412) {
           summary.textContent = 'This site was changed by someone else meanwhile — reload it to see their changes (yours are not saved).';
