@@ -1,11 +1,12 @@
 // Browser test: accessibility. axe-core (npm, injected into each page) finds no serious or critical
 // violation — nor a page without a main landmark or an <h1> (rules axe rates moderate) — in the widget (closed with an unread message, and open), the console (login, and a
-// conversation open) and the dashboard (login, and its charts); the launcher's accessible name
+// conversation open), the dashboard (login, and its charts) and the admin page (its site editor with
+// the widget preview, its agent editor); the launcher's accessible name
 // tells how many messages are unread; both transcripts scroll from the keyboard.
 //   node --experimental-websocket a11y.mjs   (PARLEY_URL, PARLEY_AGENT_PASSWORD)
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { run, step, fail, watch, consoleLogin, dashboardLogin, visitorWith, BASE } from './lib.mjs';
+import { run, step, fail, watch, consoleLogin, dashboardLogin, adminLogin, visitorWith, BASE } from './lib.mjs';
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -105,5 +106,15 @@ await run('a11y', async (browser) => {
   await axe(page, 'the dashboard\'s login');
   await dashboardLogin(page);
   await axe(page, 'the dashboard\'s charts');
+
+  // The admin page: its login, then a site's editor with the widget preview, and the agents.
+  await adminLogin(page);
+  await axe(page, 'the admin page\'s sites');
+  await page.locator('#site-list button', { hasText: 'Parley demo' }).click();
+  await page.locator('.site-form .preview #parley-widget .launcher').waitFor({ timeout: 15000 });
+  await axe(page, 'the admin page\'s site editor with its preview');
+  await page.click('.tab[data-tab=agents]');
+  await page.click('#new-agent');
+  await axe(page, 'the admin page\'s agent editor');
   await context.close();
 });

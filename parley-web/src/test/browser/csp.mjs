@@ -3,7 +3,7 @@
 // no inline handlers. The policy is added to each HTML response here, so this holds whether or not
 // the server sends it yet; any `securitypolicyviolation` (or a console report of one) fails.
 //   node --experimental-websocket csp.mjs   (PARLEY_URL, PARLEY_AGENT_PASSWORD)
-import { run, step, fail, watch, consoleLogin, dashboardLogin, visitorWith, recordViolations, BASE, POLICY } from './lib.mjs';
+import { run, step, fail, watch, consoleLogin, dashboardLogin, adminLogin, visitorWith, recordViolations, BASE, POLICY } from './lib.mjs';
 
 await run('csp', async (browser) => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
@@ -46,5 +46,17 @@ await run('csp', async (browser) => {
   await dashboardLogin(page);
   await page.locator('#tile-frt .legend .swatch').first().waitFor();
   await check(page, 'the dashboard (login, charts)');
+
+  await adminLogin(page);
+  await page.locator('#site-list button', { hasText: 'Parley demo' }).click();
+  const preview = page.locator('.site-form .preview #parley-widget');
+  await preview.locator('.launcher').waitFor({ timeout: 15000 });
+  await page.locator('.site-form [data-field="appearance.accent"]').fill('#0a7d4f');
+  await page.locator('.site-form [data-field="appearance.position"]').selectOption('bottom-left');
+  const restyled = await preview.locator('.launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
+  if (restyled !== 'rgb(10, 125, 79)') {
+    fail('the preview did not follow the accent under the policy: ' + restyled);
+  }
+  await check(page, 'the admin page (a site\'s editor, the preview restyled)');
   await context.close();
 });

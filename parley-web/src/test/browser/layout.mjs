@@ -4,7 +4,7 @@
 // Then the composers show the text limit (in code points), and a page restyles the widget through
 // its CSS custom properties and ::part() names.
 //   node --experimental-websocket layout.mjs   (PARLEY_URL, PARLEY_AGENT_PASSWORD)
-import { run, step, fail, watch, consoleLogin, dashboardLogin, visitorWith, horizontalOverflow, assertInside, BASE } from './lib.mjs';
+import { run, step, fail, watch, consoleLogin, dashboardLogin, adminLogin, visitorWith, horizontalOverflow, assertInside, BASE } from './lib.mjs';
 
 const SIZES = [{ width: 320, height: 640 }, { width: 375, height: 740 }, { width: 1280, height: 800 }];
 
@@ -66,6 +66,20 @@ await run('layout', async (browser) => {
         fail(`${label}: the dashboard is ${o.scrollWidth} px wide`);
       }
       step(`${label}: the dashboard fits`);
+
+      // The admin page with a site's editor and its widget preview open.
+      await adminLogin(page);
+      await page.locator('#site-list button', { hasText: 'Parley demo' }).click();
+      await page.locator('.site-form .preview #parley-widget .launcher').waitFor({ timeout: 15000 });
+      o = await horizontalOverflow(page);
+      if (o.scrollWidth > o.width) {
+        fail(`${label}: the admin page is ${o.scrollWidth} px wide`);
+      }
+      const save = await page.locator('.site-form .buttons button[type=submit]').boundingBox();
+      if (!save || save.x < 0 || save.x + save.width > size.width) {
+        fail(`${label}: the admin page's save button is outside the window: ${JSON.stringify(save)}`);
+      }
+      step(`${label}: the admin page fits`);
       await context.close();
     }
 

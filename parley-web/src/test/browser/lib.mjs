@@ -70,6 +70,15 @@ export async function dashboardLogin(page, base = BASE) {
   await page.locator('#tile-connections .value').filter({ hasText: /\d/ }).waitFor({ timeout: 15000 });
 }
 
+/** Logs in to the admin page as maya and waits for the sites. */
+export async function adminLogin(page, base = BASE) {
+  await page.goto(base + '/admin/');
+  await page.fill('#login input[name=user]', 'maya');
+  await page.fill('#login input[name=password]', PASSWORD);
+  await page.click('#login button[type=submit]');
+  await page.locator('#site-list li').first().waitFor({ timeout: 15000 });
+}
+
 /**
  * A visitor of the demo site in Node (the SDK over WebSocket) with its conversation; `lines`
  * messages sent (the conversation shows up in the console's lists), then handed to a human.

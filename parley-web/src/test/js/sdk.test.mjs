@@ -46,6 +46,16 @@ for (const transport of ['websocket', 'sse', 'longpoll']) {
   });
 }
 
+test('the lang option goes to the server in hello and comes back in welcome', T, async () => {
+  const c = client(BASE, { site: 'demo', lang: 'de-AT', transports: ['websocket'] });
+  try {
+    const welcome = await c.connect();
+    assert.equal(/** @type {any} */ (welcome).lang, 'de-AT');
+  } finally {
+    c.close();
+  }
+});
+
 test('the same cid sent twice is stored once', T, async () => {
   const room = 'room-dup-' + newCid();
   const c = client(BASE, { transports: ['websocket'] });

@@ -24,6 +24,8 @@
  * @property {string} url base URL of the server, e.g. `https://chat.example.com` (the SDK uses
  *   `/ws` and `/rt/…` under it)
  * @property {string} [site] the site whose visitor this client is (the widget's site id)
+ * @property {string} [lang] the visitor's language, a tag such as `de` or `de-AT` (sent in `hello`:
+ *   the site greets in it when it has a greeting for it)
  * @property {string} [token] a token from an earlier `welcome`, or a JWT, to continue as that user
  * @property {() => (string|Promise<string>)} [tokenProvider] fresh tokens: asked a minute before
  *   the current one expires (sent in-band as `auth`) and after a 4401 close

@@ -23,13 +23,13 @@ import { Positions } from './positions.js';
 import { Credentials } from './credentials.js';
 import { backoffDelay } from './backoff.js';
 import { MAX_TEXT_CODE_POINTS, textLength, mergeDelta } from './text.js';
+import { routeFrame } from './routing.js';
 
 export { newCid, backoffDelay, mergeDelta, textLength, MAX_TEXT_CODE_POINTS };
 
 /** @typedef {import('./protocol.js').Welcome} Welcome */
 /** @typedef {import('./protocol.js').Message} Message */
 /** @typedef {import('./protocol.js').Ack} Ack */
-/** @typedef {import('./protocol.js').ErrorPush} ErrorPush */
 /** @typedef {import('./protocol.js').SendError} SendError */
 /** @typedef {import('./connectivity.js').EventSource} EventSource */
 /** @typedef {import('./connectivity.js').VisibilitySource} VisibilitySource */
@@ -334,6 +334,9 @@ export class ParleyClient extends Emitter {
     if (o.site) {
       hello.site = o.site;
     }
+    if (o.lang) {
+      hello.lang = o.lang;
+    }
     this._helloPending = true;
     this._connection.send(JSON.stringify(hello));
   }
@@ -360,95 +363,6 @@ export class ParleyClient extends Emitter {
 
   /** @param {string} text */
   _onFrame(text) {
-    /** @type {any} */
-    let push;
-    try {
-      push = JSON.parse(text);
-    } catch {
-      return;
-    }
-    switch (push.type) {
-      case 'welcome':
-        this._welcomed(push);
-        break;
-      case 'joined': {
-        this._sender.joined(push.conv);
-        const unparked = this._positions.joined(push);
-        this.emit('joined', push);
-        for (const m of unparked) {
-          this.emit('message', m);
-        }
-        return;
-      }
-      case 'message':
-        this._message(push);
-        return;
-      case 'ack':
-        this._sender.settle(push); // emits the ack
-        return;
-      case 'error':
-        this._error(push);
-        break;
-      case 'authed':
-        this._credentials.authed(push);
-        break;
-      case 'pong':
-        return;
-      default:
-        break;
-    }
-    this.emit(push.type, push);
-  }
-
-  /** @param {Welcome} w */
-  _welcomed(w) {
-    this._helloPending = false;
-    this._credentials.welcomed(w);
-    this.user = w.user;
-    this.role = w.role;
-    this._connection.established(w.heartbeatMs);
-    this._setState('connected');
-    this._resolveWelcome?.(w);
-    for (const [conv, p] of this._positions.entries()) {
-      if (p.seq < 0) {
-        this._write({ type: 'join', conv });
-        this._sender.joinedNow.add(conv);
-      }
-    }
-    this._sender.welcomed(w.user);
-  }
-
-  /** @param {Message} m */
-  _message(m) {
-    if (m.cid != null && m.from === this.user && this._sender.has(m.cid)) {
-      // Our own message is durable even if its ack was lost.
-      this._sender.settle({ type: 'ack', cid: m.cid, conv: m.conv, seq: m.seq, id: m.id, ts: m.ts });
-    }
-    const a = this._positions.accept(m);
-    if (a.duplicate) {
-      this.duplicatesDropped++;
-    }
-    if (a.resyncAfter !== null) {
-      this._write({ type: 'join', conv: m.conv, after: a.resyncAfter });
-    }
-    for (const next of a.deliver) {
-      this.emit('message', next);
-    }
-  }
-
-  /** @param {ErrorPush} e */
-  _error(e) {
-    if (e.code === 'rate_limited' && this._helloPending) {
-      this._credentials.helloLater(e.retryAfterMs, () => this._helloPending && this.state !== 'closed' && this._hello());
-      return;
-    }
-    if (e.code === 'unauthorized' && this._helloPending && e.field !== 'site') {
-      // hello refused: the token is not (or no longer) valid (sdk/credentials.js).
-      if (!this._credentials.refused(e.field, () => this._hello())) {
-        this.close();
-      }
-      return;
-    }
-    this._sender.refused(e);
+    routeFrame(this, text);
   }
 }

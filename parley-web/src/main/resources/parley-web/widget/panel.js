@@ -43,6 +43,8 @@ function icon() {
  * @property {HTMLElement} host the element in the page (`#parley-widget`)
  * @property {ShadowRoot} root
  * @property {HTMLButtonElement} launcher
+ * @property {HTMLElement} launcherText the site's label beside the launcher's icon
+ * @property {HTMLImageElement} avatar the site's avatar or logo in the header
  * @property {HTMLElement} badge
  * @property {HTMLElement} panel
  * @property {HTMLElement} title
@@ -67,11 +69,13 @@ function icon() {
 /**
  * Adds the widget to the page: a `#parley-widget` host at the end of the body, its Shadow DOM,
  * the stylesheet at `cssUrl` (the host stays hidden until it has loaded, so nothing shows
- * unstyled), and the words of `t`.
+ * unstyled) and until `ready` settles (the site's look is known), and the words of `t`.
  * @param {string} cssUrl @param {Strings} t @param {string} [title]
+ * @param {Promise<unknown>} [ready] @param {HTMLElement} [container] where the host goes (default:
+ *   the page's body)
  * @returns {Panel}
  */
-export function createPanel(cssUrl, t, title) {
+export function createPanel(cssUrl, t, title, ready = Promise.resolve(), container = document.body) {
   const host = document.createElement('div');
   host.id = 'parley-widget';
   host.hidden = true;
@@ -79,11 +83,14 @@ export function createPanel(cssUrl, t, title) {
   const css = document.createElement('link');
   css.rel = 'stylesheet';
   css.href = cssUrl;
-  css.addEventListener('load', () => { host.hidden = false; });
-  css.addEventListener('error', () => {
-    console.error('parley: the widget\'s stylesheet could not load:', cssUrl);
-    host.hidden = false;
+  const styled = new Promise((resolve) => {
+    css.addEventListener('load', resolve);
+    css.addEventListener('error', () => {
+      console.error('parley: the widget\'s stylesheet could not load:', cssUrl);
+      resolve(undefined);
+    });
   });
+  Promise.all([styled, ready.catch(() => undefined)]).then(() => { host.hidden = false; });
   root.appendChild(css);
   const label = h('label', { class: 'sr', for: 'parley-input' });
   /** @type {Panel} */
@@ -92,6 +99,8 @@ export function createPanel(cssUrl, t, title) {
     launcher: /** @type {HTMLButtonElement} */ (h('button', {
       class: 'launcher', part: 'launcher', type: 'button', 'aria-haspopup': 'dialog', 'aria-expanded': 'false',
     })),
+    launcherText: h('span', { class: 'launcher-text', part: 'launcher-text', hidden: '' }),
+    avatar: /** @type {HTMLImageElement} */ (h('img', { class: 'avatar', part: 'avatar', alt: '', hidden: '' })),
     badge: h('span', { class: 'badge', part: 'badge', 'aria-hidden': 'true', hidden: '' }),
     panel: h('section', { class: 'panel', part: 'panel', role: 'dialog', 'aria-modal': 'false', hidden: '' }),
     title: h('span', { class: 'title', part: 'title' }),
@@ -116,14 +125,14 @@ export function createPanel(cssUrl, t, title) {
     rateBad: /** @type {HTMLButtonElement} */ (h('button', { class: 'bad', type: 'submit', value: 'bad' })),
     ratingThanks: h('p', { class: 'thanks', role: 'status', hidden: '' }),
   };
-  p.launcher.append(icon(), p.badge);
+  p.launcher.append(icon(), p.launcherText, p.badge);
   p.form.append(label, p.input, p.send, p.counter);
   const question = h('p', { class: 'question', id: 'parley-rating-question' });
   const commentLabel = h('label', { for: 'parley-rating-comment' });
   p.rating.setAttribute('aria-labelledby', 'parley-rating-question');
   p.rating.append(question, h('div', { class: 'choices' }, p.rateGood, p.rateBad), commentLabel, p.ratingComment);
   p.panel.append(
-    h('header', { part: 'header' }, p.title, p.agent, p.close), p.status, p.log, p.typing, p.rating, p.ratingThanks,
+    h('header', { part: 'header' }, p.avatar, p.title, p.agent, p.close), p.status, p.log, p.typing, p.rating, p.ratingThanks,
     h('div', { class: 'actions', part: 'actions' }, p.human, p.stop), p.form);
   question.textContent = t.rate;
   commentLabel.textContent = t.rateComment;
@@ -141,6 +150,6 @@ export function createPanel(cssUrl, t, title) {
   p.human.textContent = t.human;
   p.stop.textContent = t.stop;
   p.log.setAttribute('aria-label', t.log);
-  document.body.appendChild(host);
+  container.appendChild(host);
   return p;
 }

@@ -10,10 +10,12 @@ import { Transcript } from '../sdk/transcript.js';
 import { TranscriptView, TypingIndicators, showLength } from '../sdk/dom.js';
 import { createPanel } from './panel.js';
 import { stringsFor } from './strings.js';
+import { applyAppearance, fetchAppearance } from './appearance.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/client-types.js').TransportName} TransportName */
 /** @typedef {import('../sdk/transcript.js').TranscriptItem} TranscriptItem */
+/** @typedef {import('./appearance.js').Appearance} Appearance */
 
 /**
  * What the embedding tag says (its data-* attributes).
@@ -24,7 +26,23 @@ import { stringsFor } from './strings.js';
  * @property {string} [title] data-title
  * @property {boolean} [open] data-open="true": start open
  * @property {string} [transports] data-transports, e.g. "sse,longpoll"
+ * @property {Appearance} [appearance] the look to start with instead of the site's from the server
+ *   (the admin page's preview)
+ * @property {HTMLElement} [container] where the widget goes instead of the page's body (the preview)
  */
+
+/**
+ * The mounted widget, for the host page (and tests) and the admin page's preview.
+ * @typedef {object} Widget
+ * @property {ParleyClient} client
+ * @property {Transcript} transcript
+ * @property {() => void} open opens the panel
+ * @property {(a: Appearance|null) => void} restyle applies another look at once
+ * @property {() => void} destroy disconnects and removes the widget from the page
+ */
+
+/** A language tag as the server takes it in `hello.lang`. */
+const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/;
 
 /** @typedef {Pick<Storage, 'getItem'|'setItem'|'removeItem'>} StorageLike */
 
@@ -67,19 +85,29 @@ function write(s, k, v) {
 }
 
 /**
- * Mounts the widget on the page. Call once, on the page's event loop.
+ * Mounts the widget on the page. Call once per page (the preview: once per site shown), on the
+ * page's event loop.
  * @param {WidgetConfig} cfg
+ * @returns {Widget}
  */
 export function mount(cfg) {
   const base = new URL(cfg.base);
   const site = cfg.site || 'demo';
-  const t = stringsFor(cfg.lang || navigator.language || 'en');
-  const ui = createPanel(new URL('widget/widget.css', base).href, t, cfg.title);
+  const lang = cfg.lang || navigator.language || 'en';
+  const t = stringsFor(lang);
+  const look = cfg.appearance ? Promise.resolve(cfg.appearance) : fetchAppearance(base, site);
+  const ui = createPanel(new URL('widget/widget.css', base).href, t, cfg.title, look, cfg.container);
+  /** @param {Appearance|null} a */
+  const restyle = (a) => {
+    applyAppearance(ui, a, { base, lang, title: cfg.title, defaultTitle: t.title });
+    names.bot = a?.botName || t.bot;
+  };
   const key = `parley:${base.host}:${site}`;
   const store = pageStorage();
   const client = new ParleyClient({
     url: base.origin,
     site,
+    lang: LANGUAGE_TAG.test(lang) ? lang : undefined,
     token: read(store, `${key}:token`) ?? undefined,
     transports: cfg.transports ? /** @type {TransportName[]} */ (cfg.transports.split(',').map((s) => s.trim())) : undefined,
     storage: { storage: store, key },
@@ -305,11 +333,25 @@ export function mount(cfg) {
     }
   });
 
-  /** For the host page (and tests): the client, and a way to open the panel. */
-  /** @type {any} */ (window).parleyWidget = { client, transcript, open: () => setOpen(true) };
+  look.then(restyle);
+  /** @type {Widget} */
+  const widget = {
+    client,
+    transcript,
+    open: () => setOpen(true),
+    restyle,
+    destroy: () => {
+      document.removeEventListener('visibilitychange', markRead);
+      client.close();
+      ui.host.remove();
+    },
+  };
+  /** For the host page (and tests). */
+  /** @type {any} */ (window).parleyWidget = widget;
   client.connect().catch(() => showStatus(t.offline));
   showUnread();
   if (cfg.open) {
     setOpen(true);
   }
+  return widget;
 }

@@ -11,10 +11,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.openjdk.jmh.results.format.ResultFormatType;
-import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -293,7 +289,7 @@ public final class Bench implements Callable<Integer> {
       out = Path.of("results", date.replace(":", ""));
     }
     if (jmh) {
-      return microBenchmarks();
+      return MicroBenchmarks.run(out, smoke);
     }
     if (smoke) {
       idleSizes = List.of(50);
@@ -412,27 +408,6 @@ public final class Bench implements Callable<Integer> {
     }
     Report.write(out, results, date, notes.toString());
     System.out.println("bench: " + results.size() + " measurements in " + out.resolve("report.md"));
-    return 0;
-  }
-
-  /**
-   * JMH, one fork, short iterations (a few minutes in all); {@code --smoke}: one iteration each.
-   */
-  private int microBenchmarks() throws Exception {
-    Files.createDirectories(out);
-    ChainedOptionsBuilder o =
-        new OptionsBuilder()
-            .include("dev\\.parley\\.bench\\.jmh\\..*")
-            .forks(1)
-            .warmupIterations(smoke ? 1 : 3)
-            .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(smoke ? 1 : 5)
-            .measurementTime(TimeValue.seconds(smoke ? 1 : 2))
-            .jvmArgsAppend("--enable-native-access=ALL-UNNAMED", "-Xmx1g")
-            .resultFormat(ResultFormatType.JSON)
-            .result(out.resolve("jmh.json").toString());
-    new org.openjdk.jmh.runner.Runner(o.build()).run(); // JMH's Runner, not the bench's
-    System.out.println("bench: JMH results in " + out.resolve("jmh.json"));
     return 0;
   }
 

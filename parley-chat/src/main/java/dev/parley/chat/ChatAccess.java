@@ -9,7 +9,6 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Fields;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.chat.ChatProtocol;
-import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -119,8 +118,10 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
               "site " + site + " lets in only visitors its backend signed in: send its token",
               "token"));
     }
+    // The language the hello names (checked by the codec) picks the site's greeting.
+    Principal placed = bound != null ? p : p.withClaim(ChatIdentity.SITE, named);
     return CompletableFuture.completedFuture(
-        bound != null ? p : p.withClaim(ChatIdentity.SITE, named));
+        placed.withClaim(ChatIdentity.LANG, hello.option(ChatProtocol.LANG)));
   }
 
   /**
@@ -168,29 +169,13 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
     return s != null && !s.anonymousVisitors();
   }
 
-  /**
-   * Whether {@code s}'s widget may be opened from a page of {@code origin}: one its operator listed
-   * ({@code *} lists every origin, and must be listed explicitly).
-   */
+  /** {@link WidgetOrigins#allows}. */
   static boolean allows(Site s, String origin) {
-    return !"null".equals(origin)
-        && (s.allowedOrigins().contains("*") || s.allowedOrigins().contains(origin));
+    return WidgetOrigins.allows(s, origin);
   }
 
-  /**
-   * Whether {@code origin} is the server's own (the page was served by the {@code host} it
-   * connected to).
-   */
+  /** {@link WidgetOrigins#sameOrigin}. */
   static boolean sameOrigin(String origin, String host) {
-    if (host == null) {
-      return false;
-    }
-    try {
-      URI o = URI.create(origin);
-      String authority = o.getPort() == -1 ? o.getHost() : o.getHost() + ":" + o.getPort();
-      return authority != null && authority.equalsIgnoreCase(host);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
+    return WidgetOrigins.sameOrigin(origin, host);
   }
 }

@@ -21,6 +21,12 @@ public final class ChatIdentity {
    */
   public static final String SITE = "site";
 
+  /**
+   * The claim naming a visitor's language (a tag such as {@code de-AT}, from {@code hello.lang}):
+   * it picks the site's greeting.
+   */
+  public static final String LANG = "lang";
+
   private ChatIdentity() {}
 
   /** Who a user is to the chat product. */
@@ -75,6 +81,11 @@ public final class ChatIdentity {
   /** The site {@code p} talks to, or null. */
   public static String site(Principal p) {
     return p.claim(SITE);
+  }
+
+  /** The language {@code p} speaks (from its hello), or null. */
+  public static String lang(Principal p) {
+    return p.claim(LANG);
   }
 
   /** Whether {@code p} is an agent or an admin. */

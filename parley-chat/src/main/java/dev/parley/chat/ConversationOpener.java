@@ -110,11 +110,13 @@ final class ConversationOpener {
   }
 
   /**
-   * Shows the greeting of a conversation that does not exist yet: kept in {@code conv}'s snapshot,
-   * so the visitor's session gets it right after it joins.
+   * Shows the greeting of a conversation that does not exist yet, in the visitor's language {@code
+   * lang} (null: unknown; {@link Site#greeting(String)}): kept in {@code conv}'s snapshot, so the
+   * visitor's session gets it right after it joins.
    */
-  void showGreeting(Site site, String conv) {
+  void showGreeting(Site site, String lang, String conv) {
     String id = greetingId(conv);
+    String greeting = site.greeting(lang);
     String key = GREETING_STATE;
     long ttl = GREETING_TTL.toMillis();
     node.publish(
@@ -130,7 +132,7 @@ final class ConversationOpener {
             BotTurns.BOT_USER,
             key,
             ttl,
-            node.encode(new ChatEvent.Answer(conv, id, "delta", site.greeting(), 0, null))));
+            node.encode(new ChatEvent.Answer(conv, id, "delta", greeting, 0, null))));
     node.publish(
         conv,
         BrokerEvent.ephemeralAppending(
@@ -138,14 +140,14 @@ final class ConversationOpener {
             key,
             ttl,
             node.encode(
-                new ChatEvent.Answer(
-                    conv, id, "end", null, site.greeting().length(), "complete"))));
+                new ChatEvent.Answer(conv, id, "end", null, greeting.length(), "complete"))));
   }
 
   /**
    * Creates {@code conv} for visitor {@code p}, whose next conversation it must be: the row, then
-   * the greeting as its first message (with the id it was shown with). Completes with the
-   * conversation; fails with {@code forbidden} when {@code conv} is not {@code p}'s to create.
+   * the greeting as its first message (with the id and the language it was shown with). Completes
+   * with the conversation; fails with {@code forbidden} when {@code conv} is not {@code p}'s to
+   * create.
    */
   CompletableFuture<ChatConversation> create(Principal p, String conv, String clientAddress) {
     // One creation per conversation at a time on this node: a request that comes while another
@@ -200,7 +202,7 @@ final class ConversationOpener {
                                     BotTurns.BOT_USER,
                                     null,
                                     "bot",
-                                    site.greeting(),
+                                    site.greeting(ChatIdentity.lang(p)),
                                     node.clock().millis(),
                                     greetingId(c.id()),
                                     null))

@@ -21,6 +21,7 @@ import java.util.List;
  * @param visitorIdle how long a visitor may be gone and silent before its queued or assigned
  *     conversation is closed as abandoned (freeing the agent's place)
  * @param bot the site's bot, or null for the deployment's ({@code --bot})
+ * @param appearance how its widget looks and greets per language, or null for the widget's defaults
  */
 public record Site(
     String id,
@@ -33,10 +34,39 @@ public record Site(
     boolean anonymousVisitors,
     String identitySecret,
     Duration visitorIdle,
-    BotSettings bot) {
+    BotSettings bot,
+    SiteAppearance appearance) {
 
   public Site {
     allowedOrigins = List.copyOf(allowedOrigins);
+  }
+
+  /** A site with the widget's default appearance. */
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours,
+      boolean anonymousVisitors,
+      String identitySecret,
+      Duration visitorIdle,
+      BotSettings bot) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        null);
   }
 
   /** A site with the deployment's bot. */
@@ -117,7 +147,8 @@ public record Site(
         anonymousVisitors,
         identitySecret,
         d,
-        bot);
+        bot,
+        appearance);
   }
 
   /** This site with another bot (null: the deployment's). */
@@ -133,7 +164,33 @@ public record Site(
         anonymousVisitors,
         identitySecret,
         visitorIdle,
-        b);
+        b,
+        appearance);
+  }
+
+  /** This site with another appearance (null: the widget's defaults). */
+  public Site withAppearance(SiteAppearance a) {
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        a);
+  }
+
+  /**
+   * The greeting for a visitor speaking {@code lang} (null: unknown): the site's greeting in that
+   * language ({@link SiteAppearance#greeting}), else its default one.
+   */
+  public String greeting(String lang) {
+    return appearance == null ? greeting : appearance.greeting(lang, greeting);
   }
 
   @Override

@@ -114,7 +114,7 @@ final class VisitorFlow {
               session.push(
                   new ChatEvent.Conversation(
                       o.nextId(), site.id(), ConversationStatus.BOT.wire(), null));
-              opener.showGreeting(site, o.nextId());
+              opener.showGreeting(site, ChatIdentity.lang(p), o.nextId());
               session.joinTrusted(o.nextId(), 0L);
             });
   }

@@ -9,7 +9,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -67,6 +66,7 @@ public final class ParleyClient implements AutoCloseable {
   private final Positions positions = new Positions();
   private final Outbox outbox;
   private final Pings pings;
+  private final PushRouter router;
 
   private ParleyClient(Builder b) {
     this.uri = b.uri;
@@ -77,6 +77,8 @@ public final class ParleyClient implements AutoCloseable {
         new Credentials(b.token, b.site, b.loginUser, b.loginPassword, b.tokenProvider);
     this.outbox = new Outbox(b.ackTimeout, System::nanoTime, connection::write);
     this.pings = new Pings(connection::write);
+    this.router =
+        new PushRouter(connection, credentials, positions, outbox, pings, listener, firstWelcome);
     thread.every(TICK_MILLIS, this::tick);
   }
 
@@ -310,52 +312,6 @@ public final class ParleyClient implements AutoCloseable {
     }
   }
 
-  private void onPush(Push push) {
-    switch (push) {
-      case Push.Welcome w -> welcomed(w);
-      case Push.Joined j -> {
-        positions.joined(j);
-        listener.onEvent(j);
-      }
-      case Push.Message m -> {
-        Positions.Accepted a = positions.accept(m);
-        a.resyncAfter()
-            .ifPresent(after -> connection.write(new Command.Join(null, m.conv(), after)));
-        for (Push.Message next : a.deliver()) {
-          if (next.from() != null && next.from().equals(credentials.user())) {
-            outbox.ownMessage(next);
-          }
-          listener.onMessage(next);
-        }
-      }
-      case Push.Ack a -> outbox.acked(a);
-      case Push.Error e -> {
-        if (connection.state() == State.CONNECTING && "rate_limited".equals(e.code())) {
-          // The hello: too many new sessions from this address just now. Jitter spreads the
-          // clients behind one address.
-          long wait = e.retryAfterMs() != null ? e.retryAfterMs() : 1000;
-          connection.helloAgainAfter(wait + ThreadLocalRandom.current().nextLong(1000));
-        } else if (!outbox.refused(e)) {
-          listener.onError(e);
-        }
-      }
-      case Push.Authed a -> credentials.authed(a);
-      case Push.Pong p -> pings.pong(p);
-      case Push.Unknown u -> {}
-      default -> listener.onEvent(push);
-    }
-  }
-
-  private void welcomed(Push.Welcome w) {
-    credentials.welcomed(w);
-    connection.established(w.heartbeatMs());
-    firstWelcome.complete(null);
-    for (String conv : positions.unknown()) {
-      connection.write(new Command.Join(null, conv, null));
-    }
-    outbox.sendAll();
-  }
-
   /** The connection's moments, on the client's thread. */
   private final class Events implements Connection.Owner {
     @Override
@@ -365,7 +321,7 @@ public final class ParleyClient implements AutoCloseable {
 
     @Override
     public void push(Push push) {
-      onPush(push);
+      router.route(push);
     }
 
     @Override

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * One client connection's state in the core: who it is, which conversations it has joined, and how
  * far each has been delivered. Decodes the commands of {@code docs/PROTOCOL.md} and carries out the
  * core's own (join, leave, send, receipt, history, typing, ping); {@code hello} and {@code auth} go
- * to its {@link Admission}, rate limits to its {@link SendLimiter}, presence to its {@link
- * PresenceTracker}, and every other command to the node's {@link Extension}.
+ * to its {@link Admission}, send, receipt and history to its {@link SessionMessages} (rate limits
+ * in its {@link SendLimiter}), presence to its {@link PresenceTracker}, and every other command to
+ * the node's {@link Extension}.
  *
  * <p>Not thread-safe: every method runs on {@link Connection#executor()}, the connection's event
  * loop, except where a method says otherwise. Work that finishes on other threads comes back
@@ -35,7 +36,6 @@ public final class Session {
   private final String id;
   private final SessionLoop loop;
   private final Admission admission;
-  private final SendLimiter limiter;
   private final PresenceTracker presence;
   private final TypingIndicator typing;
 
@@ -57,12 +57,8 @@ public final class Session {
    */
   private Set<String> authorizing;
 
-  /**
-   * The last {@code send} in submission order: each send is appended only after the previous one
-   * was handed to the store, so one client's messages keep their order even when the extension
-   * holds a send for a moment ({@link Extension#beforeSend}).
-   */
-  private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+  /** The message commands (send, receipt, history); null until the first of them. */
+  private SessionMessages messages;
 
   /** Written on the executor, read by {@link SessionLoop} from any thread. */
   private volatile boolean closed;
@@ -73,7 +69,6 @@ public final class Session {
     this.id = id;
     this.loop = new SessionLoop(this, connection.executor());
     this.admission = new Admission(this, node);
-    this.limiter = new SendLimiter(this, node.clock(), node.config().sendBurst());
     this.presence = new PresenceTracker(this, node);
     this.typing = new TypingIndicator(this, node);
   }
@@ -161,9 +156,9 @@ public final class Session {
     switch (command) {
       case Command.Join j -> join(j.conv(), j.after(), j.ref(), false);
       case Command.Leave l -> leave(l);
-      case Command.Send s -> send(s);
-      case Command.Receipt r -> receipt(r);
-      case Command.History h -> history(h);
+      case Command.Send s -> messages().send(s);
+      case Command.Receipt r -> messages().receipt(r);
+      case Command.History h -> messages().history(h);
       case Command.Typing t -> {
         joinedOrThrow(t.conv());
         typing.typing(t);
@@ -336,136 +331,20 @@ public final class Session {
     push(new Push.Left(l.ref(), l.conv()));
   }
 
-  private ConversationSubscription joinedOrThrow(String conv) {
+  private SessionMessages messages() {
+    if (messages == null) {
+      messages = new SessionMessages(this);
+    }
+    return messages;
+  }
+
+  /** The joined conversation {@code conv}; a {@code not_joined} error when it is not joined. */
+  ConversationSubscription joinedOrThrow(String conv) {
     ConversationSubscription sub = subscriptions.get(conv);
     if (sub == null) {
       throw new ProtocolException(ErrorCode.NOT_JOINED, "join " + conv + " first", "conv");
     }
     return sub;
-  }
-
-  private void send(Command.Send s) {
-    joinedOrThrow(s.conv());
-    limiter.take(node.config());
-    int max = node.config().maxTextChars();
-    if (s.text().length() > max && s.text().codePointCount(0, s.text().length()) > max) {
-      throw new ProtocolException(
-          ErrorCode.TOO_LONG,
-          "text is longer than " + max + " characters (Unicode code points)",
-          "text");
-    }
-    if (node.isDraining()) {
-      throw new ProtocolException(
-          ErrorCode.SHUTTING_DOWN, "the server is shutting down; reconnect and send again", null);
-    }
-    node.metrics().messageReceived();
-    long receivedAt = node.clock().nanoTime();
-    AppendRequest request =
-        new AppendRequest(
-            s.conv(), principal.user(), s.cid(), "text", s.text(), node.clock().millis());
-    node.sendStarted();
-    CompletableFuture<CompletableFuture<Appended>> submitted =
-        lastSend
-            .handle((x, e) -> null)
-            .thenCompose(v -> node.extension().beforeSend(this, s.conv()))
-            .thenApply(v -> node.append(request));
-    lastSend = submitted;
-    // Hand-written rather than loop().then: the drain count must drop even when the session closed.
-    submitted
-        .thenCompose(f -> f)
-        .whenComplete(
-            (appended, err) ->
-                connection
-                    .executor()
-                    .execute(
-                        () -> {
-                          node.sendFinished();
-                          if (closed) {
-                            return;
-                          }
-                          if (err != null) {
-                            Throwable cause = err.getCause() != null ? err.getCause() : err;
-                            if (cause instanceof ProtocolException p) {
-                              reject(s, p);
-                            } else {
-                              push(
-                                  Push.Error.of(
-                                      ErrorCode.STORE_UNAVAILABLE,
-                                      "the message was not stored; send it again",
-                                      s.cid(),
-                                      s.ref(),
-                                      null));
-                            }
-                            return;
-                          }
-                          StoredMessage m = appended.message();
-                          push(
-                              new Push.Ack(
-                                  s.ref(),
-                                  s.cid(),
-                                  m.conversation(),
-                                  m.seq(),
-                                  m.id(),
-                                  m.createdAtMillis()));
-                          node.metrics().sendAcked(node.clock().nanoTime() - receivedAt);
-                          if (!appended.duplicate()) {
-                            loop.guarded(s, () -> node.extension().messageStored(this, m));
-                          }
-                        }));
-  }
-
-  private void receipt(Command.Receipt r) {
-    ConversationSubscription sub = joinedOrThrow(r.conv());
-    if (r.seq() > sub.delivered()) {
-      throw new ProtocolException(
-          ErrorCode.INVALID_FIELD,
-          "seq "
-              + r.seq()
-              + " is beyond what this connection has received ("
-              + sub.delivered()
-              + ")",
-          "seq");
-    }
-    String user = principal.user();
-    CompletableFuture<Boolean> saved = node.store().saveReceipt(r.conv(), user, r.kind(), r.seq());
-    saved.thenAccept(
-        moved -> {
-          if (moved) {
-            node.publish(
-                r.conv(),
-                BrokerEvent.ephemeral(
-                    user,
-                    null,
-                    0,
-                    node.encode(new Push.Receipt(r.conv(), user, r.kind(), r.seq()))));
-          }
-        });
-    loop.then(
-        saved,
-        r,
-        new SessionLoop.OnFailure(
-            ErrorCode.STORE_UNAVAILABLE, "the receipt was not stored; send it again"),
-        moved -> {});
-  }
-
-  private void history(Command.History h) {
-    joinedOrThrow(h.conv());
-    long before = h.before() == null ? Long.MAX_VALUE : h.before();
-    int limit = h.limitOrDefault();
-    CompletableFuture<List<StoredMessage>> page =
-        CompletableFuture.supplyAsync(
-            () -> node.store().readBefore(h.conv(), before, limit), node.store().readExecutor());
-    loop.then(
-        page,
-        h,
-        new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "history is unavailable; ask again"),
-        p -> {
-          List<Push.Message> messages = new ArrayList<>(p.size());
-          for (StoredMessage m : p) {
-            messages.add(Node.toPush(m));
-          }
-          push(new Push.History(h.ref(), h.conv(), messages, !p.isEmpty() && p.get(0).seq() > 1));
-        });
   }
 
   /** Renews this session's presence in every joined conversation. Any thread: hops. */

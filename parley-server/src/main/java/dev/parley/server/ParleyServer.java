@@ -21,6 +21,7 @@ import dev.parley.core.Node;
 import dev.parley.core.NodeClock;
 import dev.parley.core.NodeConfig;
 import dev.parley.core.SharedState;
+import dev.parley.edge.AppearanceApi;
 import dev.parley.edge.ChatAuthenticator;
 import dev.parley.edge.ChatRestApi;
 import dev.parley.edge.JwtVerifier;
@@ -218,7 +219,7 @@ public final class ParleyServer implements AutoCloseable {
               tc,
               node,
               new OpsApi(
-                  new AdminApi(rest, authenticator, configuration),
+                  new AdminApi(new AppearanceApi(rest, directory), authenticator, configuration),
                   metrics,
                   node,
                   store,

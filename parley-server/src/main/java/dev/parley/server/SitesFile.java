@@ -45,7 +45,8 @@ public record SitesFile(
       HoursJson hours,
       Boolean anonymousVisitors,
       String identitySecret,
-      String visitorIdle) {}
+      String visitorIdle,
+      SiteDoc.Appearance appearance) {}
 
   /** Business hours in the file: days (MONDAY…), opens/closes (HH:MM), zone (Europe/Berlin). */
   public record HoursJson(List<String> days, String opens, String closes, String zone) {}
@@ -104,7 +105,8 @@ public record SitesFile(
                     hours(s.hours()),
                     s.visitorIdle(),
                     null,
-                    null)
+                    null,
+                    s.appearance())
                 .checked()
                 .toSite();
       } catch (InvalidSetting e) {

@@ -27,8 +27,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The widget, the agent console and the dashboard in headless Chromium (Debian's, driven by
- * Playwright's playwright-core from {@code parley-web/src/test/browser}), against one real server:
+ * The widget, the agent console, the dashboard and the admin page in headless Chromium (Debian's,
+ * driven by Playwright's playwright-core from {@code parley-web/src/test/browser}), against one
+ * real server:
  *
  * <ul>
  *   <li>{@code chat-flow.mjs}: greeting, streamed bot answer, handoff, the agent accepts and
@@ -39,7 +40,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code a11y.mjs}: axe-core finds no serious or critical violation;
  *   <li>{@code reload.mjs}: a reload keeps read messages read and unsent messages unsent;
  *   <li>{@code csp.mjs}: the pages work under the server's Content-Security-Policy;
- *   <li>{@code host-page.mjs}: the widget on another origin's page with a strict CSP of its own.
+ *   <li>{@code host-page.mjs}: the widget on another origin's page with a strict CSP of its own;
+ *   <li>{@code appearance.mjs}: a site's look from the admin API restyles its widget on its page;
+ *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
+ *       accent colour, the widget on the site's page wearing it, field errors and a lost update.
  * </ul>
  *
  * Screenshots land in {@code parley-testkit/target/screenshots}.
@@ -105,7 +109,7 @@ class BrowserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"layout", "a11y", "reload", "csp"})
+  @ValueSource(strings = {"layout", "a11y", "reload", "csp", "appearance", "admin"})
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());
     assertThat(r.exitCode()).as(r.output()).isZero();

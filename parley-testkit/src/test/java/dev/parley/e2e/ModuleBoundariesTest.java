@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +44,20 @@ class ModuleBoundariesTest {
    * job.
    */
   static final int MAX_SOURCE_LINES = 450;
+
+  /**
+   * Tables that grow by one entry per setting, by design the one place each setting is written:
+   * held to a limit of their own (raise it only with a new setting), with the reason.
+   */
+  static final Map<String, TableLimit> TABLES =
+      Map.of(
+          "parley-server/src/main/java/dev/parley/server/Settings.java",
+          new TableLimit(700, "the settings table: one declaration per setting"),
+          "parley-server/src/main/java/dev/parley/server/ServerConfig.java",
+          new TableLimit(800, "the settings' record and builder: a component and a setter each"));
+
+  /** A table's own line limit and why it is a table. */
+  record TableLimit(int lines, String why) {}
 
   static JavaClasses parley;
 
@@ -226,8 +241,11 @@ class ModuleBoundariesTest {
         try (Stream<String> l = Files.lines(f)) {
           lines = l.count();
         }
-        if (lines > MAX_SOURCE_LINES) {
-          tooLong.add(root.relativize(f) + " (" + lines + " lines)");
+        String name = root.relativize(f).toString().replace('\\', '/');
+        TableLimit table = TABLES.get(name);
+        int limit = table != null ? table.lines() : MAX_SOURCE_LINES;
+        if (lines > limit) {
+          tooLong.add(name + " (" + lines + " lines, limit " + limit + ")");
         }
       }
     }

@@ -216,6 +216,7 @@ class RestApiTest {
             "/api/conversations/{id}/accept",
             "/api/conversations/{id}/transfer",
             "/api/conversations/{id}/resolve",
-            "/api/sites/{site}");
+            "/api/sites/{site}",
+            "/api/sites/{site}/appearance");
   }
 }

@@ -87,6 +87,17 @@ class SitesFileTest {
         file,
         "{\"sites\": [{\"id\": \"a\", \"greeting\": \"hi\", \"hours\": {\"opens\": \"9am\", \"closes\": \"17:00\"}}]}");
     assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("sites[0].hours");
+    Files.writeString(
+        file,
+        "{\"sites\": [{\"id\": \"a\", \"greeting\": \"hi\", \"appearance\": {\"accent\": \"blue\"}}]}");
+    assertThatThrownBy(() -> SitesFile.load(file))
+        .hasMessageContaining("sites[0].appearance.accent");
+    Files.writeString(
+        file,
+        "{\"sites\": [{\"id\": \"a\", \"greeting\": \"hi\", \"appearance\": {\"accent\": \"#0A7D4F\", "
+            + "\"texts\": {\"de\": {\"greeting\": \"Hallo\"}}}}]}");
+    assertThat(SitesFile.load(file).sites().get(0).appearance().accent()).isEqualTo("#0a7d4f");
+    assertThat(SitesFile.load(file).sites().get(0).greeting("de")).isEqualTo("Hallo");
     Files.writeString(file, "{not json");
     assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("not valid JSON");
     assertThat(SitesFile.load(Path.of("..", "ops", "examples", "sites.json")).sites().get(0).id())

@@ -258,7 +258,8 @@ public final class AdminApi implements HttpApi {
         s.hours(),
         s.visitorIdle(),
         s.bot(),
-        s.disabled());
+        s.disabled(),
+        s.appearance());
   }
 
   private static <T> Response outcome(

@@ -12,6 +12,7 @@ import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -36,7 +37,38 @@ public record SiteDoc(
     Hours hours,
     String visitorIdle,
     Bot bot,
-    Boolean disabled) {
+    Boolean disabled,
+    Appearance appearance) {
+
+  /** A site with the widget's default appearance. */
+  public SiteDoc(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      Boolean anonymousVisitors,
+      String identitySecret,
+      String greeting,
+      String botName,
+      Double confidenceThreshold,
+      Hours hours,
+      String visitorIdle,
+      Bot bot,
+      Boolean disabled) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        bot,
+        disabled,
+        null);
+  }
 
   /** A site id, also a conversation-id safe word. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -63,6 +95,21 @@ public record SiteDoc(
 
   /** The webhook bot's endpoint; null fields take the deployment's settings. */
   public record Webhook(String url, String secret) {}
+
+  /**
+   * How the site's widget looks ({@link SiteAppearance}); checked by {@link AppearanceCheck}. Null
+   * fields keep the widget's defaults.
+   */
+  public record Appearance(
+      String accent,
+      String position,
+      String title,
+      String launcherText,
+      String avatarUrl,
+      Map<String, Texts> texts) {}
+
+  /** The texts of one language; null fields fall back to the site's. */
+  public record Texts(String greeting, String title, String launcherText) {}
 
   /**
    * This document with its defaults filled in, after checking every field.
@@ -106,6 +153,7 @@ public record SiteDoc(
     businessHours(hours);
     idle(visitorIdle);
     Bot b = bot == null ? null : checkedBot(bot);
+    Appearance a = appearance == null ? null : AppearanceCheck.checked(appearance);
     return new SiteDoc(
         id,
         name == null ? id : name,
@@ -118,7 +166,8 @@ public record SiteDoc(
         hours,
         visitorIdle,
         b,
-        Boolean.TRUE.equals(disabled));
+        Boolean.TRUE.equals(disabled),
+        a);
   }
 
   /**
@@ -140,7 +189,8 @@ public record SiteDoc(
         anonymousVisitors,
         secret,
         idle(visitorIdle),
-        botSettings(bot));
+        botSettings(bot),
+        AppearanceCheck.toSiteAppearance(appearance));
   }
 
   /** The document of {@code s} (a sites file's site, the demo site). */
@@ -182,7 +232,8 @@ public record SiteDoc(
         h,
         Durations.format(s.visitorIdle()),
         b,
-        false);
+        false,
+        AppearanceCheck.of(s.appearance()));
   }
 
   /** This document with other secrets (null keeps none: the caller decides). */
@@ -215,7 +266,8 @@ public record SiteDoc(
         hours,
         visitorIdle,
         b,
-        disabled);
+        disabled,
+        appearance);
   }
 
   /** The LLM API key, or null. */
@@ -228,7 +280,8 @@ public record SiteDoc(
     return bot == null || bot.webhook() == null ? null : bot.webhook().secret();
   }
 
-  private static void text(String field, String v, int max, boolean multiline) {
+  /** Checks a text field: at most {@code max} code points, no control characters. */
+  static void text(String field, String v, int max, boolean multiline) {
     if (v == null) {
       return;
     }

@@ -3,15 +3,24 @@ package dev.parley.protocol.chat;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.Fields;
+import java.util.regex.Pattern;
 
 /**
  * Registers the chat product's wire types with a {@link Codec}: its commands, its events, and the
- * check of the one field it adds to the core's {@code hello} ({@code site}). Servers and SDKs that
- * speak chat build their codec with {@code Codec.builder().with(ChatProtocol::register).build()}.
+ * checks of the fields it adds to the core's {@code hello} ({@code site}, {@code lang}). Servers
+ * and SDKs that speak chat build their codec with {@code
+ * Codec.builder().with(ChatProtocol::register).build()}.
  */
 public final class ChatProtocol {
   /** The {@code hello} field that names the site whose widget this is. */
   public static final String SITE = "site";
+
+  /** The {@code hello} field that names the visitor's language, a tag such as {@code de-AT}. */
+  public static final String LANG = "lang";
+
+  /** A language tag as {@code hello.lang} takes it: a primary language and up to three subtags. */
+  public static final Pattern LANGUAGE_TAG =
+      Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}");
 
   private ChatProtocol() {}
 
@@ -27,12 +36,23 @@ public final class ChatProtocol {
         .command("rate", ChatCommand.Rate.class)
         .event("conversation", ChatEvent.Conversation.class)
         .event("answer", ChatEvent.Answer.class)
-        .check(Command.Hello.class, ChatProtocol::checkSite);
+        .check(Command.Hello.class, ChatProtocol::checkSite)
+        .check(Command.Hello.class, ChatProtocol::checkLang);
   }
 
   /** A codec of the core's and the chat's types. */
   public static Codec codec() {
     return Codec.builder().with(ChatProtocol::register).build();
+  }
+
+  private static void checkLang(Command.Hello hello) {
+    Object lang = hello.options().get(LANG);
+    if (lang == null) {
+      return;
+    }
+    if (!(lang instanceof String s) || !LANGUAGE_TAG.matcher(s).matches()) {
+      throw Fields.invalid(LANG, "must be a language tag such as en or de-AT");
+    }
   }
 
   private static void checkSite(Command.Hello hello) {

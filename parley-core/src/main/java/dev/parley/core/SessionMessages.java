@@ -1,0 +1,171 @@
+package dev.parley.core;
+
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.Push;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The core's message commands of one {@link Session}: {@code send} (joined, within the rate and the
+ * length, then appended in the order sent and acknowledged once durable), {@code receipt} and
+ * {@code history}. A session makes it at its first such command, so idle connections do not pay for
+ * it.
+ *
+ * <p>Not thread-safe: confined to the session's event loop, like the session; store results come
+ * back through {@link Session#loop()} (or, for a send's ack, the connection's executor).
+ */
+final class SessionMessages {
+  private final Session session;
+  private final Node node;
+  private final SendLimiter limiter;
+
+  /**
+   * The last {@code send} in submission order: each send is appended only after the previous one
+   * was handed to the store, so one client's messages keep their order even when the extension
+   * holds a send for a moment ({@link Extension#beforeSend}).
+   */
+  private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
+
+  SessionMessages(Session session) {
+    this.session = session;
+    this.node = session.node();
+    this.limiter = new SendLimiter(session, node.clock(), node.config().sendBurst());
+  }
+
+  void send(Command.Send s) {
+    session.joinedOrThrow(s.conv());
+    limiter.take(node.config());
+    int max = node.config().maxTextChars();
+    if (s.text().length() > max && s.text().codePointCount(0, s.text().length()) > max) {
+      throw new ProtocolException(
+          ErrorCode.TOO_LONG,
+          "text is longer than " + max + " characters (Unicode code points)",
+          "text");
+    }
+    if (node.isDraining()) {
+      throw new ProtocolException(
+          ErrorCode.SHUTTING_DOWN, "the server is shutting down; reconnect and send again", null);
+    }
+    node.metrics().messageReceived();
+    long receivedAt = node.clock().nanoTime();
+    AppendRequest request =
+        new AppendRequest(
+            s.conv(), session.principal().user(), s.cid(), "text", s.text(), node.clock().millis());
+    node.sendStarted();
+    CompletableFuture<CompletableFuture<Appended>> submitted =
+        lastSend
+            .handle((x, e) -> null)
+            .thenCompose(v -> node.extension().beforeSend(session, s.conv()))
+            .thenApply(v -> node.append(request));
+    lastSend = submitted;
+    // Hand-written rather than loop().then: the drain count must drop even when the session closed.
+    submitted
+        .thenCompose(f -> f)
+        .whenComplete(
+            (appended, err) ->
+                session
+                    .connection()
+                    .executor()
+                    .execute(
+                        () -> {
+                          node.sendFinished();
+                          if (session.isClosed()) {
+                            return;
+                          }
+                          if (err != null) {
+                            Throwable cause = err.getCause() != null ? err.getCause() : err;
+                            if (cause instanceof ProtocolException p) {
+                              session.reject(s, p);
+                            } else {
+                              session.push(
+                                  Push.Error.of(
+                                      ErrorCode.STORE_UNAVAILABLE,
+                                      "the message was not stored; send it again",
+                                      s.cid(),
+                                      s.ref(),
+                                      null));
+                            }
+                            return;
+                          }
+                          StoredMessage m = appended.message();
+                          session.push(
+                              new Push.Ack(
+                                  s.ref(),
+                                  s.cid(),
+                                  m.conversation(),
+                                  m.seq(),
+                                  m.id(),
+                                  m.createdAtMillis()));
+                          node.metrics().sendAcked(node.clock().nanoTime() - receivedAt);
+                          if (!appended.duplicate()) {
+                            session
+                                .loop()
+                                .guarded(s, () -> node.extension().messageStored(session, m));
+                          }
+                        }));
+  }
+
+  void receipt(Command.Receipt r) {
+    ConversationSubscription sub = session.joinedOrThrow(r.conv());
+    if (r.seq() > sub.delivered()) {
+      throw new ProtocolException(
+          ErrorCode.INVALID_FIELD,
+          "seq "
+              + r.seq()
+              + " is beyond what this connection has received ("
+              + sub.delivered()
+              + ")",
+          "seq");
+    }
+    String user = session.principal().user();
+    CompletableFuture<Boolean> saved = node.store().saveReceipt(r.conv(), user, r.kind(), r.seq());
+    saved.thenAccept(
+        moved -> {
+          if (moved) {
+            node.publish(
+                r.conv(),
+                BrokerEvent.ephemeral(
+                    user,
+                    null,
+                    0,
+                    node.encode(new Push.Receipt(r.conv(), user, r.kind(), r.seq()))));
+          }
+        });
+    session
+        .loop()
+        .then(
+            saved,
+            r,
+            new SessionLoop.OnFailure(
+                ErrorCode.STORE_UNAVAILABLE, "the receipt was not stored; send it again"),
+            moved -> {});
+  }
+
+  void history(Command.History h) {
+    session.joinedOrThrow(h.conv());
+    long before = h.before() == null ? Long.MAX_VALUE : h.before();
+    int limit = h.limitOrDefault();
+    CompletableFuture<List<StoredMessage>> page =
+        CompletableFuture.supplyAsync(
+            () -> node.store().readBefore(h.conv(), before, limit), node.store().readExecutor());
+    session
+        .loop()
+        .then(
+            page,
+            h,
+            new SessionLoop.OnFailure(
+                ErrorCode.STORE_UNAVAILABLE, "history is unavailable; ask again"),
+            p -> {
+              List<Push.Message> messages = new ArrayList<>(p.size());
+              for (StoredMessage m : p) {
+                messages.add(Node.toPush(m));
+              }
+              session.push(
+                  new Push.History(
+                      h.ref(), h.conv(), messages, !p.isEmpty() && p.get(0).seq() > 1));
+            });
+  }
+}

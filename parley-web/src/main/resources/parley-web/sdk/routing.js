@@ -1,0 +1,107 @@
+// @ts-check
+// Where each frame from the server goes in the JS SDK's client: the welcome to the credentials and
+// the connection, messages through the positions (in seq order, once), acks and refusals to the
+// sender, everything else out as an event of its own name. Runs on the client's event loop.
+
+/** @typedef {import('./parley.js').ParleyClient} ParleyClient */
+/** @typedef {import('./protocol.js').Welcome} Welcome */
+/** @typedef {import('./protocol.js').Message} Message */
+/** @typedef {import('./protocol.js').ErrorPush} ErrorPush */
+
+/**
+ * Routes one text frame from the server: a welcome, messages (in order, once), acks to the sender,
+ * refusals, the rest as events of the same name.
+ * @param {ParleyClient} client @param {string} text
+ */
+export function routeFrame(client, text) {
+  /** @type {any} */
+  let push;
+  try {
+    push = JSON.parse(text);
+  } catch {
+    return;
+  }
+  switch (push.type) {
+    case 'welcome':
+      welcomed(client, push);
+      break;
+    case 'joined': {
+      client._sender.joined(push.conv);
+      const unparked = client._positions.joined(push);
+      client.emit('joined', push);
+      for (const m of unparked) {
+        client.emit('message', m);
+      }
+      return;
+    }
+    case 'message':
+      message(client, push);
+      return;
+    case 'ack':
+      client._sender.settle(push); // emits the ack
+      return;
+    case 'error':
+      error(client, push);
+      break;
+    case 'authed':
+      client._credentials.authed(push);
+      break;
+    case 'pong':
+      return;
+    default:
+      break;
+  }
+  client.emit(push.type, push);
+}
+
+/** @param {ParleyClient} client @param {Welcome} w */
+function welcomed(client, w) {
+  client._helloPending = false;
+  client._credentials.welcomed(w);
+  client.user = w.user;
+  client.role = w.role;
+  client._connection.established(w.heartbeatMs);
+  client._setState('connected');
+  client._resolveWelcome?.(w);
+  for (const [conv, p] of client._positions.entries()) {
+    if (p.seq < 0) {
+      client._write({ type: 'join', conv });
+      client._sender.joinedNow.add(conv);
+    }
+  }
+  client._sender.welcomed(w.user);
+}
+
+/** @param {ParleyClient} client @param {Message} m */
+function message(client, m) {
+  if (m.cid != null && m.from === client.user && client._sender.has(m.cid)) {
+    // Our own message is durable even if its ack was lost.
+    client._sender.settle({ type: 'ack', cid: m.cid, conv: m.conv, seq: m.seq, id: m.id, ts: m.ts });
+  }
+  const a = client._positions.accept(m);
+  if (a.duplicate) {
+    client.duplicatesDropped++;
+  }
+  if (a.resyncAfter !== null) {
+    client._write({ type: 'join', conv: m.conv, after: a.resyncAfter });
+  }
+  for (const next of a.deliver) {
+    client.emit('message', next);
+  }
+}
+
+/** @param {ParleyClient} client @param {ErrorPush} e */
+function error(client, e) {
+  if (e.code === 'rate_limited' && client._helloPending) {
+    client._credentials.helloLater(e.retryAfterMs, () => client._helloPending && client.state !== 'closed' && client._hello());
+    return;
+  }
+  if (e.code === 'unauthorized' && client._helloPending && e.field !== 'site') {
+    // hello refused: the token is not (or no longer) valid (sdk/credentials.js).
+    if (!client._credentials.refused(e.field, () => client._hello())) {
+      client.close();
+    }
+    return;
+  }
+  client._sender.refused(e);
+}

@@ -1,0 +1,153 @@
+// Browser test: the admin page drives the live configuration (issue 16). An admin logs in, creates
+// a site and an agent, changes the site's accent colour and sees the preview (the real widget)
+// change, saves, and the widget on a page of that site (another origin) wears the new colour and
+// greets with the site's greeting; a bad origin gets its error beside the field, and an edit over a
+// version someone else changed says so.
+//   node --experimental-websocket admin.mjs   (PARLEY_URL, PARLEY_AGENT_PASSWORD: maya, an admin)
+import http from 'node:http';
+import { run, step, fail, watch, agent, PASSWORD, BASE } from './lib.mjs';
+
+const parley = new URL(BASE);
+
+/** The background colour of the launcher inside `widget` (a #parley-widget locator). */
+async function launcherColour(widget) {
+  return widget.locator('.launcher').evaluate((el) => getComputedStyle(el).backgroundColor);
+}
+
+await run('admin', async (browser) => {
+  const site = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme</title></head>
+<body><main><h1>Acme</h1></main><script src="${parley.origin}/widget.js" data-site="acme-ui" data-lang="en" async></script></body></html>`);
+  });
+  await new Promise((r) => site.listen(0, '127.0.0.1', r));
+  const origin = `http://localhost:${site.address().port}`;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  watch(page, 'admin');
+  try {
+    await page.goto(BASE + '/dashboard/');
+    await page.click('a[href="../admin/"]');
+    await page.waitForURL(/\/admin\/$/);
+    await page.fill('#login input[name=user]', 'maya');
+    await page.fill('#login input[name=password]', PASSWORD);
+    await page.click('#login button[type=submit]');
+    await page.locator('#app').waitFor();
+    step('logged in from the dashboard\'s link');
+
+    // A new site with a bad origin: the error shows beside the field.
+    await page.click('#new-site');
+    const form = page.locator('.site-form');
+    await form.locator('[data-field=id]').fill('acme-ui');
+    await form.locator('[data-field=name]').fill('Acme UI');
+    await form.locator('[data-field=allowedOrigins]').fill(`${origin}\nftp://nope`);
+    await form.locator('[data-field=greeting]').fill('Welcome to Acme, from the admin page!');
+    await form.locator('.buttons button[type=submit]').click();
+    const error = form.locator('[data-field=allowedOrigins] ~ .field-error');
+    await error.waitFor({ timeout: 5000 });
+    if (!(await error.textContent()).includes('ftp://nope')) {
+      fail('the origin error does not name the origin: ' + await error.textContent());
+    }
+    if (await form.locator('[data-field=allowedOrigins]').getAttribute('aria-invalid') !== 'true') {
+      fail('the origins field is not marked invalid');
+    }
+    step('a bad origin shows its error beside the field');
+    await form.locator('[data-field=allowedOrigins]').fill(origin);
+    await form.locator('.buttons button[type=submit]').click();
+    await page.locator('#site-form-title', { hasText: 'Site acme-ui' }).waitFor({ timeout: 5000 });
+    await page.locator('#site-list', { hasText: 'Acme UI' }).waitFor();
+    step('the site is created and listed');
+
+    // The preview is the real widget: it follows the accent colour as it is typed.
+    const preview = page.locator('.site-form .preview #parley-widget');
+    await preview.locator('.launcher').waitFor({ timeout: 15000 });
+    const before = await launcherColour(preview);
+    await page.locator('.site-form [data-field="appearance.accent"]').fill('#aa3300');
+    await page.waitForFunction(() => {
+      const l = document.querySelector('.preview #parley-widget')?.shadowRoot?.querySelector('.launcher');
+      return l && getComputedStyle(l).backgroundColor === 'rgb(170, 51, 0)';
+    }, null, { timeout: 5000 });
+    step(`the preview changes colour as the accent is typed (${before} → rgb(170, 51, 0))`);
+    await page.locator('.site-form .buttons button[type=submit]').click();
+    await page.locator('#status', { hasText: 'saved' }).waitFor({ timeout: 5000 });
+    step('saved');
+
+    // A German greeting, saved, greets the preview when it speaks German.
+    await page.locator('.site-form button', { hasText: 'Add a language' }).click();
+    const row = page.locator('.site-form .lang-row').first();
+    await row.locator('input').first().fill('de');
+    await row.locator('textarea').fill('Hallo aus Acme!');
+    const savedBefore = await page.locator('#status').textContent();
+    await page.locator('.site-form .buttons button[type=submit]').click();
+    await page.waitForFunction((was) => {
+      const now = document.getElementById('status')?.textContent ?? '';
+      return now !== was && now.includes('saved');
+    }, savedBefore, { timeout: 5000 });
+    await page.locator('.site-form [data-field="preview.lang"]').fill('de');
+    await page.locator('.site-form [data-field="preview.lang"]').press('Tab');
+    await preview.locator('.launcher[aria-label="Chat öffnen"]').click({ timeout: 10000 });
+    await preview.locator('.log .msg.theirs', { hasText: 'Hallo aus Acme!' }).waitFor({ timeout: 15000 });
+    step('a German greeting, saved, greets the preview in German');
+
+    // Someone else changes the site: saving over the old version says so.
+    const other = await agent();
+    const res = await fetch(`${BASE}/api/admin/sites/acme-ui`, { headers: { authorization: `Bearer ${other.token}` } });
+    const current = await res.json();
+    for (const k of ['version', 'updatedAt', 'identitySecretSet']) {
+      delete current[k];
+    }
+    current.name = 'Acme (changed elsewhere)';
+    const put = await fetch(`${BASE}/api/admin/sites/acme-ui`, {
+      method: 'PUT', headers: { authorization: `Bearer ${other.token}`, 'content-type': 'application/json' }, body: JSON.stringify(current),
+    });
+    other.close();
+    if (put.status !== 200) {
+      fail(`the other admin's change failed: ${put.status}`);
+    }
+    await page.locator('.site-form [data-field=name]').fill('Acme mine');
+    await page.locator('.site-form .buttons button[type=submit]').click();
+    await page.locator('.site-form .form-error', { hasText: 'changed by someone else' }).waitFor({ timeout: 5000 });
+    await page.locator('.site-form .form-error button', { hasText: 'Reload' }).click();
+    await page.waitForFunction(
+      () => /** @type {HTMLInputElement|null} */ (document.querySelector('.site-form [data-field=name]'))?.value === 'Acme (changed elsewhere)',
+      null, { timeout: 5000 });
+    step('saving over a version someone else changed says so, and Reload shows theirs');
+
+    // An agent for the site.
+    await page.click('.tab[data-tab=agents]');
+    await page.click('#new-agent');
+    const agentForm = page.locator('.agent-form');
+    await agentForm.locator('[data-field=user]').fill('ana-ui');
+    await agentForm.locator('[data-field=name]').fill('Ana');
+    await agentForm.locator('.days label', { hasText: 'acme-ui' }).click();
+    await agentForm.locator('[data-field=capacity]').fill('2');
+    await agentForm.locator('[data-field=password]').fill('anas-long-password');
+    await agentForm.locator('button[type=submit]').click();
+    await page.locator('#agent-list', { hasText: 'Ana' }).waitFor({ timeout: 5000 });
+    step('an agent is created for the site');
+    await page.click('.tab[data-tab=audit]');
+    await page.locator('#audit-table tbody tr', { hasText: 'ana-ui' }).first().waitFor({ timeout: 5000 });
+    step('the audit log shows the changes');
+
+    // The site's own page: the widget wears the saved colour and greets with the site's greeting.
+    const visitor = await context.newPage();
+    watch(visitor, 'acme page');
+    await visitor.goto(origin + '/');
+    const widget = visitor.locator('#parley-widget');
+    await widget.locator('.launcher').waitFor({ timeout: 15000 });
+    const colour = await launcherColour(widget);
+    if (colour !== 'rgb(170, 51, 0)') {
+      fail(`the widget on the site's page is ${colour}, not the saved accent`);
+    }
+    await widget.locator('.launcher').click();
+    await widget.locator('.log .msg.theirs', { hasText: 'Welcome to Acme, from the admin page!' }).waitFor({ timeout: 15000 });
+    step('the widget on the site\'s page wears the new colour and greets with the site\'s greeting');
+    if (process.env.SCREENSHOT_DIR) {
+      await page.click('.tab[data-tab=sites]');
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/admin.png`, fullPage: true });
+    }
+  } finally {
+    await context.close();
+    site.close();
+  }
+});
