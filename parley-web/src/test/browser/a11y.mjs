@@ -56,8 +56,11 @@ await run('a11y', async (browser) => {
   await page.goto(BASE + '/');
   const widget = page.locator('#parley-widget');
   const launcher = widget.locator('.launcher');
-  await page.waitForFunction(() => document.querySelector('#parley-widget')?.dataset.state === 'connected',
-    null, { timeout: 15000 });
+  // Connected, and the conversation (the id the first message will create) is known.
+  await page.waitForFunction(() => {
+    const w = /** @type {any} */ (window).parleyWidget;
+    return document.querySelector('#parley-widget')?.dataset.state === 'connected' && Boolean(w?.transcript.state.conv);
+  }, null, { timeout: 15000 });
   await page.evaluate(() => {
     const w = /** @type {any} */ (window).parleyWidget;
     return w.client.send(w.transcript.state.conv, 'How do I run Parley?');

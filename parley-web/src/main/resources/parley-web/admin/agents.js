@@ -113,6 +113,13 @@ export function agentsPane(api, status) {
     title.focus();
   }
 
-  document.getElementById('new-agent')?.addEventListener('click', () => open(null, null));
-  return { show: load };
+  /** @type {Promise<void>} the latest load: the sites' checkboxes need its list of sites */
+  let loaded = Promise.resolve();
+  const show = () => {
+    loaded = load();
+    return loaded;
+  };
+  // A new agent's form lists the sites as the latest load read them: wait for it.
+  document.getElementById('new-agent')?.addEventListener('click', () => loaded.then(() => open(null, null)));
+  return { show };
 }
