@@ -21,6 +21,7 @@ import java.util.List;
  * @param visitorIdle how long a visitor may be gone and silent before its queued or assigned
  *     conversation is closed as abandoned (freeing the agent's place)
  * @param bot the site's bot, or null for the deployment's ({@code --bot})
+ * @param eventWebhooks where the site's integration events go (none by default)
  */
 public record Site(
     String id,
@@ -33,10 +34,40 @@ public record Site(
     boolean anonymousVisitors,
     String identitySecret,
     Duration visitorIdle,
-    BotSettings bot) {
+    BotSettings bot,
+    List<EventWebhook> eventWebhooks) {
 
   public Site {
     allowedOrigins = List.copyOf(allowedOrigins);
+    eventWebhooks = eventWebhooks == null ? List.of() : List.copyOf(eventWebhooks);
+  }
+
+  /** A site without event webhooks. */
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours,
+      boolean anonymousVisitors,
+      String identitySecret,
+      Duration visitorIdle,
+      BotSettings bot) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        List.of());
   }
 
   /** A site with the deployment's bot. */
@@ -62,7 +93,8 @@ public record Site(
         anonymousVisitors,
         identitySecret,
         visitorIdle,
-        null);
+        null,
+        List.of());
   }
 
   /** How long a visitor may be gone and silent by default. */
@@ -117,7 +149,8 @@ public record Site(
         anonymousVisitors,
         identitySecret,
         d,
-        bot);
+        bot,
+        eventWebhooks);
   }
 
   /** This site with another bot (null: the deployment's). */
@@ -133,7 +166,25 @@ public record Site(
         anonymousVisitors,
         identitySecret,
         visitorIdle,
-        b);
+        b,
+        eventWebhooks);
+  }
+
+  /** This site with other event webhooks. */
+  public Site withEventWebhooks(List<EventWebhook> hooks) {
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        hooks);
   }
 
   @Override
