@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * the field of the first problem; {@link #toSite} makes what the chat layer uses.
  *
  * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code
- * bot.webhook.secret}) are plain here; {@link SecretBox} seals them in the stored document and the
- * API never shows them.
+ * bot.webhook.secret}, each {@code eventWebhooks[i].secret}) are plain here; {@link SecretBox}
+ * seals them in the stored document and the API never shows them.
  */
 public record SiteDoc(
     String id,
@@ -36,7 +36,38 @@ public record SiteDoc(
     Hours hours,
     String visitorIdle,
     Bot bot,
-    Boolean disabled) {
+    Boolean disabled,
+    List<EventWebhookDoc> eventWebhooks) {
+
+  /** A site document without event webhooks. */
+  public SiteDoc(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      Boolean anonymousVisitors,
+      String identitySecret,
+      String greeting,
+      String botName,
+      Double confidenceThreshold,
+      Hours hours,
+      String visitorIdle,
+      Bot bot,
+      Boolean disabled) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        bot,
+        disabled,
+        null);
+  }
 
   /** A site id, also a conversation-id safe word. */
   public static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -106,6 +137,7 @@ public record SiteDoc(
     businessHours(hours);
     idle(visitorIdle);
     Bot b = bot == null ? null : checkedBot(bot);
+    List<EventWebhookDoc> hooks = EventWebhookDoc.checkedAll(eventWebhooks);
     return new SiteDoc(
         id,
         name == null ? id : name,
@@ -118,7 +150,8 @@ public record SiteDoc(
         hours,
         visitorIdle,
         b,
-        Boolean.TRUE.equals(disabled));
+        Boolean.TRUE.equals(disabled),
+        hooks);
   }
 
   /**
@@ -140,7 +173,13 @@ public record SiteDoc(
         anonymousVisitors,
         secret,
         idle(visitorIdle),
-        botSettings(bot));
+        botSettings(bot),
+        eventWebhooks == null
+            ? List.of()
+            : eventWebhooks.stream()
+                .map(EventWebhookDoc::toEventWebhook)
+                .filter(h -> h != null)
+                .toList());
   }
 
   /** The document of {@code s} (a sites file's site, the demo site). */
@@ -182,7 +221,10 @@ public record SiteDoc(
         h,
         Durations.format(s.visitorIdle()),
         b,
-        false);
+        false,
+        s.eventWebhooks().isEmpty()
+            ? null
+            : s.eventWebhooks().stream().map(EventWebhookDoc::of).toList());
   }
 
   /** This document with other secrets (null keeps none: the caller decides). */
@@ -215,7 +257,38 @@ public record SiteDoc(
         hours,
         visitorIdle,
         b,
-        disabled);
+        disabled,
+        eventWebhooks);
+  }
+
+  /** This document with other event webhooks. */
+  SiteDoc withEventWebhooks(List<EventWebhookDoc> hooks) {
+    return new SiteDoc(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        bot,
+        disabled,
+        hooks);
+  }
+
+  /** The event webhook {@code hookId}'s secret, or null. */
+  String eventWebhookSecret(String hookId) {
+    if (eventWebhooks == null) {
+      return null;
+    }
+    return eventWebhooks.stream()
+        .filter(h -> h.id().equals(hookId))
+        .map(EventWebhookDoc::secret)
+        .findFirst()
+        .orElse(null);
   }
 
   /** The LLM API key, or null. */
