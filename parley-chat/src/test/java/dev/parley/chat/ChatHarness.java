@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The chat layer on a real node with in-memory ports and a {@link ManualClock}, driven through
@@ -38,6 +39,10 @@ final class ChatHarness implements AutoCloseable {
   final InMemorySharedState shared = new InMemorySharedState(clock::nanoTime);
   final InMemoryChatStore chatStore = new InMemoryChatStore();
   final ScriptedBot bot = new ScriptedBot();
+
+  /** The integration events the chat layer emitted, in order. */
+  final LinkedBlockingQueue<IntegrationEvent> events = new LinkedBlockingQueue<>();
+
   final ChatLayer chat;
   final Node node;
   private final List<RecordingConnection> connections = new ArrayList<>();
@@ -62,7 +67,9 @@ final class ChatHarness implements AutoCloseable {
     }
     Map<String, Site> bySite = new java.util.HashMap<>();
     sites.forEach(s -> bySite.put(s.id(), s));
-    chat = new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock);
+    chat =
+        new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock)
+            .integrationEvents(events::add);
     AnonymousTokens visitors =
         new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
     Authenticator auth =
