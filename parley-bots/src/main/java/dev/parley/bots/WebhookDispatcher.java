@@ -17,10 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
@@ -303,6 +306,11 @@ public final class WebhookDispatcher implements AutoCloseable {
     return failed.get();
   }
 
+  /**
+   * Stops: no more passes, posts in flight interrupted (a delivery may have arrived without being
+   * recorded: it comes again, at least once), then this node's leases released so any node sends
+   * its claimed deliveries at once rather than after the lease. Waits up to 5 s for the store.
+   */
   @Override
   public void close() {
     closed = true;
@@ -312,6 +320,15 @@ public final class WebhookDispatcher implements AutoCloseable {
     }
     passes.shutdownNow();
     posts.shutdownNow();
+    try {
+      passes.awaitTermination(5, TimeUnit.SECONDS);
+      posts.awaitTermination(5, TimeUnit.SECONDS);
+      store.release(owner).get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("could not release this node's delivery leases: {}", e.toString());
+    }
     http.close();
   }
 }

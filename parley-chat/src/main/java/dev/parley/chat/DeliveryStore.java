@@ -110,6 +110,12 @@ public interface DeliveryStore extends AutoCloseable {
    */
   CompletableFuture<Boolean> settle(String id, String owner, Attempt attempt);
 
+  /**
+   * Ends every lease {@code owner} holds (a node shutting down), so its claimed deliveries are due
+   * again at once for any node. Completes with how many.
+   */
+  CompletableFuture<Integer> release(String owner);
+
   /** The newest {@code limit} deliveries of {@code site} with a seq below {@code beforeSeq}. */
   CompletableFuture<List<Delivery>> list(String site, int limit, long beforeSeq);
 

@@ -118,6 +118,19 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   }
 
   @Override
+  public synchronized CompletableFuture<Integer> release(String owner) {
+    int n = 0;
+    for (Row r : rows.values()) {
+      if (owner.equals(r.owner) && r.d.status() == Status.PENDING) {
+        r.owner = null;
+        r.leaseUntil = 0;
+        n++;
+      }
+    }
+    return CompletableFuture.completedFuture(n);
+  }
+
+  @Override
   public synchronized CompletableFuture<List<Delivery>> list(
       String site, int limit, long beforeSeq) {
     List<Delivery> out = new ArrayList<>();

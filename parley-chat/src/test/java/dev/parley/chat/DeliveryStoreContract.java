@@ -106,6 +106,20 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
+  void releasedLeasesAreClaimableAtOnceAndTheirOwnersResultsNoLongerCount() throws Exception {
+    get(store.add(List.of(delivery("d1", "chat_a", 100), delivery("d2", "chat_b", 100))));
+    get(store.claim("n1", 100, LEASE, 1));
+    get(store.claim("n2", 100, LEASE, 1));
+    assertThat(get(store.release("n1"))).isEqualTo(1);
+    assertThat(ids(get(store.claim("n3", 101, LEASE, 10)))).containsExactly("d1");
+    assertThat(get(store.settle("d1", "n1", new Attempt(Status.DELIVERED, 0, null, 200, 102))))
+        .isFalse();
+    assertThat(get(store.settle("d2", "n2", new Attempt(Status.DELIVERED, 0, null, 200, 102))))
+        .as("another owner's lease is untouched")
+        .isTrue();
+  }
+
+  @Test
   void aSettledDeliveryCannotBeSettledAgain() throws Exception {
     get(store.add(List.of(delivery("d1", "chat_a", 100))));
     get(store.claim("n1", 100, LEASE, 10));

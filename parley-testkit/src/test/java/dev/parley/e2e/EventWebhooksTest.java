@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.parley.bots.WebhookSignature;
 import dev.parley.chat.Site;
@@ -53,6 +54,13 @@ class EventWebhooksTest {
   HttpServer receiver;
   final List<Received> received = new CopyOnWriteArrayList<>();
   final AtomicInteger posts = new AtomicInteger();
+
+  /** How many posts the receiver fails before it answers 204. */
+  final AtomicInteger failFirst = new AtomicInteger(2);
+
+  /** While set, the receiver answers every post 503. */
+  volatile boolean down;
+
   final HttpClient http = HttpClient.newHttpClient();
   final ObjectMapper json = new ObjectMapper();
   final Codec codec = ChatProtocol.codec();
@@ -76,8 +84,9 @@ class EventWebhooksTest {
                   x.getRequestURI().getRawPath(),
                   delivery,
                   body);
-          // the first two posts fail: the receiver is "down"
-          int status = posts.incrementAndGet() <= 2 ? 500 : 204;
+          posts.incrementAndGet();
+          // down, or failing its first posts: 5xx
+          int status = down ? 503 : failFirst.getAndDecrement() > 0 ? 500 : 204;
           if (status == 204) {
             received.add(
                 new Received(
@@ -92,7 +101,11 @@ class EventWebhooksTest {
     receiver.start();
     server =
         TestServer.start(
-            dir, b -> b.botPacing(Duration.ZERO).eventRetryBase(Duration.ofMillis(100)));
+            dir,
+            b ->
+                b.botPacing(Duration.ZERO)
+                    .eventRetryBase(Duration.ofMillis(100))
+                    .eventAttempts(50));
     admin = login("maya", ServerConfig.DEMO_AGENT_PASSWORD);
   }
 
@@ -129,7 +142,12 @@ class EventWebhooksTest {
   }
 
   JsonNode deliveries() throws Exception {
-    HttpResponse<String> r = call("GET", "/api/admin/sites/demo/deliveries?limit=100", null);
+    return deliveries("demo");
+  }
+
+  JsonNode deliveries(String site) throws Exception {
+    HttpResponse<String> r =
+        call("GET", "/api/admin/sites/" + site + "/deliveries?limit=100", null);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return json.readTree(r.body());
   }
@@ -145,35 +163,42 @@ class EventWebhooksTest {
     return c;
   }
 
+  /** Subscribes the receiver to every event of the demo site. */
   void subscribe() throws Exception {
-    String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/crm/events";
     HttpResponse<String> r =
-        call(
-            "PUT",
-            "/api/admin/sites/demo",
-            json.writeValueAsString(
-                json.createObjectNode()
-                    .put("name", "Parley demo")
-                    .put("greeting", Site.demo().greeting())
-                    .set(
-                        "eventWebhooks",
-                        json.createArrayNode()
-                            .add(
-                                json.createObjectNode()
-                                    .put("id", "crm")
-                                    .put("url", url)
-                                    .put("secret", SECRET)
-                                    .set(
-                                        "events",
-                                        json.valueToTree(
-                                            List.of(
-                                                "conversation.created",
-                                                "message.created",
-                                                "conversation.handed_off",
-                                                "conversation.assigned",
-                                                "conversation.resolved")))))));
+        call("PUT", "/api/admin/sites/demo", siteWithHook(Site.demo().greeting()));
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     assertThat(r.body()).doesNotContain(SECRET).contains("\"secretSet\":true");
+  }
+
+  /**
+   * A site document with the receiver subscribed to every event. (A site of the sites file, or the
+   * demo's, takes the file's content again at the next start: a restart test uses a site made
+   * through the API.)
+   */
+  String siteWithHook(String greeting) throws Exception {
+    String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/crm/events";
+    return json.writeValueAsString(
+        json.createObjectNode()
+            .put("name", "Parley demo")
+            .put("greeting", greeting)
+            .set(
+                "eventWebhooks",
+                json.createArrayNode()
+                    .add(
+                        json.createObjectNode()
+                            .put("id", "crm")
+                            .put("url", url)
+                            .put("secret", SECRET)
+                            .set(
+                                "events",
+                                json.valueToTree(
+                                    List.of(
+                                        "conversation.created",
+                                        "message.created",
+                                        "conversation.handed_off",
+                                        "conversation.assigned",
+                                        "conversation.resolved"))))));
   }
 
   @Test
@@ -261,6 +286,58 @@ class EventWebhooksTest {
     assertThat(log.get(0).get("event").asText()).isEqualTo("conversation.resolved");
     assertThat(log.get(0).get("attempts").asInt()).isEqualTo(1);
     assertThat(posts).hasValue(10);
+  }
+
+  @Test
+  void pendingDeliveriesSurviveARestartAndArriveOnceInOrder() throws Exception {
+    failFirst.set(0);
+    down = true;
+    String shop =
+        ((ObjectNode) json.readTree(siteWithHook("Hi from the shop"))).put("id", "shop").toString();
+    HttpResponse<String> made = call("POST", "/api/admin/sites", shop);
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    RecordingListener rec = new RecordingListener();
+    ParleyClient visitor = client(ParleyClient.builder(server.wsUri()).site("shop").listener(rec));
+    String conv = ChatFlowTest.conversationOf(rec);
+    ChatFlowTest.greetingShown(rec, conv);
+    visitor.send(conv, "Are my events kept?").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(20)).until(() -> deliveries("shop").size() >= 4);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> deliveries("shop").get(3).get("attempts").asInt() >= 1);
+    visitor.close();
+
+    server.restart(); // the pending deliveries are in the database only
+    admin = login("maya", ServerConfig.DEMO_AGENT_PASSWORD);
+    down = false;
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 4);
+    assertThat(received).extracting(Received::verdict).containsOnly("VALID");
+    assertThat(received)
+        .extracting(Received::event)
+        .containsExactly(
+            "conversation.created", "message.created", "message.created", "message.created");
+    assertThat(
+            received.stream()
+                .filter(r -> r.event().equals("message.created"))
+                .map(r -> r.body().get("message").get("seq").asLong()))
+        .containsExactly(1L, 2L, 3L);
+    assertThat(received.stream().map(Received::delivery).distinct()).hasSize(4);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              JsonNode l = deliveries("shop");
+              for (JsonNode d : l) {
+                if (!d.get("status").asText().equals("delivered")) {
+                  return false;
+                }
+              }
+              return l.size() == 4;
+            });
+    JsonNode created = deliveries("shop").get(3);
+    assertThat(created.get("event").asText()).isEqualTo("conversation.created");
+    assertThat(created.get("attempts").asInt()).as("failed before the restart").isGreaterThan(1);
   }
 
   @Test

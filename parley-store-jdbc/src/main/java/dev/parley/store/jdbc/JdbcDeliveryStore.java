@@ -145,6 +145,21 @@ public final class JdbcDeliveryStore implements DeliveryStore {
   }
 
   @Override
+  public CompletableFuture<Integer> release(String owner) {
+    return db.write(
+        "deliveries",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE webhook_deliveries SET lease_owner = NULL, lease_until = NULL "
+                      + "WHERE lease_owner = ? AND status = 'pending'")) {
+            ps.setString(1, owner);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  @Override
   public CompletableFuture<List<Delivery>> list(String site, int limit, long beforeSeq) {
     return db.read(
         c -> {
