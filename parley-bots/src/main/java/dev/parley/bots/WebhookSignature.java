@@ -34,7 +34,9 @@ public final class WebhookSignature {
     /** Parley's events to the external bot. */
     TO_BOT("to-bot"),
     /** The external bot's answers to Parley's REST API. */
-    TO_PARLEY("to-parley");
+    TO_PARLEY("to-parley"),
+    /** Parley's event webhooks to a site's integrations (docs/OPERATIONS.md#event-webhooks). */
+    TO_INTEGRATION("to-integration");
 
     private final String label;
 

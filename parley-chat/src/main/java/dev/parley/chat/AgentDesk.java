@@ -251,6 +251,9 @@ public final class AgentDesk {
               .thenApply(
                   a -> {
                     routing.agentSpoke(conv);
+                    if (!a.duplicate()) {
+                      lifecycle.feed().messageStored(c, a.message());
+                    }
                     return (Object) a.message();
                   });
         });
@@ -279,7 +282,13 @@ public final class AgentDesk {
               return node.append(
                       new AppendRequest(
                           conv, BotTurns.BOT_USER, cid, "bot", text, node.clock().millis()))
-                  .thenApply(a -> (Object) a.message());
+                  .thenApply(
+                      a -> {
+                        if (!a.duplicate()) {
+                          lifecycle.feed().messageStored(c.get(), a.message());
+                        }
+                        return (Object) a.message();
+                      });
             });
   }
 

@@ -3,6 +3,7 @@ package dev.parley.chat;
 import dev.parley.core.AppendRequest;
 import dev.parley.core.BrokerEvent;
 import dev.parley.core.Node;
+import dev.parley.core.StoredMessage;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import java.security.SecureRandom;
@@ -54,10 +55,19 @@ public final class BotTurns implements AutoCloseable {
   private final Duration typingTtl;
   private final ChatMetrics metrics;
 
+  /** Told of each answer once it is stored (for {@link EventFeed}); any thread, never blocks. */
+  private final Consumer<StoredMessage> answerStored;
+
   public BotTurns(Node node, Duration typingTtl, ChatMetrics metrics) {
+    this(node, typingTtl, metrics, m -> {});
+  }
+
+  BotTurns(
+      Node node, Duration typingTtl, ChatMetrics metrics, Consumer<StoredMessage> answerStored) {
     this.node = node;
     this.typingTtl = typingTtl;
     this.metrics = metrics;
+    this.answerStored = answerStored;
   }
 
   /**
@@ -267,6 +277,8 @@ public final class BotTurns implements AutoCloseable {
                     (a, err) -> {
                       if (err != null) {
                         log.error("could not store the answer {} in {}", id, conversation, err);
+                      } else if (!a.duplicate()) {
+                        answerStored.accept(a.message());
                       }
                       node.publish(conversation, clear);
                     });

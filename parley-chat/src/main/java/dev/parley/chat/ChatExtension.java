@@ -96,6 +96,7 @@ final class ChatExtension implements Extension {
     if (!ChatConversation.isChat(m.conversation())) {
       return;
     }
+    chat.feed().messageStored(m);
     Principal p = session.principal();
     if (ChatIdentity.isStaff(p)) {
       chat.routing().agentSpoke(m.conversation());

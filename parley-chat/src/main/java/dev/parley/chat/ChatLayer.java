@@ -29,6 +29,10 @@ public final class ChatLayer implements AutoCloseable {
   private final ChatAccess access;
   private final ChatExtension extension = new ChatExtension(this);
 
+  /** Where integration events go; set before {@link #attach}. */
+  private volatile IntegrationEvents events = IntegrationEvents.NONE;
+
+  private volatile EventFeed feed;
   private volatile BotTurns turns;
   private volatile AgentRouting routing;
   private volatile VisitorFlow flow;
@@ -53,18 +57,30 @@ public final class ChatLayer implements AutoCloseable {
     this.access = new ChatAccess(directory, conversations, config);
   }
 
+  /**
+   * Sends the chat's integration events (conversation created, message created, handed off,
+   * assigned, resolved) to {@code port}; call before {@link #attach}. None go anywhere by default.
+   */
+  public ChatLayer integrationEvents(IntegrationEvents port) {
+    this.events = port;
+    return this;
+  }
+
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
     WaitEstimate estimate = new WaitEstimate(config.averageHandleTime());
     QueuePlaces places = new QueuePlaces(node, directory, conversations, estimate);
+    EventFeed feed = new EventFeed(events, conversations, node.clock());
+    this.feed = feed;
     ConversationLifecycle lifecycle =
-        new ConversationLifecycle(node, conversations, directory, places);
+        new ConversationLifecycle(node, conversations, directory, places, feed);
     HandoffRule handoffRule = new HandoffRule();
-    this.turns = new BotTurns(node, node.config().typingTtl(), metrics);
+    this.turns = new BotTurns(node, node.config().typingTtl(), metrics, feed::messageStored);
     this.routing =
         new AgentRouting(
             node, directory, conversations, lifecycle, turns, handoffRule, places, config, metrics);
-    ConversationOpener opener = new ConversationOpener(node, directory, conversations, config);
+    ConversationOpener opener =
+        new ConversationOpener(node, directory, conversations, config, feed);
     access.opener(opener);
     InactivitySweep sweep =
         new InactivitySweep(node, directory, conversations, lifecycle, routing, places, config);
@@ -144,6 +160,10 @@ public final class ChatLayer implements AutoCloseable {
    */
   void routingIdle() {
     routing.awaitIdle();
+  }
+
+  EventFeed feed() {
+    return feed;
   }
 
   ChatAccess access() {

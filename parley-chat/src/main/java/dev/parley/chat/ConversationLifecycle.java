@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * conversation} event on the conversation, for the visitor's sessions only) and once to the site's
  * agents (on {@code agents:<site>}) — each event carrying everything the move implies, a queued
  * visitor's place and wait included — and recorded as a system message that every participant sees
- * in seq order.
+ * in seq order; each move is also an integration event ({@link EventFeed}), told before the system
+ * message is stored.
  *
  * <p>Also keeps the visitor's latest mood per conversation (this node's view), which the agents'
  * view of a conversation carries.
@@ -32,13 +33,19 @@ final class ConversationLifecycle {
   private final Conversations conversations;
   private final Directory directory;
   private final QueuePlaces places;
+  private final EventFeed feed;
 
   /** The visitor's latest mood, per conversation (this node's view). */
   private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
 
   ConversationLifecycle(
-      Node node, Conversations conversations, Directory directory, QueuePlaces places) {
+      Node node,
+      Conversations conversations,
+      Directory directory,
+      QueuePlaces places,
+      EventFeed feed) {
     this.node = node;
+    this.feed = feed;
     this.conversations = conversations;
     this.directory = directory;
     this.places = places;
@@ -61,10 +68,13 @@ final class ConversationLifecycle {
     return conversations
         .transition(c, from, to, agent)
         .thenCompose(
-            moved ->
-                moved.isEmpty()
-                    ? CompletableFuture.completedFuture(moved)
-                    : announce(moved.get(), systemText).thenApply(v -> moved));
+            moved -> {
+              if (moved.isEmpty()) {
+                return CompletableFuture.completedFuture(moved);
+              }
+              feed.moved(moved.get());
+              return announce(moved.get(), systemText).thenApply(v -> moved);
+            });
   }
 
   /** Hands {@code c} from {@code from} to {@code to}, announced like a move. */
@@ -73,10 +83,13 @@ final class ConversationLifecycle {
     return conversations
         .reassign(c, from.user(), to.user())
         .thenCompose(
-            moved ->
-                moved.isEmpty()
-                    ? CompletableFuture.completedFuture(moved)
-                    : announce(moved.get(), systemText).thenApply(v -> moved));
+            moved -> {
+              if (moved.isEmpty()) {
+                return CompletableFuture.completedFuture(moved);
+              }
+              feed.moved(moved.get());
+              return announce(moved.get(), systemText).thenApply(v -> moved);
+            });
   }
 
   /**
@@ -181,6 +194,11 @@ final class ConversationLifecycle {
             null,
             0,
             node.encode(agentView(c, null).withRating(rating.wire(), rating.comment()))));
+  }
+
+  /** Where integration events go. */
+  EventFeed feed() {
+    return feed;
   }
 
   /** Notes the visitor's mood in {@code conv}. */

@@ -45,6 +45,7 @@ final class ConversationOpener {
   private final Node node;
   private final Directory directory;
   private final Conversations conversations;
+  private final EventFeed feed;
 
   /** New conversations per client address and per site (on this node). */
   private final KeyedBuckets perAddress;
@@ -56,8 +57,13 @@ final class ConversationOpener {
       new ConcurrentHashMap<>();
 
   ConversationOpener(
-      Node node, Directory directory, Conversations conversations, ChatConfig config) {
+      Node node,
+      Directory directory,
+      Conversations conversations,
+      ChatConfig config,
+      EventFeed feed) {
     this.node = node;
+    this.feed = feed;
     this.directory = directory;
     this.conversations = conversations;
     this.perAddress =
@@ -196,6 +202,7 @@ final class ConversationOpener {
                           return CompletableFuture.completedFuture(
                               c); // another connection of the visitor was first
                         }
+                        feed.created(c);
                         return node.append(
                                 new AppendRequest(
                                     c.id(),
@@ -207,9 +214,11 @@ final class ConversationOpener {
                                     greetingId(c.id()),
                                     null))
                             .thenCompose(
-                                a ->
-                                    node.clearState(
-                                        c.id(), GREETING_STATE)) // the stored greeting replaces it
+                                a -> {
+                                  feed.messageStored(c, a.message());
+                                  // the stored greeting replaces the shown one
+                                  return node.clearState(c.id(), GREETING_STATE);
+                                })
                             .thenApply(v -> c);
                       });
             });

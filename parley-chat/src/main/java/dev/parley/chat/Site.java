@@ -22,6 +22,7 @@ import java.util.List;
  *     conversation is closed as abandoned (freeing the agent's place)
  * @param bot the site's bot, or null for the deployment's ({@code --bot})
  * @param appearance how its widget looks and greets per language, or null for the widget's defaults
+ * @param eventWebhooks where the site's integration events go (none by default)
  */
 public record Site(
     String id,
@@ -35,13 +36,75 @@ public record Site(
     String identitySecret,
     Duration visitorIdle,
     BotSettings bot,
-    SiteAppearance appearance) {
+    SiteAppearance appearance,
+    List<EventWebhook> eventWebhooks) {
 
   public Site {
     allowedOrigins = List.copyOf(allowedOrigins);
+    eventWebhooks = eventWebhooks == null ? List.of() : List.copyOf(eventWebhooks);
+  }
+
+  /** A site without event webhooks. */
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours,
+      boolean anonymousVisitors,
+      String identitySecret,
+      Duration visitorIdle,
+      BotSettings bot,
+      SiteAppearance appearance) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        appearance,
+        List.of());
   }
 
   /** A site with the widget's default appearance. */
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours,
+      boolean anonymousVisitors,
+      String identitySecret,
+      Duration visitorIdle,
+      BotSettings bot,
+      List<EventWebhook> eventWebhooks) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        null,
+        eventWebhooks);
+  }
+
+  /** A site with the widget's default appearance and no event webhooks. */
   public Site(
       String id,
       String name,
@@ -66,7 +129,8 @@ public record Site(
         identitySecret,
         visitorIdle,
         bot,
-        null);
+        null,
+        List.of());
   }
 
   /** A site with the deployment's bot. */
@@ -92,7 +156,9 @@ public record Site(
         anonymousVisitors,
         identitySecret,
         visitorIdle,
-        null);
+        null,
+        null,
+        List.of());
   }
 
   /** How long a visitor may be gone and silent by default. */
@@ -148,7 +214,8 @@ public record Site(
         identitySecret,
         d,
         bot,
-        appearance);
+        appearance,
+        eventWebhooks);
   }
 
   /** This site with another bot (null: the deployment's). */
@@ -165,7 +232,8 @@ public record Site(
         identitySecret,
         visitorIdle,
         b,
-        appearance);
+        appearance,
+        eventWebhooks);
   }
 
   /** This site with another appearance (null: the widget's defaults). */
@@ -182,7 +250,26 @@ public record Site(
         identitySecret,
         visitorIdle,
         bot,
-        a);
+        a,
+        eventWebhooks);
+  }
+
+  /** This site with other event webhooks. */
+  public Site withEventWebhooks(List<EventWebhook> hooks) {
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        appearance,
+        hooks);
   }
 
   /**

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The chat layer on a real node with in-memory ports and a {@link ManualClock}, driven through
@@ -40,6 +41,10 @@ final class ChatHarness implements AutoCloseable {
   final InMemorySharedState shared = new InMemorySharedState(clock::nanoTime);
   final InMemoryChatStore chatStore = new InMemoryChatStore();
   final ScriptedBot bot = new ScriptedBot();
+
+  /** The integration events the chat layer emitted, in order. */
+  final LinkedBlockingQueue<IntegrationEvent> events = new LinkedBlockingQueue<>();
+
   final ChatLayer chat;
   final Node node;
   private final List<RecordingConnection> connections = new ArrayList<>();
@@ -64,7 +69,9 @@ final class ChatHarness implements AutoCloseable {
     }
     Map<String, Site> bySite = new HashMap<>();
     sites.forEach(s -> bySite.put(s.id(), s));
-    chat = new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock);
+    chat =
+        new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock)
+            .integrationEvents(events::add);
     AnonymousTokens visitors =
         new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
     Authenticator auth =

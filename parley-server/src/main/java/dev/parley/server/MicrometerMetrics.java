@@ -9,6 +9,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.store.jdbc.CommitListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -159,6 +160,23 @@ public final class MicrometerMetrics
           .description("Chat conversations by status")
           .register(registry);
     }
+  }
+
+  /** The event webhooks' counts: deliveries dropped (queue full), delivered and given up. */
+  void bindEvents(EventDelivery events) {
+    FunctionCounter.builder(
+            "parley.event.deliveries.dropped",
+            events,
+            e -> e.events().dropped() + e.events().lost())
+        .description("Event webhook deliveries dropped: the queue was full or the store refused")
+        .register(registry);
+    FunctionCounter.builder(
+            "parley.event.deliveries.delivered", events, e -> e.dispatcher().delivered())
+        .description("Event webhook deliveries this node delivered")
+        .register(registry);
+    FunctionCounter.builder("parley.event.deliveries.failed", events, e -> e.dispatcher().failed())
+        .description("Event webhook deliveries this node gave up")
+        .register(registry);
   }
 
   /** The Prometheus text exposition. */

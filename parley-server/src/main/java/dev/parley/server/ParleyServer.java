@@ -74,6 +74,7 @@ public final class ParleyServer implements AutoCloseable {
   private final ChatAuthenticator authenticator;
   private final SiteBots bots;
   private final ConfigSync configSync;
+  private final EventDelivery eventDelivery;
   private final Directory directory;
   private final NodeClock clock = NodeClock.system();
   private final Node node;
@@ -143,19 +144,23 @@ public final class ParleyServer implements AutoCloseable {
               chatStore,
               sharedState);
       opened.add(authenticator);
+      this.eventDelivery =
+          new EventDelivery(config, store, postgresOptions(config), directory, clock, metrics);
+      opened.add(eventDelivery);
       this.chat =
           new ChatLayer(
-              chatStore,
-              directory,
-              bots,
-              new ChatConfig(
-                  config.openChannels(),
-                  config.agentOfflineGrace(),
-                  Duration.ofMinutes(3),
-                  config.requireToken(),
-                  config.requireOrigin()),
-              sharedState,
-              clock);
+                  chatStore,
+                  directory,
+                  bots,
+                  new ChatConfig(
+                      config.openChannels(),
+                      config.agentOfflineGrace(),
+                      Duration.ofMinutes(3),
+                      config.requireToken(),
+                      config.requireOrigin()),
+                  sharedState,
+                  clock)
+              .integrationEvents(eventDelivery.events());
       opened.add(chat);
       NodeConfig d = NodeConfig.defaults();
       NodeConfig nodeConfig =
@@ -219,7 +224,11 @@ public final class ParleyServer implements AutoCloseable {
               tc,
               node,
               new OpsApi(
-                  new AdminApi(new AppearanceApi(rest, directory), authenticator, configuration),
+                  eventDelivery.logApi(
+                      new AdminApi(
+                          new AppearanceApi(rest, directory), authenticator, configuration),
+                      authenticator,
+                      configuration),
                   metrics,
                   node,
                   store,
@@ -405,6 +414,7 @@ public final class ParleyServer implements AutoCloseable {
     authenticator.close();
     bots.close();
     node.close();
+    eventDelivery.close();
     configSync.close();
     broker.close();
     sharedState.close();

@@ -1,7 +1,9 @@
 package dev.parley.server;
 
+import dev.parley.bots.DeliveryBackoff;
 import dev.parley.bots.LlmBot;
 import dev.parley.bots.WebhookBot;
+import dev.parley.bots.WebhookDispatcher;
 import dev.parley.chat.Agent;
 import dev.parley.edge.JwtVerifier;
 import dev.parley.edge.Passwords;
@@ -56,6 +58,8 @@ import java.util.function.Supplier;
  * @param bot {@code kb} (knowledge base, the default) or {@code llm} for the demo site
  * @param llm the LLM bot's settings (used when {@code bot} is {@code llm})
  * @param webhook the webhook bot's settings (used when {@code bot} is {@code webhook})
+ * @param eventQueue event webhook deliveries waiting to be stored at most (beyond: dropped)
+ * @param eventDelivery how event webhook deliveries are sent, retried and kept in the log
  * @param sites the sites and their knowledge bases, or null for the demo site alone
  * @param sendRate {@code send}s per second per connection (token bucket rate)
  * @param sendBurst {@code send}s a connection may make at once
@@ -126,7 +130,9 @@ public record ServerConfig(
     String adminHost,
     int adminPort,
     String secretsKey,
-    Map<String, String> agentPasswords) {
+    Map<String, String> agentPasswords,
+    int eventQueue,
+    WebhookDispatcher.Config eventDelivery) {
 
   /** The users of the demo site's agents. */
   public static final List<String> DEMO_AGENTS = List.of("maya", "sam");
@@ -162,6 +168,9 @@ public record ServerConfig(
     private static final Duration WEBHOOK_FIRST_BACKOFF = Duration.ofMillis(500);
     private static final Duration WEBHOOK_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The longest wait between two attempts of an event webhook delivery. */
+    private static final Duration EVENT_RETRY_MAX = Duration.ofHours(1);
+
     /** Knowledge-base passages an LLM answer is grounded in. */
     private static final int LLM_CONTEXT_PASSAGES = 3;
 
@@ -190,6 +199,10 @@ public record ServerConfig(
     private List<Agent> agents;
     private Supplier<String> demoAgentPassword;
     private Duration agentOfflineGrace = Settings.AGENT_OFFLINE_GRACE.defaultValue();
+    private int eventQueue = Settings.EVENT_QUEUE.defaultValue();
+    private int eventAttempts = Settings.EVENT_ATTEMPTS.defaultValue();
+    private Duration eventRetryBase = Settings.EVENT_RETRY_BASE.defaultValue();
+    private Duration eventLogKeep = Settings.EVENT_LOG_KEEP.defaultValue();
     private BotKind bot = Settings.BOT.defaultValue();
     private WebhookBot.Config webhook;
     private SitesFile sites;
@@ -484,6 +497,26 @@ public record ServerConfig(
       return this;
     }
 
+    public Builder eventQueue(int v) {
+      eventQueue = v;
+      return this;
+    }
+
+    public Builder eventAttempts(int v) {
+      eventAttempts = v;
+      return this;
+    }
+
+    public Builder eventRetryBase(Duration v) {
+      eventRetryBase = v;
+      return this;
+    }
+
+    public Builder eventLogKeep(Duration v) {
+      eventLogKeep = v;
+      return this;
+    }
+
     public Builder maxConnectionsPerIp(int v) {
       maxConnectionsPerIp = v;
       return this;
@@ -647,6 +680,18 @@ public record ServerConfig(
       if (sendRate <= 0 || sendBurst < 1) {
         throw new IllegalArgumentException("send-rate must be > 0 and send-burst >= 1");
       }
+      if (eventQueue < 1 || eventQueue > 1_000_000) {
+        throw new IllegalArgumentException("event-queue must be from 1 to 1000000");
+      }
+      if (eventAttempts < 1 || eventAttempts > 100) {
+        throw new IllegalArgumentException("event-attempts must be from 1 to 100");
+      }
+      if (eventRetryBase.toMillis() < 100 || eventRetryBase.compareTo(EVENT_RETRY_MAX) > 0) {
+        throw new IllegalArgumentException("event-retry-base must be from 100ms to 1h");
+      }
+      if (eventLogKeep.compareTo(Duration.ofHours(1)) < 0) {
+        throw new IllegalArgumentException("event-log-keep must be at least 1h");
+      }
       if (helloRate <= 0 || helloBurst < 1) {
         throw new IllegalArgumentException("hello-rate must be > 0 and hello-burst >= 1");
       }
@@ -753,7 +798,10 @@ public record ServerConfig(
           adminHost,
           adminPort,
           secretsKey,
-          clear);
+          clear,
+          eventQueue,
+          WebhookDispatcher.Config.of(
+              new DeliveryBackoff(eventRetryBase, EVENT_RETRY_MAX, eventAttempts), eventLogKeep));
     }
   }
 }

@@ -550,6 +550,48 @@ final class Settings {
           .asSecret()
           .applies(ServerConfig.Builder::webhookSecret);
 
+  // Event webhooks
+  static final Setting<Integer> EVENT_QUEUE =
+      Setting.of(
+              "event-queue",
+              BOTS,
+              "N",
+              INT,
+              10_000,
+              "Event webhook deliveries waiting to be stored, at most; beyond, new ones are dropped.")
+          .details(
+              "A dropped delivery is counted (`parley_event_deliveries_dropped_total`) and logged; the chat never "
+                  + "waits for it ([event webhooks](#event-webhooks))")
+          .applies(ServerConfig.Builder::eventQueue);
+  static final Setting<Integer> EVENT_ATTEMPTS =
+      Setting.of(
+              "event-attempts",
+              BOTS,
+              "N",
+              INT,
+              8,
+              "Times an event webhook delivery is sent before it is given up (1-100).")
+          .applies(ServerConfig.Builder::eventAttempts);
+  static final Setting<Duration> EVENT_RETRY_BASE =
+      Setting.of(
+              "event-retry-base",
+              BOTS,
+              "D",
+              DURATION,
+              Duration.ofSeconds(10),
+              "The first retry of a failed event delivery waits up to this; each later one up to twice as long.")
+          .details("Half of each wait is random (jitter); no wait is longer than an hour")
+          .applies(ServerConfig.Builder::eventRetryBase);
+  static final Setting<Duration> EVENT_LOG_KEEP =
+      Setting.of(
+              "event-log-keep",
+              BOTS,
+              "D",
+              DURATION,
+              Duration.ofDays(7),
+              "How long delivered and failed event deliveries stay in the delivery log (at least 1h).")
+          .applies(ServerConfig.Builder::eventLogKeep);
+
   // The process
   static final Setting<Path> CONFIG =
       Setting.of(
@@ -627,6 +669,10 @@ final class Settings {
           LLM_TIMEOUT,
           WEBHOOK_URL,
           WEBHOOK_SECRET,
+          EVENT_QUEUE,
+          EVENT_ATTEMPTS,
+          EVENT_RETRY_BASE,
+          EVENT_LOG_KEEP,
           CONFIG,
           LOG_FORMAT);
 

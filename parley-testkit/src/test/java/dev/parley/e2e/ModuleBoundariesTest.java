@@ -52,9 +52,9 @@ class ModuleBoundariesTest {
   static final Map<String, TableLimit> TABLES =
       Map.of(
           "parley-server/src/main/java/dev/parley/server/Settings.java",
-          new TableLimit(700, "the settings table: one declaration per setting"),
+          new TableLimit(750, "the settings table: one declaration per setting"),
           "parley-server/src/main/java/dev/parley/server/ServerConfig.java",
-          new TableLimit(800, "the settings' record and builder: a component and a setter each"));
+          new TableLimit(850, "the settings' record and builder: a component and a setter each"));
 
   /** A table's own line limit and why it is a table. */
   record TableLimit(int lines, String why) {}

@@ -209,6 +209,7 @@ class RestApiTest {
             "/api/admin/agents/{user}",
             "/api/admin/agents/{user}/password",
             "/api/admin/audit",
+            "/api/admin/sites/{site}/deliveries",
             "/api/queue",
             "/api/conversations",
             "/api/conversations/{id}",

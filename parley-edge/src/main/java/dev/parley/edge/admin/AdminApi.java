@@ -259,7 +259,8 @@ public final class AdminApi implements HttpApi {
         s.visitorIdle(),
         s.bot(),
         s.disabled(),
-        s.appearance());
+        s.appearance(),
+        s.eventWebhooks());
   }
 
   private static <T> Response outcome(
@@ -297,8 +298,11 @@ public final class AdminApi implements HttpApi {
   @SuppressWarnings("unchecked")
   static Object siteView(Configuration.Stored<SiteDoc> s) {
     SiteDoc d = s.doc();
-    Map<String, Object> n = Json.toMap(d.withSecrets(null, null, null));
+    Map<String, Object> n = Json.toMap(d.withSecrets(null, null, null).withEventWebhooks(null));
     n.put("identitySecretSet", d.identitySecret() != null);
+    if (d.eventWebhooks() != null) {
+      n.put("eventWebhooks", EventWebhookDoc.views(d.eventWebhooks()));
+    }
     if (n.get("bot") instanceof Map<?, ?> bot) {
       if (bot.get("llm") instanceof Map<?, ?> llm) {
         ((Map<String, Object>) llm).put("apiKeySet", d.apiKey() != null);

@@ -95,9 +95,42 @@ public final class Configuration {
   private static SiteDoc openSite(SecretBox box, Entry e) {
     SiteDoc s = sealedSite(e);
     return s.withSecrets(
-        box.open(s.identitySecret(), place(s.id(), "identitySecret")),
-        box.open(s.apiKey(), place(s.id(), "bot.llm.apiKey")),
-        box.open(s.webhookSecret(), place(s.id(), "bot.webhook.secret")));
+            box.open(s.identitySecret(), place(s.id(), "identitySecret")),
+            box.open(s.apiKey(), place(s.id(), "bot.llm.apiKey")),
+            box.open(s.webhookSecret(), place(s.id(), "bot.webhook.secret")))
+        .withEventWebhooks(
+            s.eventWebhooks() == null
+                ? null
+                : s.eventWebhooks().stream()
+                    .map(h -> h.withSecret(box.open(h.secret(), hookPlace(s.id(), h.id()))))
+                    .toList());
+  }
+
+  private static String hookPlace(String site, String hook) {
+    return place(site, "eventWebhooks/" + hook + "/secret");
+  }
+
+  /**
+   * {@code doc}'s event webhooks as they will be stored: each secret sealed, or the stored one of
+   * the same id kept when none is sent; a webhook with neither is refused.
+   */
+  private List<EventWebhookDoc> sealedHooks(SiteDoc doc, SiteDoc before) {
+    if (doc.eventWebhooks() == null) {
+      return null;
+    }
+    List<EventWebhookDoc> out = new ArrayList<>();
+    for (int i = 0; i < doc.eventWebhooks().size(); i++) {
+      EventWebhookDoc h = doc.eventWebhooks().get(i);
+      String stored = before == null ? null : before.eventWebhookSecret(h.id());
+      String sealed =
+          h.secret() == null ? stored : box.seal(h.secret(), hookPlace(doc.id(), h.id()));
+      if (sealed == null) {
+        throw new InvalidSetting(
+            "eventWebhooks[" + i + "].secret", "is required for a new webhook");
+      }
+      out.add(h.withSecret(sealed));
+    }
+    return out;
   }
 
   private static String place(String site, String field) {
@@ -175,21 +208,22 @@ public final class Configuration {
               SiteDoc before = old.map(Configuration::sealedSite).orElse(null);
               SiteDoc sealed =
                   doc.withSecrets(
-                      keep(
-                          doc.identitySecret(),
-                          before == null ? null : before.identitySecret(),
-                          doc.id(),
-                          "identitySecret"),
-                      keep(
-                          doc.apiKey(),
-                          before == null ? null : before.apiKey(),
-                          doc.id(),
-                          "bot.llm.apiKey"),
-                      keep(
-                          doc.webhookSecret(),
-                          before == null ? null : before.webhookSecret(),
-                          doc.id(),
-                          "bot.webhook.secret"));
+                          keep(
+                              doc.identitySecret(),
+                              before == null ? null : before.identitySecret(),
+                              doc.id(),
+                              "identitySecret"),
+                          keep(
+                              doc.apiKey(),
+                              before == null ? null : before.apiKey(),
+                              doc.id(),
+                              "bot.llm.apiKey"),
+                          keep(
+                              doc.webhookSecret(),
+                              before == null ? null : before.webhookSecret(),
+                              doc.id(),
+                              "bot.webhook.secret"))
+                      .withEventWebhooks(sealedHooks(doc, before));
               String action =
                   before == null
                       ? "create"

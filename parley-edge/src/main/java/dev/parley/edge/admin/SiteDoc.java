@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * the field of the first problem; {@link #toSite} makes what the chat layer uses.
  *
  * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code
- * bot.webhook.secret}) are plain here; {@link SecretBox} seals them in the stored document and the
- * API never shows them.
+ * bot.webhook.secret}, each {@code eventWebhooks[i].secret}) are plain here; {@link SecretBox}
+ * seals them in the stored document and the API never shows them.
  */
 public record SiteDoc(
     String id,
@@ -38,9 +38,74 @@ public record SiteDoc(
     String visitorIdle,
     Bot bot,
     Boolean disabled,
-    Appearance appearance) {
+    Appearance appearance,
+    List<EventWebhookDoc> eventWebhooks) {
 
-  /** A site with the widget's default appearance. */
+  /** A site document with the widget's default appearance. */
+  public SiteDoc(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      Boolean anonymousVisitors,
+      String identitySecret,
+      String greeting,
+      String botName,
+      Double confidenceThreshold,
+      Hours hours,
+      String visitorIdle,
+      Bot bot,
+      Boolean disabled,
+      List<EventWebhookDoc> eventWebhooks) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        bot,
+        disabled,
+        null,
+        eventWebhooks);
+  }
+
+  /** A site document without event webhooks. */
+  public SiteDoc(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      Boolean anonymousVisitors,
+      String identitySecret,
+      String greeting,
+      String botName,
+      Double confidenceThreshold,
+      Hours hours,
+      String visitorIdle,
+      Bot bot,
+      Boolean disabled,
+      Appearance appearance) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        bot,
+        disabled,
+        appearance,
+        null);
+  }
+
+  /** A site document with the widget's default appearance and no event webhooks. */
   public SiteDoc(
       String id,
       String name,
@@ -67,6 +132,7 @@ public record SiteDoc(
         visitorIdle,
         bot,
         disabled,
+        null,
         null);
   }
 
@@ -154,6 +220,7 @@ public record SiteDoc(
     idle(visitorIdle);
     Bot b = bot == null ? null : checkedBot(bot);
     Appearance a = appearance == null ? null : AppearanceCheck.checked(appearance);
+    List<EventWebhookDoc> hooks = EventWebhookDoc.checkedAll(eventWebhooks);
     return new SiteDoc(
         id,
         name == null ? id : name,
@@ -167,7 +234,8 @@ public record SiteDoc(
         visitorIdle,
         b,
         Boolean.TRUE.equals(disabled),
-        a);
+        a,
+        hooks);
   }
 
   /**
@@ -190,7 +258,13 @@ public record SiteDoc(
         secret,
         idle(visitorIdle),
         botSettings(bot),
-        AppearanceCheck.toSiteAppearance(appearance));
+        AppearanceCheck.toSiteAppearance(appearance),
+        eventWebhooks == null
+            ? List.of()
+            : eventWebhooks.stream()
+                .map(EventWebhookDoc::toEventWebhook)
+                .filter(h -> h != null)
+                .toList());
   }
 
   /** The document of {@code s} (a sites file's site, the demo site). */
@@ -233,7 +307,10 @@ public record SiteDoc(
         Durations.format(s.visitorIdle()),
         b,
         false,
-        AppearanceCheck.of(s.appearance()));
+        AppearanceCheck.of(s.appearance()),
+        s.eventWebhooks().isEmpty()
+            ? null
+            : s.eventWebhooks().stream().map(EventWebhookDoc::of).toList());
   }
 
   /** This document with other secrets (null keeps none: the caller decides). */
@@ -267,7 +344,39 @@ public record SiteDoc(
         visitorIdle,
         b,
         disabled,
-        appearance);
+        appearance,
+        eventWebhooks);
+  }
+
+  /** This document with other event webhooks. */
+  SiteDoc withEventWebhooks(List<EventWebhookDoc> hooks) {
+    return new SiteDoc(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        bot,
+        disabled,
+        appearance,
+        hooks);
+  }
+
+  /** The event webhook {@code hookId}'s secret, or null. */
+  String eventWebhookSecret(String hookId) {
+    if (eventWebhooks == null) {
+      return null;
+    }
+    return eventWebhooks.stream()
+        .filter(h -> h.id().equals(hookId))
+        .map(EventWebhookDoc::secret)
+        .findFirst()
+        .orElse(null);
   }
 
   /** The LLM API key, or null. */

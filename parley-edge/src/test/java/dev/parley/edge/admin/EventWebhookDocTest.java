@@ -1,0 +1,155 @@
+package dev.parley.edge.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.chat.ConfigStore;
+import dev.parley.chat.ConfigSync;
+import dev.parley.chat.Directory;
+import dev.parley.chat.EventWebhook;
+import dev.parley.chat.InMemoryConfigStore;
+import dev.parley.chat.IntegrationEvent;
+import dev.parley.core.InMemoryBroker;
+import dev.parley.core.ManualClock;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A site's event webhooks: every field checked and named, the secret required for a new webhook,
+ * sealed at rest, kept when left out, never shown, and in force on the node at once.
+ */
+@Timeout(30)
+class EventWebhookDocTest {
+  final InMemoryConfigStore store = new InMemoryConfigStore();
+  final InMemoryBroker broker = new InMemoryBroker();
+  final Directory directory = new Directory(Map.of(), Map.of());
+  final SecretBox box = new SecretBox(ConfigurationTest.key());
+  final ConfigSync sync =
+      new ConfigSync(
+          store,
+          Configuration.decoder(box),
+          directory,
+          broker,
+          new ManualClock(),
+          Duration.ofSeconds(5));
+  final Configuration config =
+      new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC));
+
+  @BeforeEach
+  void start() {
+    sync.start().join();
+  }
+
+  @AfterEach
+  void close() {
+    sync.close();
+    broker.close();
+  }
+
+  static EventWebhookDoc hook(String id, String url, String secret, List<String> events) {
+    return new EventWebhookDoc(id, url, secret, events, null);
+  }
+
+  static SiteDoc site(List<EventWebhookDoc> hooks) {
+    return new SiteDoc(
+        "acme", null, null, null, null, "Welcome!", null, null, null, null, null, null, hooks);
+  }
+
+  static String fieldOf(List<EventWebhookDoc> hooks) {
+    try {
+      site(hooks).checked();
+    } catch (InvalidSetting e) {
+      return e.field();
+    }
+    throw new AssertionError("no InvalidSetting");
+  }
+
+  static final String URL = "https://crm.example/parley";
+  static final List<String> CREATED = List.of("conversation.created");
+
+  @Test
+  void eachBadFieldOfAWebhookIsNamed() {
+    assertThat(fieldOf(List.of(hook("bad id", URL, null, CREATED))))
+        .isEqualTo("eventWebhooks[0].id");
+    assertThat(fieldOf(List.of(hook("a", "ftp://crm.example", null, CREATED))))
+        .isEqualTo("eventWebhooks[0].url");
+    assertThat(fieldOf(List.of(hook("a", null, null, CREATED)))).isEqualTo("eventWebhooks[0].url");
+    assertThat(fieldOf(List.of(hook("a", URL, "short", CREATED))))
+        .isEqualTo("eventWebhooks[0].secret");
+    assertThat(fieldOf(List.of(hook("a", URL, null, List.of()))))
+        .isEqualTo("eventWebhooks[0].events");
+    assertThat(
+            fieldOf(
+                List.of(hook("a", URL, null, List.of("message.created", "conversation.rated")))))
+        .isEqualTo("eventWebhooks[0].events[1]");
+    assertThat(
+            fieldOf(List.of(hook("a", URL, null, List.of("message.created", "message.created")))))
+        .isEqualTo("eventWebhooks[0].events[1]");
+    assertThat(fieldOf(List.of(hook("a", URL, null, CREATED), hook("a", URL, null, CREATED))))
+        .isEqualTo("eventWebhooks[1].id");
+    EventWebhookDoc[] many = new EventWebhookDoc[EventWebhookDoc.MAX_PER_SITE + 1];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = hook("h" + i, URL, null, CREATED);
+    }
+    assertThat(fieldOf(List.of(many))).isEqualTo("eventWebhooks");
+  }
+
+  @Test
+  void aWebhookIsEnabledByDefaultAndReachesTheChatLayerWithItsEvents() {
+    SiteDoc d =
+        site(List.of(
+                hook(
+                    "crm",
+                    URL,
+                    "s".repeat(20),
+                    List.of("message.created", "conversation.resolved"))))
+            .checked();
+    EventWebhook h = d.toSite().eventWebhooks().get(0);
+    assertThat(h.enabled()).isTrue();
+    assertThat(h.wants(IntegrationEvent.Type.MESSAGE_CREATED)).isTrue();
+    assertThat(h.wants(IntegrationEvent.Type.CONVERSATION_CREATED)).isFalse();
+    assertThat(h.secret()).isEqualTo("s".repeat(20));
+  }
+
+  @Test
+  void aNewWebhookNeedsASecret() {
+    assertThatThrownBy(
+            () ->
+                config
+                    .putSite("root", site(List.of(hook("crm", URL, null, CREATED))).checked(), 0L)
+                    .join())
+        .isInstanceOf(CompletionException.class)
+        .cause()
+        .isInstanceOf(InvalidSetting.class)
+        .extracting(e -> ((InvalidSetting) e).field())
+        .isEqualTo("eventWebhooks[0].secret");
+  }
+
+  @Test
+  void theSecretIsSealedKeptWhenLeftOutAndNeverShown() {
+    String secret = "integration-secret-42";
+    config.putSite("root", site(List.of(hook("crm", URL, secret, CREATED))).checked(), 0L).join();
+    String stored = store.find(ConfigStore.Kind.SITE, "acme").join().orElseThrow().body();
+    assertThat(stored).doesNotContain(secret).contains("enc:v1:");
+    // changed without the secret: the stored one stays
+    config
+        .putSite("root", site(List.of(hook("crm", URL + "/v2", null, CREATED))).checked(), null)
+        .join();
+    sync.reload().join();
+    EventWebhook h = directory.site("acme").eventWebhooks().get(0);
+    assertThat(h.secret()).isEqualTo(secret);
+    assertThat(h.url()).isEqualTo(URL + "/v2");
+    Object view = AdminApi.siteView(config.site("acme").join().orElseThrow());
+    assertThat(view.toString()).doesNotContain(secret).doesNotContain("enc:v1:");
+    assertThat(view.toString()).contains("secretSet=true");
+  }
+}
