@@ -5,6 +5,7 @@ import dev.parley.chat.DeliveryStore;
 import dev.parley.chat.EventWebhook;
 import dev.parley.chat.IntegrationEvent;
 import dev.parley.chat.IntegrationEvents;
+import dev.parley.chat.Rating;
 import dev.parley.chat.Site;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.http.Json;
@@ -130,7 +131,8 @@ public final class EventWebhooks implements IntegrationEvents, AutoCloseable {
   /**
    * The JSON body of one delivery: {@code delivery}, {@code event}, {@code webhook}, {@code site},
    * {@code createdAt}, the {@code conversation} and, for {@code message.created}, the {@code
-   * message} (docs/OPERATIONS.md#event-webhooks).
+   * message}; for {@code conversation.rated}, the {@code rating}
+   * (docs/OPERATIONS.md#event-webhooks).
    */
   static byte[] body(String delivery, EventWebhook hook, IntegrationEvent e) {
     ChatConversation c = e.conversation();
@@ -158,6 +160,14 @@ public final class EventWebhooks implements IntegrationEvents, AutoCloseable {
       msg.put("createdAt", m.createdAtMillis());
       msg.put("status", m.status());
       body.put("message", msg);
+    }
+    Rating r = e.rating();
+    if (r != null) {
+      Map<String, Object> rating = new LinkedHashMap<>();
+      rating.put("value", r.wire());
+      rating.put("comment", r.comment());
+      rating.put("ratedAt", r.ratedAtMillis());
+      body.put("rating", rating);
     }
     return Json.write(body);
   }

@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
  * Turns what the chat layer does into {@link IntegrationEvent}s for its {@link IntegrationEvents}
  * port: a conversation created ({@link ConversationOpener}), a status move ({@link
  * ConversationLifecycle}), a message stored by a visitor, an agent or the bot (the session's send,
- * {@link AgentDesk}'s REST writes, {@link BotTurns}' answers, the stored greeting).
+ * {@link AgentDesk}'s REST writes, {@link BotTurns}' answers, the stored greeting), a visitor's
+ * rating ({@link Ratings}).
  *
  * <p>Called on event loops and store threads; never blocks (a message's conversation comes from
  * {@link Conversations}' cache, and the port must not block). A port that throws is logged, never
@@ -45,6 +46,12 @@ final class EventFeed {
     if (t != null) {
       emit(new IntegrationEvent(t, c, null, clock.millis()));
     }
+  }
+
+  /** The visitor rated {@code c}. */
+  void rated(ChatConversation c, Rating r) {
+    emit(
+        new IntegrationEvent(IntegrationEvent.Type.CONVERSATION_RATED, c, null, r, clock.millis()));
   }
 
   /** {@code m} was stored in {@code c}. */

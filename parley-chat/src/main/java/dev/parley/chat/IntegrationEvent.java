@@ -10,15 +10,19 @@ import java.util.Locale;
  * @param type what happened
  * @param conversation the conversation after it happened (its status, agent and visitor)
  * @param message the stored message, for {@link Type#MESSAGE_CREATED}; null otherwise
+ * @param rating the visitor's rating, for {@link Type#CONVERSATION_RATED}; null otherwise
  * @param atMillis when, the node's wall clock, epoch milliseconds
  */
 public record IntegrationEvent(
-    Type type, ChatConversation conversation, StoredMessage message, long atMillis) {
+    Type type, ChatConversation conversation, StoredMessage message, Rating rating, long atMillis) {
 
-  /**
-   * The events a site's webhooks subscribe to. (A {@code conversation.rated} event waits for
-   * conversation ratings, which Parley does not have yet.)
-   */
+  /** An event without a rating. */
+  public IntegrationEvent(
+      Type type, ChatConversation conversation, StoredMessage message, long atMillis) {
+    this(type, conversation, message, null, atMillis);
+  }
+
+  /** The events a site's webhooks subscribe to. */
   public enum Type {
     /** A visitor's conversation was created (its first message or request). */
     CONVERSATION_CREATED,
@@ -29,7 +33,9 @@ public record IntegrationEvent(
     /** An agent took the conversation, or it was transferred to another. */
     CONVERSATION_ASSIGNED,
     /** The conversation was resolved (closed). */
-    CONVERSATION_RESOLVED;
+    CONVERSATION_RESOLVED,
+    /** The visitor rated the resolved conversation (again: a new event, the rating replaced). */
+    CONVERSATION_RATED;
 
     /** The name on the wire: {@code conversation.created}, {@code message.created}, … */
     public String wire() {
@@ -47,7 +53,7 @@ public record IntegrationEvent(
       }
       throw new IllegalArgumentException(
           "must be one of conversation.created, message.created, conversation.handed_off, "
-              + "conversation.assigned, conversation.resolved");
+              + "conversation.assigned, conversation.resolved, conversation.rated");
     }
   }
 

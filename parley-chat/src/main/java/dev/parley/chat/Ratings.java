@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
  * Visitors' ratings of resolved conversations ({@code rate}): only the conversation's visitor
  * rates, only once it is resolved; the rating is stored ({@link ChatStore#rate}, rating again
  * replaces it) and then announced — to the visitor's sessions and to the site's agents — as the
- * conversation's {@code conversation} event with {@code rating} and {@code ratingComment}. Reports
- * count ratings from the store ({@link #counts}), so the figures hold across restarts and nodes.
+ * conversation's {@code conversation} event with {@code rating} and {@code ratingComment}, and to
+ * integrations as {@code conversation.rated}. Reports count ratings from the store ({@link
+ * #counts}), so the figures hold across restarts and nodes.
  *
  * <p>Thread-safe: no state of its own. {@link #rateCommand} runs on the session's event loop and
  * only starts asynchronous work; its answer comes back through {@link Session#loop()}.
@@ -71,6 +72,7 @@ public final class Ratings {
   }
 
   private ChatConversation announce(ChatConversation c, Rating rating) {
+    lifecycle.feed().rated(c, rating); // before the sessions hear of it: they may act on it
     lifecycle.publishRated(c, rating);
     return c;
   }

@@ -109,7 +109,8 @@ class IntegrationEventsTest {
             "message.created",
             "conversation.handed_off",
             "conversation.assigned",
-            "conversation.resolved");
+            "conversation.resolved",
+            "conversation.rated");
     assertThat(IntegrationEvent.Type.ofWire("conversation.handed_off"))
         .isEqualTo(IntegrationEvent.Type.CONVERSATION_HANDED_OFF);
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,14 @@ class RatingsTest {
     assertThat(h.chatStore.ratingOf(conv).get().orElseThrow())
         .isEqualTo(new Rating(conv, "demo", true, null, ratedAt));
     assertThat(h.chat.ratings().counts("demo", 0).get()).isEqualTo(new Rating.Counts(1, 0));
+    List<IntegrationEvent> rated =
+        h.events.stream()
+            .filter(e -> e.type() == IntegrationEvent.Type.CONVERSATION_RATED)
+            .toList();
+    assertThat(rated).as("each rating is an integration event").hasSize(2);
+    assertThat(rated.get(0).rating()).isEqualTo(new Rating(conv, "demo", false, "slow", ratedAt));
+    assertThat(rated.get(1).rating().good()).isTrue();
+    assertThat(rated.get(1).conversation().status()).isEqualTo(ConversationStatus.RESOLVED);
   }
 
   @Test
