@@ -1,5 +1,6 @@
 package dev.parley.bots.knowledge;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.apache.lucene.analysis.de.GermanAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.es.SpanishAnalyzer;
 import org.apache.lucene.analysis.fr.FrenchAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 
 /**
  * The languages knowledge is indexed in — the widget's (English, German) and French and Spanish —
@@ -78,6 +80,19 @@ public final class Languages {
     CharArraySet s = new CharArraySet(base, true);
     s.addAll(CHAT_WORDS.get(lang));
     return CharArraySet.unmodifiableSet(s);
+  }
+
+  /**
+   * The analyzer of the index: each field {@code <name>.<code>} with its language's analyzer
+   * (English's for fields without a known code).
+   */
+  static Analyzer perField() {
+    Map<String, Analyzer> fields = new HashMap<>();
+    for (String code : CODES) {
+      fields.put("title." + code, ANALYZERS.get(code));
+      fields.put("body." + code, ANALYZERS.get(code));
+    }
+    return new PerFieldAnalyzerWrapper(ANALYZERS.get("en"), fields);
   }
 
   /** The analyzer of {@code code}, English's for a code not known. */
