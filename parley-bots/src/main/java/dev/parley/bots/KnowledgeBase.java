@@ -42,7 +42,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  *
  * <p>Immutable after construction and thread-safe (Lucene searchers are).
  */
-public final class KnowledgeBase {
+public final class KnowledgeBase implements Knowledge {
   /** A section of a Markdown file. */
   public record Section(String title, String body, String source) {}
 
@@ -159,12 +159,50 @@ public final class KnowledgeBase {
   }
 
   private static org.apache.lucene.search.Query query(java.util.List<String> words) {
+    return query(words, List.of());
+  }
+
+  /** The question's words, and the earlier turns' other words at a third of their weight. */
+  private static org.apache.lucene.search.Query query(List<String> words, List<String> earlier) {
     BooleanQuery.Builder q = new BooleanQuery.Builder();
     for (String w : new HashSet<>(words)) {
       q.add(new BoostQuery(new TermQuery(new Term("title", w)), 2f), BooleanClause.Occur.SHOULD);
       q.add(new TermQuery(new Term("body", w)), BooleanClause.Occur.SHOULD);
     }
+    for (String w : new HashSet<>(earlier)) {
+      if (!words.contains(w)) {
+        q.add(
+            new BoostQuery(new TermQuery(new Term("title", w)), 0.6f), BooleanClause.Occur.SHOULD);
+        q.add(new BoostQuery(new TermQuery(new Term("body", w)), 0.3f), BooleanClause.Occur.SHOULD);
+      }
+    }
     return q.build();
+  }
+
+  @Override
+  public List<Knowledge.Hit> search(String question, List<String> context, int n) {
+    List<String> words = analyze(question);
+    List<String> earlier = new ArrayList<>();
+    context.forEach(c -> earlier.addAll(analyze(c)));
+    if (words.isEmpty() && earlier.isEmpty()) {
+      return List.of();
+    }
+    Set<String> distinct = new HashSet<>(words);
+    try {
+      List<Knowledge.Hit> out = new ArrayList<>();
+      for (ScoreDoc d : searcher.search(query(words, earlier), n).scoreDocs) {
+        int i = searcher.storedFields().document(d.doc).getField("n").numericValue().intValue();
+        Section s = sections.get(i);
+        long covered = distinct.stream().filter(terms.get(i)::contains).count();
+        out.add(
+            new Knowledge.Hit(
+                new Knowledge.Passage(s.title(), s.body(), s.source(), s.source()),
+                distinct.isEmpty() ? 0 : (double) covered / distinct.size()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The best section for {@code question}, if any word of it matches at all. */

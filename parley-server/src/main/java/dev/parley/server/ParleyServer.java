@@ -1,7 +1,9 @@
 package dev.parley.server;
 
+import dev.parley.bots.Knowledge;
 import dev.parley.bots.KnowledgeBase;
 import dev.parley.bots.SiteBots;
+import dev.parley.bots.knowledge.KnowledgeIndexes;
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.chat.BotSettings;
@@ -11,6 +13,7 @@ import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConfigSync;
 import dev.parley.chat.Directory;
+import dev.parley.chat.KnowledgeStore;
 import dev.parley.chat.Site;
 import dev.parley.core.Broker;
 import dev.parley.core.HmacSigner;
@@ -35,6 +38,7 @@ import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.CommitListener;
 import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.store.jdbc.JdbcConfigStore;
+import dev.parley.store.jdbc.JdbcKnowledgeStore;
 import dev.parley.store.jdbc.PostgresMessageStore;
 import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportConfig;
@@ -72,6 +76,8 @@ public final class ParleyServer implements AutoCloseable {
   private final ChatLayer chat;
   private final ChatAuthenticator authenticator;
   private final SiteBots bots;
+  private final KnowledgeIndexes knowledge;
+  private final KnowledgeStore knowledgeStore;
   private final ConfigSync configSync;
   private final Directory directory;
   private final NodeClock clock = NodeClock.system();
@@ -123,12 +129,28 @@ public final class ParleyServer implements AutoCloseable {
       importConfiguration(config, configuration);
       configSync.reload().join();
 
+      // Each site's documents, indexed on this node; the deployment's knowledge until it has some.
+      this.knowledgeStore =
+          store instanceof SqliteMessageStore sq
+              ? JdbcKnowledgeStore.onSqlite(sq)
+              : JdbcKnowledgeStore.onPostgres(postgresOptions(config));
+      opened.add(knowledgeStore);
+      this.knowledge =
+          new KnowledgeIndexes(
+              knowledgeStore,
+              config.dataDir().resolve("knowledge"),
+              knowledge(config),
+              broker,
+              clock,
+              CONFIG_POLL);
+      opened.add(knowledge);
+      knowledge.start().join();
       this.bots =
           new SiteBots(
               BotSettings.Kind.ofWire(config.bot()),
               config.llm(),
               config.webhook(),
-              knowledge(config),
+              knowledge,
               config.botPacing(),
               clock);
       opened.add(bots);
@@ -289,7 +311,7 @@ public final class ParleyServer implements AutoCloseable {
    * Each site's knowledge base: its sites-file folder, else the deployment's ({@code --kb-dir} or
    * built in).
    */
-  private static Function<String, KnowledgeBase> knowledge(ServerConfig config) {
+  private static Function<String, Knowledge> knowledge(ServerConfig config) {
     KnowledgeBase deployment =
         config.kbDir() != null
             ? KnowledgeBase.fromFolder(config.kbDir())
@@ -403,6 +425,8 @@ public final class ParleyServer implements AutoCloseable {
     chat.close();
     authenticator.close();
     bots.close();
+    knowledge.close();
+    knowledgeStore.close();
     node.close();
     configSync.close();
     broker.close();

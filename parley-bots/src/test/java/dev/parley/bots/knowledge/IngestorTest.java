@@ -144,8 +144,9 @@ class IngestorTest {
                     "blank.html", utf8("<html><body><script>x()</script></body></html>")))
         .hasMessage("no text found in the document");
     Map<String, String> pages = Map.of("One", "a", "Two", "b");
+    Ingestor onePage = new Ingestor(new Ingestor.Limits(1 << 20, 10, 200, 1));
     assertThatThrownBy(
-            () -> tiny.ingest("two.pdf", TestPdfs.make("T", new LinkedHashMap<>(pages), false)))
+            () -> onePage.ingest("two.pdf", TestPdfs.make("T", new LinkedHashMap<>(pages), false)))
         .hasMessage("the PDF has 2 pages, more than 1");
     assertThatThrownBy(() -> new Ingestor.Limits(0, 1, 200, 1))
         .isInstanceOf(IllegalArgumentException.class);
