@@ -162,21 +162,38 @@ public final class KnowledgeBase implements Knowledge {
     return query(words, List.of());
   }
 
-  /** The question's words, and the earlier turns' other words at a third of their weight. */
+  /**
+   * The question's words (one of which must match, when it has any), and the earlier turns' other
+   * words at a third of their weight, which only rank.
+   */
   private static org.apache.lucene.search.Query query(List<String> words, List<String> earlier) {
-    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    BooleanQuery.Builder asked = new BooleanQuery.Builder();
     for (String w : new HashSet<>(words)) {
-      q.add(new BoostQuery(new TermQuery(new Term("title", w)), 2f), BooleanClause.Occur.SHOULD);
-      q.add(new TermQuery(new Term("body", w)), BooleanClause.Occur.SHOULD);
+      asked.add(
+          new BoostQuery(new TermQuery(new Term("title", w)), 2f), BooleanClause.Occur.SHOULD);
+      asked.add(new TermQuery(new Term("body", w)), BooleanClause.Occur.SHOULD);
     }
+    BooleanQuery.Builder before = new BooleanQuery.Builder();
+    boolean any = false;
     for (String w : new HashSet<>(earlier)) {
       if (!words.contains(w)) {
-        q.add(
+        before.add(
             new BoostQuery(new TermQuery(new Term("title", w)), 0.6f), BooleanClause.Occur.SHOULD);
-        q.add(new BoostQuery(new TermQuery(new Term("body", w)), 0.3f), BooleanClause.Occur.SHOULD);
+        before.add(
+            new BoostQuery(new TermQuery(new Term("body", w)), 0.3f), BooleanClause.Occur.SHOULD);
+        any = true;
       }
     }
-    return q.build();
+    if (!any) {
+      return asked.build();
+    }
+    if (words.isEmpty()) {
+      return before.build();
+    }
+    return new BooleanQuery.Builder()
+        .add(asked.build(), BooleanClause.Occur.MUST)
+        .add(before.build(), BooleanClause.Occur.SHOULD)
+        .build();
   }
 
   @Override

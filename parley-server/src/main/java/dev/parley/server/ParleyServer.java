@@ -3,7 +3,9 @@ package dev.parley.server;
 import dev.parley.bots.Knowledge;
 import dev.parley.bots.KnowledgeBase;
 import dev.parley.bots.SiteBots;
+import dev.parley.bots.knowledge.Ingestor;
 import dev.parley.bots.knowledge.KnowledgeIndexes;
+import dev.parley.bots.knowledge.KnowledgeService;
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.chat.BotSettings;
@@ -31,6 +33,7 @@ import dev.parley.edge.OpsApi;
 import dev.parley.edge.admin.AdminApi;
 import dev.parley.edge.admin.AgentDoc;
 import dev.parley.edge.admin.Configuration;
+import dev.parley.edge.admin.KnowledgeApi;
 import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
 import dev.parley.protocol.CloseCode;
@@ -78,6 +81,7 @@ public final class ParleyServer implements AutoCloseable {
   private final SiteBots bots;
   private final KnowledgeIndexes knowledge;
   private final KnowledgeStore knowledgeStore;
+  private final KnowledgeService knowledgeService;
   private final ConfigSync configSync;
   private final Directory directory;
   private final NodeClock clock = NodeClock.system();
@@ -145,6 +149,19 @@ public final class ParleyServer implements AutoCloseable {
               CONFIG_POLL);
       opened.add(knowledge);
       knowledge.start().join();
+      this.knowledgeService =
+          new KnowledgeService(
+              knowledgeStore,
+              knowledge,
+              new Ingestor(
+                  new Ingestor.Limits(
+                      config.knowledgeMaxUpload(),
+                      Ingestor.Limits.DEFAULTS.maxSections(),
+                      Ingestor.Limits.DEFAULTS.maxSectionChars(),
+                      Ingestor.Limits.DEFAULTS.maxPdfPages())),
+              config.knowledgeMaxDocuments(),
+              Clock.systemUTC());
+      opened.add(knowledgeService);
       this.bots =
           new SiteBots(
               BotSettings.Kind.ofWire(config.bot()),
@@ -240,7 +257,10 @@ public final class ParleyServer implements AutoCloseable {
               tc,
               node,
               new OpsApi(
-                  new AdminApi(rest, authenticator, configuration),
+                  new AdminApi(
+                      new KnowledgeApi(rest, authenticator, configuration, knowledgeService),
+                      authenticator,
+                      configuration),
                   metrics,
                   node,
                   store,
@@ -425,6 +445,7 @@ public final class ParleyServer implements AutoCloseable {
     chat.close();
     authenticator.close();
     bots.close();
+    knowledgeService.close();
     knowledge.close();
     knowledgeStore.close();
     node.close();

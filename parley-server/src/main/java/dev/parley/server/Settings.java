@@ -476,6 +476,24 @@ final class Settings {
               Duration.ofMillis(20),
               "Pause between chunks of a streamed knowledge-base answer.")
           .applies(ServerConfig.Builder::botPacing);
+  static final Setting<Integer> KNOWLEDGE_MAX_UPLOAD =
+      Setting.of(
+              "knowledge-max-upload",
+              BOTS,
+              "BYTES",
+              INT,
+              10 * 1024 * 1024,
+              "Largest knowledge document an admin may upload (at most 16 MiB); a larger one is stored as failed.")
+          .applies(ServerConfig.Builder::knowledgeMaxUpload);
+  static final Setting<Integer> KNOWLEDGE_MAX_DOCUMENTS =
+      Setting.of(
+              "knowledge-max-documents",
+              BOTS,
+              "N",
+              INT,
+              500,
+              "Most knowledge documents one site may hold; an upload beyond is refused (409).")
+          .applies(ServerConfig.Builder::knowledgeMaxDocuments);
   static final Setting<Path> KB_DIR =
       Setting.of(
               "kb-dir",
@@ -619,6 +637,8 @@ final class Settings {
           BOT,
           BOT_PACING,
           KB_DIR,
+          KNOWLEDGE_MAX_UPLOAD,
+          KNOWLEDGE_MAX_DOCUMENTS,
           LLM_URL,
           LLM_MODEL,
           LLM_API_KEY,

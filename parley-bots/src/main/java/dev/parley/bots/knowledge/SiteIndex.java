@@ -163,21 +163,43 @@ public final class SiteIndex {
     }
   }
 
-  /** As {@link Knowledge#search}; the caller holds a reference. */
+  /**
+   * As {@link Knowledge#search}; the caller holds a reference. The question's words must match;
+   * when none does (a follow-up such as "how often should I do that?"), the earlier turns alone
+   * find the passages, with no confidence.
+   */
   List<Knowledge.Hit> search(String question, List<String> context, int n) {
+    List<Knowledge.Hit> hits = search(question, context, n, true);
+    return hits.isEmpty() && !context.isEmpty() ? search(question, context, n, false) : hits;
+  }
+
+  private List<Knowledge.Hit> search(
+      String question, List<String> context, int n, boolean askedMustMatch) {
     BooleanQuery.Builder all = new BooleanQuery.Builder();
     boolean any = false;
     for (String lang : languages) {
       Analyzer a = Languages.analyzer(lang);
       Set<String> words = new LinkedHashSet<>(analyze(a, question));
-      if (words.isEmpty()) {
-        continue;
-      }
       Set<String> earlier = new LinkedHashSet<>();
       context.forEach(c -> earlier.addAll(analyze(a, c)));
       earlier.removeAll(words);
-      words.forEach(w -> addTerm(all, lang, w, 1f));
-      earlier.forEach(w -> addTerm(all, lang, w, 0.3f));
+      if (words.isEmpty() && earlier.isEmpty()) {
+        continue;
+      }
+      // The question's words must match (when it has any); the earlier turns' only rank.
+      BooleanQuery.Builder asked = new BooleanQuery.Builder();
+      words.forEach(w -> addTerm(asked, lang, w, 1f));
+      BooleanQuery.Builder before = new BooleanQuery.Builder();
+      earlier.forEach(w -> addTerm(before, lang, w, 0.3f));
+      BooleanQuery.Builder q = new BooleanQuery.Builder();
+      boolean must = askedMustMatch && !words.isEmpty();
+      if (!words.isEmpty()) {
+        q.add(asked.build(), must ? Occur.MUST : Occur.SHOULD);
+      }
+      if (!earlier.isEmpty()) {
+        q.add(before.build(), must ? Occur.SHOULD : Occur.MUST);
+      }
+      all.add(q.build(), Occur.SHOULD);
       any = true;
     }
     if (!any) {

@@ -136,6 +136,18 @@ class KnowledgeIndexesTest {
   }
 
   @Test
+  void theEarlierTurnsNeverOutrankTheQuestionsOwnWords() {
+    List<Knowledge.Hit> hits =
+        indexes
+            .apply("acme")
+            .search(
+                "What about descaling?",
+                List.of("Tell me about the warranty", "Is the warranty long?"),
+                2);
+    assertThat(hits).extracting(h -> h.passage().title()).containsExactly("Descaling");
+  }
+
+  @Test
   void aSiteWithoutDocumentsKeepsTheDeploymentsKnowledge() {
     assertThat(indexes.apply("demo").search("anything", List.of(), 1))
         .extracting(h -> h.passage().title())
