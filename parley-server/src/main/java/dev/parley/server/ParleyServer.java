@@ -1,11 +1,6 @@
 package dev.parley.server;
 
-import dev.parley.bots.Knowledge;
-import dev.parley.bots.KnowledgeBase;
 import dev.parley.bots.SiteBots;
-import dev.parley.bots.knowledge.Ingestor;
-import dev.parley.bots.knowledge.KnowledgeIndexes;
-import dev.parley.bots.knowledge.KnowledgeService;
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.chat.BotSettings;
@@ -55,10 +50,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,9 +72,7 @@ public final class ParleyServer implements AutoCloseable {
   private final ChatLayer chat;
   private final ChatAuthenticator authenticator;
   private final SiteBots bots;
-  private final KnowledgeIndexes knowledge;
-  private final KnowledgeStore knowledgeStore;
-  private final KnowledgeService knowledgeService;
+  private final KnowledgeParts knowledge;
   private final ConfigSync configSync;
   private final Directory directory;
   private final NodeClock clock = NodeClock.system();
@@ -133,41 +124,19 @@ public final class ParleyServer implements AutoCloseable {
       importConfiguration(config, configuration);
       configSync.reload().join();
 
-      // Each site's documents, indexed on this node; the deployment's knowledge until it has some.
-      this.knowledgeStore =
+      KnowledgeStore knowledgeStore =
           store instanceof SqliteMessageStore sq
               ? JdbcKnowledgeStore.onSqlite(sq)
               : JdbcKnowledgeStore.onPostgres(postgresOptions(config));
       opened.add(knowledgeStore);
-      this.knowledge =
-          new KnowledgeIndexes(
-              knowledgeStore,
-              config.dataDir().resolve("knowledge"),
-              knowledge(config),
-              broker,
-              clock,
-              CONFIG_POLL);
+      this.knowledge = KnowledgeParts.open(config, knowledgeStore, broker, clock, CONFIG_POLL);
       opened.add(knowledge);
-      knowledge.start().join();
-      this.knowledgeService =
-          new KnowledgeService(
-              knowledgeStore,
-              knowledge,
-              new Ingestor(
-                  new Ingestor.Limits(
-                      config.knowledgeMaxUpload(),
-                      Ingestor.Limits.DEFAULTS.maxSections(),
-                      Ingestor.Limits.DEFAULTS.maxSectionChars(),
-                      Ingestor.Limits.DEFAULTS.maxPdfPages())),
-              config.knowledgeMaxDocuments(),
-              Clock.systemUTC());
-      opened.add(knowledgeService);
       this.bots =
           new SiteBots(
               BotSettings.Kind.ofWire(config.bot()),
               config.llm(),
               config.webhook(),
-              knowledge,
+              knowledge.indexes(),
               config.botPacing(),
               clock);
       opened.add(bots);
@@ -258,7 +227,7 @@ public final class ParleyServer implements AutoCloseable {
               node,
               new OpsApi(
                   new AdminApi(
-                      new KnowledgeApi(rest, authenticator, configuration, knowledgeService),
+                      new KnowledgeApi(rest, authenticator, configuration, knowledge.service()),
                       authenticator,
                       configuration),
                   metrics,
@@ -325,22 +294,6 @@ public final class ParleyServer implements AutoCloseable {
           siteDocs.size() + agents.size(),
           config.sites() != null ? "the sites file" : "the demo");
     }
-  }
-
-  /**
-   * Each site's knowledge base: its sites-file folder, else the deployment's ({@code --kb-dir} or
-   * built in).
-   */
-  private static Function<String, Knowledge> knowledge(ServerConfig config) {
-    KnowledgeBase deployment =
-        config.kbDir() != null
-            ? KnowledgeBase.fromFolder(config.kbDir())
-            : KnowledgeBase.fromClasspath("kb");
-    Map<String, KnowledgeBase> own = new HashMap<>();
-    if (config.sites() != null) {
-      config.sites().kbDirs().forEach((site, dir) -> own.put(site, KnowledgeBase.fromFolder(dir)));
-    }
-    return site -> own.getOrDefault(site, deployment);
   }
 
   private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
@@ -445,9 +398,7 @@ public final class ParleyServer implements AutoCloseable {
     chat.close();
     authenticator.close();
     bots.close();
-    knowledgeService.close();
     knowledge.close();
-    knowledgeStore.close();
     node.close();
     configSync.close();
     broker.close();
