@@ -5,6 +5,7 @@ import dev.parley.bots.KnowledgeBase;
 import dev.parley.bots.knowledge.Ingestor;
 import dev.parley.bots.knowledge.KnowledgeIndexes;
 import dev.parley.bots.knowledge.KnowledgeService;
+import dev.parley.bots.knowledge.UrlFetcher;
 import dev.parley.chat.KnowledgeStore;
 import dev.parley.core.Broker;
 import dev.parley.core.NodeClock;
@@ -24,6 +25,11 @@ import java.util.function.Function;
  */
 record KnowledgeParts(KnowledgeStore store, KnowledgeIndexes indexes, KnowledgeService service)
     implements AutoCloseable {
+  /** The longest one fetch of a URL may take, robots.txt and redirects included. */
+  static final Duration FETCH_TIMEOUT = Duration.ofSeconds(20);
+
+  /** The most redirects a fetch follows (each re-checked). */
+  static final int FETCH_REDIRECTS = 5;
 
   /** Opens the indexes on {@code store} (closed again if they cannot be built). */
   static KnowledgeParts open(
@@ -48,6 +54,12 @@ record KnowledgeParts(KnowledgeStore store, KnowledgeIndexes indexes, KnowledgeS
                     d.maxSections(),
                     d.maxSectionChars(),
                     d.maxPdfPages())),
+            new UrlFetcher(
+                new UrlFetcher.Limits(
+                    config.knowledgeMaxUpload(),
+                    FETCH_TIMEOUT,
+                    FETCH_REDIRECTS,
+                    config.knowledgeFetchPrivate())),
             config.knowledgeMaxDocuments(),
             Clock.systemUTC());
     return new KnowledgeParts(store, indexes, service);

@@ -50,6 +50,7 @@ import java.util.function.Supplier;
  * @param kbDir folder of Markdown files for the demo site's knowledge base; null: the built-in one
  * @param knowledgeMaxUpload the largest knowledge document an admin may upload, in bytes
  * @param knowledgeMaxDocuments the most knowledge documents one site may hold
+ * @param knowledgeFetchPrivate whether a knowledge fetch may reach private and loopback addresses
  * @param openChannels whether conversation ids that are not chat conversations are open channels
  *     any client may join (the realtime engine without the chat product)
  * @param agents the agent accounts (the demo site's agents by default)
@@ -104,6 +105,7 @@ public record ServerConfig(
     Path kbDir,
     int knowledgeMaxUpload,
     int knowledgeMaxDocuments,
+    boolean knowledgeFetchPrivate,
     boolean openChannels,
     List<Agent> agents,
     Duration agentOfflineGrace,
@@ -195,6 +197,7 @@ public record ServerConfig(
     private Path kbDir = Settings.KB_DIR.defaultValue();
     private int knowledgeMaxUpload = Settings.KNOWLEDGE_MAX_UPLOAD.defaultValue();
     private int knowledgeMaxDocuments = Settings.KNOWLEDGE_MAX_DOCUMENTS.defaultValue();
+    private boolean knowledgeFetchPrivate = Settings.KNOWLEDGE_FETCH_PRIVATE.defaultValue();
     private boolean openChannels = Settings.OPEN_CHANNELS.defaultValue();
     private List<Agent> agents;
     private Supplier<String> demoAgentPassword;
@@ -356,6 +359,11 @@ public record ServerConfig(
 
     public Builder knowledgeMaxDocuments(int v) {
       knowledgeMaxDocuments = v;
+      return this;
+    }
+
+    public Builder knowledgeFetchPrivate(boolean v) {
+      knowledgeFetchPrivate = v;
       return this;
     }
 
@@ -739,6 +747,7 @@ public record ServerConfig(
           kbDir,
           knowledgeMaxUpload,
           knowledgeMaxDocuments,
+          knowledgeFetchPrivate,
           openChannels,
           live,
           agentOfflineGrace,

@@ -494,6 +494,15 @@ final class Settings {
               500,
               "Most knowledge documents one site may hold; an upload beyond is refused (409).")
           .applies(ServerConfig.Builder::knowledgeMaxDocuments);
+  static final Setting<Boolean> KNOWLEDGE_FETCH_PRIVATE =
+      Setting.of(
+              "knowledge-fetch-private",
+              BOTS,
+              "BOOL",
+              BOOLEAN,
+              false,
+              "Whether an admin's knowledge fetch may reach private and loopback addresses (off: refused).")
+          .applies(ServerConfig.Builder::knowledgeFetchPrivate);
   static final Setting<Path> KB_DIR =
       Setting.of(
               "kb-dir",
@@ -639,6 +648,7 @@ final class Settings {
           KB_DIR,
           KNOWLEDGE_MAX_UPLOAD,
           KNOWLEDGE_MAX_DOCUMENTS,
+          KNOWLEDGE_FETCH_PRIVATE,
           LLM_URL,
           LLM_MODEL,
           LLM_API_KEY,

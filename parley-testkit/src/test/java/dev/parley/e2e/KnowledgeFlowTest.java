@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.parley.bots.FakeLlmServer;
 import dev.parley.bots.LlmBot;
 import dev.parley.bots.knowledge.TestPdfs;
@@ -16,6 +17,8 @@ import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,6 +69,7 @@ class KnowledgeFlowTest {
             b ->
                 b.sites(SitesFile.load(sites))
                     .agents(null)
+                    .knowledgeFetchPrivate(true) // the page server below is on 127.0.0.1
                     .llm(
                         new LlmBot.Config(
                             llm.baseUrl(),
@@ -240,6 +244,68 @@ class KnowledgeFlowTest {
     ok(
         call("GET", "/api/admin/sites/kettles/knowledge/" + page.get("id").asText(), null, null),
         404);
+  }
+
+  @Test
+  void aPageFetchedByItsUrlAnswersAndNamesItsUrl() throws Exception {
+    HttpServer pages =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] care =
+        "<html><head><title>Kettle care</title></head><body><h2>Cleaning</h2><p>Wipe the kettle with a soft damp cloth.</p></body></html>"
+            .getBytes(StandardCharsets.UTF_8);
+    pages.createContext(
+        "/care",
+        ex -> {
+          ex.sendResponseHeaders(200, care.length);
+          ex.getResponseBody().write(care);
+          ex.close();
+        });
+    pages.start();
+    try {
+      String url = "http://127.0.0.1:" + pages.getAddress().getPort() + "/care";
+      JsonNode fetched =
+          ok(
+              call(
+                  "POST",
+                  "/api/admin/sites/shop/knowledge/fetch",
+                  "application/json",
+                  ("{\"url\": \"" + url + "\"}").getBytes(StandardCharsets.UTF_8)),
+              201);
+      assertThat(fetched.get("status").asText()).isEqualTo("ready");
+      assertThat(fetched.get("source").asText()).isEqualTo(url);
+      assertThat(fetched.get("title").asText()).isEqualTo("Kettle care");
+      JsonNode refused =
+          ok(
+              call(
+                  "POST",
+                  "/api/admin/sites/shop/knowledge/fetch",
+                  "application/json",
+                  "{\"url\": \"file:///etc/passwd\"}".getBytes(StandardCharsets.UTF_8)),
+              400);
+      assertThat(refused.get("field").asText()).isEqualTo("url");
+      JsonNode missing =
+          ok(
+              call(
+                  "POST",
+                  "/api/admin/sites/shop/knowledge/fetch",
+                  "application/json",
+                  ("{\"url\": \"" + url.replace("/care", "/missing") + "\"}")
+                      .getBytes(StandardCharsets.UTF_8)),
+              422);
+      assertThat(missing.get("error").asText()).isEqualTo("fetch_failed");
+      assertThat(missing.get("message").asText()).endsWith("answered HTTP 404");
+    } finally {
+      pages.stop(0);
+    }
+    RecordingListener rec = new RecordingListener();
+    try (ParleyClient visitor =
+        ParleyClient.builder(server.wsUri()).site("shop").listener(rec).build()) {
+      visitor.connect().get(10, TimeUnit.SECONDS);
+      String conv = ChatFlowTest.conversationOf(rec);
+      visitor.send(conv, "How do I clean the kettle?").get(10, TimeUnit.SECONDS);
+      assertThat(botAnswer(rec, conv, 1).text())
+          .isEqualTo("Wipe the kettle with a soft damp cloth.");
+    }
   }
 
   @Test

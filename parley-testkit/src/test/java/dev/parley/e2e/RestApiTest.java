@@ -207,6 +207,7 @@ class RestApiTest {
             "/api/admin/sites/{site}/knowledge",
             "/api/admin/sites/{site}/knowledge/{id}",
             "/api/admin/sites/{site}/knowledge/reindex",
+            "/api/admin/sites/{site}/knowledge/fetch",
             "/api/admin/agents",
             "/api/admin/agents/{user}",
             "/api/admin/agents/{user}/password",

@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the admin API does with a site's knowledge: an upload is stored at once as {@code indexing},
- * read ({@link Ingestor}) and stored again as {@code ready} with its sections or {@code failed}
- * with the reason, and the site's index is rebuilt on every node ({@link
- * KnowledgeIndexes#changed}); a delete or a re-index rebuilds it too. The same bytes twice are one
- * document. A failed document never touches the index that serves.
+ * What the admin API does with a site's knowledge: an upload (or a page fetched by its URL, {@link
+ * UrlFetcher}) is stored at once as {@code indexing}, read ({@link Ingestor}) and stored again as
+ * {@code ready} with its sections or {@code failed} with the reason, and the site's index is
+ * rebuilt on every node ({@link KnowledgeIndexes#changed}); a delete or a re-index rebuilds it too.
+ * The same bytes twice are one document. A failed document never touches the index that serves.
  *
  * <p>Thread-safe. The blocking work (hashing, parsing, waiting for the store and the index) runs on
  * a bounded pool of {@value #THREADS} threads {@code parley-knowledge-ingest-N} with a queue of
@@ -61,11 +61,16 @@ public final class KnowledgeService implements AutoCloseable {
   private final int maxDocuments;
   private final Clock clock;
   private final ThreadPoolExecutor pool;
+  private final UrlFetcher fetcher;
 
+  /**
+   * @param fetcher what fetches a URL ({@link #fetch})
+   */
   public KnowledgeService(
       KnowledgeStore store,
       KnowledgeIndexes indexes,
       Ingestor ingestor,
+      UrlFetcher fetcher,
       int maxDocuments,
       Clock clock) {
     if (maxDocuments < 1) {
@@ -74,6 +79,7 @@ public final class KnowledgeService implements AutoCloseable {
     this.store = store;
     this.indexes = indexes;
     this.ingestor = ingestor;
+    this.fetcher = fetcher;
     this.maxDocuments = maxDocuments;
     this.clock = clock;
     AtomicInteger n = new AtomicInteger();
@@ -109,6 +115,32 @@ public final class KnowledgeService implements AutoCloseable {
    */
   public CompletableFuture<Upload> upload(String site, String source, byte[] bytes) {
     return CompletableFuture.supplyAsync(() -> ingest(site, source, bytes), pool);
+  }
+
+  /** A page that could not be fetched (nothing was stored); its message says why. */
+  public static final class FetchFailed extends RuntimeException {
+    public FetchFailed(String reason) {
+      super(reason);
+    }
+  }
+
+  /**
+   * Fetches {@code url} ({@link UrlFetcher}: public addresses, robots.txt, size and time bounds)
+   * and stores it as a document named by the URL it ended at, as {@link #upload} does. Fails with
+   * {@link FetchFailed} when it cannot be fetched, or as {@link #upload} does.
+   */
+  public CompletableFuture<Upload> fetch(String site, String url) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          UrlFetcher.Page page;
+          try {
+            page = fetcher.fetch(url);
+          } catch (IngestException e) {
+            throw new FetchFailed(e.getMessage());
+          }
+          return ingest(site, page.url(), page.body());
+        },
+        pool);
   }
 
   private Upload ingest(String site, String source, byte[] bytes) {

@@ -1,6 +1,8 @@
 package dev.parley.edge.admin;
 
+import dev.parley.bots.knowledge.IngestException;
 import dev.parley.bots.knowledge.KnowledgeService;
+import dev.parley.bots.knowledge.UrlFetcher;
 import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.KnowledgeStore.Document;
 import dev.parley.edge.ChatAuthenticator;
@@ -15,13 +17,15 @@ import java.util.regex.Pattern;
 
 /**
  * The admin API for a site's knowledge documents, under {@code /api/admin/sites/<site>/knowledge}
- * (admins only): upload (the raw bytes as the body, {@code ?filename=}), list with status, get with
- * sections, delete, and re-index. Documented in the OpenAPI document and {@code
- * docs/OPERATIONS.md#knowledge}. The work runs on {@link KnowledgeService}'s bounded pool.
+ * (admins only): upload (the raw bytes as the body, {@code ?filename=}), fetch a URL ({@code POST
+ * …/fetch} with {@code {"url": …}}), list with status, get with sections, delete, and re-index.
+ * Documented in the OpenAPI document and {@code docs/OPERATIONS.md#knowledge}. The work runs on
+ * {@link KnowledgeService}'s bounded pool.
  *
  * <p>Errors: {@code 400 invalid_field} naming the field, {@code 404} for an unknown site or
  * document, {@code 409 too_many_documents} at the per-site limit, {@code 503 busy} when the pool is
- * full. A document that cannot be read is stored as {@code failed} with its reason (201).
+ * full, {@code 422 fetch_failed} (nothing stored) when a URL cannot be fetched. A document that
+ * cannot be read is stored as {@code failed} with its reason (201).
  *
  * <p>Thread-safe; never blocks the caller.
  */
@@ -29,6 +33,9 @@ public final class KnowledgeApi implements HttpApi {
   private static final Pattern PATH =
       Pattern.compile(
           "/api/admin/sites/([A-Za-z0-9_.-]{1,64})/knowledge(?:/(reindex|[A-Za-z0-9-]{1,64}))?");
+
+  /** The body of {@code POST …/knowledge/fetch}. */
+  public record FetchBody(String url) {}
 
   private final HttpApi next;
   private final ChatAuthenticator auth;
@@ -66,10 +73,16 @@ public final class KnowledgeApi implements HttpApi {
               return config
                   .site(site)
                   .thenCompose(
-                      s ->
-                          s.isEmpty()
-                              ? done(error(404, "not_found", null, "no site " + site))
-                              : route(r, site, m.group(2)))
+                      s -> {
+                        if (s.isEmpty()) {
+                          return done(error(404, "not_found", null, "no site " + site));
+                        }
+                        try {
+                          return route(r, site, m.group(2));
+                        } catch (RuntimeException e) {
+                          return done(failure(e));
+                        }
+                      })
                   .exceptionally(KnowledgeApi::failure);
             });
   }
@@ -86,6 +99,19 @@ public final class KnowledgeApi implements HttpApi {
       if (method.equals("POST")) {
         return upload(r, site);
       }
+    } else if (rest.equals("fetch") && method.equals("POST")) {
+      FetchBody b = Json.readStrict(r.body(), FetchBody.class);
+      if (b.url() == null) {
+        throw new InvalidSetting("url", "is required");
+      }
+      try {
+        UrlFetcher.parse(b.url());
+      } catch (IngestException e) {
+        throw new InvalidSetting("url", e.getMessage());
+      }
+      return knowledge
+          .fetch(site, b.url())
+          .thenApply(u -> Response.json(u.created() ? 201 : 200, Json.write(view(u.document()))));
     } else if (rest.equals("reindex")) {
       if (method.equals("POST")) {
         return knowledge
@@ -166,6 +192,15 @@ public final class KnowledgeApi implements HttpApi {
     Throwable e = t;
     while (e instanceof CompletionException && e.getCause() != null) {
       e = e.getCause();
+    }
+    if (e instanceof InvalidSetting bad) {
+      return error(400, "invalid_field", bad.field(), bad.getMessage());
+    }
+    if (e instanceof Json.FieldError bad) {
+      return error(400, "invalid_field", bad.field(), bad.getMessage());
+    }
+    if (e instanceof KnowledgeService.FetchFailed failed) {
+      return error(422, "fetch_failed", null, failed.getMessage());
     }
     if (e instanceof KnowledgeService.TooMany tooMany) {
       return error(409, "too_many_documents", null, tooMany.getMessage());
