@@ -207,7 +207,12 @@ public final class KnowledgeBase implements Knowledge {
     Set<String> distinct = new HashSet<>(words);
     try {
       List<Knowledge.Hit> out = new ArrayList<>();
-      for (ScoreDoc d : searcher.search(query(words, earlier), n).scoreDocs) {
+      ScoreDoc[] found = searcher.search(query(words, earlier), n).scoreDocs;
+      if (found.length == 0 && !words.isEmpty() && !earlier.isEmpty()) {
+        // None of the question's words is here (a follow-up): the earlier turns alone find it.
+        found = searcher.search(query(List.of(), earlier), n).scoreDocs;
+      }
+      for (ScoreDoc d : found) {
         int i = searcher.storedFields().document(d.doc).getField("n").numericValue().intValue();
         Section s = sections.get(i);
         long covered = distinct.stream().filter(terms.get(i)::contains).count();

@@ -8,7 +8,9 @@ import dev.parley.core.NodeClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -94,6 +96,10 @@ public final class KnowledgeIndexes implements Function<String, Knowledge>, Auto
   public CompletableFuture<Void> start() {
     try {
       SiteIndex.deleteTree(root);
+      Files.createDirectories(root);
+      if (root.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx------"));
+      }
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }

@@ -12,6 +12,7 @@ import dev.parley.core.InMemoryBroker;
 import dev.parley.core.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +114,10 @@ class KnowledgeIndexesTest {
         .hasSize(1)
         .allSatisfy(g -> assertThat(g.getFileName().toString()).isNotEqualTo("stale"));
     assertThat(indexes.apply("acme")).isSameAs(acme);
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("knowledge"))))
+        .as("the index holds the documents' text: this user's only")
+        .isEqualTo("rwx------");
   }
 
   @Test
