@@ -46,7 +46,7 @@ import org.apache.lucene.store.ByteBuffersDirectory;
  *
  * <p>Immutable after construction and thread-safe (Lucene searchers are).
  */
-public final class KnowledgeBase {
+public final class KnowledgeBase implements Knowledge {
   /** A section of a Markdown file. */
   public record Section(String title, String body, String source) {}
 
@@ -160,12 +160,72 @@ public final class KnowledgeBase {
   }
 
   private static Query query(List<String> words) {
-    BooleanQuery.Builder q = new BooleanQuery.Builder();
+    return query(words, List.of());
+  }
+
+  /**
+   * The question's words (one of which must match, when it has any), and the earlier turns' other
+   * words at a third of their weight, which only rank.
+   */
+  private static Query query(List<String> words, List<String> earlier) {
+    BooleanQuery.Builder asked = new BooleanQuery.Builder();
     for (String w : new HashSet<>(words)) {
-      q.add(new BoostQuery(new TermQuery(new Term("title", w)), 2f), BooleanClause.Occur.SHOULD);
-      q.add(new TermQuery(new Term("body", w)), BooleanClause.Occur.SHOULD);
+      asked.add(
+          new BoostQuery(new TermQuery(new Term("title", w)), 2f), BooleanClause.Occur.SHOULD);
+      asked.add(new TermQuery(new Term("body", w)), BooleanClause.Occur.SHOULD);
     }
-    return q.build();
+    BooleanQuery.Builder before = new BooleanQuery.Builder();
+    boolean any = false;
+    for (String w : new HashSet<>(earlier)) {
+      if (!words.contains(w)) {
+        before.add(
+            new BoostQuery(new TermQuery(new Term("title", w)), 0.6f), BooleanClause.Occur.SHOULD);
+        before.add(
+            new BoostQuery(new TermQuery(new Term("body", w)), 0.3f), BooleanClause.Occur.SHOULD);
+        any = true;
+      }
+    }
+    if (!any) {
+      return asked.build();
+    }
+    if (words.isEmpty()) {
+      return before.build();
+    }
+    return new BooleanQuery.Builder()
+        .add(asked.build(), BooleanClause.Occur.MUST)
+        .add(before.build(), BooleanClause.Occur.SHOULD)
+        .build();
+  }
+
+  @Override
+  public List<Knowledge.Hit> search(String question, List<String> context, int n) {
+    List<String> words = analyze(question);
+    List<String> earlier = new ArrayList<>();
+    context.forEach(c -> earlier.addAll(analyze(c)));
+    if (words.isEmpty() && earlier.isEmpty()) {
+      return List.of();
+    }
+    Set<String> distinct = new HashSet<>(words);
+    try {
+      List<Knowledge.Hit> out = new ArrayList<>();
+      ScoreDoc[] found = searcher.search(query(words, earlier), n).scoreDocs;
+      if (found.length == 0 && !words.isEmpty() && !earlier.isEmpty()) {
+        // None of the question's words is here (a follow-up): the earlier turns alone find it.
+        found = searcher.search(query(List.of(), earlier), n).scoreDocs;
+      }
+      for (ScoreDoc d : found) {
+        int i = searcher.storedFields().document(d.doc).getField("n").numericValue().intValue();
+        Section s = sections.get(i);
+        long covered = distinct.stream().filter(terms.get(i)::contains).count();
+        out.add(
+            new Knowledge.Hit(
+                new Knowledge.Passage(s.title(), s.body(), s.source(), s.source()),
+                distinct.isEmpty() ? 0 : (double) covered / distinct.size()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The best section for {@code question}, if any word of it matches at all. */

@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The default bot: answers from a {@link KnowledgeBase}. When the best section covers too little of
- * the question (below the site's threshold) it says it is not sure and offers a human.
+ * The default bot: answers from the site's {@link Knowledge} (its own documents, or the
+ * deployment's {@link KnowledgeBase}), searched with the question and the visitor's last turns.
+ * When the best section covers too little of the question (below the site's threshold) it says it
+ * is not sure and offers a human.
  *
  * <p>The section's text streams in small chunks of words, {@code pacing} apart, as a model's tokens
  * would. Thread-safe (stateless besides the immutable knowledge base).
@@ -19,25 +21,26 @@ public final class KnowledgeBaseBot implements Bot {
 
   private static final int MAX_ANSWER_CHARS = 900;
 
-  private final KnowledgeBase kb;
+  private final Knowledge kb;
   private final Duration pacing;
 
-  public KnowledgeBaseBot(KnowledgeBase kb, Duration pacing) {
+  public KnowledgeBaseBot(Knowledge kb, Duration pacing) {
     this.kb = kb;
     this.pacing = pacing;
   }
 
   @Override
   public Result answer(Question q, AnswerSink sink) throws InterruptedException {
-    Optional<KnowledgeBase.Hit> hit = kb.search(q.text());
-    double confidence = hit.map(KnowledgeBase.Hit::confidence).orElse(0.0);
+    Optional<Knowledge.Hit> hit = Retrieval.search(kb, q, 1).stream().findFirst();
+    double confidence = hit.map(Knowledge.Hit::confidence).orElse(0.0);
     boolean sure = hit.isPresent() && confidence >= q.site().confidenceThreshold();
-    String text = sure ? clip(hit.get().section().body()) : NOT_SURE;
-    stream(text, sink);
+    String text = sure ? clip(hit.get().passage().body()) : NOT_SURE;
+    stream(text, sink, pacing);
     return new Result(confidence, !sure);
   }
 
-  private void stream(String text, AnswerSink sink) throws InterruptedException {
+  /** Streams {@code text} in small chunks of words, {@code pacing} apart. */
+  static void stream(String text, AnswerSink sink, Duration pacing) throws InterruptedException {
     String[] words = text.split("(?<=\\s)");
     StringBuilder chunk = new StringBuilder();
     for (int i = 0; i < words.length; i++) {

@@ -23,7 +23,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A bot backed by any OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM, llama.cpp
  * server), streaming the model's tokens as they arrive. The conversation so far and the best
- * knowledge-base passages go along as context.
+ * passages of the site's knowledge (searched with the question and the visitor's last turns), each
+ * with its title and document, go along as context. When the search finds nothing at all, the model
+ * is not asked: the bot says it is not sure and offers a human (an unsure answer for the handoff
+ * rule) instead of letting the model invent one.
  *
  * <p>Never a hung conversation: a watchdog ({@link Watch}) interrupts the request when no token
  * comes within {@code firstTokenTimeout} of sending, when the stream stalls for {@code
@@ -103,7 +106,7 @@ public final class LlmBot implements Bot, AutoCloseable {
   static final Duration CHECK_EVERY = Duration.ofMillis(50);
 
   private final Config config;
-  private final KnowledgeBase kb;
+  private final Knowledge kb;
   private final HttpClient http;
   private final NodeClock clock;
 
@@ -113,7 +116,7 @@ public final class LlmBot implements Bot, AutoCloseable {
   /**
    * A bot whose watchdog runs on a clock of its own (a timer thread {@code parley-llm-watchdog}).
    */
-  public LlmBot(Config config, KnowledgeBase kb) {
+  public LlmBot(Config config, Knowledge kb) {
     this(config, kb, NodeClock.system("parley-llm-watchdog"), true);
   }
 
@@ -122,11 +125,11 @@ public final class LlmBot implements Bot, AutoCloseable {
    * timer (a server passes its node's clock; a test a manual one). {@link #close} leaves the clock
    * open: it is the caller's.
    */
-  public LlmBot(Config config, KnowledgeBase kb, NodeClock clock) {
+  public LlmBot(Config config, Knowledge kb, NodeClock clock) {
     this(config, kb, clock, false);
   }
 
-  private LlmBot(Config config, KnowledgeBase kb, NodeClock clock, boolean ownsClock) {
+  private LlmBot(Config config, Knowledge kb, NodeClock clock, boolean ownsClock) {
     this.config = config;
     this.kb = kb;
     this.clock = clock;
@@ -135,7 +138,13 @@ public final class LlmBot implements Bot, AutoCloseable {
   }
 
   @Override
-  public Result answer(Question q, AnswerSink sink) {
+  public Result answer(Question q, AnswerSink sink) throws InterruptedException {
+    List<Knowledge.Hit> passages = Retrieval.search(kb, q, config.contextPassages());
+    if (passages.isEmpty()) {
+      // Nothing in the site's knowledge: say so rather than let the model invent an answer.
+      KnowledgeBaseBot.stream(KnowledgeBaseBot.NOT_SURE, sink, Duration.ZERO);
+      return new Result(0.0, true);
+    }
     HttpRequest.Builder req =
         HttpRequest.newBuilder(URI.create(config.baseUrl() + "/chat/completions"))
             .header("Content-Type", "application/json")
@@ -143,7 +152,10 @@ public final class LlmBot implements Bot, AutoCloseable {
             .POST(
                 HttpRequest.BodyPublishers.ofByteArray(
                     ChatCompletions.request(
-                        config.model(), messages(q), config.temperature(), config.maxTokens())));
+                        config.model(),
+                        messages(q, passages),
+                        config.temperature(),
+                        config.maxTokens())));
     if (config.apiKey() != null && !config.apiKey().isBlank()) {
       req.header("Authorization", "Bearer " + config.apiKey());
     }
@@ -205,8 +217,12 @@ public final class LlmBot implements Bot, AutoCloseable {
     }
   }
 
-  /** System prompt with knowledge-base passages, then the conversation, then the question. */
+  /** System prompt with the passages found, then the conversation, then the question. */
   List<ChatCompletions.Message> messages(Question q) {
+    return messages(q, Retrieval.search(kb, q, config.contextPassages()));
+  }
+
+  private List<ChatCompletions.Message> messages(Question q, List<Knowledge.Hit> passages) {
     StringBuilder system = new StringBuilder();
     if (config.systemPrompt() != null) {
       system.append(config.systemPrompt()).append("\n\nContext:\n");
@@ -222,8 +238,16 @@ public final class LlmBot implements Bot, AutoCloseable {
               "the context does not answer the question, say you are not sure and offer to connect the visitor ")
           .append("with a human.\n\nContext:\n");
     }
-    for (KnowledgeBase.Section s : kb.top(q.text(), config.contextPassages())) {
-      system.append("## ").append(s.title()).append('\n').append(s.body()).append("\n\n");
+    for (Knowledge.Hit h : passages) {
+      Knowledge.Passage p = h.passage();
+      system
+          .append("## ")
+          .append(p.title())
+          .append(" (from \"")
+          .append(p.document())
+          .append("\")\n")
+          .append(p.body())
+          .append("\n\n");
     }
     List<ChatCompletions.Message> out = new ArrayList<>();
     out.add(new ChatCompletions.Message("system", system.toString()));

@@ -32,12 +32,12 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
   static final int RETIRED = 16;
 
   /** A site's bot and what it was made from. */
-  private record Made(BotSettings settings, KnowledgeBase kb, Bot bot) {}
+  private record Made(BotSettings settings, Knowledge kb, Bot bot) {}
 
   private final BotSettings.Kind defaultKind;
   private final LlmBot.Config llmDefaults;
   private final WebhookBot.Config webhookDefaults;
-  private final Function<String, KnowledgeBase> knowledge;
+  private final Function<String, Knowledge> knowledge;
   private final Duration pacing;
   private final NodeClock clock;
   private final ConcurrentHashMap<String, Made> bySite = new ConcurrentHashMap<>();
@@ -56,7 +56,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
       BotSettings.Kind defaultKind,
       LlmBot.Config llmDefaults,
       WebhookBot.Config webhookDefaults,
-      Function<String, KnowledgeBase> knowledge,
+      Function<String, Knowledge> knowledge,
       Duration pacing,
       NodeClock clock) {
     this.defaultKind = defaultKind;
@@ -71,7 +71,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
   public Bot apply(Site site) {
     BotSettings wanted =
         site.bot() != null ? site.bot() : BotSettings.deploymentDefault(defaultKind);
-    KnowledgeBase kb = knowledge.apply(site.id());
+    Knowledge kb = knowledge.apply(site.id());
     Made made =
         bySite.compute(
             site.id(),
@@ -87,7 +87,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
     return made.bot();
   }
 
-  private Bot make(String site, BotSettings s, KnowledgeBase kb) {
+  private Bot make(String site, BotSettings s, Knowledge kb) {
     switch (s.kind()) {
       case NONE -> {
         return null;

@@ -94,4 +94,13 @@ class KnowledgeBaseTest {
         });
     assertThat(pieces).hasSize(3);
   }
+
+  @Test
+  void aFollowUpWhoseWordsAreNowhereIsFoundThroughTheEarlierTurns() {
+    List<Knowledge.Hit> hits = DEMO.search("And now?", List.of("What is the heartbeat?"), 1);
+    assertThat(hits).hasSize(1);
+    assertThat(hits.getFirst().confidence()).as("the question's own words are not there").isZero();
+    assertThat(DEMO.search("What is the heartbeat?", List.of(), 1).getFirst().passage().title())
+        .isEqualTo(hits.getFirst().passage().title());
+  }
 }

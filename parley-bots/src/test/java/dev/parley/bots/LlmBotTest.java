@@ -79,6 +79,9 @@ class LlmBotTest {
         clock);
   }
 
+  /** A question the demo knowledge has passages for (the model is asked). */
+  static final String ASKED = "What is the heartbeat?";
+
   Bot.Question question(String text) {
     return new Bot.Question(
         Site.demo(),
@@ -98,7 +101,7 @@ class LlmBotTest {
         .start(
             () -> {
               try {
-                result.complete(b.answer(question("q"), sink));
+                result.complete(b.answer(question(ASKED), sink));
               } catch (Exception e) {
                 result.completeExceptionally(e);
               }
@@ -137,6 +140,65 @@ class LlmBotTest {
         .contains("\"stream\":true");
     assertThat(llm.authorizations.get(0)).isEqualTo("Bearer sk-test");
     assertThat(clock.pendingTimers()).as("an answer that ended leaves no watchdog timer").isZero();
+  }
+
+  @Test
+  void passagesGoToThePromptWithTheirTitlesAndTheirDocument() throws Exception {
+    Knowledge site =
+        (question, context, n) ->
+            List.of(
+                new Knowledge.Hit(
+                    new Knowledge.Passage(
+                        "Warranty", "Two years on every kettle.", "Kettle guide", "kettles.pdf"),
+                    1.0));
+    try (LlmBot b =
+        new LlmBot(
+            new LlmBot.Config(llm.baseUrl(), "m", null, FIRST_TOKEN, STALL, NEVER, 2),
+            site,
+            clock)) {
+      assertThat(b.answer(question("How long is the warranty?"), sink).offerHuman()).isFalse();
+    }
+    String system = ChatCompletions.messagesOf(llm.bodies.get(0)).get(0).content();
+    assertThat(system)
+        .contains("## Warranty (from \"Kettle guide\")\nTwo years on every kettle.")
+        .contains("in the language of the visitor's question");
+  }
+
+  @Test
+  void whenTheKnowledgeHasNothingTheModelIsNotAskedAndTheAnswerIsUnsure() throws Exception {
+    Bot.Result r = bot.answer(question("zebra xylophone"), sink);
+    assertThat(r.offerHuman()).as("an unsure answer for the handoff rule").isTrue();
+    assertThat(r.confidence()).isZero();
+    assertThat(String.join("", pieces)).isEqualTo(KnowledgeBaseBot.NOT_SURE);
+    assertThat(llm.bodies).as("the model is never asked").isEmpty();
+  }
+
+  @Test
+  void theVisitorsEarlierTurnsFindPassagesForAShortFollowUp() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Knowledge recording =
+        (question, context, n) -> {
+          seen.add(question + " | " + String.join(" / ", context));
+          return KnowledgeBaseTest.DEMO.search(question, context, n);
+        };
+    try (LlmBot b =
+        new LlmBot(
+            new LlmBot.Config(llm.baseUrl(), "m", null, FIRST_TOKEN, STALL, NEVER, 2),
+            recording,
+            clock)) {
+      Bot.Question followUp =
+          new Bot.Question(
+              Site.demo(),
+              "c",
+              "And then?",
+              List.of(
+                  new StoredMessage("c", 1, "m1", "v", "x", "text", "Hello", 1, null),
+                  new StoredMessage("c", 2, "m2", "bot", null, "bot", "Hi!", 2, null),
+                  new StoredMessage("c", 3, "m3", "v", "y", "text", ASKED, 3, null)));
+      assertThat(b.answer(followUp, sink).offerHuman()).isFalse();
+    }
+    assertThat(seen).containsExactly("And then? | Hello / " + ASKED);
+    assertThat(llm.bodies).hasSize(1);
   }
 
   @Test
@@ -231,7 +293,7 @@ class LlmBotTest {
   @Test
   void anErrorMidStreamEndsWithAPoliteNoteAndAnOfferOfAHuman() throws Exception {
     llm.mode(FakeLlmServer.Mode.ERROR_MID_STREAM);
-    Bot.Result r = bot.answer(question("q"), sink);
+    Bot.Result r = bot.answer(question(ASKED), sink);
     assertThat(r.offerHuman()).isTrue();
     assertThat(pieces).hasSize(4).endsWith(LlmBot.CUT_OFF);
   }
@@ -239,11 +301,11 @@ class LlmBotTest {
   @Test
   void aCutConnectionAndAnHttpErrorGetTheFallback() throws Exception {
     llm.mode(FakeLlmServer.Mode.CUT);
-    assertThat(bot.answer(question("q"), sink).offerHuman()).isTrue();
+    assertThat(bot.answer(question(ASKED), sink).offerHuman()).isTrue();
     assertThat(pieces).endsWith(LlmBot.CUT_OFF);
     pieces.clear();
     llm.mode(FakeLlmServer.Mode.HTTP_500);
-    assertThat(bot.answer(question("q"), sink).offerHuman()).isTrue();
+    assertThat(bot.answer(question(ASKED), sink).offerHuman()).isTrue();
     assertThat(pieces).containsExactly(LlmBot.FALLBACK);
   }
 
@@ -261,7 +323,7 @@ class LlmBotTest {
                 1),
             KnowledgeBaseTest.DEMO,
             clock);
-    assertThat(dead.answer(question("q"), sink).offerHuman()).isTrue();
+    assertThat(dead.answer(question(ASKED), sink).offerHuman()).isTrue();
     assertThat(pieces).containsExactly(LlmBot.FALLBACK);
     dead.close();
   }

@@ -1,6 +1,5 @@
 package dev.parley.server;
 
-import dev.parley.bots.KnowledgeBase;
 import dev.parley.bots.SiteBots;
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
@@ -11,6 +10,7 @@ import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConfigSync;
 import dev.parley.chat.Directory;
+import dev.parley.chat.KnowledgeStore;
 import dev.parley.chat.Site;
 import dev.parley.core.Broker;
 import dev.parley.core.HmacSigner;
@@ -29,6 +29,7 @@ import dev.parley.edge.OpsApi;
 import dev.parley.edge.admin.AdminApi;
 import dev.parley.edge.admin.AgentDoc;
 import dev.parley.edge.admin.Configuration;
+import dev.parley.edge.admin.KnowledgeApi;
 import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
 import dev.parley.protocol.CloseCode;
@@ -49,10 +50,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +72,7 @@ public final class ParleyServer implements AutoCloseable {
   private final ChatLayer chat;
   private final ChatAuthenticator authenticator;
   private final SiteBots bots;
+  private final KnowledgeParts knowledge;
   private final ConfigSync configSync;
   private final EventDelivery eventDelivery;
   private final Directory directory;
@@ -125,12 +125,16 @@ public final class ParleyServer implements AutoCloseable {
       importConfiguration(config, configuration);
       configSync.reload().join();
 
+      KnowledgeStore knowledgeStore = KnowledgeParts.store(store, () -> postgresOptions(config));
+      opened.add(knowledgeStore);
+      this.knowledge = KnowledgeParts.open(config, knowledgeStore, broker, clock, CONFIG_POLL);
+      opened.add(knowledge);
       this.bots =
           new SiteBots(
               BotSettings.Kind.ofWire(config.bot()),
               config.llm(),
               config.webhook(),
-              knowledge(config),
+              knowledge.indexes(),
               config.botPacing(),
               clock);
       opened.add(bots);
@@ -226,7 +230,13 @@ public final class ParleyServer implements AutoCloseable {
               new OpsApi(
                   eventDelivery.logApi(
                       new AdminApi(
-                          new AppearanceApi(rest, directory), authenticator, configuration),
+                          new KnowledgeApi(
+                              new AppearanceApi(rest, directory),
+                              authenticator,
+                              configuration,
+                              knowledge.service()),
+                          authenticator,
+                          configuration),
                       authenticator,
                       configuration),
                   metrics,
@@ -293,22 +303,6 @@ public final class ParleyServer implements AutoCloseable {
           siteDocs.size() + agents.size(),
           config.sites() != null ? "the sites file" : "the demo");
     }
-  }
-
-  /**
-   * Each site's knowledge base: its sites-file folder, else the deployment's ({@code --kb-dir} or
-   * built in).
-   */
-  private static Function<String, KnowledgeBase> knowledge(ServerConfig config) {
-    KnowledgeBase deployment =
-        config.kbDir() != null
-            ? KnowledgeBase.fromFolder(config.kbDir())
-            : KnowledgeBase.fromClasspath("kb");
-    Map<String, KnowledgeBase> own = new HashMap<>();
-    if (config.sites() != null) {
-      config.sites().kbDirs().forEach((site, dir) -> own.put(site, KnowledgeBase.fromFolder(dir)));
-    }
-    return site -> own.getOrDefault(site, deployment);
   }
 
   private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
@@ -413,6 +407,7 @@ public final class ParleyServer implements AutoCloseable {
     chat.close();
     authenticator.close();
     bots.close();
+    knowledge.close();
     node.close();
     eventDelivery.close();
     configSync.close();

@@ -50,6 +50,9 @@ import java.util.function.Supplier;
  *     needs the same one. Null: {@code secret.key} in the data directory (one node only)
  * @param botPacing pause between the chunks of a streamed knowledge-base answer
  * @param kbDir folder of Markdown files for the demo site's knowledge base; null: the built-in one
+ * @param knowledgeMaxUpload the largest knowledge document an admin may upload, in bytes
+ * @param knowledgeMaxDocuments the most knowledge documents one site may hold
+ * @param knowledgeFetchPrivate whether a knowledge fetch may reach private and loopback addresses
  * @param openChannels whether conversation ids that are not chat conversations are open channels
  *     any client may join (the realtime engine without the chat product)
  * @param agents the agent accounts (the demo site's agents by default)
@@ -104,6 +107,9 @@ public record ServerConfig(
     String tokenSecret,
     Duration botPacing,
     Path kbDir,
+    int knowledgeMaxUpload,
+    int knowledgeMaxDocuments,
+    boolean knowledgeFetchPrivate,
     boolean openChannels,
     List<Agent> agents,
     Duration agentOfflineGrace,
@@ -136,6 +142,9 @@ public record ServerConfig(
 
   /** The users of the demo site's agents. */
   public static final List<String> DEMO_AGENTS = List.of("maya", "sam");
+
+  /** The largest knowledge upload the transport lets through (16 MiB). */
+  static final int KNOWLEDGE_UPLOAD_CEILING = 16 * 1024 * 1024;
 
   /** The demo site's agents, Maya (an admin too) and Sam, with {@code password}. */
   public static List<Agent> demoAgents(String password) {
@@ -195,6 +204,9 @@ public record ServerConfig(
     private String secretsKey = Settings.SECRETS_KEY.defaultValue();
     private Duration botPacing = Settings.BOT_PACING.defaultValue();
     private Path kbDir = Settings.KB_DIR.defaultValue();
+    private int knowledgeMaxUpload = Settings.KNOWLEDGE_MAX_UPLOAD.defaultValue();
+    private int knowledgeMaxDocuments = Settings.KNOWLEDGE_MAX_DOCUMENTS.defaultValue();
+    private boolean knowledgeFetchPrivate = Settings.KNOWLEDGE_FETCH_PRIVATE.defaultValue();
     private boolean openChannels = Settings.OPEN_CHANNELS.defaultValue();
     private List<Agent> agents;
     private Supplier<String> demoAgentPassword;
@@ -354,6 +366,21 @@ public record ServerConfig(
 
     public Builder botPacing(Duration v) {
       botPacing = v;
+      return this;
+    }
+
+    public Builder knowledgeMaxUpload(int v) {
+      knowledgeMaxUpload = v;
+      return this;
+    }
+
+    public Builder knowledgeMaxDocuments(int v) {
+      knowledgeMaxDocuments = v;
+      return this;
+    }
+
+    public Builder knowledgeFetchPrivate(boolean v) {
+      knowledgeFetchPrivate = v;
       return this;
     }
 
@@ -737,6 +764,17 @@ public record ServerConfig(
         clear = Map.of("maya", pw, "sam", pw);
       }
       DemoGuard.check(sites == null, live, exposures);
+      if (knowledgeMaxUpload < 1 || knowledgeMaxUpload > KNOWLEDGE_UPLOAD_CEILING) {
+        throw new IllegalArgumentException(
+            "knowledge-max-upload must be from 1 to "
+                + KNOWLEDGE_UPLOAD_CEILING
+                + " bytes (16 MiB), was "
+                + knowledgeMaxUpload);
+      }
+      if (knowledgeMaxDocuments < 1) {
+        throw new IllegalArgumentException(
+            "knowledge-max-documents must be at least 1, was " + knowledgeMaxDocuments);
+      }
       return new ServerConfig(
           bind,
           port,
@@ -758,6 +796,9 @@ public record ServerConfig(
           tokenSecret,
           botPacing,
           kbDir,
+          knowledgeMaxUpload,
+          knowledgeMaxDocuments,
+          knowledgeFetchPrivate,
           openChannels,
           live,
           agentOfflineGrace,

@@ -476,6 +476,33 @@ final class Settings {
               Duration.ofMillis(20),
               "Pause between chunks of a streamed knowledge-base answer.")
           .applies(ServerConfig.Builder::botPacing);
+  static final Setting<Integer> KNOWLEDGE_MAX_UPLOAD =
+      Setting.of(
+              "knowledge-max-upload",
+              BOTS,
+              "BYTES",
+              INT,
+              10 * 1024 * 1024,
+              "Largest knowledge document an admin may upload (at most 16 MiB); a larger one is stored as failed.")
+          .applies(ServerConfig.Builder::knowledgeMaxUpload);
+  static final Setting<Integer> KNOWLEDGE_MAX_DOCUMENTS =
+      Setting.of(
+              "knowledge-max-documents",
+              BOTS,
+              "N",
+              INT,
+              500,
+              "Most knowledge documents one site may hold; an upload beyond is refused (409).")
+          .applies(ServerConfig.Builder::knowledgeMaxDocuments);
+  static final Setting<Boolean> KNOWLEDGE_FETCH_PRIVATE =
+      Setting.of(
+              "knowledge-fetch-private",
+              BOTS,
+              "BOOL",
+              BOOLEAN,
+              false,
+              "Whether an admin's knowledge fetch may reach private and loopback addresses (off: refused).")
+          .applies(ServerConfig.Builder::knowledgeFetchPrivate);
   static final Setting<Path> KB_DIR =
       Setting.of(
               "kb-dir",
@@ -661,6 +688,9 @@ final class Settings {
           BOT,
           BOT_PACING,
           KB_DIR,
+          KNOWLEDGE_MAX_UPLOAD,
+          KNOWLEDGE_MAX_DOCUMENTS,
+          KNOWLEDGE_FETCH_PRIVATE,
           LLM_URL,
           LLM_MODEL,
           LLM_API_KEY,

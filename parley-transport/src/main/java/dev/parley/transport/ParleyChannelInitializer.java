@@ -63,8 +63,6 @@ import java.util.Base64;
  * on each new channel's event loop.
  */
 final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
-  /** Largest plain HTTP request accepted (no bodies are expected yet). */
-  private static final int MAX_HTTP_REQUEST_BYTES = 64 * 1024;
 
   private final TransportConfig config;
   private final Node node;
@@ -200,7 +198,8 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
     }
     p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("http", new HttpServerCodec());
-    p.addLast("http-aggregator", new HttpObjectAggregator(MAX_HTTP_REQUEST_BYTES));
+    p.addLast("http-body-limit", RequestBodyLimit.create());
+    p.addLast("http-aggregator", new HttpObjectAggregator(RequestBodyLimit.UPLOAD_BYTES));
     p.addLast("limits", limiter);
     p.addLast("fallback", fallback);
     p.addLast("ws-frames", frameGuard);

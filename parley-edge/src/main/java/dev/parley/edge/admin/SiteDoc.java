@@ -1,9 +1,7 @@
 package dev.parley.edge.admin;
 
-import dev.parley.chat.BotSettings;
 import dev.parley.chat.BusinessHours;
 import dev.parley.chat.Site;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -218,7 +216,7 @@ public record SiteDoc(
     }
     businessHours(hours);
     idle(visitorIdle);
-    Bot b = bot == null ? null : checkedBot(bot);
+    Bot b = bot == null ? null : BotCheck.checked(bot);
     Appearance a = appearance == null ? null : AppearanceCheck.checked(appearance);
     List<EventWebhookDoc> hooks = EventWebhookDoc.checkedAll(eventWebhooks);
     return new SiteDoc(
@@ -257,7 +255,7 @@ public record SiteDoc(
         anonymousVisitors,
         secret,
         idle(visitorIdle),
-        botSettings(bot),
+        BotCheck.toBotSettings(bot),
         AppearanceCheck.toSiteAppearance(appearance),
         eventWebhooks == null
             ? List.of()
@@ -276,24 +274,7 @@ public record SiteDoc(
                 s.hours().days().stream().map(DayOfWeek::name).sorted().toList(),
                     s.hours().opens().toString(),
                 s.hours().closes().toString(), s.hours().zone().getId());
-    Bot b = null;
-    if (s.bot() != null) {
-      BotSettings.Llm l = s.bot().llm();
-      BotSettings.Webhook w = s.bot().webhook();
-      b =
-          new Bot(
-              s.bot().kind().wire(),
-              l == null
-                  ? null
-                  : new Llm(
-                      l.baseUrl(),
-                      l.model(),
-                      l.apiKey(),
-                      l.systemPrompt(),
-                      l.temperature(),
-                      l.maxTokens()),
-              w == null ? null : new Webhook(w.url(), w.secret()));
-    }
+    Bot b = BotCheck.of(s.bot());
     return new SiteDoc(
         s.id(),
         s.name(),
@@ -438,75 +419,6 @@ public record SiteDoc(
       throw new InvalidSetting("visitorIdle", "must be between 1m and 7 days");
     }
     return d;
-  }
-
-  private static Bot checkedBot(Bot b) {
-    BotSettings.Kind kind;
-    try {
-      kind = BotSettings.Kind.ofWire(b.kind());
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSetting("bot.kind", "must be kb, llm, webhook or none");
-    }
-    Llm l = b.llm();
-    if (l != null) {
-      url("bot.llm.baseUrl", l.baseUrl());
-      text("bot.llm.model", l.model(), 200, false);
-      text("bot.llm.apiKey", l.apiKey(), 1000, false);
-      text("bot.llm.systemPrompt", l.systemPrompt(), 8000, true);
-      if (l.temperature() != null && !(l.temperature() >= 0 && l.temperature() <= 2)) {
-        throw new InvalidSetting("bot.llm.temperature", "must be between 0 and 2");
-      }
-      if (l.maxTokens() != null && (l.maxTokens() < 1 || l.maxTokens() > 32_000)) {
-        throw new InvalidSetting("bot.llm.maxTokens", "must be between 1 and 32000");
-      }
-    }
-    Webhook w = b.webhook();
-    if (w != null) {
-      url("bot.webhook.url", w.url());
-      if (w.secret() != null && !w.secret().isEmpty() && w.secret().length() < 16) {
-        throw new InvalidSetting("bot.webhook.secret", "must be at least 16 characters");
-      }
-    }
-    return new Bot(kind.wire(), l, w);
-  }
-
-  private static void url(String field, String v) {
-    if (v == null) {
-      return;
-    }
-    try {
-      URI u = URI.create(v);
-      if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-        throw new IllegalArgumentException();
-      }
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSetting(field, "must be an http or https URL");
-    }
-    text(field, v, 2000, false);
-  }
-
-  private static BotSettings botSettings(Bot b) {
-    if (b == null) {
-      return null;
-    }
-    Llm l = b.llm();
-    Webhook w = b.webhook();
-    return new BotSettings(
-        BotSettings.Kind.ofWire(b.kind()),
-        l == null
-            ? null
-            : new BotSettings.Llm(
-                l.baseUrl(),
-                l.model(),
-                blankToNull(l.apiKey()),
-                l.systemPrompt(),
-                l.temperature(),
-                l.maxTokens()),
-        w == null ? null : new BotSettings.Webhook(w.url(), blankToNull(w.secret())));
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isEmpty() ? null : s;
   }
 
   @Override

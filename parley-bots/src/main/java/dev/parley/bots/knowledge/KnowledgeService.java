@@ -1,0 +1,235 @@
+package dev.parley.bots.knowledge;
+
+import dev.parley.chat.KnowledgeStore;
+import dev.parley.chat.KnowledgeStore.Document;
+import dev.parley.chat.KnowledgeStore.Status;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the admin API does with a site's knowledge: an upload (or a page fetched by its URL, {@link
+ * UrlFetcher}) is stored at once as {@code indexing}, read ({@link Ingestor}) and stored again as
+ * {@code ready} with its sections or {@code failed} with the reason, and the site's index is
+ * rebuilt on every node ({@link KnowledgeIndexes#changed}); a delete or a re-index rebuilds it too.
+ * The same bytes twice are one document. A failed document never touches the index that serves.
+ *
+ * <p>Thread-safe. The blocking work (hashing, parsing, waiting for the store and the index) runs on
+ * a bounded pool of {@value #THREADS} threads {@code parley-knowledge-ingest-N} with a queue of
+ * {@value #QUEUE}; beyond it a call fails at once with {@link Busy}. Never on an event loop.
+ */
+public final class KnowledgeService implements AutoCloseable {
+  static final int THREADS = 2;
+  static final int QUEUE = 16;
+
+  /** The default for the most documents a site may hold. */
+  public static final int DEFAULT_MAX_DOCUMENTS = 500;
+
+  /** The site holds as many documents as allowed; nothing was stored. */
+  public static final class TooMany extends RuntimeException {
+    public TooMany(int max) {
+      super("the site holds " + max + " documents, the limit; delete some first");
+    }
+  }
+
+  /** The ingestion pool and its queue are full; try again shortly. */
+  public static final class Busy extends RuntimeException {
+    public Busy() {
+      super("knowledge ingestion is busy; try again shortly");
+    }
+  }
+
+  /**
+   * What an upload did.
+   *
+   * @param created false when the site held these bytes already ({@code document} is that one)
+   */
+  public record Upload(Document document, boolean created) {}
+
+  private final KnowledgeStore store;
+  private final KnowledgeIndexes indexes;
+  private final Ingestor ingestor;
+  private final int maxDocuments;
+  private final Clock clock;
+  private final ThreadPoolExecutor pool;
+  private final UrlFetcher fetcher;
+
+  /**
+   * @param fetcher what fetches a URL ({@link #fetch})
+   */
+  public KnowledgeService(
+      KnowledgeStore store,
+      KnowledgeIndexes indexes,
+      Ingestor ingestor,
+      UrlFetcher fetcher,
+      int maxDocuments,
+      Clock clock) {
+    if (maxDocuments < 1) {
+      throw new IllegalArgumentException("the most documents per site must be at least 1");
+    }
+    this.store = store;
+    this.indexes = indexes;
+    this.ingestor = ingestor;
+    this.fetcher = fetcher;
+    this.maxDocuments = maxDocuments;
+    this.clock = clock;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE),
+            r ->
+                Thread.ofPlatform()
+                    .name("parley-knowledge-ingest-" + n.incrementAndGet())
+                    .daemon(true)
+                    .unstarted(r),
+            (r, executor) -> {
+              throw new Busy();
+            });
+  }
+
+  public Ingestor.Limits limits() {
+    return ingestor.limits();
+  }
+
+  public int maxDocuments() {
+    return maxDocuments;
+  }
+
+  /**
+   * Stores and reads {@code bytes} as a document of {@code site} named {@code source} (a file name
+   * or URL); completes once it is ready (and searchable) or failed. Fails with {@link TooMany} or
+   * {@link Busy}.
+   */
+  public CompletableFuture<Upload> upload(String site, String source, byte[] bytes) {
+    return CompletableFuture.supplyAsync(() -> ingest(site, source, bytes), pool);
+  }
+
+  /** A page that could not be fetched (nothing was stored); its message says why. */
+  public static final class FetchFailed extends RuntimeException {
+    public FetchFailed(String reason) {
+      super(reason);
+    }
+  }
+
+  /**
+   * Fetches {@code url} ({@link UrlFetcher}: public addresses, robots.txt, size and time bounds)
+   * and stores it as a document named by the URL it ended at, as {@link #upload} does. Fails with
+   * {@link FetchFailed} when it cannot be fetched, or as {@link #upload} does.
+   */
+  public CompletableFuture<Upload> fetch(String site, String url) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          UrlFetcher.Page page;
+          try {
+            page = fetcher.fetch(url);
+          } catch (IngestException e) {
+            throw new FetchFailed(e.getMessage());
+          }
+          return ingest(site, page.url(), page.body());
+        },
+        pool);
+  }
+
+  private Upload ingest(String site, String source, byte[] bytes) {
+    String sha = sha256(bytes);
+    List<Document> held = store.list(site, false).join();
+    Optional<Document> same = held.stream().filter(d -> d.sha256().equals(sha)).findFirst();
+    if (same.isPresent()) {
+      return new Upload(same.get(), false);
+    }
+    if (held.size() >= maxDocuments) {
+      throw new TooMany(maxDocuments);
+    }
+    String type;
+    try {
+      type = bytes.length > ingestor.limits().maxBytes() ? "unknown" : Sniffer.detect(bytes);
+    } catch (IngestException e) {
+      type = "unknown";
+    }
+    Document indexing =
+        new Document(
+            UUID.randomUUID().toString(),
+            site,
+            Ingestor.nameOf(source),
+            source,
+            type,
+            bytes.length,
+            sha,
+            Status.INDEXING,
+            null,
+            null,
+            List.of(),
+            clock.millis());
+    KnowledgeStore.Added added = store.add(indexing).join();
+    if (!added.created()) {
+      return new Upload(added.document(), false); // the same bytes came in meanwhile
+    }
+    Document done;
+    try {
+      Ingestor.Result r = ingestor.ingest(source, bytes);
+      done =
+          indexing.with(Status.READY, null, r.title(), r.language(), r.sections(), clock.millis());
+    } catch (IngestException e) {
+      done =
+          indexing.with(
+              Status.FAILED, e.getMessage(), indexing.title(), null, List.of(), clock.millis());
+    }
+    store.update(done).join();
+    if (done.status() == Status.READY) {
+      indexes.changed(site).join();
+    }
+    return new Upload(done, true);
+  }
+
+  /** The site's documents, without their sections. */
+  public CompletableFuture<List<Document>> list(String site) {
+    return store.list(site, false);
+  }
+
+  /** One document, with its sections. */
+  public CompletableFuture<Optional<Document>> find(String site, String id) {
+    return store.find(site, id);
+  }
+
+  /** Deletes a document; completes (false: there was none) once the index no longer has it. */
+  public CompletableFuture<Boolean> delete(String site, String id) {
+    return store
+        .delete(site, id)
+        .thenCompose(
+            had ->
+                had
+                    ? indexes.changed(site).thenApply(x -> true)
+                    : CompletableFuture.completedFuture(false));
+  }
+
+  /** Rebuilds the site's index from its stored documents on every node; completes on this one. */
+  public CompletableFuture<Void> reindex(String site) {
+    return indexes.changed(site);
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}

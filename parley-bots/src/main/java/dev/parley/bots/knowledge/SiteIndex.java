@@ -1,0 +1,246 @@
+package dev.parley.bots.knowledge;
+
+import dev.parley.bots.Knowledge;
+import dev.parley.chat.KnowledgeStore.Document;
+import dev.parley.chat.KnowledgeStore.Section;
+import dev.parley.chat.KnowledgeStore.Status;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause.Occur;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * One generation of a site's search index: the ready documents' sections in a Lucene index in its
+ * own directory, ranked with BM25. Each section is analyzed with its document's language's analyzer
+ * ({@link Languages}) into that language's fields ({@code title.de}, {@code body.de}); a question
+ * is analyzed with each language the index holds and matched against that language's fields.
+ * Confidence is the share of the question's terms (in the section's language) the section contains,
+ * as {@link Knowledge} says.
+ *
+ * <p>Immutable once built and thread-safe. Reference-counted: a search holds a reference ({@link
+ * #acquire}/{@link #release}); {@link #retire} drops the owner's, and the last release closes the
+ * reader and deletes the generation's directory, so a search never meets a closed index.
+ */
+public final class SiteIndex {
+  /** A section as indexed: where it came from and its terms (for the confidence). */
+  private record Indexed(Knowledge.Passage passage, String language, Set<String> terms) {}
+
+  private final Path dir;
+  private final List<Indexed> sections;
+  private final Set<String> languages;
+  private final FSDirectory directory;
+  private final DirectoryReader reader;
+  private final IndexSearcher searcher;
+  private final AtomicInteger refs = new AtomicInteger(1);
+
+  private SiteIndex(
+      Path dir, List<Indexed> sections, FSDirectory directory, DirectoryReader reader) {
+    this.dir = dir;
+    this.sections = sections;
+    this.directory = directory;
+    this.reader = reader;
+    this.searcher = new IndexSearcher(reader);
+    this.searcher.setSimilarity(new BM25Similarity());
+    Set<String> langs = new LinkedHashSet<>();
+    sections.forEach(s -> langs.add(s.language()));
+    this.languages = Set.copyOf(langs);
+  }
+
+  /** Builds the index of {@code documents}' ready sections in {@code dir} (made; must be new). */
+  public static SiteIndex build(Path dir, List<Document> documents) throws IOException {
+    Files.createDirectories(dir);
+    FSDirectory directory = FSDirectory.open(dir);
+    List<Indexed> sections = new ArrayList<>();
+    try {
+      IndexWriterConfig iwc =
+          new IndexWriterConfig(Languages.perField()).setSimilarity(new BM25Similarity());
+      try (IndexWriter w = new IndexWriter(directory, iwc)) {
+        for (Document d : documents) {
+          if (d.status() != Status.READY) {
+            continue;
+          }
+          String lang = Languages.CODES.contains(d.language()) ? d.language() : "en";
+          Analyzer a = Languages.analyzer(lang);
+          for (Section s : d.sections()) {
+            org.apache.lucene.document.Document ld = new org.apache.lucene.document.Document();
+            ld.add(new StoredField("n", sections.size()));
+            ld.add(new TextField("title." + lang, s.title(), Field.Store.NO));
+            ld.add(new TextField("body." + lang, s.body(), Field.Store.NO));
+            w.addDocument(ld);
+            Set<String> terms = new HashSet<>(analyze(a, s.title()));
+            terms.addAll(analyze(a, s.body()));
+            sections.add(
+                new Indexed(
+                    new Knowledge.Passage(s.title(), s.body(), d.title(), d.source()),
+                    lang,
+                    terms));
+          }
+        }
+        w.commit();
+      }
+      return new SiteIndex(dir, List.copyOf(sections), directory, DirectoryReader.open(directory));
+    } catch (IOException | RuntimeException e) {
+      directory.close();
+      throw e;
+    }
+  }
+
+  /** Sections indexed. */
+  public int size() {
+    return sections.size();
+  }
+
+  /** The directory this generation lives in. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** Takes a reference for a search; false when the index is closed already. */
+  boolean acquire() {
+    int r;
+    do {
+      r = refs.get();
+      if (r <= 0) {
+        return false;
+      }
+    } while (!refs.compareAndSet(r, r + 1));
+    return true;
+  }
+
+  /** Gives a reference back; the last closes the index and deletes its directory. */
+  void release() {
+    if (refs.decrementAndGet() == 0) {
+      try {
+        reader.close();
+        directory.close();
+        deleteTree(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove the knowledge index " + dir, e);
+      }
+    }
+  }
+
+  /** Drops the owner's reference: the index closes once the searches in flight are done. */
+  public void retire() {
+    release();
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /**
+   * As {@link Knowledge#search}; the caller holds a reference. The question's words must match;
+   * when none does (a follow-up such as "how often should I do that?"), the earlier turns alone
+   * find the passages, with no confidence.
+   */
+  List<Knowledge.Hit> search(String question, List<String> context, int n) {
+    List<Knowledge.Hit> hits = search(question, context, n, true);
+    return hits.isEmpty() && !context.isEmpty() ? search(question, context, n, false) : hits;
+  }
+
+  private List<Knowledge.Hit> search(
+      String question, List<String> context, int n, boolean askedMustMatch) {
+    BooleanQuery.Builder all = new BooleanQuery.Builder();
+    boolean any = false;
+    for (String lang : languages) {
+      Analyzer a = Languages.analyzer(lang);
+      Set<String> words = new LinkedHashSet<>(analyze(a, question));
+      Set<String> earlier = new LinkedHashSet<>();
+      context.forEach(c -> earlier.addAll(analyze(a, c)));
+      earlier.removeAll(words);
+      if (words.isEmpty() && earlier.isEmpty()) {
+        continue;
+      }
+      // The question's words must match (when it has any); the earlier turns' only rank.
+      BooleanQuery.Builder asked = new BooleanQuery.Builder();
+      words.forEach(w -> addTerm(asked, lang, w, 1f));
+      BooleanQuery.Builder before = new BooleanQuery.Builder();
+      earlier.forEach(w -> addTerm(before, lang, w, 0.3f));
+      BooleanQuery.Builder q = new BooleanQuery.Builder();
+      boolean must = askedMustMatch && !words.isEmpty();
+      if (!words.isEmpty()) {
+        q.add(asked.build(), must ? Occur.MUST : Occur.SHOULD);
+      }
+      if (!earlier.isEmpty()) {
+        q.add(before.build(), must ? Occur.SHOULD : Occur.MUST);
+      }
+      all.add(q.build(), Occur.SHOULD);
+      any = true;
+    }
+    if (!any) {
+      return List.of();
+    }
+    try {
+      List<Knowledge.Hit> out = new ArrayList<>();
+      for (ScoreDoc d : searcher.search(all.build(), n).scoreDocs) {
+        Indexed s =
+            sections.get(
+                searcher.storedFields().document(d.doc).getField("n").numericValue().intValue());
+        Set<String> words = new HashSet<>(analyze(Languages.analyzer(s.language()), question));
+        long covered = words.stream().filter(s.terms()::contains).count();
+        out.add(
+            new Knowledge.Hit(s.passage(), words.isEmpty() ? 0 : (double) covered / words.size()));
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void addTerm(BooleanQuery.Builder q, String lang, String w, float boost) {
+    Query title = new BoostQuery(new TermQuery(new Term("title." + lang, w)), 2f * boost);
+    Query body = new TermQuery(new Term("body." + lang, w));
+    q.add(title, Occur.SHOULD);
+    q.add(boost == 1f ? body : new BoostQuery(body, boost), Occur.SHOULD);
+  }
+
+  static List<String> analyze(Analyzer a, String text) {
+    List<String> out = new ArrayList<>();
+    try (TokenStream ts = a.tokenStream("body", text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken()) {
+        out.add(term.toString());
+      }
+      ts.end();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+}

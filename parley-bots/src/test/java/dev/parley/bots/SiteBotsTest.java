@@ -1,0 +1,114 @@
+package dev.parley.bots;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.Bot;
+import dev.parley.chat.BotSettings;
+import dev.parley.chat.BusinessHours;
+import dev.parley.chat.Site;
+import dev.parley.core.ManualClock;
+import dev.parley.protocol.openai.ChatCompletions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Each site's bot answers from that site's knowledge, whatever its kind. */
+@Timeout(30)
+class SiteBotsTest {
+  final ManualClock clock = new ManualClock();
+  FakeLlmServer llm;
+  SiteBots bots;
+
+  static Knowledge only(String title, String body) {
+    return (q, c, n) ->
+        List.of(
+            new Knowledge.Hit(
+                new Knowledge.Passage(title, body, title + " doc", title + ".md"), 1));
+  }
+
+  static Site site(String id, BotSettings.Kind kind) {
+    return new Site(
+            id,
+            id,
+            List.of(),
+            "Hi",
+            "Bot",
+            0.5,
+            BusinessHours.always(),
+            true,
+            null,
+            Site.DEFAULT_VISITOR_IDLE)
+        .withBot(new BotSettings(kind, null, null));
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    llm = new FakeLlmServer();
+    Map<String, Knowledge> bySite =
+        Map.of(
+            "acme", only("Kettles", "Acme sells kettles."),
+            "globex", only("Teapots", "Globex sells teapots."));
+    bots =
+        new SiteBots(
+            BotSettings.Kind.KB,
+            new LlmBot.Config(
+                llm.baseUrl(),
+                "m",
+                null,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                Duration.ofMinutes(5),
+                3),
+            null,
+            bySite::get,
+            Duration.ZERO,
+            clock);
+  }
+
+  @AfterEach
+  void stop() {
+    bots.close();
+    llm.close();
+  }
+
+  String answer(Site s) throws Exception {
+    List<String> pieces = new CopyOnWriteArrayList<>();
+    bots.apply(s)
+        .answer(
+            new Bot.Question(s, "c", "What do you sell?", List.of()),
+            new Bot.AnswerSink() {
+              @Override
+              public boolean delta(String text) {
+                pieces.add(text);
+                return true;
+              }
+
+              @Override
+              public boolean cancelled() {
+                return false;
+              }
+            });
+    return String.join("", pieces);
+  }
+
+  @Test
+  void theKnowledgeBaseBotAnswersFromItsSitesKnowledge() throws Exception {
+    assertThat(answer(site("acme", BotSettings.Kind.KB))).isEqualTo("Acme sells kettles.");
+    assertThat(answer(site("globex", BotSettings.Kind.KB))).isEqualTo("Globex sells teapots.");
+  }
+
+  @Test
+  void theLlmBotPutsItsOwnSitesPassagesInThePromptNotTheDeploymentsDocs() throws Exception {
+    answer(site("acme", BotSettings.Kind.LLM));
+    answer(site("globex", BotSettings.Kind.LLM));
+    String acme = ChatCompletions.messagesOf(llm.bodies.get(0)).getFirst().content();
+    String globex = ChatCompletions.messagesOf(llm.bodies.get(1)).getFirst().content();
+    assertThat(acme).contains("Acme sells kettles.").doesNotContain("teapots", "Parley");
+    assertThat(globex).contains("Globex sells teapots.").doesNotContain("kettles");
+  }
+}

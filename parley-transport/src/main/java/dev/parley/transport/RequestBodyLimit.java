@@ -1,0 +1,120 @@
+package dev.parley.transport;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+
+/**
+ * Bounds HTTP request bodies by path, before they are aggregated: a knowledge upload ({@code POST
+ * /api/admin/sites/<site>/knowledge} with a bearer token) may carry up to {@link #UPLOAD_BYTES},
+ * every other request {@link #SMALL_BYTES}. A declared {@code Content-Length} over the bound, or a
+ * body that grows past it, is answered {@code 413} and the connection closed; nothing of it goes
+ * further.
+ *
+ * <p>One per channel (it counts the request in flight); runs on the channel's event loop.
+ */
+final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
+  /** The largest ordinary request body. */
+  static final int SMALL_BYTES = 64 * 1024;
+
+  /**
+   * The largest knowledge upload the transport lets through (the API's own limit, default 10 MiB,
+   * is at most this).
+   */
+  static final int UPLOAD_BYTES = 16 * 1024 * 1024;
+
+  private static final Pattern UPLOAD =
+      Pattern.compile("^/api/admin/sites/[^/?]+/knowledge(\\?.*)?$");
+
+  private long limit = SMALL_BYTES;
+  private long received;
+  private boolean discarding;
+
+  /**
+   * The bound of a request: the upload bound only for a {@code POST} to the upload path that
+   * carries a bearer token (the API checks it; a request without one never needs a large body).
+   */
+  static long limitOf(HttpRequest req) {
+    String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
+    return req.method().name().equals("POST")
+            && auth != null
+            && auth.regionMatches(true, 0, "Bearer ", 0, 7)
+            && UPLOAD.matcher(req.uri()).matches()
+        ? UPLOAD_BYTES
+        : SMALL_BYTES;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof HttpRequest req) {
+      limit = limitOf(req);
+      received = 0;
+      discarding = false;
+      if (HttpUtil.getContentLength(req, -1L) > limit) {
+        ReferenceCountUtil.release(msg);
+        reject(ctx);
+        return;
+      }
+    }
+    if (msg instanceof HttpContent c) {
+      if (discarding) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      received += c.content().readableBytes();
+      if (received > limit) {
+        ReferenceCountUtil.release(msg);
+        reject(ctx);
+        return;
+      }
+      if (c instanceof LastHttpContent) {
+        received = 0;
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  private void reject(ChannelHandlerContext ctx) {
+    discarding = true;
+    byte[] body =
+        ("{\"error\":\"too_large\",\"message\":\"the request body is larger than "
+                + limit
+                + " bytes\"}")
+            .getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+            Unpooled.wrappedBuffer(body));
+    res.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  /** Not sharable: it counts one channel's request. */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
+  static ChannelHandler create() {
+    return new RequestBodyLimit();
+  }
+}

@@ -1,0 +1,91 @@
+package dev.parley.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import org.junit.jupiter.api.Test;
+
+class RequestBodyLimitTest {
+  static EmbeddedChannel channel() {
+    return new EmbeddedChannel(
+        new RequestBodyLimit(), new HttpObjectAggregator(RequestBodyLimit.UPLOAD_BYTES));
+  }
+
+  static HttpRequest post(String uri, long length, boolean bearer) {
+    HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, uri);
+    if (length >= 0) {
+      r.headers().set(HttpHeaderNames.CONTENT_LENGTH, length);
+    }
+    if (bearer) {
+      r.headers().set(HttpHeaderNames.AUTHORIZATION, "Bearer t");
+    }
+    return r;
+  }
+
+  static void assertRejected(EmbeddedChannel ch) {
+    FullHttpResponse res = ch.readOutbound();
+    assertThat(res.status()).isEqualTo(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+    assertThat(res.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+    res.release();
+    assertThat(ch.isOpen()).isFalse();
+    assertThat(ch.<Object>readInbound()).as("nothing goes further").isNull();
+  }
+
+  @Test
+  void anUploadWithATokenMayBeLargerThanAnOrdinaryRequest() {
+    EmbeddedChannel ch = channel();
+    int size = RequestBodyLimit.SMALL_BYTES * 3;
+    ch.writeInbound(post("/api/admin/sites/acme/knowledge?filename=a.pdf", size, true));
+    ch.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[size])));
+    FullHttpRequest req = ch.readInbound();
+    assertThat(req.content().readableBytes()).isEqualTo(size);
+    req.release();
+    assertThat(ch.<Object>readOutbound()).isNull();
+  }
+
+  @Test
+  void anOrdinaryRequestOverItsBoundIsRefusedByItsDeclaredLength() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(post("/api/admin/sites/acme", RequestBodyLimit.SMALL_BYTES + 1, true));
+    assertRejected(ch);
+  }
+
+  @Test
+  void anUploadWithoutATokenHasTheOrdinaryBound() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(
+        post("/api/admin/sites/acme/knowledge", RequestBodyLimit.SMALL_BYTES + 1, false));
+    assertRejected(ch);
+  }
+
+  @Test
+  void aChunkedBodyThatGrowsPastTheBoundIsCutOff() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(post("/api/admin/audit", -1, true));
+    ch.writeInbound(
+        new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[RequestBodyLimit.SMALL_BYTES])));
+    assertThat(ch.<Object>readOutbound()).isNull();
+    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[1])));
+    assertRejected(ch);
+  }
+
+  @Test
+  void anUploadOverTheTransportsCeilingIsRefused() {
+    EmbeddedChannel ch = channel();
+    ch.writeInbound(
+        post("/api/admin/sites/acme/knowledge", RequestBodyLimit.UPLOAD_BYTES + 1L, true));
+    assertRejected(ch);
+  }
+}
