@@ -392,10 +392,11 @@ public final class Configuration {
         .find(Kind.SITE, s.id())
         .thenCompose(
             old -> {
-              if (old.isPresent() && openSite(box, old.get()).equals(s)) {
+              SiteDoc wanted = old.isPresent() ? s.keepingUnsetFrom(openSite(box, old.get())) : s;
+              if (old.isPresent() && openSite(box, old.get()).equals(wanted)) {
                 return done(false);
               }
-              return putSite("import", s, old.map(Entry::version).orElse(0L))
+              return putSite("import", wanted, old.map(Entry::version).orElse(0L))
                   .thenCompose(
                       o ->
                           o instanceof Outcome.Conflict && tries > 1

@@ -360,6 +360,28 @@ public record SiteDoc(
         .orElse(null);
   }
 
+  /**
+   * This document (a sites file's site) over {@code stored}: what the file leaves unset — the bot,
+   * the appearance, the event webhooks, which the admin API sets — is kept from the stored one.
+   */
+  SiteDoc keepingUnsetFrom(SiteDoc stored) {
+    return new SiteDoc(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        bot != null ? bot : stored.bot(),
+        disabled,
+        appearance != null ? appearance : stored.appearance(),
+        eventWebhooks != null ? eventWebhooks : stored.eventWebhooks());
+  }
+
   /** The LLM API key, or null. */
   String apiKey() {
     return bot == null || bot.llm() == null ? null : bot.llm().apiKey();

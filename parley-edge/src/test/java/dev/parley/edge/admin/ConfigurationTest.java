@@ -3,6 +3,7 @@ package dev.parley.edge.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.Agent;
+import dev.parley.chat.BotSettings;
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConfigSync;
 import dev.parley.chat.Directory;
@@ -214,5 +215,37 @@ class ConfigurationTest {
                 .join())
         .isEqualTo(1);
     assertThat(store.version().join()).isEqualTo(before + 1);
+  }
+
+  @Test
+  void anImportKeepsTheBotTheAdminApiGaveASiteTheFileGivesNoneAndAppliesWhatTheFileChanged() {
+    SiteDoc fromFile = acme("i".repeat(32), null);
+    assertThat(config.importFile(List.of(fromFile), List.of()).join()).isEqualTo(1);
+    long version = store.find(ConfigStore.Kind.SITE, "acme").join().orElseThrow().version();
+    done(config.putSite("root", acme("i".repeat(32), llm("sk-secret")), version).join());
+
+    assertThat(config.importFile(List.of(fromFile), List.of()).join())
+        .as("the next start: the file says nothing of a bot")
+        .isZero();
+    SiteDoc renamed =
+        new SiteDoc(
+                "acme",
+                "Acme Inc.",
+                List.of("https://acme.example"),
+                null,
+                "i".repeat(32),
+                "Welcome to Acme",
+                null,
+                null,
+                null,
+                null,
+                null,
+                null)
+            .checked();
+    assertThat(config.importFile(List.of(renamed), List.of()).join()).isEqualTo(1);
+    Site site = directory.site("acme");
+    assertThat(site.name()).isEqualTo("Acme Inc.");
+    assertThat(site.bot().kind()).as("the admin API's bot is kept").isEqualTo(BotSettings.Kind.LLM);
+    assertThat(site.bot().llm().apiKey()).isEqualTo("sk-secret");
   }
 }

@@ -89,7 +89,7 @@ class EventWebhookDocTest {
         .isEqualTo("eventWebhooks[0].events");
     assertThat(
             fieldOf(
-                List.of(hook("a", URL, null, List.of("message.created", "conversation.rated")))))
+                List.of(hook("a", URL, null, List.of("message.created", "conversation.deleted")))))
         .isEqualTo("eventWebhooks[0].events[1]");
     assertThat(
             fieldOf(List.of(hook("a", URL, null, List.of("message.created", "message.created")))))
