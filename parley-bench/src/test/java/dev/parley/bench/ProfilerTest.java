@@ -16,9 +16,9 @@ class ProfilerTest {
         sampledThread = "parley-io-3-1" (javaThreadId = 34)
         state = "STATE_RUNNABLE"
         stackTrace = [
-          UTF8JsonGenerator._writeStringSegment(String, int, int) line: 1
-          Codec.encode(Object) line: 2
-          AbstractChannelHandlerContext.invokeChannelRead(Object) line: 3
+          com.fasterxml.jackson.core.json.UTF8JsonGenerator._writeStringSegment(String, int, int) line: 1
+          dev.parley.protocol.Codec.encode(Object) line: 2
+          io.netty.channel.AbstractChannelHandlerContext.invokeChannelRead(Object) line: 3
           ...
         ]
       }
@@ -28,8 +28,8 @@ class ProfilerTest {
         sampledThread = "parley-io-3-2" (javaThreadId = 36)
         state = "STATE_RUNNABLE"
         stackTrace = [
-          MessageToMessageEncoder.write(ChannelHandlerContext, Object, ChannelPromise) line: 4
-          AbstractChannelHandlerContext.invokeWrite(Object) line: 5
+          io.netty.handler.codec.MessageToMessageEncoder.write(ChannelHandlerContext, Object, ChannelPromise) line: 4
+          io.netty.channel.AbstractChannelHandlerContext.invokeWrite(Object) line: 5
         ]
       }
 
@@ -38,8 +38,8 @@ class ProfilerTest {
         sampledThread = "parley-store-writer" (javaThreadId = 40)
         state = "STATE_RUNNABLE"
         stackTrace = [
-          DB.execute(long, Object[]) line: 6
-          GroupCommitWriter.lambda$run$0() line: 7
+          org.sqlite.core.DB.execute(long, Object[]) line: 6
+          dev.parley.store.jdbc.GroupCommitWriter.lambda$run$0() line: 7
         ]
       }
       """;

@@ -141,7 +141,7 @@ public final class KnowledgeBase implements Knowledge {
    * The best {@code n} sections for {@code question}, best first (context for a language model).
    */
   public List<Section> top(String question, int n) {
-    List<String> words = analyze(question);
+    List<String> words = capped(analyze(question));
     if (words.isEmpty()) {
       return List.of();
     }
@@ -199,19 +199,20 @@ public final class KnowledgeBase implements Knowledge {
 
   @Override
   public List<Knowledge.Hit> search(String question, List<String> context, int n) {
-    List<String> words = analyze(question);
+    List<String> words = capped(analyze(question));
     List<String> earlier = new ArrayList<>();
     context.forEach(c -> earlier.addAll(analyze(c)));
+    List<String> earlierCapped = capped(earlier);
     if (words.isEmpty() && earlier.isEmpty()) {
       return List.of();
     }
     Set<String> distinct = new HashSet<>(words);
     try {
       List<Knowledge.Hit> out = new ArrayList<>();
-      ScoreDoc[] found = searcher.search(query(words, earlier), n).scoreDocs;
+      ScoreDoc[] found = searcher.search(query(words, earlierCapped), n).scoreDocs;
       if (found.length == 0 && !words.isEmpty() && !earlier.isEmpty()) {
         // None of the question's words is here (a follow-up): the earlier turns alone find it.
-        found = searcher.search(query(List.of(), earlier), n).scoreDocs;
+        found = searcher.search(query(List.of(), earlierCapped), n).scoreDocs;
       }
       for (ScoreDoc d : found) {
         int i = searcher.storedFields().document(d.doc).getField("n").numericValue().intValue();
@@ -230,7 +231,7 @@ public final class KnowledgeBase implements Knowledge {
 
   /** The best section for {@code question}, if any word of it matches at all. */
   public Optional<Hit> search(String question) {
-    List<String> words = analyze(question);
+    List<String> words = capped(analyze(question));
     if (words.isEmpty()) {
       return Optional.empty();
     }
@@ -285,4 +286,15 @@ public final class KnowledgeBase implements Knowledge {
     }
     return out;
   }
+
+  /**
+   * The first {@link #MAX_TERMS} distinct words, in order: a query of two clauses per word stays
+   * under Lucene's 1024 clauses however long the message (a 4000-character one would not).
+   */
+  static List<String> capped(List<String> words) {
+    return words.stream().distinct().limit(MAX_TERMS).toList();
+  }
+
+  /** The most distinct words of a question (and of the earlier turns) a query uses. */
+  static final int MAX_TERMS = 64;
 }

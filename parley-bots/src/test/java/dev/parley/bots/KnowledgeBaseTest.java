@@ -103,4 +103,16 @@ class KnowledgeBaseTest {
     assertThat(DEMO.search("What is the heartbeat?", List.of(), 1).getFirst().passage().title())
         .isEqualTo(hits.getFirst().passage().title());
   }
+
+  @Test
+  void aMessageOfThousandsOfDistinctWordsIsSearchedNotRefusedByLucenesClauseLimit() {
+    StringBuilder longest = new StringBuilder("how do I install parley");
+    for (int i = 0; longest.length() < 3900; i++) {
+      longest.append(" w").append(Integer.toString(i, 36)).append("x");
+    }
+    assertThat(DEMO.search(longest.toString(), List.of(longest.toString()), 3))
+        .as("no TooManyClauses: the words are capped")
+        .isNotEmpty();
+    assertThat(DEMO.search(longest.toString())).isPresent();
+  }
 }

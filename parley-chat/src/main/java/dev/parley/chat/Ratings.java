@@ -7,6 +7,7 @@ import dev.parley.core.SessionLoop;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.chat.ChatCommand;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -24,6 +25,13 @@ import java.util.concurrent.CompletableFuture;
 public final class Ratings {
   private static final SessionLoop.OnFailure STORE =
       new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "try again");
+
+  /**
+   * The shortest time between two ratings of one conversation: each is a write, an event to the
+   * site's agents and one to each of its webhooks, so a looping visitor is refused ({@code
+   * rate_limited}).
+   */
+  static final Duration MIN_GAP = Duration.ofSeconds(10);
 
   private final Node node;
   private final ChatStore store;
@@ -66,7 +74,22 @@ public final class Ratings {
                       r.rating().equals("good"),
                       comment,
                       node.clock().millis());
-              return store.rate(rating).thenApply(v -> announce(c.get(), rating));
+              long now = node.clock().millis();
+              return store
+                  .ratingOf(rating.conversation())
+                  .thenCompose(
+                      earlier -> {
+                        if (earlier.isPresent()
+                            && now - earlier.get().ratedAtMillis() < MIN_GAP.toMillis()) {
+                          throw new ProtocolException(
+                              ErrorCode.RATE_LIMITED,
+                              "this conversation was rated a moment ago; rate again in "
+                                  + MIN_GAP.toSeconds()
+                                  + " s",
+                              "conv");
+                        }
+                        return store.rate(rating).thenApply(v -> announce(c.get(), rating));
+                      });
             });
     session.loop().then(rated, r, STORE, c -> {});
   }

@@ -69,10 +69,16 @@ class RatingsTest {
     assertThat(toVisitor.rating()).isEqualTo("bad");
     assertThat(toVisitor.visitor()).as("a visitor's view stays the visitor's").isNull();
 
+    v.send("{\"type\":\"rate\",\"ref\":\"again\",\"conv\":\"" + conv + "\",\"rating\":\"good\"}");
+    Push.Error tooSoon = v.nextOf(Push.Error.class);
+    assertThat(tooSoon.code()).as("a moment later").isEqualTo("rate_limited");
+    assertThat(tooSoon.ref()).isEqualTo("again");
+    h.clock.advance(Ratings.MIN_GAP);
+    long ratedAgainAt = h.clock.millis();
     v.send("{\"type\":\"rate\",\"conv\":\"" + conv + "\",\"rating\":\"good\"}");
     assertThat(nextRated(maya).rating()).as("rating again replaces it").isEqualTo("good");
     assertThat(h.chatStore.ratingOf(conv).get().orElseThrow())
-        .isEqualTo(new Rating(conv, "demo", true, null, ratedAt));
+        .isEqualTo(new Rating(conv, "demo", true, null, ratedAgainAt));
     assertThat(h.chat.ratings().counts("demo", 0).get()).isEqualTo(new Rating.Counts(1, 0));
     List<IntegrationEvent> rated =
         h.events.stream()

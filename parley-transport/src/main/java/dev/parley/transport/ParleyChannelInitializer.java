@@ -71,6 +71,8 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
   private final HandshakeGuard guard;
   private final ConnectionLimiter limiter;
   private final WebSocketFrameGuard frameGuard = new WebSocketFrameGuard();
+  private final RequestBodyLimit.Slots uploads =
+      new RequestBodyLimit.Slots(RequestBodyLimit.LARGE_BODIES);
   private final HttpSessionHandler fallback;
   private final WebSocketServerProtocolConfig wsConfig;
 
@@ -198,7 +200,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
     }
     p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("http", new HttpServerCodec());
-    p.addLast("http-body-limit", RequestBodyLimit.create());
+    p.addLast("http-body-limit", RequestBodyLimit.create(uploads));
     p.addLast("http-aggregator", new HttpObjectAggregator(RequestBodyLimit.UPLOAD_BYTES));
     p.addLast("limits", limiter);
     p.addLast("fallback", fallback);

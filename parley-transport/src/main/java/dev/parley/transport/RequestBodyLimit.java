@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -25,6 +26,12 @@ import java.util.regex.Pattern;
  * every other request {@link #SMALL_BYTES}. A declared {@code Content-Length} over the bound, or a
  * body that grows past it, is answered {@code 413} and the connection closed; nothing of it goes
  * further.
+ *
+ * <p>The token is checked by the API only after the body is aggregated, so a large body is bounded
+ * node-wide too: at most {@link #LARGE_BODIES} requests at once may be buffering more than {@link
+ * #SMALL_BYTES} ({@link Slots}, shared by the node's channels); one more is answered {@code 503}
+ * and the connection closed. A slot is held from the request's head to its last content (or the
+ * channel's end).
  *
  * <p>One per channel (it counts the request in flight); runs on the channel's event loop.
  */
@@ -37,6 +44,48 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
    * is at most this).
    */
   static final int UPLOAD_BYTES = 16 * 1024 * 1024;
+
+  /** Requests that may be buffering a body larger than {@link #SMALL_BYTES} at once, per node. */
+  static final int LARGE_BODIES = 4;
+
+  /** The node's large-body slots: one per upload being received. Thread-safe. */
+  static final class Slots {
+    private final AtomicInteger used = new AtomicInteger();
+    private final int max;
+
+    Slots(int max) {
+      this.max = max;
+    }
+
+    boolean take() {
+      while (true) {
+        int n = used.get();
+        if (n >= max) {
+          return false;
+        }
+        if (used.compareAndSet(n, n + 1)) {
+          return true;
+        }
+      }
+    }
+
+    void give() {
+      used.decrementAndGet();
+    }
+
+    int used() {
+      return used.get();
+    }
+  }
+
+  private final Slots slots;
+
+  /** Whether this channel's request in flight holds one of the node's slots. */
+  private boolean holding;
+
+  RequestBodyLimit(Slots slots) {
+    this.slots = slots;
+  }
 
   private static final Pattern UPLOAD =
       Pattern.compile("^/api/admin/sites/[^/?]+/knowledge(\\?.*)?$");
@@ -62,13 +111,22 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest req) {
+      release();
       limit = limitOf(req);
       received = 0;
       discarding = false;
       if (HttpUtil.getContentLength(req, -1L) > limit) {
         ReferenceCountUtil.release(msg);
-        reject(ctx);
+        reject(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
         return;
+      }
+      if (limit > SMALL_BYTES) {
+        if (!slots.take()) {
+          ReferenceCountUtil.release(msg);
+          reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE);
+          return;
+        }
+        holding = true;
       }
     }
     if (msg instanceof HttpContent c) {
@@ -79,28 +137,42 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
       received += c.content().readableBytes();
       if (received > limit) {
         ReferenceCountUtil.release(msg);
-        reject(ctx);
+        reject(ctx, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
         return;
       }
       if (c instanceof LastHttpContent) {
         received = 0;
+        release();
       }
     }
     ctx.fireChannelRead(msg);
   }
 
-  private void reject(ChannelHandlerContext ctx) {
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    release();
+    super.channelInactive(ctx);
+  }
+
+  private void release() {
+    if (holding) {
+      holding = false;
+      slots.give();
+    }
+  }
+
+  private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
     discarding = true;
-    byte[] body =
-        ("{\"error\":\"too_large\",\"message\":\"the request body is larger than "
+    release();
+    String json =
+        status.equals(HttpResponseStatus.SERVICE_UNAVAILABLE)
+            ? "{\"error\":\"busy\",\"message\":\"too many uploads at once; try again\"}"
+            : "{\"error\":\"too_large\",\"message\":\"the request body is larger than "
                 + limit
-                + " bytes\"}")
-            .getBytes(StandardCharsets.UTF_8);
+                + " bytes\"}";
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
     FullHttpResponse res =
-        new DefaultFullHttpResponse(
-            HttpVersion.HTTP_1_1,
-            HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-            Unpooled.wrappedBuffer(body));
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     res.headers()
         .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
@@ -114,7 +186,7 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
     return false;
   }
 
-  static ChannelHandler create() {
-    return new RequestBodyLimit();
+  static ChannelHandler create(Slots slots) {
+    return new RequestBodyLimit(slots);
   }
 }

@@ -18,9 +18,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import org.junit.jupiter.api.Test;
 
 class RequestBodyLimitTest {
-  static EmbeddedChannel channel() {
+  final RequestBodyLimit.Slots slots = new RequestBodyLimit.Slots(2);
+
+  EmbeddedChannel channel() {
     return new EmbeddedChannel(
-        new RequestBodyLimit(), new HttpObjectAggregator(RequestBodyLimit.UPLOAD_BYTES));
+        new RequestBodyLimit(slots), new HttpObjectAggregator(RequestBodyLimit.UPLOAD_BYTES));
   }
 
   static HttpRequest post(String uri, long length, boolean bearer) {
@@ -87,5 +89,35 @@ class RequestBodyLimitTest {
     ch.writeInbound(
         post("/api/admin/sites/acme/knowledge", RequestBodyLimit.UPLOAD_BYTES + 1L, true));
     assertRejected(ch);
+  }
+
+  @Test
+  void onlySoManyLargeBodiesAreReceivedAtOnceOnANodeTheNextIsBusyAndASlotFreesAtTheEnd() {
+    String upload = "/api/admin/sites/acme/knowledge?filename=a.pdf";
+    int size = RequestBodyLimit.SMALL_BYTES * 2;
+    EmbeddedChannel one = channel();
+    EmbeddedChannel two = channel();
+    one.writeInbound(post(upload, size, true));
+    two.writeInbound(post(upload, size, true));
+    assertThat(slots.used()).isEqualTo(2);
+
+    EmbeddedChannel three = channel();
+    three.writeInbound(post(upload, size, true));
+    FullHttpResponse busy = three.readOutbound();
+    assertThat(busy.status()).isEqualTo(HttpResponseStatus.SERVICE_UNAVAILABLE);
+    busy.release();
+    assertThat(three.isOpen()).isFalse();
+    assertThat(three.<Object>readInbound()).as("nothing goes further").isNull();
+
+    one.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[size])));
+    FullHttpRequest done = one.readInbound();
+    done.release();
+    assertThat(slots.used()).as("the whole body arrived: its slot is free").isEqualTo(1);
+    two.close();
+    assertThat(slots.used()).as("a channel that ends frees its slot").isZero();
+
+    EmbeddedChannel small = channel();
+    small.writeInbound(post("/api/admin/sites/acme", 10, true));
+    assertThat(slots.used()).as("an ordinary request takes no slot").isZero();
   }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.interactive.documentnavigation.outline.PDDocumentOutline;
@@ -18,6 +19,12 @@ import org.apache.pdfbox.text.PDFTextStripper;
  * refused with the reason. Stateless and thread-safe; runs on the caller's thread.
  */
 final class PdfText {
+  /**
+   * The most memory PDFBox may use for the streams it decodes and keeps (a compressed "bomb" fails
+   * with an IOException, which marks the document failed, instead of filling the heap).
+   */
+  static final long SCRATCH_BYTES = 64L * 1024 * 1024;
+
   private PdfText() {}
 
   /** A bookmark's title and the page it starts on (0-based). */
@@ -25,7 +32,13 @@ final class PdfText {
 
   static Extracted extract(byte[] bytes, String fallbackTitle, int maxPages)
       throws IngestException {
-    try (PDDocument doc = Loader.loadPDF(bytes)) {
+    try (PDDocument doc =
+        Loader.loadPDF(
+            bytes,
+            "",
+            null,
+            null,
+            MemoryUsageSetting.setupMainMemoryOnly(SCRATCH_BYTES).streamCache)) {
       if (doc.isEncrypted()) {
         throw new IngestException("the PDF is encrypted");
       }

@@ -169,6 +169,7 @@ public final class SiteIndex {
    * find the passages, with no confidence.
    */
   List<Knowledge.Hit> search(String question, List<String> context, int n) {
+    // (a long message's words are capped: see MAX_TERMS)
     List<Knowledge.Hit> hits = search(question, context, n, true);
     return hits.isEmpty() && !context.isEmpty() ? search(question, context, n, false) : hits;
   }
@@ -183,6 +184,8 @@ public final class SiteIndex {
       Set<String> earlier = new LinkedHashSet<>();
       context.forEach(c -> earlier.addAll(analyze(a, c)));
       earlier.removeAll(words);
+      capTo(words, MAX_TERMS);
+      capTo(earlier, MAX_TERMS);
       if (words.isEmpty() && earlier.isEmpty()) {
         continue;
       }
@@ -242,5 +245,20 @@ public final class SiteIndex {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /**
+   * The most distinct terms of the question, and of the earlier turns, a query uses per language:
+   * two clauses each, in up to four languages, stays under Lucene's 1024 clauses (a 4000-character
+   * message would not).
+   */
+  static final int MAX_TERMS = 48;
+
+  /** Keeps the first {@code max} of {@code terms} (in the order they came). */
+  static void capTo(Set<String> terms, int max) {
+    if (terms.size() > max) {
+      List<String> keep = new ArrayList<>(terms).subList(0, max);
+      terms.retainAll(new HashSet<>(keep));
+    }
   }
 }
