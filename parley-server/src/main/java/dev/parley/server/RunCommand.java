@@ -147,7 +147,8 @@ final class RunCommand implements Callable<Integer> {
             + "/            (the chat widget: talk to the bot, ask for a human)");
     out.println("    Console:     " + http + "/console/    (agents answer here)");
     out.println("    Dashboard:   " + http + "/dashboard/  (admins watch live figures)");
-    out.println("    Admin:       " + http + "/admin/      (sites, agents, bots, the widget's look)");
+    out.println(
+        "    Admin:       " + http + "/admin/      (sites, agents, bots, the widget's look)");
     if (demo) {
       String given = null;
       if (fromFlag(Settings.DEMO_AGENT_PASSWORD)) {
