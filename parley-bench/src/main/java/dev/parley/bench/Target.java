@@ -112,16 +112,15 @@ final class Target implements AutoCloseable {
             "--max-connections=1000000",
             "--send-rate=1000000",
             "--send-burst=1000000",
-            "--log-format=text",
-            "--admin-port=0"));
+            "--log-format=text"));
     if (tls != null) {
       cmd.addAll(List.of("--tls-cert=" + tls[0], "--tls-key=" + tls[1]));
     }
     cmd.addAll(moreArgs);
     // Through the environment, which a build from before these settings ignores, so --parley-jar
-    // can
-    // measure an older build in the same run: the bench's rooms are channels, not chat
-    // conversations, and every bench client is a new visitor from one address.
+    // can measure an older build in the same run: the bench's rooms are channels, not chat
+    // conversations, every bench client is a new visitor from one address, and the admin
+    // listener takes any free port.
     Map<String, String> env =
         Map.of(
             "PARLEY_OPEN_CHANNELS",
@@ -129,7 +128,9 @@ final class Target implements AutoCloseable {
             "PARLEY_HELLO_RATE",
             "1000000",
             "PARLEY_HELLO_BURST",
-            "1000000");
+            "1000000",
+            "PARLEY_ADMIN_PORT",
+            "0");
     return start("parley", cmd, env, port, log, "/ws", tls != null);
   }
 
