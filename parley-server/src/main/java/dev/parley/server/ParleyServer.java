@@ -128,7 +128,7 @@ public final class ParleyServer implements AutoCloseable {
       KnowledgeStore knowledgeStore = KnowledgeParts.store(store, () -> postgresOptions(config));
       opened.add(knowledgeStore);
       this.knowledge = KnowledgeParts.open(config, knowledgeStore, broker, clock, CONFIG_POLL);
-      opened.add(knowledge);
+      opened.set(opened.indexOf(knowledgeStore), knowledge); // its close closes the store
       this.bots =
           new SiteBots(
               BotSettings.Kind.ofWire(config.bot()),
