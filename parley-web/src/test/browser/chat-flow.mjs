@@ -75,6 +75,8 @@ fs.mkdirSync(SHOTS, { recursive: true });
 let exitCode = 0;
 /** @type {import('playwright-core').Page|null} the visitor's page, for the state on a failure */
 let visitorPage = null;
+/** @type {import('playwright-core').Page|null} the dashboard, opened in the WebSocket run */
+let dash = null;
 try {
   const visitorContext = await browser.newContext({ viewport: { width: 1100, height: 800 } });
   const agentContext = await browser.newContext({ viewport: { width: 1280, height: 820 } });
@@ -262,7 +264,7 @@ try {
     step('German strings for a German browser');
 
     // The admin dashboard shows live figures.
-    const dash = await agentContext.newPage();
+    dash = await agentContext.newPage();
     await dash.goto(BASE + '/dashboard/');
     await dash.fill('input[name=user]', 'maya');
     await dash.fill('input[name=password]', PASSWORD);
@@ -285,6 +287,23 @@ try {
     fail('the rating question stays after the rating');
   }
   step('the visitor rated the chat; the agent sees the rating');
+  if (dash) {
+    // The site's report, from the store: this conversation counted, handed off, rated bad; as CSV.
+    await dash.selectOption('#report-form select[name=site]', 'demo');
+    await dash.click('#report-form button[type=submit]');
+    await dash.locator('#report-figures dd[data-figure=ratings]', { hasText: /[1-9]\d* bad/ }).waitFor({ timeout: 15000 });
+    const handed = await dash.locator('#report-figures dd[data-figure=handed-off]').textContent();
+    if (!(Number(handed) >= 1)) {
+      fail('the report counts no handed-off conversation: ' + handed);
+    }
+    const [download] = await Promise.all([dash.waitForEvent('download'), dash.click('#report-csv')]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    if (!download.suggestedFilename().startsWith('parley-report-demo-') || !csv.startsWith('date,conversations,bot_only')) {
+      fail('the CSV download: ' + download.suggestedFilename() + ' ' + csv.slice(0, 60));
+    }
+    await dash.screenshot({ path: path.join(SHOTS, 'dashboard-report.png'), fullPage: true });
+    step('the dashboard\'s report counts the rated conversation and downloads as CSV');
+  }
   console.log(`[${transport}] PASS`);
 } catch (e) {
   console.error(e.stack || String(e));

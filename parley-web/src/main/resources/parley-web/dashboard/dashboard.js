@@ -4,6 +4,7 @@
 // counters and times. The charts are drawn on <canvas> here: no library to load. A figure the
 // server does not have (no first agent response yet, say) is a gap in its chart and "—", not 0.
 import { ParleyClient } from '../sdk/parley.js';
+import { showReports } from './reports.js';
 
 /**
  * An element by id.
@@ -126,6 +127,7 @@ function begin() {
   ratedValue.id = 'ratings';
   rated.append(ratedTitle, ratedValue);
   main.appendChild(rated);
+  showReports(main, token ?? '').catch((e) => { $('status').textContent = 'reports: ' + String(e); });
   poll();
   setInterval(poll, POLL_MS);
 }

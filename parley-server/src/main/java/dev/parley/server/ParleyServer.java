@@ -11,6 +11,7 @@ import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConfigSync;
 import dev.parley.chat.Directory;
 import dev.parley.chat.KnowledgeStore;
+import dev.parley.chat.ReportSource;
 import dev.parley.chat.Site;
 import dev.parley.core.Broker;
 import dev.parley.core.HmacSigner;
@@ -19,7 +20,6 @@ import dev.parley.core.InMemorySharedState;
 import dev.parley.core.MessageStore;
 import dev.parley.core.Node;
 import dev.parley.core.NodeClock;
-import dev.parley.core.NodeConfig;
 import dev.parley.core.SharedState;
 import dev.parley.edge.AppearanceApi;
 import dev.parley.edge.ChatAuthenticator;
@@ -27,9 +27,11 @@ import dev.parley.edge.ChatRestApi;
 import dev.parley.edge.JwtVerifier;
 import dev.parley.edge.OpsApi;
 import dev.parley.edge.admin.AdminApi;
+import dev.parley.edge.admin.AdminGate;
 import dev.parley.edge.admin.AgentDoc;
 import dev.parley.edge.admin.Configuration;
 import dev.parley.edge.admin.KnowledgeApi;
+import dev.parley.edge.admin.ReportsApi;
 import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
 import dev.parley.protocol.CloseCode;
@@ -37,9 +39,9 @@ import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.CommitListener;
 import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.store.jdbc.JdbcConfigStore;
+import dev.parley.store.jdbc.JdbcReportSource;
 import dev.parley.store.jdbc.PostgresMessageStore;
 import dev.parley.store.jdbc.SqliteMessageStore;
-import dev.parley.transport.TransportConfig;
 import dev.parley.transport.TransportServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +77,7 @@ public final class ParleyServer implements AutoCloseable {
   private final KnowledgeParts knowledge;
   private final ConfigSync configSync;
   private final EventDelivery eventDelivery;
+  private final ReportSource reports;
   private final Directory directory;
   private final NodeClock clock = NodeClock.system();
   private final Node node;
@@ -151,6 +154,11 @@ public final class ParleyServer implements AutoCloseable {
       this.eventDelivery =
           new EventDelivery(config, store, postgresOptions(config), directory, clock, metrics);
       opened.add(eventDelivery);
+      this.reports =
+          store instanceof SqliteMessageStore sq
+              ? JdbcReportSource.onSqlite(sq)
+              : JdbcReportSource.onPostgres(postgresOptions(config));
+      opened.add(reports);
       this.chat =
           new ChatLayer(
                   chatStore,
@@ -166,23 +174,9 @@ public final class ParleyServer implements AutoCloseable {
                   clock)
               .integrationEvents(eventDelivery.events());
       opened.add(chat);
-      NodeConfig d = NodeConfig.defaults();
-      NodeConfig nodeConfig =
-          new NodeConfig(
-              config.maxTextChars(),
-              d.maxConversationsPerSession(),
-              d.typingTtl(),
-              d.replayPageSize(),
-              config.pingInterval(),
-              config.sendRate(),
-              config.sendBurst(),
-              d.abuseLimit(),
-              config.helloRate(),
-              config.helloBurst(),
-              d.maxFailedHellos());
       this.node =
           Node.builder()
-              .config(nodeConfig)
+              .config(EngineConfigs.node(config))
               .codec(ChatProtocol.codec())
               .clock(clock)
               .store(store)
@@ -197,24 +191,6 @@ public final class ParleyServer implements AutoCloseable {
       opened.add(node);
       chat.attach(node, metrics);
       metrics.bindChat(chat);
-      TransportConfig tc =
-          TransportConfig.newBuilder()
-              .host(config.host())
-              .port(config.port())
-              .pingInterval(config.pingInterval())
-              .pongTimeout(config.pongTimeout())
-              .maxFrameBytes(config.maxFrameBytes())
-              .maxMessageBytes(config.maxMessageBytes())
-              .shutdownGrace(config.shutdownGrace())
-              .slowConsumerGrace(config.slowConsumerGrace())
-              .maxConnections(config.maxConnections())
-              .maxConnectionsPerIp(config.maxConnectionsPerIp())
-              .handshakeTimeout(config.handshakeTimeout())
-              .tls(config.tlsCert(), config.tlsKey())
-              .trustedProxies(config.trustedProxies())
-              .adminHost(config.adminHost())
-              .adminPort(config.adminPort())
-              .build();
       ChatRestApi rest =
           new ChatRestApi(
               chat.desk(),
@@ -225,20 +201,25 @@ public final class ParleyServer implements AutoCloseable {
               Clock.systemUTC());
       this.transport =
           TransportServer.start(
-              tc,
+              EngineConfigs.transport(config),
               node,
               new OpsApi(
-                  eventDelivery.logApi(
-                      new AdminApi(
-                          new KnowledgeApi(
-                              new AppearanceApi(rest, directory),
+                  new ReportsApi(
+                      eventDelivery.logApi(
+                          new AdminApi(
+                              new KnowledgeApi(
+                                  new AppearanceApi(rest, directory),
+                                  authenticator,
+                                  configuration,
+                                  knowledge.service()),
                               authenticator,
-                              configuration,
-                              knowledge.service()),
+                              configuration),
                           authenticator,
                           configuration),
-                      authenticator,
-                      configuration),
+                      new AdminGate(authenticator),
+                      configuration,
+                      reports,
+                      Clock.systemUTC()),
                   metrics,
                   node,
                   store,
@@ -410,6 +391,7 @@ public final class ParleyServer implements AutoCloseable {
     knowledge.close();
     node.close();
     eventDelivery.close();
+    reports.close();
     configSync.close();
     broker.close();
     sharedState.close();

@@ -206,6 +206,7 @@ class RestApiTest {
             "/api/admin/sites",
             "/api/admin/sites/{site}",
             "/api/admin/sites/{site}/knowledge",
+            "/api/admin/sites/{site}/report",
             "/api/admin/sites/{site}/knowledge/{id}",
             "/api/admin/sites/{site}/knowledge/reindex",
             "/api/admin/sites/{site}/knowledge/fetch",

@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -179,13 +180,27 @@ public final class JdbcChatStore implements ChatStore {
           try (PreparedStatement ps =
               c.prepareStatement(
                   "UPDATE chat_conversations SET status = ?, agent = ?, "
-                      + "updated_at = ?, version = version + 1 WHERE id = ? AND status = ? RETURNING "
+                      + "updated_at = ?, version = version + 1, "
+                      + "handed_off_at = COALESCE(handed_off_at, ?), resolved_at = ? "
+                      + "WHERE id = ? AND status = ? RETURNING "
                       + COLUMNS)) {
+            boolean handedOff =
+                to == ConversationStatus.QUEUED || to == ConversationStatus.ASSIGNED;
             ps.setString(1, to.wire());
             ps.setString(2, agent);
             ps.setLong(3, nowMillis);
-            ps.setString(4, id);
-            ps.setString(5, from.wire());
+            if (handedOff) {
+              ps.setLong(4, nowMillis);
+            } else {
+              ps.setNull(4, Types.BIGINT);
+            }
+            if (to == ConversationStatus.RESOLVED) {
+              ps.setLong(5, nowMillis);
+            } else {
+              ps.setNull(5, Types.BIGINT);
+            }
+            ps.setString(6, id);
+            ps.setString(7, from.wire());
             return one(ps);
           }
         });

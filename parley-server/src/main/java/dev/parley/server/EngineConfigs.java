@@ -1,0 +1,50 @@
+package dev.parley.server;
+
+import dev.parley.core.NodeConfig;
+import dev.parley.transport.TransportConfig;
+
+/**
+ * The engine's settings from the server's: the {@link NodeConfig} of the core and the {@link
+ * TransportConfig} of the listeners. What the server does not expose keeps the engine's default.
+ */
+final class EngineConfigs {
+  private EngineConfigs() {}
+
+  /** The core's settings. */
+  static NodeConfig node(ServerConfig config) {
+    NodeConfig d = NodeConfig.defaults();
+    return new NodeConfig(
+        config.maxTextChars(),
+        d.maxConversationsPerSession(),
+        d.typingTtl(),
+        d.replayPageSize(),
+        config.pingInterval(),
+        config.sendRate(),
+        config.sendBurst(),
+        d.abuseLimit(),
+        config.helloRate(),
+        config.helloBurst(),
+        d.maxFailedHellos());
+  }
+
+  /** The listeners' settings. */
+  static TransportConfig transport(ServerConfig config) {
+    return TransportConfig.newBuilder()
+        .host(config.host())
+        .port(config.port())
+        .pingInterval(config.pingInterval())
+        .pongTimeout(config.pongTimeout())
+        .maxFrameBytes(config.maxFrameBytes())
+        .maxMessageBytes(config.maxMessageBytes())
+        .shutdownGrace(config.shutdownGrace())
+        .slowConsumerGrace(config.slowConsumerGrace())
+        .maxConnections(config.maxConnections())
+        .maxConnectionsPerIp(config.maxConnectionsPerIp())
+        .handshakeTimeout(config.handshakeTimeout())
+        .tls(config.tlsCert(), config.tlsKey())
+        .trustedProxies(config.trustedProxies())
+        .adminHost(config.adminHost())
+        .adminPort(config.adminPort())
+        .build();
+  }
+}
