@@ -125,6 +125,30 @@ await run('admin', async (browser) => {
     await agentForm.locator('button[type=submit]').click();
     await page.locator('#agent-list', { hasText: 'Ana' }).waitFor({ timeout: 5000 });
     step('an agent is created for the site');
+    // Knowledge: an HTML page uploaded for the site is ready; a broken PDF fails with its reason
+    // and is deleted; re-index; the delivery log of a site with no event webhook is empty.
+    await page.click('.tab[data-tab=knowledge]');
+    await page.selectOption('#knowledge-site', 'acme-ui');
+    await page.setInputFiles('#knowledge-file', {
+      name: 'returns.html', mimeType: 'text/html',
+      buffer: Buffer.from('<html><head><title>Returns</title></head><body><h1>Returns policy</h1>'
+        + '<p>Acme takes back unworn boots within 45 days of delivery, free of charge.</p></body></html>'),
+    });
+    await page.locator('#knowledge-table tbody tr', { hasText: 'Returns' }).locator('td[data-status=ready]').waitFor({ timeout: 20000 });
+    step('an HTML page uploaded on the knowledge tab is ready');
+    await page.setInputFiles('#knowledge-file', { name: 'broken.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\nnot really a pdf') });
+    const broken = page.locator('#knowledge-table tbody tr', { hasText: 'broken.pdf' });
+    await broken.locator('td[data-status=failed]').waitFor({ timeout: 20000 });
+    page.once('dialog', (d) => d.accept());
+    await broken.locator('button', { hasText: 'Delete' }).click();
+    await broken.waitFor({ state: 'detached', timeout: 10000 });
+    step('a PDF that cannot be read shows as failed with its reason, and is deleted');
+    await page.click('#knowledge-reindex');
+    await page.locator('#status', { hasText: 'Re-indexed acme-ui' }).waitFor({ timeout: 10000 });
+    await page.click('.tab[data-tab=deliveries]');
+    await page.selectOption('#deliveries-site', 'acme-ui');
+    await page.locator('#deliveries-loading', { hasText: 'No deliveries' }).waitFor({ timeout: 10000 });
+    step('re-indexed; the delivery log of a site without event webhooks says it is empty');
     await page.click('.tab[data-tab=audit]');
     await page.locator('#audit-table tbody tr', { hasText: 'ana-ui' }).first().waitFor({ timeout: 5000 });
     step('the audit log shows the changes');
@@ -142,6 +166,10 @@ await run('admin', async (browser) => {
     await widget.locator('.launcher').click();
     await widget.locator('.log .msg.theirs', { hasText: 'Welcome to Acme, from the admin page!' }).waitFor({ timeout: 15000 });
     step('the widget on the site\'s page wears the new colour and greets with the site\'s greeting');
+    await widget.locator('textarea').fill('Can I return my boots?');
+    await widget.locator('textarea').press('Enter');
+    await widget.locator('.log .msg.theirs', { hasText: 'within 45 days' }).waitFor({ timeout: 20000 });
+    step('the bot answers from the page uploaded a moment before');
     if (process.env.SCREENSHOT_DIR) {
       await page.click('.tab[data-tab=sites]');
       await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/admin.png`, fullPage: true });

@@ -2,12 +2,15 @@
 // Parley's admin page (docs/OPERATIONS.md#the-admin-page): logs in as an admin over the SDK, like
 // the dashboard, and keeps that connection so the agent token is renewed in band; then edits the
 // live configuration through /api/admin — sites (with their bot and widget appearance, and a live
-// preview that is the real widget), agents and the audit log. Plain ES modules, no build step.
+// preview that is the real widget), agents, each site's knowledge, the event webhooks' delivery log
+// and the audit log. Plain ES modules, no build step.
 import { ParleyClient } from '../sdk/parley.js';
 import { adminApi } from './api.js';
 import { sitesPane } from './sites.js';
 import { agentsPane } from './agents.js';
 import { auditPane } from './audit.js';
+import { knowledgePane } from './knowledge.js';
+import { deliveriesPane } from './deliveries.js';
 
 /**
  * An element by id.
@@ -56,10 +59,17 @@ function begin(user) {
   $('app').hidden = false;
   status(`Logged in as ${user}`);
   const api = adminApi(() => session?.token ?? null);
+  /** Lists the sites in `select` (id and name). @param {HTMLSelectElement} select */
+  const fillSites = async (select) => {
+    const { body } = await api.get('/api/admin/sites');
+    select.replaceChildren(...(/** @type {{id: string, name?: string}[]} */ (body)).map((s) => new Option(s.name ? `${s.name} (${s.id})` : s.id, s.id)));
+  };
   /** @type {Record<string, {show: () => void}>} */
   const panes = {
     sites: sitesPane(api, status),
     agents: agentsPane(api, status),
+    knowledge: knowledgePane(api, status, fillSites),
+    deliveries: deliveriesPane(api, fillSites),
     audit: auditPane(api),
   };
   const tabs = /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.tab'));

@@ -25,20 +25,24 @@ export function adminApi(token) {
   /**
    * @param {string} method @param {string} path @param {unknown} [body] @param {number} [version]
    *   sent as If-Match: the change is made only over that version (else 412)
+   * @param {Blob} [raw] sent as the body as it is (an upload), instead of `body` as JSON
    * @returns {Promise<{body: any, version: number|null}>}
    */
-  async function call(method, path, body, version) {
+  async function call(method, path, body, version, raw) {
     /** @type {Record<string, string>} */
     const headers = { authorization: `Bearer ${token() ?? ''}` };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
+    }
+    if (raw) {
+      headers['content-type'] = 'application/octet-stream';
     }
     if (version) {
       headers['if-match'] = `"${version}"`;
     }
     let res;
     try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(path, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
     } catch {
       throw new ApiError(0, 'network', null, 'The server cannot be reached; try again.');
     }
@@ -62,6 +66,10 @@ export function adminApi(token) {
     post: (path, body) => call('POST', path, body),
     /** @param {string} path @param {unknown} body @param {number} [version] */
     put: (path, body, version) => call('PUT', path, body, version),
+    /** @param {string} path */
+    del: (path) => call('DELETE', path),
+    /** @param {string} path @param {Blob} file its bytes are the body */
+    upload: (path, file) => call('POST', path, undefined, undefined, file),
   };
 }
 
