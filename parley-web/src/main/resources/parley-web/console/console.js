@@ -9,6 +9,7 @@ import { ParleyClient, newCid, textLength } from '../sdk/parley.js';
 import { Transcript } from '../sdk/transcript.js';
 import { TranscriptView, TypingIndicators, showLength } from '../sdk/dom.js';
 import { canned, renderCanned, saveCanned } from './canned.js';
+import { Notifier } from './notify.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/transcript.js').TranscriptItem} TranscriptItem */
@@ -35,6 +36,14 @@ let readSent = 0;
 let typingSentAt = 0;
 /** @type {(() => void)|null} stops the transcript following the client */
 let unfollow = null;
+
+/** How long after connecting conversation events are the current state, not news. */
+const SETTLE_MS = 2000;
+/** A visitor's message older than this is history, not news. */
+const NEWS_MS = 30000;
+const notifier = new Notifier();
+/** @type {number} when the console connected (its first events are the current state) */
+let connectedAt = 0;
 
 const transcript = new Transcript();
 const view = new TranscriptView($('log'), transcript, {
@@ -69,6 +78,7 @@ function showLogin(message) {
 }
 
 $('login').addEventListener('submit', (e) => {
+  notifier.ask();
   e.preventDefault();
   const f = new FormData(/** @type {HTMLFormElement} */ (e.target));
   start({ login: { user: String(f.get('user')), password: String(f.get('password')) } });
@@ -112,6 +122,9 @@ function start(credentials) {
       return;
     }
     me = w.user;
+    connectedAt = Date.now();
+    notifier.forUser(w.user);
+    showNoticePrefs();
     if (c.token) {
       sessionStorage.setItem(TOKEN_KEY, c.token);
     }
@@ -133,6 +146,12 @@ function start(credentials) {
     }
   });
   c.on('conversation', onConversation);
+  c.on('message', (m) => {
+    const conv = conversations.get(m.conv);
+    if (conv && m.from === conv.visitor && m.from !== me && (m.ts ?? 0) > Date.now() - NEWS_MS) {
+      notifier.notify('message', `${conv.visitor}: ${m.text}`, m.conv);
+    }
+  });
   c.on('typing', (t) => t.conv === current && t.user !== me && typing.set(t.user, t.on, t.ttlMs));
   c.on('failed', (f) => flash(f.error.message));
   c.connect().catch((e) => {
@@ -163,7 +182,15 @@ function onConversation(c) {
   if (!c.visitor) {
     return; // not an agent's view
   }
-  conversations.set(c.conv, { ...conversations.get(c.conv), ...c });
+  const before = conversations.get(c.conv);
+  conversations.set(c.conv, { ...before, ...c });
+  if (Date.now() - connectedAt > SETTLE_MS) {
+    if (c.status === 'queued' && before?.status !== 'queued') {
+      notifier.notify('queued', `${c.visitor} is waiting in the queue`, c.conv);
+    } else if (c.status === 'assigned' && c.agentId === me && (before?.status !== 'assigned' || before?.agentId !== me)) {
+      notifier.notify('assigned', `${c.visitor} was assigned to you`, c.conv);
+    }
+  }
   renderLists();
   if (c.conv === current) {
     renderHeader();
@@ -321,6 +348,17 @@ $('save-canned').addEventListener('click', () => {
   }
 });
 renderCanned($('canned'), useCanned);
+
+/** The notification switches, from the agent's preferences. */
+function showNoticePrefs() {
+  for (const name of /** @type {const} */ (['sound', 'desktop', 'title'])) {
+    const box = /** @type {HTMLInputElement} */ ($(`notify-${name}`));
+    box.checked = notifier.prefs[name];
+    box.onchange = () => notifier.set(name, box.checked);
+  }
+}
+/** For tests: the notifier, and whether the console's first events (the current state) are over. */
+/** @type {any} */ (window).parleyNotifier = { notifier, live: () => connectedAt > 0 && Date.now() - connectedAt > SETTLE_MS };
 
 const saved = sessionStorage.getItem(TOKEN_KEY);
 if (saved) {
