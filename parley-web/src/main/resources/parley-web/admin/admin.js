@@ -8,6 +8,7 @@ import { adminApi } from './api.js';
 import { sitesPane } from './sites.js';
 import { agentsPane } from './agents.js';
 import { auditPane } from './audit.js';
+import { privacyPane } from './privacy.js';
 
 /**
  * An element by id.
@@ -61,6 +62,7 @@ function begin(user) {
     sites: sitesPane(api, status),
     agents: agentsPane(api, status),
     audit: auditPane(api),
+    privacy: privacyPane(api),
   };
   const tabs = /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.tab'));
   /** @param {string} name */

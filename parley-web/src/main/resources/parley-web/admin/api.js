@@ -62,6 +62,8 @@ export function adminApi(token) {
     post: (path, body) => call('POST', path, body),
     /** @param {string} path @param {unknown} body @param {number} [version] */
     put: (path, body, version) => call('PUT', path, body, version),
+    /** @param {string} path */
+    del: (path) => call('DELETE', path),
   };
 }
 
