@@ -99,11 +99,12 @@ final class ConversationOpener {
               if (latest.isPresent() && latest.get().status() != ConversationStatus.RESOLVED) {
                 return CompletableFuture.completedFuture(new Opening(latest.get(), null));
               }
-              return free(
-                      site,
-                      visitor,
-                      nextId(site, visitor, latest.map(ChatConversation::id).orElse("")),
-                      0)
+              if (latest.isPresent()) {
+                // The chain goes on from the visitor's own latest id: never an erased one's.
+                return CompletableFuture.completedFuture(
+                    new Opening(null, nextId(site, visitor, latest.get().id())));
+              }
+              return free(site, visitor, nextId(site, visitor, ""), 0)
                   .thenApply(id -> new Opening(null, id));
             });
   }
@@ -111,7 +112,8 @@ final class ConversationOpener {
   /**
    * {@code id}, or the first id after it in the visitor's chain that no conversation has: an erased
    * visitor's conversations keep their ids under another owner ({@link ChatStore#forgetVisitor}),
-   * so a visitor with the same id who comes back must not be handed one of them.
+   * so a visitor with the same id who comes back (it has no conversation of its own then) must not
+   * be handed one of them. One cached read for a visitor's first conversation.
    */
   private CompletableFuture<String> free(String site, String visitor, String id, int hops) {
     if (hops >= MAX_TAKEN_HOPS) {
