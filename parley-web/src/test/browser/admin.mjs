@@ -1,8 +1,9 @@
 // Browser test: the admin page drives the live configuration (issue 16). An admin logs in, creates
 // a site and an agent, changes the site's accent colour and sees the preview (the real widget)
 // change, saves, and the widget on a page of that site (another origin) wears the new colour and
-// greets with the site's greeting; a bad origin gets its error beside the field, and an edit over a
-// version someone else changed says so.
+// greets with the site's greeting; a bad origin gets its error beside the field, an edit over a
+// version someone else changed says so, and the data protection section erases a visitor only after
+// a confirm.
 //   node --experimental-websocket admin.mjs   (PARLEY_URL, PARLEY_AGENT_PASSWORD: maya, an admin)
 import http from 'node:http';
 import { run, step, fail, watch, agent, PASSWORD, BASE } from './lib.mjs';
@@ -170,6 +171,22 @@ await run('admin', async (browser) => {
     await widget.locator('textarea').press('Enter');
     await widget.locator('.log .msg.theirs', { hasText: 'within 45 days' }).waitFor({ timeout: 20000 });
     step('the bot answers from the page uploaded a moment before');
+
+    // Data protection: an erasure asks first; Cancel sends nothing, Yes erases and is audited.
+    await page.click('.tab[data-tab=privacy]');
+    await page.locator('#privacy-site option[value="acme-ui"]').waitFor({ state: 'attached', timeout: 5000 });
+    await page.selectOption('#privacy-site', 'acme-ui');
+    await page.fill('#privacy-visitor', 'v_nobody-ui');
+    await page.click('#privacy-erase');
+    await page.locator('#privacy-question', { hasText: 'v_nobody-ui' }).waitFor({ timeout: 5000 });
+    await page.click('#privacy-no');
+    await page.locator('#privacy-result', { hasText: 'Cancelled' }).waitFor({ timeout: 5000 });
+    await page.click('#privacy-erase');
+    await page.click('#privacy-yes');
+    await page.locator('#privacy-result', { hasText: 'Erased: 0 message(s) in 0 conversation(s)' }).waitFor({ timeout: 5000 });
+    await page.click('.tab[data-tab=audit]');
+    await page.locator('#audit-table tbody tr', { hasText: 'erase-visitor' }).first().waitFor({ timeout: 5000 });
+    step('the data protection section erases a visitor after a confirm, and the audit log shows it');
     if (process.env.SCREENSHOT_DIR) {
       await page.click('.tab[data-tab=sites]');
       await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/admin.png`, fullPage: true });

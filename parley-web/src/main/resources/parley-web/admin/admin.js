@@ -11,6 +11,7 @@ import { agentsPane } from './agents.js';
 import { auditPane } from './audit.js';
 import { knowledgePane } from './knowledge.js';
 import { deliveriesPane } from './deliveries.js';
+import { privacyPane } from './privacy.js';
 
 /**
  * An element by id.
@@ -71,6 +72,7 @@ function begin(user) {
     knowledge: knowledgePane(api, status, fillSites),
     deliveries: deliveriesPane(api, fillSites),
     audit: auditPane(api),
+    privacy: privacyPane(api),
   };
   const tabs = /** @type {NodeListOf<HTMLButtonElement>} */ (document.querySelectorAll('.tab'));
   /** @param {string} name */

@@ -107,7 +107,11 @@ export function sitesPane(api, status) {
           field('Opens', 'hours.opens', { type: 'time', value: hours.opens }),
           field('Closes', 'hours.closes', { type: 'time', value: hours.closes }),
           field('Time zone', 'hours.zone', { value: hours.zone, hint: 'Like Europe/Berlin' })),
-        field('Visitor idle', 'visitorIdle', { value: s.visitorIdle, hint: 'Like 15m: a silent, gone visitor\'s conversation then closes.' })),
+        field('Visitor idle', 'visitorIdle', { value: s.visitorIdle, hint: 'Like 15m: a silent, gone visitor\'s conversation then closes.' }),
+        field('Retention (days)', 'retentionDays', {
+          type: 'number', value: s.retentionDays, attrs: { min: '1', max: '3650' },
+          hint: 'Resolved conversations older than this are deleted, hourly. Empty: kept forever.',
+        })),
       h('fieldset', {}, h('legend', {}, 'Bot'),
         field('Kind', 'bot.kind', {
           value: bot.kind ?? '',
@@ -199,6 +203,7 @@ export function sitesPane(api, status) {
       ? { days, opens: v('hours.opens') || '00:00', closes: v('hours.closes') || '23:59', zone: opt(v('hours.zone')) }
       : undefined;
     b.visitorIdle = opt(v('visitorIdle'));
+    b.retentionDays = num(v('retentionDays'));
     const kind = v('bot.kind');
     b.bot = kind ? { kind } : undefined;
     if (kind === 'llm') {

@@ -32,6 +32,11 @@ public final class ChatLayer implements AutoCloseable {
   /** Where integration events go; set before {@link #attach}. */
   private volatile IntegrationEvents events = IntegrationEvents.NONE;
 
+  /** The event webhooks' delivery log, which data protection also erases; set before attach. */
+  private volatile DeliveryStore deliveries;
+
+  private volatile DataProtection dataProtection;
+
   private volatile EventFeed feed;
   private volatile BotTurns turns;
   private volatile AgentRouting routing;
@@ -63,6 +68,15 @@ public final class ChatLayer implements AutoCloseable {
    */
   public ChatLayer integrationEvents(IntegrationEvents port) {
     this.events = port;
+    return this;
+  }
+
+  /**
+   * The event webhooks' delivery log: erasing a visitor or deleting a conversation deletes its
+   * deliveries there too. Call before {@link #attach}; none by default.
+   */
+  public ChatLayer deliveries(DeliveryStore log) {
+    this.deliveries = log;
     return this;
   }
 
@@ -99,6 +113,16 @@ public final class ChatLayer implements AutoCloseable {
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
     this.ratings = new Ratings(node, store, conversations, lifecycle);
+    this.dataProtection =
+        new DataProtection(
+            store, conversations, node.store(), deliveries, DataProtection.MAX_EXPORT_MESSAGES);
+    new RetentionSweep(node, directory, store, dataProtection, routing, RetentionSweep.BATCH)
+        .start();
+  }
+
+  /** Exports and erases visitors' data, deletes conversations. */
+  public DataProtection dataProtection() {
+    return dataProtection;
   }
 
   /** Visitors' ratings of resolved conversations. */

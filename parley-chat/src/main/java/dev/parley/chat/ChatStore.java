@@ -78,6 +78,30 @@ public interface ChatStore extends AutoCloseable {
   /** How many good and bad ratings {@code site} got from {@code fromMillis} (inclusive) on. */
   CompletableFuture<Rating.Counts> ratingCounts(String site, long fromMillis);
 
+  /** Every conversation of {@code visitor} on {@code site}, oldest first. */
+  CompletableFuture<List<ChatConversation>> ofVisitor(String site, String visitor);
+
+  /**
+   * Forgets who conversation {@code id} belonged to: its visitor becomes {@link #erasedVisitor} of
+   * it (its version rises) and its rating loses its comment. Completes with true if it exists.
+   */
+  CompletableFuture<Boolean> forgetVisitor(String id);
+
+  /** The visitor an erased conversation is left with: {@code erased:} and the conversation id. */
+  static String erasedVisitor(String id) {
+    return "erased:" + id;
+  }
+
+  /** Deletes conversation {@code id} and its rating. Completes with true if it existed. */
+  CompletableFuture<Boolean> delete(String id);
+
+  /**
+   * At most {@code limit} resolved conversations of {@code site} resolved (last moved) before
+   * {@code beforeMillis}, least recently moved first: what a retention period lets go.
+   */
+  CompletableFuture<List<ChatConversation>> resolvedBefore(
+      String site, long beforeMillis, int limit);
+
   @Override
   void close();
 }

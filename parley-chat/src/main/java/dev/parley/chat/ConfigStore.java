@@ -89,6 +89,12 @@ public interface ConfigStore extends AutoCloseable {
       Kind kind, String id, String body, long expected, Audit audit);
 
   /**
+   * Appends {@code audit} alone: an admin action that changes no entry (a data protection request),
+   * so neither an entry nor the deployment's version changes.
+   */
+  CompletableFuture<Void> record(Audit audit);
+
+  /**
    * The newest audit records, newest first, before {@code beforeMillis} (Long.MAX_VALUE: from now).
    */
   CompletableFuture<List<Audit>> audit(int limit, long beforeMillis);

@@ -88,17 +88,45 @@ final class ConversationOpener {
    */
   record Opening(ChatConversation open, String nextId) {}
 
+  /** How many taken ids (an erased visitor's conversations) the next id skips at most. */
+  static final int MAX_TAKEN_HOPS = 1000;
+
   CompletableFuture<Opening> opening(String site, String visitor) {
     return conversations
         .latest(site, visitor)
-        .thenApply(
+        .thenCompose(
             latest -> {
               if (latest.isPresent() && latest.get().status() != ConversationStatus.RESOLVED) {
-                return new Opening(latest.get(), null);
+                return CompletableFuture.completedFuture(new Opening(latest.get(), null));
               }
-              return new Opening(
-                  null, nextId(site, visitor, latest.map(ChatConversation::id).orElse("")));
+              if (latest.isPresent()) {
+                // The chain goes on from the visitor's own latest id: never an erased one's.
+                return CompletableFuture.completedFuture(
+                    new Opening(null, nextId(site, visitor, latest.get().id())));
+              }
+              return free(site, visitor, nextId(site, visitor, ""), 0)
+                  .thenApply(id -> new Opening(null, id));
             });
+  }
+
+  /**
+   * {@code id}, or the first id after it in the visitor's chain that no conversation has: an erased
+   * visitor's conversations keep their ids under another owner ({@link ChatStore#forgetVisitor}),
+   * so a visitor with the same id who comes back (it has no conversation of its own then) must not
+   * be handed one of them. One cached read for a visitor's first conversation.
+   */
+  private CompletableFuture<String> free(String site, String visitor, String id, int hops) {
+    if (hops >= MAX_TAKEN_HOPS) {
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("no free conversation id for a visitor of " + site));
+    }
+    return conversations
+        .find(id)
+        .thenCompose(
+            taken ->
+                taken.isEmpty()
+                    ? CompletableFuture.completedFuture(id)
+                    : free(site, visitor, nextId(site, visitor, id), hops + 1));
   }
 
   /**

@@ -97,6 +97,32 @@ public final class Conversations {
     return store.list(site, status);
   }
 
+  /**
+   * Forgets the visitor of conversation {@code id} ({@link ChatStore#forgetVisitor}) and caches the
+   * row with its new owner and raised version (so a late fill of the old row never wins). Completes
+   * with true if it exists.
+   */
+  public CompletableFuture<Boolean> forgetVisitor(String id) {
+    return store
+        .forgetVisitor(id)
+        .thenCompose(
+            found -> found ? store.find(id) : CompletableFuture.completedFuture(Optional.empty()))
+        .thenCompose(
+            row ->
+                row.isEmpty()
+                    ? CompletableFuture.completedFuture(false)
+                    : cache(row.get()).thenApply(v -> true));
+  }
+
+  /** Deletes conversation {@code id} and drops it from the cache. True if it existed. */
+  public CompletableFuture<Boolean> delete(String id) {
+    return store.delete(id).thenCompose(found -> uncache(id).thenApply(v -> found));
+  }
+
+  private CompletableFuture<Void> uncache(String id) {
+    return shared.removeValue(KEY_PREFIX + id).handle((ok, err) -> (Void) null);
+  }
+
   private CompletableFuture<Optional<ChatConversation>> changed(
       CompletableFuture<Optional<ChatConversation>> change) {
     return change.thenCompose(

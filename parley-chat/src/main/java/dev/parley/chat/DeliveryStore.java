@@ -122,6 +122,13 @@ public interface DeliveryStore extends AutoCloseable {
   /** Deletes delivered and failed deliveries last changed before {@code beforeMillis}. */
   CompletableFuture<Integer> prune(long beforeMillis);
 
+  /**
+   * Deletes every delivery of {@code conversation}, pending ones included (their bodies may hold a
+   * visitor's words: the conversation's visitor was erased or the conversation deleted). Completes
+   * with how many.
+   */
+  CompletableFuture<Integer> deleteConversation(String conversation);
+
   @Override
   void close();
 }

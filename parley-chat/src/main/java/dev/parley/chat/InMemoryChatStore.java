@@ -129,5 +129,62 @@ public final class InMemoryChatStore implements ChatStore {
   }
 
   @Override
+  public synchronized CompletableFuture<List<ChatConversation>> ofVisitor(
+      String site, String visitor) {
+    return CompletableFuture.completedFuture(
+        byId.values().stream()
+            .filter(c -> c.site().equals(site) && c.visitor().equals(visitor))
+            .sorted(
+                Comparator.comparingLong(ChatConversation::createdAtMillis)
+                    .thenComparing(ChatConversation::id))
+            .toList());
+  }
+
+  @Override
+  public synchronized CompletableFuture<Boolean> forgetVisitor(String id) {
+    ChatConversation c = byId.get(id);
+    if (c == null) {
+      return CompletableFuture.completedFuture(false);
+    }
+    byId.put(
+        id,
+        new ChatConversation(
+            id,
+            c.site(),
+            ChatStore.erasedVisitor(id),
+            c.status(),
+            c.agent(),
+            c.createdAtMillis(),
+            c.updatedAtMillis(),
+            c.version() + 1));
+    ratings.computeIfPresent(
+        id, (k, r) -> new Rating(r.conversation(), r.site(), r.good(), null, r.ratedAtMillis()));
+    return CompletableFuture.completedFuture(true);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Boolean> delete(String id) {
+    ratings.remove(id);
+    return CompletableFuture.completedFuture(byId.remove(id) != null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<ChatConversation>> resolvedBefore(
+      String site, long beforeMillis, int limit) {
+    return CompletableFuture.completedFuture(
+        byId.values().stream()
+            .filter(
+                c ->
+                    c.site().equals(site)
+                        && c.status() == ConversationStatus.RESOLVED
+                        && c.updatedAtMillis() < beforeMillis)
+            .sorted(
+                Comparator.comparingLong(ChatConversation::updatedAtMillis)
+                    .thenComparing(ChatConversation::id))
+            .limit(limit)
+            .toList());
+  }
+
+  @Override
   public void close() {}
 }

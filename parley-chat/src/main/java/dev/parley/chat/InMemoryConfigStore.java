@@ -51,6 +51,12 @@ public final class InMemoryConfigStore implements ConfigStore {
   }
 
   @Override
+  public synchronized CompletableFuture<Void> record(Audit a) {
+    audit.add(a);
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
   public synchronized CompletableFuture<List<Audit>> audit(int limit, long beforeMillis) {
     List<Audit> newestFirst = new ArrayList<>(audit);
     Collections.reverse(newestFirst); // appended in time order; ties stay newest first

@@ -154,5 +154,12 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   }
 
   @Override
+  public synchronized CompletableFuture<Integer> deleteConversation(String conversation) {
+    int before = rows.size();
+    rows.values().removeIf(r -> r.d.conversation().equals(conversation));
+    return CompletableFuture.completedFuture(before - rows.size());
+  }
+
+  @Override
   public void close() {}
 }

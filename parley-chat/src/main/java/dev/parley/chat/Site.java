@@ -23,6 +23,8 @@ import java.util.List;
  * @param bot the site's bot, or null for the deployment's ({@code --bot})
  * @param appearance how its widget looks and greets per language, or null for the widget's defaults
  * @param eventWebhooks where the site's integration events go (none by default)
+ * @param retention how long a resolved conversation is kept before the retention sweep deletes it,
+ *     or null to keep conversations forever (the default)
  */
 public record Site(
     String id,
@@ -37,11 +39,44 @@ public record Site(
     Duration visitorIdle,
     BotSettings bot,
     SiteAppearance appearance,
-    List<EventWebhook> eventWebhooks) {
+    List<EventWebhook> eventWebhooks,
+    Duration retention) {
 
   public Site {
     allowedOrigins = List.copyOf(allowedOrigins);
     eventWebhooks = eventWebhooks == null ? List.of() : List.copyOf(eventWebhooks);
+  }
+
+  /** A site that keeps its conversations forever. */
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours,
+      boolean anonymousVisitors,
+      String identitySecret,
+      Duration visitorIdle,
+      BotSettings bot,
+      SiteAppearance appearance,
+      List<EventWebhook> eventWebhooks) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        appearance,
+        eventWebhooks,
+        null);
   }
 
   /** A site without event webhooks. */
@@ -215,7 +250,8 @@ public record Site(
         d,
         bot,
         appearance,
-        eventWebhooks);
+        eventWebhooks,
+        retention);
   }
 
   /** This site with another bot (null: the deployment's). */
@@ -233,7 +269,8 @@ public record Site(
         visitorIdle,
         b,
         appearance,
-        eventWebhooks);
+        eventWebhooks,
+        retention);
   }
 
   /** This site with another appearance (null: the widget's defaults). */
@@ -251,7 +288,8 @@ public record Site(
         visitorIdle,
         bot,
         a,
-        eventWebhooks);
+        eventWebhooks,
+        retention);
   }
 
   /** This site with other event webhooks. */
@@ -269,7 +307,27 @@ public record Site(
         visitorIdle,
         bot,
         appearance,
-        hooks);
+        hooks,
+        retention);
+  }
+
+  /** This site with another retention period (null: keep forever). */
+  public Site withRetention(Duration r) {
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        appearance,
+        eventWebhooks,
+        r);
   }
 
   /**

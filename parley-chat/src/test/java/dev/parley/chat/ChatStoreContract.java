@@ -175,4 +175,78 @@ public abstract class ChatStoreContract {
     }
     assertThat(ids).hasSize(1);
   }
+
+  @Test
+  void ofVisitorListsTheVisitorsConversationsOnTheSiteOldestFirst() throws Exception {
+    get(store.open("demo", "v1", "chat_1", 1));
+    get(store.transition("chat_1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2));
+    get(store.open("demo", "v1", "chat_2", 3));
+    get(store.open("other", "v1", "chat_3", 4));
+    get(store.open("demo", "v2", "chat_4", 5));
+    assertThat(get(store.ofVisitor("demo", "v1")))
+        .extracting(ChatConversation::id)
+        .containsExactly("chat_1", "chat_2");
+    assertThat(get(store.ofVisitor("demo", "nobody"))).isEmpty();
+  }
+
+  @Test
+  void forgettingTheVisitorKeepsTheConversationButNotWhoNorTheRatingsComment() throws Exception {
+    get(store.open("demo", "v1", "chat_1", 1));
+    get(store.transition("chat_1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2));
+    get(store.rate(new Rating("chat_1", "demo", true, "I am Jane from Berlin", 3)));
+    get(store.open("demo", "v1", "chat_2", 4));
+
+    assertThat(get(store.forgetVisitor("chat_1"))).isTrue();
+    assertThat(get(store.forgetVisitor("chat_2"))).isTrue();
+
+    ChatConversation c = get(store.find("chat_1")).orElseThrow();
+    assertThat(c.visitor()).isEqualTo(ChatStore.erasedVisitor("chat_1"));
+    assertThat(c.version()).isEqualTo(3);
+    assertThat(get(store.ofVisitor("demo", "v1"))).isEmpty();
+    assertThat(get(store.latest("demo", "v1"))).isEmpty();
+    Rating r = get(store.ratingOf("chat_1")).orElseThrow();
+    assertThat(r.comment()).isNull();
+    assertThat(r.good()).isTrue();
+    assertThat(get(store.open("demo", "v1", "chat_5", 5)).created()).isTrue();
+    assertThat(get(store.forgetVisitor("chat_none"))).isFalse();
+  }
+
+  @Test
+  void deletingAConversationRemovesItAndItsRating() throws Exception {
+    get(store.open("demo", "v1", "chat_1", 1));
+    get(store.transition("chat_1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2));
+    get(store.rate(new Rating("chat_1", "demo", false, "bad", 3)));
+    get(store.open("demo", "v2", "chat_2", 4));
+
+    assertThat(get(store.delete("chat_1"))).isTrue();
+
+    assertThat(get(store.find("chat_1"))).isEmpty();
+    assertThat(get(store.ratingOf("chat_1"))).isEmpty();
+    assertThat(get(store.ratingCounts("demo", 0))).isEqualTo(new Rating.Counts(0, 0));
+    assertThat(get(store.find("chat_2"))).isPresent();
+    assertThat(get(store.delete("chat_1"))).isFalse();
+  }
+
+  @Test
+  void resolvedBeforeGivesTheOldestResolvedOnesOfTheSiteUpToTheLimit() throws Exception {
+    for (int i = 1; i <= 4; i++) {
+      get(store.open("demo", "v" + i, "chat_" + i, i));
+      get(
+          store.transition(
+              "chat_" + i, ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 10L * i));
+    }
+    get(store.open("demo", "v9", "chat_open", 1));
+    get(store.open("other", "v1", "chat_elsewhere", 1));
+    get(
+        store.transition(
+            "chat_elsewhere", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 1));
+
+    assertThat(get(store.resolvedBefore("demo", 40, 10)))
+        .extracting(ChatConversation::id)
+        .containsExactly("chat_1", "chat_2", "chat_3");
+    assertThat(get(store.resolvedBefore("demo", 40, 2)))
+        .extracting(ChatConversation::id)
+        .containsExactly("chat_1", "chat_2");
+    assertThat(get(store.resolvedBefore("demo", 10, 10))).isEmpty();
+  }
 }

@@ -122,4 +122,15 @@ public abstract class ConfigStoreContract {
     assertThat(first.get(0).kind()).isEqualTo(Kind.SITE);
     assertThat(get(store.audit(10, 40))).extracting(Audit::id).containsExactly("s3", "s2", "s1");
   }
+
+  @Test
+  void anAuditRecordAloneChangesNoEntryNorTheVersion() throws Exception {
+    get(store.put(Kind.SITE, "acme", "x", 0, audit(10, "create", Kind.SITE, "acme")));
+    get(store.record(new Audit(20, "root", "erase-visitor", Kind.SITE, "acme", "visitor v1")));
+    assertThat(get(store.version())).isEqualTo(1);
+    assertThat(get(store.find(Kind.SITE, "acme")).orElseThrow().version()).isEqualTo(1);
+    List<Audit> log = get(store.audit(10, Long.MAX_VALUE));
+    assertThat(log).extracting(Audit::action).containsExactly("erase-visitor", "create");
+    assertThat(log.get(0).detail()).isEqualTo("visitor v1");
+  }
 }

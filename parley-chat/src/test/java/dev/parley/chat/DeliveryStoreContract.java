@@ -169,6 +169,17 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
+  void deletingAConversationsDeliveriesTakesPendingAndSettledOnesOfItOnly() throws Exception {
+    get(store.add(List.of(delivery("d1", "chat_a", 100), delivery("d2", "chat_b", 100))));
+    get(store.claim("n1", 100, LEASE, 10));
+    get(store.settle("d1", "n1", new Attempt(Status.DELIVERED, 0, null, 200, 150)));
+    get(store.add(List.of(delivery("d3", "chat_a", 160))));
+    assertThat(get(store.deleteConversation("chat_a"))).isEqualTo(2);
+    assertThat(ids(get(store.list("acme", 10, Long.MAX_VALUE)))).containsExactly("d2");
+    assertThat(get(store.deleteConversation("chat_a"))).isZero();
+  }
+
+  @Test
   void pendingDeliveriesSurviveARestart() throws Exception {
     get(store.add(List.of(delivery("d1", "chat_a", 100))));
     get(store.claim("n1", 100, LEASE, 10)); // the node dies holding the lease

@@ -100,6 +100,34 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   @Override
+  public synchronized CompletableFuture<Integer> eraseSender(String conversation, String sender) {
+    List<StoredMessage> list = messages.getOrDefault(conversation, List.of());
+    int erased = 0;
+    for (int i = 0; i < list.size(); i++) {
+      StoredMessage m = list.get(i);
+      if (m.sender().equals(sender)) {
+        list.set(i, m.tombstone());
+        erased++;
+      }
+    }
+    byCid
+        .values()
+        .removeIf(m -> m.conversation().equals(conversation) && m.sender().equals(sender));
+    receipts
+        .values()
+        .removeIf(r -> r.conversation().equals(conversation) && r.user().equals(sender));
+    return CompletableFuture.completedFuture(erased);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Integer> deleteConversation(String conversation) {
+    List<StoredMessage> gone = messages.remove(conversation);
+    byCid.values().removeIf(m -> m.conversation().equals(conversation));
+    receipts.values().removeIf(r -> r.conversation().equals(conversation));
+    return CompletableFuture.completedFuture(gone == null ? 0 : gone.size());
+  }
+
+  @Override
   public Executor readExecutor() {
     return reads;
   }

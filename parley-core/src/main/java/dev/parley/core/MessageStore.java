@@ -16,6 +16,8 @@ import java.util.concurrent.Executor;
  *       the stored message and {@code duplicate = true}, writing nothing.
  *   <li>A read that starts after an append completed sees that append.
  *   <li>Receipts are cumulative: a receipt never lowers the stored position.
+ *   <li>{@link #eraseSender} keeps every seq: each erased message stays as a tombstone (see {@link
+ *       StoredMessage#tombstone}), so a conversation has no gap for its other participants.
  * </ul>
  *
  * <h2>Failure</h2>
@@ -54,6 +56,20 @@ public interface MessageStore extends AutoCloseable {
 
   /** Every participant's receipts in a conversation. Blocks. */
   List<ReceiptState> receipts(String conversation);
+
+  /**
+   * Erases everything {@code sender} wrote in {@code conversation}: each of its messages becomes a
+   * tombstone at the same seq ({@link StoredMessage#tombstone}: no text, no cid, sender {@link
+   * StoredMessage#ERASED}), and its receipts are removed. Ordered with the conversation's appends;
+   * completes with how many messages were erased (0 when run again). Never blocks.
+   */
+  CompletableFuture<Integer> eraseSender(String conversation, String sender);
+
+  /**
+   * Deletes every message and receipt of {@code conversation}; completes with how many messages
+   * went. Its seq starts again from 1 if it is ever written to again. Never blocks.
+   */
+  CompletableFuture<Integer> deleteConversation(String conversation);
 
   /** Threads on which the blocking reads may run. */
   Executor readExecutor();

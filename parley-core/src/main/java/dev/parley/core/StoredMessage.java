@@ -1,7 +1,8 @@
 package dev.parley.core;
 
 /**
- * A message as the store holds it. Immutable.
+ * A message as the store holds it. Immutable. An erased message stays at its seq as a tombstone:
+ * kind and sender {@value #ERASED}, empty text, no cid (docs/PROTOCOL.md#erased-messages).
  *
  * @param conversation conversation id
  * @param seq gapless position in the conversation, from 1, assigned at durable write
@@ -23,4 +24,19 @@ public record StoredMessage(
     String kind,
     String text,
     long createdAtMillis,
-    String status) {}
+    String status) {
+
+  /** The kind and the sender of a tombstone. */
+  public static final String ERASED = "erased";
+
+  /** This message erased: same conversation, seq, id and time; nothing of what was said. */
+  public StoredMessage tombstone() {
+    return new StoredMessage(
+        conversation, seq, id, ERASED, null, ERASED, "", createdAtMillis, null);
+  }
+
+  /** Whether this is a tombstone. */
+  public boolean isErased() {
+    return ERASED.equals(kind);
+  }
+}

@@ -191,6 +191,61 @@ public abstract class MessageStoreContract {
   }
 
   @Test
+  void erasingASenderLeavesTombstonesAtTheSameSeqs() throws Exception {
+    Appended v1 = await(store.append(text("c1", "visitor", "v1", "my address is 1 Main St")));
+    await(store.append(text("c1", "agent", "a1", "thanks")));
+    await(store.append(text("c1", "visitor", "v2", "call me at 555")));
+    await(store.append(text("c2", "visitor", "v3", "other conversation")));
+    store.saveReceipt("c1", "visitor", "read", 2).get(10, TimeUnit.SECONDS);
+    store.saveReceipt("c1", "agent", "read", 3).get(10, TimeUnit.SECONDS);
+
+    assertThat(store.eraseSender("c1", "visitor").get(10, TimeUnit.SECONDS)).isEqualTo(2);
+
+    List<StoredMessage> after = store.readAfter("c1", 0, 10);
+    assertThat(after).extracting(StoredMessage::seq).containsExactly(1L, 2L, 3L);
+    assertThat(after.get(0)).isEqualTo(v1.message().tombstone());
+    assertThat(after.get(0).text()).isEmpty();
+    assertThat(after.get(0).sender()).isEqualTo(StoredMessage.ERASED);
+    assertThat(after.get(0).cid()).isNull();
+    assertThat(after.get(1).text()).isEqualTo("thanks");
+    assertThat(after.get(2).isErased()).isTrue();
+    assertThat(store.readBefore("c1", 3, 1).get(0).isErased()).isFalse();
+    assertThat(store.lastSeq("c1")).isEqualTo(3);
+    assertThat(store.receipts("c1")).containsExactly(new ReceiptState("c1", "agent", "read", 3));
+    assertThat(store.readAfter("c2", 0, 10).get(0).text()).isEqualTo("other conversation");
+    assertThat(store.eraseSender("c1", "visitor").get(10, TimeUnit.SECONDS)).isZero();
+  }
+
+  @Test
+  void afterErasureTheSenderAppendsAfterTheTombstonesAndAnOldCidIsNew() throws Exception {
+    await(store.append(text("c1", "visitor", "v1", "secret")));
+    store.eraseSender("c1", "visitor").get(10, TimeUnit.SECONDS);
+    Appended again = await(store.append(text("c1", "visitor", "v1", "hello again")));
+    assertThat(again.duplicate()).isFalse();
+    assertThat(again.message().seq()).isEqualTo(2);
+  }
+
+  @Test
+  void deletingAConversationRemovesItsMessagesAndReceiptsOnly() throws Exception {
+    await(store.append(text("c1", "visitor", "v1", "a")));
+    await(store.append(text("c1", "agent", "a1", "b")));
+    await(store.append(text("c2", "visitor", "v1", "kept")));
+    store.saveReceipt("c1", "agent", "read", 2).get(10, TimeUnit.SECONDS);
+    store.saveReceipt("c2", "agent", "read", 1).get(10, TimeUnit.SECONDS);
+
+    assertThat(store.deleteConversation("c1").get(10, TimeUnit.SECONDS)).isEqualTo(2);
+
+    assertThat(store.readAfter("c1", 0, 10)).isEmpty();
+    assertThat(store.lastSeq("c1")).isZero();
+    assertThat(store.receipts("c1")).isEmpty();
+    assertThat(store.readAfter("c2", 0, 10)).hasSize(1);
+    assertThat(store.receipts("c2")).hasSize(1);
+    assertThat(await(store.append(text("c1", "visitor", "v1", "new"))).message().seq())
+        .isEqualTo(1);
+    assertThat(store.deleteConversation("nobody").get(10, TimeUnit.SECONDS)).isZero();
+  }
+
+  @Test
   void isHealthyWhileOpen() {
     assertThat(store.isHealthy()).isTrue();
   }

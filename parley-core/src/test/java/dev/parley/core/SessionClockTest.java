@@ -194,6 +194,16 @@ class SessionClockTest {
           }
 
           @Override
+          public CompletableFuture<Integer> eraseSender(String conversation, String sender) {
+            return real.eraseSender(conversation, sender);
+          }
+
+          @Override
+          public CompletableFuture<Integer> deleteConversation(String conversation) {
+            return real.deleteConversation(conversation);
+          }
+
+          @Override
           public Executor readExecutor() {
             return real.readExecutor();
           }

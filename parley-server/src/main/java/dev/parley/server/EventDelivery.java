@@ -53,6 +53,11 @@ final class EventDelivery implements AutoCloseable {
     return new DeliveryLogApi(next, auth, configuration, store);
   }
 
+  /** The delivery log (data protection deletes a conversation's deliveries there). */
+  DeliveryStore store() {
+    return store;
+  }
+
   /** The chat layer's port. */
   EventWebhooks events() {
     return events;

@@ -30,6 +30,7 @@ import dev.parley.edge.admin.AdminApi;
 import dev.parley.edge.admin.AdminGate;
 import dev.parley.edge.admin.AgentDoc;
 import dev.parley.edge.admin.Configuration;
+import dev.parley.edge.admin.DataProtectionApi;
 import dev.parley.edge.admin.KnowledgeApi;
 import dev.parley.edge.admin.ReportsApi;
 import dev.parley.edge.admin.SecretBox;
@@ -43,11 +44,6 @@ import dev.parley.store.jdbc.JdbcReportSource;
 import dev.parley.store.jdbc.PostgresMessageStore;
 import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,7 +90,7 @@ public final class ParleyServer implements AutoCloseable {
       byte[] secret =
           config.tokenSecret() != null
               ? Base64.getDecoder().decode(config.tokenSecret().trim())
-              : loadOrCreateSecret(config.dataDir());
+              : PrivateFiles.loadOrCreateSecret(config.dataDir());
       ChatStore chatStore =
           store instanceof SqliteMessageStore sq
               ? JdbcChatStore.onSqlite(sq)
@@ -172,7 +168,8 @@ public final class ParleyServer implements AutoCloseable {
                       config.requireOrigin()),
                   sharedState,
                   clock)
-              .integrationEvents(eventDelivery.events());
+              .integrationEvents(eventDelivery.events())
+              .deliveries(eventDelivery.store());
       opened.add(chat);
       this.node =
           Node.builder()
@@ -205,17 +202,23 @@ public final class ParleyServer implements AutoCloseable {
               node,
               new OpsApi(
                   new ReportsApi(
-                      eventDelivery.logApi(
-                          new AdminApi(
-                              new KnowledgeApi(
-                                  new AppearanceApi(rest, directory),
+                      new DataProtectionApi(
+                          eventDelivery.logApi(
+                              new AdminApi(
+                                  new KnowledgeApi(
+                                      new AppearanceApi(rest, directory),
+                                      authenticator,
+                                      configuration,
+                                      knowledge.service()),
                                   authenticator,
-                                  configuration,
-                                  knowledge.service()),
+                                  configuration),
                               authenticator,
                               configuration),
                           authenticator,
-                          configuration),
+                          configuration,
+                          chat.dataProtection(),
+                          configStore,
+                          Clock.systemUTC()),
                       new AdminGate(authenticator),
                       configuration,
                       reports,
@@ -399,31 +402,5 @@ public final class ParleyServer implements AutoCloseable {
     clock.close();
     metrics.close();
     log.info("Parley stopped in {} ms", Duration.ofNanos(System.nanoTime() - start).toMillis());
-  }
-
-  /**
-   * The 32-byte secret that signs visitor tokens: {@code secret.key} in the data directory (made
-   * with mode 0700), mode 0600.
-   */
-  static byte[] loadOrCreateSecret(Path dataDir) {
-    Path file = dataDir.resolve("secret.key");
-    try {
-      PrivateFiles.createDirectories(dataDir);
-      if (Files.exists(file)) {
-        byte[] b = Files.readAllBytes(file);
-        if (b.length < 32) {
-          throw new IllegalStateException(
-              file + " holds fewer than 32 bytes; delete it to make a new one");
-        }
-        PrivateFiles.restrict(file);
-        return b;
-      }
-      byte[] b = new byte[32];
-      new SecureRandom().nextBytes(b);
-      PrivateFiles.writeNew(file, b);
-      return b;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read or create " + file, e);
-    }
   }
 }

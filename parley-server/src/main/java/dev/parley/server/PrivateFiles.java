@@ -1,12 +1,14 @@
 package dev.parley.server;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.Set;
 
 /**
@@ -65,6 +67,32 @@ final class PrivateFiles {
       Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
     } catch (UnsupportedOperationException e) {
       // Not a POSIX file system: the data directory's own permissions protect it.
+    }
+  }
+
+  /**
+   * The 32-byte secret that signs visitor tokens: {@code secret.key} in the data directory (made
+   * with mode 0700), mode 0600.
+   */
+  static byte[] loadOrCreateSecret(Path dataDir) {
+    Path file = dataDir.resolve("secret.key");
+    try {
+      PrivateFiles.createDirectories(dataDir);
+      if (Files.exists(file)) {
+        byte[] b = Files.readAllBytes(file);
+        if (b.length < 32) {
+          throw new IllegalStateException(
+              file + " holds fewer than 32 bytes; delete it to make a new one");
+        }
+        PrivateFiles.restrict(file);
+        return b;
+      }
+      byte[] b = new byte[32];
+      new SecureRandom().nextBytes(b);
+      PrivateFiles.writeNew(file, b);
+      return b;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or create " + file, e);
     }
   }
 }

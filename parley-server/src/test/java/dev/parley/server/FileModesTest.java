@@ -36,7 +36,7 @@ class FileModesTest {
   void theStoreMakesItsDirectoryAndFilesTheOwnersOnly() throws Exception {
     Path data = dir.resolve("new").resolve("data");
     try (SqliteMessageStore store = SqliteMessageStore.open(data)) {
-      ParleyServer.loadOrCreateSecret(data);
+      PrivateFiles.loadOrCreateSecret(data);
       assertOwnerOnly(data, List.of("parley.db", "parley.db-wal", "parley.db-shm", "secret.key"));
       assertThat(Files.getPosixFilePermissions(data.getParent()))
           .as("parents made too")
@@ -47,7 +47,7 @@ class FileModesTest {
   @Test
   void theSecretAndTheDemoPasswordMakeTheDirectoryTheOwnersOnlyToo() throws Exception {
     Path first = dir.resolve("secret-first");
-    ParleyServer.loadOrCreateSecret(first);
+    PrivateFiles.loadOrCreateSecret(first);
     assertOwnerOnly(first, List.of("secret.key"));
     Path other = dir.resolve("password-first");
     DemoPassword.loadOrCreate(other);
@@ -58,14 +58,14 @@ class FileModesTest {
   void filesThatEarlierVersionsLeftReadableByAllAreMadeTheOwnersOnly() throws Exception {
     Path data = dir.resolve("data");
     SqliteMessageStore.open(data).close();
-    ParleyServer.loadOrCreateSecret(data);
+    PrivateFiles.loadOrCreateSecret(data);
     DemoPassword.loadOrCreate(data);
     for (String name : List.of("parley.db", "secret.key", "demo-agent-password")) {
       Files.setPosixFilePermissions(
           data.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
     }
     try (SqliteMessageStore store = SqliteMessageStore.open(data)) {
-      ParleyServer.loadOrCreateSecret(data);
+      PrivateFiles.loadOrCreateSecret(data);
       DemoPassword.loadOrCreate(data);
       assertOwnerOnly(
           data, List.of("parley.db", "parley.db-wal", "secret.key", "demo-agent-password"));

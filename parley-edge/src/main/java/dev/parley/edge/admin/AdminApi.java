@@ -260,7 +260,8 @@ public final class AdminApi implements HttpApi {
         s.bot(),
         s.disabled(),
         s.appearance(),
-        s.eventWebhooks());
+        s.eventWebhooks(),
+        s.retentionDays());
   }
 
   private static <T> Response outcome(

@@ -4,20 +4,15 @@ import dev.parley.chat.BusinessHours;
 import dev.parley.chat.Site;
 import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
-import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * A site as operators write it: the admin API's body, the stored document and (without {@code bot})
  * an entry of the sites file. {@link #checked} validates every field and fills the defaults, naming
- * the field of the first problem; {@link #toSite} makes what the chat layer uses.
+ * the field of the first problem; {@link #toSite} makes what the chat layer uses. {@code
+ * retentionDays} (1-3650, absent: keep forever) is how long resolved conversations are kept.
  *
  * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code
  * bot.webhook.secret}, each {@code eventWebhooks[i].secret}) are plain here; {@link SecretBox}
@@ -37,7 +32,42 @@ public record SiteDoc(
     Bot bot,
     Boolean disabled,
     Appearance appearance,
-    List<EventWebhookDoc> eventWebhooks) {
+    List<EventWebhookDoc> eventWebhooks,
+    Integer retentionDays) {
+
+  /** A site document that keeps its conversations forever (no {@code retentionDays}). */
+  public SiteDoc(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      Boolean anonymousVisitors,
+      String identitySecret,
+      String greeting,
+      String botName,
+      Double confidenceThreshold,
+      Hours hours,
+      String visitorIdle,
+      Bot bot,
+      Boolean disabled,
+      Appearance appearance,
+      List<EventWebhookDoc> eventWebhooks) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        anonymousVisitors,
+        identitySecret,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        visitorIdle,
+        bot,
+        disabled,
+        appearance,
+        eventWebhooks,
+        null);
+  }
 
   /** A site document with the widget's default appearance. */
   public SiteDoc(
@@ -214,8 +244,9 @@ public record SiteDoc(
                 + "(scheme://host[:port], like https://shop.example, or \"*\" for any)");
       }
     }
-    businessHours(hours);
-    idle(visitorIdle);
+    SiteRules.businessHours(hours);
+    SiteRules.idle(visitorIdle);
+    SiteRules.retention(retentionDays);
     Bot b = bot == null ? null : BotCheck.checked(bot);
     Appearance a = appearance == null ? null : AppearanceCheck.checked(appearance);
     List<EventWebhookDoc> hooks = EventWebhookDoc.checkedAll(eventWebhooks);
@@ -233,7 +264,8 @@ public record SiteDoc(
         b,
         Boolean.TRUE.equals(disabled),
         a,
-        hooks);
+        hooks,
+        retentionDays);
   }
 
   /**
@@ -251,10 +283,10 @@ public record SiteDoc(
         greeting,
         botName,
         confidenceThreshold,
-        businessHours(hours),
+        SiteRules.businessHours(hours),
         anonymousVisitors,
         secret,
-        idle(visitorIdle),
+        SiteRules.idle(visitorIdle),
         BotCheck.toBotSettings(bot),
         AppearanceCheck.toSiteAppearance(appearance),
         eventWebhooks == null
@@ -262,7 +294,8 @@ public record SiteDoc(
             : eventWebhooks.stream()
                 .map(EventWebhookDoc::toEventWebhook)
                 .filter(h -> h != null)
-                .toList());
+                .toList(),
+        SiteRules.retention(retentionDays));
   }
 
   /** The document of {@code s} (a sites file's site, the demo site). */
@@ -291,7 +324,8 @@ public record SiteDoc(
         AppearanceCheck.of(s.appearance()),
         s.eventWebhooks().isEmpty()
             ? null
-            : s.eventWebhooks().stream().map(EventWebhookDoc::of).toList());
+            : s.eventWebhooks().stream().map(EventWebhookDoc::of).toList(),
+        s.retention() == null ? null : (int) s.retention().toDays());
   }
 
   /** This document with other secrets (null keeps none: the caller decides). */
@@ -326,7 +360,8 @@ public record SiteDoc(
         b,
         disabled,
         appearance,
-        eventWebhooks);
+        eventWebhooks,
+        retentionDays);
   }
 
   /** This document with other event webhooks. */
@@ -345,7 +380,8 @@ public record SiteDoc(
         bot,
         disabled,
         appearance,
-        hooks);
+        hooks,
+        retentionDays);
   }
 
   /** The event webhook {@code hookId}'s secret, or null. */
@@ -362,7 +398,7 @@ public record SiteDoc(
 
   /**
    * This document (a sites file's site) over {@code stored}: what the file leaves unset — the bot,
-   * the appearance, the event webhooks, which the admin API sets — is kept from the stored one.
+   * the appearance, the event webhooks, the retention period — is kept from the stored one.
    */
   SiteDoc keepingUnsetFrom(SiteDoc stored) {
     return new SiteDoc(
@@ -379,7 +415,8 @@ public record SiteDoc(
         bot != null ? bot : stored.bot(),
         disabled,
         appearance != null ? appearance : stored.appearance(),
-        eventWebhooks != null ? eventWebhooks : stored.eventWebhooks());
+        eventWebhooks != null ? eventWebhooks : stored.eventWebhooks(),
+        retentionDays != null ? retentionDays : stored.retentionDays());
   }
 
   /** The LLM API key, or null. */
@@ -403,44 +440,6 @@ public record SiteDoc(
     if (v.chars().anyMatch(c -> c < 0x20 && !(multiline && (c == '\n' || c == '\t')))) {
       throw new InvalidSetting(field, "must not hold control characters");
     }
-  }
-
-  private static BusinessHours businessHours(Hours h) {
-    if (h == null) {
-      return BusinessHours.always();
-    }
-    try {
-      Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
-      for (String d : h.days() == null ? List.<String>of() : h.days()) {
-        days.add(DayOfWeek.valueOf(d.toUpperCase(Locale.ROOT)));
-      }
-      return new BusinessHours(
-          days.isEmpty() ? EnumSet.allOf(DayOfWeek.class) : days,
-          LocalTime.parse(h.opens()),
-          LocalTime.parse(h.closes()),
-          ZoneId.of(h.zone() == null ? "UTC" : h.zone()));
-    } catch (RuntimeException e) {
-      throw new InvalidSetting(
-          "hours",
-          "is not valid (days MONDAY…, opens/closes HH:MM, zone like Europe/Berlin): "
-              + e.getMessage());
-    }
-  }
-
-  private static Duration idle(String v) {
-    if (v == null) {
-      return Site.DEFAULT_VISITOR_IDLE;
-    }
-    Duration d;
-    try {
-      d = Durations.parse(v);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSetting("visitorIdle", "is not a duration (like 15m): " + v);
-    }
-    if (d.compareTo(Duration.ofMinutes(1)) < 0 || d.compareTo(Duration.ofDays(7)) > 0) {
-      throw new InvalidSetting("visitorIdle", "must be between 1m and 7 days");
-    }
-    return d;
   }
 
   @Override

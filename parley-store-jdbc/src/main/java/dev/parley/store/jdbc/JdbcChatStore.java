@@ -349,6 +349,91 @@ public final class JdbcChatStore implements ChatStore {
   }
 
   @Override
+  public CompletableFuture<List<ChatConversation>> ofVisitor(String site, String visitor) {
+    return read(
+        c ->
+            many(
+                c,
+                "SELECT "
+                    + COLUMNS
+                    + " FROM chat_conversations WHERE site = ? AND visitor = ? ORDER BY created_at, id",
+                site,
+                visitor));
+  }
+
+  @Override
+  public CompletableFuture<Boolean> forgetVisitor(String id) {
+    return write(
+        id,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE chat_ratings SET comment = NULL WHERE conversation_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE chat_conversations SET visitor = ?, version = version + 1 WHERE id = ?")) {
+            ps.setString(1, ChatStore.erasedVisitor(id));
+            ps.setString(2, id);
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Boolean> delete(String id) {
+    return write(
+        id,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM chat_ratings WHERE conversation_id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM chat_conversations WHERE id = ?")) {
+            ps.setString(1, id);
+            return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<List<ChatConversation>> resolvedBefore(
+      String site, long beforeMillis, int limit) {
+    return read(
+        c ->
+            many(
+                c,
+                "SELECT "
+                    + COLUMNS
+                    + " FROM chat_conversations WHERE site = ? AND status = 'resolved' "
+                    + "AND updated_at < ? ORDER BY updated_at, id LIMIT ?",
+                site,
+                beforeMillis,
+                limit));
+  }
+
+  /** The rows {@code sql} selects with {@code args} (strings, longs or ints), in its order. */
+  private static List<ChatConversation> many(Connection c, String sql, Object... args)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      List<ChatConversation> out = new ArrayList<>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(row(rs));
+        }
+      }
+      return out;
+    }
+  }
+
+  @Override
   public void close() {
     db.close();
   }

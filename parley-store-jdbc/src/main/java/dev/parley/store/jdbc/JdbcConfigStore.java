@@ -150,19 +150,33 @@ public final class JdbcConfigStore implements ConfigStore {
             ps.setLong(5, a.atMillis());
             ps.executeUpdate();
           }
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO config_audit (at, actor, action, kind, entity, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, a.atMillis());
-            ps.setString(2, a.actor());
-            ps.setString(3, a.action());
-            ps.setString(4, a.kind().wire());
-            ps.setString(5, a.id());
-            ps.setString(6, a.detail());
-            ps.executeUpdate();
-          }
+          insertAudit(c, a);
           return Optional.of(new Entry(kind, id, v, body, a.atMillis()));
         });
+  }
+
+  @Override
+  public CompletableFuture<Void> record(Audit a) {
+    return db.write(
+        "config",
+        c -> {
+          insertAudit(c, a);
+          return null;
+        });
+  }
+
+  private static void insertAudit(Connection c, Audit a) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "INSERT INTO config_audit (at, actor, action, kind, entity, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, a.atMillis());
+      ps.setString(2, a.actor());
+      ps.setString(3, a.action());
+      ps.setString(4, a.kind().wire());
+      ps.setString(5, a.id());
+      ps.setString(6, a.detail());
+      ps.executeUpdate();
+    }
   }
 
   @Override

@@ -197,6 +197,19 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         });
   }
 
+  @Override
+  public CompletableFuture<Integer> deleteConversation(String conversation) {
+    return db.write(
+        "deliveries",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM webhook_deliveries WHERE conversation = ?")) {
+            ps.setString(1, conversation);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
   private static Delivery delivery(ResultSet rs) throws SQLException {
     int code = rs.getInt(14);
     Integer responseCode = rs.wasNull() ? null : code;

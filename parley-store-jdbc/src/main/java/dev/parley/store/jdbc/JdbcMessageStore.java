@@ -213,6 +213,59 @@ abstract class JdbcMessageStore implements MessageStore {
   }
 
   @Override
+  public final CompletableFuture<Integer> eraseSender(String conversation, String sender) {
+    return write(
+        conversation,
+        c -> {
+          int erased;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE messages SET sender = ?, kind = ?, body = '', cid = NULL, status = NULL "
+                      + "WHERE conversation = ? AND sender = ?")) {
+            ps.setString(1, StoredMessage.ERASED);
+            ps.setString(2, StoredMessage.ERASED);
+            ps.setString(3, conversation);
+            ps.setString(4, sender);
+            erased = ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM receipts WHERE conversation = ? AND user_id = ?")) {
+            ps.setString(1, conversation);
+            ps.setString(2, sender);
+            ps.executeUpdate();
+          }
+          return erased;
+        });
+  }
+
+  @Override
+  public final CompletableFuture<Integer> deleteConversation(String conversation) {
+    return write(
+        conversation,
+        c -> {
+          int deleted;
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM messages WHERE conversation = ?")) {
+            ps.setString(1, conversation);
+            deleted = ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM receipts WHERE conversation = ?")) {
+            ps.setString(1, conversation);
+            ps.executeUpdate();
+          }
+          conversationDeleted(c, conversation);
+          return deleted;
+        });
+  }
+
+  /**
+   * Forgets what this store keeps of {@code conversation} besides its messages and receipts, inside
+   * the writer's open transaction. Writer thread.
+   */
+  abstract void conversationDeleted(Connection c, String conversation) throws SQLException;
+
+  @Override
   public final List<StoredMessage> readAfter(String conversation, long afterSeq, int limit) {
     return query(
         "SELECT "

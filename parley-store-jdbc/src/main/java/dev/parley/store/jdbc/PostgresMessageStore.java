@@ -160,4 +160,12 @@ public final class PostgresMessageStore extends JdbcMessageStore {
     move.executeUpdate();
     return a;
   }
+
+  @Override
+  void conversationDeleted(Connection c, String conversation) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM conversations WHERE id = ?")) {
+      ps.setString(1, conversation);
+      ps.executeUpdate();
+    }
+  }
 }

@@ -99,6 +99,9 @@ public final class SqliteMessageStore extends JdbcMessageStore {
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=" + (options.fsync() ? "FULL" : "NORMAL"));
         s.execute("PRAGMA busy_timeout=10000");
+        // Deleted and shrunk rows are overwritten with zeros, so an erased visitor's words do not
+        // linger in the file's free space (docs/SECURITY.md#data-protection).
+        s.execute("PRAGMA secure_delete=ON");
         // Checkpoints run on their own thread (WalCheckpointer), never in the writer's commits. (A
         // larger page cache was measured too and made the writer slower: SQLite scans its page
         // cache's hash table at every commit, so the default 2 MiB is kept.)
@@ -193,6 +196,11 @@ public final class SqliteMessageStore extends JdbcMessageStore {
     Appended a = insert(insert, r, last + 1);
     lastSeqCache.put(r.conversation(), last + 1);
     return a;
+  }
+
+  @Override
+  void conversationDeleted(Connection c, String conversation) {
+    lastSeqCache.remove(conversation);
   }
 
   @Override

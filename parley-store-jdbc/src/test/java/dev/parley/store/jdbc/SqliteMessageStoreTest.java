@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.core.AppendRequest;
 import dev.parley.core.MessageStore;
 import dev.parley.core.MessageStoreContract;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,19 @@ class SqliteMessageStoreTest extends MessageStoreContract {
     assertThat(store.lastSeq("c1")).isEqualTo(2);
     assertThat(await(store.append(text("c1", "u1", "c", "three"))).message().seq()).isEqualTo(3);
     assertThat(await(store.append(text("c1", "u1", "a", "one"))).duplicate()).isTrue();
+  }
+
+  @Test
+  void erasedWordsAreOverwrittenInTheFileNotJustHidden() throws Exception {
+    String words = "the-visitors-words-" + "x".repeat(200);
+    await(store.append(text("c1", "visitor", "v1", words)));
+    await(store.append(text("c1", "agent", "a1", "kept")));
+    store.eraseSender("c1", "visitor").get(10, TimeUnit.SECONDS);
+    store.close(); // the last checkpoint moves the log into the file and empties it
+    byte[] file = Files.readAllBytes(dir.resolve("parley.db"));
+    assertThat(new String(file, StandardCharsets.ISO_8859_1)).doesNotContain("the-visitors-words");
+    assertThat(new String(file, StandardCharsets.ISO_8859_1)).contains("kept");
+    store = SqliteMessageStore.open(dir);
   }
 
   @Test

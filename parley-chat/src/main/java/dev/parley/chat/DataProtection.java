@@ -1,0 +1,156 @@
+package dev.parley.chat;
+
+import dev.parley.core.MessageStore;
+import dev.parley.core.ReceiptState;
+import dev.parley.core.StoredMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A visitor's data, for data protection requests (docs/SECURITY.md#data-protection): {@link
+ * #export} gathers everything kept about a visitor of a site, {@link #erase} removes it, {@link
+ * #deleteConversation} removes a whole conversation (what the retention period also does).
+ *
+ * <p>Erasing keeps each conversation's seq order for its other participants: the visitor's messages
+ * become tombstones ({@link MessageStore#eraseSender}), its receipts go, the conversation forgets
+ * whose it was ({@link ChatStore#forgetVisitor}) and its rating loses its comment; the event
+ * webhooks' deliveries of the conversation (whose bodies may quote the visitor) are deleted. Each
+ * step is idempotent and the conversation is forgotten last, so an erasure that failed half-way is
+ * finished by running it again.
+ *
+ * <p>Thread-safe; never blocks the caller: the store reads run on the message store's read threads.
+ */
+public final class DataProtection {
+  /** How many messages one read of an export takes. */
+  private static final int PAGE = 500;
+
+  private final ChatStore store;
+  private final Conversations conversations;
+  private final MessageStore messages;
+  private final DeliveryStore deliveries;
+  private final int maxExportMessages;
+
+  /**
+   * @param deliveries the event webhooks' delivery log, or null when there is none
+   * @param maxExportMessages the most messages one export holds; a visitor with more gets {@link
+   *     TooLarge}
+   */
+  DataProtection(
+      ChatStore store,
+      Conversations conversations,
+      MessageStore messages,
+      DeliveryStore deliveries,
+      int maxExportMessages) {
+    this.store = store;
+    this.conversations = conversations;
+    this.messages = messages;
+    this.deliveries = deliveries;
+    this.maxExportMessages = maxExportMessages;
+  }
+
+  /** The default of the most messages one export holds. */
+  public static final int MAX_EXPORT_MESSAGES = 100_000;
+
+  /** What is kept about a visitor of a site: its conversations, oldest first. */
+  public record Export(String site, String visitor, List<ConversationData> conversations) {}
+
+  /**
+   * One conversation of an export.
+   *
+   * @param rating the visitor's rating, or null
+   */
+  public record ConversationData(
+      ChatConversation conversation,
+      List<StoredMessage> messages,
+      List<ReceiptState> receipts,
+      Rating rating) {}
+
+  /** What an erasure did: how many conversations it forgot and how many messages it erased. */
+  public record Erased(int conversations, int messages) {}
+
+  /** What a deletion did: whether the conversation existed and how many messages went. */
+  public record Deleted(boolean existed, int messages) {}
+
+  /** An export would hold more than the limit of messages. */
+  public static final class TooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge(int max) {
+      super("the visitor has more than " + max + " messages; export fewer at a time");
+    }
+  }
+
+  /** Everything kept about {@code visitor} on {@code site}; fails with {@link TooLarge}. */
+  public CompletableFuture<Export> export(String site, String visitor) {
+    return store
+        .ofVisitor(site, visitor)
+        .thenComposeAsync(
+            list -> {
+              List<ConversationData> out = new ArrayList<>();
+              int total = 0;
+              for (ChatConversation c : list) {
+                List<StoredMessage> all = new ArrayList<>();
+                List<StoredMessage> page;
+                do {
+                  long after = all.isEmpty() ? 0 : all.get(all.size() - 1).seq();
+                  page = messages.readAfter(c.id(), after, PAGE);
+                  all.addAll(page);
+                  total += page.size();
+                  if (total > maxExportMessages) {
+                    throw new TooLarge(maxExportMessages);
+                  }
+                } while (page.size() == PAGE);
+                Optional<Rating> rating = store.ratingOf(c.id()).join();
+                out.add(
+                    new ConversationData(c, all, messages.receipts(c.id()), rating.orElse(null)));
+              }
+              return CompletableFuture.completedFuture(new Export(site, visitor, out));
+            },
+            messages.readExecutor());
+  }
+
+  /** Erases {@code visitor} of {@code site} from every conversation it had there. */
+  public CompletableFuture<Erased> erase(String site, String visitor) {
+    return store
+        .ofVisitor(site, visitor)
+        .thenCompose(
+            list -> {
+              CompletableFuture<Integer> erased = CompletableFuture.completedFuture(0);
+              for (ChatConversation c : list) {
+                erased = erased.thenCompose(n -> eraseFrom(c, visitor).thenApply(m -> n + m));
+              }
+              return erased.thenApply(n -> new Erased(list.size(), n));
+            });
+  }
+
+  private CompletableFuture<Integer> eraseFrom(ChatConversation c, String visitor) {
+    return messages
+        .eraseSender(c.id(), visitor)
+        .thenCompose(n -> deliveriesOf(c.id()).thenApply(d -> n))
+        .thenCompose(n -> conversations.forgetVisitor(c.id()).thenApply(found -> n));
+  }
+
+  /**
+   * Deletes conversation {@code id}: its messages, receipts, event deliveries, rating and record
+   * (the record last, so a deletion that failed half-way can be run again).
+   */
+  public CompletableFuture<Deleted> deleteConversation(String id) {
+    return messages
+        .deleteConversation(id)
+        .thenCompose(n -> deliveriesOf(id).thenApply(d -> n))
+        .thenCompose(n -> conversations.delete(id).thenApply(found -> new Deleted(found, n)));
+  }
+
+  /** The conversation {@code id}, if it exists (for checking its site). */
+  public CompletableFuture<Optional<ChatConversation>> find(String id) {
+    return store.find(id);
+  }
+
+  private CompletableFuture<Integer> deliveriesOf(String conversation) {
+    return deliveries == null
+        ? CompletableFuture.completedFuture(0)
+        : deliveries.deleteConversation(conversation);
+  }
+}
