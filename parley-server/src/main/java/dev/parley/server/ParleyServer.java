@@ -164,7 +164,8 @@ public final class ParleyServer implements AutoCloseable {
                       config.requireOrigin()),
                   sharedState,
                   clock)
-              .integrationEvents(eventDelivery.events());
+              .integrationEvents(eventDelivery.events())
+              .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy());
       opened.add(chat);
       NodeConfig d = NodeConfig.defaults();
       NodeConfig nodeConfig =
