@@ -1,5 +1,6 @@
 package dev.parley.bots;
 
+import dev.parley.chat.MailPolicy;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -14,6 +15,8 @@ import java.util.Locale;
  * @param tls how the connection is protected
  * @param from the sender's address, such as {@code support@example.com}
  * @param timeout the longest a connection, a read or a write with the server may take
+ * @param batchWindow how long an agent's reply to an away visitor waits for more replies, which go
+ *     into the same mail (not a setting of {@code parley run}: 2 minutes there)
  */
 public record SmtpSettings(
     String host,
@@ -22,7 +25,8 @@ public record SmtpSettings(
     String password,
     Tls tls,
     String from,
-    Duration timeout) {
+    Duration timeout,
+    Duration batchWindow) {
 
   /** How the connection to the SMTP server is protected. */
   public enum Tls {
@@ -47,42 +51,54 @@ public record SmtpSettings(
   /** No mail. */
   public static SmtpSettings off() {
     return new SmtpSettings(
-        null, 25, null, null, Tls.NONE, "parley@localhost", Duration.ofSeconds(10));
+        null,
+        25,
+        null,
+        null,
+        Tls.NONE,
+        "parley@localhost",
+        Duration.ofSeconds(10),
+        MailPolicy.defaults().batchWindow());
   }
 
   /** With {@code v} as the host (null or blank: no mail). */
   public SmtpSettings withHost(String v) {
-    return new SmtpSettings(v, port, username, password, tls, from, timeout);
+    return new SmtpSettings(v, port, username, password, tls, from, timeout, batchWindow);
   }
 
   /** With {@code v} as the port. */
   public SmtpSettings withPort(int v) {
-    return new SmtpSettings(host, v, username, password, tls, from, timeout);
+    return new SmtpSettings(host, v, username, password, tls, from, timeout, batchWindow);
   }
 
   /** With {@code v} as the login (null: none). */
   public SmtpSettings withUsername(String v) {
-    return new SmtpSettings(host, port, v, password, tls, from, timeout);
+    return new SmtpSettings(host, port, v, password, tls, from, timeout, batchWindow);
   }
 
   /** With {@code v} as the password. */
   public SmtpSettings withPassword(String v) {
-    return new SmtpSettings(host, port, username, v, tls, from, timeout);
+    return new SmtpSettings(host, port, username, v, tls, from, timeout, batchWindow);
   }
 
   /** With {@code v} as the protection. */
   public SmtpSettings withTls(Tls v) {
-    return new SmtpSettings(host, port, username, password, v, from, timeout);
+    return new SmtpSettings(host, port, username, password, v, from, timeout, batchWindow);
   }
 
   /** With {@code v} as the sender's address. */
   public SmtpSettings withFrom(String v) {
-    return new SmtpSettings(host, port, username, password, tls, v, timeout);
+    return new SmtpSettings(host, port, username, password, tls, v, timeout, batchWindow);
   }
 
   /** With {@code v} as the time-out. */
   public SmtpSettings withTimeout(Duration v) {
-    return new SmtpSettings(host, port, username, password, tls, from, v);
+    return new SmtpSettings(host, port, username, password, tls, from, v, batchWindow);
+  }
+
+  /** With {@code v} as the batch window. */
+  public SmtpSettings withBatchWindow(Duration v) {
+    return new SmtpSettings(host, port, username, password, tls, from, timeout, v);
   }
 
   /**
@@ -132,6 +148,8 @@ public record SmtpSettings(
         + from
         + ", timeout="
         + timeout
+        + ", batchWindow="
+        + batchWindow
         + "]";
   }
 }

@@ -38,6 +38,7 @@ final class EventDelivery implements AutoCloseable {
   private final EventWebhooks events;
   private final MailStore mailStore;
   private final SmtpMail mail;
+  private final Duration batchWindow;
 
   /** Away mail's retries: 8 attempts, the first retry within 30 s, at most an hour apart. */
   static final DeliveryBackoff MAIL_BACKOFF =
@@ -60,6 +61,7 @@ final class EventDelivery implements AutoCloseable {
             .start();
     this.events =
         new EventWebhooks(directory::site, store, config.eventQueue(), dispatcher::wake).start();
+    this.batchWindow = config.smtp().batchWindow();
     this.mailStore =
         messages instanceof SqliteMessageStore sq
             ? JdbcMailStore.onSqlite(sq)
@@ -90,9 +92,10 @@ final class EventDelivery implements AutoCloseable {
     return mail;
   }
 
-  /** Away mail's limits. */
+  /** Away mail's limits: the defaults, with the batch window of {@code config.smtp()}. */
   MailPolicy mailPolicy() {
-    return MailPolicy.defaults();
+    MailPolicy d = MailPolicy.defaults();
+    return new MailPolicy(batchWindow, d.transcriptsPerHour(), d.siteMailsPerHour());
   }
 
   /** The chat layer's port. */
