@@ -214,6 +214,7 @@ class RestApiTest {
             "/api/admin/agents/{user}/password",
             "/api/admin/audit",
             "/api/admin/sites/{site}/deliveries",
+            "/api/admin/mail",
             "/api/queue",
             "/api/conversations",
             "/api/conversations/{id}",
