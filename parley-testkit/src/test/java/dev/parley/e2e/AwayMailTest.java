@@ -190,6 +190,14 @@ class AwayMailTest {
     assertThat(mail.get("conversation").asText()).isEqualTo(conv);
     assertThat(mail.get("attempts").asInt()).isEqualTo(1);
 
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.server().adminPort() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body()).contains("parley_mail_sent_total 1.0");
+
     assertThat(mailLog(admin, "").statusCode()).as("site is required").isEqualTo(400);
     assertThat(mailLog("not-a-token", "?site=demo").statusCode()).isEqualTo(401);
   }
