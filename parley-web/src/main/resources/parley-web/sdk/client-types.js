@@ -70,6 +70,7 @@
  * @property {Typing} typing
  * @property {{conv: string, user: string, online: boolean}} presence
  * @property {Conversation} conversation
+ * @property {import('./protocol.js').Mail} mail what the visitor may do by email (away mail)
  * @property {Answer} answer
  * @property {Joined} joined
  * @property {{conv: string}} left

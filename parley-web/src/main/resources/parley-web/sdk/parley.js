@@ -256,6 +256,25 @@ export class ParleyClient extends Emitter {
     this._write(comment ? { type: 'rate', conv, rating, comment } : { type: 'rate', conv, rating });
   }
 
+  /**
+   * Visitor: leave (or replace) an email address for the conversation, so that agents' replies
+   * written while the visitor is away are mailed to it. The answer is a `mail` event with
+   * `emailOnFile: true`; a bad address an `error` `invalid_field` naming `email`.
+   * @param {string} conv @param {string} email
+   */
+  contact(conv, email) {
+    this._write({ type: 'contact', conv, email });
+  }
+
+  /**
+   * Visitor: ask for the conversation's transcript by email (an address must be on file). The
+   * answer is a `mail` event; beyond 3 an hour an `error` `rate_limited`.
+   * @param {string} conv
+   */
+  transcript(conv) {
+    this._write({ type: 'transcript', conv });
+  }
+
   /** Agent: hand a conversation back to the bot; visitor: leave the queue. @param {string} conv */
   backToBot(conv) {
     this._write({ type: 'back_to_bot', conv });

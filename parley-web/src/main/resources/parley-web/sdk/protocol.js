@@ -98,6 +98,16 @@
  */
 
 /**
+ * What a visitor may do by email (sent only when the server sends mail): `away` when nobody can
+ * answer now (outside business hours, no agent online), `emailOnFile` when an address was left.
+ * @typedef {object} Mail
+ * @property {'mail'} [type]
+ * @property {string} conv
+ * @property {boolean} away
+ * @property {boolean} emailOnFile
+ */
+
+/**
  * @typedef {object} ErrorPush
  * @property {'error'} [type]
  * @property {string} code

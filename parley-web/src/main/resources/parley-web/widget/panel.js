@@ -64,6 +64,11 @@ function icon() {
  * @property {HTMLButtonElement} rateGood
  * @property {HTMLButtonElement} rateBad
  * @property {HTMLElement} ratingThanks
+ * @property {HTMLFormElement} mail the offer to leave an email while nobody can answer (away mail)
+ * @property {HTMLInputElement} mailEmail
+ * @property {HTMLElement} mailNote a refused address, or the transcript's outcome
+ * @property {HTMLElement} mailOnFile what happens once an address is on file
+ * @property {HTMLButtonElement} transcript "Email me the transcript"
  */
 
 /**
@@ -124,6 +129,13 @@ export function createPanel(cssUrl, t, title, ready = Promise.resolve(), contain
     rateGood: /** @type {HTMLButtonElement} */ (h('button', { class: 'good', type: 'submit', value: 'good' })),
     rateBad: /** @type {HTMLButtonElement} */ (h('button', { class: 'bad', type: 'submit', value: 'bad' })),
     ratingThanks: h('p', { class: 'thanks', role: 'status', hidden: '' }),
+    mail: /** @type {HTMLFormElement} */ (h('form', { class: 'mail', part: 'mail', hidden: '' })),
+    mailEmail: /** @type {HTMLInputElement} */ (h('input', {
+      id: 'parley-mail-email', type: 'email', maxlength: '254', autocomplete: 'email', required: '',
+    })),
+    mailNote: h('p', { class: 'note', role: 'status', hidden: '' }),
+    mailOnFile: h('p', { class: 'thanks', hidden: '' }),
+    transcript: /** @type {HTMLButtonElement} */ (h('button', { class: 'transcript', part: 'transcript', type: 'button', hidden: '' })),
   };
   p.launcher.append(icon(), p.launcherText, p.badge);
   p.form.append(label, p.input, p.send, p.counter);
@@ -131,9 +143,19 @@ export function createPanel(cssUrl, t, title, ready = Promise.resolve(), contain
   const commentLabel = h('label', { for: 'parley-rating-comment' });
   p.rating.setAttribute('aria-labelledby', 'parley-rating-question');
   p.rating.append(question, h('div', { class: 'choices' }, p.rateGood, p.rateBad), commentLabel, p.ratingComment);
+  const mailText = h('p', { class: 'question', id: 'parley-mail-question' });
+  const mailLabel = h('label', { for: 'parley-mail-email' });
+  const mailSave = h('button', { type: 'submit' });
+  p.mail.setAttribute('aria-labelledby', 'parley-mail-question');
+  p.mail.append(mailText, mailLabel, h('div', { class: 'choices' }, p.mailEmail, mailSave));
   p.panel.append(
     h('header', { part: 'header' }, p.avatar, p.title, p.agent, p.close), p.status, p.log, p.typing, p.rating, p.ratingThanks,
-    h('div', { class: 'actions', part: 'actions' }, p.human, p.stop), p.form);
+    p.mail, p.mailOnFile, p.mailNote, h('div', { class: 'actions', part: 'actions' }, p.human, p.stop, p.transcript), p.form);
+  mailText.textContent = t.mailAway;
+  mailLabel.textContent = t.mailEmail;
+  mailSave.textContent = t.mailSave;
+  p.mailOnFile.textContent = t.mailOnFile;
+  p.transcript.textContent = t.mailTranscript;
   question.textContent = t.rate;
   commentLabel.textContent = t.rateComment;
   p.rateGood.textContent = `👍 ${t.rateGood}`;

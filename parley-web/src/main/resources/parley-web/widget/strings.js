@@ -29,9 +29,21 @@
  * @property {string} rateBad
  * @property {string} rateComment the optional comment's label
  * @property {string} rateThanks
+ * @property {string} mailAway the offer to leave an email while nobody can answer
+ * @property {string} mailEmail the address field's label
+ * @property {string} mailSave
+ * @property {string} mailInvalid a refused address
+ * @property {string} mailOnFile once an address is on file
+ * @property {string} mailTranscript the button that asks for the transcript by email
+ * @property {string} mailTranscriptSent
+ * @property {string} mailLimited too many transcripts
  */
 
-/** @type {Record<string, Strings>} */
+/**
+ * The words per language; a language without some words (a new string not yet translated) shows
+ * those in English.
+ * @type {{en: Strings} & Record<string, Partial<Strings>>}
+ */
 export const STRINGS = {
   en: {
     open: 'Open chat', close: 'Close chat', title: 'Chat with us', placeholder: 'Type a message…',
@@ -44,6 +56,11 @@ export const STRINGS = {
     tooLong: (max) => `A message can be at most ${max} characters long.`,
     rate: 'How was this chat?', rateGood: 'Good', rateBad: 'Bad', rateComment: 'Anything to add? (optional)',
     rateThanks: 'Thank you for your feedback.',
+    mailAway: "We're away right now — leave your email and we'll reply.", mailEmail: 'Your email address',
+    mailSave: 'Email me', mailInvalid: 'Please enter a valid email address.',
+    mailOnFile: "Thanks — we'll reply to your email if you have left by then.",
+    mailTranscript: 'Email me the transcript', mailTranscriptSent: 'The transcript is on its way to your email.',
+    mailLimited: 'Too many transcripts for now; please try again later.',
   },
   de: {
     open: 'Chat öffnen', close: 'Chat schließen', title: 'Schreiben Sie uns', placeholder: 'Nachricht schreiben…',
@@ -61,5 +78,5 @@ export const STRINGS = {
 
 /** The strings for a language code such as `de` or `de-AT`. @param {string} lang @returns {Strings} */
 export function stringsFor(lang) {
-  return STRINGS[lang.slice(0, 2).toLowerCase()] ?? STRINGS.en;
+  return { ...STRINGS.en, ...STRINGS[lang.slice(0, 2).toLowerCase()] };
 }

@@ -182,6 +182,15 @@ export function mount(cfg) {
     }
   }
 
+  /** Whether the visitor asked for the transcript and waits for the answer. */
+  let transcriptAsked = false;
+
+  /** @param {string|null} text */
+  function showMailNote(text) {
+    ui.mailNote.hidden = !text;
+    ui.mailNote.textContent = text || '';
+  }
+
   /** @param {string|null} text */
   function showStatus(text) {
     ui.status.hidden = !text;
@@ -260,6 +269,29 @@ export function mount(cfg) {
     showStatus(words[s.state] ?? null);
   });
   client.on('conversation', onConversation);
+  /** Away mail: the offer while nobody can answer, the transcript button once an address is on file. */
+  client.on('mail', (m) => {
+    if (conv && m.conv !== conv) {
+      return;
+    }
+    ui.mail.hidden = !m.away || m.emailOnFile;
+    ui.mailOnFile.hidden = !m.emailOnFile;
+    ui.transcript.hidden = !m.emailOnFile;
+    if (transcriptAsked) {
+      transcriptAsked = false;
+      showMailNote(t.mailTranscriptSent);
+    } else {
+      showMailNote(null);
+    }
+  });
+  client.on('error', (e) => {
+    if (e.field === 'email') {
+      showMailNote(t.mailInvalid);
+    } else if (e.code === 'rate_limited' && transcriptAsked) {
+      transcriptAsked = false;
+      showMailNote(t.mailLimited);
+    }
+  });
   client.on('message', (m) => {
     if (m.conv === conv && !deliveredTimer) {
       // one cumulative receipt for a burst (a replay after a reload is many messages)
@@ -318,6 +350,19 @@ export function mount(cfg) {
     });
   });
   ui.human.addEventListener('click', () => conv && client.handoff(conv));
+  ui.mail.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const email = ui.mailEmail.value.trim();
+    if (conv && email) {
+      client.contact(conv, email);
+    }
+  });
+  ui.transcript.addEventListener('click', () => {
+    if (conv) {
+      transcriptAsked = true;
+      client.transcript(conv);
+    }
+  });
   ui.rating.addEventListener('submit', (e) => {
     e.preventDefault();
     const button = /** @type {SubmitEvent} */ (e).submitter;

@@ -66,6 +66,8 @@ final class ChatExtension implements Extension {
       case ChatCommand.Resolve r -> reply(session, r, desk.resolve(p, r.conv()));
       case ChatCommand.BackToBot b -> reply(session, b, desk.backToBot(p, b.conv()));
       case ChatCommand.Rate r -> chat.ratings().rateCommand(session, r);
+      case ChatCommand.Contact c -> chat.mail().contactCommand(session, c, chat.flow());
+      case ChatCommand.Transcript t -> chat.mail().transcriptCommand(session, t);
       default -> {
         return false;
       }

@@ -37,6 +37,13 @@ public final class ChatLayer implements AutoCloseable {
 
   private volatile DataProtection dataProtection;
 
+  /** Away mail's store, port and limits; set before {@link #attach}. */
+  private volatile MailStore mailStore = new InMemoryMailStore();
+
+  private volatile MailPort mailPort = MailPort.NONE;
+  private volatile MailPolicy mailPolicy = MailPolicy.defaults();
+  private volatile AwayMail mail;
+
   private volatile EventFeed feed;
   private volatile BotTurns turns;
   private volatile AgentRouting routing;
@@ -80,11 +87,24 @@ public final class ChatLayer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Sends away mail through {@code port}, queued in {@code store} within {@code policy}'s limits;
+   * call before {@link #attach}. No mail by default.
+   */
+  public ChatLayer mail(MailStore store, MailPort port, MailPolicy policy) {
+    this.mailStore = store;
+    this.mailPort = port;
+    this.mailPolicy = policy;
+    return this;
+  }
+
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
     WaitEstimate estimate = new WaitEstimate(config.averageHandleTime());
     QueuePlaces places = new QueuePlaces(node, directory, conversations, estimate);
-    EventFeed feed = new EventFeed(events, conversations, node.clock());
+    this.mail =
+        new AwayMail(node, directory, conversations, places, mailStore, mailPort, mailPolicy);
+    EventFeed feed = new EventFeed(events, conversations, node.clock(), mail);
     this.feed = feed;
     ConversationLifecycle lifecycle =
         new ConversationLifecycle(node, conversations, directory, places, feed);
@@ -109,7 +129,8 @@ public final class ChatLayer implements AutoCloseable {
             handoffRule,
             bots,
             opener,
-            sweep);
+            sweep,
+            mail);
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
     this.ratings = new Ratings(node, store, conversations, lifecycle);
@@ -128,6 +149,10 @@ public final class ChatLayer implements AutoCloseable {
   /** Visitors' ratings of resolved conversations. */
   public Ratings ratings() {
     return ratings;
+  }
+
+  AwayMail mail() {
+    return mail;
   }
 
   /** The core's extension: sessions, messages and chat commands come in here. */

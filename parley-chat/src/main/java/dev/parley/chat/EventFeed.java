@@ -10,7 +10,8 @@ import org.slf4j.LoggerFactory;
  * port: a conversation created ({@link ConversationOpener}), a status move ({@link
  * ConversationLifecycle}), a message stored by a visitor, an agent or the bot (the session's send,
  * {@link AgentDesk}'s REST writes, {@link BotTurns}' answers, the stored greeting), a visitor's
- * rating ({@link Ratings}).
+ * rating ({@link Ratings}). A stored message goes to {@link AwayMail} too (an agent's reply to an
+ * away visitor is mailed).
  *
  * <p>Called on event loops and store threads; never blocks (a message's conversation comes from
  * {@link Conversations}' cache, and the port must not block). A port that throws is logged, never
@@ -22,9 +23,11 @@ final class EventFeed {
   private final IntegrationEvents port;
   private final Conversations conversations;
   private final NodeClock clock;
+  private final AwayMail mail;
 
-  EventFeed(IntegrationEvents port, Conversations conversations, NodeClock clock) {
+  EventFeed(IntegrationEvents port, Conversations conversations, NodeClock clock, AwayMail mail) {
     this.port = port;
+    this.mail = mail;
     this.conversations = conversations;
     this.clock = clock;
   }
@@ -56,12 +59,18 @@ final class EventFeed {
 
   /** {@code m} was stored in {@code c}. */
   void messageStored(ChatConversation c, StoredMessage m) {
+    try {
+      mail.replyStored(c, m);
+    } catch (RuntimeException x) {
+      log.error("away mail failed on {}", m.id(), x);
+    }
     emit(new IntegrationEvent(IntegrationEvent.Type.MESSAGE_CREATED, c, m, clock.millis()));
   }
 
   /** {@code m} was stored in a chat conversation, which is looked up (cached) first. */
   void messageStored(StoredMessage m) {
-    if (port == IntegrationEvents.NONE || !ChatConversation.isChat(m.conversation())) {
+    if ((port == IntegrationEvents.NONE && !mail.enabled())
+        || !ChatConversation.isChat(m.conversation())) {
       return;
     }
     conversations

@@ -43,6 +43,7 @@ final class VisitorFlow {
   private final Function<Site, Bot> bots;
   private final ConversationOpener opener;
   private final InactivitySweep sweep;
+  private final AwayMail mail;
 
   VisitorFlow(
       Node node,
@@ -54,7 +55,9 @@ final class VisitorFlow {
       HandoffRule handoffRule,
       Function<Site, Bot> bots,
       ConversationOpener opener,
-      InactivitySweep sweep) {
+      InactivitySweep sweep,
+      AwayMail mail) {
+    this.mail = mail;
     this.opener = opener;
     this.sweep = sweep;
     this.node = node;
@@ -106,6 +109,7 @@ final class VisitorFlow {
               if (o.open() != null) {
                 session.push(lifecycle.visitorView(o.open(), null));
                 session.joinTrusted(o.open().id(), 0L);
+                mail.helloAccepted(session, site.id(), o.open().id());
                 return;
               }
               // No conversation yet: it is made by the visitor's first message or request.
@@ -116,6 +120,7 @@ final class VisitorFlow {
                       o.nextId(), site.id(), ConversationStatus.BOT.wire(), null));
               opener.showGreeting(site, ChatIdentity.lang(p), o.nextId());
               session.joinTrusted(o.nextId(), 0L);
+              mail.helloAccepted(session, site.id(), o.nextId());
             });
   }
 

@@ -45,6 +45,14 @@ final class ChatHarness implements AutoCloseable {
   /** The integration events the chat layer emitted, in order. */
   final LinkedBlockingQueue<IntegrationEvent> events = new LinkedBlockingQueue<>();
 
+  /** Away mail's outbox and port: mail is off until a test sets {@code mailPort.enabled}. */
+  final InMemoryMailStore mails = new InMemoryMailStore();
+
+  final RecordingMailPort mailPort = new RecordingMailPort();
+
+  /** Away mail's limits here: 2 minutes' batches, 3 transcripts an hour, 6 mails a site hourly. */
+  static final MailPolicy MAIL_POLICY = new MailPolicy(Duration.ofMinutes(2), 3, 6);
+
   final ChatLayer chat;
   final Node node;
   private final List<RecordingConnection> connections = new ArrayList<>();
@@ -71,7 +79,8 @@ final class ChatHarness implements AutoCloseable {
     sites.forEach(s -> bySite.put(s.id(), s));
     chat =
         new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock)
-            .integrationEvents(events::add);
+            .integrationEvents(events::add)
+            .mail(mails, mailPort, MAIL_POLICY);
     AnonymousTokens visitors =
         new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
     Authenticator auth =

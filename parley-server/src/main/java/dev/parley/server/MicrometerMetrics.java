@@ -177,6 +177,12 @@ public final class MicrometerMetrics
     FunctionCounter.builder("parley.event.deliveries.failed", events, e -> e.dispatcher().failed())
         .description("Event webhook deliveries this node gave up")
         .register(registry);
+    FunctionCounter.builder("parley.mail.sent", events, e -> e.mail().sent())
+        .description("Away mails this node sent")
+        .register(registry);
+    FunctionCounter.builder("parley.mail.failed", events, e -> e.mail().failed())
+        .description("Away mails this node gave up")
+        .register(registry);
   }
 
   /** The Prometheus text exposition. */

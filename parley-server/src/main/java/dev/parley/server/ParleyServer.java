@@ -169,7 +169,8 @@ public final class ParleyServer implements AutoCloseable {
                   sharedState,
                   clock)
               .integrationEvents(eventDelivery.events())
-              .deliveries(eventDelivery.store());
+              .deliveries(eventDelivery.store())
+              .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy());
       opened.add(chat);
       this.node =
           Node.builder()

@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import dev.parley.bots.DeliveryBackoff;
 import dev.parley.bots.LlmBot;
+import dev.parley.bots.SmtpSettings;
 import dev.parley.bots.WebhookBot;
 import dev.parley.bots.WebhookDispatcher;
 import dev.parley.chat.Agent;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything a {@link ParleyServer} needs to start. Immutable; build with {@link #newBuilder()}.
@@ -63,6 +65,7 @@ import java.util.function.Supplier;
  * @param webhook the webhook bot's settings (used when {@code bot} is {@code webhook})
  * @param eventQueue event webhook deliveries waiting to be stored at most (beyond: dropped)
  * @param eventDelivery how event webhook deliveries are sent, retried and kept in the log
+ * @param smtp where away mail goes ({@link SmtpSettings#enabled()}: off without a host)
  * @param sites the sites and their knowledge bases, or null for the demo site alone
  * @param sendRate {@code send}s per second per connection (token bucket rate)
  * @param sendBurst {@code send}s a connection may make at once
@@ -138,7 +141,8 @@ public record ServerConfig(
     String secretsKey,
     Map<String, String> agentPasswords,
     int eventQueue,
-    WebhookDispatcher.Config eventDelivery) {
+    WebhookDispatcher.Config eventDelivery,
+    SmtpSettings smtp) {
 
   /** The users of the demo site's agents. */
   public static final List<String> DEMO_AGENTS = List.of("maya", "sam");
@@ -215,6 +219,7 @@ public record ServerConfig(
     private int eventAttempts = Settings.EVENT_ATTEMPTS.defaultValue();
     private Duration eventRetryBase = Settings.EVENT_RETRY_BASE.defaultValue();
     private Duration eventLogKeep = Settings.EVENT_LOG_KEEP.defaultValue();
+    private SmtpSettings smtp = Settings.SMTP;
     private BotKind bot = Settings.BOT.defaultValue();
     private WebhookBot.Config webhook;
     private SitesFile sites;
@@ -306,11 +311,7 @@ public record ServerConfig(
       return this;
     }
 
-    /**
-     * Sets the store by name.
-     *
-     * @throws IllegalArgumentException unless {@code sqlite} or {@code postgres}
-     */
+    /** Sets the store by name; throws IllegalArgumentException unless sqlite or postgres. */
     public Builder store(String v) {
       return store(StoreKind.parse(v));
     }
@@ -340,11 +341,7 @@ public record ServerConfig(
       return this;
     }
 
-    /**
-     * Sets the broker by name.
-     *
-     * @throws IllegalArgumentException unless {@code memory} or {@code redis}
-     */
+    /** Sets the broker by name; throws IllegalArgumentException unless memory or redis. */
     public Builder broker(String v) {
       return broker(BrokerKind.parse(v));
     }
@@ -423,11 +420,7 @@ public record ServerConfig(
       return this;
     }
 
-    /**
-     * Sets the bot kind by name.
-     *
-     * @throws IllegalArgumentException unless {@code kb}, {@code llm} or {@code webhook}
-     */
+    /** Sets the bot kind by name; throws IllegalArgumentException unless kb, llm or webhook. */
     public Builder bot(String v) {
       return bot(BotKind.parse(v));
     }
@@ -521,6 +514,12 @@ public record ServerConfig(
 
     public Builder maxConnections(int v) {
       maxConnections = v;
+      return this;
+    }
+
+    /** Away mail's SMTP server and sender (the {@code smtp-*} and {@code mail-from} settings). */
+    public Builder smtp(UnaryOperator<SmtpSettings> change) {
+      smtp = change.apply(smtp);
       return this;
     }
 
@@ -842,7 +841,8 @@ public record ServerConfig(
           clear,
           eventQueue,
           WebhookDispatcher.Config.of(
-              new DeliveryBackoff(eventRetryBase, EVENT_RETRY_MAX, eventAttempts), eventLogKeep));
+              new DeliveryBackoff(eventRetryBase, EVENT_RETRY_MAX, eventAttempts), eventLogKeep),
+          smtp.check());
     }
   }
 }

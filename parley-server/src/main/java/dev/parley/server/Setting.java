@@ -47,6 +47,7 @@ record Setting<T>(
     CLUSTER("Cluster"),
     ACCESS("Sites, agents and tokens"),
     BOTS("Bots"),
+    MAIL("Away mail"),
     PROCESS("The process");
 
     final String title;

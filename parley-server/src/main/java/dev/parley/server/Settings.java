@@ -4,6 +4,7 @@ import static dev.parley.server.Setting.Group.ACCESS;
 import static dev.parley.server.Setting.Group.BOTS;
 import static dev.parley.server.Setting.Group.CLUSTER;
 import static dev.parley.server.Setting.Group.CONNECTIONS;
+import static dev.parley.server.Setting.Group.MAIL;
 import static dev.parley.server.Setting.Group.NETWORK;
 import static dev.parley.server.Setting.Group.PROCESS;
 import static dev.parley.server.Setting.Group.STORAGE;
@@ -17,6 +18,7 @@ import static dev.parley.server.ValueType.STRING;
 import static dev.parley.server.ValueType.STRINGS;
 import static dev.parley.server.ValueType.URL;
 
+import dev.parley.bots.SmtpSettings;
 import dev.parley.chat.ChatConfig;
 import dev.parley.core.NodeConfig;
 import dev.parley.edge.JwtVerifier;
@@ -49,6 +51,7 @@ final class Settings {
   private static final ChatConfig CHAT = ChatConfig.defaults();
   private static final JwtVerifier.Settings JWT = JwtVerifier.Settings.none();
   private static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/parley";
+  static final SmtpSettings SMTP = SmtpSettings.off();
 
   private Settings() {}
 
@@ -619,6 +622,30 @@ final class Settings {
               "How long delivered and failed event deliveries stay in the delivery log (at least 1h).")
           .applies(ServerConfig.Builder::eventLogKeep);
 
+  private static final ValueType<SmtpTls> TLS_TYPE = ValueType.choice(SmtpTls.class, "smtp-tls");
+  static final Setting<String> SMTP_HOST =
+      Setting.of("smtp-host", MAIL, "HOST", STRING, SMTP.host(), "SMTP server; none: no mail.")
+          .applies((b, v) -> b.smtp(s -> s.withHost(v)));
+  static final Setting<Integer> SMTP_PORT =
+      Setting.of("smtp-port", MAIL, "N", INT, SMTP.port(), "Port of the SMTP server (1-65535).")
+          .applies((b, v) -> b.smtp(s -> s.withPort(v)));
+  static final Setting<String> SMTP_USERNAME =
+      Setting.of("smtp-username", MAIL, "U", STRING, SMTP.username(), "SMTP login, if any.")
+          .applies((b, v) -> b.smtp(s -> s.withUsername(v)));
+  static final Setting<String> SMTP_PASSWORD =
+      Setting.of("smtp-password", MAIL, "P", STRING, SMTP.password(), "SMTP login's password.")
+          .asSecret()
+          .applies((b, v) -> b.smtp(s -> s.withPassword(v)));
+  static final Setting<SmtpTls> SMTP_TLS =
+      Setting.of("smtp-tls", MAIL, "T", TLS_TYPE, SmtpTls.NONE, "none, starttls or tls (SMTPS).")
+          .applies((b, v) -> b.smtp(s -> s.withTls(v.tls())));
+  static final Setting<String> MAIL_FROM =
+      Setting.of("mail-from", MAIL, "ADDR", STRING, SMTP.from(), "Sender address of away mail.")
+          .applies((b, v) -> b.smtp(s -> s.withFrom(v)));
+  static final Setting<Duration> SMTP_TIMEOUT =
+      Setting.of("smtp-timeout", MAIL, "D", DURATION, SMTP.timeout(), "SMTP time-out (1s-5m).")
+          .applies((b, v) -> b.smtp(s -> s.withTimeout(v)));
+
   // The process
   static final Setting<Path> CONFIG =
       Setting.of(
@@ -703,6 +730,13 @@ final class Settings {
           EVENT_ATTEMPTS,
           EVENT_RETRY_BASE,
           EVENT_LOG_KEEP,
+          SMTP_HOST,
+          SMTP_PORT,
+          SMTP_USERNAME,
+          SMTP_PASSWORD,
+          SMTP_TLS,
+          MAIL_FROM,
+          SMTP_TIMEOUT,
           CONFIG,
           LOG_FORMAT);
 

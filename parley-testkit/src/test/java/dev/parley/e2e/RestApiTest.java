@@ -218,6 +218,7 @@ class RestApiTest {
             "/api/admin/sites/{site}/visitors/{visitor}/export",
             "/api/admin/sites/{site}/visitors/{visitor}",
             "/api/admin/sites/{site}/conversations/{conv}",
+            "/api/admin/mail",
             "/api/queue",
             "/api/conversations",
             "/api/conversations/{id}",

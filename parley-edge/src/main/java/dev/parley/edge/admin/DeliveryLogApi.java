@@ -107,7 +107,7 @@ public final class DeliveryLogApi implements HttpApi {
     return v;
   }
 
-  private static long param(Request r, String name, long dflt, long min, long max) {
+  static long param(Request r, String name, long dflt, long min, long max) {
     String v = r.param(name);
     if (v == null) {
       return dflt;
@@ -127,7 +127,7 @@ public final class DeliveryLogApi implements HttpApi {
     return error(503, "store_unavailable", null, "the delivery log could not be read; try again");
   }
 
-  private static Response error(int status, String code, String field, String message) {
+  static Response error(int status, String code, String field, String message) {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("error", code);
     if (field != null) {
@@ -137,7 +137,7 @@ public final class DeliveryLogApi implements HttpApi {
     return Response.json(status, Json.write(body));
   }
 
-  private static <T> CompletableFuture<T> done(T t) {
+  static <T> CompletableFuture<T> done(T t) {
     return CompletableFuture.completedFuture(t);
   }
 }

@@ -92,4 +92,40 @@ public interface ChatCommand extends Command {
       }
     }
   }
+
+  /**
+   * Visitor: leaves an email address for its conversation, so that agents' replies written while it
+   * is away are mailed to it (see {@code docs/PROTOCOL.md#away-mail}). The address is checked here
+   * for its shape (at most {@link #MAX_EMAIL} characters, one {@code @}, no spaces or control
+   * characters); the server checks it as an RFC 5322 address too. Leaving another one replaces it.
+   */
+  record Contact(String ref, String conv, String email) implements ChatCommand {
+    /** The longest address (RFC 5321's path limit less the angle brackets). */
+    public static final int MAX_EMAIL = 254;
+
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      if (email == null) {
+        throw Fields.missing("email");
+      }
+      if (email.length() > MAX_EMAIL) {
+        throw Fields.invalid("email", "at most " + MAX_EMAIL + " characters");
+      }
+      int at = email.lastIndexOf('@');
+      if (at < 1 || at == email.length() - 1 || email.chars().anyMatch(ch -> ch <= ' ')) {
+        throw Fields.invalid("email", "must be an email address such as ana@example.com");
+      }
+    }
+  }
+
+  /** Visitor: asks for the conversation's transcript by email, to the address it left. */
+  record Transcript(String ref, String conv) implements ChatCommand {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+    }
+  }
 }

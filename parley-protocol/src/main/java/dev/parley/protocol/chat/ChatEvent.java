@@ -104,4 +104,16 @@ public interface ChatEvent extends Push {
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Answer(String conv, String id, String phase, String text, Integer offset, String status)
       implements ChatEvent {}
+
+  /**
+   * What the visitor's widget may offer by email (see {@code docs/PROTOCOL.md#away-mail}), sent to
+   * the visitor after {@code hello} and after {@code contact} when the server sends mail.
+   *
+   * @param away whether the site is outside its business hours or has no agent online: the widget
+   *     offers to leave an email address
+   * @param emailOnFile whether the visitor left an address for this conversation: the widget offers
+   *     the transcript by email
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Mail(String conv, boolean away, boolean emailOnFile) implements ChatEvent {}
 }

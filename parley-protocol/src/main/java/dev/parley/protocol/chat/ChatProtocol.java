@@ -34,8 +34,11 @@ public final class ChatProtocol {
         .command("resolve", ChatCommand.Resolve.class)
         .command("back_to_bot", ChatCommand.BackToBot.class)
         .command("rate", ChatCommand.Rate.class)
+        .command("contact", ChatCommand.Contact.class)
+        .command("transcript", ChatCommand.Transcript.class)
         .event("conversation", ChatEvent.Conversation.class)
         .event("answer", ChatEvent.Answer.class)
+        .event("mail", ChatEvent.Mail.class)
         .check(Command.Hello.class, ChatProtocol::checkSite)
         .check(Command.Hello.class, ChatProtocol::checkLang);
   }

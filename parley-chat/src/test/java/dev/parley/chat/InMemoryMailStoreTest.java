@@ -1,0 +1,8 @@
+package dev.parley.chat;
+
+class InMemoryMailStoreTest extends MailStoreContract {
+  @Override
+  protected MailStore openStore() {
+    return new InMemoryMailStore();
+  }
+}
