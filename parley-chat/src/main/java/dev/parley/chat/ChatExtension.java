@@ -66,6 +66,8 @@ final class ChatExtension implements Extension {
       case ChatCommand.Resolve r -> reply(session, r, desk.resolve(p, r.conv()));
       case ChatCommand.BackToBot b -> reply(session, b, desk.backToBot(p, b.conv()));
       case ChatCommand.Rate r -> chat.ratings().rateCommand(session, r);
+      case ChatCommand.Label l ->
+          reply(session, l, desk.label(p, l.conv(), ChatCommand.Label.checkLabels(l.labels())));
       default -> {
         return false;
       }
@@ -93,8 +95,8 @@ final class ChatExtension implements Extension {
 
   @Override
   public void messageStored(Session session, StoredMessage m) {
-    if (!ChatConversation.isChat(m.conversation())) {
-      return;
+    if (!ChatConversation.isChat(m.conversation()) || Notes.isNotes(m.conversation())) {
+      return; // a note is no reply to the visitor, and no integration hears of it
     }
     chat.feed().messageStored(m);
     Principal p = session.principal();
