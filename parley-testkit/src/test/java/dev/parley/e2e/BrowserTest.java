@@ -42,6 +42,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code csp.mjs}: the pages work under the server's Content-Security-Policy;
  *   <li>{@code host-page.mjs}: the widget on another origin's page with a strict CSP of its own;
  *   <li>{@code appearance.mjs}: a site's look from the admin API restyles its widget on its page;
+ *   <li>{@code console-tools.mjs}: an internal note the visitor never receives, a label, a canned
+ *       response inserted with {@code /shortcut};
  *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
  *       accent colour, the widget on the site's page wearing it, field errors and a lost update.
  * </ul>
@@ -109,7 +111,8 @@ class BrowserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"layout", "a11y", "reload", "csp", "appearance", "admin"})
+  @ValueSource(
+      strings = {"layout", "a11y", "reload", "csp", "appearance", "admin", "console-tools"})
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());
     assertThat(r.exitCode()).as(r.output()).isZero();
