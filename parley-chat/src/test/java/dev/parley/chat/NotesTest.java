@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.Push;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
@@ -165,5 +166,23 @@ class NotesTest {
     assertThat(tooLong.code()).isEqualTo("too_long");
     assertThat(tooLong.cid()).isEqualTo("long");
     assertThat(h.store.readAfter(notes, 0, 10)).isEmpty();
+  }
+
+  @Test
+  void openChannelsDoNotOpenTheNotes() throws Exception {
+    h.close();
+    h =
+        new ChatHarness(
+            new ChatConfig(true, Duration.ofSeconds(20), Duration.ofMinutes(3), false, false),
+            ChatHarness.agent("maya", 2));
+    ChatHarness.Client maya = h.agent("maya");
+    ChatHarness.Client v = h.visitor();
+    String conv = assigned(v, maya);
+    v.send("{\"type\":\"join\",\"ref\":\"open\",\"conv\":\"lobby\"}");
+    assertThat(joined(v, "lobby").conv()).as("open channels are on").isEqualTo("lobby");
+    v.send("{\"type\":\"join\",\"ref\":\"peek\",\"conv\":\"" + Notes.of(conv) + "\"}");
+    Push.Error refused = v.nextOf(Push.Error.class);
+    assertThat(refused.code()).isEqualTo("forbidden");
+    assertThat(refused.ref()).isEqualTo("peek");
   }
 }
