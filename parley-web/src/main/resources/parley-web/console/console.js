@@ -1,14 +1,15 @@
 // @ts-check
 // Parley agent console: log in, see the queue and the site's conversations live (with the
 // visitor's mood), open one (its whole transcript, the bot's answers as they stream), reply with
-// typing indicators and read receipts, accept / transfer / resolve / hand back to the bot, and
-// canned replies. The open conversation is a Transcript (sdk/transcript.js) drawn by a
+// typing indicators and read receipts, accept / transfer / resolve / hand back to the bot, labels,
+// internal notes (the staff-only stream `conv:notes`, never the visitor's), and the site's canned
+// responses (`/shortcut` in the composer). The open conversation is a Transcript (sdk/transcript.js) drawn by a
 // TranscriptView, as in the widget. Unsent replies survive a reload (the SDK's stored outbox).
 // All text is rendered as text, never as HTML.
-import { ParleyClient, newCid, textLength } from '../sdk/parley.js';
+import { ParleyClient, newCid, notesOf, textLength } from '../sdk/parley.js';
 import { Transcript } from '../sdk/transcript.js';
 import { TranscriptView, TypingIndicators, showLength } from '../sdk/dom.js';
-import { canned, renderCanned, saveCanned } from './canned.js';
+import { CannedMenu, SHORTCUT, loadCanned, saveCanned } from './canned.js';
 import { Notifier } from './notify.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
@@ -34,6 +35,8 @@ let current = null;
 const conversations = new Map();
 let readSent = 0;
 let typingSentAt = 0;
+/** @type {Map<number, import('../sdk/protocol.js').Message>} the open conversation's notes, by seq */
+const notes = new Map();
 /** @type {(() => void)|null} stops the transcript following the client */
 let unfollow = null;
 
@@ -124,7 +127,7 @@ function start(credentials) {
     me = w.user;
     connectedAt = Date.now();
     notifier.forUser(w.user);
-    showNoticePrefs();
+    notifier.bindSwitches();
     if (c.token) {
       sessionStorage.setItem(TOKEN_KEY, c.token);
     }
@@ -147,6 +150,11 @@ function start(credentials) {
   });
   c.on('conversation', onConversation);
   c.on('message', (m) => {
+    if (current && m.conv === notesOf(current)) {
+      notes.set(m.seq, m);
+      renderNotes();
+      return;
+    }
     const conv = conversations.get(m.conv);
     if (conv && m.from === conv.visitor && m.from !== me && (m.ts ?? 0) > Date.now() - NEWS_MS) {
       notifier.notify('message', `${conv.visitor}: ${m.text}`, m.conv);
@@ -229,7 +237,7 @@ function item(c) {
   const sub = document.createElement('span');
   sub.className = 'sub';
   sub.textContent = [c.status === 'queued' && c.position ? `#${c.position}` : null, c.status === 'assigned' ? c.agent : null,
-    mood(c.sentiment)].filter(Boolean).join(' ');
+    mood(c.sentiment), ...(c.labels ?? []).map((l) => `#${l}`)].filter(Boolean).join(' ');
   sub.title = c.sentiment != null ? `mood ${c.sentiment.toFixed(2)}` : '';
   li.append(left, sub);
   li.addEventListener('click', () => open(c.conv));
@@ -244,14 +252,18 @@ function open(conv) {
   }
   if (current && current !== conv) {
     client.leave(current);
+    client.leave(notesOf(current));
   }
   current = conv;
+  notes.clear();
+  renderNotes();
   readSent = 0;
   transcript.reset(conv);
   $('typing').textContent = '';
   $('empty').hidden = true;
   $('detail').hidden = false;
   client.join(conv, 0);
+  client.join(notesOf(conv), 0); // staff only: the server never gives them to the visitor
   renderHeader();
   renderLists();
   $('text').focus();
@@ -268,6 +280,18 @@ function renderHeader() {
   rating.textContent = c.rating
     ? `${c.rating === 'good' ? '👍 rated good' : '👎 rated bad'}${c.ratingComment ? `: “${c.ratingComment}”` : ''}`
     : '';
+  $('c-labels').replaceChildren(...(c.labels ?? []).map((l) => {
+    const chip = document.createElement('span');
+    chip.className = 'label';
+    chip.textContent = l;
+    const x = document.createElement('button');
+    x.type = 'button';
+    x.textContent = '×';
+    x.setAttribute('aria-label', `Remove label ${l}`);
+    x.addEventListener('click', () => setLabels((c.labels ?? []).filter((k) => k !== l)));
+    chip.append(x);
+    return chip;
+  }));
   const assignedToMe = c.status === 'assigned' && c.agentId === me;
   /** @type {HTMLButtonElement} */ ($('accept')).disabled = !(c.status === 'queued' || c.status === 'bot');
   /** @type {HTMLButtonElement} */ ($('transfer')).disabled = !assignedToMe;
@@ -302,6 +326,14 @@ textBox.addEventListener('input', () => {
     client.typing(current, true);
   }
 });
+new CannedMenu(textBox, /** @type {HTMLUListElement} */ ($('canned-menu')), () => {
+  const site = conversations.get(current ?? '')?.site;
+  return site ? loadCanned(site, client?.token ?? null) : Promise.resolve([]);
+}, (text) => {
+  textBox.value = text;
+  sendButton.disabled = !fits();
+  textBox.focus();
+});
 textBox.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey) {
     e.preventDefault();
@@ -334,29 +366,80 @@ $('transfer').addEventListener('click', () => {
   }
 });
 
-/** @param {string} text */
-const useCanned = (text) => {
-  textBox.value = text;
-  fits();
-  textBox.focus();
-};
-$('save-canned').addEventListener('click', () => {
+$('save-canned').addEventListener('click', async () => {
   const text = textBox.value.trim();
-  if (text && !canned().includes(text)) {
-    saveCanned(text);
-    renderCanned($('canned'), useCanned);
+  const site = conversations.get(current ?? '')?.site;
+  if (!text || !site) {
+    return;
   }
+  const shortcut = (prompt(`Shortcut for this canned response of ${site} (a-z 0-9 -), typed as /shortcut:`) ?? '').trim();
+  if (!shortcut) {
+    return;
+  }
+  if (!SHORTCUT.test(shortcut)) {
+    flash('A shortcut is 1-32 characters of a-z 0-9 -');
+    return;
+  }
+  const refused = await saveCanned(site, client?.token ?? null, shortcut, text);
+  flash(refused ?? `Saved as /${shortcut}`);
 });
-renderCanned($('canned'), useCanned);
 
-/** The notification switches, from the agent's preferences. */
-function showNoticePrefs() {
-  for (const name of /** @type {const} */ (['sound', 'desktop', 'title'])) {
-    const box = /** @type {HTMLInputElement} */ ($(`notify-${name}`));
-    box.checked = notifier.prefs[name];
-    box.onchange = () => notifier.set(name, box.checked);
+/** Sets the open conversation's labels (the server answers with its conversation event). @param {string[]} labels */
+function setLabels(labels) {
+  if (current && client) {
+    client.label(current, [...new Set(labels)].sort());
   }
 }
+const labelBox = /** @type {HTMLInputElement} */ ($('label-add'));
+labelBox.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter') {
+    return;
+  }
+  e.preventDefault();
+  const l = labelBox.value.trim().toLowerCase();
+  const now = conversations.get(current ?? '')?.labels ?? [];
+  if (!/^[a-z0-9-]{1,32}$/.test(l)) {
+    flash('A label is 1-32 characters of a-z 0-9 -');
+  } else if (!now.includes(l) && now.length >= 10) {
+    flash('A conversation has at most 10 labels');
+  } else {
+    labelBox.value = '';
+    setLabels([...now, l]);
+  }
+});
+
+function renderNotes() {
+  const list = [...notes.values()].sort((a, b) => a.seq - b.seq);
+  $('notes-count').textContent = list.length ? `(${list.length})` : '';
+  $('notes').replaceChildren(...list.map((m) => {
+    const li = document.createElement('li');
+    const who = document.createElement('span');
+    who.className = 'who';
+    who.textContent = m.from === me ? 'You' : m.from;
+    const text = document.createElement('span');
+    text.textContent = m.text; // text, never HTML
+    li.append(who, text);
+    li.title = m.ts ? new Date(m.ts).toLocaleString() : '';
+    return li;
+  }));
+}
+const noteBox = /** @type {HTMLTextAreaElement} */ ($('note-text'));
+$('note-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const text = noteBox.value.trim();
+  if (!text || !current || !client) {
+    return;
+  }
+  if (textLength(text) > 4000) {
+    flash('A note is at most 4000 characters');
+    return;
+  }
+  noteBox.value = '';
+  client.send(notesOf(current), text, { cid: newCid() }).catch(() => {
+    // the reason is flashed ('failed')
+  });
+});
+
 /** For tests: the notifier, and whether the console's first events (the current state) are over. */
 /** @type {any} */ (window).parleyNotifier = { notifier, live: () => connectedAt > 0 && Date.now() - connectedAt > SETTLE_MS };
 

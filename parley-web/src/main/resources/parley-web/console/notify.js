@@ -52,6 +52,17 @@ export class Notifier {
     }
   }
 
+  /** Shows the preferences in the switches #notify-sound, #notify-desktop, #notify-title and follows them. */
+  bindSwitches() {
+    for (const name of /** @type {const} */ (['sound', 'desktop', 'title'])) {
+      const box = /** @type {HTMLInputElement|null} */ (this.doc.getElementById(`notify-${name}`));
+      if (box) {
+        box.checked = this.prefs[name];
+        box.onchange = () => this.set(name, box.checked);
+      }
+    }
+  }
+
   /** Changes one preference and keeps it. @param {keyof NoticePrefs} name @param {boolean} on */
   set(name, on) {
     this.prefs = { ...this.prefs, [name]: on };

@@ -27,6 +27,13 @@ import { routeFrame } from './routing.js';
 
 export { newCid, backoffDelay, mergeDelta, textLength, MAX_TEXT_CODE_POINTS };
 
+/**
+ * The internal notes of chat conversation `conv`: its staff-only companion stream
+ * (docs/PROTOCOL.md#internal-notes). Join it and send to it like any conversation.
+ * @param {string} conv @returns {string}
+ */
+export const notesOf = (conv) => `${conv}:notes`;
+
 /** @typedef {import('./protocol.js').Welcome} Welcome */
 /** @typedef {import('./protocol.js').Message} Message */
 /** @typedef {import('./protocol.js').Ack} Ack */
@@ -240,6 +247,15 @@ export class ParleyClient extends Emitter {
   /** Agent: hand a conversation to another agent. @param {string} conv @param {string} to */
   transfer(conv, to) {
     this._write({ type: 'transfer', conv, to });
+  }
+
+  /**
+   * Agent: set a conversation's labels (the whole list; [] removes them): each 1-32 of a-z 0-9 -,
+   * at most 10. The site's agents get its `conversation` event with `labels`.
+   * @param {string} conv @param {string[]} labels
+   */
+  label(conv, labels) {
+    this._write({ type: 'label', conv, labels });
   }
 
   /** Agent: close a conversation. @param {string} conv */

@@ -95,6 +95,7 @@
  * @property {string} [greeting]
  * @property {'good'|'bad'} [rating] the visitor's rating of a resolved conversation
  * @property {string} [ratingComment]
+ * @property {string[]} [labels] agents' view only: the conversation's labels, sorted
  */
 
 /**

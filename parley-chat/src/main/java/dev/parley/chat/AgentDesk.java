@@ -108,6 +108,26 @@ public final class AgentDesk {
   }
 
   /**
+   * Agent {@code p}, of {@code conv}'s site (assigned or not), sets its labels to {@code labels}
+   * (checked by {@code ChatCommand.Label.checkLabels}); the site's agents hear of it as a {@code
+   * conversation} event with {@code labels}. The visitor does not.
+   */
+  public CompletableFuture<Outcome> label(Principal p, String conv, List<String> labels) {
+    return withAgentsConversation(
+        p,
+        conv,
+        o -> o,
+        (agent, c) ->
+            conversations
+                .label(c, labels)
+                .thenApply(
+                    labelled -> {
+                      labelled.ifPresent(lifecycle::publishToAgents);
+                      return movedOr(labelled);
+                    }));
+  }
+
+  /**
    * Agent {@code p} takes {@code conv} (queued, or still with the bot); one already theirs is fine.
    */
   public CompletableFuture<Outcome> accept(Principal p, String conv) {

@@ -20,8 +20,10 @@ import java.util.concurrent.CompletableFuture;
  *   <li>sessions: a visitor is placed on a site at {@code hello} — the one its token is bound to,
  *       or the one it names (in {@code hello}, or in the URL it connected to);
  *   <li>conversations: a {@code chat_…} conversation is joinable by its visitor and the agents of
- *       its site, and one not created yet by the visitor about to open it; {@code agents:<site>} by
- *       those agents; other ids are open channels only when the configuration says so.
+ *       its site, and one not created yet by the visitor about to open it; its notes ({@code
+ *       chat_…:notes}, {@link Notes}) by the agents of its site only, never by its visitor; {@code
+ *       agents:<site>} by those agents; other ids are open channels only when the configuration
+ *       says so.
  * </ul>
  *
  * <p>Thread-safe and non-blocking: the only store read (a conversation's owner) is asynchronous.
@@ -51,6 +53,12 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
       return CompletableFuture.completedFuture(
           directory.isAgentOf(
               principal, conversation.substring(ConversationLifecycle.AGENTS_TOPIC.length())));
+    }
+    if (Notes.isNotes(conversation)) {
+      // Staff only, whatever the configuration: a visitor never joins its conversation's notes.
+      return conversations
+          .find(Notes.conversationOf(conversation))
+          .thenApply(c -> c.isPresent() && mayWriteNotes(directory, principal, c.get()));
     }
     if (!ChatConversation.isChat(conversation)) {
       return CompletableFuture.completedFuture(config.openChannels());
@@ -154,6 +162,14 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
       return c.status() == ConversationStatus.ASSIGNED && p.user().equals(c.agent());
     }
     return isVisitorOf(p, c);
+  }
+
+  /**
+   * Whether {@code p} may read and write the notes of {@code c}: an agent of its site (an admin
+   * through its agent account), assigned or not; never a visitor, not even of {@code c}.
+   */
+  static boolean mayWriteNotes(Directory directory, Principal p, ChatConversation c) {
+    return ChatIdentity.isStaff(p) && directory.isAgentOf(p, c.site());
   }
 
   /**

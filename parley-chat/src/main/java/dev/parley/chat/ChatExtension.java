@@ -68,6 +68,8 @@ final class ChatExtension implements Extension {
       case ChatCommand.Rate r -> chat.ratings().rateCommand(session, r);
       case ChatCommand.Contact c -> chat.mail().contactCommand(session, c, chat.flow());
       case ChatCommand.Transcript t -> chat.mail().transcriptCommand(session, t);
+      case ChatCommand.Label l ->
+          reply(session, l, desk.label(p, l.conv(), ChatCommand.Label.checkLabels(l.labels())));
       default -> {
         return false;
       }
@@ -95,8 +97,8 @@ final class ChatExtension implements Extension {
 
   @Override
   public void messageStored(Session session, StoredMessage m) {
-    if (!ChatConversation.isChat(m.conversation())) {
-      return;
+    if (!ChatConversation.isChat(m.conversation()) || Notes.isNotes(m.conversation())) {
+      return; // a note is no reply to the visitor, and no integration hears of it
     }
     chat.feed().messageStored(m);
     Principal p = session.principal();

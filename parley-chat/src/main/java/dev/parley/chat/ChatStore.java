@@ -69,6 +69,13 @@ public interface ChatStore extends AutoCloseable {
    */
   CompletableFuture<Void> revokeAgentTokens(String user, long nowMillis);
 
+  /**
+   * Sets the labels of conversation {@code id} to {@code labels} (already checked: sorted,
+   * distinct, at most 10), raising its version and leaving its {@code updatedAtMillis}. Completes
+   * with the changed conversation, or empty if there is none.
+   */
+  CompletableFuture<Optional<ChatConversation>> label(String id, List<String> labels);
+
   /** Keeps {@code rating} for its conversation, replacing an earlier one. */
   CompletableFuture<Void> rate(Rating rating);
 
@@ -101,6 +108,18 @@ public interface ChatStore extends AutoCloseable {
    */
   CompletableFuture<List<ChatConversation>> resolvedBefore(
       String site, long beforeMillis, int limit);
+
+  /** The canned responses of {@code site}, by shortcut. */
+  CompletableFuture<List<CannedResponse>> cannedResponses(String site);
+
+  /**
+   * Creates or replaces {@code r} (by site and shortcut), unless that makes more than {@code
+   * maxPerSite} of its site: atomic per site, so two nodes cannot both take the last place.
+   */
+  CompletableFuture<CannedResponse.Saved> saveCanned(CannedResponse r, int maxPerSite);
+
+  /** Deletes the canned response; completes with whether there was one. */
+  CompletableFuture<Boolean> deleteCanned(String site, String shortcut);
 
   @Override
   void close();

@@ -149,21 +149,22 @@ final class ConversationLifecycle {
 
   /**
    * The {@code conversation} event agents see: also the visitor, the agent's id, the mood, the
-   * queue.
+   * queue, the labels.
    */
   ChatEvent.Conversation agentView(ChatConversation c, QueuePlaces.Place place) {
     Agent a = directory.agent(c.agent());
     return new ChatEvent.Conversation(
-        c.id(),
-        c.site(),
-        c.status().wire(),
-        a == null ? null : a.name(),
-        c.agent(),
-        c.visitor(),
-        place == null ? null : place.position(),
-        place == null ? null : place.waitSeconds(),
-        mood.get(c.id()),
-        place == null ? null : place.note());
+            c.id(),
+            c.site(),
+            c.status().wire(),
+            a == null ? null : a.name(),
+            c.agent(),
+            c.visitor(),
+            place == null ? null : place.position(),
+            place == null ? null : place.waitSeconds(),
+            mood.get(c.id()),
+            place == null ? null : place.note())
+        .withLabels(c.labels());
   }
 
   /**

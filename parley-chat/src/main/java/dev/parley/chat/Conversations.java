@@ -85,6 +85,12 @@ public final class Conversations {
     return changed(store.reassign(c.id(), fromAgent, toAgent, clock.millis()));
   }
 
+  /** Sets {@code c}'s labels; the new row, or empty if it is gone. */
+  public CompletableFuture<Optional<ChatConversation>> label(
+      ChatConversation c, List<String> labels) {
+    return changed(store.label(c.id(), labels));
+  }
+
   /**
    * The visitor's most recently opened conversation on {@code site}, open or not (from the store).
    */
@@ -147,7 +153,8 @@ public final class Conversations {
         esc(c.agent()),
         Long.toString(c.createdAtMillis()),
         Long.toString(c.updatedAtMillis()),
-        Long.toString(c.version()));
+        Long.toString(c.version()),
+        String.join(",", c.labels()));
   }
 
   static ChatConversation decode(String id, String s) {
@@ -160,7 +167,8 @@ public final class Conversations {
         unesc(f[3]),
         Long.parseLong(f[4]),
         Long.parseLong(f[5]),
-        Long.parseLong(f[6]));
+        Long.parseLong(f[6]),
+        f.length > 7 && !f[7].isEmpty() ? List.of(f[7].split(",")) : List.of());
   }
 
   private static String esc(String s) {

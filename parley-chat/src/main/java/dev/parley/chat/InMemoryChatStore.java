@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 
 /** {@link ChatStore} in memory, for one node's tests. Thread-safe: synchronised on itself. */
@@ -12,6 +13,7 @@ public final class InMemoryChatStore implements ChatStore {
   private final Map<String, ChatConversation> byId = new HashMap<>();
   private final Map<String, Long> notBefore = new HashMap<>();
   private final Map<String, Rating> ratings = new HashMap<>();
+  private final Map<String, TreeMap<String, CannedResponse>> canned = new HashMap<>();
 
   @Override
   public synchronized CompletableFuture<Opened> open(
@@ -64,6 +66,18 @@ public final class InMemoryChatStore implements ChatStore {
     ChatConversation moved = c.moved(to, agent, nowMillis);
     byId.put(id, moved);
     return CompletableFuture.completedFuture(Optional.of(moved));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Optional<ChatConversation>> label(
+      String id, List<String> labels) {
+    ChatConversation c = byId.get(id);
+    if (c == null) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    ChatConversation labelled = c.labelled(labels);
+    byId.put(id, labelled);
+    return CompletableFuture.completedFuture(Optional.of(labelled));
   }
 
   @Override
@@ -187,4 +201,29 @@ public final class InMemoryChatStore implements ChatStore {
 
   @Override
   public void close() {}
+
+  @Override
+  public synchronized CompletableFuture<List<CannedResponse>> cannedResponses(String site) {
+    return CompletableFuture.completedFuture(
+        List.copyOf(canned.getOrDefault(site, new TreeMap<>()).values()));
+  }
+
+  @Override
+  public synchronized CompletableFuture<CannedResponse.Saved> saveCanned(
+      CannedResponse r, int maxPerSite) {
+    TreeMap<String, CannedResponse> site = canned.computeIfAbsent(r.site(), s -> new TreeMap<>());
+    boolean had = site.containsKey(r.shortcut());
+    if (!had && site.size() >= maxPerSite) {
+      return CompletableFuture.completedFuture(CannedResponse.Saved.FULL);
+    }
+    site.put(r.shortcut(), r);
+    return CompletableFuture.completedFuture(
+        had ? CannedResponse.Saved.UPDATED : CannedResponse.Saved.CREATED);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Boolean> deleteCanned(String site, String shortcut) {
+    TreeMap<String, CannedResponse> m = canned.get(site);
+    return CompletableFuture.completedFuture(m != null && m.remove(shortcut) != null);
+  }
 }

@@ -133,6 +133,20 @@ final class VisitorFlow {
     if (!ChatConversation.isChat(conv)) {
       return CompletableFuture.completedFuture(null);
     }
+    if (Notes.isNotes(conv)) {
+      // Checked again at each note: an agent taken off the site since it joined writes no more.
+      return conversations
+          .find(Notes.conversationOf(conv))
+          .thenCompose(
+              found ->
+                  found.isPresent() && ChatAccess.mayWriteNotes(directory, p, found.get())
+                      ? CompletableFuture.<Void>completedFuture(null)
+                      : CompletableFuture.failedFuture(
+                          new ProtocolException(
+                              ErrorCode.FORBIDDEN,
+                              "only the agents of the conversation's site write notes",
+                              "conv")));
+    }
     return conversations
         .find(conv)
         .thenCompose(

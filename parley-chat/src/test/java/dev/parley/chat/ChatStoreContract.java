@@ -249,4 +249,53 @@ public abstract class ChatStoreContract {
         .containsExactly("chat_1", "chat_2");
     assertThat(get(store.resolvedBefore("demo", 10, 10))).isEmpty();
   }
+
+  @Test
+  void labelsAreKeptWithTheConversationRaiseItsVersionAndLeaveItsPlaceInTheQueue()
+      throws Exception {
+    ChatConversation opened = get(store.open("demo", "v7", "chat_lab", 5)).conversation();
+    assertThat(opened.labels()).isEmpty();
+    ChatConversation labelled =
+        get(store.label("chat_lab", List.of("billing", "vip"))).orElseThrow();
+    assertThat(labelled.labels()).containsExactly("billing", "vip");
+    assertThat(labelled.version()).isEqualTo(opened.version() + 1);
+    assertThat(labelled.updatedAtMillis()).isEqualTo(opened.updatedAtMillis());
+    assertThat(get(store.find("chat_lab")).orElseThrow().labels())
+        .containsExactly("billing", "vip");
+    ChatConversation moved =
+        get(store.transition(
+                "chat_lab", ConversationStatus.BOT, ConversationStatus.QUEUED, null, 6))
+            .orElseThrow();
+    assertThat(moved.labels()).as("a move keeps the labels").containsExactly("billing", "vip");
+    assertThat(get(store.list("demo", ConversationStatus.QUEUED)).get(0).labels())
+        .containsExactly("billing", "vip");
+    assertThat(get(store.label("chat_lab", List.of())).orElseThrow().labels()).isEmpty();
+    assertThat(get(store.label("chat_none", List.of("vip")))).isEmpty();
+  }
+
+  @Test
+  void cannedResponsesArePerSiteReplacedByShortcutAndLimited() throws Exception {
+    assertThat(get(store.cannedResponses("demo"))).isEmpty();
+    assertThat(get(store.saveCanned(new CannedResponse("demo", "hi", "Hello!", "maya", 1), 2)))
+        .isEqualTo(CannedResponse.Saved.CREATED);
+    assertThat(get(store.saveCanned(new CannedResponse("demo", "bye", "Bye!", "maya", 2), 2)))
+        .isEqualTo(CannedResponse.Saved.CREATED);
+    assertThat(get(store.saveCanned(new CannedResponse("demo", "hi", "Hello there!", "sam", 3), 2)))
+        .as("replacing one is not one more")
+        .isEqualTo(CannedResponse.Saved.UPDATED);
+    assertThat(get(store.saveCanned(new CannedResponse("demo", "thx", "Thanks", "sam", 4), 2)))
+        .isEqualTo(CannedResponse.Saved.FULL);
+    assertThat(get(store.saveCanned(new CannedResponse("other", "thx", "Thanks", "sam", 4), 2)))
+        .as("the limit is per site")
+        .isEqualTo(CannedResponse.Saved.CREATED);
+    assertThat(get(store.cannedResponses("demo")))
+        .containsExactly(
+            new CannedResponse("demo", "bye", "Bye!", "maya", 2),
+            new CannedResponse("demo", "hi", "Hello there!", "sam", 3));
+    assertThat(get(store.deleteCanned("demo", "bye"))).isTrue();
+    assertThat(get(store.deleteCanned("demo", "bye"))).isFalse();
+    assertThat(get(store.cannedResponses("demo")))
+        .extracting(CannedResponse::shortcut)
+        .containsExactly("hi");
+  }
 }

@@ -7,6 +7,7 @@ import dev.parley.protocol.chat.ChatCommand;
 import dev.parley.protocol.chat.ChatProtocol;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -180,6 +181,26 @@ public final class ParleyClient implements AutoCloseable {
   /** Visitor: leaves the queue; agent: hands the conversation back to the bot. */
   public void backToBot(String conv) {
     command(new ChatCommand.BackToBot(null, conv));
+  }
+
+  /**
+   * Agent: joins the notes of {@code conv} ({@code conv:notes}), replaying after {@code afterSeq}.
+   */
+  public void joinNotes(String conv, long afterSeq) {
+    join(ChatProtocol.notesOf(conv), afterSeq);
+  }
+
+  /**
+   * Agent: writes an internal note in {@code conv}, which its visitor never receives: a send to its
+   * notes stream (join it first with {@link #joinNotes}), with the same ack, cid and resume.
+   */
+  public CompletableFuture<Push.Ack> note(String conv, String text) {
+    return send(ChatProtocol.notesOf(conv), text);
+  }
+
+  /** Agent: sets the labels of {@code conv} (the whole list): 1-32 of a-z 0-9 -, at most 10. */
+  public void label(String conv, List<String> labels) {
+    command(new ChatCommand.Label(null, conv, labels));
   }
 
   /** Agent: resolves a conversation. */

@@ -11,6 +11,8 @@ import dev.parley.core.Principal;
 import dev.parley.core.SharedState;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.chat.ChatCommand;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
 import java.io.IOException;
@@ -47,9 +49,18 @@ public final class ChatRestApi implements HttpApi {
   /** Body of {@code POST …/transfer}. */
   public record TransferTo(String to) {}
 
+  /** Body of {@code PUT …/labels}. */
+  public record Labels(List<String> labels) {}
+
   /** A conversation as the API shows it. */
   public record ConversationView(
-      String id, String site, String visitor, String status, String agent, Double sentiment) {}
+      String id,
+      String site,
+      String visitor,
+      String status,
+      String agent,
+      Double sentiment,
+      List<String> labels) {}
 
   /** A message as the API shows it. */
   public record MessageView(
@@ -268,6 +279,16 @@ public final class ChatRestApi implements HttpApi {
           }
           return chat.transfer(p, id, t.to()).thenApply(ChatRestApi::outcome);
         }
+        case "PUT /labels" -> {
+          List<String> labels;
+          try {
+            labels =
+                ChatCommand.Label.checkLabels(Json.readStrict(r.body(), Labels.class).labels());
+          } catch (ProtocolException e) {
+            return done(error(400, "invalid_field", e.getMessage()));
+          }
+          return chat.label(p, id, labels).thenApply(ChatRestApi::outcome);
+        }
         case "POST /resolve" -> {
           return chat.resolve(p, id).thenApply(ChatRestApi::outcome);
         }
@@ -338,7 +359,13 @@ public final class ChatRestApi implements HttpApi {
 
   private ConversationView view(ChatConversation c) {
     return new ConversationView(
-        c.id(), c.site(), c.visitor(), c.status().wire(), c.agent(), chat.moodOf(c.id()));
+        c.id(),
+        c.site(),
+        c.visitor(),
+        c.status().wire(),
+        c.agent(),
+        chat.moodOf(c.id()),
+        c.labels());
   }
 
   private static MessageView view(StoredMessage m) {

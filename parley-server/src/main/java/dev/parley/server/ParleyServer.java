@@ -22,6 +22,7 @@ import dev.parley.core.Node;
 import dev.parley.core.NodeClock;
 import dev.parley.core.SharedState;
 import dev.parley.edge.AppearanceApi;
+import dev.parley.edge.CannedApi;
 import dev.parley.edge.ChatAuthenticator;
 import dev.parley.edge.ChatRestApi;
 import dev.parley.edge.JwtVerifier;
@@ -197,6 +198,7 @@ public final class ParleyServer implements AutoCloseable {
               config.bot().equals("webhook") ? config.webhook().secret() : null,
               sharedState,
               Clock.systemUTC());
+      var canned = new CannedApi(rest, authenticator, directory, chatStore, Clock.systemUTC());
       this.transport =
           TransportServer.start(
               EngineConfigs.transport(config),
@@ -207,7 +209,7 @@ public final class ParleyServer implements AutoCloseable {
                           eventDelivery.logApi(
                               new AdminApi(
                                   new KnowledgeApi(
-                                      new AppearanceApi(rest, directory),
+                                      new AppearanceApi(canned, directory),
                                       authenticator,
                                       configuration,
                                       knowledge.service()),

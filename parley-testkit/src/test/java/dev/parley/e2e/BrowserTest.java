@@ -44,6 +44,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code appearance.mjs}: a site's look from the admin API restyles its widget on its page;
  *   <li>{@code notify.mjs}: the console's notifications — desktop, sound and title count while
  *       hidden, switchable per agent;
+ *   <li>{@code console-tools.mjs}: an internal note the visitor never receives, a label, a canned
+ *       response inserted with {@code /shortcut};
  *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
  *       accent colour, the widget on the site's page wearing it, field errors and a lost update.
  * </ul>
@@ -111,7 +113,17 @@ class BrowserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"layout", "a11y", "reload", "csp", "appearance", "admin", "notify"})
+  @ValueSource(
+      strings = {
+        "layout",
+        "a11y",
+        "reload",
+        "csp",
+        "appearance",
+        "admin",
+        "notify",
+        "console-tools"
+      })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());
     assertThat(r.exitCode()).as(r.output()).isZero();

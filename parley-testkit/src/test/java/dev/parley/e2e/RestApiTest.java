@@ -226,6 +226,9 @@ class RestApiTest {
             "/api/conversations/{id}/accept",
             "/api/conversations/{id}/transfer",
             "/api/conversations/{id}/resolve",
+            "/api/conversations/{id}/labels",
+            "/api/sites/{site}/canned",
+            "/api/sites/{site}/canned/{shortcut}",
             "/api/sites/{site}",
             "/api/sites/{site}/appearance");
   }

@@ -2,6 +2,9 @@ package dev.parley.protocol.chat;
 
 import dev.parley.protocol.Command;
 import dev.parley.protocol.Fields;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The chat product's commands (see {@code docs/PROTOCOL.md#chat-commands}), registered with the
@@ -126,6 +129,52 @@ public interface ChatCommand extends Command {
     public void validate() {
       Fields.optionalRef(ref);
       Fields.conversation("conv", conv);
+    }
+  }
+
+  /**
+   * Agent of the conversation's site: sets the conversation's labels (the whole list; an empty list
+   * removes them all). Each is 1 to {@link #MAX_LABEL_LENGTH} of {@code a-z 0-9 -}, at most {@link
+   * #MAX_LABELS} of them; repeats count once.
+   */
+  record Label(String ref, String conv, List<String> labels) implements ChatCommand {
+    /** The most labels a conversation has. */
+    public static final int MAX_LABELS = 10;
+
+    /** The longest label, in characters. */
+    public static final int MAX_LABEL_LENGTH = 32;
+
+    /** What a label is made of. */
+    public static final Pattern LABEL = Pattern.compile("[a-z0-9-]{1,32}");
+
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      checkLabels(labels);
+    }
+
+    /**
+     * Checks a list of labels as the labelling command and the REST API take it.
+     *
+     * @throws dev.parley.protocol.ProtocolException {@code invalid_field} naming {@code labels}
+     */
+    public static List<String> checkLabels(List<String> labels) {
+      if (labels == null) {
+        throw Fields.missing("labels");
+      }
+      TreeSet<String> distinct = new TreeSet<>();
+      for (String l : labels) {
+        if (l == null || !LABEL.matcher(l).matches()) {
+          throw Fields.invalid(
+              "labels", "each label is 1-" + MAX_LABEL_LENGTH + " characters of a-z 0-9 -");
+        }
+        distinct.add(l);
+      }
+      if (distinct.size() > MAX_LABELS) {
+        throw Fields.invalid("labels", "at most " + MAX_LABELS + " labels");
+      }
+      return List.copyOf(distinct);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.parley.protocol.chat;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.parley.protocol.Push;
+import java.util.List;
 
 /**
  * The chat product's events (see {@code docs/PROTOCOL.md#chat-events}), registered with the codec
@@ -40,8 +41,39 @@ public interface ChatEvent extends Push {
       Double sentiment,
       String note,
       String rating,
-      String ratingComment)
+      String ratingComment,
+      List<String> labels)
       implements ChatEvent {
+
+    /** Without labels (a visitor's view, or a server before labels). */
+    public Conversation(
+        String conv,
+        String site,
+        String status,
+        String agent,
+        String agentId,
+        String visitor,
+        Integer position,
+        Integer waitSeconds,
+        Double sentiment,
+        String note,
+        String rating,
+        String ratingComment) {
+      this(
+          conv,
+          site,
+          status,
+          agent,
+          agentId,
+          visitor,
+          position,
+          waitSeconds,
+          sentiment,
+          note,
+          rating,
+          ratingComment,
+          null);
+    }
 
     /** Without a rating. */
     public Conversation(
@@ -89,7 +121,26 @@ public interface ChatEvent extends Push {
           sentiment,
           note,
           value,
-          comment);
+          comment,
+          labels);
+    }
+
+    /** This event with the conversation's labels (agents' view only). */
+    public Conversation withLabels(List<String> value) {
+      return new Conversation(
+          conv,
+          site,
+          status,
+          agent,
+          agentId,
+          visitor,
+          position,
+          waitSeconds,
+          sentiment,
+          note,
+          rating,
+          ratingComment,
+          value);
     }
   }
 

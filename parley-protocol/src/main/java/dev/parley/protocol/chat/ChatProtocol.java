@@ -22,7 +22,18 @@ public final class ChatProtocol {
   public static final Pattern LANGUAGE_TAG =
       Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}");
 
+  /**
+   * What a chat conversation's id is followed by to name its internal notes, the staff-only
+   * companion stream ({@code docs/PROTOCOL.md#internal-notes}).
+   */
+  public static final String NOTES_SUFFIX = ":notes";
+
   private ChatProtocol() {}
+
+  /** The notes stream of chat conversation {@code conv}. */
+  public static String notesOf(String conv) {
+    return conv + NOTES_SUFFIX;
+  }
 
   /** Adds the chat types to {@code codec}. */
   public static void register(Codec.Builder codec) {
@@ -36,6 +47,7 @@ public final class ChatProtocol {
         .command("rate", ChatCommand.Rate.class)
         .command("contact", ChatCommand.Contact.class)
         .command("transcript", ChatCommand.Transcript.class)
+        .command("label", ChatCommand.Label.class)
         .event("conversation", ChatEvent.Conversation.class)
         .event("answer", ChatEvent.Answer.class)
         .event("mail", ChatEvent.Mail.class)

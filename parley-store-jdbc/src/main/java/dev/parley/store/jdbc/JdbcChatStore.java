@@ -1,5 +1,6 @@
 package dev.parley.store.jdbc;
 
+import dev.parley.chat.CannedResponse;
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConversationStatus;
@@ -31,12 +32,14 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class JdbcChatStore implements ChatStore {
   private static final String COLUMNS =
-      "id, site, visitor, status, agent, created_at, updated_at, version";
+      "id, site, visitor, status, agent, created_at, updated_at, version, labels";
 
   private final JdbcAccess db;
+  private final CannedSql canned;
 
   private JdbcChatStore(JdbcAccess db) {
     this.db = db;
+    this.canned = new CannedSql(db);
   }
 
   /** On the SQLite file of {@code store} (already migrated): writes through its writer. */
@@ -66,7 +69,13 @@ public final class JdbcChatStore implements ChatStore {
         rs.getString(5),
         rs.getLong(6),
         rs.getLong(7),
-        rs.getLong(8));
+        rs.getLong(8),
+        labels(rs.getString(9)));
+  }
+
+  /** Labels are kept space-separated, sorted ({@code V13}); none is an empty string. */
+  private static List<String> labels(String column) {
+    return column == null || column.isEmpty() ? List.of() : List.of(column.split(" "));
   }
 
   private static Optional<ChatConversation> one(PreparedStatement ps) throws SQLException {
@@ -201,6 +210,23 @@ public final class JdbcChatStore implements ChatStore {
             }
             ps.setString(6, id);
             ps.setString(7, from.wire());
+            return one(ps);
+          }
+        });
+  }
+
+  @Override
+  public CompletableFuture<Optional<ChatConversation>> label(String id, List<String> labels) {
+    return write(
+        id,
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE chat_conversations SET labels = ?, version = version + 1 "
+                      + "WHERE id = ? RETURNING "
+                      + COLUMNS)) {
+            ps.setString(1, String.join(" ", labels));
+            ps.setString(2, id);
             return one(ps);
           }
         });
@@ -431,6 +457,21 @@ public final class JdbcChatStore implements ChatStore {
       }
       return out;
     }
+  }
+
+  @Override
+  public CompletableFuture<List<CannedResponse>> cannedResponses(String site) {
+    return canned.list(site);
+  }
+
+  @Override
+  public CompletableFuture<CannedResponse.Saved> saveCanned(CannedResponse r, int maxPerSite) {
+    return canned.save(r, maxPerSite);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> deleteCanned(String site, String shortcut) {
+    return canned.delete(site, shortcut);
   }
 
   @Override
