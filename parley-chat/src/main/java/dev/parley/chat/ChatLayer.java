@@ -72,8 +72,9 @@ public final class ChatLayer implements AutoCloseable {
     QueuePlaces places = new QueuePlaces(node, directory, conversations, estimate);
     EventFeed feed = new EventFeed(events, conversations, node.clock());
     this.feed = feed;
+    VisitorLanguages languages = new VisitorLanguages(node);
     ConversationLifecycle lifecycle =
-        new ConversationLifecycle(node, conversations, directory, places, feed);
+        new ConversationLifecycle(node, conversations, directory, places, feed, languages);
     HandoffRule handoffRule = new HandoffRule();
     this.turns = new BotTurns(node, node.config().typingTtl(), metrics, feed::messageStored);
     this.routing =
@@ -95,7 +96,8 @@ public final class ChatLayer implements AutoCloseable {
             handoffRule,
             bots,
             opener,
-            sweep);
+            sweep,
+            languages);
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
     this.ratings = new Ratings(node, store, conversations, lifecycle);
