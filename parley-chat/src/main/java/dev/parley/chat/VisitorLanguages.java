@@ -29,15 +29,16 @@ final class VisitorLanguages {
   /** At most this many visitors are kept in this node's view (then it starts afresh). */
   static final int LOCAL_LIMIT = 100_000;
 
-  /** Visitor {@code user} said hello in {@code lang} (null: none). Any thread. */
+  /**
+   * Visitor {@code user} said hello in {@code lang} (null: none): kept for {@link #MEMORY} from now
+   * (every hello renews it). Any thread.
+   */
   void remember(String user, String lang) {
     String l = lang == null ? "" : lang;
     if (known.size() >= LOCAL_LIMIT) {
       known.clear(); // the shared state still has them
     }
-    if (l.equals(known.put(user, l))) {
-      return;
-    }
+    known.put(user, l);
     long now = node.clock().millis();
     node.sharedState().setValue(KEY + user, l, now, MEMORY);
   }
