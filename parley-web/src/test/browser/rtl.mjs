@@ -3,20 +3,22 @@
 // corner, the bot's greeting sits on the right with its text starting at the right, the visitor's
 // own message on the left, the words are Arabic, and the server's queue message after "talk to a
 // human" is Arabic too. Then a browser that prefers pt-BR, on a page without data-lang, gets the
-// Portuguese widget, left to right. Positions and computed styles, not pixels.
+// Portuguese widget, left to right. Last, a site whose operator set its language to Hebrew
+// (appearance.lang) gets a Hebrew, mirrored widget on a page that says data-lang="en".
+// Positions and computed styles, not pixels.
 //   node --experimental-websocket rtl.mjs   (PARLEY_URL: a server whose site demo allows any origin)
 import http from 'node:http';
-import { run, step, fail, watch, BASE } from './lib.mjs';
+import { run, step, fail, watch, agent, BASE } from './lib.mjs';
 
 const parley = new URL(BASE);
 
-/** A page of another origin embedding the widget with `attrs`. @param {string} attrs */
-async function hostPage(attrs) {
+/** A page of another origin embedding site `site`'s widget with `attrs`. @param {string} attrs */
+async function hostPage(attrs, site = 'demo') {
   const server = http.createServer((req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Page</title></head>
 <body><main><h1>Page</h1></main>
-<script src="${parley.origin}/widget.js" data-site="demo" ${attrs} async></script></body></html>`);
+<script src="${parley.origin}/widget.js" data-site="${site}" ${attrs} async></script></body></html>`);
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   return { server, url: `http://localhost:${server.address().port}/` };
@@ -140,5 +142,37 @@ await run('rtl', async (browser) => {
   } finally {
     await pt.close();
     plain.server.close();
+  }
+
+  const en = await hostPage('data-lang="en"', 'hebrew');
+  const origin = new URL(en.url).origin;
+  const admin = await agent();
+  const res = await fetch(`${BASE}/api/admin/sites`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ id: 'hebrew', greeting: 'Welcome!', allowedOrigins: [origin], appearance: { lang: 'he' } }),
+  });
+  admin.close();
+  if (res.status !== 201) {
+    fail(`the Hebrew site was not created: ${res.status} ${await res.text()}`);
+  }
+  const he = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
+  const page3 = await he.newPage();
+  watch(page3, 'he');
+  try {
+    await page3.goto(en.url);
+    const widget = page3.locator('#parley-widget');
+    await widget.locator('.launcher[aria-label="פתיחת צ׳אט"]').waitFor({ timeout: 15000 });
+    const seen = await widget.evaluate((el) => ({
+      dir: el.getAttribute('dir'), lang: el.getAttribute('lang'),
+      left: el.shadowRoot?.querySelector('.launcher')?.getBoundingClientRect().left ?? -1,
+    }));
+    if (seen.dir !== 'rtl' || seen.lang !== 'he' || seen.left > 40) {
+      fail('the site\'s language does not win over data-lang: ' + JSON.stringify(seen));
+    }
+    step('a site whose language is Hebrew gets a Hebrew, mirrored widget over data-lang="en"');
+  } finally {
+    await he.close();
+    en.server.close();
   }
 });
