@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code host-page.mjs}: the widget on another origin's page with a strict CSP of its own;
  *   <li>{@code appearance.mjs}: a site's look from the admin API restyles its widget on its page;
  *   <li>{@code rtl.mjs}: the widget in Arabic mirrors (dir=rtl root, launcher bottom-left, messages
- *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese;
+ *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
+ *       Hebrew site wins over data-lang;
  *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
  *       accent colour, the widget on the site's page wearing it, field errors and a lost update.
  * </ul>
