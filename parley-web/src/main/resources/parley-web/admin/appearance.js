@@ -70,6 +70,9 @@ export function appearanceSection(site, isNew) {
         field('Title', 'appearance.title', { value: a.title }),
         field('Launcher label', 'appearance.launcherText', { value: a.launcherText }),
         field('Avatar or logo URL', 'appearance.avatarUrl', { value: a.avatarUrl, hint: 'An https URL or a path on this server, like /widget/logo.svg' }),
+        field('Language', 'appearance.lang', {
+          value: a.lang, hint: 'Like de: every visitor gets the widget and the chat in it. Empty: each visitor\'s own',
+        }),
         h('h4', {}, 'Texts per language'), langs, add),
       h('div', { class: 'look-preview' }, note, isNew ? '' : previewLang, preview)));
 
@@ -97,6 +100,7 @@ export function appearanceSection(site, isNew) {
       title: get('appearance.title') || undefined,
       launcherText: get('appearance.launcherText') || undefined,
       avatarUrl: get('appearance.avatarUrl') || undefined,
+      lang: get('appearance.lang') || undefined,
       texts: Object.keys(texts).length ? texts : undefined,
     };
     return Object.values(look).some((v) => v !== undefined) ? look : undefined;

@@ -10,6 +10,8 @@
 /**
  * What /api/sites/{site}/appearance answers (every field may be missing: the widget's default).
  * @typedef {object} Appearance
+ * @property {string} [lang] the site's language, a tag such as `de`: the widget speaks it whatever
+ *   the page or the browser says (docs/OPERATIONS.md#widget-appearance)
  * @property {string} [botName]
  * @property {string} [accent] `#rrggbb`
  * @property {'bottom-right'|'bottom-left'} [position]
@@ -61,7 +63,9 @@ export function applyAppearance(ui, a, o) {
   } else {
     ui.host.style.removeProperty('--_site-accent');
   }
-  ui.host.dataset.position = look.position === 'bottom-left' ? 'left' : 'right';
+  // The corner mirrors in a right-to-left language: bottom-right is the end corner.
+  const rtl = ui.host.dir === 'rtl';
+  ui.host.dataset.position = (look.position === 'bottom-left') !== rtl ? 'left' : 'right';
   const title = o.title || texts.title || look.title || o.defaultTitle;
   ui.title.textContent = title;
   ui.panel.setAttribute('aria-label', title);

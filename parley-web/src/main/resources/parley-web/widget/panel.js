@@ -151,27 +151,46 @@ export function createPanel(cssUrl, t, title, ready = Promise.resolve(), contain
   p.panel.append(
     h('header', { part: 'header' }, p.avatar, p.title, p.agent, p.close), p.status, p.log, p.typing, p.rating, p.ratingThanks,
     p.mail, p.mailOnFile, p.mailNote, h('div', { class: 'actions', part: 'actions' }, p.human, p.stop, p.transcript), p.form);
-  mailText.textContent = t.mailAway;
-  mailLabel.textContent = t.mailEmail;
-  mailSave.textContent = t.mailSave;
+  root.append(p.launcher, p.panel);
+  labels.set(p, { question, commentLabel, label, mailText, mailLabel, mailSave });
+  applyStrings(p, t, title);
+  container.appendChild(host);
+  return p;
+}
+
+/** The labels a panel has besides its named elements. @type {WeakMap<Panel, {question: HTMLElement, commentLabel: HTMLElement, label: HTMLElement, mailText: HTMLElement, mailLabel: HTMLElement, mailSave: HTMLElement}>} */
+const labels = new WeakMap();
+
+/**
+ * Puts the words of `t` on the panel (again, when the site picks another language), its language
+ * and writing direction on the host: `dir="rtl"` mirrors the layout (widget.css uses logical
+ * properties). `title`: the page's data-title, which wins.
+ * @param {Panel} p @param {Strings} t @param {string} [title]
+ */
+export function applyStrings(p, t, title) {
+  const l = labels.get(p);
+  p.host.lang = t.lang;
+  p.host.dir = t.dir;
+  if (l) {
+    l.question.textContent = t.rate;
+    l.commentLabel.textContent = t.rateComment;
+    l.label.textContent = t.placeholder;
+    l.mailText.textContent = t.mailAway;
+    l.mailLabel.textContent = t.mailEmail;
+    l.mailSave.textContent = t.mailSave;
+  }
   p.mailOnFile.textContent = t.mailOnFile;
   p.transcript.textContent = t.mailTranscript;
-  question.textContent = t.rate;
-  commentLabel.textContent = t.rateComment;
   p.rateGood.textContent = `👍 ${t.rateGood}`;
   p.rateBad.textContent = `👎 ${t.rateBad}`;
   p.ratingThanks.textContent = t.rateThanks;
-  root.append(p.launcher, p.panel);
   p.launcher.setAttribute('aria-label', t.open);
   p.title.textContent = title || t.title;
   p.panel.setAttribute('aria-label', title || t.title);
   p.close.setAttribute('aria-label', t.close);
-  label.textContent = t.placeholder;
   p.input.placeholder = t.placeholder;
   p.send.textContent = t.send;
   p.human.textContent = t.human;
   p.stop.textContent = t.stop;
   p.log.setAttribute('aria-label', t.log);
-  container.appendChild(host);
-  return p;
 }

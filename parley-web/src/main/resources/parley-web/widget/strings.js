@@ -1,8 +1,17 @@
 // @ts-check
-// The widget's words, per language (data-lang, else the browser's; English when unknown).
+// The widget's words in the visitor's language: the data is languages.js (44 languages, RTL ones
+// included); this picks the language (the site's choice, else data-lang, else the browser's
+// languages, else English) and turns the data into functions, numbers and plurals per language
+// (Intl.NumberFormat, Intl.PluralRules). docs/CLIENTS.md#languages.
+
+import { LANGUAGES, RTL } from './languages.js';
+
+/** @typedef {import('./languages.js').Plural} Plural */
 
 /**
  * @typedef {object} Strings
+ * @property {string} lang the language these are in (a key of LANGUAGES)
+ * @property {'ltr'|'rtl'} dir its writing direction
  * @property {string} open
  * @property {string} close
  * @property {string} title
@@ -40,43 +49,88 @@
  */
 
 /**
- * The words per language; a language without some words (a new string not yet translated) shows
- * those in English.
- * @type {{en: Strings} & Record<string, Partial<Strings>>}
+ * The language of ours for a tag such as `pt-BR`, `zh-TW` or `de` (its primary subtag, old codes
+ * mapped), or null when we have none.
+ * @param {string|undefined|null} tag @returns {string|null}
  */
-export const STRINGS = {
-  en: {
-    open: 'Open chat', close: 'Close chat', title: 'Chat with us', placeholder: 'Type a message…',
-    send: 'Send', human: 'Talk to a human', stop: 'Stop', connecting: 'Connecting…',
-    reconnecting: 'Reconnecting… your messages will be sent when we are back.', offline: 'Offline',
-    queued: (pos, min) => `You are number ${pos} in the queue` + (min ? ` (about ${min} min).` : '.'),
-    typing: (who) => `${who} is typing…`, bot: 'Assistant',
-    pending: 'sending', sent: 'sent', delivered: 'delivered', read: 'read', failed: 'not sent',
-    log: 'Conversation', unread: (n) => (n === 1 ? '1 new message' : `${n} new messages`),
-    tooLong: (max) => `A message can be at most ${max} characters long.`,
-    rate: 'How was this chat?', rateGood: 'Good', rateBad: 'Bad', rateComment: 'Anything to add? (optional)',
-    rateThanks: 'Thank you for your feedback.',
-    mailAway: "We're away right now — leave your email and we'll reply.", mailEmail: 'Your email address',
-    mailSave: 'Email me', mailInvalid: 'Please enter a valid email address.',
-    mailOnFile: "Thanks — we'll reply to your email if you have left by then.",
-    mailTranscript: 'Email me the transcript', mailTranscriptSent: 'The transcript is on its way to your email.',
-    mailLimited: 'Too many transcripts for now; please try again later.',
-  },
-  de: {
-    open: 'Chat öffnen', close: 'Chat schließen', title: 'Schreiben Sie uns', placeholder: 'Nachricht schreiben…',
-    send: 'Senden', human: 'Mit einem Menschen sprechen', stop: 'Stopp', connecting: 'Verbinde…',
-    reconnecting: 'Verbindung wird wiederhergestellt… Ihre Nachrichten werden danach gesendet.', offline: 'Offline',
-    queued: (pos, min) => `Sie sind Nummer ${pos} in der Warteschlange` + (min ? ` (etwa ${min} Min.).` : '.'),
-    typing: (who) => `${who} schreibt…`, bot: 'Assistent',
-    pending: 'wird gesendet', sent: 'gesendet', delivered: 'zugestellt', read: 'gelesen', failed: 'nicht gesendet',
-    log: 'Unterhaltung', unread: (n) => (n === 1 ? '1 neue Nachricht' : `${n} neue Nachrichten`),
-    tooLong: (max) => `Eine Nachricht darf höchstens ${max} Zeichen lang sein.`,
-    rate: 'Wie war dieser Chat?', rateGood: 'Gut', rateBad: 'Schlecht', rateComment: 'Möchten Sie etwas ergänzen? (optional)',
-    rateThanks: 'Vielen Dank für Ihre Rückmeldung.',
-  },
-};
+export function languageOf(tag) {
+  if (!tag) {
+    return null;
+  }
+  const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
+  /** @type {Record<string, string>} */
+  const aliases = { iw: 'he', in: 'id', no: 'nb', nn: 'nb', fil: 'tl', sh: 'hr', bs: 'hr' };
+  const code = aliases[primary] ?? primary;
+  return Object.hasOwn(LANGUAGES, code) ? code : null;
+}
 
-/** The strings for a language code such as `de` or `de-AT`. @param {string} lang @returns {Strings} */
-export function stringsFor(lang) {
-  return { ...STRINGS.en, ...STRINGS[lang.slice(0, 2).toLowerCase()] };
+/**
+ * The first of `tags` (best first: the site's choice, the page's data-lang, the browser's
+ * languages) that we speak, else `en`.
+ * @param {ReadonlyArray<string|undefined|null>} tags @returns {string}
+ */
+export function pickLanguage(tags) {
+  for (const t of tags) {
+    const code = languageOf(t);
+    if (code) {
+      return code;
+    }
+  }
+  return 'en';
+}
+
+/** Whether `code` is written right to left. @param {string} code */
+export function isRtl(code) {
+  return RTL.includes(code);
+}
+
+/**
+ * The words of `code`, English where it lacks a key (a key added in English first).
+ * @param {string} code @returns {Record<string, string|Plural>}
+ */
+function words(code) {
+  return { ...LANGUAGES.en, ...(LANGUAGES[code] ?? {}) };
+}
+
+/** The strings for a language tag such as `de` or `de-AT` (English when unknown). @param {string} tag @returns {Strings} */
+export function stringsFor(tag) {
+  const lang = languageOf(tag) ?? 'en';
+  const w = words(lang);
+  const numbers = new Intl.NumberFormat(lang);
+  const plurals = new Intl.PluralRules(lang);
+  /** @param {string} key @returns {string} */
+  const text = (key) => {
+    const v = w[key];
+    return typeof v === 'string' ? v : v.other;
+  };
+  /** @param {string} template @param {Record<string, string|number>} args @returns {string} */
+  const fill = (template, args) =>
+    template.replace(/\{(\w+)\}/g, (m, name) => {
+      const v = args[name];
+      return v === undefined ? m : typeof v === 'number' ? numbers.format(v) : v;
+    });
+  /** @param {string} key @param {number} n @param {string} name @returns {string} */
+  const plural = (key, n, name) => {
+    const v = w[key];
+    const form = typeof v === 'string' ? v : v[plurals.select(n)] ?? v.other;
+    return fill(form, { [name]: n });
+  };
+  return {
+    lang,
+    dir: isRtl(lang) ? 'rtl' : 'ltr',
+    open: text('open'), close: text('close'), title: text('title'), placeholder: text('placeholder'),
+    send: text('send'), human: text('human'), stop: text('stop'), connecting: text('connecting'),
+    reconnecting: text('reconnecting'), offline: text('offline'),
+    queued: (pos, min) => fill(text(min ? 'queuedWait' : 'queued'), { pos, min }),
+    typing: (who) => fill(text('typing'), { who }),
+    bot: text('bot'), pending: text('pending'), sent: text('sent'), delivered: text('delivered'),
+    read: text('read'), failed: text('failed'), log: text('log'),
+    unread: (n) => plural('unread', n, 'n'),
+    tooLong: (max) => plural('tooLong', max, 'max'),
+    rate: text('rate'), rateGood: text('rateGood'), rateBad: text('rateBad'),
+    rateComment: text('rateComment'), rateThanks: text('rateThanks'),
+    mailAway: text('mailAway'), mailEmail: text('mailEmail'), mailSave: text('mailSave'), mailInvalid: text('mailInvalid'),
+    mailOnFile: text('mailOnFile'), mailTranscript: text('mailTranscript'), mailTranscriptSent: text('mailTranscriptSent'),
+    mailLimited: text('mailLimited'),
+  };
 }

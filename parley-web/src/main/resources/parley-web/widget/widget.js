@@ -8,8 +8,8 @@
 import { ParleyClient, newCid, textLength } from '../sdk/parley.js';
 import { Transcript } from '../sdk/transcript.js';
 import { TranscriptView, TypingIndicators, showLength } from '../sdk/dom.js';
-import { createPanel } from './panel.js';
-import { stringsFor } from './strings.js';
+import { applyStrings, createPanel } from './panel.js';
+import { pickLanguage, stringsFor } from './strings.js';
 import { applyAppearance, fetchAppearance } from './appearance.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
@@ -22,7 +22,7 @@ import { applyAppearance, fetchAppearance } from './appearance.js';
  * @typedef {object} WidgetConfig
  * @property {string} base the URL of widget.js: the Parley server
  * @property {string} [site] data-site (default `demo`)
- * @property {string} [lang] data-lang (default: the browser's)
+ * @property {string} [lang] data-lang (default: the browser's; the site's language wins)
  * @property {string} [title] data-title
  * @property {boolean} [open] data-open="true": start open
  * @property {string} [transports] data-transports, e.g. "sse,longpoll"
@@ -93,13 +93,25 @@ function write(s, k, v) {
 export function mount(cfg) {
   const base = new URL(cfg.base);
   const site = cfg.site || 'demo';
+  // The language: the site's (from its appearance, once known) > data-lang > the browser's
+  // languages > English. hello.lang carries the tag itself (the server greets per tag and says its
+  // own texts in that language; a site language wins there too).
+  const browser = [...(navigator.languages ?? []), navigator.language];
   const lang = cfg.lang || navigator.language || 'en';
-  const t = stringsFor(lang);
+  /** @param {string} [siteLang] */
+  const wordsFor = (siteLang) => stringsFor(pickLanguage([siteLang, cfg.lang, ...browser]));
+  let t = wordsFor(cfg.appearance?.lang);
   const look = cfg.appearance ? Promise.resolve(cfg.appearance) : fetchAppearance(base, site);
   const ui = createPanel(new URL('widget/widget.css', base).href, t, cfg.title, look, cfg.container);
   /** @param {Appearance|null} a */
   const restyle = (a) => {
-    applyAppearance(ui, a, { base, lang, title: cfg.title, defaultTitle: t.title });
+    const words = wordsFor(a?.lang);
+    if (words.lang !== t.lang) {
+      t = words;
+      applyStrings(ui, t, cfg.title);
+      showUnread();
+    }
+    applyAppearance(ui, a, { base, lang: a?.lang || lang, title: cfg.title, defaultTitle: t.title });
     names.bot = a?.botName || t.bot;
   };
   const key = `parley:${base.host}:${site}`;

@@ -1,6 +1,7 @@
 package dev.parley.bots;
 
 import dev.parley.chat.Bot;
+import dev.parley.chat.ChatTexts;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -14,10 +15,8 @@ import java.util.Optional;
  * would. Thread-safe (stateless besides the immutable knowledge base).
  */
 public final class KnowledgeBaseBot implements Bot {
-  /** What the bot says when it is not sure. */
-  public static final String NOT_SURE =
-      "I'm not sure I can answer that well. Would you like to talk to a human? Press \"Talk to a human\" "
-          + "and someone from the team will join.";
+  /** What the bot says when it is not sure (in English; {@link #notSure} in a visitor's). */
+  public static final String NOT_SURE = notSure(null);
 
   private static final int MAX_ANSWER_CHARS = 900;
 
@@ -34,9 +33,14 @@ public final class KnowledgeBaseBot implements Bot {
     Optional<Knowledge.Hit> hit = Retrieval.search(kb, q, 1).stream().findFirst();
     double confidence = hit.map(Knowledge.Hit::confidence).orElse(0.0);
     boolean sure = hit.isPresent() && confidence >= q.site().confidenceThreshold();
-    String text = sure ? clip(hit.get().passage().body()) : NOT_SURE;
+    String text = sure ? clip(hit.get().passage().body()) : notSure(q.lang());
     stream(text, sink, pacing);
     return new Result(confidence, !sure);
+  }
+
+  /** What the bot says when it is not sure, in the language of {@code lang} (null: English). */
+  public static String notSure(String lang) {
+    return ChatTexts.get().text(lang, "bot.notSure");
   }
 
   /** Streams {@code text} in small chunks of words, {@code pacing} apart. */

@@ -1,6 +1,7 @@
 package dev.parley.bots;
 
 import dev.parley.chat.Bot;
+import dev.parley.chat.ChatTexts;
 import dev.parley.core.NodeClock;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.ProtocolException;
@@ -45,12 +46,10 @@ public final class LlmBot implements Bot, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LlmBot.class);
 
   /** Said when nothing came from the model. */
-  public static final String FALLBACK =
-      "Sorry, I can't answer right now. Would you like to talk to a human? Press \"Talk to a human\".";
+  public static final String FALLBACK = ChatTexts.get().text(null, "bot.unavailable");
 
   /** Added when the model stopped in the middle of an answer. */
-  public static final String CUT_OFF =
-      " … Sorry, I was cut off. Would you like to talk to a human?";
+  public static final String CUT_OFF = " " + ChatTexts.get().text(null, "bot.cutOff");
 
   /**
    * Settings.
@@ -142,7 +141,7 @@ public final class LlmBot implements Bot, AutoCloseable {
     List<Knowledge.Hit> passages = Retrieval.search(kb, q, config.contextPassages());
     if (passages.isEmpty()) {
       // Nothing in the site's knowledge: say so rather than let the model invent an answer.
-      KnowledgeBaseBot.stream(KnowledgeBaseBot.NOT_SURE, sink, Duration.ZERO);
+      KnowledgeBaseBot.stream(KnowledgeBaseBot.notSure(q.lang()), sink, Duration.ZERO);
       return new Result(0.0, true);
     }
     HttpRequest.Builder req =
@@ -209,7 +208,10 @@ public final class LlmBot implements Bot, AutoCloseable {
           watch.elapsedMillis(),
           watch.reason() == null ? "upstream" : watch.reason(),
           e.toString());
-      sink.delta(said ? CUT_OFF : FALLBACK);
+      sink.delta(
+          said
+              ? " " + ChatTexts.get().text(q.lang(), "bot.cutOff")
+              : ChatTexts.get().text(q.lang(), "bot.unavailable"));
       return new Result(0.0, true);
     } finally {
       watch.end();

@@ -1,6 +1,7 @@
 package dev.parley.bots;
 
 import dev.parley.chat.Bot;
+import dev.parley.chat.ChatTexts;
 import dev.parley.protocol.http.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -94,7 +95,7 @@ public final class WebhookBot implements Bot, AutoCloseable {
         backoff = backoff.multipliedBy(2);
       }
     }
-    sink.delta("Sorry, our assistant is unavailable right now. Would you like to talk to a human?");
+    sink.delta(ChatTexts.get().text(q.lang(), "bot.webhookDown"));
     return new Result(0.0, true);
   }
 

@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import dev.parley.chat.VisitorLanguages.Localized;
 import dev.parley.core.AppendRequest;
 import dev.parley.core.Node;
 import dev.parley.core.Principal;
@@ -172,10 +173,7 @@ public final class AgentDesk {
           }
           return lifecycle
               .reassign(
-                  c,
-                  agent,
-                  to,
-                  agent.name() + " transferred the conversation to " + to.name() + ".")
+                  c, agent, to, Localized.of("transferred", "agent", agent.name(), "to", to.name()))
               .thenApply(AgentDesk::movedOr);
         });
   }
@@ -197,7 +195,7 @@ public final class AgentDesk {
                   c.status(),
                   ConversationStatus.RESOLVED,
                   null,
-                  agent.name() + " resolved the conversation.")
+                  Localized.of("resolved", "agent", agent.name()))
               .thenApply(
                   moved -> {
                     if (moved.isPresent() && c.status() == ConversationStatus.ASSIGNED) {
@@ -229,13 +227,13 @@ public final class AgentDesk {
               }
               ChatConversation c = found.get();
               Agent agent = agentOf(p);
-              String text;
+              Localized text;
               if (ChatAccess.isVisitorOf(p, c) && c.status() == ConversationStatus.QUEUED) {
-                text = "You left the queue; the bot is back.";
+                text = Localized.of("leftQueue");
               } else if (agent != null
                   && c.status() == ConversationStatus.ASSIGNED
                   && agent.user().equals(c.agent())) {
-                text = agent.name() + " handed the conversation back to the bot.";
+                text = Localized.of("handedBack", "agent", agent.name());
               } else {
                 return Outcome.now(
                     ErrorCode.FORBIDDEN,

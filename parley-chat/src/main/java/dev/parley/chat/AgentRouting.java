@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import dev.parley.chat.VisitorLanguages.Localized;
 import dev.parley.core.Node;
 import dev.parley.core.Session;
 import dev.parley.core.SessionLoop;
@@ -167,8 +168,7 @@ final class AgentRouting implements AutoCloseable {
                   ConversationStatus.ASSIGNED,
                   ConversationStatus.QUEUED,
                   null,
-                  agent.name()
-                      + " is no longer available. You're back in the queue; another agent will join.")
+                  Localized.of("agentGone", "agent", agent.name()))
               .join();
         }
       }
@@ -201,7 +201,7 @@ final class AgentRouting implements AutoCloseable {
             from,
             ConversationStatus.ASSIGNED,
             agent.user(),
-            agent.name() + " joined the conversation.")
+            Localized.of("joined", "agent", agent.name()))
         .thenApply(
             moved -> {
               if (moved.isPresent()) {

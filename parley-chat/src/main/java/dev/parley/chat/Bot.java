@@ -20,8 +20,16 @@ public interface Bot {
    * What the bot is asked.
    *
    * @param history the conversation so far, oldest first (may be empty)
+   * @param lang the visitor's language tag ({@code hello.lang}), or null: the language of the bot's
+   *     own fallback texts ({@link ChatTexts})
    */
-  record Question(Site site, String conversation, String text, List<StoredMessage> history) {}
+  record Question(
+      Site site, String conversation, String text, List<StoredMessage> history, String lang) {
+    /** A question from a visitor of unknown language. */
+    public Question(Site site, String conversation, String text, List<StoredMessage> history) {
+      this(site, conversation, text, history, null);
+    }
+  }
 
   /**
    * How the answer went.

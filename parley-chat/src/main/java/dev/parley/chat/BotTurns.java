@@ -96,7 +96,7 @@ public final class BotTurns implements AutoCloseable {
             turn.finish("stopped");
           } catch (Exception e) {
             log.warn("bot failed in {}", conv, e);
-            turn.delta(turn.isEmpty() ? "Sorry, I could not answer that just now." : "");
+            turn.delta(turn.isEmpty() ? ChatTexts.get().text(question.lang(), "bot.failed") : "");
             turn.finish("failed");
           }
         });

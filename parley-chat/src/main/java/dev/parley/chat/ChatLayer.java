@@ -106,8 +106,9 @@ public final class ChatLayer implements AutoCloseable {
         new AwayMail(node, directory, conversations, places, mailStore, mailPort, mailPolicy);
     EventFeed feed = new EventFeed(events, conversations, node.clock(), mail);
     this.feed = feed;
+    VisitorLanguages languages = new VisitorLanguages(node);
     ConversationLifecycle lifecycle =
-        new ConversationLifecycle(node, conversations, directory, places, feed);
+        new ConversationLifecycle(node, conversations, directory, places, feed, languages);
     HandoffRule handoffRule = new HandoffRule();
     this.turns = new BotTurns(node, node.config().typingTtl(), metrics, feed::messageStored);
     this.routing =
@@ -130,7 +131,8 @@ public final class ChatLayer implements AutoCloseable {
             bots,
             opener,
             sweep,
-            mail);
+            mail,
+            languages);
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
     this.ratings = new Ratings(node, store, conversations, lifecycle);

@@ -34,6 +34,7 @@ final class ConversationLifecycle {
   private final Directory directory;
   private final QueuePlaces places;
   private final EventFeed feed;
+  private final VisitorLanguages languages;
 
   /** The visitor's latest mood, per conversation (this node's view). */
   private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
@@ -43,8 +44,10 @@ final class ConversationLifecycle {
       Conversations conversations,
       Directory directory,
       QueuePlaces places,
-      EventFeed feed) {
+      EventFeed feed,
+      VisitorLanguages languages) {
     this.node = node;
+    this.languages = languages;
     this.feed = feed;
     this.conversations = conversations;
     this.directory = directory;
@@ -61,7 +64,7 @@ final class ConversationLifecycle {
       ConversationStatus from,
       ConversationStatus to,
       String agent,
-      String systemText) {
+      VisitorLanguages.Localized systemText) {
     if (!from.canMoveTo(to)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
@@ -79,7 +82,7 @@ final class ConversationLifecycle {
 
   /** Hands {@code c} from {@code from} to {@code to}, announced like a move. */
   CompletableFuture<Optional<ChatConversation>> reassign(
-      ChatConversation c, Agent from, Agent to, String systemText) {
+      ChatConversation c, Agent from, Agent to, VisitorLanguages.Localized systemText) {
     return conversations
         .reassign(c, from.user(), to.user())
         .thenCompose(
@@ -94,9 +97,9 @@ final class ConversationLifecycle {
 
   /**
    * Tells the visitor and the agents where {@code c} stands (with its place when it is queued),
-   * then stores {@code systemText}.
+   * then stores {@code systemText} in the visitor's language.
    */
-  CompletableFuture<Void> announce(ChatConversation c, String systemText) {
+  CompletableFuture<Void> announce(ChatConversation c, VisitorLanguages.Localized systemText) {
     CompletableFuture<QueuePlaces.Place> place;
     if (c.status() == ConversationStatus.QUEUED) {
       place = places.placeOf(c).exceptionally(e -> null);
@@ -112,11 +115,12 @@ final class ConversationLifecycle {
               }
               publish(c, p);
             });
-    return told.thenCompose(
-            v ->
+    return told.thenCompose(v -> languages.say(c.visitor(), systemText))
+        .thenCompose(
+            text ->
                 node.append(
                     new AppendRequest(
-                        c.id(), SYSTEM_USER, null, "system", systemText, node.clock().millis())))
+                        c.id(), SYSTEM_USER, null, "system", text, node.clock().millis())))
         .thenApply(a -> (Void) null);
   }
 

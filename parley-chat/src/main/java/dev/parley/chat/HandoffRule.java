@@ -1,22 +1,16 @@
 package dev.parley.chat;
 
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * When a visitor goes from the bot to a person: it asks ({@code handoff}), its words ask ("can I
- * talk to a human"), or the bot was unsure twice in a row. Keeps the unsure count per conversation
- * (this node's view).
+ * talk to a human", "mit einem Menschen sprechen", "担当者": the phrases of every language of {@link
+ * ChatTexts}), or the bot was unsure twice in a row. Keeps the unsure count per conversation (this
+ * node's view).
  *
  * <p>Thread-safe: the counts are a concurrent map.
  */
 final class HandoffRule {
-  private static final Pattern ASKS_FOR_HUMAN =
-      Pattern.compile(
-          "\\b(human|real person|someone real|an? (agent|operator|person)|talk to (a |an )?(person|agent|someone)"
-              + "|representative|customer service|support team)\\b",
-          Pattern.CASE_INSENSITIVE);
-
   /** Unsure answers in a row after which the conversation goes to the queue. */
   static final int UNSURE_LIMIT = 2;
 
@@ -24,7 +18,7 @@ final class HandoffRule {
 
   /** Whether {@code text} asks for a person. */
   boolean asksForHuman(String text) {
-    return ASKS_FOR_HUMAN.matcher(text).find();
+    return ChatTexts.get().asksForHuman(text);
   }
 
   /**

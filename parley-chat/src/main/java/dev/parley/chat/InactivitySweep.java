@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import dev.parley.chat.VisitorLanguages.Localized;
 import dev.parley.core.Node;
 import dev.parley.core.SharedState;
 import java.security.SecureRandom;
@@ -111,8 +112,13 @@ final class InactivitySweep {
                 ConversationStatus.ASSIGNED,
                 ConversationStatus.QUEUED,
                 null,
-                (a == null ? "The agent" : a.name())
-                    + " is no longer available. You're back in the queue; another agent will join.")
+                lang ->
+                    ChatTexts.get()
+                        .text(
+                            lang,
+                            "agentGone",
+                            "agent",
+                            a == null ? ChatTexts.get().text(lang, "theAgent") : a.name()))
             .join();
         routing.assignSoon(site.id());
       }
@@ -154,12 +160,7 @@ final class InactivitySweep {
   private void close(ChatConversation c) {
     boolean moved =
         lifecycle
-            .move(
-                c,
-                c.status(),
-                ConversationStatus.RESOLVED,
-                null,
-                "The conversation was closed because the visitor left.")
+            .move(c, c.status(), ConversationStatus.RESOLVED, null, Localized.of("visitorLeft"))
             .join()
             .isPresent();
     if (moved) {

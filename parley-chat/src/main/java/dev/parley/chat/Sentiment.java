@@ -8,6 +8,10 @@ import java.util.Set;
  * visitor stands out in the agents' queue. Counts positive and negative words, flips a word after a
  * negation ("not good"), and weighs shouting (!!, CAPITALS). A hint for people, not a verdict.
  *
+ * <p><b>English only</b>: its word lists are English, so it scores only visitors whose language
+ * ({@code hello.lang}) is English or unknown ({@link #reads}); for any other language the agents'
+ * view carries no mood at all rather than a wrong one (docs/PROTOCOL.md, docs/CLIENTS.md).
+ *
  * <p>Stateless and thread-safe.
  */
 public final class Sentiment {
@@ -68,6 +72,13 @@ public final class Sentiment {
           "not", "no", "never", "don't", "doesn't", "isn't", "wasn't", "can't", "cannot", "won't");
 
   private Sentiment() {}
+
+  /** Whether the score means anything for a visitor speaking {@code lang} (null: unknown). */
+  public static boolean reads(String lang) {
+    return lang == null
+        || lang.isBlank()
+        || lang.strip().toLowerCase(Locale.ROOT).split("[-_]", 2)[0].equals("en");
+  }
 
   /** The score of {@code text}, in [-1, 1]; 0 when nothing in it carries a mood. */
   public static double score(String text) {

@@ -332,10 +332,21 @@ public record Site(
 
   /**
    * The greeting for a visitor speaking {@code lang} (null: unknown): the site's greeting in that
-   * language ({@link SiteAppearance#greeting}), else its default one.
+   * language — the site's own language when it sets one ({@link #visitorLanguage}) — ({@link
+   * SiteAppearance#greeting}), else its default one.
    */
   public String greeting(String lang) {
-    return appearance == null ? greeting : appearance.greeting(lang, greeting);
+    return appearance == null
+        ? greeting
+        : appearance.greeting(appearance.languageFor(lang), greeting);
+  }
+
+  /**
+   * The language a visitor whose {@code hello.lang} was {@code helloLang} (null: none) is spoken to
+   * in: the site's language when its appearance sets one, else {@code helloLang}.
+   */
+  public String visitorLanguage(String helloLang) {
+    return appearance == null ? helloLang : appearance.languageFor(helloLang);
   }
 
   @Override

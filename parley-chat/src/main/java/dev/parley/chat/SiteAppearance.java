@@ -16,6 +16,9 @@ import java.util.Map;
  * @param avatarUrl the avatar or logo in the panel's header: an https URL or a path on the server
  * @param texts texts per language (lower-case tags such as {@code de} or {@code pt-br}), each
  *     overriding the fields above and the site's greeting for visitors of that language
+ * @param lang the site's language (a tag such as {@code de}), or null: when set, every visitor of
+ *     the site is spoken to in it — the widget's words, the greeting, the chat's texts — whatever
+ *     the browser says
  */
 public record SiteAppearance(
     String accent,
@@ -23,10 +26,31 @@ public record SiteAppearance(
     String title,
     String launcherText,
     String avatarUrl,
-    Map<String, Texts> texts) {
+    Map<String, Texts> texts,
+    String lang) {
 
   public SiteAppearance {
     texts = texts == null ? Map.of() : Map.copyOf(texts);
+    lang = lang == null || lang.isBlank() ? null : lang;
+  }
+
+  /** An appearance that leaves the language to the visitor. */
+  public SiteAppearance(
+      String accent,
+      String position,
+      String title,
+      String launcherText,
+      String avatarUrl,
+      Map<String, Texts> texts) {
+    this(accent, position, title, launcherText, avatarUrl, texts, null);
+  }
+
+  /**
+   * The language a visitor whose hello said {@code helloLang} is spoken to in: the site's, else
+   * that.
+   */
+  public String languageFor(String helloLang) {
+    return lang == null ? helloLang : lang;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import dev.parley.chat.VisitorLanguages.Localized;
 import dev.parley.core.Node;
 import dev.parley.core.Principal;
 import dev.parley.core.Session;
@@ -11,6 +12,7 @@ import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatCommand;
 import dev.parley.protocol.chat.ChatEvent;
 import java.time.Instant;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +46,7 @@ final class VisitorFlow {
   private final ConversationOpener opener;
   private final InactivitySweep sweep;
   private final AwayMail mail;
+  private final VisitorLanguages languages;
 
   VisitorFlow(
       Node node,
@@ -56,8 +59,10 @@ final class VisitorFlow {
       Function<Site, Bot> bots,
       ConversationOpener opener,
       InactivitySweep sweep,
-      AwayMail mail) {
+      AwayMail mail,
+      VisitorLanguages languages) {
     this.mail = mail;
+    this.languages = languages;
     this.opener = opener;
     this.sweep = sweep;
     this.node = node;
@@ -97,6 +102,9 @@ final class VisitorFlow {
               null,
               "site"));
       return;
+    }
+    if (ChatIdentity.isVisitor(p)) {
+      languages.remember(p.user(), site.visitorLanguage(ChatIdentity.lang(p)));
     }
     session
         .loop()
@@ -184,16 +192,25 @@ final class VisitorFlow {
     if (site == null) {
       return;
     }
-    lifecycle.noteMood(c.id(), Sentiment.score(m.text()));
     sweep.visitorSpoke(c.id());
-    if (c.status() == ConversationStatus.QUEUED || c.status() == ConversationStatus.ASSIGNED) {
-      lifecycle.publishToAgents(c); // the mood changed
-    }
+    languages
+        .of(c.visitor())
+        .thenAccept(
+            lang -> {
+              if (!Sentiment.reads(lang)) {
+                return; // English only: no mood for visitors of other languages
+              }
+              lifecycle.noteMood(c.id(), Sentiment.score(m.text()));
+              if (c.status() == ConversationStatus.QUEUED
+                  || c.status() == ConversationStatus.ASSIGNED) {
+                lifecycle.publishToAgents(c); // the mood changed
+              }
+            });
     boolean wantsHuman = handoffRule.asksForHuman(m.text());
     switch (c.status()) {
       case BOT -> {
         if (wantsHuman) {
-          handoff(c, "You asked for a person.");
+          handoff(c, "why.asked");
         } else {
           ask(site, c, m);
         }
@@ -205,13 +222,13 @@ final class VisitorFlow {
                   ConversationStatus.RESOLVED,
                   ConversationStatus.BOT,
                   null,
-                  "The conversation was reopened.")
+                  Localized.of("reopened"))
               .thenAccept(
                   moved ->
                       moved.ifPresent(
                           reopened -> {
                             if (wantsHuman) {
-                              handoff(reopened, "You asked for a person.");
+                              handoff(reopened, "why.asked");
                             } else {
                               ask(site, reopened, m);
                             }
@@ -223,18 +240,15 @@ final class VisitorFlow {
   private void ask(Site site, ChatConversation c, StoredMessage m) {
     Bot bot = bots.apply(site);
     if (bot == null) {
-      handoff(c, "Our team answers this chat."); // the site has no bot
+      handoff(c, "why.noBot"); // the site has no bot
       return;
     }
+    CompletableFuture<String> lang = languages.of(c.visitor());
     CompletableFuture.supplyAsync(
             () -> node.store().readBefore(c.id(), m.seq(), 20), node.store().readExecutor())
         .exceptionally(e -> List.of())
-        .thenAccept(
-            history ->
-                turns.start(
-                    bot,
-                    new Bot.Question(site, c.id(), m.text(), history),
-                    result -> afterAnswer(c, result)));
+        .thenCombine(lang, (history, l) -> new Bot.Question(site, c.id(), m.text(), history, l))
+        .thenAccept(question -> turns.start(bot, question, result -> afterAnswer(c, result)));
   }
 
   private void afterAnswer(ChatConversation c, Bot.Result result) {
@@ -248,21 +262,30 @@ final class VisitorFlow {
           .thenAccept(
               now ->
                   now.filter(x -> x.status() == ConversationStatus.BOT)
-                      .ifPresent(x -> handoff(x, "The bot could not help twice in a row.")));
+                      .ifPresent(x -> handoff(x, "why.unsure")));
     }
   }
 
-  /** BOT → QUEUED, then assignment. */
+  /**
+   * BOT → QUEUED, then assignment; the system message says why (the {@link ChatTexts} key {@code
+   * why}) and that the visitor waits, or that the team is away until when.
+   */
   CompletableFuture<Optional<ChatConversation>> handoff(ChatConversation c, String why) {
     Site site = directory.site(c.site());
     Instant now = Instant.ofEpochMilli(node.clock().millis());
-    String text = why + " You're in the queue; an agent will join shortly.";
+    Localized text = Localized.of(why).then(Localized.of("queue.joining"));
     if (!site.hours().isOpen(now)) {
+      ZonedDateTime opens = site.hours().nextOpening(now);
       text =
-          why
-              + " Our team is away right now; we'll answer from "
-              + WHEN.format(site.hours().nextOpening(now))
-              + ". Stay in the queue and we'll reply here.";
+          Localized.of(why)
+              .then(
+                  lang ->
+                      ChatTexts.get()
+                          .text(
+                              lang,
+                              "queue.away",
+                              "when",
+                              WHEN.withLocale(ChatTexts.get().locale(lang)).format(opens)));
     }
     return lifecycle
         .move(c, ConversationStatus.BOT, ConversationStatus.QUEUED, null, text)
@@ -301,7 +324,7 @@ final class VisitorFlow {
                 throw new ProtocolException(
                     ErrorCode.INVALID_FIELD, "the conversation is " + c.status().wire(), "conv");
               }
-              handoff(c, "You asked for a person.");
+              handoff(c, "why.asked");
             });
   }
 

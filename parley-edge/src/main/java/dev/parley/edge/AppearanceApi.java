@@ -51,7 +51,8 @@ public final class AppearanceApi implements HttpApi {
       String title,
       String launcherText,
       String avatarUrl,
-      Map<String, LanguageTexts> texts) {}
+      Map<String, LanguageTexts> texts,
+      String lang) {}
 
   /** A language's texts as the widget gets them. */
   public record LanguageTexts(String title, String launcherText) {}
@@ -106,7 +107,7 @@ public final class AppearanceApi implements HttpApi {
   static View view(Site s) {
     SiteAppearance a = s.appearance();
     if (a == null) {
-      return new View(s.id(), s.botName(), null, null, null, null, null, Map.of());
+      return new View(s.id(), s.botName(), null, null, null, null, null, Map.of(), null);
     }
     Map<String, LanguageTexts> texts = new TreeMap<>();
     a.texts()
@@ -124,7 +125,8 @@ public final class AppearanceApi implements HttpApi {
         a.title(),
         a.launcherText(),
         a.avatarUrl(),
-        texts);
+        texts,
+        a.lang());
   }
 
   private static String hash(byte[] body) {

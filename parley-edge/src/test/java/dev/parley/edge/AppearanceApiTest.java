@@ -29,7 +29,8 @@ class AppearanceApiTest {
           "/logo.svg",
           Map.of(
               "de", new SiteAppearance.Texts("Hallo!", "Acme-Hilfe", null),
-              "fr", new SiteAppearance.Texts("Bonjour !", null, null)));
+              "fr", new SiteAppearance.Texts("Bonjour !", null, null)),
+          "de");
 
   final Directory directory =
       new Directory(
@@ -72,7 +73,10 @@ class AppearanceApiTest {
         .containsKey("ETag");
     assertThat(body(r))
         .contains(
-            "\"accent\":\"#0a7d4f\"", "\"position\":\"bottom-left\"", "\"botName\":\"Acme bot\"")
+            "\"accent\":\"#0a7d4f\"",
+            "\"position\":\"bottom-left\"",
+            "\"botName\":\"Acme bot\"",
+            "\"lang\":\"de\"")
         .contains("\"de\":{\"title\":\"Acme-Hilfe\"}")
         .as("greetings come over the protocol; fr has no title or label")
         .doesNotContain("Hallo!", "Bonjour", "\"fr\"");

@@ -46,6 +46,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       hidden, switchable per agent;
  *   <li>{@code console-tools.mjs}: an internal note the visitor never receives, a label, a canned
  *       response inserted with {@code /shortcut};
+ *   <li>{@code rtl.mjs}: the widget in Arabic mirrors (dir=rtl root, launcher bottom-left, messages
+ *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
+ *       Hebrew site wins over data-lang;
  *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
  *       accent colour, the widget on the site's page wearing it, field errors and a lost update.
  * </ul>
@@ -122,7 +125,8 @@ class BrowserTest {
         "appearance",
         "admin",
         "notify",
-        "console-tools"
+        "console-tools",
+        "rtl"
       })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());

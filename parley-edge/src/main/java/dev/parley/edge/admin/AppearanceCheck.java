@@ -46,6 +46,9 @@ final class AppearanceCheck {
     SiteDoc.text("appearance.title", a.title(), 60, false);
     SiteDoc.text("appearance.launcherText", a.launcherText(), 40, false);
     avatar(a.avatarUrl());
+    if (a.lang() != null && !LANGUAGE.matcher(a.lang()).matches()) {
+      throw new InvalidSetting("appearance.lang", "is not a language tag (like de or pt-BR)");
+    }
     Map<String, Texts> texts = a.texts() == null ? Map.of() : a.texts();
     if (texts.size() > MAX_LANGUAGES) {
       throw new InvalidSetting("appearance.texts", "has at most " + MAX_LANGUAGES + " languages");
@@ -73,7 +76,8 @@ final class AppearanceCheck {
         a.title(),
         a.launcherText(),
         a.avatarUrl(),
-        lower);
+        lower,
+        a.lang());
   }
 
   /**
@@ -116,7 +120,7 @@ final class AppearanceCheck {
                       lang, new SiteAppearance.Texts(t.greeting(), t.title(), t.launcherText())));
     }
     return new SiteAppearance(
-        a.accent(), a.position(), a.title(), a.launcherText(), a.avatarUrl(), texts);
+        a.accent(), a.position(), a.title(), a.launcherText(), a.avatarUrl(), texts, a.lang());
   }
 
   /** The document of the chat layer's appearance {@code a}, or null. */
@@ -129,6 +133,6 @@ final class AppearanceCheck {
         .forEach(
             (lang, t) -> texts.put(lang, new Texts(t.greeting(), t.title(), t.launcherText())));
     return new Appearance(
-        a.accent(), a.position(), a.title(), a.launcherText(), a.avatarUrl(), texts);
+        a.accent(), a.position(), a.title(), a.launcherText(), a.avatarUrl(), texts, a.lang());
   }
 }

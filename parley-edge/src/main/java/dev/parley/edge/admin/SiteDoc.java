@@ -190,17 +190,15 @@ public record SiteDoc(
   /** The webhook bot's endpoint; null fields take the deployment's settings. */
   public record Webhook(String url, String secret) {}
 
-  /**
-   * How the site's widget looks ({@link SiteAppearance}); checked by {@link AppearanceCheck}. Null
-   * fields keep the widget's defaults.
-   */
+  /** The widget's look and language ({@link AppearanceCheck}); null fields: the defaults. */
   public record Appearance(
       String accent,
       String position,
       String title,
       String launcherText,
       String avatarUrl,
-      Map<String, Texts> texts) {}
+      Map<String, Texts> texts,
+      String lang) {}
 
   /** The texts of one language; null fields fall back to the site's. */
   public record Texts(String greeting, String title, String launcherText) {}

@@ -22,7 +22,7 @@ class AppearanceCheckTest {
   }
 
   static Appearance look(String accent, String position, String avatar) {
-    return new Appearance(accent, position, null, null, avatar, null);
+    return new Appearance(accent, position, null, null, avatar, null, null);
   }
 
   @Test
@@ -34,7 +34,8 @@ class AppearanceCheckTest {
                 "Acme help",
                 "Ask us",
                 "https://cdn.acme.example/logo.png",
-                Map.of("de", new Texts("Willkommen!", "Acme-Hilfe", "Fragen?"))))
+                Map.of("de", new Texts("Willkommen!", "Acme-Hilfe", "Fragen?")),
+                null))
             .checked()
             .toSite();
     assertThat(s.appearance().accent()).as("lower case").isEqualTo("#0a7d4f");
@@ -55,7 +56,8 @@ class AppearanceCheckTest {
                 Map.of(
                     "DE", new Texts("Willkommen!", null, null),
                     "pt-br", new Texts("Bem-vindo!", null, null),
-                    "fr", new Texts(null, "Aide", null))))
+                    "fr", new Texts(null, "Aide", null)),
+                null))
             .checked()
             .toSite();
     assertThat(s.greeting("de")).isEqualTo("Willkommen!");
@@ -69,6 +71,31 @@ class AppearanceCheckTest {
   }
 
   @Test
+  void aSiteLanguageWinsOverTheVisitorsForTheGreetingAndTheChat() {
+    Site s =
+        site(new Appearance(
+                null,
+                null,
+                null,
+                null,
+                null,
+                Map.of("de", new Texts("Willkommen!", null, null)),
+                "de"))
+            .checked()
+            .toSite();
+    assertThat(s.visitorLanguage("fr-FR")).isEqualTo("de");
+    assertThat(s.visitorLanguage(null)).isEqualTo("de");
+    assertThat(s.greeting("fr")).isEqualTo("Willkommen!");
+    assertThat(SiteDoc.of(s).appearance().lang()).isEqualTo("de");
+    Site open = site(look(null, null, null)).checked().toSite();
+    assertThat(open.visitorLanguage("fr-FR")).as("no site language").isEqualTo("fr-FR");
+    assertThat(
+            fieldOf(
+                () -> site(new Appearance(null, null, null, null, null, null, "german")).checked()))
+        .isEqualTo("appearance.lang");
+  }
+
+  @Test
   void eachBadFieldIsNamed() {
     assertThat(fieldOf(() -> site(look("red", null, null)).checked()))
         .isEqualTo("appearance.accent");
@@ -78,9 +105,13 @@ class AppearanceCheckTest {
         .isEqualTo("appearance.position");
     assertThat(
             fieldOf(
-                () -> site(new Appearance(null, null, "x".repeat(61), null, null, null)).checked()))
+                () ->
+                    site(new Appearance(null, null, "x".repeat(61), null, null, null, null))
+                        .checked()))
         .isEqualTo("appearance.title");
-    assertThat(fieldOf(() -> site(new Appearance(null, null, null, "a\nb", null, null)).checked()))
+    assertThat(
+            fieldOf(
+                () -> site(new Appearance(null, null, null, "a\nb", null, null, null)).checked()))
         .isEqualTo("appearance.launcherText");
     for (String bad :
         new String[] {
@@ -107,7 +138,8 @@ class AppearanceCheckTest {
                             null,
                             null,
                             null,
-                            Map.of("german", new Texts("x", null, null))))
+                            Map.of("german", new Texts("x", null, null)),
+                            null))
                         .checked()))
         .isEqualTo("appearance.texts.german");
     assertThat(
@@ -119,7 +151,8 @@ class AppearanceCheckTest {
                             null,
                             null,
                             null,
-                            Map.of("de", new Texts("x".repeat(2001), null, null))))
+                            Map.of("de", new Texts("x".repeat(2001), null, null)),
+                            null))
                         .checked()))
         .isEqualTo("appearance.texts.de.greeting");
     assertThat(
@@ -132,10 +165,8 @@ class AppearanceCheckTest {
                             null,
                             null,
                             Map.of(
-                                "de",
-                                new Texts("a", null, null),
-                                "DE",
-                                new Texts("b", null, null))))
+                                "de", new Texts("a", null, null), "DE", new Texts("b", null, null)),
+                            null))
                         .checked()))
         .startsWith("appearance.texts.");
   }
