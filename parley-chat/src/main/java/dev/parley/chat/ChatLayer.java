@@ -138,7 +138,12 @@ public final class ChatLayer implements AutoCloseable {
     this.ratings = new Ratings(node, store, conversations, lifecycle);
     this.dataProtection =
         new DataProtection(
-            store, conversations, node.store(), deliveries, DataProtection.MAX_EXPORT_MESSAGES);
+            store,
+            conversations,
+            node.store(),
+            deliveries,
+            mailStore,
+            DataProtection.MAX_EXPORT_MESSAGES);
     new RetentionSweep(node, directory, store, dataProtection, routing, RetentionSweep.BATCH)
         .start();
   }

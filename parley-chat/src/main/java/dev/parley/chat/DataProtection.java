@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Erasing keeps each conversation's seq order for its other participants: the visitor's messages
  * become tombstones ({@link MessageStore#eraseSender}), its receipts go, the conversation forgets
  * whose it was ({@link ChatStore#forgetVisitor}) and its rating loses its comment; the event
- * webhooks' deliveries of the conversation (whose bodies may quote the visitor) are deleted. Each
+ * webhooks' deliveries of the conversation (whose bodies may quote the visitor) are deleted, and so
+ * are its away-mail address and mails. Deleting a conversation deletes its internal notes too. Each
  * step is idempotent and the conversation is forgotten last, so an erasure that failed half-way is
  * finished by running it again.
  *
@@ -30,10 +31,12 @@ public final class DataProtection {
   private final Conversations conversations;
   private final MessageStore messages;
   private final DeliveryStore deliveries;
+  private final MailStore mail;
   private final int maxExportMessages;
 
   /**
    * @param deliveries the event webhooks' delivery log, or null when there is none
+   * @param mail away mail's addresses and outbox
    * @param maxExportMessages the most messages one export holds; a visitor with more gets {@link
    *     TooLarge}
    */
@@ -42,11 +45,13 @@ public final class DataProtection {
       Conversations conversations,
       MessageStore messages,
       DeliveryStore deliveries,
+      MailStore mail,
       int maxExportMessages) {
     this.store = store;
     this.conversations = conversations;
     this.messages = messages;
     this.deliveries = deliveries;
+    this.mail = mail;
     this.maxExportMessages = maxExportMessages;
   }
 
@@ -129,6 +134,7 @@ public final class DataProtection {
     return messages
         .eraseSender(c.id(), visitor)
         .thenCompose(n -> deliveriesOf(c.id()).thenApply(d -> n))
+        .thenCompose(n -> mail.forget(c.id()).thenApply(d -> n))
         .thenCompose(n -> conversations.forgetVisitor(c.id()).thenApply(found -> n));
   }
 
@@ -139,7 +145,9 @@ public final class DataProtection {
   public CompletableFuture<Deleted> deleteConversation(String id) {
     return messages
         .deleteConversation(id)
+        .thenCompose(n -> messages.deleteConversation(Notes.of(id)).thenApply(d -> n))
         .thenCompose(n -> deliveriesOf(id).thenApply(d -> n))
+        .thenCompose(n -> mail.forget(id).thenApply(d -> n))
         .thenCompose(n -> conversations.delete(id).thenApply(found -> new Deleted(found, n)));
   }
 

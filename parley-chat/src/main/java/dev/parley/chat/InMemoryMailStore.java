@@ -46,6 +46,14 @@ public final class InMemoryMailStore implements MailStore {
   }
 
   @Override
+  public synchronized CompletableFuture<Integer> forget(String conversation) {
+    contacts.remove(conversation);
+    int before = rows.size();
+    rows.values().removeIf(r -> r.m.conversation().equals(conversation));
+    return CompletableFuture.completedFuture(before - rows.size());
+  }
+
+  @Override
   public synchronized CompletableFuture<Boolean> queue(NewMail n, String batchText) {
     if (batchText != null && n.refused() == null) {
       for (Row r : rows.values()) {

@@ -117,6 +117,12 @@ public interface MailStore extends AutoCloseable {
   CompletableFuture<Optional<String>> contactOf(String conversation);
 
   /**
+   * Forgets everything about {@code conversation}: its address and its mails, sent or not (data
+   * protection: an erased visitor or a deleted conversation). Completes with the mails deleted.
+   */
+  CompletableFuture<Integer> forget(String conversation);
+
+  /**
    * Adds {@code mail}, pending and due at its due time (or failed with its {@code refused} reason);
    * with a {@code batchText}, a pending {@link Kind#REPLY} mail of the same conversation that was
    * never tried nor claimed gets {@code batchText} appended (after a blank line) instead, and keeps

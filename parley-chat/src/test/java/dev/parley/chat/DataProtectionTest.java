@@ -4,6 +4,7 @@ import static dev.parley.chat.VisitorFlowTest.greeted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.core.AppendRequest;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.Push;
 import java.util.ArrayList;
@@ -119,16 +120,20 @@ class DataProtectionTest {
   }
 
   @Test
-  void deletingAConversationRemovesItsMessagesReceiptsRatingAndRecord() throws Exception {
+  void deletingAConversationRemovesItsMessagesNotesReceiptsRatingAndRecord() throws Exception {
     ChatHarness.Client maya = h.agent("maya");
     String conv = talking(ann(), maya);
     h.chatStore.rate(new Rating(conv, "demo", true, "thanks", h.clock.millis())).join();
+    h.store
+        .append(new AppendRequest(Notes.of(conv), "maya", null, "text", "a note", h.clock.millis()))
+        .join();
 
     DataProtection.Deleted d = h.chat.dataProtection().deleteConversation(conv).join();
 
     assertThat(d.existed()).isTrue();
     assertThat(d.messages()).isGreaterThanOrEqualTo(3);
     assertThat(h.store.readAfter(conv, 0, 100)).isEmpty();
+    assertThat(h.store.readAfter(Notes.of(conv), 0, 100)).isEmpty();
     assertThat(h.store.receipts(conv)).isEmpty();
     assertThat(h.chatStore.find(conv).join()).isEmpty();
     assertThat(h.chatStore.ratingOf(conv).join()).isEmpty();
@@ -145,6 +150,7 @@ class DataProtectionTest {
             new Conversations(h.chatStore, h.shared, h.clock),
             h.store,
             null,
+            new InMemoryMailStore(),
             (int) h.store.lastSeq(conv) - 1);
 
     assertThatThrownBy(() -> small.export("demo", "demo:ann").join())

@@ -134,4 +134,18 @@ public abstract class MailStoreContract {
     assertThat(get(store.contactOf("chat_a"))).contains("ana@example.com");
     assertThat(ids(get(store.claim("n1", 100, LEASE, 10)))).containsExactly("m1");
   }
+
+  @Test
+  void forgettingAConversationDeletesItsAddressAndItsMailsOnly() throws Exception {
+    get(store.setContact("chat_a", "acme", "ana@example.com", 1));
+    get(store.setContact("chat_b", "acme", "bo@example.com", 1));
+    get(store.queue(mail("m1", "chat_a", Kind.REPLY, 1, 1), null));
+    get(store.queue(mail("m2", "chat_a", Kind.TRANSCRIPT, 2, 2), null));
+    get(store.queue(mail("m3", "chat_b", Kind.REPLY, 3, 3), null));
+    assertThat(get(store.forget("chat_a"))).isEqualTo(2);
+    assertThat(get(store.contactOf("chat_a"))).isEmpty();
+    assertThat(get(store.contactOf("chat_b"))).contains("bo@example.com");
+    assertThat(ids(get(store.list("acme", 10, Long.MAX_VALUE)))).containsExactly("m3");
+    assertThat(get(store.forget("chat_a"))).isZero();
+  }
 }

@@ -67,6 +67,24 @@ public final class JdbcMailStore implements MailStore {
   }
 
   @Override
+  public CompletableFuture<Integer> forget(String conversation) {
+    return db.write(
+        "mail",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM mail_contacts WHERE conversation_id = ?")) {
+            ps.setString(1, conversation);
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM mail_outbox WHERE conversation = ?")) {
+            ps.setString(1, conversation);
+            return ps.executeUpdate();
+          }
+        });
+  }
+
+  @Override
   public CompletableFuture<Optional<String>> contactOf(String conversation) {
     return db.read(
         c -> {
