@@ -281,7 +281,7 @@ try {
   step('the widget asks for a rating once the chat is resolved');
   await widget.locator('#parley-rating-comment').fill('took a while');
   await widget.locator('form.rating button.bad').click();
-  await widget.locator('.thanks').waitFor({ timeout: 15000 });
+  await widget.locator('form.rating + .thanks').waitFor({ timeout: 15000 });
   await agent.locator('#c-rating[data-rating=bad]', { hasText: 'took a while' }).waitFor({ timeout: 15000 });
   if (await widget.locator('form.rating').isVisible()) {
     fail('the rating question stays after the rating');

@@ -36,10 +36,12 @@ public final class JdbcChatStore implements ChatStore {
 
   private final JdbcAccess db;
   private final CannedSql canned;
+  private final RatingSql ratings;
 
   private JdbcChatStore(JdbcAccess db) {
     this.db = db;
     this.canned = new CannedSql(db);
+    this.ratings = new RatingSql(db);
   }
 
   /** On the SQLite file of {@code store} (already migrated): writes through its writer. */
@@ -308,70 +310,17 @@ public final class JdbcChatStore implements ChatStore {
 
   @Override
   public CompletableFuture<Void> rate(Rating rating) {
-    return write(
-        "rating:" + rating.conversation(),
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "INSERT INTO chat_ratings (conversation_id, site, good, comment, rated_at) "
-                      + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (conversation_id) DO UPDATE SET "
-                      + "good = excluded.good, comment = excluded.comment, "
-                      + "rated_at = excluded.rated_at")) {
-            ps.setString(1, rating.conversation());
-            ps.setString(2, rating.site());
-            ps.setBoolean(3, rating.good());
-            ps.setString(4, rating.comment());
-            ps.setLong(5, rating.ratedAtMillis());
-            ps.executeUpdate();
-            return null;
-          }
-        });
+    return ratings.rate(rating);
   }
 
   @Override
   public CompletableFuture<Optional<Rating>> ratingOf(String id) {
-    return read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT site, good, comment, rated_at FROM chat_ratings "
-                      + "WHERE conversation_id = ?")) {
-            ps.setString(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(
-                      new Rating(
-                          id, rs.getString(1), rs.getBoolean(2), rs.getString(3), rs.getLong(4)))
-                  : Optional.empty();
-            }
-          }
-        });
+    return ratings.ratingOf(id);
   }
 
   @Override
   public CompletableFuture<Rating.Counts> ratingCounts(String site, long fromMillis) {
-    return read(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT good, COUNT(*) FROM chat_ratings WHERE site = ? AND rated_at >= ? "
-                      + "GROUP BY good")) {
-            ps.setString(1, site);
-            ps.setLong(2, fromMillis);
-            long good = 0;
-            long bad = 0;
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                if (rs.getBoolean(1)) {
-                  good = rs.getLong(2);
-                } else {
-                  bad = rs.getLong(2);
-                }
-              }
-            }
-            return new Rating.Counts(good, bad);
-          }
-        });
+    return ratings.ratingCounts(site, fromMillis);
   }
 
   @Override
