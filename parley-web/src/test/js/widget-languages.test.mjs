@@ -11,8 +11,7 @@ import { LANGUAGES, RTL } from '../../main/resources/parley-web/widget/languages
 import { pickLanguage, stringsFor } from '../../main/resources/parley-web/widget/strings.js';
 
 /** Keys that may exist in English only for now. @type {Set<string>} */
-const PENDING = new Set(['mailAway', 'mailEmail', 'mailSave', 'mailInvalid', 'mailOnFile', 'mailTranscript',
-  'mailTranscriptSent', 'mailLimited']);
+const PENDING = new Set();
 
 const REQUIRED = ['en', 'de', 'fr', 'es', 'it', 'pt', 'nl', 'sv', 'da', 'nb', 'fi', 'pl', 'cs', 'sk', 'hu', 'ro', 'bg', 'el',
   'ru', 'uk', 'tr', 'ar', 'he', 'fa', 'ur', 'hi', 'bn', 'ta', 'zh', 'ja', 'ko', 'vi', 'th', 'id', 'ms', 'tl', 'sw', 'hr',

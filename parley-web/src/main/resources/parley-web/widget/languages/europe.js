@@ -29,6 +29,9 @@ export const EUROPE = {
     tooLong: { one: 'Eine Nachricht darf höchstens {max} Zeichen lang sein.', other: 'Eine Nachricht darf höchstens {max} Zeichen lang sein.' },
     rate: 'Wie war dieser Chat?', rateGood: 'Gut', rateBad: 'Schlecht', rateComment: 'Möchten Sie etwas ergänzen? (optional)',
     rateThanks: 'Vielen Dank für Ihre Rückmeldung.',
+    mailAway: 'Wir sind gerade nicht erreichbar – hinterlassen Sie Ihre E-Mail-Adresse, und wir antworten Ihnen.', mailEmail: 'Ihre E-Mail-Adresse',
+    mailSave: 'Antwort per E-Mail', mailInvalid: 'Bitte geben Sie eine gültige E-Mail-Adresse ein.', mailOnFile: 'Danke – falls Sie dann nicht mehr hier sind, antworten wir Ihnen per E-Mail.',
+    mailTranscript: 'Gesprächsverlauf per E-Mail erhalten', mailTranscriptSent: 'Der Gesprächsverlauf ist auf dem Weg zu Ihrer E-Mail-Adresse.', mailLimited: 'Zu viele Anfragen nach Gesprächsverläufen; bitte versuchen Sie es später erneut.',
   },
   fr: {
     open: 'Ouvrir le chat', close: 'Fermer le chat', title: 'Discutez avec nous', placeholder: 'Écrivez un message…', send: 'Envoyer',
@@ -40,6 +43,9 @@ export const EUROPE = {
     tooLong: { one: 'Un message ne peut pas dépasser {max} caractère.', other: 'Un message ne peut pas dépasser {max} caractères.' },
     rate: 'Comment s’est passé ce chat ?', rateGood: 'Bien', rateBad: 'Mal', rateComment: 'Quelque chose à ajouter ? (facultatif)',
     rateThanks: 'Merci pour votre avis.',
+    mailAway: 'Nous sommes absents pour le moment — laissez votre adresse e-mail et nous vous répondrons.', mailEmail: 'Votre adresse e-mail',
+    mailSave: 'Me répondre par e-mail', mailInvalid: 'Veuillez saisir une adresse e-mail valide.', mailOnFile: 'Merci — si vous n’êtes plus là, nous vous répondrons par e-mail.',
+    mailTranscript: 'Recevoir la transcription par e-mail', mailTranscriptSent: 'La transcription est en cours d’envoi à votre adresse e-mail.', mailLimited: 'Trop de demandes de transcription pour le moment ; veuillez réessayer plus tard.',
   },
   es: {
     open: 'Abrir chat', close: 'Cerrar chat', title: 'Chatea con nosotros', placeholder: 'Escribe un mensaje…', send: 'Enviar',
@@ -51,6 +57,9 @@ export const EUROPE = {
     tooLong: { one: 'Un mensaje puede tener como máximo {max} carácter.', other: 'Un mensaje puede tener como máximo {max} caracteres.' },
     rate: '¿Qué tal ha ido este chat?', rateGood: 'Bien', rateBad: 'Mal', rateComment: '¿Algo que añadir? (opcional)',
     rateThanks: 'Gracias por tu opinión.',
+    mailAway: 'Ahora no estamos disponibles: déjanos tu correo electrónico y te responderemos.', mailEmail: 'Tu correo electrónico',
+    mailSave: 'Recibir respuesta por correo', mailInvalid: 'Introduce una dirección de correo electrónico válida.', mailOnFile: 'Gracias. Si ya te has ido para entonces, te responderemos por correo electrónico.',
+    mailTranscript: 'Recibir la transcripción por correo', mailTranscriptSent: 'La transcripción está en camino a tu correo electrónico.', mailLimited: 'Demasiadas transcripciones por ahora; vuelve a intentarlo más tarde.',
   },
   it: {
     open: 'Apri la chat', close: 'Chiudi la chat', title: 'Scrivici', placeholder: 'Scrivi un messaggio…', send: 'Invia',
@@ -62,6 +71,9 @@ export const EUROPE = {
     tooLong: { one: 'Un messaggio può contenere al massimo {max} carattere.', other: 'Un messaggio può contenere al massimo {max} caratteri.' },
     rate: 'Com’è andata questa chat?', rateGood: 'Bene', rateBad: 'Male', rateComment: 'Vuoi aggiungere qualcosa? (facoltativo)',
     rateThanks: 'Grazie per il tuo feedback.',
+    mailAway: 'Al momento non siamo disponibili: lasciaci la tua email e ti risponderemo.', mailEmail: 'Il tuo indirizzo email',
+    mailSave: 'Ricevi la risposta via email', mailInvalid: 'Inserisci un indirizzo email valido.', mailOnFile: 'Grazie! Se non sarai più qui, ti risponderemo via email.',
+    mailTranscript: 'Ricevi la trascrizione via email', mailTranscriptSent: 'La trascrizione sta arrivando al tuo indirizzo email.', mailLimited: 'Troppe richieste di trascrizione per ora; riprova più tardi.',
   },
   pt: {
     open: 'Abrir chat', close: 'Fechar chat', title: 'Fale conosco', placeholder: 'Escreva uma mensagem…', send: 'Enviar',
@@ -73,6 +85,9 @@ export const EUROPE = {
     tooLong: { one: 'Uma mensagem pode ter no máximo {max} caractere.', other: 'Uma mensagem pode ter no máximo {max} caracteres.' },
     rate: 'Como foi este chat?', rateGood: 'Bom', rateBad: 'Ruim', rateComment: 'Algo a acrescentar? (opcional)',
     rateThanks: 'Obrigado pela sua opinião.',
+    mailAway: 'No momento não estamos disponíveis — deixe seu e-mail e nós responderemos.', mailEmail: 'Seu endereço de e-mail',
+    mailSave: 'Receber resposta por e-mail', mailInvalid: 'Digite um endereço de e-mail válido.', mailOnFile: 'Obrigado! Se você já tiver saído, responderemos por e-mail.',
+    mailTranscript: 'Receber a transcrição por e-mail', mailTranscriptSent: 'A transcrição está a caminho do seu e-mail.', mailLimited: 'Muitas transcrições solicitadas no momento; tente novamente mais tarde.',
   },
   nl: {
     open: 'Chat openen', close: 'Chat sluiten', title: 'Chat met ons', placeholder: 'Typ een bericht…', send: 'Versturen',
@@ -84,6 +99,9 @@ export const EUROPE = {
     tooLong: { one: 'Een bericht mag maximaal {max} teken lang zijn.', other: 'Een bericht mag maximaal {max} tekens lang zijn.' },
     rate: 'Hoe was deze chat?', rateGood: 'Goed', rateBad: 'Slecht', rateComment: 'Nog iets toe te voegen? (optioneel)',
     rateThanks: 'Bedankt voor je feedback.',
+    mailAway: 'We zijn er op dit moment niet — laat je e-mailadres achter, dan reageren we per e-mail.', mailEmail: 'Je e-mailadres',
+    mailSave: 'Antwoord per e-mail ontvangen', mailInvalid: 'Vul een geldig e-mailadres in.', mailOnFile: 'Bedankt — als je dan al weg bent, antwoorden we per e-mail.',
+    mailTranscript: 'Gespreksverslag per e-mail ontvangen', mailTranscriptSent: 'Het gespreksverslag is onderweg naar je e-mail.', mailLimited: 'Te veel verslagen aangevraagd; probeer het later opnieuw.',
   },
   sv: {
     open: 'Öppna chatten', close: 'Stäng chatten', title: 'Chatta med oss', placeholder: 'Skriv ett meddelande…', send: 'Skicka',
@@ -95,6 +113,9 @@ export const EUROPE = {
     tooLong: { one: 'Ett meddelande får vara högst {max} tecken långt.', other: 'Ett meddelande får vara högst {max} tecken långt.' },
     rate: 'Hur var den här chatten?', rateGood: 'Bra', rateBad: 'Dålig', rateComment: 'Något att tillägga? (valfritt)',
     rateThanks: 'Tack för din återkoppling.',
+    mailAway: 'Vi är inte här just nu – lämna din e-postadress så svarar vi.', mailEmail: 'Din e-postadress',
+    mailSave: 'Få svar via e-post', mailInvalid: 'Ange en giltig e-postadress.', mailOnFile: 'Tack – har du hunnit gå när vi svarar, skickar vi svaret till din e-post.',
+    mailTranscript: 'Få konversationen via e-post', mailTranscriptSent: 'Konversationen är på väg till din e-post.', mailLimited: 'För många förfrågningar just nu; försök igen senare.',
   },
   da: {
     open: 'Åbn chat', close: 'Luk chat', title: 'Chat med os', placeholder: 'Skriv en besked…', send: 'Send',
@@ -106,6 +127,9 @@ export const EUROPE = {
     tooLong: { one: 'En besked må højst være {max} tegn lang.', other: 'En besked må højst være {max} tegn lang.' },
     rate: 'Hvordan var denne chat?', rateGood: 'God', rateBad: 'Dårlig', rateComment: 'Noget at tilføje? (valgfrit)',
     rateThanks: 'Tak for din feedback.',
+    mailAway: 'Vi er ikke til stede lige nu – skriv din e-mailadresse, så svarer vi.', mailEmail: 'Din e-mailadresse',
+    mailSave: 'Få svar på e-mail', mailInvalid: 'Angiv en gyldig e-mailadresse.', mailOnFile: 'Tak – hvis du er gået, når vi svarer, sender vi svaret til din e-mail.',
+    mailTranscript: 'Få samtalen tilsendt på e-mail', mailTranscriptSent: 'Samtalen er på vej til din e-mail.', mailLimited: 'For mange anmodninger lige nu; prøv igen senere.',
   },
   nb: {
     open: 'Åpne chat', close: 'Lukk chat', title: 'Chat med oss', placeholder: 'Skriv en melding…', send: 'Send',
@@ -117,6 +141,9 @@ export const EUROPE = {
     tooLong: { one: 'En melding kan være på høyst {max} tegn.', other: 'En melding kan være på høyst {max} tegn.' },
     rate: 'Hvordan var denne chatten?', rateGood: 'Bra', rateBad: 'Dårlig', rateComment: 'Noe å legge til? (valgfritt)',
     rateThanks: 'Takk for tilbakemeldingen.',
+    mailAway: 'Vi er ikke til stede akkurat nå – legg igjen e-postadressen din, så svarer vi.', mailEmail: 'E-postadressen din',
+    mailSave: 'Få svar på e-post', mailInvalid: 'Skriv inn en gyldig e-postadresse.', mailOnFile: 'Takk – hvis du har gått når vi svarer, sender vi svaret til e-posten din.',
+    mailTranscript: 'Få samtalen tilsendt på e-post', mailTranscriptSent: 'Samtalen er på vei til e-posten din.', mailLimited: 'For mange forespørsler akkurat nå; prøv igjen senere.',
   },
   fi: {
     open: 'Avaa chat', close: 'Sulje chat', title: 'Keskustele kanssamme', placeholder: 'Kirjoita viesti…', send: 'Lähetä',
@@ -128,6 +155,9 @@ export const EUROPE = {
     tooLong: { one: 'Viestissä voi olla enintään {max} merkki.', other: 'Viestissä voi olla enintään {max} merkkiä.' },
     rate: 'Millainen tämä keskustelu oli?', rateGood: 'Hyvä', rateBad: 'Huono', rateComment: 'Haluatko lisätä jotain? (valinnainen)',
     rateThanks: 'Kiitos palautteestasi.',
+    mailAway: 'Emme ole nyt paikalla – jätä sähköpostiosoitteesi, niin vastaamme sinulle.', mailEmail: 'Sähköpostiosoitteesi',
+    mailSave: 'Haluan vastauksen sähköpostiin', mailInvalid: 'Anna kelvollinen sähköpostiosoite.', mailOnFile: 'Kiitos – jos olet jo poistunut, vastaamme sähköpostitse.',
+    mailTranscript: 'Lähetä keskustelu sähköpostiini', mailTranscriptSent: 'Keskustelu on matkalla sähköpostiisi.', mailLimited: 'Liian monta pyyntöä juuri nyt; yritä myöhemmin uudelleen.',
   },
   pl: {
     open: 'Otwórz czat', close: 'Zamknij czat', title: 'Napisz do nas', placeholder: 'Wpisz wiadomość…', send: 'Wyślij',
@@ -140,6 +170,9 @@ export const EUROPE = {
     tooLong: { one: 'Wiadomość może mieć najwyżej {max} znak.', few: 'Wiadomość może mieć najwyżej {max} znaki.', many: 'Wiadomość może mieć najwyżej {max} znaków.', other: 'Wiadomość może mieć najwyżej {max} znaku.' },
     rate: 'Jak oceniasz ten czat?', rateGood: 'Dobrze', rateBad: 'Źle', rateComment: 'Chcesz coś dodać? (opcjonalnie)',
     rateThanks: 'Dziękujemy za opinię.',
+    mailAway: 'Nie ma nas teraz — zostaw swój adres e-mail, a odpowiemy.', mailEmail: 'Twój adres e-mail',
+    mailSave: 'Odpowiedź e-mailem', mailInvalid: 'Wpisz prawidłowy adres e-mail.', mailOnFile: 'Dziękujemy — jeśli do tego czasu wyjdziesz, odpowiemy e-mailem.',
+    mailTranscript: 'Wyślij mi zapis rozmowy e-mailem', mailTranscriptSent: 'Zapis rozmowy jest w drodze na Twój adres e-mail.', mailLimited: 'Zbyt wiele próśb o zapis rozmowy; spróbuj ponownie później.',
   },
   cs: {
     open: 'Otevřít chat', close: 'Zavřít chat', title: 'Napište nám', placeholder: 'Napište zprávu…', send: 'Odeslat',
@@ -152,6 +185,9 @@ export const EUROPE = {
     tooLong: { one: 'Zpráva může mít nejvýše {max} znak.', few: 'Zpráva může mít nejvýše {max} znaky.', many: 'Zpráva může mít nejvýše {max} znaku.', other: 'Zpráva může mít nejvýše {max} znaků.' },
     rate: 'Jak se vám chat líbil?', rateGood: 'Dobrý', rateBad: 'Špatný', rateComment: 'Chcete něco dodat? (nepovinné)',
     rateThanks: 'Děkujeme za zpětnou vazbu.',
+    mailAway: 'Právě tu nejsme — zanechte nám svůj e-mail a odpovíme vám.', mailEmail: 'Vaše e-mailová adresa',
+    mailSave: 'Chci odpověď e-mailem', mailInvalid: 'Zadejte platnou e-mailovou adresu.', mailOnFile: 'Děkujeme — pokud už tu nebudete, odpovíme vám e-mailem.',
+    mailTranscript: 'Poslat přepis rozhovoru e-mailem', mailTranscriptSent: 'Přepis rozhovoru je na cestě do vašeho e-mailu.', mailLimited: 'Příliš mnoho žádostí o přepis; zkuste to prosím později.',
   },
   sk: {
     open: 'Otvoriť chat', close: 'Zavrieť chat', title: 'Napíšte nám', placeholder: 'Napíšte správu…', send: 'Odoslať',
@@ -164,6 +200,9 @@ export const EUROPE = {
     tooLong: { one: 'Správa môže mať najviac {max} znak.', few: 'Správa môže mať najviac {max} znaky.', many: 'Správa môže mať najviac {max} znaku.', other: 'Správa môže mať najviac {max} znakov.' },
     rate: 'Aký bol tento chat?', rateGood: 'Dobrý', rateBad: 'Zlý', rateComment: 'Chcete niečo dodať? (nepovinné)',
     rateThanks: 'Ďakujeme za spätnú väzbu.',
+    mailAway: 'Momentálne tu nie sme — nechajte nám svoj e-mail a odpovieme vám.', mailEmail: 'Vaša e-mailová adresa',
+    mailSave: 'Chcem odpoveď e-mailom', mailInvalid: 'Zadajte platnú e-mailovú adresu.', mailOnFile: 'Ďakujeme — ak tu už nebudete, odpovieme vám e-mailom.',
+    mailTranscript: 'Poslať prepis rozhovoru e-mailom', mailTranscriptSent: 'Prepis rozhovoru je na ceste do vášho e-mailu.', mailLimited: 'Príliš veľa žiadostí o prepis; skúste to prosím neskôr.',
   },
   hu: {
     open: 'Csevegés megnyitása', close: 'Csevegés bezárása', title: 'Írjon nekünk', placeholder: 'Írjon üzenetet…', send: 'Küldés',
@@ -175,6 +214,9 @@ export const EUROPE = {
     tooLong: { one: 'Egy üzenet legfeljebb {max} karakter hosszú lehet.', other: 'Egy üzenet legfeljebb {max} karakter hosszú lehet.' },
     rate: 'Milyen volt ez a csevegés?', rateGood: 'Jó', rateBad: 'Rossz', rateComment: 'Szeretne még valamit hozzátenni? (nem kötelező)',
     rateThanks: 'Köszönjük a visszajelzést.',
+    mailAway: 'Jelenleg nem vagyunk elérhetők – adja meg e-mail-címét, és válaszolunk.', mailEmail: 'Az Ön e-mail-címe',
+    mailSave: 'Válasz e-mailben', mailInvalid: 'Kérjük, adjon meg érvényes e-mail-címet.', mailOnFile: 'Köszönjük – ha addigra már távozott, e-mailben válaszolunk.',
+    mailTranscript: 'Beszélgetés elküldése e-mailben', mailTranscriptSent: 'A beszélgetés átirata úton van az e-mail-címére.', mailLimited: 'Túl sok átiratkérés érkezett; kérjük, próbálja újra később.',
   },
   ro: {
     open: 'Deschide chatul', close: 'Închide chatul', title: 'Scrie-ne', placeholder: 'Scrie un mesaj…', send: 'Trimite',
@@ -187,6 +229,9 @@ export const EUROPE = {
     tooLong: { one: 'Un mesaj poate avea cel mult {max} caracter.', few: 'Un mesaj poate avea cel mult {max} caractere.', other: 'Un mesaj poate avea cel mult {max} de caractere.' },
     rate: 'Cum a fost acest chat?', rateGood: 'Bine', rateBad: 'Rău', rateComment: 'Vrei să adaugi ceva? (opțional)',
     rateThanks: 'Mulțumim pentru feedback.',
+    mailAway: 'Nu suntem disponibili acum — lasă-ne adresa ta de e-mail și îți vom răspunde.', mailEmail: 'Adresa ta de e-mail',
+    mailSave: 'Primește răspunsul pe e-mail', mailInvalid: 'Introdu o adresă de e-mail validă.', mailOnFile: 'Mulțumim! Dacă nu mai ești aici până atunci, îți răspundem pe e-mail.',
+    mailTranscript: 'Trimite-mi conversația pe e-mail', mailTranscriptSent: 'Conversația este în drum spre adresa ta de e-mail.', mailLimited: 'Prea multe solicitări deocamdată; încearcă din nou mai târziu.',
   },
   bg: {
     open: 'Отвори чата', close: 'Затвори чата', title: 'Пишете ни', placeholder: 'Напишете съобщение…', send: 'Изпрати',
@@ -198,6 +243,9 @@ export const EUROPE = {
     tooLong: { one: 'Съобщението може да е най-много {max} знак.', other: 'Съобщението може да е най-много {max} знака.' },
     rate: 'Как мина този чат?', rateGood: 'Добре', rateBad: 'Зле', rateComment: 'Искате ли да добавите нещо? (по желание)',
     rateThanks: 'Благодарим за отзива.',
+    mailAway: 'В момента ни няма — оставете имейла си и ще ви отговорим.', mailEmail: 'Вашият имейл адрес',
+    mailSave: 'Отговор по имейл', mailInvalid: 'Моля, въведете валиден имейл адрес.', mailOnFile: 'Благодарим — ако дотогава сте излезли, ще ви отговорим по имейл.',
+    mailTranscript: 'Изпрати разговора по имейл', mailTranscriptSent: 'Записът на разговора е на път към имейла ви.', mailLimited: 'Твърде много заявки засега; моля, опитайте отново по-късно.',
   },
   el: {
     open: 'Άνοιγμα συνομιλίας', close: 'Κλείσιμο συνομιλίας', title: 'Μιλήστε μαζί μας', placeholder: 'Γράψτε ένα μήνυμα…', send: 'Αποστολή',
@@ -209,6 +257,9 @@ export const EUROPE = {
     tooLong: { one: 'Ένα μήνυμα μπορεί να έχει έως {max} χαρακτήρα.', other: 'Ένα μήνυμα μπορεί να έχει έως {max} χαρακτήρες.' },
     rate: 'Πώς ήταν αυτή η συνομιλία;', rateGood: 'Καλή', rateBad: 'Κακή', rateComment: 'Θέλετε να προσθέσετε κάτι; (προαιρετικό)',
     rateThanks: 'Ευχαριστούμε για τα σχόλιά σας.',
+    mailAway: 'Δεν είμαστε διαθέσιμοι αυτή τη στιγμή — αφήστε το email σας και θα σας απαντήσουμε.', mailEmail: 'Η διεύθυνση email σας',
+    mailSave: 'Απάντηση μέσω email', mailInvalid: 'Εισαγάγετε μια έγκυρη διεύθυνση email.', mailOnFile: 'Ευχαριστούμε — αν έχετε φύγει μέχρι τότε, θα σας απαντήσουμε μέσω email.',
+    mailTranscript: 'Αποστολή της συνομιλίας μέσω email', mailTranscriptSent: 'Η συνομιλία στέλνεται στο email σας.', mailLimited: 'Πάρα πολλά αιτήματα προς το παρόν· δοκιμάστε ξανά αργότερα.',
   },
   ru: {
     open: 'Открыть чат', close: 'Закрыть чат', title: 'Напишите нам', placeholder: 'Введите сообщение…', send: 'Отправить',
@@ -221,6 +272,9 @@ export const EUROPE = {
     tooLong: { one: 'Сообщение может содержать не более {max} символа.', few: 'Сообщение может содержать не более {max} символов.', many: 'Сообщение может содержать не более {max} символов.', other: 'Сообщение может содержать не более {max} символа.' },
     rate: 'Как прошёл этот чат?', rateGood: 'Хорошо', rateBad: 'Плохо', rateComment: 'Хотите что-то добавить? (необязательно)',
     rateThanks: 'Спасибо за отзыв.',
+    mailAway: 'Сейчас нас нет на месте — оставьте адрес электронной почты, и мы вам ответим.', mailEmail: 'Ваш адрес электронной почты',
+    mailSave: 'Получить ответ по почте', mailInvalid: 'Введите корректный адрес электронной почты.', mailOnFile: 'Спасибо! Если к тому времени вы уйдёте, мы ответим вам по электронной почте.',
+    mailTranscript: 'Получить переписку на почту', mailTranscriptSent: 'Переписка отправляется на вашу почту.', mailLimited: 'Слишком много запросов; попробуйте позже.',
   },
   uk: {
     open: 'Відкрити чат', close: 'Закрити чат', title: 'Напишіть нам', placeholder: 'Введіть повідомлення…', send: 'Надіслати',
@@ -233,6 +287,9 @@ export const EUROPE = {
     tooLong: { one: 'Повідомлення може містити не більше {max} символу.', few: 'Повідомлення може містити не більше {max} символів.', many: 'Повідомлення може містити не більше {max} символів.', other: 'Повідомлення може містити не більше {max} символу.' },
     rate: 'Як вам цей чат?', rateGood: 'Добре', rateBad: 'Погано', rateComment: 'Бажаєте щось додати? (необов’язково)',
     rateThanks: 'Дякуємо за відгук.',
+    mailAway: 'Зараз нас немає на місці — залиште адресу електронної пошти, і ми вам відповімо.', mailEmail: 'Ваша адреса електронної пошти',
+    mailSave: 'Отримати відповідь поштою', mailInvalid: 'Введіть правильну адресу електронної пошти.', mailOnFile: 'Дякуємо! Якщо на той час ви вже підете, ми відповімо вам електронною поштою.',
+    mailTranscript: 'Отримати листування на пошту', mailTranscriptSent: 'Листування вже надсилається на вашу пошту.', mailLimited: 'Забагато запитів; спробуйте пізніше.',
   },
   tr: {
     open: 'Sohbeti aç', close: 'Sohbeti kapat', title: 'Bize yazın', placeholder: 'Bir mesaj yazın…', send: 'Gönder',
@@ -244,6 +301,9 @@ export const EUROPE = {
     tooLong: { one: 'Bir mesaj en fazla {max} karakter olabilir.', other: 'Bir mesaj en fazla {max} karakter olabilir.' },
     rate: 'Bu sohbet nasıldı?', rateGood: 'İyi', rateBad: 'Kötü', rateComment: 'Eklemek istediğiniz bir şey var mı? (isteğe bağlı)',
     rateThanks: 'Geri bildiriminiz için teşekkürler.',
+    mailAway: 'Şu anda burada değiliz — e-posta adresinizi bırakın, size yanıt verelim.', mailEmail: 'E-posta adresiniz',
+    mailSave: 'Yanıtı e-postayla al', mailInvalid: 'Lütfen geçerli bir e-posta adresi girin.', mailOnFile: 'Teşekkürler — o zamana kadar ayrılmış olursanız size e-postayla yanıt vereceğiz.',
+    mailTranscript: 'Sohbet dökümünü e-postayla al', mailTranscriptSent: 'Sohbet dökümü e-posta adresinize gönderiliyor.', mailLimited: 'Şu anda çok fazla istek var; lütfen daha sonra tekrar deneyin.',
   },
   hr: {
     open: 'Otvori chat', close: 'Zatvori chat', title: 'Razgovarajte s nama', placeholder: 'Upišite poruku…', send: 'Pošalji',
@@ -256,6 +316,9 @@ export const EUROPE = {
     tooLong: { one: 'Poruka može imati najviše {max} znak.', few: 'Poruka može imati najviše {max} znaka.', other: 'Poruka može imati najviše {max} znakova.' },
     rate: 'Kakav je bio ovaj razgovor?', rateGood: 'Dobar', rateBad: 'Loš', rateComment: 'Želite li nešto dodati? (neobavezno)',
     rateThanks: 'Hvala na povratnoj informaciji.',
+    mailAway: 'Trenutačno nismo dostupni — ostavite svoju adresu e-pošte i odgovorit ćemo vam.', mailEmail: 'Vaša adresa e-pošte',
+    mailSave: 'Odgovor e-poštom', mailInvalid: 'Unesite valjanu adresu e-pošte.', mailOnFile: 'Hvala — ako do tada odete, odgovorit ćemo vam e-poštom.',
+    mailTranscript: 'Pošalji mi razgovor e-poštom', mailTranscriptSent: 'Zapis razgovora stiže na vašu e-poštu.', mailLimited: 'Trenutačno previše zahtjeva; pokušajte ponovno kasnije.',
   },
   sr: {
     open: 'Отвори чет', close: 'Затвори чет', title: 'Разговарајте са нама', placeholder: 'Унесите поруку…', send: 'Пошаљи',
@@ -268,6 +331,9 @@ export const EUROPE = {
     tooLong: { one: 'Порука може имати највише {max} знак.', few: 'Порука може имати највише {max} знака.', other: 'Порука може имати највише {max} знакова.' },
     rate: 'Какав је био овај разговор?', rateGood: 'Добар', rateBad: 'Лош', rateComment: 'Желите ли нешто да додате? (необавезно)',
     rateThanks: 'Хвала на повратној информацији.',
+    mailAway: 'Тренутно нисмо доступни — оставите своју имејл адресу и одговорићемо вам.', mailEmail: 'Ваша имејл адреса',
+    mailSave: 'Одговор имејлом', mailInvalid: 'Унесите исправну имејл адресу.', mailOnFile: 'Хвала — ако дотад одете, одговорићемо вам имејлом.',
+    mailTranscript: 'Пошаљи ми разговор имејлом', mailTranscriptSent: 'Запис разговора стиже на ваш имејл.', mailLimited: 'Тренутно превише захтева; покушајте поново касније.',
   },
   sl: {
     open: 'Odpri klepet', close: 'Zapri klepet', title: 'Klepetajte z nami', placeholder: 'Vnesite sporočilo…', send: 'Pošlji',
@@ -280,6 +346,9 @@ export const EUROPE = {
     tooLong: { one: 'Sporočilo ima lahko največ {max} znak.', two: 'Sporočilo ima lahko največ {max} znaka.', few: 'Sporočilo ima lahko največ {max} znake.', other: 'Sporočilo ima lahko največ {max} znakov.' },
     rate: 'Kakšen je bil ta klepet?', rateGood: 'Dober', rateBad: 'Slab', rateComment: 'Bi radi še kaj dodali? (neobvezno)',
     rateThanks: 'Hvala za vaše mnenje.',
+    mailAway: 'Trenutno nismo na voljo — pustite nam svoj e-poštni naslov in odgovorili vam bomo.', mailEmail: 'Vaš e-poštni naslov',
+    mailSave: 'Odgovor po e-pošti', mailInvalid: 'Vnesite veljaven e-poštni naslov.', mailOnFile: 'Hvala — če boste do takrat že odšli, vam bomo odgovorili po e-pošti.',
+    mailTranscript: 'Pošlji mi prepis pogovora po e-pošti', mailTranscriptSent: 'Prepis pogovora je na poti v vaš e-poštni predal.', mailLimited: 'Trenutno preveč zahtev; poskusite znova pozneje.',
   },
   lt: {
     open: 'Atidaryti pokalbį', close: 'Uždaryti pokalbį', title: 'Parašykite mums', placeholder: 'Įveskite žinutę…', send: 'Siųsti',
@@ -292,6 +361,9 @@ export const EUROPE = {
     tooLong: { one: 'Žinutėje gali būti ne daugiau kaip {max} simbolis.', few: 'Žinutėje gali būti ne daugiau kaip {max} simboliai.', many: 'Žinutėje gali būti ne daugiau kaip {max} simbolio.', other: 'Žinutėje gali būti ne daugiau kaip {max} simbolių.' },
     rate: 'Kaip jums patiko šis pokalbis?', rateGood: 'Gerai', rateBad: 'Blogai', rateComment: 'Norite ką nors pridurti? (neprivaloma)',
     rateThanks: 'Ačiū už atsiliepimą.',
+    mailAway: 'Šiuo metu mūsų nėra — palikite savo el. pašto adresą ir mes jums atsakysime.', mailEmail: 'Jūsų el. pašto adresas',
+    mailSave: 'Gauti atsakymą el. paštu', mailInvalid: 'Įveskite galiojantį el. pašto adresą.', mailOnFile: 'Ačiū — jei iki tol būsite išėję, atsakysime jums el. paštu.',
+    mailTranscript: 'Gauti pokalbio tekstą el. paštu', mailTranscriptSent: 'Pokalbio tekstas jau siunčiamas jūsų el. paštu.', mailLimited: 'Per daug užklausų; bandykite vėliau.',
   },
   lv: {
     open: 'Atvērt tērzēšanu', close: 'Aizvērt tērzēšanu', title: 'Tērzējiet ar mums', placeholder: 'Rakstiet ziņu…', send: 'Sūtīt',
@@ -304,6 +376,9 @@ export const EUROPE = {
     tooLong: { zero: 'Ziņā var būt ne vairāk kā {max} rakstzīmes.', one: 'Ziņā var būt ne vairāk kā {max} rakstzīme.', other: 'Ziņā var būt ne vairāk kā {max} rakstzīmes.' },
     rate: 'Kā jums patika šī saruna?', rateGood: 'Laba', rateBad: 'Slikta', rateComment: 'Vai vēlaties ko piebilst? (neobligāti)',
     rateThanks: 'Paldies par atsauksmi.',
+    mailAway: 'Pašlaik neesam pieejami — atstājiet savu e-pasta adresi, un mēs jums atbildēsim.', mailEmail: 'Jūsu e-pasta adrese',
+    mailSave: 'Saņemt atbildi e-pastā', mailInvalid: 'Lūdzu, ievadiet derīgu e-pasta adresi.', mailOnFile: 'Paldies — ja jūs vairs nebūsiet šeit, atbildēsim jums e-pastā.',
+    mailTranscript: 'Saņemt sarunu e-pastā', mailTranscriptSent: 'Saruna jau tiek sūtīta uz jūsu e-pastu.', mailLimited: 'Pārāk daudz pieprasījumu; lūdzu, mēģiniet vēlāk vēlreiz.',
   },
   et: {
     open: 'Ava vestlus', close: 'Sulge vestlus', title: 'Vestle meiega', placeholder: 'Kirjuta sõnum…', send: 'Saada',
@@ -315,6 +390,9 @@ export const EUROPE = {
     tooLong: { one: 'Sõnumis võib olla kuni {max} märk.', other: 'Sõnumis võib olla kuni {max} märki.' },
     rate: 'Kuidas see vestlus sulle meeldis?', rateGood: 'Hea', rateBad: 'Halb', rateComment: 'Kas soovid midagi lisada? (valikuline)',
     rateThanks: 'Täname tagasiside eest.',
+    mailAway: 'Me ei ole praegu kohal — jäta oma e-posti aadress ja me vastame sulle.', mailEmail: 'Sinu e-posti aadress',
+    mailSave: 'Vastus e-postiga', mailInvalid: 'Sisesta kehtiv e-posti aadress.', mailOnFile: 'Aitäh — kui oled selleks ajaks lahkunud, vastame sulle e-postiga.',
+    mailTranscript: 'Saada vestlus mulle e-postiga', mailTranscriptSent: 'Vestlus on teel sinu e-postile.', mailLimited: 'Liiga palju päringuid; proovi hiljem uuesti.',
   },
   ca: {
     open: 'Obre el xat', close: 'Tanca el xat', title: 'Xateja amb nosaltres', placeholder: 'Escriu un missatge…', send: 'Envia',
@@ -326,5 +404,8 @@ export const EUROPE = {
     tooLong: { one: 'Un missatge pot tenir com a màxim {max} caràcter.', other: 'Un missatge pot tenir com a màxim {max} caràcters.' },
     rate: 'Com ha anat aquest xat?', rateGood: 'Bé', rateBad: 'Malament', rateComment: 'Vols afegir-hi alguna cosa? (opcional)',
     rateThanks: 'Gràcies pels teus comentaris.',
+    mailAway: 'Ara no hi som — deixa’ns el teu correu electrònic i et respondrem.', mailEmail: 'La teva adreça electrònica',
+    mailSave: 'Rep la resposta per correu', mailInvalid: 'Introdueix una adreça electrònica vàlida.', mailOnFile: 'Gràcies — si ja no hi ets, et respondrem per correu electrònic.',
+    mailTranscript: 'Rep la transcripció per correu', mailTranscriptSent: 'La transcripció és de camí al teu correu.', mailLimited: 'Massa sol·licituds de transcripció ara mateix; torna-ho a provar més tard.',
   },
 };

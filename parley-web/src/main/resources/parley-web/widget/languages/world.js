@@ -15,6 +15,9 @@ export const WORLD = {
     tooLong: { zero: 'يمكن أن تتكون الرسالة من {max} حرف على الأكثر.', one: 'يمكن أن تتكون الرسالة من حرف واحد على الأكثر.', two: 'يمكن أن تتكون الرسالة من حرفين على الأكثر.', few: 'يمكن أن تتكون الرسالة من {max} أحرف على الأكثر.', many: 'يمكن أن تتكون الرسالة من {max} حرفًا على الأكثر.', other: 'يمكن أن تتكون الرسالة من {max} حرف على الأكثر.' },
     rate: 'كيف كانت هذه المحادثة؟', rateGood: 'جيدة', rateBad: 'سيئة', rateComment: 'هل لديك ما تضيفه؟ (اختياري)',
     rateThanks: 'شكرًا على ملاحظاتك.',
+    mailAway: 'لسنا متاحين الآن — اترك بريدك الإلكتروني وسنرد عليك.', mailEmail: 'بريدك الإلكتروني',
+    mailSave: 'الرد عبر البريد الإلكتروني', mailInvalid: 'يرجى إدخال بريد إلكتروني صالح.', mailOnFile: 'شكرًا — إن غادرت قبل ذلك فسنرد عليك عبر بريدك الإلكتروني.',
+    mailTranscript: 'إرسال نص المحادثة إلى بريدي', mailTranscriptSent: 'نص المحادثة في طريقه إلى بريدك الإلكتروني.', mailLimited: 'طلبات كثيرة جدًا حاليًا؛ يرجى المحاولة لاحقًا.',
   },
   he: {
     open: 'פתיחת צ׳אט', close: 'סגירת צ׳אט', title: 'דברו איתנו', placeholder: 'הקלידו הודעה…', send: 'שליחה',
@@ -27,6 +30,9 @@ export const WORLD = {
     tooLong: { one: 'הודעה יכולה להכיל תו אחד לכל היותר.', two: 'הודעה יכולה להכיל {max} תווים לכל היותר.', many: 'הודעה יכולה להכיל {max} תווים לכל היותר.', other: 'הודעה יכולה להכיל {max} תווים לכל היותר.' },
     rate: 'איך הייתה השיחה?', rateGood: 'טובה', rateBad: 'לא טובה', rateComment: 'רוצה להוסיף משהו? (לא חובה)',
     rateThanks: 'תודה על המשוב.',
+    mailAway: 'אנחנו לא זמינים כרגע — השאירו כתובת אימייל ונחזור אליכם.', mailEmail: 'כתובת האימייל שלך',
+    mailSave: 'מענה באימייל', mailInvalid: 'נא להזין כתובת אימייל תקינה.', mailOnFile: 'תודה — אם כבר לא תהיו כאן, נשיב לכם באימייל.',
+    mailTranscript: 'שליחת תמליל השיחה באימייל', mailTranscriptSent: 'תמליל השיחה בדרך לאימייל שלך.', mailLimited: 'יותר מדי בקשות כרגע; נא לנסות שוב מאוחר יותר.',
   },
   fa: {
     open: 'باز کردن گفت‌وگو', close: 'بستن گفت‌وگو', title: 'با ما گفت‌وگو کنید', placeholder: 'پیامی بنویسید…', send: 'ارسال',
@@ -38,6 +44,9 @@ export const WORLD = {
     tooLong: { one: 'پیام حداکثر می‌تواند {max} نویسه باشد.', other: 'پیام حداکثر می‌تواند {max} نویسه باشد.' },
     rate: 'این گفت‌وگو چطور بود؟', rateGood: 'خوب', rateBad: 'بد', rateComment: 'چیزی برای افزودن دارید؟ (اختیاری)',
     rateThanks: 'از بازخورد شما سپاسگزاریم.',
+    mailAway: 'اکنون در دسترس نیستیم — ایمیل خود را بگذارید تا پاسخ دهیم.', mailEmail: 'نشانی ایمیل شما',
+    mailSave: 'دریافت پاسخ با ایمیل', mailInvalid: 'لطفاً یک نشانی ایمیل معتبر وارد کنید.', mailOnFile: 'سپاسگزاریم — اگر تا آن زمان رفته باشید، از راه ایمیل پاسخ می‌دهیم.',
+    mailTranscript: 'دریافت متن گفت‌وگو با ایمیل', mailTranscriptSent: 'متن گفت‌وگو در راه ایمیل شماست.', mailLimited: 'درخواست‌ها در حال حاضر بیش از حد است؛ لطفاً بعداً دوباره تلاش کنید.',
   },
   ur: {
     open: 'چیٹ کھولیں', close: 'چیٹ بند کریں', title: 'ہم سے بات کریں', placeholder: 'پیغام لکھیں…', send: 'بھیجیں',
@@ -49,6 +58,9 @@ export const WORLD = {
     tooLong: { one: 'پیغام زیادہ سے زیادہ {max} حرف کا ہو سکتا ہے۔', other: 'پیغام زیادہ سے زیادہ {max} حروف کا ہو سکتا ہے۔' },
     rate: 'یہ چیٹ کیسی رہی؟', rateGood: 'اچھی', rateBad: 'بری', rateComment: 'کچھ اور کہنا چاہیں گے؟ (اختیاری)',
     rateThanks: 'آپ کی رائے کا شکریہ۔',
+    mailAway: 'ہم اس وقت دستیاب نہیں — اپنا ای میل چھوڑ دیں، ہم جواب دیں گے۔', mailEmail: 'آپ کا ای میل پتہ',
+    mailSave: 'ای میل پر جواب پائیں', mailInvalid: 'براہِ کرم درست ای میل پتہ درج کریں۔', mailOnFile: 'شکریہ — اگر تب تک آپ جا چکے ہوں تو ہم آپ کو ای میل پر جواب دیں گے۔',
+    mailTranscript: 'گفتگو کا متن ای میل پر منگوائیں', mailTranscriptSent: 'گفتگو کا متن آپ کے ای میل پر بھیجا جا رہا ہے۔', mailLimited: 'اس وقت بہت زیادہ درخواستیں ہیں؛ براہِ کرم بعد میں دوبارہ کوشش کریں۔',
   },
   hi: {
     open: 'चैट खोलें', close: 'चैट बंद करें', title: 'हमसे बात करें', placeholder: 'संदेश लिखें…', send: 'भेजें',
@@ -60,6 +72,9 @@ export const WORLD = {
     tooLong: { one: 'संदेश अधिकतम {max} अक्षर का हो सकता है।', other: 'संदेश अधिकतम {max} अक्षरों का हो सकता है।' },
     rate: 'यह चैट कैसी रही?', rateGood: 'अच्छी', rateBad: 'खराब', rateComment: 'कुछ और जोड़ना चाहेंगे? (वैकल्पिक)',
     rateThanks: 'आपकी प्रतिक्रिया के लिए धन्यवाद।',
+    mailAway: 'हम अभी उपलब्ध नहीं हैं — अपना ईमेल छोड़ दें, हम जवाब देंगे।', mailEmail: 'आपका ईमेल पता',
+    mailSave: 'ईमेल पर जवाब पाएँ', mailInvalid: 'कृपया एक मान्य ईमेल पता दर्ज करें।', mailOnFile: 'धन्यवाद — अगर तब तक आप जा चुके हों, तो हम आपको ईमेल पर जवाब देंगे।',
+    mailTranscript: 'बातचीत की प्रतिलिपि ईमेल पर पाएँ', mailTranscriptSent: 'बातचीत की प्रतिलिपि आपके ईमेल पर भेजी जा रही है।', mailLimited: 'अभी बहुत ज़्यादा अनुरोध हैं; कृपया बाद में फिर कोशिश करें।',
   },
   bn: {
     open: 'চ্যাট খুলুন', close: 'চ্যাট বন্ধ করুন', title: 'আমাদের সঙ্গে চ্যাট করুন', placeholder: 'একটি বার্তা লিখুন…', send: 'পাঠান',
@@ -71,6 +86,9 @@ export const WORLD = {
     tooLong: { one: 'একটি বার্তায় সর্বোচ্চ {max}টি অক্ষর থাকতে পারে।', other: 'একটি বার্তায় সর্বোচ্চ {max}টি অক্ষর থাকতে পারে।' },
     rate: 'এই চ্যাটটি কেমন ছিল?', rateGood: 'ভালো', rateBad: 'খারাপ', rateComment: 'আর কিছু যোগ করবেন? (ঐচ্ছিক)',
     rateThanks: 'আপনার মতামতের জন্য ধন্যবাদ।',
+    mailAway: 'আমরা এখন অনুপস্থিত — আপনার ইমেল রেখে যান, আমরা উত্তর দেব।', mailEmail: 'আপনার ইমেল ঠিকানা',
+    mailSave: 'ইমেলে উত্তর পান', mailInvalid: 'অনুগ্রহ করে একটি সঠিক ইমেল ঠিকানা লিখুন।', mailOnFile: 'ধন্যবাদ — ততক্ষণে আপনি চলে গেলে আমরা ইমেলে উত্তর দেব।',
+    mailTranscript: 'কথোপকথনের প্রতিলিপি ইমেলে পান', mailTranscriptSent: 'কথোপকথনের প্রতিলিপি আপনার ইমেলে পাঠানো হচ্ছে।', mailLimited: 'এখন অনেক বেশি অনুরোধ এসেছে; অনুগ্রহ করে পরে আবার চেষ্টা করুন।',
   },
   ta: {
     open: 'அரட்டையைத் திற', close: 'அரட்டையை மூடு', title: 'எங்களுடன் அரட்டையடியுங்கள்', placeholder: 'ஒரு செய்தியை உள்ளிடுக…', send: 'அனுப்பு',
@@ -82,6 +100,9 @@ export const WORLD = {
     tooLong: { one: 'ஒரு செய்தியில் அதிகபட்சம் {max} எழுத்து இருக்கலாம்.', other: 'ஒரு செய்தியில் அதிகபட்சம் {max} எழுத்துகள் இருக்கலாம்.' },
     rate: 'இந்த அரட்டை எப்படி இருந்தது?', rateGood: 'நன்று', rateBad: 'மோசம்', rateComment: 'ஏதாவது சேர்க்க விரும்புகிறீர்களா? (விருப்பம்)',
     rateThanks: 'உங்கள் கருத்துக்கு நன்றி.',
+    mailAway: 'நாங்கள் இப்போது இல்லை — உங்கள் மின்னஞ்சலை விட்டுச் செல்லுங்கள், நாங்கள் பதிலளிப்போம்.', mailEmail: 'உங்கள் மின்னஞ்சல் முகவரி',
+    mailSave: 'மின்னஞ்சலில் பதில் பெறுக', mailInvalid: 'சரியான மின்னஞ்சல் முகவரியை உள்ளிடுக.', mailOnFile: 'நன்றி — அதற்குள் நீங்கள் சென்றுவிட்டால், மின்னஞ்சலில் பதிலளிப்போம்.',
+    mailTranscript: 'உரையாடல் பதிவை மின்னஞ்சலில் பெறுக', mailTranscriptSent: 'உரையாடல் பதிவு உங்கள் மின்னஞ்சலுக்கு அனுப்பப்படுகிறது.', mailLimited: 'தற்போது கோரிக்கைகள் அதிகம்; பின்னர் மீண்டும் முயலுங்கள்.',
   },
   zh: {
     open: '打开聊天', close: '关闭聊天', title: '与我们聊天', placeholder: '输入消息…', send: '发送',
@@ -93,6 +114,9 @@ export const WORLD = {
     tooLong: { other: '消息最多 {max} 个字符。' },
     rate: '这次聊天体验如何？', rateGood: '好', rateBad: '不好', rateComment: '还有什么要补充的吗？（可选）',
     rateThanks: '感谢您的反馈。',
+    mailAway: '我们暂时不在线——请留下您的邮箱，我们会回复您。', mailEmail: '您的邮箱地址',
+    mailSave: '通过邮件回复我', mailInvalid: '请输入有效的邮箱地址。', mailOnFile: '谢谢——如果届时您已离开，我们会通过邮件回复您。',
+    mailTranscript: '将聊天记录发到我的邮箱', mailTranscriptSent: '聊天记录正在发送到您的邮箱。', mailLimited: '请求过多，请稍后再试。',
   },
   ja: {
     open: 'チャットを開く', close: 'チャットを閉じる', title: 'チャットでお問い合わせ', placeholder: 'メッセージを入力…', send: '送信',
@@ -104,6 +128,9 @@ export const WORLD = {
     tooLong: { other: 'メッセージは {max} 文字以内で入力してください。' },
     rate: 'このチャットはいかがでしたか？', rateGood: '良い', rateBad: '悪い', rateComment: 'ほかにご意見はありますか？（任意）',
     rateThanks: 'ご意見ありがとうございます。',
+    mailAway: 'ただいま担当者が不在です。メールアドレスをお知らせいただければ、折り返しご連絡します。', mailEmail: 'メールアドレス',
+    mailSave: 'メールで返信を受け取る', mailInvalid: '有効なメールアドレスを入力してください。', mailOnFile: 'ありがとうございます。その時点で退出されている場合は、メールで返信いたします。',
+    mailTranscript: '会話の記録をメールで受け取る', mailTranscriptSent: '会話の記録をメールでお送りしています。', mailLimited: 'リクエストが多すぎます。しばらくしてから再度お試しください。',
   },
   ko: {
     open: '채팅 열기', close: '채팅 닫기', title: '채팅 상담', placeholder: '메시지를 입력하세요…', send: '보내기',
@@ -115,6 +142,9 @@ export const WORLD = {
     tooLong: { other: '메시지는 최대 {max}자까지 입력할 수 있습니다.' },
     rate: '이번 채팅은 어떠셨나요?', rateGood: '좋음', rateBad: '나쁨', rateComment: '덧붙일 말씀이 있나요? (선택)',
     rateThanks: '의견을 주셔서 감사합니다.',
+    mailAway: '지금은 상담이 어렵습니다. 이메일 주소를 남겨 주시면 답변드리겠습니다.', mailEmail: '이메일 주소',
+    mailSave: '이메일로 답변 받기', mailInvalid: '올바른 이메일 주소를 입력하세요.', mailOnFile: '감사합니다. 그때 자리를 비우셨다면 이메일로 답변드리겠습니다.',
+    mailTranscript: '대화 내용을 이메일로 받기', mailTranscriptSent: '대화 내용을 이메일로 보내고 있습니다.', mailLimited: '요청이 너무 많습니다. 잠시 후 다시 시도하세요.',
   },
   vi: {
     open: 'Mở trò chuyện', close: 'Đóng trò chuyện', title: 'Trò chuyện với chúng tôi', placeholder: 'Nhập tin nhắn…', send: 'Gửi',
@@ -126,6 +156,9 @@ export const WORLD = {
     tooLong: { other: 'Tin nhắn dài tối đa {max} ký tự.' },
     rate: 'Bạn thấy cuộc trò chuyện này thế nào?', rateGood: 'Tốt', rateBad: 'Không tốt', rateComment: 'Bạn muốn bổ sung gì không? (không bắt buộc)',
     rateThanks: 'Cảm ơn bạn đã góp ý.',
+    mailAway: 'Hiện chúng tôi không có mặt — hãy để lại email, chúng tôi sẽ trả lời bạn.', mailEmail: 'Địa chỉ email của bạn',
+    mailSave: 'Nhận trả lời qua email', mailInvalid: 'Vui lòng nhập địa chỉ email hợp lệ.', mailOnFile: 'Cảm ơn bạn — nếu khi đó bạn đã rời đi, chúng tôi sẽ trả lời qua email.',
+    mailTranscript: 'Nhận nội dung cuộc trò chuyện qua email', mailTranscriptSent: 'Nội dung cuộc trò chuyện đang được gửi đến email của bạn.', mailLimited: 'Có quá nhiều yêu cầu; vui lòng thử lại sau.',
   },
   th: {
     open: 'เปิดแชท', close: 'ปิดแชท', title: 'แชทกับเรา', placeholder: 'พิมพ์ข้อความ…', send: 'ส่ง',
@@ -137,6 +170,9 @@ export const WORLD = {
     tooLong: { other: 'ข้อความยาวได้ไม่เกิน {max} ตัวอักษร' },
     rate: 'แชทนี้เป็นอย่างไรบ้าง', rateGood: 'ดี', rateBad: 'ไม่ดี', rateComment: 'มีอะไรเพิ่มเติมไหม (ไม่บังคับ)',
     rateThanks: 'ขอบคุณสำหรับความคิดเห็น',
+    mailAway: 'ขณะนี้เจ้าหน้าที่ไม่อยู่ ฝากอีเมลไว้แล้วเราจะตอบกลับ', mailEmail: 'อีเมลของคุณ',
+    mailSave: 'รับคำตอบทางอีเมล', mailInvalid: 'โปรดป้อนอีเมลที่ถูกต้อง', mailOnFile: 'ขอบคุณ หากคุณออกไปแล้ว เราจะตอบกลับทางอีเมล',
+    mailTranscript: 'รับบันทึกการสนทนาทางอีเมล', mailTranscriptSent: 'กำลังส่งบันทึกการสนทนาไปยังอีเมลของคุณ', mailLimited: 'มีคำขอมากเกินไป โปรดลองใหม่ภายหลัง',
   },
   id: {
     open: 'Buka obrolan', close: 'Tutup obrolan', title: 'Mengobrol dengan kami', placeholder: 'Ketik pesan…', send: 'Kirim',
@@ -148,6 +184,9 @@ export const WORLD = {
     tooLong: { other: 'Pesan paling banyak {max} karakter.' },
     rate: 'Bagaimana obrolan ini?', rateGood: 'Baik', rateBad: 'Buruk', rateComment: 'Ada yang ingin ditambahkan? (opsional)',
     rateThanks: 'Terima kasih atas masukan Anda.',
+    mailAway: 'Kami sedang tidak ada — tinggalkan email Anda dan kami akan membalas.', mailEmail: 'Alamat email Anda',
+    mailSave: 'Terima balasan lewat email', mailInvalid: 'Masukkan alamat email yang valid.', mailOnFile: 'Terima kasih — jika Anda sudah pergi saat itu, kami akan membalas lewat email.',
+    mailTranscript: 'Terima transkrip lewat email', mailTranscriptSent: 'Transkrip sedang dikirim ke email Anda.', mailLimited: 'Terlalu banyak permintaan transkrip; coba lagi nanti.',
   },
   ms: {
     open: 'Buka sembang', close: 'Tutup sembang', title: 'Bersembang dengan kami', placeholder: 'Taip mesej…', send: 'Hantar',
@@ -159,6 +198,9 @@ export const WORLD = {
     tooLong: { other: 'Mesej boleh mengandungi paling banyak {max} aksara.' },
     rate: 'Bagaimanakah sembang ini?', rateGood: 'Baik', rateBad: 'Teruk', rateComment: 'Ada apa-apa untuk ditambah? (pilihan)',
     rateThanks: 'Terima kasih atas maklum balas anda.',
+    mailAway: 'Kami tiada buat masa ini — tinggalkan e-mel anda dan kami akan membalas.', mailEmail: 'Alamat e-mel anda',
+    mailSave: 'Terima balasan melalui e-mel', mailInvalid: 'Sila masukkan alamat e-mel yang sah.', mailOnFile: 'Terima kasih — jika anda sudah beredar ketika itu, kami akan membalas melalui e-mel.',
+    mailTranscript: 'Terima transkrip melalui e-mel', mailTranscriptSent: 'Transkrip sedang dihantar ke e-mel anda.', mailLimited: 'Terlalu banyak permintaan transkrip; sila cuba lagi kemudian.',
   },
   tl: {
     open: 'Buksan ang chat', close: 'Isara ang chat', title: 'Makipag-chat sa amin', placeholder: 'Mag-type ng mensahe…', send: 'Ipadala',
@@ -170,6 +212,9 @@ export const WORLD = {
     tooLong: { one: 'Hanggang {max} character lang ang isang mensahe.', other: 'Hanggang {max} character lang ang isang mensahe.' },
     rate: 'Kumusta ang chat na ito?', rateGood: 'Maganda', rateBad: 'Hindi maganda', rateComment: 'May idadagdag ka pa? (opsyonal)',
     rateThanks: 'Salamat sa iyong feedback.',
+    mailAway: 'Wala kami ngayon — mag-iwan ng email mo at sasagutin ka namin.', mailEmail: 'Ang email address mo',
+    mailSave: 'Sagutin ako sa email', mailInvalid: 'Maglagay ng wastong email address.', mailOnFile: 'Salamat — kung wala ka na noon, sasagutin ka namin sa email.',
+    mailTranscript: 'I-email sa akin ang transcript', mailTranscriptSent: 'Papunta na sa email mo ang transcript.', mailLimited: 'Masyadong maraming transcript sa ngayon; subukan ulit mamaya.',
   },
   sw: {
     open: 'Fungua gumzo', close: 'Funga gumzo', title: 'Zungumza nasi', placeholder: 'Andika ujumbe…', send: 'Tuma',
@@ -181,5 +226,8 @@ export const WORLD = {
     tooLong: { one: 'Ujumbe unaweza kuwa na herufi {max} tu.', other: 'Ujumbe unaweza kuwa na herufi zisizozidi {max}.' },
     rate: 'Gumzo hili lilikuwaje?', rateGood: 'Zuri', rateBad: 'Baya', rateComment: 'Una la kuongeza? (si lazima)',
     rateThanks: 'Asante kwa maoni yako.',
+    mailAway: 'Hatupo kwa sasa — acha barua pepe yako nasi tutakujibu.', mailEmail: 'Anwani yako ya barua pepe',
+    mailSave: 'Pata jibu kwa barua pepe', mailInvalid: 'Tafadhali weka anwani sahihi ya barua pepe.', mailOnFile: 'Asante — ukiwa umeondoka kufikia wakati huo, tutakujibu kwa barua pepe.',
+    mailTranscript: 'Pata nakala ya mazungumzo kwa barua pepe', mailTranscriptSent: 'Nakala ya mazungumzo inatumwa kwa barua pepe yako.', mailLimited: 'Maombi ni mengi mno kwa sasa; tafadhali jaribu tena baadaye.',
   },
 };
