@@ -138,7 +138,7 @@ public final class KnowledgeService implements AutoCloseable {
    * {@link Busy}.
    */
   public CompletableFuture<Upload> upload(String site, String source, byte[] bytes) {
-    return CompletableFuture.supplyAsync(() -> ingest(site, source, bytes), pool);
+    return CompletableFuture.supplyAsync(() -> ingest(site, source, bytes, true), pool);
   }
 
   /** A page that could not be fetched (nothing was stored); its message says why. */
@@ -162,7 +162,7 @@ public final class KnowledgeService implements AutoCloseable {
           } catch (IngestException e) {
             throw new FetchFailed(e.getMessage());
           }
-          return ingest(site, page.url(), page.body());
+          return ingest(site, page.url(), page.body(), true);
         },
         pool);
   }
@@ -183,9 +183,10 @@ public final class KnowledgeService implements AutoCloseable {
    * answers at once; {@link #crawl(String, String)} shows how far it got. It reads the sitemaps
    * ({@link Sitemap}, to {@link Crawl.Limits#maxDepth} indexes deep), fetches at most {@code
    * maxPages} of their pages as {@link #fetch} does (robots.txt read once per origin) and stores
-   * each as {@link #upload} does, all within {@link Crawl.Limits#timeout}. One crawl runs at a time
-   * on this node ({@link CrawlRunning}); a full pool fails with {@link Busy}. The last {@value
-   * #KEPT_CRAWLS} crawls are kept, in memory.
+   * each as {@link #upload} does, all within {@link Crawl.Limits#timeout}; the site's index is
+   * rebuilt once, when the crawl ends (before it shows as ended), not after each page. One crawl
+   * runs at a time on this node ({@link CrawlRunning}); a full pool fails with {@link Busy}. The
+   * last {@value #KEPT_CRAWLS} crawls are kept, in memory.
    */
   public Crawl crawl(String site, String url, int maxPages) {
     if (maxPages < 1 || maxPages > crawlLimits.maxPages()) {
@@ -220,6 +221,9 @@ public final class KnowledgeService implements AutoCloseable {
     BooleanSupplier late =
         () -> System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted();
     Map<String, Robots> robots = new HashMap<>();
+    boolean indexed = false; // whether a page became ready: the index is rebuilt once, at the end
+    Crawl.State state = Crawl.State.DONE;
+    String reason = null;
     try {
       Sitemap.Found found =
           Sitemap.pages(
@@ -245,35 +249,46 @@ public final class KnowledgeService implements AutoCloseable {
           continue;
         }
         c.fetched();
-        c.stored(ingest(c.site(), p.url(), p.body()));
+        Upload u = ingest(c.site(), p.url(), p.body(), false);
+        indexed |= u.created() && u.document().status() == Status.READY;
+        c.stored(u);
       }
       if (late.getAsBoolean()) {
-        c.finish(Crawl.State.TIMED_OUT, tooLong(), clock.millis());
-      } else {
-        c.finish(Crawl.State.DONE, null, clock.millis());
+        state = Crawl.State.TIMED_OUT;
+        reason = tooLong();
       }
     } catch (IngestException e) {
-      if (late.getAsBoolean()) {
-        c.finish(Crawl.State.TIMED_OUT, tooLong(), clock.millis());
-      } else {
-        c.finish(
-            Crawl.State.FAILED,
-            "the sitemap " + c.url() + " could not be read: " + e.getMessage(),
-            clock.millis());
-      }
+      state = late.getAsBoolean() ? Crawl.State.TIMED_OUT : Crawl.State.FAILED;
+      reason =
+          late.getAsBoolean()
+              ? tooLong()
+              : "the sitemap " + c.url() + " could not be read: " + e.getMessage();
     } catch (TooMany e) {
-      c.finish(Crawl.State.FAILED, e.getMessage(), clock.millis());
+      state = Crawl.State.FAILED;
+      reason = e.getMessage();
     } catch (RuntimeException e) {
-      c.finish(
-          Crawl.State.FAILED, "the knowledge could not be read or written: " + e, clock.millis());
+      state = Crawl.State.FAILED;
+      reason = "the knowledge could not be read or written: " + e;
     }
+    if (indexed) {
+      try {
+        indexes.changed(c.site()).join();
+      } catch (RuntimeException e) {
+        state = Crawl.State.FAILED;
+        reason = "the site's index could not be rebuilt: " + e;
+      }
+    }
+    c.finish(state, reason, clock.millis());
   }
 
   private String tooLong() {
     return "the crawl ran out of its " + crawlLimits.timeout().toMillis() + " ms";
   }
 
-  private Upload ingest(String site, String source, byte[] bytes) {
+  /**
+   * Stores and reads a document; rebuilds the site's index when it is ready and {@code reindex}.
+   */
+  private Upload ingest(String site, String source, byte[] bytes, boolean reindex) {
     String sha = sha256(bytes);
     List<Document> held = store.list(site, false).join();
     Optional<Document> same = held.stream().filter(d -> d.sha256().equals(sha)).findFirst();
@@ -318,7 +333,7 @@ public final class KnowledgeService implements AutoCloseable {
               Status.FAILED, e.getMessage(), indexing.title(), null, List.of(), clock.millis());
     }
     store.update(done).join();
-    if (done.status() == Status.READY) {
+    if (reindex && done.status() == Status.READY) {
       indexes.changed(site).join();
     }
     return new Upload(done, true);

@@ -209,6 +209,9 @@ class KnowledgeCrawlTest {
     assertThat(full.state()).isEqualTo("failed");
     assertThat(full.reason()).isEqualTo(new KnowledgeService.TooMany(1).getMessage());
     assertThat(full.stored()).isEqualTo(1);
+    assertThat(indexes.apply("acme").search("warranty", List.of(), 3))
+        .as("the index is rebuilt when a crawl ends, failed or not")
+        .isNotEmpty();
     assertThat(store.list("acme", false).get()).hasSize(1);
 
     Crawl slow = service.crawl("acme", base + "/slow.xml", 50);
