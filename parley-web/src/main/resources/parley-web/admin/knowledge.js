@@ -1,7 +1,8 @@
 // @ts-check
 // The admin page's knowledge pane (docs/OPERATIONS.md#knowledge): a site's documents with their
 // status, upload by button or drag and drop (Markdown, text, HTML, PDF: the raw bytes to
-// POST …/knowledge?filename=), fetch a web page, delete, and re-index. While a document is being
+// POST …/knowledge?filename=), fetch a web page, crawl a sitemap (POST …/knowledge/crawl, its
+// progress read every two seconds until it ends), delete, and re-index. While a document is being
 // indexed the list is read again every two seconds.
 import { h } from './form.js';
 import { ApiError } from './api.js';
@@ -12,6 +13,13 @@ import { ApiError } from './api.js';
  * A knowledge document as the API lists it.
  * @typedef {{id: string, title: string, source: string, mediaType: string, size: number,
  *   status: 'indexing'|'ready'|'failed', reason?: string, language?: string, updatedAt: number}} Doc
+ */
+
+/**
+ * A sitemap crawl as the API shows it.
+ * @typedef {{id: string, state: 'running'|'done'|'timed_out'|'failed', reason?: string, found: number,
+ *   fetched: number, stored: number, unchanged: number, failed: number,
+ *   failures: {url: string, reason: string}[]}} CrawlView
  */
 
 const POLL_MS = 2000;
@@ -38,6 +46,8 @@ export function knowledgePane(api, status, fillSites) {
   const file = /** @type {HTMLInputElement} */ (document.getElementById('knowledge-file'));
   const drop = /** @type {HTMLElement} */ (document.getElementById('knowledge-drop'));
   const fetchForm = /** @type {HTMLFormElement} */ (document.getElementById('knowledge-fetch'));
+  const crawlForm = /** @type {HTMLFormElement} */ (document.getElementById('knowledge-crawl'));
+  const crawlStatus = /** @type {HTMLElement} */ (document.getElementById('knowledge-crawl-status'));
   /** @type {ReturnType<typeof setTimeout>|null} */
   let timer = null;
   const base = () => `/api/admin/sites/${encodeURIComponent(select.value)}/knowledge`;
@@ -126,6 +136,44 @@ export function knowledgePane(api, status, fillSites) {
       status('');
     }
     await load();
+  });
+  /** @param {CrawlView} c @returns {string} */
+  function crawlText(c) {
+    const counts = `${c.found} pages found, ${c.fetched} fetched, ${c.stored} stored, ${c.unchanged} unchanged, ${c.failed} failed`;
+    const state = { running: 'Crawling…', done: 'Crawl done', timed_out: 'Crawl timed out', failed: 'Crawl failed' }[c.state];
+    return `${state}${c.reason ? ` (${c.reason})` : ''}: ${counts}`;
+  }
+
+  /** @param {string} site @param {string} id */
+  async function followCrawl(site, id) {
+    try {
+      const { body } = await api.get(`/api/admin/sites/${encodeURIComponent(site)}/knowledge/crawl/${encodeURIComponent(id)}`);
+      const c = /** @type {CrawlView} */ (body);
+      crawlStatus.hidden = false;
+      crawlStatus.dataset.state = c.state;
+      crawlStatus.replaceChildren(crawlText(c), ...(c.failures.length
+        ? [h('ul', {}, ...c.failures.map((f) => h('li', {}, `${f.url}: ${f.reason}`)))] : []));
+      if (c.state === 'running') {
+        setTimeout(() => followCrawl(site, id), POLL_MS);
+      } else if (site === select.value) {
+        await load();
+      }
+    } catch (e) {
+      error.textContent = `The crawl could not be read: ${message(e)}`;
+    }
+  }
+
+  crawlForm.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    const url = String(new FormData(crawlForm).get('url') ?? '').trim();
+    try {
+      const { body } = await api.post(`${base()}/crawl`, { url });
+      crawlForm.reset();
+      await followCrawl(select.value, /** @type {CrawlView} */ (body).id);
+    } catch (err) {
+      error.textContent = message(err);
+    }
   });
   /** @type {HTMLButtonElement} */ (document.getElementById('knowledge-reindex')).addEventListener('click', async () => {
     error.textContent = '';

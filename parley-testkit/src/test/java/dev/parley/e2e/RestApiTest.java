@@ -210,6 +210,8 @@ class RestApiTest {
             "/api/admin/sites/{site}/knowledge/{id}",
             "/api/admin/sites/{site}/knowledge/reindex",
             "/api/admin/sites/{site}/knowledge/fetch",
+            "/api/admin/sites/{site}/knowledge/crawl",
+            "/api/admin/sites/{site}/knowledge/crawl/{id}",
             "/api/admin/agents",
             "/api/admin/agents/{user}",
             "/api/admin/agents/{user}/password",

@@ -6,8 +6,11 @@ import dev.parley.chat.KnowledgeStore.Status;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -15,13 +18,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * What the admin API does with a site's knowledge: an upload (or a page fetched by its URL, {@link
  * UrlFetcher}) is stored at once as {@code indexing}, read ({@link Ingestor}) and stored again as
  * {@code ready} with its sections or {@code failed} with the reason, and the site's index is
  * rebuilt on every node ({@link KnowledgeIndexes#changed}); a delete or a re-index rebuilds it too.
- * The same bytes twice are one document. A failed document never touches the index that serves.
+ * The same bytes twice are one document. A failed document never touches the index that serves. A
+ * sitemap crawl ({@link #crawl}) runs in the background and stores each page as a fetch does.
  *
  * <p>Thread-safe. The blocking work (hashing, parsing, waiting for the store and the index) runs on
  * a bounded pool of {@value #THREADS} threads {@code parley-knowledge-ingest-N} with a queue of
@@ -30,6 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class KnowledgeService implements AutoCloseable {
   static final int THREADS = 2;
   static final int QUEUE = 16;
+  static final int KEPT_CRAWLS = 20;
 
   /** The default for the most documents a site may hold. */
   public static final int DEFAULT_MAX_DOCUMENTS = 500;
@@ -62,6 +68,9 @@ public final class KnowledgeService implements AutoCloseable {
   private final Clock clock;
   private final ThreadPoolExecutor pool;
   private final UrlFetcher fetcher;
+  private final Crawl.Limits crawlLimits;
+  private final Map<String, Crawl> crawls = new LinkedHashMap<>(); // guarded by itself
+  private Crawl running; // guarded by crawls
 
   /**
    * @param fetcher what fetches a URL ({@link #fetch})
@@ -73,6 +82,21 @@ public final class KnowledgeService implements AutoCloseable {
       UrlFetcher fetcher,
       int maxDocuments,
       Clock clock) {
+    this(store, indexes, ingestor, fetcher, maxDocuments, Crawl.Limits.DEFAULTS, clock);
+  }
+
+  /**
+   * @param crawlLimits the bounds of every sitemap crawl ({@link #crawl})
+   */
+  public KnowledgeService(
+      KnowledgeStore store,
+      KnowledgeIndexes indexes,
+      Ingestor ingestor,
+      UrlFetcher fetcher,
+      int maxDocuments,
+      Crawl.Limits crawlLimits,
+      Clock clock) {
+    this.crawlLimits = crawlLimits;
     if (maxDocuments < 1) {
       throw new IllegalArgumentException("the most documents per site must be at least 1");
     }
@@ -114,7 +138,7 @@ public final class KnowledgeService implements AutoCloseable {
    * {@link Busy}.
    */
   public CompletableFuture<Upload> upload(String site, String source, byte[] bytes) {
-    return CompletableFuture.supplyAsync(() -> ingest(site, source, bytes), pool);
+    return CompletableFuture.supplyAsync(() -> ingest(site, source, bytes, true), pool);
   }
 
   /** A page that could not be fetched (nothing was stored); its message says why. */
@@ -138,12 +162,133 @@ public final class KnowledgeService implements AutoCloseable {
           } catch (IngestException e) {
             throw new FetchFailed(e.getMessage());
           }
-          return ingest(site, page.url(), page.body());
+          return ingest(site, page.url(), page.body(), true);
         },
         pool);
   }
 
-  private Upload ingest(String site, String source, byte[] bytes) {
+  /** A crawl is running already; one runs at a time. */
+  public static final class CrawlRunning extends RuntimeException {
+    public CrawlRunning() {
+      super("a sitemap crawl is running already; wait until it is done");
+    }
+  }
+
+  public Crawl.Limits crawlLimits() {
+    return crawlLimits;
+  }
+
+  /**
+   * Starts crawling the sitemap (or sitemap index) at {@code url} for {@code site} on the pool and
+   * answers at once; {@link #crawl(String, String)} shows how far it got. It reads the sitemaps
+   * ({@link Sitemap}, to {@link Crawl.Limits#maxDepth} indexes deep), fetches at most {@code
+   * maxPages} of their pages as {@link #fetch} does (robots.txt read once per origin) and stores
+   * each as {@link #upload} does, all within {@link Crawl.Limits#timeout}; the site's index is
+   * rebuilt once, when the crawl ends (before it shows as ended), not after each page. One crawl
+   * runs at a time on this node ({@link CrawlRunning}); a full pool fails with {@link Busy}. The
+   * last {@value #KEPT_CRAWLS} crawls are kept, in memory.
+   */
+  public Crawl crawl(String site, String url, int maxPages) {
+    if (maxPages < 1 || maxPages > crawlLimits.maxPages()) {
+      throw new IllegalArgumentException("maxPages must be 1 to " + crawlLimits.maxPages());
+    }
+    Crawl c = new Crawl(UUID.randomUUID().toString(), site, url, clock.millis());
+    synchronized (crawls) {
+      if (running != null && running.running()) {
+        throw new CrawlRunning();
+      }
+      pool.execute(() -> run(c, maxPages));
+      running = c;
+      crawls.put(c.id(), c);
+      if (crawls.size() > KEPT_CRAWLS) {
+        crawls.remove(crawls.keySet().iterator().next());
+      }
+    }
+    return c;
+  }
+
+  /** A crawl of {@code site} started on this node, while it is among the last ones kept. */
+  public Optional<Crawl.View> crawl(String site, String id) {
+    synchronized (crawls) {
+      return Optional.ofNullable(crawls.get(id))
+          .filter(c -> c.site().equals(site))
+          .map(Crawl::view);
+    }
+  }
+
+  private void run(Crawl c, int maxPages) {
+    long deadline = System.nanoTime() + crawlLimits.timeout().toNanos();
+    BooleanSupplier late =
+        () -> System.nanoTime() - deadline >= 0 || Thread.currentThread().isInterrupted();
+    Map<String, Robots> robots = new HashMap<>();
+    boolean indexed = false; // whether a page became ready: the index is rebuilt once, at the end
+    Crawl.State state = Crawl.State.DONE;
+    String reason = null;
+    try {
+      Sitemap.Found found =
+          Sitemap.pages(
+              c.url(),
+              u -> fetcher.fetch(u, deadline, robots).body(),
+              ingestor.limits().maxBytes(),
+              crawlLimits.maxDepth(),
+              maxPages,
+              late);
+      c.found(found.listed());
+      found.failures().forEach(f -> c.failed(f.url(), f.reason()));
+      for (String page : found.pages()) {
+        if (late.getAsBoolean()) {
+          break;
+        }
+        UrlFetcher.Page p;
+        try {
+          p = fetcher.fetch(page, deadline, robots);
+        } catch (IngestException e) {
+          if (!late.getAsBoolean()) {
+            c.failed(page, e.getMessage());
+          }
+          continue;
+        }
+        c.fetched();
+        Upload u = ingest(c.site(), p.url(), p.body(), false);
+        indexed |= u.created() && u.document().status() == Status.READY;
+        c.stored(u);
+      }
+      if (late.getAsBoolean()) {
+        state = Crawl.State.TIMED_OUT;
+        reason = tooLong();
+      }
+    } catch (IngestException e) {
+      state = late.getAsBoolean() ? Crawl.State.TIMED_OUT : Crawl.State.FAILED;
+      reason =
+          late.getAsBoolean()
+              ? tooLong()
+              : "the sitemap " + c.url() + " could not be read: " + e.getMessage();
+    } catch (TooMany e) {
+      state = Crawl.State.FAILED;
+      reason = e.getMessage();
+    } catch (RuntimeException e) {
+      state = Crawl.State.FAILED;
+      reason = "the knowledge could not be read or written: " + e;
+    }
+    if (indexed) {
+      try {
+        indexes.changed(c.site()).join();
+      } catch (RuntimeException e) {
+        state = Crawl.State.FAILED;
+        reason = "the site's index could not be rebuilt: " + e;
+      }
+    }
+    c.finish(state, reason, clock.millis());
+  }
+
+  private String tooLong() {
+    return "the crawl ran out of its " + crawlLimits.timeout().toMillis() + " ms";
+  }
+
+  /**
+   * Stores and reads a document; rebuilds the site's index when it is ready and {@code reindex}.
+   */
+  private Upload ingest(String site, String source, byte[] bytes, boolean reindex) {
     String sha = sha256(bytes);
     List<Document> held = store.list(site, false).join();
     Optional<Document> same = held.stream().filter(d -> d.sha256().equals(sha)).findFirst();
@@ -188,7 +333,7 @@ public final class KnowledgeService implements AutoCloseable {
               Status.FAILED, e.getMessage(), indexing.title(), null, List.of(), clock.millis());
     }
     store.update(done).join();
-    if (done.status() == Status.READY) {
+    if (reindex && done.status() == Status.READY) {
       indexes.changed(site).join();
     }
     return new Upload(done, true);

@@ -11,7 +11,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -21,9 +23,10 @@ import java.util.concurrent.TimeoutException;
  * Fetches one web page for the knowledge base, bounded and guarded against server-side request
  * forgery: {@code http(s)} only; every host (the first and each redirect's, re-checked) must
  * resolve to public addresses ({@link PublicAddresses}) unless private ones are allowed; at most
- * {@code maxRedirects} redirects; the site's {@code robots.txt} is honoured ({@link Robots}); the
- * body is cut off past {@code maxBytes} and the whole fetch (robots.txt included) past {@code
- * timeout}. Every refusal is an {@link IngestException} naming why.
+ * {@code maxRedirects} redirects; the {@code robots.txt} of every URL's origin is honoured, the
+ * first URL's and each redirect's ({@link Robots}); the body is cut off past {@code maxBytes} and
+ * the whole fetch (robots.txt included) past {@code timeout}. Every refusal is an {@link
+ * IngestException} naming why.
  *
  * <p>A host is checked when it is resolved here, and the HTTP client resolves it again when it
  * connects: a DNS answer that changes in between (rebinding) is not caught. Run Parley where it
@@ -73,20 +76,32 @@ public final class UrlFetcher {
 
   /** Fetches {@code url}. */
   public Page fetch(String url) throws IngestException {
-    long deadline = System.nanoTime() + limits.timeout().toNanos();
-    URI u = parse(url);
-    PublicAddresses.check(u.getHost(), limits.allowPrivate());
-    if (!robots(u, deadline).allows(pathOf(u))) {
-      throw new IngestException("robots.txt of " + u.getHost() + " disallows " + pathOf(u));
+    return fetch(url, Long.MAX_VALUE, new HashMap<>());
+  }
+
+  /**
+   * Fetches {@code url} as {@link #fetch(String)} does, ending by {@code deadline} ({@link
+   * System#nanoTime}) when that comes before this fetch's own time bound, and reading each origin's
+   * {@code robots.txt} once into {@code robotsByOrigin} (a crawl shares it across its pages).
+   */
+  Page fetch(String url, long deadline, Map<String, Robots> robotsByOrigin) throws IngestException {
+    long end = System.nanoTime() + limits.timeout().toNanos();
+    if (deadline - end < 0) {
+      end = deadline;
     }
+    URI u = parse(url);
     for (int hop = 0; ; hop++) {
-      Response r = get(u, deadline);
+      PublicAddresses.check(u.getHost(), limits.allowPrivate());
+      // every hop's host and path, not only the first: a redirect may lead where robots.txt says no
+      if (!robots(u, end, robotsByOrigin).allows(pathOf(u))) {
+        throw new IngestException("robots.txt of " + u.getHost() + " disallows " + pathOf(u));
+      }
+      Response r = get(u, end);
       if (r.status() >= 300 && r.status() < 400 && r.location() != null) {
         if (hop >= limits.maxRedirects()) {
           throw new IngestException("more than " + limits.maxRedirects() + " redirects");
         }
         u = parse(u.resolve(r.location()).toString());
-        PublicAddresses.check(u.getHost(), limits.allowPrivate());
         continue;
       }
       if (r.status() != 200) {
@@ -96,12 +111,20 @@ public final class UrlFetcher {
     }
   }
 
-  private Robots robots(URI u, long deadline) throws IngestException {
+  private Robots robots(URI u, long deadline, Map<String, Robots> cache) throws IngestException {
     URI robots = u.resolve("/robots.txt");
+    String origin = robots.toString();
+    Robots known = cache.get(origin);
+    if (known != null) {
+      return known;
+    }
     Response r = get(robots, deadline);
-    return r.status() == 200
-        ? Robots.parse(new String(r.body(), StandardCharsets.UTF_8))
-        : Robots.none(); // none there, or it says nothing Parley can read
+    Robots read =
+        r.status() == 200
+            ? Robots.parse(new String(r.body(), StandardCharsets.UTF_8))
+            : Robots.none(); // none there, or it says nothing Parley can read
+    cache.put(origin, read);
+    return read;
   }
 
   private static String pathOf(URI u) {

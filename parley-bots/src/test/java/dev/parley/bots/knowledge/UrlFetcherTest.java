@@ -52,6 +52,7 @@ class UrlFetcherTest {
     page("/loop", 302, "", "/loop");
     page("/big", 200, "x".repeat(1001), null);
     page("/gone", 404, "", null);
+    page("/to-private", 301, "", "/private");
     server.createContext(
         "/slow",
         ex -> {
@@ -123,6 +124,33 @@ class UrlFetcherTest {
         Robots.parse("User-agent: *\nDisallow: /\n\nUser-agent: ParleyBot\nDisallow: /no\n");
     assertThat(own.allows("/yes")).as("its own group wins over *").isTrue();
     assertThat(own.allows("/no/x")).isFalse();
+  }
+
+  @Test
+  void robotsTxtIsCheckedAgainForEveryRedirectAndEveryHost() throws Exception {
+    UrlFetcher f = new UrlFetcher(allowLocal);
+    assertThatThrownBy(() -> f.fetch(base + "/to-private"))
+        .hasMessage("robots.txt of 127.0.0.1 disallows /private");
+    HttpServer other =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    byte[] none = "User-agent: ParleyBot\nDisallow: /\n".getBytes(StandardCharsets.UTF_8);
+    other.createContext(
+        "/robots.txt",
+        ex -> {
+          ex.sendResponseHeaders(200, none.length);
+          ex.getResponseBody().write(none);
+          ex.close();
+        });
+    other.start();
+    try {
+      String elsewhere = "http://127.0.0.1:" + other.getAddress().getPort() + "/page";
+      page("/away", 302, "", elsewhere);
+      assertThatThrownBy(() -> f.fetch(base + "/away"))
+          .as("the redirect's own host has its own robots.txt")
+          .hasMessage("robots.txt of 127.0.0.1 disallows /page");
+    } finally {
+      other.stop(0);
+    }
   }
 
   @Test

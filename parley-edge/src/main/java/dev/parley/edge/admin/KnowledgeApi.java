@@ -1,5 +1,6 @@
 package dev.parley.edge.admin;
 
+import dev.parley.bots.knowledge.Crawl;
 import dev.parley.bots.knowledge.IngestException;
 import dev.parley.bots.knowledge.KnowledgeService;
 import dev.parley.bots.knowledge.UrlFetcher;
@@ -18,24 +19,30 @@ import java.util.regex.Pattern;
 /**
  * The admin API for a site's knowledge documents, under {@code /api/admin/sites/<site>/knowledge}
  * (admins only): upload (the raw bytes as the body, {@code ?filename=}), fetch a URL ({@code POST
- * …/fetch} with {@code {"url": …}}), list with status, get with sections, delete, and re-index.
- * Documented in the OpenAPI document and {@code docs/OPERATIONS.md#knowledge}. The work runs on
- * {@link KnowledgeService}'s bounded pool.
+ * …/fetch} with {@code {"url": …}}), crawl a sitemap ({@code POST …/crawl} with {@code {"url": …,
+ * "maxPages": …}}: {@code 202} at once, then {@code GET …/crawl/<id>} for its progress), list with
+ * status, get with sections, delete, and re-index. Documented in the OpenAPI document and {@code
+ * docs/OPERATIONS.md#knowledge}. The work runs on {@link KnowledgeService}'s bounded pool.
  *
  * <p>Errors: {@code 400 invalid_field} naming the field, {@code 404} for an unknown site or
  * document, {@code 409 too_many_documents} at the per-site limit, {@code 503 busy} when the pool is
- * full, {@code 422 fetch_failed} (nothing stored) when a URL cannot be fetched. A document that
- * cannot be read is stored as {@code failed} with its reason (201).
+ * full, {@code 422 fetch_failed} (nothing stored) when a URL cannot be fetched, {@code 409
+ * crawl_running} while a crawl runs already. A document that cannot be read is stored as {@code
+ * failed} with its reason (201).
  *
  * <p>Thread-safe; never blocks the caller.
  */
 public final class KnowledgeApi implements HttpApi {
   private static final Pattern PATH =
       Pattern.compile(
-          "/api/admin/sites/([A-Za-z0-9_.-]{1,64})/knowledge(?:/(reindex|[A-Za-z0-9-]{1,64}))?");
+          "/api/admin/sites/([A-Za-z0-9_.-]{1,64})/knowledge"
+              + "(?:/(reindex|crawl(?:/[A-Za-z0-9-]{1,64})?|[A-Za-z0-9-]{1,64}))?");
 
   /** The body of {@code POST …/knowledge/fetch}. */
   public record FetchBody(String url) {}
+
+  /** The body of {@code POST …/knowledge/crawl}. */
+  public record CrawlBody(String url, Integer maxPages) {}
 
   private final HttpApi next;
   private final ChatAuthenticator auth;
@@ -112,6 +119,15 @@ public final class KnowledgeApi implements HttpApi {
       return knowledge
           .fetch(site, b.url())
           .thenApply(u -> Response.json(u.created() ? 201 : 200, Json.write(view(u.document()))));
+    } else if (rest.equals("crawl") && method.equals("POST")) {
+      return done(crawl(r, site));
+    } else if (rest.startsWith("crawl/") && method.equals("GET")) {
+      String id = rest.substring("crawl/".length());
+      return done(
+          knowledge
+              .crawl(site, id)
+              .map(c -> Response.json(200, Json.write(c)))
+              .orElse(error(404, "not_found", null, "no crawl " + id + " on this node")));
     } else if (rest.equals("reindex")) {
       if (method.equals("POST")) {
         return knowledge
@@ -135,6 +151,29 @@ public final class KnowledgeApi implements HttpApi {
                       : error(404, "not_found", null, "no document " + rest));
     }
     return done(error(405, "method_not_allowed", null, method + " " + r.path()));
+  }
+
+  private Response crawl(Request r, String site) {
+    CrawlBody b = Json.readStrict(r.body(), CrawlBody.class);
+    if (b.url() == null) {
+      throw new InvalidSetting("url", "is required");
+    }
+    try {
+      UrlFetcher.parse(b.url());
+    } catch (IngestException e) {
+      throw new InvalidSetting("url", e.getMessage());
+    }
+    int most = knowledge.crawlLimits().maxPages();
+    int pages = b.maxPages() == null ? most : b.maxPages();
+    if (pages < 1 || pages > most) {
+      throw new InvalidSetting("maxPages", "must be 1 to " + most);
+    }
+    Crawl.View c = knowledge.crawl(site, b.url(), pages).view();
+    return new Response(
+        202,
+        "application/json",
+        Json.write(c),
+        Map.of("Location", "/api/admin/sites/" + site + "/knowledge/crawl/" + c.id()));
   }
 
   private CompletableFuture<Response> upload(Request r, String site) {
@@ -201,6 +240,9 @@ public final class KnowledgeApi implements HttpApi {
     }
     if (e instanceof KnowledgeService.FetchFailed failed) {
       return error(422, "fetch_failed", null, failed.getMessage());
+    }
+    if (e instanceof KnowledgeService.CrawlRunning running) {
+      return error(409, "crawl_running", null, running.getMessage());
     }
     if (e instanceof KnowledgeService.TooMany tooMany) {
       return error(409, "too_many_documents", null, tooMany.getMessage());
