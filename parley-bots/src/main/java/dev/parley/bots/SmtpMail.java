@@ -280,6 +280,8 @@ public final class SmtpMail implements MailPort, AutoCloseable {
       error = describe(e);
       retry = true;
     }
+    // SMTP replies often quote the recipient: the mail log shows no addresses.
+    error = error.replace(m.to(), "<recipient>");
     int attempts = m.attempts() + 1;
     if (retry && config.backoff().retries(attempts)) {
       long due = now() + config.backoff().delayAfter(attempts, random).toMillis();

@@ -99,8 +99,19 @@ public interface ChatStore extends AutoCloseable {
     return "erased:" + id;
   }
 
-  /** Deletes conversation {@code id} and its rating. Completes with true if it existed. */
+  /**
+   * Deletes resolved conversation {@code id}: its rating goes, and its record stays as an anonymous
+   * tombstone — owner {@link #deletedVisitor}, no agent, no labels, version raised — so its id is
+   * never handed out again (a new conversation under it would start again at seq 1 while clients
+   * still hold positions in the old one). Compare-and-set: nothing happens to a conversation that
+   * is not resolved (reopened meanwhile) or already deleted. Completes with whether it changed one.
+   */
   CompletableFuture<Boolean> delete(String id);
+
+  /** The owner a deleted conversation's tombstone is left with: {@code deleted:} and its id. */
+  static String deletedVisitor(String id) {
+    return "deleted:" + id;
+  }
 
   /**
    * At most {@code limit} resolved conversations of {@code site} resolved (last moved) before

@@ -120,9 +120,23 @@ public final class Conversations {
                     : cache(row.get()).thenApply(v -> true));
   }
 
-  /** Deletes conversation {@code id} and drops it from the cache. True if it existed. */
+  /**
+   * Deletes resolved conversation {@code id} ({@link ChatStore#delete}: its record stays as a
+   * tombstone) and caches the tombstone. True if it changed one.
+   */
   public CompletableFuture<Boolean> delete(String id) {
-    return store.delete(id).thenCompose(found -> uncache(id).thenApply(v -> found));
+    return store
+        .delete(id)
+        .thenCompose(
+            changed ->
+                store
+                    .find(id)
+                    .thenCompose(
+                        row ->
+                            row.isEmpty()
+                                ? uncache(id)
+                                : cache(row.get()).handle((ok, err) -> (Void) null))
+                    .thenApply(v -> changed));
   }
 
   private CompletableFuture<Void> uncache(String id) {

@@ -133,22 +133,42 @@ public final class DataProtection {
   private CompletableFuture<Integer> eraseFrom(ChatConversation c, String visitor) {
     return messages
         .eraseSender(c.id(), visitor)
+        .thenCompose(n -> messages.deleteConversation(Notes.of(c.id())).thenApply(d -> n))
         .thenCompose(n -> deliveriesOf(c.id()).thenApply(d -> n))
         .thenCompose(n -> mail.forget(c.id()).thenApply(d -> n))
         .thenCompose(n -> conversations.forgetVisitor(c.id()).thenApply(found -> n));
   }
 
   /**
-   * Deletes conversation {@code id}: its messages, receipts, event deliveries, rating and record
-   * (the record last, so a deletion that failed half-way can be run again).
+   * Deletes resolved conversation {@code id}: first its record becomes an anonymous tombstone
+   * ({@link ChatStore#delete}: compare-and-set on its status, so one reopened meanwhile is left
+   * alone, and nobody can write in it any more), then its messages, its internal notes, receipts,
+   * event deliveries and away mail go. The tombstone keeps the id taken, so it is never handed out
+   * again. Run again on a tombstone, it finishes what a failed run left.
    */
   public CompletableFuture<Deleted> deleteConversation(String id) {
-    return messages
-        .deleteConversation(id)
-        .thenCompose(n -> messages.deleteConversation(Notes.of(id)).thenApply(d -> n))
-        .thenCompose(n -> deliveriesOf(id).thenApply(d -> n))
-        .thenCompose(n -> mail.forget(id).thenApply(d -> n))
-        .thenCompose(n -> conversations.delete(id).thenApply(found -> new Deleted(found, n)));
+    return conversations
+        .delete(id)
+        .thenCompose(
+            changed ->
+                store
+                    .find(id)
+                    .thenCompose(
+                        row -> {
+                          boolean tomb =
+                              row.isPresent()
+                                  && row.get().visitor().equals(ChatStore.deletedVisitor(id));
+                          if (!tomb) {
+                            return CompletableFuture.completedFuture(new Deleted(false, 0));
+                          }
+                          return messages
+                              .deleteConversation(id)
+                              .thenCompose(
+                                  n -> messages.deleteConversation(Notes.of(id)).thenApply(d -> n))
+                              .thenCompose(n -> deliveriesOf(id).thenApply(d -> n))
+                              .thenCompose(n -> mail.forget(id).thenApply(d -> n))
+                              .thenApply(n -> new Deleted(changed, n));
+                        }));
   }
 
   /** The conversation {@code id}, if it exists (for checking its site). */

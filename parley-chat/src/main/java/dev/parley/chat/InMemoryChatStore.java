@@ -178,8 +178,25 @@ public final class InMemoryChatStore implements ChatStore {
 
   @Override
   public synchronized CompletableFuture<Boolean> delete(String id) {
+    ChatConversation c = byId.get(id);
+    String tomb = ChatStore.deletedVisitor(id);
+    if (c == null || c.status() != ConversationStatus.RESOLVED || c.visitor().equals(tomb)) {
+      return CompletableFuture.completedFuture(false);
+    }
     ratings.remove(id);
-    return CompletableFuture.completedFuture(byId.remove(id) != null);
+    byId.put(
+        id,
+        new ChatConversation(
+            id,
+            c.site(),
+            tomb,
+            c.status(),
+            null,
+            c.createdAtMillis(),
+            c.updatedAtMillis(),
+            c.version() + 1,
+            List.of()));
+    return CompletableFuture.completedFuture(true);
   }
 
   @Override
@@ -191,7 +208,8 @@ public final class InMemoryChatStore implements ChatStore {
                 c ->
                     c.site().equals(site)
                         && c.status() == ConversationStatus.RESOLVED
-                        && c.updatedAtMillis() < beforeMillis)
+                        && c.updatedAtMillis() < beforeMillis
+                        && !c.visitor().equals(ChatStore.deletedVisitor(c.id())))
             .sorted(
                 Comparator.comparingLong(ChatConversation::updatedAtMillis)
                     .thenComparing(ChatConversation::id))

@@ -75,7 +75,7 @@ class AwayMailTest {
     long firstAt = h.clock.millis();
     reply(conv, "r1", "Your order <shipped> today");
     h.mailPort.awaitQueued();
-    h.advance(Duration.ofMinutes(1));
+    h.elapse(Duration.ofMinutes(1));
     reply(conv, "r2", "Anything else?");
     h.mailPort.awaitQueued();
 
@@ -94,7 +94,7 @@ class AwayMailTest {
     assertThat(h.mails.claim("test", h.clock.millis(), Duration.ofMinutes(1), 10).get())
         .as("not due before the window ends")
         .isEmpty();
-    h.advance(Duration.ofMinutes(1));
+    h.elapse(Duration.ofMinutes(1));
     List<MailStore.Mail> due =
         h.mails.claim("test", h.clock.millis(), Duration.ofMinutes(1), 10).get();
     assertThat(due).extracting(MailStore.Mail::id).containsExactly(m.id());

@@ -212,15 +212,21 @@ public abstract class ChatStoreContract {
   }
 
   @Test
-  void deletingAConversationRemovesItAndItsRating() throws Exception {
+  void deletingAConversationLeavesATombstoneThatKeepsItsIdTakenAndDropsItsRating()
+      throws Exception {
     get(store.open("demo", "v1", "chat_1", 1));
     get(store.transition("chat_1", ConversationStatus.BOT, ConversationStatus.RESOLVED, null, 2));
     get(store.rate(new Rating("chat_1", "demo", false, "bad", 3)));
     get(store.open("demo", "v2", "chat_2", 4));
 
+    assertThat(get(store.delete("chat_2"))).as("an open one is not deleted").isFalse();
     assertThat(get(store.delete("chat_1"))).isTrue();
 
-    assertThat(get(store.find("chat_1"))).isEmpty();
+    ChatConversation tomb = get(store.find("chat_1")).orElseThrow();
+    assertThat(tomb.visitor()).isEqualTo(ChatStore.deletedVisitor("chat_1"));
+    assertThat(tomb.agent()).isNull();
+    assertThat(get(store.ofVisitor("demo", "v1"))).isEmpty();
+    assertThat(get(store.resolvedBefore("demo", Long.MAX_VALUE, 10))).isEmpty();
     assertThat(get(store.ratingOf("chat_1"))).isEmpty();
     assertThat(get(store.ratingCounts("demo", 0))).isEqualTo(new Rating.Counts(0, 0));
     assertThat(get(store.find("chat_2"))).isPresent();

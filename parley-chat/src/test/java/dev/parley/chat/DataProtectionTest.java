@@ -45,6 +45,14 @@ class DataProtectionTest {
     return conv;
   }
 
+  /** Waits until {@code v} got the "… resolved the conversation" line: it is stored by then. */
+  static void resolvedNoteStored(ChatHarness.Client v) throws InterruptedException {
+    Push.Message m;
+    do {
+      m = v.nextOf(Push.Message.class);
+    } while (!"system".equals(m.kind()));
+  }
+
   ChatHarness.Client ann() throws InterruptedException {
     ChatHarness.Client v = h.connect(Map.of());
     v.send("{\"type\":\"hello\",\"site\":\"demo\",\"token\":\"signed-in:demo:ann\"}");
@@ -120,9 +128,17 @@ class DataProtectionTest {
   }
 
   @Test
-  void deletingAConversationRemovesItsMessagesNotesReceiptsRatingAndRecord() throws Exception {
+  void deletingAConversationRemovesItsMessagesNotesReceiptsRatingAndOwner() throws Exception {
     ChatHarness.Client maya = h.agent("maya");
-    String conv = talking(ann(), maya);
+    ChatHarness.Client v = ann();
+    String conv = talking(v, maya);
+    assertThat(h.chat.dataProtection().deleteConversation(conv).join().existed())
+        .as("an open conversation is not deleted")
+        .isFalse();
+    assertThat(h.store.readAfter(conv, 0, 100)).isNotEmpty();
+    maya.send("{\"type\":\"resolve\",\"conv\":\"" + conv + "\"}");
+    AgentRoutingTest.awaitStatus(v, conv, "resolved");
+    resolvedNoteStored(v);
     h.chatStore.rate(new Rating(conv, "demo", true, "thanks", h.clock.millis())).join();
     h.store
         .append(new AppendRequest(Notes.of(conv), "maya", null, "text", "a note", h.clock.millis()))
@@ -135,9 +151,35 @@ class DataProtectionTest {
     assertThat(h.store.readAfter(conv, 0, 100)).isEmpty();
     assertThat(h.store.readAfter(Notes.of(conv), 0, 100)).isEmpty();
     assertThat(h.store.receipts(conv)).isEmpty();
-    assertThat(h.chatStore.find(conv).join()).isEmpty();
+    assertThat(h.chatStore.find(conv).join().orElseThrow().visitor())
+        .isEqualTo(ChatStore.deletedVisitor(conv));
     assertThat(h.chatStore.ratingOf(conv).join()).isEmpty();
     assertThat(h.chat.dataProtection().deleteConversation(conv).join().existed()).isFalse();
+  }
+
+  @Test
+  void aDeletedConversationsIdIsNeverHandedOutAgainNorWrittenIn() throws Exception {
+    ChatHarness.Client maya = h.agent("maya");
+    ChatHarness.Client v = ann();
+    String conv = talking(v, maya);
+    maya.send("{\"type\":\"resolve\",\"conv\":\"" + conv + "\"}");
+    AgentRoutingTest.awaitStatus(v, conv, "resolved");
+    resolvedNoteStored(v);
+
+    assertThat(h.chat.dataProtection().deleteConversation(conv).join().existed()).isTrue();
+
+    // Still joined, the visitor cannot write in it: it is nobody's now.
+    v.send("{\"type\":\"send\",\"cid\":\"c9\",\"conv\":\"" + conv + "\",\"text\":\"again\"}");
+    assertThat(v.nextOf(Push.Error.class).code()).isEqualTo("forbidden");
+    assertThat(h.store.readAfter(conv, 0, 100)).isEmpty();
+    h.disconnect(v);
+
+    ChatHarness.Client back = ann();
+    String again = greeted(back);
+    assertThat(again).isNotEqualTo(conv);
+    back.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + again + "\",\"text\":\"hi\"}");
+    back.nextOf(Push.Ack.class);
+    assertThat(h.chatStore.find(again).join().orElseThrow().visitor()).isEqualTo("demo:ann");
   }
 
   @Test

@@ -127,11 +127,13 @@ class DataProtectionApiTest {
     }
   }
 
-  long count(String sql, String arg) throws Exception {
+  long count(String sql, String... args) throws Exception {
     try (Connection c =
             DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data").resolve("parley.db"));
         PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, arg);
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 1, args[i]);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         return rs.getLong(1);
@@ -217,7 +219,14 @@ class DataProtectionApiTest {
     assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(200);
     assertThat(count("SELECT COUNT(*) FROM messages WHERE conversation = ?", conv)).isZero();
     assertThat(count("SELECT COUNT(*) FROM receipts WHERE conversation = ?", conv)).isZero();
-    assertThat(count("SELECT COUNT(*) FROM chat_conversations WHERE id = ?", conv)).isZero();
+    // The record stays as an anonymous tombstone, so the id is never handed out again.
+    assertThat(count("SELECT COUNT(*) FROM chat_conversations WHERE id = ?", conv)).isEqualTo(1);
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM chat_conversations WHERE id = ? AND visitor = ?",
+                conv,
+                "deleted:" + conv))
+        .isEqualTo(1);
     assertThat(call("DELETE", "/api/admin/sites/shop/conversations/" + conv, root).statusCode())
         .isEqualTo(404);
     JsonNode audit = json.readTree(call("GET", "/api/admin/audit?limit=10", root).body());

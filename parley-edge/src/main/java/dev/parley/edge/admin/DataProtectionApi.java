@@ -1,6 +1,7 @@
 package dev.parley.edge.admin;
 
 import dev.parley.chat.ChatIdentity;
+import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConversationStatus;
 import dev.parley.chat.DataProtection;
@@ -147,6 +148,12 @@ public final class DataProtectionApi implements HttpApi {
               if (c.isEmpty() || !c.get().site().equals(site)) {
                 return done(error(404, "not_found", null, "no conversation " + id + " on " + site));
               }
+              if (c.get().visitor().equals(ChatStore.deletedVisitor(id))) {
+                // Deleted already: finish what a failed deletion may have left, and say so.
+                return data.deleteConversation(id)
+                    .thenApply(
+                        d -> error(404, "not_found", null, "conversation " + id + " is deleted"));
+              }
               if (c.get().status() != ConversationStatus.RESOLVED) {
                 return done(
                     error(
@@ -162,18 +169,32 @@ public final class DataProtectionApi implements HttpApi {
               return data.deleteConversation(id)
                   .thenCompose(
                       d ->
-                          record(
-                                  admin,
-                                  "delete-conversation",
-                                  site,
-                                  "conversation " + id + ": " + d.messages() + " messages deleted")
-                              .thenApply(
-                                  v ->
-                                      Response.json(
-                                          200,
-                                          Json.write(
-                                              Map.of(
-                                                  "conversation", id, "messages", d.messages())))));
+                          !d.existed()
+                              ? done(
+                                  error(
+                                      409,
+                                      "conversation_open",
+                                      null,
+                                      "conversation " + id + " was reopened; resolve it first"))
+                              : record(
+                                      admin,
+                                      "delete-conversation",
+                                      site,
+                                      "conversation "
+                                          + id
+                                          + ": "
+                                          + d.messages()
+                                          + " messages deleted")
+                                  .thenApply(
+                                      v ->
+                                          Response.json(
+                                              200,
+                                              Json.write(
+                                                  Map.of(
+                                                      "conversation",
+                                                      id,
+                                                      "messages",
+                                                      d.messages())))));
             });
   }
 

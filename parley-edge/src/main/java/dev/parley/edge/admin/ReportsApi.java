@@ -141,6 +141,10 @@ public final class ReportsApi implements HttpApi {
       LocalDate today = LocalDate.now(clock.withZone(zone));
       LocalDate to = date(r, "to", today);
       LocalDate from = date(r, "from", to.minusDays(29));
+      if (from.getYear() < 2000 || to.getYear() > 2100) {
+        throw new InvalidSetting(
+            from.getYear() < 2000 ? "from" : "to", "must be from 2000 to 2100");
+      }
       if (from.isAfter(to)) {
         throw new InvalidSetting("from", "must not be after to");
       }

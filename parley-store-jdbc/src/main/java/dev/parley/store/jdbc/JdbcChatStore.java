@@ -349,7 +349,8 @@ public final class JdbcChatStore implements ChatStore {
           }
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "UPDATE chat_conversations SET visitor = ?, version = version + 1 WHERE id = ?")) {
+                  "UPDATE chat_conversations SET visitor = ?, labels = '', version = version + 1 "
+                      + "WHERE id = ?")) {
             ps.setString(1, ChatStore.erasedVisitor(id));
             ps.setString(2, id);
             return ps.executeUpdate() == 1;
@@ -363,13 +364,21 @@ public final class JdbcChatStore implements ChatStore {
         id,
         c -> {
           try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM chat_ratings WHERE conversation_id = ?")) {
+              c.prepareStatement(
+                  "DELETE FROM chat_ratings WHERE conversation_id = ? AND EXISTS (SELECT 1 FROM "
+                      + "chat_conversations WHERE id = ? AND status = 'resolved')")) {
             ps.setString(1, id);
+            ps.setString(2, id);
             ps.executeUpdate();
           }
           try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM chat_conversations WHERE id = ?")) {
-            ps.setString(1, id);
+              c.prepareStatement(
+                  "UPDATE chat_conversations SET visitor = ?, agent = NULL, labels = '', "
+                      + "version = version + 1 WHERE id = ? AND status = 'resolved' "
+                      + "AND visitor <> ?")) {
+            ps.setString(1, ChatStore.deletedVisitor(id));
+            ps.setString(2, id);
+            ps.setString(3, ChatStore.deletedVisitor(id));
             return ps.executeUpdate() == 1;
           }
         });
@@ -385,7 +394,8 @@ public final class JdbcChatStore implements ChatStore {
                 "SELECT "
                     + COLUMNS
                     + " FROM chat_conversations WHERE site = ? AND status = 'resolved' "
-                    + "AND updated_at < ? ORDER BY updated_at, id LIMIT ?",
+                    + "AND updated_at < ? AND visitor <> 'deleted:' || id "
+                    + "ORDER BY updated_at, id LIMIT ?",
                 site,
                 beforeMillis,
                 limit));
