@@ -65,12 +65,14 @@ public final class DataProtection {
    * One conversation of an export.
    *
    * @param rating the visitor's rating, or null
+   * @param email the address the visitor left for away mail, or null
    */
   public record ConversationData(
       ChatConversation conversation,
       List<StoredMessage> messages,
       List<ReceiptState> receipts,
-      Rating rating) {}
+      Rating rating,
+      String email) {}
 
   /** What an erasure did: how many conversations it forgot and how many messages it erased. */
   public record Erased(int conversations, int messages) {}
@@ -108,8 +110,10 @@ public final class DataProtection {
                   }
                 } while (page.size() == PAGE);
                 Optional<Rating> rating = store.ratingOf(c.id()).join();
+                String email = mail.contactOf(c.id()).join().orElse(null);
                 out.add(
-                    new ConversationData(c, all, messages.receipts(c.id()), rating.orElse(null)));
+                    new ConversationData(
+                        c, all, messages.receipts(c.id()), rating.orElse(null), email));
               }
               return CompletableFuture.completedFuture(new Export(site, visitor, out));
             },

@@ -80,14 +80,17 @@ class DataProtectionTest {
     ChatHarness.Client v = ann();
     String conv = talking(v, maya);
 
+    h.mails.setContact(conv, "demo", "ann@example.com", h.clock.millis()).join();
     DataProtection.Export before = h.chat.dataProtection().export("demo", "demo:ann").join();
     assertThat(before.conversations()).hasSize(1);
+    assertThat(before.conversations().get(0).email()).isEqualTo("ann@example.com");
     assertThat(before.conversations().get(0).messages())
         .extracting(StoredMessage::text)
         .contains("I am Ann", "Hi Ann", "my IBAN");
 
     DataProtection.Erased erased = h.chat.dataProtection().erase("demo", "demo:ann").join();
     assertThat(erased.conversations()).isEqualTo(1);
+    assertThat(h.mails.contactOf(conv).join()).as("the away-mail address is forgotten").isEmpty();
     assertThat(erased.messages()).isEqualTo(2);
 
     List<Push.Message> seen = replay(h.agent("maya"), conv);

@@ -235,6 +235,7 @@ public final class DataProtectionApi implements HttpApi {
                 d.rating().comment() == null ? "" : d.rating().comment(),
                 "ratedAt",
                 d.rating().ratedAtMillis()));
+    v.put("email", d.email());
     v.put("messages", d.messages().stream().map(DataProtectionApi::messageView).toList());
     v.put("receipts", d.receipts().stream().map(DataProtectionApi::receiptView).toList());
     return v;
