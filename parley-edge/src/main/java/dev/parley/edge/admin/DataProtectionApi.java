@@ -1,6 +1,5 @@
 package dev.parley.edge.admin;
 
-import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConversationStatus;
@@ -47,7 +46,7 @@ public final class DataProtectionApi implements HttpApi {
       Pattern.compile(SITE + "/conversations/([A-Za-z0-9_-]{1,128})");
 
   private final HttpApi next;
-  private final ChatAuthenticator auth;
+  private final AdminGate gate;
   private final Configuration config;
   private final DataProtection data;
   private final ConfigStore audit;
@@ -65,7 +64,7 @@ public final class DataProtectionApi implements HttpApi {
       ConfigStore audit,
       Clock clock) {
     this.next = next;
-    this.auth = auth;
+    this.gate = new AdminGate(auth);
     this.config = config;
     this.data = data;
     this.audit = audit;
@@ -82,16 +81,9 @@ public final class DataProtectionApi implements HttpApi {
       return next.handle(r);
     }
     String method = m == export ? "GET" : "DELETE";
-    return auth.staffOfBearer(r.header("authorization"))
-        .thenCompose(
+    return gate.admit(
+            r,
             p -> {
-              if (p.isEmpty()) {
-                return done(
-                    error(401, "unauthorized", null, "send Authorization: Bearer <admin token>"));
-              }
-              if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
-                return done(error(403, "forbidden", null, "the admin API is for admins only"));
-              }
               if (!r.method().equals(method)) {
                 return done(error(405, "method_not_allowed", null, r.method() + " " + r.path()));
               }
@@ -102,7 +94,7 @@ public final class DataProtectionApi implements HttpApi {
                       s ->
                           s.isEmpty()
                               ? done(error(404, "not_found", null, "no site " + site))
-                              : route(m == export, m == conv, site, m.group(2), p.get()));
+                              : route(m == export, m == conv, site, m.group(2), p));
             })
         .exceptionally(DataProtectionApi::failure);
   }

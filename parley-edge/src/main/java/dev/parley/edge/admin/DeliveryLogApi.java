@@ -1,6 +1,5 @@
 package dev.parley.edge.admin;
 
-import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.DeliveryStore;
 import dev.parley.edge.ChatAuthenticator;
 import dev.parley.protocol.http.HttpApi;
@@ -26,7 +25,7 @@ public final class DeliveryLogApi implements HttpApi {
       Pattern.compile("/api/admin/sites/([A-Za-z0-9_.-]{1,64})/deliveries");
 
   private final HttpApi next;
-  private final ChatAuthenticator auth;
+  private final AdminGate gate;
   private final Configuration config;
   private final DeliveryStore deliveries;
 
@@ -36,7 +35,7 @@ public final class DeliveryLogApi implements HttpApi {
   public DeliveryLogApi(
       HttpApi next, ChatAuthenticator auth, Configuration config, DeliveryStore deliveries) {
     this.next = next;
-    this.auth = auth;
+    this.gate = new AdminGate(auth);
     this.config = config;
     this.deliveries = deliveries;
   }
@@ -48,16 +47,9 @@ public final class DeliveryLogApi implements HttpApi {
       return next.handle(r);
     }
     String site = m.group(1);
-    return auth.staffOfBearer(r.header("authorization"))
-        .thenCompose(
+    return gate.admit(
+            r,
             p -> {
-              if (p.isEmpty()) {
-                return done(
-                    error(401, "unauthorized", null, "send Authorization: Bearer <admin token>"));
-              }
-              if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
-                return done(error(403, "forbidden", null, "the admin API is for admins only"));
-              }
               if (!r.method().equals("GET")) {
                 return done(error(405, "method_not_allowed", null, r.method() + " " + r.path()));
               }

@@ -4,7 +4,6 @@ import dev.parley.bots.knowledge.Crawl;
 import dev.parley.bots.knowledge.IngestException;
 import dev.parley.bots.knowledge.KnowledgeService;
 import dev.parley.bots.knowledge.UrlFetcher;
-import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.KnowledgeStore.Document;
 import dev.parley.edge.ChatAuthenticator;
 import dev.parley.protocol.http.HttpApi;
@@ -45,7 +44,7 @@ public final class KnowledgeApi implements HttpApi {
   public record CrawlBody(String url, Integer maxPages) {}
 
   private final HttpApi next;
-  private final ChatAuthenticator auth;
+  private final AdminGate gate;
   private final Configuration config;
   private final KnowledgeService knowledge;
 
@@ -55,7 +54,7 @@ public final class KnowledgeApi implements HttpApi {
   public KnowledgeApi(
       HttpApi next, ChatAuthenticator auth, Configuration config, KnowledgeService knowledge) {
     this.next = next;
-    this.auth = auth;
+    this.gate = new AdminGate(auth);
     this.config = config;
     this.knowledge = knowledge;
   }
@@ -66,32 +65,25 @@ public final class KnowledgeApi implements HttpApi {
     if (!m.matches()) {
       return next.handle(r);
     }
-    return auth.staffOfBearer(r.header("authorization"))
-        .thenCompose(
-            p -> {
-              if (p.isEmpty()) {
-                return done(
-                    error(401, "unauthorized", null, "send Authorization: Bearer <admin token>"));
-              }
-              if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
-                return done(error(403, "forbidden", null, "the admin API is for admins only"));
-              }
-              String site = m.group(1);
-              return config
-                  .site(site)
-                  .thenCompose(
-                      s -> {
-                        if (s.isEmpty()) {
-                          return done(error(404, "not_found", null, "no site " + site));
-                        }
-                        try {
-                          return route(r, site, m.group(2));
-                        } catch (RuntimeException e) {
-                          return done(failure(e));
-                        }
-                      })
-                  .exceptionally(KnowledgeApi::failure);
-            });
+    return gate.admit(
+        r,
+        p -> {
+          String site = m.group(1);
+          return config
+              .site(site)
+              .thenCompose(
+                  s -> {
+                    if (s.isEmpty()) {
+                      return done(error(404, "not_found", null, "no site " + site));
+                    }
+                    try {
+                      return route(r, site, m.group(2));
+                    } catch (RuntimeException e) {
+                      return done(failure(e));
+                    }
+                  })
+              .exceptionally(KnowledgeApi::failure);
+        });
   }
 
   private CompletableFuture<Response> route(Request r, String site, String rest) {

@@ -4,7 +4,6 @@ import static dev.parley.edge.admin.DeliveryLogApi.done;
 import static dev.parley.edge.admin.DeliveryLogApi.error;
 import static dev.parley.edge.admin.DeliveryLogApi.param;
 
-import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.MailStore;
 import dev.parley.edge.ChatAuthenticator;
 import dev.parley.protocol.http.HttpApi;
@@ -29,7 +28,7 @@ public final class MailLogApi implements HttpApi {
   private static final Pattern SITE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
   private final HttpApi next;
-  private final ChatAuthenticator auth;
+  private final AdminGate gate;
   private final Configuration config;
   private final MailStore mails;
 
@@ -38,7 +37,7 @@ public final class MailLogApi implements HttpApi {
    */
   public MailLogApi(HttpApi next, ChatAuthenticator auth, Configuration config, MailStore mails) {
     this.next = next;
-    this.auth = auth;
+    this.gate = new AdminGate(auth);
     this.config = config;
     this.mails = mails;
   }
@@ -48,16 +47,9 @@ public final class MailLogApi implements HttpApi {
     if (!r.path().equals(PATH)) {
       return next.handle(r);
     }
-    return auth.staffOfBearer(r.header("authorization"))
-        .thenCompose(
+    return gate.admit(
+            r,
             p -> {
-              if (p.isEmpty()) {
-                return done(
-                    error(401, "unauthorized", null, "send Authorization: Bearer <admin token>"));
-              }
-              if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
-                return done(error(403, "forbidden", null, "the admin API is for admins only"));
-              }
               if (!r.method().equals("GET")) {
                 return done(error(405, "method_not_allowed", null, r.method() + " " + r.path()));
               }
