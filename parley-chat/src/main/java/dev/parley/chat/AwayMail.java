@@ -162,7 +162,11 @@ final class AwayMail {
             });
   }
 
-  /** Refuses a transcript over the conversation's or the site's hourly limit. */
+  /**
+   * Refuses a transcript over the conversation's hourly limit, or over the site's: transcripts —
+   * which any visitor can ask for — may take at most half the site's hourly mails, so agents'
+   * replies always have the other half.
+   */
   private CompletableFuture<Void> limits(ChatConversation conv, long now) {
     long since = now - HOUR.toMillis();
     return store
@@ -175,7 +179,15 @@ final class AwayMail {
                     "at most " + policy.transcriptsPerHour() + " transcripts an hour",
                     "conv");
               }
-              return store.count(conv.site(), null, null, since);
+              return store
+                  .count(conv.site(), null, MailStore.Kind.TRANSCRIPT, since)
+                  .thenCombine(
+                      store.count(conv.site(), null, null, since),
+                      (transcripts, all) ->
+                          transcripts >= policy.siteMailsPerHour() / 2
+                                  || all >= policy.siteMailsPerHour()
+                              ? policy.siteMailsPerHour()
+                              : all);
             })
         .thenAccept(
             n -> {

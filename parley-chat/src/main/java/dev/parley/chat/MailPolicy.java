@@ -10,7 +10,9 @@ import java.time.Duration;
  * @param transcriptsPerHour transcripts one conversation may ask for within an hour ({@code
  *     rate_limited} beyond)
  * @param siteMailsPerHour mails of any kind one site may queue within an hour: a transcript beyond
- *     is refused ({@code rate_limited}), a reply beyond is logged as failed for the admins
+ *     is refused ({@code rate_limited}), a reply beyond is logged as failed for the admins;
+ *     transcripts may take at most half of it, so visitors asking for them cannot use up what
+ *     agents' replies need
  */
 public record MailPolicy(Duration batchWindow, int transcriptsPerHour, int siteMailsPerHour) {
 
