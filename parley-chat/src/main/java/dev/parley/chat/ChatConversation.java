@@ -43,6 +43,11 @@ public record ChatConversation(
     this(id, site, visitor, status, agent, createdAtMillis, updatedAtMillis, version, List.of());
   }
 
+  /** Whether this is the tombstone of a deleted conversation ({@link ChatStore#delete}). */
+  public boolean deleted() {
+    return visitor.equals(ChatStore.deletedVisitor(id));
+  }
+
   /** Every chat conversation id starts with this. */
   public static final String ID_PREFIX = "chat_";
 

@@ -159,9 +159,7 @@ public final class DataProtection {
                     .find(id)
                     .thenCompose(
                         row -> {
-                          boolean tomb =
-                              row.isPresent()
-                                  && row.get().visitor().equals(ChatStore.deletedVisitor(id));
+                          boolean tomb = row.isPresent() && row.get().deleted();
                           if (!tomb) {
                             return CompletableFuture.completedFuture(new Deleted(false, 0));
                           }

@@ -179,8 +179,7 @@ public final class InMemoryChatStore implements ChatStore {
   @Override
   public synchronized CompletableFuture<Boolean> delete(String id) {
     ChatConversation c = byId.get(id);
-    String tomb = ChatStore.deletedVisitor(id);
-    if (c == null || c.status() != ConversationStatus.RESOLVED || c.visitor().equals(tomb)) {
+    if (c == null || c.status() != ConversationStatus.RESOLVED || c.deleted()) {
       return CompletableFuture.completedFuture(false);
     }
     ratings.remove(id);
@@ -189,7 +188,7 @@ public final class InMemoryChatStore implements ChatStore {
         new ChatConversation(
             id,
             c.site(),
-            tomb,
+            ChatStore.deletedVisitor(id),
             c.status(),
             null,
             c.createdAtMillis(),
@@ -209,7 +208,7 @@ public final class InMemoryChatStore implements ChatStore {
                     c.site().equals(site)
                         && c.status() == ConversationStatus.RESOLVED
                         && c.updatedAtMillis() < beforeMillis
-                        && !c.visitor().equals(ChatStore.deletedVisitor(c.id())))
+                        && !c.deleted())
             .sorted(
                 Comparator.comparingLong(ChatConversation::updatedAtMillis)
                     .thenComparing(ChatConversation::id))

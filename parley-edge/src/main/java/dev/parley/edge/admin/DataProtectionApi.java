@@ -1,6 +1,5 @@
 package dev.parley.edge.admin;
 
-import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConversationStatus;
 import dev.parley.chat.DataProtection;
@@ -140,7 +139,7 @@ public final class DataProtectionApi implements HttpApi {
               if (c.isEmpty() || !c.get().site().equals(site)) {
                 return done(error(404, "not_found", null, "no conversation " + id + " on " + site));
               }
-              if (c.get().visitor().equals(ChatStore.deletedVisitor(id))) {
+              if (c.get().deleted()) {
                 // Deleted already: finish what a failed deletion may have left, and say so.
                 return data.deleteConversation(id)
                     .thenApply(
