@@ -52,6 +52,7 @@ public final class MicrometerMetrics
   private final Timer brokerPublish;
   private final Timer storeCommit;
   private final DistributionSummary storeBatch;
+  private final Counter storeRefused;
   private final Timer botFirstToken;
   private final Timer firstAgentResponse;
   private final Counter rateLimited;
@@ -109,6 +110,10 @@ public final class MicrometerMetrics
         DistributionSummary.builder("parley.store.batch.size")
             .description("Writes per group commit")
             .publishPercentileHistogram()
+            .register(registry);
+    storeRefused =
+        Counter.builder("parley.store.writes.refused")
+            .description("Writes the store refused because it was overloaded")
             .register(registry);
     rateLimited =
         Counter.builder("parley.commands.rate.limited")
@@ -282,6 +287,11 @@ public final class MicrometerMetrics
   public void committed(int batchSize, long nanos) {
     storeBatch.record(batchSize);
     storeCommit.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void refused() {
+    storeRefused.increment();
   }
 
   @Override

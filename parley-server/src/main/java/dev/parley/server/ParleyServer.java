@@ -295,7 +295,8 @@ public final class ParleyServer implements AutoCloseable {
   private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
     return PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
         .withSchema(c.postgresSchema())
-        .withCommitDelay(c.storeCommitDelay());
+        .withCommitDelay(c.storeCommitDelay())
+        .withMaxQueueDelay(c.storeMaxQueueDelay());
   }
 
   private static MessageStore openStore(ServerConfig c, CommitListener commits) {
@@ -304,7 +305,8 @@ public final class ParleyServer implements AutoCloseable {
     }
     return SqliteMessageStore.open(
         c.dataDir(),
-        new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4, c.storeCommitDelay()),
+        new SqliteMessageStore.Options(
+            c.fsync(), 512, 100_000, 4, c.storeCommitDelay(), c.storeMaxQueueDelay()),
         commits);
   }
 

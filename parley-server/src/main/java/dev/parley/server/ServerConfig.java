@@ -30,6 +30,8 @@ import java.util.Set;
  * @param maxTextChars longest message text ({@code too_long} above)
  * @param storeCommitDelay how long the store's writer waits for more writes before a commit in a
  *     steady stream of writes (0: never waits)
+ * @param storeMaxQueueDelay the oldest queued write's age beyond which the store refuses new writes
+ *     (0: only the queue's length bounds it)
  * @param fsync whether every commit batch is fsynced (survives power loss, slower)
  * @param shutdownGrace how long shutdown may take in all: draining in-flight writes, then closing
  * @param store {@code sqlite} (embedded, one node) or {@code postgres} (shared by a cluster)
@@ -131,6 +133,7 @@ public record ServerConfig(
     Duration agentTokenLifetime,
     List<String> trustedProxies,
     Duration storeCommitDelay,
+    Duration storeMaxQueueDelay,
     String adminHost,
     int adminPort,
     String secretsKey,

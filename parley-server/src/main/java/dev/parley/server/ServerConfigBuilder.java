@@ -91,6 +91,7 @@ public final class ServerConfigBuilder {
   private Duration agentTokenLifetime = AccessSettings.AGENT_TOKEN_LIFETIME.defaultValue();
   private List<String> trustedProxies = List.of();
   private Duration storeCommitDelay = StorageSettings.STORE_COMMIT_DELAY.defaultValue();
+  private Duration storeMaxQueueDelay = StorageSettings.STORE_MAX_QUEUE_DELAY.defaultValue();
   private String adminHost = NetworkSettings.ADMIN_HOST.defaultValue();
   private int adminPort = NetworkSettings.ADMIN_PORT.defaultValue();
   private String llmUrl = IntegrationSettings.LLM_URL.defaultValue();
@@ -488,6 +489,12 @@ public final class ServerConfigBuilder {
     return this;
   }
 
+  /** See {@code --store-max-queue-delay}: 0, or 10ms to 60s. */
+  public ServerConfigBuilder storeMaxQueueDelay(Duration v) {
+    storeMaxQueueDelay = v;
+    return this;
+  }
+
   public ServerConfigBuilder adminHost(String v) {
     adminHost = v;
     return this;
@@ -592,6 +599,13 @@ public final class ServerConfigBuilder {
       throw new IllegalArgumentException(
           "store-commit-delay must be 0-100ms, was " + ValueType.duration(storeCommitDelay));
     }
+    if (!storeMaxQueueDelay.isZero()
+        && (storeMaxQueueDelay.compareTo(Duration.ofMillis(10)) < 0
+            || storeMaxQueueDelay.compareTo(Duration.ofSeconds(60)) > 0)) {
+      throw new IllegalArgumentException(
+          "store-max-queue-delay must be 0ms or 10ms-60s, was "
+              + ValueType.duration(storeMaxQueueDelay));
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0-65535, was " + port);
     }
@@ -682,6 +696,7 @@ public final class ServerConfigBuilder {
         agentTokenLifetime,
         trustedProxies,
         storeCommitDelay,
+        storeMaxQueueDelay,
         adminHost,
         adminPort,
         secretsKey,

@@ -69,6 +69,7 @@ import static dev.parley.server.StorageSettings.REDIS_URL;
 import static dev.parley.server.StorageSettings.SECRETS_KEY;
 import static dev.parley.server.StorageSettings.STORE;
 import static dev.parley.server.StorageSettings.STORE_COMMIT_DELAY;
+import static dev.parley.server.StorageSettings.STORE_MAX_QUEUE_DELAY;
 import static dev.parley.server.StorageSettings.TOKEN_SECRET;
 import static dev.parley.server.ValueType.PATH;
 
@@ -137,6 +138,7 @@ final class Settings {
           STORE,
           FSYNC,
           STORE_COMMIT_DELAY,
+          STORE_MAX_QUEUE_DELAY,
           PG_URL_SETTING,
           PG_USER,
           PG_PASSWORD,

@@ -59,6 +59,20 @@ final class StorageSettings {
                   + "commits, so one commit carries several (0ms: never waits).")
           .details("At most `100ms`. A lone write is never delayed")
           .applies(ServerConfigBuilder::storeCommitDelay);
+  static final Setting<Duration> STORE_MAX_QUEUE_DELAY =
+      Setting.of(
+              "store-max-queue-delay",
+              STORAGE,
+              "D",
+              DURATION,
+              SQLITE.maxQueueDelay(),
+              "Overload bound: while the oldest write waiting for the store has waited this long, "
+                  + "new writes are refused at once (the client sends them again).")
+          .details(
+              "`10ms` to `60s`, or `0ms` for none (then only the queue's length, 100,000 writes, "
+                  + "bounds it). Each refusal is a retryable `store_unavailable` and counts in "
+                  + "`parley_store_writes_refused_total` ([overload](#when-the-store-falls-behind))")
+          .applies(ServerConfigBuilder::storeMaxQueueDelay);
   static final Setting<String> PG_URL_SETTING =
       Setting.of("pg-url", STORAGE, "URL", STRING, PG_URL, "JDBC URL of the PostgreSQL store.")
           .details("A password in it is masked by `config --print`")

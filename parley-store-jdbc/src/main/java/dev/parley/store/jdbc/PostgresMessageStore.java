@@ -36,6 +36,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
    * @param schema schema to use (created and migrated if missing)
    * @param readPoolSize read connections per node
    * @param commitDelay how long the writer waits for more writes in a steady stream (0: never)
+   * @param maxQueueDelay refuse new writes while the oldest queued one has waited longer (0: only
+   *     {@code maxQueued} bounds the queue); see {@link GroupCommitWriter}'s admission
    */
   public record Options(
       String url,
@@ -45,7 +47,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
       int readPoolSize,
       int maxBatch,
       int maxQueued,
-      Duration commitDelay) {
+      Duration commitDelay,
+      Duration maxQueueDelay) {
     public static Options of(String url, String user, String password) {
       return new Options(
           url,
@@ -55,15 +58,28 @@ public final class PostgresMessageStore extends JdbcMessageStore {
           8,
           512,
           100_000,
-          SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY);
+          SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY,
+          SqliteMessageStore.Options.DEFAULT_MAX_QUEUE_DELAY);
     }
 
     public Options withSchema(String s) {
-      return new Options(url, user, password, s, readPoolSize, maxBatch, maxQueued, commitDelay);
+      return new Options(
+          url, user, password, s, readPoolSize, maxBatch, maxQueued, commitDelay, maxQueueDelay);
     }
 
     public Options withCommitDelay(Duration d) {
-      return new Options(url, user, password, schema, readPoolSize, maxBatch, maxQueued, d);
+      return new Options(
+          url, user, password, schema, readPoolSize, maxBatch, maxQueued, d, maxQueueDelay);
+    }
+
+    public Options withMaxQueueDelay(Duration d) {
+      return new Options(
+          url, user, password, schema, readPoolSize, maxBatch, maxQueued, commitDelay, d);
+    }
+
+    GroupCommitWriter.Limits limits() {
+      return new GroupCommitWriter.Limits(
+          maxQueued, maxBatch, commitDelay.toNanos(), maxQueueDelay.toNanos());
     }
   }
 
@@ -83,7 +99,7 @@ public final class PostgresMessageStore extends JdbcMessageStore {
     this.lock = w.prepareStatement(LOCK_CONVERSATION);
     this.insert = w.prepareStatement(INSERT);
     this.move = w.prepareStatement(MOVE_LAST_SEQ);
-    startWriter(o.maxQueued(), o.maxBatch(), o.commitDelay(), listener);
+    startWriter(o.limits(), listener);
   }
 
   /**
