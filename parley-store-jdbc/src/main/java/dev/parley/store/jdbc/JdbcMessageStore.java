@@ -139,7 +139,7 @@ abstract class JdbcMessageStore implements MessageStore {
         false);
   }
 
-  private String newId() {
+  final String newId() {
     byte[] b = new byte[12];
     random.nextBytes(b);
     return "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
