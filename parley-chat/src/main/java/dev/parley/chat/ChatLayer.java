@@ -100,6 +100,7 @@ public final class ChatLayer implements AutoCloseable {
 
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
+    directory.onAgentsReplaced(new AccessRevocation(node)::agentsReplaced);
     WaitEstimate estimate = new WaitEstimate(config.averageHandleTime());
     QueuePlaces places = new QueuePlaces(node, directory, conversations, estimate);
     this.mail =
