@@ -16,15 +16,15 @@ import { TypingIndicators } from '../sdk/dom.js';
 /** @typedef {import('../sdk/transcript.js').TranscriptItem} TranscriptItem */
 
 /** How many conversations a connection may join at once (docs/PROTOCOL.md#join). */
-export const MAX_JOINED = 64;
+const MAX_JOINED = 64;
 
 /**
  * How many conversations the list follows at most (the agent's own first, then the queue in its
  * order): the rest of {@link MAX_JOINED} is kept for the agents' feed of each of the agent's sites
  * (one subscription per site), the open conversation when the list does not follow it, and its
- * internal notes.
+ * internal notes: 48.
  */
-export const MAX_FOLLOWED = 48;
+export const MAX_FOLLOWED = MAX_JOINED - 16;
 
 /** The most unread messages counted; more show as `99+`. */
 export const MAX_UNREAD = 99;
