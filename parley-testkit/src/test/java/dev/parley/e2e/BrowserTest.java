@@ -46,6 +46,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       hidden, switchable per agent;
  *   <li>{@code console-tools.mjs}: an internal note the visitor never receives, a label, a canned
  *       response inserted with {@code /shortcut};
+ *   <li>{@code console-desk.mjs}: two visitors, one agent — unread counts and "typing…" on the
+ *       conversation not open, each conversation's draft and scroll kept when switching (mouse and
+ *       Alt+Up/Down), counts and drafts across a reload, two panes on a phone;
  *   <li>{@code rtl.mjs}: the widget in Arabic mirrors (dir=rtl root, launcher bottom-left, messages
  *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
  *       Hebrew site wins over data-lang;
@@ -126,6 +129,7 @@ class BrowserTest {
         "admin",
         "notify",
         "console-tools",
+        "console-desk",
         "rtl"
       })
   void thePagesPassInChromium(String script) throws Exception {
