@@ -327,8 +327,8 @@ public final class SiteIndex {
       Set<String> earlier = new LinkedHashSet<>();
       context.forEach(c -> earlier.addAll(analyze(a, c)));
       earlier.removeAll(words);
-      capTo(words, MAX_TERMS);
-      capTo(earlier, MAX_TERMS);
+      capTo(words, termsPerLanguage());
+      capTo(earlier, termsPerLanguage());
       if (words.isEmpty() && earlier.isEmpty()) {
         continue;
       }
@@ -385,11 +385,20 @@ public final class SiteIndex {
   }
 
   /**
-   * The most distinct terms of the question, and of the earlier turns, a query uses per language:
-   * two clauses each, in up to four languages, stays under Lucene's 1024 clauses (a 4000-character
-   * message would not).
+   * The most distinct terms of the question, and of the earlier turns, a query uses per language
+   * when the index holds few languages ({@link #termsPerLanguage}).
    */
   static final int MAX_TERMS = 48;
+
+  /**
+   * The terms of the question, and of the earlier turns, a query uses per language: two clauses
+   * each, in every language the index holds, stays under Lucene's 1024 clauses (a 4000-character
+   * message in a site of many languages would not): {@value #MAX_TERMS} up to five languages, fewer
+   * beyond, at least 4.
+   */
+  int termsPerLanguage() {
+    return Math.max(4, Math.min(MAX_TERMS, 1000 / (4 * Math.max(1, languages.size()))));
+  }
 
   /** Keeps the first {@code max} of {@code terms} (in the order they came). */
   static void capTo(Set<String> terms, int max) {
