@@ -127,7 +127,9 @@ public final class ParleyServer implements AutoCloseable {
 
       KnowledgeStore knowledgeStore = KnowledgeParts.store(store, () -> postgresOptions(config));
       opened.add(knowledgeStore);
-      this.knowledge = KnowledgeParts.open(config, knowledgeStore, broker, clock, CONFIG_POLL);
+      this.knowledge =
+          KnowledgeParts.open(
+              config, knowledgeStore, broker, clock, CONFIG_POLL, directory, metrics);
       opened.set(opened.indexOf(knowledgeStore), knowledge); // its close closes the store
       this.bots =
           new SiteBots(
