@@ -49,6 +49,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code rtl.mjs}: the widget in Arabic mirrors (dir=rtl root, launcher bottom-left, messages
  *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
  *       Hebrew site wins over data-lang;
+ *   <li>{@code sources.mjs}: answers cite their sources — a link under the answer from a fetched
+ *       page (new tab, no opener), the document's name for an uploaded file, in the widget and the
+ *       console;
  *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
  *       accent colour, the widget on the site's page wearing it, field errors and a lost update.
  * </ul>
@@ -74,7 +77,10 @@ class BrowserTest {
          "agents": [{"user": "maya", "name": "Maya", "sites": ["demo"], "capacity": 0, "password": "pw", "admin": true}]}
         """);
     server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+        TestServer.start(
+            dir.resolve("data"),
+            // sources.mjs fetches a knowledge page from its own web server on 127.0.0.1.
+            b -> b.sites(SitesFile.load(sites)).agents(null).knowledgeFetchPrivate(true));
   }
 
   @AfterAll
@@ -126,7 +132,8 @@ class BrowserTest {
         "admin",
         "notify",
         "console-tools",
-        "rtl"
+        "rtl",
+        "sources"
       })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());
