@@ -43,7 +43,8 @@ await run('sources', async (browser) => {
 
   const maya = await agent();
   await admin(maya.token, '/sites', JSON.stringify({ id: SITE, greeting: 'Ask us about kettles.', allowedOrigins: [origin] }), [201]);
-  await admin(maya.token, '/agents', JSON.stringify({ user: 'cleo-ui', name: 'Cleo', sites: [SITE], role: 'agent', password: 'cleos-long-password' }), [201]);
+  // Capacity 0: the conversation waits in the queue for the console to open it, not assigned.
+  await admin(maya.token, '/agents', JSON.stringify({ user: 'cleo-ui', name: 'Cleo', sites: [SITE], role: 'agent', capacity: 0, password: 'cleos-long-password' }), [201]);
   await admin(maya.token, `/sites/${SITE}/knowledge?filename=warranty.html`,
     '<html><head><title>Warranty terms</title></head><body><h1>Warranty</h1>'
     + '<p>Every kettle has a warranty of three years from the day of purchase.</p></body></html>', [201], 'text/html');
