@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Transcript } from '../../main/resources/parley-web/sdk/transcript.js';
+import { webUrl } from '../../main/resources/parley-web/sdk/dom.js';
 
 const CONV = 'chat_1';
 const ME = 'v_me';
@@ -66,6 +67,30 @@ test('a streamed answer grows by offset, skips what it holds, and its stored mes
   t.answer({ conv: CONV, id: 'a1', phase: 'end', status: 'complete' });
   assert.equal(t.state.streaming, null);
   assert.equal(t.state.items.length, 2, 'an end after the stored message adds nothing');
+});
+
+test('an answer\'s stored message brings the sources it cites; other lines cite none', () => {
+  const { t, changes } = transcript();
+  t.message(msg(1, ME, 'price?'));
+  t.answer({ conv: CONV, id: 'a1', phase: 'start' });
+  t.answer({ conv: CONV, id: 'a1', phase: 'delta', offset: 0, text: 'From 9 euros.' });
+  assert.deepEqual(t.state.items.at(-1).sources, [], 'none while it streams');
+  const sources = [{ title: 'Pricing', url: 'https://shop.example/pricing' }, { title: 'terms.pdf' }];
+  t.message({ ...msg(2, 'bot', 'From 9 euros.'), id: 'a1', meta: { sources, future: { x: 1 } } });
+  assert.equal(t.state.items.at(-1).key, 'm:a1', 'in place of the streamed answer');
+  assert.deepEqual(t.state.items.at(-1).sources, sources);
+  assert.deepEqual(t.state.items[0].sources, []);
+  const before = changes.at(-1).state.items[0];
+  t.message(msg(3, 'bot', 'more'));
+  assert.equal(t.state.items[0], before, 'an item without sources keeps its identity');
+});
+
+test('only absolute http and https addresses become links', () => {
+  assert.equal(webUrl('https://x.example/a?b=1'), 'https://x.example/a?b=1');
+  assert.equal(webUrl('http://x.example'), 'http://x.example/');
+  for (const bad of ['javascript:alert(1)', 'JAVASCRIPT:alert(1)', 'data:text/html,<b>', '/relative', 'x', '', undefined]) {
+    assert.equal(webUrl(bad), null, String(bad));
+  }
 });
 
 test('an answer that ends before its message stops streaming and keeps its text', () => {

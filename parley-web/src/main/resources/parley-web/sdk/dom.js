@@ -7,6 +7,7 @@
 /** @typedef {import('./transcript.js').TranscriptItem} TranscriptItem */
 /** @typedef {import('./transcript.js').TranscriptState} TranscriptState */
 /** @typedef {import('./transcript.js').Tick} Tick */
+/** @typedef {import('./protocol.js').Source} Source */
 
 /**
  * What a tick shows. Read differs from delivered in shape (heavy checks), not only in the colour the
@@ -31,8 +32,26 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
  */
 
 /**
- * Draws a transcript into `log`: one `div.msg.<kind>` per item (with `.who`, `.text` and a `.meta`
- * line: the stored time as `time.ts` and, for my messages, the tick; `data-state` holds the tick), in
+ * The address of a source if it is an absolute http(s) URL, else null: the server checks this
+ * already; a client does not rely on it, so no other scheme (javascript:, data:) becomes a link.
+ * @param {string|undefined} url @returns {string|null}
+ */
+export function webUrl(url) {
+  if (!url) {
+    return null;
+  }
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Draws a transcript into `log`: one `div.msg.<kind>` per item (with `.who`, `.text`, the sources an
+ * answer cites as `ul.sources` of links that open in a new tab without an opener or referrer, and a
+ * `.meta` line: the stored time as `time.ts` and, for my messages, the tick; `data-state` holds the tick), in
  * the transcript's order, kept in step with its `change` events. A reader scrolled to the bottom
  * stays there as lines arrive.
  */
@@ -123,6 +142,7 @@ export class TranscriptView {
     who.textContent = name ?? '';
     who.hidden = !name;
     /** @type {HTMLElement} */ (el.querySelector('.text')).textContent = o.text ? o.text(item) : item.text;
+    this._sources(el, item.sources);
     let meta = /** @type {HTMLElement|null} */ (el.querySelector('.meta'));
     if (!item.tick && item.ts === null) {
       meta?.remove();
@@ -159,6 +179,47 @@ export class TranscriptView {
       delete el.dataset.state;
     }
     meta.replaceChildren(...parts);
+  }
+
+  /**
+   * The `ul.sources` under the text: each source's title as a link when it has a web address, as
+   * plain text when not; none when there are no sources. Titles go in as text only.
+   * @param {HTMLElement} el @param {readonly Source[]} sources
+   */
+  _sources(el, sources) {
+    let list = /** @type {HTMLElement|null} */ (el.querySelector('.sources'));
+    if (!sources.length) {
+      list?.remove();
+      return;
+    }
+    const doc = this.log.ownerDocument;
+    if (!list) {
+      list = doc.createElement('ul');
+      list.className = 'sources';
+      if (this.options.part) {
+        list.setAttribute('part', 'sources');
+      }
+      /** @type {HTMLElement} */ (el.querySelector('.text')).after(list);
+    }
+    list.replaceChildren(
+      ...sources.map((s) => {
+        const li = doc.createElement('li');
+        const url = webUrl(s.url);
+        const label = doc.createElement(url ? 'a' : 'span');
+        label.textContent = s.title;
+        if (s.snippet) {
+          label.title = s.snippet;
+        }
+        if (url) {
+          const a = /** @type {HTMLAnchorElement} */ (label);
+          a.href = url;
+          a.target = '_blank';
+          a.rel = 'noopener noreferrer';
+        }
+        li.append(label);
+        return li;
+      }),
+    );
   }
 }
 

@@ -26,6 +26,22 @@
  * @property {number} [ts]
  * @property {string} [cid]
  * @property {'stopped'|'interrupted'} [status]
+ * @property {MessageMeta} [meta] what it carries besides its text; absent when nothing
+ */
+
+/**
+ * What a message carries besides its text (docs/PROTOCOL.md#message-meta). Every field is optional
+ * and more may come: ignore the ones you do not know.
+ * @typedef {object} MessageMeta
+ * @property {Source[]} [sources] what a bot's answer was drawn from, best first (at most 5)
+ */
+
+/**
+ * A document an answer cites.
+ * @typedef {object} Source
+ * @property {string} title
+ * @property {string} [url] an http or https URL; absent for a document without one (an uploaded file)
+ * @property {string} [snippet] the passage used
  */
 
 /**

@@ -159,6 +159,9 @@ public final class EventWebhooks implements IntegrationEvents, AutoCloseable {
       msg.put("text", m.text());
       msg.put("createdAt", m.createdAtMillis());
       msg.put("status", m.status());
+      if (m.meta() != null) {
+        msg.put("meta", m.meta()); // docs/PROTOCOL.md#message-meta: absent when empty
+      }
       body.put("message", msg);
     }
     Rating r = e.rating();

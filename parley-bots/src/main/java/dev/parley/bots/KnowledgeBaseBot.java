@@ -3,13 +3,15 @@ package dev.parley.bots;
 import dev.parley.chat.Bot;
 import dev.parley.chat.ChatTexts;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The default bot: answers from the site's {@link Knowledge} (its own documents, or the
  * deployment's {@link KnowledgeBase}), searched with the question and the visitor's last turns.
  * When the best section covers too little of the question (below the site's threshold) it says it
- * is not sure and offers a human.
+ * is not sure and offers a human. A sure answer cites the document of its section (title, and its
+ * link when it has one).
  *
  * <p>The section's text streams in small chunks of words, {@code pacing} apart, as a model's tokens
  * would. Thread-safe (stateless besides the immutable knowledge base).
@@ -34,6 +36,9 @@ public final class KnowledgeBaseBot implements Bot {
     double confidence = hit.map(Knowledge.Hit::confidence).orElse(0.0);
     boolean sure = hit.isPresent() && confidence >= q.site().confidenceThreshold();
     String text = sure ? clip(hit.get().passage().body()) : notSure(q.lang());
+    if (sure) {
+      sink.cite(Citations.of(List.of(hit.get()))); // the passage the answer is
+    }
     stream(text, sink, pacing);
     return new Result(confidence, !sure);
   }

@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * A bot backed by any OpenAI-compatible chat-completions endpoint (OpenAI, Ollama, vLLM, llama.cpp
  * server), streaming the model's tokens as they arrive. The conversation so far and the best
  * passages of the site's knowledge (searched with the question and the visitor's last turns), each
- * with its title and document, go along as context. When the search finds nothing at all, the model
- * is not asked: the bot says it is not sure and offers a human (an unsure answer for the handoff
- * rule) instead of letting the model invent one.
+ * with its title and document, go along as context, and the answer cites their documents (one
+ * source each, best first; set when the model's first token arrives, so a fallback cites nothing).
+ * When the search finds nothing at all, the model is not asked: the bot says it is not sure and
+ * offers a human (an unsure answer for the handoff rule) instead of letting the model invent one.
  *
  * <p>Never a hung conversation: a watchdog ({@link Watch}) interrupts the request when no token
  * comes within {@code firstTokenTimeout} of sending, when the stream stalls for {@code
@@ -186,6 +187,10 @@ public final class LlmBot implements Bot, AutoCloseable {
           }
           if (!chunk.content().isEmpty()) {
             watch.token();
+            if (!said) {
+              // The model answers: cite what it was given (a fallback cites nothing).
+              sink.cite(Citations.of(passages));
+            }
             said = true;
             if (!sink.delta(chunk.content())) {
               return new Result(1.0, false); // stopped: refuse the rest

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.Bot;
 import dev.parley.chat.Site;
+import dev.parley.protocol.MessageMeta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,7 @@ class KnowledgeBaseTest {
   void theBotStreamsTheSectionOrSaysItIsNotSure() throws Exception {
     KnowledgeBaseBot bot = new KnowledgeBaseBot(DEMO, Duration.ZERO);
     List<String> pieces = new ArrayList<>();
+    List<MessageMeta> cited = new ArrayList<>();
     Bot.AnswerSink sink =
         new Bot.AnswerSink() {
           @Override
@@ -59,17 +61,33 @@ class KnowledgeBaseTest {
           public boolean cancelled() {
             return false;
           }
+
+          @Override
+          public void cite(MessageMeta meta) {
+            cited.add(meta);
+          }
         };
     Bot.Result sure =
         bot.answer(new Bot.Question(Site.demo(), "c", "What is the heartbeat?", List.of()), sink);
     assertThat(sure.offerHuman()).isFalse();
     assertThat(pieces.size()).isGreaterThan(3);
     assertThat(String.join("", pieces)).contains("ping every 30 seconds");
+    assertThat(cited).hasSize(1);
+    assertThat(cited.get(0).sources())
+        .as("the built-in documents are files: cited by name, without a link")
+        .singleElement()
+        .satisfies(
+            src -> {
+              assertThat(src.title()).endsWith(".md");
+              assertThat(src.url()).isNull();
+            });
+    cited.clear();
     pieces.clear();
     Bot.Result unsure =
         bot.answer(new Bot.Question(Site.demo(), "c", "best pizza recipe", List.of()), sink);
     assertThat(unsure.offerHuman()).isTrue();
     assertThat(String.join("", pieces)).isEqualTo(KnowledgeBaseBot.NOT_SURE);
+    assertThat(cited).as("an unsure answer cites nothing").isEmpty();
   }
 
   @Test
@@ -91,6 +109,9 @@ class KnowledgeBaseTest {
           public boolean cancelled() {
             return pieces.size() >= 3;
           }
+
+          @Override
+          public void cite(MessageMeta meta) {}
         });
     assertThat(pieces).hasSize(3);
   }

@@ -7,6 +7,7 @@ import dev.parley.chat.Bot;
 import dev.parley.chat.Site;
 import dev.parley.core.ManualClock;
 import dev.parley.core.StoredMessage;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.openai.ChatCompletions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -45,6 +46,10 @@ class LlmBotTest {
   final Semaphore said = new Semaphore(0);
 
   volatile boolean stopped;
+
+  /** What the bot last cited. */
+  volatile MessageMeta cited;
+
   final Bot.AnswerSink sink =
       new Bot.AnswerSink() {
         @Override
@@ -57,6 +62,11 @@ class LlmBotTest {
         @Override
         public boolean cancelled() {
           return stopped;
+        }
+
+        @Override
+        public void cite(MessageMeta meta) {
+          cited = meta;
         }
       };
 
@@ -162,6 +172,43 @@ class LlmBotTest {
     assertThat(system)
         .contains("## Warranty (from \"Kettle guide\")\nTwo years on every kettle.")
         .contains("in the language of the visitor's question");
+  }
+
+  @Test
+  void theAnswerCitesEachDocumentOfItsPromptOnceBestFirstWithItsLinkWhenItHasOne()
+      throws Exception {
+    Knowledge site =
+        (question, context, n) ->
+            List.of(
+                hit("Warranty", "Kettle guide", "https://shop.example/kettles"),
+                hit("Returns", "Returns policy", "returns.pdf"),
+                hit("Descaling", "Kettle guide", "https://shop.example/kettles"));
+    try (LlmBot b =
+        new LlmBot(
+            new LlmBot.Config(llm.baseUrl(), "m", null, FIRST_TOKEN, STALL, NEVER, 3),
+            site,
+            clock)) {
+      assertThat(b.answer(question("How long is the warranty?"), sink).offerHuman()).isFalse();
+    }
+    assertThat(cited.sources())
+        .containsExactly(
+            new MessageMeta.Source("Kettle guide", "https://shop.example/kettles", null),
+            new MessageMeta.Source("Returns policy", null, null));
+  }
+
+  @Test
+  void aFallbackCitesNothing() throws Exception {
+    llm.mode(FakeLlmServer.Mode.HTTP_500);
+    assertThat(bot.answer(question(ASKED), sink).offerHuman()).isTrue();
+    assertThat(pieces).containsExactly(LlmBot.FALLBACK);
+    assertThat(cited).isNull();
+    assertThat(bot.answer(question("zebra xylophone"), sink).offerHuman()).isTrue();
+    assertThat(cited).isNull();
+  }
+
+  static Knowledge.Hit hit(String title, String document, String source) {
+    return new Knowledge.Hit(
+        new Knowledge.Passage(title, title + " is explained here.", document, source), 1.0);
   }
 
   @Test

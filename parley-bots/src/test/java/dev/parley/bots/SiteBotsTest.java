@@ -7,6 +7,7 @@ import dev.parley.chat.BotSettings;
 import dev.parley.chat.BusinessHours;
 import dev.parley.chat.Site;
 import dev.parley.core.ManualClock;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.openai.ChatCompletions;
 import java.time.Duration;
 import java.util.List;
@@ -92,6 +93,9 @@ class SiteBotsTest {
               public boolean cancelled() {
                 return false;
               }
+
+              @Override
+              public void cite(MessageMeta meta) {}
             });
     return String.join("", pieces);
   }

@@ -14,6 +14,7 @@ import dev.parley.chat.IntegrationEvent;
 import dev.parley.chat.Site;
 import dev.parley.core.ManualClock;
 import dev.parley.core.StoredMessage;
+import dev.parley.protocol.MessageMeta;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -159,7 +160,9 @@ class WebhookDispatcherTest {
     assertThat(r.event()).isEqualTo("message.created");
     assertThat(new String(r.body(), StandardCharsets.UTF_8))
         .contains("\"text\":\"hello 1\"")
-        .contains("\"seq\":1");
+        .contains("\"seq\":1")
+        .as("a message without meta has no meta field")
+        .doesNotContain("\"meta\"");
     WebhookSignature key = WebhookSignature.of(SECRET, WebhookSignature.Direction.TO_INTEGRATION);
     long now = clock.millis() / 1000;
     assertThat(key.check(r.signature(), now, "POST", "/hooks/parley", r.delivery(), r.body()))
@@ -174,6 +177,24 @@ class WebhookDispatcherTest {
     assertThat(d.status()).isEqualTo(Status.DELIVERED);
     assertThat(d.attempts()).isEqualTo(1);
     assertThat(d.responseCode()).isEqualTo(204);
+  }
+
+  @Test
+  void aBotAnswersSourcesGoWithItsMessageCreatedEvent() throws Exception {
+    MessageMeta meta =
+        new MessageMeta(List.of(new MessageMeta.Source("Pricing", "https://x.example/p", null)));
+    events.emit(
+        new IntegrationEvent(
+            IntegrationEvent.Type.MESSAGE_CREATED,
+            conv("chat_a"),
+            new StoredMessage(
+                "chat_a", 1, "m_1", "bot", null, "bot", "From 9 €", 2_000, null, meta),
+            clock.millis()));
+    storeQueued();
+    assertThat(pass()).isEqualTo(1);
+    assertThat(new String(received.get(0).body(), StandardCharsets.UTF_8))
+        .contains(
+            "\"meta\":{\"sources\":[{\"title\":\"Pricing\",\"url\":\"https://x.example/p\"}]}");
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.parley.core.Node;
 import dev.parley.core.Principal;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageMeta;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -279,9 +280,11 @@ public final class AgentDesk {
 
   /**
    * Stores an answer of the site's external (webhook) bot in {@code conv}, if the bot still has the
-   * conversation. Completes with the stored message or an outcome.
+   * conversation, with the sources it cites ({@code meta}, or null). Completes with the stored
+   * message or an outcome; a repeated {@code cid} with the message first stored, its meta included.
    */
-  public CompletableFuture<Object> postAsBot(String conv, String cid, String text) {
+  public CompletableFuture<Object> postAsBot(
+      String conv, String cid, String text, MessageMeta meta) {
     return conversations
         .find(conv)
         .thenCompose(
@@ -299,7 +302,15 @@ public final class AgentDesk {
               }
               return node.append(
                       new AppendRequest(
-                          conv, BotTurns.BOT_USER, cid, "bot", text, node.clock().millis()))
+                          conv,
+                          BotTurns.BOT_USER,
+                          cid,
+                          "bot",
+                          text,
+                          node.clock().millis(),
+                          null,
+                          null,
+                          meta))
                   .thenApply(
                       a -> {
                         if (!a.duplicate()) {

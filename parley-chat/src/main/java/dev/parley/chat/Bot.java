@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import dev.parley.core.StoredMessage;
+import dev.parley.protocol.MessageMeta;
 import java.util.List;
 
 /**
@@ -46,5 +47,12 @@ public interface Bot {
 
     /** Whether the answer was stopped or interrupted; a bot should stop working then. */
     boolean cancelled();
+
+    /**
+     * What the answer cites (its sources), or null for nothing: stored with the answer's final
+     * message as its {@code meta} (docs/PROTOCOL.md#message-meta). A later call replaces an earlier
+     * one; a call after the answer ended changes nothing.
+     */
+    void cite(MessageMeta meta);
   }
 }

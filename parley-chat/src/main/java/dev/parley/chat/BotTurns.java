@@ -4,6 +4,7 @@ import dev.parley.core.AppendRequest;
 import dev.parley.core.BrokerEvent;
 import dev.parley.core.Node;
 import dev.parley.core.StoredMessage;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import java.security.SecureRandom;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Bot answers as turns (delivery-contract rule 6): each answer streams as {@code answer} events
  * {@code start}, {@code delta}…, {@code end} keyed by the answer's id, and its final text is stored
- * as one message with that id and a seq.
+ * as one message with that id and a seq, carrying the sources the bot cited ({@link
+ * Bot.AnswerSink#cite}) as its meta.
  *
  * <ul>
  *   <li>While a turn streams, its {@code start} and each {@code delta} are also added to the
@@ -147,6 +149,9 @@ public final class BotTurns implements AutoCloseable {
     private boolean started;
     private boolean finished;
 
+    /** What the answer cites, or null; guarded by this. */
+    private MessageMeta meta;
+
     /** Effects in the order the state changed; drained by one thread at a time. */
     private final ConcurrentLinkedQueue<Runnable> effects = new ConcurrentLinkedQueue<>();
 
@@ -194,6 +199,13 @@ public final class BotTurns implements AutoCloseable {
     }
 
     @Override
+    public synchronized void cite(MessageMeta sources) {
+      if (!finished) {
+        meta = sources;
+      }
+    }
+
+    @Override
     public boolean delta(String piece) {
       synchronized (this) {
         if (finished) {
@@ -234,6 +246,7 @@ public final class BotTurns implements AutoCloseable {
     boolean finish(String status) {
       String said;
       boolean wasStarted;
+      MessageMeta cited;
       synchronized (this) {
         if (finished) {
           return false;
@@ -241,6 +254,7 @@ public final class BotTurns implements AutoCloseable {
         finished = true;
         said = text.toString();
         wasStarted = started;
+        cited = meta;
       }
       running.remove(conversation, this);
       long took = node.clock().nanoTime() - startedAt;
@@ -272,7 +286,8 @@ public final class BotTurns implements AutoCloseable {
                         said,
                         node.clock().millis(),
                         id,
-                        stored))
+                        stored,
+                        cited))
                 .whenComplete(
                     (a, err) -> {
                       if (err != null) {

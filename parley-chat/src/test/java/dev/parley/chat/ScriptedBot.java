@@ -1,5 +1,6 @@
 package dev.parley.chat;
 
+import dev.parley.protocol.MessageMeta;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.CountDownLatch;
@@ -15,7 +16,11 @@ final class ScriptedBot implements Bot {
   /**
    * One reply: its pieces, whether the bot was unsure, and whether it waits after the first piece.
    */
-  record Reply(String[] pieces, boolean unsure, boolean hold) {}
+  record Reply(String[] pieces, boolean unsure, boolean hold, MessageMeta cites) {
+    Reply(String[] pieces, boolean unsure, boolean hold) {
+      this(pieces, unsure, hold, null);
+    }
+  }
 
   private final Deque<Reply> script = new ArrayDeque<>();
   private volatile CountDownLatch held = new CountDownLatch(0);
@@ -23,6 +28,19 @@ final class ScriptedBot implements Bot {
   /** Queues a sure reply of {@code pieces}. */
   synchronized ScriptedBot says(String... pieces) {
     script.add(new Reply(pieces, false, false));
+    return this;
+  }
+
+  /** Queues a sure reply of {@code pieces} that cites {@code meta} before its first piece. */
+  synchronized ScriptedBot cites(MessageMeta meta, String... pieces) {
+    script.add(new Reply(pieces, false, false, meta));
+    return this;
+  }
+
+  /** Makes the reply queued last cite {@code meta} before its first piece. */
+  synchronized ScriptedBot lastCites(MessageMeta meta) {
+    Reply r = script.removeLast();
+    script.add(new Reply(r.pieces(), r.unsure(), r.hold(), meta));
     return this;
   }
 
@@ -52,6 +70,9 @@ final class ScriptedBot implements Bot {
   @Override
   public Result answer(Question question, AnswerSink sink) throws InterruptedException {
     Reply r = next();
+    if (r.cites() != null) {
+      sink.cite(r.cites());
+    }
     for (int i = 0; i < r.pieces().length; i++) {
       if (!sink.delta(r.pieces()[i])) {
         break;

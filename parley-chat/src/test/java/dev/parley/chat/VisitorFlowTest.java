@@ -2,6 +2,7 @@ package dev.parley.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import java.util.ArrayList;
@@ -220,6 +221,46 @@ class VisitorFlowTest {
     List<Push> second = collect(v, f -> hasMessage(f, 6) && hasStatus(f, "queued"));
     assertThat(message(second, 5).text()).isEqualTo("Still not sure.");
     assertThat(message(second, 6).text()).contains("could not help twice");
+  }
+
+  @Test
+  void anAnswersSourcesAreStoredWithItAndComeWithItsMessageLiveAndOnResume() throws Exception {
+    MessageMeta sources =
+        new MessageMeta(
+            List.of(
+                new MessageMeta.Source("Install guide", "https://docs.example.com/install", null),
+                new MessageMeta.Source("handbook.pdf", null, null)));
+    h.bot.cites(sources, "Run ", "./parley run.");
+    ChatHarness.Client v = h.visitor();
+    String conv = greeted(v);
+    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"How?\"}");
+    List<Push> frames = collect(v, f -> hasMessage(f, 3));
+    assertThat(message(frames, 3).meta()).isEqualTo(sources);
+    assertThat(message(frames, 2).meta()).as("the visitor's message carries none").isNull();
+    assertThat(h.store.readAfter(conv, 2, 1).get(0).meta()).isEqualTo(sources);
+
+    ChatHarness.Client again = h.connect(Map.of());
+    again.send(
+        "{\"type\":\"hello\",\"token\":\"" + v.token() + "\",\"resume\":{\"" + conv + "\":2}}");
+    List<Push> replayed = collect(again, f -> hasMessage(f, 3));
+    assertThat(message(replayed, 3).meta()).isEqualTo(sources);
+  }
+
+  @Test
+  void aStoppedAnswerKeepsTheSourcesItHadCited() throws Exception {
+    MessageMeta sources =
+        new MessageMeta(List.of(new MessageMeta.Source("FAQ", "https://x.example/faq", null)));
+    h.bot.holdsAfterFirst("Half ", "and the rest.").lastCites(sources);
+    ChatHarness.Client v = h.visitor();
+    String conv = greeted(v);
+    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"tell me\"}");
+    ChatEvent.Answer start = v.nextOf(ChatEvent.Answer.class);
+    v.nextOf(ChatEvent.Answer.class);
+    v.send("{\"type\":\"stop\",\"conv\":\"" + conv + "\",\"answer\":\"" + start.id() + "\"}");
+    Push.Message kept = message(collect(v, f -> hasMessage(f, 3)), 3);
+    assertThat(kept.status()).isEqualTo("stopped");
+    assertThat(kept.meta()).isEqualTo(sources);
+    h.bot.release();
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.parley.core;
 
+import dev.parley.protocol.MessageMeta;
+
 /**
  * A message to store. Immutable.
  *
@@ -13,6 +15,8 @@ package dev.parley.core;
  * @param id the message id to use (a streamed answer keeps the id its stream had), or null for a
  *     new one
  * @param status null, or {@code stopped} / {@code interrupted} for an answer that did not finish
+ * @param meta what the message carries besides its text, or null (docs/PROTOCOL.md#message-meta);
+ *     only the server sets it: a bot answer's sources
  */
 public record AppendRequest(
     String conversation,
@@ -22,7 +26,25 @@ public record AppendRequest(
     String text,
     long createdAtMillis,
     String id,
-    String status) {
+    String status,
+    MessageMeta meta) {
+
+  public AppendRequest {
+    meta = meta == null || meta.isEmpty() ? null : meta;
+  }
+
+  /** A message without meta. */
+  public AppendRequest(
+      String conversation,
+      String sender,
+      String cid,
+      String kind,
+      String text,
+      long createdAtMillis,
+      String id,
+      String status) {
+    this(conversation, sender, cid, kind, text, createdAtMillis, id, status, null);
+  }
 
   /** A message with a new id and no status. */
   public AppendRequest(

@@ -48,7 +48,8 @@ public final class InMemoryMessageStore implements MessageStore {
             r.kind(),
             r.text(),
             r.createdAtMillis(),
-            r.status());
+            r.status(),
+            r.meta());
     list.add(m);
     if (key != null) {
       byCid.put(key, m);

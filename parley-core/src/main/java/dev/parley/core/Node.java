@@ -299,7 +299,8 @@ public final class Node implements AutoCloseable {
         m.text(),
         m.createdAtMillis(),
         m.cid(),
-        m.status());
+        m.status(),
+        m.meta());
   }
 
   /** How long a failed store read waits before it is tried again. */

@@ -1,10 +1,15 @@
 package dev.parley.core;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.protocol.Codec;
+import dev.parley.protocol.MessageMeta;
+import dev.parley.protocol.Push;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -56,6 +61,26 @@ public abstract class BrokerContract {
     assertThat(new String(b.get(0).frame(), StandardCharsets.UTF_8)).isEqualTo("{\"seq\":1}");
     assertThat(b.get(0).user()).isEqualTo("u1");
     assertThat(b.get(0).kind()).isEqualTo(BrokerEvent.Kind.MESSAGE);
+  }
+
+  @Test
+  void aMessageWithMetaArrivesOnEveryNodeAsEncoded() throws Exception {
+    List<MessageMeta.Source> sources = new ArrayList<>();
+    for (int i = 0; i < MessageMeta.MAX_SOURCES; i++) {
+      sources.add(
+          new MessageMeta.Source("Guide ✓ " + i, "https://x.example/" + "p".repeat(1200), "é"));
+    }
+    StoredMessage m =
+        new StoredMessage(
+            "t2", 1, "m_1", "bot", null, "bot", "answer", 5L, null, new MessageMeta(sources));
+    byte[] frame = new Codec().encode(Node.toPush(m));
+    List<BrokerEvent> b = new CopyOnWriteArrayList<>();
+    nodeB.subscribe("conv:t2", b::add).get(10, TimeUnit.SECONDS);
+    nodeA.publish("conv:t2", BrokerEvent.message(1, "bot", frame));
+    await().atMost(Duration.ofSeconds(10)).until(() -> b.size() == 1);
+    assertThat(b.get(0).frame()).isEqualTo(frame);
+    Push.Message got = (Push.Message) new Codec().decodePush(new String(b.get(0).frame(), UTF_8));
+    assertThat(got.meta()).isEqualTo(m.meta());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.parley.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.protocol.MessageMeta;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -188,6 +189,75 @@ public abstract class MessageStoreContract {
     assertThat(read.id()).isEqualTo("m_answer1");
     assertThat(read.status()).isEqualTo("stopped");
     assertThat(read.kind()).isEqualTo("bot");
+  }
+
+  /** Meta near the size limit, with characters JSON must escape and ones outside ASCII. */
+  protected static MessageMeta bigMeta() {
+    List<MessageMeta.Source> sources = new ArrayList<>();
+    for (int i = 0; i < MessageMeta.MAX_SOURCES; i++) {
+      sources.add(
+          new MessageMeta.Source(
+              "Guide \"" + i + "\" — ünïcode ✓",
+              "https://docs.example.com/guide/" + "p".repeat(1000) + "?q=" + i + "&x=%3Cy%3E",
+              i % 2 == 0 ? null : "Snippet with a\nnewline and a \\ backslash"));
+    }
+    return new MessageMeta(sources);
+  }
+
+  @Test
+  void metaIsStoredWithTheMessageAndReadBackEqual() throws Exception {
+    MessageMeta meta = bigMeta();
+    Appended a =
+        await(
+            store.append(
+                new AppendRequest("c1", "bot", null, "bot", "answer", 5L, "m_a1", null, meta)));
+    assertThat(a.message().meta()).isEqualTo(meta);
+    await(store.append(text("c1", "u1", "k", "no meta here")));
+    List<StoredMessage> read = store.readAfter("c1", 0, 10);
+    assertThat(read.get(0)).isEqualTo(a.message());
+    assertThat(read.get(0).meta()).isEqualTo(meta);
+    assertThat(read.get(1).meta()).isNull();
+    assertThat(store.readBefore("c1", 2, 1).get(0).meta()).isEqualTo(meta);
+  }
+
+  @Test
+  void emptyMetaIsStoredAsNoMeta() throws Exception {
+    Appended a =
+        await(
+            store.append(
+                new AppendRequest(
+                    "c1", "bot", null, "bot", "x", 5L, null, null, MessageMeta.NONE)));
+    assertThat(a.message().meta()).isNull();
+    assertThat(store.readAfter("c1", 0, 1).get(0).meta()).isNull();
+  }
+
+  @Test
+  void aDuplicateCidAnswersWithTheOriginalMeta() throws Exception {
+    MessageMeta meta =
+        new MessageMeta(List.of(new MessageMeta.Source("Pricing", "https://x.example/p", null)));
+    Appended first =
+        await(
+            store.append(
+                new AppendRequest("c1", "bot", "hook-1", "bot", "first", 5L, null, null, meta)));
+    Appended again =
+        await(
+            store.append(
+                new AppendRequest("c1", "bot", "hook-1", "bot", "retry", 6L, null, null, null)));
+    assertThat(again.duplicate()).isTrue();
+    assertThat(again.message()).isEqualTo(first.message());
+    assertThat(again.message().meta()).isEqualTo(meta);
+    assertThat(store.lastSeq("c1")).isEqualTo(1);
+  }
+
+  @Test
+  void erasingASenderAlsoErasesItsMeta() throws Exception {
+    await(
+        store.append(
+            new AppendRequest("c1", "bot", null, "bot", "answer", 5L, null, null, bigMeta())));
+    store.eraseSender("c1", "bot").get(10, TimeUnit.SECONDS);
+    StoredMessage read = store.readAfter("c1", 0, 1).get(0);
+    assertThat(read.isErased()).isTrue();
+    assertThat(read.meta()).isNull();
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.parley.core.Principal;
 import dev.parley.core.SharedState;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.chat.ChatCommand;
 import dev.parley.protocol.http.HttpApi;
@@ -43,8 +44,11 @@ public final class ChatRestApi implements HttpApi {
       Pattern.compile("/api/conversations/([A-Za-z0-9_.:-]{1,64})(/[a-z]+)?");
   private static final Pattern SITE = Pattern.compile("/api/sites/([A-Za-z0-9_.:-]{1,64})");
 
-  /** Body of {@code POST …/messages}. */
-  public record PostMessage(String cid, String text) {}
+  /**
+   * Body of {@code POST …/messages}. {@code sources} (what the answer cites, stored as its {@code
+   * meta}) is for the webhook bot's signed answer only; an agent's message has none.
+   */
+  public record PostMessage(String cid, String text, List<MessageMeta.Source> sources) {}
 
   /** Body of {@code POST …/transfer}. */
   public record TransferTo(String to) {}
@@ -62,9 +66,16 @@ public final class ChatRestApi implements HttpApi {
       Double sentiment,
       List<String> labels) {}
 
-  /** A message as the API shows it. */
+  /** A message as the API shows it; {@code meta} absent when it carries none. */
   public record MessageView(
-      long seq, String id, String from, String kind, String text, long ts, String status) {}
+      long seq,
+      String id,
+      String from,
+      String kind,
+      String text,
+      long ts,
+      String status,
+      MessageMeta meta) {}
 
   /** A page of messages. */
   public record MessagePage(List<MessageView> messages, boolean more) {}
@@ -176,8 +187,8 @@ public final class ChatRestApi implements HttpApi {
 
   /**
    * The webhook bot's answer: a valid signature of this request ({@link WebhookSignature}), a
-   * delivery id not seen in the signature's lifetime, and a body with no field but {@code cid} and
-   * {@code text}.
+   * delivery id not seen in the signature's lifetime, and a body with no field but {@code cid},
+   * {@code text} and the optional {@code sources} (each checked: docs/PROTOCOL.md#message-meta).
    */
   private CompletableFuture<Response> fromWebhook(Request r, String conversation) {
     if (webhook == null) {
@@ -197,6 +208,7 @@ public final class ChatRestApi implements HttpApi {
     }
     PostMessage m = Json.readStrict(r.body(), PostMessage.class);
     requireText(m);
+    MessageMeta meta = m.sources() == null ? null : new MessageMeta(m.sources());
     // Remembered past the signature's lifetime on both sides of the clock.
     return shared
         .claim(
@@ -206,7 +218,8 @@ public final class ChatRestApi implements HttpApi {
         .thenCompose(
             fresh ->
                 fresh
-                    ? chat.postAsBot(conversation, m.cid(), m.text()).thenApply(ChatRestApi::stored)
+                    ? chat.postAsBot(conversation, m.cid(), m.text(), meta)
+                        .thenApply(ChatRestApi::stored)
                     : done(
                         error(
                             409,
@@ -267,6 +280,10 @@ public final class ChatRestApi implements HttpApi {
         case "POST /messages" -> {
           PostMessage m = Json.read(r.body(), PostMessage.class);
           requireText(m);
+          if (m.sources() != null) {
+            return done(
+                error(400, "invalid_field", "sources are set by the bots only, not by agents"));
+          }
           return chat.postAsAgent(p, id, m.cid(), m.text()).thenApply(ChatRestApi::stored);
         }
         case "POST /accept" -> {
@@ -370,7 +387,7 @@ public final class ChatRestApi implements HttpApi {
 
   private static MessageView view(StoredMessage m) {
     return new MessageView(
-        m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.status());
+        m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis(), m.status(), m.meta());
   }
 
   private static Response stored(Object result) {

@@ -115,7 +115,8 @@ public interface Push {
    * A stored message. {@code seq} is gapless per conversation. {@code cid} is the sender's client
    * id, so a sender that lost an {@code ack} recognises its own message. {@code kind} is {@code
    * text} (people), {@code bot} or {@code system}; {@code status} marks an answer that was {@code
-   * stopped} or {@code interrupted}.
+   * stopped} or {@code interrupted}. {@code meta} is what the message carries besides its text (a
+   * bot answer's sources), absent when it carries nothing (docs/PROTOCOL.md#message-meta).
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Message(
@@ -127,8 +128,24 @@ public interface Push {
       String text,
       long ts,
       String cid,
-      String status)
-      implements Push {}
+      String status,
+      MessageMeta meta)
+      implements Push {
+
+    /** A message without meta. */
+    public Message(
+        String conv,
+        long seq,
+        String id,
+        String from,
+        String kind,
+        String text,
+        long ts,
+        String cid,
+        String status) {
+      this(conv, seq, id, from, kind, text, ts, cid, status, null);
+    }
+  }
 
   /** The message with this {@code cid} is durable with this {@code seq}. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -52,6 +52,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code rtl.mjs}: the widget in Arabic mirrors (dir=rtl root, launcher bottom-left, messages
  *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
  *       Hebrew site wins over data-lang;
+ *   <li>{@code sources.mjs}: answers cite their sources — a link under the answer from a fetched
+ *       page (new tab, no opener), the document's name for an uploaded file, in the widget and the
+ *       console;
  *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
  *       accent colour, the widget on the site's page wearing it, field errors and a lost update;
  *   <li>{@code crawl.mjs}: the Knowledge tab crawls a sitemap on 127.0.0.1 (private addresses are
@@ -81,7 +84,8 @@ class BrowserTest {
     server =
         TestServer.start(
             dir.resolve("data"),
-            // crawl.mjs serves its sitemap on 127.0.0.1: private addresses allowed, for tests only
+            // crawl.mjs and sources.mjs serve their pages on 127.0.0.1: private addresses allowed,
+            // for tests only
             b -> b.sites(SitesFile.load(sites)).agents(null).knowledgeFetchPrivate(true));
   }
 
@@ -136,7 +140,8 @@ class BrowserTest {
         "console-tools",
         "console-desk",
         "rtl",
-        "crawl"
+        "crawl",
+        "sources"
       })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());

@@ -143,9 +143,52 @@ class ClusterTest {
             nodes.stream().map(NodeProcess::port).toList());
 
     aVisitorOnNodeAAndAnAgentOnNodeBSeeEachOther();
+    aBotAnswersSourcesReachTheVisitorOnAnotherNode();
     fallbackSessionsThroughNginxStayOnTheirNode();
     manyClientsThroughNginxSurviveANodeKillAndARedisRestart();
     aNodeStoppedWithSigtermSays1012AndExitsInTime();
+  }
+
+  /**
+   * A bot answer stored on node A reaches the same visitor's connection on node B through Redis
+   * with the sources it cites (docs/PROTOCOL.md#message-meta), as the store has them.
+   */
+  private void aBotAnswersSourcesReachTheVisitorOnAnotherNode() throws Exception {
+    RecordingListener recA = new RecordingListener();
+    ParleyClient a =
+        ParleyClient.builder(URI.create("ws://127.0.0.1:" + nodes.get(0).port() + "/ws"))
+            .site("demo")
+            .listener(recA)
+            .build();
+    clients.add(a);
+    a.connect().get(20, TimeUnit.SECONDS);
+    String conv = ChatFlowTest.conversationOf(recA);
+    a.send(conv, "hello").get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(20)).until(() -> recA.messages(conv).size() == 3);
+    // The same visitor on node B: its token resumes its conversation there.
+    RecordingListener recB = new RecordingListener();
+    ParleyClient b =
+        ParleyClient.builder(URI.create("ws://127.0.0.1:" + nodes.get(1).port() + "/ws"))
+            .site("demo")
+            .token(a.token())
+            .listener(recB)
+            .build();
+    clients.add(b);
+    b.connect().get(20, TimeUnit.SECONDS);
+    assertThat(ChatFlowTest.conversationOf(recB)).isEqualTo(conv);
+    await().atMost(Duration.ofSeconds(20)).until(() -> recB.messages(conv).size() == 3);
+
+    a.send(conv, "What is the heartbeat?").get(10, TimeUnit.SECONDS);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> recB.messages(conv).stream().anyMatch(m -> m.seq() == 5));
+    Push.Message cited =
+        recB.messages(conv).stream().filter(m -> m.seq() == 5).findFirst().orElseThrow();
+    assertThat(cited.kind()).isEqualTo("bot");
+    assertThat(cited.meta()).as("the answer on node A cites its section's document").isNotNull();
+    assertThat(cited.meta().sources().get(0).title()).endsWith(".md");
+    a.close();
+    b.close();
   }
 
   /**

@@ -234,6 +234,37 @@ class DataProtectionApiTest {
   }
 
   @Test
+  void theExportHoldsTheSourcesABotAnswerCited() throws Exception {
+    String user;
+    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+      ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
+      user = until(ws, "welcome").get("user").asText();
+      String conv = until(ws, "conversation").get("conv").asText();
+      ws.sendText(
+          "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\""
+              + conv
+              + "\",\"text\":\"What is the heartbeat?\"}");
+      JsonNode answer;
+      do {
+        answer = until(ws, "message");
+      } while (!answer.get("kind").asText().equals("bot") || answer.get("seq").asLong() < 3);
+      assertThat(answer.at("/meta/sources/0/title").asText()).endsWith(".md");
+    }
+    JsonNode e =
+        json.readTree(
+            call(
+                    "GET",
+                    "/api/admin/sites/shop/visitors/"
+                        + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                        + "/export",
+                    root)
+                .body());
+    JsonNode messages = e.get("conversations").get(0).get("messages");
+    assertThat(messages.get(2).at("/meta/sources/0/title").asText()).endsWith(".md");
+    assertThat(messages.get(1).has("meta")).as("the visitor's message has none").isFalse();
+  }
+
+  @Test
   void theRetentionPeriodIsASiteSettingWithBounds() throws Exception {
     HttpRequest put =
         HttpRequest.newBuilder(

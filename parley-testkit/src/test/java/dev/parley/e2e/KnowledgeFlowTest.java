@@ -10,6 +10,7 @@ import dev.parley.bots.LlmBot;
 import dev.parley.bots.knowledge.TestPdfs;
 import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.protocol.openai.ChatCompletions;
@@ -214,9 +215,14 @@ class KnowledgeFlowTest {
       Push.Message warranty =
           botAnswer(rec, conv, 1); // 1: the greeting, stored with the first message
       assertThat(warranty.text()).contains("two year warranty");
+      assertThat(warranty.meta().sources())
+          .as("an uploaded file is cited by its title, without a link")
+          .containsExactly(new MessageMeta.Source("Kettle guide", null, null));
       visitor.send(conv, "When do you deliver?").get(10, TimeUnit.SECONDS);
       Push.Message delivery = botAnswer(rec, conv, warranty.seq());
       assertThat(delivery.text()).contains("three working days");
+      assertThat(delivery.meta().sources())
+          .containsExactly(new MessageMeta.Source("Shipping", null, null));
 
       ok(
           call(
@@ -231,6 +237,11 @@ class KnowledgeFlowTest {
       visitor.send(conv, "How long is the warranty?").get(10, TimeUnit.SECONDS);
       Push.Message fromModel = botAnswer(rec, conv, delivery.seq());
       assertThat(fromModel.text()).isEqualTo("Two years, with the receipt.");
+      assertThat(fromModel.meta().sources())
+          .as("the LLM's answer cites the documents of its prompt")
+          .extracting(MessageMeta.Source::title)
+          .contains("Kettle guide")
+          .doesNotHaveDuplicates();
     }
     String prompt = ChatCompletions.messagesOf(llm.bodies.getLast()).getFirst().content();
     assertThat(prompt)
@@ -303,8 +314,15 @@ class KnowledgeFlowTest {
       visitor.connect().get(10, TimeUnit.SECONDS);
       String conv = ChatFlowTest.conversationOf(rec);
       visitor.send(conv, "How do I clean the kettle?").get(10, TimeUnit.SECONDS);
-      assertThat(botAnswer(rec, conv, 1).text())
-          .isEqualTo("Wipe the kettle with a soft damp cloth.");
+      Push.Message answer = botAnswer(rec, conv, 1);
+      assertThat(answer.text()).isEqualTo("Wipe the kettle with a soft damp cloth.");
+      assertThat(answer.meta().sources())
+          .as("a fetched page is cited with a link to it")
+          .containsExactly(
+              new MessageMeta.Source(
+                  "Kettle care",
+                  "http://127.0.0.1:" + pages.getAddress().getPort() + "/care",
+                  null));
     }
   }
 

@@ -189,6 +189,14 @@ class RestApiTest {
             call("POST", "/api/conversations/" + conv + "/messages", ann, "{\"text\":")
                 .statusCode())
         .isEqualTo(400);
+    HttpResponse<String> cites =
+        call(
+            "POST",
+            "/api/conversations/" + conv + "/messages",
+            ann,
+            "{\"text\":\"see\",\"sources\":[{\"title\":\"FAQ\"}]}");
+    assertThat(cites.statusCode()).as("sources are the bots' only").isEqualTo(400);
+    assertThat(cites.body()).contains("sources are set by the bots only");
     assertThat(call("GET", "/api/conversations?status=sleeping", ann, null).statusCode())
         .isEqualTo(400);
   }

@@ -10,6 +10,7 @@ import dev.parley.bots.WebhookBot;
 import dev.parley.bots.WebhookSignature;
 import dev.parley.bots.WebhookSignature.Direction;
 import dev.parley.client.ParleyClient;
+import dev.parley.protocol.Push;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
 import java.net.InetSocketAddress;
@@ -267,6 +268,55 @@ class WebhookFlowTest {
           .extracting(m -> m.text())
           .containsOnlyOnce("once")
           .doesNotContain("late", "x");
+    }
+  }
+
+  @Test
+  void theBotsAnswerMayCiteSourcesWhichAreCheckedStoredOnceAndShownToTheVisitor() throws Exception {
+    answering = false;
+    RecordingListener rec = new RecordingListener();
+    try (ParleyClient visitor =
+        ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+      visitor.connect().get(10, TimeUnit.SECONDS);
+      String conv = ChatFlowTest.conversationOf(rec);
+      visitor.send(conv, "prices?").get(10, TimeUnit.SECONDS);
+
+      HttpResponse<String> script =
+          post(
+              conv,
+              "d-js",
+              "{\"cid\":\"s0\",\"text\":\"x\",\"sources\":[{\"title\":\"ok\"},"
+                  + "{\"title\":\"bad\",\"url\":\"javascript:alert(1)\"}]}");
+      assertThat(script.statusCode()).isEqualTo(400);
+      assertThat(script.body()).contains("sources[1] url must be an absolute http or https URL");
+      String six = "{\"title\":\"t\"},".repeat(5) + "{\"title\":\"t\"}";
+      HttpResponse<String> tooMany =
+          post(conv, "d-six", "{\"cid\":\"s0\",\"text\":\"x\",\"sources\":[" + six + "]}");
+      assertThat(tooMany.statusCode()).isEqualTo(400);
+      assertThat(tooMany.body()).contains("sources holds at most 5 entries");
+
+      String answer =
+          "{\"cid\":\"s1\",\"text\":\"From 9 euros.\",\"sources\":[{\"title\":\"Pricing\","
+              + "\"url\":\"https://shop.example/pricing\",\"snippet\":\"Plans start at 9\"}]}";
+      HttpResponse<String> first = post(conv, "d-s1", answer);
+      assertThat(first.statusCode()).isEqualTo(201);
+      assertThat(first.body()).contains("\"meta\":{\"sources\":[{\"title\":\"Pricing\"");
+      // A retry under a new delivery id: the same cid answers with the message first stored.
+      HttpResponse<String> retry =
+          post(conv, "d-s1-retry", "{\"cid\":\"s1\",\"text\":\"From 9 euros.\"}");
+      assertThat(retry.statusCode()).isEqualTo(201);
+      assertThat(new ObjectMapper().readTree(retry.body()))
+          .isEqualTo(new ObjectMapper().readTree(first.body()));
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> rec.messages(conv).stream().anyMatch(m -> m.meta() != null));
+      List<Push.Message> shown = rec.messages(conv).stream().filter(m -> m.meta() != null).toList();
+      assertThat(shown).hasSize(1);
+      assertThat(shown.get(0).text()).isEqualTo("From 9 euros.");
+      assertThat(shown.get(0).meta().sources().get(0).url())
+          .isEqualTo("https://shop.example/pricing");
+      assertThat(shown.get(0).meta().sources().get(0).snippet()).isEqualTo("Plans start at 9");
     }
   }
 }

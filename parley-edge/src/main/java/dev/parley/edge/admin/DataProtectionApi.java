@@ -241,6 +241,9 @@ public final class DataProtectionApi implements HttpApi {
     v.put("text", m.text());
     v.put("ts", m.createdAtMillis());
     v.put("status", m.status());
+    if (m.meta() != null) {
+      v.put("meta", m.meta());
+    }
     return v;
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -65,6 +66,12 @@ public final class Json {
       return STRICT.readValue(body, type);
     } catch (UnrecognizedPropertyException e) {
       throw new FieldError(path(e), "is not a field of this body");
+    } catch (ValueInstantiationException e) {
+      // A record that checks itself when made: its own words say what is wrong.
+      if (e.getCause() instanceof IllegalArgumentException bad && !e.getPath().isEmpty()) {
+        throw new FieldError(path(e), bad.getMessage());
+      }
+      throw new IllegalArgumentException(e.getOriginalMessage().split("\n")[0]);
     } catch (JsonMappingException e) {
       if (!e.getPath().isEmpty()) {
         throw new FieldError(

@@ -7,6 +7,7 @@ import dev.parley.core.MessageStore;
 import dev.parley.core.ReceiptState;
 import dev.parley.core.StoreException;
 import dev.parley.core.StoredMessage;
+import dev.parley.protocol.MessageMeta;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +23,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the JDBC stores share: the group-commit writer and its single write connection, the read
@@ -32,12 +35,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the writer thread.
  */
 abstract class JdbcMessageStore implements MessageStore {
+  private static final Logger log = LoggerFactory.getLogger(JdbcMessageStore.class);
   static final String COLUMNS =
-      "conversation, seq, id, sender, cid, kind, body, created_at, status";
+      "conversation, seq, id, sender, cid, kind, body, created_at, status, meta";
   static final String INSERT =
-      "INSERT INTO messages (conversation, seq, id, sender, cid, kind, body, created_at, status) VALUES (?,?,?,?,?,?,?,?,?)";
+      "INSERT INTO messages (conversation, seq, id, sender, cid, kind, body, created_at, status, meta) VALUES (?,?,?,?,?,?,?,?,?,?)";
   static final String FIND_CID =
-      "SELECT seq, id, kind, body, created_at, status FROM messages WHERE conversation = ? AND sender = ? AND cid = ?";
+      "SELECT seq, id, kind, body, created_at, status, meta FROM messages WHERE conversation = ? AND sender = ? AND cid = ?";
   static final String LAST_SEQ =
       "SELECT COALESCE(MAX(seq), 0) FROM messages WHERE conversation = ?";
   private static final String UPSERT_RECEIPT =
@@ -105,7 +109,8 @@ abstract class JdbcMessageStore implements MessageStore {
                 rs.getString(3),
                 rs.getString(4),
                 rs.getLong(5),
-                rs.getString(6)),
+                rs.getString(6),
+                meta(rs.getString(7))),
             true);
       }
     }
@@ -124,6 +129,8 @@ abstract class JdbcMessageStore implements MessageStore {
     insert.setString(7, r.text());
     insert.setLong(8, r.createdAtMillis());
     insert.setString(9, r.status());
+    // Most messages carry no meta: a NULL, nothing encoded.
+    insert.setString(10, r.meta() == null ? null : r.meta().toJson());
     insert.executeUpdate();
     return new Appended(
         new StoredMessage(
@@ -135,8 +142,25 @@ abstract class JdbcMessageStore implements MessageStore {
             r.kind(),
             r.text(),
             r.createdAtMillis(),
-            r.status()),
+            r.status(),
+            r.meta()),
         false);
+  }
+
+  /**
+   * The meta stored as {@code json}; null for none, and for a value this version cannot read
+   * (logged), so one bad row never stops a conversation's replay.
+   */
+  final MessageMeta meta(String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return MessageMeta.fromJson(json);
+    } catch (IllegalArgumentException e) {
+      log.warn("{}: a message's meta cannot be read and is left out: {}", name, e.getMessage());
+      return null;
+    }
   }
 
   final String newId() {
@@ -212,7 +236,7 @@ abstract class JdbcMessageStore implements MessageStore {
           int erased;
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "UPDATE messages SET sender = ?, kind = ?, body = '', cid = NULL, status = NULL "
+                  "UPDATE messages SET sender = ?, kind = ?, body = '', cid = NULL, status = NULL, meta = NULL "
                       + "WHERE conversation = ? AND sender = ?")) {
             ps.setString(1, StoredMessage.ERASED);
             ps.setString(2, StoredMessage.ERASED);
@@ -301,7 +325,8 @@ abstract class JdbcMessageStore implements MessageStore {
                   rs.getString(6),
                   rs.getString(7),
                   rs.getLong(8),
-                  rs.getString(9)));
+                  rs.getString(9),
+                  meta(rs.getString(10))));
         }
       }
       if (reverse) {

@@ -94,16 +94,16 @@ public final class PostgresMessageStore extends JdbcMessageStore {
    * finds the duplicate.
    */
   private static final String APPEND =
-      "WITH dup AS (SELECT seq, id, kind, body, created_at, status FROM messages"
+      "WITH dup AS (SELECT seq, id, kind, body, created_at, status, meta FROM messages"
           + " WHERE conversation = ? AND sender = ? AND cid = ?),"
           + " bump AS (INSERT INTO conversations AS c (id, last_seq, created_at) VALUES (?, 1, ?)"
           + " ON CONFLICT (id) DO UPDATE SET last_seq = c.last_seq + 1"
           + " WHERE NOT EXISTS (SELECT 1 FROM dup) RETURNING last_seq),"
           + " ins AS (INSERT INTO messages"
-          + " (conversation, seq, id, sender, cid, kind, body, created_at, status)"
-          + " SELECT ?, last_seq, ?, ?, ?, ?, ?, ?, ? FROM bump RETURNING seq)"
-          + " SELECT TRUE, seq, NULL, NULL, NULL, NULL, NULL FROM ins"
-          + " UNION ALL SELECT FALSE, seq, id, kind, body, created_at, status FROM dup";
+          + " (conversation, seq, id, sender, cid, kind, body, created_at, status, meta)"
+          + " SELECT ?, last_seq, ?, ?, ?, ?, ?, ?, ?, ? FROM bump RETURNING seq)"
+          + " SELECT TRUE, seq, NULL, NULL, NULL, NULL, NULL, NULL FROM ins"
+          + " UNION ALL SELECT FALSE, seq, id, kind, body, created_at, status, meta FROM dup";
 
   private final PreparedStatement append;
 
@@ -186,7 +186,9 @@ public final class PostgresMessageStore extends JdbcMessageStore {
     append.setString(p++, r.kind());
     append.setString(p++, r.text());
     append.setLong(p++, r.createdAtMillis());
-    append.setString(p, r.status());
+    append.setString(p++, r.status());
+    // Most messages carry no meta: a NULL, nothing encoded.
+    append.setString(p, r.meta() == null ? null : r.meta().toJson());
     try (ResultSet rs = append.executeQuery()) {
       if (!rs.next()) {
         throw new SQLException("append of " + r.conversation() + " returned no row");
@@ -202,7 +204,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
                 r.kind(),
                 r.text(),
                 r.createdAtMillis(),
-                r.status()),
+                r.status(),
+                r.meta()),
             false);
       }
       return new Appended(
@@ -215,7 +218,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
               rs.getString(4),
               rs.getString(5),
               rs.getLong(6),
-              rs.getString(7)),
+              rs.getString(7),
+              meta(rs.getString(8))),
           true);
     }
   }
