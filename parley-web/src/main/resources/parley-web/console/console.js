@@ -109,7 +109,7 @@ function start(credentials) {
     url: location.origin, ...credentials, storage: { storage: localStorage, key: STORAGE_KEY },
   });
   client = c;
-  /** @type {any} */ (window).parleyConsole = { client: c, transcript };
+  /** @type {any} */ (window).parleyConsole = { client: c, transcript, open };
   unfollow = transcript.follow(c);
   c.on('error', (e) => {
     if (e.code === 'unauthorized') {
@@ -267,6 +267,7 @@ function open(conv) {
   renderHeader();
   renderLists();
   $('text').focus();
+  window.dispatchEvent(new CustomEvent('parley:open', { detail: conv })); // console/visitor.js
 }
 
 function renderHeader() {

@@ -50,7 +50,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
  *       Hebrew site wins over data-lang;
  *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
- *       accent colour, the widget on the site's page wearing it, field errors and a lost update.
+ *       accent colour, the widget on the site's page wearing it, field errors and a lost update;
+ *   <li>{@code prechat.mjs}: a site's pre-chat form in the widget (a wrong email refused under its
+ *       field, then accepted), and the agent's visitor panel beside the transcript with the name,
+ *       email, page, browser and time zone, folding away on a phone.
  * </ul>
  *
  * Screenshots land in {@code parley-testkit/target/screenshots}.
@@ -126,7 +129,8 @@ class BrowserTest {
         "admin",
         "notify",
         "console-tools",
-        "rtl"
+        "rtl",
+        "prechat"
       })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());
