@@ -35,7 +35,8 @@ await run('prechat', async (browser) => {
   }
   const me = await api(maya.token, 'GET', '/api/admin/agents/maya');
   if (!me.body.sites.includes(SITE)) {
-    const put = await api(maya.token, 'PUT', '/api/admin/agents/maya', { ...me.body, sites: [...me.body.sites, SITE] },
+    const { version, updatedAt, ...agentDoc } = me.body; // read-only fields
+    const put = await api(maya.token, 'PUT', '/api/admin/agents/maya', { ...agentDoc, sites: [...agentDoc.sites, SITE] },
       { 'If-Match': me.etag });
     if (put.status !== 200) {
       fail(`maya not added to ${SITE}: ${put.status} ${JSON.stringify(put.body)}`);
@@ -87,7 +88,8 @@ await run('prechat', async (browser) => {
     await input.press('Enter');
     await widget.locator('.log .msg', { hasText: 'question about pricing' }).waitFor({ timeout: 15000 });
     const conv = await page.evaluate(() => /** @type {any} */ (window).parleyWidget.transcript.state.conv);
-    step(`the visitor wrote in ${conv}`);
+    await widget.locator('button.human').click(); // queued: in the console's queue at login
+    step(`the visitor wrote in ${conv} and asked for a person`);
 
     const agentContext = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const consolePage = await agentContext.newPage();
@@ -99,7 +101,7 @@ await run('prechat', async (browser) => {
     const panel = consolePage.locator('#visitor-body');
     for (const text of ['Ana Lima', 'ana@example.com', pageUrl, 'Pricing — Forms', 'Chrome', 'Asia/Riyadh']) {
       await panel.locator('dd', { hasText: text }).first().waitFor({ timeout: 15000 })
-        .catch(() => fail(`the visitor panel lacks ${text}: ${JSON.stringify(panel.textContent())}`));
+        .catch(async () => fail(`the visitor panel lacks ${text}: ${JSON.stringify(await panel.textContent())}`));
     }
     const beside = await consolePage.evaluate(() => {
       const v = /** @type {HTMLElement} */ (document.getElementById('visitor')).getBoundingClientRect();
@@ -109,7 +111,6 @@ await run('prechat', async (browser) => {
     if (!beside) {
       fail('on a wide screen the panel is not beside the transcript');
     }
-    await consolePage.screenshot({ path: `${process.env.SCREENSHOT_DIR || '.'}/console-visitor-panel.png` });
     step('the agent sees the name, email, page, title, browser and time zone beside the transcript');
 
     await consolePage.setViewportSize({ width: 375, height: 740 });

@@ -136,7 +136,21 @@ export async function show(conv) {
   }
 }
 
-window.addEventListener('parley:open', (e) => show(/** @type {CustomEvent<string>} */ (e).detail));
+/** Narrow screens: the panel floats under the conversation's bar (its height varies as it wraps). */
+function placeUnderBar() {
+  const bar = /** @type {HTMLElement|null} */ (document.querySelector('#detail > .bar'));
+  document.getElementById('detail')?.style.setProperty('--bar-h', `${bar?.offsetHeight ?? 0}px`);
+}
+
+const details = /** @type {HTMLDetailsElement|null} */ (document.getElementById('visitor'));
+if (details && matchMedia('(max-width: 1099px)').matches) {
+  details.open = false; // a phone shows the transcript first
+}
+window.addEventListener('resize', placeUnderBar);
+window.addEventListener('parley:open', (e) => {
+  requestAnimationFrame(placeUnderBar);
+  show(/** @type {CustomEvent<string>} */ (e).detail);
+});
 document.addEventListener('click', (e) => {
   const a = /** @type {HTMLElement} */ (e.target).closest?.('#visitor-body a[data-conv]');
   if (a instanceof HTMLAnchorElement && a.dataset.conv) {
