@@ -16,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -43,6 +44,8 @@ class VisitorPanelTest {
         {"key": "email", "kind": "email", "required": true},
         {"key": "order", "kind": "text", "label": "Order number"}]}""";
 
+  static final String SECRET = "acme-backend-signs-identities-with-this-32-bytes";
+
   @TempDir Path dir;
   TestServer server;
   final Codec codec = ChatProtocol.codec();
@@ -55,7 +58,9 @@ class VisitorPanelTest {
         Files.writeString(
             dir.resolve("sites.json"),
             "{\"sites\": [{\"id\": \"shop\", \"greeting\": \"Hi from the shop\"},"
-                + " {\"id\": \"acme\", \"greeting\": \"hi\", \"appearance\": {"
+                + " {\"id\": \"acme\", \"greeting\": \"hi\", \"identitySecret\": \""
+                + SECRET
+                + "\", \"appearance\": {"
                 + FORM
                 + "}}],"
                 + " \"agents\": [{\"user\": \"root\", \"sites\": [\"shop\", \"acme\"],"
@@ -176,7 +181,15 @@ class VisitorPanelTest {
     String root = login("root", "roots-password");
     String conv;
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      ws.sendText("{\"type\":\"hello\",\"site\":\"acme\",\"lang\":\"ar\"}");
+      String identity =
+          AuthenticationTest.hs256(
+              SECRET,
+              Map.of("sub", "layla-1", "site", "acme", "name", "Layla Haddad", "plan", "gold"),
+              Duration.ofHours(1));
+      ws.sendText(
+          "{\"type\":\"hello\",\"site\":\"acme\",\"lang\":\"ar\",\"token\":\"" + identity + "\"}");
+      JsonNode welcome = next(ws, "welcome");
+      assertThat(welcome.get("profile.name").asText()).isEqualTo("Layla Haddad");
       conv = next(ws, "conversation").get("conv").asText();
       assertThat(next(ws, "prechat").get("done").asBoolean()).isFalse();
       ws.sendText(
@@ -218,6 +231,9 @@ class VisitorPanelTest {
   }
 
   static void assertPanel(JsonNode panel) {
+    assertThat(panel.at("/visitor").asText()).isEqualTo("acme:layla-1");
+    assertThat(panel.at("/identity/name").asText()).isEqualTo("Layla Haddad");
+    assertThat(panel.at("/identity/plan").asText()).isEqualTo("gold");
     assertThat(panel.at("/prechat/name").asText()).isEqualTo("Layla");
     assertThat(panel.at("/prechat/email").asText()).isEqualTo("layla@example.com");
     assertThat(panel.at("/prechat/order").asText()).isEqualTo("A-7");
