@@ -1,11 +1,13 @@
 // @ts-check
 // The admin page's widget appearance: accent colour, position, title, launcher label, avatar, and
-// greeting, title and label per language (docs/OPERATIONS.md#widget-appearance), with a live
+// greeting, title and label per language (docs/OPERATIONS.md#widget-appearance), the pre-chat form
+// (admin/prechat.js), with a live
 // preview that is the real widget (widget/widget.js mounted in a box, not the page's corner),
 // restyled at every change and connected as a visitor of the site — so it is also the place to test
 // the site's bot.
 import { mount } from '../widget/widget.js';
 import { h, field } from './form.js';
+import { prechatEditor } from './prechat.js';
 
 /** @typedef {import('../widget/appearance.js').Appearance} Appearance */
 
@@ -33,7 +35,8 @@ function languageRow(tag, t) {
 /**
  * The appearance fieldset of `site`'s editor.
  * @param {any} site @param {boolean} isNew
- * @returns {{fieldset: HTMLElement, collect: () => (Appearance & {texts?: Record<string, object>})|undefined,
+ * @returns {{fieldset: HTMLElement, collect: () => (Omit<Appearance, 'prechat'> & {texts?: Record<string, object>,
+ *   prechat?: import('./prechat.js').Prechat})|undefined,
  *   start: () => (() => void)}}
  */
 export function appearanceSection(site, isNew) {
@@ -53,6 +56,7 @@ export function appearanceSection(site, isNew) {
     langs.append(row);
     row.querySelector('input')?.focus();
   });
+  const prechat = prechatEditor(a.prechat);
   const preview = h('div', { class: 'preview', role: 'region', 'aria-label': 'Preview of the widget' });
   const previewLang = field('Preview in language', 'preview.lang', {
     value: navigator.language, hint: 'A tag like de: the preview\'s words, and the saved greeting for it',
@@ -73,7 +77,7 @@ export function appearanceSection(site, isNew) {
         field('Language', 'appearance.lang', {
           value: a.lang, hint: 'Like de: every visitor gets the widget and the chat in it. Empty: each visitor\'s own',
         }),
-        h('h4', {}, 'Texts per language'), langs, add),
+        h('h4', {}, 'Texts per language'), langs, add, prechat.element),
       h('div', { class: 'look-preview' }, note, isNew ? '' : previewLang, preview)));
 
   /** @param {string} name */
@@ -102,6 +106,7 @@ export function appearanceSection(site, isNew) {
       avatarUrl: get('appearance.avatarUrl') || undefined,
       lang: get('appearance.lang') || undefined,
       texts: Object.keys(texts).length ? texts : undefined,
+      prechat: prechat.collect(),
     };
     return Object.values(look).some((v) => v !== undefined) ? look : undefined;
   }
@@ -114,7 +119,7 @@ export function appearanceSection(site, isNew) {
     const langInput = /** @type {HTMLInputElement} */ (previewLang.querySelector('input'));
     /** @returns {import('../widget/widget.js').Widget} */
     const start = () => mount({
-      base: new URL('/widget.js', location.href).href, site: site.id, appearance: { ...collect(), botName: site.botName },
+      base: new URL('/widget.js', location.href).href, site: site.id, appearance: { ...collect(), prechat: undefined, botName: site.botName },
       container: preview, lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$/.test(langInput.value.trim()) ? langInput.value.trim() : undefined,
     });
     let widget = start();
@@ -127,7 +132,7 @@ export function appearanceSection(site, isNew) {
         }
         return;
       }
-      widget.restyle({ ...collect(), botName: site.botName });
+      widget.restyle({ ...collect(), prechat: undefined, botName: site.botName });
     };
     fieldset.addEventListener('input', restyle);
     fieldset.addEventListener('change', restyle);

@@ -122,7 +122,7 @@ function start(credentials) {
   });
   client = c;
   desk.attach(c);
-  /** @type {any} */ (window).parleyConsole = { client: c, desk, get transcript() { return transcript; } };
+  /** @type {any} */ (window).parleyConsole = { client: c, desk, open, get transcript() { return transcript; } };
   c.on('error', (e) => {
     if (e.code === 'unauthorized') {
       showLogin(e.message);
@@ -249,6 +249,7 @@ function open(conv) {
   list.renderNow();
   markRead();
   textBox.focus();
+  window.dispatchEvent(new CustomEvent('parley:open', { detail: conv })); // console/visitor.js
 }
 
 /** Who types in the open conversation. */

@@ -71,6 +71,7 @@
  * @property {{conv: string, user: string, online: boolean}} presence
  * @property {Conversation} conversation
  * @property {import('./protocol.js').Mail} mail what the visitor may do by email (away mail)
+ * @property {import('./protocol.js').Prechat} prechat whether the site's pre-chat form is still to fill
  * @property {Answer} answer
  * @property {Joined} joined
  * @property {{conv: string}} left

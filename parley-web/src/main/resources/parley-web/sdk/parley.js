@@ -291,6 +291,24 @@ export class ParleyClient extends Emitter {
     this._write({ type: 'transcript', conv });
   }
 
+  /**
+   * Visitor: report the page and the browser for the agents' visitor panel (docs/PROTOCOL.md#context):
+   * no answer unless refused (`invalid_field` naming the field).
+   * @param {string} conv @param {import('./protocol.js').VisitorContext} context
+   */
+  context(conv, context) {
+    this._write({ type: 'context', conv, ...context });
+  }
+
+  /**
+   * Visitor: send the site's pre-chat form (field key → answer). The answer is a `prechat` event
+   * with `done: true`; a wrong answer an `error` `invalid_field` naming the field's key.
+   * @param {string} conv @param {Record<string, string>} fields
+   */
+  prechat(conv, fields) {
+    this._write({ type: 'prechat', ref: `prechat-${Date.now()}`, conv, fields });
+  }
+
   /** Agent: hand a conversation back to the bot; visitor: leave the queue. @param {string} conv */
   backToBot(conv) {
     this._write({ type: 'back_to_bot', conv });

@@ -125,6 +125,24 @@
  */
 
 /**
+ * What a widget reports of its page and browser in `context` (docs/PROTOCOL.md#context); every
+ * field optional, each bounded (url and referrer 2048, title 300, userAgent 512 characters).
+ * @typedef {object} VisitorContext
+ * @property {string} [url] @property {string} [title] @property {string} [referrer]
+ * @property {string} [timeZone] an IANA name such as `Europe/Berlin`
+ * @property {number} [utcOffsetMinutes] east of UTC positive, -840..840
+ * @property {string} [userAgent]
+ */
+
+/**
+ * Whether the site's pre-chat form is still to fill for the conversation (docs/PROTOCOL.md#prechat).
+ * @typedef {object} Prechat
+ * @property {'prechat'} [type]
+ * @property {string} conv
+ * @property {boolean} done
+ */
+
+/**
  * @typedef {object} ErrorPush
  * @property {'error'} [type]
  * @property {string} code

@@ -19,6 +19,7 @@
  * @property {string} [launcherText]
  * @property {string} [avatarUrl] an https URL or a path on the Parley server
  * @property {Record<string, {title?: string, launcherText?: string}>} [texts] per language tag
+ * @property {import('./prechat.js').Field[]} [prechat] the pre-chat form's fields, when the site has it on
  */
 
 const COLOUR = /^#[0-9a-fA-F]{6}$/;

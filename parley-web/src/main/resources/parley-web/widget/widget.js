@@ -11,6 +11,7 @@ import { TranscriptView, TypingIndicators, showLength } from '../sdk/dom.js';
 import { applyStrings, createPanel } from './panel.js';
 import { pickLanguage, stringsFor } from './strings.js';
 import { applyAppearance, fetchAppearance } from './appearance.js';
+import { attachVisitorInfo } from './prechat.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/client-types.js').TransportName} TransportName */
@@ -110,6 +111,7 @@ export function mount(cfg) {
       t = words;
       applyStrings(ui, t, cfg.title);
       showUnread();
+      visitorInfo?.refresh();
     }
     applyAppearance(ui, a, { base, lang: a?.lang || lang, title: cfg.title, defaultTitle: t.title });
     names.bot = a?.botName || t.bot;
@@ -296,8 +298,9 @@ export function mount(cfg) {
       showMailNote(null);
     }
   });
+  const visitorInfo = attachVisitorInfo(client, ui, look, () => t);
   client.on('error', (e) => {
-    if (e.field === 'email') {
+    if (e.field === 'email' && !e.ref?.startsWith('prechat-')) {
       showMailNote(t.mailInvalid);
     } else if (e.code === 'rate_limited' && transcriptAsked) {
       transcriptAsked = false;

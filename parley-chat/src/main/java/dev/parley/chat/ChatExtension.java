@@ -68,6 +68,8 @@ final class ChatExtension implements Extension {
       case ChatCommand.Rate r -> chat.ratings().rateCommand(session, r);
       case ChatCommand.Contact c -> chat.mail().contactCommand(session, c, chat.flow());
       case ChatCommand.Transcript t -> chat.mail().transcriptCommand(session, t);
+      case ChatCommand.Context c -> chat.visitors().contextCommand(session, c);
+      case ChatCommand.Prechat f -> chat.visitors().prechatCommand(session, f, chat.flow());
       case ChatCommand.Label l ->
           reply(session, l, desk.label(p, l.conv(), ChatCommand.Label.checkLabels(l.labels())));
       default -> {
@@ -105,6 +107,7 @@ final class ChatExtension implements Extension {
     if (ChatIdentity.isStaff(p)) {
       chat.routing().agentSpoke(m.conversation());
     } else {
+      chat.visitors().messageStored(m);
       chat.flow().visitorSaid(m);
     }
   }

@@ -4,6 +4,7 @@ import dev.parley.core.Principal;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the chat layer reads from a core {@link Principal}'s claims: the user's {@link Role} and,
@@ -27,7 +28,37 @@ public final class ChatIdentity {
    */
   public static final String LANG = "lang";
 
+  /**
+   * What the claims of a visitor's identity JWT beyond its subject, role and site are carried
+   * under: {@code profile.name}, {@code profile.email} … (the verifier keeps at most {@link
+   * #MAX_PROFILE_CLAIMS} of them, each a string, number or boolean of at most {@link
+   * #MAX_PROFILE_VALUE} characters).
+   */
+  public static final String PROFILE_PREFIX = "profile.";
+
+  /** The most identity claims a visitor's principal carries. */
+  public static final int MAX_PROFILE_CLAIMS = 20;
+
+  /** The longest identity claim value carried, in characters. */
+  public static final int MAX_PROFILE_VALUE = 256;
+
   private ChatIdentity() {}
+
+  /**
+   * The identity claims of {@code p} (from its site's JWT) without the {@link #PROFILE_PREFIX}, by
+   * name; empty for an anonymous visitor.
+   */
+  public static Map<String, String> profile(Principal p) {
+    Map<String, String> out = new TreeMap<>();
+    p.claims()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith(PROFILE_PREFIX)) {
+                out.put(k.substring(PROFILE_PREFIX.length()), v);
+              }
+            });
+    return out;
+  }
 
   /** Who a user is to the chat product. */
   public enum Role {

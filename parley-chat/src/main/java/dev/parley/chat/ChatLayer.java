@@ -45,6 +45,11 @@ public final class ChatLayer implements AutoCloseable {
   private volatile MailStore mailStore = new InMemoryMailStore();
 
   private volatile MailPort mailPort = MailPort.NONE;
+
+  /** Where visitors' contexts and pre-chat answers are kept; set before {@link #attach}. */
+  private volatile VisitorContextStore contextStore = new InMemoryVisitorContextStore();
+
+  private volatile VisitorContexts visitors;
   private volatile MailPolicy mailPolicy = MailPolicy.defaults();
   private volatile AwayMail mail;
 
@@ -102,6 +107,15 @@ public final class ChatLayer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Keeps visitors' contexts and pre-chat answers in {@code store}; call before {@link #attach}. In
+   * memory by default.
+   */
+  public ChatLayer visitorContexts(VisitorContextStore store) {
+    this.contextStore = store;
+    return this;
+  }
+
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
     directory.onAgentsReplaced(new AccessRevocation(node)::agentsReplaced);
@@ -125,6 +139,7 @@ public final class ChatLayer implements AutoCloseable {
     access.opener(opener);
     InactivitySweep sweep =
         new InactivitySweep(node, directory, conversations, lifecycle, routing, places, config);
+    this.visitors = new VisitorContexts(node, directory, conversations, store, contextStore);
     this.flow =
         new VisitorFlow(
             node,
@@ -138,6 +153,7 @@ public final class ChatLayer implements AutoCloseable {
             opener,
             sweep,
             mail,
+            visitors,
             languages);
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
@@ -149,6 +165,7 @@ public final class ChatLayer implements AutoCloseable {
             node.store(),
             deliveries,
             mailStore,
+            contextStore,
             DataProtection.MAX_EXPORT_MESSAGES);
     RetentionSweep retention =
         new RetentionSweep(node, directory, store, dataProtection, RetentionSweep.BATCH);
@@ -169,6 +186,11 @@ public final class ChatLayer implements AutoCloseable {
   /** The retention sweep; for tests. */
   RetentionSweep retention() {
     return Objects.requireNonNull(retention, "not attached");
+  }
+
+  /** The agents' visitor panels: what is known of the visitor of a conversation. */
+  public VisitorContexts visitors() {
+    return visitors;
   }
 
   AwayMail mail() {

@@ -17,9 +17,9 @@ import java.util.concurrent.CompletableFuture;
  * become tombstones ({@link MessageStore#eraseSender}), its receipts go, the conversation forgets
  * whose it was ({@link ChatStore#forgetVisitor}) and its rating loses its comment; the event
  * webhooks' deliveries of the conversation (whose bodies may quote the visitor) are deleted, and so
- * are its away-mail address and mails. Deleting a conversation deletes its internal notes too. Each
- * step is idempotent and the conversation is forgotten last, so an erasure that failed half-way is
- * finished by running it again.
+ * are its away-mail address and mails, and its visitor context with the pre-chat answers. Deleting
+ * a conversation deletes its internal notes too. Each step is idempotent and the conversation is
+ * forgotten last, so an erasure that failed half-way is finished by running it again.
  *
  * <p>Thread-safe; never blocks the caller: the store reads run on the message store's read threads.
  */
@@ -32,11 +32,13 @@ public final class DataProtection {
   private final MessageStore messages;
   private final DeliveryStore deliveries;
   private final MailStore mail;
+  private final VisitorContextStore contexts;
   private final int maxExportMessages;
 
   /**
    * @param deliveries the event webhooks' delivery log, or null when there is none
    * @param mail away mail's addresses and outbox
+   * @param contexts the visitors' contexts and pre-chat answers
    * @param maxExportMessages the most messages one export holds; a visitor with more gets {@link
    *     TooLarge}
    */
@@ -46,12 +48,14 @@ public final class DataProtection {
       MessageStore messages,
       DeliveryStore deliveries,
       MailStore mail,
+      VisitorContextStore contexts,
       int maxExportMessages) {
     this.store = store;
     this.conversations = conversations;
     this.messages = messages;
     this.deliveries = deliveries;
     this.mail = mail;
+    this.contexts = contexts;
     this.maxExportMessages = maxExportMessages;
   }
 
@@ -66,13 +70,15 @@ public final class DataProtection {
    *
    * @param rating the visitor's rating, or null
    * @param email the address the visitor left for away mail, or null
+   * @param context what the visitor's widget reported and its pre-chat answers, or null
    */
   public record ConversationData(
       ChatConversation conversation,
       List<StoredMessage> messages,
       List<ReceiptState> receipts,
       Rating rating,
-      String email) {}
+      String email,
+      VisitorContext context) {}
 
   /** What an erasure did: how many conversations it forgot and how many messages it erased. */
   public record Erased(int conversations, int messages) {}
@@ -111,9 +117,10 @@ public final class DataProtection {
                 } while (page.size() == PAGE);
                 Optional<Rating> rating = store.ratingOf(c.id()).join();
                 String email = mail.contactOf(c.id()).join().orElse(null);
+                VisitorContext context = contexts.of(c.id()).join().orElse(null);
                 out.add(
                     new ConversationData(
-                        c, all, messages.receipts(c.id()), rating.orElse(null), email));
+                        c, all, messages.receipts(c.id()), rating.orElse(null), email, context));
               }
               return CompletableFuture.completedFuture(new Export(site, visitor, out));
             },
@@ -140,6 +147,7 @@ public final class DataProtection {
         .thenCompose(n -> messages.deleteConversation(Notes.of(c.id())).thenApply(d -> n))
         .thenCompose(n -> deliveriesOf(c.id()).thenApply(d -> n))
         .thenCompose(n -> mail.forget(c.id()).thenApply(d -> n))
+        .thenCompose(n -> contexts.forget(c.id()).thenApply(d -> n))
         .thenCompose(n -> conversations.forgetVisitor(c.id()).thenApply(found -> n));
   }
 
@@ -169,6 +177,7 @@ public final class DataProtection {
                                   n -> messages.deleteConversation(Notes.of(id)).thenApply(d -> n))
                               .thenCompose(n -> deliveriesOf(id).thenApply(d -> n))
                               .thenCompose(n -> mail.forget(id).thenApply(d -> n))
+                              .thenCompose(n -> contexts.forget(id).thenApply(d -> n))
                               .thenApply(n -> new Deleted(changed, n));
                         }));
   }

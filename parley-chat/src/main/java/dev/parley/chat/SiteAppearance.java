@@ -19,6 +19,7 @@ import java.util.Map;
  * @param lang the site's language (a tag such as {@code de}), or null: when set, every visitor of
  *     the site is spoken to in it — the widget's words, the greeting, the chat's texts — whatever
  *     the browser says
+ * @param prechat the pre-chat form, or null for none
  */
 public record SiteAppearance(
     String accent,
@@ -27,11 +28,29 @@ public record SiteAppearance(
     String launcherText,
     String avatarUrl,
     Map<String, Texts> texts,
-    String lang) {
+    String lang,
+    PrechatForm prechat) {
 
   public SiteAppearance {
     texts = texts == null ? Map.of() : Map.copyOf(texts);
     lang = lang == null || lang.isBlank() ? null : lang;
+  }
+
+  /** An appearance without a pre-chat form. */
+  public SiteAppearance(
+      String accent,
+      String position,
+      String title,
+      String launcherText,
+      String avatarUrl,
+      Map<String, Texts> texts,
+      String lang) {
+    this(accent, position, title, launcherText, avatarUrl, texts, lang, null);
+  }
+
+  /** Whether the site asks its visitors to fill in the pre-chat form. */
+  public boolean prechatOn() {
+    return prechat != null && prechat.enabled() && !prechat.fields().isEmpty();
   }
 
   /** An appearance that leaves the language to the visitor. */

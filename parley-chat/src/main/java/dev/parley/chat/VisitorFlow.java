@@ -46,6 +46,7 @@ final class VisitorFlow {
   private final ConversationOpener opener;
   private final InactivitySweep sweep;
   private final AwayMail mail;
+  private final VisitorContexts visitors;
   private final VisitorLanguages languages;
 
   VisitorFlow(
@@ -60,8 +61,10 @@ final class VisitorFlow {
       ConversationOpener opener,
       InactivitySweep sweep,
       AwayMail mail,
+      VisitorContexts visitors,
       VisitorLanguages languages) {
     this.mail = mail;
+    this.visitors = visitors;
     this.languages = languages;
     this.opener = opener;
     this.sweep = sweep;
@@ -118,6 +121,7 @@ final class VisitorFlow {
                 session.push(lifecycle.visitorView(o.open(), null));
                 session.joinTrusted(o.open().id(), 0L);
                 mail.helloAccepted(session, site.id(), o.open().id());
+                visitors.helloAccepted(session, site, o.open().id());
                 return;
               }
               // No conversation yet: it is made by the visitor's first message or request.
@@ -129,6 +133,7 @@ final class VisitorFlow {
               opener.showGreeting(site, ChatIdentity.lang(p), o.nextId());
               session.joinTrusted(o.nextId(), 0L);
               mail.helloAccepted(session, site.id(), o.nextId());
+              visitors.helloAccepted(session, site, o.nextId());
             });
   }
 

@@ -48,6 +48,8 @@ final class ChatHarness implements AutoCloseable {
   /** Away mail's outbox and port: mail is off until a test sets {@code mailPort.enabled}. */
   final InMemoryMailStore mails = new InMemoryMailStore();
 
+  final InMemoryVisitorContextStore contexts = new InMemoryVisitorContextStore();
+
   final RecordingMailPort mailPort = new RecordingMailPort();
 
   /** Away mail's limits here: 2 minutes' batches, 3 transcripts an hour, 6 mails a site hourly. */
@@ -82,7 +84,8 @@ final class ChatHarness implements AutoCloseable {
     chat =
         new ChatLayer(chatStore, directory, s -> bot, config, shared, clock)
             .integrationEvents(events::add)
-            .mail(mails, mailPort, MAIL_POLICY);
+            .mail(mails, mailPort, MAIL_POLICY)
+            .visitorContexts(contexts);
     AnonymousTokens visitors =
         new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
     Authenticator auth =
@@ -98,10 +101,16 @@ final class ChatHarness implements AutoCloseable {
                           a.user(), ChatIdentity.claims(Role.ofWire(a.role()), null), null));
             }
             if (hello.token() != null && hello.token().startsWith("signed-in:")) {
-              String[] f = hello.token().split(":", 3);
+              // signed-in:<site>:<user>[|claim=value…]: the JWT's profile claims after bars
+              String[] parts = hello.token().split("\\|");
+              String[] f = parts[0].split(":", 3);
+              Map<String, String> claims = ChatIdentity.claims(Role.VISITOR, f[1]);
+              for (int i = 1; i < parts.length; i++) {
+                String[] kv = parts[i].split("=", 2);
+                claims.put(ChatIdentity.PROFILE_PREFIX + kv[0], kv[1]);
+              }
               return CompletableFuture.completedFuture(
-                  new Principal(
-                      f[1] + ":" + f[2], ChatIdentity.claims(Role.VISITOR, f[1]), hello.token()));
+                  new Principal(f[1] + ":" + f[2], claims, hello.token()));
             }
             return visitors.authenticate(hello);
           }

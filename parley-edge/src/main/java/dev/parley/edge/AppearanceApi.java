@@ -10,6 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -42,6 +43,7 @@ public final class AppearanceApi implements HttpApi {
    * What the widget gets; null fields are left out.
    *
    * @param texts the titles and launcher labels per language (greetings come over the protocol)
+   * @param prechat the pre-chat form's fields when the site has it on, else null
    */
   public record View(
       String site,
@@ -52,7 +54,18 @@ public final class AppearanceApi implements HttpApi {
       String launcherText,
       String avatarUrl,
       Map<String, LanguageTexts> texts,
-      String lang) {}
+      String lang,
+      List<PrechatField> prechat) {}
+
+  /**
+   * A pre-chat form field as the widget gets it.
+   *
+   * @param kind {@code name}, {@code email}, {@code phone} or {@code text}
+   * @param label the site's label, or null for the widget's word for the kind
+   * @param maxLength the longest answer the server takes, in characters
+   */
+  public record PrechatField(
+      String key, String kind, String label, boolean required, int maxLength) {}
 
   /** A language's texts as the widget gets them. */
   public record LanguageTexts(String title, String launcherText) {}
@@ -107,7 +120,7 @@ public final class AppearanceApi implements HttpApi {
   static View view(Site s) {
     SiteAppearance a = s.appearance();
     if (a == null) {
-      return new View(s.id(), s.botName(), null, null, null, null, null, Map.of(), null);
+      return new View(s.id(), s.botName(), null, null, null, null, null, Map.of(), null, null);
     }
     Map<String, LanguageTexts> texts = new TreeMap<>();
     a.texts()
@@ -126,7 +139,19 @@ public final class AppearanceApi implements HttpApi {
         a.launcherText(),
         a.avatarUrl(),
         texts,
-        a.lang());
+        a.lang(),
+        a.prechatOn()
+            ? a.prechat().fields().stream()
+                .map(
+                    f ->
+                        new PrechatField(
+                            f.key(),
+                            f.kind().wire(),
+                            f.label(),
+                            f.required(),
+                            f.kind().maxLength()))
+                .toList()
+            : null);
   }
 
   private static String hash(byte[] body) {

@@ -13,6 +13,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -155,11 +156,9 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
   private Principal fromJwt(String token) {
     JwtVerifier.Claims c = jwts.verify(token);
     if (c.identified()) {
-      return new Principal(
-          c.site() + ":" + c.subject(),
-          ChatIdentity.claims(Role.VISITOR, c.site()),
-          token,
-          c.expiresAtMillis());
+      Map<String, String> claims = ChatIdentity.claims(Role.VISITOR, c.site());
+      c.profile().forEach((k, v) -> claims.put(ChatIdentity.PROFILE_PREFIX + k, v));
+      return new Principal(c.site() + ":" + c.subject(), claims, token, c.expiresAtMillis());
     }
     if (c.role().equals("agent")) {
       Agent a = agents.apply(c.subject());

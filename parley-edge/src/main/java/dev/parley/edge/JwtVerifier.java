@@ -21,6 +21,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.Site;
 import dev.parley.core.Authenticator.AuthenticationException;
 import java.io.IOException;
@@ -40,9 +41,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,9 +115,53 @@ public final class JwtVerifier {
    * @param site the site it is bound to, or null
    * @param identified whether a site's backend signed it (identity verification)
    * @param expiresAtMillis {@code exp} plus the clock skew, in epoch ms
+   * @param profile for a site's token, its other claims (name, email, plan…) as text by name: the
+   *     {@link #profile} of it; empty otherwise
    */
   public record Claims(
-      String subject, String role, String site, boolean identified, long expiresAtMillis) {}
+      String subject,
+      String role,
+      String site,
+      boolean identified,
+      long expiresAtMillis,
+      Map<String, String> profile) {}
+
+  /** The registered and Parley's own claims, which are no part of a visitor's profile. */
+  private static final Set<String> NOT_PROFILE =
+      Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "role", "site");
+
+  /**
+   * The claims of a site's identity JWT that describe the visitor for the agents' visitor panel:
+   * every top-level string, number or boolean claim but the registered ones and {@code role} and
+   * {@code site}, whose name is 1-64 of {@code A-Z a-z 0-9 _ -}, at most {@link
+   * ChatIdentity#MAX_PROFILE_CLAIMS} of them (by name), each cut to {@link
+   * ChatIdentity#MAX_PROFILE_VALUE} characters. Objects, arrays and nulls are left out.
+   */
+  static Map<String, String> profile(JWTClaimsSet claims) {
+    Map<String, String> out = new TreeMap<>();
+    new TreeMap<>(claims.getClaims())
+        .forEach(
+            (name, value) -> {
+              if (out.size() >= ChatIdentity.MAX_PROFILE_CLAIMS
+                  || NOT_PROFILE.contains(name)
+                  || !PROFILE_NAME.matcher(name).matches()
+                  || !(value instanceof String
+                      || value instanceof Number
+                      || value instanceof Boolean)) {
+                return;
+              }
+              String text = value.toString().strip();
+              if (text.length() > ChatIdentity.MAX_PROFILE_VALUE) {
+                text = text.substring(0, ChatIdentity.MAX_PROFILE_VALUE);
+              }
+              if (!text.isEmpty() && text.chars().noneMatch(c -> c < 0x20 || c == 0x7f)) {
+                out.put(name, text);
+              }
+            });
+    return out;
+  }
+
+  private static final Pattern PROFILE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   private static final Logger log = LoggerFactory.getLogger(JwtVerifier.class);
 
@@ -238,7 +286,12 @@ public final class JwtVerifier {
       throw new AuthenticationException("token role must be visitor, agent or admin");
     }
     return new Claims(
-        sub, role, site, bySite != null, claims.getExpirationTime().getTime() + skewMillis);
+        sub,
+        role,
+        site,
+        bySite != null,
+        claims.getExpirationTime().getTime() + skewMillis,
+        bySite != null ? profile(claims) : Map.of());
   }
 
   private static String reason(BadJOSEException e) {

@@ -27,6 +27,7 @@ import dev.parley.edge.ChatAuthenticator;
 import dev.parley.edge.ChatRestApi;
 import dev.parley.edge.JwtVerifier;
 import dev.parley.edge.OpsApi;
+import dev.parley.edge.VisitorApi;
 import dev.parley.edge.admin.AdminApi;
 import dev.parley.edge.admin.AdminGate;
 import dev.parley.edge.admin.AgentDoc;
@@ -42,6 +43,7 @@ import dev.parley.store.jdbc.CommitListener;
 import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.store.jdbc.JdbcConfigStore;
 import dev.parley.store.jdbc.JdbcReportSource;
+import dev.parley.store.jdbc.JdbcVisitorContextStore;
 import dev.parley.store.jdbc.PostgresMessageStore;
 import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportServer;
@@ -158,6 +160,11 @@ public final class ParleyServer implements AutoCloseable {
               ? JdbcReportSource.onSqlite(sq)
               : JdbcReportSource.onPostgres(postgresOptions(config));
       opened.add(reports);
+      JdbcVisitorContextStore contexts =
+          store instanceof SqliteMessageStore sq
+              ? JdbcVisitorContextStore.onSqlite(sq)
+              : JdbcVisitorContextStore.onPostgres(postgresOptions(config));
+      opened.add(contexts);
       this.chat =
           new ChatLayer(
                   chatStore,
@@ -173,7 +180,8 @@ public final class ParleyServer implements AutoCloseable {
                   clock)
               .integrationEvents(eventDelivery.events())
               .deliveries(eventDelivery.store())
-              .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy());
+              .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy())
+              .visitorContexts(contexts);
       opened.add(chat);
       this.node =
           Node.builder()
@@ -200,7 +208,13 @@ public final class ParleyServer implements AutoCloseable {
               config.bot().equals("webhook") ? config.webhook().secret() : null,
               sharedState,
               Clock.systemUTC());
-      var canned = new CannedApi(rest, authenticator, directory, chatStore, Clock.systemUTC());
+      var canned =
+          new CannedApi(
+              new VisitorApi(rest, authenticator, chat.visitors()),
+              authenticator,
+              directory,
+              chatStore,
+              Clock.systemUTC());
       this.transport =
           TransportServer.start(
               EngineConfigs.transport(config),

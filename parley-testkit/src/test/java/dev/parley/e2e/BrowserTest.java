@@ -59,6 +59,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       accent colour, the widget on the site's page wearing it, field errors and a lost update;
  *   <li>{@code crawl.mjs}: the Knowledge tab crawls a sitemap on 127.0.0.1 (private addresses are
  *       allowed for this server) to two ready documents; no sitemap ends the crawl failed.
+ *   <li>{@code prechat.mjs}: a site's pre-chat form in the widget (a wrong email refused under its
+ *       field, then accepted), and the agent's visitor panel beside the transcript with the name,
+ *       email, page, browser and time zone, folding away on a phone.
  * </ul>
  *
  * Screenshots land in {@code parley-testkit/target/screenshots}.
@@ -141,7 +144,8 @@ class BrowserTest {
         "console-desk",
         "rtl",
         "crawl",
-        "sources"
+        "sources",
+        "prechat"
       })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());

@@ -237,6 +237,7 @@ class RestApiTest {
             "/api/conversations/{id}/transfer",
             "/api/conversations/{id}/resolve",
             "/api/conversations/{id}/labels",
+            "/api/conversations/{id}/visitor",
             "/api/sites/{site}/canned",
             "/api/sites/{site}/canned/{shortcut}",
             "/api/sites/{site}",

@@ -1,13 +1,19 @@
 package dev.parley.edge.admin;
 
+import dev.parley.chat.PrechatForm;
 import dev.parley.chat.SiteAppearance;
 import dev.parley.edge.admin.SiteDoc.Appearance;
 import dev.parley.edge.admin.SiteDoc.Texts;
+import dev.parley.protocol.chat.ChatCommand;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -70,6 +76,7 @@ final class AppearanceCheck {
         throw new InvalidSetting(field, "is given twice (tags are not case-sensitive)");
       }
     }
+    prechat(a.prechat());
     return new Appearance(
         a.accent() == null ? null : a.accent().toLowerCase(Locale.ROOT),
         a.position(),
@@ -77,7 +84,8 @@ final class AppearanceCheck {
         a.launcherText(),
         a.avatarUrl(),
         lower,
-        a.lang());
+        a.lang(),
+        a.prechat());
   }
 
   /**
@@ -106,6 +114,73 @@ final class AppearanceCheck {
     }
   }
 
+  /**
+   * A pre-chat form has 1 to {@link PrechatForm#MAX_FIELDS} fields when on (none is fine when off),
+   * each with a distinct key, a known kind and a label of at most {@link PrechatForm#MAX_LABEL}
+   * characters.
+   */
+  private static void prechat(PrechatDoc p) {
+    if (p == null) {
+      return;
+    }
+    String field = "appearance.prechat.fields";
+    List<PrechatDoc.Field> fields = p.fields() == null ? List.of() : p.fields();
+    if (Boolean.TRUE.equals(p.enabled()) && fields.isEmpty()) {
+      throw new InvalidSetting(field, "needs at least one field when the form is on");
+    }
+    if (fields.size() > PrechatForm.MAX_FIELDS) {
+      throw new InvalidSetting(field, "has at most " + PrechatForm.MAX_FIELDS + " fields");
+    }
+    Set<String> keys = new HashSet<>();
+    for (int i = 0; i < fields.size(); i++) {
+      PrechatDoc.Field f = fields.get(i);
+      String at = field + "[" + i + "]";
+      if (f == null) {
+        throw new InvalidSetting(at, "must be an object of key, kind, label, required");
+      }
+      if (f.key() == null || !ChatCommand.Prechat.KEY.matcher(f.key()).matches()) {
+        throw new InvalidSetting(
+            at + ".key", "must be 1-32 characters of a-z 0-9 _, starting with a letter");
+      }
+      if (!keys.add(f.key())) {
+        throw new InvalidSetting(at + ".key", "is given twice");
+      }
+      if (PrechatForm.Kind.ofWire(f.kind()) == null) {
+        throw new InvalidSetting(at + ".kind", "must be name, email, phone or text");
+      }
+      SiteDoc.text(at + ".label", f.label(), PrechatForm.MAX_LABEL, false);
+    }
+  }
+
+  /** The chat layer's pre-chat form of a checked document's, or null. */
+  private static PrechatForm toForm(PrechatDoc p) {
+    if (p == null) {
+      return null;
+    }
+    List<PrechatForm.Field> fields = new ArrayList<>();
+    for (PrechatDoc.Field f : p.fields() == null ? List.<PrechatDoc.Field>of() : p.fields()) {
+      fields.add(
+          new PrechatForm.Field(
+              f.key(),
+              PrechatForm.Kind.ofWire(f.kind()),
+              f.label(),
+              Boolean.TRUE.equals(f.required())));
+    }
+    return new PrechatForm(Boolean.TRUE.equals(p.enabled()), fields);
+  }
+
+  /** The document of the chat layer's pre-chat form, or null. */
+  private static PrechatDoc ofForm(PrechatForm f) {
+    if (f == null) {
+      return null;
+    }
+    return new PrechatDoc(
+        f.enabled(),
+        f.fields().stream()
+            .map(x -> new PrechatDoc.Field(x.key(), x.kind().wire(), x.label(), x.required()))
+            .toList());
+  }
+
   /** The chat layer's appearance of a checked document's, or null. */
   static SiteAppearance toSiteAppearance(Appearance a) {
     if (a == null) {
@@ -120,7 +195,14 @@ final class AppearanceCheck {
                       lang, new SiteAppearance.Texts(t.greeting(), t.title(), t.launcherText())));
     }
     return new SiteAppearance(
-        a.accent(), a.position(), a.title(), a.launcherText(), a.avatarUrl(), texts, a.lang());
+        a.accent(),
+        a.position(),
+        a.title(),
+        a.launcherText(),
+        a.avatarUrl(),
+        texts,
+        a.lang(),
+        toForm(a.prechat()));
   }
 
   /** The document of the chat layer's appearance {@code a}, or null. */
@@ -133,6 +215,13 @@ final class AppearanceCheck {
         .forEach(
             (lang, t) -> texts.put(lang, new Texts(t.greeting(), t.title(), t.launcherText())));
     return new Appearance(
-        a.accent(), a.position(), a.title(), a.launcherText(), a.avatarUrl(), texts, a.lang());
+        a.accent(),
+        a.position(),
+        a.title(),
+        a.launcherText(),
+        a.avatarUrl(),
+        texts,
+        a.lang(),
+        ofForm(a.prechat()));
   }
 }

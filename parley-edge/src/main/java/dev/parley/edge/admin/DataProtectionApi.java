@@ -7,6 +7,7 @@ import dev.parley.core.Principal;
 import dev.parley.core.ReceiptState;
 import dev.parley.core.StoredMessage;
 import dev.parley.edge.ChatAuthenticator;
+import dev.parley.edge.VisitorApi;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
 import java.time.Clock;
@@ -227,6 +228,7 @@ public final class DataProtectionApi implements HttpApi {
                 "ratedAt",
                 d.rating().ratedAtMillis()));
     v.put("email", d.email());
+    v.put("visitorContext", d.context() == null ? null : VisitorApi.contextView(d.context()));
     v.put("messages", d.messages().stream().map(DataProtectionApi::messageView).toList());
     v.put("receipts", d.receipts().stream().map(DataProtectionApi::receiptView).toList());
     return v;

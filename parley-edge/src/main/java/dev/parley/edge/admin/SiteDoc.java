@@ -208,7 +208,8 @@ public record SiteDoc(
       String launcherText,
       String avatarUrl,
       Map<String, Texts> texts,
-      String lang) {}
+      String lang,
+      PrechatDoc prechat) {}
 
   /** The texts of one language; null fields fall back to the site's. */
   public record Texts(String greeting, String title, String launcherText) {}

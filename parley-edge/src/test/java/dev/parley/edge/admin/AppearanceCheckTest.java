@@ -22,7 +22,7 @@ class AppearanceCheckTest {
   }
 
   static Appearance look(String accent, String position, String avatar) {
-    return new Appearance(accent, position, null, null, avatar, null, null);
+    return new Appearance(accent, position, null, null, avatar, null, null, null);
   }
 
   @Test
@@ -35,6 +35,7 @@ class AppearanceCheckTest {
                 "Ask us",
                 "https://cdn.acme.example/logo.png",
                 Map.of("de", new Texts("Willkommen!", "Acme-Hilfe", "Fragen?")),
+                null,
                 null))
             .checked()
             .toSite();
@@ -57,6 +58,7 @@ class AppearanceCheckTest {
                     "DE", new Texts("Willkommen!", null, null),
                     "pt-br", new Texts("Bem-vindo!", null, null),
                     "fr", new Texts(null, "Aide", null)),
+                null,
                 null))
             .checked()
             .toSite();
@@ -80,7 +82,8 @@ class AppearanceCheckTest {
                 null,
                 null,
                 Map.of("de", new Texts("Willkommen!", null, null)),
-                "de"))
+                "de",
+                null))
             .checked()
             .toSite();
     assertThat(s.visitorLanguage("fr-FR")).isEqualTo("de");
@@ -91,7 +94,9 @@ class AppearanceCheckTest {
     assertThat(open.visitorLanguage("fr-FR")).as("no site language").isEqualTo("fr-FR");
     assertThat(
             fieldOf(
-                () -> site(new Appearance(null, null, null, null, null, null, "german")).checked()))
+                () ->
+                    site(new Appearance(null, null, null, null, null, null, "german", null))
+                        .checked()))
         .isEqualTo("appearance.lang");
   }
 
@@ -106,12 +111,14 @@ class AppearanceCheckTest {
     assertThat(
             fieldOf(
                 () ->
-                    site(new Appearance(null, null, "x".repeat(61), null, null, null, null))
+                    site(new Appearance(null, null, "x".repeat(61), null, null, null, null, null))
                         .checked()))
         .isEqualTo("appearance.title");
     assertThat(
             fieldOf(
-                () -> site(new Appearance(null, null, null, "a\nb", null, null, null)).checked()))
+                () ->
+                    site(new Appearance(null, null, null, "a\nb", null, null, null, null))
+                        .checked()))
         .isEqualTo("appearance.launcherText");
     for (String bad :
         new String[] {
@@ -139,6 +146,7 @@ class AppearanceCheckTest {
                             null,
                             null,
                             Map.of("german", new Texts("x", null, null)),
+                            null,
                             null))
                         .checked()))
         .isEqualTo("appearance.texts.german");
@@ -152,6 +160,7 @@ class AppearanceCheckTest {
                             null,
                             null,
                             Map.of("de", new Texts("x".repeat(2001), null, null)),
+                            null,
                             null))
                         .checked()))
         .isEqualTo("appearance.texts.de.greeting");
@@ -166,6 +175,7 @@ class AppearanceCheckTest {
                             null,
                             Map.of(
                                 "de", new Texts("a", null, null), "DE", new Texts("b", null, null)),
+                            null,
                             null))
                         .checked()))
         .startsWith("appearance.texts.");

@@ -2,7 +2,10 @@ package dev.parley.protocol.chat;
 
 import dev.parley.protocol.Command;
 import dev.parley.protocol.Fields;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
@@ -175,6 +178,123 @@ public interface ChatCommand extends Command {
         throw Fields.invalid("labels", "at most " + MAX_LABELS + " labels");
       }
       return List.copyOf(distinct);
+    }
+  }
+
+  /**
+   * Visitor: what the widget knows of the page and the browser, for the agents' visitor panel (see
+   * {@code docs/PROTOCOL.md#context}). Every field but {@code conv} is optional; all of it is what
+   * the visitor's browser says, shown to agents and never used for a decision.
+   *
+   * @param url the page's address: an absolute http(s) URL of at most {@link #MAX_URL} characters
+   * @param title the page's title, at most {@link #MAX_TITLE} code points
+   * @param referrer the page the visitor came from, like {@code url}
+   * @param timeZone the browser's IANA time zone ({@code Europe/Berlin}), at most 64 characters
+   * @param utcOffsetMinutes the browser's offset from UTC in minutes (east positive), -840..840
+   * @param userAgent the browser's user agent string, at most {@link #MAX_USER_AGENT} characters
+   */
+  record Context(
+      String ref,
+      String conv,
+      String url,
+      String title,
+      String referrer,
+      String timeZone,
+      Integer utcOffsetMinutes,
+      String userAgent)
+      implements ChatCommand {
+    /** The longest page address and referrer, in characters. */
+    public static final int MAX_URL = 2048;
+
+    /** The longest page title, in code points. */
+    public static final int MAX_TITLE = 300;
+
+    /** The longest user agent string, in characters. */
+    public static final int MAX_USER_AGENT = 512;
+
+    /** An IANA time zone name as browsers give it. */
+    public static final Pattern TIME_ZONE = Pattern.compile("[A-Za-z0-9_+/-]{1,64}");
+
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      webAddress("url", url);
+      webAddress("referrer", referrer);
+      if (title != null
+          && (title.codePointCount(0, title.length()) > MAX_TITLE || hasControl(title))) {
+        throw Fields.invalid("title", "is at most " + MAX_TITLE + " characters, no control ones");
+      }
+      if (timeZone != null && !TIME_ZONE.matcher(timeZone).matches()) {
+        throw Fields.invalid("timeZone", "must be a time zone name such as Europe/Berlin");
+      }
+      if (utcOffsetMinutes != null && Math.abs(utcOffsetMinutes) > 840) {
+        throw Fields.invalid("utcOffsetMinutes", "must be between -840 and 840");
+      }
+      if (userAgent != null && (userAgent.length() > MAX_USER_AGENT || hasControl(userAgent))) {
+        throw Fields.invalid(
+            "userAgent", "is at most " + MAX_USER_AGENT + " characters, no control ones");
+      }
+    }
+
+    private static void webAddress(String field, String v) {
+      if (v == null || v.isEmpty()) {
+        return;
+      }
+      boolean ok = v.length() <= MAX_URL && !hasControl(v) && v.indexOf(' ') < 0;
+      if (ok) {
+        try {
+          URI u = new URI(v);
+          ok =
+              ("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))
+                  && u.getHost() != null;
+        } catch (URISyntaxException e) {
+          ok = false;
+        }
+      }
+      if (!ok) {
+        throw Fields.invalid(field, "must be an http(s) URL of at most " + MAX_URL + " characters");
+      }
+    }
+
+    private static boolean hasControl(String s) {
+      return s.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f);
+    }
+  }
+
+  /**
+   * Visitor: the answers of the site's pre-chat form, field key to value (see {@code
+   * docs/PROTOCOL.md#prechat}). Checked here for shape; the chat layer checks them against the
+   * site's form (required fields, email syntax, lengths) and names the first wrong field.
+   */
+  record Prechat(String ref, String conv, Map<String, String> fields) implements ChatCommand {
+    /** The most answers one form takes. */
+    public static final int MAX_FIELDS = 10;
+
+    /** The longest answer, in characters (a form field's own limit is usually smaller). */
+    public static final int MAX_VALUE = 1000;
+
+    /** A form field's key. */
+    public static final Pattern KEY = Pattern.compile("[a-z][a-z0-9_]{0,31}");
+
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      if (fields == null) {
+        throw Fields.missing("fields");
+      }
+      if (fields.size() > MAX_FIELDS) {
+        throw Fields.invalid("fields", "has at most " + MAX_FIELDS + " answers");
+      }
+      for (Map.Entry<String, String> e : fields.entrySet()) {
+        if (!KEY.matcher(e.getKey()).matches()) {
+          throw Fields.invalid("fields", "keys are 1-32 characters of a-z 0-9 _");
+        }
+        if (e.getValue() != null && e.getValue().length() > MAX_VALUE) {
+          throw Fields.invalid(e.getKey(), "is at most " + MAX_VALUE + " characters");
+        }
+      }
     }
   }
 }

@@ -167,4 +167,15 @@ public interface ChatEvent extends Push {
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Mail(String conv, boolean away, boolean emailOnFile) implements ChatEvent {}
+
+  /**
+   * The site's pre-chat form and the visitor's conversation (see {@code docs/PROTOCOL.md#prechat}):
+   * sent to the visitor after {@code hello} when its site has the form on, and as the answer to
+   * {@code prechat}.
+   *
+   * @param done whether the form was filled in for this conversation: the widget shows it (before
+   *     the first message) only while not
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Prechat(String conv, boolean done) implements ChatEvent {}
 }

@@ -48,9 +48,12 @@ public final class ChatProtocol {
         .command("contact", ChatCommand.Contact.class)
         .command("transcript", ChatCommand.Transcript.class)
         .command("label", ChatCommand.Label.class)
+        .command("context", ChatCommand.Context.class)
+        .command("prechat", ChatCommand.Prechat.class)
         .event("conversation", ChatEvent.Conversation.class)
         .event("answer", ChatEvent.Answer.class)
         .event("mail", ChatEvent.Mail.class)
+        .event("prechat", ChatEvent.Prechat.class)
         .check(Command.Hello.class, ChatProtocol::checkSite)
         .check(Command.Hello.class, ChatProtocol::checkLang);
   }

@@ -1,0 +1,207 @@
+// @ts-check
+// The pre-chat form and the visitor context (docs/PROTOCOL.md#prechat, #context). When the site's
+// appearance has a form (docs/OPERATIONS.md#pre-chat-form) and the server says it is not filled in
+// for this conversation (`prechat` event), the form takes the composer's place until it is sent and
+// accepted. Each answer is checked here as the server checks it (per field, with a message under the
+// field); the server's refusal names the field too and is shown the same way. Separately, once per
+// conversation and page load, the widget reports the page and the browser (`context`) for the
+// agents' visitor panel. Nothing here is trusted by the server: it checks and bounds every field.
+
+/** @typedef {import('./panel.js').Panel} Panel */
+/** @typedef {import('./strings.js').Strings} Strings */
+/** @typedef {import('../sdk/parley.js').ParleyClient} ParleyClient */
+
+/**
+ * A form field as /api/sites/{site}/appearance gives it.
+ * @typedef {{key: string, kind: 'name'|'email'|'phone'|'text', label?: string, required?: boolean, maxLength?: number}} Field
+ */
+
+/** An email address as the server takes it (PrechatForm.EMAIL). */
+export const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/** A phone number as the server takes it: 3-32 of digits, spaces and + ( ) . / -, 3 digits at least. */
+export const PHONE = /^\+?[0-9 ()./-]{3,32}$/;
+
+/**
+ * The form's own words where the site gives no label, in a few languages (others: English; the
+ * address field and the send button use the widget's own words, in all its languages).
+ * @type {Record<string, {intro: string, name: string, phone: string, text: string, required: string, phoneInvalid: string, tooLong: string}>}
+ */
+const WORDS = {
+  en: { intro: 'Before we start, please tell us:', name: 'Your name', phone: 'Phone', text: 'Your question', required: 'Please fill this in.', phoneInvalid: 'Enter a phone number such as +49 30 1234567.', tooLong: 'This is too long.' },
+  ar: { intro: 'قبل أن نبدأ، أخبرنا من فضلك:', name: 'اسمك', phone: 'الهاتف', text: 'سؤالك', required: 'يرجى ملء هذا الحقل.', phoneInvalid: 'أدخل رقم هاتف مثل ‎+966 11 1234567.', tooLong: 'هذا طويل جدًا.' },
+  de: { intro: 'Bevor es losgeht, sagen Sie uns bitte:', name: 'Ihr Name', phone: 'Telefon', text: 'Ihre Frage', required: 'Bitte ausfüllen.', phoneInvalid: 'Geben Sie eine Telefonnummer wie +49 30 1234567 ein.', tooLong: 'Das ist zu lang.' },
+  fr: { intro: 'Avant de commencer, dites-nous :', name: 'Votre nom', phone: 'Téléphone', text: 'Votre question', required: 'Veuillez remplir ce champ.', phoneInvalid: 'Saisissez un numéro comme +33 1 23 45 67 89.', tooLong: 'C’est trop long.' },
+  es: { intro: 'Antes de empezar, díganos:', name: 'Su nombre', phone: 'Teléfono', text: 'Su pregunta', required: 'Rellene este campo.', phoneInvalid: 'Escriba un teléfono como +34 91 123 45 67.', tooLong: 'Es demasiado largo.' },
+};
+
+/**
+ * What is wrong with `value` as the answer to `f` (the server's rules), or null.
+ * @param {Field} f @param {string} value @returns {'required'|'email'|'phone'|'long'|null}
+ */
+export function problem(f, value) {
+  const v = value.trim();
+  if (!v) {
+    return f.required ? 'required' : null;
+  }
+  if ([...v].length > (f.maxLength ?? 500) || /[\u0000-\u001f\u007f]/.test(v)) {
+    return 'long';
+  }
+  if (f.kind === 'email' && !EMAIL.test(v)) {
+    return 'email';
+  }
+  if (f.kind === 'phone' && (!PHONE.test(v) || v.replace(/\D/g, '').length < 3)) {
+    return 'phone';
+  }
+  return null;
+}
+
+/**
+ * What the page says of itself and the browser, cut to the protocol's bounds.
+ * @returns {import('../sdk/protocol.js').VisitorContext}
+ */
+export function pageContext() {
+  /** @param {string} s @param {number} n */
+  const cut = (s, n) => (s.length > n ? s.slice(0, n) : s);
+  const web = (/** @type {string} */ u) => (/^https?:\/\//i.test(u) && u.length <= 2048 ? u : undefined);
+  /** @type {import('../sdk/protocol.js').VisitorContext} */
+  const c = {
+    url: web(location.href), referrer: web(document.referrer), title: [...document.title].slice(0, 300).join('') || undefined,
+    utcOffsetMinutes: -new Date().getTimezoneOffset(), userAgent: cut(navigator.userAgent, 512),
+  };
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    c.timeZone = /^[A-Za-z0-9_+/-]{1,64}$/.test(zone) ? zone : undefined;
+  } catch {
+    // no Intl time zone: the offset says enough
+  }
+  return c;
+}
+
+/**
+ * Wires the form and the context report to a mounted widget.
+ * @param {ParleyClient} client @param {Panel} ui
+ * @param {Promise<{prechat?: Field[]}|null>} look the site's appearance
+ * @param {() => Strings} words the widget's current words
+ */
+export function attachVisitorInfo(client, ui, look, words) {
+  /** @type {Field[]} */
+  let fields = [];
+  /** @type {{conv: string, done: boolean}|null} */
+  let state = null;
+  const reported = new Set();
+  const form = /** @type {HTMLFormElement} */ (document.createElement('form'));
+  form.className = 'prechat';
+  form.setAttribute('part', 'prechat');
+  form.noValidate = true;
+  form.hidden = true;
+  ui.panel.insertBefore(form, ui.form);
+  /** @type {Map<string, {input: HTMLInputElement, error: HTMLElement}>} */
+  const inputs = new Map();
+
+  const own = () => WORDS[words().lang] ?? WORDS[words().lang.split('-')[0]] ?? WORDS.en;
+  const render = () => {
+    const w = own();
+    const t = words();
+    form.replaceChildren();
+    inputs.clear();
+    const intro = document.createElement('p');
+    intro.className = 'question';
+    intro.textContent = w.intro;
+    form.append(intro);
+    for (const f of fields) {
+      const id = `parley-prechat-${f.key}`;
+      const label = document.createElement('label');
+      label.htmlFor = id;
+      label.textContent = (f.label || (f.kind === 'email' ? t.mailEmail : w[f.kind])) + (f.required ? ' *' : '');
+      const input = document.createElement('input');
+      input.id = id;
+      input.name = f.key;
+      input.type = f.kind === 'email' ? 'email' : f.kind === 'phone' ? 'tel' : 'text';
+      input.autocomplete = f.kind === 'name' ? 'name' : f.kind === 'email' ? 'email' : f.kind === 'phone' ? 'tel' : 'off';
+      input.maxLength = f.maxLength ?? 500;
+      input.required = Boolean(f.required);
+      const error = document.createElement('span');
+      error.className = 'field-error';
+      error.id = `${id}-error`;
+      error.setAttribute('role', 'alert');
+      input.setAttribute('aria-describedby', error.id);
+      inputs.set(f.key, { input, error });
+      form.append(label, input, error);
+    }
+    const send = document.createElement('button');
+    send.type = 'submit';
+    send.textContent = t.send;
+    form.append(send);
+  };
+  /** @param {string} key @param {string|null} message */
+  const mark = (key, message) => {
+    const i = inputs.get(key);
+    if (!i) {
+      return;
+    }
+    i.error.textContent = message ?? '';
+    i.input.setAttribute('aria-invalid', message ? 'true' : 'false');
+  };
+  /** @param {Field} f @param {string} kind */
+  const say = (f, kind) => {
+    const w = own();
+    return { required: w.required, email: words().mailInvalid, phone: w.phoneInvalid, long: w.tooLong }[kind] ?? kind;
+  };
+  const show = () => {
+    const on = Boolean(state && !state.done && fields.length);
+    if (on && !form.childElementCount) {
+      render();
+    }
+    form.hidden = !on;
+    ui.form.hidden = on;
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!state) {
+      return;
+    }
+    /** @type {Record<string, string>} */
+    const values = {};
+    let first = null;
+    for (const f of fields) {
+      const i = inputs.get(f.key);
+      const v = i?.input.value ?? '';
+      const p = problem(f, v);
+      mark(f.key, p ? say(f, p) : null);
+      if (p && !first) {
+        first = i?.input;
+      }
+      if (v.trim()) {
+        values[f.key] = v.trim();
+      }
+    }
+    if (first) {
+      first.focus();
+      return;
+    }
+    client.prechat(state.conv, values);
+  });
+  look.then((a) => {
+    fields = a?.prechat ?? [];
+    show();
+  });
+  client.on('prechat', (p) => {
+    state = { conv: p.conv, done: p.done };
+    show();
+  });
+  client.on('error', (e) => {
+    if (e.ref?.startsWith('prechat-') && e.field) {
+      mark(e.field, e.field === 'email' ? words().mailInvalid : e.message);
+      inputs.get(e.field)?.input.focus();
+    }
+  });
+  client.on('conversation', (c) => {
+    if (!reported.has(c.conv)) {
+      reported.add(c.conv);
+      client.context(c.conv, pageContext());
+    }
+  });
+  return { refresh: () => { if (form.childElementCount) { render(); } show(); } };
+}
