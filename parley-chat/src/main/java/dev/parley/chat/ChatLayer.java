@@ -44,6 +44,12 @@ public final class ChatLayer implements AutoCloseable {
   private volatile MailPolicy mailPolicy = MailPolicy.defaults();
   private volatile AwayMail mail;
 
+  /** Uploaded files' bytes and records; set before {@link #attach}. */
+  private volatile FileStore fileStore;
+
+  private volatile FileRecords fileRecords = new InMemoryFileRecords();
+  private volatile ConversationFiles files;
+
   private volatile EventFeed feed;
   private volatile BotTurns turns;
   private volatile AgentRouting routing;
@@ -98,6 +104,16 @@ public final class ChatLayer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Keeps uploaded files' bytes in {@code store} and their records in {@code records}; call before
+   * {@link #attach}. By default both are in memory.
+   */
+  public ChatLayer files(FileStore store, FileRecords records) {
+    this.fileStore = store;
+    this.fileRecords = records;
+    return this;
+  }
+
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
     WaitEstimate estimate = new WaitEstimate(config.averageHandleTime());
@@ -136,6 +152,12 @@ public final class ChatLayer implements AutoCloseable {
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
     this.ratings = new Ratings(node, store, conversations, lifecycle);
+    this.files =
+        new ConversationFiles(
+            fileStore != null ? fileStore : new InMemoryFileStore(),
+            fileRecords,
+            conversations,
+            directory);
     this.dataProtection =
         new DataProtection(
             store,
@@ -143,6 +165,7 @@ public final class ChatLayer implements AutoCloseable {
             node.store(),
             deliveries,
             mailStore,
+            files,
             DataProtection.MAX_EXPORT_MESSAGES);
     new RetentionSweep(node, directory, store, dataProtection, routing, RetentionSweep.BATCH)
         .start();
@@ -151,6 +174,11 @@ public final class ChatLayer implements AutoCloseable {
   /** Exports and erases visitors' data, deletes conversations. */
   public DataProtection dataProtection() {
     return dataProtection;
+  }
+
+  /** The conversations' uploaded files. */
+  public ConversationFiles files() {
+    return files;
   }
 
   /** Visitors' ratings of resolved conversations. */
@@ -241,6 +269,9 @@ public final class ChatLayer implements AutoCloseable {
     }
     if (turns != null) {
       turns.close();
+    }
+    if (files != null) {
+      files.close();
     }
     store.close();
   }

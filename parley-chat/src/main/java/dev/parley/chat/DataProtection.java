@@ -32,11 +32,13 @@ public final class DataProtection {
   private final MessageStore messages;
   private final DeliveryStore deliveries;
   private final MailStore mail;
+  private final ConversationFiles files;
   private final int maxExportMessages;
 
   /**
    * @param deliveries the event webhooks' delivery log, or null when there is none
    * @param mail away mail's addresses and outbox
+   * @param files the conversations' uploaded files
    * @param maxExportMessages the most messages one export holds; a visitor with more gets {@link
    *     TooLarge}
    */
@@ -46,12 +48,14 @@ public final class DataProtection {
       MessageStore messages,
       DeliveryStore deliveries,
       MailStore mail,
+      ConversationFiles files,
       int maxExportMessages) {
     this.store = store;
     this.conversations = conversations;
     this.messages = messages;
     this.deliveries = deliveries;
     this.mail = mail;
+    this.files = files;
     this.maxExportMessages = maxExportMessages;
   }
 
@@ -140,6 +144,7 @@ public final class DataProtection {
         .thenCompose(n -> messages.deleteConversation(Notes.of(c.id())).thenApply(d -> n))
         .thenCompose(n -> deliveriesOf(c.id()).thenApply(d -> n))
         .thenCompose(n -> mail.forget(c.id()).thenApply(d -> n))
+        .thenCompose(n -> files.deleteUploads(c.id(), visitor).thenApply(d -> n))
         .thenCompose(n -> conversations.forgetVisitor(c.id()).thenApply(found -> n));
   }
 
@@ -169,6 +174,7 @@ public final class DataProtection {
                                   n -> messages.deleteConversation(Notes.of(id)).thenApply(d -> n))
                               .thenCompose(n -> deliveriesOf(id).thenApply(d -> n))
                               .thenCompose(n -> mail.forget(id).thenApply(d -> n))
+                              .thenCompose(n -> files.deleteConversation(id).thenApply(d -> n))
                               .thenApply(n -> new Deleted(changed, n));
                         }));
   }

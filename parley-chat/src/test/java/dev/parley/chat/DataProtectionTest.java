@@ -196,6 +196,7 @@ class DataProtectionTest {
             h.store,
             null,
             new InMemoryMailStore(),
+            null,
             (int) h.store.lastSeq(conv) - 1);
 
     assertThatThrownBy(() -> small.export("demo", "demo:ann").join())
