@@ -1,6 +1,8 @@
 package dev.parley.chat;
 
+import dev.parley.core.NodeClock;
 import dev.parley.core.Principal;
+import dev.parley.core.SharedState;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -40,6 +42,21 @@ public final class ConversationFiles implements AutoCloseable {
     this.records = records;
     this.conversations = conversations;
     this.directory = directory;
+  }
+
+  /**
+   * Files over {@code store}'s conversations, apart from a chat layer (tests, tools); a chat layer
+   * makes its own ({@link ChatLayer#files()}).
+   */
+  public static ConversationFiles over(
+      FileStore bytes,
+      FileRecords records,
+      ChatStore store,
+      Directory directory,
+      SharedState shared,
+      NodeClock clock) {
+    return new ConversationFiles(
+        bytes, records, new Conversations(store, shared, clock), directory);
   }
 
   /**
