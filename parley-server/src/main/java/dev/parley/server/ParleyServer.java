@@ -36,6 +36,8 @@ import dev.parley.edge.admin.KnowledgeApi;
 import dev.parley.edge.admin.ReportsApi;
 import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
+import dev.parley.edge.files.FileUploads;
+import dev.parley.edge.files.FilesApi;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.CommitListener;
@@ -79,6 +81,7 @@ public final class ParleyServer implements AutoCloseable {
   private final NodeClock clock = NodeClock.system();
   private final Node node;
   private final TransportServer transport;
+  private final FileUploads uploads;
   private boolean closed;
 
   private final MicrometerMetrics metrics = new MicrometerMetrics();
@@ -171,7 +174,10 @@ public final class ParleyServer implements AutoCloseable {
                   clock)
               .integrationEvents(eventDelivery.events())
               .deliveries(eventDelivery.store())
-              .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy());
+              .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy())
+              .files(
+                  FileParts.bytes(config, store, () -> postgresOptions(config)),
+                  FileParts.records(store, () -> postgresOptions(config)));
       opened.add(chat);
       this.node =
           Node.builder()
@@ -199,39 +205,47 @@ public final class ParleyServer implements AutoCloseable {
               sharedState,
               Clock.systemUTC());
       var canned = new CannedApi(rest, authenticator, directory, chatStore, Clock.systemUTC());
+      this.uploads = new FileUploads(chat.files(), Clock.systemUTC());
+      opened.add(uploads);
       this.transport =
           TransportServer.start(
               EngineConfigs.transport(config),
               node,
-              new OpsApi(
-                  new ReportsApi(
-                      new DataProtectionApi(
-                          eventDelivery.logApi(
-                              new AdminApi(
-                                  new KnowledgeApi(
-                                      new AppearanceApi(canned, directory),
+              new FilesApi(
+                  new OpsApi(
+                      new ReportsApi(
+                          new DataProtectionApi(
+                              eventDelivery.logApi(
+                                  new AdminApi(
+                                      new KnowledgeApi(
+                                          new AppearanceApi(canned, directory),
+                                          authenticator,
+                                          configuration,
+                                          knowledge.service()),
                                       authenticator,
-                                      configuration,
-                                      knowledge.service()),
+                                      configuration),
                                   authenticator,
                                   configuration),
                               authenticator,
-                              configuration),
-                          authenticator,
+                              configuration,
+                              chat.dataProtection(),
+                              configStore,
+                              Clock.systemUTC()),
+                          new AdminGate(authenticator),
                           configuration,
-                          chat.dataProtection(),
-                          configStore,
+                          reports,
                           Clock.systemUTC()),
-                      new AdminGate(authenticator),
-                      configuration,
-                      reports,
-                      Clock.systemUTC()),
-                  metrics,
-                  node,
-                  store,
-                  broker,
-                  chat,
-                  authenticator));
+                      metrics,
+                      node,
+                      store,
+                      broker,
+                      chat,
+                      authenticator),
+                  authenticator,
+                  chat.files(),
+                  uploads,
+                  secret,
+                  Clock.systemUTC()));
     } catch (RuntimeException | InterruptedException e) {
       for (int k = opened.size() - 1; k >= 0; k--) {
         try {
@@ -391,6 +405,7 @@ public final class ParleyServer implements AutoCloseable {
         config.clustered() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY,
         left.isNegative() ? Duration.ZERO : left);
     transport.close();
+    uploads.close();
     chat.close();
     authenticator.close();
     bots.close();
