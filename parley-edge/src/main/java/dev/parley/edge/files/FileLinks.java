@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * Short-lived signed download URLs ({@code docs/SECURITY.md#files}): {@code
+ * Short-lived signed download URLs ({@code docs/SECURITY.md#uploaded-files}): {@code
  * /api/files/<id>/<part>?exp=<unix seconds>&sig=<HMAC>}, where the HMAC-SHA256 (a key derived from
  * the server's secret for this purpose alone) covers the file id, the part ({@code content} or
  * {@code thumbnail}) and the expiry. Only a participant of the file's conversation is given one
