@@ -47,10 +47,14 @@ public final class FileUploads implements AutoCloseable {
   private final ThreadPoolExecutor pool;
   private final SecureRandom random = new SecureRandom();
 
+  /** With a thread per core (at most 4) and {@link #QUEUE} waiting. */
   public FileUploads(ConversationFiles files, Clock clock) {
+    this(files, clock, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), QUEUE);
+  }
+
+  FileUploads(ConversationFiles files, Clock clock, int threads, int queue) {
     this.files = files;
     this.clock = clock;
-    int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
     AtomicInteger n = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(
@@ -58,7 +62,7 @@ public final class FileUploads implements AutoCloseable {
             threads,
             30,
             TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(QUEUE),
+            new ArrayBlockingQueue<>(queue),
             r ->
                 Thread.ofPlatform()
                     .name("parley-uploads-" + n.incrementAndGet())
