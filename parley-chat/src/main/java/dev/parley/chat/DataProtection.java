@@ -17,9 +17,10 @@ import java.util.concurrent.CompletableFuture;
  * become tombstones ({@link MessageStore#eraseSender}), its receipts go, the conversation forgets
  * whose it was ({@link ChatStore#forgetVisitor}) and its rating loses its comment; the event
  * webhooks' deliveries of the conversation (whose bodies may quote the visitor) are deleted, and so
- * are its away-mail address and mails. Deleting a conversation deletes its internal notes too. Each
- * step is idempotent and the conversation is forgotten last, so an erasure that failed half-way is
- * finished by running it again.
+ * are its away-mail address and mails and the files it uploaded ({@link ConversationFiles}).
+ * Deleting a conversation deletes its internal notes and all its files too. Each step is idempotent
+ * and the conversation is forgotten last, so an erasure that failed half-way is finished by running
+ * it again.
  *
  * <p>Thread-safe; never blocks the caller: the store reads run on the message store's read threads.
  */

@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Conversations' files over HTTP ({@code docs/PROTOCOL.md#files}):
@@ -33,6 +35,7 @@ import java.util.regex.Pattern;
  * and the stores' asynchronous operations.
  */
 public final class FilesApi implements HttpApi {
+  private static final Logger log = LoggerFactory.getLogger(FilesApi.class);
   private static final Pattern UPLOAD =
       Pattern.compile("/api/conversations/([A-Za-z0-9_.:-]{1,64})/files");
   private static final Pattern FILE =
@@ -101,6 +104,18 @@ public final class FilesApi implements HttpApi {
 
   @Override
   public CompletableFuture<Response> handle(Request r) {
+    if (!r.path().startsWith("/api/files/") && !UPLOAD.matcher(r.path()).matches()) {
+      return next.handle(r);
+    }
+    return route(r)
+        .exceptionally(
+            e -> {
+              log.warn("{} {} failed", r.method(), r.path(), e);
+              return error(503, "unavailable", "the file store is unavailable; try again");
+            });
+  }
+
+  private CompletableFuture<Response> route(Request r) {
     Matcher up = UPLOAD.matcher(r.path());
     if (up.matches()) {
       return r.method().equals("POST") ? upload(r, up.group(1)) : done(notAllowed(r));

@@ -9,8 +9,12 @@ import dev.parley.chat.InMemoryFileRecords;
 import dev.parley.chat.InMemoryFileStore;
 import dev.parley.chat.StoredFile;
 import dev.parley.core.InMemorySharedState;
+import dev.parley.protocol.http.HttpApi;
+import dev.parley.protocol.http.HttpApi.Request;
+import dev.parley.protocol.http.HttpApi.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -89,6 +93,39 @@ class FileUploadsTest {
         records.open.complete(null);
         assertThat(running.get(10, TimeUnit.SECONDS)).isInstanceOf(FileUploads.Stored.class);
         assertThat(queued.get(10, TimeUnit.SECONDS)).isInstanceOf(FileUploads.Stored.class);
+      }
+    }
+  }
+
+  @Test
+  void aFailingStoreIsAnsweredUnavailableNotInternal() throws Exception {
+    try (FilesFixture f = new FilesFixture()) {
+      GatedRecords records = new GatedRecords(1);
+      records.open.completeExceptionally(new IllegalStateException("database down"));
+      ConversationFiles files =
+          ConversationFiles.over(
+              new InMemoryFileStore(),
+              records,
+              f.chatStore,
+              f.directory,
+              new InMemorySharedState(f.nodeClock::nanoTime),
+              f.nodeClock);
+      try (FileUploads uploads = new FileUploads(files, f.clock)) {
+        FilesApi api =
+            new FilesApi(HttpApi.NONE, f.auth, files, uploads, FilesFixture.SECRET, f.clock);
+        Response r =
+            api.handle(
+                    new Request(
+                        "POST",
+                        "/api/conversations/" + f.shopConversation + "/files",
+                        Map.of(),
+                        Map.of("authorization", "Bearer " + f.annToken, "idempotency-key", "k"),
+                        "hello".getBytes(StandardCharsets.UTF_8),
+                        "127.0.0.1"))
+                .get(10, TimeUnit.SECONDS);
+
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(new String(r.body(), StandardCharsets.UTF_8)).contains("\"unavailable\"");
       }
     }
   }
