@@ -53,6 +53,12 @@ public final class ChatLayer implements AutoCloseable {
   private volatile MailPolicy mailPolicy = MailPolicy.defaults();
   private volatile AwayMail mail;
 
+  /** Uploaded files' bytes and records; set before {@link #attach}. */
+  private volatile FileStore fileStore;
+
+  private volatile FileRecords fileRecords = new InMemoryFileRecords();
+  private volatile ConversationFiles files;
+
   private volatile EventFeed feed;
   private volatile BotTurns turns;
   private volatile AgentRouting routing;
@@ -116,6 +122,16 @@ public final class ChatLayer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Keeps uploaded files' bytes in {@code store} and their records in {@code records}; call before
+   * {@link #attach}. By default both are in memory.
+   */
+  public ChatLayer files(FileStore store, FileRecords records) {
+    this.fileStore = store;
+    this.fileRecords = records;
+    return this;
+  }
+
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
     directory.onAgentsReplaced(new AccessRevocation(node)::agentsReplaced);
@@ -158,6 +174,12 @@ public final class ChatLayer implements AutoCloseable {
     sweep.start();
     this.desk = new AgentDesk(node, directory, conversations, lifecycle, routing, estimate);
     this.ratings = new Ratings(node, store, conversations, lifecycle);
+    this.files =
+        new ConversationFiles(
+            fileStore != null ? fileStore : new InMemoryFileStore(),
+            fileRecords,
+            conversations,
+            directory);
     this.dataProtection =
         new DataProtection(
             store,
@@ -166,6 +188,7 @@ public final class ChatLayer implements AutoCloseable {
             deliveries,
             mailStore,
             contextStore,
+            files,
             DataProtection.MAX_EXPORT_MESSAGES);
     RetentionSweep retention =
         new RetentionSweep(node, directory, store, dataProtection, RetentionSweep.BATCH);
@@ -176,6 +199,11 @@ public final class ChatLayer implements AutoCloseable {
   /** Exports and erases visitors' data, deletes conversations. */
   public DataProtection dataProtection() {
     return dataProtection;
+  }
+
+  /** The conversations' uploaded files. */
+  public ConversationFiles files() {
+    return files;
   }
 
   /** Visitors' ratings of resolved conversations. */
@@ -284,6 +312,9 @@ public final class ChatLayer implements AutoCloseable {
     }
     if (turns != null) {
       turns.close();
+    }
+    if (files != null) {
+      files.close();
     }
     store.close();
   }

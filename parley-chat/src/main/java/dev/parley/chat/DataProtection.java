@@ -17,9 +17,10 @@ import java.util.concurrent.CompletableFuture;
  * become tombstones ({@link MessageStore#eraseSender}), its receipts go, the conversation forgets
  * whose it was ({@link ChatStore#forgetVisitor}) and its rating loses its comment; the event
  * webhooks' deliveries of the conversation (whose bodies may quote the visitor) are deleted, and so
- * are its away-mail address and mails, and its visitor context with the pre-chat answers. Deleting
- * a conversation deletes its internal notes too. Each step is idempotent and the conversation is
- * forgotten last, so an erasure that failed half-way is finished by running it again.
+ * are its away-mail address and mails, its visitor context with the pre-chat answers, and the files
+ * it uploaded ({@link ConversationFiles}). Deleting a conversation deletes its internal notes and
+ * all its files too. Each step is idempotent and the conversation is forgotten last, so an erasure
+ * that failed half-way is finished by running it again.
  *
  * <p>Thread-safe; never blocks the caller: the store reads run on the message store's read threads.
  */
@@ -33,12 +34,14 @@ public final class DataProtection {
   private final DeliveryStore deliveries;
   private final MailStore mail;
   private final VisitorContextStore contexts;
+  private final ConversationFiles files;
   private final int maxExportMessages;
 
   /**
    * @param deliveries the event webhooks' delivery log, or null when there is none
    * @param mail away mail's addresses and outbox
    * @param contexts the visitors' contexts and pre-chat answers
+   * @param files the conversations' uploaded files
    * @param maxExportMessages the most messages one export holds; a visitor with more gets {@link
    *     TooLarge}
    */
@@ -49,6 +52,7 @@ public final class DataProtection {
       DeliveryStore deliveries,
       MailStore mail,
       VisitorContextStore contexts,
+      ConversationFiles files,
       int maxExportMessages) {
     this.store = store;
     this.conversations = conversations;
@@ -56,6 +60,7 @@ public final class DataProtection {
     this.deliveries = deliveries;
     this.mail = mail;
     this.contexts = contexts;
+    this.files = files;
     this.maxExportMessages = maxExportMessages;
   }
 
@@ -148,6 +153,7 @@ public final class DataProtection {
         .thenCompose(n -> deliveriesOf(c.id()).thenApply(d -> n))
         .thenCompose(n -> mail.forget(c.id()).thenApply(d -> n))
         .thenCompose(n -> contexts.forget(c.id()).thenApply(d -> n))
+        .thenCompose(n -> files.deleteUploads(c.id(), visitor).thenApply(d -> n))
         .thenCompose(n -> conversations.forgetVisitor(c.id()).thenApply(found -> n));
   }
 
@@ -178,6 +184,7 @@ public final class DataProtection {
                               .thenCompose(n -> deliveriesOf(id).thenApply(d -> n))
                               .thenCompose(n -> mail.forget(id).thenApply(d -> n))
                               .thenCompose(n -> contexts.forget(id).thenApply(d -> n))
+                              .thenCompose(n -> files.deleteConversation(id).thenApply(d -> n))
                               .thenApply(n -> new Deleted(changed, n));
                         }));
   }

@@ -23,8 +23,9 @@ import java.util.List;
  * @param bot the site's bot, or null for the deployment's ({@code --bot})
  * @param appearance how its widget looks and greets per language, or null for the widget's defaults
  * @param eventWebhooks where the site's integration events go (none by default)
- * @param retention how long a resolved conversation is kept before the retention sweep deletes it,
- *     or null to keep conversations forever (the default)
+ * @param retention how long a resolved conversation is kept before the retention sweep deletes it
+ *     (with its files), or null to keep conversations forever (the default)
+ * @param files the limits of its uploads ({@link FileLimits#DEFAULTS} when null)
  */
 public record Site(
     String id,
@@ -40,11 +41,47 @@ public record Site(
     BotSettings bot,
     SiteAppearance appearance,
     List<EventWebhook> eventWebhooks,
-    Duration retention) {
+    Duration retention,
+    FileLimits files) {
 
   public Site {
     allowedOrigins = List.copyOf(allowedOrigins);
     eventWebhooks = eventWebhooks == null ? List.of() : List.copyOf(eventWebhooks);
+    files = files == null ? FileLimits.DEFAULTS : files;
+  }
+
+  /** A site with the default limits of uploads. */
+  public Site(
+      String id,
+      String name,
+      List<String> allowedOrigins,
+      String greeting,
+      String botName,
+      double confidenceThreshold,
+      BusinessHours hours,
+      boolean anonymousVisitors,
+      String identitySecret,
+      Duration visitorIdle,
+      BotSettings bot,
+      SiteAppearance appearance,
+      List<EventWebhook> eventWebhooks,
+      Duration retention) {
+    this(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        appearance,
+        eventWebhooks,
+        retention,
+        null);
   }
 
   /** A site that keeps its conversations forever. */
@@ -251,7 +288,8 @@ public record Site(
         bot,
         appearance,
         eventWebhooks,
-        retention);
+        retention,
+        files);
   }
 
   /** This site with another bot (null: the deployment's). */
@@ -270,7 +308,8 @@ public record Site(
         b,
         appearance,
         eventWebhooks,
-        retention);
+        retention,
+        files);
   }
 
   /** This site with another appearance (null: the widget's defaults). */
@@ -289,7 +328,8 @@ public record Site(
         bot,
         a,
         eventWebhooks,
-        retention);
+        retention,
+        files);
   }
 
   /** This site with other event webhooks. */
@@ -308,7 +348,8 @@ public record Site(
         bot,
         appearance,
         hooks,
-        retention);
+        retention,
+        files);
   }
 
   /** This site with another retention period (null: keep forever). */
@@ -327,7 +368,28 @@ public record Site(
         bot,
         appearance,
         eventWebhooks,
-        r);
+        r,
+        files);
+  }
+
+  /** This site with other limits of uploads (null: the defaults). */
+  public Site withFiles(FileLimits f) {
+    return new Site(
+        id,
+        name,
+        allowedOrigins,
+        greeting,
+        botName,
+        confidenceThreshold,
+        hours,
+        anonymousVisitors,
+        identitySecret,
+        visitorIdle,
+        bot,
+        appearance,
+        eventWebhooks,
+        retention,
+        f);
   }
 
   /**

@@ -52,6 +52,11 @@ final class ChatHarness implements AutoCloseable {
 
   final RecordingMailPort mailPort = new RecordingMailPort();
 
+  /** Uploaded files' bytes and records. */
+  final InMemoryFileStore fileBytes = new InMemoryFileStore();
+
+  final InMemoryFileRecords fileRecords = new InMemoryFileRecords();
+
   /** Away mail's limits here: 2 minutes' batches, 3 transcripts an hour, 6 mails a site hourly. */
   static final MailPolicy MAIL_POLICY = new MailPolicy(Duration.ofMinutes(2), 3, 6);
 
@@ -85,7 +90,8 @@ final class ChatHarness implements AutoCloseable {
         new ChatLayer(chatStore, directory, s -> bot, config, shared, clock)
             .integrationEvents(events::add)
             .mail(mails, mailPort, MAIL_POLICY)
-            .visitorContexts(contexts);
+            .visitorContexts(contexts)
+            .files(fileBytes, fileRecords);
     AnonymousTokens visitors =
         new AnonymousTokens(new byte[32], ChatIdentity.claims(Role.VISITOR, null));
     Authenticator auth =

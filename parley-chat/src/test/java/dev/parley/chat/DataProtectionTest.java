@@ -197,6 +197,7 @@ class DataProtectionTest {
             null,
             new InMemoryMailStore(),
             new InMemoryVisitorContextStore(),
+            null,
             (int) h.store.lastSeq(conv) - 1);
 
     assertThatThrownBy(() -> small.export("demo", "demo:ann").join())

@@ -37,6 +37,8 @@ import dev.parley.edge.admin.KnowledgeApi;
 import dev.parley.edge.admin.ReportsApi;
 import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
+import dev.parley.edge.files.FileUploads;
+import dev.parley.edge.files.FilesApi;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.CommitListener;
@@ -81,6 +83,7 @@ public final class ParleyServer implements AutoCloseable {
   private final NodeClock clock = NodeClock.system();
   private final Node node;
   private final TransportServer transport;
+  private final FileUploads uploads;
   private boolean closed;
 
   private final MicrometerMetrics metrics = new MicrometerMetrics();
@@ -181,7 +184,10 @@ public final class ParleyServer implements AutoCloseable {
               .integrationEvents(eventDelivery.events())
               .deliveries(eventDelivery.store())
               .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy())
-              .visitorContexts(contexts);
+              .visitorContexts(contexts)
+              .files(
+                  FileParts.bytes(config, store, () -> postgresOptions(config)),
+                  FileParts.records(store, () -> postgresOptions(config)));
       opened.add(chat);
       this.node =
           Node.builder()
@@ -215,39 +221,47 @@ public final class ParleyServer implements AutoCloseable {
               directory,
               chatStore,
               Clock.systemUTC());
+      this.uploads = new FileUploads(chat.files(), Clock.systemUTC());
+      opened.add(uploads);
       this.transport =
           TransportServer.start(
               EngineConfigs.transport(config),
               node,
-              new OpsApi(
-                  new ReportsApi(
-                      new DataProtectionApi(
-                          eventDelivery.logApi(
-                              new AdminApi(
-                                  new KnowledgeApi(
-                                      new AppearanceApi(canned, directory),
+              new FilesApi(
+                  new OpsApi(
+                      new ReportsApi(
+                          new DataProtectionApi(
+                              eventDelivery.logApi(
+                                  new AdminApi(
+                                      new KnowledgeApi(
+                                          new AppearanceApi(canned, directory),
+                                          authenticator,
+                                          configuration,
+                                          knowledge.service()),
                                       authenticator,
-                                      configuration,
-                                      knowledge.service()),
+                                      configuration),
                                   authenticator,
                                   configuration),
                               authenticator,
-                              configuration),
-                          authenticator,
+                              configuration,
+                              chat.dataProtection(),
+                              configStore,
+                              Clock.systemUTC()),
+                          new AdminGate(authenticator),
                           configuration,
-                          chat.dataProtection(),
-                          configStore,
+                          reports,
                           Clock.systemUTC()),
-                      new AdminGate(authenticator),
-                      configuration,
-                      reports,
-                      Clock.systemUTC()),
-                  metrics,
-                  node,
-                  store,
-                  broker,
-                  chat,
-                  authenticator));
+                      metrics,
+                      node,
+                      store,
+                      broker,
+                      chat,
+                      authenticator),
+                  authenticator,
+                  chat.files(),
+                  uploads,
+                  secret,
+                  Clock.systemUTC()));
     } catch (RuntimeException | InterruptedException e) {
       for (int k = opened.size() - 1; k >= 0; k--) {
         try {
@@ -409,6 +423,7 @@ public final class ParleyServer implements AutoCloseable {
         config.clustered() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY,
         left.isNegative() ? Duration.ZERO : left);
     transport.close();
+    uploads.close();
     chat.close();
     authenticator.close();
     bots.close();

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 
 /**
  * Bounds HTTP request bodies by path, before they are aggregated: a knowledge upload ({@code POST
- * /api/admin/sites/<site>/knowledge} with a bearer token) may carry up to {@link #UPLOAD_BYTES},
+ * /api/admin/sites/<site>/knowledge}) or a conversation's file ({@code POST
+ * /api/conversations/<id>/files}), with a bearer token, may carry up to {@link #UPLOAD_BYTES},
  * every other request {@link #SMALL_BYTES}. A declared {@code Content-Length} over the bound, or a
  * body that grows past it, is answered {@code 413} and the connection closed; nothing of it goes
  * further.
@@ -40,8 +41,8 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
   static final int SMALL_BYTES = 64 * 1024;
 
   /**
-   * The largest knowledge upload the transport lets through (the API's own limit, default 10 MiB,
-   * is at most this).
+   * The largest upload the transport lets through (the APIs' own limits — a knowledge document's, a
+   * site's files', default 10 MiB — are at most this).
    */
   static final int UPLOAD_BYTES = 16 * 1024 * 1024;
 
@@ -88,7 +89,7 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
   }
 
   private static final Pattern UPLOAD =
-      Pattern.compile("^/api/admin/sites/[^/?]+/knowledge(\\?.*)?$");
+      Pattern.compile("^/api/(admin/sites/[^/?]+/knowledge|conversations/[^/?]+/files)(\\?.*)?$");
 
   private long limit = SMALL_BYTES;
   private long received;

@@ -59,6 +59,22 @@ class RequestBodyLimitTest {
   }
 
   @Test
+  void aConversationsFileWithATokenMayBeLargerThanAnOrdinaryRequestButNotThanAnUpload() {
+    EmbeddedChannel ch = channel();
+    int size = RequestBodyLimit.SMALL_BYTES * 3;
+    ch.writeInbound(post("/api/conversations/chat_1/files?name=a.png", size, true));
+    ch.writeInbound(new DefaultLastHttpContent(Unpooled.wrappedBuffer(new byte[size])));
+    FullHttpRequest req = ch.readInbound();
+    assertThat(req.content().readableBytes()).isEqualTo(size);
+    req.release();
+
+    EmbeddedChannel big = channel();
+    big.writeInbound(
+        post("/api/conversations/chat_1/files", RequestBodyLimit.UPLOAD_BYTES + 1L, true));
+    assertRejected(big);
+  }
+
+  @Test
   void anOrdinaryRequestOverItsBoundIsRefusedByItsDeclaredLength() {
     EmbeddedChannel ch = channel();
     ch.writeInbound(post("/api/admin/sites/acme", RequestBodyLimit.SMALL_BYTES + 1, true));

@@ -261,7 +261,8 @@ public final class AdminApi implements HttpApi {
         s.disabled(),
         s.appearance(),
         s.eventWebhooks(),
-        s.retentionDays());
+        s.retentionDays(),
+        s.files());
   }
 
   private static <T> Response outcome(

@@ -49,8 +49,8 @@ final class AppearanceCheck {
         && !a.position().equals("bottom-left")) {
       throw new InvalidSetting("appearance.position", "must be bottom-right or bottom-left");
     }
-    SiteDoc.text("appearance.title", a.title(), 60, false);
-    SiteDoc.text("appearance.launcherText", a.launcherText(), 40, false);
+    SiteRules.text("appearance.title", a.title(), 60, false);
+    SiteRules.text("appearance.launcherText", a.launcherText(), 40, false);
     avatar(a.avatarUrl());
     if (a.lang() != null && !LANGUAGE.matcher(a.lang()).matches()) {
       throw new InvalidSetting("appearance.lang", "is not a language tag (like de or pt-BR)");
@@ -69,9 +69,9 @@ final class AppearanceCheck {
       if (t == null) {
         throw new InvalidSetting(field, "must be an object of greeting, title, launcherText");
       }
-      SiteDoc.text(field + ".greeting", t.greeting(), 2000, true);
-      SiteDoc.text(field + ".title", t.title(), 60, false);
-      SiteDoc.text(field + ".launcherText", t.launcherText(), 40, false);
+      SiteRules.text(field + ".greeting", t.greeting(), 2000, true);
+      SiteRules.text(field + ".title", t.title(), 60, false);
+      SiteRules.text(field + ".launcherText", t.launcherText(), 40, false);
       if (lower.put(e.getKey().toLowerCase(Locale.ROOT), t) != null) {
         throw new InvalidSetting(field, "is given twice (tags are not case-sensitive)");
       }
@@ -97,7 +97,7 @@ final class AppearanceCheck {
       return;
     }
     String field = "appearance.avatarUrl";
-    SiteDoc.text(field, v, 2000, false);
+    SiteRules.text(field, v, 2000, false);
     boolean ok;
     try {
       URI u = new URI(v);
@@ -148,7 +148,7 @@ final class AppearanceCheck {
       if (PrechatForm.Kind.ofWire(f.kind()) == null) {
         throw new InvalidSetting(at + ".kind", "must be name, email, phone or text");
       }
-      SiteDoc.text(at + ".label", f.label(), PrechatForm.MAX_LABEL, false);
+      SiteRules.text(at + ".label", f.label(), PrechatForm.MAX_LABEL, false);
     }
   }
 

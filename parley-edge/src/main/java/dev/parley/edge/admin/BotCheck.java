@@ -52,9 +52,9 @@ final class BotCheck {
     Llm l = b.llm();
     if (l != null) {
       url("bot.llm.baseUrl", l.baseUrl());
-      SiteDoc.text("bot.llm.model", l.model(), 200, false);
-      SiteDoc.text("bot.llm.apiKey", l.apiKey(), 1000, false);
-      SiteDoc.text("bot.llm.systemPrompt", l.systemPrompt(), 8000, true);
+      SiteRules.text("bot.llm.model", l.model(), 200, false);
+      SiteRules.text("bot.llm.apiKey", l.apiKey(), 1000, false);
+      SiteRules.text("bot.llm.systemPrompt", l.systemPrompt(), 8000, true);
       if (l.temperature() != null && !(l.temperature() >= 0 && l.temperature() <= 2)) {
         throw new InvalidSetting("bot.llm.temperature", "must be between 0 and 2");
       }
@@ -78,8 +78,8 @@ final class BotCheck {
       if (e.model() == null || e.model().isBlank()) {
         throw new InvalidSetting("bot.embeddings.model", "is required");
       }
-      SiteDoc.text("bot.embeddings.model", e.model(), MAX_MODEL, false);
-      SiteDoc.text("bot.embeddings.apiKey", e.apiKey(), 1000, false);
+      SiteRules.text("bot.embeddings.model", e.model(), MAX_MODEL, false);
+      SiteRules.text("bot.embeddings.apiKey", e.apiKey(), 1000, false);
       e = new Embeddings(e.baseUrl().replaceFirst("/+$", ""), e.model(), e.apiKey());
     }
     return new Bot(kind.wire(), l, w, e);
@@ -97,7 +97,7 @@ final class BotCheck {
     } catch (IllegalArgumentException e) {
       throw new InvalidSetting(field, "must be an http or https URL");
     }
-    SiteDoc.text(field, v, 2000, false);
+    SiteRules.text(field, v, 2000, false);
   }
 
   /** What the chat layer uses: null for none; blank secrets are none. */

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * A site as operators write it: the admin API's body, the stored document and (without {@code bot})
  * an entry of the sites file. {@link #checked} validates every field and fills the defaults, naming
  * the field of the first problem; {@link #toSite} makes what the chat layer uses. {@code
- * retentionDays} (1-3650, absent: keep forever) is how long resolved conversations are kept.
+ * retentionDays} (1-3650, absent: keep forever) is how long resolved conversations are kept; {@code
+ * files} the limits of uploads ({@link FileLimitsDoc}).
  *
  * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code
  * bot.webhook.secret}, {@code bot.embeddings.apiKey}, each {@code eventWebhooks[i].secret}) are
@@ -33,7 +34,8 @@ public record SiteDoc(
     Boolean disabled,
     Appearance appearance,
     List<EventWebhookDoc> eventWebhooks,
-    Integer retentionDays) {
+    Integer retentionDays,
+    FileLimitsDoc files) {
 
   /** A site document that keeps its conversations forever (no {@code retentionDays}). */
   public SiteDoc(
@@ -66,6 +68,7 @@ public record SiteDoc(
         disabled,
         appearance,
         eventWebhooks,
+        null,
         null);
   }
 
@@ -223,12 +226,12 @@ public record SiteDoc(
     if (id == null || !ID.matcher(id).matches()) {
       throw new InvalidSetting("id", "must be 1-64 characters of A-Z a-z 0-9 _ . -");
     }
-    text("name", name, 100, false);
+    SiteRules.text("name", name, 100, false);
     if (greeting == null || greeting.isBlank()) {
       throw new InvalidSetting("greeting", "is required");
     }
-    text("greeting", greeting, 2000, true);
-    text("botName", botName, 60, false);
+    SiteRules.text("greeting", greeting, 2000, true);
+    SiteRules.text("botName", botName, 60, false);
     double threshold = confidenceThreshold == null ? 0.5 : confidenceThreshold;
     if (!(threshold >= 0 && threshold <= 1)) {
       throw new InvalidSetting("confidenceThreshold", "must be between 0 and 1");
@@ -274,7 +277,8 @@ public record SiteDoc(
         Boolean.TRUE.equals(disabled),
         a,
         hooks,
-        retentionDays);
+        retentionDays,
+        FileLimitsDoc.checked(files));
   }
 
   /**
@@ -304,7 +308,8 @@ public record SiteDoc(
                 .map(EventWebhookDoc::toEventWebhook)
                 .filter(h -> h != null)
                 .toList(),
-        SiteRules.retention(retentionDays));
+        SiteRules.retention(retentionDays),
+        FileLimitsDoc.toLimits(files));
   }
 
   /** The document of {@code s} (a sites file's site, the demo site). */
@@ -334,7 +339,8 @@ public record SiteDoc(
         s.eventWebhooks().isEmpty()
             ? null
             : s.eventWebhooks().stream().map(EventWebhookDoc::of).toList(),
-        s.retention() == null ? null : (int) s.retention().toDays());
+        s.retention() == null ? null : (int) s.retention().toDays(),
+        FileLimitsDoc.of(s.files()));
   }
 
   /** This document with other secrets (null keeps none: the caller decides). */
@@ -374,7 +380,8 @@ public record SiteDoc(
         disabled,
         appearance,
         eventWebhooks,
-        retentionDays);
+        retentionDays,
+        files);
   }
 
   /** This document with other event webhooks. */
@@ -394,12 +401,14 @@ public record SiteDoc(
         disabled,
         appearance,
         hooks,
-        retentionDays);
+        retentionDays,
+        files);
   }
 
   /**
    * This document (a sites file's site) over {@code stored}: what the file leaves unset — the bot,
-   * the appearance, the event webhooks, the retention period — is kept from the stored one.
+   * the appearance, the event webhooks, the retention period, the files' limits — is kept from the
+   * stored one.
    */
   SiteDoc keepingUnsetFrom(SiteDoc stored) {
     return new SiteDoc(
@@ -417,20 +426,8 @@ public record SiteDoc(
         disabled,
         appearance != null ? appearance : stored.appearance(),
         eventWebhooks != null ? eventWebhooks : stored.eventWebhooks(),
-        retentionDays != null ? retentionDays : stored.retentionDays());
-  }
-
-  /** Checks a text field: at most {@code max} code points, no control characters. */
-  static void text(String field, String v, int max, boolean multiline) {
-    if (v == null) {
-      return;
-    }
-    if (v.codePointCount(0, v.length()) > max) {
-      throw new InvalidSetting(field, "is longer than " + max + " characters");
-    }
-    if (v.chars().anyMatch(c -> c < 0x20 && !(multiline && (c == '\n' || c == '\t')))) {
-      throw new InvalidSetting(field, "must not hold control characters");
-    }
+        retentionDays != null ? retentionDays : stored.retentionDays(),
+        files != null ? files : stored.files());
   }
 
   @Override

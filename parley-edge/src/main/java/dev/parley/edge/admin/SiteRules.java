@@ -81,4 +81,17 @@ final class SiteRules {
     }
     return Duration.ofDays(days);
   }
+
+  /** Checks a text field: at most {@code max} code points, no control characters. */
+  static void text(String field, String v, int max, boolean multiline) {
+    if (v == null) {
+      return;
+    }
+    if (v.codePointCount(0, v.length()) > max) {
+      throw new InvalidSetting(field, "is longer than " + max + " characters");
+    }
+    if (v.chars().anyMatch(c -> c < 0x20 && !(multiline && (c == '\n' || c == '\t')))) {
+      throw new InvalidSetting(field, "must not hold control characters");
+    }
+  }
 }

@@ -1,0 +1,181 @@
+package dev.parley.chat;
+
+import dev.parley.core.NodeClock;
+import dev.parley.core.Principal;
+import dev.parley.core.SharedState;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files of conversations: who may upload to and read from a conversation, storing a file once
+ * per idempotency key, reading its bytes, and deleting a conversation's or an uploader's files
+ * (data protection and the retention period, {@link DataProtection}).
+ *
+ * <p>A file's bytes are stored ({@link FileStore}) before its record ({@link FileRecords}): a
+ * record never points at missing bytes. When two tries with the same key race, both store bytes,
+ * one record wins, and the loser deletes its bytes and answers with the winner's record. A crash
+ * between the two leaves bytes without a record (never served, as every read starts from a record).
+ *
+ * <p>Thread-safe. The {@link FileStore} blocks, so its calls run on virtual threads of this object;
+ * callers get futures and never block.
+ */
+public final class ConversationFiles implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ConversationFiles.class);
+
+  /** What {@link #save} did: the file that holds, and whether this call stored it. */
+  public record Saved(StoredFile file, boolean created) {}
+
+  private final FileStore bytes;
+  private final FileRecords records;
+  private final Conversations conversations;
+  private final Directory directory;
+  private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
+
+  ConversationFiles(
+      FileStore bytes, FileRecords records, Conversations conversations, Directory directory) {
+    this.bytes = bytes;
+    this.records = records;
+    this.conversations = conversations;
+    this.directory = directory;
+  }
+
+  /**
+   * Files over {@code store}'s conversations, apart from a chat layer (tests, tools); a chat layer
+   * makes its own ({@link ChatLayer#files()}).
+   */
+  public static ConversationFiles over(
+      FileStore bytes,
+      FileRecords records,
+      ChatStore store,
+      Directory directory,
+      SharedState shared,
+      NodeClock clock) {
+    return new ConversationFiles(
+        bytes, records, new Conversations(store, shared, clock), directory);
+  }
+
+  /**
+   * The conversation {@code id} when {@code p} takes part in it: its visitor, or an agent or admin
+   * of its site. Empty for anyone else, and for a conversation that does not exist or was deleted.
+   */
+  public CompletableFuture<Optional<ChatConversation>> participation(Principal p, String id) {
+    if (!ChatConversation.isChat(id)) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    return conversations
+        .find(id)
+        .thenApply(
+            c ->
+                c.filter(
+                    conv ->
+                        !conv.deleted()
+                            && (ChatAccess.isVisitorOf(p, conv)
+                                || directory.isAgentOf(p, conv.site()))));
+  }
+
+  /** The limits of a site's uploads (its defaults when the site is unknown). */
+  public FileLimits limitsOf(String site) {
+    Site s = directory.site(site);
+    return s == null ? FileLimits.DEFAULTS : s.files();
+  }
+
+  /** The record of file {@code id}. */
+  public CompletableFuture<Optional<StoredFile>> find(String id) {
+    return records.find(id);
+  }
+
+  /** The file that {@code uploader} stored with {@code key} in {@code conversation}, if any. */
+  public CompletableFuture<Optional<StoredFile>> byKey(
+      String conversation, String uploader, String key) {
+    return records.byKey(conversation, uploader, key);
+  }
+
+  /**
+   * Stores {@code content} (and an image's {@code thumbnail}, or null) as {@code f}, unless the
+   * uploader's key already names a file: then nothing new is kept and the stored one is returned.
+   */
+  public CompletableFuture<Saved> save(StoredFile f, byte[] content, byte[] thumbnail) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              bytes.put(f.id(), content);
+              if (f.thumbnailId() != null) {
+                bytes.put(f.thumbnailId(), thumbnail);
+              }
+              return f;
+            },
+            io)
+        .thenCompose(records::insert)
+        .thenCompose(
+            held -> {
+              if (held.id().equals(f.id())) {
+                return CompletableFuture.completedFuture(new Saved(held, true));
+              }
+              return CompletableFuture.runAsync(() -> deleteBytes(f), io)
+                  .thenApply(v -> new Saved(held, false));
+            });
+  }
+
+  /**
+   * At most {@code length} bytes of stored bytes {@code id} (a file or a thumbnail) from offset.
+   */
+  public CompletableFuture<Optional<byte[]>> read(String id, long offset, int length) {
+    return CompletableFuture.supplyAsync(() -> bytes.read(id, offset, length), io);
+  }
+
+  /** Deletes every file of a conversation (records, then bytes); how many. */
+  CompletableFuture<Integer> deleteConversation(String conversation) {
+    return deleteWhere(conversation, null);
+  }
+
+  /** Deletes the files {@code uploader} uploaded to a conversation; how many. */
+  CompletableFuture<Integer> deleteUploads(String conversation, String uploader) {
+    return deleteWhere(conversation, uploader);
+  }
+
+  private CompletableFuture<Integer> deleteWhere(String conversation, String uploader) {
+    return records
+        .ofConversation(conversation)
+        .thenCompose(
+            list -> {
+              List<StoredFile> gone =
+                  list.stream()
+                      .filter(f -> uploader == null || f.uploader().equals(uploader))
+                      .toList();
+              CompletableFuture<Integer> n = CompletableFuture.completedFuture(0);
+              for (StoredFile f : gone) {
+                n =
+                    n.thenCompose(
+                        k ->
+                            records
+                                .delete(f.id())
+                                .thenApplyAsync(
+                                    d -> {
+                                      deleteBytes(f);
+                                      return k + 1;
+                                    },
+                                    io));
+              }
+              return n;
+            });
+  }
+
+  private void deleteBytes(StoredFile f) {
+    bytes.delete(f.id());
+    if (f.thumbnailId() != null) {
+      bytes.delete(f.thumbnailId());
+    }
+    log.debug("deleted the bytes of file {}", f.id());
+  }
+
+  @Override
+  public void close() {
+    io.close();
+    records.close();
+    bytes.close();
+  }
+}

@@ -1,0 +1,8 @@
+package dev.parley.chat;
+
+class InMemoryFileStoreTest extends FileStoreContract {
+  @Override
+  protected FileStore openStore() {
+    return new InMemoryFileStore();
+  }
+}

@@ -1,0 +1,36 @@
+package dev.parley.server;
+
+import dev.parley.chat.FileRecords;
+import dev.parley.chat.FileStore;
+import dev.parley.chat.FilesystemFileStore;
+import dev.parley.core.MessageStore;
+import dev.parley.store.jdbc.JdbcFileRecords;
+import dev.parley.store.jdbc.PostgresFileStore;
+import dev.parley.store.jdbc.PostgresMessageStore;
+import dev.parley.store.jdbc.SqliteMessageStore;
+import java.util.function.Supplier;
+
+/**
+ * Where a node keeps uploaded files, chosen by its store: with SQLite (one node), the bytes are
+ * files under {@code <data-dir>/files} and the records are in the SQLite file; with PostgreSQL (a
+ * cluster), both are in PostgreSQL, so every node serves every file with no shared disk ({@code
+ * docs/OPERATIONS.md#uploads}). Stateless.
+ */
+final class FileParts {
+  private FileParts() {}
+
+  /** The store of files' bytes beside {@code store}. */
+  static FileStore bytes(
+      ServerConfig config, MessageStore store, Supplier<PostgresMessageStore.Options> postgres) {
+    return store instanceof SqliteMessageStore
+        ? new FilesystemFileStore(config.dataDir().resolve("files"))
+        : PostgresFileStore.open(postgres.get());
+  }
+
+  /** The files' records beside {@code store}: the same SQLite file, or the same PostgreSQL. */
+  static FileRecords records(MessageStore store, Supplier<PostgresMessageStore.Options> postgres) {
+    return store instanceof SqliteMessageStore sq
+        ? JdbcFileRecords.onSqlite(sq)
+        : JdbcFileRecords.onPostgres(postgres.get());
+  }
+}

@@ -1,0 +1,176 @@
+package dev.parley.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.server.SitesFile;
+import dev.parley.testkit.RawWebSocket;
+import dev.parley.testkit.TestServer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A visitor's file on a real server over real sockets (issue 17): the visitor uploads a screenshot
+ * with its session's token, retries the same upload after a (simulated) cut and gets the same file,
+ * downloads it and a range of it through the signed link; the file lives under the data directory;
+ * erasing the visitor removes it.
+ */
+@Timeout(90)
+class FilesTest {
+  @TempDir Path dir;
+  TestServer server;
+  final HttpClient http = HttpClient.newHttpClient();
+  final ObjectMapper json = new ObjectMapper();
+  String root;
+
+  @BeforeEach
+  void start() throws Exception {
+    Path sites =
+        Files.writeString(
+            dir.resolve("sites.json"),
+            """
+        {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
+         "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}]}
+        """);
+    server =
+        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+      ws.sendText("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}");
+      root = until(ws, "welcome").get("token").asText();
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    http.close();
+  }
+
+  JsonNode until(RawWebSocket ws, String type) throws Exception {
+    while (true) {
+      JsonNode f = json.readTree(ws.readText());
+      if (f.get("type").asText().equals(type)) {
+        return f;
+      }
+    }
+  }
+
+  URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+  }
+
+  HttpResponse<byte[]> upload(String conv, String token, String key, byte[] body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(uri("/api/conversations/" + conv + "/files?name=screen.png"))
+            .header("Authorization", "Bearer " + token)
+            .header("Idempotency-Key", key)
+            .header("Content-Type", "image/png")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  static byte[] screenshot() throws Exception {
+    BufferedImage img = new BufferedImage(1280, 720, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 720; y += 8) {
+      for (int x = 0; x < 1280; x += 8) {
+        img.setRGB(x, y, (x * 31 + y * 17) & 0xffffff);
+      }
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(img, "png", out);
+    return out.toByteArray();
+  }
+
+  @Test
+  void aVisitorUploadsOnceRetriesAndDownloadsItsScreenshotThenErasureRemovesIt() throws Exception {
+    String token;
+    String user;
+    String conv;
+    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+      ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
+      JsonNode welcome = until(ws, "welcome");
+      token = welcome.get("token").asText();
+      user = welcome.get("user").asText();
+      conv = until(ws, "conversation").get("conv").asText();
+      ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"look\"}");
+      until(ws, "ack");
+    }
+    byte[] png = screenshot();
+
+    HttpResponse<byte[]> first = upload(conv, token, "shot-1", png);
+    HttpResponse<byte[]> retry = upload(conv, token, "shot-1", png);
+
+    assertThat(first.statusCode())
+        .as(new String(first.body(), StandardCharsets.UTF_8))
+        .isEqualTo(201);
+    assertThat(retry.statusCode()).isEqualTo(200);
+    JsonNode stored = json.readTree(first.body());
+    String id = stored.get("file").get("id").asText();
+    assertThat(json.readTree(retry.body()).get("file").get("id").asText()).isEqualTo(id);
+    assertThat(stored.get("file").get("width").asInt()).isEqualTo(1280);
+    try (Stream<Path> files = Files.walk(dir.resolve("data").resolve("files"))) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .as("the image and its thumbnail, once")
+          .containsExactlyInAnyOrder(id, id + "_t");
+    }
+
+    HttpResponse<byte[]> whole =
+        http.send(
+            HttpRequest.newBuilder(uri(stored.get("url").asText())).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(whole.statusCode()).isEqualTo(200);
+    assertThat(whole.headers().firstValue("Content-Type")).contains("image/png");
+    assertThat(whole.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(whole.headers().firstValue("Content-Security-Policy").orElseThrow())
+        .contains("sandbox");
+    assertThat(ImageIO.read(new ByteArrayInputStream(whole.body())).getWidth()).isEqualTo(1280);
+
+    HttpResponse<byte[]> range =
+        http.send(
+            HttpRequest.newBuilder(uri(stored.get("url").asText()))
+                .header("Range", "bytes=0-7")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(range.statusCode()).isEqualTo(206);
+    assertThat(range.body()).isEqualTo(Arrays.copyOf(whole.body(), 8));
+
+    HttpResponse<String> erased =
+        http.send(
+            HttpRequest.newBuilder(
+                    uri(
+                        "/api/admin/sites/shop/visitors/"
+                            + URLEncoder.encode(user, StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + root)
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(erased.statusCode()).as(erased.body()).isEqualTo(200);
+    try (Stream<Path> files = Files.walk(dir.resolve("data").resolve("files"))) {
+      assertThat(files.filter(Files::isRegularFile)).as("erasure removed the bytes").isEmpty();
+    }
+    HttpResponse<byte[]> gone =
+        http.send(
+            HttpRequest.newBuilder(uri(stored.get("url").asText())).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(gone.statusCode()).isEqualTo(404);
+  }
+}
