@@ -9,6 +9,7 @@ import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConfigSync;
+import dev.parley.chat.ConversationSearch;
 import dev.parley.chat.Directory;
 import dev.parley.chat.KnowledgeStore;
 import dev.parley.chat.ReportSource;
@@ -27,6 +28,7 @@ import dev.parley.edge.ChatAuthenticator;
 import dev.parley.edge.ChatRestApi;
 import dev.parley.edge.JwtVerifier;
 import dev.parley.edge.OpsApi;
+import dev.parley.edge.SearchApi;
 import dev.parley.edge.admin.AdminApi;
 import dev.parley.edge.admin.AdminGate;
 import dev.parley.edge.admin.AgentDoc;
@@ -41,6 +43,7 @@ import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.CommitListener;
 import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.store.jdbc.JdbcConfigStore;
+import dev.parley.store.jdbc.JdbcConversationSearch;
 import dev.parley.store.jdbc.JdbcReportSource;
 import dev.parley.store.jdbc.PostgresMessageStore;
 import dev.parley.store.jdbc.SqliteMessageStore;
@@ -75,6 +78,7 @@ public final class ParleyServer implements AutoCloseable {
   private final ConfigSync configSync;
   private final EventDelivery eventDelivery;
   private final ReportSource reports;
+  private final ConversationSearch search;
   private final Directory directory;
   private final NodeClock clock = NodeClock.system();
   private final Node node;
@@ -156,6 +160,11 @@ public final class ParleyServer implements AutoCloseable {
               ? JdbcReportSource.onSqlite(sq)
               : JdbcReportSource.onPostgres(postgresOptions(config));
       opened.add(reports);
+      this.search =
+          store instanceof SqliteMessageStore sq
+              ? JdbcConversationSearch.onSqlite(sq)
+              : JdbcConversationSearch.onPostgres(postgresOptions(config));
+      opened.add(search);
       this.chat =
           new ChatLayer(
                   chatStore,
@@ -198,7 +207,12 @@ public final class ParleyServer implements AutoCloseable {
               config.bot().equals("webhook") ? config.webhook().secret() : null,
               sharedState,
               Clock.systemUTC());
-      var canned = new CannedApi(rest, authenticator, directory, chatStore, Clock.systemUTC());
+      var canned =
+          new SearchApi(
+              new CannedApi(rest, authenticator, directory, chatStore, Clock.systemUTC()),
+              authenticator,
+              directory,
+              search);
       this.transport =
           TransportServer.start(
               EngineConfigs.transport(config),
@@ -398,6 +412,7 @@ public final class ParleyServer implements AutoCloseable {
     node.close();
     eventDelivery.close();
     reports.close();
+    search.close();
     configSync.close();
     broker.close();
     sharedState.close();

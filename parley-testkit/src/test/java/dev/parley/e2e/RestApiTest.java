@@ -229,6 +229,7 @@ class RestApiTest {
             "/api/conversations/{id}/transfer",
             "/api/conversations/{id}/resolve",
             "/api/conversations/{id}/labels",
+            "/api/search",
             "/api/sites/{site}/canned",
             "/api/sites/{site}/canned/{shortcut}",
             "/api/sites/{site}",
