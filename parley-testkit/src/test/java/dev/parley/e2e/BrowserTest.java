@@ -46,6 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       hidden, switchable per agent;
  *   <li>{@code console-tools.mjs}: an internal note the visitor never receives, a label, a canned
  *       response inserted with {@code /shortcut};
+ *   <li>{@code search.mjs}: the console's search finds a visitor's message and a note, and a click
+ *       opens the transcript at the message, highlighted; typed syntax is literal;
  *   <li>{@code rtl.mjs}: the widget in Arabic mirrors (dir=rtl root, launcher bottom-left, messages
  *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
  *       Hebrew site wins over data-lang;
@@ -126,6 +128,7 @@ class BrowserTest {
         "admin",
         "notify",
         "console-tools",
+        "search",
         "rtl"
       })
   void thePagesPassInChromium(String script) throws Exception {
