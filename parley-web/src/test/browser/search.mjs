@@ -13,7 +13,6 @@ run('search', async (browser) => {
   const maya = await agent();
   maya.join(`${conv}:notes`, 0);
   await maya.send(`${conv}:notes`, 'The walrus courier lost this one');
-  maya.close();
   step('a visitor wrote a long conversation with one message to find, and an agent a note');
 
   const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
@@ -69,5 +68,25 @@ run('search', async (browser) => {
   await page.press('#search-q', 'Enter');
   await result.waitFor({ timeout: 15000 });
   step('typed query syntax is searched literally');
+
+  // A resolved conversation: the console has no event of it after a reload, the result tells it.
+  maya.accept(conv);
+  await page.locator('#c-status', { hasText: 'assigned' }).waitFor({ timeout: 15000 });
+  maya.resolve(conv);
+  await page.locator('#c-status', { hasText: 'resolved' }).waitFor({ timeout: 15000 });
+  maya.close();
+  await page.reload();
+  await page.locator('#app').waitFor();
+  await page.fill('#search-q', 'qx-4471');
+  await page.click('#search summary');
+  await page.selectOption('#search-status', 'resolved');
+  await page.press('#search-q', 'Enter');
+  await result.filter({ hasText: 'resolved' }).click();
+  await hit.filter({ hasText: 'QX-4471' }).waitFor({ timeout: 15000 });
+  if (!(await hit.evaluate((el) => el.classList.contains('visitor')))) {
+    fail('the resolved conversation\'s visitor message is not shown as the visitor\'s');
+  }
+  await page.locator('#c-status', { hasText: 'resolved' }).waitFor({ timeout: 15000 });
+  step('a resolved conversation opens from its result, the visitor told apart');
   visitor.close();
 });

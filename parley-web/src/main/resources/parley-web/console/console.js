@@ -109,7 +109,7 @@ function start(credentials) {
     url: location.origin, ...credentials, storage: { storage: localStorage, key: STORAGE_KEY },
   });
   client = c;
-  /** @type {any} */ (window).parleyConsole = { client: c, transcript, open }; // open: search.js
+  /** @type {any} */ (window).parleyConsole = { client: c, transcript, open, conversations }; // search.js
   unfollow = transcript.follow(c);
   c.on('error', (e) => {
     if (e.code === 'unauthorized') {

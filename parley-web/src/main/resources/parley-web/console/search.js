@@ -3,7 +3,8 @@
 // messages and internal notes of the agent's sites (an admin's: every site), filtered by status,
 // label, assigned agent and dates, newest first, a page at a time. Each result shows a snippet
 // with the matching words marked (as text, never HTML); clicking it opens the conversation through
-// the console (`window.parleyConsole.open`, set by console.js) and scrolls to the matching message,
+// the console (`window.parleyConsole`, set by console.js: `open`, and `conversations` to which it
+// adds a resolved conversation the console had no event of) and scrolls to the matching message,
 // marked with `data-hit` — or, for a note, opens the notes and marks the note.
 
 /**
@@ -12,7 +13,8 @@
  *   ts: number, snippet: SnippetPart[], site: string, visitor: string, status: string,
  *   agent?: string, labels: string[]}} SearchResult
  * @typedef {{client: import('../sdk/parley.js').ParleyClient,
- *   transcript: import('../sdk/transcript.js').Transcript, open: (conv: string) => void}} ConsoleHook
+ *   transcript: import('../sdk/transcript.js').Transcript, open: (conv: string) => void,
+ *   conversations: Map<string, import('../sdk/protocol.js').Conversation>}} ConsoleHook
  */
 
 /** How long after opening a result the view keeps the match in sight while history arrives. */
@@ -130,6 +132,12 @@ export function show(r) {
     return;
   }
   unfollow?.();
+  if (!h.conversations.has(r.conv)) {
+    // a conversation the console has no event of (resolved ones): who its visitor is, for the view
+    h.conversations.set(r.conv, {
+      conv: r.conv, site: r.site, visitor: r.visitor, status: r.status, agent: r.agent, agentId: r.agent, labels: r.labels,
+    });
+  }
   h.open(r.conv);
   if (r.note) {
     /** @type {HTMLDetailsElement} */ ($('notes-box')).open = true;

@@ -47,7 +47,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code console-tools.mjs}: an internal note the visitor never receives, a label, a canned
  *       response inserted with {@code /shortcut};
  *   <li>{@code search.mjs}: the console's search finds a visitor's message and a note, and a click
- *       opens the transcript at the message, highlighted; typed syntax is literal;
+ *       opens the transcript at the message, highlighted; typed syntax is literal; a resolved
+ *       conversation opens from its result;
  *   <li>{@code rtl.mjs}: the widget in Arabic mirrors (dir=rtl root, launcher bottom-left, messages
  *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
  *       Hebrew site wins over data-lang;
