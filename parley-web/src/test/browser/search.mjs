@@ -20,7 +20,7 @@ run('search', async (browser) => {
   await consoleLogin(page);
   await page.fill('#search-q', 'qx-4471 PARCEL');
   await page.press('#search-q', 'Enter');
-  const result = page.locator(`#search-list li[data-conv="${conv}"]`);
+  const result = page.locator(`#search-list li[data-result="${conv}"]`);
   await result.waitFor({ timeout: 15000 });
   const marked = await result.locator('mark').allTextContents();
   if (!marked.includes('QX') || !marked.includes('4471') || !marked.includes('parcel')) {
@@ -52,7 +52,7 @@ run('search', async (browser) => {
 
   await page.fill('#search-q', 'walrus');
   await page.press('#search-q', 'Enter');
-  const note = page.locator(`#search-list li[data-conv="${conv}"]`, { hasText: 'note' });
+  const note = page.locator(`#search-list li[data-result="${conv}"]`, { hasText: 'note' });
   await note.waitFor({ timeout: 15000 });
   await note.click();
   await page.locator('#notes li[data-hit]', { hasText: 'walrus courier' }).waitFor({ timeout: 15000 });

@@ -88,7 +88,7 @@ export function knowledgePane(api, status, fillSites) {
           error.textContent = message(e);
         }
       });
-      const state = h('td', { 'data-status': d.status }, d.status === 'failed' ? `failed: ${d.reason ?? ''}` : d.status);
+      const state = h('td', { 'data-status': d.status }, d.status === 'failed' ? `failed: ${d.reason ?? ''}` : d.reason ? `${d.status} (${d.reason})` : d.status);
       return h('tr', { 'data-id': d.id },
         h('td', {}, d.title), state, h('td', {}, d.mediaType), h('td', {}, d.language ?? '—'),
         h('td', {}, bytes(d.size)), h('td', {}, new Date(d.updatedAt).toLocaleString()), h('td', {}, remove));

@@ -83,6 +83,7 @@ export function sitesPane(api, status) {
     const bot = s.bot ?? {};
     const llm = bot.llm ?? {};
     const hook = bot.webhook ?? {};
+    const emb = bot.embeddings ?? {};
     const look = appearanceSection(s, isNew);
     form.append(
       summary,
@@ -131,6 +132,14 @@ export function sitesPane(api, status) {
           field('Webhook URL', 'bot.webhook.url', { type: 'url', value: hook.url }),
           field('Webhook secret', 'bot.webhook.secret', {
             type: 'password', attrs: { autocomplete: 'new-password' }, hint: hook.secretSet ? 'Set. Leave empty to keep it.' : 'Not set. At least 16 characters.',
+          })),
+        h('div', { class: 'embeddings' },
+          field('Embeddings base URL', 'bot.embeddings.baseUrl', {
+            type: 'url', value: emb.baseUrl, hint: 'Optional. OpenAI-compatible, like https://api.openai.com/v1: the knowledge is then searched by meaning as well as by words.',
+          }),
+          field('Embeddings model', 'bot.embeddings.model', { value: emb.model, hint: 'Like text-embedding-3-small. A change re-indexes the knowledge.' }),
+          field('Embeddings API key', 'bot.embeddings.apiKey', {
+            type: 'password', attrs: { autocomplete: 'new-password' }, hint: emb.apiKeySet ? 'Set. Leave empty to keep it.' : 'Not set.',
           }))),
       look.fieldset,
       h('div', { class: 'buttons' },
@@ -140,6 +149,7 @@ export function sitesPane(api, status) {
     const showBot = () => {
       /** @type {HTMLElement} */ (form.querySelector('.llm')).hidden = kind.value !== 'llm';
       /** @type {HTMLElement} */ (form.querySelector('.webhook')).hidden = kind.value !== 'webhook';
+      /** @type {HTMLElement} */ (form.querySelector('.embeddings')).hidden = kind.value === '';
     };
     kind.addEventListener('change', showBot);
     showBot();
@@ -214,6 +224,10 @@ export function sitesPane(api, status) {
       };
     } else if (kind === 'webhook') {
       b.bot.webhook = { url: opt(v('bot.webhook.url')), secret: opt(v('bot.webhook.secret')) };
+    }
+    const embeddingsUrl = opt(v('bot.embeddings.baseUrl'));
+    if (b.bot && embeddingsUrl) {
+      b.bot.embeddings = { baseUrl: embeddingsUrl, model: opt(v('bot.embeddings.model')), apiKey: opt(v('bot.embeddings.apiKey')) };
     }
     b.appearance = appearance;
     return b;

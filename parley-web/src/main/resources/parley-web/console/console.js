@@ -3,14 +3,18 @@
 // visitor's mood), open one (its whole transcript, the bot's answers as they stream), reply with
 // typing indicators and read receipts, accept / transfer / resolve / hand back to the bot, labels,
 // internal notes (the staff-only stream `conv:notes`, never the visitor's), and the site's canned
-// responses (`/shortcut` in the composer). The open conversation is a Transcript (sdk/transcript.js) drawn by a
-// TranscriptView, as in the widget. Unsent replies survive a reload (the SDK's stored outbox).
-// All text is rendered as text, never as HTML.
-import { ParleyClient, newCid, notesOf, textLength } from '../sdk/parley.js';
+// responses (`/shortcut` in the composer). The agent's conversations and the queue are followed at
+// once (desk.js: unread counts, typing, drafts, scroll) and listed (list.js); the open one is its
+// Transcript (sdk/transcript.js) drawn by a TranscriptView, as in the widget. Unsent replies survive
+// a reload (the SDK's stored outbox). All text is rendered as text, never as HTML.
+import { ParleyClient, newCid, textLength } from '../sdk/parley.js';
 import { Transcript } from '../sdk/transcript.js';
-import { TranscriptView, TypingIndicators, showLength } from '../sdk/dom.js';
+import { TranscriptView, showLength } from '../sdk/dom.js';
 import { CannedMenu, SHORTCUT, loadCanned, saveCanned } from './canned.js';
 import { Notifier } from './notify.js';
+import { Desk } from './desk.js';
+import { ConversationList, mood } from './list.js';
+import { NotesPanel } from './notes.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/transcript.js').TranscriptItem} TranscriptItem */
@@ -33,12 +37,7 @@ let me = null;
 let current = null;
 /** @type {Map<string, Conversation>} the latest agent view of each conversation */
 const conversations = new Map();
-let readSent = 0;
 let typingSentAt = 0;
-/** @type {Map<number, import('../sdk/protocol.js').Message>} the open conversation's notes, by seq */
-const notes = new Map();
-/** @type {(() => void)|null} stops the transcript following the client */
-let unfollow = null;
 
 /** How long after connecting conversation events are the current state, not news. */
 const SETTLE_MS = 2000;
@@ -48,17 +47,26 @@ const notifier = new Notifier();
 /** @type {number} when the console connected (its first events are the current state) */
 let connectedAt = 0;
 
-const transcript = new Transcript();
-const view = new TranscriptView($('log'), transcript, {
+/** The open conversation's transcript (the desk's), drawn by `view`. */
+let transcript = new Transcript();
+/** @param {Transcript} t @returns {TranscriptView} */
+const viewOf = (t) => new TranscriptView($('log'), t, {
   kind: kindOf,
   who: (it) => (it.kind === 'system' ? null : it.from === 'bot' || it.kind === 'bot' ? 'Bot'
     : kindOf(it) === 'agent' ? (it.mine ? 'You' : it.from) : null),
   text: (it) => (it.status ? `${it.text} (${it.status})` : it.text),
   tickLabel: (tick) => tick,
 });
-const typing = new TypingIndicators((users) => {
-  $('typing').textContent = users.length ? `${users.join(', ')} typing…` : '';
-});
+let view = viewOf(transcript);
+const desk = new Desk({ conversations, storage: sessionStorage, changed: (conv) => {
+  list.render();
+  if (conv === current) {
+    showTyping();
+    markRead();
+  }
+} });
+const notesPanel = new NotesPanel({ client: () => client, me: () => me, flash });
+const list = new ConversationList({ root: $('lists'), conversations, desk, me: () => me, current: () => current, open });
 
 /** @param {TranscriptItem} it @returns {string} */
 function kindOf(it) {
@@ -101,16 +109,20 @@ $('logout').addEventListener('click', () => {
 
 /** @param {{login?: {user: string, password: string}, token?: string}} credentials */
 function start(credentials) {
+  notesPanel.show(null);
   client?.close();
-  unfollow?.();
   $('login-error').textContent = '';
   conversations.clear();
+  current = null;
+  $('app').classList.remove('reading');
+  $('detail').hidden = true;
+  $('empty').hidden = false;
   const c = new ParleyClient({
     url: location.origin, ...credentials, storage: { storage: localStorage, key: STORAGE_KEY },
   });
   client = c;
-  /** @type {any} */ (window).parleyConsole = { client: c, transcript, open, conversations }; // search.js
-  unfollow = transcript.follow(c);
+  desk.attach(c);
+  /** @type {any} */ (window).parleyConsole = { client: c, desk, get transcript() { return transcript; }, open, conversations }; // search.js
   c.on('error', (e) => {
     if (e.code === 'unauthorized') {
       showLogin(e.message);
@@ -150,9 +162,7 @@ function start(credentials) {
   });
   c.on('conversation', onConversation);
   c.on('message', (m) => {
-    if (current && m.conv === notesOf(current)) {
-      notes.set(m.seq, m);
-      renderNotes();
+    if (notesPanel.message(m)) {
       return;
     }
     const conv = conversations.get(m.conv);
@@ -160,7 +170,6 @@ function start(credentials) {
       notifier.notify('message', `${conv.visitor}: ${m.text}`, m.conv);
     }
   });
-  c.on('typing', (t) => t.conv === current && t.user !== me && typing.set(t.user, t.on, t.ttlMs));
   c.on('failed', (f) => flash(f.error.message));
   c.connect().catch((e) => {
     if (!$('login-error').textContent) {
@@ -177,14 +186,6 @@ function flash(text) {
   setTimeout(() => { el.textContent = before; }, 4000);
 }
 
-/** @param {number|undefined} s @returns {string} */
-function mood(s) {
-  if (s == null) {
-    return '';
-  }
-  return s <= -0.3 ? '🙁' : s >= 0.3 ? '🙂' : '😐';
-}
-
 /** @param {Conversation} c */
 function onConversation(c) {
   if (!c.visitor) {
@@ -199,75 +200,67 @@ function onConversation(c) {
       notifier.notify('assigned', `${c.visitor} was assigned to you`, c.conv);
     }
   }
-  renderLists();
+  desk.sync(list.wanted(), current);
+  list.render();
   if (c.conv === current) {
     renderHeader();
   }
 }
 
-function renderLists() {
-  /** @type {Record<string, Conversation[]>} */
-  const groups = { queue: [], mine: [], bot: [], others: [] };
-  for (const c of conversations.values()) {
-    if (c.status === 'queued') {
-      groups.queue.push(c);
-    } else if (c.status === 'assigned' && c.agentId === me) {
-      groups.mine.push(c);
-    } else if (c.status === 'bot') {
-      groups.bot.push(c);
-    } else if (c.status === 'assigned') {
-      groups.others.push(c);
-    }
-  }
-  groups.queue.sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
-  for (const [name, list] of Object.entries(groups)) {
-    $(name).replaceChildren(...list.map(item));
-  }
-  $('queue-count').textContent = groups.queue.length ? String(groups.queue.length) : '';
-}
-
-/** @param {Conversation} c @returns {HTMLLIElement} */
-function item(c) {
-  const li = document.createElement('li');
-  li.tabIndex = 0;
-  li.dataset.conv = c.conv;
-  li.setAttribute('aria-current', String(c.conv === current));
-  const left = document.createElement('span');
-  left.textContent = c.visitor ?? c.conv;
-  const sub = document.createElement('span');
-  sub.className = 'sub';
-  sub.textContent = [c.status === 'queued' && c.position ? `#${c.position}` : null, c.status === 'assigned' ? c.agent : null,
-    mood(c.sentiment), ...(c.labels ?? []).map((l) => `#${l}`)].filter(Boolean).join(' ');
-  sub.title = c.sentiment != null ? `mood ${c.sentiment.toFixed(2)}` : '';
-  li.append(left, sub);
-  li.addEventListener('click', () => open(c.conv));
-  li.addEventListener('keydown', (e) => e.key === 'Enter' && open(c.conv));
-  return li;
-}
-
-/** Opens a conversation: its whole transcript, the bot's part included. @param {string} conv */
+/**
+ * Opens a conversation: its whole transcript, the bot's part included, where the agent left it
+ * (scroll position, unsent draft); the one left keeps its own.
+ * @param {string} conv
+ */
 function open(conv) {
   if (!client) {
     return;
   }
-  if (current && current !== conv) {
-    client.leave(current);
-    client.leave(notesOf(current));
+  $('app').classList.add('reading'); // narrow screens: the transcript's pane
+  if (conv === current) {
+    textBox.focus();
+    return;
+  }
+  if (current) {
+    const log = $('log');
+    const left = desk.threads.get(current);
+    if (left) {
+      left.scroll = { top: log.scrollTop, bottom: log.scrollHeight - log.scrollTop - log.clientHeight < 40 };
+    }
+    desk.setDraft(current, textBox.value);
+    desk.release(current);
   }
   current = conv;
-  notes.clear();
-  renderNotes();
-  readSent = 0;
-  transcript.reset(conv);
-  $('typing').textContent = '';
+  const thread = desk.thread(conv);
+  transcript = thread.transcript;
   $('empty').hidden = true;
   $('detail').hidden = false;
-  client.join(conv, 0);
-  client.join(notesOf(conv), 0); // staff only: the server never gives them to the visitor
+  view.stop();
+  $('log').replaceChildren();
+  view = viewOf(transcript);
+  if (thread.scroll && !thread.scroll.bottom) {
+    $('log').scrollTop = thread.scroll.top;
+  }
+  textBox.value = desk.draft(conv);
+  sendButton.disabled = !fits();
+  showTyping();
+  notesPanel.show(conv);
   renderHeader();
-  renderLists();
-  $('text').focus();
+  list.renderNow();
+  markRead();
+  textBox.focus();
 }
+
+/** Who types in the open conversation. */
+function showTyping() {
+  const users = desk.threads.get(current ?? '')?.typing ?? [];
+  $('typing').textContent = users.length ? `${users.join(', ')} typing…` : '';
+}
+
+$('to-list').addEventListener('click', () => {
+  $('app').classList.remove('reading');
+  list.focus();
+});
 
 function renderHeader() {
   const c = conversations.get(current ?? '') ?? /** @type {Partial<Conversation>} */ ({});
@@ -302,18 +295,12 @@ function renderHeader() {
 
 /** Read receipts for what the agent sees: the open conversation, while the page is visible. */
 function markRead() {
-  const last = transcript.state.lastSeq;
-  if (client && current && last > readSent && document.visibilityState === 'visible') {
-    readSent = last;
-    client.receipt(current, 'read', last);
-    transcript.read(last);
+  const { conv, lastSeq, myRead } = transcript.state;
+  if (client && current && conv === current && lastSeq > myRead && document.visibilityState === 'visible') {
+    client.receipt(current, 'read', lastSeq);
+    transcript.read(lastSeq);
   }
 }
-transcript.on('change', ({ old, state }) => {
-  if (state.lastSeq !== old.lastSeq) {
-    markRead();
-  }
-});
 document.addEventListener('visibilitychange', markRead);
 
 const textBox = /** @type {HTMLTextAreaElement} */ ($('text'));
@@ -321,6 +308,9 @@ const sendButton = /** @type {HTMLButtonElement} */ ($('send'));
 const fits = () => showLength($('counter'), textLength(textBox.value.trim()), client?.options.maxTextCodePoints ?? 4000);
 textBox.addEventListener('input', () => {
   sendButton.disabled = !fits();
+  if (current) {
+    desk.setDraft(current, textBox.value);
+  }
   if (client && current && Date.now() - typingSentAt > 2000) {
     typingSentAt = Date.now();
     client.typing(current, true);
@@ -347,6 +337,7 @@ $('compose').addEventListener('submit', (e) => {
     return;
   }
   textBox.value = '';
+  desk.setDraft(current, '');
   fits();
   sendButton.disabled = false;
   typingSentAt = 0;
@@ -406,38 +397,6 @@ labelBox.addEventListener('keydown', (e) => {
     labelBox.value = '';
     setLabels([...now, l]);
   }
-});
-
-function renderNotes() {
-  const list = [...notes.values()].sort((a, b) => a.seq - b.seq);
-  $('notes-count').textContent = list.length ? `(${list.length})` : '';
-  $('notes').replaceChildren(...list.map((m) => {
-    const li = document.createElement('li');
-    const who = document.createElement('span');
-    who.className = 'who';
-    who.textContent = m.from === me ? 'You' : m.from;
-    const text = document.createElement('span');
-    text.textContent = m.text; // text, never HTML
-    li.append(who, text);
-    li.title = m.ts ? new Date(m.ts).toLocaleString() : '';
-    return li;
-  }));
-}
-const noteBox = /** @type {HTMLTextAreaElement} */ ($('note-text'));
-$('note-form').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const text = noteBox.value.trim();
-  if (!text || !current || !client) {
-    return;
-  }
-  if (textLength(text) > 4000) {
-    flash('A note is at most 4000 characters');
-    return;
-  }
-  noteBox.value = '';
-  client.send(notesOf(current), text, { cid: newCid() }).catch(() => {
-    // the reason is flashed ('failed')
-  });
 });
 
 /** For tests: the notifier, and whether the console's first events (the current state) are over. */

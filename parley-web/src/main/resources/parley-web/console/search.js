@@ -103,7 +103,7 @@ async function search(more) {
 function item(r) {
   const li = document.createElement('li');
   li.tabIndex = 0;
-  li.dataset.conv = r.conv;
+  li.dataset.result = r.conv; // not data-conv: the conversation list's keys and clicks look for that
   li.dataset.seq = String(r.seq);
   const head = document.createElement('span');
   head.className = 'sub';

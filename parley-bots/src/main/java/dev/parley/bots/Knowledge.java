@@ -4,9 +4,11 @@ import java.util.List;
 
 /**
  * What a bot answers from: a site's own documents ({@code knowledge.SiteKnowledge}) or the
- * deployment's Markdown ({@link KnowledgeBase}). Ranked with BM25; each hit carries a confidence,
- * the share of the question's meaningful words its passage contains (1.0: all of them), which the
- * bots compare with the site's threshold.
+ * deployment's Markdown ({@link KnowledgeBase}). Ranked with BM25 (and, for a site with an
+ * embeddings endpoint, BM25 and vectors fused: {@code knowledge.SiteIndex}); each hit carries a
+ * confidence, the share of the question's meaningful words its passage contains (1.0: all of them)
+ * or, when greater, its cosine similarity with the question, which the bots compare with the site's
+ * threshold.
  *
  * <p>Implementations are thread-safe and may block briefly (an index search): call from a bot's
  * thread, never an event loop.

@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
  * in the conversation is queued as a mail in the {@link MailStore} (replies within {@link
  * MailPolicy#batchWindow} go into one), and the visitor may ask for the transcript ({@code
  * transcript}). The {@link MailPort} sends what is queued; after {@code hello} the visitor hears
- * through a {@code mail} event whether the site is away and whether an address is on file.
+ * through a {@code mail} event whether the site is away and whether an address is on file, and
+ * hears it again when that changes ({@link AwayWatch}).
  *
  * <p>Thread-safe: no state of its own. Commands run on the session's event loop and only start
  * asynchronous work; {@link #replyStored} runs wherever a message was stored and never blocks.
  */
-final class AwayMail {
+final class AwayMail implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AwayMail.class);
   private static final SessionLoop.OnFailure STORE =
       new SessionLoop.OnFailure(ErrorCode.STORE_UNAVAILABLE, "try again");
@@ -49,6 +50,7 @@ final class AwayMail {
   private final MailStore store;
   private final MailPort port;
   private final MailPolicy policy;
+  private final AwayWatch watch;
 
   AwayMail(
       Node node,
@@ -65,6 +67,27 @@ final class AwayMail {
     this.store = store;
     this.port = port;
     this.policy = policy;
+    this.watch = new AwayWatch(node, this::away, site -> conv -> state(site, conv));
+  }
+
+  /** Starts re-telling visitors when their site's away-ness changes. */
+  void start() {
+    watch.start();
+  }
+
+  /** What re-tells visitors when their site's away-ness changes; for tests. */
+  AwayWatch watch() {
+    return watch;
+  }
+
+  /** A visitor's or agent's session ended. Any thread. */
+  void sessionClosed(Session session) {
+    watch.forget(session);
+  }
+
+  @Override
+  public void close() {
+    watch.close();
   }
 
   /** Whether mail is on. */
@@ -77,20 +100,34 @@ final class AwayMail {
     if (!port.enabled()) {
       return;
     }
-    session.loop().then(state(siteId, conv), null, SessionLoop.OnFailure.LOG_ONLY, session::push);
+    session
+        .loop()
+        .then(
+            state(siteId, conv),
+            null,
+            SessionLoop.OnFailure.LOG_ONLY,
+            mail -> {
+              watch.told(session, siteId, mail);
+              session.push(mail);
+            });
   }
 
-  private CompletableFuture<ChatEvent.Mail> state(String siteId, String conv) {
+  /** Whether nobody can answer on {@code siteId} now: outside its hours, or no agent online. */
+  private CompletableFuture<Boolean> away(String siteId) {
     Site site = directory.site(siteId);
     boolean closed =
         site != null && !site.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
     return places
         .onlineAgents(siteId)
         .exceptionally(e -> List.of())
+        .thenApply(online -> closed || online.isEmpty());
+  }
+
+  private CompletableFuture<ChatEvent.Mail> state(String siteId, String conv) {
+    return away(siteId)
         .thenCombine(
             store.contactOf(conv),
-            (online, contact) ->
-                new ChatEvent.Mail(conv, closed || online.isEmpty(), contact.isPresent()));
+            (away, contact) -> new ChatEvent.Mail(conv, away, contact.isPresent()));
   }
 
   /** {@code contact}: the visitor leaves its address (creating the conversation if need be). */
@@ -109,7 +146,16 @@ final class AwayMail {
                     store
                         .setContact(conv.id(), conv.site(), c.email(), node.clock().millis())
                         .thenCompose(v -> state(conv.site(), conv.id())));
-    session.loop().then(done, c, STORE, session::push);
+    session
+        .loop()
+        .then(
+            done,
+            c,
+            STORE,
+            mail -> {
+              watch.toldAgain(session, mail);
+              session.push(mail);
+            });
   }
 
   /** {@code transcript}: the visitor asks for the conversation by email. */
@@ -158,6 +204,7 @@ final class AwayMail {
             STORE,
             mail -> {
               port.queued();
+              watch.toldAgain(session, mail);
               session.push(mail);
             });
   }

@@ -10,8 +10,15 @@ package dev.parley.chat;
  *     deployment's {@code --llm-*} settings
  * @param webhook the webhook bot's endpoint (kind {@code WEBHOOK}); null fields take the
  *     deployment's {@code --webhook-*} settings
+ * @param embeddings the embeddings endpoint the site's knowledge is searched with besides its words
+ *     (hybrid retrieval, any bot kind), or null for words alone
  */
-public record BotSettings(Kind kind, Llm llm, Webhook webhook) {
+public record BotSettings(Kind kind, Llm llm, Webhook webhook, Embeddings embeddings) {
+
+  /** Settings without an embeddings endpoint. */
+  public BotSettings(Kind kind, Llm llm, Webhook webhook) {
+    this(kind, llm, webhook, null);
+  }
 
   /** The bots a site may have. */
   public enum Kind {
@@ -68,6 +75,25 @@ public record BotSettings(Kind kind, Llm llm, Webhook webhook) {
     @Override
     public String toString() {
       return "Webhook[" + url + "]"; // never prints the secret
+    }
+  }
+
+  /**
+   * An OpenAI-compatible embeddings endpoint: base URL (as the LLM's, e.g. {@code
+   * https://api.openai.com/v1}; requests go to {@code <baseUrl>/embeddings}), model and API key
+   * (null: none sent). Both URL and model are required.
+   */
+  public record Embeddings(String baseUrl, String model, String apiKey) {
+    /**
+     * The embedding space: which endpoint and model made a vector. Vectors of two spaces never mix.
+     */
+    public String space() {
+      return baseUrl + " " + model;
+    }
+
+    @Override
+    public String toString() {
+      return "Embeddings[" + baseUrl + ", " + model + "]"; // never prints the key
     }
   }
 

@@ -111,6 +111,7 @@ final class ChatExtension implements Extension {
 
   @Override
   public void sessionClosed(Session session) {
+    chat.mail().sessionClosed(session);
     Principal p = session.principal();
     if (ChatIdentity.isStaff(p) && chat.directory().staff(p) != null) {
       chat.routing().agentSessionClosed(p.user());

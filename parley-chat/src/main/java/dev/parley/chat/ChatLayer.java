@@ -7,6 +7,7 @@ import dev.parley.core.Node;
 import dev.parley.core.NodeClock;
 import dev.parley.core.SharedState;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -36,6 +37,9 @@ public final class ChatLayer implements AutoCloseable {
   private volatile DeliveryStore deliveries;
 
   private volatile DataProtection dataProtection;
+
+  /** Deletes conversations past their site's retention period; set by {@link #attach}. */
+  private volatile RetentionSweep retention;
 
   /** Away mail's store, port and limits; set before {@link #attach}. */
   private volatile MailStore mailStore = new InMemoryMailStore();
@@ -100,10 +104,12 @@ public final class ChatLayer implements AutoCloseable {
 
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
+    directory.onAgentsReplaced(new AccessRevocation(node)::agentsReplaced);
     WaitEstimate estimate = new WaitEstimate(config.averageHandleTime());
     QueuePlaces places = new QueuePlaces(node, directory, conversations, estimate);
     this.mail =
         new AwayMail(node, directory, conversations, places, mailStore, mailPort, mailPolicy);
+    mail.start();
     EventFeed feed = new EventFeed(events, conversations, node.clock(), mail);
     this.feed = feed;
     VisitorLanguages languages = new VisitorLanguages(node);
@@ -144,8 +150,10 @@ public final class ChatLayer implements AutoCloseable {
             deliveries,
             mailStore,
             DataProtection.MAX_EXPORT_MESSAGES);
-    new RetentionSweep(node, directory, store, dataProtection, routing, RetentionSweep.BATCH)
-        .start();
+    RetentionSweep retention =
+        new RetentionSweep(node, directory, store, dataProtection, RetentionSweep.BATCH);
+    this.retention = retention;
+    retention.start();
   }
 
   /** Exports and erases visitors' data, deletes conversations. */
@@ -156,6 +164,11 @@ public final class ChatLayer implements AutoCloseable {
   /** Visitors' ratings of resolved conversations. */
   public Ratings ratings() {
     return ratings;
+  }
+
+  /** The retention sweep; for tests. */
+  RetentionSweep retention() {
+    return Objects.requireNonNull(retention, "not attached");
   }
 
   AwayMail mail() {
@@ -236,6 +249,14 @@ public final class ChatLayer implements AutoCloseable {
 
   @Override
   public void close() {
+    RetentionSweep r = retention;
+    if (r != null) {
+      r.close();
+    }
+    AwayMail m = mail;
+    if (m != null) {
+      m.close();
+    }
     if (routing != null) {
       routing.close();
     }

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -96,7 +98,9 @@ public final class ChatTexts {
 
   /**
    * The text {@code key} in the language of {@code tag} ({@link #language}), its {@code {name}}
-   * placeholders replaced by {@code args} (name, value, name, value …). Falls back to English.
+   * placeholders replaced by {@code args} (name, value, name, value …) in one pass over the text,
+   * so a value that itself holds {@code {name}} (an agent's or a site's name) stays as it is.
+   * Placeholders without a value stay too. Falls back to English.
    */
   public String text(String tag, String key, String... args) {
     String t = texts.get(language(tag)).get(key);
@@ -106,11 +110,24 @@ public final class ChatTexts {
     if (t == null) {
       throw new IllegalArgumentException("no chat text " + key);
     }
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      t = t.replace("{" + args[i] + "}", args[i + 1]);
+    if (args.length < 2) {
+      return t;
     }
-    return t;
+    Map<String, String> values = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      values.put(args[i], args[i + 1]);
+    }
+    Matcher m = PLACEHOLDER.matcher(t);
+    StringBuilder out = new StringBuilder(t.length() + 32);
+    while (m.find()) {
+      String value = values.get(m.group(1));
+      m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
+    }
+    m.appendTail(out);
+    return out.toString();
   }
+
+  private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)\\}");
 
   /** The locale dates in {@code tag}'s texts are formatted with. */
   public Locale locale(String tag) {

@@ -2,8 +2,11 @@ package dev.parley.chat;
 
 import dev.parley.core.Principal;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * The live sites and agents of a deployment, by id: what the chat layer, authentication and the
@@ -19,13 +22,29 @@ public final class Directory {
 
   private volatile Snapshot current;
 
+  /** Told of each replacement: the agents before and after. */
+  private final List<BiConsumer<Map<String, Agent>, Map<String, Agent>>> agentListeners =
+      new CopyOnWriteArrayList<>();
+
   public Directory(Map<String, Site> sites, Map<String, Agent> agents) {
     this.current = new Snapshot(Map.copyOf(sites), Map.copyOf(agents), 0);
   }
 
   /** Puts {@code sites} and {@code agents} in force, as the configuration's {@code version}. */
   public void replace(Map<String, Site> sites, Map<String, Agent> agents, long version) {
+    Snapshot before = current;
     current = new Snapshot(Map.copyOf(sites), Map.copyOf(agents), version);
+    for (BiConsumer<Map<String, Agent>, Map<String, Agent>> l : agentListeners) {
+      l.accept(before.agents(), current.agents());
+    }
+  }
+
+  /**
+   * Calls {@code listener} after every {@link #replace}, on the replacing thread, with the agents
+   * before and after (disabled ones are absent from both). It must not block.
+   */
+  public void onAgentsReplaced(BiConsumer<Map<String, Agent>, Map<String, Agent>> listener) {
+    agentListeners.add(listener);
   }
 
   /** The configuration version in force (0 before any was loaded). */

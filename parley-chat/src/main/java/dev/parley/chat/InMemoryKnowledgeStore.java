@@ -1,11 +1,13 @@
 package dev.parley.chat;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,6 +19,14 @@ public final class InMemoryKnowledgeStore implements KnowledgeStore {
   private final Map<String, Map<String, Document>> bySite = new HashMap<>();
 
   private final Map<String, Long> versions = new HashMap<>();
+
+  /** A stored embedding's key. */
+  private record Key(String site, String space, String hash) {}
+
+  /** A stored embedding and when it was stored. */
+  private record Stored(float[] vector, long atMillis) {}
+
+  private final Map<Key, Stored> embeddings = new HashMap<>();
 
   private Map<String, Document> site(String site) {
     return bySite.computeIfAbsent(site, s -> new LinkedHashMap<>());
@@ -79,6 +89,41 @@ public final class InMemoryKnowledgeStore implements KnowledgeStore {
   @Override
   public synchronized CompletableFuture<Map<String, Long>> versions() {
     return CompletableFuture.completedFuture(Map.copyOf(versions));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Map<String, float[]>> embeddings(
+      String site, String space, Collection<String> hashes) {
+    Map<String, float[]> out = new HashMap<>();
+    for (String h : hashes) {
+      Stored e = embeddings.get(new Key(site, space, h));
+      if (e != null) {
+        out.put(h, e.vector().clone());
+      }
+    }
+    return CompletableFuture.completedFuture(out);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Void> putEmbeddings(
+      String site, String space, Map<String, float[]> vectors, long atMillis) {
+    vectors.forEach(
+        (h, v) -> embeddings.put(new Key(site, space, h), new Stored(v.clone(), atMillis)));
+    return CompletableFuture.completedFuture(null);
+  }
+
+  @Override
+  public synchronized CompletableFuture<Integer> pruneEmbeddings(
+      String site, String space, Set<String> keep, long beforeMillis) {
+    int before = embeddings.size();
+    embeddings
+        .entrySet()
+        .removeIf(
+            e ->
+                e.getKey().site().equals(site)
+                    && e.getValue().atMillis() < beforeMillis
+                    && !(e.getKey().space().equals(space) && keep.contains(e.getKey().hash())));
+    return CompletableFuture.completedFuture(before - embeddings.size());
   }
 
   @Override

@@ -1,8 +1,10 @@
 package dev.parley.chat;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>Every change of a site's documents (add, update, delete) raises that site's version by one;
  *       {@link #versions} never goes down for a site that keeps documents.
  *   <li>A document and its sections are written together or not at all.
+ *   <li>Embeddings are a cache beside the documents: keyed by site, embedding space and the hash of
+ *       the text embedded; writing one again replaces it; they never change a site's version.
  * </ul>
  *
  * <p>Thread-safe; never blocks the caller (futures complete on a store thread).
@@ -127,6 +131,24 @@ public interface KnowledgeStore extends AutoCloseable {
 
   /** Each site's knowledge version: cheap, for a node to learn which indexes are behind. */
   CompletableFuture<Map<String, Long>> versions();
+
+  /**
+   * The stored embeddings of {@code site} in {@code space} (an endpoint and model) among {@code
+   * hashes} (hex sha-256 of the text embedded), by hash; those not stored are absent.
+   */
+  CompletableFuture<Map<String, float[]>> embeddings(
+      String site, String space, Collection<String> hashes);
+
+  /** Stores {@code vectors} (by hash) of {@code site} in {@code space}, replacing any held. */
+  CompletableFuture<Void> putEmbeddings(
+      String site, String space, Map<String, float[]> vectors, long atMillis);
+
+  /**
+   * Deletes the embeddings of {@code site} stored before {@code beforeMillis} except those of
+   * {@code space} whose hash is in {@code keep}; completes with how many went.
+   */
+  CompletableFuture<Integer> pruneEmbeddings(
+      String site, String space, Set<String> keep, long beforeMillis);
 
   @Override
   void close();

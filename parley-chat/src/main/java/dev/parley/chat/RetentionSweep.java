@@ -4,7 +4,8 @@ import dev.parley.core.Node;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +21,12 @@ import org.slf4j.LoggerFactory;
  * its holder) lets one node do them, another taking over when it is gone; two runs at once would
  * still be safe, as every step of a deletion is idempotent.
  *
- * <p>Thread-safe. Runs on {@link AgentRouting}'s thread (it blocks on the stores there, never on an
- * event loop), scheduled by the node's clock.
+ * <p>Thread-safe; never blocks. A run is a chain of futures: the node's clock timer starts it (the
+ * claim), and each next step runs on whichever store thread completed the one before (a deletion's
+ * steps are themselves futures), so no thread waits for a run, the routing thread included. The
+ * next run is scheduled when one ends.
  */
-final class RetentionSweep {
+final class RetentionSweep implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetentionSweep.class);
 
   /** How often a node runs the sweep. */
@@ -39,22 +42,20 @@ final class RetentionSweep {
   private final Directory directory;
   private final ChatStore store;
   private final DataProtection data;
-  private final AgentRouting routing;
   private final int batch;
   private final String owner;
 
-  RetentionSweep(
-      Node node,
-      Directory directory,
-      ChatStore store,
-      DataProtection data,
-      AgentRouting routing,
-      int batch) {
+  /** Set by {@link #close}: no run is scheduled after it. */
+  private volatile boolean closed;
+
+  /** The latest run: completes once it ended and the next one is scheduled. */
+  private volatile CompletableFuture<Integer> lastRun = CompletableFuture.completedFuture(0);
+
+  RetentionSweep(Node node, Directory directory, ChatStore store, DataProtection data, int batch) {
     this.node = node;
     this.directory = directory;
     this.store = store;
     this.data = data;
-    this.routing = routing;
     this.batch = batch;
     byte[] b = new byte[6];
     new SecureRandom().nextBytes(b);
@@ -63,45 +64,98 @@ final class RetentionSweep {
 
   /** Starts running every {@link #EVERY}. */
   void start() {
-    routing.later(EVERY, this::sweep);
+    schedule(EVERY);
   }
 
-  /** One run, then schedules the next. Routing's thread. */
-  void sweep() {
-    Duration next = EVERY;
+  private void schedule(Duration delay) {
+    if (!closed) {
+      node.clock().schedule(delay, this::sweep);
+    }
+  }
+
+  /**
+   * One run, then schedules the next; returns the run (how many conversations it deleted, 0 when
+   * another node holds the claim or it failed), completed once the next one is scheduled. Any
+   * thread; never blocks.
+   */
+  CompletableFuture<Integer> sweep() {
+    CompletableFuture<Integer> run;
     try {
-      if (node.sharedState().claim("chat-retention", owner, EVERY).join()) {
-        next = runOnce() >= batch ? SOON : EVERY;
-      }
+      run =
+          node.sharedState()
+              .claim("chat-retention", owner, EVERY)
+              .thenCompose(mine -> mine ? runOnce() : CompletableFuture.completedFuture(0));
     } catch (RuntimeException e) {
-      log.warn("retention sweep failed; the next one tries again", e);
-    } finally {
-      routing.later(next, this::sweep);
+      run = CompletableFuture.failedFuture(e);
     }
+    CompletableFuture<Integer> done =
+        run.handle(
+            (n, e) -> {
+              if (e != null) {
+                log.warn("retention sweep failed; the next one tries again", e);
+              }
+              int deleted = e == null ? n : 0;
+              schedule(deleted >= batch ? SOON : EVERY);
+              return deleted;
+            });
+    lastRun = done;
+    return done;
   }
 
-  /** Deletes up to the batch of expired conversations; returns how many. Blocks. */
-  int runOnce() {
+  /** The latest run (see {@link #sweep}); for tests. */
+  CompletableFuture<Integer> lastRun() {
+    return lastRun;
+  }
+
+  /**
+   * Deletes up to the batch of expired conversations, one after another; completes with how many.
+   * Never blocks.
+   */
+  CompletableFuture<Integer> runOnce() {
     long now = node.clock().millis();
-    int left = batch;
+    CompletableFuture<Integer> left = CompletableFuture.completedFuture(batch);
     for (Site site : directory.sites()) {
-      if (site.retention() == null || left == 0) {
-        continue;
-      }
-      long before = now - site.retention().toMillis();
-      List<ChatConversation> expired = store.resolvedBefore(site.id(), before, left).join();
-      for (ChatConversation c : expired) {
-        data.deleteConversation(c.id()).join();
-        left--;
-      }
-      if (!expired.isEmpty()) {
-        log.info(
-            "deleted {} conversations of {} past its retention of {}",
-            expired.size(),
-            site.id(),
-            site.retention());
+      if (site.retention() != null) {
+        left = left.thenCompose(l -> l == 0 ? left(0) : sweep(site, now, l));
       }
     }
-    return batch - left;
+    return left.thenApply(l -> batch - l);
+  }
+
+  /**
+   * Deletes up to {@code left} expired conversations of {@code site}; completes with what is left.
+   */
+  private CompletableFuture<Integer> sweep(Site site, long now, int left) {
+    Duration keep = Objects.requireNonNull(site.retention());
+    return store
+        .resolvedBefore(site.id(), now - keep.toMillis(), left)
+        .thenCompose(
+            expired -> {
+              CompletableFuture<?> deleted = CompletableFuture.completedFuture(null);
+              for (ChatConversation c : expired) {
+                deleted = deleted.thenCompose(x -> data.deleteConversation(c.id()));
+              }
+              return deleted.thenApply(
+                  x -> {
+                    if (!expired.isEmpty()) {
+                      log.info(
+                          "deleted {} conversations of {} past its retention of {}",
+                          expired.size(),
+                          site.id(),
+                          keep);
+                    }
+                    return left - expired.size();
+                  });
+            });
+  }
+
+  private static CompletableFuture<Integer> left(int n) {
+    return CompletableFuture.completedFuture(n);
+  }
+
+  /** Schedules no more runs (one in flight finishes). Idempotent. */
+  @Override
+  public void close() {
+    closed = true;
   }
 }

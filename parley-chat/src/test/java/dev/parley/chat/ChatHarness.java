@@ -55,6 +55,7 @@ final class ChatHarness implements AutoCloseable {
 
   final ChatLayer chat;
   final Node node;
+  final Directory directory;
   private final List<RecordingConnection> connections = new ArrayList<>();
 
   ChatHarness(ChatConfig config, Agent... agents) {
@@ -77,8 +78,9 @@ final class ChatHarness implements AutoCloseable {
     }
     Map<String, Site> bySite = new HashMap<>();
     sites.forEach(s -> bySite.put(s.id(), s));
+    directory = new Directory(bySite, byUser);
     chat =
-        new ChatLayer(chatStore, new Directory(bySite, byUser), s -> bot, config, shared, clock)
+        new ChatLayer(chatStore, directory, s -> bot, config, shared, clock)
             .integrationEvents(events::add)
             .mail(mails, mailPort, MAIL_POLICY);
     AnonymousTokens visitors =

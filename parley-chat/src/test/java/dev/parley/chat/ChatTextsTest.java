@@ -27,6 +27,16 @@ class ChatTextsTest {
   }
 
   @Test
+  void placeholdersAreFilledInOnePassSoAValueHoldingAPlaceholderStaysAsItIs() {
+    assertThat(TEXTS.text("en", "transferred", "agent", "Maya {to}", "to", "Sam"))
+        .isEqualTo("Maya {to} transferred the conversation to Sam.");
+    assertThat(TEXTS.text("en", "transferred", "to", "Sam", "agent", "$1 \\ Maya"))
+        .as("order of the arguments and regex metacharacters do not matter")
+        .isEqualTo("$1 \\ Maya transferred the conversation to Sam.");
+    assertThat(TEXTS.text("en", "joined")).isEqualTo("{agent} joined the conversation.");
+  }
+
+  @Test
   void everyLanguageHasEveryKeyWithTheSamePlaceholders() {
     Set<String> english = TEXTS.keys("en");
     List<String> problems = new ArrayList<>();

@@ -7,6 +7,8 @@ import dev.parley.chat.KnowledgeStore.Document;
 import dev.parley.chat.KnowledgeStore.Section;
 import dev.parley.chat.KnowledgeStore.Status;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -123,5 +125,35 @@ public abstract class KnowledgeStoreContract {
             d.with(Status.READY, null, "Ünïcode", "de", List.of(new Section("Ü", body)), 12)));
     assertThat(get(store.find("acme", "d1")).orElseThrow().sections().getFirst().body())
         .isEqualTo(body);
+  }
+
+  @Test
+  void embeddingsAreKeptPerSiteAndSpaceAndPrunedOnlyWhenOldAndUnused() throws Exception {
+    float[] v = {0.25f, -1.5f, 3e-7f};
+    get(store.putEmbeddings("acme", "e1 m1", Map.of("h1", v, "h2", new float[] {1f}), 100));
+    get(store.putEmbeddings("acme", "e1 m2", Map.of("h1", new float[] {2f}), 100));
+    get(store.putEmbeddings("globex", "e1 m1", Map.of("h1", new float[] {3f}), 100));
+    Map<String, float[]> got = get(store.embeddings("acme", "e1 m1", List.of("h1", "h3")));
+    assertThat(got).containsOnlyKeys("h1");
+    assertThat(got.get("h1")).as("every bit of the vector").containsExactly(v);
+    assertThat(get(store.embeddings("acme", "e1 m2", List.of("h1"))).get("h1")).containsExactly(2f);
+    assertThat(get(store.versions())).as("a cache, not a change of the documents").isEmpty();
+
+    get(store.putEmbeddings("acme", "e1 m1", Map.of("h1", new float[] {9f}), 200));
+    assertThat(get(store.embeddings("acme", "e1 m1", List.of("h1"))).get("h1"))
+        .as("stored again: replaced")
+        .containsExactly(9f);
+
+    assertThat(get(store.pruneEmbeddings("acme", "e1 m1", Set.of("h1"), 150)))
+        .as("h2 (unused) and the other model's h1 go; h1 was stored after the cut-off")
+        .isEqualTo(2);
+    assertThat(get(store.embeddings("acme", "e1 m1", List.of("h1", "h2")))).containsOnlyKeys("h1");
+    assertThat(get(store.embeddings("acme", "e1 m2", List.of("h1")))).isEmpty();
+    assertThat(get(store.pruneEmbeddings("acme", "e1 m1", Set.of(), 150)))
+        .as("too recent to prune")
+        .isZero();
+    assertThat(get(store.embeddings("globex", "e1 m1", List.of("h1"))))
+        .as("another site's are its own")
+        .containsOnlyKeys("h1");
   }
 }

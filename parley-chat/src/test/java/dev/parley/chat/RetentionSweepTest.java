@@ -53,10 +53,10 @@ class RetentionSweepTest {
     return h.chatStore.find(id).join().filter(c -> !c.deleted()).isPresent();
   }
 
-  /** Moves the clock by {@code d} and lets the sweeps that fell due run. */
+  /** Moves the clock by {@code d} and waits for the run that fell due (its future, no thread). */
   void pass(Duration d) {
     h.advance(d);
-    h.chat.routingIdle();
+    h.chat.retention().lastRun().join();
   }
 
   @Test
@@ -83,21 +83,37 @@ class RetentionSweepTest {
   }
 
   @Test
+  void aRunThatUsedItsWholeBatchSchedulesTheNextSoonWithoutTheRoutingThread() {
+    long longAgo = h.clock.millis() - KEEP.plusDays(1).toMillis();
+    for (int i = 0; i < 3; i++) {
+      conversation("demo", "chat_" + i, true, longAgo + i);
+    }
+    RetentionSweep sweep =
+        new RetentionSweep(h.node, h.chat.directory(), h.chatStore, h.chat.dataProtection(), 2);
+
+    assertThat(sweep.sweep().join()).isEqualTo(2);
+    assertThat(exists("chat_2")).isTrue();
+    h.advance(RetentionSweep.SOON);
+    assertThat(sweep.lastRun().join()).as("the next run came after SOON").isEqualTo(1);
+    assertThat(exists("chat_2")).isFalse();
+    sweep.close();
+  }
+
+  @Test
   void oneRunDeletesAtMostItsBatch() {
     long longAgo = h.clock.millis() - KEEP.plusDays(1).toMillis();
     for (int i = 0; i < 3; i++) {
       conversation("demo", "chat_" + i, true, longAgo + i);
     }
     RetentionSweep sweep =
-        new RetentionSweep(
-            h.node, h.chat.directory(), h.chatStore, h.chat.dataProtection(), h.chat.routing(), 2);
+        new RetentionSweep(h.node, h.chat.directory(), h.chatStore, h.chat.dataProtection(), 2);
 
-    assertThat(sweep.runOnce()).isEqualTo(2);
+    assertThat(sweep.runOnce().join()).isEqualTo(2);
     assertThat(exists("chat_0")).isFalse();
     assertThat(exists("chat_1")).isFalse();
     assertThat(exists("chat_2")).as("left for the next run").isTrue();
-    assertThat(sweep.runOnce()).isEqualTo(1);
+    assertThat(sweep.runOnce().join()).isEqualTo(1);
     assertThat(exists("chat_2")).isFalse();
-    assertThat(sweep.runOnce()).isZero();
+    assertThat(sweep.runOnce().join()).isZero();
   }
 }

@@ -29,6 +29,12 @@ public enum CloseCode {
    * reconnect.
    */
   TOKEN_EXPIRED(4401, "token expired", true),
+  /**
+   * 4403: an admin narrowed this user's access (removed a site or the admin role, disabled or
+   * deleted the account). Reconnect: what the user may still see is checked afresh at {@code hello}
+   * and at every join, and a disabled account is refused there.
+   */
+  ACCESS_CHANGED(4403, "access changed", true),
   /** 4408: no pong or other traffic within the heartbeat window. */
   HEARTBEAT_TIMEOUT(4408, "heartbeat timeout", true),
   /** 4429: sustained sending over the rate limit; reconnect after a backoff and slow down. */

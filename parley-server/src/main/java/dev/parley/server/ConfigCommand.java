@@ -47,7 +47,7 @@ final class ConfigCommand implements Callable<Integer> {
     }
     RunCommand run = cli.getCommand();
     PrintWriter out = spec.commandLine().getOut();
-    boolean demo = run.value(Settings.SITES) == null;
+    boolean demo = run.value(AccessSettings.SITES) == null;
     out.println("# " + mode(run, demo));
     for (Setting<?> s : Settings.ALL) {
       SettingsProvider.Source source =
@@ -55,13 +55,13 @@ final class ConfigCommand implements Callable<Integer> {
       String where = settings.describe(s, source);
       Object value = run.value(s);
       String shown;
-      if (s.equals(Settings.HOST) && value == null) {
+      if (s.equals(NetworkSettings.HOST) && value == null) {
         shown = demo ? DemoGuard.LOOPBACK : "0.0.0.0";
         where += demo ? " (demo mode)" : " (with --sites)";
-      } else if (s.equals(Settings.DEMO_AGENT_PASSWORD) && value == null) {
+      } else if (s.equals(AccessSettings.DEMO_AGENT_PASSWORD) && value == null) {
         shown =
             demo
-                ? "(random, in " + DemoPassword.file(run.value(Settings.DATA_DIR)) + ")"
+                ? "(random, in " + DemoPassword.file(run.value(StorageSettings.DATA_DIR)) + ")"
                 : "(unused: --sites)";
       } else if (value == null) {
         shown = "(" + (s.defaultNote() != null ? s.defaultNote() : "unset") + ")";
@@ -77,11 +77,11 @@ final class ConfigCommand implements Callable<Integer> {
   /** One line on demo mode or the sites file, and the demo agents' password. */
   private String mode(RunCommand run, boolean demo) {
     if (!demo) {
-      return "sites and agents from " + run.value(Settings.SITES);
+      return "sites and agents from " + run.value(AccessSettings.SITES);
     }
-    Path kept = DemoPassword.file(run.value(Settings.DATA_DIR));
+    Path kept = DemoPassword.file(run.value(StorageSettings.DATA_DIR));
     String password =
-        run.value(Settings.DEMO_AGENT_PASSWORD) == null
+        run.value(AccessSettings.DEMO_AGENT_PASSWORD) == null
             ? "a random password kept in " + kept + " (made on first start)"
             : "the password of demo-agent-password";
     return "demo mode (no --sites): the demo agents "

@@ -2,11 +2,15 @@ package dev.parley.server;
 
 import dev.parley.bots.Knowledge;
 import dev.parley.bots.KnowledgeBase;
+import dev.parley.bots.knowledge.EmbeddingsClient;
 import dev.parley.bots.knowledge.Ingestor;
 import dev.parley.bots.knowledge.KnowledgeIndexes;
 import dev.parley.bots.knowledge.KnowledgeService;
 import dev.parley.bots.knowledge.UrlFetcher;
+import dev.parley.chat.BotSettings;
+import dev.parley.chat.Directory;
 import dev.parley.chat.KnowledgeStore;
+import dev.parley.chat.Site;
 import dev.parley.core.Broker;
 import dev.parley.core.MessageStore;
 import dev.parley.core.NodeClock;
@@ -43,12 +47,31 @@ record KnowledgeParts(KnowledgeStore store, KnowledgeIndexes indexes, KnowledgeS
         : JdbcKnowledgeStore.onPostgres(postgres.get());
   }
 
-  /** Opens the indexes on {@code store} (closed again if they cannot be built). */
+  /**
+   * Opens the indexes on {@code store} (closed again if they cannot be built), each site's
+   * embeddings endpoint read from its settings in {@code directory}, their counts in {@code
+   * metrics}.
+   */
   static KnowledgeParts open(
-      ServerConfig config, KnowledgeStore store, Broker broker, NodeClock clock, Duration poll) {
+      ServerConfig config,
+      KnowledgeStore store,
+      Broker broker,
+      NodeClock clock,
+      Duration poll,
+      Directory directory,
+      MicrometerMetrics metrics) {
     KnowledgeIndexes indexes =
         new KnowledgeIndexes(
-            store, config.dataDir().resolve("knowledge"), deployment(config), broker, clock, poll);
+            store,
+            config.dataDir().resolve("knowledge"),
+            deployment(config),
+            broker,
+            clock,
+            poll,
+            site -> embeddings(directory.site(site)),
+            new EmbeddingsClient(EmbeddingsClient.Limits.DEFAULTS),
+            KnowledgeIndexes.QUERY_TIMEOUT);
+    metrics.bindKnowledge(indexes);
     try {
       indexes.start().join();
     } catch (RuntimeException e) {
@@ -75,6 +98,11 @@ record KnowledgeParts(KnowledgeStore store, KnowledgeIndexes indexes, KnowledgeS
             config.knowledgeMaxDocuments(),
             Clock.systemUTC());
     return new KnowledgeParts(store, indexes, service);
+  }
+
+  /** The embeddings endpoint of {@code site}'s bot settings, or null. */
+  private static BotSettings.Embeddings embeddings(Site site) {
+    return site == null || site.bot() == null ? null : site.bot().embeddings();
   }
 
   /**

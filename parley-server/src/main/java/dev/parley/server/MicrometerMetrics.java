@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.bots.knowledge.KnowledgeIndexes;
 import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ChatMetrics;
 import dev.parley.chat.ConversationStatus;
@@ -52,6 +53,7 @@ public final class MicrometerMetrics
   private final Timer brokerPublish;
   private final Timer storeCommit;
   private final DistributionSummary storeBatch;
+  private final Counter storeRefused;
   private final Timer botFirstToken;
   private final Timer firstAgentResponse;
   private final Counter rateLimited;
@@ -109,6 +111,10 @@ public final class MicrometerMetrics
         DistributionSummary.builder("parley.store.batch.size")
             .description("Writes per group commit")
             .publishPercentileHistogram()
+            .register(registry);
+    storeRefused =
+        Counter.builder("parley.store.writes.refused")
+            .description("Writes the store refused because it was overloaded")
             .register(registry);
     rateLimited =
         Counter.builder("parley.commands.rate.limited")
@@ -182,6 +188,22 @@ public final class MicrometerMetrics
         .register(registry);
     FunctionCounter.builder("parley.mail.failed", events, e -> e.mail().failed())
         .description("Away mails this node gave up")
+        .register(registry);
+  }
+
+  /**
+   * The knowledge's counts: embeddings requests, failed ones, questions searched by words alone.
+   */
+  void bindKnowledge(KnowledgeIndexes k) {
+    FunctionCounter.builder("parley.embeddings.requests", k, i -> i.client().requests())
+        .description("Requests this node sent to embeddings endpoints")
+        .register(registry);
+    FunctionCounter.builder("parley.embeddings.failed", k, i -> i.client().failures())
+        .description("Requests to embeddings endpoints that failed (tried again or not)")
+        .register(registry);
+    FunctionCounter.builder(
+            "parley.knowledge.vector.fallbacks", k, KnowledgeIndexes::queryFallbacks)
+        .description("Questions searched by words alone: their vector could not be had")
         .register(registry);
   }
 
@@ -282,6 +304,11 @@ public final class MicrometerMetrics
   public void committed(int batchSize, long nanos) {
     storeBatch.record(batchSize);
     storeCommit.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void refused() {
+    storeRefused.increment();
   }
 
   @Override

@@ -131,7 +131,9 @@ public final class ParleyServer implements AutoCloseable {
 
       KnowledgeStore knowledgeStore = KnowledgeParts.store(store, () -> postgresOptions(config));
       opened.add(knowledgeStore);
-      this.knowledge = KnowledgeParts.open(config, knowledgeStore, broker, clock, CONFIG_POLL);
+      this.knowledge =
+          KnowledgeParts.open(
+              config, knowledgeStore, broker, clock, CONFIG_POLL, directory, metrics);
       opened.set(opened.indexOf(knowledgeStore), knowledge); // its close closes the store
       this.bots =
           new SiteBots(
@@ -309,7 +311,8 @@ public final class ParleyServer implements AutoCloseable {
   private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
     return PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
         .withSchema(c.postgresSchema())
-        .withCommitDelay(c.storeCommitDelay());
+        .withCommitDelay(c.storeCommitDelay())
+        .withMaxQueueDelay(c.storeMaxQueueDelay());
   }
 
   private static MessageStore openStore(ServerConfig c, CommitListener commits) {
@@ -318,7 +321,8 @@ public final class ParleyServer implements AutoCloseable {
     }
     return SqliteMessageStore.open(
         c.dataDir(),
-        new SqliteMessageStore.Options(c.fsync(), 512, 100_000, 4, c.storeCommitDelay()),
+        new SqliteMessageStore.Options(
+            c.fsync(), 512, 100_000, 4, c.storeCommitDelay(), c.storeMaxQueueDelay()),
         commits);
   }
 

@@ -105,11 +105,11 @@ final class RunCommand implements Callable<Integer> {
    * @throws RuntimeException when the node cannot start (store, port, TLS files)
    */
   ParleyServer start(PrintWriter out) throws InterruptedException {
-    ServerConfig.Builder builder = ServerConfig.newBuilder();
+    ServerConfigBuilder builder = ServerConfig.newBuilder();
     for (Setting<?> s : Settings.ALL) {
       s.applyTo(builder, value(s));
     }
-    if (value(Settings.SITES) == null) {
+    if (value(AccessSettings.SITES) == null) {
       builder.demoAgentPassword(this::demoPassword);
     }
     ServerConfig config = builder.build();
@@ -123,8 +123,9 @@ final class RunCommand implements Callable<Integer> {
    * missing).
    */
   private String demoPassword() {
-    String given = value(Settings.DEMO_AGENT_PASSWORD);
-    demoPassword = given != null ? given : DemoPassword.loadOrCreate(value(Settings.DATA_DIR));
+    String given = value(AccessSettings.DEMO_AGENT_PASSWORD);
+    demoPassword =
+        given != null ? given : DemoPassword.loadOrCreate(value(StorageSettings.DATA_DIR));
     return demoPassword;
   }
 
@@ -151,14 +152,15 @@ final class RunCommand implements Callable<Integer> {
         "    Admin:       " + http + "/admin/      (sites, agents, bots, the widget's look)");
     if (demo) {
       String given = null;
-      if (fromFlag(Settings.DEMO_AGENT_PASSWORD)) {
+      if (fromFlag(AccessSettings.DEMO_AGENT_PASSWORD)) {
         given = "from --demo-agent-password";
-      } else if (value(Settings.DEMO_AGENT_PASSWORD) != null) {
+      } else if (value(AccessSettings.DEMO_AGENT_PASSWORD) != null) {
         SettingsProvider settings = (SettingsProvider) spec.commandLine().getDefaultValueProvider();
         given =
             "from "
                 + settings.describe(
-                    Settings.DEMO_AGENT_PASSWORD, settings.source(Settings.DEMO_AGENT_PASSWORD));
+                    AccessSettings.DEMO_AGENT_PASSWORD,
+                    settings.source(AccessSettings.DEMO_AGENT_PASSWORD));
       }
       Path kept = DemoPassword.file(config.dataDir()).toAbsolutePath().normalize();
       out.println(
@@ -170,7 +172,7 @@ final class RunCommand implements Callable<Integer> {
     } else {
       out.println(
           "    Log in as:   an agent of "
-              + value(Settings.SITES)
+              + value(AccessSettings.SITES)
               + " (\"admin\": true for the dashboard)");
     }
     out.println(

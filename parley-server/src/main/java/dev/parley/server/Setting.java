@@ -5,7 +5,7 @@ import java.util.function.BiConsumer;
 
 /**
  * One setting of {@code parley run}: its key, type, default, meaning and how it reaches a {@link
- * ServerConfig.Builder}. The key is the flag without its dashes ({@code --ping-interval}), the
+ * ServerConfigBuilder}. The key is the flag without its dashes ({@code --ping-interval}), the
  * config file's key ({@code ping-interval = 30s}) and, upper-cased with underscores, the
  * environment variable ({@code PARLEY_PING_INTERVAL}). {@link Settings#ALL} lists them all; the
  * command line, {@code parley config --print} and the reference in {@code docs/OPERATIONS.md} are
@@ -37,7 +37,7 @@ record Setting<T>(
     boolean secret,
     String help,
     String details,
-    BiConsumer<ServerConfig.Builder, T> apply) {
+    BiConsumer<ServerConfigBuilder, T> apply) {
 
   /** The sections of the configuration reference, in its order. */
   enum Group {
@@ -64,7 +64,7 @@ record Setting<T>(
   }
 
   /** This setting, applied to the builder by {@code apply}. */
-  Setting<T> applies(BiConsumer<ServerConfig.Builder, T> apply) {
+  Setting<T> applies(BiConsumer<ServerConfigBuilder, T> apply) {
     return new Setting<>(
         key, group, label, type, defaultValue, defaultNote, secret, help, details, apply);
   }
@@ -120,7 +120,7 @@ record Setting<T>(
 
   /** Hands {@code value} (of this setting's type, or null) to {@code builder}. */
   @SuppressWarnings("unchecked")
-  void applyTo(ServerConfig.Builder builder, Object value) {
+  void applyTo(ServerConfigBuilder builder, Object value) {
     if (apply != null) {
       apply.accept(builder, (T) value);
     }

@@ -39,17 +39,16 @@ class DemoGuardTest {
 
   static List<Arguments> deployments() {
     return List.<Arguments>of(
-        Arguments.of(
-            "--host 0.0.0.0", (UnaryOperator<ServerConfig.Builder>) b -> b.host("0.0.0.0")),
+        Arguments.of("--host 0.0.0.0", (UnaryOperator<ServerConfigBuilder>) b -> b.host("0.0.0.0")),
         Arguments.of(
             "--tls-cert",
-            (UnaryOperator<ServerConfig.Builder>) b -> b.tls(Path.of("c.pem"), Path.of("k.pem"))),
+            (UnaryOperator<ServerConfigBuilder>) b -> b.tls(Path.of("c.pem"), Path.of("k.pem"))),
         Arguments.of(
             "--store postgres",
-            (UnaryOperator<ServerConfig.Builder>) b -> b.store(StoreKind.POSTGRES)),
+            (UnaryOperator<ServerConfigBuilder>) b -> b.store(StoreKind.POSTGRES)),
         Arguments.of(
             "--broker redis",
-            (UnaryOperator<ServerConfig.Builder>)
+            (UnaryOperator<ServerConfigBuilder>)
                 b -> b.store(StoreKind.POSTGRES).broker(BrokerKind.REDIS).tokenSecret(SECRET)));
   }
 
@@ -62,7 +61,7 @@ class DemoGuardTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("deployments")
   void theDemoAgentsAreRefusedInADeploymentSayingWhatToSet(
-      String setting, UnaryOperator<ServerConfig.Builder> deploy) {
+      String setting, UnaryOperator<ServerConfigBuilder> deploy) {
     assertThatThrownBy(() -> deploy.apply(ServerConfig.newBuilder()).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("demo agents maya and sam")
@@ -96,7 +95,7 @@ class DemoGuardTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("deployments")
   void theDemoSiteWithoutAccountsMayRunAnywhere(
-      String setting, UnaryOperator<ServerConfig.Builder> deploy) {
+      String setting, UnaryOperator<ServerConfigBuilder> deploy) {
     assertThatCode(() -> deploy.apply(ServerConfig.newBuilder()).agents(List.of()).build())
         .doesNotThrowAnyException();
   }

@@ -96,29 +96,30 @@ class SettingsTest {
   @Test
   void defaultsAreTheOwningModulesAndTheBuilderStartsFromThem() {
     TransportConfig transport = TransportConfig.newBuilder().build();
-    assertThat(Settings.PORT.defaultValue()).isEqualTo(transport.port());
-    assertThat(Settings.PING_INTERVAL.defaultValue()).isEqualTo(transport.pingInterval());
-    assertThat(Settings.MAX_CONNECTIONS_PER_IP.defaultValue())
+    assertThat(NetworkSettings.PORT.defaultValue()).isEqualTo(transport.port());
+    assertThat(NetworkSettings.PING_INTERVAL.defaultValue()).isEqualTo(transport.pingInterval());
+    assertThat(NetworkSettings.MAX_CONNECTIONS_PER_IP.defaultValue())
         .isEqualTo(transport.maxConnectionsPerIp());
-    assertThat(Settings.SEND_RATE.defaultValue()).isEqualTo(NodeConfig.defaults().sendRate());
-    assertThat(Settings.STORE_COMMIT_DELAY.defaultValue())
+    assertThat(NetworkSettings.SEND_RATE.defaultValue())
+        .isEqualTo(NodeConfig.defaults().sendRate());
+    assertThat(StorageSettings.STORE_COMMIT_DELAY.defaultValue())
         .isEqualTo(SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY);
-    assertThat(Settings.AGENT_OFFLINE_GRACE.defaultValue())
+    assertThat(AccessSettings.AGENT_OFFLINE_GRACE.defaultValue())
         .isEqualTo(ChatConfig.defaults().agentOfflineGrace());
-    assertThat(Settings.JWT_CLOCK_SKEW.defaultValue())
+    assertThat(AccessSettings.JWT_CLOCK_SKEW.defaultValue())
         .isEqualTo(JwtVerifier.Settings.none().clockSkew());
 
     ServerConfig c = ServerConfig.newBuilder().agents(List.of()).build();
-    assertThat(c.port()).isEqualTo(Settings.PORT.defaultValue());
-    assertThat(c.pongTimeout()).isEqualTo(Settings.PONG_TIMEOUT.defaultValue());
-    assertThat(c.sendBurst()).isEqualTo(Settings.SEND_BURST.defaultValue());
-    assertThat(c.dataDir()).isEqualTo(Settings.DATA_DIR.defaultValue());
-    assertThat(c.store()).isEqualTo(Settings.STORE.defaultText());
-    assertThat(c.broker()).isEqualTo(Settings.BROKER.defaultText());
-    assertThat(c.bot()).isEqualTo(Settings.BOT.defaultText());
-    assertThat(c.llm().baseUrl()).isEqualTo(Settings.LLM_URL.defaultValue());
-    assertThat(c.llm().totalTimeout()).isEqualTo(Settings.LLM_TIMEOUT.defaultValue());
-    assertThat(c.jwt().jwksCacheTtl()).isEqualTo(Settings.JWT_JWKS_CACHE_TTL.defaultValue());
+    assertThat(c.port()).isEqualTo(NetworkSettings.PORT.defaultValue());
+    assertThat(c.pongTimeout()).isEqualTo(NetworkSettings.PONG_TIMEOUT.defaultValue());
+    assertThat(c.sendBurst()).isEqualTo(NetworkSettings.SEND_BURST.defaultValue());
+    assertThat(c.dataDir()).isEqualTo(StorageSettings.DATA_DIR.defaultValue());
+    assertThat(c.store()).isEqualTo(StorageSettings.STORE.defaultText());
+    assertThat(c.broker()).isEqualTo(StorageSettings.BROKER.defaultText());
+    assertThat(c.bot()).isEqualTo(IntegrationSettings.BOT.defaultText());
+    assertThat(c.llm().baseUrl()).isEqualTo(IntegrationSettings.LLM_URL.defaultValue());
+    assertThat(c.llm().totalTimeout()).isEqualTo(IntegrationSettings.LLM_TIMEOUT.defaultValue());
+    assertThat(c.jwt().jwksCacheTtl()).isEqualTo(AccessSettings.JWT_JWKS_CACHE_TTL.defaultValue());
     assertThat(c.maxTextChars()).isEqualTo(NodeConfig.defaults().maxTextChars());
   }
 

@@ -2,6 +2,7 @@ package dev.parley.testkit;
 
 import dev.parley.server.ParleyServer;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.ServerConfigBuilder;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -12,10 +13,10 @@ import java.util.function.Consumer;
  */
 public final class TestServer implements AutoCloseable {
   private final Path dataDir;
-  private final Consumer<ServerConfig.Builder> customizer;
+  private final Consumer<ServerConfigBuilder> customizer;
   private ParleyServer server;
 
-  private TestServer(Path dataDir, Consumer<ServerConfig.Builder> customizer) {
+  private TestServer(Path dataDir, Consumer<ServerConfigBuilder> customizer) {
     this.dataDir = dataDir;
     this.customizer = customizer;
   }
@@ -26,14 +27,14 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** Starts a node on port 0 after {@code customizer} adjusted the defaults. */
-  public static TestServer start(Path dataDir, Consumer<ServerConfig.Builder> customizer) {
+  public static TestServer start(Path dataDir, Consumer<ServerConfigBuilder> customizer) {
     TestServer t = new TestServer(dataDir, customizer);
     t.boot();
     return t;
   }
 
   private void boot() {
-    ServerConfig.Builder b =
+    ServerConfigBuilder b =
         ServerConfig.newBuilder().host("127.0.0.1").port(0).adminPort(0).dataDir(dataDir);
     customizer.accept(b);
     try {

@@ -46,6 +46,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       hidden, switchable per agent;
  *   <li>{@code console-tools.mjs}: an internal note the visitor never receives, a label, a canned
  *       response inserted with {@code /shortcut};
+ *   <li>{@code console-desk.mjs}: two visitors, one agent — unread counts and "typing…" on the
+ *       conversation not open, each conversation's draft and scroll kept when switching (mouse and
+ *       Alt+Up/Down), counts and drafts across a reload, two panes on a phone;
  *   <li>{@code search.mjs}: the console's search finds a visitor's message and a note, and a click
  *       opens the transcript at the message, highlighted; typed syntax is literal; a resolved
  *       conversation opens from its result;
@@ -53,7 +56,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
  *       Hebrew site wins over data-lang;
  *   <li>{@code admin.mjs}: the admin page — a site and an agent made, the preview following the
- *       accent colour, the widget on the site's page wearing it, field errors and a lost update.
+ *       accent colour, the widget on the site's page wearing it, field errors and a lost update;
+ *   <li>{@code crawl.mjs}: the Knowledge tab crawls a sitemap on 127.0.0.1 (private addresses are
+ *       allowed for this server) to two ready documents; no sitemap ends the crawl failed.
  * </ul>
  *
  * Screenshots land in {@code parley-testkit/target/screenshots}.
@@ -77,7 +82,10 @@ class BrowserTest {
          "agents": [{"user": "maya", "name": "Maya", "sites": ["demo"], "capacity": 0, "password": "pw", "admin": true}]}
         """);
     server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+        TestServer.start(
+            dir.resolve("data"),
+            // crawl.mjs serves its sitemap on 127.0.0.1: private addresses allowed, for tests only
+            b -> b.sites(SitesFile.load(sites)).agents(null).knowledgeFetchPrivate(true));
   }
 
   @AfterAll
@@ -129,8 +137,10 @@ class BrowserTest {
         "admin",
         "notify",
         "console-tools",
+        "console-desk",
         "search",
-        "rtl"
+        "rtl",
+        "crawl"
       })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());

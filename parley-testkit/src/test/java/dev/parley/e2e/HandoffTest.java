@@ -16,6 +16,7 @@ import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.server.ServerConfig;
+import dev.parley.server.ServerConfigBuilder;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -40,7 +41,7 @@ class HandoffTest {
   TestServer server;
   final List<ParleyClient> clients = new ArrayList<>();
 
-  void start(Consumer<ServerConfig.Builder> more) {
+  void start(Consumer<ServerConfigBuilder> more) {
     server =
         TestServer.start(
             dir,

@@ -1,6 +1,7 @@
 package dev.parley.bots.knowledge;
 
 import dev.parley.bots.Knowledge;
+import dev.parley.chat.BotSettings;
 import dev.parley.chat.KnowledgeStore;
 import dev.parley.core.Broker;
 import dev.parley.core.BrokerEvent;
@@ -13,8 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -38,6 +41,16 @@ import org.slf4j.LoggerFactory;
  * half-built index; a failed build keeps the one serving. At start {@code root} is emptied (nothing
  * in it is in use).
  *
+ * <p>Hybrid retrieval: when a site has an embeddings endpoint ({@link BotSettings#embeddings}), a
+ * build gives each section its vector — stored ones ({@link KnowledgeStore#embeddings}, computed
+ * once by whichever node or upload needed them first), the others asked of the endpoint within
+ * {@link #EMBED_TIMEOUT} and stored ({@link Embedder}). A build the endpoint fails still serves:
+ * the sections it has no vector for are found by their words alone until the next build (logged). A
+ * change of the endpoint or model is found by the same version check and rebuilds the site (the old
+ * vectors never mix with the new). The site's stored vectors the new generation does not use are
+ * deleted once {@link #PRUNE_AFTER} old. At a question, its vector is asked for once, within {@code
+ * queryTimeout}; when that fails the words alone answer ({@link #queryFallbacks}, logged).
+ *
  * <p>Thread-safe. Builds run one at a time on the thread {@code parley-knowledge-index}; a rebuild
  * of a site asked for while one runs is done once after it. Nothing here blocks the caller.
  */
@@ -47,11 +60,24 @@ public final class KnowledgeIndexes implements Function<String, Knowledge>, Auto
 
   private static final Logger log = LoggerFactory.getLogger(KnowledgeIndexes.class);
 
-  /** A site's builds: the one running (if any), whether another is wanted, what was built. */
+  /** How long a build may wait for the embeddings endpoint in all. */
+  public static final Duration EMBED_TIMEOUT = Duration.ofMinutes(2);
+
+  /** The default bound on asking for a question's vector. */
+  public static final Duration QUERY_TIMEOUT = Duration.ofSeconds(3);
+
+  /** How old a stored vector no index uses must be to be deleted (an upload's may be in flight). */
+  static final Duration PRUNE_AFTER = Duration.ofHours(1);
+
+  /**
+   * A site's builds: the one running (if any), whether another is wanted, what was built (the
+   * knowledge version, and the embedding space asked for, null: none).
+   */
   private static final class Builds {
     CompletableFuture<Void> running;
     boolean again;
     long built = -1;
+    String space;
   }
 
   private final KnowledgeStore store;
@@ -60,6 +86,11 @@ public final class KnowledgeIndexes implements Function<String, Knowledge>, Auto
   private final Broker broker;
   private final NodeClock clock;
   private final Duration pollEvery;
+  private final Function<String, BotSettings.Embeddings> endpoints;
+  private final EmbeddingsClient client;
+  private final Embedder embedder;
+  private final Duration queryTimeout;
+  private final AtomicLong queryFallbacks = new AtomicLong();
   private final ExecutorService builder =
       Executors.newSingleThreadExecutor(
           r -> Thread.ofPlatform().name("parley-knowledge-index").daemon(true).unstarted(r));
@@ -84,6 +115,38 @@ public final class KnowledgeIndexes implements Function<String, Knowledge>, Auto
       Broker broker,
       NodeClock clock,
       Duration pollEvery) {
+    this(
+        store,
+        root,
+        fallback,
+        broker,
+        clock,
+        pollEvery,
+        site -> null,
+        new EmbeddingsClient(EmbeddingsClient.Limits.DEFAULTS),
+        QUERY_TIMEOUT);
+  }
+
+  /**
+   * @param endpoints a site's embeddings endpoint, or null for none (its settings, read at each
+   *     build and question)
+   * @param client what asks the endpoints
+   * @param queryTimeout how long a question's vector may take
+   */
+  public KnowledgeIndexes(
+      KnowledgeStore store,
+      Path root,
+      Function<String, Knowledge> fallback,
+      Broker broker,
+      NodeClock clock,
+      Duration pollEvery,
+      Function<String, BotSettings.Embeddings> endpoints,
+      EmbeddingsClient client,
+      Duration queryTimeout) {
+    this.endpoints = endpoints;
+    this.client = client;
+    this.embedder = new Embedder(store, client, clock::millis);
+    this.queryTimeout = queryTimeout;
     this.store = store;
     this.root = root;
     this.fallback = fallback;
@@ -118,7 +181,46 @@ public final class KnowledgeIndexes implements Function<String, Knowledge>, Auto
   @Override
   public SiteKnowledge apply(String site) {
     return sites.computeIfAbsent(
-        site, s -> new SiteKnowledge(fallback == null ? null : fallback.apply(s)));
+        site,
+        s ->
+            new SiteKnowledge(
+                fallback == null ? null : fallback.apply(s),
+                (space, text) -> queryVector(s, space, text)));
+  }
+
+  /** The embeddings endpoint of {@code site}, or null. */
+  BotSettings.Embeddings endpoint(String site) {
+    return endpoints.apply(site);
+  }
+
+  /** The vector of {@code text} for {@code site} in {@code space}, or null (words alone). */
+  private float[] queryVector(String site, String space, String text) {
+    BotSettings.Embeddings e = endpoint(site);
+    if (e == null || !e.space().equals(space)) {
+      return null; // the endpoint changed: the rebuild is on its way
+    }
+    try {
+      return client.embedOnce(e, text, queryTimeout);
+    } catch (EmbeddingsClient.Failed f) {
+      queryFallbacks.incrementAndGet();
+      log.warn("site {}: searching by words alone, no question vector: {}", site, f.getMessage());
+      return null;
+    }
+  }
+
+  /** Questions answered by words alone because their vector could not be had (a metric). */
+  public long queryFallbacks() {
+    return queryFallbacks.get();
+  }
+
+  /** What asks the embeddings endpoints (its counts are metrics). */
+  public EmbeddingsClient client() {
+    return client;
+  }
+
+  /** The cache-aware vectors of sections, for uploads ({@link KnowledgeService}). */
+  Embedder embedder() {
+    return embedder;
   }
 
   /**
@@ -154,7 +256,7 @@ public final class KnowledgeIndexes implements Function<String, Knowledge>, Auto
             versions -> {
               List<CompletableFuture<Void>> all =
                   versions.entrySet().stream()
-                      .filter(v -> v.getValue() > built(v.getKey()))
+                      .filter(v -> v.getValue() > built(v.getKey()) || spaceMoved(v.getKey()))
                       .map(v -> rebuild(v.getKey()))
                       .toList();
               return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
@@ -166,6 +268,15 @@ public final class KnowledgeIndexes implements Function<String, Knowledge>, Auto
     synchronized (builds) {
       Builds b = builds.get(site);
       return b == null ? -1 : b.built;
+    }
+  }
+
+  /** Whether {@code site}'s embedding space is not the one its index was built for. */
+  private boolean spaceMoved(String site) {
+    BotSettings.Embeddings e = endpoint(site);
+    synchronized (builds) {
+      Builds b = builds.get(site);
+      return b != null && b.built >= 0 && !Objects.equals(e == null ? null : e.space(), b.space);
     }
   }
 
@@ -222,21 +333,56 @@ public final class KnowledgeIndexes implements Function<String, Knowledge>, Auto
       return;
     }
     Path dir = root.resolve(dirName(site)).resolve(Long.toString(generations.incrementAndGet()));
+    BotSettings.Embeddings e = endpoint(site);
+    String space = e == null ? null : e.space();
+    Map<String, float[]> vectors = Map.of();
+    if (e != null) {
+      Map<String, String> texts = new LinkedHashMap<>();
+      docs.stream()
+          .filter(d -> d.status() == KnowledgeStore.Status.READY)
+          .flatMap(d -> d.sections().stream())
+          .map(Embedder::text)
+          .forEach(t -> texts.put(Embedder.hash(t), t));
+      Embedder.Got got =
+          embedder.vectors(site, e, texts, System.nanoTime() + EMBED_TIMEOUT.toNanos());
+      vectors = got.vectors();
+      if (got.failure() != null) {
+        log.warn(
+            "knowledge index of site {}: {} of {} sections without a vector (words alone): {}",
+            site,
+            texts.size() - vectors.size(),
+            texts.size(),
+            got.failure());
+      }
+    }
     SiteIndex next;
     try {
-      next = SiteIndex.build(dir, docs);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      next = SiteIndex.build(dir, docs, space, vectors);
+    } catch (IOException ex) {
+      throw new UncheckedIOException(ex);
     }
     apply(site).swap(next);
     synchronized (builds) {
       builds.get(site).built = version;
+      builds.get(site).space = space;
     }
+    store
+        .pruneEmbeddings(
+            site,
+            space == null ? "" : space,
+            vectors.keySet(),
+            clock.millis() - PRUNE_AFTER.toMillis())
+        .exceptionally(
+            ex -> {
+              log.debug("could not prune the embeddings of site {}: {}", site, ex.toString());
+              return 0;
+            });
     log.info(
-        "knowledge index of site {} at version {}: {} sections from {} documents",
+        "knowledge index of site {} at version {}: {} sections ({} with a vector) from {} documents",
         site,
         version,
         next.size(),
+        next.vectors(),
         docs.size());
   }
 

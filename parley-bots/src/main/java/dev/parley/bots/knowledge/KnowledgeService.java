@@ -326,7 +326,13 @@ public final class KnowledgeService implements AutoCloseable {
     try {
       Ingestor.Result r = ingestor.ingest(source, bytes);
       done =
-          indexing.with(Status.READY, null, r.title(), r.language(), r.sections(), clock.millis());
+          indexing.with(
+              Status.READY,
+              embed(site, r.sections()),
+              r.title(),
+              r.language(),
+              r.sections(),
+              clock.millis());
     } catch (IngestException e) {
       done =
           indexing.with(
@@ -337,6 +343,32 @@ public final class KnowledgeService implements AutoCloseable {
       indexes.changed(site).join();
     }
     return new Upload(done, true);
+  }
+
+  /**
+   * Computes and stores the vectors of {@code sections} when the site has an embeddings endpoint,
+   * so the rebuild that follows finds them; null when done (or none is wanted), else the reason a
+   * ready document gives for being found by its words alone.
+   */
+  private String embed(String site, List<KnowledgeStore.Section> sections) {
+    var endpoint = indexes.endpoint(site);
+    if (endpoint == null || sections.isEmpty()) {
+      return null;
+    }
+    Map<String, String> texts = new LinkedHashMap<>();
+    sections.stream().map(Embedder::text).forEach(t -> texts.put(Embedder.hash(t), t));
+    Embedder.Got got =
+        indexes
+            .embedder()
+            .vectors(
+                site,
+                endpoint,
+                texts,
+                System.nanoTime() + KnowledgeIndexes.EMBED_TIMEOUT.toNanos());
+    return got.failure() == null
+        ? null
+        : "found by its words only (no vectors, tried again at the next re-index): "
+            + got.failure();
   }
 
   /** The site's documents, without their sections. */

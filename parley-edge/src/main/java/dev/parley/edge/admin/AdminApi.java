@@ -299,17 +299,20 @@ public final class AdminApi implements HttpApi {
   @SuppressWarnings("unchecked")
   static Object siteView(Configuration.Stored<SiteDoc> s) {
     SiteDoc d = s.doc();
-    Map<String, Object> n = Json.toMap(d.withSecrets(null, null, null).withEventWebhooks(null));
+    Map<String, Object> n = Json.toMap(SiteSecrets.without(d));
     n.put("identitySecretSet", d.identitySecret() != null);
     if (d.eventWebhooks() != null) {
       n.put("eventWebhooks", EventWebhookDoc.views(d.eventWebhooks()));
     }
     if (n.get("bot") instanceof Map<?, ?> bot) {
       if (bot.get("llm") instanceof Map<?, ?> llm) {
-        ((Map<String, Object>) llm).put("apiKeySet", d.apiKey() != null);
+        ((Map<String, Object>) llm).put("apiKeySet", SiteSecrets.apiKey(d) != null);
       }
       if (bot.get("webhook") instanceof Map<?, ?> hook) {
-        ((Map<String, Object>) hook).put("secretSet", d.webhookSecret() != null);
+        ((Map<String, Object>) hook).put("secretSet", SiteSecrets.webhookSecret(d) != null);
+      }
+      if (bot.get("embeddings") instanceof Map<?, ?> emb) {
+        ((Map<String, Object>) emb).put("apiKeySet", SiteSecrets.embeddingsKey(d) != null);
       }
     }
     n.put("version", s.version());

@@ -2,6 +2,7 @@ package dev.parley.edge.admin;
 
 import dev.parley.chat.BotSettings;
 import dev.parley.edge.admin.SiteDoc.Bot;
+import dev.parley.edge.admin.SiteDoc.Embeddings;
 import dev.parley.edge.admin.SiteDoc.Llm;
 import dev.parley.edge.admin.SiteDoc.Webhook;
 import java.net.URI;
@@ -21,6 +22,7 @@ final class BotCheck {
     }
     BotSettings.Llm l = s.llm();
     BotSettings.Webhook w = s.webhook();
+    BotSettings.Embeddings e = s.embeddings();
     return new Bot(
         s.kind().wire(),
         l == null
@@ -32,8 +34,12 @@ final class BotCheck {
                 l.systemPrompt(),
                 l.temperature(),
                 l.maxTokens()),
-        w == null ? null : new Webhook(w.url(), w.secret()));
+        w == null ? null : new Webhook(w.url(), w.secret()),
+        e == null ? null : new Embeddings(e.baseUrl(), e.model(), e.apiKey()));
   }
+
+  /** The most characters of an embeddings model's name. */
+  static final int MAX_MODEL = 200;
 
   /** {@code b} checked field by field (errors name {@code bot.…}), its kind in wire form. */
   static Bot checked(Bot b) {
@@ -63,7 +69,20 @@ final class BotCheck {
         throw new InvalidSetting("bot.webhook.secret", "must be at least 16 characters");
       }
     }
-    return new Bot(kind.wire(), l, w);
+    Embeddings e = b.embeddings();
+    if (e != null) {
+      if (e.baseUrl() == null || e.baseUrl().isEmpty()) {
+        throw new InvalidSetting("bot.embeddings.baseUrl", "is required");
+      }
+      url("bot.embeddings.baseUrl", e.baseUrl());
+      if (e.model() == null || e.model().isBlank()) {
+        throw new InvalidSetting("bot.embeddings.model", "is required");
+      }
+      SiteDoc.text("bot.embeddings.model", e.model(), MAX_MODEL, false);
+      SiteDoc.text("bot.embeddings.apiKey", e.apiKey(), 1000, false);
+      e = new Embeddings(e.baseUrl().replaceFirst("/+$", ""), e.model(), e.apiKey());
+    }
+    return new Bot(kind.wire(), l, w, e);
   }
 
   private static void url(String field, String v) {
@@ -88,6 +107,7 @@ final class BotCheck {
     }
     Llm l = b.llm();
     Webhook w = b.webhook();
+    Embeddings e = b.embeddings();
     return new BotSettings(
         BotSettings.Kind.ofWire(b.kind()),
         l == null
@@ -99,7 +119,10 @@ final class BotCheck {
                 l.systemPrompt(),
                 l.temperature(),
                 l.maxTokens()),
-        w == null ? null : new BotSettings.Webhook(w.url(), blankToNull(w.secret())));
+        w == null ? null : new BotSettings.Webhook(w.url(), blankToNull(w.secret())),
+        e == null
+            ? null
+            : new BotSettings.Embeddings(e.baseUrl(), e.model(), blankToNull(e.apiKey())));
   }
 
   private static String blankToNull(String s) {

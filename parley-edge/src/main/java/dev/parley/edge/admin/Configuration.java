@@ -25,9 +25,10 @@ import java.util.stream.Collectors;
 
 /**
  * Changes the deployment's configuration: sites and agents, checked ({@link SiteDoc#checked},
- * {@link AgentDoc#checked}), their secrets sealed ({@link SecretBox}), written compare-and-set with
- * an audit record ({@link ConfigStore}), and announced to every node ({@link ConfigSync#changed}).
- * Also imports a sites file (idempotently) and decodes stored entries for {@link ConfigSync}.
+ * {@link AgentDoc#checked}), their secrets sealed ({@link SiteSecrets}), written compare-and-set
+ * with an audit record ({@link ConfigStore}), and announced to every node ({@link
+ * ConfigSync#changed}). Also imports a sites file (idempotently) and decodes stored entries for
+ * {@link ConfigSync}.
  *
  * <p>Secrets are write-only: a document sent without a secret keeps the stored one, an empty string
  * clears it, and what is read back says only whether one is set.
@@ -93,48 +94,7 @@ public final class Configuration {
   }
 
   private static SiteDoc openSite(SecretBox box, Entry e) {
-    SiteDoc s = sealedSite(e);
-    return s.withSecrets(
-            box.open(s.identitySecret(), place(s.id(), "identitySecret")),
-            box.open(s.apiKey(), place(s.id(), "bot.llm.apiKey")),
-            box.open(s.webhookSecret(), place(s.id(), "bot.webhook.secret")))
-        .withEventWebhooks(
-            s.eventWebhooks() == null
-                ? null
-                : s.eventWebhooks().stream()
-                    .map(h -> h.withSecret(box.open(h.secret(), hookPlace(s.id(), h.id()))))
-                    .toList());
-  }
-
-  private static String hookPlace(String site, String hook) {
-    return place(site, "eventWebhooks/" + hook + "/secret");
-  }
-
-  /**
-   * {@code doc}'s event webhooks as they will be stored: each secret sealed, or the stored one of
-   * the same id kept when none is sent; a webhook with neither is refused.
-   */
-  private List<EventWebhookDoc> sealedHooks(SiteDoc doc, SiteDoc before) {
-    if (doc.eventWebhooks() == null) {
-      return null;
-    }
-    List<EventWebhookDoc> out = new ArrayList<>();
-    for (int i = 0; i < doc.eventWebhooks().size(); i++) {
-      EventWebhookDoc h = doc.eventWebhooks().get(i);
-      String stored = before == null ? null : before.eventWebhookSecret(h.id());
-      String sealed =
-          h.secret() == null ? stored : box.seal(h.secret(), hookPlace(doc.id(), h.id()));
-      if (sealed == null) {
-        throw new InvalidSetting(
-            "eventWebhooks[" + i + "].secret", "is required for a new webhook");
-      }
-      out.add(h.withSecret(sealed));
-    }
-    return out;
-  }
-
-  private static String place(String site, String field) {
-    return "site/" + site + "/" + field;
+    return SiteSecrets.open(box, sealedSite(e));
   }
 
   // ---- reading, for the admin API ----
@@ -206,24 +166,7 @@ public final class Configuration {
               }
               long expected = ifMatch != null ? ifMatch : old.map(Entry::version).orElse(0L);
               SiteDoc before = old.map(Configuration::sealedSite).orElse(null);
-              SiteDoc sealed =
-                  doc.withSecrets(
-                          keep(
-                              doc.identitySecret(),
-                              before == null ? null : before.identitySecret(),
-                              doc.id(),
-                              "identitySecret"),
-                          keep(
-                              doc.apiKey(),
-                              before == null ? null : before.apiKey(),
-                              doc.id(),
-                              "bot.llm.apiKey"),
-                          keep(
-                              doc.webhookSecret(),
-                              before == null ? null : before.webhookSecret(),
-                              doc.id(),
-                              "bot.webhook.secret"))
-                      .withEventWebhooks(sealedHooks(doc, before));
+              SiteDoc sealed = SiteSecrets.seal(box, doc, before);
               String action =
                   before == null
                       ? "create"
@@ -234,16 +177,6 @@ public final class Configuration {
               return write(
                   Kind.SITE, doc.id(), sealed, expected, actor, action, changes(before, sealed));
             });
-  }
-
-  /**
-   * A secret as it will be stored: sent (sealed), empty (cleared), or absent (the stored one kept).
-   */
-  private String keep(String sent, String stored, String site, String field) {
-    if (sent == null) {
-      return stored;
-    }
-    return sent.isEmpty() ? null : box.seal(sent, place(site, field));
   }
 
   /**

@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * retentionDays} (1-3650, absent: keep forever) is how long resolved conversations are kept.
  *
  * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code
- * bot.webhook.secret}, each {@code eventWebhooks[i].secret}) are plain here; {@link SecretBox}
- * seals them in the stored document and the API never shows them.
+ * bot.webhook.secret}, {@code bot.embeddings.apiKey}, each {@code eventWebhooks[i].secret}) are
+ * plain here; {@link SiteSecrets} seals them in the stored document and the API never shows them.
  */
 public record SiteDoc(
     String id,
@@ -175,8 +175,18 @@ public record SiteDoc(
   /** Business hours: days ({@code MONDAY}…), opens and closes ({@code HH:MM}), a time zone. */
   public record Hours(List<String> days, String opens, String closes, String zone) {}
 
-  /** The site's bot: kind {@code kb}, {@code llm}, {@code webhook} or {@code none}. */
-  public record Bot(String kind, Llm llm, Webhook webhook) {}
+  /**
+   * The site's bot: kind {@code kb}, {@code llm}, {@code webhook} or {@code none}; {@code
+   * embeddings}, when set, makes its knowledge search hybrid.
+   */
+  public record Bot(String kind, Llm llm, Webhook webhook, Embeddings embeddings) {
+    public Bot(String kind, Llm llm, Webhook webhook) {
+      this(kind, llm, webhook, null);
+    }
+  }
+
+  /** An OpenAI-compatible embeddings endpoint: base URL and model required. */
+  public record Embeddings(String baseUrl, String model, String apiKey) {}
 
   /** The LLM bot's endpoint; null fields take the deployment's settings. */
   public record Llm(
@@ -327,7 +337,7 @@ public record SiteDoc(
   }
 
   /** This document with other secrets (null keeps none: the caller decides). */
-  SiteDoc withSecrets(String identity, String apiKey, String webhookSecret) {
+  SiteDoc withSecrets(String identity, String apiKey, String webhookSecret, String embeddingsKey) {
     Bot b = bot;
     if (b != null) {
       b =
@@ -342,7 +352,11 @@ public record SiteDoc(
                       b.llm().systemPrompt(),
                       b.llm().temperature(),
                       b.llm().maxTokens()),
-              b.webhook() == null ? null : new Webhook(b.webhook().url(), webhookSecret));
+              b.webhook() == null ? null : new Webhook(b.webhook().url(), webhookSecret),
+              b.embeddings() == null
+                  ? null
+                  : new Embeddings(
+                      b.embeddings().baseUrl(), b.embeddings().model(), embeddingsKey));
     }
     return new SiteDoc(
         id,
@@ -382,18 +396,6 @@ public record SiteDoc(
         retentionDays);
   }
 
-  /** The event webhook {@code hookId}'s secret, or null. */
-  String eventWebhookSecret(String hookId) {
-    if (eventWebhooks == null) {
-      return null;
-    }
-    return eventWebhooks.stream()
-        .filter(h -> h.id().equals(hookId))
-        .map(EventWebhookDoc::secret)
-        .findFirst()
-        .orElse(null);
-  }
-
   /**
    * This document (a sites file's site) over {@code stored}: what the file leaves unset — the bot,
    * the appearance, the event webhooks, the retention period — is kept from the stored one.
@@ -415,16 +417,6 @@ public record SiteDoc(
         appearance != null ? appearance : stored.appearance(),
         eventWebhooks != null ? eventWebhooks : stored.eventWebhooks(),
         retentionDays != null ? retentionDays : stored.retentionDays());
-  }
-
-  /** The LLM API key, or null. */
-  String apiKey() {
-    return bot == null || bot.llm() == null ? null : bot.llm().apiKey();
-  }
-
-  /** The webhook secret, or null. */
-  String webhookSecret() {
-    return bot == null || bot.webhook() == null ? null : bot.webhook().secret();
   }
 
   /** Checks a text field: at most {@code max} code points, no control characters. */

@@ -1,6 +1,6 @@
 /**
- * The OpenAI-compatible chat-completions wire format (request bodies and streamed chunks), spoken
- * by the LLM bot to any compatible endpoint. JSON lives here because this module is the only one
- * that knows JSON.
+ * The OpenAI-compatible wire formats spoken to any compatible endpoint: chat completions (request
+ * bodies and streamed chunks, the LLM bot) and embeddings (request and response, hybrid knowledge
+ * retrieval). JSON lives here because this module is the only one that knows JSON.
  */
 package dev.parley.protocol.openai;

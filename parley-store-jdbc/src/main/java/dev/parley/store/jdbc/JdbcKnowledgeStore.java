@@ -1,21 +1,27 @@
 package dev.parley.store.jdbc;
 
 import dev.parley.chat.KnowledgeStore;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link KnowledgeStore} on the same database as the messages (SQLite or PostgreSQL): tables
  * {@code knowledge_documents}, {@code knowledge_sections} and {@code knowledge_versions} (migration
- * V8).
+ * V8), and the embeddings cache {@code knowledge_embeddings} (V18, its vectors as little-endian
+ * floats).
  *
  * <p>A change is one transaction: it raises the site's row in {@code knowledge_versions} first (on
  * PostgreSQL that row's lock holds one site's changes one after another until commit; SQLite has
@@ -296,6 +302,117 @@ public final class JdbcKnowledgeStore implements KnowledgeStore {
           }
           return out;
         });
+  }
+
+  /** The most hashes one {@code IN (…)} lists. */
+  private static final int IN_BATCH = 500;
+
+  @Override
+  public CompletableFuture<Map<String, float[]>> embeddings(
+      String site, String space, Collection<String> hashes) {
+    List<String> all = List.copyOf(hashes);
+    return db.read(
+        c -> {
+          Map<String, float[]> out = new HashMap<>();
+          for (int from = 0; from < all.size(); from += IN_BATCH) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + IN_BATCH));
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT hash, vector FROM knowledge_embeddings WHERE site = ? AND space = ?"
+                        + " AND hash IN ("
+                        + String.join(", ", Collections.nCopies(part.size(), "?"))
+                        + ")")) {
+              ps.setString(1, site);
+              ps.setString(2, space);
+              for (int i = 0; i < part.size(); i++) {
+                ps.setString(3 + i, part.get(i));
+              }
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  out.put(rs.getString(1), floats(rs.getBytes(2)));
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Void> putEmbeddings(
+      String site, String space, Map<String, float[]> vectors, long atMillis) {
+    Map<String, float[]> copy = Map.copyOf(vectors);
+    return db.write(
+        "knowledge",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO knowledge_embeddings (site, space, hash, vector, created_at) "
+                      + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (site, space, hash) DO UPDATE SET "
+                      + "vector = excluded.vector, created_at = excluded.created_at")) {
+            for (Map.Entry<String, float[]> e : copy.entrySet()) {
+              ps.setString(1, site);
+              ps.setString(2, space);
+              ps.setString(3, e.getKey());
+              ps.setBytes(4, bytes(e.getValue()));
+              ps.setLong(5, atMillis);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public CompletableFuture<Integer> pruneEmbeddings(
+      String site, String space, Set<String> keep, long beforeMillis) {
+    Set<String> kept = Set.copyOf(keep);
+    return db.write(
+        "knowledge",
+        c -> {
+          List<String[]> gone = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT space, hash FROM knowledge_embeddings WHERE site = ? AND created_at < ?")) {
+            ps.setString(1, site);
+            ps.setLong(2, beforeMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                if (!(rs.getString(1).equals(space) && kept.contains(rs.getString(2)))) {
+                  gone.add(new String[] {rs.getString(1), rs.getString(2)});
+                }
+              }
+            }
+          }
+          if (gone.isEmpty()) {
+            return 0;
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "DELETE FROM knowledge_embeddings WHERE site = ? AND space = ? AND hash = ?")) {
+            for (String[] g : gone) {
+              ps.setString(1, site);
+              ps.setString(2, g[0]);
+              ps.setString(3, g[1]);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+          return gone.size();
+        });
+  }
+
+  static byte[] bytes(float[] v) {
+    ByteBuffer b = ByteBuffer.allocate(v.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.asFloatBuffer().put(v);
+    return b.array();
+  }
+
+  static float[] floats(byte[] bytes) {
+    float[] v = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+    return v;
   }
 
   @Override

@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
@@ -71,18 +70,11 @@ abstract class JdbcMessageStore implements MessageStore {
   }
 
   /** Starts the writer; call last in the subclass constructor. */
-  final void startWriter(int maxQueued, int maxBatch, Duration commitDelay, CommitListener listener)
+  final void startWriter(GroupCommitWriter.Limits limits, CommitListener listener)
       throws SQLException {
     findCid = writeConnection.prepareStatement(FIND_CID);
     upsertReceipt = writeConnection.prepareStatement(UPSERT_RECEIPT);
-    writer =
-        new GroupCommitWriter(
-            writeConnection,
-            maxQueued,
-            maxBatch,
-            commitDelay.toNanos(),
-            this::onRollback,
-            listener);
+    writer = new GroupCommitWriter(writeConnection, limits, this::onRollback, listener);
   }
 
   /**
@@ -147,7 +139,7 @@ abstract class JdbcMessageStore implements MessageStore {
         false);
   }
 
-  private String newId() {
+  final String newId() {
     byte[] b = new byte[12];
     random.nextBytes(b);
     return "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.core.AppendRequest;
 import dev.parley.core.Appended;
 import dev.parley.core.StoreException;
+import dev.parley.core.StoredMessage;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -36,6 +37,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
    * @param schema schema to use (created and migrated if missing)
    * @param readPoolSize read connections per node
    * @param commitDelay how long the writer waits for more writes in a steady stream (0: never)
+   * @param maxQueueDelay refuse new writes while the oldest queued one has waited longer (0: only
+   *     {@code maxQueued} bounds the queue); see {@link GroupCommitWriter}'s admission
    */
   public record Options(
       String url,
@@ -45,7 +48,8 @@ public final class PostgresMessageStore extends JdbcMessageStore {
       int readPoolSize,
       int maxBatch,
       int maxQueued,
-      Duration commitDelay) {
+      Duration commitDelay,
+      Duration maxQueueDelay) {
     public static Options of(String url, String user, String password) {
       return new Options(
           url,
@@ -55,35 +59,60 @@ public final class PostgresMessageStore extends JdbcMessageStore {
           8,
           512,
           100_000,
-          SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY);
+          SqliteMessageStore.Options.DEFAULT_COMMIT_DELAY,
+          SqliteMessageStore.Options.DEFAULT_MAX_QUEUE_DELAY);
     }
 
     public Options withSchema(String s) {
-      return new Options(url, user, password, s, readPoolSize, maxBatch, maxQueued, commitDelay);
+      return new Options(
+          url, user, password, s, readPoolSize, maxBatch, maxQueued, commitDelay, maxQueueDelay);
     }
 
     public Options withCommitDelay(Duration d) {
-      return new Options(url, user, password, schema, readPoolSize, maxBatch, maxQueued, d);
+      return new Options(
+          url, user, password, schema, readPoolSize, maxBatch, maxQueued, d, maxQueueDelay);
+    }
+
+    public Options withMaxQueueDelay(Duration d) {
+      return new Options(
+          url, user, password, schema, readPoolSize, maxBatch, maxQueued, commitDelay, d);
+    }
+
+    GroupCommitWriter.Limits limits() {
+      return new GroupCommitWriter.Limits(
+          maxQueued, maxBatch, commitDelay.toNanos(), maxQueueDelay.toNanos());
     }
   }
 
-  private static final String LOCK_CONVERSATION =
-      "INSERT INTO conversations (id, last_seq, created_at) VALUES (?, 0, ?) "
-          + "ON CONFLICT (id) DO UPDATE SET last_seq = conversations.last_seq RETURNING last_seq";
-  private static final String MOVE_LAST_SEQ = "UPDATE conversations SET last_seq = ? WHERE id = ?";
+  /**
+   * One round trip per message: take the conversation's row lock and its next seq, unless the
+   * sender's cid is already stored, and insert the message at that seq; the duplicate's row
+   * otherwise. The four statements it replaced (lock, find the cid, insert, move the last seq) cost
+   * four round trips, and the writer spent most of its time waiting for them. A same-cid insert
+   * committed by another node while this one waited for the lock is not in this statement's
+   * snapshot: the unique index then fails the batch, which is retried write by write, and the retry
+   * finds the duplicate.
+   */
+  private static final String APPEND =
+      "WITH dup AS (SELECT seq, id, kind, body, created_at, status FROM messages"
+          + " WHERE conversation = ? AND sender = ? AND cid = ?),"
+          + " bump AS (INSERT INTO conversations AS c (id, last_seq, created_at) VALUES (?, 1, ?)"
+          + " ON CONFLICT (id) DO UPDATE SET last_seq = c.last_seq + 1"
+          + " WHERE NOT EXISTS (SELECT 1 FROM dup) RETURNING last_seq),"
+          + " ins AS (INSERT INTO messages"
+          + " (conversation, seq, id, sender, cid, kind, body, created_at, status)"
+          + " SELECT ?, last_seq, ?, ?, ?, ?, ?, ?, ? FROM bump RETURNING seq)"
+          + " SELECT TRUE, seq, NULL, NULL, NULL, NULL, NULL FROM ins"
+          + " UNION ALL SELECT FALSE, seq, id, kind, body, created_at, status FROM dup";
 
-  private final PreparedStatement lock;
-  private final PreparedStatement insert;
-  private final PreparedStatement move;
+  private final PreparedStatement append;
 
   private PostgresMessageStore(
       Connection w, HikariDataSource readPool, Options o, CommitListener listener)
       throws SQLException {
     super("postgresql", w, readPool, o.readPoolSize());
-    this.lock = w.prepareStatement(LOCK_CONVERSATION);
-    this.insert = w.prepareStatement(INSERT);
-    this.move = w.prepareStatement(MOVE_LAST_SEQ);
-    startWriter(o.maxQueued(), o.maxBatch(), o.commitDelay(), listener);
+    this.append = w.prepareStatement(APPEND);
+    startWriter(o.limits(), listener);
   }
 
   /**
@@ -143,22 +172,52 @@ public final class PostgresMessageStore extends JdbcMessageStore {
 
   @Override
   Appended appendInTransaction(AppendRequest r) throws SQLException {
-    lock.setString(1, r.conversation());
-    lock.setLong(2, r.createdAtMillis());
-    long last;
-    try (ResultSet rs = lock.executeQuery()) {
-      rs.next();
-      last = rs.getLong(1);
+    String id = r.id() != null ? r.id() : newId();
+    int p = 1;
+    append.setString(p++, r.conversation());
+    append.setString(p++, r.sender());
+    append.setString(p++, r.cid());
+    append.setString(p++, r.conversation());
+    append.setLong(p++, r.createdAtMillis());
+    append.setString(p++, r.conversation());
+    append.setString(p++, id);
+    append.setString(p++, r.sender());
+    append.setString(p++, r.cid());
+    append.setString(p++, r.kind());
+    append.setString(p++, r.text());
+    append.setLong(p++, r.createdAtMillis());
+    append.setString(p, r.status());
+    try (ResultSet rs = append.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("append of " + r.conversation() + " returned no row");
+      }
+      if (rs.getBoolean(1)) {
+        return new Appended(
+            new StoredMessage(
+                r.conversation(),
+                rs.getLong(2),
+                id,
+                r.sender(),
+                r.cid(),
+                r.kind(),
+                r.text(),
+                r.createdAtMillis(),
+                r.status()),
+            false);
+      }
+      return new Appended(
+          new StoredMessage(
+              r.conversation(),
+              rs.getLong(2),
+              rs.getString(3),
+              r.sender(),
+              r.cid(),
+              rs.getString(4),
+              rs.getString(5),
+              rs.getLong(6),
+              rs.getString(7)),
+          true);
     }
-    Appended dup = findDuplicate(r);
-    if (dup != null) {
-      return dup;
-    }
-    Appended a = insert(insert, r, last + 1);
-    move.setLong(1, last + 1);
-    move.setString(2, r.conversation());
-    move.executeUpdate();
-    return a;
   }
 
   @Override

@@ -40,15 +40,30 @@ import org.flywaydb.core.Flyway;
 public final class SqliteMessageStore extends JdbcMessageStore {
   /**
    * Store settings. {@code maxBatch}: writes per transaction; {@code readThreads}: read pool size;
-   * {@code commitDelay}: how long the writer waits for more writes in a steady stream (0: never).
+   * {@code commitDelay}: how long the writer waits for more writes in a steady stream (0: never);
+   * {@code maxQueueDelay}: new writes are refused while the oldest queued one has waited longer (0:
+   * only {@code maxQueued} bounds the queue; see {@link GroupCommitWriter}'s admission).
    */
   public record Options(
-      boolean fsync, int maxBatch, int maxQueued, int readThreads, Duration commitDelay) {
+      boolean fsync,
+      int maxBatch,
+      int maxQueued,
+      int readThreads,
+      Duration commitDelay,
+      Duration maxQueueDelay) {
     /** The default commit delay: see {@code --store-commit-delay} in docs/OPERATIONS.md. */
     public static final Duration DEFAULT_COMMIT_DELAY = Duration.ofMillis(1);
 
+    /** The default queue delay bound: see {@code --store-max-queue-delay} in docs/OPERATIONS.md. */
+    public static final Duration DEFAULT_MAX_QUEUE_DELAY = Duration.ofSeconds(1);
+
     public static Options defaults() {
-      return new Options(false, 512, 100_000, 4, DEFAULT_COMMIT_DELAY);
+      return new Options(false, 512, 100_000, 4, DEFAULT_COMMIT_DELAY, DEFAULT_MAX_QUEUE_DELAY);
+    }
+
+    GroupCommitWriter.Limits limits() {
+      return new GroupCommitWriter.Limits(
+          maxQueued, maxBatch, commitDelay.toNanos(), maxQueueDelay.toNanos());
     }
   }
 
@@ -79,7 +94,7 @@ public final class SqliteMessageStore extends JdbcMessageStore {
     this.checkpointer = checkpointer;
     this.insert = writeConnection.prepareStatement(INSERT);
     this.lastSeq = writeConnection.prepareStatement(LAST_SEQ);
-    startWriter(options.maxQueued(), options.maxBatch(), options.commitDelay(), listener);
+    startWriter(options.limits(), listener);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.parley.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.parley.core.StoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,16 +13,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The group-commit writer's commit delay, on a real SQLite file: company in a stream, none when
- * idle.
+ * The group-commit writer on a real SQLite file: its commit delay (company in a stream, none when
+ * idle) and its admission (new writes refused while the oldest queued one has waited too long, on a
+ * frozen clock).
  */
 class GroupCommitWriterTest {
   @TempDir Path dir;
@@ -46,22 +51,70 @@ class GroupCommitWriterTest {
     connection.close();
   }
 
+  final AtomicLong clock = new AtomicLong();
+  final AtomicInteger refused = new AtomicInteger();
+
   void start(Duration commitDelay) throws SQLException {
     writer =
         new GroupCommitWriter(
             connection,
-            1000,
-            512,
-            commitDelay.toNanos(),
+            new GroupCommitWriter.Limits(1000, 512, commitDelay.toNanos(), 0),
             () -> {},
             (size, nanos) -> batches.add(size));
+  }
+
+  /** A writer without commit delay whose admission reads {@link #clock}. */
+  void startAdmitting(int maxQueued, Duration maxQueueDelay) throws SQLException {
+    writer =
+        new GroupCommitWriter(
+            connection,
+            new GroupCommitWriter.Limits(maxQueued, 512, 0, maxQueueDelay.toNanos()),
+            () -> {},
+            new CommitListener() {
+              @Override
+              public void committed(int batchSize, long nanos) {
+                batches.add(batchSize);
+              }
+
+              @Override
+              public void refused() {
+                refused.incrementAndGet();
+              }
+            },
+            clock::get);
+  }
+
+  /** A write that holds the writer inside its transaction until released. */
+  static final class Blocker extends Insert {
+    final CountDownLatch applying = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public void apply(Connection c) throws SQLException {
+      applying.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted", e);
+      }
+      super.apply(c);
+    }
+  }
+
+  /** Submits a blocker and returns once the writer is busy with it (the queue is then empty). */
+  Blocker holdTheWriter() throws InterruptedException {
+    Blocker blocker = new Blocker();
+    writer.submit(blocker);
+    assertThat(blocker.applying.await(10, TimeUnit.SECONDS)).isTrue();
+    return blocker;
   }
 
   /**
    * An insert whose future completes after its commit; {@code applied} tells whether its
    * transaction began.
    */
-  static final class Insert implements GroupCommitWriter.Op {
+  static class Insert implements GroupCommitWriter.Op {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     final AtomicBoolean applied = new AtomicBoolean();
 
@@ -122,5 +175,66 @@ class GroupCommitWriterTest {
     second.done.get(5, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(5)).until(() -> batches.size() == 2);
     assertThat(batches).containsExactly(1, 1);
+  }
+
+  @Test
+  void writesAreRefusedWhileTheOldestQueuedWriteHasWaitedLongerThanTheBound() throws Exception {
+    startAdmitting(1000, Duration.ofSeconds(1));
+    Blocker blocker = holdTheWriter();
+    Insert first = new Insert(); // queued at 0
+    writer.submit(first);
+    clock.set(Duration.ofSeconds(1).toNanos());
+    Insert atTheBound = new Insert();
+    writer.submit(atTheBound);
+    clock.set(Duration.ofMillis(1001).toNanos());
+    Insert late = new Insert();
+    writer.submit(late);
+
+    assertThat(late.done)
+        .as("refused at once, not queued")
+        .isCompletedExceptionally()
+        .failsWithin(Duration.ZERO)
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOf(StoreException.class)
+        .withMessageContaining("overloaded")
+        .withMessageContaining("1001 ms");
+    assertThat(refused).hasValue(1);
+
+    blocker.release.countDown();
+    CompletableFuture.allOf(blocker.done, first.done, atTheBound.done).get(10, TimeUnit.SECONDS);
+    assertThat(late.applied).as("a refused write never runs").isFalse();
+    Insert afterTheBacklog = new Insert(); // same instant, but nothing is waiting any more
+    writer.submit(afterTheBacklog);
+    afterTheBacklog.done.get(10, TimeUnit.SECONDS);
+    assertThat(rows()).isEqualTo(4);
+  }
+
+  @Test
+  void withoutADelayBoundOnlyTheQueueLengthRefuses() throws Exception {
+    startAdmitting(2, Duration.ZERO);
+    Blocker blocker = holdTheWriter();
+    Insert first = new Insert();
+    Insert second = new Insert();
+    writer.submit(first);
+    clock.set(Duration.ofHours(1).toNanos());
+    writer.submit(second);
+    Insert third = new Insert();
+    writer.submit(third);
+
+    assertThat(third.done).isCompletedExceptionally();
+    assertThat(refused).hasValue(1);
+    blocker.release.countDown();
+    CompletableFuture.allOf(first.done, second.done).get(10, TimeUnit.SECONDS);
+    assertThat(rows()).isEqualTo(3);
+  }
+
+  long rows() throws SQLException {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("w.db"));
+        Statement s = c.createStatement();
+        var rs = s.executeQuery("SELECT count(*) FROM t")) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 }

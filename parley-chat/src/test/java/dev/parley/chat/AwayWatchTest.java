@@ -1,0 +1,101 @@
+package dev.parley.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.protocol.chat.ChatEvent;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.EnumSet;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The widget's email offer follows the site's away-ness mid-session ({@link AwayWatch}) on the
+ * manual clock: agents coming and going, business hours beginning and ending; a visitor is told
+ * again only when the answer changed.
+ */
+@Timeout(30)
+class AwayWatchTest {
+  ChatHarness h;
+
+  @AfterEach
+  void stop() {
+    h.close();
+  }
+
+  ChatHarness harness(BusinessHours hours) {
+    h =
+        new ChatHarness(
+            ChatConfig.defaults(),
+            List.of(new Site("demo", "Demo", List.of("*"), "Hi", "Bot", 0.5, hours)),
+            ChatHarness.agent("maya", 2));
+    h.mailPort.enabled = true;
+    return h;
+  }
+
+  @Test
+  void theOfferIsWithdrawnWhenAnAgentComesOnlineAndMadeAgainWhenTheAgentLeaves() throws Exception {
+    harness(BusinessHours.always());
+    ChatHarness.Client v = h.visitor();
+    ChatEvent.Mail first = v.nextOf(ChatEvent.Mail.class);
+    assertThat(first.away()).as("no agent online").isTrue();
+
+    ChatHarness.Client maya = h.agent("maya");
+    h.elapse(AwayWatch.RECHECK);
+    ChatEvent.Mail back = v.nextOf(ChatEvent.Mail.class);
+    assertThat(back.away()).as("an agent came online").isFalse();
+    assertThat(back.conv()).isEqualTo(first.conv());
+    assertThat(back.emailOnFile()).isFalse();
+
+    h.elapse(AwayWatch.RECHECK.multipliedBy(2));
+    v.send(
+        "{\"type\":\"contact\",\"conv\":\"" + first.conv() + "\",\"email\":\"ana@example.com\"}");
+    ChatEvent.Mail contact = v.nextOf(ChatEvent.Mail.class);
+    assertThat(contact.emailOnFile())
+        .as("nothing changed in between: the next mail event is the answer to contact")
+        .isTrue();
+    assertThat(contact.away()).isFalse();
+
+    h.disconnect(maya);
+    h.elapse(AwayWatch.RECHECK);
+    ChatEvent.Mail gone = v.nextOf(ChatEvent.Mail.class);
+    assertThat(gone.away()).as("the last agent went offline").isTrue();
+    assertThat(gone.emailOnFile()).as("the address stays on file").isTrue();
+  }
+
+  @Test
+  void theOfferFollowsBusinessHoursBeginningAndEnding() throws Exception {
+    // The manual clock starts at 2026-01-01T00:00Z: closed until 00:01, open until 00:03.
+    harness(
+        new BusinessHours(
+            EnumSet.allOf(DayOfWeek.class),
+            LocalTime.of(0, 1),
+            LocalTime.of(0, 3),
+            ZoneOffset.UTC));
+    h.agent("maya");
+    ChatHarness.Client v = h.visitor();
+    assertThat(v.nextOf(ChatEvent.Mail.class).away()).as("before opening time").isTrue();
+
+    h.elapse(Duration.ofMinutes(1).plus(AwayWatch.RECHECK));
+    assertThat(v.nextOf(ChatEvent.Mail.class).away()).as("business hours began").isFalse();
+
+    h.elapse(Duration.ofMinutes(2).plus(AwayWatch.RECHECK));
+    assertThat(v.nextOf(ChatEvent.Mail.class).away()).as("business hours ended").isTrue();
+  }
+
+  @Test
+  void aVisitorWhoLeftIsForgotten() throws Exception {
+    harness(BusinessHours.always());
+    ChatHarness.Client v = h.visitor();
+    v.nextOf(ChatEvent.Mail.class);
+    h.disconnect(v);
+    h.agent("maya");
+    h.advance(AwayWatch.RECHECK);
+    h.chat.mail().watch().lastCheck().join();
+    assertThat(h.chat.mail().watch().watched()).isZero();
+  }
+}
