@@ -122,7 +122,7 @@ function start(credentials) {
   });
   client = c;
   desk.attach(c);
-  /** @type {any} */ (window).parleyConsole = { client: c, desk, open, get transcript() { return transcript; } };
+  /** @type {any} */ (window).parleyConsole = { client: c, desk, get transcript() { return transcript; }, open, conversations }; // search.js
   c.on('error', (e) => {
     if (e.code === 'unauthorized') {
       showLogin(e.message);

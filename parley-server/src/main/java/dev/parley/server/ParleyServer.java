@@ -9,6 +9,7 @@ import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.ConfigSync;
+import dev.parley.chat.ConversationSearch;
 import dev.parley.chat.Directory;
 import dev.parley.chat.KnowledgeStore;
 import dev.parley.chat.ReportSource;
@@ -27,6 +28,7 @@ import dev.parley.edge.ChatAuthenticator;
 import dev.parley.edge.ChatRestApi;
 import dev.parley.edge.JwtVerifier;
 import dev.parley.edge.OpsApi;
+import dev.parley.edge.SearchApi;
 import dev.parley.edge.VisitorApi;
 import dev.parley.edge.admin.AdminApi;
 import dev.parley.edge.admin.AdminGate;
@@ -44,6 +46,7 @@ import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.CommitListener;
 import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.store.jdbc.JdbcConfigStore;
+import dev.parley.store.jdbc.JdbcConversationSearch;
 import dev.parley.store.jdbc.JdbcReportSource;
 import dev.parley.store.jdbc.JdbcVisitorContextStore;
 import dev.parley.store.jdbc.PostgresMessageStore;
@@ -79,6 +82,7 @@ public final class ParleyServer implements AutoCloseable {
   private final ConfigSync configSync;
   private final EventDelivery eventDelivery;
   private final ReportSource reports;
+  private final ConversationSearch search;
   private final Directory directory;
   private final NodeClock clock = NodeClock.system();
   private final Node node;
@@ -168,6 +172,11 @@ public final class ParleyServer implements AutoCloseable {
               ? JdbcVisitorContextStore.onSqlite(sq)
               : JdbcVisitorContextStore.onPostgres(postgresOptions(config));
       opened.add(contexts);
+      this.search =
+          store instanceof SqliteMessageStore sq
+              ? JdbcConversationSearch.onSqlite(sq)
+              : JdbcConversationSearch.onPostgres(postgresOptions(config));
+      opened.add(search);
       this.chat =
           new ChatLayer(
                   chatStore,
@@ -215,12 +224,16 @@ public final class ParleyServer implements AutoCloseable {
               sharedState,
               Clock.systemUTC());
       var canned =
-          new CannedApi(
-              new VisitorApi(rest, authenticator, chat.visitors()),
+          new SearchApi(
+              new CannedApi(
+                  new VisitorApi(rest, authenticator, chat.visitors()),
+                  authenticator,
+                  directory,
+                  chatStore,
+                  Clock.systemUTC()),
               authenticator,
               directory,
-              chatStore,
-              Clock.systemUTC());
+              search);
       this.uploads = new FileUploads(chat.files(), Clock.systemUTC());
       opened.add(uploads);
       this.transport =
@@ -431,6 +444,7 @@ public final class ParleyServer implements AutoCloseable {
     node.close();
     eventDelivery.close();
     reports.close();
+    search.close();
     configSync.close();
     broker.close();
     sharedState.close();

@@ -49,6 +49,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code console-desk.mjs}: two visitors, one agent — unread counts and "typing…" on the
  *       conversation not open, each conversation's draft and scroll kept when switching (mouse and
  *       Alt+Up/Down), counts and drafts across a reload, two panes on a phone;
+ *   <li>{@code search.mjs}: the console's search finds a visitor's message and a note, and a click
+ *       opens the transcript at the message, highlighted; typed syntax is literal; a resolved
+ *       conversation opens from its result;
  *   <li>{@code rtl.mjs}: the widget in Arabic mirrors (dir=rtl root, launcher bottom-left, messages
  *       right-aligned) and the server's queue message is Arabic; a pt-BR browser gets Portuguese; a
  *       Hebrew site wins over data-lang;
@@ -142,6 +145,7 @@ class BrowserTest {
         "notify",
         "console-tools",
         "console-desk",
+        "search",
         "rtl",
         "crawl",
         "sources",

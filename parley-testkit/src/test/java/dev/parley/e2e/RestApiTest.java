@@ -242,6 +242,7 @@ class RestApiTest {
             "/api/files/{id}",
             "/api/files/{id}/content",
             "/api/files/{id}/thumbnail",
+            "/api/search",
             "/api/sites/{site}/canned",
             "/api/sites/{site}/canned/{shortcut}",
             "/api/sites/{site}",

@@ -21,7 +21,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Durable appends through the SQLite store's group commit: {@code batch} appends submitted at once
  * and awaited (each completes after its commit), over 100 conversations. Time per batch; divide by
- * the batch for the cost of one durable message.
+ * the batch for the cost of one durable message. {@code prefix}: {@code chat_} conversations are
+ * indexed for search by the V15 triggers in the same transaction, {@code conv-} ones are not — the
+ * difference is what keeping the search index costs the writer (docs/ARCHITECTURE.md#search).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -29,6 +31,9 @@ import org.openjdk.jmh.annotations.TearDown;
 public class StoreBatchBenchmark {
   @Param({"1", "100"})
   int batch;
+
+  @Param({"conv-", "chat_"})
+  String prefix;
 
   private Path dir;
   private SqliteMessageStore store;
@@ -48,11 +53,11 @@ public class StoreBatchBenchmark {
       all[i] =
           store.append(
               new AppendRequest(
-                  "conv-" + (k % 100),
+                  prefix + (k % 100),
                   "v_bench",
                   "c" + k,
                   "text",
-                  "a message of some ordinary length for the store benchmark",
+                  "message " + k + " of some ordinary length for the store benchmark",
                   System.currentTimeMillis()));
     }
     return CompletableFuture.allOf(all).join();
