@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -164,6 +165,10 @@ public final class UrlFetcher {
       throw new IngestException("timed out after " + limits.timeout().toMillis() + " ms");
     } catch (ExecutionException | IOException e) {
       Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      if (cause instanceof HttpTimeoutException) {
+        // The client's own request time-out is the same deadline: one reason, whichever fired.
+        throw new IngestException("timed out after " + limits.timeout().toMillis() + " ms", cause);
+      }
       throw new IngestException("could not fetch " + u + ": " + cause.getMessage(), cause);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
