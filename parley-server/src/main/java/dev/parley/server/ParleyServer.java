@@ -43,14 +43,11 @@ import dev.parley.edge.files.FileUploads;
 import dev.parley.edge.files.FilesApi;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.chat.ChatProtocol;
-import dev.parley.store.jdbc.CommitListener;
 import dev.parley.store.jdbc.JdbcChatStore;
 import dev.parley.store.jdbc.JdbcConfigStore;
 import dev.parley.store.jdbc.JdbcConversationSearch;
 import dev.parley.store.jdbc.JdbcReportSource;
 import dev.parley.store.jdbc.JdbcVisitorContextStore;
-import dev.parley.store.jdbc.PostgresMessageStore;
-import dev.parley.store.jdbc.SqliteMessageStore;
 import dev.parley.transport.TransportServer;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,7 +91,7 @@ public final class ParleyServer implements AutoCloseable {
 
   private ParleyServer(ServerConfig config) throws InterruptedException {
     this.config = config;
-    this.store = openStore(config, metrics);
+    this.store = StoreParts.open(config, metrics);
     List<AutoCloseable> opened = new ArrayList<>(); // closed in reverse if start-up fails
     try {
       byte[] secret =
@@ -102,13 +99,9 @@ public final class ParleyServer implements AutoCloseable {
               ? Base64.getDecoder().decode(config.tokenSecret().trim())
               : PrivateFiles.loadOrCreateSecret(config.dataDir());
       ChatStore chatStore =
-          store instanceof SqliteMessageStore sq
-              ? JdbcChatStore.onSqlite(sq)
-              : JdbcChatStore.onPostgres(postgresOptions(config));
+          StoreParts.beside(store, config, JdbcChatStore::onSqlite, JdbcChatStore::onPostgres);
       ConfigStore configStore =
-          store instanceof SqliteMessageStore sq
-              ? JdbcConfigStore.onSqlite(sq)
-              : JdbcConfigStore.onPostgres(postgresOptions(config));
+          StoreParts.beside(store, config, JdbcConfigStore::onSqlite, JdbcConfigStore::onPostgres);
       opened.add(configStore);
       this.broker =
           config.clustered()
@@ -134,7 +127,8 @@ public final class ParleyServer implements AutoCloseable {
       importConfiguration(config, configuration);
       configSync.reload().join();
 
-      KnowledgeStore knowledgeStore = KnowledgeParts.store(store, () -> postgresOptions(config));
+      KnowledgeStore knowledgeStore =
+          KnowledgeParts.store(store, () -> StoreParts.postgres(config));
       opened.add(knowledgeStore);
       this.knowledge =
           KnowledgeParts.open(
@@ -160,22 +154,22 @@ public final class ParleyServer implements AutoCloseable {
               sharedState);
       opened.add(authenticator);
       this.eventDelivery =
-          new EventDelivery(config, store, postgresOptions(config), directory, clock, metrics);
+          new EventDelivery(config, store, StoreParts.postgres(config), directory, clock, metrics);
       opened.add(eventDelivery);
       this.reports =
-          store instanceof SqliteMessageStore sq
-              ? JdbcReportSource.onSqlite(sq)
-              : JdbcReportSource.onPostgres(postgresOptions(config));
+          StoreParts.beside(
+              store, config, JdbcReportSource::onSqlite, JdbcReportSource::onPostgres);
       opened.add(reports);
       JdbcVisitorContextStore contexts =
-          store instanceof SqliteMessageStore sq
-              ? JdbcVisitorContextStore.onSqlite(sq)
-              : JdbcVisitorContextStore.onPostgres(postgresOptions(config));
+          StoreParts.beside(
+              store,
+              config,
+              JdbcVisitorContextStore::onSqlite,
+              JdbcVisitorContextStore::onPostgres);
       opened.add(contexts);
       this.search =
-          store instanceof SqliteMessageStore sq
-              ? JdbcConversationSearch.onSqlite(sq)
-              : JdbcConversationSearch.onPostgres(postgresOptions(config));
+          StoreParts.beside(
+              store, config, JdbcConversationSearch::onSqlite, JdbcConversationSearch::onPostgres);
       opened.add(search);
       this.chat =
           new ChatLayer(
@@ -195,8 +189,8 @@ public final class ParleyServer implements AutoCloseable {
               .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy())
               .visitorContexts(contexts)
               .files(
-                  FileParts.bytes(config, store, () -> postgresOptions(config)),
-                  FileParts.records(store, () -> postgresOptions(config)));
+                  FileParts.bytes(config, store, () -> StoreParts.postgres(config)),
+                  FileParts.records(store, () -> StoreParts.postgres(config)));
       opened.add(chat);
       this.node =
           Node.builder()
@@ -333,24 +327,6 @@ public final class ParleyServer implements AutoCloseable {
           siteDocs.size() + agents.size(),
           config.sites() != null ? "the sites file" : "the demo");
     }
-  }
-
-  private static PostgresMessageStore.Options postgresOptions(ServerConfig c) {
-    return PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
-        .withSchema(c.postgresSchema())
-        .withCommitDelay(c.storeCommitDelay())
-        .withMaxQueueDelay(c.storeMaxQueueDelay());
-  }
-
-  private static MessageStore openStore(ServerConfig c, CommitListener commits) {
-    if (c.store().equals("postgres")) {
-      return PostgresMessageStore.open(postgresOptions(c), commits);
-    }
-    return SqliteMessageStore.open(
-        c.dataDir(),
-        new SqliteMessageStore.Options(
-            c.fsync(), 512, 100_000, 4, c.storeCommitDelay(), c.storeMaxQueueDelay()),
-        commits);
   }
 
   /**
