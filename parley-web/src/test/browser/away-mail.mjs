@@ -2,10 +2,11 @@
 // Arabic opens the widget of a site with a pre-chat form while none of its agents is online: the
 // widget is Arabic and mirrored (dir=rtl) with the site's Arabic greeting; the form's labels and its
 // refusals under each field are Arabic; the filled form is accepted. The visitor asks in Arabic for
-// a person: queued, and the widget offers to leave an email address (away mail) in Arabic; the
-// visitor leaves it and goes. Later the agent logs in to the console, accepts the conversation and
-// answers; the admin API's mail log shows the reply mailed. The mail itself (to the visitor's
-// address, with the reply's text) is checked by the Java side in its in-process SMTP server.
+// a person: queued, and the widget offers to leave an email address (away mail) in Arabic, the
+// form's address filled in (the offer waits while the form shows); the visitor leaves it and goes.
+// Later the agent logs in to the console, accepts the conversation and answers; the admin API's mail
+// log shows the reply mailed. The mail itself (to the visitor's address, with the reply's text) is
+// checked by the Java side (BrowserTest) in its in-process SMTP server.
 //   node --experimental-websocket away-mail.mjs   (PARLEY_URL: a server that sends mail, whose site
 //   `souq` has a pre-chat form (name, email) and an Arabic greeting, maya its only agent, offline;
 //   PARLEY_VISITOR_EMAIL, PARLEY_AGENT_REPLY: what the visitor leaves and the agent answers)
@@ -49,6 +50,9 @@ await run('away-mail', async (browser) => {
 
     const form = widget.locator('form.prechat');
     await form.waitFor({ timeout: 15000 });
+    if (!(await widget.locator('form.mail').isHidden())) {
+      fail('the away offer shows beside the pre-chat form');
+    }
     const labels = [await textOf(form.locator('label[for="parley-prechat-name"]')), await textOf(form.locator('label[for="parley-prechat-email"]'))];
     if (labels[0] !== AR.name || labels[1] !== AR.email) {
       fail('the pre-chat form\'s labels are not Arabic: ' + JSON.stringify(labels));
@@ -68,7 +72,11 @@ await run('away-mail', async (browser) => {
     if ((await textOf(nameError)) !== '') {
       fail('the filled name still shows an error');
     }
-    step('the pre-chat form\'s labels and its refusals under each field are Arabic');
+    const reads = await form.locator('#parley-prechat-email').evaluate((el) => getComputedStyle(el).direction);
+    if (reads !== 'ltr') {
+      fail('the address field does not read left to right in the mirrored widget: ' + reads);
+    }
+    step('the pre-chat form\'s labels and its refusals under each field are Arabic; the address reads left to right');
     if (process.env.SCREENSHOT_DIR) {
       await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/widget-away-prechat.png` });
     }
@@ -92,7 +100,10 @@ await run('away-mail', async (browser) => {
     if (question !== AR.away) {
       fail('the offer to leave an email is not the Arabic one: ' + question);
     }
-    await offer.locator('#parley-mail-email').fill(EMAIL);
+    const prefilled = await offer.locator('#parley-mail-email').inputValue();
+    if (prefilled !== EMAIL) {
+      fail('the offer does not hold the address of the pre-chat form: ' + prefilled);
+    }
     await offer.locator('button[type="submit"]').click();
     await widget.locator('p.thanks', { hasText: AR.onFile }).waitFor({ timeout: 15000 });
     if (!(await offer.isHidden())) {

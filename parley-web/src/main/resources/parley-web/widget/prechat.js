@@ -111,6 +111,9 @@ export function attachVisitorInfo(client, ui, look, words) {
       input.type = f.kind === 'email' ? 'email' : f.kind === 'phone' ? 'tel' : 'text';
       input.autocomplete = f.kind === 'name' ? 'name' : f.kind === 'email' ? 'email' : f.kind === 'phone' ? 'tel' : 'off';
       input.maxLength = f.maxLength ?? 500;
+      if (f.kind === 'email' || f.kind === 'phone') {
+        input.dir = 'auto'; // an address or a number reads left to right in a right-to-left widget too
+      }
       input.required = Boolean(f.required);
       const error = document.createElement('span');
       error.className = 'field-error';
@@ -166,6 +169,9 @@ export function attachVisitorInfo(client, ui, look, words) {
       }
       if (v.trim()) {
         values[f.key] = v.trim();
+      }
+      if (f.kind === 'email' && !p && v.trim() && !ui.mailEmail.value) {
+        ui.mailEmail.value = v.trim(); // the away offer's address, should the visitor want mail
       }
     }
     if (first) {
