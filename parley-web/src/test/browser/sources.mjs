@@ -2,7 +2,8 @@
 // (a file: no address of its own) and fetches another from a web server (an address); a visitor of
 // the site asks, the bot answers from the fetched page and the widget shows its source under the
 // answer as a link that opens in a new tab without opener or referrer; the next answer, from the
-// uploaded file, names its document without a link; a title with markup shows as text. The agent
+// uploaded file, names its document without a link; a title with markup shows as text; the list is
+// labelled "Sources" (in the widget's language; its accessible name, shown). The agent
 // console's transcript shows the same sources.
 //   node --experimental-websocket sources.mjs   (PARLEY_URL, PARLEY_AGENT_PASSWORD: maya, an admin;
 //   the server must allow knowledge fetches from loopback addresses)
@@ -90,6 +91,16 @@ await run('sources', async (browser) => {
       fail('the source title is not shown as text: ' + JSON.stringify(seen));
     }
     step('the answer from the fetched page shows its source as a link to it, opening in a new tab without opener');
+    const heading = await answer.locator('ul.sources').evaluate((ul) => ({
+      label: ul.getAttribute('aria-label'), shown: getComputedStyle(ul, '::before').content,
+    }));
+    if (heading.label !== 'Sources' || !heading.shown.includes('Sources')) {
+      fail('the sources are not labelled "Sources", visibly: ' + JSON.stringify(heading));
+    }
+    step('the list is labelled "Sources" (its accessible name, shown as a small heading)');
+    if (process.env.SCREENSHOT_DIR) {
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/widget-sources.png` });
+    }
 
     await widget.locator('textarea').fill('How long is the warranty of a kettle?');
     await widget.locator('textarea').press('Enter');

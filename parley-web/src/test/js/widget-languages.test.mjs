@@ -1,12 +1,14 @@
 // The widget's languages (widget/languages.js): at least 40, right-to-left ones included; every
 // language has every key of English, of the same kind (text or plural), with no placeholder English
 // lacks; each plural has `other` and a form for every category Intl.PluralRules gives the whole
-// numbers 0..1000 in that language; the language choice and the functions built from the data.
+// numbers 0..1000 in that language; the pre-chat form's words and the sources label are among them
+// (prechat.js has none of its own); the language choice and the functions built from the data.
 // No server needed: parley-testkit's WidgetLanguagesTest runs this file alone (JsSdkTest runs it
 // with the rest). To allow a key that is not translated yet, list it in PENDING (English only; the
 // widget falls back to English for it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { LANGUAGES, RTL } from '../../main/resources/parley-web/widget/languages.js';
 import { pickLanguage, stringsFor } from '../../main/resources/parley-web/widget/strings.js';
 
@@ -70,6 +72,26 @@ test('every language has every key of English, of the same kind and placeholders
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('the pre-chat form and the sources label speak every language, nothing of their own', () => {
+  const keys = ['prechatIntro', 'prechatName', 'prechatPhone', 'prechatText', 'prechatRequired', 'prechatPhoneInvalid',
+    'prechatTooLong', 'sources', 'mailEmail', 'mailInvalid', 'send'];
+  const problems = [];
+  for (const lang of Object.keys(LANGUAGES)) {
+    const t = /** @type {Record<string, unknown>} */ (/** @type {unknown} */ (stringsFor(lang)));
+    for (const key of keys) {
+      if (!Object.hasOwn(LANGUAGES[lang], key)) {
+        problems.push(`${lang}: no ${key} of its own`);
+      } else if (t[key] !== LANGUAGES[lang][key]) {
+        problems.push(`${lang}: the strings' ${key} is not the language's`);
+      }
+    }
+  }
+  assert.deepEqual(problems, []);
+  assert.equal(stringsFor('ar').prechatRequired, 'يرجى ملء هذا الحقل.');
+  const form = readFileSync(new URL('../../main/resources/parley-web/widget/prechat.js', import.meta.url), 'utf8');
+  assert.ok(!form.includes(LANGUAGES.en.prechatName), 'prechat.js keeps words of its own');
 });
 
 test('every plural has the forms its language needs for whole numbers', () => {

@@ -56,6 +56,7 @@ const viewOf = (t) => new TranscriptView($('log'), t, {
     : kindOf(it) === 'agent' ? (it.mine ? 'You' : it.from) : null),
   text: (it) => (it.status ? `${it.text} (${it.status})` : it.text),
   tickLabel: (tick) => tick,
+  sourcesLabel: () => 'Sources',
 });
 let view = viewOf(transcript);
 const desk = new Desk({ conversations, storage: sessionStorage, changed: (conv) => {

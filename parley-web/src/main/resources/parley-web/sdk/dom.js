@@ -29,6 +29,8 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
  * @property {(item: TranscriptItem) => string} [text] default: the item's text
  * @property {(tick: Tick) => string} tickLabel
  * @property {string} [part] a `part` name for each bubble (the widget's Shadow DOM), or none
+ * @property {() => string} [sourcesLabel] the words for "Sources" above an answer's sources (its
+ *   accessible name, shown as a small heading), or none
  */
 
 /**
@@ -50,7 +52,8 @@ export function webUrl(url) {
 
 /**
  * Draws a transcript into `log`: one `div.msg.<kind>` per item (with `.who`, `.text`, the sources an
- * answer cites as `ul.sources` of links that open in a new tab without an opener or referrer, and a
+ * answer cites as `ul.sources` of links that open in a new tab without an opener or referrer, named
+ * by `sourcesLabel` (`aria-label`, which the stylesheets show as a small heading), and a
  * `.meta` line: the stored time as `time.ts` and, for my messages, the tick; `data-state` holds the tick), in
  * the transcript's order, kept in step with its `change` events. A reader scrolled to the bottom
  * stays there as lines arrive.
@@ -200,6 +203,10 @@ export class TranscriptView {
         list.setAttribute('part', 'sources');
       }
       /** @type {HTMLElement} */ (el.querySelector('.text')).after(list);
+    }
+    const label = this.options.sourcesLabel?.();
+    if (label) {
+      list.setAttribute('aria-label', label);
     }
     list.replaceChildren(
       ...sources.map((s) => {

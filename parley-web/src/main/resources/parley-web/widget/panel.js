@@ -131,7 +131,7 @@ export function createPanel(cssUrl, t, title, ready = Promise.resolve(), contain
     ratingThanks: h('p', { class: 'thanks', role: 'status', hidden: '' }),
     mail: /** @type {HTMLFormElement} */ (h('form', { class: 'mail', part: 'mail', hidden: '' })),
     mailEmail: /** @type {HTMLInputElement} */ (h('input', {
-      id: 'parley-mail-email', type: 'email', maxlength: '254', autocomplete: 'email', required: '',
+      id: 'parley-mail-email', type: 'email', maxlength: '254', autocomplete: 'email', required: '', dir: 'auto',
     })),
     mailNote: h('p', { class: 'note', role: 'status', hidden: '' }),
     mailOnFile: h('p', { class: 'thanks', hidden: '' }),

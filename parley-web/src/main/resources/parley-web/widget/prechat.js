@@ -6,6 +6,7 @@
 // field); the server's refusal names the field too and is shown the same way. Separately, once per
 // conversation and page load, the widget reports the page and the browser (`context`) for the
 // agents' visitor panel. Nothing here is trusted by the server: it checks and bounds every field.
+// The form's words are the widget's (`prechat*` in languages.js, every language it speaks).
 
 /** @typedef {import('./panel.js').Panel} Panel */
 /** @typedef {import('./strings.js').Strings} Strings */
@@ -21,19 +22,6 @@ export const EMAIL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_
 
 /** A phone number as the server takes it: 3-32 of digits, spaces and + ( ) . / -, 3 digits at least. */
 export const PHONE = /^\+?[0-9 ()./-]{3,32}$/;
-
-/**
- * The form's own words where the site gives no label, in a few languages (others: English; the
- * address field and the send button use the widget's own words, in all its languages).
- * @type {Record<string, {intro: string, name: string, phone: string, text: string, required: string, phoneInvalid: string, tooLong: string}>}
- */
-const WORDS = {
-  en: { intro: 'Before we start, please tell us:', name: 'Your name', phone: 'Phone', text: 'Your question', required: 'Please fill this in.', phoneInvalid: 'Enter a phone number such as +49 30 1234567.', tooLong: 'This is too long.' },
-  ar: { intro: 'قبل أن نبدأ، أخبرنا من فضلك:', name: 'اسمك', phone: 'الهاتف', text: 'سؤالك', required: 'يرجى ملء هذا الحقل.', phoneInvalid: 'أدخل رقم هاتف مثل ‎+966 11 1234567.', tooLong: 'هذا طويل جدًا.' },
-  de: { intro: 'Bevor es losgeht, sagen Sie uns bitte:', name: 'Ihr Name', phone: 'Telefon', text: 'Ihre Frage', required: 'Bitte ausfüllen.', phoneInvalid: 'Geben Sie eine Telefonnummer wie +49 30 1234567 ein.', tooLong: 'Das ist zu lang.' },
-  fr: { intro: 'Avant de commencer, dites-nous :', name: 'Votre nom', phone: 'Téléphone', text: 'Votre question', required: 'Veuillez remplir ce champ.', phoneInvalid: 'Saisissez un numéro comme +33 1 23 45 67 89.', tooLong: 'C’est trop long.' },
-  es: { intro: 'Antes de empezar, díganos:', name: 'Su nombre', phone: 'Teléfono', text: 'Su pregunta', required: 'Rellene este campo.', phoneInvalid: 'Escriba un teléfono como +34 91 123 45 67.', tooLong: 'Es demasiado largo.' },
-};
 
 /**
  * What is wrong with `value` as the answer to `f` (the server's rules), or null.
@@ -99,27 +87,33 @@ export function attachVisitorInfo(client, ui, look, words) {
   /** @type {Map<string, {input: HTMLInputElement, error: HTMLElement}>} */
   const inputs = new Map();
 
-  const own = () => WORDS[words().lang] ?? WORDS[words().lang.split('-')[0]] ?? WORDS.en;
+  /** A field's label where the site gives none, in the widget's language. @param {Field} f */
+  const labelOf = (f) => {
+    const t = words();
+    return { name: t.prechatName, email: t.mailEmail, phone: t.prechatPhone, text: t.prechatText }[f.kind];
+  };
   const render = () => {
-    const w = own();
     const t = words();
     form.replaceChildren();
     inputs.clear();
     const intro = document.createElement('p');
     intro.className = 'question';
-    intro.textContent = w.intro;
+    intro.textContent = t.prechatIntro;
     form.append(intro);
     for (const f of fields) {
       const id = `parley-prechat-${f.key}`;
       const label = document.createElement('label');
       label.htmlFor = id;
-      label.textContent = (f.label || (f.kind === 'email' ? t.mailEmail : w[f.kind])) + (f.required ? ' *' : '');
+      label.textContent = (f.label || labelOf(f)) + (f.required ? ' *' : '');
       const input = document.createElement('input');
       input.id = id;
       input.name = f.key;
       input.type = f.kind === 'email' ? 'email' : f.kind === 'phone' ? 'tel' : 'text';
       input.autocomplete = f.kind === 'name' ? 'name' : f.kind === 'email' ? 'email' : f.kind === 'phone' ? 'tel' : 'off';
       input.maxLength = f.maxLength ?? 500;
+      if (f.kind === 'email' || f.kind === 'phone') {
+        input.dir = 'auto'; // an address or a number reads left to right in a right-to-left widget too
+      }
       input.required = Boolean(f.required);
       const error = document.createElement('span');
       error.className = 'field-error';
@@ -143,10 +137,10 @@ export function attachVisitorInfo(client, ui, look, words) {
     i.error.textContent = message ?? '';
     i.input.setAttribute('aria-invalid', message ? 'true' : 'false');
   };
-  /** @param {Field} f @param {string} kind */
-  const say = (f, kind) => {
-    const w = own();
-    return { required: w.required, email: words().mailInvalid, phone: w.phoneInvalid, long: w.tooLong }[kind] ?? kind;
+  /** What the widget says of a problem, in its language. @param {string} kind */
+  const say = (kind) => {
+    const t = words();
+    return { required: t.prechatRequired, email: t.mailInvalid, phone: t.prechatPhoneInvalid, long: t.prechatTooLong }[kind] ?? kind;
   };
   const show = () => {
     const on = Boolean(state && !state.done && fields.length);
@@ -169,12 +163,15 @@ export function attachVisitorInfo(client, ui, look, words) {
       const i = inputs.get(f.key);
       const v = i?.input.value ?? '';
       const p = problem(f, v);
-      mark(f.key, p ? say(f, p) : null);
+      mark(f.key, p ? say(p) : null);
       if (p && !first) {
         first = i?.input;
       }
       if (v.trim()) {
         values[f.key] = v.trim();
+      }
+      if (f.kind === 'email' && !p && v.trim() && !ui.mailEmail.value) {
+        ui.mailEmail.value = v.trim(); // the away offer's address, should the visitor want mail
       }
     }
     if (first) {

@@ -46,6 +46,14 @@ import { LANGUAGES, RTL } from './languages.js';
  * @property {string} mailTranscript the button that asks for the transcript by email
  * @property {string} mailTranscriptSent
  * @property {string} mailLimited too many transcripts
+ * @property {string} prechatIntro the pre-chat form's first line (prechat.js)
+ * @property {string} prechatName a `name` field's label where the site gives none
+ * @property {string} prechatPhone a `phone` field's
+ * @property {string} prechatText a `text` field's
+ * @property {string} prechatRequired a required field left empty
+ * @property {string} prechatPhoneInvalid a refused phone number
+ * @property {string} prechatTooLong an answer over its field's length
+ * @property {string} sources the label of the sources an answer cites
  */
 
 /**
@@ -132,5 +140,8 @@ export function stringsFor(tag) {
     mailAway: text('mailAway'), mailEmail: text('mailEmail'), mailSave: text('mailSave'), mailInvalid: text('mailInvalid'),
     mailOnFile: text('mailOnFile'), mailTranscript: text('mailTranscript'), mailTranscriptSent: text('mailTranscriptSent'),
     mailLimited: text('mailLimited'),
+    prechatIntro: text('prechatIntro'), prechatName: text('prechatName'), prechatPhone: text('prechatPhone'),
+    prechatText: text('prechatText'), prechatRequired: text('prechatRequired'),
+    prechatPhoneInvalid: text('prechatPhoneInvalid'), prechatTooLong: text('prechatTooLong'), sources: text('sources'),
   };
 }

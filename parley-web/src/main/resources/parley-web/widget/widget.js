@@ -112,6 +112,7 @@ export function mount(cfg) {
       applyStrings(ui, t, cfg.title);
       showUnread();
       visitorInfo?.refresh();
+      view.redraw(transcript.state);
     }
     applyAppearance(ui, a, { base, lang: a?.lang || lang, title: cfg.title, defaultTitle: t.title });
     names.bot = a?.botName || t.bot;
@@ -155,6 +156,7 @@ export function mount(cfg) {
     kind: (it) => (it.kind === 'system' ? 'system' : it.mine ? 'mine' : 'theirs'),
     who: (it) => (it.kind === 'system' || it.mine ? null : whoIs(it.from)),
     tickLabel: (tick) => t[tick],
+    sourcesLabel: () => t.sources,
     part: 'message',
   });
   transcript.follow(client);

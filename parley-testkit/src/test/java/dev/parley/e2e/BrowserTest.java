@@ -2,9 +2,16 @@ package dev.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.TestServer;
 import dev.parley.testsupport.NodeScript;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.internet.MimeMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -67,7 +74,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       email, page, browser and time zone, folding away on a phone.
  * </ul>
  *
- * Screenshots land in {@code parley-testkit/target/screenshots}.
+ * <p>And on a server of its own that sends mail to GreenMail (an SMTP server in this process) and
+ * has a site with a pre-chat form and no agent online, {@code away-mail.mjs}: a visitor whose
+ * browser speaks Arabic gets the mirrored Arabic widget, fills the pre-chat form (its labels and
+ * refusals Arabic), asks in Arabic for a person, is offered email in Arabic, leaves an address and
+ * goes; the agent later answers in the console, and the reply arrives at GreenMail addressed to the
+ * visitor.
+ *
+ * <p>Screenshots land in {@code parley-testkit/target/screenshots}.
  */
 @Timeout(180)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -180,7 +194,78 @@ class BrowserTest {
     assertThat(r.output()).contains("[host-page] PASS");
   }
 
+  @Test
+  void anArabicVisitorLeavesAnEmailWhileNobodyIsOnlineAndGetsTheAgentsReplyByMail()
+      throws Exception {
+    GreenMail smtp = new GreenMail(ServerSetupTest.SMTP.dynamicPort());
+    smtp.start();
+    Path sites = dir.resolve("away-sites.json");
+    // No agent online: maya (capacity 0: she accepts in the console) logs in only after the visitor
+    // has gone. The form asks for name and email with the widget's own words (no labels).
+    Files.writeString(
+        sites,
+        """
+        {"sites": [{"id": "souq", "name": "Souq", "allowedOrigins": ["*"], "greeting": "Welcome to Souq!",
+           "appearance": {"texts": {"ar": {"greeting": "مرحبًا بك في سوق! كيف نساعدك؟"}},
+             "prechat": {"enabled": true, "fields": [{"key": "name", "kind": "name", "required": true},
+               {"key": "email", "kind": "email", "required": true}]}}}],
+         "agents": [{"user": "maya", "name": "Maya", "sites": ["souq"], "capacity": 0, "password": "pw", "admin": true}]}
+        """);
+    String email = "layla@example.com";
+    String reply = "مرحبًا ليلى، طلبك في الطريق.";
+    try (TestServer mailing =
+        TestServer.start(
+            dir.resolve("away-data"),
+            b ->
+                b.sites(SitesFile.load(sites))
+                    .agents(null)
+                    .smtp(
+                        s ->
+                            s.withHost("127.0.0.1")
+                                .withPort(smtp.getSmtp().getPort())
+                                .withFrom("support@souq.example")
+                                .withBatchWindow(Duration.ofMillis(300))))) {
+      NodeScript.Result r =
+          browserScript(
+              "away-mail",
+              Map.of("PARLEY_VISITOR_EMAIL", email, "PARLEY_AGENT_REPLY", reply),
+              mailing.port());
+      assertThat(r.exitCode()).as(r.output()).isZero();
+      assertThat(r.output()).contains("[away-mail] PASS");
+
+      assertThat(smtp.waitForIncomingEmail(20_000, 1)).isTrue();
+      MimeMessage mail = smtp.getReceivedMessages()[0];
+      assertThat(mail.getRecipients(Message.RecipientType.TO)[0].toString()).isEqualTo(email);
+      assertThat(mail.getFrom()[0].toString()).isEqualTo("support@souq.example");
+      assertThat(plainText(mail)).contains(reply);
+    } finally {
+      smtp.stop();
+    }
+  }
+
+  /** The text/plain part of {@code part} (decoded), or "" when it has none. */
+  private static String plainText(Part part) throws Exception {
+    if (part.isMimeType("text/plain")) {
+      return (String) part.getContent();
+    }
+    if (part.getContent() instanceof Multipart m) {
+      for (int i = 0; i < m.getCount(); i++) {
+        BodyPart p = m.getBodyPart(i);
+        String text = plainText(p);
+        if (!text.isEmpty()) {
+          return text;
+        }
+      }
+    }
+    return "";
+  }
+
   private NodeScript.Result browserScript(String script, Map<String, String> env) throws Exception {
+    return browserScript(script, env, server.port());
+  }
+
+  private NodeScript.Result browserScript(String script, Map<String, String> env, int port)
+      throws Exception {
     Path root = NodeScript.repositoryRoot();
     Path browserTests = root.resolve("parley-web/src/test/browser");
     assertThat(browserTests.resolve("node_modules/axe-core"))
@@ -189,8 +274,9 @@ class BrowserTest {
     List<String> args = new ArrayList<>(NodeScript.webSocketFlags());
     args.add(script + ".mjs");
     Map<String, String> all = new HashMap<>(env);
-    all.put("PARLEY_URL", "http://127.0.0.1:" + server.port());
+    all.put("PARLEY_URL", "http://127.0.0.1:" + port);
     all.put("PARLEY_AGENT_PASSWORD", "pw");
+    all.put("SCREENSHOT_DIR", root.resolve("parley-testkit/target/screenshots").toString());
     NodeScript.Result r =
         NodeScript.run(
             browserTests,

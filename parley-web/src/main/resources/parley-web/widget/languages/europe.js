@@ -18,6 +18,7 @@ export const EUROPE = {
     mailOnFile: "Thanks — we'll reply to your email if you have left by then.",
     mailTranscript: 'Email me the transcript', mailTranscriptSent: 'The transcript is on its way to your email.',
     mailLimited: 'Too many transcripts for now; please try again later.',
+    prechatIntro: 'Before we start, please tell us:', prechatName: 'Your name', prechatPhone: 'Phone', prechatText: 'Your question', prechatRequired: 'Please fill this in.', prechatPhoneInvalid: 'Enter a phone number such as +49 30 1234567.', prechatTooLong: 'This is too long.', sources: 'Sources',
   },
   de: {
     open: 'Chat öffnen', close: 'Chat schließen', title: 'Schreiben Sie uns', placeholder: 'Nachricht schreiben…', send: 'Senden',
@@ -32,6 +33,7 @@ export const EUROPE = {
     mailAway: 'Wir sind gerade nicht erreichbar – hinterlassen Sie Ihre E-Mail-Adresse, und wir antworten Ihnen.', mailEmail: 'Ihre E-Mail-Adresse',
     mailSave: 'Antwort per E-Mail', mailInvalid: 'Bitte geben Sie eine gültige E-Mail-Adresse ein.', mailOnFile: 'Danke – falls Sie dann nicht mehr hier sind, antworten wir Ihnen per E-Mail.',
     mailTranscript: 'Gesprächsverlauf per E-Mail erhalten', mailTranscriptSent: 'Der Gesprächsverlauf ist auf dem Weg zu Ihrer E-Mail-Adresse.', mailLimited: 'Zu viele Anfragen nach Gesprächsverläufen; bitte versuchen Sie es später erneut.',
+    prechatIntro: 'Bevor es losgeht, sagen Sie uns bitte:', prechatName: 'Ihr Name', prechatPhone: 'Telefon', prechatText: 'Ihre Frage', prechatRequired: 'Bitte ausfüllen.', prechatPhoneInvalid: 'Geben Sie eine Telefonnummer wie +49 30 1234567 ein.', prechatTooLong: 'Das ist zu lang.', sources: 'Quellen',
   },
   fr: {
     open: 'Ouvrir le chat', close: 'Fermer le chat', title: 'Discutez avec nous', placeholder: 'Écrivez un message…', send: 'Envoyer',
@@ -46,6 +48,7 @@ export const EUROPE = {
     mailAway: 'Nous sommes absents pour le moment — laissez votre adresse e-mail et nous vous répondrons.', mailEmail: 'Votre adresse e-mail',
     mailSave: 'Me répondre par e-mail', mailInvalid: 'Veuillez saisir une adresse e-mail valide.', mailOnFile: 'Merci — si vous n’êtes plus là, nous vous répondrons par e-mail.',
     mailTranscript: 'Recevoir la transcription par e-mail', mailTranscriptSent: 'La transcription est en cours d’envoi à votre adresse e-mail.', mailLimited: 'Trop de demandes de transcription pour le moment ; veuillez réessayer plus tard.',
+    prechatIntro: 'Avant de commencer, dites-nous :', prechatName: 'Votre nom', prechatPhone: 'Téléphone', prechatText: 'Votre question', prechatRequired: 'Veuillez remplir ce champ.', prechatPhoneInvalid: 'Saisissez un numéro comme +33 1 23 45 67 89.', prechatTooLong: 'C’est trop long.', sources: 'Sources',
   },
   es: {
     open: 'Abrir chat', close: 'Cerrar chat', title: 'Chatea con nosotros', placeholder: 'Escribe un mensaje…', send: 'Enviar',
@@ -60,6 +63,7 @@ export const EUROPE = {
     mailAway: 'Ahora no estamos disponibles: déjanos tu correo electrónico y te responderemos.', mailEmail: 'Tu correo electrónico',
     mailSave: 'Recibir respuesta por correo', mailInvalid: 'Introduce una dirección de correo electrónico válida.', mailOnFile: 'Gracias. Si ya te has ido para entonces, te responderemos por correo electrónico.',
     mailTranscript: 'Recibir la transcripción por correo', mailTranscriptSent: 'La transcripción está en camino a tu correo electrónico.', mailLimited: 'Demasiadas transcripciones por ahora; vuelve a intentarlo más tarde.',
+    prechatIntro: 'Antes de empezar, cuéntanos:', prechatName: 'Tu nombre', prechatPhone: 'Teléfono', prechatText: 'Tu pregunta', prechatRequired: 'Rellena este campo.', prechatPhoneInvalid: 'Escribe un teléfono como +34 912 345 678.', prechatTooLong: 'Es demasiado largo.', sources: 'Fuentes',
   },
   it: {
     open: 'Apri la chat', close: 'Chiudi la chat', title: 'Scrivici', placeholder: 'Scrivi un messaggio…', send: 'Invia',
@@ -74,6 +78,7 @@ export const EUROPE = {
     mailAway: 'Al momento non siamo disponibili: lasciaci la tua email e ti risponderemo.', mailEmail: 'Il tuo indirizzo email',
     mailSave: 'Ricevi la risposta via email', mailInvalid: 'Inserisci un indirizzo email valido.', mailOnFile: 'Grazie! Se non sarai più qui, ti risponderemo via email.',
     mailTranscript: 'Ricevi la trascrizione via email', mailTranscriptSent: 'La trascrizione sta arrivando al tuo indirizzo email.', mailLimited: 'Troppe richieste di trascrizione per ora; riprova più tardi.',
+    prechatIntro: 'Prima di iniziare, dicci:', prechatName: 'Il tuo nome', prechatPhone: 'Telefono', prechatText: 'La tua domanda', prechatRequired: 'Compila questo campo.', prechatPhoneInvalid: 'Inserisci un numero di telefono come +39 06 1234 5678.', prechatTooLong: 'È troppo lungo.', sources: 'Fonti',
   },
   pt: {
     open: 'Abrir chat', close: 'Fechar chat', title: 'Fale conosco', placeholder: 'Escreva uma mensagem…', send: 'Enviar',
@@ -88,6 +93,7 @@ export const EUROPE = {
     mailAway: 'No momento não estamos disponíveis — deixe seu e-mail e nós responderemos.', mailEmail: 'Seu endereço de e-mail',
     mailSave: 'Receber resposta por e-mail', mailInvalid: 'Digite um endereço de e-mail válido.', mailOnFile: 'Obrigado! Se você já tiver saído, responderemos por e-mail.',
     mailTranscript: 'Receber a transcrição por e-mail', mailTranscriptSent: 'A transcrição está a caminho do seu e-mail.', mailLimited: 'Muitas transcrições solicitadas no momento; tente novamente mais tarde.',
+    prechatIntro: 'Antes de começar, conte para nós:', prechatName: 'Seu nome', prechatPhone: 'Telefone', prechatText: 'Sua pergunta', prechatRequired: 'Preencha este campo.', prechatPhoneInvalid: 'Digite um telefone como +55 11 91234-5678.', prechatTooLong: 'É longo demais.', sources: 'Fontes',
   },
   nl: {
     open: 'Chat openen', close: 'Chat sluiten', title: 'Chat met ons', placeholder: 'Typ een bericht…', send: 'Versturen',
@@ -102,6 +108,7 @@ export const EUROPE = {
     mailAway: 'We zijn er op dit moment niet — laat je e-mailadres achter, dan reageren we per e-mail.', mailEmail: 'Je e-mailadres',
     mailSave: 'Antwoord per e-mail ontvangen', mailInvalid: 'Vul een geldig e-mailadres in.', mailOnFile: 'Bedankt — als je dan al weg bent, antwoorden we per e-mail.',
     mailTranscript: 'Gespreksverslag per e-mail ontvangen', mailTranscriptSent: 'Het gespreksverslag is onderweg naar je e-mail.', mailLimited: 'Te veel verslagen aangevraagd; probeer het later opnieuw.',
+    prechatIntro: 'Voordat we beginnen, vertel ons:', prechatName: 'Je naam', prechatPhone: 'Telefoon', prechatText: 'Je vraag', prechatRequired: 'Vul dit in.', prechatPhoneInvalid: 'Vul een telefoonnummer in, zoals +31 20 123 4567.', prechatTooLong: 'Dit is te lang.', sources: 'Bronnen',
   },
   sv: {
     open: 'Öppna chatten', close: 'Stäng chatten', title: 'Chatta med oss', placeholder: 'Skriv ett meddelande…', send: 'Skicka',
@@ -116,6 +123,7 @@ export const EUROPE = {
     mailAway: 'Vi är inte här just nu – lämna din e-postadress så svarar vi.', mailEmail: 'Din e-postadress',
     mailSave: 'Få svar via e-post', mailInvalid: 'Ange en giltig e-postadress.', mailOnFile: 'Tack – har du hunnit gå när vi svarar, skickar vi svaret till din e-post.',
     mailTranscript: 'Få konversationen via e-post', mailTranscriptSent: 'Konversationen är på väg till din e-post.', mailLimited: 'För många förfrågningar just nu; försök igen senare.',
+    prechatIntro: 'Innan vi börjar, berätta gärna:', prechatName: 'Ditt namn', prechatPhone: 'Telefon', prechatText: 'Din fråga', prechatRequired: 'Fyll i det här.', prechatPhoneInvalid: 'Ange ett telefonnummer som +46 8 123 456 78.', prechatTooLong: 'Det här är för långt.', sources: 'Källor',
   },
   da: {
     open: 'Åbn chat', close: 'Luk chat', title: 'Chat med os', placeholder: 'Skriv en besked…', send: 'Send',
@@ -130,6 +138,7 @@ export const EUROPE = {
     mailAway: 'Vi er ikke til stede lige nu – skriv din e-mailadresse, så svarer vi.', mailEmail: 'Din e-mailadresse',
     mailSave: 'Få svar på e-mail', mailInvalid: 'Angiv en gyldig e-mailadresse.', mailOnFile: 'Tak – hvis du er gået, når vi svarer, sender vi svaret til din e-mail.',
     mailTranscript: 'Få samtalen tilsendt på e-mail', mailTranscriptSent: 'Samtalen er på vej til din e-mail.', mailLimited: 'For mange anmodninger lige nu; prøv igen senere.',
+    prechatIntro: 'Før vi begynder, fortæl os gerne:', prechatName: 'Dit navn', prechatPhone: 'Telefon', prechatText: 'Dit spørgsmål', prechatRequired: 'Udfyld venligst dette felt.', prechatPhoneInvalid: 'Angiv et telefonnummer som +45 12 34 56 78.', prechatTooLong: 'Det er for langt.', sources: 'Kilder',
   },
   nb: {
     open: 'Åpne chat', close: 'Lukk chat', title: 'Chat med oss', placeholder: 'Skriv en melding…', send: 'Send',
@@ -144,6 +153,7 @@ export const EUROPE = {
     mailAway: 'Vi er ikke til stede akkurat nå – legg igjen e-postadressen din, så svarer vi.', mailEmail: 'E-postadressen din',
     mailSave: 'Få svar på e-post', mailInvalid: 'Skriv inn en gyldig e-postadresse.', mailOnFile: 'Takk – hvis du har gått når vi svarer, sender vi svaret til e-posten din.',
     mailTranscript: 'Få samtalen tilsendt på e-post', mailTranscriptSent: 'Samtalen er på vei til e-posten din.', mailLimited: 'For mange forespørsler akkurat nå; prøv igjen senere.',
+    prechatIntro: 'Før vi begynner, fortell oss gjerne:', prechatName: 'Navnet ditt', prechatPhone: 'Telefon', prechatText: 'Spørsmålet ditt', prechatRequired: 'Fyll ut dette feltet.', prechatPhoneInvalid: 'Skriv inn et telefonnummer som +47 22 12 34 56.', prechatTooLong: 'Dette er for langt.', sources: 'Kilder',
   },
   fi: {
     open: 'Avaa chat', close: 'Sulje chat', title: 'Keskustele kanssamme', placeholder: 'Kirjoita viesti…', send: 'Lähetä',
@@ -158,6 +168,7 @@ export const EUROPE = {
     mailAway: 'Emme ole nyt paikalla – jätä sähköpostiosoitteesi, niin vastaamme sinulle.', mailEmail: 'Sähköpostiosoitteesi',
     mailSave: 'Haluan vastauksen sähköpostiin', mailInvalid: 'Anna kelvollinen sähköpostiosoite.', mailOnFile: 'Kiitos – jos olet jo poistunut, vastaamme sähköpostitse.',
     mailTranscript: 'Lähetä keskustelu sähköpostiini', mailTranscriptSent: 'Keskustelu on matkalla sähköpostiisi.', mailLimited: 'Liian monta pyyntöä juuri nyt; yritä myöhemmin uudelleen.',
+    prechatIntro: 'Ennen kuin aloitetaan, kerro meille:', prechatName: 'Nimesi', prechatPhone: 'Puhelin', prechatText: 'Kysymyksesi', prechatRequired: 'Täytä tämä kenttä.', prechatPhoneInvalid: 'Anna puhelinnumero, esimerkiksi +358 9 123 4567.', prechatTooLong: 'Tämä on liian pitkä.', sources: 'Lähteet',
   },
   pl: {
     open: 'Otwórz czat', close: 'Zamknij czat', title: 'Napisz do nas', placeholder: 'Wpisz wiadomość…', send: 'Wyślij',
@@ -173,6 +184,7 @@ export const EUROPE = {
     mailAway: 'Nie ma nas teraz — zostaw swój adres e-mail, a odpowiemy.', mailEmail: 'Twój adres e-mail',
     mailSave: 'Odpowiedź e-mailem', mailInvalid: 'Wpisz prawidłowy adres e-mail.', mailOnFile: 'Dziękujemy — jeśli do tego czasu wyjdziesz, odpowiemy e-mailem.',
     mailTranscript: 'Wyślij mi zapis rozmowy e-mailem', mailTranscriptSent: 'Zapis rozmowy jest w drodze na Twój adres e-mail.', mailLimited: 'Zbyt wiele próśb o zapis rozmowy; spróbuj ponownie później.',
+    prechatIntro: 'Zanim zaczniemy, podaj nam:', prechatName: 'Twoje imię', prechatPhone: 'Telefon', prechatText: 'Twoje pytanie', prechatRequired: 'Wypełnij to pole.', prechatPhoneInvalid: 'Wpisz numer telefonu, np. +48 22 123 45 67.', prechatTooLong: 'To jest za długie.', sources: 'Źródła',
   },
   cs: {
     open: 'Otevřít chat', close: 'Zavřít chat', title: 'Napište nám', placeholder: 'Napište zprávu…', send: 'Odeslat',
@@ -188,6 +200,7 @@ export const EUROPE = {
     mailAway: 'Právě tu nejsme — zanechte nám svůj e-mail a odpovíme vám.', mailEmail: 'Vaše e-mailová adresa',
     mailSave: 'Chci odpověď e-mailem', mailInvalid: 'Zadejte platnou e-mailovou adresu.', mailOnFile: 'Děkujeme — pokud už tu nebudete, odpovíme vám e-mailem.',
     mailTranscript: 'Poslat přepis rozhovoru e-mailem', mailTranscriptSent: 'Přepis rozhovoru je na cestě do vašeho e-mailu.', mailLimited: 'Příliš mnoho žádostí o přepis; zkuste to prosím později.',
+    prechatIntro: 'Než začneme, sdělte nám prosím:', prechatName: 'Vaše jméno', prechatPhone: 'Telefon', prechatText: 'Váš dotaz', prechatRequired: 'Vyplňte prosím toto pole.', prechatPhoneInvalid: 'Zadejte telefonní číslo, např. +420 212 345 678.', prechatTooLong: 'Je to příliš dlouhé.', sources: 'Zdroje',
   },
   sk: {
     open: 'Otvoriť chat', close: 'Zavrieť chat', title: 'Napíšte nám', placeholder: 'Napíšte správu…', send: 'Odoslať',
@@ -203,6 +216,7 @@ export const EUROPE = {
     mailAway: 'Momentálne tu nie sme — nechajte nám svoj e-mail a odpovieme vám.', mailEmail: 'Vaša e-mailová adresa',
     mailSave: 'Chcem odpoveď e-mailom', mailInvalid: 'Zadajte platnú e-mailovú adresu.', mailOnFile: 'Ďakujeme — ak tu už nebudete, odpovieme vám e-mailom.',
     mailTranscript: 'Poslať prepis rozhovoru e-mailom', mailTranscriptSent: 'Prepis rozhovoru je na ceste do vášho e-mailu.', mailLimited: 'Príliš veľa žiadostí o prepis; skúste to prosím neskôr.',
+    prechatIntro: 'Skôr než začneme, povedzte nám, prosím:', prechatName: 'Vaše meno', prechatPhone: 'Telefón', prechatText: 'Vaša otázka', prechatRequired: 'Vyplňte, prosím, toto pole.', prechatPhoneInvalid: 'Zadajte telefónne číslo, napr. +421 2 1234 5678.', prechatTooLong: 'Je to príliš dlhé.', sources: 'Zdroje',
   },
   hu: {
     open: 'Csevegés megnyitása', close: 'Csevegés bezárása', title: 'Írjon nekünk', placeholder: 'Írjon üzenetet…', send: 'Küldés',
@@ -217,6 +231,7 @@ export const EUROPE = {
     mailAway: 'Jelenleg nem vagyunk elérhetők – adja meg e-mail-címét, és válaszolunk.', mailEmail: 'Az Ön e-mail-címe',
     mailSave: 'Válasz e-mailben', mailInvalid: 'Kérjük, adjon meg érvényes e-mail-címet.', mailOnFile: 'Köszönjük – ha addigra már távozott, e-mailben válaszolunk.',
     mailTranscript: 'Beszélgetés elküldése e-mailben', mailTranscriptSent: 'A beszélgetés átirata úton van az e-mail-címére.', mailLimited: 'Túl sok átiratkérés érkezett; kérjük, próbálja újra később.',
+    prechatIntro: 'Mielőtt elkezdjük, kérjük, adja meg:', prechatName: 'Az Ön neve', prechatPhone: 'Telefon', prechatText: 'Az Ön kérdése', prechatRequired: 'Kérjük, töltse ki ezt a mezőt.', prechatPhoneInvalid: 'Adjon meg egy telefonszámot, például +36 1 234 5678.', prechatTooLong: 'Ez túl hosszú.', sources: 'Források',
   },
   ro: {
     open: 'Deschide chatul', close: 'Închide chatul', title: 'Scrie-ne', placeholder: 'Scrie un mesaj…', send: 'Trimite',
@@ -232,6 +247,7 @@ export const EUROPE = {
     mailAway: 'Nu suntem disponibili acum — lasă-ne adresa ta de e-mail și îți vom răspunde.', mailEmail: 'Adresa ta de e-mail',
     mailSave: 'Primește răspunsul pe e-mail', mailInvalid: 'Introdu o adresă de e-mail validă.', mailOnFile: 'Mulțumim! Dacă nu mai ești aici până atunci, îți răspundem pe e-mail.',
     mailTranscript: 'Trimite-mi conversația pe e-mail', mailTranscriptSent: 'Conversația este în drum spre adresa ta de e-mail.', mailLimited: 'Prea multe solicitări deocamdată; încearcă din nou mai târziu.',
+    prechatIntro: 'Înainte să începem, spune-ne:', prechatName: 'Numele tău', prechatPhone: 'Telefon', prechatText: 'Întrebarea ta', prechatRequired: 'Completează acest câmp.', prechatPhoneInvalid: 'Introdu un număr de telefon, de exemplu +40 21 123 4567.', prechatTooLong: 'Este prea lung.', sources: 'Surse',
   },
   bg: {
     open: 'Отвори чата', close: 'Затвори чата', title: 'Пишете ни', placeholder: 'Напишете съобщение…', send: 'Изпрати',
@@ -246,6 +262,7 @@ export const EUROPE = {
     mailAway: 'В момента ни няма — оставете имейла си и ще ви отговорим.', mailEmail: 'Вашият имейл адрес',
     mailSave: 'Отговор по имейл', mailInvalid: 'Моля, въведете валиден имейл адрес.', mailOnFile: 'Благодарим — ако дотогава сте излезли, ще ви отговорим по имейл.',
     mailTranscript: 'Изпрати разговора по имейл', mailTranscriptSent: 'Записът на разговора е на път към имейла ви.', mailLimited: 'Твърде много заявки засега; моля, опитайте отново по-късно.',
+    prechatIntro: 'Преди да започнем, моля, кажете ни:', prechatName: 'Вашето име', prechatPhone: 'Телефон', prechatText: 'Вашият въпрос', prechatRequired: 'Моля, попълнете това поле.', prechatPhoneInvalid: 'Въведете телефонен номер, например +359 2 123 4567.', prechatTooLong: 'Това е твърде дълго.', sources: 'Източници',
   },
   el: {
     open: 'Άνοιγμα συνομιλίας', close: 'Κλείσιμο συνομιλίας', title: 'Μιλήστε μαζί μας', placeholder: 'Γράψτε ένα μήνυμα…', send: 'Αποστολή',
@@ -260,6 +277,7 @@ export const EUROPE = {
     mailAway: 'Δεν είμαστε διαθέσιμοι αυτή τη στιγμή — αφήστε το email σας και θα σας απαντήσουμε.', mailEmail: 'Η διεύθυνση email σας',
     mailSave: 'Απάντηση μέσω email', mailInvalid: 'Εισαγάγετε μια έγκυρη διεύθυνση email.', mailOnFile: 'Ευχαριστούμε — αν έχετε φύγει μέχρι τότε, θα σας απαντήσουμε μέσω email.',
     mailTranscript: 'Αποστολή της συνομιλίας μέσω email', mailTranscriptSent: 'Η συνομιλία στέλνεται στο email σας.', mailLimited: 'Πάρα πολλά αιτήματα προς το παρόν· δοκιμάστε ξανά αργότερα.',
+    prechatIntro: 'Πριν ξεκινήσουμε, πείτε μας:', prechatName: 'Το όνομά σας', prechatPhone: 'Τηλέφωνο', prechatText: 'Η ερώτησή σας', prechatRequired: 'Συμπληρώστε αυτό το πεδίο.', prechatPhoneInvalid: 'Εισαγάγετε έναν αριθμό τηλεφώνου, π.χ. +30 21 0123 4567.', prechatTooLong: 'Είναι πολύ μεγάλο.', sources: 'Πηγές',
   },
   ru: {
     open: 'Открыть чат', close: 'Закрыть чат', title: 'Напишите нам', placeholder: 'Введите сообщение…', send: 'Отправить',
@@ -275,6 +293,7 @@ export const EUROPE = {
     mailAway: 'Сейчас нас нет на месте — оставьте адрес электронной почты, и мы вам ответим.', mailEmail: 'Ваш адрес электронной почты',
     mailSave: 'Получить ответ по почте', mailInvalid: 'Введите корректный адрес электронной почты.', mailOnFile: 'Спасибо! Если к тому времени вы уйдёте, мы ответим вам по электронной почте.',
     mailTranscript: 'Получить переписку на почту', mailTranscriptSent: 'Переписка отправляется на вашу почту.', mailLimited: 'Слишком много запросов; попробуйте позже.',
+    prechatIntro: 'Прежде чем начать, расскажите нам:', prechatName: 'Ваше имя', prechatPhone: 'Телефон', prechatText: 'Ваш вопрос', prechatRequired: 'Заполните это поле.', prechatPhoneInvalid: 'Введите номер телефона, например +7 495 123-45-67.', prechatTooLong: 'Это слишком длинно.', sources: 'Источники',
   },
   uk: {
     open: 'Відкрити чат', close: 'Закрити чат', title: 'Напишіть нам', placeholder: 'Введіть повідомлення…', send: 'Надіслати',
@@ -290,6 +309,7 @@ export const EUROPE = {
     mailAway: 'Зараз нас немає на місці — залиште адресу електронної пошти, і ми вам відповімо.', mailEmail: 'Ваша адреса електронної пошти',
     mailSave: 'Отримати відповідь поштою', mailInvalid: 'Введіть правильну адресу електронної пошти.', mailOnFile: 'Дякуємо! Якщо на той час ви вже підете, ми відповімо вам електронною поштою.',
     mailTranscript: 'Отримати листування на пошту', mailTranscriptSent: 'Листування вже надсилається на вашу пошту.', mailLimited: 'Забагато запитів; спробуйте пізніше.',
+    prechatIntro: 'Перш ніж почати, розкажіть нам:', prechatName: 'Ваше ім’я', prechatPhone: 'Телефон', prechatText: 'Ваше запитання', prechatRequired: 'Заповніть це поле.', prechatPhoneInvalid: 'Введіть номер телефону, наприклад +380 44 123 4567.', prechatTooLong: 'Це надто довго.', sources: 'Джерела',
   },
   tr: {
     open: 'Sohbeti aç', close: 'Sohbeti kapat', title: 'Bize yazın', placeholder: 'Bir mesaj yazın…', send: 'Gönder',
@@ -304,6 +324,7 @@ export const EUROPE = {
     mailAway: 'Şu anda burada değiliz — e-posta adresinizi bırakın, size yanıt verelim.', mailEmail: 'E-posta adresiniz',
     mailSave: 'Yanıtı e-postayla al', mailInvalid: 'Lütfen geçerli bir e-posta adresi girin.', mailOnFile: 'Teşekkürler — o zamana kadar ayrılmış olursanız size e-postayla yanıt vereceğiz.',
     mailTranscript: 'Sohbet dökümünü e-postayla al', mailTranscriptSent: 'Sohbet dökümü e-posta adresinize gönderiliyor.', mailLimited: 'Şu anda çok fazla istek var; lütfen daha sonra tekrar deneyin.',
+    prechatIntro: 'Başlamadan önce lütfen bize söyleyin:', prechatName: 'Adınız', prechatPhone: 'Telefon', prechatText: 'Sorunuz', prechatRequired: 'Lütfen bu alanı doldurun.', prechatPhoneInvalid: '+90 212 123 45 67 gibi bir telefon numarası girin.', prechatTooLong: 'Bu çok uzun.', sources: 'Kaynaklar',
   },
   hr: {
     open: 'Otvori chat', close: 'Zatvori chat', title: 'Razgovarajte s nama', placeholder: 'Upišite poruku…', send: 'Pošalji',
@@ -319,6 +340,7 @@ export const EUROPE = {
     mailAway: 'Trenutačno nismo dostupni — ostavite svoju adresu e-pošte i odgovorit ćemo vam.', mailEmail: 'Vaša adresa e-pošte',
     mailSave: 'Odgovor e-poštom', mailInvalid: 'Unesite valjanu adresu e-pošte.', mailOnFile: 'Hvala — ako do tada odete, odgovorit ćemo vam e-poštom.',
     mailTranscript: 'Pošalji mi razgovor e-poštom', mailTranscriptSent: 'Zapis razgovora stiže na vašu e-poštu.', mailLimited: 'Trenutačno previše zahtjeva; pokušajte ponovno kasnije.',
+    prechatIntro: 'Prije nego što počnemo, recite nam:', prechatName: 'Vaše ime', prechatPhone: 'Telefon', prechatText: 'Vaše pitanje', prechatRequired: 'Ispunite ovo polje.', prechatPhoneInvalid: 'Unesite broj telefona, npr. +385 1 234 5678.', prechatTooLong: 'Ovo je predugo.', sources: 'Izvori',
   },
   sr: {
     open: 'Отвори чет', close: 'Затвори чет', title: 'Разговарајте са нама', placeholder: 'Унесите поруку…', send: 'Пошаљи',
@@ -334,6 +356,7 @@ export const EUROPE = {
     mailAway: 'Тренутно нисмо доступни — оставите своју имејл адресу и одговорићемо вам.', mailEmail: 'Ваша имејл адреса',
     mailSave: 'Одговор имејлом', mailInvalid: 'Унесите исправну имејл адресу.', mailOnFile: 'Хвала — ако дотад одете, одговорићемо вам имејлом.',
     mailTranscript: 'Пошаљи ми разговор имејлом', mailTranscriptSent: 'Запис разговора стиже на ваш имејл.', mailLimited: 'Тренутно превише захтева; покушајте поново касније.',
+    prechatIntro: 'Пре него што почнемо, реците нам:', prechatName: 'Ваше име', prechatPhone: 'Телефон', prechatText: 'Ваше питање', prechatRequired: 'Попуните ово поље.', prechatPhoneInvalid: 'Унесите број телефона, нпр. +381 11 123 4567.', prechatTooLong: 'Ово је предугачко.', sources: 'Извори',
   },
   sl: {
     open: 'Odpri klepet', close: 'Zapri klepet', title: 'Klepetajte z nami', placeholder: 'Vnesite sporočilo…', send: 'Pošlji',
@@ -349,6 +372,7 @@ export const EUROPE = {
     mailAway: 'Trenutno nismo na voljo — pustite nam svoj e-poštni naslov in odgovorili vam bomo.', mailEmail: 'Vaš e-poštni naslov',
     mailSave: 'Odgovor po e-pošti', mailInvalid: 'Vnesite veljaven e-poštni naslov.', mailOnFile: 'Hvala — če boste do takrat že odšli, vam bomo odgovorili po e-pošti.',
     mailTranscript: 'Pošlji mi prepis pogovora po e-pošti', mailTranscriptSent: 'Prepis pogovora je na poti v vaš e-poštni predal.', mailLimited: 'Trenutno preveč zahtev; poskusite znova pozneje.',
+    prechatIntro: 'Preden začnemo, nam povejte:', prechatName: 'Vaše ime', prechatPhone: 'Telefon', prechatText: 'Vaše vprašanje', prechatRequired: 'Izpolnite to polje.', prechatPhoneInvalid: 'Vnesite telefonsko številko, npr. +386 1 234 56 78.', prechatTooLong: 'To je predolgo.', sources: 'Viri',
   },
   lt: {
     open: 'Atidaryti pokalbį', close: 'Uždaryti pokalbį', title: 'Parašykite mums', placeholder: 'Įveskite žinutę…', send: 'Siųsti',
@@ -364,6 +388,7 @@ export const EUROPE = {
     mailAway: 'Šiuo metu mūsų nėra — palikite savo el. pašto adresą ir mes jums atsakysime.', mailEmail: 'Jūsų el. pašto adresas',
     mailSave: 'Gauti atsakymą el. paštu', mailInvalid: 'Įveskite galiojantį el. pašto adresą.', mailOnFile: 'Ačiū — jei iki tol būsite išėję, atsakysime jums el. paštu.',
     mailTranscript: 'Gauti pokalbio tekstą el. paštu', mailTranscriptSent: 'Pokalbio tekstas jau siunčiamas jūsų el. paštu.', mailLimited: 'Per daug užklausų; bandykite vėliau.',
+    prechatIntro: 'Prieš pradėdami, pasakykite mums:', prechatName: 'Jūsų vardas', prechatPhone: 'Telefonas', prechatText: 'Jūsų klausimas', prechatRequired: 'Užpildykite šį lauką.', prechatPhoneInvalid: 'Įveskite telefono numerį, pvz., +370 5 123 4567.', prechatTooLong: 'Tai per ilga.', sources: 'Šaltiniai',
   },
   lv: {
     open: 'Atvērt tērzēšanu', close: 'Aizvērt tērzēšanu', title: 'Tērzējiet ar mums', placeholder: 'Rakstiet ziņu…', send: 'Sūtīt',
@@ -379,6 +404,7 @@ export const EUROPE = {
     mailAway: 'Pašlaik neesam pieejami — atstājiet savu e-pasta adresi, un mēs jums atbildēsim.', mailEmail: 'Jūsu e-pasta adrese',
     mailSave: 'Saņemt atbildi e-pastā', mailInvalid: 'Lūdzu, ievadiet derīgu e-pasta adresi.', mailOnFile: 'Paldies — ja jūs vairs nebūsiet šeit, atbildēsim jums e-pastā.',
     mailTranscript: 'Saņemt sarunu e-pastā', mailTranscriptSent: 'Saruna jau tiek sūtīta uz jūsu e-pastu.', mailLimited: 'Pārāk daudz pieprasījumu; lūdzu, mēģiniet vēlāk vēlreiz.',
+    prechatIntro: 'Pirms sākam, lūdzu, pastāstiet mums:', prechatName: 'Jūsu vārds', prechatPhone: 'Tālrunis', prechatText: 'Jūsu jautājums', prechatRequired: 'Lūdzu, aizpildiet šo lauku.', prechatPhoneInvalid: 'Ievadiet tālruņa numuru, piemēram, +371 2123 4567.', prechatTooLong: 'Tas ir pārāk garš.', sources: 'Avoti',
   },
   et: {
     open: 'Ava vestlus', close: 'Sulge vestlus', title: 'Vestle meiega', placeholder: 'Kirjuta sõnum…', send: 'Saada',
@@ -393,6 +419,7 @@ export const EUROPE = {
     mailAway: 'Me ei ole praegu kohal — jäta oma e-posti aadress ja me vastame sulle.', mailEmail: 'Sinu e-posti aadress',
     mailSave: 'Vastus e-postiga', mailInvalid: 'Sisesta kehtiv e-posti aadress.', mailOnFile: 'Aitäh — kui oled selleks ajaks lahkunud, vastame sulle e-postiga.',
     mailTranscript: 'Saada vestlus mulle e-postiga', mailTranscriptSent: 'Vestlus on teel sinu e-postile.', mailLimited: 'Liiga palju päringuid; proovi hiljem uuesti.',
+    prechatIntro: 'Enne kui alustame, palun ütle meile:', prechatName: 'Sinu nimi', prechatPhone: 'Telefon', prechatText: 'Sinu küsimus', prechatRequired: 'Palun täida see väli.', prechatPhoneInvalid: 'Sisesta telefoninumber, näiteks +372 5123 4567.', prechatTooLong: 'See on liiga pikk.', sources: 'Allikad',
   },
   ca: {
     open: 'Obre el xat', close: 'Tanca el xat', title: 'Xateja amb nosaltres', placeholder: 'Escriu un missatge…', send: 'Envia',
@@ -407,5 +434,6 @@ export const EUROPE = {
     mailAway: 'Ara no hi som — deixa’ns el teu correu electrònic i et respondrem.', mailEmail: 'La teva adreça electrònica',
     mailSave: 'Rep la resposta per correu', mailInvalid: 'Introdueix una adreça electrònica vàlida.', mailOnFile: 'Gràcies — si ja no hi ets, et respondrem per correu electrònic.',
     mailTranscript: 'Rep la transcripció per correu', mailTranscriptSent: 'La transcripció és de camí al teu correu.', mailLimited: 'Massa sol·licituds de transcripció ara mateix; torna-ho a provar més tard.',
+    prechatIntro: 'Abans de començar, explica’ns:', prechatName: 'El teu nom', prechatPhone: 'Telèfon', prechatText: 'La teva pregunta', prechatRequired: 'Omple aquest camp.', prechatPhoneInvalid: 'Escriu un telèfon com ara +34 931 234 567.', prechatTooLong: 'És massa llarg.', sources: 'Fonts',
   },
 };
