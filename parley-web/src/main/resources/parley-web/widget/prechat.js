@@ -77,6 +77,8 @@ export function attachVisitorInfo(client, ui, look, words) {
   let fields = [];
   /** @type {{conv: string, done: boolean}|null} */
   let state = null;
+  /** The answers last sent, for a retry. @type {Record<string, string>|null} */
+  let sent = null;
   const reported = new Set();
   const form = /** @type {HTMLFormElement} */ (document.createElement('form'));
   form.className = 'prechat';
@@ -178,6 +180,7 @@ export function attachVisitorInfo(client, ui, look, words) {
       first.focus();
       return;
     }
+    sent = values;
     client.prechat(state.conv, values);
   });
   look.then((a) => {
@@ -189,9 +192,17 @@ export function attachVisitorInfo(client, ui, look, words) {
     show();
   });
   client.on('error', (e) => {
-    if (e.ref?.startsWith('prechat-') && e.field) {
+    if (!e.ref?.startsWith('prechat-')) {
+      return;
+    }
+    if (e.field) {
       mark(e.field, e.field === 'email' ? words().mailInvalid : e.message);
       inputs.get(e.field)?.input.focus();
+    } else if (e.retry && sent && state && !state.done) {
+      // Retryable (a new conversation over the address's budget, the store busy): send the same
+      // answers again when the server says, at most half a minute later.
+      const values = sent;
+      setTimeout(() => state && !state.done && client.prechat(state.conv, values), Math.min(e.retryAfterMs ?? 1000, 30000));
     }
   });
   client.on('conversation', (c) => {
