@@ -169,8 +169,14 @@ class DeliveryUnderChaosTest {
               serverKills.incrementAndGet();
             }
           } else {
-            (ThreadLocalRandom.current().nextBoolean() ? a : b).dropConnection();
-            clientKills.incrementAndGet();
+            // Only a client with a live connection counts as killed: on a loaded machine a
+            // reconnect can take longer than the pause between kills, and cutting a client that is
+            // still reconnecting does nothing.
+            ParleyClient victim = ThreadLocalRandom.current().nextBoolean() ? a : b;
+            if (victim.state() == ParleyClient.State.CONNECTED) {
+              victim.dropConnection();
+              clientKills.incrementAndGet();
+            }
           }
           scheduleKill(pace, server, a, b, serverKills, clientKills);
         },

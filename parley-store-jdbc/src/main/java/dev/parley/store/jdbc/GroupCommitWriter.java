@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * five held one write (docs/BENCHMARKS.md).
  *
  * <p>A batch that fails is rolled back and its writes are retried one transaction each, so one bad
- * write cannot fail its neighbours.
+ * write cannot fail its neighbours; a lone write that met a unique violation is tried once more (on
+ * a shared database, what another node committed meanwhile is then visible to it).
  *
  * <p><b>Admission.</b> A write is refused at once, never queued, while the oldest queued write has
  * waited longer than {@code maxQueueDelay}: the store is then taking writes faster than it commits
@@ -46,6 +47,9 @@ import org.slf4j.LoggerFactory;
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
+
+  /** SQLSTATE of a unique constraint violation (SQL standard class 23; PostgreSQL's code). */
+  private static final String UNIQUE_VIOLATION = "23505";
 
   /** One write in a batch. Apply runs on the writer thread inside the open transaction. */
   interface Op {
@@ -183,6 +187,17 @@ final class GroupCommitWriter implements AutoCloseable {
   }
 
   private void runBatch(List<Op> batch) {
+    runBatch(batch, true);
+  }
+
+  /**
+   * Runs {@code batch} in one transaction. A batch that fails is retried write by write; a single
+   * write that met a unique violation is tried once more when {@code mayRetry}: on a shared
+   * database another node may have committed the same row (a message with the same cid) while this
+   * transaction waited for a lock, after its statement's snapshot was taken, and a new transaction
+   * sees it (the append then answers the stored duplicate).
+   */
+  private void runBatch(List<Op> batch, boolean mayRetry) {
     long start = nanoTime.getAsLong();
     try {
       for (Op op : batch) {
@@ -191,13 +206,17 @@ final class GroupCommitWriter implements AutoCloseable {
       connection.commit();
     } catch (SQLException | RuntimeException e) {
       rollback();
-      if (batch.size() == 1) {
+      if (batch.size() > 1) {
+        for (Op op : batch) {
+          runBatch(List.of(op), true);
+        }
+      } else if (mayRetry
+          && e instanceof SQLException s
+          && UNIQUE_VIOLATION.equals(s.getSQLState())) {
+        runBatch(batch, false);
+      } else {
         log.warn("store write failed", e);
         batch.get(0).failed(new StoreException("write failed: " + e.getMessage(), e));
-      } else {
-        for (Op op : batch) {
-          runBatch(List.of(op));
-        }
       }
       return;
     }
