@@ -88,10 +88,21 @@ public final class ConfigSync implements AutoCloseable {
   }
 
   /**
-   * Tells every node (this one included) that the configuration is now at {@code version}. Called
-   * by whoever changed the store.
+   * Tells every node (this one included) that the configuration is now at {@code version}, and
+   * completes once this node has it in force (read-your-writes: an admin's next request to this
+   * node, the widget's appearance or a login, sees the change). Called by whoever changed the
+   * store. A failed reload still completes it: the change is stored, and the poll brings it in.
    */
   public CompletableFuture<Void> changed(long version) {
+    return announce(version)
+        .thenCompose(
+            v ->
+                directory.version() >= version
+                    ? CompletableFuture.<Void>completedFuture(null)
+                    : reload().exceptionally(e -> null));
+  }
+
+  private CompletableFuture<Void> announce(long version) {
     return broker
         .publish(
             TOPIC,

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -81,6 +82,15 @@ class ConfigSyncTest {
     assertThat(a.site("acme").greeting()).isEqualTo("Welcome back");
     assertThat(b.site("acme").greeting()).isEqualTo("Welcome back");
     assertThat(b.version()).isEqualTo(v);
+  }
+
+  @Test
+  void aChangeIsInForceOnTheChangingNodeWhenChangedCompletes() throws Exception {
+    // Never started, so no change event reaches it: only changed() itself can bring the change in.
+    long version = put(Kind.SITE, "acme", "Hi from Acme");
+    nodeA.changed(version).get(5, TimeUnit.SECONDS);
+    assertThat(a.version()).isEqualTo(version);
+    assertThat(a.site("acme").greeting()).isEqualTo("Hi from Acme");
   }
 
   @Test
