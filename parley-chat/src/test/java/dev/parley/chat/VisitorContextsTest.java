@@ -128,8 +128,18 @@ class VisitorContextsTest {
     assertThat(h.chat.desk().accept(OTTO, first).join().ok()).isTrue();
     assertThat(h.chat.desk().resolve(OTTO, first).join().ok()).isTrue();
     while (!v.nextOf(ChatEvent.Conversation.class).status().equals("resolved")) {
-      // the visitor hears of each move; once it hears "resolved", its next hello opens a new one
+      // the visitor hears of each move
     }
+    // Its next hello opens a new conversation once the store holds the move (the event may come
+    // first).
+    await()
+        .until(
+            () ->
+                h.chatStore
+                    .latest("plain", "plain:bo")
+                    .join()
+                    .map(c -> c.status() == ConversationStatus.RESOLVED)
+                    .orElse(false));
 
     ChatHarness.Client again = h.connect(Map.of());
     String second = hello(again, "plain", "signed-in:plain:bo", null);

@@ -1,5 +1,9 @@
 package dev.parley.edge;
 
+import static dev.parley.edge.ApiReplies.done;
+import static dev.parley.edge.ApiReplies.error;
+import static dev.parley.edge.ApiReplies.json;
+
 import dev.parley.chat.CannedResponse;
 import dev.parley.chat.ChatStore;
 import dev.parley.chat.Directory;
@@ -162,23 +166,5 @@ public final class CannedApi implements HttpApi {
     v.put("updatedBy", c.updatedBy());
     v.put("updatedAt", c.updatedAtMillis());
     return v;
-  }
-
-  private static Map<String, String> error(String code, String field, String message) {
-    Map<String, String> body = new LinkedHashMap<>();
-    body.put("error", code);
-    if (field != null) {
-      body.put("field", field);
-    }
-    body.put("message", message);
-    return body;
-  }
-
-  private static Response json(int status, Object body) {
-    return Response.json(status, Json.write(body));
-  }
-
-  private static <T> CompletableFuture<T> done(T t) {
-    return CompletableFuture.completedFuture(t);
   }
 }

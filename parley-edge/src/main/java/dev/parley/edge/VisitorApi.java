@@ -1,5 +1,9 @@
 package dev.parley.edge;
 
+import static dev.parley.edge.ApiReplies.done;
+import static dev.parley.edge.ApiReplies.error;
+import static dev.parley.edge.ApiReplies.json;
+
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.UserAgents;
 import dev.parley.chat.VisitorContext;
@@ -46,7 +50,7 @@ public final class VisitorApi implements HttpApi {
       return next.handle(r);
     }
     if (!r.method().equals("GET")) {
-      return done(json(405, error("method_not_allowed", r.method() + " " + r.path())));
+      return done(json(405, error("method_not_allowed", null, r.method() + " " + r.path())));
     }
     String conv = m.group(1);
     return auth.staffOfBearer(r.header("authorization"))
@@ -58,7 +62,8 @@ public final class VisitorApi implements HttpApi {
                         401,
                         "application/json",
                         Json.write(
-                            error("unauthorized", "send Authorization: Bearer <agent token>")),
+                            error(
+                                "unauthorized", null, "send Authorization: Bearer <agent token>")),
                         Map.of("WWW-Authenticate", "Bearer")));
               }
               return visitors
@@ -66,11 +71,13 @@ public final class VisitorApi implements HttpApi {
                   .thenApply(
                       v ->
                           v.isEmpty()
-                              ? json(404, error("not_found", "no such conversation of yours"))
+                              ? json(404, error("not_found", null, "no such conversation of yours"))
                               : json(200, view(v.get())));
             })
         .exceptionally(
-            t -> json(503, error("store_unavailable", "visitor panel unavailable; try again")));
+            t ->
+                json(
+                    503, error("store_unavailable", null, "visitor panel unavailable; try again")));
   }
 
   /** The panel as the API shows it; null fields are left out. */
@@ -131,20 +138,5 @@ public final class VisitorApi implements HttpApi {
     out.put("name", f.name());
     out.put("version", f.version());
     return out;
-  }
-
-  private static Map<String, String> error(String code, String message) {
-    Map<String, String> body = new LinkedHashMap<>();
-    body.put("error", code);
-    body.put("message", message);
-    return body;
-  }
-
-  private static Response json(int status, Object body) {
-    return Response.json(status, Json.write(body));
-  }
-
-  private static <T> CompletableFuture<T> done(T t) {
-    return CompletableFuture.completedFuture(t);
   }
 }
