@@ -89,6 +89,11 @@ public final class ConversationFiles implements AutoCloseable {
     return records.find(id);
   }
 
+  /** How many files {@code conversation} holds. */
+  public CompletableFuture<Integer> countOf(String conversation) {
+    return records.ofConversation(conversation).thenApply(List::size);
+  }
+
   /** The file that {@code uploader} stored with {@code key} in {@code conversation}, if any. */
   public CompletableFuture<Optional<StoredFile>> byKey(
       String conversation, String uploader, String key) {

@@ -1,5 +1,6 @@
 package dev.parley.edge.files;
 
+import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationFiles;
 import dev.parley.chat.StoredFile;
 import dev.parley.core.Authenticator;
@@ -130,31 +131,66 @@ public final class FilesApi implements HttpApi {
     return f.group(2) == null ? describe(r, f.group(1)) : download(r, f.group(1), f.group(2));
   }
 
-  private CompletableFuture<Response> upload(Request r, String conversation) {
+  /** Whether {@code path} is a conversation's upload path. */
+  public static boolean isUpload(String path) {
+    return UPLOAD.matcher(path).matches();
+  }
+
+  /**
+   * Before an upload's body is received ({@link dev.parley.protocol.http.UploadGate}): empty when
+   * {@code head} (an upload's head, without its body) may send it — a valid idempotency key, and
+   * the bearer of a participant of the conversation — else the same refusal the upload would get.
+   */
+  public CompletableFuture<Optional<Response>> refusal(Request head) {
+    Matcher up = UPLOAD.matcher(head.path());
+    if (!up.matches()) {
+      return done(Optional.of(error(404, "not_found", "not an upload path")));
+    }
+    return uploader(head, up.group(1))
+        .thenApply(u -> u.refusal == null ? Optional.empty() : Optional.of(u.refusal));
+  }
+
+  /** Who uploads: a participant's conversation and principal, or the refusal. */
+  private record Uploader(
+      ChatConversation conversation, Principal who, String key, Response refusal) {
+    static Uploader refused(Response r) {
+      return new Uploader(null, null, null, r);
+    }
+  }
+
+  private CompletableFuture<Uploader> uploader(Request r, String conversation) {
     String key = r.header("idempotency-key") != null ? r.header("idempotency-key") : r.param("key");
     if (key == null || !KEY.matcher(key).matches()) {
       return done(
-          error(
-              400,
-              "invalid_key",
-              "send an Idempotency-Key header (or key parameter): 1-128 characters of A-Z a-z 0-9 _ . : -"));
+          Uploader.refused(
+              error(
+                  400,
+                  "invalid_key",
+                  "send an Idempotency-Key header (or key parameter): 1-128 characters of A-Z a-z 0-9 _ . : -")));
     }
     return principal(r)
         .thenCompose(
-            p -> {
-              if (p.isEmpty()) {
-                return done(unauthorized());
-              }
-              return files
-                  .participation(p.get(), conversation)
-                  .thenCompose(
-                      c ->
-                          c.isEmpty()
-                              ? done(notParticipant())
-                              : uploads
-                                  .upload(c.get(), p.get().user(), key, r.param("name"), r.body())
-                                  .thenApply(this::outcome));
-            });
+            p ->
+                p.isEmpty()
+                    ? done(Uploader.refused(unauthorized()))
+                    : files
+                        .participation(p.get(), conversation)
+                        .thenApply(
+                            c ->
+                                c.isEmpty()
+                                    ? Uploader.refused(notParticipant())
+                                    : new Uploader(c.get(), p.get(), key, null)));
+  }
+
+  private CompletableFuture<Response> upload(Request r, String conversation) {
+    return uploader(r, conversation)
+        .thenCompose(
+            u ->
+                u.refusal != null
+                    ? done(u.refusal)
+                    : uploads
+                        .upload(u.conversation, u.who.user(), u.key, r.param("name"), r.body())
+                        .thenApply(this::outcome));
   }
 
   private Response outcome(FileUploads.Outcome o) {
@@ -291,7 +327,7 @@ public final class FilesApi implements HttpApi {
     return Response.json(status, Json.write(new ErrorBody(code, message)));
   }
 
-  private static CompletableFuture<Response> done(Response r) {
-    return CompletableFuture.completedFuture(r);
+  private static <T> CompletableFuture<T> done(T t) {
+    return CompletableFuture.completedFuture(t);
   }
 }

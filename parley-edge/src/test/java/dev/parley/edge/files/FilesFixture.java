@@ -39,8 +39,9 @@ import javax.imageio.ImageIO;
 
 /**
  * The files API over real parts in memory: a site {@code shop} (default limits) and {@code tiny}
- * (1000 bytes, PNG only), agent maya of shop, agent sam of tiny, visitors' real anonymous tokens
- * and real agent tokens ({@link ChatAuthenticator}), one conversation of visitor ann on each site.
+ * (1000 bytes, PNG only, 2 files a conversation), agent maya of shop, agent sam of tiny, visitors'
+ * real anonymous tokens and real agent tokens ({@link ChatAuthenticator}), one conversation of
+ * visitor ann on each site.
  */
 final class FilesFixture implements AutoCloseable {
   static final byte[] SECRET = new byte[32];
@@ -89,7 +90,7 @@ final class FilesFixture implements AutoCloseable {
     Site shop = new Site("shop", "Shop", List.of(), "Hi", "Bot", 0.5, BusinessHours.always());
     Site tiny =
         new Site("tiny", "Tiny", List.of(), "Hi", "Bot", 0.5, BusinessHours.always())
-            .withFiles(new FileLimits(1000, List.of("image/png"), 1));
+            .withFiles(new FileLimits(1000, List.of("image/png"), 1, 2));
     Map<String, Agent> agents = new HashMap<>();
     agents.put("maya", new Agent("maya", "Maya", Set.of("shop"), 2, "-"));
     agents.put("sam", new Agent("sam", "Sam", Set.of("tiny"), 2, "-"));
@@ -99,7 +100,7 @@ final class FilesFixture implements AutoCloseable {
         new ChatAuthenticator(
             SECRET, agents::get, Duration.ofHours(1), clock, null, chatStore, shared);
     files = ConversationFiles.over(bytes, records, chatStore, directory, shared, nodeClock);
-    uploads = new FileUploads(files, clock);
+    uploads = new FileUploads(files, nodeClock);
     api = new FilesApi(HttpApi.NONE, auth, files, uploads, SECRET, clock);
     var a = visitorTokens.principal(null);
     ann = a.user();
