@@ -3,6 +3,7 @@ package dev.parley.edge.files;
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationFiles;
 import dev.parley.chat.StoredFile;
+import dev.parley.chat.WidgetOrigins;
 import dev.parley.core.Authenticator;
 import dev.parley.core.Principal;
 import dev.parley.protocol.http.HttpApi;
@@ -108,12 +109,33 @@ public final class FilesApi implements HttpApi {
     if (!r.path().startsWith("/api/files/") && !UPLOAD.matcher(r.path()).matches()) {
       return next.handle(r);
     }
+    String origin = corsOrigin(r);
+    if (r.method().equals("OPTIONS")) {
+      return done(
+          origin == null
+              ? error(403, "forbidden", "this origin may not call the files API")
+              : FilesCors.preflight(origin, UPLOAD.matcher(r.path()).matches()));
+    }
     return route(r)
         .exceptionally(
             e -> {
               log.warn("{} {} failed", r.method(), r.path(), e);
               return error(503, "unavailable", "the file store is unavailable; try again");
-            });
+            })
+        .thenApply(res -> FilesCors.allow(res, origin));
+  }
+
+  /**
+   * The {@code Origin} of a browser's cross-origin request when a site lists it, else null (no
+   * origin, the server's own, or one no site lists: no CORS headers).
+   */
+  private String corsOrigin(Request r) {
+    String origin = r.header("origin");
+    return origin == null
+            || WidgetOrigins.sameOrigin(origin, r.header("host"))
+            || !files.anySiteAllows(origin)
+        ? null
+        : origin;
   }
 
   private CompletableFuture<Response> route(Request r) {
@@ -146,8 +168,13 @@ public final class FilesApi implements HttpApi {
     if (!up.matches()) {
       return done(Optional.of(error(404, "not_found", "not an upload path")));
     }
+    String origin = corsOrigin(head);
     return uploader(head, up.group(1))
-        .thenApply(u -> u.refusal == null ? Optional.empty() : Optional.of(u.refusal));
+        .thenApply(
+            u ->
+                u.refusal == null
+                    ? Optional.empty()
+                    : Optional.of(FilesCors.allow(u.refusal, origin)));
   }
 
   /** Who uploads: a participant's conversation and principal, or the refusal. */
