@@ -102,9 +102,11 @@ final class SqliteSearchIndexer implements GroupCommitWriter.Housekeeping {
     pending = 0;
   }
 
+  /** The run failed: the next is due {@link #MAX_DELAY} from now (not at once, over and over). */
   @Override
   public void failed() {
-    rolledBack(System.nanoTime());
+    pending = 1;
+    firstPendingAt = System.nanoTime();
   }
 
   /** A transaction that may have held a run was rolled back: run again after the delay. */
