@@ -238,13 +238,14 @@ public final class ChatLayer implements AutoCloseable {
 
   /**
    * Where users coming and going are announced: chat conversations, their notes and the agents'
-   * topics (the widget and the console show who is there); not open channels, where a crowd joining
-   * would cost every subscriber an event per joiner (their presence is still counted and listed on
-   * demand).
+   * topics always (the widget and the console show who is there); open channels only when {@code
+   * channelEvents} (off by default: a crowd joining would cost every subscriber an event per
+   * joiner; their presence is still counted and listed on demand).
    */
-  public PresencePolicy presencePolicy() {
+  public PresencePolicy presencePolicy(boolean channelEvents) {
     return conv ->
-        ChatConversation.isChat(conv)
+        channelEvents
+            || ChatConversation.isChat(conv)
             || Notes.isNotes(conv)
             || conv.startsWith(ConversationLifecycle.AGENTS_TOPIC);
   }

@@ -130,7 +130,7 @@ final class ChatHarness implements AutoCloseable {
             .sharedState(shared)
             .authenticator(auth)
             .authorizer(chat.authorizer())
-            .presencePolicy(chat.presencePolicy())
+            .presencePolicy(chat.presencePolicy(false))
             .handshakePolicy(chat.handshakePolicy())
             .extension(chat.extension())
             .build();
