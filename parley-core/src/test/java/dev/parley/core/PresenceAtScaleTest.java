@@ -99,11 +99,15 @@ class PresenceAtScaleTest {
   }
 
   @Test
-  void presenceListOfAConversationNotJoinedIsRefused() throws Exception {
+  void presenceListOfAConversationNotJoinedOrOverItsLimitIsRefused() throws Exception {
     start(PresencePolicy.ALWAYS);
     Session me = joined("a", new ArrayList<>());
     conn(0).command(me, "{\"type\":\"presence_list\",\"ref\":\"p\",\"conv\":\"b\"}");
     assertThat(conn(0).next(Push.Error.class).code()).isEqualTo("not_joined");
+    conn(0).command(me, "{\"type\":\"presence_list\",\"conv\":\"a\",\"limit\":1001}");
+    Push.Error tooMany = conn(0).next(Push.Error.class);
+    assertThat(tooMany.code()).isEqualTo("invalid_field");
+    assertThat(tooMany.field()).isEqualTo("limit");
   }
 
   @Test
