@@ -56,6 +56,40 @@ test('the lang option goes to the server in hello and comes back in welcome', T,
   }
 });
 
+test('joined counts who is present and presenceList pages through them', T, async () => {
+  const room = 'room-presence-' + newCid();
+  const a = client(BASE, { transports: ['websocket'] });
+  const b = client(BASE, { transports: ['websocket'] });
+  try {
+    await a.connect();
+    await b.connect();
+    /** @type {any[]} */
+    const joined = [];
+    /** @type {any[]} */
+    const pages = [];
+    a.on('joined', (j) => joined.push(j));
+    b.on('joined', (j) => joined.push(j));
+    b.on('presence_list', (p) => pages.push(p));
+    a.join(room, 0);
+    await until(() => joined.length === 1, 10000, 'the first joined');
+    b.join(room, 0);
+    await until(() => joined.length === 2, 10000, 'the second joined');
+    assert.equal(joined[1].presenceCount, 2);
+    assert.equal(joined[1].presence.length, 2);
+    b.presenceList(room, undefined, 1);
+    await until(() => pages.length === 1, 10000, 'the first page');
+    assert.equal(pages[0].count, 2);
+    assert.equal(pages[0].users.length, 1);
+    b.presenceList(room, pages[0].next, 1);
+    await until(() => pages.length === 2, 10000, 'the second page');
+    assert.deepEqual([...pages[0].users, ...pages[1].users].sort(), [...joined[1].presence].sort());
+    assert.equal(pages[1].next, undefined);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
 test('the same cid sent twice is stored once', T, async () => {
   const room = 'room-dup-' + newCid();
   const c = client(BASE, { transports: ['websocket'] });

@@ -69,6 +69,8 @@
  * @property {Receipt} receipt
  * @property {Typing} typing
  * @property {{conv: string, user: string, online: boolean}} presence
+ * @property {import('./protocol.js').PresenceBatch} presence_batch
+ * @property {import('./protocol.js').PresenceList} presence_list
  * @property {Conversation} conversation
  * @property {import('./protocol.js').Mail} mail what the visitor may do by email (away mail)
  * @property {import('./protocol.js').Prechat} prechat whether the site's pre-chat form is still to fill

@@ -229,6 +229,15 @@ export class ParleyClient extends Emitter {
     this._write({ type: 'history', conv, before, limit });
   }
 
+  /**
+   * Asks for a page of the users present in a joined conversation (in ascending order); the reply
+   * arrives as a `presence_list` event whose `next` is the `after` of the following page.
+   * @param {string} conv @param {string} [after] @param {number} [limit] 1–1000, default 100
+   */
+  presenceList(conv, after, limit) {
+    this._write({ type: 'presence_list', conv, after, limit });
+  }
+
   /** Visitor: ask for a human. @param {string} conv */
   handoff(conv) {
     this._write({ type: 'handoff', conv });

@@ -70,7 +70,29 @@
  * @property {number} lastSeq
  * @property {number} from
  * @property {Receipt[]} [receipts]
- * @property {string[]} [presence]
+ * @property {string[]} [presence] the first 100 users present (ascending)
+ * @property {number} [presenceCount] users present in all (more than `presence` when capped)
+ */
+
+/**
+ * Several users came and went within one window (coalesced by the server).
+ * @typedef {object} PresenceBatch
+ * @property {'presence_batch'} [type]
+ * @property {string} conv
+ * @property {string[]} joined
+ * @property {string[]} left
+ * @property {number} [omitted] changes left out beyond the 100 named
+ * @property {number} [count] users present when it was sent
+ */
+
+/**
+ * A page of the users present, the answer to `presenceList`.
+ * @typedef {object} PresenceList
+ * @property {'presence_list'} [type]
+ * @property {string} conv
+ * @property {number} count
+ * @property {string[]} users
+ * @property {string} [next] the `after` of the following page; absent on the last
  */
 
 /**

@@ -33,12 +33,12 @@ public final class Bench implements Callable<Integer> {
 
   /** Every scenario, in the order a full run takes them. */
   static final List<String> ALL =
-      List.of("idle", "chat", "latency", "fanout", "handshake", "cluster", "pg");
+      List.of("idle", "chat", "latency", "fanout", "handshake", "joins", "cluster", "pg");
 
   @Option(
       names = "--scenarios",
       split = ",",
-      description = "idle,chat,latency,fanout,handshake,cluster,pg (default: all).")
+      description = "idle,chat,latency,fanout,handshake,joins,cluster,pg (default: all).")
   List<String> scenarios = ALL;
 
   @Option(
@@ -188,6 +188,13 @@ public final class Bench implements Callable<Integer> {
       description = "Subscribers (default 1000,5000,10000).")
   List<Integer> fanoutSizes = List.of(1000, 5000, 10000);
 
+  @Option(
+      names = "--joins-sizes",
+      split = ",",
+      description =
+          "joins: distinct users joining one conversation (one server, the sizes in turn; default 1000,5000).")
+  List<Integer> joinsSizes = List.of(1000, 5000);
+
   @Option(names = "--fanout-rate", description = "Published messages a second (default 20).")
   int fanoutRate = 20;
 
@@ -312,6 +319,7 @@ public final class Bench implements Callable<Integer> {
       chatConversations = 20;
       chatRates = List.of(100);
       fanoutSizes = List.of(50);
+      joinsSizes = List.of(50);
       fanoutRate = 20;
       handshakeConcurrency = 4;
       seconds = 1;

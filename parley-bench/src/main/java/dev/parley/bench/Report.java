@@ -29,7 +29,8 @@ final class Report {
           "cluster-chat", "messages_per_s",
           "cluster-fanout", "deliveries_per_s",
           "pg", "achieved_per_s",
-          "pg-recovery", "recovery_s");
+          "pg-recovery", "recovery_s",
+          "joins", "joins_per_s");
 
   /** The peers, as named in results, and as shown. */
   private static final Map<String, String> PEERS = new LinkedHashMap<>();

@@ -49,8 +49,19 @@ final class Runner implements AutoCloseable {
     return switch (scenario) {
       case "cluster" -> o.target != null ? List.of() : cluster();
       case "pg" -> o.target != null ? List.of() : pg();
+      case "joins" -> parleyOnly(scenario);
       default -> everyServer(scenario);
     };
+  }
+
+  /** A scenario only Parley has (its peers have no presence): one fresh server. */
+  private List<Result> parleyOnly(String scenario) throws Exception {
+    Target t = server("parley", scenario, false);
+    try {
+      return measure(t, scenario);
+    } finally {
+      release(t);
+    }
   }
 
   /** The scenario against Parley and each peer, one fresh server each. */
@@ -185,6 +196,11 @@ final class Runner implements AutoCloseable {
         }
       }
       case "handshake" -> r.add(report(s.handshake(t, o.handshakeConcurrency, o.seconds)));
+      case "joins" -> {
+        for (int n : o.joinsSizes) {
+          r.add(report(s.joins(t, n)));
+        }
+      }
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     }
     return r;

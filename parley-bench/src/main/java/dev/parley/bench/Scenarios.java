@@ -360,4 +360,40 @@ final class Scenarios {
               ch.close().addListener(x -> handshakeLoop(t, end, done, failed, time, loop));
             });
   }
+
+  /**
+   * joins: {@code users} distinct (anonymous) users join one conversation, at most 256 handshakes
+   * in flight; reports the time until every one has its {@code joined} and the joins a second, and
+   * the presence events the joiners received meanwhile (a join's cost to those already there).
+   */
+  Result joins(Target t, int users) throws Exception {
+    conns.begin();
+    String conv = "bench-joins-" + run + "-" + users;
+    AtomicLong presenceEvents = new AtomicLong();
+    Load.Listener onData =
+        (ch, text) -> {
+          if (Load.contains(text, PRESENCE) || Load.contains(text, PRESENCE_BATCH)) {
+            presenceEvents.incrementAndGet();
+          }
+        };
+    double[] secs = new double[1];
+    double cpu0 = t.cpuSeconds();
+    List<Channel> subs = conns.openMany(t, users, i -> conv, onData, secs);
+    try {
+      Map<String, Double> f = new LinkedHashMap<>();
+      f.put("join_seconds", secs[0]);
+      f.put("joins_per_s", users / secs[0]);
+      f.put("presence_events", (double) presenceEvents.get());
+      if (t.local()) {
+        f.put("server_cpu_seconds", t.cpuSeconds() - cpu0);
+      }
+      conns.diagnostics(f);
+      return new Result("joins", t.name, params("users", users), f, null);
+    } finally {
+      Connections.closeAll(subs);
+    }
+  }
+
+  private static final byte[] PRESENCE = Load.ascii("\"type\":\"presence\"");
+  private static final byte[] PRESENCE_BATCH = Load.ascii("\"type\":\"presence_batch\"");
 }

@@ -104,6 +104,11 @@ class BenchSmokeTest {
         .anyMatch(l -> l.contains("\"phase\":\"first 1 s\""))
         .anyMatch(l -> l.contains("\"phase\":\"warmed\""));
     assertThat(lines)
+        .filteredOn(l -> l.contains("\"scenario\":\"joins\""))
+        .hasSize(1)
+        .allMatch(is("joins", "parley"))
+        .allMatch(has("join_seconds", "joins_per_s", "presence_events"));
+    assertThat(lines)
         .filteredOn(l -> l.contains("\"scenario\":\"handshake\""))
         .hasSize(5)
         .allMatch(l -> l.contains("\"failed\":0"))

@@ -278,9 +278,7 @@ final class AwayMail implements AutoCloseable {
   }
 
   private CompletableFuture<Boolean> visitorPresent(ChatConversation c) {
-    return node.sharedState()
-        .presence("conv:" + c.id())
-        .thenApply(present -> present.containsValue(c.visitor()));
+    return node.sharedState().isPresent("conv:" + c.id(), c.visitor());
   }
 
   private CompletableFuture<Boolean> queueReply(ChatConversation c, StoredMessage m, String to) {

@@ -5,6 +5,7 @@ import dev.parley.core.Extension;
 import dev.parley.core.HandshakePolicy;
 import dev.parley.core.Node;
 import dev.parley.core.NodeClock;
+import dev.parley.core.PresencePolicy;
 import dev.parley.core.SharedState;
 import java.util.Map;
 import java.util.Objects;
@@ -233,6 +234,20 @@ public final class ChatLayer implements AutoCloseable {
   /** Who may join which conversation. */
   public Authorizer authorizer() {
     return access;
+  }
+
+  /**
+   * Where users coming and going are announced: chat conversations, their notes and the agents'
+   * topics always (the widget and the console show who is there); open channels only when {@code
+   * channelEvents} (off by default: a crowd joining would cost every subscriber an event per
+   * joiner; their presence is still counted and listed on demand).
+   */
+  public PresencePolicy presencePolicy(boolean channelEvents) {
+    return conv ->
+        channelEvents
+            || ChatConversation.isChat(conv)
+            || Notes.isNotes(conv)
+            || conv.startsWith(ConversationLifecycle.AGENTS_TOPIC);
   }
 
   /** Who may open a connection. */

@@ -7,7 +7,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,8 +134,7 @@ final class InactivitySweep {
    * idle time.
    */
   private boolean abandoned(Site site, ChatConversation c, long now) {
-    Map<String, String> present = node.sharedState().presence("conv:" + c.id()).join();
-    if (present.containsValue(c.visitor())) {
+    if (node.sharedState().isPresent("conv:" + c.id(), c.visitor()).join()) {
       return false;
     }
     String spoke = node.sharedState().value(ACTIVITY + c.id()).join();

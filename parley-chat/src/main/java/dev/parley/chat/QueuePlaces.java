@@ -34,14 +34,16 @@ final class QueuePlaces {
     this.estimate = estimate;
   }
 
+  /** Most agents of one site counted online (the first, by user id). */
+  static final int MAX_ONLINE_AGENTS = 10_000;
+
   /** The agents of {@code site} online on any node, by user id, sorted. */
   CompletableFuture<List<String>> onlineAgents(String site) {
     return node.sharedState()
-        .presence("conv:" + ConversationLifecycle.AGENTS_TOPIC + site)
+        .presentUsers("conv:" + ConversationLifecycle.AGENTS_TOPIC + site, null, MAX_ONLINE_AGENTS)
         .thenApply(
             present ->
-                present.values().stream()
-                    .distinct()
+                present.stream()
                     .filter(
                         u -> {
                           Agent a = directory.agent(u);

@@ -130,6 +130,7 @@ final class ChatHarness implements AutoCloseable {
             .sharedState(shared)
             .authenticator(auth)
             .authorizer(chat.authorizer())
+            .presencePolicy(chat.presencePolicy(false))
             .handshakePolicy(chat.handshakePolicy())
             .extension(chat.extension())
             .build();

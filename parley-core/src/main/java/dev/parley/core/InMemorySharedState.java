@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 
 /**
- * {@link SharedState} for one node, in memory. Thread-safe: every method synchronises on the
- * instance; expiry is checked on read with the monotonic clock it was given.
+ * {@link SharedState} for one node, in memory; each topic's presence in a {@link PresenceSet}.
+ * Thread-safe: every method synchronises on the instance; expiry is checked on each call with the
+ * monotonic clock it was given.
  */
 public final class InMemorySharedState implements SharedState {
   private final LongSupplier nanoTime;
@@ -33,7 +34,7 @@ public final class InMemorySharedState implements SharedState {
     }
   }
 
-  private final Map<String, Map<String, Entry>> presence = new HashMap<>();
+  private final Map<String, PresenceSet> presence = new HashMap<>();
   private final Map<String, Entry> claims = new HashMap<>();
 
   /** Per topic, per key: the state's frames in order, and when it expires. */
@@ -54,36 +55,48 @@ public final class InMemorySharedState implements SharedState {
   }
 
   @Override
-  public synchronized CompletableFuture<Void> presenceAdd(
+  public synchronized CompletableFuture<PresenceChange> presenceAdd(
       String topic, String member, String user, Duration ttl) {
-    presence
-        .computeIfAbsent(topic, t -> new HashMap<>())
-        .put(member, new Entry(user, nanoTime.getAsLong() + ttl.toNanos()));
-    return CompletableFuture.completedFuture(null);
-  }
-
-  @Override
-  public synchronized CompletableFuture<Void> presenceRemove(String topic, String member) {
-    Map<String, Entry> m = presence.get(topic);
-    if (m != null) {
-      m.remove(member);
-      if (m.isEmpty()) {
-        presence.remove(topic);
-      }
-    }
-    return CompletableFuture.completedFuture(null);
-  }
-
-  @Override
-  public synchronized CompletableFuture<Map<String, String>> presence(String topic) {
     long now = nanoTime.getAsLong();
-    Map<String, String> out = new HashMap<>();
-    Map<String, Entry> m = presence.get(topic);
-    if (m != null) {
-      m.values().removeIf(e -> !e.live(now));
-      m.forEach((member, e) -> out.put(member, e.value()));
+    PresenceSet p = presence.computeIfAbsent(topic, t -> new PresenceSet());
+    boolean came = p.add(member, user, now + ttl.toNanos(), now);
+    return CompletableFuture.completedFuture(new PresenceChange(came, p.count(now)));
+  }
+
+  @Override
+  public synchronized CompletableFuture<PresenceChange> presenceRemove(
+      String topic, String member, String user) {
+    long now = nanoTime.getAsLong();
+    PresenceSet p = presence.get(topic);
+    if (p == null) {
+      return CompletableFuture.completedFuture(new PresenceChange(false, 0));
     }
-    return CompletableFuture.completedFuture(out);
+    boolean gone = p.remove(member, now);
+    int count = p.count(now);
+    if (p.isEmpty()) {
+      presence.remove(topic);
+    }
+    return CompletableFuture.completedFuture(new PresenceChange(gone, count));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Integer> presenceCount(String topic) {
+    PresenceSet p = presence.get(topic);
+    return CompletableFuture.completedFuture(p == null ? 0 : p.count(nanoTime.getAsLong()));
+  }
+
+  @Override
+  public synchronized CompletableFuture<Boolean> isPresent(String topic, String user) {
+    PresenceSet p = presence.get(topic);
+    return CompletableFuture.completedFuture(p != null && p.contains(user, nanoTime.getAsLong()));
+  }
+
+  @Override
+  public synchronized CompletableFuture<List<String>> presentUsers(
+      String topic, String after, int limit) {
+    PresenceSet p = presence.get(topic);
+    return CompletableFuture.completedFuture(
+        p == null ? List.of() : p.page(after, limit, nanoTime.getAsLong()));
   }
 
   @Override

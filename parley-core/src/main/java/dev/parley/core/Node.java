@@ -33,6 +33,8 @@ public final class Node implements AutoCloseable {
   private final NodeClock clock;
   private final boolean ownsClock;
   private final LocalHub hub;
+  private final PresencePolicy presencePolicy;
+  private final PresenceEvents presenceEvents;
 
   /** {@code hello}s per client address (a flood of new sessions from one address is refused). */
   private final KeyedBuckets hellos;
@@ -65,6 +67,8 @@ public final class Node implements AutoCloseable {
     this.ownsClock = b.clock == null;
     this.clock = b.clock != null ? b.clock : NodeClock.system();
     this.hub = new LocalHub(broker);
+    this.presencePolicy = b.presencePolicy;
+    this.presenceEvents = new PresenceEvents(this);
     this.hellos = new KeyedBuckets(clock, config.helloRate(), config.helloBurst(), 100_000);
     scheduleRenewal();
   }
@@ -183,6 +187,15 @@ public final class Node implements AutoCloseable {
 
   LocalHub hub() {
     return hub;
+  }
+
+  /** Which conversations announce users coming and going. */
+  PresencePolicy presencePolicy() {
+    return presencePolicy;
+  }
+
+  PresenceEvents presenceEvents() {
+    return presenceEvents;
   }
 
   public Authenticator authenticator() {
@@ -334,6 +347,7 @@ public final class Node implements AutoCloseable {
     private CoreMetrics metrics = CoreMetrics.NONE;
     private Extension extension = Extension.NONE;
     private HandshakePolicy handshakePolicy = HandshakePolicy.ALLOW_ALL;
+    private PresencePolicy presencePolicy = PresencePolicy.ALWAYS;
     private Codec codec;
     private NodeClock clock;
 
@@ -371,6 +385,12 @@ public final class Node implements AutoCloseable {
     /** The origin policy checked at the handshake. */
     public Builder handshakePolicy(HandshakePolicy p) {
       this.handshakePolicy = p;
+      return this;
+    }
+
+    /** Which conversations announce users coming and going (default: every one). */
+    public Builder presencePolicy(PresencePolicy p) {
+      this.presencePolicy = p;
       return this;
     }
 

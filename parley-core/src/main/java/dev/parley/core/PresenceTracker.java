@@ -1,18 +1,22 @@
 package dev.parley.core;
 
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.Push;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One session's presence in the conversations it joined, kept in {@link SharedState} so every node
- * sees it: added on join (with the snapshot a joiner needs: who is present, the live ephemeral
- * states), renewed every third of its time-to-live, removed on leave and close — with a {@code
- * presence} event when the user's last session there went.
+ * sees it: added on join (with the snapshot a joiner needs: how many are present, the first {@link
+ * Push#JOINED_PRESENCE_CAP} of them, the live ephemeral states), renewed every third of its
+ * time-to-live, removed on leave and close. When the user's first session comes or its last goes,
+ * and the node's {@link PresencePolicy} announces in that conversation, the change goes to the
+ * node's {@link PresenceEvents}. Every step costs the same whatever the conversation's size: no
+ * step reads the whole presence list. Pages of it are read on demand ({@code presence_list}).
  *
  * <p>Confined to the session's executor except {@link #renew}, which the node's timer calls and
  * which only reads the session's volatile state and starts asynchronous writes.
@@ -23,8 +27,11 @@ final class PresenceTracker {
   /** How long a presence entry lives unless renewed; renewed every third of it. */
   static final Duration TTL = Duration.ofSeconds(60);
 
-  /** What a joiner reads from the shared state: who is present, and the live ephemeral states. */
-  record Snapshot(List<String> users, List<byte[]> states) {}
+  /**
+   * What a joiner reads from the shared state: the first users present (in order, capped), how many
+   * in all, whether this join made its user present, and the live ephemeral states.
+   */
+  record Snapshot(List<String> users, int count, boolean came, List<byte[]> states) {}
 
   private final Session session;
   private final Node node;
@@ -35,33 +42,42 @@ final class PresenceTracker {
   }
 
   /**
-   * Marks the session present in {@code conv} and reads what a joiner gets: the users present (this
-   * one included) and the live states. Never fails: without shared state the joiner sees itself
-   * alone and no states.
+   * Marks the session present in {@code conv} and reads what a joiner gets. Never fails: without
+   * shared state the joiner sees itself alone and no states.
    */
   CompletableFuture<Snapshot> enter(String conv) {
     String topic = LocalHub.topicOf(conv);
     String user = session.principal().user();
     SharedState shared = node.sharedState();
-    CompletableFuture<Map<String, String>> present =
+    CompletableFuture<Snapshot> present =
         shared
             .presenceAdd(topic, session.id(), user, TTL)
-            .thenCompose(ok -> shared.presence(topic))
+            .thenCompose(
+                change ->
+                    shared
+                        .presentUsers(topic, null, Push.JOINED_PRESENCE_CAP)
+                        .thenApply(
+                            users ->
+                                new Snapshot(
+                                    users,
+                                    Math.max(change.count(), users.size()),
+                                    change.changed(),
+                                    List.of())))
             .exceptionally(
                 err -> {
                   log.warn("presence of {} unavailable", conv, err);
-                  return Map.of(session.id(), user);
+                  return new Snapshot(List.of(user), 1, false, List.of());
                 });
     return present.thenCombine(
         shared.states(topic).exceptionally(err -> List.of()),
-        (p, states) -> new Snapshot(p.values().stream().distinct().sorted().toList(), states));
+        (p, states) -> new Snapshot(p.users(), p.count(), p.came(), states));
   }
 
-  /** Tells the others in {@code conv} that this user is online there. */
-  void announce(String conv) {
-    String user = session.principal().user();
-    node.publish(
-        conv, BrokerEvent.aboutOthers(user, node.encode(new Push.Presence(conv, user, true))));
+  /** Tells the others in {@code conv} that this user came, if the join made it present. */
+  void announce(String conv, Snapshot s) {
+    if (s.came() && node.presencePolicy().announces(conv)) {
+      node.presenceEvents().changed(conv, session.principal().user(), true, s.count());
+    }
   }
 
   /**
@@ -69,18 +85,53 @@ final class PresenceTracker {
    * there.
    */
   void leave(String conv) {
-    String topic = LocalHub.topicOf(conv);
     String user = session.principal().user();
     node.sharedState()
-        .presenceRemove(topic, session.id())
-        .thenCompose(v -> node.sharedState().presence(topic))
+        .presenceRemove(LocalHub.topicOf(conv), session.id(), user)
         .thenAccept(
-            present -> {
-              if (!present.containsValue(user)) {
-                node.publish(
-                    conv,
-                    BrokerEvent.aboutOthers(
-                        user, node.encode(new Push.Presence(conv, user, false))));
+            change -> {
+              if (change.changed() && node.presencePolicy().announces(conv)) {
+                node.presenceEvents().changed(conv, user, false, change.count());
+              }
+            })
+        .exceptionally(
+            err -> {
+              log.warn("presence of {} could not be removed", conv, err);
+              return null;
+            });
+  }
+
+  /**
+   * Answers {@code presence_list} (the conversation is joined): a page of the users present, with
+   * the count. Any thread: the answer is pushed when the reads complete.
+   */
+  void list(Command.PresenceList c) {
+    String topic = LocalHub.topicOf(c.conv());
+    int limit = c.limitOrDefault();
+    SharedState shared = node.sharedState();
+    shared
+        .presentUsers(topic, c.after(), limit + 1)
+        .thenCombine(
+            shared.presenceCount(topic),
+            (users, count) ->
+                users.size() > limit
+                    ? new Push.PresenceList(
+                        c.ref(), c.conv(), count, users.subList(0, limit), users.get(limit - 1))
+                    : new Push.PresenceList(c.ref(), c.conv(), count, users, null))
+        .whenComplete(
+            (page, err) -> {
+              if (err != null) {
+                log.warn("presence of {} unavailable", c.conv(), err);
+                session.push(
+                    Push.Error.of(
+                            ErrorCode.STORE_UNAVAILABLE,
+                            "presence is unavailable; ask again",
+                            null,
+                            c.ref(),
+                            null)
+                        .about(c.conv()));
+              } else {
+                session.push(page);
               }
             });
   }

@@ -164,6 +164,10 @@ public final class Session {
         typing.typing(t);
       }
       case Command.Auth a -> admission.reauthenticate(a);
+      case Command.PresenceList p -> {
+        joinedOrThrow(p.conv());
+        presence.list(p);
+      }
       default -> {
         if (!node.extension().command(this, command)) {
           throw new ProtocolException(
@@ -307,9 +311,12 @@ public final class Session {
       rs.add(new Push.Receipt(r.conversation(), r.user(), r.kind(), r.seq()));
     }
     long from = after == null ? s.lastSeq() : Math.min(after, s.lastSeq());
-    push(new Push.Joined(ref, sub.conversation(), s.lastSeq(), from, rs, s.snapshot().users()));
-    presence.announce(sub.conversation());
-    for (byte[] frame : s.snapshot().states()) {
+    PresenceTracker.Snapshot snap = s.snapshot();
+    push(
+        new Push.Joined(
+            ref, sub.conversation(), s.lastSeq(), from, rs, snap.users(), snap.count()));
+    presence.announce(sub.conversation(), snap);
+    for (byte[] frame : snap.states()) {
       connection.send(frame);
     }
     sub.start(from);

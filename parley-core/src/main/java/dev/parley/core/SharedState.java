@@ -2,7 +2,6 @@ package dev.parley.core;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -16,7 +15,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <ul>
  *   <li>A presence entry is listed until it is removed or its time-to-live passes; a node that dies
- *       leaves entries that expire by themselves.
+ *       leaves entries that expire by themselves. A user is present while at least one of its
+ *       members is; the count of present users is kept as members come and go, so reading it or
+ *       joining costs the same with ten users as with ten thousand.
  *   <li>{@link #claim} succeeds for at most one owner of a key at a time, across every node; the
  *       owner may renew it; it ends when released or when its time-to-live passes.
  * </ul>
@@ -25,14 +26,37 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface SharedState extends AutoCloseable {
 
-  /** Adds or renews {@code member} (a session id) of {@code topic}, standing for {@code user}. */
-  CompletableFuture<Void> presenceAdd(String topic, String member, String user, Duration ttl);
+  /**
+   * Adds or renews {@code member} (a session id) of {@code topic}, standing for {@code user}.
+   * Completes with whether {@code user} became present by it (it had no live member there before)
+   * and the number of users present after it. Costs O(log n) in the topic's size, never O(n).
+   */
+  CompletableFuture<PresenceChange> presenceAdd(
+      String topic, String member, String user, Duration ttl);
 
-  /** Removes {@code member} from {@code topic}. */
-  CompletableFuture<Void> presenceRemove(String topic, String member);
+  /**
+   * Removes {@code member} of {@code topic}, which stood for {@code user}. Completes with whether
+   * {@code user} is gone by it (that was its last live member there) and the users left.
+   */
+  CompletableFuture<PresenceChange> presenceRemove(String topic, String member, String user);
 
-  /** The live members of {@code topic}: member → user. */
-  CompletableFuture<Map<String, String>> presence(String topic);
+  /** The number of distinct users present in {@code topic}. */
+  CompletableFuture<Integer> presenceCount(String topic);
+
+  /** Whether {@code user} has a live member in {@code topic}. */
+  CompletableFuture<Boolean> isPresent(String topic, String user);
+
+  /**
+   * Up to {@code limit} distinct users present in {@code topic}, in ascending order, starting after
+   * {@code after} (null: from the first): a page of the presence list.
+   */
+  CompletableFuture<List<String>> presentUsers(String topic, String after, int limit);
+
+  /**
+   * What a presence write did: whether the user's presence changed (came or went) and how many
+   * users are present after it.
+   */
+  record PresenceChange(boolean changed, int count) {}
 
   /**
    * Keeps {@code frame} as the current state {@code key} of {@code topic} for {@code ttl} (a zero

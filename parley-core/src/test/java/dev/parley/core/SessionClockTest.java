@@ -150,7 +150,9 @@ class SessionClockTest {
     clock.advance(
         PresenceTracker.TTL.multipliedBy(3)); // renewals run every 20 s; the ghost's never do
     conn.drainLoop();
-    assertThat(shared.presence("conv:p").join()).containsOnlyKeys(session.id());
+    assertThat(shared.presentUsers("conv:p", null, 10).join())
+        .containsExactly(session.principal().user());
+    assertThat(shared.presenceCount("conv:p").join()).isEqualTo(1);
   }
 
   @Test

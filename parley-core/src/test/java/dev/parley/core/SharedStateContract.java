@@ -7,8 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,22 +43,68 @@ public abstract class SharedStateContract {
 
   @Test
   void presenceAddedOnOneNodeIsListedOnAnotherUntilRemoved() throws Exception {
-    get(nodeA.presenceAdd(ns + "conv:p", "s1", "alice", Duration.ofSeconds(30)));
-    get(nodeB.presenceAdd(ns + "conv:p", "s2", "bob", Duration.ofSeconds(30)));
-    assertThat(get(nodeB.presence(ns + "conv:p")))
-        .containsExactlyInAnyOrderEntriesOf(Map.of("s1", "alice", "s2", "bob"));
-    get(nodeA.presenceRemove(ns + "conv:p", "s1"));
-    assertThat(get(nodeB.presence(ns + "conv:p"))).containsOnlyKeys("s2");
-    assertThat(get(nodeA.presence(ns + "conv:none"))).isEmpty();
+    String t = ns + "conv:p";
+    assertThat(get(nodeA.presenceAdd(t, "s1", "alice", Duration.ofSeconds(30))))
+        .isEqualTo(new SharedState.PresenceChange(true, 1));
+    assertThat(get(nodeB.presenceAdd(t, "s2", "bob", Duration.ofSeconds(30))))
+        .isEqualTo(new SharedState.PresenceChange(true, 2));
+    assertThat(get(nodeB.presentUsers(t, null, 10))).containsExactly("alice", "bob");
+    assertThat(get(nodeB.presenceCount(t))).isEqualTo(2);
+    assertThat(get(nodeB.isPresent(t, "alice"))).isTrue();
+    assertThat(get(nodeA.presenceRemove(t, "s1", "alice")))
+        .isEqualTo(new SharedState.PresenceChange(true, 1));
+    assertThat(get(nodeB.presentUsers(t, null, 10))).containsExactly("bob");
+    assertThat(get(nodeB.isPresent(t, "alice"))).isFalse();
+    assertThat(get(nodeA.presentUsers(ns + "conv:none", null, 10))).isEmpty();
+    assertThat(get(nodeA.presenceCount(ns + "conv:none"))).isZero();
+  }
+
+  @Test
+  void aUserIsPresentWhileAnyOfItsSessionsIsAndCountedOnce() throws Exception {
+    String t = ns + "conv:u";
+    get(nodeA.presenceAdd(t, "s1", "alice", Duration.ofSeconds(30)));
+    assertThat(get(nodeB.presenceAdd(t, "s2", "alice", Duration.ofSeconds(30))))
+        .as("a second session of a present user changes nothing")
+        .isEqualTo(new SharedState.PresenceChange(false, 1));
+    assertThat(get(nodeA.presenceAdd(t, "s1", "alice", Duration.ofSeconds(30))))
+        .as("a renewal changes nothing")
+        .isEqualTo(new SharedState.PresenceChange(false, 1));
+    assertThat(get(nodeA.presenceRemove(t, "s1", "alice")))
+        .isEqualTo(new SharedState.PresenceChange(false, 1));
+    assertThat(get(nodeA.presenceRemove(t, "s1", "alice")))
+        .as("removing a member twice")
+        .isEqualTo(new SharedState.PresenceChange(false, 1));
+    assertThat(get(nodeB.presenceRemove(t, "s2", "alice")))
+        .isEqualTo(new SharedState.PresenceChange(true, 0));
+    assertThat(get(nodeA.presenceCount(t))).isZero();
+  }
+
+  @Test
+  void presentUsersArePagedInOrderAfterACursor() throws Exception {
+    String t = ns + "conv:pages";
+    for (String u : List.of("dan", "ann", "cid", "bea", "eve")) {
+      get(nodeA.presenceAdd(t, "s-" + u, u, Duration.ofSeconds(30)));
+    }
+    assertThat(get(nodeB.presentUsers(t, null, 2))).containsExactly("ann", "bea");
+    assertThat(get(nodeB.presentUsers(t, "bea", 2))).containsExactly("cid", "dan");
+    assertThat(get(nodeB.presentUsers(t, "dan", 2))).containsExactly("eve");
+    assertThat(get(nodeB.presentUsers(t, "eve", 2))).isEmpty();
+    assertThat(get(nodeB.presenceCount(t))).isEqualTo(5);
   }
 
   @Test
   void presenceExpiresWhenNotRenewed() throws Exception {
-    get(nodeA.presenceAdd(ns + "conv:e", "s1", "alice", Duration.ofMillis(300)));
-    get(nodeA.presenceAdd(ns + "conv:e", "s2", "bob", Duration.ofSeconds(30)));
+    String t = ns + "conv:e";
+    get(nodeA.presenceAdd(t, "s1", "alice", Duration.ofMillis(300)));
+    get(nodeA.presenceAdd(t, "s2", "bob", Duration.ofSeconds(30)));
     await()
         .atMost(Duration.ofSeconds(5))
-        .until(() -> get(nodeB.presence(ns + "conv:e")).keySet().equals(Set.of("s2")));
+        .until(() -> get(nodeB.presentUsers(t, null, 10)).equals(List.of("bob")));
+    assertThat(get(nodeB.presenceCount(t))).isEqualTo(1);
+    assertThat(get(nodeA.isPresent(t, "alice"))).isFalse();
+    assertThat(get(nodeA.presenceAdd(t, "s1", "alice", Duration.ofSeconds(30))))
+        .as("an expired user who comes back came")
+        .isEqualTo(new SharedState.PresenceChange(true, 2));
   }
 
   @Test

@@ -29,6 +29,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Command.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = Command.Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = Command.Auth.class, name = "auth"),
+  @JsonSubTypes.Type(value = Command.PresenceList.class, name = "presence_list"),
 })
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public interface Command {
@@ -223,6 +224,35 @@ public interface Command {
     /** The page size to use. */
     public int limitOrDefault() {
       return limit == null ? DEFAULT_HISTORY_LIMIT : limit;
+    }
+  }
+
+  /** Largest page a {@code presence_list} command may ask for. */
+  int MAX_PRESENCE_LIMIT = 1000;
+
+  /** The page a {@code presence_list} command gets when it names no {@code limit}. */
+  int DEFAULT_PRESENCE_LIMIT = 100;
+
+  /**
+   * Page through the users present in a joined conversation, in ascending order: the first {@code
+   * limit} after the user {@code after} (from the first when absent).
+   */
+  record PresenceList(String ref, String conv, String after, Integer limit) implements Command {
+    @Override
+    public void validate() {
+      Fields.optionalRef(ref);
+      Fields.conversation("conv", conv);
+      if (after != null && (after.isEmpty() || after.length() > 256)) {
+        throw Fields.invalid("after", "must be a user id");
+      }
+      if (limit != null && (limit < 1 || limit > MAX_PRESENCE_LIMIT)) {
+        throw Fields.invalid("limit", "must be between 1 and " + MAX_PRESENCE_LIMIT);
+      }
+    }
+
+    /** The page size to use. */
+    public int limitOrDefault() {
+      return limit == null ? DEFAULT_PRESENCE_LIMIT : limit;
     }
   }
 

@@ -29,6 +29,8 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Push.Receipt.class, name = "receipt"),
   @JsonSubTypes.Type(value = Push.Typing.class, name = "typing"),
   @JsonSubTypes.Type(value = Push.Presence.class, name = "presence"),
+  @JsonSubTypes.Type(value = Push.PresenceBatch.class, name = "presence_batch"),
+  @JsonSubTypes.Type(value = Push.PresenceList.class, name = "presence_list"),
   @JsonSubTypes.Type(value = Push.History.class, name = "history"),
   @JsonSubTypes.Type(value = Push.Pong.class, name = "pong"),
   @JsonSubTypes.Type(value = Push.Error.class, name = "error"),
@@ -86,10 +88,12 @@ public interface Push {
   /**
    * A conversation is joined. Replayed {@code message}s (seq after the requested position) follow,
    * then live ones. {@code lastSeq} is the newest stored seq when the join was handled, and {@code
-   * receipts} the participants' cumulative receipts at that time, {@code presence} the users
-   * connected to the conversation (on any node), this one included. {@code from} is the position
-   * the replay starts after: a client that did not ask for this join (the server joined it to its
-   * conversation) takes it as its position.
+   * receipts} the participants' cumulative receipts at that time, {@code presence} the first
+   * {@value #JOINED_PRESENCE_CAP} users (in ascending order) connected to the conversation on any
+   * node, this one included, and {@code presenceCount} how many are connected in all (more than
+   * {@code presence} lists when it was capped; {@code presence_list} pages through the rest).
+   * {@code from} is the position the replay starts after: a client that did not ask for this join
+   * (the server joined it to its conversation) takes it as its position.
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Joined(
@@ -98,7 +102,47 @@ public interface Push {
       long lastSeq,
       long from,
       List<Receipt> receipts,
-      List<String> presence)
+      List<String> presence,
+      int presenceCount)
+      implements Push {
+
+    /** A join whose presence list is complete. */
+    public Joined(
+        String ref,
+        String conv,
+        long lastSeq,
+        long from,
+        List<Receipt> receipts,
+        List<String> presence) {
+      this(ref, conv, lastSeq, from, receipts, presence, presence == null ? 0 : presence.size());
+    }
+  }
+
+  /** Most users a {@code joined} lists in {@code presence}. */
+  int JOINED_PRESENCE_CAP = 100;
+
+  /**
+   * Many users came to or went from {@code conv} at once (coalesced on the server): {@code joined}
+   * and {@code left} name them, at most {@value #PRESENCE_BATCH_CAP} in all; {@code omitted} counts
+   * the changes left out beyond that (absent when none), after which a client that shows the list
+   * reads it again with {@code presence_list}. {@code count} is how many users were present when
+   * the batch was sent, as the sending node saw it. May name the receiver's own user.
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PresenceBatch(
+      String conv, List<String> joined, List<String> left, Integer omitted, Integer count)
+      implements Push {}
+
+  /** Most users one {@code presence_batch} names. */
+  int PRESENCE_BATCH_CAP = 100;
+
+  /**
+   * Answer to {@code presence_list}: {@code users} present in {@code conv} in ascending order,
+   * {@code count} present in all, and {@code next} the {@code after} of the following page (absent
+   * on the last page).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record PresenceList(String ref, String conv, int count, List<String> users, String next)
       implements Push {}
 
   /**

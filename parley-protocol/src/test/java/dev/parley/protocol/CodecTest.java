@@ -31,7 +31,11 @@ class CodecTest {
             new Push.Welcome("r", "s_1", "u", "t", 30000, null, Map.of("role", "visitor")),
             new Push.Joined(
                 null, "c", 4, 0, List.of(new Push.Receipt("c", "u", "read", 2)), List.of("u", "v")),
+            new Push.Joined(null, "c", 4, 0, List.of(), List.of("u"), 1234),
             new Push.Presence("c", "u", true),
+            new Push.PresenceBatch("c", List.of("u", "v"), List.of("w"), 7, 1234),
+            new Push.PresenceBatch("c", List.of("u"), List.of(), null, 2),
+            new Push.PresenceList("p", "c", 3, List.of("u", "v"), "v"),
             new Push.Left("r", "c"),
             m,
             new Push.Ack("r", "cid", "c", 3, "m_1", 9),

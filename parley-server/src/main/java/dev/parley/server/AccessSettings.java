@@ -76,6 +76,18 @@ final class AccessSettings {
               "Whether conversation ids that are not chat conversations (chat_…) are open channels any "
                   + "client may join.")
           .applies(ServerConfigBuilder::openChannels);
+  static final Setting<Boolean> CHANNEL_PRESENCE_EVENTS =
+      Setting.of(
+              "channel-presence-events",
+              ACCESS,
+              "B",
+              BOOLEAN,
+              false,
+              "Whether open channels announce users coming and going (presence events, coalesced).")
+          .details(
+              "Off: a channel's presence is still counted and listed (`joined`, `presence_list`), but "
+                  + "a crowd joining costs its subscribers nothing. Chat conversations always announce")
+          .applies(ServerConfigBuilder::channelPresenceEvents);
   static final Setting<Boolean> REQUIRE_TOKEN =
       Setting.of(
               "require-token",

@@ -202,6 +202,7 @@ public final class ParleyServer implements AutoCloseable {
               .broker(broker)
               .sharedState(sharedState)
               .authorizer(chat.authorizer())
+              .presencePolicy(chat.presencePolicy(config.channelPresenceEvents()))
               .handshakePolicy(chat.handshakePolicy())
               .extension(chat.extension())
               .authenticator(authenticator)

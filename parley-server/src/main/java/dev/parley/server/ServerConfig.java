@@ -54,6 +54,9 @@ import java.util.Set;
  * @param knowledgeFetchPrivate whether a knowledge fetch may reach private and loopback addresses
  * @param openChannels whether conversation ids that are not chat conversations are open channels
  *     any client may join (the realtime engine without the chat product)
+ * @param channelPresenceEvents whether open channels announce users coming and going ({@code
+ *     presence}, {@code presence_batch}); off by default: their presence is counted and listed on
+ *     demand only
  * @param agents the agent accounts (the demo site's agents by default)
  * @param agentOfflineGrace how long an agent may be gone (a reload) before its conversations are
  *     queued again
@@ -111,6 +114,7 @@ public record ServerConfig(
     int knowledgeMaxDocuments,
     boolean knowledgeFetchPrivate,
     boolean openChannels,
+    boolean channelPresenceEvents,
     List<Agent> agents,
     Duration agentOfflineGrace,
     String bot,

@@ -58,6 +58,7 @@ public final class ServerConfigBuilder {
   private boolean knowledgeFetchPrivate =
       IntegrationSettings.KNOWLEDGE_FETCH_PRIVATE.defaultValue();
   private boolean openChannels = AccessSettings.OPEN_CHANNELS.defaultValue();
+  private boolean channelPresenceEvents = AccessSettings.CHANNEL_PRESENCE_EVENTS.defaultValue();
   private List<Agent> agents;
   private Supplier<String> demoAgentPassword;
   private Duration agentOfflineGrace = AccessSettings.AGENT_OFFLINE_GRACE.defaultValue();
@@ -236,6 +237,11 @@ public final class ServerConfigBuilder {
 
   public ServerConfigBuilder openChannels(boolean v) {
     openChannels = v;
+    return this;
+  }
+
+  public ServerConfigBuilder channelPresenceEvents(boolean v) {
+    channelPresenceEvents = v;
     return this;
   }
 
@@ -660,6 +666,7 @@ public final class ServerConfigBuilder {
         knowledgeMaxDocuments,
         knowledgeFetchPrivate,
         openChannels,
+        channelPresenceEvents,
         live,
         agentOfflineGrace,
         bot.key(),

@@ -2,6 +2,7 @@ package dev.parley.server;
 
 import static dev.parley.server.AccessSettings.AGENT_OFFLINE_GRACE;
 import static dev.parley.server.AccessSettings.AGENT_TOKEN_LIFETIME;
+import static dev.parley.server.AccessSettings.CHANNEL_PRESENCE_EVENTS;
 import static dev.parley.server.AccessSettings.DEMO_AGENT_PASSWORD;
 import static dev.parley.server.AccessSettings.JWT_AUDIENCE;
 import static dev.parley.server.AccessSettings.JWT_CLOCK_SKEW;
@@ -152,6 +153,7 @@ final class Settings {
           AGENT_OFFLINE_GRACE,
           AGENT_TOKEN_LIFETIME,
           OPEN_CHANNELS,
+          CHANNEL_PRESENCE_EVENTS,
           REQUIRE_TOKEN,
           REQUIRE_ORIGIN,
           JWT_SECRET,

@@ -115,6 +115,7 @@ class ClusterTest {
         "--shutdown-grace=6s",
         "--admin-port=0",
         "--open-channels=true",
+        "--channel-presence-events=true", // the channel below shows users come and go
         "--hello-burst=1000"); // 200 new clients at once, all from 127.0.0.1
   }
 
@@ -294,6 +295,7 @@ class ClusterTest {
         (Push.Joined)
             recC.events().stream().filter(e -> e instanceof Push.Joined).findFirst().get();
     assertThat(joined.presence()).contains(userA, userB, c.user());
+    assertThat(joined.presenceCount()).isEqualTo(joined.presence().size());
     String userC = c.user();
     await()
         .atMost(Duration.ofSeconds(10))

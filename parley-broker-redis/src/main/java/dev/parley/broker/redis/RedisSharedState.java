@@ -10,19 +10,16 @@ import io.lettuce.core.codec.StringCodec;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * {@link SharedState} in Redis, shared by every node.
  *
  * <ul>
- *   <li>Presence of a topic is a hash {@code <prefix>presence:<topic>}: member → {@code "<expiry
- *       epoch ms> <user>"}. Reads skip and delete expired members (nodes' clocks are assumed to
- *       agree within the time-to-live). The key itself expires after twice the time-to-live, so an
- *       abandoned topic leaves nothing behind.
+ *   <li>Presence of a topic is kept by the scripts of {@link PresenceScripts} in three keys, so
+ *       that a join, a leave, the count and a page each cost O(log n), never a read of every
+ *       member.
  *   <li>Ephemeral state of a topic is a hash {@code <prefix>state:<topic>}: key → {@code "<expiry
  *       epoch ms> <frame>"}, read and pruned like presence. A state whose frames are added one by
  *       one (a streamed answer) is marked {@code "<expiry epoch ms> @list"} there and keeps its
@@ -83,49 +80,89 @@ public final class RedisSharedState implements SharedState {
     return new RedisSharedState(uri, prefix);
   }
 
-  private String presenceKey(String topic) {
-    return prefix + "presence:" + topic;
+  /** The three keys of a topic's presence, as the presence scripts take them. */
+  private String[] presenceKeys(String topic) {
+    return new String[] {
+      prefix + "presence-members:" + topic,
+      prefix + "presence-users:" + topic,
+      prefix + "presence-list:" + topic
+    };
   }
 
   @Override
-  public CompletableFuture<Void> presenceAdd(
+  public CompletableFuture<PresenceChange> presenceAdd(
       String topic, String member, String user, Duration ttl) {
-    String key = presenceKey(topic);
-    long expiresAt = System.currentTimeMillis() + ttl.toMillis();
+    long now = System.currentTimeMillis();
     return redis
-        .hset(key, member, expiresAt + " " + user)
+        .<List<Object>>eval(
+            PresenceScripts.ADD,
+            ScriptOutputType.MULTI,
+            presenceKeys(topic),
+            Long.toString(now),
+            Long.toString(now + ttl.toMillis()),
+            member + " " + user,
+            user,
+            Long.toString(Math.max(1, ttl.toMillis() * 2)))
         .toCompletableFuture()
-        .thenCompose(n -> redis.pexpire(key, ttl.toMillis() * 2).toCompletableFuture())
-        .thenApply(ok -> (Void) null);
+        .thenApply(RedisSharedState::change);
   }
 
   @Override
-  public CompletableFuture<Void> presenceRemove(String topic, String member) {
-    return redis.hdel(presenceKey(topic), member).toCompletableFuture().thenApply(n -> (Void) null);
+  public CompletableFuture<PresenceChange> presenceRemove(
+      String topic, String member, String user) {
+    return redis
+        .<List<Object>>eval(
+            PresenceScripts.REMOVE,
+            ScriptOutputType.MULTI,
+            presenceKeys(topic),
+            Long.toString(System.currentTimeMillis()),
+            member + " " + user,
+            user)
+        .toCompletableFuture()
+        .thenApply(RedisSharedState::change);
+  }
+
+  private static PresenceChange change(List<Object> r) {
+    return new PresenceChange(((Long) r.get(0)) == 1L, ((Long) r.get(1)).intValue());
   }
 
   @Override
-  public CompletableFuture<Map<String, String>> presence(String topic) {
-    String key = presenceKey(topic);
+  public CompletableFuture<Integer> presenceCount(String topic) {
     return redis
-        .hgetall(key)
+        .<Long>eval(
+            PresenceScripts.COUNT,
+            ScriptOutputType.INTEGER,
+            presenceKeys(topic),
+            Long.toString(System.currentTimeMillis()))
         .toCompletableFuture()
-        .thenApply(
-            all -> {
-              long now = System.currentTimeMillis();
-              Map<String, String> out = new HashMap<>();
-              all.forEach(
-                  (member, value) -> {
-                    int space = value.indexOf(' ');
-                    long expiresAt = space > 0 ? Long.parseLong(value.substring(0, space)) : 0;
-                    if (expiresAt > now) {
-                      out.put(member, value.substring(space + 1));
-                    } else {
-                      redis.hdel(key, member);
-                    }
-                  });
-              return out;
-            });
+        .thenApply(Long::intValue);
+  }
+
+  @Override
+  public CompletableFuture<Boolean> isPresent(String topic, String user) {
+    return redis
+        .<Long>eval(
+            PresenceScripts.IS_PRESENT,
+            ScriptOutputType.INTEGER,
+            presenceKeys(topic),
+            Long.toString(System.currentTimeMillis()),
+            user)
+        .toCompletableFuture()
+        .thenApply(r -> r == 1L);
+  }
+
+  @Override
+  public CompletableFuture<List<String>> presentUsers(String topic, String after, int limit) {
+    return redis
+        .<List<Object>>eval(
+            PresenceScripts.PAGE,
+            ScriptOutputType.MULTI,
+            presenceKeys(topic),
+            Long.toString(System.currentTimeMillis()),
+            after == null ? "-" : "(" + after,
+            Integer.toString(limit))
+        .toCompletableFuture()
+        .thenApply(r -> r.stream().map(String::valueOf).toList());
   }
 
   private String stateKey(String topic) {
