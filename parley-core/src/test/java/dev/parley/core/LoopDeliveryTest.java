@@ -49,7 +49,11 @@ class LoopDeliveryTest {
       sessions.add(s);
     }
     for (int i = 0; i < conns.size(); i++) {
-      conns.get(i).assertNothingMoreBefore(sessions.get(i)); // presence of later joiners
+      // Each sees the later joiners come online (published once their presence is recorded).
+      for (int later = i + 1; later < conns.size(); later++) {
+        assertThat(conns.get(i).next(Push.Presence.class).online()).isTrue();
+      }
+      conns.get(i).assertNothingMoreBefore(sessions.get(i));
       conns.get(i).takeCalls();
     }
   }
@@ -115,7 +119,7 @@ class LoopDeliveryTest {
   @Test
   void aSubscriberThatLeftGetsNothingMoreAndTheOthersStillGetEverything() throws Exception {
     conns.get(0).command(sessions.get(0), "{\"type\":\"leave\",\"conv\":\"c\"}");
-    conns.get(0).drainLoop();
+    conns.get(0).next(Push.Left.class);
     append(3);
     for (RecordingConnection c : conns.subList(1, 3)) {
       for (long seq = 1; seq <= 3; seq++) {
