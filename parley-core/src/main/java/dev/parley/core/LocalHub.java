@@ -128,7 +128,7 @@ final class LocalHub {
     @Override
     public void accept(BrokerEvent event) {
       for (LoopDelivery loop : loops) {
-        loop.enqueue(event);
+        loop.push(event);
       }
     }
   }

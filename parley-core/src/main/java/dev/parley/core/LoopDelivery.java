@@ -10,15 +10,15 @@ import org.slf4j.LoggerFactory;
  * One conversation's subscribers that share one executor (one event loop), and the live events on
  * their way to them: the unit of the {@link LocalHub}'s fan-out.
  *
- * <p>A broker thread {@link #enqueue}s each event once per loop, not once per subscriber. The first
+ * <p>A broker thread {@link #push}s each event once per loop, not once per subscriber. The first
  * event of a batch schedules one {@link #drain} task on the loop; the drain hands every queued
  * event (up to {@link #MAX_BATCH}) to every subscriber in publish order, each writing without
  * flushing, then flushes each subscriber that wrote once. At R messages/s to S subscribers on L
  * loops that is at most R × L tasks and, under load, far fewer flushes than S × R.
  *
- * <p>Threads: {@link #enqueue} is called by the topic's broker thread, one event at a time in
- * publish order (the {@link Broker} guarantees it), so the queue holds them in that order; {@link
- * #drain} runs on {@link #executor} only, one at a time, so per-conversation order holds for every
+ * <p>Threads: {@link #push} is called by the topic's broker thread, one event at a time in publish
+ * order (the {@link Broker} guarantees it), so the queue holds them in that order; {@link #drain}
+ * runs on {@link #executor} only, one at a time, so per-conversation order holds for every
  * subscriber. {@code subscribers} is replaced (never changed) under {@link LocalHub}'s per-topic
  * lock and read here without one. Bounded per drain: {@link #MAX_BATCH} events, then the loop runs
  * its other tasks before the next drain; the events waiting in between are what the old design
@@ -38,7 +38,7 @@ final class LoopDelivery {
   /** Events published and not yet handed out, in publish order. */
   private final ConcurrentLinkedQueue<BrokerEvent> pending = new ConcurrentLinkedQueue<>();
 
-  /** True from the enqueue that scheduled a drain until that drain starts. */
+  /** True from the push that scheduled a drain until that drain starts. */
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
   LoopDelivery(Executor executor) {
@@ -50,7 +50,7 @@ final class LoopDelivery {
   }
 
   /** Queues {@code event} for this loop's subscribers. On the topic's broker thread. */
-  void enqueue(BrokerEvent event) {
+  void push(BrokerEvent event) {
     pending.add(event);
     if (scheduled.compareAndSet(false, true)) {
       executor.execute(this::drain);
