@@ -26,6 +26,22 @@ public interface Connection {
    */
   void send(byte[] frame, Runnable afterWrite);
 
+  /**
+   * Queues one text frame like {@link #send(byte[])} but does not make it leave yet: it goes out
+   * with the next {@link #flush()} or {@code send} on this connection, in order. The core's fan-out
+   * writes a batch of live messages this way and flushes each connection once per batch. Call on
+   * {@link #executor()} only. By default the same as {@code send} (a transport without batching).
+   */
+  default void write(byte[] frame) {
+    send(frame);
+  }
+
+  /**
+   * Makes every frame queued by {@link #write} leave. Call on {@link #executor()} only. By default
+   * nothing (nothing is held back).
+   */
+  default void flush() {}
+
   /** Sends a close frame with {@code code} (where the transport has one) and closes. */
   void close(CloseCode code, String reason);
 

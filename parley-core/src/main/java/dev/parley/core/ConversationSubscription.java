@@ -3,6 +3,7 @@ package dev.parley.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,8 +17,14 @@ import org.slf4j.LoggerFactory;
  * event), so it is parked and the missing range is read from the store ("catch-up"), then the
  * parked messages follow. Resume is just a catch-up that starts at the client's position.
  *
- * <p>Not thread-safe: confined to the session's executor. {@link #deliver} is the only method
- * called from other threads, and it only hops.
+ * <p>Live events come in batches from the {@link LocalHub}'s {@link LoopDelivery}: {@link #offer}
+ * writes without flushing and the batch flushes each subscription that wrote once, at its end
+ * ({@link #flush}). Catch-up writes the same way and flushes at the end of each page.
+ *
+ * <p>Not thread-safe: confined to the session's executor ({@link #executor}). {@link #resync} is
+ * the only method called from other threads, and it only hops. Bounded: at most {@link #MAX_PARKED}
+ * parked messages (and as many early ephemeral frames); the connection's outbound buffer is the
+ * transport's to bound (a slow consumer is closed with 4503).
  */
 final class ConversationSubscription {
   private static final Logger log = LoggerFactory.getLogger(ConversationSubscription.class);
@@ -65,9 +72,22 @@ final class ConversationSubscription {
     return delivered;
   }
 
-  /** Called by the {@link LocalHub} on a broker thread: hops to the session's executor. */
-  void deliver(BrokerEvent event) {
-    session.executor().execute(() -> onEvent(event));
+  /** The executor this subscription is confined to: its session's (the connection's loop). */
+  Executor executor() {
+    return session.executor();
+  }
+
+  /**
+   * A live event, on the session's executor, inside a delivery batch: writes what it should without
+   * flushing and answers whether it wrote anything, so that the batch {@link #flush}es it once.
+   */
+  boolean offer(BrokerEvent event) {
+    return onEvent(event);
+  }
+
+  /** Makes what {@link #offer} wrote leave. On the session's executor. */
+  void flush() {
+    session.connection().flush();
   }
 
   /** Called on a broker thread after a broker outage: catch up from the store. */
@@ -104,37 +124,39 @@ final class ConversationSubscription {
     catchUp();
   }
 
-  private void onEvent(BrokerEvent event) {
+  /** Handles one live event, writing unflushed; true when it wrote a frame. */
+  private boolean onEvent(BrokerEvent event) {
     if (!active) {
-      return;
+      return false;
     }
     if (event.kind() == BrokerEvent.Kind.EPHEMERAL) {
       if (!event.audience().includes(event.user(), session.principal().user())) {
-        return;
+        return false;
       }
       if (earlyEphemeral != null) {
         if (earlyEphemeral.size() < MAX_PARKED) {
           earlyEphemeral.add(event.frame());
         }
-      } else {
-        session.connection().send(event.frame());
+        return false;
       }
-      return;
+      session.connection().write(event.frame());
+      return true;
     }
     long seq = event.seq();
     if (seq <= delivered) {
-      return;
+      return false;
     }
     if (catchingUp) {
       park(event);
-      return;
+      return false;
     }
     if (seq == delivered + 1) {
       writeLive(event);
-      return;
+      return true;
     }
     park(event);
     catchUp();
+    return false;
   }
 
   private void park(BrokerEvent event) {
@@ -154,8 +176,9 @@ final class ConversationSubscription {
     }
   }
 
+  /** Queues {@code frame} unflushed: the caller flushes (a batch's end, a page's last send). */
   private void write(long seq, byte[] frame) {
-    session.connection().send(frame);
+    session.connection().write(frame);
     delivered = seq;
   }
 
@@ -208,17 +231,32 @@ final class ConversationSubscription {
     }
     boolean more = page.size() == session.node().config().replayPageSize();
     if (last != null) {
-      // Read the next page only once this one is written: the socket sets the pace.
+      // Read the next page only once this one is written: the socket sets the pace. The send
+      // flushes the page's earlier writes with it.
       session.connection().send(last, more ? this::catchUp : this::finishCatchUp);
-    } else if (more) {
-      catchUp();
     } else {
-      finishCatchUp();
+      if (delivered != before) {
+        session.connection().flush();
+      }
+      if (more) {
+        catchUp();
+      } else {
+        finishCatchUp();
+      }
     }
     fruitlessCatchUps = delivered > before ? 0 : fruitlessCatchUps + 1;
   }
 
+  /** After the last page: the parked messages that follow it, then live; flushed once. */
   private void finishCatchUp() {
+    long before = delivered;
+    drainParked();
+    if (delivered != before && active) {
+      session.connection().flush();
+    }
+  }
+
+  private void drainParked() {
     if (!active) {
       return;
     }
@@ -240,7 +278,7 @@ final class ConversationSubscription {
           parked.firstKey());
       delivered = parked.firstKey() - 1;
       fruitlessCatchUps = 0;
-      finishCatchUp();
+      drainParked();
       return;
     }
     catchUp();

@@ -7,11 +7,14 @@ import java.util.function.Consumer;
 
 /**
  * This node's fan-out: one {@link Broker} subscription per conversation that has local subscribers,
- * and for each, the sessions to hand events to.
+ * and for each, its subscribers grouped by the executor (event loop) they are confined to: one
+ * {@link LoopDelivery} per loop, which hands each event to that loop's subscribers in one task per
+ * batch instead of one task per subscriber per event.
  *
  * <p>Thread-safe. Adding and removing subscribers happen inside {@link ConcurrentHashMap#compute},
- * which serialises them per topic; the subscriber array is replaced, never changed, so dispatch (on
- * broker threads) reads it without a lock.
+ * which serialises them per topic; the loop array and each loop's subscriber array are replaced,
+ * never changed, so dispatch (on broker threads) and the drains (on the loops) read them without a
+ * lock.
  */
 final class LocalHub {
   private final Broker broker;
@@ -25,8 +28,10 @@ final class LocalHub {
   /** After a broker outage: every subscriber re-reads the store from its position. */
   private void resyncAll() {
     for (Topic t : topics.values()) {
-      for (ConversationSubscription s : t.subscribers) {
-        s.resync();
+      for (LoopDelivery loop : t.loops) {
+        for (ConversationSubscription s : loop.subscribers) {
+          s.resync();
+        }
       }
     }
   }
@@ -42,7 +47,7 @@ final class LocalHub {
             topicOf(s.conversation()),
             (name, old) -> {
               Topic topic = old != null ? old : new Topic(name);
-              topic.subscribers = append(topic.subscribers, s);
+              topic.add(s);
               return topic;
             });
     return t.ready;
@@ -53,8 +58,7 @@ final class LocalHub {
     topics.computeIfPresent(
         topicOf(s.conversation()),
         (name, topic) -> {
-          topic.subscribers = without(topic.subscribers, s);
-          if (topic.subscribers.length > 0) {
+          if (topic.remove(s)) {
             return topic;
           }
           topic.brokerSubscription.thenAccept(Broker.Subscription::unsubscribe);
@@ -66,19 +70,16 @@ final class LocalHub {
     return topics.size();
   }
 
-  private static ConversationSubscription[] append(
-      ConversationSubscription[] a, ConversationSubscription s) {
-    ConversationSubscription[] b = Arrays.copyOf(a, a.length + 1);
+  private static <T> T[] append(T[] a, T s) {
+    T[] b = Arrays.copyOf(a, a.length + 1);
     b[a.length] = s;
     return b;
   }
 
-  private static ConversationSubscription[] without(
-      ConversationSubscription[] a, ConversationSubscription s) {
+  private static <T> T[] without(T[] a, T s) {
     for (int i = 0; i < a.length; i++) {
       if (a[i] == s) {
-        ConversationSubscription[] b = new ConversationSubscription[a.length - 1];
-        System.arraycopy(a, 0, b, 0, i);
+        T[] b = Arrays.copyOf(a, a.length - 1);
         System.arraycopy(a, i + 1, b, i, a.length - i - 1);
         return b;
       }
@@ -86,10 +87,10 @@ final class LocalHub {
     return a;
   }
 
-  /** One conversation's local subscribers. */
+  /** One conversation's local subscribers, by loop. */
   private final class Topic implements Consumer<BrokerEvent> {
     /** Replaced (never mutated) inside topics.compute; read by dispatch without a lock. */
-    volatile ConversationSubscription[] subscribers = new ConversationSubscription[0];
+    volatile LoopDelivery[] loops = new LoopDelivery[0];
 
     final CompletableFuture<Broker.Subscription> brokerSubscription;
     final CompletableFuture<Void> ready;
@@ -99,10 +100,35 @@ final class LocalHub {
       ready = brokerSubscription.thenApply(s -> null);
     }
 
+    /** Inside topics.compute: {@code s} joins its loop's group (made when it is the first). */
+    void add(ConversationSubscription s) {
+      for (LoopDelivery loop : loops) {
+        if (loop.executor() == s.executor()) {
+          loop.subscribers = append(loop.subscribers, s);
+          return;
+        }
+      }
+      LoopDelivery loop = new LoopDelivery(s.executor());
+      loop.subscribers = append(loop.subscribers, s);
+      loops = append(loops, loop);
+    }
+
+    /** Inside topics.compute: removes {@code s}; false when no subscriber is left. */
+    boolean remove(ConversationSubscription s) {
+      for (LoopDelivery loop : loops) {
+        loop.subscribers = without(loop.subscribers, s);
+        if (loop.subscribers.length == 0) {
+          loops = without(loops, loop);
+        }
+      }
+      return loops.length > 0;
+    }
+
+    /** On the topic's broker thread: once per loop, not once per subscriber. */
     @Override
     public void accept(BrokerEvent event) {
-      for (ConversationSubscription s : subscribers) {
-        s.deliver(event);
+      for (LoopDelivery loop : loops) {
+        loop.push(event);
       }
     }
   }

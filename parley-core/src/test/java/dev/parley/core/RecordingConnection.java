@@ -6,8 +6,11 @@ import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,8 +25,12 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: frames go into a blocking queue; the close code is volatile.
  */
 public final class RecordingConnection implements Connection, AutoCloseable {
-  private final ExecutorService loop = Executors.newSingleThreadExecutor();
+  private final ExecutorService loop;
   private final BlockingQueue<Push> frames = new LinkedBlockingQueue<>();
+
+  /** The outbound calls in order: "send", "write" (held back) and "flush". */
+  private final ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
+
   private final Codec codec;
   private final Map<String, String> params;
   private final String origin;
@@ -34,6 +41,11 @@ public final class RecordingConnection implements Connection, AutoCloseable {
   /** A connection whose frames are decoded with the core's codec. */
   public RecordingConnection() {
     this(new Codec(), Map.of(), null);
+  }
+
+  /** A connection on {@code loop}, shared with others as connections share an event loop. */
+  public RecordingConnection(ExecutorService loop) {
+    this(loop, new Codec(), Map.of(), null, "192.0.2.1", null);
   }
 
   /**
@@ -51,6 +63,17 @@ public final class RecordingConnection implements Connection, AutoCloseable {
    */
   public RecordingConnection(
       Codec codec, Map<String, String> params, String origin, String clientAddress, String host) {
+    this(Executors.newSingleThreadExecutor(), codec, params, origin, clientAddress, host);
+  }
+
+  private RecordingConnection(
+      ExecutorService loop,
+      Codec codec,
+      Map<String, String> params,
+      String origin,
+      String clientAddress,
+      String host) {
+    this.loop = loop;
     this.codec = codec;
     this.params = Map.copyOf(params);
     this.origin = origin;
@@ -75,7 +98,28 @@ public final class RecordingConnection implements Connection, AutoCloseable {
 
   @Override
   public void send(byte[] frame) {
+    calls.add("send");
     frames.add(codec.decodePush(frame, 0, frame.length));
+  }
+
+  @Override
+  public void write(byte[] frame) {
+    calls.add("write");
+    frames.add(codec.decodePush(frame, 0, frame.length));
+  }
+
+  @Override
+  public void flush() {
+    calls.add("flush");
+  }
+
+  /** The outbound calls since the last time this was asked, in order, and forgets them. */
+  public List<String> takeCalls() {
+    List<String> out = new ArrayList<>();
+    for (String c = calls.poll(); c != null; c = calls.poll()) {
+      out.add(c);
+    }
+    return out;
   }
 
   @Override

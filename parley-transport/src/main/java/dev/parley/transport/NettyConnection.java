@@ -7,8 +7,11 @@ import dev.parley.protocol.CloseCode;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -19,9 +22,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A WebSocket channel seen as the core's {@link Connection}.
  *
- * <p>Thread-safe: Netty channels accept writes from any thread and run them on their event loop.
- * Frames wrap the core's byte arrays without copying, so a fan-out encodes once and every
- * connection writes the same bytes.
+ * <p>Thread-safe: Netty channels accept writes from any thread and run them on their event loop;
+ * {@link #write} and {@link #flush}, the fan-out's batch, run on that loop only. {@code send}
+ * frames wrap the core's byte arrays without copying. A batch's frames are encoded into WebSocket
+ * wire bytes once per loop ({@link SharedTextFrames}) and every connection on the loop writes a
+ * duplicate of them — unless the connection negotiated permessage-deflate, whose encoder must see
+ * each frame; then the batch writes {@code TextWebSocketFrame}s. The batch's flush goes straight
+ * past the {@link FlushConsolidationHandler} (which would defer it to one more task per
+ * connection): the batch is the consolidation.
  */
 final class NettyConnection implements Connection {
   /** A peer that does not answer our close frame is cut off after this long. */
@@ -37,11 +45,23 @@ final class NettyConnection implements Connection {
   /** The Host header of the upgrade request, for same-origin checks. */
   private final String host;
 
+  /**
+   * Where a batch's flush enters the pipeline: the flush-consolidation handler's context (its flush
+   * goes to the handlers before it, not through it), or null without one (the channel's flush).
+   */
+  private final ChannelHandlerContext flushPast;
+
+  /** Whether batch writes may be pre-encoded wire bytes: no WebSocket extension is in use. */
+  private final boolean sharedFrames;
+
+  /** Call once the upgrade is complete, so that the negotiated extensions are in the pipeline. */
   NettyConnection(Channel channel, CoreMetrics metrics, String origin, String host) {
     this.channel = channel;
     this.metrics = metrics;
     this.origin = origin;
     this.host = host;
+    this.flushPast = channel.pipeline().context(FlushConsolidationHandler.class);
+    this.sharedFrames = channel.pipeline().get(WebSocketExtensionEncoder.class) == null;
   }
 
   @Override
@@ -94,6 +114,25 @@ final class NettyConnection implements Connection {
     channel
         .writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)))
         .addListener(f -> afterWrite.run());
+  }
+
+  @Override
+  public void write(byte[] frame) {
+    metrics.bytesOut(frame.length);
+    channel.write(
+        sharedFrames
+            ? SharedTextFrames.retainedWire(channel.alloc(), frame)
+            : new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)),
+        channel.voidPromise());
+  }
+
+  @Override
+  public void flush() {
+    if (flushPast != null && !flushPast.isRemoved()) {
+      flushPast.flush();
+    } else {
+      channel.flush();
+    }
   }
 
   @Override

@@ -1,0 +1,156 @@
+package dev.parley.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.protocol.Push;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The fan-out's batches, with real collaborators (in-memory store and broker, a manual clock) and
+ * recording connections that share one loop, as connections share an event loop: a burst becomes
+ * one batch per loop, delivered in seq order to every subscriber, flushed once per subscriber.
+ */
+@Timeout(30)
+class LoopDeliveryTest {
+  final ExecutorService loop = Executors.newSingleThreadExecutor();
+  final ManualClock clock = new ManualClock();
+  InMemoryMessageStore store;
+  Node node;
+  final List<RecordingConnection> conns = new ArrayList<>();
+  final List<Session> sessions = new ArrayList<>();
+
+  @BeforeEach
+  void setUp() throws Exception {
+    store = new InMemoryMessageStore();
+    node =
+        Node.builder()
+            .store(store)
+            .broker(new InMemoryBroker())
+            .authenticator(new AnonymousTokens(new byte[32]))
+            .clock(clock)
+            .build();
+    for (int i = 0; i < 3; i++) {
+      RecordingConnection c = new RecordingConnection(loop);
+      Session s = node.open(c);
+      c.command(s, "{\"type\":\"hello\"}");
+      c.next(Push.Welcome.class);
+      c.command(s, "{\"type\":\"join\",\"conv\":\"c\"}");
+      c.nextOf(Push.Joined.class);
+      conns.add(c);
+      sessions.add(s);
+    }
+    for (int i = 0; i < conns.size(); i++) {
+      // Each sees the later joiners come online (published once their presence is recorded).
+      for (int later = i + 1; later < conns.size(); later++) {
+        assertThat(conns.get(i).next(Push.Presence.class).online()).isTrue();
+      }
+      conns.get(i).assertNothingMoreBefore(sessions.get(i));
+      conns.get(i).takeCalls();
+    }
+  }
+
+  @AfterEach
+  void tearDown() {
+    node.close();
+    store.close();
+    loop.shutdownNow();
+  }
+
+  /** Appends {@code n} messages from a user with no session here, as another node's sender. */
+  void append(int n) throws Exception {
+    for (int i = 0; i < n; i++) {
+      node.append(new AppendRequest("c", "other", "cid" + i, "text", "m" + i, 1))
+          .get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void aBurstPublishedWhileTheLoopIsBusyIsOneBatchFlushedOncePerSubscriberInSeqOrder()
+      throws Exception {
+    CountDownLatch busy = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          try {
+            busy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    append(5);
+    busy.countDown();
+
+    for (RecordingConnection c : conns) {
+      for (long seq = 1; seq <= 5; seq++) {
+        assertThat(c.next(Push.Message.class).seq()).isEqualTo(seq);
+      }
+    }
+    conns.get(0).drainLoop();
+    for (RecordingConnection c : conns) {
+      assertThat(c.takeCalls())
+          .as("five writes held back, then one flush")
+          .containsExactly("write", "write", "write", "write", "write", "flush");
+    }
+    for (int i = 0; i < conns.size(); i++) {
+      conns.get(i).assertNothingMoreBefore(sessions.get(i));
+    }
+  }
+
+  @Test
+  void aLoneMessageIsWrittenAndFlushedAtOnce() throws Exception {
+    append(1);
+    for (RecordingConnection c : conns) {
+      assertThat(c.next(Push.Message.class).seq()).isEqualTo(1);
+    }
+    conns.get(0).drainLoop();
+    for (RecordingConnection c : conns) {
+      assertThat(c.takeCalls()).containsExactly("write", "flush");
+    }
+  }
+
+  @Test
+  void aSubscriberThatLeftGetsNothingMoreAndTheOthersStillGetEverything() throws Exception {
+    conns.get(0).command(sessions.get(0), "{\"type\":\"leave\",\"conv\":\"c\"}");
+    conns.get(0).next(Push.Left.class);
+    append(3);
+    for (RecordingConnection c : conns.subList(1, 3)) {
+      for (long seq = 1; seq <= 3; seq++) {
+        assertThat(c.nextOf(Push.Message.class).seq()).isEqualTo(seq);
+      }
+    }
+    conns.get(0).takeCalls();
+    conns.get(0).assertNothingMoreBefore(sessions.get(0));
+    assertThat(conns.get(0).takeCalls()).doesNotContain("write");
+  }
+
+  @Test
+  void moreThanOneBatchOfEventsIsHandedOutInOrderAcrossDrains() throws Exception {
+    CountDownLatch busy = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          try {
+            busy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    int n = LoopDelivery.MAX_BATCH + 10;
+    append(n);
+    busy.countDown();
+    for (RecordingConnection c : conns) {
+      for (long seq = 1; seq <= n; seq++) {
+        assertThat(c.next(Push.Message.class).seq()).isEqualTo(seq);
+      }
+    }
+    conns.get(0).drainLoop();
+    assertThat(conns.get(0).takeCalls()).filteredOn("flush"::equals).hasSize(2);
+  }
+}
