@@ -1,11 +1,18 @@
 package dev.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.client.FileUpload;
+import dev.parley.client.ParleyClient;
+import dev.parley.client.ParleyException;
+import dev.parley.protocol.MessageMeta;
+import dev.parley.protocol.Push;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
+import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,6 +21,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -176,6 +187,54 @@ class AttachmentsTest {
               HttpResponse.BodyHandlers.ofByteArray());
       assertThat(thumb.statusCode()).isEqualTo(200);
       assertThat(thumb.headers().firstValue("Content-Type")).contains("image/png");
+    }
+  }
+
+  @Test
+  void theJavaClientUploadsOnceAcrossARetryAndSendsTheFileTheAgentsClientSeesIt() throws Exception {
+    RecordingListener seen = new RecordingListener();
+    RecordingListener mine = new RecordingListener();
+    try (ParleyClient visitor =
+            ParleyClient.builder(server.wsUri()).site("shop").listener(mine).build();
+        ParleyClient root =
+            ParleyClient.builder(server.wsUri())
+                .login("root", "roots-password")
+                .listener(seen)
+                .build()) {
+      visitor.connect().get(10, TimeUnit.SECONDS);
+      root.connect().get(10, TimeUnit.SECONDS);
+      String conv = ChatFlowTest.conversationOf(mine);
+      visitor.send(conv, "hi").get(10, TimeUnit.SECONDS);
+      root.join(conv, 0);
+
+      List<Long> progress = new CopyOnWriteArrayList<>();
+      byte[] png = FilesTest.screenshot();
+      FileUpload file = FileUpload.of(png, "screen.png").onProgress(progress::add);
+      FileUpload.Uploaded first = visitor.upload(conv, file).get(10, TimeUnit.SECONDS);
+      FileUpload.Uploaded again = visitor.upload(conv, file).get(10, TimeUnit.SECONDS);
+      assertThat(again.id()).as("the same key: stored once").isEqualTo(first.id());
+      assertThat(first.width()).isEqualTo(1280);
+      assertThat(first.thumbnail()).isTrue();
+      assertThat(first.url()).startsWith("/api/files/" + first.id() + "/content?");
+      assertThat(progress).contains((long) png.length);
+
+      Push.Ack ack =
+          visitor.send(conv, "c-file", "", List.of(first.id())).get(10, TimeUnit.SECONDS);
+
+      Push.Message m =
+          seen.nextOf(Push.Message.class, x -> x.conv().equals(conv) && x.seq() == ack.seq());
+      assertThat(m.attachments())
+          .containsExactly(
+              new MessageMeta.Attachment(
+                  first.id(), "screen.png", "image/png", first.size(), 1280, 720, true));
+      ExecutionException refused =
+          catchThrowableOfType(
+              ExecutionException.class,
+              () ->
+                  visitor
+                      .send(conv, "c-bad", "x", List.of("f_" + "q".repeat(22)))
+                      .get(10, TimeUnit.SECONDS));
+      assertThat(((ParleyException) refused.getCause()).code()).isEqualTo("unknown_file");
     }
   }
 }
