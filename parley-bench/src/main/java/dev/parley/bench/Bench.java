@@ -248,6 +248,18 @@ public final class Bench implements Callable<Integer> {
               + "encoding, fan-out to N channels, store batch commit); results in <out>/jmh.json.")
   boolean jmh;
 
+  @Option(
+      names = "--store",
+      description =
+          "Measure instead what one durable chat message costs the SQLite store: its CPU and the "
+              + "bytes written per message, through the real store on a real file (about 7 s).")
+  boolean store;
+
+  @Option(
+      names = "--store-rate",
+      description = "store: messages offered per second (default 10000).")
+  int storeRate = 10_000;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
@@ -290,6 +302,9 @@ public final class Bench implements Callable<Integer> {
     }
     if (jmh) {
       return MicroBenchmarks.run(out, smoke);
+    }
+    if (store) {
+      return StoreWriteCost.run(out, smoke, storeRate);
     }
     if (smoke) {
       idleSizes = List.of(50);

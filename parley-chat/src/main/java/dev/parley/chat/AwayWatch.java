@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * site is away; every {@link #RECHECK} it works out each such site's away-ness again (outside
  * business hours, or no agent online on any node) and sends a fresh {@code mail} event to the
  * sessions whose answer changed — agents went offline or came back, business hours began or ended.
+ *
+ * <p>A site whose away-ness cannot be told within {@link #RECHECK} is skipped for that check (the
+ * next one runs regardless), and a session whose fresh event could not be made keeps what it was
+ * told before, so the next check tries again.
  *
  * <p>Thread-safe: the sessions live in a concurrent map; a check is a chain of futures started by
  * the node's clock timer (it never blocks), and each push goes through the session's loop.
@@ -105,7 +110,7 @@ final class AwayWatch implements AutoCloseable {
     List<CompletableFuture<Void>> sites = new ArrayList<>();
     bySite.forEach(
         (site, sessions) ->
-            sites.add(away.apply(site).thenAccept(now -> tellChanged(sessions, now))));
+            sites.add(bounded(away.apply(site)).thenAccept(now -> tellChanged(sessions, now))));
     CompletableFuture<Void> done =
         CompletableFuture.allOf(sites.toArray(CompletableFuture[]::new))
             .handle(
@@ -120,6 +125,24 @@ final class AwayWatch implements AutoCloseable {
     return done;
   }
 
+  /** {@code f}, or a failure when it has not completed within {@link #RECHECK} (node clock). */
+  private <T> CompletableFuture<T> bounded(CompletableFuture<T> f) {
+    CompletableFuture<T> b = new CompletableFuture<>();
+    f.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            b.completeExceptionally(e);
+          } else {
+            b.complete(v);
+          }
+        });
+    node.clock()
+        .schedule(
+            RECHECK,
+            () -> b.completeExceptionally(new TimeoutException("away-ness not told in time")));
+    return b;
+  }
+
   private void tellChanged(List<Session> sessions, boolean away) {
     for (Session s : sessions) {
       Told t = told.get(s);
@@ -128,7 +151,16 @@ final class AwayWatch implements AutoCloseable {
       }
       Told now = new Told(t.site(), t.conv(), away);
       if (told.replace(s, t, now)) {
-        s.loop().then(state.apply(now), null, SessionLoop.OnFailure.LOG_ONLY, s::push);
+        CompletableFuture<ChatEvent.Mail> mail =
+            state
+                .apply(now)
+                .whenComplete(
+                    (m, e) -> {
+                      if (e != null) {
+                        told.replace(s, now, t); // not told: the next check tries again
+                      }
+                    });
+        s.loop().then(mail, null, SessionLoop.OnFailure.LOG_ONLY, s::push);
       }
     }
   }

@@ -167,6 +167,24 @@ public final class ConversationFiles implements AutoCloseable {
     return records.find(id);
   }
 
+  /**
+   * Whether a page of {@code origin} may call the files API from the browser (CORS): a site lists
+   * it ({@link WidgetOrigins#allows}).
+   */
+  public boolean anySiteAllows(String origin) {
+    for (Site s : directory.sites()) {
+      if (WidgetOrigins.allows(s, origin)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How many files {@code conversation} holds. */
+  public CompletableFuture<Integer> countOf(String conversation) {
+    return records.ofConversation(conversation).thenApply(List::size);
+  }
+
   /** The file that {@code uploader} stored with {@code key} in {@code conversation}, if any. */
   public CompletableFuture<Optional<StoredFile>> byKey(
       String conversation, String uploader, String key) {

@@ -11,8 +11,11 @@ import java.util.List;
  *     #SUPPORTED_TYPES})
  * @param maxPerMessage how many files one message may carry (default 10; read by messages with
  *     attachments)
+ * @param maxPerConversation how many files one conversation may hold (default 100): past it an
+ *     upload is refused {@code too_many_files}
  */
-public record FileLimits(long maxBytes, List<String> allowedTypes, int maxPerMessage) {
+public record FileLimits(
+    long maxBytes, List<String> allowedTypes, int maxPerMessage, int maxPerConversation) {
   /** The largest {@link #maxBytes} a site may set: the transport's bound on an upload (16 MiB). */
   public static final long MAX_BYTES = 16L * 1024 * 1024;
 
@@ -35,7 +38,13 @@ public record FileLimits(long maxBytes, List<String> allowedTypes, int maxPerMes
           "audio/mpeg");
 
   /** What a site that sets nothing gets. */
-  public static final FileLimits DEFAULTS = new FileLimits(10L * 1024 * 1024, SUPPORTED_TYPES, 10);
+  public static final FileLimits DEFAULTS =
+      new FileLimits(10L * 1024 * 1024, SUPPORTED_TYPES, 10, 100);
+
+  /** With the default {@link #maxPerConversation}. */
+  public FileLimits(long maxBytes, List<String> allowedTypes, int maxPerMessage) {
+    this(maxBytes, allowedTypes, maxPerMessage, 100);
+  }
 
   public FileLimits {
     allowedTypes = List.copyOf(allowedTypes);

@@ -9,6 +9,8 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,6 +87,62 @@ class AwayWatchTest {
 
     h.elapse(Duration.ofMinutes(2).plus(AwayWatch.RECHECK));
     assertThat(v.nextOf(ChatEvent.Mail.class).away()).as("business hours ended").isTrue();
+  }
+
+  @Test
+  void aSiteWhoseAwayNessCannotBeToldInTimeDoesNotStopTheChecks() throws Exception {
+    harness(BusinessHours.always());
+    ChatHarness.Client v = h.visitor();
+    ChatEvent.Mail first = v.nextOf(ChatEvent.Mail.class);
+    CompletableFuture<Boolean> never = new CompletableFuture<>();
+    AtomicInteger asked = new AtomicInteger();
+    try (AwayWatch w =
+        new AwayWatch(
+            h.node,
+            site -> asked.incrementAndGet() == 1 ? never : CompletableFuture.completedFuture(false),
+            site ->
+                conv ->
+                    CompletableFuture.completedFuture(new ChatEvent.Mail(conv, false, false)))) {
+      w.told(v.session(), "demo", first);
+      CompletableFuture<Void> stuck = w.check();
+      assertThat(stuck).isNotDone();
+
+      h.advance(AwayWatch.RECHECK); // the stuck answer times out; the next check is scheduled
+      stuck.join();
+      h.advance(AwayWatch.RECHECK);
+      w.lastCheck().join();
+      assertThat(asked).hasValue(2);
+      assertThat(v.nextOf(ChatEvent.Mail.class).away())
+          .as("the next check told the change")
+          .isFalse();
+    }
+  }
+
+  @Test
+  void aFreshEventThatCouldNotBeMadeIsTriedAgainAtTheNextCheck() throws Exception {
+    harness(BusinessHours.always());
+    ChatHarness.Client v = h.visitor();
+    ChatEvent.Mail first = v.nextOf(ChatEvent.Mail.class);
+    AtomicInteger made = new AtomicInteger();
+    try (AwayWatch w =
+        new AwayWatch(
+            h.node,
+            site -> CompletableFuture.completedFuture(false),
+            site ->
+                conv ->
+                    made.incrementAndGet() == 1
+                        ? CompletableFuture.failedFuture(new IllegalStateException("store down"))
+                        : CompletableFuture.completedFuture(
+                            new ChatEvent.Mail(conv, false, true)))) {
+      w.told(v.session(), "demo", first);
+      w.check().join();
+      v.conn().drainLoop();
+      w.check().join();
+
+      ChatEvent.Mail retried = v.nextOf(ChatEvent.Mail.class);
+      assertThat(retried.away()).isFalse();
+      assertThat(made).hasValue(2);
+    }
   }
 
   @Test

@@ -29,6 +29,7 @@ import dev.parley.edge.ChatRestApi;
 import dev.parley.edge.JwtVerifier;
 import dev.parley.edge.OpsApi;
 import dev.parley.edge.SearchApi;
+import dev.parley.edge.UploadDoors;
 import dev.parley.edge.VisitorApi;
 import dev.parley.edge.admin.AdminApi;
 import dev.parley.edge.admin.AdminGate;
@@ -232,47 +233,50 @@ public final class ParleyServer implements AutoCloseable {
               authenticator,
               directory,
               search);
-      this.uploads = new FileUploads(chat.files(), Clock.systemUTC());
+      this.uploads = new FileUploads(chat.files(), clock);
       opened.add(uploads);
+      FilesApi files =
+          new FilesApi(
+              new OpsApi(
+                  new ReportsApi(
+                      new DataProtectionApi(
+                          eventDelivery.logApi(
+                              new AdminApi(
+                                  new KnowledgeApi(
+                                      new AppearanceApi(canned, directory),
+                                      authenticator,
+                                      configuration,
+                                      knowledge.service()),
+                                  authenticator,
+                                  configuration),
+                              authenticator,
+                              configuration),
+                          authenticator,
+                          configuration,
+                          chat.dataProtection(),
+                          configStore,
+                          Clock.systemUTC()),
+                      new AdminGate(authenticator),
+                      configuration,
+                      reports,
+                      Clock.systemUTC()),
+                  metrics,
+                  node,
+                  store,
+                  broker,
+                  chat,
+                  authenticator),
+              authenticator,
+              chat.files(),
+              uploads,
+              secret,
+              Clock.systemUTC());
       this.transport =
           TransportServer.start(
               EngineConfigs.transport(config),
               node,
-              new FilesApi(
-                  new OpsApi(
-                      new ReportsApi(
-                          new DataProtectionApi(
-                              eventDelivery.logApi(
-                                  new AdminApi(
-                                      new KnowledgeApi(
-                                          new AppearanceApi(canned, directory),
-                                          authenticator,
-                                          configuration,
-                                          knowledge.service()),
-                                      authenticator,
-                                      configuration),
-                                  authenticator,
-                                  configuration),
-                              authenticator,
-                              configuration,
-                              chat.dataProtection(),
-                              configStore,
-                              Clock.systemUTC()),
-                          new AdminGate(authenticator),
-                          configuration,
-                          reports,
-                          Clock.systemUTC()),
-                      metrics,
-                      node,
-                      store,
-                      broker,
-                      chat,
-                      authenticator),
-                  authenticator,
-                  chat.files(),
-                  uploads,
-                  secret,
-                  Clock.systemUTC()));
+              files,
+              new UploadDoors(files, new AdminGate(authenticator)));
     } catch (RuntimeException | InterruptedException e) {
       for (int k = opened.size() - 1; k >= 0; k--) {
         try {

@@ -8,8 +8,11 @@ import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.awt.image.BufferedImage;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -172,5 +175,56 @@ class FilesTest {
             HttpRequest.newBuilder(uri(stored.get("url").asText())).build(),
             HttpResponse.BodyHandlers.ofByteArray());
     assertThat(gone.statusCode()).isEqualTo(404);
+  }
+
+  /** Sends only the head of a 5 MB upload with {@code token}; returns the server's status line. */
+  String headOnly(String conv, String token) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      socket.setSoTimeout(30_000); // a bound, not a synchronisation: the answer comes at once
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /api/conversations/"
+                      + conv
+                      + "/files?name=big.txt HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Authorization: Bearer "
+                      + token
+                      + "\r\nIdempotency-Key: big-1\r\nContent-Length: 5000000\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      return new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+          .readLine();
+    }
+  }
+
+  @Test
+  void aLargeUploadIsCheckedBeforeItsBodyIsReceived() throws Exception {
+    String token;
+    String conv;
+    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+      ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
+      token = until(ws, "welcome").get("token").asText();
+      conv = until(ws, "conversation").get("conv").asText();
+      ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
+      until(ws, "ack"); // the conversation is stored from its first message
+    }
+
+    assertThat(headOnly(conv, "v2.forged.token"))
+        .as("refused without a byte of the body sent")
+        .startsWith("HTTP/1.1 401");
+
+    byte[] text = "the same line again\n".repeat(10_000).getBytes(StandardCharsets.UTF_8);
+    HttpResponse<byte[]> stored =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/conversations/" + conv + "/files?name=log.txt"))
+                .header("Authorization", "Bearer " + token)
+                .header("Idempotency-Key", "log-1")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(text))
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(stored.statusCode())
+        .as(new String(stored.body(), StandardCharsets.UTF_8))
+        .isEqualTo(201);
+    assertThat(json.readTree(stored.body()).get("file").get("size").asInt()).isEqualTo(text.length);
   }
 }

@@ -2,11 +2,14 @@ package dev.parley.transport;
 
 import dev.parley.core.CoreMetrics;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -29,16 +32,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code X-Forwarded-For} entry that is not a trusted proxy, counted at the first request
  *       (the proxy's own address is never limited per IP);
  *   <li>a connection must complete its HTTP request (or its WebSocket upgrade) within {@code
- *       deadline} of opening, and of each previous request: a slowloris client dribbling headers is
- *       closed instead of holding a socket (counted as {@code timeout}). The WebSocket heartbeat
- *       takes over after the upgrade.
+ *       deadline} of opening, and of the answer to its previous request: a slowloris client
+ *       dribbling headers is closed instead of holding a socket (counted as {@code timeout}). While
+ *       the server answers a request there is no deadline (the server is the slow one); the
+ *       WebSocket heartbeat takes over after the upgrade;
+ *   <li>an upload's large body, once {@link RequestBodyLimit} admits it, is timed by its progress
+ *       instead: closed when no byte arrived for {@code deadline}, or when it has taken longer than
+ *       {@link #UPLOAD_LONGEST_NANOS} (5 minutes) in all ({@link #bodyStarted}, {@link
+ *       #bodyProgress}).
  * </ul>
  *
  * <p>Sharable: counts are concurrent; per-channel state lives in channel attributes, touched only
  * on the channel's event loop.
  */
 @ChannelHandler.Sharable
-final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
+final class ConnectionLimiter extends ChannelDuplexHandler {
+  /**
+   * The longest an admitted upload's body may take to arrive (16 MiB at about 56 KB/s); past it the
+   * connection is closed (counted as {@code timeout}).
+   */
+  static final long UPLOAD_LONGEST_NANOS = TimeUnit.MINUTES.toNanos(5);
+
   /**
    * A connection's admission state: one attribute (one small object) per connection, not one per
    * field.
@@ -61,6 +75,18 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     /** The request deadline, until the connection upgrades or closes. */
     ScheduledFuture<?> deadline;
+
+    /** A request went on and its answer is not written yet: no deadline meanwhile. */
+    boolean answering;
+
+    /** An admitted upload's body is arriving. */
+    boolean inBody;
+
+    /** When it began ({@link #ticker} nanos). */
+    long bodyStart;
+
+    /** When its last bytes arrived. */
+    long bodyLast;
   }
 
   private final int maxTotal;
@@ -108,7 +134,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     if (ip != null && !trustedProxies.contains(ip)) {
       countClient(a, ip);
     }
-    arm(ctx, a);
+    arm(ctx, a, deadlineNanos);
     super.channelActive(ctx);
   }
 
@@ -141,20 +167,65 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return peer;
   }
 
-  private void arm(ChannelHandlerContext ctx, Admission a) {
+  private void arm(ChannelHandlerContext ctx, Admission a, long delayNanos) {
     ScheduledFuture<?> old = a.deadline;
-    a.deadline =
-        ctx.executor()
-            .schedule(
-                () -> {
-                  metrics.handshakeRejected("timeout");
-                  ctx.close();
-                },
-                deadlineNanos,
-                TimeUnit.NANOSECONDS);
+    a.deadline = ctx.executor().schedule(() -> due(ctx, a), delayNanos, TimeUnit.NANOSECONDS);
     if (old != null) {
       old.cancel(false);
     }
+  }
+
+  /** The deadline came: closes the connection, unless an upload's body is still arriving. */
+  private void due(ChannelHandlerContext ctx, Admission a) {
+    a.deadline = null;
+    if (a.inBody) {
+      long now = ticker(ctx.channel());
+      long quiet = now - a.bodyLast;
+      if (quiet < deadlineNanos && now - a.bodyStart < UPLOAD_LONGEST_NANOS) {
+        arm(ctx, a, Math.min(deadlineNanos - quiet, UPLOAD_LONGEST_NANOS - (now - a.bodyStart)));
+        return;
+      }
+    }
+    metrics.handshakeRejected("timeout");
+    ctx.close();
+  }
+
+  private static long ticker(Channel ch) {
+    return ch.eventLoop().ticker().nanoTime();
+  }
+
+  /**
+   * An upload's large body was admitted on {@code ch} ({@link RequestBodyLimit}): from now until
+   * the request is whole, the deadline watches its progress. Call on the channel's event loop.
+   */
+  static void bodyStarted(Channel ch) {
+    Admission a = ch.attr(ADMISSION).get();
+    if (a != null) {
+      a.inBody = true;
+      a.bodyStart = ticker(ch);
+      a.bodyLast = a.bodyStart;
+    }
+  }
+
+  /** More of the admitted body arrived on {@code ch}. Call on the channel's event loop. */
+  static void bodyProgress(Channel ch) {
+    Admission a = ch.attr(ADMISSION).get();
+    if (a != null && a.inBody) {
+      a.bodyLast = ticker(ch);
+    }
+  }
+
+  /**
+   * The client of {@code ch} whose request head is {@code head}: the one counted already, else the
+   * peer (or the forwarded client behind a trusted proxy); null when unknown.
+   */
+  InetAddress clientOf(Channel ch, HttpRequest head) {
+    InetAddress known = client(ch);
+    if (known != null) {
+      return known;
+    }
+    InetAddress peer = ch.remoteAddress() instanceof InetSocketAddress s ? s.getAddress() : null;
+    return peer == null ? null : forwardedClient(peer, head.headers().get("X-Forwarded-For"));
   }
 
   /**
@@ -164,9 +235,13 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    */
   static void lift(Channel ch) {
     Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.deadline != null) {
-      a.deadline.cancel(false);
-      a.deadline = null;
+    if (a != null) {
+      a.answering = false;
+      a.inBody = false;
+      if (a.deadline != null) {
+        a.deadline.cancel(false);
+        a.deadline = null;
+      }
     }
   }
 
@@ -190,11 +265,29 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
             ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "too many connections; try again later\n");
         return;
       }
-      arm(
-          ctx,
-          a); // the next request (keep-alive) gets its own deadline; an upgrade disarms it below
+      // Whole: no deadline while it is answered; the answer arms the next request's (keep-alive).
+      a.inBody = false;
+      a.answering = true;
+      if (a.deadline != null) {
+        a.deadline.cancel(false);
+        a.deadline = null;
+      }
     }
     super.channelRead(ctx, msg);
+  }
+
+  /** The end of an answer arms the deadline of the connection's next request. */
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
+      throws Exception {
+    if (msg instanceof LastHttpContent) { // a FullHttpResponse is one too
+      Admission a = ctx.channel().attr(ADMISSION).get();
+      if (a != null && a.answering) {
+        a.answering = false;
+        arm(ctx, a, deadlineNanos);
+      }
+    }
+    super.write(ctx, msg, promise);
   }
 
   @Override

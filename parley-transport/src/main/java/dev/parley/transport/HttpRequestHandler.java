@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -138,19 +139,11 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
 
   /** Hands the request to the API; the answer is written on this channel's event loop. */
   private void api(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
-    Map<String, String> headers = new HashMap<>();
-    req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-    byte[] body = ByteBufUtil.getBytes(req.content());
-    String remote =
-        ctx.channel().remoteAddress() == null ? "?" : ctx.channel().remoteAddress().toString();
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     HttpMethod method = req.method();
     CompletableFuture<HttpApi.Response> f;
     try {
-      f =
-          api.handle(
-              new HttpApi.Request(
-                  method.name(), uri.path(), uri.parameters(), headers, body, remote, listener));
+      f = api.handle(request(ctx, req, uri, ByteBufUtil.getBytes(req.content()), listener));
     } catch (RuntimeException e) {
       f = CompletableFuture.failedFuture(e);
     }
@@ -181,6 +174,21 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
                       }
                     }));
+  }
+
+  /** {@code req} as the API sees it, with {@code body}. */
+  static HttpApi.Request request(
+      ChannelHandlerContext ctx,
+      HttpRequest req,
+      QueryStringDecoder uri,
+      byte[] body,
+      Listener listener) {
+    Map<String, String> headers = new HashMap<>();
+    req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    String remote =
+        ctx.channel().remoteAddress() == null ? "?" : ctx.channel().remoteAddress().toString();
+    return new HttpApi.Request(
+        req.method().name(), uri.path(), uri.parameters(), headers, body, remote, listener);
   }
 
   private byte[] asset(String name) {

@@ -2,6 +2,7 @@ package dev.parley.transport;
 
 import dev.parley.core.Node;
 import dev.parley.protocol.http.HttpApi;
+import dev.parley.protocol.http.UploadGate;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -37,8 +38,9 @@ import java.util.Base64;
  *
  * <ol>
  *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush;
- *   <li>{@link HttpServerCodec} and {@link HttpObjectAggregator}: HTTP/1.1 requests; at the upgrade
- *       Netty's WebSocket frame decoder and encoder take the codec's place;
+ *   <li>{@link HttpServerCodec}, {@link RequestBodyLimit} and {@link HttpObjectAggregator}:
+ *       HTTP/1.1 requests, their bodies bounded (an upload's admitted by the {@link UploadGate}
+ *       first); at the upgrade Netty's WebSocket frame decoder and encoder take the codec's place;
  *   <li>{@link ConnectionLimiter}: total and per-IP limits (503), the HTTP-phase deadline
  *       (slowloris);
  *   <li>{@link HttpSessionHandler}: the fallback transports under {@code /rt/};
@@ -72,7 +74,9 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
   private final ConnectionLimiter limiter;
   private final WebSocketFrameGuard frameGuard = new WebSocketFrameGuard();
   private final RequestBodyLimit.Slots uploads =
-      new RequestBodyLimit.Slots(RequestBodyLimit.LARGE_BODIES);
+      new RequestBodyLimit.Slots(
+          RequestBodyLimit.LARGE_BODIES, RequestBodyLimit.LARGE_BODIES_PER_CLIENT);
+  private final UploadGate uploadGate;
   private final HttpSessionHandler fallback;
   private final WebSocketServerProtocolConfig wsConfig;
 
@@ -83,7 +87,12 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
   private final SslContext tls;
 
   ParleyChannelInitializer(
-      TransportConfig config, Node node, ChannelGroup connections, HttpApi api) {
+      TransportConfig config,
+      Node node,
+      ChannelGroup connections,
+      HttpApi api,
+      UploadGate uploadGate) {
+    this.uploadGate = uploadGate;
     this.tls = tls(config);
     this.http = new HttpRequestHandler(api, HttpApi.Listener.PUBLIC);
     this.guard = new HandshakeGuard(node.metrics(), node.handshakePolicy(), node.authenticator());
@@ -200,7 +209,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
     }
     p.addLast("flush", new FlushConsolidationHandler(256, true));
     p.addLast("http", new HttpServerCodec());
-    p.addLast("http-body-limit", RequestBodyLimit.create(uploads));
+    p.addLast("http-body-limit", new RequestBodyLimit(uploads, uploadGate, limiter));
     p.addLast("http-aggregator", new HttpObjectAggregator(RequestBodyLimit.UPLOAD_BYTES));
     p.addLast("limits", limiter);
     p.addLast("fallback", fallback);

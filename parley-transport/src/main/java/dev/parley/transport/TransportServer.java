@@ -3,6 +3,7 @@ package dev.parley.transport;
 import dev.parley.core.Node;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.http.HttpApi;
+import dev.parley.protocol.http.UploadGate;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -53,7 +54,7 @@ public final class TransportServer implements AutoCloseable {
   private final ParleyChannelInitializer initializer;
   private final String ioName;
 
-  private TransportServer(TransportConfig config, Node node, HttpApi api)
+  private TransportServer(TransportConfig config, Node node, HttpApi api, UploadGate uploads)
       throws InterruptedException {
     this.config = config;
     boolean epoll = Epoll.isAvailable();
@@ -65,7 +66,7 @@ public final class TransportServer implements AutoCloseable {
     this.workers =
         new MultiThreadIoEventLoopGroup(
             config.ioThreads(), new DefaultThreadFactory("parley-io"), io);
-    initializer = new ParleyChannelInitializer(config, node, connections, api);
+    initializer = new ParleyChannelInitializer(config, node, connections, api, uploads);
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
@@ -126,7 +127,7 @@ public final class TransportServer implements AutoCloseable {
    */
   public static TransportServer start(TransportConfig config, Node node)
       throws InterruptedException {
-    return new TransportServer(config, node, HttpApi.NONE);
+    return new TransportServer(config, node, HttpApi.NONE, UploadGate.NONE);
   }
 
   /**
@@ -136,7 +137,17 @@ public final class TransportServer implements AutoCloseable {
    */
   public static TransportServer start(TransportConfig config, Node node, HttpApi api)
       throws InterruptedException {
-    return new TransportServer(config, node, api);
+    return new TransportServer(config, node, api, UploadGate.NONE);
+  }
+
+  /**
+   * Like {@link #start(TransportConfig, Node, HttpApi)}, with {@code uploads} admitting the large
+   * bodies of uploads before they are received ({@link UploadGate}).
+   */
+  public static TransportServer start(
+      TransportConfig config, Node node, HttpApi api, UploadGate uploads)
+      throws InterruptedException {
+    return new TransportServer(config, node, api, uploads);
   }
 
   /** The bound port (useful when the config asked for 0). */

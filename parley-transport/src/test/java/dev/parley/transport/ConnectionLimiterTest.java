@@ -6,9 +6,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
@@ -138,6 +140,61 @@ class ConnectionLimiterTest {
     ch.runScheduledPendingTasks();
     assertThat(ch.isActive()).isTrue();
     assertThat(metrics.events).isEmpty();
+  }
+
+  @Test
+  void whileARequestIsAnsweredThereIsNoDeadlineAndTheAnswerArmsTheNextOne() {
+    AddressedChannel ch = connect(limiter(100, 100), "192.0.2.1");
+    assertThat(request(ch, null)).isZero();
+    ch.advanceTimeBy(10 * DEADLINE_SECONDS, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).as("the server is the slow one").isTrue();
+
+    ch.writeOutbound(
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK)); // answered
+    ReferenceCountUtil.release(ch.readOutbound());
+    ch.advanceTimeBy(DEADLINE_SECONDS - 1, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).isTrue();
+    ch.advanceTimeBy(1, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).as("no next request within the deadline").isFalse();
+    assertThat(metrics.events).containsExactly("rejected:timeout");
+  }
+
+  @Test
+  void anAdmittedUploadIsTimedByItsProgressNotByTheRequestDeadline() {
+    AddressedChannel ch = connect(limiter(100, 100), "192.0.2.1");
+    ConnectionLimiter.bodyStarted(ch);
+    for (int i = 0; i < 5; i++) { // 45 s of a slow but steady body
+      ch.advanceTimeBy(DEADLINE_SECONDS - 1, TimeUnit.SECONDS);
+      ch.runScheduledPendingTasks();
+      ConnectionLimiter.bodyProgress(ch);
+    }
+    assertThat(ch.isActive()).isTrue();
+    ch.advanceTimeBy(DEADLINE_SECONDS - 1, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).isTrue();
+    ch.advanceTimeBy(1, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).as("no byte for the deadline").isFalse();
+    assertThat(metrics.events).containsExactly("rejected:timeout");
+  }
+
+  @Test
+  void anUploadThatTakesLongerThanTheLongestInAllIsClosedThoughItProgresses() {
+    AddressedChannel ch = connect(limiter(100, 100), "192.0.2.1");
+    ConnectionLimiter.bodyStarted(ch);
+    long steps = TimeUnit.NANOSECONDS.toSeconds(ConnectionLimiter.UPLOAD_LONGEST_NANOS) / 5;
+    for (long i = 0; i < steps - 1; i++) {
+      ch.advanceTimeBy(5, TimeUnit.SECONDS);
+      ch.runScheduledPendingTasks();
+      ConnectionLimiter.bodyProgress(ch);
+    }
+    assertThat(ch.isActive()).isTrue();
+    ch.advanceTimeBy(5, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).isFalse();
   }
 
   @Test

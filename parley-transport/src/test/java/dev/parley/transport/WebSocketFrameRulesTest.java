@@ -14,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.HandshakePolicy;
 import dev.parley.protocol.http.HttpApi;
+import dev.parley.protocol.http.UploadGate;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -59,7 +60,8 @@ class WebSocketFrameRulesTest {
             TransportConfig.newBuilder().maxFrameBytes(1024).maxMessageBytes(4096).build(),
             core.node,
             connections,
-            HttpApi.NONE);
+            HttpApi.NONE,
+            UploadGate.NONE);
   }
 
   @AfterEach

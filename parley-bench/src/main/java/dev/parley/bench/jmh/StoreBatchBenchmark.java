@@ -22,8 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Durable appends through the SQLite store's group commit: {@code batch} appends submitted at once
  * and awaited (each completes after its commit), over 100 conversations. Time per batch; divide by
  * the batch for the cost of one durable message. {@code prefix}: {@code chat_} conversations are
- * indexed for search by the V15 triggers in the same transaction, {@code conv-} ones are not — the
- * difference is what keeping the search index costs the writer (docs/ARCHITECTURE.md#search).
+ * indexed for search (since V21 by the writer after the commits, 500 at a time), {@code conv-} ones
+ * are not — the difference is what keeping the search index costs the writer
+ * (docs/ARCHITECTURE.md#search).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

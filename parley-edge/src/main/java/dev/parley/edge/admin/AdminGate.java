@@ -8,6 +8,7 @@ import dev.parley.protocol.http.HttpApi.Response;
 import dev.parley.protocol.http.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -32,15 +33,28 @@ public final class AdminGate {
     return auth.staffOfBearer(r.header("authorization"))
         .thenCompose(
             p -> {
-              if (p.isEmpty()) {
-                return done(
-                    error(401, "unauthorized", null, "send Authorization: Bearer <admin token>"));
-              }
-              if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
-                return done(error(403, "forbidden", null, "the admin API is for admins only"));
-              }
-              return then.apply(p.get());
+              Response refused = refusal(p);
+              return refused != null ? done(refused) : then.apply(p.get());
             });
+  }
+
+  /**
+   * Empty when {@code r} comes from an admin, else its 401 / 403: for a request whose body is not
+   * received yet ({@link dev.parley.protocol.http.UploadGate}).
+   */
+  public CompletableFuture<Optional<Response>> refusal(Request r) {
+    return auth.staffOfBearer(r.header("authorization"))
+        .thenApply(p -> Optional.ofNullable(refusal(p)));
+  }
+
+  private static Response refusal(Optional<Principal> p) {
+    if (p.isEmpty()) {
+      return error(401, "unauthorized", null, "send Authorization: Bearer <admin token>");
+    }
+    if (ChatIdentity.role(p.get()) != ChatIdentity.Role.ADMIN) {
+      return error(403, "forbidden", null, "the admin API is for admins only");
+    }
+    return null;
   }
 
   /** An error in the admin API's shape; {@code field} may be null. */

@@ -10,10 +10,16 @@ import java.util.List;
  * @param maxBytes the largest file in bytes: 1 to {@link FileLimits#MAX_BYTES} (16 MiB)
  * @param allowedTypes media types from {@link FileLimits#SUPPORTED_TYPES}, at least one
  * @param maxPerMessage how many files a message may carry: 1 to {@link #MAX_PER_MESSAGE}
+ * @param maxPerConversation how many files a conversation may hold: 1 to {@link
+ *     #MAX_PER_CONVERSATION}
  */
-public record FileLimitsDoc(Long maxBytes, List<String> allowedTypes, Integer maxPerMessage) {
+public record FileLimitsDoc(
+    Long maxBytes, List<String> allowedTypes, Integer maxPerMessage, Integer maxPerConversation) {
   /** The most files a site may let one message carry. */
   public static final int MAX_PER_MESSAGE = 20;
+
+  /** The most files a site may let one conversation hold. */
+  public static final int MAX_PER_CONVERSATION = 10_000;
 
   /** {@code d} checked field by field (errors name {@code files.…}); null stays null. */
   static FileLimitsDoc checked(FileLimitsDoc d) {
@@ -45,8 +51,16 @@ public record FileLimitsDoc(Long maxBytes, List<String> allowedTypes, Integer ma
       throw new InvalidSetting(
           "files.maxPerMessage", "must be a number from 1 to " + MAX_PER_MESSAGE);
     }
+    if (d.maxPerConversation != null
+        && (d.maxPerConversation < 1 || d.maxPerConversation > MAX_PER_CONVERSATION)) {
+      throw new InvalidSetting(
+          "files.maxPerConversation", "must be a number from 1 to " + MAX_PER_CONVERSATION);
+    }
     return new FileLimitsDoc(
-        d.maxBytes, d.allowedTypes == null ? null : List.copyOf(d.allowedTypes), d.maxPerMessage);
+        d.maxBytes,
+        d.allowedTypes == null ? null : List.copyOf(d.allowedTypes),
+        d.maxPerMessage,
+        d.maxPerConversation);
   }
 
   /** What the chat layer uses: the defaults where {@code d} (may be null) sets nothing. */
@@ -58,13 +72,15 @@ public record FileLimitsDoc(Long maxBytes, List<String> allowedTypes, Integer ma
     return new FileLimits(
         d.maxBytes != null ? d.maxBytes : def.maxBytes(),
         d.allowedTypes != null ? d.allowedTypes : def.allowedTypes(),
-        d.maxPerMessage != null ? d.maxPerMessage : def.maxPerMessage());
+        d.maxPerMessage != null ? d.maxPerMessage : def.maxPerMessage(),
+        d.maxPerConversation != null ? d.maxPerConversation : def.maxPerConversation());
   }
 
   /** The document of {@code l}; null for the defaults. */
   static FileLimitsDoc of(FileLimits l) {
     return l == null || l.equals(FileLimits.DEFAULTS)
         ? null
-        : new FileLimitsDoc(l.maxBytes(), l.allowedTypes(), l.maxPerMessage());
+        : new FileLimitsDoc(
+            l.maxBytes(), l.allowedTypes(), l.maxPerMessage(), l.maxPerConversation());
   }
 }

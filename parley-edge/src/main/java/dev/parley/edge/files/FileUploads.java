@@ -4,10 +4,11 @@ import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationFiles;
 import dev.parley.chat.FileLimits;
 import dev.parley.chat.StoredFile;
+import dev.parley.core.KeyedBuckets;
+import dev.parley.core.NodeClock;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -19,11 +20,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One upload from bytes to a stored file: the idempotency key first (a retry with the same bytes
- * gets the stored file, other bytes {@code key_reused}), then the site's limits ({@link
- * FileLimits}: size, then the type detected from the bytes by {@link FileTypes}), then an image is
- * re-encoded by {@link ImageCleaner}, and the file is stored once ({@link ConversationFiles#save}).
- * A refused upload stores nothing.
+ * One upload from bytes to a stored file: the uploader's rate first ({@link #BURST} at once, then
+ * one every {@link #SECONDS_PER_UPLOAD} s per node; else {@code rate_limited}), the idempotency key
+ * (a retry with the same bytes gets the stored file, other bytes {@code key_reused}), then the
+ * site's limits ({@link FileLimits}: size, files in the conversation, then the type detected from
+ * the bytes by {@link FileTypes}), then an image is re-encoded by {@link ImageCleaner} within the
+ * node's {@link DecodeBudget}, and the file is stored once ({@link ConversationFiles#save}). A
+ * refused upload stores nothing.
  *
  * <p>Thread-safe. The work (hashing, detection, decoding) runs on a bounded pool of its own, never
  * on the caller's event loop; when {@link #QUEUE} uploads already wait, another is refused with
@@ -32,6 +35,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class FileUploads implements AutoCloseable {
   /** Uploads that may wait for the pool beyond those in progress. */
   static final int QUEUE = 8;
+
+  /** Uploads one uploader may start at once … */
+  static final int BURST = 10;
+
+  /** … and then one every so many seconds (per node). */
+  static final int SECONDS_PER_UPLOAD = 6;
 
   /** The outcome of an upload. */
   public sealed interface Outcome {}
@@ -43,18 +52,31 @@ public final class FileUploads implements AutoCloseable {
   public record Refused(int status, String code, String message) implements Outcome {}
 
   private final ConversationFiles files;
-  private final Clock clock;
+  private final NodeClock clock;
   private final ThreadPoolExecutor pool;
+  private final DecodeBudget budget;
+  private final KeyedBuckets rate;
   private final SecureRandom random = new SecureRandom();
 
-  /** With a thread per core (at most 4) and {@link #QUEUE} waiting. */
-  public FileUploads(ConversationFiles files, Clock clock) {
-    this(files, clock, Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), QUEUE);
+  /**
+   * With a thread per core (at most 4), {@link #QUEUE} waiting and the default {@link
+   * DecodeBudget}.
+   */
+  public FileUploads(ConversationFiles files, NodeClock clock) {
+    this(
+        files,
+        clock,
+        Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
+        QUEUE,
+        new DecodeBudget(DecodeBudget.defaultBytes(), DecodeBudget.WAIT));
   }
 
-  FileUploads(ConversationFiles files, Clock clock, int threads, int queue) {
+  FileUploads(
+      ConversationFiles files, NodeClock clock, int threads, int queue, DecodeBudget budget) {
     this.files = files;
     this.clock = clock;
+    this.budget = budget;
+    this.rate = new KeyedBuckets(clock, 1.0 / SECONDS_PER_UPLOAD, BURST, 10_000);
     AtomicInteger n = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(
@@ -77,6 +99,12 @@ public final class FileUploads implements AutoCloseable {
    */
   public CompletableFuture<Outcome> upload(
       ChatConversation c, String uploader, String key, String name, byte[] bytes) {
+    if (!rate.take(uploader)) {
+      long seconds = Math.max(1, (rate.millisUntilNext(uploader) + 999) / 1000);
+      return CompletableFuture.completedFuture(
+          new Refused(
+              429, "rate_limited", "too many uploads; try again in " + seconds + " seconds"));
+    }
     try {
       return CompletableFuture.supplyAsync(() -> run(c, uploader, key, name, bytes), pool)
           .thenCompose(f -> f);
@@ -95,6 +123,14 @@ public final class FileUploads implements AutoCloseable {
       return CompletableFuture.completedFuture(replay(earlier.get(), sha256));
     }
     FileLimits limits = files.limitsOf(c.site());
+    if (files.countOf(c.id()).join() >= limits.maxPerConversation()) {
+      return refused(
+          422,
+          "too_many_files",
+          "this conversation holds "
+              + limits.maxPerConversation()
+              + " files, the most this site allows");
+    }
     if (bytes.length == 0) {
       return refused(422, "empty_file", "the file is empty");
     }
@@ -126,9 +162,15 @@ public final class FileUploads implements AutoCloseable {
     if (type.startsWith("image/")) {
       ImageCleaner.Clean clean;
       try {
-        clean = ImageCleaner.clean(bytes, type);
+        clean = ImageCleaner.clean(bytes, type, budget);
       } catch (ImageCleaner.Refused r) {
-        return refused(r.code.equals("unsupported_type") ? 415 : 422, r.code, r.getMessage());
+        int status =
+            switch (r.code) {
+              case "unsupported_type" -> 415;
+              case "busy" -> 503;
+              default -> 422;
+            };
+        return refused(status, r.code, r.getMessage());
       }
       content = clean.bytes();
       type = clean.type();

@@ -1,8 +1,10 @@
 package dev.parley.edge.files;
 
+import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationFiles;
 import dev.parley.chat.FileLinker;
 import dev.parley.chat.StoredFile;
+import dev.parley.chat.WidgetOrigins;
 import dev.parley.core.Authenticator;
 import dev.parley.core.Principal;
 import dev.parley.protocol.http.HttpApi;
@@ -108,12 +110,33 @@ public final class FilesApi implements HttpApi {
     if (!r.path().startsWith("/api/files/") && !UPLOAD.matcher(r.path()).matches()) {
       return next.handle(r);
     }
+    String origin = corsOrigin(r);
+    if (r.method().equals("OPTIONS")) {
+      return done(
+          origin == null
+              ? error(403, "forbidden", "this origin may not call the files API")
+              : FilesCors.preflight(origin, UPLOAD.matcher(r.path()).matches()));
+    }
     return route(r)
         .exceptionally(
             e -> {
               log.warn("{} {} failed", r.method(), r.path(), e);
               return error(503, "unavailable", "the file store is unavailable; try again");
-            });
+            })
+        .thenApply(res -> FilesCors.allow(res, origin));
+  }
+
+  /**
+   * The {@code Origin} of a browser's cross-origin request when a site lists it, else null (no
+   * origin, the server's own, or one no site lists: no CORS headers).
+   */
+  private String corsOrigin(Request r) {
+    String origin = r.header("origin");
+    return origin == null
+            || WidgetOrigins.sameOrigin(origin, r.header("host"))
+            || !files.anySiteAllows(origin)
+        ? null
+        : origin;
   }
 
   private CompletableFuture<Response> route(Request r) {
@@ -131,31 +154,71 @@ public final class FilesApi implements HttpApi {
     return f.group(2) == null ? describe(r, f.group(1)) : download(r, f.group(1), f.group(2));
   }
 
-  private CompletableFuture<Response> upload(Request r, String conversation) {
+  /** Whether {@code path} is a conversation's upload path. */
+  public static boolean isUpload(String path) {
+    return UPLOAD.matcher(path).matches();
+  }
+
+  /**
+   * Before an upload's body is received ({@link dev.parley.protocol.http.UploadGate}): empty when
+   * {@code head} (an upload's head, without its body) may send it — a valid idempotency key, and
+   * the bearer of a participant of the conversation — else the same refusal the upload would get.
+   */
+  public CompletableFuture<Optional<Response>> refusal(Request head) {
+    Matcher up = UPLOAD.matcher(head.path());
+    if (!up.matches()) {
+      return done(Optional.of(error(404, "not_found", "not an upload path")));
+    }
+    String origin = corsOrigin(head);
+    return uploader(head, up.group(1))
+        .thenApply(
+            u ->
+                u.refusal == null
+                    ? Optional.empty()
+                    : Optional.of(FilesCors.allow(u.refusal, origin)));
+  }
+
+  /** Who uploads: a participant's conversation and principal, or the refusal. */
+  private record Uploader(
+      ChatConversation conversation, Principal who, String key, Response refusal) {
+    static Uploader refused(Response r) {
+      return new Uploader(null, null, null, r);
+    }
+  }
+
+  private CompletableFuture<Uploader> uploader(Request r, String conversation) {
     String key = r.header("idempotency-key") != null ? r.header("idempotency-key") : r.param("key");
     if (key == null || !KEY.matcher(key).matches()) {
       return done(
-          error(
-              400,
-              "invalid_key",
-              "send an Idempotency-Key header (or key parameter): 1-128 characters of A-Z a-z 0-9 _ . : -"));
+          Uploader.refused(
+              error(
+                  400,
+                  "invalid_key",
+                  "send an Idempotency-Key header (or key parameter): 1-128 characters of A-Z a-z 0-9 _ . : -")));
     }
     return principal(r)
         .thenCompose(
-            p -> {
-              if (p.isEmpty()) {
-                return done(unauthorized());
-              }
-              return files
-                  .participation(p.get(), conversation)
-                  .thenCompose(
-                      c ->
-                          c.isEmpty()
-                              ? done(notParticipant())
-                              : uploads
-                                  .upload(c.get(), p.get().user(), key, r.param("name"), r.body())
-                                  .thenApply(this::outcome));
-            });
+            p ->
+                p.isEmpty()
+                    ? done(Uploader.refused(unauthorized()))
+                    : files
+                        .participation(p.get(), conversation)
+                        .thenApply(
+                            c ->
+                                c.isEmpty()
+                                    ? Uploader.refused(notParticipant())
+                                    : new Uploader(c.get(), p.get(), key, null)));
+  }
+
+  private CompletableFuture<Response> upload(Request r, String conversation) {
+    return uploader(r, conversation)
+        .thenCompose(
+            u ->
+                u.refusal != null
+                    ? done(u.refusal)
+                    : uploads
+                        .upload(u.conversation, u.who.user(), u.key, r.param("name"), r.body())
+                        .thenApply(this::outcome));
   }
 
   private Response outcome(FileUploads.Outcome o) {
@@ -292,7 +355,7 @@ public final class FilesApi implements HttpApi {
     return Response.json(status, Json.write(new ErrorBody(code, message)));
   }
 
-  private static CompletableFuture<Response> done(Response r) {
-    return CompletableFuture.completedFuture(r);
+  private static <T> CompletableFuture<T> done(T t) {
+    return CompletableFuture.completedFuture(t);
   }
 }

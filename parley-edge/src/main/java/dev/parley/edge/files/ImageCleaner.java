@@ -6,10 +6,12 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
@@ -22,7 +24,9 @@ import javax.imageio.stream.ImageOutputStream;
  * and WebP become PNG. A thumbnail fits in {@link #THUMBNAIL_PX} × {@link #THUMBNAIL_PX}.
  *
  * <p>A decompression bomb is refused, not decoded: the dimensions are read from the header first
- * and an image of more than {@link #MAX_PIXELS} pixels is refused before any pixel is decoded.
+ * and an image of more than {@link #MAX_PIXELS} pixels is refused before any pixel is decoded. What
+ * decoding will hold (from the header: width × height × (bytes per decoded pixel + 4)) is taken
+ * from the node's {@link DecodeBudget} first, so the images decoded at once stay within it.
  *
  * <p>Stateless and thread-safe; CPU-bound and blocking: runs on the uploads' bounded pool.
  */
@@ -56,23 +60,18 @@ final class ImageCleaner {
 
   private ImageCleaner() {}
 
-  /** Re-encodes {@code bytes}, whose type (from the bytes) is {@code type}. */
+  /** Re-encodes {@code bytes}, whose type (from the bytes) is {@code type}, with no budget. */
   static Clean clean(byte[] bytes, String type) throws Refused {
-    BufferedImage image = decode(bytes, type);
-    boolean jpeg = type.equals("image/jpeg");
-    String format = jpeg ? "jpeg" : "png";
-    BufferedImage full = redraw(image, image.getWidth(), image.getHeight(), jpeg);
-    int w = image.getWidth();
-    int h = image.getHeight();
-    double scale = Math.min(1.0, (double) THUMBNAIL_PX / Math.max(w, h));
-    int tw = Math.max(1, (int) Math.round(w * scale));
-    int th = Math.max(1, (int) Math.round(h * scale));
-    BufferedImage thumb = redraw(image, tw, th, jpeg);
-    return new Clean(
-        encode(full, format), jpeg ? "image/jpeg" : "image/png", w, h, encode(thumb, format));
+    return clean(bytes, type, new DecodeBudget(Long.MAX_VALUE, Duration.ZERO));
   }
 
-  private static BufferedImage decode(byte[] bytes, String type) throws Refused {
+  /**
+   * Re-encodes {@code bytes}, whose type (from the bytes) is {@code type}, holding what it decodes
+   * in {@code budget}.
+   */
+  static Clean clean(byte[] bytes, String type, DecodeBudget budget) throws Refused {
+    boolean jpeg = type.equals("image/jpeg");
+    String format = jpeg ? "jpeg" : "png";
     try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReadersByMIMEType(type);
       if (in == null || !readers.hasNext()) {
@@ -91,17 +90,60 @@ final class ImageCleaner {
               "image_too_large",
               "the image is " + w + " × " + h + " pixels; at most " + MAX_PIXELS + " are accepted");
         }
-        BufferedImage image = reader.read(0);
-        if (image == null) {
-          throw new Refused("malformed_file", "the image could not be decoded");
+        try (DecodeBudget.Lease held = budget.take(w * h * (bytesPerPixel(reader) + 4L))) {
+          return reencode(reader.read(0), jpeg, format);
         }
-        return image;
       } finally {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
       throw new Refused("malformed_file", "the image could not be decoded: " + e.getMessage());
     }
+  }
+
+  private static Clean reencode(BufferedImage image, boolean jpeg, String format) throws Refused {
+    if (image == null) {
+      throw new Refused("malformed_file", "the image could not be decoded");
+    }
+    int w = image.getWidth();
+    int h = image.getHeight();
+    BufferedImage full = writable(image, jpeg) ? image : redraw(image, w, h, jpeg);
+    double scale = Math.min(1.0, (double) THUMBNAIL_PX / Math.max(w, h));
+    int tw = Math.max(1, (int) Math.round(w * scale));
+    int th = Math.max(1, (int) Math.round(h * scale));
+    BufferedImage thumb = redraw(image, tw, th, jpeg);
+    return new Clean(
+        encode(full, format), jpeg ? "image/jpeg" : "image/png", w, h, encode(thumb, format));
+  }
+
+  /**
+   * The bytes a decoded pixel of the reader's first image takes, from its header's sample model: 4
+   * when the reader cannot say, at most 8 (a 16-bit RGBA image).
+   */
+  private static int bytesPerPixel(ImageReader reader) throws IOException {
+    ImageTypeSpecifier raw = reader.getRawImageType(0);
+    if (raw == null) {
+      return 4;
+    }
+    int bits = 0;
+    for (int b : raw.getSampleModel().getSampleSize()) {
+      bits += b;
+    }
+    return Math.max(1, Math.min(8, (bits + 7) / 8));
+  }
+
+  /**
+   * Whether the decoded image can be encoded as it is (into a new file, with no metadata): a JPEG's
+   * when it is plain RGB or grey, a PNG's when its type is a standard one. Else it is drawn anew
+   * first (a CMYK JPEG, an unusual colour model), costing another 4 bytes a pixel.
+   */
+  private static boolean writable(BufferedImage image, boolean jpeg) {
+    int t = image.getType();
+    return jpeg
+        ? t == BufferedImage.TYPE_3BYTE_BGR
+            || t == BufferedImage.TYPE_INT_RGB
+            || t == BufferedImage.TYPE_BYTE_GRAY
+        : t != BufferedImage.TYPE_CUSTOM;
   }
 
   /** {@code src} drawn anew at {@code w} × {@code h}: RGB for a JPEG, ARGB otherwise. */

@@ -27,32 +27,38 @@ class FileLimitsDocTest {
 
   @Test
   void whatASiteSetsReplacesOnlyThoseDefaultsAndComesBack() {
-    Site s = site(new FileLimitsDoc(1000L, List.of("application/pdf"), null)).checked().toSite();
+    Site s =
+        site(new FileLimitsDoc(1000L, List.of("application/pdf"), null, null)).checked().toSite();
 
     assertThat(s.files())
         .isEqualTo(
             new FileLimits(1000, List.of("application/pdf"), FileLimits.DEFAULTS.maxPerMessage()));
     assertThat(SiteDoc.of(s).files())
-        .isEqualTo(new FileLimitsDoc(1000L, List.of("application/pdf"), 10));
+        .isEqualTo(new FileLimitsDoc(1000L, List.of("application/pdf"), 10, 100));
   }
 
   @Test
   void eachBadFieldIsNamed() {
-    assertThat(SiteDocTest.fieldOf(() -> site(new FileLimitsDoc(0L, null, null)).checked()))
+    assertThat(SiteDocTest.fieldOf(() -> site(new FileLimitsDoc(0L, null, null, null)).checked()))
         .isEqualTo("files.maxBytes");
     assertThat(
             SiteDocTest.fieldOf(
-                () -> site(new FileLimitsDoc(FileLimits.MAX_BYTES + 1, null, null)).checked()))
+                () ->
+                    site(new FileLimitsDoc(FileLimits.MAX_BYTES + 1, null, null, null)).checked()))
         .isEqualTo("files.maxBytes");
-    assertThat(SiteDocTest.fieldOf(() -> site(new FileLimitsDoc(null, List.of(), null)).checked()))
+    assertThat(
+            SiteDocTest.fieldOf(
+                () -> site(new FileLimitsDoc(null, List.of(), null, null)).checked()))
         .isEqualTo("files.allowedTypes");
     assertThat(
             SiteDocTest.fieldOf(
                 () ->
-                    site(new FileLimitsDoc(null, List.of("image/png", "text/html"), null))
+                    site(new FileLimitsDoc(null, List.of("image/png", "text/html"), null, null))
                         .checked()))
         .isEqualTo("files.allowedTypes[1]");
-    assertThat(SiteDocTest.fieldOf(() -> site(new FileLimitsDoc(null, null, 21)).checked()))
+    assertThat(SiteDocTest.fieldOf(() -> site(new FileLimitsDoc(null, null, null, 0)).checked()))
+        .isEqualTo("files.maxPerConversation");
+    assertThat(SiteDocTest.fieldOf(() -> site(new FileLimitsDoc(null, null, 21, null)).checked()))
         .isEqualTo("files.maxPerMessage");
   }
 }

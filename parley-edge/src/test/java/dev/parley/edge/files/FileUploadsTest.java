@@ -13,6 +13,7 @@ import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.HttpApi.Request;
 import dev.parley.protocol.http.HttpApi.Response;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +77,8 @@ class FileUploadsTest {
               f.nodeClock);
       ChatConversation c = f.chatStore.find(f.shopConversation).get().orElseThrow();
       byte[] text = "hello".getBytes(StandardCharsets.UTF_8);
-      try (FileUploads uploads = new FileUploads(files, f.clock, 1, 1)) {
+      try (FileUploads uploads =
+          new FileUploads(files, f.nodeClock, 1, 1, new DecodeBudget(1 << 20, Duration.ZERO))) {
         CompletableFuture<FileUploads.Outcome> running =
             uploads.upload(c, f.ann, "a", "a.txt", text);
         assertThat(records.asked.await(10, TimeUnit.SECONDS)).isTrue();
@@ -110,7 +112,7 @@ class FileUploadsTest {
               f.directory,
               new InMemorySharedState(f.nodeClock::nanoTime),
               f.nodeClock);
-      try (FileUploads uploads = new FileUploads(files, f.clock)) {
+      try (FileUploads uploads = new FileUploads(files, f.nodeClock)) {
         FilesApi api =
             new FilesApi(HttpApi.NONE, f.auth, files, uploads, FilesFixture.SECRET, f.clock);
         Response r =

@@ -38,12 +38,16 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
 
 /**
- * The files API over real parts in memory: a site {@code shop} (default limits) and {@code tiny}
- * (1000 bytes, PNG only), agent maya of shop, agent sam of tiny, visitors' real anonymous tokens
- * and real agent tokens ({@link ChatAuthenticator}), one conversation of visitor ann on each site.
+ * The files API over real parts in memory: a site {@code shop} (default limits, its widget on
+ * {@link #SHOP_PAGE}) and {@code tiny} (1000 bytes, PNG only, 2 files a conversation), agent maya
+ * of shop, agent sam of tiny, visitors' real anonymous tokens and real agent tokens ({@link
+ * ChatAuthenticator}), one conversation of visitor ann on each site.
  */
 final class FilesFixture implements AutoCloseable {
   static final byte[] SECRET = new byte[32];
+
+  /** The origin of the shop's own pages, where its widget runs. */
+  static final String SHOP_PAGE = "https://shop.example";
 
   final ManualClock nodeClock = new ManualClock();
 
@@ -86,10 +90,11 @@ final class FilesFixture implements AutoCloseable {
   final String tinyConversation;
 
   FilesFixture() throws Exception {
-    Site shop = new Site("shop", "Shop", List.of(), "Hi", "Bot", 0.5, BusinessHours.always());
+    Site shop =
+        new Site("shop", "Shop", List.of(SHOP_PAGE), "Hi", "Bot", 0.5, BusinessHours.always());
     Site tiny =
         new Site("tiny", "Tiny", List.of(), "Hi", "Bot", 0.5, BusinessHours.always())
-            .withFiles(new FileLimits(1000, List.of("image/png"), 1));
+            .withFiles(new FileLimits(1000, List.of("image/png"), 1, 2));
     Map<String, Agent> agents = new HashMap<>();
     agents.put("maya", new Agent("maya", "Maya", Set.of("shop"), 2, "-"));
     agents.put("sam", new Agent("sam", "Sam", Set.of("tiny"), 2, "-"));
@@ -99,7 +104,7 @@ final class FilesFixture implements AutoCloseable {
         new ChatAuthenticator(
             SECRET, agents::get, Duration.ofHours(1), clock, null, chatStore, shared);
     files = ConversationFiles.over(bytes, records, chatStore, directory, shared, nodeClock);
-    uploads = new FileUploads(files, clock);
+    uploads = new FileUploads(files, nodeClock);
     api = new FilesApi(HttpApi.NONE, auth, files, uploads, SECRET, clock);
     var a = visitorTokens.principal(null);
     ann = a.user();

@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * commits at varies by ten times between SQLite and PostgreSQL and with the batch size; the length
  * bound {@code maxQueued} stays as the backstop for memory.
  *
+ * <p><b>Housekeeping.</b> Work of the store's own that need not delay any acknowledgement (catching
+ * up the search index: {@link SqliteSearchIndexer}) runs on this thread in a transaction of its own
+ * when it says it is due: right after a batch has been committed and its futures completed, or when
+ * the queue has been idle until then (the thread's wait for the next write ends when the
+ * housekeeping falls due). A failed run is rolled back and logged, and told so it can wait before
+ * the next.
+ *
  * <p>Thread-safe: {@link #submit} may be called from any thread and never blocks. The JDBC
  * connection is touched only by the writer thread.
  */
@@ -70,6 +77,36 @@ final class GroupCommitWriter implements AutoCloseable {
     void failed(Throwable t);
   }
 
+  /** Work of the store's own, run between batches when due (see Housekeeping above). */
+  interface Housekeeping {
+    /** None. */
+    Housekeeping NONE =
+        new Housekeeping() {
+          @Override
+          public long dueInNanos(long now) {
+            return Long.MAX_VALUE;
+          }
+
+          @Override
+          public void run(Connection c) {}
+
+          @Override
+          public void failed() {}
+        };
+
+    /** Nanoseconds until it is due at {@code now} (0 or less: due); writer thread. */
+    long dueInNanos(long now);
+
+    /** Does it in the writer's open transaction, committed after it returns; writer thread. */
+    void run(Connection c) throws SQLException;
+
+    /** The run failed and was rolled back; writer thread. */
+    void failed();
+  }
+
+  /** The longest wait for a write while nothing is queued (then the loop checks for closing). */
+  private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
   /**
    * How the writer queues and batches.
    *
@@ -96,13 +133,14 @@ final class GroupCommitWriter implements AutoCloseable {
 
   private final Runnable onRollback;
   private final CommitListener listener;
+  private final Housekeeping housekeeping;
   private final Thread thread;
   private volatile boolean accepting = true;
 
   GroupCommitWriter(
       Connection connection, Limits limits, Runnable onRollback, CommitListener listener)
       throws SQLException {
-    this(connection, limits, onRollback, listener, System::nanoTime);
+    this(connection, limits, onRollback, listener, Housekeeping.NONE, System::nanoTime);
   }
 
   /** As above, on {@code nanoTime} (tests freeze it). */
@@ -113,6 +151,19 @@ final class GroupCommitWriter implements AutoCloseable {
       CommitListener listener,
       LongSupplier nanoTime)
       throws SQLException {
+    this(connection, limits, onRollback, listener, Housekeeping.NONE, nanoTime);
+  }
+
+  /** With {@code housekeeping} run between batches. */
+  GroupCommitWriter(
+      Connection connection,
+      Limits limits,
+      Runnable onRollback,
+      CommitListener listener,
+      Housekeeping housekeeping,
+      LongSupplier nanoTime)
+      throws SQLException {
+    this.housekeeping = housekeeping;
     this.connection = connection;
     this.commitDelayNanos = limits.commitDelayNanos();
     this.maxQueueDelayNanos = limits.maxQueueDelayNanos();
@@ -157,8 +208,11 @@ final class GroupCommitWriter implements AutoCloseable {
     List<Op> batch = new ArrayList<>(maxBatch);
     while (accepting || !queue.isEmpty()) {
       try {
-        Queued first = queue.poll(100, TimeUnit.MILLISECONDS);
+        long due = housekeeping.dueInNanos(nanoTime.getAsLong());
+        Queued first =
+            queue.poll(Math.max(0, Math.min(IDLE_POLL_NANOS, due)), TimeUnit.NANOSECONDS);
         if (first == null) {
+          housekeepIfDue();
           continue;
         }
         taken.add(first);
@@ -176,6 +230,7 @@ final class GroupCommitWriter implements AutoCloseable {
         batch.sort(Comparator.comparing(Op::orderKey));
         runBatch(batch);
         lastCommitEnded = nanoTime.getAsLong();
+        housekeepIfDue();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -223,6 +278,21 @@ final class GroupCommitWriter implements AutoCloseable {
     listener.committed(batch.size(), nanoTime.getAsLong() - start);
     for (Op op : batch) {
       op.committed();
+    }
+  }
+
+  /** Runs the housekeeping in a transaction of its own if it is due. */
+  private void housekeepIfDue() {
+    if (housekeeping.dueInNanos(nanoTime.getAsLong()) > 0) {
+      return;
+    }
+    try {
+      housekeeping.run(connection);
+      connection.commit();
+    } catch (SQLException | RuntimeException e) {
+      rollback();
+      housekeeping.failed();
+      log.warn("store housekeeping failed; it is tried again later", e);
     }
   }
 

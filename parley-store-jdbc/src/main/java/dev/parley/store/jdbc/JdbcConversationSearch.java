@@ -11,13 +11,17 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * The {@link ConversationSearch} on the messages' database ({@code V15}): on SQLite the FTS5 table
- * {@code message_search} that triggers keep in step with {@code messages}, on PostgreSQL the GIN
- * index {@code messages_search} over {@code to_tsvector('simple', body)}. Either way the index
- * changes in the transaction of the write that changes a message, so a tombstone or a deleted
- * conversation is gone from the hits as soon as its write commits.
+ * The {@link ConversationSearch} on the messages' database: on SQLite the FTS5 table {@code
+ * message_search} (V21), on PostgreSQL the GIN index {@code messages_search} over {@code
+ * to_tsvector('simple', body)} (V15). On PostgreSQL the index changes in the transaction of the
+ * write that changes a message. On SQLite a new message is indexed shortly after its commit ({@link
+ * SqliteSearchIndexer}), and a search first has the index catch up with every acknowledged message;
+ * an erasure or a deletion leaves the index in its own transaction (triggers). Either way a
+ * tombstone or a deleted conversation is gone from the hits as soon as its write commits, and a
+ * search finds every message acknowledged before it began.
  *
  * <p>The query text is never handed to a query parser as syntax: on SQLite each word of {@link
  * SearchQuery#terms()} becomes a quoted FTS5 string with a prefix star ({@code "word"*}); on
@@ -39,18 +43,24 @@ public final class JdbcConversationSearch implements ConversationSearch {
 
   private final JdbcAccess db;
 
-  private JdbcConversationSearch(JdbcAccess db) {
+  /** Completes when the index holds every acknowledged message (SQLite's catches up later). */
+  private final Supplier<CompletableFuture<Void>> caughtUp;
+
+  private JdbcConversationSearch(JdbcAccess db, Supplier<CompletableFuture<Void>> caughtUp) {
     this.db = db;
+    this.caughtUp = caughtUp;
   }
 
   /** On the SQLite file of {@code store} (already migrated). */
   public static JdbcConversationSearch onSqlite(SqliteMessageStore store) {
-    return new JdbcConversationSearch(JdbcAccess.onSqlite("search", store));
+    return new JdbcConversationSearch(
+        JdbcAccess.onSqlite("search", store), store::searchIndexCaughtUp);
   }
 
   /** On PostgreSQL with the same options as the message store (already migrated). */
   public static JdbcConversationSearch onPostgres(PostgresMessageStore.Options o) {
-    return new JdbcConversationSearch(JdbcAccess.onPostgres("search", o));
+    return new JdbcConversationSearch(
+        JdbcAccess.onPostgres("search", o), () -> CompletableFuture.completedFuture(null));
   }
 
   @Override
@@ -59,9 +69,11 @@ public final class JdbcConversationSearch implements ConversationSearch {
     StringBuilder sql = new StringBuilder();
     if (db.isSqlite()) {
       sql.append(SELECT)
-          .append("FROM message_search s JOIN message_search_rows r ON r.id = s.rowid ")
-          .append("JOIN messages m ON m.conversation = r.conversation AND m.seq = r.seq ")
-          .append("JOIN chat_conversations c ON c.id = r.chat WHERE message_search MATCH ? ");
+          .append("FROM message_search s JOIN messages m ON m.rid = s.rowid ")
+          .append("JOIN chat_conversations c ON c.id = CASE WHEN ")
+          .append("substr(m.conversation, -6) = ':notes' THEN ")
+          .append("substr(m.conversation, 1, length(m.conversation) - 6) ")
+          .append("ELSE m.conversation END WHERE message_search MATCH ? ");
       args.add(fts5(q.terms()));
     } else {
       sql.append(PG_QUERY)
@@ -98,21 +110,28 @@ public final class JdbcConversationSearch implements ConversationSearch {
     }
     sql.append("ORDER BY m.created_at DESC, m.conversation DESC, m.seq DESC LIMIT ?");
     args.add(q.limit());
-    return db.read(
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            for (int i = 0; i < args.size(); i++) {
-              ps.setObject(i + 1, args.get(i));
-            }
-            List<SearchHit> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(hit(rs));
-              }
-            }
-            return out;
-          }
-        });
+    // SQLite: first the index catches up with what was acknowledged (when the store is too busy to
+    // take that write, the search runs on the index as it is: at most a moment behind).
+    return caughtUp
+        .get()
+        .handle((done, err) -> err == null)
+        .thenCompose(
+            caughtUpOrNot ->
+                db.read(
+                    c -> {
+                      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                        for (int i = 0; i < args.size(); i++) {
+                          ps.setObject(i + 1, args.get(i));
+                        }
+                        List<SearchHit> out = new ArrayList<>();
+                        try (ResultSet rs = ps.executeQuery()) {
+                          while (rs.next()) {
+                            out.add(hit(rs));
+                          }
+                        }
+                        return out;
+                      }
+                    }));
   }
 
   /**

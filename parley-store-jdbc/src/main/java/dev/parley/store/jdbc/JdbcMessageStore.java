@@ -76,9 +76,20 @@ abstract class JdbcMessageStore implements MessageStore {
   /** Starts the writer; call last in the subclass constructor. */
   final void startWriter(GroupCommitWriter.Limits limits, CommitListener listener)
       throws SQLException {
+    startWriter(limits, listener, GroupCommitWriter.Housekeeping.NONE);
+  }
+
+  /** Starts the writer with {@code housekeeping} between batches; call last. */
+  final void startWriter(
+      GroupCommitWriter.Limits limits,
+      CommitListener listener,
+      GroupCommitWriter.Housekeeping housekeeping)
+      throws SQLException {
     findCid = writeConnection.prepareStatement(FIND_CID);
     upsertReceipt = writeConnection.prepareStatement(UPSERT_RECEIPT);
-    writer = new GroupCommitWriter(writeConnection, limits, this::onRollback, listener);
+    writer =
+        new GroupCommitWriter(
+            writeConnection, limits, this::onRollback, listener, housekeeping, System::nanoTime);
   }
 
   /**

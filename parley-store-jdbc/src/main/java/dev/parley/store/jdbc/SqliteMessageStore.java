@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -33,6 +34,11 @@ import org.flywaydb.core.Flyway;
  * SIGKILL of the process; {@link Options#fsync()} sets {@code synchronous=FULL} to survive power
  * loss too. The log is checkpointed by a background thread ({@link WalCheckpointer}), not by the
  * writer.
+ *
+ * <p>Schema (V21, docs/ARCHITECTURE.md#the-sqlite-schema): messages are appended in arrival order
+ * to a rowid table beside two per-conversation indexes (by seq, by cid), so a commit dirties few
+ * pages; new files use {@link #PAGE_SIZE}-byte pages. The search index is caught up after the
+ * messages' commits by {@link SqliteSearchIndexer}, run by the writer between batches.
  *
  * <p>Reads: a small HikariCP pool of read connections on platform threads (JDBC blocks in native
  * code, which would pin a virtual thread's carrier anyway). Thread-safe.
@@ -72,6 +78,9 @@ public final class SqliteMessageStore extends JdbcMessageStore {
   private final PreparedStatement insert;
   private final PreparedStatement lastSeq;
 
+  /** Catches up the search index; writer thread only. */
+  private final SqliteSearchIndexer indexer;
+
   /** Last seq per conversation. Only touched by the writer thread. Bounded LRU. */
   private final Map<String, Long> lastSeqCache =
       new LinkedHashMap<>(1024, 0.75f, true) {
@@ -94,7 +103,8 @@ public final class SqliteMessageStore extends JdbcMessageStore {
     this.checkpointer = checkpointer;
     this.insert = writeConnection.prepareStatement(INSERT);
     this.lastSeq = writeConnection.prepareStatement(LAST_SEQ);
-    startWriter(options.limits(), listener);
+    this.indexer = new SqliteSearchIndexer(writeConnection, System.nanoTime());
+    startWriter(options.limits(), listener, indexer);
   }
 
   /**
@@ -111,6 +121,8 @@ public final class SqliteMessageStore extends JdbcMessageStore {
       String url = "jdbc:sqlite:" + file.toAbsolutePath();
       Connection w = DriverManager.getConnection(url);
       try (Statement s = w.createStatement()) {
+        // Only a new, empty file takes it; an existing one keeps its page size.
+        s.execute("PRAGMA page_size=" + PAGE_SIZE);
         s.execute("PRAGMA journal_mode=WAL");
         s.execute("PRAGMA synchronous=" + (options.fsync() ? "FULL" : "NORMAL"));
         s.execute("PRAGMA busy_timeout=10000");
@@ -181,6 +193,14 @@ public final class SqliteMessageStore extends JdbcMessageStore {
     return open(dataDir, Options.defaults(), CommitListener.NONE);
   }
 
+  /**
+   * The page size of a new database file. Each page a commit changes goes to the log whole (and
+   * again into the file at the checkpoint), and a chat message changes a page of each
+   * per-conversation index: smaller pages, fewer bytes per message (measured in
+   * docs/BENCHMARKS.md#the-sqlite-store).
+   */
+  static final int PAGE_SIZE = 1024;
+
   /** How often the WAL is checkpointed in the background. */
   static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
 
@@ -210,7 +230,23 @@ public final class SqliteMessageStore extends JdbcMessageStore {
     }
     Appended a = insert(insert, r, last + 1);
     lastSeqCache.put(r.conversation(), last + 1);
+    if (SqliteSearchIndexer.indexable(r.conversation(), r.kind())) {
+      indexer.appended(System.nanoTime());
+    }
     return a;
+  }
+
+  /**
+   * Completes once the search index holds every message acknowledged before this call (a search
+   * waits for it); fails like a write when the store refuses or fails it. Never blocks.
+   */
+  public CompletableFuture<Void> searchIndexCaughtUp() {
+    return write(
+        "",
+        c -> {
+          indexer.run(c);
+          return null;
+        });
   }
 
   @Override
@@ -221,5 +257,6 @@ public final class SqliteMessageStore extends JdbcMessageStore {
   @Override
   void onRollback() {
     lastSeqCache.clear();
+    indexer.rolledBack(System.nanoTime());
   }
 }

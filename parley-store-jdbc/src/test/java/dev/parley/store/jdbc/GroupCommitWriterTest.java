@@ -229,6 +229,100 @@ class GroupCommitWriterTest {
     assertThat(rows()).isEqualTo(3);
   }
 
+  /**
+   * Housekeeping that is due while {@code due} is set: it inserts a row (v = 2), clears the flag
+   * and records whether {@code after} had completed when it ran; {@code fail} makes it throw
+   * instead.
+   */
+  static final class Chore implements GroupCommitWriter.Housekeeping {
+    final AtomicBoolean due = new AtomicBoolean();
+    final AtomicBoolean fail = new AtomicBoolean();
+    final AtomicInteger runs = new AtomicInteger();
+    final AtomicInteger failures = new AtomicInteger();
+    final List<Boolean> afterWasDone = new CopyOnWriteArrayList<>();
+    volatile CompletableFuture<Void> after = CompletableFuture.completedFuture(null);
+
+    @Override
+    public long dueInNanos(long now) {
+      return due.get() ? 0 : Long.MAX_VALUE;
+    }
+
+    @Override
+    public void run(Connection c) throws SQLException {
+      afterWasDone.add(after.isDone());
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate("INSERT INTO t VALUES (2)");
+      }
+      if (fail.get()) {
+        throw new SQLException("chore failed");
+      }
+      due.set(false);
+      runs.incrementAndGet();
+    }
+
+    @Override
+    public void failed() {
+      failures.incrementAndGet();
+      due.set(false);
+    }
+  }
+
+  void startWith(Chore chore) throws SQLException {
+    writer =
+        new GroupCommitWriter(
+            connection,
+            new GroupCommitWriter.Limits(1000, 512, 0, 0),
+            () -> {},
+            (size, nanos) -> batches.add(size),
+            chore,
+            System::nanoTime);
+  }
+
+  @Test
+  void dueHousekeepingRunsAfterTheBatchHasBeenAcknowledgedInATransactionOfItsOwn()
+      throws Exception {
+    Chore chore = new Chore();
+    startWith(chore);
+    Insert write =
+        new Insert() {
+          @Override
+          public void apply(Connection c) throws SQLException {
+            super.apply(c);
+            chore.due.set(true);
+          }
+        };
+    chore.after = write.done;
+    writer.submit(write);
+    write.done.get(10, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(10)).until(() -> chore.runs.get() == 1);
+    assertThat(chore.afterWasDone).containsExactly(true);
+    assertThat(batches).containsExactly(1);
+    assertThat(rows()).isEqualTo(2);
+  }
+
+  @Test
+  void housekeepingThatFallsDueWhileTheQueueIsIdleRunsWithoutAnyWrite() throws Exception {
+    Chore chore = new Chore();
+    startWith(chore);
+    chore.due.set(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> chore.runs.get() == 1);
+    assertThat(batches).isEmpty();
+    assertThat(rows()).isEqualTo(1);
+  }
+
+  @Test
+  void failedHousekeepingIsRolledBackAndToldAndWritesGoOn() throws Exception {
+    Chore chore = new Chore();
+    startWith(chore);
+    chore.fail.set(true);
+    chore.due.set(true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> chore.failures.get() == 1);
+    Insert write = new Insert();
+    writer.submit(write);
+    write.done.get(10, TimeUnit.SECONDS);
+    assertThat(rows()).as("the failed chore's row was rolled back").isEqualTo(1);
+  }
+
   long rows() throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("w.db"));
         Statement s = c.createStatement();
