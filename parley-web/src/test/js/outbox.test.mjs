@@ -22,6 +22,17 @@ test('a send is stored until it is removed, and a new outbox on the same storage
   assert.deepEqual([...b.values()].map((e) => [e.cid, e.text, e.user]), [['c2', 'two', 'v_1']]);
 });
 
+test('a send\'s attachments are stored with it and taken over after a reload', () => {
+  const storage = new MemoryStorage();
+  const a = new Outbox({ storage, key: KEY });
+  a.welcomed('v_1');
+  a.add('c1', 'chat_1', '', ['f_AAAAAAAAAAAAAAAAAAAAAA']);
+  a.add('c2', 'chat_1', 'plain');
+  const b = new Outbox({ storage, key: KEY });
+  assert.deepEqual([...b.values()].map((e) => [e.cid, e.text, e.attachments]),
+    [['c1', '', ['f_AAAAAAAAAAAAAAAAAAAAAA']], ['c2', 'plain', undefined]]);
+});
+
 test('sends made before any welcome belong to the first user welcomed; stored ones come first', () => {
   const storage = new MemoryStorage();
   const before = new Outbox({ storage, key: KEY });

@@ -7,7 +7,7 @@
 //
 // Storage layout, under the key prefix `K` given by the page (e.g. `parley:chat.example.com:demo`):
 //   K:user          the user the last welcome named
-//   K:outbox:<user> JSON [{cid, conv, text}] of that user's unacknowledged sends, oldest first
+//   K:outbox:<user> JSON [{cid, conv, text, attachments?}] of that user's unacknowledged sends, oldest first
 //   K:outbox:       sends made before any welcome named a user (adopted by the first welcome)
 // Each change reads, edits and writes the stored list, so two tabs of one user do not overwrite
 // each other's entries (a cid sent by both is stored once by the server).
@@ -29,6 +29,7 @@
  * @property {string} cid
  * @property {string} conv
  * @property {string} text
+ * @property {string[]} [attachments] ids of the files it carries
  * @property {string|null} user the user it was made as; null before any welcome named one
  * @property {number} sentAt when it last went out on this page (epoch ms), 0 if not yet; while
  *   it waits for its conversation's `joined`, when it started waiting
@@ -48,9 +49,10 @@ export function newCid() {
 
 /**
  * @param {string} cid @param {string} conv @param {string} text @param {string|null} user
+ * @param {string[]} [attachments]
  * @returns {OutboxEntry}
  */
-function entry(cid, conv, text, user) {
+function entry(cid, conv, text, user, attachments) {
   /** @type {(ack: Ack) => void} */
   let resolve = () => {};
   /** @type {(error: SendError) => void} */
@@ -61,7 +63,8 @@ function entry(cid, conv, text, user) {
     reject = rej;
   });
   promise.catch(() => {}); // an entry restored from storage has no caller awaiting it
-  return { cid, conv, text, user, sentAt: 0, waitingJoin: false, promise, resolve, reject };
+  const files = attachments?.length ? { attachments } : {};
+  return { cid, conv, text, ...files, user, sentAt: 0, waitingJoin: false, promise, resolve, reject };
 }
 
 /**
@@ -99,13 +102,14 @@ export class Outbox {
 
   /**
    * Adds a send as the current user, in memory and in storage.
-   * @param {string} cid @param {string} conv @param {string} text
+   * @param {string} cid @param {string} conv @param {string} text @param {string[]} [attachments]
    * @returns {OutboxEntry}
    */
-  add(cid, conv, text) {
-    const e = entry(cid, conv, text, this.user);
+  add(cid, conv, text, attachments) {
+    const e = entry(cid, conv, text, this.user, attachments);
     this._entries.set(cid, e);
-    this._edit(this.user ?? '', (list) => (list.some((x) => x.cid === cid) ? list : [...list, { cid, conv, text }]));
+    const kept = { cid, conv, text, ...(e.attachments ? { attachments: e.attachments } : {}) };
+    this._edit(this.user ?? '', (list) => (list.some((x) => x.cid === cid) ? list : [...list, kept]));
     return e;
   }
 
@@ -170,13 +174,13 @@ export class Outbox {
       return;
     }
     const rest = [...this._entries.entries()];
-    this._entries = new Map(stored.map((x) => [x.cid, entry(x.cid, x.conv, x.text, user || null)]));
+    this._entries = new Map(stored.map((x) => [x.cid, entry(x.cid, x.conv, x.text, user || null, x.attachments)]));
     for (const [cid, e] of rest) {
       this._entries.set(cid, e);
     }
   }
 
-  /** @param {string} user @returns {{cid: string, conv: string, text: string}[]} */
+  /** @param {string} user @returns {{cid: string, conv: string, text: string, attachments?: string[]}[]} */
   _read(user) {
     if (!this._persist) {
       return [];
@@ -193,7 +197,7 @@ export class Outbox {
 
   /**
    * @param {string} user
-   * @param {(list: {cid: string, conv: string, text: string}[]) => {cid: string, conv: string, text: string}[]} change
+   * @param {(list: {cid: string, conv: string, text: string, attachments?: string[]}[]) => {cid: string, conv: string, text: string, attachments?: string[]}[]} change
    */
   _edit(user, change) {
     if (!this._persist) {

@@ -24,6 +24,9 @@ import { Credentials } from './credentials.js';
 import { backoffDelay } from './backoff.js';
 import { MAX_TEXT_CODE_POINTS, textLength, mergeDelta } from './text.js';
 import { routeFrame } from './routing.js';
+import { uploadFile, fileLinks } from './upload.js';
+/** @typedef {import('./upload.js').UploadOptions} UploadOptions */
+/** @typedef {import('./upload.js').Uploaded} Uploaded */
 
 export { newCid, backoffDelay, mergeDelta, textLength, MAX_TEXT_CODE_POINTS };
 
@@ -194,16 +197,32 @@ export class ParleyClient extends Emitter {
    * joined on the new connection (a send to a conversation not joined waits for the join up to
    * `ackTimeoutMs`, then goes out and is refused `not_joined` if it still is not). A text longer than
    * `maxTextCodePoints` code points is refused here (`too_long`, `local: true`): nothing is sent.
+   * With `attachments` (ids of files this user uploaded to `conv`: `upload`), the text may be ''.
    * @param {string} conv
    * @param {string} text
-   * @param {{cid?: string}} [opts]
+   * @param {{cid?: string, attachments?: string[]}} [opts]
    * @returns {Promise<Ack>}
    */
   send(conv, text, opts = {}) {
     if (this.state === 'closed') {
       return Promise.reject(sendError('the client is closed', 'closed'));
     }
-    return this._sender.send(conv, text, opts.cid);
+    return this._sender.send(conv, text, opts.cid, opts.attachments);
+  }
+
+  /**
+   * Uploads a file to `conv` with this session's token (after `welcome`); send its `file.id` in
+   * `attachments`. Uploading the same object again reuses its key: stored once (sdk/upload.js).
+   * @param {string} conv @param {Blob|ArrayBuffer|Uint8Array} file @param {UploadOptions} [opts]
+   * @returns {Promise<Uploaded>}
+   */
+  upload(conv, file, opts) {
+    return uploadFile(this.options.url, this.token ?? '', conv, file, opts);
+  }
+
+  /** Fresh signed links of an attachment's file. @param {string} id @returns {Promise<Uploaded>} */
+  fileLinks(id) {
+    return fileLinks(this.options.url, this.token ?? '', id);
   }
 
   /** Messages in the outbox (not yet acknowledged), oldest first. @returns {PendingSend[]} */

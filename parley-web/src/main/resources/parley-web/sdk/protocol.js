@@ -27,6 +27,8 @@
  * @property {string} [cid]
  * @property {'stopped'|'interrupted'} [status]
  * @property {MessageMeta} [meta] what it carries besides its text; absent when nothing
+ * @property {Attachment[]} [attachments] the files it carries (`meta.attachments`; the SDK sets it,
+ *   empty when none)
  */
 
 /**
@@ -34,6 +36,20 @@
  * and more may come: ignore the ones you do not know.
  * @typedef {object} MessageMeta
  * @property {Source[]} [sources] what a bot's answer was drawn from, best first (at most 5)
+ * @property {Attachment[]} [attachments] the files the message carries, in the sender's order
+ */
+
+/**
+ * A file a message carries (docs/PROTOCOL.md#attachments): its metadata only. Fetch its bytes with
+ * fresh signed links: `ParleyClient#fileLinks(id)` (`GET /api/files/{id}`).
+ * @typedef {object} Attachment
+ * @property {string} id
+ * @property {string} name at most 120 characters (a longer name is shortened)
+ * @property {string} type the media type detected from its bytes
+ * @property {number} size in bytes
+ * @property {number} [width] an image's, in pixels
+ * @property {number} [height]
+ * @property {boolean} thumbnail whether it has a thumbnail (images)
  */
 
 /**

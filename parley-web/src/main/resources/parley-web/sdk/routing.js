@@ -21,6 +21,9 @@ export function routeFrame(client, text) {
   } catch {
     return;
   }
+  for (const m of push.type === 'message' ? [push] : push.type === 'history' ? push.messages ?? [] : []) {
+    m.attachments = m.meta?.attachments ?? []; // docs/PROTOCOL.md#attachments
+  }
   switch (push.type) {
     case 'welcome':
       welcomed(client, push);

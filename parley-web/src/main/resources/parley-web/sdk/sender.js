@@ -67,10 +67,10 @@ export class Sender {
 
   /**
    * A new message (see ParleyClient#send).
-   * @param {string} conv @param {string} text @param {string} [cid]
+   * @param {string} conv @param {string} text @param {string} [cid] @param {string[]} [attachments]
    * @returns {Promise<Ack>}
    */
-  send(conv, text, cid = newCid()) {
+  send(conv, text, cid = newCid(), attachments = []) {
     const waiting = this.outbox.get(cid);
     if (waiting) {
       return waiting.promise; // the same message again: one send, one ack
@@ -81,7 +81,7 @@ export class Sender {
       e.local = true;
       return Promise.reject(e);
     }
-    const pending = this.outbox.add(cid, conv, text);
+    const pending = this.outbox.add(cid, conv, text, attachments);
     this.hooks.changed(this.pending());
     if (this.hooks.connected()) {
       this._transmit(pending);
@@ -195,7 +195,8 @@ export class Sender {
     p.sentAt = Date.now();
     p.waitingJoin = !force && !this.joinedNow.has(p.conv);
     if (!this._paused && !p.waitingJoin) {
-      this.hooks.write({ type: 'send', cid: p.cid, conv: p.conv, text: p.text });
+      const files = p.attachments?.length ? { attachments: p.attachments } : {};
+      this.hooks.write({ type: 'send', cid: p.cid, conv: p.conv, text: p.text, ...files });
     }
   }
 

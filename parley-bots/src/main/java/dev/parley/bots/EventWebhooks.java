@@ -3,6 +3,7 @@ package dev.parley.bots;
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.DeliveryStore;
 import dev.parley.chat.EventWebhook;
+import dev.parley.chat.FileLinker;
 import dev.parley.chat.IntegrationEvent;
 import dev.parley.chat.IntegrationEvents;
 import dev.parley.chat.Rating;
@@ -48,6 +49,7 @@ public final class EventWebhooks implements IntegrationEvents, AutoCloseable {
   private final DeliveryStore store;
   private final BlockingQueue<DeliveryStore.NewDelivery> queue;
   private final Runnable stored;
+  private final FileLinker links;
   private final SecureRandom random = new SecureRandom();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
@@ -60,9 +62,15 @@ public final class EventWebhooks implements IntegrationEvents, AutoCloseable {
    * @param sites the live site of an id (null when it is gone or disabled)
    * @param queueCapacity deliveries waiting to be stored at most
    * @param stored called on the writer thread after each stored batch (wakes the dispatcher)
+   * @param links makes the signed links of a message's attachments ({@code message.attachments})
    */
   public EventWebhooks(
-      Function<String, Site> sites, DeliveryStore store, int queueCapacity, Runnable stored) {
+      Function<String, Site> sites,
+      DeliveryStore store,
+      int queueCapacity,
+      Runnable stored,
+      FileLinker links) {
+    this.links = links;
     if (queueCapacity < 1) {
       throw new IllegalArgumentException("the event queue needs room for at least one delivery");
     }
@@ -97,7 +105,7 @@ public final class EventWebhooks implements IntegrationEvents, AutoCloseable {
               hook.id(),
               e.conversation().id(),
               e.type().wire(),
-              new String(body(id, hook, e), StandardCharsets.UTF_8),
+              new String(body(id, hook, e, links), StandardCharsets.UTF_8),
               e.atMillis());
       if (!queue.offer(d)) {
         long n = dropped.incrementAndGet();
@@ -131,10 +139,11 @@ public final class EventWebhooks implements IntegrationEvents, AutoCloseable {
   /**
    * The JSON body of one delivery: {@code delivery}, {@code event}, {@code webhook}, {@code site},
    * {@code createdAt}, the {@code conversation} and, for {@code message.created}, the {@code
-   * message}; for {@code conversation.rated}, the {@code rating}
-   * (docs/OPERATIONS.md#event-webhooks).
+   * message} (with {@code attachments}: the files it carries with signed links, made now and valid
+   * for 15 minutes, so a delivery retried later carries expired links); for {@code
+   * conversation.rated}, the {@code rating} (docs/OPERATIONS.md#event-webhooks).
    */
-  static byte[] body(String delivery, EventWebhook hook, IntegrationEvent e) {
+  static byte[] body(String delivery, EventWebhook hook, IntegrationEvent e, FileLinker links) {
     ChatConversation c = e.conversation();
     Map<String, Object> conv = new LinkedHashMap<>();
     conv.put("id", c.id());
@@ -161,6 +170,9 @@ public final class EventWebhooks implements IntegrationEvents, AutoCloseable {
       msg.put("status", m.status());
       if (m.meta() != null) {
         msg.put("meta", m.meta()); // docs/PROTOCOL.md#message-meta: absent when empty
+        if (!m.meta().attachments().isEmpty()) {
+          msg.put("attachments", links.describe(m.meta()));
+        }
       }
       body.put("message", msg);
     }

@@ -2,8 +2,10 @@ package dev.parley.bots;
 
 import dev.parley.chat.Bot;
 import dev.parley.chat.BotSettings;
+import dev.parley.chat.FileLinker;
 import dev.parley.chat.Site;
 import dev.parley.core.NodeClock;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -40,6 +42,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
   private final Function<String, Knowledge> knowledge;
   private final Duration pacing;
   private final NodeClock clock;
+  private final FileLinker links;
   private final ConcurrentHashMap<String, Made> bySite = new ConcurrentHashMap<>();
 
   /** Guarded by itself. */
@@ -51,6 +54,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
    * @param webhookDefaults the deployment's webhook settings, or null when it has none
    * @param knowledge a site's knowledge base, by site id (its own, or the built-in one)
    * @param pacing the knowledge-base bot's pause between streamed pieces
+   * @param links makes the signed links of the attachments the webhook bot is sent
    */
   public SiteBots(
       BotSettings.Kind defaultKind,
@@ -58,7 +62,9 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
       WebhookBot.Config webhookDefaults,
       Function<String, Knowledge> knowledge,
       Duration pacing,
-      NodeClock clock) {
+      NodeClock clock,
+      FileLinker links) {
+    this.links = links;
     this.defaultKind = defaultKind;
     this.llmDefaults = llmDefaults;
     this.webhookDefaults = webhookDefaults;
@@ -132,7 +138,9 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
                 secret,
                 d != null ? d.attempts() : 4,
                 d != null ? d.firstBackoff() : Duration.ofMillis(500),
-                d != null ? d.timeout() : Duration.ofSeconds(10)));
+                d != null ? d.timeout() : Duration.ofSeconds(10)),
+            Clock.systemUTC(),
+            links);
       }
       default -> throw new IllegalStateException("unknown bot kind " + s.kind());
     }

@@ -2,6 +2,8 @@ package dev.parley.bots;
 
 import dev.parley.chat.Bot;
 import dev.parley.chat.ChatTexts;
+import dev.parley.chat.FileLinker;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.http.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +12,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * with an {@code X-Parley-Delivery} id and signed ({@link WebhookSignature}, direction {@code
  * to-bot}) with the shared secret, and retried with backoff when the receiver fails (same delivery
  * id, fresh signature). The external bot answers later through the REST API ({@code POST
- * /api/conversations/{id}/messages}, signed the same way in direction {@code to-parley}).
+ * /api/conversations/{id}/messages}, signed the same way in direction {@code to-parley}). A
+ * message's attachments come with signed download links, paths on this server valid for 15 minutes.
  *
  * <p>Thread-safe. Delivery runs on the turn's virtual thread; nothing streams back through the turn
  * itself.
@@ -31,25 +36,37 @@ public final class WebhookBot implements Bot, AutoCloseable {
   public record Config(
       String url, String secret, int attempts, Duration firstBackoff, Duration timeout) {}
 
-  /** The JSON body POSTed for a visitor message. */
+  /**
+   * The JSON body POSTed for a visitor message; {@code attachments} describes its files with signed
+   * links ({@link FileLinker#describe}); null (left out) when none.
+   */
   public record Event(
-      String event, String delivery, String site, String conversation, String text, long ts) {}
+      String event,
+      String delivery,
+      String site,
+      String conversation,
+      String text,
+      long ts,
+      List<Map<String, Object>> attachments) {}
 
   private final Config config;
   private final HttpClient http;
   private final WebhookSignature signer;
   private final Clock clock;
+  private final FileLinker links;
 
   public WebhookBot(Config config) {
-    this(config, Clock.systemUTC());
+    this(config, Clock.systemUTC(), FileLinker.NONE);
   }
 
   /**
    * @param clock stamps events and their signatures
+   * @param links makes the signed links of a message's attachments
    */
-  public WebhookBot(Config config, Clock clock) {
+  public WebhookBot(Config config, Clock clock, FileLinker links) {
     this.config = config;
     this.clock = clock;
+    this.links = links;
     this.signer = WebhookSignature.of(config.secret(), WebhookSignature.Direction.TO_BOT);
     this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).build();
   }
@@ -60,7 +77,15 @@ public final class WebhookBot implements Bot, AutoCloseable {
     byte[] body =
         Json.write(
             new Event(
-                "message", delivery, q.site().id(), q.conversation(), q.text(), clock.millis()));
+                "message",
+                delivery,
+                q.site().id(),
+                q.conversation(),
+                q.text(),
+                clock.millis(),
+                q.attachments().isEmpty()
+                    ? null
+                    : links.describe(MessageMeta.attaching(q.attachments()))));
     URI url = URI.create(config.url());
     String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
     Duration backoff = config.firstBackoff();

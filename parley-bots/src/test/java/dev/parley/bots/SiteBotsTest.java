@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.Bot;
 import dev.parley.chat.BotSettings;
 import dev.parley.chat.BusinessHours;
+import dev.parley.chat.FileLinker;
 import dev.parley.chat.Site;
 import dev.parley.core.ManualClock;
 import dev.parley.protocol.MessageMeta;
@@ -68,7 +69,8 @@ class SiteBotsTest {
             null,
             bySite::get,
             Duration.ZERO,
-            clock);
+            clock,
+            FileLinker.NONE);
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import dev.parley.chat.DeliveryStore;
 import dev.parley.chat.DeliveryStore.Delivery;
 import dev.parley.chat.DeliveryStore.Status;
 import dev.parley.chat.EventWebhook;
+import dev.parley.chat.FileLinker;
 import dev.parley.chat.InMemoryDeliveryStore;
 import dev.parley.chat.IntegrationEvent;
 import dev.parley.chat.Site;
@@ -92,7 +93,7 @@ class WebhookDispatcherTest {
                 Duration.ofDays(7)),
             "node-1",
             () -> 0.5);
-    events = new EventWebhooks(sites::get, store, 100, () -> {});
+    events = new EventWebhooks(sites::get, store, 100, () -> {}, FileLinker.NONE);
   }
 
   void site(boolean enabled) {
@@ -139,7 +140,7 @@ class WebhookDispatcherTest {
   void storeQueued() throws Exception {
     events.start();
     events.close(); // the writer stores what is queued, then ends
-    events = new EventWebhooks(sites::get, store, 100, () -> {});
+    events = new EventWebhooks(sites::get, store, 100, () -> {}, FileLinker.NONE);
   }
 
   Delivery only() throws Exception {
@@ -285,7 +286,8 @@ class WebhookDispatcherTest {
   @Test
   void whenTheQueueIsFullADeliveryIsDroppedAndCounted() throws Exception {
     AtomicInteger storedBatches = new AtomicInteger();
-    EventWebhooks small = new EventWebhooks(sites::get, store, 2, storedBatches::incrementAndGet);
+    EventWebhooks small =
+        new EventWebhooks(sites::get, store, 2, storedBatches::incrementAndGet, FileLinker.NONE);
     for (int i = 1; i <= 3; i++) {
       small.emit(
           new IntegrationEvent(

@@ -20,12 +20,30 @@ public interface Bot {
   /**
    * What the bot is asked.
    *
+   * @param text the visitor's message; empty when it carries only attachments
    * @param history the conversation so far, oldest first (may be empty)
    * @param lang the visitor's language tag ({@code hello.lang}), or null: the language of the bot's
    *     own fallback texts ({@link ChatTexts})
+   * @param attachments the files the message carries (docs/PROTOCOL.md#attachments), empty when
+   *     none
    */
   record Question(
-      Site site, String conversation, String text, List<StoredMessage> history, String lang) {
+      Site site,
+      String conversation,
+      String text,
+      List<StoredMessage> history,
+      String lang,
+      List<MessageMeta.Attachment> attachments) {
+    public Question {
+      attachments = attachments == null ? List.of() : List.copyOf(attachments);
+    }
+
+    /** A question without attachments. */
+    public Question(
+        Site site, String conversation, String text, List<StoredMessage> history, String lang) {
+      this(site, conversation, text, history, lang, List.of());
+    }
+
     /** A question from a visitor of unknown language. */
     public Question(Site site, String conversation, String text, List<StoredMessage> history) {
       this(site, conversation, text, history, null);

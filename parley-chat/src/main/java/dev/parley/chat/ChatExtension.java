@@ -7,8 +7,10 @@ import dev.parley.core.SessionLoop;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.chat.ChatCommand;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,6 +40,12 @@ final class ChatExtension implements Extension {
   public CompletableFuture<Void> beforeSend(Session session, String conversation) {
     return chat.flow()
         .beforeSend(session.principal(), conversation, session.connection().clientAddress());
+  }
+
+  @Override
+  public CompletableFuture<MessageMeta> attachments(
+      Session session, String conversation, List<String> attachments) {
+    return chat.files().attachments(session.principal(), conversation, attachments);
   }
 
   @Override

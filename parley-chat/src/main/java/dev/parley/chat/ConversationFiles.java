@@ -3,9 +3,14 @@ package dev.parley.chat;
 import dev.parley.core.NodeClock;
 import dev.parley.core.Principal;
 import dev.parley.core.SharedState;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageMeta;
+import dev.parley.protocol.ProtocolException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -13,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The files of conversations: who may upload to and read from a conversation, storing a file once
- * per idempotency key, reading its bytes, and deleting a conversation's or an uploader's files
- * (data protection and the retention period, {@link DataProtection}).
+ * per idempotency key, which files a message may carry ({@link #attachments}), reading its bytes,
+ * and deleting a conversation's or an uploader's files (data protection and the retention period,
+ * {@link DataProtection}).
  *
  * <p>A file's bytes are stored ({@link FileStore}) before its record ({@link FileRecords}): a
  * record never points at missing bytes. When two tries with the same key race, both store bytes,
@@ -82,6 +88,78 @@ public final class ConversationFiles implements AutoCloseable {
   public FileLimits limitsOf(String site) {
     Site s = directory.site(site);
     return s == null ? FileLimits.DEFAULTS : s.files();
+  }
+
+  /**
+   * The meta of a message that {@code sender} sends to {@code conv} carrying the files {@code ids}
+   * (docs/PROTOCOL.md#attachments): each must be a file {@code sender} uploaded to {@code conv}
+   * that is still stored (a file erased with its uploader's data, or by the retention period, is
+   * gone), and there may be at most the site's {@link FileLimits#maxPerMessage}. Completes with
+   * null for no ids; fails with a {@link ProtocolException} ({@code too_many_attachments}, {@code
+   * unknown_file} naming the first id that is not such a file) when the message must be refused.
+   * Only reads: nothing is stored either way. The records are looked up together, on the records'
+   * own threads.
+   */
+  public CompletableFuture<MessageMeta> attachments(
+      Principal sender, String conv, List<String> ids) {
+    if (ids.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    if (!ChatConversation.isChat(conv)) {
+      return CompletableFuture.failedFuture(unknownFile(ids.get(0)));
+    }
+    return conversations
+        .find(conv)
+        .thenCompose(
+            found -> {
+              int max =
+                  found.map(c -> limitsOf(c.site()).maxPerMessage()).orElse(Integer.MAX_VALUE);
+              if (ids.size() > max) {
+                throw new CompletionException(
+                    new ProtocolException(
+                        ErrorCode.TOO_MANY_ATTACHMENTS,
+                        "a message here carries at most " + max + " files",
+                        "attachments"));
+              }
+              List<CompletableFuture<Optional<StoredFile>>> lookups =
+                  ids.stream().map(records::find).toList();
+              return CompletableFuture.allOf(lookups.toArray(CompletableFuture[]::new))
+                  .thenApply(v -> meta(sender, conv, ids, lookups));
+            });
+  }
+
+  private static MessageMeta meta(
+      Principal sender,
+      String conv,
+      List<String> ids,
+      List<CompletableFuture<Optional<StoredFile>>> lookups) {
+    List<MessageMeta.Attachment> attached = new ArrayList<>(ids.size());
+    for (int i = 0; i < ids.size(); i++) {
+      Optional<StoredFile> f = lookups.get(i).join(); // complete: allOf
+      if (f.isEmpty()
+          || !f.get().conversation().equals(conv)
+          || !f.get().uploader().equals(sender.user())) {
+        throw new CompletionException(unknownFile(ids.get(i)));
+      }
+      StoredFile file = f.get();
+      attached.add(
+          MessageMeta.Attachment.fitted(
+              file.id(),
+              file.name(),
+              file.type(),
+              file.size(),
+              file.width(),
+              file.height(),
+              file.thumbnailId() != null));
+    }
+    return MessageMeta.attaching(attached);
+  }
+
+  private static ProtocolException unknownFile(String id) {
+    return new ProtocolException(
+        ErrorCode.UNKNOWN_FILE,
+        "file " + id + " is not one you uploaded to this conversation (or it was erased)",
+        "attachments");
   }
 
   /** The record of file {@code id}. */

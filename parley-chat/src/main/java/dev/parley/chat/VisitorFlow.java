@@ -252,7 +252,16 @@ final class VisitorFlow {
     CompletableFuture.supplyAsync(
             () -> node.store().readBefore(c.id(), m.seq(), 20), node.store().readExecutor())
         .exceptionally(e -> List.of())
-        .thenCombine(lang, (history, l) -> new Bot.Question(site, c.id(), m.text(), history, l))
+        .thenCombine(
+            lang,
+            (history, l) ->
+                new Bot.Question(
+                    site,
+                    c.id(),
+                    m.text(),
+                    history,
+                    l,
+                    m.meta() == null ? List.of() : m.meta().attachments()))
         .thenAccept(question -> turns.start(bot, question, result -> afterAnswer(c, result)));
   }
 

@@ -3,7 +3,9 @@ package dev.parley.chat;
 import dev.parley.protocol.MessageMeta;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A {@link Bot} for the chat harness: answers with scripted replies (pieces and whether it was
@@ -23,6 +25,10 @@ final class ScriptedBot implements Bot {
   }
 
   private final Deque<Reply> script = new ArrayDeque<>();
+
+  /** Every question the bot was asked, in order. */
+  final BlockingQueue<Question> asked = new LinkedBlockingQueue<>();
+
   private volatile CountDownLatch held = new CountDownLatch(0);
 
   /** Queues a sure reply of {@code pieces}. */
@@ -69,6 +75,7 @@ final class ScriptedBot implements Bot {
 
   @Override
   public Result answer(Question question, AnswerSink sink) throws InterruptedException {
+    asked.add(question);
     Reply r = next();
     if (r.cites() != null) {
       sink.cite(r.cites());

@@ -4,6 +4,7 @@ import dev.parley.protocol.Command;
 import dev.parley.protocol.Push;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -24,15 +25,22 @@ final class Outbox {
     final String cid;
     final String conv;
     final String text;
+    final List<String> attachments;
     final CompletableFuture<Push.Ack> future;
 
     /** When it was last written (or refused as retryable), in {@code nanoTime} units. */
     long sentAt;
 
-    Pending(String cid, String conv, String text, CompletableFuture<Push.Ack> future) {
+    Pending(
+        String cid,
+        String conv,
+        String text,
+        List<String> attachments,
+        CompletableFuture<Push.Ack> future) {
       this.cid = cid;
       this.conv = conv;
       this.text = text;
+      this.attachments = attachments;
       this.future = future;
     }
   }
@@ -62,6 +70,25 @@ final class Outbox {
    */
   void add(
       String cid, String conv, String text, CompletableFuture<Push.Ack> future, boolean connected) {
+    add(cid, conv, text, List.of(), future, connected);
+  }
+
+  /**
+   * Adds a send that carries the files {@code attachments} (ids of uploaded files); a text longer
+   * than the server takes fails {@code future} with {@code too_long} at once.
+   */
+  void add(
+      String cid,
+      String conv,
+      String text,
+      List<String> attachments,
+      CompletableFuture<Push.Ack> future,
+      boolean connected) {
+    ParleyException tooLong = ParleyException.ifTooLong(text, ParleyClient.MAX_TEXT_CODE_POINTS);
+    if (tooLong != null) {
+      future.completeExceptionally(tooLong); // the server would refuse it
+      return;
+    }
     Pending already = waiting.get(cid);
     if (already != null) {
       already.future.whenComplete(
@@ -74,7 +101,7 @@ final class Outbox {
           });
       return;
     }
-    Pending p = new Pending(cid, conv, text, future);
+    Pending p = new Pending(cid, conv, text, List.copyOf(attachments), future);
     waiting.put(cid, p);
     if (connected) {
       transmit(p);
@@ -152,6 +179,6 @@ final class Outbox {
 
   private void transmit(Pending p) {
     p.sentAt = nanoTime.getAsLong();
-    wire.accept(new Command.Send(null, p.cid, p.conv, p.text));
+    wire.accept(new Command.Send(null, p.cid, p.conv, p.text, p.attachments));
   }
 }

@@ -120,21 +120,19 @@ public final class ParleyClient implements AutoCloseable {
     return send(conv, UUID.randomUUID().toString(), text);
   }
 
-  /**
-   * Sends a text message with the given cid (resending a cid is safe: it is stored once). While a
-   * send with this cid waits for its ack, this one is not sent again and completes with that ack.
-   */
+  /** Sends a text message with the given cid; see {@link #send(String, String, String, List)}. */
   public CompletableFuture<Push.Ack> send(String conv, String cid, String text) {
+    return send(conv, cid, text, List.of());
+  }
+
+  /**
+   * Sends a message with the given cid (resending a cid is safe: it is stored once; while one with
+   * this cid waits for its ack, this one follows it), carrying the files this user uploaded to
+   * {@code conv} ({@link #upload}; docs/PROTOCOL.md#attachments), the text then maybe empty.
+   */
+  public CompletableFuture<Push.Ack> send(
+      String conv, String cid, String text, List<String> attachments) {
     CompletableFuture<Push.Ack> f = new CompletableFuture<>();
-    if (text.codePointCount(0, text.length()) > MAX_TEXT_CODE_POINTS) {
-      // The server counts Unicode code points (docs/PROTOCOL.md#limits); refuse here rather than
-      // send what it would refuse.
-      f.completeExceptionally(
-          new ParleyException(
-              "too_long",
-              "text is longer than " + MAX_TEXT_CODE_POINTS + " characters (Unicode code points)"));
-      return f;
-    }
     boolean queued =
         thread.run(
             () -> {
@@ -142,12 +140,14 @@ public final class ParleyClient implements AutoCloseable {
                 f.completeExceptionally(new ParleyException("closed", "the client is closed"));
                 return;
               }
-              outbox.add(cid, conv, text, f, connected());
+              outbox.add(cid, conv, text, attachments, f, connected());
             });
-    if (!queued) {
-      f.completeExceptionally(new ParleyException("closed", "the client is closed"));
-    }
-    return f;
+    return closedUnless(queued, f);
+  }
+
+  /** Uploads {@code file} to {@code conv} with this client's token ({@link FileUpload#to}). */
+  public CompletableFuture<FileUpload.Uploaded> upload(String conv, FileUpload file) {
+    return file.to(uri, token(), conv);
   }
 
   /** Sends a typing indicator (ephemeral; dropped when not connected). */
@@ -250,10 +250,7 @@ public final class ParleyClient implements AutoCloseable {
               }
               pings.send(f);
             });
-    if (!queued) {
-      f.completeExceptionally(new ParleyException("closed", "the client is closed"));
-    }
-    return f;
+    return closedUnless(queued, f);
   }
 
   /** The highest contiguous seq held for {@code conv}, or -1. */
@@ -317,15 +314,21 @@ public final class ParleyClient implements AutoCloseable {
     thread.shutdown();
   }
 
+  /** {@code f}, failed with {@code closed} unless its work was {@code queued} on the thread. */
+  private static <T> CompletableFuture<T> closedUnless(boolean queued, CompletableFuture<T> f) {
+    if (!queued) {
+      f.completeExceptionally(new ParleyException("closed", "the client is closed"));
+    }
+    return f;
+  }
+
   // ---- on the client's thread ----
 
   private boolean connected() {
     return connection.state() == State.CONNECTED;
   }
 
-  /**
-   * Every {@link #TICK_MILLIS}: detect a silent server, resend overdue sends, refresh credentials.
-   */
+  /** Every {@link #TICK_MILLIS}: detect a silent server, resend overdue sends, refresh tokens. */
   private void tick() {
     if (connection.checkAlive()) {
       outbox.resendOverdue();

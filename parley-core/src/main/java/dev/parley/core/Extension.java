@@ -1,6 +1,10 @@
 package dev.parley.core;
 
 import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageMeta;
+import dev.parley.protocol.ProtocolException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -37,6 +41,21 @@ public interface Extension {
    */
   default CompletableFuture<Void> beforeSend(Session session, String conversation) {
     return CompletableFuture.completedFuture(null);
+  }
+
+  /**
+   * A {@code send} to {@code conversation} carries {@code attachments} (file ids, at least one,
+   * each once, within the protocol's bound): the extension checks them and completes with the meta
+   * the message is stored with, or fails with a {@link dev.parley.protocol.ProtocolException}
+   * (answered as an {@code error} naming the send's cid; nothing is stored). Asked before {@link
+   * #beforeSend}, and again for a resent cid (whose message the store then answers as the
+   * duplicate). The default refuses every attachment: the core alone keeps no files.
+   */
+  default CompletableFuture<MessageMeta> attachments(
+      Session session, String conversation, List<String> attachments) {
+    return CompletableFuture.failedFuture(
+        new ProtocolException(
+            ErrorCode.UNKNOWN_FILE, "this server takes no attachments", "attachments"));
   }
 
   /**

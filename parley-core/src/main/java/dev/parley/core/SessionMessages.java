@@ -2,6 +2,7 @@ package dev.parley.core;
 
 import dev.parley.protocol.Command;
 import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Push;
 import java.util.ArrayList;
@@ -10,9 +11,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The core's message commands of one {@link Session}: {@code send} (joined, within the rate and the
- * length, then appended in the order sent and acknowledged once durable), {@code receipt} and
- * {@code history}. A session makes it at its first such command, so idle connections do not pay for
- * it.
+ * length, its attachments turned into meta by the extension, then appended in the order sent and
+ * acknowledged once durable), {@code receipt} and {@code history}. A session makes it at its first
+ * such command, so idle connections do not pay for it.
  *
  * <p>Not thread-safe: confined to the session's event loop, like the session; store results come
  * back through {@link Session#loop()} (or, for a send's ack, the connection's executor).
@@ -51,15 +52,33 @@ final class SessionMessages {
     }
     node.metrics().messageReceived();
     long receivedAt = node.clock().nanoTime();
-    AppendRequest request =
-        new AppendRequest(
-            s.conv(), session.principal().user(), s.cid(), "text", s.text(), node.clock().millis());
+    long createdAt = node.clock().millis();
     node.sendStarted();
     CompletableFuture<CompletableFuture<Appended>> submitted =
         lastSend
             .handle((x, e) -> null)
-            .thenCompose(v -> node.extension().beforeSend(session, s.conv()))
-            .thenApply(v -> node.append(request));
+            .thenCompose(
+                v ->
+                    s.attachments().isEmpty()
+                        ? CompletableFuture.<MessageMeta>completedFuture(null)
+                        : node.extension().attachments(session, s.conv(), s.attachments()))
+            .thenCompose(
+                meta ->
+                    node.extension()
+                        .beforeSend(session, s.conv())
+                        .thenApply(
+                            v ->
+                                node.append(
+                                    new AppendRequest(
+                                        s.conv(),
+                                        session.principal().user(),
+                                        s.cid(),
+                                        "text",
+                                        s.text(),
+                                        createdAt,
+                                        null,
+                                        null,
+                                        meta))));
     lastSend = submitted;
     // Hand-written rather than loop().then: the drain count must drop even when the session closed.
     submitted

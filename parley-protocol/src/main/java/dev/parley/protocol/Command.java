@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -168,17 +169,53 @@ public interface Command {
   /**
    * Post a message. The server answers {@code ack} with the stored {@code seq} once the message is
    * durable; the same {@code cid} sent again gets the same ack and stores nothing new.
+   *
+   * @param text the message; may be empty (or left out) when it carries attachments
+   * @param attachments ids of files the sender uploaded to this conversation (docs/PROTOCOL.md#
+   *     attachments), at most {@link MessageMeta#MAX_ATTACHMENTS}, each once; null or empty for
+   *     none. The layer above the core turns them into the message's {@code meta}.
    */
-  record Send(String ref, String cid, String conv, String text) implements Command {
+  record Send(
+      String ref,
+      String cid,
+      String conv,
+      String text,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> attachments)
+      implements Command {
+
+    public Send {
+      attachments = attachments == null ? List.of() : attachments;
+      text = text == null && !attachments.isEmpty() ? "" : text;
+    }
+
+    /** A message without attachments. */
+    public Send(String ref, String cid, String conv, String text) {
+      this(ref, cid, conv, text, List.of());
+    }
+
     @Override
     public void validate() {
       Fields.optionalRef(ref);
       Fields.id("cid", cid);
       Fields.conversation("conv", conv);
+      if (attachments.size() > MessageMeta.MAX_ATTACHMENTS) {
+        throw new ProtocolException(
+            ErrorCode.TOO_MANY_ATTACHMENTS,
+            "a message carries at most " + MessageMeta.MAX_ATTACHMENTS + " files",
+            "attachments");
+      }
+      for (String id : attachments) {
+        if (id == null || !MessageMeta.Attachment.ID.matcher(id).matches()) {
+          throw Fields.invalid("attachments", "holds something that is not a file id");
+        }
+      }
+      if (attachments.stream().distinct().count() < attachments.size()) {
+        throw Fields.invalid("attachments", "names a file twice");
+      }
       if (text == null) {
         throw Fields.missing("text");
       }
-      if (text.isBlank()) {
+      if (text.isBlank() && attachments.isEmpty()) {
         throw Fields.invalid("text", "must not be blank");
       }
     }

@@ -27,6 +27,13 @@ public enum ErrorCode {
   NOT_JOINED("not_joined", false),
   /** The message text is longer than the server accepts. */
   TOO_LONG("too_long", false),
+  /**
+   * A {@code send}'s {@code attachments} names a file that is not one the sender uploaded to this
+   * conversation (none such, another conversation's, another user's, or erased since).
+   */
+  UNKNOWN_FILE("unknown_file", false),
+  /** A {@code send} carries more files than the site allows in one message. */
+  TOO_MANY_ATTACHMENTS("too_many_attachments", false),
   /** Sent faster than the connection's rate limit; send the same command again a little later. */
   RATE_LIMITED("rate_limited", true),
   /** The store could not write or read just now; send the same command again later. */

@@ -14,27 +14,45 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * What a stored message carries besides its text: the {@code meta} of the {@code message} event
- * (docs/PROTOCOL.md#message-meta), kept in one JSON column by the store. Today it holds the sources
- * a bot's answer cites; later fields (attachments) are added here, each optional, so a reader that
- * does not know a field ignores it. Immutable; a valid instance is within every limit below.
+ * (docs/PROTOCOL.md#message-meta), kept in one JSON column by the store. It holds the sources a
+ * bot's answer cites and the files a message carries; each field is optional, so a reader that does
+ * not know a field ignores it and later fields are added here. Immutable; a valid instance is
+ * within every limit below.
  *
- * <p>Only the server makes it (the bots, and the webhook bot's signed reply): a visitor's or an
- * agent's {@code send} has no {@code meta}.
+ * <p>Only the server makes it: the bots (sources, and the webhook bot's signed reply), and the chat
+ * layer from the file ids of a {@code send}'s {@code attachments} (the records of the files the
+ * sender uploaded, never what the client says about them).
  *
  * @param sources what the answer was drawn from, at most {@value #MAX_SOURCES}, in the bot's order
  *     of relevance; empty when none
+ * @param attachments the files the message carries, at most {@value #MAX_ATTACHMENTS}, in the
+ *     sender's order; empty when none
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record MessageMeta(List<Source> sources) {
+public record MessageMeta(List<Source> sources, List<Attachment> attachments) {
   /** Most sources one message cites. */
   public static final int MAX_SOURCES = 5;
 
-  /** Largest meta, as UTF-8 JSON: it travels in every replay of the message. */
-  public static final int MAX_JSON_BYTES = 8 * 1024;
+  /**
+   * Most files one message carries, whatever a site sets (a site's own limit, {@code
+   * files.maxPerMessage}, is 1 to this; its default is 10).
+   */
+  public static final int MAX_ATTACHMENTS = 20;
+
+  /** Largest {@code sources}, as UTF-8 JSON. */
+  public static final int MAX_SOURCES_JSON_BYTES = 8 * 1024;
+
+  /**
+   * Largest meta, as UTF-8 JSON: it travels in every replay of the message. Twenty attachments with
+   * names of the longest kept length in three-byte characters take about 10 KiB, so the bounds of
+   * each part keep a valid meta within this one.
+   */
+  public static final int MAX_JSON_BYTES = 16 * 1024;
 
   /** Meta with nothing in it. */
   public static final MessageMeta NONE = new MessageMeta(List.of());
@@ -47,22 +65,45 @@ public record MessageMeta(List<Source> sources) {
    */
   public MessageMeta {
     sources = sources == null ? List.of() : List.copyOf(sources);
+    attachments = attachments == null ? List.of() : List.copyOf(attachments);
     if (sources.size() > MAX_SOURCES) {
       throw new IllegalArgumentException(
           "sources holds at most " + MAX_SOURCES + " entries, not " + sources.size());
     }
-    if (!sources.isEmpty() && jsonBytes(Map.of("sources", sources)) > MAX_JSON_BYTES) {
+    if (!sources.isEmpty() && jsonBytes(Map.of("sources", sources)) > MAX_SOURCES_JSON_BYTES) {
       throw new IllegalArgumentException(
           "meta is larger than "
-              + MAX_JSON_BYTES
+              + MAX_SOURCES_JSON_BYTES
               + " bytes of JSON; cite fewer or shorter sources");
     }
+    if (attachments.size() > MAX_ATTACHMENTS) {
+      throw new IllegalArgumentException(
+          "attachments holds at most " + MAX_ATTACHMENTS + " entries, not " + attachments.size());
+    }
+    if (attachments.stream().map(Attachment::id).distinct().count() < attachments.size()) {
+      throw new IllegalArgumentException("attachments names a file twice");
+    }
+    if (!attachments.isEmpty()
+        && jsonBytes(Map.of("a", attachments, "s", sources)) > MAX_JSON_BYTES) {
+      throw new IllegalArgumentException(
+          "meta is larger than " + MAX_JSON_BYTES + " bytes of JSON");
+    }
+  }
+
+  /** Meta citing {@code sources} only. */
+  public MessageMeta(List<Source> sources) {
+    this(sources, List.of());
+  }
+
+  /** Meta carrying {@code attachments} only; null when there are none. */
+  public static MessageMeta attaching(List<Attachment> attachments) {
+    return attachments.isEmpty() ? null : new MessageMeta(List.of(), attachments);
   }
 
   /**
    * Meta citing {@code candidates} as a bot finds them: nulls and repeats (same title and url)
-   * dropped, the first {@value #MAX_SOURCES} kept, then the last ones dropped while it is larger
-   * than {@value #MAX_JSON_BYTES} bytes. Null when nothing is left.
+   * dropped, the first {@value #MAX_SOURCES} kept, then the last ones dropped while they are larger
+   * than {@value #MAX_SOURCES_JSON_BYTES} bytes. Null when nothing is left.
    */
   public static MessageMeta citing(List<Source> candidates) {
     List<Source> kept = new ArrayList<>();
@@ -73,7 +114,7 @@ public record MessageMeta(List<Source> sources) {
         kept.add(s);
       }
     }
-    while (!kept.isEmpty() && jsonBytes(Map.of("sources", kept)) > MAX_JSON_BYTES) {
+    while (!kept.isEmpty() && jsonBytes(Map.of("sources", kept)) > MAX_SOURCES_JSON_BYTES) {
       kept.remove(kept.size() - 1);
     }
     return kept.isEmpty() ? null : new MessageMeta(kept);
@@ -82,7 +123,7 @@ public record MessageMeta(List<Source> sources) {
   /** Whether it holds nothing. */
   @JsonIgnore
   public boolean isEmpty() {
-    return sources.isEmpty();
+    return sources.isEmpty() && attachments.isEmpty();
   }
 
   /** This meta as the JSON object the store keeps and the {@code message} event carries. */
@@ -117,6 +158,82 @@ public record MessageMeta(List<Source> sources) {
       return JSON.writeValueAsBytes(value).length;
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A file a message carries: the metadata of an uploaded file's record, copied into the message
+   * when it is sent (docs/PROTOCOL.md#attachments). The bytes are fetched apart, through fresh
+   * signed links ({@code GET /api/files/{id}}). Immutable; valid when made.
+   *
+   * @param id the file's id ({@code f_} and 22 base64url characters)
+   * @param name the file's name, 1 to {@value #MAX_NAME_CHARS} characters (a longer one is
+   *     shortened by {@link #fitted}; the file's record keeps the whole name)
+   * @param type its media type as detected from its bytes, {@code type/subtype}
+   * @param size its length in bytes
+   * @param width an image's width in pixels, or null for anything else
+   * @param height an image's height in pixels, or null
+   * @param thumbnail whether it has a thumbnail (images)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Attachment(
+      String id,
+      String name,
+      String type,
+      long size,
+      Integer width,
+      Integer height,
+      boolean thumbnail) {
+    /** Longest name an attachment keeps. */
+    public static final int MAX_NAME_CHARS = 120;
+
+    /** Longest media type. */
+    public static final int MAX_TYPE_CHARS = 100;
+
+    /** What a file id looks like. */
+    public static final Pattern ID = Pattern.compile("f_[A-Za-z0-9_-]{22}");
+
+    private static final Pattern TYPE = Pattern.compile("[a-z0-9.+-]+/[a-z0-9.+-]+");
+
+    /**
+     * @throws IllegalArgumentException naming the field that is wrong
+     */
+    public Attachment {
+      if (id == null || !ID.matcher(id).matches()) {
+        throw new IllegalArgumentException("id is not a file id");
+      }
+      if (name == null || name.isBlank() || name.length() > MAX_NAME_CHARS) {
+        throw new IllegalArgumentException("name must be 1 to " + MAX_NAME_CHARS + " characters");
+      }
+      if (type == null || type.length() > MAX_TYPE_CHARS || !TYPE.matcher(type).matches()) {
+        throw new IllegalArgumentException("type is not a media type");
+      }
+      if (size < 0) {
+        throw new IllegalArgumentException("size must be >= 0");
+      }
+      if ((width == null) != (height == null) || (width != null && (width < 1 || height < 1))) {
+        throw new IllegalArgumentException("width and height are both absent or both >= 1");
+      }
+    }
+
+    /** An attachment of a file's record, its name shortened (ending in an ellipsis) to fit. */
+    public static Attachment fitted(
+        String id,
+        String name,
+        String type,
+        long size,
+        Integer width,
+        Integer height,
+        boolean thumbnail) {
+      return new Attachment(
+          id, Source.shorten(name.strip(), MAX_NAME_CHARS), type, size, width, height, thumbnail);
+    }
+
+    /** Whether it is an image (it has dimensions, and a thumbnail when the server made one). */
+    @JsonIgnore
+    public boolean isImage() {
+      return width != null;
     }
   }
 
@@ -199,7 +316,7 @@ public record MessageMeta(List<Source> sources) {
       }
     }
 
-    private static String shorten(String s, int max) {
+    static String shorten(String s, int max) {
       if (s.length() <= max) {
         return s;
       }

@@ -2,6 +2,7 @@ package dev.parley.protocol;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
@@ -188,6 +189,12 @@ public interface Push {
         String cid,
         String status) {
       this(conv, seq, id, from, kind, text, ts, cid, status, null);
+    }
+
+    /** The files it carries ({@code meta.attachments}), empty when none. */
+    @JsonIgnore
+    public List<MessageMeta.Attachment> attachments() {
+      return meta == null ? List.of() : meta.attachments();
     }
   }
 

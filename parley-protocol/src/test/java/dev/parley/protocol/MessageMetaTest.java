@@ -3,6 +3,7 @@ package dev.parley.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.protocol.MessageMeta.Attachment;
 import dev.parley.protocol.MessageMeta.Source;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ class MessageMetaTest {
   void fieldsAReaderDoesNotKnowAreIgnoredSoMetaCanGrow() {
     MessageMeta read =
         MessageMeta.fromJson(
-            "{\"sources\":[{\"title\":\"A\",\"future\":1}],\"attachments\":[{\"name\":\"x.png\"}]}");
+            "{\"sources\":[{\"title\":\"A\",\"future\":1}],\"voice\":[{\"name\":\"x.ogg\"}]}");
     assertThat(read).isEqualTo(new MessageMeta(List.of(new Source("A", null, null))));
     assertThat(MessageMeta.fromJson("{}")).isNull();
     assertThat(MessageMeta.fromJson(null)).isNull();
@@ -112,5 +113,72 @@ class MessageMetaTest {
     assertThat(s.snippet()).hasSize(300).endsWith("…");
     assertThat(Source.fitted(null, "https://x.example", null)).isNull();
     assertThat(Source.fitted("Guide", "https://x.example/g", " ").snippet()).isNull();
+  }
+
+  static String fileId(int i) {
+    return "f_" + "A".repeat(19) + String.format("%03d", i);
+  }
+
+  @Test
+  void attachmentsTravelInTheMessageEventAndComeBackFromTheStoredJson() {
+    MessageMeta meta =
+        MessageMeta.attaching(
+            List.of(
+                new Attachment(fileId(1), "shot.png", "image/png", 2048, 640, 480, true),
+                new Attachment(fileId(2), "a.pdf", "application/pdf", 9, null, null, false)));
+    Push.Message m = new Push.Message("c", 3, "m_1", "v", "text", "", 9, "k", null, meta);
+    String json = new String(codec.encode(m), StandardCharsets.UTF_8);
+    assertThat(json)
+        .endsWith(
+            ",\"meta\":{\"attachments\":[{\"id\":\""
+                + fileId(1)
+                + "\",\"name\":\"shot.png\",\"type\":\"image/png\",\"size\":2048,"
+                + "\"width\":640,\"height\":480,\"thumbnail\":true},{\"id\":\""
+                + fileId(2)
+                + "\",\"name\":\"a.pdf\",\"type\":\"application/pdf\",\"size\":9,"
+                + "\"thumbnail\":false}]}}");
+    assertThat(codec.decodePush(json)).isEqualTo(m);
+    assertThat(MessageMeta.fromJson(meta.toJson())).isEqualTo(meta);
+    assertThat(MessageMeta.attaching(List.of())).isNull();
+  }
+
+  @Test
+  void anAttachmentRefusesWhatBreaksItsLimitsAndAFittedNameIsShortened() {
+    assertThatThrownBy(() -> new Attachment("f_x", "a", "text/plain", 1, null, null, false))
+        .hasMessage("id is not a file id");
+    assertThatThrownBy(() -> new Attachment(fileId(1), " ", "text/plain", 1, null, null, false))
+        .hasMessage("name must be 1 to 120 characters");
+    assertThatThrownBy(() -> new Attachment(fileId(1), "a", "text/html;x", 1, null, null, false))
+        .hasMessage("type is not a media type");
+    assertThatThrownBy(() -> new Attachment(fileId(1), "a", "image/png", 1, 5, null, true))
+        .hasMessage("width and height are both absent or both >= 1");
+    assertThat(
+            Attachment.fitted(fileId(1), "n".repeat(300), "text/plain", 1, null, null, false)
+                .name())
+        .hasSize(120)
+        .endsWith("…");
+  }
+
+  @Test
+  void metaRefusesMoreThanTwentyAttachmentsAndAFileTwiceAndTheLargestTwentyFit() {
+    List<Attachment> worst = new ArrayList<>();
+    for (int i = 0; i < MessageMeta.MAX_ATTACHMENTS + 1; i++) {
+      worst.add(
+          new Attachment(
+              fileId(i),
+              "€".repeat(Attachment.MAX_NAME_CHARS),
+              "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              Long.MAX_VALUE,
+              Integer.MAX_VALUE,
+              Integer.MAX_VALUE,
+              true));
+    }
+    assertThatThrownBy(() -> MessageMeta.attaching(worst))
+        .hasMessage("attachments holds at most 20 entries, not 21");
+    MessageMeta twenty = MessageMeta.attaching(worst.subList(0, 20));
+    assertThat(twenty.toJson().getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(MessageMeta.MAX_JSON_BYTES);
+    assertThatThrownBy(() -> MessageMeta.attaching(List.of(worst.get(0), worst.get(0))))
+        .hasMessage("attachments names a file twice");
   }
 }

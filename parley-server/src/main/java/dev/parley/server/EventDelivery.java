@@ -6,6 +6,7 @@ import dev.parley.bots.SmtpMail;
 import dev.parley.bots.WebhookDispatcher;
 import dev.parley.chat.DeliveryStore;
 import dev.parley.chat.Directory;
+import dev.parley.chat.FileLinker;
 import dev.parley.chat.MailPolicy;
 import dev.parley.chat.MailStore;
 import dev.parley.core.MessageStore;
@@ -50,7 +51,8 @@ final class EventDelivery implements AutoCloseable {
       PostgresMessageStore.Options postgres,
       Directory directory,
       NodeClock clock,
-      MicrometerMetrics metrics) {
+      MicrometerMetrics metrics,
+      FileLinker links) {
     this.store =
         messages instanceof SqliteMessageStore sq
             ? JdbcDeliveryStore.onSqlite(sq)
@@ -60,7 +62,8 @@ final class EventDelivery implements AutoCloseable {
                 store, directory::site, clock, config.eventDelivery(), "node-" + UUID.randomUUID())
             .start();
     this.events =
-        new EventWebhooks(directory::site, store, config.eventQueue(), dispatcher::wake).start();
+        new EventWebhooks(directory::site, store, config.eventQueue(), dispatcher::wake, links)
+            .start();
     this.batchWindow = config.smtp().batchWindow();
     this.mailStore =
         messages instanceof SqliteMessageStore sq

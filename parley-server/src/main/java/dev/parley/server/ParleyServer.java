@@ -40,6 +40,7 @@ import dev.parley.edge.admin.KnowledgeApi;
 import dev.parley.edge.admin.ReportsApi;
 import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
+import dev.parley.edge.files.FileLinks;
 import dev.parley.edge.files.FileUploads;
 import dev.parley.edge.files.FilesApi;
 import dev.parley.protocol.CloseCode;
@@ -128,6 +129,7 @@ public final class ParleyServer implements AutoCloseable {
       importConfiguration(config, configuration);
       configSync.reload().join();
 
+      FileLinks fileLinks = new FileLinks(secret, Clock.systemUTC()); // the files API's key
       KnowledgeStore knowledgeStore =
           KnowledgeParts.store(store, () -> StoreParts.postgres(config));
       opened.add(knowledgeStore);
@@ -142,7 +144,8 @@ public final class ParleyServer implements AutoCloseable {
               config.webhook(),
               knowledge.indexes(),
               config.botPacing(),
-              clock);
+              clock,
+              fileLinks);
       opened.add(bots);
       this.authenticator =
           new ChatAuthenticator(
@@ -155,7 +158,8 @@ public final class ParleyServer implements AutoCloseable {
               sharedState);
       opened.add(authenticator);
       this.eventDelivery =
-          new EventDelivery(config, store, StoreParts.postgres(config), directory, clock, metrics);
+          new EventDelivery(
+              config, store, StoreParts.postgres(config), directory, clock, metrics, fileLinks);
       opened.add(eventDelivery);
       this.reports =
           StoreParts.beside(

@@ -1,5 +1,6 @@
 package dev.parley.edge.files;
 
+import dev.parley.chat.FileLinker;
 import dev.parley.core.HmacSigner;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,9 +15,12 @@ import java.time.Duration;
  * <audio>} element, a download link and a webhook can fetch a file without a token in the URL's
  * place.
  *
+ * <p>The files API makes links for participants; the composition root gives another instance (same
+ * secret, so the same key) to the webhook bot and event webhooks as their {@link FileLinker}.
+ *
  * <p>Immutable and thread-safe.
  */
-final class FileLinks {
+public final class FileLinks implements FileLinker {
   /** How long a link is valid. */
   static final Duration LIFETIME = Duration.ofMinutes(15);
 
@@ -27,19 +31,21 @@ final class FileLinks {
     INVALID
   }
 
-  /** A link and when it stops working. */
-  record Link(String url, long expiresAtMillis) {}
-
   private final HmacSigner signer;
   private final Clock clock;
 
-  FileLinks(byte[] secret, Clock clock) {
+  /**
+   * @param secret the server's secret, from which the links' key is derived
+   * @param clock stamps and judges the links' expiry
+   */
+  public FileLinks(byte[] secret, Clock clock) {
     this.signer = HmacSigner.forPurpose(secret, "file-link");
     this.clock = clock;
   }
 
   /** A fresh link to {@code part} of file {@code id}. */
-  Link link(String id, String part) {
+  @Override
+  public Link link(String id, String part) {
     long exp = clock.millis() / 1000 + LIFETIME.toSeconds();
     return new Link(
         "/api/files/"

@@ -2,6 +2,7 @@ package dev.parley.edge.files;
 
 import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationFiles;
+import dev.parley.chat.FileLinker;
 import dev.parley.chat.StoredFile;
 import dev.parley.chat.WidgetOrigins;
 import dev.parley.core.Authenticator;
@@ -254,7 +255,7 @@ public final class FilesApi implements HttpApi {
   }
 
   private FileAnswer answer(StoredFile f) {
-    FileLinks.Link content = links.link(f.id(), "content");
+    FileLinker.Link content = links.link(f.id(), "content");
     String thumb = f.thumbnailId() == null ? null : links.link(f.id(), "thumbnail").url();
     return new FileAnswer(FileView.of(f), content.url(), thumb, content.expiresAtMillis());
   }

@@ -1,0 +1,121 @@
+// @ts-check
+// Uploads a file to a conversation for the JS SDK (docs/PROTOCOL.md#files, docs/CLIENTS.md#files):
+// `POST /api/conversations/{id}/files` with the session's token and an idempotency key. The key is
+// made once per file (per File, Blob or byte array object) and reused when the same object is
+// uploaded again, so a retry after a network cut stores the file once. Progress comes from
+// XMLHttpRequest's upload events in a browser; with fetch (Node) it is reported once, at the end.
+
+/**
+ * The stored file and links to it, valid until `expiresAt` (epoch ms).
+ * @typedef {object} Uploaded
+ * @property {{id: string, name: string, type: string, size: number, width?: number, height?: number,
+ *   thumbnail: boolean}} file
+ * @property {string} url the file's signed link (a path on the server)
+ * @property {string} [thumbnailUrl] an image's thumbnail's
+ * @property {number} expiresAt
+ */
+
+/**
+ * @typedef {object} UploadOptions
+ * @property {string} [name] the file's name (default: a File's own name, else `file`)
+ * @property {string} [key] the idempotency key (default: made once for this object and kept)
+ * @property {(sent: number, total: number) => void} [onProgress] bytes sent so far
+ * @property {AbortSignal} [signal] cancels the upload
+ */
+
+/** @type {WeakMap<object, string>} the key made for each file object */
+const keys = new WeakMap();
+
+/**
+ * The idempotency key of `file`: made at its first upload and the same for every later one.
+ * @param {object} file @returns {string}
+ */
+export function keyOf(file) {
+  let k = keys.get(file);
+  if (!k) {
+    k = globalThis.crypto.randomUUID();
+    keys.set(file, k);
+  }
+  return k;
+}
+
+/**
+ * Uploads `file` to conversation `conv` of the server at `base` (an http(s) origin) with `token`.
+ * Rejects with an Error whose `code` is the server's (`file_too_large`, `unsupported_type`, …) or
+ * `network` (retry with the same file object: same key).
+ * @param {string} base @param {string} token @param {string} conv
+ * @param {Blob|ArrayBuffer|Uint8Array} file @param {UploadOptions} [opts]
+ * @returns {Promise<Uploaded>}
+ */
+export async function uploadFile(base, token, conv, file, opts = {}) {
+  const name = opts.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : 'file');
+  const url = new URL(`/api/conversations/${encodeURIComponent(conv)}/files`, base);
+  url.searchParams.set('name', name);
+  const headers = { Authorization: `Bearer ${token}`, 'Idempotency-Key': opts.key ?? keyOf(file) };
+  const body = file instanceof Blob ? file : new Blob([/** @type {BlobPart} */ (file)]);
+  const total = body.size;
+  const progress = opts.onProgress ?? (() => {});
+  /** @type {{status: number, body: string}} */
+  let answer;
+  if (typeof XMLHttpRequest !== 'undefined') {
+    answer = await new Promise((resolve, reject) => {
+      const x = new XMLHttpRequest();
+      x.open('POST', url);
+      for (const [h, v] of Object.entries(headers)) {
+        x.setRequestHeader(h, v);
+      }
+      x.upload.onprogress = (e) => progress(e.loaded, total);
+      x.onload = () => resolve({ status: x.status, body: x.responseText });
+      x.onerror = () => reject(failure('network', 'the upload did not reach the server; try again'));
+      x.onabort = () => reject(failure('aborted', 'the upload was cancelled'));
+      opts.signal?.addEventListener('abort', () => x.abort());
+      x.send(body);
+    });
+  } else {
+    /** @type {Response} */
+    let r;
+    try {
+      r = await fetch(url, { method: 'POST', headers, body, signal: opts.signal });
+    } catch {
+      throw failure('network', 'the upload did not reach the server; try again');
+    }
+    answer = { status: r.status, body: await r.text() };
+  }
+  /** @type {any} */
+  let json = {};
+  try {
+    json = JSON.parse(answer.body);
+  } catch {
+    // not JSON: the status says what happened
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    throw failure(json.error ?? `http_${answer.status}`, json.message ?? 'the upload was refused');
+  }
+  progress(total, total);
+  return json;
+}
+
+/** @param {string} code @param {string} message */
+function failure(code, message) {
+  return Object.assign(new Error(message), { code });
+}
+
+/**
+ * Fresh signed links of file `id` (`GET /api/files/{id}`, for a participant of its conversation):
+ * what a message's attachment is shown or downloaded with. Rejects like `uploadFile`.
+ * @param {string} base @param {string} token @param {string} id
+ * @returns {Promise<Uploaded>}
+ */
+export async function fileLinks(base, token, id) {
+  const r = await fetch(new URL(`/api/files/${encodeURIComponent(id)}`, base), {
+    headers: { Authorization: `Bearer ${token}` },
+  }).catch(() => {
+    throw failure('network', 'the server could not be reached; try again');
+  });
+  /** @type {any} */
+  const json = await r.json().catch(() => ({}));
+  if (!r.ok) {
+    throw failure(json.error ?? `http_${r.status}`, json.message ?? 'no such file');
+  }
+  return json;
+}
