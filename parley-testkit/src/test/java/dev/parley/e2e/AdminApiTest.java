@@ -8,7 +8,6 @@ import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -16,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,15 +42,7 @@ class AdminApiTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
-            """
-        {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
-         "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}]}
-        """);
-    server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+    server = SitesServer.start(dir, SitesServer.SHOP);
     root = login("root", "roots-password");
   }
 

@@ -10,7 +10,6 @@ import dev.parley.client.ParleyClient;
 import dev.parley.client.ParleyException;
 import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.Push;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -19,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,15 +46,7 @@ class AttachmentsTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
-            """
-        {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
-         "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}]}
-        """);
-    server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+    server = SitesServer.start(dir, SitesServer.SHOP);
   }
 
   @AfterEach

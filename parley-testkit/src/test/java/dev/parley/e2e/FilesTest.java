@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.awt.image.BufferedImage;
@@ -46,19 +45,8 @@ class FilesTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
-            """
-        {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
-         "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}]}
-        """);
-    server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
-    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      ws.sendText("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}");
-      root = until(ws, "welcome").get("token").asText();
-    }
+    server = SitesServer.start(dir, SitesServer.SHOP);
+    root = SitesServer.login(server, "root", "roots-password");
   }
 
   @AfterEach

@@ -9,15 +9,12 @@ import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
-import dev.parley.server.SitesFile;
-import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,19 +42,8 @@ class HybridRetrievalFlowTest {
   @BeforeEach
   void start() throws Exception {
     embeddings = new FakeEmbeddingsServer();
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
-            """
-        {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
-         "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}]}
-        """);
-    server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
-    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      ws.sendText("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}");
-      root = ((Push.Welcome) codec.decodePush(ws.readText())).token();
-    }
+    server = SitesServer.start(dir, SitesServer.SHOP);
+    root = SitesServer.login(server, "root", "roots-password");
   }
 
   @AfterEach

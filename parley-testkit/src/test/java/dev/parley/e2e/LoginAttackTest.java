@@ -9,10 +9,8 @@ import dev.parley.edge.ChatAuthenticator;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,15 +34,13 @@ class LoginAttackTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
+    server =
+        SitesServer.start(
+            dir,
             """
         {"sites": [{"id": "shop", "greeting": "Hi"}],
          "agents": [{"user": "alice", "sites": ["shop"], "password": "the-right-one"}]}
         """);
-    server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
     log.start();
     authLog.addAppender(log);
   }

@@ -6,14 +6,12 @@ import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import dev.parley.protocol.chat.ChatProtocol;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -41,17 +39,15 @@ class SiteIdentityTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
+    server =
+        SitesServer.start(
+            dir,
             """
         {"sites": [
           {"id": "shop", "greeting": "Hi from the shop"},
           {"id": "vip", "greeting": "Hi, valued customer", "anonymousVisitors": false, "identitySecret": "%s"}]}
         """
                 .formatted(VIP_SECRET));
-    server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
   }
 
   @AfterEach

@@ -7,14 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -54,9 +52,9 @@ class VisitorPanelTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
+    server =
+        SitesServer.start(
+            dir,
             "{\"sites\": [{\"id\": \"shop\", \"greeting\": \"Hi from the shop\"},"
                 + " {\"id\": \"acme\", \"greeting\": \"hi\", \"identitySecret\": \""
                 + SECRET
@@ -66,8 +64,6 @@ class VisitorPanelTest {
                 + " \"agents\": [{\"user\": \"root\", \"sites\": [\"shop\", \"acme\"],"
                 + " \"password\": \"roots-password\", \"admin\": true},"
                 + " {\"user\": \"maya\", \"sites\": [\"shop\"], \"password\": \"mayas-password\"}]}");
-    server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
   }
 
   @AfterEach

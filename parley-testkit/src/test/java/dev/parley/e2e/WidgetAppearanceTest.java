@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.protocol.Codec;
-import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -40,19 +37,8 @@ class WidgetAppearanceTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
-            """
-        {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
-         "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}]}
-        """);
-    server =
-        TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
-    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      ws.sendText("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}");
-      root = ((Push.Welcome) codec.decodePush(ws.readText())).token();
-    }
+    server = SitesServer.start(dir, SitesServer.SHOP);
+    root = SitesServer.login(server, "root", "roots-password");
   }
 
   @AfterEach
