@@ -4,6 +4,7 @@ import dev.parley.chat.Bot;
 import dev.parley.chat.ChatTexts;
 import dev.parley.core.NodeClock;
 import dev.parley.core.StoredMessage;
+import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.openai.ChatCompletions;
 import java.io.BufferedReader;
@@ -265,8 +266,27 @@ public final class LlmBot implements Bot, AutoCloseable {
         default -> {} // system messages are for people
       }
     }
-    out.add(new ChatCompletions.Message("user", q.text()));
+    out.add(new ChatCompletions.Message("user", userText(q)));
     return out;
+  }
+
+  /**
+   * The visitor's words, then a line naming each file the message carries: the model sees no file,
+   * but knows one was sent (a message of files only is not an empty question).
+   */
+  static String userText(Bot.Question q) {
+    StringBuilder b = new StringBuilder(q.text());
+    for (MessageMeta.Attachment a : q.attachments()) {
+      if (!b.isEmpty()) {
+        b.append('\n');
+      }
+      b.append("[the visitor attached a file: ")
+          .append(a.name())
+          .append(", ")
+          .append(a.type())
+          .append(']');
+    }
+    return b.toString();
   }
 
   @Override

@@ -153,6 +153,28 @@ class LlmBotTest {
   }
 
   @Test
+  void theModelIsToldOfTheFilesAMessageCarries() throws Exception {
+    Bot.Question q = question(ASKED);
+    bot.answer(
+        new Bot.Question(
+            q.site(),
+            q.conversation(),
+            ASKED,
+            q.history(),
+            null,
+            List.of(
+                new MessageMeta.Attachment(
+                    "f_0123456789abcdefghijkl", "screen.png", "image/png", 4000, 640, 480, true))),
+        sink);
+
+    List<ChatCompletions.Message> sent = ChatCompletions.messagesOf(llm.bodies.get(0));
+    assertThat(sent.get(sent.size() - 1))
+        .isEqualTo(
+            new ChatCompletions.Message(
+                "user", ASKED + "\n[the visitor attached a file: screen.png, image/png]"));
+  }
+
+  @Test
   void passagesGoToThePromptWithTheirTitlesAndTheirDocument() throws Exception {
     Knowledge site =
         (question, context, n) ->
