@@ -113,8 +113,10 @@ final class NetworkSettings {
               "D",
               DURATION,
               TRANSPORT.handshakeTimeout(),
-              "Time to send the HTTP request or the upgrade; slower connections are closed "
-                  + "(slowloris).")
+              "Time to send the HTTP request or the upgrade (from the connection's opening or the "
+                  + "answer to its previous request); slower connections are closed (slowloris). "
+                  + "An admitted upload's body is timed by its progress instead: at most this long "
+                  + "without a byte, 5 minutes in all.")
           .applies(ServerConfigBuilder::handshakeTimeout);
 
   // Connections
