@@ -1,6 +1,5 @@
 package dev.parley.bench;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
@@ -271,35 +270,6 @@ public final class Bench implements Callable<Integer> {
     System.exit(new CommandLine(new Bench()).execute(args));
   }
 
-  /** The open-files limit of this process (sockets count), from /proc/self/limits, or -1. */
-  static long openFilesLimit() {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/self/limits"))) {
-        if (l.startsWith("Max open files")) {
-          String[] f = l.trim().split("\\s+");
-          return Long.parseLong(f[3]);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
-    return -1;
-  }
-
-  /**
-   * How many local ports one source address has for connections to one destination
-   * (ip_local_port_range).
-   */
-  static long ephemeralPorts() {
-    try {
-      String[] r =
-          Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-      return Long.parseLong(r[1]) - Long.parseLong(r[0]) + 1;
-    } catch (IOException | RuntimeException e) {
-      return 28_232; // Linux's default range, 32768-60999
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     String date =
@@ -355,7 +325,7 @@ public final class Bench implements Callable<Integer> {
         notes.append("Parley options: ").append(String.join(" ", words(parleyArgs))).append(". ");
       }
     }
-    long limit = openFilesLimit();
+    long limit = MachineLimits.openFilesLimit();
     if (clientProcesses < 1) {
       throw new CommandLine.ParameterException(
           spec.commandLine(), "--client-processes must be at least 1");
@@ -401,7 +371,7 @@ public final class Bench implements Callable<Integer> {
     }
     if (!sources.isEmpty()) {
       // One source address reaches one server address and port from the ephemeral range only.
-      long perSource = ephemeralPorts();
+      long perSource = MachineLimits.ephemeralPorts();
       int most = idleSizes.stream().mapToInt(Integer::intValue).max().orElse(0);
       if (most > perSource * sources.size()) {
         notes

@@ -239,6 +239,6 @@ class BenchSmokeTest {
 
   @Test
   void theOpenFilesLimitIsRead() {
-    assertThat(Bench.openFilesLimit()).isGreaterThan(0);
+    assertThat(MachineLimits.openFilesLimit()).isGreaterThan(0);
   }
 }
