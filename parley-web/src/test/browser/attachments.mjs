@@ -121,6 +121,29 @@ run('attachments', async (browser) => {
     fail('the downloaded file is not the PDF sent');
   }
   step('the visitor sees a file card (name, type, size) and downloads the PDF from it');
+
+  // The attach button from the keyboard opens the file picker; a dropped HTML page is refused inline.
+  await attach.focus();
+  const [chooser] = await Promise.all([visitor.waitForEvent('filechooser', { timeout: 15000 }), visitor.keyboard.press('Enter')]);
+  await chooser.setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('order 1234: two kettles\n') });
+  await widget.locator('.uploads .upload.uploaded', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
+  await widget.locator('.panel').evaluate((panel) => {
+    const data = new DataTransfer();
+    data.items.add(new File(['<html><script>alert(1)</script></html>'], 'page.html', { type: 'text/html' }));
+    for (const type of ['dragover', 'drop']) {
+      panel.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  });
+  await widget.locator('.uploads .upload.failed [role=alert]', { hasText: 'This type of file cannot be sent.' }).waitFor({ timeout: 15000 });
+  step('Enter on the attach button opens the file picker (a text file uploads); a dropped HTML page is refused inline');
+  await widget.locator('textarea').fill('my notes');
+  await widget.locator('textarea').press('Enter');
+  await agent.locator('#log .msg.visitor', { hasText: 'my notes' }).locator('.file-card', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
+  await widget.locator('.uploads').waitFor({ state: 'hidden', timeout: 15000 });
+  if (await log.locator('.file-card', { hasText: 'page.html' }).count() !== 0) {
+    fail('the refused file was sent');
+  }
+  step('sent with text: the agent gets the text file, not the refused page; the refusal is cleared');
   if (process.env.SCREENSHOT_DIR) {
     await visitor.screenshot({ path: `${process.env.SCREENSHOT_DIR}/widget-attachments.png` });
   }
