@@ -10,11 +10,13 @@
 import { ParleyClient, newCid, textLength } from '../sdk/parley.js';
 import { Transcript } from '../sdk/transcript.js';
 import { TranscriptView, showLength } from '../sdk/dom.js';
+import { AttachmentRenderer } from '../sdk/attachments.js';
 import { CannedMenu, SHORTCUT, loadCanned, saveCanned } from './canned.js';
 import { Notifier } from './notify.js';
 import { Desk } from './desk.js';
 import { ConversationList, mood } from './list.js';
 import { NotesPanel } from './notes.js';
+import { composerFiles } from './attach.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/transcript.js').TranscriptItem} TranscriptItem */
@@ -49,6 +51,12 @@ let connectedAt = 0;
 
 /** The open conversation's transcript (the desk's), drawn by `view`. */
 let transcript = new Transcript();
+/** Draws attachments with the signed-in agent's links (sdk/attachments.js). */
+const files = new AttachmentRenderer(document, document.body, {
+  links: (id) => (client ? client.fileLinks(id) : Promise.reject(new Error('signed out'))),
+  base: location.origin,
+  labels: () => ({ closeViewer: 'Close image' }),
+});
 /** @param {Transcript} t @returns {TranscriptView} */
 const viewOf = (t) => new TranscriptView($('log'), t, {
   kind: kindOf,
@@ -57,6 +65,7 @@ const viewOf = (t) => new TranscriptView($('log'), t, {
   text: (it) => (it.status ? `${it.text} (${it.status})` : it.text),
   tickLabel: (tick) => tick,
   sourcesLabel: () => 'Sources',
+  files,
 });
 let view = viewOf(transcript);
 const desk = new Desk({ conversations, storage: sessionStorage, changed: (conv) => {
@@ -222,6 +231,7 @@ function open(conv) {
     textBox.focus();
     return;
   }
+  tray.clear(); // files picked for the conversation left
   if (current) {
     const log = $('log');
     const left = desk.threads.get(current);
@@ -308,6 +318,7 @@ document.addEventListener('visibilitychange', markRead);
 const textBox = /** @type {HTMLTextAreaElement} */ ($('text'));
 const sendButton = /** @type {HTMLButtonElement} */ ($('send'));
 const fits = () => showLength($('counter'), textLength(textBox.value.trim()), client?.options.maxTextCodePoints ?? 4000);
+const tray = composerFiles(() => client, () => current, () => { sendButton.disabled = !fits(); });
 textBox.addEventListener('input', () => {
   sendButton.disabled = !fits();
   if (current) {
@@ -332,19 +343,24 @@ textBox.addEventListener('keydown', (e) => {
     /** @type {HTMLFormElement} */ ($('compose')).requestSubmit();
   }
 });
-$('compose').addEventListener('submit', (e) => {
+$('compose').addEventListener('submit', async (e) => {
   e.preventDefault();
   const text = textBox.value.trim();
-  if (!text || !current || !client || !fits()) {
+  const to = current;
+  if ((!text && !tray.count) || !to || !client || !fits()) {
     return;
   }
   textBox.value = '';
-  desk.setDraft(current, '');
+  desk.setDraft(to, '');
   fits();
   sendButton.disabled = false;
   typingSentAt = 0;
-  client.typing(current, false);
-  client.send(current, text, { cid: newCid() }).catch(() => {
+  client.typing(to, false);
+  const attachments = await tray.take(); // the uploads finish first; refused ones stay shown
+  if ((!text && !attachments.length) || !client) {
+    return;
+  }
+  client.send(to, text, { cid: newCid(), attachments }).catch(() => {
     // the line is marked failed in the transcript, and the reason flashed
   });
 });

@@ -8,6 +8,7 @@
 /** @typedef {import('./transcript.js').TranscriptState} TranscriptState */
 /** @typedef {import('./transcript.js').Tick} Tick */
 /** @typedef {import('./protocol.js').Source} Source */
+/** @typedef {import('./attachments.js').AttachmentRenderer} AttachmentRenderer */
 
 /**
  * What a tick shows. Read differs from delivered in shape (heavy checks), not only in the colour the
@@ -31,6 +32,7 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
  * @property {string} [part] a `part` name for each bubble (the widget's Shadow DOM), or none
  * @property {() => string} [sourcesLabel] the words for "Sources" above an answer's sources (its
  *   accessible name, shown as a small heading), or none
+ * @property {AttachmentRenderer} [files] draws a message's attachments (sdk/attachments.js), or none
  */
 
 /**
@@ -54,7 +56,8 @@ export function webUrl(url) {
  * Draws a transcript into `log`: one `div.msg.<kind>` per item (with `.who`, `.text`, the sources an
  * answer cites as `ul.sources` of links that open in a new tab without an opener or referrer, named
  * by `sourcesLabel` (`aria-label`, which the stylesheets show as a small heading), and a
- * `.meta` line: the stored time as `time.ts` and, for my messages, the tick; `data-state` holds the tick), in
+ * `div.files` of its attachments (when `files` is given; a message with files and no text has no
+ * empty `.text`), a `.meta` line: the stored time as `time.ts` and, for my messages, the tick; `data-state` holds the tick), in
  * the transcript's order, kept in step with its `change` events. A reader scrolled to the bottom
  * stays there as lines arrive.
  */
@@ -144,8 +147,11 @@ export class TranscriptView {
     const name = o.who(item);
     who.textContent = name ?? '';
     who.hidden = !name;
-    /** @type {HTMLElement} */ (el.querySelector('.text')).textContent = o.text ? o.text(item) : item.text;
+    const text = /** @type {HTMLElement} */ (el.querySelector('.text'));
+    text.textContent = o.text ? o.text(item) : item.text;
+    text.hidden = !text.textContent && (item.attachments.length > 0 || item.tick === 'pending');
     this._sources(el, item.sources);
+    o.files?.draw(el, el.querySelector('.sources') ?? text, item.attachments, o.part);
     let meta = /** @type {HTMLElement|null} */ (el.querySelector('.meta'));
     if (!item.tick && item.ts === null) {
       meta?.remove();

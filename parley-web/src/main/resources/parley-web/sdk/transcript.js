@@ -15,6 +15,7 @@ import { mergeDelta } from './text.js';
 /** @typedef {import('./protocol.js').Joined} Joined */
 /** @typedef {import('./protocol.js').Ack} Ack */
 /** @typedef {import('./protocol.js').Source} Source */
+/** @typedef {import('./protocol.js').Attachment} Attachment */
 /** @typedef {import('./client-types.js').PendingSend} PendingSend */
 /** @typedef {import('./client-types.js').ClientEvents} ClientEvents */
 /** @typedef {'pending'|'sent'|'delivered'|'read'|'failed'} Tick */
@@ -34,6 +35,8 @@ import { mergeDelta } from './text.js';
  * @property {string|null} status `stopped` or `interrupted` for an answer that did not finish
  * @property {readonly Source[]} sources what a bot's answer cites (its message's `meta.sources`);
  *   empty for other messages and while an answer streams
+ * @property {readonly Attachment[]} attachments the files it carries (`meta.attachments`); empty
+ *   when none and while my send is unacknowledged
  * @property {boolean} mine written by this user
  * @property {boolean} streaming a bot answer still streaming
  * @property {Tick|null} tick where my message stands; null for others'
@@ -66,6 +69,7 @@ import { mergeDelta } from './text.js';
  * @property {number|null} ts
  * @property {string|null} status
  * @property {readonly Source[]} sources
+ * @property {readonly Attachment[]} attachments
  * @property {boolean} provisional from an ack: the message itself is still to come
  */
 
@@ -81,6 +85,8 @@ import { mergeDelta } from './text.js';
 
 /** The sources of a message that cites none: one shared array, so unchanged items stay equal. */
 const NO_SOURCES = Object.freeze(/** @type {Source[]} */ ([]));
+/** The attachments of a message that carries none, likewise. */
+const NO_FILES = Object.freeze(/** @type {Attachment[]} */ ([]));
 
 /** @param {string|null} conv @param {string|null} me @returns {TranscriptState} */
 function emptyState(conv, me) {
@@ -170,7 +176,8 @@ export class Transcript extends Emitter {
     }
     this._put({
       key, seq: m.seq, id: m.id, cid: m.cid ?? null, from: m.from, kind: m.kind, text: m.text, ts: m.ts ?? null,
-      status: m.status ?? null, sources: m.meta?.sources?.length ? m.meta.sources : NO_SOURCES, provisional: false,
+      status: m.status ?? null, sources: m.meta?.sources?.length ? m.meta.sources : NO_SOURCES,
+      attachments: m.meta?.attachments?.length ? m.meta.attachments : NO_FILES, provisional: false,
     });
     this._commit({ lastSeq: Math.max(this.state.lastSeq, m.seq) });
   }
@@ -251,7 +258,7 @@ export class Transcript extends Emitter {
     this._unsent.delete(a.cid);
     this._put({
       key: `c:${a.cid}`, seq: a.seq, id: a.id, cid: a.cid, from: this.state.me ?? '', kind: 'text', text: u.text,
-      ts: a.ts ?? null, status: null, sources: NO_SOURCES, provisional: true,
+      ts: a.ts ?? null, status: null, sources: NO_SOURCES, attachments: NO_FILES, provisional: true,
     });
     this._commit({ lastSeq: Math.max(this.state.lastSeq, a.seq) });
   }
@@ -347,7 +354,7 @@ export class Transcript extends Emitter {
       }
       add({
         key: s.key, seq: s.seq, id: s.id, cid: s.cid, from: s.from, kind: s.kind, text: s.text, ts: s.ts,
-        status: s.status, sources: s.sources, mine, streaming: false, tick: mine ? tick(s.seq) : null, error: null,
+        status: s.status, sources: s.sources, attachments: s.attachments, mine, streaming: false, tick: mine ? tick(s.seq) : null, error: null,
       });
     }
     /** @type {string|null} */
@@ -358,13 +365,13 @@ export class Transcript extends Emitter {
       }
       add({
         key: `m:${id}`, seq: null, id, cid: null, from: 'bot', kind: 'bot', text: s.text, ts: null, status: null,
-        sources: NO_SOURCES, mine: false, streaming: s.streaming, tick: null, error: null,
+        sources: NO_SOURCES, attachments: NO_FILES, mine: false, streaming: s.streaming, tick: null, error: null,
       });
     }
     for (const [cid, u] of this._unsent) {
       add({
         key: `c:${cid}`, seq: null, id: null, cid, from: base.me ?? '', kind: 'text', text: u.text, ts: null,
-        status: null, sources: NO_SOURCES, mine: true, streaming: false, tick: u.error ? 'failed' : 'pending', error: u.error,
+        status: null, sources: NO_SOURCES, attachments: NO_FILES, mine: true, streaming: false, tick: u.error ? 'failed' : 'pending', error: u.error,
       });
     }
     const same = items.length === old.items.length && items.every((it, i) => it === old.items[i]);

@@ -1,13 +1,14 @@
 // @ts-check
-// The widget's words in every language it speaks: data only, in languages/europe.js and
-// languages/world.js, one entry per language (a primary language subtag), each with every key of
-// `en` (parley-web/src/test/js/widget-languages.test.mjs checks, and that each plural has the forms
+// The widget's words in every language it speaks: data only, in languages/europe.js,
+// languages/baltic.js and languages/world.js, one entry per language (a primary language subtag),
+// each with every key of `en` (parley-web/src/test/js/widget-languages.test.mjs checks, and that each plural has the forms
 // Intl.PluralRules asks for). `{name}` is replaced; a key whose value is an object is chosen by
 // Intl.PluralRules with its number, falling back to `other`. strings.js turns these into the
 // widget's Strings; docs/CLIENTS.md#languages says how a language is chosen.
 // To add a key: add it to `en` and to every language (or the check fails).
 
 import { EUROPE } from './languages/europe.js';
+import { BALTIC } from './languages/baltic.js';
 import { WORLD } from './languages/world.js';
 
 /**
@@ -24,4 +25,4 @@ export const RTL = ['ar', 'he', 'fa', 'ur'];
  * Every language, by primary language subtag (`en` first).
  * @type {Record<string, Words>}
  */
-export const LANGUAGES = { ...EUROPE, ...WORLD };
+export const LANGUAGES = { ...EUROPE, ...BALTIC, ...WORLD };

@@ -8,10 +8,12 @@
 import { ParleyClient, newCid, textLength } from '../sdk/parley.js';
 import { Transcript } from '../sdk/transcript.js';
 import { TranscriptView, TypingIndicators, showLength } from '../sdk/dom.js';
+import { AttachmentRenderer } from '../sdk/attachments.js';
 import { applyStrings, createPanel } from './panel.js';
 import { pickLanguage, stringsFor } from './strings.js';
 import { applyAppearance, fetchAppearance } from './appearance.js';
 import { attachVisitorInfo } from './prechat.js';
+import { attachControls } from './attach.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/client-types.js').TransportName} TransportName */
@@ -110,6 +112,7 @@ export function mount(cfg) {
     if (words.lang !== t.lang) {
       t = words;
       applyStrings(ui, t, cfg.title);
+      files.relabel();
       showUnread();
       visitorInfo?.refresh();
       view.redraw(transcript.state);
@@ -157,6 +160,9 @@ export function mount(cfg) {
     who: (it) => (it.kind === 'system' || it.mine ? null : whoIs(it.from)),
     tickLabel: (tick) => t[tick],
     sourcesLabel: () => t.sources,
+    files: new AttachmentRenderer(document, ui.log.getRootNode(), {
+      links: (id) => client.fileLinks(id), base: base.origin, labels: () => ({ closeViewer: t.closeImage }),
+    }),
     part: 'message',
   });
   transcript.follow(client);
@@ -231,6 +237,7 @@ export function mount(cfg) {
       readSent = 0;
       deliveredSent = 0;
       transcript.setConv(conv);
+      files.tray.clear(); // uploaded to the last conversation
       if (me) {
         write(store, `${key}:conv`, JSON.stringify({ user: me, conv }));
       }
@@ -334,6 +341,7 @@ export function mount(cfg) {
   });
   const max = client.options.maxTextCodePoints;
   const fits = () => showLength(ui.counter, textLength(ui.input.value.trim()), max);
+  const files = attachControls(client, ui, () => conv, () => t, () => { ui.send.disabled = !fits(); });
   ui.input.addEventListener('input', () => {
     ui.send.disabled = !fits();
     if (conv && Date.now() - typingSentAt > 2000 && ui.input.value.trim()) {
@@ -347,10 +355,11 @@ export function mount(cfg) {
       ui.form.requestSubmit();
     }
   });
-  ui.form.addEventListener('submit', (e) => {
+  ui.form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const text = ui.input.value.trim();
-    if (!text || !conv) {
+    const to = conv;
+    if ((!text && !files.tray.count) || !to) {
       return;
     }
     if (!fits()) {
@@ -361,8 +370,12 @@ export function mount(cfg) {
     fits();
     ui.send.disabled = false;
     typingSentAt = 0;
-    client.typing(conv, false);
-    client.send(conv, text, { cid: newCid() }).catch(() => {
+    client.typing(to, false);
+    const attachments = await files.tray.take(); // the uploads finish first; refused ones stay shown
+    if (!text && !attachments.length) {
+      return;
+    }
+    client.send(to, text, { cid: newCid(), attachments }).catch(() => {
       // shown in the transcript: the line is marked failed, with the reason as its title
     });
   });

@@ -72,6 +72,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code prechat.mjs}: a site's pre-chat form in the widget (a wrong email refused under its
  *       field, then accepted), and the agent's visitor panel beside the transcript with the name,
  *       email, page, browser and time zone, folding away on a phone.
+ *   <li>{@code attachments.mjs}: a visitor on a phone-sized page pastes a screenshot and sends it
+ *       with its progress shown; the agent sees the thumbnail and opens and closes the full-size
+ *       viewer from the keyboard, then sends a PDF the visitor downloads from its file card.
  * </ul>
  *
  * <p>And on a server of its own that sends mail to GreenMail (an SMTP server in this process) and
@@ -163,7 +166,8 @@ class BrowserTest {
         "rtl",
         "crawl",
         "sources",
-        "prechat"
+        "prechat",
+        "attachments"
       })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());

@@ -1,0 +1,64 @@
+// @ts-check
+// The widget's attach controls (docs/CLIENTS.md#files): a paperclip button (sdk/uploads.js draws it) before the send
+// button, the list of files being uploaded above the composer, paste into the text box and drop on
+// the panel, all feeding one UploadTray (sdk/uploads.js). Refusals are said in the visitor's
+// language, by the upload API's error code.
+
+import { UploadTray, wireAttach } from '../sdk/uploads.js';
+
+/** @typedef {import('./strings.js').Strings} Strings */
+/** @typedef {import('./panel.js').Panel} Panel */
+/** @typedef {import('../sdk/parley.js').ParleyClient} ParleyClient */
+
+/** The words for an upload's refusal. @param {Strings} t @param {string} code @returns {string} */
+export function refusal(t, code) {
+  switch (code) {
+    case 'file_too_large':
+    case 'too_large':
+    case 'image_too_large':
+      return t.fileTooLarge;
+    case 'unsupported_type':
+      return t.fileType;
+    case 'too_many_files':
+    case 'too_many_attachments':
+    case 'rate_limited':
+      return t.fileLimit;
+    default:
+      return t.fileFailed;
+  }
+}
+
+/**
+ * Adds the attach controls to the widget's composer.
+ * @param {ParleyClient} client @param {Panel} ui @param {() => string|null} conv the conversation shown
+ * @param {() => Strings} words @param {() => void} changed after files are added or taken
+ * @returns {{tray: UploadTray, relabel: () => void}}
+ */
+export function attachControls(client, ui, conv, words, changed) {
+  const doc = ui.form.ownerDocument;
+  const button = doc.createElement('button');
+  button.className = 'attach';
+  button.setAttribute('part', 'attach');
+  const input = doc.createElement('input');
+  input.className = 'attach-input';
+  const list = doc.createElement('ul');
+  list.className = 'uploads';
+  list.setAttribute('part', 'uploads');
+  ui.send.before(button, input);
+  ui.form.before(list);
+  const tray = new UploadTray(list, {
+    upload: (file, opts) => {
+      const c = conv();
+      return c ? client.upload(c, file, opts) : Promise.reject(Object.assign(new Error('no conversation'), { code: 'network' }));
+    },
+    reason: (code) => refusal(words(), code),
+    changed,
+  });
+  wireAttach(tray, { button, input, pasteTarget: ui.input, dropTarget: ui.panel });
+  const relabel = () => {
+    button.setAttribute('aria-label', words().attach);
+    button.title = words().attach;
+  };
+  relabel();
+  return { tray, relabel };
+}

@@ -1,0 +1,57 @@
+// @ts-check
+// The widget's words in the Baltic languages (Lithuanian, Latvian, Estonian): data only, see
+// ../languages.js (the rest of Europe is in europe.js).
+
+/** @type {Record<string, import('../languages.js').Words>} */
+export const BALTIC = {
+  lt: {
+    open: 'Atidaryti pokalbį', close: 'Uždaryti pokalbį', title: 'Parašykite mums', placeholder: 'Įveskite žinutę…', send: 'Siųsti',
+    human: 'Kalbėti su žmogumi', stop: 'Sustabdyti', connecting: 'Jungiamasi…',
+    reconnecting: 'Jungiamasi iš naujo… jūsų žinutės bus išsiųstos, kai ryšys atsinaujins.', offline: 'Neprisijungta',
+    queued: 'Esate {pos}-as eilėje.', queuedWait: 'Esate {pos}-as eilėje (apie {min} min.).',
+    typing: '{who} rašo…', bot: 'Asistentas', pending: 'siunčiama', sent: 'išsiųsta', delivered: 'pristatyta', read: 'perskaityta',
+    failed: 'neišsiųsta', log: 'Pokalbis',
+    unread: { one: '{n} nauja žinutė', few: '{n} naujos žinutės', many: '{n} naujos žinutės', other: '{n} naujų žinučių' },
+    tooLong: { one: 'Žinutėje gali būti ne daugiau kaip {max} simbolis.', few: 'Žinutėje gali būti ne daugiau kaip {max} simboliai.', many: 'Žinutėje gali būti ne daugiau kaip {max} simbolio.', other: 'Žinutėje gali būti ne daugiau kaip {max} simbolių.' },
+    rate: 'Kaip jums patiko šis pokalbis?', rateGood: 'Gerai', rateBad: 'Blogai', rateComment: 'Norite ką nors pridurti? (neprivaloma)',
+    rateThanks: 'Ačiū už atsiliepimą.',
+    mailAway: 'Šiuo metu mūsų nėra — palikite savo el. pašto adresą ir mes jums atsakysime.', mailEmail: 'Jūsų el. pašto adresas',
+    mailSave: 'Gauti atsakymą el. paštu', mailInvalid: 'Įveskite galiojantį el. pašto adresą.', mailOnFile: 'Ačiū — jei iki tol būsite išėję, atsakysime jums el. paštu.',
+    mailTranscript: 'Gauti pokalbio tekstą el. paštu', mailTranscriptSent: 'Pokalbio tekstas jau siunčiamas jūsų el. paštu.', mailLimited: 'Per daug užklausų; bandykite vėliau.',
+    prechatIntro: 'Prieš pradėdami, pasakykite mums:', prechatName: 'Jūsų vardas', prechatPhone: 'Telefonas', prechatText: 'Jūsų klausimas', prechatRequired: 'Užpildykite šį lauką.', prechatPhoneInvalid: 'Įveskite telefono numerį, pvz., +370 5 123 4567.', prechatTooLong: 'Tai per ilga.', sources: 'Šaltiniai',
+    closeImage: 'Uždaryti vaizdą', attach: 'Pridėti failą', fileTooLarge: 'Šis failas per didelis.', fileType: 'Tokio tipo failo išsiųsti negalima.', fileLimit: 'Šiuo metu per daug failų; bandykite vėliau.', fileFailed: 'Failo nepavyko išsiųsti; bandykite dar kartą.',
+  },
+  lv: {
+    open: 'Atvērt tērzēšanu', close: 'Aizvērt tērzēšanu', title: 'Tērzējiet ar mums', placeholder: 'Rakstiet ziņu…', send: 'Sūtīt',
+    human: 'Runāt ar cilvēku', stop: 'Apturēt', connecting: 'Savienojas…',
+    reconnecting: 'Savienojas no jauna… jūsu ziņas tiks nosūtītas, kad savienojums atjaunosies.', offline: 'Bezsaistē',
+    queued: 'Jūs esat {pos}. rindā.', queuedWait: 'Jūs esat {pos}. rindā (aptuveni {min} min).',
+    typing: '{who} raksta…', bot: 'Asistents', pending: 'sūta', sent: 'nosūtīts', delivered: 'piegādāts', read: 'izlasīts',
+    failed: 'nav nosūtīts', log: 'Saruna',
+    unread: { zero: '{n} jaunas ziņas', one: '{n} jauna ziņa', other: '{n} jaunas ziņas' },
+    tooLong: { zero: 'Ziņā var būt ne vairāk kā {max} rakstzīmes.', one: 'Ziņā var būt ne vairāk kā {max} rakstzīme.', other: 'Ziņā var būt ne vairāk kā {max} rakstzīmes.' },
+    rate: 'Kā jums patika šī saruna?', rateGood: 'Laba', rateBad: 'Slikta', rateComment: 'Vai vēlaties ko piebilst? (neobligāti)',
+    rateThanks: 'Paldies par atsauksmi.',
+    mailAway: 'Pašlaik neesam pieejami — atstājiet savu e-pasta adresi, un mēs jums atbildēsim.', mailEmail: 'Jūsu e-pasta adrese',
+    mailSave: 'Saņemt atbildi e-pastā', mailInvalid: 'Lūdzu, ievadiet derīgu e-pasta adresi.', mailOnFile: 'Paldies — ja jūs vairs nebūsiet šeit, atbildēsim jums e-pastā.',
+    mailTranscript: 'Saņemt sarunu e-pastā', mailTranscriptSent: 'Saruna jau tiek sūtīta uz jūsu e-pastu.', mailLimited: 'Pārāk daudz pieprasījumu; lūdzu, mēģiniet vēlāk vēlreiz.',
+    prechatIntro: 'Pirms sākam, lūdzu, pastāstiet mums:', prechatName: 'Jūsu vārds', prechatPhone: 'Tālrunis', prechatText: 'Jūsu jautājums', prechatRequired: 'Lūdzu, aizpildiet šo lauku.', prechatPhoneInvalid: 'Ievadiet tālruņa numuru, piemēram, +371 2123 4567.', prechatTooLong: 'Tas ir pārāk garš.', sources: 'Avoti',
+    closeImage: 'Aizvērt attēlu', attach: 'Pievienot failu', fileTooLarge: 'Šis fails ir pārāk liels.', fileType: 'Šāda veida failu nevar nosūtīt.', fileLimit: 'Pašlaik pārāk daudz failu; mēģiniet vēlāk.', fileFailed: 'Failu neizdevās nosūtīt; mēģiniet vēlreiz.',
+  },
+  et: {
+    open: 'Ava vestlus', close: 'Sulge vestlus', title: 'Vestle meiega', placeholder: 'Kirjuta sõnum…', send: 'Saada',
+    human: 'Räägi inimesega', stop: 'Peata', connecting: 'Ühendamine…',
+    reconnecting: 'Ühendamine uuesti… sinu sõnumid saadetakse, kui ühendus taastub.', offline: 'Võrguühenduseta',
+    queued: 'Oled järjekorras {pos}.', queuedWait: 'Oled järjekorras {pos}. (umbes {min} min).',
+    typing: '{who} kirjutab…', bot: 'Assistent', pending: 'saatmisel', sent: 'saadetud', delivered: 'kohale toimetatud', read: 'loetud',
+    failed: 'saatmata', log: 'Vestlus', unread: { one: '{n} uus sõnum', other: '{n} uut sõnumit' },
+    tooLong: { one: 'Sõnumis võib olla kuni {max} märk.', other: 'Sõnumis võib olla kuni {max} märki.' },
+    rate: 'Kuidas see vestlus sulle meeldis?', rateGood: 'Hea', rateBad: 'Halb', rateComment: 'Kas soovid midagi lisada? (valikuline)',
+    rateThanks: 'Täname tagasiside eest.',
+    mailAway: 'Me ei ole praegu kohal — jäta oma e-posti aadress ja me vastame sulle.', mailEmail: 'Sinu e-posti aadress',
+    mailSave: 'Vastus e-postiga', mailInvalid: 'Sisesta kehtiv e-posti aadress.', mailOnFile: 'Aitäh — kui oled selleks ajaks lahkunud, vastame sulle e-postiga.',
+    mailTranscript: 'Saada vestlus mulle e-postiga', mailTranscriptSent: 'Vestlus on teel sinu e-postile.', mailLimited: 'Liiga palju päringuid; proovi hiljem uuesti.',
+    prechatIntro: 'Enne kui alustame, palun ütle meile:', prechatName: 'Sinu nimi', prechatPhone: 'Telefon', prechatText: 'Sinu küsimus', prechatRequired: 'Palun täida see väli.', prechatPhoneInvalid: 'Sisesta telefoninumber, näiteks +372 5123 4567.', prechatTooLong: 'See on liiga pikk.', sources: 'Allikad',
+    closeImage: 'Sulge pilt', attach: 'Lisa fail', fileTooLarge: 'See fail on liiga suur.', fileType: 'Seda tüüpi faili ei saa saata.', fileLimit: 'Praegu liiga palju faile; proovige hiljem uuesti.', fileFailed: 'Faili ei õnnestunud saata; proovige uuesti.',
+  },
+};

@@ -1,0 +1,150 @@
+// Browser test: attachments in the widget and the console (issue 17). A visitor on a phone-sized
+// page pastes a screenshot into the widget's text box, sees its upload's progress bar fill and
+// sends it with no text (no empty bubble); the agent accepts the conversation in the console, sees
+// the thumbnail, opens the full-size viewer (a dialog named by the file) and closes it with Escape
+// (focus back on the thumbnail); the agent attaches a PDF with the 📎 button's file input and sends
+// it with a line of text; the visitor sees a file card (name, type, size) whose link downloads it.
+import assert from 'node:assert/strict';
+import { run, step, fail, watch, consoleLogin, assertInside, BASE } from './lib.mjs';
+
+/** A minimal PDF: what the server detects as application/pdf. */
+const PDF = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n'
+  + 'trailer << /Root 1 0 R >>\n%%EOF\n';
+
+run('attachments', async (browser) => {
+  const visitor = await browser.newPage({ viewport: { width: 390, height: 780 } });
+  watch(visitor, 'widget');
+  await visitor.goto(BASE + '/');
+  const widget = visitor.locator('#parley-widget');
+  await widget.locator('.launcher').click({ timeout: 15000 });
+  const log = widget.locator('.log');
+  await log.locator('.msg.theirs').first().waitFor({ timeout: 15000 });
+  await widget.locator('button.human').click();
+  await widget.locator('textarea').fill('My screen shows an error');
+  await widget.locator('textarea').press('Enter');
+  await log.locator('.msg.mine[data-state]:not([data-state=pending])', { hasText: 'shows an error' }).waitFor({ timeout: 15000 });
+  const attach = widget.locator('button.attach');
+  assert.equal(await attach.getAttribute('aria-label'), 'Attach a file');
+  step('the conversation is created; the widget has an attach button named "Attach a file"');
+
+  // Paste a screenshot (a PNG drawn on a canvas) into the text box, as the clipboard would give it.
+  await widget.locator('textarea').evaluate(async (box) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 400;
+    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+    g.fillStyle = '#3451d1';
+    g.fillRect(0, 0, 640, 400);
+    g.fillStyle = '#ffb300';
+    g.fillRect(40, 40, 300, 120);
+    const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
+    const data = new DataTransfer();
+    data.items.add(new File([/** @type {Blob} */ (blob)], 'screenshot.png', { type: 'image/png' }));
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  });
+  const bar = widget.locator('.uploads progress[aria-label="screenshot.png"]');
+  await widget.locator('.uploads .upload.uploaded').waitFor({ timeout: 15000 });
+  const full = await widget.locator('.uploads .upload.uploaded progress').evaluate((p) => [/** @type {HTMLProgressElement} */ (p).value, /** @type {HTMLProgressElement} */ (p).max]);
+  if (full[0] !== full[1] || full[1] < 100) {
+    fail(`the progress bar is not full after the upload: ${full}`);
+  }
+  step('the pasted screenshot uploads with a progress bar, filled at the end');
+  if (await bar.count() !== 1) {
+    fail('the progress bar is not named by the file');
+  }
+  await widget.locator('textarea').press('Enter'); // no text: the file alone
+  const mine = log.locator('.msg.mine:has(.files .thumb)');
+  await mine.waitFor({ timeout: 15000 });
+  await widget.locator('.uploads').waitFor({ state: 'hidden', timeout: 15000 });
+  const thumb = mine.locator('.thumb img');
+  assert.equal(await thumb.getAttribute('alt'), 'screenshot.png');
+  await visitor.waitForFunction((el) => el.complete && el.naturalWidth > 0, await thumb.elementHandle(), { timeout: 15000 });
+  if (await mine.locator('.text').isVisible()) {
+    fail('a message with a file and no text shows an empty text line');
+  }
+  assertInside(visitor, await mine.boundingBox(), 'the visitor\'s image message');
+  step('sent with no text: the visitor\'s bubble shows the thumbnail (alt: its name), no empty text');
+
+  // The agent: the thumbnail in the console, the viewer opened and closed from the keyboard.
+  const agent = await browser.newPage({ viewport: { width: 1280, height: 760 } });
+  watch(agent, 'console');
+  await consoleLogin(agent);
+  const conv = await visitor.evaluate(() => /** @type {any} */ (window).parleyWidget.transcript.state.conv);
+  await agent.locator(`#queue li[data-conv="${conv}"]`).click({ timeout: 15000 });
+  await agent.locator('#log .msg.visitor').first().waitFor({ timeout: 15000 });
+  await agent.click('#accept');
+  await widget.locator('header .agent', { hasText: 'Maya' }).waitFor({ timeout: 15000 });
+  const agentThumb = agent.locator('#log .msg.visitor .files button.thumb');
+  await agentThumb.waitFor({ timeout: 15000 });
+  await agent.waitForFunction((el) => el.complete && el.naturalWidth > 0, await agentThumb.locator('img').elementHandle(), { timeout: 15000 });
+  step('the agent sees the visitor\'s screenshot as a thumbnail');
+  await agentThumb.focus();
+  await agent.keyboard.press('Enter');
+  const viewer = agent.locator('.viewer[role=dialog][aria-label="screenshot.png"]');
+  await viewer.waitFor({ timeout: 15000 });
+  const big = viewer.locator('img');
+  await agent.waitForFunction((el) => el.complete && el.naturalWidth === 640, await big.elementHandle(), { timeout: 15000 });
+  assert.equal(await agent.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Close image');
+  step('Enter on the thumbnail opens the full-size image (640 px wide) in a dialog, focus on its close button');
+  await agent.keyboard.press('Escape');
+  await viewer.waitFor({ state: 'detached', timeout: 15000 });
+  if (!await agentThumb.evaluate((el) => el === document.activeElement)) {
+    fail('after Escape the focus is not back on the thumbnail');
+  }
+  step('Escape closes the viewer and gives the focus back to the thumbnail');
+
+  // The agent sends a PDF with a line of text; the visitor downloads it from its file card.
+  await agent.setInputFiles('#attach-input', { name: 'invoice.pdf', mimeType: 'application/pdf', buffer: Buffer.from(PDF) });
+  await agent.locator('#uploads .upload.uploaded').waitFor({ timeout: 15000 });
+  await agent.fill('#text', 'Here is your invoice');
+  await agent.press('#text', 'Enter');
+  await agent.locator('#log .msg.agent .file-card', { hasText: 'invoice.pdf' }).waitFor({ timeout: 15000 });
+  step('the agent attaches a PDF and sends it with text');
+  if (process.env.SCREENSHOT_DIR) {
+    await agent.screenshot({ path: `${process.env.SCREENSHOT_DIR}/console-attachments.png` });
+  }
+  const card = log.locator('.msg.theirs', { hasText: 'Here is your invoice' }).locator('a.file-card');
+  await card.waitFor({ timeout: 15000 });
+  const about = await card.locator('.file-about').textContent();
+  if (!about?.includes('application/pdf') || !about.includes(' B')) {
+    fail(`the file card does not say the type and size: ${about}`);
+  }
+  await visitor.waitForFunction((a) => /** @type {HTMLAnchorElement} */ (a).href.includes('/content?'), await card.elementHandle(), { timeout: 15000 });
+  const [download] = await Promise.all([visitor.waitForEvent('download', { timeout: 15000 }), card.click()]);
+  assert.equal(download.suggestedFilename(), 'invoice.pdf');
+  const stream = await download.createReadStream();
+  const chunks = [];
+  for await (const c of stream) {
+    chunks.push(c);
+  }
+  if (!Buffer.concat(chunks).toString('latin1').startsWith('%PDF-1.4')) {
+    fail('the downloaded file is not the PDF sent');
+  }
+  step('the visitor sees a file card (name, type, size) and downloads the PDF from it');
+
+  // The attach button from the keyboard opens the file picker; a dropped HTML page is refused inline.
+  await attach.focus();
+  const [chooser] = await Promise.all([visitor.waitForEvent('filechooser', { timeout: 15000 }), visitor.keyboard.press('Enter')]);
+  await chooser.setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('order 1234: two kettles\n') });
+  await widget.locator('.uploads .upload.uploaded', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
+  await widget.locator('.panel').evaluate((panel) => {
+    const data = new DataTransfer();
+    data.items.add(new File(['<html><script>alert(1)</script></html>'], 'page.html', { type: 'text/html' }));
+    for (const type of ['dragover', 'drop']) {
+      panel.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  });
+  await widget.locator('.uploads .upload.failed [role=alert]', { hasText: 'This type of file cannot be sent.' }).waitFor({ timeout: 15000 });
+  step('Enter on the attach button opens the file picker (a text file uploads); a dropped HTML page is refused inline');
+  await widget.locator('textarea').fill('my notes');
+  await widget.locator('textarea').press('Enter');
+  await agent.locator('#log .msg.visitor', { hasText: 'my notes' }).locator('.file-card', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
+  await widget.locator('.uploads').waitFor({ state: 'hidden', timeout: 15000 });
+  if (await log.locator('.file-card', { hasText: 'page.html' }).count() !== 0) {
+    fail('the refused file was sent');
+  }
+  step('sent with text: the agent gets the text file, not the refused page; the refusal is cleared');
+  if (process.env.SCREENSHOT_DIR) {
+    await visitor.screenshot({ path: `${process.env.SCREENSHOT_DIR}/widget-attachments.png` });
+  }
+});
