@@ -14,6 +14,9 @@ const PDF = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj
 run('attachments', async (browser) => {
   const visitor = await browser.newPage({ viewport: { width: 390, height: 780 } });
   watch(visitor, 'widget');
+  // File choosers intercepted from the start: Playwright turns interception on asynchronously when
+  // the first listener is added, so a listener added just before the key press could miss the chooser.
+  visitor.on('filechooser', () => {});
   await visitor.goto(BASE + '/');
   const widget = visitor.locator('#parley-widget');
   await widget.locator('.launcher').click({ timeout: 15000 });
@@ -124,6 +127,9 @@ run('attachments', async (browser) => {
 
   // The attach button from the keyboard opens the file picker; a dropped HTML page is refused inline.
   await attach.focus();
+  if (!await attach.evaluate((b) => /** @type {Document|ShadowRoot} */ (b.getRootNode()).activeElement === b)) {
+    fail('the attach button does not take the focus');
+  }
   const [chooser] = await Promise.all([visitor.waitForEvent('filechooser', { timeout: 15000 }), visitor.keyboard.press('Enter')]);
   await chooser.setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('order 1234: two kettles\n') });
   await widget.locator('.uploads .upload.uploaded', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
