@@ -84,6 +84,21 @@ public final class ConversationFiles implements AutoCloseable {
                                 || directory.isAgentOf(p, conv.site()))));
   }
 
+  /** A site's voice messages (the defaults when the site is unknown). */
+  public VoiceSettings voiceOf(String site) {
+    Site s = directory.site(site);
+    return s == null ? VoiceSettings.DEFAULTS : s.voice();
+  }
+
+  /**
+   * Keeps the outcome of file {@code id}'s transcription: its transcript, or why it failed; the
+   * record as it now is (empty when the file is gone).
+   */
+  public CompletableFuture<Optional<StoredFile>> transcribed(
+      String id, String transcript, String error) {
+    return records.transcribed(id, transcript, error);
+  }
+
   /** The limits of a site's uploads (its defaults when the site is unknown). */
   public FileLimits limitsOf(String site) {
     Site s = directory.site(site);
@@ -142,7 +157,7 @@ public final class ConversationFiles implements AutoCloseable {
         throw new CompletionException(unknownFile(ids.get(i)));
       }
       StoredFile file = f.get();
-      attached.add(
+      MessageMeta.Attachment a =
           MessageMeta.Attachment.fitted(
               file.id(),
               file.name(),
@@ -150,7 +165,11 @@ public final class ConversationFiles implements AutoCloseable {
               file.size(),
               file.width(),
               file.height(),
-              file.thumbnailId() != null));
+              file.thumbnailId() != null);
+      attached.add(
+          file.isAudio()
+              ? a.withAudio(file.duration(), file.transcript(), file.transcriptError())
+              : a);
     }
     return MessageMeta.attaching(attached);
   }

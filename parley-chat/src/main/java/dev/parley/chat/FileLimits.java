@@ -22,7 +22,8 @@ public record FileLimits(
   /**
    * Every type an upload may be: images (re-encoded), PDF, plain text and audio. Audio containers
    * are named by their audio type: Ogg (Opus, Vorbis) {@code audio/ogg}, WebM {@code audio/webm},
-   * MP4/M4A {@code audio/mp4}, MP3 {@code audio/mpeg}.
+   * MP4/M4A {@code audio/mp4}, MP3 {@code audio/mpeg}, WAV {@code audio/wav}. An audio file is a
+   * voice note: its length is bounded by the site's {@link VoiceSettings#maxSeconds}.
    */
   public static final List<String> SUPPORTED_TYPES =
       List.of(
@@ -35,7 +36,8 @@ public record FileLimits(
           "audio/ogg",
           "audio/webm",
           "audio/mp4",
-          "audio/mpeg");
+          "audio/mpeg",
+          "audio/wav");
 
   /** What a site that sets nothing gets. */
   public static final FileLimits DEFAULTS =

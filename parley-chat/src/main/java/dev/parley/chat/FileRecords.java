@@ -29,6 +29,12 @@ public interface FileRecords extends AutoCloseable {
   /** Every file of a conversation, oldest first. */
   CompletableFuture<List<StoredFile>> ofConversation(String conversation);
 
+  /**
+   * Keeps the outcome of file {@code id}'s transcription ({@link StoredFile#transcribed}): its
+   * transcript, or the error code; completes with the record as it now is (empty when it is gone).
+   */
+  CompletableFuture<Optional<StoredFile>> transcribed(String id, String transcript, String error);
+
   /** Deletes the record of {@code id}; whether there was one. */
   CompletableFuture<Boolean> delete(String id);
 

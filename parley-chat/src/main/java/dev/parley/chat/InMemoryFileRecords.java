@@ -57,6 +57,13 @@ public final class InMemoryFileRecords implements FileRecords {
   }
 
   @Override
+  public synchronized CompletableFuture<Optional<StoredFile>> transcribed(
+      String id, String transcript, String error) {
+    StoredFile f = byId.computeIfPresent(id, (k, v) -> v.transcribed(transcript, error));
+    return CompletableFuture.completedFuture(Optional.ofNullable(f));
+  }
+
+  @Override
   public synchronized CompletableFuture<Boolean> delete(String id) {
     return CompletableFuture.completedFuture(byId.remove(id) != null);
   }

@@ -26,6 +26,8 @@ import java.util.List;
  * @param retention how long a resolved conversation is kept before the retention sweep deletes it
  *     (with its files), or null to keep conversations forever (the default)
  * @param files the limits of its uploads ({@link FileLimits#DEFAULTS} when null)
+ * @param voice its voice messages' length and transcription ({@link VoiceSettings#DEFAULTS} when
+ *     null)
  */
 public record Site(
     String id,
@@ -42,12 +44,14 @@ public record Site(
     SiteAppearance appearance,
     List<EventWebhook> eventWebhooks,
     Duration retention,
-    FileLimits files) {
+    FileLimits files,
+    VoiceSettings voice) {
 
   public Site {
     allowedOrigins = List.copyOf(allowedOrigins);
     eventWebhooks = eventWebhooks == null ? List.of() : List.copyOf(eventWebhooks);
     files = files == null ? FileLimits.DEFAULTS : files;
+    voice = voice == null ? VoiceSettings.DEFAULTS : voice;
   }
 
   /** A site with the default limits of uploads. */
@@ -81,6 +85,7 @@ public record Site(
         appearance,
         eventWebhooks,
         retention,
+        null,
         null);
   }
 
@@ -274,106 +279,47 @@ public record Site(
 
   /** This site with another inactivity rule. */
   public Site withVisitorIdle(Duration d) {
-    return new Site(
-        id,
-        name,
-        allowedOrigins,
-        greeting,
-        botName,
-        confidenceThreshold,
-        hours,
-        anonymousVisitors,
-        identitySecret,
-        d,
-        bot,
-        appearance,
-        eventWebhooks,
-        retention,
-        files);
+    return copy(d, bot, appearance, eventWebhooks, retention, files, voice);
   }
 
   /** This site with another bot (null: the deployment's). */
   public Site withBot(BotSettings b) {
-    return new Site(
-        id,
-        name,
-        allowedOrigins,
-        greeting,
-        botName,
-        confidenceThreshold,
-        hours,
-        anonymousVisitors,
-        identitySecret,
-        visitorIdle,
-        b,
-        appearance,
-        eventWebhooks,
-        retention,
-        files);
+    return copy(visitorIdle, b, appearance, eventWebhooks, retention, files, voice);
   }
 
   /** This site with another appearance (null: the widget's defaults). */
   public Site withAppearance(SiteAppearance a) {
-    return new Site(
-        id,
-        name,
-        allowedOrigins,
-        greeting,
-        botName,
-        confidenceThreshold,
-        hours,
-        anonymousVisitors,
-        identitySecret,
-        visitorIdle,
-        bot,
-        a,
-        eventWebhooks,
-        retention,
-        files);
+    return copy(visitorIdle, bot, a, eventWebhooks, retention, files, voice);
   }
 
   /** This site with other event webhooks. */
   public Site withEventWebhooks(List<EventWebhook> hooks) {
-    return new Site(
-        id,
-        name,
-        allowedOrigins,
-        greeting,
-        botName,
-        confidenceThreshold,
-        hours,
-        anonymousVisitors,
-        identitySecret,
-        visitorIdle,
-        bot,
-        appearance,
-        hooks,
-        retention,
-        files);
+    return copy(visitorIdle, bot, appearance, hooks, retention, files, voice);
   }
 
   /** This site with another retention period (null: keep forever). */
   public Site withRetention(Duration r) {
-    return new Site(
-        id,
-        name,
-        allowedOrigins,
-        greeting,
-        botName,
-        confidenceThreshold,
-        hours,
-        anonymousVisitors,
-        identitySecret,
-        visitorIdle,
-        bot,
-        appearance,
-        eventWebhooks,
-        r,
-        files);
+    return copy(visitorIdle, bot, appearance, eventWebhooks, r, files, voice);
   }
 
   /** This site with other limits of uploads (null: the defaults). */
   public Site withFiles(FileLimits f) {
+    return copy(visitorIdle, bot, appearance, eventWebhooks, retention, f, voice);
+  }
+
+  /** This site with other voice messages (null: the defaults). */
+  public Site withVoice(VoiceSettings v) {
+    return copy(visitorIdle, bot, appearance, eventWebhooks, retention, files, v);
+  }
+
+  private Site copy(
+      Duration idle,
+      BotSettings b,
+      SiteAppearance a,
+      List<EventWebhook> hooks,
+      Duration r,
+      FileLimits f,
+      VoiceSettings v) {
     return new Site(
         id,
         name,
@@ -384,12 +330,13 @@ public record Site(
         hours,
         anonymousVisitors,
         identitySecret,
-        visitorIdle,
-        bot,
-        appearance,
-        eventWebhooks,
-        retention,
-        f);
+        idle,
+        b,
+        a,
+        hooks,
+        r,
+        f,
+        v);
   }
 
   /**

@@ -20,6 +20,11 @@ package dev.parley.chat;
  * @param height an image's height in pixels, or null
  * @param thumbnailId the id of an image's thumbnail in the {@link FileStore}, or null
  * @param createdAtMillis when it was stored
+ * @param duration an audio file's length in seconds when the server could read it (a WAV's header),
+ *     else null
+ * @param transcript an audio file's transcript ({@link Transcriber}), or null: none yet, none asked
+ *     for, or it failed
+ * @param transcriptError why the transcription failed ({@link Transcriber.Failed#code}), or null
  */
 public record StoredFile(
     String id,
@@ -34,7 +39,70 @@ public record StoredFile(
     Integer width,
     Integer height,
     String thumbnailId,
-    long createdAtMillis) {
+    long createdAtMillis,
+    Double duration,
+    String transcript,
+    String transcriptError) {
+
+  /** A file without duration or transcript (anything but audio, or audio not yet transcribed). */
+  public StoredFile(
+      String id,
+      String site,
+      String conversation,
+      String uploader,
+      String key,
+      String name,
+      String type,
+      long size,
+      String sha256,
+      Integer width,
+      Integer height,
+      String thumbnailId,
+      long createdAtMillis) {
+    this(
+        id,
+        site,
+        conversation,
+        uploader,
+        key,
+        name,
+        type,
+        size,
+        sha256,
+        width,
+        height,
+        thumbnailId,
+        createdAtMillis,
+        null,
+        null,
+        null);
+  }
+
+  /** This file with the outcome of its transcription: a transcript, or an error code. */
+  public StoredFile transcribed(String text, String error) {
+    return new StoredFile(
+        id,
+        site,
+        conversation,
+        uploader,
+        key,
+        name,
+        type,
+        size,
+        sha256,
+        width,
+        height,
+        thumbnailId,
+        createdAtMillis,
+        duration,
+        text,
+        error);
+  }
+
+  /** Whether it is audio (a voice note: played, maybe transcribed). */
+  public boolean isAudio() {
+    return type.startsWith("audio/");
+  }
 
   /** Whether it is an image (re-encoded, with dimensions and a thumbnail). */
   public boolean isImage() {

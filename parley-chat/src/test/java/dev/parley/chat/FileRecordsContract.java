@@ -118,4 +118,36 @@ public abstract class FileRecordsContract {
     // The key is free again once its file is gone.
     assertThat(get(records.insert(image("f_3", "chat_a", "v_1", "k1", 12))).id()).isEqualTo("f_3");
   }
+
+  @Test
+  void anAudioFileKeepsItsDurationAndTheOutcomeOfItsTranscription() throws Exception {
+    StoredFile voice =
+        new StoredFile(
+            "f_v",
+            "acme",
+            "chat_a",
+            "v_1",
+            "kv",
+            "note.wav",
+            "audio/wav",
+            32044,
+            "ef".repeat(32),
+            null,
+            null,
+            null,
+            20,
+            2.5,
+            null,
+            null);
+    assertThat(get(records.insert(voice))).isEqualTo(voice);
+
+    assertThat(get(records.transcribed("f_v", "Où est ma commande ?", null)))
+        .contains(voice.transcribed("Où est ma commande ?", null));
+    assertThat(get(records.find("f_v")).orElseThrow().transcript())
+        .isEqualTo("Où est ma commande ?");
+    assertThat(get(records.transcribed("f_v", null, "timeout")).orElseThrow().transcriptError())
+        .isEqualTo("timeout");
+    assertThat(get(records.find("f_v")).orElseThrow().duration()).isEqualTo(2.5);
+    assertThat(get(records.transcribed("f_none", "x", null))).isEmpty();
+  }
 }

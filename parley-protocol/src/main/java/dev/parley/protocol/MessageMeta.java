@@ -95,9 +95,33 @@ public record MessageMeta(List<Source> sources, List<Attachment> attachments) {
     this(sources, List.of());
   }
 
-  /** Meta carrying {@code attachments} only; null when there are none. */
+  /**
+   * Meta carrying {@code attachments} only; null when there are none. Transcripts are shortened
+   * (the longest first, by half) until the meta fits {@value #MAX_JSON_BYTES} bytes: the file's
+   * record keeps each whole.
+   */
   public static MessageMeta attaching(List<Attachment> attachments) {
-    return attachments.isEmpty() ? null : new MessageMeta(List.of(), attachments);
+    if (attachments.isEmpty()) {
+      return null;
+    }
+    List<Attachment> fitted = new ArrayList<>(attachments);
+    while (jsonBytes(Map.of("a", fitted)) > MAX_JSON_BYTES) {
+      int longest = -1;
+      for (int i = 0; i < fitted.size(); i++) {
+        String t = fitted.get(i).transcript();
+        if (t != null && (longest < 0 || t.length() > fitted.get(longest).transcript().length())) {
+          longest = i;
+        }
+      }
+      if (longest < 0) {
+        break; // no transcript left to shorten: the constructor says what is too large
+      }
+      Attachment a = fitted.get(longest);
+      String t = a.transcript();
+      fitted.set(
+          longest, a.withTranscript(t.length() < 16 ? null : Source.shorten(t, t.length() / 2)));
+    }
+    return new MessageMeta(List.of(), fitted);
   }
 
   /**
@@ -174,6 +198,11 @@ public record MessageMeta(List<Source> sources, List<Attachment> attachments) {
    * @param width an image's width in pixels, or null for anything else
    * @param height an image's height in pixels, or null
    * @param thumbnail whether it has a thumbnail (images)
+   * @param duration an audio file's length in seconds when the server knows it, or null
+   * @param transcript an audio file's transcript, at most {@value #MAX_TRANSCRIPT_CHARS}
+   *     characters, or null (none asked for, or it failed: see {@code transcriptError})
+   * @param transcriptError why an audio file has no transcript ({@code timeout}, {@code
+   *     unavailable}, {@code rejected}, {@code invalid_answer}), or null
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -184,9 +213,27 @@ public record MessageMeta(List<Source> sources, List<Attachment> attachments) {
       long size,
       Integer width,
       Integer height,
-      boolean thumbnail) {
+      boolean thumbnail,
+      Double duration,
+      String transcript,
+      String transcriptError) {
     /** Longest name an attachment keeps. */
     public static final int MAX_NAME_CHARS = 120;
+
+    /** Longest transcript an attachment keeps (the file's record keeps the whole). */
+    public static final int MAX_TRANSCRIPT_CHARS = 4000;
+
+    /** An attachment without duration or transcript. */
+    public Attachment(
+        String id,
+        String name,
+        String type,
+        long size,
+        Integer width,
+        Integer height,
+        boolean thumbnail) {
+      this(id, name, type, size, width, height, thumbnail, null, null, null);
+    }
 
     /** Longest media type. */
     public static final int MAX_TYPE_CHARS = 100;
@@ -215,6 +262,40 @@ public record MessageMeta(List<Source> sources, List<Attachment> attachments) {
       if ((width == null) != (height == null) || (width != null && (width < 1 || height < 1))) {
         throw new IllegalArgumentException("width and height are both absent or both >= 1");
       }
+      if (duration != null && !(duration >= 0)) {
+        throw new IllegalArgumentException("duration must be >= 0");
+      }
+      if (transcript != null && transcript.length() > MAX_TRANSCRIPT_CHARS) {
+        throw new IllegalArgumentException(
+            "transcript is longer than " + MAX_TRANSCRIPT_CHARS + " characters");
+      }
+      if (transcriptError != null && !transcriptError.matches("[a-z_]{1,32}")) {
+        throw new IllegalArgumentException("transcriptError is not an error code");
+      }
+    }
+
+    /** This attachment with another transcript. */
+    public Attachment withTranscript(String t) {
+      return new Attachment(
+          id, name, type, size, width, height, thumbnail, duration, t, transcriptError);
+    }
+
+    /**
+     * This attachment with an audio file's duration and the outcome of its transcription (the
+     * transcript shortened to {@value #MAX_TRANSCRIPT_CHARS} characters).
+     */
+    public Attachment withAudio(Double seconds, String text, String error) {
+      return new Attachment(
+          id,
+          name,
+          type,
+          size,
+          width,
+          height,
+          thumbnail,
+          seconds,
+          text == null ? null : Source.shorten(text.strip(), MAX_TRANSCRIPT_CHARS),
+          error);
     }
 
     /** An attachment of a file's record, its name shortened (ending in an ellipsis) to fit. */

@@ -1,6 +1,8 @@
 package dev.parley.server;
 
+import dev.parley.bots.OpenAiTranscriber;
 import dev.parley.bots.SiteBots;
+import dev.parley.bots.Transcribers;
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.chat.BotSettings;
@@ -234,7 +236,9 @@ public final class ParleyServer implements AutoCloseable {
               authenticator,
               directory,
               search);
-      this.uploads = new FileUploads(chat.files(), clock);
+      this.uploads =
+          new FileUploads(
+              chat.files(), clock, new Transcribers(OpenAiTranscriber.TIMEOUT)); // closes them
       opened.add(uploads);
       FilesApi files =
           new FilesApi(

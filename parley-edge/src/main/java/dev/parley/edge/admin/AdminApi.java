@@ -262,7 +262,8 @@ public final class AdminApi implements HttpApi {
         s.appearance(),
         s.eventWebhooks(),
         s.retentionDays(),
-        s.files());
+        s.files(),
+        s.voice());
   }
 
   private static <T> Response outcome(
@@ -315,6 +316,10 @@ public final class AdminApi implements HttpApi {
       if (bot.get("embeddings") instanceof Map<?, ?> emb) {
         ((Map<String, Object>) emb).put("apiKeySet", SiteSecrets.embeddingsKey(d) != null);
       }
+    }
+    if (n.get("voice") instanceof Map<?, ?> voice
+        && voice.get("transcription") instanceof Map<?, ?> t) {
+      ((Map<String, Object>) t).put("apiKeySet", SiteSecrets.transcriptionKey(d) != null);
     }
     n.put("version", s.version());
     n.put("updatedAt", s.updatedAtMillis());

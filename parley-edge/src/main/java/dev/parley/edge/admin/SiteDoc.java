@@ -13,11 +13,13 @@ import java.util.regex.Pattern;
  * an entry of the sites file. {@link #checked} validates every field and fills the defaults, naming
  * the field of the first problem; {@link #toSite} makes what the chat layer uses. {@code
  * retentionDays} (1-3650, absent: keep forever) is how long resolved conversations are kept; {@code
- * files} the limits of uploads ({@link FileLimitsDoc}).
+ * files} the limits of uploads ({@link FileLimitsDoc}); {@code voice} the voice notes' length and
+ * transcription ({@link VoiceDoc}).
  *
  * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code
- * bot.webhook.secret}, {@code bot.embeddings.apiKey}, each {@code eventWebhooks[i].secret}) are
- * plain here; {@link SiteSecrets} seals them in the stored document and the API never shows them.
+ * bot.webhook.secret}, {@code bot.embeddings.apiKey}, {@code voice.transcription.apiKey}, each
+ * {@code eventWebhooks[i].secret}) are plain here; {@link SiteSecrets} seals them in the stored
+ * document and the API never shows them.
  */
 public record SiteDoc(
     String id,
@@ -35,7 +37,8 @@ public record SiteDoc(
     Appearance appearance,
     List<EventWebhookDoc> eventWebhooks,
     Integer retentionDays,
-    FileLimitsDoc files) {
+    FileLimitsDoc files,
+    VoiceDoc voice) {
 
   /** A site document that keeps its conversations forever (no {@code retentionDays}). */
   public SiteDoc(
@@ -68,6 +71,7 @@ public record SiteDoc(
         disabled,
         appearance,
         eventWebhooks,
+        null,
         null,
         null);
   }
@@ -278,7 +282,8 @@ public record SiteDoc(
         a,
         hooks,
         retentionDays,
-        FileLimitsDoc.checked(files));
+        FileLimitsDoc.checked(files),
+        VoiceDoc.checked(voice));
   }
 
   /**
@@ -309,7 +314,8 @@ public record SiteDoc(
                 .filter(h -> h != null)
                 .toList(),
         SiteRules.retention(retentionDays),
-        FileLimitsDoc.toLimits(files));
+        FileLimitsDoc.toLimits(files),
+        VoiceDoc.toSettings(voice));
   }
 
   /** The document of {@code s} (a sites file's site, the demo site). */
@@ -340,7 +346,8 @@ public record SiteDoc(
             ? null
             : s.eventWebhooks().stream().map(EventWebhookDoc::of).toList(),
         s.retention() == null ? null : (int) s.retention().toDays(),
-        FileLimitsDoc.of(s.files()));
+        FileLimitsDoc.of(s.files()),
+        VoiceDoc.of(s.voice()));
   }
 
   /** This document with other secrets (null keeps none: the caller decides). */
@@ -365,6 +372,20 @@ public record SiteDoc(
                   : new Embeddings(
                       b.embeddings().baseUrl(), b.embeddings().model(), embeddingsKey));
     }
+    return with(identity, b, eventWebhooks, voice);
+  }
+
+  /** This document with other event webhooks. */
+  SiteDoc withEventWebhooks(List<EventWebhookDoc> hooks) {
+    return with(identitySecret, bot, hooks, voice);
+  }
+
+  /** This document with another transcription API key (null keeps none). */
+  SiteDoc withTranscriptionKey(String key) {
+    return voice == null ? this : with(identitySecret, bot, eventWebhooks, voice.withApiKey(key));
+  }
+
+  private SiteDoc with(String identity, Bot b, List<EventWebhookDoc> hooks, VoiceDoc v) {
     return new SiteDoc(
         id,
         name,
@@ -379,36 +400,16 @@ public record SiteDoc(
         b,
         disabled,
         appearance,
-        eventWebhooks,
-        retentionDays,
-        files);
-  }
-
-  /** This document with other event webhooks. */
-  SiteDoc withEventWebhooks(List<EventWebhookDoc> hooks) {
-    return new SiteDoc(
-        id,
-        name,
-        allowedOrigins,
-        anonymousVisitors,
-        identitySecret,
-        greeting,
-        botName,
-        confidenceThreshold,
-        hours,
-        visitorIdle,
-        bot,
-        disabled,
-        appearance,
         hooks,
         retentionDays,
-        files);
+        files,
+        v);
   }
 
   /**
    * This document (a sites file's site) over {@code stored}: what the file leaves unset — the bot,
-   * the appearance, the event webhooks, the retention period, the files' limits — is kept from the
-   * stored one.
+   * the appearance, the event webhooks, the retention period, the files' limits, the voice — is
+   * kept from the stored one.
    */
   SiteDoc keepingUnsetFrom(SiteDoc stored) {
     return new SiteDoc(
@@ -427,7 +428,8 @@ public record SiteDoc(
         appearance != null ? appearance : stored.appearance(),
         eventWebhooks != null ? eventWebhooks : stored.eventWebhooks(),
         retentionDays != null ? retentionDays : stored.retentionDays(),
-        files != null ? files : stored.files());
+        files != null ? files : stored.files(),
+        voice != null ? voice : stored.voice());
   }
 
   @Override

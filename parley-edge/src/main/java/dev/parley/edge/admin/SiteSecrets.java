@@ -5,9 +5,10 @@ import java.util.List;
 
 /**
  * The secrets of a site document — its identity secret, the LLM API key, the webhook bot's secret,
- * the embeddings API key and each event webhook's secret — sealed for storage and opened for use
- * ({@link SecretBox}), each with its place ({@code site/<id>/<field>}) as associated data. Secrets
- * are write-only: a document sent without one keeps the stored one, an empty string clears it.
+ * the embeddings API key, the transcription API key and each event webhook's secret — sealed for
+ * storage and opened for use ({@link SecretBox}), each with its place ({@code site/<id>/<field>})
+ * as associated data. Secrets are write-only: a document sent without one keeps the stored one, an
+ * empty string clears it.
  *
  * <p>Stateless and thread-safe.
  */
@@ -29,9 +30,14 @@ final class SiteSecrets {
     return d.bot() == null || d.bot().embeddings() == null ? null : d.bot().embeddings().apiKey();
   }
 
+  /** The transcription API key, or null. */
+  static String transcriptionKey(SiteDoc d) {
+    return d.voice() == null ? null : d.voice().apiKey();
+  }
+
   /** {@code d} with no secret at all (what the API shows, beside whether each is set). */
   static SiteDoc without(SiteDoc d) {
-    return d.withSecrets(null, null, null, null).withEventWebhooks(null);
+    return d.withSecrets(null, null, null, null).withEventWebhooks(null).withTranscriptionKey(null);
   }
 
   /** {@code sealed} (as stored) with its secrets opened. */
@@ -46,7 +52,9 @@ final class SiteSecrets {
                 ? null
                 : s.eventWebhooks().stream()
                     .map(h -> h.withSecret(box.open(h.secret(), hookPlace(s.id(), h.id()))))
-                    .toList());
+                    .toList())
+        .withTranscriptionKey(
+            box.open(transcriptionKey(s), place(s.id(), "voice.transcription.apiKey")));
   }
 
   /**
@@ -77,7 +85,14 @@ final class SiteSecrets {
                 before == null ? null : embeddingsKey(before),
                 id,
                 "bot.embeddings.apiKey"))
-        .withEventWebhooks(sealedHooks(box, doc, before));
+        .withEventWebhooks(sealedHooks(box, doc, before))
+        .withTranscriptionKey(
+            keep(
+                box,
+                transcriptionKey(doc),
+                before == null ? null : transcriptionKey(before),
+                id,
+                "voice.transcription.apiKey"));
   }
 
   /**

@@ -9,7 +9,8 @@ import org.apache.tika.Tika;
  * FileLimits.SUPPORTED_TYPES}: the Ogg family ({@code audio/opus}, {@code audio/vorbis}, {@code
  * application/ogg}) is {@code audio/ogg}; a Matroska file whose EBML document type is {@code webm}
  * is {@code audio/webm}; an ISO media file ({@code ftyp} box: MP4, M4A, QuickTime) is {@code
- * audio/mp4}. Anything else keeps Tika's name (HTML, SVG, ZIP…), which no site allows.
+ * audio/mp4}; RIFF WAVE ({@code audio/vnd.wave}, {@code audio/x-wav}) is {@code audio/wav}.
+ * Anything else keeps Tika's name (HTML, SVG, ZIP…), which no site allows.
  *
  * <p>Stateless and thread-safe.
  */
@@ -26,6 +27,7 @@ final class FileTypes {
           "audio/ogg";
       case "application/x-matroska", "video/webm", "audio/webm", "video/x-matroska" ->
           isWebm(bytes) ? "audio/webm" : t;
+      case "audio/vnd.wave", "audio/x-wav", "audio/wav", "audio/wave" -> "audio/wav";
       case "audio/mp4", "video/mp4", "video/quicktime", "audio/x-m4a" ->
           isIsoMedia(bytes) ? "audio/mp4" : t;
       default -> t;

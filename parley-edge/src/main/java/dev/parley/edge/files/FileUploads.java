@@ -4,20 +4,28 @@ import dev.parley.chat.ChatConversation;
 import dev.parley.chat.ConversationFiles;
 import dev.parley.chat.FileLimits;
 import dev.parley.chat.StoredFile;
+import dev.parley.chat.Transcriber;
+import dev.parley.chat.VoiceSettings;
 import dev.parley.core.KeyedBuckets;
 import dev.parley.core.NodeClock;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One upload from bytes to a stored file: the uploader's rate first ({@link #BURST} at once, then
@@ -26,13 +34,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * site's limits ({@link FileLimits}: size, files in the conversation, then the type detected from
  * the bytes by {@link FileTypes}), then an image is re-encoded by {@link ImageCleaner} within the
  * node's {@link DecodeBudget}, and the file is stored once ({@link ConversationFiles#save}). A
- * refused upload stores nothing.
+ * refused upload stores nothing. Audio is a voice note: its length is bounded ({@link
+ * AudioLength}), and when the site names a transcription endpoint the new file is transcribed once
+ * stored; the upload answers when the transcript (or the failure, kept as {@code transcriptError})
+ * is in the record, which the transcriber's own time-out bounds (and {@link #TRANSCRIPTION_WAIT}
+ * besides). A failed transcription refuses nothing: the file is stored either way.
  *
  * <p>Thread-safe. The work (hashing, detection, decoding) runs on a bounded pool of its own, never
  * on the caller's event loop; when {@link #QUEUE} uploads already wait, another is refused with
  * {@code busy} rather than queued without end.
  */
 public final class FileUploads implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FileUploads.class);
+
   /** Uploads that may wait for the pool beyond those in progress. */
   static final int QUEUE = 8;
 
@@ -41,6 +55,9 @@ public final class FileUploads implements AutoCloseable {
 
   /** … and then one every so many seconds (per node). */
   static final int SECONDS_PER_UPLOAD = 6;
+
+  /** The longest an upload waits for its transcript, whatever the transcriber's own time-out. */
+  static final Duration TRANSCRIPTION_WAIT = Duration.ofSeconds(90);
 
   /** The outcome of an upload. */
   public sealed interface Outcome {}
@@ -57,23 +74,43 @@ public final class FileUploads implements AutoCloseable {
   private final DecodeBudget budget;
   private final KeyedBuckets rate;
   private final SecureRandom random = new SecureRandom();
+  private final Function<VoiceSettings.Transcription, Transcriber> transcribers;
 
   /**
    * With a thread per core (at most 4), {@link #QUEUE} waiting and the default {@link
    * DecodeBudget}.
    */
   public FileUploads(ConversationFiles files, NodeClock clock) {
+    this(files, clock, t -> null);
+  }
+
+  /**
+   * As {@link #FileUploads(ConversationFiles, NodeClock)}, with the transcriber of a site's
+   * transcription settings ({@code dev.parley.bots.Transcribers}; null for none), which {@link
+   * #close} closes when it is {@link AutoCloseable}.
+   */
+  public FileUploads(
+      ConversationFiles files,
+      NodeClock clock,
+      Function<VoiceSettings.Transcription, Transcriber> transcribers) {
     this(
         files,
         clock,
+        transcribers,
         Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())),
         QUEUE,
         new DecodeBudget(DecodeBudget.defaultBytes(), DecodeBudget.WAIT));
   }
 
   FileUploads(
-      ConversationFiles files, NodeClock clock, int threads, int queue, DecodeBudget budget) {
+      ConversationFiles files,
+      NodeClock clock,
+      Function<VoiceSettings.Transcription, Transcriber> transcribers,
+      int threads,
+      int queue,
+      DecodeBudget budget) {
     this.files = files;
+    this.transcribers = transcribers;
     this.clock = clock;
     this.budget = budget;
     this.rate = new KeyedBuckets(clock, 1.0 / SECONDS_PER_UPLOAD, BURST, 10_000);
@@ -153,6 +190,13 @@ public final class FileUploads implements AutoCloseable {
               + "; this site accepts "
               + String.join(", ", limits.allowedTypes()));
     }
+    Double seconds = type.equals("audio/wav") ? AudioLength.wavSeconds(bytes) : null;
+    if (type.startsWith("audio/")) {
+      String tooLong = AudioLength.tooLong(type, bytes, seconds, files.voiceOf(c.site()));
+      if (tooLong != null) {
+        return refused(413, "audio_too_long", tooLong);
+      }
+    }
     String id = newId("f_");
     byte[] content = bytes;
     byte[] thumbnail = null;
@@ -193,10 +237,61 @@ public final class FileUploads implements AutoCloseable {
             width,
             height,
             thumbnailId,
-            clock.millis());
+            clock.millis(),
+            seconds,
+            null,
+            null);
+    byte[] stored = content;
     return files
         .save(f, content, thumbnail)
-        .thenApply(s -> s.created() ? new Stored(s.file(), true) : replay(s.file(), sha256));
+        .thenCompose(
+            s ->
+                s.created()
+                    ? transcribed(s.file(), stored).thenApply(t -> new Stored(t, true))
+                    : CompletableFuture.completedFuture(replay(s.file(), sha256)));
+  }
+
+  /**
+   * {@code f} (just stored) with its transcript or the failure's code kept, when it is audio and
+   * its site has a transcriber; else {@code f}. Never fails: a store that cannot keep the outcome
+   * leaves the file as it was stored.
+   */
+  private CompletableFuture<StoredFile> transcribed(StoredFile f, byte[] audio) {
+    VoiceSettings.Transcription settings = files.voiceOf(f.site()).transcription();
+    Transcriber t = f.isAudio() && settings != null ? transcribers.apply(settings) : null;
+    if (t == null) {
+      return CompletableFuture.completedFuture(f);
+    }
+    CompletableFuture<String> text;
+    try {
+      text =
+          t.transcribe(f.name(), f.type(), audio)
+              .orTimeout(TRANSCRIPTION_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      text = CompletableFuture.failedFuture(e);
+    }
+    return text.handle(
+            (words, err) -> {
+              if (err == null) {
+                return files.transcribed(f.id(), words, null);
+              }
+              Throwable cause = err instanceof CompletionException ? err.getCause() : err;
+              String code =
+                  cause instanceof Transcriber.Failed tf
+                      ? tf.code
+                      : cause instanceof TimeoutException ? "timeout" : "unavailable";
+              log.warn("transcribing file {} failed ({}): {}", f.id(), code, cause.toString());
+              return files.transcribed(f.id(), null, code);
+            })
+        .thenCompose(kept -> kept)
+        .handle(
+            (kept, err) -> {
+              if (err != null) {
+                log.warn("keeping the transcript of file {} failed", f.id(), err);
+                return f;
+              }
+              return kept.orElse(f);
+            });
   }
 
   /**
@@ -229,8 +324,16 @@ public final class FileUploads implements AutoCloseable {
     }
   }
 
+  /** Stops the pool, and closes the transcribers when they can be closed (they are this one's). */
   @Override
   public void close() {
     pool.shutdown();
+    if (transcribers instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.debug("closing the transcribers failed", e);
+      }
+    }
   }
 }

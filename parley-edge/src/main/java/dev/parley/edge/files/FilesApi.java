@@ -45,7 +45,11 @@ public final class FilesApi implements HttpApi {
       Pattern.compile("/api/files/([A-Za-z0-9_-]{1,64})(?:/(content|thumbnail))?");
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
 
-  /** A file as the API shows it; a message's attachment names it by {@code id}. */
+  /**
+   * A file as the API shows it; a message's attachment names it by {@code id}. An audio file's
+   * {@code duration} (seconds, when known), {@code transcript} and {@code transcriptError} are null
+   * for anything else.
+   */
   public record FileView(
       String id,
       String conversation,
@@ -57,7 +61,10 @@ public final class FilesApi implements HttpApi {
       Integer width,
       Integer height,
       boolean thumbnail,
-      long createdAt) {
+      long createdAt,
+      Double duration,
+      String transcript,
+      String transcriptError) {
     static FileView of(StoredFile f) {
       return new FileView(
           f.id(),
@@ -70,7 +77,10 @@ public final class FilesApi implements HttpApi {
           f.width(),
           f.height(),
           f.thumbnailId() != null,
-          f.createdAtMillis());
+          f.createdAtMillis(),
+          f.duration(),
+          f.transcript(),
+          f.transcriptError());
     }
   }
 

@@ -12,7 +12,7 @@ class FileLimitsDocTest {
   static SiteDoc site(FileLimitsDoc files) {
     return new SiteDoc(
         "acme", null, null, null, null, "hi", null, null, null, null, null, null, null, null, null,
-        files);
+        files, null);
   }
 
   @Test

@@ -58,6 +58,11 @@ class FileUploadsTest {
     }
 
     @Override
+    public CompletableFuture<Optional<StoredFile>> transcribed(String id, String t, String e) {
+      return inner.transcribed(id, t, e);
+    }
+
+    @Override
     public CompletableFuture<Boolean> delete(String id) {
       return inner.delete(id);
     }
@@ -78,7 +83,8 @@ class FileUploadsTest {
       ChatConversation c = f.chatStore.find(f.shopConversation).get().orElseThrow();
       byte[] text = "hello".getBytes(StandardCharsets.UTF_8);
       try (FileUploads uploads =
-          new FileUploads(files, f.nodeClock, 1, 1, new DecodeBudget(1 << 20, Duration.ZERO))) {
+          new FileUploads(
+              files, f.nodeClock, t -> null, 1, 1, new DecodeBudget(1 << 20, Duration.ZERO))) {
         CompletableFuture<FileUploads.Outcome> running =
             uploads.upload(c, f.ann, "a", "a.txt", text);
         assertThat(records.asked.await(10, TimeUnit.SECONDS)).isTrue();

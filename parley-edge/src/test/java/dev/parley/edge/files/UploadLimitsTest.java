@@ -119,7 +119,7 @@ class UploadLimitsTest {
       throws Exception {
     ChatConversation c = f.chatStore.find(f.shopConversation).get().orElseThrow();
     DecodeBudget budget = new DecodeBudget(1 << 20, Duration.ZERO); // 1 MiB
-    try (FileUploads uploads = new FileUploads(f.files, f.nodeClock, 1, 1, budget)) {
+    try (FileUploads uploads = new FileUploads(f.files, f.nodeClock, t -> null, 1, 1, budget)) {
       FileUploads.Outcome big =
           uploads
               .upload(c, f.ann, "big", "big.png", FilesFixture.png(1000, 1000))

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The {@link FileRecords} on the same database as the messages (SQLite or PostgreSQL): table {@code
- * files} (migration V20). An insert is {@code INSERT … ON CONFLICT DO NOTHING} on the unique
+ * files} (migrations V20, V22). An insert is {@code INSERT … ON CONFLICT DO NOTHING} on the unique
  * conversation, uploader and key, then a read of the row that holds, in one transaction.
  *
  * <p>Thread-safe; JDBC runs on {@link JdbcAccess}'s threads (or the SQLite writer's).
@@ -22,7 +22,7 @@ import java.util.concurrent.CompletableFuture;
 public final class JdbcFileRecords implements FileRecords {
   private static final String COLUMNS =
       "id, site, conversation, uploader, idem_key, name, type, size, sha256, width, height, "
-          + "thumbnail_id, created_at";
+          + "thumbnail_id, created_at, duration, transcript, transcript_error";
 
   private final JdbcAccess db;
 
@@ -49,7 +49,7 @@ public final class JdbcFileRecords implements FileRecords {
               c.prepareStatement(
                   "INSERT INTO files ("
                       + COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setString(1, f.id());
             ps.setString(2, f.site());
             ps.setString(3, f.conversation());
@@ -63,6 +63,13 @@ public final class JdbcFileRecords implements FileRecords {
             setInt(ps, 11, f.height());
             ps.setString(12, f.thumbnailId());
             ps.setLong(13, f.createdAtMillis());
+            if (f.duration() == null) {
+              ps.setNull(14, Types.DOUBLE);
+            } else {
+              ps.setDouble(14, f.duration());
+            }
+            ps.setString(15, f.transcript());
+            ps.setString(16, f.transcriptError());
             ps.executeUpdate();
           }
           return keyed(c, f.conversation(), f.uploader(), f.key())
@@ -132,6 +139,28 @@ public final class JdbcFileRecords implements FileRecords {
   }
 
   @Override
+  public CompletableFuture<Optional<StoredFile>> transcribed(
+      String id, String transcript, String error) {
+    return db.write(
+        "files",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE files SET transcript = ?, transcript_error = ? WHERE id = ?")) {
+            ps.setString(1, transcript);
+            ps.setString(2, error);
+            ps.setString(3, id);
+            ps.executeUpdate();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT " + COLUMNS + " FROM files WHERE id = ?")) {
+            ps.setString(1, id);
+            return one(ps);
+          }
+        });
+  }
+
+  @Override
   public CompletableFuture<Boolean> delete(String id) {
     return db.write(
         "files",
@@ -154,6 +183,8 @@ public final class JdbcFileRecords implements FileRecords {
     Integer width = rs.wasNull() ? null : w;
     int h = rs.getInt(11);
     Integer height = rs.wasNull() ? null : h;
+    double d = rs.getDouble(14);
+    Double duration = rs.wasNull() ? null : d;
     return new StoredFile(
         rs.getString(1),
         rs.getString(2),
@@ -167,7 +198,10 @@ public final class JdbcFileRecords implements FileRecords {
         width,
         height,
         rs.getString(12),
-        rs.getLong(13));
+        rs.getLong(13),
+        duration,
+        rs.getString(15),
+        rs.getString(16));
   }
 
   @Override

@@ -1,0 +1,213 @@
+package dev.parley.edge.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.BusinessHours;
+import dev.parley.chat.ChatConversation;
+import dev.parley.chat.ConversationFiles;
+import dev.parley.chat.Directory;
+import dev.parley.chat.InMemoryChatStore;
+import dev.parley.chat.InMemoryFileRecords;
+import dev.parley.chat.InMemoryFileStore;
+import dev.parley.chat.Site;
+import dev.parley.chat.StoredFile;
+import dev.parley.chat.Transcriber;
+import dev.parley.chat.VoiceSettings;
+import dev.parley.core.InMemorySharedState;
+import dev.parley.core.ManualClock;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Voice notes through {@link FileUploads}: the audio types detected from the bytes, the length
+ * bound ({@code audio_too_long}), and the transcript kept with the file (or the failure's code, the
+ * file stored either way), with an in-memory {@link Transcriber}.
+ */
+class VoiceUploadsTest {
+  static final VoiceSettings.Transcription WHISPER =
+      new VoiceSettings.Transcription("http://whisper.test", "whisper-1", "sk-test", "fr");
+
+  final ManualClock clock = new ManualClock();
+  final InMemoryChatStore chatStore = new InMemoryChatStore();
+  final InMemoryFileRecords records = new InMemoryFileRecords();
+  final List<String> asked = new CopyOnWriteArrayList<>();
+  final AtomicReference<CompletableFuture<String>> answer =
+      new AtomicReference<>(CompletableFuture.completedFuture("Où est ma commande ?"));
+  final Transcriber transcriber =
+      (name, type, audio) -> {
+        asked.add(name + " " + type + " " + audio.length);
+        return answer.get();
+      };
+  ConversationFiles files;
+  FileUploads uploads;
+
+  ChatConversation open(VoiceSettings voice) throws Exception {
+    Site site =
+        new Site("shop", "Shop", List.of(), "Hi", "Bot", 0.5, BusinessHours.always())
+            .withVoice(voice);
+    Directory directory = new Directory(Map.of("shop", site), Map.of());
+    files =
+        ConversationFiles.over(
+            new InMemoryFileStore(),
+            records,
+            chatStore,
+            directory,
+            new InMemorySharedState(clock::nanoTime),
+            clock);
+    uploads = new FileUploads(files, clock, t -> t.equals(WHISPER) ? transcriber : null);
+    return chatStore.open("shop", "v_ann", "chat_v1", 1).get().conversation();
+  }
+
+  @AfterEach
+  void close() {
+    if (uploads != null) {
+      uploads.close();
+      files.close();
+    }
+  }
+
+  FileUploads.Outcome upload(ChatConversation c, String key, String name, byte[] b)
+      throws Exception {
+    return uploads.upload(c, "v_ann", key, name, b).get(10, TimeUnit.SECONDS);
+  }
+
+  /** A mono 16-bit PCM WAV of {@code seconds} at 8 kHz (a quiet tone). */
+  static byte[] wav(double seconds) {
+    int samples = (int) (seconds * 8000);
+    ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2);
+    b.put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16);
+    b.putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000);
+    b.putShort((short) 2).putShort((short) 16);
+    b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples * 2);
+    for (int i = 0; i < samples; i++) {
+      b.putShort((short) (1000 * Math.sin(i * 2 * Math.PI * 440 / 8000)));
+    }
+    return b.array();
+  }
+
+  /** The start of an Ogg Opus stream (what MediaRecorder makes in Firefox), padded to a size. */
+  static byte[] oggOpus(int size) {
+    byte[] b = new byte[size];
+    byte[] head = "OggS".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(head, 0, b, 0, 4);
+    b[5] = 2; // beginning of stream
+    b[26] = 1; // one segment
+    b[27] = 19; // of 19 bytes
+    byte[] opus = "OpusHead".getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(opus, 0, b, 28, opus.length);
+    b[36] = 1; // version
+    b[37] = 1; // one channel
+    return b;
+  }
+
+  @Test
+  void aWavIsStoredAsAudioWithItsDurationAndItsTranscript() throws Exception {
+    ChatConversation c = open(new VoiceSettings(120, WHISPER));
+
+    FileUploads.Stored s = (FileUploads.Stored) upload(c, "k1", "note.wav", wav(1.5));
+
+    assertThat(s.file().type()).isEqualTo("audio/wav");
+    assertThat(s.file().duration()).isEqualTo(1.5);
+    assertThat(s.file().transcript()).isEqualTo("Où est ma commande ?");
+    assertThat(s.file().transcriptError()).isNull();
+    assertThat(asked).containsExactly("note.wav audio/wav " + wav(1.5).length);
+    assertThat(files.find(s.file().id()).get().orElseThrow().transcript())
+        .as("kept with the file's record")
+        .isEqualTo("Où est ma commande ?");
+
+    FileUploads.Stored again = (FileUploads.Stored) upload(c, "k1", "note.wav", wav(1.5));
+    assertThat(again.created()).isFalse();
+    assertThat(again.file().transcript()).isEqualTo("Où est ma commande ?");
+    assertThat(asked).as("a retry is not transcribed again").hasSize(1);
+  }
+
+  @Test
+  void anOggOpusNoteIsAudioOggAndBoundedBySizeAtTheGenerousBitrate() throws Exception {
+    ChatConversation c = open(new VoiceSettings(2, null));
+
+    FileUploads.Stored s = (FileUploads.Stored) upload(c, "k1", "voice.ogg", oggOpus(4000));
+    assertThat(s.file().type()).isEqualTo("audio/ogg");
+    assertThat(s.file().duration()).as("not read from compressed audio").isNull();
+    assertThat(s.file().transcript()).as("the site transcribes nothing").isNull();
+
+    FileUploads.Refused r =
+        (FileUploads.Refused) upload(c, "k2", "voice.ogg", oggOpus(2 * 40_000 + 1));
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.code()).isEqualTo("audio_too_long");
+    assertThat(asked).isEmpty();
+  }
+
+  @Test
+  void aWavLongerThanTheSiteAllowsIsRefusedAndNothingIsStored() throws Exception {
+    ChatConversation c = open(new VoiceSettings(1, WHISPER));
+
+    FileUploads.Refused r = (FileUploads.Refused) upload(c, "k1", "long.wav", wav(1.2));
+
+    assertThat(r.code()).isEqualTo("audio_too_long");
+    assertThat(r.message()).contains("1.2 seconds").contains("at most 1");
+    assertThat(files.countOf(c.id()).get()).isZero();
+    assertThat(asked).isEmpty();
+  }
+
+  @Test
+  void anAudioNameOnSomethingElseIsRefusedAsItsRealType() throws Exception {
+    ChatConversation c = open(new VoiceSettings(120, WHISPER));
+
+    FileUploads.Refused r =
+        (FileUploads.Refused)
+            upload(
+                c,
+                "k1",
+                "note.ogg",
+                "<html><script>alert(1)</script>".getBytes(StandardCharsets.UTF_8));
+
+    assertThat(r.status()).isEqualTo(415);
+    assertThat(r.code()).isEqualTo("unsupported_type");
+    assertThat(asked).isEmpty();
+  }
+
+  @Test
+  void aFailedTranscriptionKeepsTheFileWithTheFailuresCode() throws Exception {
+    ChatConversation c = open(new VoiceSettings(120, WHISPER));
+    answer.set(CompletableFuture.failedFuture(new Transcriber.Failed("unavailable", "HTTP 503")));
+
+    FileUploads.Stored s = (FileUploads.Stored) upload(c, "k1", "note.wav", wav(0.5));
+
+    assertThat(s.created()).isTrue();
+    assertThat(s.file().transcript()).isNull();
+    assertThat(s.file().transcriptError()).isEqualTo("unavailable");
+    StoredFile kept = files.find(s.file().id()).get().orElseThrow();
+    assertThat(kept.transcriptError()).isEqualTo("unavailable");
+    assertThat(files.read(kept.id(), 0, 4).get())
+        .hasValue("RIFF".getBytes(StandardCharsets.US_ASCII));
+  }
+
+  @Test
+  void aTranscriberThatThrowsIsAFailureNotALostUpload() throws Exception {
+    ChatConversation c = open(new VoiceSettings(120, WHISPER));
+    answer.set(null);
+
+    FileUploads.Stored s = (FileUploads.Stored) upload(c, "k1", "note.wav", wav(0.5));
+
+    assertThat(s.file().transcriptError()).isEqualTo("unavailable");
+  }
+
+  @Test
+  void aWavHeaderIsReadWithoutDecodingAndABrokenOneIsNotTrusted() {
+    assertThat(AudioLength.wavSeconds(wav(2.0))).isEqualTo(2.0);
+    byte[] cut = wav(2.0);
+    ByteBuffer.wrap(cut).order(ByteOrder.LITTLE_ENDIAN).putInt(16, Integer.MAX_VALUE);
+    assertThat(AudioLength.wavSeconds(cut)).as("a fmt chunk past the end").isNull();
+    assertThat(AudioLength.wavSeconds(new byte[] {'R', 'I', 'F', 'F'})).isNull();
+  }
+}
