@@ -272,13 +272,24 @@ public final class LlmBot implements Bot, AutoCloseable {
 
   /**
    * The visitor's words, then a line naming each file the message carries: the model sees no file,
-   * but knows one was sent (a message of files only is not an empty question).
+   * but knows one was sent (a message of files only is not an empty question). A voice note's
+   * transcript is what the visitor said: the question itself when the message has no text, else a
+   * line of its own.
    */
   static String userText(Bot.Question q) {
     StringBuilder b = new StringBuilder(q.text());
     for (MessageMeta.Attachment a : q.attachments()) {
+      String said = a.transcript() == null || a.transcript().isBlank() ? null : a.transcript();
+      if (said != null && b.isEmpty()) {
+        b.append(said);
+        continue;
+      }
       if (!b.isEmpty()) {
         b.append('\n');
+      }
+      if (said != null) {
+        b.append("[the visitor sent a voice message: ").append(said).append(']');
+        continue;
       }
       b.append("[the visitor attached a file: ")
           .append(a.name())

@@ -28,8 +28,8 @@ final class Retrieval {
     return out;
   }
 
-  /** The best {@code n} passages for {@code q}. */
+  /** The best {@code n} passages for what the visitor said ({@link Bot.Question#said}). */
   static List<Knowledge.Hit> search(Knowledge k, Bot.Question q, int n) {
-    return k.search(q.text(), earlierTurns(q), n);
+    return k.search(q.said(), earlierTurns(q), n);
   }
 }

@@ -175,6 +175,40 @@ class LlmBotTest {
   }
 
   @Test
+  void aVoiceNoteWithoutTextIsAnsweredAsIfItsTranscriptWereTheQuestion() throws Exception {
+    List<String> searched = new CopyOnWriteArrayList<>();
+    Knowledge kb =
+        (question, context, n) -> {
+          searched.add(question);
+          return List.of(
+              new Knowledge.Hit(
+                  new Knowledge.Passage("Heartbeat", "Every 25 s.", "ops.md", null), 0.9));
+        };
+    MessageMeta.Attachment voice =
+        new MessageMeta.Attachment(
+                "f_0123456789abcdefghijkl", "voice.ogg", "audio/ogg", 9000, null, null, false)
+            .withAudio(3.5, ASKED, null);
+    Bot.Question q = question("");
+    try (LlmBot b =
+        new LlmBot(
+            new LlmBot.Config(llm.baseUrl(), "m", null, FIRST_TOKEN, STALL, NEVER, 2), kb, clock)) {
+      b.answer(
+          new Bot.Question(q.site(), q.conversation(), "", q.history(), null, List.of(voice)),
+          sink);
+    }
+
+    assertThat(searched).as("the knowledge is searched with the transcript").containsExactly(ASKED);
+    List<ChatCompletions.Message> sent = ChatCompletions.messagesOf(llm.bodies.get(0));
+    assertThat(sent.get(sent.size() - 1)).isEqualTo(new ChatCompletions.Message("user", ASKED));
+    assertThat(
+            LlmBot.userText(
+                new Bot.Question(
+                    q.site(), q.conversation(), "Listen:", q.history(), null, List.of(voice))))
+        .as("with text, the transcript is a line of its own")
+        .isEqualTo("Listen:\n[the visitor sent a voice message: " + ASKED + "]");
+  }
+
+  @Test
   void passagesGoToThePromptWithTheirTitlesAndTheirDocument() throws Exception {
     Knowledge site =
         (question, context, n) ->

@@ -38,6 +38,23 @@ public interface Bot {
       attachments = attachments == null ? List.of() : List.copyOf(attachments);
     }
 
+    /**
+     * What the visitor said: the text, or for a message without text the transcripts of the voice
+     * notes it carries, one per line (a visitor may ask by voice); empty when there is neither.
+     */
+    public String said() {
+      if (!text.isBlank()) {
+        return text;
+      }
+      StringBuilder b = new StringBuilder();
+      for (MessageMeta.Attachment a : attachments) {
+        if (a.transcript() != null && !a.transcript().isBlank()) {
+          b.append(b.isEmpty() ? "" : "\n").append(a.transcript());
+        }
+      }
+      return b.toString();
+    }
+
     /** A question without attachments. */
     public Question(
         Site site, String conversation, String text, List<StoredMessage> history, String lang) {

@@ -124,6 +124,55 @@ class AttachmentsTest {
   }
 
   @Test
+  void aVoiceNoteCarriesItsTranscriptAndDurationAndTheBotHearsItAsTheQuestion() throws Exception {
+    ChatHarness.Client v = h.visitor();
+    String conv = started(v);
+    String id = "f_" + "v".repeat(22);
+    StoredFile note =
+        new StoredFile(
+            id,
+            "demo",
+            conv,
+            user(v),
+            "kv",
+            "voice.wav",
+            "audio/wav",
+            16044,
+            "00".repeat(32),
+            null,
+            null,
+            null,
+            h.clock.millis(),
+            1.0,
+            null,
+            null);
+    h.chat.files().save(note, new byte[] {1}, null).join();
+    h.chat.files().transcribed(id, "Do you ship to Canada?", null).join();
+
+    v.send(send(conv, "c1", "", List.of(id)));
+    Push.Ack ack = v.nextOf(Push.Ack.class);
+
+    Attachment expected =
+        new Attachment(
+            id,
+            "voice.wav",
+            "audio/wav",
+            16044,
+            null,
+            null,
+            false,
+            1.0,
+            "Do you ship to Canada?",
+            null);
+    StoredMessage m = stored(conv).stream().filter(s -> s.seq() == ack.seq()).findFirst().get();
+    assertThat(m.meta().attachments()).containsExactly(expected);
+    assertThat(m.meta().toJson()).contains("\"transcript\":\"Do you ship to Canada?\"");
+    Bot.Question q = h.bot.asked.poll(5, TimeUnit.SECONDS);
+    assertThat(q.text()).isEmpty();
+    assertThat(q.said()).as("what the bot answers").isEqualTo("Do you ship to Canada?");
+  }
+
+  @Test
   void theMessageEventCarriesTheAttachmentsToTheAssignedAgentAndTheAgentMaySendFilesToo()
       throws Exception {
     ChatHarness.Client v = h.visitor();

@@ -181,4 +181,30 @@ class MessageMetaTest {
     assertThatThrownBy(() -> MessageMeta.attaching(List.of(worst.get(0), worst.get(0))))
         .hasMessage("attachments names a file twice");
   }
+
+  @Test
+  void transcriptsAreShortenedLongestFirstUntilTheMetaFits() {
+    String said = "€".repeat(Attachment.MAX_TRANSCRIPT_CHARS);
+    List<Attachment> notes = new ArrayList<>();
+    for (int i = 0; i < MessageMeta.MAX_ATTACHMENTS; i++) {
+      notes.add(
+          new Attachment(fileId(i), "voice.ogg", "audio/ogg", 9000, null, null, false)
+              .withAudio(12.5, said + "!", null));
+    }
+    assertThat(notes.get(0).transcript()).as("fitted to its bound").hasSize(said.length());
+
+    MessageMeta one = MessageMeta.attaching(notes.subList(0, 1));
+    assertThat(one.attachments().get(0).transcript()).as("one fits whole").hasSize(said.length());
+    MessageMeta all = MessageMeta.attaching(notes);
+    assertThat(all.toJson().getBytes(StandardCharsets.UTF_8).length)
+        .isLessThanOrEqualTo(MessageMeta.MAX_JSON_BYTES);
+    assertThat(all.attachments()).allSatisfy(a -> assertThat(a.duration()).isEqualTo(12.5));
+    assertThat(all.attachments().get(0).transcript()).startsWith("€€€").endsWith("…");
+    assertThat(MessageMeta.fromJson(one.toJson())).isEqualTo(one);
+    assertThatThrownBy(
+            () ->
+                new Attachment(
+                    fileId(0), "v.ogg", "audio/ogg", 1, null, null, false, null, said + "!", null))
+        .hasMessageContaining("transcript");
+  }
 }
