@@ -1,9 +1,10 @@
 // @ts-check
 // Draws a message's attachments for the widget and the agent console (docs/CLIENTS.md#files): an
-// image as a thumbnail button that opens a full-size viewer, any other file as a card (name, type,
-// size) that is its download link. Links come from `ParleyClient#fileLinks(id)`, cached per file
+// image as a thumbnail button that opens a full-size viewer, a voice note (audio) as an `<audio
+// controls>` player with its transcript under it, any other file as a card (name, type, size) that
+// is its download link. Links come from `ParleyClient#fileLinks(id)`, cached per file
 // until shortly before they expire; a drawn link is not renewed (a click on an expired one gets a
-// 403: the next draw fetches fresh ones). Names go in as text only. Call on the page's event loop.
+// 403: the next draw fetches fresh ones). Names and transcripts go in as text only. Call on the page's event loop.
 
 /** @typedef {import('./protocol.js').Attachment} Attachment */
 /** @typedef {import('./upload.js').Uploaded} Uploaded */
@@ -41,6 +42,9 @@ export function sizeText(n) {
 
 /** Whether an attachment is shown as an image (it has a thumbnail or is a displayable image). @param {Attachment} a */
 const isImage = (a) => a.thumbnail || /^image\/(png|jpeg|gif|webp)$/.test(a.type);
+
+/** Whether an attachment is played as a voice note. @param {Attachment} a */
+const isAudio = (a) => /^audio\//.test(a.type);
 
 /** Draws attachments into message bubbles and owns the one full-size viewer of a page. */
 export class AttachmentRenderer {
@@ -97,7 +101,7 @@ export class AttachmentRenderer {
       after.after(box);
     }
     box.dataset.ids = ids;
-    box.replaceChildren(...files.map((f) => (isImage(f) ? this._thumb(f) : this._card(f))));
+    box.replaceChildren(...files.map((f) => (isImage(f) ? this._thumb(f) : isAudio(f) ? this._audio(f) : this._card(f))));
   }
 
   /** @param {Attachment} f @returns {HTMLElement} */
@@ -119,6 +123,34 @@ export class AttachmentRenderer {
     );
     b.addEventListener('click', () => this.open(f, b));
     return b;
+  }
+
+  /**
+   * A voice note: a player (its source set once the links come; nothing is fetched before play)
+   * and, when the server transcribed it, the transcript under it as text.
+   * @param {Attachment} f @returns {HTMLElement}
+   */
+  _audio(f) {
+    const box = this.doc.createElement('div');
+    box.className = 'voice-note';
+    box.dataset.file = f.id;
+    const audio = /** @type {HTMLAudioElement} */ (this.doc.createElement('audio'));
+    audio.controls = true;
+    audio.preload = 'none';
+    audio.setAttribute('aria-label', f.name);
+    box.append(audio);
+    if (f.transcript) {
+      const p = this.doc.createElement('p');
+      p.className = 'transcript';
+      p.dir = 'auto';
+      p.textContent = f.transcript;
+      box.append(p);
+    }
+    this.links(f.id).then(
+      (l) => { audio.src = l.url; },
+      () => box.classList.add('broken'),
+    );
+    return box;
   }
 
   /** @param {Attachment} f @returns {HTMLElement} */

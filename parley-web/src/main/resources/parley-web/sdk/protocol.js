@@ -50,6 +50,11 @@
  * @property {number} [width] an image's, in pixels
  * @property {number} [height]
  * @property {boolean} thumbnail whether it has a thumbnail (images)
+ * @property {number} [duration] an audio file's length in seconds, when the server knows it
+ * @property {string} [transcript] a voice note's transcript (text, never HTML), when the site
+ *   transcribes voice notes
+ * @property {string} [transcriptError] why a voice note has no transcript (`timeout`,
+ *   `unavailable`, `rejected`, `invalid_answer`)
  */
 
 /**
