@@ -6,6 +6,7 @@ import dev.parley.edge.Passwords;
 import dev.parley.edge.admin.AgentDoc;
 import dev.parley.edge.admin.InvalidSetting;
 import dev.parley.edge.admin.SiteDoc;
+import dev.parley.edge.admin.VoiceDoc;
 import dev.parley.protocol.http.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +47,8 @@ public record SitesFile(
       Boolean anonymousVisitors,
       String identitySecret,
       String visitorIdle,
-      SiteDoc.Appearance appearance) {}
+      SiteDoc.Appearance appearance,
+      VoiceDoc voice) {}
 
   /** Business hours in the file: days (MONDAY…), opens/closes (HH:MM), zone (Europe/Berlin). */
   public record HoursJson(List<String> days, String opens, String closes, String zone) {}
@@ -106,7 +108,11 @@ public record SitesFile(
                     s.visitorIdle(),
                     null,
                     null,
-                    s.appearance())
+                    s.appearance(),
+                    null,
+                    null,
+                    null,
+                    s.voice())
                 .checked()
                 .toSite();
       } catch (InvalidSetting e) {
