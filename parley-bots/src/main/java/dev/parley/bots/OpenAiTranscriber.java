@@ -1,9 +1,8 @@
 package dev.parley.bots;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.parley.chat.Transcriber;
 import dev.parley.chat.VoiceSettings;
+import dev.parley.protocol.openai.Transcriptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,7 +39,6 @@ public final class OpenAiTranscriber implements Transcriber, AutoCloseable {
   /** How long one transcription may take by default. */
   public static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  private static final JsonMapper JSON = new JsonMapper();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final VoiceSettings.Transcription settings;
@@ -107,18 +105,13 @@ public final class OpenAiTranscriber implements Transcriber, AutoCloseable {
     return (b.endsWith("/v1") ? b : b + "/v1") + "/audio/transcriptions";
   }
 
-  /** The transcript of a JSON answer {@code {"text": "…"}}. */
+  /** The transcript of a JSON answer {@code {"text": "…"}} ({@link Transcriptions}). */
   static String text(byte[] answer) {
-    JsonNode n;
     try {
-      n = JSON.readTree(answer);
-    } catch (IOException e) {
-      throw new Failed("invalid_answer", "the answer is not JSON");
+      return Transcriptions.text(answer);
+    } catch (IllegalArgumentException e) {
+      throw new Failed("invalid_answer", e.getMessage());
     }
-    if (n == null || !n.path("text").isTextual()) {
-      throw new Failed("invalid_answer", "the answer has no \"text\"");
-    }
-    return n.get("text").asText().strip();
   }
 
   private byte[] body(String boundary, String name, String type, byte[] audio) {
