@@ -8,9 +8,11 @@ import org.apache.tika.Tika;
  * its name or its {@code Content-Type}. Tika's answers are mapped onto the names of {@code
  * FileLimits.SUPPORTED_TYPES}: the Ogg family ({@code audio/opus}, {@code audio/vorbis}, {@code
  * application/ogg}) is {@code audio/ogg}; a Matroska file whose EBML document type is {@code webm}
- * is {@code audio/webm}; an ISO media file ({@code ftyp} box: MP4, M4A, QuickTime) is {@code
- * audio/mp4}; RIFF WAVE ({@code audio/vnd.wave}, {@code audio/x-wav}) is {@code audio/wav}.
- * Anything else keeps Tika's name (HTML, SVG, ZIP…), which no site allows.
+ * is {@code audio/webm} when its tracks are audio only ({@link WebmTracks}: what MediaRecorder
+ * makes for a voice note), else {@code video/webm}, which no site allows; an ISO media file ({@code
+ * ftyp} box: MP4, M4A, QuickTime) is {@code audio/mp4}; RIFF WAVE ({@code audio/vnd.wave}, {@code
+ * audio/x-wav}) is {@code audio/wav}. Anything else keeps Tika's name (HTML, SVG, ZIP…), which no
+ * site allows.
  *
  * <p>Stateless and thread-safe.
  */
@@ -26,7 +28,7 @@ final class FileTypes {
       case "audio/opus", "audio/vorbis", "audio/ogg", "application/ogg", "audio/x-oggflac" ->
           "audio/ogg";
       case "application/x-matroska", "video/webm", "audio/webm", "video/x-matroska" ->
-          isWebm(bytes) ? "audio/webm" : t;
+          !isWebm(bytes) ? t : WebmTracks.audioOnly(bytes) ? "audio/webm" : "video/webm";
       case "audio/vnd.wave", "audio/x-wav", "audio/wav", "audio/wave" -> "audio/wav";
       case "audio/mp4", "video/mp4", "video/quicktime", "audio/x-m4a" ->
           isIsoMedia(bytes) ? "audio/mp4" : t;

@@ -15,6 +15,7 @@ import dev.parley.chat.Transcriber;
 import dev.parley.chat.VoiceSettings;
 import dev.parley.core.InMemorySharedState;
 import dev.parley.core.ManualClock;
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -209,5 +210,74 @@ class VoiceUploadsTest {
     ByteBuffer.wrap(cut).order(ByteOrder.LITTLE_ENDIAN).putInt(16, Integer.MAX_VALUE);
     assertThat(AudioLength.wavSeconds(cut)).as("a fmt chunk past the end").isNull();
     assertThat(AudioLength.wavSeconds(new byte[] {'R', 'I', 'F', 'F'})).isNull();
+  }
+
+  /** An EBML element: its ID bytes, a one- or two-byte size, its body. */
+  static byte[] el(int[] id, byte[]... body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (int b : id) {
+      out.write(b);
+    }
+    int n = 0;
+    for (byte[] x : body) {
+      n += x.length;
+    }
+    if (n < 127) {
+      out.write(0x80 | n);
+    } else {
+      out.write(0x40 | (n >> 8));
+      out.write(n & 0xff);
+    }
+    for (byte[] x : body) {
+      out.writeBytes(x);
+    }
+    return out.toByteArray();
+  }
+
+  /** A WebM as MediaRecorder writes it (a live Segment of unknown size), with these track types. */
+  static byte[] webm(int... trackTypes) {
+    byte[] header =
+        el(
+            new int[] {0x1A, 0x45, 0xDF, 0xA3},
+            el(new int[] {0x42, 0x82}, "webm".getBytes(StandardCharsets.US_ASCII)));
+    byte[][] entries = new byte[trackTypes.length][];
+    for (int i = 0; i < trackTypes.length; i++) {
+      entries[i] =
+          el(
+              new int[] {0xAE},
+              el(new int[] {0xD7}, new byte[] {(byte) (i + 1)}),
+              el(new int[] {0x83}, new byte[] {(byte) trackTypes[i]}),
+              el(
+                  new int[] {0x86},
+                  (trackTypes[i] == 1 ? "V_VP8" : "A_OPUS").getBytes(StandardCharsets.US_ASCII)));
+    }
+    byte[] tracks = el(new int[] {0x16, 0x54, 0xAE, 0x6B}, entries);
+    byte[] info =
+        el(
+            new int[] {0x15, 0x49, 0xA9, 0x66},
+            el(new int[] {0x2A, 0xD7, 0xB1}, new byte[] {0x0F, 0x42, 0x40}));
+    byte[] segmentHead = {0x18, 0x53, (byte) 0x80, 0x67, 0x01, -1, -1, -1, -1, -1, -1, -1};
+    byte[] cluster = {
+      0x1F, 0x43, (byte) 0xB6, 0x75, 0x01, -1, -1, -1, -1, -1, -1, -1, (byte) 0xE7, (byte) 0x81, 0
+    };
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] x : new byte[][] {header, segmentHead, info, tracks, cluster, new byte[2000]}) {
+      out.writeBytes(x);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void aMediaRecorderWebmIsAudioAndOneWithVideoIsRefused() throws Exception {
+    ChatConversation c = open(new VoiceSettings(120, null));
+
+    FileUploads.Stored s = (FileUploads.Stored) upload(c, "k1", "voice.webm", webm(2));
+    assertThat(s.file().type()).isEqualTo("audio/webm");
+
+    FileUploads.Refused r = (FileUploads.Refused) upload(c, "k2", "voice.webm", webm(2, 1));
+    assertThat(r.status()).isEqualTo(415);
+    assertThat(r.code()).isEqualTo("unsupported_type");
+    assertThat(r.message()).contains("video/webm");
+    assertThat(FileTypes.detect(webm())).as("no tracks: not audio").isEqualTo("video/webm");
   }
 }
