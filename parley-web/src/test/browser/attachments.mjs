@@ -4,6 +4,10 @@
 // the thumbnail, opens the full-size viewer (a dialog named by the file) and closes it with Escape
 // (focus back on the thumbnail); the agent attaches a PDF with the 📎 button's file input and sends
 // it with a line of text; the visitor sees a file card (name, type, size) whose link downloads it.
+// Emoji and times: a click on an emoji counts in the length counter (the send button follows); the
+// visitor opens the emoji picker from the keyboard, moves with the arrows, inserts 👍 at the caret
+// with Enter (focus back in the text box), Escape and a click outside close it; the message goes
+// out and the agent sees it with its time (`time.ts[datetime]`), as the visitor does once acked.
 import assert from 'node:assert/strict';
 import { run, step, fail, watch, consoleLogin, assertInside, BASE } from './lib.mjs';
 
@@ -150,6 +154,72 @@ run('attachments', async (browser) => {
     fail('the refused file was sent');
   }
   step('sent with text: the agent gets the text file, not the refused page; the refusal is cleared');
+
+  // Emoji: the counter and the send button follow an insertion (a click on the button, then on 😀).
+  const box = widget.locator('textarea');
+  const smiley = widget.locator('button.emoji-button');
+  const picker = widget.locator('.emoji-picker[role=dialog]');
+  assert.equal(await smiley.getAttribute('aria-label'), 'Insert emoji');
+  assert.equal(await picker.getAttribute('aria-label'), 'Insert emoji');
+  await box.fill('a'.repeat(3999));
+  for (const want of ['4000 / 4000', '4001 / 4000']) {
+    await smiley.click();
+    await picker.locator('button.emoji', { hasText: '😀' }).click();
+    await widget.locator('.counter', { hasText: want }).waitFor({ timeout: 5000 });
+  }
+  if (!await widget.locator('button.send').isDisabled()) {
+    fail('the send button is enabled with 4001 code points after two emoji');
+  }
+  await smiley.click();
+  assertInside(visitor, await picker.boundingBox(), 'the emoji picker');
+  await widget.locator('.log').click({ position: { x: 10, y: 10 } });
+  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  step('a clicked emoji counts as one code point (4001 / 4000: send disabled); the picker fits the phone; a click outside closes it');
+
+  await box.fill('Thanks a lot');
+  await box.focus();
+  await visitor.keyboard.press('Home');
+  for (let i = 0; i < 6; i++) {
+    await visitor.keyboard.press('ArrowRight');
+  }
+  await visitor.keyboard.press('Tab'); // the paperclip
+  await visitor.keyboard.press('Tab'); // the face
+  const focusedIs = (/** @type {import('playwright-core').Locator} */ l) => l.evaluate((el) => el === /** @type {ShadowRoot} */ (el.getRootNode()).activeElement);
+  if (!await focusedIs(smiley)) {
+    fail('Tab from the paperclip does not reach the emoji button');
+  }
+  await visitor.keyboard.press('Enter');
+  await picker.waitFor({ timeout: 5000 });
+  assert.equal(await smiley.getAttribute('aria-expanded'), 'true');
+  await visitor.keyboard.press('Escape');
+  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  if (!await focusedIs(smiley) || await widget.locator('.panel').isHidden()) {
+    fail('Escape in the picker does not give the focus back to its button (or closed the panel)');
+  }
+  await visitor.keyboard.press('Enter');
+  await picker.waitFor({ timeout: 5000 });
+  for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowLeft']) {
+    await visitor.keyboard.press(key); // three rows down: 👍
+  }
+  await visitor.keyboard.press('Enter');
+  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  assert.equal(await box.inputValue(), 'Thanks👍 a lot');
+  if (!await focusedIs(box)) {
+    fail('after inserting an emoji the focus is not back in the text box');
+  }
+  step('from the keyboard: Tab to the emoji button, Enter opens the picker, Escape closes it (focus back), arrows + Enter insert 👍 at the caret (focus back in the text box)');
+  await visitor.keyboard.press('Enter');
+  const sent = log.locator('.msg.mine', { hasText: 'Thanks👍 a lot' });
+  const seen = agent.locator('#log .msg.visitor', { hasText: 'Thanks👍 a lot' });
+  for (const [where, msg] of /** @type {const} */ ([['widget', sent], ['console', seen]])) {
+    const time = msg.locator('.meta time.ts');
+    await time.waitFor({ timeout: 15000 });
+    const [datetime, text, hidden] = await time.evaluate((t) => [t.getAttribute('datetime'), t.textContent, t.getAttribute('aria-hidden')]);
+    if (!datetime || Math.abs(Date.parse(datetime) - Date.now()) > 120000 || !/\d{1,2}\D\d{2}/.test(text ?? '') || hidden !== 'true') {
+      fail(`the ${where}'s message shows no proper time: datetime=${datetime} text=${text} aria-hidden=${hidden}`);
+    }
+  }
+  step('the emoji message is sent; the agent sees it with its time, as the visitor does (a time element, hidden from screen readers)');
   if (process.env.SCREENSHOT_DIR) {
     await visitor.screenshot({ path: `${process.env.SCREENSHOT_DIR}/widget-attachments.png` });
   }

@@ -1,10 +1,12 @@
 // @ts-check
-// The widget's attach controls (docs/CLIENTS.md#files): a paperclip button (sdk/uploads.js draws it) before the send
-// button, the list of files being uploaded above the composer, paste into the text box and drop on
-// the panel, all feeding one UploadTray (sdk/uploads.js). Refusals are said in the visitor's
+// The widget's attach controls (docs/CLIENTS.md#files): a paperclip button (sdk/uploads.js draws
+// it) before the send button, the list of files being uploaded above the composer, paste into the
+// text box and drop on the panel, all feeding one UploadTray (sdk/uploads.js); and the emoji button
+// beside the paperclip (sdk/emoji.js, docs/CLIENTS.md#emoji). Refusals are said in the visitor's
 // language, by the upload API's error code.
 
 import { UploadTray, wireAttach } from '../sdk/uploads.js';
+import { wireEmoji } from '../sdk/emoji.js';
 
 /** @typedef {import('./strings.js').Strings} Strings */
 /** @typedef {import('./panel.js').Panel} Panel */
@@ -29,7 +31,7 @@ export function refusal(t, code) {
 }
 
 /**
- * Adds the attach controls to the widget's composer.
+ * Adds the attach controls and the emoji button to the widget's composer.
  * @param {ParleyClient} client @param {Panel} ui @param {() => string|null} conv the conversation shown
  * @param {() => Strings} words @param {() => void} changed after files are added or taken
  * @returns {{tray: UploadTray, relabel: () => void}}
@@ -44,7 +46,10 @@ export function attachControls(client, ui, conv, words, changed) {
   const list = doc.createElement('ul');
   list.className = 'uploads';
   list.setAttribute('part', 'uploads');
-  ui.send.before(button, input);
+  const smiley = doc.createElement('button');
+  smiley.className = 'emoji-button';
+  smiley.setAttribute('part', 'emoji');
+  ui.send.before(button, input, smiley);
   ui.form.before(list);
   const tray = new UploadTray(list, {
     upload: (file, opts) => {
@@ -55,9 +60,11 @@ export function attachControls(client, ui, conv, words, changed) {
     changed,
   });
   wireAttach(tray, { button, input, pasteTarget: ui.input, dropTarget: ui.panel });
+  const emoji = wireEmoji({ button: smiley, box: ui.input, label: () => words().emoji, part: 'emoji-picker' });
   const relabel = () => {
     button.setAttribute('aria-label', words().attach);
     button.title = words().attach;
+    emoji.relabel();
   };
   relabel();
   return { tray, relabel };

@@ -164,6 +164,7 @@ export function mount(cfg) {
       links: (id) => client.fileLinks(id), base: base.origin, labels: () => ({ closeViewer: t.closeImage }),
     }),
     part: 'message',
+    lang: () => t.lang,
   });
   transcript.follow(client);
   const typing = new TypingIndicators((users) => {
