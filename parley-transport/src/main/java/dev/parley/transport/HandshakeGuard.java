@@ -103,6 +103,12 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         authenticate(ctx, req, token);
         return;
       }
+      handshake(ctx, req);
+      return;
+    }
+    if (msg instanceof FullHttpRequest req && q.path().startsWith("/ws/")) {
+      handshake(ctx, req); // Netty's handshake answers these too (its path rule is a prefix)
+      return;
     }
     ctx.fireChannelRead(msg);
   }
@@ -204,7 +210,17 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.channel().attr(PRINCIPAL).set(principal);
+    handshake(ctx, req);
+  }
+
+  /**
+   * Hands a handshake request to Netty's handshake, which answers it at once (101, or 426 for
+   * another version, 400 for a missing key): like any answer, that arms the connection's next
+   * request deadline ({@link ConnectionLimiter#answered}), which the upgrade lifts again.
+   */
+  private static void handshake(ChannelHandlerContext ctx, FullHttpRequest req) {
     ctx.fireChannelRead(req);
+    ConnectionLimiter.answered(ctx.channel());
   }
 
   private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest req, String why) {
@@ -277,5 +293,6 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);
     }
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    ConnectionLimiter.answered(ctx.channel());
   }
 }
