@@ -182,7 +182,7 @@ public final class ConversationFiles implements AutoCloseable {
 
   /** How many files {@code conversation} holds. */
   public CompletableFuture<Integer> countOf(String conversation) {
-    return records.ofConversation(conversation).thenApply(List::size);
+    return records.countOf(conversation);
   }
 
   /** The file that {@code uploader} stored with {@code key} in {@code conversation}, if any. */

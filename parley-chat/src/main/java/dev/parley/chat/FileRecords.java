@@ -29,6 +29,12 @@ public interface FileRecords extends AutoCloseable {
   /** Every file of a conversation, oldest first. */
   CompletableFuture<List<StoredFile>> ofConversation(String conversation);
 
+  /**
+   * How many files a conversation holds (what {@link #ofConversation} would list, without reading
+   * the records): the per-conversation limit's count.
+   */
+  CompletableFuture<Integer> countOf(String conversation);
+
   /** Deletes the record of {@code id}; whether there was one. */
   CompletableFuture<Boolean> delete(String id);
 

@@ -119,6 +119,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       moved.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
       SecurityHeaders.common(ctx.channel(), moved.headers());
       ctx.writeAndFlush(moved);
+      ConnectionLimiter.answered(ctx.channel());
       return;
     }
     if (body == null) {
@@ -173,6 +174,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                       } else {
                         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
                       }
+                      ConnectionLimiter.answered(ctx.channel());
                     }));
   }
 
@@ -254,5 +256,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
+    ConnectionLimiter.answered(ctx.channel());
   }
 }
