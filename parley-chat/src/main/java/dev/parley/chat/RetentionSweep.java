@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,9 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe; never blocks. A run is a chain of futures: the node's clock timer starts it (the
  * claim), and each next step runs on whichever store thread completed the one before (a deletion's
  * steps are themselves futures), so no thread waits for a run, the routing thread included. The
- * next run is scheduled when one ends, or after {@link #EVERY} when one has not ended by then (a
- * store that never answers must not stop retention for good; an overdue run that ends later does no
- * harm).
+ * next run is scheduled when one ends.
  */
 final class RetentionSweep implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetentionSweep.class);
@@ -92,30 +89,17 @@ final class RetentionSweep implements AutoCloseable {
       run = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Integer> done =
-        bounded(run)
-            .handle(
-                (n, e) -> {
-                  if (e != null) {
-                    log.warn("retention sweep failed; the next one tries again", e);
-                  }
-                  int deleted = e == null ? n : 0;
-                  schedule(deleted >= batch ? SOON : EVERY);
-                  return deleted;
-                });
+        run.handle(
+            (n, e) -> {
+              if (e != null) {
+                log.warn("retention sweep failed; the next one tries again", e);
+              }
+              int deleted = e == null ? n : 0;
+              schedule(deleted >= batch ? SOON : EVERY);
+              return deleted;
+            });
     lastRun = done;
     return done;
-  }
-
-  /** {@code run}, or a failure once it has run for {@link #EVERY} (node clock). */
-  private CompletableFuture<Integer> bounded(CompletableFuture<Integer> run) {
-    CompletableFuture<Integer> overdue = new CompletableFuture<>();
-    node.clock()
-        .schedule(
-            EVERY,
-            () ->
-                overdue.completeExceptionally(
-                    new TimeoutException("the run did not end within " + EVERY)));
-    return run.applyToEither(overdue, n -> n);
   }
 
   /** The latest run (see {@link #sweep}); for tests. */

@@ -3,11 +3,8 @@ package dev.parley.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.AppendRequest;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -118,33 +115,5 @@ class RetentionSweepTest {
     assertThat(sweep.runOnce().join()).isEqualTo(1);
     assertThat(exists("chat_2")).isFalse();
     assertThat(sweep.runOnce().join()).isZero();
-  }
-
-  @Test
-  void aRunTheStoreNeverAnswersDoesNotStopTheNextRuns() {
-    AtomicInteger asked = new AtomicInteger();
-    ChatStore hanging =
-        (ChatStore)
-            Proxy.newProxyInstance(
-                ChatStore.class.getClassLoader(),
-                new Class<?>[] {ChatStore.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("resolvedBefore")) {
-                    asked.incrementAndGet();
-                    return new CompletableFuture<>(); // never completes
-                  }
-                  return method.invoke(h.chatStore, args);
-                });
-    RetentionSweep sweep =
-        new RetentionSweep(h.node, h.chat.directory(), hanging, h.chat.dataProtection(), 2);
-
-    CompletableFuture<Integer> stuck = sweep.sweep();
-    assertThat(stuck).isNotDone();
-    h.advance(RetentionSweep.EVERY);
-    assertThat(stuck.join()).as("given up after EVERY, nothing deleted").isZero();
-    assertThat(asked).hasValue(1);
-    h.advance(RetentionSweep.EVERY);
-    assertThat(sweep.lastRun()).as("the next run came an hour later").isNotSameAs(stuck);
-    sweep.close();
   }
 }
