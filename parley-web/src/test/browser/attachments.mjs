@@ -4,6 +4,8 @@
 // the thumbnail, opens the full-size viewer (a dialog named by the file) and closes it with Escape
 // (focus back on the thumbnail); the agent attaches a PDF with the 📎 button's file input and sends
 // it with a line of text; the visitor sees a file card (name, type, size) whose link downloads it.
+// A dropped file is removed from the keyboard with its "Remove <name>" button (focus to the next
+// file's) and is not sent.
 // Emoji and times: a click on an emoji counts in the length counter (the send button follows); the
 // visitor opens the emoji picker from the keyboard, moves with the arrows, inserts 👍 at the caret
 // with Enter (focus back in the text box), Escape and a click outside close it; the message goes
@@ -139,6 +141,7 @@ run('attachments', async (browser) => {
   await widget.locator('.uploads .upload.uploaded', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
   await widget.locator('.panel').evaluate((panel) => {
     const data = new DataTransfer();
+    data.items.add(new File(['a draft the visitor thinks better of\n'], 'draft.txt', { type: 'text/plain' }));
     data.items.add(new File(['<html><script>alert(1)</script></html>'], 'page.html', { type: 'text/html' }));
     for (const type of ['dragover', 'drop']) {
       panel.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
@@ -146,14 +149,27 @@ run('attachments', async (browser) => {
   });
   await widget.locator('.uploads .upload.failed [role=alert]', { hasText: 'This type of file cannot be sent.' }).waitFor({ timeout: 15000 });
   step('Enter on the attach button opens the file picker (a text file uploads); a dropped HTML page is refused inline');
+  // Removal from the keyboard: the dropped draft goes, the focus moves to the next file's remove button.
+  const removeDraft = widget.locator('.uploads button.upload-remove[aria-label="Remove draft.txt"]');
+  await widget.locator('.uploads .upload', { hasText: 'draft.txt' }).waitFor({ timeout: 15000 });
+  await removeDraft.focus();
+  await visitor.keyboard.press('Enter');
+  await widget.locator('.uploads .upload', { hasText: 'draft.txt' }).waitFor({ state: 'detached', timeout: 15000 });
+  const focusedName = await widget.locator('.uploads').evaluate((ul) => /** @type {ShadowRoot} */ (ul.getRootNode()).activeElement?.getAttribute('aria-label'));
+  if (focusedName !== 'Remove page.html') {
+    fail(`after removing draft.txt the focus is on "${focusedName}", not the next file's remove button`);
+  }
+  step('Enter on "Remove draft.txt" takes the file off the list; the focus moves to "Remove page.html"');
   await widget.locator('textarea').fill('my notes');
   await widget.locator('textarea').press('Enter');
   await agent.locator('#log .msg.visitor', { hasText: 'my notes' }).locator('.file-card', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
   await widget.locator('.uploads').waitFor({ state: 'hidden', timeout: 15000 });
-  if (await log.locator('.file-card', { hasText: 'page.html' }).count() !== 0) {
-    fail('the refused file was sent');
+  for (const name of ['page.html', 'draft.txt']) {
+    if (await log.locator('.file-card', { hasText: name }).count() !== 0) {
+      fail(`${name} was sent`);
+    }
   }
-  step('sent with text: the agent gets the text file, not the refused page; the refusal is cleared');
+  step('sent with text: the agent gets the text file, not the refused page nor the removed draft; the refusal is cleared');
 
   // Emoji: the counter and the send button follow an insertion (a click on the button, then on 😀).
   const box = widget.locator('textarea');

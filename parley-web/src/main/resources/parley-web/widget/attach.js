@@ -2,8 +2,8 @@
 // The widget's attach controls (docs/CLIENTS.md#files): a paperclip button (sdk/uploads.js draws
 // it) before the send button, the list of files being uploaded above the composer, paste into the
 // text box and drop on the panel, all feeding one UploadTray (sdk/uploads.js); and the emoji button
-// beside the paperclip (sdk/emoji.js, docs/CLIENTS.md#emoji). Refusals are said in the visitor's
-// language, by the upload API's error code.
+// beside the paperclip (sdk/emoji.js, docs/CLIENTS.md#emoji). Refusals and the files' remove
+// buttons ("Remove <name>") are said in the visitor's language, refusals by the upload API's code.
 
 import { UploadTray, wireAttach } from '../sdk/uploads.js';
 import { wireEmoji } from '../sdk/emoji.js';
@@ -57,6 +57,8 @@ export function attachControls(client, ui, conv, words, changed) {
       return c ? client.upload(c, file, opts) : Promise.reject(Object.assign(new Error('no conversation'), { code: 'network' }));
     },
     reason: (code) => refusal(words(), code),
+    removeLabel: (name) => words().removeFile(name),
+    focusAfter: () => ui.input,
     changed,
   });
   wireAttach(tray, { button, input, pasteTarget: ui.input, dropTarget: ui.panel });
@@ -65,6 +67,7 @@ export function attachControls(client, ui, conv, words, changed) {
     button.setAttribute('aria-label', words().attach);
     button.title = words().attach;
     emoji.relabel();
+    tray.relabel();
   };
   relabel();
   return { tray, relabel };
