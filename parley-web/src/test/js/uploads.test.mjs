@@ -3,13 +3,16 @@
 // through the AbortSignal (not shown as a failure) and keeps it out of the next send; a file removed
 // after its upload or its refusal is gone too; the focus goes to the next file's remove button,
 // else to the text box. And sdk/upload.js's cancellation over fetch against a local HTTP server that
-// never answers: `aborted`, not `network`. A few fake elements stand in for the DOM; the real one is
+// never answers: `aborted`, not `network`; the widget's upload of a file picked before it has a
+// conversation (widget/attach.js uploadWhenOpen): it waits for one, then uploads there. A few fake elements stand in for the DOM; the real one is
 // driven in Chromium by attachments.mjs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { UploadTray } from '../../main/resources/parley-web/sdk/uploads.js';
 import { uploadFile } from '../../main/resources/parley-web/sdk/upload.js';
+import { uploadWhenOpen } from '../../main/resources/parley-web/widget/attach.js';
+import { Emitter } from '../../main/resources/parley-web/sdk/emitter.js';
 
 /** The focused fake element. @type {{el: FakeElement|null}} */
 const focus = { el: null };
@@ -232,4 +235,50 @@ test('uploadFile rejects with `aborted`, not `network`, when its signal aborts (
     server.closeAllConnections?.();
     await new Promise((r) => server.close(r));
   }
+});
+
+/** A client that records uploads and emits `conversation` events as the server's would. */
+function fakeClient() {
+  const events = new Emitter();
+  /** @type {string[]} */
+  const uploadedTo = [];
+  return {
+    uploadedTo,
+    on: events.on.bind(events),
+    emit: events.emit.bind(events),
+    /** @param {string} conv @param {any} file */
+    upload: (conv, file) => {
+      uploadedTo.push(conv);
+      return Promise.resolve({ file: { id: `f_${file.name}`, name: file.name, type: 'text/plain', size: 1, thumbnail: false }, url: '/x', expiresAt: 0 });
+    },
+  };
+}
+
+test('a file picked before the widget has a conversation waits for it, then uploads there', async () => {
+  const client = fakeClient();
+  /** @type {string|null} */
+  let conv = null;
+  client.on('conversation', (c) => { conv = c.conv; }); // the widget's own listener, first
+  const up = uploadWhenOpen(/** @type {any} */ (client), () => conv, file('shot.png'), {});
+  await settle();
+  assert.deepEqual(client.uploadedTo, [], 'nothing to upload to yet');
+  client.emit('conversation', { conv: 'chat_next' }); // the visitor's next conversation, not stored yet
+  assert.equal((await up).file.id, 'f_shot.png');
+  assert.deepEqual(client.uploadedTo, ['chat_next']);
+  await uploadWhenOpen(/** @type {any} */ (client), () => conv, file('b.txt'), {});
+  assert.deepEqual(client.uploadedTo, ['chat_next', 'chat_next'], 'with a conversation: at once');
+});
+
+test('a file removed while it waits for the conversation is never uploaded', async () => {
+  const client = fakeClient();
+  /** @type {string|null} */
+  let conv = null;
+  client.on('conversation', (c) => { conv = c.conv; });
+  const abort = new AbortController();
+  const up = uploadWhenOpen(/** @type {any} */ (client), () => conv, file('shot.png'), { signal: abort.signal });
+  abort.abort();
+  await assert.rejects(up, (e) => e.code === 'aborted');
+  client.emit('conversation', { conv: 'chat_next' });
+  await settle();
+  assert.deepEqual(client.uploadedTo, []);
 });

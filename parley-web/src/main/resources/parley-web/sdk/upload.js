@@ -23,6 +23,9 @@
  * @property {string} [key] the idempotency key (default: made once for this object and kept)
  * @property {(sent: number, total: number) => void} [onProgress] bytes sent so far
  * @property {AbortSignal} [signal] cancels the upload
+ * @property {string} [site] the site the session is placed on (a visitor's `hello.site`): with an
+ *   anonymous visitor's token, what lets the upload open its next conversation (docs/PROTOCOL.md#files)
+ * @property {string} [lang] the session's language (`hello.lang`): the greeting's, when it opens one
  */
 
 /** @type {WeakMap<object, string>} the key made for each file object */
@@ -54,6 +57,11 @@ export async function uploadFile(base, token, conv, file, opts = {}) {
   const name = opts.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : 'file');
   const url = new URL(`/api/conversations/${encodeURIComponent(conv)}/files`, base);
   url.searchParams.set('name', name);
+  for (const k of /** @type {const} */ (['site', 'lang'])) {
+    if (opts[k]) {
+      url.searchParams.set(k, /** @type {string} */ (opts[k]));
+    }
+  }
   const headers = { Authorization: `Bearer ${token}`, 'Idempotency-Key': opts.key ?? keyOf(file) };
   const body = file instanceof Blob ? file : new Blob([/** @type {BlobPart} */ (file)]);
   const total = body.size;
