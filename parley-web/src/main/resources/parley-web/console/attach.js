@@ -1,8 +1,8 @@
 // @ts-check
 // The agent's attach controls in the console's composer (docs/CLIENTS.md#files): the 📎 button,
 // drop on the conversation pane, paste into the reply box, and the files uploading under the
-// composer, all one UploadTray (sdk/uploads.js) uploading to the open conversation; and the emoji
-// button beside the 📎 one (sdk/emoji.js, docs/CLIENTS.md#emoji).
+// composer (each with a remove button), all one UploadTray (sdk/uploads.js) uploading to the open
+// conversation; and the emoji button beside the 📎 one (sdk/emoji.js, docs/CLIENTS.md#emoji).
 
 import { UploadTray, wireAttach } from '../sdk/uploads.js';
 import { wireEmoji } from '../sdk/emoji.js';
@@ -36,6 +36,8 @@ export function composerFiles(client, conv, changed) {
       return c && to ? c.upload(to, file, opts) : Promise.reject(Object.assign(new Error('signed out'), { code: 'forbidden' }));
     },
     reason: (code) => REASONS[code] ?? 'The file could not be uploaded; try again.',
+    removeLabel: (name) => `Remove ${name}`,
+    focusAfter: () => $('text'),
     changed,
   });
   wireAttach(tray, {

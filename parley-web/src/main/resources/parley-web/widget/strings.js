@@ -61,6 +61,7 @@ import { LANGUAGES, RTL } from './languages.js';
  * @property {string} fileType refused as `unsupported_type`
  * @property {string} fileLimit refused as `too_many_files`, `too_many_attachments` or `rate_limited`
  * @property {string} fileFailed any other failed upload (`busy`, the network…)
+ * @property {(name: string) => string} removeFile a listed file's remove button (sdk/uploads.js)
  */
 
 /**
@@ -152,5 +153,6 @@ export function stringsFor(tag) {
     prechatPhoneInvalid: text('prechatPhoneInvalid'), prechatTooLong: text('prechatTooLong'), sources: text('sources'),
     closeImage: text('closeImage'), attach: text('attach'), emoji: text('emoji'), fileTooLarge: text('fileTooLarge'),
     fileType: text('fileType'), fileLimit: text('fileLimit'), fileFailed: text('fileFailed'),
+    removeFile: (name) => fill(text('removeFile'), { name }),
   };
 }
