@@ -1,8 +1,9 @@
 // Browser test: accessibility. axe-core (npm, injected into each page) finds no serious or critical
-// violation — nor a page without a main landmark or an <h1> (rules axe rates moderate) — in the widget (closed with an unread message, and open), the console (login, and a
-// conversation open), the dashboard (login, and its charts) and the admin page (its site editor with
-// the widget preview, its agent editor); the launcher's accessible name
-// tells how many messages are unread; both transcripts scroll from the keyboard.
+// violation — nor a page without a main landmark or an <h1> (rules axe rates moderate) — in the
+// widget (closed with an unread message, and open, and with its emoji picker open), the console
+// (login, and a conversation open, and its emoji picker), the dashboard (login, and its charts) and
+// the admin page (its site editor with the widget preview, its agent editor); the launcher's
+// accessible name tells how many messages are unread; both transcripts scroll from the keyboard.
 //   node --experimental-websocket a11y.mjs   (PARLEY_URL, PARLEY_AGENT_PASSWORD)
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -84,6 +85,10 @@ await run('a11y', async (browser) => {
   });
   await widget.locator('.log .msg', { hasText: 'message 12 ' }).waitFor();
   await axe(page, 'the widget open');
+  await widget.locator('button.emoji-button').click();
+  await widget.locator('.emoji-picker[role=dialog]').waitFor();
+  await axe(page, 'the widget with its emoji picker open');
+  await page.keyboard.press('Escape');
   await keyboardScrolls(page, widget.locator('.log'), 'the widget\'s transcript');
 
   // The console: its login, then a long conversation open.
@@ -99,6 +104,10 @@ await run('a11y', async (browser) => {
     await page.press('#text', 'Enter');
     await page.locator('#log .msg.agent .who', { hasText: 'You' }).waitFor();
     await axe(page, 'the console with a conversation open');
+    await page.click('#emoji');
+    await page.locator('.emoji-picker[role=dialog]').waitFor();
+    await axe(page, 'the console with its emoji picker open');
+    await page.keyboard.press('Escape');
     await keyboardScrolls(page, page.locator('#log'), 'the console\'s transcript');
   } finally {
     visitor.close();

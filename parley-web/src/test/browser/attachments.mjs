@@ -4,12 +4,41 @@
 // the thumbnail, opens the full-size viewer (a dialog named by the file) and closes it with Escape
 // (focus back on the thumbnail); the agent attaches a PDF with the 📎 button's file input and sends
 // it with a line of text; the visitor sees a file card (name, type, size) whose link downloads it.
+// A dropped file is removed from the keyboard with its "Remove <name>" button (focus to the next
+// file's) and is not sent. A fresh visitor whose first act is pasting an image sends it (the
+// upload opens the conversation its first message would have).
+// Emoji and times: a click on an emoji counts in the length counter (the send button follows); the
+// visitor opens the emoji picker from the keyboard, moves with the arrows, inserts 👍 at the caret
+// with Enter (focus back in the text box), Escape and a click outside close it; the message goes
+// out and the agent sees it with its time (`time.ts[datetime]`), as the visitor does once acked.
 import assert from 'node:assert/strict';
 import { run, step, fail, watch, consoleLogin, assertInside, BASE } from './lib.mjs';
 
 /** A minimal PDF: what the server detects as application/pdf. */
 const PDF = '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n'
   + 'trailer << /Root 1 0 R >>\n%%EOF\n';
+
+/**
+ * Pastes a screenshot (a 640 × 400 PNG drawn on a canvas) named `name` into the text box `box`, as
+ * the clipboard would give it.
+ * @param {import('playwright-core').Locator} box @param {string} name
+ */
+async function pasteScreenshot(box, name) {
+  await box.evaluate(async (el, fileName) => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 640;
+    canvas.height = 400;
+    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+    g.fillStyle = '#3451d1';
+    g.fillRect(0, 0, 640, 400);
+    g.fillStyle = '#ffb300';
+    g.fillRect(40, 40, 300, 120);
+    const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
+    const data = new DataTransfer();
+    data.items.add(new File([/** @type {Blob} */ (blob)], fileName, { type: 'image/png' }));
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, name);
+}
 
 run('attachments', async (browser) => {
   const visitor = await browser.newPage({ viewport: { width: 390, height: 780 } });
@@ -30,21 +59,7 @@ run('attachments', async (browser) => {
   assert.equal(await attach.getAttribute('aria-label'), 'Attach a file');
   step('the conversation is created; the widget has an attach button named "Attach a file"');
 
-  // Paste a screenshot (a PNG drawn on a canvas) into the text box, as the clipboard would give it.
-  await widget.locator('textarea').evaluate(async (box) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 640;
-    canvas.height = 400;
-    const g = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
-    g.fillStyle = '#3451d1';
-    g.fillRect(0, 0, 640, 400);
-    g.fillStyle = '#ffb300';
-    g.fillRect(40, 40, 300, 120);
-    const blob = await new Promise((r) => canvas.toBlob(r, 'image/png'));
-    const data = new DataTransfer();
-    data.items.add(new File([/** @type {Blob} */ (blob)], 'screenshot.png', { type: 'image/png' }));
-    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  });
+  await pasteScreenshot(widget.locator('textarea'), 'screenshot.png');
   const bar = widget.locator('.uploads progress[aria-label="screenshot.png"]');
   await widget.locator('.uploads .upload.uploaded').waitFor({ timeout: 15000 });
   const full = await widget.locator('.uploads .upload.uploaded progress').evaluate((p) => [/** @type {HTMLProgressElement} */ (p).value, /** @type {HTMLProgressElement} */ (p).max]);
@@ -135,6 +150,7 @@ run('attachments', async (browser) => {
   await widget.locator('.uploads .upload.uploaded', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
   await widget.locator('.panel').evaluate((panel) => {
     const data = new DataTransfer();
+    data.items.add(new File(['a draft the visitor thinks better of\n'], 'draft.txt', { type: 'text/plain' }));
     data.items.add(new File(['<html><script>alert(1)</script></html>'], 'page.html', { type: 'text/html' }));
     for (const type of ['dragover', 'drop']) {
       panel.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
@@ -142,15 +158,114 @@ run('attachments', async (browser) => {
   });
   await widget.locator('.uploads .upload.failed [role=alert]', { hasText: 'This type of file cannot be sent.' }).waitFor({ timeout: 15000 });
   step('Enter on the attach button opens the file picker (a text file uploads); a dropped HTML page is refused inline');
+  // Removal from the keyboard: the dropped draft goes, the focus moves to the next file's remove button.
+  const removeDraft = widget.locator('.uploads button.upload-remove[aria-label="Remove draft.txt"]');
+  await widget.locator('.uploads .upload', { hasText: 'draft.txt' }).waitFor({ timeout: 15000 });
+  await removeDraft.focus();
+  await visitor.keyboard.press('Enter');
+  await widget.locator('.uploads .upload', { hasText: 'draft.txt' }).waitFor({ state: 'detached', timeout: 15000 });
+  const focusedName = await widget.locator('.uploads').evaluate((ul) => /** @type {ShadowRoot} */ (ul.getRootNode()).activeElement?.getAttribute('aria-label'));
+  if (focusedName !== 'Remove page.html') {
+    fail(`after removing draft.txt the focus is on "${focusedName}", not the next file's remove button`);
+  }
+  step('Enter on "Remove draft.txt" takes the file off the list; the focus moves to "Remove page.html"');
   await widget.locator('textarea').fill('my notes');
   await widget.locator('textarea').press('Enter');
   await agent.locator('#log .msg.visitor', { hasText: 'my notes' }).locator('.file-card', { hasText: 'notes.txt' }).waitFor({ timeout: 15000 });
   await widget.locator('.uploads').waitFor({ state: 'hidden', timeout: 15000 });
-  if (await log.locator('.file-card', { hasText: 'page.html' }).count() !== 0) {
-    fail('the refused file was sent');
+  for (const name of ['page.html', 'draft.txt']) {
+    if (await log.locator('.file-card', { hasText: name }).count() !== 0) {
+      fail(`${name} was sent`);
+    }
   }
-  step('sent with text: the agent gets the text file, not the refused page; the refusal is cleared');
+  step('sent with text: the agent gets the text file, not the refused page nor the removed draft; the refusal is cleared');
+
+  // Emoji: the counter and the send button follow an insertion (a click on the button, then on 😀).
+  const box = widget.locator('textarea');
+  const smiley = widget.locator('button.emoji-button');
+  const picker = widget.locator('.emoji-picker[role=dialog]');
+  assert.equal(await smiley.getAttribute('aria-label'), 'Insert emoji');
+  assert.equal(await picker.getAttribute('aria-label'), 'Insert emoji');
+  await box.fill('a'.repeat(3999));
+  for (const want of ['4000 / 4000', '4001 / 4000']) {
+    await smiley.click();
+    await picker.locator('button.emoji', { hasText: '😀' }).click();
+    await widget.locator('.counter', { hasText: want }).waitFor({ timeout: 5000 });
+  }
+  if (!await widget.locator('button.send').isDisabled()) {
+    fail('the send button is enabled with 4001 code points after two emoji');
+  }
+  await smiley.click();
+  assertInside(visitor, await picker.boundingBox(), 'the emoji picker');
+  await widget.locator('.log').click({ position: { x: 10, y: 10 } });
+  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  step('a clicked emoji counts as one code point (4001 / 4000: send disabled); the picker fits the phone; a click outside closes it');
+
+  await box.fill('Thanks a lot');
+  await box.focus();
+  await visitor.keyboard.press('Home');
+  for (let i = 0; i < 6; i++) {
+    await visitor.keyboard.press('ArrowRight');
+  }
+  await visitor.keyboard.press('Tab'); // the paperclip
+  await visitor.keyboard.press('Tab'); // the face
+  const focusedIs = (/** @type {import('playwright-core').Locator} */ l) => l.evaluate((el) => el === /** @type {ShadowRoot} */ (el.getRootNode()).activeElement);
+  if (!await focusedIs(smiley)) {
+    fail('Tab from the paperclip does not reach the emoji button');
+  }
+  await visitor.keyboard.press('Enter');
+  await picker.waitFor({ timeout: 5000 });
+  assert.equal(await smiley.getAttribute('aria-expanded'), 'true');
+  await visitor.keyboard.press('Escape');
+  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  if (!await focusedIs(smiley) || await widget.locator('.panel').isHidden()) {
+    fail('Escape in the picker does not give the focus back to its button (or closed the panel)');
+  }
+  await visitor.keyboard.press('Enter');
+  await picker.waitFor({ timeout: 5000 });
+  for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowLeft']) {
+    await visitor.keyboard.press(key); // three rows down: 👍
+  }
+  await visitor.keyboard.press('Enter');
+  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  assert.equal(await box.inputValue(), 'Thanks👍 a lot');
+  if (!await focusedIs(box)) {
+    fail('after inserting an emoji the focus is not back in the text box');
+  }
+  step('from the keyboard: Tab to the emoji button, Enter opens the picker, Escape closes it (focus back), arrows + Enter insert 👍 at the caret (focus back in the text box)');
+  await visitor.keyboard.press('Enter');
+  const sent = log.locator('.msg.mine', { hasText: 'Thanks👍 a lot' });
+  const seen = agent.locator('#log .msg.visitor', { hasText: 'Thanks👍 a lot' });
+  for (const [where, msg] of /** @type {const} */ ([['widget', sent], ['console', seen]])) {
+    const time = msg.locator('.meta time.ts');
+    await time.waitFor({ timeout: 15000 });
+    const [datetime, text, hidden] = await time.evaluate((t) => [t.getAttribute('datetime'), t.textContent, t.getAttribute('aria-hidden')]);
+    if (!datetime || Math.abs(Date.parse(datetime) - Date.now()) > 120000 || !/\d{1,2}\D\d{2}/.test(text ?? '') || hidden !== 'true') {
+      fail(`the ${where}'s message shows no proper time: datetime=${datetime} text=${text} aria-hidden=${hidden}`);
+    }
+  }
+  step('the emoji message is sent; the agent sees it with its time, as the visitor does (a time element, hidden from screen readers)');
   if (process.env.SCREENSHOT_DIR) {
     await visitor.screenshot({ path: `${process.env.SCREENSHOT_DIR}/widget-attachments.png` });
   }
+
+  // A fresh visitor whose very first act is pasting an image: its conversation is not stored yet
+  // (only its first message or upload creates it), and nothing is lost — the upload opens it.
+  const fresh = await browser.newPage({ viewport: { width: 390, height: 780 } });
+  watch(fresh, 'widget (fresh visitor)');
+  await fresh.goto(BASE + '/');
+  const freshWidget = fresh.locator('#parley-widget');
+  await freshWidget.locator('.launcher').click({ timeout: 15000 });
+  const freshLog = freshWidget.locator('.log');
+  await freshLog.locator('.msg.theirs').first().waitFor({ timeout: 15000 }); // the greeting, shown
+  await pasteScreenshot(freshWidget.locator('textarea'), 'first.png');
+  await freshWidget.locator('.uploads .upload.uploaded', { hasText: 'first.png' }).waitFor({ timeout: 15000 });
+  if (await freshWidget.locator('.uploads .upload.failed').count() !== 0) {
+    fail('the first act\'s upload was refused');
+  }
+  await freshWidget.locator('textarea').press('Enter');
+  const firstMine = freshLog.locator('.msg.mine[data-state]:not([data-state=pending]):not([data-state=failed])', { has: fresh.locator('.files .thumb') });
+  await firstMine.waitFor({ timeout: 15000 });
+  await freshWidget.locator('.uploads').waitFor({ state: 'hidden', timeout: 15000 });
+  step('a fresh visitor pastes an image as its very first act: it uploads (the upload opens the conversation) and Send delivers it (acked, with its thumbnail)');
 });

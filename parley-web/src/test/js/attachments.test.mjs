@@ -1,6 +1,7 @@
 // The JS SDK's files (docs/CLIENTS.md#files) against a real Parley server (PARLEY_URL; started by
 // parley-testkit's JsSdkTest): upload once across a retry, send with attachments, the message's
-// `attachments`, fresh links, and a refusal for a file that is not the sender's.
+// `attachments`, fresh links, and a refusal for a file that is not the sender's; a fresh visitor whose
+// first act is an upload (the upload creates the conversation its first message would have).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -39,6 +40,25 @@ test('a visitor uploads a file once across a retry, sends it with no text and se
     await assert.rejects(
       c.send(conv, 'x', { attachments: ['f_' + 'q'.repeat(22)] }),
       (e) => e.code === 'unknown_file');
+  } finally {
+    c.close();
+  }
+});
+
+test('a fresh visitor\'s first act is an upload: it opens the conversation, and the file is sent', T, async () => {
+  const c = client(BASE, { site: 'demo' });
+  const messages = recorder(c);
+  let conv = '';
+  c.on('conversation', (e) => { conv = e.conv; });
+  try {
+    await c.connect();
+    await until(() => conv, 10000, 'the conversation event (the next conversation, not stored yet)');
+    const bytes = new TextEncoder().encode('first thing I do is send this');
+    const up = await c.upload(conv, bytes, { name: 'first.txt' });
+    assert.equal(up.file.conversation, conv);
+    const ack = await c.send(conv, '', { attachments: [up.file.id] });
+    await until(() => messages(conv).some((m) => m.seq === ack.seq), 10000, 'the own message');
+    assert.equal(messages(conv).find((m) => m.seq === ack.seq).attachments[0].id, up.file.id);
   } finally {
     c.close();
   }

@@ -1,9 +1,11 @@
 // @ts-check
 // The agent's attach controls in the console's composer (docs/CLIENTS.md#files): the 📎 button,
 // drop on the conversation pane, paste into the reply box, and the files uploading under the
-// composer, all one UploadTray (sdk/uploads.js) uploading to the open conversation.
+// composer (each with a remove button), all one UploadTray (sdk/uploads.js) uploading to the open
+// conversation; and the emoji button beside the 📎 one (sdk/emoji.js, docs/CLIENTS.md#emoji).
 
 import { UploadTray, wireAttach } from '../sdk/uploads.js';
+import { wireEmoji } from '../sdk/emoji.js';
 
 /** @typedef {import('../sdk/parley.js').ParleyClient} ParleyClient */
 
@@ -34,6 +36,8 @@ export function composerFiles(client, conv, changed) {
       return c && to ? c.upload(to, file, opts) : Promise.reject(Object.assign(new Error('signed out'), { code: 'forbidden' }));
     },
     reason: (code) => REASONS[code] ?? 'The file could not be uploaded; try again.',
+    removeLabel: (name) => `Remove ${name}`,
+    focusAfter: () => $('text'),
     changed,
   });
   wireAttach(tray, {
@@ -43,4 +47,13 @@ export function composerFiles(client, conv, changed) {
     dropTarget: $('conversation'),
   });
   return tray;
+}
+
+/** Makes the composer's emoji button (`#emoji`) open a picker that inserts into the reply box. */
+export function composerEmoji() {
+  wireEmoji({
+    button: /** @type {HTMLButtonElement} */ (document.getElementById('emoji')),
+    box: /** @type {HTMLTextAreaElement} */ (document.getElementById('text')),
+    label: () => 'Insert emoji',
+  });
 }

@@ -16,7 +16,7 @@ import { Notifier } from './notify.js';
 import { Desk } from './desk.js';
 import { ConversationList, mood } from './list.js';
 import { NotesPanel } from './notes.js';
-import { composerFiles } from './attach.js';
+import { composerEmoji, composerFiles } from './attach.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/transcript.js').TranscriptItem} TranscriptItem */
@@ -319,6 +319,7 @@ const textBox = /** @type {HTMLTextAreaElement} */ ($('text'));
 const sendButton = /** @type {HTMLButtonElement} */ ($('send'));
 const fits = () => showLength($('counter'), textLength(textBox.value.trim()), client?.options.maxTextCodePoints ?? 4000);
 const tray = composerFiles(() => client, () => current, () => { sendButton.disabled = !fits(); });
+composerEmoji();
 textBox.addEventListener('input', () => {
   sendButton.disabled = !fits();
   if (current) {

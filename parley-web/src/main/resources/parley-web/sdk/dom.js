@@ -3,6 +3,8 @@
 // (sdk/transcript.js) into a log element, and typing indicators. Message text goes in with
 // textContent only: it is data, never markup. Call them on the page's event loop.
 
+import { messageTime } from './times.js';
+
 /** @typedef {import('./transcript.js').Transcript} Transcript */
 /** @typedef {import('./transcript.js').TranscriptItem} TranscriptItem */
 /** @typedef {import('./transcript.js').TranscriptState} TranscriptState */
@@ -16,11 +18,6 @@
  */
 const TICK_MARKS = { pending: '◷', sent: '✓', delivered: '✓✓', read: '✔✔', failed: '!' };
 
-/** The time of day a message was stored, in the page's language. */
-const TIME_OF_DAY = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
-/** The full date and time, for the time's tooltip. */
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
 /**
  * How a page draws the items: the bubble's classes, the author's name shown above the text (or
  * none), the text, and a tick's words for screen readers.
@@ -33,6 +30,8 @@ const DATE_TIME = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', time
  * @property {() => string} [sourcesLabel] the words for "Sources" above an answer's sources (its
  *   accessible name, shown as a small heading), or none
  * @property {AttachmentRenderer} [files] draws a message's attachments (sdk/attachments.js), or none
+ * @property {() => string|undefined} [lang] the language times are written in (sdk/times.js);
+ *   default: the browser's
  */
 
 /**
@@ -57,7 +56,9 @@ export function webUrl(url) {
  * answer cites as `ul.sources` of links that open in a new tab without an opener or referrer, named
  * by `sourcesLabel` (`aria-label`, which the stylesheets show as a small heading), and a
  * `div.files` of its attachments (when `files` is given; a message with files and no text has no
- * empty `.text`), a `.meta` line: the stored time as `time.ts` and, for my messages, the tick; `data-state` holds the tick), in
+ * empty `.text`), a `.meta` line: the stored time as `time.ts` (hidden from screen readers: the log
+ * is a live region, and a time added on the ack would be read out on its own) and, for my
+ * messages, the tick; `data-state` holds the tick), in
  * the transcript's order, kept in step with its `change` events. A reader scrolled to the bottom
  * stays there as lines arrive.
  */
@@ -167,12 +168,13 @@ export class TranscriptView {
     /** @type {Node[]} */
     const parts = [];
     if (item.ts !== null) {
-      const at = new Date(item.ts);
+      const at = messageTime(item.ts, { lang: o.lang?.() });
       const time = doc.createElement('time');
       time.className = 'ts';
-      time.dateTime = at.toISOString();
-      time.textContent = TIME_OF_DAY.format(at);
-      time.title = DATE_TIME.format(at);
+      time.dateTime = at.iso;
+      time.textContent = at.text;
+      time.title = at.full;
+      time.setAttribute('aria-hidden', 'true');
       parts.push(time);
     }
     if (item.tick) {

@@ -211,13 +211,13 @@ export class ParleyClient extends Emitter {
   }
 
   /**
-   * Uploads a file to `conv` with this session's token (after `welcome`); send its `file.id` in
-   * `attachments`. Uploading the same object again reuses its key: stored once (sdk/upload.js).
+   * Uploads a file to `conv` (a visitor's next one too: opened by it) with this session's token; send
+   * its `file.id` in `attachments`. The same object again reuses its key: stored once (sdk/upload.js).
    * @param {string} conv @param {Blob|ArrayBuffer|Uint8Array} file @param {UploadOptions} [opts]
    * @returns {Promise<Uploaded>}
    */
   upload(conv, file, opts) {
-    return uploadFile(this.options.url, this.token ?? '', conv, file, opts);
+    return uploadFile(this.options.url, this.token ?? '', conv, file, { site: this.options.site, lang: this.options.lang, ...opts });
   }
 
   /** Fresh signed links of an attachment's file. @param {string} id @returns {Promise<Uploaded>} */

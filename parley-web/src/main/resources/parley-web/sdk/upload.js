@@ -4,6 +4,8 @@
 // made once per file (per File, Blob or byte array object) and reused when the same object is
 // uploaded again, so a retry after a network cut stores the file once. Progress comes from
 // XMLHttpRequest's upload events in a browser; with fetch (Node) it is reported once, at the end.
+// An AbortSignal cancels the request (a signal already aborted sends nothing): the promise rejects
+// with code `aborted`, which callers tell apart from a failure.
 
 /**
  * The stored file and links to it, valid until `expiresAt` (epoch ms).
@@ -21,6 +23,9 @@
  * @property {string} [key] the idempotency key (default: made once for this object and kept)
  * @property {(sent: number, total: number) => void} [onProgress] bytes sent so far
  * @property {AbortSignal} [signal] cancels the upload
+ * @property {string} [site] the site the session is placed on (a visitor's `hello.site`): with an
+ *   anonymous visitor's token, what lets the upload open its next conversation (docs/PROTOCOL.md#files)
+ * @property {string} [lang] the session's language (`hello.lang`): the greeting's, when it opens one
  */
 
 /** @type {WeakMap<object, string>} the key made for each file object */
@@ -41,8 +46,9 @@ export function keyOf(file) {
 
 /**
  * Uploads `file` to conversation `conv` of the server at `base` (an http(s) origin) with `token`.
- * Rejects with an Error whose `code` is the server's (`file_too_large`, `unsupported_type`, …) or
- * `network` (retry with the same file object: same key).
+ * Rejects with an Error whose `code` is the server's (`file_too_large`, `unsupported_type`, …),
+ * `network` (retry with the same file object: same key) or `aborted` (`opts.signal` was aborted: not
+ * a failure; the server may still have stored the file, which no message then carries).
  * @param {string} base @param {string} token @param {string} conv
  * @param {Blob|ArrayBuffer|Uint8Array} file @param {UploadOptions} [opts]
  * @returns {Promise<Uploaded>}
@@ -51,10 +57,18 @@ export async function uploadFile(base, token, conv, file, opts = {}) {
   const name = opts.name ?? (typeof File !== 'undefined' && file instanceof File ? file.name : 'file');
   const url = new URL(`/api/conversations/${encodeURIComponent(conv)}/files`, base);
   url.searchParams.set('name', name);
+  for (const k of /** @type {const} */ (['site', 'lang'])) {
+    if (opts[k]) {
+      url.searchParams.set(k, /** @type {string} */ (opts[k]));
+    }
+  }
   const headers = { Authorization: `Bearer ${token}`, 'Idempotency-Key': opts.key ?? keyOf(file) };
   const body = file instanceof Blob ? file : new Blob([/** @type {BlobPart} */ (file)]);
   const total = body.size;
   const progress = opts.onProgress ?? (() => {});
+  if (opts.signal?.aborted) {
+    throw aborted();
+  }
   /** @type {{status: number, body: string}} */
   let answer;
   if (typeof XMLHttpRequest !== 'undefined') {
@@ -67,19 +81,19 @@ export async function uploadFile(base, token, conv, file, opts = {}) {
       x.upload.onprogress = (e) => progress(e.loaded, total);
       x.onload = () => resolve({ status: x.status, body: x.responseText });
       x.onerror = () => reject(failure('network', 'the upload did not reach the server; try again'));
-      x.onabort = () => reject(failure('aborted', 'the upload was cancelled'));
-      opts.signal?.addEventListener('abort', () => x.abort());
+      x.onabort = () => reject(aborted());
+      const cancel = () => x.abort();
+      opts.signal?.addEventListener('abort', cancel, { once: true });
+      x.onloadend = () => opts.signal?.removeEventListener('abort', cancel);
       x.send(body);
     });
   } else {
-    /** @type {Response} */
-    let r;
     try {
-      r = await fetch(url, { method: 'POST', headers, body, signal: opts.signal });
+      const r = await fetch(url, { method: 'POST', headers, body, signal: opts.signal });
+      answer = { status: r.status, body: await r.text() };
     } catch {
-      throw failure('network', 'the upload did not reach the server; try again');
+      throw opts.signal?.aborted ? aborted() : failure('network', 'the upload did not reach the server; try again');
     }
-    answer = { status: r.status, body: await r.text() };
   }
   /** @type {any} */
   let json = {};
@@ -98,6 +112,11 @@ export async function uploadFile(base, token, conv, file, opts = {}) {
 /** @param {string} code @param {string} message */
 function failure(code, message) {
   return Object.assign(new Error(message), { code });
+}
+
+/** The rejection of a cancelled upload. */
+function aborted() {
+  return failure('aborted', 'the upload was cancelled');
 }
 
 /**

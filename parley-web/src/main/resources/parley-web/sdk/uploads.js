@@ -3,9 +3,12 @@
 // (docs/CLIENTS.md#files): picked with an attach button, pasted into the text box or dropped on the
 // chat, each uploaded at once (`ParleyClient#upload`) with a progress bar; `take()` waits for the
 // uploads and gives the ids of the ones stored, for `send(conv, text, {attachments})`. A refused
-// upload stays listed with its reason (role=alert) until the next send or pick. At most `max`
-// files wait at once (the protocol's 20; a site may allow fewer: the server says
-// `too_many_attachments`). Call on the page's event loop.
+// upload stays listed with its reason (role=alert) until the next send or pick. Every file has a
+// remove button (named "Remove <file name>" in the page's language): it cancels an upload in
+// progress (an AbortSignal: not shown as a failure) and takes the file off the list, so the next
+// send does not carry it; the focus goes to the next file's remove button, else to `focusAfter`
+// (the text box). At most `max` files wait at once (the protocol's 20; a site may allow fewer: the
+// server says `too_many_attachments`). Call on the page's event loop.
 
 /** @typedef {import('./upload.js').Uploaded} Uploaded */
 /** @typedef {import('./upload.js').UploadOptions} UploadOptions */
@@ -14,11 +17,17 @@
  * @typedef {object} TrayOptions
  * @property {(file: File, opts: UploadOptions) => Promise<Uploaded>} upload uploads to the open conversation
  * @property {(code: string) => string} reason the words for a refusal's error code
+ * @property {(name: string) => string} removeLabel the accessible name of a file's remove button
+ * @property {() => HTMLElement|null} [focusAfter] what takes the focus when the last file is removed
  * @property {number} [max] files waiting at once (default 20)
- * @property {() => void} [changed] after a file is added or taken
+ * @property {() => void} [changed] after a file is added, removed or taken
  */
 
-/** One file in the tray. @typedef {{li: HTMLElement, done: Promise<string|null>, failed: boolean}} Entry */
+/**
+ * One file in the tray: `done` gives its id once stored, null when refused or removed.
+ * @typedef {{li: HTMLElement, name: string, remove: HTMLButtonElement, done: Promise<string|null>,
+ *   failed: boolean, removed: boolean, abort: AbortController}} Entry
+ */
 
 /** Files picked, uploading or uploaded, shown as `li`s of `list` (hidden while empty). */
 export class UploadTray {
@@ -50,12 +59,13 @@ export class UploadTray {
 
   /**
    * Waits for every upload, then empties the tray of the stored files and gives their ids, in the
-   * order picked; refused ones stay shown with their reason.
+   * order picked; refused ones stay shown with their reason, and a file removed meanwhile is left out.
    * @returns {Promise<string[]>}
    */
   async take() {
     const entries = this._entries.slice();
-    const ids = await Promise.all(entries.map((e) => e.done));
+    const done = await Promise.all(entries.map((e) => e.done));
+    const ids = done.map((id, i) => (entries[i].removed ? null : id)); // removed while waiting: not sent
     this._dropFailed();
     for (const e of entries) {
       if (!e.failed) {
@@ -65,6 +75,40 @@ export class UploadTray {
     this._entries = this._entries.filter((e) => !entries.includes(e) || e.failed);
     this._show();
     return /** @type {string[]} */ (ids.filter((id) => id !== null));
+  }
+
+  /**
+   * Takes the file at `index` off the list, cancelling its upload if it is still going, and moves
+   * the focus to the next file's remove button, else to `focusAfter`.
+   * @param {number} index
+   */
+  remove(index) {
+    const entry = this._entries[index];
+    if (!entry) {
+      return;
+    }
+    entry.removed = true;
+    entry.abort.abort();
+    entry.li.remove();
+    this._entries.splice(index, 1);
+    this._show();
+    const next = this._entries[index]?.remove ?? this.options.focusAfter?.();
+    next?.focus();
+  }
+
+  /** The files listed, in order: name and state (`uploading`, `uploaded` or `failed`). */
+  get files() {
+    return this._entries.map((e) => ({
+      name: e.name,
+      state: e.failed ? 'failed' : e.li.classList.contains('uploaded') ? 'uploaded' : 'uploading',
+    }));
+  }
+
+  /** Names the remove buttons again (the page's language changed). */
+  relabel() {
+    for (const e of this._entries) {
+      this._relabelOne(e);
+    }
   }
 
   /** @param {File} file @returns {Entry} */
@@ -80,17 +124,29 @@ export class UploadTray {
     bar.max = Math.max(1, file.size);
     bar.value = 0;
     bar.setAttribute('aria-label', file.name || 'file');
-    li.append(name, bar);
+    const remove = doc.createElement('button');
+    remove.type = 'button';
+    remove.className = 'upload-remove';
+    remove.textContent = '\u00d7';
+    li.append(name, bar, remove);
     this.list.append(li);
     /** @type {Entry} */
-    const entry = { li, failed: false, done: Promise.resolve(null) };
-    entry.done = this.options.upload(file, { onProgress: (sent) => { bar.value = sent; } }).then(
+    const entry = {
+      li, name: file.name || 'file', remove, failed: false, removed: false, abort: new AbortController(),
+      done: Promise.resolve(null),
+    };
+    remove.addEventListener('click', () => this.remove(this._entries.indexOf(entry)));
+    const opts = { onProgress: (/** @type {number} */ sent) => { bar.value = sent; }, signal: entry.abort.signal };
+    entry.done = this.options.upload(file, opts).then(
       (u) => {
         bar.value = bar.max;
         li.classList.add('uploaded');
         return u.file.id;
       },
       (/** @type {any} */ e) => {
+        if (entry.removed || e?.code === 'aborted') {
+          return null; // cancelled by the visitor: not a failure
+        }
         entry.failed = true;
         bar.remove();
         li.classList.add('failed');
@@ -103,12 +159,21 @@ export class UploadTray {
         return null;
       },
     );
+    this._relabelOne(entry);
     return entry;
+  }
+
+  /** @param {Entry} e */
+  _relabelOne(e) {
+    e.remove.setAttribute('aria-label', this.options.removeLabel(e.name));
+    e.remove.title = this.options.removeLabel(e.name);
   }
 
   /** Forgets every file (another conversation is open now: these were uploaded to the last one). */
   clear() {
     for (const e of this._entries) {
+      e.removed = true;
+      e.abort.abort();
       e.li.remove();
     }
     this._entries = [];

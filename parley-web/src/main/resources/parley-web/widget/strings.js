@@ -56,10 +56,12 @@ import { LANGUAGES, RTL } from './languages.js';
  * @property {string} sources the label of the sources an answer cites
  * @property {string} closeImage the full-size image viewer's close button
  * @property {string} attach the attach button
+ * @property {string} emoji the emoji button and its picker (sdk/emoji.js)
  * @property {string} fileTooLarge an upload refused as `file_too_large`
  * @property {string} fileType refused as `unsupported_type`
  * @property {string} fileLimit refused as `too_many_files`, `too_many_attachments` or `rate_limited`
  * @property {string} fileFailed any other failed upload (`busy`, the network…)
+ * @property {(name: string) => string} removeFile a listed file's remove button (sdk/uploads.js)
  */
 
 /**
@@ -149,7 +151,8 @@ export function stringsFor(tag) {
     prechatIntro: text('prechatIntro'), prechatName: text('prechatName'), prechatPhone: text('prechatPhone'),
     prechatText: text('prechatText'), prechatRequired: text('prechatRequired'),
     prechatPhoneInvalid: text('prechatPhoneInvalid'), prechatTooLong: text('prechatTooLong'), sources: text('sources'),
-    closeImage: text('closeImage'), attach: text('attach'), fileTooLarge: text('fileTooLarge'), fileType: text('fileType'),
-    fileLimit: text('fileLimit'), fileFailed: text('fileFailed'),
+    closeImage: text('closeImage'), attach: text('attach'), emoji: text('emoji'), fileTooLarge: text('fileTooLarge'),
+    fileType: text('fileType'), fileLimit: text('fileLimit'), fileFailed: text('fileFailed'),
+    removeFile: (name) => fill(text('removeFile'), { name }),
   };
 }

@@ -164,6 +164,7 @@ export function mount(cfg) {
       links: (id) => client.fileLinks(id), base: base.origin, labels: () => ({ closeViewer: t.closeImage }),
     }),
     part: 'message',
+    lang: () => t.lang,
   });
   transcript.follow(client);
   const typing = new TypingIndicators((users) => {
@@ -233,11 +234,13 @@ export function mount(cfg) {
   /** @param {Conversation} c */
   function onConversation(c) {
     if (c.conv !== conv) {
+      if (conv) {
+        files.tray.clear(); // uploaded to the last conversation (none before the first: files wait for it)
+      }
       conv = c.conv;
       readSent = 0;
       deliveredSent = 0;
       transcript.setConv(conv);
-      files.tray.clear(); // uploaded to the last conversation
       if (me) {
         write(store, `${key}:conv`, JSON.stringify({ user: me, conv }));
       }
@@ -274,6 +277,7 @@ export function mount(cfg) {
     if (known?.user && known.user !== me) {
       conv = null; // the stored conversation was another visitor's (a new identity): wait for ours
       transcript.reset(null);
+      files.tray.clear();
     }
     known = null;
     if (client.token) {

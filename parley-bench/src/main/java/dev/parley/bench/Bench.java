@@ -32,12 +32,13 @@ public final class Bench implements Callable<Integer> {
 
   /** Every scenario, in the order a full run takes them. */
   static final List<String> ALL =
-      List.of("idle", "chat", "latency", "fanout", "handshake", "joins", "cluster", "pg");
+      List.of(
+          "idle", "chat", "latency", "fanout", "handshake", "joins", "uploads", "cluster", "pg");
 
   @Option(
       names = "--scenarios",
       split = ",",
-      description = "idle,chat,latency,fanout,handshake,joins,cluster,pg (default: all).")
+      description = "idle,chat,latency,fanout,handshake,joins,uploads,cluster,pg (default: all).")
   List<String> scenarios = ALL;
 
   @Option(
@@ -194,6 +195,12 @@ public final class Bench implements Callable<Integer> {
           "joins: distinct users joining one conversation (one server, the sizes in turn; default 1000,5000).")
   List<Integer> joinsSizes = List.of(1000, 5000);
 
+  @Option(
+      names = "--upload-count",
+      description =
+          "uploads: files of each kind (a photo, a screenshot, a PDF) uploaded, 4 at a time (default 200).")
+  int uploadCount = 200;
+
   @Option(names = "--fanout-rate", description = "Published messages a second (default 20).")
   int fanoutRate = 20;
 
@@ -290,6 +297,7 @@ public final class Bench implements Callable<Integer> {
       chatRates = List.of(100);
       fanoutSizes = List.of(50);
       joinsSizes = List.of(50);
+      uploadCount = 10;
       fanoutRate = 20;
       handshakeConcurrency = 4;
       seconds = 1;

@@ -49,12 +49,12 @@ final class Runner implements AutoCloseable {
     return switch (scenario) {
       case "cluster" -> o.target != null ? List.of() : cluster();
       case "pg" -> o.target != null ? List.of() : pg();
-      case "joins" -> parleyOnly(scenario);
+      case "joins", "uploads" -> parleyOnly(scenario);
       default -> everyServer(scenario);
     };
   }
 
-  /** A scenario only Parley has (its peers have no presence): one fresh server. */
+  /** A scenario only Parley has (its peers have no presence, no files): one fresh server. */
   private List<Result> parleyOnly(String scenario) throws Exception {
     Target t = server("parley", scenario, false);
     try {
@@ -201,6 +201,8 @@ final class Runner implements AutoCloseable {
           r.add(report(s.joins(t, n)));
         }
       }
+      case "uploads" ->
+          new UploadScenario().measure(t, o.uploadCount).forEach(x -> r.add(report(x)));
       default -> throw new IllegalArgumentException("unknown scenario " + scenario);
     }
     return r;

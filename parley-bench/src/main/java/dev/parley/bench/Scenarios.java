@@ -378,7 +378,9 @@ final class Scenarios {
         };
     double[] secs = new double[1];
     double cpu0 = t.cpuSeconds();
+    Profiler p = profiler(t, "joins", Integer.toString(users));
     List<Channel> subs = conns.openMany(t, users, i -> conv, onData, secs);
+    String note = stopProfiler(p, null);
     try {
       Map<String, Double> f = new LinkedHashMap<>();
       f.put("join_seconds", secs[0]);
@@ -388,7 +390,7 @@ final class Scenarios {
         f.put("server_cpu_seconds", t.cpuSeconds() - cpu0);
       }
       conns.diagnostics(f);
-      return new Result("joins", t.name, params("users", users), f, null);
+      return new Result("joins", t.name, params("users", users), f, note);
     } finally {
       Connections.closeAll(subs);
     }

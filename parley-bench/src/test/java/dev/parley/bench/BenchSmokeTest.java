@@ -109,6 +109,15 @@ class BenchSmokeTest {
         .allMatch(is("joins", "parley"))
         .allMatch(has("join_seconds", "joins_per_s", "presence_events"));
     assertThat(lines)
+        .filteredOn(l -> l.contains("\"scenario\":\"uploads\""))
+        .hasSize(3)
+        .allMatch(is("uploads", "parley"))
+        .allMatch(has("uploads_per_s", "mib_per_s", "p99_ms", "server_cpu_ms_per_upload"))
+        .allMatch(l -> l.contains("\"failed\":0"), "every upload stored")
+        .filteredOn(l -> l.contains("\"kind\":\"photo.jpg\"") || l.contains("screenshot.png"))
+        .hasSize(2)
+        .allMatch(has("image_cleaning_cpu_ms"), "an image's cost beyond the PDF of its size");
+    assertThat(lines)
         .filteredOn(l -> l.contains("\"scenario\":\"handshake\""))
         .hasSize(5)
         .allMatch(l -> l.contains("\"failed\":0"))
@@ -147,7 +156,8 @@ class BenchSmokeTest {
             "the node served the probe again, within the smoke run's 30 s");
     assertThat(lines).allMatch(l -> l.contains("\"machine\":") && l.contains("\"date\":"));
     assertThat(lines)
-        .filteredOn(l -> !l.matches(".*\"scenario\":\"(handshake|pg)\".*")) // pg: errors per rate
+        // pg: errors per rate; uploads: failed uploads, its connections are HTTP requests
+        .filteredOn(l -> !l.matches(".*\"scenario\":\"(handshake|pg|uploads)\".*"))
         .allMatch(
             l -> l.contains("\"connections_closed\":0") && l.contains("\"errors\":0"),
             "a clean run");
@@ -164,6 +174,7 @@ class BenchSmokeTest {
             "## cluster-fanout",
             "## pg",
             "## pg-recovery",
+            "## uploads",
             "Parley / raw Netty",
             "Parley / Socket.IO",
             "nodes: messages_per_s");

@@ -67,7 +67,7 @@ final class AwayMail implements AutoCloseable {
     this.store = store;
     this.port = port;
     this.policy = policy;
-    this.watch = new AwayWatch(node, this::away, site -> conv -> state(site, conv));
+    this.watch = new AwayWatch(node.clock(), this::away, site -> conv -> state(site, conv));
   }
 
   /** Starts re-telling visitors when their site's away-ness changes. */

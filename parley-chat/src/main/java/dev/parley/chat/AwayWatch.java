@@ -1,6 +1,6 @@
 package dev.parley.chat;
 
-import dev.parley.core.Node;
+import dev.parley.core.NodeClock;
 import dev.parley.core.Session;
 import dev.parley.core.SessionLoop;
 import dev.parley.protocol.chat.ChatEvent;
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * sessions whose answer changed — agents went offline or came back, business hours began or ended.
  *
  * <p>A site whose away-ness cannot be told within {@link #RECHECK} is skipped for that check (the
- * next one runs regardless), and a session whose fresh event could not be made keeps what it was
+ * next one runs regardless): one time-out timer per check, whatever the number of sites, cancelled
+ * once every site answered; and a session whose fresh event could not be made keeps what it was
  * told before, so the next check tries again.
  *
  * <p>Thread-safe: the sessions live in a concurrent map; a check is a chain of futures started by
@@ -39,7 +40,8 @@ final class AwayWatch implements AutoCloseable {
   /** What a session was last told: its site, conversation and whether the site was away. */
   private record Told(String site, String conv, boolean away) {}
 
-  private final Node node;
+  /** The node's clock: checks and their time-outs. */
+  private final NodeClock clock;
 
   /** Whether a site is away now (completes with false when it cannot tell). */
   private final Function<String, CompletableFuture<Boolean>> away;
@@ -57,10 +59,10 @@ final class AwayWatch implements AutoCloseable {
   private volatile CompletableFuture<Void> lastCheck = CompletableFuture.completedFuture(null);
 
   AwayWatch(
-      Node node,
+      NodeClock clock,
       Function<String, CompletableFuture<Boolean>> away,
       Function<String, Function<String, CompletableFuture<ChatEvent.Mail>>> state) {
-    this.node = node;
+    this.clock = clock;
     this.away = away;
     this.state = t -> state.apply(t.site()).apply(t.conv());
   }
@@ -72,7 +74,7 @@ final class AwayWatch implements AutoCloseable {
 
   private void schedule() {
     if (!closed) {
-      node.clock().schedule(RECHECK, this::check);
+      clock.schedule(RECHECK, this::check);
     }
   }
 
@@ -107,14 +109,30 @@ final class AwayWatch implements AutoCloseable {
             bySite.computeIfAbsent(t.site(), k -> new ArrayList<>()).add(s);
           }
         });
+    // One time-out for the whole check, however many sites: a site not told by then is skipped.
+    CompletableFuture<Boolean> timeUp = new CompletableFuture<>();
+    NodeClock.Timer timer =
+        bySite.isEmpty()
+            ? null
+            : clock.schedule(
+                RECHECK,
+                () ->
+                    timeUp.completeExceptionally(
+                        new TimeoutException("away-ness not told in time")));
     List<CompletableFuture<Void>> sites = new ArrayList<>();
     bySite.forEach(
         (site, sessions) ->
-            sites.add(bounded(away.apply(site)).thenAccept(now -> tellChanged(sessions, now))));
+            sites.add(
+                away.apply(site)
+                    .applyToEither(timeUp, now -> now)
+                    .thenAccept(now -> tellChanged(sessions, now))));
     CompletableFuture<Void> done =
         CompletableFuture.allOf(sites.toArray(CompletableFuture[]::new))
             .handle(
                 (v, e) -> {
+                  if (timer != null) {
+                    timer.cancel(); // every site answered (or the time-out ran already)
+                  }
                   if (e != null) {
                     log.warn("away check failed; the next one tries again", e);
                   }
@@ -123,24 +141,6 @@ final class AwayWatch implements AutoCloseable {
                 });
     lastCheck = done;
     return done;
-  }
-
-  /** {@code f}, or a failure when it has not completed within {@link #RECHECK} (node clock). */
-  private <T> CompletableFuture<T> bounded(CompletableFuture<T> f) {
-    CompletableFuture<T> b = new CompletableFuture<>();
-    f.whenComplete(
-        (v, e) -> {
-          if (e != null) {
-            b.completeExceptionally(e);
-          } else {
-            b.complete(v);
-          }
-        });
-    node.clock()
-        .schedule(
-            RECHECK,
-            () -> b.completeExceptionally(new TimeoutException("away-ness not told in time")));
-    return b;
   }
 
   private void tellChanged(List<Session> sessions, boolean away) {

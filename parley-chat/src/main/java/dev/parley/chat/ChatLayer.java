@@ -180,7 +180,8 @@ public final class ChatLayer implements AutoCloseable {
             fileStore != null ? fileStore : new InMemoryFileStore(),
             fileRecords,
             conversations,
-            directory);
+            directory,
+            opener);
     this.dataProtection =
         new DataProtection(
             store,

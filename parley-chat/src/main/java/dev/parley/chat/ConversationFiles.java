@@ -6,6 +6,7 @@ import dev.parley.core.SharedState;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.ProtocolException;
+import dev.parley.protocol.chat.ChatProtocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,14 +41,23 @@ public final class ConversationFiles implements AutoCloseable {
   private final FileRecords records;
   private final Conversations conversations;
   private final Directory directory;
+
+  /** Creates a visitor's next conversation at its first upload; null apart from a chat layer. */
+  private final ConversationOpener opener;
+
   private final ExecutorService io = Executors.newVirtualThreadPerTaskExecutor();
 
   ConversationFiles(
-      FileStore bytes, FileRecords records, Conversations conversations, Directory directory) {
+      FileStore bytes,
+      FileRecords records,
+      Conversations conversations,
+      Directory directory,
+      ConversationOpener opener) {
     this.bytes = bytes;
     this.records = records;
     this.conversations = conversations;
     this.directory = directory;
+    this.opener = opener;
   }
 
   /**
@@ -62,7 +72,7 @@ public final class ConversationFiles implements AutoCloseable {
       SharedState shared,
       NodeClock clock) {
     return new ConversationFiles(
-        bytes, records, new Conversations(store, shared, clock), directory);
+        bytes, records, new Conversations(store, shared, clock), directory, null);
   }
 
   /**
@@ -97,6 +107,68 @@ public final class ConversationFiles implements AutoCloseable {
   public CompletableFuture<Optional<StoredFile>> transcribed(
       String id, String transcript, String error) {
     return records.transcribed(id, transcript, error);
+  }
+
+  /**
+   * The conversation {@code id} that {@code p} may upload to: one it takes part in ({@link
+   * #participation}), or — for a visitor — the next conversation it is about to open, which this
+   * creates now, as its first message would ({@link ConversationOpener#create}: the same rate
+   * limits per {@code clientAddress} and per site, the greeting stored first, in language {@code
+   * lang}). So a visitor whose first act is to attach a file can, and a file never belongs to a
+   * conversation that does not exist: erasing the visitor or the conversation, and the retention
+   * period, remove it as any other. A visitor's token bound to no site (an anonymous one) is placed
+   * on {@code site} as its {@code hello} places it (a site that admits only its signed-in visitors
+   * refuses it); the id is derived from the site and the visitor, so no other site's or visitor's
+   * conversation can be made this way. Empty when {@code p} may not upload there; fails with a
+   * {@link ProtocolException} ({@code rate_limited}) when the conversation may not be created now.
+   * Without a chat layer, the same as {@link #participation}.
+   *
+   * @param site the site the uploading session is placed on, or null
+   * @param lang the session's language tag, or null
+   */
+  public CompletableFuture<Optional<ChatConversation>> uploadTarget(
+      Principal p, String id, String site, String lang, String clientAddress) {
+    return participation(p, id)
+        .thenCompose(
+            c -> {
+              ConversationOpener o = opener;
+              if (c.isPresent() || o == null || !ChatIdentity.isVisitor(p)) {
+                return CompletableFuture.completedFuture(c);
+              }
+              Principal placed = placed(p, site, lang);
+              return o.isNextOf(placed, id)
+                  .thenCompose(
+                      next ->
+                          next
+                              ? o.create(placed, id, clientAddress)
+                                  .thenApply(
+                                      made ->
+                                          Optional.of(made)
+                                              .filter(
+                                                  x ->
+                                                      !x.deleted()
+                                                          && ChatAccess.isVisitorOf(placed, x)))
+                              : CompletableFuture.completedFuture(
+                                  Optional.<ChatConversation>empty()));
+            });
+  }
+
+  /**
+   * Visitor {@code p} placed on {@code site} as {@link ChatAccess#admit} would, with {@code lang}.
+   */
+  private Principal placed(Principal p, String site, String lang) {
+    Principal placed = p;
+    if (ChatIdentity.site(p) == null && site != null) {
+      Site s = directory.site(site);
+      if (s == null || !s.anonymousVisitors()) {
+        return p; // no such site, or one whose visitors must be signed in: not its next
+        // conversation
+      }
+      placed = p.withClaim(ChatIdentity.SITE, site);
+    }
+    return lang != null && ChatProtocol.LANGUAGE_TAG.matcher(lang).matches()
+        ? placed.withClaim(ChatIdentity.LANG, lang)
+        : placed;
   }
 
   /** The limits of a site's uploads (its defaults when the site is unknown). */
@@ -201,7 +273,7 @@ public final class ConversationFiles implements AutoCloseable {
 
   /** How many files {@code conversation} holds. */
   public CompletableFuture<Integer> countOf(String conversation) {
-    return records.ofConversation(conversation).thenApply(List::size);
+    return records.countOf(conversation);
   }
 
   /** The file that {@code uploader} stored with {@code key} in {@code conversation}, if any. */

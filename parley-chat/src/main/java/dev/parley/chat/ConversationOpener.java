@@ -18,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * When a visitor's conversation comes to be: at its first message or its first explicit request
- * (asking for a person), never at {@code hello} — a crawler that loads the widget makes none.
+ * When a visitor's conversation comes to be: at its first message, its first explicit request
+ * (asking for a person) or its first file upload ({@link ConversationFiles#uploadTarget}), never at
+ * {@code hello} — a crawler that loads the widget makes none.
  *
  * <p>Until then a visitor is given the id its next conversation will have, derived from the site,
  * the visitor and its previous conversation there ({@link #nextId}), so every connection and every

@@ -35,6 +35,12 @@ public interface FileRecords extends AutoCloseable {
    */
   CompletableFuture<Optional<StoredFile>> transcribed(String id, String transcript, String error);
 
+  /**
+   * How many files a conversation holds (what {@link #ofConversation} would list, without reading
+   * the records): the per-conversation limit's count.
+   */
+  CompletableFuture<Integer> countOf(String conversation);
+
   /** Deletes the record of {@code id}; whether there was one. */
   CompletableFuture<Boolean> delete(String id);
 

@@ -64,6 +64,17 @@ public final class InMemoryFileRecords implements FileRecords {
   }
 
   @Override
+  public synchronized CompletableFuture<Integer> countOf(String conversation) {
+    int n = 0;
+    for (StoredFile f : byId.values()) {
+      if (f.conversation().equals(conversation)) {
+        n++;
+      }
+    }
+    return CompletableFuture.completedFuture(n);
+  }
+
+  @Override
   public synchronized CompletableFuture<Boolean> delete(String id) {
     return CompletableFuture.completedFuture(byId.remove(id) != null);
   }

@@ -2,6 +2,7 @@ package dev.parley.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.core.NodeClock;
 import dev.parley.protocol.chat.ChatEvent;
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -9,7 +10,10 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -98,7 +102,7 @@ class AwayWatchTest {
     AtomicInteger asked = new AtomicInteger();
     try (AwayWatch w =
         new AwayWatch(
-            h.node,
+            h.clock,
             site -> asked.incrementAndGet() == 1 ? never : CompletableFuture.completedFuture(false),
             site ->
                 conv ->
@@ -118,6 +122,78 @@ class AwayWatchTest {
     }
   }
 
+  /**
+   * The harness's clock, keeping the timers scheduled through it that have neither run nor gone.
+   */
+  static final class TimerCount implements NodeClock {
+    final NodeClock inner;
+    final Set<Object> live = ConcurrentHashMap.newKeySet();
+
+    TimerCount(NodeClock inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public long millis() {
+      return inner.millis();
+    }
+
+    @Override
+    public long nanoTime() {
+      return inner.nanoTime();
+    }
+
+    @Override
+    public Timer schedule(Duration delay, Runnable task) {
+      Object mark = new Object();
+      live.add(mark);
+      Timer t =
+          inner.schedule(
+              delay,
+              () -> {
+                live.remove(mark);
+                task.run();
+              });
+      return () -> {
+        live.remove(mark);
+        t.cancel();
+      };
+    }
+  }
+
+  @Test
+  void aCheckOfManySitesHasOneTimeOutWhichGoesOnceEverySiteAnswered() throws Exception {
+    harness(BusinessHours.always());
+    List<String> sites = List.of("demo", "shop", "docs");
+    Map<String, CompletableFuture<Boolean>> answers = new ConcurrentHashMap<>();
+    TimerCount clock = new TimerCount(h.clock);
+    try (AwayWatch w =
+        new AwayWatch(
+            clock,
+            site -> answers.computeIfAbsent(site, s -> new CompletableFuture<>()),
+            site ->
+                conv ->
+                    CompletableFuture.completedFuture(new ChatEvent.Mail(conv, false, false)))) {
+      for (String site : sites) {
+        ChatHarness.Client v = h.visitor();
+        w.told(v.session(), site, v.nextOf(ChatEvent.Mail.class));
+      }
+      CompletableFuture<Void> check = w.check();
+      assertThat(answers).containsOnlyKeys(sites);
+      assertThat(clock.live).as("one time-out for three sites").hasSize(1);
+
+      answers.values().forEach(a -> a.complete(true));
+      check.join();
+      assertThat(clock.live).as("the time-out went; the next check is scheduled").hasSize(1);
+      h.advance(AwayWatch.RECHECK.minusSeconds(1));
+      assertThat(w.lastCheck()).isSameAs(check);
+      h.advance(Duration.ofSeconds(1));
+      assertThat(w.lastCheck()).as("the next check ran").isNotSameAs(check);
+      w.lastCheck().join();
+      assertThat(clock.live).as("its time-out went too").hasSize(1);
+    }
+  }
+
   @Test
   void aFreshEventThatCouldNotBeMadeIsTriedAgainAtTheNextCheck() throws Exception {
     harness(BusinessHours.always());
@@ -126,7 +202,7 @@ class AwayWatchTest {
     AtomicInteger made = new AtomicInteger();
     try (AwayWatch w =
         new AwayWatch(
-            h.node,
+            h.clock,
             site -> CompletableFuture.completedFuture(false),
             site ->
                 conv ->

@@ -3,6 +3,8 @@ package dev.parley.chat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.Principal;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -11,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Conversations' files in the chat layer: who takes part, one file per key, and files going with
- * their conversation — erasing a visitor removes what it uploaded, deleting a conversation (by hand
- * or by the site's retention period) removes all its files.
+ * Conversations' files in the chat layer: who takes part, a visitor's first upload creating the
+ * conversation it is about to open (only its own, within the address's limit), one file per key,
+ * and files going with their conversation — erasing a visitor removes what it uploaded, deleting a
+ * conversation (by hand or by the site's retention period) removes all its files.
  */
 @Timeout(30)
 class ConversationFilesTest {
@@ -82,6 +85,73 @@ class ConversationFilesTest {
     assertThat(files.participation(agent("olga"), c).join()).as("another site's agent").isEmpty();
     assertThat(files.participation(visitor("v_ann"), "chat_none").join()).isEmpty();
     assertThat(files.participation(visitor("v_ann"), "agents:demo").join()).isEmpty();
+  }
+
+  static Principal visitorOn(String site, String user) {
+    return new Principal(user, ChatIdentity.claims(ChatIdentity.Role.VISITOR, site), null);
+  }
+
+  @Test
+  void aVisitorsFirstUploadCreatesTheConversationItIsAboutToOpenOnce() {
+    Principal ann = visitor("v_first"); // an anonymous token: placed on the site its session names
+    String next = ConversationOpener.nextId("demo", "v_first", "");
+    assertThat(h.chatStore.find(next).join()).as("not stored before").isEmpty();
+    assertThat(files.participation(ann, next).join()).as("no participant yet").isEmpty();
+
+    ChatConversation made =
+        files.uploadTarget(ann, next, "demo", "de", "203.0.113.7").join().orElseThrow();
+
+    assertThat(made.id()).isEqualTo(next);
+    assertThat(made.visitor()).isEqualTo("v_first");
+    assertThat(made.site()).isEqualTo("demo");
+    assertThat(h.chatStore.find(next).join()).as("stored now").isPresent();
+    assertThat(files.uploadTarget(ann, next, "demo", null, "203.0.113.7").join()).contains(made);
+    assertThat(files.participation(ann, next).join()).isPresent();
+  }
+
+  @Test
+  void aVisitorsTokenBoundToASiteKeepsItWhateverSiteIsNamed() {
+    String next = ConversationOpener.nextId("demo", "v_jwt", "");
+
+    assertThat(files.uploadTarget(visitorOn("demo", "v_jwt"), next, "elsewhere", null, "a").join())
+        .isPresent();
+  }
+
+  @Test
+  void nobodyElseCreatesAVisitorsNextConversationByUploading() {
+    String next = ConversationOpener.nextId("demo", "v_first", "");
+
+    assertThat(files.uploadTarget(visitor("v_other"), next, "demo", null, "a").join()).isEmpty();
+    assertThat(files.uploadTarget(agent("maya"), next, "demo", null, "a").join()).isEmpty();
+    assertThat(files.uploadTarget(visitor("v_first"), next, null, null, "a").join())
+        .as("a visitor placed on no site")
+        .isEmpty();
+    assertThat(files.uploadTarget(visitor("v_first"), next, "nosuch", null, "a").join())
+        .as("on a site that does not exist")
+        .isEmpty();
+    assertThat(files.uploadTarget(visitor("v_first"), "chat_guess", "demo", null, "a").join())
+        .as("any other id")
+        .isEmpty();
+    assertThat(h.chatStore.find(next).join()).isEmpty();
+    assertThat(h.chatStore.find("chat_guess").join()).isEmpty();
+  }
+
+  @Test
+  void conversationsOpenedByUploadsCountAgainstTheAddresssLimit() {
+    String address = "198.51.100.9";
+    for (int i = 0; i < 10; i++) { // ChatConfig.defaults(): a burst of 10 per address
+      String user = "v_burst" + i;
+      String next = ConversationOpener.nextId("demo", user, "");
+      assertThat(files.uploadTarget(visitor(user), next, "demo", null, address).join()).isPresent();
+    }
+    String next = ConversationOpener.nextId("demo", "v_burst10", "");
+    assertThat(files.uploadTarget(visitor("v_burst10"), next, "demo", null, address))
+        .failsWithin(Duration.ofSeconds(5))
+        .withThrowableThat()
+        .havingCause()
+        .isInstanceOfSatisfying(
+            ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
+    assertThat(h.chatStore.find(next).join()).isEmpty();
   }
 
   @Test
@@ -159,7 +229,9 @@ class ConversationFilesTest {
         .join();
 
     h.advance(KEEP.plus(RetentionSweep.EVERY.multipliedBy(2)));
-    h.chat.routingIdle();
+    // The run that deleted it ends after the bytes are gone (the next one is scheduled only then,
+    // past the clock's new time): waiting for the routing thread left a race with the file thread.
+    h.chat.retention().lastRun().join();
 
     assertThat(files.find(gone.id()).join()).isEmpty();
     assertThat(bytesOf(gone)).isFalse();

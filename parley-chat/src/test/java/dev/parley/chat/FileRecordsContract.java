@@ -105,6 +105,22 @@ public abstract class FileRecordsContract {
   }
 
   @Test
+  void countOfCountsTheFilesOfOneConversationAndFollowsInsertAndDelete() throws Exception {
+    assertThat(get(records.countOf("chat_a"))).isZero();
+    get(records.insert(image("f_1", "chat_a", "v_1", "k1", 10)));
+    get(records.insert(pdf("f_2", "chat_a", "maya", "k1", 11)));
+    get(records.insert(image("f_3", "chat_b", "v_1", "k1", 12)));
+    get(records.insert(image("f_4", "chat_a", "v_1", "k1", 13))); // the same key: not stored
+
+    assertThat(get(records.countOf("chat_a"))).isEqualTo(2);
+    assertThat(get(records.countOf("chat_b"))).isEqualTo(1);
+    assertThat(get(records.countOf("chat_none"))).isZero();
+
+    get(records.delete("f_1"));
+    assertThat(get(records.countOf("chat_a"))).isEqualTo(1);
+  }
+
+  @Test
   void deleteRemovesOneRecord() throws Exception {
     get(records.insert(image("f_1", "chat_a", "v_1", "k1", 10)));
     get(records.insert(pdf("f_2", "chat_a", "v_1", "k2", 11)));

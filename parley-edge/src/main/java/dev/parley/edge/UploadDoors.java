@@ -1,26 +1,24 @@
 package dev.parley.edge;
 
 import dev.parley.edge.admin.AdminGate;
+import dev.parley.edge.admin.KnowledgeApi;
 import dev.parley.edge.files.FilesApi;
 import dev.parley.protocol.http.HttpApi.Request;
 import dev.parley.protocol.http.HttpApi.Response;
 import dev.parley.protocol.http.UploadGate;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Pattern;
 
 /**
  * The server's {@link UploadGate}: who may send a large body, asked by the transport before the
  * body is received. A conversation's file: a participant with a valid idempotency key ({@link
- * FilesApi#refusal}); a knowledge document: an admin ({@link AdminGate#refusal}). Any other path
- * sends no large body ({@code 404}).
+ * FilesApi#refusal}); a knowledge document ({@link KnowledgeApi#isUpload}): an admin ({@link
+ * AdminGate#refusal}). Any other request sends no large body ({@code 404}). The paths' rules live
+ * with the APIs that serve them.
  *
  * <p>Thread-safe; never blocks.
  */
 public final class UploadDoors implements UploadGate {
-  private static final Pattern KNOWLEDGE =
-      Pattern.compile("/api/admin/sites/[A-Za-z0-9_.-]{1,64}/knowledge");
-
   private final FilesApi files;
   private final AdminGate admins;
 
@@ -34,7 +32,7 @@ public final class UploadDoors implements UploadGate {
     if (FilesApi.isUpload(head.path())) {
       return files.refusal(head);
     }
-    if (KNOWLEDGE.matcher(head.path()).matches()) {
+    if (KnowledgeApi.isUpload(head.method(), head.path())) {
       return admins.refusal(head);
     }
     return CompletableFuture.completedFuture(

@@ -11,6 +11,7 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -31,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A visitor's file on a real server over real sockets (issue 17): the visitor uploads a screenshot
- * with its session's token, retries the same upload after a (simulated) cut and gets the same file,
+ * with its session's token, retries the same upload (an answer lost) and gets the same file,
  * downloads it and a range of it through the signed link; the file lives under the data directory;
- * erasing the visitor removes it.
+ * erasing the visitor removes it. An upload whose connection is cut half-way through its body
+ * stores nothing, and its retries store the file once.
  */
 @Timeout(90)
 class FilesTest {
@@ -214,5 +216,49 @@ class FilesTest {
         .as(new String(stored.body(), StandardCharsets.UTF_8))
         .isEqualTo(201);
     assertThat(json.readTree(stored.body()).get("file").get("size").asInt()).isEqualTo(text.length);
+  }
+
+  @Test
+  void anUploadCutHalfWayStoresNothingAndItsRetriesStoreTheFileOnce() throws Exception {
+    String token;
+    String conv;
+    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+      ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
+      token = until(ws, "welcome").get("token").asText();
+      conv = until(ws, "conversation").get("conv").asText();
+      ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
+      until(ws, "ack");
+    }
+    byte[] png = screenshot();
+    try (Socket socket = new Socket("127.0.0.1", server.port())) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /api/conversations/"
+                  + conv
+                  + "/files?name=screen.png HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Authorization: Bearer "
+                  + token
+                  + "\r\nIdempotency-Key: cut-1\r\nContent-Length: "
+                  + png.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.write(png, 0, png.length / 2);
+      out.flush();
+    } // the connection is cut with half the body sent
+
+    HttpResponse<byte[]> retry = upload(conv, token, "cut-1", png);
+    HttpResponse<byte[]> again = upload(conv, token, "cut-1", png);
+
+    assertThat(retry.statusCode())
+        .as("the cut upload stored nothing: the retry creates the file")
+        .isEqualTo(201);
+    assertThat(again.statusCode()).isEqualTo(200);
+    String id = json.readTree(retry.body()).get("file").get("id").asText();
+    assertThat(json.readTree(again.body()).get("file").get("id").asText()).isEqualTo(id);
+    try (Stream<Path> files = Files.walk(dir.resolve("data").resolve("files"))) {
+      assertThat(files.filter(Files::isRegularFile).map(p -> p.getFileName().toString()))
+          .as("the image and its thumbnail, once")
+          .containsExactlyInAnyOrder(id, id + "_t");
+    }
   }
 }

@@ -2,14 +2,12 @@ package dev.parley.transport;
 
 import dev.parley.core.CoreMetrics;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelPromise;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.AttributeKey;
 import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -34,19 +32,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>a connection must complete its HTTP request (or its WebSocket upgrade) within {@code
  *       deadline} of opening, and of the answer to its previous request: a slowloris client
  *       dribbling headers is closed instead of holding a socket (counted as {@code timeout}). While
- *       the server answers a request there is no deadline (the server is the slow one); the
- *       WebSocket heartbeat takes over after the upgrade;
+ *       the server answers a request there is no deadline (the server is the slow one): the
+ *       handlers that answer say when they wrote the answer's end ({@link #answered}), and that
+ *       arms the next request's deadline; the WebSocket heartbeat takes over after the upgrade
+ *       ({@link #lift});
  *   <li>an upload's large body, once {@link RequestBodyLimit} admits it, is timed by its progress
  *       instead: closed when no byte arrived for {@code deadline}, or when it has taken longer than
  *       {@link #UPLOAD_LONGEST_NANOS} (5 minutes) in all ({@link #bodyStarted}, {@link
  *       #bodyProgress}).
  * </ul>
  *
+ * <p>Inbound only: no outbound write passes through it, so an upgraded WebSocket's frames (and an
+ * event stream's chunks) cost it nothing; its inbound cost after the upgrade is one type check per
+ * frame.
+ *
  * <p>Sharable: counts are concurrent; per-channel state lives in channel attributes, touched only
  * on the channel's event loop.
  */
 @ChannelHandler.Sharable
-final class ConnectionLimiter extends ChannelDuplexHandler {
+final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   /**
    * The longest an admitted upload's body may take to arrive (16 MiB at about 56 KB/s); past it the
    * connection is closed (counted as {@code timeout}).
@@ -61,6 +65,12 @@ final class ConnectionLimiter extends ChannelDuplexHandler {
 
   /** Per-connection state, touched only on the channel's event loop. */
   private static final class Admission {
+    /** The limiter that counts the connection. */
+    final ConnectionLimiter limiter;
+
+    /** The limiter's place in the connection's pipeline (its deadline closes from there). */
+    final ChannelHandlerContext ctx;
+
     /** Counted in {@link #total} (and not yet released). */
     boolean counted;
 
@@ -87,6 +97,11 @@ final class ConnectionLimiter extends ChannelDuplexHandler {
 
     /** When its last bytes arrived. */
     long bodyLast;
+
+    Admission(ConnectionLimiter limiter, ChannelHandlerContext ctx) {
+      this.limiter = limiter;
+      this.ctx = ctx;
+    }
   }
 
   private final int maxTotal;
@@ -124,7 +139,7 @@ final class ConnectionLimiter extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
-    Admission a = new Admission();
+    Admission a = new Admission(this, ctx);
     ctx.channel().attr(ADMISSION).set(a);
     InetAddress ip = peer(ctx);
     a.counted = true;
@@ -229,6 +244,29 @@ final class ConnectionLimiter extends ChannelDuplexHandler {
   }
 
   /**
+   * The answer to the request on {@code ch} is written, its last content included: arms the
+   * deadline of the connection's next request (keep-alive). Every handler after this one that
+   * answers an HTTP request calls it right after writing the answer's end; a no-op when no request
+   * is being answered (the deadline was lifted, or the limiter refused it). From any thread: off
+   * the channel's event loop it runs there next, after the write.
+   */
+  static void answered(Channel ch) {
+    if (ch.eventLoop().inEventLoop()) {
+      answeredOnLoop(ch);
+    } else {
+      ch.eventLoop().execute(() -> answeredOnLoop(ch));
+    }
+  }
+
+  private static void answeredOnLoop(Channel ch) {
+    Admission a = ch.attr(ADMISSION).get();
+    if (a != null && a.answering && ch.isActive()) {
+      a.answering = false;
+      a.limiter.arm(a.ctx, a, a.limiter.deadlineNanos);
+    }
+  }
+
+  /**
    * Lifts the request deadline of {@code ch}: it upgraded to a WebSocket, or answers with an event
    * stream or a held poll, and heartbeats take over. Called by the handlers after this one (their
    * user events travel forward, never back to this handler). Call on the channel's event loop.
@@ -274,20 +312,6 @@ final class ConnectionLimiter extends ChannelDuplexHandler {
       }
     }
     super.channelRead(ctx, msg);
-  }
-
-  /** The end of an answer arms the deadline of the connection's next request. */
-  @Override
-  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise)
-      throws Exception {
-    if (msg instanceof LastHttpContent) { // a FullHttpResponse is one too
-      Admission a = ctx.channel().attr(ADMISSION).get();
-      if (a != null && a.answering) {
-        a.answering = false;
-        arm(ctx, a, deadlineNanos);
-      }
-    }
-    super.write(ctx, msg, promise);
   }
 
   @Override

@@ -27,15 +27,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Stands before the RFC 6455 handshake at {@code /ws}: a request that is not an upgrade gets 400
- * with a message saying so; a foreign origin 403; a missing (where required), expired or invalid
- * token 401. The token is taken from, in this order, an {@code Authorization: Bearer} header, the
- * {@code token} query parameter, a {@code Sec-WebSocket-Protocol} entry {@code bearer.<token>}
- * (next to {@code parley.v1}, which the server selects), or the {@code parley_token} cookie; its
- * principal is kept on the channel for the session's {@code hello}. Every refused handshake is
- * counted by reason ({@code not_upgrade}, {@code origin}, {@code unauthorized}, {@code
- * bad_version}, {@code bad_handshake}) before Netty answers the others (426 for a version other
- * than 13, 400 for a missing key).
+ * Stands before the RFC 6455 handshake at {@code /ws} (and {@code /ws/…}, which Netty upgrades
+ * too): a request that is not an upgrade gets 400 with a message saying so; a foreign origin 403; a
+ * missing (where required), expired or invalid token 401. The token is taken from, in this order,
+ * an {@code Authorization: Bearer} header, the {@code token} query parameter, a {@code
+ * Sec-WebSocket-Protocol} entry {@code bearer.<token>} (next to {@code parley.v1}, which the server
+ * selects), or the {@code parley_token} cookie; its principal is kept on the channel for the
+ * session's {@code hello}. Every refused handshake is counted by reason ({@code not_upgrade},
+ * {@code origin}, {@code unauthorized}, {@code bad_version}, {@code bad_handshake}) before Netty
+ * answers the others (426 for a version other than 13, 400 for a missing key).
  *
  * <p>Sharable; per-channel state lives in a channel attribute. A token check that is not immediate
  * (a JWKS URL, a password-free but off-loop verification) pauses reading on the channel and resumes
@@ -74,7 +74,7 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     QueryStringDecoder q =
         msg instanceof FullHttpRequest r ? new QueryStringDecoder(r.uri()) : null;
-    if (msg instanceof FullHttpRequest req && q.path().equals("/ws")) {
+    if (msg instanceof FullHttpRequest req && isHandshakePath(q.path())) {
       String upgrade = req.headers().get(HttpHeaderNames.UPGRADE);
       if (upgrade == null || !upgrade.equalsIgnoreCase("websocket")) {
         metrics.handshakeRejected("not_upgrade");
@@ -103,8 +103,19 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
         authenticate(ctx, req, token);
         return;
       }
+      handshake(ctx, req);
+      return;
     }
     ctx.fireChannelRead(msg);
+  }
+
+  /**
+   * Whether Netty's handshake takes {@code path}: {@code /ws} and, as its path rule is a prefix
+   * ({@code checkStartsWith}, which lets {@code /ws?…} through), any {@code /ws/…} too. Every one
+   * of them passes this guard's checks first.
+   */
+  static boolean isHandshakePath(String path) {
+    return path.equals("/ws") || path.startsWith("/ws/");
   }
 
   /**
@@ -204,7 +215,17 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       return;
     }
     ctx.channel().attr(PRINCIPAL).set(principal);
+    handshake(ctx, req);
+  }
+
+  /**
+   * Hands a handshake request to Netty's handshake, which answers it at once (101, or 426 for
+   * another version, 400 for a missing key): like any answer, that arms the connection's next
+   * request deadline ({@link ConnectionLimiter#answered}), which the upgrade lifts again.
+   */
+  private static void handshake(ChannelHandlerContext ctx, FullHttpRequest req) {
     ctx.fireChannelRead(req);
+    ConnectionLimiter.answered(ctx.channel());
   }
 
   private void unauthorized(ChannelHandlerContext ctx, FullHttpRequest req, String why) {
@@ -277,5 +298,6 @@ final class HandshakeGuard extends ChannelInboundHandlerAdapter {
       res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, wwwAuthenticate);
     }
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    ConnectionLimiter.answered(ctx.channel());
   }
 }

@@ -22,6 +22,8 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Locale;
@@ -119,6 +121,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       moved.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, 0);
       SecurityHeaders.common(ctx.channel(), moved.headers());
       ctx.writeAndFlush(moved);
+      ConnectionLimiter.answered(ctx.channel());
       return;
     }
     if (body == null) {
@@ -173,6 +176,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
                       } else {
                         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
                       }
+                      ConnectionLimiter.answered(ctx.channel());
                     }));
   }
 
@@ -185,8 +189,14 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       Listener listener) {
     Map<String, String> headers = new HashMap<>();
     req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    // The client's address as the chat layer sees a session's (after trusted proxies, no port).
+    InetAddress client = ConnectionLimiter.client(ctx.channel());
     String remote =
-        ctx.channel().remoteAddress() == null ? "?" : ctx.channel().remoteAddress().toString();
+        client != null
+            ? client.getHostAddress()
+            : ctx.channel().remoteAddress() instanceof InetSocketAddress a
+                ? a.getAddress().getHostAddress()
+                : "?";
     return new HttpApi.Request(
         req.method().name(), uri.path(), uri.parameters(), headers, body, remote, listener);
   }
@@ -254,5 +264,6 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
+    ConnectionLimiter.answered(ctx.channel());
   }
 }

@@ -406,5 +406,6 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
       ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
     }
+    ConnectionLimiter.answered(ctx.channel()); // the next request's deadline (keep-alive)
   }
 }

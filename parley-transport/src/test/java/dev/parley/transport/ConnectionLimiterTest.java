@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -150,9 +151,13 @@ class ConnectionLimiterTest {
     ch.runScheduledPendingTasks();
     assertThat(ch.isActive()).as("the server is the slow one").isTrue();
 
-    ch.writeOutbound(
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK)); // answered
+    ch.writeOutbound(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK));
     ReferenceCountUtil.release(ch.readOutbound());
+    ch.advanceTimeBy(10 * DEADLINE_SECONDS, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).as("writes do not pass the limiter; the answerer says").isTrue();
+
+    ConnectionLimiter.answered(ch); // what every answerer calls after the answer's end
     ch.advanceTimeBy(DEADLINE_SECONDS - 1, TimeUnit.SECONDS);
     ch.runScheduledPendingTasks();
     assertThat(ch.isActive()).isTrue();
@@ -160,6 +165,23 @@ class ConnectionLimiterTest {
     ch.runScheduledPendingTasks();
     assertThat(ch.isActive()).as("no next request within the deadline").isFalse();
     assertThat(metrics.events).containsExactly("rejected:timeout");
+  }
+
+  @Test
+  void theLimiterIsInboundOnlySoNoWriteOfAnyConnectionPassesThroughIt() {
+    assertThat(limiter(100, 100)).isNotInstanceOf(ChannelOutboundHandler.class);
+  }
+
+  @Test
+  void anAnswerAfterTheDeadlineWasLiftedArmsNothing() {
+    AddressedChannel ch = connect(limiter(100, 100), "192.0.2.1");
+    assertThat(request(ch, null)).isZero();
+    ConnectionLimiter.lift(ch); // upgraded, or an event stream
+    ConnectionLimiter.answered(ch);
+    ch.advanceTimeBy(10 * DEADLINE_SECONDS, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).isTrue();
+    assertThat(metrics.events).isEmpty();
   }
 
   @Test

@@ -129,6 +129,19 @@ class HandshakeGuardTest {
   }
 
   @Test
+  void aPathUnderWsWhichNettyAlsoUpgradesPassesTheSameChecks() {
+    FullHttpResponse res =
+        send(channel(core.tokens), upgrade("/ws/x", Map.of("Origin", "https://evil.example")));
+    assertThat(res.status().code()).isEqualTo(403);
+    res.release();
+    tokenRequired = true;
+    res = send(channel(core.tokens), upgrade("/ws/x", Map.of("Origin", SHOP)));
+    assertThat(res.status().code()).isEqualTo(401);
+    res.release();
+    assertThat(metrics.events).containsExactly("rejected:origin", "rejected:unauthorized");
+  }
+
+  @Test
   void aMissingTokenWhereOneIsRequiredIs401WithWwwAuthenticate() {
     tokenRequired = true;
     FullHttpResponse res = send(channel(core.tokens), upgrade("/ws", Map.of()));

@@ -19,7 +19,7 @@ export const BALTIC = {
     mailSave: 'Gauti atsakymą el. paštu', mailInvalid: 'Įveskite galiojantį el. pašto adresą.', mailOnFile: 'Ačiū — jei iki tol būsite išėję, atsakysime jums el. paštu.',
     mailTranscript: 'Gauti pokalbio tekstą el. paštu', mailTranscriptSent: 'Pokalbio tekstas jau siunčiamas jūsų el. paštu.', mailLimited: 'Per daug užklausų; bandykite vėliau.',
     prechatIntro: 'Prieš pradėdami, pasakykite mums:', prechatName: 'Jūsų vardas', prechatPhone: 'Telefonas', prechatText: 'Jūsų klausimas', prechatRequired: 'Užpildykite šį lauką.', prechatPhoneInvalid: 'Įveskite telefono numerį, pvz., +370 5 123 4567.', prechatTooLong: 'Tai per ilga.', sources: 'Šaltiniai',
-    closeImage: 'Uždaryti vaizdą', attach: 'Pridėti failą', fileTooLarge: 'Šis failas per didelis.', fileType: 'Tokio tipo failo išsiųsti negalima.', fileLimit: 'Šiuo metu per daug failų; bandykite vėliau.', fileFailed: 'Failo nepavyko išsiųsti; bandykite dar kartą.',
+    closeImage: 'Uždaryti vaizdą', attach: 'Pridėti failą', emoji: 'Įterpti jaustuką', fileTooLarge: 'Šis failas per didelis.', fileType: 'Tokio tipo failo išsiųsti negalima.', fileLimit: 'Šiuo metu per daug failų; bandykite vėliau.', fileFailed: 'Failo nepavyko išsiųsti; bandykite dar kartą.', removeFile: 'Pašalinti {name}',
   },
   lv: {
     open: 'Atvērt tērzēšanu', close: 'Aizvērt tērzēšanu', title: 'Tērzējiet ar mums', placeholder: 'Rakstiet ziņu…', send: 'Sūtīt',
@@ -36,7 +36,7 @@ export const BALTIC = {
     mailSave: 'Saņemt atbildi e-pastā', mailInvalid: 'Lūdzu, ievadiet derīgu e-pasta adresi.', mailOnFile: 'Paldies — ja jūs vairs nebūsiet šeit, atbildēsim jums e-pastā.',
     mailTranscript: 'Saņemt sarunu e-pastā', mailTranscriptSent: 'Saruna jau tiek sūtīta uz jūsu e-pastu.', mailLimited: 'Pārāk daudz pieprasījumu; lūdzu, mēģiniet vēlāk vēlreiz.',
     prechatIntro: 'Pirms sākam, lūdzu, pastāstiet mums:', prechatName: 'Jūsu vārds', prechatPhone: 'Tālrunis', prechatText: 'Jūsu jautājums', prechatRequired: 'Lūdzu, aizpildiet šo lauku.', prechatPhoneInvalid: 'Ievadiet tālruņa numuru, piemēram, +371 2123 4567.', prechatTooLong: 'Tas ir pārāk garš.', sources: 'Avoti',
-    closeImage: 'Aizvērt attēlu', attach: 'Pievienot failu', fileTooLarge: 'Šis fails ir pārāk liels.', fileType: 'Šāda veida failu nevar nosūtīt.', fileLimit: 'Pašlaik pārāk daudz failu; mēģiniet vēlāk.', fileFailed: 'Failu neizdevās nosūtīt; mēģiniet vēlreiz.',
+    closeImage: 'Aizvērt attēlu', attach: 'Pievienot failu', emoji: 'Ievietot emocijzīmi', fileTooLarge: 'Šis fails ir pārāk liels.', fileType: 'Šāda veida failu nevar nosūtīt.', fileLimit: 'Pašlaik pārāk daudz failu; mēģiniet vēlāk.', fileFailed: 'Failu neizdevās nosūtīt; mēģiniet vēlreiz.', removeFile: 'Noņemt {name}',
   },
   et: {
     open: 'Ava vestlus', close: 'Sulge vestlus', title: 'Vestle meiega', placeholder: 'Kirjuta sõnum…', send: 'Saada',
@@ -52,6 +52,6 @@ export const BALTIC = {
     mailSave: 'Vastus e-postiga', mailInvalid: 'Sisesta kehtiv e-posti aadress.', mailOnFile: 'Aitäh — kui oled selleks ajaks lahkunud, vastame sulle e-postiga.',
     mailTranscript: 'Saada vestlus mulle e-postiga', mailTranscriptSent: 'Vestlus on teel sinu e-postile.', mailLimited: 'Liiga palju päringuid; proovi hiljem uuesti.',
     prechatIntro: 'Enne kui alustame, palun ütle meile:', prechatName: 'Sinu nimi', prechatPhone: 'Telefon', prechatText: 'Sinu küsimus', prechatRequired: 'Palun täida see väli.', prechatPhoneInvalid: 'Sisesta telefoninumber, näiteks +372 5123 4567.', prechatTooLong: 'See on liiga pikk.', sources: 'Allikad',
-    closeImage: 'Sulge pilt', attach: 'Lisa fail', fileTooLarge: 'See fail on liiga suur.', fileType: 'Seda tüüpi faili ei saa saata.', fileLimit: 'Praegu liiga palju faile; proovige hiljem uuesti.', fileFailed: 'Faili ei õnnestunud saata; proovige uuesti.',
+    closeImage: 'Sulge pilt', attach: 'Lisa fail', emoji: 'Lisa emoji', fileTooLarge: 'See fail on liiga suur.', fileType: 'Seda tüüpi faili ei saa saata.', fileLimit: 'Praegu liiga palju faile; proovige hiljem uuesti.', fileFailed: 'Faili ei õnnestunud saata; proovige uuesti.', removeFile: 'Eemalda {name}',
   },
 };

@@ -19,7 +19,7 @@ export const EUROPE = {
     mailTranscript: 'Email me the transcript', mailTranscriptSent: 'The transcript is on its way to your email.',
     mailLimited: 'Too many transcripts for now; please try again later.',
     prechatIntro: 'Before we start, please tell us:', prechatName: 'Your name', prechatPhone: 'Phone', prechatText: 'Your question', prechatRequired: 'Please fill this in.', prechatPhoneInvalid: 'Enter a phone number such as +49 30 1234567.', prechatTooLong: 'This is too long.', sources: 'Sources',
-    closeImage: 'Close image', attach: 'Attach a file', fileTooLarge: 'This file is too large.', fileType: 'This type of file cannot be sent.', fileLimit: 'Too many files right now; please try again later.', fileFailed: 'The file could not be sent; please try again.',
+    closeImage: 'Close image', attach: 'Attach a file', emoji: 'Insert emoji', fileTooLarge: 'This file is too large.', fileType: 'This type of file cannot be sent.', fileLimit: 'Too many files right now; please try again later.', fileFailed: 'The file could not be sent; please try again.', removeFile: 'Remove {name}',
   },
   de: {
     open: 'Chat öffnen', close: 'Chat schließen', title: 'Schreiben Sie uns', placeholder: 'Nachricht schreiben…', send: 'Senden',
@@ -35,7 +35,7 @@ export const EUROPE = {
     mailSave: 'Antwort per E-Mail', mailInvalid: 'Bitte geben Sie eine gültige E-Mail-Adresse ein.', mailOnFile: 'Danke – falls Sie dann nicht mehr hier sind, antworten wir Ihnen per E-Mail.',
     mailTranscript: 'Gesprächsverlauf per E-Mail erhalten', mailTranscriptSent: 'Der Gesprächsverlauf ist auf dem Weg zu Ihrer E-Mail-Adresse.', mailLimited: 'Zu viele Anfragen nach Gesprächsverläufen; bitte versuchen Sie es später erneut.',
     prechatIntro: 'Bevor es losgeht, sagen Sie uns bitte:', prechatName: 'Ihr Name', prechatPhone: 'Telefon', prechatText: 'Ihre Frage', prechatRequired: 'Bitte ausfüllen.', prechatPhoneInvalid: 'Geben Sie eine Telefonnummer wie +49 30 1234567 ein.', prechatTooLong: 'Das ist zu lang.', sources: 'Quellen',
-    closeImage: 'Bild schließen', attach: 'Datei anhängen', fileTooLarge: 'Diese Datei ist zu groß.', fileType: 'Dieser Dateityp kann nicht gesendet werden.', fileLimit: 'Gerade zu viele Dateien; bitte später erneut versuchen.', fileFailed: 'Die Datei konnte nicht gesendet werden; bitte erneut versuchen.',
+    closeImage: 'Bild schließen', attach: 'Datei anhängen', emoji: 'Emoji einfügen', fileTooLarge: 'Diese Datei ist zu groß.', fileType: 'Dieser Dateityp kann nicht gesendet werden.', fileLimit: 'Gerade zu viele Dateien; bitte später erneut versuchen.', fileFailed: 'Die Datei konnte nicht gesendet werden; bitte erneut versuchen.', removeFile: '{name} entfernen',
   },
   fr: {
     open: 'Ouvrir le chat', close: 'Fermer le chat', title: 'Discutez avec nous', placeholder: 'Écrivez un message…', send: 'Envoyer',
@@ -51,7 +51,7 @@ export const EUROPE = {
     mailSave: 'Me répondre par e-mail', mailInvalid: 'Veuillez saisir une adresse e-mail valide.', mailOnFile: 'Merci — si vous n’êtes plus là, nous vous répondrons par e-mail.',
     mailTranscript: 'Recevoir la transcription par e-mail', mailTranscriptSent: 'La transcription est en cours d’envoi à votre adresse e-mail.', mailLimited: 'Trop de demandes de transcription pour le moment ; veuillez réessayer plus tard.',
     prechatIntro: 'Avant de commencer, dites-nous :', prechatName: 'Votre nom', prechatPhone: 'Téléphone', prechatText: 'Votre question', prechatRequired: 'Veuillez remplir ce champ.', prechatPhoneInvalid: 'Saisissez un numéro comme +33 1 23 45 67 89.', prechatTooLong: 'C’est trop long.', sources: 'Sources',
-    closeImage: 'Fermer l’image', attach: 'Joindre un fichier', fileTooLarge: 'Ce fichier est trop volumineux.', fileType: 'Ce type de fichier ne peut pas être envoyé.', fileLimit: 'Trop de fichiers pour le moment ; réessayez plus tard.', fileFailed: 'Le fichier n’a pas pu être envoyé ; réessayez.',
+    closeImage: 'Fermer l’image', attach: 'Joindre un fichier', emoji: 'Insérer un emoji', fileTooLarge: 'Ce fichier est trop volumineux.', fileType: 'Ce type de fichier ne peut pas être envoyé.', fileLimit: 'Trop de fichiers pour le moment ; réessayez plus tard.', fileFailed: 'Le fichier n’a pas pu être envoyé ; réessayez.', removeFile: 'Retirer {name}',
   },
   es: {
     open: 'Abrir chat', close: 'Cerrar chat', title: 'Chatea con nosotros', placeholder: 'Escribe un mensaje…', send: 'Enviar',
@@ -67,7 +67,7 @@ export const EUROPE = {
     mailSave: 'Recibir respuesta por correo', mailInvalid: 'Introduce una dirección de correo electrónico válida.', mailOnFile: 'Gracias. Si ya te has ido para entonces, te responderemos por correo electrónico.',
     mailTranscript: 'Recibir la transcripción por correo', mailTranscriptSent: 'La transcripción está en camino a tu correo electrónico.', mailLimited: 'Demasiadas transcripciones por ahora; vuelve a intentarlo más tarde.',
     prechatIntro: 'Antes de empezar, cuéntanos:', prechatName: 'Tu nombre', prechatPhone: 'Teléfono', prechatText: 'Tu pregunta', prechatRequired: 'Rellena este campo.', prechatPhoneInvalid: 'Escribe un teléfono como +34 912 345 678.', prechatTooLong: 'Es demasiado largo.', sources: 'Fuentes',
-    closeImage: 'Cerrar imagen', attach: 'Adjuntar un archivo', fileTooLarge: 'Este archivo es demasiado grande.', fileType: 'No se puede enviar este tipo de archivo.', fileLimit: 'Demasiados archivos ahora; inténtalo más tarde.', fileFailed: 'No se pudo enviar el archivo; inténtalo de nuevo.',
+    closeImage: 'Cerrar imagen', attach: 'Adjuntar un archivo', emoji: 'Insertar emoji', fileTooLarge: 'Este archivo es demasiado grande.', fileType: 'No se puede enviar este tipo de archivo.', fileLimit: 'Demasiados archivos ahora; inténtalo más tarde.', fileFailed: 'No se pudo enviar el archivo; inténtalo de nuevo.', removeFile: 'Quitar {name}',
   },
   it: {
     open: 'Apri la chat', close: 'Chiudi la chat', title: 'Scrivici', placeholder: 'Scrivi un messaggio…', send: 'Invia',
@@ -83,7 +83,7 @@ export const EUROPE = {
     mailSave: 'Ricevi la risposta via email', mailInvalid: 'Inserisci un indirizzo email valido.', mailOnFile: 'Grazie! Se non sarai più qui, ti risponderemo via email.',
     mailTranscript: 'Ricevi la trascrizione via email', mailTranscriptSent: 'La trascrizione sta arrivando al tuo indirizzo email.', mailLimited: 'Troppe richieste di trascrizione per ora; riprova più tardi.',
     prechatIntro: 'Prima di iniziare, dicci:', prechatName: 'Il tuo nome', prechatPhone: 'Telefono', prechatText: 'La tua domanda', prechatRequired: 'Compila questo campo.', prechatPhoneInvalid: 'Inserisci un numero di telefono come +39 06 1234 5678.', prechatTooLong: 'È troppo lungo.', sources: 'Fonti',
-    closeImage: 'Chiudi immagine', attach: 'Allega un file', fileTooLarge: 'Questo file è troppo grande.', fileType: 'Questo tipo di file non può essere inviato.', fileLimit: 'Troppi file al momento; riprova più tardi.', fileFailed: 'Impossibile inviare il file; riprova.',
+    closeImage: 'Chiudi immagine', attach: 'Allega un file', emoji: 'Inserisci emoji', fileTooLarge: 'Questo file è troppo grande.', fileType: 'Questo tipo di file non può essere inviato.', fileLimit: 'Troppi file al momento; riprova più tardi.', fileFailed: 'Impossibile inviare il file; riprova.', removeFile: 'Rimuovi {name}',
   },
   pt: {
     open: 'Abrir chat', close: 'Fechar chat', title: 'Fale conosco', placeholder: 'Escreva uma mensagem…', send: 'Enviar',
@@ -99,7 +99,7 @@ export const EUROPE = {
     mailSave: 'Receber resposta por e-mail', mailInvalid: 'Digite um endereço de e-mail válido.', mailOnFile: 'Obrigado! Se você já tiver saído, responderemos por e-mail.',
     mailTranscript: 'Receber a transcrição por e-mail', mailTranscriptSent: 'A transcrição está a caminho do seu e-mail.', mailLimited: 'Muitas transcrições solicitadas no momento; tente novamente mais tarde.',
     prechatIntro: 'Antes de começar, conte para nós:', prechatName: 'Seu nome', prechatPhone: 'Telefone', prechatText: 'Sua pergunta', prechatRequired: 'Preencha este campo.', prechatPhoneInvalid: 'Digite um telefone como +55 11 91234-5678.', prechatTooLong: 'É longo demais.', sources: 'Fontes',
-    closeImage: 'Fechar imagem', attach: 'Anexar um arquivo', fileTooLarge: 'Este arquivo é grande demais.', fileType: 'Este tipo de arquivo não pode ser enviado.', fileLimit: 'Arquivos demais agora; tente novamente mais tarde.', fileFailed: 'Não foi possível enviar o arquivo; tente novamente.',
+    closeImage: 'Fechar imagem', attach: 'Anexar um arquivo', emoji: 'Inserir emoji', fileTooLarge: 'Este arquivo é grande demais.', fileType: 'Este tipo de arquivo não pode ser enviado.', fileLimit: 'Arquivos demais agora; tente novamente mais tarde.', fileFailed: 'Não foi possível enviar o arquivo; tente novamente.', removeFile: 'Remover {name}',
   },
   nl: {
     open: 'Chat openen', close: 'Chat sluiten', title: 'Chat met ons', placeholder: 'Typ een bericht…', send: 'Versturen',
@@ -115,7 +115,7 @@ export const EUROPE = {
     mailSave: 'Antwoord per e-mail ontvangen', mailInvalid: 'Vul een geldig e-mailadres in.', mailOnFile: 'Bedankt — als je dan al weg bent, antwoorden we per e-mail.',
     mailTranscript: 'Gespreksverslag per e-mail ontvangen', mailTranscriptSent: 'Het gespreksverslag is onderweg naar je e-mail.', mailLimited: 'Te veel verslagen aangevraagd; probeer het later opnieuw.',
     prechatIntro: 'Voordat we beginnen, vertel ons:', prechatName: 'Je naam', prechatPhone: 'Telefoon', prechatText: 'Je vraag', prechatRequired: 'Vul dit in.', prechatPhoneInvalid: 'Vul een telefoonnummer in, zoals +31 20 123 4567.', prechatTooLong: 'Dit is te lang.', sources: 'Bronnen',
-    closeImage: 'Afbeelding sluiten', attach: 'Bestand bijvoegen', fileTooLarge: 'Dit bestand is te groot.', fileType: 'Dit type bestand kan niet worden verzonden.', fileLimit: 'Nu te veel bestanden; probeer het later opnieuw.', fileFailed: 'Het bestand kon niet worden verzonden; probeer het opnieuw.',
+    closeImage: 'Afbeelding sluiten', attach: 'Bestand bijvoegen', emoji: 'Emoji invoegen', fileTooLarge: 'Dit bestand is te groot.', fileType: 'Dit type bestand kan niet worden verzonden.', fileLimit: 'Nu te veel bestanden; probeer het later opnieuw.', fileFailed: 'Het bestand kon niet worden verzonden; probeer het opnieuw.', removeFile: '{name} verwijderen',
   },
   sv: {
     open: 'Öppna chatten', close: 'Stäng chatten', title: 'Chatta med oss', placeholder: 'Skriv ett meddelande…', send: 'Skicka',
@@ -131,7 +131,7 @@ export const EUROPE = {
     mailSave: 'Få svar via e-post', mailInvalid: 'Ange en giltig e-postadress.', mailOnFile: 'Tack – har du hunnit gå när vi svarar, skickar vi svaret till din e-post.',
     mailTranscript: 'Få konversationen via e-post', mailTranscriptSent: 'Konversationen är på väg till din e-post.', mailLimited: 'För många förfrågningar just nu; försök igen senare.',
     prechatIntro: 'Innan vi börjar, berätta gärna:', prechatName: 'Ditt namn', prechatPhone: 'Telefon', prechatText: 'Din fråga', prechatRequired: 'Fyll i det här.', prechatPhoneInvalid: 'Ange ett telefonnummer som +46 8 123 456 78.', prechatTooLong: 'Det här är för långt.', sources: 'Källor',
-    closeImage: 'Stäng bilden', attach: 'Bifoga en fil', fileTooLarge: 'Filen är för stor.', fileType: 'Den här filtypen kan inte skickas.', fileLimit: 'För många filer just nu; försök igen senare.', fileFailed: 'Filen kunde inte skickas; försök igen.',
+    closeImage: 'Stäng bilden', attach: 'Bifoga en fil', emoji: 'Infoga emoji', fileTooLarge: 'Filen är för stor.', fileType: 'Den här filtypen kan inte skickas.', fileLimit: 'För många filer just nu; försök igen senare.', fileFailed: 'Filen kunde inte skickas; försök igen.', removeFile: 'Ta bort {name}',
   },
   da: {
     open: 'Åbn chat', close: 'Luk chat', title: 'Chat med os', placeholder: 'Skriv en besked…', send: 'Send',
@@ -147,7 +147,7 @@ export const EUROPE = {
     mailSave: 'Få svar på e-mail', mailInvalid: 'Angiv en gyldig e-mailadresse.', mailOnFile: 'Tak – hvis du er gået, når vi svarer, sender vi svaret til din e-mail.',
     mailTranscript: 'Få samtalen tilsendt på e-mail', mailTranscriptSent: 'Samtalen er på vej til din e-mail.', mailLimited: 'For mange anmodninger lige nu; prøv igen senere.',
     prechatIntro: 'Før vi begynder, fortæl os gerne:', prechatName: 'Dit navn', prechatPhone: 'Telefon', prechatText: 'Dit spørgsmål', prechatRequired: 'Udfyld venligst dette felt.', prechatPhoneInvalid: 'Angiv et telefonnummer som +45 12 34 56 78.', prechatTooLong: 'Det er for langt.', sources: 'Kilder',
-    closeImage: 'Luk billedet', attach: 'Vedhæft en fil', fileTooLarge: 'Filen er for stor.', fileType: 'Denne filtype kan ikke sendes.', fileLimit: 'For mange filer lige nu; prøv igen senere.', fileFailed: 'Filen kunne ikke sendes; prøv igen.',
+    closeImage: 'Luk billedet', attach: 'Vedhæft en fil', emoji: 'Indsæt emoji', fileTooLarge: 'Filen er for stor.', fileType: 'Denne filtype kan ikke sendes.', fileLimit: 'For mange filer lige nu; prøv igen senere.', fileFailed: 'Filen kunne ikke sendes; prøv igen.', removeFile: 'Fjern {name}',
   },
   nb: {
     open: 'Åpne chat', close: 'Lukk chat', title: 'Chat med oss', placeholder: 'Skriv en melding…', send: 'Send',
@@ -163,7 +163,7 @@ export const EUROPE = {
     mailSave: 'Få svar på e-post', mailInvalid: 'Skriv inn en gyldig e-postadresse.', mailOnFile: 'Takk – hvis du har gått når vi svarer, sender vi svaret til e-posten din.',
     mailTranscript: 'Få samtalen tilsendt på e-post', mailTranscriptSent: 'Samtalen er på vei til e-posten din.', mailLimited: 'For mange forespørsler akkurat nå; prøv igjen senere.',
     prechatIntro: 'Før vi begynner, fortell oss gjerne:', prechatName: 'Navnet ditt', prechatPhone: 'Telefon', prechatText: 'Spørsmålet ditt', prechatRequired: 'Fyll ut dette feltet.', prechatPhoneInvalid: 'Skriv inn et telefonnummer som +47 22 12 34 56.', prechatTooLong: 'Dette er for langt.', sources: 'Kilder',
-    closeImage: 'Lukk bildet', attach: 'Legg ved en fil', fileTooLarge: 'Filen er for stor.', fileType: 'Denne filtypen kan ikke sendes.', fileLimit: 'For mange filer akkurat nå; prøv igjen senere.', fileFailed: 'Filen kunne ikke sendes; prøv igjen.',
+    closeImage: 'Lukk bildet', attach: 'Legg ved en fil', emoji: 'Sett inn emoji', fileTooLarge: 'Filen er for stor.', fileType: 'Denne filtypen kan ikke sendes.', fileLimit: 'For mange filer akkurat nå; prøv igjen senere.', fileFailed: 'Filen kunne ikke sendes; prøv igjen.', removeFile: 'Fjern {name}',
   },
   fi: {
     open: 'Avaa chat', close: 'Sulje chat', title: 'Keskustele kanssamme', placeholder: 'Kirjoita viesti…', send: 'Lähetä',
@@ -179,7 +179,7 @@ export const EUROPE = {
     mailSave: 'Haluan vastauksen sähköpostiin', mailInvalid: 'Anna kelvollinen sähköpostiosoite.', mailOnFile: 'Kiitos – jos olet jo poistunut, vastaamme sähköpostitse.',
     mailTranscript: 'Lähetä keskustelu sähköpostiini', mailTranscriptSent: 'Keskustelu on matkalla sähköpostiisi.', mailLimited: 'Liian monta pyyntöä juuri nyt; yritä myöhemmin uudelleen.',
     prechatIntro: 'Ennen kuin aloitetaan, kerro meille:', prechatName: 'Nimesi', prechatPhone: 'Puhelin', prechatText: 'Kysymyksesi', prechatRequired: 'Täytä tämä kenttä.', prechatPhoneInvalid: 'Anna puhelinnumero, esimerkiksi +358 9 123 4567.', prechatTooLong: 'Tämä on liian pitkä.', sources: 'Lähteet',
-    closeImage: 'Sulje kuva', attach: 'Liitä tiedosto', fileTooLarge: 'Tiedosto on liian suuri.', fileType: 'Tämän tyyppistä tiedostoa ei voi lähettää.', fileLimit: 'Liian monta tiedostoa juuri nyt; yritä myöhemmin uudelleen.', fileFailed: 'Tiedostoa ei voitu lähettää; yritä uudelleen.',
+    closeImage: 'Sulje kuva', attach: 'Liitä tiedosto', emoji: 'Lisää emoji', fileTooLarge: 'Tiedosto on liian suuri.', fileType: 'Tämän tyyppistä tiedostoa ei voi lähettää.', fileLimit: 'Liian monta tiedostoa juuri nyt; yritä myöhemmin uudelleen.', fileFailed: 'Tiedostoa ei voitu lähettää; yritä uudelleen.', removeFile: 'Poista {name}',
   },
   pl: {
     open: 'Otwórz czat', close: 'Zamknij czat', title: 'Napisz do nas', placeholder: 'Wpisz wiadomość…', send: 'Wyślij',
@@ -196,7 +196,7 @@ export const EUROPE = {
     mailSave: 'Odpowiedź e-mailem', mailInvalid: 'Wpisz prawidłowy adres e-mail.', mailOnFile: 'Dziękujemy — jeśli do tego czasu wyjdziesz, odpowiemy e-mailem.',
     mailTranscript: 'Wyślij mi zapis rozmowy e-mailem', mailTranscriptSent: 'Zapis rozmowy jest w drodze na Twój adres e-mail.', mailLimited: 'Zbyt wiele próśb o zapis rozmowy; spróbuj ponownie później.',
     prechatIntro: 'Zanim zaczniemy, podaj nam:', prechatName: 'Twoje imię', prechatPhone: 'Telefon', prechatText: 'Twoje pytanie', prechatRequired: 'Wypełnij to pole.', prechatPhoneInvalid: 'Wpisz numer telefonu, np. +48 22 123 45 67.', prechatTooLong: 'To jest za długie.', sources: 'Źródła',
-    closeImage: 'Zamknij obraz', attach: 'Dołącz plik', fileTooLarge: 'Ten plik jest za duży.', fileType: 'Nie można wysłać pliku tego typu.', fileLimit: 'Zbyt wiele plików; spróbuj ponownie później.', fileFailed: 'Nie udało się wysłać pliku; spróbuj ponownie.',
+    closeImage: 'Zamknij obraz', attach: 'Dołącz plik', emoji: 'Wstaw emoji', fileTooLarge: 'Ten plik jest za duży.', fileType: 'Nie można wysłać pliku tego typu.', fileLimit: 'Zbyt wiele plików; spróbuj ponownie później.', fileFailed: 'Nie udało się wysłać pliku; spróbuj ponownie.', removeFile: 'Usuń {name}',
   },
   cs: {
     open: 'Otevřít chat', close: 'Zavřít chat', title: 'Napište nám', placeholder: 'Napište zprávu…', send: 'Odeslat',
@@ -213,7 +213,7 @@ export const EUROPE = {
     mailSave: 'Chci odpověď e-mailem', mailInvalid: 'Zadejte platnou e-mailovou adresu.', mailOnFile: 'Děkujeme — pokud už tu nebudete, odpovíme vám e-mailem.',
     mailTranscript: 'Poslat přepis rozhovoru e-mailem', mailTranscriptSent: 'Přepis rozhovoru je na cestě do vašeho e-mailu.', mailLimited: 'Příliš mnoho žádostí o přepis; zkuste to prosím později.',
     prechatIntro: 'Než začneme, sdělte nám prosím:', prechatName: 'Vaše jméno', prechatPhone: 'Telefon', prechatText: 'Váš dotaz', prechatRequired: 'Vyplňte prosím toto pole.', prechatPhoneInvalid: 'Zadejte telefonní číslo, např. +420 212 345 678.', prechatTooLong: 'Je to příliš dlouhé.', sources: 'Zdroje',
-    closeImage: 'Zavřít obrázek', attach: 'Přiložit soubor', fileTooLarge: 'Tento soubor je příliš velký.', fileType: 'Tento typ souboru nelze odeslat.', fileLimit: 'Příliš mnoho souborů; zkuste to později.', fileFailed: 'Soubor se nepodařilo odeslat; zkuste to znovu.',
+    closeImage: 'Zavřít obrázek', attach: 'Přiložit soubor', emoji: 'Vložit emoji', fileTooLarge: 'Tento soubor je příliš velký.', fileType: 'Tento typ souboru nelze odeslat.', fileLimit: 'Příliš mnoho souborů; zkuste to později.', fileFailed: 'Soubor se nepodařilo odeslat; zkuste to znovu.', removeFile: 'Odebrat {name}',
   },
   sk: {
     open: 'Otvoriť chat', close: 'Zavrieť chat', title: 'Napíšte nám', placeholder: 'Napíšte správu…', send: 'Odoslať',
@@ -230,7 +230,7 @@ export const EUROPE = {
     mailSave: 'Chcem odpoveď e-mailom', mailInvalid: 'Zadajte platnú e-mailovú adresu.', mailOnFile: 'Ďakujeme — ak tu už nebudete, odpovieme vám e-mailom.',
     mailTranscript: 'Poslať prepis rozhovoru e-mailom', mailTranscriptSent: 'Prepis rozhovoru je na ceste do vášho e-mailu.', mailLimited: 'Príliš veľa žiadostí o prepis; skúste to prosím neskôr.',
     prechatIntro: 'Skôr než začneme, povedzte nám, prosím:', prechatName: 'Vaše meno', prechatPhone: 'Telefón', prechatText: 'Vaša otázka', prechatRequired: 'Vyplňte, prosím, toto pole.', prechatPhoneInvalid: 'Zadajte telefónne číslo, napr. +421 2 1234 5678.', prechatTooLong: 'Je to príliš dlhé.', sources: 'Zdroje',
-    closeImage: 'Zavrieť obrázok', attach: 'Priložiť súbor', fileTooLarge: 'Tento súbor je príliš veľký.', fileType: 'Tento typ súboru nemožno odoslať.', fileLimit: 'Príliš veľa súborov; skúste to neskôr.', fileFailed: 'Súbor sa nepodarilo odoslať; skúste to znova.',
+    closeImage: 'Zavrieť obrázok', attach: 'Priložiť súbor', emoji: 'Vložiť emoji', fileTooLarge: 'Tento súbor je príliš veľký.', fileType: 'Tento typ súboru nemožno odoslať.', fileLimit: 'Príliš veľa súborov; skúste to neskôr.', fileFailed: 'Súbor sa nepodarilo odoslať; skúste to znova.', removeFile: 'Odstrániť {name}',
   },
   hu: {
     open: 'Csevegés megnyitása', close: 'Csevegés bezárása', title: 'Írjon nekünk', placeholder: 'Írjon üzenetet…', send: 'Küldés',
@@ -246,7 +246,7 @@ export const EUROPE = {
     mailSave: 'Válasz e-mailben', mailInvalid: 'Kérjük, adjon meg érvényes e-mail-címet.', mailOnFile: 'Köszönjük – ha addigra már távozott, e-mailben válaszolunk.',
     mailTranscript: 'Beszélgetés elküldése e-mailben', mailTranscriptSent: 'A beszélgetés átirata úton van az e-mail-címére.', mailLimited: 'Túl sok átiratkérés érkezett; kérjük, próbálja újra később.',
     prechatIntro: 'Mielőtt elkezdjük, kérjük, adja meg:', prechatName: 'Az Ön neve', prechatPhone: 'Telefon', prechatText: 'Az Ön kérdése', prechatRequired: 'Kérjük, töltse ki ezt a mezőt.', prechatPhoneInvalid: 'Adjon meg egy telefonszámot, például +36 1 234 5678.', prechatTooLong: 'Ez túl hosszú.', sources: 'Források',
-    closeImage: 'Kép bezárása', attach: 'Fájl csatolása', fileTooLarge: 'Ez a fájl túl nagy.', fileType: 'Ilyen típusú fájl nem küldhető.', fileLimit: 'Most túl sok a fájl; próbálja újra később.', fileFailed: 'A fájlt nem sikerült elküldeni; próbálja újra.',
+    closeImage: 'Kép bezárása', attach: 'Fájl csatolása', emoji: 'Emoji beszúrása', fileTooLarge: 'Ez a fájl túl nagy.', fileType: 'Ilyen típusú fájl nem küldhető.', fileLimit: 'Most túl sok a fájl; próbálja újra később.', fileFailed: 'A fájlt nem sikerült elküldeni; próbálja újra.', removeFile: '{name} eltávolítása',
   },
   ro: {
     open: 'Deschide chatul', close: 'Închide chatul', title: 'Scrie-ne', placeholder: 'Scrie un mesaj…', send: 'Trimite',
@@ -263,7 +263,7 @@ export const EUROPE = {
     mailSave: 'Primește răspunsul pe e-mail', mailInvalid: 'Introdu o adresă de e-mail validă.', mailOnFile: 'Mulțumim! Dacă nu mai ești aici până atunci, îți răspundem pe e-mail.',
     mailTranscript: 'Trimite-mi conversația pe e-mail', mailTranscriptSent: 'Conversația este în drum spre adresa ta de e-mail.', mailLimited: 'Prea multe solicitări deocamdată; încearcă din nou mai târziu.',
     prechatIntro: 'Înainte să începem, spune-ne:', prechatName: 'Numele tău', prechatPhone: 'Telefon', prechatText: 'Întrebarea ta', prechatRequired: 'Completează acest câmp.', prechatPhoneInvalid: 'Introdu un număr de telefon, de exemplu +40 21 123 4567.', prechatTooLong: 'Este prea lung.', sources: 'Surse',
-    closeImage: 'Închide imaginea', attach: 'Atașează un fișier', fileTooLarge: 'Fișierul este prea mare.', fileType: 'Acest tip de fișier nu poate fi trimis.', fileLimit: 'Prea multe fișiere acum; încercați mai târziu.', fileFailed: 'Fișierul nu a putut fi trimis; încercați din nou.',
+    closeImage: 'Închide imaginea', attach: 'Atașează un fișier', emoji: 'Inserează emoji', fileTooLarge: 'Fișierul este prea mare.', fileType: 'Acest tip de fișier nu poate fi trimis.', fileLimit: 'Prea multe fișiere acum; încercați mai târziu.', fileFailed: 'Fișierul nu a putut fi trimis; încercați din nou.', removeFile: 'Elimină {name}',
   },
   bg: {
     open: 'Отвори чата', close: 'Затвори чата', title: 'Пишете ни', placeholder: 'Напишете съобщение…', send: 'Изпрати',
@@ -279,7 +279,7 @@ export const EUROPE = {
     mailSave: 'Отговор по имейл', mailInvalid: 'Моля, въведете валиден имейл адрес.', mailOnFile: 'Благодарим — ако дотогава сте излезли, ще ви отговорим по имейл.',
     mailTranscript: 'Изпрати разговора по имейл', mailTranscriptSent: 'Записът на разговора е на път към имейла ви.', mailLimited: 'Твърде много заявки засега; моля, опитайте отново по-късно.',
     prechatIntro: 'Преди да започнем, моля, кажете ни:', prechatName: 'Вашето име', prechatPhone: 'Телефон', prechatText: 'Вашият въпрос', prechatRequired: 'Моля, попълнете това поле.', prechatPhoneInvalid: 'Въведете телефонен номер, например +359 2 123 4567.', prechatTooLong: 'Това е твърде дълго.', sources: 'Източници',
-    closeImage: 'Затвори изображението', attach: 'Прикачи файл', fileTooLarge: 'Файлът е твърде голям.', fileType: 'Този тип файл не може да бъде изпратен.', fileLimit: 'Твърде много файлове в момента; опитайте по-късно.', fileFailed: 'Файлът не можа да бъде изпратен; опитайте отново.',
+    closeImage: 'Затвори изображението', attach: 'Прикачи файл', emoji: 'Вмъкни емоджи', fileTooLarge: 'Файлът е твърде голям.', fileType: 'Този тип файл не може да бъде изпратен.', fileLimit: 'Твърде много файлове в момента; опитайте по-късно.', fileFailed: 'Файлът не можа да бъде изпратен; опитайте отново.', removeFile: 'Премахни {name}',
   },
   el: {
     open: 'Άνοιγμα συνομιλίας', close: 'Κλείσιμο συνομιλίας', title: 'Μιλήστε μαζί μας', placeholder: 'Γράψτε ένα μήνυμα…', send: 'Αποστολή',
@@ -295,7 +295,7 @@ export const EUROPE = {
     mailSave: 'Απάντηση μέσω email', mailInvalid: 'Εισαγάγετε μια έγκυρη διεύθυνση email.', mailOnFile: 'Ευχαριστούμε — αν έχετε φύγει μέχρι τότε, θα σας απαντήσουμε μέσω email.',
     mailTranscript: 'Αποστολή της συνομιλίας μέσω email', mailTranscriptSent: 'Η συνομιλία στέλνεται στο email σας.', mailLimited: 'Πάρα πολλά αιτήματα προς το παρόν· δοκιμάστε ξανά αργότερα.',
     prechatIntro: 'Πριν ξεκινήσουμε, πείτε μας:', prechatName: 'Το όνομά σας', prechatPhone: 'Τηλέφωνο', prechatText: 'Η ερώτησή σας', prechatRequired: 'Συμπληρώστε αυτό το πεδίο.', prechatPhoneInvalid: 'Εισαγάγετε έναν αριθμό τηλεφώνου, π.χ. +30 21 0123 4567.', prechatTooLong: 'Είναι πολύ μεγάλο.', sources: 'Πηγές',
-    closeImage: 'Κλείσιμο εικόνας', attach: 'Επισύναψη αρχείου', fileTooLarge: 'Το αρχείο είναι πολύ μεγάλο.', fileType: 'Αυτός ο τύπος αρχείου δεν μπορεί να σταλεί.', fileLimit: 'Πάρα πολλά αρχεία τώρα· δοκιμάστε αργότερα.', fileFailed: 'Το αρχείο δεν στάλθηκε· δοκιμάστε ξανά.',
+    closeImage: 'Κλείσιμο εικόνας', attach: 'Επισύναψη αρχείου', emoji: 'Εισαγωγή emoji', fileTooLarge: 'Το αρχείο είναι πολύ μεγάλο.', fileType: 'Αυτός ο τύπος αρχείου δεν μπορεί να σταλεί.', fileLimit: 'Πάρα πολλά αρχεία τώρα· δοκιμάστε αργότερα.', fileFailed: 'Το αρχείο δεν στάλθηκε· δοκιμάστε ξανά.', removeFile: 'Αφαίρεση {name}',
   },
   ru: {
     open: 'Открыть чат', close: 'Закрыть чат', title: 'Напишите нам', placeholder: 'Введите сообщение…', send: 'Отправить',
@@ -312,7 +312,7 @@ export const EUROPE = {
     mailSave: 'Получить ответ по почте', mailInvalid: 'Введите корректный адрес электронной почты.', mailOnFile: 'Спасибо! Если к тому времени вы уйдёте, мы ответим вам по электронной почте.',
     mailTranscript: 'Получить переписку на почту', mailTranscriptSent: 'Переписка отправляется на вашу почту.', mailLimited: 'Слишком много запросов; попробуйте позже.',
     prechatIntro: 'Прежде чем начать, расскажите нам:', prechatName: 'Ваше имя', prechatPhone: 'Телефон', prechatText: 'Ваш вопрос', prechatRequired: 'Заполните это поле.', prechatPhoneInvalid: 'Введите номер телефона, например +7 495 123-45-67.', prechatTooLong: 'Это слишком длинно.', sources: 'Источники',
-    closeImage: 'Закрыть изображение', attach: 'Прикрепить файл', fileTooLarge: 'Файл слишком большой.', fileType: 'Файлы этого типа нельзя отправить.', fileLimit: 'Слишком много файлов; попробуйте позже.', fileFailed: 'Не удалось отправить файл; попробуйте ещё раз.',
+    closeImage: 'Закрыть изображение', attach: 'Прикрепить файл', emoji: 'Вставить эмодзи', fileTooLarge: 'Файл слишком большой.', fileType: 'Файлы этого типа нельзя отправить.', fileLimit: 'Слишком много файлов; попробуйте позже.', fileFailed: 'Не удалось отправить файл; попробуйте ещё раз.', removeFile: 'Удалить {name}',
   },
   uk: {
     open: 'Відкрити чат', close: 'Закрити чат', title: 'Напишіть нам', placeholder: 'Введіть повідомлення…', send: 'Надіслати',
@@ -329,7 +329,7 @@ export const EUROPE = {
     mailSave: 'Отримати відповідь поштою', mailInvalid: 'Введіть правильну адресу електронної пошти.', mailOnFile: 'Дякуємо! Якщо на той час ви вже підете, ми відповімо вам електронною поштою.',
     mailTranscript: 'Отримати листування на пошту', mailTranscriptSent: 'Листування вже надсилається на вашу пошту.', mailLimited: 'Забагато запитів; спробуйте пізніше.',
     prechatIntro: 'Перш ніж почати, розкажіть нам:', prechatName: 'Ваше ім’я', prechatPhone: 'Телефон', prechatText: 'Ваше запитання', prechatRequired: 'Заповніть це поле.', prechatPhoneInvalid: 'Введіть номер телефону, наприклад +380 44 123 4567.', prechatTooLong: 'Це надто довго.', sources: 'Джерела',
-    closeImage: 'Закрити зображення', attach: 'Прикріпити файл', fileTooLarge: 'Файл завеликий.', fileType: 'Файли цього типу не можна надіслати.', fileLimit: 'Забагато файлів; спробуйте пізніше.', fileFailed: 'Не вдалося надіслати файл; спробуйте ще раз.',
+    closeImage: 'Закрити зображення', attach: 'Прикріпити файл', emoji: 'Вставити емодзі', fileTooLarge: 'Файл завеликий.', fileType: 'Файли цього типу не можна надіслати.', fileLimit: 'Забагато файлів; спробуйте пізніше.', fileFailed: 'Не вдалося надіслати файл; спробуйте ще раз.', removeFile: 'Вилучити {name}',
   },
   tr: {
     open: 'Sohbeti aç', close: 'Sohbeti kapat', title: 'Bize yazın', placeholder: 'Bir mesaj yazın…', send: 'Gönder',
@@ -345,7 +345,7 @@ export const EUROPE = {
     mailSave: 'Yanıtı e-postayla al', mailInvalid: 'Lütfen geçerli bir e-posta adresi girin.', mailOnFile: 'Teşekkürler — o zamana kadar ayrılmış olursanız size e-postayla yanıt vereceğiz.',
     mailTranscript: 'Sohbet dökümünü e-postayla al', mailTranscriptSent: 'Sohbet dökümü e-posta adresinize gönderiliyor.', mailLimited: 'Şu anda çok fazla istek var; lütfen daha sonra tekrar deneyin.',
     prechatIntro: 'Başlamadan önce lütfen bize söyleyin:', prechatName: 'Adınız', prechatPhone: 'Telefon', prechatText: 'Sorunuz', prechatRequired: 'Lütfen bu alanı doldurun.', prechatPhoneInvalid: '+90 212 123 45 67 gibi bir telefon numarası girin.', prechatTooLong: 'Bu çok uzun.', sources: 'Kaynaklar',
-    closeImage: 'Görseli kapat', attach: 'Dosya ekle', fileTooLarge: 'Bu dosya çok büyük.', fileType: 'Bu tür bir dosya gönderilemez.', fileLimit: 'Şu anda çok fazla dosya var; lütfen daha sonra tekrar deneyin.', fileFailed: 'Dosya gönderilemedi; lütfen tekrar deneyin.',
+    closeImage: 'Görseli kapat', attach: 'Dosya ekle', emoji: 'Emoji ekle', fileTooLarge: 'Bu dosya çok büyük.', fileType: 'Bu tür bir dosya gönderilemez.', fileLimit: 'Şu anda çok fazla dosya var; lütfen daha sonra tekrar deneyin.', fileFailed: 'Dosya gönderilemedi; lütfen tekrar deneyin.', removeFile: '{name} dosyasını kaldır',
   },
   hr: {
     open: 'Otvori chat', close: 'Zatvori chat', title: 'Razgovarajte s nama', placeholder: 'Upišite poruku…', send: 'Pošalji',
@@ -362,7 +362,7 @@ export const EUROPE = {
     mailSave: 'Odgovor e-poštom', mailInvalid: 'Unesite valjanu adresu e-pošte.', mailOnFile: 'Hvala — ako do tada odete, odgovorit ćemo vam e-poštom.',
     mailTranscript: 'Pošalji mi razgovor e-poštom', mailTranscriptSent: 'Zapis razgovora stiže na vašu e-poštu.', mailLimited: 'Trenutačno previše zahtjeva; pokušajte ponovno kasnije.',
     prechatIntro: 'Prije nego što počnemo, recite nam:', prechatName: 'Vaše ime', prechatPhone: 'Telefon', prechatText: 'Vaše pitanje', prechatRequired: 'Ispunite ovo polje.', prechatPhoneInvalid: 'Unesite broj telefona, npr. +385 1 234 5678.', prechatTooLong: 'Ovo je predugo.', sources: 'Izvori',
-    closeImage: 'Zatvori sliku', attach: 'Priloži datoteku', fileTooLarge: 'Ova je datoteka prevelika.', fileType: 'Ova vrsta datoteke ne može se poslati.', fileLimit: 'Trenutno previše datoteka; pokušajte kasnije.', fileFailed: 'Datoteka nije poslana; pokušajte ponovno.',
+    closeImage: 'Zatvori sliku', attach: 'Priloži datoteku', emoji: 'Umetni emoji', fileTooLarge: 'Ova je datoteka prevelika.', fileType: 'Ova vrsta datoteke ne može se poslati.', fileLimit: 'Trenutno previše datoteka; pokušajte kasnije.', fileFailed: 'Datoteka nije poslana; pokušajte ponovno.', removeFile: 'Ukloni {name}',
   },
   sr: {
     open: 'Отвори чет', close: 'Затвори чет', title: 'Разговарајте са нама', placeholder: 'Унесите поруку…', send: 'Пошаљи',
@@ -379,7 +379,7 @@ export const EUROPE = {
     mailSave: 'Одговор имејлом', mailInvalid: 'Унесите исправну имејл адресу.', mailOnFile: 'Хвала — ако дотад одете, одговорићемо вам имејлом.',
     mailTranscript: 'Пошаљи ми разговор имејлом', mailTranscriptSent: 'Запис разговора стиже на ваш имејл.', mailLimited: 'Тренутно превише захтева; покушајте поново касније.',
     prechatIntro: 'Пре него што почнемо, реците нам:', prechatName: 'Ваше име', prechatPhone: 'Телефон', prechatText: 'Ваше питање', prechatRequired: 'Попуните ово поље.', prechatPhoneInvalid: 'Унесите број телефона, нпр. +381 11 123 4567.', prechatTooLong: 'Ово је предугачко.', sources: 'Извори',
-    closeImage: 'Затвори слику', attach: 'Приложи датотеку', fileTooLarge: 'Ова датотека је превелика.', fileType: 'Ова врста датотеке не може да се пошаље.', fileLimit: 'Тренутно превише датотека; покушајте касније.', fileFailed: 'Датотека није послата; покушајте поново.',
+    closeImage: 'Затвори слику', attach: 'Приложи датотеку', emoji: 'Уметни емоџи', fileTooLarge: 'Ова датотека је превелика.', fileType: 'Ова врста датотеке не може да се пошаље.', fileLimit: 'Тренутно превише датотека; покушајте касније.', fileFailed: 'Датотека није послата; покушајте поново.', removeFile: 'Уклони {name}',
   },
   sl: {
     open: 'Odpri klepet', close: 'Zapri klepet', title: 'Klepetajte z nami', placeholder: 'Vnesite sporočilo…', send: 'Pošlji',
@@ -396,7 +396,7 @@ export const EUROPE = {
     mailSave: 'Odgovor po e-pošti', mailInvalid: 'Vnesite veljaven e-poštni naslov.', mailOnFile: 'Hvala — če boste do takrat že odšli, vam bomo odgovorili po e-pošti.',
     mailTranscript: 'Pošlji mi prepis pogovora po e-pošti', mailTranscriptSent: 'Prepis pogovora je na poti v vaš e-poštni predal.', mailLimited: 'Trenutno preveč zahtev; poskusite znova pozneje.',
     prechatIntro: 'Preden začnemo, nam povejte:', prechatName: 'Vaše ime', prechatPhone: 'Telefon', prechatText: 'Vaše vprašanje', prechatRequired: 'Izpolnite to polje.', prechatPhoneInvalid: 'Vnesite telefonsko številko, npr. +386 1 234 56 78.', prechatTooLong: 'To je predolgo.', sources: 'Viri',
-    closeImage: 'Zapri sliko', attach: 'Priloži datoteko', fileTooLarge: 'Datoteka je prevelika.', fileType: 'Te vrste datoteke ni mogoče poslati.', fileLimit: 'Trenutno preveč datotek; poskusite pozneje.', fileFailed: 'Datoteke ni bilo mogoče poslati; poskusite znova.',
+    closeImage: 'Zapri sliko', attach: 'Priloži datoteko', emoji: 'Vstavi emoji', fileTooLarge: 'Datoteka je prevelika.', fileType: 'Te vrste datoteke ni mogoče poslati.', fileLimit: 'Trenutno preveč datotek; poskusite pozneje.', fileFailed: 'Datoteke ni bilo mogoče poslati; poskusite znova.', removeFile: 'Odstrani {name}',
   },
   ca: {
     open: 'Obre el xat', close: 'Tanca el xat', title: 'Xateja amb nosaltres', placeholder: 'Escriu un missatge…', send: 'Envia',
@@ -412,6 +412,6 @@ export const EUROPE = {
     mailSave: 'Rep la resposta per correu', mailInvalid: 'Introdueix una adreça electrònica vàlida.', mailOnFile: 'Gràcies — si ja no hi ets, et respondrem per correu electrònic.',
     mailTranscript: 'Rep la transcripció per correu', mailTranscriptSent: 'La transcripció és de camí al teu correu.', mailLimited: 'Massa sol·licituds de transcripció ara mateix; torna-ho a provar més tard.',
     prechatIntro: 'Abans de començar, explica’ns:', prechatName: 'El teu nom', prechatPhone: 'Telèfon', prechatText: 'La teva pregunta', prechatRequired: 'Omple aquest camp.', prechatPhoneInvalid: 'Escriu un telèfon com ara +34 931 234 567.', prechatTooLong: 'És massa llarg.', sources: 'Fonts',
-    closeImage: 'Tanca la imatge', attach: 'Adjunta un fitxer', fileTooLarge: 'Aquest fitxer és massa gran.', fileType: 'Aquest tipus de fitxer no es pot enviar.', fileLimit: 'Massa fitxers ara mateix; torna-ho a provar més tard.', fileFailed: 'No s’ha pogut enviar el fitxer; torna-ho a provar.',
+    closeImage: 'Tanca la imatge', attach: 'Adjunta un fitxer', emoji: 'Insereix un emoji', fileTooLarge: 'Aquest fitxer és massa gran.', fileType: 'Aquest tipus de fitxer no es pot enviar.', fileLimit: 'Massa fitxers ara mateix; torna-ho a provar més tard.', fileFailed: 'No s’ha pogut enviar el fitxer; torna-ho a provar.', removeFile: 'Elimina {name}',
   },
 };

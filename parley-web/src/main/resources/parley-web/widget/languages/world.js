@@ -19,7 +19,7 @@ export const WORLD = {
     mailSave: 'الرد عبر البريد الإلكتروني', mailInvalid: 'يرجى إدخال بريد إلكتروني صالح.', mailOnFile: 'شكرًا — إن غادرت قبل ذلك فسنرد عليك عبر بريدك الإلكتروني.',
     mailTranscript: 'إرسال نص المحادثة إلى بريدي', mailTranscriptSent: 'نص المحادثة في طريقه إلى بريدك الإلكتروني.', mailLimited: 'طلبات كثيرة جدًا حاليًا؛ يرجى المحاولة لاحقًا.',
     prechatIntro: 'قبل أن نبدأ، أخبرنا من فضلك:', prechatName: 'اسمك', prechatPhone: 'الهاتف', prechatText: 'سؤالك', prechatRequired: 'يرجى ملء هذا الحقل.', prechatPhoneInvalid: 'أدخل رقم هاتف مثل \u200e+966 11 123 4567.', prechatTooLong: 'هذا طويل جدًا.', sources: 'المصادر',
-    closeImage: 'إغلاق الصورة', attach: 'إرفاق ملف', fileTooLarge: 'هذا الملف كبير جدًا.', fileType: 'لا يمكن إرسال هذا النوع من الملفات.', fileLimit: 'ملفات كثيرة جدًا الآن؛ يرجى المحاولة لاحقًا.', fileFailed: 'تعذّر إرسال الملف؛ يرجى المحاولة مرة أخرى.',
+    closeImage: 'إغلاق الصورة', attach: 'إرفاق ملف', emoji: 'إدراج رمز تعبيري', fileTooLarge: 'هذا الملف كبير جدًا.', fileType: 'لا يمكن إرسال هذا النوع من الملفات.', fileLimit: 'ملفات كثيرة جدًا الآن؛ يرجى المحاولة لاحقًا.', fileFailed: 'تعذّر إرسال الملف؛ يرجى المحاولة مرة أخرى.', removeFile: 'إزالة {name}',
   },
   he: {
     open: 'פתיחת צ׳אט', close: 'סגירת צ׳אט', title: 'דברו איתנו', placeholder: 'הקלידו הודעה…', send: 'שליחה',
@@ -36,7 +36,7 @@ export const WORLD = {
     mailSave: 'מענה באימייל', mailInvalid: 'נא להזין כתובת אימייל תקינה.', mailOnFile: 'תודה — אם כבר לא תהיו כאן, נשיב לכם באימייל.',
     mailTranscript: 'שליחת תמליל השיחה באימייל', mailTranscriptSent: 'תמליל השיחה בדרך לאימייל שלך.', mailLimited: 'יותר מדי בקשות כרגע; נא לנסות שוב מאוחר יותר.',
     prechatIntro: 'לפני שנתחיל, ספרו לנו:', prechatName: 'השם שלך', prechatPhone: 'טלפון', prechatText: 'השאלה שלך', prechatRequired: 'נא למלא שדה זה.', prechatPhoneInvalid: 'הזינו מספר טלפון כמו \u200e+972 3 123 4567.', prechatTooLong: 'זה ארוך מדי.', sources: 'מקורות',
-    closeImage: 'סגירת התמונה', attach: 'צירוף קובץ', fileTooLarge: 'הקובץ גדול מדי.', fileType: 'לא ניתן לשלוח קובץ מסוג זה.', fileLimit: 'יותר מדי קבצים כרגע; נסו שוב מאוחר יותר.', fileFailed: 'לא ניתן היה לשלוח את הקובץ; נסו שוב.',
+    closeImage: 'סגירת התמונה', attach: 'צירוף קובץ', emoji: 'הוספת אימוג׳י', fileTooLarge: 'הקובץ גדול מדי.', fileType: 'לא ניתן לשלוח קובץ מסוג זה.', fileLimit: 'יותר מדי קבצים כרגע; נסו שוב מאוחר יותר.', fileFailed: 'לא ניתן היה לשלוח את הקובץ; נסו שוב.', removeFile: 'הסרת {name}',
   },
   fa: {
     open: 'باز کردن گفت‌وگو', close: 'بستن گفت‌وگو', title: 'با ما گفت‌وگو کنید', placeholder: 'پیامی بنویسید…', send: 'ارسال',
@@ -52,7 +52,7 @@ export const WORLD = {
     mailSave: 'دریافت پاسخ با ایمیل', mailInvalid: 'لطفاً یک نشانی ایمیل معتبر وارد کنید.', mailOnFile: 'سپاسگزاریم — اگر تا آن زمان رفته باشید، از راه ایمیل پاسخ می‌دهیم.',
     mailTranscript: 'دریافت متن گفت‌وگو با ایمیل', mailTranscriptSent: 'متن گفت‌وگو در راه ایمیل شماست.', mailLimited: 'درخواست‌ها در حال حاضر بیش از حد است؛ لطفاً بعداً دوباره تلاش کنید.',
     prechatIntro: 'پیش از شروع، لطفاً به ما بگویید:', prechatName: 'نام شما', prechatPhone: 'تلفن', prechatText: 'پرسش شما', prechatRequired: 'لطفاً این بخش را پر کنید.', prechatPhoneInvalid: 'شماره تلفنی مانند \u200e+98 21 1234 5678 وارد کنید.', prechatTooLong: 'این بیش از حد طولانی است.', sources: 'منابع',
-    closeImage: 'بستن تصویر', attach: 'پیوست فایل', fileTooLarge: 'این فایل بیش از حد بزرگ است.', fileType: 'این نوع فایل قابل ارسال نیست.', fileLimit: 'در حال حاضر فایل‌ها بیش از حد است؛ لطفاً بعداً دوباره تلاش کنید.', fileFailed: 'فایل ارسال نشد؛ لطفاً دوباره تلاش کنید.',
+    closeImage: 'بستن تصویر', attach: 'پیوست فایل', emoji: 'درج ایموجی', fileTooLarge: 'این فایل بیش از حد بزرگ است.', fileType: 'این نوع فایل قابل ارسال نیست.', fileLimit: 'در حال حاضر فایل‌ها بیش از حد است؛ لطفاً بعداً دوباره تلاش کنید.', fileFailed: 'فایل ارسال نشد؛ لطفاً دوباره تلاش کنید.', removeFile: 'حذف {name}',
   },
   ur: {
     open: 'چیٹ کھولیں', close: 'چیٹ بند کریں', title: 'ہم سے بات کریں', placeholder: 'پیغام لکھیں…', send: 'بھیجیں',
@@ -68,7 +68,7 @@ export const WORLD = {
     mailSave: 'ای میل پر جواب پائیں', mailInvalid: 'براہِ کرم درست ای میل پتہ درج کریں۔', mailOnFile: 'شکریہ — اگر تب تک آپ جا چکے ہوں تو ہم آپ کو ای میل پر جواب دیں گے۔',
     mailTranscript: 'گفتگو کا متن ای میل پر منگوائیں', mailTranscriptSent: 'گفتگو کا متن آپ کے ای میل پر بھیجا جا رہا ہے۔', mailLimited: 'اس وقت بہت زیادہ درخواستیں ہیں؛ براہِ کرم بعد میں دوبارہ کوشش کریں۔',
     prechatIntro: 'شروع کرنے سے پہلے، براہِ کرم ہمیں بتائیں:', prechatName: 'آپ کا نام', prechatPhone: 'فون', prechatText: 'آپ کا سوال', prechatRequired: 'براہِ کرم یہ خانہ پُر کریں۔', prechatPhoneInvalid: 'فون نمبر درج کریں، جیسے \u200e+92 21 1234 5678۔', prechatTooLong: 'یہ بہت لمبا ہے۔', sources: 'ماخذ',
-    closeImage: 'تصویر بند کریں', attach: 'فائل منسلک کریں', fileTooLarge: 'یہ فائل بہت بڑی ہے۔', fileType: 'اس قسم کی فائل نہیں بھیجی جا سکتی۔', fileLimit: 'ابھی بہت زیادہ فائلیں ہیں؛ براہ کرم بعد میں کوشش کریں۔', fileFailed: 'فائل نہیں بھیجی جا سکی؛ براہ کرم دوبارہ کوشش کریں۔',
+    closeImage: 'تصویر بند کریں', attach: 'فائل منسلک کریں', emoji: 'ایموجی شامل کریں', fileTooLarge: 'یہ فائل بہت بڑی ہے۔', fileType: 'اس قسم کی فائل نہیں بھیجی جا سکتی۔', fileLimit: 'ابھی بہت زیادہ فائلیں ہیں؛ براہ کرم بعد میں کوشش کریں۔', fileFailed: 'فائل نہیں بھیجی جا سکی؛ براہ کرم دوبارہ کوشش کریں۔', removeFile: '{name} ہٹائیں',
   },
   hi: {
     open: 'चैट खोलें', close: 'चैट बंद करें', title: 'हमसे बात करें', placeholder: 'संदेश लिखें…', send: 'भेजें',
@@ -84,7 +84,7 @@ export const WORLD = {
     mailSave: 'ईमेल पर जवाब पाएँ', mailInvalid: 'कृपया एक मान्य ईमेल पता दर्ज करें।', mailOnFile: 'धन्यवाद — अगर तब तक आप जा चुके हों, तो हम आपको ईमेल पर जवाब देंगे।',
     mailTranscript: 'बातचीत की प्रतिलिपि ईमेल पर पाएँ', mailTranscriptSent: 'बातचीत की प्रतिलिपि आपके ईमेल पर भेजी जा रही है।', mailLimited: 'अभी बहुत ज़्यादा अनुरोध हैं; कृपया बाद में फिर कोशिश करें।',
     prechatIntro: 'शुरू करने से पहले, कृपया हमें बताएँ:', prechatName: 'आपका नाम', prechatPhone: 'फ़ोन', prechatText: 'आपका सवाल', prechatRequired: 'कृपया इसे भरें।', prechatPhoneInvalid: '+91 11 2345 6789 जैसा फ़ोन नंबर दर्ज करें।', prechatTooLong: 'यह बहुत लंबा है।', sources: 'स्रोत',
-    closeImage: 'चित्र बंद करें', attach: 'फ़ाइल संलग्न करें', fileTooLarge: 'यह फ़ाइल बहुत बड़ी है।', fileType: 'इस प्रकार की फ़ाइल नहीं भेजी जा सकती।', fileLimit: 'अभी बहुत अधिक फ़ाइलें हैं; कृपया बाद में फिर से प्रयास करें।', fileFailed: 'फ़ाइल नहीं भेजी जा सकी; कृपया फिर से प्रयास करें।',
+    closeImage: 'चित्र बंद करें', attach: 'फ़ाइल संलग्न करें', emoji: 'इमोजी डालें', fileTooLarge: 'यह फ़ाइल बहुत बड़ी है।', fileType: 'इस प्रकार की फ़ाइल नहीं भेजी जा सकती।', fileLimit: 'अभी बहुत अधिक फ़ाइलें हैं; कृपया बाद में फिर से प्रयास करें।', fileFailed: 'फ़ाइल नहीं भेजी जा सकी; कृपया फिर से प्रयास करें।', removeFile: '{name} हटाएँ',
   },
   bn: {
     open: 'চ্যাট খুলুন', close: 'চ্যাট বন্ধ করুন', title: 'আমাদের সঙ্গে চ্যাট করুন', placeholder: 'একটি বার্তা লিখুন…', send: 'পাঠান',
@@ -100,7 +100,7 @@ export const WORLD = {
     mailSave: 'ইমেলে উত্তর পান', mailInvalid: 'অনুগ্রহ করে একটি সঠিক ইমেল ঠিকানা লিখুন।', mailOnFile: 'ধন্যবাদ — ততক্ষণে আপনি চলে গেলে আমরা ইমেলে উত্তর দেব।',
     mailTranscript: 'কথোপকথনের প্রতিলিপি ইমেলে পান', mailTranscriptSent: 'কথোপকথনের প্রতিলিপি আপনার ইমেলে পাঠানো হচ্ছে।', mailLimited: 'এখন অনেক বেশি অনুরোধ এসেছে; অনুগ্রহ করে পরে আবার চেষ্টা করুন।',
     prechatIntro: 'শুরু করার আগে, অনুগ্রহ করে আমাদের জানান:', prechatName: 'আপনার নাম', prechatPhone: 'ফোন', prechatText: 'আপনার প্রশ্ন', prechatRequired: 'অনুগ্রহ করে এটি পূরণ করুন।', prechatPhoneInvalid: '+880 2 1234 5678 এর মতো একটি ফোন নম্বর লিখুন।', prechatTooLong: 'এটি খুব দীর্ঘ।', sources: 'সূত্র',
-    closeImage: 'ছবি বন্ধ করুন', attach: 'ফাইল সংযুক্ত করুন', fileTooLarge: 'এই ফাইলটি খুব বড়।', fileType: 'এই ধরনের ফাইল পাঠানো যায় না।', fileLimit: 'এখন অনেক বেশি ফাইল; পরে আবার চেষ্টা করুন।', fileFailed: 'ফাইলটি পাঠানো যায়নি; আবার চেষ্টা করুন।',
+    closeImage: 'ছবি বন্ধ করুন', attach: 'ফাইল সংযুক্ত করুন', emoji: 'ইমোজি যোগ করুন', fileTooLarge: 'এই ফাইলটি খুব বড়।', fileType: 'এই ধরনের ফাইল পাঠানো যায় না।', fileLimit: 'এখন অনেক বেশি ফাইল; পরে আবার চেষ্টা করুন।', fileFailed: 'ফাইলটি পাঠানো যায়নি; আবার চেষ্টা করুন।', removeFile: '{name} সরান',
   },
   ta: {
     open: 'அரட்டையைத் திற', close: 'அரட்டையை மூடு', title: 'எங்களுடன் அரட்டையடியுங்கள்', placeholder: 'ஒரு செய்தியை உள்ளிடுக…', send: 'அனுப்பு',
@@ -116,7 +116,7 @@ export const WORLD = {
     mailSave: 'மின்னஞ்சலில் பதில் பெறுக', mailInvalid: 'சரியான மின்னஞ்சல் முகவரியை உள்ளிடுக.', mailOnFile: 'நன்றி — அதற்குள் நீங்கள் சென்றுவிட்டால், மின்னஞ்சலில் பதிலளிப்போம்.',
     mailTranscript: 'உரையாடல் பதிவை மின்னஞ்சலில் பெறுக', mailTranscriptSent: 'உரையாடல் பதிவு உங்கள் மின்னஞ்சலுக்கு அனுப்பப்படுகிறது.', mailLimited: 'தற்போது கோரிக்கைகள் அதிகம்; பின்னர் மீண்டும் முயலுங்கள்.',
     prechatIntro: 'தொடங்கும் முன், எங்களிடம் சொல்லுங்கள்:', prechatName: 'உங்கள் பெயர்', prechatPhone: 'தொலைபேசி', prechatText: 'உங்கள் கேள்வி', prechatRequired: 'இதை நிரப்பவும்.', prechatPhoneInvalid: '+91 44 2345 6789 போன்ற தொலைபேசி எண்ணை உள்ளிடுக.', prechatTooLong: 'இது மிக நீளமாக உள்ளது.', sources: 'ஆதாரங்கள்',
-    closeImage: 'படத்தை மூடு', attach: 'கோப்பை இணை', fileTooLarge: 'இந்தக் கோப்பு மிகப் பெரியது.', fileType: 'இந்த வகைக் கோப்பை அனுப்ப முடியாது.', fileLimit: 'இப்போது அதிகமான கோப்புகள்; பிறகு மீண்டும் முயலவும்.', fileFailed: 'கோப்பை அனுப்ப முடியவில்லை; மீண்டும் முயலவும்.',
+    closeImage: 'படத்தை மூடு', attach: 'கோப்பை இணை', emoji: 'ஈமோஜியைச் செருகு', fileTooLarge: 'இந்தக் கோப்பு மிகப் பெரியது.', fileType: 'இந்த வகைக் கோப்பை அனுப்ப முடியாது.', fileLimit: 'இப்போது அதிகமான கோப்புகள்; பிறகு மீண்டும் முயலவும்.', fileFailed: 'கோப்பை அனுப்ப முடியவில்லை; மீண்டும் முயலவும்.', removeFile: '{name} ஐ நீக்கு',
   },
   zh: {
     open: '打开聊天', close: '关闭聊天', title: '与我们聊天', placeholder: '输入消息…', send: '发送',
@@ -132,7 +132,7 @@ export const WORLD = {
     mailSave: '通过邮件回复我', mailInvalid: '请输入有效的邮箱地址。', mailOnFile: '谢谢——如果届时您已离开，我们会通过邮件回复您。',
     mailTranscript: '将聊天记录发到我的邮箱', mailTranscriptSent: '聊天记录正在发送到您的邮箱。', mailLimited: '请求过多，请稍后再试。',
     prechatIntro: '开始之前，请告诉我们：', prechatName: '您的姓名', prechatPhone: '电话', prechatText: '您的问题', prechatRequired: '请填写此项。', prechatPhoneInvalid: '请输入电话号码，例如 +86 10 1234 5678。', prechatTooLong: '内容太长。', sources: '来源',
-    closeImage: '关闭图片', attach: '添加附件', fileTooLarge: '文件太大。', fileType: '无法发送此类型的文件。', fileLimit: '当前文件过多，请稍后再试。', fileFailed: '文件发送失败，请重试。',
+    closeImage: '关闭图片', attach: '添加附件', emoji: '插入表情符号', fileTooLarge: '文件太大。', fileType: '无法发送此类型的文件。', fileLimit: '当前文件过多，请稍后再试。', fileFailed: '文件发送失败，请重试。', removeFile: '移除 {name}',
   },
   ja: {
     open: 'チャットを開く', close: 'チャットを閉じる', title: 'チャットでお問い合わせ', placeholder: 'メッセージを入力…', send: '送信',
@@ -148,7 +148,7 @@ export const WORLD = {
     mailSave: 'メールで返信を受け取る', mailInvalid: '有効なメールアドレスを入力してください。', mailOnFile: 'ありがとうございます。その時点で退出されている場合は、メールで返信いたします。',
     mailTranscript: '会話の記録をメールで受け取る', mailTranscriptSent: '会話の記録をメールでお送りしています。', mailLimited: 'リクエストが多すぎます。しばらくしてから再度お試しください。',
     prechatIntro: 'はじめに、以下を教えてください：', prechatName: 'お名前', prechatPhone: '電話番号', prechatText: 'ご質問', prechatRequired: 'この項目を入力してください。', prechatPhoneInvalid: '+81 3 1234 5678 のような電話番号を入力してください。', prechatTooLong: '長すぎます。', sources: '出典',
-    closeImage: '画像を閉じる', attach: 'ファイルを添付', fileTooLarge: 'ファイルが大きすぎます。', fileType: 'この種類のファイルは送信できません。', fileLimit: '現在ファイルが多すぎます。しばらくしてからお試しください。', fileFailed: 'ファイルを送信できませんでした。もう一度お試しください。',
+    closeImage: '画像を閉じる', attach: 'ファイルを添付', emoji: '絵文字を挿入', fileTooLarge: 'ファイルが大きすぎます。', fileType: 'この種類のファイルは送信できません。', fileLimit: '現在ファイルが多すぎます。しばらくしてからお試しください。', fileFailed: 'ファイルを送信できませんでした。もう一度お試しください。', removeFile: '{name} を削除',
   },
   ko: {
     open: '채팅 열기', close: '채팅 닫기', title: '채팅 상담', placeholder: '메시지를 입력하세요…', send: '보내기',
@@ -164,7 +164,7 @@ export const WORLD = {
     mailSave: '이메일로 답변 받기', mailInvalid: '올바른 이메일 주소를 입력하세요.', mailOnFile: '감사합니다. 그때 자리를 비우셨다면 이메일로 답변드리겠습니다.',
     mailTranscript: '대화 내용을 이메일로 받기', mailTranscriptSent: '대화 내용을 이메일로 보내고 있습니다.', mailLimited: '요청이 너무 많습니다. 잠시 후 다시 시도하세요.',
     prechatIntro: '시작하기 전에 알려 주세요:', prechatName: '이름', prechatPhone: '전화번호', prechatText: '질문', prechatRequired: '이 항목을 입력하세요.', prechatPhoneInvalid: '+82 2 1234 5678 같은 전화번호를 입력하세요.', prechatTooLong: '너무 깁니다.', sources: '출처',
-    closeImage: '이미지 닫기', attach: '파일 첨부', fileTooLarge: '파일이 너무 큽니다.', fileType: '이 형식의 파일은 보낼 수 없습니다.', fileLimit: '지금은 파일이 너무 많습니다. 나중에 다시 시도해 주세요.', fileFailed: '파일을 보내지 못했습니다. 다시 시도해 주세요.',
+    closeImage: '이미지 닫기', attach: '파일 첨부', emoji: '이모지 삽입', fileTooLarge: '파일이 너무 큽니다.', fileType: '이 형식의 파일은 보낼 수 없습니다.', fileLimit: '지금은 파일이 너무 많습니다. 나중에 다시 시도해 주세요.', fileFailed: '파일을 보내지 못했습니다. 다시 시도해 주세요.', removeFile: '{name} 삭제',
   },
   vi: {
     open: 'Mở trò chuyện', close: 'Đóng trò chuyện', title: 'Trò chuyện với chúng tôi', placeholder: 'Nhập tin nhắn…', send: 'Gửi',
@@ -180,7 +180,7 @@ export const WORLD = {
     mailSave: 'Nhận trả lời qua email', mailInvalid: 'Vui lòng nhập địa chỉ email hợp lệ.', mailOnFile: 'Cảm ơn bạn — nếu khi đó bạn đã rời đi, chúng tôi sẽ trả lời qua email.',
     mailTranscript: 'Nhận nội dung cuộc trò chuyện qua email', mailTranscriptSent: 'Nội dung cuộc trò chuyện đang được gửi đến email của bạn.', mailLimited: 'Có quá nhiều yêu cầu; vui lòng thử lại sau.',
     prechatIntro: 'Trước khi bắt đầu, vui lòng cho chúng tôi biết:', prechatName: 'Tên của bạn', prechatPhone: 'Điện thoại', prechatText: 'Câu hỏi của bạn', prechatRequired: 'Vui lòng điền vào ô này.', prechatPhoneInvalid: 'Nhập số điện thoại, ví dụ +84 24 1234 5678.', prechatTooLong: 'Nội dung quá dài.', sources: 'Nguồn',
-    closeImage: 'Đóng ảnh', attach: 'Đính kèm tệp', fileTooLarge: 'Tệp này quá lớn.', fileType: 'Không thể gửi loại tệp này.', fileLimit: 'Hiện có quá nhiều tệp; vui lòng thử lại sau.', fileFailed: 'Không gửi được tệp; vui lòng thử lại.',
+    closeImage: 'Đóng ảnh', attach: 'Đính kèm tệp', emoji: 'Chèn biểu tượng cảm xúc', fileTooLarge: 'Tệp này quá lớn.', fileType: 'Không thể gửi loại tệp này.', fileLimit: 'Hiện có quá nhiều tệp; vui lòng thử lại sau.', fileFailed: 'Không gửi được tệp; vui lòng thử lại.', removeFile: 'Xóa {name}',
   },
   th: {
     open: 'เปิดแชท', close: 'ปิดแชท', title: 'แชทกับเรา', placeholder: 'พิมพ์ข้อความ…', send: 'ส่ง',
@@ -196,7 +196,7 @@ export const WORLD = {
     mailSave: 'รับคำตอบทางอีเมล', mailInvalid: 'โปรดป้อนอีเมลที่ถูกต้อง', mailOnFile: 'ขอบคุณ หากคุณออกไปแล้ว เราจะตอบกลับทางอีเมล',
     mailTranscript: 'รับบันทึกการสนทนาทางอีเมล', mailTranscriptSent: 'กำลังส่งบันทึกการสนทนาไปยังอีเมลของคุณ', mailLimited: 'มีคำขอมากเกินไป โปรดลองใหม่ภายหลัง',
     prechatIntro: 'ก่อนเริ่ม โปรดบอกเรา:', prechatName: 'ชื่อของคุณ', prechatPhone: 'โทรศัพท์', prechatText: 'คำถามของคุณ', prechatRequired: 'โปรดกรอกช่องนี้', prechatPhoneInvalid: 'ป้อนหมายเลขโทรศัพท์ เช่น +66 2 123 4567', prechatTooLong: 'ยาวเกินไป', sources: 'แหล่งที่มา',
-    closeImage: 'ปิดรูปภาพ', attach: 'แนบไฟล์', fileTooLarge: 'ไฟล์นี้ใหญ่เกินไป', fileType: 'ไม่สามารถส่งไฟล์ประเภทนี้ได้', fileLimit: 'ขณะนี้มีไฟล์มากเกินไป โปรดลองอีกครั้งภายหลัง', fileFailed: 'ส่งไฟล์ไม่สำเร็จ โปรดลองอีกครั้ง',
+    closeImage: 'ปิดรูปภาพ', attach: 'แนบไฟล์', emoji: 'แทรกอีโมจิ', fileTooLarge: 'ไฟล์นี้ใหญ่เกินไป', fileType: 'ไม่สามารถส่งไฟล์ประเภทนี้ได้', fileLimit: 'ขณะนี้มีไฟล์มากเกินไป โปรดลองอีกครั้งภายหลัง', fileFailed: 'ส่งไฟล์ไม่สำเร็จ โปรดลองอีกครั้ง', removeFile: 'นำ {name} ออก',
   },
   id: {
     open: 'Buka obrolan', close: 'Tutup obrolan', title: 'Mengobrol dengan kami', placeholder: 'Ketik pesan…', send: 'Kirim',
@@ -212,7 +212,7 @@ export const WORLD = {
     mailSave: 'Terima balasan lewat email', mailInvalid: 'Masukkan alamat email yang valid.', mailOnFile: 'Terima kasih — jika Anda sudah pergi saat itu, kami akan membalas lewat email.',
     mailTranscript: 'Terima transkrip lewat email', mailTranscriptSent: 'Transkrip sedang dikirim ke email Anda.', mailLimited: 'Terlalu banyak permintaan transkrip; coba lagi nanti.',
     prechatIntro: 'Sebelum mulai, beri tahu kami:', prechatName: 'Nama Anda', prechatPhone: 'Telepon', prechatText: 'Pertanyaan Anda', prechatRequired: 'Harap isi bagian ini.', prechatPhoneInvalid: 'Masukkan nomor telepon seperti +62 21 1234 5678.', prechatTooLong: 'Ini terlalu panjang.', sources: 'Sumber',
-    closeImage: 'Tutup gambar', attach: 'Lampirkan file', fileTooLarge: 'File ini terlalu besar.', fileType: 'Jenis file ini tidak dapat dikirim.', fileLimit: 'Terlalu banyak file saat ini; coba lagi nanti.', fileFailed: 'File tidak dapat dikirim; coba lagi.',
+    closeImage: 'Tutup gambar', attach: 'Lampirkan file', emoji: 'Sisipkan emoji', fileTooLarge: 'File ini terlalu besar.', fileType: 'Jenis file ini tidak dapat dikirim.', fileLimit: 'Terlalu banyak file saat ini; coba lagi nanti.', fileFailed: 'File tidak dapat dikirim; coba lagi.', removeFile: 'Hapus {name}',
   },
   ms: {
     open: 'Buka sembang', close: 'Tutup sembang', title: 'Bersembang dengan kami', placeholder: 'Taip mesej…', send: 'Hantar',
@@ -228,7 +228,7 @@ export const WORLD = {
     mailSave: 'Terima balasan melalui e-mel', mailInvalid: 'Sila masukkan alamat e-mel yang sah.', mailOnFile: 'Terima kasih — jika anda sudah beredar ketika itu, kami akan membalas melalui e-mel.',
     mailTranscript: 'Terima transkrip melalui e-mel', mailTranscriptSent: 'Transkrip sedang dihantar ke e-mel anda.', mailLimited: 'Terlalu banyak permintaan transkrip; sila cuba lagi kemudian.',
     prechatIntro: 'Sebelum kita mula, sila beritahu kami:', prechatName: 'Nama anda', prechatPhone: 'Telefon', prechatText: 'Soalan anda', prechatRequired: 'Sila isi ruangan ini.', prechatPhoneInvalid: 'Masukkan nombor telefon seperti +60 3 1234 5678.', prechatTooLong: 'Ini terlalu panjang.', sources: 'Sumber',
-    closeImage: 'Tutup imej', attach: 'Lampirkan fail', fileTooLarge: 'Fail ini terlalu besar.', fileType: 'Jenis fail ini tidak boleh dihantar.', fileLimit: 'Terlalu banyak fail sekarang; sila cuba lagi nanti.', fileFailed: 'Fail tidak dapat dihantar; sila cuba lagi.',
+    closeImage: 'Tutup imej', attach: 'Lampirkan fail', emoji: 'Sisipkan emoji', fileTooLarge: 'Fail ini terlalu besar.', fileType: 'Jenis fail ini tidak boleh dihantar.', fileLimit: 'Terlalu banyak fail sekarang; sila cuba lagi nanti.', fileFailed: 'Fail tidak dapat dihantar; sila cuba lagi.', removeFile: 'Alih keluar {name}',
   },
   tl: {
     open: 'Buksan ang chat', close: 'Isara ang chat', title: 'Makipag-chat sa amin', placeholder: 'Mag-type ng mensahe…', send: 'Ipadala',
@@ -244,7 +244,7 @@ export const WORLD = {
     mailSave: 'Sagutin ako sa email', mailInvalid: 'Maglagay ng wastong email address.', mailOnFile: 'Salamat — kung wala ka na noon, sasagutin ka namin sa email.',
     mailTranscript: 'I-email sa akin ang transcript', mailTranscriptSent: 'Papunta na sa email mo ang transcript.', mailLimited: 'Masyadong maraming transcript sa ngayon; subukan ulit mamaya.',
     prechatIntro: 'Bago tayo magsimula, pakisabi sa amin:', prechatName: 'Ang pangalan mo', prechatPhone: 'Telepono', prechatText: 'Ang tanong mo', prechatRequired: 'Pakisagutan ito.', prechatPhoneInvalid: 'Maglagay ng numero ng telepono gaya ng +63 2 1234 5678.', prechatTooLong: 'Masyadong mahaba ito.', sources: 'Mga pinagmulan',
-    closeImage: 'Isara ang larawan', attach: 'Maglakip ng file', fileTooLarge: 'Masyadong malaki ang file na ito.', fileType: 'Hindi maipapadala ang ganitong uri ng file.', fileLimit: 'Masyadong maraming file ngayon; subukan muli mamaya.', fileFailed: 'Hindi naipadala ang file; subukan muli.',
+    closeImage: 'Isara ang larawan', attach: 'Maglakip ng file', emoji: 'Maglagay ng emoji', fileTooLarge: 'Masyadong malaki ang file na ito.', fileType: 'Hindi maipapadala ang ganitong uri ng file.', fileLimit: 'Masyadong maraming file ngayon; subukan muli mamaya.', fileFailed: 'Hindi naipadala ang file; subukan muli.', removeFile: 'Alisin ang {name}',
   },
   sw: {
     open: 'Fungua gumzo', close: 'Funga gumzo', title: 'Zungumza nasi', placeholder: 'Andika ujumbe…', send: 'Tuma',
@@ -260,6 +260,6 @@ export const WORLD = {
     mailSave: 'Pata jibu kwa barua pepe', mailInvalid: 'Tafadhali weka anwani sahihi ya barua pepe.', mailOnFile: 'Asante — ukiwa umeondoka kufikia wakati huo, tutakujibu kwa barua pepe.',
     mailTranscript: 'Pata nakala ya mazungumzo kwa barua pepe', mailTranscriptSent: 'Nakala ya mazungumzo inatumwa kwa barua pepe yako.', mailLimited: 'Maombi ni mengi mno kwa sasa; tafadhali jaribu tena baadaye.',
     prechatIntro: 'Kabla hatujaanza, tafadhali tuambie:', prechatName: 'Jina lako', prechatPhone: 'Simu', prechatText: 'Swali lako', prechatRequired: 'Tafadhali jaza sehemu hii.', prechatPhoneInvalid: 'Weka nambari ya simu kama +255 22 123 4567.', prechatTooLong: 'Hii ni ndefu mno.', sources: 'Vyanzo',
-    closeImage: 'Funga picha', attach: 'Ambatisha faili', fileTooLarge: 'Faili hili ni kubwa mno.', fileType: 'Aina hii ya faili haiwezi kutumwa.', fileLimit: 'Faili nyingi mno kwa sasa; tafadhali jaribu tena baadaye.', fileFailed: 'Faili halikuweza kutumwa; tafadhali jaribu tena.',
+    closeImage: 'Funga picha', attach: 'Ambatisha faili', emoji: 'Weka emoji', fileTooLarge: 'Faili hili ni kubwa mno.', fileType: 'Aina hii ya faili haiwezi kutumwa.', fileLimit: 'Faili nyingi mno kwa sasa; tafadhali jaribu tena baadaye.', fileFailed: 'Faili halikuweza kutumwa; tafadhali jaribu tena.', removeFile: 'Ondoa {name}',
   },
 };

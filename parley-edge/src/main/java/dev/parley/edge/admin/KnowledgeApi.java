@@ -59,6 +59,19 @@ public final class KnowledgeApi implements HttpApi {
     this.knowledge = knowledge;
   }
 
+  /**
+   * Whether {@code method} and {@code path} upload a knowledge document ({@code POST
+   * /api/admin/sites/<site>/knowledge}): the one knowledge request that may carry a large body,
+   * which the server's upload gate admits before it is received.
+   */
+  public static boolean isUpload(String method, String path) {
+    if (!method.equals("POST")) {
+      return false;
+    }
+    Matcher m = PATH.matcher(path);
+    return m.matches() && m.group(2) == null;
+  }
+
   @Override
   public CompletableFuture<Response> handle(Request r) {
     Matcher m = PATH.matcher(r.path());

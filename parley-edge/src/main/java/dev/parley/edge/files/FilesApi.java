@@ -7,6 +7,8 @@ import dev.parley.chat.StoredFile;
 import dev.parley.chat.WidgetOrigins;
 import dev.parley.core.Authenticator;
 import dev.parley.core.Principal;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
 import java.time.Clock;
@@ -14,6 +16,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -26,8 +29,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/conversations/{id}/files?name=…} — the body is the file; {@code
  *       Authorization: Bearer <token>} (the token of the caller's session: a visitor's, an agent's,
  *       a JWT) and an {@code Idempotency-Key} header (or {@code key} parameter) are required; only
- *       a participant of the conversation may upload. {@code 201} with the file and signed links;
- *       {@code 200} with the same for a retry of the same key and bytes.
+ *       a participant of the conversation may upload, or a visitor to the conversation it is about
+ *       to open, which the upload creates ({@link ConversationFiles#uploadTarget}). {@code 201}
+ *       with the file and signed links; {@code 200} with the same for a retry of the same key and
+ *       bytes.
  *   <li>{@code GET /api/files/{id}} — the file's record and fresh signed links, for a participant.
  *   <li>{@code GET /api/files/{id}/content} and {@code …/thumbnail} with {@code exp} and {@code
  *       sig} ({@link FileLinks}) — the bytes, with ranges ({@link FileDownload}).
@@ -212,12 +217,42 @@ public final class FilesApi implements HttpApi {
                 p.isEmpty()
                     ? done(Uploader.refused(unauthorized()))
                     : files
-                        .participation(p.get(), conversation)
-                        .thenApply(
-                            c ->
-                                c.isEmpty()
-                                    ? Uploader.refused(notParticipant())
-                                    : new Uploader(c.get(), p.get(), key, null)));
+                        .uploadTarget(
+                            p.get(),
+                            conversation,
+                            r.param("site"),
+                            r.param("lang"),
+                            r.remoteAddress())
+                        .handle(
+                            (c, err) -> {
+                              if (err != null) {
+                                return Uploader.refused(notOpened(err));
+                              }
+                              return c.isEmpty()
+                                  ? Uploader.refused(notParticipant())
+                                  : new Uploader(c.get(), p.get(), key, null);
+                            }));
+  }
+
+  /**
+   * The refusal of an upload whose conversation, a visitor's next, could not be created now: {@code
+   * rate_limited} (429, with {@code Retry-After}) as its first message would get, else forbidden.
+   */
+  private static Response notOpened(Throwable err) {
+    Throwable e =
+        err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+    if (e instanceof ProtocolException pe && pe.code() == ErrorCode.RATE_LIMITED) {
+      long seconds = pe.retryAfterMs() == null ? 1 : Math.max(1, (pe.retryAfterMs() + 999) / 1000);
+      return new Response(
+          429,
+          "application/json",
+          Json.write(new ErrorBody("rate_limited", pe.getMessage())),
+          Map.of("Retry-After", String.valueOf(seconds)));
+    }
+    if (e instanceof ProtocolException) {
+      return notParticipant();
+    }
+    throw e instanceof RuntimeException re ? re : new CompletionException(e);
   }
 
   private CompletableFuture<Response> upload(Request r, String conversation) {

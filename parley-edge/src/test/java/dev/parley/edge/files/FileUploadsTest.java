@@ -63,6 +63,11 @@ class FileUploadsTest {
     }
 
     @Override
+    public CompletableFuture<Integer> countOf(String c) {
+      return inner.countOf(c);
+    }
+
+    @Override
     public CompletableFuture<Boolean> delete(String id) {
       return inner.delete(id);
     }

@@ -33,6 +33,8 @@ public interface HttpApi {
    * A request. Header names are lower-case.
    *
    * @param path the path without the query, e.g. {@code /api/queue}
+   * @param remoteAddress the client's IP address, after trusted proxies (as a session's {@code
+   *     clientAddress}), without a port
    * @param listener the listener it came on: operators' endpoints such as {@code /metrics} answer
    *     on {@link Listener#ADMIN} only
    */

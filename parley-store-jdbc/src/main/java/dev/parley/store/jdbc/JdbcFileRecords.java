@@ -138,6 +138,22 @@ public final class JdbcFileRecords implements FileRecords {
         });
   }
 
+  /** Counted on the unique index, whose first column is the conversation. */
+  @Override
+  public CompletableFuture<Integer> countOf(String conversation) {
+    return db.read(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT COUNT(*) FROM files WHERE conversation = ?")) {
+            ps.setString(1, conversation);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getInt(1);
+            }
+          }
+        });
+  }
+
   @Override
   public CompletableFuture<Optional<StoredFile>> transcribed(
       String id, String transcript, String error) {
