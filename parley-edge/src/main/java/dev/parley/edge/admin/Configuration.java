@@ -6,6 +6,7 @@ import dev.parley.chat.ConfigStore.Audit;
 import dev.parley.chat.ConfigStore.Entry;
 import dev.parley.chat.ConfigStore.Kind;
 import dev.parley.chat.ConfigSync;
+import dev.parley.chat.Namespace;
 import dev.parley.chat.Site;
 import dev.parley.edge.Passwords;
 import dev.parley.protocol.http.Json;
@@ -86,7 +87,16 @@ public final class Configuration {
       public Agent agent(Entry e) {
         return Json.read(e.body().getBytes(StandardCharsets.UTF_8), AgentDoc.class).toAgent();
       }
+
+      @Override
+      public Namespace namespace(Entry e) {
+        return namespaceOf(e).toNamespace();
+      }
     };
+  }
+
+  static NamespaceDoc namespaceOf(Entry e) {
+    return Json.read(e.body().getBytes(StandardCharsets.UTF_8), NamespaceDoc.class);
   }
 
   private static SiteDoc sealedSite(Entry e) {
