@@ -73,7 +73,7 @@ public record NamespaceDoc(
   }
 
   /** Whether this is a deleted namespace's tombstone. */
-  public boolean isDeleted() {
+  public boolean tombstoned() {
     return Boolean.TRUE.equals(deleted);
   }
 
@@ -84,7 +84,7 @@ public record NamespaceDoc(
 
   /** What the chat layer uses (a checked document); null for a tombstone. */
   public Namespace toNamespace() {
-    if (isDeleted()) {
+    if (tombstoned()) {
       return null;
     }
     return new Namespace(

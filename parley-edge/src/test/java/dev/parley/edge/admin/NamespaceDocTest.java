@@ -71,7 +71,7 @@ class NamespaceDocTest {
     NamespaceDoc t = NamespaceDoc.tombstone("news");
     NamespaceDoc back = Json.read(Json.write(t), NamespaceDoc.class);
 
-    assertThat(back.isDeleted()).isTrue();
+    assertThat(back.tombstoned()).isTrue();
     assertThat(back.toNamespace()).isNull();
   }
 }
