@@ -22,8 +22,11 @@ import java.util.concurrent.CompletableFuture;
  *   <li>conversations: a {@code chat_…} conversation is joinable by its visitor and the agents of
  *       its site, and one not created yet by the visitor about to open it; its notes ({@code
  *       chat_…:notes}, {@link Notes}) by the agents of its site only, never by its visitor; {@code
- *       agents:<site>} by those agents; other ids are open channels only when the configuration
- *       says so.
+ *       agents:<site>} by those agents;
+ *   <li>channels: {@code name:…} of a configured {@link Namespace} by whom its {@code subscribe}
+ *       admits, and sent into by whom its {@code publish} admits; of a name no namespace has,
+ *       {@code unknown_namespace} (unless open channels are on, which keeps such ids open as they
+ *       were); other ids are open channels only when the configuration says so.
  * </ul>
  *
  * <p>Thread-safe and non-blocking: the only store read (a conversation's owner) is asynchronous.
@@ -61,7 +64,7 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
           .thenApply(c -> c.isPresent() && mayWriteNotes(directory, principal, c.get()));
     }
     if (!ChatConversation.isChat(conversation)) {
-      return CompletableFuture.completedFuture(config.openChannels());
+      return channel(principal, conversation);
     }
     return conversations
         .find(conversation)
@@ -77,6 +80,43 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
                   ? CompletableFuture.completedFuture(false)
                   : o.isNextOf(principal, conversation);
             });
+  }
+
+  /**
+   * Who may join a channel: its namespace's {@code subscribe}; an id of a name no namespace has is
+   * {@code unknown_namespace}, unless open channels are on (then it is one, as before namespaces).
+   */
+  private CompletableFuture<Boolean> channel(Principal principal, String channel) {
+    String name = Namespace.nameOf(channel);
+    Namespace ns = directory.namespace(name);
+    if (ns != null) {
+      return CompletableFuture.completedFuture(ns.subscribe().admits(principal));
+    }
+    if (name == null || config.openChannels()) {
+      return CompletableFuture.completedFuture(config.openChannels());
+    }
+    return CompletableFuture.failedFuture(
+        new ProtocolException(
+            ErrorCode.UNKNOWN_NAMESPACE,
+            "there is no namespace " + name + " on this server",
+            "conv"));
+  }
+
+  /**
+   * Who may send into a channel they joined: its namespace's {@code publish} (asked at every send,
+   * so a namespace changed meanwhile applies at once); an open channel's subscribers, while open
+   * channels are on. Chat conversations, notes and the agents' topics keep their own rules (the
+   * extension's {@code beforeSend}).
+   */
+  @Override
+  public boolean mayPublish(Principal principal, String conversation) {
+    if (ChatConversation.isChat(conversation)
+        || Notes.isNotes(conversation)
+        || conversation.startsWith(ConversationLifecycle.AGENTS_TOPIC)) {
+      return true;
+    }
+    Namespace ns = directory.namespace(Namespace.nameOf(conversation));
+    return ns != null ? ns.publish().admits(principal) : config.openChannels();
   }
 
   /**

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * What the chat layer reads from a core {@link Principal}'s claims: the user's {@link Role} and,
@@ -27,6 +28,9 @@ public final class ChatIdentity {
    * it picks the site's greeting.
    */
   public static final String LANG = "lang";
+
+  /** The users {@code AnonymousTokens} makes up. */
+  private static final Pattern ANONYMOUS_USER = Pattern.compile("v_[A-Za-z0-9_-]{16}");
 
   /**
    * What the claims of a visitor's identity JWT beyond its subject, role and site are carried
@@ -122,6 +126,16 @@ public final class ChatIdentity {
   /** Whether {@code p} is an agent or an admin. */
   public static boolean isStaff(Principal p) {
     return role(p).isStaff();
+  }
+
+  /**
+   * Whether {@code p} is an anonymous visitor: a visitor whose user the server made up ({@code v_}
+   * and 16 characters, {@code AnonymousTokens}). A visitor a site's backend or the deployment's
+   * identity provider signed in is not (its user is {@code site:subject} or the token's subject); a
+   * token subject of that very shape counts as anonymous, the restrictive side.
+   */
+  public static boolean isAnonymous(Principal p) {
+    return isVisitor(p) && ANONYMOUS_USER.matcher(p.user()).matches();
   }
 
   /** Whether {@code p} is a visitor. */

@@ -238,17 +238,32 @@ public final class ChatLayer implements AutoCloseable {
   }
 
   /**
-   * Where users coming and going are announced: chat conversations, their notes and the agents'
-   * topics always (the widget and the console show who is there); open channels only when {@code
-   * channelEvents} (off by default: a crowd joining would cost every subscriber an event per
-   * joiner; their presence is still counted and listed on demand).
+   * Where presence is kept and users coming and going are announced: chat conversations, their
+   * notes and the agents' topics always (the widget and the console show who is there); a
+   * namespace's channels as the namespace says ({@code presence}, {@code joinLeaveEvents}, read at
+   * each change so an edited namespace applies at once); other channels keep presence and announce
+   * only when {@code channelEvents} (off by default: a crowd joining would cost every subscriber an
+   * event per joiner; their presence is still counted and listed on demand).
    */
   public PresencePolicy presencePolicy(boolean channelEvents) {
-    return conv ->
-        channelEvents
-            || ChatConversation.isChat(conv)
+    return new PresencePolicy() {
+      @Override
+      public boolean announces(String conv) {
+        if (ChatConversation.isChat(conv)
             || Notes.isNotes(conv)
-            || conv.startsWith(ConversationLifecycle.AGENTS_TOPIC);
+            || conv.startsWith(ConversationLifecycle.AGENTS_TOPIC)) {
+          return true;
+        }
+        Namespace ns = directory.namespace(Namespace.nameOf(conv));
+        return ns != null ? ns.joinLeaveEvents() : channelEvents;
+      }
+
+      @Override
+      public boolean tracks(String conv) {
+        Namespace ns = directory.namespace(Namespace.nameOf(conv));
+        return ns == null || ns.presence();
+      }
+    };
   }
 
   /** Who may open a connection. */

@@ -6,10 +6,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The deployment's configuration, durable: the {@code ConfigStore} port. It keeps entries — a site,
- * an agent — as JSON documents the admin side writes and reads ({@code parley-edge}'s settings
- * documents); this port does not look inside them. Every change also raises one deployment-wide
- * {@code version}, which tells a node whether it holds the latest configuration, and is written
- * with its audit record in the same transaction.
+ * an agent, a channel namespace — as JSON documents the admin side writes and reads ({@code
+ * parley-edge}'s settings documents); this port does not look inside them. Every change also raises
+ * one deployment-wide {@code version}, which tells a node whether it holds the latest
+ * configuration, and is written with its audit record in the same transaction.
  *
  * <h2>Guarantees (held by {@code ConfigStoreContract})</h2>
  *
@@ -28,7 +28,9 @@ public interface ConfigStore extends AutoCloseable {
   /** What an entry configures. */
   enum Kind {
     SITE("site"),
-    AGENT("agent");
+    AGENT("agent"),
+    /** A channel namespace ({@link Namespace}); a deleted one is kept as a tombstone. */
+    NAMESPACE("namespace");
 
     private final String wire;
 

@@ -41,6 +41,12 @@ public final class ConfigSync implements AutoCloseable {
      * unreadable.
      */
     Agent agent(ConfigStore.Entry e);
+
+    /**
+     * The namespace of {@code e}, or null when it was deleted. Throws IllegalArgumentException when
+     * unreadable.
+     */
+    Namespace namespace(ConfigStore.Entry e);
   }
 
   private final ConfigStore store;
@@ -202,6 +208,7 @@ public final class ConfigSync implements AutoCloseable {
   private void apply(ConfigStore.Snapshot snapshot) {
     Map<String, Site> sites = new HashMap<>();
     Map<String, Agent> agents = new HashMap<>();
+    Map<String, Namespace> namespaces = new HashMap<>();
     for (ConfigStore.Entry e : snapshot.entries()) {
       try {
         switch (e.kind()) {
@@ -217,6 +224,12 @@ public final class ConfigSync implements AutoCloseable {
               agents.put(a.user(), a);
             }
           }
+          case NAMESPACE -> {
+            Namespace n = decoder.namespace(e);
+            if (n != null) {
+              namespaces.put(n.name(), n);
+            }
+          }
         }
       } catch (RuntimeException bad) {
         // One unreadable entry (a key that cannot decrypt it) must not take the others down.
@@ -227,12 +240,13 @@ public final class ConfigSync implements AutoCloseable {
             bad.getMessage());
       }
     }
-    directory.replace(sites, agents, snapshot.version());
+    directory.replace(sites, agents, namespaces, snapshot.version());
     log.info(
-        "configuration version {} in force: {} sites, {} agents",
+        "configuration version {} in force: {} sites, {} agents, {} namespaces",
         snapshot.version(),
         sites.size(),
-        agents.size());
+        agents.size(),
+        namespaces.size());
   }
 
   @Override

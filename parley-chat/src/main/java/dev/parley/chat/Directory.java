@@ -9,16 +9,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 
 /**
- * The live sites and agents of a deployment, by id: what the chat layer, authentication and the
- * bots read on every use. Disabled sites and agents are not here (to the chat layer they do not
- * exist). The configuration ({@link ConfigSync}) replaces the whole set at once when anything
- * changes, so a reader sees one version or the next, never half of each.
+ * The live sites, agents and channel namespaces ({@link Namespace}) of a deployment, by id: what
+ * the chat layer, authentication and the bots read on every use. Disabled sites and agents are not
+ * here (to the chat layer they do not exist). The configuration ({@link ConfigSync}) replaces the
+ * whole set at once when anything changes, so a reader sees one version or the next, never half of
+ * each.
  *
  * <p>Thread-safe: the current set is one immutable snapshot behind a volatile reference.
  */
 public final class Directory {
-  /** One version of the sites and agents. */
-  private record Snapshot(Map<String, Site> sites, Map<String, Agent> agents, long version) {}
+  /** One version of the sites, agents and namespaces. */
+  private record Snapshot(
+      Map<String, Site> sites,
+      Map<String, Agent> agents,
+      Map<String, Namespace> namespaces,
+      long version) {}
 
   private volatile Snapshot current;
 
@@ -27,13 +32,25 @@ public final class Directory {
       new CopyOnWriteArrayList<>();
 
   public Directory(Map<String, Site> sites, Map<String, Agent> agents) {
-    this.current = new Snapshot(Map.copyOf(sites), Map.copyOf(agents), 0);
+    this.current = new Snapshot(Map.copyOf(sites), Map.copyOf(agents), Map.of(), 0);
   }
 
-  /** Puts {@code sites} and {@code agents} in force, as the configuration's {@code version}. */
+  /** Puts {@code sites} and {@code agents} in force, without namespaces. */
   public void replace(Map<String, Site> sites, Map<String, Agent> agents, long version) {
+    replace(sites, agents, Map.of(), version);
+  }
+
+  /**
+   * Puts {@code sites}, {@code agents} and {@code namespaces} (by name) in force, as the
+   * configuration's {@code version}.
+   */
+  public void replace(
+      Map<String, Site> sites,
+      Map<String, Agent> agents,
+      Map<String, Namespace> namespaces,
+      long version) {
     Snapshot before = current;
-    current = new Snapshot(Map.copyOf(sites), Map.copyOf(agents), version);
+    current = new Snapshot(Map.copyOf(sites), Map.copyOf(agents), Map.copyOf(namespaces), version);
     for (BiConsumer<Map<String, Agent>, Map<String, Agent>> l : agentListeners) {
       l.accept(before.agents(), current.agents());
     }
@@ -81,6 +98,16 @@ public final class Directory {
   /** Every site's id. */
   public Set<String> siteIds() {
     return current.sites().keySet();
+  }
+
+  /** The namespace {@code name}, or null. */
+  public Namespace namespace(String name) {
+    return name == null ? null : current.namespaces().get(name);
+  }
+
+  /** Every namespace, by name. */
+  public Map<String, Namespace> namespaces() {
+    return current.namespaces();
   }
 
   /** Every agent account, by user. */

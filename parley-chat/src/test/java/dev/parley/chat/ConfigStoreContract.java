@@ -6,10 +6,12 @@ import dev.parley.chat.ConfigStore.Audit;
 import dev.parley.chat.ConfigStore.Entry;
 import dev.parley.chat.ConfigStore.Kind;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -132,5 +134,22 @@ public abstract class ConfigStoreContract {
     List<Audit> log = get(store.audit(10, Long.MAX_VALUE));
     assertThat(log).extracting(Audit::action).containsExactly("erase-visitor", "create");
     assertThat(log.get(0).detail()).isEqualTo("visitor v1");
+  }
+
+  @Test
+  void everyKindIsKeptApartAndComesBackAsItWasWritten() throws Exception {
+    for (Kind k : Kind.values()) {
+      assertThat(get(store.put(k, "same-id", k.wire(), 0, audit(1, "create", k, "same-id"))))
+          .isPresent();
+    }
+    assertThat(get(store.load()).entries())
+        .extracting(Entry::kind, Entry::body)
+        .containsExactlyInAnyOrder(
+            Arrays.stream(Kind.values()).map(k -> Tuple.tuple(k, k.wire())).toArray(Tuple[]::new));
+    assertThat(get(store.find(Kind.NAMESPACE, "same-id")).orElseThrow().body())
+        .isEqualTo("namespace");
+    assertThat(get(store.audit(10, Long.MAX_VALUE)))
+        .extracting(Audit::kind)
+        .contains(Kind.NAMESPACE);
   }
 }

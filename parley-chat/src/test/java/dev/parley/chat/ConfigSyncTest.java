@@ -43,6 +43,19 @@ class ConfigSyncTest {
         public Agent agent(ConfigStore.Entry e) {
           return new Agent(e.id(), e.body(), Set.of("acme"), 2, "-");
         }
+
+        /** Body: who may publish ("gone": deleted). */
+        @Override
+        public Namespace namespace(ConfigStore.Entry e) {
+          return e.body().equals("gone")
+              ? null
+              : new Namespace(
+                  e.id(),
+                  Namespace.Audience.ANONYMOUS,
+                  Namespace.Audience.ofWire(e.body()),
+                  true,
+                  false);
+        }
       };
 
   final Directory a = new Directory(Map.of(), Map.of());
@@ -111,5 +124,21 @@ class ConfigSyncTest {
     put(Kind.SITE, "broken", "bad");
     nodeA.start().join();
     assertThat(a.siteIds()).containsExactly("acme");
+  }
+
+  @Test
+  void namespacesReachEveryNodeAndADeletedOneIsGone() throws Exception {
+    put(Kind.NAMESPACE, "news", "agents");
+    put(Kind.NAMESPACE, "old", "gone");
+    nodeA.start().join();
+    nodeB.start().join();
+    assertThat(a.namespaces()).containsOnlyKeys("news");
+    assertThat(b.namespace("news").publish()).isEqualTo(Namespace.Audience.AGENTS);
+
+    long v = put(Kind.NAMESPACE, "news", "gone");
+    nodeA.changed(v).join();
+    nodeB.reload().join();
+    assertThat(a.namespace("news")).isNull();
+    assertThat(b.namespace("news")).isNull();
   }
 }

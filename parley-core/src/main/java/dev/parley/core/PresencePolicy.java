@@ -1,14 +1,15 @@
 package dev.parley.core;
 
 /**
- * Which conversations tell their subscribers when users come and go ({@code presence} and {@code
- * presence_batch} events). Presence itself (the count and the list in {@code joined} and {@code
- * presence_list}) is kept for every conversation whatever this says; only the events are chosen
- * here, because in a large channel they cost one delivery per subscriber per change.
+ * Which conversations keep presence (the count and the list in {@code joined} and {@code
+ * presence_list}: {@link #tracks}) and which tell their subscribers when users come and go ({@code
+ * presence} and {@code presence_batch} events: {@link #announces}). Events are chosen apart because
+ * in a large channel they cost one delivery per subscriber per change; a conversation that keeps no
+ * presence announces nothing either.
  *
- * <p>Given to {@link Node.Builder#presencePolicy}; the chat layer announces in its conversations
- * and not in open channels. Namespaces (issue 19 part 1) are meant to answer it per namespace.
- * Called on any thread; must be fast and must not block.
+ * <p>Given to {@link Node.Builder#presencePolicy}; the chat layer announces in its conversations,
+ * in open channels when configured, and in a namespace's channels as the namespace says. Called on
+ * any thread; must be fast and must not block.
  */
 @FunctionalInterface
 public interface PresencePolicy {
@@ -17,4 +18,13 @@ public interface PresencePolicy {
 
   /** Whether users coming to and going from {@code conversation} are announced there. */
   boolean announces(String conversation);
+
+  /**
+   * Whether {@code conversation} keeps presence at all: when not, a join reads and writes none
+   * ({@code joined} lists nobody, with a count of 0), {@code presence_list} answers an empty page
+   * and nothing is announced. Every conversation keeps it unless the implementation says otherwise.
+   */
+  default boolean tracks(String conversation) {
+    return true;
+  }
 }

@@ -50,24 +50,26 @@ final class PresenceTracker {
     String user = session.principal().user();
     SharedState shared = node.sharedState();
     CompletableFuture<Snapshot> present =
-        shared
-            .presenceAdd(topic, session.id(), user, TTL)
-            .thenCompose(
-                change ->
-                    shared
-                        .presentUsers(topic, null, Push.JOINED_PRESENCE_CAP)
-                        .thenApply(
-                            users ->
-                                new Snapshot(
-                                    users,
-                                    Math.max(change.count(), users.size()),
-                                    change.changed(),
-                                    List.of())))
-            .exceptionally(
-                err -> {
-                  log.warn("presence of {} unavailable", conv, err);
-                  return new Snapshot(List.of(user), 1, false, List.of());
-                });
+        !node.presencePolicy().tracks(conv)
+            ? CompletableFuture.completedFuture(new Snapshot(List.of(), 0, false, List.of()))
+            : shared
+                .presenceAdd(topic, session.id(), user, TTL)
+                .thenCompose(
+                    change ->
+                        shared
+                            .presentUsers(topic, null, Push.JOINED_PRESENCE_CAP)
+                            .thenApply(
+                                users ->
+                                    new Snapshot(
+                                        users,
+                                        Math.max(change.count(), users.size()),
+                                        change.changed(),
+                                        List.of())))
+                .exceptionally(
+                    err -> {
+                      log.warn("presence of {} unavailable", conv, err);
+                      return new Snapshot(List.of(user), 1, false, List.of());
+                    });
     return present.thenCombine(
         shared.states(topic).exceptionally(err -> List.of()),
         (p, states) -> new Snapshot(p.users(), p.count(), p.came(), states));
@@ -75,7 +77,7 @@ final class PresenceTracker {
 
   /** Tells the others in {@code conv} that this user came, if the join made it present. */
   void announce(String conv, Snapshot s) {
-    if (s.came() && node.presencePolicy().announces(conv)) {
+    if (s.came() && announces(conv)) {
       node.presenceEvents().changed(conv, session.principal().user(), true, s.count());
     }
   }
@@ -90,7 +92,7 @@ final class PresenceTracker {
         .presenceRemove(LocalHub.topicOf(conv), session.id(), user)
         .thenAccept(
             change -> {
-              if (change.changed() && node.presencePolicy().announces(conv)) {
+              if (change.changed() && announces(conv)) {
                 node.presenceEvents().changed(conv, user, false, change.count());
               }
             })
@@ -101,6 +103,11 @@ final class PresenceTracker {
             });
   }
 
+  private boolean announces(String conv) {
+    PresencePolicy p = node.presencePolicy();
+    return p.tracks(conv) && p.announces(conv);
+  }
+
   /**
    * Answers {@code presence_list} (the conversation is joined): a page of the users present, with
    * the count. Any thread: the answer is pushed when the reads complete.
@@ -108,6 +115,10 @@ final class PresenceTracker {
   void list(Command.PresenceList c) {
     String topic = LocalHub.topicOf(c.conv());
     int limit = c.limitOrDefault();
+    if (!node.presencePolicy().tracks(c.conv())) {
+      session.push(new Push.PresenceList(c.ref(), c.conv(), 0, List.of(), null));
+      return;
+    }
     SharedState shared = node.sharedState();
     shared
         .presentUsers(topic, c.after(), limit + 1)
@@ -143,6 +154,9 @@ final class PresenceTracker {
       return;
     }
     for (String conv : conversations) {
+      if (!node.presencePolicy().tracks(conv)) {
+        continue; // an entry made before its namespace turned presence off expires
+      }
       node.sharedState().presenceAdd(LocalHub.topicOf(conv), session.id(), p.user(), TTL);
     }
   }

@@ -160,7 +160,7 @@ public final class Session {
       case Command.Receipt r -> messages().receipt(r);
       case Command.History h -> messages().history(h);
       case Command.Typing t -> {
-        joinedOrThrow(t.conv());
+        mayPublishOrThrow(t.conv());
         typing.typing(t);
       }
       case Command.Auth a -> admission.reauthenticate(a);
@@ -196,6 +196,11 @@ public final class Session {
         null,
         (ok, err) -> {
           authorizing.remove(conv);
+          if (err instanceof ProtocolException refused) { // a reason (unknown_namespace)
+            node.metrics().commandRejected(refused.code());
+            push(refused.naming(null, ref).toPush().about(conv));
+            return;
+          }
           if (err != null) {
             log.warn("authorizing {} failed", conv, err);
             push(
@@ -210,6 +215,18 @@ public final class Session {
           }
           joinIf(ok, conv, after, ref, resuming);
         });
+  }
+
+  /**
+   * The subscription to {@code conv}, if the principal may also send into it ({@link
+   * Authorizer#mayPublish}); a refusal is {@code forbidden}, nothing is sent or stored.
+   */
+  ConversationSubscription mayPublishOrThrow(String conv) {
+    ConversationSubscription sub = joinedOrThrow(conv);
+    if (!node.authorizer().mayPublish(principal, conv)) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "you may not send in " + conv, "conv");
+    }
+    return sub;
   }
 
   private void joinIf(boolean allowed, String conv, Long after, String ref, boolean resuming) {

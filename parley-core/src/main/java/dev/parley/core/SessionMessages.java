@@ -37,7 +37,7 @@ final class SessionMessages {
   }
 
   void send(Command.Send s) {
-    session.joinedOrThrow(s.conv());
+    session.mayPublishOrThrow(s.conv());
     limiter.take(node.config());
     int max = node.config().maxTextChars();
     if (s.text().length() > max && s.text().codePointCount(0, s.text().length()) > max) {

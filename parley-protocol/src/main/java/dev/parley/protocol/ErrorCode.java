@@ -21,6 +21,11 @@ public enum ErrorCode {
   /** The user may not do this in this conversation. */
   FORBIDDEN("forbidden", false),
   /**
+   * {@code join} of a channel {@code name:…} whose namespace {@code name} is not configured on this
+   * server.
+   */
+  UNKNOWN_NAMESPACE("unknown_namespace", false),
+  /**
    * {@code send}, {@code receipt} or {@code typing} for a conversation this connection has not
    * joined.
    */

@@ -75,6 +75,10 @@ final class AccessSettings {
               CHAT.openChannels(),
               "Whether conversation ids that are not chat conversations (chat_…) are open channels any "
                   + "client may join.")
+          .details(
+              "Ids of a configured [channel namespace](#channel-namespaces) follow its rules "
+                  + "whatever this says; with it on, ids of a name no namespace has stay open too "
+                  + "(off: `unknown_namespace`). Prefer a namespace")
           .applies(ServerConfigBuilder::openChannels);
   static final Setting<Boolean> CHANNEL_PRESENCE_EVENTS =
       Setting.of(
@@ -86,7 +90,8 @@ final class AccessSettings {
               "Whether open channels announce users coming and going (presence events, coalesced).")
           .details(
               "Off: a channel's presence is still counted and listed (`joined`, `presence_list`), but "
-                  + "a crowd joining costs its subscribers nothing. Chat conversations always announce")
+                  + "a crowd joining costs its subscribers nothing. Chat conversations always announce; "
+                  + "a namespace's channels as its `joinLeaveEvents` says")
           .applies(ServerConfigBuilder::channelPresenceEvents);
   static final Setting<Boolean> REQUIRE_TOKEN =
       Setting.of(

@@ -39,6 +39,7 @@ import dev.parley.edge.admin.AgentDoc;
 import dev.parley.edge.admin.Configuration;
 import dev.parley.edge.admin.DataProtectionApi;
 import dev.parley.edge.admin.KnowledgeApi;
+import dev.parley.edge.admin.NamespaceDoc;
 import dev.parley.edge.admin.ReportsApi;
 import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
@@ -319,8 +320,8 @@ public final class ParleyServer implements AutoCloseable {
   }
 
   /**
-   * Imports the sites file's sites and agents (or, without one, the demo's) into the stored
-   * configuration: entries it names take its content; others are left alone.
+   * Imports the sites file's sites, agents and namespaces (or, without one, the demo's) into the
+   * stored configuration: entries it names take its content; others are left alone.
    */
   private static void importConfiguration(ServerConfig config, Configuration configuration) {
     List<Site> sites = config.sites() != null ? config.sites().sites() : List.of(Site.demo());
@@ -332,12 +333,16 @@ public final class ParleyServer implements AutoCloseable {
                     new Configuration.ImportedAgent(
                         AgentDoc.of(a), config.agentPasswords().get(a.user())))
             .toList();
-    int written = configuration.importFile(siteDocs, agents).join();
+    List<NamespaceDoc> namespaces =
+        config.sites() != null ? config.sites().namespaces() : List.of();
+    int written =
+        configuration.importFile(siteDocs, agents).join()
+            + configuration.namespaces().importAll(namespaces).join();
     if (written > 0) {
       log.info(
-          "imported {} of {} sites and agents from {}",
+          "imported {} of {} sites, agents and namespaces from {}",
           written,
-          siteDocs.size() + agents.size(),
+          siteDocs.size() + agents.size() + namespaces.size(),
           config.sites() != null ? "the sites file" : "the demo");
     }
   }

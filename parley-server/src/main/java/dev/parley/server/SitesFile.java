@@ -5,6 +5,7 @@ import dev.parley.chat.Site;
 import dev.parley.edge.Passwords;
 import dev.parley.edge.admin.AgentDoc;
 import dev.parley.edge.admin.InvalidSetting;
+import dev.parley.edge.admin.NamespaceDoc;
 import dev.parley.edge.admin.SiteDoc;
 import dev.parley.edge.admin.VoiceDoc;
 import dev.parley.protocol.http.Json;
@@ -19,20 +20,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The sites and agents of a deployment, from a JSON file ({@code --sites}); the format is in {@code
- * docs/OPERATIONS.md#sites-and-agents}. Every problem is reported naming the entry and the field.
+ * The sites, agents and channel namespaces of a deployment, from a JSON file ({@code --sites}); the
+ * format is in {@code docs/OPERATIONS.md#sites-and-agents}. Every problem is reported naming the
+ * entry and the field.
  *
  * @param kbDirs per site, a folder of Markdown for its knowledge base (absent: the built-in one)
  * @param clearPasswords the trial passwords given in the clear ({@code password}), by user
+ * @param namespaces the channel namespaces, checked ({@code docs/OPERATIONS.md#channel-namespaces})
  */
 public record SitesFile(
     List<Site> sites,
     List<Agent> agents,
     Map<String, Path> kbDirs,
-    Map<String, String> clearPasswords) {
+    Map<String, String> clearPasswords,
+    List<NamespaceDoc> namespaces) {
+
+  /** A file without namespaces. */
+  public SitesFile(
+      List<Site> sites,
+      List<Agent> agents,
+      Map<String, Path> kbDirs,
+      Map<String, String> clearPasswords) {
+    this(sites, agents, kbDirs, clearPasswords, List.of());
+  }
 
   /** The JSON shape of the file. */
-  public record Json0(List<SiteJson> sites, List<AgentJson> agents) {}
+  public record Json0(
+      List<SiteJson> sites, List<AgentJson> agents, List<Map<String, Object>> namespaces) {}
 
   /** A site in the file. */
   public record SiteJson(
@@ -171,7 +185,31 @@ public record SitesFile(
       }
       agents.add(agent);
     }
-    return new SitesFile(sites, agents, kb, clear);
+    return new SitesFile(sites, agents, kb, clear, namespaces(file, raw.namespaces()));
+  }
+
+  /**
+   * The file's namespaces, each read strictly (a misspelt option is an error, as in the admin API)
+   * and checked.
+   */
+  private static List<NamespaceDoc> namespaces(Path file, List<Map<String, Object>> raw) {
+    List<NamespaceDoc> out = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    List<Map<String, Object>> all = raw == null ? List.of() : raw;
+    for (int i = 0; i < all.size(); i++) {
+      String where = "sites file " + file + ": namespaces[" + i + "]";
+      NamespaceDoc n;
+      try {
+        n = Json.readStrict(Json.write(all.get(i)), NamespaceDoc.class).checked();
+      } catch (InvalidSetting | Json.FieldError e) {
+        throw new IllegalArgumentException(where + "." + e.getMessage());
+      }
+      if (!names.add(n.name())) {
+        throw new IllegalArgumentException(where + ".name \"" + n.name() + "\" appears twice");
+      }
+      out.add(n);
+    }
+    return List.copyOf(out);
   }
 
   private static SiteDoc.Hours hours(HoursJson h) {

@@ -244,4 +244,49 @@ class AdminApiTest {
         .as("importing the same file again writes nothing")
         .isEqualTo(auditBefore);
   }
+
+  @Test
+  void namespacesAreCreatedChangedAndDeletedWithVersionsAndAnAuditTrail() throws Exception {
+    HttpResponse<String> made =
+        call("PUT", "/api/admin/namespaces/news", "{\"subscribe\": \"anonymous\"}");
+    assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+    String etag = made.headers().firstValue("ETag").orElseThrow();
+    JsonNode doc = json.readTree(made.body());
+    assertThat(doc.get("name").asText()).isEqualTo("news");
+    assertThat(doc.get("publish").asText()).as("the narrow default").isEqualTo("admins");
+    assertThat(doc.get("presence").asBoolean()).isTrue();
+    assertThat(doc.has("deleted")).isFalse();
+
+    HttpResponse<String> changed =
+        call(
+            "PUT",
+            "/api/admin/namespaces/news",
+            root,
+            "{\"subscribe\": \"anonymous\", \"publish\": \"agents\"}",
+            Map.of("If-Match", etag));
+    assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+    HttpResponse<String> lost =
+        call("PUT", "/api/admin/namespaces/news", root, "{}", Map.of("If-Match", etag));
+    assertThat(lost.statusCode()).isEqualTo(412);
+    JsonNode list = json.readTree(call("GET", "/api/admin/namespaces", null).body());
+    assertThat(list.size()).isEqualTo(1);
+    assertThat(list.get(0).get("publish").asText()).isEqualTo("agents");
+
+    assertField(call("PUT", "/api/admin/namespaces/news", "{\"publsh\": \"server\"}"), "publsh");
+    assertField(call("PUT", "/api/admin/namespaces/agents", "{}"), "name");
+    assertField(call("PUT", "/api/admin/namespaces/news", "{\"name\": \"other\"}"), "name");
+    assertField(call("PUT", "/api/admin/namespaces/news", "{\"deleted\": true}"), "deleted");
+    assertThat(call("GET", "/api/admin/namespaces", null, null, Map.of()).statusCode())
+        .isEqualTo(401);
+
+    assertThat(call("DELETE", "/api/admin/namespaces/news", null).statusCode()).isEqualTo(204);
+    assertThat(call("GET", "/api/admin/namespaces/news", null).statusCode()).isEqualTo(404);
+    assertThat(call("DELETE", "/api/admin/namespaces/news", null).statusCode()).isEqualTo(404);
+    assertThat(json.readTree(call("GET", "/api/admin/namespaces", null).body()).size()).isZero();
+
+    JsonNode audit = json.readTree(call("GET", "/api/admin/audit?limit=3", null).body());
+    assertThat(audit.findValuesAsText("action")).containsExactly("delete", "update", "create");
+    // The audit log spells kinds in capitals (SITE, AGENT) where the OpenAPI document says site.
+    assertThat(audit.findValuesAsText("kind")).allMatch(k -> k.equalsIgnoreCase("namespace"));
+  }
 }

@@ -224,6 +224,8 @@ class RestApiTest {
             "/api/admin/agents/{user}",
             "/api/admin/agents/{user}/password",
             "/api/admin/audit",
+            "/api/admin/namespaces",
+            "/api/admin/namespaces/{name}",
             "/api/admin/sites/{site}/deliveries",
             "/api/admin/sites/{site}/visitors/{visitor}/export",
             "/api/admin/sites/{site}/visitors/{visitor}",

@@ -103,4 +103,30 @@ class SitesFileTest {
     assertThat(SitesFile.load(Path.of("..", "ops", "examples", "sites.json")).sites().get(0).id())
         .isEqualTo("acme");
   }
+
+  @Test
+  void namespacesOfTheFileAreCheckedStrictlyNamingTheEntryAndField() throws Exception {
+    Path file = dir.resolve("ns.json");
+    String site = "{\"sites\": [{\"id\": \"a\", \"greeting\": \"hi\"}], \"namespaces\": ";
+    Files.writeString(
+        file,
+        site
+            + "[{\"name\": \"news\", \"subscribe\": \"anonymous\", \"publish\": \"agents\"},"
+            + " {\"name\": \"ticks\", \"presence\": false}]}");
+    SitesFile loaded = SitesFile.load(file);
+    assertThat(loaded.namespaces()).hasSize(2);
+    assertThat(loaded.namespaces().get(0).publish()).isEqualTo("agents");
+    assertThat(loaded.namespaces().get(1).subscribe()).as("default").isEqualTo("authenticated");
+
+    Files.writeString(file, site + "[{\"name\": \"news\", \"publsh\": \"agents\"}]}");
+    assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("namespaces[0].publsh");
+    Files.writeString(file, site + "[{\"name\": \"agents\"}]}");
+    assertThatThrownBy(() -> SitesFile.load(file))
+        .hasMessageContaining("namespaces[0].name")
+        .hasMessageContaining("reserved");
+    Files.writeString(file, site + "[{\"name\": \"x\"}, {\"name\": \"x\"}]}");
+    assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("appears twice");
+    Files.writeString(file, site + "[{\"name\": \"x\", \"publish\": \"all\"}]}");
+    assertThatThrownBy(() -> SitesFile.load(file)).hasMessageContaining("namespaces[0].publish");
+  }
 }

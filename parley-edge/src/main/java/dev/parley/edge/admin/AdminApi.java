@@ -16,9 +16,9 @@ import java.util.regex.Pattern;
 
 /**
  * The admin API for the deployment's configuration, under {@code /api/admin/} (admins only): sites,
- * agents, their passwords, and the audit log; documented in the OpenAPI document and {@code
- * docs/OPERATIONS.md#live-administration}. Every change takes effect on every node without a
- * restart ({@link Configuration}).
+ * agents, their passwords, channel namespaces ({@link NamespaceApi}), and the audit log; documented
+ * in the OpenAPI document and {@code docs/OPERATIONS.md#live-administration}. Every change takes
+ * effect on every node without a restart ({@link Configuration}).
  *
  * <p>Bodies are checked strictly: an unknown field, a wrong type or a bad value is {@code 400
  * invalid_field} naming the field. Each entry has an {@code ETag} (its version); a change with
@@ -52,6 +52,7 @@ public final class AdminApi implements HttpApi {
   private final HttpApi next;
   private final ChatAuthenticator auth;
   private final Configuration config;
+  private final NamespaceApi namespaces;
 
   /**
    * @param next what handles every other path
@@ -60,6 +61,7 @@ public final class AdminApi implements HttpApi {
     this.next = next;
     this.auth = auth;
     this.config = config;
+    this.namespaces = new NamespaceApi(config.namespaces());
   }
 
   @Override
@@ -69,6 +71,7 @@ public final class AdminApi implements HttpApi {
         path.equals("/api/admin/sites")
             || path.equals("/api/admin/agents")
             || path.equals("/api/admin/audit")
+            || NamespaceApi.owns(path)
             || SITE.matcher(path).matches()
             || AGENT.matcher(path).matches();
     if (!ours) {
@@ -96,6 +99,9 @@ public final class AdminApi implements HttpApi {
     String path = r.path();
     String m = r.method();
     String actor = admin.user();
+    if (NamespaceApi.owns(path)) {
+      return namespaces.route(r, actor);
+    }
     if (path.equals("/api/admin/sites")) {
       if (m.equals("GET")) {
         return config
@@ -204,7 +210,7 @@ public final class AdminApi implements HttpApi {
    * {@code If-Match: "7"} as 7; absent (or {@code *}): null, the change goes over whatever is
    * stored.
    */
-  private static Long ifMatch(Request r) {
+  static Long ifMatch(Request r) {
     String h = r.header("if-match");
     if (h == null || h.equals("*")) {
       return null;
@@ -359,11 +365,11 @@ public final class AdminApi implements HttpApi {
     return error(404, "not_found", null, "no " + what + " " + id);
   }
 
-  private static Response notAllowed(Request r) {
+  static Response notAllowed(Request r) {
     return error(405, "method_not_allowed", null, r.method() + " " + r.path());
   }
 
-  private static Response error(int status, String code, String field, String message) {
+  static Response error(int status, String code, String field, String message) {
     Map<String, String> body = new LinkedHashMap<>();
     body.put("error", code);
     if (field != null) {

@@ -6,6 +6,7 @@ import dev.parley.chat.ConfigStore.Audit;
 import dev.parley.chat.ConfigStore.Entry;
 import dev.parley.chat.ConfigStore.Kind;
 import dev.parley.chat.ConfigSync;
+import dev.parley.chat.Namespace;
 import dev.parley.chat.Site;
 import dev.parley.edge.Passwords;
 import dev.parley.protocol.http.Json;
@@ -24,11 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 
 /**
- * Changes the deployment's configuration: sites and agents, checked ({@link SiteDoc#checked},
- * {@link AgentDoc#checked}), their secrets sealed ({@link SiteSecrets}), written compare-and-set
- * with an audit record ({@link ConfigStore}), and announced to every node ({@link
- * ConfigSync#changed}). Also imports a sites file (idempotently) and decodes stored entries for
- * {@link ConfigSync}.
+ * Changes the deployment's configuration: sites and agents (and, through {@link NamespaceConfig},
+ * channel namespaces), checked ({@link SiteDoc#checked}, {@link AgentDoc#checked}), their secrets
+ * sealed ({@link SiteSecrets}), written compare-and-set with an audit record ({@link ConfigStore}),
+ * and announced to every node ({@link ConfigSync#changed}). Also imports a sites file
+ * (idempotently) and decodes stored entries for {@link ConfigSync}.
  *
  * <p>Secrets are write-only: a document sent without a secret keeps the stored one, an empty string
  * clears it, and what is read back says only whether one is set.
@@ -43,12 +44,14 @@ public final class Configuration {
   private final ConfigSync sync;
   private final Clock clock;
   private final ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
+  private final NamespaceConfig namespaces;
 
   public Configuration(ConfigStore store, SecretBox box, ConfigSync sync, Clock clock) {
     this.store = store;
     this.box = box;
     this.sync = sync;
     this.clock = clock;
+    this.namespaces = new NamespaceConfig(store, this);
   }
 
   /** A stored document with its version (ETag) and time of change. */
@@ -86,7 +89,16 @@ public final class Configuration {
       public Agent agent(Entry e) {
         return Json.read(e.body().getBytes(StandardCharsets.UTF_8), AgentDoc.class).toAgent();
       }
+
+      @Override
+      public Namespace namespace(Entry e) {
+        return namespaceOf(e).toNamespace();
+      }
     };
+  }
+
+  static NamespaceDoc namespaceOf(Entry e) {
+    return Json.read(e.body().getBytes(StandardCharsets.UTF_8), NamespaceDoc.class);
   }
 
   private static SiteDoc sealedSite(Entry e) {
@@ -248,7 +260,13 @@ public final class Configuration {
             l -> l.stream().map(s -> s.doc().id()).collect(Collectors.toCollection(TreeSet::new)));
   }
 
-  private <T> CompletableFuture<Outcome<T>> write(
+  /** The channel namespaces of this configuration. */
+  public NamespaceConfig namespaces() {
+    return namespaces;
+  }
+
+  /** Writes {@code doc} as entry ({@code kind}, {@code id}) over {@code expected}, audited. */
+  <T> CompletableFuture<Outcome<T>> write(
       Kind kind, String id, T doc, long expected, String actor, String action, String detail) {
     String body = new String(Json.write(doc), StandardCharsets.UTF_8);
     Audit a = new Audit(clock.millis(), actor, action, kind, id, detail);

@@ -1,0 +1,118 @@
+package dev.parley.edge.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.ConfigStore;
+import dev.parley.chat.ConfigSync;
+import dev.parley.chat.Directory;
+import dev.parley.chat.InMemoryConfigStore;
+import dev.parley.chat.Namespace.Audience;
+import dev.parley.core.InMemoryBroker;
+import dev.parley.core.ManualClock;
+import dev.parley.edge.admin.Configuration.Outcome;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Changing namespaces: each change is audited and in force on the node at once, versions guard
+ * against lost updates, a deletion is a tombstone that reads as absent, and importing twice changes
+ * nothing.
+ */
+@Timeout(30)
+class NamespaceConfigTest {
+  final InMemoryConfigStore store = new InMemoryConfigStore();
+  final InMemoryBroker broker = new InMemoryBroker();
+  final Directory directory = new Directory(Map.of(), Map.of());
+  final SecretBox box = new SecretBox(ConfigurationTest.key());
+  final ConfigSync sync =
+      new ConfigSync(
+          store,
+          Configuration.decoder(box),
+          directory,
+          broker,
+          new ManualClock(),
+          Duration.ofSeconds(5));
+  final NamespaceConfig namespaces =
+      new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC))
+          .namespaces();
+
+  static final NamespaceDoc NEWS =
+      new NamespaceDoc("news", "anonymous", "agents", null, null).checked();
+
+  @BeforeEach
+  void start() {
+    sync.start().join();
+  }
+
+  @AfterEach
+  void close() {
+    sync.close();
+    broker.close();
+  }
+
+  static <T> Configuration.Stored<T> done(Outcome<T> o) {
+    assertThat(o).isInstanceOf(Outcome.Done.class);
+    return ((Outcome.Done<T>) o).stored();
+  }
+
+  @Test
+  void aNamespaceIsInForceOnceWrittenAndGoneOnceDeleted() {
+    long v = done(namespaces.put("root", NEWS, null).join()).version();
+    assertThat(directory.namespace("news").publish()).isEqualTo(Audience.AGENTS);
+    assertThat(namespaces.get("news").join().orElseThrow().version()).isEqualTo(v);
+    assertThat(namespaces.list().join()).hasSize(1);
+
+    NamespaceDoc open = new NamespaceDoc("news", "anonymous", "anonymous", null, null).checked();
+    done(namespaces.put("root", open, v).join());
+    assertThat(directory.namespace("news").publish()).isEqualTo(Audience.ANONYMOUS);
+
+    assertThat(namespaces.delete("root", "news", null).join()).isInstanceOf(Outcome.Done.class);
+    assertThat(directory.namespace("news")).isNull();
+    assertThat(namespaces.get("news").join()).isEmpty();
+    assertThat(namespaces.list().join()).isEmpty();
+    assertThat(namespaces.delete("root", "news", null).join()).isInstanceOf(Outcome.Missing.class);
+
+    done(namespaces.put("root", NEWS, null).join()); // created anew over its tombstone
+    assertThat(directory.namespace("news")).isNotNull();
+
+    List<ConfigStore.Audit> audit = store.audit(10, Long.MAX_VALUE).join();
+    assertThat(audit)
+        .extracting(ConfigStore.Audit::action)
+        .containsExactly("create", "delete", "update", "create");
+    assertThat(audit).allMatch(a -> a.kind() == ConfigStore.Kind.NAMESPACE);
+    assertThat(audit.get(2).detail()).isEqualTo("changed publish");
+  }
+
+  @Test
+  void aChangeOverAnotherVersionIsAConflictAndChangesNothing() {
+    long v = done(namespaces.put("root", NEWS, null).join()).version();
+    NamespaceDoc closed = new NamespaceDoc("news", "admins", "server", null, null).checked();
+
+    Outcome<NamespaceDoc> stale = namespaces.put("root", closed, v + 5).join();
+    assertThat(stale).isEqualTo(new Outcome.Conflict<NamespaceDoc>(v));
+    assertThat(namespaces.delete("root", "news", v + 5).join())
+        .isEqualTo(new Outcome.Conflict<NamespaceDoc>(v));
+    assertThat(namespaces.put("root", NEWS.withName("other"), 1L).join())
+        .as("If-Match on a namespace that does not exist")
+        .isEqualTo(new Outcome.Conflict<NamespaceDoc>(0));
+    assertThat(directory.namespace("news").subscribe()).isEqualTo(Audience.ANONYMOUS);
+  }
+
+  @Test
+  void importingTheSameNamespacesTwiceChangesNothing() {
+    NamespaceDoc ticks = new NamespaceDoc("ticks", null, null, false, true).checked();
+    assertThat(namespaces.importAll(List.of(NEWS, ticks)).join()).isEqualTo(2);
+    long version = directory.version();
+    assertThat(namespaces.importAll(List.of(NEWS, ticks)).join()).isZero();
+    assertThat(directory.version()).isEqualTo(version);
+    assertThat(directory.namespace("ticks").presence()).isFalse();
+  }
+}
