@@ -4,20 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.BotSettings;
 import dev.parley.chat.ConfigStore;
-import dev.parley.chat.ConfigSync;
-import dev.parley.chat.Directory;
-import dev.parley.chat.InMemoryConfigStore;
-import dev.parley.core.InMemoryBroker;
-import dev.parley.core.ManualClock;
 import dev.parley.protocol.http.Json;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -26,32 +14,7 @@ import org.junit.jupiter.api.Timeout;
  * it, unknown fields refused, its API key write-only and sealed at rest like the LLM's.
  */
 @Timeout(30)
-class BotEmbeddingsTest {
-  final InMemoryConfigStore store = new InMemoryConfigStore();
-  final InMemoryBroker broker = new InMemoryBroker();
-  final Directory directory = new Directory(Map.of(), Map.of());
-  final SecretBox box = new SecretBox(ConfigurationTest.key());
-  final ConfigSync sync =
-      new ConfigSync(
-          store,
-          Configuration.decoder(box),
-          directory,
-          broker,
-          new ManualClock(),
-          Duration.ofSeconds(5));
-  final Configuration config =
-      new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC));
-
-  @BeforeEach
-  void start() {
-    sync.start().join();
-  }
-
-  @AfterEach
-  void close() {
-    sync.close();
-    broker.close();
-  }
+class BotEmbeddingsTest extends ConfigurationFixture {
 
   static SiteDoc.Bot bot(String baseUrl, String model, String apiKey) {
     return new SiteDoc.Bot("kb", null, null, new SiteDoc.Embeddings(baseUrl, model, apiKey));

@@ -5,23 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.Agent;
 import dev.parley.chat.BotSettings;
 import dev.parley.chat.ConfigStore;
-import dev.parley.chat.ConfigSync;
-import dev.parley.chat.Directory;
-import dev.parley.chat.InMemoryConfigStore;
 import dev.parley.chat.Site;
-import dev.parley.core.InMemoryBroker;
-import dev.parley.core.ManualClock;
 import dev.parley.edge.Passwords;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,34 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * changes nothing.
  */
 @Timeout(30)
-class ConfigurationTest {
-  final InMemoryConfigStore store = new InMemoryConfigStore();
-  final InMemoryBroker broker = new InMemoryBroker();
-  final ManualClock clock = new ManualClock();
-  final Directory directory = new Directory(Map.of(), Map.of());
-  final SecretBox box = new SecretBox(key());
-  final ConfigSync sync =
-      new ConfigSync(
-          store, Configuration.decoder(box), directory, broker, clock, Duration.ofSeconds(5));
-  final Configuration config =
-      new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC));
-
-  static byte[] key() {
-    byte[] k = new byte[32];
-    Arrays.fill(k, (byte) 7);
-    return k;
-  }
-
-  @BeforeEach
-  void start() {
-    sync.start().join();
-  }
-
-  @AfterEach
-  void close() {
-    sync.close();
-    broker.close();
-  }
+class ConfigurationTest extends ConfigurationFixture {
 
   static SiteDoc acme(String identitySecret, SiteDoc.Bot bot) {
     return new SiteDoc(

@@ -4,22 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.ConfigStore;
-import dev.parley.chat.ConfigSync;
-import dev.parley.chat.Directory;
 import dev.parley.chat.EventWebhook;
-import dev.parley.chat.InMemoryConfigStore;
 import dev.parley.chat.IntegrationEvent;
-import dev.parley.core.InMemoryBroker;
-import dev.parley.core.ManualClock;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,32 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * sealed at rest, kept when left out, never shown, and in force on the node at once.
  */
 @Timeout(30)
-class EventWebhookDocTest {
-  final InMemoryConfigStore store = new InMemoryConfigStore();
-  final InMemoryBroker broker = new InMemoryBroker();
-  final Directory directory = new Directory(Map.of(), Map.of());
-  final SecretBox box = new SecretBox(ConfigurationTest.key());
-  final ConfigSync sync =
-      new ConfigSync(
-          store,
-          Configuration.decoder(box),
-          directory,
-          broker,
-          new ManualClock(),
-          Duration.ofSeconds(5));
-  final Configuration config =
-      new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC));
-
-  @BeforeEach
-  void start() {
-    sync.start().join();
-  }
-
-  @AfterEach
-  void close() {
-    sync.close();
-    broker.close();
-  }
+class EventWebhookDocTest extends ConfigurationFixture {
 
   static EventWebhookDoc hook(String id, String url, String secret, List<String> events) {
     return new EventWebhookDoc(id, url, secret, events, null);

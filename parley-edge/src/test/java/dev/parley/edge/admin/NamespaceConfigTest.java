@@ -3,21 +3,9 @@ package dev.parley.edge.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ConfigStore;
-import dev.parley.chat.ConfigSync;
-import dev.parley.chat.Directory;
-import dev.parley.chat.InMemoryConfigStore;
 import dev.parley.chat.Namespace.Audience;
-import dev.parley.core.InMemoryBroker;
-import dev.parley.core.ManualClock;
 import dev.parley.edge.admin.Configuration.Outcome;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,36 +15,11 @@ import org.junit.jupiter.api.Timeout;
  * nothing.
  */
 @Timeout(30)
-class NamespaceConfigTest {
-  final InMemoryConfigStore store = new InMemoryConfigStore();
-  final InMemoryBroker broker = new InMemoryBroker();
-  final Directory directory = new Directory(Map.of(), Map.of());
-  final SecretBox box = new SecretBox(ConfigurationTest.key());
-  final ConfigSync sync =
-      new ConfigSync(
-          store,
-          Configuration.decoder(box),
-          directory,
-          broker,
-          new ManualClock(),
-          Duration.ofSeconds(5));
-  final NamespaceConfig namespaces =
-      new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC))
-          .namespaces();
+class NamespaceConfigTest extends ConfigurationFixture {
+  final NamespaceConfig namespaces = config.namespaces();
 
   static final NamespaceDoc NEWS =
       new NamespaceDoc("news", "anonymous", "agents", null, null).checked();
-
-  @BeforeEach
-  void start() {
-    sync.start().join();
-  }
-
-  @AfterEach
-  void close() {
-    sync.close();
-    broker.close();
-  }
 
   static <T> Configuration.Stored<T> done(Outcome<T> o) {
     assertThat(o).isInstanceOf(Outcome.Done.class);

@@ -3,50 +3,13 @@ package dev.parley.edge.admin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.ConfigStore;
-import dev.parley.chat.ConfigSync;
-import dev.parley.chat.Directory;
-import dev.parley.chat.InMemoryConfigStore;
 import dev.parley.chat.VoiceSettings;
-import dev.parley.core.InMemoryBroker;
-import dev.parley.core.ManualClock;
 import dev.parley.protocol.http.Json;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A site's {@code voice} settings: checked, defaulted, and the transcription key kept secret. */
-class VoiceDocTest {
-  final InMemoryConfigStore store = new InMemoryConfigStore();
-  final InMemoryBroker broker = new InMemoryBroker();
-  final Directory directory = new Directory(Map.of(), Map.of());
-  final SecretBox box = new SecretBox(ConfigurationTest.key());
-  final ConfigSync sync =
-      new ConfigSync(
-          store,
-          Configuration.decoder(box),
-          directory,
-          broker,
-          new ManualClock(),
-          Duration.ofSeconds(5));
-  final Configuration config =
-      new Configuration(store, box, sync, Clock.fixed(Instant.ofEpochMilli(1000), ZoneOffset.UTC));
-
-  @BeforeEach
-  void start() {
-    sync.start().join();
-  }
-
-  @AfterEach
-  void close() {
-    sync.close();
-    broker.close();
-  }
+class VoiceDocTest extends ConfigurationFixture {
 
   static SiteDoc site(VoiceDoc voice) {
     return new SiteDoc(
