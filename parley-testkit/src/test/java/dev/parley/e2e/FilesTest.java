@@ -66,6 +66,20 @@ class FilesTest {
     }
   }
 
+  /** A visitor of the shop with a stored conversation (its first message acknowledged). */
+  record Visitor(String token, String user, String conv) {}
+
+  Visitor visitor() throws Exception {
+    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
+      ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
+      JsonNode welcome = until(ws, "welcome");
+      String conv = until(ws, "conversation").get("conv").asText();
+      ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"look\"}");
+      until(ws, "ack"); // the conversation is stored from its first message
+      return new Visitor(welcome.get("token").asText(), welcome.get("user").asText(), conv);
+    }
+  }
+
   URI uri(String pathAndQuery) {
     return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
   }
@@ -95,18 +109,10 @@ class FilesTest {
 
   @Test
   void aVisitorUploadsOnceRetriesAndDownloadsItsScreenshotThenErasureRemovesIt() throws Exception {
-    String token;
-    String user;
-    String conv;
-    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      JsonNode welcome = until(ws, "welcome");
-      token = welcome.get("token").asText();
-      user = welcome.get("user").asText();
-      conv = until(ws, "conversation").get("conv").asText();
-      ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"look\"}");
-      until(ws, "ack");
-    }
+    Visitor v = visitor();
+    String token = v.token();
+    String user = v.user();
+    String conv = v.conv();
     byte[] png = screenshot();
 
     HttpResponse<byte[]> first = upload(conv, token, "shot-1", png);
@@ -189,15 +195,9 @@ class FilesTest {
 
   @Test
   void aLargeUploadIsCheckedBeforeItsBodyIsReceived() throws Exception {
-    String token;
-    String conv;
-    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      token = until(ws, "welcome").get("token").asText();
-      conv = until(ws, "conversation").get("conv").asText();
-      ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
-      until(ws, "ack"); // the conversation is stored from its first message
-    }
+    Visitor v = visitor();
+    String token = v.token();
+    String conv = v.conv();
 
     assertThat(headOnly(conv, "v2.forged.token"))
         .as("refused without a byte of the body sent")
@@ -220,15 +220,9 @@ class FilesTest {
 
   @Test
   void anUploadCutHalfWayStoresNothingAndItsRetriesStoreTheFileOnce() throws Exception {
-    String token;
-    String conv;
-    try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
-      ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      token = until(ws, "welcome").get("token").asText();
-      conv = until(ws, "conversation").get("conv").asText();
-      ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
-      until(ws, "ack");
-    }
+    Visitor v = visitor();
+    String token = v.token();
+    String conv = v.conv();
     byte[] png = screenshot();
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       OutputStream out = socket.getOutputStream();
