@@ -1,6 +1,7 @@
 package dev.parley.edge.admin;
 
 import dev.parley.chat.ChatIdentity;
+import dev.parley.chat.ConfigStore;
 import dev.parley.core.Principal;
 import dev.parley.edge.ChatAuthenticator;
 import dev.parley.protocol.http.HttpApi;
@@ -201,9 +202,22 @@ public final class AdminApi implements HttpApi {
       int limit = intParam(r, "limit", 50, 1, 500);
       long before =
           r.param("before") == null ? Long.MAX_VALUE : intParam(r, "before", 0, 0, Long.MAX_VALUE);
-      return config.audit(limit, before).thenApply(l -> Response.json(200, Json.write(l)));
+      return config
+          .audit(limit, before)
+          .thenApply(l -> Response.json(200, Json.write(l.stream().map(AuditRecord::of).toList())));
     }
     return done(notAllowed(r));
+  }
+
+  /**
+   * An audit record as the API writes it: the kind by its wire name ({@code site}, as in OpenAPI).
+   */
+  record AuditRecord(
+      long atMillis, String actor, String action, String kind, String id, String detail) {
+    static AuditRecord of(ConfigStore.Audit a) {
+      return new AuditRecord(
+          a.atMillis(), a.actor(), a.action(), a.kind().wire(), a.id(), a.detail());
+    }
   }
 
   /**
