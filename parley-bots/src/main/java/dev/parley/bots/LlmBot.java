@@ -261,7 +261,12 @@ public final class LlmBot implements Bot, AutoCloseable {
     out.add(new ChatCompletions.Message("system", system.toString()));
     for (StoredMessage m : q.history()) {
       switch (m.kind()) {
-        case "text" -> out.add(new ChatCompletions.Message("user", m.text()));
+        // a voice note earlier in the conversation is its transcript, not an empty turn
+        case "text" ->
+            out.add(
+                new ChatCompletions.Message(
+                    "user",
+                    userText(m.text(), m.meta() == null ? List.of() : m.meta().attachments())));
         case "bot" -> out.add(new ChatCompletions.Message("assistant", m.text()));
         default -> {} // system messages are for people
       }
@@ -277,8 +282,13 @@ public final class LlmBot implements Bot, AutoCloseable {
    * line of its own.
    */
   static String userText(Bot.Question q) {
-    StringBuilder b = new StringBuilder(q.text());
-    for (MessageMeta.Attachment a : q.attachments()) {
+    return userText(q.text(), q.attachments());
+  }
+
+  /** {@link #userText(Bot.Question)} of a visitor's message: its text and its files. */
+  static String userText(String text, List<MessageMeta.Attachment> attachments) {
+    StringBuilder b = new StringBuilder(text);
+    for (MessageMeta.Attachment a : attachments) {
       String said = a.transcript() == null || a.transcript().isBlank() ? null : a.transcript();
       if (said != null && b.isEmpty()) {
         b.append(said);

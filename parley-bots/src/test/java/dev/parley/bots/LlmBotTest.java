@@ -11,6 +11,7 @@ import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.openai.ChatCompletions;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -206,6 +207,36 @@ class LlmBotTest {
                     q.site(), q.conversation(), "Listen:", q.history(), null, List.of(voice))))
         .as("with text, the transcript is a line of its own")
         .isEqualTo("Listen:\n[the visitor sent a voice message: " + ASKED + "]");
+  }
+
+  @Test
+  void aVoiceNoteEarlierInTheConversationReachesTheModelAsItsTranscript() throws Exception {
+    MessageMeta.Attachment voice =
+        new MessageMeta.Attachment(
+                "f_0123456789abcdefghijkl", "voice.ogg", "audio/ogg", 9000, null, null, false)
+            .withAudio(3.5, "Where is my parcel?", null);
+    Bot.Question q = question("And when will it come?");
+    List<StoredMessage> history = new ArrayList<>(q.history());
+    history.add(
+        new StoredMessage(
+            "c", 4, "m4", "v", "z", "text", "", 4, null, MessageMeta.attaching(List.of(voice))));
+    try (LlmBot b =
+        new LlmBot(
+            new LlmBot.Config(llm.baseUrl(), "m", null, FIRST_TOKEN, STALL, NEVER, 2),
+            (question, context, n) ->
+                List.of(
+                    new Knowledge.Hit(
+                        new Knowledge.Passage("Delivery", "Two days.", "ops.md", null), 0.9)),
+            clock)) {
+      b.answer(
+          new Bot.Question(q.site(), q.conversation(), q.text(), history, null, List.of()), sink);
+    }
+
+    List<ChatCompletions.Message> sent = ChatCompletions.messagesOf(llm.bodies.get(0));
+    assertThat(sent)
+        .as("the earlier voice note is a user turn with its words, not an empty one")
+        .contains(new ChatCompletions.Message("user", "Where is my parcel?"))
+        .doesNotContain(new ChatCompletions.Message("user", ""));
   }
 
   @Test
