@@ -237,6 +237,47 @@ test('uploadFile rejects with `aborted`, not `network`, when its signal aborts (
   }
 });
 
+test('uploadFile waits out a 429 as its Retry-After says and tries again with the same key; an abort ends the wait', async () => {
+  /** @type {string[]} */
+  const keys = [];
+  let retryAfter = '0';
+  /** @type {() => void} */
+  let limited = () => {};
+  const server = createServer((req, res) => {
+    keys.push(String(req.headers['idempotency-key']));
+    req.resume();
+    req.on('end', () => {
+      if (keys.length === 1 || retryAfter !== '0') {
+        res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': retryAfter });
+        res.end('{"error":"rate_limited","message":"too many new conversations from your address"}');
+        limited();
+        return;
+      }
+      res.writeHead(201, { 'Content-Type': 'application/json' });
+      res.end('{"file":{"id":"f_1"}}');
+    });
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(undefined)));
+  const base = `http://127.0.0.1:${/** @type {any} */ (server.address()).port}`;
+  try {
+    const stored = await uploadFile(base, 'token', 'c_x', new TextEncoder().encode('hello'), { key: 'k1' });
+    assert.equal(stored.file.id, 'f_1');
+    assert.deepEqual(keys, ['k1', 'k1'], 'tried again, with the same key');
+
+    retryAfter = '30';
+    const refused = new Promise((r) => { limited = () => r(undefined); });
+    const abort = new AbortController();
+    const waiting = uploadFile(base, 'token', 'c_x', new TextEncoder().encode('hello'), { key: 'k2', signal: abort.signal });
+    await refused; // answered 429: the upload now waits 30 s
+    abort.abort();
+    await assert.rejects(waiting, (e) => e.code === 'aborted');
+    assert.equal(keys.filter((k) => k === 'k2').length, 1, 'no try after the abort');
+  } finally {
+    server.closeAllConnections?.();
+    await new Promise((r) => server.close(r));
+  }
+});
+
 /** A client that records uploads and emits `conversation` events as the server's would. */
 function fakeClient() {
   const events = new Emitter();

@@ -48,7 +48,9 @@ export function keyOf(file) {
  * Uploads `file` to conversation `conv` of the server at `base` (an http(s) origin) with `token`.
  * Rejects with an Error whose `code` is the server's (`file_too_large`, `unsupported_type`, …),
  * `network` (retry with the same file object: same key) or `aborted` (`opts.signal` was aborted: not
- * a failure; the server may still have stored the file, which no message then carries).
+ * a failure; the server may still have stored the file, which no message then carries). A `429`
+ * (`rate_limited`) is waited out as its `Retry-After` says (2 s without one) and tried again with the
+ * same key, up to {@link MAX_RATE_WAIT_MS} in all; then it rejects with `rate_limited`.
  * @param {string} base @param {string} token @param {string} conv
  * @param {Blob|ArrayBuffer|Uint8Array} file @param {UploadOptions} [opts]
  * @returns {Promise<Uploaded>}
@@ -66,34 +68,44 @@ export async function uploadFile(base, token, conv, file, opts = {}) {
   const body = file instanceof Blob ? file : new Blob([/** @type {BlobPart} */ (file)]);
   const total = body.size;
   const progress = opts.onProgress ?? (() => {});
-  if (opts.signal?.aborted) {
-    throw aborted();
-  }
-  /** @type {{status: number, body: string}} */
-  let answer;
-  if (typeof XMLHttpRequest !== 'undefined') {
-    answer = await new Promise((resolve, reject) => {
-      const x = new XMLHttpRequest();
-      x.open('POST', url);
-      for (const [h, v] of Object.entries(headers)) {
-        x.setRequestHeader(h, v);
-      }
-      x.upload.onprogress = (e) => progress(e.loaded, total);
-      x.onload = () => resolve({ status: x.status, body: x.responseText });
-      x.onerror = () => reject(failure('network', 'the upload did not reach the server; try again'));
-      x.onabort = () => reject(aborted());
-      const cancel = () => x.abort();
-      opts.signal?.addEventListener('abort', cancel, { once: true });
-      x.onloadend = () => opts.signal?.removeEventListener('abort', cancel);
-      x.send(body);
-    });
-  } else {
+  /** One try: the server's answer, with its Retry-After (seconds) if any. */
+  const send = async () => {
+    if (opts.signal?.aborted) {
+      throw aborted();
+    }
+    if (typeof XMLHttpRequest !== 'undefined') {
+      return /** @type {Promise<Answer>} */ (new Promise((resolve, reject) => {
+        const x = new XMLHttpRequest();
+        x.open('POST', url);
+        for (const [h, v] of Object.entries(headers)) {
+          x.setRequestHeader(h, v);
+        }
+        x.upload.onprogress = (e) => progress(e.loaded, total);
+        x.onload = () => resolve({ status: x.status, body: x.responseText, retryAfter: x.getResponseHeader('Retry-After') });
+        x.onerror = () => reject(failure('network', 'the upload did not reach the server; try again'));
+        x.onabort = () => reject(aborted());
+        const cancel = () => x.abort();
+        opts.signal?.addEventListener('abort', cancel, { once: true });
+        x.onloadend = () => opts.signal?.removeEventListener('abort', cancel);
+        x.send(body);
+      }));
+    }
     try {
       const r = await fetch(url, { method: 'POST', headers, body, signal: opts.signal });
-      answer = { status: r.status, body: await r.text() };
+      return { status: r.status, body: await r.text(), retryAfter: r.headers.get('Retry-After') };
     } catch {
       throw opts.signal?.aborted ? aborted() : failure('network', 'the upload did not reach the server; try again');
     }
+  };
+  // A 429 (rate_limited: the uploader's pace, or the conversation its first upload opens) is
+  // waited out and tried again with the same key, for up to MAX_RATE_WAIT_MS in all.
+  let answer = await send();
+  for (let waited = 0; answer.status === 429 && waited < MAX_RATE_WAIT_MS;) {
+    const seconds = Number(answer.retryAfter ?? 2);
+    const ms = Math.min(MAX_RATE_WAIT_MS - waited, Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 2000);
+    await pause(ms, opts.signal);
+    waited += Math.max(ms, 1);
+    answer = await send();
   }
   /** @type {any} */
   let json = {};
@@ -107,6 +119,26 @@ export async function uploadFile(base, token, conv, file, opts = {}) {
   }
   progress(total, total);
   return json;
+}
+
+/** @typedef {{status: number, body: string, retryAfter: string|null}} Answer */
+
+/** How long one upload waits in all for the server's `429 rate_limited` answers before it fails. */
+export const MAX_RATE_WAIT_MS = 60_000;
+
+/** Resolves after `ms`, or rejects with `aborted` when `signal` aborts first. @param {number} ms @param {AbortSignal} [signal] */
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer);
+      reject(aborted());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve(undefined);
+    }, ms);
+    signal?.addEventListener('abort', stop, { once: true });
+  });
 }
 
 /** @param {string} code @param {string} message */
