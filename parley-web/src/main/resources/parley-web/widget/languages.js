@@ -10,6 +10,7 @@
 import { EUROPE } from './languages/europe.js';
 import { BALTIC } from './languages/baltic.js';
 import { WORLD } from './languages/world.js';
+import { VOICE } from './languages/voice.js';
 
 /**
  * One form per plural category (`zero`, `one`, `two`, `few`, `many`), and always `other`.
@@ -25,4 +26,15 @@ export const RTL = ['ar', 'he', 'fa', 'ur'];
  * Every language, by primary language subtag (`en` first).
  * @type {Record<string, Words>}
  */
-export const LANGUAGES = { ...EUROPE, ...BALTIC, ...WORLD };
+export const LANGUAGES = withVoice({ ...EUROPE, ...BALTIC, ...WORLD });
+
+/**
+ * `all` with each language's voice note words (languages/voice.js, kept in a file of their own).
+ * @param {Record<string, Words>} all @returns {Record<string, Words>}
+ */
+function withVoice(all) {
+  for (const [code, words] of Object.entries(VOICE)) {
+    all[code] = { ...all[code], ...words };
+  }
+  return all;
+}

@@ -14,6 +14,7 @@ import { pickLanguage, stringsFor } from './strings.js';
 import { applyAppearance, fetchAppearance } from './appearance.js';
 import { attachVisitorInfo } from './prechat.js';
 import { attachControls } from './attach.js';
+import { attachVoice } from './voice.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/client-types.js').TransportName} TransportName */
@@ -113,12 +114,14 @@ export function mount(cfg) {
       t = words;
       applyStrings(ui, t, cfg.title);
       files.relabel();
+      voice.relabel();
       showUnread();
       visitorInfo?.refresh();
       view.redraw(transcript.state);
     }
     applyAppearance(ui, a, { base, lang: a?.lang || lang, title: cfg.title, defaultTitle: t.title });
     names.bot = a?.botName || t.bot;
+    voice.configure(a?.voice);
   };
   const key = `parley:${base.host}:${site}`;
   const store = pageStorage();
@@ -190,6 +193,7 @@ export function mount(cfg) {
       ui.log.scrollTop = ui.log.scrollHeight;
       markRead();
     } else {
+      voice.cancel(); // a recording does not go on behind a closed panel
       ui.launcher.focus();
     }
     showUnread();
@@ -346,6 +350,7 @@ export function mount(cfg) {
   const max = client.options.maxTextCodePoints;
   const fits = () => showLength(ui.counter, textLength(ui.input.value.trim()), max);
   const files = attachControls(client, ui, () => conv, () => t, () => { ui.send.disabled = !fits(); });
+  const voice = attachVoice(ui, files.tray, () => t);
   ui.input.addEventListener('input', () => {
     ui.send.disabled = !fits();
     if (conv && Date.now() - typingSentAt > 2000 && ui.input.value.trim()) {
@@ -421,6 +426,7 @@ export function mount(cfg) {
     restyle,
     destroy: () => {
       document.removeEventListener('visibilitychange', markRead);
+      voice.cancel();
       client.close();
       ui.host.remove();
     },
