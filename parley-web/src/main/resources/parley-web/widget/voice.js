@@ -12,6 +12,7 @@
 // style attributes. Call on the page's event loop.
 
 import { VoiceRecorder, browserEnv, clockText } from '../sdk/recorder.js';
+import { lineIcon } from '../sdk/icons.js';
 
 /** @typedef {import('./strings.js').Strings} Strings */
 /** @typedef {import('./panel.js').Panel} Panel */
@@ -35,21 +36,7 @@ import { VoiceRecorder, browserEnv, clockText } from '../sdk/recorder.js';
  * @param {Document} doc @param {string} d the path @param {boolean} [filled]
  */
 function icon(doc, d, filled = false) {
-  const NS = 'http://www.w3.org/2000/svg';
-  const svg = doc.createElementNS(NS, 'svg');
-  for (const [k, v] of Object.entries({
-    'aria-hidden': 'true', width: '20', height: '20', viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor',
-    'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
-  })) {
-    svg.setAttribute(k, v);
-  }
-  const path = doc.createElementNS(NS, 'path');
-  path.setAttribute('d', d);
-  if (filled) {
-    path.setAttribute('fill', 'currentColor');
-  }
-  svg.append(path);
-  return svg;
+  return lineIcon(doc, [d], { filled });
 }
 
 const MICROPHONE = 'M12 3a3 3 0 0 0-3 3v6a3 3 0 0 0 6 0V6a3 3 0 0 0-3-3zM5 11a7 7 0 0 0 14 0M12 18v3';
