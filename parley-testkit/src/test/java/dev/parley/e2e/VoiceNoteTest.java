@@ -11,12 +11,11 @@ import dev.parley.protocol.openai.ChatCompletions;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
+import dev.parley.testsupport.Wav;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,17 +90,7 @@ class VoiceNoteTest {
 
   /** A mono 16-bit PCM WAV of one second at 8 kHz: a 440 Hz tone. */
   static byte[] wav() {
-    int samples = 8000;
-    ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
-    b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2);
-    b.put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16);
-    b.putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000);
-    b.putShort((short) 2).putShort((short) 16);
-    b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples * 2);
-    for (int i = 0; i < samples; i++) {
-      b.putShort((short) (8000 * Math.sin(i * 2 * Math.PI * 440 / 8000)));
-    }
-    return b.array();
+    return Wav.tone(1, 8000);
   }
 
   /** Frames read but not yet asked for, in order. */

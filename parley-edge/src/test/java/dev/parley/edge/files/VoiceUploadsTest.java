@@ -15,6 +15,7 @@ import dev.parley.chat.Transcriber;
 import dev.parley.chat.VoiceSettings;
 import dev.parley.core.InMemorySharedState;
 import dev.parley.core.ManualClock;
+import dev.parley.testsupport.Wav;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,17 +84,7 @@ class VoiceUploadsTest {
 
   /** A mono 16-bit PCM WAV of {@code seconds} at 8 kHz (a quiet tone). */
   static byte[] wav(double seconds) {
-    int samples = (int) (seconds * 8000);
-    ByteBuffer b = ByteBuffer.allocate(44 + samples * 2).order(ByteOrder.LITTLE_ENDIAN);
-    b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + samples * 2);
-    b.put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16);
-    b.putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000);
-    b.putShort((short) 2).putShort((short) 16);
-    b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(samples * 2);
-    for (int i = 0; i < samples; i++) {
-      b.putShort((short) (1000 * Math.sin(i * 2 * Math.PI * 440 / 8000)));
-    }
-    return b.array();
+    return Wav.tone(seconds, 1000);
   }
 
   /** The start of an Ogg Opus stream (what MediaRecorder makes in Firefox), padded to a size. */
