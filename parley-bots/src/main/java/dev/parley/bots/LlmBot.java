@@ -166,7 +166,7 @@ public final class LlmBot implements Bot, AutoCloseable {
     private static final long serialVersionUID = 1L;
 
     ImagesRefused(String body) {
-      super("upstream refused image input: " + body);
+      super("HTTP 400: " + (body.length() > 300 ? body.substring(0, 300) + "…" : body));
     }
   }
 

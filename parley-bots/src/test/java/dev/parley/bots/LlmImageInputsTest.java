@@ -275,6 +275,18 @@ class LlmImageInputsTest {
   }
 
   @Test
+  void theReaderReadsNothingOverItsBoundAndOnlyFilesThatAreStored() throws Exception {
+    byte[] b = png(8, 8);
+    MessageMeta.Attachment a = stored(CONV, "screen.png", "image/png", b, null);
+    assertThat(files.read(a.id(), b.length)).hasValueSatisfying(r -> assertThat(r).isEqualTo(b));
+    assertThat(files.read(a.id(), b.length - 1)).isEmpty();
+    assertThat(files.find(a.id()))
+        .hasValueSatisfying(f -> assertThat(f.size()).isEqualTo(b.length));
+    assertThat(files.find("f_0000000000000000000000")).isEmpty();
+    assertThat(AttachmentReader.NONE.find(a.id())).isEmpty();
+  }
+
+  @Test
   void refusalsAreToldFromOtherErrors() {
     assertThat(ChatCompletions.refusesImages(FakeLlmServer.IMAGES_REFUSED)).isTrue();
     assertThat(ChatCompletions.refusesImages("{\"error\":\"model does not support vision\"}"))

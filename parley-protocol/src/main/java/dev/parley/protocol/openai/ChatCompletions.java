@@ -179,12 +179,12 @@ public final class ChatCompletions {
   }
 
   /**
-   * Whether an HTTP error body ({@code {"error": {"message": …, "type": …, "code": …}}} or plain
-   * text) may say the model does not take image input: it names images, vision, multimodal input or
-   * the message content it could not read (a server that wants {@code content} to be a string).
-   * OpenAI answers {@code invalid_request_error} "… does not support image input", vLLM "… is not a
-   * multimodal model", llama.cpp server "image input is not supported …", Ollama "… does not
-   * support images".
+   * Whether an HTTP error body ({@code {"error": {"message": …, "type": …}}} or plain text) may say
+   * that the model does not take the image parts it was sent: it names images, vision, multimodal
+   * input or the message content it could not read (a server that wants {@code content} to be a
+   * string). Servers word it differently ("image_url is only supported by certain models", "does
+   * not support image input", "is not a multimodal model"); a false positive costs one more
+   * request, so the test is broad.
    */
   public static boolean refusesImages(String errorBody) {
     String b = errorBody == null ? "" : errorBody.toLowerCase(Locale.ROOT);
