@@ -127,7 +127,12 @@ export function sitesPane(api, status) {
           field('System prompt', 'bot.llm.systemPrompt', { type: 'textarea', value: llm.systemPrompt, rows: 4 }),
           h('div', { class: 'row' },
             field('Temperature', 'bot.llm.temperature', { type: 'number', value: llm.temperature, attrs: { step: '0.1', min: '0', max: '2' } }),
-            field('Max tokens', 'bot.llm.maxTokens', { type: 'number', value: llm.maxTokens, attrs: { min: '1', max: '32000' } }))),
+            field('Max tokens', 'bot.llm.maxTokens', { type: 'number', value: llm.maxTokens, attrs: { min: '1', max: '32000' } })),
+          field('Image inputs', 'bot.llm.imageInputs', {
+            value: llm.imageInputs == null ? '' : String(llm.imageInputs),
+            options: [['', 'The deployment\'s'], ['true', 'On: the model sees attached images'], ['false', 'Off']],
+            hint: 'Only for a model that accepts images. They go to this model\'s provider.',
+          })),
         h('div', { class: 'webhook' },
           field('Webhook URL', 'bot.webhook.url', { type: 'url', value: hook.url }),
           field('Webhook secret', 'bot.webhook.secret', {
@@ -221,6 +226,7 @@ export function sitesPane(api, status) {
         baseUrl: opt(v('bot.llm.baseUrl')), model: opt(v('bot.llm.model')), apiKey: opt(v('bot.llm.apiKey')),
         systemPrompt: opt(v('bot.llm.systemPrompt')), temperature: num(v('bot.llm.temperature')),
         maxTokens: num(v('bot.llm.maxTokens')),
+        imageInputs: v('bot.llm.imageInputs') === '' ? undefined : v('bot.llm.imageInputs') === 'true',
       };
     } else if (kind === 'webhook') {
       b.bot.webhook = { url: opt(v('bot.webhook.url')), secret: opt(v('bot.webhook.secret')) };

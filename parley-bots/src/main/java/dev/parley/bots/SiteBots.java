@@ -1,5 +1,6 @@
 package dev.parley.bots;
 
+import dev.parley.chat.AttachmentReader;
 import dev.parley.chat.Bot;
 import dev.parley.chat.BotSettings;
 import dev.parley.chat.FileLinker;
@@ -43,6 +44,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
   private final Duration pacing;
   private final NodeClock clock;
   private final FileLinker links;
+  private final AttachmentReader files;
   private final ConcurrentHashMap<String, Made> bySite = new ConcurrentHashMap<>();
 
   /** Guarded by itself. */
@@ -55,6 +57,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
    * @param knowledge a site's knowledge base, by site id (its own, or the built-in one)
    * @param pacing the knowledge-base bot's pause between streamed pieces
    * @param links makes the signed links of the attachments the webhook bot is sent
+   * @param files reads the attached images the LLM bot sends its model (with image inputs on)
    */
   public SiteBots(
       BotSettings.Kind defaultKind,
@@ -63,14 +66,36 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
       Function<String, Knowledge> knowledge,
       Duration pacing,
       NodeClock clock,
-      FileLinker links) {
+      FileLinker links,
+      AttachmentReader files) {
     this.links = links;
+    this.files = files;
     this.defaultKind = defaultKind;
     this.llmDefaults = llmDefaults;
     this.webhookDefaults = webhookDefaults;
     this.knowledge = knowledge;
     this.pacing = pacing;
     this.clock = clock;
+  }
+
+  /** Bots that read no files: the LLM bot's model sees no images. */
+  public SiteBots(
+      BotSettings.Kind defaultKind,
+      LlmBot.Config llmDefaults,
+      WebhookBot.Config webhookDefaults,
+      Function<String, Knowledge> knowledge,
+      Duration pacing,
+      NodeClock clock,
+      FileLinker links) {
+    this(
+        defaultKind,
+        llmDefaults,
+        webhookDefaults,
+        knowledge,
+        pacing,
+        clock,
+        links,
+        AttachmentReader.NONE);
   }
 
   @Override
@@ -117,8 +142,9 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
                     d.contextPassages(),
                     or(l.systemPrompt(), d.systemPrompt()),
                     l.temperature() != null ? l.temperature() : d.temperature(),
-                    l.maxTokens() != null ? l.maxTokens() : d.maxTokens());
-        return new LlmBot(c, kb, clock);
+                    l.maxTokens() != null ? l.maxTokens() : d.maxTokens(),
+                    l.imageInputs() != null ? l.imageInputs() : d.imageInputs());
+        return new LlmBot(c, kb, clock, files);
       }
       case WEBHOOK -> {
         BotSettings.Webhook w = s.webhook();

@@ -25,7 +25,8 @@ public final class FakeLlmServer implements AutoCloseable {
   /**
    * How the next answers behave: {@code STALL} hangs after three chunks, {@code SILENT} right after
    * the headers (not even a comment), {@code STEP} writes each chunk only when the test calls
-   * {@link #step()}; the others finish or fail as named.
+   * {@link #step()}; the others finish or fail as named ({@code HTTP_400}: an error that says
+   * nothing of images).
    */
   public enum Mode {
     NORMAL,
@@ -33,6 +34,7 @@ public final class FakeLlmServer implements AutoCloseable {
     STALL,
     CUT,
     HTTP_500,
+    HTTP_400,
     SILENT,
     STEP
   }
@@ -47,6 +49,18 @@ public final class FakeLlmServer implements AutoCloseable {
   private volatile String answer =
       "Parley keeps every message: each gets a sequence number when it is stored.";
   private volatile Duration pause = Duration.ZERO;
+
+  /** Whether a request with an image part gets HTTP 400 (a model without image input). */
+  private volatile boolean refuseImages;
+
+  /**
+   * The 400 a model without image input answers: OpenAI's error shape, in the words such servers
+   * use.
+   */
+  public static final String IMAGES_REFUSED =
+      "{\"error\":{\"message\":\"Invalid content type. image_url is only supported by certain"
+          + " models.\",\"type\":\"invalid_request_error\",\"param\":\"messages.[1].content.[1].type\","
+          + "\"code\":null}}";
 
   /** Request bodies and Authorization headers received, in order. */
   public final List<byte[]> bodies = new CopyOnWriteArrayList<>();
@@ -74,6 +88,15 @@ public final class FakeLlmServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Answers a request that carries an image part ({@code image_url}) with HTTP 400 {@link
+   * #IMAGES_REFUSED}, as a model without image input does; others as usual.
+   */
+  public FakeLlmServer refuseImages(boolean on) {
+    refuseImages = on;
+    return this;
+  }
+
   /** Pause between chunks (a slow model). */
   public FakeLlmServer pause(Duration d) {
     pause = d;
@@ -86,14 +109,21 @@ public final class FakeLlmServer implements AutoCloseable {
   }
 
   private void handle(HttpExchange ex) throws IOException {
-    bodies.add(ex.getRequestBody().readAllBytes());
+    byte[] body = ex.getRequestBody().readAllBytes();
+    bodies.add(body);
     authorizations.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
     Mode m = mode;
     if (m == Mode.HTTP_500) {
-      byte[] b = "{\"error\":{\"message\":\"internal\"}}".getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(500, b.length);
-      ex.getResponseBody().write(b);
-      ex.close();
+      fail(ex, 500, "{\"error\":{\"message\":\"internal\"}}");
+      return;
+    }
+    if (m == Mode.HTTP_400) {
+      fail(ex, 400, "{\"error\":{\"message\":\"max_tokens is too large\"}}");
+      return;
+    }
+    if (refuseImages
+        && ChatCompletions.messagesOf(body).stream().anyMatch(x -> !x.images().isEmpty())) {
+      fail(ex, 400, IMAGES_REFUSED);
       return;
     }
     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -144,6 +174,14 @@ public final class FakeLlmServer implements AutoCloseable {
     } catch (IOException clientWentAway) {
       // the bot gave up on us (stopped or timed out)
     }
+    ex.close();
+  }
+
+  private static void fail(HttpExchange ex, int status, String json) throws IOException {
+    byte[] b = json.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, b.length);
+    ex.getResponseBody().write(b);
     ex.close();
   }
 

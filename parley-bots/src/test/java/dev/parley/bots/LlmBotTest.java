@@ -202,7 +202,7 @@ class LlmBotTest {
     List<ChatCompletions.Message> sent = ChatCompletions.messagesOf(llm.bodies.get(0));
     assertThat(sent.get(sent.size() - 1)).isEqualTo(new ChatCompletions.Message("user", ASKED));
     assertThat(
-            LlmBot.userText(
+            LlmPrompt.userText(
                 new Bot.Question(
                     q.site(), q.conversation(), "Listen:", q.history(), null, List.of(voice))))
         .as("with text, the transcript is a line of its own")

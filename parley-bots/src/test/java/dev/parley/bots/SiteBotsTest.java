@@ -2,11 +2,15 @@ package dev.parley.bots;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.chat.AttachmentReader;
 import dev.parley.chat.Bot;
 import dev.parley.chat.BotSettings;
 import dev.parley.chat.BusinessHours;
 import dev.parley.chat.FileLinker;
+import dev.parley.chat.InMemoryFileRecords;
+import dev.parley.chat.InMemoryFileStore;
 import dev.parley.chat.Site;
+import dev.parley.chat.StoredFile;
 import dev.parley.core.ManualClock;
 import dev.parley.protocol.MessageMeta;
 import dev.parley.protocol.openai.ChatCompletions;
@@ -80,10 +84,14 @@ class SiteBotsTest {
   }
 
   String answer(Site s) throws Exception {
+    return answer(bots, s, List.of());
+  }
+
+  static String answer(SiteBots bots, Site s, List<MessageMeta.Attachment> files) throws Exception {
     List<String> pieces = new CopyOnWriteArrayList<>();
     bots.apply(s)
         .answer(
-            new Bot.Question(s, "c", "What do you sell?", List.of()),
+            new Bot.Question(s, "c", "What do you sell?", List.of(), null, files),
             new Bot.AnswerSink() {
               @Override
               public boolean delta(String text) {
@@ -116,5 +124,53 @@ class SiteBotsTest {
     String globex = ChatCompletions.messagesOf(llm.bodies.get(1)).getFirst().content();
     assertThat(acme).contains("Acme sells kettles.").doesNotContain("teapots", "Parley");
     assertThat(globex).contains("Globex sells teapots.").doesNotContain("kettles");
+  }
+
+  @Test
+  void aSitesImageInputsOverrideTheDeploymentsAndLeftOutTakeThem() throws Exception {
+    InMemoryFileStore bytes = new InMemoryFileStore();
+    InMemoryFileRecords records = new InMemoryFileRecords();
+    String id = "f_0123456789abcdefghijkl";
+    bytes.put(id, new byte[] {(byte) 0x89, 'P', 'N', 'G'});
+    records
+        .insert(
+            new StoredFile(id, "acme", "c", "v", "k", "a.png", "image/png", 4, "00", 1, 1, null, 1))
+        .get();
+    List<MessageMeta.Attachment> png =
+        List.of(new MessageMeta.Attachment(id, "a.png", "image/png", 4, 1, 1, false));
+    try (SiteBots seeing =
+        new SiteBots(
+            BotSettings.Kind.KB,
+            new LlmBot.Config(
+                    llm.baseUrl(),
+                    "m",
+                    null,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(10),
+                    Duration.ofMinutes(5),
+                    3)
+                .withImageInputs(true),
+            null,
+            site -> only("Kettles", "Acme sells kettles."),
+            Duration.ZERO,
+            clock,
+            FileLinker.NONE,
+            AttachmentReader.over(bytes, records))) {
+      answer(seeing, site("acme", BotSettings.Kind.LLM), png);
+      Site off =
+          site("acme", BotSettings.Kind.LLM)
+              .withBot(
+                  new BotSettings(
+                      BotSettings.Kind.LLM,
+                      new BotSettings.Llm(null, null, null, null, null, null, false),
+                      null));
+      answer(seeing, off, png);
+    }
+    assertThat(ChatCompletions.messagesOf(llm.bodies.get(0)).getLast().images())
+        .as("no site setting: the deployment's (on)")
+        .hasSize(1);
+    assertThat(ChatCompletions.messagesOf(llm.bodies.get(1)).getLast().images())
+        .as("the site's off")
+        .isEmpty();
   }
 }

@@ -54,8 +54,9 @@ public record BotSettings(Kind kind, Llm llm, Webhook webhook, Embeddings embedd
 
   /**
    * An LLM endpoint: base URL of an OpenAI-compatible API, model, API key, the system prompt that
-   * comes before the site's passages, sampling temperature and the answer's length limit. Null
-   * fields take the deployment's settings.
+   * comes before the site's passages, sampling temperature, the answer's length limit, and whether
+   * the model is sent the images visitors attach ({@code imageInputs}: only for a model that
+   * accepts image input). Null fields take the deployment's settings.
    */
   public record Llm(
       String baseUrl,
@@ -63,7 +64,20 @@ public record BotSettings(Kind kind, Llm llm, Webhook webhook, Embeddings embedd
       String apiKey,
       String systemPrompt,
       Double temperature,
-      Integer maxTokens) {
+      Integer maxTokens,
+      Boolean imageInputs) {
+
+    /** An endpoint whose image inputs are the deployment's. */
+    public Llm(
+        String baseUrl,
+        String model,
+        String apiKey,
+        String systemPrompt,
+        Double temperature,
+        Integer maxTokens) {
+      this(baseUrl, model, apiKey, systemPrompt, temperature, maxTokens, null);
+    }
+
     @Override
     public String toString() {
       return "Llm[" + baseUrl + ", " + model + "]"; // never prints the key

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import dev.parley.chat.AttachmentReader;
 import dev.parley.chat.FileRecords;
 import dev.parley.chat.FileStore;
 import dev.parley.chat.FilesystemFileStore;
@@ -18,6 +19,23 @@ import java.util.function.Supplier;
  */
 final class FileParts {
   private FileParts() {}
+
+  /**
+   * A node's files, opened: the chat layer's (which closes them), read by the LLM bot through
+   * {@link #reader}.
+   */
+  record Opened(FileStore bytes, FileRecords records) {
+    /** What the bots read attached files through. */
+    AttachmentReader reader() {
+      return AttachmentReader.over(bytes, records);
+    }
+  }
+
+  /** The bytes and records beside {@code store}. */
+  static Opened open(
+      ServerConfig config, MessageStore store, Supplier<PostgresMessageStore.Options> postgres) {
+    return new Opened(bytes(config, store, postgres), records(store, postgres));
+  }
 
   /** The store of files' bytes beside {@code store}. */
   static FileStore bytes(

@@ -120,6 +120,20 @@ final class IntegrationSettings {
               Duration.ofSeconds(60),
               "Give up when a whole answer takes longer.")
           .applies(ServerConfigBuilder::llmTimeout);
+  static final Setting<Boolean> LLM_IMAGE_INPUTS =
+      Setting.of(
+              "llm-image-inputs",
+              BOTS,
+              "B",
+              BOOLEAN,
+              false,
+              "Whether the LLM bot sends the images visitors attach to the model as image inputs "
+                  + "(OpenAI-compatible content parts): only for a model that accepts images.")
+          .details(
+              "A site's `bot.llm.imageInputs` overrides it. At most 4 images a request, the newest "
+                  + "first; each the stored, re-encoded image, or its thumbnail when over 1.5 MiB. A "
+                  + "model that refuses them (HTTP 400) is asked again without them")
+          .applies(ServerConfigBuilder::llmImageInputs);
   static final Setting<String> WEBHOOK_URL =
       Setting.of(
               "webhook-url",

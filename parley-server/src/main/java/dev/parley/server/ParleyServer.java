@@ -140,6 +140,7 @@ public final class ParleyServer implements AutoCloseable {
           KnowledgeParts.open(
               config, knowledgeStore, broker, clock, CONFIG_POLL, directory, metrics);
       opened.set(opened.indexOf(knowledgeStore), knowledge); // its close closes the store
+      FileParts.Opened stored = FileParts.open(config, store, () -> StoreParts.postgres(config));
       this.bots =
           new SiteBots(
               BotSettings.Kind.ofWire(config.bot()),
@@ -148,7 +149,8 @@ public final class ParleyServer implements AutoCloseable {
               knowledge.indexes(),
               config.botPacing(),
               clock,
-              fileLinks);
+              fileLinks,
+              stored.reader());
       opened.add(bots);
       this.authenticator =
           new ChatAuthenticator(
@@ -196,9 +198,7 @@ public final class ParleyServer implements AutoCloseable {
               .deliveries(eventDelivery.store())
               .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy())
               .visitorContexts(contexts)
-              .files(
-                  FileParts.bytes(config, store, () -> StoreParts.postgres(config)),
-                  FileParts.records(store, () -> StoreParts.postgres(config)));
+              .files(stored.bytes(), stored.records());
       opened.add(chat);
       this.node =
           Node.builder()

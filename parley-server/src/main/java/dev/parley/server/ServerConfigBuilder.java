@@ -103,6 +103,7 @@ public final class ServerConfigBuilder {
   private Duration llmStallTimeout = IntegrationSettings.LLM_STALL_TIMEOUT.defaultValue();
   private Duration llmTimeout = IntegrationSettings.LLM_TIMEOUT.defaultValue();
   private int llmContextPassages = LLM_CONTEXT_PASSAGES;
+  private boolean llmImageInputs = IntegrationSettings.LLM_IMAGE_INPUTS.defaultValue();
 
   /** The bind address; null: {@code 127.0.0.1} in demo mode (no sites), else {@code 0.0.0.0}. */
   public ServerConfigBuilder host(String v) {
@@ -288,6 +289,7 @@ public final class ServerConfigBuilder {
     llmStallTimeout = v.stallTimeout();
     llmTimeout = v.totalTimeout();
     llmContextPassages = v.contextPassages();
+    llmImageInputs = v.imageInputs();
     return this;
   }
 
@@ -318,6 +320,11 @@ public final class ServerConfigBuilder {
 
   public ServerConfigBuilder llmTimeout(Duration v) {
     llmTimeout = v;
+    return this;
+  }
+
+  public ServerConfigBuilder llmImageInputs(boolean v) {
+    llmImageInputs = v;
     return this;
   }
 
@@ -671,13 +678,14 @@ public final class ServerConfigBuilder {
         agentOfflineGrace,
         bot.key(),
         new LlmBot.Config(
-            llmUrl,
-            llmModel,
-            llmApiKey,
-            llmFirstTokenTimeout,
-            llmStallTimeout,
-            llmTimeout,
-            llmContextPassages),
+                llmUrl,
+                llmModel,
+                llmApiKey,
+                llmFirstTokenTimeout,
+                llmStallTimeout,
+                llmTimeout,
+                llmContextPassages)
+            .withImageInputs(llmImageInputs),
         webhook,
         sites,
         sendRate,

@@ -27,6 +27,7 @@ import static dev.parley.server.IntegrationSettings.KNOWLEDGE_MAX_DOCUMENTS;
 import static dev.parley.server.IntegrationSettings.KNOWLEDGE_MAX_UPLOAD;
 import static dev.parley.server.IntegrationSettings.LLM_API_KEY;
 import static dev.parley.server.IntegrationSettings.LLM_FIRST_TOKEN_TIMEOUT;
+import static dev.parley.server.IntegrationSettings.LLM_IMAGE_INPUTS;
 import static dev.parley.server.IntegrationSettings.LLM_MODEL;
 import static dev.parley.server.IntegrationSettings.LLM_STALL_TIMEOUT;
 import static dev.parley.server.IntegrationSettings.LLM_TIMEOUT;
@@ -175,6 +176,7 @@ final class Settings {
           LLM_FIRST_TOKEN_TIMEOUT,
           LLM_STALL_TIMEOUT,
           LLM_TIMEOUT,
+          LLM_IMAGE_INPUTS,
           WEBHOOK_URL,
           WEBHOOK_SECRET,
           EVENT_QUEUE,

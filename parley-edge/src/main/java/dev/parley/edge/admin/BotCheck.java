@@ -33,7 +33,8 @@ final class BotCheck {
                 l.apiKey(),
                 l.systemPrompt(),
                 l.temperature(),
-                l.maxTokens()),
+                l.maxTokens(),
+                l.imageInputs()),
         w == null ? null : new Webhook(w.url(), w.secret()),
         e == null ? null : new Embeddings(e.baseUrl(), e.model(), e.apiKey()));
   }
@@ -118,7 +119,8 @@ final class BotCheck {
                 blankToNull(l.apiKey()),
                 l.systemPrompt(),
                 l.temperature(),
-                l.maxTokens()),
+                l.maxTokens(),
+                l.imageInputs()),
         w == null ? null : new BotSettings.Webhook(w.url(), blankToNull(w.secret())),
         e == null
             ? null

@@ -195,14 +195,18 @@ public record SiteDoc(
   /** An OpenAI-compatible embeddings endpoint: base URL and model required. */
   public record Embeddings(String baseUrl, String model, String apiKey) {}
 
-  /** The LLM bot's endpoint; null fields take the deployment's settings. */
+  /**
+   * The LLM bot's endpoint; null fields take the deployment's settings. {@code imageInputs}: the
+   * model is sent the images visitors attach.
+   */
   public record Llm(
       String baseUrl,
       String model,
       String apiKey,
       String systemPrompt,
       Double temperature,
-      Integer maxTokens) {}
+      Integer maxTokens,
+      Boolean imageInputs) {}
 
   /** The webhook bot's endpoint; null fields take the deployment's settings. */
   public record Webhook(String url, String secret) {}
@@ -365,7 +369,8 @@ public record SiteDoc(
                       apiKey,
                       b.llm().systemPrompt(),
                       b.llm().temperature(),
-                      b.llm().maxTokens()),
+                      b.llm().maxTokens(),
+                      b.llm().imageInputs()),
               b.webhook() == null ? null : new Webhook(b.webhook().url(), webhookSecret),
               b.embeddings() == null
                   ? null

@@ -40,7 +40,9 @@ class ConfigurationTest extends ConfigurationFixture {
 
   static SiteDoc.Bot llm(String apiKey) {
     return new SiteDoc.Bot(
-        "llm", new SiteDoc.Llm("https://llm.example/v1", "m1", apiKey, null, null, null), null);
+        "llm",
+        new SiteDoc.Llm("https://llm.example/v1", "m1", apiKey, null, null, null, null),
+        null);
   }
 
   <T> Configuration.Stored<T> done(Configuration.Outcome<T> o) {

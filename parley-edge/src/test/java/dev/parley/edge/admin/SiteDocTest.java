@@ -105,7 +105,8 @@ class SiteDocTest {
                             null,
                             new SiteDoc.Bot(
                                 "llm",
-                                new SiteDoc.Llm("file:///etc/passwd", null, null, null, null, null),
+                                new SiteDoc.Llm(
+                                    "file:///etc/passwd", null, null, null, null, null, null),
                                 null))
                         .checked()))
         .isEqualTo("bot.llm.baseUrl");
@@ -115,7 +116,9 @@ class SiteDocTest {
                     site(
                             null,
                             new SiteDoc.Bot(
-                                "llm", new SiteDoc.Llm(null, null, null, null, 3.0, null), null))
+                                "llm",
+                                new SiteDoc.Llm(null, null, null, null, 3.0, null, null),
+                                null))
                         .checked()))
         .isEqualTo("bot.llm.temperature");
     assertThat(
@@ -156,7 +159,8 @@ class SiteDocTest {
                 List.of("*"),
                 new SiteDoc.Bot(
                     "llm",
-                    new SiteDoc.Llm("https://llm.example/v1", "m1", "sk-1", "Be kind.", 0.2, 300),
+                    new SiteDoc.Llm(
+                        "https://llm.example/v1", "m1", "sk-1", "Be kind.", 0.2, 300, true),
                     null))
             .checked();
     BotSettings b = d.toSite().bot();
@@ -164,6 +168,10 @@ class SiteDocTest {
     assertThat(b.llm().model()).isEqualTo("m1");
     assertThat(b.llm().apiKey()).isEqualTo("sk-1");
     assertThat(b.llm().toString()).doesNotContain("sk-1");
+    assertThat(b.llm().imageInputs()).isTrue();
+    assertThat(SiteDoc.of(d.toSite()).bot().llm().imageInputs())
+        .as("imageInputs round-trips")
+        .isTrue();
     assertThat(
             new SiteDoc("acme", null, null, null, null, "hi", null, null, null, null, null, true)
                 .checked()

@@ -9,7 +9,9 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.StreamSupport;
 
 /**
@@ -24,8 +26,38 @@ public final class ChatCompletions {
 
   private ChatCompletions() {}
 
-  /** One message of the conversation sent to the model. {@code role}: system, user or assistant. */
-  public record Message(String role, String content) {}
+  /**
+   * One message of the conversation sent to the model. {@code role}: system, user or assistant.
+   * With {@code images}, its {@code content} goes as an array of content parts: the text first,
+   * then an {@code image_url} part per image (what models that accept image input read); without,
+   * as a string.
+   */
+  public record Message(String role, String content, List<Image> images) {
+    public Message {
+      images = images == null ? List.of() : List.copyOf(images);
+    }
+
+    /** A message of text alone. */
+    public Message(String role, String content) {
+      this(role, content, List.of());
+    }
+
+    /** This message without its images (for a model that refuses image input). */
+    public Message textOnly() {
+      return images.isEmpty() ? this : new Message(role, content);
+    }
+  }
+
+  /**
+   * An image content part: {@code url} a {@code data:} URL ({@code data:image/png;base64,…}) or an
+   * https URL, {@code detail} {@code auto}, {@code low} or {@code high}.
+   */
+  public record Image(String url, String detail) {
+    @Override
+    public String toString() {
+      return "Image[" + url.length() + " characters, " + detail + "]"; // not the whole data URL
+    }
+  }
 
   /**
    * One streamed chunk: the new {@code content} (may be empty), the {@code finishReason} when the
@@ -50,7 +82,21 @@ public final class ChatCompletions {
     }
     ArrayNode arr = root.putArray("messages");
     for (Message m : messages) {
-      arr.addObject().put("role", m.role()).put("content", m.content());
+      ObjectNode o = arr.addObject().put("role", m.role());
+      if (m.images().isEmpty()) {
+        o.put("content", m.content());
+        continue;
+      }
+      ArrayNode parts = o.putArray("content");
+      parts.addObject().put("type", "text").put("text", m.content());
+      for (Image i : m.images()) {
+        parts
+            .addObject()
+            .put("type", "image_url")
+            .putObject("image_url")
+            .put("url", i.url())
+            .put("detail", i.detail());
+      }
     }
     try {
       return MAPPER.writeValueAsBytes(root);
@@ -96,15 +142,55 @@ public final class ChatCompletions {
     return root.toString();
   }
 
-  /** The messages of a request body (for stand-ins and tests). */
+  /**
+   * The messages of a request body (for stand-ins and tests): a message whose content is an array
+   * of parts has the text of its text parts (joined by newlines) and its image parts.
+   */
   public static List<Message> messagesOf(byte[] body) {
     try {
       JsonNode n = MAPPER.readTree(body);
       return StreamSupport.stream(n.path("messages").spliterator(), false)
-          .map(m -> new Message(m.path("role").asText(), m.path("content").asText()))
+          .map(ChatCompletions::message)
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static Message message(JsonNode m) {
+    JsonNode content = m.path("content");
+    if (!content.isArray()) {
+      return new Message(m.path("role").asText(), content.asText());
+    }
+    StringBuilder text = new StringBuilder();
+    List<Image> images = new ArrayList<>();
+    for (JsonNode part : content) {
+      switch (part.path("type").asText()) {
+        case "text" -> text.append(text.isEmpty() ? "" : "\n").append(part.path("text").asText());
+        case "image_url" ->
+            images.add(
+                new Image(
+                    part.path("image_url").path("url").asText(),
+                    part.path("image_url").path("detail").asText(null)));
+        default -> {} // parts of kinds this side never sends
+      }
+    }
+    return new Message(m.path("role").asText(), text.toString(), images);
+  }
+
+  /**
+   * Whether an HTTP error body ({@code {"error": {"message": …, "type": …}}} or plain text) may say
+   * that the model does not take the image parts it was sent: it names images, vision, multimodal
+   * input or the message content it could not read (a server that wants {@code content} to be a
+   * string). Servers word it differently ("image_url is only supported by certain models", "does
+   * not support image input", "is not a multimodal model"); a false positive costs one more
+   * request, so the test is broad.
+   */
+  public static boolean refusesImages(String errorBody) {
+    String b = errorBody == null ? "" : errorBody.toLowerCase(Locale.ROOT);
+    return b.contains("image")
+        || b.contains("vision")
+        || b.contains("multimodal")
+        || b.contains("content");
   }
 }
