@@ -3,6 +3,7 @@ package dev.parley.edge;
 import dev.parley.chat.Directory;
 import dev.parley.chat.Site;
 import dev.parley.chat.SiteAppearance;
+import dev.parley.chat.VoiceSettings;
 import dev.parley.chat.WidgetOrigins;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
@@ -44,6 +45,8 @@ public final class AppearanceApi implements HttpApi {
    *
    * @param texts the titles and launcher labels per language (greetings come over the protocol)
    * @param prechat the pre-chat form's fields when the site has it on, else null
+   * @param spokenAnswers {@code browser} or {@code server} when the widget reads the bot's answers
+   *     aloud ({@code voice.spokenAnswers}), else null
    */
   public record View(
       String site,
@@ -55,7 +58,8 @@ public final class AppearanceApi implements HttpApi {
       String avatarUrl,
       Map<String, LanguageTexts> texts,
       String lang,
-      List<PrechatField> prechat) {}
+      List<PrechatField> prechat,
+      String spokenAnswers) {}
 
   /**
    * A pre-chat form field as the widget gets it.
@@ -119,8 +123,11 @@ public final class AppearanceApi implements HttpApi {
   /** The widget's view of {@code s}. */
   static View view(Site s) {
     SiteAppearance a = s.appearance();
+    VoiceSettings.SpokenAnswers spoken = s.voice().spokenAnswers();
+    String speaks = spoken == VoiceSettings.SpokenAnswers.OFF ? null : spoken.wire();
     if (a == null) {
-      return new View(s.id(), s.botName(), null, null, null, null, null, Map.of(), null, null);
+      return new View(
+          s.id(), s.botName(), null, null, null, null, null, Map.of(), null, null, speaks);
     }
     Map<String, LanguageTexts> texts = new TreeMap<>();
     a.texts()
@@ -151,7 +158,8 @@ public final class AppearanceApi implements HttpApi {
                             f.required(),
                             f.kind().maxLength()))
                 .toList()
-            : null);
+            : null,
+        speaks);
   }
 
   private static String hash(byte[] body) {
