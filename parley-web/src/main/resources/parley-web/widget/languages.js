@@ -10,6 +10,7 @@
 import { EUROPE } from './languages/europe.js';
 import { BALTIC } from './languages/baltic.js';
 import { WORLD } from './languages/world.js';
+import { SPEECH } from './languages/speech.js';
 
 /**
  * One form per plural category (`zero`, `one`, `two`, `few`, `many`), and always `other`.
@@ -25,4 +26,15 @@ export const RTL = ['ar', 'he', 'fa', 'ur'];
  * Every language, by primary language subtag (`en` first).
  * @type {Record<string, Words>}
  */
-export const LANGUAGES = { ...EUROPE, ...BALTIC, ...WORLD };
+export const LANGUAGES = withFeatureWords({ ...EUROPE, ...BALTIC, ...WORLD }, [SPEECH]);
+
+/**
+ * Each language's words with those of features kept in files of their own (languages/speech.js).
+ * @param {Record<string, Words>} base @param {Record<string, Words>[]} features
+ * @returns {Record<string, Words>}
+ */
+function withFeatureWords(base, features) {
+  return Object.fromEntries(
+    Object.entries(base).map(([lang, words]) => [lang, Object.assign({ ...words }, ...features.map((f) => f[lang] ?? {}))]),
+  );
+}

@@ -62,6 +62,9 @@ import { LANGUAGES, RTL } from './languages.js';
  * @property {string} fileLimit refused as `too_many_files`, `too_many_attachments` or `rate_limited`
  * @property {string} fileFailed any other failed upload (`busy`, the network…)
  * @property {(name: string) => string} removeFile a listed file's remove button (sdk/uploads.js)
+
+ * @property {string} readAloud spoken answers (speaker.js): an answer's button while it is not read
+ * @property {string} stopReading the same button while the answer is read
  */
 
 /**
@@ -154,5 +157,7 @@ export function stringsFor(tag) {
     closeImage: text('closeImage'), attach: text('attach'), emoji: text('emoji'), fileTooLarge: text('fileTooLarge'),
     fileType: text('fileType'), fileLimit: text('fileLimit'), fileFailed: text('fileFailed'),
     removeFile: (name) => fill(text('removeFile'), { name }),
+    // spoken answers (speaker.js)
+    readAloud: text('readAloud'), stopReading: text('stopReading'),
   };
 }

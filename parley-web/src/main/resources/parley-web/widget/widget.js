@@ -14,6 +14,7 @@ import { pickLanguage, stringsFor } from './strings.js';
 import { applyAppearance, fetchAppearance } from './appearance.js';
 import { attachVisitorInfo } from './prechat.js';
 import { attachControls } from './attach.js';
+import { AnswerSpeaker, speakerOptions } from './speaker.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/client-types.js').TransportName} TransportName */
@@ -119,6 +120,8 @@ export function mount(cfg) {
     }
     applyAppearance(ui, a, { base, lang: a?.lang || lang, title: cfg.title, defaultTitle: t.title });
     names.bot = a?.botName || t.bot;
+    spokenMode = a?.spokenAnswers ?? null;
+    view.redraw(transcript.state); // the read-aloud buttons follow the mode
   };
   const key = `parley:${base.host}:${site}`;
   const store = pageStorage();
@@ -153,6 +156,9 @@ export function mount(cfg) {
   let typingSentAt = 0;
 
   const transcript = new Transcript({ conv });
+  /** @type {'browser'|'server'|null} */
+  let spokenMode = null;
+  const speaker = new AnswerSpeaker(document, speakerOptions(base, client, () => conv, () => spokenMode, () => t));
   /** @param {string} user @returns {string|null} */
   const whoIs = (user) => (user === 'bot' ? names.bot : names[user] || agentName || null);
   const view = new TranscriptView(ui.log, transcript, {
@@ -165,8 +171,10 @@ export function mount(cfg) {
     }),
     part: 'message',
     lang: () => t.lang,
+    decorate: (el, it) => speaker.decorate(el, it),
   });
   transcript.follow(client);
+  speaker.follow(transcript);
   const typing = new TypingIndicators((users) => {
     ui.typing.textContent = users.length ? t.typing(users.map((u) => whoIs(u) || '…').join(', ')) : '';
   });
@@ -421,6 +429,7 @@ export function mount(cfg) {
     restyle,
     destroy: () => {
       document.removeEventListener('visibilitychange', markRead);
+      speaker.stop();
       client.close();
       ui.host.remove();
     },
