@@ -117,6 +117,9 @@ class SpokenAnswerTest {
       }
     }
 
+    /** The text of the bot's last answer {@link #ask} saw. */
+    String answered;
+
     /** Sends {@code text}; the seq of the message and of the bot's answer to it. */
     long[] ask(String cid, String text) throws Exception {
       ws.sendText(
@@ -128,14 +131,14 @@ class SpokenAnswerTest {
               + text
               + "\"}");
       long mine = next(f -> f.get("type").asText().equals("ack")).get("seq").asLong();
-      long answer =
-          next(f ->
+      JsonNode answer =
+          next(
+              f ->
                   f.get("type").asText().equals("message")
                       && f.get("kind").asText().equals("bot")
-                      && f.get("seq").asLong() > mine)
-              .get("seq")
-              .asLong();
-      return new long[] {mine, answer};
+                      && f.get("seq").asLong() > mine);
+      answered = answer.get("text").asText();
+      return new long[] {mine, answer.get("seq").asLong()};
     }
 
     @Override
@@ -179,7 +182,9 @@ class SpokenAnswerTest {
       assertThat(audio.headers().firstValue("cache-control").orElseThrow()).startsWith("private");
       assertThat(audio.body()).startsWith(0xff, 0xfb);
       FakeSpeechServer.Received sent = tts.received.get(0);
-      assertThat(sent.input()).isEqualTo(llmAnswer());
+      assertThat(sent.input())
+          .as("the answer as stored, with no marks to strip")
+          .isEqualTo(v.answered);
       assertThat(sent.model()).isEqualTo("tts-1");
       assertThat(sent.voice()).isEqualTo("alloy");
       assertThat(sent.format()).isEqualTo("mp3");
@@ -207,7 +212,7 @@ class SpokenAnswerTest {
   @Test
   void aSiteThatReadsInTheBrowserAndAFailingServiceAreClearErrors() throws Exception {
     try (Visitor quiet = new Visitor("quiet")) {
-      HttpResponse<byte[]> off = speech(quiet.token, quiet.conv, 1);
+      HttpResponse<byte[]> off = speech(quiet.token, quiet.conv, quiet.ask("c1", "hi")[1]);
       assertThat(off.statusCode()).isEqualTo(409);
       assertThat(error(off)).isEqualTo("speech_off");
     }
@@ -225,10 +230,5 @@ class SpokenAnswerTest {
           .as("a failure is not kept: the next ask tries again")
           .isEqualTo(200);
     }
-  }
-
-  /** What the LLM stand-in answers, as the bot stores it (no marks to strip). */
-  static String llmAnswer() {
-    return "Parley keeps every message: each gets a sequence number when it is stored.";
   }
 }
