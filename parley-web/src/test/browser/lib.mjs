@@ -26,13 +26,14 @@ export function fail(message) {
 /**
  * Runs `body(browser)` in a fresh headless Chromium; prints PASS or the failure and exits.
  * @param {string} scriptName @param {(browser: import('playwright-core').Browser) => Promise<void>} body
+ * @param {{args?: string[]}} [options] `args`: more Chromium flags (voice.mjs: a fake microphone)
  */
-export async function run(scriptName, body) {
+export async function run(scriptName, body, options = {}) {
   name = scriptName;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...(options.args ?? [])],
   });
   let code = 0;
   try {

@@ -1,5 +1,6 @@
 // Voice notes in the attachment renderer (sdk/attachments.js), shared by the widget and the
-// console: an audio attachment is an <audio controls> player with its transcript under it as text.
+// console: an audio attachment is an <audio controls> player with its transcript under it as text;
+// and links renewed on use once they near their expiry (cards and players drawn long ago).
 // No server and no browser: a small stand-in document records what the renderer builds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,11 +22,23 @@ class El {
     /** @type {Record<string, string>} */
     this.attributes = {};
     this.classes = new Set();
-    this.classList = { add: (/** @type {string} */ c) => this.classes.add(c) };
+    this.classList = {
+      add: (/** @type {string} */ c) => this.classes.add(c),
+      remove: (/** @type {string} */ c) => this.classes.delete(c),
+    };
+    /** @type {Record<string, ((e: any) => void)[]>} */
+    this.listeners = {};
+  }
+  /** Dispatches `type`; @returns {boolean} whether the default action happens. */
+  fire(type) {
+    let prevented = false;
+    const e = { type, preventDefault: () => { prevented = true; } };
+    for (const l of this.listeners[type] ?? []) l(e);
+    return !prevented;
   }
   set innerHTML(_) { throw new Error('the renderer must not write HTML'); }
   setAttribute(k, v) { this.attributes[k] = String(v); }
-  addEventListener() {}
+  addEventListener(type, l) { (this.listeners[type] ??= []).push(l); }
   append(...els) { for (const e of els) { e.parent = this; this.children.push(e); } }
   replaceChildren(...els) { this.children = []; this.append(...els); }
   after(e) { const i = this.parent.children.indexOf(this); e.parent = this.parent; this.parent.children.splice(i + 1, 0, e); }
@@ -80,4 +93,74 @@ test('a voice note without a transcript is the player alone; other files keep th
   ]);
   assert.deepEqual(box.children.map((c) => c.className), ['voice-note', 'file-card']);
   assert.deepEqual(box.children[0].children.map((c) => c.tagName), ['AUDIO']);
+});
+
+/** A renderer on a clock the test moves, with a link server that counts its calls. */
+function renewing() {
+  const clock = { now: 1_000_000 };
+  let served = 0;
+  const links = async (/** @type {string} */ id) => {
+    served += 1;
+    return { url: `/api/files/${id}/content?n=${served}`, thumbnailUrl: null, expiresAt: clock.now + 15 * 60_000, file: /** @type {any} */ ({}) };
+  };
+  const r = new AttachmentRenderer(/** @type {any} */ (doc), /** @type {any} */ (new El('body')), {
+    links, base: 'https://chat.example', labels: () => ({ closeViewer: 'Close' }), now: () => clock.now,
+  });
+  const draw = (/** @type {any[]} */ files) => {
+    const bubble = new El('div');
+    const text = new El('p');
+    bubble.append(text);
+    r.draw(/** @type {any} */ (bubble), /** @type {any} */ (text), files);
+    return bubble.querySelector(':scope > .files');
+  };
+  return { clock, draw, served: () => served };
+}
+
+const PDF = { id: ID, name: 'invoice.pdf', type: 'application/pdf', size: 99, thumbnail: false };
+
+test('a file card drawn an hour ago gets a fresh link when it is clicked, and the click goes through', async () => {
+  const { clock, draw, served } = renewing();
+  const card = draw([PDF]).children[0];
+  await flush();
+  assert.equal(card.href, `https://chat.example/api/files/${ID}/content?n=1`);
+  assert.equal(card.fire('click'), true, 'a fresh link is followed at once');
+  assert.equal(served(), 1);
+
+  clock.now += 60 * 60_000;
+  let again = 0;
+  card.click = () => { again += 1; card.fire('click'); };
+  assert.equal(card.fire('click'), false, 'the expired link is not followed');
+  await flush();
+  assert.equal(card.href, `https://chat.example/api/files/${ID}/content?n=2`);
+  assert.equal(again, 1, 'the click happens again on the fresh link');
+  assert.equal(served(), 2);
+});
+
+test('pointing at a card near its expiry renews its link before the click; a fresh one is left alone', async () => {
+  const { clock, draw, served } = renewing();
+  const card = draw([PDF]).children[0];
+  await flush();
+  card.fire('pointerenter');
+  card.fire('focus');
+  await flush();
+  assert.equal(served(), 1, 'nothing is asked while the link is fresh');
+  clock.now += 14 * 60_000 + 45_000; // 15 s before the end: inside the margin
+  card.fire('pointerenter');
+  await flush();
+  assert.equal(served(), 2);
+  assert.equal(card.href, `https://chat.example/api/files/${ID}/content?n=2`);
+  assert.equal(card.fire('click'), true);
+});
+
+test('a voice note played after its link expired is paused, given a fresh source and played', async () => {
+  const { clock, draw } = renewing();
+  const audio = draw([{ id: ID, name: 'voice.webm', type: 'audio/webm', size: 9000, thumbnail: false }]).children[0].children[0];
+  await flush();
+  clock.now += 20 * 60_000;
+  const calls = [];
+  audio.pause = () => calls.push('pause');
+  audio.play = () => { calls.push('play ' + audio.src); return Promise.resolve(); };
+  audio.fire('play');
+  await flush();
+  assert.deepEqual(calls, ['pause', `play https://chat.example/api/files/${ID}/content?n=2`]);
 });

@@ -3,8 +3,9 @@
 // image as a thumbnail button that opens a full-size viewer, a voice note (audio) as an `<audio
 // controls>` player with its transcript under it, any other file as a card (name, type, size) that
 // is its download link. Links come from `ParleyClient#fileLinks(id)`, cached per file
-// until shortly before they expire; a drawn link is not renewed (a click on an expired one gets a
-// 403: the next draw fetches fresh ones). Names and transcripts go in as text only. Call on the page's event loop.
+// until shortly before they expire (15 minutes); a drawn card's or player's link is renewed when it
+// is used near or after its expiry (pointed at, focused, clicked, played), so a page left open for
+// an hour still downloads and plays. Names and transcripts go in as text only. Call on the page's event loop.
 
 /** @typedef {import('./protocol.js').Attachment} Attachment */
 /** @typedef {import('./upload.js').Uploaded} Uploaded */
@@ -21,6 +22,7 @@
  * @property {(id: string) => Promise<Uploaded>} links fresh signed links of a file (`client.fileLinks`)
  * @property {string} base the server's origin: the links are paths on it
  * @property {() => FileLabels} labels
+ * @property {() => number} [now] the time in ms (`Date.now` unless a test gives its clock)
  */
 
 /** Links older than this before their expiry are fetched again. */
@@ -53,29 +55,71 @@ export class AttachmentRenderer {
     this.doc = doc;
     this.host = viewerHost;
     this.options = options;
-    /** @type {Map<string, Promise<Uploaded>>} links by file id, until they are near expiry */
+    /** @type {Map<string, Promise<Uploaded>>} the last links of each file drawn, by id (replaced near expiry) */
     this._links = new Map();
     /** @type {HTMLElement|null} */
     this._viewer = null;
   }
 
   /**
-   * Fresh links of file `id`: cached until `MARGIN_MS` before `expiresAt`; a failure is not kept.
-   * @param {string} id @returns {Promise<{url: string, thumbnailUrl: string|null}>}
+   * Fresh links of file `id`: cached until `MARGIN_MS` before `expiresAt` (checked at each ask, so a
+   * sleeping laptop's late timers cannot hand out a dead link); a failure is not kept.
+   * @param {string} id @returns {Promise<{url: string, thumbnailUrl: string|null, expiresAt: number}>}
    */
   async links(id) {
     let p = this._links.get(id);
     if (!p) {
       p = this.options.links(id);
       this._links.set(id, p);
-      p.then(
-        (l) => setTimeout(() => this._links.get(id) === p && this._links.delete(id), Math.max(0, l.expiresAt - Date.now() - MARGIN_MS)),
-        () => this._links.delete(id),
-      );
+      p.catch(() => this._links.get(id) === p && this._links.delete(id));
     }
     const l = await p;
+    if (this._now() > l.expiresAt - MARGIN_MS) {
+      if (this._links.get(id) === p) {
+        this._links.delete(id);
+      }
+      return this.links(id);
+    }
     const abs = (/** @type {string} */ u) => new URL(u, this.options.base).href;
-    return { url: abs(l.url), thumbnailUrl: l.thumbnailUrl ? abs(l.thumbnailUrl) : null };
+    return { url: abs(l.url), thumbnailUrl: l.thumbnailUrl ? abs(l.thumbnailUrl) : null, expiresAt: l.expiresAt };
+  }
+
+  /** @returns {number} */
+  _now() {
+    return this.options.now ? this.options.now() : Date.now();
+  }
+
+  /**
+   * Gives `el` its link (`apply`) now and keeps it usable past the link's expiry: pointing at or
+   * focusing `el` near the end draws a fresh one, and an activation (`use`: a click, a play) that
+   * finds it near the end is held until the fresh link is in, then happens again.
+   * @param {HTMLElement} el @param {string} id @param {(l: {url: string}) => void} apply
+   * @param {'click'|'play'} use @param {(e: Event) => void} hold stops the activation
+   * @param {() => void} again repeats the held activation
+   */
+  _linked(el, id, apply, use, hold, again) {
+    let expiresAt = Infinity;
+    /** @type {Promise<boolean>|null} */
+    let pending = null;
+    const renew = () => {
+      pending ??= this.links(id).then(
+        (l) => { expiresAt = l.expiresAt; apply(l); el.classList.remove('broken'); return true; },
+        () => { el.classList.add('broken'); return false; },
+      ).finally(() => { pending = null; });
+      return pending;
+    };
+    const near = () => this._now() > expiresAt - MARGIN_MS;
+    const early = () => { if (near()) renew(); };
+    el.addEventListener('pointerenter', early);
+    el.addEventListener('focus', early);
+    el.addEventListener(use, (e) => {
+      if (near()) {
+        hold(e);
+        renew().then((ok) => ok && again());
+      }
+    });
+    expiresAt = 0; // the first link is drawn now; until it is in, an activation waits for it
+    renew();
   }
 
   /**
@@ -146,10 +190,7 @@ export class AttachmentRenderer {
       p.textContent = f.transcript;
       box.append(p);
     }
-    this.links(f.id).then(
-      (l) => { audio.src = l.url; },
-      () => box.classList.add('broken'),
-    );
+    this._linked(audio, f.id, (l) => { audio.src = l.url; }, 'play', () => audio.pause(), () => audio.play().catch(() => {}));
     return box;
   }
 
@@ -169,10 +210,7 @@ export class AttachmentRenderer {
     about.dir = 'ltr';
     about.textContent = `${f.type} · ${sizeText(f.size)}`;
     a.append(name, about);
-    this.links(f.id).then(
-      (l) => { a.href = l.url; },
-      () => a.classList.add('broken'),
-    );
+    this._linked(a, f.id, (l) => { a.href = l.url; }, 'click', (e) => e.preventDefault(), () => a.click());
     return a;
   }
 

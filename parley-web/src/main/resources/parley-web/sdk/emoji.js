@@ -9,6 +9,8 @@
 // Content-Security-Policy or Trusted Types hold); the page's stylesheet places it. Call on the
 // page's event loop.
 
+import { lineIcon } from './icons.js';
+
 /**
  * The emoji offered, most used first: faces, hands and hearts, then a few for support chats.
  * Each one code point or a short sequence; the server counts code points (sdk/text.js).
@@ -69,22 +71,7 @@ export function moveFocus(key, i, count, columns, rtl) {
 
 /** A smiling face drawn as SVG (like the paperclip: fonts without emoji still show it), hidden from screen readers. @param {Document} doc */
 function faceIcon(doc) {
-  const NS = 'http://www.w3.org/2000/svg';
-  const svg = doc.createElementNS(NS, 'svg');
-  for (const [k, v] of Object.entries({
-    'aria-hidden': 'true', width: '20', height: '20', viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor',
-    'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
-  })) {
-    svg.setAttribute(k, v);
-  }
-  const face = doc.createElementNS(NS, 'circle');
-  face.setAttribute('cx', '12');
-  face.setAttribute('cy', '12');
-  face.setAttribute('r', '9');
-  const smile = doc.createElementNS(NS, 'path');
-  smile.setAttribute('d', 'M8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01');
-  svg.append(face, smile);
-  return svg;
+  return lineIcon(doc, ['M21 12a9 9 0 1 1-18 0a9 9 0 1 1 18 0', 'M8 14s1.5 2 4 2 4-2 4-2M9 9h.01M15 9h.01']);
 }
 
 /**

@@ -10,6 +10,8 @@
 // (the text box). At most `max` files wait at once (the protocol's 20; a site may allow fewer: the
 // server says `too_many_attachments`). Call on the page's event loop.
 
+import { lineIcon } from './icons.js';
+
 /** @typedef {import('./upload.js').Uploaded} Uploaded */
 /** @typedef {import('./upload.js').UploadOptions} UploadOptions */
 
@@ -195,18 +197,7 @@ export class UploadTray {
 
 /** A paperclip drawn as SVG (fonts without emoji show no 📎), hidden from screen readers. @param {Document} doc */
 function clipIcon(doc) {
-  const NS = 'http://www.w3.org/2000/svg';
-  const svg = doc.createElementNS(NS, 'svg');
-  for (const [k, v] of Object.entries({
-    'aria-hidden': 'true', width: '20', height: '20', viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor',
-    'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
-  })) {
-    svg.setAttribute(k, v);
-  }
-  const path = doc.createElementNS(NS, 'path');
-  path.setAttribute('d', 'M17 8v8.5a5 5 0 0 1-10 0V6a3.5 3.5 0 0 1 7 0v10a2 2 0 0 1-4 0V8');
-  svg.append(path);
-  return svg;
+  return lineIcon(doc, ['M17 8v8.5a5 5 0 0 1-10 0V6a3.5 3.5 0 0 1 7 0v10a2 2 0 0 1-4 0V8']);
 }
 
 /**

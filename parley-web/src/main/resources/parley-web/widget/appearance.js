@@ -20,6 +20,8 @@
  * @property {string} [avatarUrl] an https URL or a path on the Parley server
  * @property {Record<string, {title?: string, launcherText?: string}>} [texts] per language tag
  * @property {import('./prechat.js').Field[]} [prechat] the pre-chat form's fields, when the site has it on
+ * @property {{maxSeconds: number}} [voice] the longest voice note, when the site takes audio
+ *   (widget/voice.js); absent: no microphone button
  * @property {'browser'|'server'} [spokenAnswers] whether the widget reads the bot's answers aloud, and
  *   with what (speaker.js); absent: it does not
  */

@@ -10,6 +10,7 @@
 import { EUROPE } from './languages/europe.js';
 import { BALTIC } from './languages/baltic.js';
 import { WORLD } from './languages/world.js';
+import { VOICE } from './languages/voice.js';
 import { SPEECH } from './languages/speech.js';
 
 /**
@@ -26,10 +27,11 @@ export const RTL = ['ar', 'he', 'fa', 'ur'];
  * Every language, by primary language subtag (`en` first).
  * @type {Record<string, Words>}
  */
-export const LANGUAGES = withFeatureWords({ ...EUROPE, ...BALTIC, ...WORLD }, [SPEECH]);
+export const LANGUAGES = withFeatureWords({ ...EUROPE, ...BALTIC, ...WORLD }, [VOICE, SPEECH]);
 
 /**
- * Each language's words with those of features kept in files of their own (languages/speech.js).
+ * Each language's words with those of features kept in files of their own (languages/voice.js,
+ * languages/speech.js).
  * @param {Record<string, Words>} base @param {Record<string, Words>[]} features
  * @returns {Record<string, Words>}
  */

@@ -3,9 +3,9 @@
 // `part` names a host page styles through ::part() (docs/CLIENTS.md#the-widget), and its
 // stylesheet (widget.css, a file: nothing inline, so a strict Content-Security-Policy holds).
 
-/** @typedef {import('./strings.js').Strings} Strings */
+import { lineIcon } from '../sdk/icons.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
+/** @typedef {import('./strings.js').Strings} Strings */
 
 /**
  * An element with attributes and children, made with DOM calls (no markup strings: a host page that
@@ -24,17 +24,7 @@ function h(tag, attrs = {}, ...children) {
 
 /** The speech-bubble icon of the launcher. @returns {SVGSVGElement} */
 function icon() {
-  const svg = document.createElementNS(SVG, 'svg');
-  for (const [k, v] of Object.entries({
-    'aria-hidden': 'true', width: '28', height: '28', viewBox: '0 0 24 24', fill: 'none', stroke: 'currentColor',
-    'stroke-width': '2', 'stroke-linecap': 'round', 'stroke-linejoin': 'round',
-  })) {
-    svg.setAttribute(k, v);
-  }
-  const path = document.createElementNS(SVG, 'path');
-  path.setAttribute('d', 'M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z');
-  svg.append(path);
-  return svg;
+  return lineIcon(document, ['M21 15a2 2 0 0 1-2 2H7l-4 4V5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2z'], { size: 28 });
 }
 
 /**

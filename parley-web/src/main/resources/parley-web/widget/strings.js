@@ -62,6 +62,19 @@ import { LANGUAGES, RTL } from './languages.js';
  * @property {string} fileLimit refused as `too_many_files`, `too_many_attachments` or `rate_limited`
  * @property {string} fileFailed any other failed upload (`busy`, the network…)
  * @property {(name: string) => string} removeFile a listed file's remove button (sdk/uploads.js)
+ *
+ * Voice notes (widget/voice.js; the words are in languages/voice.js):
+ * @property {string} voiceRecord the microphone button while idle
+ * @property {string} voiceStop the same button while recording
+ * @property {string} voiceCancel the recording bar's cancel button
+ * @property {string} voiceRecording said when a recording starts
+ * @property {(time: string) => string} voiceLeft the time left, e.g. `1:57`
+ * @property {string} voiceAttached said when a stopped recording goes into the upload tray
+ * @property {string} voiceCancelled said when a recording is discarded
+ * @property {string} voiceLimit said when the recording stopped at the site's limit
+ * @property {string} voiceDenied the microphone refused
+ * @property {string} voiceNoDevice no microphone
+ * @property {string} voiceFailed any other failed recording
 
  * @property {string} readAloud spoken answers (speaker.js): an answer's button while it is not read
  * @property {string} stopReading the same button while the answer is read
@@ -157,6 +170,11 @@ export function stringsFor(tag) {
     closeImage: text('closeImage'), attach: text('attach'), emoji: text('emoji'), fileTooLarge: text('fileTooLarge'),
     fileType: text('fileType'), fileLimit: text('fileLimit'), fileFailed: text('fileFailed'),
     removeFile: (name) => fill(text('removeFile'), { name }),
+    // voice notes (widget/voice.js)
+    voiceRecord: text('voiceRecord'), voiceStop: text('voiceStop'), voiceCancel: text('voiceCancel'),
+    voiceRecording: text('voiceRecording'), voiceLeft: (time) => fill(text('voiceLeft'), { time }),
+    voiceAttached: text('voiceAttached'), voiceCancelled: text('voiceCancelled'), voiceLimit: text('voiceLimit'),
+    voiceDenied: text('voiceDenied'), voiceNoDevice: text('voiceNoDevice'), voiceFailed: text('voiceFailed'),
     // spoken answers (speaker.js)
     readAloud: text('readAloud'), stopReading: text('stopReading'),
   };

@@ -14,6 +14,7 @@ import { pickLanguage, stringsFor } from './strings.js';
 import { applyAppearance, fetchAppearance } from './appearance.js';
 import { attachVisitorInfo } from './prechat.js';
 import { attachControls } from './attach.js';
+import { attachVoice } from './voice.js';
 import { AnswerSpeaker, speakerOptions } from './speaker.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
@@ -114,12 +115,14 @@ export function mount(cfg) {
       t = words;
       applyStrings(ui, t, cfg.title);
       files.relabel();
+      voice.relabel();
       showUnread();
       visitorInfo?.refresh();
       view.redraw(transcript.state);
     }
     applyAppearance(ui, a, { base, lang: a?.lang || lang, title: cfg.title, defaultTitle: t.title });
     names.bot = a?.botName || t.bot;
+    voice.configure(a?.voice);
     spokenMode = a?.spokenAnswers ?? null;
     view.redraw(transcript.state); // the read-aloud buttons follow the mode
   };
@@ -156,8 +159,7 @@ export function mount(cfg) {
   let typingSentAt = 0;
 
   const transcript = new Transcript({ conv });
-  /** @type {'browser'|'server'|null} */
-  let spokenMode = null;
+  let spokenMode = /** @type {'browser'|'server'|null} */ (null); // the site's spoken answers
   const speaker = new AnswerSpeaker(document, speakerOptions(base, client, () => conv, () => spokenMode, () => t));
   /** @param {string} user @returns {string|null} */
   const whoIs = (user) => (user === 'bot' ? names.bot : names[user] || agentName || null);
@@ -198,6 +200,7 @@ export function mount(cfg) {
       ui.log.scrollTop = ui.log.scrollHeight;
       markRead();
     } else {
+      voice.cancel(); // a recording does not go on behind a closed panel
       ui.launcher.focus();
     }
     showUnread();
@@ -354,6 +357,7 @@ export function mount(cfg) {
   const max = client.options.maxTextCodePoints;
   const fits = () => showLength(ui.counter, textLength(ui.input.value.trim()), max);
   const files = attachControls(client, ui, () => conv, () => t, () => { ui.send.disabled = !fits(); });
+  const voice = attachVoice(ui, files.tray, () => t);
   ui.input.addEventListener('input', () => {
     ui.send.disabled = !fits();
     if (conv && Date.now() - typingSentAt > 2000 && ui.input.value.trim()) {
@@ -429,6 +433,7 @@ export function mount(cfg) {
     restyle,
     destroy: () => {
       document.removeEventListener('visibilitychange', markRead);
+      voice.cancel();
       speaker.stop();
       client.close();
       ui.host.remove();

@@ -90,7 +90,7 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
     String name = Namespace.nameOf(channel);
     Namespace ns = directory.namespace(name);
     if (ns != null) {
-      return CompletableFuture.completedFuture(ns.subscribe().admits(principal));
+      return CompletableFuture.completedFuture(ns.subscribe().admits(principal, channel, false));
     }
     if (name == null || config.openChannels()) {
       return CompletableFuture.completedFuture(config.openChannels());
@@ -116,7 +116,7 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
       return true;
     }
     Namespace ns = directory.namespace(Namespace.nameOf(conversation));
-    return ns != null ? ns.publish().admits(principal) : config.openChannels();
+    return ns != null ? ns.publish().admits(principal, conversation, true) : config.openChannels();
   }
 
   /**

@@ -33,6 +33,11 @@ public record Namespace(
     AGENTS,
     /** Admins only. */
     ADMINS,
+    /**
+     * Only the holders of a token that grants the channel ({@link ChannelGrants}: the {@code
+     * channels} claim of a JWT), whatever their role.
+     */
+    GRANTED,
     /** No client at all: only the server itself (its publish API). */
     SERVER;
 
@@ -51,13 +56,20 @@ public record Namespace(
       return null;
     }
 
-    /** Whether {@code p} belongs to this audience. */
-    public boolean admits(Principal p) {
+    /**
+     * Whether {@code p} belongs to this audience for {@code channel}: to join it ({@code publish}
+     * false) or to send into it. Only {@link #GRANTED} looks at the channel and the action.
+     */
+    public boolean admits(Principal p, String channel, boolean publish) {
       return switch (this) {
         case ANONYMOUS -> true;
         case AUTHENTICATED -> !ChatIdentity.isAnonymous(p);
         case AGENTS -> ChatIdentity.isStaff(p);
         case ADMINS -> ChatIdentity.role(p) == ChatIdentity.Role.ADMIN;
+        case GRANTED ->
+            publish
+                ? ChannelGrants.of(p).mayPublish(channel)
+                : ChannelGrants.of(p).maySubscribe(channel);
         case SERVER -> false;
       };
     }

@@ -58,15 +58,34 @@ class NamespaceTest {
             Audience.AUTHENTICATED, new Principal[] {SIGNED_IN, AGENT, ADMIN},
             Audience.AGENTS, new Principal[] {AGENT, ADMIN},
             Audience.ADMINS, new Principal[] {ADMIN},
+            Audience.GRANTED, new Principal[] {},
             Audience.SERVER, new Principal[] {});
     for (Audience a : Audience.values()) {
       for (Principal p : new Principal[] {ANONYMOUS, SIGNED_IN, AGENT, ADMIN}) {
-        assertThat(a.admits(p))
-            .as(a + " admits " + p.user())
-            .isEqualTo(List.of(admitted.get(a)).contains(p));
+        for (boolean publish : new boolean[] {false, true}) {
+          assertThat(a.admits(p, "news:today", publish))
+              .as(a + " admits " + p.user() + (publish ? " to publish" : " to subscribe"))
+              .isEqualTo(List.of(admitted.get(a)).contains(p));
+        }
       }
       assertThat(Audience.ofWire(a.wire())).isEqualTo(a);
     }
     assertThat(Audience.ofWire("everyone")).isNull();
+  }
+
+  @Test
+  void grantedAdmitsTheHoldersOfAGrantForThatChannelAndAction() {
+    Map<String, String> claims = ChatIdentity.claims(ChatIdentity.Role.VISITOR, "shop");
+    claims.putAll(new ChannelGrants(List.of("dash:shop-*"), List.of("dash:shop-orders")).claims());
+    Principal holder = new Principal("shop:42", claims, null);
+
+    assertThat(Audience.GRANTED.admits(holder, "dash:shop-orders", false)).isTrue();
+    assertThat(Audience.GRANTED.admits(holder, "dash:shop-stock", false)).isTrue();
+    assertThat(Audience.GRANTED.admits(holder, "dash:other", false)).isFalse();
+    assertThat(Audience.GRANTED.admits(holder, "dash:shop-orders", true)).isTrue();
+    assertThat(Audience.GRANTED.admits(holder, "dash:shop-stock", true)).isFalse();
+    // Other audiences ignore grants: a grant never opens a namespace for admins only.
+    assertThat(Audience.ADMINS.admits(holder, "dash:shop-orders", false)).isFalse();
+    assertThat(Audience.GRANTED.admits(ADMIN, "dash:shop-orders", false)).isFalse();
   }
 }

@@ -45,6 +45,8 @@ public final class AppearanceApi implements HttpApi {
    *
    * @param texts the titles and launcher labels per language (greetings come over the protocol)
    * @param prechat the pre-chat form's fields when the site has it on, else null
+   * @param voice what the widget's microphone button needs, or null when the site accepts no audio
+   *     upload (the widget then offers no voice notes)
    * @param spokenAnswers {@code browser} or {@code server} when the widget reads the bot's answers
    *     aloud ({@code voice.spokenAnswers}), else null
    */
@@ -59,7 +61,16 @@ public final class AppearanceApi implements HttpApi {
       Map<String, LanguageTexts> texts,
       String lang,
       List<PrechatField> prechat,
+      Voice voice,
       String spokenAnswers) {}
+
+  /**
+   * A site's voice notes as the widget gets them ({@code docs/CLIENTS.md#voice-notes}).
+   *
+   * @param maxSeconds the longest voice note the server takes ({@code voice.maxSeconds}): the
+   *     widget's recorder stops by itself there
+   */
+  public record Voice(int maxSeconds) {}
 
   /**
    * A pre-chat form field as the widget gets it.
@@ -127,7 +138,18 @@ public final class AppearanceApi implements HttpApi {
     String speaks = spoken == VoiceSettings.SpokenAnswers.OFF ? null : spoken.wire();
     if (a == null) {
       return new View(
-          s.id(), s.botName(), null, null, null, null, null, Map.of(), null, null, speaks);
+          s.id(),
+          s.botName(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          Map.of(),
+          null,
+          null,
+          voice(s),
+          speaks);
     }
     Map<String, LanguageTexts> texts = new TreeMap<>();
     a.texts()
@@ -159,7 +181,14 @@ public final class AppearanceApi implements HttpApi {
                             f.kind().maxLength()))
                 .toList()
             : null,
+        voice(s),
         speaks);
+  }
+
+  /** The widget's view of {@code s}'s voice notes: null when no audio type is allowed. */
+  static Voice voice(Site s) {
+    boolean audio = s.files().allowedTypes().stream().anyMatch(t -> t.startsWith("audio/"));
+    return audio ? new Voice(s.voice().maxSeconds()) : null;
   }
 
   private static String hash(byte[] body) {

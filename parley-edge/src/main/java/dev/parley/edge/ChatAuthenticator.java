@@ -158,6 +158,7 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
     if (c.identified()) {
       Map<String, String> claims = ChatIdentity.claims(Role.VISITOR, c.site());
       c.profile().forEach((k, v) -> claims.put(ChatIdentity.PROFILE_PREFIX + k, v));
+      claims.putAll(c.grants().claims());
       return new Principal(c.site() + ":" + c.subject(), claims, token, c.expiresAtMillis());
     }
     if (c.role().equals("agent")) {
@@ -165,15 +166,14 @@ public final class ChatAuthenticator implements Authenticator, AutoCloseable {
       if (a == null) {
         throw new AuthenticationException("no agent " + c.subject() + " on this server");
       }
-      return new Principal(
-          a.user(), ChatIdentity.claims(Role.AGENT, null), token, c.expiresAtMillis());
+      Map<String, String> claims = ChatIdentity.claims(Role.AGENT, null);
+      claims.putAll(c.grants().claims());
+      return new Principal(a.user(), claims, token, c.expiresAtMillis());
     }
     Role role = Role.ofWire(c.role());
-    return new Principal(
-        c.subject(),
-        ChatIdentity.claims(role, role == Role.VISITOR ? c.site() : null),
-        token,
-        c.expiresAtMillis());
+    Map<String, String> claims = ChatIdentity.claims(role, role == Role.VISITOR ? c.site() : null);
+    claims.putAll(c.grants().claims());
+    return new Principal(c.subject(), claims, token, c.expiresAtMillis());
   }
 
   /**

@@ -21,6 +21,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.parley.chat.ChannelGrants;
 import dev.parley.chat.ChatIdentity;
 import dev.parley.chat.Site;
 import dev.parley.core.Authenticator.AuthenticationException;
@@ -117,6 +118,8 @@ public final class JwtVerifier {
    * @param expiresAtMillis {@code exp} plus the clock skew, in epoch ms
    * @param profile for a site's token, its other claims (name, email, plan…) as text by name: the
    *     {@link #profile} of it; empty otherwise
+   * @param grants the channels its {@code channels} claim grants ({@link ChannelGrants#NONE}
+   *     without one)
    */
   public record Claims(
       String subject,
@@ -124,11 +127,12 @@ public final class JwtVerifier {
       String site,
       boolean identified,
       long expiresAtMillis,
-      Map<String, String> profile) {}
+      Map<String, String> profile,
+      ChannelGrants grants) {}
 
   /** The registered and Parley's own claims, which are no part of a visitor's profile. */
   private static final Set<String> NOT_PROFILE =
-      Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "role", "site");
+      Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "role", "site", "channels");
 
   /**
    * The claims of a site's identity JWT that describe the visitor for the agents' visitor panel:
@@ -285,13 +289,20 @@ public final class JwtVerifier {
     } else if (!Set.of("visitor", "agent", "admin").contains(role)) {
       throw new AuthenticationException("token role must be visitor, agent or admin");
     }
+    ChannelGrants grants;
+    try {
+      grants = ChannelGrants.parse(claims.getClaim("channels"));
+    } catch (IllegalArgumentException e) {
+      throw new AuthenticationException("token " + e.getMessage());
+    }
     return new Claims(
         sub,
         role,
         site,
         bySite != null,
         claims.getExpirationTime().getTime() + skewMillis,
-        bySite != null ? profile(claims) : Map.of());
+        bySite != null ? profile(claims) : Map.of(),
+        grants);
   }
 
   private static String reason(BadJOSEException e) {

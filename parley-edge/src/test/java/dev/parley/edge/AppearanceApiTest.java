@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.BusinessHours;
 import dev.parley.chat.Directory;
+import dev.parley.chat.FileLimits;
 import dev.parley.chat.Site;
 import dev.parley.chat.SiteAppearance;
+import dev.parley.chat.VoiceSettings;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.HttpApi.Request;
 import dev.parley.protocol.http.HttpApi.Response;
@@ -136,6 +138,27 @@ class AppearanceApiTest {
     assertThat(after.status()).isEqualTo(200);
     assertThat(after.headers().get("ETag")).isNotEqualTo(etag);
     assertThat(body(after)).contains("#111111");
+  }
+
+  @Test
+  void theVoiceNotesLengthComesWithTheLookAndNotWhereNoAudioIsAccepted() {
+    assertThat(body(get("/api/sites/acme/appearance", Map.of())))
+        .as("the default: two minutes")
+        .contains("\"voice\":{\"maxSeconds\":120}");
+    Site acme = directory.site("acme");
+    directory.replace(Map.of("acme", acme.withVoice(new VoiceSettings(30, null))), Map.of(), 2);
+    assertThat(body(get("/api/sites/acme/appearance", Map.of())))
+        .contains("\"voice\":{\"maxSeconds\":30}");
+    directory.replace(
+        Map.of(
+            "acme",
+            acme.withVoice(new VoiceSettings(30, null))
+                .withFiles(new FileLimits(1024, List.of("image/png", "application/pdf"), 10))),
+        Map.of(),
+        3);
+    assertThat(body(get("/api/sites/acme/appearance", Map.of())))
+        .as("no audio type allowed: no microphone in the widget")
+        .doesNotContain("voice");
   }
 
   @Test

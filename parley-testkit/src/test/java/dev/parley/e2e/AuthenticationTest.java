@@ -317,13 +317,16 @@ class AuthenticationTest {
             "k1",
             Map.of("sub", "idp-user"),
             Duration.ofHours(1));
+    // The first handshake reads the JWKS unless an earlier test did (a read slower than the
+    // client's 500 ms on a loaded machine is retried once); the next ones use the cache.
     int fetchesBefore = jwksFetches.get();
-    for (int i = 0; i < 3; i++) {
+    assertThat(status("/ws", Map.of("Authorization", "Bearer " + t1))).isEqualTo(101);
+    int afterFirst = jwksFetches.get();
+    assertThat(afterFirst - fetchesBefore).as("one read (and its retry)").isLessThanOrEqualTo(2);
+    for (int i = 0; i < 2; i++) {
       assertThat(status("/ws", Map.of("Authorization", "Bearer " + t1))).isEqualTo(101);
     }
-    assertThat(jwksFetches.get() - fetchesBefore)
-        .as("one fetch, then the cache")
-        .isLessThanOrEqualTo(1);
+    assertThat(jwksFetches.get()).as("then the cache").isEqualTo(afterFirst);
 
     // The identity provider rotates to k2: a token naming k2 makes the server read the JWKS again.
     published.set(new JWKSet(List.of(jwks1.toPublicJWK(), jwks2.toPublicJWK())));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import dev.parley.bots.FakeTranscriptionServer;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.TestServer;
 import dev.parley.testsupport.NodeScript;
@@ -75,6 +76,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code attachments.mjs}: a visitor on a phone-sized page pastes a screenshot and sends it
  *       with its progress shown; the agent sees the thumbnail and opens and closes the full-size
  *       viewer from the keyboard, then sends a PDF the visitor downloads from its file card.
+ *   <li>{@code voice.mjs} (Chromium with a fake microphone, a transcription stand-in in this
+ *       process): on a phone-sized page a visitor records a voice note and cancels it with Escape
+ *       (nothing uploaded), records one from the keyboard, attaches and sends it (the audio player
+ *       and its transcript shown), lets one stop at the site's limit, and is told when the
+ *       microphone is refused.
  * </ul>
  *
  * <p>And on a server of its own that sends mail to GreenMail (an SMTP server in this process) and
@@ -173,6 +179,29 @@ class BrowserTest {
     NodeScript.Result r = browserScript(script, Map.of());
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output()).contains("[" + script + "] PASS");
+  }
+
+  @Test
+  void aVisitorRecordsAndSendsAVoiceNoteInChromium() throws Exception {
+    String said = "Where is my parcel?";
+    try (FakeTranscriptionServer whisper = new FakeTranscriptionServer()) {
+      whisper.text(said);
+      NodeScript.Result r =
+          browserScript(
+              "voice", Map.of("PARLEY_WHISPER_URL", whisper.baseUrl(), "PARLEY_TRANSCRIPT", said));
+      assertThat(r.exitCode()).as(r.output()).isZero();
+      assertThat(r.output()).contains("[voice] PASS");
+      assertThat(whisper.received)
+          .as("the voice notes sent (not the cancelled one), as WebM")
+          .hasSize(2)
+          .allSatisfy(
+              q -> {
+                assertThat(q.parts().get("file").type()).isEqualTo("audio/webm");
+                assertThat(q.parts().get("file").bytes())
+                    .as("EBML, as MediaRecorder writes it")
+                    .startsWith((byte) 0x1A, (byte) 0x45, (byte) 0xDF, (byte) 0xA3);
+              });
+    }
   }
 
   @Test

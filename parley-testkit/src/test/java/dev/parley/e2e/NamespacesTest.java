@@ -11,6 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,16 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Channel namespaces end to end (issue 19): a real server whose sites file configures {@code news}
- * (anyone reads, agents publish), raw WebSockets, and a namespace made through the admin API that
- * applies without a restart.
+ * (anyone reads, agents publish) and {@code dash} (only what a token grants), raw WebSockets, and a
+ * namespace made through the admin API that applies without a restart.
  */
 @Timeout(60)
 class NamespacesTest {
   static final String FILE =
       """
-      {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
+      {"sites": [{"id": "shop", "greeting": "Hi from the shop",
+                  "identitySecret": "shop-identity-secret-of-32-bytes!!"}],
        "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}],
-       "namespaces": [{"name": "news", "subscribe": "anonymous", "publish": "agents"}]}
+       "namespaces": [{"name": "news", "subscribe": "anonymous", "publish": "agents"},
+                      {"name": "dash", "subscribe": "granted", "publish": "granted"}]}
       """;
 
   @TempDir Path dir;
@@ -132,6 +137,51 @@ class NamespacesTest {
       visitor.sendText(
           "{\"type\":\"send\",\"ref\":\"s2\",\"cid\":\"v2\",\"conv\":\"nope:x\",\"text\":\"hi\"}");
       assertThat(next(visitor, "ack", "s2").get("cid").asText()).isEqualTo("v2");
+    }
+  }
+
+  @Test
+  void aGrantedNamespaceAdmitsWhatTheSitesTokenGrantsAndNothingElse() throws Exception {
+    String granted =
+        AuthenticationTest.hs256(
+            "shop-identity-secret-of-32-bytes!!",
+            Map.of(
+                "sub",
+                "ana",
+                "site",
+                "shop",
+                "channels",
+                Map.of(
+                    "subscribe", List.of("dash:shop-*"),
+                    "publish", List.of("dash:shop-orders"))),
+            Duration.ofHours(1));
+    try (RawWebSocket holder =
+            connect("{\"type\":\"hello\",\"site\":\"shop\",\"token\":\"" + granted + "\"}");
+        RawWebSocket anonymous = connect("{\"type\":\"hello\",\"site\":\"shop\"}");
+        RawWebSocket admin =
+            connect("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}")) {
+      holder.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"dash:shop-orders\"}");
+      next(holder, "joined", "j");
+      holder.sendText(
+          "{\"type\":\"send\",\"ref\":\"s\",\"cid\":\"g1\",\"conv\":\"dash:shop-orders\","
+              + "\"text\":\"order 17 shipped\"}");
+      assertThat(next(holder, "ack", "s").get("seq").asLong()).isEqualTo(1);
+
+      // Subscribe is granted by the pattern, publish only where the token says.
+      holder.sendText("{\"type\":\"join\",\"ref\":\"j2\",\"conv\":\"dash:shop-stock\"}");
+      next(holder, "joined", "j2");
+      holder.sendText(
+          "{\"type\":\"send\",\"ref\":\"s2\",\"cid\":\"g2\",\"conv\":\"dash:shop-stock\","
+              + "\"text\":\"x\"}");
+      assertThat(error(holder, "s2").get("code").asText()).isEqualTo("forbidden");
+      holder.sendText("{\"type\":\"join\",\"ref\":\"j3\",\"conv\":\"dash:other\"}");
+      assertThat(error(holder, "j3").get("code").asText()).isEqualTo("forbidden");
+
+      // Without a grant, neither a visitor nor an admin joins: the namespace asked for grants.
+      anonymous.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"dash:shop-orders\"}");
+      assertThat(error(anonymous, "j").get("code").asText()).isEqualTo("forbidden");
+      admin.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"dash:shop-orders\"}");
+      assertThat(error(admin, "j").get("code").asText()).isEqualTo("forbidden");
     }
   }
 }

@@ -62,7 +62,9 @@ public record NamespaceDoc(
     if (a == null) {
       throw new InvalidSetting(
           field,
-          "must be anonymous, authenticated, agents, admins or server, not \"" + value + "\"");
+          "must be anonymous, authenticated, agents, admins, granted or server, not \""
+              + value
+              + "\"");
     }
     return a;
   }
