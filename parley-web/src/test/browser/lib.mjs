@@ -127,7 +127,7 @@ export function assertInside(page, box, what) {
 
 /** The Content-Security-Policy the server is to send on its HTML pages. */
 export const POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-  + "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'";
+  + "media-src 'self' blob:; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'";
 
 /** Collects CSP violations in every page of the context (events, and Chromium's console reports). */
 export async function recordViolations(context) {

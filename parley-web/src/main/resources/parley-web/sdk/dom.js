@@ -32,6 +32,8 @@ const TICK_MARKS = { pending: '◷', sent: '✓', delivered: '✓✓', read: '�
  * @property {AttachmentRenderer} [files] draws a message's attachments (sdk/attachments.js), or none
  * @property {() => string|undefined} [lang] the language times are written in (sdk/times.js);
  *   default: the browser's
+ * @property {(el: HTMLElement, item: TranscriptItem) => void} [decorate] adds a page's own controls
+ *   to a bubble after each fill (the widget's read-aloud button, widget/speaker.js), or none
  */
 
 /**
@@ -153,6 +155,7 @@ export class TranscriptView {
     text.hidden = !text.textContent && (item.attachments.length > 0 || item.tick === 'pending');
     this._sources(el, item.sources);
     o.files?.draw(el, el.querySelector('.sources') ?? text, item.attachments, o.part);
+    o.decorate?.(el, item);
     let meta = /** @type {HTMLElement|null} */ (el.querySelector('.meta'));
     if (!item.tick && item.ts === null) {
       meta?.remove();

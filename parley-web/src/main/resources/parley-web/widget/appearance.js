@@ -22,6 +22,8 @@
  * @property {import('./prechat.js').Field[]} [prechat] the pre-chat form's fields, when the site has it on
  * @property {{maxSeconds: number}} [voice] the longest voice note, when the site takes audio
  *   (widget/voice.js); absent: no microphone button
+ * @property {'browser'|'server'} [spokenAnswers] whether the widget reads the bot's answers aloud, and
+ *   with what (speaker.js); absent: it does not
  */
 
 const COLOUR = /^#[0-9a-fA-F]{6}$/;

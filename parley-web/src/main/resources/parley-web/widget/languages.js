@@ -11,6 +11,7 @@ import { EUROPE } from './languages/europe.js';
 import { BALTIC } from './languages/baltic.js';
 import { WORLD } from './languages/world.js';
 import { VOICE } from './languages/voice.js';
+import { SPEECH } from './languages/speech.js';
 
 /**
  * One form per plural category (`zero`, `one`, `two`, `few`, `many`), and always `other`.
@@ -26,15 +27,16 @@ export const RTL = ['ar', 'he', 'fa', 'ur'];
  * Every language, by primary language subtag (`en` first).
  * @type {Record<string, Words>}
  */
-export const LANGUAGES = withVoice({ ...EUROPE, ...BALTIC, ...WORLD });
+export const LANGUAGES = withFeatureWords({ ...EUROPE, ...BALTIC, ...WORLD }, [VOICE, SPEECH]);
 
 /**
- * `all` with each language's voice note words (languages/voice.js, kept in a file of their own).
- * @param {Record<string, Words>} all @returns {Record<string, Words>}
+ * Each language's words with those of features kept in files of their own (languages/voice.js,
+ * languages/speech.js).
+ * @param {Record<string, Words>} base @param {Record<string, Words>[]} features
+ * @returns {Record<string, Words>}
  */
-function withVoice(all) {
-  for (const [code, words] of Object.entries(VOICE)) {
-    all[code] = { ...all[code], ...words };
-  }
-  return all;
+function withFeatureWords(base, features) {
+  return Object.fromEntries(
+    Object.entries(base).map(([lang, words]) => [lang, Object.assign({ ...words }, ...features.map((f) => f[lang] ?? {}))]),
+  );
 }

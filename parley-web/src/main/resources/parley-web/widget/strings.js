@@ -75,6 +75,9 @@ import { LANGUAGES, RTL } from './languages.js';
  * @property {string} voiceDenied the microphone refused
  * @property {string} voiceNoDevice no microphone
  * @property {string} voiceFailed any other failed recording
+
+ * @property {string} readAloud spoken answers (speaker.js): an answer's button while it is not read
+ * @property {string} stopReading the same button while the answer is read
  */
 
 /**
@@ -172,5 +175,7 @@ export function stringsFor(tag) {
     voiceRecording: text('voiceRecording'), voiceLeft: (time) => fill(text('voiceLeft'), { time }),
     voiceAttached: text('voiceAttached'), voiceCancelled: text('voiceCancelled'), voiceLimit: text('voiceLimit'),
     voiceDenied: text('voiceDenied'), voiceNoDevice: text('voiceNoDevice'), voiceFailed: text('voiceFailed'),
+    // spoken answers (speaker.js)
+    readAloud: text('readAloud'), stopReading: text('stopReading'),
   };
 }

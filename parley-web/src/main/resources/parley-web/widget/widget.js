@@ -15,6 +15,7 @@ import { applyAppearance, fetchAppearance } from './appearance.js';
 import { attachVisitorInfo } from './prechat.js';
 import { attachControls } from './attach.js';
 import { attachVoice } from './voice.js';
+import { AnswerSpeaker, speakerOptions } from './speaker.js';
 
 /** @typedef {import('../sdk/protocol.js').Conversation} Conversation */
 /** @typedef {import('../sdk/client-types.js').TransportName} TransportName */
@@ -122,6 +123,8 @@ export function mount(cfg) {
     applyAppearance(ui, a, { base, lang: a?.lang || lang, title: cfg.title, defaultTitle: t.title });
     names.bot = a?.botName || t.bot;
     voice.configure(a?.voice);
+    spokenMode = a?.spokenAnswers ?? null;
+    view.redraw(transcript.state); // the read-aloud buttons follow the mode
   };
   const key = `parley:${base.host}:${site}`;
   const store = pageStorage();
@@ -156,6 +159,8 @@ export function mount(cfg) {
   let typingSentAt = 0;
 
   const transcript = new Transcript({ conv });
+  let spokenMode = /** @type {'browser'|'server'|null} */ (null); // the site's spoken answers
+  const speaker = new AnswerSpeaker(document, speakerOptions(base, client, () => conv, () => spokenMode, () => t));
   /** @param {string} user @returns {string|null} */
   const whoIs = (user) => (user === 'bot' ? names.bot : names[user] || agentName || null);
   const view = new TranscriptView(ui.log, transcript, {
@@ -168,8 +173,10 @@ export function mount(cfg) {
     }),
     part: 'message',
     lang: () => t.lang,
+    decorate: (el, it) => speaker.decorate(el, it),
   });
   transcript.follow(client);
+  speaker.follow(transcript);
   const typing = new TypingIndicators((users) => {
     ui.typing.textContent = users.length ? t.typing(users.map((u) => whoIs(u) || '…').join(', ')) : '';
   });
@@ -427,6 +434,7 @@ export function mount(cfg) {
     destroy: () => {
       document.removeEventListener('visibilitychange', markRead);
       voice.cancel();
+      speaker.stop();
       client.close();
       ui.host.remove();
     },

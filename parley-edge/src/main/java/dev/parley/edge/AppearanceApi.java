@@ -3,6 +3,7 @@ package dev.parley.edge;
 import dev.parley.chat.Directory;
 import dev.parley.chat.Site;
 import dev.parley.chat.SiteAppearance;
+import dev.parley.chat.VoiceSettings;
 import dev.parley.chat.WidgetOrigins;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
@@ -46,6 +47,8 @@ public final class AppearanceApi implements HttpApi {
    * @param prechat the pre-chat form's fields when the site has it on, else null
    * @param voice what the widget's microphone button needs, or null when the site accepts no audio
    *     upload (the widget then offers no voice notes)
+   * @param spokenAnswers {@code browser} or {@code server} when the widget reads the bot's answers
+   *     aloud ({@code voice.spokenAnswers}), else null
    */
   public record View(
       String site,
@@ -58,7 +61,8 @@ public final class AppearanceApi implements HttpApi {
       Map<String, LanguageTexts> texts,
       String lang,
       List<PrechatField> prechat,
-      Voice voice) {}
+      Voice voice,
+      String spokenAnswers) {}
 
   /**
    * A site's voice notes as the widget gets them ({@code docs/CLIENTS.md#voice-notes}).
@@ -130,9 +134,22 @@ public final class AppearanceApi implements HttpApi {
   /** The widget's view of {@code s}. */
   static View view(Site s) {
     SiteAppearance a = s.appearance();
+    VoiceSettings.SpokenAnswers spoken = s.voice().spokenAnswers();
+    String speaks = spoken == VoiceSettings.SpokenAnswers.OFF ? null : spoken.wire();
     if (a == null) {
       return new View(
-          s.id(), s.botName(), null, null, null, null, null, Map.of(), null, null, voice(s));
+          s.id(),
+          s.botName(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          Map.of(),
+          null,
+          null,
+          voice(s),
+          speaks);
     }
     Map<String, LanguageTexts> texts = new TreeMap<>();
     a.texts()
@@ -164,7 +181,8 @@ public final class AppearanceApi implements HttpApi {
                             f.kind().maxLength()))
                 .toList()
             : null,
-        voice(s));
+        voice(s),
+        speaks);
   }
 
   /** The widget's view of {@code s}'s voice notes: null when no audio type is allowed. */

@@ -1,8 +1,6 @@
 package dev.parley.server;
 
-import dev.parley.bots.OpenAiTranscriber;
 import dev.parley.bots.SiteBots;
-import dev.parley.bots.Transcribers;
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.chat.BotSettings;
@@ -44,7 +42,6 @@ import dev.parley.edge.admin.ReportsApi;
 import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
 import dev.parley.edge.files.FileLinks;
-import dev.parley.edge.files.FileUploads;
 import dev.parley.edge.files.FilesApi;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.chat.ChatProtocol;
@@ -89,7 +86,7 @@ public final class ParleyServer implements AutoCloseable {
   private final NodeClock clock = NodeClock.system();
   private final Node node;
   private final TransportServer transport;
-  private final FileUploads uploads;
+  private final VoiceParts voice;
   private boolean closed;
 
   private final MicrometerMetrics metrics = new MicrometerMetrics();
@@ -237,10 +234,8 @@ public final class ParleyServer implements AutoCloseable {
               authenticator,
               directory,
               search);
-      this.uploads =
-          new FileUploads(
-              chat.files(), clock, new Transcribers(OpenAiTranscriber.TIMEOUT)); // closes them
-      opened.add(uploads);
+      this.voice = new VoiceParts(chat, clock); // transcription and speech clients
+      opened.add(voice);
       FilesApi files =
           new FilesApi(
               new OpsApi(
@@ -274,14 +269,14 @@ public final class ParleyServer implements AutoCloseable {
                   authenticator),
               authenticator,
               chat.files(),
-              uploads,
+              voice.uploads(),
               secret,
               Clock.systemUTC());
       this.transport =
           TransportServer.start(
               EngineConfigs.transport(config),
               node,
-              files,
+              voice.speech(files, authenticator, chat, store),
               new UploadDoors(files, new AdminGate(authenticator)));
     } catch (RuntimeException | InterruptedException e) {
       for (int k = opened.size() - 1; k >= 0; k--) {
@@ -430,7 +425,7 @@ public final class ParleyServer implements AutoCloseable {
         config.clustered() ? CloseCode.SERVICE_RESTART : CloseCode.GOING_AWAY,
         left.isNegative() ? Duration.ZERO : left);
     transport.close();
-    uploads.close();
+    voice.close();
     chat.close();
     authenticator.close();
     bots.close();

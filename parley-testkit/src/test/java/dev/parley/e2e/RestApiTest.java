@@ -241,6 +241,7 @@ class RestApiTest {
             "/api/conversations/{id}/labels",
             "/api/conversations/{id}/visitor",
             "/api/conversations/{id}/files",
+            "/api/conversations/{id}/messages/{seq}/speech",
             "/api/files/{id}",
             "/api/files/{id}/content",
             "/api/files/{id}/thumbnail",

@@ -19,7 +19,8 @@ final class SecurityHeaders {
   /** The policy of every page; {@code frame-ancestors} is added per page. */
   static final String CSP_BASE =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-          + "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors ";
+          + "media-src 'self' blob:; connect-src 'self' ws: wss:; base-uri 'none'; "
+          + "form-action 'self'; frame-ancestors ";
 
   /** The console, the dashboard, and any other page: never in a frame (clickjacking). */
   static final String CSP_UNFRAMED = CSP_BASE + "'none'";

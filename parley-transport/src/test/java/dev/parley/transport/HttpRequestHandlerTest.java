@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class HttpRequestHandlerTest {
   static final String CSP_START =
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-          + "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; ";
+          + "media-src 'self' blob:; connect-src 'self' ws: wss:; base-uri 'none'; "
+          + "form-action 'self'; ";
 
   /** Requests the API was handed. */
   final List<HttpApi.Request> apiRequests = new ArrayList<>();

@@ -337,9 +337,13 @@ public final class AdminApi implements HttpApi {
         ((Map<String, Object>) emb).put("apiKeySet", SiteSecrets.embeddingsKey(d) != null);
       }
     }
-    if (n.get("voice") instanceof Map<?, ?> voice
-        && voice.get("transcription") instanceof Map<?, ?> t) {
-      ((Map<String, Object>) t).put("apiKeySet", SiteSecrets.transcriptionKey(d) != null);
+    if (n.get("voice") instanceof Map<?, ?> voice) {
+      if (voice.get("transcription") instanceof Map<?, ?> t) {
+        ((Map<String, Object>) t).put("apiKeySet", SiteSecrets.transcriptionKey(d) != null);
+      }
+      if (voice.get("speech") instanceof Map<?, ?> sp) {
+        ((Map<String, Object>) sp).put("apiKeySet", SiteSecrets.speechKey(d) != null);
+      }
     }
     n.put("version", s.version());
     n.put("updatedAt", s.updatedAtMillis());

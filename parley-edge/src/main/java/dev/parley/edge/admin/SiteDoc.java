@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  * transcription ({@link VoiceDoc}).
  *
  * <p>Immutable. Secrets ({@code identitySecret}, {@code bot.llm.apiKey}, {@code
- * bot.webhook.secret}, {@code bot.embeddings.apiKey}, {@code voice.transcription.apiKey}, each
- * {@code eventWebhooks[i].secret}) are plain here; {@link SiteSecrets} seals them in the stored
- * document and the API never shows them.
+ * bot.webhook.secret}, {@code bot.embeddings.apiKey}, {@code voice.transcription.apiKey}, {@code
+ * voice.speech.apiKey}, each {@code eventWebhooks[i].secret}) are plain here; {@link SiteSecrets}
+ * seals them in the stored document and the API never shows them.
  */
 public record SiteDoc(
     String id,
@@ -385,9 +385,11 @@ public record SiteDoc(
     return with(identitySecret, bot, hooks, voice);
   }
 
-  /** This document with another transcription API key (null keeps none). */
-  SiteDoc withTranscriptionKey(String key) {
-    return voice == null ? this : with(identitySecret, bot, eventWebhooks, voice.withApiKey(key));
+  /** This document with other voice API keys: transcription, speech (null keeps none). */
+  SiteDoc withVoiceKeys(String transcription, String speech) {
+    return voice == null
+        ? this
+        : with(identitySecret, bot, eventWebhooks, voice.withKeys(transcription, speech));
   }
 
   private SiteDoc with(String identity, Bot b, List<EventWebhookDoc> hooks, VoiceDoc v) {

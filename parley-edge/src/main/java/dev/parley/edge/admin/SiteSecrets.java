@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * The secrets of a site document — its identity secret, the LLM API key, the webhook bot's secret,
- * the embeddings API key, the transcription API key and each event webhook's secret — sealed for
- * storage and opened for use ({@link SecretBox}), each with its place ({@code site/<id>/<field>})
- * as associated data. Secrets are write-only: a document sent without one keeps the stored one, an
- * empty string clears it.
+ * the embeddings API key, the transcription and speech API keys and each event webhook's secret —
+ * sealed for storage and opened for use ({@link SecretBox}), each with its place ({@code
+ * site/<id>/<field>}) as associated data. Secrets are write-only: a document sent without one keeps
+ * the stored one, an empty string clears it.
  *
  * <p>Stateless and thread-safe.
  */
@@ -35,9 +35,14 @@ final class SiteSecrets {
     return d.voice() == null ? null : d.voice().apiKey();
   }
 
+  /** The speech API key, or null. */
+  static String speechKey(SiteDoc d) {
+    return d.voice() == null ? null : d.voice().speechKey();
+  }
+
   /** {@code d} with no secret at all (what the API shows, beside whether each is set). */
   static SiteDoc without(SiteDoc d) {
-    return d.withSecrets(null, null, null, null).withEventWebhooks(null).withTranscriptionKey(null);
+    return d.withSecrets(null, null, null, null).withEventWebhooks(null).withVoiceKeys(null, null);
   }
 
   /** {@code sealed} (as stored) with its secrets opened. */
@@ -53,8 +58,9 @@ final class SiteSecrets {
                 : s.eventWebhooks().stream()
                     .map(h -> h.withSecret(box.open(h.secret(), hookPlace(s.id(), h.id()))))
                     .toList())
-        .withTranscriptionKey(
-            box.open(transcriptionKey(s), place(s.id(), "voice.transcription.apiKey")));
+        .withVoiceKeys(
+            box.open(transcriptionKey(s), place(s.id(), "voice.transcription.apiKey")),
+            box.open(speechKey(s), place(s.id(), "voice.speech.apiKey")));
   }
 
   /**
@@ -86,13 +92,19 @@ final class SiteSecrets {
                 id,
                 "bot.embeddings.apiKey"))
         .withEventWebhooks(sealedHooks(box, doc, before))
-        .withTranscriptionKey(
+        .withVoiceKeys(
             keep(
                 box,
                 transcriptionKey(doc),
                 before == null ? null : transcriptionKey(before),
                 id,
-                "voice.transcription.apiKey"));
+                "voice.transcription.apiKey"),
+            keep(
+                box,
+                speechKey(doc),
+                before == null ? null : speechKey(before),
+                id,
+                "voice.speech.apiKey"));
   }
 
   /**

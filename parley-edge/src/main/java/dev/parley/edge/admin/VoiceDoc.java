@@ -6,13 +6,23 @@ import java.util.regex.Pattern;
 
 /**
  * A site's voice messages as operators write them ({@code voice} in a {@link SiteDoc}); a field
- * left out takes its default ({@link VoiceSettings#DEFAULTS}: 120 seconds, no transcription).
+ * left out takes its default ({@link VoiceSettings#DEFAULTS}: 120 seconds, no transcription, no
+ * spoken answers).
  *
  * @param maxSeconds the longest voice note: 1 to {@link VoiceSettings#MAX_SECONDS}
  * @param transcription where audio uploads are transcribed, or null for none
+ * @param spokenAnswers {@code off} (the default), {@code browser} or {@code server} ({@link
+ *     VoiceSettings.SpokenAnswers}); {@code server} needs {@code speech}
+ * @param speech where the bot's answers are spoken ({@link SpeechDoc}), or null
  */
-public record VoiceDoc(Integer maxSeconds, Transcription transcription) {
+public record VoiceDoc(
+    Integer maxSeconds, Transcription transcription, String spokenAnswers, SpeechDoc speech) {
   private static final Pattern LANGUAGE = Pattern.compile("[a-z]{2,3}");
+
+  /** A document without spoken answers. */
+  public VoiceDoc(Integer maxSeconds, Transcription transcription) {
+    this(maxSeconds, transcription, null, null);
+  }
 
   /**
    * An OpenAI-compatible transcription endpoint: {@code baseUrl} (http or https, with or without
@@ -36,7 +46,7 @@ public record VoiceDoc(Integer maxSeconds, Transcription transcription) {
     }
     Transcription t = d.transcription;
     if (t != null) {
-      if (t.baseUrl == null || !isHttpUrl(t.baseUrl)) {
+      if (!isHttpUrl(t.baseUrl)) {
         throw new InvalidSetting(
             "voice.transcription.baseUrl",
             "must be an http or https URL (like http://whisper:8080)");
@@ -53,10 +63,25 @@ public record VoiceDoc(Integer maxSeconds, Transcription transcription) {
             "voice.transcription.language", "must be an ISO-639-1 code (like en) or left out");
       }
     }
+    VoiceSettings.SpokenAnswers mode =
+        d.spokenAnswers == null ? null : VoiceSettings.SpokenAnswers.ofWire(d.spokenAnswers);
+    if (d.spokenAnswers != null && mode == null) {
+      throw new InvalidSetting("voice.spokenAnswers", "must be off, browser or server");
+    }
+    if (mode == VoiceSettings.SpokenAnswers.SERVER && d.speech == null) {
+      throw new InvalidSetting(
+          "voice.speech",
+          "is required when spokenAnswers is server (an /v1/audio/speech endpoint)");
+    }
+    SpeechDoc.check(d.speech);
     return d;
   }
 
-  private static boolean isHttpUrl(String s) {
+  /** Whether {@code s} is an absolute http or https URL with a host. */
+  static boolean isHttpUrl(String s) {
+    if (s == null) {
+      return false;
+    }
     try {
       URI u = URI.create(s);
       return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && u.getHost() != null;
@@ -79,7 +104,9 @@ public record VoiceDoc(Integer maxSeconds, Transcription transcription) {
                 t.baseUrl,
                 t.model,
                 t.apiKey == null || t.apiKey.isEmpty() ? null : t.apiKey,
-                t.language));
+                t.language),
+        d.spokenAnswers == null ? null : VoiceSettings.SpokenAnswers.ofWire(d.spokenAnswers),
+        SpeechDoc.toSettings(d.speech));
   }
 
   /** The document of {@code v}; null for the defaults. */
@@ -90,7 +117,9 @@ public record VoiceDoc(Integer maxSeconds, Transcription transcription) {
     VoiceSettings.Transcription t = v.transcription();
     return new VoiceDoc(
         v.maxSeconds(),
-        t == null ? null : new Transcription(t.baseUrl(), t.model(), t.apiKey(), t.language()));
+        t == null ? null : new Transcription(t.baseUrl(), t.model(), t.apiKey(), t.language()),
+        v.spokenAnswers() == VoiceSettings.SpokenAnswers.OFF ? null : v.spokenAnswers().wire(),
+        SpeechDoc.of(v.speech()));
   }
 
   /** The transcription's API key, or null. */
@@ -98,8 +127,17 @@ public record VoiceDoc(Integer maxSeconds, Transcription transcription) {
     return transcription == null ? null : transcription.apiKey;
   }
 
-  /** This document with another transcription API key. */
-  VoiceDoc withApiKey(String key) {
-    return transcription == null ? this : new VoiceDoc(maxSeconds, transcription.withApiKey(key));
+  /** The speech endpoint's API key, or null. */
+  String speechKey() {
+    return speech == null ? null : speech.apiKey();
+  }
+
+  /** This document with other API keys (each ignored where its endpoint is not set). */
+  VoiceDoc withKeys(String transcriptionKey, String speechKey) {
+    return new VoiceDoc(
+        maxSeconds,
+        transcription == null ? null : transcription.withApiKey(transcriptionKey),
+        spokenAnswers,
+        speech == null ? null : speech.withApiKey(speechKey));
   }
 }
