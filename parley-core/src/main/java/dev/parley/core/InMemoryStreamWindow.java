@@ -101,6 +101,9 @@ public final class InMemoryStreamWindow implements StreamWindow {
     synchronized (s) {
       s.trim(limits, now);
       s.touchedAt = now;
+      if (after == LIVE) { // a live join: no copy of the window (a crowd joins at once)
+        return CompletableFuture.completedFuture(new Replay(s.epoch, s.lastSeq, true, List.of()));
+      }
       List<Entry> all = new ArrayList<>(s.kept.size());
       for (Kept k : s.kept) {
         all.add(k.entry());

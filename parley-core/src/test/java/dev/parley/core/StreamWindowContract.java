@@ -155,6 +155,18 @@ public abstract class StreamWindowContract {
   }
 
   @Test
+  void aLiveReaderGetsTheEpochAndTheLastSeqButNoHistory() throws Exception {
+    String s = ns + "g";
+    StreamWindow.Position p = get(nodeA.append(s, FIVE, template("x")));
+    get(nodeA.append(s, FIVE, template("y")));
+    StreamWindow.Replay live = get(nodeB.since(s, FIVE, null, StreamWindow.LIVE));
+    assertThat(live.continuous()).isTrue();
+    assertThat(live.entries()).isEmpty();
+    assertThat(live.epoch()).isEqualTo(p.epoch());
+    assertThat(live.from()).isEqualTo(2);
+  }
+
+  @Test
   void streamsAreIndependent() throws Exception {
     get(nodeA.append(ns + "f1", FIVE, template("x")));
     get(nodeA.append(ns + "f1", FIVE, template("x")));
