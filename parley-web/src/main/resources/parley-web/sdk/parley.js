@@ -401,7 +401,7 @@ export class ParleyClient extends Emitter {
     /** @type {Record<string, number>} */
     const resume = {};
     for (const [conv, p] of this._positions.entries()) {
-      if (p.seq >= 0) {
+      if (p.seq >= 0 && p.epoch === undefined) {
         resume[conv] = p.seq;
         this._sender.joinedNow.add(conv);
       }

@@ -5,12 +5,14 @@
 
 /** @typedef {import('./protocol.js').Message} Message */
 /** @typedef {import('./protocol.js').Joined} Joined */
+/** @typedef {import('./protocol.js').ContinuityLost} ContinuityLost */
 
 /**
  * @typedef {object} Position
  * @property {number} seq the highest contiguous seq held; -1 until known
  * @property {Map<number, Message>} ahead messages past a gap, by seq
  * @property {boolean} resyncing a `join {after}` went out to fill a gap and its `joined` is awaited
+ * @property {string} [epoch] an ephemeral channel's epoch, which `seq` belongs to
  */
 
 /**
@@ -68,11 +70,16 @@ export class Positions {
    * @returns {Message[]} parked messages now deliverable
    */
   joined(j) {
-    const p = this._byConv.get(j.conv);
+    let p = this._byConv.get(j.conv);
     if (!p) {
       // The server joined us (a visitor's conversation): its replay starts after `from`.
       this.track(j.conv, j.from);
+      p = /** @type {Position} */ (this._byConv.get(j.conv));
+      p.epoch = j.epoch;
       return [];
+    }
+    if (j.epoch !== undefined && p.seq < 0) {
+      p.epoch = j.epoch;
     }
     if (p.seq < 0 || p.resyncing) {
       p.seq = p.seq < 0 ? j.from : Math.min(p.seq, j.from);
@@ -105,6 +112,26 @@ export class Positions {
     }
     p.resyncing = true;
     return { deliver: [], duplicate: false, resyncAfter: p.seq };
+  }
+
+  /**
+   * A `continuity_lost`: the position moves to (`epoch`, `from`), whatever was held; parked
+   * messages are void (another epoch's, or past a gap that will never fill).
+   * @param {ContinuityLost} c
+   */
+  continuityLost(c) {
+    const p = this._byConv.get(c.conv);
+    if (p) {
+      p.seq = c.from;
+      p.epoch = c.epoch;
+      p.ahead.clear();
+      p.resyncing = false;
+    }
+  }
+
+  /** @param {string} conv @returns {string|undefined} the epoch of an ephemeral channel */
+  epoch(conv) {
+    return this._byConv.get(conv)?.epoch;
   }
 
   /** @param {Position} p @returns {Message[]} */

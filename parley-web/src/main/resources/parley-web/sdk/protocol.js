@@ -93,6 +93,18 @@
  * @property {Receipt[]} [receipts]
  * @property {string[]} [presence] the first 100 users present (ascending)
  * @property {number} [presenceCount] users present in all (more than `presence` when capped)
+ * @property {string} [epoch] an ephemeral channel's epoch (docs/PROTOCOL.md#ephemeral-channels)
+ */
+
+/**
+ * An ephemeral channel's subscriber missed messages the server no longer holds: what follows comes
+ * after `from` of `epoch` (docs/PROTOCOL.md#continuity_lost).
+ * @typedef {object} ContinuityLost
+ * @property {'continuity_lost'} [type]
+ * @property {string} conv
+ * @property {string} epoch
+ * @property {number} from
+ * @property {number} lastSeq
  */
 
 /**

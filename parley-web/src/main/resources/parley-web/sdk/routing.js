@@ -51,6 +51,9 @@ export function routeFrame(client, text) {
       break;
     case 'pong':
       return;
+    case 'continuity_lost': // an ephemeral channel: move the position, then tell the app
+      client._positions.continuityLost(push);
+      break;
     default:
       break;
   }
@@ -67,8 +70,9 @@ function welcomed(client, w) {
   client._setState('connected');
   client._resolveWelcome?.(w);
   for (const [conv, p] of client._positions.entries()) {
-    if (p.seq < 0) {
-      client._write({ type: 'join', conv });
+    if (p.seq < 0 || p.epoch !== undefined) {
+      // hello.resume carries no epoch: an ephemeral channel resumes with join {after, epoch}.
+      client._write(p.seq < 0 ? { type: 'join', conv } : { type: 'join', conv, after: p.seq, epoch: p.epoch });
       client._sender.joinedNow.add(conv);
     }
   }
@@ -86,7 +90,7 @@ function message(client, m) {
     client.duplicatesDropped++;
   }
   if (a.resyncAfter !== null) {
-    client._write({ type: 'join', conv: m.conv, after: a.resyncAfter });
+    client._write({ type: 'join', conv: m.conv, after: a.resyncAfter, epoch: client._positions.epoch(m.conv) });
   }
   for (const next of a.deliver) {
     client.emit('message', next);

@@ -7,6 +7,7 @@ import dev.parley.core.Node;
 import dev.parley.core.NodeClock;
 import dev.parley.core.PresencePolicy;
 import dev.parley.core.SharedState;
+import dev.parley.core.WindowPolicy;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
@@ -263,6 +264,18 @@ public final class ChatLayer implements AutoCloseable {
         Namespace ns = directory.namespace(Namespace.nameOf(conv));
         return ns == null || ns.presence();
       }
+    };
+  }
+
+  /**
+   * Which channels are ephemeral streams: those of a namespace with {@code durability: ephemeral},
+   * with its history window (read at each send and join, so an edited namespace applies to the next
+   * ones); chat conversations, their notes, the agents' topics and open channels stay durable.
+   */
+  public WindowPolicy windowPolicy() {
+    return conv -> {
+      Namespace ns = directory.namespace(Namespace.nameOf(conv));
+      return ns == null ? null : ns.window();
     };
   }
 

@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import dev.parley.core.Principal;
+import dev.parley.core.StreamWindow;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -8,8 +9,10 @@ import java.util.regex.Pattern;
  * A configured family of channels: every channel id {@code name:rest} belongs to namespace {@code
  * name}, and the namespace says who may join it ({@code subscribe}) and send into it ({@code
  * publish}), whether its users are counted and listed ({@code presence}) and whether their coming
- * and going is announced ({@code joinLeaveEvents}). Namespaces come from the configuration ({@link
- * ConfigSync}) and live in the {@link Directory}; {@link ChatAccess} enforces them.
+ * and going is announced ({@code joinLeaveEvents}), and whether its messages are durable (stored,
+ * the delivery contract) or ephemeral ({@code window} set: kept only in a bounded history window,
+ * {@link ChatLayer#windowPolicy}). Namespaces come from the configuration ({@link ConfigSync}) and
+ * live in the {@link Directory}; {@link ChatAccess} enforces them.
  *
  * <p>Names the chat layer owns can never be namespaces: {@code agents} (the agents' topics {@code
  * agents:<site>}), {@code parley} (kept for the server's own channels) and any name beginning with
@@ -18,7 +21,27 @@ import java.util.regex.Pattern;
  * <p>Immutable.
  */
 public record Namespace(
-    String name, Audience subscribe, Audience publish, boolean presence, boolean joinLeaveEvents) {
+    String name,
+    Audience subscribe,
+    Audience publish,
+    boolean presence,
+    boolean joinLeaveEvents,
+    StreamWindow.Limits window) {
+
+  /** A durable namespace. */
+  public Namespace(
+      String name,
+      Audience subscribe,
+      Audience publish,
+      boolean presence,
+      boolean joinLeaveEvents) {
+    this(name, subscribe, publish, presence, joinLeaveEvents, null);
+  }
+
+  /** Whether its messages are kept only in a history window, never stored. */
+  public boolean ephemeral() {
+    return window != null;
+  }
 
   /** What a namespace's name is made of. */
   public static final Pattern NAME = Pattern.compile("[a-z0-9_-]{1,32}");

@@ -182,7 +182,7 @@ final class Admission {
       node.metrics().reconnected();
     }
     if (h.resume() != null) {
-      h.resume().forEach((conv, seq) -> session.join(conv, seq, null, true));
+      h.resume().forEach((conv, seq) -> session.join(conv, seq, null, null, true));
     }
     node.extension().helloAccepted(session);
   }

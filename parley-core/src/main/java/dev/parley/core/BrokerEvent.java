@@ -6,9 +6,11 @@ package dev.parley.core;
  *
  * @param seq the message's seq for {@link Kind#MESSAGE}, 0 for ephemeral events
  * @param user the user the event is about (author, typer, receipt owner)
- * @param stateKey for ephemeral state (typing, a streaming answer), the key it sets; null otherwise
+ * @param stateKey for ephemeral state (typing, a streaming answer), the key it sets; for {@link
+ *     Kind#WINDOWED}, the stream's epoch ({@link #epoch}); null otherwise
  * @param ttlMillis how long the state under {@code stateKey} lasts; 0 clears it. For a {@link
- *     Kind#MESSAGE}: the message's creation time (epoch ms), for delivery-latency metrics
+ *     Kind#MESSAGE} or {@link Kind#WINDOWED}: the message's creation time (epoch ms), for
+ *     delivery-latency metrics
  * @param audience who of a conversation's subscribers receive it, relative to {@code user}:
  *     everyone, everyone but {@code user}'s sessions (presence), or only {@code user}'s sessions
  * @param appendState for {@code stateKey}: true when the frame is added to the state's frames (a
@@ -73,6 +75,21 @@ public record BrokerEvent(
         Kind.MESSAGE, seq, user, null, createdAtMillis, Audience.EVERYONE, frame);
   }
 
+  /**
+   * A message of an ephemeral stream, numbered {@code seq} in {@code epoch} by the {@link
+   * StreamWindow}; {@code createdAtMillis} as for {@link #message}.
+   */
+  public static BrokerEvent windowed(
+      String epoch, long seq, String user, long createdAtMillis, byte[] frame) {
+    return new BrokerEvent(
+        Kind.WINDOWED, seq, user, epoch, createdAtMillis, Audience.EVERYONE, frame);
+  }
+
+  /** The epoch of a {@link Kind#WINDOWED} event's seq; null for other kinds. */
+  public String epoch() {
+    return kind == Kind.WINDOWED ? stateKey : null;
+  }
+
   /** A stored message's event without its creation time. */
   public static BrokerEvent message(long seq, String user, byte[] frame) {
     return message(seq, user, 0, frame);
@@ -102,6 +119,11 @@ public record BrokerEvent(
     /** A stored message with a seq: subject to ordering, de-duplication and gap repair. */
     MESSAGE,
     /** Not stored, no seq (typing, receipts): delivered as is to current subscribers. */
-    EPHEMERAL
+    EPHEMERAL,
+    /**
+     * A message of an ephemeral stream: a seq within an epoch, kept only in the {@link
+     * StreamWindow}; ordered and gap-checked like a stored message, but never in the store.
+     */
+    WINDOWED
   }
 }

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * parked messages (and as many early ephemeral frames); the connection's outbound buffer is the
  * transport's to bound (a slow consumer is closed with 4503).
  */
-final class ConversationSubscription {
+final class ConversationSubscription implements Subscription {
   private static final Logger log = LoggerFactory.getLogger(ConversationSubscription.class);
 
   /** Parked live messages beyond this count are dropped; catch-up reads them from the store. */
@@ -64,16 +64,18 @@ final class ConversationSubscription {
     this.conversation = conversation;
   }
 
-  String conversation() {
+  @Override
+  public String conversation() {
     return conversation;
   }
 
-  long delivered() {
+  @Override
+  public long delivered() {
     return delivered;
   }
 
-  /** The executor this subscription is confined to: its session's (the connection's loop). */
-  Executor executor() {
+  @Override
+  public Executor executor() {
     return session.executor();
   }
 
@@ -81,17 +83,20 @@ final class ConversationSubscription {
    * A live event, on the session's executor, inside a delivery batch: writes what it should without
    * flushing and answers whether it wrote anything, so that the batch {@link #flush}es it once.
    */
-  boolean offer(BrokerEvent event) {
+  @Override
+  public boolean offer(BrokerEvent event) {
     return onEvent(event);
   }
 
   /** Makes what {@link #offer} wrote leave. On the session's executor. */
-  void flush() {
+  @Override
+  public void flush() {
     session.connection().flush();
   }
 
   /** Called on a broker thread after a broker outage: catch up from the store. */
-  void resync() {
+  @Override
+  public void resync() {
     session
         .executor()
         .execute(
@@ -103,12 +108,14 @@ final class ConversationSubscription {
   }
 
   /** Stops all writes from this subscription. */
-  void deactivate() {
+  @Override
+  public void deactivate() {
     active = false;
     parked.clear();
   }
 
-  boolean isActive() {
+  @Override
+  public boolean isActive() {
     return active;
   }
 
@@ -141,6 +148,9 @@ final class ConversationSubscription {
       }
       session.connection().write(event.frame());
       return true;
+    }
+    if (event.kind() == BrokerEvent.Kind.WINDOWED) {
+      return false; // an ephemeral stream's message: it was never stored (the namespace changed)
     }
     long seq = event.seq();
     if (seq <= delivered) {

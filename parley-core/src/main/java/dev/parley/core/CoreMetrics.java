@@ -49,6 +49,12 @@ public interface CoreMetrics {
   /** A subscriber caught up from the store: {@code messages} replayed. */
   default void replayed(int messages) {}
 
+  /** A message of an ephemeral stream was numbered and kept by its window (not stored). */
+  default void ephemeralAppended() {}
+
+  /** An ephemeral stream's subscriber was told {@code continuity_lost}. */
+  default void continuityLost() {}
+
   /** A publish was taken by the broker {@code nanos} after it was made. */
   default void brokerPublished(long nanos) {}
 

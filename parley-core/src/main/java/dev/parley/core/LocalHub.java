@@ -29,7 +29,7 @@ final class LocalHub {
   private void resyncAll() {
     for (Topic t : topics.values()) {
       for (LoopDelivery loop : t.loops) {
-        for (ConversationSubscription s : loop.subscribers) {
+        for (Subscription s : loop.subscribers) {
           s.resync();
         }
       }
@@ -41,7 +41,7 @@ final class LocalHub {
   }
 
   /** Adds a subscriber; the future completes once the broker delivers this topic's events. */
-  CompletableFuture<Void> add(ConversationSubscription s) {
+  CompletableFuture<Void> add(Subscription s) {
     Topic t =
         topics.compute(
             topicOf(s.conversation()),
@@ -54,7 +54,7 @@ final class LocalHub {
   }
 
   /** Removes a subscriber; the last one out unsubscribes the node from the broker. */
-  void remove(ConversationSubscription s) {
+  void remove(Subscription s) {
     topics.computeIfPresent(
         topicOf(s.conversation()),
         (name, topic) -> {
@@ -101,7 +101,7 @@ final class LocalHub {
     }
 
     /** Inside topics.compute: {@code s} joins its loop's group (made when it is the first). */
-    void add(ConversationSubscription s) {
+    void add(Subscription s) {
       for (LoopDelivery loop : loops) {
         if (loop.executor() == s.executor()) {
           loop.subscribers = append(loop.subscribers, s);
@@ -114,7 +114,7 @@ final class LocalHub {
     }
 
     /** Inside topics.compute: removes {@code s}; false when no subscriber is left. */
-    boolean remove(ConversationSubscription s) {
+    boolean remove(Subscription s) {
       for (LoopDelivery loop : loops) {
         loop.subscribers = without(loop.subscribers, s);
         if (loop.subscribers.length == 0) {

@@ -33,7 +33,7 @@ final class LoopDelivery {
   private final Executor executor;
 
   /** This loop's subscribers of the topic. Replaced under LocalHub's per-topic lock. */
-  volatile ConversationSubscription[] subscribers = new ConversationSubscription[0];
+  volatile Subscription[] subscribers = new Subscription[0];
 
   /** Events published and not yet handed out, in publish order. */
   private final ConcurrentLinkedQueue<BrokerEvent> pending = new ConcurrentLinkedQueue<>();
@@ -64,7 +64,7 @@ final class LoopDelivery {
     // Cleared before polling: an event added from now on schedules another drain (which may find
     // the queue already empty), so none is left behind.
     scheduled.set(false);
-    ConversationSubscription[] subs = subscribers;
+    Subscription[] subs = subscribers;
     boolean[] wrote = new boolean[subs.length];
     for (int n = 0; n < MAX_BATCH; n++) {
       BrokerEvent event = pending.poll();

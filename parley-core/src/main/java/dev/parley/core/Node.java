@@ -35,6 +35,7 @@ public final class Node implements AutoCloseable {
   private final LocalHub hub;
   private final PresencePolicy presencePolicy;
   private final PresenceEvents presenceEvents;
+  private final WindowedStreams windowed;
 
   /** {@code hello}s per client address (a flood of new sessions from one address is refused). */
   private final KeyedBuckets hellos;
@@ -69,6 +70,7 @@ public final class Node implements AutoCloseable {
     this.hub = new LocalHub(broker);
     this.presencePolicy = b.presencePolicy;
     this.presenceEvents = new PresenceEvents(this);
+    this.windowed = new WindowedStreams(this, b.windowPolicy, b.streamWindow);
     this.hellos = new KeyedBuckets(clock, config.helloRate(), config.helloBurst(), 100_000);
     scheduleRenewal();
   }
@@ -198,6 +200,10 @@ public final class Node implements AutoCloseable {
     return presenceEvents;
   }
 
+  WindowedStreams windowed() {
+    return windowed;
+  }
+
   public Authenticator authenticator() {
     return authenticator;
   }
@@ -243,8 +249,13 @@ public final class Node implements AutoCloseable {
    * Stores a message, publishes it, and completes once the broker has taken it (the ack waits for
    * that). Duplicates are published again too: if the node that first stored it died before
    * publishing, the resend is what tells the other nodes; subscribers drop a seq they already have.
+   * An ephemeral stream's message goes to its window instead ({@link WindowedStreams}).
    */
   public CompletableFuture<Appended> append(AppendRequest request) {
+    StreamWindow.Limits window = windowed.limitsOf(request.conversation());
+    if (window != null) {
+      return windowed.append(request, window);
+    }
     return store
         .append(request)
         .thenCompose(
@@ -331,6 +342,7 @@ public final class Node implements AutoCloseable {
     if (r != null) {
       r.cancel();
     }
+    windowed.window().close();
     if (ownsClock) {
       clock.close();
     }
@@ -348,6 +360,8 @@ public final class Node implements AutoCloseable {
     private Extension extension = Extension.NONE;
     private HandshakePolicy handshakePolicy = HandshakePolicy.ALLOW_ALL;
     private PresencePolicy presencePolicy = PresencePolicy.ALWAYS;
+    private WindowPolicy windowPolicy = WindowPolicy.NONE;
+    private StreamWindow streamWindow;
     private Codec codec;
     private NodeClock clock;
 
@@ -391,6 +405,13 @@ public final class Node implements AutoCloseable {
     /** Which conversations announce users coming and going (default: every one). */
     public Builder presencePolicy(PresencePolicy p) {
       this.presencePolicy = p;
+      return this;
+    }
+
+    /** Which conversations are ephemeral streams, their windows (null: in memory; node closes). */
+    public Builder ephemeralStreams(WindowPolicy policy, StreamWindow window) {
+      this.windowPolicy = policy;
+      this.streamWindow = window;
       return this;
     }
 

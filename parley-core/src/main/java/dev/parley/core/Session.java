@@ -43,7 +43,7 @@ public final class Session {
   private volatile Principal principal;
 
   /** Joined conversations. */
-  private final Map<String, ConversationSubscription> subscriptions = new HashMap<>();
+  private final Map<String, Subscription> subscriptions = new HashMap<>();
 
   /**
    * Whether {@link #subscriptions} is non-empty, readable from any thread: the presence renewal
@@ -154,7 +154,7 @@ public final class Session {
       throw new ProtocolException(ErrorCode.HELLO_REQUIRED, "send hello first", null);
     }
     switch (command) {
-      case Command.Join j -> join(j.conv(), j.after(), j.ref(), false);
+      case Command.Join j -> join(j.conv(), j.after(), j.epoch(), j.ref(), false);
       case Command.Leave l -> leave(l);
       case Command.Send s -> messages().send(s);
       case Command.Receipt r -> messages().receipt(r);
@@ -181,10 +181,10 @@ public final class Session {
    * Joins after asking the authorizer; commands that arrive meanwhile wait their turn. A refusal
    * names the conversation ({@code resume} entries have no ref).
    */
-  void join(String conv, Long after, String ref, boolean resuming) {
+  void join(String conv, Long after, String epoch, String ref, boolean resuming) {
     CompletableFuture<Boolean> may = node.authorizer().mayJoin(principal, conv);
     if (may.isDone() && !may.isCompletedExceptionally()) {
-      joinIf(may.join(), conv, after, ref, resuming);
+      joinIf(may.join(), conv, after, epoch, ref, resuming);
       return;
     }
     if (authorizing == null) {
@@ -213,7 +213,7 @@ public final class Session {
                     .about(conv));
             return;
           }
-          joinIf(ok, conv, after, ref, resuming);
+          joinIf(ok, conv, after, epoch, ref, resuming);
         });
   }
 
@@ -221,15 +221,16 @@ public final class Session {
    * The subscription to {@code conv}, if the principal may also send into it ({@link
    * Authorizer#mayPublish}); a refusal is {@code forbidden}, nothing is sent or stored.
    */
-  ConversationSubscription mayPublishOrThrow(String conv) {
-    ConversationSubscription sub = joinedOrThrow(conv);
+  Subscription mayPublishOrThrow(String conv) {
+    Subscription sub = joinedOrThrow(conv);
     if (!node.authorizer().mayPublish(principal, conv)) {
       throw new ProtocolException(ErrorCode.FORBIDDEN, "you may not send in " + conv, "conv");
     }
     return sub;
   }
 
-  private void joinIf(boolean allowed, String conv, Long after, String ref, boolean resuming) {
+  private void joinIf(
+      boolean allowed, String conv, Long after, String epoch, String ref, boolean resuming) {
     if (!allowed) {
       node.metrics().commandRejected(ErrorCode.FORBIDDEN);
       push(
@@ -243,7 +244,7 @@ public final class Session {
       return;
     }
     try {
-      joinAuthorized(conv, after, ref);
+      joinAuthorized(conv, after, epoch, ref);
     } catch (ProtocolException e) {
       node.metrics().commandRejected(e.code());
       push(e.naming(null, ref).toPush().about(conv));
@@ -256,7 +257,7 @@ public final class Session {
    */
   public void joinTrusted(String conv, Long after) {
     if (!closed && !hasJoined(conv)) {
-      joinAuthorized(conv, after, null);
+      joinAuthorized(conv, after, null, null);
     }
   }
 
@@ -267,8 +268,8 @@ public final class Session {
     return subscriptions.containsKey(conv) || (authorizing != null && authorizing.contains(conv));
   }
 
-  private void joinAuthorized(String conv, Long after, String ref) {
-    ConversationSubscription old = subscriptions.remove(conv);
+  private void joinAuthorized(String conv, Long after, String epoch, String ref) {
+    Subscription old = subscriptions.remove(conv);
     if (old != null) {
       unsubscribe(old);
     } else if (subscriptions.size() >= node.config().maxConversationsPerSession()) {
@@ -279,9 +280,17 @@ public final class Session {
               + " conversations",
           "conv");
     }
+    joinedAny = true;
+    StreamWindow.Limits window = node.windowed().limitsOf(conv);
+    if (window != null) { // an ephemeral stream: its own subscription, beside the durable one
+      WindowSubscription w = new WindowSubscription(this, conv, window);
+      subscriptions.put(conv, w);
+      w.join(
+          node.hub().add(w).thenCompose(ok -> presence.enter(conv)), presence, ref, after, epoch);
+      return;
+    }
     ConversationSubscription sub = new ConversationSubscription(this, conv);
     subscriptions.put(conv, sub);
-    joinedAny = true;
     CompletableFuture<JoinState> state =
         node.hub()
             .add(sub)
@@ -301,21 +310,26 @@ public final class Session {
                     return;
                   }
                   if (err != null) {
-                    log.warn("join of {} could not read the store", conv, err);
-                    subscriptions.remove(conv, sub);
-                    unsubscribe(sub);
-                    push(
-                        Push.Error.of(
-                                ErrorCode.STORE_UNAVAILABLE,
-                                "the store is unavailable; join again",
-                                null,
-                                ref,
-                                null)
-                            .about(conv));
+                    joinFailed(sub, ref, err);
                     return;
                   }
                   joined(sub, ref, after, s);
                 }));
+  }
+
+  /** A join could not read where its history is kept: undone, and the client told. */
+  void joinFailed(Subscription sub, String ref, Throwable err) {
+    log.warn("join of {} could not read its history", sub.conversation(), err);
+    subscriptions.remove(sub.conversation(), sub);
+    unsubscribe(sub);
+    push(
+        Push.Error.of(
+                ErrorCode.STORE_UNAVAILABLE,
+                "the store is unavailable; join again",
+                null,
+                ref,
+                null)
+            .about(sub.conversation()));
   }
 
   /** What a join learns before it answers: presence and states, the last seq, the receipts. */
@@ -339,14 +353,14 @@ public final class Session {
     sub.start(from);
   }
 
-  private void unsubscribe(ConversationSubscription sub) {
+  private void unsubscribe(Subscription sub) {
     joinedAny = !subscriptions.isEmpty();
     sub.deactivate();
     node.hub().remove(sub);
   }
 
   private void leave(Command.Leave l) {
-    ConversationSubscription sub = subscriptions.remove(l.conv());
+    Subscription sub = subscriptions.remove(l.conv());
     if (sub != null) {
       unsubscribe(sub);
       presence.leave(l.conv());
@@ -363,8 +377,8 @@ public final class Session {
   }
 
   /** The joined conversation {@code conv}; a {@code not_joined} error when it is not joined. */
-  ConversationSubscription joinedOrThrow(String conv) {
-    ConversationSubscription sub = subscriptions.get(conv);
+  Subscription joinedOrThrow(String conv) {
+    Subscription sub = subscriptions.get(conv);
     if (sub == null) {
       throw new ProtocolException(ErrorCode.NOT_JOINED, "join " + conv + " first", "conv");
     }
@@ -389,7 +403,7 @@ public final class Session {
       typing.close();
     }
     admission.close();
-    for (ConversationSubscription s : subscriptions.values()) {
+    for (Subscription s : subscriptions.values()) {
       s.deactivate();
       node.hub().remove(s);
       presence.leave(s.conversation());

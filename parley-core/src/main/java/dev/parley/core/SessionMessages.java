@@ -128,7 +128,7 @@ final class SessionMessages {
   }
 
   void receipt(Command.Receipt r) {
-    ConversationSubscription sub = session.joinedOrThrow(r.conv());
+    Subscription sub = session.joinedOrThrow(r.conv());
     if (r.seq() > sub.delivered()) {
       throw new ProtocolException(
           ErrorCode.INVALID_FIELD,

@@ -144,15 +144,25 @@ public interface Command {
 
   /**
    * Subscribe to a conversation. With {@code after}, the server first replays every message whose
-   * {@code seq} is greater, then continues live.
+   * {@code seq} is greater, then continues live. {@code epoch} goes with {@code after} for an
+   * ephemeral channel: the epoch the client's position belongs to ({@code joined.epoch}), null for
+   * none (docs/PROTOCOL.md#ephemeral-channels).
    */
-  record Join(String ref, String conv, Long after) implements Command {
+  record Join(String ref, String conv, Long after, String epoch) implements Command {
+    /** A join without an epoch (every durable conversation). */
+    public Join(String ref, String conv, Long after) {
+      this(ref, conv, after, null);
+    }
+
     @Override
     public void validate() {
       Fields.optionalRef(ref);
       Fields.conversation("conv", conv);
       if (after != null && after < 0) {
         throw Fields.invalid("after", "must be >= 0");
+      }
+      if (epoch != null && (epoch.isEmpty() || epoch.length() > MAX_ID_CHARS)) {
+        throw Fields.invalid("epoch", "must be 1-" + MAX_ID_CHARS + " characters");
       }
     }
   }

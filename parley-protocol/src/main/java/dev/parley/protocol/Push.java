@@ -25,6 +25,7 @@ import java.util.Map;
   @JsonSubTypes.Type(value = Push.Authed.class, name = "authed"),
   @JsonSubTypes.Type(value = Push.Joined.class, name = "joined"),
   @JsonSubTypes.Type(value = Push.Left.class, name = "left"),
+  @JsonSubTypes.Type(value = Push.ContinuityLost.class, name = "continuity_lost"),
   @JsonSubTypes.Type(value = Push.Message.class, name = "message"),
   @JsonSubTypes.Type(value = Push.Ack.class, name = "ack"),
   @JsonSubTypes.Type(value = Push.Receipt.class, name = "receipt"),
@@ -94,7 +95,8 @@ public interface Push {
    * node, this one included, and {@code presenceCount} how many are connected in all (more than
    * {@code presence} lists when it was capped; {@code presence_list} pages through the rest).
    * {@code from} is the position the replay starts after: a client that did not ask for this join
-   * (the server joined it to its conversation) takes it as its position.
+   * (the server joined it to its conversation) takes it as its position. {@code epoch} is set for
+   * an ephemeral channel only: the epoch its seqs belong to (docs/PROTOCOL.md#ephemeral-channels).
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Joined(
@@ -104,8 +106,21 @@ public interface Push {
       long from,
       List<Receipt> receipts,
       List<String> presence,
-      int presenceCount)
+      int presenceCount,
+      String epoch)
       implements Push {
+
+    /** A join of a durable conversation. */
+    public Joined(
+        String ref,
+        String conv,
+        long lastSeq,
+        long from,
+        List<Receipt> receipts,
+        List<String> presence,
+        int presenceCount) {
+      this(ref, conv, lastSeq, from, receipts, presence, presenceCount, null);
+    }
 
     /** A join whose presence list is complete. */
     public Joined(
@@ -155,6 +170,16 @@ public interface Push {
   /** A conversation is left. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Left(String ref, String conv) implements Push {}
+
+  /**
+   * An ephemeral channel's subscriber missed messages the server no longer holds (its position is
+   * of another epoch, or older than the channel's history window, or it fell behind live): the
+   * messages after {@code from} of {@code epoch} follow, then live ones; {@code lastSeq} is the
+   * newest seq of the epoch when this was sent. The client takes ({@code epoch}, {@code from}) as
+   * its position and resynchronises what it shows (docs/PROTOCOL.md#ephemeral-channels).
+   */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record ContinuityLost(String conv, String epoch, long from, long lastSeq) implements Push {}
 
   /**
    * A stored message. {@code seq} is gapless per conversation. {@code cid} is the sender's client

@@ -1,6 +1,9 @@
 package dev.parley.server;
 
+import dev.parley.broker.redis.RedisStreamWindow;
+import dev.parley.core.NodeClock;
 import dev.parley.core.NodeConfig;
+import dev.parley.core.StreamWindow;
 import dev.parley.transport.TransportConfig;
 
 /**
@@ -25,6 +28,16 @@ final class EngineConfigs {
         config.helloRate(),
         config.helloBurst(),
         d.maxFailedHellos());
+  }
+
+  /**
+   * Where ephemeral channels keep their history windows: Redis in a cluster (shared by every node,
+   * a new epoch when Redis loses it), else null for the node's memory. The node closes it.
+   */
+  static StreamWindow streamWindow(ServerConfig config, NodeClock clock) {
+    return config.clustered()
+        ? RedisStreamWindow.connect(config.redisUrl(), "parley:", clock::millis)
+        : null;
   }
 
   /** The listeners' settings. */

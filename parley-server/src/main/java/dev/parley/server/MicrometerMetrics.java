@@ -47,6 +47,8 @@ public final class MicrometerMetrics
   private final Counter delivered;
   private final Counter reconnects;
   private final Counter replayed;
+  private final Counter ephemeralAppended;
+  private final Counter continuityLost;
   private final Counter resumes;
   private final Timer sendAck;
   private final Timer sendDelivered;
@@ -100,6 +102,14 @@ public final class MicrometerMetrics
     replayed =
         Counter.builder("parley.messages.replayed")
             .description("Messages replayed from the store")
+            .register(registry);
+    ephemeralAppended =
+        Counter.builder("parley.messages.ephemeral")
+            .description("Messages of ephemeral channels kept by their window (never stored)")
+            .register(registry);
+    continuityLost =
+        Counter.builder("parley.continuity.lost")
+            .description("continuity_lost events: an ephemeral subscriber missed messages")
             .register(registry);
     sendAck = latency("parley.send.ack", "From a send's arrival to its ack (stored and published)");
     sendDelivered =
@@ -288,6 +298,16 @@ public final class MicrometerMetrics
   public void replayed(int messages) {
     resumes.increment();
     replayed.increment(messages);
+  }
+
+  @Override
+  public void ephemeralAppended() {
+    ephemeralAppended.increment();
+  }
+
+  @Override
+  public void continuityLost() {
+    continuityLost.increment();
   }
 
   @Override

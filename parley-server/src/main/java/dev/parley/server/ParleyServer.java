@@ -207,6 +207,7 @@ public final class ParleyServer implements AutoCloseable {
               .sharedState(sharedState)
               .authorizer(chat.authorizer())
               .presencePolicy(chat.presencePolicy(config.channelPresenceEvents()))
+              .ephemeralStreams(chat.windowPolicy(), EngineConfigs.streamWindow(config, clock))
               .handshakePolicy(chat.handshakePolicy())
               .extension(chat.extension())
               .authenticator(authenticator)
@@ -301,9 +302,7 @@ public final class ParleyServer implements AutoCloseable {
         config.broker());
   }
 
-  /**
-   * How often a node checks that it holds the latest configuration (a change event may be lost).
-   */
+  /** How often a node checks it holds the latest configuration (a change event may be lost). */
   static final Duration CONFIG_POLL = Duration.ofSeconds(5);
 
   /** The key sealing stored secrets: {@code --secrets-key}, else derived from the token secret. */

@@ -276,6 +276,15 @@ class AdminApiTest {
     assertField(call("PUT", "/api/admin/namespaces/agents", "{}"), "name");
     assertField(call("PUT", "/api/admin/namespaces/news", "{\"name\": \"other\"}"), "name");
     assertField(call("PUT", "/api/admin/namespaces/news", "{\"deleted\": true}"), "deleted");
+    assertField(
+        call(
+            "PUT",
+            "/api/admin/namespaces/news",
+            "{\"durability\": \"ephemeral\", \"historySize\": 10001}"),
+        "historySize");
+    assertField(
+        call("PUT", "/api/admin/namespaces/news", "{\"historyTtlSeconds\": 5}"),
+        "historyTtlSeconds");
     assertThat(call("GET", "/api/admin/namespaces", null, null, Map.of()).statusCode())
         .isEqualTo(401);
 

@@ -9,13 +9,13 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  *   byte   version (1)
- *   byte   kind (0 message, 1 ephemeral)
+ *   byte   kind (0 message, 1 ephemeral, 2 windowed: a message of an ephemeral stream)
  *   byte   flags (bit 0: not to the user's own sessions; bit 1: appended to its state; bit 2: only to
  *          the user's sessions)
  *   long   seq
  *   long   ttlMillis
  *   short  user length, then UTF-8 bytes
- *   short  stateKey length (-1 for none), then UTF-8 bytes
+ *   short  stateKey (a windowed message's epoch) length (-1 for none), then UTF-8 bytes
  *   int    -1 (a separate state frame in the first releases; read and ignored)
  *   rest   the frame, as is
  * </pre>
@@ -103,6 +103,7 @@ final class BrokerEventCodec {
     return switch (kind) {
       case MESSAGE -> 0;
       case EPHEMERAL -> 1;
+      case WINDOWED -> 2;
     };
   }
 
@@ -110,6 +111,7 @@ final class BrokerEventCodec {
     return switch (code) {
       case 0 -> BrokerEvent.Kind.MESSAGE;
       case 1 -> BrokerEvent.Kind.EPHEMERAL;
+      case 2 -> BrokerEvent.Kind.WINDOWED;
       default -> throw new IllegalArgumentException("unknown broker event kind " + code);
     };
   }

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.Namespace;
 import dev.parley.chat.Namespace.Audience;
+import dev.parley.core.StreamWindow;
 import dev.parley.protocol.http.Json;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** A namespace document: defaults, checks naming their field, strict reading, tombstones. */
@@ -56,6 +58,42 @@ class NamespaceDocTest {
     assertThatThrownBy(() -> read("{\"name\":\"news\",\"deleted\":true}").checked())
         .isInstanceOfSatisfying(
             InvalidSetting.class, e -> assertThat(e.field()).isEqualTo("deleted"));
+  }
+
+  @Test
+  void anEphemeralNamespaceKeepsAHistoryWindowWithDefaultsAndLimits() {
+    Namespace dflt =
+        read("{\"name\":\"ticks\",\"durability\":\"ephemeral\"}").checked().toNamespace();
+    assertThat(dflt.window()).isEqualTo(new StreamWindow.Limits(100, Duration.ofMinutes(5)));
+    Namespace set =
+        read("{\"name\":\"ticks\",\"durability\":\"ephemeral\",\"historySize\":10000,"
+                + "\"historyTtlSeconds\":86400}")
+            .checked()
+            .toNamespace();
+    assertThat(set.window()).isEqualTo(new StreamWindow.Limits(10_000, Duration.ofDays(1)));
+    assertThat(read("{\"name\":\"news\"}").checked().durability()).isEqualTo("durable");
+    assertThat(read("{\"name\":\"news\"}").checked().toNamespace().ephemeral()).isFalse();
+
+    for (String[] bad :
+        new String[][] {
+          {"{\"name\":\"t\",\"durability\":\"fast\"}", "durability"},
+          {"{\"name\":\"t\",\"durability\":\"ephemeral\",\"historySize\":0}", "historySize"},
+          {"{\"name\":\"t\",\"durability\":\"ephemeral\",\"historySize\":10001}", "historySize"},
+          {
+            "{\"name\":\"t\",\"durability\":\"ephemeral\",\"historyTtlSeconds\":86401}",
+            "historyTtlSeconds"
+          },
+          {"{\"name\":\"t\",\"historySize\":5}", "historySize"},
+          {
+            "{\"name\":\"t\",\"durability\":\"durable\",\"historyTtlSeconds\":5}",
+            "historyTtlSeconds"
+          }
+        }) {
+      assertThatThrownBy(() -> read(bad[0]).checked())
+          .as(bad[0])
+          .isInstanceOfSatisfying(
+              InvalidSetting.class, e -> assertThat(e.field()).isEqualTo(bad[1]));
+    }
   }
 
   @Test

@@ -1,0 +1,168 @@
+package dev.parley.broker.redis;
+
+import dev.parley.core.StreamWindow;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
+
+/**
+ * {@link StreamWindow} in Redis, shared by every node. A stream has two keys:
+ *
+ * <ul>
+ *   <li>{@code <prefix>window:<stream>}, a hash with its {@code epoch} and its last {@code seq},
+ *       kept {@link StreamWindow#IDLE_KEEP} after the last append or read;
+ *   <li>{@code <prefix>window-log:<stream>}, a list of its kept messages, oldest first, each {@code
+ *       "<epoch ms> <frame>"}; the seqs are contiguous, so the first one's is {@code seq - LLEN +
+ *       1}. It expires with its time-to-live.
+ * </ul>
+ *
+ * <p>Each operation is one Lua script, atomic: it makes the epoch when the hash is missing (first
+ * use, a flushed or restarted Redis, an idle stream), so a lost window always shows as a new epoch;
+ * it trims the list to the size and drops entries older than the time-to-live (by the caller's
+ * clock; nodes' clocks are assumed to agree within a second or so); an append numbers the message
+ * and keeps its frame in the same step ({@link StreamWindow.Template}).
+ *
+ * <p>Thread-safe: Lettuce connections are.
+ */
+public final class RedisStreamWindow implements StreamWindow {
+  /** Makes the epoch when missing; KEYS[1] the hash, KEYS[2] the list, ARGV[1] a new epoch. */
+  private static final String EPOCH =
+      "local epoch = redis.call('HGET', KEYS[1], 'epoch') "
+          + "if not epoch then epoch = ARGV[1] redis.call('DEL', KEYS[2]) "
+          + "redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0) end ";
+
+  /** Trims the list: ARGV[2] now, ARGV[3] size, ARGV[4] ttl ms. */
+  private static final String TRIM =
+      "redis.call('LTRIM', KEYS[2], -tonumber(ARGV[3]), -1) "
+          + "local oldest = tonumber(ARGV[2]) - tonumber(ARGV[4]) "
+          + "while true do local e = redis.call('LINDEX', KEYS[2], 0) "
+          + "if (not e) or tonumber(string.match(e, '^(%d+) ')) >= oldest then break end "
+          + "redis.call('LPOP', KEYS[2]) end ";
+
+  /** ARGV: new epoch, now, size, ttl ms, keep ms, head, tail. Returns {epoch, seq}. */
+  private static final String APPEND =
+      EPOCH
+          + "local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1) "
+          + "redis.call('RPUSH', KEYS[2], ARGV[2] .. ' ' .. ARGV[6] .. seq .. ARGV[7]) "
+          + TRIM
+          + "redis.call('PEXPIRE', KEYS[1], ARGV[5]) redis.call('PEXPIRE', KEYS[2], ARGV[4]) "
+          + "return {epoch, seq}";
+
+  /**
+   * ARGV: new epoch, now, size, ttl ms, keep ms, the reader's epoch ("" for none), its position
+   * ("live" for {@link StreamWindow#LIVE}). Returns {epoch, last seq, continuous 1/0, entries}.
+   */
+  private static final String SINCE =
+      EPOCH
+          + TRIM
+          + "redis.call('PEXPIRE', KEYS[1], ARGV[5]) "
+          + "local last = tonumber(redis.call('HGET', KEYS[1], 'seq')) "
+          + "local oldest = last - redis.call('LLEN', KEYS[2]) + 1 "
+          + "if ARGV[7] == 'live' then return {epoch, last, 1, {}} end "
+          + "local after = tonumber(ARGV[7]) "
+          + "local same = (ARGV[6] == epoch) or (ARGV[6] == '' and after == 0) "
+          + "if same and after >= last then return {epoch, last, 1, {}} end "
+          + "if same and after >= oldest - 1 then "
+          + "return {epoch, last, 1, redis.call('LRANGE', KEYS[2], after - oldest + 1, -1)} end "
+          + "return {epoch, last, 0, redis.call('LRANGE', KEYS[2], 0, -1)}";
+
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisAsyncCommands<String, String> redis;
+  private final String prefix;
+  private final LongSupplier nowMillis;
+  private final SecureRandom random = new SecureRandom();
+
+  private RedisStreamWindow(String uri, String prefix, LongSupplier nowMillis) {
+    this.client = RedisClient.create(RedisURI.create(uri));
+    this.connection = client.connect(StringCodec.UTF8);
+    this.redis = connection.async();
+    this.prefix = prefix;
+    this.nowMillis = nowMillis;
+  }
+
+  /**
+   * Connects to Redis at {@code uri}; keys start with {@code prefix}; ages are read from {@code
+   * nowMillis} (epoch ms).
+   */
+  public static RedisStreamWindow connect(String uri, String prefix, LongSupplier nowMillis) {
+    return new RedisStreamWindow(uri, prefix, nowMillis);
+  }
+
+  private String[] keys(String stream) {
+    return new String[] {prefix + "window:" + stream, prefix + "window-log:" + stream};
+  }
+
+  private String newEpoch() {
+    byte[] b = new byte[9];
+    random.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  @Override
+  public CompletableFuture<Position> append(String stream, Limits limits, Template template) {
+    return redis
+        .<List<Object>>eval(
+            APPEND,
+            ScriptOutputType.MULTI,
+            keys(stream),
+            newEpoch(),
+            Long.toString(nowMillis.getAsLong()),
+            Integer.toString(limits.size()),
+            Long.toString(limits.ttl().toMillis()),
+            Long.toString(IDLE_KEEP.toMillis()),
+            new String(template.head(), StandardCharsets.UTF_8),
+            new String(template.tail(), StandardCharsets.UTF_8))
+        .toCompletableFuture()
+        .thenApply(r -> new Position((String) r.get(0), (Long) r.get(1)));
+  }
+
+  @Override
+  public CompletableFuture<Replay> since(String stream, Limits limits, String epoch, long after) {
+    return redis
+        .<List<Object>>eval(
+            SINCE,
+            ScriptOutputType.MULTI,
+            keys(stream),
+            newEpoch(),
+            Long.toString(nowMillis.getAsLong()),
+            Integer.toString(limits.size()),
+            Long.toString(limits.ttl().toMillis()),
+            Long.toString(IDLE_KEEP.toMillis()),
+            epoch == null ? "" : epoch,
+            after == LIVE ? "live" : Long.toString(after))
+        .toCompletableFuture()
+        .thenApply(RedisStreamWindow::replay);
+  }
+
+  /** The script's answer as a {@link Replay}: entries numbered from the last seq backwards. */
+  private static Replay replay(List<Object> r) {
+    long last = (Long) r.get(1);
+    @SuppressWarnings("unchecked")
+    List<Object> raw = (List<Object>) r.get(3);
+    List<Entry> entries = new ArrayList<>(raw.size());
+    long seq = last - raw.size() + 1;
+    for (Object o : raw) {
+      String e = (String) o;
+      entries.add(
+          new Entry(seq++, e.substring(e.indexOf(' ') + 1).getBytes(StandardCharsets.UTF_8)));
+    }
+    return new Replay((String) r.get(0), last, (Long) r.get(2) == 1L, entries);
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+    client.shutdown();
+  }
+}

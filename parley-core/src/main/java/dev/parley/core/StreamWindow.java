@@ -1,0 +1,114 @@
+package dev.parley.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The bounded recent history of ephemeral streams (conversations whose messages are not stored,
+ * {@code docs/PROTOCOL.md#ephemeral-channels}): per stream an <b>epoch</b> and a <b>window</b> of
+ * its last messages, numbered by a seq that grows by one within an epoch.
+ *
+ * <p>Guarantees, for every implementation (held by {@code StreamWindowContract}):
+ *
+ * <ul>
+ *   <li>{@link #append} numbers a stream's messages 1, 2, 3, … without gaps within an epoch, and
+ *       the window keeps them in that order.
+ *   <li>The window holds at most {@link Limits#size} messages, none older than {@link Limits#ttl}:
+ *       older ones are dropped on append and on read.
+ *   <li>The epoch is a random id made when a stream's window is first needed and made anew whenever
+ *       the window was lost (the only node restarted, Redis flushed or restarted, the stream idle
+ *       longer than {@link #IDLE_KEEP}); seq starts again at 1 in a new epoch.
+ *   <li>{@link #since} answers exactly the messages after a position of the current epoch while the
+ *       window still holds the next one; otherwise it says continuity is lost, never leaving a gap
+ *       unreported.
+ * </ul>
+ *
+ * <p>Implementations are thread-safe and never block the caller: results complete on the
+ * implementation's threads. Failures complete the future exceptionally.
+ */
+public interface StreamWindow extends AutoCloseable {
+  /** How long a stream's epoch and seq outlive its last message (an idle stream's position). */
+  Duration IDLE_KEEP = Duration.ofDays(1);
+
+  /** The position of a reader that wants no history, only the epoch and the last seq. */
+  long LIVE = Long.MAX_VALUE;
+
+  /** Most messages a window may keep. */
+  int MAX_SIZE = 10_000;
+
+  /** Longest time a window may keep a message. */
+  Duration MAX_TTL = Duration.ofDays(1);
+
+  /**
+   * How much a stream's window keeps: at most {@code size} messages (1–{@value #MAX_SIZE}), none
+   * older than {@code ttl} (1 s – {@link #MAX_TTL}).
+   */
+  record Limits(int size, Duration ttl) {
+    public Limits {
+      if (size < 1 || size > MAX_SIZE) {
+        throw new IllegalArgumentException("size must be 1-" + MAX_SIZE);
+      }
+      if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {
+        throw new IllegalArgumentException("ttl must be 1 s - 1 day");
+      }
+    }
+  }
+
+  /**
+   * A message's encoded event split around its seq, so the window can number it and keep the frame
+   * in one atomic step: the frame is {@code head}, the seq in decimal, {@code tail}.
+   */
+  record Template(byte[] head, byte[] tail) {
+    /** The frame with {@code seq} in place. */
+    public byte[] frame(long seq) {
+      byte[] n = Long.toString(seq).getBytes(StandardCharsets.US_ASCII);
+      byte[] f = new byte[head.length + n.length + tail.length];
+      System.arraycopy(head, 0, f, 0, head.length);
+      System.arraycopy(n, 0, f, head.length, n.length);
+      System.arraycopy(tail, 0, f, head.length + n.length, tail.length);
+      return f;
+    }
+  }
+
+  /** Where an appended message went: its stream's epoch and its seq there. */
+  record Position(String epoch, long seq) {}
+
+  /** One kept message: its seq and its frame. */
+  record Entry(long seq, byte[] frame) {}
+
+  /**
+   * What a reader may deliver after a position.
+   *
+   * @param epoch the stream's current epoch
+   * @param lastSeq the newest seq of the epoch (0 when nothing was appended in it yet)
+   * @param continuous true when {@code entries} are exactly the messages after the asked position;
+   *     false when some are gone (another epoch, or older than the window keeps): then {@code
+   *     entries} are all the window still holds
+   * @param entries in seq order, contiguous
+   */
+  record Replay(String epoch, long lastSeq, boolean continuous, List<Entry> entries) {
+    /** The position these entries follow: the reader's position from now on, before them. */
+    public long from() {
+      return entries.isEmpty() ? lastSeq : entries.get(0).seq() - 1;
+    }
+  }
+
+  /**
+   * Numbers the next message of {@code stream} and keeps {@code template.frame(seq)} in its window,
+   * trimmed to {@code limits}.
+   */
+  CompletableFuture<Position> append(String stream, Limits limits, Template template);
+
+  /**
+   * The messages of {@code stream} after {@code after} of {@code epoch} (null epoch: the reader
+   * holds nothing yet, which is continuous only from 0), or, when the window no longer holds the
+   * next one, everything it does hold with {@code continuous} false; at {@link #LIVE}, nothing but
+   * the epoch and the last seq, continuous. Makes the stream's epoch when it has none.
+   */
+  CompletableFuture<Replay> since(String stream, Limits limits, String epoch, long after);
+
+  @Override
+  void close();
+}

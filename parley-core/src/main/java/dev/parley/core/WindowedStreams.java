@@ -1,0 +1,132 @@
+package dev.parley.core;
+
+import dev.parley.protocol.Push;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The send half of ephemeral streams, beside the durable one in {@link Node#append}: a message is
+ * numbered and kept by the {@link StreamWindow} instead of written to the store, then published on
+ * the broker like a stored message ({@link BrokerEvent.Kind#WINDOWED}, carrying its epoch). The
+ * returned future completes once the window holds it and the broker took it: that is what an
+ * ephemeral {@code ack} means — not durable.
+ *
+ * <p>Thread-safe: stateless but for its collaborators, which are.
+ */
+final class WindowedStreams {
+  /** The seq a message is encoded with before the window numbers it; found and cut out. */
+  private static final long PLACEHOLDER = Long.MIN_VALUE;
+
+  private static final byte[] PLACEHOLDER_FIELD =
+      ("\"seq\":" + PLACEHOLDER).getBytes(StandardCharsets.US_ASCII);
+
+  private final Node node;
+  private final WindowPolicy policy;
+  private final StreamWindow window;
+  private final SecureRandom random = new SecureRandom();
+
+  /** {@code window} null: one in this process's memory, aged by the node's clock. */
+  WindowedStreams(Node node, WindowPolicy policy, StreamWindow window) {
+    this.node = node;
+    this.policy = policy;
+    this.window = window != null ? window : new InMemoryStreamWindow(node.clock()::millis);
+  }
+
+  /** The window of {@code conversation}, or null when it is durable. */
+  StreamWindow.Limits limitsOf(String conversation) {
+    return policy.windowOf(conversation);
+  }
+
+  StreamWindow window() {
+    return window;
+  }
+
+  /** Numbers, keeps and publishes {@code r}; never a duplicate (a cid is not remembered). */
+  CompletableFuture<Appended> append(AppendRequest r, StreamWindow.Limits limits) {
+    String id = r.id() != null ? r.id() : newId();
+    StoredMessage unnumbered =
+        new StoredMessage(
+            r.conversation(),
+            PLACEHOLDER,
+            id,
+            r.sender(),
+            r.cid(),
+            r.kind(),
+            r.text(),
+            r.createdAtMillis(),
+            r.status(),
+            r.meta());
+    StreamWindow.Template template = template(node.encodeMessage(unnumbered));
+    return window
+        .append(r.conversation(), limits, template)
+        .thenCompose(
+            p -> {
+              node.metrics().ephemeralAppended();
+              long start = node.clock().nanoTime();
+              BrokerEvent event =
+                  BrokerEvent.windowed(
+                      p.epoch(), p.seq(), r.sender(), r.createdAtMillis(), template.frame(p.seq()));
+              return node.broker()
+                  .publish(LocalHub.topicOf(r.conversation()), event)
+                  .thenApply(
+                      v -> {
+                        node.metrics().brokerPublished(node.clock().nanoTime() - start);
+                        return new Appended(withSeq(unnumbered, p.seq()), false);
+                      });
+            });
+  }
+
+  /** {@code frame} split around its placeholder seq. */
+  static StreamWindow.Template template(byte[] frame) {
+    int at = indexOf(frame, PLACEHOLDER_FIELD);
+    if (at < 0) {
+      throw new IllegalStateException("a message event without its seq");
+    }
+    int digits = at + PLACEHOLDER_FIELD.length;
+    int number = digits - Long.toString(PLACEHOLDER).length();
+    return new StreamWindow.Template(
+        Arrays.copyOfRange(frame, 0, number), Arrays.copyOfRange(frame, digits, frame.length));
+  }
+
+  /** The first index of {@code needle} in {@code hay} (the seq field precedes any free text). */
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static StoredMessage withSeq(StoredMessage m, long seq) {
+    return new StoredMessage(
+        m.conversation(),
+        seq,
+        m.id(),
+        m.sender(),
+        m.cid(),
+        m.kind(),
+        m.text(),
+        m.createdAtMillis(),
+        m.status(),
+        m.meta());
+  }
+
+  private String newId() {
+    byte[] b = new byte[12];
+    random.nextBytes(b);
+    return "e_" + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  /** The {@code continuity_lost} event of a replay that was not continuous. */
+  static Push.ContinuityLost lost(String conversation, StreamWindow.Replay r) {
+    return new Push.ContinuityLost(conversation, r.epoch(), r.from(), r.lastSeq());
+  }
+}

@@ -1,0 +1,28 @@
+// The JS SDK's side of ephemeral channels (docs/CLIENTS.md#channels-namespaces): the position is
+// (epoch, seq), a continuity_lost moves it, and a reconnect resumes it with join {after, epoch}.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Positions } from '../../main/resources/parley-web/sdk/positions.js';
+
+const msg = (seq) => ({ type: 'message', conv: 'ticks:eur', seq, id: 'e_' + seq, from: 'u', kind: 'text', text: '', ts: 0 });
+
+test('a joined of an ephemeral channel gives the position its epoch', () => {
+  const p = new Positions();
+  p.track('ticks:eur', -1);
+  p.joined({ conv: 'ticks:eur', lastSeq: 4, from: 4, epoch: 'E1' });
+  assert.equal(p.epoch('ticks:eur'), 'E1');
+  assert.deepEqual(p.accept(msg(5)).deliver.map((m) => m.seq), [5]);
+});
+
+test('continuity_lost moves the position to its epoch and from, so the new epoch\'s seqs are not dropped', () => {
+  const p = new Positions();
+  p.track('ticks:eur', -1);
+  p.joined({ conv: 'ticks:eur', lastSeq: 40, from: 40, epoch: 'E1' });
+  p.accept(msg(42)); // parked past a gap: void after the loss
+  p.continuityLost({ conv: 'ticks:eur', epoch: 'E2', from: 0, lastSeq: 1 });
+  assert.equal(p.seq('ticks:eur'), 0);
+  assert.equal(p.epoch('ticks:eur'), 'E2');
+  const a = p.accept(msg(1));
+  assert.equal(a.duplicate, false);
+  assert.deepEqual(a.deliver.map((m) => m.seq), [1]);
+});
