@@ -46,6 +46,7 @@ import dev.parley.edge.admin.SiteDoc;
 import dev.parley.edge.files.FileLinks;
 import dev.parley.edge.files.FileUploads;
 import dev.parley.edge.files.FilesApi;
+import dev.parley.edge.serverapi.ServerApi;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.JdbcChatStore;
@@ -281,7 +282,7 @@ public final class ParleyServer implements AutoCloseable {
           TransportServer.start(
               EngineConfigs.transport(config),
               node,
-              files,
+              ServerApi.start(files, configStore, directory, node),
               new UploadDoors(files, new AdminGate(authenticator)));
     } catch (RuntimeException | InterruptedException e) {
       for (int k = opened.size() - 1; k >= 0; k--) {
@@ -306,9 +307,7 @@ public final class ParleyServer implements AutoCloseable {
         config.broker());
   }
 
-  /**
-   * How often a node checks that it holds the latest configuration (a change event may be lost).
-   */
+  /** How often a node checks it holds the latest configuration (a change event may be lost). */
   static final Duration CONFIG_POLL = Duration.ofSeconds(5);
 
   /** The key sealing stored secrets: {@code --secrets-key}, else derived from the token secret. */
