@@ -53,11 +53,11 @@ export function watch(page, label) {
   page.on('pageerror', (e) => console.log(`[${name}] ${label} page error: ${e.message}`));
 }
 
-/** Logs in to the console as maya. */
-export async function consoleLogin(page, base = BASE) {
+/** Logs in to the console as maya (or `user`). */
+export async function consoleLogin(page, base = BASE, user = 'maya', password = PASSWORD) {
   await page.goto(base + '/console/');
-  await page.fill('input[name=user]', 'maya');
-  await page.fill('input[name=password]', PASSWORD);
+  await page.fill('input[name=user]', user);
+  await page.fill('input[name=password]', password);
   await page.click('#login button[type=submit]');
   await page.locator('#app').waitFor();
 }

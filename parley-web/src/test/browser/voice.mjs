@@ -11,13 +11,15 @@
 //   `voice-note-….webm`, the focus is in the text box, and Enter sends it: the message shows an audio
 //   player (and the transcript, with the stand-in);
 // - left alone, a recording stops by itself at the other site's 2 s and is attached;
+// - the visitor asks for a person; the agent (of both sites, made by the admin) opens the queued
+//   conversation in the console and sees the same player with the transcript under it;
 // - a page whose microphone is refused says so in an alert and uploads nothing.
 // Synchronised on the widget's state (`data-voice` on its host) and its timer text, never on sleeps.
 //   node --experimental-websocket voice.mjs   (PARLEY_URL; maya an admin; PARLEY_WHISPER_URL, PARLEY_TRANSCRIPT optional)
 import http from 'node:http';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import { run, step, fail, watch, agent, assertInside, horizontalOverflow, BASE } from './lib.mjs';
+import { run, step, fail, watch, agent, consoleLogin, assertInside, horizontalOverflow, BASE } from './lib.mjs';
 
 const parley = new URL(BASE);
 const SITE = 'voices';
@@ -25,6 +27,8 @@ const MAX_SECONDS = 30;
 /** A site whose limit the test waits out. */
 const SHORT = 'voices-short';
 const SHORT_SECONDS = 2;
+/** The agent of both sites who answers in the console. */
+const AGENT = { user: 'vox', password: 'vox-password-1' };
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** An admin API call with `token`. */
@@ -72,6 +76,12 @@ run('voice', async (browser) => {
     if (made.status !== 201 && made.status !== 409) {
       fail(`site ${id} not made: ${made.status} ${JSON.stringify(made.body)}`);
     }
+  }
+  const hired = await api(maya.token, 'POST', '/api/admin/agents', {
+    user: AGENT.user, name: 'Vox', sites: [SITE, SHORT], password: AGENT.password,
+  });
+  if (hired.status !== 201 && hired.status !== 409) {
+    fail(`agent ${AGENT.user} not made: ${hired.status} ${JSON.stringify(hired.body)}`);
   }
   maya.close();
   step(`two sites whose voice notes last at most ${MAX_SECONDS} s and ${SHORT_SECONDS} s${process.env.PARLEY_WHISPER_URL ? ', transcribed' : ''}`);
@@ -209,6 +219,29 @@ run('voice', async (browser) => {
     if (uploads.length !== 1) {
       fail(`${uploads.length} uploads, not 1 (the cancelled recording must not upload)`);
     }
+
+    // The visitor asks for a person; the agent opens the queued conversation in the console: the
+    // same player, and the transcript under it.
+    await widget.locator('button.human').click({ timeout: 15000 });
+    const conv = await page.evaluate(() => /** @type {any} */ (window).parleyWidget.transcript.state.conv);
+    const desk = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+    const agentPage = await desk.newPage();
+    watch(agentPage, 'console');
+    await consoleLogin(agentPage, BASE, AGENT.user, AGENT.password);
+    await agentPage.locator(`#queue li[data-conv="${conv}"]`).click({ timeout: 15000 });
+    const theirs = agentPage.locator('#log .msg.visitor .voice-note');
+    await theirs.locator('audio').waitFor({ timeout: 15000 });
+    if (await theirs.locator('audio').getAttribute('aria-label') !== name) {
+      fail(`in the console the player is named "${await theirs.locator('audio').getAttribute('aria-label')}"`);
+    }
+    await agentPage.waitForFunction((a) => /** @type {HTMLAudioElement} */ (a).src.includes('/content?'), await theirs.locator('audio').elementHandle(), { timeout: 15000 });
+    if (process.env.PARLEY_TRANSCRIPT) {
+      await theirs.locator('.transcript', { hasText: process.env.PARLEY_TRANSCRIPT }).waitFor({ timeout: 15000 });
+      step(`the agent opens the conversation in the console: the voice note plays there, "${process.env.PARLEY_TRANSCRIPT}" under it`);
+    } else {
+      step('the agent opens the conversation in the console: the voice note plays there');
+    }
+    await desk.close();
 
     await context.close();
 

@@ -21,7 +21,7 @@
  * @property {number} seq
  * @property {string} id
  * @property {string} from
- * @property {'text'|'bot'|'system'} kind
+ * @property {'text'|'bot'|'server'|'system'} kind
  * @property {string} text
  * @property {number} [ts]
  * @property {string} [cid]

@@ -29,7 +29,7 @@ import { mergeDelta } from './text.js';
  * @property {string|null} id the message (or answer) id
  * @property {string|null} cid
  * @property {string} from the author's user id (`bot` for the bot)
- * @property {'text'|'bot'|'system'} kind
+ * @property {'text'|'bot'|'server'|'system'} kind
  * @property {string} text
  * @property {number|null} ts
  * @property {string|null} status `stopped` or `interrupted` for an answer that did not finish
@@ -64,7 +64,7 @@ import { mergeDelta } from './text.js';
  * @property {string} id
  * @property {string|null} cid
  * @property {string} from
- * @property {'text'|'bot'|'system'} kind
+ * @property {'text'|'bot'|'server'|'system'} kind
  * @property {string} text
  * @property {number|null} ts
  * @property {string|null} status

@@ -30,7 +30,12 @@ public interface ConfigStore extends AutoCloseable {
     SITE("site"),
     AGENT("agent"),
     /** A channel namespace ({@link Namespace}); a deleted one is kept as a tombstone. */
-    NAMESPACE("namespace");
+    NAMESPACE("namespace"),
+    /**
+     * A key of the server API ({@code parley-edge}'s {@code ApiKeyDoc}): its hash and scope, never
+     * its secret; a revoked one is kept, marked revoked.
+     */
+    API_KEY("api_key");
 
     private final String wire;
 

@@ -35,6 +35,12 @@ public enum CloseCode {
    * and at every join, and a disabled account is refused there.
    */
   ACCESS_CHANGED(4403, "access changed", true),
+  /**
+   * 4409: the application disconnected this user through the server API ({@code POST
+   * /api/v1/users/{user}/disconnect}), on every node. The client may reconnect after its backoff:
+   * whether it is let in again is up to its credentials (revoke its token first to keep it out).
+   */
+  DISCONNECTED(4409, "disconnected by the server", true),
   /** 4408: no pong or other traffic within the heartbeat window. */
   HEARTBEAT_TIMEOUT(4408, "heartbeat timeout", true),
   /** 4429: sustained sending over the rate limit; reconnect after a backoff and slow down. */

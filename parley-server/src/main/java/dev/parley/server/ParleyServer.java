@@ -43,6 +43,7 @@ import dev.parley.edge.admin.SecretBox;
 import dev.parley.edge.admin.SiteDoc;
 import dev.parley.edge.files.FileLinks;
 import dev.parley.edge.files.FilesApi;
+import dev.parley.edge.serverapi.ServerApi;
 import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.chat.ChatProtocol;
 import dev.parley.store.jdbc.JdbcChatStore;
@@ -277,7 +278,8 @@ public final class ParleyServer implements AutoCloseable {
           TransportServer.start(
               EngineConfigs.transport(config),
               node,
-              voice.speech(files, authenticator, chat, store),
+              ServerApi.start(
+                  voice.speech(files, authenticator, chat, store), configStore, directory, node),
               new UploadDoors(files, new AdminGate(authenticator)));
     } catch (RuntimeException | InterruptedException e) {
       for (int k = opened.size() - 1; k >= 0; k--) {

@@ -44,7 +44,7 @@ class TypeCheckTest {
     try (var files = Files.walk(web)) {
       List<Path> unchecked =
           files
-              .filter(p -> p.toString().endsWith(".js"))
+              .filter(p -> p.toString().endsWith(".js") || p.toString().endsWith(".mjs"))
               .filter(p -> !firstLine(p).equals("// @ts-check"))
               .toList();
       assertThat(unchecked).as("JS files without // @ts-check on their first line").isEmpty();

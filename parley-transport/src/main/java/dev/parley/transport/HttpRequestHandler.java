@@ -50,6 +50,7 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       Map.of(
           "html", "text/html; charset=utf-8",
           "js", "text/javascript; charset=utf-8",
+          "mjs", "text/javascript; charset=utf-8",
           "css", "text/css; charset=utf-8",
           "json", "application/json",
           "svg", "image/svg+xml",

@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
 
 /**
  * The admin API for the deployment's configuration, under {@code /api/admin/} (admins only): sites,
- * agents, their passwords, channel namespaces ({@link NamespaceApi}), and the audit log; documented
- * in the OpenAPI document and {@code docs/OPERATIONS.md#live-administration}. Every change takes
- * effect on every node without a restart ({@link Configuration}).
+ * agents, their passwords, channel namespaces ({@link NamespaceApi}), the server API's keys ({@link
+ * ApiKeyApi}), and the audit log; documented in the OpenAPI document and {@code
+ * docs/OPERATIONS.md#live-administration}. Every change takes effect on every node without a
+ * restart ({@link Configuration}).
  *
  * <p>Bodies are checked strictly: an unknown field, a wrong type or a bad value is {@code 400
  * invalid_field} naming the field. Each entry has an {@code ETag} (its version); a change with
@@ -54,6 +55,7 @@ public final class AdminApi implements HttpApi {
   private final ChatAuthenticator auth;
   private final Configuration config;
   private final NamespaceApi namespaces;
+  private final ApiKeyApi apiKeys;
 
   /**
    * @param next what handles every other path
@@ -63,6 +65,7 @@ public final class AdminApi implements HttpApi {
     this.auth = auth;
     this.config = config;
     this.namespaces = new NamespaceApi(config.namespaces());
+    this.apiKeys = new ApiKeyApi(config.apiKeys());
   }
 
   @Override
@@ -73,6 +76,7 @@ public final class AdminApi implements HttpApi {
             || path.equals("/api/admin/agents")
             || path.equals("/api/admin/audit")
             || NamespaceApi.owns(path)
+            || ApiKeyApi.owns(path)
             || SITE.matcher(path).matches()
             || AGENT.matcher(path).matches();
     if (!ours) {
@@ -102,6 +106,9 @@ public final class AdminApi implements HttpApi {
     String actor = admin.user();
     if (NamespaceApi.owns(path)) {
       return namespaces.route(r, actor);
+    }
+    if (ApiKeyApi.owns(path)) {
+      return apiKeys.route(r, actor);
     }
     if (path.equals("/api/admin/sites")) {
       if (m.equals("GET")) {

@@ -45,6 +45,7 @@ public final class Configuration {
   private final Clock clock;
   private final ExecutorService hashing = Executors.newVirtualThreadPerTaskExecutor();
   private final NamespaceConfig namespaces;
+  private final ApiKeyConfig apiKeys;
 
   public Configuration(ConfigStore store, SecretBox box, ConfigSync sync, Clock clock) {
     this.store = store;
@@ -52,6 +53,7 @@ public final class Configuration {
     this.sync = sync;
     this.clock = clock;
     this.namespaces = new NamespaceConfig(store, this);
+    this.apiKeys = new ApiKeyConfig(store, this, clock);
   }
 
   /** A stored document with its version (ETag) and time of change. */
@@ -263,6 +265,11 @@ public final class Configuration {
   /** The channel namespaces of this configuration. */
   public NamespaceConfig namespaces() {
     return namespaces;
+  }
+
+  /** The server API's keys of this configuration. */
+  public ApiKeyConfig apiKeys() {
+    return apiKeys;
   }
 
   /** Writes {@code doc} as entry ({@code kind}, {@code id}) over {@code expected}, audited. */
