@@ -96,12 +96,13 @@ test('a voice note without a transcript is the player alone; other files keep th
 });
 
 /** A renderer on a clock the test moves, with a link server that counts its calls. */
-function renewing() {
+function renewing(skewMs = 0) {
   const clock = { now: 1_000_000 };
   let served = 0;
+  // the server's expiresAt is on its own clock: `skewMs` behind the page's
   const links = async (/** @type {string} */ id) => {
     served += 1;
-    return { url: `/api/files/${id}/content?n=${served}`, thumbnailUrl: null, expiresAt: clock.now + 15 * 60_000, file: /** @type {any} */ ({}) };
+    return { url: `/api/files/${id}/content?n=${served}`, thumbnailUrl: null, expiresAt: clock.now - skewMs + 15 * 60_000, file: /** @type {any} */ ({}) };
   };
   const r = new AttachmentRenderer(/** @type {any} */ (doc), /** @type {any} */ (new El('body')), {
     links, base: 'https://chat.example', labels: () => ({ closeViewer: 'Close' }), now: () => clock.now,
@@ -163,4 +164,17 @@ test('a voice note played after its link expired is paused, given a fresh source
   audio.fire('play');
   await flush();
   assert.deepEqual(calls, ['pause', `play https://chat.example/api/files/${ID}/content?n=2`]);
+});
+
+test('a page whose clock runs an hour ahead asks once per use, and the click goes through', async () => {
+  const { draw, served } = renewing(60 * 60_000);
+  const card = draw([PDF]).children[0];
+  await flush();
+  assert.equal(served(), 2, 'the first draw asked again once, not in a loop');
+  let again = 0;
+  card.click = () => { again += 1; card.fire('click'); };
+  assert.equal(card.fire('click'), false);
+  await flush();
+  assert.equal(again, 1, 'the repeated click is not held again');
+  assert.ok(served() <= 4, `${served()} asks for one click`);
 });

@@ -38,6 +38,9 @@ export class ServerApiError extends Error {
  */
 
 export class ParleyServerApi {
+  /** The API key: a private field, so logging the helper never prints it. */
+  #key;
+
   /**
    * @param {string} baseUrl the server, e.g. `https://chat.example.com`
    * @param {string} key an API key, `pk_…`
@@ -45,7 +48,7 @@ export class ParleyServerApi {
    */
   constructor(baseUrl, key, options = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
-    this.key = key;
+    this.#key = key;
     const f = options.fetch || globalThis.fetch;
     /** @type {typeof fetch} called as a plain function: a browser's fetch refuses another `this` */
     this.fetch = (url, init) => f(url, init);
@@ -123,7 +126,7 @@ export class ParleyServerApi {
    */
   async call(method, path, body) {
     /** @type {Record<string, string>} */
-    const headers = { Authorization: 'Bearer ' + this.key };
+    const headers = { Authorization: 'Bearer ' + this.#key };
     if (body) {
       headers['Content-Type'] = 'application/json';
     }

@@ -63,10 +63,13 @@ export class AttachmentRenderer {
 
   /**
    * Fresh links of file `id`: cached until `MARGIN_MS` before `expiresAt` (checked at each ask, so a
-   * sleeping laptop's late timers cannot hand out a dead link); a failure is not kept.
-   * @param {string} id @returns {Promise<{url: string, thumbnailUrl: string|null, expiresAt: number}>}
+   * sleeping laptop's late timers cannot hand out a dead link); a failure is not kept. Asked again
+   * at most once per call: a page whose clock runs ahead of the server's sees every link as expired,
+   * and gets the fresh one rather than a loop.
+   * @param {string} id @param {boolean} [again] whether a link near its end may be asked for again
+   * @returns {Promise<{url: string, thumbnailUrl: string|null, expiresAt: number}>}
    */
-  async links(id) {
+  async links(id, again = true) {
     let p = this._links.get(id);
     if (!p) {
       p = this.options.links(id);
@@ -74,11 +77,11 @@ export class AttachmentRenderer {
       p.catch(() => this._links.get(id) === p && this._links.delete(id));
     }
     const l = await p;
-    if (this._now() > l.expiresAt - MARGIN_MS) {
+    if (again && this._now() > l.expiresAt - MARGIN_MS) {
       if (this._links.get(id) === p) {
         this._links.delete(id);
       }
-      return this.links(id);
+      return this.links(id, false);
     }
     const abs = (/** @type {string} */ u) => new URL(u, this.options.base).href;
     return { url: abs(l.url), thumbnailUrl: l.thumbnailUrl ? abs(l.thumbnailUrl) : null, expiresAt: l.expiresAt };
@@ -109,13 +112,23 @@ export class AttachmentRenderer {
       return pending;
     };
     const near = () => this._now() > expiresAt - MARGIN_MS;
-    const early = () => { if (near()) renew(); };
+    // The activation repeated on a fresh link goes through, even when the page's clock (ahead of
+    // the server's) still calls it near its end.
+    let repeating = false;
+    const early = () => { if (near() && !pending) renew(); };
     el.addEventListener('pointerenter', early);
     el.addEventListener('focus', early);
     el.addEventListener(use, (e) => {
-      if (near()) {
+      if (repeating) {
+        repeating = false;
+      } else if (near()) {
         hold(e);
-        renew().then((ok) => ok && again());
+        renew().then((ok) => {
+          if (ok) {
+            repeating = true;
+            again();
+          }
+        });
       }
     });
     expiresAt = 0; // the first link is drawn now; until it is in, an activation waits for it

@@ -102,15 +102,16 @@ public record ChannelGrants(List<String> subscribe, List<String> publish) {
     return out;
   }
 
-  /** What a principal carries of this grant (nothing for an empty list). */
+  /**
+   * What a principal carries of this grant: both claims, always, empty for an empty list. So a
+   * token of fewer or other grants differs in a claim, and {@code auth} with it is refused (the
+   * core lets a fresh token through only when its claims are a subset of the session's): a session
+   * never keeps grants its backend has since withdrawn.
+   */
   public Map<String, String> claims() {
     Map<String, String> c = new HashMap<>();
-    if (!subscribe.isEmpty()) {
-      c.put(SUBSCRIBE_CLAIM, String.join(" ", subscribe));
-    }
-    if (!publish.isEmpty()) {
-      c.put(PUBLISH_CLAIM, String.join(" ", publish));
-    }
+    c.put(SUBSCRIBE_CLAIM, String.join(" ", subscribe));
+    c.put(PUBLISH_CLAIM, String.join(" ", publish));
     return c;
   }
 

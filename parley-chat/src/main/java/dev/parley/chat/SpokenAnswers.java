@@ -42,8 +42,12 @@ public final class SpokenAnswers {
   /** The speaker failed ({@link Speaker.Failed#code}). */
   public record Failed(String code, String message) implements Outcome {}
 
-  private record Key(
-      String conversation, long seq, String message, VoiceSettings.Speech speech, String lang) {}
+  /**
+   * What one synthesis is kept under: the answer and the site's speech settings. Not the asker's
+   * language: an answer's words are in one language whoever asks, so a caller cannot make the
+   * speaker run again (and evict other answers) by naming other tags.
+   */
+  private record Key(String conversation, long seq, String message, VoiceSettings.Speech speech) {}
 
   private final MessageStore store;
   private final Directory directory;
@@ -89,11 +93,11 @@ public final class SpokenAnswers {
               if (words.isEmpty()) {
                 return done(new Silent());
               }
-              return speak(new Key(conv.id(), seq, m.id(), voice.speech(), language), words);
+              return speak(new Key(conv.id(), seq, m.id(), voice.speech()), words, language);
             });
   }
 
-  private CompletableFuture<Outcome> speak(Key key, String words) {
+  private CompletableFuture<Outcome> speak(Key key, String words, String lang) {
     Speaker.Audio kept = cache.get(key);
     if (kept != null) {
       return done(new Spoken(kept));
@@ -104,7 +108,7 @@ public final class SpokenAnswers {
       shared = mine;
       speakers
           .apply(key.speech())
-          .speak(words, key.lang())
+          .speak(words, lang)
           .whenComplete(
               (audio, err) -> {
                 if (err == null) {

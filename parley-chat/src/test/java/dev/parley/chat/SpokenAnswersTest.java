@@ -94,6 +94,10 @@ class SpokenAnswersTest {
     assertThat(first.join()).isInstanceOf(SpokenAnswers.Spoken.class);
     assertThat(second.join()).as("shares the synthesis").isInstanceOf(SpokenAnswers.Spoken.class);
     assertThat(a.speech(conv, seq, "en").join()).isInstanceOf(SpokenAnswers.Spoken.class);
+    // Other language tags get the same audio: naming tags cannot make the speaker run again.
+    for (String lang : new String[] {"EN", "en-a", "de", null}) {
+      assertThat(a.speech(conv, seq, lang).join()).isInstanceOf(SpokenAnswers.Spoken.class);
+    }
     assertThat(speaker.asked).containsExactly("It ships today. See|en");
     assertThat(a.cachedBytes()).isEqualTo(100);
 

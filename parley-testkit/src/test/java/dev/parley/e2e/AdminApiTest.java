@@ -285,6 +285,9 @@ class AdminApiTest {
     assertField(
         call("PUT", "/api/admin/namespaces/news", "{\"historyTtlSeconds\": 5}"),
         "historyTtlSeconds");
+    // A durable namespace stays durable: positions in the store do not carry over to a window.
+    assertField(
+        call("PUT", "/api/admin/namespaces/news", "{\"durability\": \"ephemeral\"}"), "durability");
     assertThat(call("GET", "/api/admin/namespaces", null, null, Map.of()).statusCode())
         .isEqualTo(401);
 

@@ -182,6 +182,17 @@ class NamespacesTest {
       assertThat(error(anonymous, "j").get("code").asText()).isEqualTo("forbidden");
       admin.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"dash:shop-orders\"}");
       assertThat(error(admin, "j").get("code").asText()).isEqualTo("forbidden");
+
+      // A fresh token that grants less is refused in auth: the session keeps no withdrawn grant.
+      String withdrawn =
+          AuthenticationTest.hs256(
+              "shop-identity-secret-of-32-bytes!!",
+              Map.of("sub", "ana", "site", "shop"),
+              Duration.ofHours(2));
+      holder.sendText("{\"type\":\"auth\",\"ref\":\"a\",\"token\":\"" + withdrawn + "\"}");
+      assertThat(error(holder, "a").get("code").asText()).isEqualTo("forbidden");
+      holder.sendText("{\"type\":\"auth\",\"ref\":\"a2\",\"token\":\"" + granted + "\"}");
+      next(holder, "authed", "a2");
     }
   }
 }

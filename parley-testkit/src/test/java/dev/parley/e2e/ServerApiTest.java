@@ -36,7 +36,9 @@ class ServerApiTest {
       {"sites": [{"id": "shop", "greeting": "Hi from the shop"}],
        "agents": [{"user": "root", "sites": ["shop"], "password": "roots-password", "admin": true}],
        "namespaces": [{"name": "news", "subscribe": "anonymous", "publish": "server"},
-                      {"name": "dash", "subscribe": "anonymous", "publish": "agents"}]}
+                      {"name": "dash", "subscribe": "anonymous", "publish": "agents"},
+                      {"name": "live", "subscribe": "anonymous", "publish": "server",
+                       "durability": "ephemeral"}]}
       """;
 
   @TempDir Path dir;
@@ -167,6 +169,9 @@ class ServerApiTest {
     assertThat(code(() -> all.publish("plain", "no"))).isEqualTo("invalid_channel");
     assertThat(code(() -> all.publish("news:x", "x".repeat(4001)))).isEqualTo("message_too_large");
     assertThat(code(() -> all.publish("news:x", ""))).isEqualTo("invalid_field");
+    // An ephemeral channel keeps no record of keys: a key is refused, not silently ignored.
+    assertThat(code(() -> all.publish("live:x", "tick", "t-1"))).isEqualTo("invalid_field");
+    assertThat(all.publish("live:x", "tick").seq()).isEqualTo(1);
     assertThat(
             code(
                 () -> ParleyServerApi.of(base(), "pk_0123456789abcdef_nope").publish("news:x", "")))

@@ -48,6 +48,9 @@ final class ApiKeyApi {
       }
       if (m.equals("POST")) {
         NewKey body = Json.readStrict(r.body(), NewKey.class);
+        if (body == null) {
+          throw new InvalidSetting("body", "must be a JSON object {\"name\", \"namespaces\"}");
+        }
         return keys.create(actor, body.name(), body.namespaces())
             .thenApply(
                 issued -> {

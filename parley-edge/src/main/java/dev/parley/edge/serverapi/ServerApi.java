@@ -152,6 +152,7 @@ public final class ServerApi implements HttpApi {
     }
     checkData(b.data(), b.idempotencyKey());
     scoped(b.channel(), key);
+    deduplicable(b.channel(), b.idempotencyKey());
     return publisher
         .publish(b.channel(), b.data(), b.idempotencyKey())
         .thenApply(msg -> json(200, published(msg)));
@@ -175,6 +176,7 @@ public final class ServerApi implements HttpApi {
       CompletableFuture<Map<String, Object>> one;
       try {
         scoped(ch, key);
+        deduplicable(ch, b.idempotencyKey());
         one =
             publisher
                 .publish(ch, b.data(), b.idempotencyKey())
@@ -255,6 +257,21 @@ public final class ServerApi implements HttpApi {
     }
     if (directory.namespace(name) == null) {
       throw ServerApiError.unknownNamespace(name);
+    }
+  }
+
+  /**
+   * Refuses an idempotency key for a channel of an ephemeral namespace: its window keeps no record
+   * of keys (only the store deduplicates), so a retry would be delivered twice; say so rather than
+   * promise what cannot be kept.
+   */
+  private void deduplicable(String channel, String idempotencyKey) {
+    Namespace ns = directory.namespace(Namespace.nameOf(channel));
+    if (idempotencyKey != null && ns != null && ns.ephemeral()) {
+      throw ServerApiError.invalidField(
+          "idempotencyKey",
+          "an ephemeral channel keeps no record of keys: publish without one (a retry may then be"
+              + " delivered twice)");
     }
   }
 
