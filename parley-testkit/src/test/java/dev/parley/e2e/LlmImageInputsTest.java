@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.bots.FakeLlmServer;
-import dev.parley.bots.LlmBot;
 import dev.parley.protocol.openai.ChatCompletions;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.awt.image.BufferedImage;
@@ -19,9 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
@@ -55,23 +51,7 @@ class LlmImageInputsTest {
   @BeforeEach
   void start() throws Exception {
     llm = new FakeLlmServer();
-    Path sites = Files.writeString(dir.resolve("sites.json"), SitesServer.SHOP);
-    server =
-        TestServer.start(
-            dir.resolve("data"),
-            b ->
-                b.sites(SitesFile.load(sites))
-                    .agents(null)
-                    .bot("llm")
-                    .llm(
-                        new LlmBot.Config(
-                            llm.baseUrl(),
-                            "m",
-                            null,
-                            Duration.ofSeconds(5),
-                            Duration.ofSeconds(5),
-                            Duration.ofMinutes(1),
-                            2)));
+    server = SitesServer.withLlm(dir, SitesServer.SHOP, llm.baseUrl());
   }
 
   @AfterEach

@@ -2,11 +2,13 @@ package dev.parley.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.bots.LlmBot;
 import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A real server whose sites and agents come from a sites file, as an operator would start one, and
@@ -29,6 +31,29 @@ final class SitesServer {
   static TestServer start(Path dir, String sitesJson) throws Exception {
     Path sites = Files.writeString(dir.resolve("sites.json"), sitesJson);
     return TestServer.start(dir.resolve("data"), b -> b.sites(SitesFile.load(sites)).agents(null));
+  }
+
+  /**
+   * A server configured by {@code sitesJson} whose bot is the LLM bot at {@code llmBaseUrl} (an
+   * OpenAI-compatible stand-in), model {@code m}, 5 s to connect and to the first token.
+   */
+  static TestServer withLlm(Path dir, String sitesJson, String llmBaseUrl) throws Exception {
+    Path sites = Files.writeString(dir.resolve("sites.json"), sitesJson);
+    return TestServer.start(
+        dir.resolve("data"),
+        b ->
+            b.sites(SitesFile.load(sites))
+                .agents(null)
+                .bot("llm")
+                .llm(
+                    new LlmBot.Config(
+                        llmBaseUrl,
+                        "m",
+                        null,
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(5),
+                        Duration.ofMinutes(1),
+                        2)));
   }
 
   /** The token {@code user} gets for logging in with {@code password} (its {@code welcome}'s). */

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.bots.FakeLlmServer;
 import dev.parley.bots.FakeSpeechServer;
-import dev.parley.bots.LlmBot;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import java.io.IOException;
@@ -16,9 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,32 +46,15 @@ class SpokenAnswerTest {
   void start() throws Exception {
     tts = new FakeSpeechServer();
     llm = new FakeLlmServer();
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
-            """
+    String sites =
+        """
             {"sites": [{"id": "shop", "greeting": "Hi from the shop",
                         "voice": {"spokenAnswers": "server", "speech":
                           {"baseUrl": "%s", "model": "tts-1", "voice": "alloy", "apiKey": "sk-tts"}}},
                        {"id": "quiet", "greeting": "Hi", "voice": {"spokenAnswers": "browser"}}]}
             """
-                .formatted(tts.baseUrl()));
-    server =
-        TestServer.start(
-            dir.resolve("data"),
-            b ->
-                b.sites(SitesFile.load(sites))
-                    .agents(null)
-                    .bot("llm")
-                    .llm(
-                        new LlmBot.Config(
-                            llm.baseUrl(),
-                            "m",
-                            null,
-                            Duration.ofSeconds(5),
-                            Duration.ofSeconds(5),
-                            Duration.ofMinutes(1),
-                            2)));
+            .formatted(tts.baseUrl());
+    server = SitesServer.withLlm(dir, sites, llm.baseUrl());
   }
 
   @AfterEach

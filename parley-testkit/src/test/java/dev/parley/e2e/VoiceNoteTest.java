@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.bots.FakeLlmServer;
 import dev.parley.bots.FakeTranscriptionServer;
-import dev.parley.bots.LlmBot;
 import dev.parley.protocol.openai.ChatCompletions;
-import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
 import dev.parley.testsupport.Wav;
@@ -17,9 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -53,31 +49,14 @@ class VoiceNoteTest {
     whisper = new FakeTranscriptionServer();
     whisper.text(SAID);
     llm = new FakeLlmServer();
-    Path sites =
-        Files.writeString(
-            dir.resolve("sites.json"),
-            """
+    String sites =
+        """
             {"sites": [{"id": "shop", "greeting": "Hi from the shop",
                         "voice": {"maxSeconds": 30, "transcription":
                           {"baseUrl": "%s", "model": "whisper-1", "apiKey": "sk-voice", "language": "en"}}}]}
             """
-                .formatted(whisper.baseUrl()));
-    server =
-        TestServer.start(
-            dir.resolve("data"),
-            b ->
-                b.sites(SitesFile.load(sites))
-                    .agents(null)
-                    .bot("llm")
-                    .llm(
-                        new LlmBot.Config(
-                            llm.baseUrl(),
-                            "m",
-                            null,
-                            Duration.ofSeconds(5),
-                            Duration.ofSeconds(5),
-                            Duration.ofMinutes(1),
-                            2)));
+            .formatted(whisper.baseUrl());
+    server = SitesServer.withLlm(dir, sites, llm.baseUrl());
   }
 
   @AfterEach
