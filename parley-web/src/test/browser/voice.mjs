@@ -11,7 +11,7 @@
 //   `voice-note-….webm`, the focus is in the text box, and Enter sends it: the message shows an audio
 //   player (and the transcript, with the stand-in);
 // - left alone, a recording stops by itself at the other site's 2 s and is attached;
-// - the visitor asks for a person; the agent (of both sites, made by the admin) opens the queued
+// - the visitor asks for a person; the agent (of both sites, made by the admin) opens the
 //   conversation in the console and sees the same player with the transcript under it;
 // - a page whose microphone is refused says so in an alert and uploads nothing.
 // Synchronised on the widget's state (`data-voice` on its host) and its timer text, never on sleeps.
@@ -220,15 +220,16 @@ run('voice', async (browser) => {
       fail(`${uploads.length} uploads, not 1 (the cancelled recording must not upload)`);
     }
 
-    // The visitor asks for a person; the agent opens the queued conversation in the console: the
-    // same player, and the transcript under it.
+    // The visitor asks for a person; the agent opens the conversation in the console (queued, or
+    // given to it as the first agent free): the same player, and the transcript under it.
     await widget.locator('button.human').click({ timeout: 15000 });
     const conv = await page.evaluate(() => /** @type {any} */ (window).parleyWidget.transcript.state.conv);
     const desk = await browser.newContext({ viewport: { width: 1280, height: 760 } });
     const agentPage = await desk.newPage();
     watch(agentPage, 'console');
     await consoleLogin(agentPage, BASE, AGENT.user, AGENT.password);
-    await agentPage.locator(`#queue li[data-conv="${conv}"]`).click({ timeout: 15000 });
+    // queued, or already the agent's own: the queue hands it to the first agent free
+    await agentPage.locator(`.list li[data-conv="${conv}"]`).click({ timeout: 15000 });
     const theirs = agentPage.locator('#log .msg.visitor .voice-note');
     await theirs.locator('audio').waitFor({ timeout: 15000 });
     if (await theirs.locator('audio').getAttribute('aria-label') !== name) {
