@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,7 +83,9 @@ final class RunCommand implements Callable<Integer> {
     try {
       server = start(spec.commandLine().getOut());
     } catch (RuntimeException e) {
-      spec.commandLine().getErr().println("parley: cannot start: " + e.getMessage());
+      // A joined future's failure (the configuration import's) says what went wrong in its cause.
+      Throwable why = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+      spec.commandLine().getErr().println("parley: cannot start: " + why.getMessage());
       return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -4,7 +4,6 @@ import dev.parley.protocol.http.HttpApi.Request;
 import dev.parley.protocol.http.HttpApi.Response;
 import dev.parley.protocol.http.Json;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,21 +64,10 @@ final class NamespaceApi {
         return namespaces
             .get(name)
             .thenCompose(
-                before -> {
-                  if (before.isPresent()
-                      && !Objects.equals(before.get().doc().durability(), doc.durability())) {
-                    // A subscriber's position is a store seq or a window's (epoch, seq): neither
-                    // carries over, and a resume across the switch would skip messages unseen.
-                    throw new InvalidSetting(
-                        "durability",
-                        "cannot change on an existing namespace (it is "
-                            + before.get().doc().durability()
-                            + "): subscribers' positions would not carry over; use a new name");
-                  }
-                  return namespaces
-                      .put(actor, doc, ifMatch)
-                      .thenApply(o -> answer(o, before.isPresent() ? 200 : 201, name));
-                });
+                before ->
+                    namespaces // refuses a change of durability (NamespaceConfig#put)
+                        .put(actor, doc, ifMatch)
+                        .thenApply(o -> answer(o, before.isPresent() ? 200 : 201, name)));
       }
       case "DELETE" -> {
         return namespaces

@@ -6,6 +6,7 @@ import dev.parley.chat.ConfigStore.Kind;
 import dev.parley.edge.admin.Configuration.Outcome;
 import dev.parley.edge.admin.Configuration.Stored;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -50,7 +51,11 @@ public final class NamespaceConfig {
   /**
    * Writes namespace {@code doc} (checked by the caller) by {@code actor}: created when there is
    * none (or it was deleted), else replaced — over version {@code ifMatch} only, when given ({@link
-   * Outcome.Conflict} otherwise, with the current version, 0 when there is none).
+   * Outcome.Conflict} otherwise, with the current version, 0 when there is none). Fails with {@link
+   * InvalidSetting} naming {@code durability} when it would change that of a live namespace: a
+   * subscriber's position is a store seq or a window's (epoch, seq), neither carries over, and a
+   * resume across the switch would skip messages unseen. This holds for the admin API and a sites
+   * file alike; deleting the namespace first, or a new name, is the way to switch.
    */
   public CompletableFuture<Outcome<NamespaceDoc>> put(
       String actor, NamespaceDoc doc, Long ifMatch) {
@@ -65,6 +70,17 @@ public final class NamespaceConfig {
                     new Outcome.Conflict<>(live.map(Stored::version).orElse(0L)));
               }
               NamespaceDoc before = live.map(Stored::doc).orElse(null);
+              if (before != null && !Objects.equals(before.durability(), doc.durability())) {
+                return CompletableFuture.failedFuture(
+                    new InvalidSetting(
+                        "durability",
+                        "cannot change on an existing namespace ("
+                            + doc.name()
+                            + " is "
+                            + before.durability()
+                            + "): subscribers' positions would not carry over; delete it first"
+                            + " or use a new name"));
+              }
               return config.write(
                   Kind.NAMESPACE,
                   doc.name(),

@@ -1,6 +1,7 @@
 package dev.parley.edge.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.ConfigStore;
 import dev.parley.chat.Namespace.Audience;
@@ -77,5 +78,29 @@ class NamespaceConfigTest extends ConfigurationFixture {
     assertThat(namespaces.importAll(List.of(NEWS, ticks)).join()).isZero();
     assertThat(directory.version()).isEqualTo(version);
     assertThat(directory.namespace("ticks").presence()).isFalse();
+  }
+
+  @Test
+  void durabilityCannotChangeOnALiveNamespaceFromTheApiOrASitesFile() {
+    done(namespaces.put("root", NEWS, null).join());
+    NamespaceDoc ephemeral =
+        new NamespaceDoc("news", "anonymous", "agents", null, null, "ephemeral", null, null, null)
+            .checked();
+
+    assertThatThrownBy(() -> namespaces.put("root", ephemeral, null).join())
+        .hasCauseInstanceOf(InvalidSetting.class)
+        .hasMessageContaining("durability")
+        .hasMessageContaining("delete it first");
+    assertThatThrownBy(() -> namespaces.importAll(List.of(ephemeral)).join())
+        .as("a sites file that switched it across a restart")
+        .hasCauseInstanceOf(InvalidSetting.class);
+    assertThat(namespaces.get("news").join().orElseThrow().doc().durability())
+        .isEqualTo(NEWS.durability());
+
+    assertThat(namespaces.delete("root", "news", null).join()).isInstanceOf(Outcome.Done.class);
+    done(namespaces.put("root", ephemeral, null).join());
+    assertThat(namespaces.get("news").join().orElseThrow().doc().durability())
+        .as("over a tombstone it is a new namespace")
+        .isEqualTo("ephemeral");
   }
 }
