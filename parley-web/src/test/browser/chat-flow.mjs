@@ -10,6 +10,7 @@ import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import assert from 'node:assert/strict';
+import { CHROMIUM } from './lib.mjs';
 
 const BASE = process.env.PARLEY_URL;
 const PASSWORD = process.env.PARLEY_AGENT_PASSWORD || 'pw';
@@ -66,7 +67,7 @@ const BLOCK_EVENT_STREAM = `{ const f = window.fetch.bind(window);
   window.fetch = (u, i) => String(u).includes('/events') ? Promise.reject(new TypeError('blocked')) : f(u, i); }`;
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
 });
