@@ -22,8 +22,10 @@ import dev.parley.protocol.http.HttpApi;
 final class VoiceParts implements AutoCloseable {
   private final FileUploads uploads;
   private final Speakers speakers = new Speakers(OpenAiSpeaker.TIMEOUT);
+  private final NodeClock clock;
 
   VoiceParts(ChatLayer chat, NodeClock clock) {
+    this.clock = clock;
     this.uploads =
         new FileUploads(chat.files(), clock, new Transcribers(OpenAiTranscriber.TIMEOUT));
   }
@@ -39,7 +41,8 @@ final class VoiceParts implements AutoCloseable {
         next,
         auth,
         chat.files(),
-        new SpokenAnswers(store, chat.directory(), speakers, SpokenAnswers.CACHE_BYTES));
+        new SpokenAnswers(store, chat.directory(), speakers, SpokenAnswers.CACHE_BYTES),
+        clock);
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.parley.chat.ConversationFiles;
 import dev.parley.chat.SpokenAnswers;
 import dev.parley.chat.WidgetOrigins;
 import dev.parley.core.Authenticator;
+import dev.parley.core.KeyedBuckets;
+import dev.parley.core.NodeClock;
 import dev.parley.core.Principal;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
@@ -27,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * Cache-Control: private}); {@code 401 unauthorized}; {@code 403 forbidden} (not a participant);
  * {@code 404 not_found} (no such message, or not the bot's); {@code 409 speech_off} (the site does
  * not read answers aloud on the server); {@code 422 nothing_to_say} (no words in the message);
- * {@code 502 speech_failed} with the speaker's {@code reason}; {@code 503 unavailable} (the store).
+ * {@code 429 rate_limited} with {@code Retry-After} (more than {@value #BURST} asks at once or one
+ * every {@value #SECONDS_PER_ASK} s after that, per user and node: a synthesis is paid for, and the
+ * cache alone does not bound what cycling through many answers costs); {@code 502 speech_failed}
+ * with the speaker's {@code reason}; {@code 503 unavailable} (the store).
  *
  * <p>Thread-safe; never blocks (the store's read and the speaker run on their own threads).
  */
@@ -36,6 +41,12 @@ public final class SpeechApi implements HttpApi {
   private static final Pattern PATH =
       Pattern.compile("/api/conversations/([A-Za-z0-9_.:-]{1,64})/messages/([0-9]{1,18})/speech");
   private static final Pattern LANG = Pattern.compile("[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}");
+
+  /** Asks a user may make at once (a page reading a transcript's answers one after another). */
+  static final int BURST = 30;
+
+  /** Seconds per ask after the burst, per user and node. */
+  static final int SECONDS_PER_ASK = 2;
 
   /** How long a browser may keep an answer's audio (it never changes; the token guards it). */
   static final int MAX_AGE_SECONDS = 3600;
@@ -47,17 +58,24 @@ public final class SpeechApi implements HttpApi {
   private final Authenticator auth;
   private final ConversationFiles files;
   private final SpokenAnswers answers;
+  private final KeyedBuckets rate;
 
   /**
    * @param next what handles every other path
    * @param files who takes part in a conversation
+   * @param clock the node's, for the rate limit
    */
   public SpeechApi(
-      HttpApi next, Authenticator auth, ConversationFiles files, SpokenAnswers answers) {
+      HttpApi next,
+      Authenticator auth,
+      ConversationFiles files,
+      SpokenAnswers answers,
+      NodeClock clock) {
     this.next = next;
     this.auth = auth;
     this.files = files;
     this.answers = answers;
+    this.rate = new KeyedBuckets(clock, 1.0 / SECONDS_PER_ASK, BURST, 10_000);
   }
 
   @Override
@@ -90,20 +108,22 @@ public final class SpeechApi implements HttpApi {
             p ->
                 p.isEmpty()
                     ? done(unauthorized())
-                    : files
-                        .participation(p.get(), conversation)
-                        .thenCompose(
-                            c ->
-                                c.isEmpty()
-                                    ? done(
-                                        error(
-                                            403,
-                                            "forbidden",
-                                            "only the participants of the conversation may do this",
-                                            null))
-                                    : answers
-                                        .speech(c.get(), seq, lang)
-                                        .thenApply(o -> answer(o, seq))))
+                    : !rate.take(p.get().user())
+                        ? done(limited(p.get().user()))
+                        : files
+                            .participation(p.get(), conversation)
+                            .thenCompose(
+                                c ->
+                                    c.isEmpty()
+                                        ? done(
+                                            error(
+                                                403,
+                                                "forbidden",
+                                                "only the participants of the conversation may do this",
+                                                null))
+                                        : answers
+                                            .speech(c.get(), seq, lang)
+                                            .thenApply(o -> answer(o, seq))))
         .exceptionally(
             e -> {
               log.warn("{} {} failed", r.method(), r.path(), e);
@@ -147,6 +167,19 @@ public final class SpeechApi implements HttpApi {
     }
     return auth.authenticateToken(h.substring(7).trim())
         .handle((p, err) -> err != null ? Optional.<Principal>empty() : Optional.of(p));
+  }
+
+  private Response limited(String user) {
+    long seconds = Math.max(1, (rate.millisUntilNext(user) + 999) / 1000);
+    return new Response(
+        429,
+        "application/json",
+        Json.write(
+            new ErrorBody(
+                "rate_limited",
+                "too many answers read aloud; try again in " + seconds + " seconds",
+                null)),
+        Map.of("Retry-After", Long.toString(seconds)));
   }
 
   private static Response unauthorized() {
