@@ -237,20 +237,7 @@ public final class ParleyClient implements AutoCloseable {
    */
   public CompletableFuture<Void> ping() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    boolean queued =
-        thread.run(
-            () -> {
-              State state = connection.state();
-              if (state != State.CONNECTED) {
-                f.completeExceptionally(
-                    state == State.CLOSED
-                        ? new ParleyException("closed", "the client is closed")
-                        : new ParleyException("not_connected", "the client is " + state));
-                return;
-              }
-              pings.send(f);
-            });
-    return closedUnless(queued, f);
+    return closedUnless(thread.run(() -> pings.send(f, connection.state())), f);
   }
 
   /** The highest contiguous seq held for {@code conv}, or -1. */
