@@ -26,7 +26,9 @@ import java.util.function.Supplier;
  *       Credentials}) and, per conversation, the highest contiguous seq it holds; the server
  *       replays the rest;
  *   <li>messages reach the listener in seq order, each exactly once; duplicates are dropped and a
- *       gap makes the client ask the server to replay from its position ({@link Positions}).
+ *       gap makes the client ask the server to replay from its position ({@link Positions});
+ *   <li>an ephemeral channel's position is (epoch, seq), resumed with {@code join {after, epoch}};
+ *       a resume the server cannot serve reaches {@link ParleyListener#onContinuityLost}.
  * </ul>
  *
  * <p>This class is the public face: it hops each call onto the client's thread and routes what the
@@ -107,12 +109,17 @@ public final class ParleyClient implements AutoCloseable {
    * duplicates).
    */
   public void join(String conv, long afterSeq) {
-    thread.run(
-        () -> {
-          if (positions.track(conv, afterSeq) && connected()) {
-            connection.write(new Command.Join(null, conv, afterSeq < 0 ? null : afterSeq));
-          }
-        });
+    join(conv, afterSeq, null);
+  }
+
+  /**
+   * Joins an ephemeral channel from a position kept across a restart ({@link #positionOf}): replays
+   * exactly what followed {@code afterSeq} of {@code epoch} while the channel's window holds it,
+   * else calls {@link ParleyListener#onContinuityLost} first. A null {@code epoch} (or a negative
+   * {@code afterSeq}) is {@link #join(String, long)}; a conversation held already keeps its place.
+   */
+  public void join(String conv, long afterSeq, String epoch) {
+    thread.run(() -> router.join(conv, afterSeq, epoch));
   }
 
   /** Sends a text message with a new cid. Completes with the server's ack once durable. */
@@ -237,25 +244,17 @@ public final class ParleyClient implements AutoCloseable {
    */
   public CompletableFuture<Void> ping() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    boolean queued =
-        thread.run(
-            () -> {
-              State state = connection.state();
-              if (state != State.CONNECTED) {
-                f.completeExceptionally(
-                    state == State.CLOSED
-                        ? new ParleyException("closed", "the client is closed")
-                        : new ParleyException("not_connected", "the client is " + state));
-                return;
-              }
-              pings.send(f);
-            });
-    return closedUnless(queued, f);
+    return closedUnless(thread.run(() -> pings.send(f, connection.state())), f);
   }
 
   /** The highest contiguous seq held for {@code conv}, or -1. */
   public long position(String conv) {
     return thread.call(() -> positions.seq(conv));
+  }
+
+  /** Where the client stands in {@code conv}: seq and, in an ephemeral channel, its epoch. */
+  public Position positionOf(String conv) {
+    return thread.call(() -> positions.position(conv));
   }
 
   /** The current state. */

@@ -17,6 +17,15 @@ public interface ParleyListener {
   default void onEvent(Push event) {}
 
   /**
+   * An ephemeral channel could not be resumed exactly ({@code docs/PROTOCOL.md#continuity_lost}):
+   * the messages between the position held and {@code lost.from()} are gone and will never come.
+   * The client has moved its position to ({@code lost.epoch()}, {@code lost.from()}) already; the
+   * messages after it (what the channel's window still holds) reach {@link #onMessage} after this
+   * call. Refresh whatever you show from the application.
+   */
+  default void onContinuityLost(Push.ContinuityLost lost) {}
+
+  /**
    * An {@code error} event that did not belong to a pending send (those fail its future instead).
    */
   default void onError(Push.Error error) {}

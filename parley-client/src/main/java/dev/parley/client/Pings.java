@@ -31,8 +31,19 @@ final class Pings {
     this.wire = wire;
   }
 
-  /** Writes a {@code ping}; {@code future} completes when its {@code pong} arrives. */
-  void send(CompletableFuture<Void> future) {
+  /**
+   * Writes a {@code ping}; {@code future} completes when its {@code pong} arrives. Unless the
+   * client is {@code state} CONNECTED nothing is written, and {@code future} fails at once: {@code
+   * closed} when CLOSED, else {@code not_connected}.
+   */
+  void send(CompletableFuture<Void> future, ParleyClient.State state) {
+    if (state != ParleyClient.State.CONNECTED) {
+      future.completeExceptionally(
+          state == ParleyClient.State.CLOSED
+              ? new ParleyException("closed", "the client is closed")
+              : new ParleyException("not_connected", "the client is " + state));
+      return;
+    }
     String ref = "ping-" + ++sent;
     waiting.put(ref, future);
     wire.accept(new Command.Ping(ref));

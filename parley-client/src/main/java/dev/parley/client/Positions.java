@@ -1,5 +1,6 @@
 package dev.parley.client;
 
+import dev.parley.protocol.Command;
 import dev.parley.protocol.Push;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,14 +16,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * the server names it), messages that came early parked until the gap before them fills, and
  * duplicates dropped. It decides; the client writes the joins and delivers.
  *
+ * <p>An ephemeral channel's position is the pair (epoch, seq) ({@code
+ * docs/PROTOCOL.md#ephemeral-channels}): the epoch comes with the {@code joined} that places the
+ * position and is replaced by a {@code continuity_lost}, which also moves the seq to its {@code
+ * from}. Such a position resumes with {@code join {after, epoch}}, never in {@code hello.resume}
+ * (which carries no epoch, so the server would report a loss). Mirrors the JS SDK's {@code
+ * sdk/positions.js}.
+ *
  * <p>Not thread-safe: confined to the client's thread, like all of the client's state, except
  * {@link #duplicatesDropped}, which any thread may read.
  */
 final class Positions {
   /** One conversation's position. */
-  private static final class Position {
+  private static final class Held {
     /** The highest contiguous seq held, or -1 until the server tells us. */
     long seq;
+
+    /** An ephemeral channel's epoch, which {@link #seq} belongs to; null for a durable one. */
+    String epoch;
 
     /** A {@code join} went out to fill a gap; parked messages wait for it. */
     boolean resyncing;
@@ -30,8 +41,9 @@ final class Positions {
     /** Messages past a gap, by seq. */
     final TreeMap<Long, Push.Message> ahead = new TreeMap<>();
 
-    Position(long seq) {
+    Held(long seq, String epoch) {
       this.seq = seq;
+      this.epoch = epoch;
     }
   }
 
@@ -47,7 +59,7 @@ final class Positions {
   }
 
   /** The conversations the client joined, in the order joined. */
-  private final Map<String, Position> byConv = new LinkedHashMap<>();
+  private final Map<String, Held> byConv = new LinkedHashMap<>();
 
   /**
    * Read by any thread ({@link ParleyClient#duplicatesDropped}); written on the client's thread.
@@ -55,34 +67,72 @@ final class Positions {
   private final AtomicLong duplicatesDropped = new AtomicLong();
 
   /**
-   * Starts tracking {@code conv} from {@code afterSeq} (-1: from the {@code joined} the server will
-   * send). A conversation whose position is known already keeps it.
+   * Starts tracking a durable {@code conv}; see {@link #track(String, long, String)}.
    *
    * @return true when the client should send a {@code join}; false when it holds {@code conv}
    */
   boolean track(String conv, long afterSeq) {
-    Position held = byConv.get(conv);
+    return track(conv, afterSeq, null);
+  }
+
+  /**
+   * Starts tracking {@code conv} from {@code afterSeq} of {@code epoch} (-1: from the {@code
+   * joined} the server will send; a null epoch: a durable conversation, or an ephemeral channel's
+   * to learn from that {@code joined}). A conversation whose position is known already keeps it.
+   *
+   * @return true when the client should send a {@code join}; false when it holds {@code conv}
+   */
+  boolean track(String conv, long afterSeq, String epoch) {
+    Held held = byConv.get(conv);
     if (held != null && held.seq >= 0) {
       return false;
     }
-    byConv.put(conv, new Position(afterSeq));
+    byConv.put(conv, new Held(afterSeq, afterSeq < 0 ? null : epoch));
     return true;
+  }
+
+  /** The {@code join} that starts tracking {@code conv} as {@link #track} set it. */
+  Command.Join join(String conv) {
+    Held p = byConv.get(conv);
+    return p == null || p.seq < 0
+        ? new Command.Join(null, conv, null)
+        : new Command.Join(null, conv, p.seq, p.epoch);
   }
 
   /**
    * A {@code joined}: a conversation the server joined us to (a visitor's) is adopted like our own,
-   * and a position still unknown becomes {@code from}.
+   * and a position still unknown becomes {@code from} (of {@code epoch}, for an ephemeral channel).
+   * A known position stays: a loss moves it with {@link #continuityLost}, never a {@code joined}.
    */
   void joined(Push.Joined j) {
-    Position p = byConv.computeIfAbsent(j.conv(), c -> new Position(-1));
+    Held p = byConv.computeIfAbsent(j.conv(), c -> new Held(-1, null));
     if (p.seq < 0) {
       p.seq = j.from();
+      if (j.epoch() != null) {
+        p.epoch = j.epoch();
+      }
+    }
+  }
+
+  /**
+   * A {@code continuity_lost} ({@code docs/PROTOCOL.md#continuity_lost}): the position moves to
+   * ({@code epoch}, {@code from}), whatever was held; parked messages are void (another epoch's, or
+   * past a gap that will never fill), and so is a gap request in flight. The messages after {@code
+   * from} follow.
+   */
+  void continuityLost(Push.ContinuityLost c) {
+    Held p = byConv.get(c.conv());
+    if (p != null) {
+      p.seq = c.from();
+      p.epoch = c.epoch();
+      p.ahead.clear();
+      p.resyncing = false;
     }
   }
 
   /** A {@code message}: deliver it (and what it unblocked), drop it as a duplicate, or park it. */
   Accepted accept(Push.Message m) {
-    Position p = byConv.get(m.conv());
+    Held p = byConv.get(m.conv());
     if (p == null || p.seq < 0) {
       return Accepted.NOTHING;
     }
@@ -115,7 +165,8 @@ final class Positions {
   /**
    * A new connection is opening: parked messages and gap requests belong to the old one.
    *
-   * @return every known position, for {@code hello.resume}, in the order joined
+   * @return every known durable position, for {@code hello.resume}, in the order joined (an
+   *     ephemeral channel's is resumed by {@link #rejoins})
    */
   Map<String, Long> reconnecting() {
     Map<String, Long> resume = new LinkedHashMap<>();
@@ -123,20 +174,24 @@ final class Positions {
         (conv, p) -> {
           p.resyncing = false;
           p.ahead.clear();
-          if (p.seq >= 0) {
+          if (p.seq >= 0 && p.epoch == null) {
             resume.put(conv, p.seq);
           }
         });
     return resume;
   }
 
-  /** The conversations whose position is still unknown: the client joins them after a welcome. */
-  List<String> unknown() {
-    List<String> out = new ArrayList<>();
+  /**
+   * The joins the client sends after a {@code welcome}, in the order joined: a live {@code join}
+   * for each conversation whose position is still unknown, and {@code join {after, epoch}} for each
+   * ephemeral channel's (those {@code hello.resume} left out).
+   */
+  List<Command.Join> rejoins() {
+    List<Command.Join> out = new ArrayList<>();
     byConv.forEach(
         (conv, p) -> {
-          if (p.seq < 0) {
-            out.add(conv);
+          if (p.seq < 0 || p.epoch != null) {
+            out.add(join(conv));
           }
         });
     return out;
@@ -144,8 +199,20 @@ final class Positions {
 
   /** The position of {@code conv}, or -1. */
   long seq(String conv) {
-    Position p = byConv.get(conv);
+    Held p = byConv.get(conv);
     return p == null ? -1 : p.seq;
+  }
+
+  /** The epoch of {@code conv}'s position: null for a durable conversation or one not held. */
+  String epoch(String conv) {
+    Held p = byConv.get(conv);
+    return p == null ? null : p.epoch;
+  }
+
+  /** The position of {@code conv}: (-1, null) when not held. */
+  Position position(String conv) {
+    Held p = byConv.get(conv);
+    return p == null ? new Position(-1, null) : new Position(p.seq, p.epoch);
   }
 
   /** Duplicate messages dropped so far. Any thread. */

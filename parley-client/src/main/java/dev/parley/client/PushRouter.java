@@ -8,8 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Where each server push goes in the client: a {@code welcome} to the credentials and the
  * connection (then the joins and the outbox are replayed), messages through the positions (in seq
- * order, once) to the listener, acks and refusals to the outbox, pongs to the pings, everything
- * else to the listener.
+ * order, once) to the listener, a {@code continuity_lost} to the positions and then the listener
+ * (before the messages that follow it), acks and refusals to the outbox, pongs to the pings,
+ * everything else to the listener. It also writes the joins the client asks for.
  *
  * <p>Not thread-safe: confined to the client's thread, like the parts it routes to.
  */
@@ -47,10 +48,17 @@ final class PushRouter {
         positions.joined(j);
         listener.onEvent(j);
       }
+      case Push.ContinuityLost c -> {
+        positions.continuityLost(c);
+        listener.onContinuityLost(c);
+      }
       case Push.Message m -> {
         Positions.Accepted a = positions.accept(m);
         a.resyncAfter()
-            .ifPresent(after -> connection.write(new Command.Join(null, m.conv(), after)));
+            .ifPresent(
+                after ->
+                    connection.write(
+                        new Command.Join(null, m.conv(), after, positions.epoch(m.conv()))));
         for (Push.Message next : a.deliver()) {
           if (next.from() != null && next.from().equals(credentials.user())) {
             outbox.ownMessage(next);
@@ -77,13 +85,22 @@ final class PushRouter {
     }
   }
 
+  /**
+   * Joins {@code conv} after {@code afterSeq} of {@code epoch} ({@link Positions#track}), at once
+   * when connected, else after the next {@code welcome}; nothing when the client holds it already.
+   */
+  void join(String conv, long afterSeq, String epoch) {
+    if (positions.track(conv, afterSeq, epoch)
+        && connection.state() == ParleyClient.State.CONNECTED) {
+      connection.write(positions.join(conv));
+    }
+  }
+
   private void welcomed(Push.Welcome w) {
     credentials.welcomed(w);
     connection.established(w.heartbeatMs());
     firstWelcome.complete(null);
-    for (String conv : positions.unknown()) {
-      connection.write(new Command.Join(null, conv, null));
-    }
+    positions.rejoins().forEach(connection::write);
     outbox.sendAll();
   }
 }

@@ -23,8 +23,8 @@ class PingsTest {
   void eachPingHasARefOfItsOwnAndCompletesWithItsPong() {
     CompletableFuture<Void> first = new CompletableFuture<>();
     CompletableFuture<Void> second = new CompletableFuture<>();
-    pings.send(first);
-    pings.send(second);
+    pings.send(first, ParleyClient.State.CONNECTED);
+    pings.send(second, ParleyClient.State.CONNECTED);
     assertThat(refOf(0)).isNotEqualTo(refOf(1));
     pings.pong(new Push.Pong(refOf(1)));
     assertThat(second).isCompleted();
@@ -38,13 +38,25 @@ class PingsTest {
   @Test
   void pingsStillWaitingFailWhenTheConnectionIsGone() {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    pings.send(f);
+    pings.send(f, ParleyClient.State.CONNECTED);
     pings.failAll(new ParleyException("not_connected", "lost"));
     assertThatThrownBy(f::get)
         .isInstanceOf(ExecutionException.class)
         .cause()
         .isInstanceOf(ParleyException.class)
         .hasMessageStartingWith("not_connected");
+    assertThat(pings.size()).isZero();
+  }
+
+  @Test
+  void aPingWithoutAConnectionFailsAtOnceAndWritesNothing() {
+    CompletableFuture<Void> reconnecting = new CompletableFuture<>();
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    pings.send(reconnecting, ParleyClient.State.RECONNECTING);
+    pings.send(closed, ParleyClient.State.CLOSED);
+    assertThatThrownBy(reconnecting::get).cause().hasMessageStartingWith("not_connected");
+    assertThatThrownBy(closed::get).cause().hasMessageStartingWith("closed");
+    assertThat(wire).isEmpty();
     assertThat(pings.size()).isZero();
   }
 }

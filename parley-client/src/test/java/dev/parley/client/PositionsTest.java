@@ -2,6 +2,7 @@ package dev.parley.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.protocol.Command;
 import dev.parley.protocol.Push;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,10 @@ class PositionsTest {
 
   static Push.Joined joined(String conv, long from) {
     return new Push.Joined(null, conv, from, from, List.of(), List.of());
+  }
+
+  static Push.Joined joined(String conv, long from, String epoch) {
+    return new Push.Joined(null, conv, from, from, List.of(), List.of(), 0, epoch);
   }
 
   static List<Long> seqs(Positions.Accepted a) {
@@ -112,8 +117,75 @@ class PositionsTest {
     positions.track("c", 0);
     positions.accept(m("a", 5)); // parked, join for the gap sent on the old connection
     assertThat(positions.reconnecting()).containsExactly(Map.entry("a", 2L), Map.entry("c", 0L));
-    assertThat(positions.unknown()).containsExactly("b");
+    assertThat(positions.rejoins()).containsExactly(new Command.Join(null, "b", null));
     // Parked 5 is gone; on the new connection the same gap asks again.
     assertThat(positions.accept(m("a", 5)).resyncAfter()).isEqualTo(OptionalLong.of(2));
+  }
+
+  @Test
+  void aJoinedWithAnEpochPlacesAnEphemeralPositionAndKeepsTheEpoch() {
+    positions.track("ticks:eur", -1);
+    positions.joined(joined("ticks:eur", 41, "E1"));
+    positions.joined(joined("ticks:given", 7, "E2"));
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(41, "E1"));
+    assertThat(positions.position("ticks:given")).isEqualTo(new Position(7, "E2"));
+    assertThat(seqs(positions.accept(m("ticks:eur", 42)))).containsExactly(42L);
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(42, "E1"));
+    // A later joined (the answer to a resume) moves neither the seq nor the epoch.
+    positions.joined(joined("ticks:eur", 40, "E9"));
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(42, "E1"));
+    assertThat(positions.position("durable")).isEqualTo(new Position(-1, null));
+  }
+
+  @Test
+  void anEphemeralPositionResumesWithAJoinCarryingItsEpochNotInHelloResume() {
+    positions.track("durable", 3);
+    positions.track("ticks:eur", 5, "E1");
+    positions.track("ticks:new", -1);
+    positions.track("ticks:placed", -1);
+    positions.joined(joined("ticks:placed", 9, "E2"));
+    assertThat(positions.reconnecting()).containsExactly(Map.entry("durable", 3L));
+    assertThat(positions.rejoins())
+        .containsExactly(
+            new Command.Join(null, "ticks:eur", 5L, "E1"),
+            new Command.Join(null, "ticks:new", null),
+            new Command.Join(null, "ticks:placed", 9L, "E2"));
+  }
+
+  @Test
+  void aGapInAnEphemeralChannelIsAskedForWithItsEpoch() {
+    positions.track("ticks:eur", 5, "E1");
+    assertThat(positions.accept(m("ticks:eur", 8)).resyncAfter()).isEqualTo(OptionalLong.of(5));
+    assertThat(positions.epoch("ticks:eur")).isEqualTo("E1");
+    assertThat(positions.epoch("durable")).isNull();
+  }
+
+  @Test
+  void continuityLostMovesThePositionToTheNewEpochAndFromAndVoidsWhatWasParked() {
+    positions.track("ticks:eur", 5, "E1");
+    positions.accept(m("ticks:eur", 8)); // parked, a gap request out
+    positions.accept(m("ticks:eur", 9));
+    positions.continuityLost(new Push.ContinuityLost("ticks:eur", "E2", 2, 4));
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(2, "E2"));
+    // 3 follows from; the parked 8 and 9 of the old epoch are gone, and the resync is over.
+    assertThat(seqs(positions.accept(m("ticks:eur", 3)))).containsExactly(3L);
+    assertThat(positions.accept(m("ticks:eur", 5)).resyncAfter()).isEqualTo(OptionalLong.of(3));
+    assertThat(positions.duplicatesDropped()).isZero();
+  }
+
+  @Test
+  void continuityLostCanMoveThePositionBackAndMessagesAfterFromAreNoDuplicates() {
+    positions.track("ticks:eur", 5, "E1");
+    positions.continuityLost(new Push.ContinuityLost("ticks:eur", "E1", 2, 7));
+    assertThat(seqs(positions.accept(m("ticks:eur", 3)))).containsExactly(3L);
+    positions.continuityLost(new Push.ContinuityLost("not-held", "E3", 0, 1));
+    assertThat(positions.position("not-held")).isEqualTo(new Position(-1, null));
+  }
+
+  @Test
+  void anEpochWithoutAKnownSeqIsNotKept() {
+    positions.track("ticks:eur", -1, "E1");
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(-1, null));
+    assertThat(positions.rejoins()).containsExactly(new Command.Join(null, "ticks:eur", null));
   }
 }

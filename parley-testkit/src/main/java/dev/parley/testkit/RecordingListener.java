@@ -18,8 +18,8 @@ import java.util.function.Predicate;
  * #messages()}, {@link #events()}, …), and a queue of callbacks in the order they came that a test
  * takes one by one ({@link #next}, {@link #nextOf}, {@link #nextMessage}) and ends with {@link
  * #assertNoMoreEvents}, in the style of OkHttp's recording listeners. The queue holds each {@link
- * Push.Message}, event and {@link Push.Error} as delivered, and each state change as a {@link
- * StateChange}.
+ * Push.Message}, event, {@link Push.ContinuityLost} and {@link Push.Error} as delivered, and each
+ * state change as a {@link StateChange}; {@link #events()} lists the continuity losses too.
  *
  * <p>Thread-safe: the client's thread records, a test's thread reads; every list is guarded by
  * {@code this} and the getters return copies; the queue is a concurrent one.
@@ -58,6 +58,12 @@ public final class RecordingListener implements ParleyListener {
   public synchronized void onEvent(Push event) {
     events.add(event);
     unread.add(event);
+  }
+
+  @Override
+  public synchronized void onContinuityLost(Push.ContinuityLost lost) {
+    events.add(lost);
+    unread.add(lost);
   }
 
   @Override
