@@ -47,7 +47,7 @@ public final class InMemoryStreamWindow implements StreamWindow {
   /** Reads and appends between two sweeps of idle streams. */
   private static final int SWEEP_EVERY = 4096;
 
-  /** Most unwritten streams kept (about 20 MB of epochs and map entries). */
+  /** Most unwritten streams kept: a few hundred bytes each (name, epoch, entry), some 40 MB. */
   static final int MAX_UNWRITTEN = 100_000;
 
   private final LongSupplier nowMillis;
