@@ -4,34 +4,75 @@ import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * {@link StreamWindow} in this process's memory, for a node that runs alone: a restart of the node
  * loses every window, and each stream gets a new epoch.
  *
  * <p>Thread-safe: each stream's state is guarded by its own monitor; the map of streams is
- * concurrent. Bounded: a stream keeps at most its {@link StreamWindow.Limits#size} frames; a stream
- * idle for {@link StreamWindow#IDLE_KEEP} is forgotten (swept every {@value #SWEEP_EVERY} appends),
- * so memory follows the streams in use, not every stream ever named.
+ * concurrent; the count of unwritten streams is kept by a per-stream flag that is cleared once, by
+ * compare-and-set (at the first append or when the stream leaves the map), so each stream is
+ * counted in and out exactly once. Lock order: a map bin, then nothing (no stream monitor is held
+ * while the map is touched). Never blocks: a sweep already under way is not waited for.
+ *
+ * <p>Bounded, so memory follows the streams in use, not every stream ever named (a client may join
+ * any name in an anonymous namespace):
+ *
+ * <ul>
+ *   <li>a stream keeps at most its {@link StreamWindow.Limits#size} frames;
+ *   <li>a stream idle for {@link StreamWindow#IDLE_KEEP}, or only read and idle for {@link
+ *       StreamWindow#UNWRITTEN_KEEP}, is forgotten: made anew when next used, and swept every
+ *       {@value #SWEEP_EVERY} reads and appends together, so a loop of reads alone sweeps too;
+ *   <li>at most {@link #MAX_UNWRITTEN} unwritten streams (made by a read, never appended to), plus
+ *       the reads in flight on other threads: a read that would make one beyond the cap first
+ *       sweeps, then, if still over, forgets unwritten streams (any of them) down to 90% of the
+ *       cap, so the cost is paid once per tenth of the cap. Written streams are never evicted.
+ * </ul>
+ *
+ * <p>Forgetting an unwritten stream is safe: its holders are told {@code continuity_lost} at the
+ * first append, which makes a new epoch; nothing was in it to lose.
  */
 public final class InMemoryStreamWindow implements StreamWindow {
-  /** Appends between two sweeps of idle streams. */
+  /** Reads and appends between two sweeps of idle streams. */
   private static final int SWEEP_EVERY = 4096;
 
+  /** Most unwritten streams kept: a few hundred bytes each (name, epoch, entry), some 40 MB. */
+  static final int MAX_UNWRITTEN = 100_000;
+
   private final LongSupplier nowMillis;
+  private final int maxUnwritten;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Stream> streams = new ConcurrentHashMap<>();
-  private final AtomicLong appends = new AtomicLong();
+
+  /** Reads and appends so far, for the sweep's period. */
+  private final AtomicLong operations = new AtomicLong();
+
+  /** Streams whose {@link Stream#unwritten} flag is set: made and not yet appended to or gone. */
+  private final AtomicInteger unwritten = new AtomicInteger();
+
+  /** Held by the thread that sweeps or evicts; others go on without waiting. */
+  private final AtomicBoolean sweeping = new AtomicBoolean();
 
   /** A window whose ages are read from {@code nowMillis} (epoch ms; the node's clock). */
   public InMemoryStreamWindow(LongSupplier nowMillis) {
+    this(nowMillis, MAX_UNWRITTEN);
+  }
+
+  /** A window that keeps at most {@code maxUnwritten} unwritten streams (tests: a small cap). */
+  InMemoryStreamWindow(LongSupplier nowMillis, int maxUnwritten) {
     this.nowMillis = nowMillis;
+    this.maxUnwritten = maxUnwritten;
   }
 
   /** One stream's epoch, seq and kept frames. Guarded by its own monitor. */
@@ -42,12 +83,25 @@ public final class InMemoryStreamWindow implements StreamWindow {
     /** When it was last written or read (epoch ms); volatile: read by the map's compute. */
     volatile long touchedAt;
 
+    /**
+     * Set from its making until its first append or until it leaves the map, whichever is first;
+     * while set it is counted in the window's count of unwritten streams. Cleared only by
+     * compare-and-set.
+     */
+    final AtomicBoolean unwritten = new AtomicBoolean(true);
+
     /** Kept messages, oldest first, with the time each was appended. */
     final ArrayDeque<Kept> kept = new ArrayDeque<>();
 
     Stream(String epoch, long now) {
       this.epoch = epoch;
       this.touchedAt = now;
+    }
+
+    /** Whether it was unused longer than it is kept ({@code now}: epoch ms). Any thread. */
+    boolean idle(long now) {
+      long keep = (unwritten.get() ? UNWRITTEN_KEEP : IDLE_KEEP).toMillis();
+      return now - touchedAt > keep;
     }
 
     void trim(Limits limits, long now) {
@@ -60,14 +114,27 @@ public final class InMemoryStreamWindow implements StreamWindow {
 
   private record Kept(long at, Entry entry) {}
 
-  /** The stream {@code name}, made (with a new epoch) when absent or idle too long. */
+  /** The stream {@code name}, made (with a new epoch, unwritten) when absent or idle too long. */
   private Stream stream(String name, long now) {
     return streams.compute(
         name,
-        (n, old) ->
-            old == null || now - old.touchedAt > IDLE_KEEP.toMillis()
-                ? new Stream(newEpoch(), now)
-                : old);
+        (n, old) -> {
+          if (old != null && !old.idle(now)) {
+            return old;
+          }
+          if (old != null) {
+            uncount(old);
+          }
+          unwritten.incrementAndGet();
+          return new Stream(newEpoch(), now);
+        });
+  }
+
+  /** Takes {@code s} out of the unwritten count, once: at its first append or when it is gone. */
+  private void uncount(Stream s) {
+    if (s.unwritten.compareAndSet(true, false)) {
+      unwritten.decrementAndGet();
+    }
   }
 
   private String newEpoch() {
@@ -88,16 +155,22 @@ public final class InMemoryStreamWindow implements StreamWindow {
       s.trim(limits, now);
       p = new Position(s.epoch, seq);
     }
-    if (appends.incrementAndGet() % SWEEP_EVERY == 0) {
-      sweep(now);
-    }
+    uncount(s);
+    counted(now);
     return CompletableFuture.completedFuture(p);
   }
 
   @Override
   public CompletableFuture<Replay> since(String name, Limits limits, String epoch, long after) {
     long now = nowMillis.getAsLong();
+    if (unwritten.get() >= maxUnwritten) {
+      Stream known = streams.get(name);
+      if (known == null || known.idle(now)) {
+        makeRoom(now); // this read makes one more
+      }
+    }
     Stream s = stream(name, now);
+    counted(now);
     synchronized (s) {
       s.trim(limits, now);
       s.touchedAt = now;
@@ -130,17 +203,73 @@ public final class InMemoryStreamWindow implements StreamWindow {
     return new Replay(current, lastSeq, false, List.copyOf(kept));
   }
 
+  /** Counts a read or an append; every {@value #SWEEP_EVERY}th sweeps. */
+  private void counted(long now) {
+    if (operations.incrementAndGet() % SWEEP_EVERY == 0 && sweeping.compareAndSet(false, true)) {
+      try {
+        sweep(now);
+      } finally {
+        sweeping.set(false);
+      }
+    }
+  }
+
   /**
-   * Forgets streams idle for longer than {@link StreamWindow#IDLE_KEEP}. A writer that still holds
-   * a forgotten stream numbers into an epoch no reader is given: readers are told continuity was
-   * lost, never a silent gap.
+   * Brings the unwritten streams under the cap: a sweep, then, if that was not enough, unwritten
+   * streams forgotten down to 90% of the cap. Skipped when another thread is at it.
+   */
+  private void makeRoom(long now) {
+    if (!sweeping.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      sweep(now);
+      int target = maxUnwritten - Math.max(1, maxUnwritten / 10);
+      forget(s -> s.unwritten.get(), () -> unwritten.get() > target);
+    } finally {
+      sweeping.set(false);
+    }
+  }
+
+  /**
+   * Forgets streams idle for longer than they are kept. A writer that still holds a forgotten
+   * stream numbers into an epoch no reader is given: readers are told continuity was lost, never a
+   * silent gap.
    */
   private void sweep(long now) {
-    streams.values().removeIf(s -> now - s.touchedAt > IDLE_KEEP.toMillis());
+    forget(s -> s.idle(now), () -> true);
+  }
+
+  /**
+   * Forgets the streams {@code which} picks while {@code more} holds; one made anew meanwhile under
+   * the same name stays (removal is by name and value).
+   */
+  private void forget(Predicate<Stream> which, BooleanSupplier more) {
+    Iterator<Map.Entry<String, Stream>> it = streams.entrySet().iterator();
+    while (more.getAsBoolean() && it.hasNext()) {
+      Map.Entry<String, Stream> e = it.next();
+      if (which.test(e.getValue()) && streams.remove(e.getKey(), e.getValue())) {
+        uncount(e.getValue());
+      }
+    }
+  }
+
+  /** Streams held now. Any thread. */
+  int size() {
+    return streams.size();
+  }
+
+  /** Unwritten streams held now. Any thread. */
+  int unwritten() {
+    return unwritten.get();
   }
 
   @Override
   public void close() {
-    streams.clear();
+    Iterator<Stream> it = streams.values().iterator();
+    while (it.hasNext()) {
+      uncount(it.next());
+      it.remove();
+    }
   }
 }

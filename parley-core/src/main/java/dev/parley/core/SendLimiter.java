@@ -5,10 +5,10 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 
 /**
- * One session's rate limit on {@code send}: a token bucket of {@code sendBurst} tokens refilled at
- * {@code sendRate} per second ({@code docs/PROTOCOL.md#limits}). A send without a token gets the
- * retryable {@code rate_limited}; {@code abuseLimit} refusals within 10 s close the connection with
- * 4429.
+ * One session's rate limit on {@code send}: a {@link TokenBucket} of {@code sendBurst} tokens
+ * refilled at {@code sendRate} per second ({@code docs/PROTOCOL.md#limits}). A send without a token
+ * gets the retryable {@code rate_limited}; {@code abuseLimit} refusals within 10 s close the
+ * connection with 4429.
  *
  * <p>Not thread-safe: confined to the session's executor. Times come from the node's clock.
  */
@@ -17,44 +17,38 @@ final class SendLimiter {
 
   private final Session session;
   private final NodeClock clock;
-
-  /** Tokens now, and when they were counted. */
-  private double tokens;
-
-  private long tokensAt;
+  private final NodeConfig config;
+  private final TokenBucket tokens;
 
   /** Refusals in the current abuse window, and when the window began. */
   private int refused;
 
   private long refusedSince;
 
-  SendLimiter(Session session, NodeClock clock, int burst) {
+  SendLimiter(Session session, NodeClock clock, NodeConfig config) {
     this.session = session;
     this.clock = clock;
-    this.tokens = burst;
-    this.tokensAt = clock.nanoTime();
-    this.refusedSince = tokensAt;
+    this.config = config;
+    this.tokens = new TokenBucket(clock, config.sendBurst(), config.sendRate());
+    this.refusedSince = clock.nanoTime();
   }
 
   /** Takes a token, or throws {@code rate_limited} (closing with 4429 on sustained excess). */
-  void take(NodeConfig c) {
-    long now = clock.nanoTime();
-    tokens = Math.min(c.sendBurst(), tokens + (now - tokensAt) / 1e9 * c.sendRate());
-    tokensAt = now;
-    if (tokens >= 1) {
-      tokens -= 1;
+  void take() {
+    if (tokens.take()) {
       return;
     }
+    long now = clock.nanoTime();
     if (now - refusedSince > ABUSE_WINDOW_NANOS) {
       refused = 0;
       refusedSince = now;
     }
-    if (++refused >= c.abuseLimit()) {
+    if (++refused >= config.abuseLimit()) {
       session.close(CloseCode.TOO_MANY_REQUESTS);
     }
     throw new ProtocolException(
         ErrorCode.RATE_LIMITED,
-        "more than " + (int) c.sendRate() + " messages a second; send it again a little later",
+        "more than " + (int) config.sendRate() + " messages a second; send it again a little later",
         null);
   }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * core's own (join, leave, send, receipt, history, typing, ping); {@code hello} and {@code auth} go
  * to its {@link Admission}, send, receipt and history to its {@link SessionMessages} (rate limits
  * in its {@link SendLimiter}), presence to its {@link PresenceTracker}, and every other command to
- * the node's {@link Extension}.
+ * the node's {@link Extension}; the rate of {@code join}s is its {@link JoinLimiter}'s.
  *
  * <p>Not thread-safe: every method runs on {@link Connection#executor()}, the connection's event
  * loop, except where a method says otherwise. Work that finishes on other threads comes back
@@ -38,6 +38,7 @@ public final class Session {
   private final Admission admission;
   private final PresenceTracker presence;
   private final TypingIndicator typing;
+  private final JoinLimiter joins;
 
   /** Null until {@code hello} succeeded. Written on the executor, read from any thread. */
   private volatile Principal principal;
@@ -71,6 +72,7 @@ public final class Session {
     this.admission = new Admission(this, node);
     this.presence = new PresenceTracker(this, node);
     this.typing = new TypingIndicator(this, node);
+    this.joins = new JoinLimiter(this, node);
   }
 
   /** This session's id, as told to the client in {@code welcome}. Any thread. */
@@ -154,7 +156,11 @@ public final class Session {
       throw new ProtocolException(ErrorCode.HELLO_REQUIRED, "send hello first", null);
     }
     switch (command) {
-      case Command.Join j -> join(j.conv(), j.after(), j.epoch(), j.ref(), false);
+      case Command.Join j -> {
+        if (joins.allows(j.conv(), j.ref())) {
+          join(j.conv(), j.after(), j.epoch(), j.ref(), false);
+        }
+      }
       case Command.Leave l -> leave(l);
       case Command.Send s -> messages().send(s);
       case Command.Receipt r -> messages().receipt(r);

@@ -33,12 +33,12 @@ final class SessionMessages {
   SessionMessages(Session session) {
     this.session = session;
     this.node = session.node();
-    this.limiter = new SendLimiter(session, node.clock(), node.config().sendBurst());
+    this.limiter = new SendLimiter(session, node.clock(), node.config());
   }
 
   void send(Command.Send s) {
     session.mayPublishOrThrow(s.conv());
-    limiter.take(node.config());
+    limiter.take();
     int max = node.config().maxTextChars();
     if (s.text().length() > max && s.text().codePointCount(0, s.text().length()) > max) {
       throw new ProtocolException(

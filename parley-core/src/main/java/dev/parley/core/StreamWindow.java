@@ -19,7 +19,12 @@ import java.util.concurrent.CompletableFuture;
  *       older ones are dropped on append and on read.
  *   <li>The epoch is a random id made when a stream's window is first needed and made anew whenever
  *       the window was lost (the only node restarted, Redis flushed or restarted, the stream idle
- *       longer than {@link #IDLE_KEEP}); seq starts again at 1 in a new epoch.
+ *       longer than it is kept); seq starts again at 1 in a new epoch.
+ *   <li>A stream that was appended to is kept {@link #IDLE_KEEP} after its last append or read. A
+ *       stream only read (a join: last seq 0) is kept {@link #UNWRITTEN_KEEP} after its last read,
+ *       and an implementation may forget it sooner to bound its memory, since a read of any name
+ *       makes state. A reader that still holds a forgotten stream's epoch is told continuity was
+ *       lost at the next append (a new epoch): nothing was lost, and no gap goes unreported.
  *   <li>{@link #since} answers exactly the messages after a position of the current epoch while the
  *       window still holds the next one; otherwise it says continuity is lost, never leaving a gap
  *       unreported.
@@ -29,8 +34,14 @@ import java.util.concurrent.CompletableFuture;
  * implementation's threads. Failures complete the future exceptionally.
  */
 public interface StreamWindow extends AutoCloseable {
-  /** How long a stream's epoch and seq outlive its last message (an idle stream's position). */
+  /** How long a stream's epoch and seq outlive its last append or read, once appended to. */
   Duration IDLE_KEEP = Duration.ofDays(1);
+
+  /**
+   * How long the epoch of a stream nobody appended to outlives its last read: joins of names nobody
+   * writes into cost memory for minutes, not a day.
+   */
+  Duration UNWRITTEN_KEEP = Duration.ofMinutes(10);
 
   /** The position of a reader that wants no history, only the epoch and the last seq. */
   long LIVE = Long.MAX_VALUE;
@@ -105,7 +116,8 @@ public interface StreamWindow extends AutoCloseable {
    * The messages of {@code stream} after {@code after} of {@code epoch} (null epoch: the reader
    * holds nothing yet, which is continuous only from 0), or, when the window no longer holds the
    * next one, everything it does hold with {@code continuous} false; at {@link #LIVE}, nothing but
-   * the epoch and the last seq, continuous. Makes the stream's epoch when it has none.
+   * the epoch and the last seq, continuous. Makes the stream's epoch when it has none, kept {@link
+   * #UNWRITTEN_KEEP} unless appended to.
    */
   CompletableFuture<Replay> since(String stream, Limits limits, String epoch, long after);
 

@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * What the core does over time, on a {@link ManualClock}: credentials that expire, the send rate
- * limit, typing leases, presence time-to-live and renewal, and the retry of a failed store read. No
- * test waits for time to pass.
+ * What the core does over time, on a {@link ManualClock}: credentials that expire, the send and
+ * join rate limits, typing leases, presence time-to-live and renewal, and the retry of a failed
+ * store read. No test waits for time to pass.
  */
 @Timeout(30)
 class SessionClockTest {
@@ -124,6 +124,42 @@ class SessionClockTest {
     }
     conn.drainLoop();
     assertThat(conn.closedWith()).isEqualTo(CloseCode.TOO_MANY_REQUESTS);
+  }
+
+  @Test
+  void joinsBeyondTheBurstAreRateLimitedAboutTheirConversationButResumedOnesAreNotCounted()
+      throws Exception {
+    start();
+    RecordingConnection c = new RecordingConnection();
+    try {
+      Session s = node.open(c);
+      c.command(s, "{\"type\":\"hello\",\"resume\":{\"r1\":0,\"r2\":0}}");
+      c.next(Push.Welcome.class);
+      assertThat(List.of(c.nextOf(Push.Joined.class).conv(), c.nextOf(Push.Joined.class).conv()))
+          .containsExactlyInAnyOrder("r1", "r2");
+      for (int i = 0; i < JoinLimiter.BURST; i++) { // join and leave: under the 64-conversation cap
+        c.command(s, "{\"type\":\"join\",\"conv\":\"j" + i + "\"}");
+        assertThat(c.nextOf(Push.Joined.class).conv()).isEqualTo("j" + i);
+        c.command(s, "{\"type\":\"leave\",\"conv\":\"j" + i + "\"}");
+        c.nextOf(Push.Left.class);
+      }
+      c.command(s, "{\"type\":\"join\",\"conv\":\"over\",\"ref\":\"o\"}");
+      Push.Error limited = c.nextOf(Push.Error.class);
+      assertThat(limited.code()).isEqualTo("rate_limited");
+      assertThat(limited.conv()).isEqualTo("over");
+      assertThat(limited.ref()).isEqualTo("o");
+      assertThat(limited.field()).isEqualTo("conv");
+      assertThat(limited.retry()).isTrue();
+      assertThat(limited.retryAfterMs()).isEqualTo(200L); // 5 a second
+      clock.advance(Duration.ofMillis(100));
+      c.command(s, "{\"type\":\"join\",\"conv\":\"over\",\"ref\":\"o\"}");
+      assertThat(c.nextOf(Push.Error.class).retryAfterMs()).as("half a token").isBetween(99L, 101L);
+      clock.advance(Duration.ofMillis(101));
+      c.command(s, "{\"type\":\"join\",\"conv\":\"over\",\"ref\":\"o\"}");
+      assertThat(c.nextOf(Push.Joined.class).conv()).isEqualTo("over");
+    } finally {
+      c.close();
+    }
   }
 
   @Test

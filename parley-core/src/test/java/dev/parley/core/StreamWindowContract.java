@@ -167,6 +167,50 @@ public abstract class StreamWindowContract {
   }
 
   @Test
+  void aStreamOnlyReadIsForgottenUnwrittenKeepAfterItsLastReadAndAnAppendThenMakesANewEpoch()
+      throws Exception {
+    String s = ns + "h";
+    long keep = StreamWindow.UNWRITTEN_KEEP.toMillis();
+    String joined = get(nodeA.since(s, FIVE, null, StreamWindow.LIVE)).epoch();
+    now.addAndGet(keep - 1000);
+    assertThat(get(nodeB.since(s, FIVE, null, StreamWindow.LIVE)).epoch())
+        .as("a read keeps it")
+        .isEqualTo(joined);
+    now.addAndGet(keep - 1000);
+    assertThat(get(nodeA.append(s, FIVE, template("kept"))))
+        .isEqualTo(new StreamWindow.Position(joined, 1));
+
+    String t = ns + "i";
+    String forgotten = get(nodeA.since(t, FIVE, null, 0)).epoch();
+    now.addAndGet(keep + 1000);
+    StreamWindow.Position first = get(nodeB.append(t, FIVE, template("first")));
+    assertThat(first.epoch()).isNotEqualTo(forgotten);
+    assertThat(first.seq()).isEqualTo(1);
+    StreamWindow.Replay holder = get(nodeA.since(t, FIVE, forgotten, 0));
+    assertThat(holder.continuous()).as("the holder of the old epoch is told").isFalse();
+    assertThat(holder.epoch()).isEqualTo(first.epoch());
+    assertThat(holder.entries()).extracting(StreamWindow.Entry::seq).containsExactly(1L);
+  }
+
+  @Test
+  void aStreamAppendedToOutlivesUnwrittenKeep() throws Exception {
+    String s = ns + "j";
+    StreamWindow.Position p = get(nodeA.append(s, FIVE, template("x")));
+    now.addAndGet(StreamWindow.UNWRITTEN_KEEP.toMillis() + 60_000);
+    StreamWindow.Replay r = get(nodeB.since(s, FIVE, p.epoch(), 1));
+    assertThat(r.continuous()).isTrue();
+    assertThat(r.epoch()).isEqualTo(p.epoch());
+    now.addAndGet(StreamWindow.IDLE_KEEP.toMillis() - 1000);
+    assertThat(get(nodeA.append(s, FIVE, template("y"))))
+        .as("the read renewed it")
+        .isEqualTo(new StreamWindow.Position(p.epoch(), 2));
+    now.addAndGet(StreamWindow.IDLE_KEEP.toMillis() + 1000);
+    assertThat(get(nodeB.append(s, FIVE, template("z"))).epoch())
+        .as("idle longer than IDLE_KEEP")
+        .isNotEqualTo(p.epoch());
+  }
+
+  @Test
   void streamsAreIndependent() throws Exception {
     get(nodeA.append(ns + "f1", FIVE, template("x")));
     get(nodeA.append(ns + "f1", FIVE, template("x")));

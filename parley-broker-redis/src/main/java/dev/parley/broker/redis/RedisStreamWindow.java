@@ -19,27 +19,40 @@ import java.util.function.LongSupplier;
  * {@link StreamWindow} in Redis, shared by every node. A stream has two keys:
  *
  * <ul>
- *   <li>{@code <prefix>window:<stream>}, a hash with its {@code epoch} and its last {@code seq},
- *       kept {@link StreamWindow#IDLE_KEEP} after the last append or read;
+ *   <li>{@code <prefix>window:<stream>}, a hash with its {@code epoch}, its last {@code seq} and
+ *       when it was last used ({@code at}, epoch ms by the caller's clock), kept {@link
+ *       StreamWindow#IDLE_KEEP} after the last append or read, or {@link
+ *       StreamWindow#UNWRITTEN_KEEP} after the last read while its seq is 0 (a join of a name
+ *       nobody writes into costs a key for minutes, not a day);
  *   <li>{@code <prefix>window-log:<stream>}, a list of its kept messages, oldest first, each {@code
  *       "<epoch ms> <frame>"}; the seqs are contiguous, so the first one's is {@code seq - LLEN +
  *       1}. It expires with its time-to-live.
  * </ul>
  *
  * <p>Each operation is one Lua script, atomic: it makes the epoch when the hash is missing (first
- * use, a flushed or restarted Redis, an idle stream), so a lost window always shows as a new epoch;
- * it trims the list to the size and drops entries older than the time-to-live (by the caller's
- * clock; nodes' clocks are assumed to agree within a second or so); an append numbers the message
- * and keeps its frame in the same step ({@link StreamWindow.Template}).
+ * use, a flushed or restarted Redis, an idle stream) or unused longer than it is kept by the
+ * caller's clock (so the keeps hold whatever Redis's own clock says), so a lost window always shows
+ * as a new epoch; it trims the list to the size and drops entries older than the time-to-live (by
+ * the caller's clock; nodes' clocks are assumed to agree within a second or so); an append numbers
+ * the message and keeps its frame in the same step ({@link StreamWindow.Template}).
  *
  * <p>Thread-safe: Lettuce connections are.
  */
 public final class RedisStreamWindow implements StreamWindow {
-  /** Makes the epoch when missing; KEYS[1] the hash, KEYS[2] the list, ARGV[1] a new epoch. */
+  /**
+   * Makes the epoch when missing or unused longer than kept, and stamps the use; KEYS[1] the hash,
+   * KEYS[2] the list, ARGV[1] a new epoch, ARGV[2] now, ARGV[5] idle keep ms, ARGV[6] unwritten
+   * keep ms.
+   */
   private static final String EPOCH =
-      "local epoch = redis.call('HGET', KEYS[1], 'epoch') "
+      "local h = redis.call('HMGET', KEYS[1], 'epoch', 'seq', 'at') "
+          + "local epoch = h[1] "
+          + "if epoch and h[3] then "
+          + "local keep = tonumber(h[2]) == 0 and tonumber(ARGV[6]) or tonumber(ARGV[5]) "
+          + "if tonumber(ARGV[2]) - tonumber(h[3]) > keep then epoch = false end end "
           + "if not epoch then epoch = ARGV[1] redis.call('DEL', KEYS[2]) "
-          + "redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0) end ";
+          + "redis.call('HSET', KEYS[1], 'epoch', epoch, 'seq', 0) end "
+          + "redis.call('HSET', KEYS[1], 'at', ARGV[2]) ";
 
   /** Trims the list: ARGV[2] now, ARGV[3] size, ARGV[4] ttl ms. */
   private static final String TRIM =
@@ -49,28 +62,32 @@ public final class RedisStreamWindow implements StreamWindow {
           + "if (not e) or tonumber(string.match(e, '^(%d+) ')) >= oldest then break end "
           + "redis.call('LPOP', KEYS[2]) end ";
 
-  /** ARGV: new epoch, now, size, ttl ms, keep ms, head, tail. Returns {epoch, seq}. */
+  /**
+   * ARGV: new epoch, now, size, ttl ms, idle keep ms, unwritten keep ms, head, tail. Returns
+   * {epoch, seq}.
+   */
   private static final String APPEND =
       EPOCH
           + "local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1) "
-          + "redis.call('RPUSH', KEYS[2], ARGV[2] .. ' ' .. ARGV[6] .. seq .. ARGV[7]) "
+          + "redis.call('RPUSH', KEYS[2], ARGV[2] .. ' ' .. ARGV[7] .. seq .. ARGV[8]) "
           + TRIM
           + "redis.call('PEXPIRE', KEYS[1], ARGV[5]) redis.call('PEXPIRE', KEYS[2], ARGV[4]) "
           + "return {epoch, seq}";
 
   /**
-   * ARGV: new epoch, now, size, ttl ms, keep ms, the reader's epoch ("" for none), its position
-   * ("live" for {@link StreamWindow#LIVE}). Returns {epoch, last seq, continuous 1/0, entries}.
+   * ARGV: new epoch, now, size, ttl ms, idle keep ms, unwritten keep ms, the reader's epoch ("" for
+   * none), its position ("live" for {@link StreamWindow#LIVE}). Returns {epoch, last seq,
+   * continuous 1/0, entries}.
    */
   private static final String SINCE =
       EPOCH
           + TRIM
-          + "redis.call('PEXPIRE', KEYS[1], ARGV[5]) "
           + "local last = tonumber(redis.call('HGET', KEYS[1], 'seq')) "
+          + "redis.call('PEXPIRE', KEYS[1], last == 0 and ARGV[6] or ARGV[5]) "
           + "local oldest = last - redis.call('LLEN', KEYS[2]) + 1 "
-          + "if ARGV[7] == 'live' then return {epoch, last, 1, {}} end "
-          + "local after = tonumber(ARGV[7]) "
-          + "local same = (ARGV[6] == epoch) or (ARGV[6] == '' and after == 0) "
+          + "if ARGV[8] == 'live' then return {epoch, last, 1, {}} end "
+          + "local after = tonumber(ARGV[8]) "
+          + "local same = (ARGV[7] == epoch) or (ARGV[7] == '' and after == 0) "
           + "if same and after >= last then return {epoch, last, 1, {}} end "
           + "if same and after >= oldest - 1 then "
           + "return {epoch, last, 1, redis.call('LRANGE', KEYS[2], after - oldest + 1, -1)} end "
@@ -121,6 +138,7 @@ public final class RedisStreamWindow implements StreamWindow {
             Integer.toString(limits.size()),
             Long.toString(limits.ttl().toMillis()),
             Long.toString(IDLE_KEEP.toMillis()),
+            Long.toString(UNWRITTEN_KEEP.toMillis()),
             new String(template.head(), StandardCharsets.UTF_8),
             new String(template.tail(), StandardCharsets.UTF_8))
         .toCompletableFuture()
@@ -139,6 +157,7 @@ public final class RedisStreamWindow implements StreamWindow {
             Integer.toString(limits.size()),
             Long.toString(limits.ttl().toMillis()),
             Long.toString(IDLE_KEEP.toMillis()),
+            Long.toString(UNWRITTEN_KEEP.toMillis()),
             epoch == null ? "" : epoch,
             after == LIVE ? "live" : Long.toString(after))
         .toCompletableFuture()
