@@ -26,3 +26,22 @@ test('continuity_lost moves the position to its epoch and from, so the new epoch
   assert.equal(a.duplicate, false);
   assert.deepEqual(a.deliver.map((m) => m.seq), [1]);
 });
+
+test('a stale continuity_lost of the epoch held never moves the position back', () => {
+  const p = new Positions();
+  p.track('ticks:eur', -1);
+  p.joined({ conv: 'ticks:eur', lastSeq: 5, from: 5, epoch: 'E1' });
+  assert.equal(p.continuityLost({ conv: 'ticks:eur', epoch: 'E1', from: 2, lastSeq: 7 }), false);
+  assert.equal(p.seq('ticks:eur'), 5);
+  assert.equal(p.accept(msg(3)).duplicate, true);
+  assert.equal(p.continuityLost({ conv: 'ticks:eur', epoch: 'E1', from: 9, lastSeq: 12 }), true, '6-9 are gone');
+  assert.equal(p.seq('ticks:eur'), 9);
+});
+
+test('a known seq joined without an epoch learns it from joined', () => {
+  const p = new Positions();
+  p.track('ticks:eur', 0);
+  p.joined({ conv: 'ticks:eur', lastSeq: 4, from: 0, epoch: 'E1' });
+  assert.equal(p.epoch('ticks:eur'), 'E1');
+  assert.equal(p.seq('ticks:eur'), 0);
+});

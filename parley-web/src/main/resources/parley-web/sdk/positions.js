@@ -78,7 +78,9 @@ export class Positions {
       p.epoch = j.epoch;
       return [];
     }
-    if (j.epoch !== undefined && p.seq < 0) {
+    if (j.epoch !== undefined && (p.seq < 0 || p.epoch === undefined)) {
+      // Also for a known seq joined without an epoch: a resume that was not continuous is followed
+      // by continuity_lost, which moves the position; one that was keeps it.
       p.epoch = j.epoch;
     }
     if (p.seq < 0 || p.resyncing) {
@@ -116,17 +118,23 @@ export class Positions {
 
   /**
    * A `continuity_lost`: the position moves to (`epoch`, `from`), whatever was held; parked
-   * messages are void (another epoch's, or past a gap that will never fill).
+   * messages are void (another epoch's, or past a gap that will never fill). One of the epoch held
+   * with `from` below the position is stale (a second subscription's answer to what the first
+   * already reported): nothing after the position is missing, so it stays and the repeats drop as
+   * duplicates.
    * @param {ContinuityLost} c
+   * @returns {boolean} whether messages were lost: the app is told only then
    */
   continuityLost(c) {
     const p = this._byConv.get(c.conv);
-    if (p) {
-      p.seq = c.from;
-      p.epoch = c.epoch;
-      p.ahead.clear();
-      p.resyncing = false;
+    if (!p || (p.epoch !== undefined && p.epoch === c.epoch && c.from < p.seq)) {
+      return false;
     }
+    p.seq = c.from;
+    p.epoch = c.epoch;
+    p.ahead.clear();
+    p.resyncing = false;
+    return true;
   }
 
   /** @param {string} conv @returns {string|undefined} the epoch of an ephemeral channel */

@@ -52,7 +52,9 @@ export function routeFrame(client, text) {
     case 'pong':
       return;
     case 'continuity_lost': // an ephemeral channel: move the position, then tell the app
-      client._positions.continuityLost(push);
+      if (!client._positions.continuityLost(push)) {
+        return; // a stale repeat of a loss already reported: nothing is missing
+      }
       break;
     default:
       break;

@@ -108,9 +108,11 @@ final class Positions {
     Held p = byConv.computeIfAbsent(j.conv(), c -> new Held(-1, null));
     if (p.seq < 0) {
       p.seq = j.from();
-      if (j.epoch() != null) {
-        p.epoch = j.epoch();
-      }
+    }
+    if (p.epoch == null && j.epoch() != null) {
+      // Also for a known seq joined without an epoch (join(conv, n)): a resume that was not
+      // continuous is followed by continuity_lost, which moves the position; one that was keeps it.
+      p.epoch = j.epoch();
     }
   }
 
@@ -118,16 +120,25 @@ final class Positions {
    * A {@code continuity_lost} ({@code docs/PROTOCOL.md#continuity_lost}): the position moves to
    * ({@code epoch}, {@code from}), whatever was held; parked messages are void (another epoch's, or
    * past a gap that will never fill), and so is a gap request in flight. The messages after {@code
-   * from} follow.
+   * from} follow. One of the epoch held with {@code from} below the position is stale (a second
+   * subscription's answer to what the first already reported): nothing after the position is
+   * missing, so it stays, the repeats drop as duplicates, and this answers false.
+   *
+   * @return whether the client lost messages: the listener is told only then
    */
-  void continuityLost(Push.ContinuityLost c) {
+  boolean continuityLost(Push.ContinuityLost c) {
     Held p = byConv.get(c.conv());
-    if (p != null) {
-      p.seq = c.from();
-      p.epoch = c.epoch();
-      p.ahead.clear();
-      p.resyncing = false;
+    if (p == null) {
+      return false;
     }
+    if (p.epoch != null && p.epoch.equals(c.epoch()) && c.from() < p.seq) {
+      return false;
+    }
+    p.seq = c.from();
+    p.epoch = c.epoch();
+    p.ahead.clear();
+    p.resyncing = false;
+    return true;
   }
 
   /** A {@code message}: deliver it (and what it unblocked), drop it as a duplicate, or park it. */

@@ -49,8 +49,9 @@ final class PushRouter {
         listener.onEvent(j);
       }
       case Push.ContinuityLost c -> {
-        positions.continuityLost(c);
-        listener.onContinuityLost(c);
+        if (positions.continuityLost(c)) {
+          listener.onContinuityLost(c);
+        }
       }
       case Push.Message m -> {
         Positions.Accepted a = positions.accept(m);

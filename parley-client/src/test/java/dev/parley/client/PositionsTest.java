@@ -174,12 +174,32 @@ class PositionsTest {
   }
 
   @Test
-  void continuityLostCanMoveThePositionBackAndMessagesAfterFromAreNoDuplicates() {
+  void aStaleContinuityLostOfTheEpochHeldNeverMovesThePositionBack() {
     positions.track("ticks:eur", 5, "E1");
-    positions.continuityLost(new Push.ContinuityLost("ticks:eur", "E1", 2, 7));
-    assertThat(seqs(positions.accept(m("ticks:eur", 3)))).containsExactly(3L);
-    positions.continuityLost(new Push.ContinuityLost("not-held", "E3", 0, 1));
+    assertThat(positions.continuityLost(new Push.ContinuityLost("ticks:eur", "E1", 2, 7)))
+        .as("3-5 are had already: nothing lost")
+        .isFalse();
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(5, "E1"));
+    assertThat(seqs(positions.accept(m("ticks:eur", 3)))).as("a repeat").isEmpty();
+    assertThat(seqs(positions.accept(m("ticks:eur", 6)))).containsExactly(6L);
+
+    assertThat(positions.continuityLost(new Push.ContinuityLost("ticks:eur", "E1", 9, 12)))
+        .as("7-9 are gone")
+        .isTrue();
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(9, "E1"));
+    assertThat(positions.continuityLost(new Push.ContinuityLost("ticks:eur", "E2", 0, 1)))
+        .as("another epoch: whatever the seqs")
+        .isTrue();
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(0, "E2"));
+    assertThat(positions.continuityLost(new Push.ContinuityLost("not-held", "E3", 0, 1))).isFalse();
     assertThat(positions.position("not-held")).isEqualTo(new Position(-1, null));
+  }
+
+  @Test
+  void aKnownSeqJoinedWithoutAnEpochLearnsItFromJoined() {
+    positions.track("ticks:eur", 0, null);
+    positions.joined(new Push.Joined(null, "ticks:eur", 4, 0, List.of(), List.of(), 0, "E1"));
+    assertThat(positions.position("ticks:eur")).isEqualTo(new Position(0, "E1"));
   }
 
   @Test

@@ -114,19 +114,29 @@ public final class InMemoryStreamWindow implements StreamWindow {
 
   private record Kept(long at, Entry entry) {}
 
-  /** The stream {@code name}, made (with a new epoch, unwritten) when absent or idle too long. */
-  private Stream stream(String name, long now) {
+  /**
+   * The stream {@code name}, made (with a new epoch, unwritten) when absent or idle too long, and
+   * touched at {@code now} — for an append ({@code writing}) also counted as written — in the same
+   * step under the map's lock for the name, which {@link #forget} takes too: a stream an append
+   * holds is never forgotten as unwritten or idle between its lookup and its numbering.
+   */
+  private Stream stream(String name, long now, boolean writing) {
     return streams.compute(
         name,
         (n, old) -> {
-          if (old != null && !old.idle(now)) {
-            return old;
+          Stream s = old;
+          if (s == null || s.idle(now)) {
+            if (s != null) {
+              uncount(s);
+            }
+            unwritten.incrementAndGet();
+            s = new Stream(newEpoch(), now);
           }
-          if (old != null) {
-            uncount(old);
+          s.touchedAt = now;
+          if (writing) {
+            uncount(s);
           }
-          unwritten.incrementAndGet();
-          return new Stream(newEpoch(), now);
+          return s;
         });
   }
 
@@ -146,16 +156,14 @@ public final class InMemoryStreamWindow implements StreamWindow {
   @Override
   public CompletableFuture<Position> append(String name, Limits limits, Template template) {
     long now = nowMillis.getAsLong();
-    Stream s = stream(name, now);
+    Stream s = stream(name, now, true);
     Position p;
     synchronized (s) {
       long seq = ++s.lastSeq;
       s.kept.addLast(new Kept(now, new Entry(seq, template.frame(seq))));
-      s.touchedAt = now;
       s.trim(limits, now);
       p = new Position(s.epoch, seq);
     }
-    uncount(s);
     counted(now);
     return CompletableFuture.completedFuture(p);
   }
@@ -169,11 +177,10 @@ public final class InMemoryStreamWindow implements StreamWindow {
         makeRoom(now); // this read makes one more
       }
     }
-    Stream s = stream(name, now);
+    Stream s = stream(name, now, false);
     counted(now);
     synchronized (s) {
       s.trim(limits, now);
-      s.touchedAt = now;
       if (after == LIVE) { // a live join: no copy of the window (a crowd joins at once)
         return CompletableFuture.completedFuture(new Replay(s.epoch, s.lastSeq, true, List.of()));
       }
@@ -241,15 +248,30 @@ public final class InMemoryStreamWindow implements StreamWindow {
   }
 
   /**
-   * Forgets the streams {@code which} picks while {@code more} holds; one made anew meanwhile under
-   * the same name stays (removal is by name and value).
+   * Forgets the streams {@code which} picks while {@code more} holds. The pick is checked again
+   * under the map's lock for the name, where {@link #stream} touches and marks written: a stream an
+   * append or a read took meanwhile stays, as does one made anew under the same name.
    */
   private void forget(Predicate<Stream> which, BooleanSupplier more) {
     Iterator<Map.Entry<String, Stream>> it = streams.entrySet().iterator();
     while (more.getAsBoolean() && it.hasNext()) {
       Map.Entry<String, Stream> e = it.next();
-      if (which.test(e.getValue()) && streams.remove(e.getKey(), e.getValue())) {
-        uncount(e.getValue());
+      Stream seen = e.getValue();
+      if (!which.test(seen)) {
+        continue;
+      }
+      boolean[] gone = new boolean[1];
+      streams.computeIfPresent(
+          e.getKey(),
+          (k, v) -> {
+            if (v == seen && which.test(v)) {
+              gone[0] = true;
+              return null;
+            }
+            return v;
+          });
+      if (gone[0]) {
+        uncount(seen);
       }
     }
   }

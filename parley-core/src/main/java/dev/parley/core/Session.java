@@ -157,7 +157,8 @@ public final class Session {
     }
     switch (command) {
       case Command.Join j -> {
-        if (joins.allows(j.conv(), j.ref())) {
+        // A join of a conversation held already is a resync (a gap, a resume): never refused.
+        if (hasJoined(j.conv()) || joins.allows(j.conv(), j.ref())) {
           join(j.conv(), j.after(), j.epoch(), j.ref(), false);
         }
       }

@@ -164,9 +164,20 @@ final class SessionMessages {
   }
 
   void history(Command.History h) {
-    session.joinedOrThrow(h.conv());
+    Subscription sub = session.joinedOrThrow(h.conv());
     long before = h.before() == null ? Long.MAX_VALUE : h.before();
     int limit = h.limitOrDefault();
+    if (sub instanceof WindowSubscription w) { // ephemeral: the window is all there is
+      session
+          .loop()
+          .then(
+              node.windowed().history(h.ref(), h.conv(), w.limits(), w.epoch(), before, limit),
+              h,
+              new SessionLoop.OnFailure(
+                  ErrorCode.STORE_UNAVAILABLE, "history is unavailable; ask again"),
+              session::push);
+      return;
+    }
     CompletableFuture<List<StoredMessage>> page =
         CompletableFuture.supplyAsync(
             () -> node.store().readBefore(h.conv(), before, limit), node.store().readExecutor());

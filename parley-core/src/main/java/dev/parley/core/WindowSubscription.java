@@ -79,6 +79,16 @@ final class WindowSubscription implements Subscription {
     return delivered;
   }
 
+  /** The epoch the client's position belongs to; null before the join's read. */
+  String epoch() {
+    return epoch;
+  }
+
+  /** How much the stream's window keeps. */
+  StreamWindow.Limits limits() {
+    return limits;
+  }
+
   @Override
   public boolean isActive() {
     return active;

@@ -3,8 +3,10 @@ package dev.parley.core;
 import dev.parley.protocol.Push;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,6 +44,44 @@ final class WindowedStreams {
 
   StreamWindow window() {
     return window;
+  }
+
+  /**
+   * The answer to a {@code history} of an ephemeral stream: the newest {@code limit} messages of
+   * its window below {@code before}, in seq order, when the window is still of {@code epoch} (the
+   * reader's; null: whichever it is); {@code more} when the window holds older ones. Nothing when
+   * the window is of another epoch: the reader's own subscription reports that as {@code
+   * continuity_lost}, and a page of another epoch's seqs would mislead it.
+   */
+  CompletableFuture<Push.History> history(
+      String ref,
+      String conversation,
+      StreamWindow.Limits limits,
+      String epoch,
+      long before,
+      int limit) {
+    return window
+        .since(conversation, limits, null, 0)
+        .thenApply(
+            r -> {
+              if (epoch != null && !epoch.equals(r.epoch())) {
+                return new Push.History(ref, conversation, List.of(), false);
+              }
+              List<StreamWindow.Entry> below = new ArrayList<>();
+              for (StreamWindow.Entry e : r.entries()) {
+                if (e.seq() < before) {
+                  below.add(e);
+                }
+              }
+              int from = Math.max(0, below.size() - limit);
+              List<Push.Message> page = new ArrayList<>(below.size() - from);
+              for (StreamWindow.Entry e : below.subList(from, below.size())) {
+                page.add(
+                    (Push.Message)
+                        node.codec().decodePush(new String(e.frame(), StandardCharsets.UTF_8)));
+              }
+              return new Push.History(ref, conversation, page, from > 0);
+            });
   }
 
   /** Numbers, keeps and publishes {@code r}; never a duplicate (a cid is not remembered). */

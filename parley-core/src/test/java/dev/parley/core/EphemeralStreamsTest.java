@@ -212,6 +212,31 @@ class EphemeralStreamsTest {
   }
 
   @Test
+  void historyPagesBackThroughTheWindowOfTheReadersEpochOnly() throws Exception {
+    publish(5); // the window keeps 3, 4 and 5
+    pub.command(pubSession, "{\"type\":\"history\",\"ref\":\"h1\",\"conv\":\"live:x\"}");
+    Push.History all = pub.nextOf(Push.History.class);
+    assertThat(all.ref()).isEqualTo("h1");
+    assertThat(all.messages()).extracting(Push.Message::seq).containsExactly(3L, 4L, 5L);
+    assertThat(all.messages()).allSatisfy(m -> assertThat(m.cid()).startsWith("c"));
+    assertThat(all.more()).as("nothing older is kept").isFalse();
+
+    pub.command(
+        pubSession,
+        "{\"type\":\"history\",\"ref\":\"h2\",\"conv\":\"live:x\",\"before\":5,\"limit\":1}");
+    Push.History page = pub.nextOf(Push.History.class);
+    assertThat(page.messages()).extracting(Push.Message::seq).containsExactly(4L);
+    assertThat(page.more()).as("3 is still kept").isTrue();
+    assertThat(store.lastSeq("live:x")).as("never the store's").isZero();
+
+    window.lose(); // the reader still holds the old epoch: nothing of the new one is its page
+    pub.command(pubSession, "{\"type\":\"history\",\"ref\":\"h3\",\"conv\":\"live:x\"}");
+    Push.History lost = pub.nextOf(Push.History.class);
+    assertThat(lost.messages()).isEmpty();
+    assertThat(lost.more()).isFalse();
+  }
+
+  @Test
   void durableConversationsBesideThemKeepTheStore() throws Exception {
     pub.command(pubSession, "{\"type\":\"join\",\"conv\":\"room\"}");
     assertThat(pub.next(Push.Joined.class).epoch()).isNull();

@@ -127,7 +127,7 @@ class SessionClockTest {
   }
 
   @Test
-  void joinsBeyondTheBurstAreRateLimitedAboutTheirConversationButResumedOnesAreNotCounted()
+  void joinsBeyondTheBurstAreRateLimitedAboutTheirConversationButResumedAndHeldOnesAreNotCounted()
       throws Exception {
     start();
     RecordingConnection c = new RecordingConnection();
@@ -151,6 +151,10 @@ class SessionClockTest {
       assertThat(limited.field()).isEqualTo("conv");
       assertThat(limited.retry()).isTrue();
       assertThat(limited.retryAfterMs()).isEqualTo(200L); // 5 a second
+      c.command(s, "{\"type\":\"join\",\"conv\":\"r1\",\"after\":0}");
+      assertThat(c.nextOf(Push.Joined.class).conv())
+          .as("a join of a conversation held (an SDK's resync after a gap) is never refused")
+          .isEqualTo("r1");
       clock.advance(Duration.ofMillis(100));
       c.command(s, "{\"type\":\"join\",\"conv\":\"over\",\"ref\":\"o\"}");
       assertThat(c.nextOf(Push.Error.class).retryAfterMs()).as("half a token").isBetween(99L, 101L);

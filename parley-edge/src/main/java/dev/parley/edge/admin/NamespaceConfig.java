@@ -6,7 +6,6 @@ import dev.parley.chat.ConfigStore.Kind;
 import dev.parley.edge.admin.Configuration.Outcome;
 import dev.parley.edge.admin.Configuration.Stored;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -70,7 +69,7 @@ public final class NamespaceConfig {
                     new Outcome.Conflict<>(live.map(Stored::version).orElse(0L)));
               }
               NamespaceDoc before = live.map(Stored::doc).orElse(null);
-              if (before != null && !Objects.equals(before.durability(), doc.durability())) {
+              if (before != null && ephemeral(before) != ephemeral(doc)) {
                 return CompletableFuture.failedFuture(
                     new InvalidSetting(
                         "durability",
@@ -144,6 +143,11 @@ public final class NamespaceConfig {
                               ? importOne(d, tries - 1)
                               : CompletableFuture.completedFuture(o instanceof Outcome.Done));
             });
+  }
+
+  /** Whether {@code d} is ephemeral (absent means durable, as {@link NamespaceDoc#checked}). */
+  private static boolean ephemeral(NamespaceDoc d) {
+    return "ephemeral".equals(d.durability());
   }
 
   private static Stored<NamespaceDoc> stored(Entry e) {
