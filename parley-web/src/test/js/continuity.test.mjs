@@ -45,3 +45,13 @@ test('a known seq joined without an epoch learns it from joined', () => {
   assert.equal(p.epoch('ticks:eur'), 'E1');
   assert.equal(p.seq('ticks:eur'), 0);
 });
+
+test('a position kept across a reload resumes with its epoch; a live join carries none', () => {
+  const p = new Positions();
+  p.track('ticks:eur', 42, 'E1');
+  assert.deepEqual(p.joinCommand('ticks:eur'), { type: 'join', conv: 'ticks:eur', after: 42, epoch: 'E1' });
+  p.track('ticks:usd', -1, 'E9');
+  assert.equal(p.epoch('ticks:usd'), undefined, 'no epoch without a seq');
+  assert.deepEqual(p.joinCommand('ticks:usd'), { type: 'join', conv: 'ticks:usd' });
+  assert.deepEqual(p.joinCommand('unknown'), { type: 'join', conv: 'unknown' });
+});

@@ -34,7 +34,7 @@ export class ServerApiError extends Error {
  * @typedef {{channel: string, seq?: number, id?: string, error?: string, message?: string}} ChannelResult
  * @typedef {{channel: string, count: number, users: string[]}} Presence
  * @typedef {{seq: number, id: string, from: string, kind: string, text: string|null, ts: number}} StoredMessage
- * @typedef {{channel: string, messages: StoredMessage[], more: boolean}} History
+ * @typedef {{channel: string, epoch?: string, messages: StoredMessage[], more: boolean}} History (epoch: an ephemeral channel's)
  */
 
 export class ParleyServerApi {

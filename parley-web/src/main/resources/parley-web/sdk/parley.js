@@ -166,15 +166,14 @@ export class ParleyClient extends Emitter {
   }
 
   /**
-   * Subscribes to a conversation. With `afterSeq`, replays every message after it first.
-   * @param {string} conv
-   * @param {number} [afterSeq]
+   * Subscribes to a conversation. With `afterSeq`, replays every message after it first; with
+   * `epoch` too, resumes an ephemeral channel's position kept across a reload (`positionOf`).
+   * @param {string} conv @param {number} [afterSeq] @param {string} [epoch]
    */
-  join(conv, afterSeq) {
-    const seq = afterSeq ?? this._positions.seq(conv);
-    this._positions.track(conv, seq);
+  join(conv, afterSeq, epoch) {
+    this._positions.track(conv, afterSeq ?? this.position(conv), afterSeq === undefined ? this._positions.epoch(conv) : epoch);
     if (this.state === 'connected') {
-      this._write(seq >= 0 ? { type: 'join', conv, after: seq } : { type: 'join', conv });
+      this._write(this._positions.joinCommand(conv));
       this._sender.joinedNow.add(conv);
     }
   }
@@ -189,6 +188,11 @@ export class ParleyClient extends Emitter {
   /** The highest contiguous seq held of `conv`, or -1. @param {string} conv @returns {number} */
   position(conv) {
     return this._positions.seq(conv);
+  }
+
+  /** `conv`'s position to keep: `seq` (-1: none) and an ephemeral channel's `epoch`. @param {string} conv */
+  positionOf(conv) {
+    return { seq: this._positions.seq(conv), epoch: this._positions.epoch(conv) };
   }
 
   /**
@@ -408,10 +412,7 @@ export class ParleyClient extends Emitter {
     }
     const o = this.options;
     /** @type {Record<string, unknown>} */
-    const hello = { type: 'hello', v: 1, ...this._credentials.helloFields() };
-    if (Object.keys(resume).length) {
-      hello.resume = resume;
-    }
+    const hello = { type: 'hello', v: 1, ...this._credentials.helloFields(), ...(Object.keys(resume).length ? { resume } : {}) };
     if (o.site) {
       hello.site = o.site;
     }

@@ -44,11 +44,21 @@ export class Positions {
   }
 
   /**
-   * Starts (or restarts) tracking `conv` at `seq` (-1: learn it from the `joined`).
-   * @param {string} conv @param {number} seq
+   * Starts (or restarts) tracking `conv` at `seq` (-1: learn it from the `joined`), of `epoch` for an
+   * ephemeral channel (kept only with a known seq).
+   * @param {string} conv @param {number} seq @param {string} [epoch]
    */
-  track(conv, seq) {
-    this._byConv.set(conv, { seq, ahead: new Map(), resyncing: false });
+  track(conv, seq, epoch) {
+    this._byConv.set(conv, { seq, epoch: seq >= 0 ? epoch : undefined, ahead: new Map(), resyncing: false });
+  }
+
+  /**
+   * The `join` that subscribes to `conv` from its position: live when none is known, else `after`
+   * it, with the epoch of an ephemeral channel. @param {string} conv
+   */
+  joinCommand(conv) {
+    const p = this._byConv.get(conv);
+    return !p || p.seq < 0 ? { type: 'join', conv } : { type: 'join', conv, after: p.seq, epoch: p.epoch };
   }
 
   /** @param {string} conv */

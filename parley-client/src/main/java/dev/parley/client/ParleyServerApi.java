@@ -49,8 +49,11 @@ public final class ParleyServerApi {
   /** A stored message of a channel. */
   public record Message(long seq, String id, String from, String kind, String text, long ts) {}
 
-  /** A page of a channel's history; {@code more} when messages follow. */
-  public record History(String channel, List<Message> messages, boolean more) {}
+  /**
+   * A page of a channel's history; {@code more} when messages follow. {@code epoch}: an ephemeral
+   * channel's, which its seqs belong to (null for a durable one).
+   */
+  public record History(String channel, String epoch, List<Message> messages, boolean more) {}
 
   private record PublishBody(String channel, String data, String idempotencyKey) {}
 

@@ -200,7 +200,7 @@ public final class Node implements AutoCloseable {
     return presenceEvents;
   }
 
-  WindowedStreams windowed() {
+  public WindowedStreams windowed() {
     return windowed;
   }
 

@@ -16,9 +16,12 @@ import java.util.concurrent.CompletableFuture;
  * returned future completes once the window holds it and the broker took it: that is what an
  * ephemeral {@code ack} means — not durable.
  *
+ * <p>It also reads windows for those who page through them: a session's {@code history} and the
+ * server API's ({@link #after}).
+ *
  * <p>Thread-safe: stateless but for its collaborators, which are.
  */
-final class WindowedStreams {
+public final class WindowedStreams {
   /** The seq a message is encoded with before the window numbers it; found and cut out. */
   private static final long PLACEHOLDER = Long.MIN_VALUE;
 
@@ -38,12 +41,51 @@ final class WindowedStreams {
   }
 
   /** The window of {@code conversation}, or null when it is durable. */
-  StreamWindow.Limits limitsOf(String conversation) {
+  public StreamWindow.Limits limitsOf(String conversation) {
     return policy.windowOf(conversation);
   }
 
   StreamWindow window() {
     return window;
+  }
+
+  /**
+   * Messages of an ephemeral stream's window in seq order, all of {@code epoch}; {@code more} when
+   * the window holds more beyond them.
+   */
+  public record Slice(String epoch, List<Push.Message> messages, boolean more) {}
+
+  /**
+   * The oldest {@code limit} messages after {@code after} that the window of {@code conversation}
+   * (whose {@code limits} {@link #limitsOf} gave) holds in its current epoch, for a reader that
+   * keeps no epoch of its own (the server API): it pages forward, and a changed {@link Slice#epoch}
+   * says its seqs started again.
+   */
+  public CompletableFuture<Slice> after(
+      String conversation, StreamWindow.Limits limits, long after, int limit) {
+    return window
+        .since(conversation, limits, null, 0)
+        .thenApply(
+            r -> {
+              List<Push.Message> page = new ArrayList<>();
+              boolean more = false;
+              for (StreamWindow.Entry e : r.entries()) {
+                if (e.seq() <= after) {
+                  continue;
+                }
+                if (page.size() == limit) {
+                  more = true;
+                  break;
+                }
+                page.add(message(e));
+              }
+              return new Slice(r.epoch(), page, more);
+            });
+  }
+
+  /** A kept frame as the {@code message} event it is. */
+  private Push.Message message(StreamWindow.Entry e) {
+    return (Push.Message) node.codec().decodePush(new String(e.frame(), StandardCharsets.UTF_8));
   }
 
   /**
@@ -76,9 +118,7 @@ final class WindowedStreams {
               int from = Math.max(0, below.size() - limit);
               List<Push.Message> page = new ArrayList<>(below.size() - from);
               for (StreamWindow.Entry e : below.subList(from, below.size())) {
-                page.add(
-                    (Push.Message)
-                        node.codec().decodePush(new String(e.frame(), StandardCharsets.UTF_8)));
+                page.add(message(e));
               }
               return new Push.History(ref, conversation, page, from > 0);
             });

@@ -172,6 +172,19 @@ class ServerApiTest {
     // An ephemeral channel keeps no record of keys: a key is refused, not silently ignored.
     assertThat(code(() -> all.publish("live:x", "tick", "t-1"))).isEqualTo("invalid_field");
     assertThat(all.publish("live:x", "tick").seq()).isEqualTo(1);
+    assertThat(all.publish("live:x", "tock").seq()).isEqualTo(2);
+    assertThat(all.history("live:x", 0, 10).messages())
+        .as("an ephemeral channel's history is its window")
+        .extracting(ParleyServerApi.Message::text)
+        .containsExactly("tick", "tock");
+    assertThat(all.history("live:x", 0, 1).more()).isTrue();
+    assertThat(all.history("live:x", 1, 10).messages())
+        .extracting(ParleyServerApi.Message::seq)
+        .containsExactly(2L);
+    assertThat(all.history("live:x", 0, 10).epoch())
+        .as("the epoch its seqs belong to")
+        .isNotBlank();
+    assertThat(all.history("news:today", 0, 10).epoch()).as("a durable channel's").isNull();
     assertThat(
             code(
                 () -> ParleyServerApi.of(base(), "pk_0123456789abcdef_nope").publish("news:x", "")))

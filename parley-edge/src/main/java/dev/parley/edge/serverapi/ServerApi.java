@@ -6,8 +6,10 @@ import dev.parley.chat.Namespace;
 import dev.parley.core.ChannelPresence;
 import dev.parley.core.Node;
 import dev.parley.core.StoredMessage;
+import dev.parley.core.StreamWindow;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.Fields;
+import dev.parley.protocol.Push;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.Json;
 import java.net.URLDecoder;
@@ -213,6 +215,27 @@ public final class ServerApi implements HttpApi {
     long since = intParam(r, "since", 0, 0, Long.MAX_VALUE);
     int limit =
         (int) intParam(r, "limit", Command.DEFAULT_HISTORY_LIMIT, 1, Command.MAX_HISTORY_LIMIT);
+    StreamWindow.Limits window = node.windowed().limitsOf(channel);
+    if (window != null) { // ephemeral: its window is all there is
+      return node.windowed()
+          .after(channel, window, since, limit)
+          .handle(
+              (slice, err) -> {
+                if (err != null) {
+                  throw ServerApiError.storeUnavailable();
+                }
+                List<Map<String, Object>> messages = new ArrayList<>();
+                for (Push.Message m : slice.messages()) {
+                  messages.add(view(m.seq(), m.id(), m.from(), m.kind(), m.text(), m.ts()));
+                }
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("channel", channel);
+                out.put("epoch", slice.epoch());
+                out.put("messages", messages);
+                out.put("more", slice.more());
+                return json(200, out);
+              });
+    }
     return CompletableFuture.supplyAsync(
             () -> node.store().readAfter(channel, since, limit + 1), node.store().readExecutor())
         .handle(
@@ -222,14 +245,8 @@ public final class ServerApi implements HttpApi {
               }
               List<Map<String, Object>> messages = new ArrayList<>();
               for (StoredMessage m : page.subList(0, Math.min(limit, page.size()))) {
-                Map<String, Object> v = new LinkedHashMap<>();
-                v.put("seq", m.seq());
-                v.put("id", m.id());
-                v.put("from", m.sender());
-                v.put("kind", m.kind());
-                v.put("text", m.text());
-                v.put("ts", m.createdAtMillis());
-                messages.add(v);
+                messages.add(
+                    view(m.seq(), m.id(), m.sender(), m.kind(), m.text(), m.createdAtMillis()));
               }
               Map<String, Object> out = new LinkedHashMap<>();
               out.put("channel", channel);
@@ -237,6 +254,19 @@ public final class ServerApi implements HttpApi {
               out.put("more", page.size() > limit);
               return json(200, out);
             });
+  }
+
+  /** A message as the history answers it. */
+  private static Map<String, Object> view(
+      long seq, String id, String from, String kind, String text, long ts) {
+    Map<String, Object> v = new LinkedHashMap<>();
+    v.put("seq", seq);
+    v.put("id", id);
+    v.put("from", from);
+    v.put("kind", kind);
+    v.put("text", text);
+    v.put("ts", ts);
+    return v;
   }
 
   /**
