@@ -56,6 +56,32 @@ test('the lang option goes to the server in hello and comes back in welcome', T,
   }
 });
 
+test('a join beyond the connection\'s join rate is made again after the wait the server names', T, async () => {
+  const c = client(BASE, { transports: ['websocket'] });
+  /** @type {Set<string>} */
+  const joined = new Set();
+  /** @type {any[]} */
+  const errors = [];
+  c.on('joined', (j) => joined.add(j.conv));
+  c.on('error', (e) => errors.push(e));
+  try {
+    await c.connect();
+    const tag = newCid();
+    for (let i = 0; i < 64; i++) { // the burst, written back to back: join and leave
+      c.join(`rate-${tag}-${i}`);
+      c.leave(`rate-${tag}-${i}`);
+    }
+    const later = [0, 1, 2, 3, 4].map((i) => `rate-${tag}-later-${i}`);
+    for (const conv of later) {
+      c.join(conv); // beyond the burst: refused rate_limited, then made again by the SDK
+    }
+    await until(() => later.every((conv) => joined.has(conv)), 15000, 'every later join, once retried');
+    assert.deepEqual(errors.filter((e) => e.code === 'rate_limited'), [], 'handled, not surfaced');
+  } finally {
+    c.close();
+  }
+});
+
 test('joined counts who is present and presenceList pages through them', T, async () => {
   const room = 'room-presence-' + newCid();
   const a = client(BASE, { transports: ['websocket'] });

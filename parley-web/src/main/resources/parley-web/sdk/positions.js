@@ -61,6 +61,11 @@ export class Positions {
     return !p || p.seq < 0 ? { type: 'join', conv } : { type: 'join', conv, after: p.seq, epoch: p.epoch };
   }
 
+  /** Whether `conv` is joined (or to be joined): a left one is not. @param {string} conv */
+  holds(conv) {
+    return this._byConv.has(conv);
+  }
+
   /** @param {string} conv */
   forget(conv) {
     this._byConv.delete(conv);

@@ -44,7 +44,9 @@ export function routeFrame(client, text) {
       client._sender.settle(push); // emits the ack
       return;
     case 'error':
-      error(client, push);
+      if (error(client, push)) {
+        return; // taken care of here: a join made again after the wait
+      }
       break;
     case 'authed':
       client._credentials.authed(push);
@@ -99,18 +101,34 @@ function message(client, m) {
   }
 }
 
-/** @param {ParleyClient} client @param {ErrorPush} e */
+/**
+ * @param {ParleyClient} client @param {ErrorPush} e
+ * @returns {boolean} true when nothing is left for the app (the `error` event is not emitted)
+ */
 function error(client, e) {
   if (e.code === 'rate_limited' && client._helloPending) {
     client._credentials.helloLater(e.retryAfterMs, () => client._helloPending && client.state !== 'closed' && client._hello());
-    return;
+    return false;
+  }
+  if (e.code === 'rate_limited' && e.cid == null && e.field === 'conv' && e.conv && client._positions.holds(e.conv)) {
+    // A join beyond the connection's join rate (PROTOCOL.md#join): made again after the wait, from
+    // the position then held, unless the conversation was left meanwhile (after a reconnect, whose
+    // welcome joined it already, the server takes it as a resync: a replay the positions dedupe).
+    const conv = e.conv;
+    setTimeout(() => {
+      if (client.state === 'connected' && client._positions.holds(conv)) {
+        client._write(client._positions.joinCommand(conv));
+      }
+    }, (e.retryAfterMs ?? 1000) + Math.floor(Math.random() * 100));
+    return true;
   }
   if (e.code === 'unauthorized' && client._helloPending && e.field !== 'site') {
     // hello refused: the token is not (or no longer) valid (sdk/credentials.js).
     if (!client._credentials.refused(e.field, () => client._hello())) {
       client.close();
     }
-    return;
+    return false;
   }
   client._sender.refused(e);
+  return false;
 }
