@@ -55,3 +55,11 @@ test('a position kept across a reload resumes with its epoch; a live join carrie
   assert.deepEqual(p.joinCommand('ticks:usd'), { type: 'join', conv: 'ticks:usd' });
   assert.deepEqual(p.joinCommand('unknown'), { type: 'join', conv: 'unknown' });
 });
+
+test('a seq joined without an epoch below which the window answers takes the loss that follows', () => {
+  const p = new Positions();
+  p.track('ticks:eur', 50); // e.g. resumed through hello.resume after the node restarted
+  p.joined({ conv: 'ticks:eur', lastSeq: 20, from: 0, epoch: 'E2' });
+  assert.equal(p.continuityLost({ conv: 'ticks:eur', epoch: 'E2', from: 0, lastSeq: 20 }), true);
+  assert.deepEqual(p.accept(msg(1)).deliver.map((m) => m.seq), [1]);
+});

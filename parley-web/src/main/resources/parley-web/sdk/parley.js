@@ -171,7 +171,7 @@ export class ParleyClient extends Emitter {
    * @param {string} conv @param {number} [afterSeq] @param {string} [epoch]
    */
   join(conv, afterSeq, epoch) {
-    this._positions.track(conv, afterSeq ?? this.position(conv), afterSeq === undefined ? this._positions.epoch(conv) : epoch);
+    this._positions.track(conv, afterSeq ?? this.position(conv), afterSeq == null ? this._positions.epoch(conv) : epoch);
     if (this.state === 'connected') {
       this._write(this._positions.joinCommand(conv));
       this._sender.joinedNow.add(conv);

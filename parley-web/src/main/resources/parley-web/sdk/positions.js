@@ -31,6 +31,8 @@ export class Positions {
   constructor() {
     /** @type {Map<string, Position>} by conversation id */
     this._byConv = new Map();
+    /** @type {Set<string>} joins the server refused for its rate, which the SDK makes again later */
+    this.retrying = new Set();
   }
 
   /** @returns {IterableIterator<[string, Position]>} */
@@ -93,9 +95,10 @@ export class Positions {
       p.epoch = j.epoch;
       return [];
     }
-    if (j.epoch !== undefined && (p.seq < 0 || p.epoch === undefined)) {
-      // Also for a known seq joined without an epoch: a resume that was not continuous is followed
-      // by continuity_lost, which moves the position; one that was keeps it.
+    if (j.epoch !== undefined && (p.seq < 0 || (p.epoch === undefined && j.from >= p.seq))) {
+      // Also for a known seq joined without an epoch, when the window answers from there on. Below
+      // it the continuity_lost that follows (a resume without an epoch is never continuous) must
+      // move the position, not look like a stale repeat of the epoch held.
       p.epoch = j.epoch;
     }
     if (p.seq < 0 || p.resyncing) {

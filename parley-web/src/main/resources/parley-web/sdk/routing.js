@@ -114,12 +114,20 @@ function error(client, e) {
     // A join beyond the connection's join rate (PROTOCOL.md#join): made again after the wait, from
     // the position then held, unless the conversation was left meanwhile (after a reconnect, whose
     // welcome joined it already, the server takes it as a resync: a replay the positions dedupe).
+    // Sends to it wait for its joined. Retries are spaced a token apart (the server refills one
+    // every retryAfterMs), not all at the same instant only for one of them to get through.
     const conv = e.conv;
+    client._sender.joinedNow.delete(conv);
+    const waiting = client._positions.retrying;
+    waiting.add(conv);
+    const wait = e.retryAfterMs ?? 1000;
     setTimeout(() => {
+      waiting.delete(conv);
       if (client.state === 'connected' && client._positions.holds(conv)) {
         client._write(client._positions.joinCommand(conv));
+        client._sender.joinedNow.add(conv);
       }
-    }, (e.retryAfterMs ?? 1000) + Math.floor(Math.random() * 100));
+    }, wait * waiting.size + Math.floor(Math.random() * 100));
     return true;
   }
   if (e.code === 'unauthorized' && client._helloPending && e.field !== 'site') {

@@ -53,7 +53,7 @@ public final class ParleyServerApi {
    * A page of a channel's history; {@code more} when messages follow. {@code epoch}: an ephemeral
    * channel's, which its seqs belong to (null for a durable one).
    */
-  public record History(String channel, String epoch, List<Message> messages, boolean more) {}
+  public record History(String channel, List<Message> messages, boolean more, String epoch) {}
 
   private record PublishBody(String channel, String data, String idempotencyKey) {}
 

@@ -109,9 +109,10 @@ final class Positions {
     if (p.seq < 0) {
       p.seq = j.from();
     }
-    if (p.epoch == null && j.epoch() != null) {
-      // Also for a known seq joined without an epoch (join(conv, n)): a resume that was not
-      // continuous is followed by continuity_lost, which moves the position; one that was keeps it.
+    if (p.epoch == null && j.epoch() != null && j.from() >= p.seq) {
+      // Also for a known seq joined without an epoch (join(conv, n)), when the window answers from
+      // there on. Below it the continuity_lost that follows (a resume without an epoch is never
+      // continuous) must move the position, not look like a stale repeat of the epoch held.
       p.epoch = j.epoch();
     }
   }

@@ -203,6 +203,16 @@ class PositionsTest {
   }
 
   @Test
+  void aSeqJoinedWithoutAnEpochBelowWhichTheWindowAnswersTakesTheLossThatFollows() {
+    positions.track("ticks:eur", 50, null); // e.g. held from before the node restarted
+    positions.joined(new Push.Joined(null, "ticks:eur", 20, 0, List.of(), List.of(), 0, "E2"));
+    assertThat(positions.continuityLost(new Push.ContinuityLost("ticks:eur", "E2", 0, 20)))
+        .as("not a stale repeat: the new epoch's 1-20 are to come")
+        .isTrue();
+    assertThat(seqs(positions.accept(m("ticks:eur", 1)))).containsExactly(1L);
+  }
+
+  @Test
   void anEpochWithoutAKnownSeqIsNotKept() {
     positions.track("ticks:eur", -1, "E1");
     assertThat(positions.position("ticks:eur")).isEqualTo(new Position(-1, null));

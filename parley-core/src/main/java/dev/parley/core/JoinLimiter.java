@@ -12,9 +12,10 @@ import dev.parley.protocol.Push;
  * token is answered {@code rate_limited} about its conversation, with {@code retryAfterMs}, and not
  * carried out.
  *
- * <p>Only the client's {@code join} commands of conversations it does not hold count: a join of one
- * it holds (the SDKs' resync after a gap), the conversations of {@code hello.resume} (after a
- * reconnect) — never refused — and the server's own joins ({@link Session#joinTrusted}) do not.
+ * <p>Only the client's {@code join} commands count: the conversations of {@code hello.resume}
+ * (after a reconnect, never refused) and the server's own joins ({@link Session#joinTrusted}) do
+ * not. A session keeps two: one for joins, one for resyncs ({@code join} with {@code after} of a
+ * conversation it holds: the SDKs' repair of a gap), so first joins cannot starve the repairs.
  *
  * <p>Not thread-safe: confined to the session's executor. Times come from the node's clock.
  */

@@ -39,6 +39,7 @@ public final class Session {
   private final PresenceTracker presence;
   private final TypingIndicator typing;
   private final JoinLimiter joins;
+  private final JoinLimiter resyncs;
 
   /** Null until {@code hello} succeeded. Written on the executor, read from any thread. */
   private volatile Principal principal;
@@ -73,6 +74,7 @@ public final class Session {
     this.presence = new PresenceTracker(this, node);
     this.typing = new TypingIndicator(this, node);
     this.joins = new JoinLimiter(this, node);
+    this.resyncs = new JoinLimiter(this, node);
   }
 
   /** This session's id, as told to the client in {@code welcome}. Any thread. */
@@ -157,8 +159,10 @@ public final class Session {
     }
     switch (command) {
       case Command.Join j -> {
-        // A join of a conversation held already is a resync (a gap, a resume): never refused.
-        if (hasJoined(j.conv()) || joins.allows(j.conv(), j.ref())) {
+        // A resync of a conversation held (an SDK's gap repair) has a bucket of its own: first
+        // joins cannot starve it, and a loop of them is bounded too.
+        boolean resync = j.after() != null && subscriptions.containsKey(j.conv());
+        if ((resync ? resyncs : joins).allows(j.conv(), j.ref())) {
           join(j.conv(), j.after(), j.epoch(), j.ref(), false);
         }
       }

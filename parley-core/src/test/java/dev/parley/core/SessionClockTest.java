@@ -127,8 +127,9 @@ class SessionClockTest {
   }
 
   @Test
-  void joinsBeyondTheBurstAreRateLimitedAboutTheirConversationButResumedAndHeldOnesAreNotCounted()
-      throws Exception {
+  void
+      joinsBeyondTheBurstAreRateLimitedAboutTheirConversationButResumedOnesAreNotAndResyncsHaveTheirOwn()
+          throws Exception {
     start();
     RecordingConnection c = new RecordingConnection();
     try {
@@ -153,7 +154,7 @@ class SessionClockTest {
       assertThat(limited.retryAfterMs()).isEqualTo(200L); // 5 a second
       c.command(s, "{\"type\":\"join\",\"conv\":\"r1\",\"after\":0}");
       assertThat(c.nextOf(Push.Joined.class).conv())
-          .as("a join of a conversation held (an SDK's resync after a gap) is never refused")
+          .as("a resync of a conversation held (an SDK's gap repair) has a bucket of its own")
           .isEqualTo("r1");
       clock.advance(Duration.ofMillis(100));
       c.command(s, "{\"type\":\"join\",\"conv\":\"over\",\"ref\":\"o\"}");
