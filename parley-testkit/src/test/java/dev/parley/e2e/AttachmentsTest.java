@@ -55,19 +55,10 @@ class AttachmentsTest {
     http.close();
   }
 
-  JsonNode until(RawWebSocket ws, String type) throws Exception {
-    while (true) {
-      JsonNode f = json.readTree(ws.readText());
-      if (f.get("type").asText().equals(type)) {
-        return f;
-      }
-    }
-  }
-
   /** The next {@code message} event of {@code conv} that carries attachments. */
   JsonNode nextWithFiles(RawWebSocket ws, String conv) throws Exception {
     while (true) {
-      JsonNode m = until(ws, "message");
+      JsonNode m = ws.nextOfType("message");
       if (m.get("conv").asText().equals(conv) && m.path("meta").has("attachments")) {
         return m;
       }
@@ -81,7 +72,7 @@ class AttachmentsTest {
   RawWebSocket agent() throws Exception {
     RawWebSocket ws = RawWebSocket.connect(server.port());
     ws.sendText("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}");
-    until(ws, "welcome");
+    ws.nextOfType("welcome");
     return ws;
   }
 
@@ -90,11 +81,11 @@ class AttachmentsTest {
     try (RawWebSocket visitor = RawWebSocket.connect(server.port());
         RawWebSocket watching = agent()) {
       visitor.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      String token = until(visitor, "welcome").get("token").asText();
-      String conv = until(visitor, "conversation").get("conv").asText();
+      String token = visitor.nextOfType("welcome").get("token").asText();
+      String conv = visitor.nextOfType("conversation").get("conv").asText();
       visitor.sendText(
           "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"look\"}");
-      until(visitor, "ack");
+      visitor.nextOfType("ack");
 
       HttpResponse<byte[]> up =
           http.send(
@@ -107,7 +98,7 @@ class AttachmentsTest {
       assertThat(up.statusCode()).as(new String(up.body(), StandardCharsets.UTF_8)).isEqualTo(201);
       String id = json.readTree(up.body()).get("file").get("id").asText();
       watching.sendText("{\"type\":\"join\",\"conv\":\"" + conv + "\",\"after\":0}");
-      until(watching, "joined");
+      watching.nextOfType("joined");
 
       String send =
           "{\"type\":\"send\",\"cid\":\"c2\",\"conv\":\""
@@ -116,7 +107,7 @@ class AttachmentsTest {
               + id
               + "\"]}";
       visitor.sendText(send);
-      JsonNode ack = until(visitor, "ack");
+      JsonNode ack = visitor.nextOfType("ack");
       JsonNode live = nextWithFiles(watching, conv);
       assertThat(live.get("seq").asLong()).isEqualTo(ack.get("seq").asLong());
       assertThat(live.get("text").asText()).isEmpty();
@@ -130,7 +121,7 @@ class AttachmentsTest {
       assertThat(a.get("size").asLong()).isPositive();
 
       visitor.sendText(send); // a retry after a lost ack
-      assertThat(until(visitor, "ack").get("seq").asLong()).isEqualTo(ack.get("seq").asLong());
+      assertThat(visitor.nextOfType("ack").get("seq").asLong()).isEqualTo(ack.get("seq").asLong());
 
       visitor.sendText(
           "{\"type\":\"send\",\"cid\":\"c3\",\"conv\":\""
@@ -138,7 +129,7 @@ class AttachmentsTest {
               + "\",\"text\":\"x\",\"attachments\":[\"f_"
               + "z".repeat(22)
               + "\"]}");
-      JsonNode refused = until(visitor, "error");
+      JsonNode refused = visitor.nextOfType("error");
       assertThat(refused.get("code").asText()).isEqualTo("unknown_file");
       assertThat(refused.get("cid").asText()).isEqualTo("c3");
 
@@ -149,9 +140,9 @@ class AttachmentsTest {
         assertThat(replayed.get("meta").get("attachments").get(0).get("id").asText()).isEqualTo(id);
         later.sendText(
             "{\"type\":\"history\",\"ref\":\"h2\",\"conv\":\"" + conv + "\",\"limit\":100}");
-        JsonNode page = until(later, "history");
+        JsonNode page = later.nextOfType("history");
         while (!page.path("ref").asText().equals("h2")) {
-          page = until(later, "history");
+          page = later.nextOfType("history");
         }
         int withFiles = 0;
         for (JsonNode m : page.get("messages")) {

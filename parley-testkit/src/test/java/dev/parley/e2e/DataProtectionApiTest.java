@@ -54,15 +54,6 @@ class DataProtectionApiTest {
   }
 
   /** The next frame of {@code type}, skipping others. */
-  JsonNode until(RawWebSocket ws, String type) throws Exception {
-    while (true) {
-      JsonNode f = json.readTree(ws.readText());
-      if (f.get("type").asText().equals(type)) {
-        return f;
-      }
-    }
-  }
-
   HttpResponse<String> call(String method, String path, String token) throws Exception {
     HttpRequest.Builder r =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
@@ -76,8 +67,8 @@ class DataProtectionApiTest {
   /** A visitor of the shop that said {@link #SECRET} twice: its user id and conversation. */
   String[] visitorWhoSaidTheSecret(RawWebSocket ws) throws Exception {
     ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-    String user = until(ws, "welcome").get("user").asText();
-    String conv = until(ws, "conversation").get("conv").asText();
+    String user = ws.nextOfType("welcome").get("user").asText();
+    String conv = ws.nextOfType("conversation").get("conv").asText();
     for (int i = 1; i <= 2; i++) {
       ws.sendText(
           "{\"type\":\"send\",\"cid\":\"c"
@@ -89,10 +80,10 @@ class DataProtectionApiTest {
               + " "
               + i
               + "\"}");
-      until(ws, "ack");
+      ws.nextOfType("ack");
     }
     ws.sendText("{\"type\":\"receipt\",\"conv\":\"" + conv + "\",\"kind\":\"read\",\"seq\":1}");
-    until(ws, "receipt");
+    ws.nextOfType("receipt");
     return new String[] {user, conv};
   }
 
@@ -100,15 +91,15 @@ class DataProtectionApiTest {
   List<JsonNode> rootReads(String conv) throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"token\":\"" + root + "\"}");
-      until(ws, "welcome");
+      ws.nextOfType("welcome");
       ws.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"" + conv + "\",\"after\":0}");
       JsonNode joined;
       do {
-        joined = until(ws, "joined");
+        joined = ws.nextOfType("joined");
       } while (!joined.path("ref").asText().equals("j"));
       List<JsonNode> out = new ArrayList<>();
       while (out.size() < joined.get("lastSeq").asLong()) {
-        out.add(until(ws, "message"));
+        out.add(ws.nextOfType("message"));
       }
       return out;
     }
@@ -225,15 +216,15 @@ class DataProtectionApiTest {
     String user;
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      user = until(ws, "welcome").get("user").asText();
-      String conv = until(ws, "conversation").get("conv").asText();
+      user = ws.nextOfType("welcome").get("user").asText();
+      String conv = ws.nextOfType("conversation").get("conv").asText();
       ws.sendText(
           "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\""
               + conv
               + "\",\"text\":\"What is the heartbeat?\"}");
       JsonNode answer;
       do {
-        answer = until(ws, "message");
+        answer = ws.nextOfType("message");
       } while (!answer.get("kind").asText().equals("bot") || answer.get("seq").asLong() < 3);
       assertThat(answer.at("/meta/sources/0/title").asText()).endsWith(".md");
     }

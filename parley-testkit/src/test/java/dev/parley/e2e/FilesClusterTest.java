@@ -2,7 +2,6 @@ package dev.parley.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
@@ -31,15 +30,6 @@ class FilesClusterTest {
   @TempDir Path dir;
   final ObjectMapper json = new ObjectMapper();
 
-  JsonNode until(RawWebSocket ws, String type) throws Exception {
-    while (true) {
-      JsonNode f = json.readTree(ws.readText());
-      if (f.get("type").asText().equals(type)) {
-        return f;
-      }
-    }
-  }
-
   @Test
   void aFileUploadedOnOneNodeDownloadsFromTheOther() throws Exception {
     String schema = "parley_files_cluster_" + Long.toHexString(System.nanoTime());
@@ -61,10 +51,10 @@ class FilesClusterTest {
       String conv;
       try (RawWebSocket ws = RawWebSocket.connect(a.port())) {
         ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-        token = until(ws, "welcome").get("token").asText();
-        conv = until(ws, "conversation").get("conv").asText();
+        token = ws.nextOfType("welcome").get("token").asText();
+        conv = ws.nextOfType("conversation").get("conv").asText();
         ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
-        until(ws, "ack");
+        ws.nextOfType("ack");
       }
       byte[] pdf =
           ("%PDF-1.4\n" + "x".repeat(300_000) + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII);

@@ -57,25 +57,16 @@ class FilesTest {
     http.close();
   }
 
-  JsonNode until(RawWebSocket ws, String type) throws Exception {
-    while (true) {
-      JsonNode f = json.readTree(ws.readText());
-      if (f.get("type").asText().equals(type)) {
-        return f;
-      }
-    }
-  }
-
   /** A visitor of the shop with a stored conversation (its first message acknowledged). */
   record Visitor(String token, String user, String conv) {}
 
   Visitor visitor() throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      JsonNode welcome = until(ws, "welcome");
-      String conv = until(ws, "conversation").get("conv").asText();
+      JsonNode welcome = ws.nextOfType("welcome");
+      String conv = ws.nextOfType("conversation").get("conv").asText();
       ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"look\"}");
-      until(ws, "ack"); // the conversation is stored from its first message
+      ws.nextOfType("ack"); // the conversation is stored from its first message
       return new Visitor(welcome.get("token").asText(), welcome.get("user").asText(), conv);
     }
   }

@@ -36,15 +36,6 @@ class ServerApiClusterTest {
   @TempDir Path dir;
   final ObjectMapper json = new ObjectMapper();
 
-  JsonNode until(RawWebSocket ws, String type) throws Exception {
-    while (true) {
-      JsonNode f = json.readTree(ws.readText());
-      if (f.get("type").asText().equals(type)) {
-        return f;
-      }
-    }
-  }
-
   @Test
   void aPublicationThroughOneNodeReachesTheOtherAndARetryThereIsStoredOnce() throws Exception {
     String schema = "parley_server_api_" + Long.toHexString(System.nanoTime());
@@ -75,12 +66,12 @@ class ServerApiClusterTest {
       try (RawWebSocket visitor = RawWebSocket.connect(b.port())) {
         visitor.readTimeoutMillis(20_000);
         visitor.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-        String user = until(visitor, "welcome").get("user").asText();
+        String user = visitor.nextOfType("welcome").get("user").asText();
         visitor.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"news:eu\"}");
-        until(visitor, "joined");
+        visitor.nextOfType("joined");
 
         ParleyServerApi.Published p = viaA.publish("news:eu", "Markets open", "m-1");
-        JsonNode m = until(visitor, "message");
+        JsonNode m = visitor.nextOfType("message");
         assertThat(m.get("seq").asLong()).isEqualTo(p.seq());
         assertThat(m.get("text").asText()).isEqualTo("Markets open");
         // B may not have the key yet when it is asked first: its configuration follows within
@@ -92,7 +83,7 @@ class ServerApiClusterTest {
                 .until(() -> viaB.publish("news:eu", "Markets open", "m-1"), x -> true);
         assertThat(again).isEqualTo(p);
         assertThat(viaB.publish("news:eu", "Later", null).seq()).isEqualTo(p.seq() + 1);
-        assertThat(until(visitor, "message").get("seq").asLong())
+        assertThat(visitor.nextOfType("message").get("seq").asLong())
             .as("the retry through B was not delivered again")
             .isEqualTo(p.seq() + 1);
 
