@@ -121,13 +121,14 @@ function error(client, e) {
     const waiting = client._positions.retrying;
     waiting.add(conv);
     const wait = e.retryAfterMs ?? 1000;
-    setTimeout(() => {
+    // On the connection's timers, which close() clears.
+    client._connection._later(wait * waiting.size + Math.floor(Math.random() * 100), () => {
       waiting.delete(conv);
       if (client.state === 'connected' && client._positions.holds(conv)) {
         client._write(client._positions.joinCommand(conv));
         client._sender.joinedNow.add(conv);
       }
-    }, wait * waiting.size + Math.floor(Math.random() * 100));
+    });
     return true;
   }
   if (e.code === 'unauthorized' && client._helloPending && e.field !== 'site') {

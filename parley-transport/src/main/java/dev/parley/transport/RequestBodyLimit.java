@@ -276,6 +276,19 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
     super.channelInactive(ctx);
   }
 
+  /**
+   * Removed at a WebSocket upgrade (an upgrade request has no body, so nothing is held; whatever
+   * is, is given back).
+   */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    release();
+    if (waiting != null) {
+      waiting.forEach(ReferenceCountUtil::release);
+      waiting.clear();
+    }
+  }
+
   private void release() {
     if (holding) {
       holding = false;

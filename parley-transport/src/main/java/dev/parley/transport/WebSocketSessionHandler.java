@@ -103,10 +103,10 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
       // Upgraded: the heartbeat watches the connection from now on, not the request deadline.
       ConnectionLimiter.lift(ctx.channel());
       // The HTTP-only handlers have nothing more to do on this channel: drop them, which saves
-      // their contexts on every idle connection (a heap histogram of 10,000 idle connections
-      // showed 12 handler contexts each as the largest item).
+      // their contexts (and the body limit's state) on every idle connection (a heap histogram of
+      // 10,000 idle connections showed 12 handler contexts each as the largest item).
       ChannelPipeline p = ctx.pipeline();
-      for (String name : new String[] {"fallback", "ws-guard", "http-routes"}) {
+      for (String name : new String[] {"http-body-limit", "fallback", "ws-guard", "http-routes"}) {
         if (p.get(name) != null) {
           p.remove(name);
         }

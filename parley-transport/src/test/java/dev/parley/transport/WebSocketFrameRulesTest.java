@@ -114,6 +114,17 @@ class WebSocketFrameRulesTest {
   }
 
   @Test
+  void theHttpOnlyHandlersLeaveThePipelineAtTheUpgrade() {
+    try (EmbeddedWebSocket ws = open()) {
+      assertThat(ws.ch.pipeline().names())
+          .doesNotContain("http-body-limit", "fallback", "ws-guard", "http-routes")
+          .contains("ws-frames", "heartbeat", "session");
+      ws.sendText("{\"type\":\"ping\",\"ref\":\"r\"}");
+      assertThat(ws.nextText()).isEqualTo("{\"type\":\"pong\",\"ref\":\"r\"}");
+    }
+  }
+
+  @Test
   void reservedBitsWithoutAnExtensionAre1002OnEveryFrameType() {
     for (int rsv : new int[] {RSV1, RSV2, RSV3}) {
       for (int opcode : new int[] {TEXT, BINARY, PING, PONG, CLOSE}) {
