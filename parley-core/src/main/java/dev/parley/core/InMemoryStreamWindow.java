@@ -32,8 +32,11 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>a stream keeps at most its {@link StreamWindow.Limits#size} frames;
  *   <li>a stream idle for {@link StreamWindow#IDLE_KEEP}, or only read and idle for {@link
- *       StreamWindow#UNWRITTEN_KEEP}, is forgotten: made anew when next used, and swept every
- *       {@value #SWEEP_EVERY} reads and appends together, so a loop of reads alone sweeps too;
+ *       StreamWindow#UNWRITTEN_KEEP}, is forgotten: made anew when next used. Every {@value
+ *       #SWEEP_EVERY} reads and appends together (so a loop of reads alone sweeps too), the next
+ *       {@value #SWEEP_STEP} streams of the map are looked at, from where the last sweep stopped:
+ *       no caller's thread walks the whole map, whatever its size (a few streams a call on
+ *       average), and a pass over N streams takes N / {@value #SWEEP_STEP} sweeps;
  *   <li>at most {@link #MAX_UNWRITTEN} unwritten streams (made by a read, never appended to), plus
  *       the reads in flight on other threads: a read that would make one beyond the cap first
  *       sweeps, then, if still over, forgets unwritten streams (any of them) down to 90% of the
@@ -45,7 +48,10 @@ import java.util.function.Predicate;
  */
 public final class InMemoryStreamWindow implements StreamWindow {
   /** Reads and appends between two sweeps of idle streams. */
-  private static final int SWEEP_EVERY = 4096;
+  static final int SWEEP_EVERY = 256;
+
+  /** Streams a sweep looks at, from where the last one stopped. */
+  static final int SWEEP_STEP = 1024;
 
   /** Most unwritten streams kept: a few hundred bytes each (name, epoch, entry), some 40 MB. */
   static final int MAX_UNWRITTEN = 100_000;
@@ -63,6 +69,9 @@ public final class InMemoryStreamWindow implements StreamWindow {
 
   /** Held by the thread that sweeps or evicts; others go on without waiting. */
   private final AtomicBoolean sweeping = new AtomicBoolean();
+
+  /** Where the next sweep goes on; null: from the start. Touched only holding {@code sweeping}. */
+  private Iterator<Map.Entry<String, Stream>> cursor;
 
   /** A window whose ages are read from {@code nowMillis} (epoch ms; the node's clock). */
   public InMemoryStreamWindow(LongSupplier nowMillis) {
@@ -230,21 +239,30 @@ public final class InMemoryStreamWindow implements StreamWindow {
       return;
     }
     try {
-      sweep(now);
+      forget(streams.entrySet().iterator(), s -> s.idle(now), () -> true);
       int target = maxUnwritten - Math.max(1, maxUnwritten / 10);
-      forget(s -> s.unwritten.get(), () -> unwritten.get() > target);
+      forget(streams.entrySet().iterator(), s -> s.unwritten.get(), () -> unwritten.get() > target);
     } finally {
       sweeping.set(false);
     }
   }
 
   /**
-   * Forgets streams idle for longer than they are kept. A writer that still holds a forgotten
+   * Forgets, of the next {@value #SWEEP_STEP} streams from the cursor (going round to the start at
+   * most once), those idle for longer than they are kept. A writer that still holds a forgotten
    * stream numbers into an epoch no reader is given: readers are told continuity was lost, never a
-   * silent gap.
+   * silent gap. Holding {@code sweeping}.
    */
   private void sweep(long now) {
-    forget(s -> s.idle(now), () -> true);
+    int[] looked = new int[1];
+    int step = Math.min(SWEEP_STEP, streams.size());
+    BooleanSupplier more = () -> looked[0]++ < step;
+    for (int round = 0; round < 2 && looked[0] < step; round++) {
+      if (cursor == null || !cursor.hasNext()) {
+        cursor = streams.entrySet().iterator();
+      }
+      forget(cursor, s -> s.idle(now), more);
+    }
   }
 
   /**
@@ -252,9 +270,9 @@ public final class InMemoryStreamWindow implements StreamWindow {
    * under the map's lock for the name, where {@link #stream} touches and marks written: a stream an
    * append or a read took meanwhile stays, as does one made anew under the same name.
    */
-  private void forget(Predicate<Stream> which, BooleanSupplier more) {
-    Iterator<Map.Entry<String, Stream>> it = streams.entrySet().iterator();
-    while (more.getAsBoolean() && it.hasNext()) {
+  private void forget(
+      Iterator<Map.Entry<String, Stream>> it, Predicate<Stream> which, BooleanSupplier more) {
+    while (it.hasNext() && more.getAsBoolean()) {
       Map.Entry<String, Stream> e = it.next();
       Stream seen = e.getValue();
       if (!which.test(seen)) {

@@ -38,12 +38,34 @@ class InMemoryStreamWindowTest extends StreamWindowContract {
     assertThat(w.size()).isEqualTo(101);
     assertThat(w.unwritten()).isEqualTo(100);
     now.addAndGet(StreamWindow.UNWRITTEN_KEEP.toMillis() + 1000);
-    for (int i = 0; i < 4096; i++) { // one read-only loop of a sweep's period
+    for (int i = 0; i < InMemoryStreamWindow.SWEEP_EVERY; i++) { // reads alone, a sweep's period
       get(w.since("reread", ONE, null, StreamWindow.LIVE));
     }
     assertThat(w.size()).as("written and reread are left").isEqualTo(2);
     assertThat(w.unwritten()).isEqualTo(1);
     assertThat(get(w.since("written", ONE, written.epoch(), 1)).continuous()).isTrue();
+    w.close();
+  }
+
+  @Test
+  void aSweepLooksAtABoundedNumberOfStreamsAndGoesOnWhereTheLastOneStopped() throws Exception {
+    InMemoryStreamWindow w = new InMemoryStreamWindow(now::get);
+    int many = 5 * InMemoryStreamWindow.SWEEP_STEP;
+    for (int i = 0; i < many; i++) {
+      get(w.since("joined-" + i, ONE, null, StreamWindow.LIVE));
+    }
+    now.addAndGet(StreamWindow.UNWRITTEN_KEEP.toMillis() + 1000);
+    for (int i = 0; i < InMemoryStreamWindow.SWEEP_EVERY; i++) {
+      get(w.since("reread", ONE, null, StreamWindow.LIVE));
+    }
+    assertThat(w.size())
+        .as("one sweep forgets at most a step of idle streams, not the whole map")
+        .isBetween(many + 1 - InMemoryStreamWindow.SWEEP_STEP, many);
+    for (int i = 0; i < 6 * InMemoryStreamWindow.SWEEP_EVERY; i++) {
+      get(w.since("reread", ONE, null, StreamWindow.LIVE));
+    }
+    assertThat(w.size()).as("later sweeps go on round the map").isEqualTo(1);
+    assertThat(w.unwritten()).isEqualTo(1);
     w.close();
   }
 
