@@ -201,6 +201,37 @@ public final class InMemoryStreamWindow implements StreamWindow {
     }
   }
 
+  @Override
+  public CompletableFuture<Page> before(String name, Limits limits, long before, int limit) {
+    long now = nowMillis.getAsLong();
+    if (unwritten.get() >= maxUnwritten) {
+      Stream known = streams.get(name);
+      if (known == null || known.idle(now)) {
+        makeRoom(now); // this read makes one more
+      }
+    }
+    Stream s = stream(name, now, false);
+    counted(now);
+    synchronized (s) {
+      s.trim(limits, now);
+      ArrayDeque<Entry> page = new ArrayDeque<>(Math.min(limit, s.kept.size()));
+      Iterator<Kept> newestFirst = s.kept.descendingIterator();
+      boolean more = false;
+      while (newestFirst.hasNext()) {
+        Entry e = newestFirst.next().entry();
+        if (e.seq() >= before) {
+          continue;
+        }
+        if (page.size() == limit) {
+          more = true;
+          break;
+        }
+        page.addFirst(e);
+      }
+      return CompletableFuture.completedFuture(new Page(s.epoch, List.copyOf(page), more));
+    }
+  }
+
   /** The answer to {@link #since} from a window's state: {@code kept}, oldest first. */
   private static Replay replay(
       String current, long lastSeq, List<Entry> kept, String epoch, long after) {

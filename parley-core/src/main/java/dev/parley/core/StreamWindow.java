@@ -107,6 +107,15 @@ public interface StreamWindow extends AutoCloseable {
   }
 
   /**
+   * A page of a window, back from a seq ({@link #before}).
+   *
+   * @param epoch the stream's current epoch
+   * @param entries in seq order, contiguous, the newest below the asked seq
+   * @param more true when the window holds older messages than these
+   */
+  record Page(String epoch, List<Entry> entries, boolean more) {}
+
+  /**
    * Numbers the next message of {@code stream} and keeps {@code template.frame(seq)} in its window,
    * trimmed to {@code limits}.
    */
@@ -120,6 +129,14 @@ public interface StreamWindow extends AutoCloseable {
    * #UNWRITTEN_KEEP} unless appended to.
    */
   CompletableFuture<Replay> since(String stream, Limits limits, String epoch, long after);
+
+  /**
+   * The newest {@code limit} (at least 1) messages of {@code stream}'s window below seq {@code
+   * before}, in the stream's current epoch (the caller compares it with its reader's), copying no
+   * more of the window than that. Reads like {@link #since}: makes the epoch when there is none,
+   * and counts as a use.
+   */
+  CompletableFuture<Page> before(String stream, Limits limits, long before, int limit);
 
   @Override
   void close();

@@ -103,24 +103,17 @@ public final class WindowedStreams {
       long before,
       int limit) {
     return window
-        .since(conversation, limits, null, 0)
+        .before(conversation, limits, before, Math.max(1, limit))
         .thenApply(
-            r -> {
-              if (epoch != null && !epoch.equals(r.epoch())) {
+            p -> {
+              if (epoch != null && !epoch.equals(p.epoch())) {
                 return new Push.History(ref, conversation, List.of(), false);
               }
-              List<StreamWindow.Entry> below = new ArrayList<>();
-              for (StreamWindow.Entry e : r.entries()) {
-                if (e.seq() < before) {
-                  below.add(e);
-                }
-              }
-              int from = Math.max(0, below.size() - limit);
-              List<Push.Message> page = new ArrayList<>(below.size() - from);
-              for (StreamWindow.Entry e : below.subList(from, below.size())) {
+              List<Push.Message> page = new ArrayList<>(p.entries().size());
+              for (StreamWindow.Entry e : p.entries()) {
                 page.add(message(e));
               }
-              return new Push.History(ref, conversation, page, from > 0);
+              return new Push.History(ref, conversation, page, p.more());
             });
   }
 

@@ -45,6 +45,11 @@ class EphemeralStreamsTest {
     }
 
     @Override
+    public CompletableFuture<Page> before(String stream, Limits limits, long before, int limit) {
+      return current.before(stream, limits, before, limit);
+    }
+
+    @Override
     public void close() {}
   }
 

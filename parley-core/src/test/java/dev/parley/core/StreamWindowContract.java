@@ -64,6 +64,37 @@ public abstract class StreamWindowContract {
   }
 
   @Test
+  void aPageBackFromASeqHoldsTheNewestBelowItAndSaysWhetherTheWindowHoldsOlder() throws Exception {
+    String s = ns + "page";
+    StreamWindow.Position first = null;
+    for (int i = 1; i <= 7; i++) { // the window keeps 5: seqs 3-7
+      StreamWindow.Position p =
+          get((i % 2 == 0 ? nodeB : nodeA).append(s, FIVE, template("m" + i)));
+      first = first == null ? p : first;
+    }
+    StreamWindow.Page newest = get(nodeB.before(s, FIVE, StreamWindow.LIVE, 2));
+    assertThat(newest.epoch()).isEqualTo(first.epoch());
+    assertThat(newest.entries()).extracting(StreamWindow.Entry::seq).containsExactly(6L, 7L);
+    assertThat(new String(newest.entries().get(0).frame(), StandardCharsets.UTF_8))
+        .isEqualTo("{\"seq\":6,\"text\":\"m6\"}");
+    assertThat(newest.more()).isTrue();
+
+    StreamWindow.Page older = get(nodeA.before(s, FIVE, 6, 2));
+    assertThat(older.entries()).extracting(StreamWindow.Entry::seq).containsExactly(4L, 5L);
+    assertThat(older.more()).isTrue();
+    StreamWindow.Page oldest = get(nodeA.before(s, FIVE, 4, 2));
+    assertThat(oldest.entries()).extracting(StreamWindow.Entry::seq).containsExactly(3L);
+    assertThat(oldest.more()).isFalse();
+    assertThat(get(nodeB.before(s, FIVE, 3, 2)).entries()).isEmpty();
+    assertThat(get(nodeB.before(s, FIVE, StreamWindow.LIVE, 50)).entries()).hasSize(5);
+
+    StreamWindow.Page nothing = get(nodeA.before(ns + "never-written", FIVE, 10, 5));
+    assertThat(nothing.entries()).isEmpty();
+    assertThat(nothing.more()).isFalse();
+    assertThat(nothing.epoch()).isNotBlank();
+  }
+
+  @Test
   void appendsAreNumberedWithoutGapsAndAReaderGetsExactlyWhatFollowsItsPosition() throws Exception {
     String s = ns + "a";
     StreamWindow.Position p1 = get(nodeA.append(s, FIVE, template("one")));

@@ -93,6 +93,22 @@ public final class RedisStreamWindow implements StreamWindow {
           + "return {epoch, last, 1, redis.call('LRANGE', KEYS[2], after - oldest + 1, -1)} end "
           + "return {epoch, last, 0, redis.call('LRANGE', KEYS[2], 0, -1)}";
 
+  /**
+   * ARGV: new epoch, now, size, ttl ms, idle keep ms, unwritten keep ms, before, limit. Returns
+   * {epoch, the first entry's seq, more 1/0, entries}: a range of the list, never all of it.
+   */
+  private static final String BEFORE =
+      EPOCH
+          + TRIM
+          + "local last = tonumber(redis.call('HGET', KEYS[1], 'seq')) "
+          + "redis.call('PEXPIRE', KEYS[1], last == 0 and ARGV[6] or ARGV[5]) "
+          + "local oldest = last - redis.call('LLEN', KEYS[2]) + 1 "
+          + "local upto = math.min(tonumber(ARGV[7]) - 1, last) "
+          + "local from = math.max(oldest, upto - tonumber(ARGV[8]) + 1) "
+          + "if upto < from then return {epoch, from, 0, {}} end "
+          + "return {epoch, from, from > oldest and 1 or 0, "
+          + "redis.call('LRANGE', KEYS[2], from - oldest, upto - oldest)}";
+
   private final RedisClient client;
   private final StatefulRedisConnection<String, String> connection;
   private final RedisAsyncCommands<String, String> redis;
@@ -164,19 +180,50 @@ public final class RedisStreamWindow implements StreamWindow {
         .thenApply(RedisStreamWindow::replay);
   }
 
-  /** The script's answer as a {@link Replay}: entries numbered from the last seq backwards. */
-  private static Replay replay(List<Object> r) {
-    long last = (Long) r.get(1);
-    @SuppressWarnings("unchecked")
-    List<Object> raw = (List<Object>) r.get(3);
+  @Override
+  public CompletableFuture<Page> before(String stream, Limits limits, long before, int limit) {
+    return redis
+        .<List<Object>>eval(
+            BEFORE,
+            ScriptOutputType.MULTI,
+            keys(stream),
+            newEpoch(),
+            Long.toString(nowMillis.getAsLong()),
+            Integer.toString(limits.size()),
+            Long.toString(limits.ttl().toMillis()),
+            Long.toString(IDLE_KEEP.toMillis()),
+            Long.toString(UNWRITTEN_KEEP.toMillis()),
+            Long.toString(Math.min(before, Long.MAX_VALUE / 2)),
+            Integer.toString(Math.max(1, limit)))
+        .toCompletableFuture()
+        .thenApply(
+            r -> {
+              @SuppressWarnings("unchecked")
+              List<Object> raw = (List<Object>) r.get(3);
+              return new Page(
+                  (String) r.get(0), entries((Long) r.get(1), raw), (Long) r.get(2) == 1L);
+            });
+  }
+
+  /** Kept list items ({@code "<at> <frame>"}) as entries numbered from {@code first}. */
+  private static List<Entry> entries(long first, List<Object> raw) {
     List<Entry> entries = new ArrayList<>(raw.size());
-    long seq = last - raw.size() + 1;
+    long seq = first;
     for (Object o : raw) {
       String e = (String) o;
       entries.add(
           new Entry(seq++, e.substring(e.indexOf(' ') + 1).getBytes(StandardCharsets.UTF_8)));
     }
-    return new Replay((String) r.get(0), last, (Long) r.get(2) == 1L, entries);
+    return entries;
+  }
+
+  /** The script's answer as a {@link Replay}: entries numbered from the last seq backwards. */
+  private static Replay replay(List<Object> r) {
+    long last = (Long) r.get(1);
+    @SuppressWarnings("unchecked")
+    List<Object> raw = (List<Object>) r.get(3);
+    return new Replay(
+        (String) r.get(0), last, (Long) r.get(2) == 1L, entries(last - raw.size() + 1, raw));
   }
 
   @Override
