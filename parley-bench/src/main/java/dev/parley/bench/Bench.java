@@ -31,15 +31,16 @@ public final class Bench implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** Every scenario, in the order a full run takes them. */
-  static final List<String> ALL =
-      List.of(
-          "idle", "chat", "latency", "fanout", "handshake", "joins", "uploads", "cluster", "pg");
+  static final String SCENARIOS =
+      "idle,chat,latency,fanout,ephemeral-fanout,handshake,joins,server-publish,small-channels,"
+          + "uploads,cluster,pg";
 
-  @Option(
-      names = "--scenarios",
-      split = ",",
-      description = "idle,chat,latency,fanout,handshake,joins,uploads,cluster,pg (default: all).")
+  static final List<String> ALL = List.of(SCENARIOS.split(","));
+
+  @Option(names = "--scenarios", split = ",", description = SCENARIOS + " (default: all).")
   List<String> scenarios = ALL;
+
+  @CommandLine.Mixin ChannelOptions channels = new ChannelOptions();
 
   @Option(
       names = "--peers",
@@ -313,6 +314,7 @@ public final class Bench implements Callable<Integer> {
       pgConversations = 20;
       pgProbeSubscribers = 10;
       pgRecoveryMaxSeconds = 30;
+      channels.smoke();
     }
     for (String sc : scenarios) {
       if (!ALL.contains(sc)) {
@@ -376,6 +378,9 @@ public final class Bench implements Callable<Integer> {
         fitted.add(fit);
       }
       idleSizes = fitted;
+      if (target == null) {
+        channels.fit(limit, notes);
+      }
     }
     if (!sources.isEmpty()) {
       // One source address reaches one server address and port from the ephemeral range only.

@@ -20,6 +20,7 @@ final class Runner implements AutoCloseable {
   private final Bench o;
   private final Scenarios s;
   private final ChatScenarios chat;
+  private final ChannelScenarios channels;
   private final Path logs;
 
   /**
@@ -43,6 +44,7 @@ final class Runner implements AutoCloseable {
             logs,
             options.profile);
     this.chat = new ChatScenarios(conns, s);
+    this.channels = new ChannelScenarios(conns, s);
   }
 
   List<Result> run(String scenario) throws Exception {
@@ -50,8 +52,19 @@ final class Runner implements AutoCloseable {
       case "cluster" -> o.target != null ? List.of() : cluster();
       case "pg" -> o.target != null ? List.of() : pg();
       case "joins", "uploads" -> parleyOnly(scenario);
+      case "server-publish", "small-channels" ->
+          o.target != null ? notRemote(scenario) : parleyOnly(scenario);
+      case "ephemeral-fanout" -> o.target != null ? notRemote(scenario) : everyServer(scenario);
       default -> everyServer(scenario);
     };
+  }
+
+  /**
+   * A channel scenario sets its namespaces up as the server's admin: only on a server it starts.
+   */
+  private static List<Result> notRemote(String scenario) {
+    System.out.println("bench: " + scenario + " skipped: it needs a server the bench starts");
+    return List.of();
   }
 
   /** A scenario only Parley has (its peers have no presence, no files): one fresh server. */
@@ -195,6 +208,23 @@ final class Runner implements AutoCloseable {
           r.add(report(s.fanout(t, n, o.fanoutRate, o.seconds)));
         }
       }
+      case "ephemeral-fanout" -> {
+        for (int n : o.channels.ephemeralFanoutSizes) {
+          r.add(report(channels.ephemeralFanout(t, n, o.fanoutRate, o.seconds)));
+        }
+      }
+      case "server-publish" -> {
+        for (int n : o.channels.serverPublishChannels) {
+          r.add(
+              report(
+                  channels.serverPublish(
+                      t, n, o.channels.serverPublishRate, o.seconds, o.channels.publishInFlight)));
+        }
+      }
+      case "small-channels" ->
+          r.add(
+              report(
+                  channels.smallChannels(t, o.channels.smallChannels, o.channels.publishInFlight)));
       case "handshake" -> r.add(report(s.handshake(t, o.handshakeConcurrency, o.seconds)));
       case "joins" -> {
         for (int n : o.joinsSizes) {

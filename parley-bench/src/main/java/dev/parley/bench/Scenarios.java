@@ -207,8 +207,14 @@ final class Scenarios {
    * latency.
    */
   Result fanout(Target t, int subscribers, int rate, int seconds) throws Exception {
-    conns.begin();
     String conv = "bench-fanout-" + run + "-" + subscribers + "-" + rate;
+    return fanout(t, "fanout", conv, subscribers, rate, seconds);
+  }
+
+  /** The fan-out into {@code conv}, reported (and profiled) as {@code scenario}. */
+  Result fanout(Target t, String scenario, String conv, int subscribers, int rate, int seconds)
+      throws Exception {
+    conns.begin();
     Dialect d = t.dialect();
     Histogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
     AtomicLong received = new AtomicLong();
@@ -235,7 +241,7 @@ final class Scenarios {
       long start = System.nanoTime();
       window.set(0, start + warmup);
       window.set(1, window.get(0) + TimeUnit.SECONDS.toNanos(seconds));
-      Profiler p = profiler(t, "fanout", Integer.toString(subscribers));
+      Profiler p = profiler(t, scenario, Integer.toString(subscribers));
       double cpu0 = t.cpuSeconds();
       long sentCount = publish(pub, d, conv, rate, start, window.get(1));
       double serverCpu = (t.cpuSeconds() - cpu0) / ((System.nanoTime() - start) / 1e9);
@@ -263,7 +269,7 @@ final class Scenarios {
       }
       conns.diagnostics(f);
       return new Result(
-          "fanout",
+          scenario,
           t.name,
           params("subscribers", subscribers, "rate", rate, "seconds", seconds),
           f,

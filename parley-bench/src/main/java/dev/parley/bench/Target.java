@@ -9,7 +9,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +79,29 @@ final class Target implements AutoCloseable {
           ? List.of("-XX:+UseG1GC", "-XX:+UseCompactObjectHeaders", "-Xss512k", "-Xmx4g")
           : List.of("-XX:+UseG1GC", "-Xss512k", "-Xmx4g");
 
+  /** The admin of every Parley server the bench starts ({@link ChannelAdmin} logs in as it). */
+  static final String ADMIN = "bench-admin";
+
+  /**
+   * Its password: random, one for the whole bench run, so the nodes of a cluster (one store) import
+   * the same agent.
+   */
+  static final String ADMIN_PASSWORD = randomPassword();
+
+  private static String randomPassword() {
+    byte[] b = new byte[18];
+    new SecureRandom().nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  /**
+   * The server's HTTP root ({@code http://host:port/}) beside its WebSocket ({@code https} for
+   * {@code wss}).
+   */
+  URI http() {
+    return URI.create(ws.toString().replaceFirst("^ws", "http")).resolve("/");
+  }
+
   /**
    * Starts the Parley server from {@code parleyJar} with the bench's settings and {@code
    * jvmOptions}, serving wss with {@code tls} (cert, key) when given.
@@ -91,14 +116,18 @@ final class Target implements AutoCloseable {
       List<String> moreArgs)
       throws IOException, InterruptedException {
     List<String> cmd = java(jvmOptions);
-    // The demo site without agents: demo mode's agents are refused with TLS
-    // (docs/SECURITY.md#demo-mode),
-    // and the bench logs in no agent.
+    // The demo site without demo mode's agents (refused with TLS: docs/SECURITY.md#demo-mode); one
+    // admin, assigned nothing, whom the channel scenarios log in as to set up namespaces and a key.
     Files.createDirectories(dataDir);
     Path sites =
         Files.writeString(
             dataDir.resolve("sites.json"),
-            "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}]}");
+            "{\"sites\": [{\"id\": \"demo\", \"name\": \"Parley demo\", \"greeting\": \"Hi!\"}],"
+                + " \"agents\": [{\"user\": \""
+                + ADMIN
+                + "\", \"sites\": [\"demo\"], \"capacity\": 0, \"admin\": true, \"password\": \""
+                + ADMIN_PASSWORD
+                + "\"}]}");
     cmd.addAll(
         List.of(
             "-jar",

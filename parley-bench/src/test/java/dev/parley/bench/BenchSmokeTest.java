@@ -175,6 +175,9 @@ class BenchSmokeTest {
             "## pg",
             "## pg-recovery",
             "## uploads",
+            "## ephemeral-fanout",
+            "## server-publish",
+            "## small-channels",
             "Parley / raw Netty",
             "Parley / Socket.IO",
             "nodes: messages_per_s");
@@ -188,6 +191,68 @@ class BenchSmokeTest {
             "Execution samples by thread",
             "Execution samples by package",
             "Java Methods that Execute the Most");
+  }
+
+  @Test
+  void channelScenariosRunInTheirNamespacesThroughTheServerApiAndAreReported() throws Exception {
+    int code =
+        new CommandLine(new Bench())
+            .execute(
+                args(
+                        "--scenarios",
+                        "ephemeral-fanout,server-publish,small-channels",
+                        "--peers",
+                        "netty")
+                    .toArray(String[]::new));
+    assertThat(code).isZero();
+
+    List<String> lines = Files.readAllLines(out.resolve("results.jsonl"));
+    for (String target : List.of("parley", "netty")) {
+      assertThat(lines)
+          .filteredOn(is("ephemeral-fanout", target))
+          .hasSize(1)
+          .allMatch(has("deliveries_per_s", "deliveries_per_core_s", "p50_ms", "p99_ms"));
+    }
+    assertThat(lines)
+        .filteredOn(is("ephemeral-fanout", "parley"))
+        .allMatch(l -> l.contains("ephemeral namespace"), "the channel is an ephemeral one");
+    assertThat(lines)
+        .filteredOn(l -> l.contains("\"scenario\":\"server-publish\""))
+        .hasSize(2)
+        .allMatch(is("server-publish", "parley"))
+        .allMatch(has("publications_per_s", "http_p99_ms", "delivered_p99_ms", "server_cpu_cores"))
+        .anyMatch(l -> l.contains("\"channels\":1,"))
+        .anyMatch(l -> l.contains("\"channels\":10,"));
+    assertThat(lines)
+        .filteredOn(l -> l.contains("\"scenario\":\"small-channels\""))
+        .hasSize(1)
+        .allMatch(is("small-channels", "parley"))
+        .allMatch(
+            has("deliveries_per_s", "p99_ms", "subscribe_per_s", "server_cpu_us_per_delivery"))
+        .allMatch(l -> l.contains("\"channels\":50,"));
+    assertThat(lines)
+        .hasSize(5)
+        .allMatch(l -> l.contains("\"delivered_fraction\":1"), "every publication delivered")
+        .allMatch(
+            l -> l.contains("\"connections_closed\":0") && l.contains("\"errors\":0"),
+            "a clean run")
+        .filteredOn(l -> !l.contains("\"scenario\":\"ephemeral-fanout\""))
+        .allMatch(l -> l.contains("\"failed\":0"), "every publication answered 200");
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains(
+            "## ephemeral-fanout", "Parley / raw Netty", "## server-publish", "## small-channels");
+  }
+
+  @Test
+  void aSmallChannelsCountOverTheOpenFilesLimitIsLoweredAndSaid() {
+    ChannelOptions o = new ChannelOptions();
+    StringBuilder notes = new StringBuilder();
+    o.fit(20_000, notes);
+    assertThat(o.smallChannels).isEqualTo(19_000);
+    assertThat(notes).isEmpty();
+    o.fit(10_000, notes);
+    assertThat(o.smallChannels).isEqualTo(10_000 - 300 - 64);
+    assertThat(notes.toString()).contains("small-channels 19000 lowered to 9636");
   }
 
   @Test
