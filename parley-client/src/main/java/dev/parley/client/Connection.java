@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -143,6 +144,25 @@ final class Connection {
         () -> {
           if (gen == generation && state == State.CONNECTING && socket != null) {
             write(owner.hello());
+          }
+        },
+        delayMillis,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Writes what {@code command} answers then (nothing for null) after {@code delayMillis}, if this
+   * connection is still the one that is up: a reconnect meanwhile drops it. Client thread.
+   */
+  void writeLater(long delayMillis, Supplier<Command> command) {
+    long gen = generation;
+    loop.schedule(
+        () -> {
+          if (gen == generation && state == State.CONNECTED && socket != null) {
+            Command c = command.get();
+            if (c != null) {
+              write(c);
+            }
           }
         },
         delayMillis,

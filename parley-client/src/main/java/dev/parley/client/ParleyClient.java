@@ -74,14 +74,14 @@ public final class ParleyClient implements AutoCloseable {
   private ParleyClient(Builder b) {
     this.uri = b.uri;
     this.listener = b.listener;
-    this.connection =
-        new Connection(b.uri, b.backoff, b.maxAttempts, thread.executor(), codec, new Events());
     this.credentials =
         new Credentials(b.token, b.site, b.loginUser, b.loginPassword, b.tokenProvider);
+    this.router = new PushRouter(b.uri, credentials, positions, listener, firstWelcome);
+    this.connection =
+        new Connection(b.uri, b.backoff, b.maxAttempts, thread.executor(), codec, router);
     this.outbox = new Outbox(b.ackTimeout, System::nanoTime, connection::write);
     this.pings = new Pings(connection::write);
-    this.router =
-        new PushRouter(connection, credentials, positions, outbox, pings, listener, firstWelcome);
+    router.attach(connection, outbox, pings);
     thread.every(TICK_MILLIS, this::tick);
   }
 
@@ -120,6 +120,14 @@ public final class ParleyClient implements AutoCloseable {
    */
   public void join(String conv, long afterSeq, String epoch) {
     thread.run(() -> router.join(conv, afterSeq, epoch));
+  }
+
+  /**
+   * Leaves a conversation: none of its messages from now on, and it is not joined again after a
+   * reconnect; its position is forgotten. Nothing when the client does not hold it.
+   */
+  public void leave(String conv) {
+    thread.run(() -> router.leave(conv));
   }
 
   /** Sends a text message with a new cid. Completes with the server's ack once durable. */
@@ -332,42 +340,6 @@ public final class ParleyClient implements AutoCloseable {
     if (connection.checkAlive()) {
       outbox.resendOverdue();
       credentials.refresh(System.currentTimeMillis()).ifPresent(connection::write);
-    }
-  }
-
-  /** The connection's moments, on the client's thread. */
-  private final class Events implements Connection.Owner {
-    @Override
-    public Command.Hello hello() {
-      return credentials.hello(positions.reconnecting());
-    }
-
-    @Override
-    public void push(Push push) {
-      router.route(push);
-    }
-
-    @Override
-    public void stateChanged(State from, State to) {
-      listener.onStateChange(from, to);
-    }
-
-    @Override
-    public void lost() {
-      pings.failAll(
-          new ParleyException("not_connected", "the connection was lost before the pong"));
-    }
-
-    @Override
-    public void credentialsExpired() {
-      credentials.expired();
-    }
-
-    @Override
-    public void ended(String why) {
-      outbox.failAll(why);
-      pings.failAll(new ParleyException("closed", why));
-      firstWelcome.completeExceptionally(new ParleyException("closed", why + " (" + uri + ")"));
     }
   }
 

@@ -91,6 +91,16 @@ final class Positions {
     return true;
   }
 
+  /** Stops tracking {@code conv}; false when it was not held. */
+  boolean forget(String conv) {
+    return byConv.remove(conv) != null;
+  }
+
+  /** Whether the client joined (or is joining) {@code conv}. */
+  boolean holds(String conv) {
+    return byConv.containsKey(conv);
+  }
+
   /** The {@code join} that starts tracking {@code conv} as {@link #track} set it. */
   Command.Join join(String conv) {
     Held p = byConv.get(conv);

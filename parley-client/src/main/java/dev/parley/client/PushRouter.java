@@ -2,6 +2,9 @@ package dev.parley.client;
 
 import dev.parley.protocol.Command;
 import dev.parley.protocol.Push;
+import java.net.URI;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -10,34 +13,79 @@ import java.util.concurrent.ThreadLocalRandom;
  * connection (then the joins and the outbox are replayed), messages through the positions (in seq
  * order, once) to the listener, a {@code continuity_lost} to the positions and then the listener
  * (before the messages that follow it), acks and refusals to the outbox, pongs to the pings,
- * everything else to the listener. It also writes the joins the client asks for.
+ * everything else to the listener. It also writes the joins the client asks for, and makes again a
+ * join the server refused for the connection's join rate. As the connection's {@link
+ * Connection.Owner} it answers the {@code hello} to say and hears the connection's moments (state
+ * changes, a lost socket, expired credentials, the end).
  *
- * <p>Not thread-safe: confined to the client's thread, like the parts it routes to.
+ * <p>Not thread-safe: confined to the client's thread, like the parts it routes to. {@link #attach}
+ * is called once, by the client's constructor, before the thread runs anything.
  */
-final class PushRouter {
-  private final Connection connection;
+final class PushRouter implements Connection.Owner {
+  private final URI uri;
   private final Credentials credentials;
   private final Positions positions;
-  private final Outbox outbox;
-  private final Pings pings;
   private final ParleyListener listener;
   private final CompletableFuture<Void> firstWelcome;
 
+  // Set once by attach: they are made with the connection, which is made with this router.
+  private Connection connection;
+  private Outbox outbox;
+  private Pings pings;
+
+  /** Conversations whose refused join waits to be made again on this connection. */
+  private final Set<String> rejoining = new HashSet<>();
+
   PushRouter(
-      Connection connection,
+      URI uri,
       Credentials credentials,
       Positions positions,
-      Outbox outbox,
-      Pings pings,
       ParleyListener listener,
       CompletableFuture<Void> firstWelcome) {
-    this.connection = connection;
+    this.uri = uri;
     this.credentials = credentials;
     this.positions = positions;
-    this.outbox = outbox;
-    this.pings = pings;
     this.listener = listener;
     this.firstWelcome = firstWelcome;
+  }
+
+  /** The parts made with the connection. Once, before anything is routed. */
+  void attach(Connection connection, Outbox outbox, Pings pings) {
+    this.connection = connection;
+    this.outbox = outbox;
+    this.pings = pings;
+  }
+
+  @Override
+  public Command.Hello hello() {
+    return credentials.hello(positions.reconnecting());
+  }
+
+  @Override
+  public void push(Push push) {
+    route(push);
+  }
+
+  @Override
+  public void stateChanged(ParleyClient.State from, ParleyClient.State to) {
+    listener.onStateChange(from, to);
+  }
+
+  @Override
+  public void lost() {
+    pings.failAll(new ParleyException("not_connected", "the connection was lost before the pong"));
+  }
+
+  @Override
+  public void credentialsExpired() {
+    credentials.expired();
+  }
+
+  @Override
+  public void ended(String why) {
+    outbox.failAll(why);
+    pings.failAll(new ParleyException("closed", why));
+    firstWelcome.completeExceptionally(new ParleyException("closed", why + " (" + uri + ")"));
   }
 
   /** Hands {@code push} to the part it belongs to, or to the listener. */
@@ -75,6 +123,12 @@ final class PushRouter {
           // clients behind one address.
           long wait = e.retryAfterMs() != null ? e.retryAfterMs() : 1000;
           connection.helloAgainAfter(wait + ThreadLocalRandom.current().nextLong(1000));
+        } else if ("rate_limited".equals(e.code())
+            && e.cid() == null
+            && "conv".equals(e.field())
+            && e.conv() != null
+            && positions.holds(e.conv())) {
+          rejoinLater(e.conv(), e.retryAfterMs());
         } else if (!outbox.refused(e)) {
           listener.onError(e);
         }
@@ -97,7 +151,31 @@ final class PushRouter {
     }
   }
 
+  /**
+   * A join beyond the connection's join rate ({@code docs/PROTOCOL.md#join}): made again after the
+   * server's wait, from the position held then, and not reported to the listener. The waiting ones
+   * are spaced a token apart (the server refills one every {@code retryAfterMs}), not all sent at
+   * the same instant for one to get through. A reconnect meanwhile drops the wait: the {@code
+   * welcome} joins every conversation held.
+   */
+  private void rejoinLater(String conv, Long retryAfterMs) {
+    rejoining.add(conv);
+    long wait = retryAfterMs != null ? retryAfterMs : 1000;
+    connection.writeLater(
+        wait * rejoining.size() + ThreadLocalRandom.current().nextLong(100),
+        () -> rejoining.remove(conv) && positions.holds(conv) ? positions.join(conv) : null);
+  }
+
+  /** Forgets {@code conv} and leaves it when connected (a reconnect joins only what is held). */
+  void leave(String conv) {
+    rejoining.remove(conv);
+    if (positions.forget(conv) && connection.state() == ParleyClient.State.CONNECTED) {
+      connection.write(new Command.Leave(null, conv));
+    }
+  }
+
   private void welcomed(Push.Welcome w) {
+    rejoining.clear();
     credentials.welcomed(w);
     connection.established(w.heartbeatMs());
     firstWelcome.complete(null);
