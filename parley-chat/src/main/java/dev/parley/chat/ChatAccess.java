@@ -24,9 +24,11 @@ import java.util.concurrent.CompletableFuture;
  *       chat_…:notes}, {@link Notes}) by the agents of its site only, never by its visitor; {@code
  *       agents:<site>} by those agents;
  *   <li>channels: {@code name:…} of a configured {@link Namespace} by whom its {@code subscribe}
- *       admits, and sent into by whom its {@code publish} admits; of a name no namespace has,
- *       {@code unknown_namespace} (unless open channels are on, which keeps such ids open as they
- *       were); other ids are open channels only when the configuration says so.
+ *       admits, and sent into by whom its {@code publish} admits — and, when the namespace has a
+ *       proxy, only once the application's backend said yes too ({@link ProxyAuthorization}; a
+ *       send's is asked in the extension's {@code beforeSend}); of a name no namespace has, {@code
+ *       unknown_namespace} (unless open channels are on, which keeps such ids open as they were);
+ *       other ids are open channels only when the configuration says so.
  * </ul>
  *
  * <p>Thread-safe and non-blocking: the only store read (a conversation's owner) is asynchronous.
@@ -35,12 +37,18 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
   private final Directory directory;
   private final Conversations conversations;
   private final ChatConfig config;
+  private final ProxyAuthorization proxies;
   private volatile ConversationOpener opener;
 
-  ChatAccess(Directory directory, Conversations conversations, ChatConfig config) {
+  ChatAccess(
+      Directory directory,
+      Conversations conversations,
+      ChatConfig config,
+      ProxyAuthorization proxies) {
     this.directory = directory;
     this.conversations = conversations;
     this.config = config;
+    this.proxies = proxies;
   }
 
   /**
@@ -83,14 +91,17 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
   }
 
   /**
-   * Who may join a channel: its namespace's {@code subscribe}; an id of a name no namespace has is
+   * Who may join a channel: its namespace's {@code subscribe}, then its proxy (if it has one for
+   * subscribing: {@link ProxyAuthorization#maySubscribe}); an id of a name no namespace has is
    * {@code unknown_namespace}, unless open channels are on (then it is one, as before namespaces).
    */
   private CompletableFuture<Boolean> channel(Principal principal, String channel) {
     String name = Namespace.nameOf(channel);
     Namespace ns = directory.namespace(name);
     if (ns != null) {
-      return CompletableFuture.completedFuture(ns.subscribe().admits(principal, channel, false));
+      return ns.subscribe().admits(principal, channel, false)
+          ? proxies.maySubscribe(principal, ns, channel)
+          : CompletableFuture.completedFuture(false);
     }
     if (name == null || config.openChannels()) {
       return CompletableFuture.completedFuture(config.openChannels());

@@ -36,10 +36,17 @@ final class ChatExtension implements Extension {
     return chat.access().admit(session, hello, principal);
   }
 
+  /**
+   * A chat conversation's rules ({@link VisitorFlow#beforeSend}); a channel's namespace's proxy
+   * ({@link ProxyAuthorization#beforePublish}).
+   */
   @Override
-  public CompletableFuture<Void> beforeSend(Session session, String conversation) {
+  public CompletableFuture<Void> beforeSend(Session session, Command.Send send) {
+    if (!ChatConversation.isChat(send.conv())) {
+      return chat.proxies().beforePublish(session.principal(), send);
+    }
     return chat.flow()
-        .beforeSend(session.principal(), conversation, session.connection().clientAddress());
+        .beforeSend(session.principal(), send.conv(), session.connection().clientAddress());
   }
 
   @Override

@@ -30,6 +30,7 @@ public final class ChatLayer implements AutoCloseable {
   private final ChatStore store;
   private volatile Ratings ratings;
   private final ChatAccess access;
+  private final ProxyAuthorization proxies;
   private final ChatExtension extension = new ChatExtension(this);
 
   /** Where integration events go; set before {@link #attach}. */
@@ -83,7 +84,18 @@ public final class ChatLayer implements AutoCloseable {
     this.bots = bots;
     this.config = config;
     this.conversations = new Conversations(store, shared, clock);
-    this.access = new ChatAccess(directory, conversations, config);
+    this.proxies = new ProxyAuthorization(directory);
+    this.access = new ChatAccess(directory, conversations, config, proxies);
+  }
+
+  /**
+   * Asks the application's backend through {@code port} where a namespace has a proxy ({@link
+   * NamespaceProxy}); call before {@link #attach}. By default none is reachable, so such a
+   * namespace's joins and sends are refused {@code proxy_unavailable} (fail closed).
+   */
+  public ChatLayer channelProxy(ChannelProxy port) {
+    proxies.port(port);
+    return this;
   }
 
   /**
@@ -331,6 +343,10 @@ public final class ChatLayer implements AutoCloseable {
 
   ChatAccess access() {
     return access;
+  }
+
+  ProxyAuthorization proxies() {
+    return proxies;
   }
 
   AgentRouting routing() {

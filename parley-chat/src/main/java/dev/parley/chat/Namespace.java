@@ -9,10 +9,12 @@ import java.util.regex.Pattern;
  * A configured family of channels: every channel id {@code name:rest} belongs to namespace {@code
  * name}, and the namespace says who may join it ({@code subscribe}) and send into it ({@code
  * publish}), whether its users are counted and listed ({@code presence}) and whether their coming
- * and going is announced ({@code joinLeaveEvents}), and whether its messages are durable (stored,
- * the delivery contract) or ephemeral ({@code window} set: kept only in a bounded history window,
- * {@link ChatLayer#windowPolicy}). Namespaces come from the configuration ({@link ConfigSync}) and
- * live in the {@link Directory}; {@link ChatAccess} enforces them.
+ * and going is announced ({@code joinLeaveEvents}), whether its messages are durable (stored, the
+ * delivery contract) or ephemeral ({@code window} set: kept only in a bounded history window,
+ * {@link ChatLayer#windowPolicy}), and whether the application's backend is asked too before a join
+ * or a send ({@code proxy} set: {@link NamespaceProxy}, asked by {@link ProxyAuthorization}).
+ * Namespaces come from the configuration ({@link ConfigSync}) and live in the {@link Directory};
+ * {@link ChatAccess} enforces them.
  *
  * <p>Names the chat layer owns can never be namespaces: {@code agents} (the agents' topics {@code
  * agents:<site>}), {@code parley} (kept for the server's own channels) and any name beginning with
@@ -26,16 +28,28 @@ public record Namespace(
     Audience publish,
     boolean presence,
     boolean joinLeaveEvents,
-    StreamWindow.Limits window) {
+    StreamWindow.Limits window,
+    NamespaceProxy proxy) {
 
-  /** A durable namespace. */
+  /** A namespace without a proxy. */
+  public Namespace(
+      String name,
+      Audience subscribe,
+      Audience publish,
+      boolean presence,
+      boolean joinLeaveEvents,
+      StreamWindow.Limits window) {
+    this(name, subscribe, publish, presence, joinLeaveEvents, window, null);
+  }
+
+  /** A durable namespace without a proxy. */
   public Namespace(
       String name,
       Audience subscribe,
       Audience publish,
       boolean presence,
       boolean joinLeaveEvents) {
-    this(name, subscribe, publish, presence, joinLeaveEvents, null);
+    this(name, subscribe, publish, presence, joinLeaveEvents, null, null);
   }
 
   /** Whether its messages are kept only in a history window, never stored. */

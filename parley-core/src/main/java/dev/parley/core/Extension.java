@@ -34,12 +34,12 @@ public interface Extension {
   default void helloAccepted(Session session) {}
 
   /**
-   * A {@code send} to {@code conversation} is about to be stored. The message is appended once the
-   * future completes; a future failed with a {@link dev.parley.protocol.ProtocolException} refuses
-   * it with that error (naming its cid). The extension may write to the conversation first: its
-   * appends are stored before the message.
+   * A client's {@code send} (into {@code send.conv()}, within the rate and the length) is about to
+   * be stored. The message is appended once the future completes; a future failed with a {@link
+   * dev.parley.protocol.ProtocolException} refuses it with that error (naming its cid). The
+   * extension may write to the conversation first: its appends are stored before the message.
    */
-  default CompletableFuture<Void> beforeSend(Session session, String conversation) {
+  default CompletableFuture<Void> beforeSend(Session session, Command.Send send) {
     return CompletableFuture.completedFuture(null);
   }
 

@@ -65,7 +65,7 @@ final class SessionMessages {
             .thenCompose(
                 meta ->
                     node.extension()
-                        .beforeSend(session, s.conv())
+                        .beforeSend(session, s)
                         .thenApply(
                             v ->
                                 node.append(

@@ -43,6 +43,11 @@ public enum ErrorCode {
   RATE_LIMITED("rate_limited", true),
   /** The store could not write or read just now; send the same command again later. */
   STORE_UNAVAILABLE("store_unavailable", true),
+  /**
+   * A namespace's proxy (the application's backend, asked before a {@code join} or a {@code send})
+   * gave no usable answer in time; nothing was joined or stored: send the same command again later.
+   */
+  PROXY_UNAVAILABLE("proxy_unavailable", true),
   /** The server is shutting down; reconnect (to another node) and send again. */
   SHUTTING_DOWN("shutting_down", true),
   /** An unexpected server fault; sending again may succeed. */

@@ -2,8 +2,10 @@ package dev.parley.server;
 
 import dev.parley.bots.DeliveryBackoff;
 import dev.parley.bots.EventWebhooks;
+import dev.parley.bots.HttpChannelProxy;
 import dev.parley.bots.SmtpMail;
 import dev.parley.bots.WebhookDispatcher;
+import dev.parley.chat.ChatLayer;
 import dev.parley.chat.DeliveryStore;
 import dev.parley.chat.Directory;
 import dev.parley.chat.FileLinker;
@@ -28,7 +30,9 @@ import java.util.UUID;
  * JdbcDeliveryStore}), the {@link WebhookDispatcher} that sends what is due, and {@link
  * EventWebhooks}, the chat layer's integration events port that fills the log. And away mail, the
  * other way out of the chat: the mail outbox on the same database ({@link JdbcMailStore}) and
- * {@link SmtpMail}, the chat layer's mail port that sends it (off without an SMTP host).
+ * {@link SmtpMail}, the chat layer's mail port that sends it (off without an SMTP host). And the
+ * namespaces' proxies to the applications' backends ({@link HttpChannelProxy}): the chat layer asks
+ * them before joins and sends.
  *
  * <p>Start-up and {@link #close} on the server's thread; {@link #close} stores what is queued, then
  * stops the dispatcher and the store.
@@ -39,6 +43,7 @@ final class EventDelivery implements AutoCloseable {
   private final EventWebhooks events;
   private final MailStore mailStore;
   private final SmtpMail mail;
+  private final HttpChannelProxy channelProxy;
   private final Duration batchWindow;
 
   /** Away mail's retries: 8 attempts, the first retry within 30 s, at most an hour apart. */
@@ -76,7 +81,16 @@ final class EventDelivery implements AutoCloseable {
                 SmtpMail.Config.of(config.smtp(), MAIL_BACKOFF, config.eventDelivery().keepLog()),
                 "node-" + UUID.randomUUID())
             .start();
+    this.channelProxy = new HttpChannelProxy(clock);
     metrics.bindEvents(this);
+  }
+
+  /** Gives {@code chat} these ports: integration events, their log, away mail, channel proxies. */
+  ChatLayer plugInto(ChatLayer chat) {
+    return chat.integrationEvents(events)
+        .deliveries(store)
+        .mail(mailStore, mail, mailPolicy())
+        .channelProxy(channelProxy);
   }
 
   /** The admin API's delivery log and mail log in front of {@code next}. */
@@ -118,6 +132,7 @@ final class EventDelivery implements AutoCloseable {
 
   @Override
   public void close() {
+    channelProxy.close();
     events.close();
     dispatcher.close();
     mail.close();

@@ -180,21 +180,20 @@ public final class ParleyServer implements AutoCloseable {
               store, config, JdbcConversationSearch::onSqlite, JdbcConversationSearch::onPostgres);
       opened.add(search);
       this.chat =
-          new ChatLayer(
-                  chatStore,
-                  directory,
-                  bots,
-                  new ChatConfig(
-                      config.openChannels(),
-                      config.agentOfflineGrace(),
-                      Duration.ofMinutes(3),
-                      config.requireToken(),
-                      config.requireOrigin()),
-                  sharedState,
-                  clock)
-              .integrationEvents(eventDelivery.events())
-              .deliveries(eventDelivery.store())
-              .mail(eventDelivery.mailStore(), eventDelivery.mail(), eventDelivery.mailPolicy())
+          eventDelivery
+              .plugInto(
+                  new ChatLayer(
+                      chatStore,
+                      directory,
+                      bots,
+                      new ChatConfig(
+                          config.openChannels(),
+                          config.agentOfflineGrace(),
+                          Duration.ofMinutes(3),
+                          config.requireToken(),
+                          config.requireOrigin()),
+                      sharedState,
+                      clock))
               .visitorContexts(contexts)
               .files(stored.bytes(), stored.records());
       opened.add(chat);

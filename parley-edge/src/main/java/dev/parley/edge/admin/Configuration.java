@@ -52,7 +52,7 @@ public final class Configuration {
     this.box = box;
     this.sync = sync;
     this.clock = clock;
-    this.namespaces = new NamespaceConfig(store, this);
+    this.namespaces = new NamespaceConfig(store, this, box);
     this.apiKeys = new ApiKeyConfig(store, this, clock);
   }
 
@@ -94,7 +94,7 @@ public final class Configuration {
 
       @Override
       public Namespace namespace(Entry e) {
-        return namespaceOf(e).toNamespace();
+        return NamespaceConfig.open(box, namespaceOf(e)).toNamespace();
       }
     };
   }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * DELETE /api/admin/namespaces/{name}} read, create or replace ({@code 201} / {@code 200}), and
  * delete ({@code 204}) one. Bodies are read strictly ({@code 400 invalid_field} naming the field);
  * each namespace has an {@code ETag} (its version) and a change with {@code If-Match} is made only
- * over that version ({@code 412} otherwise).
+ * over that version ({@code 412} otherwise). A proxy's secret is write-only ({@link #view}).
  *
  * <p>Thread-safe; never blocks the caller.
  */
@@ -108,9 +108,18 @@ final class NamespaceApi {
         status, "application/json", Json.write(view(s)), Map.of("ETag", "\"" + s.version() + "\""));
   }
 
-  /** A namespace as the API shows it: its settings, version and time of change. */
+  /**
+   * A namespace as the API shows it: its settings, version and time of change; of a proxy's secret
+   * only whether it is set ({@code secretSet}), never the secret, not even sealed.
+   */
   static Object view(Configuration.Stored<NamespaceDoc> s) {
-    Map<String, Object> n = Json.toMap(s.doc());
+    NamespaceProxyDoc proxy = s.doc().proxy();
+    Map<String, Object> n = Json.toMap(s.doc().withProxy(null));
+    if (proxy != null) {
+      Map<String, Object> p = Json.toMap(proxy.withSecret(null));
+      p.put("secretSet", proxy.secret() != null);
+      n.put("proxy", p);
+    }
     n.remove("deleted");
     n.put("version", s.version());
     n.put("updatedAt", s.updatedAtMillis());

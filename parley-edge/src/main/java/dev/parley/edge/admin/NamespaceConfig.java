@@ -16,15 +16,21 @@ import java.util.concurrent.CompletableFuture;
  * (with {@code If-Match}) and the nodes' directories; writing the name again creates it anew over
  * the tombstone.
  *
+ * <p>A namespace's proxy secret ({@link NamespaceProxyDoc}) is sealed at rest ({@link SecretBox},
+ * place {@code namespace/<name>/proxy.secret}) and write-only: a change that leaves it out keeps
+ * the stored one, and a proxy with neither is refused ({@code proxy.secret}).
+ *
  * <p>Thread-safe; never blocks the caller.
  */
 public final class NamespaceConfig {
   private final ConfigStore store;
   private final Configuration config;
+  private final SecretBox box;
 
-  NamespaceConfig(ConfigStore store, Configuration config) {
+  NamespaceConfig(ConfigStore store, Configuration config, SecretBox box) {
     this.store = store;
     this.config = config;
+    this.box = box;
   }
 
   /** Every namespace (not deleted ones). */
@@ -69,6 +75,12 @@ public final class NamespaceConfig {
                     new Outcome.Conflict<>(live.map(Stored::version).orElse(0L)));
               }
               NamespaceDoc before = live.map(Stored::doc).orElse(null);
+              NamespaceDoc sealed;
+              try {
+                sealed = seal(doc, before);
+              } catch (InvalidSetting e) {
+                return CompletableFuture.failedFuture(e);
+              }
               if (before != null && ephemeral(before) != ephemeral(doc)) {
                 return CompletableFuture.failedFuture(
                     new InvalidSetting(
@@ -83,11 +95,11 @@ public final class NamespaceConfig {
               return config.write(
                   Kind.NAMESPACE,
                   doc.name(),
-                  doc,
+                  sealed,
                   old.map(Entry::version).orElse(0L),
                   actor,
                   before == null ? "create" : "update",
-                  Configuration.changes(before, doc));
+                  Configuration.changes(before, sealed));
             });
   }
 
@@ -133,7 +145,7 @@ public final class NamespaceConfig {
     return get(d.name())
         .thenCompose(
             live -> {
-              if (live.isPresent() && live.get().doc().equals(d)) {
+              if (live.isPresent() && open(box, live.get().doc()).equals(d)) {
                 return CompletableFuture.completedFuture(false);
               }
               return put("import", d, live.map(Stored::version).orElse(null))
@@ -143,6 +155,38 @@ public final class NamespaceConfig {
                               ? importOne(d, tries - 1)
                               : CompletableFuture.completedFuture(o instanceof Outcome.Done));
             });
+  }
+
+  /**
+   * {@code doc} (its proxy secret plain, as sent, or absent) as it will be stored over {@code
+   * before} (sealed, or null): the secret sent sealed, or the stored one kept.
+   *
+   * @throws InvalidSetting when the proxy has no secret, sent or stored
+   */
+  private NamespaceDoc seal(NamespaceDoc doc, NamespaceDoc before) {
+    NamespaceProxyDoc p = doc.proxy();
+    if (p == null) {
+      return doc;
+    }
+    String stored = before == null || before.proxy() == null ? null : before.proxy().secret();
+    String sealed = p.secret() == null ? stored : box.seal(p.secret(), place(doc.name()));
+    if (sealed == null) {
+      throw new InvalidSetting(
+          "proxy.secret", "is required: the backend verifies each request with it");
+    }
+    return doc.withProxy(p.withSecret(sealed));
+  }
+
+  /** {@code sealed} (as stored) with its proxy secret opened. */
+  static NamespaceDoc open(SecretBox box, NamespaceDoc sealed) {
+    NamespaceProxyDoc p = sealed.proxy();
+    return p == null
+        ? sealed
+        : sealed.withProxy(p.withSecret(box.open(p.secret(), place(sealed.name()))));
+  }
+
+  private static String place(String namespace) {
+    return "namespace/" + namespace + "/proxy.secret";
   }
 
   /** Whether {@code d} is ephemeral (absent means durable, as {@link NamespaceDoc#checked}). */

@@ -11,9 +11,11 @@ import java.time.Duration;
  * defaults (subscribe {@code authenticated}, publish {@code admins}, presence on, join/leave events
  * off, durability {@code durable}; for an ephemeral namespace a history of {@value
  * #DEFAULT_HISTORY_SIZE} messages and {@value #DEFAULT_HISTORY_TTL_SECONDS} s), naming the field of
- * the first problem; {@link #toNamespace} makes what the chat layer uses. Unknown fields are
- * refused where the document is read ({@code Json.readStrict}), so a misspelt rule is an error,
- * never a silently weaker namespace.
+ * the first problem; {@link #toNamespace} makes what the chat layer uses. An optional {@code proxy}
+ * ({@link NamespaceProxyDoc}) asks the application's backend too before each join and send; its
+ * secret is sealed at rest and never shown ({@link NamespaceConfig}). Unknown fields are refused
+ * where the document is read ({@code Json.readStrict}), so a misspelt rule is an error, never a
+ * silently weaker namespace.
  *
  * <p>{@code deleted} is never written by operators: {@code DELETE} stores the namespace as a
  * tombstone ({@code {"name":…,"deleted":true}}) so that the deletion raises the configuration's
@@ -30,7 +32,8 @@ public record NamespaceDoc(
     String durability,
     Integer historySize,
     Integer historyTtlSeconds,
-    Boolean deleted) {
+    Boolean deleted,
+    NamespaceProxyDoc proxy) {
 
   /** Messages an ephemeral namespace's channel keeps when {@code historySize} is absent. */
   public static final int DEFAULT_HISTORY_SIZE = 100;
@@ -41,7 +44,31 @@ public record NamespaceDoc(
   /** A durable namespace as operators write it (not deleted). */
   public NamespaceDoc(
       String name, String subscribe, String publish, Boolean presence, Boolean joinLeaveEvents) {
-    this(name, subscribe, publish, presence, joinLeaveEvents, null, null, null, null);
+    this(name, subscribe, publish, presence, joinLeaveEvents, null, null, null, null, null);
+  }
+
+  /** A namespace without a proxy. */
+  public NamespaceDoc(
+      String name,
+      String subscribe,
+      String publish,
+      Boolean presence,
+      Boolean joinLeaveEvents,
+      String durability,
+      Integer historySize,
+      Integer historyTtlSeconds,
+      Boolean deleted) {
+    this(
+        name,
+        subscribe,
+        publish,
+        presence,
+        joinLeaveEvents,
+        durability,
+        historySize,
+        historyTtlSeconds,
+        deleted,
+        null);
   }
 
   /**
@@ -84,7 +111,8 @@ public record NamespaceDoc(
                 DEFAULT_HISTORY_TTL_SECONDS,
                 (int) StreamWindow.MAX_TTL.toSeconds())
             : null,
-        null);
+        null,
+        proxy == null ? null : proxy.checked());
   }
 
   private static int within(String field, Integer value, int dflt, int max) {
@@ -114,7 +142,7 @@ public record NamespaceDoc(
 
   /** The tombstone of namespace {@code name}. */
   public static NamespaceDoc tombstone(String name) {
-    return new NamespaceDoc(name, null, null, null, null, null, null, null, true);
+    return new NamespaceDoc(name, null, null, null, null, null, null, null, true, null);
   }
 
   /** Whether this is a deleted namespace's tombstone. */
@@ -133,10 +161,28 @@ public record NamespaceDoc(
         durability,
         historySize,
         historyTtlSeconds,
-        deleted);
+        deleted,
+        proxy);
   }
 
-  /** What the chat layer uses (a checked document); null for a tombstone. */
+  /** This document with {@code p} as its proxy. */
+  NamespaceDoc withProxy(NamespaceProxyDoc p) {
+    return new NamespaceDoc(
+        name,
+        subscribe,
+        publish,
+        presence,
+        joinLeaveEvents,
+        durability,
+        historySize,
+        historyTtlSeconds,
+        deleted,
+        p);
+  }
+
+  /**
+   * What the chat layer uses (a checked document, its proxy's secret opened); null for a tombstone.
+   */
   public Namespace toNamespace() {
     if (tombstoned()) {
       return null;
@@ -149,6 +195,7 @@ public record NamespaceDoc(
         Boolean.TRUE.equals(joinLeaveEvents),
         "ephemeral".equals(durability)
             ? new StreamWindow.Limits(historySize, Duration.ofSeconds(historyTtlSeconds))
-            : null);
+            : null,
+        proxy == null ? null : proxy.toProxy());
   }
 }
