@@ -1,7 +1,5 @@
 package dev.parley.testkit;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -20,7 +18,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Predicate;
 
 /**
  * A WebSocket client written by hand over a plain socket (RFC 6455), so tests can send what no
@@ -28,8 +25,6 @@ import java.util.function.Predicate;
  * client that never answers pings. Not thread-safe.
  */
 public final class RawWebSocket implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** RFC 6455 section 5.2 opcodes. */
   public static final int CONTINUATION = 0x0,
       TEXT = 0x1,
@@ -238,21 +233,6 @@ public final class RawWebSocket implements AutoCloseable {
         throw new EOFException("server closed with " + f.closeCode());
       }
     }
-  }
-
-  /** Reads text frames as JSON until one {@code wanted} accepts, skipping the others. */
-  public JsonNode next(Predicate<JsonNode> wanted) throws IOException {
-    while (true) {
-      JsonNode f = JSON.readTree(readText());
-      if (wanted.test(f)) {
-        return f;
-      }
-    }
-  }
-
-  /** Reads text frames as JSON until one of {@code type}, skipping the others. */
-  public JsonNode nextOfType(String type) throws IOException {
-    return next(f -> f.path("type").asText().equals(type));
   }
 
   /**

@@ -58,7 +58,7 @@ class AttachmentsTest {
   /** The next {@code message} event of {@code conv} that carries attachments. */
   JsonNode nextWithFiles(RawWebSocket ws, String conv) throws Exception {
     while (true) {
-      JsonNode m = ws.nextOfType("message");
+      JsonNode m = Frames.ofType(ws, "message");
       if (m.get("conv").asText().equals(conv) && m.path("meta").has("attachments")) {
         return m;
       }
@@ -72,7 +72,7 @@ class AttachmentsTest {
   RawWebSocket agent() throws Exception {
     RawWebSocket ws = RawWebSocket.connect(server.port());
     ws.sendText("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}");
-    ws.nextOfType("welcome");
+    Frames.ofType(ws, "welcome");
     return ws;
   }
 
@@ -81,11 +81,11 @@ class AttachmentsTest {
     try (RawWebSocket visitor = RawWebSocket.connect(server.port());
         RawWebSocket watching = agent()) {
       visitor.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      String token = visitor.nextOfType("welcome").get("token").asText();
-      String conv = visitor.nextOfType("conversation").get("conv").asText();
+      String token = Frames.ofType(visitor, "welcome").get("token").asText();
+      String conv = Frames.ofType(visitor, "conversation").get("conv").asText();
       visitor.sendText(
           "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"look\"}");
-      visitor.nextOfType("ack");
+      Frames.ofType(visitor, "ack");
 
       HttpResponse<byte[]> up =
           http.send(
@@ -98,7 +98,7 @@ class AttachmentsTest {
       assertThat(up.statusCode()).as(new String(up.body(), StandardCharsets.UTF_8)).isEqualTo(201);
       String id = json.readTree(up.body()).get("file").get("id").asText();
       watching.sendText("{\"type\":\"join\",\"conv\":\"" + conv + "\",\"after\":0}");
-      watching.nextOfType("joined");
+      Frames.ofType(watching, "joined");
 
       String send =
           "{\"type\":\"send\",\"cid\":\"c2\",\"conv\":\""
@@ -107,7 +107,7 @@ class AttachmentsTest {
               + id
               + "\"]}";
       visitor.sendText(send);
-      JsonNode ack = visitor.nextOfType("ack");
+      JsonNode ack = Frames.ofType(visitor, "ack");
       JsonNode live = nextWithFiles(watching, conv);
       assertThat(live.get("seq").asLong()).isEqualTo(ack.get("seq").asLong());
       assertThat(live.get("text").asText()).isEmpty();
@@ -121,7 +121,8 @@ class AttachmentsTest {
       assertThat(a.get("size").asLong()).isPositive();
 
       visitor.sendText(send); // a retry after a lost ack
-      assertThat(visitor.nextOfType("ack").get("seq").asLong()).isEqualTo(ack.get("seq").asLong());
+      assertThat(Frames.ofType(visitor, "ack").get("seq").asLong())
+          .isEqualTo(ack.get("seq").asLong());
 
       visitor.sendText(
           "{\"type\":\"send\",\"cid\":\"c3\",\"conv\":\""
@@ -129,7 +130,7 @@ class AttachmentsTest {
               + "\",\"text\":\"x\",\"attachments\":[\"f_"
               + "z".repeat(22)
               + "\"]}");
-      JsonNode refused = visitor.nextOfType("error");
+      JsonNode refused = Frames.ofType(visitor, "error");
       assertThat(refused.get("code").asText()).isEqualTo("unknown_file");
       assertThat(refused.get("cid").asText()).isEqualTo("c3");
 
@@ -140,9 +141,9 @@ class AttachmentsTest {
         assertThat(replayed.get("meta").get("attachments").get(0).get("id").asText()).isEqualTo(id);
         later.sendText(
             "{\"type\":\"history\",\"ref\":\"h2\",\"conv\":\"" + conv + "\",\"limit\":100}");
-        JsonNode page = later.nextOfType("history");
+        JsonNode page = Frames.ofType(later, "history");
         while (!page.path("ref").asText().equals("h2")) {
-          page = later.nextOfType("history");
+          page = Frames.ofType(later, "history");
         }
         int withFiles = 0;
         for (JsonNode m : page.get("messages")) {

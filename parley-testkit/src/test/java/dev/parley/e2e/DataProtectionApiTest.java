@@ -67,8 +67,8 @@ class DataProtectionApiTest {
   /** A visitor of the shop that said {@link #SECRET} twice: its user id and conversation. */
   String[] visitorWhoSaidTheSecret(RawWebSocket ws) throws Exception {
     ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-    String user = ws.nextOfType("welcome").get("user").asText();
-    String conv = ws.nextOfType("conversation").get("conv").asText();
+    String user = Frames.ofType(ws, "welcome").get("user").asText();
+    String conv = Frames.ofType(ws, "conversation").get("conv").asText();
     for (int i = 1; i <= 2; i++) {
       ws.sendText(
           "{\"type\":\"send\",\"cid\":\"c"
@@ -80,10 +80,10 @@ class DataProtectionApiTest {
               + " "
               + i
               + "\"}");
-      ws.nextOfType("ack");
+      Frames.ofType(ws, "ack");
     }
     ws.sendText("{\"type\":\"receipt\",\"conv\":\"" + conv + "\",\"kind\":\"read\",\"seq\":1}");
-    ws.nextOfType("receipt");
+    Frames.ofType(ws, "receipt");
     return new String[] {user, conv};
   }
 
@@ -91,15 +91,15 @@ class DataProtectionApiTest {
   List<JsonNode> rootReads(String conv) throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"token\":\"" + root + "\"}");
-      ws.nextOfType("welcome");
+      Frames.ofType(ws, "welcome");
       ws.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"" + conv + "\",\"after\":0}");
       JsonNode joined;
       do {
-        joined = ws.nextOfType("joined");
+        joined = Frames.ofType(ws, "joined");
       } while (!joined.path("ref").asText().equals("j"));
       List<JsonNode> out = new ArrayList<>();
       while (out.size() < joined.get("lastSeq").asLong()) {
-        out.add(ws.nextOfType("message"));
+        out.add(Frames.ofType(ws, "message"));
       }
       return out;
     }
@@ -216,15 +216,15 @@ class DataProtectionApiTest {
     String user;
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      user = ws.nextOfType("welcome").get("user").asText();
-      String conv = ws.nextOfType("conversation").get("conv").asText();
+      user = Frames.ofType(ws, "welcome").get("user").asText();
+      String conv = Frames.ofType(ws, "conversation").get("conv").asText();
       ws.sendText(
           "{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\""
               + conv
               + "\",\"text\":\"What is the heartbeat?\"}");
       JsonNode answer;
       do {
-        answer = ws.nextOfType("message");
+        answer = Frames.ofType(ws, "message");
       } while (!answer.get("kind").asText().equals("bot") || answer.get("seq").asLong() < 3);
       assertThat(answer.at("/meta/sources/0/title").asText()).endsWith(".md");
     }

@@ -125,7 +125,8 @@ class EphemeralChannelsClusterTest {
             "{\"type\":\"join\",\"conv\":\"ticks:eur\",\"after\":1,\"epoch\":\"" + after + "\"}");
         assertThat(next(resumed, "joined").get("epoch").asText()).isEqualTo(after);
         JsonNode first =
-            resumed.next(
+            Frames.next(
+                resumed,
                 f ->
                     f.path("conv").asText().equals("ticks:eur")
                         && !f.path("type").asText().equals("presence"));

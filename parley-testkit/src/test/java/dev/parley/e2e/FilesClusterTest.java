@@ -51,10 +51,10 @@ class FilesClusterTest {
       String conv;
       try (RawWebSocket ws = RawWebSocket.connect(a.port())) {
         ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-        token = ws.nextOfType("welcome").get("token").asText();
-        conv = ws.nextOfType("conversation").get("conv").asText();
+        token = Frames.ofType(ws, "welcome").get("token").asText();
+        conv = Frames.ofType(ws, "conversation").get("conv").asText();
         ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
-        ws.nextOfType("ack");
+        Frames.ofType(ws, "ack");
       }
       byte[] pdf =
           ("%PDF-1.4\n" + "x".repeat(300_000) + "\n%%EOF\n").getBytes(StandardCharsets.US_ASCII);

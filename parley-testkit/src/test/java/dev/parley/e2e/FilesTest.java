@@ -63,10 +63,10 @@ class FilesTest {
   Visitor visitor() throws Exception {
     try (RawWebSocket ws = RawWebSocket.connect(server.port())) {
       ws.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-      JsonNode welcome = ws.nextOfType("welcome");
-      String conv = ws.nextOfType("conversation").get("conv").asText();
+      JsonNode welcome = Frames.ofType(ws, "welcome");
+      String conv = Frames.ofType(ws, "conversation").get("conv").asText();
       ws.sendText("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"look\"}");
-      ws.nextOfType("ack"); // the conversation is stored from its first message
+      Frames.ofType(ws, "ack"); // the conversation is stored from its first message
       return new Visitor(welcome.get("token").asText(), welcome.get("user").asText(), conv);
     }
   }

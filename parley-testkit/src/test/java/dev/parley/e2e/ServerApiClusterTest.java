@@ -66,12 +66,12 @@ class ServerApiClusterTest {
       try (RawWebSocket visitor = RawWebSocket.connect(b.port())) {
         visitor.readTimeoutMillis(20_000);
         visitor.sendText("{\"type\":\"hello\",\"site\":\"shop\"}");
-        String user = visitor.nextOfType("welcome").get("user").asText();
+        String user = Frames.ofType(visitor, "welcome").get("user").asText();
         visitor.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"news:eu\"}");
-        visitor.nextOfType("joined");
+        Frames.ofType(visitor, "joined");
 
         ParleyServerApi.Published p = viaA.publish("news:eu", "Markets open", "m-1");
-        JsonNode m = visitor.nextOfType("message");
+        JsonNode m = Frames.ofType(visitor, "message");
         assertThat(m.get("seq").asLong()).isEqualTo(p.seq());
         assertThat(m.get("text").asText()).isEqualTo("Markets open");
         // B may not have the key yet when it is asked first: its configuration follows within
@@ -83,7 +83,7 @@ class ServerApiClusterTest {
                 .until(() -> viaB.publish("news:eu", "Markets open", "m-1"), x -> true);
         assertThat(again).isEqualTo(p);
         assertThat(viaB.publish("news:eu", "Later", null).seq()).isEqualTo(p.seq() + 1);
-        assertThat(visitor.nextOfType("message").get("seq").asLong())
+        assertThat(Frames.ofType(visitor, "message").get("seq").asLong())
             .as("the retry through B was not delivered again")
             .isEqualTo(p.seq() + 1);
 
