@@ -132,8 +132,12 @@ export function followFigures(o) {
     }
   });
   c.on('error', (e) => {
-    if (e.conv === STATS || e.code === 'unauthorized') {
+    // A refusal, not a passing failure (store_unavailable says "join again"; the SDK retries
+    // rate_limited joins itself): the token (hello, auth) or the channel (join).
+    if (e.code === 'unauthorized' || (e.conv === STATS && (e.code === 'forbidden' || e.code === 'unknown_namespace'))) {
       refuse(e.code + ': ' + e.message);
+    } else if (e.conv === STATS && e.retry && e.code !== 'rate_limited') {
+      setTimeout(() => c.state === 'connected' && c.join(STATS), 1000); // e.g. access not checked
     }
   });
   c.on('joined', (j) => j.conv === STATS && o.onStatus?.('live over ' + STATS));
