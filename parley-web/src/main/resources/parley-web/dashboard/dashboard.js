@@ -1,9 +1,14 @@
 // @ts-check
-// Parley admin dashboard: logs in as an admin over the SDK (for the token), then reads
-// /api/admin/stats every two seconds and draws live charts. Rates come from two snapshots'
-// counters and times. The charts are drawn on <canvas> here: no library to load. A figure the
-// server does not have (no first agent response yet, say) is a gap in its chart and "—", not 0.
+// Parley admin dashboard: logs in as an admin over the SDK (for the token), then follows the live
+// figures the server publishes into its channel parley:stats about once a second (live-figures.js,
+// over the SDK, which reconnects and resumes by itself) and draws live charts: one point per tick,
+// summed over the cluster's nodes. Only if the server refuses the channel does it poll
+// /api/admin/stats every two seconds instead. The ratings (a week's counts) are read from
+// /api/admin/stats at the start and every minute. Rates come from two snapshots' counters and
+// times. The charts are drawn on <canvas> here: no library to load. A figure the server does not
+// have (no first agent response yet, say) is a gap in its chart and "—", not 0.
 import { ParleyClient } from '../sdk/parley.js';
+import { followFigures, NodeFigures } from './live-figures.js';
 import { showReports } from './reports.js';
 
 /**
@@ -14,6 +19,7 @@ import { showReports } from './reports.js';
  */
 const $ = (id) => /** @type {E} */ (document.getElementById(id));
 const POLL_MS = 2000;
+const RATINGS_MS = 60000;
 const KEEP = 150; // points per chart: five minutes
 
 const TILES = [
@@ -28,25 +34,15 @@ const TILES = [
 const COLORS = ['#3451d1', '#a85200', '#c5221f'];
 /** @type {Record<string, Record<string, (number|null)[]>>} points per tile and series, oldest first */
 const data = Object.fromEntries(TILES.map((t) => [t.id, Object.fromEntries(t.series.map((s) => [s, []]))]));
-/** @type {Stats|null} the previous snapshot, for rates */
-let previous = null;
 /** @type {string|null} */
 let token = null;
+/** Each node's last figures: rates and sums over the cluster. */
+const nodes = new NodeFigures();
+/** Whether the server refused the channel and the figures are polled. */
+let polling = false;
 
-/**
- * What /api/admin/stats answers (the fields the dashboard reads).
- * @typedef {object} Stats
- * @property {number} at
- * @property {number} connections
- * @property {number} messagesReceived
- * @property {number} messagesDelivered
- * @property {number} reconnects
- * @property {Record<string, number>} [deliveryLatencyMs]
- * @property {Record<string, number> & {count?: number}} [firstAgentResponseSeconds]
- * @property {number} queueLength
- * @property {Record<string, number>} [conversations]
- * @property {Record<string, {good: number, bad: number}>} [ratings] per site, the last 7 days
- */
+/** @typedef {import('./live-figures.js').Figures} Figures */
+/** @typedef {import('./live-figures.js').View} View */
 
 $('login').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -128,26 +124,57 @@ function begin() {
   rated.append(ratedTitle, ratedValue);
   main.appendChild(rated);
   showReports(main, token ?? '').catch((e) => { $('status').textContent = 'reports: ' + String(e); });
-  poll();
-  setInterval(poll, POLL_MS);
+  stats(); // the ratings; the figures come over the channel within a second
+  setInterval(stats, RATINGS_MS);
+  followFigures({
+    url: location.origin,
+    token: token ?? '',
+    onFigures: take,
+    onStatus: (text) => { $('status').textContent = text; },
+    onRefused: (why) => {
+      polling = true;
+      $('status').textContent = 'polling (' + why + ')';
+      setInterval(() => stats().then((f) => f && take(f)), POLL_MS);
+    },
+  });
 }
 
-async function poll() {
-  /** @type {Stats} */
-  let s;
+/**
+ * Reads /api/admin/stats: shows its ratings and answers its figures (null when unreachable); a
+ * refused token sends the page back to the login.
+ * @returns {Promise<Figures|null>}
+ */
+async function stats() {
   try {
     const res = await fetch('/api/admin/stats', { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' });
     if (res.status === 401 || res.status === 403) {
       sessionStorage.removeItem('parley:dashboard:token');
       location.reload();
-      return;
+      return null;
     }
-    s = await res.json();
-    $('status').textContent = 'live · ' + new Date(s.at).toLocaleTimeString();
+    /** @type {Figures} */
+    const s = await res.json();
+    $('ratings').textContent = Object.entries(s.ratings || {}).filter(([, r]) => r.good + r.bad > 0)
+      .map(([site, r]) => `${site}: ${r.good} good · ${r.bad} bad`).join('; ') || '—';
+    return s;
   } catch {
     $('status').textContent = 'server unreachable; retrying…';
-    return;
+    return null;
   }
+}
+
+/** One node's figures: a new point in every chart when they come from the lead node. @param {Figures} f */
+function take(f) {
+  const { view, lead } = nodes.add(f);
+  if (lead) {
+    show(view);
+  }
+}
+
+/** @param {View} s */
+function show(s) {
+  $('charts').dataset.source = polling ? 'poll' : 'channel'; // where the last figures came from
+  $('status').textContent = `${polling ? 'polled' : 'live'} · ${new Date(s.at).toLocaleTimeString()}${s.nodes > 1 ? ` · ${s.nodes} nodes` : ''}`;
   /** @param {string} tile @param {string} series @param {number|null|undefined} value */
   const add = (tile, series, value) => {
     const arr = data[tile][series];
@@ -157,18 +184,11 @@ async function poll() {
     }
   };
   add('connections', 'connections', s.connections);
-  if (previous) {
-    const dt = (s.at - previous.at) / 1000;
-    add('rate', 'in', (s.messagesReceived - previous.messagesReceived) / dt);
-    add('rate', 'delivered', (s.messagesDelivered - previous.messagesDelivered) / dt);
-    add('reconnects', 'reconnects', (s.reconnects - previous.reconnects) * 60 / dt);
-  } else {
-    add('rate', 'in', 0);
-    add('rate', 'delivered', 0);
-    add('reconnects', 'reconnects', 0);
-  }
+  add('rate', 'in', s.inPerSecond);
+  add('rate', 'delivered', s.deliveredPerSecond);
+  add('reconnects', 'reconnects', s.reconnectsPerMinute);
   for (const p of ['p50', 'p95', 'p99']) {
-    add('latency', p, s.deliveryLatencyMs?.[p]);
+    add('latency', p, s.deliveryLatencyMs[p]);
   }
   add('queue', 'queued', s.queueLength);
   // With a count, the server says how many first responses the figures cover: none is "no data".
@@ -177,7 +197,6 @@ async function poll() {
   add('frt', 'p50', frtKnown ? frt.p50 : null);
   add('frt', 'p95', frtKnown ? frt.p95 : null);
   $('frt-note').textContent = frt?.count === undefined ? '' : `${frt.count} first responses so far`;
-  previous = s;
   for (const t of TILES) {
     const tile = $('tile-' + t.id);
     const first = data[t.id][t.series[0]];
@@ -185,9 +204,7 @@ async function poll() {
     /** @type {HTMLElement} */ (tile.querySelector('.value')).textContent = last == null ? '—' : format(last) + t.unit;
     draw(/** @type {HTMLCanvasElement} */ (tile.querySelector('canvas')), t.series.map((name) => data[t.id][name]));
   }
-  $('by-status').textContent = Object.entries(s.conversations || {}).map(([k, v]) => `${k} ${v}`).join(' · ') || '—';
-  $('ratings').textContent = Object.entries(s.ratings || {}).filter(([, r]) => r.good + r.bad > 0)
-    .map(([site, r]) => `${site}: ${r.good} good · ${r.bad} bad`).join('; ') || '—';
+  $('by-status').textContent = Object.entries(s.conversations).map(([k, v]) => `${k} ${v}`).join(' · ') || '—';
 }
 
 /** @param {number} v @returns {string} */

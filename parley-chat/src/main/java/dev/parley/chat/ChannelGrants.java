@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * token or the deployment's), as {@code {"subscribe": [...], "publish": [...]}}; the authenticator
  * {@link #parse}s it and carries it in the principal's claims ({@link #claims}), where {@link #of}
  * finds it at every join and send. Every pattern names its namespace ({@code name:}, checked by
- * {@link Namespace#problem}), so no grant reaches a conversation, its notes or the agents' topics,
- * and at most {@link #MAX_PATTERNS} patterns of at most {@link #MAX_PATTERN_LENGTH} characters are
- * kept per list: a token with more, or with a malformed one, is refused rather than half-read.
+ * {@link Namespace#problem}) or, in {@code subscribe} only, a {@link ServerChannels server channel}
+ * ({@code parley:stats}), so no grant reaches a conversation, its notes or the agents' topics, and
+ * at most {@link #MAX_PATTERNS} patterns of at most {@link #MAX_PATTERN_LENGTH} characters are kept
+ * per list: a token with more, or with a malformed one, is refused rather than half-read.
  *
  * <p>Immutable; any thread.
  */
@@ -92,8 +93,12 @@ public record ChannelGrants(List<String> subscribe, List<String> publish) {
         throw new IllegalArgumentException(
             where + " must be a channel id (A-Z a-z 0-9 _ . : -, up to 64) or one ending in *");
       }
-      String ns = Namespace.nameOf(p.endsWith("*") ? p.substring(0, p.length() - 1) : p);
-      if (ns == null) {
+      String base = p.endsWith("*") ? p.substring(0, p.length() - 1) : p;
+      if (ServerChannels.isServerChannel(base) && field.equals("channels.subscribe")) {
+        out.add(p); // the server's own channels may be granted to join, never to send into
+        continue;
+      }
+      if (Namespace.nameOf(base) == null) {
         throw new IllegalArgumentException(
             where + " must begin with a namespace's name and a colon (like dash:*), not " + p);
       }

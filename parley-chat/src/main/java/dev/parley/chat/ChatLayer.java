@@ -245,9 +245,9 @@ public final class ChatLayer implements AutoCloseable {
     return extension;
   }
 
-  /** Who may join which conversation. */
+  /** Who may join which conversation: {@link ChatAccess}, behind the {@link ServerChannels}. */
   public Authorizer authorizer() {
-    return access;
+    return ServerChannels.guarding(access);
   }
 
   /**
@@ -256,7 +256,8 @@ public final class ChatLayer implements AutoCloseable {
    * namespace's channels as the namespace says ({@code presence}, {@code joinLeaveEvents}, read at
    * each change so an edited namespace applies at once); other channels keep presence and announce
    * only when {@code channelEvents} (off by default: a crowd joining would cost every subscriber an
-   * event per joiner; their presence is still counted and listed on demand).
+   * event per joiner; their presence is still counted and listed on demand). The {@link
+   * ServerChannels} keep presence and never announce it.
    */
   public PresencePolicy presencePolicy(boolean channelEvents) {
     return new PresencePolicy() {
@@ -266,6 +267,9 @@ public final class ChatLayer implements AutoCloseable {
             || Notes.isNotes(conv)
             || conv.startsWith(ConversationLifecycle.AGENTS_TOPIC)) {
           return true;
+        }
+        if (ServerChannels.isServerChannel(conv)) {
+          return false;
         }
         Namespace ns = directory.namespace(Namespace.nameOf(conv));
         return ns != null ? ns.joinLeaveEvents() : channelEvents;
@@ -282,10 +286,14 @@ public final class ChatLayer implements AutoCloseable {
   /**
    * Which channels are ephemeral streams: those of a namespace with {@code durability: ephemeral},
    * with its history window (read at each send and join, so an edited namespace applies to the next
-   * ones); chat conversations, their notes, the agents' topics and open channels stay durable.
+   * ones), and the {@link ServerChannels} with theirs; chat conversations, their notes, the agents'
+   * topics and open channels stay durable.
    */
   public WindowPolicy windowPolicy() {
     return conv -> {
+      if (ServerChannels.isServerChannel(conv)) {
+        return ServerChannels.WINDOW;
+      }
       Namespace ns = directory.namespace(Namespace.nameOf(conv));
       return ns == null ? null : ns.window();
     };

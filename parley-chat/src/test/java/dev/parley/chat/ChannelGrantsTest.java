@@ -65,11 +65,20 @@ class ChannelGrantsTest {
 
   @Test
   void aPatternMustNameANamespaceSoNoGrantReachesTheChatLayer() {
-    for (String p : List.of("dash*", "lobby", "chat_abc:*", "agents:shop", "parley:x", ":x*")) {
+    for (String p : List.of("dash*", "lobby", "chat_abc:*", "agents:shop", "parley*", ":x*")) {
       assertThatThrownBy(() -> ChannelGrants.parse(Map.of("subscribe", List.of(p))))
           .as(p)
           .hasMessageContaining("must begin with a namespace's name");
     }
+  }
+
+  @Test
+  void theServerChannelsMayBeGrantedToJoinButNeverToSendInto() {
+    ChannelGrants g = ChannelGrants.parse(Map.of("subscribe", List.of("parley:stats")));
+    assertThat(g.maySubscribe(ServerChannels.STATS)).isTrue();
+    assertThat(g.maySubscribe("parley:other")).isFalse();
+    assertThatThrownBy(() -> ChannelGrants.parse(Map.of("publish", List.of("parley:stats"))))
+        .hasMessageContaining("channels.publish[0] must begin with a namespace's name");
   }
 
   @Test

@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The operators' endpoints, in front of the chat REST API: {@code /metrics} (Prometheus, on the
  * admin listener only: 404 on the public one), {@code /readyz} (store and broker reachable, not
- * draining) and {@code /api/admin/stats} (JSON for the dashboard). Everything else goes to {@code
- * next}.
+ * draining) and {@code /api/admin/stats} (JSON for the dashboard: the {@link LiveFigures} and the
+ * ratings, for admins). Everything else goes to {@code next}.
  *
  * <p>Thread-safe; never blocks the caller (the store check runs on a virtual thread).
  */
@@ -34,6 +34,7 @@ public final class OpsApi implements HttpApi {
   private final Broker broker;
   private final ChatLayer chat;
   private final ChatAuthenticator auth;
+  private final LiveFigures figures;
   private final ExecutorService checks = Executors.newVirtualThreadPerTaskExecutor();
 
   /**
@@ -71,6 +72,7 @@ public final class OpsApi implements HttpApi {
     this.broker = broker;
     this.chat = chat;
     this.auth = auth;
+    this.figures = new LiveFigures(metrics, node, chat);
   }
 
   /** Readiness answers of this shape. */
@@ -130,7 +132,7 @@ public final class OpsApi implements HttpApi {
                         : ratings()
                             .thenApply(
                                 ratings -> {
-                                  Map<String, Object> s = stats();
+                                  Map<String, Object> s = figures.snapshot();
                                   s.put("ratings", ratings);
                                   return Response.json(200, Json.write(s));
                                 }));
@@ -158,29 +160,5 @@ public final class OpsApi implements HttpApi {
               bySite.forEach((site, counts) -> out.put(site, counts.join()));
               return out;
             });
-  }
-
-  /** A snapshot for the admin dashboard; rates come from two snapshots' counters and times. */
-  Map<String, Object> stats() {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("at", node.clock().millis());
-    s.put("connections", metrics.connectionsOpen());
-    s.put("sessions", node.sessionCount());
-    s.put("messagesReceived", (long) metrics.counter("parley.messages.received"));
-    s.put("messagesDelivered", (long) metrics.counter("parley.messages.delivered"));
-    s.put("reconnects", (long) metrics.counter("parley.reconnects"));
-    s.put("deliveryLatencyMs", metrics.percentilesMillis("parley.send.delivered"));
-    s.put("ackLatencyMs", metrics.percentilesMillis("parley.send.ack"));
-    Map<String, Double> firstResponse =
-        new LinkedHashMap<>(); // p50, p95, p99 in that order, in seconds
-    metrics
-        .percentilesMillis("parley.agent.first.response")
-        .forEach((p, ms) -> firstResponse.put(p, ms / 1000.0));
-    s.put("firstAgentResponseSeconds", firstResponse);
-    s.put("queueLength", chat.queueLengths().values().stream().mapToInt(Integer::intValue).sum());
-    Map<String, Integer> byStatus = new LinkedHashMap<>();
-    chat.statusCounts().forEach((k, v) -> byStatus.put(k.wire(), v));
-    s.put("conversations", byStatus);
-    return s;
   }
 }

@@ -1,14 +1,17 @@
 package dev.parley.server;
 
 import dev.parley.broker.redis.RedisStreamWindow;
+import dev.parley.chat.ChatConfig;
 import dev.parley.core.NodeClock;
 import dev.parley.core.NodeConfig;
 import dev.parley.core.StreamWindow;
 import dev.parley.transport.TransportConfig;
+import java.time.Duration;
 
 /**
- * The engine's settings from the server's: the {@link NodeConfig} of the core and the {@link
- * TransportConfig} of the listeners. What the server does not expose keeps the engine's default.
+ * The engine's settings from the server's: the {@link NodeConfig} of the core, the {@link
+ * ChatConfig} of the chat layer and the {@link TransportConfig} of the listeners. What the server
+ * does not expose keeps the engine's default.
  */
 final class EngineConfigs {
   private EngineConfigs() {}
@@ -28,6 +31,16 @@ final class EngineConfigs {
         config.helloRate(),
         config.helloBurst(),
         d.maxFailedHellos());
+  }
+
+  /** The chat layer's settings (an agent is assumed to spend 3 minutes on a conversation). */
+  static ChatConfig chat(ServerConfig config) {
+    return new ChatConfig(
+        config.openChannels(),
+        config.agentOfflineGrace(),
+        Duration.ofMinutes(3),
+        config.requireToken(),
+        config.requireOrigin());
   }
 
   /**

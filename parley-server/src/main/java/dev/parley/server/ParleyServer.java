@@ -4,7 +4,6 @@ import dev.parley.bots.SiteBots;
 import dev.parley.broker.redis.RedisBroker;
 import dev.parley.broker.redis.RedisSharedState;
 import dev.parley.chat.BotSettings;
-import dev.parley.chat.ChatConfig;
 import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ChatStore;
 import dev.parley.chat.ConfigStore;
@@ -27,8 +26,10 @@ import dev.parley.edge.CannedApi;
 import dev.parley.edge.ChatAuthenticator;
 import dev.parley.edge.ChatRestApi;
 import dev.parley.edge.JwtVerifier;
+import dev.parley.edge.LiveFigures;
 import dev.parley.edge.OpsApi;
 import dev.parley.edge.SearchApi;
+import dev.parley.edge.StatsChannel;
 import dev.parley.edge.UploadDoors;
 import dev.parley.edge.VisitorApi;
 import dev.parley.edge.admin.AdminApi;
@@ -88,6 +89,7 @@ public final class ParleyServer implements AutoCloseable {
   private final Node node;
   private final TransportServer transport;
   private final VoiceParts voice;
+  private final StatsChannel stats;
   private boolean closed;
 
   private final MicrometerMetrics metrics = new MicrometerMetrics();
@@ -183,17 +185,7 @@ public final class ParleyServer implements AutoCloseable {
           eventDelivery
               .plugInto(
                   new ChatLayer(
-                      chatStore,
-                      directory,
-                      bots,
-                      new ChatConfig(
-                          config.openChannels(),
-                          config.agentOfflineGrace(),
-                          Duration.ofMinutes(3),
-                          config.requireToken(),
-                          config.requireOrigin()),
-                      sharedState,
-                      clock))
+                      chatStore, directory, bots, EngineConfigs.chat(config), sharedState, clock))
               .visitorContexts(contexts)
               .files(stored.bytes(), stored.records());
       opened.add(chat);
@@ -216,6 +208,8 @@ public final class ParleyServer implements AutoCloseable {
       opened.add(node);
       chat.attach(node, metrics);
       metrics.bindChat(chat);
+      this.stats = StatsChannel.start(node, new LiveFigures(metrics, node, chat)::snapshot);
+      opened.add(stats);
       ChatRestApi rest =
           new ChatRestApi(
               chat.desk(),
@@ -430,6 +424,7 @@ public final class ParleyServer implements AutoCloseable {
     authenticator.close();
     bots.close();
     knowledge.close();
+    stats.close();
     node.close();
     eventDelivery.close();
     reports.close();

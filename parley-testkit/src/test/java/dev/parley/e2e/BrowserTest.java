@@ -46,6 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       history after a reload — over WebSocket, then with WebSocket blocked over SSE, then over
  *       long-polling;
  *   <li>{@code layout.mjs}: every page fits viewports from 320 px wide;
+ *   <li>{@code live-figures.mjs}: the dashboard draws the figures of {@code parley:stats}, and the
+ *       operations board shows them on a 320 px screen;
  *   <li>{@code a11y.mjs}: axe-core finds no serious or critical violation;
  *   <li>{@code reload.mjs}: a reload keeps read messages read and unsent messages unsent;
  *   <li>{@code csp.mjs}: the pages work under the server's Content-Security-Policy;
@@ -180,7 +182,8 @@ class BrowserTest {
         "crawl",
         "sources",
         "prechat",
-        "attachments"
+        "attachments",
+        "live-figures"
       })
   void thePagesPassInChromium(String script) throws Exception {
     NodeScript.Result r = browserScript(script, Map.of());

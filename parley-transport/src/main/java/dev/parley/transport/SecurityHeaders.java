@@ -10,8 +10,8 @@ import io.netty.handler.ssl.SslHandler;
  * answer says {@code nosniff} and a referrer policy, and {@code Strict-Transport-Security} when the
  * connection is TLS; HTML pages get a Content-Security-Policy that allows nothing but the server's
  * own scripts, styles and connections, and may be framed only where they mean to be (the demo page
- * by its own origin, the console and the dashboard nowhere). The widget and the SDK, which other
- * sites embed, are marked loadable from any origin.
+ * by its own origin, the operations board by any site, the console and the dashboard nowhere). The
+ * widget and the SDK, which other sites embed, are marked loadable from any origin.
  *
  * <p>Stateless and thread-safe.
  */
@@ -27,6 +27,16 @@ final class SecurityHeaders {
 
   /** The demo page: framed by the server's own pages only. */
   static final String CSP_DEMO = CSP_BASE + "'self'";
+
+  /**
+   * The operations board ({@code /ops-board/}): framed by any site, which is what it is for. It
+   * only shows figures, over the token its frame's address carries; it has no action to trick a
+   * click into.
+   */
+  static final String CSP_EMBEDDABLE = CSP_BASE + "*";
+
+  /** The folder of the page other sites may frame. */
+  static final String OPS_BOARD = "/ops-board/";
 
   /** One year, in seconds: browsers then use https only, for this host, for that long. */
   static final String HSTS = "max-age=31536000";
@@ -50,6 +60,10 @@ final class SecurityHeaders {
   static void asset(String path, String contentType, HttpHeaders h) {
     if (contentType.startsWith("text/html")) {
       boolean demo = path.equals("/") || path.equals("/index.html");
+      if (path.startsWith(OPS_BOARD)) {
+        h.set("Content-Security-Policy", CSP_EMBEDDABLE); // and no X-Frame-Options
+        return;
+      }
       h.set("Content-Security-Policy", demo ? CSP_DEMO : CSP_UNFRAMED);
       h.set("X-Frame-Options", demo ? "SAMEORIGIN" : "DENY");
     } else if (embeddable(path)) {

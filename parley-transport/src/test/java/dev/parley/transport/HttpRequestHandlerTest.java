@@ -152,6 +152,14 @@ class HttpRequestHandlerTest {
   }
 
   @Test
+  void theOperationsBoardMayBeFramedByAnySite() {
+    Map<String, String> h = headers(get(HttpMethod.GET, "/ops-board/"));
+    assertThat(h)
+        .containsEntry("content-security-policy", CSP_START + "frame-ancestors *")
+        .doesNotContainKey("x-frame-options");
+  }
+
+  @Test
   void everyAnswerSaysNosniffAndItsReferrerPolicyAndNoHstsWithoutTls() {
     Object[][] cases = {
       {HttpMethod.GET, "/"},
