@@ -235,7 +235,15 @@ public final class ConfigSync implements AutoCloseable {
           }
         }
       } catch (RuntimeException bad) {
-        // One unreadable entry (a key that cannot decrypt it) must not take the others down.
+        // One unreadable entry (a key that cannot decrypt it) must not take the others down. An
+        // unreadable namespace stays, closed to every client: left out, its channels would be open
+        // ones where open channels are on, its rules and its proxy skipped (fail closed).
+        if (e.kind() == ConfigStore.Kind.NAMESPACE && Namespace.NAME.matcher(e.id()).matches()) {
+          namespaces.put(
+              e.id(),
+              new Namespace(
+                  e.id(), Namespace.Audience.SERVER, Namespace.Audience.SERVER, false, false));
+        }
         log.error(
             "configuration entry {} {} cannot be read and is left out: {}",
             e.kind().wire(),

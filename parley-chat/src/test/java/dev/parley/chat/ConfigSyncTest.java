@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A node's directory follows the stored configuration: at start, at once on a change event, and by
- * the version check when an event was lost; an unreadable entry is left out, not fatal.
+ * the version check when an event was lost; an unreadable entry is left out, not fatal (an
+ * unreadable namespace stays, closed to every client).
  */
 @Timeout(30)
 class ConfigSyncTest {
@@ -44,9 +45,12 @@ class ConfigSyncTest {
           return new Agent(e.id(), e.body(), Set.of("acme"), 2, "-");
         }
 
-        /** Body: who may publish ("gone": deleted). */
+        /** Body: who may publish ("gone": deleted; "bad": unreadable). */
         @Override
         public Namespace namespace(ConfigStore.Entry e) {
+          if (e.body().equals("bad")) {
+            throw new IllegalArgumentException("cannot open the proxy secret of " + e.id());
+          }
           return e.body().equals("gone")
               ? null
               : new Namespace(
@@ -140,5 +144,18 @@ class ConfigSyncTest {
     nodeB.reload().join();
     assertThat(a.namespace("news")).isNull();
     assertThat(b.namespace("news")).isNull();
+  }
+
+  @Test
+  void anUnreadableNamespaceStaysClosedToEveryClientInsteadOfBecomingAnOpenChannel()
+      throws Exception {
+    put(Kind.NAMESPACE, "news", "agents");
+    put(Kind.NAMESPACE, "vault", "bad");
+    nodeA.start().join();
+    assertThat(a.namespace("news").publish()).isEqualTo(Namespace.Audience.AGENTS);
+    Namespace closed = a.namespace("vault");
+    assertThat(closed).as("kept, not left out").isNotNull();
+    assertThat(closed.subscribe()).isEqualTo(Namespace.Audience.SERVER);
+    assertThat(closed.publish()).isEqualTo(Namespace.Audience.SERVER);
   }
 }
