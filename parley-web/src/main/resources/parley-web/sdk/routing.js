@@ -123,7 +123,9 @@ function error(client, e) {
     const wait = e.retryAfterMs ?? 1000;
     // On the connection's timers, which close() clears.
     client._connection._later(wait * waiting.size + Math.floor(Math.random() * 100), () => {
-      waiting.delete(conv);
+      if (!waiting.delete(conv)) {
+        return; // another refusal's timer for it went first
+      }
       if (client.state === 'connected' && client._positions.holds(conv)) {
         client._write(client._positions.joinCommand(conv));
         client._sender.joinedNow.add(conv);

@@ -3,7 +3,9 @@ package dev.parley.client;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.Push;
 import java.net.URI;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -35,6 +37,9 @@ final class PushRouter implements Connection.Owner {
 
   /** Conversations whose refused join waits to be made again on this connection. */
   private final Set<String> rejoining = new HashSet<>();
+
+  /** Retryable refusals in a row per conversation (the wait doubles with each, up to 32 s). */
+  private final Map<String, Integer> failedJoins = new HashMap<>();
 
   PushRouter(
       URI uri,
@@ -93,6 +98,7 @@ final class PushRouter implements Connection.Owner {
     switch (push) {
       case Push.Welcome w -> welcomed(w);
       case Push.Joined j -> {
+        failedJoins.remove(j.conv());
         positions.joined(j);
         listener.onEvent(j);
       }
@@ -123,12 +129,14 @@ final class PushRouter implements Connection.Owner {
           // clients behind one address.
           long wait = e.retryAfterMs() != null ? e.retryAfterMs() : 1000;
           connection.helloAgainAfter(wait + ThreadLocalRandom.current().nextLong(1000));
-        } else if ("rate_limited".equals(e.code())
-            && e.cid() == null
-            && "conv".equals(e.field())
-            && e.conv() != null
-            && positions.holds(e.conv())) {
+        } else if ("rate_limited".equals(e.code()) && isJoinRefusal(e)) {
           rejoinLater(e.conv(), e.retryAfterMs());
+        } else if (Boolean.TRUE.equals(e.retry()) && isJoinRefusal(e)) {
+          // Refused for now (the application's backend or the store did not answer): told, and
+          // made again with a growing wait, so a backend that is down is not asked in a loop.
+          int failed = failedJoins.merge(e.conv(), 1, Integer::sum);
+          rejoinLater(e.conv(), 1000L << Math.min(failed - 1, 5));
+          listener.onError(e);
         } else if (!outbox.refused(e)) {
           listener.onError(e);
         }
@@ -151,6 +159,14 @@ final class PushRouter implements Connection.Owner {
     }
   }
 
+  /** A refusal of a join of a conversation the client holds (not of a send: no cid). */
+  private boolean isJoinRefusal(Push.Error e) {
+    return e.cid() == null
+        && "conv".equals(e.field())
+        && e.conv() != null
+        && positions.holds(e.conv());
+  }
+
   /**
    * A join beyond the connection's join rate ({@code docs/PROTOCOL.md#join}): made again after the
    * server's wait, from the position held then, and not reported to the listener. The waiting ones
@@ -169,6 +185,7 @@ final class PushRouter implements Connection.Owner {
   /** Forgets {@code conv} and leaves it when connected (a reconnect joins only what is held). */
   void leave(String conv) {
     rejoining.remove(conv);
+    failedJoins.remove(conv);
     if (positions.forget(conv) && connection.state() == ParleyClient.State.CONNECTED) {
       connection.write(new Command.Leave(null, conv));
     }

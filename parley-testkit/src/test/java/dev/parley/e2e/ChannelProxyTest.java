@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.parley.client.ParleyClient;
+import dev.parley.protocol.Push;
 import dev.parley.testkit.RawWebSocket;
+import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -26,6 +29,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -58,6 +62,9 @@ class ChannelProxyTest {
   /** The bodies the backend received, each with its path, once its signature verified. */
   final List<JsonNode> verified = new CopyOnWriteArrayList<>();
 
+  /** Calls to the backend that fails its first answer. */
+  final AtomicInteger flakyCalls = new AtomicInteger();
+
   /** Requests whose signature or timestamp did not verify. */
   final List<String> forged = new CopyOnWriteArrayList<>();
 
@@ -71,6 +78,12 @@ class ChannelProxyTest {
     answer("/forbid", 403, "");
     answer("/garbage", 200, "<html>not now</html>");
     answer("/broken", 500, "{\"allow\": true}");
+    backend.createContext(
+        "/flaky",
+        x -> {
+          boolean ok = verify(x);
+          reply(x, ok && flakyCalls.incrementAndGet() > 1 ? 200 : 500, "{\"allow\": true}");
+        });
     backend.createContext(
         "/slow",
         x -> {
@@ -111,6 +124,8 @@ class ChannelProxyTest {
                 "proxy": {"subscribeUrl": "AT/slow", "timeoutMs": 100, "secret": "SECRET"}},
                {"name": "slowpub", "subscribe": "anonymous", "publish": "anonymous",
                 "proxy": {"publishUrl": "AT/slow", "timeoutMs": 100, "secret": "SECRET"}},
+               {"name": "flaky", "subscribe": "anonymous", "publish": "anonymous",
+                "proxy": {"subscribeUrl": "AT/flaky", "secret": "SECRET"}},
                {"name": "members", "subscribe": "authenticated", "publish": "anonymous",
                 "proxy": {"subscribeUrl": "AT/allow", "secret": "SECRET"}}]}
             """
@@ -321,6 +336,21 @@ class ChannelProxyTest {
     }
     assertThat(stored("junkpub:x")).isZero();
     assertThat(forged).isEmpty();
+  }
+
+  @Test
+  void theJavaSdkTellsOfAJoinRefusedForNowAndMakesItAgainUntilTheBackendAnswers() throws Exception {
+    RecordingListener rec = new RecordingListener();
+    try (ParleyClient client =
+        ParleyClient.builder(server.wsUri()).site("shop").listener(rec).build()) {
+      client.connect().get(10, TimeUnit.SECONDS);
+      client.join("flaky:news");
+      Push.Error refused = rec.nextOf(Push.Error.class);
+      assertThat(refused.code()).isEqualTo("proxy_unavailable");
+      assertThat(refused.conv()).isEqualTo("flaky:news");
+      assertThat(rec.nextOf(Push.Joined.class).conv()).isEqualTo("flaky:news");
+      assertThat(flakyCalls.get()).isEqualTo(2);
+    }
   }
 
   @Test
