@@ -101,7 +101,11 @@ public final class HttpChannelProxy implements ChannelProxy, AutoCloseable {
     }
     Object allow;
     try {
-      allow = Json.read(response.body(), Answer.class).allow();
+      Answer answer = Json.read(response.body(), Answer.class);
+      if (answer == null) { // the body "null"
+        return unavailable(call, "an answer without a boolean allow");
+      }
+      allow = answer.allow();
     } catch (IllegalArgumentException e) {
       return unavailable(call, "an answer that is not JSON");
     }
@@ -121,8 +125,10 @@ public final class HttpChannelProxy implements ChannelProxy, AutoCloseable {
     return Verdict.UNAVAILABLE;
   }
 
+  /** Stops at once: requests in flight are abandoned (their commands are refused), not awaited. */
   @Override
   public void close() {
+    http.shutdownNow();
     http.close();
   }
 }

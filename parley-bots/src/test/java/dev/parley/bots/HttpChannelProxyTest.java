@@ -49,6 +49,7 @@ class HttpChannelProxyTest {
     answer("/forbid", 403, "", null);
     answer("/string", 200, "{\"allow\": \"true\"}", null);
     answer("/array", 200, "[true]", null);
+    answer("/null", 200, "null", null);
     answer("/moved", 307, "", "/allow");
     answer("/huge", 200, "{\"allow\": true, \"pad\": \"" + "x".repeat(5000) + "\"}", null);
     backend.start();
@@ -110,6 +111,10 @@ class HttpChannelProxyTest {
         .isEqualTo(
             "{\"action\":\"subscribe\",\"user\":\"v_ana\",\"namespace\":\"bids\","
                 + "\"channel\":\"bids:lot-7\"}");
+    // A fixed vector, computed apart (HMAC-SHA256 of "1767225600\n" + the body, in hex): what a
+    // backend computes to verify, not this class's own sign() again.
+    assertThat(received.get(1).signature())
+        .isEqualTo("v1=dc453ca3db2779ba373f3c4bc28f9d1dee79f3c94e07a66d49302348416dc895");
   }
 
   @Test
@@ -118,8 +123,9 @@ class HttpChannelProxyTest {
     assertThat(ask("/forbid", publish())).isEqualTo(Verdict.DENY);
     assertThat(ask("/string", publish())).isEqualTo(Verdict.UNAVAILABLE);
     assertThat(ask("/array", publish())).isEqualTo(Verdict.UNAVAILABLE);
+    assertThat(ask("/null", publish())).isEqualTo(Verdict.UNAVAILABLE);
     assertThat(ask("/moved", publish())).isEqualTo(Verdict.UNAVAILABLE);
-    assertThat(received).as("the redirect was not followed").hasSize(5);
+    assertThat(received).as("the redirect was not followed").hasSize(6);
     assertThat(ask("/huge", publish())).isEqualTo(Verdict.UNAVAILABLE);
     assertThat(ask("/nowhere", publish())).as("404").isEqualTo(Verdict.UNAVAILABLE);
   }
