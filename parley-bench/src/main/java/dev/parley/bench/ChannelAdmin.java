@@ -110,8 +110,8 @@ final class ChannelAdmin {
               .put("user", Target.ADMIN)
               .put("password", Target.ADMIN_PASSWORD)
               .toString();
-      socket.sendText(hello, true).get(10, TimeUnit.SECONDS);
       try {
+        socket.sendText(hello, true).get(10, TimeUnit.SECONDS);
         return token.get(30, TimeUnit.SECONDS);
       } finally {
         socket.abort();
@@ -148,6 +148,18 @@ final class ChannelAdmin {
       }
       ws.request(1);
       return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
+      token.completeExceptionally(
+          new IOException("admin login: the server closed with " + status + " " + reason));
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket ws, Throwable error) {
+      token.completeExceptionally(new IOException("admin login: " + error, error));
     }
   }
 }
