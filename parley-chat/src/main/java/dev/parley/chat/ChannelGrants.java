@@ -95,7 +95,13 @@ public record ChannelGrants(List<String> subscribe, List<String> publish) {
       }
       String base = p.endsWith("*") ? p.substring(0, p.length() - 1) : p;
       if (ServerChannels.isServerChannel(base) && field.equals("channels.subscribe")) {
-        out.add(p); // the server's own channels may be granted to join, never to send into
+        // The server's own channels may be granted to join, never to send into, and by their
+        // exact ids only: a pattern would also grant every server channel added later.
+        if (p.endsWith("*")) {
+          throw new IllegalArgumentException(
+              where + " must name a server channel exactly (like parley:stats), not " + p);
+        }
+        out.add(p);
         continue;
       }
       if (Namespace.nameOf(base) == null) {
@@ -132,6 +138,11 @@ public record ChannelGrants(List<String> subscribe, List<String> publish) {
 
   private static List<String> split(String claim) {
     return claim == null || claim.isEmpty() ? List.of() : List.of(claim.split(" "));
+  }
+
+  /** Whether it grants any of the server's own channels ({@code parley:…}). */
+  public boolean namesServerChannel() {
+    return subscribe.stream().anyMatch(ServerChannels::isServerChannel);
   }
 
   /** Whether this grant lets its holder join {@code channel}. */

@@ -79,6 +79,18 @@ class ChannelGrantsTest {
     assertThat(g.maySubscribe("parley:other")).isFalse();
     assertThatThrownBy(() -> ChannelGrants.parse(Map.of("publish", List.of("parley:stats"))))
         .hasMessageContaining("channels.publish[0] must begin with a namespace's name");
+    assertThat(g.namesServerChannel()).isTrue();
+    assertThat(ChannelGrants.parse(Map.of("subscribe", List.of("dash:*"))).namesServerChannel())
+        .isFalse();
+  }
+
+  @Test
+  void aServerChannelIsGrantedByItsExactIdNeverByAPattern() {
+    for (String p : List.of("parley:*", "parley:st*")) {
+      assertThatThrownBy(() -> ChannelGrants.parse(Map.of("subscribe", List.of(p))))
+          .as(p)
+          .hasMessageContaining("must name a server channel exactly");
+    }
   }
 
   @Test

@@ -295,6 +295,12 @@ public final class JwtVerifier {
     } catch (IllegalArgumentException e) {
       throw new AuthenticationException("token " + e.getMessage());
     }
+    if (bySite != null && grants.namesServerChannel()) {
+      // The server's channels carry every site's figures: one site's backend may not grant them.
+      throw new AuthenticationException(
+          "a site's token cannot grant the server's channels (parley:…); only the deployment's"
+              + " key can");
+    }
     return new Claims(
         sub,
         role,

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.parley.server.SitesFile;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.TestServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -35,9 +38,16 @@ class ServerChannelsTest {
   TestServer server;
   final ObjectMapper json = new ObjectMapper();
 
+  /** The deployment's JWT key: the only one that may grant the server's channels. */
+  static final String DEPLOYMENT_KEY = "the-deployments-own-key-of-32-bytes";
+
   @BeforeEach
   void start() throws Exception {
-    server = SitesServer.start(dir, FILE);
+    Path sites = Files.writeString(dir.resolve("sites.json"), FILE);
+    server =
+        TestServer.start(
+            dir.resolve("data"),
+            b -> b.sites(SitesFile.load(sites)).agents(null).jwtSecret(DEPLOYMENT_KEY));
   }
 
   @AfterEach
@@ -115,23 +125,26 @@ class ServerChannelsTest {
   }
 
   @Test
-  void visitorsAndAgentsAreRefusedUnlessTheirTokenGrantsTheChannel() throws Exception {
-    String granted =
-        AuthenticationTest.hs256(
-            "shop-identity-secret-of-32-bytes!!",
-            Map.of(
-                "sub",
-                "board",
-                "site",
-                "shop",
-                "channels",
-                Map.of("subscribe", List.of("parley:stats"))),
-            Duration.ofHours(1));
+  void visitorsAndAgentsAreRefusedUnlessTheDeploymentsTokenGrantsTheChannel() throws Exception {
+    Map<String, Object> grant =
+        Map.of("sub", "board", "channels", Map.of("subscribe", List.of("parley:stats")));
+    String granted = AuthenticationTest.hs256(DEPLOYMENT_KEY, grant, Duration.ofHours(1));
+    // A site's identity secret cannot grant it: the figures are every site's.
+    Map<String, Object> bySite = new HashMap<>(grant);
+    bySite.put("site", "shop");
+    String siteSigned =
+        AuthenticationTest.hs256("shop-identity-secret-of-32-bytes!!", bySite, Duration.ofHours(1));
+    try (RawWebSocket refused = RawWebSocket.connect(server.port())) {
+      refused.readTimeoutMillis(10_000);
+      refused.sendText("{\"type\":\"hello\",\"site\":\"shop\",\"token\":\"" + siteSigned + "\"}");
+      JsonNode e = Frames.ofType(refused, "error");
+      assertThat(e.get("code").asText()).isEqualTo("unauthorized");
+      assertThat(e.get("message").asText()).contains("cannot grant the server's channels");
+    }
     try (RawWebSocket visitor = connect("{\"type\":\"hello\",\"site\":\"shop\"}");
         RawWebSocket agent =
             connect("{\"type\":\"hello\",\"user\":\"ann\",\"password\":\"anns-password\"}");
-        RawWebSocket board =
-            connect("{\"type\":\"hello\",\"site\":\"shop\",\"token\":\"" + granted + "\"}")) {
+        RawWebSocket board = connect("{\"type\":\"hello\",\"token\":\"" + granted + "\"}")) {
       visitor.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"parley:stats\"}");
       assertThat(error(visitor, "j").get("code").asText()).isEqualTo("forbidden");
       agent.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"parley:stats\"}");
