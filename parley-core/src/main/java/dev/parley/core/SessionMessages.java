@@ -129,6 +129,12 @@ final class SessionMessages {
 
   void receipt(Command.Receipt r) {
     Subscription sub = session.joinedOrThrow(r.conv());
+    if (!node.authorizer().mayPublish(session.principal(), r.conv())) {
+      // A receipt is stored and told to every subscriber, with the reader's id: where one may not
+      // write (a read-only channel, the server's own), one may not announce one's reading either.
+      throw new ProtocolException(
+          ErrorCode.FORBIDDEN, "you may not send receipts in " + r.conv(), "conv");
+    }
     if (r.seq() > sub.delivered()) {
       throw new ProtocolException(
           ErrorCode.INVALID_FIELD,

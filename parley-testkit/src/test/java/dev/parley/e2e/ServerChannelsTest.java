@@ -118,6 +118,11 @@ class ServerChannelsTest {
       JsonNode refused = error(admin, "s");
       assertThat(refused.get("code").asText()).isEqualTo("forbidden");
       assertThat(refused.get("cid").asText()).isEqualTo("x1");
+      // Nor a receipt: it would be stored and told to every watcher with the admin's id.
+      admin.sendText(
+          "{\"type\":\"receipt\",\"ref\":\"r\",\"conv\":\"parley:stats\",\"kind\":\"read\","
+              + "\"seq\":1}");
+      assertThat(error(admin, "r").get("code").asText()).isEqualTo("forbidden");
 
       admin.sendText("{\"type\":\"join\",\"ref\":\"o\",\"conv\":\"parley:other\"}");
       assertThat(error(admin, "o").get("code").asText()).isEqualTo("forbidden");
