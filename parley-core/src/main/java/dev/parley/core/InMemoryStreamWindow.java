@@ -177,9 +177,11 @@ public final class InMemoryStreamWindow implements StreamWindow {
     return CompletableFuture.completedFuture(p);
   }
 
-  @Override
-  public CompletableFuture<Replay> since(String name, Limits limits, String epoch, long after) {
-    long now = nowMillis.getAsLong();
+  /**
+   * The stream {@code name} for a read at {@code now}, made when missing: first making room under
+   * the cap of unwritten streams when this read would add one.
+   */
+  private Stream read(String name, long now) {
     if (unwritten.get() >= maxUnwritten) {
       Stream known = streams.get(name);
       if (known == null || known.idle(now)) {
@@ -188,6 +190,13 @@ public final class InMemoryStreamWindow implements StreamWindow {
     }
     Stream s = stream(name, now, false);
     counted(now);
+    return s;
+  }
+
+  @Override
+  public CompletableFuture<Replay> since(String name, Limits limits, String epoch, long after) {
+    long now = nowMillis.getAsLong();
+    Stream s = read(name, now);
     synchronized (s) {
       s.trim(limits, now);
       if (after == LIVE) { // a live join: no copy of the window (a crowd joins at once)
@@ -204,14 +213,7 @@ public final class InMemoryStreamWindow implements StreamWindow {
   @Override
   public CompletableFuture<Page> before(String name, Limits limits, long before, int limit) {
     long now = nowMillis.getAsLong();
-    if (unwritten.get() >= maxUnwritten) {
-      Stream known = streams.get(name);
-      if (known == null || known.idle(now)) {
-        makeRoom(now); // this read makes one more
-      }
-    }
-    Stream s = stream(name, now, false);
-    counted(now);
+    Stream s = read(name, now);
     synchronized (s) {
       s.trim(limits, now);
       ArrayDeque<Entry> page = new ArrayDeque<>(Math.min(limit, s.kept.size()));

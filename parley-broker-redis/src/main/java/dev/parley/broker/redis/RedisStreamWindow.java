@@ -163,39 +163,23 @@ public final class RedisStreamWindow implements StreamWindow {
 
   @Override
   public CompletableFuture<Replay> since(String stream, Limits limits, String epoch, long after) {
-    return redis
-        .<List<Object>>eval(
+    return read(
             SINCE,
-            ScriptOutputType.MULTI,
-            keys(stream),
-            newEpoch(),
-            Long.toString(nowMillis.getAsLong()),
-            Integer.toString(limits.size()),
-            Long.toString(limits.ttl().toMillis()),
-            Long.toString(IDLE_KEEP.toMillis()),
-            Long.toString(UNWRITTEN_KEEP.toMillis()),
+            stream,
+            limits,
             epoch == null ? "" : epoch,
             after == LIVE ? "live" : Long.toString(after))
-        .toCompletableFuture()
         .thenApply(RedisStreamWindow::replay);
   }
 
   @Override
   public CompletableFuture<Page> before(String stream, Limits limits, long before, int limit) {
-    return redis
-        .<List<Object>>eval(
+    return read(
             BEFORE,
-            ScriptOutputType.MULTI,
-            keys(stream),
-            newEpoch(),
-            Long.toString(nowMillis.getAsLong()),
-            Integer.toString(limits.size()),
-            Long.toString(limits.ttl().toMillis()),
-            Long.toString(IDLE_KEEP.toMillis()),
-            Long.toString(UNWRITTEN_KEEP.toMillis()),
+            stream,
+            limits,
             Long.toString(Math.min(before, Long.MAX_VALUE / 2)),
             Integer.toString(Math.max(1, limit)))
-        .toCompletableFuture()
         .thenApply(
             r -> {
               @SuppressWarnings("unchecked")
@@ -203,6 +187,28 @@ public final class RedisStreamWindow implements StreamWindow {
               return new Page(
                   (String) r.get(0), entries((Long) r.get(1), raw), (Long) r.get(2) == 1L);
             });
+  }
+
+  /**
+   * Runs a read {@code script} (the epoch made when missing, the window trimmed) with the common
+   * arguments and the script's own two last ones.
+   */
+  private CompletableFuture<List<Object>> read(
+      String script, String stream, Limits limits, String arg7, String arg8) {
+    return redis
+        .<List<Object>>eval(
+            script,
+            ScriptOutputType.MULTI,
+            keys(stream),
+            newEpoch(),
+            Long.toString(nowMillis.getAsLong()),
+            Integer.toString(limits.size()),
+            Long.toString(limits.ttl().toMillis()),
+            Long.toString(IDLE_KEEP.toMillis()),
+            Long.toString(UNWRITTEN_KEEP.toMillis()),
+            arg7,
+            arg8)
+        .toCompletableFuture();
   }
 
   /** Kept list items ({@code "<at> <frame>"}) as entries numbered from {@code first}. */
