@@ -82,25 +82,6 @@ test('a join beyond the connection\'s join rate is made again after the wait the
   }
 });
 
-test('close() clears the retries of rate-limited joins still waiting', T, async () => {
-  const c = client(BASE, { transports: ['websocket'] });
-  const internals = /** @type {any} */ (c);
-  try {
-    await c.connect();
-    const tag = newCid();
-    for (let i = 0; i < 64; i++) {
-      c.join(`close-${tag}-${i}`);
-      c.leave(`close-${tag}-${i}`);
-    }
-    c.join(`close-${tag}-later`); // refused rate_limited: a retry waits on a timer
-    await until(() => internals._positions.retrying.size === 1, 10000, 'the retry waiting');
-    assert.ok(internals._connection._timers.size > 0);
-  } finally {
-    c.close();
-  }
-  assert.equal(internals._connection._timers.size, 0, 'no timer left behind');
-});
-
 test('joined counts who is present and presenceList pages through them', T, async () => {
   const room = 'room-presence-' + newCid();
   const a = client(BASE, { transports: ['websocket'] });

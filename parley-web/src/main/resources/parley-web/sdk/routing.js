@@ -121,16 +121,13 @@ function error(client, e) {
     const waiting = client._positions.retrying;
     waiting.add(conv);
     const wait = e.retryAfterMs ?? 1000;
-    // On the connection's timers, which close() clears.
-    client._connection._later(wait * waiting.size + Math.floor(Math.random() * 100), () => {
-      if (!waiting.delete(conv)) {
-        return; // another refusal's timer for it went first
-      }
+    setTimeout(() => {
+      waiting.delete(conv);
       if (client.state === 'connected' && client._positions.holds(conv)) {
         client._write(client._positions.joinCommand(conv));
         client._sender.joinedNow.add(conv);
       }
-    });
+    }, wait * waiting.size + Math.floor(Math.random() * 100));
     return true;
   }
   if (e.code === 'unauthorized' && client._helloPending && e.field !== 'site') {
