@@ -2,7 +2,7 @@
 // a new client on the same storage key sends them again with their cids — per site key and per
 // user. The first tests use the Outbox alone; the last ones a real server, where a reload is a
 // client closed and another one made on the same storage.
-import { test } from 'node:test';
+import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Outbox } from '../../main/resources/parley-web/sdk/outbox.js';
 import { newCid } from '../../main/resources/parley-web/sdk/parley.js';
@@ -105,6 +105,29 @@ test('after a reload a stored send waits for its conversation to be joined befor
     c.send('chat_1', 'typed now');
     assert.equal(ws.sent.at(-1).text, 'typed now', 'once joined, sends go out at once');
   } finally {
+    c.close();
+  }
+});
+
+test('a send refused rate_limited goes out again only after its retryAfterMs', async () => {
+  const { WebSocket, sockets } = scriptedWebSocket();
+  const c = client('http://127.0.0.1:1', { transports: ['websocket'], WebSocket, token: 't' });
+  try {
+    c.connect();
+    await until(() => sockets[0]?.sent.length === 1, 2000, 'the hello');
+    const ws = sockets[0];
+    ws.push({ type: 'welcome', session: 's', user: 'v_1', role: 'visitor', token: 't', heartbeatMs: 30000 });
+    ws.push({ type: 'joined', conv: 'chat_1', lastSeq: 0, from: 0, receipts: [], presence: [] });
+    mock.timers.enable({ apis: ['setTimeout'] });
+    c.send('chat_1', 'one too many').catch(() => {});
+    const cid = ws.sent.at(-1).cid;
+    ws.push({ type: 'error', code: 'rate_limited', cid, retry: true, retryAfterMs: 8000, message: 'slow down' });
+    mock.timers.tick(7999);
+    assert.equal(ws.sent.filter((f) => f.type === 'send').length, 1, 'not again before the wait is over');
+    mock.timers.tick(501); // the wait and its jitter (under 500 ms)
+    assert.deepEqual(ws.sent.filter((f) => f.type === 'send').map((f) => f.cid), [cid, cid], 'then again, same cid');
+  } finally {
+    mock.timers.reset();
     c.close();
   }
 });

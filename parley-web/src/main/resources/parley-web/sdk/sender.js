@@ -165,9 +165,10 @@ export class Sender {
       return;
     }
     if (RETRYABLE.has(e.code) || e.retry) {
-      // Throttled or not stored: hold every send for a moment, then send the outbox again in order,
-      // so that a burst over the rate limit still arrives in the order it was typed.
-      this._pause(1000 + this.options.random() * 500);
+      // Throttled or not stored: hold every send for as long as the server asks (`retryAfterMs`;
+      // at least a second), then send the outbox again in order, so that a burst over the rate
+      // limit still arrives in the order it was typed.
+      this._pause(Math.max(1000, e.retryAfterMs ?? 0) + this.options.random() * 500);
       return;
     }
     const p = this.outbox.remove(e.cid);

@@ -35,12 +35,17 @@ final class EngineConfigs {
 
   /** The chat layer's settings (an agent is assumed to spend 3 minutes on a conversation). */
   static ChatConfig chat(ServerConfig config) {
+    ChatConfig d = ChatConfig.defaults();
     return new ChatConfig(
         config.openChannels(),
         config.agentOfflineGrace(),
         Duration.ofMinutes(3),
         config.requireToken(),
-        config.requireOrigin());
+        config.requireOrigin(),
+        d.sweepInterval(),
+        config.newConversationBurst(),
+        config.newConversationEvery(),
+        d.newConversationsPerSitePerSecond());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.parley.server;
 
+import static dev.parley.server.ModuleDefaults.CHAT;
 import static dev.parley.server.ModuleDefaults.NODE;
 import static dev.parley.server.ModuleDefaults.TRANSPORT;
 import static dev.parley.server.Setting.Group.CONNECTIONS;
@@ -188,6 +189,28 @@ final class NetworkSettings {
               NODE.helloBurst(),
               "How many such hellos one client address may make at once.")
           .applies(ServerConfigBuilder::helloBurst);
+  static final Setting<Integer> NEW_CONVERSATION_BURST =
+      Setting.of(
+              "new-conversation-burst",
+              CONNECTIONS,
+              "N",
+              INT,
+              CHAT.newConversations(),
+              "How many chat conversations one client address may open at once.")
+          .details(
+              "Then one per `--new-conversation-every`; beyond, the command that would open one "
+                  + "(the first `send`, `handoff`, an upload) is refused `rate_limited` with "
+                  + "`retryAfterMs`. Raise it for tests and load tests from one address")
+          .applies(ServerConfigBuilder::newConversationBurst);
+  static final Setting<Duration> NEW_CONVERSATION_EVERY =
+      Setting.of(
+              "new-conversation-every",
+              CONNECTIONS,
+              "D",
+              DURATION,
+              CHAT.newConversationEvery(),
+              "How often one client address may open one more chat conversation after its burst.")
+          .applies(ServerConfigBuilder::newConversationEvery);
   static final Setting<Duration> SHUTDOWN_GRACE =
       Setting.of(
               "shutdown-grace",

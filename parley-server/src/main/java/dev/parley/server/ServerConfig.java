@@ -72,6 +72,8 @@ import java.util.Set;
  * @param helloRate {@code hello}s that make a new anonymous user or log in with a password, per
  *     second per client address
  * @param helloBurst such {@code hello}s one client address may make at once
+ * @param newConversationBurst chat conversations one client address may open at once
+ * @param newConversationEvery how often it may open one more after that burst
  * @param slowConsumerGrace how long a connection may read too slowly before it is closed (4503)
  * @param maxConnections connections held at once (503 beyond)
  * @param maxConnectionsPerIp connections from one address at once (503 beyond)
@@ -125,6 +127,8 @@ public record ServerConfig(
     int sendBurst,
     double helloRate,
     int helloBurst,
+    int newConversationBurst,
+    Duration newConversationEvery,
     Duration slowConsumerGrace,
     int maxConnections,
     int maxConnectionsPerIp,

@@ -74,6 +74,8 @@ public final class ServerConfigBuilder {
   private int sendBurst = NetworkSettings.SEND_BURST.defaultValue();
   private double helloRate = NetworkSettings.HELLO_RATE.defaultValue();
   private int helloBurst = NetworkSettings.HELLO_BURST.defaultValue();
+  private int newConversationBurst = NetworkSettings.NEW_CONVERSATION_BURST.defaultValue();
+  private Duration newConversationEvery = NetworkSettings.NEW_CONVERSATION_EVERY.defaultValue();
   private Duration slowConsumerGrace = NetworkSettings.SLOW_CONSUMER_GRACE.defaultValue();
   private int maxConnections = NetworkSettings.MAX_CONNECTIONS.defaultValue();
   private int maxConnectionsPerIp = NetworkSettings.MAX_CONNECTIONS_PER_IP.defaultValue();
@@ -368,6 +370,16 @@ public final class ServerConfigBuilder {
     return this;
   }
 
+  public ServerConfigBuilder newConversationBurst(int v) {
+    newConversationBurst = v;
+    return this;
+  }
+
+  public ServerConfigBuilder newConversationEvery(Duration v) {
+    newConversationEvery = v;
+    return this;
+  }
+
   public ServerConfigBuilder slowConsumerGrace(Duration v) {
     slowConsumerGrace = v;
     return this;
@@ -587,6 +599,10 @@ public final class ServerConfigBuilder {
     if (helloRate <= 0 || helloBurst < 1) {
       throw new IllegalArgumentException("hello-rate must be > 0 and hello-burst >= 1");
     }
+    if (newConversationBurst < 1 || newConversationEvery.toMillis() < 1) {
+      throw new IllegalArgumentException(
+          "new-conversation-burst must be >= 1 and new-conversation-every at least 1ms");
+    }
     if (bot == BotKind.WEBHOOK
         && (webhook == null
             || webhook.url() == null
@@ -692,6 +708,8 @@ public final class ServerConfigBuilder {
         sendBurst,
         helloRate,
         helloBurst,
+        newConversationBurst,
+        newConversationEvery,
         slowConsumerGrace,
         maxConnections,
         maxConnectionsPerIp,

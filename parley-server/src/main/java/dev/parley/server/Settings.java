@@ -49,6 +49,8 @@ import static dev.parley.server.NetworkSettings.HELLO_RATE;
 import static dev.parley.server.NetworkSettings.HOST;
 import static dev.parley.server.NetworkSettings.MAX_CONNECTIONS;
 import static dev.parley.server.NetworkSettings.MAX_CONNECTIONS_PER_IP;
+import static dev.parley.server.NetworkSettings.NEW_CONVERSATION_BURST;
+import static dev.parley.server.NetworkSettings.NEW_CONVERSATION_EVERY;
 import static dev.parley.server.NetworkSettings.PING_INTERVAL;
 import static dev.parley.server.NetworkSettings.PONG_TIMEOUT;
 import static dev.parley.server.NetworkSettings.PORT;
@@ -135,6 +137,8 @@ final class Settings {
           SEND_BURST,
           HELLO_RATE,
           HELLO_BURST,
+          NEW_CONVERSATION_BURST,
+          NEW_CONVERSATION_EVERY,
           SHUTDOWN_GRACE,
           DATA_DIR,
           STORE,

@@ -118,7 +118,14 @@ class BrowserTest {
             dir.resolve("data"),
             // crawl.mjs and sources.mjs serve their pages on 127.0.0.1: private addresses allowed,
             // for tests only
-            b -> b.sites(SitesFile.load(sites)).agents(null).knowledgeFetchPrivate(true));
+            // Every story's visitors come from 127.0.0.1: more new conversations than one
+            // address's default burst (10, then one per 10 s) in a few minutes.
+            b ->
+                b.sites(SitesFile.load(sites))
+                    .agents(null)
+                    .knowledgeFetchPrivate(true)
+                    .newConversationBurst(1000)
+                    .helloBurst(1000));
   }
 
   @AfterAll
