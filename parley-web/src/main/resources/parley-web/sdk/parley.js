@@ -96,14 +96,13 @@ export class ParleyClient extends Emitter {
     this.duplicatesDropped = 0;
     /** @type {Positions} */
     this._positions = new Positions();
+    /** @type {Set<string>} conversations left on this connection whose `left` has not come yet */
+    this._leaving = new Set();
     /** @type {boolean} a hello went out and its welcome is awaited */
     this._helloPending = false;
-    /** @type {Promise<Welcome>|null} */
-    this._welcome = null;
-    /** @type {((w: Welcome) => void)|null} */
-    this._resolveWelcome = null;
-    /** @type {((e: Error) => void)|null} */
-    this._rejectWelcome = null;
+    /** @type {Promise<Welcome>|null} */ this._welcome = null;
+    /** @type {((w: Welcome) => void)|null} */ this._resolveWelcome = null;
+    /** @type {((e: Error) => void)|null} */ this._rejectWelcome = null;
     /** @type {ReturnType<typeof setInterval>|undefined} */
     this._ticker = undefined;
     /** @type {Sender} the outbox and how its sends go out */
@@ -171,6 +170,7 @@ export class ParleyClient extends Emitter {
    * @param {string} conv @param {number} [afterSeq] @param {string} [epoch]
    */
   join(conv, afterSeq, epoch) {
+    this._leaving.delete(conv);
     this._positions.track(conv, afterSeq ?? this.position(conv), afterSeq == null ? this._positions.epoch(conv) : epoch);
     if (this.state === 'connected') {
       this._write(this._positions.joinCommand(conv));
@@ -182,6 +182,7 @@ export class ParleyClient extends Emitter {
   leave(conv) {
     this._positions.forget(conv);
     this._sender.joinedNow.delete(conv);
+    this._leaving.add(conv); // a `joined` still on its way answers a join made before: not taken up
     this._write({ type: 'leave', conv });
   }
 

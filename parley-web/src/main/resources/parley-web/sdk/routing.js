@@ -29,6 +29,9 @@ export function routeFrame(client, text) {
       welcomed(client, push);
       break;
     case 'joined': {
+      if (client._leaving.has(push.conv)) {
+        return; // the answer to a join made before a leave: the server has left it by now
+      }
       client._sender.joined(push.conv);
       const unparked = client._positions.joined(push);
       client.emit('joined', push);
@@ -58,6 +61,9 @@ export function routeFrame(client, text) {
         return; // a stale repeat of a loss already reported: nothing is missing
       }
       break;
+    case 'left':
+      client._leaving.delete(push.conv);
+      break;
     default:
       break;
   }
@@ -67,6 +73,7 @@ export function routeFrame(client, text) {
 /** @param {ParleyClient} client @param {Welcome} w */
 function welcomed(client, w) {
   client._helloPending = false;
+  client._leaving.clear(); // a new connection: nothing of the old one is on its way
   client._credentials.welcomed(w);
   client.user = w.user;
   client.role = w.role;

@@ -38,6 +38,12 @@ final class PushRouter implements Connection.Owner {
   /** Conversations whose refused join waits to be made again on this connection. */
   private final Set<String> rejoining = new HashSet<>();
 
+  /**
+   * Conversations left on this connection whose {@code left} has not come yet: a {@code joined} on
+   * its way answers a join made before the leave, and is not taken up.
+   */
+  private final Set<String> leaving = new HashSet<>();
+
   /** Retryable refusals in a row per conversation (the wait doubles with each, up to 32 s). */
   private final Map<String, Integer> failedJoins = new HashMap<>();
 
@@ -97,6 +103,11 @@ final class PushRouter implements Connection.Owner {
   void route(Push push) {
     switch (push) {
       case Push.Welcome w -> welcomed(w);
+      case Push.Joined j when leaving.contains(j.conv()) -> {}
+      case Push.Left l -> {
+        leaving.remove(l.conv());
+        listener.onEvent(l);
+      }
       case Push.Joined j -> {
         failedJoins.remove(j.conv());
         positions.joined(j);
@@ -153,6 +164,7 @@ final class PushRouter implements Connection.Owner {
    * when connected, else after the next {@code welcome}; nothing when the client holds it already.
    */
   void join(String conv, long afterSeq, String epoch) {
+    leaving.remove(conv);
     if (positions.track(conv, afterSeq, epoch)
         && connection.state() == ParleyClient.State.CONNECTED) {
       connection.write(positions.join(conv));
@@ -187,12 +199,14 @@ final class PushRouter implements Connection.Owner {
     rejoining.remove(conv);
     failedJoins.remove(conv);
     if (positions.forget(conv) && connection.state() == ParleyClient.State.CONNECTED) {
+      leaving.add(conv);
       connection.write(new Command.Leave(null, conv));
     }
   }
 
   private void welcomed(Push.Welcome w) {
     rejoining.clear();
+    leaving.clear(); // a new connection: nothing of the old one is on its way
     credentials.welcomed(w);
     connection.established(w.heartbeatMs());
     firstWelcome.complete(null);

@@ -3,6 +3,7 @@ package dev.parley.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.client.ParleyClient;
+import dev.parley.client.Position;
 import dev.parley.protocol.Push;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
@@ -20,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The Java SDK past the connection's join rate (docs/PROTOCOL.md#join: 64 at once, then 5 a
  * second): a client that joined and left 64 channels, then joins 5 more, has those refused {@code
  * rate_limited}; it makes them again after the wait the server names, so every channel asked for is
- * joined, and the refusals never reach the listener. {@code leave} frees the conversation cap.
+ * joined, and the refusals never reach the listener. {@code leave} frees the conversation cap, and
+ * the {@code joined} that answers a join the client left before it arrived is not taken up: the
+ * position stays forgotten (a reconnect would join it again).
  */
 @Timeout(60)
 class JoinRateClientTest {
@@ -60,6 +63,12 @@ class JoinRateClientTest {
       }
       assertThat(errors).as("refusals handled, not surfaced").isEmpty();
       assertThat(joined).containsAll(asked);
+      // Every burst channel's joined and left came before the later joins' answers.
+      for (int i = 0; i < 64; i++) {
+        assertThat(client.positionOf("ticks:burst-" + i))
+            .as("burst-" + i + " left: nothing held, not even its epoch")
+            .isEqualTo(new Position(-1, null));
+      }
     }
   }
 }
