@@ -84,7 +84,7 @@ public final class ChatLayer implements AutoCloseable {
     this.bots = bots;
     this.config = config;
     this.conversations = new Conversations(store, shared, clock);
-    this.proxies = new ProxyAuthorization(directory);
+    this.proxies = new ProxyAuthorization(directory, clock);
     this.access = new ChatAccess(directory, conversations, config, proxies);
   }
 
@@ -148,6 +148,7 @@ public final class ChatLayer implements AutoCloseable {
 
   /** Starts the parts that need {@code node}; call once, right after building it. */
   public void attach(Node node, ChatMetrics metrics) {
+    proxies.metrics(metrics);
     directory.onAgentsReplaced(new AccessRevocation(node)::agentsReplaced);
     WaitEstimate estimate = new WaitEstimate(config.averageHandleTime());
     QueuePlaces places = new QueuePlaces(node, directory, conversations, estimate);

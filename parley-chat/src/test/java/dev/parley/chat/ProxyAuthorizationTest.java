@@ -7,13 +7,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.ChannelProxy.Action;
 import dev.parley.chat.ChannelProxy.Verdict;
 import dev.parley.chat.Namespace.Audience;
+import dev.parley.core.Principal;
+import dev.parley.protocol.Command;
+import dev.parley.protocol.ErrorCode;
+import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Push;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -26,7 +34,9 @@ import org.junit.jupiter.api.Timeout;
  * in-memory ports, the backend a {@link ScriptedBackend} whose answers each test gives when it
  * chooses: a join and a send wait for the answer, go ahead on allow, and are refused {@code
  * forbidden} on deny and {@code proxy_unavailable} (retryable) on no answer — nothing joined or
- * stored; the namespace's own rule comes first, and without a port the namespace is closed.
+ * stored; the namespace's own rule comes first, and without a port the namespace is closed. At the
+ * level of {@link ProxyAuthorization} itself: the node's bound on questions in flight, and what
+ * each question counts in {@link ChatMetrics}.
  */
 @Timeout(30)
 class ProxyAuthorizationTest {
@@ -125,6 +135,7 @@ class ProxyAuthorizationTest {
     Push.Error unavailable = v.nextOf(Push.Error.class);
     assertThat(unavailable.code()).isEqualTo("proxy_unavailable");
     assertThat(unavailable.retry()).isTrue();
+    assertThat(unavailable.retryAfterMs()).isEqualTo(ProxyAuthorization.RETRY_AFTER_MS);
     assertThat(unavailable.ref()).isEqualTo("u");
     assertThat(unavailable.conv()).isEqualTo("gated:b");
 
@@ -154,6 +165,7 @@ class ProxyAuthorizationTest {
     Push.Error unavailable = v.nextOf(Push.Error.class);
     assertThat(unavailable.code()).isEqualTo("proxy_unavailable");
     assertThat(unavailable.retry()).isTrue();
+    assertThat(unavailable.retryAfterMs()).isEqualTo(1000L);
     assertThat(unavailable.cid()).isEqualTo("later");
 
     v.send(send("gated:room", "yes", "allowed words"));
@@ -176,6 +188,88 @@ class ProxyAuthorizationTest {
     h.chat.channelProxy(ChannelProxy.NONE);
     ChatHarness.Client v = h.visitor();
     v.send(join("j", "gated:x"));
-    assertThat(v.nextOf(Push.Error.class).code()).isEqualTo("proxy_unavailable");
+    Push.Error e = v.nextOf(Push.Error.class);
+    assertThat(e.code()).isEqualTo("proxy_unavailable");
+    assertThat(e.retryAfterMs()).isEqualTo(1000L);
+  }
+
+  static final Principal ANA = new Principal("shop:ana", Map.of(), null);
+
+  /** The error a refused question's future failed with. */
+  static ProtocolException refusal(CompletableFuture<?> f) {
+    assertThat(f).as("refused at once").isCompletedExceptionally();
+    Throwable t = f.handle((v, e) -> e).join();
+    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+    assertThat(cause).isInstanceOf(ProtocolException.class);
+    return (ProtocolException) cause;
+  }
+
+  @Test
+  void beyondTheNodesBoundAJoinOrSendIsRefusedAtOnceWithoutAskingTheBackend() throws Exception {
+    ProxyAuthorization auth = new ProxyAuthorization(h.directory, h.clock);
+    auth.port(backend);
+    List<CompletableFuture<Boolean>> held = new ArrayList<>();
+    for (int i = 0; i < ProxyAuthorization.MAX_IN_FLIGHT; i++) {
+      held.add(auth.maySubscribe(ANA, GATED, "gated:c" + i));
+    }
+    assertThat(held).allSatisfy(f -> assertThat(f).isNotDone());
+    assertThat(backend.asked).hasSize(256);
+
+    ProtocolException join = refusal(auth.maySubscribe(ANA, GATED, "gated:one-more"));
+    assertThat(join.code()).isEqualTo(ErrorCode.PROXY_UNAVAILABLE);
+    assertThat(join.retryAfterMs()).isEqualTo(1000L);
+    ProtocolException send =
+        refusal(auth.beforePublish(ANA, new Command.Send(null, "c1", "gated:room", "hi")));
+    assertThat(send.code()).isEqualTo(ErrorCode.PROXY_UNAVAILABLE);
+    assertThat(send.retryAfterMs()).isEqualTo(1000L);
+    assertThat(backend.asked).as("the backend was not asked beyond the bound").hasSize(256);
+
+    backend.next().answer().complete(Verdict.DENY); // an answer frees a place
+    assertThat(held.getFirst()).isCompletedWithValue(false);
+    CompletableFuture<Void> next =
+        auth.beforePublish(ANA, new Command.Send(null, "c2", "gated:room", "hi"));
+    assertThat(next).isNotDone();
+    assertThat(backend.asked).hasSize(256);
+    assertThat(backend.asked.stream().map(a -> a.call().cid())).contains("c2");
+  }
+
+  /** Records what the chat layer counts about proxies, one line each. */
+  static final class RecordingMetrics implements ChatMetrics {
+    final List<String> counted = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void proxyAsked(String kind, String verdict, long nanos) {
+      counted.add(kind + " " + verdict + " " + nanos);
+    }
+
+    @Override
+    public void proxyOverloaded(String kind) {
+      counted.add(kind + " overload");
+    }
+  }
+
+  @Test
+  void eachVerdictIsCountedWithTheTimeItTook() throws Exception {
+    RecordingMetrics metrics = new RecordingMetrics();
+    ProxyAuthorization auth = new ProxyAuthorization(h.directory, h.clock, 1);
+    auth.port(backend);
+    auth.metrics(metrics);
+
+    CompletableFuture<Boolean> join = auth.maySubscribe(ANA, GATED, "gated:a");
+    refusal(auth.beforePublish(ANA, new Command.Send(null, "c0", "gated:a", "x")));
+    h.clock.advance(Duration.ofMillis(40));
+    backend.next().answer().complete(Verdict.ALLOW);
+    assertThat(join).isCompletedWithValue(true);
+    auth.beforePublish(ANA, new Command.Send(null, "c1", "gated:a", "x"));
+    backend.next().answer().complete(Verdict.DENY);
+    auth.beforePublish(ANA, new Command.Send(null, "c2", "gated:a", "x"));
+    backend.next().answer().complete(Verdict.UNAVAILABLE);
+
+    assertThat(metrics.counted)
+        .containsExactly(
+            "publish overload",
+            "subscribe allow " + Duration.ofMillis(40).toNanos(),
+            "publish deny 0",
+            "publish unavailable 0");
   }
 }

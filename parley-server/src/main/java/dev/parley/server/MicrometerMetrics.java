@@ -4,6 +4,7 @@ import dev.parley.bots.knowledge.KnowledgeIndexes;
 import dev.parley.chat.ChatLayer;
 import dev.parley.chat.ChatMetrics;
 import dev.parley.chat.ConversationStatus;
+import dev.parley.chat.NamespaceProxy;
 import dev.parley.core.CoreMetrics;
 import dev.parley.edge.OpsApi;
 import dev.parley.protocol.ErrorCode;
@@ -29,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Parley's metrics in Micrometer, scraped by Prometheus at {@code /metrics}. Every name and label
  * is listed in {@code docs/OPERATIONS.md#metrics}; labels are low-cardinality only (transport,
- * close code, reason, error code, status, site, batch) — never a user or conversation id.
+ * close code, reason, error code, status, site, batch, proxy kind and verdict) — never a user or
+ * conversation id.
  *
  * <p>Thread-safe: Micrometer meters are; counters and timers are looked up per tag value (a small,
  * fixed set).
@@ -346,6 +348,24 @@ public final class MicrometerMetrics
         .maximumExpectedValue(Duration.ofMinutes(2))
         .register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void proxyAsked(String kind, String verdict, long nanos) {
+    registry.counter("parley.proxy.requests", "kind", kind, "verdict", verdict).increment();
+    Timer.builder("parley.proxy")
+        .description("From a question to a namespace's proxy to its verdict")
+        .tag("kind", kind)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(NamespaceProxy.MAX_TIMEOUT)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void proxyOverloaded(String kind) {
+    registry.counter("parley.proxy.requests", "kind", kind, "verdict", "overload").increment();
   }
 
   @Override

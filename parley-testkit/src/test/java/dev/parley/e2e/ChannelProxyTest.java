@@ -321,6 +321,7 @@ class ChannelProxyTest {
       JsonNode join = joinRefused(v, "j", "junk:x");
       assertThat(join.get("code").asText()).isEqualTo("proxy_unavailable");
       assertThat(join.get("retry").asBoolean()).isTrue();
+      assertThat(join.path("retryAfterMs").asLong()).isEqualTo(1000);
       v.ws()
           .sendText(
               "{\"type\":\"send\",\"ref\":\"nj\",\"cid\":\"n1\",\"conv\":\"junk:x\","
@@ -333,6 +334,7 @@ class ChannelProxyTest {
       JsonNode send = sendRefused(v, "s", "g1", "junkpub:x");
       assertThat(send.get("code").asText()).isEqualTo("proxy_unavailable");
       assertThat(send.get("retry").asBoolean()).isTrue();
+      assertThat(send.path("retryAfterMs").asLong()).isEqualTo(1000);
     }
     assertThat(stored("junkpub:x")).isZero();
     assertThat(forged).isEmpty();

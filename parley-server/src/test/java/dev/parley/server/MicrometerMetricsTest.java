@@ -1,0 +1,34 @@
+package dev.parley.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The chat layer's counts as Prometheus reads them from {@link MicrometerMetrics}: the names and
+ * labels {@code docs/OPERATIONS.md#metrics} lists.
+ */
+@Timeout(30)
+class MicrometerMetricsTest {
+  @Test
+  void eachProxyVerdictCountsUnderItsKindAndTheAnswersAreTimed() {
+    try (MicrometerMetrics metrics = new MicrometerMetrics()) {
+      metrics.proxyAsked("publish", "deny", Duration.ofMillis(30).toNanos());
+      metrics.proxyAsked("publish", "deny", Duration.ofMillis(10).toNanos());
+      metrics.proxyAsked("subscribe", "allow", Duration.ofMillis(5).toNanos());
+      metrics.proxyOverloaded("subscribe");
+
+      String scrape = metrics.scrape();
+      assertThat(scrape)
+          .contains("parley_proxy_requests_total{kind=\"publish\",verdict=\"deny\"} 2.0")
+          .contains("parley_proxy_requests_total{kind=\"subscribe\",verdict=\"allow\"} 1.0")
+          .contains("parley_proxy_requests_total{kind=\"subscribe\",verdict=\"overload\"} 1.0")
+          .contains("parley_proxy_seconds_count{kind=\"publish\"} 2")
+          .contains("parley_proxy_seconds_sum{kind=\"publish\"} 0.04")
+          .contains("parley_proxy_seconds_count{kind=\"subscribe\"} 1")
+          .contains("parley_proxy_seconds_bucket{kind=\"subscribe\",le=");
+    }
+  }
+}
