@@ -105,15 +105,16 @@ export class NodeFigures {
 }
 
 /**
- * Follows parley:stats with `token` (or an admin's `login`): `onFigures` gets every node's figures as they arrive (after a
+ * Follows parley:stats with `token` (renewed before it expires by `tokenProvider`, when given) or an
+ * admin's `login` (renewed by the SDK): `onFigures` gets every node's figures as they arrive (after a
  * reconnect, the ones the channel's short window still holds first); `onRefused` once, if the
  * server refuses the token or the join, after which the client is closed; `onStatus` a short text
  * for the page's status line.
- * @param {{url: string, token?: string, login?: {user: string, password: string}, onFigures: (f: Figures) => void, onRefused: (why: string) => void, onStatus?: (text: string) => void}} o
+ * @param {{url: string, token?: string, tokenProvider?: () => Promise<string>, login?: {user: string, password: string}, onFigures: (f: Figures) => void, onRefused: (why: string) => void, onStatus?: (text: string) => void}} o
  * @returns {ParleyClient}
  */
 export function followFigures(o) {
-  const c = new ParleyClient({ url: o.url, token: o.token, login: o.login });
+  const c = new ParleyClient({ url: o.url, token: o.token, tokenProvider: o.tokenProvider, login: o.login });
   let refused = false;
   const refuse = (/** @type {string} */ why) => {
     if (!refused) {

@@ -3,7 +3,9 @@
 // live over the server's channel parley:stats with the JS SDK (../dashboard/live-figures.js), summed
 // over the cluster's nodes. Another site embeds it in a frame whose address carries a token its
 // backend signed with a `channels` claim granting parley:stats (`/ops-board/#token=…`; the fragment
-// never reaches a server's log); without one it asks for an admin's login. The SDK reconnects and
+// never reaches a server's log); without one it asks for an admin's login. A token expires: a minute
+// before, the framed board asks its embedding page for a fresh one (tokenFromParent: docs/CLIENTS.md
+// #the-operations-boards-token), and an admin's login is renewed by the SDK. The SDK reconnects and
 // resumes the channel by itself; a refused token or join is shown, not retried.
 import { followFigures, NodeFigures } from '../dashboard/live-figures.js';
 
@@ -18,9 +20,37 @@ const $ = (id) => /** @type {E} */ (document.getElementById(id));
 const nodes = new NodeFigures();
 /** @typedef {import('../dashboard/live-figures.js').View} View */
 
+/** How long the board waits for its embedding page's fresh token. */
+const TOKEN_WAIT_MS = 30000;
+
 /**
- * Shows the board and follows the figures with `token` or `login`.
- * @param {{token?: string, login?: {user: string, password: string}}} who
+ * Fresh tokens from the page that frames the board, for the SDK to renew its token with (asked a
+ * minute before it expires): posts `{type: 'parley-ops-board:token-needed'}` to the parent (it
+ * carries nothing secret) and takes the first `{type: 'parley-ops-board:token', token}` that the
+ * parent window posts back. Unframed, none: the token lasts until it expires.
+ * @returns {(() => Promise<string>) | undefined}
+ */
+function tokenFromParent() {
+  if (window.parent === window) {
+    return undefined;
+  }
+  return () => new Promise((resolve, reject) => {
+    const done = () => { clearTimeout(timer); removeEventListener('message', take); };
+    const timer = setTimeout(() => { done(); reject(new Error('the embedding page sent no token')); }, TOKEN_WAIT_MS);
+    const take = (/** @type {MessageEvent} */ e) => {
+      if (e.source === window.parent && e.data?.type === 'parley-ops-board:token' && typeof e.data.token === 'string') {
+        done();
+        resolve(e.data.token);
+      }
+    };
+    addEventListener('message', take);
+    window.parent.postMessage({ type: 'parley-ops-board:token-needed' }, '*');
+  });
+}
+
+/**
+ * Shows the board and follows the figures with `token` (and its renewals) or `login`.
+ * @param {{token?: string, tokenProvider?: () => Promise<string>, login?: {user: string, password: string}}} who
  */
 function follow(who) {
   $('error').textContent = '';
@@ -82,7 +112,7 @@ $('login').addEventListener('submit', (e) => {
 const token = new URLSearchParams(location.hash.slice(1)).get('token');
 if (token) {
   history.replaceState(null, '', location.pathname + location.search); // out of the address bar
-  follow({ token });
+  follow({ token, tokenProvider: tokenFromParent() });
 } else {
   $('login').hidden = false;
 }

@@ -258,7 +258,8 @@ public final class ChatLayer implements AutoCloseable {
    * each change so an edited namespace applies at once); other channels keep presence and announce
    * only when {@code channelEvents} (off by default: a crowd joining would cost every subscriber an
    * event per joiner; their presence is still counted and listed on demand). The {@link
-   * ServerChannels} keep presence and never announce it.
+   * ServerChannels} keep presence count only: a node reads whether anyone listens, and nobody reads
+   * who (their joiners are admins and the holders of a grant, an embedded board among them).
    */
   public PresencePolicy presencePolicy(boolean channelEvents) {
     return new PresencePolicy() {
@@ -280,6 +281,11 @@ public final class ChatLayer implements AutoCloseable {
       public boolean tracks(String conv) {
         Namespace ns = directory.namespace(Namespace.nameOf(conv));
         return ns == null || ns.presence();
+      }
+
+      @Override
+      public boolean lists(String conv) {
+        return !ServerChannels.isServerChannel(conv);
       }
     };
   }

@@ -13,8 +13,10 @@ import java.util.concurrent.CompletableFuture;
  * fixed, not configured: admins may join them, and so may the holders of a token whose {@code
  * channels} claim grants them ({@link ChannelGrants}, e.g. {@code "subscribe": ["parley:stats"]});
  * no client may send or type into them, whatever its role or grants; they are ephemeral (a short
- * {@link #WINDOW}, never stored), their presence is kept (so a node knows whether anyone listens)
- * but never announced. Any other {@code parley:…} id is refused to everyone.
+ * {@link #WINDOW}, never stored), their presence is count only (a node knows whether anyone
+ * listens; {@code joined} and {@code presence_list} give the count and name nobody) and never
+ * announced ({@link ChatLayer#presencePolicy}). Any other {@code parley:…} id is refused to
+ * everyone.
  *
  * <p>Stateless; any thread.
  */
@@ -25,9 +27,13 @@ public final class ServerChannels {
   /** The channel of the live figures. */
   public static final String STATS = "parley:stats";
 
-  /** What a server channel's window keeps: the last few seconds of figures, for a resume. */
+  /**
+   * What a server channel's window keeps, for a resume: the last 10 s of figures. The bound is the
+   * time; the count only caps memory, high enough for 10 s of a cluster of up to 20 nodes (one
+   * message per node per second) — with more nodes a resume reaches back less than 10 s.
+   */
   public static final StreamWindow.Limits WINDOW =
-      new StreamWindow.Limits(20, Duration.ofSeconds(10));
+      new StreamWindow.Limits(200, Duration.ofSeconds(10));
 
   private ServerChannels() {}
 

@@ -22,7 +22,8 @@ public final class ChannelPresence {
   /**
    * The users present in {@code conversation} on any node: their count and the first {@code limit}
    * in ascending order (no {@code ref}, no {@code next}); none where presence is not tracked (its
-   * namespace turned it off). Completes exceptionally when the shared state cannot be read.
+   * namespace turned it off), the count alone where it is count only ({@link
+   * PresencePolicy#lists}). Completes exceptionally when the shared state cannot be read.
    */
   public CompletableFuture<Push.PresenceList> of(String conversation, int limit) {
     if (!node.presencePolicy().tracks(conversation)) {
@@ -31,6 +32,11 @@ public final class ChannelPresence {
     }
     String topic = LocalHub.topicOf(conversation);
     SharedState shared = node.sharedState();
+    if (!node.presencePolicy().lists(conversation)) {
+      return shared
+          .presenceCount(topic)
+          .thenApply(count -> new Push.PresenceList(null, conversation, count, List.of(), null));
+    }
     return shared
         .presentUsers(topic, null, limit)
         .thenCombine(

@@ -2,10 +2,11 @@ package dev.parley.core;
 
 /**
  * Which conversations keep presence (the count and the list in {@code joined} and {@code
- * presence_list}: {@link #tracks}) and which tell their subscribers when users come and go ({@code
- * presence} and {@code presence_batch} events: {@link #announces}). Events are chosen apart because
- * in a large channel they cost one delivery per subscriber per change; a conversation that keeps no
- * presence announces nothing either.
+ * presence_list}: {@link #tracks}), which of those name the users present or only count them
+ * ({@link #lists}) and which tell their subscribers when users come and go ({@code presence} and
+ * {@code presence_batch} events: {@link #announces}). Events are chosen apart because in a large
+ * channel they cost one delivery per subscriber per change; a conversation that keeps no presence
+ * announces nothing either.
  *
  * <p>Given to {@link Node.Builder#presencePolicy}; the chat layer announces in its conversations,
  * in open channels when configured, and in a namespace's channels as the namespace says. Called on
@@ -25,6 +26,16 @@ public interface PresencePolicy {
    * and nothing is announced. Every conversation keeps it unless the implementation says otherwise.
    */
   default boolean tracks(String conversation) {
+    return true;
+  }
+
+  /**
+   * Whether a conversation that keeps presence names the users present: when not, its presence is
+   * count only — a join is kept and counted, {@code joined} carries the count with no user ids,
+   * {@code presence_list} answers an empty page with the count, and nothing is announced (an event
+   * would name the user). Every conversation names them unless the implementation says otherwise.
+   */
+  default boolean lists(String conversation) {
     return true;
   }
 }

@@ -49,26 +49,32 @@ final class PresenceTracker {
     String topic = LocalHub.topicOf(conv);
     String user = session.principal().user();
     SharedState shared = node.sharedState();
+    PresencePolicy policy = node.presencePolicy();
+    boolean lists = policy.lists(conv);
     CompletableFuture<Snapshot> present =
-        !node.presencePolicy().tracks(conv)
+        !policy.tracks(conv)
             ? CompletableFuture.completedFuture(new Snapshot(List.of(), 0, false, List.of()))
             : shared
                 .presenceAdd(topic, session.id(), user, TTL)
                 .thenCompose(
                     change ->
-                        shared
-                            .presentUsers(topic, null, Push.JOINED_PRESENCE_CAP)
-                            .thenApply(
-                                users ->
-                                    new Snapshot(
-                                        users,
-                                        Math.max(change.count(), users.size()),
-                                        change.changed(),
-                                        List.of())))
+                        !lists
+                            ? CompletableFuture.completedFuture(
+                                new Snapshot(
+                                    List.of(), change.count(), change.changed(), List.of()))
+                            : shared
+                                .presentUsers(topic, null, Push.JOINED_PRESENCE_CAP)
+                                .thenApply(
+                                    users ->
+                                        new Snapshot(
+                                            users,
+                                            Math.max(change.count(), users.size()),
+                                            change.changed(),
+                                            List.of())))
                 .exceptionally(
                     err -> {
                       log.warn("presence of {} unavailable", conv, err);
-                      return new Snapshot(List.of(user), 1, false, List.of());
+                      return new Snapshot(lists ? List.of(user) : List.of(), 1, false, List.of());
                     });
     return present.thenCombine(
         shared.states(topic).exceptionally(err -> List.of()),
@@ -105,12 +111,13 @@ final class PresenceTracker {
 
   private boolean announces(String conv) {
     PresencePolicy p = node.presencePolicy();
-    return p.tracks(conv) && p.announces(conv);
+    return p.tracks(conv) && p.lists(conv) && p.announces(conv);
   }
 
   /**
    * Answers {@code presence_list} (the conversation is joined): a page of the users present, with
-   * the count. Any thread: the answer is pushed when the reads complete.
+   * the count; the count alone (an empty page) where presence is count only. Any thread: the answer
+   * is pushed when the reads complete.
    */
   void list(Command.PresenceList c) {
     String topic = LocalHub.topicOf(c.conv());
@@ -120,7 +127,36 @@ final class PresenceTracker {
       return;
     }
     SharedState shared = node.sharedState();
-    shared
+    CompletableFuture<Push.PresenceList> answer =
+        !node.presencePolicy().lists(c.conv())
+            ? shared
+                .presenceCount(topic)
+                .thenApply(
+                    count -> new Push.PresenceList(c.ref(), c.conv(), count, List.of(), null))
+            : page(c, topic, limit);
+    answer.whenComplete(
+        (page, err) -> {
+          if (err != null) {
+            log.warn("presence of {} unavailable", c.conv(), err);
+            session.push(
+                Push.Error.of(
+                        ErrorCode.STORE_UNAVAILABLE,
+                        "presence is unavailable; ask again",
+                        null,
+                        c.ref(),
+                        null)
+                    .about(c.conv()));
+          } else {
+            session.push(page);
+          }
+        });
+  }
+
+  /** A page of the users present in {@code c.conv()}, with the count. */
+  private CompletableFuture<Push.PresenceList> page(
+      Command.PresenceList c, String topic, int limit) {
+    SharedState shared = node.sharedState();
+    return shared
         .presentUsers(topic, c.after(), limit + 1)
         .thenCombine(
             shared.presenceCount(topic),
@@ -128,23 +164,7 @@ final class PresenceTracker {
                 users.size() > limit
                     ? new Push.PresenceList(
                         c.ref(), c.conv(), count, users.subList(0, limit), users.get(limit - 1))
-                    : new Push.PresenceList(c.ref(), c.conv(), count, users, null))
-        .whenComplete(
-            (page, err) -> {
-              if (err != null) {
-                log.warn("presence of {} unavailable", c.conv(), err);
-                session.push(
-                    Push.Error.of(
-                            ErrorCode.STORE_UNAVAILABLE,
-                            "presence is unavailable; ask again",
-                            null,
-                            c.ref(),
-                            null)
-                        .about(c.conv()));
-              } else {
-                session.push(page);
-              }
-            });
+                    : new Push.PresenceList(c.ref(), c.conv(), count, users, null));
   }
 
   /** Renews the session's entries in {@code conversations}. Any thread: only starts writes. */

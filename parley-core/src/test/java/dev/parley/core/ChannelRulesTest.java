@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What the core does with an {@link Authorizer} that refuses sends ({@link Authorizer#mayPublish})
- * or refuses a join with a reason, and a {@link PresencePolicy} that keeps no presence: the rules a
- * namespace makes, seen from one session.
+ * or refuses a join with a reason, and a {@link PresencePolicy} that keeps no presence or keeps it
+ * count only: the rules a namespace (or the server's own channels) make, seen from one session.
  */
 @Timeout(30)
 class ChannelRulesTest {
@@ -60,6 +60,11 @@ class ChannelRulesTest {
                   @Override
                   public boolean tracks(String conv) {
                     return !conv.startsWith("ro:");
+                  }
+
+                  @Override
+                  public boolean lists(String conv) {
+                    return !conv.startsWith("count:");
                   }
                 })
             .build();
@@ -123,5 +128,33 @@ class ChannelRulesTest {
     assertThat(j.presenceCount()).isZero();
     command("{\"type\":\"join\",\"conv\":\"rw\"}");
     assertThat(conn.next(Push.Joined.class).presenceCount()).isEqualTo(1);
+  }
+
+  @Test
+  void aConversationThatOnlyCountsPresenceNamesNobodyAnywhere() throws Exception {
+    try (RecordingConnection other = new RecordingConnection()) {
+      Session s = node.open(other);
+      byte[] hello = "{\"type\":\"hello\"}".getBytes(StandardCharsets.UTF_8);
+      other.onLoop(() -> s.onFrame(hello, 0, hello.length));
+      other.next(Push.Welcome.class);
+      byte[] join = "{\"type\":\"join\",\"conv\":\"count:ops\"}".getBytes(StandardCharsets.UTF_8);
+      other.onLoop(() -> s.onFrame(join, 0, join.length));
+      assertThat(other.next(Push.Joined.class).presence()).isEmpty();
+
+      command("{\"type\":\"join\",\"conv\":\"count:ops\"}");
+      Push.Joined j = conn.next(Push.Joined.class);
+      assertThat(j.presence()).as("count only: no user ids").isEmpty();
+      assertThat(j.presenceCount()).isEqualTo(2);
+      command("{\"type\":\"presence_list\",\"ref\":\"p\",\"conv\":\"count:ops\"}");
+      Push.PresenceList page = conn.next(Push.PresenceList.class);
+      assertThat(page.ref()).isEqualTo("p");
+      assertThat(page.users()).isEmpty();
+      assertThat(page.count()).isEqualTo(2);
+      assertThat(page.next()).isNull();
+      Push.PresenceList asked = new ChannelPresence(node).of("count:ops", 10).get();
+      assertThat(asked.users()).isEmpty();
+      assertThat(asked.count()).isEqualTo(2);
+      other.assertNothingMoreBefore(s); // no presence event either: it would name a user
+    }
   }
 }

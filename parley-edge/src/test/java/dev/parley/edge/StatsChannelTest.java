@@ -15,16 +15,19 @@ import dev.parley.protocol.http.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * The live figures' publisher on a real node with a {@link ManualClock}: a tick publishes the
- * figures into {@code parley:stats} while someone is subscribed, and nothing while nobody is.
- * Access to the channel is the server's business ({@code ServerChannelsTest} end to end); here
- * everyone may join.
+ * figures into {@code parley:stats} while someone is subscribed, and nothing while nobody is; a
+ * presence read that never answers does not stop the ticks, and one answered on another thread (a
+ * Redis I/O thread) has the figures read back on the timer. Access to the channel is the server's
+ * business ({@code ServerChannelsTest} end to end); here everyone may join.
  */
 @Timeout(30)
 class StatsChannelTest {
@@ -99,6 +102,49 @@ class StatsChannelTest {
       clock.advance(Duration.ofSeconds(5));
       assertThat(snapshots).hasValue(0);
       sub.assertNothingMoreBefore(s);
+    }
+  }
+
+  @Test
+  void aPresenceReadThatNeverCompletesDoesNotStopTheTicks() {
+    AtomicInteger reads = new AtomicInteger();
+    AtomicInteger published = new AtomicInteger();
+    try (StatsChannel stuck =
+        StatsChannel.start(
+            node,
+            () -> Map.of("snapshot", published.incrementAndGet()),
+            () ->
+                reads.incrementAndGet() == 1
+                    ? new CompletableFuture<>() // a stuck broker: never answers
+                    : CompletableFuture.completedFuture(1))) {
+      clock.advance(StatsChannel.EVERY);
+      assertThat(reads).hasValue(1);
+      clock.advance(StatsChannel.TICK_TIMEOUT); // the stuck read is given up
+      clock.advance(StatsChannel.EVERY);
+      assertThat(reads).hasValue(2);
+      assertThat(published).hasValue(1);
+    }
+  }
+
+  @Test
+  void theFiguresAreReadOnTheTimerNotOnTheThreadThatAnsweredThePresence() throws Exception {
+    CompletableFuture<Integer> answer = new CompletableFuture<>();
+    AtomicReference<Thread> readOn = new AtomicReference<>();
+    try (StatsChannel c =
+        StatsChannel.start(
+            node,
+            () -> {
+              readOn.set(Thread.currentThread());
+              return Map.of();
+            },
+            () -> answer)) {
+      clock.advance(StatsChannel.EVERY);
+      Thread io = new Thread(() -> answer.complete(1), "fake-redis-io");
+      io.start();
+      io.join();
+      assertThat(readOn.get()).as("nothing read on the answering thread").isNull();
+      clock.advance(Duration.ZERO); // the timer runs what is due
+      assertThat(readOn.get()).isSameAs(Thread.currentThread());
     }
   }
 }

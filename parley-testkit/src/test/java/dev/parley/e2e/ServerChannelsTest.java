@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The server's own channel {@code parley:stats} end to end (issue 19, part 5): a real server
  * publishes its live figures there about once a second; an admin and the holder of a token that
- * grants it receive them, a visitor is refused, and nobody but the server sends into it.
+ * grants it receive them, a visitor is refused, nobody but the server sends into it, and its
+ * presence is a count that names nobody.
  */
 @Timeout(60)
 class ServerChannelsTest {
@@ -126,6 +127,33 @@ class ServerChannelsTest {
 
       admin.sendText("{\"type\":\"join\",\"ref\":\"o\",\"conv\":\"parley:other\"}");
       assertThat(error(admin, "o").get("code").asText()).isEqualTo("forbidden");
+    }
+  }
+
+  @Test
+  void theChannelsPresenceIsCountedButNamesNobody() throws Exception {
+    String granted =
+        AuthenticationTest.hs256(
+            DEPLOYMENT_KEY,
+            Map.of("sub", "board", "channels", Map.of("subscribe", List.of("parley:stats"))),
+            Duration.ofHours(1));
+    try (RawWebSocket board = connect("{\"type\":\"hello\",\"token\":\"" + granted + "\"}");
+        RawWebSocket admin =
+            connect("{\"type\":\"hello\",\"user\":\"root\",\"password\":\"roots-password\"}")) {
+      admin.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"parley:stats\"}");
+      JsonNode first = next(admin, "joined", "j");
+      assertThat(first.get("presenceCount").asInt()).isEqualTo(1);
+      assertThat(first.path("presence")).as("no user ids").isEmpty();
+
+      board.sendText("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"parley:stats\"}");
+      JsonNode joined = next(board, "joined", "j");
+      assertThat(joined.get("presenceCount").asInt()).isEqualTo(2);
+      assertThat(joined.path("presence")).as("not the admin's name").isEmpty();
+      board.sendText("{\"type\":\"presence_list\",\"ref\":\"p\",\"conv\":\"parley:stats\"}");
+      JsonNode page = next(board, "presence_list", "p");
+      assertThat(page.get("count").asInt()).isEqualTo(2);
+      assertThat(page.path("users")).isEmpty();
+      assertThat(page.has("next")).isFalse();
     }
   }
 
