@@ -132,6 +132,31 @@ test('a send refused rate_limited goes out again only after its retryAfterMs', a
   }
 });
 
+test('a longer retryAfterMs during a shorter hold extends the hold', async () => {
+  const { WebSocket, sockets } = scriptedWebSocket();
+  const c = client('http://127.0.0.1:1', { transports: ['websocket'], WebSocket, token: 't' });
+  try {
+    c.connect();
+    await until(() => sockets[0]?.sent.length === 1, 2000, 'the hello');
+    const ws = sockets[0];
+    ws.push({ type: 'welcome', session: 's', user: 'v_1', role: 'visitor', token: 't', heartbeatMs: 30000 });
+    ws.push({ type: 'joined', conv: 'chat_1', lastSeq: 0, from: 0, receipts: [], presence: [] });
+    mock.timers.enable({ apis: ['setTimeout'] });
+    c.send('chat_1', 'first').catch(() => {});
+    c.send('chat_1', 'second').catch(() => {});
+    const [a, b] = ws.sent.filter((f) => f.type === 'send').map((f) => f.cid);
+    ws.push({ type: 'error', code: 'store_unavailable', cid: a, retry: true, message: 'not stored' });
+    ws.push({ type: 'error', code: 'rate_limited', cid: b, retry: true, retryAfterMs: 8000, message: 'slow down' });
+    mock.timers.tick(7999);
+    assert.equal(ws.sent.filter((f) => f.type === 'send').length, 2, 'the 1 s hold gave way to the 8 s one');
+    mock.timers.tick(501);
+    assert.deepEqual(ws.sent.filter((f) => f.type === 'send').slice(2).map((f) => f.cid), [a, b], 'then both, in order');
+  } finally {
+    mock.timers.reset();
+    c.close();
+  }
+});
+
 test('a message sent offline survives a reload: the next client sends it, and it is stored once', T, async () => {
   const p = await proxy();
   const storage = new MemoryStorage();

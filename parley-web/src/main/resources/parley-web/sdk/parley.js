@@ -20,6 +20,7 @@ import { Emitter } from './emitter.js';
 import { newCid } from './outbox.js';
 import { Sender, sendError } from './sender.js';
 import { Positions } from './positions.js';
+import { Leaves } from './leaves.js';
 import { Credentials } from './credentials.js';
 import { backoffDelay } from './backoff.js';
 import { MAX_TEXT_CODE_POINTS, textLength, mergeDelta } from './text.js';
@@ -90,21 +91,18 @@ export class ParleyClient extends Emitter {
     this._credentials = new Credentials(options);
     /** @type {string|null} the user the last welcome named */
     this.user = null;
-    /** @type {string|null} */
-    this.role = null;
+    /** @type {string|null} */ this.role = null;
     /** @type {number} messages dropped as already held */
     this.duplicatesDropped = 0;
-    /** @type {Positions} */
-    this._positions = new Positions();
-    /** @type {Set<string>} conversations left on this connection whose `left` has not come yet */
-    this._leaving = new Set();
+    /** @type {Positions} */ this._positions = new Positions();
+    /** @type {Leaves} leaves the server has not answered: a `joined` meanwhile is not taken up */
+    this._leaves = new Leaves();
     /** @type {boolean} a hello went out and its welcome is awaited */
     this._helloPending = false;
     /** @type {Promise<Welcome>|null} */ this._welcome = null;
     /** @type {((w: Welcome) => void)|null} */ this._resolveWelcome = null;
     /** @type {((e: Error) => void)|null} */ this._rejectWelcome = null;
-    /** @type {ReturnType<typeof setInterval>|undefined} */
-    this._ticker = undefined;
+    /** @type {ReturnType<typeof setInterval>|undefined} */ this._ticker = undefined;
     /** @type {Sender} the outbox and how its sends go out */
     this._sender = new Sender(o, {
       connected: () => this.state === 'connected',
@@ -170,7 +168,7 @@ export class ParleyClient extends Emitter {
    * @param {string} conv @param {number} [afterSeq] @param {string} [epoch]
    */
   join(conv, afterSeq, epoch) {
-    this._leaving.delete(conv);
+    this._leaves.joining(conv);
     this._positions.track(conv, afterSeq ?? this.position(conv), afterSeq == null ? this._positions.epoch(conv) : epoch);
     if (this.state === 'connected') {
       this._write(this._positions.joinCommand(conv));
@@ -182,8 +180,9 @@ export class ParleyClient extends Emitter {
   leave(conv) {
     this._positions.forget(conv);
     this._sender.joinedNow.delete(conv);
-    this._leaving.add(conv); // a `joined` still on its way answers a join made before: not taken up
-    this._write({ type: 'leave', conv });
+    if (this._leaves.leave(conv, this.state === 'connected')) {
+      this._write({ type: 'leave', conv });
+    }
   }
 
   /** The highest contiguous seq held of `conv`, or -1. @param {string} conv @returns {number} */

@@ -29,7 +29,7 @@ export function routeFrame(client, text) {
       welcomed(client, push);
       break;
     case 'joined': {
-      if (client._leaving.has(push.conv)) {
+      if (!client._leaves.takesUp(push.conv)) {
         return; // the answer to a join made before a leave: the server has left it by now
       }
       client._sender.joined(push.conv);
@@ -62,7 +62,7 @@ export function routeFrame(client, text) {
       }
       break;
     case 'left':
-      client._leaving.delete(push.conv);
+      client._leaves.answered(push.conv);
       break;
     default:
       break;
@@ -73,11 +73,14 @@ export function routeFrame(client, text) {
 /** @param {ParleyClient} client @param {Welcome} w */
 function welcomed(client, w) {
   client._helloPending = false;
-  client._leaving.clear(); // a new connection: nothing of the old one is on its way
   client._credentials.welcomed(w);
   client.user = w.user;
   client.role = w.role;
   client._connection.established(w.heartbeatMs);
+  for (const conv of client._leaves.welcomed()) {
+    // Left while not connected (the hello may have resumed it): before the app hears of the state.
+    client._connection.send(JSON.stringify({ type: 'leave', conv }));
+  }
   client._setState('connected');
   client._resolveWelcome?.(w);
   for (const [conv, p] of client._positions.entries()) {

@@ -63,6 +63,8 @@ export class Sender {
     this._paused = false;
     /** @type {ReturnType<typeof setTimeout>|undefined} the end of a hold */
     this._pauseTimer = undefined;
+    /** @type {number} when the hold ends (ms since the epoch) */
+    this._pauseUntil = 0;
   }
 
   /**
@@ -201,12 +203,18 @@ export class Sender {
     }
   }
 
-  /** Holds every send for `ms`, then sends the outbox again in order. @param {number} ms */
+  /**
+   * Holds every send for `ms` (or longer, if a hold already runs past that), then sends the outbox
+   * again in order. @param {number} ms
+   */
   _pause(ms) {
-    if (this._paused) {
+    const until = Date.now() + ms;
+    if (this._paused && until <= this._pauseUntil) {
       return;
     }
+    clearTimeout(this._pauseTimer);
     this._paused = true;
+    this._pauseUntil = until;
     this._pauseTimer = setTimeout(() => {
       this._paused = false;
       if (this.hooks.connected()) {

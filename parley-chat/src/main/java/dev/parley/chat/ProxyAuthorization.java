@@ -10,6 +10,8 @@ import dev.parley.protocol.ProtocolException;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Asks a namespace's proxy ({@link NamespaceProxy}) before a join of one of its channels and before
@@ -30,6 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * futures here complete there; the count in flight is an atomic counter.
  */
 final class ProxyAuthorization {
+  private static final Logger log = LoggerFactory.getLogger(ProxyAuthorization.class);
+
   /**
    * Questions to backends this node has in flight at most (every namespace together); documented in
    * {@code docs/PROTOCOL.md#limits}. 256 is 128 per second for two seconds, the default timeout, of
@@ -135,7 +139,7 @@ final class ProxyAuthorization {
     String kind = call.action().name().toLowerCase(Locale.ROOT);
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      metrics.proxyOverloaded(kind);
+      count(() -> metrics.proxyOverloaded(kind));
       return CompletableFuture.failedFuture(
           unavailable(
               "this node is waiting for too many answers from applications' backends; try again"));
@@ -145,22 +149,32 @@ final class ProxyAuthorization {
     try {
       asked = port.ask(proxy, call);
     } catch (RuntimeException e) {
-      asked = CompletableFuture.completedFuture(Verdict.UNAVAILABLE);
+      asked = null;
     }
-    // The port never fails its future; should it, that is no answer either.
-    return asked
+    // The port never fails its future (nor answers null); should it, that is no answer either.
+    return (asked == null ? CompletableFuture.completedFuture(Verdict.UNAVAILABLE) : asked)
         .exceptionally(e -> Verdict.UNAVAILABLE)
         .thenApply(
-            v -> {
+            answer -> {
               inFlight.decrementAndGet();
-              metrics.proxyAsked(
-                  kind, v.name().toLowerCase(Locale.ROOT), clock.nanoTime() - startedAt);
+              Verdict v = answer == null ? Verdict.UNAVAILABLE : answer;
+              long took = clock.nanoTime() - startedAt;
+              count(() -> metrics.proxyAsked(kind, v.name().toLowerCase(Locale.ROOT), took));
               if (v == Verdict.UNAVAILABLE) {
                 throw unavailable(
                     "the application's backend did not answer about " + what + "; try again");
               }
               return v;
             });
+  }
+
+  /** Counts in the metrics; a failure there never changes a verdict or leaks a place. */
+  private static void count(Runnable update) {
+    try {
+      update.run();
+    } catch (RuntimeException e) {
+      log.warn("could not count a channel proxy question", e);
+    }
   }
 
   private static ProtocolException unavailable(String message) {

@@ -272,4 +272,38 @@ class ProxyAuthorizationTest {
             "publish deny 0",
             "publish unavailable 0");
   }
+
+  @Test
+  void metricsThatFailAndABackendThatAnswersNullNeitherChangeAVerdictNorLeakAPlace()
+      throws Exception {
+    ProxyAuthorization auth = new ProxyAuthorization(h.directory, h.clock, 1);
+    auth.port(backend);
+    auth.metrics(
+        new ChatMetrics() {
+          @Override
+          public void proxyAsked(String kind, String verdict, long nanos) {
+            throw new IllegalStateException("a broken registry");
+          }
+
+          @Override
+          public void proxyOverloaded(String kind) {
+            throw new IllegalStateException("a broken registry");
+          }
+        });
+
+    CompletableFuture<Boolean> join = auth.maySubscribe(ANA, GATED, "gated:a");
+    assertThat(refusal(auth.maySubscribe(ANA, GATED, "gated:b")).code())
+        .as("the overload refusal, not the registry's exception")
+        .isEqualTo(ErrorCode.PROXY_UNAVAILABLE);
+    backend.next().answer().complete(Verdict.ALLOW);
+    assertThat(join).as("allowed, whatever the metrics did").isCompletedWithValue(true);
+
+    CompletableFuture<Boolean> nulled = auth.maySubscribe(ANA, GATED, "gated:c");
+    backend.next().answer().complete(null);
+    assertThat(refusal(nulled).code()).isEqualTo(ErrorCode.PROXY_UNAVAILABLE);
+    assertThat(auth.maySubscribe(ANA, GATED, "gated:d"))
+        .as("the one place is free again: the backend is asked")
+        .isNotDone();
+    assertThat(backend.next().call().channel()).isEqualTo("gated:d");
+  }
 }

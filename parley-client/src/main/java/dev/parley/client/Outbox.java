@@ -15,7 +15,9 @@ import java.util.function.LongSupplier;
  * welcome} ({@link #sendAll}), and again whenever its ack is overdue ({@link #resendOverdue}). It
  * leaves the outbox with its {@code ack}, with the client's own {@code message} carrying its cid
  * (durable just as well: the ack may have been lost with a connection), or with an error that
- * refuses it for good; an error with {@code retry: true} keeps it for the next resend.
+ * refuses it for good; an error with {@code retry: true} keeps it for the next resend. An error
+ * with {@code retryAfterMs} holds every send that long (the longest such wait wins): nothing is
+ * written until it is over, then the waiting sends go out again oldest first.
  *
  * <p>Not thread-safe: confined to the client's thread, like all of the client's state.
  */
@@ -48,6 +50,12 @@ final class Outbox {
   private final Duration ackTimeout;
   private final LongSupplier nanoTime;
   private final Consumer<Command> wire;
+
+  /** Whether sends are held after a refusal with {@code retryAfterMs}, until {@link #heldUntil}. */
+  private boolean held;
+
+  /** When the hold ends, in {@code nanoTime} units. */
+  private long heldUntil;
 
   /** The waiting sends by cid, in the order added. */
   private final LinkedHashMap<String, Pending> waiting = new LinkedHashMap<>();
@@ -115,9 +123,12 @@ final class Outbox {
     }
   }
 
-  /** Writes again, oldest first, each send whose ack is overdue. */
+  /** Writes again, oldest first, each send whose ack is overdue (none while held). */
   void resendOverdue() {
     long now = nanoTime.getAsLong();
+    if (held(now)) {
+      return;
+    }
     for (Pending p : waiting.values()) {
       if (now - p.sentAt > ackTimeout.toNanos()) {
         transmit(p);
@@ -146,7 +157,8 @@ final class Outbox {
 
   /**
    * An {@code error}: when it names a waiting send, a retryable one keeps it (written again after
-   * the ack time-out, counted from now) and any other fails its future.
+   * the ack time-out, counted from now, or with {@code retryAfterMs} once that hold is over) and
+   * any other fails its future.
    *
    * @return false when the error names no waiting send (it is the application's to see)
    */
@@ -156,7 +168,14 @@ final class Outbox {
       return false;
     }
     if (Boolean.TRUE.equals(e.retry())) {
-      p.sentAt = nanoTime.getAsLong();
+      long now = nanoTime.getAsLong();
+      p.sentAt = now;
+      if (e.retryAfterMs() != null && e.retryAfterMs() > 0) {
+        long until = now + Duration.ofMillis(e.retryAfterMs()).toNanos();
+        heldUntil = held && heldUntil - until > 0 ? heldUntil : until;
+        held = true;
+        p.sentAt = now - ackTimeout.toNanos(); // due again as soon as the hold is over
+      }
       return true;
     }
     waiting.remove(e.cid());
@@ -177,8 +196,19 @@ final class Outbox {
     return waiting.size();
   }
 
+  /** Whether sends are held at {@code now}; a hold that is over ends here. */
+  private boolean held(long now) {
+    held = held && heldUntil - now > 0;
+    return held;
+  }
+
   private void transmit(Pending p) {
-    p.sentAt = nanoTime.getAsLong();
+    long now = nanoTime.getAsLong();
+    if (held(now)) {
+      p.sentAt = now - ackTimeout.toNanos(); // written once the hold is over, in order
+      return;
+    }
+    p.sentAt = now;
     wire.accept(new Command.Send(null, p.cid, p.conv, p.text, p.attachments));
   }
 }

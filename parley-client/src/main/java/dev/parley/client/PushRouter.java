@@ -38,11 +38,8 @@ final class PushRouter implements Connection.Owner {
   /** Conversations whose refused join waits to be made again on this connection. */
   private final Set<String> rejoining = new HashSet<>();
 
-  /**
-   * Conversations left on this connection whose {@code left} has not come yet: a {@code joined} on
-   * its way answers a join made before the leave, and is not taken up.
-   */
-  private final Set<String> leaving = new HashSet<>();
+  /** Leaves not answered yet: a {@code joined} meanwhile answers an earlier join. */
+  private final Leaves leaves = new Leaves();
 
   /** Retryable refusals in a row per conversation (the wait doubles with each, up to 32 s). */
   private final Map<String, Integer> failedJoins = new HashMap<>();
@@ -103,9 +100,9 @@ final class PushRouter implements Connection.Owner {
   void route(Push push) {
     switch (push) {
       case Push.Welcome w -> welcomed(w);
-      case Push.Joined j when leaving.contains(j.conv()) -> {}
+      case Push.Joined j when !leaves.takesUp(j.conv()) -> {}
       case Push.Left l -> {
-        leaving.remove(l.conv());
+        leaves.answered(l.conv());
         listener.onEvent(l);
       }
       case Push.Joined j -> {
@@ -164,7 +161,7 @@ final class PushRouter implements Connection.Owner {
    * when connected, else after the next {@code welcome}; nothing when the client holds it already.
    */
   void join(String conv, long afterSeq, String epoch) {
-    leaving.remove(conv);
+    leaves.joining(conv);
     if (positions.track(conv, afterSeq, epoch)
         && connection.state() == ParleyClient.State.CONNECTED) {
       connection.write(positions.join(conv));
@@ -194,21 +191,25 @@ final class PushRouter implements Connection.Owner {
         () -> rejoining.remove(conv) && positions.holds(conv) ? positions.join(conv) : null);
   }
 
-  /** Forgets {@code conv} and leaves it when connected (a reconnect joins only what is held). */
+  /**
+   * Forgets {@code conv} and leaves it: at once when connected, else after the next welcome (a
+   * reconnect joins only what is held).
+   */
   void leave(String conv) {
     rejoining.remove(conv);
     failedJoins.remove(conv);
-    if (positions.forget(conv) && connection.state() == ParleyClient.State.CONNECTED) {
-      leaving.add(conv);
+    if (positions.forget(conv)
+        && leaves.leave(conv, connection.state() == ParleyClient.State.CONNECTED)) {
       connection.write(new Command.Leave(null, conv));
     }
   }
 
   private void welcomed(Push.Welcome w) {
     rejoining.clear();
-    leaving.clear(); // a new connection: nothing of the old one is on its way
     credentials.welcomed(w);
     connection.established(w.heartbeatMs());
+    // Left while not connected (the hello may have resumed them): before the application hears.
+    leaves.welcomed().forEach(conv -> connection.write(new Command.Leave(null, conv)));
     firstWelcome.complete(null);
     positions.rejoins().forEach(connection::write);
     outbox.sendAll();

@@ -119,6 +119,27 @@ class OutboxTest {
   }
 
   @Test
+  void aRefusalWithRetryAfterHoldsEverySendThatLongThenWritesThemInOrder() {
+    add("a", true);
+    add("b", true);
+    outbox.refused(
+        new Push.Error("rate_limited", "no", "a", null, true, null, null, 30_000L)); // 30 s
+    outbox.refused(
+        new Push.Error("store_unavailable", "no", "b", null, true, null, null, 1_000L)); // shorter
+    wire.clear();
+    add("c", true); // during the hold: not written
+    outbox.sendAll(); // a reconnect during the hold: not written either
+    advance(Duration.ofSeconds(29));
+    outbox.resendOverdue();
+    assertThat(wire).as("nothing before the longest wait is over").isEmpty();
+    advance(Duration.ofSeconds(1));
+    outbox.resendOverdue();
+    assertThat(cidsWritten()).as("then all, oldest first").containsExactly("a", "b", "c");
+    add("d", true);
+    assertThat(cidsWritten()).as("the hold is over").endsWith("d");
+  }
+
+  @Test
   void aRefusalForGoodFailsTheSendWithTheServersCode() {
     CompletableFuture<Push.Ack> a = add("a", true);
     assertThat(outbox.refused(error("a", false))).isTrue();
