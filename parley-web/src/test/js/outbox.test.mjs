@@ -6,7 +6,7 @@ import { test, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { Outbox } from '../../main/resources/parley-web/sdk/outbox.js';
 import { newCid } from '../../main/resources/parley-web/sdk/parley.js';
-import { T, server, until, proxy, client, recorder, MemoryStorage, scriptedWebSocket } from './helpers.mjs';
+import { T, server, until, proxy, client, recorder, MemoryStorage, scriptedWebSocket, scriptedClient } from './helpers.mjs';
 
 const KEY = 'parley:test:demo';
 
@@ -110,13 +110,9 @@ test('after a reload a stored send waits for its conversation to be joined befor
 });
 
 test('a send refused rate_limited goes out again only after its retryAfterMs', async () => {
-  const { WebSocket, sockets } = scriptedWebSocket();
-  const c = client('http://127.0.0.1:1', { transports: ['websocket'], WebSocket, token: 't' });
+  const { c, ws, welcome } = await scriptedClient();
   try {
-    c.connect();
-    await until(() => sockets[0]?.sent.length === 1, 2000, 'the hello');
-    const ws = sockets[0];
-    ws.push({ type: 'welcome', session: 's', user: 'v_1', role: 'visitor', token: 't', heartbeatMs: 30000 });
+    welcome();
     ws.push({ type: 'joined', conv: 'chat_1', lastSeq: 0, from: 0, receipts: [], presence: [] });
     mock.timers.enable({ apis: ['setTimeout'] });
     c.send('chat_1', 'one too many').catch(() => {});
@@ -133,13 +129,9 @@ test('a send refused rate_limited goes out again only after its retryAfterMs', a
 });
 
 test('a longer retryAfterMs during a shorter hold extends the hold', async () => {
-  const { WebSocket, sockets } = scriptedWebSocket();
-  const c = client('http://127.0.0.1:1', { transports: ['websocket'], WebSocket, token: 't' });
+  const { c, ws, welcome } = await scriptedClient();
   try {
-    c.connect();
-    await until(() => sockets[0]?.sent.length === 1, 2000, 'the hello');
-    const ws = sockets[0];
-    ws.push({ type: 'welcome', session: 's', user: 'v_1', role: 'visitor', token: 't', heartbeatMs: 30000 });
+    welcome();
     ws.push({ type: 'joined', conv: 'chat_1', lastSeq: 0, from: 0, receipts: [], presence: [] });
     mock.timers.enable({ apis: ['setTimeout'] });
     c.send('chat_1', 'first').catch(() => {});
