@@ -33,6 +33,8 @@ export class Positions {
     this._byConv = new Map();
     /** @type {Set<string>} joins the server refused for its rate, which the SDK makes again later */
     this.retrying = new Set();
+    /** @type {Map<string, number>} joins refused for now (`retry`) in a row, by conversation */
+    this.failedJoins = new Map();
   }
 
   /** @returns {IterableIterator<[string, Position]>} */
@@ -70,6 +72,7 @@ export class Positions {
 
   /** @param {string} conv */
   forget(conv) {
+    this.failedJoins.delete(conv);
     this._byConv.delete(conv);
   }
 

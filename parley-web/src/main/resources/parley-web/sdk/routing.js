@@ -32,6 +32,7 @@ export function routeFrame(client, text) {
       if (!client._leaves.takesUp(push.conv)) {
         return; // the answer to a join made before a leave: the server has left it by now
       }
+      client._positions.failedJoins.delete(push.conv);
       client._sender.joined(push.conv);
       const unparked = client._positions.joined(push);
       client.emit('joined', push);
@@ -139,6 +140,22 @@ function error(client, e) {
       }
     }, wait * waiting.size + Math.floor(Math.random() * 100));
     return true;
+  }
+  if (e.retry && e.cid == null && e.field === 'conv' && e.conv && client._positions.holds(e.conv)) {
+    // A join refused for now (the application's backend or the store did not answer): reported,
+    // and made again after 1 s doubling to 32 s while it keeps failing (at least retryAfterMs), so a
+    // backend that is down is not asked in a loop. Sends to it wait for its joined.
+    const conv = e.conv;
+    const failed = (client._positions.failedJoins.get(conv) ?? 0) + 1;
+    client._positions.failedJoins.set(conv, failed);
+    client._sender.joinedNow.delete(conv);
+    setTimeout(() => {
+      if (client.state === 'connected' && client._positions.holds(conv)) {
+        client._write(client._positions.joinCommand(conv));
+        client._sender.joinedNow.add(conv);
+      }
+    }, Math.max(e.retryAfterMs ?? 0, 1000 * 2 ** Math.min(failed - 1, 5)));
+    return false;
   }
   if (e.code === 'unauthorized' && client._helloPending && e.field !== 'site') {
     // hello refused: the token is not (or no longer) valid (sdk/credentials.js).
