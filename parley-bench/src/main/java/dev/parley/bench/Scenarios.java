@@ -370,7 +370,8 @@ final class Scenarios {
   /**
    * joins: {@code users} distinct (anonymous) users join one conversation, at most 256 handshakes
    * in flight; reports the time until every one has its {@code joined} and the joins a second, and
-   * the presence events the joiners received meanwhile (a join's cost to those already there).
+   * the presence events the joiners received meanwhile (a join's cost to those already there), and
+   * how long a {@link PingProbe}'s pings waited meanwhile (whether the server stayed responsive).
    */
   Result joins(Target t, int users) throws Exception {
     conns.begin();
@@ -384,11 +385,13 @@ final class Scenarios {
         };
     double[] secs = new double[1];
     double cpu0 = t.cpuSeconds();
-    Profiler p = profiler(t, "joins", Integer.toString(users));
-    List<Channel> subs = conns.openMany(t, users, i -> conv, onData, secs);
-    String note = stopProfiler(p, null);
+    Map<String, Double> f = new LinkedHashMap<>();
+    PingProbe probe = PingProbe.start(conns, t);
+    List<Channel> subs = List.of();
     try {
-      Map<String, Double> f = new LinkedHashMap<>();
+      Profiler p = profiler(t, "joins", Integer.toString(users));
+      subs = conns.openMany(t, users, i -> conv, onData, secs);
+      String note = stopProfiler(p, null);
       f.put("join_seconds", secs[0]);
       f.put("joins_per_s", users / secs[0]);
       f.put("presence_events", (double) presenceEvents.get());
@@ -398,6 +401,7 @@ final class Scenarios {
       conns.diagnostics(f);
       return new Result("joins", t.name, params("users", users), f, note);
     } finally {
+      probe.close(f);
       Connections.closeAll(subs);
     }
   }

@@ -107,7 +107,9 @@ class BenchSmokeTest {
         .filteredOn(l -> l.contains("\"scenario\":\"joins\""))
         .hasSize(1)
         .allMatch(is("joins", "parley"))
-        .allMatch(has("join_seconds", "joins_per_s", "presence_events"));
+        .allMatch(has("join_seconds", "joins_per_s", "presence_events", "probe_p99_ms"))
+        .allMatch(has("probe_max_ms", "probe_unanswered"))
+        .allMatch(l -> l.matches(".*\"probe_pings\":[1-9].*")); // the first ping goes at once
     assertThat(lines)
         .filteredOn(l -> l.contains("\"scenario\":\"uploads\""))
         .hasSize(3)
