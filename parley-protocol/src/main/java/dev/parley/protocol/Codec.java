@@ -3,6 +3,7 @@ package dev.parley.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,13 +35,18 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe and immutable once built: one instance serves every event loop. Decoding is strict
  * about types (a number is never taken for a string, nor a string for a number) and lenient about
- * unknown fields, so newer clients can add fields. Every rejected frame becomes a {@link
- * ProtocolException} carrying an {@link ErrorCode} and, where the frame had them, its {@code cid}
- * and {@code ref}.
+ * unknown fields, so newer clients can add fields; a key twice in one object is not JSON it
+ * accepts. Every rejected frame becomes a {@link ProtocolException} carrying an {@link ErrorCode}
+ * and, where the frame had them, its {@code cid} and {@code ref}.
+ *
+ * <p>A command is read once, straight into its type; only a frame that cannot be read so is read a
+ * second time, through a JSON tree, to name its error (measured in {@code CodecBenchmark}, see
+ * docs/BENCHMARKS.md).
  */
 public final class Codec {
   private final ObjectMapper mapper;
   private final ObjectReader treeReader;
+  private final ObjectReader commandReader;
   private final ObjectReader pushReader;
   private final ObjectWriter pushWriter;
   private final ObjectWriter commandWriter;
@@ -72,6 +78,7 @@ public final class Codec {
     int maxStringChars = b.maxStringChars;
     JsonFactory factory =
         JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxNestingDepth(maxNestingDepth)
@@ -110,6 +117,7 @@ public final class Codec {
     this.checks = Map.copyOf(c);
     this.mapper = m;
     this.treeReader = m.reader();
+    this.commandReader = m.readerFor(Command.class);
     this.pushReader = m.readerFor(Push.class);
     this.pushWriter = m.writerFor(Push.class);
     this.commandWriter = m.writerFor(Command.class);
@@ -121,6 +129,46 @@ public final class Codec {
    * @throws ProtocolException when the frame is not a valid command
    */
   public Command decodeCommand(byte[] utf8, int offset, int length) {
+    Command once = readOnce(utf8, offset, length);
+    if (once != null) {
+      try {
+        check(once);
+        return once;
+      } catch (ProtocolException e) {
+        // named below, by the frame's own cid and ref
+      }
+    }
+    return decodeNamingErrors(utf8, offset, length);
+  }
+
+  /**
+   * The frame read straight into its command, in one pass; null when it cannot be (not JSON, not an
+   * object, an unknown type, a field of the wrong type…). Every frame a client sends in the normal
+   * course of things is read here; {@link #decodeNamingErrors} reads a frame a second time only to
+   * say what is wrong with it. Both read the same frames into the same commands: duplicate keys,
+   * where "first" and "last" could differ between the two, are refused by the parser itself.
+   */
+  private Command readOnce(byte[] utf8, int offset, int length) {
+    try {
+      return commandReader.readValue(utf8, offset, length);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Runs a command's own validation and the layers' checks of it. */
+  private void check(Command command) {
+    command.validate();
+    for (Consumer<Command> check : checks.getOrDefault(command.getClass(), List.of())) {
+      check.accept(command);
+    }
+  }
+
+  /**
+   * Decodes a frame through a JSON tree, so that every error is named by the frame's {@code cid}
+   * and {@code ref} and says what is wrong: the path of a frame {@link #readOnce} could not read.
+   */
+  private Command decodeNamingErrors(byte[] utf8, int offset, int length) {
     JsonNode tree;
     try {
       tree = treeReader.readTree(utf8, offset, length);
@@ -160,10 +208,7 @@ public final class Codec {
           .naming(cid, ref);
     }
     try {
-      command.validate();
-      for (Consumer<Command> check : checks.getOrDefault(command.getClass(), List.of())) {
-        check.accept(command);
-      }
+      check(command);
     } catch (ProtocolException e) {
       throw e.naming(cid, ref);
     }

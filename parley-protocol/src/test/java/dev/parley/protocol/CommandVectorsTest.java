@@ -48,6 +48,9 @@ class CommandVectorsTest {
                   if (v.has("cid")) {
                     assertThat(e.cid()).isEqualTo(v.get("cid").asText());
                   }
+                  if (v.has("ref")) {
+                    assertThat(e.ref()).isEqualTo(v.get("ref").asText());
+                  }
                 }
               }));
     }
