@@ -6,32 +6,21 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Push;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.function.BiConsumer;
 
 /**
- * Who a session is, and the order of its commands while that is being decided: {@code hello}
- * (authentication, then the extension's admission), {@code auth} (fresh credentials of the same
- * user), the 4401 close when credentials expire, and the commands held while an asynchronous check
- * runs (a password hash, a join's authorization) — carried out in arrival order afterwards.
+ * Who a session is: {@code hello} (authentication, then the extension's admission), {@code auth}
+ * (fresh credentials of the same user) and the 4401 close when credentials expire. Each of these
+ * checks holds every later command of the session until it is over ({@link PendingChecks}).
  *
  * <p>Not thread-safe: confined to the session's executor; checks that finish elsewhere hop back.
  */
 final class Admission {
-  /** More commands than this held behind one check is a misbehaving client (1008). */
-  static final int MAX_HELD = 256;
-
   private final Session session;
   private final Node node;
 
-  /** Checks in flight; while any is, new commands wait in {@link #held}. */
-  private int pending;
-
-  /** Commands that arrived while a check was pending, in order; null until the first. */
-  private ArrayDeque<Command> held;
+  /** The session's checks, where the commands that arrive during ours wait. */
+  private final PendingChecks checks;
 
   /** True while a hello's credentials are being checked. */
   private boolean helloPending;
@@ -42,51 +31,10 @@ final class Admission {
   /** {@code hello}s refused for their credentials on this connection. */
   private int failedHellos;
 
-  Admission(Session session, Node node) {
+  Admission(Session session, Node node, PendingChecks checks) {
     this.session = session;
     this.node = node;
-  }
-
-  /** Whether commands must wait: a check is in flight. */
-  boolean holding() {
-    return pending > 0;
-  }
-
-  /** Keeps {@code command} for after the pending checks; a flood of them closes with 1008. */
-  void hold(Command command) {
-    if (held == null) {
-      held = new ArrayDeque<>();
-    } else if (held.size() >= MAX_HELD) {
-      session.close(CloseCode.POLICY_VIOLATION);
-      return;
-    }
-    held.add(command);
-  }
-
-  /**
-   * Runs {@code then} on the loop once {@code check} completes, holding every command that arrives
-   * meanwhile; afterwards the held commands are carried out in order (unless another check began).
-   */
-  <T> void awaiting(CompletionStage<T> check, Command about, BiConsumer<T, Throwable> then) {
-    pending++;
-    check.whenComplete(
-        (value, err) ->
-            session
-                .executor()
-                .execute(
-                    () -> {
-                      pending--;
-                      if (!session.isClosed()) {
-                        session.loop().guarded(about, () -> then.accept(value, unwrap(err)));
-                      }
-                      releaseHeld();
-                    }));
-  }
-
-  private void releaseHeld() {
-    while (pending == 0 && held != null && !held.isEmpty() && !session.isClosed()) {
-      session.carryOut(held.poll());
-    }
+    this.checks = checks;
   }
 
   /** {@code hello}: authenticate, let the extension admit, then {@code welcome}. */
@@ -114,7 +62,7 @@ final class Admission {
             ? CompletableFuture.completedFuture(atHandshake)
             : node.authenticator().authenticate(h, address);
     helloPending = true;
-    awaiting(
+    checks.awaiting(
         auth,
         h,
         (p, err) -> {
@@ -140,7 +88,7 @@ final class Admission {
                 Authenticator.reason(err),
                 h.user() != null ? "password" : "token");
           }
-          awaiting(
+          checks.awaiting(
               node.extension().admit(session, h, p),
               h,
               (admitted, refused) -> {
@@ -222,7 +170,7 @@ final class Admission {
         a.token() != null
             ? node.authenticator().authenticateToken(a.token())
             : node.authenticator().renew(was);
-    awaiting(
+    checks.awaiting(
         check,
         a,
         (p, err) -> {
@@ -253,15 +201,10 @@ final class Admission {
         });
   }
 
-  /** The session closed: no more expiry, nothing held. */
+  /** The session closed: no more expiry. */
   void close() {
     if (expiry != null) {
       expiry.cancel();
     }
-    held = null;
-  }
-
-  private static Throwable unwrap(Throwable err) {
-    return err instanceof CompletionException c && c.getCause() != null ? c.getCause() : err;
   }
 }

@@ -7,10 +7,8 @@ import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Push;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -22,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * core's own (join, leave, send, receipt, history, typing, ping); {@code hello} and {@code auth} go
  * to its {@link Admission}, send, receipt and history to its {@link SessionMessages} (rate limits
  * in its {@link SendLimiter}), presence to its {@link PresenceTracker}, and every other command to
- * the node's {@link Extension}; the rate of {@code join}s is its {@link JoinLimiter}'s.
+ * the node's {@link Extension}; the rate of {@code join}s is its {@link JoinLimiter}'s. Which
+ * commands wait for an asynchronous check (a password hash, a join's authorization) is its {@link
+ * PendingChecks}'.
  *
  * <p>Not thread-safe: every method runs on {@link Connection#executor()}, the connection's event
  * loop, except where a method says otherwise. Work that finishes on other threads comes back
@@ -35,6 +35,7 @@ public final class Session {
   private final Connection connection;
   private final String id;
   private final SessionLoop loop;
+  private final PendingChecks checks;
   private final Admission admission;
   private final PresenceTracker presence;
   private final TypingIndicator typing;
@@ -53,12 +54,6 @@ public final class Session {
    */
   private volatile boolean joinedAny;
 
-  /**
-   * Conversations whose join waits for the authorizer; null until the first such join (at hundreds
-   * of thousands of idle connections per node every per-connection object counts).
-   */
-  private Set<String> authorizing;
-
   /** The message commands (send, receipt, history); null until the first of them. */
   private SessionMessages messages;
 
@@ -70,7 +65,8 @@ public final class Session {
     this.connection = connection;
     this.id = id;
     this.loop = new SessionLoop(this, connection.executor());
-    this.admission = new Admission(this, node);
+    this.checks = new PendingChecks(this);
+    this.admission = new Admission(this, node, checks);
     this.presence = new PresenceTracker(this, node);
     this.typing = new TypingIndicator(this, node);
     this.joins = new JoinLimiter(this, node);
@@ -126,11 +122,7 @@ public final class Session {
       reject(null, e);
       return;
     }
-    if (admission.holding()) {
-      admission.hold(command);
-      return;
-    }
-    carryOut(command);
+    checks.arrived(command);
   }
 
   void carryOut(Command command) {
@@ -189,8 +181,9 @@ public final class Session {
   }
 
   /**
-   * Joins after asking the authorizer; commands that arrive meanwhile wait their turn. A refusal
-   * names the conversation ({@code resume} entries have no ref).
+   * Joins after asking the authorizer; commands about {@code conv} that arrive meanwhile wait their
+   * turn ({@link PendingChecks}). A refusal names the conversation ({@code resume} entries have no
+   * ref).
    */
   void join(String conv, Long after, String epoch, String ref, boolean resuming) {
     CompletableFuture<Boolean> may = node.authorizer().mayJoin(principal, conv);
@@ -198,15 +191,10 @@ public final class Session {
       joinIf(may.join(), conv, after, epoch, ref, resuming);
       return;
     }
-    if (authorizing == null) {
-      authorizing = new HashSet<>();
-    }
-    authorizing.add(conv);
-    admission.awaiting(
+    checks.awaitingJoin(
+        conv,
         may,
-        null,
         (ok, err) -> {
-          authorizing.remove(conv);
           if (err instanceof ProtocolException refused) { // a reason (unknown_namespace)
             node.metrics().commandRejected(refused.code());
             push(refused.naming(null, ref).toPush().about(conv));
@@ -276,7 +264,7 @@ public final class Session {
    * Whether this session has joined {@code conv} or is joining it. Call on the session's executor.
    */
   public boolean hasJoined(String conv) {
-    return subscriptions.containsKey(conv) || (authorizing != null && authorizing.contains(conv));
+    return subscriptions.containsKey(conv) || checks.authorizing(conv);
   }
 
   private void joinAuthorized(String conv, Long after, String epoch, String ref) {
@@ -414,6 +402,7 @@ public final class Session {
       typing.close();
     }
     admission.close();
+    checks.close();
     for (Subscription s : subscriptions.values()) {
       s.deactivate();
       node.hub().remove(s);
