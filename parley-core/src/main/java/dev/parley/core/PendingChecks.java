@@ -41,6 +41,13 @@ final class PendingChecks {
   /** More commands than this held at once (every conversation together) closes with 1008. */
   static final int MAX_HELD = 256;
 
+  /**
+   * Joins of one session asked about at once. A join past it waits, with every command after it,
+   * until one of them is answered: one client's burst of joins into proxied namespaces takes at
+   * most this many of the node's backend questions in flight, not its whole join burst.
+   */
+  static final int MAX_JOINS_ASKED = 8;
+
   private final Session session;
 
   /**
@@ -67,6 +74,9 @@ final class PendingChecks {
   /** How many commands are held, in {@link #byConversation} and {@link #inOrder} together. */
   private int held;
 
+  /** Joins asked about now, every conversation together. */
+  private int joinsAsked;
+
   PendingChecks(Session session) {
     this.session = session;
   }
@@ -85,7 +95,7 @@ final class PendingChecks {
     String conv = conversationOf(command);
     if (conv != null && authorizing(conv)) {
       hold(command, conv);
-    } else if (waitsForAll(command, conv)) {
+    } else if (waitsForAll(command, conv) || tooManyJoins(command)) {
       hold(command, null);
     } else {
       session.carryOut(command);
@@ -119,6 +129,7 @@ final class PendingChecks {
       joins = new HashMap<>();
     }
     joins.merge(conv, 1, Integer::sum);
+    joinsAsked++;
     check.whenComplete(
         (value, err) ->
             session
@@ -126,6 +137,7 @@ final class PendingChecks {
                 .execute(
                     () -> {
                       joins.computeIfPresent(conv, (c, n) -> n == 1 ? null : n - 1);
+                      joinsAsked--;
                       finish(null, value, err, then);
                     }));
   }
@@ -173,7 +185,7 @@ final class PendingChecks {
         heldBehind(conv).add(inOrder.poll());
         continue;
       }
-      return waitsForAll(head, conv) ? null : inOrder.poll();
+      return waitsForAll(head, conv) || tooManyJoins(head) ? null : inOrder.poll();
     }
     return null;
   }
@@ -184,6 +196,11 @@ final class PendingChecks {
    */
   private boolean waitsForAll(Command command, String conv) {
     return conv == null && !(command instanceof Command.Ping) && joins != null && !joins.isEmpty();
+  }
+
+  /** Whether {@code command} is a join that must wait for {@link #MAX_JOINS_ASKED} to allow it. */
+  private boolean tooManyJoins(Command command) {
+    return command instanceof Command.Join && joinsAsked >= MAX_JOINS_ASKED;
   }
 
   /**

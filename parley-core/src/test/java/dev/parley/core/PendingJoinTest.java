@@ -237,6 +237,23 @@ class PendingJoinTest {
   }
 
   @Test
+  void aJoinPastTheJoinsAskedAtOnceWaitsWithWhatFollowsUntilOneIsAnswered() throws Exception {
+    for (int i = 0; i < PendingChecks.MAX_JOINS_ASKED + 1; i++) {
+      conn.command(session, "{\"type\":\"join\",\"conv\":\"gated:j" + i + "\"}");
+    }
+    send("c1", "y");
+    conn.drainLoop();
+    assertThat(gates).as("only so many asked at once").hasSize(PendingChecks.MAX_JOINS_ASKED);
+    assertThat(publishAsked).as("the send waits behind the join that waits").isEmpty();
+
+    gates.get("gated:j0").complete(true);
+    assertThat(conn.nextOf(Push.Joined.class).conv()).isEqualTo("gated:j0");
+    conn.drainLoop();
+    assertThat(gates).as("the ninth is asked now").containsKey("gated:j8");
+    assertThat(conn.nextOf(Push.Ack.class).cid()).isEqualTo("c1");
+  }
+
+  @Test
   void moreThanMaxHeldCommandsAcrossConversationsCloseWith1008() throws Exception {
     conn.command(session, "{\"type\":\"join\",\"conv\":\"gated:a\"}");
     conn.command(session, "{\"type\":\"join\",\"conv\":\"gated:b\"}");
