@@ -42,9 +42,11 @@ final class PendingChecks {
   static final int MAX_HELD = 256;
 
   /**
-   * Joins of one session asked about at once. A join past it waits, with every command after it,
-   * until one of them is answered: one client's burst of joins into proxied namespaces takes at
-   * most this many of the node's backend questions in flight, not its whole join burst.
+   * Joins of one session asked about at once. A join past it ({@link #mayAsk}), from a {@code join}
+   * command or a {@code hello}'s {@code resume}, waits until one of them is answered, and the
+   * commands about its conversation wait behind it: one client's burst of joins into proxied
+   * namespaces, or its reconnect with many channels, takes at most this many of the node's backend
+   * questions in flight.
    */
   static final int MAX_JOINS_ASKED = 8;
 
@@ -77,6 +79,12 @@ final class PendingChecks {
   /** Joins asked about now, every conversation together. */
   private int joinsAsked;
 
+  /** Joins waiting for {@link #MAX_JOINS_ASKED} to allow them, in order; null until the first. */
+  private ArrayDeque<Deferred> deferred;
+
+  /** A join not yet asked about: its conversation, and what asks. */
+  private record Deferred(String conv, Runnable start) {}
+
   PendingChecks(Session session) {
     this.session = session;
   }
@@ -95,7 +103,7 @@ final class PendingChecks {
     String conv = conversationOf(command);
     if (conv != null && authorizing(conv)) {
       hold(command, conv);
-    } else if (waitsForAll(command, conv) || tooManyJoins(command)) {
+    } else if (waitsForAll(command, conv)) {
       hold(command, null);
     } else {
       session.carryOut(command);
@@ -125,10 +133,7 @@ final class PendingChecks {
    * order right after {@code then}.
    */
   <T> void awaitingJoin(String conv, CompletionStage<T> check, BiConsumer<T, Throwable> then) {
-    if (joins == null) {
-      joins = new HashMap<>();
-    }
-    joins.merge(conv, 1, Integer::sum);
+    pending(conv);
     joinsAsked++;
     check.whenComplete(
         (value, err) ->
@@ -138,8 +143,48 @@ final class PendingChecks {
                     () -> {
                       joins.computeIfPresent(conv, (c, n) -> n == 1 ? null : n - 1);
                       joinsAsked--;
-                      finish(null, value, err, then);
+                      if (!session.isClosed()) {
+                        session.loop().guarded(null, () -> then.accept(value, unwrap(err)));
+                        startDeferred();
+                      }
+                      release();
                     }));
+  }
+
+  /**
+   * Whether a join of {@code conv} may be asked about now. When {@link #MAX_JOINS_ASKED} are, it
+   * may not: {@code start} (which asks) is kept, runs once one of them is answered, and the
+   * commands about {@code conv} wait behind it meanwhile, as behind a join being asked about.
+   */
+  boolean mayAsk(String conv, Runnable start) {
+    if (joinsAsked < MAX_JOINS_ASKED) {
+      return true;
+    }
+    if (deferred == null) {
+      deferred = new ArrayDeque<>();
+    }
+    deferred.add(new Deferred(conv, start));
+    pending(conv);
+    return false;
+  }
+
+  /** Asks about the kept joins, in order, while fewer than {@link #MAX_JOINS_ASKED} are. */
+  private void startDeferred() {
+    while (deferred != null
+        && !deferred.isEmpty()
+        && joinsAsked < MAX_JOINS_ASKED
+        && !session.isClosed()) {
+      Deferred d = deferred.poll();
+      joins.computeIfPresent(d.conv(), (c, n) -> n == 1 ? null : n - 1);
+      session.loop().guarded(null, d.start());
+    }
+  }
+
+  private void pending(String conv) {
+    if (joins == null) {
+      joins = new HashMap<>();
+    }
+    joins.merge(conv, 1, Integer::sum);
   }
 
   private <T> void finish(Command about, T value, Throwable err, BiConsumer<T, Throwable> then) {
@@ -185,7 +230,7 @@ final class PendingChecks {
         heldBehind(conv).add(inOrder.poll());
         continue;
       }
-      return waitsForAll(head, conv) || tooManyJoins(head) ? null : inOrder.poll();
+      return waitsForAll(head, conv) ? null : inOrder.poll();
     }
     return null;
   }
@@ -196,11 +241,6 @@ final class PendingChecks {
    */
   private boolean waitsForAll(Command command, String conv) {
     return conv == null && !(command instanceof Command.Ping) && joins != null && !joins.isEmpty();
-  }
-
-  /** Whether {@code command} is a join that must wait for {@link #MAX_JOINS_ASKED} to allow it. */
-  private boolean tooManyJoins(Command command) {
-    return command instanceof Command.Join && joinsAsked >= MAX_JOINS_ASKED;
   }
 
   /**
@@ -247,10 +287,11 @@ final class PendingChecks {
     };
   }
 
-  /** The session closed: nothing held. */
+  /** The session closed: nothing held, no join kept. */
   void close() {
     byConversation = null;
     inOrder = null;
+    deferred = null;
     held = 0;
   }
 

@@ -186,6 +186,9 @@ public final class Session {
    * ref).
    */
   void join(String conv, Long after, String epoch, String ref, boolean resuming) {
+    if (!checks.mayAsk(conv, () -> join(conv, after, epoch, ref, resuming))) {
+      return; // asked once fewer joins are (PendingChecks.MAX_JOINS_ASKED)
+    }
     CompletableFuture<Boolean> may = node.authorizer().mayJoin(principal, conv);
     if (may.isDone() && !may.isCompletedExceptionally()) {
       joinIf(may.join(), conv, after, epoch, ref, resuming);

@@ -35,9 +35,9 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe and immutable once built: one instance serves every event loop. Decoding is strict
  * about types (a number is never taken for a string, nor a string for a number) and lenient about
- * unknown fields, so newer clients can add fields; a key twice in one object is not JSON it
- * accepts. Every rejected frame becomes a {@link ProtocolException} carrying an {@link ErrorCode}
- * and, where the frame had them, its {@code cid} and {@code ref}.
+ * unknown fields, so newer clients can add fields; a key twice in one object of a command is not
+ * JSON it accepts. Every rejected frame becomes a {@link ProtocolException} carrying an {@link
+ * ErrorCode} and, where the frame had them, its {@code cid} and {@code ref}.
  *
  * <p>A command is read once, straight into its type; only a frame that cannot be read so is read a
  * second time, through a JSON tree, to name its error (measured in {@code CodecBenchmark}, see
@@ -78,7 +78,6 @@ public final class Codec {
     int maxStringChars = b.maxStringChars;
     JsonFactory factory =
         JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .streamReadConstraints(
                 StreamReadConstraints.builder()
                     .maxNestingDepth(maxNestingDepth)
@@ -116,8 +115,11 @@ public final class Codec {
     b.checks.forEach((type, list) -> c.put(type, List.copyOf(list)));
     this.checks = Map.copyOf(c);
     this.mapper = m;
-    this.treeReader = m.reader();
-    this.commandReader = m.readerFor(Command.class);
+    // Commands only: an event's claims are top-level fields (Push.Welcome) and a client keeps
+    // reading whatever a server sends.
+    this.treeReader = m.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+    this.commandReader =
+        m.readerFor(Command.class).with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     this.pushReader = m.readerFor(Push.class);
     this.pushWriter = m.writerFor(Push.class);
     this.commandWriter = m.writerFor(Command.class);

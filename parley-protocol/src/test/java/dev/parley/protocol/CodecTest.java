@@ -1,6 +1,7 @@
 package dev.parley.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import java.nio.charset.StandardCharsets;
@@ -81,6 +82,24 @@ class CodecTest {
             codec.decodePush(
                 "{\"type\":\"welcome\",\"user\":\"u\",\"heartbeatMs\":1,\"role\":\"agent\"}");
     assertThat(w.claim("role")).isEqualTo("agent");
+  }
+
+  @Test
+  void aClientReadsAnEventWithAKeyTwiceThoughCommandsMayNotHaveOne() {
+    // A claim named like a field of welcome is written twice (claims are top-level fields).
+    byte[] twice =
+        codec.encode(new Push.Welcome(null, "s_1", "u", null, 30000, null, Map.of("user", "x")));
+    assertThat(new String(twice, StandardCharsets.UTF_8))
+        .contains("\"user\":\"u\"", "\"user\":\"x\"");
+    assertThat(codec.decodePush(twice, 0, twice.length)).isInstanceOf(Push.Welcome.class);
+    assertThatThrownBy(
+            () ->
+                codec.decodeCommand(
+                    "{\"type\":\"ping\",\"ref\":\"a\",\"ref\":\"b\"}"
+                        .getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(ProtocolException.class)
+        .extracting(e -> ((ProtocolException) e).code())
+        .isEqualTo(ErrorCode.BAD_JSON);
   }
 
   @Test
