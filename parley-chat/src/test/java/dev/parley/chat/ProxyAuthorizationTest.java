@@ -176,6 +176,36 @@ class ProxyAuthorizationTest {
   }
 
   @Test
+  void aResendOfAStoredCidIsAckedWhateverTheBackendNowAnswers() throws Exception {
+    ChatHarness.Client v = h.visitor();
+    v.send(join("j", "gated:room"));
+    backend.next().answer().complete(Verdict.ALLOW);
+    joined(v, "gated:room");
+    v.send(send("gated:room", "c1", "120"));
+    backend.next().answer().complete(Verdict.ALLOW);
+    Push.Ack first = v.nextOf(Push.Ack.class);
+
+    // The ack was lost on the way: the client sends c1 again, and the backend has changed its mind.
+    for (Verdict now : List.of(Verdict.DENY, Verdict.UNAVAILABLE)) {
+      v.send(send("gated:room", "c1", "120"));
+      ScriptedBackend.Asked again = backend.next();
+      assertThat(again.call().cid()).as("the backend is still asked first").isEqualTo("c1");
+      again.answer().complete(now);
+      Push.Ack ack = v.nextOf(Push.Ack.class);
+      assertThat(ack.cid()).isEqualTo("c1");
+      assertThat(ack.seq()).isEqualTo(first.seq()).isEqualTo(1);
+      assertThat(ack.id()).isEqualTo(first.id());
+    }
+
+    v.send(send("gated:room", "c2", "130"));
+    backend.next().answer().complete(Verdict.DENY);
+    Push.Error refused = v.nextOf(Push.Error.class);
+    assertThat(refused.code()).isEqualTo("forbidden");
+    assertThat(refused.cid()).isEqualTo("c2");
+    assertThat(h.store.lastSeq("gated:room")).isEqualTo(1);
+  }
+
+  @Test
   void theNamespacesOwnRuleComesFirst() throws Exception {
     ChatHarness.Client v = h.visitor(); // anonymous: not admitted by "authenticated"
     v.send(join("m", "members:x"));

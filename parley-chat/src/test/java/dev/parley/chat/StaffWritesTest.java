@@ -101,6 +101,33 @@ class StaffWritesTest {
         .doesNotContain("let me take over", "admin here");
   }
 
+  @Test
+  void anAgentsResendAfterTheConversationWasResolvedIsAckedAsStored() throws Exception {
+    ChatHarness.Client maya = h.agent("maya");
+    ChatHarness.Client v = h.visitor();
+    String conv = AgentRoutingTest.handedOff(v);
+    AgentRoutingTest.awaitStatus(v, conv, "assigned");
+    joined(maya, conv);
+    send(maya, conv, "m1", "Anything else?");
+    Push.Ack first = maya.nextOf(Push.Ack.class);
+
+    // Its ack was lost; meanwhile the conversation is resolved, and Maya may write no more.
+    maya.send("{\"type\":\"resolve\",\"conv\":\"" + conv + "\"}");
+    AgentRoutingTest.awaitStatus(maya, conv, "resolved");
+    send(maya, conv, "m1", "Anything else?");
+    Push.Ack again = maya.nextOf(Push.Ack.class);
+    assertThat(again.cid()).isEqualTo("m1");
+    assertThat(again.seq()).isEqualTo(first.seq());
+    assertThat(again.id()).isEqualTo(first.id());
+
+    send(maya, conv, "m2", "One more thing");
+    assertThat(refused(maya, "m2").code()).isEqualTo("forbidden");
+    assertThat(h.store.readAfter(conv, 0, 100))
+        .extracting(m -> m.text())
+        .containsOnlyOnce("Anything else?")
+        .doesNotContain("One more thing");
+  }
+
   static Push.Message awaitText(ChatHarness.Client c, String text) throws InterruptedException {
     while (true) {
       Push.Message m = c.nextOf(Push.Message.class);

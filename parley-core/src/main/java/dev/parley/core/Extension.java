@@ -36,8 +36,10 @@ public interface Extension {
   /**
    * A client's {@code send} (into {@code send.conv()}, within the rate and the length) is about to
    * be stored. The message is appended once the future completes; a future failed with a {@link
-   * dev.parley.protocol.ProtocolException} refuses it with that error (naming its cid). The
-   * extension may write to the conversation first: its appends are stored before the message.
+   * dev.parley.protocol.ProtocolException} refuses it with that error (naming its cid), unless the
+   * store already holds that cid from this sender: a resend, answered with the stored message's
+   * {@code ack} (docs/PROTOCOL.md#send). Asked about resends too (only a refusal reads the store).
+   * The extension may write to the conversation first: its appends are stored before the message.
    */
   default CompletableFuture<Void> beforeSend(Session session, Command.Send send) {
     return CompletableFuture.completedFuture(null);

@@ -6,6 +6,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -82,6 +83,12 @@ public final class InMemoryMessageStore implements MessageStore {
     List<StoredMessage> list = messages.getOrDefault(conversation, List.of());
     int to = (int) Math.min(Math.max(beforeSeq - 1, 0), list.size());
     return List.copyOf(list.subList(Math.max(0, to - limit), to));
+  }
+
+  @Override
+  public synchronized Optional<StoredMessage> findByCid(
+      String conversation, String sender, String cid) {
+    return Optional.ofNullable(byCid.get(conversation + '\0' + sender + '\0' + cid));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.parley.core;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -14,6 +15,9 @@ import java.util.concurrent.Executor;
  *       exactly one more than the conversation's previous message: gapless and increasing from 1.
  *   <li>At most one message per (conversation, sender, cid): appending a cid again completes with
  *       the stored message and {@code duplicate = true}, writing nothing.
+ *   <li>{@link #findByCid} finds the message an append of that (conversation, sender, cid) stored,
+ *       and nothing once it is erased or its conversation deleted: exactly what appending the cid
+ *       again would answer as the duplicate.
  *   <li>A read that starts after an append completed sees that append.
  *   <li>Receipts are cumulative: a receipt never lowers the stored position.
  *   <li>{@link #eraseSender} keeps every seq: each erased message stays as a tombstone (see {@link
@@ -50,6 +54,12 @@ public interface MessageStore extends AutoCloseable {
    * order. Blocks.
    */
   List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit);
+
+  /**
+   * The message {@code sender} stored in {@code conversation} with {@code cid}, empty if none is
+   * (the one an {@link #append} of that cid would answer as the duplicate). Blocks.
+   */
+  Optional<StoredMessage> findByCid(String conversation, String sender, String cid);
 
   /** The highest stored seq of a conversation, 0 when it has none. Blocks. */
   long lastSeq(String conversation);

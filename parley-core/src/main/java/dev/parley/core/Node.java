@@ -256,24 +256,22 @@ public final class Node implements AutoCloseable {
     if (window != null) {
       return windowed.append(request, window);
     }
-    return store
-        .append(request)
-        .thenCompose(
-            a -> {
-              StoredMessage m = a.message();
-              long start = clock.nanoTime();
-              // The ack waits for the broker: a node that dies after acking has already told the
-              // others.
-              return broker
-                  .publish(
-                      LocalHub.topicOf(m.conversation()),
-                      BrokerEvent.message(
-                          m.seq(), m.sender(), m.createdAtMillis(), encodeMessage(m)))
-                  .thenApply(
-                      v -> {
-                        metrics.brokerPublished(clock.nanoTime() - start);
-                        return a;
-                      });
+    return store.append(request).thenCompose(this::published);
+  }
+
+  /** Publishes a stored message as {@link #append} does, completing with it once the broker has. */
+  CompletableFuture<Appended> published(Appended a) {
+    StoredMessage m = a.message();
+    long start = clock.nanoTime();
+    // The ack waits for the broker: a node that dies after acking has already told the others.
+    return broker
+        .publish(
+            LocalHub.topicOf(m.conversation()),
+            BrokerEvent.message(m.seq(), m.sender(), m.createdAtMillis(), encodeMessage(m)))
+        .thenApply(
+            v -> {
+              metrics.brokerPublished(clock.nanoTime() - start);
+              return a;
             });
   }
 

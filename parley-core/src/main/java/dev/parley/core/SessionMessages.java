@@ -7,18 +7,24 @@ import dev.parley.protocol.ProtocolException;
 import dev.parley.protocol.Push;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The core's message commands of one {@link Session}: {@code send} (joined, within the rate and the
  * length, its attachments turned into meta by the extension, then appended in the order sent and
- * acknowledged once durable), {@code receipt} and {@code history}. A session makes it at its first
- * such command, so idle connections do not pay for it.
+ * acknowledged once durable; a resent cid the extension now refuses is acknowledged as stored),
+ * {@code receipt} and {@code history}. A session makes it at its first such command, so idle
+ * connections do not pay for it.
  *
  * <p>Not thread-safe: confined to the session's event loop, like the session; store results come
  * back through {@link Session#loop()} (or, for a send's ack, the connection's executor).
  */
 final class SessionMessages {
+  private static final Logger log = LoggerFactory.getLogger(SessionMessages.class);
+
   private final Session session;
   private final Node node;
   private final SendLimiter limiter;
@@ -66,19 +72,21 @@ final class SessionMessages {
                 meta ->
                     node.extension()
                         .beforeSend(session, s)
-                        .thenApply(
-                            v ->
-                                node.append(
-                                    new AppendRequest(
-                                        s.conv(),
-                                        session.principal().user(),
-                                        s.cid(),
-                                        "text",
-                                        s.text(),
-                                        createdAt,
-                                        null,
-                                        null,
-                                        meta))));
+                        .handle(
+                            (v, refused) ->
+                                refused != null
+                                    ? storedOrRefused(s, refused)
+                                    : node.append(
+                                        new AppendRequest(
+                                            s.conv(),
+                                            session.principal().user(),
+                                            s.cid(),
+                                            "text",
+                                            s.text(),
+                                            createdAt,
+                                            null,
+                                            null,
+                                            meta))));
     lastSend = submitted;
     // Hand-written rather than loop().then: the drain count must drop even when the session closed.
     submitted
@@ -125,6 +133,44 @@ final class SessionMessages {
                                 .guarded(s, () -> node.extension().messageStored(session, m));
                           }
                         }));
+  }
+
+  /**
+   * The extension refused {@code s}: if the store already holds its cid (a resend whose ack was
+   * lost, the first send allowed), it is answered as the duplicate an append would find, published
+   * again like one; otherwise, and when the store cannot say (logged), the refusal stands. Only a
+   * refused send pays for this read; an ephemeral stream remembers no cid. Any thread.
+   */
+  private CompletableFuture<Appended> storedOrRefused(Command.Send s, Throwable refused) {
+    if (node.windowed().limitsOf(s.conv()) != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    MessageStore store = node.store();
+    String sender = session.principal().user();
+    CompletableFuture<Optional<StoredMessage>> found;
+    try {
+      found =
+          CompletableFuture.supplyAsync(
+              () -> store.findByCid(s.conv(), sender, s.cid()), store.readExecutor());
+    } catch (RuntimeException e) { // the read threads are gone: the store is closing
+      found = CompletableFuture.failedFuture(e);
+    }
+    return found
+        .handle(
+            (m, readFailed) -> {
+              if (readFailed != null) {
+                log.warn(
+                    "session {}: could not tell whether the refused cid {} in {} is stored",
+                    session.id(),
+                    s.cid(),
+                    s.conv(),
+                    readFailed);
+              }
+              return m == null || m.isEmpty()
+                  ? CompletableFuture.<Appended>failedFuture(refused)
+                  : node.published(new Appended(m.get(), true));
+            })
+        .thenCompose(f -> f);
   }
 
   void receipt(Command.Receipt r) {

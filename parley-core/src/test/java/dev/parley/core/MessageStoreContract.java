@@ -73,6 +73,34 @@ public abstract class MessageStoreContract {
   }
 
   @Test
+  void findByCidFindsTheStoredMessageOfThatConversationAndSenderOnly() throws Exception {
+    MessageMeta meta =
+        new MessageMeta(List.of(new MessageMeta.Source("Pricing", "https://x.example/p", null)));
+    Appended sent =
+        await(store.append(new AppendRequest("c1", "u1", "x", "text", "hi", 7L, null, null, meta)));
+    await(store.append(text("c1", "u1", "y", "later")));
+    await(store.append(text("c2", "u2", "x", "elsewhere")));
+
+    assertThat(store.findByCid("c1", "u1", "x")).contains(sent.message());
+    assertThat(store.findByCid("c1", "u1", "x").orElseThrow().meta()).isEqualTo(meta);
+    assertThat(store.findByCid("c1", "u1", "y").orElseThrow().seq()).isEqualTo(2);
+    assertThat(store.findByCid("c1", "u1", "never-sent")).isEmpty();
+    assertThat(store.findByCid("c1", "u2", "x")).as("another sender's same cid").isEmpty();
+    assertThat(store.findByCid("c2", "u1", "x")).as("another conversation's").isEmpty();
+    assertThat(store.findByCid("nobody", "u1", "x")).isEmpty();
+  }
+
+  @Test
+  void findByCidFindsNothingOnceTheMessageIsErasedOrItsConversationDeleted() throws Exception {
+    await(store.append(text("c1", "visitor", "v1", "secret")));
+    await(store.append(text("c2", "agent", "a1", "bye")));
+    store.eraseSender("c1", "visitor").get(10, TimeUnit.SECONDS);
+    store.deleteConversation("c2").get(10, TimeUnit.SECONDS);
+    assertThat(store.findByCid("c1", "visitor", "v1")).isEmpty();
+    assertThat(store.findByCid("c2", "agent", "a1")).isEmpty();
+  }
+
+  @Test
   void messagesWithoutCidAreNeverDeduplicated() throws Exception {
     await(store.append(text("c1", "bot", null, "a")));
     await(store.append(text("c1", "bot", null, "a")));

@@ -8,6 +8,7 @@ import dev.parley.protocol.Push;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -224,6 +225,11 @@ class SessionClockTest {
           @Override
           public List<StoredMessage> readBefore(String conversation, long beforeSeq, int limit) {
             return real.readBefore(conversation, beforeSeq, limit);
+          }
+
+          @Override
+          public Optional<StoredMessage> findByCid(String conversation, String sender, String cid) {
+            return real.findByCid(conversation, sender, cid);
           }
 
           @Override

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -105,27 +106,32 @@ abstract class JdbcMessageStore implements MessageStore {
     if (r.cid() == null) {
       return null;
     }
-    findCid.setString(1, r.conversation());
-    findCid.setString(2, r.sender());
-    findCid.setString(3, r.cid());
-    try (ResultSet rs = findCid.executeQuery()) {
-      if (rs.next()) {
-        return new Appended(
-            new StoredMessage(
-                r.conversation(),
-                rs.getLong(1),
-                rs.getString(2),
-                r.sender(),
-                r.cid(),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getLong(5),
-                rs.getString(6),
-                meta(rs.getString(7))),
-            true);
+    StoredMessage m = byCid(findCid, r.conversation(), r.sender(), r.cid());
+    return m == null ? null : new Appended(m, true);
+  }
+
+  /** The message {@code ps} ({@link #FIND_CID}) finds by (conversation, sender, cid), or null. */
+  private StoredMessage byCid(PreparedStatement ps, String conversation, String sender, String cid)
+      throws SQLException {
+    ps.setString(1, conversation);
+    ps.setString(2, sender);
+    ps.setString(3, cid);
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return null;
       }
+      return new StoredMessage(
+          conversation,
+          rs.getLong(1),
+          rs.getString(2),
+          sender,
+          cid,
+          rs.getString(3),
+          rs.getString(4),
+          rs.getLong(5),
+          rs.getString(6),
+          meta(rs.getString(7)));
     }
-    return null;
   }
 
   /** Inserts the message at {@code seq} with a new id. Writer thread. */
@@ -344,6 +350,17 @@ abstract class JdbcMessageStore implements MessageStore {
         Collections.reverse(out);
       }
       return out;
+    } catch (SQLException e) {
+      throw new StoreException("read of " + conversation + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Reads through the read pool (the unique index on (conversation, sender, cid)). */
+  @Override
+  public final Optional<StoredMessage> findByCid(String conversation, String sender, String cid) {
+    try (Connection c = readPool.getConnection();
+        PreparedStatement ps = c.prepareStatement(FIND_CID)) {
+      return Optional.ofNullable(byCid(ps, conversation, sender, cid));
     } catch (SQLException e) {
       throw new StoreException("read of " + conversation + " failed: " + e.getMessage(), e);
     }
