@@ -133,6 +133,7 @@ final class Admission {
       h.resume().forEach((conv, seq) -> session.join(conv, seq, null, null, true));
     }
     node.extension().helloAccepted(session);
+    session.connection().forgetHandshake();
   }
 
   /** Schedules the 4401 close at {@code p}'s expiry (replacing an earlier one). */

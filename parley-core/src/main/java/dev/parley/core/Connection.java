@@ -73,7 +73,7 @@ public interface Connection {
 
   /**
    * The query parameters of the request that opened the connection ({@code /ws?site=demo}), first
-   * value of each; empty when there were none.
+   * value of each; empty when there were none, and after {@link #forgetHandshake}.
    */
   default Map<String, String> handshakeParams() {
     return Map.of();
@@ -81,9 +81,16 @@ public interface Connection {
 
   /**
    * The principal of a token checked at the handshake, or null when the client presented none (it
-   * then authenticates in {@code hello}).
+   * then authenticates in {@code hello}), and after {@link #forgetHandshake}.
    */
   default Principal handshakePrincipal() {
     return null;
   }
+
+  /**
+   * The session's {@code hello} was accepted and its extension has seen it: nothing asks for {@link
+   * #handshakePrincipal} or {@link #handshakeParams} again, so the connection may let them go (an
+   * idle connection keeps only what it still needs). On the connection's executor.
+   */
+  default void forgetHandshake() {}
 }

@@ -14,8 +14,11 @@ import dev.parley.protocol.Push;
  *
  * <p>Only the client's {@code join} commands count: the conversations of {@code hello.resume}
  * (after a reconnect, never refused) and the server's own joins ({@link Session#joinTrusted}) do
- * not. A session keeps two: one for joins, one for resyncs ({@code join} with {@code after} of a
- * conversation it holds: the SDKs' repair of a gap), so first joins cannot starve the repairs.
+ * not. It keeps two buckets: one for joins, one for resyncs ({@code join} with {@code after} of a
+ * conversation the session holds: the SDKs' repair of a gap), so first joins cannot starve the
+ * repairs. Each bucket is made at its first use (a session makes this limiter at its first {@code
+ * join}): a bucket made then is as full as one made with the session, and most idle connections
+ * never join or resync, so they keep neither.
  *
  * <p>Not thread-safe: confined to the session's executor. Times come from the node's clock.
  */
@@ -27,20 +30,36 @@ final class JoinLimiter {
   static final double PER_SECOND = 5;
 
   private final Session session;
-  private final TokenBucket tokens;
 
-  JoinLimiter(Session session, Node node) {
+  /** The bucket of first joins; null until the first. */
+  private TokenBucket joins;
+
+  /** The bucket of resyncs; null until the first. */
+  private TokenBucket resyncs;
+
+  JoinLimiter(Session session) {
     this.session = session;
-    this.tokens =
-        new TokenBucket(
-            node.clock(), Math.max(BURST, node.config().maxConversationsPerSession()), PER_SECOND);
   }
 
   /**
-   * Takes a token for joining {@code conv}; without one, tells the client ({@code ref}: the
-   * command's) and returns false.
+   * Takes a token for joining {@code conv} ({@code resync}: from the resyncs' bucket); without one,
+   * tells the client ({@code ref}: the command's) and returns false.
    */
-  boolean allows(String conv, String ref) {
+  boolean allows(String conv, String ref, boolean resync) {
+    TokenBucket tokens = resync ? resyncs : joins;
+    if (tokens == null) {
+      Node node = session.node();
+      tokens =
+          new TokenBucket(
+              node.clock(),
+              Math.max(BURST, node.config().maxConversationsPerSession()),
+              PER_SECOND);
+      if (resync) {
+        resyncs = tokens;
+      } else {
+        joins = tokens;
+      }
+    }
     if (tokens.take()) {
       return true;
     }

@@ -39,8 +39,9 @@ public final class Session {
   private final Admission admission;
   private final PresenceTracker presence;
   private final TypingIndicator typing;
-  private final JoinLimiter joins;
-  private final JoinLimiter resyncs;
+
+  /** The rate of {@code join}s; null until the first (most idle connections never join). */
+  private JoinLimiter joins;
 
   /** Null until {@code hello} succeeded. Written on the executor, read from any thread. */
   private volatile Principal principal;
@@ -69,8 +70,6 @@ public final class Session {
     this.admission = new Admission(this, node, checks);
     this.presence = new PresenceTracker(this, node);
     this.typing = new TypingIndicator(this, node);
-    this.joins = new JoinLimiter(this, node);
-    this.resyncs = new JoinLimiter(this, node);
   }
 
   /** This session's id, as told to the client in {@code welcome}. Any thread. */
@@ -154,7 +153,10 @@ public final class Session {
         // A resync of a conversation held (an SDK's gap repair) has a bucket of its own: first
         // joins cannot starve it, and a loop of them is bounded too.
         boolean resync = j.after() != null && subscriptions.containsKey(j.conv());
-        if ((resync ? resyncs : joins).allows(j.conv(), j.ref())) {
+        if (joins == null) {
+          joins = new JoinLimiter(this);
+        }
+        if (joins.allows(j.conv(), j.ref(), resync)) {
           join(j.conv(), j.after(), j.epoch(), j.ref(), false);
         }
       }

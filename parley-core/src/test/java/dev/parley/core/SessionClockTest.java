@@ -169,6 +169,40 @@ class SessionClockTest {
   }
 
   @Test
+  void joinBucketsMadeAtTheFirstJoinAndResyncAfterAnIdleHourHoldTheBurstAndNoMore()
+      throws Exception {
+    start();
+    RecordingConnection c = new RecordingConnection();
+    try {
+      Session s = node.open(c);
+      c.command(s, "{\"type\":\"hello\",\"resume\":{\"held\":0}}");
+      c.next(Push.Welcome.class);
+      assertThat(c.nextOf(Push.Joined.class).conv()).isEqualTo("held");
+      clock.advance(Duration.ofHours(1)); // idle: neither bucket is made yet, nor refills past full
+      for (int i = 0; i < JoinLimiter.BURST; i++) {
+        c.command(s, "{\"type\":\"join\",\"conv\":\"held\",\"after\":0}");
+        assertThat(c.nextOf(Push.Joined.class).conv()).as("resync %d", i).isEqualTo("held");
+      }
+      c.command(s, "{\"type\":\"join\",\"conv\":\"held\",\"after\":0,\"ref\":\"x\"}");
+      assertThat(c.nextOf(Push.Error.class).retryAfterMs())
+          .as("the resyncs' burst, then 5 a second")
+          .isEqualTo(200L);
+      for (int i = 0; i < JoinLimiter.BURST; i++) {
+        c.command(s, "{\"type\":\"join\",\"conv\":\"j" + i + "\"}");
+        assertThat(c.nextOf(Push.Joined.class).conv()).isEqualTo("j" + i);
+        c.command(s, "{\"type\":\"leave\",\"conv\":\"j" + i + "\"}");
+        c.nextOf(Push.Left.class);
+      }
+      c.command(s, "{\"type\":\"join\",\"conv\":\"over\",\"ref\":\"o\"}");
+      Push.Error limited = c.nextOf(Push.Error.class);
+      assertThat(limited.code()).isEqualTo("rate_limited");
+      assertThat(limited.retryAfterMs()).as("the joins' burst, then 5 a second").isEqualTo(200L);
+    } finally {
+      c.close();
+    }
+  }
+
+  @Test
   void aTypingIndicatorIsPassedOnAgainOnlyOnceAThirdOfItsLeaseHasGone() throws Exception {
     start();
     conn.command(session, "{\"type\":\"join\",\"conv\":\"t\"}");

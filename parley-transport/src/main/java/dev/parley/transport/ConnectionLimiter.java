@@ -68,8 +68,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     /** The limiter that counts the connection. */
     final ConnectionLimiter limiter;
 
-    /** The limiter's place in the connection's pipeline (its deadline closes from there). */
-    final ChannelHandlerContext ctx;
+    /**
+     * The limiter's place in the connection's pipeline (its deadline closes from there); null once
+     * the connection upgraded and the limiter left its pipeline.
+     */
+    ChannelHandlerContext ctx;
 
     /** Counted in {@link #total} (and not yet released). */
     boolean counted;
@@ -260,7 +263,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   private static void answeredOnLoop(Channel ch) {
     Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.answering && ch.isActive()) {
+    if (a != null && a.answering && a.ctx != null && ch.isActive()) {
       a.answering = false;
       a.limiter.arm(a.ctx, a, a.limiter.deadlineNanos);
     }
@@ -279,6 +282,38 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       if (a.deadline != null) {
         a.deadline.cancel(false);
         a.deadline = null;
+      }
+    }
+  }
+
+  /**
+   * {@code ch} upgraded to a WebSocket: lifts its request deadline for good and takes the limiter
+   * out of its pipeline, which no HTTP request passes any more; from then on the WebSocket's own
+   * handler calls {@link #release} when the connection ends. Call on the channel's event loop.
+   */
+  static void upgraded(Channel ch) {
+    lift(ch);
+    Admission a = ch.attr(ADMISSION).get();
+    if (a != null && a.ctx != null) {
+      ChannelHandlerContext ctx = a.ctx;
+      a.ctx = null;
+      if (!ctx.isRemoved()) {
+        ch.pipeline().remove(ctx.handler());
+      }
+    }
+  }
+
+  /**
+   * Releases the counts of {@code ch}, which ended: once, however often it is called. Call on the
+   * channel's event loop.
+   */
+  static void release(Channel ch) {
+    Admission a = ch.attr(ADMISSION).get();
+    if (a != null && a.counted) {
+      a.counted = false;
+      a.limiter.total.decrementAndGet();
+      if (a.client != null) {
+        a.limiter.perIp.remove(a.client);
       }
     }
   }
@@ -317,14 +352,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
     lift(ctx.channel());
-    Admission a = ctx.channel().attr(ADMISSION).get();
-    if (a != null && a.counted) {
-      a.counted = false;
-      total.decrementAndGet();
-      if (a.client != null) {
-        perIp.remove(a.client);
-      }
-    }
+    release(ctx.channel());
     super.channelInactive(ctx);
   }
 }

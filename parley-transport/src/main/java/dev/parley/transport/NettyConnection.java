@@ -85,15 +85,31 @@ final class NettyConnection implements Connection {
     return origin;
   }
 
+  // The handshake's attributes are read with hasAttr first: attr() alone would add an empty one to
+  // the channel for good.
   @Override
   public Principal handshakePrincipal() {
-    return channel.attr(HandshakeGuard.PRINCIPAL).get();
+    return channel.hasAttr(HandshakeGuard.PRINCIPAL)
+        ? channel.attr(HandshakeGuard.PRINCIPAL).get()
+        : null;
   }
 
   @Override
   public Map<String, String> handshakeParams() {
-    Map<String, String> p = channel.attr(HandshakeGuard.PARAMS).get();
+    Map<String, String> p =
+        channel.hasAttr(HandshakeGuard.PARAMS) ? channel.attr(HandshakeGuard.PARAMS).get() : null;
     return p == null ? Map.of() : p;
+  }
+
+  /** Lets the handshake's principal and parameters go: {@code hello} has used them. */
+  @Override
+  public void forgetHandshake() {
+    if (channel.hasAttr(HandshakeGuard.PRINCIPAL)) {
+      channel.attr(HandshakeGuard.PRINCIPAL).set(null);
+    }
+    if (channel.hasAttr(HandshakeGuard.PARAMS)) {
+      channel.attr(HandshakeGuard.PARAMS).set(null);
+    }
   }
 
   @Override

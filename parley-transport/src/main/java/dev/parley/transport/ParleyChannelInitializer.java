@@ -42,10 +42,12 @@ import java.util.Base64;
  *       HTTP/1.1 requests, their bodies bounded (an upload's admitted by the {@link UploadGate}
  *       first); at the upgrade Netty's WebSocket frame decoder and encoder take the codec's place;
  *   <li>{@link ConnectionLimiter}: total and per-IP limits (503), the HTTP-phase deadline
- *       (slowloris);
+ *       (slowloris); until the upgrade, after which {@link WebSocketSessionHandler} releases the
+ *       connection's counts at its close;
  *   <li>{@link HttpSessionHandler}: the fallback transports under {@code /rt/};
  *   <li>{@link WebSocketFrameGuard}: the reserved bits of every frame, control frames included,
- *       before anything consumes one (1002);
+ *       before anything consumes one (1002); it adds the {@link WebSocketFrameAggregator} below
+ *       when a connection's first fragmented message begins;
  *   <li>a {@link WebSocketServerExtensionHandler} for permessage-deflate alone, when compression is
  *       on; its decoder joins the pipeline here at the upgrade;
  *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws}, foreign origins and
@@ -53,13 +55,19 @@ import java.util.Base64;
  *   <li>{@link Utf8FrameValidator}: text that is not UTF-8, across fragments too (1007);
  *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, and answers
  *       pings; close frames go on to {@link WebSocketSessionHandler}, which checks their code;
- *   <li>{@link WebSocketFrameAggregator}: joins fragments, 1009 past {@code maxMessageBytes};
+ *   <li>{@link WebSocketFrameAggregator} (from a connection's first fragmented message on): joins
+ *       fragments, 1009 past {@code maxMessageBytes};
  *   <li>{@link HeartbeatHandler}: pings and the 4408 time-out;
  *   <li>{@link HttpRequestHandler}: {@code /healthz}, the REST API under {@code /api/}, static
  *       assets;
  *   <li>{@link WebSocketSessionHandler}: whole text messages to the core; the one close frame for
  *       every protocol violation found above (1002, 1007, 1009).
  * </ol>
+ *
+ * <p>At the upgrade the handlers that only serve HTTP (the body limit, the fallback, the handshake
+ * guard, the routes, the limiter) leave the pipeline, and Netty's handshaker leaves the channel's
+ * attributes: an idle WebSocket keeps only what its frames need (docs/BENCHMARKS.md, "Idle heap per
+ * connection").
  *
  * <p>Thread-safe: the handlers it shares between channels are sharable; {@link #initChannel} runs
  * on each new channel's event loop.
@@ -72,13 +80,16 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
   private final HttpRequestHandler http;
   private final HandshakeGuard guard;
   private final ConnectionLimiter limiter;
-  private final WebSocketFrameGuard frameGuard = new WebSocketFrameGuard();
+  private final WebSocketFrameGuard frameGuard;
   private final RequestBodyLimit.Slots uploads =
       new RequestBodyLimit.Slots(
           RequestBodyLimit.LARGE_BODIES, RequestBodyLimit.LARGE_BODIES_PER_CLIENT);
   private final UploadGate uploadGate;
   private final HttpSessionHandler fallback;
   private final WebSocketServerProtocolConfig wsConfig;
+
+  /** The Origin and Host values every WebSocket of this listener keeps, each held once. */
+  private final SharedHeaderValues headerValues = new SharedHeaderValues();
 
   /** One heartbeat timer per event loop for all of its WebSockets. */
   private final HeartbeatWheel.PerLoop heartbeats;
@@ -103,6 +114,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
             config.handshakeTimeout().toNanos(),
             node.metrics(),
             config.trustedProxies());
+    this.frameGuard = new WebSocketFrameGuard(config.maxMessageBytes());
     this.fallback = new HttpSessionHandler(node, config, guard);
     this.config = config;
     this.node = node;
@@ -226,13 +238,13 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
     // Reports, never closes itself (closeOnProtocolViolation false): the session handler closes.
     p.addLast("ws-utf8", new Utf8FrameValidator(false));
     p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
-    p.addLast("ws-aggregator", new WebSocketFrameAggregator(config.maxMessageBytes()));
     p.addLast(
         "heartbeat",
         new HeartbeatHandler(
             config.pingInterval().toNanos(), config.pongTimeout().toNanos(), heartbeats));
     p.addLast("http-routes", http);
     p.addLast(
-        "session", new WebSocketSessionHandler(node, connections, config.slowConsumerGrace()));
+        "session",
+        new WebSocketSessionHandler(node, connections, config.slowConsumerGrace(), headerValues));
   }
 }

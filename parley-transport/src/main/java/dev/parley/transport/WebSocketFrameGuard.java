@@ -3,11 +3,14 @@ package dev.parley.transport;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import io.netty.util.ReferenceCountUtil;
@@ -32,11 +35,29 @@ import java.util.Locale;
  * reason that is not UTF-8 (1007); its {@code Utf8FrameValidator} refuses text that is not UTF-8,
  * across fragments too (1007). {@link ParleyChannelInitializer#decoderConfig} configures them.
  *
+ * <p>It also puts the {@link WebSocketFrameAggregator} ({@value #AGGREGATOR}: joins fragments, 1009
+ * past {@code maxMessageBytes}) into a connection's pipeline, right after Netty's protocol handler,
+ * when the first fragmented data message begins: most connections never send one, and an idle
+ * connection need not keep an aggregator (and its handler context) for nothing. A message in one
+ * frame passes an aggregator untouched, so the connection behaves as if it had one from the start;
+ * once there, it stays.
+ *
  * <p>Sharable and stateless: whether deflate was negotiated is read from the pipeline (the
- * extension handler installs its decoder at the upgrade), and only for a frame with reserved bits.
+ * extension handler installs its decoder at the upgrade), and only for a frame with reserved bits;
+ * whether the aggregator is there, only for the first frame of a fragmented message.
  */
 @ChannelHandler.Sharable
 final class WebSocketFrameGuard extends ChannelInboundHandlerAdapter {
+  /** The aggregator's name in the pipeline. */
+  static final String AGGREGATOR = "ws-aggregator";
+
+  private final int maxMessageBytes;
+
+  /** {@code maxMessageBytes}: the most a fragmented message may add up to (1009 past it). */
+  WebSocketFrameGuard(int maxMessageBytes) {
+    this.maxMessageBytes = maxMessageBytes;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof WebSocketFrame frame && frame.rsv() != 0 && !allowed(ctx, frame)) {
@@ -50,7 +71,20 @@ final class WebSocketFrameGuard extends ChannelInboundHandlerAdapter {
               "reserved bits " + Integer.toBinaryString(rsv) + " on a " + kind + " frame"));
       return;
     }
+    if (msg instanceof WebSocketFrame frame
+        && !frame.isFinalFragment()
+        && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
+      addAggregator(ctx.pipeline());
+    }
     ctx.fireChannelRead(msg);
+  }
+
+  /** The aggregator, after Netty's protocol handler, unless it is there already. */
+  private void addAggregator(ChannelPipeline p) {
+    ChannelHandlerContext protocol = p.context(WebSocketServerProtocolHandler.class);
+    if (protocol != null && p.get(AGGREGATOR) == null) {
+      p.addAfter(protocol.name(), AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
+    }
   }
 
   /** RSV1 alone, on the first frame of a data message, with permessage-deflate negotiated. */

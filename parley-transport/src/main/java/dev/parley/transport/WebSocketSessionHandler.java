@@ -19,7 +19,9 @@ import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.Future;
@@ -40,6 +42,13 @@ import org.slf4j.LoggerFactory;
 final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
+  /**
+   * Where Netty's {@link WebSocketServerProtocolHandler} keeps the channel's handshaker: {@code
+   * valueOf} of the same class and name returns Netty's own key.
+   */
+  static final AttributeKey<WebSocketServerHandshaker> NETTY_HANDSHAKER =
+      AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
+
   private final Node node;
   private final ChannelGroup connections;
   private final long slowConsumerGraceNanos;
@@ -56,10 +65,18 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
    */
   private boolean failed;
 
-  WebSocketSessionHandler(Node node, ChannelGroup connections, Duration slowConsumerGrace) {
+  /** The Origin and Host values this handler's connection shares with the others. */
+  private final SharedHeaderValues headerValues;
+
+  WebSocketSessionHandler(
+      Node node,
+      ChannelGroup connections,
+      Duration slowConsumerGrace,
+      SharedHeaderValues headerValues) {
     this.node = node;
     this.connections = connections;
     this.slowConsumerGraceNanos = slowConsumerGrace.toNanos();
+    this.headerValues = headerValues;
   }
 
   /**
@@ -100,8 +117,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
-      // Upgraded: the heartbeat watches the connection from now on, not the request deadline.
-      ConnectionLimiter.lift(ctx.channel());
+      // Upgraded: the heartbeat watches the connection from now on, not the request deadline, and
+      // the limiter leaves the pipeline (this handler releases the connection's count at close).
+      ConnectionLimiter.upgraded(ctx.channel());
       // The HTTP-only handlers have nothing more to do on this channel: drop them, which saves
       // their contexts (and the body limit's state) on every idle connection (a heap histogram of
       // 10,000 idle connections showed 12 handler contexts each as the largest item).
@@ -111,13 +129,19 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
           p.remove(name);
         }
       }
+      // Netty keeps the handshaker (with the connection's URL as a string) in a channel attribute
+      // for its own close handshake, which this pipeline does not use (handleCloseFrames false):
+      // let it go.
+      if (ctx.channel().hasAttr(NETTY_HANDSHAKER)) {
+        ctx.channel().attr(NETTY_HANDSHAKER).set(null);
+      }
       session =
           node.open(
               new NettyConnection(
                   ctx.channel(),
                   node.metrics(),
-                  hc.requestHeaders().get(HttpHeaderNames.ORIGIN),
-                  hc.requestHeaders().get(HttpHeaderNames.HOST)));
+                  headerValues.of(hc.requestHeaders().get(HttpHeaderNames.ORIGIN)),
+                  headerValues.of(hc.requestHeaders().get(HttpHeaderNames.HOST))));
       connections.add(ctx.channel());
       node.metrics().connectionOpened("websocket");
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -185,6 +209,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    ConnectionLimiter.release(ctx.channel());
     if (session != null) {
       session.onClose();
       Integer sent = ctx.channel().attr(NettyConnection.CLOSE_CODE).get();

@@ -48,7 +48,9 @@ class WebSocketSessionHandlerTest {
   @BeforeEach
   void open() {
     core = new TestNodes(metrics, HandshakePolicy.ALLOW_ALL);
-    ch = new EmbeddedChannel(new WebSocketSessionHandler(core.node, connections, GRACE));
+    ch =
+        new EmbeddedChannel(
+            new WebSocketSessionHandler(core.node, connections, GRACE, new SharedHeaderValues()));
     ch.freezeTime();
     ch.pipeline()
         .fireUserEventTriggered(
@@ -132,7 +134,8 @@ class WebSocketSessionHandlerTest {
   void closeCodesTheRfcDoesNotAllowOnTheWireAre1002() {
     for (int code : new int[] {5000, 1015, 1005}) {
       EmbeddedChannel c =
-          new EmbeddedChannel(new WebSocketSessionHandler(core.node, connections, GRACE));
+          new EmbeddedChannel(
+              new WebSocketSessionHandler(core.node, connections, GRACE, new SharedHeaderValues()));
       c.pipeline()
           .fireUserEventTriggered(
               new WebSocketServerProtocolHandler.HandshakeComplete(
@@ -167,7 +170,7 @@ class WebSocketSessionHandlerTest {
                 }
               }
             },
-            new WebSocketSessionHandler(core.node, connections, GRACE));
+            new WebSocketSessionHandler(core.node, connections, GRACE, new SharedHeaderValues()));
     c.pipeline()
         .fireUserEventTriggered(
             new WebSocketServerProtocolHandler.HandshakeComplete(
@@ -202,7 +205,8 @@ class WebSocketSessionHandlerTest {
           {new TooLongFrameException("message too big"), 1009}
         }) {
       EmbeddedChannel other =
-          new EmbeddedChannel(new WebSocketSessionHandler(core.node, connections, GRACE));
+          new EmbeddedChannel(
+              new WebSocketSessionHandler(core.node, connections, GRACE, new SharedHeaderValues()));
       other.pipeline().fireExceptionCaught((Throwable) v[0]);
       other.runPendingTasks();
       CloseWebSocketFrame sent = other.readOutbound();
