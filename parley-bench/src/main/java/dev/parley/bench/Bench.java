@@ -212,6 +212,12 @@ public final class Bench implements Callable<Integer> {
   int seconds = 10;
 
   @Option(
+      names = "--warmup-seconds",
+      description =
+          "Load before the window of chat, fan-out and handshakes, on the same server (default 10).")
+  int warmupSeconds = 10;
+
+  @Option(
       names = "--target",
       description =
           "Load this Parley WebSocket URL (ws://host:port/ws) instead of starting servers.")
@@ -302,6 +308,7 @@ public final class Bench implements Callable<Integer> {
       fanoutRate = 20;
       handshakeConcurrency = 4;
       seconds = 1;
+      warmupSeconds = 1;
       latencyRate = 200;
       latencyConversations = 20;
       latencyFirstSeconds = 1;

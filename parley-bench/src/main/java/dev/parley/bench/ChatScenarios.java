@@ -69,7 +69,8 @@ final class ChatScenarios {
 
   /**
    * chat: {@code conversations} visitors, each in its own conversation, sending {@code rate}
-   * messages a second in all: one second of warm-up, then {@code seconds} measured.
+   * messages a second in all: {@link Scenarios#warmupSeconds} of warm-up (at least one), then
+   * {@code seconds} measured.
    */
   Result chat(Target t, int conversations, int rate, int seconds) throws Exception {
     conns.begin();
@@ -77,7 +78,7 @@ final class ChatScenarios {
         new OpenLoop(
             t.dialect(),
             List.of(
-                new OpenLoop.Phase("warm-up", rate, 1),
+                new OpenLoop.Phase("warm-up", rate, Math.max(1, scenarios.warmupSeconds)),
                 new OpenLoop.Phase("measured", rate, seconds)));
     IntFunction<String> conv = conversations("chat", conversations);
     double[] secs = new double[1];

@@ -42,7 +42,8 @@ final class Runner implements AutoCloseable {
             options.sourceAddresses,
             options.threads,
             logs,
-            options.profile);
+            options.profile,
+            options.warmupSeconds);
     this.chat = new ChatScenarios(conns, s);
     this.channels = new ChannelScenarios(conns, s);
   }

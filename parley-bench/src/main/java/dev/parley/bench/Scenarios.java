@@ -54,13 +54,21 @@ final class Scenarios {
    */
   private final List<String> profile;
 
+  /**
+   * Seconds of the same load before a chat, fan-out or handshake window, on the same server: the
+   * window measures a warmed JIT, for every target alike ({@code --warmup-seconds}).
+   */
+  final int warmupSeconds;
+
   Scenarios(
       Connections conns,
       int holdProcesses,
       List<String> sources,
       int threads,
       Path logs,
-      List<String> profile) {
+      List<String> profile,
+      int warmupSeconds) {
+    this.warmupSeconds = warmupSeconds;
     this.conns = conns;
     this.holdProcesses = holdProcesses;
     this.sources = sources;
@@ -218,7 +226,6 @@ final class Scenarios {
     Dialect d = t.dialect();
     Histogram latency = new ConcurrentHistogram(3_600_000_000_000L, 3);
     AtomicLong received = new AtomicLong();
-    AtomicLong all = new AtomicLong();
     AtomicLongArray window = new AtomicLongArray(2);
     Load.Listener onData =
         (ch, text) -> {
@@ -227,7 +234,6 @@ final class Scenarios {
           }
           long sent = Load.numberAfter(text, Dialect.TEXT);
           long now = System.nanoTime();
-          all.incrementAndGet();
           if (sent > 0 && sent >= window.get(0) && sent < window.get(1)) {
             received.incrementAndGet();
             latency.recordValue(Math.max(0, now - sent));
@@ -237,14 +243,15 @@ final class Scenarios {
     List<Channel> subs = conns.openMany(t, subscribers, i -> conv, onData, secs);
     Channel pub = conns.connect(t, d.uri(t, true), conv, (ch, b) -> {}).get(30, TimeUnit.SECONDS);
     try {
-      long warmup = TimeUnit.SECONDS.toNanos(1);
       long start = System.nanoTime();
-      window.set(0, start + warmup);
+      window.set(0, start + TimeUnit.SECONDS.toNanos(warmupSeconds));
       window.set(1, window.get(0) + TimeUnit.SECONDS.toNanos(seconds));
+      long warmupSent = publish(pub, d, conv, rate, 0, start, window.get(0));
       Profiler p = profiler(t, scenario, Integer.toString(subscribers));
       double cpu0 = t.cpuSeconds();
-      long sentCount = publish(pub, d, conv, rate, start, window.get(1));
-      double serverCpu = (t.cpuSeconds() - cpu0) / ((System.nanoTime() - start) / 1e9);
+      long sentCount =
+          publish(pub, d, conv, rate, warmupSent, window.get(0), window.get(1)) - warmupSent;
+      double serverCpu = (t.cpuSeconds() - cpu0) / ((System.nanoTime() - window.get(0)) / 1e9);
       // Wait for stragglers: deliveries of messages meant for the window, up to 10 s after it.
       long expected = (long) rate * seconds * subscribers;
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -263,9 +270,9 @@ final class Scenarios {
       f.put("published", (double) sentCount);
       if (t.local()) {
         f.put("server_cpu_cores", serverCpu); // while publishing (deliveries may trail the window)
-        // Every delivery from the first publish to the last straggler, over the server CPU of the
-        // same span.
-        f.put("deliveries_per_core_s", cpuAll > 0 ? all.get() / cpuAll : 0);
+        // The window's deliveries, stragglers included, over the server CPU from the window's start
+        // to the last straggler.
+        f.put("deliveries_per_core_s", cpuAll > 0 ? received.get() / cpuAll : 0);
       }
       conns.diagnostics(f);
       return new Result(
@@ -280,13 +287,17 @@ final class Scenarios {
     }
   }
 
-  /** Sends open-loop at {@code rate}/s from {@code start} until {@code end}; returns how many. */
-  static long publish(Channel pub, Dialect d, String conv, int rate, long start, long end)
+  /**
+   * Sends open-loop at {@code rate}/s from {@code start} until {@code end}, numbering the messages
+   * from {@code first}; returns the number after the last sent.
+   */
+  static long publish(
+      Channel pub, Dialect d, String conv, int rate, long first, long start, long end)
       throws InterruptedException {
     long period = 1_000_000_000L / rate;
-    long i = 0;
+    long i = first;
     while (true) {
-      long intended = start + i * period;
+      long intended = start + (i - first) * period;
       if (intended >= end) {
         return i;
       }
@@ -298,17 +309,53 @@ final class Scenarios {
 
   /**
    * handshake: new connections a second ({@code concurrency} at a time, open → ready → close) for
-   * {@code seconds}: Parley's upgrade + {@code hello} → {@code welcome}; Socket.IO's upgrade + open
-   * packet + namespace connect; the baseline's upgrade.
+   * {@code seconds}, after {@link #warmupSeconds} of the same (reported apart): Parley's upgrade +
+   * {@code hello} → {@code welcome}; Socket.IO's upgrade + open packet + namespace connect; the
+   * baseline's upgrade.
    */
   Result handshake(Target t, int concurrency, int seconds) throws Exception {
     conns.begin();
+    boolean tls = t.ws.getScheme().equals("wss");
+    Map<String, Double> f = new LinkedHashMap<>();
+    if (warmupSeconds > 0) {
+      Round warm = handshakes(t, concurrency, warmupSeconds);
+      f.put("warmup_handshakes_per_s", warm.done.get() / warm.wall);
+    }
+    Profiler p = profiler(t, "handshake", tls ? "tls" : "plain");
+    double cpu0 = t.cpuSeconds();
+    Round r = handshakes(t, concurrency, seconds);
+    double cpu = t.cpuSeconds() - cpu0;
+    String note =
+        stopProfiler(
+            p,
+            switch (t.name) {
+              case "parley" -> "WebSocket upgrade + hello → welcome (anonymous visitor)";
+              case "socketio" -> "WebSocket upgrade + Engine.IO open + Socket.IO connect (40)";
+              default -> "WebSocket upgrade";
+            });
+    f.put("handshakes_per_s", r.done.get() / r.wall);
+    f.put("p50_ms", r.time.getValueAtPercentile(50) / 1e6);
+    f.put("p99_ms", r.time.getValueAtPercentile(99) / 1e6);
+    f.put("failed", (double) r.failed.get());
+    if (t.local() && r.done.get() > 0) {
+      f.put("server_cpu_us_per_handshake", cpu * 1e6 / r.done.get());
+    }
+    return new Result(
+        "handshake",
+        t.name,
+        params("concurrency", concurrency, "tls", tls, "seconds", seconds),
+        f,
+        note);
+  }
+
+  /** One round of handshakes: how many completed and failed, their times, its wall seconds. */
+  private record Round(AtomicLong done, AtomicLong failed, Histogram time, double wall) {}
+
+  private Round handshakes(Target t, int concurrency, int seconds) throws Exception {
     AtomicLong done = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     Histogram time = new ConcurrentHistogram(3_600_000_000_000L, 3);
     List<CompletableFuture<Void>> loops = new ArrayList<>();
-    boolean tls = t.ws.getScheme().equals("wss");
-    Profiler p = profiler(t, "handshake", tls ? "tls" : "plain");
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     long start = System.nanoTime();
     for (int c = 0; c < concurrency; c++) {
@@ -318,26 +365,7 @@ final class Scenarios {
     }
     CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new))
         .get(seconds + 60L, TimeUnit.SECONDS);
-    double wall = (System.nanoTime() - start) / 1e9;
-    String note =
-        stopProfiler(
-            p,
-            switch (t.name) {
-              case "parley" -> "WebSocket upgrade + hello → welcome (anonymous visitor)";
-              case "socketio" -> "WebSocket upgrade + Engine.IO open + Socket.IO connect (40)";
-              default -> "WebSocket upgrade";
-            });
-    Map<String, Double> f = new LinkedHashMap<>();
-    f.put("handshakes_per_s", done.get() / wall);
-    f.put("p50_ms", time.getValueAtPercentile(50) / 1e6);
-    f.put("p99_ms", time.getValueAtPercentile(99) / 1e6);
-    f.put("failed", (double) failed.get());
-    return new Result(
-        "handshake",
-        t.name,
-        params("concurrency", concurrency, "tls", tls, "seconds", seconds),
-        f,
-        note);
+    return new Round(done, failed, time, (System.nanoTime() - start) / 1e9);
   }
 
   private void handshakeLoop(
