@@ -9,7 +9,7 @@ import java.util.Map;
 /**
  * The sites, agents and tokens part of a {@link ServerConfig}: who may log in, which handshakes are
  * refused, and the deployment's JWT keys ({@link AccessSettings}). Immutable; built by {@link
- * ServerConfigBuilder}, which refuses demo accounts where others could reach them ({@link
+ * AccessConfigBuilder}, which refuses demo accounts where others could reach them ({@link
  * DemoGuard}).
  *
  * @param sites the sites and their knowledge bases, or null for the demo site alone

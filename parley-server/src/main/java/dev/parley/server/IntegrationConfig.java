@@ -10,7 +10,7 @@ import java.time.Duration;
 /**
  * The part of a {@link ServerConfig} that Parley talks to outside itself: the demo site's bot
  * (knowledge base, LLM, webhook), knowledge limits, event webhooks and away mail ({@link
- * IntegrationSettings}). Immutable; built by {@link ServerConfigBuilder}.
+ * IntegrationSettings}). Immutable; built by {@link IntegrationConfigBuilder}.
  *
  * @param bot {@code kb} (knowledge base, the default), {@code llm} or {@code webhook} for the demo
  *     site

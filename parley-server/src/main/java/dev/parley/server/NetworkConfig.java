@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The network and connection part of a {@link ServerConfig}: where the node listens, TLS, the admin
  * listener, limits per connection and per address, heartbeats and rates ({@link NetworkSettings}).
- * Immutable; built by {@link ServerConfigBuilder}.
+ * Immutable; built by {@link NetworkConfigBuilder}.
  *
  * @param host bind address (unset: {@code 127.0.0.1} in demo mode, i.e. without sites, else {@code
  *     0.0.0.0})

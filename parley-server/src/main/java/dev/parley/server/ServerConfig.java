@@ -27,9 +27,6 @@ public record ServerConfig(
   /** The users of the demo site's agents. */
   public static final List<String> DEMO_AGENTS = List.of("maya", "sam");
 
-  /** The largest knowledge upload the transport lets through (16 MiB). */
-  static final int KNOWLEDGE_UPLOAD_CEILING = 16 * 1024 * 1024;
-
   /** The demo site's agents, Maya (an admin too) and Sam, with {@code password}. */
   public static List<Agent> demoAgents(String password) {
     String hash = Passwords.hash(password);

@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * The storage and cluster part of a {@link ServerConfig}: the data directory, the store and its
  * PostgreSQL connection, the broker and the keys every node of a cluster shares ({@link
- * StorageSettings}). Immutable; built by {@link ServerConfigBuilder}.
+ * StorageSettings}). Immutable; built by {@link StorageConfigBuilder}.
  *
  * @param dataDir where the SQLite file and the token secret live
  * @param store {@code sqlite} (embedded, one node) or {@code postgres} (shared by a cluster)

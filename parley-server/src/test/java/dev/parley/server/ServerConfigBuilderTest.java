@@ -1,13 +1,16 @@
 package dev.parley.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -156,5 +159,24 @@ class ServerConfigBuilderTest {
   void theLimitsThemselvesAreAccepted(String limit, UnaryOperator<ServerConfigBuilder> settings) {
     assertThatCode(() -> settings.apply(ServerConfig.newBuilder().agents(List.of())).build())
         .doesNotThrowAnyException();
+  }
+
+  @Test
+  void theDemoAgentsPasswordIsAskedForOnlyOnceEveryValueIsChecked() {
+    List<String> asked = new ArrayList<>();
+    assertThatThrownBy(
+            () ->
+                ServerConfig.newBuilder()
+                    .knowledgeMaxUpload(0)
+                    .demoAgentPassword(
+                        () -> {
+                          asked.add("password");
+                          return "a-long-random-pw";
+                        })
+                    .build())
+        .hasMessageStartingWith("knowledge-max-upload must be");
+    assertThat(asked).as("made and kept in the data directory when asked").isEmpty();
+    ServerConfig c = ServerConfig.newBuilder().demoAgentPassword(() -> "a-long-random-pw").build();
+    assertThat(c.access().agentPasswords()).containsEntry("maya", "a-long-random-pw");
   }
 }
