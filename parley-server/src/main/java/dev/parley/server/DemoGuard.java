@@ -14,7 +14,8 @@ import java.util.List;
  * deployment no agent may have a well-known password either. See {@code
  * docs/SECURITY.md#demo-mode}.
  *
- * <p>Stateless; called by {@link ServerConfigBuilder#build()} on the thread that builds.
+ * <p>Stateless; called by {@link AccessConfigBuilder#access} (in {@link
+ * ServerConfigBuilder#build()}) on the thread that builds.
  */
 final class DemoGuard {
   /**

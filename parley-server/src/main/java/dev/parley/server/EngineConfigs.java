@@ -17,19 +17,19 @@ final class EngineConfigs {
   private EngineConfigs() {}
 
   /** The core's settings. */
-  static NodeConfig node(ServerConfig config) {
+  static NodeConfig node(NetworkConfig network) {
     NodeConfig d = NodeConfig.defaults();
     return new NodeConfig(
-        config.maxTextChars(),
+        network.maxTextChars(),
         d.maxConversationsPerSession(),
         d.typingTtl(),
         d.replayPageSize(),
-        config.pingInterval(),
-        config.sendRate(),
-        config.sendBurst(),
+        network.pingInterval(),
+        network.sendRate(),
+        network.sendBurst(),
         d.abuseLimit(),
-        config.helloRate(),
-        config.helloBurst(),
+        network.helloRate(),
+        network.helloBurst(),
         d.maxFailedHellos());
   }
 
@@ -37,14 +37,14 @@ final class EngineConfigs {
   static ChatConfig chat(ServerConfig config) {
     ChatConfig d = ChatConfig.defaults();
     return new ChatConfig(
-        config.openChannels(),
-        config.agentOfflineGrace(),
+        config.access().openChannels(),
+        config.access().agentOfflineGrace(),
         Duration.ofMinutes(3),
-        config.requireToken(),
-        config.requireOrigin(),
+        config.access().requireToken(),
+        config.access().requireOrigin(),
         d.sweepInterval(),
-        config.newConversationBurst(),
-        config.newConversationEvery(),
+        config.network().newConversationBurst(),
+        config.network().newConversationEvery(),
         d.newConversationsPerSitePerSecond());
   }
 
@@ -54,28 +54,28 @@ final class EngineConfigs {
    */
   static StreamWindow streamWindow(ServerConfig config, NodeClock clock) {
     return config.clustered()
-        ? RedisStreamWindow.connect(config.redisUrl(), "parley:", clock::millis)
+        ? RedisStreamWindow.connect(config.storage().redisUrl(), "parley:", clock::millis)
         : null;
   }
 
   /** The listeners' settings. */
-  static TransportConfig transport(ServerConfig config) {
+  static TransportConfig transport(NetworkConfig network) {
     return TransportConfig.newBuilder()
-        .host(config.host())
-        .port(config.port())
-        .pingInterval(config.pingInterval())
-        .pongTimeout(config.pongTimeout())
-        .maxFrameBytes(config.maxFrameBytes())
-        .maxMessageBytes(config.maxMessageBytes())
-        .shutdownGrace(config.shutdownGrace())
-        .slowConsumerGrace(config.slowConsumerGrace())
-        .maxConnections(config.maxConnections())
-        .maxConnectionsPerIp(config.maxConnectionsPerIp())
-        .handshakeTimeout(config.handshakeTimeout())
-        .tls(config.tlsCert(), config.tlsKey())
-        .trustedProxies(config.trustedProxies())
-        .adminHost(config.adminHost())
-        .adminPort(config.adminPort())
+        .host(network.host())
+        .port(network.port())
+        .pingInterval(network.pingInterval())
+        .pongTimeout(network.pongTimeout())
+        .maxFrameBytes(network.maxFrameBytes())
+        .maxMessageBytes(network.maxMessageBytes())
+        .shutdownGrace(network.shutdownGrace())
+        .slowConsumerGrace(network.slowConsumerGrace())
+        .maxConnections(network.maxConnections())
+        .maxConnectionsPerIp(network.maxConnectionsPerIp())
+        .handshakeTimeout(network.handshakeTimeout())
+        .tls(network.tlsCert(), network.tlsKey())
+        .trustedProxies(network.trustedProxies())
+        .adminHost(network.adminHost())
+        .adminPort(network.adminPort())
         .build();
   }
 }

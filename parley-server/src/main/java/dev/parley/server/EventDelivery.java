@@ -51,7 +51,7 @@ final class EventDelivery implements AutoCloseable {
       new DeliveryBackoff(Duration.ofSeconds(30), Duration.ofHours(1), 8);
 
   EventDelivery(
-      ServerConfig config,
+      IntegrationConfig config,
       MessageStore messages,
       PostgresMessageStore.Options postgres,
       Directory directory,

@@ -33,15 +33,15 @@ final class FileParts {
 
   /** The bytes and records beside {@code store}. */
   static Opened open(
-      ServerConfig config, MessageStore store, Supplier<PostgresMessageStore.Options> postgres) {
-    return new Opened(bytes(config, store, postgres), records(store, postgres));
+      StorageConfig storage, MessageStore store, Supplier<PostgresMessageStore.Options> postgres) {
+    return new Opened(bytes(storage, store, postgres), records(store, postgres));
   }
 
   /** The store of files' bytes beside {@code store}. */
   static FileStore bytes(
-      ServerConfig config, MessageStore store, Supplier<PostgresMessageStore.Options> postgres) {
+      StorageConfig storage, MessageStore store, Supplier<PostgresMessageStore.Options> postgres) {
     return store instanceof SqliteMessageStore
-        ? new FilesystemFileStore(config.dataDir().resolve("files"))
+        ? new FilesystemFileStore(storage.dataDir().resolve("files"))
         : PostgresFileStore.open(postgres.get());
   }
 

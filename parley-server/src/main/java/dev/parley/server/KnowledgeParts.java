@@ -63,7 +63,7 @@ record KnowledgeParts(KnowledgeStore store, KnowledgeIndexes indexes, KnowledgeS
     KnowledgeIndexes indexes =
         new KnowledgeIndexes(
             store,
-            config.dataDir().resolve("knowledge"),
+            config.storage().dataDir().resolve("knowledge"),
             deployment(config),
             broker,
             clock,
@@ -79,23 +79,24 @@ record KnowledgeParts(KnowledgeStore store, KnowledgeIndexes indexes, KnowledgeS
       throw e;
     }
     Ingestor.Limits d = Ingestor.Limits.DEFAULTS;
+    IntegrationConfig limits = config.integration();
     KnowledgeService service =
         new KnowledgeService(
             store,
             indexes,
             new Ingestor(
                 new Ingestor.Limits(
-                    config.knowledgeMaxUpload(),
+                    limits.knowledgeMaxUpload(),
                     d.maxSections(),
                     d.maxSectionChars(),
                     d.maxPdfPages())),
             new UrlFetcher(
                 new UrlFetcher.Limits(
-                    config.knowledgeMaxUpload(),
+                    limits.knowledgeMaxUpload(),
                     FETCH_TIMEOUT,
                     FETCH_REDIRECTS,
-                    config.knowledgeFetchPrivate())),
-            config.knowledgeMaxDocuments(),
+                    limits.knowledgeFetchPrivate())),
+            limits.knowledgeMaxDocuments(),
             Clock.systemUTC());
     return new KnowledgeParts(store, indexes, service);
   }
@@ -111,12 +112,13 @@ record KnowledgeParts(KnowledgeStore store, KnowledgeIndexes indexes, KnowledgeS
    */
   private static Function<String, Knowledge> deployment(ServerConfig config) {
     KnowledgeBase deployment =
-        config.kbDir() != null
-            ? KnowledgeBase.fromFolder(config.kbDir())
+        config.integration().kbDir() != null
+            ? KnowledgeBase.fromFolder(config.integration().kbDir())
             : KnowledgeBase.fromClasspath("kb");
     Map<String, KnowledgeBase> own = new HashMap<>();
-    if (config.sites() != null) {
-      config.sites().kbDirs().forEach((site, dir) -> own.put(site, KnowledgeBase.fromFolder(dir)));
+    SitesFile sites = config.access().sites();
+    if (sites != null) {
+      sites.kbDirs().forEach((site, dir) -> own.put(site, KnowledgeBase.fromFolder(dir)));
     }
     return site -> own.getOrDefault(site, deployment);
   }

@@ -96,32 +96,34 @@ public final class ParleyServer implements AutoCloseable {
 
   private ParleyServer(ServerConfig config) throws InterruptedException {
     this.config = config;
-    this.store = StoreParts.open(config, metrics);
+    StorageConfig storage = config.storage();
+    IntegrationConfig integration = config.integration();
+    this.store = StoreParts.open(storage, metrics);
     List<AutoCloseable> opened = new ArrayList<>(); // closed in reverse if start-up fails
     try {
       byte[] secret =
-          config.tokenSecret() != null
-              ? Base64.getDecoder().decode(config.tokenSecret().trim())
-              : PrivateFiles.loadOrCreateSecret(config.dataDir());
+          storage.tokenSecret() != null
+              ? Base64.getDecoder().decode(storage.tokenSecret().trim())
+              : PrivateFiles.loadOrCreateSecret(storage.dataDir());
       ChatStore chatStore =
-          StoreParts.beside(store, config, JdbcChatStore::onSqlite, JdbcChatStore::onPostgres);
+          StoreParts.beside(store, storage, JdbcChatStore::onSqlite, JdbcChatStore::onPostgres);
       ConfigStore configStore =
-          StoreParts.beside(store, config, JdbcConfigStore::onSqlite, JdbcConfigStore::onPostgres);
+          StoreParts.beside(store, storage, JdbcConfigStore::onSqlite, JdbcConfigStore::onPostgres);
       opened.add(configStore);
       this.broker =
           config.clustered()
-              ? RedisBroker.connect(config.redisUrl(), "parley:")
+              ? RedisBroker.connect(storage.redisUrl(), "parley:")
               : new InMemoryBroker();
       opened.add(broker);
       this.sharedState =
           config.clustered()
-              ? RedisSharedState.connect(config.redisUrl(), "parley:")
+              ? RedisSharedState.connect(storage.redisUrl(), "parley:")
               : new InMemorySharedState(clock::nanoTime);
       opened.add(sharedState);
 
       // The configuration: stored, imported from the sites file (or the demo's), followed live.
       this.directory = new Directory(Map.of(), Map.of());
-      SecretBox box = new SecretBox(secretsKey(config, secret));
+      SecretBox box = new SecretBox(secretsKey(storage, secret));
       this.configSync =
           new ConfigSync(
               configStore, Configuration.decoder(box), directory, broker, clock, CONFIG_POLL);
@@ -129,25 +131,25 @@ public final class ParleyServer implements AutoCloseable {
       Configuration configuration =
           new Configuration(configStore, box, configSync, Clock.systemUTC());
       configSync.start().join();
-      importConfiguration(config, configuration);
+      importConfiguration(config.access(), configuration);
       configSync.reload().join();
 
       FileLinks fileLinks = new FileLinks(secret, Clock.systemUTC()); // the files API's key
       KnowledgeStore knowledgeStore =
-          KnowledgeParts.store(store, () -> StoreParts.postgres(config));
+          KnowledgeParts.store(store, () -> StoreParts.postgres(storage));
       opened.add(knowledgeStore);
       this.knowledge =
           KnowledgeParts.open(
               config, knowledgeStore, broker, clock, CONFIG_POLL, directory, metrics);
       opened.set(opened.indexOf(knowledgeStore), knowledge); // its close closes the store
-      FileParts.Opened stored = FileParts.open(config, store, () -> StoreParts.postgres(config));
+      FileParts.Opened stored = FileParts.open(storage, store, () -> StoreParts.postgres(storage));
       this.bots =
           new SiteBots(
-              BotSettings.Kind.ofWire(config.bot()),
-              config.llm(),
-              config.webhook(),
+              BotSettings.Kind.ofWire(integration.bot()),
+              integration.llm(),
+              integration.webhook(),
               knowledge.indexes(),
-              config.botPacing(),
+              integration.botPacing(),
               clock,
               fileLinks,
               stored.reader());
@@ -156,30 +158,36 @@ public final class ParleyServer implements AutoCloseable {
           new ChatAuthenticator(
               secret,
               directory::agent,
-              config.agentTokenLifetime(),
+              config.access().agentTokenLifetime(),
               Clock.systemUTC(),
-              new JwtVerifier(config.jwt(), directory::site),
+              new JwtVerifier(config.access().jwt(), directory::site),
               chatStore,
               sharedState);
       opened.add(authenticator);
       this.eventDelivery =
           new EventDelivery(
-              config, store, StoreParts.postgres(config), directory, clock, metrics, fileLinks);
+              integration,
+              store,
+              StoreParts.postgres(storage),
+              directory,
+              clock,
+              metrics,
+              fileLinks);
       opened.add(eventDelivery);
       this.reports =
           StoreParts.beside(
-              store, config, JdbcReportSource::onSqlite, JdbcReportSource::onPostgres);
+              store, storage, JdbcReportSource::onSqlite, JdbcReportSource::onPostgres);
       opened.add(reports);
       JdbcVisitorContextStore contexts =
           StoreParts.beside(
               store,
-              config,
+              storage,
               JdbcVisitorContextStore::onSqlite,
               JdbcVisitorContextStore::onPostgres);
       opened.add(contexts);
       this.search =
           StoreParts.beside(
-              store, config, JdbcConversationSearch::onSqlite, JdbcConversationSearch::onPostgres);
+              store, storage, JdbcConversationSearch::onSqlite, JdbcConversationSearch::onPostgres);
       opened.add(search);
       this.chat =
           eventDelivery
@@ -191,14 +199,14 @@ public final class ParleyServer implements AutoCloseable {
       opened.add(chat);
       this.node =
           Node.builder()
-              .config(EngineConfigs.node(config))
+              .config(EngineConfigs.node(config.network()))
               .codec(ChatProtocol.codec())
               .clock(clock)
               .store(store)
               .broker(broker)
               .sharedState(sharedState)
               .authorizer(chat.authorizer())
-              .presencePolicy(chat.presencePolicy(config.channelPresenceEvents()))
+              .presencePolicy(chat.presencePolicy(config.access().channelPresenceEvents()))
               .ephemeralStreams(chat.windowPolicy(), EngineConfigs.streamWindow(config, clock))
               .handshakePolicy(chat.handshakePolicy())
               .extension(chat.extension())
@@ -215,7 +223,7 @@ public final class ParleyServer implements AutoCloseable {
               chat.desk(),
               directory,
               authenticator,
-              config.bot().equals("webhook") ? config.webhook().secret() : null,
+              integration.bot().equals("webhook") ? integration.webhook().secret() : null,
               sharedState,
               Clock.systemUTC());
       var canned =
@@ -269,7 +277,7 @@ public final class ParleyServer implements AutoCloseable {
               Clock.systemUTC());
       this.transport =
           TransportServer.start(
-              EngineConfigs.transport(config),
+              EngineConfigs.transport(config.network()),
               node,
               ServerApi.start(
                   voice.speech(files, authenticator, chat, store), configStore, directory, node),
@@ -291,19 +299,19 @@ public final class ParleyServer implements AutoCloseable {
         transport.port(),
         transport.ioTransport(),
         transport.adminPort(),
-        config.store().equals("sqlite")
-            ? "sqlite in " + config.dataDir().toAbsolutePath().normalize()
+        storage.store().equals("sqlite")
+            ? "sqlite in " + storage.dataDir().toAbsolutePath().normalize()
             : "postgres",
-        config.broker());
+        storage.broker());
   }
 
   /** How often a node checks it holds the latest configuration (a change event may be lost). */
   static final Duration CONFIG_POLL = Duration.ofSeconds(5);
 
   /** The key sealing stored secrets: {@code --secrets-key}, else derived from the token secret. */
-  private static byte[] secretsKey(ServerConfig config, byte[] tokenSecret) {
-    if (config.secretsKey() != null) {
-      return Base64.getDecoder().decode(config.secretsKey().trim());
+  private static byte[] secretsKey(StorageConfig storage, byte[] tokenSecret) {
+    if (storage.secretsKey() != null) {
+      return Base64.getDecoder().decode(storage.secretsKey().trim());
     }
     return HmacSigner.derivedKey(tokenSecret, "config-secrets");
   }
@@ -312,18 +320,18 @@ public final class ParleyServer implements AutoCloseable {
    * Imports the sites file's sites, agents and namespaces (or, without one, the demo's) into the
    * stored configuration: entries it names take its content; others are left alone.
    */
-  private static void importConfiguration(ServerConfig config, Configuration configuration) {
-    List<Site> sites = config.sites() != null ? config.sites().sites() : List.of(Site.demo());
+  private static void importConfiguration(AccessConfig access, Configuration configuration) {
+    List<Site> sites = access.sites() != null ? access.sites().sites() : List.of(Site.demo());
     List<SiteDoc> siteDocs = sites.stream().map(s -> SiteDoc.of(s).checked()).toList();
     List<Configuration.ImportedAgent> agents =
-        config.agents().stream()
+        access.agents().stream()
             .map(
                 a ->
                     new Configuration.ImportedAgent(
-                        AgentDoc.of(a), config.agentPasswords().get(a.user())))
+                        AgentDoc.of(a), access.agentPasswords().get(a.user())))
             .toList();
     List<NamespaceDoc> namespaces =
-        config.sites() != null ? config.sites().namespaces() : List.of();
+        access.sites() != null ? access.sites().namespaces() : List.of();
     int written =
         configuration.importFile(siteDocs, agents).join()
             + configuration.namespaces().importAll(namespaces).join();
@@ -332,7 +340,7 @@ public final class ParleyServer implements AutoCloseable {
           "imported {} of {} sites, agents and namespaces from {}",
           written,
           siteDocs.size() + agents.size() + namespaces.size(),
-          config.sites() != null ? "the sites file" : "the demo");
+          access.sites() != null ? "the sites file" : "the demo");
     }
   }
 
@@ -404,7 +412,7 @@ public final class ParleyServer implements AutoCloseable {
     closed = true;
     long start = System.nanoTime();
     transport.stopAccepting();
-    Duration grace = config.shutdownGrace();
+    Duration grace = config.network().shutdownGrace();
     try {
       if (!node.drain(grace.dividedBy(2))) {
         log.warn(

@@ -138,9 +138,9 @@ final class RunCommand implements Callable<Integer> {
    */
   private void banner(
       PrintWriter out, ServerConfig config, int port, int adminPort, String password) {
-    String address = urlHost(config.host()) + ":" + port;
-    String http = (config.tlsCert() != null ? "https://" : "http://") + address;
-    String ws = (config.tlsCert() != null ? "wss://" : "ws://") + address;
+    String address = urlHost(config.network().host()) + ":" + port;
+    String http = (config.network().tlsCert() != null ? "https://" : "http://") + address;
+    String ws = (config.network().tlsCert() != null ? "wss://" : "ws://") + address;
     boolean demo = password != null;
     out.println();
     out.println(
@@ -165,7 +165,7 @@ final class RunCommand implements Callable<Integer> {
                     AccessSettings.DEMO_AGENT_PASSWORD,
                     settings.source(AccessSettings.DEMO_AGENT_PASSWORD));
       }
-      Path kept = DemoPassword.file(config.dataDir()).toAbsolutePath().normalize();
+      Path kept = DemoPassword.file(config.storage().dataDir()).toAbsolutePath().normalize();
       out.println(
           "    Log in as:   maya (an admin) or sam, password "
               + (given != null ? given : password));
@@ -186,15 +186,15 @@ final class RunCommand implements Callable<Integer> {
     if (adminPort > 0) {
       out.println(
           "    Metrics:     http://"
-              + config.adminHost()
+              + config.network().adminHost()
               + ":"
               + adminPort
               + "/metrics  (the admin listener: /metrics, /readyz)");
     }
     out.println(
-        config.store().equals(StoreKind.SQLITE.key())
-            ? "    Data:        " + config.dataDir().toAbsolutePath().normalize()
-            : "    Cluster:     store postgres, broker " + config.broker());
+        config.storage().store().equals(StoreKind.SQLITE.key())
+            ? "    Data:        " + config.storage().dataDir().toAbsolutePath().normalize()
+            : "    Cluster:     store postgres, broker " + config.storage().broker());
     if (demo) {
       out.println(
           "  Only this machine can connect. To serve others, give your own sites and agents:");

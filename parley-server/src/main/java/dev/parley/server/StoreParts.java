@@ -14,7 +14,7 @@ final class StoreParts {
   private StoreParts() {}
 
   /** Opens the message store {@code c} names. */
-  static MessageStore open(ServerConfig c, CommitListener commits) {
+  static MessageStore open(StorageConfig c, CommitListener commits) {
     if (c.store().equals("postgres")) {
       return PostgresMessageStore.open(postgres(c), commits);
     }
@@ -26,7 +26,7 @@ final class StoreParts {
   }
 
   /** The PostgreSQL connection settings of {@code c}. */
-  static PostgresMessageStore.Options postgres(ServerConfig c) {
+  static PostgresMessageStore.Options postgres(StorageConfig c) {
     return PostgresMessageStore.Options.of(c.postgresUrl(), c.postgresUser(), c.postgresPassword())
         .withSchema(c.postgresSchema())
         .withCommitDelay(c.storeCommitDelay())
@@ -39,7 +39,7 @@ final class StoreParts {
    */
   static <T> T beside(
       MessageStore messages,
-      ServerConfig c,
+      StorageConfig c,
       Function<SqliteMessageStore, T> sqlite,
       Function<PostgresMessageStore.Options, T> postgres) {
     return messages instanceof SqliteMessageStore sq

@@ -54,8 +54,8 @@ class DemoGuardTest {
 
   @Test
   void withoutSitesTheNodeListensOnLoopbackAndWithSitesOnEveryAddress() {
-    assertThat(ServerConfig.newBuilder().build().host()).isEqualTo("127.0.0.1");
-    assertThat(ServerConfig.newBuilder().sites(OWN).build().host()).isEqualTo("0.0.0.0");
+    assertThat(ServerConfig.newBuilder().build().network().host()).isEqualTo("127.0.0.1");
+    assertThat(ServerConfig.newBuilder().sites(OWN).build().network().host()).isEqualTo("0.0.0.0");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -103,8 +103,10 @@ class DemoGuardTest {
   @Test
   void onLoopbackTheDemoAgentsKeepTheWellKnownPasswordForTests() {
     ServerConfig c = ServerConfig.newBuilder().host("127.0.0.1").build();
-    assertThat(c.agents()).extracting(Agent::user).containsExactly("maya", "sam");
-    assertThat(Passwords.verify(ServerConfig.DEMO_AGENT_PASSWORD, c.agents().get(0).passwordHash()))
+    assertThat(c.access().agents()).extracting(Agent::user).containsExactly("maya", "sam");
+    assertThat(
+            Passwords.verify(
+                ServerConfig.DEMO_AGENT_PASSWORD, c.access().agents().get(0).passwordHash()))
         .isTrue();
     assertThatCode(() -> ServerConfig.newBuilder().host("::1").build()).doesNotThrowAnyException();
     assertThatCode(() -> ServerConfig.newBuilder().host("localhost").sites(WELL_KNOWN).build())

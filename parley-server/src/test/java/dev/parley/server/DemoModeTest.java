@@ -53,8 +53,8 @@ class DemoModeTest {
           .contains("kept in " + file.toAbsolutePath().normalize())
           .contains("http://127.0.0.1:" + server.port() + "/console/")
           .contains("demo mode");
-      assertThat(server.config().host()).isEqualTo("127.0.0.1");
-      for (Agent a : server.config().agents()) {
+      assertThat(server.config().network().host()).isEqualTo("127.0.0.1");
+      for (Agent a : server.config().access().agents()) {
         assertThat(Passwords.verify(first, a.passwordHash())).as(a.user()).isTrue();
       }
     }
@@ -78,7 +78,8 @@ class DemoModeTest {
           .contains("password from env PARLEY_DEMO_AGENT_PASSWORD");
       assertThat(
               Passwords.verify(
-                  "chosen-by-the-operator", server.config().agents().get(0).passwordHash()))
+                  "chosen-by-the-operator",
+                  server.config().access().agents().get(0).passwordHash()))
           .isTrue();
       assertThat(data.resolve("demo-agent-password")).doesNotExist();
     }

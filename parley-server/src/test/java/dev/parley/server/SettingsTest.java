@@ -110,17 +110,20 @@ class SettingsTest {
         .isEqualTo(JwtVerifier.Settings.none().clockSkew());
 
     ServerConfig c = ServerConfig.newBuilder().agents(List.of()).build();
-    assertThat(c.port()).isEqualTo(NetworkSettings.PORT.defaultValue());
-    assertThat(c.pongTimeout()).isEqualTo(NetworkSettings.PONG_TIMEOUT.defaultValue());
-    assertThat(c.sendBurst()).isEqualTo(NetworkSettings.SEND_BURST.defaultValue());
-    assertThat(c.dataDir()).isEqualTo(StorageSettings.DATA_DIR.defaultValue());
-    assertThat(c.store()).isEqualTo(StorageSettings.STORE.defaultText());
-    assertThat(c.broker()).isEqualTo(StorageSettings.BROKER.defaultText());
-    assertThat(c.bot()).isEqualTo(IntegrationSettings.BOT.defaultText());
-    assertThat(c.llm().baseUrl()).isEqualTo(IntegrationSettings.LLM_URL.defaultValue());
-    assertThat(c.llm().totalTimeout()).isEqualTo(IntegrationSettings.LLM_TIMEOUT.defaultValue());
-    assertThat(c.jwt().jwksCacheTtl()).isEqualTo(AccessSettings.JWT_JWKS_CACHE_TTL.defaultValue());
-    assertThat(c.maxTextChars()).isEqualTo(NodeConfig.defaults().maxTextChars());
+    assertThat(c.network().port()).isEqualTo(NetworkSettings.PORT.defaultValue());
+    assertThat(c.network().pongTimeout()).isEqualTo(NetworkSettings.PONG_TIMEOUT.defaultValue());
+    assertThat(c.network().sendBurst()).isEqualTo(NetworkSettings.SEND_BURST.defaultValue());
+    assertThat(c.storage().dataDir()).isEqualTo(StorageSettings.DATA_DIR.defaultValue());
+    assertThat(c.storage().store()).isEqualTo(StorageSettings.STORE.defaultText());
+    assertThat(c.storage().broker()).isEqualTo(StorageSettings.BROKER.defaultText());
+    assertThat(c.integration().bot()).isEqualTo(IntegrationSettings.BOT.defaultText());
+    assertThat(c.integration().llm().baseUrl())
+        .isEqualTo(IntegrationSettings.LLM_URL.defaultValue());
+    assertThat(c.integration().llm().totalTimeout())
+        .isEqualTo(IntegrationSettings.LLM_TIMEOUT.defaultValue());
+    assertThat(c.access().jwt().jwksCacheTtl())
+        .isEqualTo(AccessSettings.JWT_JWKS_CACHE_TTL.defaultValue());
+    assertThat(c.network().maxTextChars()).isEqualTo(NodeConfig.defaults().maxTextChars());
   }
 
   @Test

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,19 +43,6 @@ class ModuleBoundariesTest {
    * job.
    */
   static final int MAX_SOURCE_LINES = 450;
-
-  /**
-   * Tables that grow by one entry per setting, by design the one place each setting is written:
-   * held to a limit of their own (raise it only with a new setting), with the reason.
-   */
-  static final Map<String, TableLimit> TABLES =
-      Map.of(
-          "parley-server/src/main/java/dev/parley/server/ServerConfigBuilder.java",
-          new TableLimit(
-              800, "the configuration's builder: a field, a default and a setter per setting"));
-
-  /** A table's own line limit and why it is a table. */
-  record TableLimit(int lines, String why) {}
 
   static JavaClasses parley;
 
@@ -241,10 +227,8 @@ class ModuleBoundariesTest {
           lines = l.count();
         }
         String name = root.relativize(f).toString().replace('\\', '/');
-        TableLimit table = TABLES.get(name);
-        int limit = table != null ? table.lines() : MAX_SOURCE_LINES;
-        if (lines > limit) {
-          tooLong.add(name + " (" + lines + " lines, limit " + limit + ")");
+        if (lines > MAX_SOURCE_LINES) {
+          tooLong.add(name + " (" + lines + " lines)");
         }
       }
     }
