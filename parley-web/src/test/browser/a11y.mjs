@@ -39,7 +39,7 @@ async function keyboardScrolls(page, locator, what) {
   await locator.evaluate((el) => { el.scrollTop = 0; });
   await page.keyboard.press('End');
   // keyboard scrolling is animated: wait for it to move
-  const moved = await page.waitForFunction((el) => el.scrollTop > 0, await locator.elementHandle(), { timeout: 5000 })
+  const moved = await page.waitForFunction((el) => el.scrollTop > 0, await locator.elementHandle(), { timeout: 15000 })
     .then(() => true, () => false);
   if (!moved) {
     fail(`${what} does not scroll from the keyboard`);

@@ -45,7 +45,7 @@ await run('admin', async (browser) => {
     await form.locator('[data-field=greeting]').fill('Welcome to Acme, from the admin page!');
     await form.locator('.buttons button[type=submit]').click();
     const error = form.locator('[data-field=allowedOrigins] ~ .field-error');
-    await error.waitFor({ timeout: 5000 });
+    await error.waitFor({ timeout: 15000 });
     if (!(await error.textContent()).includes('ftp://nope')) {
       fail('the origin error does not name the origin: ' + await error.textContent());
     }
@@ -55,7 +55,7 @@ await run('admin', async (browser) => {
     step('a bad origin shows its error beside the field');
     await form.locator('[data-field=allowedOrigins]').fill(origin);
     await form.locator('.buttons button[type=submit]').click();
-    await page.locator('#site-form-title', { hasText: 'Site acme-ui' }).waitFor({ timeout: 5000 });
+    await page.locator('#site-form-title', { hasText: 'Site acme-ui' }).waitFor({ timeout: 15000 });
     await page.locator('#site-list', { hasText: 'Acme UI' }).waitFor();
     step('the site is created and listed');
 
@@ -67,10 +67,10 @@ await run('admin', async (browser) => {
     await page.waitForFunction(() => {
       const l = document.querySelector('.preview #parley-widget')?.shadowRoot?.querySelector('.launcher');
       return l && getComputedStyle(l).backgroundColor === 'rgb(170, 51, 0)';
-    }, null, { timeout: 5000 });
+    }, null, { timeout: 15000 });
     step(`the preview changes colour as the accent is typed (${before} → rgb(170, 51, 0))`);
     await page.locator('.site-form .buttons button[type=submit]').click();
-    await page.locator('#status', { hasText: 'saved' }).waitFor({ timeout: 5000 });
+    await page.locator('#status', { hasText: 'saved' }).waitFor({ timeout: 15000 });
     step('saved');
 
     // A German greeting, saved, greets the preview when it speaks German.
@@ -83,7 +83,7 @@ await run('admin', async (browser) => {
     await page.waitForFunction((was) => {
       const now = document.getElementById('status')?.textContent ?? '';
       return now !== was && now.includes('saved');
-    }, savedBefore, { timeout: 5000 });
+    }, savedBefore, { timeout: 15000 });
     await page.locator('.site-form [data-field="preview.lang"]').fill('de');
     await page.locator('.site-form [data-field="preview.lang"]').press('Tab');
     await preview.locator('.launcher[aria-label="Chat öffnen"]').click({ timeout: 10000 });
@@ -107,11 +107,11 @@ await run('admin', async (browser) => {
     }
     await page.locator('.site-form [data-field=name]').fill('Acme mine');
     await page.locator('.site-form .buttons button[type=submit]').click();
-    await page.locator('.site-form .form-error', { hasText: 'changed by someone else' }).waitFor({ timeout: 5000 });
+    await page.locator('.site-form .form-error', { hasText: 'changed by someone else' }).waitFor({ timeout: 15000 });
     await page.locator('.site-form .form-error button', { hasText: 'Reload' }).click();
     await page.waitForFunction(
       () => /** @type {HTMLInputElement|null} */ (document.querySelector('.site-form [data-field=name]'))?.value === 'Acme (changed elsewhere)',
-      null, { timeout: 5000 });
+      null, { timeout: 15000 });
     step('saving over a version someone else changed says so, and Reload shows theirs');
 
     // An agent for the site.
@@ -124,7 +124,7 @@ await run('admin', async (browser) => {
     await agentForm.locator('[data-field=capacity]').fill('2');
     await agentForm.locator('[data-field=password]').fill('anas-long-password');
     await agentForm.locator('button[type=submit]').click();
-    await page.locator('#agent-list', { hasText: 'Ana' }).waitFor({ timeout: 5000 });
+    await page.locator('#agent-list', { hasText: 'Ana' }).waitFor({ timeout: 15000 });
     step('an agent is created for the site');
     // Knowledge: an HTML page uploaded for the site is ready; a broken PDF fails with its reason
     // and is deleted; re-index; the delivery log of a site with no event webhook is empty.
@@ -151,7 +151,7 @@ await run('admin', async (browser) => {
     await page.locator('#deliveries-loading', { hasText: 'No deliveries' }).waitFor({ timeout: 10000 });
     step('re-indexed; the delivery log of a site without event webhooks says it is empty');
     await page.click('.tab[data-tab=audit]');
-    await page.locator('#audit-table tbody tr', { hasText: 'ana-ui' }).first().waitFor({ timeout: 5000 });
+    await page.locator('#audit-table tbody tr', { hasText: 'ana-ui' }).first().waitFor({ timeout: 15000 });
     step('the audit log shows the changes');
 
     // The site's own page: the widget wears the saved colour and greets with the site's greeting.
@@ -174,18 +174,18 @@ await run('admin', async (browser) => {
 
     // Data protection: an erasure asks first; Cancel sends nothing, Yes erases and is audited.
     await page.click('.tab[data-tab=privacy]');
-    await page.locator('#privacy-site option[value="acme-ui"]').waitFor({ state: 'attached', timeout: 5000 });
+    await page.locator('#privacy-site option[value="acme-ui"]').waitFor({ state: 'attached', timeout: 15000 });
     await page.selectOption('#privacy-site', 'acme-ui');
     await page.fill('#privacy-visitor', 'v_nobody-ui');
     await page.click('#privacy-erase');
-    await page.locator('#privacy-question', { hasText: 'v_nobody-ui' }).waitFor({ timeout: 5000 });
+    await page.locator('#privacy-question', { hasText: 'v_nobody-ui' }).waitFor({ timeout: 15000 });
     await page.click('#privacy-no');
-    await page.locator('#privacy-result', { hasText: 'Cancelled' }).waitFor({ timeout: 5000 });
+    await page.locator('#privacy-result', { hasText: 'Cancelled' }).waitFor({ timeout: 15000 });
     await page.click('#privacy-erase');
     await page.click('#privacy-yes');
-    await page.locator('#privacy-result', { hasText: 'Erased: 0 message(s) in 0 conversation(s)' }).waitFor({ timeout: 5000 });
+    await page.locator('#privacy-result', { hasText: 'Erased: 0 message(s) in 0 conversation(s)' }).waitFor({ timeout: 15000 });
     await page.click('.tab[data-tab=audit]');
-    await page.locator('#audit-table tbody tr', { hasText: 'erase-visitor' }).first().waitFor({ timeout: 5000 });
+    await page.locator('#audit-table tbody tr', { hasText: 'erase-visitor' }).first().waitFor({ timeout: 15000 });
     step('the data protection section erases a visitor after a confirm, and the audit log shows it');
     if (process.env.SCREENSHOT_DIR) {
       await page.click('.tab[data-tab=sites]');

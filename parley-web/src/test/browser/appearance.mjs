@@ -58,7 +58,7 @@ await run('appearance', async (browser) => {
     }
     step('the launcher wears the site\'s accent, on the left, with its German label');
     await launcher.click();
-    await widget.locator('header .title', { hasText: 'Shop-Hilfe' }).waitFor({ timeout: 5000 });
+    await widget.locator('header .title', { hasText: 'Shop-Hilfe' }).waitFor({ timeout: 15000 });
     const avatar = await widget.locator('header .avatar').getAttribute('src');
     if (avatar !== `${parley.origin}/widget/logo.svg`) {
       fail(`the avatar is ${avatar}`);

@@ -190,7 +190,7 @@ run('attachments', async (browser) => {
   for (const want of ['4000 / 4000', '4001 / 4000']) {
     await smiley.click();
     await picker.locator('button.emoji', { hasText: '😀' }).click();
-    await widget.locator('.counter', { hasText: want }).waitFor({ timeout: 5000 });
+    await widget.locator('.counter', { hasText: want }).waitFor({ timeout: 15000 });
   }
   if (!await widget.locator('button.send').isDisabled()) {
     fail('the send button is enabled with 4001 code points after two emoji');
@@ -198,7 +198,7 @@ run('attachments', async (browser) => {
   await smiley.click();
   assertInside(visitor, await picker.boundingBox(), 'the emoji picker');
   await widget.locator('.log').click({ position: { x: 10, y: 10 } });
-  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  await picker.waitFor({ state: 'hidden', timeout: 15000 });
   step('a clicked emoji counts as one code point (4001 / 4000: send disabled); the picker fits the phone; a click outside closes it');
 
   await box.fill('Thanks a lot');
@@ -214,20 +214,20 @@ run('attachments', async (browser) => {
     fail('Tab from the paperclip does not reach the emoji button');
   }
   await visitor.keyboard.press('Enter');
-  await picker.waitFor({ timeout: 5000 });
+  await picker.waitFor({ timeout: 15000 });
   assert.equal(await smiley.getAttribute('aria-expanded'), 'true');
   await visitor.keyboard.press('Escape');
-  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  await picker.waitFor({ state: 'hidden', timeout: 15000 });
   if (!await focusedIs(smiley) || await widget.locator('.panel').isHidden()) {
     fail('Escape in the picker does not give the focus back to its button (or closed the panel)');
   }
   await visitor.keyboard.press('Enter');
-  await picker.waitFor({ timeout: 5000 });
+  await picker.waitFor({ timeout: 15000 });
   for (const key of ['ArrowDown', 'ArrowDown', 'ArrowDown', 'ArrowRight', 'ArrowLeft']) {
     await visitor.keyboard.press(key); // three rows down: 👍
   }
   await visitor.keyboard.press('Enter');
-  await picker.waitFor({ state: 'hidden', timeout: 5000 });
+  await picker.waitFor({ state: 'hidden', timeout: 15000 });
   assert.equal(await box.inputValue(), 'Thanks👍 a lot');
   if (!await focusedIs(box)) {
     fail('after inserting an emoji the focus is not back in the text box');

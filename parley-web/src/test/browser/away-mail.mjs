@@ -59,7 +59,7 @@ await run('away-mail', async (browser) => {
     }
     await form.locator('button[type="submit"]').click();
     const nameError = form.locator('#parley-prechat-name-error');
-    await nameError.filter({ hasText: /./ }).waitFor({ timeout: 5000 });
+    await nameError.filter({ hasText: /./ }).waitFor({ timeout: 15000 });
     if ((await textOf(nameError)) !== AR.required) {
       fail('an empty required field is not refused in Arabic: ' + (await textOf(nameError)));
     }
@@ -67,7 +67,7 @@ await run('away-mail', async (browser) => {
     await form.locator('#parley-prechat-email').fill('layla@');
     await form.locator('button[type="submit"]').click();
     const emailError = form.locator('#parley-prechat-email-error');
-    await emailError.filter({ hasText: AR.invalid }).waitFor({ timeout: 5000 })
+    await emailError.filter({ hasText: AR.invalid }).waitFor({ timeout: 15000 })
       .catch(async () => fail('a wrong address is not refused in Arabic: ' + (await textOf(emailError))));
     if ((await textOf(nameError)) !== '') {
       fail('the filled name still shows an error');
@@ -84,7 +84,7 @@ await run('away-mail', async (browser) => {
     await form.locator('button[type="submit"]').click();
     await form.waitFor({ state: 'hidden', timeout: 15000 });
     const input = widget.locator('textarea[part="input"]');
-    await input.waitFor({ timeout: 5000 });
+    await input.waitFor({ timeout: 15000 });
     await widget.locator('.log .msg.theirs', { hasText: 'مرحبًا بك في سوق' }).waitFor({ timeout: 15000 });
     step('the filled form is accepted; the site\'s Arabic greeting shows');
 

@@ -60,7 +60,7 @@ run('console-tools', async (browser) => {
   step('/shortcut offers the canned response and Enter inserts it');
   await page.press('#text', 'Enter');
 
-  for (let i = 0; i < 200 && !seen.some((m) => m.text.startsWith('Thanks for waiting')); i++) {
+  for (let i = 0; i < 400 && !seen.some((m) => m.text.startsWith('Thanks for waiting')); i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
   if (!seen.some((m) => m.text.startsWith('Thanks for waiting'))) {

@@ -37,7 +37,7 @@ await run('crawl', async (browser) => {
     await form.locator('[data-field=id]').fill('crawl-ui');
     await form.locator('[data-field=greeting]').fill('Welcome to the crawled shop');
     await form.locator('.buttons button[type=submit]').click();
-    await page.locator('#site-form-title', { hasText: 'Site crawl-ui' }).waitFor({ timeout: 5000 });
+    await page.locator('#site-form-title', { hasText: 'Site crawl-ui' }).waitFor({ timeout: 15000 });
     step('a site for the crawl is created');
 
     await page.click('.tab[data-tab=knowledge]');

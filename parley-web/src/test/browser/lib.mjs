@@ -100,7 +100,7 @@ export async function visitorWith(lines) {
   let conv = null;
   client.on('conversation', (c) => { conv = c.conv; });
   await client.connect();
-  for (let i = 0; !conv && i < 200; i++) {
+  for (let i = 0; !conv && i < 400; i++) {
     await new Promise((r) => setTimeout(r, 50));
   }
   if (!conv) {

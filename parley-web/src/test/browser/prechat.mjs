@@ -69,7 +69,7 @@ await run('prechat', async (browser) => {
     await form.locator('#parley-prechat-email').fill('ana@example');
     await form.locator('button[type="submit"]').click();
     const error = form.locator('#parley-prechat-email-error');
-    await error.filter({ hasText: /./ }).waitFor({ timeout: 5000 });
+    await error.filter({ hasText: /./ }).waitFor({ timeout: 15000 });
     if ((await form.locator('#parley-prechat-email').getAttribute('aria-invalid')) !== 'true') {
       fail('the wrong email is not marked aria-invalid');
     }
@@ -82,7 +82,7 @@ await run('prechat', async (browser) => {
     await form.locator('button[type="submit"]').click();
     await form.waitFor({ state: 'hidden', timeout: 15000 });
     const input = widget.locator('textarea[part="input"]');
-    await input.waitFor({ timeout: 5000 });
+    await input.waitFor({ timeout: 15000 });
     step('the corrected form is accepted; the composer is back');
     await input.fill('Hello, I have a question about pricing');
     await input.press('Enter');
@@ -115,13 +115,13 @@ await run('prechat', async (browser) => {
 
     await consolePage.setViewportSize({ width: 375, height: 740 });
     await consolePage.click('#visitor summary');
-    await panel.waitFor({ state: 'hidden', timeout: 5000 });
+    await panel.waitFor({ state: 'hidden', timeout: 15000 });
     const overflow = await consolePage.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
     if (overflow) {
       fail('the console overflows a phone-sized viewport');
     }
     await consolePage.click('#visitor summary');
-    await panel.locator('dd', { hasText: 'Ana Lima' }).waitFor({ timeout: 5000 });
+    await panel.locator('dd', { hasText: 'Ana Lima' }).waitFor({ timeout: 15000 });
     step('on a phone the panel folds away and opens again');
     await agentContext.close();
   } finally {

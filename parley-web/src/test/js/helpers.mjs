@@ -194,7 +194,7 @@ export async function scriptedClient({ user = 'v_1', role = 'visitor' } = {}) {
   const { WebSocket, sockets } = scriptedWebSocket();
   const c = client('http://127.0.0.1:1', { transports: ['websocket'], WebSocket, token: 't' });
   c.connect();
-  await until(() => sockets[0]?.sent.length === 1, 2000, 'the hello');
+  await until(() => sockets[0]?.sent.length === 1, 10000, 'the hello');
   const ws = sockets[0];
   const welcome = () => ws.push({ type: 'welcome', session: 's', user, role, token: 't', heartbeatMs: 30000 });
   return { c, ws, welcome };

@@ -94,7 +94,7 @@ test('after a reload a stored send waits for its conversation to be joined befor
   const c = client('http://127.0.0.1:1', { transports: ['websocket'], storage: { storage, key: KEY }, WebSocket, token: 't' });
   try {
     c.connect();
-    await until(() => sockets[0]?.sent.length === 1, 2000, 'the hello');
+    await until(() => sockets[0]?.sent.length === 1, 10000, 'the hello');
     const ws = sockets[0];
     assert.equal(ws.sent[0].type, 'hello');
     ws.push({ type: 'welcome', session: 's', user: 'v_1', role: 'visitor', token: 't', heartbeatMs: 30000 });
@@ -165,7 +165,7 @@ test('a message sent offline survives a reload: the next client sends it, and it
     await first.send(room, 'before');
     p.refuse(true);
     p.cut();
-    await until(() => first.state === 'reconnecting', 5000, 'offline');
+    await until(() => first.state === 'reconnecting', 20000, 'offline');
     const cid = newCid();
     first.send(room, 'typed offline', { cid }).catch(() => {});
     first.close(); // the page goes away before the connection is back

@@ -93,7 +93,7 @@ test('connected on a connection that died silently, the online event finds out a
     await c.connect();
     p.freeze(); // the old connection carries nothing now, and nothing tells the client
     win.dispatchEvent(new Event('online'));
-    await until(() => states.includes('reconnecting'), 5000, 'the dead connection noticed');
+    await until(() => states.includes('reconnecting'), 20000, 'the dead connection noticed');
     await until(() => c.state === 'connected', 10000, 'connected again');
   } finally {
     c.close();

@@ -183,7 +183,7 @@ test('messages typed while offline wait in the outbox and go out in order on rec
     await c.send(room, 'before');
     p.refuse(true);
     p.cut();
-    await until(() => c.state === 'reconnecting', 5000, 'reconnecting');
+    await until(() => c.state === 'reconnecting', 20000, 'reconnecting');
     const later = [c.send(room, 'offline 1'), c.send(room, 'offline 2'), c.send(room, 'offline 3')];
     assert.equal(c.pending().length, 3);
     p.refuse(false);
@@ -210,7 +210,7 @@ test('a reconnect resumes from the last seq: no gap, no duplicate', T, async () 
     writer.join(room, 0);
     reader.join(room, 0);
     await writer.send(room, 'one');
-    await until(() => got(room).length === 1, 5000, 'one');
+    await until(() => got(room).length === 1, 20000, 'one');
     p.refuse(true);
     p.cut();
     for (const t of ['two', 'three', 'four']) {

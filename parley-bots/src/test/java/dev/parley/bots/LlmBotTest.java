@@ -412,11 +412,12 @@ class LlmBotTest {
     LlmBot real =
         new LlmBot(
             new LlmBot.Config(
-                llm.baseUrl(), "m", null, FIRST_TOKEN, Duration.ofMillis(300), NEVER, 2),
+                llm.baseUrl(), "m", null, FIRST_TOKEN, Duration.ofSeconds(1), NEVER, 2),
             KnowledgeBaseTest.DEMO);
     try {
       llm.mode(FakeLlmServer.Mode.STALL);
-      // Only the stall watchdog can end this answer before the test's time-out.
+      // Only the stall watchdog can end this answer before the test's time-out. A second, not
+      // less: the three words before the stall must not look like one to a loaded machine.
       assertThat(result(ask(real)).offerHuman()).isTrue();
       assertThat(pieces).hasSize(4).endsWith(LlmBot.CUT_OFF);
     } finally {

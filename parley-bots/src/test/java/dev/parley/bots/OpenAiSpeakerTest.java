@@ -8,7 +8,9 @@ import dev.parley.chat.Speaker;
 import dev.parley.chat.VoiceSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -130,13 +132,14 @@ class OpenAiSpeakerTest {
 
   @Test
   void noServerIsUnavailable() throws IOException {
-    int port;
-    try (ServerSocket free = new ServerSocket(0)) {
-      port = free.getLocalPort();
+    // Bound but not listening while the speaker tries: refused, and no other server can take the
+    // port meanwhile (as it could a port closed a moment ago).
+    try (Socket refusing = new Socket()) {
+      refusing.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      String url = "http://127.0.0.1:" + refusing.getLocalPort();
+      assertThat(failure(speaker(url, "mp3", Duration.ofSeconds(2), 1024), "hi"))
+          .isEqualTo("unavailable");
     }
-    assertThat(
-            failure(speaker("http://127.0.0.1:" + port, "mp3", Duration.ofSeconds(2), 1024), "hi"))
-        .isEqualTo("unavailable");
   }
 
   @Test

@@ -13,8 +13,10 @@ import dev.parley.core.ManualClock;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import java.io.IOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -112,15 +114,22 @@ class SmtpMailTest {
     assertThat(sent.attempts()).isEqualTo(1);
   }
 
+  /**
+   * A port on 127.0.0.1 that refuses every connection while the socket is open: bound but not
+   * listening, so no other server can take it meanwhile (as it could a port closed a moment ago).
+   */
+  static Socket refusing() throws IOException {
+    Socket s = new Socket();
+    s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return s;
+  }
+
   @Test
   void aClosedPortIsRetriedWithBackoffAndGivenUpWhenItsAttemptsAreSpent() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
     queue("m2", "hello");
     DeliveryBackoff backoff = new DeliveryBackoff(Duration.ofSeconds(10), Duration.ofHours(1), 3);
-    try (SmtpMail mail = sender(at(closed), backoff)) {
+    try (Socket closed = refusing();
+        SmtpMail mail = sender(at(closed.getLocalPort()), backoff)) {
       assertThat(mail.runOnce().get()).isEqualTo(1);
       MailStore.Mail first = stored("m2");
       assertThat(first.status()).isEqualTo(Status.PENDING);

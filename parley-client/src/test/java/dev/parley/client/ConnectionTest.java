@@ -6,7 +6,10 @@ import dev.parley.client.ParleyClient.State;
 import dev.parley.protocol.Command;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatProtocol;
-import java.net.ServerSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,15 +65,22 @@ class ConnectionTest {
         }
       };
 
+  /**
+   * A port on 127.0.0.1 that refuses every connection while the test runs: bound but not listening,
+   * so no other server can take it and no connection of the client's can get it as its own port
+   * (connecting to itself); a port closed again a moment ago promises neither.
+   */
+  final Socket refusing = new Socket();
+
   @AfterEach
-  void stop() {
+  void stop() throws IOException {
     loop.shutdownNow();
+    refusing.close();
   }
 
-  static int closedPort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  int closedPort() throws IOException {
+    refusing.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    return refusing.getLocalPort();
   }
 
   List<String> next(int n) throws InterruptedException {

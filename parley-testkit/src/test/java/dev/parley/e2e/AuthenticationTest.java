@@ -66,6 +66,13 @@ class AuthenticationTest {
   static final String SECRET = "an-identity-provider-secret-of-32-bytes-at-least";
   static final String VIP_SECRET = "the-vip-site-backend-signs-with-this-32-byte-secret";
 
+  /**
+   * The life of the tokens that expire during a test: long enough that the handshake, the hello and
+   * an in-band refresh come before the end on a loaded machine (at 2 s, whose whole-second {@code
+   * exp} left as little as 1 s, they could not be relied on to).
+   */
+  static final Duration SHORT_LIFE = Duration.ofSeconds(5);
+
   @TempDir static Path dir;
   TestServer server;
   HttpServer idp;
@@ -169,9 +176,9 @@ class AuthenticationTest {
   static String jwt(
       JWSSigner signer, JWSAlgorithm alg, String kid, Map<String, Object> claims, Duration validFor)
       throws Exception {
-    JWTClaimsSet.Builder c =
-        new JWTClaimsSet.Builder()
-            .expirationTime(new Date(System.currentTimeMillis() + validFor.toMillis()));
+    // exp is in whole seconds: rounded up, so the token lives at least validFor.
+    long expSeconds = Math.floorDiv(System.currentTimeMillis() + validFor.toMillis() + 999, 1000);
+    JWTClaimsSet.Builder c = new JWTClaimsSet.Builder().expirationTime(new Date(expSeconds * 1000));
     claims.forEach(c::claim);
     SignedJWT t =
         new SignedJWT(
@@ -382,14 +389,14 @@ class AuthenticationTest {
 
   @Test
   void aTokenThatExpiresOnALiveConnectionClosesItWith4401() throws Exception {
-    String shortLived = hs256(SECRET, Map.of("sub", "brief"), Duration.ofSeconds(2));
+    String shortLived = hs256(SECRET, Map.of("sub", "brief"), SHORT_LIFE);
     try (RawWebSocket ws = open("/ws", Map.of("Authorization", "Bearer " + shortLived))) {
       hello(ws, "{\"type\":\"hello\"}");
-      ws.readTimeoutMillis(15_000);
+      ws.readTimeoutMillis(30_000);
       assertThat(ws.awaitClose()).isEqualTo(4401);
     }
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(20))
         .until(
             () ->
                 LimitsTest.metric(
@@ -400,7 +407,7 @@ class AuthenticationTest {
 
   @Test
   void aConnectionThatRefreshesItsTokenInBandStaysOpenPastTheOldExpiry() throws Exception {
-    String shortLived = hs256(SECRET, Map.of("sub", "steady"), Duration.ofSeconds(2));
+    String shortLived = hs256(SECRET, Map.of("sub", "steady"), SHORT_LIFE);
     try (RawWebSocket ws = open("/ws", Map.of("Authorization", "Bearer " + shortLived))) {
       long oldExpiry = hello(ws, "{\"type\":\"hello\"}").expiresAt();
 
@@ -415,7 +422,7 @@ class AuthenticationTest {
       assertThat(authed.expiresAt()).isGreaterThan(oldExpiry + 3_000_000);
 
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(SHORT_LIFE.plusSeconds(30))
           .until(() -> System.currentTimeMillis() > oldExpiry + 1000);
       ws.sendText("{\"type\":\"ping\",\"ref\":\"still-here\"}");
       assertThat(codec.decodePush(ws.readText())).isEqualTo(new Push.Pong("still-here"));
@@ -427,8 +434,13 @@ class AuthenticationTest {
     double closedBefore =
         LimitsTest.metric(
             server, "parley_connections_closed_total{code=\"4401\",transport=\"websocket\"}");
-    String shortLived = hs256(SECRET, Map.of("sub", "sdk-user"), Duration.ofSeconds(2));
-    long oldExpiry = System.currentTimeMillis() + 2000;
+    String shortLived = hs256(SECRET, Map.of("sub", "sdk-user"), SHORT_LIFE);
+    long oldExpiry =
+        SignedJWT.parse(shortLived)
+            .getJWTClaimsSet()
+            .getExpirationTime()
+            .toInstant()
+            .toEpochMilli();
     AtomicInteger provided = new AtomicInteger();
     try (ParleyClient client =
         ParleyClient.builder(server.wsUri())
@@ -445,9 +457,9 @@ class AuthenticationTest {
             .build()) {
       client.connect().get(10, TimeUnit.SECONDS);
       client.join("sdk-room");
-      await().atMost(Duration.ofSeconds(5)).until(() -> provided.get() == 1);
+      await().atMost(Duration.ofSeconds(20)).until(() -> provided.get() == 1);
       await()
-          .atMost(Duration.ofSeconds(10))
+          .atMost(SHORT_LIFE.plusSeconds(30))
           .until(() -> System.currentTimeMillis() > oldExpiry + 1000);
       assertThat(client.send("sdk-room", "still me").get(10, TimeUnit.SECONDS).seq()).isEqualTo(1);
       assertThat(client.state()).isEqualTo(ParleyClient.State.CONNECTED);

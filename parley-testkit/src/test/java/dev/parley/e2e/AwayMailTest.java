@@ -19,10 +19,10 @@ import dev.parley.server.ServerConfig;
 import dev.parley.testkit.RawWebSocket;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.TestServer;
+import dev.parley.testsupport.Ports;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -204,30 +204,30 @@ class AwayMailTest {
 
   @Test
   void aFailingSmtpServerIsRetriedAndShownToAdminsWhileTheChatGoesOn() throws Exception {
-    int closed;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      closed = s.getLocalPort();
-    }
-    startServer(closed);
-    String conv = awayVisitorGetsAReply("ana@example.com", "We're here now.");
-    String admin = adminToken();
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                json.readTree(mailLog(admin, "?site=demo").body()).get(0).get("attempts").asInt()
-                    >= 1);
-    JsonNode mail = json.readTree(mailLog(admin, "?site=demo").body()).get(0);
-    assertThat(mail.get("status").asText()).as("due again later").isEqualTo("pending");
-    assertThat(mail.get("lastError").asText()).contains("MailConnectException");
-    assertThat(mail.get("nextAttemptAt").asLong()).isGreaterThan(mail.get("updatedAt").asLong());
+    // Held for the whole test, so the port refuses every attempt and no one else can take it.
+    try (Socket closed = Ports.refusing()) {
+      startServer(closed.getLocalPort());
+      String conv = awayVisitorGetsAReply("ana@example.com", "We're here now.");
+      String admin = adminToken();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  json.readTree(mailLog(admin, "?site=demo").body()).get(0).get("attempts").asInt()
+                      >= 1);
+      JsonNode mail = json.readTree(mailLog(admin, "?site=demo").body()).get(0);
+      assertThat(mail.get("status").asText()).as("due again later").isEqualTo("pending");
+      assertThat(mail.get("lastError").asText()).contains("MailConnectException");
+      assertThat(mail.get("nextAttemptAt").asLong()).isGreaterThan(mail.get("updatedAt").asLong());
 
-    RecordingListener rec = new RecordingListener();
-    ParleyClient visitor = client(ParleyClient.builder(server.wsUri()).site("demo").listener(rec));
-    String other = ChatFlowTest.conversationOf(rec);
-    assertThat(visitor.send(other, "still chatting?").get(10, TimeUnit.SECONDS).seq())
-        .as("the chat goes on")
-        .isPositive();
-    assertThat(conv).isNotEqualTo(other);
+      RecordingListener rec = new RecordingListener();
+      ParleyClient visitor =
+          client(ParleyClient.builder(server.wsUri()).site("demo").listener(rec));
+      String other = ChatFlowTest.conversationOf(rec);
+      assertThat(visitor.send(other, "still chatting?").get(10, TimeUnit.SECONDS).seq())
+          .as("the chat goes on")
+          .isPositive();
+      assertThat(conv).isNotEqualTo(other);
+    }
   }
 }

@@ -10,6 +10,7 @@ import dev.parley.client.ParleyException;
 import dev.parley.testkit.RecordingListener;
 import dev.parley.testkit.RecordingListener.StateChange;
 import dev.parley.testkit.TestServer;
+import dev.parley.testsupport.Ports;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -96,12 +97,11 @@ class ClientLifecycleTest {
 
   @Test
   void aClientThatNeverGetsThroughGivesUpAfterItsAttempts() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort(); // closed again: every attempt is refused
-    }
+    // Bound but not listening for the whole test: every attempt is refused, and the port can be
+    // neither taken by another server nor become this client's own (a connection to itself).
+    Socket refusing = Ports.refusing();
     ParleyClient client =
-        ParleyClient.builder(URI.create("ws://127.0.0.1:" + port + "/ws"))
+        ParleyClient.builder(URI.create("ws://127.0.0.1:" + refusing.getLocalPort() + "/ws"))
             .listener(rec)
             .backoff(QUICK)
             .maxAttempts(2)
@@ -124,6 +124,7 @@ class ClientLifecycleTest {
       rec.assertNoMoreEvents(client); // CLOSED is final: no attempt follows
     } finally {
       client.close();
+      refusing.close();
     }
   }
 

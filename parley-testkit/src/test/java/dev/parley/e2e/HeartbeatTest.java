@@ -21,8 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
 class HeartbeatTest {
-  static final Duration PING = Duration.ofMillis(300);
-  static final Duration PONG_TIMEOUT = Duration.ofMillis(200);
+  /**
+   * Short, to keep the tests short, but not so short that a thread of this loaded JVM (the test's
+   * reader, the SDK's) descheduled for a few hundred milliseconds misses a pong: at 300 ms and 200
+   * ms a connection that answered could be cut with 4408.
+   */
+  static final Duration PING = Duration.ofMillis(700);
+
+  static final Duration PONG_TIMEOUT = Duration.ofMillis(500);
 
   @TempDir Path dir;
   TestServer server;
@@ -50,17 +56,16 @@ class HeartbeatTest {
       assertThat(server.server().node().sessionCount()).isEqualTo(1);
       assertThat(server.server().node().subscribedConversations()).isEqualTo(1);
 
-      long start = System.nanoTime();
-      // Read frames without ever answering: the first ping arrives, then the 4408 close.
+      // Read frames without ever answering: the first ping arrives, then the 4408 close. Not left
+      // hanging: a read waits at most this long (the defaults, a 30 s ping and a 10 s time-out,
+      // could not close it within it), and no wall clock is asked.
+      ws.readTimeoutMillis(10_000);
       RawWebSocket.Frame first = ws.readFrame();
       assertThat(first.opcode()).isEqualTo(RawWebSocket.PING);
       assertThat(ws.awaitClose()).isEqualTo(4408);
-      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-      // Closed within one interval plus the time-out (and scheduling slack), not left hanging.
-      assertThat(elapsedMs).isLessThan(PING.plus(PONG_TIMEOUT).toMillis() + 2_000);
     }
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(20))
         .untilAsserted(
             () -> {
               assertThat(server.server().node().sessionCount()).isZero();
@@ -76,7 +81,7 @@ class HeartbeatTest {
       client.connect().get(10, TimeUnit.SECONDS);
       await()
           .during(PING.multipliedBy(6))
-          .atMost(PING.multipliedBy(10))
+          .atMost(PING.multipliedBy(6).plusSeconds(20))
           .until(
               () ->
                   client.state() == ParleyClient.State.CONNECTED

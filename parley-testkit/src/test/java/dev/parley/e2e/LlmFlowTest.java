@@ -10,6 +10,7 @@ import dev.parley.client.ParleyClient;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import dev.parley.testkit.RecordingListener;
+import dev.parley.testkit.RecordingListener.StateChange;
 import dev.parley.testkit.TestServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,7 +25,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The demo site with the LLM bot, against a stand-in that speaks the real streaming format. */
 @Timeout(60)
 class LlmFlowTest {
-  static final Duration STALL = Duration.ofMillis(800);
+  /**
+   * The stall watchdog: a model silent this long is cut off. Far above the gaps of a healthy stream
+   * on a loaded machine (at 800 ms a pause of the fake model's threads could cut an answer short),
+   * and what the stalling test waits once.
+   */
+  static final Duration STALL = Duration.ofSeconds(3);
 
   /**
    * The whole answer's time-out, out of reach during a test: an answer cut off here was cut off by
@@ -48,7 +54,7 @@ class LlmFlowTest {
                 b.bot("llm")
                     .llm(
                         new LlmBot.Config(
-                            llm.baseUrl(), "m", null, Duration.ofSeconds(3), STALL, TOTAL, 2)));
+                            llm.baseUrl(), "m", null, Duration.ofSeconds(10), STALL, TOTAL, 2)));
     visitor =
         ParleyClient.builder(server.wsUri())
             .site("demo")
@@ -72,22 +78,34 @@ class LlmFlowTest {
 
   @Test
   void anLlmAnswerInterruptedByADroppedConnectionEndsCompleteAndOnce() throws Exception {
-    llm.pause(Duration.ofMillis(80))
-        .answer(
-            "When the connection drops the client reconnects by itself, resumes from "
-                + "its last sequence number, and sends again whatever was not acknowledged, so nothing is lost.");
+    String text =
+        "When the connection drops the client reconnects by itself, resumes from "
+            + "its last sequence number, and sends again whatever was not acknowledged, so nothing is lost.";
     String conv = ChatFlowTest.conversationOf(rec);
     ChatFlowTest.greetingShown(rec, conv); // the greeting is stored with the first message
+    // The model writes a word when the test lets it: three before the drop, the rest once the
+    // visitor is back, so the drop is surely mid-answer (at a fixed pace a slow reconnect could
+    // come after the end, and then no end event reaches the visitor).
+    llm.mode(FakeLlmServer.Mode.STEP).answer(text);
+    int words = text.split("(?<= )").length;
+    for (int i = 0; i < 3; i++) {
+      llm.step();
+    }
     visitor.send(conv, "What happens when the connection drops?").get(10, TimeUnit.SECONDS);
     for (int i = 0; i < 3; i++) {
       rec.nextOf(
-          ChatEvent.Answer.class, a -> a.phase().equals("delta") && !a.id().startsWith("m_hi_"));
+          ChatEvent.Answer.class,
+          a -> a.phase().equals("delta") && !a.id().equals(ChatFlowTest.greetingId(conv)));
     }
     visitor.dropConnection();
+    rec.nextOf(StateChange.class, c -> c.to() == ParleyClient.State.CONNECTED);
+    for (int i = 3; i < words; i++) {
+      llm.step();
+    }
     Push.Message answer = message(conv, 3);
     assertThat(answer.text()).endsWith("so nothing is lost.");
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(20))
         .until(
             () ->
                 ChatFlowTest.answerEvents(rec, answer.id()).stream()

@@ -123,7 +123,7 @@ class ObservabilityTest {
     }
     assertThat(get("/ws", null).statusCode()).isEqualTo(400);
     await()
-        .atMost(Duration.ofSeconds(5))
+        .atMost(Duration.ofSeconds(20))
         .until(() -> value(scrape(), "parley_connections_open{transport=\"websocket\"}") == 0);
 
     String s = scrape();

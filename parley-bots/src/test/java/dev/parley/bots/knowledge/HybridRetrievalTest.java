@@ -92,6 +92,14 @@ class HybridRetrievalTest {
         1);
   }
 
+  /**
+   * How long a question's vector may take. The tests that find a passage by its vector need the
+   * stand-in's answer within it, so it is far above a local round trip on a loaded machine (at 300
+   * ms a pause of this JVM could turn the question into a words-only one); the hanging stand-in
+   * waits it out once.
+   */
+  static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+
   KnowledgeIndexes node(String name) throws Exception {
     KnowledgeIndexes k =
         new KnowledgeIndexes(
@@ -103,7 +111,7 @@ class HybridRetrievalTest {
             Duration.ofSeconds(5),
             site -> settings.get(),
             new EmbeddingsClient(LIMITS),
-            Duration.ofMillis(300));
+            QUERY_TIMEOUT);
     nodes.add(k);
     k.start().get(20, TimeUnit.SECONDS);
     return k;
