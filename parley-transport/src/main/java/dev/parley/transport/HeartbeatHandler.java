@@ -2,8 +2,8 @@ package dev.parley.transport;
 
 import dev.parley.protocol.CloseCode;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -16,12 +16,17 @@ import java.util.concurrent.TimeUnit;
  * the event loop's {@link HeartbeatWheel} (one timer for all of the loop's connections), so the
  * ping and the check may come up to one wheel tick late.
  *
+ * <p>{@link WebSocketSessionHandler} extends it: every WebSocket has one handler (and one handler
+ * context) for its heartbeat and its session, not two (docs/BENCHMARKS.md, "Idle heap per
+ * connection"). A subclass that consumes reads calls {@link #read} for each.
+ *
  * <p>Not thread-safe: every field is touched only on the channel's event loop.
  */
-final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWheel.Member {
-  private final long intervalNanos;
-  private final long timeoutNanos;
+class HeartbeatHandler extends ChannelInboundHandlerAdapter implements HeartbeatWheel.Member {
+  /** The wheels of the server's loops, with the interval and the time-out. */
   private final HeartbeatWheel.PerLoop wheels;
+
+  /** Set when the handshake completes; null before. */
   private ChannelHandlerContext ctx;
 
   /** Time of the last inbound read, on the event loop's ticker (which tests can move). */
@@ -32,16 +37,19 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWh
 
   private boolean awaiting;
 
-  HeartbeatHandler(long intervalNanos, long timeoutNanos, HeartbeatWheel.PerLoop wheels) {
-    this.intervalNanos = intervalNanos;
-    this.timeoutNanos = timeoutNanos;
+  HeartbeatHandler(HeartbeatWheel.PerLoop wheels) {
     this.wheels = wheels;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    lastReadNanos = ctx.executor().ticker().nanoTime();
+    read(ctx);
     super.channelRead(ctx, msg);
+  }
+
+  /** Something arrived: the peer is alive. */
+  final void read(ChannelHandlerContext ctx) {
+    lastReadNanos = ctx.executor().ticker().nanoTime();
   }
 
   @Override
@@ -49,13 +57,13 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWh
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
       this.ctx = ctx;
       lastReadNanos = ctx.executor().ticker().nanoTime();
-      wheels.of(ctx.executor()).add(this, intervalNanos);
+      wheels.of(ctx.executor()).add(this, wheels.intervalNanos());
     }
     super.userEventTriggered(ctx, evt);
   }
 
   @Override
-  public long due(long now) {
+  public final long due(long now) {
     if (!ctx.channel().isActive()) {
       return -1; // closed: leaves the wheel
     }
@@ -63,7 +71,7 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWh
       pingSentAt = now;
       awaiting = true;
       ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), ctx.voidPromise());
-      return timeoutNanos;
+      return wheels.timeoutNanos();
     }
     if (lastReadNanos - pingSentAt < 0) {
       // Silent since the ping: the peer is gone or stuck. Say why, then cut it off at once; a dead
@@ -83,6 +91,6 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWh
     }
     awaiting = false;
     return Math.max(
-        0, pingSentAt + intervalNanos - now); // the next ping, one interval after this one
+        0, pingSentAt + wheels.intervalNanos() - now); // the next ping, one interval after this one
   }
 }

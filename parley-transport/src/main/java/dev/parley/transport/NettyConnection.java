@@ -104,11 +104,20 @@ final class NettyConnection implements Connection {
   /** Lets the handshake's principal and parameters go: {@code hello} has used them. */
   @Override
   public void forgetHandshake() {
-    if (channel.hasAttr(HandshakeGuard.PRINCIPAL)) {
-      channel.attr(HandshakeGuard.PRINCIPAL).set(null);
-    }
-    if (channel.hasAttr(HandshakeGuard.PARAMS)) {
-      channel.attr(HandshakeGuard.PARAMS).set(null);
+    removeAttr(channel, HandshakeGuard.PRINCIPAL);
+    removeAttr(channel, HandshakeGuard.PARAMS);
+  }
+
+  /**
+   * Removes the attribute {@code key} from the channel, if it has one: not only its value, which
+   * {@code set(null)} would clear while the attribute (24 B) and its slot stayed for good. Netty
+   * deprecates removal because another thread might still hold the attribute; these attributes are
+   * set, read and removed only on the channel's event loop, and nothing holds one.
+   */
+  @SuppressWarnings("deprecation") // Attribute.getAndRemove: see above
+  static void removeAttr(Channel channel, AttributeKey<?> key) {
+    if (channel.hasAttr(key)) {
+      channel.attr(key).getAndRemove();
     }
   }
 

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
@@ -23,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +32,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds whole text messages to the core's {@link Session} and tells it when the connection ends.
  * Pings are answered before this handler and fragments already joined; it answers close frames
- * (echo, or 1002 for a code RFC 6455 7.4 does not allow), binary frames (1003) and a consumer that
+ * (echo, or 1002 for a code RFC 6455 7.4 does not allow), binary frames (1003), text that is not
+ * UTF-8 (1007, RFC 6455 8.1: a message in one frame is checked only here; the fragments of one are
+ * checked as they arrive by the validator {@link WebSocketFrameGuard} adds) and a consumer that
  * stays too slow (4503). Last in the pipeline, it also sends the one close frame for every protocol
  * violation a handler before it reported (1002, 1007, 1009; RFC 6455 7.4.1), and ignores frames
  * that follow one (RFC 6455 7.1.7: fail the connection, process nothing more).
  *
+ * <p>It is also the connection's heartbeat: it extends {@link HeartbeatHandler}, so that an idle
+ * WebSocket keeps one handler and one handler context for both.
+ *
  * <p>Not thread-safe: one instance per channel, used only on its event loop.
  */
-final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
+final class WebSocketSessionHandler extends HeartbeatHandler {
   private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
   /**
@@ -49,9 +54,21 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   static final AttributeKey<WebSocketServerHandshaker> NETTY_HANDSHAKER =
       AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
-  private final Node node;
-  private final ChannelGroup connections;
-  private final long slowConsumerGraceNanos;
+  /**
+   * What every WebSocket of one listener shares, made once: each handler holds one reference to it
+   * instead of one to each part.
+   */
+  record Shared(
+      Node node,
+      ChannelGroup connections,
+      Duration slowConsumerGrace,
+      SharedHeaderValues headerValues,
+      HeartbeatWheel.PerLoop heartbeats) {}
+
+  /** The close reason for text that is not UTF-8, the words Netty's validator uses. */
+  static final String NOT_UTF8 = "bytes are not UTF-8";
+
+  private final Shared shared;
 
   /** The pending slow-consumer check while the channel is not writable. Event loop only. */
   private Future<?> slowCheck;
@@ -65,18 +82,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
    */
   private boolean failed;
 
-  /** The Origin and Host values this handler's connection shares with the others. */
-  private final SharedHeaderValues headerValues;
-
-  WebSocketSessionHandler(
-      Node node,
-      ChannelGroup connections,
-      Duration slowConsumerGrace,
-      SharedHeaderValues headerValues) {
-    this.node = node;
-    this.connections = connections;
-    this.slowConsumerGraceNanos = slowConsumerGrace.toNanos();
-    this.headerValues = headerValues;
+  WebSocketSessionHandler(Shared shared) {
+    super(shared.heartbeats());
+    this.shared = shared;
   }
 
   /**
@@ -94,7 +102,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
                     () -> {
                       slowCheck = null;
                       if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-                        node.metrics().slowConsumerClosed();
+                        shared.node().metrics().slowConsumerClosed();
                         ctx.channel()
                             .attr(NettyConnection.CLOSE_CODE)
                             .setIfAbsent(CloseCode.SLOW_CONSUMER.code());
@@ -104,7 +112,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
                         ctx.close();
                       }
                     },
-                    slowConsumerGraceNanos,
+                    shared.slowConsumerGrace().toNanos(),
                     TimeUnit.NANOSECONDS);
       } else if (ctx.channel().isWritable() && slowCheck != null) {
         slowCheck.cancel(false);
@@ -131,10 +139,10 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
       }
       // Netty keeps the handshaker (with the connection's URL as a string) in a channel attribute
       // for its own close handshake, which this pipeline does not use (handleCloseFrames false):
-      // let it go.
-      if (ctx.channel().hasAttr(NETTY_HANDSHAKER)) {
-        ctx.channel().attr(NETTY_HANDSHAKER).set(null);
-      }
+      // let it go, attribute and all.
+      NettyConnection.removeAttr(ctx.channel(), NETTY_HANDSHAKER);
+      Node node = shared.node();
+      SharedHeaderValues headerValues = shared.headerValues();
       session =
           node.open(
               new NettyConnection(
@@ -142,16 +150,17 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
                   node.metrics(),
                   headerValues.of(hc.requestHeaders().get(HttpHeaderNames.ORIGIN)),
                   headerValues.of(hc.requestHeaders().get(HttpHeaderNames.HOST))));
-      connections.add(ctx.channel());
+      shared.connections().add(ctx.channel());
       node.metrics().connectionOpened("websocket");
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-      node.metrics().handshakeRejected("timeout");
+      shared.node().metrics().handshakeRejected("timeout");
     }
-    super.userEventTriggered(ctx, evt);
+    super.userEventTriggered(ctx, evt); // the heartbeat starts at the handshake's completion
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    read(ctx); // for the heartbeat: any frame at all
     if (!(msg instanceof WebSocketFrame frame)) {
       ctx.fireChannelRead(msg);
       return;
@@ -165,9 +174,15 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         closeReceived(ctx, close.statusCode());
         return;
       }
+      if (frame instanceof TextWebSocketFrame
+          && !ByteBufUtil.isText(frame.content(), StandardCharsets.UTF_8)) {
+        failed = true;
+        NettyConnection.closeChannel(ctx.channel(), CloseCode.INVALID_PAYLOAD, NOT_UTF8);
+        return;
+      }
       if (frame instanceof TextWebSocketFrame && session != null) {
         ByteBuf buf = frame.content();
-        node.metrics().bytesIn(buf.readableBytes());
+        shared.node().metrics().bytesIn(buf.readableBytes());
         if (buf.hasArray()) {
           session.onFrame(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         } else {
@@ -213,7 +228,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     if (session != null) {
       session.onClose();
       Integer sent = ctx.channel().attr(NettyConnection.CLOSE_CODE).get();
-      node.metrics().connectionClosed("websocket", sent == null ? 1006 : sent);
+      shared.node().metrics().connectionClosed("websocket", sent == null ? 1006 : sent);
     }
     super.channelInactive(ctx);
   }
