@@ -63,16 +63,13 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    */
   private static final AttributeKey<Admission> ADMISSION = AttributeKey.valueOf("parleyAdmission");
 
-  /** Per-connection state, touched only on the channel's event loop. */
+  /**
+   * Per-connection state, touched only on the channel's event loop: what an upgraded WebSocket
+   * keeps until it closes (24 B), and its HTTP phase's state apart.
+   */
   private static final class Admission {
     /** The limiter that counts the connection. */
     final ConnectionLimiter limiter;
-
-    /**
-     * The limiter's place in the connection's pipeline (its deadline closes from there); null once
-     * the connection upgraded and the limiter left its pipeline.
-     */
-    ChannelHandlerContext ctx;
 
     /** Counted in {@link #total} (and not yet released). */
     boolean counted;
@@ -85,6 +82,20 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     /** Over a limit: its request gets 503. */
     boolean over;
+
+    /** The HTTP phase's state; null once the connection upgraded and the limiter left it. */
+    HttpPhase http;
+
+    Admission(ConnectionLimiter limiter, ChannelHandlerContext ctx) {
+      this.limiter = limiter;
+      this.http = new HttpPhase(ctx);
+    }
+  }
+
+  /** A connection's state while it speaks HTTP: its requests' deadlines. */
+  private static final class HttpPhase {
+    /** The limiter's place in the connection's pipeline (its deadline closes from there). */
+    final ChannelHandlerContext ctx;
 
     /** The request deadline, until the connection upgrades or closes. */
     ScheduledFuture<?> deadline;
@@ -101,8 +112,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     /** When its last bytes arrived. */
     long bodyLast;
 
-    Admission(ConnectionLimiter limiter, ChannelHandlerContext ctx) {
-      this.limiter = limiter;
+    HttpPhase(ChannelHandlerContext ctx) {
       this.ctx = ctx;
     }
   }
@@ -140,6 +150,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return a == null ? null : a.client;
   }
 
+  /** The HTTP phase's state of {@code ch}, or null once it upgraded (or without an admission). */
+  private static HttpPhase httpPhase(Channel ch) {
+    Admission a = ch.attr(ADMISSION).get();
+    return a == null ? null : a.http;
+  }
+
   @Override
   public void channelActive(ChannelHandlerContext ctx) throws Exception {
     Admission a = new Admission(this, ctx);
@@ -152,7 +168,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     if (ip != null && !trustedProxies.contains(ip)) {
       countClient(a, ip);
     }
-    arm(ctx, a, deadlineNanos);
+    arm(a.http, deadlineNanos);
     super.channelActive(ctx);
   }
 
@@ -185,27 +201,27 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return peer;
   }
 
-  private void arm(ChannelHandlerContext ctx, Admission a, long delayNanos) {
-    ScheduledFuture<?> old = a.deadline;
-    a.deadline = ctx.executor().schedule(() -> due(ctx, a), delayNanos, TimeUnit.NANOSECONDS);
+  private void arm(HttpPhase h, long delayNanos) {
+    ScheduledFuture<?> old = h.deadline;
+    h.deadline = h.ctx.executor().schedule(() -> due(h), delayNanos, TimeUnit.NANOSECONDS);
     if (old != null) {
       old.cancel(false);
     }
   }
 
   /** The deadline came: closes the connection, unless an upload's body is still arriving. */
-  private void due(ChannelHandlerContext ctx, Admission a) {
-    a.deadline = null;
-    if (a.inBody) {
-      long now = ticker(ctx.channel());
-      long quiet = now - a.bodyLast;
-      if (quiet < deadlineNanos && now - a.bodyStart < UPLOAD_LONGEST_NANOS) {
-        arm(ctx, a, Math.min(deadlineNanos - quiet, UPLOAD_LONGEST_NANOS - (now - a.bodyStart)));
+  private void due(HttpPhase h) {
+    h.deadline = null;
+    if (h.inBody) {
+      long now = ticker(h.ctx.channel());
+      long quiet = now - h.bodyLast;
+      if (quiet < deadlineNanos && now - h.bodyStart < UPLOAD_LONGEST_NANOS) {
+        arm(h, Math.min(deadlineNanos - quiet, UPLOAD_LONGEST_NANOS - (now - h.bodyStart)));
         return;
       }
     }
     metrics.handshakeRejected("timeout");
-    ctx.close();
+    h.ctx.close();
   }
 
   private static long ticker(Channel ch) {
@@ -217,19 +233,19 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    * the request is whole, the deadline watches its progress. Call on the channel's event loop.
    */
   static void bodyStarted(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null) {
-      a.inBody = true;
-      a.bodyStart = ticker(ch);
-      a.bodyLast = a.bodyStart;
+    HttpPhase h = httpPhase(ch);
+    if (h != null) {
+      h.inBody = true;
+      h.bodyStart = ticker(ch);
+      h.bodyLast = h.bodyStart;
     }
   }
 
   /** More of the admitted body arrived on {@code ch}. Call on the channel's event loop. */
   static void bodyProgress(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.inBody) {
-      a.bodyLast = ticker(ch);
+    HttpPhase h = httpPhase(ch);
+    if (h != null && h.inBody) {
+      h.bodyLast = ticker(ch);
     }
   }
 
@@ -263,9 +279,10 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   private static void answeredOnLoop(Channel ch) {
     Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.answering && a.ctx != null && ch.isActive()) {
-      a.answering = false;
-      a.limiter.arm(a.ctx, a, a.limiter.deadlineNanos);
+    HttpPhase h = a == null ? null : a.http;
+    if (h != null && h.answering && ch.isActive()) {
+      h.answering = false;
+      a.limiter.arm(h, a.limiter.deadlineNanos);
     }
   }
 
@@ -275,13 +292,13 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    * user events travel forward, never back to this handler). Call on the channel's event loop.
    */
   static void lift(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null) {
-      a.answering = false;
-      a.inBody = false;
-      if (a.deadline != null) {
-        a.deadline.cancel(false);
-        a.deadline = null;
+    HttpPhase h = httpPhase(ch);
+    if (h != null) {
+      h.answering = false;
+      h.inBody = false;
+      if (h.deadline != null) {
+        h.deadline.cancel(false);
+        h.deadline = null;
       }
     }
   }
@@ -294,9 +311,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   static void upgraded(Channel ch) {
     lift(ch);
     Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.ctx != null) {
-      ChannelHandlerContext ctx = a.ctx;
-      a.ctx = null;
+    if (a != null && a.http != null) {
+      ChannelHandlerContext ctx = a.http.ctx;
+      a.http = null; // the WebSocket keeps only what release needs
       if (!ctx.isRemoved()) {
         ch.pipeline().remove(ctx.handler());
       }
@@ -339,11 +356,14 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         return;
       }
       // Whole: no deadline while it is answered; the answer arms the next request's (keep-alive).
-      a.inBody = false;
-      a.answering = true;
-      if (a.deadline != null) {
-        a.deadline.cancel(false);
-        a.deadline = null;
+      HttpPhase h = a.http;
+      if (h != null) {
+        h.inBody = false;
+        h.answering = true;
+        if (h.deadline != null) {
+          h.deadline.cancel(false);
+          h.deadline = null;
+        }
       }
     }
     super.channelRead(ctx, msg);

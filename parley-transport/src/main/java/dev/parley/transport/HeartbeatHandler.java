@@ -29,13 +29,15 @@ class HeartbeatHandler extends ChannelInboundHandlerAdapter implements Heartbeat
   /** Set when the handshake completes; null before. */
   private ChannelHandlerContext ctx;
 
-  /** Time of the last inbound read, on the event loop's ticker (which tests can move). */
-  private long lastReadNanos;
-
-  /** When the unanswered ping was sent; meaningful while {@link #awaiting}. */
+  /**
+   * When the unanswered ping was sent, on the loop's ticker; meaningful while {@link #awaiting}.
+   */
   private long pingSentAt;
 
   private boolean awaiting;
+
+  /** Whether anything arrived since the last ping (a flag, not a time: no clock read per frame). */
+  private boolean readSincePing;
 
   HeartbeatHandler(HeartbeatWheel.PerLoop wheels) {
     this.wheels = wheels;
@@ -43,20 +45,19 @@ class HeartbeatHandler extends ChannelInboundHandlerAdapter implements Heartbeat
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    read(ctx);
+    read();
     super.channelRead(ctx, msg);
   }
 
   /** Something arrived: the peer is alive. */
-  final void read(ChannelHandlerContext ctx) {
-    lastReadNanos = ctx.executor().ticker().nanoTime();
+  final void read() {
+    readSincePing = true;
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
       this.ctx = ctx;
-      lastReadNanos = ctx.executor().ticker().nanoTime();
       wheels.of(ctx.executor()).add(this, wheels.intervalNanos());
     }
     super.userEventTriggered(ctx, evt);
@@ -70,10 +71,11 @@ class HeartbeatHandler extends ChannelInboundHandlerAdapter implements Heartbeat
     if (!awaiting) {
       pingSentAt = now;
       awaiting = true;
+      readSincePing = false;
       ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), ctx.voidPromise());
       return wheels.timeoutNanos();
     }
-    if (lastReadNanos - pingSentAt < 0) {
+    if (!readSincePing) {
       // Silent since the ping: the peer is gone or stuck. Say why, then cut it off at once; a dead
       // peer would never let a polite close complete.
       CloseCode c = CloseCode.HEARTBEAT_TIMEOUT;

@@ -160,7 +160,7 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    read(ctx); // for the heartbeat: any frame at all
+    read(); // for the heartbeat: any frame at all
     if (!(msg instanceof WebSocketFrame frame)) {
       ctx.fireChannelRead(msg);
       return;
