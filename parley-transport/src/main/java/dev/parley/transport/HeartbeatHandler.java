@@ -2,8 +2,8 @@ package dev.parley.transport;
 
 import dev.parley.protocol.CloseCode;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Not thread-safe: every field is touched only on the channel's event loop.
  */
-class HeartbeatHandler extends ChannelInboundHandlerAdapter implements HeartbeatWheel.Member {
+class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWheel.Member {
   /** The wheels of the server's loops, with the interval and the time-out. */
   private final HeartbeatWheel.PerLoop wheels;
 

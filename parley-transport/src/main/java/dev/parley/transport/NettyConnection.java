@@ -11,7 +11,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * wire bytes once per loop ({@link SharedTextFrames}) and every connection on the loop writes a
  * duplicate of them — unless the connection negotiated permessage-deflate, whose encoder must see
  * each frame; then the batch writes {@code TextWebSocketFrame}s. The batch's flush goes straight
- * past the {@link FlushConsolidationHandler} (which would defer it to one more task per
- * connection): the batch is the consolidation.
+ * past the flush consolidation of {@link WebSocketSessionHandler} (which would defer it to one more
+ * task per connection): the batch is the consolidation.
  */
 final class NettyConnection implements Connection {
   /** A peer that does not answer our close frame is cut off after this long. */
@@ -46,8 +45,9 @@ final class NettyConnection implements Connection {
   private final String host;
 
   /**
-   * Where a batch's flush enters the pipeline: the flush-consolidation handler's context (its flush
-   * goes to the handlers before it, not through it), or null without one (the channel's flush).
+   * Where a batch's flush enters the pipeline: the session handler's context, which consolidates
+   * flushes (its flush goes to the handlers before it, not through it), or null without one (the
+   * channel's flush).
    */
   private final ChannelHandlerContext flushPast;
 
@@ -60,7 +60,7 @@ final class NettyConnection implements Connection {
     this.metrics = metrics;
     this.origin = origin;
     this.host = host;
-    this.flushPast = channel.pipeline().context(FlushConsolidationHandler.class);
+    this.flushPast = channel.pipeline().context(WebSocketSessionHandler.class);
     this.sharedFrames = channel.pipeline().get(WebSocketExtensionEncoder.class) == null;
   }
 

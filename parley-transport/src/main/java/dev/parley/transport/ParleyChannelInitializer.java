@@ -37,7 +37,8 @@ import java.util.Base64;
  * The pipeline of every accepted connection on the public listener, in order:
  *
  * <ol>
- *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush;
+ *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush; until the
+ *       upgrade, after which {@link WebSocketSessionHandler} consolidates flushes by the same rule;
  *   <li>{@link HttpServerCodec}, {@link RequestBodyLimit} and {@link HttpObjectAggregator}:
  *       HTTP/1.1 requests, their bodies bounded (an upload's admitted by the {@link UploadGate}
  *       first); at the upgrade Netty's WebSocket frame decoder and encoder take the codec's place;
@@ -62,13 +63,14 @@ import java.util.Base64;
  *       assets;
  *   <li>{@link WebSocketSessionHandler}: whole text messages to the core, once their text is
  *       checked (not UTF-8: 1007); the one close frame for every protocol violation found above
- *       (1002, 1007, 1009); and, as a {@link HeartbeatHandler}, pings and the 4408 time-out.
+ *       (1002, 1007, 1009); as a {@link HeartbeatHandler}, pings and the 4408 time-out; and from
+ *       the upgrade on the flush consolidation.
  * </ol>
  *
- * <p>At the upgrade the handlers that only serve HTTP (the body limit, the fallback, the handshake
- * guard, the routes, the limiter) leave the pipeline, and Netty's handshaker leaves the channel's
- * attributes: an idle WebSocket keeps only what its frames need (docs/BENCHMARKS.md, "Idle heap per
- * connection").
+ * <p>At the upgrade the handlers that only serve HTTP (the flush consolidation, the body limit, the
+ * fallback, the handshake guard, the routes, the limiter) leave the pipeline, and Netty's
+ * handshaker leaves the channel's attributes: an idle WebSocket keeps only what its frames need
+ * (docs/BENCHMARKS.md, "Idle heap per connection").
  *
  * <p>Thread-safe: the handlers it shares between channels are sharable; {@link #initChannel} runs
  * on each new channel's event loop.

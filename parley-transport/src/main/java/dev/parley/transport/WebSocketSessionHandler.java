@@ -9,6 +9,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
@@ -20,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +41,15 @@ import org.slf4j.LoggerFactory;
  * violation a handler before it reported (1002, 1007, 1009; RFC 6455 7.4.1), and ignores frames
  * that follow one (RFC 6455 7.1.7: fail the connection, process nothing more).
  *
- * <p>It is also the connection's heartbeat: it extends {@link HeartbeatHandler}, so that an idle
- * WebSocket keeps one handler and one handler context for both.
+ * <p>It is also the connection's heartbeat (it extends {@link HeartbeatHandler}) and, from the
+ * upgrade on, its flush consolidation, which the {@link FlushConsolidationHandler} at the head of
+ * the pipeline does for the HTTP phase: an idle WebSocket keeps one handler and one handler context
+ * for the three (docs/BENCHMARKS.md, "Idle heap per connection"). The rule is that handler's, with
+ * 256 flushes at most held back: a flush of the channel's writes ({@link NettyConnection#send}:
+ * they enter the pipeline at its tail, so through this handler) waits for the end of the read in
+ * progress, or else for a task queued on the loop, so the writes of one loop turn leave in one
+ * flush. Flushes from this handler's context or before it (a close frame, a heartbeat ping, Netty's
+ * pongs, the fan-out's batch: {@link NettyConnection#flush}) go through at once.
  *
  * <p>Not thread-safe: one instance per channel, used only on its event loop.
  */
@@ -68,6 +77,9 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
   /** The close reason for text that is not UTF-8, the words Netty's validator uses. */
   static final String NOT_UTF8 = "bytes are not UTF-8";
 
+  /** The most flushes held back before one goes through, as the HTTP phase's handler has it. */
+  static final int MAX_FLUSHES_HELD = 256;
+
   private final Shared shared;
 
   /** The pending slow-consumer check while the channel is not writable. Event loop only. */
@@ -82,6 +94,15 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
    */
   private boolean failed;
 
+  /** Flushes held back since the last that went through (a short: 256 at most). Loop only. */
+  private short flushesHeld;
+
+  /** A read is in progress: held flushes go through at its end. Event loop only. */
+  private boolean reading;
+
+  /** A task that flushes is queued on the loop. Event loop only. */
+  private boolean flushQueued;
+
   WebSocketSessionHandler(Shared shared) {
     super(shared.heartbeats());
     this.shared = shared;
@@ -94,6 +115,9 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
    */
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable()) {
+      flushHeld(ctx); // what is held back could make room once it is written
+    }
     if (session != null) {
       if (!ctx.channel().isWritable() && slowCheck == null) {
         slowCheck =
@@ -131,8 +155,10 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
       // The HTTP-only handlers have nothing more to do on this channel: drop them, which saves
       // their contexts (and the body limit's state) on every idle connection (a heap histogram of
       // 10,000 idle connections showed 12 handler contexts each as the largest item).
+      // The flush consolidation is this handler's from now on (it flushes what it held as it goes).
       ChannelPipeline p = ctx.pipeline();
-      for (String name : new String[] {"http-body-limit", "fallback", "ws-guard", "http-routes"}) {
+      for (String name :
+          new String[] {"flush", "http-body-limit", "fallback", "ws-guard", "http-routes"}) {
         if (p.get(name) != null) {
           p.remove(name);
         }
@@ -160,6 +186,7 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
     read(); // for the heartbeat: any frame at all
     if (!(msg instanceof WebSocketFrame frame)) {
       ctx.fireChannelRead(msg);
@@ -234,7 +261,62 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    flushHeld(ctx);
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    if (session == null) {
+      ctx.flush(); // the HTTP phase: the "flush" handler consolidates
+    } else if (++flushesHeld >= MAX_FLUSHES_HELD) {
+      flushHeld(ctx);
+    } else if (!reading && !flushQueued) {
+      flushQueued = true;
+      ctx.executor()
+          .execute(
+              () -> {
+                flushQueued = false;
+                if (!reading) {
+                  flushHeld(ctx);
+                }
+              });
+    }
+  }
+
+  /** Lets the held flushes go, as one. */
+  private void flushHeld(ChannelHandlerContext ctx) {
+    if (flushesHeld > 0) {
+      flushesHeld = 0;
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    flushHeld(ctx);
+    ctx.close(promise);
+  }
+
+  @Override
+  public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+    flushHeld(ctx);
+    ctx.disconnect(promise);
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    reading = false;
+    fail(ctx, cause);
+    // At once, the close frame included: the handler that reported the failure may close the
+    // channel next (Netty's protocol handler does), from before this one, where held flushes stay.
+    flushHeld(ctx);
+  }
+
+  /** Closes for {@code cause}: with its code when it is a protocol violation. */
+  private void fail(ChannelHandlerContext ctx, Throwable cause) {
     CloseCode violation = violation(cause);
     if (violation != null) {
       failed = true;

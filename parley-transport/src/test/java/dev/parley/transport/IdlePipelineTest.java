@@ -99,6 +99,7 @@ class IdlePipelineTest {
       ws.ch.pipeline().remove("probe");
       assertThat(ws.ch.pipeline().names())
           .doesNotContain(
+              "flush",
               "limits",
               WebSocketFrameGuard.UTF8,
               WebSocketFrameGuard.AGGREGATOR,
@@ -106,8 +107,8 @@ class IdlePipelineTest {
               "fallback",
               "ws-guard",
               "http-routes")
-          .as("the heartbeat is the session handler's")
-          .containsSubsequence("flush", "ws-frames", "ws", "session");
+          .as("the heartbeat and the flush consolidation are the session handler's")
+          .containsSubsequence("ws-frames", "ws", "session");
       ws.sendText("{\"type\":\"ping\",\"ref\":\"r\"}");
       assertThat(ws.nextText()).isEqualTo("{\"type\":\"pong\",\"ref\":\"r\"}");
     }

@@ -3,31 +3,51 @@ package dev.parley.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.core.CoreMetrics;
+import dev.parley.core.HandshakePolicy;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocket08FrameEncoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The fan-out's batch on a WebSocket channel: {@link NettyConnection#write} holds frames back until
- * {@link NettyConnection#flush}, which reaches the socket at once (not deferred by the flush
- * consolidation), and the frames are Netty's own encoding of a text frame, encoded once per loop.
+ * Writes on an upgraded WebSocket channel, with the real {@link WebSocketSessionHandler} at its
+ * end: the fan-out's batch ({@link NettyConnection#write} holds frames back until {@link
+ * NettyConnection#flush}, which reaches the socket at once, not deferred by the flush
+ * consolidation; the frames are Netty's own encoding of a text frame, encoded once per loop), and
+ * the session handler's flush consolidation of {@link NettyConnection#send}: the writes of a read,
+ * or of one loop turn, leave in one flush.
  */
 @Timeout(10)
 class NettyConnectionBatchTest {
   static final CoreMetrics METRICS = new CoreMetrics() {};
+
+  final TestNodes core = new TestNodes(new RecordingMetrics(), HandshakePolicy.ALLOW_ALL);
+  final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
+  @AfterEach
+  void stop() {
+    core.close();
+  }
 
   /** Counts the flushes that reach the socket end of the pipeline. */
   static final class FlushCounter extends ChannelOutboundHandlerAdapter {
@@ -40,9 +60,24 @@ class NettyConnectionBatchTest {
     }
   }
 
-  /** Parley's pipeline as far as writes go: flush consolidation, then the session's end. */
-  static EmbeddedChannel channel(FlushCounter counter) {
-    return new EmbeddedChannel(counter, new FlushConsolidationHandler(256, true));
+  /** Parley's WebSocket pipeline as far as writes go: the upgraded session handler at its end. */
+  EmbeddedChannel channel(FlushCounter counter) {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(
+            counter,
+            new WebSocketSessionHandler(
+                new WebSocketSessionHandler.Shared(
+                    core.node,
+                    connections,
+                    Duration.ofSeconds(10),
+                    new SharedHeaderValues(),
+                    new HeartbeatWheel.PerLoop(
+                        TimeUnit.SECONDS.toNanos(30), TimeUnit.SECONDS.toNanos(10)))));
+    ch.pipeline()
+        .fireUserEventTriggered(
+            new WebSocketServerProtocolHandler.HandshakeComplete(
+                "/ws", new DefaultHttpHeaders(), null));
+    return ch;
   }
 
   static byte[] json(String text) {
@@ -115,6 +150,44 @@ class NettyConnectionBatchTest {
   }
 
   @Test
+  void sendsDuringAReadLeaveInOneFlushAtItsEndAndACloseLetsHeldFlushesGo() {
+    FlushCounter counter = new FlushCounter();
+    EmbeddedChannel ch = channel(counter);
+    NettyConnection conn = new NettyConnection(ch, METRICS, null, null);
+    conn.send(json("one"));
+    // Outside a read the flush waits for a task queued on the loop, which an EmbeddedChannel runs
+    // at the end of writeAndFlush.
+    assertThat(counter.flushes).as("flushed by the loop's task").hasValue(1);
+    releaseOutbound(ch);
+
+    ch.writeInbound(
+        new TextWebSocketFrame("{\"type\":\"ping\",\"ref\":\"a\"}"),
+        new TextWebSocketFrame("{\"type\":\"ping\",\"ref\":\"b\"}"));
+    assertThat(counter.flushes).as("the answers to one read: one flush, at its end").hasValue(2);
+    assertThat(ch.outboundMessages()).hasSize(2);
+    releaseOutbound(ch);
+
+    ch.pipeline().fireChannelRead("a read in progress");
+    for (int i = 0; i < WebSocketSessionHandler.MAX_FLUSHES_HELD; i++) {
+      conn.send(json("n" + i));
+    }
+    assertThat(counter.flushes).as("256 flushes held: one goes through").hasValue(3);
+    conn.send(json("last"));
+    ch.close();
+    assertThat(counter.flushes).as("a close lets what is held go first").hasValue(4);
+    assertThat(ch.outboundMessages()).hasSize(WebSocketSessionHandler.MAX_FLUSHES_HELD + 1);
+    releaseOutbound(ch);
+    assertThat(ch.<String>readInbound()).as("passed on").isEqualTo("a read in progress");
+    assertThat(ch.finishAndReleaseAll()).isFalse();
+  }
+
+  static void releaseOutbound(EmbeddedChannel ch) {
+    for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
+      ReferenceCountUtil.release(o);
+    }
+  }
+
+  @Test
   void aConnectionWithAnExtensionWritesFramesForItsEncoder() {
     WebSocketExtensionEncoder deflate =
         new WebSocketExtensionEncoder() {
@@ -123,7 +196,7 @@ class NettyConnectionBatchTest {
             out.add(msg.retain());
           }
         };
-    EmbeddedChannel ch = new EmbeddedChannel(new FlushConsolidationHandler(256, true), deflate);
+    EmbeddedChannel ch = new EmbeddedChannel(deflate);
     NettyConnection conn = new NettyConnection(ch, METRICS, null, null);
     conn.write(json("one"));
     conn.flush();
