@@ -58,37 +58,54 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   static final long UPLOAD_LONGEST_NANOS = TimeUnit.MINUTES.toNanos(5);
 
   /**
-   * A connection's admission state: one attribute (one small object) per connection, not one per
-   * field.
+   * A connection's admission state while it speaks HTTP: one attribute (one small object) per
+   * connection, not one per field. A WebSocket's handler holds it instead from the upgrade on
+   * ({@link #upgraded}): the attribute would cost every idle WebSocket 40 B more.
    */
-  private static final AttributeKey<Admission> ADMISSION = AttributeKey.valueOf("parleyAdmission");
+  static final AttributeKey<Admission> ADMISSION = AttributeKey.valueOf("parleyAdmission");
 
   /**
    * Per-connection state, touched only on the channel's event loop: what an upgraded WebSocket
    * keeps until it closes (24 B), and its HTTP phase's state apart.
    */
-  private static final class Admission {
+  static final class Admission {
     /** The limiter that counts the connection. */
-    final ConnectionLimiter limiter;
+    private final ConnectionLimiter limiter;
 
     /** Counted in {@link #total} (and not yet released). */
-    boolean counted;
+    private boolean counted;
 
     /**
      * The address counted in {@link #perIp}: the client's (the forwarded one behind a trusted
      * proxy), once known.
      */
-    InetAddress client;
+    private InetAddress client;
 
     /** Over a limit: its request gets 503. */
-    boolean over;
+    private boolean over;
 
     /** The HTTP phase's state; null once the connection upgraded and the limiter left it. */
-    HttpPhase http;
+    private HttpPhase http;
 
     Admission(ConnectionLimiter limiter, ChannelHandlerContext ctx) {
       this.limiter = limiter;
       this.http = new HttpPhase(ctx);
+    }
+
+    /** The client's address (the forwarded one behind a trusted proxy), or null when unknown. */
+    InetAddress client() {
+      return client;
+    }
+
+    /** Releases the connection's counts: once, however often it is called. On the loop. */
+    void release() {
+      if (counted) {
+        counted = false;
+        limiter.total.decrementAndGet();
+        if (client != null) {
+          limiter.perIp.remove(client);
+        }
+      }
     }
   }
 
@@ -144,15 +161,26 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
-  /** The client's address (the forwarded one behind a trusted proxy), once known; else null. */
+  /**
+   * The admission of {@code ch} while it speaks HTTP, else null. Read with {@code hasAttr} first:
+   * {@code attr()} alone would add an empty attribute to an upgraded WebSocket for good.
+   */
+  private static Admission admission(Channel ch) {
+    return ch.hasAttr(ADMISSION) ? ch.attr(ADMISSION).get() : null;
+  }
+
+  /**
+   * The client's address (the forwarded one behind a trusted proxy) of {@code ch} while it speaks
+   * HTTP, once known; else null (an upgraded WebSocket's is its {@link Admission#client}).
+   */
   static InetAddress client(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
+    Admission a = admission(ch);
     return a == null ? null : a.client;
   }
 
   /** The HTTP phase's state of {@code ch}, or null once it upgraded (or without an admission). */
   private static HttpPhase httpPhase(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
+    Admission a = admission(ch);
     return a == null ? null : a.http;
   }
 
@@ -278,7 +306,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   }
 
   private static void answeredOnLoop(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
+    Admission a = admission(ch);
     HttpPhase h = a == null ? null : a.http;
     if (h != null && h.answering && ch.isActive()) {
       h.answering = false;
@@ -304,13 +332,15 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * {@code ch} upgraded to a WebSocket: lifts its request deadline for good and takes the limiter
-   * out of its pipeline, which no HTTP request passes any more; from then on the WebSocket's own
-   * handler calls {@link #release} when the connection ends. Call on the channel's event loop.
+   * {@code ch} upgraded to a WebSocket: lifts its request deadline for good, takes the limiter out
+   * of its pipeline, which no HTTP request passes any more, and its admission out of the channel's
+   * attributes. Returns the admission (null when there was none), which the WebSocket's own handler
+   * keeps and {@linkplain Admission#release releases} when the connection ends. Call on the
+   * channel's event loop.
    */
-  static void upgraded(Channel ch) {
+  static Admission upgraded(Channel ch) {
     lift(ch);
-    Admission a = ch.attr(ADMISSION).get();
+    Admission a = NettyConnection.removeAttr(ch, ADMISSION);
     if (a != null && a.http != null) {
       ChannelHandlerContext ctx = a.http.ctx;
       a.http = null; // the WebSocket keeps only what release needs
@@ -318,26 +348,23 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         ch.pipeline().remove(ctx.handler());
       }
     }
+    return a;
   }
 
   /**
-   * Releases the counts of {@code ch}, which ended: once, however often it is called. Call on the
-   * channel's event loop.
+   * Releases the counts of {@code ch}, which ended while it spoke HTTP: once, however often it is
+   * called. Call on the channel's event loop.
    */
   static void release(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.counted) {
-      a.counted = false;
-      a.limiter.total.decrementAndGet();
-      if (a.client != null) {
-        a.limiter.perIp.remove(a.client);
-      }
+    Admission a = admission(ch);
+    if (a != null) {
+      a.release();
     }
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    Admission a = ctx.channel().attr(ADMISSION).get();
+    Admission a = admission(ctx.channel());
     if (msg instanceof FullHttpRequest req && a != null) {
       if (a.client == null) {
         InetAddress peer = peer(ctx);

@@ -54,12 +54,23 @@ final class NettyConnection implements Connection {
   /** Whether batch writes may be pre-encoded wire bytes: no WebSocket extension is in use. */
   private final boolean sharedFrames;
 
-  /** Call once the upgrade is complete, so that the negotiated extensions are in the pipeline. */
-  NettyConnection(Channel channel, CoreMetrics metrics, String origin, String host) {
+  /**
+   * The client's address as the connection limiter counted it (the forwarded one behind a trusted
+   * proxy), or null when unknown (then the peer's).
+   */
+  private final InetAddress client;
+
+  /**
+   * Call once the upgrade is complete, so that the negotiated extensions are in the pipeline;
+   * {@code client} is the limiter's ({@link ConnectionLimiter.Admission#client}), or null.
+   */
+  NettyConnection(
+      Channel channel, CoreMetrics metrics, String origin, String host, InetAddress client) {
     this.channel = channel;
     this.metrics = metrics;
     this.origin = origin;
     this.host = host;
+    this.client = client;
     this.flushPast = channel.pipeline().context(WebSocketSessionHandler.class);
     this.sharedFrames = channel.pipeline().get(WebSocketExtensionEncoder.class) == null;
   }
@@ -71,7 +82,6 @@ final class NettyConnection implements Connection {
 
   @Override
   public String clientAddress() {
-    InetAddress client = ConnectionLimiter.client(channel);
     if (client != null) {
       return client.getHostAddress();
     }
@@ -109,16 +119,15 @@ final class NettyConnection implements Connection {
   }
 
   /**
-   * Removes the attribute {@code key} from the channel, if it has one: not only its value, which
-   * {@code set(null)} would clear while the attribute (24 B) and its slot stayed for good. Netty
-   * deprecates removal because another thread might still hold the attribute; these attributes are
-   * set, read and removed only on the channel's event loop, and nothing holds one.
+   * Removes the attribute {@code key} from the channel, if it has one, and returns its value (null
+   * without one): not only its value, which {@code set(null)} would clear while the attribute (24
+   * B) and its slot stayed for good. Netty deprecates removal because another thread might still
+   * hold the attribute; these attributes are set, read and removed only on the channel's event
+   * loop, and nothing holds one.
    */
   @SuppressWarnings("deprecation") // Attribute.getAndRemove: see above
-  static void removeAttr(Channel channel, AttributeKey<?> key) {
-    if (channel.hasAttr(key)) {
-      channel.attr(key).getAndRemove();
-    }
+  static <T> T removeAttr(Channel channel, AttributeKey<T> key) {
+    return channel.hasAttr(key) ? channel.attr(key).getAndRemove() : null;
   }
 
   @Override
@@ -186,7 +195,6 @@ final class NettyConnection implements Connection {
 
   @Override
   public String remoteAddress() {
-    InetAddress client = ConnectionLimiter.client(channel);
     if (client != null
         && channel.remoteAddress() instanceof InetSocketAddress a
         && !client.equals(a.getAddress())) {

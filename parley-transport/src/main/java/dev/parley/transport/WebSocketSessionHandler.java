@@ -89,6 +89,12 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
   private Session session;
 
   /**
+   * What the connection limiter counted for this connection, released when it closes: set at the
+   * upgrade (until then the limiter itself releases it), null without a limiter. Event loop only.
+   */
+  private ConnectionLimiter.Admission admission;
+
+  /**
    * The connection is being failed (a protocol violation, a binary frame, a bad close code): later
    * frames are dropped. Event loop only.
    */
@@ -151,7 +157,7 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
       // Upgraded: the heartbeat watches the connection from now on, not the request deadline, and
       // the limiter leaves the pipeline (this handler releases the connection's count at close).
-      ConnectionLimiter.upgraded(ctx.channel());
+      admission = ConnectionLimiter.upgraded(ctx.channel());
       // The HTTP-only handlers have nothing more to do on this channel: drop them, which saves
       // their contexts (and the body limit's state) on every idle connection (a heap histogram of
       // 10,000 idle connections showed 12 handler contexts each as the largest item).
@@ -175,7 +181,8 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
                   ctx.channel(),
                   node.metrics(),
                   headerValues.of(hc.requestHeaders().get(HttpHeaderNames.ORIGIN)),
-                  headerValues.of(hc.requestHeaders().get(HttpHeaderNames.HOST))));
+                  headerValues.of(hc.requestHeaders().get(HttpHeaderNames.HOST)),
+                  admission == null ? null : admission.client()));
       shared.connections().add(ctx.channel());
       node.metrics().connectionOpened("websocket");
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
@@ -251,7 +258,9 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    ConnectionLimiter.release(ctx.channel());
+    if (admission != null) {
+      admission.release();
+    }
     if (session != null) {
       session.onClose();
       Integer sent = ctx.channel().attr(NettyConnection.CLOSE_CODE).get();

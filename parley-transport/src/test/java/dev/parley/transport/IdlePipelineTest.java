@@ -96,6 +96,9 @@ class IdlePipelineTest {
       assertThat(ws.ch.hasAttr(WebSocketSessionHandler.NETTY_HANDSHAKER))
           .as("the attribute itself is gone, not only its value")
           .isFalse();
+      assertThat(ws.ch.hasAttr(ConnectionLimiter.ADMISSION))
+          .as("the session handler holds the limiter's admission")
+          .isFalse();
       ws.ch.pipeline().remove("probe");
       assertThat(ws.ch.pipeline().names())
           .doesNotContain(

@@ -20,6 +20,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -102,7 +104,7 @@ class NettyConnectionBatchTest {
   void writesWaitForOneFlushThatReachesTheSocketAtOnceInOrder() {
     FlushCounter counter = new FlushCounter();
     EmbeddedChannel ch = channel(counter);
-    NettyConnection conn = new NettyConnection(ch, METRICS, null, null);
+    NettyConnection conn = new NettyConnection(ch, METRICS, null, null, null);
     List<byte[]> frames = List.of(json("one"), json("two"), json("three"));
     for (byte[] f : frames) {
       conn.write(f);
@@ -125,8 +127,8 @@ class NettyConnectionBatchTest {
   void connectionsOnOneLoopWriteTheSameEncodedBytes() {
     EmbeddedChannel a = channel(new FlushCounter());
     EmbeddedChannel b = channel(new FlushCounter());
-    NettyConnection ca = new NettyConnection(a, METRICS, null, null);
-    NettyConnection cb = new NettyConnection(b, METRICS, null, null);
+    NettyConnection ca = new NettyConnection(a, METRICS, null, null, null);
+    NettyConnection cb = new NettyConnection(b, METRICS, null, null, null);
     byte[] big = json("x".repeat(300)); // a 16-bit length field
     ca.write(big);
     cb.write(big);
@@ -153,7 +155,7 @@ class NettyConnectionBatchTest {
   void sendsDuringAReadLeaveInOneFlushAtItsEndAndACloseLetsHeldFlushesGo() {
     FlushCounter counter = new FlushCounter();
     EmbeddedChannel ch = channel(counter);
-    NettyConnection conn = new NettyConnection(ch, METRICS, null, null);
+    NettyConnection conn = new NettyConnection(ch, METRICS, null, null, null);
     conn.send(json("one"));
     // Outside a read the flush waits for a task queued on the loop, which an EmbeddedChannel runs
     // at the end of writeAndFlush.
@@ -181,6 +183,22 @@ class NettyConnectionBatchTest {
     assertThat(ch.finishAndReleaseAll()).isFalse();
   }
 
+  @Test
+  void theClientAddressIsTheOneTheLimiterCountedAndThePeerShowsWhenItDiffers()
+      throws UnknownHostException {
+    AddressedChannel proxy = AddressedChannel.from("192.0.2.1");
+    NettyConnection forwarded =
+        new NettyConnection(proxy, METRICS, null, null, InetAddress.getByName("198.51.100.7"));
+    assertThat(forwarded.clientAddress()).isEqualTo("198.51.100.7");
+    assertThat(forwarded.remoteAddress()).isEqualTo("198.51.100.7 (via 192.0.2.1:40000)");
+    NettyConnection direct = new NettyConnection(proxy, METRICS, null, null, null);
+    assertThat(direct.clientAddress())
+        .as("unknown to the limiter: the peer")
+        .isEqualTo("192.0.2.1");
+    assertThat(direct.remoteAddress()).isEqualTo("192.0.2.1:40000");
+    assertThat(proxy.finishAndReleaseAll()).isFalse();
+  }
+
   static void releaseOutbound(EmbeddedChannel ch) {
     for (Object o = ch.readOutbound(); o != null; o = ch.readOutbound()) {
       ReferenceCountUtil.release(o);
@@ -197,7 +215,7 @@ class NettyConnectionBatchTest {
           }
         };
     EmbeddedChannel ch = new EmbeddedChannel(deflate);
-    NettyConnection conn = new NettyConnection(ch, METRICS, null, null);
+    NettyConnection conn = new NettyConnection(ch, METRICS, null, null, null);
     conn.write(json("one"));
     conn.flush();
 
