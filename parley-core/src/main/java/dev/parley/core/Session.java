@@ -37,8 +37,9 @@ public final class Session {
   private final SessionLoop loop;
   private final PendingChecks checks;
   private final Admission admission;
-  private final PresenceTracker presence;
-  private final TypingIndicator typing;
+  // Presence and typing where joined: made with the map, before any join, on the executor.
+  private PresenceTracker presence;
+  private TypingIndicator typing;
 
   /** The rate of {@code join}s; null until the first (most idle connections never join). */
   private JoinLimiter joins;
@@ -46,13 +47,10 @@ public final class Session {
   /** Null until {@code hello} succeeded. Written on the executor, read from any thread. */
   private volatile Principal principal;
 
-  /** Joined conversations. */
-  private final Map<String, Subscription> subscriptions = new HashMap<>();
+  /** Joined conversations; null until {@link #subscriptions()} makes it (most never join). */
+  private Map<String, Subscription> subscriptions;
 
-  /**
-   * Whether {@link #subscriptions} is non-empty, readable from any thread: the presence renewal
-   * skips sessions that joined nothing without hopping to their event loop (most idle visitors).
-   */
+  /** Whether any conversation is joined, for any thread: presence renewal skips the idle. */
   private volatile boolean joinedAny;
 
   /** The message commands (send, receipt, history); null until the first of them. */
@@ -68,8 +66,6 @@ public final class Session {
     this.loop = new SessionLoop(this, connection.executor());
     this.checks = new PendingChecks(this);
     this.admission = new Admission(this, node, checks);
-    this.presence = new PresenceTracker(this, node);
-    this.typing = new TypingIndicator(this, node);
   }
 
   /** This session's id, as told to the client in {@code welcome}. Any thread. */
@@ -152,7 +148,7 @@ public final class Session {
       case Command.Join j -> {
         // A resync of a conversation held (an SDK's gap repair) has a bucket of its own: first
         // joins cannot starve it, and a loop of them is bounded too.
-        boolean resync = j.after() != null && subscriptions.containsKey(j.conv());
+        boolean resync = j.after() != null && subscriptions().containsKey(j.conv());
         if (joins == null) {
           joins = new JoinLimiter(this);
         }
@@ -269,14 +265,14 @@ public final class Session {
    * Whether this session has joined {@code conv} or is joining it. Call on the session's executor.
    */
   public boolean hasJoined(String conv) {
-    return subscriptions.containsKey(conv) || checks.authorizing(conv);
+    return subscriptions().containsKey(conv) || checks.authorizing(conv);
   }
 
   private void joinAuthorized(String conv, Long after, String epoch, String ref) {
-    Subscription old = subscriptions.remove(conv);
+    Subscription old = subscriptions().remove(conv);
     if (old != null) {
       unsubscribe(old);
-    } else if (subscriptions.size() >= node.config().maxConversationsPerSession()) {
+    } else if (subscriptions().size() >= node.config().maxConversationsPerSession()) {
       throw new ProtocolException(
           ErrorCode.INVALID_FIELD,
           "a connection may join at most "
@@ -288,13 +284,13 @@ public final class Session {
     StreamWindow.Limits window = node.windowed().limitsOf(conv);
     if (window != null) { // an ephemeral stream: its own subscription, beside the durable one
       WindowSubscription w = new WindowSubscription(this, conv, window);
-      subscriptions.put(conv, w);
+      subscriptions().put(conv, w);
       w.join(
           node.hub().add(w).thenCompose(ok -> presence.enter(conv)), presence, ref, after, epoch);
       return;
     }
     ConversationSubscription sub = new ConversationSubscription(this, conv);
-    subscriptions.put(conv, sub);
+    subscriptions().put(conv, sub);
     CompletableFuture<JoinState> state =
         node.hub()
             .add(sub)
@@ -324,7 +320,7 @@ public final class Session {
   /** A join could not read where its history is kept: undone, and the client told. */
   void joinFailed(Subscription sub, String ref, Throwable err) {
     log.warn("join of {} could not read its history", sub.conversation(), err);
-    subscriptions.remove(sub.conversation(), sub);
+    subscriptions().remove(sub.conversation(), sub);
     unsubscribe(sub);
     push(
         Push.Error.of(
@@ -358,13 +354,13 @@ public final class Session {
   }
 
   private void unsubscribe(Subscription sub) {
-    joinedAny = !subscriptions.isEmpty();
+    joinedAny = !subscriptions().isEmpty();
     sub.deactivate();
     node.hub().remove(sub);
   }
 
   private void leave(Command.Leave l) {
-    Subscription sub = subscriptions.remove(l.conv());
+    Subscription sub = subscriptions().remove(l.conv());
     if (sub != null) {
       unsubscribe(sub);
       presence.leave(l.conv());
@@ -380,9 +376,18 @@ public final class Session {
     return messages;
   }
 
+  private Map<String, Subscription> subscriptions() { // every use of presence or typing follows one
+    if (subscriptions == null) {
+      subscriptions = new HashMap<>();
+      presence = new PresenceTracker(this, node);
+      typing = new TypingIndicator(this, node);
+    }
+    return subscriptions;
+  }
+
   /** The joined conversation {@code conv}; a {@code not_joined} error when it is not joined. */
   Subscription joinedOrThrow(String conv) {
-    Subscription sub = subscriptions.get(conv);
+    Subscription sub = subscriptions().get(conv);
     if (sub == null) {
       throw new ProtocolException(ErrorCode.NOT_JOINED, "join " + conv + " first", "conv");
     }
@@ -394,7 +399,7 @@ public final class Session {
     if (!joinedAny) {
       return; // nothing to renew; no hop to the event loop (idle connections cost less CPU)
     }
-    loop.run(() -> presence.renew(subscriptions.keySet()));
+    loop.run(() -> presence.renew(subscriptions().keySet()));
   }
 
   /** The connection is gone. Releases everything; idempotent. */
@@ -403,17 +408,19 @@ public final class Session {
       return;
     }
     closed = true;
-    if (principal != null) {
+    if (principal != null && typing != null) {
       typing.close();
     }
     admission.close();
     checks.close();
-    for (Subscription s : subscriptions.values()) {
-      s.deactivate();
-      node.hub().remove(s);
-      presence.leave(s.conversation());
+    if (subscriptions != null) {
+      for (Subscription s : subscriptions.values()) {
+        s.deactivate();
+        node.hub().remove(s);
+        presence.leave(s.conversation());
+      }
+      subscriptions.clear();
     }
-    subscriptions.clear();
     joinedAny = false;
     node.sessionClosed(this);
     if (principal != null) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
@@ -195,6 +198,57 @@ class SessionTest {
     Push.Error e = conn.next(Push.Error.class);
     assertThat(e.code()).isEqualTo("invalid_field");
     assertThat(e.field()).isEqualTo("seq");
+  }
+
+  /**
+   * What a session holds for its joins: the subscription map and the presence and typing helpers
+   * made with it, read on the session's loop (private fields: no other way to see an object's
+   * absence).
+   */
+  List<Object> joinState() throws Exception {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              List<Object> held = new ArrayList<>();
+              for (String name : List.of("subscriptions", "presence", "typing")) {
+                try {
+                  Field f = Session.class.getDeclaredField(name);
+                  f.setAccessible(true);
+                  held.add(f.get(session));
+                } catch (ReflectiveOperationException e) {
+                  throw new LinkageError(e.getMessage(), e);
+                }
+              }
+              return held;
+            },
+            conn.executor())
+        .get(5, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aSessionThatNeverJoinsHoldsNoSubscriptionMapAndOneThatJoinsLaterBehavesAsEver()
+      throws Exception {
+    command("{\"type\":\"ping\",\"ref\":\"p\"}");
+    conn.next(Push.Pong.class);
+    assertThat(joinState()).as("after hello and a ping").containsOnlyNulls();
+
+    command("{\"type\":\"typing\",\"conv\":\"t\",\"on\":true}");
+    assertThat(conn.next(Push.Error.class).code()).isEqualTo("not_joined");
+    command("{\"type\":\"join\",\"conv\":\"t\"}");
+    conn.next(Push.Joined.class);
+    assertThat(joinState()).doesNotContainNull();
+    assertThat(node.subscribedConversations()).isEqualTo(1);
+    command("{\"type\":\"typing\",\"conv\":\"t\",\"on\":true}");
+    assertThat(conn.nextOf(Push.Typing.class).on()).isTrue();
+    command("{\"type\":\"leave\",\"conv\":\"t\"}");
+    conn.nextOf(Push.Left.class);
+    assertThat(node.subscribedConversations()).isZero();
+  }
+
+  @Test
+  void aSessionThatNeverJoinedClosesCleanly() throws Exception {
+    conn.onLoop(session::onClose);
+    Awaitility.await().until(() -> node.sessionCount() == 0);
+    assertThat(joinState()).as("closing made nothing").containsOnlyNulls();
   }
 
   @Test

@@ -58,33 +58,61 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   static final long UPLOAD_LONGEST_NANOS = TimeUnit.MINUTES.toNanos(5);
 
   /**
-   * A connection's admission state: one attribute (one small object) per connection, not one per
-   * field.
+   * A connection's admission state while it speaks HTTP: one attribute (one small object) per
+   * connection, not one per field. A WebSocket's handler holds it instead from the upgrade on
+   * ({@link #upgraded}): the attribute would cost every idle WebSocket 40 B more.
    */
-  private static final AttributeKey<Admission> ADMISSION = AttributeKey.valueOf("parleyAdmission");
+  static final AttributeKey<Admission> ADMISSION = AttributeKey.valueOf("parleyAdmission");
 
-  /** Per-connection state, touched only on the channel's event loop. */
-  private static final class Admission {
+  /**
+   * Per-connection state, touched only on the channel's event loop: what an upgraded WebSocket
+   * keeps until it closes (24 B), and its HTTP phase's state apart.
+   */
+  static final class Admission {
     /** The limiter that counts the connection. */
-    final ConnectionLimiter limiter;
-
-    /**
-     * The limiter's place in the connection's pipeline (its deadline closes from there); null once
-     * the connection upgraded and the limiter left its pipeline.
-     */
-    ChannelHandlerContext ctx;
+    private final ConnectionLimiter limiter;
 
     /** Counted in {@link #total} (and not yet released). */
-    boolean counted;
+    private boolean counted;
 
     /**
      * The address counted in {@link #perIp}: the client's (the forwarded one behind a trusted
      * proxy), once known.
      */
-    InetAddress client;
+    private InetAddress client;
 
     /** Over a limit: its request gets 503. */
-    boolean over;
+    private boolean over;
+
+    /** The HTTP phase's state; null once the connection upgraded and the limiter left it. */
+    private HttpPhase http;
+
+    Admission(ConnectionLimiter limiter, ChannelHandlerContext ctx) {
+      this.limiter = limiter;
+      this.http = new HttpPhase(ctx);
+    }
+
+    /** The client's address (the forwarded one behind a trusted proxy), or null when unknown. */
+    InetAddress client() {
+      return client;
+    }
+
+    /** Releases the connection's counts: once, however often it is called. On the loop. */
+    void release() {
+      if (counted) {
+        counted = false;
+        limiter.total.decrementAndGet();
+        if (client != null) {
+          limiter.perIp.remove(client);
+        }
+      }
+    }
+  }
+
+  /** A connection's state while it speaks HTTP: its requests' deadlines. */
+  private static final class HttpPhase {
+    /** The limiter's place in the connection's pipeline (its deadline closes from there). */
+    final ChannelHandlerContext ctx;
 
     /** The request deadline, until the connection upgrades or closes. */
     ScheduledFuture<?> deadline;
@@ -101,8 +129,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     /** When its last bytes arrived. */
     long bodyLast;
 
-    Admission(ConnectionLimiter limiter, ChannelHandlerContext ctx) {
-      this.limiter = limiter;
+    HttpPhase(ChannelHandlerContext ctx) {
       this.ctx = ctx;
     }
   }
@@ -134,10 +161,27 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
   }
 
-  /** The client's address (the forwarded one behind a trusted proxy), once known; else null. */
+  /**
+   * The admission of {@code ch} while it speaks HTTP, else null. Read with {@code hasAttr} first:
+   * {@code attr()} alone would add an empty attribute to an upgraded WebSocket for good.
+   */
+  private static Admission admission(Channel ch) {
+    return ch.hasAttr(ADMISSION) ? ch.attr(ADMISSION).get() : null;
+  }
+
+  /**
+   * The client's address (the forwarded one behind a trusted proxy) of {@code ch} while it speaks
+   * HTTP, once known; else null (an upgraded WebSocket's is its {@link Admission#client}).
+   */
   static InetAddress client(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
+    Admission a = admission(ch);
     return a == null ? null : a.client;
+  }
+
+  /** The HTTP phase's state of {@code ch}, or null once it upgraded (or without an admission). */
+  private static HttpPhase httpPhase(Channel ch) {
+    Admission a = admission(ch);
+    return a == null ? null : a.http;
   }
 
   @Override
@@ -152,7 +196,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     if (ip != null && !trustedProxies.contains(ip)) {
       countClient(a, ip);
     }
-    arm(ctx, a, deadlineNanos);
+    arm(a.http, deadlineNanos);
     super.channelActive(ctx);
   }
 
@@ -185,27 +229,27 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     return peer;
   }
 
-  private void arm(ChannelHandlerContext ctx, Admission a, long delayNanos) {
-    ScheduledFuture<?> old = a.deadline;
-    a.deadline = ctx.executor().schedule(() -> due(ctx, a), delayNanos, TimeUnit.NANOSECONDS);
+  private void arm(HttpPhase h, long delayNanos) {
+    ScheduledFuture<?> old = h.deadline;
+    h.deadline = h.ctx.executor().schedule(() -> due(h), delayNanos, TimeUnit.NANOSECONDS);
     if (old != null) {
       old.cancel(false);
     }
   }
 
   /** The deadline came: closes the connection, unless an upload's body is still arriving. */
-  private void due(ChannelHandlerContext ctx, Admission a) {
-    a.deadline = null;
-    if (a.inBody) {
-      long now = ticker(ctx.channel());
-      long quiet = now - a.bodyLast;
-      if (quiet < deadlineNanos && now - a.bodyStart < UPLOAD_LONGEST_NANOS) {
-        arm(ctx, a, Math.min(deadlineNanos - quiet, UPLOAD_LONGEST_NANOS - (now - a.bodyStart)));
+  private void due(HttpPhase h) {
+    h.deadline = null;
+    if (h.inBody) {
+      long now = ticker(h.ctx.channel());
+      long quiet = now - h.bodyLast;
+      if (quiet < deadlineNanos && now - h.bodyStart < UPLOAD_LONGEST_NANOS) {
+        arm(h, Math.min(deadlineNanos - quiet, UPLOAD_LONGEST_NANOS - (now - h.bodyStart)));
         return;
       }
     }
     metrics.handshakeRejected("timeout");
-    ctx.close();
+    h.ctx.close();
   }
 
   private static long ticker(Channel ch) {
@@ -217,19 +261,19 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    * the request is whole, the deadline watches its progress. Call on the channel's event loop.
    */
   static void bodyStarted(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null) {
-      a.inBody = true;
-      a.bodyStart = ticker(ch);
-      a.bodyLast = a.bodyStart;
+    HttpPhase h = httpPhase(ch);
+    if (h != null) {
+      h.inBody = true;
+      h.bodyStart = ticker(ch);
+      h.bodyLast = h.bodyStart;
     }
   }
 
   /** More of the admitted body arrived on {@code ch}. Call on the channel's event loop. */
   static void bodyProgress(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.inBody) {
-      a.bodyLast = ticker(ch);
+    HttpPhase h = httpPhase(ch);
+    if (h != null && h.inBody) {
+      h.bodyLast = ticker(ch);
     }
   }
 
@@ -262,10 +306,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   }
 
   private static void answeredOnLoop(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.answering && a.ctx != null && ch.isActive()) {
-      a.answering = false;
-      a.limiter.arm(a.ctx, a, a.limiter.deadlineNanos);
+    Admission a = admission(ch);
+    HttpPhase h = a == null ? null : a.http;
+    if (h != null && h.answering && ch.isActive()) {
+      h.answering = false;
+      a.limiter.arm(h, a.limiter.deadlineNanos);
     }
   }
 
@@ -275,52 +320,51 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    * user events travel forward, never back to this handler). Call on the channel's event loop.
    */
   static void lift(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null) {
-      a.answering = false;
-      a.inBody = false;
-      if (a.deadline != null) {
-        a.deadline.cancel(false);
-        a.deadline = null;
+    HttpPhase h = httpPhase(ch);
+    if (h != null) {
+      h.answering = false;
+      h.inBody = false;
+      if (h.deadline != null) {
+        h.deadline.cancel(false);
+        h.deadline = null;
       }
     }
   }
 
   /**
-   * {@code ch} upgraded to a WebSocket: lifts its request deadline for good and takes the limiter
-   * out of its pipeline, which no HTTP request passes any more; from then on the WebSocket's own
-   * handler calls {@link #release} when the connection ends. Call on the channel's event loop.
+   * {@code ch} upgraded to a WebSocket: lifts its request deadline for good, takes the limiter out
+   * of its pipeline, which no HTTP request passes any more, and its admission out of the channel's
+   * attributes. Returns the admission (null when there was none), which the WebSocket's own handler
+   * keeps and {@linkplain Admission#release releases} when the connection ends. Call on the
+   * channel's event loop.
    */
-  static void upgraded(Channel ch) {
+  static Admission upgraded(Channel ch) {
     lift(ch);
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.ctx != null) {
-      ChannelHandlerContext ctx = a.ctx;
-      a.ctx = null;
+    Admission a = NettyConnection.removeAttr(ch, ADMISSION);
+    if (a != null && a.http != null) {
+      ChannelHandlerContext ctx = a.http.ctx;
+      a.http = null; // the WebSocket keeps only what release needs
       if (!ctx.isRemoved()) {
         ch.pipeline().remove(ctx.handler());
       }
     }
+    return a;
   }
 
   /**
-   * Releases the counts of {@code ch}, which ended: once, however often it is called. Call on the
-   * channel's event loop.
+   * Releases the counts of {@code ch}, which ended while it spoke HTTP: once, however often it is
+   * called. Call on the channel's event loop.
    */
   static void release(Channel ch) {
-    Admission a = ch.attr(ADMISSION).get();
-    if (a != null && a.counted) {
-      a.counted = false;
-      a.limiter.total.decrementAndGet();
-      if (a.client != null) {
-        a.limiter.perIp.remove(a.client);
-      }
+    Admission a = admission(ch);
+    if (a != null) {
+      a.release();
     }
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    Admission a = ctx.channel().attr(ADMISSION).get();
+    Admission a = admission(ctx.channel());
     if (msg instanceof FullHttpRequest req && a != null) {
       if (a.client == null) {
         InetAddress peer = peer(ctx);
@@ -339,11 +383,14 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
         return;
       }
       // Whole: no deadline while it is answered; the answer arms the next request's (keep-alive).
-      a.inBody = false;
-      a.answering = true;
-      if (a.deadline != null) {
-        a.deadline.cancel(false);
-        a.deadline = null;
+      HttpPhase h = a.http;
+      if (h != null) {
+        h.inBody = false;
+        h.answering = true;
+        if (h.deadline != null) {
+          h.deadline.cancel(false);
+          h.deadline = null;
+        }
       }
     }
     super.channelRead(ctx, msg);

@@ -16,56 +16,66 @@ import java.util.concurrent.TimeUnit;
  * the event loop's {@link HeartbeatWheel} (one timer for all of the loop's connections), so the
  * ping and the check may come up to one wheel tick late.
  *
+ * <p>{@link WebSocketSessionHandler} extends it: every WebSocket has one handler (and one handler
+ * context) for its heartbeat and its session, not two (docs/BENCHMARKS.md, "Idle heap per
+ * connection"). A subclass that consumes reads calls {@link #read} for each.
+ *
  * <p>Not thread-safe: every field is touched only on the channel's event loop.
  */
-final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWheel.Member {
-  private final long intervalNanos;
-  private final long timeoutNanos;
+class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWheel.Member {
+  /** The wheels of the server's loops, with the interval and the time-out. */
   private final HeartbeatWheel.PerLoop wheels;
+
+  /** Set when the handshake completes; null before. */
   private ChannelHandlerContext ctx;
 
-  /** Time of the last inbound read, on the event loop's ticker (which tests can move). */
-  private long lastReadNanos;
-
-  /** When the unanswered ping was sent; meaningful while {@link #awaiting}. */
+  /**
+   * When the unanswered ping was sent, on the loop's ticker; meaningful while {@link #awaiting}.
+   */
   private long pingSentAt;
 
   private boolean awaiting;
 
-  HeartbeatHandler(long intervalNanos, long timeoutNanos, HeartbeatWheel.PerLoop wheels) {
-    this.intervalNanos = intervalNanos;
-    this.timeoutNanos = timeoutNanos;
+  /** Whether anything arrived since the last ping (a flag, not a time: no clock read per frame). */
+  private boolean readSincePing;
+
+  HeartbeatHandler(HeartbeatWheel.PerLoop wheels) {
     this.wheels = wheels;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-    lastReadNanos = ctx.executor().ticker().nanoTime();
+    read();
     super.channelRead(ctx, msg);
+  }
+
+  /** Something arrived: the peer is alive. */
+  final void read() {
+    readSincePing = true;
   }
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
       this.ctx = ctx;
-      lastReadNanos = ctx.executor().ticker().nanoTime();
-      wheels.of(ctx.executor()).add(this, intervalNanos);
+      wheels.of(ctx.executor()).add(this, wheels.intervalNanos());
     }
     super.userEventTriggered(ctx, evt);
   }
 
   @Override
-  public long due(long now) {
+  public final long due(long now) {
     if (!ctx.channel().isActive()) {
       return -1; // closed: leaves the wheel
     }
     if (!awaiting) {
       pingSentAt = now;
       awaiting = true;
+      readSincePing = false;
       ctx.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), ctx.voidPromise());
-      return timeoutNanos;
+      return wheels.timeoutNanos();
     }
-    if (lastReadNanos - pingSentAt < 0) {
+    if (!readSincePing) {
       // Silent since the ping: the peer is gone or stuck. Say why, then cut it off at once; a dead
       // peer would never let a polite close complete.
       CloseCode c = CloseCode.HEARTBEAT_TIMEOUT;
@@ -83,6 +93,6 @@ final class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWh
     }
     awaiting = false;
     return Math.max(
-        0, pingSentAt + intervalNanos - now); // the next ping, one interval after this one
+        0, pingSentAt + wheels.intervalNanos() - now); // the next ping, one interval after this one
   }
 }

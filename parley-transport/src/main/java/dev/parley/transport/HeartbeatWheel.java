@@ -29,8 +29,10 @@ final class HeartbeatWheel {
     long due(long nowNanos);
   }
 
-  /** The wheel of each event loop, for one server. */
+  /** The wheel of each event loop, for one server, and the heartbeat's two periods. */
   static final class PerLoop {
+    private final long intervalNanos;
+    private final long timeoutNanos;
     private final long tickNanos;
     private final long longestDelayNanos;
     private final ConcurrentHashMap<EventExecutor, HeartbeatWheel> wheels =
@@ -38,6 +40,8 @@ final class HeartbeatWheel {
 
     /** For heartbeats of {@code intervalNanos} with {@code timeoutNanos} to answer. */
     PerLoop(long intervalNanos, long timeoutNanos) {
+      this.intervalNanos = intervalNanos;
+      this.timeoutNanos = timeoutNanos;
       // A tenth of the shorter period, between 10 ms and 1 s: late by at most that much.
       this.tickNanos =
           Math.clamp(
@@ -45,6 +49,16 @@ final class HeartbeatWheel {
               TimeUnit.MILLISECONDS.toNanos(10),
               TimeUnit.SECONDS.toNanos(1));
       this.longestDelayNanos = Math.max(intervalNanos, timeoutNanos);
+    }
+
+    /** How long after a ping (or the upgrade) the next ping is due. */
+    long intervalNanos() {
+      return intervalNanos;
+    }
+
+    /** How long a ping waits for any traffic before the connection is closed (4408). */
+    long timeoutNanos() {
+      return timeoutNanos;
     }
 
     HeartbeatWheel of(EventExecutor loop) {

@@ -11,7 +11,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -28,8 +27,8 @@ import java.util.concurrent.TimeUnit;
  * wire bytes once per loop ({@link SharedTextFrames}) and every connection on the loop writes a
  * duplicate of them — unless the connection negotiated permessage-deflate, whose encoder must see
  * each frame; then the batch writes {@code TextWebSocketFrame}s. The batch's flush goes straight
- * past the {@link FlushConsolidationHandler} (which would defer it to one more task per
- * connection): the batch is the consolidation.
+ * past the flush consolidation of {@link WebSocketSessionHandler} (which would defer it to one more
+ * task per connection): the batch is the consolidation.
  */
 final class NettyConnection implements Connection {
   /** A peer that does not answer our close frame is cut off after this long. */
@@ -46,21 +45,33 @@ final class NettyConnection implements Connection {
   private final String host;
 
   /**
-   * Where a batch's flush enters the pipeline: the flush-consolidation handler's context (its flush
-   * goes to the handlers before it, not through it), or null without one (the channel's flush).
+   * Where a batch's flush enters the pipeline: the session handler's context, which consolidates
+   * flushes (its flush goes to the handlers before it, not through it), or null without one (the
+   * channel's flush).
    */
   private final ChannelHandlerContext flushPast;
 
   /** Whether batch writes may be pre-encoded wire bytes: no WebSocket extension is in use. */
   private final boolean sharedFrames;
 
-  /** Call once the upgrade is complete, so that the negotiated extensions are in the pipeline. */
-  NettyConnection(Channel channel, CoreMetrics metrics, String origin, String host) {
+  /**
+   * The client's address as the connection limiter counted it (the forwarded one behind a trusted
+   * proxy), or null when unknown (then the peer's).
+   */
+  private final InetAddress client;
+
+  /**
+   * Call once the upgrade is complete, so that the negotiated extensions are in the pipeline;
+   * {@code client} is the limiter's ({@link ConnectionLimiter.Admission#client}), or null.
+   */
+  NettyConnection(
+      Channel channel, CoreMetrics metrics, String origin, String host, InetAddress client) {
     this.channel = channel;
     this.metrics = metrics;
     this.origin = origin;
     this.host = host;
-    this.flushPast = channel.pipeline().context(FlushConsolidationHandler.class);
+    this.client = client;
+    this.flushPast = channel.pipeline().context(WebSocketSessionHandler.class);
     this.sharedFrames = channel.pipeline().get(WebSocketExtensionEncoder.class) == null;
   }
 
@@ -71,7 +82,6 @@ final class NettyConnection implements Connection {
 
   @Override
   public String clientAddress() {
-    InetAddress client = ConnectionLimiter.client(channel);
     if (client != null) {
       return client.getHostAddress();
     }
@@ -104,12 +114,20 @@ final class NettyConnection implements Connection {
   /** Lets the handshake's principal and parameters go: {@code hello} has used them. */
   @Override
   public void forgetHandshake() {
-    if (channel.hasAttr(HandshakeGuard.PRINCIPAL)) {
-      channel.attr(HandshakeGuard.PRINCIPAL).set(null);
-    }
-    if (channel.hasAttr(HandshakeGuard.PARAMS)) {
-      channel.attr(HandshakeGuard.PARAMS).set(null);
-    }
+    removeAttr(channel, HandshakeGuard.PRINCIPAL);
+    removeAttr(channel, HandshakeGuard.PARAMS);
+  }
+
+  /**
+   * Removes the attribute {@code key} from the channel, if it has one, and returns its value (null
+   * without one): not only its value, which {@code set(null)} would clear while the attribute (24
+   * B) and its slot stayed for good. Netty deprecates removal because another thread might still
+   * hold the attribute; these attributes are set, read and removed only on the channel's event
+   * loop, and nothing holds one.
+   */
+  @SuppressWarnings("deprecation") // Attribute.getAndRemove: see above
+  static <T> T removeAttr(Channel channel, AttributeKey<T> key) {
+    return channel.hasAttr(key) ? channel.attr(key).getAndRemove() : null;
   }
 
   @Override
@@ -177,7 +195,6 @@ final class NettyConnection implements Connection {
 
   @Override
   public String remoteAddress() {
-    InetAddress client = ConnectionLimiter.client(channel);
     if (client != null
         && channel.remoteAddress() instanceof InetSocketAddress a
         && !client.equals(a.getAddress())) {

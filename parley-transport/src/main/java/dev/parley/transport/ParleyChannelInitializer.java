@@ -37,7 +37,8 @@ import java.util.Base64;
  * The pipeline of every accepted connection on the public listener, in order:
  *
  * <ol>
- *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush;
+ *   <li>{@link FlushConsolidationHandler}: many writes in one event-loop turn, one flush; until the
+ *       upgrade, after which {@link WebSocketSessionHandler} consolidates flushes by the same rule;
  *   <li>{@link HttpServerCodec}, {@link RequestBodyLimit} and {@link HttpObjectAggregator}:
  *       HTTP/1.1 requests, their bodies bounded (an upload's admitted by the {@link UploadGate}
  *       first); at the upgrade Netty's WebSocket frame decoder and encoder take the codec's place;
@@ -46,28 +47,30 @@ import java.util.Base64;
  *       connection's counts at its close;
  *   <li>{@link HttpSessionHandler}: the fallback transports under {@code /rt/};
  *   <li>{@link WebSocketFrameGuard}: the reserved bits of every frame, control frames included,
- *       before anything consumes one (1002); it adds the {@link WebSocketFrameAggregator} below
- *       when a connection's first fragmented message begins;
+ *       before anything consumes one (1002); it adds the {@link Utf8FrameValidator} and the {@link
+ *       WebSocketFrameAggregator} below when a connection's first fragmented message begins;
  *   <li>a {@link WebSocketServerExtensionHandler} for permessage-deflate alone, when compression is
  *       on; its decoder joins the pipeline here at the upgrade;
  *   <li>{@link HandshakeGuard}: refuses non-upgrade requests to {@code /ws}, foreign origins and
  *       bad tokens, and counts refusals;
- *   <li>{@link Utf8FrameValidator}: text that is not UTF-8, across fragments too (1007);
+ *   <li>{@link Utf8FrameValidator} (from a connection's first fragmented message on): fragments
+ *       whose text is not UTF-8, a character split between two included (1007);
  *   <li>{@link WebSocketServerProtocolHandler}: the RFC 6455 upgrade at {@code /ws}, and answers
  *       pings; close frames go on to {@link WebSocketSessionHandler}, which checks their code;
  *   <li>{@link WebSocketFrameAggregator} (from a connection's first fragmented message on): joins
  *       fragments, 1009 past {@code maxMessageBytes};
- *   <li>{@link HeartbeatHandler}: pings and the 4408 time-out;
  *   <li>{@link HttpRequestHandler}: {@code /healthz}, the REST API under {@code /api/}, static
  *       assets;
- *   <li>{@link WebSocketSessionHandler}: whole text messages to the core; the one close frame for
- *       every protocol violation found above (1002, 1007, 1009).
+ *   <li>{@link WebSocketSessionHandler}: whole text messages to the core, once their text is
+ *       checked (not UTF-8: 1007); the one close frame for every protocol violation found above
+ *       (1002, 1007, 1009); as a {@link HeartbeatHandler}, pings and the 4408 time-out; and from
+ *       the upgrade on the flush consolidation.
  * </ol>
  *
- * <p>At the upgrade the handlers that only serve HTTP (the body limit, the fallback, the handshake
- * guard, the routes, the limiter) leave the pipeline, and Netty's handshaker leaves the channel's
- * attributes: an idle WebSocket keeps only what its frames need (docs/BENCHMARKS.md, "Idle heap per
- * connection").
+ * <p>At the upgrade the handlers that only serve HTTP (the flush consolidation, the body limit, the
+ * fallback, the handshake guard, the routes, the limiter) leave the pipeline, and Netty's
+ * handshaker leaves the channel's attributes: an idle WebSocket keeps only what its frames need
+ * (docs/BENCHMARKS.md, "Idle heap per connection").
  *
  * <p>Thread-safe: the handlers it shares between channels are sharable; {@link #initChannel} runs
  * on each new channel's event loop.
@@ -75,8 +78,6 @@ import java.util.Base64;
 final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
 
   private final TransportConfig config;
-  private final Node node;
-  private final ChannelGroup connections;
   private final HttpRequestHandler http;
   private final HandshakeGuard guard;
   private final ConnectionLimiter limiter;
@@ -88,11 +89,11 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
   private final HttpSessionHandler fallback;
   private final WebSocketServerProtocolConfig wsConfig;
 
-  /** The Origin and Host values every WebSocket of this listener keeps, each held once. */
-  private final SharedHeaderValues headerValues = new SharedHeaderValues();
-
-  /** One heartbeat timer per event loop for all of its WebSockets. */
-  private final HeartbeatWheel.PerLoop heartbeats;
+  /**
+   * What every WebSocket session handler of this listener shares: the Origin and Host values each
+   * held once, one heartbeat timer per event loop for all of its WebSockets.
+   */
+  private final WebSocketSessionHandler.Shared sessions;
 
   /** TLS 1.2 and 1.3 only, or null for plain connections. */
   private final SslContext tls;
@@ -117,10 +118,14 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
     this.frameGuard = new WebSocketFrameGuard(config.maxMessageBytes());
     this.fallback = new HttpSessionHandler(node, config, guard);
     this.config = config;
-    this.node = node;
-    this.connections = connections;
-    this.heartbeats =
-        new HeartbeatWheel.PerLoop(config.pingInterval().toNanos(), config.pongTimeout().toNanos());
+    this.sessions =
+        new WebSocketSessionHandler.Shared(
+            node,
+            connections,
+            config.slowConsumerGrace(),
+            new SharedHeaderValues(),
+            new HeartbeatWheel.PerLoop(
+                config.pingInterval().toNanos(), config.pongTimeout().toNanos()));
     this.wsConfig =
         WebSocketServerProtocolConfig.newBuilder()
             .websocketPath("/ws")
@@ -137,7 +142,9 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
    * The frame decoder's rules (RFC 6455 5.2; see {@link WebSocketFrameGuard}). It only reports a
    * violation, as an exception; {@link WebSocketSessionHandler} sends the one close frame for it,
    * with the code the decoder chose. Extensions (reserved bits) are let through to the guard when
-   * compression is on.
+   * compression is on. The decoder checks a close frame's reason (1007) whatever the UTF-8 setting;
+   * that setting only tells Netty's protocol handler to add a validator of its own for every
+   * connection, which this pipeline does not want (the guard adds one at the first fragment).
    */
   static WebSocketDecoderConfig decoderConfig(TransportConfig config) {
     return WebSocketDecoderConfig.newBuilder()
@@ -145,7 +152,7 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
         .allowExtensions(config.compression())
         .allowMaskMismatch(false)
         .closeOnProtocolViolation(false)
-        .withUTF8Validator(true)
+        .withUTF8Validator(false)
         .build();
   }
 
@@ -235,16 +242,8 @@ final class ParleyChannelInitializer extends ChannelInitializer<Channel> {
               new PerMessageDeflateServerExtensionHandshaker(config.maxMessageBytes())));
     }
     p.addLast("ws-guard", guard);
-    // Reports, never closes itself (closeOnProtocolViolation false): the session handler closes.
-    p.addLast("ws-utf8", new Utf8FrameValidator(false));
     p.addLast("ws", new WebSocketServerProtocolHandler(wsConfig));
-    p.addLast(
-        "heartbeat",
-        new HeartbeatHandler(
-            config.pingInterval().toNanos(), config.pongTimeout().toNanos(), heartbeats));
     p.addLast("http-routes", http);
-    p.addLast(
-        "session",
-        new WebSocketSessionHandler(node, connections, config.slowConsumerGrace(), headerValues));
+    p.addLast("session", new WebSocketSessionHandler(sessions));
   }
 }

@@ -5,11 +5,13 @@ import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.http.HttpApi;
 import dev.parley.protocol.http.UploadGate;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
@@ -40,6 +42,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransportServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TransportServer.class);
+
+  /**
+   * The receive-buffer allocator of every client connection, made once: Netty's default for a
+   * stream channel (adaptive buffer sizes, at most 16 reads a loop turn, as its epoll and NIO
+   * channels set it), which Netty would otherwise make per channel (32 B of every idle connection).
+   * Its only state is these settings, which nothing changes; each channel's sizing lives in the
+   * handle it makes per channel.
+   */
+  private static final RecvByteBufAllocator RECEIVE_BUFFERS =
+      new AdaptiveRecvByteBufAllocator().maxMessagesPerRead(16);
 
   private final TransportConfig config;
   private final EventLoopGroup boss;
@@ -74,6 +86,7 @@ public final class TransportServer implements AutoCloseable {
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.RECVBUF_ALLOCATOR, RECEIVE_BUFFERS)
             .childOption(
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(32 * 1024, 64 * 1024))

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
@@ -32,24 +33,31 @@ import java.util.Locale;
  * holds: it refuses unmasked frames, reserved opcodes, control frames over 125 bytes or fragmented,
  * continuations without a start and data frames inside a fragmented message (1002), frames over
  * {@code maxFrameBytes} (1009), a close payload of one byte or with an invalid code (1002) or a
- * reason that is not UTF-8 (1007); its {@code Utf8FrameValidator} refuses text that is not UTF-8,
- * across fragments too (1007). {@link ParleyChannelInitializer#decoderConfig} configures them.
+ * reason that is not UTF-8 (1007). {@link ParleyChannelInitializer#decoderConfig} configures it.
  *
- * <p>It also puts the {@link WebSocketFrameAggregator} ({@value #AGGREGATOR}: joins fragments, 1009
- * past {@code maxMessageBytes}) into a connection's pipeline, right after Netty's protocol handler,
- * when the first fragmented data message begins: most connections never send one, and an idle
- * connection need not keep an aggregator (and its handler context) for nothing. A message in one
- * frame passes an aggregator untouched, so the connection behaves as if it had one from the start;
- * once there, it stays.
+ * <p>It also puts two handlers into a connection's pipeline when the first fragmented data message
+ * begins: a {@link Utf8FrameValidator} ({@value #UTF8}: text that is not UTF-8, across fragments
+ * too, 1007) right before Netty's protocol handler, and the {@link WebSocketFrameAggregator}
+ * ({@value #AGGREGATOR}: joins fragments, 1009 past {@code maxMessageBytes}) right after it. Most
+ * connections never send a fragmented message, and an idle connection need not keep these handlers
+ * (and their handler contexts) for nothing: the text of a message in one frame is checked by {@link
+ * WebSocketSessionHandler}, which needs no state for it. The validator must see every fragment, the
+ * first included, to carry a character split between two; it joins before this handler passes the
+ * first fragment on. A message in one frame passes both untouched (the session handler checks it
+ * again), so the connection behaves as if it had them from the start; once there, they stay.
  *
  * <p>Sharable and stateless: whether deflate was negotiated is read from the pipeline (the
  * extension handler installs its decoder at the upgrade), and only for a frame with reserved bits;
- * whether the aggregator is there, only for the first frame of a fragmented message.
+ * whether the validator and the aggregator are there, only for the first frame of a fragmented
+ * message.
  */
 @ChannelHandler.Sharable
 final class WebSocketFrameGuard extends ChannelInboundHandlerAdapter {
   /** The aggregator's name in the pipeline. */
   static final String AGGREGATOR = "ws-aggregator";
+
+  /** The UTF-8 validator's name in the pipeline. */
+  static final String UTF8 = "ws-utf8";
 
   private final int maxMessageBytes;
 
@@ -74,15 +82,20 @@ final class WebSocketFrameGuard extends ChannelInboundHandlerAdapter {
     if (msg instanceof WebSocketFrame frame
         && !frame.isFinalFragment()
         && (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame)) {
-      addAggregator(ctx.pipeline());
+      addFragmentHandlers(ctx.pipeline());
     }
     ctx.fireChannelRead(msg);
   }
 
-  /** The aggregator, after Netty's protocol handler, unless it is there already. */
-  private void addAggregator(ChannelPipeline p) {
+  /**
+   * The UTF-8 validator before Netty's protocol handler and the aggregator after it, unless they
+   * are there already. The validator reports, never closes itself (closeOnProtocolViolation false):
+   * the session handler closes.
+   */
+  private void addFragmentHandlers(ChannelPipeline p) {
     ChannelHandlerContext protocol = p.context(WebSocketServerProtocolHandler.class);
     if (protocol != null && p.get(AGGREGATOR) == null) {
+      p.addBefore(protocol.name(), UTF8, new Utf8FrameValidator(false));
       p.addAfter(protocol.name(), AGGREGATOR, new WebSocketFrameAggregator(maxMessageBytes));
     }
   }

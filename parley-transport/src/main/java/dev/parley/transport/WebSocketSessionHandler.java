@@ -7,9 +7,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
@@ -21,8 +21,10 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -32,14 +34,26 @@ import org.slf4j.LoggerFactory;
 /**
  * Feeds whole text messages to the core's {@link Session} and tells it when the connection ends.
  * Pings are answered before this handler and fragments already joined; it answers close frames
- * (echo, or 1002 for a code RFC 6455 7.4 does not allow), binary frames (1003) and a consumer that
+ * (echo, or 1002 for a code RFC 6455 7.4 does not allow), binary frames (1003), text that is not
+ * UTF-8 (1007, RFC 6455 8.1: a message in one frame is checked only here; the fragments of one are
+ * checked as they arrive by the validator {@link WebSocketFrameGuard} adds) and a consumer that
  * stays too slow (4503). Last in the pipeline, it also sends the one close frame for every protocol
  * violation a handler before it reported (1002, 1007, 1009; RFC 6455 7.4.1), and ignores frames
  * that follow one (RFC 6455 7.1.7: fail the connection, process nothing more).
  *
+ * <p>It is also the connection's heartbeat (it extends {@link HeartbeatHandler}) and, from the
+ * upgrade on, its flush consolidation, which the {@link FlushConsolidationHandler} at the head of
+ * the pipeline does for the HTTP phase: an idle WebSocket keeps one handler and one handler context
+ * for the three (docs/BENCHMARKS.md, "Idle heap per connection"). The rule is that handler's, with
+ * 256 flushes at most held back: a flush of the channel's writes ({@link NettyConnection#send}:
+ * they enter the pipeline at its tail, so through this handler) waits for the end of the read in
+ * progress, or else for a task queued on the loop, so the writes of one loop turn leave in one
+ * flush. Flushes from this handler's context or before it (a close frame, a heartbeat ping, Netty's
+ * pongs, the fan-out's batch: {@link NettyConnection#flush}) go through at once.
+ *
  * <p>Not thread-safe: one instance per channel, used only on its event loop.
  */
-final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
+final class WebSocketSessionHandler extends HeartbeatHandler {
   private static final Logger log = LoggerFactory.getLogger(WebSocketSessionHandler.class);
 
   /**
@@ -49,9 +63,24 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   static final AttributeKey<WebSocketServerHandshaker> NETTY_HANDSHAKER =
       AttributeKey.valueOf(WebSocketServerHandshaker.class, "HANDSHAKER");
 
-  private final Node node;
-  private final ChannelGroup connections;
-  private final long slowConsumerGraceNanos;
+  /**
+   * What every WebSocket of one listener shares, made once: each handler holds one reference to it
+   * instead of one to each part.
+   */
+  record Shared(
+      Node node,
+      ChannelGroup connections,
+      Duration slowConsumerGrace,
+      SharedHeaderValues headerValues,
+      HeartbeatWheel.PerLoop heartbeats) {}
+
+  /** The close reason for text that is not UTF-8, the words Netty's validator uses. */
+  static final String NOT_UTF8 = "bytes are not UTF-8";
+
+  /** The most flushes held back before one goes through, as the HTTP phase's handler has it. */
+  static final int MAX_FLUSHES_HELD = 256;
+
+  private final Shared shared;
 
   /** The pending slow-consumer check while the channel is not writable. Event loop only. */
   private Future<?> slowCheck;
@@ -60,23 +89,29 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
   private Session session;
 
   /**
+   * What the connection limiter counted for this connection, released when it closes: set at the
+   * upgrade (until then the limiter itself releases it), null without a limiter. Event loop only.
+   */
+  private ConnectionLimiter.Admission admission;
+
+  /**
    * The connection is being failed (a protocol violation, a binary frame, a bad close code): later
    * frames are dropped. Event loop only.
    */
   private boolean failed;
 
-  /** The Origin and Host values this handler's connection shares with the others. */
-  private final SharedHeaderValues headerValues;
+  /** Flushes held back since the last that went through (a short: 256 at most). Loop only. */
+  private short flushesHeld;
 
-  WebSocketSessionHandler(
-      Node node,
-      ChannelGroup connections,
-      Duration slowConsumerGrace,
-      SharedHeaderValues headerValues) {
-    this.node = node;
-    this.connections = connections;
-    this.slowConsumerGraceNanos = slowConsumerGrace.toNanos();
-    this.headerValues = headerValues;
+  /** A read is in progress: held flushes go through at its end. Event loop only. */
+  private boolean reading;
+
+  /** A task that flushes is queued on the loop. Event loop only. */
+  private boolean flushQueued;
+
+  WebSocketSessionHandler(Shared shared) {
+    super(shared.heartbeats());
+    this.shared = shared;
   }
 
   /**
@@ -86,6 +121,9 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
    */
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+    if (!ctx.channel().isWritable()) {
+      flushHeld(ctx); // what is held back could make room once it is written
+    }
     if (session != null) {
       if (!ctx.channel().isWritable() && slowCheck == null) {
         slowCheck =
@@ -94,7 +132,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
                     () -> {
                       slowCheck = null;
                       if (!ctx.channel().isWritable() && ctx.channel().isActive()) {
-                        node.metrics().slowConsumerClosed();
+                        shared.node().metrics().slowConsumerClosed();
                         ctx.channel()
                             .attr(NettyConnection.CLOSE_CODE)
                             .setIfAbsent(CloseCode.SLOW_CONSUMER.code());
@@ -104,7 +142,7 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
                         ctx.close();
                       }
                     },
-                    slowConsumerGraceNanos,
+                    shared.slowConsumerGrace().toNanos(),
                     TimeUnit.NANOSECONDS);
       } else if (ctx.channel().isWritable() && slowCheck != null) {
         slowCheck.cancel(false);
@@ -119,39 +157,44 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
       // Upgraded: the heartbeat watches the connection from now on, not the request deadline, and
       // the limiter leaves the pipeline (this handler releases the connection's count at close).
-      ConnectionLimiter.upgraded(ctx.channel());
+      admission = ConnectionLimiter.upgraded(ctx.channel());
       // The HTTP-only handlers have nothing more to do on this channel: drop them, which saves
       // their contexts (and the body limit's state) on every idle connection (a heap histogram of
       // 10,000 idle connections showed 12 handler contexts each as the largest item).
+      // The flush consolidation is this handler's from now on (it flushes what it held as it goes).
       ChannelPipeline p = ctx.pipeline();
-      for (String name : new String[] {"http-body-limit", "fallback", "ws-guard", "http-routes"}) {
+      for (String name :
+          new String[] {"flush", "http-body-limit", "fallback", "ws-guard", "http-routes"}) {
         if (p.get(name) != null) {
           p.remove(name);
         }
       }
       // Netty keeps the handshaker (with the connection's URL as a string) in a channel attribute
       // for its own close handshake, which this pipeline does not use (handleCloseFrames false):
-      // let it go.
-      if (ctx.channel().hasAttr(NETTY_HANDSHAKER)) {
-        ctx.channel().attr(NETTY_HANDSHAKER).set(null);
-      }
+      // let it go, attribute and all.
+      NettyConnection.removeAttr(ctx.channel(), NETTY_HANDSHAKER);
+      Node node = shared.node();
+      SharedHeaderValues headerValues = shared.headerValues();
       session =
           node.open(
               new NettyConnection(
                   ctx.channel(),
                   node.metrics(),
                   headerValues.of(hc.requestHeaders().get(HttpHeaderNames.ORIGIN)),
-                  headerValues.of(hc.requestHeaders().get(HttpHeaderNames.HOST))));
-      connections.add(ctx.channel());
+                  headerValues.of(hc.requestHeaders().get(HttpHeaderNames.HOST)),
+                  admission == null ? null : admission.client()));
+      shared.connections().add(ctx.channel());
       node.metrics().connectionOpened("websocket");
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-      node.metrics().handshakeRejected("timeout");
+      shared.node().metrics().handshakeRejected("timeout");
     }
-    super.userEventTriggered(ctx, evt);
+    super.userEventTriggered(ctx, evt); // the heartbeat starts at the handshake's completion
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    reading = true;
+    read(); // for the heartbeat: any frame at all
     if (!(msg instanceof WebSocketFrame frame)) {
       ctx.fireChannelRead(msg);
       return;
@@ -165,9 +208,15 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
         closeReceived(ctx, close.statusCode());
         return;
       }
+      if (frame instanceof TextWebSocketFrame
+          && !ByteBufUtil.isText(frame.content(), StandardCharsets.UTF_8)) {
+        failed = true;
+        NettyConnection.closeChannel(ctx.channel(), CloseCode.INVALID_PAYLOAD, NOT_UTF8);
+        return;
+      }
       if (frame instanceof TextWebSocketFrame && session != null) {
         ByteBuf buf = frame.content();
-        node.metrics().bytesIn(buf.readableBytes());
+        shared.node().metrics().bytesIn(buf.readableBytes());
         if (buf.hasArray()) {
           session.onFrame(buf.array(), buf.arrayOffset() + buf.readerIndex(), buf.readableBytes());
         } else {
@@ -209,17 +258,74 @@ final class WebSocketSessionHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    ConnectionLimiter.release(ctx.channel());
+    if (admission != null) {
+      admission.release();
+    }
     if (session != null) {
       session.onClose();
       Integer sent = ctx.channel().attr(NettyConnection.CLOSE_CODE).get();
-      node.metrics().connectionClosed("websocket", sent == null ? 1006 : sent);
+      shared.node().metrics().connectionClosed("websocket", sent == null ? 1006 : sent);
     }
     super.channelInactive(ctx);
   }
 
   @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    reading = false;
+    flushHeld(ctx);
+    ctx.fireChannelReadComplete();
+  }
+
+  @Override
+  public void flush(ChannelHandlerContext ctx) {
+    if (session == null) {
+      ctx.flush(); // the HTTP phase: the "flush" handler consolidates
+    } else if (++flushesHeld >= MAX_FLUSHES_HELD) {
+      flushHeld(ctx);
+    } else if (!reading && !flushQueued) {
+      flushQueued = true;
+      ctx.executor()
+          .execute(
+              () -> {
+                flushQueued = false;
+                if (!reading) {
+                  flushHeld(ctx);
+                }
+              });
+    }
+  }
+
+  /** Lets the held flushes go, as one. */
+  private void flushHeld(ChannelHandlerContext ctx) {
+    if (flushesHeld > 0) {
+      flushesHeld = 0;
+      ctx.flush();
+    }
+  }
+
+  @Override
+  public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
+    flushHeld(ctx);
+    ctx.close(promise);
+  }
+
+  @Override
+  public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
+    flushHeld(ctx);
+    ctx.disconnect(promise);
+  }
+
+  @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    reading = false;
+    fail(ctx, cause);
+    // At once, the close frame included: the handler that reported the failure may close the
+    // channel next (Netty's protocol handler does), from before this one, where held flushes stay.
+    flushHeld(ctx);
+  }
+
+  /** Closes for {@code cause}: with its code when it is a protocol violation. */
+  private void fail(ChannelHandlerContext ctx, Throwable cause) {
     CloseCode violation = violation(cause);
     if (violation != null) {
       failed = true;

@@ -156,8 +156,13 @@ final class EmbeddedWebSocket implements AutoCloseable {
    * ff ff removed).
    */
   byte[] deflate(String text) {
-    deflater.setInput(text.getBytes(StandardCharsets.UTF_8));
-    byte[] buf = new byte[text.length() + 64];
+    return deflate(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** {@code bytes} compressed as one permessage-deflate message, whatever they are. */
+  byte[] deflate(byte[] bytes) {
+    deflater.setInput(bytes);
+    byte[] buf = new byte[bytes.length + 64];
     int n = deflater.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
     byte[] out = new byte[n - 4];
     System.arraycopy(buf, 0, out, 0, n - 4);

@@ -24,9 +24,7 @@ class HeartbeatHandlerTest {
 
   @BeforeEach
   void open() {
-    ch =
-        new EmbeddedChannel(
-            new HeartbeatHandler(INTERVAL, TIMEOUT, new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
+    ch = new EmbeddedChannel(new HeartbeatHandler(new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
     ch.freezeTime();
     ch.pipeline()
         .fireUserEventTriggered(
@@ -83,8 +81,7 @@ class HeartbeatHandlerTest {
   @Test
   void noPingsBeforeTheHandshakeCompletes() {
     EmbeddedChannel fresh =
-        new EmbeddedChannel(
-            new HeartbeatHandler(INTERVAL, TIMEOUT, new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
+        new EmbeddedChannel(new HeartbeatHandler(new HeartbeatWheel.PerLoop(INTERVAL, TIMEOUT)));
     fresh.freezeTime();
     fresh.advanceTimeBy(120, TimeUnit.SECONDS);
     fresh.runScheduledPendingTasks();

@@ -118,7 +118,7 @@ class WebSocketFrameRulesTest {
     try (EmbeddedWebSocket ws = open()) {
       assertThat(ws.ch.pipeline().names())
           .doesNotContain("http-body-limit", "fallback", "ws-guard", "http-routes")
-          .contains("ws-frames", "heartbeat", "session");
+          .contains("ws-frames", "session");
       ws.sendText("{\"type\":\"ping\",\"ref\":\"r\"}");
       assertThat(ws.nextText()).isEqualTo("{\"type\":\"pong\",\"ref\":\"r\"}");
     }
@@ -337,6 +337,12 @@ class WebSocketFrameRulesTest {
                 frame(true, 0, CONTINUATION, new byte[] {0x28, '"', '}'}, true)))
         .as("split across fragments")
         .isEqualTo(1007);
+    assertThat(
+            closeAfter(
+                frame(
+                    false, 0, TEXT, new byte[] {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80}, true)))
+        .as("a first fragment, at once: the message need not end first")
+        .isEqualTo(1007);
     try (EmbeddedWebSocket ws = open()) {
       byte[] json = "{\"type\":\"ping\",\"ref\":\"€\"}".getBytes(StandardCharsets.UTF_8);
       int cut =
@@ -345,6 +351,29 @@ class WebSocketFrameRulesTest {
       ws.send(false, 0, TEXT, Arrays.copyOfRange(json, 0, cut), true);
       ws.send(true, 0, CONTINUATION, Arrays.copyOfRange(json, cut, json.length), true);
       assertThat(ws.nextText()).isEqualTo("{\"type\":\"pong\",\"ref\":\"€\"}");
+    }
+  }
+
+  @Test
+  void compressedTextThatInflatesToNotUtf8Is1007WholeAndAcrossFragments() {
+    Map<String, String> deflate = Map.of("Sec-WebSocket-Extensions", "permessage-deflate");
+    byte[] notUtf8 = {
+      '{', '"', (byte) 0xE2, (byte) 0x82, 0x28, '"', '}'
+    }; // 0x28 is no continuation
+    try (EmbeddedWebSocket ws = open(deflate)) {
+      ws.send(true, RSV1, TEXT, ws.deflate(notUtf8), true);
+      assertThat(ws.closeCode()).as("in one frame").isEqualTo(1007);
+    }
+    try (EmbeddedWebSocket ws = open(deflate)) {
+      byte[] z = ws.deflate(notUtf8);
+      ws.sendTogether(
+          frame(false, RSV1, TEXT, Arrays.copyOfRange(z, 0, z.length / 2), true),
+          frame(true, 0, CONTINUATION, Arrays.copyOfRange(z, z.length / 2, z.length), true),
+          frame(true, 0, TEXT, UNKNOWN_COMMAND, true));
+      assertThat(ws.closeCode()).as("across fragments").isEqualTo(1007);
+      assertThat(metrics.events)
+          .as("a frame after the violation reached the session")
+          .noneMatch(e -> e.startsWith("command-rejected"));
     }
   }
 

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -31,14 +32,17 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link WebSocketSessionHandler} alone in an {@link EmbeddedChannel} on a frozen clock, with a
- * real core: text frames reach the session and its answers come back, binary frames close with
- * 1003, close frames are echoed (or 1002 for a code not allowed on the wire), the violations the
- * handlers before it report close with their code and stop everything after them, and a consumer
- * that stays unwritable for the grace is cut with 4503.
+ * real core: text frames reach the session and its answers come back, text that is not UTF-8 closes
+ * with 1007, binary frames with 1003, close frames are echoed (or 1002 for a code not allowed on
+ * the wire), the violations the handlers before it report close with their code and stop everything
+ * after them, a consumer that stays unwritable for the grace is cut with 4503, and the handler is
+ * the connection's heartbeat (4408).
  */
 @Timeout(30)
 class WebSocketSessionHandlerTest {
   static final Duration GRACE = Duration.ofSeconds(10);
+  static final long PING_INTERVAL = TimeUnit.SECONDS.toNanos(30);
+  static final long PONG_TIMEOUT = TimeUnit.SECONDS.toNanos(10);
 
   TestNodes core;
   RecordingMetrics metrics = new RecordingMetrics();
@@ -48,9 +52,7 @@ class WebSocketSessionHandlerTest {
   @BeforeEach
   void open() {
     core = new TestNodes(metrics, HandshakePolicy.ALLOW_ALL);
-    ch =
-        new EmbeddedChannel(
-            new WebSocketSessionHandler(core.node, connections, GRACE, new SharedHeaderValues()));
+    ch = new EmbeddedChannel(handler());
     ch.freezeTime();
     ch.pipeline()
         .fireUserEventTriggered(
@@ -62,6 +64,17 @@ class WebSocketSessionHandlerTest {
   void close() {
     ch.finishAndReleaseAll();
     core.close();
+  }
+
+  /** The handler as the initializer makes it, with the default heartbeat (30 s, then 10 s). */
+  WebSocketSessionHandler handler() {
+    return new WebSocketSessionHandler(
+        new WebSocketSessionHandler.Shared(
+            core.node,
+            connections,
+            GRACE,
+            new SharedHeaderValues(),
+            new HeartbeatWheel.PerLoop(PING_INTERVAL, PONG_TIMEOUT)));
   }
 
   String command(String json) {
@@ -94,6 +107,66 @@ class WebSocketSessionHandlerTest {
     assertThat(command("{\"type\":\"ping\",\"ref\":\"one\"}"))
         .isEqualTo("{\"type\":\"pong\",\"ref\":\"one\"}");
     assertThat(command("{\"type\":\"hello\"}")).contains("\"type\":\"welcome\"");
+  }
+
+  @Test
+  void textThatIsNotUtf8IsClosedWith1007AndNothingAfterItIsCarriedOut() {
+    // As in the server: flushes wait for the end of the read, so the frame that follows in the same
+    // read arrives while the connection is still open.
+    EmbeddedChannel c = new EmbeddedChannel(new FlushConsolidationHandler(256, true), handler());
+    c.pipeline()
+        .fireUserEventTriggered(
+            new WebSocketServerProtocolHandler.HandshakeComplete(
+                "/ws", new DefaultHttpHeaders(), null));
+    c.writeInbound(new TextWebSocketFrame("{\"type\":\"ping\",\"ref\":\"€\"}"));
+    c.runPendingTasks();
+    TextWebSocketFrame pong = c.readOutbound();
+    assertThat(pong.text()).as("UTF-8 beyond ASCII").isEqualTo("{\"type\":\"pong\",\"ref\":\"€\"}");
+    pong.release();
+    byte[] surrogate = {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}; // U+D800, RFC 3629 3
+    c.writeInbound(
+        new TextWebSocketFrame(Unpooled.wrappedBuffer(surrogate)),
+        new TextWebSocketFrame("{\"type\":\"juggle\"}"));
+    c.runPendingTasks();
+    CloseWebSocketFrame close = c.readOutbound();
+    assertThat(close.statusCode()).isEqualTo(1007);
+    assertThat(close.reasonText()).isEqualTo("bytes are not UTF-8");
+    close.release();
+    assertThat(c.<Object>readOutbound()).as("nothing after the close frame").isNull();
+    assertThat(metrics.events)
+        .as("neither the text nor the command after it reached the session")
+        .noneMatch(e -> e.startsWith("command-rejected"));
+    assertThat(c.isActive()).isFalse();
+    assertThat(metrics.events).contains("closed:websocket:1007");
+    c.finishAndReleaseAll();
+  }
+
+  @Test
+  void silenceAfterAPingClosesWith4408AndEndsTheSessionWhileAnyFrameAnswersIt() {
+    ch.advanceTimeBy(30, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    PingWebSocketFrame ping = ch.readOutbound();
+    assertThat(ping).as("a ping one interval after the upgrade").isNotNull();
+    ping.release();
+    ch.advanceTimeBy(5, TimeUnit.SECONDS);
+    assertThat(command("{\"type\":\"ping\",\"ref\":\"r\"}")).contains("pong");
+    ch.advanceTimeBy(5, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(ch.isActive()).as("a text frame answered the ping").isTrue();
+    assertThat(ch.<Object>readOutbound()).isNull();
+
+    ch.advanceTimeBy(20, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    PingWebSocketFrame second = ch.readOutbound();
+    assertThat(second).as("the next ping, one interval after the first").isNotNull();
+    second.release();
+    ch.advanceTimeBy(10, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    assertThat(closeCodeSent()).isEqualTo(4408);
+    ch.runPendingTasks();
+    assertThat(ch.isActive()).isFalse();
+    assertThat(core.node.sessionCount()).isZero();
+    assertThat(metrics.events).contains("closed:websocket:4408");
   }
 
   @Test
@@ -133,9 +206,7 @@ class WebSocketSessionHandlerTest {
   @Test
   void closeCodesTheRfcDoesNotAllowOnTheWireAre1002() {
     for (int code : new int[] {5000, 1015, 1005}) {
-      EmbeddedChannel c =
-          new EmbeddedChannel(
-              new WebSocketSessionHandler(core.node, connections, GRACE, new SharedHeaderValues()));
+      EmbeddedChannel c = new EmbeddedChannel(handler());
       c.pipeline()
           .fireUserEventTriggered(
               new WebSocketServerProtocolHandler.HandshakeComplete(
@@ -170,7 +241,7 @@ class WebSocketSessionHandlerTest {
                 }
               }
             },
-            new WebSocketSessionHandler(core.node, connections, GRACE, new SharedHeaderValues()));
+            handler());
     c.pipeline()
         .fireUserEventTriggered(
             new WebSocketServerProtocolHandler.HandshakeComplete(
@@ -204,9 +275,7 @@ class WebSocketSessionHandlerTest {
           },
           {new TooLongFrameException("message too big"), 1009}
         }) {
-      EmbeddedChannel other =
-          new EmbeddedChannel(
-              new WebSocketSessionHandler(core.node, connections, GRACE, new SharedHeaderValues()));
+      EmbeddedChannel other = new EmbeddedChannel(handler());
       other.pipeline().fireExceptionCaught((Throwable) v[0]);
       other.runPendingTasks();
       CloseWebSocketFrame sent = other.readOutbound();
