@@ -31,6 +31,13 @@ import org.slf4j.LoggerFactory;
  * write cannot fail its neighbours; a lone write that met a unique violation is tried once more (on
  * a shared database, what another node committed meanwhile is then visible to it).
  *
+ * <p><b>Runs of one kind.</b> Writes next to each other in a sorted batch that name the same {@link
+ * Run} are applied by it together, in one statement; any other write alone. Where every statement
+ * is a round trip (PostgreSQL), a batch of 500 appends then costs one round trip instead of 500:
+ * the writer thread otherwise spent most of a batch waiting for the server, one message at a time
+ * (docs/BENCHMARKS.md, "PostgreSQL: one round trip per batch"). A batch that fails is still retried
+ * write by write, each by its own {@link Op#apply}.
+ *
  * <p><b>Admission.</b> A write is refused at once, never queued, while the oldest queued write has
  * waited longer than {@code maxQueueDelay}: the store is then taking writes faster than it commits
  * them, and a longer queue would only make every write later (the behaviour measured on PostgreSQL
@@ -70,11 +77,28 @@ final class GroupCommitWriter implements AutoCloseable {
 
     void apply(Connection c) throws SQLException;
 
+    /**
+     * The writes this one can run together with in one statement (see Runs of one kind above), or
+     * null: then it runs alone, by {@link #apply}.
+     */
+    default Run run() {
+      return null;
+    }
+
     /** After commit: complete the caller's future. */
     void committed();
 
     /** The write did not happen. */
     void failed(Throwable t);
+  }
+
+  /** Writes of one kind that run together in one statement (see Runs of one kind above). */
+  interface Run {
+    /**
+     * Applies {@code ops} (two or more, each of whose {@link Op#run()} is this) in the open
+     * transaction, in their order, as {@link Op#apply} would one by one.
+     */
+    void applyAll(Connection c, List<Op> ops) throws SQLException;
   }
 
   /** Work of the store's own, run between batches when due (see Housekeeping above). */
@@ -255,8 +279,18 @@ final class GroupCommitWriter implements AutoCloseable {
   private void runBatch(List<Op> batch, boolean mayRetry) {
     long start = nanoTime.getAsLong();
     try {
-      for (Op op : batch) {
-        op.apply(connection);
+      for (int i = 0, j; i < batch.size(); i = j) {
+        Op op = batch.get(i);
+        Run run = op.run();
+        j = i + 1;
+        while (run != null && j < batch.size() && batch.get(j).run() == run) {
+          j++;
+        }
+        if (j - i > 1) {
+          run.applyAll(connection, batch.subList(i, j));
+        } else {
+          op.apply(connection);
+        }
       }
       connection.commit();
     } catch (SQLException | RuntimeException e) {

@@ -55,6 +55,10 @@ abstract class JdbcMessageStore implements MessageStore {
   private final SecureRandom random = new SecureRandom();
   private final String name;
   private GroupCommitWriter writer;
+
+  /** The run appends share when this store is {@link AppendOp.Together}, else null. */
+  private GroupCommitWriter.Run appendRun;
+
   private PreparedStatement findCid;
   private PreparedStatement upsertReceipt;
 
@@ -86,6 +90,7 @@ abstract class JdbcMessageStore implements MessageStore {
       CommitListener listener,
       GroupCommitWriter.Housekeeping housekeeping)
       throws SQLException {
+    appendRun = this instanceof AppendOp.Together t ? AppendOp.runOf(t) : null;
     findCid = writeConnection.prepareStatement(FIND_CID);
     upsertReceipt = writeConnection.prepareStatement(UPSERT_RECEIPT);
     writer =
@@ -228,7 +233,9 @@ abstract class JdbcMessageStore implements MessageStore {
 
   @Override
   public final CompletableFuture<Appended> append(AppendRequest r) {
-    return write(r.conversation(), c -> appendInTransaction(r));
+    AppendOp op = new AppendOp(this, r, appendRun);
+    writer.submit(op);
+    return op.future;
   }
 
   @Override

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import org.flywaydb.core.Flyway;
 
@@ -27,9 +28,13 @@ import org.flywaydb.core.Flyway;
  * sorted order ({@link GroupCommitWriter.Op#orderKey()}), so two nodes cannot deadlock; if a
  * deadlock or a concurrent same-cid insert fails a batch anyway, it is retried write by write.
  *
+ * <p>The appends of a batch go to the server in one statement ({@link #APPEND_BATCH}), not one
+ * round trip each: on this machine the writer had spent most of its time waiting for those round
+ * trips (docs/BENCHMARKS.md, "PostgreSQL: one round trip per batch").
+ *
  * <p>Thread-safe.
  */
-public final class PostgresMessageStore extends JdbcMessageStore {
+public final class PostgresMessageStore extends JdbcMessageStore implements AppendOp.Together {
   /**
    * Connection settings.
    *
@@ -105,13 +110,27 @@ public final class PostgresMessageStore extends JdbcMessageStore {
           + " SELECT TRUE, seq, NULL, NULL, NULL, NULL, NULL, NULL FROM ins"
           + " UNION ALL SELECT FALSE, seq, id, kind, body, created_at, status, meta FROM dup";
 
+  /**
+   * {@link #APPEND} for many messages in one round trip: {@code parley_append_batch} (migration
+   * V23) runs its steps for each element of the arrays in turn, each seeing the ones before it (so
+   * a cid repeated within the batch is answered as a duplicate too), and returns one row per
+   * element by its position ({@code r_ord}, from 1). Measured against a set-based statement doing
+   * the same for all at once: that cost PostgreSQL a quarter more CPU per message
+   * (docs/BENCHMARKS.md).
+   */
+  private static final String APPEND_BATCH =
+      "SELECT r_ord, r_inserted, r_seq, r_id, r_kind, r_body, r_created, r_status, r_meta"
+          + " FROM parley_append_batch(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
   private final PreparedStatement append;
+  private final PreparedStatement appendBatch;
 
   private PostgresMessageStore(
       Connection w, HikariDataSource readPool, Options o, CommitListener listener)
       throws SQLException {
     super("postgresql", w, readPool, o.readPoolSize());
     this.append = w.prepareStatement(APPEND);
+    this.appendBatch = w.prepareStatement(APPEND_BATCH);
     startWriter(o.limits(), listener);
   }
 
@@ -193,35 +212,94 @@ public final class PostgresMessageStore extends JdbcMessageStore {
       if (!rs.next()) {
         throw new SQLException("append of " + r.conversation() + " returned no row");
       }
-      if (rs.getBoolean(1)) {
-        return new Appended(
-            new StoredMessage(
-                r.conversation(),
-                rs.getLong(2),
-                id,
-                r.sender(),
-                r.cid(),
-                r.kind(),
-                r.text(),
-                r.createdAtMillis(),
-                r.status(),
-                r.meta()),
-            false);
-      }
+      return appended(r, id, rs, 1);
+    }
+  }
+
+  /**
+   * The outcome of one append from its row of {@link #APPEND} or {@link #APPEND_BATCH}, whose
+   * columns from {@code first} on are: inserted, seq, then (for a duplicate) the stored id, kind,
+   * body, creation time, status and meta.
+   */
+  private Appended appended(AppendRequest r, String id, ResultSet row, int first)
+      throws SQLException {
+    long seq = row.getLong(first + 1);
+    if (row.getBoolean(first)) {
       return new Appended(
           new StoredMessage(
               r.conversation(),
-              rs.getLong(2),
-              rs.getString(3),
+              seq,
+              id,
               r.sender(),
               r.cid(),
-              rs.getString(4),
-              rs.getString(5),
-              rs.getLong(6),
-              rs.getString(7),
-              meta(rs.getString(8))),
-          true);
+              r.kind(),
+              r.text(),
+              r.createdAtMillis(),
+              r.status(),
+              r.meta()),
+          false);
     }
+    return new Appended(
+        new StoredMessage(
+            r.conversation(),
+            seq,
+            row.getString(first + 2),
+            r.sender(),
+            r.cid(),
+            row.getString(first + 3),
+            row.getString(first + 4),
+            row.getLong(first + 5),
+            row.getString(first + 6),
+            meta(row.getString(first + 7))),
+        true);
+  }
+
+  @Override
+  public List<Appended> appendAllInTransaction(List<AppendRequest> rs) throws SQLException {
+    // Column by column: one array parameter each (nulls included), element i being message i.
+    int n = rs.size();
+    String[] conv = new String[n];
+    String[] sender = new String[n];
+    String[] cid = new String[n];
+    String[] id = new String[n];
+    String[] kind = new String[n];
+    String[] body = new String[n];
+    Long[] created = new Long[n];
+    String[] status = new String[n];
+    String[] meta = new String[n];
+    for (int i = 0; i < n; i++) {
+      AppendRequest r = rs.get(i);
+      conv[i] = r.conversation();
+      sender[i] = r.sender();
+      cid[i] = r.cid();
+      id[i] = r.id() != null ? r.id() : newId();
+      kind[i] = r.kind();
+      body[i] = r.text();
+      created[i] = r.createdAtMillis();
+      status[i] = r.status();
+      meta[i] = r.meta() == null ? null : r.meta().toJson();
+    }
+    Connection c = appendBatch.getConnection();
+    int p = 1;
+    for (String[] column : new String[][] {conv, sender, cid, id, kind, body}) {
+      appendBatch.setArray(p++, c.createArrayOf("text", column));
+    }
+    appendBatch.setArray(p++, c.createArrayOf("bigint", created));
+    appendBatch.setArray(p++, c.createArrayOf("text", status));
+    appendBatch.setArray(p, c.createArrayOf("text", meta));
+    Appended[] out = new Appended[n];
+    try (ResultSet row = appendBatch.executeQuery()) {
+      while (row.next()) {
+        int i = row.getInt(1) - 1;
+        out[i] = appended(rs.get(i), id[i], row, 2);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (out[i] == null) {
+        throw new SQLException("append of " + rs.get(i).conversation() + " returned no row");
+      }
+    }
+    return List.of(out);
   }
 
   @Override

@@ -10,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -321,6 +322,94 @@ class GroupCommitWriterTest {
     writer.submit(write);
     write.done.get(10, TimeUnit.SECONDS);
     assertThat(rows()).as("the failed chore's row was rolled back").isEqualTo(1);
+  }
+
+  /**
+   * A run that inserts one row per write with a single statement and records the size of each call;
+   * {@code fail} makes the call throw after its insert.
+   */
+  static final class Together implements GroupCommitWriter.Run {
+    final List<Integer> calls = new CopyOnWriteArrayList<>();
+    final AtomicBoolean fail = new AtomicBoolean();
+
+    @Override
+    public void applyAll(Connection c, List<GroupCommitWriter.Op> ops) throws SQLException {
+      calls.add(ops.size());
+      try (Statement s = c.createStatement()) {
+        s.executeUpdate(
+            "INSERT INTO t VALUES " + String.join(",", Collections.nCopies(ops.size(), "(1)")));
+      }
+      for (GroupCommitWriter.Op op : ops) {
+        ((Keyed) op).together.set(true);
+      }
+      if (fail.get()) {
+        throw new SQLException("the run failed");
+      }
+    }
+  }
+
+  /** An insert ordered by {@code key}, in {@code run}; {@code together} says a run applied it. */
+  static final class Keyed extends Insert {
+    final String key;
+    final GroupCommitWriter.Run run;
+    final AtomicBoolean together = new AtomicBoolean();
+
+    Keyed(String key, GroupCommitWriter.Run run) {
+      this.key = key;
+      this.run = run;
+    }
+
+    @Override
+    public String orderKey() {
+      return key;
+    }
+
+    @Override
+    public GroupCommitWriter.Run run() {
+      return run;
+    }
+  }
+
+  @Test
+  void writesNextToEachOtherThatNameOneRunAreAppliedByItInOneCallAndAnyOtherAlone()
+      throws Exception {
+    start(Duration.ZERO);
+    Together run = new Together();
+    Blocker blocker = holdTheWriter();
+    // Sorted by key: a b c (the run's three) | d (alone) | e (the run's, but alone: no neighbour).
+    List<Keyed> writes =
+        List.of(
+            new Keyed("c", run),
+            new Keyed("a", run),
+            new Keyed("e", run),
+            new Keyed("d", null),
+            new Keyed("b", run));
+    writes.forEach(writer::submit);
+    blocker.release.countDown();
+    CompletableFuture.allOf(writes.stream().map(w -> w.done).toArray(CompletableFuture[]::new))
+        .get(10, TimeUnit.SECONDS);
+
+    assertThat(run.calls).containsExactly(3);
+    assertThat(writes.stream().map(w -> w.key + "=" + w.together.get()))
+        .containsExactly("c=true", "a=true", "e=false", "d=false", "b=true");
+    assertThat(batches).containsExactly(1, 5);
+    assertThat(rows()).isEqualTo(6);
+  }
+
+  @Test
+  void aRunThatFailsIsRolledBackAndItsWritesAreRetriedOneByOne() throws Exception {
+    start(Duration.ZERO);
+    Together run = new Together();
+    run.fail.set(true);
+    Blocker blocker = holdTheWriter();
+    List<Keyed> writes = List.of(new Keyed("a", run), new Keyed("b", run));
+    writes.forEach(writer::submit);
+    blocker.release.countDown();
+    CompletableFuture.allOf(writes.get(0).done, writes.get(1).done).get(10, TimeUnit.SECONDS);
+
+    assertThat(run.calls).containsExactly(2);
+    assertThat(batches).as("the blocker, then each write alone").containsExactly(1, 1, 1);
+    assertThat(rows()).as("the run's rows rolled back, each write's own kept").isEqualTo(3);
   }
 
   long rows() throws SQLException {

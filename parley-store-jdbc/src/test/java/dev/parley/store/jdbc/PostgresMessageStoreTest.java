@@ -7,13 +7,17 @@ import dev.parley.core.Appended;
 import dev.parley.core.MessageStore;
 import dev.parley.core.MessageStoreContract;
 import dev.parley.core.StoredMessage;
+import dev.parley.protocol.MessageMeta;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -72,6 +76,73 @@ class PostgresMessageStoreTest extends MessageStoreContract {
       assertThat(fs.get(3 * i).join().message().seq())
           .isEqualTo(fs.get(3 * i + 1).join().message().seq());
     }
+  }
+
+  /**
+   * The appends of one batch go to the server together ({@code parley_append_batch}) and come back
+   * as the one-by-one path answers them: seqs in order per conversation, a duplicate of a stored
+   * message and one of a message earlier in the same batch each answered with the stored message,
+   * ids, statuses and meta kept, a message without cid stored.
+   */
+  @Test
+  void theAppendsOfOneBatchAreStoredTogetherAsOneByOne() throws Exception {
+    List<Integer> batches = new CopyOnWriteArrayList<>();
+    JdbcMessageStore node =
+        PostgresMessageStore.open(options(), (size, nanos) -> batches.add(size));
+    extra.add(node);
+    await(node.append(text("c1", "u1", "a", "one")));
+    CountDownLatch applying = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Object> held =
+        node.write(
+            "",
+            c -> {
+              applying.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                throw new SQLException(e);
+              }
+              return null;
+            });
+    assertThat(applying.await(10, TimeUnit.SECONDS)).isTrue();
+    MessageMeta meta =
+        MessageMeta.citing(List.of(new MessageMeta.Source("Docs", "https://example.com/d", "s")));
+    List<CompletableFuture<Appended>> fs =
+        List.of(
+            node.append(new AppendRequest("c2", "u1", "a", "text", "other", 5L)),
+            node.append(text("c1", "u1", "b", "two")),
+            node.append(text("c1", "u1", "a", "one again")),
+            node.append(
+                new AppendRequest(
+                    "c1", "bot", null, "answer", "cited", 7L, "m_x", "stopped", meta)),
+            node.append(text("c1", "u1", "b", "two again")));
+    release.countDown();
+    held.get(10, TimeUnit.SECONDS);
+    CompletableFuture.allOf(fs.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+
+    assertThat(batches)
+        .as("the first append, the holder, then the five together")
+        .containsExactly(1, 1, 5);
+    assertThat(
+            fs.stream()
+                .map(
+                    f ->
+                        f.join().message().conversation()
+                            + "#"
+                            + f.join().message().seq()
+                            + (f.join().duplicate() ? " dup " : " new ")
+                            + f.join().message().text()))
+        .containsExactly(
+            "c2#1 new other", "c1#2 new two", "c1#1 dup one", "c1#3 new cited", "c1#2 dup two");
+    StoredMessage cited = fs.get(3).join().message();
+    assertThat(cited.id()).isEqualTo("m_x");
+    assertThat(cited.status()).isEqualTo("stopped");
+    assertThat(cited.meta()).isEqualTo(meta);
+    assertThat(fs.get(4).join().message().id()).isEqualTo(fs.get(1).join().message().id());
+    assertThat(node.readAfter("c1", 0, 10))
+        .extracting(m -> m.seq() + " " + m.text() + " " + m.status() + " " + m.meta())
+        .containsExactly("1 one null null", "2 two null null", "3 cited stopped " + meta);
   }
 
   @Test
