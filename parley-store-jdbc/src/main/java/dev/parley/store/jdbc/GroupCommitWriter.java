@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,17 @@ import org.slf4j.LoggerFactory;
  * (docs/BENCHMARKS.md, "PostgreSQL: one round trip per batch"). A batch that fails is still retried
  * write by write, each by its own {@link Op#apply}.
  *
+ * <p><b>Completions.</b> What is chained to a write's future runs where the future completes: for a
+ * message, its event's encoding, the broker's publish and the hand-off to the subscribers' loops,
+ * about half of the writer thread's time under load. With {@code completeApart} a second thread
+ * ({@code parley-store-completer}) completes each committed batch, in commit order and each batch's
+ * writes in their order (so each conversation's publications keep seq order), while the writer
+ * already runs the next batch: where the writer otherwise waits for a server (PostgreSQL), the
+ * server then works while the batch before is published. At most {@link #COMPLETIONS_AHEAD} batches
+ * wait for the completer; beyond, the writer waits for it, so its queue's admission still sees the
+ * whole backlog. On SQLite, where the writer is busy rather than waiting, the same hop was measured
+ * slower (docs/BENCHMARKS.md, "Tried and not kept") and is off.
+ *
  * <p><b>Admission.</b> A write is refused at once, never queued, while the oldest queued write has
  * waited longer than {@code maxQueueDelay}: the store is then taking writes faster than it commits
  * them, and a longer queue would only make every write later (the behaviour measured on PostgreSQL
@@ -51,13 +63,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Housekeeping.</b> Work of the store's own that need not delay any acknowledgement (catching
  * up the search index: {@link SqliteSearchIndexer}) runs on this thread in a transaction of its own
- * when it says it is due: right after a batch has been committed and its futures completed, or when
- * the queue has been idle until then (the thread's wait for the next write ends when the
- * housekeeping falls due). A failed run is rolled back and logged, and told so it can wait before
- * the next.
+ * when it says it is due: right after a batch has been committed and its futures completed (handed
+ * to the completer, when there is one), or when the queue has been idle until then (the thread's
+ * wait for the next write ends when the housekeeping falls due). A failed run is rolled back and
+ * logged, and told so it can wait before the next.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread and never blocks. The JDBC
- * connection is touched only by the writer thread.
+ * connection is touched only by the writer thread; the completer thread, when there is one, only
+ * completes writes the writer handed it.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -128,6 +141,9 @@ final class GroupCommitWriter implements AutoCloseable {
     void failed();
   }
 
+  /** Committed batches that may wait for the completer before the writer waits for it. */
+  static final int COMPLETIONS_AHEAD = 2;
+
   /** The longest wait for a write while nothing is queued (then the loop checks for closing). */
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -139,8 +155,20 @@ final class GroupCommitWriter implements AutoCloseable {
    * @param commitDelayNanos how long a steady stream's commit waits for company (0: never)
    * @param maxQueueDelayNanos the oldest queued write's age beyond which new writes are refused (0:
    *     no bound but {@code maxQueued})
+   * @param completeApart whether a thread of its own completes the committed writes (see
+   *     Completions above)
    */
-  record Limits(int maxQueued, int maxBatch, long commitDelayNanos, long maxQueueDelayNanos) {}
+  record Limits(
+      int maxQueued,
+      int maxBatch,
+      long commitDelayNanos,
+      long maxQueueDelayNanos,
+      boolean completeApart) {
+    /** Writes completed on the writer thread (see Completions above). */
+    Limits(int maxQueued, int maxBatch, long commitDelayNanos, long maxQueueDelayNanos) {
+      this(maxQueued, maxBatch, commitDelayNanos, maxQueueDelayNanos, false);
+    }
+  }
 
   /** A queued write and when it was queued. */
   private record Queued(Op op, long queuedAt) {}
@@ -154,6 +182,14 @@ final class GroupCommitWriter implements AutoCloseable {
 
   /** When the last commit ended (System.nanoTime); writer thread only. */
   private long lastCommitEnded;
+
+  /** Committed batches waiting for the completer thread, or null without one. */
+  private final BlockingQueue<Runnable> completions;
+
+  // The completer thread itself, queued last, tells it that the writer has ended.
+
+  /** The completer thread (see Completions above), or null. */
+  private final Thread completer;
 
   private final Runnable onRollback;
   private final CommitListener listener;
@@ -200,6 +236,18 @@ final class GroupCommitWriter implements AutoCloseable {
     connection.setAutoCommit(false);
     this.thread =
         Thread.ofPlatform().name("parley-store-writer").daemon(false).unstarted(this::run);
+    if (limits.completeApart()) {
+      this.completions = new ArrayBlockingQueue<>(COMPLETIONS_AHEAD);
+      this.completer =
+          Thread.ofPlatform()
+              .name("parley-store-completer")
+              .daemon(false)
+              .unstarted(this::completeBatches);
+      completer.start();
+    } else {
+      this.completions = null;
+      this.completer = null;
+    }
     thread.start();
   }
 
@@ -305,13 +353,57 @@ final class GroupCommitWriter implements AutoCloseable {
         runBatch(batch, false);
       } else {
         log.warn("store write failed", e);
-        batch.get(0).failed(new StoreException("write failed: " + e.getMessage(), e));
+        Op op = batch.get(0);
+        StoreException failure = new StoreException("write failed: " + e.getMessage(), e);
+        complete(() -> op.failed(failure)); // after the completions of the batches before it
       }
       return;
     }
     listener.committed(batch.size(), nanoTime.getAsLong() - start);
-    for (Op op : batch) {
-      op.committed();
+    List<Op> done = List.copyOf(batch);
+    complete(
+        () -> {
+          for (Op op : done) {
+            op.committed();
+          }
+        });
+  }
+
+  /**
+   * Runs {@code completion} here, or queues it for the completer thread (waiting while {@link
+   * #COMPLETIONS_AHEAD} batches wait already). Writer thread.
+   */
+  private void complete(Runnable completion) {
+    if (completions == null) {
+      completion.run();
+      return;
+    }
+    try {
+      completions.put(completion);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      completion.run(); // closing: complete here rather than never
+    }
+  }
+
+  /** The completer thread: runs the queued completions in order until the writer has ended. */
+  private void completeBatches() {
+    while (true) {
+      Runnable next;
+      try {
+        next = completions.take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (next == completer) {
+        return; // the writer has ended
+      }
+      try {
+        next.run();
+      } catch (RuntimeException e) {
+        log.warn("completing a committed batch failed", e);
+      }
     }
   }
 
@@ -345,6 +437,10 @@ final class GroupCommitWriter implements AutoCloseable {
     accepting = false;
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
+      if (completer != null) {
+        completions.put(completer); // the end (see completeBatches)
+        completer.join(TimeUnit.SECONDS.toMillis(30));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

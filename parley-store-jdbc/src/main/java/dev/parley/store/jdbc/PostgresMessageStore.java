@@ -84,8 +84,9 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
     }
 
     GroupCommitWriter.Limits limits() {
+      // Completed apart: the writer waits for the server, which can work meanwhile.
       return new GroupCommitWriter.Limits(
-          maxQueued, maxBatch, commitDelay.toNanos(), maxQueueDelay.toNanos());
+          maxQueued, maxBatch, commitDelay.toNanos(), maxQueueDelay.toNanos(), true);
     }
   }
 

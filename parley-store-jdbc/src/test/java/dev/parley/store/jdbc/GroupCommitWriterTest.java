@@ -412,6 +412,52 @@ class GroupCommitWriterTest {
     assertThat(rows()).as("the run's rows rolled back, each write's own kept").isEqualTo(3);
   }
 
+  @Test
+  void completedApartTheNextBatchRunsWhileTheOneBeforeIsCompletedAndCompletionsKeepTheirOrder()
+      throws Exception {
+    writer =
+        new GroupCommitWriter(
+            connection,
+            new GroupCommitWriter.Limits(1000, 512, 0, 0, true),
+            () -> {},
+            (size, nanos) -> batches.add(size));
+    List<String> completed = new CopyOnWriteArrayList<>();
+    CountDownLatch completing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Insert first =
+        new Insert() {
+          @Override
+          public void committed() {
+            completed.add("first on " + Thread.currentThread().getName());
+            completing.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            super.committed();
+          }
+        };
+    Insert second =
+        new Insert() {
+          @Override
+          public void committed() {
+            completed.add("second");
+            super.committed();
+          }
+        };
+    writer.submit(first);
+    assertThat(completing.await(10, TimeUnit.SECONDS)).isTrue();
+    writer.submit(second);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+    assertThat(second.applied).as("committed while the first is being completed").isTrue();
+    assertThat(second.done).as("completed only after the first").isNotDone();
+
+    release.countDown();
+    CompletableFuture.allOf(first.done, second.done).get(10, TimeUnit.SECONDS);
+    assertThat(completed).containsExactly("first on parley-store-completer", "second");
+  }
+
   long rows() throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("w.db"));
         Statement s = c.createStatement();
