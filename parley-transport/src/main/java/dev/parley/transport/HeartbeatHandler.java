@@ -63,11 +63,18 @@ class HeartbeatHandler extends ChannelDuplexHandler implements HeartbeatWheel.Me
     super.userEventTriggered(ctx, evt);
   }
 
+  /**
+   * Called at each of the wheel's visits to the open connection (every ping and every check), on
+   * its loop and never within a read, before the heartbeat's own step. Nothing here.
+   */
+  void beat(ChannelHandlerContext ctx) {}
+
   @Override
   public final long due(long now) {
     if (!ctx.channel().isActive()) {
       return -1; // closed: leaves the wheel
     }
+    beat(ctx);
     if (!awaiting) {
       pingSentAt = now;
       awaiting = true;

@@ -154,6 +154,13 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+    if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete
+        && !ctx.channel().isActive()) {
+      // The connection ended before the news of its upgrade came (Netty tells it from a listener of
+      // the 101's write, which may run after the close): channelInactive has run, and the limiter
+      // released the counts, so a session opened now would never be closed. Nothing to watch.
+      return;
+    }
     if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hc) {
       // Upgraded: the heartbeat watches the connection from now on, not the request deadline, and
       // the limiter leaves the pipeline (this handler releases the connection's count at close).
@@ -292,6 +299,19 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
                   flushHeld(ctx);
                 }
               });
+    }
+  }
+
+  /**
+   * The heartbeat's visit comes between reads, so a read still "in progress" then lost its end
+   * (every handler passes {@code channelReadComplete} on today): whatever it held goes now, so a
+   * missed end delays the connection's writes by one ping interval at most, not forever.
+   */
+  @Override
+  void beat(ChannelHandlerContext ctx) {
+    if (reading) {
+      reading = false;
+      flushHeld(ctx);
     }
   }
 

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Timeout;
  * with 1007, binary frames with 1003, close frames are echoed (or 1002 for a code not allowed on
  * the wire), the violations the handlers before it report close with their code and stop everything
  * after them, a consumer that stays unwritable for the grace is cut with 4503, and the handler is
- * the connection's heartbeat (4408).
+ * the connection's heartbeat (4408), which also ends a read whose end never came. An upgrade told
+ * after the connection ended opens no session.
  */
 @Timeout(30)
 class WebSocketSessionHandlerTest {
@@ -110,6 +111,24 @@ class WebSocketSessionHandlerTest {
   }
 
   @Test
+  void anUpgradeThatIsToldAfterTheConnectionEndedOpensNoSession() {
+    EmbeddedChannel late = new EmbeddedChannel(handler());
+    // Closed, and told so, with the handler still in place (a plain close() would also take the
+    // pipeline down, and no event would reach it).
+    late.unsafe().closeForcibly();
+    late.pipeline().fireChannelInactive();
+    assertThat(late.isActive()).isFalse();
+    late.pipeline()
+        .fireUserEventTriggered(
+            new WebSocketServerProtocolHandler.HandshakeComplete(
+                "/ws", new DefaultHttpHeaders(), null));
+    assertThat(core.node.sessionCount()).as("only the open channel's session").isEqualTo(1);
+    assertThat(connections.contains(late)).isFalse();
+    assertThat(metrics.events).containsOnlyOnce("opened:websocket");
+    late.finishAndReleaseAll();
+  }
+
+  @Test
   void textThatIsNotUtf8IsClosedWith1007AndNothingAfterItIsCarriedOut() {
     // As in the server: flushes wait for the end of the read, so the frame that follows in the same
     // read arrives while the connection is still open.
@@ -167,6 +186,32 @@ class WebSocketSessionHandlerTest {
     assertThat(ch.isActive()).isFalse();
     assertThat(core.node.sessionCount()).isZero();
     assertThat(metrics.events).contains("closed:websocket:4408");
+  }
+
+  @Test
+  void aReadWhoseEndNeverCameHoldsItsAnswersOnlyUntilTheNextHeartbeat() {
+    // A read without channelReadComplete (no handler drops one today; this bounds it if one did).
+    ch.pipeline().fireChannelRead(new TextWebSocketFrame("{\"type\":\"ping\",\"ref\":\"r\"}"));
+    ch.runPendingTasks();
+    assertThat(ch.<Object>readOutbound()).as("held for the end of the read").isNull();
+
+    ch.advanceTimeBy(30, TimeUnit.SECONDS);
+    ch.runScheduledPendingTasks();
+    TextWebSocketFrame pong = ch.readOutbound();
+    assertThat(pong).as("let go at the heartbeat's visit").isNotNull();
+    assertThat(pong.text()).isEqualTo("{\"type\":\"pong\",\"ref\":\"r\"}");
+    pong.release();
+    PingWebSocketFrame ping = ch.readOutbound();
+    assertThat(ping).as("then the heartbeat's own ping").isNotNull();
+    ping.release();
+
+    // The ping's flush would have let the held write go anyway; what the visit must also end is the
+    // read: a write after it is flushed by the next loop turn, not held for another interval.
+    ch.writeAndFlush(new TextWebSocketFrame("after"));
+    ch.runPendingTasks();
+    TextWebSocketFrame after = ch.readOutbound();
+    assertThat(after).as("no read in progress any more").isNotNull();
+    after.release();
   }
 
   @Test
