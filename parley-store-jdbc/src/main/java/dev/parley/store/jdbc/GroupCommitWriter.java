@@ -6,7 +6,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -45,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * ({@code parley-store-completer}) completes each committed batch, in commit order and each batch's
  * writes in their order (so each conversation's publications keep seq order), while the writer
  * already runs the next batch: where the writer otherwise waits for a server (PostgreSQL), the
- * server then works while the batch before is published. At most {@link #COMPLETIONS_AHEAD} batches
- * wait for the completer; beyond, the writer waits for it, so its queue's admission still sees the
- * whole backlog. On SQLite, where the writer is busy rather than waiting, the same hop was measured
- * slower (docs/BENCHMARKS.md, "Tried and not kept") and is off.
+ * server then works while the batch before is published ({@link BatchCompleter}). At most two
+ * batches wait for the completer; beyond, the writer waits for it, so its queue's admission still
+ * sees the whole backlog. On SQLite, where the writer is busy rather than waiting, the same hop was
+ * measured slower (docs/BENCHMARKS.md, "Tried and not kept") and is off.
  *
  * <p><b>Admission.</b> A write is refused at once, never queued, while the oldest queued write has
  * waited longer than {@code maxQueueDelay}: the store is then taking writes faster than it commits
@@ -141,9 +140,6 @@ final class GroupCommitWriter implements AutoCloseable {
     void failed();
   }
 
-  /** Committed batches that may wait for the completer before the writer waits for it. */
-  static final int COMPLETIONS_AHEAD = 2;
-
   /** The longest wait for a write while nothing is queued (then the loop checks for closing). */
   private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
@@ -183,13 +179,8 @@ final class GroupCommitWriter implements AutoCloseable {
   /** When the last commit ended (System.nanoTime); writer thread only. */
   private long lastCommitEnded;
 
-  /** Committed batches waiting for the completer thread, or null without one. */
-  private final BlockingQueue<Runnable> completions;
-
-  // The completer thread itself, queued last, tells it that the writer has ended.
-
-  /** The completer thread (see Completions above), or null. */
-  private final Thread completer;
+  /** Where committed batches are completed (see Completions above). */
+  private final BatchCompleter completer;
 
   private final Runnable onRollback;
   private final CommitListener listener;
@@ -236,18 +227,7 @@ final class GroupCommitWriter implements AutoCloseable {
     connection.setAutoCommit(false);
     this.thread =
         Thread.ofPlatform().name("parley-store-writer").daemon(false).unstarted(this::run);
-    if (limits.completeApart()) {
-      this.completions = new ArrayBlockingQueue<>(COMPLETIONS_AHEAD);
-      this.completer =
-          Thread.ofPlatform()
-              .name("parley-store-completer")
-              .daemon(false)
-              .unstarted(this::completeBatches);
-      completer.start();
-    } else {
-      this.completions = null;
-      this.completer = null;
-    }
+    this.completer = limits.completeApart() ? BatchCompleter.apart() : BatchCompleter.INLINE;
     thread.start();
   }
 
@@ -355,56 +335,18 @@ final class GroupCommitWriter implements AutoCloseable {
         log.warn("store write failed", e);
         Op op = batch.get(0);
         StoreException failure = new StoreException("write failed: " + e.getMessage(), e);
-        complete(() -> op.failed(failure)); // after the completions of the batches before it
+        completer.complete(() -> op.failed(failure)); // after the batches before it
       }
       return;
     }
     listener.committed(batch.size(), nanoTime.getAsLong() - start);
     List<Op> done = List.copyOf(batch);
-    complete(
+    completer.complete(
         () -> {
           for (Op op : done) {
             op.committed();
           }
         });
-  }
-
-  /**
-   * Runs {@code completion} here, or queues it for the completer thread (waiting while {@link
-   * #COMPLETIONS_AHEAD} batches wait already). Writer thread.
-   */
-  private void complete(Runnable completion) {
-    if (completions == null) {
-      completion.run();
-      return;
-    }
-    try {
-      completions.put(completion);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      completion.run(); // closing: complete here rather than never
-    }
-  }
-
-  /** The completer thread: runs the queued completions in order until the writer has ended. */
-  private void completeBatches() {
-    while (true) {
-      Runnable next;
-      try {
-        next = completions.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (next == completer) {
-        return; // the writer has ended
-      }
-      try {
-        next.run();
-      } catch (RuntimeException e) {
-        log.warn("completing a committed batch failed", e);
-      }
-    }
   }
 
   /** Runs the housekeeping in a transaction of its own if it is due. */
@@ -437,13 +379,10 @@ final class GroupCommitWriter implements AutoCloseable {
     accepting = false;
     try {
       thread.join(TimeUnit.SECONDS.toMillis(30));
-      if (completer != null) {
-        completions.put(completer); // the end (see completeBatches)
-        completer.join(TimeUnit.SECONDS.toMillis(30));
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    completer.close();
     Queued q;
     while ((q = queue.poll()) != null) {
       q.op().failed(new StoreException("the store is closed"));
