@@ -14,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
  * Together}), together with the appends next to it in the batch. Its future completes after the
  * commit.
  *
- * <p>Not thread-safe: made by any thread, then touched only by the writer thread until {@link
- * #committed} or {@link #failed} completes the future.
+ * <p>Not thread-safe: made by any thread, then touched only by the writer thread, until {@link
+ * #committed} or {@link #failed} completes the future, on the writer thread or on the completer
+ * thread it handed the batch to ({@link BatchCompleter}: that hand-off orders the read of {@link
+ * #result} after its write).
  */
 final class AppendOp implements GroupCommitWriter.Op {
   /**
@@ -36,7 +38,7 @@ final class AppendOp implements GroupCommitWriter.Op {
   private final GroupCommitWriter.Run run;
   final CompletableFuture<Appended> future = new CompletableFuture<>();
 
-  /** The outcome of the last apply; writer thread. */
+  /** The outcome of the last apply: written by the writer thread, read at completion. */
   private Appended result;
 
   AppendOp(JdbcMessageStore store, AppendRequest request, GroupCommitWriter.Run run) {

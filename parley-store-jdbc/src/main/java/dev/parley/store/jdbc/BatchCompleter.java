@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * itself ({@link #INLINE}), or on a thread of its own ({@link #apart}), {@code
  * parley-store-completer}, which runs the completions in the order they were handed over while the
  * writer already runs the next batch. At most {@link #AHEAD} completions wait for that thread;
- * beyond, the handing writer waits, so the writer's queue still holds the whole backlog and its
- * admission sees it (see the writer's class doc, Completions).
+ * beyond, the handing writer waits (see the writer's class doc, Completions). An {@code Error} that
+ * ends the thread, or its close, makes the writer complete the rest itself, in order.
  *
  * <p>Thread-safe: {@link #complete} is called by the writer thread only; the completer thread only
  * runs what it was handed, in order (the queue's hand-off orders each completion after the writes
@@ -61,11 +61,28 @@ interface BatchCompleter extends AutoCloseable {
 
     @Override
     public void complete(Runnable completion) {
+      boolean interrupted = false;
       try {
-        queue.put(completion);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        completion.run(); // closing: complete here rather than never
+        // Waits while AHEAD completions wait, uninterrupted: run here, this one could overtake them
+        // (a later seq published before an earlier one). A completer that has ended (close, or an
+        // Error that ended its thread) no longer takes any: then here, in order all the same.
+        while (true) {
+          try {
+            if (!thread.isAlive()) {
+              completion.run();
+              return;
+            }
+            if (queue.offer(completion, 100, TimeUnit.MILLISECONDS)) {
+              return;
+            }
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
 
@@ -92,10 +109,19 @@ interface BatchCompleter extends AutoCloseable {
     @Override
     public void close() {
       try {
-        queue.put(thread); // the thread itself, queued last, tells it to end
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        // The thread itself, queued last, tells it to end; a completer that stopped taking has
+        // ended already (complete() then runs completions on the writer).
+        if (queue.offer(thread, 30, TimeUnit.SECONDS)) {
+          thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+      // Handed over behind the end by a writer that outlived its close: run here, in order.
+      for (Runnable left = queue.poll(); left != null && !thread.isAlive(); left = queue.poll()) {
+        if (left != thread) {
+          left.run();
+        }
       }
     }
   }

@@ -45,9 +45,11 @@ import org.slf4j.LoggerFactory;
  * writes in their order (so each conversation's publications keep seq order), while the writer
  * already runs the next batch: where the writer otherwise waits for a server (PostgreSQL), the
  * server then works while the batch before is published ({@link BatchCompleter}). At most two
- * batches wait for the completer; beyond, the writer waits for it, so its queue's admission still
- * sees the whole backlog. On SQLite, where the writer is busy rather than waiting, the same hop was
- * measured slower (docs/BENCHMARKS.md, "Tried and not kept") and is off.
+ * batches wait for the completer; beyond, the writer waits for it, so besides what its queue's
+ * admission sees, at most about four batches are committed and not yet acknowledged (two waiting,
+ * one being completed, one the writer holds). On SQLite, where the writer is busy rather than
+ * waiting, a similar hop (publish threads chosen by the conversation's hash) was measured slower
+ * (docs/BENCHMARKS.md, "Tried and not kept"), so there it is off.
  *
  * <p><b>Admission.</b> A write is refused at once, never queued, while the oldest queued write has
  * waited longer than {@code maxQueueDelay}: the store is then taking writes faster than it commits
@@ -344,7 +346,12 @@ final class GroupCommitWriter implements AutoCloseable {
     completer.complete(
         () -> {
           for (Op op : done) {
-            op.committed();
+            try {
+              op.committed();
+            } catch (RuntimeException e) {
+              // What one caller chained to its write must not keep the others from theirs.
+              log.warn("completing a committed write failed", e);
+            }
           }
         });
   }
@@ -381,6 +388,9 @@ final class GroupCommitWriter implements AutoCloseable {
       thread.join(TimeUnit.SECONDS.toMillis(30));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.warn("the store writer has not finished within 30 s; its completions run on it");
     }
     completer.close();
     Queued q;

@@ -116,7 +116,7 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
    * V23) runs its steps for each element of the arrays in turn, each seeing the ones before it (so
    * a cid repeated within the batch is answered as a duplicate too), and returns one row per
    * element by its position ({@code r_ord}, from 1). Measured against a set-based statement doing
-   * the same for all at once: that cost PostgreSQL a quarter more CPU per message
+   * the same for all at once: that cost PostgreSQL about half as much CPU again per message
    * (docs/BENCHMARKS.md).
    */
   private static final String APPEND_BATCH =

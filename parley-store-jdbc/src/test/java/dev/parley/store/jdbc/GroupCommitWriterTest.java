@@ -458,6 +458,58 @@ class GroupCommitWriterTest {
     assertThat(completed).containsExactly("first on parley-store-completer", "second");
   }
 
+  @Test
+  void completedApartAFailedWriteIsToldAfterTheWritesCommittedBeforeIt() throws Exception {
+    writer =
+        new GroupCommitWriter(
+            connection,
+            new GroupCommitWriter.Limits(1000, 512, 0, 0, true),
+            () -> {},
+            (size, nanos) -> batches.add(size));
+    List<String> told = new CopyOnWriteArrayList<>();
+    CountDownLatch completing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Insert first =
+        new Insert() {
+          @Override
+          public void committed() {
+            completing.countDown();
+            try {
+              release.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            told.add("first committed");
+            super.committed();
+          }
+        };
+    Insert failing =
+        new Insert() {
+          @Override
+          public void apply(Connection c) throws SQLException {
+            throw new SQLException("no such table", "42P01");
+          }
+
+          @Override
+          public void failed(Throwable t) {
+            told.add("second failed");
+            super.failed(t);
+          }
+        };
+    writer.submit(first);
+    assertThat(completing.await(10, TimeUnit.SECONDS)).isTrue();
+    writer.submit(failing);
+    Insert third = new Insert(); // the writer has moved past the failure once this one commits
+    writer.submit(third);
+    await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
+    assertThat(failing.done).as("not told before the write committed before it").isNotDone();
+
+    release.countDown();
+    CompletableFuture.allOf(first.done, third.done).get(10, TimeUnit.SECONDS);
+    assertThat(failing.done).isCompletedExceptionally();
+    assertThat(told).containsExactly("first committed", "second failed");
+  }
+
   long rows() throws SQLException {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("w.db"));
         Statement s = c.createStatement();

@@ -145,6 +145,40 @@ class PostgresMessageStoreTest extends MessageStoreContract {
         .containsExactly("1 one null null", "2 two null null", "3 cited stopped " + meta);
   }
 
+  /**
+   * {@code parley_append_batch} itself, called as the writer calls it for a run of appends, in the
+   * writer's transaction: seqs continue per conversation, a cid stored before and one repeated
+   * within the call are answered as duplicates, the rows come back in the requests' order.
+   */
+  @Test
+  void theBatchFunctionAppendsInOrderAndAnswersDuplicates() throws Exception {
+    PostgresMessageStore node = PostgresMessageStore.open(options(), CommitListener.NONE);
+    extra.add(node);
+    await(node.append(text("c1", "u1", "a", "one")));
+    List<AppendRequest> run =
+        List.of(
+            text("c1", "u1", "b", "two"),
+            text("c1", "u1", "a", "one again"),
+            text("c1", "u1", "b", "two again"),
+            new AppendRequest("c1", "bot", null, "answer", "no cid", 3L),
+            text("c2", "u1", "a", "other"));
+    List<Appended> out =
+        node.write("", c -> node.appendAllInTransaction(run)).get(10, TimeUnit.SECONDS);
+    assertThat(out)
+        .extracting(
+            a ->
+                a.message().conversation()
+                    + "#"
+                    + a.message().seq()
+                    + (a.duplicate() ? " dup " : " new ")
+                    + a.message().text())
+        .containsExactly(
+            "c1#2 new two", "c1#1 dup one", "c1#2 dup two", "c1#3 new no cid", "c2#1 new other");
+    assertThat(node.readAfter("c1", 0, 10))
+        .extracting(StoredMessage::text)
+        .containsExactly("one", "two", "no cid");
+  }
+
   @Test
   void reopeningContinuesSeq() throws Exception {
     await(store.append(text("c1", "u1", "a", "one")));
