@@ -44,9 +44,23 @@ public final class TcpProxy implements AutoCloseable {
     while (!s.isClosed()) {
       try {
         Socket client = s.accept();
-        Socket upstream = new Socket("127.0.0.1", target);
-        open.add(client);
-        open.add(upstream);
+        Socket upstream;
+        try {
+          upstream = new Socket("127.0.0.1", target);
+        } catch (IOException e) {
+          closeQuietly(client);
+          continue;
+        }
+        synchronized (this) {
+          // A stop() while this connection was being made must cut it too.
+          if (s.isClosed()) {
+            closeQuietly(client);
+            closeQuietly(upstream);
+            return;
+          }
+          open.add(client);
+          open.add(upstream);
+        }
         Thread.ofVirtual().start(() -> pump(client, upstream));
         Thread.ofVirtual().start(() -> pump(upstream, client));
       } catch (IOException e) {
