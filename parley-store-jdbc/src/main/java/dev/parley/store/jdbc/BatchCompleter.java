@@ -69,6 +69,7 @@ interface BatchCompleter extends AutoCloseable {
         while (true) {
           try {
             if (!thread.isAlive()) {
+              runLeftovers();
               completion.run();
               return;
             }
@@ -117,8 +118,17 @@ interface BatchCompleter extends AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      // Handed over behind the end by a writer that outlived its close: run here, in order.
-      for (Runnable left = queue.poll(); left != null && !thread.isAlive(); left = queue.poll()) {
+      if (!thread.isAlive()) {
+        runLeftovers();
+      }
+    }
+
+    /**
+     * Runs what the ended thread left in the queue (handed over behind the end by a writer that
+     * outlived its close, or left by an {@code Error}), in order.
+     */
+    private void runLeftovers() {
+      for (Runnable left = queue.poll(); left != null; left = queue.poll()) {
         if (left != thread) {
           left.run();
         }
