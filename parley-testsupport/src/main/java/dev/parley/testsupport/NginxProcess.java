@@ -33,6 +33,9 @@ public final class NginxProcess extends OwnedProcess {
    */
   public static NginxProcess start(Path template, Path dir, List<Integer> nodePorts)
       throws IOException {
+    // nginx reads -c and the {{PREFIX}} paths relative to its prefix (-p dir): a relative dir (the
+    // bench's results/…) would name dir/dir/nginx.conf. Absolute, they mean what they say.
+    dir = dir.toAbsolutePath();
     int port = Ports.free();
     Files.createDirectories(dir.resolve("logs"));
     String upstreams =
