@@ -33,6 +33,12 @@ public record AppendRequest(
     meta = meta == null || meta.isEmpty() ? null : meta;
   }
 
+  /** This message as the store keeps it once it has placed it at {@code seq} with {@code id}. */
+  public StoredMessage storedAt(long seq, String id) {
+    return new StoredMessage(
+        conversation, seq, id, sender, cid, kind, text, createdAtMillis, status, meta);
+  }
+
   /** A message without meta. */
   public AppendRequest(
       String conversation,

@@ -38,19 +38,11 @@ public final class InMemoryMessageStore implements MessageStore {
     byte[] id = new byte[12];
     random.nextBytes(id);
     StoredMessage m =
-        new StoredMessage(
-            r.conversation(),
+        r.storedAt(
             list.size() + 1L,
             r.id() != null
                 ? r.id()
-                : "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(id),
-            r.sender(),
-            r.cid(),
-            r.kind(),
-            r.text(),
-            r.createdAtMillis(),
-            r.status(),
-            r.meta());
+                : "m_" + Base64.getUrlEncoder().withoutPadding().encodeToString(id));
     list.add(m);
     if (key != null) {
       byCid.put(key, m);

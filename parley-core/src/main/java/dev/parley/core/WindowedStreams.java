@@ -120,18 +120,7 @@ public final class WindowedStreams {
   /** Numbers, keeps and publishes {@code r}; never a duplicate (a cid is not remembered). */
   CompletableFuture<Appended> append(AppendRequest r, StreamWindow.Limits limits) {
     String id = r.id() != null ? r.id() : newId();
-    StoredMessage unnumbered =
-        new StoredMessage(
-            r.conversation(),
-            PLACEHOLDER,
-            id,
-            r.sender(),
-            r.cid(),
-            r.kind(),
-            r.text(),
-            r.createdAtMillis(),
-            r.status(),
-            r.meta());
+    StoredMessage unnumbered = r.storedAt(PLACEHOLDER, id);
     StreamWindow.Template template = template(node.encodeMessage(unnumbered));
     return window
         .append(r.conversation(), limits, template)

@@ -154,19 +154,7 @@ abstract class JdbcMessageStore implements MessageStore {
     // Most messages carry no meta: a NULL, nothing encoded.
     insert.setString(10, r.meta() == null ? null : r.meta().toJson());
     insert.executeUpdate();
-    return new Appended(
-        new StoredMessage(
-            r.conversation(),
-            seq,
-            id,
-            r.sender(),
-            r.cid(),
-            r.kind(),
-            r.text(),
-            r.createdAtMillis(),
-            r.status(),
-            r.meta()),
-        false);
+    return new Appended(r.storedAt(seq, id), false);
   }
 
   /**

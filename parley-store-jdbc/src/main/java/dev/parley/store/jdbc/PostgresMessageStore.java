@@ -226,19 +226,7 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
       throws SQLException {
     long seq = row.getLong(first + 1);
     if (row.getBoolean(first)) {
-      return new Appended(
-          new StoredMessage(
-              r.conversation(),
-              seq,
-              id,
-              r.sender(),
-              r.cid(),
-              r.kind(),
-              r.text(),
-              r.createdAtMillis(),
-              r.status(),
-              r.meta()),
-          false);
+      return new Appended(r.storedAt(seq, id), false);
     }
     return new Appended(
         new StoredMessage(

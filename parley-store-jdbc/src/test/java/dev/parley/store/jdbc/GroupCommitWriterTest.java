@@ -64,6 +64,16 @@ class GroupCommitWriterTest {
             (size, nanos) -> batches.add(size));
   }
 
+  /** A writer without commit delay whose batches a completer thread completes. */
+  void startCompletingApart() throws SQLException {
+    writer =
+        new GroupCommitWriter(
+            connection,
+            new GroupCommitWriter.Limits(1000, 512, 0, 0, true),
+            () -> {},
+            (size, nanos) -> batches.add(size));
+  }
+
   /** A writer without commit delay whose admission reads {@link #clock}. */
   void startAdmitting(int maxQueued, Duration maxQueueDelay) throws SQLException {
     writer =
@@ -415,12 +425,7 @@ class GroupCommitWriterTest {
   @Test
   void completedApartTheNextBatchRunsWhileTheOneBeforeIsCompletedAndCompletionsKeepTheirOrder()
       throws Exception {
-    writer =
-        new GroupCommitWriter(
-            connection,
-            new GroupCommitWriter.Limits(1000, 512, 0, 0, true),
-            () -> {},
-            (size, nanos) -> batches.add(size));
+    startCompletingApart();
     List<String> completed = new CopyOnWriteArrayList<>();
     CountDownLatch completing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
@@ -460,12 +465,7 @@ class GroupCommitWriterTest {
 
   @Test
   void completedApartAFailedWriteIsToldAfterTheWritesCommittedBeforeIt() throws Exception {
-    writer =
-        new GroupCommitWriter(
-            connection,
-            new GroupCommitWriter.Limits(1000, 512, 0, 0, true),
-            () -> {},
-            (size, nanos) -> batches.add(size));
+    startCompletingApart();
     List<String> told = new CopyOnWriteArrayList<>();
     CountDownLatch completing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
