@@ -1,5 +1,6 @@
 package dev.parley.store.jdbc;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -25,6 +26,13 @@ interface BatchCompleter extends AutoCloseable {
   /** Runs {@code completion} (or queues it, in order). Writer thread. */
   void complete(Runnable completion);
 
+  /**
+   * Completes each write of a committed batch, in the batch's order (or queues that, in order). The
+   * writer reuses {@code batch} once this returns, so only a completer that queues copies it.
+   * Writer thread.
+   */
+  void committed(List<GroupCommitWriter.Op> batch);
+
   /** Runs what was handed over, then ends. Call after the writer thread has ended. */
   @Override
   void close();
@@ -38,8 +46,28 @@ interface BatchCompleter extends AutoCloseable {
         }
 
         @Override
+        public void committed(List<GroupCommitWriter.Op> batch) {
+          completeEach(batch);
+        }
+
+        @Override
         public void close() {}
       };
+
+  /**
+   * Tells each write of {@code batch} that it committed. What one caller chained to its write must
+   * not keep the others from theirs, so a write's exception is logged and the rest go on.
+   */
+  static void completeEach(List<GroupCommitWriter.Op> batch) {
+    for (GroupCommitWriter.Op op : batch) {
+      try {
+        op.committed();
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(BatchCompleter.class)
+            .warn("completing a committed write failed", e);
+      }
+    }
+  }
 
   /** Completes on a thread of its own, {@code parley-store-completer}, started here. */
   static BatchCompleter apart() {
@@ -85,6 +113,12 @@ interface BatchCompleter extends AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
+    }
+
+    @Override
+    public void committed(List<GroupCommitWriter.Op> batch) {
+      List<GroupCommitWriter.Op> done = List.copyOf(batch);
+      complete(() -> completeEach(done));
     }
 
     private void run() {

@@ -342,18 +342,7 @@ final class GroupCommitWriter implements AutoCloseable {
       return;
     }
     listener.committed(batch.size(), nanoTime.getAsLong() - start);
-    List<Op> done = List.copyOf(batch);
-    completer.complete(
-        () -> {
-          for (Op op : done) {
-            try {
-              op.committed();
-            } catch (RuntimeException e) {
-              // What one caller chained to its write must not keep the others from theirs.
-              log.warn("completing a committed write failed", e);
-            }
-          }
-        });
+    completer.committed(batch);
   }
 
   /** Runs the housekeeping in a transaction of its own if it is due. */

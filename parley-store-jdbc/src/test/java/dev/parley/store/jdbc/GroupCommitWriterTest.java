@@ -113,6 +113,34 @@ class GroupCommitWriterTest {
     }
   }
 
+  /**
+   * An insert whose completion holds the completer until released (its {@code told} entry is added
+   * once released).
+   */
+  static class HeldAtCompletion extends Insert {
+    final CountDownLatch completing = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final List<String> told;
+    final String entry;
+
+    HeldAtCompletion(List<String> told, String entry) {
+      this.told = told;
+      this.entry = entry;
+    }
+
+    @Override
+    public void committed() {
+      completing.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      told.add(entry + " on " + Thread.currentThread().getName());
+      super.committed();
+    }
+  }
+
   /** Submits a blocker and returns once the writer is busy with it (the queue is then empty). */
   Blocker holdTheWriter() throws InterruptedException {
     Blocker blocker = new Blocker();
@@ -427,22 +455,7 @@ class GroupCommitWriterTest {
       throws Exception {
     startCompletingApart();
     List<String> completed = new CopyOnWriteArrayList<>();
-    CountDownLatch completing = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Insert first =
-        new Insert() {
-          @Override
-          public void committed() {
-            completed.add("first on " + Thread.currentThread().getName());
-            completing.countDown();
-            try {
-              release.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            super.committed();
-          }
-        };
+    HeldAtCompletion first = new HeldAtCompletion(completed, "first");
     Insert second =
         new Insert() {
           @Override
@@ -452,13 +465,13 @@ class GroupCommitWriterTest {
           }
         };
     writer.submit(first);
-    assertThat(completing.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.completing.await(10, TimeUnit.SECONDS)).isTrue();
     writer.submit(second);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
     assertThat(second.applied).as("committed while the first is being completed").isTrue();
     assertThat(second.done).as("completed only after the first").isNotDone();
 
-    release.countDown();
+    first.release.countDown();
     CompletableFuture.allOf(first.done, second.done).get(10, TimeUnit.SECONDS);
     assertThat(completed).containsExactly("first on parley-store-completer", "second");
   }
@@ -467,22 +480,7 @@ class GroupCommitWriterTest {
   void completedApartAFailedWriteIsToldAfterTheWritesCommittedBeforeIt() throws Exception {
     startCompletingApart();
     List<String> told = new CopyOnWriteArrayList<>();
-    CountDownLatch completing = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    Insert first =
-        new Insert() {
-          @Override
-          public void committed() {
-            completing.countDown();
-            try {
-              release.await();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            told.add("first committed");
-            super.committed();
-          }
-        };
+    HeldAtCompletion first = new HeldAtCompletion(told, "first committed");
     Insert failing =
         new Insert() {
           @Override
@@ -492,22 +490,24 @@ class GroupCommitWriterTest {
 
           @Override
           public void failed(Throwable t) {
-            told.add("second failed");
+            told.add("second failed on " + Thread.currentThread().getName());
             super.failed(t);
           }
         };
     writer.submit(first);
-    assertThat(completing.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.completing.await(10, TimeUnit.SECONDS)).isTrue();
     writer.submit(failing);
     Insert third = new Insert(); // the writer has moved past the failure once this one commits
     writer.submit(third);
     await().atMost(Duration.ofSeconds(10)).until(() -> batches.size() == 2);
     assertThat(failing.done).as("not told before the write committed before it").isNotDone();
 
-    release.countDown();
+    first.release.countDown();
     CompletableFuture.allOf(first.done, third.done).get(10, TimeUnit.SECONDS);
     assertThat(failing.done).isCompletedExceptionally();
-    assertThat(told).containsExactly("first committed", "second failed");
+    assertThat(told)
+        .containsExactly(
+            "first committed on parley-store-completer", "second failed on parley-store-completer");
   }
 
   long rows() throws SQLException {
