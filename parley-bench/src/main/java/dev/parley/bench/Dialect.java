@@ -17,7 +17,14 @@ import java.util.function.BiConsumer;
 // The subclasses are private to the bench and have no static state that reads Dialect's.
 @SuppressWarnings("ClassInitializationDeadlock")
 abstract class Dialect {
-  static final Dialect PARLEY = new Parley();
+  /**
+   * Parley with its {@code hello} in the upgrade request ({@code /ws?hello=1}, the default), or,
+   * with {@code -Dparley.bench.hello=frame} (for a build from before 2026-12-03), as the first
+   * frame.
+   */
+  static final Dialect PARLEY =
+      new Parley(!"frame".equals(System.getProperty("parley.bench.hello")));
+
   static final Dialect RAW = new Raw();
   static final Dialect SOCKET_IO = new SocketIoDialect();
 
@@ -105,10 +112,26 @@ abstract class Dialect {
   }
 
   /**
-   * Parley: {@code hello} → {@code welcome}, {@code join} → {@code joined}, {@code send} → {@code
-   * ack} and {@code message}.
+   * Parley: {@code hello} (in the upgrade request, or its first frame) → {@code welcome}, {@code
+   * join} → {@code joined}, {@code send} → {@code ack} and {@code message}.
    */
   static final class Parley extends Dialect {
+    /** Whether the upgrade request carries the {@code hello} ({@code ?hello=1}). */
+    private final boolean helloInUrl;
+
+    Parley(boolean helloInUrl) {
+      this.helloInUrl = helloInUrl;
+    }
+
+    @Override
+    URI uri(Target t, boolean publisher) {
+      if (!helloInUrl) {
+        return t.ws;
+      }
+      String url = t.ws.toString();
+      return URI.create(url + (url.indexOf('?') < 0 ? "?" : "&") + "hello=1");
+    }
+
     private static final byte[] WELCOME = Load.ascii("\"type\":\"welcome\"");
     private static final byte[] JOINED = Load.ascii("\"type\":\"joined\"");
     private static final byte[] MESSAGE = Load.ascii("\"type\":\"message\"");
@@ -128,7 +151,9 @@ abstract class Dialect {
 
         @Override
         void upgraded(Channel ch) {
-          Load.send(ch, "{\"type\":\"hello\"}");
+          if (!helloInUrl) {
+            Load.send(ch, "{\"type\":\"hello\"}");
+          }
         }
 
         @Override

@@ -37,6 +37,23 @@ final class Admission {
     this.checks = checks;
   }
 
+  /**
+   * The {@code hello} the opening request carried ({@link Command.Hello#fromQuery}), arrived as the
+   * connection's first command; nothing when it carried none. A bad one is answered as a frame's.
+   */
+  void fromRequest() {
+    Command.Hello h;
+    try {
+      h = Command.Hello.fromQuery(session.connection().handshakeParams());
+    } catch (ProtocolException e) {
+      session.reject(null, e);
+      return;
+    }
+    if (h != null) {
+      checks.arrived(h);
+    }
+  }
+
   /** {@code hello}: authenticate, let the extension admit, then {@code welcome}. */
   void hello(Command.Hello h) {
     if (session.principal() != null || helloPending) {

@@ -120,6 +120,14 @@ public final class Session {
     checks.arrived(command);
   }
 
+  /**
+   * Carries out the {@code hello} the opening request carried ({@code /ws?hello=1&site=…}), as if
+   * it were the first frame; nothing when it carried none. Once, right after opening; executor.
+   */
+  public void helloFromRequest() {
+    admission.fromRequest();
+  }
+
   void carryOut(Command command) {
     loop.guarded(command, () -> dispatch(command));
   }
@@ -161,7 +169,7 @@ public final class Session {
       case Command.Receipt r -> messages().receipt(r);
       case Command.History h -> messages().history(h);
       case Command.Typing t -> {
-        mayPublishOrThrow(t.conv());
+        messages().mayPublishOrThrow(t.conv());
         typing.typing(t);
       }
       case Command.Auth a -> admission.reauthenticate(a);
@@ -215,18 +223,6 @@ public final class Session {
           }
           joinIf(ok, conv, after, epoch, ref, resuming);
         });
-  }
-
-  /**
-   * The subscription to {@code conv}, if the principal may also send into it ({@link
-   * Authorizer#mayPublish}); a refusal is {@code forbidden}, nothing is sent or stored.
-   */
-  Subscription mayPublishOrThrow(String conv) {
-    Subscription sub = joinedOrThrow(conv);
-    if (!node.authorizer().mayPublish(principal, conv)) {
-      throw new ProtocolException(ErrorCode.FORBIDDEN, "you may not send in " + conv, "conv");
-    }
-    return sub;
   }
 
   private void joinIf(

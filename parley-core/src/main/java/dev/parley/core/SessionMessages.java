@@ -42,8 +42,20 @@ final class SessionMessages {
     this.limiter = new SendLimiter(session, node.clock(), node.config());
   }
 
+  /**
+   * The subscription to {@code conv}, if the principal may also send into it ({@link
+   * Authorizer#mayPublish}); a refusal is {@code forbidden}, nothing is sent or stored.
+   */
+  Subscription mayPublishOrThrow(String conv) {
+    Subscription sub = session.joinedOrThrow(conv);
+    if (!node.authorizer().mayPublish(session.principal(), conv)) {
+      throw new ProtocolException(ErrorCode.FORBIDDEN, "you may not send in " + conv, "conv");
+    }
+    return sub;
+  }
+
   void send(Command.Send s) {
-    session.mayPublishOrThrow(s.conv());
+    mayPublishOrThrow(s.conv());
     limiter.take();
     int max = node.config().maxTextChars();
     if (s.text().length() > max && s.text().codePointCount(0, s.text().length()) > max) {

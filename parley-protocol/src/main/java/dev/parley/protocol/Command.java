@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A command: a frame a client sends to the server. See {@code docs/PROTOCOL.md#commands}.
@@ -79,6 +80,13 @@ public interface Command {
     /** Longest accepted option string, in characters. */
     public static final int MAX_OPTION_CHARS = 256;
 
+    /** The query parameter that carries a {@code hello} in the opening request. */
+    public static final String QUERY = "hello";
+
+    /** Query parameters that are never a hello's options: the handshake's and a hello's fields. */
+    private static final Set<String> NOT_OPTIONS =
+        Set.of(QUERY, "token", "ref", "v", "resume", "user", "password", "type");
+
     public Hello {
       options = options == null ? new LinkedHashMap<>() : options;
     }
@@ -86,6 +94,35 @@ public interface Command {
     /** A hello with a token (or none) and resume positions. */
     public Hello(String ref, Integer v, String token, Map<String, Long> resume) {
       this(ref, v, token, resume, null, null, null);
+    }
+
+    /**
+     * The {@code hello} an opening request carries in its query ({@code /ws?hello=1&site=demo}), or
+     * null when it carries none ({@code docs/PROTOCOL.md#hello-in-the-url}). {@code hello} is the
+     * protocol version; every other parameter but {@code token} (a credential of the handshake) is
+     * an option, as the fields a frame's hello adds. Validated as a frame's hello is.
+     *
+     * @throws ProtocolException {@code invalid_field} as for a frame
+     */
+    public static Hello fromQuery(Map<String, String> params) {
+      String version = params.get(QUERY);
+      if (version == null) {
+        return null;
+      }
+      if (!version.equals("1")) {
+        throw Fields.invalid(
+            QUERY, "protocol version " + version + " is not supported; this server speaks 1");
+      }
+      Map<String, Object> options = new LinkedHashMap<>();
+      params.forEach(
+          (name, value) -> {
+            if (!NOT_OPTIONS.contains(name)) {
+              options.put(name, value);
+            }
+          });
+      Hello hello = new Hello(null, 1, null, null, null, null, options);
+      hello.validate();
+      return hello;
     }
 
     /** The string option {@code name}, or null when absent. */

@@ -108,6 +108,28 @@ class AdmissionTest {
   }
 
   @Test
+  void aHelloInTheUpgradeRequestIsWelcomedWithoutAFrameOnTheSiteTheURLNames() throws Exception {
+    try (RawWebSocket ws =
+        RawWebSocket.connect(
+            "127.0.0.1",
+            server.port(),
+            "/ws?site=shop&lang=de&hello=1",
+            Map.of("Origin", "https://shop.example"))) {
+      assertThat(ws.status()).isEqualTo(101);
+      Push.Welcome w = (Push.Welcome) codec.decodePush(ws.readText());
+      assertThat(w.claims()).containsEntry("site", "shop").containsEntry("lang", "de");
+      assertThat(w.token()).as("a new visitor's").isNotNull();
+
+      ws.sendText("{\"type\":\"hello\",\"ref\":\"again\"}");
+      Push p;
+      do { // the site's conversation and greeting come first
+        p = codec.decodePush(ws.readText());
+      } while (!(p instanceof Push.Error));
+      assertThat(((Push.Error) p).code()).isEqualTo("already_hello");
+    }
+  }
+
+  @Test
   void aPageOfOneSiteCannotOpenAnotherSitesWidgetByNamingItInHello() throws Exception {
     // Let in for shop, where the page's origin is listed; then the hello names the other site.
     try (RawWebSocket ws =

@@ -3,6 +3,7 @@ package dev.parley.transport;
 import dev.parley.core.Authenticator;
 import dev.parley.core.Node;
 import dev.parley.core.Principal;
+import dev.parley.core.Session;
 import dev.parley.protocol.CloseCode;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -292,8 +293,10 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
                       HttpSessionConnection c = made[0];
                       c.opener(client == null ? null : client.getHostAddress(), host);
                       open.incrementAndGet();
-                      c.attach(node.open(c));
+                      Session session = node.open(c);
+                      c.attach(session);
                       node.metrics().connectionOpened(transport);
+                      session.helloFromRequest(); // its welcome waits for the first poll
                       respondJson(
                           ctx,
                           keepAlive,

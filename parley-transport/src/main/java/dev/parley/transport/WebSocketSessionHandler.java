@@ -192,6 +192,9 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
                   admission == null ? null : admission.client()));
       shared.connections().add(ctx.channel());
       node.metrics().connectionOpened("websocket");
+      // A hello in the request's query (/ws?hello=1): welcome follows the 101 without waiting for
+      // the client's first frame, a round trip fewer.
+      session.helloFromRequest();
     } else if (evt == WebSocketServerProtocolHandler.ServerHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
       shared.node().metrics().handshakeRejected("timeout");
     }

@@ -217,6 +217,16 @@ class HttpSessionHandlerTest {
   }
 
   @Test
+  void aHelloOnTheOpeningRequestIsCarriedOutAtOnceItsWelcomeTheFirstEvent() {
+    server(1000);
+    Answer opened =
+        request(HttpMethod.POST, "/rt/open?transport=longpoll&key=" + KEY + "&hello=1", Map.of());
+    assertThat(opened.status()).as(opened.body()).isEqualTo(200);
+    Answer poll = request(HttpMethod.GET, "/rt/" + opened.sid() + "/poll?after=0", Map.of());
+    assertThat(poll.body()).startsWith("{\"frames\":[{\"id\":1,\"data\":{\"type\":\"welcome\"");
+  }
+
+  @Test
   void theEventStreamCarriesEveryEventWithItsId() {
     server(1000);
     String sid = open("sse", Map.of());

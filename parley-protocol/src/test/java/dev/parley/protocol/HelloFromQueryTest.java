@@ -1,0 +1,63 @@
+package dev.parley.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link Command.Hello#fromQuery}: the {@code hello} an upgrade request carries in its query. */
+class HelloFromQueryTest {
+
+  @Test
+  void aQueryWithoutHelloCarriesNone() {
+    assertThat(Command.Hello.fromQuery(Map.of())).isNull();
+    assertThat(Command.Hello.fromQuery(Map.of("site", "demo", "token", "t"))).isNull();
+  }
+
+  @Test
+  void theOtherParametersAreTheHellosOptionsButNeverItsFieldsOrTheHandshakesToken() {
+    Map<String, String> query = new LinkedHashMap<>();
+    query.put("hello", "1");
+    query.put("site", "demo");
+    query.put("lang", "de-AT");
+    query.put("token", "a-handshake-credential");
+    query.put("user", "maya");
+    query.put("password", "in-a-url-never");
+    query.put("resume", "demo-1");
+    query.put("ref", "r");
+    query.put("v", "1");
+    query.put("type", "join");
+
+    Command.Hello h = Command.Hello.fromQuery(query);
+
+    assertThat(h.v()).isEqualTo(1);
+    assertThat(h.options()).containsOnly(Map.entry("site", "demo"), Map.entry("lang", "de-AT"));
+    assertThat(h.token()).isNull();
+    assertThat(h.user()).isNull();
+    assertThat(h.password()).isNull();
+    assertThat(h.resume()).isNull();
+    assertThat(h.ref()).isNull();
+  }
+
+  @Test
+  void anotherProtocolVersionIsAnInvalidFieldNamingHello() {
+    ProtocolException e =
+        catchThrowableOfType(
+            ProtocolException.class, () -> Command.Hello.fromQuery(Map.of("hello", "2")));
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(e.field()).isEqualTo("hello");
+    assertThat(e.getMessage()).contains("protocol version 2 is not supported");
+  }
+
+  @Test
+  void itsOptionsAreCheckedAsAFramesAre() {
+    ProtocolException e =
+        catchThrowableOfType(
+            ProtocolException.class,
+            () -> Command.Hello.fromQuery(Map.of("hello", "1", "site", "s".repeat(257))));
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(e.field()).isEqualTo("site");
+  }
+}
