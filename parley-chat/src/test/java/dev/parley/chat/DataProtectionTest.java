@@ -3,10 +3,12 @@ package dev.parley.chat;
 import static dev.parley.chat.VisitorFlowTest.greeted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.AppendRequest;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.Push;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,15 +44,24 @@ class DataProtectionTest {
     v.nextOf(Push.Ack.class);
     v.send("{\"type\":\"receipt\",\"conv\":\"" + conv + "\",\"kind\":\"read\",\"seq\":1}");
     v.nextOf(Push.Receipt.class); // stored
+    notesStored(conv, 2); // the handoff's ("You asked for a person…") and "Maya joined…"
     return conv;
   }
 
-  /** Waits until {@code v} got the "… resolved the conversation" line: it is stored by then. */
-  static void resolvedNoteStored(ChatHarness.Client v) throws InterruptedException {
-    Push.Message m;
-    do {
-      m = v.nextOf(Push.Message.class);
-    } while (!"system".equals(m.kind()));
+  /**
+   * Waits until {@code conv} holds {@code n} system notes. A move's note is stored after the move
+   * was announced (its status event can come first), so a test that deletes must wait for the
+   * notes, or one could land in the deleted conversation (seen once in CI: "Maya joined…").
+   */
+  void notesStored(String conv, int n) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                h.store.readAfter(conv, 0, 100).stream()
+                        .filter(m -> "system".equals(m.kind()))
+                        .count()
+                    >= n);
   }
 
   ChatHarness.Client ann() throws InterruptedException {
@@ -141,7 +152,7 @@ class DataProtectionTest {
     assertThat(h.store.readAfter(conv, 0, 100)).isNotEmpty();
     maya.send("{\"type\":\"resolve\",\"conv\":\"" + conv + "\"}");
     AgentRoutingTest.awaitStatus(v, conv, "resolved");
-    resolvedNoteStored(v);
+    notesStored(conv, 3); // and "Maya resolved…"
     h.chatStore.rate(new Rating(conv, "demo", true, "thanks", h.clock.millis())).join();
     h.store
         .append(new AppendRequest(Notes.of(conv), "maya", null, "text", "a note", h.clock.millis()))
@@ -167,7 +178,7 @@ class DataProtectionTest {
     String conv = talking(v, maya);
     maya.send("{\"type\":\"resolve\",\"conv\":\"" + conv + "\"}");
     AgentRoutingTest.awaitStatus(v, conv, "resolved");
-    resolvedNoteStored(v);
+    notesStored(conv, 3); // and "Maya resolved…"
 
     assertThat(h.chat.dataProtection().deleteConversation(conv).join().existed()).isTrue();
 
