@@ -45,6 +45,9 @@ final class Admission {
     Command.Hello h;
     try {
       h = Command.Hello.fromQuery(session.connection().handshakeParams());
+      if (h != null) {
+        node.codec().check(h); // as a frame's: the core's rules and the layers' (site, lang)
+      }
     } catch (ProtocolException e) {
       session.reject(null, e);
       return;

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * The core's message commands of one {@link Session}: {@code send} (joined, within the rate and the
  * length, its attachments turned into meta by the extension, then appended in the order sent and
  * acknowledged once durable; a resent cid the extension now refuses is acknowledged as stored),
- * {@code receipt} and {@code history}. A session makes it at its first such command, so idle
- * connections do not pay for it.
+ * {@code receipt} and {@code history}; and whether the principal may publish where it is joined
+ * ({@link #mayPublishOrThrow}, for {@code typing} too). A session makes it at its first such
+ * command, so idle connections do not pay for it.
  *
  * <p>Not thread-safe: confined to the session's event loop, like the session; store results come
  * back through {@link Session#loop()} (or, for a send's ack, the connection's executor).

@@ -158,8 +158,13 @@ public final class Codec {
     }
   }
 
-  /** Runs a command's own validation and the layers' checks of it. */
-  private void check(Command command) {
+  /**
+   * Runs a command's own validation and the layers' checks of it, as decoding a frame does: for a
+   * command that came another way (a {@code hello} carried by the upgrade request).
+   *
+   * @throws ProtocolException what decoding the same command from a frame would throw
+   */
+  public void check(Command command) {
     command.validate();
     for (Consumer<Command> check : checks.getOrDefault(command.getClass(), List.of())) {
       check.accept(command);

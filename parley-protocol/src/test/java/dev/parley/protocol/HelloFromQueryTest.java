@@ -29,6 +29,8 @@ class HelloFromQueryTest {
     query.put("ref", "r");
     query.put("v", "1");
     query.put("type", "join");
+    query.put("transport", "sse");
+    query.put("key", "a-routing-key-of-the-fallback");
 
     Command.Hello h = Command.Hello.fromQuery(query);
 
@@ -52,12 +54,26 @@ class HelloFromQueryTest {
   }
 
   @Test
-  void itsOptionsAreCheckedAsAFramesAre() {
+  void theCodecChecksItsOptionsAsAFramesAreWithTheLayersChecks() {
+    Codec codec =
+        Codec.builder()
+            .check(
+                Command.Hello.class,
+                h -> {
+                  if ("x!".equals(h.option("lang"))) {
+                    throw Fields.invalid("lang", "is not a language tag");
+                  }
+                })
+            .build();
+    Command.Hello longSite = Command.Hello.fromQuery(Map.of("hello", "1", "site", "s".repeat(257)));
     ProtocolException e =
-        catchThrowableOfType(
-            ProtocolException.class,
-            () -> Command.Hello.fromQuery(Map.of("hello", "1", "site", "s".repeat(257))));
+        catchThrowableOfType(ProtocolException.class, () -> codec.check(longSite));
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
     assertThat(e.field()).isEqualTo("site");
+
+    Command.Hello badLang = Command.Hello.fromQuery(Map.of("hello", "1", "lang", "x!"));
+    e = catchThrowableOfType(ProtocolException.class, () -> codec.check(badLang));
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+    assertThat(e.field()).isEqualTo("lang");
   }
 }

@@ -130,6 +130,26 @@ class AdmissionTest {
   }
 
   @Test
+  void aHelloInTheUpgradeRequestGetsTheChatLayersChecksAsAFrameDoes() throws Exception {
+    try (RawWebSocket ws =
+        RawWebSocket.connect(
+            "127.0.0.1",
+            server.port(),
+            "/ws?site=shop&lang=%3Cb%3Ex&hello=1",
+            Map.of("Origin", "https://shop.example"))) {
+      assertThat(ws.status()).isEqualTo(101);
+      Push.Error e = (Push.Error) codec.decodePush(ws.readText());
+      assertThat(e.code()).isEqualTo("invalid_field");
+      assertThat(e.field()).isEqualTo("lang");
+
+      ws.sendText("{\"type\":\"hello\",\"ref\":\"h\",\"lang\":\"de\"}");
+      Push.Welcome w = (Push.Welcome) codec.decodePush(ws.readText());
+      assertThat(w.ref()).as("the connection may still send its own").isEqualTo("h");
+      assertThat(w.claims()).containsEntry("lang", "de").containsEntry("site", "shop");
+    }
+  }
+
+  @Test
   void aPageOfOneSiteCannotOpenAnotherSitesWidgetByNamingItInHello() throws Exception {
     // Let in for shop, where the page's origin is listed; then the hello names the other site.
     try (RawWebSocket ws =

@@ -40,11 +40,11 @@ import java.util.regex.Pattern;
  * docs/PROTOCOL.md#fallback-transports}):
  *
  * <ul>
- *   <li>{@code POST /rt/open?transport=sse|longpoll[&site=…][&key=…]}: the same admission as a
- *       WebSocket handshake (origin 403, token 401, connection limit 503), then {@code {"sid": …}}:
- *       128 random bits of the server's, after the client's {@code key} and a dot when it named one
- *       ({@code <key>.<random>}), so a load balancer can hash every request of the session on the
- *       key while nobody can choose or guess a session id;
+ *   <li>{@code POST /rt/open?transport=sse|longpoll[&site=…][&key=…][&hello=1]}: the same admission
+ *       as a WebSocket handshake (origin 403, token 401, connection limit 503), then {@code {"sid":
+ *       …}}: 128 random bits of the server's, after the client's {@code key} and a dot when it
+ *       named one ({@code <key>.<random>}), so a load balancer can hash every request of the
+ *       session on the key while nobody can choose or guess a session id;
  *   <li>{@code GET /rt/<sid>/events}: the event stream ({@code Last-Event-ID} resumes it);
  *   <li>{@code GET /rt/<sid>/poll?after=<id>}: frames after {@code id}, held up to 25 s;
  *   <li>{@code POST /rt/<sid>/send?ack=<id>}: commands, one per line; 204;
@@ -296,7 +296,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
                       Session session = node.open(c);
                       c.attach(session);
                       node.metrics().connectionOpened(transport);
-                      session.helloFromRequest(); // its welcome waits for the first poll
+                      session.helloFromRequest(); // welcome: event 1 of the stream or poll
                       respondJson(
                           ctx,
                           keepAlive,

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * beyond, the handing writer waits (see the writer's class doc, Completions). An {@code Error} that
  * ends the thread, or its close, makes the writer complete the rest itself, in order.
  *
- * <p>Thread-safe: {@link #complete} is called by the writer thread only; the completer thread only
- * runs what it was handed, in order (the queue's hand-off orders each completion after the writes
- * of its batch).
+ * <p>Thread-safe: {@link #complete} and {@link #committed} are called by the writer thread only;
+ * the completer thread only runs what it was handed, in order (the queue's hand-off orders each
+ * completion after the writes of its batch).
  */
 interface BatchCompleter extends AutoCloseable {
   /** Completions that may wait for the completer thread before the writer waits for it. */
