@@ -45,16 +45,15 @@ final class Admission {
     Command.Hello h;
     try {
       h = Command.Hello.fromQuery(session.connection().handshakeParams());
-      if (h != null) {
-        node.codec().check(h); // as a frame's: the core's rules and the layers' (site, lang)
+      if (h == null) {
+        return;
       }
+      node.codec().check(h); // as a frame's: the core's rules and the layers' (site, lang)
     } catch (ProtocolException e) {
       session.reject(null, e);
       return;
     }
-    if (h != null) {
-      checks.arrived(h);
-    }
+    checks.arrived(h);
   }
 
   /** {@code hello}: authenticate, let the extension admit, then {@code welcome}. */

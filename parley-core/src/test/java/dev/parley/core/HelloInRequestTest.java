@@ -57,7 +57,14 @@ class HelloInRequestTest {
 
   /** Opens a session for a request with {@code query}, as the transport does after the upgrade. */
   RecordingConnection open(Map<String, String> query, Session[] opened) {
-    RecordingConnection c = new RecordingConnection(new Codec(), query, null, "192.0.2.9", null);
+    return open(query, null, opened);
+  }
+
+  /** … whose handshake presented a token the transport checked as {@code atHandshake}. */
+  RecordingConnection open(Map<String, String> query, Principal atHandshake, Session[] opened) {
+    RecordingConnection c =
+        new RecordingConnection(new Codec(), query, null, "192.0.2.9", null)
+            .presentedAtHandshake(atHandshake);
     connections.add(c);
     c.onLoop(
         () -> {
@@ -127,5 +134,24 @@ class HelloInRequestTest {
     clock.advance(Duration.ofSeconds(1));
     c.command(s[0], "{\"type\":\"hello\",\"ref\":\"later\"}");
     assertThat(c.next(Push.Welcome.class).ref()).isEqualTo("later");
+  }
+
+  @Test
+  void aHelloInTheRequestWithTheHandshakesTokenIsThatUserUnbudgetedAndTheTokenNotEchoed()
+      throws Exception {
+    Principal maya = new Principal("maya", Map.of("role", "agent"), "handshake-token");
+    for (int i = 0; i <= node.config().helloBurst(); i++) {
+      Session[] s = new Session[1];
+      RecordingConnection c = open(Map.of("hello", "1"), maya, s);
+
+      Push.Welcome w = c.next(Push.Welcome.class);
+      assertThat(w.user()).isEqualTo("maya");
+      assertThat(w.claims()).containsEntry("role", "agent");
+      assertThat(w.token()).as("a token the handshake brought is never echoed").isNull();
+    }
+    assertThat(authenticated).as("the handshake's principal is not authenticated again").isEmpty();
+    assertThat(open(Map.of("hello", "1"), new Session[1]).next())
+        .as("the address's budget is untouched: a new visitor is still welcomed")
+        .isInstanceOf(Push.Welcome.class);
   }
 }

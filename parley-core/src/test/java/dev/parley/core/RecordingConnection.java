@@ -37,6 +37,7 @@ public final class RecordingConnection implements Connection, AutoCloseable {
   private final String clientAddress;
   private final String host;
   private volatile CloseCode closedWith;
+  private volatile Principal handshakePrincipal;
 
   /** A connection whose frames are decoded with the core's codec. */
   public RecordingConnection() {
@@ -146,6 +147,17 @@ public final class RecordingConnection implements Connection, AutoCloseable {
   @Override
   public Map<String, String> handshakeParams() {
     return params;
+  }
+
+  @Override
+  public Principal handshakePrincipal() {
+    return handshakePrincipal;
+  }
+
+  /** This connection's handshake presented a token the transport checked as {@code p}. */
+  public RecordingConnection presentedAtHandshake(Principal p) {
+    this.handshakePrincipal = p;
+    return this;
   }
 
   @Override

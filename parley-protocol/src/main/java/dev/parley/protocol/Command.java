@@ -5,6 +5,8 @@ import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.lang.reflect.RecordComponent;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,12 +87,21 @@ public interface Command {
 
     /**
      * Query parameters that are never a hello's options: the handshake's token, the fallback
-     * transports' {@code transport} and {@code key}, and a hello's own fields (a password never
-     * comes in a URL, nor positions to resume).
+     * transports' {@code transport} and {@code key}, a frame's {@code type}, and every field of
+     * this record (a password never comes in a URL, nor positions to resume). Derived from the
+     * record's components, so a field added later can never slip into a URL as an option.
      */
-    static final Set<String> NOT_OPTIONS =
-        Set.of(
-            QUERY, "token", "transport", "key", "ref", "v", "resume", "user", "password", "type");
+    static final Set<String> NOT_OPTIONS = notOptions();
+
+    private static Set<String> notOptions() {
+      Set<String> names = new HashSet<>(Set.of(QUERY, "token", "transport", "key", "type"));
+      for (RecordComponent c : Hello.class.getRecordComponents()) {
+        if (!c.getName().equals("options")) {
+          names.add(c.getName());
+        }
+      }
+      return Set.copyOf(names);
+    }
 
     public Hello {
       options = options == null ? new LinkedHashMap<>() : options;

@@ -3,7 +3,8 @@ package dev.parley.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import java.util.LinkedHashMap;
+import java.lang.reflect.RecordComponent;
+import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,19 +19,20 @@ class HelloFromQueryTest {
 
   @Test
   void theOtherParametersAreTheHellosOptionsButNeverItsFieldsOrTheHandshakesToken() {
-    Map<String, String> query = new LinkedHashMap<>();
-    query.put("hello", "1");
-    query.put("site", "demo");
-    query.put("lang", "de-AT");
-    query.put("token", "a-handshake-credential");
-    query.put("user", "maya");
-    query.put("password", "in-a-url-never");
-    query.put("resume", "demo-1");
-    query.put("ref", "r");
-    query.put("v", "1");
-    query.put("type", "join");
-    query.put("transport", "sse");
-    query.put("key", "a-routing-key-of-the-fallback");
+    Map<String, String> query =
+        Map.ofEntries(
+            Map.entry("hello", "1"),
+            Map.entry("site", "demo"),
+            Map.entry("lang", "de-AT"),
+            Map.entry("token", "a-handshake-credential"),
+            Map.entry("user", "maya"),
+            Map.entry("password", "in-a-url-never"),
+            Map.entry("resume", "demo-1"),
+            Map.entry("ref", "r"),
+            Map.entry("v", "1"),
+            Map.entry("type", "join"),
+            Map.entry("transport", "sse"),
+            Map.entry("key", "a-routing-key-of-the-fallback"));
 
     Command.Hello h = Command.Hello.fromQuery(query);
 
@@ -41,6 +43,18 @@ class HelloFromQueryTest {
     assertThat(h.password()).isNull();
     assertThat(h.resume()).isNull();
     assertThat(h.ref()).isNull();
+  }
+
+  @Test
+  void noFieldOfTheRecordEverBecomesAnOptionNotEvenOneAddedLater() {
+    Map<String, String> query = new HashMap<>(Map.of("hello", "1"));
+    for (RecordComponent c : Command.Hello.class.getRecordComponents()) {
+      if (!c.getName().equals("options")) { // the rest of the query, not a field
+        query.put(c.getName(), "from-a-url");
+      }
+    }
+
+    assertThat(Command.Hello.fromQuery(query).options()).isEmpty();
   }
 
   @Test

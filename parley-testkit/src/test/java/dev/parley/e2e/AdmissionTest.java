@@ -76,6 +76,12 @@ class AdmissionTest {
     }
   }
 
+  /** A WebSocket opened on {@code path} from a page of the shop (its origin is allowed). */
+  RawWebSocket shopPage(String path) throws Exception {
+    return RawWebSocket.connect(
+        "127.0.0.1", server.port(), path, Map.of("Origin", "https://shop.example"));
+  }
+
   @Test
   void anOriginASiteDoesNotAllowGets403AtTheHandshake() throws Exception {
     assertThat(handshake("/ws?site=shop", "https://shop.example")).isEqualTo(101);
@@ -109,12 +115,7 @@ class AdmissionTest {
 
   @Test
   void aHelloInTheUpgradeRequestIsWelcomedWithoutAFrameOnTheSiteTheURLNames() throws Exception {
-    try (RawWebSocket ws =
-        RawWebSocket.connect(
-            "127.0.0.1",
-            server.port(),
-            "/ws?site=shop&lang=de&hello=1",
-            Map.of("Origin", "https://shop.example"))) {
+    try (RawWebSocket ws = shopPage("/ws?site=shop&lang=de&hello=1")) {
       assertThat(ws.status()).isEqualTo(101);
       Push.Welcome w = (Push.Welcome) codec.decodePush(ws.readText());
       assertThat(w.claims()).containsEntry("site", "shop").containsEntry("lang", "de");
@@ -131,12 +132,7 @@ class AdmissionTest {
 
   @Test
   void aHelloInTheUpgradeRequestGetsTheChatLayersChecksAsAFrameDoes() throws Exception {
-    try (RawWebSocket ws =
-        RawWebSocket.connect(
-            "127.0.0.1",
-            server.port(),
-            "/ws?site=shop&lang=%3Cb%3Ex&hello=1",
-            Map.of("Origin", "https://shop.example"))) {
+    try (RawWebSocket ws = shopPage("/ws?site=shop&lang=%3Cb%3Ex&hello=1")) {
       assertThat(ws.status()).isEqualTo(101);
       Push.Error e = (Push.Error) codec.decodePush(ws.readText());
       assertThat(e.code()).isEqualTo("invalid_field");
@@ -152,12 +148,7 @@ class AdmissionTest {
   @Test
   void aPageOfOneSiteCannotOpenAnotherSitesWidgetByNamingItInHello() throws Exception {
     // Let in for shop, where the page's origin is listed; then the hello names the other site.
-    try (RawWebSocket ws =
-        RawWebSocket.connect(
-            "127.0.0.1",
-            server.port(),
-            "/ws?site=shop",
-            Map.of("Origin", "https://shop.example"))) {
+    try (RawWebSocket ws = shopPage("/ws?site=shop")) {
       ws.sendText("{\"type\":\"hello\",\"site\":\"other\"}");
       codec.decodePush(ws.readText());
       Push.Error e = (Push.Error) codec.decodePush(ws.readText());
