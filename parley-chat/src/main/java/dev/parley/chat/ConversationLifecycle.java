@@ -20,7 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Also keeps the visitor's latest mood per conversation (this node's view), which the agents'
  * view of a conversation carries.
  *
- * <p>Thread-safe: no state besides the concurrent mood map; moves complete on store threads.
+ * <p>Each conversation's announcements run one after another, in the order of its moves on this
+ * node: a move's place in the queue and its visitor's language are looked up asynchronously, so
+ * without the chain a later move (assigned) could be told and noted before an earlier one (queued),
+ * and the visitor be left seeing the wrong status. A system note is never left in a conversation
+ * deleted meanwhile ({@link #note}).
+ *
+ * <p>Thread-safe: the concurrent mood map and the concurrent map of the announcements in flight,
+ * one entry per conversation while it has one; moves complete on store threads. Never blocks.
  */
 final class ConversationLifecycle {
   /** Conversations' events for a site's agents go to this topic prefix. */
@@ -38,6 +45,10 @@ final class ConversationLifecycle {
 
   /** The visitor's latest mood, per conversation (this node's view). */
   private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
+
+  /** Per conversation, the last of its announcements on this node, while one is in flight. */
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> announcing =
+      new ConcurrentHashMap<>();
 
   ConversationLifecycle(
       Node node,
@@ -97,9 +108,30 @@ final class ConversationLifecycle {
 
   /**
    * Tells the visitor and the agents where {@code c} stands (with its place when it is queued),
-   * then stores {@code systemText} in the visitor's language.
+   * then stores {@code systemText} in the visitor's language; after the announcements of {@code
+   * c}'s earlier moves on this node have finished (failed or not), so each conversation's status
+   * events and notes go out in the order of its moves.
    */
   CompletableFuture<Void> announce(ChatConversation c, VisitorLanguages.Localized systemText) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> before = announcing.put(c.id(), mine);
+    CompletableFuture<Void> turn =
+        before == null ? CompletableFuture.completedFuture(null) : before.handle((v, e) -> null);
+    turn.thenCompose(v -> announceNow(c, systemText))
+        .whenComplete(
+            (v, e) -> {
+              announcing.remove(c.id(), mine); // unless a later move already queued behind it
+              if (e != null) {
+                mine.completeExceptionally(e);
+              } else {
+                mine.complete(null);
+              }
+            });
+    return mine;
+  }
+
+  private CompletableFuture<Void> announceNow(
+      ChatConversation c, VisitorLanguages.Localized systemText) {
     CompletableFuture<QueuePlaces.Place> place;
     if (c.status() == ConversationStatus.QUEUED) {
       place = places.placeOf(c).exceptionally(e -> null);
@@ -116,12 +148,36 @@ final class ConversationLifecycle {
               publish(c, p);
             });
     return told.thenCompose(v -> languages.say(c.visitor(), systemText))
+        .thenCompose(text -> note(c.id(), text));
+  }
+
+  /**
+   * Stores system note {@code text} in conversation {@code id}, unless the conversation was deleted
+   * meanwhile. Checked before the append and again after it: a delete ({@link
+   * DataProtection#deleteConversation}) makes the tombstone (store, then cache) before it deletes
+   * the messages, so a note appended before the second check saw no tombstone is removed by the
+   * delete, and one the check finds in a tombstone is removed here. Holds on any node.
+   */
+  private CompletableFuture<Void> note(String id, String text) {
+    return deleted(id)
         .thenCompose(
-            text ->
-                node.append(
-                    new AppendRequest(
-                        c.id(), SYSTEM_USER, null, "system", text, node.clock().millis())))
-        .thenApply(a -> (Void) null);
+            gone ->
+                gone
+                    ? CompletableFuture.completedFuture(false)
+                    : node.append(
+                            new AppendRequest(
+                                id, SYSTEM_USER, null, "system", text, node.clock().millis()))
+                        .thenCompose(appended -> deleted(id)))
+        .thenCompose(
+            landedInTombstone ->
+                landedInTombstone
+                    ? node.store().deleteConversation(id).thenApply(n -> (Void) null)
+                    : CompletableFuture.completedFuture(null));
+  }
+
+  /** Whether conversation {@code id} is the tombstone of a deleted one. */
+  private CompletableFuture<Boolean> deleted(String id) {
+    return conversations.find(id).thenApply(c -> c.isPresent() && c.get().deleted());
   }
 
   /** Publishes {@code c}'s state once to its visitor and once to its site's agents. */

@@ -50,8 +50,9 @@ class DataProtectionTest {
 
   /**
    * Waits until {@code conv} holds {@code n} system notes. A move's note is stored after the move
-   * was announced (its status event can come first), so a test that deletes must wait for the
-   * notes, or one could land in the deleted conversation (seen once in CI: "Maya joined…").
+   * was announced (its status event can come first), so a test that counts or exports messages
+   * waits for them. (A note whose move raced a delete is not left in the tombstone: {@link
+   * ConversationLifecycleTest}.)
    */
   void notesStored(String conv, int n) {
     await()

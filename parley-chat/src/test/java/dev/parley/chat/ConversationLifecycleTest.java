@@ -1,0 +1,257 @@
+package dev.parley.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.core.AnonymousTokens;
+import dev.parley.core.BrokerEvent;
+import dev.parley.core.InMemoryBroker;
+import dev.parley.core.InMemoryMessageStore;
+import dev.parley.core.InMemorySharedState;
+import dev.parley.core.ManualClock;
+import dev.parley.core.MessageStore;
+import dev.parley.core.Node;
+import dev.parley.core.NodeConfig;
+import dev.parley.core.SharedState;
+import dev.parley.core.StoredMessage;
+import dev.parley.protocol.Codec;
+import dev.parley.protocol.chat.ChatEvent;
+import dev.parley.protocol.chat.ChatProtocol;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link ConversationLifecycle}'s announcements on a real node with in-memory ports, where a test
+ * holds one asynchronous step (the queue's list, the visitor's language, the store's append) to
+ * open the window a slow store or shared state opens in production: each conversation's moves are
+ * told and noted in their order, and no note is left in a conversation deleted meanwhile.
+ */
+@Timeout(30)
+class ConversationLifecycleTest {
+  static final String CONV = ChatConversation.ID_PREFIX + "lifecycle-1";
+
+  final ManualClock clock = new ManualClock();
+  final Codec codec = ChatProtocol.codec();
+  final InMemoryMessageStore messages = new InMemoryMessageStore();
+
+  /**
+   * The step a test holds, by its port's method name; it goes on when {@link Held#release} runs.
+   */
+  final Held held = new Held();
+
+  Node node;
+  Conversations conversations;
+  ConversationLifecycle lifecycle;
+
+  /** The status of each {@code conversation} event the site's agents were told, in order. */
+  final List<String> toldAgents = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    InMemorySharedState shared = new InMemorySharedState(clock::nanoTime);
+    node =
+        Node.builder()
+            .config(NodeConfig.defaults())
+            .codec(codec)
+            .clock(clock)
+            .store(held.wrap(MessageStore.class, messages))
+            .broker(new InMemoryBroker())
+            .sharedState(held.wrap(SharedState.class, shared))
+            .authenticator(new AnonymousTokens(new byte[32]))
+            .build();
+    Directory directory =
+        new Directory(
+            Map.of(
+                "demo",
+                new Site("demo", "Demo", List.of("*"), "Hi", "Bot", 0.5, BusinessHours.always())),
+            Map.of("maya", new Agent("maya", "Maya", Set.of("demo"), 2, null, false)));
+    conversations =
+        new Conversations(
+            held.wrap(ChatStore.class, new InMemoryChatStore()), node.sharedState(), clock);
+    QueuePlaces places =
+        new QueuePlaces(node, directory, conversations, new WaitEstimate(Duration.ofMinutes(5)));
+    lifecycle =
+        new ConversationLifecycle(
+            node,
+            conversations,
+            directory,
+            places,
+            new EventFeed(IntegrationEvents.NONE, conversations, clock, null),
+            new VisitorLanguages(node));
+    node.broker()
+        .subscribe(
+            "conv:" + ConversationLifecycle.AGENTS_TOPIC + "demo", // LocalHub.topicOf
+            (BrokerEvent e) -> toldAgents.add(conversationStatus(e)))
+        .get(5, TimeUnit.SECONDS);
+    conversations.open("demo", "ann", CONV).get(5, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stop() {
+    node.close();
+  }
+
+  String conversationStatus(BrokerEvent e) {
+    return ((ChatEvent.Conversation) codec.decodePush(e.frame(), 0, e.frame().length)).status();
+  }
+
+  ChatConversation current() throws Exception {
+    return conversations.find(CONV).get(5, TimeUnit.SECONDS).orElseThrow();
+  }
+
+  CompletableFuture<?> move(ConversationStatus to, String note) throws Exception {
+    return move(current(), to, note);
+  }
+
+  CompletableFuture<?> move(ChatConversation c, ConversationStatus to, String note) {
+    return lifecycle.move(
+        c, c.status(), to, to == ConversationStatus.ASSIGNED ? "maya" : null, lang -> note);
+  }
+
+  /** The texts of the system notes {@code CONV} holds, in seq order. */
+  List<String> notes() throws Exception {
+    return messages.readAfter(CONV, 0, 100).stream()
+        .filter(m -> "system".equals(m.kind()))
+        .map(StoredMessage::text)
+        .toList();
+  }
+
+  @Test
+  void aLaterMoveIsToldAndNotedOnlyAfterAnEarlierOneWhosePlaceInTheQueueIsSlow() throws Exception {
+    held.hold("list"); // the queue's order, which a queued conversation's place needs
+    CompletableFuture<?> queued = move(ConversationStatus.QUEUED, "You are in the queue.");
+    CompletableFuture<?> assigned = move(ConversationStatus.ASSIGNED, "Maya joined.");
+
+    assertThat(current().status()).as("both moves are made").isEqualTo(ConversationStatus.ASSIGNED);
+    assertThat(toldAgents).as("nothing is told before the queued place").isEmpty();
+    assertThat(notes()).isEmpty();
+    assertThat(assigned).isNotDone();
+
+    held.release();
+    queued.get(5, TimeUnit.SECONDS);
+    assigned.get(5, TimeUnit.SECONDS);
+
+    assertThat(toldAgents).containsExactly("queued", "assigned");
+    assertThat(notes()).containsExactly("You are in the queue.", "Maya joined.");
+  }
+
+  @Test
+  void aFailedAnnouncementDoesNotStopTheNextOne() throws Exception {
+    held.hold("append"); // the queued move's note
+    CompletableFuture<?> queued = move(ConversationStatus.QUEUED, "You are in the queue.");
+    CompletableFuture<?> assigned = move(ConversationStatus.ASSIGNED, "Maya joined.");
+    assertThat(toldAgents).containsExactly("queued");
+
+    held.releaseFailing();
+
+    assertThat(queued).failsWithin(Duration.ofSeconds(5));
+    assigned.get(5, TimeUnit.SECONDS);
+    assertThat(toldAgents).containsExactly("queued", "assigned");
+    assertThat(notes()).containsExactly("Maya joined.");
+  }
+
+  @Test
+  void aNoteIsNotStoredInAConversationDeletedWhileItsLanguageWasLookedUp() throws Exception {
+    ChatConversation c = current();
+    held.hold("value"); // the visitor's language, from the shared state
+    CompletableFuture<?> resolved = move(c, ConversationStatus.RESOLVED, "Resolved.");
+    assertThat(toldAgents).containsExactly("resolved");
+
+    held.release(() -> deleteConversation());
+    resolved.get(5, TimeUnit.SECONDS);
+
+    assertThat(current().deleted()).isTrue();
+    assertThat(notes()).isEmpty();
+  }
+
+  @Test
+  void aNoteAppendedAsTheConversationIsDeletedIsRemovedAgain() throws Exception {
+    held.hold("append"); // the note's append: it lands after the delete removed the messages
+    CompletableFuture<?> resolved = move(ConversationStatus.RESOLVED, "Resolved.");
+
+    held.release(() -> deleteConversation());
+    resolved.get(5, TimeUnit.SECONDS);
+
+    assertThat(current().deleted()).isTrue();
+    assertThat(messages.readAfter(CONV, 0, 100)).isEmpty();
+  }
+
+  /**
+   * What {@link DataProtection#deleteConversation} does first: the tombstone, then the messages.
+   */
+  Void deleteConversation() {
+    try {
+      assertThat(conversations.delete(CONV).get(5, TimeUnit.SECONDS)).isTrue();
+      messages.deleteConversation(CONV).get(5, TimeUnit.SECONDS);
+      return null;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Wraps ports so that the calls of one method (by name) wait until {@link #release} (or fail at
+   * {@link #releaseFailing}). Only methods that return a {@link CompletableFuture} are held.
+   */
+  static final class Held {
+    private volatile String method;
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+    void hold(String name) {
+      method = name;
+    }
+
+    void release() {
+      release(() -> null);
+    }
+
+    /** Runs {@code first} on the test thread, then lets the held calls go on. */
+    void release(Supplier<Void> first) {
+      method = null;
+      first.get();
+      released.complete(null);
+    }
+
+    /** The held calls fail (the port is down); later calls go through. */
+    void releaseFailing() {
+      method = null;
+      released.completeExceptionally(new IllegalStateException("the port was down"));
+    }
+
+    <T> T wrap(Class<T> port, T real) {
+      Object proxy =
+          Proxy.newProxyInstance(
+              port.getClassLoader(),
+              new Class<?>[] {port},
+              (p, m, args) -> {
+                if (m.getName().equals(method) && m.getReturnType() == CompletableFuture.class) {
+                  return released.thenCompose(v -> (CompletableFuture<?>) invoke(m, real, args));
+                }
+                return invoke(m, real, args);
+              });
+      return port.cast(proxy);
+    }
+
+    private static Object invoke(Method m, Object real, Object[] args) {
+      try {
+        return m.invoke(real, args);
+      } catch (InvocationTargetException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+      } catch (IllegalAccessException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
