@@ -7,6 +7,7 @@ import dev.parley.protocol.chat.ChatEvent;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The status machine of chat conversations ({@link ConversationStatus}): each move is a
@@ -79,58 +80,65 @@ final class ConversationLifecycle {
     if (!from.canMoveTo(to)) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
-    return conversations
-        .transition(c, from, to, agent)
-        .thenCompose(
-            moved -> {
-              if (moved.isEmpty()) {
-                return CompletableFuture.completedFuture(moved);
-              }
-              feed.moved(moved.get());
-              return announce(moved.get(), systemText).thenApply(v -> moved);
-            });
+    return inTurn(c.id(), () -> conversations.transition(c, from, to, agent), systemText);
   }
 
   /** Hands {@code c} from {@code from} to {@code to}, announced like a move. */
   CompletableFuture<Optional<ChatConversation>> reassign(
       ChatConversation c, Agent from, Agent to, VisitorLanguages.Localized systemText) {
-    return conversations
-        .reassign(c, from.user(), to.user())
-        .thenCompose(
-            moved -> {
-              if (moved.isEmpty()) {
-                return CompletableFuture.completedFuture(moved);
-              }
-              feed.moved(moved.get());
-              return announce(moved.get(), systemText).thenApply(v -> moved);
-            });
+    return inTurn(c.id(), () -> conversations.reassign(c, from.user(), to.user()), systemText);
   }
 
   /**
-   * Tells the visitor and the agents where {@code c} stands (with its place when it is queued),
-   * then stores {@code systemText} in the visitor's language; after the announcements of {@code
-   * c}'s earlier moves on this node have finished (failed or not), so each conversation's status
-   * events and notes go out in the order of its moves.
+   * Makes {@code change} of conversation {@code id} (a compare-and-set: the moved row, or empty if
+   * it lost) and announces it in its turn: integration event, status events, then {@code
+   * systemText} in the visitor's language, once the announcements of the conversation's earlier
+   * moves on this node have finished (failed or not). The turn is taken before the compare-and-set
+   * is asked for, so the turns' order is the moves' (a move is asked for only once the state it
+   * moves from is visible, that is, after the move before it). A lost change takes its turn and
+   * announces nothing. Completes when the announcement did.
    */
-  CompletableFuture<Void> announce(ChatConversation c, VisitorLanguages.Localized systemText) {
+  private CompletableFuture<Optional<ChatConversation>> inTurn(
+      String id,
+      Supplier<CompletableFuture<Optional<ChatConversation>>> change,
+      VisitorLanguages.Localized systemText) {
     CompletableFuture<Void> mine = new CompletableFuture<>();
-    CompletableFuture<Void> before = announcing.put(c.id(), mine);
+    CompletableFuture<Void> before = announcing.put(id, mine);
+    CompletableFuture<Optional<ChatConversation>> moved;
+    try {
+      moved = change.get();
+    } catch (RuntimeException e) {
+      moved = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Optional<ChatConversation>> result = moved;
     CompletableFuture<Void> turn =
         before == null ? CompletableFuture.completedFuture(null) : before.handle((v, e) -> null);
-    turn.thenCompose(v -> announceNow(c, systemText))
+    turn.thenCompose(v -> result)
+        .thenCompose(
+            m -> {
+              if (m.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              feed.moved(m.get());
+              return announce(m.get(), systemText);
+            })
         .whenComplete(
             (v, e) -> {
-              announcing.remove(c.id(), mine); // unless a later move already queued behind it
+              announcing.remove(id, mine); // unless a later move already took its turn after it
               if (e != null) {
                 mine.completeExceptionally(e);
               } else {
                 mine.complete(null);
               }
             });
-    return mine;
+    return mine.thenCompose(v -> result);
   }
 
-  private CompletableFuture<Void> announceNow(
+  /**
+   * Tells the visitor and the agents where {@code c} stands (with its place when it is queued),
+   * then stores {@code systemText} in the visitor's language.
+   */
+  private CompletableFuture<Void> announce(
       ChatConversation c, VisitorLanguages.Localized systemText) {
     CompletableFuture<QueuePlaces.Place> place;
     if (c.status() == ConversationStatus.QUEUED) {
@@ -153,31 +161,44 @@ final class ConversationLifecycle {
 
   /**
    * Stores system note {@code text} in conversation {@code id}, unless the conversation was deleted
-   * meanwhile. Checked before the append and again after it: a delete ({@link
-   * DataProtection#deleteConversation}) makes the tombstone (store, then cache) before it deletes
-   * the messages, so a note appended before the second check saw no tombstone is removed by the
-   * delete, and one the check finds in a tombstone is removed here. Holds on any node.
+   * meanwhile. Checked before the append (the cached row) and again after it, whatever the append's
+   * outcome (the stored row: a failed publish may follow a stored note). A delete ({@link
+   * DataProtection#deleteConversation}) commits the tombstone before it deletes the messages, so a
+   * note appended before the second check found no tombstone is removed by the delete, and one the
+   * check finds in a tombstone is removed here. Holds on any node. A check that fails counts as not
+   * deleted (the note is kept, as before there were checks).
    */
   private CompletableFuture<Void> note(String id, String text) {
-    return deleted(id)
+    return deleted(conversations.find(id))
         .thenCompose(
-            gone ->
-                gone
-                    ? CompletableFuture.completedFuture(false)
-                    : node.append(
-                            new AppendRequest(
-                                id, SYSTEM_USER, null, "system", text, node.clock().millis()))
-                        .thenCompose(appended -> deleted(id)))
-        .thenCompose(
-            landedInTombstone ->
-                landedInTombstone
-                    ? node.store().deleteConversation(id).thenApply(n -> (Void) null)
-                    : CompletableFuture.completedFuture(null));
+            gone -> {
+              if (gone) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return node.append(
+                      new AppendRequest(
+                          id, SYSTEM_USER, null, "system", text, node.clock().millis()))
+                  .handle((appended, failed) -> failed)
+                  .thenCompose(
+                      failed ->
+                          deleted(conversations.stored(id))
+                              .thenCompose(
+                                  inTombstone ->
+                                      inTombstone
+                                          ? node.store().deleteConversation(id)
+                                          : CompletableFuture.completedFuture(0))
+                              .thenCompose(
+                                  n ->
+                                      failed == null
+                                          ? CompletableFuture.<Void>completedFuture(null)
+                                          : CompletableFuture.<Void>failedFuture(failed)));
+            });
   }
 
-  /** Whether conversation {@code id} is the tombstone of a deleted one. */
-  private CompletableFuture<Boolean> deleted(String id) {
-    return conversations.find(id).thenApply(c -> c.isPresent() && c.get().deleted());
+  /** Whether {@code row} is the tombstone of a deleted conversation; false if it failed. */
+  private static CompletableFuture<Boolean> deleted(
+      CompletableFuture<Optional<ChatConversation>> row) {
+    return row.handle((c, err) -> err == null && c.isPresent() && c.get().deleted());
   }
 
   /** Publishes {@code c}'s state once to its visitor and once to its site's agents. */

@@ -59,6 +59,14 @@ public final class Conversations {
   }
 
   /**
+   * The conversation {@code id} as the store holds it now, past the cache (for a check that must
+   * not read a cached row a failed cache write left stale).
+   */
+  public CompletableFuture<Optional<ChatConversation>> stored(String id) {
+    return store.find(id);
+  }
+
+  /**
    * The visitor's open conversation on {@code site}, created with id {@code newId} if none is open.
    */
   public CompletableFuture<ChatStore.Opened> open(String site, String visitor, String newId) {

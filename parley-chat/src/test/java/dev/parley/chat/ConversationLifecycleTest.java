@@ -51,6 +51,7 @@ class ConversationLifecycleTest {
    */
   final Held held = new Held();
 
+  final InMemoryChatStore chatStore = new InMemoryChatStore();
   Node node;
   Conversations conversations;
   ConversationLifecycle lifecycle;
@@ -78,8 +79,7 @@ class ConversationLifecycleTest {
                 new Site("demo", "Demo", List.of("*"), "Hi", "Bot", 0.5, BusinessHours.always())),
             Map.of("maya", new Agent("maya", "Maya", Set.of("demo"), 2, null, false)));
     conversations =
-        new Conversations(
-            held.wrap(ChatStore.class, new InMemoryChatStore()), node.sharedState(), clock);
+        new Conversations(held.wrap(ChatStore.class, chatStore), node.sharedState(), clock);
     QueuePlaces places =
         new QueuePlaces(node, directory, conversations, new WaitEstimate(Duration.ofMinutes(5)));
     lifecycle =
@@ -188,6 +188,36 @@ class ConversationLifecycleTest {
     assertThat(messages.readAfter(CONV, 0, 100)).isEmpty();
   }
 
+  @Test
+  void aNoteStoredWhoseAppendThenFailedIsStillRemovedFromATombstone() throws Exception {
+    held.hold("append"); // stored, then the append fails (as when the publish after it fails)
+    CompletableFuture<?> resolved = move(ConversationStatus.RESOLVED, "Resolved.");
+
+    deleteConversation();
+    held.releaseAfterCallFailing();
+
+    assertThat(resolved).failsWithin(Duration.ofSeconds(5));
+    assertThat(messages.readAfter(CONV, 0, 100)).isEmpty();
+  }
+
+  @Test
+  void theCheckAfterTheAppendReadsTheStoreNotACacheAFailedWriteLeftStale() throws Exception {
+    held.hold("append");
+    CompletableFuture<?> resolved = move(ConversationStatus.RESOLVED, "Resolved.");
+
+    held.release(
+        () -> {
+          // The tombstone committed, but its cache write failed: the cache still says resolved.
+          chatStore.delete(CONV).join();
+          messages.deleteConversation(CONV).join();
+          return null;
+        });
+    resolved.get(5, TimeUnit.SECONDS);
+
+    assertThat(current().deleted()).as("the stale cached row").isFalse();
+    assertThat(messages.readAfter(CONV, 0, 100)).isEmpty();
+  }
+
   /**
    * What {@link DataProtection#deleteConversation} does first: the tombstone, then the messages.
    */
@@ -207,6 +237,7 @@ class ConversationLifecycleTest {
    */
   static final class Held {
     private volatile String method;
+    private volatile boolean afterCallFailing;
     private final CompletableFuture<Void> released = new CompletableFuture<>();
 
     void hold(String name) {
@@ -224,6 +255,13 @@ class ConversationLifecycleTest {
       released.complete(null);
     }
 
+    /** The held calls are made, then answered with a failure; later calls go through. */
+    void releaseAfterCallFailing() {
+      method = null;
+      afterCallFailing = true;
+      released.complete(null);
+    }
+
     /** The held calls fail (the port is down); later calls go through. */
     void releaseFailing() {
       method = null;
@@ -237,7 +275,14 @@ class ConversationLifecycleTest {
               new Class<?>[] {port},
               (p, m, args) -> {
                 if (m.getName().equals(method) && m.getReturnType() == CompletableFuture.class) {
-                  return released.thenCompose(v -> (CompletableFuture<?>) invoke(m, real, args));
+                  return released
+                      .thenCompose(v -> (CompletableFuture<?>) invoke(m, real, args))
+                      .thenCompose(
+                          done ->
+                              afterCallFailing
+                                  ? CompletableFuture.failedFuture(
+                                      new IllegalStateException("failed after the call"))
+                                  : CompletableFuture.completedFuture(done));
                 }
                 return invoke(m, real, args);
               });
