@@ -35,7 +35,10 @@ import { backoffDelay } from './backoff.js';
 /**
  * What the connection tells its client.
  * @typedef {object} ConnectionHooks
- * @property {(transport: TransportName) => void} opened a transport is open: say hello
+ * @property {(transport: TransportName, helloInUrl: boolean) => void} opened a transport is open:
+ *   say hello (helloInUrl: its opening request carried the hello, so wait for the welcome)
+ * @property {() => (Record<string, string>|null)} helloQuery the hello a new WebSocket's request
+ *   may carry (docs/PROTOCOL.md#hello-in-the-url), or null: the hello goes in a frame
  * @property {(text: string) => void} frame a frame arrived
  * @property {(code: number, reason: string) => (Promise<boolean>|boolean)} lost the connection
  *   ended; answer (or resolve) whether to reconnect (false: the client stops)
@@ -166,10 +169,13 @@ export class Connection {
     this.send(JSON.stringify({ type: 'ping' }));
   }
 
-  /** @param {TransportName} name @returns {Transport} */
-  _transportFor(name) {
+  /**
+   * @param {TransportName} name @param {Record<string, string>|null} [hello] the hello its request
+   *   carries @returns {Transport}
+   */
+  _transportFor(name, hello = null) {
     const o = this.options;
-    const common = { url: o.url, site: o.site, token: this.hooks.token(), fetch: o.fetch, openTimeoutMs: o.openTimeoutMs };
+    const common = { url: o.url, site: o.site, token: this.hooks.token(), hello, fetch: o.fetch, openTimeoutMs: o.openTimeoutMs };
     switch (name) {
       case 'websocket':
         return new WebSocketTransport({ ...common, WebSocket: o.WebSocket });
@@ -189,7 +195,9 @@ export class Connection {
     const names = this.options.transports;
     const name = names[Math.min(this._level, names.length - 1)];
     this.hooks.waiting(this._attempt > 0 || this._established);
-    const t = this._transportFor(name);
+    // Only a WebSocket's request carries a hello: the fallbacks' streams begin after their open.
+    const hello = name === 'websocket' ? this.hooks.helloQuery() : null;
+    const t = this._transportFor(name, hello);
     this._current = t;
     let opened = false;
     t.onframe = (text) => {
@@ -217,7 +225,7 @@ export class Connection {
       this.transport = name;
       this._lastHeard = Date.now();
       this._probeDeadline = 0;
-      this.hooks.opened(name);
+      this.hooks.opened(name, hello !== null);
     };
     t.open();
   }

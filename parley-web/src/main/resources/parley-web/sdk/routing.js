@@ -85,9 +85,10 @@ function welcomed(client, w) {
   client._setState('connected');
   client._resolveWelcome?.(w);
   for (const [conv, p] of client._positions.entries()) {
-    if (p.seq < 0 || p.epoch !== undefined) {
-      // hello.resume carries no epoch: an ephemeral channel resumes with join {after, epoch}.
-      client._write(p.seq < 0 ? { type: 'join', conv } : { type: 'join', conv, after: p.seq, epoch: p.epoch });
+    if (p.seq < 0 || p.epoch !== undefined || client._helloInUrl) {
+      // hello.resume carries no epoch: an ephemeral channel resumes with join {after, epoch}; a
+      // hello in the URL resumed nothing (a conversation joined while it was on its way).
+      client._write(client._positions.joinCommand(conv));
       client._sender.joinedNow.add(conv);
     }
   }
@@ -117,6 +118,9 @@ function message(client, m) {
  * @returns {boolean} true when nothing is left for the app (the `error` event is not emitted)
  */
 function error(client, e) {
+  if (e.code === 'already_hello') {
+    return true; // a hello said in a frame after one in the URL that was slow to be answered
+  }
   if (e.code === 'rate_limited' && client._helloPending) {
     client._credentials.helloLater(e.retryAfterMs, () => client._helloPending && client.state !== 'closed' && client._hello());
     return false;

@@ -8,6 +8,8 @@
  * @property {string} url the server's base URL
  * @property {string} [site]
  * @property {string|null} [token]
+ * @property {Record<string, string>|null} [hello] the hello the opening request carries (query
+ *   parameters: `hello=1` and its options), or none: the client says hello in a frame
  * @property {number} [openTimeoutMs]
  * @property {typeof WebSocket} [WebSocket]
  * @property {typeof fetch} [fetch]

@@ -14,14 +14,19 @@ import { Transport } from './transport.js';
 
 /**
  * ws(s)://host/ws from an http(s) base URL, naming the site when there is one: the server checks a
- * page's origin against that site's allowed origins at the handshake.
- * @param {string} base @param {string} [site] @returns {string}
+ * page's origin against that site's allowed origins at the handshake. With `hello`, the request
+ * carries the connection's hello too (docs/PROTOCOL.md#hello-in-the-url: `hello=1` and options).
+ * @param {string} base @param {string} [site] @param {Record<string, string>|null} [hello]
+ * @returns {string}
  */
-export function webSocketUrl(base, site) {
+export function webSocketUrl(base, site, hello = null) {
   const u = new URL('/ws', base);
   u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
   if (site) {
     u.searchParams.set('site', site);
+  }
+  for (const [name, value] of Object.entries(hello ?? {})) {
+    u.searchParams.set(name, value);
   }
   return u.toString();
 }
@@ -45,7 +50,7 @@ export class WebSocketTransport extends Transport {
     /** @type {WebSocket} */
     let ws;
     try {
-      ws = new WS(webSocketUrl(this.opts.url, this.opts.site));
+      ws = new WS(webSocketUrl(this.opts.url, this.opts.site, this.opts.hello));
     } catch (e) {
       queueMicrotask(() => this._finish(1006, String(e)));
       return;
