@@ -25,6 +25,7 @@ import { Credentials } from './credentials.js';
 import { backoffDelay } from './backoff.js';
 import { MAX_TEXT_CODE_POINTS, textLength, mergeDelta } from './text.js';
 import { routeFrame } from './routing.js';
+import { helloQuery, sayHello } from './hello.js';
 import { uploadFile, fileLinks } from './upload.js';
 /** @typedef {import('./upload.js').UploadOptions} UploadOptions */
 /** @typedef {import('./upload.js').Uploaded} Uploaded */
@@ -54,12 +55,6 @@ export const notesOf = (conv) => `${conv}:notes`;
 /** Close codes after which reconnecting would repeat the mistake (see PROTOCOL.md#close-codes). */
 const FATAL_CLOSE_CODES = new Set([1002, 1003, 1007, 1008, 1009]);
 
-/**
- * How long a hello carried in the URL waits for its answer before it is said in a frame too (a
- * server of an earlier release ignores `hello=1`; a current one answers a frame after it with
- * `already_hello`, which the SDK drops). Milliseconds, and up to a second of jitter.
- */
-const HELLO_IN_URL_WAIT_MS = 5000;
 /**
  * One user's connection to a Parley server. Events: see {@link ClientEvents} (subscribe with
  * `on`). Call it on the page's (or Node's) event loop.
@@ -106,7 +101,7 @@ export class ParleyClient extends Emitter {
     this._leaves = new Leaves();
     /** @type {boolean} a hello went out and its welcome is awaited */
     this._helloPending = false;
-    /** @type {boolean} the last hello went in the URL (`_helloQuery`), so it resumed nothing */
+    /** @type {boolean} the last hello went in the URL (sdk/hello.js), so it resumed nothing */
     this._helloInUrl = false;
     /** @type {Promise<Welcome>|null} */ this._welcome = null;
     /** @type {((w: Welcome) => void)|null} */ this._resolveWelcome = null;
@@ -122,8 +117,8 @@ export class ParleyClient extends Emitter {
     });
     /** @type {Connection} */
     this._connection = new Connection(o, {
-      opened: (name, helloInUrl) => this._hello(helloInUrl),
-      helloQuery: () => this._helloQuery(),
+      opened: (name, helloInUrl) => sayHello(this, helloInUrl),
+      helloQuery: () => helloQuery(this),
       frame: (text) => this._onFrame(text),
       lost: (code, reason) => this._lost(code, reason),
       waiting: (again) => this._setState(again ? 'reconnecting' : 'connecting'),
@@ -409,64 +404,9 @@ export class ParleyClient extends Emitter {
     return true;
   }
 
-  /**
-   * The hello a new WebSocket's opening request carries instead of a frame, a round trip sooner
-   * (docs/PROTOCOL.md#hello-in-the-url): only a new visitor's — no token, no login, no token
-   * provider, nothing to resume —, so no credential and no position ever goes in a URL.
-   * @returns {Record<string, string>|null} its query parameters (the site goes in the URL anyway)
-   */
-  _helloQuery() {
-    const o = this.options;
-    if (this._credentials.token || o.login || o.tokenProvider || Object.keys(this._resume(false)).length) {
-      return null;
-    }
-    return o.lang ? { hello: '1', lang: o.lang } : { hello: '1' };
-  }
-
-  /**
-   * Per conversation, the seq to resume from (hello.resume; ephemeral channels and conversations
-   * never joined resume with join after the welcome). @param {boolean} joining they are being
-   * resumed now @returns {Record<string, number>}
-   */
-  _resume(joining) {
-    /** @type {Record<string, number>} */
-    const resume = {};
-    for (const [conv, p] of this._positions.entries()) {
-      if (p.seq >= 0 && p.epoch === undefined) {
-        resume[conv] = p.seq;
-        if (joining) {
-          this._sender.joinedNow.add(conv);
-        }
-      }
-    }
-    return resume;
-  }
-
-  /**
-   * Says hello on a transport just opened, or again after a refusal. @param {boolean} [inUrl] the
-   * opening request carried it (`_helloQuery`): only the welcome is awaited
-   */
-  _hello(inUrl = false) {
-    this._positions.reset();
-    this._sender.reset();
-    this._helloInUrl = inUrl; // then it resumed nothing: the welcome joins every position
-    if (inUrl) {
-      this._helloPending = true; // answered like a frame's: welcome, or an error without a ref
-      this._credentials.helloLater(HELLO_IN_URL_WAIT_MS, () => this._helloPending && this.state !== 'closed' && this._hello());
-      return;
-    }
-    const resume = this._resume(true);
-    const o = this.options;
-    /** @type {Record<string, unknown>} */
-    const hello = { type: 'hello', v: 1, ...this._credentials.helloFields(), ...(Object.keys(resume).length ? { resume } : {}) };
-    if (o.site) {
-      hello.site = o.site;
-    }
-    if (o.lang) {
-      hello.lang = o.lang;
-    }
-    this._helloPending = true;
-    this._connection.send(JSON.stringify(hello));
+  /** Says hello in a frame (again: after a refusal, or a URL's left unanswered). */
+  _hello() {
+    sayHello(this);
   }
 
   /** Writes a command while connected (welcomed); drops it otherwise. @param {Record<string, unknown>} command */
