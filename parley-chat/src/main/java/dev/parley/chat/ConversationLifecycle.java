@@ -170,29 +170,34 @@ final class ConversationLifecycle {
    */
   private CompletableFuture<Void> note(String id, String text) {
     return deleted(conversations.find(id))
+        .thenCompose(gone -> gone ? CompletableFuture.completedFuture(null) : append(id, text));
+  }
+
+  /**
+   * Appends note {@code text}, then removes it if it landed in a tombstone; the append's outcome.
+   */
+  private CompletableFuture<Void> append(String id, String text) {
+    AppendRequest note =
+        new AppendRequest(id, SYSTEM_USER, null, "system", text, node.clock().millis());
+    return node.append(note)
+        .handle((appended, failed) -> failed)
+        .thenCompose(failed -> removeIfInTombstone(id).thenCompose(removed -> outcome(failed)));
+  }
+
+  /** Deletes {@code id}'s messages if its stored row is a tombstone (a delete raced the note). */
+  private CompletableFuture<Integer> removeIfInTombstone(String id) {
+    return deleted(conversations.stored(id))
         .thenCompose(
-            gone -> {
-              if (gone) {
-                return CompletableFuture.completedFuture(null);
-              }
-              return node.append(
-                      new AppendRequest(
-                          id, SYSTEM_USER, null, "system", text, node.clock().millis()))
-                  .handle((appended, failed) -> failed)
-                  .thenCompose(
-                      failed ->
-                          deleted(conversations.stored(id))
-                              .thenCompose(
-                                  inTombstone ->
-                                      inTombstone
-                                          ? node.store().deleteConversation(id)
-                                          : CompletableFuture.completedFuture(0))
-                              .thenCompose(
-                                  n ->
-                                      failed == null
-                                          ? CompletableFuture.<Void>completedFuture(null)
-                                          : CompletableFuture.<Void>failedFuture(failed)));
-            });
+            inTombstone ->
+                inTombstone
+                    ? node.store().deleteConversation(id)
+                    : CompletableFuture.completedFuture(0));
+  }
+
+  private static CompletableFuture<Void> outcome(Throwable failed) {
+    return failed == null
+        ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(failed);
   }
 
   /** Whether {@code row} is the tombstone of a deleted conversation; false if it failed. */
