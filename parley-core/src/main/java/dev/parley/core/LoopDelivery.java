@@ -1,5 +1,7 @@
 package dev.parley.core;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,10 +13,10 @@ import org.slf4j.LoggerFactory;
  * their way to them: the unit of the {@link LocalHub}'s fan-out.
  *
  * <p>A broker thread {@link #push}s each event once per loop, not once per subscriber. The first
- * event of a batch schedules one {@link #drain} task on the loop; the drain hands every queued
- * event (up to {@link #MAX_BATCH}) to every subscriber in publish order, each writing without
- * flushing, then flushes each subscriber that wrote once. At R messages/s to S subscribers on L
- * loops that is at most R × L tasks and, under load, far fewer flushes than S × R.
+ * event of a batch schedules one {@link #drain} task on the loop; the drain takes the queued events
+ * (up to {@link #MAX_BATCH}) and hands them, in publish order, to one subscriber after another,
+ * each writing without flushing and flushed once after its last write. At R messages/s to S
+ * subscribers on L loops that is at most R × L tasks and, under load, far fewer flushes than S × R.
  *
  * <p>Threads: {@link #push} is called by the topic's broker thread, one event at a time in publish
  * order (the {@link Broker} guarantees it), so the queue holds them in that order; {@link #drain}
@@ -29,6 +31,8 @@ final class LoopDelivery {
 
   /** Events one drain hands out before it yields the loop to its other tasks. */
   static final int MAX_BATCH = 64;
+
+  private static final BrokerEvent[] NONE = new BrokerEvent[0];
 
   private final Executor executor;
 
@@ -58,34 +62,62 @@ final class LoopDelivery {
   }
 
   /**
-   * On the loop: the queued events to every subscriber, then one flush per subscriber that wrote.
+   * On the loop: the queued events (up to {@link #MAX_BATCH}) to one subscriber after another, each
+   * flushed once right after its own writes.
+   *
+   * <p>Subscriber by subscriber, not event by event: a subscriber's connection (its channel, its
+   * outbound buffer, its subscription's state) is touched once per batch while it is in the CPU's
+   * cache. Handing each event to every subscriber and then flushing every subscriber walked all of
+   * the loop's connections twice, and the flush pass found them evicted by the writes to the others
+   * (a profile of 1,000 subscribers had Parley's flushes cost eight times the raw Netty baseline's,
+   * which writes and flushes one channel at a time). Order is per subscriber, so it holds.
    */
   void drain() {
     // Cleared before polling: an event added from now on schedules another drain (which may find
     // the queue already empty), so none is left behind.
     scheduled.set(false);
-    Subscription[] subs = subscribers;
-    boolean[] wrote = new boolean[subs.length];
-    for (int n = 0; n < MAX_BATCH; n++) {
-      BrokerEvent event = pending.poll();
-      if (event == null) {
-        break;
-      }
-      for (int i = 0; i < subs.length; i++) {
-        try {
-          wrote[i] |= subs[i].offer(event);
-        } catch (RuntimeException e) {
-          log.warn("delivery to a subscriber of {} failed", subs[i].conversation(), e);
-        }
-      }
-    }
-    for (int i = 0; i < subs.length; i++) {
-      if (wrote[i]) {
-        subs[i].flush();
+    BrokerEvent[] batch = poll();
+    if (batch.length > 0) {
+      for (Subscription s : subscribers) {
+        offerAll(s, batch);
       }
     }
     if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
       executor.execute(this::drain);
+    }
+  }
+
+  /** Up to {@link #MAX_BATCH} queued events in publish order; usually one under light load. */
+  private BrokerEvent[] poll() {
+    BrokerEvent first = pending.poll();
+    if (first == null) {
+      return NONE;
+    }
+    BrokerEvent second = pending.poll();
+    if (second == null) {
+      return new BrokerEvent[] {first};
+    }
+    List<BrokerEvent> more = new ArrayList<>();
+    more.add(first);
+    more.add(second);
+    for (BrokerEvent e; more.size() < MAX_BATCH && (e = pending.poll()) != null; ) {
+      more.add(e);
+    }
+    return more.toArray(NONE);
+  }
+
+  /** The batch to {@code s} in order, then one flush if it wrote anything. */
+  private static void offerAll(Subscription s, BrokerEvent[] batch) {
+    boolean wrote = false;
+    for (BrokerEvent event : batch) {
+      try {
+        wrote |= s.offer(event);
+      } catch (RuntimeException e) {
+        log.warn("delivery to a subscriber of {} failed", s.conversation(), e);
+      }
+    }
+    if (wrote) {
+      s.flush();
     }
   }
 }

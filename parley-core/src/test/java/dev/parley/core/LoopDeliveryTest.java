@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.Push;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -119,6 +121,44 @@ class LoopDeliveryTest {
     for (int i = 0; i < conns.size(); i++) {
       conns.get(i).assertNothingMoreBefore(sessions.get(i));
     }
+  }
+
+  @Test
+  void eachSubscriberGetsTheWholeBatchAndItsFlushBeforeTheNextSubscriberGetsAnything()
+      throws Exception {
+    catchUpsOver();
+    Queue<String> order = new ConcurrentLinkedQueue<>();
+    for (int i = 0; i < conns.size(); i++) {
+      conns.get(i).logCallsTo(order, "s" + i);
+    }
+    CountDownLatch busy = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          try {
+            busy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    append(2);
+    busy.countDown();
+    for (RecordingConnection c : conns) {
+      assertThat(c.next(Push.Message.class).seq()).isEqualTo(2);
+      assertThat(c.next(Push.Message.class).seq()).isEqualTo(3);
+    }
+    conns.get(0).drainLoop();
+    assertThat(order)
+        .as("one connection at a time, while it is in the cache: its writes, then its flush")
+        .containsExactly(
+            "s0:write",
+            "s0:write",
+            "s0:flush",
+            "s1:write",
+            "s1:write",
+            "s1:flush",
+            "s2:write",
+            "s2:write",
+            "s2:flush");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +38,11 @@ public final class RecordingConnection implements Connection, AutoCloseable {
   private final String clientAddress;
   private final String host;
   private volatile CloseCode closedWith;
+
+  /** Where the outbound calls also go, each as "name:call", for an order across connections. */
+  private volatile Queue<String> sharedCalls;
+
+  private volatile String name;
   private volatile Principal handshakePrincipal;
 
   /** A connection whose frames are decoded with the core's codec. */
@@ -97,21 +103,39 @@ public final class RecordingConnection implements Connection, AutoCloseable {
     return loop;
   }
 
+  /**
+   * Also logs each outbound call to {@code log} as "{@code name}:call", so that a test can see the
+   * order of calls across the connections of one loop.
+   */
+  public RecordingConnection logCallsTo(Queue<String> log, String name) {
+    this.name = name;
+    this.sharedCalls = log;
+    return this;
+  }
+
+  private void call(String what) {
+    calls.add(what);
+    Queue<String> shared = sharedCalls;
+    if (shared != null) {
+      shared.add(name + ":" + what);
+    }
+  }
+
   @Override
   public void send(byte[] frame) {
-    calls.add("send");
+    call("send");
     frames.add(codec.decodePush(frame, 0, frame.length));
   }
 
   @Override
   public void write(byte[] frame) {
-    calls.add("write");
+    call("write");
     frames.add(codec.decodePush(frame, 0, frame.length));
   }
 
   @Override
   public void flush() {
-    calls.add("flush");
+    call("flush");
   }
 
   /** The outbound calls since the last time this was asked, in order, and forgets them. */
