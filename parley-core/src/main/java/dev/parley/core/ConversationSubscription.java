@@ -161,7 +161,7 @@ final class ConversationSubscription implements Subscription {
       return false;
     }
     if (seq == delivered + 1) {
-      writeLive(event);
+      write(seq, event.frame()); // counted by the batch (LoopDelivery), with the loop's others
       return true;
     }
     park(event);
@@ -175,14 +175,12 @@ final class ConversationSubscription implements Subscription {
     }
   }
 
-  /** Writes a live message (now, or after it was parked) and counts its delivery. */
-  private void writeLive(BrokerEvent event) {
+  /** Writes a live message that was parked, and counts its delivery. */
+  private void writeParked(BrokerEvent event) {
     write(event.seq(), event.frame());
     if (event.ttlMillis() > 0) {
-      session
-          .node()
-          .metrics()
-          .messageDelivered(session.node().clock().millis() - event.ttlMillis());
+      Node node = session.node();
+      node.metrics().messagesDelivered(1, node.clock().millis() - event.ttlMillis());
     }
   }
 
@@ -271,7 +269,7 @@ final class ConversationSubscription implements Subscription {
       return;
     }
     while (!parked.isEmpty() && parked.firstKey() == delivered + 1) {
-      writeLive(parked.pollFirstEntry().getValue());
+      writeParked(parked.pollFirstEntry().getValue());
     }
     parked.headMap(delivered, true).clear();
     if (parked.isEmpty()) {

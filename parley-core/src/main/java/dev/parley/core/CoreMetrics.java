@@ -31,8 +31,12 @@ public interface CoreMetrics {
   /** A {@code send} command was accepted for storing. */
   default void messageReceived() {}
 
-  /** A stored message was written to a subscriber, {@code millis} after the server received it. */
-  default void messageDelivered(long millis) {}
+  /**
+   * A stored message was written live to {@code subscribers} subscribers, {@code millis} after the
+   * server received it: the subscribers of one event loop in one delivery batch (or one subscriber
+   * catching up). Counted per subscriber; the latency, which the batch's subscribers share, once.
+   */
+  default void messagesDelivered(int subscribers, long millis) {}
 
   /** A {@code send} was acknowledged, {@code nanos} after the server received it. */
   default void sendAcked(long nanos) {}

@@ -18,10 +18,15 @@ import java.util.function.Consumer;
  */
 final class LocalHub {
   private final Broker broker;
+  private final CoreMetrics metrics;
+  private final NodeClock clock;
   private final ConcurrentHashMap<String, Topic> topics = new ConcurrentHashMap<>();
 
-  LocalHub(Broker broker) {
+  /** {@code metrics} and {@code clock} count the live deliveries and their latency. */
+  LocalHub(Broker broker, CoreMetrics metrics, NodeClock clock) {
     this.broker = broker;
+    this.metrics = metrics;
+    this.clock = clock;
     broker.onReconnected(this::resyncAll);
   }
 
@@ -108,7 +113,7 @@ final class LocalHub {
           return;
         }
       }
-      LoopDelivery loop = new LoopDelivery(s.executor());
+      LoopDelivery loop = new LoopDelivery(s.executor(), metrics, clock);
       loop.subscribers = append(loop.subscribers, s);
       loops = append(loops, loop);
     }

@@ -35,6 +35,8 @@ final class LoopDelivery {
   private static final BrokerEvent[] NONE = new BrokerEvent[0];
 
   private final Executor executor;
+  private final CoreMetrics metrics;
+  private final NodeClock clock;
 
   /** This loop's subscribers of the topic. Replaced under LocalHub's per-topic lock. */
   volatile Subscription[] subscribers = new Subscription[0];
@@ -45,8 +47,10 @@ final class LoopDelivery {
   /** True from the push that scheduled a drain until that drain starts. */
   private final AtomicBoolean scheduled = new AtomicBoolean();
 
-  LoopDelivery(Executor executor) {
+  LoopDelivery(Executor executor, CoreMetrics metrics, NodeClock clock) {
     this.executor = executor;
+    this.metrics = metrics;
+    this.clock = clock;
   }
 
   Executor executor() {
@@ -78,9 +82,11 @@ final class LoopDelivery {
     scheduled.set(false);
     BrokerEvent[] batch = poll();
     if (batch.length > 0) {
+      int[] delivered = new int[batch.length];
       for (Subscription s : subscribers) {
-        offerAll(s, batch);
+        offerAll(s, batch, delivered);
       }
+      count(batch, delivered);
     }
     if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
       executor.execute(this::drain);
@@ -106,18 +112,39 @@ final class LoopDelivery {
     return more.toArray(NONE);
   }
 
-  /** The batch to {@code s} in order, then one flush if it wrote anything. */
-  private static void offerAll(Subscription s, BrokerEvent[] batch) {
+  /**
+   * The batch to {@code s} in order, then one flush if it wrote anything; adds 1 to {@code
+   * delivered[i]} when it wrote {@code batch[i]} (for a stored message: delivered it live).
+   */
+  private static void offerAll(Subscription s, BrokerEvent[] batch, int[] delivered) {
     boolean wrote = false;
-    for (BrokerEvent event : batch) {
+    for (int i = 0; i < batch.length; i++) {
       try {
-        wrote |= s.offer(event);
+        if (s.offer(batch[i])) {
+          wrote = true;
+          delivered[i]++;
+        }
       } catch (RuntimeException e) {
         log.warn("delivery to a subscriber of {} failed", s.conversation(), e);
       }
     }
     if (wrote) {
       s.flush();
+    }
+  }
+
+  /**
+   * Counts the batch's live deliveries of stored messages: one latency per message for all of this
+   * loop's subscribers that got it (they got it in this drain), instead of one per subscriber,
+   * which cost a histogram update (about 140 ns) per delivery on the fan-out's hottest path.
+   */
+  private void count(BrokerEvent[] batch, int[] delivered) {
+    long now = clock.millis();
+    for (int i = 0; i < batch.length; i++) {
+      BrokerEvent e = batch[i];
+      if (delivered[i] > 0 && e.kind() == BrokerEvent.Kind.MESSAGE && e.ttlMillis() > 0) {
+        metrics.messagesDelivered(delivered[i], now - e.ttlMillis());
+      }
     }
   }
 }

@@ -67,7 +67,7 @@ public final class Node implements AutoCloseable {
     this.codec = b.codec != null ? b.codec : new Codec();
     this.ownsClock = b.clock == null;
     this.clock = b.clock != null ? b.clock : NodeClock.system();
-    this.hub = new LocalHub(broker);
+    this.hub = new LocalHub(broker, metrics, clock);
     this.presencePolicy = b.presencePolicy;
     this.presenceEvents = new PresenceEvents(this);
     this.windowed = new WindowedStreams(this, b.windowPolicy, b.streamWindow);

@@ -18,7 +18,8 @@ sealed interface Subscription permits ConversationSubscription, WindowSubscripti
 
   /**
    * A live event, inside a delivery batch: writes what it should without flushing and answers
-   * whether it wrote anything, so that the batch {@link #flush}es it once.
+   * whether it wrote anything, so that the batch {@link #flush}es it once (and, for a stored
+   * message, counts it delivered).
    */
   boolean offer(BrokerEvent event);
 

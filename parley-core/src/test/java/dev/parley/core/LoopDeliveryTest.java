@@ -3,6 +3,7 @@ package dev.parley.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.protocol.Push;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -30,6 +31,17 @@ class LoopDeliveryTest {
   final List<RecordingConnection> conns = new ArrayList<>();
   final List<Session> sessions = new ArrayList<>();
 
+  /** The node's {@code messagesDelivered} calls, as "subscribers/millis". */
+  final Queue<String> deliveredCalls = new ConcurrentLinkedQueue<>();
+
+  final CoreMetrics deliveries =
+      new CoreMetrics() {
+        @Override
+        public void messagesDelivered(int subscribers, long millis) {
+          deliveredCalls.add(subscribers + "/" + millis);
+        }
+      };
+
   @BeforeEach
   void setUp() throws Exception {
     store = new InMemoryMessageStore();
@@ -39,6 +51,7 @@ class LoopDeliveryTest {
             .broker(new InMemoryBroker())
             .authenticator(new AnonymousTokens(new byte[32]))
             .clock(clock)
+            .metrics(deliveries)
             .build();
     for (int i = 0; i < 3; i++) {
       RecordingConnection c = new RecordingConnection(loop);
@@ -159,6 +172,34 @@ class LoopDeliveryTest {
             "s2:write",
             "s2:write",
             "s2:flush");
+  }
+
+  @Test
+  void aBatchCountsEachMessageOnceForAllOfTheLoopsSubscribersWithTheLatencyTheyShare()
+      throws Exception {
+    catchUpsOver();
+    deliveredCalls.clear();
+    CountDownLatch busy = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          try {
+            busy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    append(2); // created at 1 ms
+    clock.advance(Duration.ofMillis(40));
+    long latency = clock.millis() - 1;
+    busy.countDown();
+    for (RecordingConnection c : conns) {
+      c.next(Push.Message.class);
+      c.next(Push.Message.class);
+    }
+    conns.get(0).drainLoop();
+    assertThat(deliveredCalls)
+        .as("two messages to three subscribers: two records of three, not six of one")
+        .containsExactly("3/" + latency, "3/" + latency);
   }
 
   @Test

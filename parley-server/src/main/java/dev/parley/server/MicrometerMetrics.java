@@ -289,8 +289,8 @@ public final class MicrometerMetrics
   }
 
   @Override
-  public void messageDelivered(long millis) {
-    delivered.increment();
+  public void messagesDelivered(int subscribers, long millis) {
+    delivered.increment(subscribers);
     sendDelivered.record(Math.max(0, millis), TimeUnit.MILLISECONDS);
   }
 
