@@ -177,9 +177,9 @@ final class ConversationLifecycle {
    * Appends note {@code text}, then removes it if it landed in a tombstone; the append's outcome.
    */
   private CompletableFuture<Void> append(String id, String text) {
-    AppendRequest note =
+    AppendRequest request =
         new AppendRequest(id, SYSTEM_USER, null, "system", text, node.clock().millis());
-    return node.append(note)
+    return node.append(request)
         .handle((appended, failed) -> failed)
         .thenCompose(failed -> removeIfInTombstone(id).thenCompose(removed -> outcome(failed)));
   }
@@ -194,6 +194,7 @@ final class ConversationLifecycle {
                     : CompletableFuture.completedFuture(0));
   }
 
+  /** Completed if {@code failed} is null, else failed with it. */
   private static CompletableFuture<Void> outcome(Throwable failed) {
     return failed == null
         ? CompletableFuture.completedFuture(null)

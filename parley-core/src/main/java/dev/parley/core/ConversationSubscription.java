@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * parked messages follow. Resume is just a catch-up that starts at the client's position.
  *
  * <p>Live events come in batches from the {@link LocalHub}'s {@link LoopDelivery}: {@link #offer}
- * writes without flushing and the batch flushes each subscription that wrote once, at its end
- * ({@link #flush}). Catch-up writes the same way and flushes at the end of each page.
+ * writes without flushing, and the batch flushes a subscription that wrote once, after its last
+ * event and before the next subscription's turn ({@link #flush}); the batch counts the live
+ * deliveries. Catch-up writes the same way and flushes at the end of each page.
  *
  * <p>Not thread-safe: confined to the session's executor ({@link #executor}). {@link #resync} is
  * the only method called from other threads, and it only hops. Bounded: at most {@link #MAX_PARKED}

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * (up to {@link #MAX_BATCH}) and hands them, in publish order, to one subscriber after another,
  * each writing without flushing and flushed once after its last write. At R messages/s to S
  * subscribers on L loops that is at most R × L tasks and, under load, far fewer flushes than S × R.
+ * The drain then counts each stored message delivered once for all of the loop's subscribers that
+ * got it ({@link CoreMetrics#messagesDelivered}, on the loop).
  *
  * <p>Threads: {@link #push} is called by the topic's broker thread, one event at a time in publish
  * order (the {@link Broker} guarantees it), so the queue holds them in that order; {@link #drain}
@@ -73,23 +75,27 @@ final class LoopDelivery {
    * outbound buffer, its subscription's state) is touched once per batch while it is in the CPU's
    * cache. Handing each event to every subscriber and then flushing every subscriber walked all of
    * the loop's connections twice, and the flush pass found them evicted by the writes to the others
-   * (a profile of 1,000 subscribers had Parley's flushes cost eight times the raw Netty baseline's,
-   * which writes and flushes one channel at a time). Order is per subscriber, so it holds.
+   * (BENCHMARKS.md, "Fan-out: one subscriber at a time"). Order is per subscriber, so it holds. One
+   * subscriber's failure (logged) takes nothing from the others, and the events left queued always
+   * get their drain.
    */
   void drain() {
     // Cleared before polling: an event added from now on schedules another drain (which may find
     // the queue already empty), so none is left behind.
     scheduled.set(false);
-    BrokerEvent[] batch = poll();
-    if (batch.length > 0) {
-      int[] delivered = new int[batch.length];
-      for (Subscription s : subscribers) {
-        offerAll(s, batch, delivered);
+    try {
+      BrokerEvent[] batch = poll();
+      if (batch.length > 0) {
+        int[] delivered = new int[batch.length];
+        for (Subscription s : subscribers) {
+          offerAll(s, batch, delivered);
+        }
+        count(batch, delivered);
       }
-      count(batch, delivered);
-    }
-    if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
-      executor.execute(this::drain);
+    } finally {
+      if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) {
+        executor.execute(this::drain);
+      }
     }
   }
 
@@ -129,14 +135,18 @@ final class LoopDelivery {
       }
     }
     if (wrote) {
-      s.flush();
+      try {
+        s.flush();
+      } catch (RuntimeException e) {
+        log.warn("flushing a subscriber of {} failed", s.conversation(), e);
+      }
     }
   }
 
   /**
    * Counts the batch's live deliveries of stored messages: one latency per message for all of this
-   * loop's subscribers that got it (they got it in this drain), instead of one per subscriber,
-   * which cost a histogram update (about 140 ns) per delivery on the fan-out's hottest path.
+   * loop's subscribers that got it (they got it in this drain; taken after the last of them, so the
+   * loop's slowest), instead of a histogram update per delivery on the fan-out's hottest path.
    */
   private void count(BrokerEvent[] batch, int[] delivered) {
     long now = clock.millis();

@@ -203,6 +203,55 @@ class LoopDeliveryTest {
   }
 
   @Test
+  void ephemeralEventsAreWrittenButNotCountedAsDeliveredMessages() throws Exception {
+    catchUpsOver();
+    deliveredCalls.clear();
+    conns.get(0).command(sessions.get(0), "{\"type\":\"typing\",\"conv\":\"c\",\"on\":true}");
+    for (RecordingConnection c : conns.subList(1, 3)) {
+      assertThat(c.next(Push.Typing.class).on()).isTrue();
+    }
+    conns.get(0).drainLoop();
+    assertThat(conns.get(1).takeCalls()).containsExactly("write", "flush");
+    assertThat(deliveredCalls).isEmpty();
+  }
+
+  @Test
+  void aSubscriberWhoseFlushFailsTakesNothingFromTheOthersOrFromLaterBatches() throws Exception {
+    catchUpsOver();
+    deliveredCalls.clear();
+    conns.get(0).failFlushes();
+    CountDownLatch busy = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          try {
+            busy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    append(2); // one batch: the first subscriber's flush throws
+    busy.countDown();
+    for (RecordingConnection c : conns) {
+      assertThat(c.next(Push.Message.class).seq()).isEqualTo(2);
+      assertThat(c.next(Push.Message.class).seq()).isEqualTo(3);
+    }
+    conns.get(0).drainLoop();
+    for (RecordingConnection c : conns.subList(1, 3)) {
+      assertThat(c.takeCalls()).containsExactly("write", "write", "flush");
+    }
+    assertThat(deliveredCalls).hasSize(2).allMatch(call -> call.startsWith("3/"));
+
+    append(1); // a later batch
+    for (RecordingConnection c : conns) {
+      assertThat(c.next(Push.Message.class).seq()).isEqualTo(4);
+    }
+    conns.get(0).drainLoop();
+    for (RecordingConnection c : conns.subList(1, 3)) {
+      assertThat(c.takeCalls()).containsExactly("write", "flush");
+    }
+  }
+
+  @Test
   void aLoneMessageIsWrittenAndFlushedAtOnce() throws Exception {
     catchUpsOver();
     append(1);

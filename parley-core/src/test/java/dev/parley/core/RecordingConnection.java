@@ -43,6 +43,10 @@ public final class RecordingConnection implements Connection, AutoCloseable {
   private volatile Queue<String> sharedCalls;
 
   private volatile String name;
+
+  /** Whether {@link #flush} throws (after recording the call), as a broken connection might. */
+  private volatile boolean failFlushes;
+
   private volatile Principal handshakePrincipal;
 
   /** A connection whose frames are decoded with the core's codec. */
@@ -133,9 +137,17 @@ public final class RecordingConnection implements Connection, AutoCloseable {
     frames.add(codec.decodePush(frame, 0, frame.length));
   }
 
+  /** From now on {@link #flush} throws, after recording the call. */
+  public void failFlushes() {
+    failFlushes = true;
+  }
+
   @Override
   public void flush() {
     call("flush");
+    if (failFlushes) {
+      throw new IllegalStateException("flush failed (RecordingConnection.failFlushes)");
+    }
   }
 
   /** The outbound calls since the last time this was asked, in order, and forgets them. */

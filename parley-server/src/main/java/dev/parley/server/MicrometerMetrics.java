@@ -128,7 +128,8 @@ public final class MicrometerMetrics
     sendAck = latency("parley.send.ack", "From a send's arrival to its ack (stored and published)");
     sendDelivered =
         latency(
-            "parley.send.delivered", "From a message's arrival to its delivery to a subscriber");
+            "parley.send.delivered",
+            "From a message's arrival to its live delivery, once per message per event loop");
     brokerPublish = latency("parley.broker.publish", "From publish to the broker taking it");
     storeCommit = latency("parley.store.commit", "Duration of one group commit");
     storeBatch =

@@ -5,58 +5,134 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
 
 /**
- * The WebSocket wire bytes of the last frame an event loop fanned out, so that a fan-out encodes a
+ * The WebSocket wire bytes of the last frames an event loop fanned out, so that a fan-out encodes a
  * frame once per loop and every connection on the loop writes a retained duplicate of the same
  * bytes (no copy, no per-connection encoder pass).
  *
- * <p>Thread confinement: one entry per thread, used only by that thread (the fan-out runs on the
- * subscribers' event loop). Bounded: one buffer per thread — the entry is replaced, and the old
- * buffer released, when a different frame comes; a terminating Netty thread releases its entry. The
- * key is the core's frame array, compared by identity: the core never changes a frame after
- * creating it (see {@code Connection#send}), and the entry holds the array, so it cannot be reused
- * for other bytes while it is the key.
+ * <p>The core's delivery batch ({@code LoopDelivery}) hands up to 64 frames to one connection after
+ * another, each connection writing them in the same order. So a loop keeps a ring of {@link #SLOTS}
+ * frames, as many as a batch holds, and finds the next frame where the last one was (the cursor); a
+ * connection's first frame of a batch is where the latest run of new frames began; anything else (a
+ * connection that skipped a frame: not in its audience, parked) is a scan of the ring. With one
+ * entry, a batch of B frames to S connections was encoded S × B times.
+ *
+ * <p>Thread confinement: one ring per thread, used only by that thread (the fan-out runs on the
+ * subscribers' event loop). Bounded: {@link #SLOTS} entries holding at most {@link #RETAINED_BYTES}
+ * of wire bytes (or one frame, if larger); an entry is released when replaced, and a terminating
+ * Netty thread releases its ring. The key is the core's frame array, compared by identity: the core
+ * never changes a frame after creating it (see {@code Connection#send}), and the entry holds the
+ * array, so it cannot be reused for other bytes while it is a key.
  */
 final class SharedTextFrames {
   private SharedTextFrames() {}
 
-  /** The last frame of one thread: its payload array and its wire bytes (the reference we own). */
-  private static final class Entry {
-    byte[] payload;
-    ByteBuf wire;
+  /** Entries per loop: a delivery batch's frames ({@code LoopDelivery.MAX_BATCH}). */
+  static final int SLOTS = 64;
+
+  /** Wire bytes a ring may hold; one frame larger than this is held alone. */
+  static final int RETAINED_BYTES = 1 << 20;
+
+  /** One thread's frames: payload arrays and their wire bytes (the references we own). */
+  private static final class Ring {
+    final byte[][] payloads = new byte[SLOTS][];
+    final ByteBuf[] wires = new ByteBuf[SLOTS];
+    int retainedBytes;
+
+    /** The slot after the last frame found or added: where the next frame of a batch is. */
+    int cursor;
+
+    /** The slot where the latest run of added frames began: where a batch's first frame is. */
+    int start;
+
+    /** The slot the next frame added takes (oldest first). */
+    int next;
+
+    /** Whether the last frame asked for was added (so a new one continues the run). */
+    boolean adding;
+
+    int find(byte[] payload) {
+      if (payloads[cursor] == payload) {
+        return found(cursor);
+      }
+      if (payloads[start] == payload) {
+        return found(start);
+      }
+      for (int i = 0; i < SLOTS; i++) {
+        if (payloads[i] == payload) {
+          return found(i);
+        }
+      }
+      return -1;
+    }
+
+    private int found(int slot) {
+      cursor = (slot + 1) % SLOTS;
+      adding = false;
+      return slot;
+    }
+
+    int add(ByteBufAllocator alloc, byte[] payload) {
+      int slot = next;
+      release(slot);
+      if (retainedBytes + wireLength(payload.length) > RETAINED_BYTES) {
+        for (int i = 0; i < SLOTS; i++) {
+          release(i);
+        }
+      }
+      payloads[slot] = payload;
+      wires[slot] = encode(alloc, payload);
+      retainedBytes += wires[slot].readableBytes();
+      if (!adding) {
+        start = slot;
+        adding = true;
+      }
+      next = (slot + 1) % SLOTS;
+      cursor = next;
+      return slot;
+    }
+
+    void release(int slot) {
+      if (wires[slot] != null) {
+        retainedBytes -= wires[slot].readableBytes();
+        wires[slot].release();
+        wires[slot] = null;
+        payloads[slot] = null;
+      }
+    }
   }
 
-  private static final FastThreadLocal<Entry> LAST =
+  private static final FastThreadLocal<Ring> RINGS =
       new FastThreadLocal<>() {
         @Override
-        protected Entry initialValue() {
-          return new Entry();
+        protected Ring initialValue() {
+          return new Ring();
         }
 
         @Override
-        protected void onRemoval(Entry e) {
-          if (e.wire != null) {
-            e.wire.release();
-            e.wire = null;
-            e.payload = null;
+        protected void onRemoval(Ring r) {
+          for (int i = 0; i < SLOTS; i++) {
+            r.release(i);
           }
         }
       };
 
   /**
    * A retained duplicate of {@code payload}'s wire bytes (encoded on this thread's first call with
-   * this array): the caller writes it, and the channel releases it once written.
+   * this array since it left the ring): the caller writes it, and the channel releases it once
+   * written.
    */
   static ByteBuf retainedWire(ByteBufAllocator alloc, byte[] payload) {
-    Entry e = LAST.get();
-    if (e.payload != payload) {
-      ByteBuf wire = encode(alloc, payload);
-      if (e.wire != null) {
-        e.wire.release();
-      }
-      e.wire = wire;
-      e.payload = payload;
+    Ring r = RINGS.get();
+    int slot = r.find(payload);
+    if (slot < 0) {
+      slot = r.add(alloc, payload);
     }
-    return e.wire.retainedDuplicate();
+    return r.wires[slot].retainedDuplicate();
+  }
+
+  /** The length of a server's text frame of {@code n} payload bytes. */
+  static int wireLength(int n) {
+    return (n < 126 ? 2 : n < 65536 ? 4 : 10) + n;
   }
 
   /**
@@ -66,8 +142,7 @@ final class SharedTextFrames {
    */
   static ByteBuf encode(ByteBufAllocator alloc, byte[] payload) {
     int n = payload.length;
-    int header = n < 126 ? 2 : n < 65536 ? 4 : 10;
-    ByteBuf out = alloc.directBuffer(header + n);
+    ByteBuf out = alloc.directBuffer(wireLength(n));
     out.writeByte(0x81);
     if (n < 126) {
       out.writeByte(n);

@@ -1,0 +1,114 @@
+package dev.parley.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The loop's ring of encoded frames, on the test's thread as on an event loop: a delivery batch is
+ * encoded once however many connections write it in turn, a connection that skips a frame still
+ * shares the others, and the ring holds a bounded number of bytes and releases what it drops.
+ * Unpooled buffers, so that a buffer is a new object whenever a frame is encoded again.
+ */
+class SharedTextFramesTest {
+  final ByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
+  final List<ByteBuf> held = new ArrayList<>();
+
+  @AfterEach
+  void releaseTheRing() {
+    held.forEach(ByteBuf::release);
+    FastThreadLocal.removeAll(); // this thread's ring releases its entries
+  }
+
+  ByteBuf wire(byte[] payload) {
+    ByteBuf dup = SharedTextFrames.retainedWire(alloc, payload);
+    held.add(dup);
+    return dup;
+  }
+
+  /**
+   * Whether {@code x} and {@code y} are views of one encoding: a byte changed through one shows
+   * through the other (buffers may be wrapped for leak detection, so not compared as objects).
+   */
+  static boolean shareBytes(ByteBuf x, ByteBuf y) {
+    int last = x.writerIndex() - 1;
+    byte was = x.getByte(last);
+    x.setByte(last, was ^ 1);
+    boolean shared = y.getByte(last) == (byte) (was ^ 1);
+    x.setByte(last, was);
+    return shared;
+  }
+
+  static byte[] frame(String text) {
+    return ("{\"type\":\"message\",\"text\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aBatchWrittenByOneConnectionAfterAnotherIsEncodedOnce() {
+    byte[][] batch = {frame("a"), frame("b"), frame("c")};
+    ByteBuf[] first = new ByteBuf[batch.length];
+    for (int i = 0; i < batch.length; i++) {
+      first[i] = wire(batch[i]);
+    }
+    for (int connection = 0; connection < 3; connection++) {
+      for (int i = 0; i < batch.length; i++) {
+        assertThat(shareBytes(wire(batch[i]), first[i]))
+            .as("frame %d for connection %d: the same encoding", i, connection)
+            .isTrue();
+      }
+    }
+    assertThat(ByteBufUtil.getBytes(first[1]))
+        .isEqualTo(ByteBufUtil.getBytes(SharedTextFrames.encode(alloc, batch[1])));
+  }
+
+  @Test
+  void aConnectionThatSkipsAFrameSharesTheOthers() {
+    byte[] a = frame("a");
+    byte[] b = frame("b");
+    byte[] c = frame("c");
+    ByteBuf wa = wire(a);
+    ByteBuf wb = wire(b);
+    ByteBuf wc = wire(c);
+    assertThat(shareBytes(wire(a), wa)).isTrue();
+    assertThat(shareBytes(wire(c), wc)).as("b not in its audience").isTrue();
+    assertThat(shareBytes(wire(b), wb)).isTrue();
+  }
+
+  @Test
+  void aFrameOutOfTheRingIsEncodedAgainAndItsOldBytesReleasedOnceWritten() {
+    byte[] a = frame("a");
+    ByteBuf first = wire(a);
+    for (int i = 0; i < SharedTextFrames.SLOTS; i++) {
+      wire(frame("filler " + i));
+    }
+    ByteBuf again = wire(a);
+    assertThat(shareBytes(again, first)).isFalse();
+    assertThat(first.refCnt()).as("only the written duplicate holds it").isEqualTo(1);
+    assertThat(ByteBufUtil.getBytes(again)).isEqualTo(ByteBufUtil.getBytes(first));
+  }
+
+  @Test
+  void theRingHoldsAtMostItsByteBudgetButAlwaysTheFrameBeingWritten() {
+    byte[] big = new byte[SharedTextFrames.RETAINED_BYTES / 2 + 1];
+    Arrays.fill(big, (byte) 'x');
+    byte[] other = big.clone();
+    ByteBuf first = wire(big);
+    ByteBuf second = wire(other); // two do not fit: the first leaves the ring
+    assertThat(first.refCnt()).as("its written duplicate, not the ring").isEqualTo(1);
+    assertThat(shareBytes(wire(other), second)).isTrue();
+    byte[] huge = new byte[SharedTextFrames.RETAINED_BYTES * 2];
+    ByteBuf alone = wire(huge);
+    assertThat(second.refCnt()).as("its two written duplicates, not the ring").isEqualTo(2);
+    assertThat(shareBytes(wire(huge), alone)).as("larger than the budget, still shared").isTrue();
+  }
+}
