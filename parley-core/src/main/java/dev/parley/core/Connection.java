@@ -12,6 +12,12 @@ import java.util.concurrent.Executor;
  * to.
  */
 public interface Connection {
+  /**
+   * The most live messages the core's fan-out hands a connection in one batch, each connection of
+   * an event loop in turn, all in the same order ({@link #write} each, then one {@link #flush}). A
+   * transport that shares an encoding among a loop's connections keeps at least this many.
+   */
+  int BATCH_FRAMES = 64;
 
   /** The executor the session runs on (the connection's event loop). Never blocks on it. */
   Executor executor();

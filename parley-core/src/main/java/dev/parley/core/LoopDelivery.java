@@ -32,7 +32,7 @@ final class LoopDelivery {
   private static final Logger log = LoggerFactory.getLogger(LoopDelivery.class);
 
   /** Events one drain hands out before it yields the loop to its other tasks. */
-  static final int MAX_BATCH = 64;
+  static final int MAX_BATCH = Connection.BATCH_FRAMES;
 
   private static final BrokerEvent[] NONE = new BrokerEvent[0];
 

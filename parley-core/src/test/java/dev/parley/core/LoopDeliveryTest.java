@@ -34,11 +34,17 @@ class LoopDeliveryTest {
   /** The node's {@code messagesDelivered} calls, as "subscribers/millis". */
   final Queue<String> deliveredCalls = new ConcurrentLinkedQueue<>();
 
+  /** Whether {@link #deliveries} throws (after recording the call). */
+  volatile boolean failCounts;
+
   final CoreMetrics deliveries =
       new CoreMetrics() {
         @Override
         public void messagesDelivered(int subscribers, long millis) {
           deliveredCalls.add(subscribers + "/" + millis);
+          if (failCounts) {
+            throw new IllegalStateException("metrics failed (LoopDeliveryTest.failCounts)");
+          }
         }
       };
 
@@ -219,7 +225,7 @@ class LoopDeliveryTest {
   void aSubscriberWhoseFlushFailsTakesNothingFromTheOthersOrFromLaterBatches() throws Exception {
     catchUpsOver();
     deliveredCalls.clear();
-    conns.get(0).failFlushes();
+    conns.get(1).failFlushes(); // the middle one of the loop
     CountDownLatch busy = new CountDownLatch(1);
     loop.execute(
         () -> {
@@ -236,7 +242,7 @@ class LoopDeliveryTest {
       assertThat(c.next(Push.Message.class).seq()).isEqualTo(3);
     }
     conns.get(0).drainLoop();
-    for (RecordingConnection c : conns.subList(1, 3)) {
+    for (RecordingConnection c : List.of(conns.get(0), conns.get(2))) {
       assertThat(c.takeCalls()).containsExactly("write", "write", "flush");
     }
     assertThat(deliveredCalls).hasSize(2).allMatch(call -> call.startsWith("3/"));
@@ -246,8 +252,31 @@ class LoopDeliveryTest {
       assertThat(c.next(Push.Message.class).seq()).isEqualTo(4);
     }
     conns.get(0).drainLoop();
-    for (RecordingConnection c : conns.subList(1, 3)) {
+    for (RecordingConnection c : List.of(conns.get(0), conns.get(2))) {
       assertThat(c.takeCalls()).containsExactly("write", "flush");
+    }
+  }
+
+  @Test
+  void eventsLeftQueuedGetTheirDrainEvenWhenADrainThrows() throws Exception {
+    catchUpsOver();
+    failCounts = true;
+    CountDownLatch busy = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          try {
+            busy.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    int n = LoopDelivery.MAX_BATCH + 10;
+    append(n); // two drains' worth; the first one's count throws
+    busy.countDown();
+    for (RecordingConnection c : conns) {
+      for (long seq = 2; seq <= n + 1; seq++) {
+        assertThat(c.next(Push.Message.class).seq()).isEqualTo(seq);
+      }
     }
   }
 

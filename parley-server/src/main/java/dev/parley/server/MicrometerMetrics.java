@@ -129,7 +129,8 @@ public final class MicrometerMetrics
     sendDelivered =
         latency(
             "parley.send.delivered",
-            "From a message's arrival to its live delivery, once per message per event loop");
+            "From a message's arrival to its live delivery, once per message per event loop"
+                + " (per subscriber for a message held while it caught up)");
     brokerPublish = latency("parley.broker.publish", "From publish to the broker taking it");
     storeCommit = latency("parley.store.commit", "Duration of one group commit");
     storeBatch =

@@ -1,5 +1,6 @@
 package dev.parley.transport;
 
+import dev.parley.core.Connection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -9,28 +10,35 @@ import io.netty.util.concurrent.FastThreadLocal;
  * frame once per loop and every connection on the loop writes a retained duplicate of the same
  * bytes (no copy, no per-connection encoder pass).
  *
- * <p>The core's delivery batch ({@code LoopDelivery}) hands up to 64 frames to one connection after
- * another, each connection writing them in the same order. So a loop keeps a ring of {@link #SLOTS}
- * frames, as many as a batch holds, and finds the next frame where the last one was (the cursor); a
- * connection's first frame of a batch is where the latest run of new frames began; anything else (a
- * connection that skipped a frame: not in its audience, parked) is a scan of the ring. With one
- * entry, a batch of B frames to S connections was encoded S × B times.
+ * <p>The core's fan-out hands a batch of up to {@link Connection#BATCH_FRAMES} frames to one
+ * connection of a loop after another, each writing them in the same order. So a loop keeps a ring
+ * of that many frames and looks for the next frame where the last one was (the cursor), then where
+ * the latest run of new frames began (a connection's first frame of the batch), then in the whole
+ * ring (a connection that skipped a frame: not in its audience, parked; or a run left by a
+ * catch-up's page). With one entry, a batch of B frames to S connections was encoded S × B times.
  *
  * <p>Thread confinement: one ring per thread, used only by that thread (the fan-out runs on the
  * subscribers' event loop). Bounded: {@link #SLOTS} entries holding at most {@link #RETAINED_BYTES}
- * of wire bytes (or one frame, if larger); an entry is released when replaced, and a terminating
- * Netty thread releases its ring. The key is the core's frame array, compared by identity: the core
- * never changes a frame after creating it (see {@code Connection#send}), and the entry holds the
- * array, so it cannot be reused for other bytes while it is a key.
+ * of wire bytes (or one frame, if larger; the oldest entries leave first); an entry is released
+ * when it leaves, and a terminating Netty thread releases its ring. A batch whose frames together
+ * pass the bound (64 frames of more than 32 KiB: a {@code --max-text-chars} raised past its
+ * default) is encoded again for later connections: correct, slower. The key is the core's frame
+ * array, compared by identity: the core never changes a frame after creating it (see {@code
+ * Connection#send}), and the entry holds the array, so it cannot be reused for other bytes while it
+ * is a key.
  */
 final class SharedTextFrames {
   private SharedTextFrames() {}
 
-  /** Entries per loop: a delivery batch's frames ({@code LoopDelivery.MAX_BATCH}). */
-  static final int SLOTS = 64;
+  /** Entries per loop: a delivery batch's frames. */
+  static final int SLOTS = Connection.BATCH_FRAMES;
 
-  /** Wire bytes a ring may hold; one frame larger than this is held alone. */
-  static final int RETAINED_BYTES = 1 << 20;
+  /**
+   * Wire bytes a ring may hold; one frame larger than this is held alone. A batch of the largest
+   * frames the default limits allow (4,000 code points of control characters escape to about 24 KiB
+   * each) fits.
+   */
+  static final int RETAINED_BYTES = 2 << 20;
 
   /** One thread's frames: payload arrays and their wire bytes (the references we own). */
   private static final class Ring {
@@ -74,14 +82,14 @@ final class SharedTextFrames {
     int add(ByteBufAllocator alloc, byte[] payload) {
       int slot = next;
       release(slot);
-      if (retainedBytes + wireLength(payload.length) > RETAINED_BYTES) {
-        for (int i = 0; i < SLOTS; i++) {
-          release(i);
-        }
+      int length = wireLength(payload.length);
+      for (int i = 1; i < SLOTS && retainedBytes + length > RETAINED_BYTES; i++) {
+        release((slot + i) % SLOTS); // the oldest first
       }
+      ByteBuf wire = encode(alloc, payload); // before the slot holds the key: encode may throw
       payloads[slot] = payload;
-      wires[slot] = encode(alloc, payload);
-      retainedBytes += wires[slot].readableBytes();
+      wires[slot] = wire;
+      retainedBytes += length;
       if (!adding) {
         start = slot;
         adding = true;

@@ -9,7 +9,6 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,10 +53,11 @@ class SharedTextFramesTest {
   }
 
   @Test
-  void aBatchWrittenByOneConnectionAfterAnotherIsEncodedOnce() {
-    byte[][] batch = {frame("a"), frame("b"), frame("c")};
+  void aFullBatchWrittenByOneConnectionAfterAnotherIsEncodedOnce() {
+    byte[][] batch = new byte[SharedTextFrames.SLOTS][];
     ByteBuf[] first = new ByteBuf[batch.length];
     for (int i = 0; i < batch.length; i++) {
+      batch[i] = frame("m" + i);
       first[i] = wire(batch[i]);
     }
     for (int connection = 0; connection < 3; connection++) {
@@ -67,8 +67,9 @@ class SharedTextFramesTest {
             .isTrue();
       }
     }
-    assertThat(ByteBufUtil.getBytes(first[1]))
-        .isEqualTo(ByteBufUtil.getBytes(SharedTextFrames.encode(alloc, batch[1])));
+    ByteBuf netty = SharedTextFrames.encode(alloc, batch[1]);
+    held.add(netty);
+    assertThat(ByteBufUtil.getBytes(first[1])).isEqualTo(ByteBufUtil.getBytes(netty));
   }
 
   @Test
@@ -93,22 +94,33 @@ class SharedTextFramesTest {
     }
     ByteBuf again = wire(a);
     assertThat(shareBytes(again, first)).isFalse();
-    assertThat(first.refCnt()).as("only the written duplicate holds it").isEqualTo(1);
+    assertThat(first.refCnt()).as("its written duplicate, not the ring").isEqualTo(1);
     assertThat(ByteBufUtil.getBytes(again)).isEqualTo(ByteBufUtil.getBytes(first));
   }
 
   @Test
-  void theRingHoldsAtMostItsByteBudgetButAlwaysTheFrameBeingWritten() {
-    byte[] big = new byte[SharedTextFrames.RETAINED_BYTES / 2 + 1];
-    Arrays.fill(big, (byte) 'x');
-    byte[] other = big.clone();
-    ByteBuf first = wire(big);
-    ByteBuf second = wire(other); // two do not fit: the first leaves the ring
-    assertThat(first.refCnt()).as("its written duplicate, not the ring").isEqualTo(1);
-    assertThat(shareBytes(wire(other), second)).isTrue();
+  void pastItsByteBudgetTheRingLetsItsOldestFramesGoFirstAndAlwaysHoldsTheNewest() {
+    int size = SharedTextFrames.RETAINED_BYTES * 2 / 5; // two fit, three do not
+    byte[] one = new byte[size];
+    byte[] two = new byte[size];
+    byte[] three = new byte[size];
+    ByteBuf w1 = wire(one);
+    ByteBuf w2 = wire(two);
+    ByteBuf w3 = wire(three);
+    assertThat(w1.refCnt()).as("the oldest left the ring").isEqualTo(1);
+    assertThat(shareBytes(wire(two), w2)).as("the one after it stays").isTrue();
+    assertThat(shareBytes(wire(three), w3)).isTrue();
     byte[] huge = new byte[SharedTextFrames.RETAINED_BYTES * 2];
     ByteBuf alone = wire(huge);
-    assertThat(second.refCnt()).as("its two written duplicates, not the ring").isEqualTo(2);
+    assertThat(w3.refCnt()).as("its two written duplicates, not the ring").isEqualTo(2);
     assertThat(shareBytes(wire(huge), alone)).as("larger than the budget, still shared").isTrue();
+  }
+
+  @Test
+  void aThreadsRingIsReleasedWhenItsThreadLocalsAre() {
+    ByteBuf w = wire(frame("a"));
+    assertThat(w.refCnt()).isEqualTo(2);
+    FastThreadLocal.removeAll(); // what a terminating Netty thread does
+    assertThat(w.refCnt()).as("only the written duplicate holds it").isEqualTo(1);
   }
 }
