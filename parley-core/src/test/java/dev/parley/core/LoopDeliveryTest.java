@@ -107,13 +107,11 @@ class LoopDeliveryTest {
     }
   }
 
-  /** How many messages {@link #append} sent: each gets a cid of its own. */
-  int appended;
-
-  @Test
-  void aBurstPublishedWhileTheLoopIsBusyIsOneBatchFlushedOncePerSubscriberInSeqOrder()
-      throws Exception {
-    catchUpsOver();
+  /**
+   * Keeps the loop busy until the latch is counted down, so that what is published meanwhile waits
+   * in the loop's queue and is drained as one batch.
+   */
+  CountDownLatch holdTheLoop() {
     CountDownLatch busy = new CountDownLatch(1);
     loop.execute(
         () -> {
@@ -123,6 +121,17 @@ class LoopDeliveryTest {
             Thread.currentThread().interrupt();
           }
         });
+    return busy;
+  }
+
+  /** How many messages {@link #append} sent: each gets a cid of its own. */
+  int appended;
+
+  @Test
+  void aBurstPublishedWhileTheLoopIsBusyIsOneBatchFlushedOncePerSubscriberInSeqOrder()
+      throws Exception {
+    catchUpsOver();
+    CountDownLatch busy = holdTheLoop();
     append(5);
     busy.countDown();
 
@@ -150,15 +159,7 @@ class LoopDeliveryTest {
     for (int i = 0; i < conns.size(); i++) {
       conns.get(i).logCallsTo(order, "s" + i);
     }
-    CountDownLatch busy = new CountDownLatch(1);
-    loop.execute(
-        () -> {
-          try {
-            busy.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    CountDownLatch busy = holdTheLoop();
     append(2);
     busy.countDown();
     for (RecordingConnection c : conns) {
@@ -185,15 +186,7 @@ class LoopDeliveryTest {
       throws Exception {
     catchUpsOver();
     deliveredCalls.clear();
-    CountDownLatch busy = new CountDownLatch(1);
-    loop.execute(
-        () -> {
-          try {
-            busy.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    CountDownLatch busy = holdTheLoop();
     append(2); // created at 1 ms
     clock.advance(Duration.ofMillis(40));
     long latency = clock.millis() - 1;
@@ -226,15 +219,7 @@ class LoopDeliveryTest {
     catchUpsOver();
     deliveredCalls.clear();
     conns.get(1).failFlushes(); // the middle one of the loop
-    CountDownLatch busy = new CountDownLatch(1);
-    loop.execute(
-        () -> {
-          try {
-            busy.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    CountDownLatch busy = holdTheLoop();
     append(2); // one batch: the first subscriber's flush throws
     busy.countDown();
     for (RecordingConnection c : conns) {
@@ -261,15 +246,7 @@ class LoopDeliveryTest {
   void eventsLeftQueuedGetTheirDrainEvenWhenADrainThrows() throws Exception {
     catchUpsOver();
     failCounts = true;
-    CountDownLatch busy = new CountDownLatch(1);
-    loop.execute(
-        () -> {
-          try {
-            busy.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    CountDownLatch busy = holdTheLoop();
     int n = LoopDelivery.MAX_BATCH + 10;
     append(n); // two drains' worth; the first one's count throws
     busy.countDown();
@@ -310,15 +287,7 @@ class LoopDeliveryTest {
 
   @Test
   void moreThanOneBatchOfEventsIsHandedOutInOrderAcrossDrains() throws Exception {
-    CountDownLatch busy = new CountDownLatch(1);
-    loop.execute(
-        () -> {
-          try {
-            busy.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        });
+    CountDownLatch busy = holdTheLoop();
     int n = LoopDelivery.MAX_BATCH + 10;
     append(n);
     busy.countDown();
