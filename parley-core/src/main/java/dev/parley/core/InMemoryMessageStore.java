@@ -8,15 +8,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * A {@link MessageStore} in memory: durable only as long as the process. For tests of the core and
  * as the reference the contract suite checks the real stores against.
  *
- * <p>Thread-safe: every method synchronises on the store; appends complete on the caller's thread.
+ * <p>Thread-safe: every method synchronises on the store; appends complete on the caller's thread,
+ * and an append's continuation runs there too, under the lock.
  */
 public final class InMemoryMessageStore implements MessageStore {
   private final Map<String, List<StoredMessage>> messages = new HashMap<>();
@@ -25,13 +28,19 @@ public final class InMemoryMessageStore implements MessageStore {
   private final ExecutorService reads = Executors.newVirtualThreadPerTaskExecutor();
   private final SecureRandom random = new SecureRandom();
 
+  /** Runs {@code then} under the store's lock, so continuations follow seq order. */
   @Override
-  public synchronized CompletableFuture<Appended> append(AppendRequest r) {
+  public synchronized <T> CompletableFuture<T> append(
+      AppendRequest r, Function<? super Appended, ? extends CompletionStage<T>> then) {
+    return CompletableFuture.completedFuture(stored(r)).thenCompose(then);
+  }
+
+  private Appended stored(AppendRequest r) {
     String key = r.cid() == null ? null : r.conversation() + '\0' + r.sender() + '\0' + r.cid();
     if (key != null) {
       StoredMessage existing = byCid.get(key);
       if (existing != null) {
-        return CompletableFuture.completedFuture(new Appended(existing, true));
+        return new Appended(existing, true);
       }
     }
     List<StoredMessage> list = messages.computeIfAbsent(r.conversation(), c -> new ArrayList<>());
@@ -47,7 +56,7 @@ public final class InMemoryMessageStore implements MessageStore {
     if (key != null) {
       byCid.put(key, m);
     }
-    return CompletableFuture.completedFuture(new Appended(m, false));
+    return new Appended(m, false);
   }
 
   @Override

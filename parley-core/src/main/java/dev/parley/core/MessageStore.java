@@ -3,7 +3,9 @@ package dev.parley.core;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * Durable storage of messages and receipts: the {@code MessageStore} port.
@@ -38,7 +40,25 @@ import java.util.concurrent.Executor;
 public interface MessageStore extends AutoCloseable {
 
   /** Stores a message (or finds the one with the same cid). Never blocks. */
-  CompletableFuture<Appended> append(AppendRequest request);
+  default CompletableFuture<Appended> append(AppendRequest request) {
+    return append(request, CompletableFuture::completedFuture);
+  }
+
+  /**
+   * Stores a message (or finds the one with the same cid), then runs {@code then} with the outcome
+   * where the write completes, before any later write of the conversation completes; the returned
+   * future completes with what {@code then}'s stage does. Never blocks.
+   *
+   * <p>So what {@code then} starts follows the conversation's seq order whichever threads appended:
+   * {@link Node#append} publishes here. Chained to {@link #append(AppendRequest)}'s future instead,
+   * it could run late, on the caller's thread, when the write completed before the caller chained
+   * it (and a later seq's publish had gone first: subscribers then see a gap and read it from the
+   * store). An implementation attaches {@code then} before the write can complete. {@code then}
+   * must not block (it may run on the store's writer thread, or under its lock); it is not run if
+   * the write fails, which fails the returned future.
+   */
+  <T> CompletableFuture<T> append(
+      AppendRequest request, Function<? super Appended, ? extends CompletionStage<T>> then);
 
   /**
    * Raises {@code user}'s {@code kind} receipt in {@code conversation} to {@code seq}. Completes

@@ -256,7 +256,8 @@ public final class Node implements AutoCloseable {
     if (window != null) {
       return windowed.append(request, window);
     }
-    return store.append(request).thenCompose(this::published);
+    // Published where the write completes, so publications keep the conversation's seq order.
+    return store.append(request, this::published);
   }
 
   /** Publishes a stored message as {@link #append} does, completing with it once the broker has. */

@@ -1,6 +1,7 @@
 package dev.parley.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.protocol.MessageMeta;
 import java.util.ArrayList;
@@ -189,6 +190,63 @@ public abstract class MessageStoreContract {
         .containsExactlyElementsOf(
             LongStream.rangeClosed(1, (long) threads * perThread).boxed().toList());
     assertThat(stored).extracting(StoredMessage::text).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void eachAppendsContinuationRunsInTheConversationsSeqOrderWhicheverThreadAppended()
+      throws Exception {
+    int threads = 8;
+    int perThread = 200;
+    List<Long> seen = new ArrayList<>();
+    List<CompletableFuture<Long>> all = new ArrayList<>();
+    List<Thread> ts = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int tt = t;
+      ts.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      CompletableFuture<Long> f =
+                          store.append(
+                              text("hot", "u" + tt, "c" + i, "t" + tt + "-" + i),
+                              a -> {
+                                synchronized (seen) {
+                                  seen.add(a.message().seq());
+                                }
+                                return CompletableFuture.completedFuture(a.message().seq());
+                              });
+                      synchronized (all) {
+                        all.add(f);
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : ts) {
+      t.join();
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+    synchronized (seen) {
+      assertThat(seen)
+          .containsExactlyElementsOf(
+              LongStream.rangeClosed(1, (long) threads * perThread).boxed().toList());
+    }
+    assertThat(all).extracting(CompletableFuture::join).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aContinuationThatThrowsFailsItsAppendsFutureAndNotTheWrite() throws Exception {
+    CompletableFuture<Appended> failed =
+        store.append(
+            text("c1", "u1", "x1", "kept"),
+            a -> {
+              throw new IllegalStateException("the continuation broke");
+            });
+    assertThatThrownBy(() -> failed.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(store.readAfter("c1", 0, 10))
+        .extracting(StoredMessage::text)
+        .containsExactly("kept");
   }
 
   @Test

@@ -10,9 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,8 +47,9 @@ class RefusedResendTest {
     volatile boolean failLookups;
 
     @Override
-    public CompletableFuture<Appended> append(AppendRequest request) {
-      return real.append(request);
+    public <T> CompletableFuture<T> append(
+        AppendRequest request, Function<? super Appended, ? extends CompletionStage<T>> then) {
+      return real.append(request, then);
     }
 
     @Override

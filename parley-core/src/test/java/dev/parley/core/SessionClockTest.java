@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -238,8 +240,10 @@ class SessionClockTest {
     store =
         new MessageStore() {
           @Override
-          public CompletableFuture<Appended> append(AppendRequest request) {
-            return real.append(request);
+          public <T> CompletableFuture<T> append(
+              AppendRequest request,
+              Function<? super Appended, ? extends CompletionStage<T>> then) {
+            return real.append(request, then);
           }
 
           @Override

@@ -20,10 +20,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,11 +221,19 @@ abstract class JdbcMessageStore implements MessageStore {
     return f;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code then} is chained before the write is queued, so it runs on the thread that completes
+   * the batch (the writer's or the completer's), in the batch's order.
+   */
   @Override
-  public final CompletableFuture<Appended> append(AppendRequest r) {
+  public final <T> CompletableFuture<T> append(
+      AppendRequest r, Function<? super Appended, ? extends CompletionStage<T>> then) {
     AppendOp op = new AppendOp(this, r, appendRun);
+    CompletableFuture<T> out = op.future.thenCompose(then);
     writer.submit(op);
-    return op.future;
+    return out;
   }
 
   @Override
