@@ -40,9 +40,9 @@ public final class RecordingConnection implements Connection, AutoCloseable {
   private volatile CloseCode closedWith;
 
   /** Where the outbound calls also go, each as "name:call", for an order across connections. */
-  private volatile Queue<String> sharedCalls;
+  private record CallLog(Queue<String> calls, String name) {}
 
-  private volatile String name;
+  private volatile CallLog callLog;
 
   /** Whether {@link #flush} throws (after recording the call), as a broken connection might. */
   private volatile boolean failFlushes;
@@ -112,16 +112,15 @@ public final class RecordingConnection implements Connection, AutoCloseable {
    * order of calls across the connections of one loop.
    */
   public RecordingConnection logCallsTo(Queue<String> log, String name) {
-    this.name = name;
-    this.sharedCalls = log;
+    this.callLog = new CallLog(log, name);
     return this;
   }
 
   private void call(String what) {
     calls.add(what);
-    Queue<String> shared = sharedCalls;
+    CallLog shared = callLog;
     if (shared != null) {
-      shared.add(name + ":" + what);
+      shared.calls().add(shared.name() + ":" + what);
     }
   }
 
