@@ -338,9 +338,16 @@ final class Target implements AutoCloseable {
   }
 
   /**
-   * Runs a full GC in the server and returns its memory right after: RSS, and the heap in use and
-   * committed. A JVM through jcmd ({@code GC.run}, {@code GC.heap_info}); the Socket.IO peer
-   * through its {@code /bench/memory} ({@code global.gc()}, {@code process.memoryUsage()}).
+   * Runs a full GC in the server and returns its memory right after: RSS, the heap in use and
+   * committed. A JVM through jcmd: the heap in use is the live objects' bytes that {@code
+   * GC.class_histogram} counts at the safepoint of its own full GC (its {@code Total} line), the
+   * committed heap from {@code GC.heap_info}; the Socket.IO peer through its {@code /bench/memory}
+   * ({@code global.gc()}, {@code process.memoryUsage()}).
+   *
+   * <p>Not {@code GC.heap_info}'s "used" after a {@code GC.run}: that counts what the server
+   * allocated between the two jcmd calls too (half a second of 19,000 connections' heartbeats), and
+   * two runs of the same build gave 2,011 and 2,417 B of marginal heap per connection where their
+   * class histograms agreed within 11 B (docs/BENCHMARKS.md).
    */
   Memory gcAndMemory() {
     if (process == null) {
@@ -351,17 +358,24 @@ final class Target implements AutoCloseable {
         return SocketIoInstall.memory(ws.getPort());
       }
       String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-      run(jcmd, Long.toString(process.pid()), "GC.run");
+      String histogram = run(jcmd, Long.toString(process.pid()), "GC.class_histogram");
       String info = run(jcmd, Long.toString(process.pid()), "GC.heap_info");
       // G1 on JDK 25: "total reserved 4194304K, committed 262144K, used 9359K"; older: "total
       // 262144K, used 9359K".
-      long used = kib(info, "used (\\d+)([KMG])");
       long committed = kib(info, "committed (\\d+)([KMG])");
       return new Memory(
-          rssBytes(), used, committed >= 0 ? committed : kib(info, "total (\\d+)([KMG])"));
+          rssBytes(),
+          liveBytes(histogram),
+          committed >= 0 ? committed : kib(info, "total (\\d+)([KMG])"));
     } catch (IOException | InterruptedException e) {
       return Memory.UNKNOWN;
     }
+  }
+
+  /** The bytes on a class histogram's last line ("Total instances bytes"), or -1. */
+  static long liveBytes(String histogram) {
+    Matcher m = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)").matcher(histogram);
+    return m.find() ? Long.parseLong(m.group(1)) : -1;
   }
 
   private static long kib(String text, String regex) {
