@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,21 +160,35 @@ public abstract class MessageStoreContract {
     assertThat(read.cid()).isEqualTo("k");
   }
 
-  @Test
-  void concurrentAppendsFromManyThreadsStayGapless() throws Exception {
-    int threads = 8;
-    int perThread = 200;
-    List<CompletableFuture<Appended>> all = new ArrayList<>();
+  /** Threads appending to one conversation at once in the tests below. */
+  static final int THREADS = 8;
+
+  /** Messages each of them appends. */
+  static final int PER_THREAD = 200;
+
+  /** The seqs {@link #THREADS} × {@link #PER_THREAD} appends to one conversation get. */
+  static List<Long> allSeqs() {
+    return LongStream.rangeClosed(1, (long) THREADS * PER_THREAD).boxed().toList();
+  }
+
+  /**
+   * {@link #THREADS} threads at once each make {@link #PER_THREAD} appends to conversation "hot",
+   * each by {@code append} (with the thread's user and a cid and text of its own); returns their
+   * futures, all completed.
+   */
+  <T> List<CompletableFuture<T>> appendFromManyThreads(
+      Function<AppendRequest, CompletableFuture<T>> append) throws Exception {
+    List<CompletableFuture<T>> all = new ArrayList<>();
     List<Thread> ts = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
+    for (int t = 0; t < THREADS; t++) {
       int tt = t;
       ts.add(
           Thread.ofPlatform()
               .start(
                   () -> {
-                    for (int i = 0; i < perThread; i++) {
-                      CompletableFuture<Appended> f =
-                          store.append(text("hot", "u" + tt, "c" + i, "t" + tt + "-" + i));
+                    for (int i = 0; i < PER_THREAD; i++) {
+                      CompletableFuture<T> f =
+                          append.apply(text("hot", "u" + tt, "c" + i, "t" + tt + "-" + i));
                       synchronized (all) {
                         all.add(f);
                       }
@@ -184,52 +199,34 @@ public abstract class MessageStoreContract {
       t.join();
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
-    List<StoredMessage> stored = store.readAfter("hot", 0, threads * perThread + 10);
-    assertThat(stored)
-        .extracting(StoredMessage::seq)
-        .containsExactlyElementsOf(
-            LongStream.rangeClosed(1, (long) threads * perThread).boxed().toList());
+    return all;
+  }
+
+  @Test
+  void concurrentAppendsFromManyThreadsStayGapless() throws Exception {
+    appendFromManyThreads(store::append);
+    List<StoredMessage> stored = store.readAfter("hot", 0, THREADS * PER_THREAD + 10);
+    assertThat(stored).extracting(StoredMessage::seq).containsExactlyElementsOf(allSeqs());
     assertThat(stored).extracting(StoredMessage::text).doesNotHaveDuplicates();
   }
 
   @Test
   void eachAppendsContinuationRunsInTheConversationsSeqOrderWhicheverThreadAppended()
       throws Exception {
-    int threads = 8;
-    int perThread = 200;
     List<Long> seen = new ArrayList<>();
-    List<CompletableFuture<Long>> all = new ArrayList<>();
-    List<Thread> ts = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      int tt = t;
-      ts.add(
-          Thread.ofPlatform()
-              .start(
-                  () -> {
-                    for (int i = 0; i < perThread; i++) {
-                      CompletableFuture<Long> f =
-                          store.append(
-                              text("hot", "u" + tt, "c" + i, "t" + tt + "-" + i),
-                              a -> {
-                                synchronized (seen) {
-                                  seen.add(a.message().seq());
-                                }
-                                return CompletableFuture.completedFuture(a.message().seq());
-                              });
-                      synchronized (all) {
-                        all.add(f);
+    List<CompletableFuture<Long>> all =
+        appendFromManyThreads(
+            r ->
+                store.append(
+                    r,
+                    a -> {
+                      synchronized (seen) {
+                        seen.add(a.message().seq());
                       }
-                    }
-                  }));
-    }
-    for (Thread t : ts) {
-      t.join();
-    }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+                      return CompletableFuture.completedFuture(a.message().seq());
+                    }));
     synchronized (seen) {
-      assertThat(seen)
-          .containsExactlyElementsOf(
-              LongStream.rangeClosed(1, (long) threads * perThread).boxed().toList());
+      assertThat(seen).containsExactlyElementsOf(allSeqs());
     }
     assertThat(all).extracting(CompletableFuture::join).doesNotHaveDuplicates();
   }
