@@ -365,11 +365,15 @@ final class Runner implements AutoCloseable {
     Double rss1 = larger.figures().get("rss_total_mib");
     Double heap0 = smaller.figures().get("heap_total_mib");
     Double heap1 = larger.figures().get("heap_total_mib");
-    if (n1 <= n0 || rss0 == null || rss1 == null || heap0 == null || heap1 == null) {
+    if (n1 <= n0) {
       return;
     }
-    larger.figures().put("rss_marginal_per_conn_bytes", (rss1 - rss0) * 1048576.0 / (n1 - n0));
-    larger.figures().put("heap_marginal_per_conn_bytes", (heap1 - heap0) * 1048576.0 / (n1 - n0));
+    if (rss0 != null && rss1 != null) {
+      larger.figures().put("rss_marginal_per_conn_bytes", (rss1 - rss0) * 1048576.0 / (n1 - n0));
+    }
+    if (heap0 != null && heap1 != null) {
+      larger.figures().put("heap_marginal_per_conn_bytes", (heap1 - heap0) * 1048576.0 / (n1 - n0));
+    }
   }
 
   private static Result report(Result r) {

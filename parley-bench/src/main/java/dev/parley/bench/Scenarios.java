@@ -182,10 +182,12 @@ final class Scenarios {
       f.put("connect_per_s", n / secs[0]);
       if (t.local() && m1.rss() > 0) {
         f.put("rss_per_conn_bytes", (m1.rss() - m0.rss()) / (double) n);
-        f.put("heap_per_conn_bytes", (m1.heapUsed() - m0.heapUsed()) / (double) n);
         f.put("rss_total_mib", m1.rss() / 1048576.0);
-        f.put("heap_total_mib", m1.heapUsed() / 1048576.0);
-        f.put("heap_committed_mib", m1.heapCommitted() / 1048576.0);
+        if (m0.heapUsed() >= 0 && m1.heapUsed() >= 0) { // -1: jcmd could not read it
+          f.put("heap_per_conn_bytes", (m1.heapUsed() - m0.heapUsed()) / (double) n);
+          f.put("heap_total_mib", m1.heapUsed() / 1048576.0);
+          f.put("heap_committed_mib", m1.heapCommitted() / 1048576.0);
+        }
         f.put("idle_cpu_cores", (cpu1 - cpu0) / wall);
       }
       f.put("kernel_socket_bytes_per_conn", (kernel1 - kernel0) / (2.0 * n));

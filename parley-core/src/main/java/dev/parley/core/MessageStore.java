@@ -24,18 +24,24 @@ import java.util.function.Function;
  *   <li>Receipts are cumulative: a receipt never lowers the stored position.
  *   <li>{@link #eraseSender} keeps every seq: each erased message stays as a tombstone (see {@link
  *       StoredMessage#tombstone}), so a conversation has no gap for its other participants.
+ *   <li>The continuations of {@link #append(AppendRequest, Function)} made through one store run in
+ *       each conversation's seq order, whichever threads appended.
  * </ul>
  *
  * <h2>Failure</h2>
  *
- * A write that cannot be made durable completes exceptionally with {@link StoreException}; nothing
- * of it is visible. Reads throw {@link StoreException}.
+ * A write that cannot be made durable completes exceptionally with {@link StoreException} (stages
+ * chained to it see it wrapped in a {@link java.util.concurrent.CompletionException}); nothing of
+ * it is visible. A continuation that throws, or whose stage fails, fails the future {@link
+ * #append(AppendRequest, Function)} returned; the write stands. Reads throw {@link StoreException}.
  *
  * <h2>Threads</h2>
  *
  * {@link #append} and {@link #saveReceipt} never block the caller and may be called from any
- * thread, event loops included; their futures complete on a store thread. The read methods block:
- * call them from a store-read thread ({@link #readExecutor()}), never from an event loop.
+ * thread, event loops included; the store completes its writes on a store thread (the caller's, in
+ * memory), and runs an append's continuation there; the future of {@link #append(AppendRequest,
+ * Function)} completes where the continuation's stage does. The read methods block: call them from
+ * a store-read thread ({@link #readExecutor()}), never from an event loop.
  */
 public interface MessageStore extends AutoCloseable {
 
@@ -46,8 +52,9 @@ public interface MessageStore extends AutoCloseable {
 
   /**
    * Stores a message (or finds the one with the same cid), then runs {@code then} with the outcome
-   * where the write completes, before any later write of the conversation completes; the returned
-   * future completes with what {@code then}'s stage does. Never blocks.
+   * where the write completes, before any later write of the conversation through this store
+   * completes (another node's, on a shared database, may complete first); the returned future
+   * completes with what {@code then}'s stage does. Never blocks.
    *
    * <p>So what {@code then} starts follows the conversation's seq order whichever threads appended:
    * {@link Node#append} publishes here. Chained to {@link #append(AppendRequest)}'s future instead,

@@ -222,6 +222,16 @@ abstract class JdbcMessageStore implements MessageStore {
   }
 
   /**
+   * The write's own future: no stage chained to it (a failure is the bare {@link StoreException}).
+   */
+  @Override
+  public final CompletableFuture<Appended> append(AppendRequest r) {
+    AppendOp op = new AppendOp(this, r, appendRun);
+    writer.submit(op);
+    return op.future;
+  }
+
+  /**
    * {@inheritDoc}
    *
    * <p>{@code then} is chained before the write is queued, so it runs on the thread that completes
