@@ -25,7 +25,8 @@ import java.util.function.Function;
  *   <li>{@link #eraseSender} keeps every seq: each erased message stays as a tombstone (see {@link
  *       StoredMessage#tombstone}), so a conversation has no gap for its other participants.
  *   <li>The continuations of {@link #append(AppendRequest, Function)} made through one store run in
- *       each conversation's seq order, whichever threads appended.
+ *       each conversation's seq order for the messages they stored, whichever threads appended (a
+ *       duplicate's, answered with its stored seq, runs when the resend is answered).
  * </ul>
  *
  * <h2>Failure</h2>
