@@ -8,11 +8,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
 
@@ -24,7 +26,10 @@ import java.util.function.Predicate;
  * concurrent; the count of unwritten streams is kept by a per-stream flag that is cleared once, by
  * compare-and-set (at the first append or when the stream leaves the map), so each stream is
  * counted in and out exactly once. Lock order: a map bin, then nothing (no stream monitor is held
- * while the map is touched). Never blocks: a sweep already under way is not waited for.
+ * while the map is touched). An append's continuation runs under its stream's monitor, so a
+ * stream's continuations run in its seq order; it must take none of this window's locks (the node's
+ * publishes there, and broker listeners only hop to event loops). Never blocks: a sweep already
+ * under way is not waited for.
  *
  * <p>Bounded, so memory follows the streams in use, not every stream ever named (a client may join
  * any name in an anonymous namespace):
@@ -162,19 +167,24 @@ public final class InMemoryStreamWindow implements StreamWindow {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
+  /** Runs {@code then} under the stream's monitor, so continuations follow the seq order. */
   @Override
-  public CompletableFuture<Position> append(String name, Limits limits, Template template) {
+  public <T> CompletableFuture<T> append(
+      String name,
+      Limits limits,
+      Template template,
+      Function<? super Position, ? extends CompletionStage<T>> then) {
     long now = nowMillis.getAsLong();
     Stream s = stream(name, now, true);
-    Position p;
+    CompletableFuture<T> done;
     synchronized (s) {
       long seq = ++s.lastSeq;
       s.kept.addLast(new Kept(now, new Entry(seq, template.frame(seq))));
       s.trim(limits, now);
-      p = new Position(s.epoch, seq);
+      done = CompletableFuture.completedFuture(new Position(s.epoch, seq)).thenCompose(then);
     }
     counted(now);
-    return CompletableFuture.completedFuture(p);
+    return done;
   }
 
   /**

@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 
 /**
  * The bounded recent history of ephemeral streams (conversations whose messages are not stored,
@@ -28,10 +30,14 @@ import java.util.concurrent.CompletableFuture;
  *   <li>{@link #since} answers exactly the messages after a position of the current epoch while the
  *       window still holds the next one; otherwise it says continuity is lost, never leaving a gap
  *       unreported.
+ *   <li>The continuations of {@link #append(String, Limits, Template, Function)} made through one
+ *       window run in each stream's seq order, whichever threads appended.
  * </ul>
  *
  * <p>Implementations are thread-safe and never block the caller: results complete on the
- * implementation's threads. Failures complete the future exceptionally.
+ * implementation's threads (the caller's, in memory), and an append's continuation runs there.
+ * Failures complete the future exceptionally; a continuation that throws, or whose stage fails,
+ * fails the future its append returned, and the message stays in the window.
  */
 public interface StreamWindow extends AutoCloseable {
   /** How long a stream's epoch and seq outlive its last append or read, once appended to. */
@@ -119,7 +125,29 @@ public interface StreamWindow extends AutoCloseable {
    * Numbers the next message of {@code stream} and keeps {@code template.frame(seq)} in its window,
    * trimmed to {@code limits}.
    */
-  CompletableFuture<Position> append(String stream, Limits limits, Template template);
+  default CompletableFuture<Position> append(String stream, Limits limits, Template template) {
+    return append(stream, limits, template, CompletableFuture::completedFuture);
+  }
+
+  /**
+   * Numbers and keeps the next message of {@code stream} as {@link #append(String, Limits,
+   * Template)} does, then runs {@code then} with its position where the append completes, before
+   * any later append of the stream through this window completes (another node's, on a shared
+   * window, may complete first); the returned future completes with what {@code then}'s stage does.
+   *
+   * <p>So what {@code then} starts follows the stream's seq order whichever threads appended:
+   * {@link WindowedStreams} publishes here. Chained to the other append's future instead, it could
+   * run late, on the caller's thread, when the append completed before the caller chained it (a
+   * later seq's publish having gone first: a subscriber then parks that one and reads the gap from
+   * the window). An implementation attaches {@code then} before the append can complete. {@code
+   * then} must not block (it may run on the window's I/O thread, or under a stream's lock); it is
+   * not run if the append fails, which fails the returned future.
+   */
+  <T> CompletableFuture<T> append(
+      String stream,
+      Limits limits,
+      Template template,
+      Function<? super Position, ? extends CompletionStage<T>> then);
 
   /**
    * The messages of {@code stream} after {@code after} of {@code epoch} (null epoch: the reader

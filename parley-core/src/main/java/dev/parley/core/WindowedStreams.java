@@ -117,28 +117,33 @@ public final class WindowedStreams {
             });
   }
 
-  /** Numbers, keeps and publishes {@code r}; never a duplicate (a cid is not remembered). */
+  /**
+   * Numbers, keeps and publishes {@code r}; never a duplicate (a cid is not remembered). The
+   * publish is the window's continuation of the append, so a stream's publishes go out in its seq
+   * order.
+   */
   CompletableFuture<Appended> append(AppendRequest r, StreamWindow.Limits limits) {
     String id = r.id() != null ? r.id() : newId();
     StoredMessage unnumbered = r.storedAt(PLACEHOLDER, id);
     StreamWindow.Template template = template(node.encodeMessage(unnumbered));
-    return window
-        .append(r.conversation(), limits, template)
-        .thenCompose(
-            p -> {
-              node.metrics().ephemeralAppended();
-              long start = node.clock().nanoTime();
-              BrokerEvent event =
-                  BrokerEvent.windowed(
-                      p.epoch(), p.seq(), r.sender(), r.createdAtMillis(), template.frame(p.seq()));
-              return node.broker()
-                  .publish(LocalHub.topicOf(r.conversation()), event)
-                  .thenApply(
-                      v -> {
-                        node.metrics().brokerPublished(node.clock().nanoTime() - start);
-                        return new Appended(withSeq(unnumbered, p.seq()), false);
-                      });
-            });
+    return window.append(
+        r.conversation(),
+        limits,
+        template,
+        p -> {
+          node.metrics().ephemeralAppended();
+          long start = node.clock().nanoTime();
+          BrokerEvent event =
+              BrokerEvent.windowed(
+                  p.epoch(), p.seq(), r.sender(), r.createdAtMillis(), template.frame(p.seq()));
+          return node.broker()
+              .publish(LocalHub.topicOf(r.conversation()), event)
+              .thenApply(
+                  v -> {
+                    node.metrics().brokerPublished(node.clock().nanoTime() - start);
+                    return new Appended(withSeq(unnumbered, p.seq()), false);
+                  });
+        });
   }
 
   /** {@code frame} split around its placeholder seq. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.Push;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +37,12 @@ class EphemeralStreamsTest {
     }
 
     @Override
-    public CompletableFuture<Position> append(String stream, Limits limits, Template template) {
-      return current.append(stream, limits, template);
+    public <T> CompletableFuture<T> append(
+        String stream,
+        Limits limits,
+        Template template,
+        Function<? super Position, ? extends CompletionStage<T>> then) {
+      return current.append(stream, limits, template, then);
     }
 
     @Override

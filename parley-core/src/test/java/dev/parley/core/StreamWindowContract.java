@@ -1,13 +1,16 @@
 package dev.parley.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -246,5 +249,65 @@ public abstract class StreamWindowContract {
     get(nodeA.append(ns + "f1", FIVE, template("x")));
     get(nodeA.append(ns + "f1", FIVE, template("x")));
     assertThat(get(nodeB.append(ns + "f2", FIVE, template("y"))).seq()).isEqualTo(1);
+  }
+
+  @Test
+  void eachAppendsContinuationRunsInTheStreamsSeqOrderWhicheverThreadAppended() throws Exception {
+    String s = ns + "hot";
+    int threads = 8;
+    int perThread = 1_000;
+    List<Long> seen = new ArrayList<>();
+    List<CompletableFuture<Long>> all = new ArrayList<>();
+    List<Thread> appenders = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      appenders.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < perThread; i++) {
+                      CompletableFuture<Long> f =
+                          nodeA.append(
+                              s,
+                              FIVE,
+                              template("m"),
+                              p -> {
+                                synchronized (seen) {
+                                  seen.add(p.seq());
+                                }
+                                return CompletableFuture.completedFuture(p.seq());
+                              });
+                      synchronized (all) {
+                        all.add(f);
+                      }
+                    }
+                  }));
+    }
+    for (Thread t : appenders) {
+      t.join();
+    }
+    get(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
+    synchronized (seen) {
+      assertThat(seen)
+          .containsExactlyElementsOf(
+              LongStream.rangeClosed(1, (long) threads * perThread).boxed().toList());
+    }
+    assertThat(all).extracting(CompletableFuture::join).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void aContinuationThatThrowsFailsItsAppendsFutureAndTheMessageStaysInTheWindow()
+      throws Exception {
+    String s = ns + "broken";
+    CompletableFuture<StreamWindow.Position> failed =
+        nodeA.append(
+            s,
+            FIVE,
+            template("kept"),
+            p -> {
+              throw new IllegalStateException("the continuation broke");
+            });
+    assertThatThrownBy(() -> get(failed)).hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(frames(get(nodeB.since(s, FIVE, null, 0))))
+        .containsExactly("{\"seq\":1,\"text\":\"kept\"}");
   }
 }

@@ -7,12 +7,19 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.NestedMultiOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -142,23 +149,45 @@ public final class RedisStreamWindow implements StreamWindow {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
   }
 
+  /**
+   * Dispatches the script itself ({@link StatefulRedisConnection#dispatch}) rather than through
+   * {@code eval}, so {@code then} is attached to the command's future before the command is sent:
+   * the future completes on the connection's I/O thread in the order of the replies, which is the
+   * order Redis numbered the appends in, and {@code then} runs right there, never late on the
+   * caller's thread.
+   */
   @Override
-  public CompletableFuture<Position> append(String stream, Limits limits, Template template) {
-    return redis
-        .<List<Object>>eval(
-            APPEND,
-            ScriptOutputType.MULTI,
-            keys(stream),
-            newEpoch(),
-            Long.toString(nowMillis.getAsLong()),
-            Integer.toString(limits.size()),
-            Long.toString(limits.ttl().toMillis()),
-            Long.toString(IDLE_KEEP.toMillis()),
-            Long.toString(UNWRITTEN_KEEP.toMillis()),
-            new String(template.head(), StandardCharsets.UTF_8),
-            new String(template.tail(), StandardCharsets.UTF_8))
-        .toCompletableFuture()
-        .thenApply(r -> new Position((String) r.get(0), (Long) r.get(1)));
+  public <T> CompletableFuture<T> append(
+      String stream,
+      Limits limits,
+      Template template,
+      Function<? super Position, ? extends CompletionStage<T>> then) {
+    String[] keys = keys(stream);
+    CommandArgs<String, String> args =
+        new CommandArgs<>(StringCodec.UTF8)
+            .add(APPEND)
+            .add(keys.length)
+            .addKeys(keys)
+            .addValues(
+                newEpoch(),
+                Long.toString(nowMillis.getAsLong()),
+                Integer.toString(limits.size()),
+                Long.toString(limits.ttl().toMillis()),
+                Long.toString(IDLE_KEEP.toMillis()),
+                Long.toString(UNWRITTEN_KEEP.toMillis()),
+                new String(template.head(), StandardCharsets.UTF_8),
+                new String(template.tail(), StandardCharsets.UTF_8));
+    AsyncCommand<String, String, List<Object>> command =
+        new AsyncCommand<>(
+            new Command<>(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8), args));
+    CompletableFuture<T> done =
+        command.thenApply(r -> new Position((String) r.get(0), (Long) r.get(1))).thenCompose(then);
+    try {
+      connection.dispatch(command);
+    } catch (RuntimeException e) {
+      command.completeExceptionally(e);
+    }
+    return done;
   }
 
   @Override
