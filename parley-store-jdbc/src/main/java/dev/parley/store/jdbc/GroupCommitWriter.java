@@ -62,6 +62,13 @@ import org.slf4j.LoggerFactory;
  * commits at varies by ten times between SQLite and PostgreSQL and with the batch size; the length
  * bound {@code maxQueued} stays as the backstop for memory.
  *
+ * <p><b>A lost connection.</b> When a batch fails and the connection no longer answers ({@link
+ * Connection#isValid}: a database server restarted or failed over, a connection cut), the writer
+ * opens another ({@link WriteConnection}) and fails the batch's writes rather than retrying them:
+ * whether a commit whose answer was lost took effect is unknown, and the callers' resends are
+ * deduplicated by their cids. While none can be opened, each batch's writes fail at once and the
+ * writer tries again a second later; the queue's admission refuses what waits longer meanwhile.
+ *
  * <p><b>Housekeeping.</b> Work of the store's own that need not delay any acknowledgement (catching
  * up the search index: {@link SqliteSearchIndexer}) runs on this thread in a transaction of its own
  * when it says it is due: right after a batch has been committed and its futures completed (handed
@@ -70,8 +77,8 @@ import org.slf4j.LoggerFactory;
  * logged, and told so it can wait before the next.
  *
  * <p>Thread-safe: {@link #submit} may be called from any thread and never blocks. The JDBC
- * connection is touched only by the writer thread; the completer thread, when there is one, only
- * completes writes the writer handed it.
+ * connection (and the one that replaces it) is touched only by the writer thread; the completer
+ * thread, when there is one, only completes writes the writer handed it.
  */
 final class GroupCommitWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -171,7 +178,7 @@ final class GroupCommitWriter implements AutoCloseable {
   /** A queued write and when it was queued. */
   private record Queued(Op op, long queuedAt) {}
 
-  private final Connection connection;
+  private final WriteConnection connection;
   private final BlockingQueue<Queued> queue;
   private final int maxBatch;
   private final long commitDelayNanos;
@@ -216,6 +223,24 @@ final class GroupCommitWriter implements AutoCloseable {
       Housekeeping housekeeping,
       LongSupplier nanoTime)
       throws SQLException {
+    this(
+        new WriteConnection(connection, null, c -> {}),
+        limits,
+        onRollback,
+        listener,
+        housekeeping,
+        nanoTime);
+  }
+
+  /** On {@code connection}, replaced when lost (see A lost connection above). */
+  GroupCommitWriter(
+      WriteConnection connection,
+      Limits limits,
+      Runnable onRollback,
+      CommitListener listener,
+      Housekeeping housekeeping,
+      LongSupplier nanoTime)
+      throws SQLException {
     this.housekeeping = housekeeping;
     this.connection = connection;
     this.commitDelayNanos = limits.commitDelayNanos();
@@ -226,7 +251,7 @@ final class GroupCommitWriter implements AutoCloseable {
     this.lastCommitEnded = nanoTime.getAsLong() - TimeUnit.DAYS.toNanos(1);
     this.onRollback = onRollback;
     this.listener = listener;
-    connection.setAutoCommit(false);
+    connection.get().setAutoCommit(false);
     this.thread =
         Thread.ofPlatform().name("parley-store-writer").daemon(false).unstarted(this::run);
     this.completer = limits.completeApart() ? BatchCompleter.apart() : BatchCompleter.INLINE;
@@ -281,6 +306,13 @@ final class GroupCommitWriter implements AutoCloseable {
         for (Queued q : taken) {
           batch.add(q.op());
         }
+        if (connection.get() == null && !connection.reopened()) {
+          failAll(batch, new StoreException("the database cannot be reached"));
+          if (accepting) {
+            LockSupport.parkNanos(WriteConnection.REOPEN_BACKOFF_NANOS);
+          }
+          continue;
+        }
         batch.sort(Comparator.comparing(Op::orderKey));
         runBatch(batch);
         lastCommitEnded = nanoTime.getAsLong();
@@ -307,6 +339,11 @@ final class GroupCommitWriter implements AutoCloseable {
    * sees it (the append then answers the stored duplicate).
    */
   private void runBatch(List<Op> batch, boolean mayRetry) {
+    Connection c = connection.get();
+    if (c == null) { // lost, and not replaced yet
+      failAll(batch, new StoreException("the database cannot be reached"));
+      return;
+    }
     long start = nanoTime.getAsLong();
     try {
       for (int i = 0, j; i < batch.size(); i = j) {
@@ -317,15 +354,19 @@ final class GroupCommitWriter implements AutoCloseable {
           j++;
         }
         if (j - i > 1) {
-          run.applyAll(connection, batch.subList(i, j));
+          run.applyAll(c, batch.subList(i, j));
         } else {
-          op.apply(connection);
+          op.apply(c);
         }
       }
-      connection.commit();
+      c.commit();
     } catch (SQLException | RuntimeException e) {
-      rollback();
-      if (batch.size() > 1) {
+      rollback(c);
+      if (connection.lost()) {
+        log.warn("the store's write connection was lost; its batch's writes fail", e);
+        failAll(batch, new StoreException("write failed: the database connection was lost", e));
+        connection.reopened();
+      } else if (batch.size() > 1) {
         for (Op op : batch) {
           runBatch(List.of(op), true);
         }
@@ -345,24 +386,36 @@ final class GroupCommitWriter implements AutoCloseable {
     completer.committed(batch);
   }
 
+  /** Fails every write of {@code batch}, after the batches before it are completed. */
+  private void failAll(List<Op> batch, StoreException failure) {
+    List<Op> failed = List.copyOf(batch);
+    completer.complete(
+        () -> {
+          for (Op op : failed) {
+            op.failed(failure);
+          }
+        });
+  }
+
   /** Runs the housekeeping in a transaction of its own if it is due. */
   private void housekeepIfDue() {
-    if (housekeeping.dueInNanos(nanoTime.getAsLong()) > 0) {
+    Connection c = connection.get();
+    if (c == null || housekeeping.dueInNanos(nanoTime.getAsLong()) > 0) {
       return;
     }
     try {
-      housekeeping.run(connection);
-      connection.commit();
+      housekeeping.run(c);
+      c.commit();
     } catch (SQLException | RuntimeException e) {
-      rollback();
+      rollback(c);
       housekeeping.failed();
       log.warn("store housekeeping failed; it is tried again later", e);
     }
   }
 
-  private void rollback() {
+  private void rollback(Connection c) {
     try {
-      connection.rollback();
+      c.rollback(); // on a lost connection this fails too, and is logged
     } catch (SQLException e) {
       log.warn("rollback failed", e);
     }

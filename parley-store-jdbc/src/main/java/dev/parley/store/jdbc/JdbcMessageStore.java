@@ -51,7 +51,8 @@ abstract class JdbcMessageStore implements MessageStore {
       "INSERT INTO receipts (conversation, user_id, kind, seq) VALUES (?,?,?,?) "
           + "ON CONFLICT (conversation, user_id, kind) DO UPDATE SET seq = excluded.seq WHERE excluded.seq > receipts.seq";
 
-  private final Connection writeConnection;
+  private final WriteConnection writeConnection;
+
   private final HikariDataSource readPool;
   private final ExecutorService readExecutor;
   private final SecureRandom random = new SecureRandom();
@@ -67,7 +68,8 @@ abstract class JdbcMessageStore implements MessageStore {
   JdbcMessageStore(
       String name, Connection writeConnection, HikariDataSource readPool, int readThreads) {
     this.name = name;
-    this.writeConnection = writeConnection;
+    this.writeConnection =
+        new WriteConnection(writeConnection, this::openWriteConnection, this::prepare);
     this.readPool = readPool;
     AtomicInteger n = new AtomicInteger();
     this.readExecutor =
@@ -93,11 +95,27 @@ abstract class JdbcMessageStore implements MessageStore {
       GroupCommitWriter.Housekeeping housekeeping)
       throws SQLException {
     appendRun = this instanceof AppendOp.Together t ? AppendOp.runOf(t) : null;
-    findCid = writeConnection.prepareStatement(FIND_CID);
-    upsertReceipt = writeConnection.prepareStatement(UPSERT_RECEIPT);
+    prepare(writeConnection.get());
     writer =
         new GroupCommitWriter(
             writeConnection, limits, this::onRollback, listener, housekeeping, System::nanoTime);
+  }
+
+  /**
+   * Prepares the writer's statements on {@code w}: before the writer starts, then writer thread.
+   */
+  private void prepare(Connection w) throws SQLException {
+    findCid = w.prepareStatement(FIND_CID);
+    upsertReceipt = w.prepareStatement(UPSERT_RECEIPT);
+    prepareOwn(w);
+  }
+
+  /** Prepares a subclass's statements on the writer's connection {@code w}. */
+  void prepareOwn(Connection w) throws SQLException {}
+
+  /** A new write connection in place of a lost one ({@link WriteConnection}); writer thread. */
+  Connection openWriteConnection() throws SQLException {
+    throw new SQLException(name + " cannot open another write connection");
   }
 
   /**
@@ -139,24 +157,6 @@ abstract class JdbcMessageStore implements MessageStore {
           rs.getString(6),
           meta(rs.getString(7)));
     }
-  }
-
-  /** Inserts the message at {@code seq} with a new id. Writer thread. */
-  final Appended insert(PreparedStatement insert, AppendRequest r, long seq) throws SQLException {
-    String id = r.id() != null ? r.id() : newId();
-    insert.setString(1, r.conversation());
-    insert.setLong(2, seq);
-    insert.setString(3, id);
-    insert.setString(4, r.sender());
-    insert.setString(5, r.cid());
-    insert.setString(6, r.kind());
-    insert.setString(7, r.text());
-    insert.setLong(8, r.createdAtMillis());
-    insert.setString(9, r.status());
-    // Most messages carry no meta: a NULL, nothing encoded.
-    insert.setString(10, r.meta() == null ? null : r.meta().toJson());
-    insert.executeUpdate();
-    return new Appended(r.storedAt(seq, id), false);
   }
 
   /**

@@ -123,16 +123,30 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
       "SELECT r_ord, r_inserted, r_seq, r_id, r_kind, r_body, r_created, r_status, r_meta"
           + " FROM parley_append_batch(?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-  private final PreparedStatement append;
-  private final PreparedStatement appendBatch;
+  /** Prepared on the writer's connection ({@link #prepareOwn}); writer thread. */
+  private PreparedStatement append;
+
+  private PreparedStatement appendBatch;
+  private final Options options;
 
   private PostgresMessageStore(
       Connection w, HikariDataSource readPool, Options o, CommitListener listener)
       throws SQLException {
     super("postgresql", w, readPool, o.readPoolSize());
-    this.append = w.prepareStatement(APPEND);
-    this.appendBatch = w.prepareStatement(APPEND_BATCH);
+    this.options = o;
     startWriter(o.limits(), listener);
+  }
+
+  @Override
+  void prepareOwn(Connection w) throws SQLException {
+    append = w.prepareStatement(APPEND);
+    appendBatch = w.prepareStatement(APPEND_BATCH);
+  }
+
+  /** A restarted or failed-over server, a cut connection: the writer opens another. */
+  @Override
+  Connection openWriteConnection() throws SQLException {
+    return DriverManager.getConnection(options.url(), props(options));
   }
 
   /**
@@ -171,7 +185,8 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
       p.setProperty("password", o.password());
     }
     p.setProperty("currentSchema", o.schema());
-    p.setProperty("ApplicationName", "parley");
+    // Names the writer's backend in pg_stat_activity, with its schema.
+    p.setProperty("ApplicationName", "parley writer " + o.schema());
     p.setProperty("tcpKeepAlive", "true");
     return p;
   }

@@ -266,4 +266,22 @@ public final class SqliteMessageStore extends JdbcMessageStore {
     lastSeqCache.clear();
     indexer.rolledBack(System.nanoTime());
   }
+
+  /** Inserts the message at {@code seq} with a new id. Writer thread. */
+  private Appended insert(PreparedStatement insert, AppendRequest r, long seq) throws SQLException {
+    String id = r.id() != null ? r.id() : newId();
+    insert.setString(1, r.conversation());
+    insert.setLong(2, seq);
+    insert.setString(3, id);
+    insert.setString(4, r.sender());
+    insert.setString(5, r.cid());
+    insert.setString(6, r.kind());
+    insert.setString(7, r.text());
+    insert.setLong(8, r.createdAtMillis());
+    insert.setString(9, r.status());
+    // Most messages carry no meta: a NULL, nothing encoded.
+    insert.setString(10, r.meta() == null ? null : r.meta().toJson());
+    insert.executeUpdate();
+    return new Appended(r.storedAt(seq, id), false);
+  }
 }

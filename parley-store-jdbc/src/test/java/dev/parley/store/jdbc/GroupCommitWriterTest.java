@@ -1,6 +1,7 @@
 package dev.parley.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.parley.core.StoreException;
@@ -174,6 +175,60 @@ class GroupCommitWriterTest {
     public void failed(Throwable t) {
       done.completeExceptionally(t);
     }
+  }
+
+  @Test
+  void aLostConnectionFailsItsBatchAndIsReplacedTriedAgainAtTheNextBatchWhenItCouldNotBe()
+      throws Exception {
+    AtomicInteger reopens = new AtomicInteger();
+    List<Connection> opened = new CopyOnWriteArrayList<>();
+    List<Connection> prepared = new CopyOnWriteArrayList<>();
+    WriteConnection replaced =
+        new WriteConnection(
+            connection,
+            () -> {
+              if (reopens.incrementAndGet() == 1) {
+                throw new SQLException("the server is still down");
+              }
+              Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("w.db"));
+              opened.add(c);
+              return c;
+            },
+            prepared::add);
+    writer =
+        new GroupCommitWriter(
+            replaced,
+            new GroupCommitWriter.Limits(1000, 512, 0, 0),
+            () -> {},
+            (size, nanos) -> batches.add(size),
+            GroupCommitWriter.Housekeeping.NONE,
+            System::nanoTime);
+    Insert before = new Insert();
+    writer.submit(before);
+    before.done.get(10, TimeUnit.SECONDS);
+    connection.close(); // lost, as a restarted server's connection is (the writer is idle)
+
+    Insert found = new Insert(); // finds the loss: fails; the first reopen fails too
+    writer.submit(found);
+    assertThatThrownBy(() -> found.done.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StoreException.class)
+        .hasMessageContaining("connection was lost");
+    Insert next = new Insert(); // the next batch opens a connection first, then commits
+    writer.submit(next);
+    next.done.get(10, TimeUnit.SECONDS);
+
+    assertThat(reopens).hasValue(2);
+    assertThat(prepared).as("the store's statements prepared on the new one").isEqualTo(opened);
+    assertThat(replaced.get()).isSameAs(opened.get(0));
+    assertThat(batches).containsExactly(1, 1);
+    try (Statement st = opened.get(0).createStatement();
+        var rs = st.executeQuery("SELECT count(*) FROM t")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+    }
+    writer.close();
+    writer = null;
+    opened.get(0).close();
   }
 
   @Test

@@ -1,15 +1,18 @@
 package dev.parley.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.core.AppendRequest;
 import dev.parley.core.Appended;
 import dev.parley.core.MessageStore;
 import dev.parley.core.MessageStoreContract;
+import dev.parley.core.StoreException;
 import dev.parley.core.StoredMessage;
 import dev.parley.protocol.MessageMeta;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -185,5 +188,41 @@ class PostgresMessageStoreTest extends MessageStoreContract {
     store.close();
     store = openStore();
     assertThat(await(store.append(text("c1", "u1", "b", "two"))).message().seq()).isEqualTo(2);
+  }
+
+  @Test
+  void aLostWriteConnectionIsReplacedTheWriteThatFoundItFailsAndItsResendIsStoredOnce()
+      throws Exception {
+    await(store.append(text("c1", "u1", "a", "before")));
+    endWriterBackend(); // as a restart of the server, or a failover, does to the connection
+
+    CompletableFuture<Appended> lost = store.append(text("c1", "u1", "b", "during"));
+    assertThatThrownBy(() -> lost.get(30, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StoreException.class)
+        .hasMessageContaining("connection was lost");
+    Appended resent = await(store.append(text("c1", "u1", "b", "during")));
+    Appended next = await(store.append(text("c1", "u1", "c", "after")));
+
+    assertThat(List.of(resent.message().seq(), next.message().seq())).containsExactly(2L, 3L);
+    assertThat(store.readAfter("c1", 0, 10))
+        .extracting(StoredMessage::text)
+        .containsExactly("before", "during", "after");
+    assertThat(await(store.append(text("c1", "u1", "a", "before"))).duplicate()).isTrue();
+  }
+
+  /** Ends this test's writer backend (named by its schema) and waits until it is gone. */
+  private void endWriterBackend() throws SQLException {
+    try (Connection c = DriverManager.getConnection(URL, USER, null);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
+                    + " WHERE application_name = 'parley writer "
+                    + schema
+                    + "'")) {
+      assertThat(rs.next()).as("the writer's backend").isTrue();
+      assertThat(rs.getBoolean(1)).isTrue();
+      assertThat(rs.next()).as("one writer backend").isFalse();
+    }
   }
 }
