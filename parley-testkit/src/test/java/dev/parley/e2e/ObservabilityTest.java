@@ -122,9 +122,18 @@ class ObservabilityTest {
       assertThat(((Push.Error) codec.decodePush(ws.readText())).code()).isEqualTo("unknown_type");
     }
     assertThat(get("/ws", null).statusCode()).isEqualTo(400);
+    // A message that arrived while the first session's join was still reading the store was held
+    // and is delivered (and counted) once that read is done, which may be after its ack and after
+    // the connection closed: wait for the last count too, or the scrape may see one counter moved
+    // and not the other.
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(() -> value(scrape(), "parley_connections_open{transport=\"websocket\"}") == 0);
+        .until(
+            () -> {
+              String now = scrape();
+              return value(now, "parley_connections_open{transport=\"websocket\"}") == 0
+                  && value(now, "parley_send_delivered_seconds_count") >= 3;
+            });
 
     String s = scrape();
     assertThat(value(s, "parley_connections_opened_total{transport=\"websocket\"}")).isEqualTo(2);
