@@ -3,11 +3,16 @@ package dev.parley.chat;
 import dev.parley.core.AppendRequest;
 import dev.parley.core.BrokerEvent;
 import dev.parley.core.Node;
+import dev.parley.core.NodeClock;
 import dev.parley.protocol.chat.ChatEvent;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The status machine of chat conversations ({@link ConversationStatus}): each move is a
@@ -24,8 +29,11 @@ import java.util.function.Supplier;
  * <p>Each conversation's announcements run one after another, in the order of its moves on this
  * node: a move's place in the queue and its visitor's language are looked up asynchronously, so
  * without the chain a later move (assigned) could be told and noted before an earlier one (queued),
- * and the visitor be left seeing the wrong status. A system note is never left in a conversation
- * deleted meanwhile ({@link #note}).
+ * and the visitor be left seeing the wrong status. The wait for the earlier moves is bounded
+ * ({@link #TURN_WAIT}, on the node's clock): an announcement held by a store or shared state that
+ * never answers holds its conversation's later moves that long, not for ever; they then go ahead
+ * out of order (logged). A system note is never left in a conversation deleted meanwhile ({@link
+ * #note}).
  *
  * <p>Thread-safe: the concurrent mood map and the concurrent map of the announcements in flight,
  * one entry per conversation while it has one; moves complete on store threads. Never blocks.
@@ -36,6 +44,15 @@ final class ConversationLifecycle {
 
   /** The user id system messages and events carry. */
   static final String SYSTEM_USER = "system";
+
+  /**
+   * How long a move's announcement waits for those of the conversation's earlier moves before it
+   * goes ahead anyway: far beyond a healthy store's or shared state's answer (milliseconds), and
+   * short enough that a conversation whose announcement hangs is served again within a minute.
+   */
+  static final Duration TURN_WAIT = Duration.ofSeconds(30);
+
+  private static final Logger log = LoggerFactory.getLogger(ConversationLifecycle.class);
 
   private final Node node;
   private final Conversations conversations;
@@ -111,9 +128,8 @@ final class ConversationLifecycle {
       moved = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Optional<ChatConversation>> result = moved;
-    CompletableFuture<Void> turn =
-        before == null ? CompletableFuture.completedFuture(null) : before.handle((v, e) -> null);
-    turn.thenCompose(v -> result)
+    afterTurnOf(id, before)
+        .thenCompose(v -> result)
         .thenCompose(
             m -> {
               if (m.isEmpty()) {
@@ -132,6 +148,38 @@ final class ConversationLifecycle {
               }
             });
     return mine.thenCompose(v -> result);
+  }
+
+  /**
+   * Completes when {@code before} (the announcement of conversation {@code id}'s previous move, or
+   * null) has finished, failed or not, or after {@link #TURN_WAIT} of the node's clock, whichever
+   * is first; never fails. Timed out, it completes on the common pool (the clock's thread only
+   * hops; a store's threads may be the ones held).
+   */
+  private CompletableFuture<Void> afterTurnOf(String id, CompletableFuture<Void> before) {
+    if (before == null || before.isDone()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> turn = new CompletableFuture<>();
+    before.whenComplete((v, e) -> turn.complete(null));
+    NodeClock.Timer timer =
+        node.clock()
+            .schedule(
+                TURN_WAIT,
+                () ->
+                    ForkJoinPool.commonPool()
+                        .execute(
+                            () -> {
+                              if (turn.complete(null)) {
+                                log.warn(
+                                    "{}: an earlier move's announcement has not finished within"
+                                        + " {}; the next goes ahead",
+                                    id,
+                                    TURN_WAIT);
+                              }
+                            }));
+    turn.whenComplete((v, e) -> timer.cancel());
+    return turn;
   }
 
   /**

@@ -163,6 +163,30 @@ class ConversationLifecycleTest {
   }
 
   @Test
+  void aMoveWaitsForAnEarlierAnnouncementThatNeverFinishesOnlyTurnWaitThenGoesAhead()
+      throws Exception {
+    held.hold("append"); // the queued move's note: a store that never answers it
+    CompletableFuture<?> queued = move(ConversationStatus.QUEUED, "You are in the queue.");
+    held.holdNoMore(); // the assigned move's note is answered
+    CompletableFuture<?> assigned = move(ConversationStatus.ASSIGNED, "Maya joined.");
+    assertThat(toldAgents).containsExactly("queued");
+
+    clock.advance(ConversationLifecycle.TURN_WAIT.minusSeconds(1));
+    assertThat(assigned).as("within the wait, the order holds").isNotDone();
+    assertThat(toldAgents).containsExactly("queued");
+
+    clock.advance(Duration.ofSeconds(1));
+    assigned.get(5, TimeUnit.SECONDS);
+    assertThat(toldAgents).containsExactly("queued", "assigned");
+    assertThat(notes()).containsExactly("Maya joined.");
+    assertThat(queued).as("the earlier one is still held").isNotDone();
+
+    held.release();
+    queued.get(5, TimeUnit.SECONDS);
+    assertThat(notes()).containsExactly("Maya joined.", "You are in the queue.");
+  }
+
+  @Test
   void aNoteIsNotStoredInAConversationDeletedWhileItsLanguageWasLookedUp() throws Exception {
     ChatConversation c = current();
     held.hold("value"); // the visitor's language, from the shared state
@@ -246,6 +270,11 @@ class ConversationLifecycleTest {
 
     void release() {
       release(() -> null);
+    }
+
+    /** Calls from now on go through; those held stay held until a release. */
+    void holdNoMore() {
+      method = null;
     }
 
     /** Runs {@code first} on the test thread, then lets the held calls go on. */
