@@ -295,7 +295,7 @@ public abstract class StreamWindowContract {
   }
 
   @Test
-  void aContinuationThatThrowsFailsItsAppendsFutureAndTheMessageStaysInTheWindow()
+  void aContinuationThatThrowsOrFailsFailsItsAppendsFutureAndTheMessageStaysInTheWindow()
       throws Exception {
     String s = ns + "broken";
     CompletableFuture<StreamWindow.Position> failed =
@@ -307,7 +307,14 @@ public abstract class StreamWindowContract {
               throw new IllegalStateException("the continuation broke");
             });
     assertThatThrownBy(() -> get(failed)).hasCauseInstanceOf(IllegalStateException.class);
+    CompletableFuture<StreamWindow.Position> stageFailed =
+        nodeA.append(
+            s,
+            FIVE,
+            template("kept too"),
+            p -> CompletableFuture.failedFuture(new IllegalStateException("the publish failed")));
+    assertThatThrownBy(() -> get(stageFailed)).hasCauseInstanceOf(IllegalStateException.class);
     assertThat(frames(get(nodeB.since(s, FIVE, null, 0))))
-        .containsExactly("{\"seq\":1,\"text\":\"kept\"}");
+        .containsExactly("{\"seq\":1,\"text\":\"kept\"}", "{\"seq\":2,\"text\":\"kept too\"}");
   }
 }

@@ -62,12 +62,13 @@ import org.slf4j.LoggerFactory;
  * commits at varies by ten times between SQLite and PostgreSQL and with the batch size; the length
  * bound {@code maxQueued} stays as the backstop for memory.
  *
- * <p><b>A lost connection.</b> When a batch fails and the connection no longer answers ({@link
- * Connection#isValid}: a database server restarted or failed over, a connection cut), the writer
- * opens another ({@link WriteConnection}) and fails the batch's writes rather than retrying them:
- * whether a commit whose answer was lost took effect is unknown, and the callers' resends are
- * deduplicated by their cids. While none can be opened, each batch's writes fail at once and the
- * writer tries again a second later; the queue's admission refuses what waits longer meanwhile.
+ * <p><b>A lost connection.</b> When a batch fails and the connection is lost ({@link
+ * WriteConnection#lost}: a database server restarted or failed over, a connection cut), the writer
+ * fails the batch's writes rather than retrying them (whether a commit whose answer was lost took
+ * effect is unknown, and the callers' resends are deduplicated by their cids) and opens another.
+ * While none can be opened, the next batch tries again and, failing, fails its writes at once and
+ * waits a second; the queue's admission refuses what waits longer meanwhile. An idle writer
+ * reconnects when the next write comes. Closing, it fails what is left without trying.
  *
  * <p><b>Housekeeping.</b> Work of the store's own that need not delay any acknowledgement (catching
  * up the search index: {@link SqliteSearchIndexer}) runs on this thread in a transaction of its own
@@ -306,7 +307,8 @@ final class GroupCommitWriter implements AutoCloseable {
         for (Queued q : taken) {
           batch.add(q.op());
         }
-        if (connection.get() == null && !connection.reopened()) {
+        if (connection.get() == null && (!accepting || !connection.reopened())) {
+          // Closing: what is left fails at once rather than waiting for the server.
           failAll(batch, new StoreException("the database cannot be reached"));
           if (accepting) {
             LockSupport.parkNanos(WriteConnection.REOPEN_BACKOFF_NANOS);
@@ -362,10 +364,12 @@ final class GroupCommitWriter implements AutoCloseable {
       c.commit();
     } catch (SQLException | RuntimeException e) {
       rollback(c);
-      if (connection.lost()) {
+      if (connection.lost(e)) {
         log.warn("the store's write connection was lost; its batch's writes fail", e);
         failAll(batch, new StoreException("write failed: the database connection was lost", e));
-        connection.reopened();
+        if (accepting) {
+          connection.reopened();
+        }
       } else if (batch.size() > 1) {
         for (Op op : batch) {
           runBatch(List.of(op), true);

@@ -65,11 +65,15 @@ abstract class JdbcMessageStore implements MessageStore {
   private PreparedStatement findCid;
   private PreparedStatement upsertReceipt;
 
+  /** On {@code writeConnection}, replaced through {@code reopen} when lost (null: never). */
   JdbcMessageStore(
-      String name, Connection writeConnection, HikariDataSource readPool, int readThreads) {
+      String name,
+      Connection writeConnection,
+      WriteConnection.Opener reopen,
+      HikariDataSource readPool,
+      int readThreads) {
     this.name = name;
-    this.writeConnection =
-        new WriteConnection(writeConnection, this::openWriteConnection, this::prepare);
+    this.writeConnection = new WriteConnection(writeConnection, reopen, this::prepare);
     this.readPool = readPool;
     AtomicInteger n = new AtomicInteger();
     this.readExecutor =
@@ -112,11 +116,6 @@ abstract class JdbcMessageStore implements MessageStore {
 
   /** Prepares a subclass's statements on the writer's connection {@code w}. */
   void prepareOwn(Connection w) throws SQLException {}
-
-  /** A new write connection in place of a lost one ({@link WriteConnection}); writer thread. */
-  Connection openWriteConnection() throws SQLException {
-    throw new SQLException(name + " cannot open another write connection");
-  }
 
   /**
    * Gives a message its seq and inserts it, inside the writer's open transaction. Writer thread.

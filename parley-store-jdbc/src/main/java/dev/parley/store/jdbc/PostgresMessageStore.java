@@ -127,13 +127,17 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
   private PreparedStatement append;
 
   private PreparedStatement appendBatch;
-  private final Options options;
 
   private PostgresMessageStore(
       Connection w, HikariDataSource readPool, Options o, CommitListener listener)
       throws SQLException {
-    super("postgresql", w, readPool, o.readPoolSize());
-    this.options = o;
+    // A restarted or failed-over server, a cut connection: the writer opens another.
+    super(
+        "postgresql",
+        w,
+        () -> DriverManager.getConnection(o.url(), props(o)),
+        readPool,
+        o.readPoolSize());
     startWriter(o.limits(), listener);
   }
 
@@ -141,12 +145,6 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
   void prepareOwn(Connection w) throws SQLException {
     append = w.prepareStatement(APPEND);
     appendBatch = w.prepareStatement(APPEND_BATCH);
-  }
-
-  /** A restarted or failed-over server, a cut connection: the writer opens another. */
-  @Override
-  Connection openWriteConnection() throws SQLException {
-    return DriverManager.getConnection(options.url(), props(options));
   }
 
   /**
@@ -188,6 +186,10 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
     // Names the writer's backend in pg_stat_activity, with its schema.
     p.setProperty("ApplicationName", "parley writer " + o.schema());
     p.setProperty("tcpKeepAlive", "true");
+    // Bounded: a server that accepts the connection and then stalls (a half-failed-over host) must
+    // not hold the writer for ever; a statement longer than a minute is a lost connection.
+    p.setProperty("loginTimeout", "10");
+    p.setProperty("socketTimeout", "60");
     return p;
   }
 

@@ -99,7 +99,7 @@ public final class SqliteMessageStore extends JdbcMessageStore {
       CommitListener listener,
       WalCheckpointer checkpointer)
       throws SQLException {
-    super("sqlite", writeConnection, readPool, options.readThreads());
+    super("sqlite", writeConnection, null, readPool, options.readThreads());
     this.file = file;
     this.checkpointer = checkpointer;
     this.insert = writeConnection.prepareStatement(INSERT);

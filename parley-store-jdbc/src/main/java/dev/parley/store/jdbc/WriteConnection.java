@@ -13,11 +13,13 @@ import org.slf4j.LoggerFactory;
  * the node was restarted.
  *
  * <p>The writer asks {@link #lost} only after a batch failed (the check is a round trip): the
- * connection no longer answers {@link Connection#isValid}. Then {@link #reopened} opens another
- * through the store's {@link Opener} and has the store prepare its statements on it ({@link
- * Preparer}); while that fails, {@link #get} is null and the writer tries again {@link
- * #REOPEN_BACKOFF_NANOS} later. A store without an opener (an embedded SQLite file, which does not
- * lose its connection) keeps the one it has.
+ * connection no longer answers {@link Connection#isValid}, or the failure says the server is now
+ * read-only (SQLSTATE {@value #READ_ONLY}: a primary demoted by a failover while the connection
+ * stayed open; the next connection goes wherever the JDBC URL's {@code targetServerType} leads).
+ * Then {@link #reopened} opens another through the store's {@link Opener} and has the store prepare
+ * its statements on it ({@link Preparer}); while that fails, {@link #get} is null and the writer
+ * tries again at its next batch, at most once per {@link #REOPEN_BACKOFF_NANOS}. A store without an
+ * opener (an embedded SQLite file, which does not lose its connection) keeps the one it has.
  *
  * <p>Not thread-safe: the writer thread only, and the store's constructor before the writer starts;
  * {@link #close} after the writer has finished (the field is volatile for that read).
@@ -30,6 +32,9 @@ final class WriteConnection implements AutoCloseable {
 
   /** How long the check that the connection still answers may take. */
   private static final int VALID_TIMEOUT_SECONDS = 5;
+
+  /** SQLSTATE of a write refused by a read-only server (PostgreSQL's read_only_sql_transaction). */
+  static final String READ_ONLY = "25006";
 
   /** Opens a new connection to the store's database. */
   @FunctionalInterface
@@ -65,16 +70,18 @@ final class WriteConnection implements AutoCloseable {
   }
 
   /**
-   * After a failure: whether the connection is lost (it no longer answers) and can be replaced; if
-   * so it is closed and forgotten, and {@link #reopened} opens the next.
+   * After {@code failure}: whether the connection is lost (it no longer answers, or its server is
+   * read-only) and can be replaced; if so it is closed and forgotten, and {@link #reopened} opens
+   * the next.
    */
-  boolean lost() {
+  boolean lost(Throwable failure) {
     Connection c = current;
     if (opener == null || c == null) {
       return false;
     }
+    boolean readOnly = failure instanceof SQLException s && READ_ONLY.equals(s.getSQLState());
     try {
-      if (c.isValid(VALID_TIMEOUT_SECONDS)) {
+      if (!readOnly && c.isValid(VALID_TIMEOUT_SECONDS)) {
         return false;
       }
     } catch (SQLException e) {
