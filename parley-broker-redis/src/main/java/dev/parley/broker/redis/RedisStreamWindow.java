@@ -169,14 +169,10 @@ public final class RedisStreamWindow implements StreamWindow {
             .add(keys.length)
             .addKeys(keys)
             .addValues(
-                newEpoch(),
-                Long.toString(nowMillis.getAsLong()),
-                Integer.toString(limits.size()),
-                Long.toString(limits.ttl().toMillis()),
-                Long.toString(IDLE_KEEP.toMillis()),
-                Long.toString(UNWRITTEN_KEEP.toMillis()),
-                new String(template.head(), StandardCharsets.UTF_8),
-                new String(template.tail(), StandardCharsets.UTF_8));
+                argv(
+                    limits,
+                    new String(template.head(), StandardCharsets.UTF_8),
+                    new String(template.tail(), StandardCharsets.UTF_8)));
     AsyncCommand<String, String, List<Object>> command =
         new AsyncCommand<>(
             new Command<>(CommandType.EVAL, new NestedMultiOutput<>(StringCodec.UTF8), args));
@@ -225,19 +221,25 @@ public final class RedisStreamWindow implements StreamWindow {
   private CompletableFuture<List<Object>> read(
       String script, String stream, Limits limits, String arg7, String arg8) {
     return redis
-        .<List<Object>>eval(
-            script,
-            ScriptOutputType.MULTI,
-            keys(stream),
-            newEpoch(),
-            Long.toString(nowMillis.getAsLong()),
-            Integer.toString(limits.size()),
-            Long.toString(limits.ttl().toMillis()),
-            Long.toString(IDLE_KEEP.toMillis()),
-            Long.toString(UNWRITTEN_KEEP.toMillis()),
-            arg7,
-            arg8)
+        .<List<Object>>eval(script, ScriptOutputType.MULTI, keys(stream), argv(limits, arg7, arg8))
         .toCompletableFuture();
+  }
+
+  /**
+   * Every script's ARGV: a new epoch, now, size, ttl ms, idle keep ms, unwritten keep ms, then the
+   * script's own two.
+   */
+  private String[] argv(Limits limits, String arg7, String arg8) {
+    return new String[] {
+      newEpoch(),
+      Long.toString(nowMillis.getAsLong()),
+      Integer.toString(limits.size()),
+      Long.toString(limits.ttl().toMillis()),
+      Long.toString(IDLE_KEEP.toMillis()),
+      Long.toString(UNWRITTEN_KEEP.toMillis()),
+      arg7,
+      arg8
+    };
   }
 
   /** Kept list items ({@code "<at> <frame>"}) as entries numbered from {@code first}. */
