@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,22 +163,27 @@ final class ConversationLifecycle {
     }
     CompletableFuture<Void> turn = new CompletableFuture<>();
     before.whenComplete((v, e) -> turn.complete(null));
-    NodeClock.Timer timer =
-        node.clock()
-            .schedule(
-                TURN_WAIT,
-                () ->
-                    ForkJoinPool.commonPool()
-                        .execute(
-                            () -> {
-                              if (turn.complete(null)) {
-                                log.warn(
-                                    "{}: an earlier move's announcement has not finished within"
-                                        + " {}; the next goes ahead",
-                                    id,
-                                    TURN_WAIT);
-                              }
-                            }));
+    NodeClock.Timer timer;
+    try {
+      timer =
+          node.clock()
+              .schedule(
+                  TURN_WAIT,
+                  () ->
+                      ForkJoinPool.commonPool()
+                          .execute(
+                              () -> {
+                                if (turn.complete(null)) {
+                                  log.warn(
+                                      "{}: an earlier move's announcement has not finished within"
+                                          + " {}; the next goes ahead",
+                                      id,
+                                      TURN_WAIT);
+                                }
+                              }));
+    } catch (RejectedExecutionException e) { // the node is closing: its clock schedules no more
+      return turn;
+    }
     turn.whenComplete((v, e) -> timer.cancel());
     return turn;
   }

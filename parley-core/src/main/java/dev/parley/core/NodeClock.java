@@ -1,9 +1,8 @@
 package dev.parley.core;
 
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,16 +47,20 @@ public interface NodeClock extends AutoCloseable {
 
   /** The real clock: {@link System}'s readings and a single-thread scheduler. */
   final class SystemClock implements NodeClock {
-    private final ScheduledExecutorService timer;
+    private final ScheduledThreadPoolExecutor timer;
 
     private SystemClock(String threadName) {
       this.timer =
-          Executors.newSingleThreadScheduledExecutor(
+          new ScheduledThreadPoolExecutor(
+              1,
               r -> {
                 Thread t = new Thread(r, threadName);
                 t.setDaemon(true);
                 return t;
               });
+      // A cancelled timer leaves the queue at once, not when it would have been due (a move's
+      // 30 s turn wait is cancelled as soon as the turn comes: most are).
+      timer.setRemoveOnCancelPolicy(true);
     }
 
     @Override

@@ -225,7 +225,7 @@ final class GroupCommitWriter implements AutoCloseable {
       LongSupplier nanoTime)
       throws SQLException {
     this(
-        new WriteConnection(connection, null, c -> {}),
+        new WriteConnection(connection, null, c -> {}, nanoTime),
         limits,
         onRollback,
         listener,
@@ -308,7 +308,7 @@ final class GroupCommitWriter implements AutoCloseable {
           batch.add(q.op());
         }
         if (connection.get() == null && (!accepting || !connection.reopened())) {
-          // Closing: what is left fails at once rather than waiting for the server.
+          // No connection (closing: none is tried, what is left fails at once).
           failAll(batch, new StoreException("the database cannot be reached"));
           if (accepting) {
             LockSupport.parkNanos(WriteConnection.REOPEN_BACKOFF_NANOS);

@@ -73,7 +73,8 @@ abstract class JdbcMessageStore implements MessageStore {
       HikariDataSource readPool,
       int readThreads) {
     this.name = name;
-    this.writeConnection = new WriteConnection(writeConnection, reopen, this::prepare);
+    this.writeConnection =
+        new WriteConnection(writeConnection, reopen, this::prepare, System::nanoTime);
     this.readPool = readPool;
     AtomicInteger n = new AtomicInteger();
     this.readExecutor =

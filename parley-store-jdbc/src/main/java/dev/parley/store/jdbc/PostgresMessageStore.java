@@ -187,9 +187,11 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
     p.setProperty("ApplicationName", "parley writer " + o.schema());
     p.setProperty("tcpKeepAlive", "true");
     // Bounded: a server that accepts the connection and then stalls (a half-failed-over host) must
-    // not hold the writer for ever; a statement longer than a minute is a lost connection.
+    // not hold the writer for ever; a statement longer than a minute is a lost connection, and the
+    // server cancels it too (its row locks do not outlive the client's giving up).
     p.setProperty("loginTimeout", "10");
     p.setProperty("socketTimeout", "60");
+    p.setProperty("options", "-c statement_timeout=55s");
     return p;
   }
 

@@ -3,6 +3,7 @@ package dev.parley.store.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +51,10 @@ final class WriteConnection implements AutoCloseable {
 
   private final Opener opener;
   private final Preparer preparer;
+  private final LongSupplier nanoTime;
+
+  /** When the last attempt to open a connection began ({@link #nanoTime}). */
+  private long lastAttempt;
 
   /** Null while a lost connection could not be replaced. */
   private volatile Connection current;
@@ -58,10 +63,12 @@ final class WriteConnection implements AutoCloseable {
    * {@code first}, its statements already prepared, replaced through {@code opener} (null: never)
    * and {@code preparer} when lost.
    */
-  WriteConnection(Connection first, Opener opener, Preparer preparer) {
+  WriteConnection(Connection first, Opener opener, Preparer preparer, LongSupplier nanoTime) {
     this.current = first;
     this.opener = opener;
     this.preparer = preparer;
+    this.nanoTime = nanoTime;
+    this.lastAttempt = nanoTime.getAsLong() - REOPEN_BACKOFF_NANOS;
   }
 
   /** The connection, or null while a lost one could not be replaced. */
@@ -96,11 +103,20 @@ final class WriteConnection implements AutoCloseable {
     return true;
   }
 
-  /** Opens a connection in place of the lost one, its statements prepared; whether there is one. */
+  /**
+   * Opens a connection in place of the lost one, its statements prepared, unless the last attempt
+   * began less than {@link #REOPEN_BACKOFF_NANOS} ago (a server that accepts connections and then
+   * refuses every write, one demoted to read-only, is not tried in a loop); whether there is one.
+   */
   boolean reopened() {
-    if (opener == null) {
+    if (opener == null || current != null) {
       return current != null;
     }
+    long now = nanoTime.getAsLong();
+    if (now - lastAttempt < REOPEN_BACKOFF_NANOS) {
+      return false;
+    }
+    lastAttempt = now;
     try {
       Connection c = opener.open();
       try {

@@ -178,8 +178,9 @@ class GroupCommitWriterTest {
   }
 
   @Test
-  void aLostConnectionFailsItsBatchAndIsReplacedTriedAgainAtTheNextBatchWhenItCouldNotBe()
+  void aLostConnectionFailsItsBatchAndIsReplacedTriedAgainAtMostOnceASecondWhenItCouldNotBe()
       throws Exception {
+    AtomicLong reopenClock = new AtomicLong();
     AtomicInteger reopens = new AtomicInteger();
     List<Connection> opened = new CopyOnWriteArrayList<>();
     List<Connection> prepared = new CopyOnWriteArrayList<>();
@@ -194,7 +195,8 @@ class GroupCommitWriterTest {
               opened.add(c);
               return c;
             },
-            prepared::add);
+            prepared::add,
+            reopenClock::get);
     writer =
         new GroupCommitWriter(
             replaced,
@@ -213,6 +215,14 @@ class GroupCommitWriterTest {
     assertThatThrownBy(() -> found.done.get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(StoreException.class)
         .hasMessageContaining("connection was lost");
+    Insert tooSoon = new Insert(); // within a second of the failed attempt: not tried again
+    writer.submit(tooSoon);
+    assertThatThrownBy(() -> tooSoon.done.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(StoreException.class)
+        .hasMessageContaining("cannot be reached");
+    assertThat(reopens).hasValue(1);
+
+    reopenClock.addAndGet(WriteConnection.REOPEN_BACKOFF_NANOS);
     Insert next = new Insert(); // the next batch opens a connection first, then commits
     writer.submit(next);
     next.done.get(10, TimeUnit.SECONDS);
