@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -35,12 +36,22 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Assignment passes run one at a time on this class's own thread ({@code
  * parley-chat-routing}), and across nodes under a {@code SharedState} claim per site; every move is
  * a compare-and-set in the store, so two nodes never assign one conversation twice. Delays come
- * from the node's clock and hop to that thread.
+ * from the node's clock and hop to that thread. The thread waits for the store and the shared state
+ * one step at a time, each wait bounded ({@link #STEP_WAIT}): a step that does not answer fails its
+ * pass, which is tried again, and holds no other site's routing longer than that.
  */
 final class AgentRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRouting.class);
   private static final Duration ASSIGN_CLAIM = Duration.ofSeconds(10);
   private static final Duration COUNT_EVERY = Duration.ofSeconds(5);
+
+  /**
+   * How long the routing thread waits for one answer of the store or the shared state before it
+   * gives the step up (a pass is tried again a second later): the site's claim's length, since a
+   * pass held longer has lost the claim anyway. A healthy store answers in milliseconds; one that
+   * never answers would otherwise hold routing for every site on the node.
+   */
+  static final Duration STEP_WAIT = ASSIGN_CLAIM;
 
   private final Node node;
   private final Directory directory;
@@ -156,20 +167,33 @@ final class AgentRouting implements AutoCloseable {
     if (agent == null) {
       return;
     }
+    try {
+      requeueIfGone(user, agent);
+    } catch (RuntimeException e) {
+      log.warn("re-queueing the conversations of {} failed; retrying", user, e);
+      later(Duration.ofSeconds(1), () -> agentMaybeGone(user));
+    }
+  }
+
+  /**
+   * Worker thread: for each of {@code agent}'s sites where it is not online, moves its
+   * conversations back to the queue. A move already made is lost the next time (a compare-and-set),
+   * so trying again is safe.
+   */
+  private void requeueIfGone(String user, Agent agent) {
     for (String site : agent.sites()) {
       if (onlineAgents(site).contains(user)) {
         continue;
       }
-      for (ChatConversation c : conversations.list(site, ConversationStatus.ASSIGNED).join()) {
+      for (ChatConversation c : await(conversations.list(site, ConversationStatus.ASSIGNED))) {
         if (user.equals(c.agent())) {
-          lifecycle
-              .move(
+          await(
+              lifecycle.move(
                   c,
                   ConversationStatus.ASSIGNED,
                   ConversationStatus.QUEUED,
                   null,
-                  Localized.of("agentGone", "agent", agent.name()))
-              .join();
+                  Localized.of("agentGone", "agent", agent.name())));
         }
       }
       assignSoon(site);
@@ -221,25 +245,35 @@ final class AgentRouting implements AutoCloseable {
 
   /** Agents of {@code site} online on any node. Worker thread (blocks on the shared state). */
   private List<String> onlineAgents(String site) {
-    return places.onlineAgents(site).join();
+    return await(places.onlineAgents(site));
+  }
+
+  /**
+   * Worker thread: {@code step}'s answer, waited for at most {@link #STEP_WAIT} of the node's
+   * clock; a {@link java.util.concurrent.CompletionException} if it failed or did not answer in
+   * time (the step's work may still finish: every move is a compare-and-set, so a pass tried again
+   * finds it made).
+   */
+  <T> T await(CompletableFuture<T> step) {
+    return node.clock().within(step, STEP_WAIT, ForkJoinPool.commonPool()).join();
   }
 
   /** Worker thread: assigns what can be assigned, then tells the queued whose place changed. */
   private void assignPass(String site) {
     String lock = "assign:" + site;
     try {
-      if (!node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM).join()) {
+      if (!await(node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM))) {
         later(Duration.ofMillis(300), () -> assignPass(site)); // another node is assigning
         return;
       }
       try {
         List<String> online = onlineAgents(site);
         Map<String, Integer> load = new HashMap<>();
-        for (ChatConversation c : conversations.list(site, ConversationStatus.ASSIGNED).join()) {
+        for (ChatConversation c : await(conversations.list(site, ConversationStatus.ASSIGNED))) {
           load.merge(c.agent(), 1, Integer::sum);
         }
         List<ChatConversation> queued =
-            new ArrayList<>(conversations.list(site, ConversationStatus.QUEUED).join());
+            new ArrayList<>(await(conversations.list(site, ConversationStatus.QUEUED)));
         Site s = directory.site(site);
         boolean open = s.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
         while (open && !queued.isEmpty()) {
@@ -248,7 +282,7 @@ final class AgentRouting implements AutoCloseable {
             break;
           }
           ChatConversation c = queued.remove(0);
-          if (assign(c, ConversationStatus.QUEUED, pick.get()).join()) {
+          if (await(assign(c, ConversationStatus.QUEUED, pick.get()))) {
             load.merge(pick.get().user(), 1, Integer::sum);
           }
         }
@@ -319,7 +353,7 @@ final class AgentRouting implements AutoCloseable {
       }
       for (String site : directory.siteIds()) {
         for (ConversationStatus st : ConversationStatus.values()) {
-          int n = conversations.list(site, st).join().size();
+          int n = await(conversations.list(site, st)).size();
           counts.merge(st, n, Integer::sum);
           if (st == ConversationStatus.QUEUED) {
             queues.put(site, n);

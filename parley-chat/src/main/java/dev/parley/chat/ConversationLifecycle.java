@@ -3,14 +3,12 @@ package dev.parley.chat;
 import dev.parley.core.AppendRequest;
 import dev.parley.core.BrokerEvent;
 import dev.parley.core.Node;
-import dev.parley.core.NodeClock;
 import dev.parley.protocol.chat.ChatEvent;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * and the visitor be left seeing the wrong status. The wait for the earlier moves is bounded
  * ({@link #TURN_WAIT}, on the node's clock): an announcement held by a store or shared state that
  * never answers holds its conversation's later moves that long, not for ever; they then go ahead
- * out of order (logged). A system note is never left in a conversation deleted meanwhile ({@link
- * #note}).
+ * (logged), and the move they overtook tells nothing more once its step answers: no status the
+ * conversation has left is told after the one it is in (a note whose append was already asked for
+ * is the store's, and lands when it does). A system note is never left in a conversation deleted
+ * meanwhile ({@link #note}).
  *
  * <p>Thread-safe: the concurrent mood map and the concurrent map of the announcements in flight,
  * one entry per conversation while it has one; moves complete on store threads. Never blocks.
@@ -66,8 +66,7 @@ final class ConversationLifecycle {
   private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
 
   /** Per conversation, the last of its announcements on this node, while one is in flight. */
-  private final ConcurrentHashMap<String, CompletableFuture<Void>> announcing =
-      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Turn> announcing = new ConcurrentHashMap<>();
 
   ConversationLifecycle(
       Node node,
@@ -120,8 +119,9 @@ final class ConversationLifecycle {
       String id,
       Supplier<CompletableFuture<Optional<ChatConversation>>> change,
       VisitorLanguages.Localized systemText) {
-    CompletableFuture<Void> mine = new CompletableFuture<>();
-    CompletableFuture<Void> before = announcing.put(id, mine);
+    Turn mine = new Turn();
+    Turn before = announcing.put(id, mine);
+    mine.before = before;
     CompletableFuture<Optional<ChatConversation>> moved;
     try {
       moved = change.get();
@@ -129,63 +129,82 @@ final class ConversationLifecycle {
       moved = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Optional<ChatConversation>> result = moved;
-    afterTurnOf(id, before)
+    afterTurnOf(id, mine)
         .thenCompose(v -> result)
         .thenCompose(
             m -> {
-              if (m.isEmpty()) {
+              if (m.isEmpty() || mine.stale(id, "integration event")) {
                 return CompletableFuture.completedFuture(null);
               }
               feed.moved(m.get());
-              return announce(m.get(), systemText);
+              return announce(m.get(), systemText, mine);
             })
         .whenComplete(
             (v, e) -> {
               announcing.remove(id, mine); // unless a later move already took its turn after it
+              mine.before = null;
               if (e != null) {
-                mine.completeExceptionally(e);
+                mine.done.completeExceptionally(e);
               } else {
-                mine.complete(null);
+                mine.done.complete(null);
               }
             });
-    return mine.thenCompose(v -> result);
+    return mine.done.thenCompose(v -> result);
   }
 
   /**
-   * Completes when {@code before} (the announcement of conversation {@code id}'s previous move, or
-   * null) has finished, failed or not, or after {@link #TURN_WAIT} of the node's clock, whichever
-   * is first; never fails. Timed out, it completes on the common pool (the clock's thread only
-   * hops; a store's threads may be the ones held).
+   * Completes when the announcement of the move before {@code turn} (in conversation {@code id})
+   * has finished, failed or not, or after {@link #TURN_WAIT} of the node's clock, whichever is
+   * first; never fails. Timed out, it marks the earlier moves overtaken and completes on the common
+   * pool (the clock's thread only hops; a store's threads may be the ones held).
    */
-  private CompletableFuture<Void> afterTurnOf(String id, CompletableFuture<Void> before) {
-    if (before == null || before.isDone()) {
+  private CompletableFuture<Void> afterTurnOf(String id, Turn turn) {
+    Turn before = turn.before;
+    if (before == null) {
       return CompletableFuture.completedFuture(null);
     }
-    CompletableFuture<Void> turn = new CompletableFuture<>();
-    before.whenComplete((v, e) -> turn.complete(null));
-    NodeClock.Timer timer;
-    try {
-      timer =
-          node.clock()
-              .schedule(
-                  TURN_WAIT,
-                  () ->
-                      ForkJoinPool.commonPool()
-                          .execute(
-                              () -> {
-                                if (turn.complete(null)) {
-                                  log.warn(
-                                      "{}: an earlier move's announcement has not finished within"
-                                          + " {}; the next goes ahead",
-                                      id,
-                                      TURN_WAIT);
-                                }
-                              }));
-    } catch (RejectedExecutionException e) { // the node is closing: its clock schedules no more
-      return turn;
+    return node.clock()
+        .within(before.done, TURN_WAIT, ForkJoinPool.commonPool())
+        .handle(
+            (v, e) -> {
+              if (e != null && !before.done.isDone()) { // the wait ended, not the turn
+                before.overtake();
+                log.warn(
+                    "{}: an earlier move's announcement has not finished within {}; the next goes"
+                        + " ahead, and what is left of the earlier one is not told",
+                    id,
+                    TURN_WAIT);
+              }
+              return null;
+            });
+  }
+
+  /**
+   * One move's announcement in its conversation's line: {@code done} when it has finished (failed
+   * or not); {@code before}, the announcement it waits for (cleared once done); overtaken once a
+   * later move stopped waiting for it, after which it tells nothing more (its integration event,
+   * status events and note would arrive after the later move's, and leave the visitor and the
+   * agents seeing a status the conversation has left).
+   */
+  private static final class Turn {
+    final CompletableFuture<Void> done = new CompletableFuture<>();
+    volatile Turn before;
+    private volatile boolean overtaken;
+
+    /** Marks this move and those before it still in flight overtaken. */
+    void overtake() {
+      for (Turn t = this; t != null; t = t.before) {
+        t.overtaken = true;
+      }
     }
-    turn.whenComplete((v, e) -> timer.cancel());
-    return turn;
+
+    /** Whether this move was overtaken, logging that {@code what} of it is not told. */
+    boolean stale(String id, String what) {
+      if (overtaken) {
+        log.warn("{}: a move overtaken by a later one; its {} is not told", id, what);
+      }
+      return overtaken;
+    }
   }
 
   /**
@@ -193,7 +212,7 @@ final class ConversationLifecycle {
    * then stores {@code systemText} in the visitor's language.
    */
   private CompletableFuture<Void> announce(
-      ChatConversation c, VisitorLanguages.Localized systemText) {
+      ChatConversation c, VisitorLanguages.Localized systemText, Turn turn) {
     CompletableFuture<QueuePlaces.Place> place;
     if (c.status() == ConversationStatus.QUEUED) {
       place = places.placeOf(c).exceptionally(e -> null);
@@ -204,13 +223,20 @@ final class ConversationLifecycle {
     CompletableFuture<Void> told =
         place.thenAccept(
             p -> {
+              if (turn.stale(c.id(), "status")) {
+                return;
+              }
               if (p != null) {
                 places.announce(c.id(), p);
               }
               publish(c, p);
             });
     return told.thenCompose(v -> languages.say(c.visitor(), systemText))
-        .thenCompose(text -> note(c.id(), text));
+        .thenCompose(
+            text ->
+                turn.stale(c.id(), "system note")
+                    ? CompletableFuture.completedFuture(null)
+                    : note(c.id(), text));
   }
 
   /**

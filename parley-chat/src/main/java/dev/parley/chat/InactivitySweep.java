@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * state.
  *
  * <p>Thread-safe. Sweeps run on {@link AgentRouting}'s thread (they block on the store and the
- * shared state there), scheduled by the node's clock.
+ * shared state there, each wait bounded by {@link AgentRouting#await}), scheduled by the node's
+ * clock.
  */
 final class InactivitySweep {
   private static final Logger log = LoggerFactory.getLogger(InactivitySweep.class);
@@ -80,7 +81,7 @@ final class InactivitySweep {
   void sweep() {
     SharedState shared = node.sharedState();
     try {
-      if (shared.claim("chat-sweep", owner, config.sweepInterval()).join()) {
+      if (routing.await(shared.claim("chat-sweep", owner, config.sweepInterval()))) {
         for (Site site : directory.sites()) {
           sweep(site);
         }
@@ -94,19 +95,20 @@ final class InactivitySweep {
 
   private void sweep(Site site) {
     long now = node.clock().millis();
-    List<String> online = places.onlineAgents(site.id()).join();
+    List<String> online = routing.await(places.onlineAgents(site.id()));
     for (String agent : directory.agents().keySet()) {
       if (online.contains(agent)) {
         node.sharedState().removeValue(AWAY + agent);
       }
     }
-    for (ChatConversation c : conversations.list(site.id(), ConversationStatus.ASSIGNED).join()) {
+    for (ChatConversation c :
+        routing.await(conversations.list(site.id(), ConversationStatus.ASSIGNED))) {
       if (abandoned(site, c, now)) {
         close(c);
       } else if (!online.contains(c.agent()) && awayLongEnough(c.agent(), now)) {
         Agent a = directory.agent(c.agent());
-        lifecycle
-            .move(
+        routing.await(
+            lifecycle.move(
                 c,
                 ConversationStatus.ASSIGNED,
                 ConversationStatus.QUEUED,
@@ -117,12 +119,12 @@ final class InactivitySweep {
                             lang,
                             "agentGone",
                             "agent",
-                            a == null ? ChatTexts.get().text(lang, "theAgent") : a.name()))
-            .join();
+                            a == null ? ChatTexts.get().text(lang, "theAgent") : a.name())));
         routing.assignSoon(site.id());
       }
     }
-    for (ChatConversation c : conversations.list(site.id(), ConversationStatus.QUEUED).join()) {
+    for (ChatConversation c :
+        routing.await(conversations.list(site.id(), ConversationStatus.QUEUED))) {
       if (abandoned(site, c, now)) {
         close(c);
       }
@@ -134,10 +136,10 @@ final class InactivitySweep {
    * idle time.
    */
   private boolean abandoned(Site site, ChatConversation c, long now) {
-    if (node.sharedState().isPresent("conv:" + c.id(), c.visitor()).join()) {
+    if (routing.await(node.sharedState().isPresent("conv:" + c.id(), c.visitor()))) {
       return false;
     }
-    String spoke = node.sharedState().value(ACTIVITY + c.id()).join();
+    String spoke = routing.await(node.sharedState().value(ACTIVITY + c.id()));
     long last = Math.max(c.updatedAtMillis(), spoke == null ? 0 : Long.parseLong(spoke));
     return now - last >= site.visitorIdle().toMillis();
   }
@@ -147,9 +149,9 @@ final class InactivitySweep {
    * seen away).
    */
   private boolean awayLongEnough(String user, long now) {
-    String since = node.sharedState().value(AWAY + user).join();
+    String since = routing.await(node.sharedState().value(AWAY + user));
     if (since == null) {
-      node.sharedState().setValue(AWAY + user, Long.toString(now), now, MEMORY).join();
+      routing.await(node.sharedState().setValue(AWAY + user, Long.toString(now), now, MEMORY));
       return false;
     }
     return now - Long.parseLong(since) >= config.agentOfflineGrace().toMillis();
@@ -157,9 +159,10 @@ final class InactivitySweep {
 
   private void close(ChatConversation c) {
     boolean moved =
-        lifecycle
-            .move(c, c.status(), ConversationStatus.RESOLVED, null, Localized.of("visitorLeft"))
-            .join()
+        routing
+            .await(
+                lifecycle.move(
+                    c, c.status(), ConversationStatus.RESOLVED, null, Localized.of("visitorLeft")))
             .isPresent();
     if (moved) {
       log.info("closed abandoned conversation {} of {}", c.id(), c.site());

@@ -40,6 +40,10 @@ final class ChatHarness implements AutoCloseable {
   final InMemoryMessageStore store = new InMemoryMessageStore();
   final InMemorySharedState shared = new InMemorySharedState(clock::nanoTime);
   final InMemoryChatStore chatStore = new InMemoryChatStore();
+
+  /** Holds the chat layer's calls to {@link #chatStore} that a test picks (a store that hangs). */
+  final Held held = new Held();
+
   final ScriptedBot bot = new ScriptedBot();
 
   /** The integration events the chat layer emitted, in order. */
@@ -87,7 +91,8 @@ final class ChatHarness implements AutoCloseable {
     sites.forEach(s -> bySite.put(s.id(), s));
     directory = new Directory(bySite, byUser);
     chat =
-        new ChatLayer(chatStore, directory, s -> bot, config, shared, clock)
+        new ChatLayer(
+                held.wrap(ChatStore.class, chatStore), directory, s -> bot, config, shared, clock)
             .integrationEvents(events::add)
             .mail(mails, mailPort, MAIL_POLICY)
             .visitorContexts(contexts)

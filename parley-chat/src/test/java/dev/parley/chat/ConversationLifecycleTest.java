@@ -16,9 +16,6 @@ import dev.parley.core.StoredMessage;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.chat.ChatEvent;
 import dev.parley.protocol.chat.ChatProtocol;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +183,24 @@ class ConversationLifecycleTest {
   }
 
   @Test
+  void aMoveOvertakenAfterTurnWaitTellsNothingWhenItsPlaceFinallyComes() throws Exception {
+    held.hold("list"); // the queue's order, for the queued move's place: it answers only later
+    CompletableFuture<?> queued = move(ConversationStatus.QUEUED, "You are in the queue.");
+    held.holdNoMore();
+    CompletableFuture<?> assigned = move(ConversationStatus.ASSIGNED, "Maya joined.");
+
+    clock.advance(ConversationLifecycle.TURN_WAIT);
+    assigned.get(5, TimeUnit.SECONDS);
+    assertThat(toldAgents).containsExactly("assigned");
+
+    held.release();
+    queued.get(5, TimeUnit.SECONDS);
+    assertThat(toldAgents).as("no queued after assigned").containsExactly("assigned");
+    assertThat(notes()).containsExactly("Maya joined.");
+    assertThat(current().status()).isEqualTo(ConversationStatus.ASSIGNED);
+  }
+
+  @Test
   void aNoteIsNotStoredInAConversationDeletedWhileItsLanguageWasLookedUp() throws Exception {
     ChatConversation c = current();
     held.hold("value"); // the visitor's language, from the shared state
@@ -252,80 +266,6 @@ class ConversationLifecycleTest {
       return null;
     } catch (Exception e) {
       throw new AssertionError(e);
-    }
-  }
-
-  /**
-   * Wraps ports so that the calls of one method (by name) wait until {@link #release} (or fail at
-   * {@link #releaseFailing}). Only methods that return a {@link CompletableFuture} are held.
-   */
-  static final class Held {
-    private volatile String method;
-    private volatile boolean afterCallFailing;
-    private final CompletableFuture<Void> released = new CompletableFuture<>();
-
-    void hold(String name) {
-      method = name;
-    }
-
-    void release() {
-      release(() -> null);
-    }
-
-    /** Calls from now on go through; those held stay held until a release. */
-    void holdNoMore() {
-      method = null;
-    }
-
-    /** Runs {@code first} on the test thread, then lets the held calls go on. */
-    void release(Supplier<Void> first) {
-      method = null;
-      first.get();
-      released.complete(null);
-    }
-
-    /** The held calls are made, then answered with a failure; later calls go through. */
-    void releaseAfterCallFailing() {
-      method = null;
-      afterCallFailing = true;
-      released.complete(null);
-    }
-
-    /** The held calls fail (the port is down); later calls go through. */
-    void releaseFailing() {
-      method = null;
-      released.completeExceptionally(new IllegalStateException("the port was down"));
-    }
-
-    <T> T wrap(Class<T> port, T real) {
-      Object proxy =
-          Proxy.newProxyInstance(
-              port.getClassLoader(),
-              new Class<?>[] {port},
-              (p, m, args) -> {
-                if (m.getName().equals(method) && m.getReturnType() == CompletableFuture.class) {
-                  return released
-                      .thenCompose(v -> (CompletableFuture<?>) invoke(m, real, args))
-                      .thenCompose(
-                          done ->
-                              afterCallFailing
-                                  ? CompletableFuture.failedFuture(
-                                      new IllegalStateException("failed after the call"))
-                                  : CompletableFuture.completedFuture(done));
-                }
-                return invoke(m, real, args);
-              });
-      return port.cast(proxy);
-    }
-
-    private static Object invoke(Method m, Object real, Object[] args) {
-      try {
-        return m.invoke(real, args);
-      } catch (InvocationTargetException e) {
-        throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-      } catch (IllegalAccessException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 }

@@ -1,9 +1,13 @@
 package dev.parley.core;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Time as the core sees it: the wall clock (message timestamps, token expiry), a monotonic clock
@@ -24,6 +28,47 @@ public interface NodeClock extends AutoCloseable {
 
   /** Runs {@code task} on the clock's thread once {@code delay} has passed. */
   Timer schedule(Duration delay, Runnable task);
+
+  /**
+   * {@code future}'s outcome, or a {@link TimeoutException} once {@code limit} of this clock has
+   * passed without one, whichever comes first; {@code future} itself is left as it is (its work may
+   * still finish). The timeout is completed on {@code executor}, never on the clock's thread, so
+   * what waits on it may take its time; the timer is cancelled as soon as {@code future} answers.
+   * If the clock schedules no more (it is closing), the wait is not bounded.
+   *
+   * <p>For a wait on a store, a shared state or a peer that could fail to answer for ever: the
+   * routing thread's steps, a conversation's turn to announce its move.
+   */
+  default <T> CompletableFuture<T> within(
+      CompletableFuture<T> future, Duration limit, Executor executor) {
+    if (future.isDone()) {
+      return future;
+    }
+    CompletableFuture<T> bounded = new CompletableFuture<>();
+    future.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            bounded.completeExceptionally(e);
+          } else {
+            bounded.complete(v);
+          }
+        });
+    Timer timer;
+    try {
+      timer =
+          schedule(
+              limit,
+              () ->
+                  executor.execute(
+                      () ->
+                          bounded.completeExceptionally(
+                              new TimeoutException("no answer within " + limit))));
+    } catch (RejectedExecutionException closing) {
+      return bounded;
+    }
+    bounded.whenComplete((v, e) -> timer.cancel());
+    return bounded;
+  }
 
   /** Stops the timers (a system clock's thread). Idempotent. */
   @Override
