@@ -198,10 +198,11 @@ final class GroupCommitWriter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean accepting = true;
 
+  /** On {@code connection}, kept for life. */
   GroupCommitWriter(
       Connection connection, Limits limits, Runnable onRollback, CommitListener listener)
       throws SQLException {
-    this(connection, limits, onRollback, listener, Housekeeping.NONE, System::nanoTime);
+    this(connection, limits, onRollback, listener, System::nanoTime);
   }
 
   /** As above, on {@code nanoTime} (tests freeze it). */
@@ -212,24 +213,12 @@ final class GroupCommitWriter implements AutoCloseable {
       CommitListener listener,
       LongSupplier nanoTime)
       throws SQLException {
-    this(connection, limits, onRollback, listener, Housekeeping.NONE, nanoTime);
-  }
-
-  /** With {@code housekeeping} run between batches. */
-  GroupCommitWriter(
-      Connection connection,
-      Limits limits,
-      Runnable onRollback,
-      CommitListener listener,
-      Housekeeping housekeeping,
-      LongSupplier nanoTime)
-      throws SQLException {
     this(
-        new WriteConnection(connection, null, c -> {}, nanoTime),
+        WriteConnection.kept(connection, nanoTime),
         limits,
         onRollback,
         listener,
-        housekeeping,
+        Housekeeping.NONE,
         nanoTime);
   }
 

@@ -71,6 +71,11 @@ final class WriteConnection implements AutoCloseable {
     this.lastAttempt = nanoTime.getAsLong() - REOPEN_BACKOFF_NANOS;
   }
 
+  /** {@code connection}, kept for life: never replaced (no opener). */
+  static WriteConnection kept(Connection connection, LongSupplier nanoTime) {
+    return new WriteConnection(connection, null, c -> {}, nanoTime);
+  }
+
   /** The connection, or null while a lost one could not be replaced. */
   Connection get() {
     return current;

@@ -374,7 +374,7 @@ class GroupCommitWriterTest {
   void startWith(Chore chore) throws SQLException {
     writer =
         new GroupCommitWriter(
-            connection,
+            WriteConnection.kept(connection, System::nanoTime),
             new GroupCommitWriter.Limits(1000, 512, 0, 0),
             () -> {},
             (size, nanos) -> batches.add(size),
