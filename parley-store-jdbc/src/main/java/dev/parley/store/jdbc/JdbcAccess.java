@@ -59,15 +59,7 @@ final class JdbcAccess implements AutoCloseable {
 
   /** On PostgreSQL with the message store's options (already migrated). */
   static JdbcAccess onPostgres(String what, PostgresMessageStore.Options o) {
-    HikariConfig hc = new HikariConfig();
-    hc.setJdbcUrl(o.url());
-    hc.setUsername(o.user());
-    hc.setPassword(o.password());
-    hc.setSchema(o.schema());
-    hc.setPoolName("parley-pg-" + what);
-    hc.setMaximumPoolSize(4);
-    hc.setMinimumIdle(1);
-    hc.setConnectionTimeout(5_000);
+    HikariConfig hc = PostgresMessageStore.poolConfig(o, what.replace(' ', '-'), 4);
     return new JdbcAccess(what, new HikariDataSource(hc), null);
   }
 

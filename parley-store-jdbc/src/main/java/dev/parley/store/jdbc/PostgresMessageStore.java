@@ -162,7 +162,7 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
           .locations("classpath:db/migration/postgresql")
           .load()
           .migrate();
-      reads = pool(o, "parley-pg-read", o.readPoolSize());
+      reads = pool(o, o.readPoolSize());
       Connection w = DriverManager.getConnection(o.url(), props(o));
       return new PostgresMessageStore(w, reads, o, listener);
     } catch (SQLException | RuntimeException e) {
@@ -174,38 +174,58 @@ public final class PostgresMessageStore extends JdbcMessageStore implements Appe
     }
   }
 
+  /**
+   * The writer's connection's properties (in {@code pg_stat_activity}: {@code parley writer
+   * <schema>}).
+   */
   private static Properties props(Options o) {
-    Properties p = new Properties();
+    Properties p = driverProperties(o.schema(), "writer");
     if (o.user() != null) {
       p.setProperty("user", o.user());
     }
     if (o.password() != null) {
       p.setProperty("password", o.password());
     }
-    p.setProperty("currentSchema", o.schema());
-    // Names the writer's backend in pg_stat_activity, with its schema.
-    p.setProperty("ApplicationName", "parley writer " + o.schema());
+    return p;
+  }
+
+  /**
+   * What every PostgreSQL connection of Parley's is opened with (the writer's, the read pools'):
+   * the schema; its name in {@code pg_stat_activity}, {@code parley <role> <schema>}; keep-alives;
+   * and bounds, so that a server that accepts a connection and then stalls (a half-failed-over
+   * host) cannot hold a thread for ever: a login within 10 s, an answer within 60 s (else the
+   * connection is broken and replaced), and the server cancels a statement after 55 s, so its locks
+   * do not outlive the client's giving up.
+   */
+  static Properties driverProperties(String schema, String role) {
+    Properties p = new Properties();
+    p.setProperty("currentSchema", schema);
+    p.setProperty("ApplicationName", "parley " + role + " " + schema);
     p.setProperty("tcpKeepAlive", "true");
-    // Bounded: a server that accepts the connection and then stalls (a half-failed-over host) must
-    // not hold the writer for ever; a statement longer than a minute is a lost connection, and the
-    // server cancels it too (its row locks do not outlive the client's giving up).
     p.setProperty("loginTimeout", "10");
     p.setProperty("socketTimeout", "60");
     p.setProperty("options", "-c statement_timeout=55s");
     return p;
   }
 
-  private static HikariDataSource pool(Options o, String name, int size) {
+  /** A Hikari pool of {@code size} connections to {@code o}'s database, named {@code role}. */
+  static HikariConfig poolConfig(Options o, String role, int size) {
     HikariConfig hc = new HikariConfig();
     hc.setJdbcUrl(o.url());
     hc.setUsername(o.user());
     hc.setPassword(o.password());
     hc.setSchema(o.schema());
-    hc.setPoolName(name);
+    hc.setDataSourceProperties(driverProperties(o.schema(), role));
+    hc.setPoolName("parley-pg-" + role);
     hc.setMaximumPoolSize(size);
     hc.setMinimumIdle(1);
-    hc.setReadOnly(true);
     hc.setConnectionTimeout(5_000);
+    return hc;
+  }
+
+  private static HikariDataSource pool(Options o, int size) {
+    HikariConfig hc = poolConfig(o, "read", size);
+    hc.setReadOnly(true);
     return new HikariDataSource(hc);
   }
 

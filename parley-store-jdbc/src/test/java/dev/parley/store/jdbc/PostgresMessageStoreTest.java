@@ -210,6 +210,45 @@ class PostgresMessageStoreTest extends MessageStoreContract {
     assertThat(await(store.append(text("c1", "u1", "a", "before"))).duplicate()).isTrue();
   }
 
+  @Test
+  void everyConnectionIsNamedAndItsStatementsBoundedOnTheServer() throws Exception {
+    JdbcAccess chat = JdbcAccess.onPostgres("visitor context", options());
+    try {
+      List<String> settings =
+          chat.read(
+                  c -> {
+                    try (Statement s = c.createStatement();
+                        ResultSet rs =
+                            s.executeQuery(
+                                "SELECT current_setting('statement_timeout'),"
+                                    + " current_setting('application_name')")) {
+                      rs.next();
+                      return List.of(rs.getString(1), rs.getString(2));
+                    }
+                  })
+              .get(30, TimeUnit.SECONDS);
+      assertThat(settings).containsExactly("55s", "parley visitor-context " + schema);
+    } finally {
+      chat.close();
+    }
+    try (Connection c = DriverManager.getConnection(URL, USER, null);
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT DISTINCT application_name FROM pg_stat_activity"
+                    + " WHERE application_name LIKE 'parley % "
+                    + schema
+                    + "'")) {
+      List<String> names = new ArrayList<>();
+      while (rs.next()) {
+        names.add(rs.getString(1));
+      }
+      assertThat(names)
+          .as("the writer and the read pool")
+          .containsExactlyInAnyOrder("parley writer " + schema, "parley read " + schema);
+    }
+  }
+
   /** Ends this test's writer backend (named by its schema) and waits until it is gone. */
   private void endWriterBackend() throws SQLException {
     try (Connection c = DriverManager.getConnection(URL, USER, null);
