@@ -1,5 +1,7 @@
 package dev.parley.protocol;
 
+import java.util.Optional;
+
 /**
  * WebSocket close codes the server sends. 1000-1015 are RFC 6455 section 7.4.1; 4000-4999 are
  * private-use codes of Parley. {@link #reconnect()} tells a client whether to reconnect. See {@code
@@ -59,6 +61,16 @@ public enum CloseCode {
     this.code = code;
     this.reason = reason;
     this.reconnect = reconnect;
+  }
+
+  /** The close code numbered {@code code}, if the server sends it. */
+  public static Optional<CloseCode> of(int code) {
+    for (CloseCode c : values()) {
+      if (c.code == code) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
   }
 
   /** The numeric close code. */

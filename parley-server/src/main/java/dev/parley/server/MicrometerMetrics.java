@@ -7,6 +7,7 @@ import dev.parley.chat.ConversationStatus;
 import dev.parley.chat.NamespaceProxy;
 import dev.parley.core.CoreMetrics;
 import dev.parley.edge.OpsApi;
+import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.ErrorCode;
 import dev.parley.store.jdbc.CommitListener;
 import io.micrometer.core.instrument.Counter;
@@ -254,21 +255,20 @@ public final class MicrometerMetrics
   @Override
   public void connectionClosed(String transport, int closeCode) {
     websocketsOpen.decrementAndGet();
+    // A code the server sends, 1005 (none) or 1006 (no close frame) is its own label; one a client
+    // chose (RFC 6455 lets it pick 3000-4999 among others) is "other": no series per client's code.
+    boolean known = closeCode == 1005 || closeCode == 1006 || CloseCode.of(closeCode).isPresent();
     closed
         .computeIfAbsent(
-            new Closed(transport, closeCode),
+            new Closed(transport, known ? Integer.toString(closeCode) : "other"),
             k ->
                 registry.counter(
-                    "parley.connections.closed",
-                    "transport",
-                    k.transport(),
-                    "code",
-                    Integer.toString(k.code())))
+                    "parley.connections.closed", "transport", k.transport(), "code", k.code()))
         .increment();
   }
 
   /** The tags of a {@code parley.connections.closed} counter. */
-  private record Closed(String transport, int code) {}
+  private record Closed(String transport, String code) {}
 
   @Override
   public void handshakeRejected(String reason) {

@@ -31,4 +31,22 @@ class MicrometerMetricsTest {
           .contains("parley_proxy_seconds_bucket{kind=\"subscribe\",le=");
     }
   }
+
+  @Test
+  void aCloseCodeTheServerDoesNotSendIsCountedAsOtherSoClientsCannotMintSeries() {
+    try (MicrometerMetrics metrics = new MicrometerMetrics()) {
+      for (int code : new int[] {4401, 1006, 1001, 3000, 4123, 4999, 1013}) {
+        metrics.connectionOpened("websocket");
+        metrics.connectionClosed("websocket", code);
+      }
+
+      String scrape = metrics.scrape();
+      assertThat(scrape)
+          .contains("parley_connections_closed_total{code=\"4401\",transport=\"websocket\"} 1.0")
+          .contains("parley_connections_closed_total{code=\"1006\",transport=\"websocket\"} 1.0")
+          .contains("parley_connections_closed_total{code=\"1001\",transport=\"websocket\"} 1.0")
+          .contains("parley_connections_closed_total{code=\"other\",transport=\"websocket\"} 4.0")
+          .doesNotContain("code=\"3000\"", "code=\"4123\"", "code=\"4999\"", "code=\"1013\"");
+    }
+  }
 }
