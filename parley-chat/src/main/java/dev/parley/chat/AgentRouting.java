@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -37,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * parley-chat-routing}), and across nodes under a {@code SharedState} claim per site; every move is
  * a compare-and-set in the store, so two nodes never assign one conversation twice. Delays come
  * from the node's clock and hop to that thread. The thread waits for the store and the shared state
- * one step at a time, each wait bounded ({@link #STEP_WAIT}): a step that does not answer fails its
- * pass, which is tried again, and holds no other site's routing longer than that.
+ * one step at a time, each wait bounded ({@link #STEP_WAIT}; a move, which waits its turn too,
+ * {@link #MOVE_WAIT}): a step that does not answer fails its pass, which is tried again, and holds
+ * no other site's routing longer than that. A site has at most one pass queued at a time.
  */
 final class AgentRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRouting.class);
@@ -52,6 +54,9 @@ final class AgentRouting implements AutoCloseable {
    * never answers would otherwise hold routing for every site on the node.
    */
   static final Duration STEP_WAIT = ASSIGN_CLAIM;
+
+  /** How long the routing thread waits for a move: its turn, then a step's wait. */
+  static final Duration MOVE_WAIT = ConversationLifecycle.TURN_WAIT.plus(STEP_WAIT);
 
   private final Node node;
   private final Directory directory;
@@ -75,6 +80,9 @@ final class AgentRouting implements AutoCloseable {
   private volatile Map<String, Integer> queueLengths = Map.of();
 
   private volatile Map<ConversationStatus, Integer> statusCounts = Map.of();
+
+  /** Sites with an assignment pass queued on the worker and not started yet. */
+  private final Set<String> passQueued = ConcurrentHashMap.newKeySet();
 
   /** Ties between equally loaded agents rotate from here. Worker thread only. */
   private int rotation;
@@ -187,7 +195,7 @@ final class AgentRouting implements AutoCloseable {
       }
       for (ChatConversation c : await(conversations.list(site, ConversationStatus.ASSIGNED))) {
         if (user.equals(c.agent())) {
-          await(
+          awaitMove(
               lifecycle.move(
                   c,
                   ConversationStatus.ASSIGNED,
@@ -236,10 +244,18 @@ final class AgentRouting implements AutoCloseable {
             });
   }
 
-  /** Schedules an assignment pass for {@code site} on the worker thread. */
+  /**
+   * Schedules an assignment pass for {@code site} on the worker thread, unless one is queued there
+   * and not started yet (it will see what this one would: requests and retries during an outage do
+   * not pile up).
+   */
   void assignSoon(String site) {
-    if (!closed) {
-      worker.execute(() -> assignPass(site));
+    if (!closed && passQueued.add(site)) {
+      worker.execute(
+          () -> {
+            passQueued.remove(site);
+            assignPass(site);
+          });
     }
   }
 
@@ -258,12 +274,21 @@ final class AgentRouting implements AutoCloseable {
     return node.clock().within(step, STEP_WAIT, ForkJoinPool.commonPool()).join();
   }
 
+  /**
+   * Worker thread: a move's outcome, waited for at most {@link #MOVE_WAIT}: it completes once
+   * announced, after its conversation's earlier moves (at most {@link
+   * ConversationLifecycle#TURN_WAIT}) and its own steps.
+   */
+  <T> T awaitMove(CompletableFuture<T> move) {
+    return node.clock().within(move, MOVE_WAIT, ForkJoinPool.commonPool()).join();
+  }
+
   /** Worker thread: assigns what can be assigned, then tells the queued whose place changed. */
   private void assignPass(String site) {
     String lock = "assign:" + site;
     try {
       if (!await(node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM))) {
-        later(Duration.ofMillis(300), () -> assignPass(site)); // another node is assigning
+        later(Duration.ofMillis(300), () -> assignSoon(site)); // another node is assigning
         return;
       }
       try {
@@ -282,7 +307,7 @@ final class AgentRouting implements AutoCloseable {
             break;
           }
           ChatConversation c = queued.remove(0);
-          if (await(assign(c, ConversationStatus.QUEUED, pick.get()))) {
+          if (awaitMove(assign(c, ConversationStatus.QUEUED, pick.get()))) {
             load.merge(pick.get().user(), 1, Integer::sum);
           }
         }
@@ -298,7 +323,7 @@ final class AgentRouting implements AutoCloseable {
       }
     } catch (RuntimeException e) {
       log.warn("assignment pass for {} failed; retrying", site, e);
-      later(Duration.ofSeconds(1), () -> assignPass(site));
+      later(Duration.ofSeconds(1), () -> assignSoon(site));
     }
   }
 

@@ -129,16 +129,20 @@ final class ConversationLifecycle {
       moved = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Optional<ChatConversation>> result = moved;
-    afterTurnOf(id, mine)
-        .thenCompose(v -> result)
+    afterTurnOf(id, before)
         .thenCompose(
-            m -> {
-              if (m.isEmpty() || mine.stale(id, "integration event")) {
-                return CompletableFuture.completedFuture(null);
-              }
-              feed.moved(m.get());
-              return announce(m.get(), systemText, mine);
-            })
+            waitedOut ->
+                result.thenCompose(
+                    m -> {
+                      if (m.isEmpty() || mine.stale(id, "integration event")) {
+                        return CompletableFuture.completedFuture(null);
+                      }
+                      if (waitedOut) {
+                        before.overtake(); // only a move that is told overtakes
+                      }
+                      feed.moved(m.get());
+                      return announce(m.get(), systemText, mine);
+                    }))
         .whenComplete(
             (v, e) -> {
               announcing.remove(id, mine); // unless a later move already took its turn after it
@@ -153,29 +157,30 @@ final class ConversationLifecycle {
   }
 
   /**
-   * Completes when the announcement of the move before {@code turn} (in conversation {@code id})
-   * has finished, failed or not, or after {@link #TURN_WAIT} of the node's clock, whichever is
-   * first; never fails. Timed out, it marks the earlier moves overtaken and completes on the common
-   * pool (the clock's thread only hops; a store's threads may be the ones held).
+   * Completes when the announcement of {@code before} (conversation {@code id}'s previous move, or
+   * null) has finished, failed or not, or after {@link #TURN_WAIT} of the node's clock, whichever
+   * is first, with whether the wait ran out; never fails. Timed out, it completes on the common
+   * pool (the clock's thread only hops; a store's threads may be the ones held). The move that then
+   * goes ahead marks {@code before} overtaken only if it is told itself: a move that lost its
+   * compare-and-set leaves the earlier one to tell the conversation's status.
    */
-  private CompletableFuture<Void> afterTurnOf(String id, Turn turn) {
-    Turn before = turn.before;
+  private CompletableFuture<Boolean> afterTurnOf(String id, Turn before) {
     if (before == null) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(false);
     }
     return node.clock()
         .within(before.done, TURN_WAIT, ForkJoinPool.commonPool())
         .handle(
             (v, e) -> {
-              if (e != null && !before.done.isDone()) { // the wait ended, not the turn
-                before.overtake();
+              boolean waitedOut = e != null && !before.done.isDone(); // the wait, not the turn
+              if (waitedOut) {
                 log.warn(
                     "{}: an earlier move's announcement has not finished within {}; the next goes"
-                        + " ahead, and what is left of the earlier one is not told",
+                        + " ahead",
                     id,
                     TURN_WAIT);
               }
-              return null;
+              return waitedOut;
             });
   }
 
@@ -193,7 +198,7 @@ final class ConversationLifecycle {
 
     /** Marks this move and those before it still in flight overtaken. */
     void overtake() {
-      for (Turn t = this; t != null; t = t.before) {
+      for (Turn t = this; t != null && !t.overtaken; t = t.before) {
         t.overtaken = true;
       }
     }

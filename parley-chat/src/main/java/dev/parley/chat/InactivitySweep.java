@@ -107,7 +107,7 @@ final class InactivitySweep {
         close(c);
       } else if (!online.contains(c.agent()) && awayLongEnough(c.agent(), now)) {
         Agent a = directory.agent(c.agent());
-        routing.await(
+        routing.awaitMove(
             lifecycle.move(
                 c,
                 ConversationStatus.ASSIGNED,
@@ -160,7 +160,7 @@ final class InactivitySweep {
   private void close(ChatConversation c) {
     boolean moved =
         routing
-            .await(
+            .awaitMove(
                 lifecycle.move(
                     c, c.status(), ConversationStatus.RESOLVED, null, Localized.of("visitorLeft")))
             .isPresent();

@@ -104,6 +104,26 @@ class AgentRoutingTest {
   }
 
   @Test
+  void aStoreThatNeverAnswersHoldsRoutingOnlyStepWaitThenItGoesOn() throws Exception {
+    h = ChatHarness.standard();
+    h.held.hold("list", args -> args[1] == ConversationStatus.ASSIGNED); // never answered
+    ChatHarness.Client v = h.visitor();
+    String conv = queuedVisitor(v);
+    h.held.awaitHeld(); // the queued visitor's pass waits for the agents' load
+    h.held.holdNoMore(); // later calls are answered; the pass's stays unanswered for ever
+    ChatHarness.Client maya = h.agent("maya"); // her pass waits behind it
+
+    h.clock.advance(AgentRouting.STEP_WAIT.minusSeconds(1)); // not h.advance: routing is held
+    assertThat(h.chatStore.find(conv).join().orElseThrow().status())
+        .as("within the wait, routing waits")
+        .isEqualTo(ConversationStatus.QUEUED);
+
+    h.clock.advance(Duration.ofSeconds(1)); // the held pass is given up; maya's runs
+    assertThat(awaitStatus(v, conv, "assigned").agent()).isEqualTo("Maya");
+    assertThat(awaitStatus(maya, conv, "assigned").agentId()).isEqualTo("maya");
+  }
+
+  @Test
   void eachChangeReachesAnAgentOnceEvenWhenTheAgentJoinedTheConversation() throws Exception {
     h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 0));
     ChatHarness.Client maya = h.agent("maya");

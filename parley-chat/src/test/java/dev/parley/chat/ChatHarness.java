@@ -223,10 +223,13 @@ final class ChatHarness implements AutoCloseable {
   }
 
   /**
-   * Moves the clock at once: timers fire in order, but what they hand to other threads may run
-   * later.
+   * Moves the clock at once, once the routing thread has done what it was given (so that none of
+   * its waits, bounded on this clock, runs out for a step that was about to answer): timers fire in
+   * order, but what they hand to other threads may run later. A test whose routing thread is held
+   * on purpose moves {@link #clock} itself.
    */
   void advance(Duration d) {
+    chat.routingIdle();
     clock.advance(d);
   }
 

@@ -201,6 +201,25 @@ class ConversationLifecycleTest {
   }
 
   @Test
+  void aLaterMoveThatLostItsCompareAndSetOvertakesNothingAfterTurnWait() throws Exception {
+    ChatConversation inBot = current();
+    held.hold("list"); // the queued move's place: it answers only later
+    CompletableFuture<?> queued = move(inBot, ConversationStatus.QUEUED, "You are in the queue.");
+    held.holdNoMore();
+    // From the status the conversation had: it lost, the conversation is queued.
+    CompletableFuture<?> lost = move(inBot, ConversationStatus.RESOLVED, "Resolved.");
+
+    clock.advance(ConversationLifecycle.TURN_WAIT);
+    lost.get(5, TimeUnit.SECONDS);
+    held.release();
+    queued.get(5, TimeUnit.SECONDS);
+
+    assertThat(toldAgents).as("the queued move is still told").containsExactly("queued");
+    assertThat(notes()).containsExactly("You are in the queue.");
+    assertThat(current().status()).isEqualTo(ConversationStatus.QUEUED);
+  }
+
+  @Test
   void aNoteIsNotStoredInAConversationDeletedWhileItsLanguageWasLookedUp() throws Exception {
     ChatConversation c = current();
     held.hold("value"); // the visitor's language, from the shared state

@@ -9,14 +9,27 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * Wraps ports so that the calls of one method (by name) wait until {@link #release} (or fail at
- * {@link #releaseFailing}). Only methods that return a {@link CompletableFuture} are held.
+ * Wraps ports so that the calls of one method (by name, optionally by arguments) wait until {@link
+ * #release} (or fail at {@link #releaseFailing}): a store or shared state that is slow, or never
+ * answers. Only methods that return a {@link CompletableFuture} are held.
+ *
+ * <p>Thread-safe: the test thread sets what is held (volatile fields); the port's callers, on any
+ * thread, are held on one future that a release completes.
  */
 final class Held {
+  /** The method whose calls are held; null: none. */
   private volatile String method;
+
+  /** Which of its calls, by arguments. */
   private volatile Predicate<Object[]> which = args -> true;
+
+  /** Whether a released call is answered with a failure after it was made. */
   private volatile boolean afterCallFailing;
+
+  /** Completed at the release: the held calls go on. */
   private final CompletableFuture<Void> released = new CompletableFuture<>();
+
+  /** Completed when a first call is held. */
   private final CompletableFuture<Void> holding = new CompletableFuture<>();
 
   /** Holds the calls of method {@code name} from now on. */

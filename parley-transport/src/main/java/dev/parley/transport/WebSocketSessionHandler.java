@@ -377,12 +377,7 @@ final class WebSocketSessionHandler extends HeartbeatHandler {
       // The frame decoder, the UTF-8 validator or WebSocketFrameGuard chose the code (1002, 1007,
       // 1009).
       int code = c.closeStatus() == null ? CloseCode.PROTOCOL_ERROR.code() : c.closeStatus().code();
-      for (CloseCode cc : CloseCode.values()) {
-        if (cc.code() == code) {
-          return cc;
-        }
-      }
-      return CloseCode.PROTOCOL_ERROR;
+      return CloseCode.of(code).orElse(CloseCode.PROTOCOL_ERROR);
     }
     if (cause instanceof TooLongFrameException) {
       // From the frame aggregator: the fragments of one message add up to more than allowed.

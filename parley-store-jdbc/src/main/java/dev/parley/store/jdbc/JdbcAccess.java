@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.core.StoreException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -103,6 +104,33 @@ final class JdbcAccess implements AutoCloseable {
             c.setAutoCommit(true);
           }
         });
+  }
+
+  /** Rows one statement of {@link #deleteInBatches} deletes at most. */
+  static final int DELETE_BATCH = 5_000;
+
+  /**
+   * Runs {@code delete} (a DELETE whose first parameter is {@code before} and second the batch's
+   * LIMIT) again and again, each in a transaction of its own, until one deletes fewer than {@code
+   * batch} rows; completes with the total. A large backlog (the first prune after an upgrade, a
+   * shortened retention) is worked off in short statements: none runs into PostgreSQL's statement
+   * timeout (55 s) and none holds SQLite's one writer long.
+   */
+  CompletableFuture<Integer> deleteInBatches(String key, String delete, long before, int batch) {
+    return write(
+            key,
+            c -> {
+              try (PreparedStatement ps = c.prepareStatement(delete)) {
+                ps.setLong(1, before);
+                ps.setInt(2, batch);
+                return ps.executeUpdate();
+              }
+            })
+        .thenCompose(
+            n ->
+                n < batch
+                    ? CompletableFuture.completedFuture(n)
+                    : deleteInBatches(key, delete, before, batch).thenApply(rest -> n + rest));
   }
 
   @Override

@@ -185,16 +185,12 @@ public final class JdbcDeliveryStore implements DeliveryStore {
 
   @Override
   public CompletableFuture<Integer> prune(long beforeMillis) {
-    return db.write(
+    return db.deleteInBatches(
         "deliveries",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM webhook_deliveries WHERE status <> 'pending' AND updated_at < ?")) {
-            ps.setLong(1, beforeMillis);
-            return ps.executeUpdate();
-          }
-        });
+        "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries"
+            + " WHERE status <> 'pending' AND updated_at < ? LIMIT ?)",
+        beforeMillis,
+        JdbcAccess.DELETE_BATCH);
   }
 
   @Override

@@ -272,16 +272,12 @@ public final class JdbcMailStore implements MailStore {
 
   @Override
   public CompletableFuture<Integer> prune(long beforeMillis) {
-    return db.write(
+    return db.deleteInBatches(
         "mail",
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "DELETE FROM mail_outbox WHERE status <> 'pending' AND updated_at < ?")) {
-            ps.setLong(1, beforeMillis);
-            return ps.executeUpdate();
-          }
-        });
+        "DELETE FROM mail_outbox WHERE id IN (SELECT id FROM mail_outbox"
+            + " WHERE status <> 'pending' AND updated_at < ? LIMIT ?)",
+        beforeMillis,
+        JdbcAccess.DELETE_BATCH);
   }
 
   private static Mail mail(ResultSet rs) throws SQLException {

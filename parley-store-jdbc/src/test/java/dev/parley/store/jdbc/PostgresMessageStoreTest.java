@@ -228,9 +228,19 @@ class PostgresMessageStoreTest extends MessageStoreContract {
                   })
               .get(30, TimeUnit.SECONDS);
       assertThat(settings).containsExactly("55s", "parley visitor-context " + schema);
+      assertThat(backendNames())
+          .as("the writer, the read pool and the chat store's pool")
+          .containsExactlyInAnyOrder(
+              "parley writer " + schema,
+              "parley read " + schema,
+              "parley visitor-context " + schema);
     } finally {
       chat.close();
     }
+  }
+
+  /** The names of this test's schema's backends in {@code pg_stat_activity}. */
+  private List<String> backendNames() throws SQLException {
     try (Connection c = DriverManager.getConnection(URL, USER, null);
         Statement s = c.createStatement();
         ResultSet rs =
@@ -243,9 +253,7 @@ class PostgresMessageStoreTest extends MessageStoreContract {
       while (rs.next()) {
         names.add(rs.getString(1));
       }
-      assertThat(names)
-          .as("the writer and the read pool")
-          .containsExactlyInAnyOrder("parley writer " + schema, "parley read " + schema);
+      return names;
     }
   }
 
