@@ -143,17 +143,19 @@ final class ConversationLifecycle {
                       feed.moved(m.get());
                       return announce(m.get(), systemText, mine);
                     }))
-        .whenComplete(
-            (v, e) -> {
-              announcing.remove(id, mine); // unless a later move already took its turn after it
-              mine.before = null;
-              if (e != null) {
-                mine.done.completeExceptionally(e);
-              } else {
-                mine.done.complete(null);
-              }
-            });
+        .whenComplete((v, e) -> finish(id, mine, e));
     return mine.done.thenCompose(v -> result);
+  }
+
+  /** {@code turn} of conversation {@code id} has told what it had to ({@code e}: or failed). */
+  private void finish(String id, Turn turn, Throwable e) {
+    announcing.remove(id, turn); // unless a later move already took its turn after it
+    turn.before = null;
+    if (e != null) {
+      turn.done.completeExceptionally(e);
+    } else {
+      turn.done.complete(null);
+    }
   }
 
   /**
@@ -346,11 +348,38 @@ final class ConversationLifecycle {
     return agentView(c, c.status() == ConversationStatus.QUEUED ? places.last(c.id()) : null);
   }
 
-  /** Tells the site's agents about {@code c} again (its mood changed). */
-  void publishToAgents(ChatConversation c) {
-    node.publish(
-        AGENTS_TOPIC + c.site(),
-        BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c))));
+  /**
+   * Tells the site's agents about conversation {@code known} again (its mood or labels changed), in
+   * its turn like a move: once the announcements of its moves in flight on this node are told, its
+   * row as they left it (the stored row or {@code known}, whichever is newer), and before any later
+   * move's. The caller's row alone could be older than a move told meanwhile, and would show the
+   * agents a status the conversation has left. Nothing is told of a conversation deleted meanwhile.
+   * Completes when told; never fails.
+   */
+  CompletableFuture<Void> publishToAgents(ChatConversation known) {
+    String id = known.id();
+    Turn mine = new Turn();
+    Turn before = announcing.put(id, mine);
+    mine.before = before;
+    afterTurnOf(id, before)
+        .thenCompose(waitedOut -> conversations.find(id))
+        .thenAccept(
+            row -> {
+              ChatConversation c = row.filter(r -> r.version() > known.version()).orElse(known);
+              if (!c.deleted() && !mine.stale(id, "agents' view")) {
+                node.publish(
+                    AGENTS_TOPIC + c.site(),
+                    BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c))));
+              }
+            })
+        .whenComplete(
+            (v, e) -> {
+              if (e != null) {
+                log.warn("{}: could not tell the agents again", id, e);
+              }
+              finish(id, mine, null);
+            });
+    return mine.done;
   }
 
   /** Tells the visitor and the site's agents that {@code c} was rated. */

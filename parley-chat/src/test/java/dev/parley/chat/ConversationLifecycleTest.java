@@ -220,6 +220,34 @@ class ConversationLifecycleTest {
   }
 
   @Test
+  void theAgentsViewToldAgainWaitsForAMoveInFlightAndShowsTheStatusItLeft() throws Exception {
+    move(ConversationStatus.QUEUED, "You are in the queue.").get(5, TimeUnit.SECONDS);
+    ChatConversation queued = current();
+    held.hold("transition"); // the assigned move's compare-and-set answers only later
+    CompletableFuture<?> assigned = move(queued, ConversationStatus.ASSIGNED, "Maya joined.");
+
+    CompletableFuture<Void> toldAgain = lifecycle.publishToAgents(queued); // the mood changed
+    assertThat(toldAgain).isNotDone();
+    assertThat(toldAgents).containsExactly("queued");
+
+    held.release();
+    assigned.get(5, TimeUnit.SECONDS);
+    toldAgain.get(5, TimeUnit.SECONDS);
+    assertThat(toldAgents).containsExactly("queued", "assigned", "assigned");
+  }
+
+  @Test
+  void theAgentsViewToldAgainFromAnOlderCopyShowsTheNewerRow() throws Exception {
+    move(ConversationStatus.QUEUED, "You are in the queue.").get(5, TimeUnit.SECONDS);
+    ChatConversation queued = current();
+    move(queued, ConversationStatus.ASSIGNED, "Maya joined.").get(5, TimeUnit.SECONDS);
+
+    lifecycle.publishToAgents(queued).get(5, TimeUnit.SECONDS);
+
+    assertThat(toldAgents).containsExactly("queued", "assigned", "assigned");
+  }
+
+  @Test
   void aNoteIsNotStoredInAConversationDeletedWhileItsLanguageWasLookedUp() throws Exception {
     ChatConversation c = current();
     held.hold("value"); // the visitor's language, from the shared state
