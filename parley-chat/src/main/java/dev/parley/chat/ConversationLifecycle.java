@@ -26,15 +26,16 @@ import org.slf4j.LoggerFactory;
  * view of a conversation carries.
  *
  * <p>Each conversation's announcements run one after another, in the order of its moves on this
- * node: a move's place in the queue and its visitor's language are looked up asynchronously, so
- * without the chain a later move (assigned) could be told and noted before an earlier one (queued),
- * and the visitor be left seeing the wrong status. The wait for the earlier moves is bounded
- * ({@link #TURN_WAIT}, on the node's clock): an announcement held by a store or shared state that
- * never answers holds its conversation's later moves that long, not for ever; they then go ahead
- * (logged), and the move they overtook tells nothing more once its step answers: no status the
- * conversation has left is told after the one it is in (a note whose append was already asked for
- * is the store's, and lands when it does). A system note is never left in a conversation deleted
- * meanwhile ({@link #note}).
+ * node (the agents' view told again for a new mood or labels takes its turn among them, {@link
+ * #publishToAgents}): a move's place in the queue and its visitor's language are looked up
+ * asynchronously, so without the chain a later move (assigned) could be told and noted before an
+ * earlier one (queued), and the visitor be left seeing the wrong status. The wait for the earlier
+ * moves is bounded ({@link #TURN_WAIT}, on the node's clock): an announcement held by a store or
+ * shared state that never answers holds its conversation's later moves that long, not for ever;
+ * they then go ahead (logged), and the move they overtook tells nothing more once its step answers:
+ * no status the conversation has left is told after the one it is in (a note whose append was
+ * already asked for is the store's, and lands when it does). A system note is never left in a
+ * conversation deleted meanwhile ({@link #note}).
  *
  * <p>Thread-safe: the concurrent mood map and the concurrent map of the announcements in flight,
  * one entry per conversation while it has one; moves complete on store threads. Never blocks.
