@@ -55,8 +55,13 @@ final class AgentRouting implements AutoCloseable {
    */
   static final Duration STEP_WAIT = ASSIGN_CLAIM;
 
-  /** How long the routing thread waits for a move: its turn, then a step's wait. */
-  static final Duration MOVE_WAIT = ConversationLifecycle.TURN_WAIT.plus(STEP_WAIT);
+  /**
+   * How long the routing thread waits for a move: its turn, then a step's wait. Longer than the
+   * site's claim: a pass held that long may overlap another node's, where every move is still a
+   * compare-and-set (never two agents for one conversation) but an agent may be given one beyond
+   * its capacity, which the next pass's count includes.
+   */
+  static final Duration MOVE_WAIT = ConversationTurns.TURN_WAIT.plus(STEP_WAIT);
 
   private final Node node;
   private final Directory directory;
@@ -276,8 +281,8 @@ final class AgentRouting implements AutoCloseable {
 
   /**
    * Worker thread: a move's outcome, waited for at most {@link #MOVE_WAIT}: it completes once
-   * announced, after its conversation's earlier moves (at most {@link
-   * ConversationLifecycle#TURN_WAIT}) and its own steps.
+   * announced, after its conversation's earlier moves (at most {@link ConversationTurns#TURN_WAIT})
+   * and its own steps.
    */
   <T> T awaitMove(CompletableFuture<T> move) {
     return node.clock().within(move, MOVE_WAIT, ForkJoinPool.commonPool()).join();

@@ -4,11 +4,9 @@ import dev.parley.core.AppendRequest;
 import dev.parley.core.BrokerEvent;
 import dev.parley.core.Node;
 import dev.parley.protocol.chat.ChatEvent;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,19 +24,18 @@ import org.slf4j.LoggerFactory;
  * view of a conversation carries.
  *
  * <p>Each conversation's announcements run one after another, in the order of its moves on this
- * node (the agents' view told again for a new mood or labels takes its turn among them, {@link
- * #publishToAgents}): a move's place in the queue and its visitor's language are looked up
- * asynchronously, so without the chain a later move (assigned) could be told and noted before an
- * earlier one (queued), and the visitor be left seeing the wrong status. The wait for the earlier
- * moves is bounded ({@link #TURN_WAIT}, on the node's clock): an announcement held by a store or
- * shared state that never answers holds its conversation's later moves that long, not for ever;
- * they then go ahead (logged), and the move they overtook tells nothing more once its step answers:
- * no status the conversation has left is told after the one it is in (a note whose append was
- * already asked for is the store's, and lands when it does). A system note is never left in a
- * conversation deleted meanwhile ({@link #note}).
+ * node ({@link ConversationTurns}; the agents' view told again for a new mood or labels takes its
+ * turn among them, {@link #publishToAgents}): a move's place in the queue and its visitor's
+ * language are looked up asynchronously, so without the turns a later move (assigned) could be told
+ * and noted before an earlier one (queued), and the visitor be left seeing the wrong status. The
+ * wait for the earlier moves is bounded ({@link ConversationTurns#TURN_WAIT}): an announcement held
+ * by a store or shared state that never answers holds its conversation's later moves that long, not
+ * for ever; once a later move is told, the earlier one tells nothing more when its step answers (a
+ * note whose append was already asked for is the store's, and lands when it does). A system note is
+ * never left in a conversation deleted meanwhile ({@link #note}).
  *
- * <p>Thread-safe: the concurrent mood map and the concurrent map of the announcements in flight,
- * one entry per conversation while it has one; moves complete on store threads. Never blocks.
+ * <p>Thread-safe: the concurrent mood map and the turns' own; moves complete on store threads.
+ * Never blocks.
  */
 final class ConversationLifecycle {
   /** Conversations' events for a site's agents go to this topic prefix. */
@@ -46,13 +43,6 @@ final class ConversationLifecycle {
 
   /** The user id system messages and events carry. */
   static final String SYSTEM_USER = "system";
-
-  /**
-   * How long a move's announcement waits for those of the conversation's earlier moves before it
-   * goes ahead anyway: far beyond a healthy store's or shared state's answer (milliseconds), and
-   * short enough that a conversation whose announcement hangs is served again within a minute.
-   */
-  static final Duration TURN_WAIT = Duration.ofSeconds(30);
 
   private static final Logger log = LoggerFactory.getLogger(ConversationLifecycle.class);
 
@@ -66,8 +56,8 @@ final class ConversationLifecycle {
   /** The visitor's latest mood, per conversation (this node's view). */
   private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
 
-  /** Per conversation, the last of its announcements on this node, while one is in flight. */
-  private final ConcurrentHashMap<String, Turn> announcing = new ConcurrentHashMap<>();
+  /** The order in which each conversation's moves are told. */
+  private final ConversationTurns turns;
 
   ConversationLifecycle(
       Node node,
@@ -77,6 +67,7 @@ final class ConversationLifecycle {
       EventFeed feed,
       VisitorLanguages languages) {
     this.node = node;
+    this.turns = new ConversationTurns(node.clock());
     this.languages = languages;
     this.feed = feed;
     this.conversations = conversations;
@@ -120,9 +111,7 @@ final class ConversationLifecycle {
       String id,
       Supplier<CompletableFuture<Optional<ChatConversation>>> change,
       VisitorLanguages.Localized systemText) {
-    Turn mine = new Turn();
-    Turn before = announcing.put(id, mine);
-    mine.before = before;
+    ConversationTurns.Turn mine = turns.take(id);
     CompletableFuture<Optional<ChatConversation>> moved;
     try {
       moved = change.get();
@@ -130,89 +119,20 @@ final class ConversationLifecycle {
       moved = CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Optional<ChatConversation>> result = moved;
-    afterTurnOf(id, before)
+    turns
+        .ready(mine)
+        .thenCompose(v -> result)
         .thenCompose(
-            waitedOut ->
-                result.thenCompose(
-                    m -> {
-                      if (m.isEmpty() || mine.stale(id, "integration event")) {
-                        return CompletableFuture.completedFuture(null);
-                      }
-                      if (waitedOut) {
-                        before.overtake(); // only a move that is told overtakes
-                      }
-                      feed.moved(m.get());
-                      return announce(m.get(), systemText, mine);
-                    }))
-        .whenComplete((v, e) -> finish(id, mine, e));
-    return mine.done.thenCompose(v -> result);
-  }
-
-  /** {@code turn} of conversation {@code id} has told what it had to ({@code e}: or failed). */
-  private void finish(String id, Turn turn, Throwable e) {
-    announcing.remove(id, turn); // unless a later move already took its turn after it
-    turn.before = null;
-    if (e != null) {
-      turn.done.completeExceptionally(e);
-    } else {
-      turn.done.complete(null);
-    }
-  }
-
-  /**
-   * Completes when the announcement of {@code before} (conversation {@code id}'s previous move, or
-   * null) has finished, failed or not, or after {@link #TURN_WAIT} of the node's clock, whichever
-   * is first, with whether the wait ran out; never fails. Timed out, it completes on the common
-   * pool (the clock's thread only hops; a store's threads may be the ones held). The move that then
-   * goes ahead marks {@code before} overtaken only if it is told itself: a move that lost its
-   * compare-and-set leaves the earlier one to tell the conversation's status.
-   */
-  private CompletableFuture<Boolean> afterTurnOf(String id, Turn before) {
-    if (before == null) {
-      return CompletableFuture.completedFuture(false);
-    }
-    return node.clock()
-        .within(before.done, TURN_WAIT, ForkJoinPool.commonPool())
-        .handle(
-            (v, e) -> {
-              boolean waitedOut = e != null && !before.done.isDone(); // the wait, not the turn
-              if (waitedOut) {
-                log.warn(
-                    "{}: an earlier move's announcement has not finished within {}; the next goes"
-                        + " ahead",
-                    id,
-                    TURN_WAIT);
+            m -> {
+              if (m.isEmpty() || turns.stale(mine, "integration event")) {
+                return CompletableFuture.completedFuture(null);
               }
-              return waitedOut;
-            });
-  }
-
-  /**
-   * One move's announcement in its conversation's line: {@code done} when it has finished (failed
-   * or not); {@code before}, the announcement it waits for (cleared once done); overtaken once a
-   * later move stopped waiting for it, after which it tells nothing more (its integration event,
-   * status events and note would arrive after the later move's, and leave the visitor and the
-   * agents seeing a status the conversation has left).
-   */
-  private static final class Turn {
-    final CompletableFuture<Void> done = new CompletableFuture<>();
-    volatile Turn before;
-    private volatile boolean overtaken;
-
-    /** Marks this move and those before it still in flight overtaken. */
-    void overtake() {
-      for (Turn t = this; t != null && !t.overtaken; t = t.before) {
-        t.overtaken = true;
-      }
-    }
-
-    /** Whether this move was overtaken, logging that {@code what} of it is not told. */
-    boolean stale(String id, String what) {
-      if (overtaken) {
-        log.warn("{}: a move overtaken by a later one; its {} is not told", id, what);
-      }
-      return overtaken;
-    }
+              turns.told(mine); // earlier moves still going tell no more
+              feed.moved(m.get());
+              return announce(m.get(), systemText, mine);
+            })
+        .whenComplete((v, e) -> turns.finish(mine, e));
+    return mine.done().thenCompose(v -> result);
   }
 
   /**
@@ -220,7 +140,7 @@ final class ConversationLifecycle {
    * then stores {@code systemText} in the visitor's language.
    */
   private CompletableFuture<Void> announce(
-      ChatConversation c, VisitorLanguages.Localized systemText, Turn turn) {
+      ChatConversation c, VisitorLanguages.Localized systemText, ConversationTurns.Turn turn) {
     CompletableFuture<QueuePlaces.Place> place;
     if (c.status() == ConversationStatus.QUEUED) {
       place = places.placeOf(c).exceptionally(e -> null);
@@ -231,7 +151,7 @@ final class ConversationLifecycle {
     CompletableFuture<Void> told =
         place.thenAccept(
             p -> {
-              if (turn.stale(c.id(), "status")) {
+              if (turns.stale(turn, "status")) {
                 return;
               }
               if (p != null) {
@@ -242,7 +162,7 @@ final class ConversationLifecycle {
     return told.thenCompose(v -> languages.say(c.visitor(), systemText))
         .thenCompose(
             text ->
-                turn.stale(c.id(), "system note")
+                turns.stale(turn, "system note")
                     ? CompletableFuture.completedFuture(null)
                     : note(c.id(), text));
   }
@@ -351,23 +271,22 @@ final class ConversationLifecycle {
 
   /**
    * Tells the site's agents about conversation {@code known} again (its mood or labels changed), in
-   * its turn like a move: once the announcements of its moves in flight on this node are told, its
-   * row as they left it (the stored row or {@code known}, whichever is newer), and before any later
-   * move's. The caller's row alone could be older than a move told meanwhile, and would show the
-   * agents a status the conversation has left. Nothing is told of a conversation deleted meanwhile.
-   * Completes when told; never fails.
+   * its turn like a move: once the announcements of its moves in flight on this node are told, the
+   * newest row (the stored one, which a later move's compare-and-set may already have changed, or
+   * {@code known}, by version). The caller's row alone could be older than a move told meanwhile,
+   * and would show the agents a status the conversation has left. Nothing is told of a conversation
+   * deleted meanwhile. Completes when told; never fails.
    */
   CompletableFuture<Void> publishToAgents(ChatConversation known) {
     String id = known.id();
-    Turn mine = new Turn();
-    Turn before = announcing.put(id, mine);
-    mine.before = before;
-    afterTurnOf(id, before)
-        .thenCompose(waitedOut -> conversations.find(id))
+    ConversationTurns.Turn mine = turns.take(id);
+    turns
+        .ready(mine)
+        .thenCompose(v -> conversations.find(id))
         .thenAccept(
             row -> {
               ChatConversation c = row.filter(r -> r.version() > known.version()).orElse(known);
-              if (!c.deleted() && !mine.stale(id, "agents' view")) {
+              if (!c.deleted() && !turns.stale(mine, "agents' view")) {
                 node.publish(
                     AGENTS_TOPIC + c.site(),
                     BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c))));
@@ -378,9 +297,9 @@ final class ConversationLifecycle {
               if (e != null) {
                 log.warn("{}: could not tell the agents again", id, e);
               }
-              finish(id, mine, null);
+              turns.finish(mine, null);
             });
-    return mine.done;
+    return mine.done();
   }
 
   /** Tells the visitor and the site's agents that {@code c} was rated. */

@@ -167,7 +167,7 @@ class ConversationLifecycleTest {
     CompletableFuture<?> assigned = move(ConversationStatus.ASSIGNED, "Maya joined.");
     assertThat(toldAgents).containsExactly("queued");
 
-    clock.advance(ConversationLifecycle.TURN_WAIT.minusSeconds(1));
+    clock.advance(ConversationTurns.TURN_WAIT.minusSeconds(1));
     assertThat(assigned).as("within the wait, the order holds").isNotDone();
     assertThat(toldAgents).containsExactly("queued");
 
@@ -189,7 +189,7 @@ class ConversationLifecycleTest {
     held.holdNoMore();
     CompletableFuture<?> assigned = move(ConversationStatus.ASSIGNED, "Maya joined.");
 
-    clock.advance(ConversationLifecycle.TURN_WAIT);
+    clock.advance(ConversationTurns.TURN_WAIT);
     assigned.get(5, TimeUnit.SECONDS);
     assertThat(toldAgents).containsExactly("assigned");
 
@@ -209,7 +209,7 @@ class ConversationLifecycleTest {
     // From the status the conversation had: it lost, the conversation is queued.
     CompletableFuture<?> lost = move(inBot, ConversationStatus.RESOLVED, "Resolved.");
 
-    clock.advance(ConversationLifecycle.TURN_WAIT);
+    clock.advance(ConversationTurns.TURN_WAIT);
     lost.get(5, TimeUnit.SECONDS);
     held.release();
     queued.get(5, TimeUnit.SECONDS);
@@ -234,6 +234,25 @@ class ConversationLifecycleTest {
     assigned.get(5, TimeUnit.SECONDS);
     toldAgain.get(5, TimeUnit.SECONDS);
     assertThat(toldAgents).containsExactly("queued", "assigned", "assigned");
+  }
+
+  @Test
+  void aMoveToldAfterAViewToldAgainStillSilencesTheHungMoveBeforeBoth() throws Exception {
+    held.hold("list"); // the queued move's place: it answers only after everything else
+    CompletableFuture<?> queued = move(ConversationStatus.QUEUED, "You are in the queue.");
+    held.holdNoMore();
+    ChatConversation queuedRow = current();
+    CompletableFuture<Void> toldAgain = lifecycle.publishToAgents(queuedRow); // the visitor wrote
+    CompletableFuture<?> assigned = move(queuedRow, ConversationStatus.ASSIGNED, "Maya joined.");
+
+    clock.advance(ConversationTurns.TURN_WAIT); // the view's wait for the queued move runs out
+    toldAgain.get(5, TimeUnit.SECONDS);
+    assigned.get(5, TimeUnit.SECONDS);
+    held.release();
+    queued.get(5, TimeUnit.SECONDS);
+
+    assertThat(toldAgents).as("no queued after assigned").containsExactly("assigned", "assigned");
+    assertThat(notes()).containsExactly("Maya joined.");
   }
 
   @Test

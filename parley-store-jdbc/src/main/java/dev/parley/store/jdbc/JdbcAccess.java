@@ -111,10 +111,11 @@ final class JdbcAccess implements AutoCloseable {
 
   /**
    * Runs {@code delete} (a DELETE whose first parameter is {@code before} and second the batch's
-   * LIMIT) again and again, each in a transaction of its own, until one deletes fewer than {@code
-   * batch} rows; completes with the total. A large backlog (the first prune after an upgrade, a
-   * shortened retention) is worked off in short statements: none runs into PostgreSQL's statement
-   * timeout (55 s) and none holds SQLite's one writer long.
+   * LIMIT) again and again, each a {@link #write} of its own (on PostgreSQL its own transaction, on
+   * SQLite one slot of a group commit), until one deletes fewer than {@code batch} rows; completes
+   * with the total. A large backlog (the first prune after an upgrade, a shortened retention) is
+   * worked off in short statements: none runs into PostgreSQL's statement timeout (55 s) and none
+   * holds SQLite's one writer long.
    */
   CompletableFuture<Integer> deleteInBatches(String key, String delete, long before, int batch) {
     return write(
