@@ -241,35 +241,35 @@ class PostgresMessageStoreTest extends MessageStoreContract {
 
   /** The names of this test's schema's backends in {@code pg_stat_activity}. */
   private List<String> backendNames() throws SQLException {
-    try (Connection c = DriverManager.getConnection(URL, USER, null);
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT DISTINCT application_name FROM pg_stat_activity"
-                    + " WHERE application_name LIKE 'parley % "
-                    + schema
-                    + "'")) {
-      List<String> names = new ArrayList<>();
-      while (rs.next()) {
-        names.add(rs.getString(1));
-      }
-      return names;
-    }
+    return column(
+        "SELECT DISTINCT application_name FROM pg_stat_activity"
+            + " WHERE application_name LIKE 'parley % "
+            + schema
+            + "'");
   }
 
   /** Ends this test's writer backend (named by its schema) and waits until it is gone. */
   private void endWriterBackend() throws SQLException {
-    try (Connection c = DriverManager.getConnection(URL, USER, null);
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity"
+    assertThat(
+            column(
+                "SELECT pg_terminate_backend(pid, 10000)::text FROM pg_stat_activity"
                     + " WHERE application_name = 'parley writer "
                     + schema
-                    + "'")) {
-      assertThat(rs.next()).as("the writer's backend").isTrue();
-      assertThat(rs.getBoolean(1)).isTrue();
-      assertThat(rs.next()).as("one writer backend").isFalse();
+                    + "'"))
+        .as("one writer backend, ended")
+        .containsExactly("true");
+  }
+
+  /** The first column of {@code sql}'s rows, as text, on a connection of the test's own. */
+  private static List<String> column(String sql) throws SQLException {
+    try (Connection c = DriverManager.getConnection(URL, USER, null);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      List<String> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+      return out;
     }
   }
 }
