@@ -7,6 +7,7 @@ import dev.parley.protocol.chat.ChatEvent;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,14 +26,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each conversation's announcements run one after another, in the order of its moves on this
  * node ({@link ConversationTurns}; the agents' view told again for a new mood or labels takes its
- * turn among them, {@link #publishToAgents}): a move's place in the queue and its visitor's
- * language are looked up asynchronously, so without the turns a later move (assigned) could be told
- * and noted before an earlier one (queued), and the visitor be left seeing the wrong status. The
- * wait for the earlier moves is bounded ({@link ConversationTurns#TURN_WAIT}): an announcement held
- * by a store or shared state that never answers holds its conversation's later moves that long, not
- * for ever; once a later move is told, the earlier one tells nothing more when its step answers (a
- * note whose append was already asked for is the store's, and lands when it does). A system note is
- * never left in a conversation deleted meanwhile ({@link #note}).
+ * turn among them, {@link #publishToAgents}, and so does a rating's, {@link #publishRated}): a
+ * move's place in the queue and its visitor's language are looked up asynchronously, so without the
+ * turns a later move (assigned) could be told and noted before an earlier one (queued), and the
+ * visitor be left seeing the wrong status. The wait for the earlier moves is bounded ({@link
+ * ConversationTurns#TURN_WAIT}): an announcement held by a store or shared state that never answers
+ * holds its conversation's later moves that long, not for ever; once a later move is told, the
+ * earlier one tells nothing more when its step answers (a note whose append was already asked for
+ * is the store's, and lands when it does). A system note is never left in a conversation deleted
+ * meanwhile ({@link #note}).
  *
  * <p>Thread-safe: the concurrent mood map and the turns' own; moves complete on store threads.
  * Never blocks.
@@ -271,13 +273,56 @@ final class ConversationLifecycle {
 
   /**
    * Tells the site's agents about conversation {@code known} again (its mood or labels changed), in
-   * its turn like a move: once the announcements of its moves in flight on this node are told, the
-   * newest row (the stored one, which a later move's compare-and-set may already have changed, or
-   * {@code known}, by version). The caller's row alone could be older than a move told meanwhile,
-   * and would show the agents a status the conversation has left. Nothing is told of a conversation
-   * deleted meanwhile. Completes when told; never fails.
+   * its turn like a move ({@link #tellNewest}). Completes when told; never fails.
    */
   CompletableFuture<Void> publishToAgents(ChatConversation known) {
+    return tellNewest(
+        known,
+        "agents' view",
+        c ->
+            node.publish(
+                AGENTS_TOPIC + c.site(),
+                BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c)))));
+  }
+
+  /**
+   * Tells the visitor and the site's agents that {@code known} was rated, in its turn like a move
+   * ({@link #tellNewest}): the rating with the conversation's newest status, which is no longer
+   * {@code resolved} if the visitor wrote again (reopening it) as it rated. Completes when told;
+   * never fails.
+   */
+  CompletableFuture<Void> publishRated(ChatConversation known, Rating rating) {
+    return tellNewest(
+        known,
+        "rating",
+        c -> {
+          QueuePlaces.Place place =
+              c.status() == ConversationStatus.QUEUED ? places.last(c.id()) : null;
+          node.publish(
+              c.id(),
+              BrokerEvent.forUser(
+                  c.visitor(),
+                  node.encode(visitorView(c, place).withRating(rating.wire(), rating.comment()))));
+          node.publish(
+              AGENTS_TOPIC + c.site(),
+              BrokerEvent.ephemeral(
+                  SYSTEM_USER,
+                  null,
+                  0,
+                  node.encode(agentView(c, place).withRating(rating.wire(), rating.comment()))));
+        });
+  }
+
+  /**
+   * Runs {@code tell} with conversation {@code known}'s newest row, in its turn like a move: once
+   * the announcements of its moves in flight on this node are told, with the newest of the stored
+   * row (which a later move's compare-and-set may already have changed) and {@code known}, by
+   * version. The caller's row alone could be older than a move told meanwhile, and would show a
+   * status the conversation has left. Nothing is told of a conversation deleted meanwhile, nor once
+   * a later move was told. Completes when told (or given up: logged); never fails.
+   */
+  private CompletableFuture<Void> tellNewest(
+      ChatConversation known, String what, Consumer<ChatConversation> tell) {
     String id = known.id();
     ConversationTurns.Turn mine = turns.take(id);
     turns
@@ -286,36 +331,18 @@ final class ConversationLifecycle {
         .thenAccept(
             row -> {
               ChatConversation c = row.filter(r -> r.version() > known.version()).orElse(known);
-              if (!c.deleted() && !turns.stale(mine, "agents' view")) {
-                node.publish(
-                    AGENTS_TOPIC + c.site(),
-                    BrokerEvent.ephemeral(SYSTEM_USER, null, 0, node.encode(agentView(c))));
+              if (!c.deleted() && !turns.stale(mine, what)) {
+                tell.accept(c);
               }
             })
         .whenComplete(
             (v, e) -> {
               if (e != null) {
-                log.warn("{}: could not tell the agents again", id, e);
+                log.warn("{}: could not tell the {}", id, what, e);
               }
               turns.finish(mine, null);
             });
     return mine.done();
-  }
-
-  /** Tells the visitor and the site's agents that {@code c} was rated. */
-  void publishRated(ChatConversation c, Rating rating) {
-    node.publish(
-        c.id(),
-        BrokerEvent.forUser(
-            c.visitor(),
-            node.encode(visitorView(c, null).withRating(rating.wire(), rating.comment()))));
-    node.publish(
-        AGENTS_TOPIC + c.site(),
-        BrokerEvent.ephemeral(
-            SYSTEM_USER,
-            null,
-            0,
-            node.encode(agentView(c, null).withRating(rating.wire(), rating.comment()))));
   }
 
   /** Where integration events go. */

@@ -55,6 +55,9 @@ class ConversationLifecycleTest {
   /** The status of each {@code conversation} event the site's agents were told, in order. */
   final List<String> toldAgents = new CopyOnWriteArrayList<>();
 
+  /** The {@code conversation} events the site's agents were told, in order. */
+  final List<ChatEvent.Conversation> agentEvents = new CopyOnWriteArrayList<>();
+
   @BeforeEach
   void start() throws Exception {
     InMemorySharedState shared = new InMemorySharedState(clock::nanoTime);
@@ -89,7 +92,11 @@ class ConversationLifecycleTest {
     node.broker()
         .subscribe(
             "conv:" + ConversationLifecycle.AGENTS_TOPIC + "demo", // LocalHub.topicOf
-            (BrokerEvent e) -> toldAgents.add(conversationStatus(e)))
+            (BrokerEvent e) -> {
+              ChatEvent.Conversation told = conversationEvent(e);
+              agentEvents.add(told);
+              toldAgents.add(told.status());
+            })
         .get(5, TimeUnit.SECONDS);
     conversations.open("demo", "ann", CONV).get(5, TimeUnit.SECONDS);
   }
@@ -99,8 +106,8 @@ class ConversationLifecycleTest {
     node.close();
   }
 
-  String conversationStatus(BrokerEvent e) {
-    return ((ChatEvent.Conversation) codec.decodePush(e.frame(), 0, e.frame().length)).status();
+  ChatEvent.Conversation conversationEvent(BrokerEvent e) {
+    return (ChatEvent.Conversation) codec.decodePush(e.frame(), 0, e.frame().length);
   }
 
   ChatConversation current() throws Exception {
@@ -264,6 +271,39 @@ class ConversationLifecycleTest {
     lifecycle.publishToAgents(queued).get(5, TimeUnit.SECONDS);
 
     assertThat(toldAgents).containsExactly("queued", "assigned", "assigned");
+  }
+
+  @Test
+  void aRatingToldAsTheVisitorReopensTheConversationShowsTheStatusItMovedTo() throws Exception {
+    move(ConversationStatus.RESOLVED, "Resolved.").get(5, TimeUnit.SECONDS);
+    ChatConversation resolved = current();
+    held.hold("transition"); // the visitor wrote again: the reopening answers only later
+    CompletableFuture<?> reopened = move(resolved, ConversationStatus.BOT, "Reopened.");
+
+    CompletableFuture<Void> rated =
+        lifecycle.publishRated(resolved, new Rating(CONV, "demo", true, "thanks", clock.millis()));
+    assertThat(rated).isNotDone();
+
+    held.release();
+    reopened.get(5, TimeUnit.SECONDS);
+    rated.get(5, TimeUnit.SECONDS);
+    assertThat(toldAgents).as("no resolved after bot").containsExactly("resolved", "bot", "bot");
+    assertThat(agentEvents.getLast().rating()).isEqualTo("good");
+    assertThat(agentEvents.getLast().ratingComment()).isEqualTo("thanks");
+  }
+
+  @Test
+  void aRatingToldFromAnOlderCopyShowsTheNewerRow() throws Exception {
+    move(ConversationStatus.RESOLVED, "Resolved.").get(5, TimeUnit.SECONDS);
+    ChatConversation resolved = current();
+    move(resolved, ConversationStatus.BOT, "Reopened.").get(5, TimeUnit.SECONDS);
+
+    lifecycle
+        .publishRated(resolved, new Rating(CONV, "demo", false, null, clock.millis()))
+        .get(5, TimeUnit.SECONDS);
+
+    assertThat(toldAgents).containsExactly("resolved", "bot", "bot");
+    assertThat(agentEvents.getLast().rating()).isEqualTo("bad");
   }
 
   @Test
