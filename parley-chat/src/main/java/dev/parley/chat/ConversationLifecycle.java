@@ -315,11 +315,13 @@ final class ConversationLifecycle {
 
   /**
    * Runs {@code tell} with conversation {@code known}'s newest row, in its turn like a move: once
-   * the announcements of its moves in flight on this node are told, with the newest of the stored
-   * row (which a later move's compare-and-set may already have changed) and {@code known}, by
-   * version. The caller's row alone could be older than a move told meanwhile, and would show a
-   * status the conversation has left. Nothing is told of a conversation deleted meanwhile, nor once
-   * a later move was told. Completes when told (or given up: logged); never fails.
+   * the announcements of its moves in flight on this node are told, with the newest of the row
+   * {@link Conversations#find} reads (the shared state's cache first; a later move's
+   * compare-and-set may already have changed it) and {@code known}, by version; with {@code known}
+   * if that read fails. The caller's row alone could be older than a move told meanwhile, and would
+   * show a status the conversation has left. Nothing is told of a conversation deleted meanwhile,
+   * nor once a later move was told (its turn waited out, {@link ConversationTurns#TURN_WAIT}).
+   * Completes when told (or given up: logged); never fails.
    */
   private CompletableFuture<Void> tellNewest(
       ChatConversation known, String what, Consumer<ChatConversation> tell) {
@@ -327,7 +329,7 @@ final class ConversationLifecycle {
     ConversationTurns.Turn mine = turns.take(id);
     turns
         .ready(mine)
-        .thenCompose(v -> conversations.find(id))
+        .thenCompose(v -> conversations.find(id).exceptionally(e -> readFailed(id, what, e)))
         .thenAccept(
             row -> {
               ChatConversation c = row.filter(r -> r.version() > known.version()).orElse(known);
@@ -343,6 +345,12 @@ final class ConversationLifecycle {
               turns.finish(mine, null);
             });
     return mine.done();
+  }
+
+  /** Logs that {@code id}'s row could not be read for {@code what}: the caller's row is told. */
+  private static Optional<ChatConversation> readFailed(String id, String what, Throwable e) {
+    log.warn("{}: could not read the row for the {}; telling the one it was given", id, what, e);
+    return Optional.empty();
   }
 
   /** Where integration events go. */

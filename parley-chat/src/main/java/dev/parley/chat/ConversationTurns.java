@@ -11,12 +11,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The order in which a conversation's moves are told on this node. Each move, and each telling of
- * the agents' view again, takes a turn in the order it is asked for; a turn goes ahead once the
- * turn before it has finished (failed or not), or after {@link #TURN_WAIT} of the node's clock,
- * whichever is first. Once a later move of the conversation has been told ({@link #told}), every
- * earlier turn still in flight is stale: it tells nothing more, since what it would tell is a
- * status the conversation has left. A turn that tells nothing (a move that lost its
- * compare-and-set, the agents' view told again) makes no other stale.
+ * the agents' view again or of a rating, takes a turn in the order it is asked for; a turn goes
+ * ahead once the turn before it has finished (failed or not), or after {@link #TURN_WAIT} of the
+ * node's clock, whichever is first. Once a later move of the conversation has been told ({@link
+ * #told}), every earlier turn still in flight is stale: it tells nothing more, since what it would
+ * tell is a status the conversation has left. A turn that tells nothing (a move that lost its
+ * compare-and-set, the agents' view or a rating told) makes no other stale.
  *
  * <p>Thread-safe: one {@link Line} per conversation with a turn in flight, changed only inside the
  * concurrent map's compute for its key, so taking, telling and finishing a turn are atomic per

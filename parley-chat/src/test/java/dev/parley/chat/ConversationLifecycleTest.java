@@ -1,6 +1,7 @@
 package dev.parley.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.parley.core.AnonymousTokens;
 import dev.parley.core.BrokerEvent;
@@ -58,6 +59,9 @@ class ConversationLifecycleTest {
   /** The {@code conversation} events the site's agents were told, in order. */
   final List<ChatEvent.Conversation> agentEvents = new CopyOnWriteArrayList<>();
 
+  /** The {@code conversation} events the visitor was told, in order. */
+  final List<ChatEvent.Conversation> visitorEvents = new CopyOnWriteArrayList<>();
+
   @BeforeEach
   void start() throws Exception {
     InMemorySharedState shared = new InMemorySharedState(clock::nanoTime);
@@ -96,6 +100,16 @@ class ConversationLifecycleTest {
               ChatEvent.Conversation told = conversationEvent(e);
               agentEvents.add(told);
               toldAgents.add(told.status());
+            })
+        .get(5, TimeUnit.SECONDS);
+    node.broker()
+        .subscribe(
+            "conv:" + CONV,
+            (BrokerEvent e) -> {
+              if (codec.decodePush(e.frame(), 0, e.frame().length)
+                  instanceof ChatEvent.Conversation told) {
+                visitorEvents.add(told);
+              }
             })
         .get(5, TimeUnit.SECONDS);
     conversations.open("demo", "ann", CONV).get(5, TimeUnit.SECONDS);
@@ -290,6 +304,28 @@ class ConversationLifecycleTest {
     assertThat(toldAgents).as("no resolved after bot").containsExactly("resolved", "bot", "bot");
     assertThat(agentEvents.getLast().rating()).isEqualTo("good");
     assertThat(agentEvents.getLast().ratingComment()).isEqualTo("thanks");
+    assertThat(visitorEvents)
+        .extracting(ChatEvent.Conversation::status, ChatEvent.Conversation::rating)
+        .as("the visitor's answer to rate comes last, with the status the conversation is in")
+        .containsExactly(tuple("resolved", null), tuple("bot", null), tuple("bot", "good"));
+  }
+
+  @Test
+  void aRatingWhoseRowCannotBeReadIsToldWithTheRowItWasGiven() throws Exception {
+    move(ConversationStatus.RESOLVED, "Resolved.").get(5, TimeUnit.SECONDS);
+    ChatConversation resolved = current();
+    node.sharedState().removeValue("chat-conversation:" + CONV).get(5, TimeUnit.SECONDS);
+    held.hold("find"); // the row is read from the store, which is down
+
+    CompletableFuture<Void> rated =
+        lifecycle.publishRated(resolved, new Rating(CONV, "demo", true, null, clock.millis()));
+    held.awaitHeld();
+    held.releaseFailing();
+    rated.get(5, TimeUnit.SECONDS);
+
+    assertThat(toldAgents).containsExactly("resolved", "resolved");
+    assertThat(visitorEvents.getLast().status()).isEqualTo("resolved");
+    assertThat(visitorEvents.getLast().rating()).isEqualTo("good");
   }
 
   @Test
