@@ -111,6 +111,7 @@ class AgentRoutingTest {
     ChatHarness.Client v = h.visitor();
     String conv = queuedVisitor(v);
     h.held.awaitHeld(); // the queued visitor's pass waits for the agents' load
+    h.clock.awaitTimerAt(AgentRouting.STEP_WAIT); // … and its wait has begun
     h.held.holdNoMore(); // later calls are answered; the pass's stays unanswered for ever
     ChatHarness.Client maya = h.agent("maya"); // her pass waits behind it
 
@@ -122,6 +123,68 @@ class AgentRoutingTest {
     h.clock.advance(Duration.ofSeconds(1)); // the held pass is given up; maya's runs
     assertThat(awaitStatus(v, conv, "assigned").agent()).isEqualTo("Maya");
     assertThat(awaitStatus(maya, conv, "assigned").agentId()).isEqualTo("maya");
+  }
+
+  @Test
+  void aPassHeldPastItsClaimStopsWhileAnotherNodeHoldsItAndAFreshPassAssignsTheRest()
+      throws Exception {
+    h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 2));
+    ChatHarness.Client first = h.visitor();
+    String one = queuedVisitor(first);
+    h.advance(Duration.ofSeconds(1)); // the queue's order is the time queued
+    ChatHarness.Client second = h.visitor();
+    String two = queuedVisitor(second);
+    h.chat.routingIdle();
+    h.held.hold("transition"); // the first assignment's compare-and-set answers only later
+    h.agent("maya");
+    h.held.awaitHeld();
+    h.held.holdNoMore();
+
+    h.clock.advance(Duration.ofSeconds(11)); // past the site's claim, within MOVE_WAIT
+    assertThat(h.shared.claim("assign:demo", "other-node", Duration.ofSeconds(10)).join())
+        .as("the lapsed claim is another node's to take")
+        .isTrue();
+    h.held.release();
+    awaitStatus(first, one, "assigned");
+    h.chat.routingIdle();
+    assertThat(h.chatStore.find(two).join().orElseThrow().status())
+        .as("no move while another node's pass holds the site")
+        .isEqualTo(ConversationStatus.QUEUED);
+
+    h.shared.release("assign:demo", "other-node").join();
+    h.advance(Duration.ofSeconds(1)); // the fresh pass, with the load counted again
+    assertThat(awaitStatus(second, two, "assigned").agent()).isEqualTo("Maya");
+  }
+
+  @Test
+  void aPassHeldPastItsClaimCountsAgainWhatAnotherNodeAssignedMeanwhile() throws Exception {
+    h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 2));
+    ChatHarness.Client first = h.visitor();
+    String one = queuedVisitor(first);
+    h.advance(Duration.ofSeconds(1)); // the queue's order is the time queued
+    ChatHarness.Client second = h.visitor();
+    String two = queuedVisitor(second);
+    h.advance(Duration.ofSeconds(1));
+    String three = queuedVisitor(h.visitor());
+    h.chat.routingIdle();
+    h.held.hold("transition", args -> args[0].equals(one)); // its compare-and-set answers later
+    h.agent("maya");
+    h.held.awaitHeld();
+
+    h.clock.advance(Duration.ofSeconds(11)); // past the site's claim: another node's pass runs
+    assertThat(h.shared.claim("assign:demo", "other-node", Duration.ofSeconds(10)).join()).isTrue();
+    h.chatStore
+        .transition(three, ConversationStatus.QUEUED, ConversationStatus.ASSIGNED, "maya", 0)
+        .join();
+    h.shared.release("assign:demo", "other-node").join();
+    h.held.release();
+    awaitStatus(first, one, "assigned");
+    h.advance(Duration.ofSeconds(1)); // the fresh pass counts maya's two
+
+    assertThat(h.chatStore.find(two).join().orElseThrow().status())
+        .as("maya is at her capacity of two")
+        .isEqualTo(ConversationStatus.QUEUED);
+    assertThat(h.chatStore.find(three).join().orElseThrow().agent()).isEqualTo("maya");
   }
 
   @Test

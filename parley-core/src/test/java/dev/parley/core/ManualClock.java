@@ -66,7 +66,25 @@ public final class ManualClock implements NodeClock {
   public synchronized Timer schedule(Duration delay, Runnable task) {
     Task t = new Task(nanos + Math.max(0, delay.toNanos()), task);
     due.add(t);
+    notifyAll(); // awaitTimerAt
     return t;
+  }
+
+  /**
+   * Waits until a timer falls due {@code d} from now (one another thread is about to schedule: a
+   * wait it starts once a call the test holds has returned), at most 5 s of real time. The clock
+   * must not move meanwhile.
+   */
+  public synchronized void awaitTimerAt(Duration d) throws InterruptedException {
+    long at = nanos + d.toNanos();
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (due.stream().noneMatch(t -> t.at == at)) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("no timer due " + d + " from now within 5 s");
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
   }
 
   /** Timers waiting to run. */
