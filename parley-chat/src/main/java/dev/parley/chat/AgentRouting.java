@@ -36,12 +36,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe. Assignment passes run one at a time on this class's own thread ({@code
  * parley-chat-routing}), and across nodes under a {@code SharedState} claim per site, renewed
- * before each move (a pass that outlived its claim starts again, {@link #renewed}); every move is a
- * compare-and-set in the store, so two nodes never assign one conversation twice. Delays come from
- * the node's clock and hop to that thread. The thread waits for the store and the shared state one
- * step at a time, each wait bounded ({@link #STEP_WAIT}; a move, which waits its turn too, {@link
- * #MOVE_WAIT}): a step that does not answer fails its pass, which is tried again, and holds no
- * other site's routing longer than that. A site has at most one pass queued at a time.
+ * before each move (a pass that outlived its claim starts again, {@link #claimKept}); every move is
+ * a compare-and-set in the store, so two nodes never assign one conversation twice. Delays come
+ * from the node's clock and hop to that thread. The thread waits for the store and the shared state
+ * one step at a time, each wait bounded ({@link #STEP_WAIT}; a move, which waits its turn too,
+ * {@link #MOVE_WAIT}): a step that does not answer fails its pass, which is tried again, and holds
+ * no other site's routing longer than that. A site has at most one pass queued at a time.
  */
 final class AgentRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRouting.class);
@@ -59,13 +59,10 @@ final class AgentRouting implements AutoCloseable {
   /**
    * How long the routing thread waits for a move: its turn, then a step's wait. Longer than the
    * site's claim, so a pass renews its claim before each move and ends, queuing a fresh pass, once
-   * a move took so long that the claim may have lapsed ({@link #renewed}): another node's pass may
-   * have assigned meanwhile, and this pass's counts of the agents' load would be stale.
+   * a move took so long that the claim may have lapsed ({@link #claimKept}): another node's pass
+   * may have assigned meanwhile, and this pass's counts of the agents' load would be stale.
    */
   static final Duration MOVE_WAIT = ConversationTurns.TURN_WAIT.plus(STEP_WAIT);
-
-  /** {@link #renewed}'s answer when the claim may have lapsed (never a nanoTime in practice). */
-  private static final long LAPSED = Long.MIN_VALUE;
 
   private final Node node;
   private final Directory directory;
@@ -296,7 +293,6 @@ final class AgentRouting implements AutoCloseable {
   private void assignPass(String site) {
     String lock = "assign:" + site;
     try {
-      long claimedAt = node.clock().nanoTime();
       if (!await(node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM))) {
         later(Duration.ofMillis(300), () -> assignSoon(site)); // another node is assigning
         return;
@@ -311,18 +307,22 @@ final class AgentRouting implements AutoCloseable {
             new ArrayList<>(await(conversations.list(site, ConversationStatus.QUEUED)));
         Site s = directory.site(site);
         boolean open = s.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
+        boolean moved = false;
+        long renewedAt = 0;
         while (open && !queued.isEmpty()) {
+          long asked = node.clock().nanoTime();
+          if (!claimKept(lock, moved, renewedAt)) {
+            log.info("assignment pass for {} lost its claim; starting again", site);
+            later(Duration.ofMillis(300), () -> assignSoon(site));
+            return; // the fresh pass counts again, and tells the places
+          }
+          renewedAt = asked;
           Optional<Agent> pick = pickAgent(online, load);
           if (pick.isEmpty()) {
             break;
           }
-          claimedAt = renewed(lock, claimedAt);
-          if (claimedAt == LAPSED) {
-            log.info("assignment pass for {} held past its claim; starting again", site);
-            later(Duration.ofMillis(300), () -> assignSoon(site));
-            return; // the fresh pass counts again, and tells the places
-          }
           ChatConversation c = queued.remove(0);
+          moved = true;
           if (awaitMove(assign(c, ConversationStatus.QUEUED, pick.get()))) {
             load.merge(pick.get().user(), 1, Integer::sum);
           }
@@ -344,19 +344,20 @@ final class AgentRouting implements AutoCloseable {
   }
 
   /**
-   * Worker thread: renews the pass's claim on {@code lock}, held since {@code claimedAt} (the
-   * node's nanoTime when it was asked for); the time this renewal was asked for, or {@link #LAPSED}
-   * if the claim may have lapsed before the renewal took (another node may have run a pass
-   * between).
+   * Worker thread: renews the pass's claim on {@code lock} before a move; whether the pass may go
+   * on. Not if another node holds the site, nor, once the pass {@code moved}, if the claim was last
+   * renewed (at {@code renewedAt}, the node's nanoTime when asked) a claim's length or more ago by
+   * the time the renewal answered: the last move outlived the claim, another node's pass may have
+   * assigned meanwhile, and this pass's counts are stale. Before the first move the reads' time is
+   * not held against the pass (as before renewals: a slow store still assigns, a move a pass).
    */
-  private long renewed(String lock, long claimedAt) {
-    long asked = node.clock().nanoTime();
-    if (asked - claimedAt >= ASSIGN_CLAIM.toNanos()
-        || !await(node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM))
-        || node.clock().nanoTime() - claimedAt >= ASSIGN_CLAIM.toNanos()) {
-      return LAPSED;
+  private boolean claimKept(String lock, boolean moved, long renewedAt) {
+    long limit = renewedAt + ASSIGN_CLAIM.toNanos();
+    if (moved && node.clock().nanoTime() - limit >= 0) {
+      return false;
     }
-    return asked;
+    boolean kept = await(node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM));
+    return kept && !(moved && node.clock().nanoTime() - limit >= 0);
   }
 
   /**

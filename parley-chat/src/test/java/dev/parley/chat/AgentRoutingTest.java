@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.protocol.Push;
 import dev.parley.protocol.chat.ChatEvent;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterEach;
@@ -30,6 +31,22 @@ class AgentRoutingTest {
     v.send("{\"type\":\"handoff\",\"conv\":\"" + conv + "\"}");
     assertThat(awaitStatus(v, conv, "queued")).isNotNull();
     return conv;
+  }
+
+  /**
+   * Visitors that asked for a person one second apart (the queue's order is the time queued), the
+   * routing thread idle after; their conversations in that order.
+   */
+  List<String> queuedInTurn(ChatHarness.Client... visitors) throws Exception {
+    List<String> convs = new ArrayList<>();
+    for (ChatHarness.Client v : visitors) {
+      if (!convs.isEmpty()) {
+        h.advance(Duration.ofSeconds(1));
+      }
+      convs.add(queuedVisitor(v));
+    }
+    h.chat.routingIdle();
+    return convs;
   }
 
   /** A visitor that asked for a person, its conversation created by the request; returns it. */
@@ -130,11 +147,10 @@ class AgentRoutingTest {
       throws Exception {
     h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 2));
     ChatHarness.Client first = h.visitor();
-    String one = queuedVisitor(first);
-    h.advance(Duration.ofSeconds(1)); // the queue's order is the time queued
     ChatHarness.Client second = h.visitor();
-    String two = queuedVisitor(second);
-    h.chat.routingIdle();
+    List<String> convs = queuedInTurn(first, second);
+    String one = convs.get(0);
+    String two = convs.get(1);
     h.held.hold("transition"); // the first assignment's compare-and-set answers only later
     h.agent("maya");
     h.held.awaitHeld();
@@ -160,13 +176,11 @@ class AgentRoutingTest {
   void aPassHeldPastItsClaimCountsAgainWhatAnotherNodeAssignedMeanwhile() throws Exception {
     h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 2));
     ChatHarness.Client first = h.visitor();
-    String one = queuedVisitor(first);
-    h.advance(Duration.ofSeconds(1)); // the queue's order is the time queued
     ChatHarness.Client second = h.visitor();
-    String two = queuedVisitor(second);
-    h.advance(Duration.ofSeconds(1));
-    String three = queuedVisitor(h.visitor());
-    h.chat.routingIdle();
+    List<String> convs = queuedInTurn(first, second, h.visitor());
+    String one = convs.get(0);
+    String two = convs.get(1);
+    String three = convs.get(2);
     h.held.hold("transition", args -> args[0].equals(one)); // its compare-and-set answers later
     h.agent("maya");
     h.held.awaitHeld();
@@ -180,6 +194,10 @@ class AgentRoutingTest {
     h.held.release();
     awaitStatus(first, one, "assigned");
     h.advance(Duration.ofSeconds(1)); // the fresh pass counts maya's two
+    ChatEvent.Conversation place;
+    do {
+      place = awaitStatus(second, two, "queued"); // the fresh pass tells the places it left
+    } while (place.position() != 1);
 
     assertThat(h.chatStore.find(two).join().orElseThrow().status())
         .as("maya is at her capacity of two")
