@@ -35,17 +35,16 @@ import org.slf4j.LoggerFactory;
  * queue and the statuses for the gauges.
  *
  * <p>Thread-safe. Assignment passes run one at a time on this class's own thread ({@code
- * parley-chat-routing}), and across nodes under a {@code SharedState} claim per site, renewed
- * before each move (a pass that outlived its claim starts again, {@link #claimKept}); every move is
- * a compare-and-set in the store, so two nodes never assign one conversation twice. Delays come
- * from the node's clock and hop to that thread. The thread waits for the store and the shared state
- * one step at a time, each wait bounded ({@link #STEP_WAIT}; a move, which waits its turn too,
- * {@link #MOVE_WAIT}): a step that does not answer fails its pass, which is tried again, and holds
- * no other site's routing longer than that. A site has at most one pass queued at a time.
+ * parley-chat-routing}), and across nodes under a claim per site ({@link AssignClaim}: a pass that
+ * outlived its claim starts again); every move is a compare-and-set in the store, so two nodes
+ * never assign one conversation twice. Delays come from the node's clock and hop to that thread.
+ * The thread waits for the store and the shared state one step at a time, each wait bounded ({@link
+ * #STEP_WAIT}; a move, which waits its turn too, {@link #MOVE_WAIT}): a step that does not answer
+ * fails its pass, which is tried again, and holds no other site's routing longer than that. A site
+ * has at most one pass queued at a time.
  */
 final class AgentRouting implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AgentRouting.class);
-  private static final Duration ASSIGN_CLAIM = Duration.ofSeconds(10);
   private static final Duration COUNT_EVERY = Duration.ofSeconds(5);
 
   /**
@@ -54,13 +53,13 @@ final class AgentRouting implements AutoCloseable {
    * pass held longer has lost the claim anyway. A healthy store answers in milliseconds; one that
    * never answers would otherwise hold routing for every site on the node.
    */
-  static final Duration STEP_WAIT = ASSIGN_CLAIM;
+  static final Duration STEP_WAIT = AssignClaim.LENGTH;
 
   /**
    * How long the routing thread waits for a move: its turn, then a step's wait. Longer than the
-   * site's claim, so a pass renews its claim before each move and ends, queuing a fresh pass, once
-   * a move took so long that the claim may have lapsed ({@link #claimKept}): another node's pass
-   * may have assigned meanwhile, and this pass's counts of the agents' load would be stale.
+   * site's claim, so a pass ends, queuing a fresh pass, once a move took so long that the claim may
+   * have lapsed ({@link AssignClaim#keep}): another node's pass may have assigned meanwhile, and
+   * this pass's counts of the agents' load would be stale.
    */
   static final Duration MOVE_WAIT = ConversationTurns.TURN_WAIT.plus(STEP_WAIT);
 
@@ -291,9 +290,10 @@ final class AgentRouting implements AutoCloseable {
 
   /** Worker thread: assigns what can be assigned, then tells the queued whose place changed. */
   private void assignPass(String site) {
-    String lock = "assign:" + site;
+    AssignClaim claim =
+        new AssignClaim(node.sharedState(), node.clock(), this::await, site, nodeId);
     try {
-      if (!await(node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM))) {
+      if (!claim.take()) {
         later(Duration.ofMillis(300), () -> assignSoon(site)); // another node is assigning
         return;
       }
@@ -307,22 +307,18 @@ final class AgentRouting implements AutoCloseable {
             new ArrayList<>(await(conversations.list(site, ConversationStatus.QUEUED)));
         Site s = directory.site(site);
         boolean open = s.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
-        boolean moved = false;
-        long renewedAt = 0;
         while (open && !queued.isEmpty()) {
-          long asked = node.clock().nanoTime();
-          if (!claimKept(lock, moved, renewedAt)) {
+          if (!claim.keep()) {
             log.info("assignment pass for {} lost its claim; starting again", site);
             later(Duration.ofMillis(300), () -> assignSoon(site));
             return; // the fresh pass counts again, and tells the places
           }
-          renewedAt = asked;
           Optional<Agent> pick = pickAgent(online, load);
           if (pick.isEmpty()) {
             break;
           }
           ChatConversation c = queued.remove(0);
-          moved = true;
+          claim.moved();
           if (awaitMove(assign(c, ConversationStatus.QUEUED, pick.get()))) {
             load.merge(pick.get().user(), 1, Integer::sum);
           }
@@ -335,29 +331,12 @@ final class AgentRouting implements AutoCloseable {
           }
         }
       } finally {
-        node.sharedState().release(lock, nodeId);
+        claim.release();
       }
     } catch (RuntimeException e) {
       log.warn("assignment pass for {} failed; retrying", site, e);
       later(Duration.ofSeconds(1), () -> assignSoon(site));
     }
-  }
-
-  /**
-   * Worker thread: renews the pass's claim on {@code lock} before a move; whether the pass may go
-   * on. Not if another node holds the site, nor, once the pass {@code moved}, if the claim was last
-   * renewed (at {@code renewedAt}, the node's nanoTime when asked) a claim's length or more ago by
-   * the time the renewal answered: the last move outlived the claim, another node's pass may have
-   * assigned meanwhile, and this pass's counts are stale. Before the first move the reads' time is
-   * not held against the pass (as before renewals: a slow store still assigns, a move a pass).
-   */
-  private boolean claimKept(String lock, boolean moved, long renewedAt) {
-    long limit = renewedAt + ASSIGN_CLAIM.toNanos();
-    if (moved && node.clock().nanoTime() - limit >= 0) {
-      return false;
-    }
-    boolean kept = await(node.sharedState().claim(lock, nodeId, ASSIGN_CLAIM));
-    return kept && !(moved && node.clock().nanoTime() - limit >= 0);
   }
 
   /**
