@@ -49,4 +49,20 @@ class MicrometerMetricsTest {
           .doesNotContain("code=\"3000\"", "code=\"4123\"", "code=\"4999\"", "code=\"1013\"");
     }
   }
+
+  @Test
+  void theBrokersPublishKeepsNoPercentilesWhileTheAckKeepsThoseTheOpsBoardReads() {
+    try (MicrometerMetrics metrics = new MicrometerMetrics()) {
+      metrics.brokerPublished(Duration.ofMillis(2).toNanos());
+      metrics.sendAcked(Duration.ofMillis(3).toNanos());
+
+      assertThat(metrics.percentilesMillis("parley.send.ack")).containsKeys("p50", "p95", "p99");
+      assertThat(metrics.percentilesMillis("parley.broker.publish")).isEmpty();
+      assertThat(metrics.scrape())
+          .as("Prometheus reads both through their buckets")
+          .contains("parley_broker_publish_seconds_count 1")
+          .contains("parley_broker_publish_seconds_bucket{le=")
+          .contains("parley_send_ack_seconds_bucket{le=");
+    }
+  }
 }
