@@ -168,6 +168,18 @@ final class ChatAccess implements Authorizer, HandshakePolicy {
     }
     String site = bound != null ? bound : named;
     Site s = directory.site(site);
+    String origin = session.connection().origin();
+    if (s != null
+        && origin != null
+        && !allows(s, origin)
+        && !sameOrigin(origin, session.connection().host())) {
+      // The handshake checked the site the URL named (or none): check the one the hello names.
+      return CompletableFuture.failedFuture(
+          new ProtocolException(
+              ErrorCode.FORBIDDEN,
+              "origin " + origin + " may not open " + s.id() + "'s widget",
+              "site"));
+    }
     if (s != null && !s.anonymousVisitors() && !site.equals(bound)) {
       // Placed on a site that lets in only the visitors its backend signed in: wherever the site
       // came from (hello, the URL, a fallback session), the token must be that site's.

@@ -73,11 +73,15 @@ class OriginPolicyTest {
     // Admitted by the server's own origin at the handshake, then naming acme from another origin.
     ChatHarness.Client evil = h.connect(Map.of(), "https://evil.example", "192.0.2.7");
     evil.send("{\"type\":\"hello\",\"site\":\"acme\"}");
-    evil.next(Push.Welcome.class);
     Push.Error e = evil.next(Push.Error.class);
     assertThat(e.code()).isEqualTo("forbidden");
     assertThat(e.field()).isEqualTo("site");
-    evil.assertNothingMore(); // no conversation, no greeting
+    evil.assertNothingMore(); // no welcome: not placed on acme, no conversation, no greeting
+    String next = ConversationOpener.nextId("acme", "anyone", "");
+    evil.send("{\"type\":\"join\",\"ref\":\"j\",\"conv\":\"" + next + "\"}");
+    assertThat(evil.next(Push.Error.class).code())
+        .as("a join before a welcome")
+        .isEqualTo("hello_required");
 
     ChatHarness.Client acme = h.connect(Map.of(), ACME, "192.0.2.8");
     acme.send("{\"type\":\"hello\",\"site\":\"acme\"}");
