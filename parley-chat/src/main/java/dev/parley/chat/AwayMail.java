@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * through a {@code mail} event whether the site is away and whether an address is on file, and
  * hears it again when that changes ({@link AwayWatch}).
  *
- * <p>Thread-safe: no state of its own. Commands run on the session's event loop and only start
- * asynchronous work; {@link #replyStored} runs wherever a message was stored and never blocks.
+ * <p>Thread-safe: its one state, the transcripts in flight, is a concurrent map changed inside its
+ * compute per key. Commands run on the session's event loop and only start asynchronous work;
+ * {@link #replyStored} runs wherever a message was stored and never blocks.
  */
 final class AwayMail implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AwayMail.class);
@@ -51,6 +54,14 @@ final class AwayMail implements AutoCloseable {
   private final MailPort port;
   private final MailPolicy policy;
   private final AwayWatch watch;
+
+  /**
+   * Transcripts this node has let past their limits and not yet queued, per conversation ({@code
+   * conv:<id>}) and per site ({@code site:<id>}): the limits count them beside those the store
+   * counts, since the check and the queuing are steps apart and a visitor's pipelined {@code
+   * transcript}s would otherwise all pass one count. An entry goes when its count is back to 0.
+   */
+  private final ConcurrentHashMap<String, Integer> inFlight = new ConcurrentHashMap<>();
 
   AwayMail(
       Node node,
@@ -177,23 +188,27 @@ final class AwayMail implements AutoCloseable {
                                     "leave an email address first (contact)",
                                     "email");
                               }
-                              return limits(conv, now)
-                                  .thenCompose(v -> readAll(conv.id()))
-                                  .thenCompose(
-                                      messages ->
-                                          store.queue(
-                                              new MailStore.NewMail(
-                                                  newId(),
-                                                  conv.site(),
-                                                  conv.id(),
-                                                  MailStore.Kind.TRANSCRIPT,
-                                                  to.get(),
-                                                  "Your chat transcript from " + siteName(conv),
-                                                  transcript(conv, messages),
-                                                  now,
-                                                  now,
-                                                  null),
-                                              null))
+                              return inFlight(
+                                      conv,
+                                      (convAhead, siteAhead) ->
+                                          limits(conv, now, convAhead, siteAhead)
+                                              .thenCompose(v -> readAll(conv.id()))
+                                              .thenCompose(
+                                                  messages ->
+                                                      store.queue(
+                                                          new MailStore.NewMail(
+                                                              newId(),
+                                                              conv.site(),
+                                                              conv.id(),
+                                                              MailStore.Kind.TRANSCRIPT,
+                                                              to.get(),
+                                                              "Your chat transcript from "
+                                                                  + siteName(conv),
+                                                              transcript(conv, messages),
+                                                              now,
+                                                              now,
+                                                              null),
+                                                          null)))
                                   .thenCompose(added -> state(conv.site(), conv.id()));
                             }));
     session
@@ -210,17 +225,42 @@ final class AwayMail implements AutoCloseable {
   }
 
   /**
+   * Runs {@code work} for a transcript of {@code conv} counted in flight until it completes; {@code
+   * work} gets how many of the conversation's and of its site's were in flight before it.
+   */
+  private <T> CompletableFuture<T> inFlight(
+      ChatConversation conv, BiFunction<Integer, Integer, CompletableFuture<T>> work) {
+    String byConv = "conv:" + conv.id();
+    String bySite = "site:" + conv.site();
+    int convAhead = inFlight.merge(byConv, 1, Integer::sum) - 1;
+    int siteAhead = inFlight.merge(bySite, 1, Integer::sum) - 1;
+    CompletableFuture<T> done;
+    try {
+      done = work.apply(convAhead, siteAhead);
+    } catch (RuntimeException e) {
+      done = CompletableFuture.failedFuture(e);
+    }
+    return done.whenComplete(
+        (x, e) -> {
+          inFlight.computeIfPresent(byConv, (k, n) -> n > 1 ? n - 1 : null);
+          inFlight.computeIfPresent(bySite, (k, n) -> n > 1 ? n - 1 : null);
+        });
+  }
+
+  /**
    * Refuses a transcript over the conversation's hourly limit, or over the site's: transcripts —
    * which any visitor can ask for — may take at most half the site's hourly mails, so agents'
-   * replies always have the other half.
+   * replies always have the other half. Those in flight on this node ({@code convAhead}, {@code
+   * siteAhead}) count as sent.
    */
-  private CompletableFuture<Void> limits(ChatConversation conv, long now) {
+  private CompletableFuture<Void> limits(
+      ChatConversation conv, long now, int convAhead, int siteAhead) {
     long since = now - HOUR.toMillis();
     return store
         .count(conv.site(), conv.id(), MailStore.Kind.TRANSCRIPT, since)
         .thenCompose(
-            n -> {
-              if (n >= policy.transcriptsPerHour()) {
+            stored -> {
+              if (stored + convAhead >= policy.transcriptsPerHour()) {
                 throw new ProtocolException(
                     ErrorCode.RATE_LIMITED,
                     "at most " + policy.transcriptsPerHour() + " transcripts an hour",
@@ -231,8 +271,8 @@ final class AwayMail implements AutoCloseable {
                   .thenCombine(
                       store.count(conv.site(), null, null, since),
                       (transcripts, all) ->
-                          transcripts >= policy.siteMailsPerHour() / 2
-                                  || all >= policy.siteMailsPerHour()
+                          transcripts + siteAhead >= policy.siteMailsPerHour() / 2
+                                  || all + siteAhead >= policy.siteMailsPerHour()
                               ? policy.siteMailsPerHour()
                               : all);
             })

@@ -180,6 +180,28 @@ class AwayMailTest {
     assertThat(mails()).as("an hour later it may ask again").hasSize(4);
   }
 
+  @Test
+  void transcriptsAskedForAllAtOnceAreCountedAgainstTheLimitWhileOnTheirWay() throws Exception {
+    ChatHarness.Client v = h.visitor();
+    String conv = startedChat(v);
+    leaveEmail(v, conv, "ana@example.com");
+    h.held.hold("queue"); // the transcripts that pass their limits wait to be queued
+    int burst = 6; // pipelined: none waits for the one before it
+    for (int i = 0; i < burst; i++) {
+      v.send("{\"type\":\"transcript\",\"ref\":\"t" + i + "\",\"conv\":\"" + conv + "\"}");
+    }
+    for (int i = 0; i < burst - 3; i++) {
+      assertThat(v.nextOf(Push.Error.class).code())
+          .as("three on their way count against the limit of three")
+          .isEqualTo("rate_limited");
+    }
+    h.held.release();
+    for (int i = 0; i < 3; i++) {
+      v.nextOf(ChatEvent.Mail.class);
+    }
+    assertThat(mails()).as("the hourly limit of 3, not one per request").hasSize(3);
+  }
+
   /** A visitor gone from its conversation after leaving an address, taken by maya. */
   String goneVisitorTakenByMaya(int i) throws Exception {
     ChatHarness.Client v = h.visitor();

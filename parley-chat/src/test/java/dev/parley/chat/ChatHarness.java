@@ -94,7 +94,7 @@ final class ChatHarness implements AutoCloseable {
         new ChatLayer(
                 held.wrap(ChatStore.class, chatStore), directory, s -> bot, config, shared, clock)
             .integrationEvents(events::add)
-            .mail(mails, mailPort, MAIL_POLICY)
+            .mail(held.wrap(MailStore.class, mails), mailPort, MAIL_POLICY)
             .visitorContexts(contexts)
             .files(fileBytes, fileRecords);
     AnonymousTokens visitors =
