@@ -305,8 +305,8 @@ final class AgentRouting implements AutoCloseable {
         }
         List<ChatConversation> queued =
             new ArrayList<>(await(conversations.list(site, ConversationStatus.QUEUED)));
-        Site s = directory.site(site);
-        boolean open = s.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
+        Site s = directory.site(site); // null: disabled, or gone from the configuration
+        boolean open = s != null && s.hours().isOpen(Instant.ofEpochMilli(node.clock().millis()));
         while (open && !queued.isEmpty()) {
           if (!claim.keep()) {
             log.info("assignment pass for {} lost its claim; starting again", site);

@@ -268,10 +268,15 @@ final class VisitorFlow {
 
   /**
    * BOT → QUEUED, then assignment; the system message says why (the {@link ChatTexts} key {@code
-   * why}) and that the visitor waits, or that the team is away until when.
+   * why}) and that the visitor waits, or that the team is away until when. Throws {@code
+   * invalid_field} for a conversation whose site is no longer served.
    */
   CompletableFuture<Optional<ChatConversation>> handoff(ChatConversation c, String why) {
     Site site = directory.site(c.site());
+    if (site == null) { // disabled, or gone from the configuration: no one to hand off to
+      throw new ProtocolException(
+          ErrorCode.INVALID_FIELD, "site \"" + c.site() + "\" is not served here", "site");
+    }
     Instant now = Instant.ofEpochMilli(node.clock().millis());
     Localized text = Localized.of(why).then(Localized.of("queue.joining"));
     if (!site.hours().isOpen(now)) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -203,6 +204,24 @@ class AgentRoutingTest {
         .as("maya is at her capacity of two")
         .isEqualTo(ConversationStatus.QUEUED);
     assertThat(h.chatStore.find(three).join().orElseThrow().agent()).isEqualTo("maya");
+  }
+
+  @Test
+  void anAgentOfASiteNoLongerServedLeavesItsQueueAloneAndNoPassIsRetried() throws Exception {
+    h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 2));
+    ChatHarness.Client v = h.visitor();
+    String conv = queuedVisitor(v);
+    h.chat.routingIdle();
+    // demo is disabled; maya's account still lists it
+    h.directory.replace(Map.of(), h.directory.agents(), h.directory.version() + 1);
+    ChatHarness.Client maya = h.agent("maya");
+    assertThat(awaitStatus(maya, conv, "queued")).isNotNull(); // her sites' passes are asked for
+    h.chat.routingIdle();
+    assertThat(h.clock.hasTimerAt(Duration.ofSeconds(1)))
+        .as("no failed pass to try again a second later")
+        .isFalse();
+    assertThat(h.chatStore.find(conv).join().orElseThrow().status())
+        .isEqualTo(ConversationStatus.QUEUED);
   }
 
   @Test

@@ -182,6 +182,22 @@ class VisitorFlowTest {
   }
 
   @Test
+  void askingForAPersonOnASiteNoLongerServedIsAnsweredWithTheSite() throws Exception {
+    ChatHarness.Client v = h.visitor();
+    String conv = greeted(v);
+    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
+    v.nextOf(Push.Ack.class);
+    h.directory.replace(Map.of(), h.directory.agents(), h.directory.version() + 1); // disabled
+    v.send("{\"type\":\"handoff\",\"ref\":\"h1\",\"conv\":\"" + conv + "\"}");
+    Push.Error e = v.nextOf(Push.Error.class);
+    assertThat(e.code()).isEqualTo("invalid_field");
+    assertThat(e.field()).isEqualTo("site");
+    assertThat(e.ref()).isEqualTo("h1");
+    assertThat(h.chatStore.find(conv).join().orElseThrow().status())
+        .isEqualTo(ConversationStatus.BOT);
+  }
+
+  @Test
   void noOneCanWriteIntoAnotherVisitorsNextConversation() throws Exception {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);

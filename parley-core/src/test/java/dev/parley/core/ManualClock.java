@@ -87,6 +87,12 @@ public final class ManualClock implements NodeClock {
     }
   }
 
+  /** Whether a timer falls due exactly {@code d} from now. */
+  public synchronized boolean hasTimerAt(Duration d) {
+    long at = nanos + d.toNanos();
+    return due.stream().anyMatch(t -> t.at == at);
+  }
+
   /** Timers waiting to run. */
   public synchronized int pendingTimers() {
     return due.size();
