@@ -81,6 +81,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
      */
     private InetAddress client;
 
+    /**
+     * The client of the connection's latest request (the forwarded one behind a trusted proxy,
+     * which pools its connections: each request may be another client's); null before the first.
+     */
+    private InetAddress requestClient;
+
     /** Over a limit: its request gets 503. */
     private boolean over;
 
@@ -92,9 +98,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       this.http = new HttpPhase(ctx);
     }
 
-    /** The client's address (the forwarded one behind a trusted proxy), or null when unknown. */
+    /**
+     * The client's address of the latest request (the forwarded one behind a trusted proxy), or
+     * null when unknown.
+     */
     InetAddress client() {
-      return client;
+      return requestClient != null ? requestClient : client;
     }
 
     /** Releases the connection's counts: once, however often it is called. On the loop. */
@@ -170,12 +179,13 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The client's address (the forwarded one behind a trusted proxy) of {@code ch} while it speaks
-   * HTTP, once known; else null (an upgraded WebSocket's is its {@link Admission#client}).
+   * The client's address (the forwarded one behind a trusted proxy) of the request {@code ch} is
+   * answering while it speaks HTTP, once known; else null (an upgraded WebSocket's is its {@link
+   * Admission#client}).
    */
   static InetAddress client(Channel ch) {
     Admission a = admission(ch);
-    return a == null ? null : a.client;
+    return a == null ? null : a.client();
   }
 
   /** The HTTP phase's state of {@code ch}, or null once it upgraded (or without an admission). */
@@ -209,11 +219,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
   /**
    * The client behind trusted proxies: walking {@code X-Forwarded-For} from the right, the first
-   * address that is not a trusted proxy; the peer when the header is missing or names only proxies.
+   * address that is not a trusted proxy; the peer when the header is missing or names only proxies,
+   * and whatever the header says when the peer is not a trusted proxy (anyone can write it).
    * Entries that are not IP literals end the walk (never a DNS lookup).
    */
   InetAddress forwardedClient(InetAddress peer, String xff) {
-    if (xff == null) {
+    if (xff == null || !trustedProxies.contains(peer)) {
       return peer;
     }
     String[] hops = xff.split(",");
@@ -278,16 +289,13 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   }
 
   /**
-   * The client of {@code ch} whose request head is {@code head}: the one counted already, else the
-   * peer (or the forwarded client behind a trusted proxy); null when unknown.
+   * The client of the request on {@code ch} whose head is {@code head}: the peer, or the forwarded
+   * client behind a trusted proxy (taken from this request: a proxy's pooled connection carries
+   * many clients' requests); the one known already when the peer is not an IP address.
    */
   InetAddress clientOf(Channel ch, HttpRequest head) {
-    InetAddress known = client(ch);
-    if (known != null) {
-      return known;
-    }
     InetAddress peer = ch.remoteAddress() instanceof InetSocketAddress s ? s.getAddress() : null;
-    return peer == null ? null : forwardedClient(peer, head.headers().get("X-Forwarded-For"));
+    return peer == null ? client(ch) : forwardedClient(peer, head.headers().get("X-Forwarded-For"));
   }
 
   /**
@@ -366,14 +374,16 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     Admission a = admission(ctx.channel());
     if (msg instanceof FullHttpRequest req && a != null) {
-      if (a.client == null) {
-        InetAddress peer = peer(ctx);
-        InetAddress client =
-            peer == null ? null : forwardedClient(peer, req.headers().get("X-Forwarded-For"));
-        if (client != null
-            && !trustedProxies.contains(client)) { // a proxy's own requests are not limited per IP
-          countClient(a, client);
-        }
+      InetAddress peer = peer(ctx);
+      InetAddress client =
+          peer == null ? null : forwardedClient(peer, req.headers().get("X-Forwarded-For"));
+      if (client != null) {
+        a.requestClient = client; // what this request's handlers charge, limit and log
+      }
+      if (a.client == null
+          && client != null
+          && !trustedProxies.contains(client)) { // a proxy's own requests are not limited per IP
+        countClient(a, client); // the connection counts against its first client
       }
       if (a.over) {
         metrics.handshakeRejected("connection_limit");

@@ -238,6 +238,25 @@ class ConnectionLimiterTest {
   }
 
   @Test
+  void onAProxysPooledConnectionEachRequestIsItsOwnClients() throws Exception {
+    ConnectionLimiter l = limiter(100, 10);
+    AddressedChannel pooled = connect(l, PROXY);
+    assertThat(request(pooled, "198.51.100.7")).isZero();
+    assertThat(ConnectionLimiter.client(pooled)).isEqualTo(InetAddress.getByName("198.51.100.7"));
+    assertThat(request(pooled, "203.0.113.8")).isZero();
+    assertThat(ConnectionLimiter.client(pooled))
+        .as("the next request on the kept-alive connection is another visitor's")
+        .isEqualTo(InetAddress.getByName("203.0.113.8"));
+    assertThat(l.clientOf(pooled, get("203.0.113.9")))
+        .as("a request's head, before the limiter counted it")
+        .isEqualTo(InetAddress.getByName("203.0.113.9"));
+    assertThat(request(pooled, null)).isZero();
+    assertThat(ConnectionLimiter.client(pooled))
+        .as("the proxy's own request")
+        .isEqualTo(InetAddress.getByName(PROXY));
+  }
+
+  @Test
   void fromAnUntrustedPeerXForwardedForIsIgnored() throws Exception {
     ConnectionLimiter l = limiter(100, 1);
     AddressedChannel a = connect(l, "192.0.2.1");
