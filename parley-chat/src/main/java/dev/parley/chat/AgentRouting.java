@@ -79,7 +79,7 @@ final class AgentRouting implements AutoCloseable {
    * When a conversation was queued (node clock, ns), until an agent first speaks in it (this node's
    * view).
    */
-  private final ConcurrentHashMap<String, Long> queuedAt = new ConcurrentHashMap<>();
+  private final ConversationMemo<Long> queuedAt = new ConversationMemo<>();
 
   /** Queued conversations per site and conversations per status, refreshed every 5 s. */
   private volatile Map<String, Integer> queueLengths = Map.of();

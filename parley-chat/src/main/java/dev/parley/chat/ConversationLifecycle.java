@@ -6,7 +6,6 @@ import dev.parley.core.Node;
 import dev.parley.protocol.chat.ChatEvent;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -36,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * is the store's, and lands when it does). A system note is never left in a conversation deleted
  * meanwhile ({@link #note}).
  *
- * <p>Thread-safe: the concurrent mood map and the turns' own; moves complete on store threads.
- * Never blocks.
+ * <p>Thread-safe: the mood's {@link ConversationMemo} and the turns' own; moves complete on store
+ * threads. Never blocks.
  */
 final class ConversationLifecycle {
   /** Conversations' events for a site's agents go to this topic prefix. */
@@ -56,7 +55,7 @@ final class ConversationLifecycle {
   private final VisitorLanguages languages;
 
   /** The visitor's latest mood, per conversation (this node's view). */
-  private final ConcurrentHashMap<String, Double> mood = new ConcurrentHashMap<>();
+  private final ConversationMemo<Double> mood = new ConversationMemo<>();
 
   /** The order in which each conversation's moves are told. */
   private final ConversationTurns turns;

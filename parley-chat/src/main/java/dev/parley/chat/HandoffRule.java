@@ -1,20 +1,18 @@
 package dev.parley.chat;
 
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * When a visitor goes from the bot to a person: it asks ({@code handoff}), its words ask ("can I
  * talk to a human", "mit einem Menschen sprechen", "担当者": the phrases of every language of {@link
  * ChatTexts}), or the bot was unsure twice in a row. Keeps the unsure count per conversation (this
  * node's view).
  *
- * <p>Thread-safe: the counts are a concurrent map.
+ * <p>Thread-safe: the counts are a {@link ConversationMemo}.
  */
 final class HandoffRule {
   /** Unsure answers in a row after which the conversation goes to the queue. */
   static final int UNSURE_LIMIT = 2;
 
-  private final ConcurrentHashMap<String, Integer> unsure = new ConcurrentHashMap<>();
+  private final ConversationMemo<Integer> unsure = new ConversationMemo<>();
 
   /** Whether {@code text} asks for a person. */
   boolean asksForHuman(String text) {

@@ -6,14 +6,13 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a queued visitor stands: its place in its site's queue (longest waiting first), the wait
  * {@link WaitEstimate} gives for it, and a note when the team is away. Remembers the place last
  * announced per conversation, so a place is announced when it changes and only then.
  *
- * <p>Thread-safe: the last places are a concurrent map; reads are asynchronous.
+ * <p>Thread-safe: the last places are a {@link ConversationMemo}; reads are asynchronous.
  */
 final class QueuePlaces {
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("EEEE HH:mm z");
@@ -25,7 +24,7 @@ final class QueuePlaces {
   private final Directory directory;
   private final Conversations conversations;
   private final WaitEstimate estimate;
-  private final ConcurrentHashMap<String, Place> announced = new ConcurrentHashMap<>();
+  private final ConversationMemo<Place> announced = new ConversationMemo<>();
 
   QueuePlaces(Node node, Directory directory, Conversations conversations, WaitEstimate estimate) {
     this.node = node;
@@ -100,6 +99,6 @@ final class QueuePlaces {
 
   /** The places last announced, for tests and gauges. */
   Map<String, Place> announced() {
-    return Map.copyOf(announced);
+    return announced.snapshot();
   }
 }
