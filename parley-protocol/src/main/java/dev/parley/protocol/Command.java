@@ -163,6 +163,10 @@ public interface Command {
       if (user != null && (user.isEmpty() || user.length() > 64 || password.length() > 256)) {
         throw Fields.invalid("user", "must be 1-64 characters (password at most 256)");
       }
+      if (user != null && user.chars().anyMatch(Character::isISOControl)) {
+        // A user name is logged as given (a failed login): a line break would forge a log line.
+        throw Fields.invalid("user", "must hold no control characters");
+      }
       if (v != null && v != 1) {
         throw Fields.invalid(
             "v", "protocol version " + v + " is not supported; this server speaks 1");

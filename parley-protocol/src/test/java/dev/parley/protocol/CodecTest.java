@@ -103,6 +103,24 @@ class CodecTest {
   }
 
   @Test
+  void aLoginsUserNameWithALineBreakIsRefusedSoItCannotForgeALogLine() {
+    byte[] hello =
+        "{\"type\":\"hello\",\"user\":\"x\\n12:00:00.000 WARN forged\",\"password\":\"p\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> codec.decodeCommand(hello))
+        .isInstanceOf(ProtocolException.class)
+        .satisfies(
+            e -> {
+              assertThat(((ProtocolException) e).code()).isEqualTo(ErrorCode.INVALID_FIELD);
+              assertThat(((ProtocolException) e).field()).isEqualTo("user");
+            });
+    byte[] fine =
+        "{\"type\":\"hello\",\"user\":\"maya\",\"password\":\"p\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(((Command.Hello) codec.decodeCommand(fine)).user()).isEqualTo("maya");
+  }
+
+  @Test
   void anExtensionRegistersItsOwnCommandsEventsAndHelloChecks() {
     record Poke(String ref, String conv) implements Command {
       @Override
