@@ -269,6 +269,7 @@ final class HttpSessionConnection implements Connection {
     res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     res.headers().set("X-Accel-Buffering", "no");
     SecurityHeaders.common(ch, res.headers());
+    SecurityHeaders.readableBy(res.headers(), origin); // the opener's page (CORS)
     ch.write(res);
     ch.write(
         new DefaultHttpContent(
@@ -376,6 +377,7 @@ final class HttpSessionConnection implements Connection {
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     SecurityHeaders.common(ch, res.headers());
+    SecurityHeaders.readableBy(res.headers(), origin); // the opener's page (CORS)
     if (pollKeepAlive) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ch.writeAndFlush(res);

@@ -123,23 +123,23 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     QueryStringDecoder q = new QueryStringDecoder(req.uri());
     String[] parts = q.path().substring(PREFIX.length()).split("/");
     boolean keepAlive = HttpUtil.isKeepAlive(req);
+    Reply reply = new Reply(ctx, keepAlive, req.headers().get(HttpHeaderNames.ORIGIN));
     if (parts.length == 1 && parts[0].equals("open")) {
       if (!HttpMethod.POST.equals(req.method())) {
-        respond(ctx, keepAlive, HttpResponseStatus.METHOD_NOT_ALLOWED, "POST /rt/open\n");
+        respond(reply, HttpResponseStatus.METHOD_NOT_ALLOWED, "POST /rt/open\n");
         return;
       }
-      open(ctx, req, q, keepAlive);
+      open(ctx, req, q, reply);
       return;
     }
     if (parts.length != 2) {
-      respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
+      respond(reply, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
       return;
     }
     HttpSessionConnection c = sessions.get(parts[0]);
     if (c == null) {
       respondJson(
-          ctx,
-          keepAlive,
+          reply,
           HttpResponseStatus.NOT_FOUND,
           "{\"error\":\"no_session\",\"message\":\"no such session; open a new one and resume\"}");
       return;
@@ -151,8 +151,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
         req.headers().get(HttpHeaderNames.HOST))) {
       node.metrics().handshakeRejected("origin");
       respond(
-          ctx,
-          keepAlive,
+          reply.unreadable(),
           HttpResponseStatus.FORBIDDEN,
           c.origin() == null
               ? "this session was opened by a non-browser client; no page may use it\n"
@@ -175,8 +174,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
         byte[] body = ByteBufUtil.getBytes(req.content());
         if (longestLine(body) > config.maxMessageBytes()) {
           respond(
-              ctx,
-              keepAlive,
+              reply,
               HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
               "a command is longer than " + config.maxMessageBytes() + " bytes\n");
           return;
@@ -187,7 +185,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
                   c.acknowledge(ack);
                   c.commands(body);
                 });
-        respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
+        respond(reply, HttpResponseStatus.NO_CONTENT, null);
       }
       case "POST close" ->
           c.executor()
@@ -197,25 +195,23 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
                     // count) before
                     // the 204 is written, so a client that has the 204 may open again at once.
                     c.close(CloseCode.NORMAL, CloseCode.NORMAL.reason());
-                    respond(ctx, keepAlive, HttpResponseStatus.NO_CONTENT, null);
+                    respond(reply, HttpResponseStatus.NO_CONTENT, null);
                   });
-      default -> respond(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
+      default -> respond(reply, HttpResponseStatus.NOT_FOUND, "no such endpoint\n");
     }
   }
 
   private void open(
-      ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, boolean keepAlive) {
+      ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q, Reply reply) {
     String transport = param(q, "transport");
     if (!"sse".equals(transport) && !"longpoll".equals(transport)) {
-      respond(
-          ctx, keepAlive, HttpResponseStatus.BAD_REQUEST, "transport must be sse or longpoll\n");
+      respond(reply, HttpResponseStatus.BAD_REQUEST, "transport must be sse or longpoll\n");
       return;
     }
     String key = param(q, "key");
     if (key != null && !KEY.matcher(key).matches()) {
       respond(
-          ctx,
-          keepAlive,
+          reply,
           HttpResponseStatus.BAD_REQUEST,
           "key must be 22-64 characters of A-Z a-z 0-9 _ -\n");
       return;
@@ -228,8 +224,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     if (open.get() >= config.maxConnections()) {
       node.metrics().handshakeRejected("connection_limit");
       respond(
-          ctx,
-          false,
+          reply.closing(),
           HttpResponseStatus.SERVICE_UNAVAILABLE,
           "too many connections; try again later\n");
       return;
@@ -251,8 +246,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
                       if (!claimAddress(client)) {
                         node.metrics().handshakeRejected("connection_limit");
                         respond(
-                            ctx,
-                            false,
+                            reply.closing(),
                             HttpResponseStatus.SERVICE_UNAVAILABLE,
                             "too many connections from your address; try again later\n");
                         return;
@@ -298,8 +292,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
                       node.metrics().connectionOpened(transport);
                       session.helloFromRequest(); // welcome: event 1 of the stream or poll
                       respondJson(
-                          ctx,
-                          keepAlive,
+                          reply,
                           HttpResponseStatus.OK,
                           "{\"sid\":\""
                               + sid
@@ -373,27 +366,40 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static void respondJson(
-      ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String json) {
-    write(ctx, keepAlive, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  /**
+   * How a request is answered: on {@code ctx}, keeping the connection or not, readable by the page
+   * of origin {@code cors} (CORS; null: by none but the server's own). Every answer after the
+   * origin checks (and a 404 for an unknown session, which tells nothing) is readable by the page
+   * that asked: the widget on a site's page reaches these endpoints with {@code fetch} from another
+   * origin than the server's.
+   */
+  private record Reply(ChannelHandlerContext ctx, boolean keepAlive, String cors) {
+    /** The same answer, closing the connection after it. */
+    Reply closing() {
+      return new Reply(ctx, false, cors);
+    }
+
+    /** The same answer, readable by no other origin (a refusal for the origin). */
+    Reply unreadable() {
+      return new Reply(ctx, keepAlive, null);
+    }
   }
 
-  private static void respond(
-      ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String text) {
+  private static void respondJson(Reply reply, HttpResponseStatus status, String json) {
+    write(reply, status, "application/json", json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void respond(Reply reply, HttpResponseStatus status, String text) {
     write(
-        ctx,
-        keepAlive,
+        reply,
         status,
         "text/plain; charset=utf-8",
         text == null ? new byte[0] : text.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static void write(
-      ChannelHandlerContext ctx,
-      boolean keepAlive,
-      HttpResponseStatus status,
-      String type,
-      byte[] body) {
+  private static void write(Reply reply, HttpResponseStatus status, String type, byte[] body) {
+    ChannelHandlerContext ctx = reply.ctx();
+    boolean keepAlive = reply.keepAlive();
     FullHttpResponse res =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
     if (body.length > 0) {
@@ -402,6 +408,7 @@ final class HttpSessionHandler extends ChannelInboundHandlerAdapter {
     res.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
     res.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
     SecurityHeaders.common(ctx.channel(), res.headers());
+    SecurityHeaders.readableBy(res.headers(), reply.cors());
     if (keepAlive && status.code() < 400) {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(res);

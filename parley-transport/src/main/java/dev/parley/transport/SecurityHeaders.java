@@ -72,6 +72,18 @@ final class SecurityHeaders {
     }
   }
 
+  /**
+   * Makes an answer readable by the page of {@code origin} (CORS), for a request that carried it
+   * and passed the origin checks; nothing for null or {@code null} (a sandboxed page, refused
+   * anyway). The answer varies with the caller's {@code Origin}, so caches must keep them apart.
+   */
+  static void readableBy(HttpHeaders h, String origin) {
+    if (origin != null && !origin.equals("null")) {
+      h.set(HttpHeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+      h.add(HttpHeaderNames.VARY, HttpHeaderNames.ORIGIN);
+    }
+  }
+
   /** {@code /widget.js} and what belongs to it ({@code /widget…}), and {@code /sdk/*}. */
   static boolean embeddable(String path) {
     return path.startsWith("/widget") || path.startsWith("/sdk/");

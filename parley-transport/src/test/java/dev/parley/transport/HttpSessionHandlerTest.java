@@ -384,6 +384,49 @@ class HttpSessionHandlerTest {
     assertThat(metrics.events).contains("rejected:origin");
   }
 
+  @Test
+  void anotherSitesPageMayReadTheAnswersToItsOwnSessionsRequestsButNotToAnotherOrigins() {
+    server(1000);
+    Answer opened =
+        request(HttpMethod.POST, "/rt/open?transport=sse&key=" + KEY, Map.of("Origin", SHOP));
+    assertThat(opened.headers())
+        .as("the widget on the shop's page reads its sid with fetch (CORS)")
+        .containsEntry("access-control-allow-origin", SHOP)
+        .containsEntry("vary", "origin");
+    String sid = opened.sid();
+    Map<String, String> shop = Map.of("Origin", SHOP);
+    assertThat(request(HttpMethod.POST, "/rt/" + sid + "/send", shop).headers())
+        .containsEntry("access-control-allow-origin", SHOP);
+    Answer events = request(HttpMethod.GET, "/rt/" + sid + "/events", shop);
+    assertThat(events.status()).isEqualTo(200);
+    assertThat(events.headers()).containsEntry("access-control-allow-origin", SHOP);
+    assertThat(request(HttpMethod.GET, "/rt/nosuchsession/poll", shop).headers())
+        .as("a 404 for an unknown session, so the page opens another")
+        .containsEntry("access-control-allow-origin", SHOP);
+
+    Answer evil =
+        request(HttpMethod.POST, "/rt/" + sid + "/send", Map.of("Origin", "https://evil.example"));
+    assertThat(evil.status()).isEqualTo(403);
+    assertThat(evil.headers()).doesNotContainKey("access-control-allow-origin");
+    assertThat(request(HttpMethod.POST, "/rt/" + sid + "/send", Map.of()).headers())
+        .as("no Origin: nothing to allow")
+        .doesNotContainKey("access-control-allow-origin");
+  }
+
+  @Test
+  void aLongPollAnswerIsReadableByTheOpenersPage() {
+    server(1000);
+    Answer opened =
+        request(
+            HttpMethod.POST,
+            "/rt/open?transport=longpoll&key=" + KEY + "&hello=1",
+            Map.of("Origin", SHOP));
+    Answer poll =
+        request(HttpMethod.GET, "/rt/" + opened.sid() + "/poll?after=0", Map.of("Origin", SHOP));
+    assertThat(poll.status()).as("the welcome").isEqualTo(200);
+    assertThat(poll.headers()).containsEntry("access-control-allow-origin", SHOP);
+  }
+
   /** Browsers leave Origin out of same-origin GETs: Sec-Fetch-Site says where they come from. */
   @Test
   void aSessionTheServersOwnPageOpenedTakesItsSameOriginGetsWithoutOrigin() {
