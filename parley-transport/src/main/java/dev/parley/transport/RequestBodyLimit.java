@@ -320,6 +320,7 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
         .set(HttpHeaderNames.CONTENT_TYPE, r.contentType())
         .setInt(HttpHeaderNames.CONTENT_LENGTH, r.body().length)
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    SecurityHeaders.common(ctx.channel(), res.headers()); // a refusal too (SECURITY.md)
     r.headers().forEach((k, v) -> res.headers().set(k, v));
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }

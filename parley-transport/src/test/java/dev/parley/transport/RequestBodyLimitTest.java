@@ -85,6 +85,9 @@ class RequestBodyLimitTest {
     FullHttpResponse res = ch.readOutbound();
     assertThat(res.status()).isEqualTo(status);
     assertThat(res.headers().get(HttpHeaderNames.CONNECTION)).isEqualTo("close");
+    assertThat(res.headers().get("X-Content-Type-Options"))
+        .as("a refusal carries the headers every answer does")
+        .isEqualTo("nosniff");
     res.release();
     assertThat(ch.isOpen()).isFalse();
     assertThat(ch.<Object>readInbound()).as("nothing goes further").isNull();
