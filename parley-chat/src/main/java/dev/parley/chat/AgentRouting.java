@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -299,10 +300,7 @@ final class AgentRouting implements AutoCloseable {
       }
       try {
         List<String> online = onlineAgents(site);
-        Map<String, Integer> load = new HashMap<>();
-        for (ChatConversation c : await(conversations.list(site, ConversationStatus.ASSIGNED))) {
-          load.merge(c.agent(), 1, Integer::sum);
-        }
+        Map<String, Integer> load = load(site, online);
         List<ChatConversation> queued =
             new ArrayList<>(await(conversations.list(site, ConversationStatus.QUEUED)));
         Site s = directory.site(site); // null: disabled, or gone from the configuration
@@ -337,6 +335,29 @@ final class AgentRouting implements AutoCloseable {
       log.warn("assignment pass for {} failed; retrying", site, e);
       later(Duration.ofSeconds(1), () -> assignSoon(site));
     }
+  }
+
+  /**
+   * Worker thread: the conversations assigned to each agent, counted on {@code site} and on every
+   * other site one of its {@code online} agents serves: an agent's capacity is theirs, whichever
+   * sites their conversations come from. (A pass holds only its own site's claim, so two nodes'
+   * passes for two sites of one agent may still each give them one at the same moment.)
+   */
+  private Map<String, Integer> load(String site, List<String> online) {
+    Set<String> sites = new TreeSet<>(List.of(site));
+    for (String user : online) {
+      Agent a = directory.agent(user);
+      if (a != null) {
+        sites.addAll(a.sites());
+      }
+    }
+    Map<String, Integer> load = new HashMap<>();
+    for (String s : sites) {
+      for (ChatConversation c : await(conversations.list(s, ConversationStatus.ASSIGNED))) {
+        load.merge(c.agent(), 1, Integer::sum);
+      }
+    }
+    return load;
   }
 
   /**

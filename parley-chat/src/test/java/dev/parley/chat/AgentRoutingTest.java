@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,6 +49,14 @@ class AgentRoutingTest {
     }
     h.chat.routingIdle();
     return convs;
+  }
+
+  /** Agent {@code user} logged in, and the assignment passes their login asked for all run. */
+  ChatHarness.Client agentOnline(String user) throws Exception {
+    ChatHarness.Client a = h.agent(user);
+    a.conn().drainLoop(); // the hello's task, which asks for its sites' passes, has finished
+    h.chat.routingIdle();
+    return a;
   }
 
   /** A visitor that asked for a person, its conversation created by the request; returns it. */
@@ -207,6 +216,25 @@ class AgentRoutingTest {
   }
 
   @Test
+  void anAgentsCapacityCountsTheConversationsOfAllTheirSites() throws Exception {
+    Agent maya = new Agent("maya", "Maya", Set.of("demo", "shop"), 2, "-");
+    h = new ChatHarness(ChatConfig.defaults(), maya);
+    for (String id : List.of("chat_shop1", "chat_shop2")) { // two on the shop, already hers
+      h.chatStore.open("shop", "v_" + id, id, h.clock.millis()).join();
+      h.chatStore
+          .transition(id, ConversationStatus.BOT, ConversationStatus.ASSIGNED, "maya", 0)
+          .join();
+    }
+    ChatHarness.Client v = h.visitor();
+    String conv = queuedVisitor(v);
+    h.chat.routingIdle();
+    agentOnline("maya");
+    assertThat(h.chatStore.find(conv).join().orElseThrow().status())
+        .as("maya is at her capacity of two, with the shop's")
+        .isEqualTo(ConversationStatus.QUEUED);
+  }
+
+  @Test
   void anAgentOfASiteNoLongerServedLeavesItsQueueAloneAndNoPassIsRetried() throws Exception {
     h = new ChatHarness(ChatConfig.defaults(), ChatHarness.agent("maya", 2));
     ChatHarness.Client v = h.visitor();
@@ -214,9 +242,7 @@ class AgentRoutingTest {
     h.chat.routingIdle();
     // demo is disabled; maya's account still lists it
     h.directory.replace(Map.of(), h.directory.agents(), h.directory.version() + 1);
-    ChatHarness.Client maya = h.agent("maya");
-    assertThat(awaitStatus(maya, conv, "queued")).isNotNull(); // her sites' passes are asked for
-    h.chat.routingIdle();
+    agentOnline("maya");
     assertThat(h.clock.hasTimerAt(Duration.ofSeconds(1)))
         .as("no failed pass to try again a second later")
         .isFalse();
