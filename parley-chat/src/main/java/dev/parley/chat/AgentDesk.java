@@ -199,6 +199,9 @@ public final class AgentDesk {
                   Localized.of("resolved", "agent", agent.name()))
               .thenApply(
                   moved -> {
+                    if (moved.isPresent() && c.status() == ConversationStatus.BOT) {
+                      routing.leftTheBot(c.id()); // an answer streaming stops where it is
+                    }
                     if (moved.isPresent() && c.status() == ConversationStatus.ASSIGNED) {
                       // Handled from the last change (the assignment, or a transfer) to now: the
                       // queue's estimate.

@@ -243,11 +243,19 @@ final class AgentRouting implements AutoCloseable {
         .thenApply(
             moved -> {
               if (moved.isPresent()) {
-                turns.stop(c.id(), null, "interrupted");
-                handoffRule.reset(c.id());
+                leftTheBot(c.id());
               }
               return moved.isPresent();
             });
+  }
+
+  /**
+   * Conversation {@code conv} left the bot (to an agent, or resolved by one): an answer streaming
+   * there is frozen ({@code interrupted}) and the bot's unsure count forgotten.
+   */
+  void leftTheBot(String conv) {
+    turns.stop(conv, null, "interrupted");
+    handoffRule.reset(conv);
   }
 
   /**

@@ -280,6 +280,29 @@ class VisitorFlowTest {
   }
 
   @Test
+  void anAgentWhoResolvesABotConversationMidAnswerInterruptsTheAnswer() throws Exception {
+    h.bot.holdsAfterFirst("Half ", "and the rest.");
+    ChatHarness.Client v = h.visitor();
+    String conv = greeted(v);
+    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"tell me\"}");
+    ChatEvent.Answer start = v.nextOf(ChatEvent.Answer.class);
+    assertThat(v.nextOf(ChatEvent.Answer.class).text()).isEqualTo("Half ");
+    assertThat(h.chat.desk().resolve(AwayMailTest.MAYA, conv).get().ok()).isTrue();
+    List<Push> frames =
+        collect(
+            v,
+            f ->
+                f.stream()
+                    .anyMatch(p -> p instanceof ChatEvent.Answer a && "end".equals(a.phase())));
+    assertThat(frames)
+        .filteredOn(p -> p instanceof ChatEvent.Answer a && "end".equals(a.phase()))
+        .extracting(p -> ((ChatEvent.Answer) p).id() + " " + ((ChatEvent.Answer) p).status())
+        .as("frozen where it was, not streamed on after the conversation was resolved")
+        .containsExactly(start.id() + " interrupted");
+    h.bot.release();
+  }
+
+  @Test
   void theVisitorStopsAStreamingAnswerAndKeepsWhatWasSaidMarkedStopped() throws Exception {
     h.bot.holdsAfterFirst("Half ", "and the rest.");
     ChatHarness.Client v = h.visitor();
