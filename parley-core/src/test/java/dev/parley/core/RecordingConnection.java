@@ -6,9 +6,7 @@ import dev.parley.protocol.CloseCode;
 import dev.parley.protocol.Codec;
 import dev.parley.protocol.Push;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -22,21 +20,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link Connection} that records every frame the core writes, decoded, for a test to pop in
- * order with {@link #next}, or by type with {@link #nextOf}, which keeps the frames of other types
- * it passes over for a later {@code nextOf} of theirs (a frame that came before the one awaited is
- * not lost to the test; which of two conversations' events comes first is often not promised);
- * {@link #assertNothingMoreBefore} proves that nothing else came (a ping fence, not a wait). Its
- * executor is one real thread, like an event loop.
+ * order with {@link #next}; {@link #assertNothingMoreBefore} proves that nothing else came (a ping
+ * fence, not a wait). Its executor is one real thread, like an event loop.
  *
- * <p>Thread-safe: frames go into a blocking queue, read by one test thread at a time (the readers
- * are synchronized); the close code is volatile.
+ * <p>Thread-safe: frames go into a blocking queue; the close code is volatile.
  */
 public final class RecordingConnection implements Connection, AutoCloseable {
   private final ExecutorService loop;
   private final BlockingQueue<Push> frames = new LinkedBlockingQueue<>();
-
-  /** Frames {@link #nextOf} passed over, in order, for a later {@code nextOf} of their type. */
-  private final ArrayDeque<Push> passedOver = new ArrayDeque<>();
 
   /** The outbound calls in order: "send", "write" (held back) and "flush". */
   private final ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
@@ -215,11 +206,7 @@ public final class RecordingConnection implements Connection, AutoCloseable {
   }
 
   /** The next frame, waiting up to 5 s. */
-  public synchronized Push next() throws InterruptedException {
-    return fromQueue();
-  }
-
-  private Push fromQueue() throws InterruptedException {
+  public Push next() throws InterruptedException {
     Push p = frames.poll(5, TimeUnit.SECONDS);
     assertThat(p).as("a frame within 5 s").isNotNull();
     return p;
@@ -233,34 +220,21 @@ public final class RecordingConnection implements Connection, AutoCloseable {
     return (T) p;
   }
 
-  /**
-   * The first frame of {@code type} (within 5 s each); frames before it of other types are kept.
-   */
+  /** Skips frames until one of {@code type} comes (within 5 s each) and returns it. */
   @SuppressWarnings("unchecked")
-  public synchronized <T extends Push> T nextOf(Class<T> type) throws InterruptedException {
-    for (Iterator<Push> it = passedOver.iterator(); it.hasNext(); ) {
-      Push p = it.next();
-      if (type.isInstance(p)) {
-        it.remove();
-        return (T) p;
-      }
-    }
+  public <T extends Push> T nextOf(Class<T> type) throws InterruptedException {
     while (true) {
-      Push p = fromQueue();
+      Push p = next();
       if (type.isInstance(p)) {
         return (T) p;
       }
-      passedOver.add(p);
     }
   }
 
-  /**
-   * Asserts that nothing else arrives: a ping fence must be the next frame after those read or
-   * passed over by {@link #nextOf} (which stay for a later {@code nextOf}).
-   */
-  public synchronized void assertNothingMoreBefore(Session s) throws InterruptedException {
+  /** Asserts that nothing else arrives: a ping fence must be the next frame. */
+  public void assertNothingMoreBefore(Session s) throws InterruptedException {
     command(s, "{\"type\":\"ping\",\"ref\":\"fence\"}");
-    assertThat(fromQueue()).isEqualTo(new Push.Pong("fence"));
+    assertThat(next()).isEqualTo(new Push.Pong("fence"));
   }
 
   /** Feeds {@code json} to {@code s} on the connection's loop, as the transport would. */
