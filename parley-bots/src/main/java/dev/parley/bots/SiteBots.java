@@ -118,6 +118,21 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
     return made.bot();
   }
 
+  /**
+   * The secret {@code site}'s webhook bot signs with (its own, else the deployment's), which the
+   * bot's answers must be signed with too; null when the site's bot is no webhook bot or has no
+   * secret.
+   */
+  public String webhookSecret(Site site) {
+    BotSettings s = site.bot() != null ? site.bot() : BotSettings.deploymentDefault(defaultKind);
+    return s.kind() == BotSettings.Kind.WEBHOOK ? secretOf(s.webhook()) : null;
+  }
+
+  private String secretOf(BotSettings.Webhook w) {
+    WebhookBot.Config d = webhookDefaults;
+    return w != null && w.secret() != null ? w.secret() : d == null ? null : d.secret();
+  }
+
   private Bot make(String site, BotSettings s, Knowledge kb) {
     switch (s.kind()) {
       case NONE -> {
@@ -150,8 +165,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
         BotSettings.Webhook w = s.webhook();
         WebhookBot.Config d = webhookDefaults;
         String url = w != null && w.url() != null ? w.url() : d == null ? null : d.url();
-        String secret =
-            w != null && w.secret() != null ? w.secret() : d == null ? null : d.secret();
+        String secret = secretOf(w);
         if (url == null || secret == null) {
           log.warn(
               "site {} has the webhook bot but no webhook URL and secret; its visitors go to the queue",

@@ -173,4 +173,39 @@ class SiteBotsTest {
         .as("the site's off")
         .isEmpty();
   }
+
+  @Test
+  void aWebhookBotsAnswersAreSignedWithItsSitesSecretElseTheDeployments() {
+    WebhookBot.Config deployment =
+        new WebhookBot.Config(
+            "http://127.0.0.1:9/hook",
+            "the-deployments-secret",
+            1,
+            Duration.ofMillis(1),
+            Duration.ofSeconds(1));
+    try (SiteBots webhookByDefault =
+        new SiteBots(
+            BotSettings.Kind.WEBHOOK,
+            null,
+            deployment,
+            site -> only("Kettles", "Acme sells kettles."),
+            Duration.ZERO,
+            clock,
+            FileLinker.NONE)) {
+      Site plain = site("acme", BotSettings.Kind.KB).withBot(null);
+      assertThat(webhookByDefault.webhookSecret(plain))
+          .as("no settings of its own: the deployment's webhook bot")
+          .isEqualTo("the-deployments-secret");
+      Site own =
+          plain.withBot(
+              new BotSettings(
+                  BotSettings.Kind.WEBHOOK,
+                  null,
+                  new BotSettings.Webhook("http://127.0.0.1:9/own", "the-sites-own-secret")));
+      assertThat(webhookByDefault.webhookSecret(own)).isEqualTo("the-sites-own-secret");
+      assertThat(webhookByDefault.webhookSecret(site("acme", BotSettings.Kind.LLM)))
+          .as("a site whose bot is the LLM: no webhook answers there")
+          .isNull();
+    }
+  }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -95,13 +96,15 @@ public final class ChatRestApi implements HttpApi {
   private final AgentDesk chat;
   private final Directory directory;
   private final ChatAuthenticator auth;
-  private final WebhookSignature webhook;
+  private final Function<Site, String> webhookSecrets;
   private final SharedState shared;
   private final Clock clock;
   private final byte[] openApi;
 
   /**
-   * @param webhookSecret the shared secret of the webhook bot, or null when there is none
+   * @param webhookSecrets a site's webhook bot's secret (its own, else the deployment's), or null
+   *     when its bot is no webhook bot: a bot's answer must be signed with the secret of the site
+   *     of the conversation it answers in
    * @param shared remembers the webhook's delivery ids, on every node, for as long as a signature
    *     is fresh
    * @param clock judges the freshness of webhook signatures
@@ -110,16 +113,13 @@ public final class ChatRestApi implements HttpApi {
       AgentDesk chat,
       Directory directory,
       ChatAuthenticator auth,
-      String webhookSecret,
+      Function<Site, String> webhookSecrets,
       SharedState shared,
       Clock clock) {
     this.chat = chat;
     this.directory = directory;
     this.auth = auth;
-    this.webhook =
-        webhookSecret == null
-            ? null
-            : WebhookSignature.of(webhookSecret, WebhookSignature.Direction.TO_PARLEY);
+    this.webhookSecrets = webhookSecrets;
     this.shared = shared;
     this.clock = clock;
     try (InputStream in = ChatRestApi.class.getResourceAsStream("openapi.json")) {
@@ -186,23 +186,41 @@ public final class ChatRestApi implements HttpApi {
   }
 
   /**
-   * The webhook bot's answer: a valid signature of this request ({@link WebhookSignature}), a
+   * The webhook bot's answer: a valid signature of this request ({@link WebhookSignature}) with the
+   * secret of the webhook bot of the conversation's site (none: 401, as for an unknown one), a
    * delivery id not seen in the signature's lifetime, and a body with no field but {@code cid},
    * {@code text} and the optional {@code sources} (each checked: docs/PROTOCOL.md#message-meta).
    */
   private CompletableFuture<Response> fromWebhook(Request r, String conversation) {
-    if (webhook == null) {
-      return done(error(401, "unauthorized", "this server has no webhook bot"));
-    }
+    return chat.find(conversation)
+        .thenCompose(
+            found -> {
+              Site site = found.map(c -> directory.site(c.site())).orElse(null);
+              String secret = site == null ? null : webhookSecrets.apply(site);
+              if (secret == null) {
+                return done(
+                    error(401, "unauthorized", "no webhook bot answers in this conversation"));
+              }
+              try {
+                return fromWebhook(r, conversation, secret);
+              } catch (IllegalArgumentException e) {
+                return done(error(400, "bad_request", e.getMessage()));
+              }
+            });
+  }
+
+  /** {@link #fromWebhook(Request, String)} once the conversation's site's secret is known. */
+  private CompletableFuture<Response> fromWebhook(Request r, String conversation, String secret) {
     String delivery = r.header("x-parley-delivery");
     WebhookSignature.Verdict v =
-        webhook.check(
-            r.header("x-parley-signature"),
-            clock.millis() / 1000,
-            r.method(),
-            r.path(),
-            delivery,
-            r.body());
+        WebhookSignature.of(secret, WebhookSignature.Direction.TO_PARLEY)
+            .check(
+                r.header("x-parley-signature"),
+                clock.millis() / 1000,
+                r.method(),
+                r.path(),
+                delivery,
+                r.body());
     if (v != WebhookSignature.Verdict.VALID) {
       return done(error(401, "unauthorized", v.reason()));
     }

@@ -223,7 +223,7 @@ public final class ParleyServer implements AutoCloseable {
               chat.desk(),
               directory,
               authenticator,
-              integration.bot().equals("webhook") ? integration.webhook().secret() : null,
+              bots::webhookSecret,
               sharedState,
               Clock.systemUTC());
       var canned =

@@ -171,18 +171,41 @@ class WebhookFlowTest {
   }
 
   @Test
-  void anAnswerSignedWithAnotherSecretIsRefused() {
-    byte[] body = "{\"text\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
+  void anAnswerSignedWithAnotherSecretIsRefused() throws Exception {
+    answering = false;
+    RecordingListener rec = new RecordingListener();
+    try (ParleyClient visitor =
+        ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
+      visitor.connect().get(10, TimeUnit.SECONDS);
+      String conv = ChatFlowTest.conversationOf(rec);
+      ChatFlowTest.greetingShown(rec, conv);
+      visitor.send(conv, "hello webhook").get(10, TimeUnit.SECONDS);
+      byte[] body = "{\"cid\":\"f1\",\"text\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
+      String path = "/api/conversations/" + conv + "/messages";
+      HttpResponse<String> r =
+          postRaw(
+              path,
+              "d1",
+              WebhookSignature.of("another-secret-entirely", Direction.TO_PARLEY)
+                  .sign(Instant.now().getEpochSecond(), "POST", path, "d1", body),
+              body);
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(r.body()).contains("does not match");
+    }
+  }
+
+  @Test
+  void anAnswerForAConversationNoWebhookBotAnswersInIsRefusedWhateverItsSignature() {
+    byte[] body = "{\"cid\":\"f1\",\"text\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
     String path = "/api/conversations/chat_x/messages";
     HttpResponse<String> r =
         postRaw(
             path,
             "d1",
-            WebhookSignature.of("another-secret-entirely", Direction.TO_PARLEY)
-                .sign(Instant.now().getEpochSecond(), "POST", path, "d1", body),
+            TO_PARLEY.sign(Instant.now().getEpochSecond(), "POST", path, "d1", body),
             body);
     assertThat(r.statusCode()).isEqualTo(401);
-    assertThat(r.body()).contains("does not match");
+    assertThat(r.body()).contains("no webhook bot answers in this conversation");
   }
 
   @Test
