@@ -182,11 +182,30 @@ final class ConversationOpener {
    * Creates {@code conv} for visitor {@code p}, whose next conversation it must be: the row, then
    * the greeting as its first message (with the id and the language it was shown with). Completes
    * with the conversation; fails with {@code forbidden} when {@code conv} is not {@code p}'s to
-   * create.
+   * create, which is checked before the new-conversation budgets are spent (another's id or a made
+   * up one must not use up the address's).
    */
   CompletableFuture<ChatConversation> create(Principal p, String conv, String clientAddress) {
     // One creation per conversation at a time on this node: a request that comes while another
     // creates it (a handoff and a message at once) waits for it, greeting included.
+    CompletableFuture<ChatConversation> running = creating.get(conv);
+    if (running != null) {
+      return running;
+    }
+    return isNextOf(p, conv)
+        .thenCompose(
+            next -> {
+              if (!next) {
+                return CompletableFuture.failedFuture(
+                    new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));
+              }
+              return createWithinBudgets(p, conv, clientAddress);
+            });
+  }
+
+  /** {@link #create} of {@code p}'s next conversation {@code conv}, once its budgets allow. */
+  private CompletableFuture<ChatConversation> createWithinBudgets(
+      Principal p, String conv, String clientAddress) {
     CompletableFuture<ChatConversation> running = creating.get(conv);
     if (running != null) {
       return running;
@@ -214,13 +233,10 @@ final class ConversationOpener {
   }
 
   private CompletableFuture<ChatConversation> createNow(Principal p, String conv) {
-    return isNextOf(p, conv)
+    // Run as a stage, so that whatever it throws fails the creation, not the map's compute.
+    return CompletableFuture.completedFuture(null)
         .thenCompose(
-            next -> {
-              if (!next) {
-                return CompletableFuture.failedFuture(
-                    new ProtocolException(ErrorCode.FORBIDDEN, "no conversation " + conv, "conv"));
-              }
+            started -> {
               Site site = directory.site(ChatIdentity.site(p));
               return conversations
                   .open(site.id(), p.user(), conv)

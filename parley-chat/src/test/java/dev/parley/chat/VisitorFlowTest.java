@@ -198,6 +198,22 @@ class VisitorFlowTest {
   }
 
   @Test
+  void idsThatAreNotTheVisitorsAreRefusedWithoutSpendingItsAddresssNewConversations()
+      throws Exception {
+    ChatHarness.Client v = h.visitor();
+    String conv = greeted(v);
+    for (int i = 0; i < 12; i++) { // more than the address's burst of new conversations
+      String notHers = "chat_" + "A".repeat(20) + String.format("%02d", i);
+      v.send("{\"type\":\"handoff\",\"ref\":\"h" + i + "\",\"conv\":\"" + notHers + "\"}");
+      assertThat(v.nextOf(Push.Error.class).code()).isEqualTo("forbidden");
+    }
+    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"hi\"}");
+    assertThat(v.nextOf(Push.Ack.class).cid())
+        .as("her own first message still makes her conversation")
+        .isEqualTo("c1");
+  }
+
+  @Test
   void noOneCanWriteIntoAnotherVisitorsNextConversation() throws Exception {
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
