@@ -170,7 +170,8 @@ public final class ChatLayer implements AutoCloseable {
     access.opener(opener);
     InactivitySweep sweep =
         new InactivitySweep(node, directory, conversations, lifecycle, routing, places, config);
-    this.visitors = new VisitorContexts(node, directory, conversations, store, contextStore);
+    this.visitors =
+        new VisitorContexts(node, directory, conversations, store, contextStore, opener);
     this.flow =
         new VisitorFlow(
             node,

@@ -46,6 +46,9 @@ public final class VisitorContexts {
   private final ChatStore chats;
   private final VisitorContextStore store;
 
+  /** Whether an id not stored yet is the visitor's next conversation. */
+  private final ConversationOpener opener;
+
   /** Contexts of conversations not stored yet, by conversation id; guarded by itself. */
   private final Map<String, VisitorContext> waiting =
       new LinkedHashMap<>(16, 0.75f, false) {
@@ -62,7 +65,9 @@ public final class VisitorContexts {
       Directory directory,
       Conversations conversations,
       ChatStore chats,
-      VisitorContextStore store) {
+      VisitorContextStore store,
+      ConversationOpener opener) {
+    this.opener = opener;
     this.node = node;
     this.directory = directory;
     this.conversations = conversations;
@@ -132,11 +137,26 @@ public final class VisitorContexts {
             .find(c.conv())
             .thenCompose(
                 found -> {
-                  if (found.isEmpty()) {
-                    synchronized (waiting) {
-                      waiting.put(c.conv(), ctx);
-                    }
-                    return CompletableFuture.completedFuture(null);
+                  if (found.isEmpty()) { // kept until it is made, if it is the visitor's next
+                    return opener
+                        .isNextOf(p, c.conv())
+                        .thenAccept(
+                            next -> {
+                              if (!next) {
+                                throw new ProtocolException(
+                                    ErrorCode.FORBIDDEN, "not your conversation", "conv");
+                              }
+                              synchronized (waiting) {
+                                waiting.put(c.conv(), ctx);
+                              }
+                            })
+                        // made meanwhile, its first message may have found nothing waiting
+                        .thenCompose(v -> conversations.find(c.conv()))
+                        .thenCompose(
+                            made ->
+                                made.isPresent()
+                                    ? flush(c.conv(), p.user())
+                                    : CompletableFuture.completedFuture(null));
                   }
                   if (!ChatAccess.isVisitorOf(p, found.get())) {
                     throw new ProtocolException(

@@ -172,6 +172,27 @@ class VisitorContextsTest {
   }
 
   @Test
+  void aContextForAnotherVisitorsNextConversationIsRefusedAndLeavesTheirsAlone() throws Exception {
+    ChatHarness.Client ann = h.connect(Map.of());
+    String next = hello(ann, "plain", "signed-in:plain:ann", null); // not made yet
+    ann.send(context(next, "https://acme.example/ann"));
+    ann.send("{\"type\":\"ping\",\"ref\":\"p\"}");
+    ann.nextOf(Push.Pong.class);
+    ChatHarness.Client eve = h.connect(Map.of());
+    hello(eve, "plain", "signed-in:plain:eve", null);
+    eve.send(
+        context(next, "https://evil.example/").replace("{\"type\"", "{\"ref\":\"x\",\"type\""));
+    Push.Error refused = eve.nextOf(Push.Error.class);
+    assertThat(refused.code()).isEqualTo("forbidden");
+    assertThat(refused.ref()).isEqualTo("x");
+
+    ann.send("{\"type\":\"send\",\"cid\":\"c0\",\"conv\":\"" + next + "\",\"text\":\"hi\"}");
+    ann.nextOf(Push.Ack.class);
+    await().until(() -> stored(next).isPresent());
+    assertThat(stored(next).orElseThrow().url()).isEqualTo("https://acme.example/ann");
+  }
+
+  @Test
   void theFormIsOfferedCheckedFieldByFieldAndItsAnswersKept() throws Exception {
     ChatHarness.Client v = h.visitor();
     String conv = v.nextOf(ChatEvent.Conversation.class).conv();
