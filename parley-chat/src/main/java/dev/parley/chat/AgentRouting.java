@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -90,8 +89,8 @@ final class AgentRouting implements AutoCloseable {
   /** Sites with an assignment pass queued on the worker and not started yet. */
   private final Set<String> passQueued = ConcurrentHashMap.newKeySet();
 
-  /** Ties between equally loaded agents rotate from here. Worker thread only. */
-  private int rotation;
+  /** Who gets the next conversation. Worker thread only. */
+  private final AgentPick pick;
 
   private volatile boolean closed;
 
@@ -107,6 +106,7 @@ final class AgentRouting implements AutoCloseable {
       ChatMetrics metrics) {
     this.node = node;
     this.directory = directory;
+    this.pick = new AgentPick(directory);
     this.conversations = conversations;
     this.lifecycle = lifecycle;
     this.turns = turns;
@@ -319,14 +319,14 @@ final class AgentRouting implements AutoCloseable {
             later(Duration.ofMillis(300), () -> assignSoon(site));
             return; // the fresh pass counts again, and tells the places
           }
-          Optional<Agent> pick = pickAgent(online, load);
-          if (pick.isEmpty()) {
+          Optional<Agent> next = pick.next(online, load);
+          if (next.isEmpty()) {
             break;
           }
           ChatConversation c = queued.remove(0);
           claim.moved();
-          if (awaitMove(assign(c, ConversationStatus.QUEUED, pick.get()))) {
-            load.merge(pick.get().user(), 1, Integer::sum);
+          if (awaitMove(assign(c, ConversationStatus.QUEUED, next.get()))) {
+            load.merge(next.get().user(), 1, Integer::sum);
           }
         }
         for (int i = 0; i < queued.size(); i++) {
@@ -366,28 +366,6 @@ final class AgentRouting implements AutoCloseable {
       }
     }
     return load;
-  }
-
-  /**
-   * The least loaded online agent with free capacity; ties rotate so equals take turns. Worker
-   * thread.
-   */
-  private Optional<Agent> pickAgent(List<String> online, Map<String, Integer> load) {
-    List<Agent> free =
-        online.stream()
-            .map(directory::agent)
-            .filter(a -> load.getOrDefault(a.user(), 0) < a.capacity())
-            .toList();
-    if (free.isEmpty()) {
-      return Optional.empty();
-    }
-    int least = free.stream().mapToInt(a -> load.getOrDefault(a.user(), 0)).min().orElse(0);
-    List<Agent> best =
-        free.stream()
-            .filter(a -> load.getOrDefault(a.user(), 0) == least)
-            .sorted(Comparator.comparing(Agent::user))
-            .toList();
-    return Optional.of(best.get(Math.floorMod(rotation++, best.size())));
   }
 
   /** Queued conversations per site (refreshed every 5 s). */

@@ -149,11 +149,11 @@ class AdmissionTest {
   void aPageOfOneSiteCannotOpenAnotherSitesWidgetByNamingItInHello() throws Exception {
     // Let in for shop, where the page's origin is listed; then the hello names the other site.
     try (RawWebSocket ws = shopPage("/ws?site=shop")) {
-      ws.sendText("{\"type\":\"hello\",\"site\":\"other\"}");
-      codec.decodePush(ws.readText());
+      ws.sendText("{\"type\":\"hello\",\"ref\":\"h\",\"site\":\"other\"}");
       Push.Error e = (Push.Error) codec.decodePush(ws.readText());
-      assertThat(e.code()).isEqualTo("forbidden");
+      assertThat(e.code()).as("refused: no welcome first").isEqualTo("forbidden");
       assertThat(e.field()).isEqualTo("site");
+      assertThat(e.ref()).isEqualTo("h");
     }
   }
 
