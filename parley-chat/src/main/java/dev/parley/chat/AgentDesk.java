@@ -175,7 +175,11 @@ public final class AgentDesk {
           return lifecycle
               .reassign(
                   c, agent, to, Localized.of("transferred", "agent", agent.name(), "to", to.name()))
-              .thenApply(AgentDesk::movedOr);
+              .thenApply(
+                  moved -> {
+                    routing.freed(c); // room for the one who handed it over
+                    return movedOr(moved);
+                  });
         });
   }
 
@@ -208,7 +212,7 @@ public final class AgentDesk {
                       estimate.record(
                           c.site(), moved.get().updatedAtMillis() - c.updatedAtMillis());
                     }
-                    routing.assignSoon(c.site());
+                    routing.freed(c);
                     return movedOr(moved);
                   });
         });
@@ -248,7 +252,7 @@ public final class AgentDesk {
                   .move(c, c.status(), ConversationStatus.BOT, null, text)
                   .thenApply(
                       moved -> {
-                        routing.assignSoon(c.site());
+                        routing.freed(c);
                         return movedOr(moved);
                       });
             });

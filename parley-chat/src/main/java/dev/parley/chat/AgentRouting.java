@@ -250,6 +250,19 @@ final class AgentRouting implements AutoCloseable {
   }
 
   /**
+   * {@code c} (as it was before it moved) left its agent, if it had one: resolved, back to the bot,
+   * transferred or closed. Passes for its site and for every other site of that agent, whose room
+   * it freed (an agent's capacity counts the conversations of all their sites).
+   */
+  void freed(ChatConversation c) {
+    assignSoon(c.site());
+    Agent a = directory.agent(c.agent());
+    if (a != null) {
+      a.sites().forEach(this::assignSoon);
+    }
+  }
+
+  /**
    * Conversation {@code conv} left the bot (to an agent, or resolved by one): an answer streaming
    * there is frozen ({@code interrupted}) and the bot's unsure count forgotten.
    */

@@ -166,7 +166,7 @@ final class InactivitySweep {
             .isPresent();
     if (moved) {
       log.info("closed abandoned conversation {} of {}", c.id(), c.site());
-      routing.assignSoon(c.site());
+      routing.freed(c);
     }
   }
 }

@@ -232,6 +232,11 @@ class AgentRoutingTest {
     assertThat(h.chatStore.find(conv).join().orElseThrow().status())
         .as("maya is at her capacity of two, with the shop's")
         .isEqualTo(ConversationStatus.QUEUED);
+
+    assertThat(h.chat.desk().resolve(AwayMailTest.MAYA, "chat_shop1").get().ok()).isTrue();
+    assertThat(awaitStatus(v, conv, "assigned").agent())
+        .as("a shop conversation resolved frees her room for the demo site's queue")
+        .isEqualTo("Maya");
   }
 
   @Test
