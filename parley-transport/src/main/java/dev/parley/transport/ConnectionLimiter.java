@@ -83,9 +83,12 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
     /**
      * The client of the connection's latest request (the forwarded one behind a trusted proxy,
-     * which pools its connections: each request may be another client's); null before the first.
+     * which pools its connections: each request may be another client's); null for the proxy's own.
      */
     private InetAddress requestClient;
+
+    /** Whether a request was seen: {@link #requestClient} then speaks for the connection. */
+    private boolean requestSeen;
 
     /** Over a limit: its request gets 503. */
     private boolean over;
@@ -103,7 +106,7 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
      * null when unknown.
      */
     InetAddress client() {
-      return requestClient != null ? requestClient : client;
+      return requestSeen ? requestClient : client;
     }
 
     /** Releases the connection's counts: once, however often it is called. On the loop. */
@@ -295,7 +298,11 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
    */
   InetAddress clientOf(Channel ch, HttpRequest head) {
     InetAddress peer = ch.remoteAddress() instanceof InetSocketAddress s ? s.getAddress() : null;
-    return peer == null ? client(ch) : forwardedClient(peer, head.headers().get("X-Forwarded-For"));
+    if (peer == null) {
+      return client(ch);
+    }
+    InetAddress client = forwardedClient(peer, head.headers().get("X-Forwarded-For"));
+    return trustedProxies.contains(client) ? null : client; // the proxy's own: not limited
   }
 
   /**
@@ -377,8 +384,9 @@ final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       InetAddress peer = peer(ctx);
       InetAddress client =
           peer == null ? null : forwardedClient(peer, req.headers().get("X-Forwarded-For"));
-      if (client != null) {
-        a.requestClient = client; // what this request's handlers charge, limit and log
+      if (client != null) { // what this request's handlers charge, limit and log
+        a.requestClient = trustedProxies.contains(client) ? null : client;
+        a.requestSeen = true;
       }
       if (a.client == null
           && client != null

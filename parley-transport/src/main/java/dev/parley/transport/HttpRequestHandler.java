@@ -188,10 +188,22 @@ final class HttpRequestHandler extends SimpleChannelInboundHandler<FullHttpReque
       QueryStringDecoder uri,
       byte[] body,
       Listener listener) {
+    return request(ctx, req, uri, body, listener, ConnectionLimiter.client(ctx.channel()));
+  }
+
+  /**
+   * {@code req} as the API sees it, with {@code body}, from {@code client} (the client's address as
+   * the chat layer sees a session's: after trusted proxies, no port; null: the peer's).
+   */
+  static HttpApi.Request request(
+      ChannelHandlerContext ctx,
+      HttpRequest req,
+      QueryStringDecoder uri,
+      byte[] body,
+      Listener listener,
+      InetAddress client) {
     Map<String, String> headers = new HashMap<>();
     req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-    // The client's address as the chat layer sees a session's (after trusted proxies, no port).
-    InetAddress client = ConnectionLimiter.client(ctx.channel());
     String remote =
         client != null
             ? client.getHostAddress()

@@ -204,7 +204,10 @@ final class RequestBodyLimit extends ChannelInboundHandlerAdapter {
                   head,
                   new QueryStringDecoder(head.uri()),
                   new byte[0],
-                  HttpApi.Listener.PUBLIC));
+                  HttpApi.Listener.PUBLIC,
+                  // this request's client: the limiter has not seen it yet (a pooled connection's
+                  // last request may have been another client's)
+                  limiter == null ? null : limiter.clientOf(ctx.channel(), head)));
     } catch (RuntimeException e) {
       verdict = CompletableFuture.failedFuture(e);
     }

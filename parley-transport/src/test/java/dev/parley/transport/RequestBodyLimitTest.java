@@ -100,6 +100,33 @@ class RequestBodyLimitTest {
   }
 
   @Test
+  void behindATrustedProxyTheGateIsAskedWithThisRequestsForwardedClient() {
+    ConnectionLimiter proxied =
+        new ConnectionLimiter(
+            100, 100, TimeUnit.SECONDS.toNanos(10), new RecordingMetrics(), List.of("10.0.0.1"));
+    List<String> askedFrom = new ArrayList<>();
+    UploadGate recording =
+        head -> {
+          askedFrom.add(head.remoteAddress());
+          return CompletableFuture.completedFuture(Optional.empty());
+        };
+    EmbeddedChannel ch =
+        AddressedChannel.from(
+            "10.0.0.1",
+            proxied,
+            new RequestBodyLimit(slots, recording, proxied),
+            new HttpObjectAggregator(RequestBodyLimit.UPLOAD_BYTES));
+    HttpRequest upload = post(UPLOAD, RequestBodyLimit.SMALL_BYTES * 2, true);
+    upload.headers().set("X-Forwarded-For", "198.51.100.7");
+    ch.writeInbound(upload);
+    ch.runPendingTasks();
+    assertThat(askedFrom)
+        .as("the visitor behind the proxy, not the proxy (nor an earlier request's client)")
+        .containsExactly("198.51.100.7");
+    ch.close();
+  }
+
+  @Test
   void anAdmittedUploadMayBeLargerThanAnOrdinaryRequest() {
     EmbeddedChannel ch = channel(admitAll);
     int size = RequestBodyLimit.SMALL_BYTES * 3;
