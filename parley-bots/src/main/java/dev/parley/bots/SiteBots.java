@@ -120,12 +120,19 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
 
   /**
    * The secret {@code site}'s webhook bot signs with (its own, else the deployment's), which the
-   * bot's answers must be signed with too; null when the site's bot is no webhook bot or has no
-   * secret.
+   * bot's answers must be signed with too; null when the site's bot is no webhook bot, or one
+   * without a URL or a secret (which does not run).
    */
   public String webhookSecret(Site site) {
     BotSettings s = site.bot() != null ? site.bot() : BotSettings.deploymentDefault(defaultKind);
-    return s.kind() == BotSettings.Kind.WEBHOOK ? secretOf(s.webhook()) : null;
+    return s.kind() == BotSettings.Kind.WEBHOOK && urlOf(s.webhook()) != null
+        ? secretOf(s.webhook())
+        : null;
+  }
+
+  private String urlOf(BotSettings.Webhook w) {
+    WebhookBot.Config d = webhookDefaults;
+    return w != null && w.url() != null ? w.url() : d == null ? null : d.url();
   }
 
   private String secretOf(BotSettings.Webhook w) {
@@ -164,7 +171,7 @@ public final class SiteBots implements Function<Site, Bot>, AutoCloseable {
       case WEBHOOK -> {
         BotSettings.Webhook w = s.webhook();
         WebhookBot.Config d = webhookDefaults;
-        String url = w != null && w.url() != null ? w.url() : d == null ? null : d.url();
+        String url = urlOf(w);
         String secret = secretOf(w);
         if (url == null || secret == null) {
           log.warn(

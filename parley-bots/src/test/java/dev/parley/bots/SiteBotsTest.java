@@ -207,5 +207,25 @@ class SiteBotsTest {
           .as("a site whose bot is the LLM: no webhook answers there")
           .isNull();
     }
+    try (SiteBots noDeploymentWebhook =
+        new SiteBots(
+            BotSettings.Kind.KB,
+            null,
+            null,
+            site -> only("Kettles", "Acme sells kettles."),
+            Duration.ZERO,
+            clock,
+            FileLinker.NONE)) {
+      Site secretOnly =
+          site("acme", BotSettings.Kind.KB)
+              .withBot(
+                  new BotSettings(
+                      BotSettings.Kind.WEBHOOK,
+                      null,
+                      new BotSettings.Webhook(null, "a-secret-without-a-url")));
+      assertThat(noDeploymentWebhook.webhookSecret(secretOnly))
+          .as("a webhook bot without a URL does not run, so nothing answers as it")
+          .isNull();
+    }
   }
 }
