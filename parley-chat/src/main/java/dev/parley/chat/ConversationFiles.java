@@ -128,6 +128,23 @@ public final class ConversationFiles implements AutoCloseable {
    */
   public CompletableFuture<Optional<ChatConversation>> uploadTarget(
       Principal p, String id, String site, String lang, String clientAddress) {
+    return uploadTarget(p, id, site, lang, clientAddress, null, null);
+  }
+
+  /**
+   * {@link #uploadTarget(Principal, String, String, String, String)} for a request from a browser
+   * page of {@code origin} (null: not a browser) to the server at {@code host}: as at a {@code
+   * hello}, a visitor is placed on {@code site} only from a page that site allows or the server's
+   * own.
+   */
+  public CompletableFuture<Optional<ChatConversation>> uploadTarget(
+      Principal p,
+      String id,
+      String site,
+      String lang,
+      String clientAddress,
+      String origin,
+      String host) {
     return participation(p, id)
         .thenCompose(
             c -> {
@@ -135,7 +152,7 @@ public final class ConversationFiles implements AutoCloseable {
               if (c.isPresent() || o == null || !ChatIdentity.isVisitor(p)) {
                 return CompletableFuture.completedFuture(c);
               }
-              Principal placed = placed(p, site, lang);
+              Principal placed = placed(p, site, lang, origin, host);
               return o.isNextOf(placed, id)
                   .thenCompose(
                       next ->
@@ -154,15 +171,21 @@ public final class ConversationFiles implements AutoCloseable {
   }
 
   /**
-   * Visitor {@code p} placed on {@code site} as {@link ChatAccess#admit} would, with {@code lang}.
+   * Visitor {@code p} placed on {@code site} as {@link ChatAccess#admit} would, with {@code lang},
+   * from a page of {@code origin} on the server at {@code host}.
    */
-  private Principal placed(Principal p, String site, String lang) {
+  private Principal placed(Principal p, String site, String lang, String origin, String host) {
     Principal placed = p;
     if (ChatIdentity.site(p) == null && site != null) {
       Site s = directory.site(site);
-      if (s == null || !s.anonymousVisitors()) {
-        return p; // no such site, or one whose visitors must be signed in: not its next
-        // conversation
+      if (s == null
+          || !s.anonymousVisitors()
+          || (origin != null
+              && !ChatAccess.allows(s, origin)
+              && !ChatAccess.sameOrigin(origin, host))) {
+        // no such site, one whose visitors must be signed in, or one the page's origin may not
+        // open: not its next conversation
+        return p;
       }
       placed = p.withClaim(ChatIdentity.SITE, site);
     }

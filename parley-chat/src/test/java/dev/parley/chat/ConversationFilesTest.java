@@ -7,6 +7,7 @@ import dev.parley.protocol.ErrorCode;
 import dev.parley.protocol.ProtocolException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,6 +108,48 @@ class ConversationFilesTest {
     assertThat(h.chatStore.find(next).join()).as("stored now").isPresent();
     assertThat(files.uploadTarget(ann, next, "demo", null, "203.0.113.7").join()).contains(made);
     assertThat(files.participation(ann, next).join()).isPresent();
+  }
+
+  @Test
+  void aPageOfAnOriginTheSiteDoesNotAllowCannotPlaceAVisitorThereByUploading() {
+    Site demo =
+        new Site(
+            "demo",
+            "Demo",
+            List.of("https://www.acme.example"),
+            ChatHarness.GREETING,
+            "Bot",
+            0.5,
+            BusinessHours.always());
+    h.directory.replace(Map.of("demo", demo), h.directory.agents(), h.directory.version() + 1);
+    String next = ConversationOpener.nextId("demo", "v_first", "");
+
+    assertThat(
+            files
+                .uploadTarget(
+                    visitor("v_first"),
+                    next,
+                    "demo",
+                    null,
+                    "a",
+                    "https://evil.example",
+                    "chat.example.com")
+                .join())
+        .isEmpty();
+    assertThat(h.chatStore.find(next).join()).as("nothing made").isEmpty();
+    assertThat(
+            files
+                .uploadTarget(
+                    visitor("v_first"),
+                    next,
+                    "demo",
+                    null,
+                    "a",
+                    "https://www.acme.example",
+                    "chat.example.com")
+                .join())
+        .as("from a page the site lists")
+        .isPresent();
   }
 
   @Test

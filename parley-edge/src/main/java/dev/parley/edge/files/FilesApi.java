@@ -222,7 +222,9 @@ public final class FilesApi implements HttpApi {
                             conversation,
                             r.param("site"),
                             r.param("lang"),
-                            r.remoteAddress())
+                            r.remoteAddress(),
+                            r.header("origin"),
+                            r.header("host"))
                         .handle(
                             (c, err) -> {
                               if (err != null) {
