@@ -8,7 +8,9 @@ import dev.parley.protocol.ProtocolException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -124,30 +126,15 @@ class ConversationFilesTest {
     h.directory.replace(Map.of("demo", demo), h.directory.agents(), h.directory.version() + 1);
     String next = ConversationOpener.nextId("demo", "v_first", "");
 
-    assertThat(
+    Function<String, Optional<ChatConversation>> uploadFrom =
+        origin ->
             files
                 .uploadTarget(
-                    visitor("v_first"),
-                    next,
-                    "demo",
-                    null,
-                    "a",
-                    "https://evil.example",
-                    "chat.example.com")
-                .join())
-        .isEmpty();
+                    visitor("v_first"), next, "demo", null, "a", origin, "chat.example.com")
+                .join();
+    assertThat(uploadFrom.apply("https://evil.example")).isEmpty();
     assertThat(h.chatStore.find(next).join()).as("nothing made").isEmpty();
-    assertThat(
-            files
-                .uploadTarget(
-                    visitor("v_first"),
-                    next,
-                    "demo",
-                    null,
-                    "a",
-                    "https://www.acme.example",
-                    "chat.example.com")
-                .join())
+    assertThat(uploadFrom.apply("https://www.acme.example"))
         .as("from a page the site lists")
         .isPresent();
   }

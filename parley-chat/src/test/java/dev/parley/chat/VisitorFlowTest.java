@@ -295,14 +295,26 @@ class VisitorFlowTest {
     h.bot.release();
   }
 
-  @Test
-  void anAgentWhoResolvesABotConversationMidAnswerInterruptsTheAnswer() throws Exception {
+  /** A visitor, its conversation, and the start of the bot's answer held after its first piece. */
+  record UnderWay(ChatHarness.Client v, String conv, ChatEvent.Answer start) {}
+
+  /** A visitor asked; the bot's answer said "Half " and is held there. */
+  UnderWay answerUnderWay() throws Exception {
     h.bot.holdsAfterFirst("Half ", "and the rest.");
     ChatHarness.Client v = h.visitor();
     String conv = greeted(v);
     v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"tell me\"}");
     ChatEvent.Answer start = v.nextOf(ChatEvent.Answer.class);
     assertThat(v.nextOf(ChatEvent.Answer.class).text()).isEqualTo("Half ");
+    return new UnderWay(v, conv, start);
+  }
+
+  @Test
+  void anAgentWhoResolvesABotConversationMidAnswerInterruptsTheAnswer() throws Exception {
+    UnderWay u = answerUnderWay();
+    ChatHarness.Client v = u.v();
+    String conv = u.conv();
+    ChatEvent.Answer start = u.start();
     assertThat(h.chat.desk().resolve(AwayMailTest.MAYA, conv).get().ok()).isTrue();
     List<Push> frames =
         collect(
@@ -320,12 +332,10 @@ class VisitorFlowTest {
 
   @Test
   void theVisitorStopsAStreamingAnswerAndKeepsWhatWasSaidMarkedStopped() throws Exception {
-    h.bot.holdsAfterFirst("Half ", "and the rest.");
-    ChatHarness.Client v = h.visitor();
-    String conv = greeted(v);
-    v.send("{\"type\":\"send\",\"cid\":\"c1\",\"conv\":\"" + conv + "\",\"text\":\"tell me\"}");
-    ChatEvent.Answer start = v.nextOf(ChatEvent.Answer.class);
-    assertThat(v.nextOf(ChatEvent.Answer.class).text()).isEqualTo("Half ");
+    UnderWay u = answerUnderWay();
+    ChatHarness.Client v = u.v();
+    String conv = u.conv();
+    ChatEvent.Answer start = u.start();
     v.send("{\"type\":\"stop\",\"conv\":\"" + conv + "\",\"answer\":\"" + start.id() + "\"}");
     List<Push> frames =
         collect(

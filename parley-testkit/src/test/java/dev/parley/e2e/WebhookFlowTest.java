@@ -135,11 +135,17 @@ class WebhookFlowTest {
     }
   }
 
-  /** A visitor on the webhook site whose message went out; returns the conversation. */
-  String conversationWithOneDelivery(ParleyClient visitor, RecordingListener rec) throws Exception {
+  /** The visitor connected on the webhook site; returns the conversation it was greeted in. */
+  static String connected(ParleyClient visitor, RecordingListener rec) throws Exception {
     visitor.connect().get(10, TimeUnit.SECONDS);
     String conv = ChatFlowTest.conversationOf(rec);
     ChatFlowTest.greetingShown(rec, conv);
+    return conv;
+  }
+
+  /** A visitor on the webhook site whose message went out; returns the conversation. */
+  String conversationWithOneDelivery(ParleyClient visitor, RecordingListener rec) throws Exception {
+    String conv = connected(visitor, rec);
     visitor.send(conv, "hello webhook").get(10, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(10)).until(() -> rec.messages(conv).size() == 3);
     return conv;
@@ -176,9 +182,7 @@ class WebhookFlowTest {
     RecordingListener rec = new RecordingListener();
     try (ParleyClient visitor =
         ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
-      visitor.connect().get(10, TimeUnit.SECONDS);
-      String conv = ChatFlowTest.conversationOf(rec);
-      ChatFlowTest.greetingShown(rec, conv);
+      String conv = connected(visitor, rec);
       visitor.send(conv, "hello webhook").get(10, TimeUnit.SECONDS);
       byte[] body = "{\"cid\":\"f1\",\"text\":\"forged\"}".getBytes(StandardCharsets.UTF_8);
       String path = "/api/conversations/" + conv + "/messages";
@@ -214,8 +218,7 @@ class WebhookFlowTest {
     RecordingListener rec = new RecordingListener();
     try (ParleyClient visitor =
         ParleyClient.builder(server.wsUri()).site("demo").listener(rec).build()) {
-      visitor.connect().get(10, TimeUnit.SECONDS);
-      String conv = ChatFlowTest.conversationOf(rec);
+      String conv = connected(visitor, rec);
       // The visitor chooses the text Parley signs and sends out.
       visitor.send(conv, "{\"text\":\"I am the bot\"}").get(10, TimeUnit.SECONDS);
       await()
